@@ -1,0 +1,268 @@
+"""The command line: bare ``herstel`` opens the desk; subcommands do headless work.
+
+Nothing here imports Textual at module level: ``herstel zoek`` over SSH must not pay for the
+desk. The TUI is imported only inside the function that starts it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .config import ConfigError, config_path, default_db_path, load_config, resolve_db_path, resolve_export_dir
+
+EXIT_NOT_FOUND = 1
+EXIT_INPUT = 2
+DEFAULT_DEMO_CASES = 2000
+
+
+class Ctx:
+    def __init__(self, db: str | None, config: str | None, low_bandwidth: bool):
+        self.db_arg = db
+        self.config_arg = config
+        self.low_bandwidth = low_bandwidth
+        self._config = None
+        self._config_path = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            self._config, self._config_path = load_config(self.config_arg)
+        return self._config
+
+    @property
+    def config_file(self) -> Path:
+        self.config  # noqa: B018 - loads and remembers the path
+        return self._config_path
+
+    @property
+    def db_path(self) -> Path:
+        return resolve_db_path(self.db_arg, self.config)
+
+    def open_store(self, *, create: bool = False, readonly: bool = False):
+        from .store import Store
+
+        return Store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> None:
+    click.echo(f"Fout: {message}", err=True)
+    sys.exit(code)
+
+
+class HerstelGroup(click.Group):
+    """Turns known errors into a Dutch message and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from .domain.bsn import BsnError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            fail(str(exc))
+        except BsnError as exc:
+            fail(str(exc))
+        except Exception as exc:
+            from .store import StoreError
+
+            if isinstance(exc, StoreError):
+                fail(str(exc))
+            from pydantic import ValidationError
+
+            if isinstance(exc, ValidationError):
+                from .domain.models import validation_message
+
+                fail(validation_message(exc))
+            raise
+
+
+@click.group(cls=HerstelGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="PAD", help="Databasebestand (ook: HERSTEL_DB).")
+@click.option("--config", "config", metavar="PAD", help="Configuratiebestand (ook: HERSTEL_CONFIG).")
+@click.option("--low-bandwidth", is_flag=True, help="16 kleuren, geen animaties of verversende timers.")
+@click.version_option(package_name="herstel-tui", message="herstel %(version)s")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, config: str | None, low_bandwidth: bool) -> None:
+    """herstel: werkplek voor de hersteloperatie kinderopvangtoeslag.
+
+    Zonder opdracht opent de werkplek. Zonder --db en HERSTEL_DB wordt de eerste keer een
+    demodatabase met synthetische zaken aangemaakt.
+    """
+    ctx.obj = Ctx(db, config, low_bandwidth)
+    if ctx.invoked_subcommand is None:
+        open_desk(ctx.obj)
+
+
+def open_desk(c: Ctx) -> None:
+    cfg = c.config
+    path = c.db_path
+    is_default = not c.db_arg and not os.environ.get("HERSTEL_DB") and not cfg.database
+    if is_default and not path.exists():
+        click.echo(f"Eerste start: demodatabase met {DEFAULT_DEMO_CASES} synthetische zaken wordt aangemaakt in {path} …")
+        make_demo(path, DEFAULT_DEMO_CASES, me=cfg.medewerker)
+    elif not path.exists():
+        fail(f"{path} bestaat niet. Maak een demo met: herstel demo --db {path}")
+    store = c.open_store()
+    from .tui.app import run_app  # the only place the CLI reaches for Textual
+
+    run_app(store, cfg, low_bandwidth=c.low_bandwidth)
+
+
+def make_demo(path: Path, cases: int, *, seed: int = 20261123, me: str | None = None) -> dict[str, int]:
+    """Build the demo next to ``path`` and move it into place only when it is complete."""
+    from .store import Store
+    from .store.demo import build_demo
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".herstel-demo-", suffix=".db", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        with Store(tmp_path, me or "demo") as store:
+            result = build_demo(store, cases, seed=seed, me=me)
+            store.conn.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before the move
+        os.replace(tmp_path, path)
+    finally:
+        for leftover in (tmp_path, Path(tmp + "-wal"), Path(tmp + "-shm"), Path(tmp + "-journal")):
+            leftover.unlink(missing_ok=True)
+    return result
+
+
+@main.command()
+@click.option("--cases", "--zaken", "cases", type=click.IntRange(1, 1_000_000), default=DEFAULT_DEMO_CASES,
+              show_default=True, help="Aantal zaken.")
+@click.option("--seed", type=int, default=20261123, show_default=True, help="Startwaarde: zelfde waarde, zelfde data.")
+@click.option("--db", "db", metavar="PAD", help="Waar de demodatabase komt.")
+@click.option("--overschrijf", is_flag=True, help="Vervang een bestaand bestand.")
+@click.pass_obj
+def demo(c: Ctx, cases: int, seed: int, db: str | None, overschrijf: bool) -> None:
+    """Maak een demodatabase met synthetische zaken (BSN's uit het testbereik 9999…)."""
+    if db:
+        c.db_arg = db
+    path = c.db_path
+    if path.exists() and path.stat().st_size and not overschrijf:
+        fail(f"{path} bestaat al; er is niets gewijzigd. Gebruik --overschrijf om het te vervangen.")
+    import time
+
+    t0 = time.perf_counter()
+    result = make_demo(path, cases, seed=seed, me=c.config.medewerker)
+    secs = time.perf_counter() - t0
+    click.echo(f"Demodatabase {path}: {result['zaken']} zaken, {result['personen']} personen, "
+               f"{result['gebeurtenissen']} gebeurtenissen, {result['contactmomenten']} contactmomenten "
+               f"({secs:.1f} s).")
+    if result["zonder_bsn"]:
+        click.echo(f"Let op: het testbereik 9999… heeft te weinig geldige BSN's; {result['zonder_bsn']} "
+                   "personen hebben geen BSN.")
+
+
+@main.command()
+@click.pass_obj
+def waar(c: Ctx) -> None:
+    """Toon waar configuratie, database en exports staan."""
+    cfg_path = config_path(c.config_arg)
+    cfg = c.config
+    db = c.db_path
+    rows = [
+        ("Configuratie", cfg_path, "bestaat" if cfg_path.exists() else "bestaat niet, standaardwaarden"),
+        ("Database", db, "bestaat" if db.exists() else "bestaat nog niet"),
+        ("Exports", resolve_export_dir(cfg), ""),
+        ("Standaarddatabase", default_db_path(), ""),
+    ]
+    for label, p, state in rows:
+        click.echo(f"{label + ':':<19}{p}" + (f"  ({state})" if state else ""))
+    click.echo(f"{'Medewerker:':<19}{cfg.medewerker}")
+    click.echo(f"{'Gemeente:':<19}{cfg.gemeente}")
+    click.echo(f"{'Portaal-id:':<19}{cfg.portaal_id or '(niet ingesteld)'}")
+
+
+# -- register: persons and cases from the shell ------------------------------------------------
+
+
+@main.group()
+def persoon() -> None:
+    """Personen in het register."""
+
+
+@persoon.command("nieuw")
+@click.option("--bsn", required=True, help="BSN (9 cijfers, of 8 met voorloopnul).")
+@click.option("--voornamen", required=True)
+@click.option("--tussenvoegsel")
+@click.option("--achternaam", required=True)
+@click.option("--geboortedatum", help="dd-mm-jjjj of jjjj-mm-dd.")
+@click.option("--rol", help="Rol in het huishouden: aanvrager, toeslagpartner, ex-toeslagpartner, kind, nabestaande.")
+@click.option("--bij", "bij", metavar="BSN", help="Voeg toe aan het huishouden van deze persoon.")
+@click.pass_obj
+def persoon_nieuw(c: Ctx, bsn, voornamen, tussenvoegsel, achternaam, geboortedatum, rol, bij) -> None:
+    """Voeg een persoon toe (en zet hem of haar in een huishouden)."""
+    from .domain.bsn import mask_bsn, normalize_bsn
+    from .domain.models import HouseholdMember, Person
+
+    person = Person(bsn=bsn, voornamen=voornamen, tussenvoegsel=tussenvoegsel, achternaam=achternaam,
+                    geboortedatum=parse_date(geboortedatum) if geboortedatum else None)
+    role = HouseholdMember(household_id=0, person_id=0, role=rol or "aanvrager").role
+    anchor_bsn = normalize_bsn(bij) if bij else None
+    with c.open_store() as store:
+        with store.transaction():
+            anchor = None
+            if anchor_bsn:
+                anchor = store.find_person_by_bsn(anchor_bsn)
+                if anchor is None:
+                    raise_store(f"geen persoon met BSN {mask_bsn(anchor_bsn)} gevonden")
+            new = store.add_person(person)
+            if anchor:
+                store.join_household_of(anchor.id, new.id, role)
+            else:
+                store.create_household([(new.id, role)])
+    click.echo(f"Persoon toegevoegd: {new.naam} (BSN {new.bsn_masked}), rol {role.value}.")
+
+
+@main.group()
+def zaak() -> None:
+    """Zaken in het register."""
+
+
+@zaak.command("nieuw")
+@click.argument("bsn")
+@click.option("--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), default="brede_ondersteuning",
+              show_default=True)
+@click.option("--medewerker", help="Toegewezen medewerker (standaard: uzelf).")
+@click.pass_obj
+def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
+    """Open een zaak voor de persoon met dit BSN."""
+    from .domain.bsn import mask_bsn, normalize_bsn
+
+    bsn = normalize_bsn(bsn)
+    with c.open_store() as store:
+        person = store.find_person_by_bsn(bsn)
+        if person is None:
+            fail(f"geen persoon met BSN {mask_bsn(bsn)} gevonden", EXIT_NOT_FOUND)
+        case = store.open_case(person.id, spoor, caseworker=medewerker)
+    click.echo(f"Zaak {case.zaaknummer} geopend voor {person.naam}.")
+
+
+def raise_store(message: str) -> None:
+    from .store import StoreError
+
+    raise StoreError(message)
+
+
+def parse_date(text: str) -> date:
+    from datetime import datetime
+
+    text = text.strip()
+    for fmt in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    fail(f"datum {text!r} klopt niet; gebruik dd-mm-jjjj")
+    raise AssertionError
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+"""Domain models: what the store returns and what forms hand to it.
+
+Validation happens on the way in and speaks Dutch, so a message can be shown to the
+caseworker as it is. Identifiers are English; values that a caseworker sees (roles, channels)
+are the Dutch words of the domain.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from .bsn import BsnError, mask_bsn, normalize_bsn
+
+
+class Track(StrEnum):
+    BREDE_ONDERSTEUNING = "brede_ondersteuning"
+    SCHULDENAANPAK = "schuldenaanpak"
+
+    @property
+    def title(self) -> str:
+        return TRACK_TITLES[self]
+
+
+TRACK_TITLES = {
+    Track.BREDE_ONDERSTEUNING: "Brede ondersteuning",
+    Track.SCHULDENAANPAK: "Brede schuldenaanpak",
+}
+TRACK_SHORT = {Track.BREDE_ONDERSTEUNING: "BO", Track.SCHULDENAANPAK: "SA"}
+
+
+class Role(StrEnum):
+    AANVRAGER = "aanvrager"
+    TOESLAGPARTNER = "toeslagpartner"
+    EX_TOESLAGPARTNER = "ex-toeslagpartner"
+    KIND = "kind"
+    NABESTAANDE = "nabestaande"
+
+    @property
+    def title(self) -> str:
+        return ROLE_TITLES[self]
+
+
+ROLE_TITLES = {
+    Role.AANVRAGER: "Aanvrager",
+    Role.TOESLAGPARTNER: "Toeslagpartner",
+    Role.EX_TOESLAGPARTNER: "Ex-toeslagpartner",
+    Role.KIND: "Kind",
+    Role.NABESTAANDE: "Nabestaande",
+}
+
+
+class Channel(StrEnum):
+    TELEFOON = "telefoon"
+    BRIEF = "brief"
+    EMAIL = "e-mail"
+    HUISBEZOEK = "huisbezoek"
+    GESPREK = "gesprek"
+    BERICHT = "bericht"
+
+
+class Urgency(StrEnum):
+    """The UHT criteria for a faster assessment (routekaart, 'Urgentie')."""
+
+    TERMINALE_ZIEKTE = "terminale_ziekte"
+    VERKOOP_OF_UITZETTING = "executoriale_verkoop_of_uitzetting"
+    ONOMKEERBAAR = "onomkeerbare_situatie"
+
+    @property
+    def title(self) -> str:
+        return URGENCY_TITLES[self]
+
+
+URGENCY_TITLES = {
+    Urgency.TERMINALE_ZIEKTE: "Terminale ziekte",
+    Urgency.VERKOOP_OF_UITZETTING: "Executoriale verkoop of dreigende uitzetting",
+    Urgency.ONOMKEERBAAR: "Onomkeerbare situatie",
+}
+
+
+def _enum_message(enum: type[StrEnum], label: str):
+    def check(value: Any) -> Any:
+        if isinstance(value, enum) or value is None:
+            return value
+        if isinstance(value, str) and value.strip().lower() in {m.value for m in enum}:
+            return enum(value.strip().lower())
+        allowed = ", ".join(m.value for m in enum)
+        raise ValueError(f"onbekende {label} {value!r}; kies uit: {allowed}")
+
+    return check
+
+
+def _bsn(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    try:
+        return normalize_bsn(value)
+    except BsnError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+_POSTCODE = re.compile(r"^(\d{4})\s?([A-Za-z]{2})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _postcode(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    m = _POSTCODE.match(value)
+    if not m:
+        raise ValueError(f"postcode {value!r} klopt niet (verwacht 1234 AB)")
+    return f"{m.group(1)} {m.group(2).upper()}"
+
+
+def _email(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is not None and not _EMAIL.match(value):
+        raise ValueError(f"e-mailadres {value!r} klopt niet")
+    return value
+
+
+def _phone(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is not None and not re.fullmatch(r"\+?[\d\s\-()]{6,20}", value):
+        raise ValueError(f"telefoonnummer {value!r} klopt niet")
+    return value
+
+
+Bsn = Annotated[str | None, BeforeValidator(_bsn)]
+OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
+RoleField = Annotated[Role, BeforeValidator(_enum_message(Role, "rol in het huishouden"))]
+TrackField = Annotated[Track, BeforeValidator(_enum_message(Track, "spoor"))]
+ChannelField = Annotated[Channel, BeforeValidator(_enum_message(Channel, "kanaal"))]
+UrgencyField = Annotated[Urgency | None, BeforeValidator(_enum_message(Urgency, "urgentiecriterium"))]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class Person(Model):
+    id: int | None = None
+    bsn: Bsn = None
+    voornamen: Name
+    tussenvoegsel: OptText = None
+    achternaam: Name
+    geboortedatum: date | None = None
+    straat: OptText = None
+    huisnummer: OptText = None
+    postcode: Annotated[str | None, BeforeValidator(_postcode)] = None
+    woonplaats: OptText = None
+    telefoon: Annotated[str | None, BeforeValidator(_phone)] = None
+    email: Annotated[str | None, BeforeValidator(_email)] = None
+    voorkeurskanaal: Annotated[Channel | None, BeforeValidator(_enum_message(Channel, "kanaal"))] = None
+
+    @field_validator("geboortedatum")
+    @classmethod
+    def _not_future(cls, value: date | None) -> date | None:
+        if value is not None and value > date.today():
+            raise ValueError("geboortedatum ligt in de toekomst")
+        return value
+
+    @property
+    def naam(self) -> str:
+        parts = [self.voornamen, self.tussenvoegsel, self.achternaam]
+        return " ".join(p for p in parts if p)
+
+    @property
+    def sorteernaam(self) -> str:
+        """'Jansen, Anna' / 'Vries, Piet de' as a caseworker files it."""
+        tail = f" {self.tussenvoegsel}" if self.tussenvoegsel else ""
+        return f"{self.achternaam}, {self.voornamen}{tail}"
+
+    @property
+    def adres(self) -> str:
+        street = " ".join(p for p in (self.straat, self.huisnummer) if p)
+        town = " ".join(p for p in (self.postcode, self.woonplaats) if p)
+        return ", ".join(p for p in (street, town) if p)
+
+    @property
+    def bsn_masked(self) -> str:
+        return mask_bsn(self.bsn)
+
+
+class Case(Model):
+    id: int | None = None
+    zaaknummer: str | None = None
+    person_id: int
+    track: TrackField
+    caseworker: OptText = None
+    opened: date
+    closed: date | None = None
+    urgency: UrgencyField = None
+    casuistiekoverleg: bool = False
+    version: int = 1
+
+    @field_validator("closed")
+    @classmethod
+    def _closed_after_opened(cls, value: date | None, info) -> date | None:
+        opened = info.data.get("opened")
+        if value is not None and opened is not None and value < opened:
+            raise ValueError("sluitdatum ligt vóór de openingsdatum")
+        return value
+
+    @property
+    def urgent(self) -> bool:
+        return self.urgency is not None
+
+
+class Household(Model):
+    id: int | None = None
+    registered_on: date | None = None
+
+
+class HouseholdMember(Model):
+    household_id: int
+    person_id: int
+    role: RoleField
+
+
+class TimelineEvent(Model):
+    id: int | None = None
+    case_id: int
+    step: Name
+    outcome: OptText = None
+    fact_date: date
+    recorded_at: datetime | None = None
+    recorded_by: str | None = None
+    note: OptText = None
+    correction: bool = False
+    reason: OptText = None
+
+    @field_validator("fact_date")
+    @classmethod
+    def _fact_not_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("de datum van het feit ligt in de toekomst")
+        return value
+
+
+class ContactNote(Model):
+    id: int | None = None
+    case_id: int
+    date: date
+    channel: ChannelField
+    text: Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
+    by: str | None = None
+    recorded_at: datetime | None = None
+
+
+class AuditEntry(Model):
+    id: int
+    at: datetime
+    who: str
+    action: str
+    entity: str
+    entity_id: int | None = None
+    person_id: int | None = None
+    case_id: int | None = None
+    detail: dict[str, Any] | None = None
+
+
+def validation_message(exc: Exception) -> str:
+    """One Dutch line per fault of a pydantic ValidationError (or the text of another error)."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    lines = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err.get("loc", ()))
+        msg = err.get("msg", "")
+        msg = msg.removeprefix("Value error, ")
+        if err.get("type") == "missing":
+            msg = "is verplicht"
+        elif err.get("type") == "extra_forbidden":
+            msg = "is onbekend"
+        elif err.get("type") in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+            msg = "is geen geldige datum (dd-mm-jjjj)"
+        elif err.get("type") == "string_too_short":
+            msg = "mag niet leeg zijn"
+        lines.append(f"{field}: {msg}" if field else msg)
+    return "\n".join(lines)

@@ -1,0 +1,230 @@
+"""Deterministic synthetic demo data: Dutch households walking the routekaart.
+
+Every BSN comes from the range reserved for test persons (starting with 9999) and passes the
+11-check, so it can never belong to a real person. That range holds only about 9,100 valid
+numbers; in a larger demo the persons after that have no BSN (as a zelfmelder without a
+verified BSN would), and the summary printed says how many.
+
+The walk through the routekaart asks the engine for the possible next steps at each point,
+so the demo can only contain histories the engine accepts, whatever the data file says.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from stdnum.nl import bsn as stdnum_bsn
+
+from ..domain.routekaart import RecordedEvent, default_routekaart
+from .db import Store, _now, summary_row
+
+FIRST_F = ["Anna", "Fatima", "Sanne", "Ilse", "Naima", "Esther", "Priya", "Monique", "Samira", "Lotte",
+           "Yvonne", "Sevda", "Kim", "Marloes", "Chantal", "Jacqueline", "Rachida", "Demi", "Ingrid", "Nicole",
+           "Shirley", "Hanneke", "Aisha", "Petra", "Wendy", "Mirjam", "Desiree", "Latifa", "Romy", "Tamara"]
+FIRST_M = ["Jan", "Mohamed", "Pieter", "Kees", "Ahmed", "Dennis", "Mark", "Rachid", "Bas", "Erik",
+           "Stefan", "Hakan", "Ricardo", "Jeroen", "Youssef", "Patrick", "Ronald", "Mustafa", "Sander", "Ruud",
+           "Thijs", "Kevin", "Orlando", "Hans", "Arjen", "Bilal", "Frank", "Marco", "Tim", "Glenn"]
+KIDS = ["Noah", "Emma", "Liam", "Julia", "Daan", "Mila", "Sem", "Tess", "Lucas", "Sara", "Adam", "Nora",
+        "Levi", "Yara", "Finn", "Zoë", "Amir", "Lina", "Milan", "Evi", "Ayoub", "Fenna", "Ryan", "Noor"]
+SURNAMES = ["Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters", "Hendriks",
+            "Dekker", "Brouwer", "Dijkstra", "Kok", "Yilmaz", "El Amrani", "Boukhari", "Kaya", "Pinas",
+            "Rozendaal", "Verhoeven", "Willems", "Koster", "Prins", "Huisman", "Postma", "Kuipers", "Veenstra",
+            "Mohan", "Ramdin", "Sahin", "Öztürk", "Martina", "Bouzid", "Haddou", "Schouten", "Timmermans"]
+WITH_PREFIX = [("de", "Vries"), ("van", "Dijk"), ("van den", "Berg"), ("de", "Jong"), ("van der", "Meer"),
+               ("de", "Boer"), ("van", "Leeuwen"), ("van der", "Linden"), ("de", "Graaf"), ("van", "Wijk"),
+               ("ter", "Horst"), ("van 't", "Hof")]
+STREETS = ["Dorpsstraat", "Kerkstraat", "Schoolstraat", "Molenweg", "Julianastraat", "Beatrixlaan", "Stationsweg",
+           "Lindelaan", "Marktplein", "Havenkade", "Eikenlaan", "Prins Bernhardstraat", "Wilhelminapark",
+           "Zuiderweg", "Nieuwe Gracht", "Oranjestraat", "Burgemeester Visserstraat", "Rozenhof", "Meidoornpad"]
+TOWNS = [("Rotterdam", 3000), ("Amsterdam", 1000), ("Den Haag", 2490), ("Utrecht", 3500), ("Almere", 1300),
+         ("Tilburg", 5000), ("Eindhoven", 5600), ("Groningen", 9700), ("Zaandam", 1500), ("Schiedam", 3110)]
+CASEWORKERS = ["a.bakker", "f.elamrani", "j.devries", "m.kaya", "p.jansen", "r.pinas", "s.vandijk",
+               "t.meijer", "w.smit", "y.ozturk"]
+NOTES = [
+    ("telefoon", "Ouder gebeld; afspraak gemaakt voor een gesprek thuis."),
+    ("telefoon", "Niet bereikt; voicemail ingesproken."),
+    ("huisbezoek", "Huisbezoek: inventarisatie van de vijf leefgebieden gestart."),
+    ("e-mail", "Stukken over schulden ontvangen per e-mail."),
+    ("brief", "Brief gestuurd met uitleg over de brede ondersteuning."),
+    ("gesprek", "Gesprek op het stadskantoor; ouder wil hulp bij de woning."),
+    ("telefoon", "Ouder meldt dat de eerste toets is ontvangen."),
+    ("bericht", "Ouder vraagt per bericht om terugbellen."),
+    ("huisbezoek", "Samen met de ouder het plan van aanpak doorgelopen."),
+    ("telefoon", "Schuldeiser gebeld over het moratorium."),
+]
+URGENCIES = ["terminale_ziekte", "executoriale_verkoop_of_uitzetting", "onomkeerbare_situatie"]
+
+
+def test_bsns(rng: random.Random) -> list[str]:
+    """All valid BSNs of the test range 9999xxxxx, in a seeded order."""
+    pool = [f"9999{n:05d}" for n in range(100_000) if stdnum_bsn.is_valid(f"9999{n:05d}")]
+    rng.shuffle(pool)
+    return pool
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.person = self.household = self.case = self.event = self.note = 0
+
+
+def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str | None = None,
+               today: date | None = None, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Fill an empty store with ``cases`` demo cases. Deterministic for a given seed and today."""
+    if cases < 1:
+        raise ValueError("het aantal zaken moet minstens 1 zijn")
+    if store.conn.execute("SELECT count(*) FROM persons").fetchone()[0]:
+        raise ValueError(f"{store.path} bevat al gegevens; demogegevens gaan alleen in een lege database")
+    today = today or date.today()
+    rng = random.Random(seed)
+    bsns = iter(test_bsns(random.Random(seed + 1)))
+    rk = default_routekaart()
+    ids = _Ids()
+    persons: list[tuple] = []
+    households: list[tuple] = []
+    members: list[tuple] = []
+    case_rows: list[tuple] = []
+    events: list[tuple] = []
+    notes: list[tuple] = []
+    summaries: list[tuple] = []
+    counters: dict[int, int] = {}
+    caseworkers = CASEWORKERS + ([me] if me and me not in CASEWORKERS else [])
+    now = _now()
+    no_bsn = 0
+
+    def person(first: str, tussen: str | None, last: str, born: date, addr: tuple) -> int:
+        nonlocal no_bsn
+        ids.person += 1
+        bsn = next(bsns, None)
+        if bsn is None:
+            no_bsn += 1
+        phone = f"06-{rng.randrange(10_000_000, 99_999_999)}" if rng.random() < 0.85 else None
+        mail = f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randrange(1, 99)}@voorbeeld.nl" \
+            if rng.random() < 0.6 else None
+        channel = rng.choice(["telefoon", "brief", "e-mail", "huisbezoek"])
+        persons.append((ids.person, bsn, first, tussen, last, born.isoformat(), *addr, phone, mail, channel))
+        return ids.person
+
+    def walk(track: str, start: date) -> list[RecordedEvent]:
+        """A random history the engine accepts, ending somewhere along the routekaart."""
+        history: list[RecordedEvent] = []
+        day = start
+        length = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 20])
+        for _ in range(length):
+            view = rk.evaluate(track, history, today)
+            options = [n for n in view.next_steps if not n.anytime or rng.random() < 0.15]
+            if not options:
+                break
+            choice = rng.choice(options)
+            day = day + timedelta(days=rng.randrange(3, 70))
+            if day > today:
+                break
+            ev = RecordedEvent(step=choice.step, outcome=choice.outcome, fact_date=day)
+            try:
+                rk.check(track, history, ev)
+            except ValueError:
+                continue
+            history.append(ev)
+        return history
+
+    def open_case(pid: int, track: str, opened: date) -> None:
+        if ids.case >= cases:
+            return
+        ids.case += 1
+        counters[opened.year] = counters.get(opened.year, 0) + 1
+        zaak = f"HKO-{opened.year}-{counters[opened.year]:06d}"
+        urgency = rng.choice(URGENCIES) if rng.random() < 0.03 else None
+        casuistiek = 1 if urgency is None and rng.random() < 0.01 else 0
+        worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
+        history = walk(track, opened)
+        summary = summary_row(track, history)
+        closed = history[-1].fact_date.isoformat() if summary[5] and history else None
+        case_rows.append((ids.case, zaak, pid, track, worker, opened.isoformat(), closed, urgency, casuistiek,
+                          1 + len(history)))
+        for ev in history:
+            ids.event += 1
+            events.append((ids.event, ids.case, ev.step, ev.outcome, ev.fact_date.isoformat(), now,
+                           worker, None, 0, None))
+        summaries.append((ids.case, *summary))
+        for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
+            ids.note += 1
+            channel, text = rng.choice(NOTES)
+            when = opened + timedelta(days=rng.randrange(0, max(1, (today - opened).days + 1)))
+            notes.append((ids.note, ids.case, when.isoformat(), channel, text, worker, now))
+
+    while ids.case < cases:
+        ids.household += 1
+        hid = ids.household
+        town, pc = rng.choice(TOWNS)
+        addr = (rng.choice(STREETS), str(rng.randrange(1, 250)),
+                f"{pc + rng.randrange(0, 99):04d} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
+                town)
+        registered = date(2021, 1, 1) + timedelta(days=rng.randrange(0, 1095))  # registration closed 1-1-2024
+        registered = min(registered, today)
+        households.append((hid, registered.isoformat()))
+        female = rng.random() < 0.75
+        if rng.random() < 0.25:
+            tussen, last = rng.choice(WITH_PREFIX)
+        else:
+            tussen, last = None, rng.choice(SURNAMES)
+        born = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 32))
+        parent = person(rng.choice(FIRST_F if female else FIRST_M), tussen, last, born, addr)
+        members.append((hid, parent, "aanvrager"))
+        opened = registered + timedelta(days=rng.randrange(0, 60))
+        if rng.random() < 0.9:
+            open_case(parent, "brede_ondersteuning", opened)
+        if rng.random() < 0.35:
+            open_case(parent, "schuldenaanpak", opened)
+        if rng.random() < 0.5:
+            p_last = rng.choice(SURNAMES)
+            partner = person(rng.choice(FIRST_M if female else FIRST_F), None, p_last,
+                             born + timedelta(days=rng.randrange(-2000, 2000)), addr)
+            members.append((hid, partner, "toeslagpartner"))
+            if rng.random() < 0.3:
+                open_case(partner, "schuldenaanpak", opened)
+        if rng.random() < 0.15:
+            ex_addr = (rng.choice(STREETS), str(rng.randrange(1, 250)), addr[2], addr[3])
+            ex = person(rng.choice(FIRST_M if female else FIRST_F), None, rng.choice(SURNAMES),
+                        born + timedelta(days=rng.randrange(-2000, 2000)), ex_addr)
+            members.append((hid, ex, "ex-toeslagpartner"))
+            if rng.random() < 0.5:
+                open_case(ex, "brede_ondersteuning", opened + timedelta(days=rng.randrange(0, 90)))
+        for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
+            kid_born = max(date(1984, 1, 1), min(date(2022, 11, 5), born + timedelta(days=rng.randrange(6500, 14000))))
+            kid = person(rng.choice(KIDS), tussen, last, kid_born, addr)
+            members.append((hid, kid, "kind"))
+            if (today - kid_born).days > 16 * 365 and rng.random() < 0.2:
+                open_case(kid, "brede_ondersteuning", opened + timedelta(days=rng.randrange(0, 200)))
+        if rng.random() < 0.01:
+            nab = person(rng.choice(FIRST_F + FIRST_M), None, rng.choice(SURNAMES),
+                         born + timedelta(days=rng.randrange(-4000, 4000)), addr)
+            members.append((hid, nab, "nabestaande"))
+        if progress:
+            progress(ids.case)
+
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO persons (id, bsn, voornamen, tussenvoegsel, achternaam, geboortedatum, straat, huisnummer,"
+            " postcode, woonplaats, telefoon, email, voorkeurskanaal) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", persons)
+        conn.executemany("INSERT INTO households (id, registered_on) VALUES (?,?)", households)
+        conn.executemany("INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)", members)
+        conn.executemany(
+            "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened, closed, urgency,"
+            " casuistiekoverleg, version) VALUES (?,?,?,?,?,?,?,?,?,?)", case_rows)
+        conn.executemany(
+            "INSERT INTO events (id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction,"
+            " reason) VALUES (?,?,?,?,?,?,?,?,?,?)", events)
+        conn.executemany(
+            "INSERT INTO contact_notes (id, case_id, date, channel, text, by, recorded_at) VALUES (?,?,?,?,?,?,?)",
+            notes)
+        conn.executemany(
+            "INSERT INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule, closed,"
+            " last_event) VALUES (?,?,?,?,?,?,?,?)", summaries)
+        conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
+                         [("demo", "1"), ("demo_seed", str(seed)), ("demo_date", today.isoformat())])
+        result = {"personen": len(persons), "zaken": len(case_rows), "gebeurtenissen": len(events),
+                  "contactmomenten": len(notes), "zonder_bsn": no_bsn}
+        store._audit("demo aangemaakt", "database", None, detail=result)
+    conn.execute("ANALYZE")
+    return result

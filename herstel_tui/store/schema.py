@@ -1,0 +1,131 @@
+"""The schema, as an ordered list of migrations keyed by ``PRAGMA user_version``.
+
+Each migration runs in its own transaction together with the bump of ``user_version``, so a
+database is always at exactly one known version. Never edit a migration that has shipped: add
+a new one.
+"""
+from __future__ import annotations
+
+APPLICATION_ID = 0x48525354  # "HRST": marks a herstel database in the SQLite header
+
+# (version, description, SQL script). The runner wraps each script in BEGIN IMMEDIATE ...
+# PRAGMA user_version = N; COMMIT, and rolls back on any error.
+Migration = tuple[int, str, str]
+
+_V1_CORE = f"""
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE persons (
+            id              INTEGER PRIMARY KEY,
+            bsn             TEXT UNIQUE CHECK (bsn IS NULL OR (length(bsn) = 9 AND bsn NOT GLOB '*[^0-9]*')),
+            voornamen       TEXT NOT NULL CHECK (length(trim(voornamen)) > 0),
+            tussenvoegsel   TEXT,
+            achternaam      TEXT NOT NULL CHECK (length(trim(achternaam)) > 0),
+            geboortedatum   TEXT,
+            straat          TEXT,
+            huisnummer      TEXT,
+            postcode        TEXT,
+            woonplaats      TEXT,
+            telefoon        TEXT,
+            email           TEXT,
+            voorkeurskanaal TEXT
+        );
+        CREATE TABLE households (
+            id            INTEGER PRIMARY KEY,
+            registered_on TEXT
+        );
+        CREATE TABLE household_members (
+            household_id INTEGER NOT NULL REFERENCES households(id) ON DELETE CASCADE,
+            person_id    INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            role         TEXT NOT NULL CHECK (role IN
+                           ('aanvrager', 'toeslagpartner', 'ex-toeslagpartner', 'kind', 'nabestaande')),
+            PRIMARY KEY (household_id, person_id)
+        );
+        CREATE INDEX household_members_person ON household_members(person_id);
+        CREATE TABLE cases (
+            id                INTEGER PRIMARY KEY,
+            zaaknummer        TEXT NOT NULL UNIQUE,
+            person_id         INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            track             TEXT NOT NULL CHECK (track IN ('brede_ondersteuning', 'schuldenaanpak')),
+            caseworker        TEXT,
+            opened            TEXT NOT NULL,
+            closed            TEXT,
+            urgency           TEXT,
+            casuistiekoverleg INTEGER NOT NULL DEFAULT 0,
+            version           INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (person_id, track)
+        );
+        CREATE TABLE events (
+            id          INTEGER PRIMARY KEY,
+            case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            step        TEXT NOT NULL,
+            outcome     TEXT,
+            fact_date   TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            note        TEXT,
+            correction  INTEGER NOT NULL DEFAULT 0,
+            reason      TEXT,
+            CHECK (correction = 0 OR length(trim(reason)) > 0)
+        );
+        CREATE INDEX events_case ON events(case_id, fact_date, id);
+        CREATE TABLE contact_notes (
+            id          INTEGER PRIMARY KEY,
+            case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            date        TEXT NOT NULL,
+            channel     TEXT NOT NULL,
+            text        TEXT NOT NULL CHECK (length(trim(text)) > 0),
+            by          TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX contact_notes_case ON contact_notes(case_id, date);
+        -- Append-only: no foreign keys (the trail outlives what it describes), no updates, no deletes.
+        CREATE TABLE audit (
+            id        INTEGER PRIMARY KEY,
+            at        TEXT NOT NULL,
+            who       TEXT NOT NULL,
+            action    TEXT NOT NULL,
+            entity    TEXT NOT NULL,
+            entity_id INTEGER,
+            person_id INTEGER,
+            case_id   INTEGER,
+            detail    TEXT
+        );
+        CREATE INDEX audit_case ON audit(case_id);
+        CREATE INDEX audit_person ON audit(person_id);
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'het auditlogboek kan niet worden gewijzigd'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'het auditlogboek kan niet worden gewist'); END;
+        PRAGMA application_id = {APPLICATION_ID};
+"""
+
+# A derived index for the case list: what the routekaart engine says about each case,
+# refreshed in the same transaction as every event written. The events stay the only
+# truth; `herstel controle` recomputes and compares, and `Store.rebuild_summaries`
+# rebuilds it after a routekaart change.
+_V2_CASE_SUMMARY = """
+        CREATE TABLE case_summary (
+            case_id       INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            current_step  TEXT,
+            current_title TEXT NOT NULL,
+            outcome       TEXT,
+            next_due      TEXT,
+            next_rule     TEXT,
+            closed        INTEGER NOT NULL DEFAULT 0,
+            last_event    TEXT
+        );
+        CREATE INDEX case_summary_due ON case_summary(closed, next_due);
+        CREATE INDEX cases_caseworker ON cases(caseworker);
+        CREATE INDEX persons_name ON persons(achternaam, voornamen);
+"""
+
+
+MIGRATIONS: list[Migration] = [
+    (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
+    (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
+]
+
+LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,1 @@
+"""The desk (Textual). Only this package imports Textual; it never writes SQL."""
