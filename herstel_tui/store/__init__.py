@@ -1,4 +1,5 @@
 """Persistence: SQLite through sqlite-utils. Never imports Textual."""
+from .caselist import CaseFilter, CaseRow
 from .db import ConflictError, Store, StoreError
 
-__all__ = ["ConflictError", "Store", "StoreError"]
+__all__ = ["CaseFilter", "CaseRow", "ConflictError", "Store", "StoreError"]

@@ -35,6 +35,7 @@ from ..domain.models import (
     Urgency,
 )
 from ..domain.models import UrgencyField
+from .caselist import CaseFilter, CaseRow, count_cases, list_cases
 from .schema import APPLICATION_ID, LATEST, MIGRATIONS
 
 _URGENCY = TypeAdapter(UrgencyField)
@@ -538,6 +539,20 @@ class Store:
             out.append(ContactNote.model_validate(dict(zip(
                 ("id", "case_id", "date", "channel", "text", "by", "recorded_at"), r))))
         return out
+
+    # -- the case list ---------------------------------------------------------------------------
+
+    def count_cases(self, f: CaseFilter, today: date | None = None) -> int:
+        with self._lock:
+            return count_cases(self.conn, f, today or date.today())
+
+    def list_cases(self, f: CaseFilter, offset: int = 0, limit: int = 100, today: date | None = None) -> list[CaseRow]:
+        with self._lock:
+            return list_cases(self.conn, f, today or date.today(), offset, limit)
+
+    def caseworkers(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT caseworker FROM cases WHERE caseworker IS NOT NULL ORDER BY caseworker")]
 
     # -- meta ------------------------------------------------------------------------------------
 

@@ -123,9 +123,37 @@ _V2_CASE_SUMMARY = """
 """
 
 
+# Search over name, BSN, zaaknummer and address for the case list: one trigram FTS5 row per
+# case (rowid = case id), kept current by triggers, so any substring of 3+ characters is an
+# index lookup at 100,000 cases.
+_SEARCH_BODY = """coalesce(c.zaaknummer, '') || ' ' || coalesce(p.voornamen, '') || ' ' ||
+    coalesce(p.tussenvoegsel, '') || ' ' || coalesce(p.achternaam, '') || ' ' || coalesce(p.bsn, '') || ' ' ||
+    coalesce(p.straat, '') || ' ' || coalesce(p.huisnummer, '') || ' ' || coalesce(p.postcode, '') || ' ' ||
+    replace(coalesce(p.postcode, ''), ' ', '') || ' ' || coalesce(p.woonplaats, '')"""
+
+_V3_SEARCH = f"""
+        CREATE VIRTUAL TABLE case_search USING fts5(body, tokenize = 'trigram');
+        INSERT INTO case_search (rowid, body)
+            SELECT c.id, {_SEARCH_BODY} FROM cases c JOIN persons p ON p.id = c.person_id;
+        CREATE TRIGGER case_search_insert AFTER INSERT ON cases BEGIN
+            INSERT INTO case_search (rowid, body)
+                SELECT c.id, {_SEARCH_BODY} FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = new.id;
+        END;
+        CREATE TRIGGER case_search_delete AFTER DELETE ON cases BEGIN
+            DELETE FROM case_search WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER case_search_person AFTER UPDATE ON persons BEGIN
+            DELETE FROM case_search WHERE rowid IN (SELECT id FROM cases WHERE person_id = new.id);
+            INSERT INTO case_search (rowid, body)
+                SELECT c.id, {_SEARCH_BODY} FROM cases c JOIN persons p ON p.id = c.person_id
+                WHERE c.person_id = new.id;
+        END;
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
+    (3, "zoeken op naam, BSN, zaaknummer en adres", _V3_SEARCH),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,158 @@
+"""The case list (werkvoorraad): filtered, searched, sorted, paged straight from SQLite.
+
+The desk shows a window of a few dozen rows out of 100,000; it asks for a count and then for
+pages by offset, so nothing ever holds every row in Python.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..domain.bsn import mask_bsn
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    search: str = ""
+    caseworker: str | None = None     # "mine": the current user's name
+    track: str | None = None
+    step: str | None = None           # current step id
+    outcome: str | None = None
+    urgent: bool = False              # UHT urgency or on the casuïstiekoverleg
+    overdue: bool = False
+    closed: bool | None = False       # False: open only; True: closed only; None: all
+    sort: str = "termijn"             # termijn | zaaknummer | naam
+
+    def describe(self) -> list[str]:
+        """Dutch labels of the active filters, for the always-visible filter bar."""
+        out = []
+        if self.caseworker:
+            out.append(f"mijn zaken ({self.caseworker})")
+        if self.track:
+            out.append({"brede_ondersteuning": "brede ondersteuning", "schuldenaanpak": "schuldenaanpak"}
+                       .get(self.track, self.track))
+        if self.step:
+            out.append(f"stap: {self.step}")
+        if self.outcome:
+            out.append(f"uitkomst: {self.outcome.replace('_', ' ')}")
+        if self.urgent:
+            out.append("urgent")
+        if self.overdue:
+            out.append("termijn verlopen")
+        if self.closed is True:
+            out.append("gesloten")
+        elif self.closed is None:
+            out.append("open en gesloten")
+        return out
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    zaaknummer: str
+    person_id: int
+    naam: str
+    bsn: str | None
+    track: str
+    current_step: str | None
+    current_title: str
+    outcome: str | None
+    next_due: date | None
+    next_rule: str | None
+    urgency: str | None
+    casuistiekoverleg: bool
+    caseworker: str | None
+    closed: bool
+
+    @property
+    def bsn_masked(self) -> str:
+        return mask_bsn(self.bsn)
+
+    def days_left(self, today: date) -> int | None:
+        return (self.next_due - today).days if self.next_due else None
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.urgency) or self.casuistiekoverleg
+
+
+_SEP = re.compile(r"[\s.\-]")
+
+_SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
+    p.achternaam || ', ' || p.voornamen || coalesce(' ' || p.tussenvoegsel, ''),
+    p.bsn, c.track, s.current_step, s.current_title, s.outcome, s.next_due, s.next_rule, c.urgency,
+    c.casuistiekoverleg, c.caseworker, s.closed
+FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id"""
+
+_ORDER = {
+    "termijn": "s.next_due IS NULL, s.next_due, c.id",
+    "zaaknummer": "c.zaaknummer",
+    "naam": "p.achternaam, p.voornamen, c.id",
+}
+
+
+def _search_terms(text: str) -> list[str]:
+    terms = []
+    for word in text.split():
+        # A formatted BSN or postcode (9999.00.006, 3011 AB) searches as its bare digits.
+        bare = _SEP.sub("", word)
+        terms.append(bare if bare.isdigit() else word)
+    return [t for t in terms if t]
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _where(f: CaseFilter, today: date) -> tuple[str, list]:
+    clauses: list[str] = []
+    args: list = []
+    terms = _search_terms(f.search)
+    if terms and all(len(t) >= 3 for t in terms):
+        # Every word somewhere in the case's text, in any order: "jansen rotterdam".
+        clauses.append("c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
+        args.append(" AND ".join(_phrase(t) for t in terms))
+    elif terms and len(" ".join(terms)) >= 3:
+        # A short word only means something next to its neighbour: "de vries", "3011 ab".
+        clauses.append("c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
+        args.append(_phrase(" ".join(terms)))
+    elif terms:
+        # One or two characters: the start of a name or zaaknummer.
+        term = terms[0]
+        clauses.append("(p.achternaam LIKE ? OR p.voornamen LIKE ? OR c.zaaknummer LIKE ?)")
+        args += [term + "%", term + "%", term + "%"]
+    if f.caseworker:
+        clauses.append("c.caseworker = ?"); args.append(f.caseworker)
+    if f.track:
+        clauses.append("c.track = ?"); args.append(f.track)
+    if f.step:
+        clauses.append("s.current_step = ?"); args.append(f.step)
+    if f.outcome:
+        clauses.append("s.outcome = ?"); args.append(f.outcome)
+    if f.urgent:
+        clauses.append("(c.urgency IS NOT NULL OR c.casuistiekoverleg = 1)")
+    if f.overdue:
+        clauses.append("s.next_due < ?"); args.append(today.isoformat())
+    if f.closed is False:
+        clauses.append("s.closed = 0 AND c.closed IS NULL")
+    elif f.closed is True:
+        clauses.append("(s.closed = 1 OR c.closed IS NOT NULL)")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def count_cases(conn: sqlite3.Connection, f: CaseFilter, today: date) -> int:
+    where, args = _where(f, today)
+    sql = ("SELECT count(*) FROM cases c JOIN persons p ON p.id = c.person_id "
+           "JOIN case_summary s ON s.case_id = c.id" + where)
+    return conn.execute(sql, args).fetchone()[0]
+
+
+def list_cases(conn: sqlite3.Connection, f: CaseFilter, today: date, offset: int = 0, limit: int = 100) -> list[CaseRow]:
+    where, args = _where(f, today)
+    sql = f"{_SELECT}{where} ORDER BY {_ORDER.get(f.sort, _ORDER['termijn'])} LIMIT ? OFFSET ?"
+    rows = conn.execute(sql, [*args, limit, offset]).fetchall()
+    return [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+                    date.fromisoformat(r[9]) if r[9] else None, r[10], r[11], bool(r[12]), r[13], bool(r[14]))
+            for r in rows]

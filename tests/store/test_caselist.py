@@ -1,0 +1,76 @@
+from datetime import date, timedelta
+
+import pytest
+
+from herstel_tui.domain.models import Person
+from herstel_tui.store import CaseFilter
+
+from ..conftest import BSN_A, BSN_B
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def filled(store):
+    a = store.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen", straat="Kerkstraat",
+                                huisnummer="12", postcode="3011 AB", woonplaats="Rotterdam"))
+    b = store.add_person(Person(bsn=BSN_B, voornamen="Kees", tussenvoegsel="de", achternaam="Vries",
+                                woonplaats="Schiedam"))
+    ca = store.open_case(a.id, "brede_ondersteuning", caseworker="m.kaya", opened=TODAY - timedelta(days=30))
+    cb = store.open_case(b.id, "schuldenaanpak", caseworker="p.jansen", opened=TODAY - timedelta(days=30))
+    return store, ca, cb
+
+
+def ids(rows):
+    return [r.zaaknummer for r in rows]
+
+
+def test_count_and_list_all(filled):
+    store, ca, cb = filled
+    f = CaseFilter()
+    assert store.count_cases(f) == 2
+    assert sorted(ids(store.list_cases(f))) == sorted([ca.zaaknummer, cb.zaaknummer])
+
+
+@pytest.mark.parametrize("term, expect", [
+    ("jans", "a"), ("Anna Jansen", "a"), ("kerkstr", "a"), ("3011ab", "a"), ("3011 AB", "a"),
+    ("9999.00.006", "a"), ("00018", "b"), ("de vries", "b"), ("schiedam", "b"), ("ja", "a"),
+    ("HKO-", "ab"), ("nergens", ""),
+])
+def test_search(filled, term, expect):
+    store, ca, cb = filled
+    want = sorted({"a": ca.zaaknummer, "b": cb.zaaknummer}[k] for k in expect)
+    assert sorted(ids(store.list_cases(CaseFilter(search=term)))) == want
+    assert store.count_cases(CaseFilter(search=term)) == len(want)
+
+
+def test_search_follows_person_change(filled):
+    store, ca, _ = filled
+    p = store.get_person(ca.person_id)
+    store.update_person(p.model_copy(update={"achternaam": "Bakker"}))
+    assert ids(store.list_cases(CaseFilter(search="bakker"))) == [ca.zaaknummer]
+    assert ids(store.list_cases(CaseFilter(search="jansen"))) == []
+
+
+def test_filters_combine(filled):
+    store, ca, cb = filled
+    assert ids(store.list_cases(CaseFilter(caseworker="m.kaya"))) == [ca.zaaknummer]
+    assert ids(store.list_cases(CaseFilter(track="schuldenaanpak"))) == [cb.zaaknummer]
+    assert ids(store.list_cases(CaseFilter(track="schuldenaanpak", caseworker="m.kaya"))) == []
+    store.set_urgency(cb.id, "terminale_ziekte")
+    assert ids(store.list_cases(CaseFilter(urgent=True))) == [cb.zaaknummer]
+    assert ids(store.list_cases(CaseFilter(closed=True))) == []
+    assert CaseFilter(caseworker="m.kaya", urgent=True).describe() == ["mijn zaken (m.kaya)", "urgent"]
+
+
+def test_paging(store, test_bsns):
+    for i, bsn in enumerate(test_bsns[:25]):
+        p = store.add_person(Person(bsn=bsn, voornamen=f"P{i}", achternaam="Test"))
+        store.open_case(p.id, "brede_ondersteuning")
+    f = CaseFilter(sort="zaaknummer")
+    first = store.list_cases(f, offset=0, limit=10)
+    second = store.list_cases(f, offset=10, limit=10)
+    third = store.list_cases(f, offset=20, limit=10)
+    assert len(first) == 10 and len(second) == 10 and len(third) == 5
+    assert ids(first + second + third) == sorted(ids(first + second + third))
+    assert len(set(ids(first + second + third))) == 25
