@@ -126,6 +126,8 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from None
         self.db = sqlite_utils.Database(self.conn)
+        if not readonly:
+            self.refresh_derived()
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -181,6 +183,9 @@ class Store:
                 raise
             if version == 1:
                 with self.transaction():
+                    # A new database: its (empty) case index already matches this routekaart.
+                    self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('routekaart_hash', ?)",
+                                      (routekaart_fingerprint(),))
                     self._audit("schema", "database", None, detail={"versie": LATEST, "bestand": str(self.path)})
 
     def close(self) -> None:
@@ -499,20 +504,39 @@ class Store:
         return default_routekaart().evaluate(case.track.value, self._recorded(self.events(case_id)),
                                              today or date.today())
 
-    def _refresh_summary(self, case_id: int) -> None:
-        row = summary_row(self.get_case(case_id).track.value, self._recorded(self.events(case_id)))
+    def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
+        row = summary_row(self.get_case(case_id).track.value, self._recorded(self.events(case_id)), today)
         self.conn.execute(
             "INSERT OR REPLACE INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule,"
-            " closed, last_event) VALUES (?,?,?,?,?,?,?,?)", (case_id, *row))
+            " next_kind, closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)", (case_id, *row))
 
-    def rebuild_summaries(self) -> int:
+    def rebuild_summaries(self, today: date | None = None) -> int:
         """Recompute the derived case list index from the events (after a routekaart change)."""
         with self.transaction():
             ids = [r[0] for r in self.conn.execute("SELECT id FROM cases")]
             for cid in ids:
-                self._refresh_summary(cid)
+                self._refresh_summary(cid, today)
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('routekaart_hash', ?)",
+                              (routekaart_fingerprint(),))
             self._audit("herberekend", "zaakoverzicht", None, detail={"zaken": len(ids)})
         return len(ids)
+
+    def refresh_derived(self, today: date | None = None) -> int:
+        """Bring case_summary up to date with the routekaart file and with the calendar.
+
+        A changed routekaart rebuilds every row; otherwise only rows whose next date is a
+        period that has run out by ``today`` are recomputed. Returns the rows recomputed.
+        """
+        today = today or date.today()
+        if self.meta("routekaart_hash") != routekaart_fingerprint():
+            return self.rebuild_summaries(today)
+        stale = [r[0] for r in self.conn.execute(
+            "SELECT case_id FROM case_summary WHERE next_kind = 'period' AND next_due <= ?", (today.isoformat(),))]
+        if stale:
+            with self.transaction():
+                for cid in stale:
+                    self._refresh_summary(cid, today)
+        return len(stale)
 
     # -- contact notes ---------------------------------------------------------------------------
 
@@ -565,15 +589,24 @@ class Store:
                 for t in ("persons", "cases", "events", "contact_notes", "audit")}
 
 
-def summary_row(track: str, events: Sequence[Any]) -> tuple:
-    """(current_step, current_title, outcome, next_due, next_rule, closed, last_event) for case_summary.
+def routekaart_fingerprint() -> str:
+    """A hash of the routekaart file the engine reads, to notice when the data changed."""
+    import hashlib
 
-    Stored deadlines do not depend on today: a due date is a due date. Days left and
-    overdue are worked out when shown.
+    from ..resources import data_file
+
+    return hashlib.sha256(data_file("routekaart.toml").read_bytes()).hexdigest()[:16]
+
+
+def summary_row(track: str, events: Sequence[Any], today: date | None = None) -> tuple:
+    """(current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event).
+
+    A due date does not depend on today; whether a period (nazorg, moratorium) still runs
+    does, which is why ``refresh_derived`` revisits rows whose period has come due.
     """
     from ..domain.routekaart import default_routekaart
 
-    view = default_routekaart().evaluate(track, events, date.today())
+    view = default_routekaart().evaluate(track, events, today or date.today())
     nxt = view.next_deadline
     return (
         view.current.step if view.current else None,
@@ -581,6 +614,7 @@ def summary_row(track: str, events: Sequence[Any]) -> tuple:
         view.outcome,
         nxt.due.isoformat() if nxt else None,
         nxt.rule if nxt else None,
+        nxt.kind if nxt else None,
         int(view.closed),
         max((e.fact_date for e in events), default=None).isoformat() if events else None,
     )

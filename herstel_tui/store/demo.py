@@ -18,7 +18,7 @@ from typing import Any
 from stdnum.nl import bsn as stdnum_bsn
 
 from ..domain.routekaart import RecordedEvent, default_routekaart
-from .db import Store, _now, summary_row
+from .db import Store, _now, routekaart_fingerprint, summary_row
 
 FIRST_F = ["Anna", "Fatima", "Sanne", "Ilse", "Naima", "Esther", "Priya", "Monique", "Samira", "Lotte",
            "Yvonne", "Sevda", "Kim", "Marloes", "Chantal", "Jacqueline", "Rachida", "Demi", "Ingrid", "Nicole",
@@ -149,8 +149,8 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
         template = rng.choice(templates[track])
         history = [RecordedEvent(step=s, outcome=o, fact_date=opened + timedelta(days=d))
                    for s, o, d in template if opened + timedelta(days=d) <= today]
-        summary = summary_row(track, history)
-        closed = history[-1].fact_date.isoformat() if summary[5] and history else None
+        summary = summary_row(track, history, today)
+        closed = history[-1].fact_date.isoformat() if summary[6] and history else None
         case_rows.append((ids.case, zaak, pid, track, worker, opened.isoformat(), closed, urgency, casuistiek,
                           1 + len(history)))
         for ev in history:
@@ -230,10 +230,11 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
             "INSERT INTO contact_notes (id, case_id, date, channel, text, by, recorded_at) VALUES (?,?,?,?,?,?,?)",
             notes)
         conn.executemany(
-            "INSERT INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule, closed,"
-            " last_event) VALUES (?,?,?,?,?,?,?,?)", summaries)
+            "INSERT INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule, next_kind,"
+            " closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)", summaries)
         conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
-                         [("demo", "1"), ("demo_seed", str(seed)), ("demo_date", today.isoformat())])
+                         [("demo", "1"), ("demo_seed", str(seed)), ("demo_date", today.isoformat()),
+                          ("routekaart_hash", routekaart_fingerprint())])
         result = {"personen": len(persons), "zaken": len(case_rows), "gebeurtenissen": len(events),
                   "contactmomenten": len(notes), "zonder_bsn": no_bsn}
         store._audit("demo aangemaakt", "database", None, detail=result)

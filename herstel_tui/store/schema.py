@@ -104,8 +104,9 @@ _V1_CORE = f"""
 
 # A derived index for the case list: what the routekaart engine says about each case,
 # refreshed in the same transaction as every event written. The events stay the only
-# truth; `herstel controle` recomputes and compares, and `Store.rebuild_summaries`
-# rebuilds it after a routekaart change.
+# truth. The store rebuilds this table when the routekaart file changes (its hash is kept in
+# meta) and, on open, refreshes the cases whose next date is a period (nazorg, moratorium)
+# that has run out since: those are the only rows that time alone can change.
 _V2_CASE_SUMMARY = """
         CREATE TABLE case_summary (
             case_id       INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
@@ -114,6 +115,7 @@ _V2_CASE_SUMMARY = """
             outcome       TEXT,
             next_due      TEXT,
             next_rule     TEXT,
+            next_kind     TEXT,
             closed        INTEGER NOT NULL DEFAULT 0,
             last_event    TEXT
         );

@@ -101,9 +101,9 @@ def test_demo_histories_are_accepted_by_the_engine(demo_db):
                                               " ORDER BY fact_date, id", (cid,))]
         for i, ev in enumerate(events):
             rk.check(track, events[:i], ev)
-        stored = conn.execute("SELECT current_step, current_title, outcome, next_due, next_rule, closed, last_event "
-                              "FROM case_summary WHERE case_id = ?", (cid,)).fetchone()
-        assert tuple(stored) == summary_row(track, events)
+        stored = conn.execute("SELECT current_step, current_title, outcome, next_due, next_rule, next_kind, closed,"
+                              " last_event FROM case_summary WHERE case_id = ?", (cid,)).fetchone()
+        assert tuple(stored) == summary_row(track, events, TODAY)
 
 
 def test_refuses_non_empty_store(demo_db):
