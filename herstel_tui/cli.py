@@ -264,5 +264,11 @@ def parse_date(text: str) -> date:
     raise AssertionError
 
 
+from .cli_lookup import COMMANDS as _LOOKUP  # noqa: E402 - needs the group above
+
+for _command in _LOOKUP:
+    main.add_command(_command)
+
+
 if __name__ == "__main__":
     main()

@@ -5,28 +5,26 @@ Location: ``--config``, else ``$HERSTEL_CONFIG``, else ``platformdirs.user_confi
 """
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Annotated
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-APP = "herstel"
+from .paths import (  # noqa: F401 - re-exported: callers find every location here
+    config_path,
+    data_path,
+    default_db_path,
+    default_export_dir,
+    login,
+    write_config_cache,
+)
 
 
 class ConfigError(Exception):
     """str() is a Dutch message naming the file and the key."""
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (container, odd Windows session)
-        return "onbekend"
 
 
 class Retention(BaseModel):
@@ -44,7 +42,7 @@ class Config(BaseModel):
 
     gemeente: str = "Gemeente Voorbeeld"
     portaal_id: str | None = None
-    medewerker: str = Field(default_factory=_login)
+    medewerker: str = Field(default_factory=login)
     database: Path | None = None
     exportmap: Path | None = None
     bewaartermijnen: Retention = Field(default_factory=Retention)
@@ -77,27 +75,6 @@ class Config(BaseModel):
         return value
 
 
-def config_path(explicit: Path | str | None = None) -> Path:
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("HERSTEL_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_config_path(APP) / "config.toml"
-
-
-def data_path() -> Path:
-    return platformdirs.user_data_path(APP)
-
-
-def default_db_path() -> Path:
-    return data_path() / "herstel.db"
-
-
-def default_export_dir() -> Path:
-    return platformdirs.user_documents_path() / "herstel-export"
-
-
 def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
     """Load and validate the config file; returns the config and the path it came from."""
     path = config_path(explicit)
@@ -112,9 +89,12 @@ def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: kan het bestand niet lezen ({exc})") from None
     try:
-        return Config.model_validate(raw), path
+        config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(format_config_errors(path, exc)) from None
+    write_config_cache(path, {"medewerker": config.medewerker,
+                              "database": str(config.database) if config.database else None})
+    return config, path
 
 
 def format_config_errors(path: Path, exc: ValidationError) -> str:

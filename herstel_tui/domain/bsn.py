@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from stdnum.nl import bsn as _stdnum_bsn
-
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -36,7 +34,9 @@ def normalize_bsn(raw: object) -> str:
     if len(digits) not in (8, 9):
         raise BsnError(f"BSN {shown} heeft {len(digits)} cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)")
     digits = digits.zfill(9)
-    if not _stdnum_bsn.is_valid(digits):
+    from stdnum.nl import bsn as stdnum_bsn  # here, not at the top: the quick commands only mask
+
+    if not stdnum_bsn.is_valid(digits):
         raise BsnError(f"BSN {digits} klopt niet (elfproef)")
     return digits
 

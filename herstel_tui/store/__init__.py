@@ -1,5 +1,31 @@
-"""Persistence: SQLite through sqlite-utils. Never imports Textual."""
-from .caselist import CaseFilter, CaseRow
-from .db import ConflictError, Store, StoreError
+"""Persistence: SQLite through sqlite-utils. Never imports Textual.
+
+Names are loaded on first use, so ``import herstel_tui.store.caselist`` (the quick shell
+commands) does not pay for pydantic and sqlite-utils.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 __all__ = ["CaseFilter", "CaseRow", "ConflictError", "Store", "StoreError"]
+
+if TYPE_CHECKING:
+    from .base import ConflictError, StoreError
+    from .caselist import CaseFilter, CaseRow
+    from .db import Store
+
+
+def __getattr__(name: str):
+    if name in ("ConflictError", "StoreError"):
+        from . import base
+
+        return getattr(base, name)
+    if name in ("CaseFilter", "CaseRow"):
+        from . import caselist
+
+        return getattr(caselist, name)
+    if name == "Store":
+        from .db import Store
+
+        return Store
+    raise AttributeError(name)

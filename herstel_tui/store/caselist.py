@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from ..domain.bsn import mask_bsn

@@ -36,60 +36,21 @@ from ..domain.models import (
 )
 from ..domain.models import UrgencyField
 from .caselist import CaseFilter, CaseRow, count_cases, list_cases
-from .schema import APPLICATION_ID, LATEST, MIGRATIONS
+from .base import (
+    BUSY_TIMEOUT_MS,
+    NETWORK_FS,
+    ConflictError,
+    StoreError,
+    _now,
+    append_audit,
+    check_database_file,
+    check_schema,
+    filesystem_type,
+)
+from .schema import LATEST, MIGRATIONS
 
 _URGENCY = TypeAdapter(UrgencyField)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 10_000
-NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs", "davfs"}
-
-
-class StoreError(Exception):
-    """A problem with the database file or a refused change; str() is Dutch for the user."""
-
-
-class ConflictError(StoreError):
-    """Someone else changed the case since it was read (optimistic lock)."""
-
-
-def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def filesystem_type(path: Path) -> str | None:
-    """The mount's file-system type for ``path`` on Linux, else None."""
-    try:
-        target = str(path.resolve())
-        best, kind = "", None
-        with open("/proc/mounts", encoding="utf-8") as fh:
-            for line in fh:
-                parts = line.split()
-                if len(parts) < 3:
-                    continue
-                mount = parts[1].replace("\\040", " ")
-                if (target == mount or target.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best):
-                    best, kind = mount, parts[2]
-        return kind
-    except OSError:
-        return None
-
-
-def check_database_file(path: Path) -> None:
-    """Refuse what is clearly not a SQLite file before SQLite touches it."""
-    if not path.exists():
-        return
-    if path.is_dir():
-        raise StoreError(f"{path} is een map, geen databasebestand")
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
-    if head and head != SQLITE_HEADER:
-        raise StoreError(f"{path} is geen SQLite-database; er is niets gewijzigd")
-    if 0 < len(head) < len(SQLITE_HEADER):
-        raise StoreError(f"{path} is afgebroken of beschadigd (te kort voor een SQLite-database)")
 
 
 class Store:
@@ -149,19 +110,7 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _check_schema(self) -> None:
-        version = self.schema_version()
-        if version > LATEST:
-            raise StoreError(
-                f"{self.path} heeft schemaversie {version}, maar deze versie van herstel kent "
-                f"alleen t/m versie {LATEST}. Werk herstel bij; er is niets gewijzigd."
-            )
-        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
-        if version == 0:
-            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables:
-                raise StoreError(f"{self.path} is een SQLite-database, maar geen herstel-database; er is niets gewijzigd")
-        elif app_id != APPLICATION_ID:
-            raise StoreError(f"{self.path} is een SQLite-database van een ander programma; er is niets gewijzigd")
+        check_schema(self.conn, self.path)
 
     def _set_journal_mode(self) -> None:
         if self.network_fs:
@@ -223,11 +172,8 @@ class Store:
     def _audit(self, action: str, entity: str, entity_id: int | None, *, person_id: int | None = None,
                case_id: int | None = None, detail: dict[str, Any] | None = None) -> None:
         assert self.conn.in_transaction, "audit rows are written inside the change's transaction"
-        self.conn.execute(
-            "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)",
-            (_now(), self.user, action, entity, entity_id, person_id, case_id,
-             json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None),
-        )
+        append_audit(self.conn, self.user, action, entity, entity_id, person_id=person_id, case_id=case_id,
+                     detail=detail)
 
     def log_view(self, *, person_id: int | None = None, case_id: int | None = None, what: str = "zaak") -> None:
         """Record that the user looked at a person or case (privacy: who saw what, when)."""
@@ -457,10 +403,11 @@ class Store:
 
     @staticmethod
     def _recorded(events: Sequence[TimelineEvent]):
+        """The events as the engine takes them: in the order they were recorded."""
         from ..domain.routekaart import RecordedEvent
 
         return [RecordedEvent(step=e.step, fact_date=e.fact_date, outcome=e.outcome, correction=e.correction,
-                              reason=e.reason, id=e.id) for e in events]
+                              reason=e.reason, id=e.id) for e in sorted(events, key=lambda e: e.id)]
 
     def record_event(self, case_id: int, step: str, fact_date: date | None = None, *, outcome: str | None = None,
                      note: str | None = None, correction: bool = False, reason: str | None = None,
@@ -573,6 +520,17 @@ class Store:
     def list_cases(self, f: CaseFilter, offset: int = 0, limit: int = 100, today: date | None = None) -> list[CaseRow]:
         with self._lock:
             return list_cases(self.conn, f, today or date.today(), offset, limit)
+
+    def cases_due_before(self, until: date, caseworker: str | None = None) -> list[tuple]:
+        """(id, zaaknummer, naam, track, caseworker) of open cases with a date due by ``until``."""
+        sql = ("SELECT c.id, c.zaaknummer, p.achternaam || ', ' || p.voornamen, c.track, c.caseworker "
+               "FROM case_summary s JOIN cases c ON c.id = s.case_id JOIN persons p ON p.id = c.person_id "
+               "WHERE s.next_due <= ? AND s.closed = 0 AND c.closed IS NULL")
+        args: list = [until.isoformat()]
+        if caseworker:
+            sql += " AND c.caseworker = ?"
+            args.append(caseworker)
+        return self.conn.execute(sql + " ORDER BY s.next_due", args).fetchall()
 
     def caseworkers(self) -> list[str]:
         return [r[0] for r in self.conn.execute(

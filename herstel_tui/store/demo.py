@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -141,12 +140,16 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
         if ids.case >= cases:
             return
         ids.case += 1
+        template = rng.choice(templates[track])
+        # Most histories end in the last few months, as in a live caseload; older cases whose
+        # walk ran out long ago are what the "verlopen" filter is for.
+        span = template[-1][2] if template else 0
+        opened = min(today, max(opened, today - timedelta(days=span + rng.randrange(0, 150))))
         counters[opened.year] = counters.get(opened.year, 0) + 1
         zaak = f"HKO-{opened.year}-{counters[opened.year]:06d}"
         urgency = rng.choice(URGENCIES) if rng.random() < 0.03 else None
         casuistiek = 1 if urgency is None and rng.random() < 0.01 else 0
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
-        template = rng.choice(templates[track])
         history = [RecordedEvent(step=s, outcome=o, fact_date=opened + timedelta(days=d))
                    for s, o, d in template if opened + timedelta(days=d) <= today]
         summary = summary_row(track, history, today)

@@ -1,0 +1,219 @@
+"""`herstel zoek | toon | termijnen | notitie`: one fact, now, over SSH. No Textual."""
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+
+import click
+
+from .cli import EXIT_NOT_FOUND, Ctx, fail
+from .lookup import OUTCOME_TITLE, TRACK_SHORT, TRACK_TITLE, Table, days_text, nl_date, print_cases, search
+
+fmt_options = [
+    click.option("--json", "fmt", flag_value="json", help="Uitvoer als JSON (voor scripts)."),
+    click.option("--csv", "fmt", flag_value="csv", help="Uitvoer als CSV (voor scripts)."),
+]
+
+
+def with_formats(f):
+    for opt in reversed(fmt_options):
+        f = opt(f)
+    return f
+
+
+@click.command()
+@click.argument("term", nargs=-1, required=True)
+@with_formats
+@click.pass_obj
+def zoek(c: Ctx, term: tuple[str, ...], fmt: str | None) -> None:
+    """Zoek zaken op naam, BSN, zaaknummer of adres."""
+    text = " ".join(term).strip()
+    if not text:
+        fail("geef een zoekterm")
+    with c.open_store() as store:
+        records = search(store.conn, store.user, text)
+    if not records:
+        click.echo(f"Niets gevonden voor {text!r}.", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+    print_cases(records, fmt or "text")
+
+
+def resolve_case(store, ref: str, track: str | None = None):
+    """A case by zaaknummer, or by BSN (with --spoor when the person has two)."""
+    from .domain.bsn import BsnError, mask_bsn, normalize_bsn
+
+    ref = ref.strip()
+    if ref.upper().startswith("HKO-"):
+        case = store.find_case(ref)
+        if case is None:
+            click.echo(f"Zaak {ref.upper()} bestaat niet.", err=True)
+            sys.exit(EXIT_NOT_FOUND)
+        return case
+    try:
+        bsn = normalize_bsn(ref)
+    except BsnError as exc:
+        fail(f"{ref!r} is geen zaaknummer (HKO-jjjj-nnnnnn) en geen geldig BSN: {exc}")
+    person = store.find_person_by_bsn(bsn)
+    cases = store.cases_of_person(person.id) if person else []
+    if track:
+        cases = [k for k in cases if k.track.value == track]
+    if not cases:
+        click.echo(f"Geen zaak gevonden voor BSN {mask_bsn(bsn)}.", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+    if len(cases) > 1:
+        fail(f"BSN {mask_bsn(bsn)} heeft {len(cases)} zaken ({', '.join(k.zaaknummer for k in cases)}); "
+             "kies met --spoor of geef het zaaknummer")
+    return cases[0]
+
+
+@click.command()
+@click.argument("zaak")
+@click.option("--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), help="Bij een BSN met twee zaken.")
+@click.option("--json", "as_json", is_flag=True, help="De zaakkaart als JSON.")
+@click.pass_obj
+def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
+    """Toon de zaakkaart: persoon, huishouden, tijdlijn, termijnen, laatste notities."""
+    from .domain.routekaart import default_routekaart
+
+    today = date.today()
+    with c.open_store() as store:
+        case = resolve_case(store, zaak, spoor)
+        person = store.get_person(case.person_id)
+        household = store.household_of(person.id)
+        view = store.case_view(case.id, today)
+        notes = store.contact_notes(case.id, limit=5)
+        store.log_view(person_id=person.id, case_id=case.id)
+    rk = default_routekaart()
+    card = {
+        "zaaknummer": case.zaaknummer, "spoor": TRACK_TITLE[case.track.value], "medewerker": case.caseworker,
+        "geopend": case.opened.isoformat(), "gesloten": case.closed.isoformat() if case.closed else None,
+        "urgentie": case.urgency.title if case.urgency else None, "casuistiekoverleg": case.casuistiekoverleg,
+        "persoon": {"naam": person.naam, "bsn": person.bsn_masked, "geboortedatum":
+                    person.geboortedatum.isoformat() if person.geboortedatum else None, "adres": person.adres,
+                    "telefoon": person.telefoon, "email": person.email,
+                    "voorkeurskanaal": person.voorkeurskanaal.value if person.voorkeurskanaal else None},
+        "huishouden": [{"naam": p.naam, "rol": role.title, "bsn": p.bsn_masked,
+                        "zaken": [k.zaaknummer for k in cases]} for p, role, cases in household if p.id != person.id],
+        "stand": view.current_title, "uitkomst": OUTCOME_TITLE.get(view.outcome or "", None),
+        "afgerond": view.closed,
+        "tijdlijn": [{"datum": d.fact_date.isoformat(), "stap": d.event_title, "correctie": d.correction,
+                      "reden": d.reason, "vervallen": d.superseded} for d in view.done],
+        "termijnen": [{"termijn": d.title, "uiterlijk": d.due.isoformat(), "dagen": d.days_left(today)}
+                      for d in view.running],
+        "vervolgstappen": [{"stap": n.title, "tak": n.branch} for n in view.next_steps],
+        "contactmomenten": [{"datum": n.date.isoformat(), "kanaal": n.channel.value, "tekst": n.text, "door": n.by}
+                            for n in notes],
+    }
+    if as_json:
+        import json
+
+        click.echo(json.dumps(card, ensure_ascii=False, indent=2))
+        return
+    w = click.echo
+    w(f"{case.zaaknummer}  {TRACK_TITLE[case.track.value]}  ·  medewerker {case.caseworker or '—'}")
+    w(f"{person.naam}  BSN {person.bsn_masked}  geboren {nl_date(person.geboortedatum) or '—'}")
+    if person.adres:
+        w(f"  {person.adres}")
+    contact = "  ".join(x for x in (person.telefoon, person.email) if x)
+    if contact:
+        w(f"  {contact}")
+    if case.urgency or case.casuistiekoverleg:
+        w("  URGENT: " + (case.urgency.title if case.urgency else "casuïstiekoverleg"))
+    if card["huishouden"]:
+        w("\nHuishouden")
+        for m in card["huishouden"]:
+            w(f"  {m['rol']:<18}{m['naam']:<30}{m['bsn']}  {' '.join(m['zaken'])}".rstrip())
+    w(f"\nStand: {view.current_title}" + (f"  (uitkomst: {card['uitkomst']})" if card["uitkomst"] else "")
+      + ("  · afgerond" if view.closed else ""))
+    w("Tijdlijn")
+    if not view.done:
+        w("  (nog niets vastgelegd)")
+    for d in view.done:
+        mark = " (vervallen)" if d.superseded else ""
+        mark += f" [correctie: {d.reason}]" if d.correction else ""
+        w(f"  {nl_date(d.fact_date)}  {d.event_title}{mark}")
+    if view.running:
+        w("Lopende termijnen")
+        for d in view.running:
+            w(f"  {nl_date(d.due)}  {d.title}  ({days_text(d.days_left(today))})")
+    if view.current:
+        step = rk.step(case.track.value, view.current.step)
+        if step.contacts:
+            w("Contacten bij deze stap")
+            for ct in step.contacts:
+                w(f"  {ct}")
+    if notes:
+        w("Laatste contactmomenten")
+        for n in notes:
+            w(f"  {nl_date(n.date)}  {n.channel.value:<10} {n.text}  — {n.by}")
+
+
+_PERIOD = re.compile(r"^\s*(\d+)\s*([dwmj]?)\s*$", re.I)
+
+
+def parse_within(text: str):
+    from dateutil.relativedelta import relativedelta
+
+    m = _PERIOD.match(text)
+    if not m:
+        fail(f"--binnen {text!r} klopt niet; gebruik bijvoorbeeld 14d, 3w, 2m of 1j")
+    n, unit = int(m.group(1)), (m.group(2) or "d").lower()
+    return {"d": relativedelta(days=n), "w": relativedelta(weeks=n), "m": relativedelta(months=n),
+            "j": relativedelta(years=n)}[unit]
+
+
+@click.command()
+@click.option("--binnen", default="14d", show_default=True, help="Termijnen die binnen deze tijd aflopen (14d, 3w, 2m).")
+@click.option("--mijn", is_flag=True, help="Alleen mijn zaken.")
+@with_formats
+@click.pass_obj
+def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
+    """Termijnen die verlopen zijn of binnenkort aflopen, de eerste bovenaan."""
+    today = date.today()
+    until = today + parse_within(binnen)
+    rows = []
+    with c.open_store() as store:
+        for case_id, zaak, naam, track, worker in store.cases_due_before(
+                until, caseworker=store.user if mijn else None):
+            view = store.case_view(case_id, today)
+            for d in view.running:
+                if d.due <= until:
+                    rows.append({"uiterlijk": nl_date(d.due), "dagen": d.days_left(today),
+                                 "termijn_tekst": days_text(d.days_left(today)), "zaaknummer": zaak, "naam": naam,
+                                 "spoor": TRACK_SHORT[track], "termijn": d.title, "medewerker": worker,
+                                 "_due": d.due})
+    rows.sort(key=lambda r: (r["_due"], r["zaaknummer"]))
+    for r in rows:
+        r.pop("_due")
+    if not rows:
+        click.echo("Geen termijnen in deze periode.", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+    Table([("uiterlijk", "Uiterlijk", 10), ("termijn_tekst", "Over", 11), ("zaaknummer", "Zaak", 15),
+           ("naam", "Naam", 18), ("termijn", "Termijn", 0)], rows).emit(fmt or "text")
+
+
+@click.command()
+@click.argument("zaak")
+@click.argument("tekst")
+@click.option("--kanaal", default="telefoon", show_default=True,
+              type=click.Choice(["telefoon", "brief", "e-mail", "huisbezoek", "gesprek", "bericht"]))
+@click.option("--datum", help="dd-mm-jjjj (standaard: vandaag).")
+@click.option("--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), help="Bij een BSN met twee zaken.")
+@click.pass_obj
+def notitie(c: Ctx, zaak: str, tekst: str, kanaal: str, datum: str | None, spoor: str | None) -> None:
+    """Leg een contactmoment vast zonder de werkplek te openen."""
+    from .cli import parse_date
+
+    if not tekst.strip():
+        fail("de notitie is leeg")
+    on = parse_date(datum) if datum else date.today()
+    if on > date.today():
+        fail("de datum ligt in de toekomst")
+    with c.open_store() as store:
+        case = resolve_case(store, zaak, spoor)
+        store.add_contact_note(case.id, tekst, channel=kanaal, on=on)
+    click.echo(f"Contactmoment vastgelegd bij {case.zaaknummer} ({nl_date(on)}, {kanaal}).")
+
+
+COMMANDS = [zoek, toon, termijnen, notitie]

@@ -1,0 +1,144 @@
+"""Quick lookups for the shell: output of `herstel zoek`, `toon` and `termijnen`.
+
+Standard library only at import time (plus store.caselist and store.base, which are too), so
+`herstel zoek` starts in a few tens of milliseconds over SSH. Rich is loaded only when stdout
+is a terminal and colour tables are wanted.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .store.base import append_audit
+from .store.caselist import CaseFilter, CaseRow, list_cases
+
+TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
+TRACK_TITLE = {"brede_ondersteuning": "Brede ondersteuning", "schuldenaanpak": "Brede schuldenaanpak"}
+OUTCOME_TITLE = {"gedupeerd": "Gedupeerd", "geen_uitsluitsel": "Geen uitsluitsel", "niet_gedupeerd": "Niet gedupeerd"}
+_LONG_DIGITS = re.compile(r"\d[\d.\s-]{6,}\d")
+
+
+def nl_date(d: date | None) -> str:
+    return d.strftime("%d-%m-%Y") if d else ""
+
+
+def days_text(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days < 0:
+        return f"{-days}d laat"
+    return "vandaag" if days == 0 else f"{days}d"
+
+
+def mask_term(term: str) -> str:
+    """Never keep a full BSN in the audit trail, not even as a search term."""
+    return _LONG_DIGITS.sub(lambda m: "*" * 6 + re.sub(r"\D", "", m.group())[-3:], term)
+
+
+@dataclass
+class Table:
+    """Rows for the terminal, a pipe, JSON or CSV: one source, four looks."""
+
+    columns: list[tuple[str, str, int]]  # (key, Dutch header, plain width; 0 = takes the rest)
+    rows: list[dict]
+
+    def emit(self, fmt: str, out=None, *, color: bool | None = None) -> None:
+        out = out or sys.stdout
+        if fmt == "json":
+            json.dump(self.rows, out, ensure_ascii=False, indent=2, default=str)
+            out.write("\n")
+        elif fmt == "csv":
+            buf = io.StringIO()
+            w = csv.DictWriter(buf, fieldnames=[k for k, _, _ in self.columns], extrasaction="ignore",
+                               lineterminator="\n")
+            w.writerow({k: h for k, h, _ in self.columns})
+            for r in self.rows:
+                w.writerow(r)
+            out.write(buf.getvalue())
+        elif use_rich(out, color):
+            self._rich(out)
+        else:
+            self._plain(out)
+
+    def _plain(self, out) -> None:
+        width = terminal_width()
+        fixed = sum(w + 2 for _, _, w in self.columns if w)
+        rest = max(10, width - fixed)
+        widths = [w or rest for _, _, w in self.columns]
+        lines = ["  ".join(h[:w].ljust(w) for (_, h, _), w in zip(self.columns, widths)).rstrip()]
+        for r in self.rows:
+            cells = [clip(str(r.get(k) if r.get(k) is not None else ""), w) for (k, _, _), w in zip(self.columns, widths)]
+            lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+        out.write("\n".join(lines) + "\n")
+
+    def _rich(self, out) -> None:
+        from rich.console import Console
+        from rich.table import Table as RichTable
+
+        console = Console(file=out, width=terminal_width())
+        t = RichTable(box=None, header_style="bold", pad_edge=False)
+        for key, header, w in self.columns:
+            t.add_column(header, no_wrap=True, overflow="ellipsis", max_width=w or None,
+                         style="red" if key == "termijn" else None)
+        for r in self.rows:
+            t.add_row(*[str(r.get(k) if r.get(k) is not None else "") for k, _, _ in self.columns])
+        console.print(t)
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def terminal_width() -> int:
+    return max(60, shutil.get_terminal_size((80, 24)).columns)
+
+
+def use_rich(out, color: bool | None = None) -> bool:
+    if color is not None:
+        return color
+    if os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(out, "isatty") and out.isatty()
+
+
+# -- zoek -----------------------------------------------------------------------------------------
+
+CASE_COLUMNS = [("zaaknummer", "Zaak", 15), ("naam", "Naam", 0), ("bsn", "BSN", 9), ("spoor", "Sp", 2),
+                ("stap", "Stap", 16), ("termijn", "Termijn", 9)]
+
+
+def case_record(r: CaseRow, today: date) -> dict:
+    days = r.days_left(today)
+    return {
+        "zaaknummer": r.zaaknummer, "naam": r.naam, "bsn": r.bsn_masked, "spoor": TRACK_SHORT.get(r.track, r.track),
+        "stap": r.current_title, "uitkomst": OUTCOME_TITLE.get(r.outcome or "", ""),
+        "termijn": days_text(days), "termijn_datum": r.next_due.isoformat() if r.next_due else None,
+        "dagen": days, "urgent": r.urgent, "medewerker": r.caseworker, "gesloten": r.closed,
+    }
+
+
+def search(conn, user: str, term: str, *, limit: int = 50, today: date | None = None) -> list[dict]:
+    """Cases matching ``term`` (name, BSN, zaaknummer, address), open and closed; audited."""
+    today = today or date.today()
+    rows = list_cases(conn, CaseFilter(search=term, closed=None), today, 0, limit)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        append_audit(conn, user, "gezocht", "zoekopdracht", None,
+                     detail={"term": mask_term(term), "zaken": [r.id for r in rows]})
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return [case_record(r, today) for r in rows]
+
+
+def print_cases(records: Sequence[dict], fmt: str, out=None) -> None:
+    Table(CASE_COLUMNS, list(records)).emit(fmt, out)
