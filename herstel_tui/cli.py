@@ -6,79 +6,22 @@ desk. The TUI is imported only inside the function that starts it.
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import click
 
-from .config import ConfigError, config_path, default_db_path, load_config, resolve_db_path, resolve_export_dir
-
-EXIT_NOT_FOUND = 1
-EXIT_INPUT = 2
-DEFAULT_DEMO_CASES = 2000
-
-
-class Ctx:
-    def __init__(self, db: str | None, config: str | None, low_bandwidth: bool):
-        self.db_arg = db
-        self.config_arg = config
-        self.low_bandwidth = low_bandwidth
-        self._config = None
-        self._config_path = None
-
-    @property
-    def config(self):
-        if self._config is None:
-            self._config, self._config_path = load_config(self.config_arg)
-        return self._config
-
-    @property
-    def config_file(self) -> Path:
-        self.config  # noqa: B018 - loads and remembers the path
-        return self._config_path
-
-    @property
-    def db_path(self) -> Path:
-        return resolve_db_path(self.db_arg, self.config)
-
-    def open_store(self, *, create: bool = False, readonly: bool = False):
-        from .store import Store
-
-        return Store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
-
-
-def fail(message: str, code: int = EXIT_INPUT) -> None:
-    click.echo(f"Fout: {message}", err=True)
-    sys.exit(code)
-
-
-class HerstelGroup(click.Group):
-    """Turns known errors into a Dutch message and exit code 2, never a traceback."""
-
-    def invoke(self, ctx: click.Context):
-        from .domain.bsn import BsnError
-
-        try:
-            return super().invoke(ctx)
-        except ConfigError as exc:
-            fail(str(exc))
-        except BsnError as exc:
-            fail(str(exc))
-        except Exception as exc:
-            from .store import StoreError
-
-            if isinstance(exc, StoreError):
-                fail(str(exc))
-            from pydantic import ValidationError
-
-            if isinstance(exc, ValidationError):
-                from .domain.models import validation_message
-
-                fail(validation_message(exc))
-            raise
-
+from .cli_base import (  # noqa: F401 - re-exported for the command modules
+    DEFAULT_DEMO_CASES,
+    EXIT_INPUT,
+    EXIT_NOT_FOUND,
+    Ctx,
+    HerstelGroup,
+    fail,
+    parse_date,
+    raise_store,
+)
+from .config import config_path, default_db_path, resolve_export_dir
 
 @click.group(cls=HerstelGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
@@ -243,25 +186,6 @@ def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
             fail(f"geen persoon met BSN {mask_bsn(bsn)} gevonden", EXIT_NOT_FOUND)
         case = store.open_case(person.id, spoor, caseworker=medewerker)
     click.echo(f"Zaak {case.zaaknummer} geopend voor {person.naam}.")
-
-
-def raise_store(message: str) -> None:
-    from .store import StoreError
-
-    raise StoreError(message)
-
-
-def parse_date(text: str) -> date:
-    from datetime import datetime
-
-    text = text.strip()
-    for fmt in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    fail(f"datum {text!r} klopt niet; gebruik dd-mm-jjjj")
-    raise AssertionError
 
 
 from .cli_lookup import COMMANDS as _LOOKUP  # noqa: E402 - needs the group above

@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from .cli import EXIT_NOT_FOUND, Ctx, fail
+from .cli_base import EXIT_NOT_FOUND, Ctx, fail
 from .lookup import OUTCOME_TITLE, TRACK_SHORT, TRACK_TITLE, Table, days_text, nl_date, print_cases, search
 
 fmt_options = [
@@ -189,8 +189,8 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     if not rows:
         click.echo("Geen termijnen in deze periode.", err=True)
         sys.exit(EXIT_NOT_FOUND)
-    Table([("uiterlijk", "Uiterlijk", 10), ("termijn_tekst", "Over", 11), ("zaaknummer", "Zaak", 15),
-           ("naam", "Naam", 18), ("termijn", "Termijn", 0)], rows).emit(fmt or "text")
+    Table([("uiterlijk", "Uiterlijk", 10), ("termijn_tekst", "Over", 9), ("zaaknummer", "Zaak", 15),
+           ("naam", "Naam", 14), ("termijn", "Termijn", 0)], rows).emit(fmt or "text")
 
 
 @click.command()
@@ -203,7 +203,7 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
 @click.pass_obj
 def notitie(c: Ctx, zaak: str, tekst: str, kanaal: str, datum: str | None, spoor: str | None) -> None:
     """Leg een contactmoment vast zonder de werkplek te openen."""
-    from .cli import parse_date
+    from .cli_base import parse_date
 
     if not tekst.strip():
         fail("de notitie is leeg")

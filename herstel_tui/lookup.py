@@ -59,7 +59,7 @@ class Table:
             buf = io.StringIO()
             w = csv.DictWriter(buf, fieldnames=[k for k, _, _ in self.columns], extrasaction="ignore",
                                lineterminator="\n")
-            w.writerow({k: h for k, h, _ in self.columns})
+            w.writeheader()  # the JSON keys: stable names for scripts
             for r in self.rows:
                 w.writerow(r)
             out.write(buf.getvalue())

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-HEADLESS = ["herstel_tui.cli", "herstel_tui.store", "herstel_tui.store.demo", "herstel_tui.config",
+HEADLESS = ["herstel_tui.cli", "herstel_tui.cli_lookup", "herstel_tui.lookup", "herstel_tui.entry", "herstel_tui.store", "herstel_tui.store.demo", "herstel_tui.config",
             "herstel_tui.domain.models", "herstel_tui.domain.bsn", "herstel_tui.domain.routekaart"]
 
 
