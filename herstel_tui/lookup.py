@@ -6,15 +6,9 @@ is a terminal and colour tables are wanted.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import re
-import shutil
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from .store.base import append_audit
@@ -43,19 +37,24 @@ def mask_term(term: str) -> str:
     return _LONG_DIGITS.sub(lambda m: "*" * 6 + re.sub(r"\D", "", m.group())[-3:], term)
 
 
-@dataclass
 class Table:
     """Rows for the terminal, a pipe, JSON or CSV: one source, four looks."""
 
-    columns: list[tuple[str, str, int]]  # (key, Dutch header, plain width; 0 = takes the rest)
-    rows: list[dict]
+    def __init__(self, columns: list[tuple[str, str, int]], rows: list[dict]):
+        self.columns = columns  # (key, Dutch header, plain width; 0 = takes the rest)
+        self.rows = rows
 
     def emit(self, fmt: str, out=None, *, color: bool | None = None) -> None:
         out = out or sys.stdout
         if fmt == "json":
+            import json
+
             json.dump(self.rows, out, ensure_ascii=False, indent=2, default=str)
             out.write("\n")
         elif fmt == "csv":
+            import csv
+            import io
+
             buf = io.StringIO()
             w = csv.DictWriter(buf, fieldnames=[k for k, _, _ in self.columns], extrasaction="ignore",
                                lineterminator="\n")
@@ -98,6 +97,8 @@ def clip(text: str, width: int) -> str:
 
 
 def terminal_width() -> int:
+    import shutil
+
     return max(60, shutil.get_terminal_size((80, 24)).columns)
 
 
@@ -140,5 +141,5 @@ def search(conn, user: str, term: str, *, limit: int = 50, today: date | None = 
     return [case_record(r, today) for r in rows]
 
 
-def print_cases(records: Sequence[dict], fmt: str, out=None) -> None:
+def print_cases(records: list[dict], fmt: str, out=None) -> None:
     Table(CASE_COLUMNS, list(records)).emit(fmt, out)

@@ -6,7 +6,6 @@ import json
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -90,7 +89,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def append_audit(conn: sqlite3.Connection, who: str, action: str, entity: str, entity_id: int | None, *,
                  person_id: int | None = None, case_id: int | None = None,
-                 detail: dict[str, Any] | None = None) -> None:
+                 detail: dict[str, object] | None = None) -> None:
     """The one way a row enters the append-only audit table (inside the caller's transaction)."""
     conn.execute(
         "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)",

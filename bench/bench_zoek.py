@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""`herstel zoek <BSN>` against the floor: a bare `python3 -c` that opens the same file with
+sqlite3 and runs the same lookup. Both are started as processes, alternately, in one run.
+
+    python bench/bench_zoek.py --db /tmp/d100k.db [--runs 30]
+
+Build the database first: `herstel demo --cases 100000 --db /tmp/d100k.db`.
+Prints medians in ms and the ratio. Target (issue 7): ratio <= 3.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def timed(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    dt = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise SystemExit(f"{cmd} failed ({r.returncode}): {r.stderr.decode()}")
+    return dt * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--runs", type=int, default=30)
+    a = ap.parse_args()
+    db = str(Path(a.db).resolve())
+    conn = sqlite3.connect(db)
+    bsn = conn.execute("SELECT p.bsn FROM persons p JOIN cases c ON c.person_id = p.id "
+                       "WHERE p.bsn IS NOT NULL ORDER BY p.id DESC LIMIT 1").fetchone()[0]
+    cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+    conn.close()
+    python = sys.executable
+    herstel = shutil.which("herstel", path=str(Path(python).parent)) or "herstel"
+    # The same lookup: the case rows of the person with this BSN, joined to the summary.
+    floor_sql = ("SELECT c.zaaknummer, p.achternaam, p.voornamen, p.bsn, c.track, s.current_title, s.next_due "
+                 "FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id "
+                 f"WHERE c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH '\"{bsn}\"')")
+    floor = [python, "-c", f"import sqlite3; c = sqlite3.connect({db!r}); print(c.execute({floor_sql!r}).fetchall())"]
+    ours = [herstel, "--db", db, "zoek", bsn]
+    for _ in range(3):  # warm the page cache and .pyc files
+        timed(floor), timed(ours)
+    f, o = [], []
+    for _ in range(a.runs):
+        f.append(timed(floor))
+        o.append(timed(ours))
+    fm, om = statistics.median(f), statistics.median(o)
+    print(f"database: {cases} zaken; BSN ******{bsn[-3:]}; {a.runs} runs each, alternating")
+    print(f"floor  python3 -c sqlite3 lookup : median {fm:6.1f} ms  (min {min(f):.1f})")
+    print(f"herstel zoek <BSN>               : median {om:6.1f} ms  (min {min(o):.1f})")
+    print(f"ratio                            : {om / fm:.2f}x  (target <= 3x)")
+
+
+if __name__ == "__main__":
+    main()
