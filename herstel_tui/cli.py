@@ -190,7 +190,9 @@ def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
 
 from .cli_lookup import COMMANDS as _LOOKUP  # noqa: E402 - needs the group above
 
-for _command in _LOOKUP:
+from .cli_trust import COMMANDS as _TRUST  # noqa: E402
+
+for _command in [*_LOOKUP, *_TRUST]:
     main.add_command(_command)
 
 

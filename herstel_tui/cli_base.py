@@ -40,7 +40,12 @@ class Ctx:
     def open_store(self, *, create: bool = False, readonly: bool = False):
         from .store import Store
 
-        return Store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
+        store = Store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
+        if store.network_fs:
+            click.echo(f"Waarschuwing: {store.path} staat op een netwerkschijf. Herstel werkt daar zonder WAL "
+                       "(trager, en gelijktijdig werken is minder veilig). Zet de database bij voorkeur op een "
+                       "lokale schijf van de server.", err=True)
+        return store
 
 
 def fail(message: str, code: int = EXIT_INPUT) -> None:

@@ -53,10 +53,10 @@ def check_database_file(path: Path) -> None:
             head = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StoreError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
+    if 0 < len(head) < len(SQLITE_HEADER) and SQLITE_HEADER.startswith(head):
+        raise StoreError(f"{path} is afgebroken of beschadigd (te kort voor een SQLite-database)")
     if head and head != SQLITE_HEADER:
         raise StoreError(f"{path} is geen SQLite-database; er is niets gewijzigd")
-    if 0 < len(head) < len(SQLITE_HEADER):
-        raise StoreError(f"{path} is afgebroken of beschadigd (te kort voor een SQLite-database)")
 
 
 def check_schema(conn: sqlite3.Connection, path: Path) -> int:

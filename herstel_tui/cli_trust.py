@@ -1,0 +1,170 @@
+"""`herstel audit | backup | terugzetten | controle | opschonen | vergeet`: trust in the register."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli_base import EXIT_NOT_FOUND, Ctx, fail, parse_date
+from .lookup import Table, nl_date
+
+
+@click.command()
+@click.option("--zaak", help="Alleen deze zaak (zaaknummer).")
+@click.option("--gebruiker", help="Alleen deze medewerker.")
+@click.option("--sinds", help="Vanaf deze datum (dd-mm-jjjj).")
+@click.option("--max", "limit", type=click.IntRange(1), default=200, show_default=True)
+@click.option("--json", "fmt", flag_value="json")
+@click.option("--csv", "fmt", flag_value="csv")
+@click.pass_obj
+def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, limit: int, fmt: str | None) -> None:
+    """Het auditlogboek: wie deed wat, wanneer, bij welke zaak."""
+    since = parse_date(sinds) if sinds else None
+    with c.open_store() as store:
+        case_id = None
+        if zaak:
+            case = store.find_case(zaak)
+            if case is None:
+                click.echo(f"Zaak {zaak.upper()} bestaat niet.", err=True)
+                sys.exit(EXIT_NOT_FOUND)
+            case_id = case.id
+        entries = store.audit_entries(case_id=case_id, who=gebruiker, since=since)
+        zaken = dict(store.conn.execute("SELECT id, zaaknummer FROM cases"))
+    entries = entries[-limit:]
+    if not entries:
+        click.echo("Geen regels in het auditlogboek voor deze selectie.", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+    rows = [{"moment": e.at.strftime("%d-%m-%Y %H:%M"), "wie": e.who, "actie": e.action, "wat": e.entity,
+             "zaak": zaken.get(e.case_id, f"#{e.case_id}" if e.case_id else ""),
+             "details": _detail(e.detail)} for e in entries]
+    Table([("moment", "Moment", 16), ("wie", "Wie", 10), ("actie", "Actie", 12), ("wat", "Wat", 12),
+           ("zaak", "Zaak", 15), ("details", "Details", 0)], rows).emit(fmt or "text")
+
+
+def _detail(detail: dict | None) -> str:
+    if not detail:
+        return ""
+    parts = []
+    for k, v in detail.items():
+        if isinstance(v, dict) and {"oud", "nieuw"} <= set(v):
+            parts.append(f"{k}: {v['oud']} → {v['nieuw']}")
+        elif isinstance(v, list):
+            parts.append(f"{k}: {len(v)}")
+        else:
+            parts.append(f"{k}: {v}")
+    return "; ".join(parts)
+
+
+@click.command()
+@click.argument("pad", required=False)
+@click.pass_obj
+def backup(c: Ctx, pad: str | None) -> None:
+    """Maak een backup terwijl anderen doorwerken (standaard: map backups naast de database)."""
+    from .store.maintenance import backup as do_backup
+
+    with c.open_store() as store:
+        target = Path(pad) if pad else store.path.parent / "backups"
+        if not pad:
+            target.mkdir(parents=True, exist_ok=True, mode=0o700)
+        written = do_backup(store, target)
+    click.echo(f"Backup geschreven: {written}")
+
+
+@click.command()
+@click.argument("backupbestand")
+@click.option("--ja", is_flag=True, help="Bevestig dat de huidige database wordt vervangen.")
+@click.pass_obj
+def terugzetten(c: Ctx, backupbestand: str, ja: bool) -> None:
+    """Zet een backup terug. Vervangt de database alleen na bevestiging."""
+    from .store.maintenance import restore
+
+    target = c.db_path
+    if target.exists() and not ja and sys.stdin.isatty():
+        ja = click.confirm(f"{target} wordt vervangen door {backupbestand}. Doorgaan?", default=False)
+    restore(Path(backupbestand), target, user=c.config.medewerker, overwrite=ja)
+    click.echo(f"Teruggezet: {backupbestand} → {target}")
+
+
+@click.command()
+@click.option("--herbouw", is_flag=True, help="Herbouw het zaakoverzicht uit de tijdlijnen.")
+@click.pass_obj
+def controle(c: Ctx, herbouw: bool) -> None:
+    """Controleer de database: integriteit, verwijzingen, tijdlijnen tegen de routekaart."""
+    from .store.maintenance import check
+
+    with c.open_store() as store:
+        if herbouw:
+            n = store.rebuild_summaries()
+            click.echo(f"Zaakoverzicht herbouwd voor {n} zaken.")
+        result = check(store)
+    for p in result.problems[:200]:
+        click.echo(p)
+    if result.problems:
+        click.echo(f"Controle: {len(result.problems)} problemen in {result.cases} zaken.", err=True)
+        sys.exit(1)
+    click.echo(f"Controle: in orde ({result.cases} zaken).")
+
+
+@click.command()
+@click.option("--anonimiseren", "mode", flag_value="anonimiseren", help="Verwijder wie het was, houd de cijfers.")
+@click.option("--verwijderen", "mode", flag_value="verwijderen", help="Verwijder de zaak helemaal.")
+@click.option("--ja", is_flag=True, help="Bevestig zonder vraag.")
+@click.pass_obj
+def opschonen(c: Ctx, mode: str | None, ja: bool) -> None:
+    """Zaken waarvan de bewaartermijn verstreken is: tonen, en na bevestiging opschonen."""
+    from .store import maintenance
+
+    years = c.config.bewaartermijnen.model_dump()
+    with c.open_store() as store:
+        found = maintenance.retention_candidates(store, years)
+        if not found:
+            click.echo("Geen zaken met een verstreken bewaartermijn.")
+            return
+        Table([("zaak", "Zaak", 15), ("gesloten", "Gesloten", 10), ("uitkomst", "Uitkomst", 16),
+               ("tot", "Bewaren tot", 11)],
+              [{"zaak": f.zaaknummer, "gesloten": nl_date(f.closed), "uitkomst": (f.outcome or "overig"),
+                "tot": nl_date(f.keep_until)} for f in found]).emit("text")
+        if mode is None:
+            click.echo(f"{len(found)} zaken. Kies --anonimiseren of --verwijderen om op te schonen.")
+            return
+        if not ja:
+            if not sys.stdin.isatty():
+                fail("bevestig met --ja (er is niets gewijzigd)")
+            if not click.confirm(f"{len(found)} zaken {mode}?", default=False):
+                fail("afgebroken; er is niets gewijzigd")
+        with store.transaction():
+            for f in found:
+                if mode == "anonimiseren":
+                    maintenance.anonymise_case(store, f.case_id)
+                else:
+                    maintenance.delete_case(store, f.case_id)
+    click.echo(f"{len(found)} zaken: {mode} voltooid.")
+
+
+@click.command()
+@click.argument("bsn")
+@click.option("--reden", required=True, help="Bijvoorbeeld: ouder ziet af van ondersteuning.")
+@click.option("--ja", is_flag=True, help="Bevestig zonder vraag.")
+@click.pass_obj
+def vergeet(c: Ctx, bsn: str, reden: str, ja: bool) -> None:
+    """Verwijder een persoon met alles wat over hem of haar is vastgelegd."""
+    from .domain.bsn import mask_bsn, normalize_bsn
+    from .store.maintenance import remove_person
+
+    bsn = normalize_bsn(bsn)
+    with c.open_store() as store:
+        person = store.find_person_by_bsn(bsn)
+        if person is None:
+            click.echo(f"Geen persoon met BSN {mask_bsn(bsn)}.", err=True)
+            sys.exit(EXIT_NOT_FOUND)
+        if not ja:
+            if not sys.stdin.isatty():
+                fail("bevestig met --ja (er is niets gewijzigd)")
+            if not click.confirm(f"{person.naam} ({mask_bsn(bsn)}) en alle gegevens verwijderen?", default=False):
+                fail("afgebroken; er is niets gewijzigd")
+        zaken = remove_person(store, person.id, reden)
+    click.echo(f"Verwijderd: persoon {mask_bsn(bsn)} en {len(zaken)} zaken ({', '.join(zaken) or 'geen'}).")
+
+
+COMMANDS = [audit, backup, terugzetten, controle, opschonen, vergeet]
