@@ -150,17 +150,12 @@ def persoon_nieuw(c: Ctx, bsn, voornamen, tussenvoegsel, achternaam, geboortedat
     role = HouseholdMember(household_id=0, person_id=0, role=rol or "aanvrager").role
     anchor_bsn = normalize_bsn(bij) if bij else None
     with c.open_store() as store:
-        with store.transaction():
-            anchor = None
-            if anchor_bsn:
-                anchor = store.find_person_by_bsn(anchor_bsn)
-                if anchor is None:
-                    raise_store(f"geen persoon met BSN {mask_bsn(anchor_bsn)} gevonden")
-            new = store.add_person(person)
-            if anchor:
-                store.join_household_of(anchor.id, new.id, role)
-            else:
-                store.create_household([(new.id, role)])
+        anchor = None
+        if anchor_bsn:
+            anchor = store.find_person_by_bsn(anchor_bsn)
+            if anchor is None:
+                raise_store(f"geen persoon met BSN {mask_bsn(anchor_bsn)} gevonden")
+        new, _ = store.register(person, role=role, household_of=anchor.id if anchor else None)
     click.echo(f"Persoon toegevoegd: {new.naam} (BSN {new.bsn_masked}), rol {role.value}.")
 
 

@@ -285,6 +285,27 @@ class Store:
                 return row[0]
             return self.create_household([(anchor_id, Role.AANVRAGER), (person_id, role)]).id
 
+    def register(self, person: Person, *, role: Role | str = Role.AANVRAGER, household_of: int | None = None,
+                 track: Track | str | None = None, caseworker: str | None = None,
+                 opened: date | None = None) -> tuple[Person, Case | None]:
+        """A new person, their place in a household and (optionally) their case: all or nothing.
+
+        ``household_of`` puts the person in that person's household; without it a new household
+        is made with this person in ``role``. A form that registers someone calls this once, so
+        a killed process can never leave a person without the case that was confirmed.
+        """
+        from ..domain.models import HouseholdMember
+
+        role = HouseholdMember(household_id=0, person_id=0, role=role).role
+        with self.transaction():
+            new = self.add_person(person)
+            if household_of is not None:
+                self.join_household_of(household_of, new.id, role)
+            else:
+                self.create_household([(new.id, role)], registered_on=opened or date.today())
+            case = self.open_case(new.id, track, caseworker=caseworker, opened=opened) if track else None
+            return new, case
+
     def household_of(self, person_id: int) -> list[tuple[Person, Role, list[Case]]]:
         """Everyone in the person's household(s), the person first, each with their cases."""
         rows = self.conn.execute(

@@ -267,3 +267,16 @@ def test_every_change_is_audited(store):
     created = store.audit_entries()[1]
     assert created.detail["bsn"] == "******006"  # never the full BSN in the trail
     assert json.dumps(created.detail).count(BSN_A) == 0
+
+
+def test_register_is_all_or_nothing(store):
+    anna, case = store.register(person(), track="brede_ondersteuning", caseworker="m.kaya")
+    assert case.person_id == anna.id and case.caseworker == "m.kaya"
+    kid, none = store.register(person(bsn=BSN_B, voornamen="Noor"), role="kind", household_of=anna.id)
+    assert none is None
+    assert [(p.voornamen, r.value) for p, r, _ in store.household_of(anna.id)] == [("Anna", "aanvrager"),
+                                                                                   ("Noor", "kind")]
+    before = store.counts()
+    with pytest.raises(StoreError, match="persoon 9999 bestaat niet"):  # fails after the person was added
+        store.register(person(bsn="999900031", voornamen="Piet"), track="brede_ondersteuning", household_of=9999)
+    assert store.counts() == before
