@@ -278,5 +278,6 @@ def test_register_is_all_or_nothing(store):
                                                                                    ("Noor", "kind")]
     before = store.counts()
     with pytest.raises(StoreError, match="persoon 9999 bestaat niet"):  # fails after the person was added
-        store.register(person(bsn="999900031", voornamen="Piet"), track="brede_ondersteuning", household_of=9999)
+        store.register(person(bsn="999900031", voornamen="Piet"), role="kind", track="brede_ondersteuning",
+                       household_of=9999)
     assert store.counts() == before
