@@ -8,7 +8,18 @@ from datetime import date
 import click
 
 from .cli_base import EXIT_NOT_FOUND, Ctx, fail
-from .lookup import OUTCOME_TITLE, TRACK_SHORT, TRACK_TITLE, Table, days_text, nl_date, print_cases, search
+from .lookup import (
+    OUTCOME_TITLE,
+    TRACK_SHORT,
+    TRACK_TITLE,
+    Table,
+    clip,
+    days_text,
+    nl_date,
+    print_cases,
+    search,
+    terminal_width,
+)
 
 fmt_options = [
     click.option("--json", "fmt", flag_value="json", help="Uitvoer als JSON (voor scripts)."),
@@ -145,8 +156,9 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
                 w(f"  {ct}")
     if notes:
         w("Laatste contactmomenten")
+        width = terminal_width()
         for n in notes:
-            w(f"  {nl_date(n.date)}  {n.channel.value:<10} {n.text}  — {n.by}")
+            w(clip(f"  {nl_date(n.date)}  {n.channel.value:<10} {n.text}  — {n.by}", width))
 
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*([dwmj]?)\s*$", re.I)

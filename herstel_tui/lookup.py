@@ -85,10 +85,15 @@ class Table:
         console = Console(file=out, width=terminal_width())
         t = RichTable(box=None, header_style="bold", pad_edge=False)
         for key, header, w in self.columns:
-            t.add_column(header, no_wrap=True, overflow="ellipsis", max_width=w or None,
-                         style="red" if key == "termijn" else None)
+            t.add_column(header, no_wrap=True, overflow="ellipsis",
+                         max_width=w if w and key not in ("termijn", "termijn_tekst") else None)
         for r in self.rows:
-            t.add_row(*[str(r.get(k) if r.get(k) is not None else "") for k, _, _ in self.columns])
+            cells = []
+            for k, _, _ in self.columns:
+                text = str(r.get(k) if r.get(k) is not None else "")
+                late = k in ("termijn", "termijn_tekst") and text.endswith("laat")
+                cells.append(f"[red]{text}[/red]" if late else text.replace("[", "\\["))
+            t.add_row(*cells)
         console.print(t)
 
 
