@@ -559,6 +559,11 @@ class Store:
 
     # -- meta ------------------------------------------------------------------------------------
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: cheap to poll, to show colleagues' work."""
+        with self._lock:
+            return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None

@@ -281,3 +281,12 @@ def test_register_is_all_or_nothing(store):
         store.register(person(bsn="999900031", voornamen="Piet"), role="kind", track="brede_ondersteuning",
                        household_of=9999)
     assert store.counts() == before
+
+
+def test_data_version_sees_other_connections(db_path):
+    with Store(db_path, "a") as a, Store(db_path, "b") as b:
+        v = a.data_version()
+        a.add_person(person())
+        assert a.data_version() == v  # own commits do not count
+        b.add_person(person(bsn=BSN_B))
+        assert a.data_version() != v
