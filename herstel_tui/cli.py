@@ -190,6 +190,10 @@ from .cli_trust import COMMANDS as _TRUST  # noqa: E402
 for _command in [*_LOOKUP, *_TRUST]:
     main.add_command(_command)
 
+from .cli_portal import portaal  # noqa: E402
+
+main.add_command(portaal)
+
 
 if __name__ == "__main__":
     main()

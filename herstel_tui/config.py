@@ -9,9 +9,9 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .paths import (  # noqa: F401 - re-exported: callers find every location here
     config_path,
@@ -37,6 +37,157 @@ class Retention(BaseModel):
     overig: Annotated[int, Field(ge=0, le=100)] = 7
 
 
+def _aliases(value: object) -> object:
+    """A column may be given as one header name or as a list of accepted header names."""
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+def header_key(text: str) -> str:
+    """How headers (and yes/no words) are compared: case-insensitive, spaces trimmed and collapsed."""
+    return " ".join(str(text).split()).casefold()
+
+
+Aliases = Annotated[list[str], BeforeValidator(_aliases)]
+
+
+class _Columns(BaseModel):
+    """Base for one portal list: each field lists the header names accepted for that column.
+
+    Layouts of the portal lists are not public [unverified]: the defaults are a guess that a
+    municipality corrects here without a code change. Headers match case-insensitively, with
+    spaces trimmed. A header may not belong to two columns of the same list.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    # fields that hold accepted cell values, not header names
+    VOCABULARIES: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("*")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        if isinstance(value, list):
+            cleaned = [" ".join(str(v).split()) for v in value]
+            if any(not v for v in cleaned):
+                raise ValueError("een kolomnaam of waarde mag niet leeg zijn")
+            return cleaned
+        return value
+
+    @model_validator(mode="after")
+    def _distinct(self):
+        seen: dict[str, str] = {}
+        vocab = set(self.VOCABULARIES)
+        for name, value in self:
+            if name in vocab or not isinstance(value, list):
+                continue
+            for header in value:
+                key = header_key(header)
+                if key in seen and seen[key] != name:
+                    raise ValueError(f"kolomnaam {header!r} staat bij zowel {seen[key]!r} als {name!r}")
+                seen[key] = name
+        return self
+
+    def column_fields(self) -> dict[str, list[str]]:
+        """field -> accepted header names, for the fields that are columns (not vocabularies)."""
+        return {name: value for name, value in self if isinstance(value, list) and name not in self.VOCABULARIES}
+
+
+def _disjoint(model: BaseModel, *names: str) -> None:
+    seen: dict[str, str] = {}
+    for name in names:
+        for word in getattr(model, name):
+            key = header_key(word)
+            if key in seen and seen[key] != name:
+                raise ValueError(f"waarde {word!r} staat bij zowel {seen[key]!r} als {name!r}")
+            seen[key] = name
+
+
+class AnswerColumns(_Columns):
+    """Antwoordbestand kindregeling: per child whether it belongs to UHT's population."""
+
+    VOCABULARIES = ("ja", "nee")
+    bsn: Aliases = Field(default_factory=lambda: ["BSN", "BSN kind"])
+    resultaat: Aliases = Field(default_factory=lambda: ["Resultaat", "Behoort tot populatie", "Uitkomst"])
+    ja: Aliases = Field(default_factory=lambda: ["ja", "j", "true", "waar", "1", "yes", "y"])
+    nee: Aliases = Field(default_factory=lambda: ["nee", "n", "false", "onwaar", "0", "no"])
+
+    @model_validator(mode="after")
+    def _yes_no(self):
+        if not self.ja or not self.nee:
+            raise ValueError("ja en nee hebben elk minstens één waarde nodig")
+        _disjoint(self, "ja", "nee")
+        return self
+
+
+class RegistrationColumns(_Columns):
+    """Nieuwe aanmeldingen: contact data of registered parents who consented."""
+
+    bsn: Aliases = Field(default_factory=lambda: ["BSN", "BSN aanvrager", "BSN ouder"])
+    voornamen: Aliases = Field(default_factory=lambda: ["Voornamen", "Voornaam"])
+    tussenvoegsel: Aliases = Field(default_factory=lambda: ["Tussenvoegsel", "Voorvoegsel"])
+    achternaam: Aliases = Field(default_factory=lambda: ["Achternaam", "Geslachtsnaam"])
+    geboortedatum: Aliases = Field(default_factory=lambda: ["Geboortedatum"])
+    straat: Aliases = Field(default_factory=lambda: ["Straat", "Straatnaam"])
+    huisnummer: Aliases = Field(default_factory=lambda: ["Huisnummer"])
+    toevoeging: Aliases = Field(default_factory=lambda: ["Toevoeging", "Huisnummertoevoeging", "Huisletter"])
+    postcode: Aliases = Field(default_factory=lambda: ["Postcode"])
+    woonplaats: Aliases = Field(default_factory=lambda: ["Woonplaats", "Plaats"])
+    telefoon: Aliases = Field(default_factory=lambda: ["Telefoon", "Telefoonnummer"])
+    email: Aliases = Field(default_factory=lambda: ["E-mail", "E-mailadres", "Email", "Emailadres"])
+    toeslagpartner_bsn: Aliases = Field(default_factory=lambda: ["BSN toeslagpartner", "BSN partner"])
+    datum: Aliases = Field(default_factory=lambda: ["Datum", "Datum aanmelding", "Datum toestemming"])
+
+
+class NegativeColumns(_Columns):
+    """Negatieve beschikkingen: which UHT decision, on which date."""
+
+    VOCABULARIES = ("eerste_toets", "integrale_beoordeling")
+    bsn: Aliases = Field(default_factory=lambda: ["BSN", "BSN aanvrager", "BSN ouder"])
+    datum: Aliases = Field(default_factory=lambda: ["Datum beschikking", "Beschikkingsdatum", "Datum"])
+    soort: Aliases = Field(default_factory=lambda: ["Soort", "Soort beschikking", "Beoordeling"])
+    eerste_toets: Aliases = Field(default_factory=lambda: ["eerste toets", "et", "eerste_toets"])
+    integrale_beoordeling: Aliases = Field(
+        default_factory=lambda: ["integrale beoordeling", "ib", "integrale_beoordeling"])
+    # Used for rows without a Soort (or a list without that column); None: such a row is refused.
+    standaard_soort: Literal["eerste_toets", "integrale_beoordeling"] | None = None
+
+    @model_validator(mode="after")
+    def _kinds(self):
+        _disjoint(self, "eerste_toets", "integrale_beoordeling")
+        return self
+
+
+class CollectorColumns(_Columns):
+    """Lists for collectors (invorderaars): start or end of the publieke pauzeknop."""
+
+    VOCABULARIES = ("start", "einde")
+    bsn: Aliases = Field(default_factory=lambda: ["BSN", "BSN aanvrager", "BSN ouder", "BSN toeslagpartner"])
+    actie: Aliases = Field(default_factory=lambda: ["Pauzeknop", "Actie", "Soort"])
+    datum: Aliases = Field(default_factory=lambda: ["Datum", "Datum pauzeknop", "Ingangsdatum"])
+    voornamen: Aliases = Field(default_factory=lambda: ["Voornamen", "Voornaam"])
+    tussenvoegsel: Aliases = Field(default_factory=lambda: ["Tussenvoegsel", "Voorvoegsel"])
+    achternaam: Aliases = Field(default_factory=lambda: ["Achternaam", "Geslachtsnaam"])
+    geboortedatum: Aliases = Field(default_factory=lambda: ["Geboortedatum"])
+    start: Aliases = Field(default_factory=lambda: ["start", "aan", "begin", "start pauzeknop"])
+    einde: Aliases = Field(default_factory=lambda: ["einde", "eind", "uit", "stop", "einde pauzeknop"])
+
+    @model_validator(mode="after")
+    def _actions(self):
+        _disjoint(self, "start", "einde")
+        return self
+
+
+class PortalColumns(BaseModel):
+    """``[portaal_kolommen.*]``: the column mapping of each file read from the portal."""
+
+    model_config = ConfigDict(extra="forbid")
+    antwoordbestand: AnswerColumns = Field(default_factory=AnswerColumns)
+    nieuwe_aanmeldingen: RegistrationColumns = Field(default_factory=RegistrationColumns)
+    negatieve_beschikkingen: NegativeColumns = Field(default_factory=NegativeColumns)
+    invordering: CollectorColumns = Field(default_factory=CollectorColumns)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -48,6 +199,8 @@ class Config(BaseModel):
     bewaartermijnen: Retention = Field(default_factory=Retention)
     # binding id -> keys, as Textual's keymap takes them ("f5,r")
     toetsen: dict[str, str] = Field(default_factory=dict)
+    # column mappings of the lists read from the Belastingdienst portal (layouts not public)
+    portaal_kolommen: PortalColumns = Field(default_factory=PortalColumns)
 
     @field_validator("portaal_id")
     @classmethod

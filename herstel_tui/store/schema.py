@@ -152,10 +152,58 @@ _V3_SEARCH = f"""
         END;
 """
 
+
+# Files exchanged with the Belastingdienst portal (herstel_tui/store/portal.py does all SQL).
+# portal_files: every file written (vraagbestand) or read (antwoordbestand, lists, verificatiecode),
+#   with its sha256; a file read once is refused the second time (idempotent imports).
+# child_verifications: one row per child per vraagbestand; the answer from the antwoordbestand
+#   is filled in on the open request(s) of that child. ``bsn`` is the number as sent.
+# verification_codes: the code for the UHT Serviceteam, renewed every 6 months.
+_V4_PORTAL = """
+        CREATE TABLE portal_files (
+            id        INTEGER PRIMARY KEY,
+            kind      TEXT NOT NULL CHECK (kind IN ('vraagbestand', 'antwoordbestand', 'aanmeldingen',
+                                                    'negatief', 'invordering', 'verificatiecode')),
+            direction TEXT NOT NULL CHECK (direction IN ('export', 'import')),
+            name      TEXT NOT NULL,
+            sha256    TEXT NOT NULL CHECK (length(sha256) = 64),
+            rows      INTEGER NOT NULL DEFAULT 0,
+            summary   TEXT,
+            at        TEXT NOT NULL,
+            by        TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX portal_files_imported ON portal_files(sha256) WHERE direction = 'import';
+        CREATE TABLE child_verifications (
+            id              INTEGER PRIMARY KEY,
+            person_id       INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            bsn             TEXT NOT NULL CHECK (length(bsn) = 9 AND bsn NOT GLOB '*[^0-9]*'),
+            requested_on    TEXT NOT NULL,
+            request_file_id INTEGER NOT NULL REFERENCES portal_files(id),
+            answered_on     TEXT,
+            answer_file_id  INTEGER REFERENCES portal_files(id),
+            belongs         INTEGER CHECK (belongs IN (0, 1)),
+            CHECK ((answered_on IS NULL) = (belongs IS NULL))
+        );
+        CREATE INDEX child_verifications_person ON child_verifications(person_id, answered_on);
+        CREATE INDEX child_verifications_bsn ON child_verifications(bsn);
+        CREATE TABLE verification_codes (
+            id          INTEGER PRIMARY KEY,
+            code        TEXT NOT NULL CHECK (length(trim(code)) > 0),
+            portal_id   TEXT NOT NULL,
+            file_date   TEXT NOT NULL,
+            valid_from  TEXT NOT NULL,
+            valid_until TEXT NOT NULL CHECK (valid_until >= valid_from),
+            file_id     INTEGER NOT NULL REFERENCES portal_files(id)
+        );
+        CREATE INDEX verification_codes_valid ON verification_codes(valid_from, id);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
     (3, "zoeken op naam, BSN, zaaknummer en adres", _V3_SEARCH),
+    (4, "gegevensportaal: vraag- en antwoordbestanden kindregeling, ingelezen lijsten, verificatiecodes",
+     _V4_PORTAL),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,265 @@
+"""``herstel portaal …``: the files exchanged with the Belastingdienst gegevensportaal.
+
+    herstel portaal vraagbestand [--bsn BSN]… [--uit BESTAND] [--opnieuw] [--map MAP] [--droog]
+    herstel portaal antwoord BESTAND [--droog] [--samenvatting]
+    herstel portaal lijst aanmeldingen|negatief|invordering BESTAND [--droog] [--samenvatting]
+    herstel portaal verificatiecode [BESTAND]
+
+Output is Dutch and fits 80 columns; BSNs show masked (``******123``) everywhere except in the
+vraagbestand itself. Exit codes: 0 done; 1 nothing to do (no children to verify, file already
+read, no rows, no code); 2 input error (invalid BSN, unreadable file, no portal id), nothing changed.
+Nothing here imports Textual or openpyxl at module level.
+"""
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .cli_base import EXIT_INPUT, EXIT_NOT_FOUND, Ctx
+
+WIDTH = 80
+
+
+def _exit_code(exc: Exception) -> int:
+    from .portal.common import AlreadyImported, NothingToDo
+
+    return EXIT_NOT_FOUND if isinstance(exc, (AlreadyImported, NothingToDo)) else EXIT_INPUT
+
+
+class PortalGroup(click.Group):
+    """Portal refusals become a Dutch message on stderr and exit 1 or 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from .portal.common import AlreadyImported, NothingToDo, PortalError
+
+        try:
+            return super().invoke(ctx)
+        except (AlreadyImported, NothingToDo) as exc:
+            _echo_error(exc, "")
+            sys.exit(EXIT_NOT_FOUND)
+        except PortalError as exc:
+            _echo_error(exc, "Fout: ")
+            sys.exit(_exit_code(exc))
+
+
+def _echo_error(exc, prefix: str) -> None:
+    click.echo(_wrap(str(exc), 2, prefix), err=True)
+    for problem in exc.problems:
+        click.echo(_wrap(problem, 4, "  "), err=True)
+
+
+@click.group(cls=PortalGroup)
+def portaal() -> None:
+    """Bestanden van en voor het gegevensportaal van de Belastingdienst."""
+
+
+def _wrap(text: str, indent: int, first: str = "") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=" " * indent,
+                         break_on_hyphens=False) or first.rstrip()
+
+
+def _echo_path(label: str, path: str) -> None:
+    """A path is never wrapped (it must stay copyable); a long one goes on its own line."""
+    if len(label) + 1 + len(path) <= WIDTH:
+        click.echo(f"{label} {path}")
+    else:
+        click.echo(label)
+        click.echo(f"  {path}")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- vraagbestand ---------------------------------------------------------------------------------
+
+
+@portaal.command("vraagbestand")
+@click.option("--alle-onbevestigd", "all_unverified", is_flag=True,
+              help="Alle kinderen zonder antwoord en zonder open aanvraag (standaard als u geen --bsn of "
+                   "--uit geeft).")
+@click.option("--bsn", "bsns", multiple=True, metavar="BSN", help="Dit kind (herhaalbaar).")
+@click.option("--uit", "from_file", metavar="BESTAND", help="Tekstbestand met één BSN per regel.")
+@click.option("--opnieuw", "include_open", is_flag=True,
+              help="Neem ook kinderen mee met een open aanvraag (nog geen antwoord).")
+@click.option("--map", "folder", metavar="MAP", help="Waar het bestand komt (standaard: de exportmap).")
+@click.option("--droog", "dry_run", is_flag=True, help="Toon alleen wie erin gaat; schrijf niets.")
+@click.pass_obj
+def vraagbestand(c: Ctx, all_unverified: bool, bsns: tuple[str, ...], from_file: str | None,
+                 include_open: bool, folder: str | None, dry_run: bool) -> None:
+    """Maak het vraagbestand kindregeling (VK-<portaal-id>-Kindregeling_<datum>.xlsx).
+
+    Standaard gaan alle kinderen erin die in een huishouden als kind staan, een BSN hebben, nog
+    geen antwoord hebben en niet al in een open aanvraag zitten. Eén ongeldig BSN bij --bsn of
+    --uit stopt alles: er wordt niets geschreven en niets vastgelegd.
+    """
+    from .config import resolve_export_dir
+    from .portal.common import NothingToDo, PortalError
+    from .portal.service import export_name, export_vraagbestand, read_bsn_file
+    from .portal.vraagbestand import refuse_offenders
+    from .store import portal as sp
+
+    cfg = c.config
+    today = date.today()
+    entries = [(f"--bsn {i}", b) for i, b in enumerate(bsns, 1)]
+    if from_file:
+        entries += read_bsn_file(from_file)
+    if from_file and not entries:
+        raise NothingToDo(f"{Path(from_file).name} bevat geen BSN's; er is niets geschreven.")
+    with c.open_store() as store:
+        chosen: list[sp.ChildCandidate] = []
+        dropped = 0
+        if entries:
+            chosen, offenders, dropped = sp.resolve_children(store, entries)
+            refuse_offenders(offenders)
+        if all_unverified or not entries:
+            have = {ch.person_id for ch in chosen}
+            chosen += [ch for ch in sp.children_to_verify(store, include_open=include_open) if ch.person_id not in have]
+        folder_path = Path(folder).expanduser() if folder else resolve_export_dir(cfg)
+        if not chosen:
+            raise NothingToDo("Geen kinderen om te verifiëren (alle kinderen met een BSN hebben een antwoord of "
+                              "een open aanvraag; gebruik --opnieuw of --bsn). Er is niets geschreven.")
+        if dry_run:
+            click.echo(f"Vraagbestand kindregeling: {len(chosen)} "
+                       f"{'kind' if len(chosen) == 1 else 'kinderen'} (proefdraai; er is niets geschreven)")
+            try:
+                _echo_path("Bestand:", str(folder_path / export_name(cfg, today)))
+            except PortalError as exc:
+                click.echo(_wrap(f"Bestand: geen ({exc})", 2))
+            if dropped:
+                click.echo(f"{dropped} dubbele BSN's weggelaten.")
+            _print_children(chosen)
+            return
+        result = export_vraagbestand(store, cfg, chosen, directory=folder_path, today=today)
+    _echo_path("Vraagbestand geschreven:", str(result.path))
+    n = result.count
+    click.echo(_wrap(f"{n} BSN{'' if n == 1 else chr(39) + 's'}; verificatie aangevraagd op {today:%d-%m-%Y}, "
+                     f"vastgelegd bij {n} {'kind' if n == 1 else 'kinderen'} en als notitie op "
+                     f"{result.notes_written} {'zaak' if result.notes_written == 1 else 'zaken'}.", 0))
+    if dropped:
+        click.echo(f"{dropped} dubbele BSN's weggelaten.")
+    click.echo("Upload het bestand in het gegevensportaal; verander niets aan inhoud of naam.")
+
+
+def _print_children(children) -> None:
+    click.echo(f"  {'BSN':<9}  {'naam':<30}  {'geboren':<10}  status")
+    for ch in children:
+        born = ch.geboortedatum.strftime("%d-%m-%Y") if ch.geboortedatum else "—"
+        click.echo(f"  {ch.bsn_masked:<9}  {_cut(ch.naam, 30):<30}  {born:<10}  {_cut(ch.status, 21)}")
+
+
+# -- imports --------------------------------------------------------------------------------------
+
+
+def _print_report(report, summary_only: bool) -> None:
+    from .portal.common import ACTION_TITLES
+
+    click.echo(_wrap(f"{report.title}: {report.file.name}", 2))
+    click.echo(f"  {report.where}")
+    for note in report.notes:
+        click.echo(_wrap(note, 4, "  - "))
+    if report.dry_run:
+        click.echo("Proefdraai: er is niets gewijzigd. Zonder --droog wordt dit in één keer verwerkt.")
+    rows = report.outcomes if not summary_only else report.rejected()
+    if rows:
+        click.echo(f"{'regel':>6}  {'actie':<12}  {'BSN':<9}  toelichting")
+    indent = 6 + 2 + 12 + 2 + 9 + 2
+    for o in rows:
+        lead = f"{o.row:>6}  {ACTION_TITLES[o.action]:<12}  {o.bsn_masked:<9}  "
+        click.echo(_wrap(o.full_text, indent, lead))
+    if summary_only:
+        skipped: dict[str, list[int]] = defaultdict(list)
+        for o in report.outcomes:
+            if o.action == "skip":
+                skipped[o.text.split(" (")[0]].append(o.row)
+        for reason, numbers in skipped.items():
+            click.echo(_wrap(f"overgeslagen, {reason}: {len(numbers)} regel(s)", 4, "  "))
+    verb = "Zou geven" if report.dry_run else "Verwerkt"
+    click.echo(_wrap(f"{verb}: {report.summary}.", 2))
+
+
+@portaal.command("antwoord")
+@click.argument("bestand", type=click.Path(dir_okay=False))
+@click.option("--droog", "dry_run", is_flag=True, help="Toon wat er zou gebeuren; wijzig niets.")
+@click.option("--samenvatting", is_flag=True, help="Toon alleen afgewezen regels en de totalen.")
+@click.pass_obj
+def antwoord(c: Ctx, bestand: str, dry_run: bool, samenvatting: bool) -> None:
+    """Lees een antwoordbestand kindregeling in (per kind: behoort wel of niet tot de populatie)."""
+    _import(c, "antwoord", bestand, dry_run, samenvatting)
+
+
+@portaal.command("lijst")
+@click.argument("soort", type=click.Choice(["aanmeldingen", "negatief", "invordering"]))
+@click.argument("bestand", type=click.Path(dir_okay=False))
+@click.option("--droog", "dry_run", is_flag=True, help="Toon wat er zou gebeuren; wijzig niets.")
+@click.option("--samenvatting", is_flag=True, help="Toon alleen afgewezen regels en de totalen.")
+@click.pass_obj
+def lijst(c: Ctx, soort: str, bestand: str, dry_run: bool, samenvatting: bool) -> None:
+    """Lees een lijst uit het portaal in (.xlsx of .csv).
+
+    \b
+    aanmeldingen  nieuwe aanmeldingen met contactgegevens
+    negatief      negatieve beschikkingen (start de afbouw van 30 dagen)
+    invordering   lijst voor invorderaars: start of einde pauzeknop
+    De kolomindeling staat in de configuratie onder [portaal_kolommen.*].
+    """
+    _import(c, soort, bestand, dry_run, samenvatting)
+
+
+def _import(c: Ctx, kind: str, bestand: str, dry_run: bool, summary_only: bool) -> None:
+    from .portal.service import import_list
+
+    with c.open_store() as store:
+        report = import_list(store, c.config, kind, bestand, dry_run=dry_run)
+    _print_report(report, summary_only)
+
+
+# -- verificatiecode ------------------------------------------------------------------------------
+
+
+@portaal.command("verificatiecode")
+@click.argument("bestand", required=False, type=click.Path(dir_okay=False))
+@click.pass_obj
+def verificatiecode(c: Ctx, bestand: str | None) -> None:
+    """Lees het verificatiecodebestand in, of toon de huidige code (zonder BESTAND).
+
+    De code heeft u nodig als u het Serviceteam UHT belt voor statusinformatie; hij wordt elke
+    6 maanden vernieuwd.
+    """
+    from .domain.routekaart import default_routekaart
+    from .store import portal as sp
+
+    today = date.today()
+    with c.open_store() as store:
+        if bestand:
+            from .portal.service import import_verification_code
+
+            result = import_verification_code(store, c.config, bestand, today=today)
+            click.echo(f"Ingelezen: {Path(bestand).name}" + ("" if result.new else " (deze code stond er al)"))
+            for note in result.notes:
+                click.echo(_wrap(note, 4, "  - "))
+            code = result.code
+        else:
+            code = sp.current_verification_code(store, today)
+    if code is None:
+        click.echo(_wrap("Er is nog geen verificatiecode ingelezen. Lees het bestand "
+                         "VC-GPB….-verificatiecode_Gemeentedesk_jjjjmmdd.xlsx uit het portaal in met:", 0), err=True)
+        click.echo("  herstel portaal verificatiecode BESTAND", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+    contact = default_routekaart().contacts.get("serviceteam_uht")
+    phone = f" ({contact.phone})" if contact and contact.phone else ""
+    click.echo(f"Verificatiecode Serviceteam UHT{phone}: {code.code}")
+    span = f"geldig van {code.valid_from:%d-%m-%Y} tot en met {code.valid_until:%d-%m-%Y}"
+    if code.expired:
+        click.echo(_wrap(f"VERLOPEN: {span}. Lees het nieuwe bestand uit het gegevensportaal in.", 0))
+    elif code.not_yet_valid:
+        click.echo(_wrap(f"Nog niet geldig: {span}.", 0))
+    else:
+        click.echo(f"{span[0].upper()}{span[1:]} (nog {code.days_left} dagen).")
+    click.echo(f"Bestand: {code.file_name}")
+    click.echo(f"Ingelezen op {code.imported_at:%d-%m-%Y}.")

@@ -1,0 +1,210 @@
+"""From the rows of a portal file to typed records, or to a rejection with a Dutch reason.
+
+Pure Python (no openpyxl, no SQL): ``herstel_tui.store.portal`` takes the records and decides,
+against the register, what to create, update or skip.
+
+Kinds (``KINDS``): ``antwoord`` (antwoordbestand kindregeling), ``aanmeldingen`` (nieuwe aanmeldingen
+with contact data), ``negatief`` (negatieve beschikkingen), ``invordering`` (lists for collectors:
+start or end of the publieke pauzeknop).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from ..config import PortalColumns, header_key
+from .common import CellError, RowOutcome, cell_bsn, cell_date, cell_phone, cell_text, is_blank
+from .reader import Table
+
+Kind = Literal["antwoord", "aanmeldingen", "negatief", "invordering"]
+
+# kind -> (title, portal_files.kind, attribute of PortalColumns, required columns)
+KINDS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "antwoord": ("Antwoordbestand kindregeling", "antwoordbestand", "antwoordbestand", ("bsn", "resultaat")),
+    "aanmeldingen": ("Nieuwe aanmeldingen", "aanmeldingen", "nieuwe_aanmeldingen", ("bsn", "voornamen", "achternaam")),
+    "negatief": ("Negatieve beschikkingen", "negatief", "negatieve_beschikkingen", ("bsn", "datum")),
+    "invordering": ("Lijst voor invorderaars (pauzeknop)", "invordering", "invordering", ("bsn", "actie", "datum")),
+}
+
+
+def kind_title(kind: str) -> str:
+    return KINDS[kind][0]
+
+
+def columns_for(kind: str, mapping: PortalColumns) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+    _, _, attr, required = KINDS[kind]
+    return getattr(mapping, attr).column_fields(), required
+
+
+@dataclass
+class Record:
+    row: int
+    bsn: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnswerRecord(Record):
+    belongs: bool = False
+
+
+@dataclass
+class RegistrationRecord(Record):
+    # Person fields present in the row (blank cells left out: a blank never erases register data).
+    person: dict[str, Any] = field(default_factory=dict)
+    received: date | None = None  # the row's date (data received); None: the day of import
+    partner_bsn: str | None = None
+
+
+@dataclass
+class NegativeRecord(Record):
+    decided: date = date.min
+    step: str = "eerste_toets"  # eerste_toets | integrale_beoordeling
+
+
+@dataclass
+class CollectorRecord(Record):
+    action: str = "start"  # start | einde
+    on: date = date.min
+    person: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedList:
+    kind: str
+    table: Table
+    records: list[Record]
+    outcomes: list[RowOutcome]  # rows decided while parsing: rejected rows and blank rows
+
+    @property
+    def notes(self) -> list[str]:
+        return self.table.notes
+
+
+def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) -> ParsedList:
+    cfg = getattr(mapping, KINDS[kind][2])
+    parse = {"antwoord": _answer, "aanmeldingen": _registration, "negatief": _negative,
+             "invordering": _collector}[kind]
+    records: list[Record] = []
+    outcomes: list[RowOutcome] = [RowOutcome(n, "skip", "lege regel") for n in table.blank_rows]
+    for number, values in table.rows:
+        notes: list[str] = []
+        bsn = None
+        try:
+            bsn, note = cell_bsn(values.get("bsn"))
+            if note:
+                notes.append(note)
+            records.append(parse(number, bsn, values, cfg, today, notes))
+        except CellError as exc:
+            outcomes.append(RowOutcome(number, "reject", str(exc), bsn, notes))
+    return ParsedList(kind, table, records, outcomes)
+
+
+def _vocab(value: Any, choices: dict[str, list[str]], label: str) -> str:
+    """Map a cell to the key of ``choices`` whose words contain it (case-insensitive)."""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    text = cell_text(value)
+    if text is None:
+        raise CellError(f"{label} ontbreekt")
+    key = header_key(text)
+    for name, words in choices.items():
+        if key in {header_key(w) for w in words}:
+            return name
+    expected = " of ".join(words[0] for words in choices.values())
+    raise CellError(f"{label} {text!r} onbekend; verwacht {expected}")
+
+
+def _answer(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str]) -> Record:
+    result = _vocab(values.get("resultaat"), {"ja": cfg.ja, "nee": cfg.nee}, "resultaat")
+    return AnswerRecord(number, bsn, notes, belongs=result == "ja")
+
+
+
+
+def _person_fields(values: dict[str, Any], today: date, notes: list[str], names: tuple[str, ...]) -> dict[str, Any]:
+    """The person fields of a row, validated by the domain model (Dutch errors)."""
+    from pydantic import ValidationError
+
+    from ..domain.models import Person, validation_message
+
+    out: dict[str, Any] = {}
+    for name in names:
+        if name not in values:
+            continue
+        raw = values[name]
+        if is_blank(raw):
+            continue
+        if name == "geboortedatum":
+            out[name], note = cell_date(raw, label="geboortedatum", today=today)
+        elif name == "telefoon":
+            out[name], note = cell_phone(raw)
+        elif name == "huisnummer":
+            out[name], note = cell_text(raw), None
+        else:
+            out[name], note = cell_text(raw), None
+        if note:
+            notes.append(note)
+    extra = cell_text(values.get("toevoeging")) if "toevoeging" in values else None
+    if extra:
+        if "huisnummer" not in out:
+            raise CellError("huisnummertoevoeging zonder huisnummer")
+        out["huisnummer"] = f"{out['huisnummer']}{extra}" if len(extra) == 1 else f"{out['huisnummer']}-{extra}"
+    probe = {"voornamen": "x", "achternaam": "x", **out}
+    try:
+        checked = Person.model_validate(probe)
+    except ValidationError as exc:
+        raise CellError(validation_message(exc).replace("\n", "; ")) from None
+    return {k: getattr(checked, k) for k in out}
+
+
+_REGISTRATION_FIELDS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "straat", "huisnummer",
+                        "postcode", "woonplaats", "telefoon", "email")
+
+
+def _registration(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date,
+                  notes: list[str]) -> Record:
+    person = _person_fields(values, today, notes, _REGISTRATION_FIELDS)
+    received = None
+    if not is_blank(values.get("datum")):
+        received, note = cell_date(values["datum"], label="datum", today=today)
+        if note:
+            notes.append(note)
+    partner = None
+    if not is_blank(values.get("toeslagpartner_bsn")):
+        try:
+            partner, note = cell_bsn(values["toeslagpartner_bsn"])
+        except CellError as exc:
+            notes.append(f"toeslagpartner niet gekoppeld: {str(exc)[0].lower()}{str(exc)[1:]}")
+        else:
+            if note:
+                notes.append(f"toeslagpartner: {note[0].lower()}{note[1:]}")
+            if partner == bsn:
+                notes.append("toeslagpartner niet gekoppeld: zelfde BSN als de aanvrager")
+                partner = None
+    return RegistrationRecord(number, bsn, notes, person=person, received=received, partner_bsn=partner)
+
+
+def _negative(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str]) -> Record:
+    decided, note = cell_date(values.get("datum"), label="datum beschikking", today=today)
+    if note:
+        notes.append(note)
+    raw = values.get("soort")
+    if is_blank(raw):
+        if cfg.standaard_soort is None:
+            raise CellError("soort beschikking ontbreekt (eerste toets of integrale beoordeling)")
+        step = cfg.standaard_soort
+    else:
+        step = _vocab(raw, {"eerste_toets": cfg.eerste_toets, "integrale_beoordeling": cfg.integrale_beoordeling},
+                      "soort beschikking")
+    return NegativeRecord(number, bsn, notes, decided=decided, step=step)
+
+
+def _collector(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str]) -> Record:
+    action = _vocab(values.get("actie"), {"start": cfg.start, "einde": cfg.einde}, "pauzeknop")
+    on, note = cell_date(values.get("datum"), label="datum", today=today)
+    if note:
+        notes.append(note)
+    person = _person_fields(values, today, notes, ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum"))
+    return CollectorRecord(number, bsn, notes, action=action, on=on, person=person)

@@ -1,0 +1,367 @@
+"""Read a portal list (.xlsx or .csv) into rows keyed by the configured column names.
+
+What a caseworker's file may look like, and what happens:
+
+- **not an xlsx** (a renamed file, a damaged download), **an old .xls**, **an empty file (0 bytes)**,
+  **a CSV that is not UTF-8**: one Dutch :class:`PortalFileError`, nothing read.
+- **extra worksheets**: the first worksheet whose first rows hold the expected header is used; the
+  report says which one and which others were passed over.
+- **a title above the header** (often merged over the width of the table): the header is looked
+  for in the first rows; the report says on which row it was found.
+- **merged header cells**: a merged cell keeps its text only in its first column. When the
+  required columns are not found, or when a column with values has no header, the merged ranges
+  of the top of the sheet are read and named in the message, so the caseworker can unmerge them.
+- **blank rows** between data rows are reported as skipped; blank rows at the end are ignored.
+- **columns that are not in the mapping** are ignored and named in the report.
+
+Headers match case-insensitively with spaces trimmed (``config.header_key``). Cell values are
+returned as openpyxl or the CSV gives them; ``lists.py`` turns them into BSNs, dates and text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import header_key
+from .common import PortalFileError, is_blank
+
+HEADER_SCAN_ROWS = 20
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+CSV_SUFFIXES = {".csv", ".txt"}
+
+
+@dataclass
+class Table:
+    """The data rows of a portal file, keyed by field name (the keys of the column mapping)."""
+
+    path: Path
+    sheet: str | None  # None for CSV
+    header_row: int
+    headers: dict[str, str]  # field -> header text as found in the file
+    rows: list[tuple[int, dict[str, Any]]]  # (row number as Excel shows it, field -> raw value)
+    blank_rows: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        sheet = f"werkblad '{self.sheet}', " if self.sheet is not None else ""
+        return f"{sheet}kopregel op regel {self.header_row}"
+
+
+def col_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A)."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def read_table(path: Path | str, columns: dict[str, list[str]], required: Sequence[str], *,
+               label: str = "lijst") -> Table:
+    """Read ``path`` (.xlsx or .csv) and map its columns with ``columns`` (field -> header names).
+
+    Raises PortalFileError (Dutch) when the file cannot be read or lacks a required column.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise PortalFileError(f"{path} bestaat niet")
+    if path.is_dir():
+        raise PortalFileError(f"{path} is een map, geen bestand")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PortalFileError(f"{path.name} kan niet worden gelezen: {exc.strerror}") from None
+    if size == 0:
+        raise PortalFileError(f"{path.name} is leeg (0 bytes); er is niets ingelezen")
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise PortalFileError(f"{path.name} is in het oude Excel-formaat (.xls). Sla het op als .xlsx of .csv "
+                              "en lees het opnieuw in.")
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, columns, required, label)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, columns, required, label)
+    raise PortalFileError(f"{path.name}: onbekend bestandstype '{suffix or '(geen)'}'; verwacht .xlsx of .csv")
+
+
+# -- header matching ------------------------------------------------------------------------------
+
+
+def _lookup(columns: dict[str, list[str]]) -> dict[str, str]:
+    return {header_key(alias): fld for fld, aliases in columns.items() for alias in aliases}
+
+
+@dataclass
+class _Header:
+    fields: dict[str, int]  # field -> column index
+    texts: dict[str, str]  # field -> header text
+    unknown: list[tuple[int, str]]  # (column index, header text) not in the mapping
+    unnamed: list[int]  # empty header cells left of the last named one
+    width: int
+    duplicates: list[str]
+
+
+def _match_header(values: Sequence[Any], lookup: dict[str, str]) -> _Header:
+    fields: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    unknown: list[tuple[int, str]] = []
+    empty: list[int] = []
+    duplicates: list[str] = []
+    last = -1
+    for i, v in enumerate(values):
+        if is_blank(v):
+            empty.append(i)
+            continue
+        last = i
+        text = " ".join(str(v).split())
+        fld = lookup.get(header_key(text))
+        if fld is None:
+            unknown.append((i, text))
+        elif fld in fields:
+            duplicates.append(f"{text} (kolom {col_letter(fields[fld])} en {col_letter(i)})")
+        else:
+            fields[fld] = i
+            texts[fld] = text
+    return _Header(fields, texts, unknown, [i for i in empty if i < last], last + 1, duplicates)
+
+
+def _describe_missing(missing: Iterable[str], columns: dict[str, list[str]]) -> str:
+    parts = []
+    for fld in missing:
+        names = columns.get(fld) or [fld]
+        parts.append(names[0] + (f" (of: {', '.join(names[1:])})" if len(names) > 1 else ""))
+    return "; ".join(parts)
+
+
+def _find_header(rows: Iterable[tuple[int, Sequence[Any]]], lookup: dict[str, str],
+                 required: Sequence[str]) -> tuple[int, _Header] | tuple[None, _Header | None]:
+    """The first row (of the first HEADER_SCAN_ROWS) that holds every required column."""
+    best: _Header | None = None
+    for number, values in rows:
+        if number > HEADER_SCAN_ROWS:
+            break
+        h = _match_header(values, lookup)
+        if all(r in h.fields for r in required):
+            return number, h
+        if h.fields and (best is None or len(h.fields) > len(best.fields)):
+            best = h
+    return None, best
+
+
+# -- xlsx -----------------------------------------------------------------------------------------
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _merged_ranges(ws: Any, up_to_row: int) -> list[str]:
+    """Merged ranges that touch rows 1..up_to_row, read from the sheet's XML (read-only mode has no
+    merged_cells). Best effort: an unreadable sheet gives []."""
+    found: list[tuple[int, int, str, str]] = []
+    try:
+        src = ws._get_source()
+    except Exception:  # noqa: BLE001 - private openpyxl API; no information is fine
+        return []
+    try:
+        tail = b""
+        while True:
+            chunk = src.read(1 << 20)
+            if not chunk:
+                break
+            data = tail + chunk
+            for m in _MERGE.finditer(data):
+                c1, r1, c2, r2 = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+                if r1 <= up_to_row:
+                    ref = f"{c1.decode()}{r1}" + (f":{c2.decode()}{int(r2)}" if c2 else "")
+                    key = (r1, len(c1), c1.decode(), ref)
+                    if key not in found:
+                        found.append(key)
+            tail = data[-200:]
+    except Exception:  # noqa: BLE001
+        pass
+    finally:
+        src.close()
+    return [ref for *_, ref in sorted(found)]
+
+
+def _open_workbook(path: Path):
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if not head.startswith(b"PK"):
+        hint = ""
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            hint = " Het lijkt een oud .xls-bestand; sla het op als .xlsx of .csv."
+        elif all(32 <= b < 127 or b in (9, 10, 13) for b in head) or head.startswith(b"\xef\xbb\xbf"):
+            hint = " Het lijkt een tekstbestand; is het een CSV-bestand? Geef het dan de extensie .csv."
+        raise PortalFileError(f"{path.name} is geen Excel-bestand (.xlsx).{hint} Er is niets ingelezen.")
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+        raise PortalFileError(f"{path.name} is geen geldig Excel-bestand (.xlsx): het is beschadigd of in een "
+                              f"ander formaat ({type(exc).__name__}). Er is niets ingelezen.") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
+        raise PortalFileError(f"{path.name} kan niet als Excel-bestand worden gelezen ({type(exc).__name__}: "
+                              f"{exc}). Er is niets ingelezen.") from None
+
+
+def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str], label: str) -> Table:
+    wb = _open_workbook(path)
+    try:
+        lookup = _lookup(columns)
+        sheets = list(wb.worksheets)
+        if not sheets:
+            raise PortalFileError(f"{path.name} heeft geen werkbladen; er is niets ingelezen")
+        chosen = None
+        near_misses: list[str] = []
+        merged_notes: list[str] = []
+        for ws in sheets:
+            # The <dimension> a writer puts in the file may be wrong (some tools write "A1"); openpyxl
+            # would then silently stop reading there. Read what is really in the sheet instead.
+            ws.reset_dimensions()
+            try:
+                top = list(enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), 1))
+            except Exception as exc:  # noqa: BLE001
+                raise PortalFileError(f"{path.name}: werkblad '{ws.title}' kan niet worden gelezen "
+                                      f"({type(exc).__name__}). Er is niets ingelezen.") from None
+            number, header = _find_header(top, lookup, required)
+            if number is not None:
+                chosen = (ws, number, header)
+                break
+            if header is not None:
+                missing = [r for r in required if r not in header.fields]
+                near_misses.append(f"werkblad '{ws.title}' mist de kolom {_describe_missing(missing, columns)}")
+            merged = _merged_ranges(ws, HEADER_SCAN_ROWS)
+            if merged:
+                merged_notes.append(f"werkblad '{ws.title}' heeft samengevoegde cellen in de kop ({', '.join(merged)})")
+        if chosen is None:
+            problems = near_misses + merged_notes
+            if merged_notes:
+                problems.append("maak de samenvoeging ongedaan en zet elke kolomkop in één eigen cel")
+            names = ", ".join(f"'{ws.title}'" for ws in sheets)
+            raise PortalFileError(
+                f"{path.name}: geen kopregel met de kolommen {_describe_missing(required, columns)} gevonden "
+                f"in de eerste {HEADER_SCAN_ROWS} regels (werkbladen: {names}). Er is niets ingelezen.",
+                problems)
+        ws, number, header = chosen
+        _check_duplicates(path, header)
+        notes: list[str] = []
+        others = [s.title for s in sheets if s is not ws]
+        if others:
+            notes.append(f"werkblad '{ws.title}' gebruikt; overgeslagen: " + ", ".join(f"'{t}'" for t in others))
+        if number > 1:
+            notes.append(f"kopregel gevonden op regel {number}; de regels erboven zijn overgeslagen")
+        rows, blanks, stray = _collect(ws.iter_rows(min_row=number + 1, values_only=True), number + 1, header)
+        _note_columns(notes, header, stray)
+        if stray or header.unnamed:
+            merged = _merged_ranges(ws, number)
+            if merged:
+                notes.append(f"samengevoegde cellen in de kop: {', '.join(merged)}; alleen de eerste kolom van "
+                             "een samengevoegde kopcel telt")
+        return Table(path, ws.title, number, header.texts, rows, blanks, notes)
+    finally:
+        wb.close()
+
+
+def _check_duplicates(path: Path, header: _Header) -> None:
+    if header.duplicates:
+        raise PortalFileError(f"{path.name}: een kolom staat meer dan eens in de kopregel: "
+                              f"{'; '.join(header.duplicates)}. Er is niets ingelezen.")
+
+
+def _collect(source: Iterable[Sequence[Any]], first: int, header: _Header
+             ) -> tuple[list[tuple[int, dict[str, Any]]], list[int], dict[int, int]]:
+    """Data rows keyed by field; blank rows between data rows; counts of values in unmapped columns."""
+    rows: list[tuple[int, dict[str, Any]]] = []
+    blanks: list[int] = []
+    pending: list[int] = []
+    stray: dict[int, int] = {}
+    mapped = set(header.fields.values())
+    items = list(header.fields.items())
+    for number, values in enumerate(source, first):
+        if not values or all(is_blank(v) for v in values):
+            pending.append(number)
+            continue
+        if pending:
+            blanks.extend(pending)
+            pending = []
+        n = len(values)
+        rows.append((number, {fld: (values[i] if i < n else None) for fld, i in items}))
+        for i, v in enumerate(values):
+            if i not in mapped and not is_blank(v):
+                stray[i] = stray.get(i, 0) + 1
+    return rows, blanks, stray
+
+
+def _note_columns(notes: list[str], header: _Header, stray: dict[int, int]) -> None:
+    if header.unknown:
+        notes.append("kolommen genegeerd (niet in de kolomindeling): "
+                     + ", ".join(f"{t} ({col_letter(i)})" for i, t in header.unknown))
+    named = {i for i, _ in header.unknown}
+    for i in sorted(stray):
+        if i in named:
+            continue
+        notes.append(f"kolom {col_letter(i)} heeft geen kop maar wel {stray[i]} waarde(n); die zijn niet ingelezen")
+
+
+# -- csv ------------------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, columns: dict[str, list[str]], required: Sequence[str], label: str) -> Table:
+    raw = path.read_bytes()
+    if raw.startswith(b"PK\x03\x04"):
+        raise PortalFileError(f"{path.name} is een Excel-bestand met de extensie {path.suffix}; "
+                              "geef het de extensie .xlsx. Er is niets ingelezen.")
+    if b"\x00" in raw[:4096]:
+        raise PortalFileError(f"{path.name} is geen tekstbestand (CSV); er is niets ingelezen")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PortalFileError(
+            f"{path.name} is geen UTF-8-tekst (eerste onleesbare teken op regel {line}). Sla de lijst in Excel op "
+            "als 'CSV UTF-8 (door komma's gescheiden)' en lees haar opnieuw in. Er is niets ingelezen.") from None
+    if not text.strip():
+        raise PortalFileError(f"{path.name} bevat geen tekst; er is niets ingelezen")
+    delimiter = _sniff_delimiter(text)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise PortalFileError(f"{path.name} is geen geldig CSV-bestand ({exc}); er is niets ingelezen") from None
+    lookup = _lookup(columns)
+    number, header = _find_header(enumerate(records, 1), lookup, required)
+    if number is None:
+        problems = []
+        if header is not None:
+            missing = [r for r in required if r not in header.fields]
+            problems.append(f"de kopregel mist de kolom {_describe_missing(missing, columns)}")
+        raise PortalFileError(
+            f"{path.name}: geen kopregel met de kolommen {_describe_missing(required, columns)} gevonden in de "
+            f"eerste {HEADER_SCAN_ROWS} regels (scheidingsteken '{delimiter}'). Er is niets ingelezen.", problems)
+    _check_duplicates(path, header)
+    notes = []
+    if number > 1:
+        notes.append(f"kopregel gevonden op regel {number}; de regels erboven zijn overgeslagen")
+    rows, blanks, stray = _collect(records[number:], number + 1, header)
+    _note_columns(notes, header, stray)
+    return Table(path, None, number, header.texts, rows, blanks, notes)
+
+
+def _sniff_delimiter(text: str) -> str:
+    """';' (Dutch Excel), ',' or tab: whichever occurs most in the first non-blank line."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+

@@ -1,0 +1,124 @@
+"""What the CLI and the desk call: portal files end to end.
+
+Each function joins a reader or writer of this package to ``herstel_tui.store.portal`` (all SQL).
+None of them prints; results and refusals are values and Dutch exceptions (``PortalError`` and
+subclasses), so the CLI and a Textual worker can show them each in their own way.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..config import Config, resolve_export_dir
+from ..store import Store
+from ..store import portal as sp
+from .common import FileMeta, ImportReport, NothingToDo, PortalError, PortalFileError
+from .lists import KINDS, columns_for, parse_table
+from .vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    count: int
+    notes_written: int
+    file_id: int
+
+
+def export_name(config: Config, day: date) -> str:
+    return vraagbestand_name(config.portaal_id, day)
+
+
+def export_vraagbestand(store: Store, config: Config, children: Sequence[sp.ChildCandidate], *,
+                        directory: Path | str | None = None, today: date | None = None) -> ExportResult:
+    """Write the vraagbestand for ``children`` and record it, all or nothing.
+
+    The file is written inside the store transaction that records it: when recording fails the file
+    is removed again, and when writing fails nothing is recorded.
+    """
+    today = today or date.today()
+    vraagbestand_name(config.portaal_id, today)  # no portal id: refuse before anything else
+    if not children:
+        raise NothingToDo("Er zijn geen kinderen om te verifiëren; er is geen vraagbestand geschreven.")
+    bsns, offenders, dropped = check_bsns((f"persoon {c.person_id}", c.bsn) for c in children)
+    refuse_offenders(offenders)
+    if dropped:
+        seen: set[str] = set()
+        children = [c for c in children if not (c.bsn in seen or seen.add(c.bsn))]
+    folder = Path(directory).expanduser() if directory else resolve_export_dir(config)
+    written: Path | None = None
+    try:
+        with store.transaction():
+            written, digest = write_vraagbestand(folder, config.portaal_id, bsns, day=today)
+            summary = sp.record_export(store, file_name=written.name, sha256=digest, children=children, day=today)
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    return ExportResult(written, len(bsns), summary["contactmomenten"], summary["bestand_id"])
+
+
+def read_bsn_file(path: Path | str) -> list[tuple[str, str]]:
+    """``(where, text)`` per non-blank line of a text file with one BSN per line (for ``--uit``)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PortalFileError(f"{path} bestaat niet") from None
+    except OSError as exc:
+        raise PortalFileError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PortalFileError(f"{path.name} is geen UTF-8-tekst; zet er één BSN per regel in") from None
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        value = line.split(";")[0].split(",")[0].strip()
+        if value and value.upper() != "BSN":
+            out.append((f"{path.name} regel {number}", value))
+    return out
+
+
+def import_list(store: Store, config: Config, kind: str, path: Path | str, *, dry_run: bool,
+                today: date | None = None, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Read a portal list (``antwoord``, ``aanmeldingen``, ``negatief``, ``invordering``) and plan
+    (``dry_run``) or apply it in one transaction."""
+    if kind not in KINDS:
+        raise PortalError(f"onbekende soort lijst {kind!r}; kies uit: {', '.join(KINDS)}")
+    today = today or date.today()
+    path = Path(path)
+    meta = FileMeta.of(path)
+    sp.refuse_if_imported(store, meta)  # cheap, before reading 50,000 rows
+    columns, required = columns_for(kind, config.portaal_kolommen)
+    from .reader import read_table
+
+    table = read_table(path, columns, required)
+    parsed = parse_table(kind, table, config.portaal_kolommen, today)
+    if not parsed.records and not any(o.action == "reject" for o in parsed.outcomes):
+        raise NothingToDo(f"{path.name} heeft geen regels onder de kopregel ({table.where}); er is niets "
+                          "gewijzigd.")
+    return sp.apply_import(store, parsed, meta, dry_run=dry_run, today=today, progress=progress)
+
+
+@dataclass(frozen=True)
+class CodeImport:
+    code: sp.VerificationCode | None
+    new: bool
+    notes: list[str]
+
+
+def import_verification_code(store: Store, config: Config, path: Path | str, *,
+                             today: date | None = None) -> CodeImport:
+    """Read a verificatiecode file and store its code (see ``verificatiecode.py`` for the layout)."""
+    from .verificatiecode import read_code_file
+
+    today = today or date.today()
+    path = Path(path)
+    meta = FileMeta.of(path)
+    sp.refuse_if_imported(store, meta)
+    cf = read_code_file(path, config.portaal_id, today)
+    new = sp.store_verification_code(store, code=cf.code, portal_id=cf.portal_id, file_date=cf.file_date,
+                                     valid_from=cf.valid_from, valid_until=cf.valid_until, file=meta)
+    return CodeImport(sp.current_verification_code(store, today), new, cf.notes)
