@@ -194,6 +194,11 @@ from .cli_portal import portaal  # noqa: E402
 
 main.add_command(portaal)
 
+from .cli_letters import COMMANDS as _LETTERS  # noqa: E402
+
+for _command in _LETTERS:
+    main.add_command(_command)
+
 
 if __name__ == "__main__":
     main()

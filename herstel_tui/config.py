@@ -196,6 +196,8 @@ class Config(BaseModel):
     medewerker: str = Field(default_factory=login)
     database: Path | None = None
     exportmap: Path | None = None
+    # a folder with letters.toml and the letter templates, to use instead of the shipped ones
+    briefsjablonen: Path | None = None
     bewaartermijnen: Retention = Field(default_factory=Retention)
     # binding id -> keys, as Textual's keymap takes them ("f5,r")
     toetsen: dict[str, str] = Field(default_factory=dict)

@@ -83,11 +83,13 @@ def test_default_file_loads_both_tracks_in_routekaart_order(rk):
         "eerste_betaling",
         "brede_hulpteam_verzoek",
         "brede_hulpteam_antwoord",
+        "brief_verzonden",
     ]
     assert [m.id for m in rk.tracks[SA].milestones] == [
         "eerste_betaling",
         "brede_hulpteam_verzoek",
         "brede_hulpteam_antwoord",
+        "brief_verzonden",
     ]
 
 
@@ -539,7 +541,8 @@ def test_empty_case(rk):
     assert view.next_deadline is None
     assert not view.closed
     assert route_next(view) == {("aanvraag_herbeoordeling", None)}
-    assert {n.step for n in view.next_steps if n.milestone} == {"aanmelding_gemeente", "brede_hulpteam_verzoek"}
+    assert {n.step for n in view.next_steps if n.milestone} == {"aanmelding_gemeente", "brede_hulpteam_verzoek",
+                                                                 "brief_verzonden"}
 
 
 def test_zelfmelder_first_talk_8_weeks_from_31_december(rk):

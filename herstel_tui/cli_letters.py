@@ -1,0 +1,174 @@
+"""`herstel brief | brieven | overzicht`: letters from templates and the management overview.
+
+No Textual here; python-docx and openpyxl are imported only by the functions that write files.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .cli_base import Ctx, fail, parse_date
+
+TRACKS = ["brede_ondersteuning", "schuldenaanpak"]
+TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
+
+
+def _letters(directory: str | None):
+    from .letters import default_letters, load_letters
+
+    return load_letters(directory) if directory else default_letters()
+
+
+@click.command("brief")
+@click.argument("soort")
+@click.argument("zaak")
+@click.option("--datum", metavar="DD-MM-JJJJ",
+              help="Datum van het eerste gesprek (bevestiging); standaard het vastgelegde eerste gesprek.")
+@click.option("--schuldeiser", metavar="NAAM", help="Naam van de schuldeiser (brief aan schuldeiser).")
+@click.option("--docx", "docx_path", metavar="PAD", help="Waar het .docx-bestand komt (standaard: de exportmap).")
+@click.option("--txt", "txt_path", metavar="PAD", help="Waar het tekstbestand komt (standaard: de exportmap).")
+@click.option("--droog", is_flag=True, help="Toon alleen de tekst: geen bestanden, niets op de zaak vastgelegd "
+              "(het auditlogboek noteert wel dat de brief is bekeken).")
+@click.option("--spoor", type=click.Choice(TRACKS), help="Bij een BSN met twee zaken.")
+@click.option("--sjablonen", metavar="MAP", help="Map met letters.toml en sjablonen (standaard: de meegeleverde).")
+@click.pass_obj
+def brief(c: Ctx, soort: str, zaak: str, datum: str | None, schuldeiser: str | None, docx_path: str | None,
+          txt_path: str | None, droog: bool, spoor: str | None, sjablonen: str | None) -> None:
+    """Maak een brief uit een sjabloon voor een zaak (.docx en tekst) en leg die vast.
+
+    SOORT: contact, bevestiging, schuldeiser of moratorium (zie `herstel brieven`). ZAAK: het
+    zaaknummer of het BSN. De brief komt op de tijdlijn, als contactmoment (brief) en in het
+    auditlogboek. Met --droog wordt alleen de tekst getoond.
+    """
+    from .cli_lookup import resolve_case
+    from .config import resolve_export_dir
+    from .domain.routekaart import TransitionRefused
+    from .letters import LetterError, prepare, produce
+
+    try:
+        letters = _letters(sjablonen or c.config.briefsjablonen)
+        kind = letters.get(soort)
+    except LetterError as exc:
+        fail(str(exc))
+    first_talk = parse_date(datum) if datum else None
+    if first_talk is not None and not kind.needs_first_talk:
+        fail(f"--datum hoort bij een brief met de datum van het eerste gesprek, niet bij '{kind.id}'")
+    if schuldeiser is not None and not kind.needs_creditor:
+        fail(f"--schuldeiser hoort bij de brief aan een schuldeiser, niet bij '{kind.id}'")
+    if droog and (docx_path or txt_path):
+        fail("--droog schrijft geen bestanden; laat --docx en --txt weg")
+    if spoor is None and len(kind.tracks) == 1:
+        spoor = kind.tracks[0]
+    cfg = c.config
+    today = date.today()
+    with c.open_store() as store:
+        case = resolve_case(store, zaak, spoor)
+        try:
+            if droog:
+                draft = prepare(store, cfg, case.id, kind, today=today, first_talk=first_talk, creditor=schuldeiser,
+                                letters=letters)
+                # Showing a letter shows the person's data: that is a look, and looks are audited.
+                store.log_view(person_id=case.person_id, case_id=case.id, what="brief")
+                click.echo(draft.text.rstrip("\n"))
+                click.echo(f"\n(voorbeeld van '{kind.title}': er is niets geschreven of op de zaak vastgelegd)",
+                           err=True)
+                return
+            result = produce(store, cfg, case.id, kind, today=today, first_talk=first_talk, creditor=schuldeiser,
+                             export_dir=resolve_export_dir(cfg),
+                             docx_path=Path(docx_path).expanduser() if docx_path else None,
+                             txt_path=Path(txt_path).expanduser() if txt_path else None, letters=letters)
+        except TransitionRefused as exc:
+            fail(f"de brief is niet gemaakt en niets is vastgelegd: {exc}")
+        except LetterError as exc:
+            fail(str(exc))
+    click.echo(f"Brief gemaakt: {result.kind.title}, zaak {result.zaaknummer}.")
+    click.echo(f"  {result.docx}")
+    click.echo(f"  {result.txt}")
+    extra = f", eerste gesprek op {result.first_talk:%d-%m-%Y}" if result.first_talk and kind.needs_first_talk else ""
+    click.echo(f"Vastgelegd op de tijdlijn: {result.event_title} ({result.today:%d-%m-%Y}{extra}); "
+               "contactmoment (brief) en auditlogboek.")
+
+
+@click.command("brieven")
+@click.option("--velden", is_flag=True, help="Toon de velden die een sjabloon kan gebruiken.")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+@click.option("--sjablonen", metavar="MAP", help="Map met letters.toml en sjablonen (standaard: de meegeleverde).")
+@click.pass_obj
+def brieven(c, velden: bool, as_json: bool, sjablonen: str | None) -> None:
+    """Toon de soorten brieven (of met --velden: de velden van de sjablonen)."""
+    from .letters import LetterError, known_fields
+    from .lookup import Table
+
+    if velden:
+        rows = [{"veld": "{{" + name + "}}", "betekenis": desc, "voorbeeld": example}
+                for name, (desc, example) in known_fields().items()]
+        Table([("veld", "Veld", 34), ("betekenis", "Betekenis", 0)], rows).emit("json" if as_json else "text")
+        return
+    try:
+        letters = _letters(sjablonen or c.config.briefsjablonen)
+    except LetterError as exc:
+        fail(str(exc))
+    rows = [{"soort": k.id, "titel": k.title, "sporen": "/".join(TRACK_SHORT[t] for t in k.tracks),
+             "stap": k.step_title, "vastgelegd_als": k.records, "sjabloon": k.template.name,
+             "aan": k.recipient} for k in letters.kinds.values()]
+    Table([("soort", "Soort", 11), ("sporen", "Sp", 5), ("titel", "Titel", 0)], rows).emit(
+        "json" if as_json else "text")
+
+
+@click.command("overzicht")
+@click.option("--xlsx", "xlsx", is_flag=False, flag_value="", default=None, metavar="[PAD]",
+              help="Sla het overzicht op als .xlsx: overzicht-jjjjmmdd.xlsx in de exportmap, of in PAD "
+                   "(een map of een bestandsnaam).")
+@click.option("--json", "as_json", is_flag=True, help="De cijfers als JSON.")
+@click.pass_obj
+def overzicht(c: Ctx, xlsx: str | None, as_json: bool) -> None:
+    """Het overzicht voor de leiding: zaken per spoor, stap en uitkomst, termijnen, urgent,
+    nazorg, afbouw en per medewerker."""
+    from .config import resolve_export_dir
+    from .overview import compute_overview, export_xlsx
+
+    cfg = c.config
+    today = date.today()
+    target_dir = target_file = None
+    if xlsx is not None:
+        if xlsx == "":
+            target_dir = resolve_export_dir(cfg)
+        else:
+            p = Path(xlsx).expanduser()
+            if p.is_dir():
+                target_dir = p
+            elif p.suffix.lower() == ".xlsx":
+                if not p.parent.is_dir():
+                    fail(f"de map {p.parent} bestaat niet")
+                target_file = p
+            else:
+                fail(f"--xlsx {xlsx!r}: geef een bestaande map of een bestandsnaam op .xlsx")
+    with c.open_store() as store:
+        ov = compute_overview(store, today, cfg.gemeente)
+        saved = export_xlsx(store, ov, target_dir, target_file) if xlsx is not None else None
+    if as_json:
+        import json
+
+        click.echo(json.dumps(ov.as_dict(), ensure_ascii=False, indent=2))
+        if saved:
+            click.echo(f"Overzicht opgeslagen: {saved}", err=True)
+        return
+    from .lookup import terminal_width
+
+    width = min(terminal_width(), 100)
+    click.echo(f"Overzicht {cfg.gemeente} · peildatum {today:%d-%m-%Y} · {ov.cases} zaken")
+    for sheet in ov.sheets():
+        if sheet.prose:
+            continue  # the definitions: in the .xlsx, the JSON and `herstel overzicht --help`
+        click.echo("")
+        click.echo(sheet.title)
+        for line in sheet.text(width - 2):
+            click.echo("  " + line)
+    click.echo(f"\nBerekend in {ov.seconds:.1f} s. Begrippen: zie het tabblad Toelichting van de .xlsx.", err=True)
+    if saved:
+        click.echo(f"Overzicht opgeslagen: {saved}")
+
+
+COMMANDS = [brief, brieven, overzicht]

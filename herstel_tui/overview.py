@@ -1,0 +1,476 @@
+"""The management overview (*overzicht*): how the work stands, on one date. Headless.
+
+All SQL is in :mod:`herstel_tui.store.overview`; this module adds the routekaart engine, which
+judges every case once (about 30 µs a case), and writes the ``.xlsx`` (openpyxl, imported only
+inside :func:`write_xlsx`). Every figure is computed for a *peildatum* ``today``.
+
+Definitions
+-----------
+*Open* case: the routekaart does not call it closed (``case_summary.closed = 0``: no end step
+reached, or a termijn still runs) and nobody closed it by hand (``cases.closed`` empty), the same
+as the werkvoorraad. *Gesloten*: every other case.
+
+Per spoor (:attr:`Overview.tracks`)
+    Cases per track: all, open, gesloten, opened in the year of the peildatum (``cases.opened``),
+    and the number of distinct persons with a case in that track.
+Per stap (:attr:`Overview.steps`)
+    Cases per track and current step: ``case_summary.current_step``, the last step or milestone
+    on the route that is not an "anytime" one (driegesprek, Brede Hulpteam, brief verzonden).
+    "Nog niet gestart": no event yet. Every step that can be current is listed, also with 0.
+Per uitkomst (:attr:`Overview.outcomes`)
+    Cases per track and decisive outcome so far (``case_summary.outcome``: the integrale
+    beoordeling over the eerste toets); "Nog geen uitkomst" when UHT has not decided yet.
+Termijnen (:attr:`Overview.deadlines`)
+    For each statutory deadline in :data:`DEADLINE_FIGURES` (first talk within 8 weeks of the
+    melding; date of the first talk recorded and communicated within those 8 weeks; plan van
+    aanpak op hoofdlijnen within 8 weeks of the first talk), over **all** cases (open and closed)
+    in which the rule started, each case in exactly one state, as the engine sees it:
+
+    - *gehaald* (met): stopped by one of the rule's target events on or before the due date
+      (``eerste_gesprek``; ``datum_eerste_gesprek_gecommuniceerd``; ``plan_hoofdlijnen`` or
+      ``plan_volledig``);
+    - *te laat* (missed): stopped, by any of its stop events, after the due date;
+    - *verlopen* (missed, overdue): still running and the peildatum is after the due date;
+    - *lopend* (running in time): still running and the due date is the peildatum or later;
+    - *vervallen*: stopped on or before the due date by another stop event (the person declined
+      support, or the support was wound down) — neither met nor missed.
+
+    *Niet gehaald* = te laat + verlopen. The due date counts as in time.
+Urgent (:attr:`Overview.urgent`)
+    Open cases with a UHT urgency criterion or on the casuïstiekoverleg; per criterion and on the
+    casuïstiekoverleg (a case with both is counted in both rows, once in the total).
+In nazorg (:attr:`Overview.nazorg`)
+    Open cases whose rule ``nazorgperiode`` (24 months) runs on the peildatum.
+In afbouw (:attr:`Overview.afbouw`, :attr:`Overview.afbouw_verlopen`)
+    Open cases whose rule ``afbouw_brede_ondersteuning`` (wind-down within 30 days of a negative
+    decision) runs on the peildatum; *verlopen*: of those, the 30 days have passed.
+Per medewerker (:attr:`Overview.workers`)
+    Per assigned caseworker (``cases.caseworker``; "(niet toegewezen)" for none): open cases,
+    open cases with at least one overdue termijn (any running deadline past its due date, both
+    tracks), and open urgent cases.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .lookup import OUTCOME_TITLE, TRACK_TITLE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
+
+# (rule id, events that meet it)
+DEADLINE_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("eerste_gesprek_voeren", ("eerste_gesprek",)),
+    ("datum_eerste_gesprek_meedelen", ("datum_eerste_gesprek_gecommuniceerd",)),
+    ("plan_op_hoofdlijnen", ("plan_hoofdlijnen", "plan_volledig")),
+)
+SHORT_RULE = {"eerste_gesprek_voeren": "Eerste gesprek", "datum_eerste_gesprek_meedelen": "Datum meegedeeld",
+              "plan_op_hoofdlijnen": "Plan hoofdlijnen"}
+NAZORG_RULE = "nazorgperiode"
+AFBOUW_RULE = "afbouw_brede_ondersteuning"
+NOT_STARTED = "Nog niet gestart"
+NO_OUTCOME = "Nog geen uitkomst"
+UNASSIGNED = "(niet toegewezen)"
+OUTCOMES = (None, "gedupeerd", "geen_uitsluitsel", "niet_gedupeerd")
+
+
+@dataclass
+class TrackFigure:
+    track: str
+    title: str
+    zaken: int = 0
+    open: int = 0
+    gesloten: int = 0
+    nieuw: int = 0
+    personen: int = 0
+
+
+@dataclass
+class CountRow:
+    track: str
+    key: str | None  # step id or outcome id; None: not started / no outcome yet
+    title: str
+    open: int = 0
+    gesloten: int = 0
+
+    @property
+    def totaal(self) -> int:
+        return self.open + self.gesloten
+
+
+@dataclass
+class DeadlineFigure:
+    rule: str
+    title: str
+    period: str
+    gehaald: int = 0
+    te_laat: int = 0
+    verlopen: int = 0
+    lopend: int = 0
+    vervallen: int = 0
+
+    @property
+    def niet_gehaald(self) -> int:
+        return self.te_laat + self.verlopen
+
+    @property
+    def totaal(self) -> int:
+        return self.gehaald + self.te_laat + self.verlopen + self.lopend + self.vervallen
+
+
+@dataclass
+class UrgentFigure:
+    totaal: int = 0
+    criteria: dict[str, int] = field(default_factory=dict)  # urgency id -> open cases
+    casuistiekoverleg: int = 0
+
+
+@dataclass
+class WorkerFigure:
+    medewerker: str
+    open: int = 0
+    verlopen: int = 0
+    urgent: int = 0
+
+
+@dataclass
+class Sheet:
+    """One table of the overview: a tab of the .xlsx, a block on the screen and in the CLI."""
+
+    name: str  # Excel tab name (at most 31 characters)
+    title: str
+    columns: list[tuple[str, str]]  # (key, Dutch header) for the .xlsx and JSON
+    rows: list[dict[str, Any]]
+    text_columns: list[tuple[str, str]] | None = None  # narrower choice for 80 columns
+    prose: bool = False  # (term, explanation) rows: shown as wrapped text, not as a table
+
+    def text(self, width: int = 80) -> list[str]:
+        """The table as plain lines: the first column left (clipped to fit), the others right."""
+        cols = self.text_columns or self.columns
+        if self.prose:
+            import textwrap
+
+            out: list[str] = []
+            for r in self.rows:
+                first, second = (str(r.get(k) or "") for k, _ in cols[:2])
+                out.extend(textwrap.wrap(f"{first}: {second}", width=width, subsequent_indent="  "))
+            return out
+        cells = [[("" if r.get(k) is None else str(r.get(k))) for k, _ in cols] for r in self.rows]
+        widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, (_, h) in enumerate(cols)]
+        rest = sum(w + 2 for w in widths[1:])
+        widths[0] = max(8, min(widths[0], width - rest))
+
+        def line(values: list[str]) -> str:
+            first = values[0] if len(values[0]) <= widths[0] else values[0][: widths[0] - 1] + "…"
+            out = [first.ljust(widths[0])] + [v.rjust(w) for v, w in zip(values[1:], widths[1:])]
+            return "  ".join(out).rstrip()
+
+        return [line([h for _, h in cols])] + [line(c) for c in cells]
+
+
+@dataclass
+class Overview:
+    today: date
+    gemeente: str
+    cases: int
+    tracks: list[TrackFigure]
+    steps: list[CountRow]
+    outcomes: list[CountRow]
+    deadlines: list[DeadlineFigure]
+    urgent: UrgentFigure
+    nazorg: int
+    afbouw: int
+    afbouw_verlopen: int
+    workers: list[WorkerFigure]
+    seconds: float = 0.0
+
+    def deadline(self, rule: str) -> DeadlineFigure:
+        return next(d for d in self.deadlines if d.rule == rule)
+
+    def step(self, track: str, key: str | None) -> CountRow:
+        return next(r for r in self.steps if r.track == track and r.key == key)
+
+    def outcome(self, track: str, key: str | None) -> CountRow:
+        return next(r for r in self.outcomes if r.track == track and r.key == key)
+
+    def worker(self, name: str) -> WorkerFigure:
+        return next(w for w in self.workers if w.medewerker == name)
+
+    # -- presentation ----------------------------------------------------------------------------
+
+    def sheets(self) -> list[Sheet]:
+        from .domain.models import URGENCY_TITLES, Urgency
+
+        year = self.today.year
+        tracks = [{"spoor": t.title, "zaken": t.zaken, "open": t.open, "gesloten": t.gesloten, "nieuw": t.nieuw,
+                   "personen": t.personen} for t in self.tracks]
+        tracks.append({"spoor": "Totaal", **{k: sum(r[k] for r in tracks) for k in
+                                             ("zaken", "open", "gesloten", "nieuw")},
+                       "personen": None})
+        steps = [{"spoor": TRACK_SHORT.get(r.track, r.track), "stap": r.title, "open": r.open,
+                  "gesloten": r.gesloten, "totaal": r.totaal} for r in self.steps]
+        outcomes = [{"spoor": TRACK_SHORT.get(r.track, r.track), "uitkomst": r.title, "open": r.open,
+                     "gesloten": r.gesloten, "totaal": r.totaal} for r in self.outcomes]
+        deadlines = [{"termijn": d.title, "kort": SHORT_RULE.get(d.rule, d.title), "periode": d.period, "gehaald": d.gehaald, "te_laat": d.te_laat,
+                      "verlopen": d.verlopen, "niet_gehaald": d.niet_gehaald, "lopend": d.lopend,
+                      "vervallen": d.vervallen, "totaal": d.totaal} for d in self.deadlines]
+        special = [{"wat": "Urgente zaken (open)", "aantal": self.urgent.totaal}]
+        for u in Urgency:
+            special.append({"wat": f"  {URGENCY_TITLES[u]}", "aantal": self.urgent.criteria.get(u.value, 0)})
+        special.append({"wat": "  Op het casuïstiekoverleg", "aantal": self.urgent.casuistiekoverleg})
+        special.append({"wat": "In nazorg (24 maanden)", "aantal": self.nazorg})
+        special.append({"wat": "In afbouw (30 dagen na negatieve beschikking)", "aantal": self.afbouw})
+        special.append({"wat": "  waarvan afbouw verlopen", "aantal": self.afbouw_verlopen})
+        workers = [{"medewerker": w.medewerker, "open": w.open, "verlopen": w.verlopen, "urgent": w.urgent}
+                   for w in self.workers]
+        workers.append({"medewerker": "Totaal", **{k: sum(r[k] for r in workers)
+                                                    for k in ("open", "verlopen", "urgent")}})
+        return [
+            Sheet("Per spoor", "Zaken per spoor",
+                  [("spoor", "Spoor"), ("zaken", "Zaken"), ("open", "Open"), ("gesloten", "Gesloten"),
+                   ("nieuw", f"Nieuw in {year}"), ("personen", "Personen")], tracks),
+            Sheet("Per stap", "Zaken per huidige stap",
+                  [("spoor", "Spoor"), ("stap", "Stap"), ("open", "Open"), ("gesloten", "Gesloten"),
+                   ("totaal", "Totaal")], steps,
+                  [("stap", "Stap"), ("spoor", "Sp"), ("open", "Open"), ("gesloten", "Gesloten"),
+                   ("totaal", "Totaal")]),
+            Sheet("Per uitkomst", "Zaken per uitkomst tot nu toe",
+                  [("spoor", "Spoor"), ("uitkomst", "Uitkomst"), ("open", "Open"), ("gesloten", "Gesloten"),
+                   ("totaal", "Totaal")], outcomes,
+                  [("uitkomst", "Uitkomst"), ("spoor", "Sp"), ("open", "Open"), ("gesloten", "Gesloten"),
+                   ("totaal", "Totaal")]),
+            Sheet("Termijnen", "Wettelijke termijnen: gehaald en niet gehaald (alle zaken)",
+                  [("termijn", "Termijn"), ("periode", "Periode"), ("gehaald", "Gehaald"), ("te_laat", "Te laat"),
+                   ("verlopen", "Verlopen"), ("niet_gehaald", "Niet gehaald"), ("lopend", "Lopend"),
+                   ("vervallen", "Vervallen"), ("totaal", "Totaal")], deadlines,
+                  [("kort", "Termijn"), ("gehaald", "Gehaald"), ("te_laat", "Te laat"), ("verlopen", "Verlopen"),
+                   ("niet_gehaald", "Niet geh."), ("lopend", "Lopend"), ("vervallen", "Vervallen")]),
+            Sheet("Urgent nazorg afbouw", "Urgent, nazorg en afbouw (open zaken)",
+                  [("wat", "Wat"), ("aantal", "Aantal")], special),
+            Sheet("Per medewerker", "Open zaken per medewerker",
+                  [("medewerker", "Medewerker"), ("open", "Open"), ("verlopen", "Verlopen"), ("urgent", "Urgent")],
+                  workers),
+            Sheet("Toelichting", "Toelichting", [("begrip", "Begrip"), ("betekenis", "Betekenis")],
+                  [{"begrip": "Gemeente", "betekenis": self.gemeente},
+                   {"begrip": "Peildatum", "betekenis": f"{self.today:%d-%m-%Y}"},
+                   {"begrip": "Zaken", "betekenis": str(self.cases)},
+                   *({"begrip": k, "betekenis": v} for k, v in DEFINITIONS)], prose=True),
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "peildatum": self.today.isoformat(),
+            "gemeente": self.gemeente,
+            "zaken": self.cases,
+            "per_spoor": [asdict(t) for t in self.tracks],
+            "per_stap": [{**asdict(r), "totaal": r.totaal} for r in self.steps],
+            "per_uitkomst": [{**asdict(r), "totaal": r.totaal} for r in self.outcomes],
+            "termijnen": [{**asdict(d), "niet_gehaald": d.niet_gehaald, "totaal": d.totaal} for d in self.deadlines],
+            "urgent": asdict(self.urgent),
+            "nazorg": self.nazorg,
+            "afbouw": self.afbouw,
+            "afbouw_verlopen": self.afbouw_verlopen,
+            "per_medewerker": [asdict(w) for w in self.workers],
+            "rekentijd_s": round(self.seconds, 3),
+        }
+
+
+TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
+
+DEFINITIONS: list[tuple[str, str]] = [
+    ("Open", "De routekaart noemt de zaak niet afgerond (geen eindstap, of er loopt nog een termijn) en de zaak "
+             "is niet met de hand gesloten. Gesloten: alle andere zaken."),
+    ("Huidige stap", "De laatste stap of mijlpaal op de route, zonder stappen die op elk moment kunnen "
+                     "(driegesprek, Brede Hulpteam, brief verzonden)."),
+    ("Uitkomst", "De beslissende uitkomst tot nu toe: de integrale beoordeling gaat voor de eerste toets."),
+    ("Gehaald", "De termijn is gestopt door de gebeurtenis die hem vervult (eerste gesprek; datum eerste gesprek "
+                "meegedeeld; plan van aanpak op hoofdlijnen of volledig), op of vóór de uiterste datum."),
+    ("Te laat", "De termijn is gestopt na de uiterste datum (niet gehaald)."),
+    ("Verlopen", "De termijn loopt nog en de uiterste datum ligt vóór de peildatum (niet gehaald)."),
+    ("Lopend", "De termijn loopt nog en de uiterste datum is de peildatum of later."),
+    ("Vervallen", "De termijn is op tijd gestopt door iets anders: de persoon zag af van ondersteuning of de "
+                  "ondersteuning is afgerond. Telt niet als gehaald of niet gehaald."),
+    ("Termijnen", "Over alle zaken, open en gesloten, waarin de termijn is begonnen."),
+    ("Urgent", "Open zaken met een UHT-urgentiecriterium of op het casuïstiekoverleg VNG–UHT."),
+    ("In nazorg", "Open zaken waarin de nazorgperiode van 24 maanden loopt op de peildatum."),
+    ("In afbouw", "Open zaken waarin de afbouw van 30 dagen na een negatieve beschikking loopt; verlopen: de 30 "
+                  "dagen zijn voorbij."),
+    ("Per medewerker", "Open zaken per toegewezen medewerker; verlopen: met ten minste één verlopen termijn."),
+]
+
+
+def compute_overview(store: Store, today: date | None = None, gemeente: str = "") -> Overview:
+    """Every figure of the overview for the peildatum ``today`` (reads only)."""
+    from .domain.routekaart import default_routekaart
+    from .store import overview as sql
+
+    t0 = time.perf_counter()
+    today = today or date.today()
+    rk = default_routekaart()
+
+    tracks = {tid: TrackFigure(tid, TRACK_TITLE.get(tid, tid)) for tid in rk.tracks}
+    for tid, total, n_open, new, persons in sql.track_counts(store, today.year):
+        t = tracks.setdefault(tid, TrackFigure(tid, TRACK_TITLE.get(tid, tid)))
+        t.zaken, t.open, t.gesloten, t.nieuw, t.personen = total, n_open, total - n_open, new, persons
+
+    steps: dict[tuple[str, str | None], CountRow] = {}
+    for tid, track in rk.tracks.items():
+        steps[(tid, None)] = CountRow(tid, None, NOT_STARTED)
+        for node in track.nodes:
+            if not node.anytime:
+                steps[(tid, node.id)] = CountRow(tid, node.id, node.title)
+    for tid, step, n_open, n_closed in sql.step_counts(store):
+        row = steps.get((tid, step))
+        if row is None:  # a step no longer in the routekaart file
+            row = steps[(tid, step)] = CountRow(tid, step, step or NOT_STARTED)
+        row.open, row.gesloten = n_open, n_closed
+
+    outcomes: dict[tuple[str, str | None], CountRow] = {}
+    for tid in rk.tracks:
+        for o in OUTCOMES:
+            outcomes[(tid, o)] = CountRow(tid, o, OUTCOME_TITLE.get(o, NO_OUTCOME) if o else NO_OUTCOME)
+    for tid, o, n_open, n_closed in sql.outcome_counts(store):
+        row = outcomes.get((tid, o))
+        if row is None:
+            row = outcomes[(tid, o)] = CountRow(tid, o, OUTCOME_TITLE.get(o or "", o or NO_OUTCOME))
+        row.open, row.gesloten = n_open, n_closed
+
+    urgent = UrgentFigure()
+    for _tid, urgency, overleg, n in sql.urgent_counts(store):
+        urgent.totaal += n
+        if urgency:
+            urgent.criteria[urgency] = urgent.criteria.get(urgency, 0) + n
+        if overleg:
+            urgent.casuistiekoverleg += n
+
+    # The engine, once per case.
+    figures = [DeadlineFigure(rule, rk.rule(rule).title, rk.rule(rule).period.text) for rule, _ in DEADLINE_FIGURES]
+    by_rule = {f.rule: f for f in figures}
+    targets = {
+        (tid, rule): frozenset(rk.event_title(tid, ev) for ev in evs if rk.has_step(tid, ev))
+        for rule, evs in DEADLINE_FIGURES for tid in rk.tracks
+    }
+    workers: dict[str | None, WorkerFigure] = {}
+    nazorg = afbouw = afbouw_late = 0
+    n_cases = 0
+    for facts, events in sql.cases_with_events(store):
+        n_cases += 1
+        overdue = False
+        if events:
+            view = rk.evaluate(facts.track, events, today)
+            for dl in view.deadlines:
+                fig = by_rule.get(dl.rule)
+                if fig is not None:
+                    if dl.stopped is None:
+                        if today > dl.due:
+                            fig.verlopen += 1
+                        else:
+                            fig.lopend += 1
+                    elif dl.stopped > dl.due:
+                        fig.te_laat += 1
+                    elif dl.stopped_by in targets[(facts.track, dl.rule)]:
+                        fig.gehaald += 1
+                    else:
+                        fig.vervallen += 1
+                if facts.open and dl.stopped is None:
+                    if dl.rule == NAZORG_RULE:
+                        nazorg += 1
+                    elif dl.rule == AFBOUW_RULE:
+                        afbouw += 1
+                        if today > dl.due:
+                            afbouw_late += 1
+                    if dl.kind == "deadline" and today > dl.due:
+                        overdue = True
+        if facts.open:
+            w = workers.get(facts.caseworker)
+            if w is None:
+                w = workers[facts.caseworker] = WorkerFigure(facts.caseworker or UNASSIGNED)
+            w.open += 1
+            w.verlopen += overdue
+            w.urgent += facts.urgent
+
+    ordered_workers = sorted((w for k, w in workers.items() if k is not None), key=lambda w: w.medewerker.lower())
+    if None in workers:
+        ordered_workers.append(workers[None])
+    return Overview(
+        today=today, gemeente=gemeente, cases=n_cases, tracks=list(tracks.values()), steps=list(steps.values()),
+        outcomes=list(outcomes.values()), deadlines=figures, urgent=urgent, nazorg=nazorg, afbouw=afbouw,
+        afbouw_verlopen=afbouw_late, workers=ordered_workers, seconds=time.perf_counter() - t0)
+
+
+# -- the .xlsx --------------------------------------------------------------------------------------
+
+
+def xlsx_name(today: date) -> str:
+    return f"overzicht-{today:%Y%m%d}.xlsx"
+
+
+def free_path(directory: Path, name: str) -> Path:
+    """``name`` in ``directory``, or name-2, name-3 … when it exists (an earlier export that day)."""
+    stem, dot, ext = name.rpartition(".")
+    n = 1
+    while True:
+        p = directory / (name if n == 1 else f"{stem}-{n}{dot}{ext}")
+        if not p.exists():
+            return p
+        n += 1
+
+
+def write_xlsx(overview: Overview, path: Path) -> Path:
+    """One sheet per table; header row bold and frozen; owner-only (0600); temp file + rename."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for sheet in overview.sheets():
+        ws = wb.create_sheet(sheet.name[:31])
+        ws.append([header for _, header in sheet.columns])
+        for cell in ws[1]:
+            cell.font = bold
+        for row in sheet.rows:
+            ws.append([row.get(key) for key, _ in sheet.columns])
+            label = str(row.get(sheet.columns[0][0]) or "")
+            if label == "Totaal":
+                for cell in ws[ws.max_row]:
+                    cell.font = bold
+        ws.freeze_panes = "A2"
+        for i, (key, header) in enumerate(sheet.columns, start=1):
+            longest = max([len(header)] + [len(str(r.get(key) or "")) for r in sheet.rows])
+            ws.column_dimensions[get_column_letter(i)].width = min(90, max(8, longest + 2))
+    props = wb.properties
+    props.title = f"Overzicht {overview.gemeente} {overview.today:%d-%m-%Y}".strip()
+    props.creator = "herstel"
+    stamp = datetime(overview.today.year, overview.today.month, overview.today.day)
+    props.created = stamp
+    props.modified = stamp
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=".herstel-overzicht-", suffix=".xlsx", dir=path.parent)  # 0600
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def export_xlsx(store: Store, overview: Overview, directory: Path | None = None, path: Path | None = None) -> Path:
+    """Write the .xlsx (``overzicht-<jjjjmmdd>.xlsx`` in ``directory`` unless ``path``) and audit the export."""
+    from .store.overview import record_export
+
+    target = Path(path) if path is not None else free_path(Path(directory or "."), xlsx_name(overview.today))
+    write_xlsx(overview, target)
+    record_export(store, "overzicht", target.name, {"peildatum": overview.today.isoformat()})
+    return target
