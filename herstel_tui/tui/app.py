@@ -1,31 +1,64 @@
-"""The desk application."""
+"""The desk: ``run_app`` starts it; ``HerstelApp`` is the Textual app (in desk.py).
+
+This module does not import Textual at the top: ``run_app`` first starts reading the first page
+of the werkvoorraad in a thread, then imports Textual, so the query and the ~200 ms import of
+Textual overlap and the first paint already has rows.
+"""
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+import os
+from collections.abc import Mapping
+from typing import Any
 
 from ..config import Config
 from ..store import Store
+from .data import DeskData
+
+ANSI_THEME = "ansi-dark"
+COLOUR_THEME = "textual-dark"
+SIXTEEN_COLOUR_TERMS = {"xterm", "linux", "vt100", "vt102", "vt220", "screen", "tmux", "ansi", "cygwin",
+                        "rxvt", "xterm-color", "putty", "cons25", "dumb", "sun", "eterm", "konsole", "gnome"}
 
 
-class HerstelApp(App):
-    TITLE = "herstel"
-    SUB_TITLE = "Werkvoorraad"
-    BINDINGS = [Binding("f10,q", "quit", "Stoppen", id="app.quit")]
+def pick_theme(env: Mapping[str, str] | None = None, *, low_bandwidth: bool = False) -> str:
+    """The ANSI theme when only 16 colours can be trusted, else a normal dark theme.
 
-    def __init__(self, store: Store, config: Config, *, low_bandwidth: bool = False):
-        super().__init__()
-        self.store = store
-        self.config = config
-        self.low_bandwidth = low_bandwidth
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        counts = self.store.counts()
-        yield Static(f"Zaken: {counts['cases']}   Personen: {counts['persons']}", id="counts")
-        yield Footer()
+    PuTTY and most SSH sessions say TERM=xterm and do not pass COLORTERM; the Linux console says
+    TERM=linux. Those get the 16 ANSI colours of the terminal itself, as does NO_COLOR and
+    --low-bandwidth (shorter escape codes). A terminal that announces 256 colours or truecolor
+    gets the normal theme.
+    """
+    env = os.environ if env is None else env
+    if low_bandwidth or "NO_COLOR" in env:
+        return ANSI_THEME
+    colorterm = env.get("COLORTERM", "").lower()
+    term = env.get("TERM", "").lower()
+    if colorterm in ("truecolor", "24bit") or "256color" in term or "truecolor" in term or "direct" in term:
+        return COLOUR_THEME
+    if os.name == "nt" and not term:
+        # Windows Terminal speaks truecolor; the old console host and Citrix consoles: 16 colours.
+        return COLOUR_THEME if env.get("WT_SESSION") else ANSI_THEME
+    if term in SIXTEEN_COLOUR_TERMS or not term:
+        return ANSI_THEME
+    return COLOUR_THEME
 
 
 def run_app(store: Store, config: Config, *, low_bandwidth: bool = False) -> None:
-    HerstelApp(store, config, low_bandwidth=low_bandwidth).run()
+    from ..store import CaseFilter
+
+    data = DeskData(store)
+    data.prefetch(CaseFilter())  # the first page is read while Textual is imported and starts up
+    from .desk import HerstelApp
+
+    HerstelApp(store, config, low_bandwidth=low_bandwidth, data=data).run()
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("HerstelApp", "binding_ids"):
+        from . import desk
+
+        return getattr(desk, name)
+    raise AttributeError(name)
+
+
+__all__ = ["pick_theme", "run_app"]  # HerstelApp and binding_ids come lazily from desk.py

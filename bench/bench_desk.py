@@ -1,0 +1,164 @@
+"""Desk start-up and search latency in a real terminal (tmux), next to a bare Textual app.
+
+    python bench/bench_desk.py --db /tmp/desk100k.db [--runs 5]
+
+Prints, for the database given (made with ``herstel demo --cases 100000 --db ...``):
+  - a bare Textual app (one Static "Klaar"): start to first paint;
+  - herstel: start to the first painted case row of the werkvoorraad;
+  - single keystrokes in the search box to the updated list (name and BSN searches).
+Medians over the runs, and the ratio first-list / bare. Targets: ratio <= 1.5, keystroke < 100 ms.
+Runs by hand (needs tmux), not in CI.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO.parent / "shared" / "checks"))
+sys.path.insert(0, str(REPO))
+
+from tuidrive import Pane
+
+BARE_APP = '''
+from textual.app import App
+from textual.widgets import Static
+
+
+class Bare(App):
+    def compose(self):
+        yield Static("Klaar")
+
+
+Bare().run()
+'''
+
+ENV = {"TERM": "xterm"}
+SIZE = (80, 24)
+
+
+def python() -> str:
+    return sys.executable
+
+
+def herstel_cmd(db: str) -> str:
+    exe = Path(python()).with_name("herstel")
+    return f"{exe} --db {db}" if exe.exists() else f"{python()} -m herstel_tui --db {db}"
+
+
+def first_row(db: str) -> str:
+    """The zaaknummer of the first case the list paints (as shown at 80 columns)."""
+    from herstel_tui.store import CaseFilter, Store
+
+    with Store(db, "bench", readonly=True) as st:
+        row = st.list_cases(CaseFilter(), 0, 1)[0]
+    return row.zaaknummer.removeprefix("HKO-")
+
+
+def keystrokes(db: str) -> list[tuple[str, str, str, str]]:
+    """(label, typed before, the one key measured, text that shows only after that key)."""
+    from herstel_tui.store import CaseFilter, Store
+    from herstel_tui.tui.format import zaken
+
+    out = []
+    with Store(db, "bench", readonly=True) as st:
+        def count(text: str) -> int:
+            return st.count_cases(CaseFilter(search=text))
+
+        person = next(r for r in st.list_cases(CaseFilter(search="9999"), 0, 50) if r.bsn)
+        surname, first = person.naam.split(", ", 1)
+        first = first.split()[0]
+        name = f"{surname} {first}".lower()
+        # name: the last letter of the first name narrows the list
+        for cut in range(len(name) - 1, len(surname), -1):
+            before, key = name[:cut], name[cut]
+            if count(before) != count(before + key):
+                out.append(("naam", before, key, zaken(count(before + key))))
+                break
+        # BSN: the ninth digit leaves one case
+        bsn = person.bsn
+        out.append(("BSN", bsn[:-1], bsn[-1], zaken(count(bsn))))
+        # a surname typed after a cleared box: the third letter switches to the trigram index
+        three = surname.lower()[:3]
+        if count(three[:2]) != count(three):
+            out.append(("naam, 3e letter", three[:2], three[2], zaken(count(three))))
+    return out
+
+
+def bare_first_paint(script: Path) -> float:
+    with Pane(f"{python()} {script}", *SIZE, env=ENV) as p:
+        return p.wait_for("Klaar", timeout=30)
+
+
+def desk_run(db: str, row: str, keys: list[tuple[str, str, str, str]]) -> tuple[float, dict[str, float]]:
+    with Pane(herstel_cmd(db), *SIZE, env=ENV) as p:
+        first = p.wait_for(row, timeout=60)
+        results = {}
+        for label, before, key, expect in keys:
+            p.keys("Escape")  # to the list ...
+            time.sleep(0.3)  # (a key right after Esc would read as alt+key)
+            p.keys("Escape")  # ... and clear the search
+            time.sleep(0.3)
+            p.wait_for("m mijn", timeout=30)
+            p.keys("/")
+            p.type(before)
+            p.wait_for("Zoek " + before, timeout=30)
+            time.sleep(0.4)  # let the query for the text before settle
+            t = p.type(key)
+            results[label] = p.wait_for(expect, timeout=30, since=t)
+        return first, results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", required=True, help="a demo database (herstel demo --cases 100000 --db ...)")
+    ap.add_argument("--runs", type=int, default=5)
+    a = ap.parse_args()
+    db = str(Path(a.db).resolve())
+    if not Path(db).exists():
+        sys.exit(f"{db} bestaat niet; maak het met: herstel demo --cases 100000 --db {db}")
+
+    from herstel_tui.store import CaseFilter, Store
+
+    # Opening read-write brings the case index up to date first (a changed routekaart file
+    # rebuilds it): that is a one-off, not what this bench measures.
+    with Store(db, "bench") as st:
+        total = st.count_cases(CaseFilter(closed=None))
+    row = first_row(db)
+    keys = keystrokes(db)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "bare.py"
+        script.write_text(BARE_APP)
+        bare_first_paint(script)  # warm the file cache once
+        bare, desk, keyed = [], [], {label: [] for label, *_ in keys}
+        for _ in range(a.runs):
+            bare.append(bare_first_paint(script))
+            first, results = desk_run(db, row, keys)
+            desk.append(first)
+            for label, secs in results.items():
+                keyed[label].append(secs)
+
+    def ms(values: list[float]) -> str:
+        return f"{statistics.median(values) * 1000:7.0f} ms  (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
+
+    print(f"Database: {db}  ({total:_} zaken)".replace("_", ".") + f", terminal {SIZE[0]}x{SIZE[1]} TERM=xterm, {a.runs} runs, "
+          "medians")
+    print(f"  bare Textual app, start → first paint           {ms(bare)}")
+    print(f"  herstel, start → first painted case row          {ms(desk)}")
+    ratio = statistics.median(desk) / statistics.median(bare)
+    print(f"  ratio first list / bare                          {ratio:7.2f}      (target ≤ 1.5)")
+    for label, before, key, expect in keys:
+        print(f"  keystroke → updated list, {label:<16} {ms(keyed[label])}   "
+              f"('{before}' + '{key}' → {expect}; target < 100 ms)")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TERM", "xterm")
+    main()

@@ -1,0 +1,174 @@
+"""The desk's way to the store: only Store methods, never SQL, always off the UI thread.
+
+- Writes and case screens use the app's one Store, one call at a time (``lock``): its read
+  methods are not under the Store's own lock, and a worker must never read half of another
+  worker's transaction.
+- The case list reads through a small pool of read-only Stores on the same file, so a slow
+  count for a one-letter search never holds up the next keystroke's query, a case screen or a save.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..store import CaseFilter, CaseRow, Store, StoreError
+
+PAGE = 200
+READERS = 3
+
+
+@dataclass
+class ListResult:
+    """The first answer for a filter: one page of rows, and the count when the page told it."""
+
+    filter: CaseFilter
+    offset: int
+    rows: list[CaseRow]
+    count: int | None
+
+
+@dataclass
+class CaseBundle:
+    """Everything the case screen shows, read in one go."""
+
+    case: Any
+    person: Any
+    household: list  # [(Person, Role, [Case])]
+    view: Any        # routekaart CaseView
+    notes: list
+    step: Any | None  # routekaart Step of the current position (or the track's first step)
+    track_title: str
+    routekaart: Any
+
+
+class DeskData:
+    def __init__(self, store: Store, today: date | None = None, readers: int = READERS):
+        self.store = store
+        self._today = today
+        self.lock = threading.RLock()
+        self._free: list[Store] = []
+        self._all: list[Store] = []
+        self._pool_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(readers)
+        self._no_readers = False
+        self.prefetched: Future[ListResult] | None = None
+        self._rule_kinds: dict[str, str] | None = None
+
+    def rule_kind(self, rule_id: str | None) -> str:
+        """'deadline' or 'period' (the routekaart is read in the background at start)."""
+        if rule_id is None or self._rule_kinds is None:
+            return "deadline"
+        return self._rule_kinds.get(rule_id, "deadline")
+
+    def warm_up(self) -> None:
+        """Read the routekaart (off the UI thread) before the first case screen needs it."""
+        from ..domain.routekaart import default_routekaart
+
+        rk = default_routekaart()
+        self._rule_kinds = {rid: r.kind for rid, r in rk.rules.items()}
+
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
+
+    # -- reading the list --------------------------------------------------------------------
+
+    @contextmanager
+    def reader(self) -> Iterator[Store]:
+        """A read-only Store for one list query (falls back to the main store under the lock)."""
+        with self._slots:
+            with self._pool_lock:
+                st = self._free.pop() if self._free else None
+            if st is None and not self._no_readers:
+                try:
+                    st = Store(self.store.path, self.store.user, create=False, readonly=True)
+                    with self._pool_lock:
+                        self._all.append(st)
+                except StoreError:
+                    self._no_readers = True
+            if st is None:
+                with self.lock:
+                    yield self.store
+                return
+            try:
+                yield st
+            finally:
+                with self._pool_lock:
+                    self._free.append(st)
+
+    def first_page(self, f: CaseFilter, offset: int = 0, limit: int = PAGE,
+                   cancelled: Callable[[], bool] = lambda: False) -> ListResult | None:
+        with self.reader() as st:
+            if cancelled():
+                return None
+            rows = st.list_cases(f, offset, limit, today=self.today)
+        count = offset + len(rows) if (len(rows) < limit and (rows or offset == 0)) else None
+        return ListResult(f, offset, rows, count)
+
+    def count(self, f: CaseFilter) -> int:
+        with self.reader() as st:
+            return st.count_cases(f, today=self.today)
+
+    def page(self, f: CaseFilter, offset: int, limit: int = PAGE) -> list[CaseRow]:
+        with self.reader() as st:
+            return st.list_cases(f, offset, limit, today=self.today)
+
+    def prefetch(self, f: CaseFilter) -> None:
+        """Start the first page before Textual is even up, so the first paint has rows."""
+        fut: Future[ListResult] = Future()
+
+        def run() -> None:
+            try:
+                fut.set_result(self.first_page(f))
+            except BaseException as exc:  # noqa: BLE001 - handed to the list to show
+                fut.set_exception(exc)
+            try:
+                self.warm_up()
+            except Exception:  # noqa: BLE001 - the case screen will say what is wrong
+                pass
+
+        threading.Thread(target=run, name="herstel-prefetch", daemon=True).start()
+        self.prefetched = fut
+
+    # -- the main store ------------------------------------------------------------------------
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run one Store method (or a few, in a function) alone on the main store."""
+        with self.lock:
+            return fn(*args, **kwargs)
+
+    def load_case(self, case_id: int, *, log: bool = True) -> CaseBundle:
+        from ..domain.routekaart import default_routekaart
+
+        with self.lock:
+            st = self.store
+            case = st.get_case(case_id)
+            person = st.get_person(case.person_id)
+            household = st.household_of(person.id)
+            view = st.case_view(case_id, today=self.today)
+            notes = st.contact_notes(case_id)
+            if log:
+                st.log_view(person_id=person.id, case_id=case_id)
+        rk = default_routekaart()
+        track = case.track.value
+        step = None
+        if view.current is not None and rk.has_step(track, view.current.step):
+            step = rk.step(track, view.current.step)
+        elif rk.tracks[track].steps:
+            step = rk.tracks[track].steps[0]
+        return CaseBundle(case, person, household, view, notes, step, rk.tracks[track].title, rk)
+
+    def close(self) -> None:
+        with self._pool_lock:
+            for st in self._all:
+                try:
+                    st.close()
+                except Exception:  # noqa: BLE001 - closing at exit
+                    pass
+            self._all.clear()
+            self._free.clear()

@@ -1,0 +1,163 @@
+"""The desk application class (imports Textual; see app.py for why it lives apart)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..config import Config
+from ..store import Store
+from .app import ANSI_THEME, pick_theme
+from .data import DeskData
+
+
+class HerstelApp(App):
+    TITLE = "herstel"
+    CSS_PATH = "desk.tcss"
+    # The palette binding is ours (with an id and a plain second key), not Textual's default.
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    COMMANDS = {lambda: _desk_commands()}
+
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="app.help", priority=True),
+        Binding("ctrl+p,colon", "command_palette", "Opdrachten", show=False, id="app.palette", priority=True),
+        Binding("f9,n", "new_person", "Nieuw", id="app.nieuw", priority=True),
+        Binding("f10,q", "quit", "Stop", id="app.quit"),
+    ]
+
+    def __init__(self, store: Store, config: Config, *, low_bandwidth: bool = False, today: date | None = None,
+                 env: Mapping[str, str] | None = None, data: DeskData | None = None):
+        theme = pick_theme(env, low_bandwidth=low_bandwidth)
+        # Native ANSI colours from the first frame (and with NO_COLOR: no colour at all, rather
+        # than Textual's grey rendering of a truecolour theme).
+        super().__init__(ansi_color=True if theme == ANSI_THEME else None)
+        self.store = store
+        self.config = config
+        self.low_bandwidth = low_bandwidth
+        self.data = data or DeskData(store, today)
+        self.title = f"herstel · {config.gemeente}"
+        self.sub_title = config.medewerker
+        self.desk_theme = theme
+        self.theme = theme
+        if low_bandwidth:
+            self.animation_level = "none"
+
+    @property
+    def today(self) -> date:
+        return self.data.today
+
+    @property
+    def blink(self) -> bool:
+        """Blinking cursors are repainting timers: off in --low-bandwidth and in tests."""
+        return not (self.low_bandwidth or self.is_headless)
+
+    def get_default_screen(self) -> Screen:
+        from .screens.werkvoorraad import WorkQueueScreen
+
+        return WorkQueueScreen()
+
+    def on_mount(self) -> None:
+        if self.theme != self.desk_theme:
+            self.theme = self.desk_theme
+        keymap = dict(self.config.toetsen)
+        if keymap:
+            unknown = sorted(set(keymap) - set(binding_ids()))
+            self.set_keymap(keymap)
+            if unknown:
+                self.notify("Onbekende toets-id in de configuratie: " + ", ".join(unknown) +
+                            ". Zie F1 voor de ids.", severity="warning", timeout=8)
+
+    def on_unmount(self) -> None:
+        self.data.close()
+
+    # -- app-wide actions ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from textual.screen import ModalScreen
+
+        if action in ("quit", "new_person") and isinstance(self.screen, ModalScreen):
+            return False
+        return True
+
+    def get_key_display(self, binding: Binding) -> str:
+        from .screens.help import key_name
+
+        return binding.key_display or key_name(binding.key)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder="Zoek een opdracht of zaaknummer…"))
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_new_person(self) -> None:
+        from .screens.dialogs import NewPersonDialog
+        from .screens.zaak import CaseScreen
+
+        anchor = None
+        if isinstance(self.screen, CaseScreen) and self.screen.bundle is not None:
+            anchor = self.screen.bundle.person
+
+        def done(result: object) -> None:
+            if not result:
+                return
+            person, case = result  # type: ignore[misc]
+            self.refresh_lists()
+            if case is not None:
+                self.open_case(case.id)
+            else:
+                self.notify(f"{person.naam} is toegevoegd.", timeout=4)
+
+        self.push_screen(NewPersonDialog(anchor), done)
+
+    def open_case(self, case_id: int) -> None:
+        from .screens.zaak import CaseScreen
+
+        self.push_screen(CaseScreen(case_id))
+
+    def refresh_lists(self) -> None:
+        """A change was saved: every screen re-reads what it shows when it is next visible."""
+        from .screens.werkvoorraad import WorkQueueScreen
+        from .screens.zaak import CaseScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, (WorkQueueScreen, CaseScreen)):
+                screen.stale = True
+        top = self.screen
+        if isinstance(top, (WorkQueueScreen, CaseScreen)):
+            top.reload()
+
+
+def _desk_commands():
+    from .commands import DeskCommands
+
+    return DeskCommands
+
+
+def binding_ids() -> list[str]:
+    """Every binding id of the desk, for the config file's [toetsen] and the help."""
+    from .screens.dialogs import all_dialog_classes
+    from .screens.help import HelpScreen
+    from .screens.werkvoorraad import SearchBox, WorkQueueScreen
+    from .screens.zaak import CaseBody, CaseScreen, Household
+    from .widgets.caselist import CaseTable
+
+    ids: list[str] = []
+    for cls in (HerstelApp, WorkQueueScreen, SearchBox, CaseTable, CaseScreen, CaseBody, Household, HelpScreen,
+                *all_dialog_classes()):
+        for klass in cls.__mro__:
+            for b in klass.__dict__.get("BINDINGS", []):
+                if isinstance(b, Binding) and b.id and b.id not in ids:
+                    ids.append(b.id)
+    return ids

@@ -1,0 +1,66 @@
+"""Dutch formatting for the desk: dates dd-mm-jjjj, days left, counts, short codes."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
+TRACK_TITLE = {"brede_ondersteuning": "Brede ondersteuning", "schuldenaanpak": "Brede schuldenaanpak"}
+OUTCOME_TITLE = {"gedupeerd": "Gedupeerd", "geen_uitsluitsel": "Geen uitsluitsel", "niet_gedupeerd": "Niet gedupeerd"}
+# Five cells wide for the 80-column list; the legend is in the help (F1).
+OUTCOME_SHORT = {"gedupeerd": "gedup", "geen_uitsluitsel": "g.uit", "niet_gedupeerd": "n.ged"}
+
+
+def d(value: date | datetime | None) -> str:
+    """dd-mm-jjjj, or an em dash for nothing."""
+    if value is None:
+        return "—"
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
+
+
+def parse_date(text: str) -> date:
+    """Read a date as a caseworker types it: dd-mm-jjjj (also d-m-jjjj, dd/mm/jjjj, jjjj-mm-dd)."""
+    raw = text.strip()
+    if not raw:
+        raise ValueError("vul een datum in (dd-mm-jjjj)")
+    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"datum {raw!r} klopt niet; gebruik dd-mm-jjjj")
+
+
+def number(n: int) -> str:
+    """1.234 (Dutch thousands separator)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def zaken(n: int) -> str:
+    return f"{number(n)} {'zaak' if n == 1 else 'zaken'}"
+
+
+def days_short(days: int | None) -> str:
+    """'12d' left, '-5d' overdue, '' without a deadline."""
+    if days is None:
+        return ""
+    return f"{days}d"
+
+
+def days_long(days: int) -> str:
+    """'nog 12 dagen', 'vandaag', '5 dagen verlopen'."""
+    if days == 0:
+        return "vandaag"
+    if days > 0:
+        return f"nog {days} {'dag' if days == 1 else 'dagen'}"
+    return f"{-days} {'dag' if days == -1 else 'dagen'} verlopen"
+
+
+def truncate(text: str, width: int) -> str:
+    """Cut to ``width`` cells with an ellipsis; pad to exactly ``width``."""
+    from rich.cells import cell_len, set_cell_size
+
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)

@@ -1,0 +1,63 @@
+"""Case actions shared by the werkvoorraad (on the selected case) and the case screen."""
+from __future__ import annotations
+
+from textual.binding import Binding
+
+
+def case_bindings() -> list[Binding]:
+    """The same ids, keys and words wherever a case is at hand.
+
+    Priority bindings run when the key arrives, before the keys typed after it are routed: so
+    letters typed right after "c" never land on the list as filter keys. (Textual drops a
+    priority binding on a printable key while an Input has focus, so typing is unaffected.)
+    """
+    return [
+        Binding("f2,v", "record_step", "Stap", id="zaak.stap",
+                tooltip="Stap of uitkomst vastleggen (v)", priority=True),
+        Binding("f6,c", "add_note", "Notitie", id="zaak.notitie",
+                tooltip="Contactmoment toevoegen (c)", priority=True),
+        Binding("f7,p", "urgency", "Urgentie", id="zaak.urgentie",
+                tooltip="Urgentie (UHT-criteria) of casuïstiekoverleg (p)", priority=True),
+        Binding("f8,w", "assign", "Toewijzen", id="zaak.toewijzen",
+                tooltip="Zaak toewijzen aan een medewerker (w)", priority=True),
+    ]
+
+
+CASE_ACTIONS = ("record_step", "add_note", "urgency", "assign")
+
+
+class CaseActions:
+    """Mixin for a Screen that has a case at hand; it implements ``case_id_for_action``."""
+
+    def case_id_for_action(self) -> int | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def after_change(self, result: object) -> None:
+        if result:
+            self.app.refresh_lists()  # type: ignore[attr-defined]
+
+    def _dialog(self, cls: type) -> None:
+        case_id = self.case_id_for_action()
+        if case_id is None:
+            return
+        self.app.push_screen(cls(case_id), self.after_change)  # type: ignore[attr-defined]
+
+    def action_record_step(self) -> None:
+        from .dialogs import StepDialog
+
+        self._dialog(StepDialog)
+
+    def action_add_note(self) -> None:
+        from .dialogs import NoteDialog
+
+        self._dialog(NoteDialog)
+
+    def action_urgency(self) -> None:
+        from .dialogs import UrgencyDialog
+
+        self._dialog(UrgencyDialog)
+
+    def action_assign(self) -> None:
+        from .dialogs import AssignDialog
+
+        self._dialog(AssignDialog)

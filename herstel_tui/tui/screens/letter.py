@@ -1,0 +1,342 @@
+"""Brief maken: choose a letter for the case, see the text, make the .docx and .txt and record it.
+
+A self-contained modal. Every store call runs in a thread worker through ``app.data`` (never SQL
+here); only message handlers touch widgets. The letter written is exactly the text previewed:
+if the case changed in between, making it is refused and the preview is read again.
+
+Wiring (for the desk): ``app.push_screen(LetterScreen(case_id), callback)``; the screen dismisses
+with the :class:`herstel_tui.letters.LetterResult` when a letter was made, else ``None``.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.markup import escape as esc
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+HELP_TEXTS = {
+    "brief": (
+        "Brief maken",
+        "Kies met ↑/↓ de brief; het voorbeeld toont de tekst zoals die wordt verstuurd. Voor de bevestiging "
+        "van het eerste gesprek vult u de datum van het gesprek in (dd-mm-jjjj; standaard het vastgelegde "
+        "eerste gesprek), voor de brief aan een schuldeiser de naam van de schuldeiser. F2 of m maakt de brief "
+        "als .docx en als tekst in de exportmap en legt hem vast op de tijdlijn, als contactmoment (brief) en "
+        "in het auditlogboek. F5 of r leest het voorbeeld opnieuw, Tab gaat naar het volgende veld, Esc "
+        "annuleert. De sjablonen staan in data/letters en kunnen zonder programmeren worden aangepast.",
+    ),
+}
+
+
+class LetterPreview(VerticalScroll, can_focus=True):
+    """The letter's text; ↑/↓ and PgUp/PgDn scroll."""
+
+    HELP = "brief"
+    BINDINGS = [
+        Binding("up", "scroll_up", "Omhoog", show=False, id="brief.omhoog"),
+        Binding("down", "scroll_down", "Omlaag", show=False, id="brief.omlaag"),
+    ]
+
+
+class LetterScreen(ModalScreen[object]):
+    HELP = "brief"
+    BINDINGS = [
+        Binding("f2,m", "make", "Maken", id="brief.maken",
+                tooltip="Brief maken (.docx en tekst) en vastleggen (m)"),
+        Binding("f5,r", "preview", "Voorbeeld", id="brief.voorbeeld", tooltip="Voorbeeld opnieuw lezen (r)"),
+        Binding("f4,t", "focus_text", "Tekst", show=False, id="brief.tekst",
+                tooltip="Naar de tekst van de brief, om te scrollen (t)"),
+        Binding("escape,f3", "cancel", "Annuleren", id="dialoog.annuleren"),
+        Binding("f1", "app.help", "Help", id="dialoog.help"),
+    ]
+    DEFAULT_CSS = """
+    LetterScreen { align: center middle; }
+    LetterScreen #briefdialoog {
+        width: 80; max-width: 100%; height: 100%; max-height: 30;
+        border: round $accent; padding: 0 1; background: $surface;
+    }
+    LetterScreen #brieftitel { height: 1; text-style: bold; }
+    LetterScreen #briefsoorten { height: auto; max-height: 5; margin: 1 0 0 0; }
+    LetterScreen .briefveld { height: 1; margin: 1 0 0 0; }
+    LetterScreen .briefveld Label { width: 16; height: 1; }
+    LetterScreen .briefveld Input { width: 1fr; }
+    LetterScreen #briefvoorbeeld { height: 1fr; min-height: 4; margin: 1 0 0 0; background: $boost; padding: 0 1; }
+    LetterScreen #briefvoorbeeld:focus { background-tint: $foreground 5%; }
+    LetterScreen #brieffout { display: none; height: auto; color: $error; text-style: bold; }
+    LetterScreen #brieffout.-zichtbaar { display: block; }
+    LetterScreen #briefknoppen { height: 1; margin: 1 0 0 0; }
+    LetterScreen #briefknoppen Button { margin: 0 2 0 0; }
+    """
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.bundle: Any = None
+        self.letters: Any = None
+        self.kinds: list[Any] = []
+        self.preview_text: str | None = None
+        self.preview_problem: str | None = None
+        self.busy = False
+        self._asked = 0  # sequence number of the latest preview request
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="briefdialoog"):
+            yield Static("Brief maken", id="brieftitel")
+            yield OptionList(id="briefsoorten", compact=True)
+            with Horizontal(classes="briefveld", id="veld-datum"):
+                yield Label("Datum gesprek")
+                yield Input(placeholder="dd-mm-jjjj", id="briefdatum", compact=True)
+            with Horizontal(classes="briefveld", id="veld-schuldeiser"):
+                yield Label("Schuldeiser")
+                yield Input(placeholder="naam van de schuldeiser", id="briefschuldeiser", compact=True)
+            with LetterPreview(id="briefvoorbeeld"):
+                yield Static("", id="briefvoorbeeldtekst")
+            yield Static("", id="brieffout")
+            with Horizontal(id="briefknoppen"):
+                yield Button("Maken (F2)", id="briefmaken", variant="primary", compact=True)
+                yield Button("Annuleren (Esc)", id="briefannuleren", compact=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.cursor_blink = getattr(self.app, "blink", False)
+        self.query_one("#veld-datum").display = False
+        self.query_one("#veld-schuldeiser").display = False
+        self.query_one("#briefdialoog").loading = True
+        self._load()
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @work(thread=True, group="brief-laden", exit_on_error=False)
+    def _load(self) -> None:
+        from ...letters import letters_for
+
+        data = self.app.data  # type: ignore[attr-defined]
+        try:
+            bundle = data.load_case(self.case_id, log=False)
+            letters = letters_for(self.app.config)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a crash
+            self.app.call_from_thread(self._load_failed, str(exc))
+            return
+        self.app.call_from_thread(self._loaded, bundle, letters)
+
+    def _load_failed(self, message: str) -> None:
+        self.query_one("#briefdialoog").loading = False
+        self.show_error(f"Brieven kunnen niet worden geladen: {message}")
+
+    def _loaded(self, bundle: Any, letters: Any) -> None:
+        from ...letters import recorded_first_talk
+
+        self.bundle, self.letters = bundle, letters
+        self.query_one("#briefdialoog").loading = False
+        case, person = bundle.case, bundle.person
+        self.query_one("#brieftitel", Static).update(
+            Content.from_markup(f"Brief maken · {esc(case.zaaknummer or '')} · {esc(person.naam)}"))
+        self.kinds = letters.for_track(case.track.value)
+        lst = self.query_one("#briefsoorten", OptionList)
+        lst.clear_options()
+        if not self.kinds:
+            lst.add_option(Option("Geen brieven voor dit spoor.", disabled=True))
+            return
+        # The letter that belongs to where the case stands comes first in the highlight.
+        current = bundle.view.current.step if bundle.view.current is not None else None
+        lst.add_options([Option(k.title, id=f"brief-{k.id}") for k in self.kinds])
+        start = next((i for i, k in enumerate(self.kinds) if k.step == current), 0)
+        talk = recorded_first_talk(bundle.view)
+        if talk is not None:
+            self.query_one("#briefdatum", Input).value = f"{talk:%d-%m-%Y}"
+        lst.highlighted = start
+        lst.focus()
+        self._fields_for(self.kinds[start])
+        self.action_preview()
+
+    # -- the chosen kind -----------------------------------------------------------------------
+
+    @property
+    def kind(self) -> Any:
+        lst = self.query_one("#briefsoorten", OptionList)
+        if not self.kinds or lst.highlighted is None or lst.highlighted >= len(self.kinds):
+            return None
+        return self.kinds[lst.highlighted]
+
+    def _fields_for(self, kind: Any) -> None:
+        self.query_one("#veld-datum").display = bool(kind and kind.needs_first_talk)
+        self.query_one("#veld-schuldeiser").display = bool(kind and kind.needs_creditor)
+
+    @on(OptionList.OptionHighlighted, "#briefsoorten")
+    def _kind_changed(self) -> None:
+        if self.bundle is None:
+            return
+        self._fields_for(self.kind)
+        self.clear_error()
+        self.action_preview()
+
+    @on(OptionList.OptionSelected, "#briefsoorten")
+    def _kind_chosen(self) -> None:
+        # ⏎ on a letter: go to its first field, or to the text
+        kind = self.kind
+        if kind is not None and kind.needs_first_talk:
+            self.query_one("#briefdatum", Input).focus()
+        elif kind is not None and kind.needs_creditor:
+            self.query_one("#briefschuldeiser", Input).focus()
+        else:
+            self.query_one(LetterPreview).focus()
+
+    @on(Input.Changed)
+    def _input_changed(self) -> None:
+        if self.bundle is not None:
+            self.clear_error()
+            self.action_preview()
+
+    @on(Input.Submitted)
+    def _input_submitted(self) -> None:
+        self.query_one(LetterPreview).focus()
+
+    # -- preview -------------------------------------------------------------------------------
+
+    def _inputs(self) -> tuple[Any, date | None, str | None] | None:
+        """(kind, first talk, creditor) from the form, or None with the fault shown."""
+        from ..format import parse_date
+
+        kind = self.kind
+        if kind is None:
+            return None
+        talk = None
+        if kind.needs_first_talk:
+            raw = self.query_one("#briefdatum", Input).value.strip()
+            if raw:
+                try:
+                    talk = parse_date(raw)
+                except ValueError as exc:
+                    self._set_preview(None, f"Datum gesprek: {exc}")
+                    return None
+        creditor = self.query_one("#briefschuldeiser", Input).value.strip() or None if kind.needs_creditor else None
+        return kind, talk, creditor
+
+    def action_preview(self) -> None:
+        if self.bundle is None:
+            return
+        got = self._inputs()
+        if got is None:
+            return
+        self._asked += 1
+        self._preview(self._asked, *got)
+
+    @work(thread=True, group="brief-voorbeeld", exit_on_error=False)
+    def _preview(self, asked: int, kind: Any, talk: date | None, creditor: str | None) -> None:
+        from ...letters import LetterError, prepare
+
+        app = self.app
+        data = app.data  # type: ignore[attr-defined]
+        try:
+            draft = data.call(prepare, data.store, app.config, self.case_id, kind,  # type: ignore[attr-defined]
+                              today=app.today, first_talk=talk, creditor=creditor,  # type: ignore[attr-defined]
+                              letters=self.letters)
+            text, problem = draft.text, None
+        except LetterError as exc:
+            text, problem = None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - a store or file fault: shown, never a crash
+            text, problem = None, f"Voorbeeld niet gelukt: {exc}"
+        app.call_from_thread(self._previewed, asked, text, problem)
+
+    def _previewed(self, asked: int, text: str | None, problem: str | None) -> None:
+        if asked != self._asked:
+            return  # an older answer; a newer one is on its way
+        self._set_preview(text, problem)
+
+    def _set_preview(self, text: str | None, problem: str | None) -> None:
+        self.preview_text = text
+        shown = self.query_one("#briefvoorbeeldtekst", Static)
+        if text is not None:
+            shown.update(Content(text))
+        else:
+            shown.update(Content.from_markup(f"[$text-muted]{esc(problem or '')}[/]"))
+        self.preview_problem = problem
+        self.refresh_bindings()
+
+    # -- making the letter ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "make":
+            return None if self.busy else True
+        return True
+
+    def action_make(self) -> None:
+        if self.busy or self.bundle is None:
+            return
+        if self.preview_text is None:
+            self.show_error(self.preview_problem or "Kies eerst een brief.")
+            return
+        got = self._inputs()
+        if got is None:
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self._make(*got, self.preview_text)
+
+    @work(thread=True, exclusive=True, group="brief-maken", exit_on_error=False)
+    def _make(self, kind: Any, talk: date | None, creditor: str | None, shown: str) -> None:
+        from ...config import resolve_export_dir
+        from ...letters import produce
+
+        app = self.app
+        data = app.data  # type: ignore[attr-defined]
+        try:
+            result = data.call(produce, data.store, app.config, self.case_id, kind,  # type: ignore[attr-defined]
+                               today=app.today, first_talk=talk, creditor=creditor,  # type: ignore[attr-defined]
+                               export_dir=resolve_export_dir(app.config),  # type: ignore[attr-defined]
+                               expect_text=shown, letters=self.letters)
+        except Exception as exc:  # noqa: BLE001 - a refusal is shown in the dialog
+            app.call_from_thread(self._make_failed, str(exc) or exc.__class__.__name__)
+            return
+        app.call_from_thread(self._made, result)
+
+    def _make_failed(self, message: str) -> None:
+        self.busy = False
+        self.refresh_bindings()
+        self.show_error(f"Niet gemaakt, niets vastgelegd: {message}")
+        self.action_preview()
+
+    def _made(self, result: Any) -> None:
+        self.busy = False
+        self.app.notify(f"Brief gemaakt en vastgelegd: {result.docx.name} (en .txt) in {result.docx.parent}",
+                        timeout=8)
+        self.dismiss(result)
+
+    # -- errors and navigation -----------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        fout = self.query_one("#brieffout", Static)
+        fout.update(message)
+        fout.add_class("-zichtbaar")
+
+    def clear_error(self) -> None:
+        fout = self.query_one("#brieffout", Static)
+        fout.update("")
+        fout.remove_class("-zichtbaar")
+
+    def action_focus_text(self) -> None:
+        self.query_one(LetterPreview).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#briefmaken")
+    def _pressed_make(self) -> None:
+        self.action_make()
+
+    @on(Button.Pressed, "#briefannuleren")
+    def _pressed_cancel(self) -> None:
+        self.action_cancel()
+
+
+__all__ = ["HELP_TEXTS", "LetterPreview", "LetterScreen"]

@@ -1,0 +1,180 @@
+"""Overzicht: the management overview on one screen, and the .xlsx one key away.
+
+The figures are computed in a thread worker on a read-only Store of the desk's reader pool (the
+engine judges every case once: a few seconds at 100,000 cases), so saving a note elsewhere is
+never held up. Definitions of every figure: :mod:`herstel_tui.overview`.
+
+Wiring (for the desk): ``app.push_screen(OverviewScreen())``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.markup import escape as esc
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+HELP_TEXTS = {
+    "overzicht": (
+        "Overzicht",
+        "Hoe het werk ervoor staat op de peildatum: zaken per spoor, per huidige stap en per uitkomst; de "
+        "wettelijke termijnen (eerste gesprek binnen 8 weken, datum eerste gesprek meegedeeld, plan van aanpak "
+        "op hoofdlijnen binnen 8 weken na het eerste gesprek) gehaald, te laat, verlopen, lopend of vervallen; "
+        "urgente zaken, nazorg en afbouw; open en verlopen zaken per medewerker. F2 of e slaat het overzicht op "
+        "als .xlsx (overzicht-jjjjmmdd.xlsx in de exportmap, één tabblad per tabel, met een tabblad "
+        "Toelichting). F5 of r rekent opnieuw. ↑/↓ en PgUp/PgDn scrollen; Esc of F3 gaat terug.",
+    ),
+}
+
+
+class OverviewBody(VerticalScroll, can_focus=True):
+    HELP = "overzicht"
+    BINDINGS = [
+        Binding("up", "scroll_up", "Omhoog", show=False, id="overzicht.omhoog"),
+        Binding("down", "scroll_down", "Omlaag", show=False, id="overzicht.omlaag"),
+    ]
+
+
+class OverviewScreen(Screen):
+    HELP = "overzicht"
+    AUTO_FOCUS = "OverviewBody"
+    BINDINGS = [
+        Binding("escape,f3,backspace,q", "back", "Terug", id="overzicht.terug"),
+        Binding("f2,e", "export", "Excel", id="overzicht.excel",
+                tooltip="Overzicht opslaan als .xlsx in de exportmap (e)"),
+        Binding("f5,r", "reload", "Vernieuwen", id="overzicht.vernieuwen", tooltip="Opnieuw berekenen (r)"),
+    ]
+    DEFAULT_CSS = """
+    OverviewScreen #ovkop { height: auto; max-height: 2; padding: 0 1; background: $panel; }
+    OverviewScreen #ovinhoud { height: 1fr; padding: 0 1; }
+    OverviewScreen #ovinhoud:focus { background-tint: $foreground 3%; }
+    OverviewScreen .ovblok { height: auto; margin: 1 0 0 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overview: Any = None
+        self.computing = False
+        self.exporting = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield Static("Overzicht wordt berekend…", id="ovkop")
+        with OverviewBody(id="ovinhoud"):
+            yield Static("", id="ovtabellen", classes="ovblok")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Overzicht"
+        self.action_reload()
+
+    # -- computing -----------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        if self.computing:
+            return
+        self.computing = True
+        self.query_one("#ovinhoud").loading = True
+        self.refresh_bindings()
+        self._compute()
+
+    @work(thread=True, exclusive=True, group="overzicht", exit_on_error=False)
+    def _compute(self) -> None:
+        from ...overview import compute_overview
+
+        app = self.app
+        data = app.data  # type: ignore[attr-defined]
+        try:
+            with data.reader() as store:
+                ov = compute_overview(store, app.today, app.config.gemeente)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            app.call_from_thread(self._failed, str(exc))
+            return
+        app.call_from_thread(self._show, ov)
+
+    def _failed(self, message: str) -> None:
+        self.computing = False
+        self.query_one("#ovinhoud").loading = False
+        self.query_one("#ovkop", Static).update(
+            Content.from_markup(f"[$error b]Overzicht niet berekend:[/] {esc(message)}"))
+        self.refresh_bindings()
+
+    def _show(self, ov: Any) -> None:
+        self.overview = ov
+        self.computing = False
+        self.query_one("#ovinhoud").loading = False
+        self.query_one("#ovkop", Static).update(Content.from_markup(
+            f"[b]Overzicht {esc(ov.gemeente)}[/b] · peildatum {ov.today:%d-%m-%Y} · {ov.cases} zaken "
+            f"[dim]({ov.seconds:.1f} s)[/]"))
+        self._render_tables()
+        self.refresh_bindings()
+
+    def _render_tables(self) -> None:
+        ov = self.overview
+        if ov is None:
+            return
+        width = max(40, min(self.size.width - 4, 100))
+        lines: list[str] = []
+        for sheet in ov.sheets():
+            lines.append(f"[b $accent]{esc(sheet.title)}[/]")
+            text = sheet.text(width)
+            if sheet.prose:
+                lines.extend(f"[dim]{esc(line)}[/]" for line in text)
+            else:
+                lines.append(f"[b]{esc(text[0])}[/b]")
+                for line in text[1:]:
+                    lines.append(f"[b]{esc(line)}[/b]" if line.startswith("Totaal") else esc(line))
+            lines.append("")
+        self.query_one("#ovtabellen", Static).update(Content.from_markup("\n".join(lines).rstrip()))
+
+    def on_resize(self) -> None:
+        self._render_tables()
+
+    # -- export --------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return None if (self.overview is None or self.exporting) else True
+        if action == "reload":
+            return None if self.computing else True
+        return True
+
+    def action_export(self) -> None:
+        if self.overview is None or self.exporting:
+            return
+        self.exporting = True
+        self.refresh_bindings()
+        self._export(self.overview)
+
+    @work(thread=True, exclusive=True, group="overzicht-export", exit_on_error=False)
+    def _export(self, ov: Any) -> None:
+        from ...config import resolve_export_dir
+        from ...overview import export_xlsx
+
+        app = self.app
+        data = app.data  # type: ignore[attr-defined]
+        try:
+            path = data.call(export_xlsx, data.store, ov, resolve_export_dir(app.config))  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            app.call_from_thread(self._exported, None, str(exc))
+            return
+        app.call_from_thread(self._exported, path, None)
+
+    def _exported(self, path: Any, problem: str | None) -> None:
+        self.exporting = False
+        self.refresh_bindings()
+        if path is None:
+            self.notify(f"Overzicht niet opgeslagen: {problem}", severity="error", timeout=8)
+        else:
+            self.notify(f"Overzicht opgeslagen: {path}", timeout=8)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+__all__ = ["HELP_TEXTS", "OverviewBody", "OverviewScreen"]

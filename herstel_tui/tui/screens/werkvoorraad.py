@@ -1,0 +1,322 @@
+"""The werkvoorraad: search as you type, filters that stay visible, the paged case list."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from ...store import CaseFilter
+from ..format import OUTCOME_TITLE, zaken
+from ..widgets.caselist import CaseTable
+from .actions import CASE_ACTIONS, CaseActions, case_bindings
+
+TRACK_CYCLE = [None, "brede_ondersteuning", "schuldenaanpak"]
+OUTCOME_CYCLE = [None, "gedupeerd", "geen_uitsluitsel", "niet_gedupeerd"]
+CLOSED_CYCLE = [False, True, None]
+SORT_CYCLE = ["termijn", "zaaknummer", "naam"]
+FILTER_ACTIONS = ("toggle_mine", "toggle_urgent", "toggle_overdue", "cycle_closed", "cycle_track",
+                  "choose_step", "cycle_outcome", "cycle_sort", "clear_filters", "reveal_bsn")
+FILTER_HINT = [("m", "mijn"), ("u", "urgent"), ("o", "verlopen"), ("t", "spoor"), ("s", "stap"), ("k", "uitkomst"),
+               ("g", "gesloten")]
+
+
+def _cycle(options: list, value: object) -> object:
+    i = options.index(value) if value in options else 0
+    return options[(i + 1) % len(options)]
+
+
+class SearchBox(Input):
+    HELP = "zoeken"
+    BINDINGS = [
+        Binding("escape", "leave", "Lijst", id="zoeken.verlaat", tooltip="Naar de lijst (zoektekst blijft)",
+                priority=True),
+        Binding("down", "leave", "Naar de lijst", show=False, id="zoeken.omlaag", priority=True),
+    ]
+
+    def action_leave(self) -> None:
+        # Focus at once (not deferred): keys typed right after are meant for the list.
+        self.screen.set_focus(self.screen.query_one(CaseTable))
+
+
+class FilterBar(Horizontal):
+    DEFAULT_CSS = """
+    FilterBar { height: 1; }
+    FilterBar #filters { width: 1fr; height: 1; }
+    FilterBar #sortering { width: auto; height: 1; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="filters")
+        yield Static("", id="sortering")
+
+    def show(self, f: CaseFilter, count: int | None, loading: bool, error: str | None) -> None:
+        text = Text()
+        if error:
+            text.append(f"Fout: {error}", style="bold")
+            self.query_one("#filters", Static).update(text)
+            self.query_one("#filters").add_class("-error")
+            return
+        self.query_one("#filters").remove_class("-error")
+        text.append(zaken(count) if count is not None else "… zaken", style="bold")
+        if loading:
+            text.append("…")
+        labels = f.describe()
+        if f.step:
+            labels = [lb for lb in labels if not lb.startswith("stap:")] + [f"stap: {_step_title(f.step)}"]
+        if f.outcome:
+            labels = [lb for lb in labels if not lb.startswith("uitkomst:")] + \
+                     [f"uitkomst: {OUTCOME_TITLE.get(f.outcome, f.outcome).lower()}"]
+        if labels:
+            text.append(" · " + " · ".join(labels))
+            text.append("  (x wis)", style="dim")
+        else:
+            text.append(" ")
+            for key, label in FILTER_HINT:
+                text.append(f" {key}", style="bold")
+                text.append(f" {label}", style="dim")
+        self.query_one("#filters", Static).update(text)
+        self.query_one("#sortering", Static).update("" if f.sort == "termijn" else f" r: op {f.sort}")
+
+
+def _step_title(step_id: str) -> str:
+    from ...domain.routekaart import default_routekaart
+
+    rk = default_routekaart()
+    for track in rk.tracks.values():
+        for node in track.nodes:
+            if node.id == step_id:
+                return node.title
+    return step_id
+
+
+class WorkQueueScreen(CaseActions, Screen):
+    HELP = "werkvoorraad"
+    AUTO_FOCUS = "CaseTable"
+
+    BINDINGS = [
+        # priority: handled when the key arrives, so "/jansen" typed in one go all lands in the box
+        Binding("slash,f4", "search", "Zoek", id="werkvoorraad.zoek", priority=True),
+        Binding("enter", "open", "Open zaak", show=False, id="werkvoorraad.open"),
+        *case_bindings(),
+        Binding("b", "reveal_bsn", "Toon BSN", show=False, id="werkvoorraad.bsn"),
+        Binding("m", "toggle_mine", "Mijn zaken", show=False, id="werkvoorraad.mijn"),
+        Binding("u", "toggle_urgent", "Urgent", show=False, id="werkvoorraad.urgent"),
+        Binding("o", "toggle_overdue", "Termijn verlopen", show=False, id="werkvoorraad.verlopen"),
+        Binding("g", "cycle_closed", "Open/gesloten/alle", show=False, id="werkvoorraad.gesloten"),
+        Binding("t", "cycle_track", "Spoor", show=False, id="werkvoorraad.spoor"),
+        Binding("s", "choose_step", "Kies stap", show=False, id="werkvoorraad.stap"),
+        Binding("k", "cycle_outcome", "Uitkomst", show=False, id="werkvoorraad.uitkomst"),
+        Binding("r", "cycle_sort", "Sortering", show=False, id="werkvoorraad.sorteer"),
+        Binding("x", "clear_filters", "Wis filters", show=False, id="werkvoorraad.wis"),
+        Binding("escape", "escape", "Wis zoektekst", show=False, id="werkvoorraad.terug"),
+        Binding("f5", "reload", "Vernieuwen", show=False, id="werkvoorraad.vernieuwen"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale = False
+        self._filter = CaseFilter()
+        self._loading = True
+        self._open_single = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        with Horizontal(id="zoekbalk"):
+            yield Label("Zoek ", id="zoeklabel")
+            box = SearchBox(placeholder="naam, BSN, zaaknummer of adres  (/)", id="zoek", compact=True)
+            box.cursor_blink = self.app.blink
+            yield box
+        yield FilterBar(id="filterbalk")
+        yield CaseTable(self.app.data, self.app.today, id="zaken")
+        yield Footer(compact=True, show_command_palette=False)
+
+    @property
+    def table(self) -> CaseTable:
+        return self.query_one(CaseTable)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Werkvoorraad · {self.app.config.medewerker}"
+        data = self.app.data
+        self._filter = CaseFilter()  # open cases, next deadline first (as run_app prefetches)
+        fut = data.prefetched
+        data.prefetched = None
+        if fut is not None and fut.done() and fut.exception() is None and fut.result() is not None:
+            self.table.adopt(fut.result())
+        elif fut is not None:
+            fut.add_done_callback(lambda f: self.app.call_from_thread(self._adopt_late, f))
+        else:
+            self.table.load(self._filter)
+        self._warm_up()
+        self._show_bar(None, True, None)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        self.app.data.warm_up()
+        self.app.call_from_thread(self.table.refresh)
+        # Import the case screen and the dialogs now, while the caseworker reads the list,
+        # so the first ⏎ or F2 does not wait for it.
+        import importlib
+
+        for name in ("zaak", "dialogs", "help"):
+            importlib.import_module(f"{__package__}.{name}")
+
+    def _adopt_late(self, fut) -> None:
+        if fut.exception() is None and fut.result() is not None and self.table.generation == 0:
+            self.table.adopt(fut.result())
+        elif self.table.generation == 0:
+            self.table.load(self._filter)
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.reload()
+
+    def reload(self) -> None:
+        self.stale = False
+        self.table.load(self._filter, keep=True)
+
+    # -- filter bar ----------------------------------------------------------------------------
+
+    def _show_bar(self, count: int | None, loading: bool, error: str | None) -> None:
+        self.query_one(FilterBar).show(self._filter, count, loading, error)
+
+    @on(CaseTable.Changed)
+    def _list_changed(self, msg: CaseTable.Changed) -> None:
+        self._loading = msg.loading
+        self._show_bar(msg.count, msg.loading, msg.error)
+        self.refresh_bindings()
+        if self._open_single and not msg.loading:
+            self._open_single = False
+            if msg.count == 1 and isinstance(self.focused, CaseTable):
+                self.action_open()
+
+    def _set_filter(self, f: CaseFilter) -> None:
+        self._filter = f
+        self._loading = True
+        self._open_single = False
+        self._show_bar(self.table.count, True, None)
+        self.table.load(f)
+
+    # -- search --------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#zoek")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._set_filter(replace(self._filter, search=event.value.strip()))
+
+    @on(Input.Submitted, "#zoek")
+    def _search_submitted(self) -> None:
+        """⏎ in the search box: to the list; a single match (a BSN, a zaaknummer) opens at once."""
+        self.set_focus(self.table)
+        if self._loading:
+            self._open_single = True
+        elif self.table.count == 1:
+            self.action_open()
+
+    def action_search(self) -> None:
+        # At once, not deferred: "/jansen" typed in one go must all land in the search box.
+        self.set_focus(self.query_one("#zoek", Input))
+
+    def action_escape(self) -> None:
+        box = self.query_one("#zoek", Input)
+        if box.value:
+            box.value = ""
+
+    # -- list ----------------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.app.open_case(row.id)
+
+    @on(CaseTable.OpenCase)
+    def _open(self, msg: CaseTable.OpenCase) -> None:
+        self.app.open_case(msg.row.id)
+
+    def case_id_for_action(self) -> int | None:
+        row = self.table.current
+        return row.id if row is not None else None
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        searching = isinstance(self.focused, Input)
+        if action in FILTER_ACTIONS or action in ("escape", "search"):
+            # Plain letters type into the search box; these keys work on the list.
+            return not searching
+        if action in CASE_ACTIONS or action == "open":
+            return self.table.current is not None
+        return True
+
+    # -- filters -------------------------------------------------------------------------------
+
+    def action_toggle_mine(self) -> None:
+        me = self.app.config.medewerker
+        self._set_filter(replace(self._filter, caseworker=None if self._filter.caseworker else me))
+
+    def action_toggle_urgent(self) -> None:
+        self._set_filter(replace(self._filter, urgent=not self._filter.urgent))
+
+    def action_toggle_overdue(self) -> None:
+        self._set_filter(replace(self._filter, overdue=not self._filter.overdue))
+
+    def action_cycle_closed(self) -> None:
+        self._set_filter(replace(self._filter, closed=_cycle(CLOSED_CYCLE, self._filter.closed)))
+
+    def action_cycle_track(self) -> None:
+        self._set_filter(replace(self._filter, track=_cycle(TRACK_CYCLE, self._filter.track)))
+
+    def action_cycle_outcome(self) -> None:
+        self._set_filter(replace(self._filter, outcome=_cycle(OUTCOME_CYCLE, self._filter.outcome)))
+
+    def action_cycle_sort(self) -> None:
+        self._set_filter(replace(self._filter, sort=_cycle(SORT_CYCLE, self._filter.sort)))
+
+    def action_clear_filters(self) -> None:
+        box = self.query_one("#zoek", Input)
+        with box.prevent(Input.Changed):
+            box.value = ""
+        self._set_filter(CaseFilter(sort=self._filter.sort))
+
+    def action_choose_step(self) -> None:
+        from .dialogs import StepFilterDialog
+
+        def chosen(result: object) -> None:
+            if result is not StepFilterDialog.KEEP:
+                self._set_filter(replace(self._filter, step=result))
+
+        self.app.push_screen(StepFilterDialog(self._filter.step), chosen)
+
+    # -- BSN reveal (audited) ------------------------------------------------------------------
+
+    def action_reveal_bsn(self) -> None:
+        row = self.table.current
+        if row is None:
+            return
+        if row.id in self.table.revealed:
+            self.table.revealed.discard(row.id)
+            self.table.refresh()
+            return
+        if not row.bsn:
+            self.notify("Deze persoon heeft geen BSN in het register.", timeout=3)
+            return
+        self._reveal(row.id, row.person_id)
+
+    @work(thread=True, group="reveal", exit_on_error=False)
+    def _reveal(self, case_id: int, person_id: int) -> None:
+        data = self.app.data
+        try:
+            data.call(data.store.log_view, person_id=person_id, case_id=case_id, what="bsn")
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.notify, f"BSN niet getoond: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._revealed, case_id)
+
+    def _revealed(self, case_id: int) -> None:
+        self.table.revealed.add(case_id)
+        self.table.refresh()

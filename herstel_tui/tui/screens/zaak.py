@@ -1,0 +1,283 @@
+"""The case screen: person and household, routekaart timeline, termijnen, next steps, notes."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.markup import escape as esc
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...domain.models import ROLE_TITLES, URGENCY_TITLES
+from ..data import CaseBundle
+from ..format import OUTCOME_TITLE, TRACK_SHORT, d, days_long
+from .actions import CASE_ACTIONS, CaseActions, case_bindings
+
+
+class CaseBody(VerticalScroll, can_focus=True):
+    HELP = "zaak"
+    BINDINGS = [
+        Binding("up", "scroll_up", "Omhoog", show=False, id="zaak.omhoog"),
+        Binding("down", "scroll_down", "Omlaag", show=False, id="zaak.omlaag"),
+    ]
+
+
+class Household(OptionList):
+    HELP = "huishouden"
+    BINDINGS = [Binding("enter", "select", "Open zaak", id="zaak.open_lid")]
+
+
+class CaseScreen(CaseActions, Screen):
+    HELP = "zaak"
+    AUTO_FOCUS = "CaseBody"
+
+    BINDINGS = [
+        Binding("escape,f3,backspace,q", "back", "Terug", id="zaak.terug"),
+        *case_bindings(),
+        Binding("b", "reveal_bsn", "Toon BSN", show=False, id="zaak.bsn"),
+        Binding("h", "household", "Huishouden", show=False, id="zaak.huishouden", priority=True),
+        Binding("f5", "reload", "Vernieuwen", show=False, id="zaak.vernieuwen"),
+    ]
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.bundle: CaseBundle | None = None
+        self.stale = False
+        self.bsn_shown = False
+        self._first = True
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield Static("Zaak laden…", id="kop")
+        with CaseBody(id="inhoud"):
+            yield Static("", id="persoon", classes="sectie")
+            yield Static("Huishouden", classes="kopje", id="huishouden-kop")
+            yield Household(id="huishouden", compact=True)
+            yield Static("", id="tijdlijn", classes="sectie")
+            yield Static("", id="termijnen", classes="sectie")
+            yield Static("", id="vervolg", classes="sectie")
+            yield Static("", id="uitleg", classes="sectie")
+            yield Static("", id="notities", classes="sectie")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Zaak"
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.reload()
+
+    def reload(self) -> None:
+        self.stale = False
+        self._load(self._first)
+        self._first = False
+
+    @work(thread=True, exclusive=True, group="case", exit_on_error=False)
+    def _load(self, log: bool) -> None:
+        try:
+            bundle = self.app.data.load_case(self.case_id, log=log)
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show, bundle)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#kop", Static).update(
+            Content.from_markup(f"[$error b]Zaak kan niet worden geladen:[/] {esc(message)}"))
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def _show(self, b: CaseBundle) -> None:
+        self.bundle = b
+        today = self.app.today
+        case, person, view = b.case, b.person, b.view
+        self.sub_title = f"Zaak {case.zaaknummer}"
+        kop = f"[b]{esc(case.zaaknummer or '')}  {esc(person.sorteernaam)}[/b]  ·  {esc(b.track_title)}"
+        if case.urgency:
+            kop += "  [$error b]! urgent[/]"
+        if case.casuistiekoverleg:
+            kop += "  [$error b]! casuïstiekoverleg[/]"
+        if case.closed or view.closed:
+            kop += "  · [dim]gesloten[/]"
+        self.query_one("#kop", Static).update(Content.from_markup(kop))
+
+        # Persoon
+        bsn = (person.bsn or "—") if self.bsn_shown else person.bsn_masked
+        lines = ["[b $accent]Persoon[/]",
+                 f"[b]{esc(person.naam)}[/b]   BSN {esc(bsn)}   geboren {d(person.geboortedatum)}"]
+        if person.adres:
+            lines.append(esc(person.adres))
+        contact = "   ".join(p for p in (person.telefoon and f"tel. {person.telefoon}", person.email,
+                                           person.voorkeurskanaal and f"voorkeur: {person.voorkeurskanaal}") if p)
+        if contact:
+            lines.append(esc(contact))
+        zaak = f"Zaak: {b.track_title}, medewerker {case.caseworker or '—'}, geopend {d(case.opened)}"
+        if case.closed:
+            zaak += f", gesloten {d(case.closed)}"
+        lines.append(esc(zaak))
+        if case.urgency:
+            lines.append(f"[$error b]Urgent:[/] {esc(URGENCY_TITLES.get(case.urgency, str(case.urgency)))}")
+        if case.casuistiekoverleg:
+            lines.append("[$error b]Aangemeld voor het casuïstiekoverleg VNG–UHT[/]")
+        self._set("#persoon", lines)
+
+        # Huishouden: every member, each case of theirs selectable
+        hh = self.query_one(Household)
+        hh.clear_options()
+        options: list[Option] = []
+        for member, role, cases in b.household:
+            label = f"{ROLE_TITLES.get(role, str(role)):<17} {member.naam}"
+            if not cases:
+                options.append(Option(f"{label}  (geen zaak)", disabled=True))
+            for c in cases:
+                this = c.id == case.id
+                prompt = f"{label}  {TRACK_SHORT.get(c.track.value, '?')} {c.zaaknummer}"
+                options.append(Option(prompt + ("  (deze zaak)" if this else ""), id=f"zaak-{c.id}", disabled=this))
+        hh.add_options(options)
+        self.query_one("#huishouden-kop", Static).update(
+            Content.from_markup("[b $accent]Huishouden[/]  [dim](h, dan ⏎: zaak van een lid openen)[/]"))
+
+        # Tijdlijn
+        lines = ["[b $accent]Tijdlijn[/]"]
+        if not view.done:
+            lines.append("[dim]Nog niets vastgelegd.[/]")
+        for step in view.done:
+            line = f"{d(step.fact_date)}  {esc(step.event_title)}"
+            if step.superseded:
+                line = f"[dim strike]{line}[/]  [dim](vervangen)[/]"
+            elif step.off_route:
+                line = f"[dim]{line}  (buiten de route)[/]"
+            if step.correction:
+                line += f"  [i](correctie: {esc(step.reason or '')})[/]"
+            if view.current is not None and step is view.current:
+                line += "  [b $accent]◀ nu[/]"
+            lines.append(line)
+        now = f"[b]Staat nu:[/] {esc(view.current_title)}"
+        if view.outcome:
+            now += f"   [b]uitkomst tot nu toe:[/] {esc(OUTCOME_TITLE.get(view.outcome, view.outcome))}"
+        lines.append(now)
+        self._set("#tijdlijn", lines)
+
+        # Termijnen
+        lines = ["[b $accent]Lopende termijnen[/]"]
+        if not view.running:
+            lines.append("[dim]Geen lopende termijnen.[/]")
+        for dl in sorted(view.running, key=lambda x: x.due):
+            days = dl.days_left(today)
+            verb = "uiterlijk" if dl.kind == "deadline" else "loopt tot"
+            line = f"{esc(dl.title)}: {verb} {d(dl.due)}  "
+            if dl.kind == "deadline" and days < 0:
+                line += f"[$error b]{days_long(days)}[/]"
+            elif dl.kind == "deadline" and days <= 14:
+                line += f"[$warning b]{days_long(days)}[/]"
+            else:
+                line += days_long(days)
+            lines.append(line)
+        self._set("#termijnen", lines)
+
+        # Mogelijke vervolgstappen, per tak
+        lines = ["[b $accent]Mogelijke vervolgstappen[/]"]
+        if not view.next_steps:
+            lines.append("[dim]Geen: de route is afgelopen.[/]")
+        for branch, steps in groupby(view.next_steps, key=lambda s: s.branch):
+            lines.append(f"[i]{esc(branch)}:[/]")
+            for s in steps:
+                extra = []
+                if s.optional:
+                    extra.append("optioneel")
+                if s.anytime:
+                    extra.append("op elk moment")
+                if s.earliest and s.earliest > today:
+                    extra.append(f"vanaf {d(s.earliest)}")
+                lines.append(f"  • {esc(s.title)}" + (f" [dim]({', '.join(extra)})[/]" if extra else ""))
+        self._set("#vervolg", lines)
+
+        # Huidige stap: uitleg en contacten
+        lines = []
+        step = b.step
+        if step is not None:
+            heading = "Huidige stap" if view.current is not None else "Eerste stap"
+            lines.append(f"[b $accent]{heading}: {esc(step.title)}[/]")
+            lines.append(esc(step.explanation))
+            if step.actors:
+                lines.append("Wie: " + esc(", ".join(step.actor_titles)))
+            for contact in step.contacts:
+                lines.append("Contact: [b]" + esc(contact.name) + "[/b]" +
+                             esc("".join(f", {x}" for x in (contact.phone, contact.email) if x)))
+                if contact.note:
+                    lines.append(f"  [dim]{esc(contact.note)}[/]")
+            for letter in step.letters:
+                lines.append(f"Format: {esc(letter)}")
+        self._set("#uitleg", lines)
+
+        # Contactmomenten, nieuwste eerst
+        lines = [f"[b $accent]Contactmomenten ({len(b.notes)})[/]"]
+        if not b.notes:
+            lines.append("[dim]Nog geen contactmomenten. F6 of c voegt er een toe.[/]")
+        for n in b.notes:
+            lines.append(f"[b]{d(n.date)}  {esc(n.channel.value):<10}[/b] [dim]{esc(n.by or '')}[/]")
+            lines.append(esc(n.text))
+        self._set("#notities", lines)
+        self.refresh_bindings()
+
+    def _set(self, selector: str, lines: list[str]) -> None:
+        self.query_one(selector, Static).update(Content.from_markup("\n".join(lines)))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def case_id_for_action(self) -> int | None:
+        return self.case_id if self.bundle is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in CASE_ACTIONS:
+            return self.bundle is not None
+        if action == "reveal_bsn":
+            return self.bundle is not None and bool(self.bundle.person.bsn)
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_household(self) -> None:
+        self.set_focus(self.query_one(Household))
+
+    @on(OptionList.OptionSelected, "#huishouden")
+    def _member(self, event: OptionList.OptionSelected) -> None:
+        oid = event.option.id or ""
+        if oid.startswith("zaak-"):
+            self.app.open_case(int(oid.removeprefix("zaak-")))
+
+    def action_reveal_bsn(self) -> None:
+        if self.bundle is None:
+            return
+        if self.bsn_shown:
+            self.bsn_shown = False
+            self._show(self.bundle)
+            return
+        self._reveal(self.bundle.person.id)
+
+    @work(thread=True, group="reveal", exit_on_error=False)
+    def _reveal(self, person_id: int) -> None:
+        data = self.app.data
+        try:
+            data.call(data.store.log_view, person_id=person_id, case_id=self.case_id, what="bsn")
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.notify, f"BSN niet getoond: {exc}", severity="error")
+            return
+
+        def shown() -> None:
+            self.bsn_shown = True
+            if self.bundle is not None:
+                self._show(self.bundle)
+
+        self.app.call_from_thread(shown)

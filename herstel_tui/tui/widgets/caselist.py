@@ -1,0 +1,435 @@
+"""The werkvoorraad: a line-API list that pages from SQLite and renders only what is visible.
+
+Virtual height = number of matching cases + one header line. Rows live in a small LRU cache
+of pages (200 rows each) fetched by offset in thread workers; a line whose page is not there
+yet shows a placeholder and asks for it. Nothing ever holds all rows in Python.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from ...store import CaseFilter, CaseRow
+from ..data import PAGE, DeskData, ListResult
+from ..format import OUTCOME_SHORT, OUTCOME_TITLE, TRACK_SHORT, d, days_short, truncate
+
+MAX_PAGES = 40
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    right: bool = False
+
+
+def columns(width: int) -> list[Column]:
+    """Column layout for a content width: every column fits in 80; more detail from 100."""
+    wide = width >= 100
+    if wide:
+        fixed = [("mark", "!", 1), ("zaak", "Zaaknummer", 15), ("naam", "Naam", 0), ("bsn", "BSN", 9),
+                 ("spoor", "Sp", 2), ("stap", "Huidige stap", 0), ("uitkomst", "Uitkomst", 16),
+                 ("termijn", "Termijn", 16), ("medewerker", "Medewerker", 12)]
+    else:
+        fixed = [("mark", "!", 1), ("zaak", "Zaak", 11), ("naam", "Naam", 0), ("bsn", "BSN", 9),
+                 ("spoor", "Sp", 2), ("stap", "Stap", 0), ("uitkomst", "Uitk.", 5),
+                 ("termijn", "Term", 5), ("medewerker", "Medew.", 8)]
+    used = sum(w for _, _, w in fixed) + len(fixed) - 1
+    flex = max(0, width - used)
+    naam = max(18, flex * 2 // 5) if wide else max(8, flex * 11 // 20)
+    stap = max(6, flex - naam)
+    out = []
+    for key, title, w in fixed:
+        if key == "naam":
+            w = naam
+        elif key == "stap":
+            w = stap
+        out.append(Column(key, title, w, right=key == "termijn"))
+    return out
+
+
+def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
+    k = col.key
+    if k == "mark":
+        return "!" if row.urgent else ""
+    if k == "zaak":
+        z = row.zaaknummer
+        return z if col.width >= 15 else z.removeprefix("HKO-")
+    if k == "naam":
+        return row.naam
+    if k == "bsn":
+        return (row.bsn or "—") if revealed else row.bsn_masked
+    if k == "spoor":
+        return TRACK_SHORT.get(row.track, row.track[:2].upper())
+    if k == "stap":
+        return ("gesloten · " if row.closed else "") + (row.current_title or "")
+    if k == "uitkomst":
+        if not row.outcome:
+            return ""
+        table = OUTCOME_TITLE if col.width >= 16 else OUTCOME_SHORT
+        return table.get(row.outcome, row.outcome)
+    if k == "termijn":
+        if row.closed or row.next_due is None:
+            return ""
+        days = days_short(row.days_left(today))
+        return f"{d(row.next_due)} {days:>5}" if col.width >= 16 else days
+    if k == "medewerker":
+        return row.caseworker or ""
+    return ""
+
+
+class CaseTable(ScrollView, can_focus=True):
+    """The case list. Posts OpenCase on Enter; the screen decides what to do."""
+
+    HELP = "werkvoorraad"
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Omhoog", show=False, id="lijst.omhoog"),
+        Binding("down", "cursor(1)", "Omlaag", show=False, id="lijst.omlaag"),
+        Binding("pageup", "page(-1)", "Pagina omhoog", show=False, id="lijst.pagina_omhoog"),
+        Binding("pagedown", "page(1)", "Pagina omlaag", show=False, id="lijst.pagina_omlaag"),
+        Binding("home", "first", "Eerste zaak", show=False, id="lijst.begin"),
+        Binding("end", "last", "Laatste zaak", show=False, id="lijst.einde"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "case-table--header",
+        "case-table--cursor",
+        "case-table--overdue",
+        "case-table--soon",
+        "case-table--urgent",
+        "case-table--closed",
+        "case-table--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    CaseTable {
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    CaseTable > .case-table--header { text-style: bold; color: $text-muted; }
+    CaseTable > .case-table--cursor { background: $boost; text-style: bold; }
+    CaseTable:focus > .case-table--cursor { background: $accent; color: $text; }
+    CaseTable > .case-table--overdue { color: $error; text-style: bold; }
+    CaseTable > .case-table--soon { color: $warning; }
+    CaseTable > .case-table--urgent { color: $error; text-style: bold; }
+    CaseTable > .case-table--closed { color: $text-muted; }
+    CaseTable > .case-table--placeholder { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
+
+    class OpenCase(Message):
+        def __init__(self, row: CaseRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class Changed(Message):
+        """The list's count or state changed (for the filter bar)."""
+
+        def __init__(self, count: int | None, loading: bool, error: str | None = None) -> None:
+            super().__init__()
+            self.count = count
+            self.loading = loading
+            self.error = error
+
+    class FirstPage(Message):
+        def __init__(self, generation: int, result: ListResult, keep: bool) -> None:
+            super().__init__()
+            self.generation, self.result, self.keep = generation, result, keep
+
+    class CountReady(Message):
+        def __init__(self, generation: int, count: int) -> None:
+            super().__init__()
+            self.generation, self.count = generation, count
+
+    class PageReady(Message):
+        def __init__(self, generation: int, page: int, rows: list[CaseRow]) -> None:
+            super().__init__()
+            self.generation, self.page, self.rows = generation, page, rows
+
+    class LoadFailed(Message):
+        def __init__(self, generation: int, error: str) -> None:
+            super().__init__()
+            self.generation, self.error = generation, error
+
+    def __init__(self, data: DeskData, today: date, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data = data
+        self.today = today
+        self.filter = CaseFilter()
+        self.count: int | None = None
+        self.generation = 0
+        self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self.revealed: set[int] = set()
+        self._cols: list[Column] = []
+        self._cols_width = -1
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def load(self, f: CaseFilter, *, keep: bool = False) -> None:
+        """Show the cases matching ``f``; ``keep`` stays near the cursor (after a change)."""
+        self.generation += 1
+        self.filter = f
+        self._pending.clear()
+        offset = (self.cursor // PAGE) * PAGE if keep else 0
+        self.post_message(self.Changed(self.count, True))
+        self._load(self.generation, f, offset, keep)
+
+    def adopt(self, result: ListResult) -> None:
+        """Take a first page fetched before the app started (see DeskData.prefetch)."""
+        self.generation += 1
+        self.filter = result.filter
+        self._apply_first(self.generation, result, keep=False)
+        if result.count is None:
+            self._count(self.generation, result.filter)
+
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
+    def _count(self, generation: int, f: CaseFilter) -> None:
+        try:
+            count = self.data.count(f)
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(self.LoadFailed(generation, str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.CountReady(generation, count))
+
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
+    def _load(self, generation: int, f: CaseFilter, offset: int, keep: bool) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.data.first_page(f, offset, cancelled=lambda: worker.is_cancelled)
+            if result is None or worker.is_cancelled:
+                return
+            self.post_message(self.FirstPage(generation, result, keep))
+            if result.count is None:
+                count = self.data.count(f)
+                if not worker.is_cancelled:
+                    self.post_message(self.CountReady(generation, count))
+        except Exception as exc:  # noqa: BLE001 - shown in the filter bar, never a crash
+            self.post_message(self.LoadFailed(generation, str(exc)))
+
+    def _fetch_page(self, page: int) -> None:
+        if page in self._pending or page in self._pages:
+            return
+        self._pending.add(page)
+        self._page_worker(self.generation, self.filter, page)
+
+    @work(thread=True, group="pages", exit_on_error=False)
+    def _page_worker(self, generation: int, f: CaseFilter, page: int) -> None:
+        if generation != self.generation:
+            return
+        try:
+            rows = self.data.page(f, page * PAGE, PAGE)
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(self.LoadFailed(generation, str(exc)))
+            return
+        self.post_message(self.PageReady(generation, page, rows))
+
+    def _apply_first(self, generation: int, result: ListResult, keep: bool) -> None:
+        self._pages.clear()
+        self._pending.clear()
+        self._pages[result.offset // PAGE] = result.rows
+        if result.count is not None:
+            self.count = result.count
+        elif not keep or self.count is None:
+            # Count still coming: show what we have, the scrollbar grows when it arrives.
+            self.count = result.offset + len(result.rows)
+        if keep:
+            self.cursor = min(self.cursor, max(0, (self.count or 1) - 1))
+        else:
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self._update_virtual_size()
+        self.refresh()
+        # While the count is still coming the bar says "… zaken", not the provisional 200.
+        known = result.count if result.count is not None else (self.count if keep else None)
+        self.post_message(self.Changed(known, result.count is None))
+
+    def on_case_table_first_page(self, msg: FirstPage) -> None:
+        if msg.generation == self.generation:
+            self._apply_first(msg.generation, msg.result, msg.keep)
+
+    def on_case_table_count_ready(self, msg: CountReady) -> None:
+        if msg.generation != self.generation:
+            return
+        self.count = msg.count
+        self.cursor = min(self.cursor, max(0, msg.count - 1))
+        self._update_virtual_size()
+        self.refresh()
+        self.post_message(self.Changed(self.count, False))
+
+    def on_case_table_page_ready(self, msg: PageReady) -> None:
+        self._pending.discard(msg.page)
+        if msg.generation != self.generation:
+            return
+        self._pages[msg.page] = msg.rows
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        self.refresh()
+
+    def on_case_table_load_failed(self, msg: LoadFailed) -> None:
+        if msg.generation == self.generation:
+            self.post_message(self.Changed(self.count, False, msg.error))
+
+    # -- rows ----------------------------------------------------------------------------------
+
+    def row_at(self, index: int) -> CaseRow | None:
+        page = index // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            return None
+        self._pages.move_to_end(page)
+        i = index - page * PAGE
+        return rows[i] if 0 <= i < len(rows) else None
+
+    @property
+    def current(self) -> CaseRow | None:
+        if not self.count:
+            return None
+        return self.row_at(self.cursor)
+
+    # -- geometry ------------------------------------------------------------------------------
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, (self.count or 0) + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+
+    @property
+    def body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _layout(self) -> list[Column]:
+        width = self.scrollable_content_region.width
+        if width != self._cols_width:
+            self._cols = columns(width)
+            self._cols_width = width
+        return self._cols
+
+    # -- cursor --------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = round(self.scroll_y)
+        h = self.body_height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + h:
+            self.scroll_to(y=self.cursor - h + 1, animate=False, immediate=True)
+
+    def _move(self, to: int) -> None:
+        if not self.count:
+            return
+        self.cursor = max(0, min(self.count - 1, to))
+
+    def action_cursor(self, delta: int) -> None:
+        self._move(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move(self.cursor + direction * self.body_height)
+
+    def action_first(self) -> None:
+        self._move(0)
+
+    def action_last(self) -> None:
+        self._move((self.count or 1) - 1)
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.OpenCase(row))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y < 1 or not self.count:
+            return
+        index = round(self.scroll_y) + event.y - 1
+        if index < self.count:
+            self.cursor = index
+            if event.chain >= 2:
+                self.action_open()
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        cols = self._layout()
+        base = self.rich_style
+        if y == 0:
+            style = base + self.get_component_rich_style("case-table--header")
+            sort_col = {"termijn": "termijn", "zaaknummer": "zaak", "naam": "naam"}.get(self.filter.sort)
+            titles = [c.title + ("▲" if c.key == sort_col else "") for c in cols]
+            text = " ".join(truncate(t, c.width) if not c.right else t.rjust(c.width)[-c.width:]
+                            for t, c in zip(titles, cols))
+            return Strip([Segment(truncate(text, width), style)], width)
+        index = round(self.scroll_y) + y - 1
+        if self.count is None:
+            if y == 1:
+                style = base + self.get_component_rich_style("case-table--placeholder")
+                return Strip([Segment(truncate(" Zaken laden…", width), style)], width)
+            return Strip.blank(width, base)
+        if self.count == 0:
+            if y == 1:
+                style = base + self.get_component_rich_style("case-table--placeholder")
+                return Strip([Segment(truncate(" Geen zaken gevonden. Wis de zoektekst of filters (x).", width), style)],
+                             width)
+            return Strip.blank(width, base)
+        if index >= self.count:
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        selected = index == self.cursor
+        if row is None:
+            self.call_later(self._fetch_page, index // PAGE)
+            style = base + self.get_component_rich_style("case-table--placeholder")
+            if selected:
+                style += self.get_component_rich_style("case-table--cursor")
+            return Strip([Segment(truncate(" …", width), style)], width)
+        return self._row_strip(row, cols, width, base, selected)
+
+    def _row_strip(self, row: CaseRow, cols: list[Column], width: int, base: Style, selected: bool) -> Strip:
+        row_style = base
+        if row.closed:
+            row_style += self.get_component_rich_style("case-table--closed")
+        if selected:
+            row_style += self.get_component_rich_style("case-table--cursor")
+        segments: list[Segment] = []
+        revealed = row.id in self.revealed
+        for i, col in enumerate(cols):
+            if i:
+                segments.append(Segment(" ", row_style))
+            text = cell_text(col, row, self.today, revealed)
+            text = text.rjust(col.width) if col.right else text
+            style = row_style
+            if col.key == "mark" and text:
+                style = row_style + self.get_component_rich_style("case-table--urgent")
+            elif col.key == "termijn" and text and self.data.rule_kind(row.next_rule) != "period":
+                # A period (nazorg, moratorium) ends by itself: only deadlines can be late.
+                days = row.days_left(self.today)
+                if days is not None and days < 0:
+                    style = row_style + self.get_component_rich_style("case-table--overdue")
+                elif days is not None and days <= 14:
+                    style = row_style + self.get_component_rich_style("case-table--soon")
+            segments.append(Segment(truncate(text, col.width), style))
+        used = sum(c.width for c in cols) + len(cols) - 1
+        if used < width:
+            segments.append(Segment(" " * (width - used), row_style))
+        return Strip(segments, width).crop(0, width)

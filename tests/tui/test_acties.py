@@ -1,0 +1,384 @@
+"""Every action end to end, by keyboard, asserting what changed in the database."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import OptionList
+
+from herstel_tui.store import CaseFilter
+from herstel_tui.tui.format import d
+from herstel_tui.tui.screens.dialogs import (
+    AssignDialog,
+    NewPersonDialog,
+    NoteDialog,
+    StepDialog,
+    UrgencyDialog,
+)
+from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
+from herstel_tui.tui.screens.zaak import CaseScreen
+
+from .conftest import ME, TODAY, make_app, settle
+
+
+def find_case(store, predicate, closed=False):
+    for row in store.list_cases(CaseFilter(closed=closed), 0, 400, today=TODAY):
+        if predicate(row):
+            return row
+    pytest.skip("no such case in the demo")
+
+
+async def open_case(pilot, case_id):
+    pilot.app.open_case(case_id)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CaseScreen)
+
+
+def error_text(app) -> str:
+    return str(app.screen.query_one("#fout").render())
+
+
+async def choose(pilot, option_id: str) -> None:
+    lst = pilot.app.screen.query_one("#keuze", OptionList)
+    lst.focus()
+    await pilot.press("home")
+    for _ in range(80):
+        if lst.highlighted_option is not None and lst.highlighted_option.id == option_id:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{option_id} not in the list")
+
+
+async def clear_and_type(pilot, text: str) -> None:
+    await pilot.press("end", "ctrl+u", *text)
+
+
+# -- Stap vastleggen -------------------------------------------------------------------------------
+
+
+async def test_record_next_step_with_date_and_note(demo_store):
+    def ok(row):
+        view = demo_store.case_view(row.id, today=TODAY)
+        return view.next_steps and (view.next_steps[0].earliest or TODAY) <= TODAY
+    row = find_case(demo_store, ok)
+    expected = demo_store.case_view(row.id, today=TODAY).next_steps[0]
+    before = demo_store.events(row.id)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, StepDialog)
+        assert app.screen.query_one("#datum").value == d(TODAY)  # today by default
+        assert app.screen.query_one("#keuze").highlighted_option.id == f"{expected.step}|{expected.outcome or ''}"
+        await pilot.press("tab", "tab", "tab", *"Met ouder gebeld")  # keuze → correctie → datum → notitie
+        assert app.screen.query_one("#notitie").value == "Met ouder gebeld"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)  # closed on success, screen refreshed
+        after = demo_store.events(row.id)
+        assert len(after) == len(before) + 1
+        new = max(after, key=lambda e: e.id)
+        assert (new.step, new.outcome, new.fact_date, new.note, new.correction) == (
+            expected.step, expected.outcome, TODAY, "Met ouder gebeld", False)
+        assert expected.title in str(app.screen.query_one("#tijdlijn").render())
+
+
+async def test_refused_transition_is_explained_and_nothing_saved(demo_store):
+    def ok(row):
+        return any(s.earliest for s in demo_store.case_view(row.id, today=TODAY).next_steps)
+    row = find_case(demo_store, ok)
+    step = next(s for s in demo_store.case_view(row.id, today=TODAY).next_steps if s.earliest)
+    before = len(demo_store.events(row.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("v")  # the letter works as well as F2
+        await settle(pilot)
+        await choose(pilot, f"{step.step}|{step.outcome or ''}")
+        app.screen.query_one("#datum").focus()
+        await clear_and_type(pilot, d(step.earliest - timedelta(days=1)))
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, StepDialog)  # stays open
+        message = error_text(app)
+        assert message.startswith("Niet opgeslagen:") and len(message) > 20
+        assert len(demo_store.events(row.id)) == before
+
+
+async def test_date_in_the_future_and_bad_date_refused_inline(demo_store):
+    row = find_case(demo_store, lambda r: bool(demo_store.case_view(r.id, today=TODAY).next_steps))
+    before = len(demo_store.events(row.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#datum").focus()
+        await clear_and_type(pilot, d(TODAY + timedelta(days=1)))
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "toekomst" in str(app.screen.query_one("#fout-datum").render())
+        await clear_and_type(pilot, "31-02-2026")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "dd-mm-jjjj" in str(app.screen.query_one("#fout-datum").render())
+        assert len(demo_store.events(row.id)) == before
+
+
+async def test_correction_needs_reason_then_records_any_step(demo_store):
+    row = find_case(demo_store, lambda r: len(demo_store.events(r.id)) >= 2)
+    before = len(demo_store.events(row.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f4")  # correctie
+        await settle(pilot)
+        assert app.screen.query_one("#reden").display
+        await choose(pilot, "eerste_toets|niet_gedupeerd")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "reden" in str(app.screen.query_one("#fout-reden").render())
+        assert len(demo_store.events(row.id)) == before
+        app.screen.query_one("#reden").focus()
+        await pilot.press(*"beschikking UHT verkeerd overgenomen")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        new = max(demo_store.events(row.id), key=lambda e: e.id)
+        assert (new.step, new.outcome, new.correction, new.reason) == (
+            "eerste_toets", "niet_gedupeerd", True, "beschikking UHT verkeerd overgenomen")
+
+
+# -- Contactmoment ---------------------------------------------------------------------------------
+
+
+async def test_add_contact_note_with_channel(demo_store):
+    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    before = len(demo_store.contact_notes(row.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")  # on the selected case, straight from the list
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press(*"Huisbezoek gehad, ouder wil hulp bij schulden")
+        await pilot.press("shift+tab", "enter", "down", "down", "down", "enter")  # kanaal: huisbezoek
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+        notes = demo_store.contact_notes(row.id)
+        assert len(notes) == before + 1
+        new = max(notes, key=lambda n: n.id)
+        assert (new.text, new.channel.value, new.date, new.by) == (
+            "Huisbezoek gehad, ouder wil hulp bij schulden", "huisbezoek", TODAY, ME)
+
+
+async def test_empty_note_refused_inline(demo_store):
+    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    before = len(demo_store.contact_notes(row.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        assert "besproken" in str(app.screen.query_one("#fout-tekst").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+        assert len(demo_store.contact_notes(row.id)) == before
+
+
+# -- Urgentie --------------------------------------------------------------------------------------
+
+
+async def test_mark_urgent_with_uht_criterion_and_casuistiekoverleg(demo_store):
+    row = find_case(demo_store, lambda r: not r.urgent)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, UrgencyDialog)
+        await pilot.press("down", "enter")  # Terminale ziekte
+        await pilot.press("tab", "space")  # casuïstiekoverleg aan
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        case = demo_store.get_case(row.id)
+        assert case.urgency.value == "terminale_ziekte" and case.casuistiekoverleg is True
+        assert "urgent" in str(app.screen.query_one("#kop").render())
+        # and off again
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("up", "enter", "tab", "space", "f2")
+        await settle(pilot)
+        case = demo_store.get_case(row.id)
+        assert case.urgency is None and case.casuistiekoverleg is False
+
+
+# -- Toewijzen -------------------------------------------------------------------------------------
+
+
+async def test_assign_by_typing(demo_store):
+    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, AssignDialog)
+        await clear_and_type(pilot, "x.nieuw")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+        assert demo_store.get_case(row.id).caseworker == "x.nieuw"
+        last = demo_store.audit_entries(case_id=row.id)[-1]
+        assert last.action == "toegewezen"
+
+
+async def test_assign_from_known_caseworkers(demo_store):
+    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    names = demo_store.caseworkers()
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("tab", "home", "enter")  # first known caseworker
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        first = names[0] if ME in names else ME
+        assert demo_store.get_case(row.id).caseworker == first
+
+
+async def test_conflict_is_shown_and_second_save_works(demo_store):
+    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        demo_store.assign(row.id, "iemand.anders")  # a colleague, meanwhile
+        await clear_and_type(pilot, "x.mijn")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, AssignDialog)
+        assert "intussen" in error_text(app)
+        assert demo_store.get_case(row.id).caseworker == "iemand.anders"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+        assert demo_store.get_case(row.id).caseworker == "x.mijn"
+
+
+# -- Nieuwe persoon en zaak ------------------------------------------------------------------------
+
+
+def free_bsn(store) -> str:
+    from stdnum.nl import bsn
+
+    for n in range(99_999, 0, -1):
+        candidate = f"9999{n:05d}"
+        if bsn.is_valid(candidate) and store.find_person_by_bsn(candidate) is None:
+            return candidate
+    raise AssertionError
+
+
+async def test_new_person_and_case(demo_store):
+    new_bsn = free_bsn(demo_store)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, NewPersonDialog)
+        for text in (new_bsn, "Anna Maria", "van", "Dijk", "03-04-1985", "Kerkstraat", "12a", "3011ab",
+                     "Rotterdam", "06-12345678", "anna@example.nl"):
+            await pilot.press(*text, "tab")
+        await pilot.press("f2")
+        await settle(pilot)
+        person = demo_store.find_person_by_bsn(new_bsn)
+        assert person is not None
+        assert (person.voornamen, person.tussenvoegsel, person.achternaam, person.postcode) == (
+            "Anna Maria", "van", "Dijk", "3011 AB")
+        assert person.geboortedatum.isoformat() == "1985-04-03"
+        cases = demo_store.cases_of_person(person.id)
+        assert [c.track.value for c in cases] == ["brede_ondersteuning"]
+        assert cases[0].caseworker == ME
+        household = demo_store.household_of(person.id)
+        assert household[0][1].value == "aanvrager"
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == cases[0].id
+
+
+async def test_new_person_validation_inline_and_nothing_saved(demo_store):
+    before = demo_store.counts()
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"123456789", "tab")  # BSN, blur → checked at once
+        await settle(pilot)
+        assert "BSN 123456789 klopt niet (elfproef)" in str(app.screen.query_one("#fout-bsn").render())
+        await pilot.press("tab", "tab", "tab", *"31-12-2099", "tab", "tab", "tab", *"12345", "tab")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, NewPersonDialog)
+        assert "is verplicht" in str(app.screen.query_one("#fout-voornamen").render())
+        assert "is verplicht" in str(app.screen.query_one("#fout-achternaam").render())
+        assert "toekomst" in str(app.screen.query_one("#fout-geboortedatum").render())
+        assert "postcode" in str(app.screen.query_one("#fout-postcode").render())
+        assert "velden kloppen niet" in error_text(app)
+        assert demo_store.counts() == before
+
+
+async def test_new_child_in_household_without_case(demo_store):
+    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    parent = demo_store.get_case(row.id).person_id
+    members = len(demo_store.household_of(parent))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("tab", *"Noor", "tab", "tab", *"Kind", "tab")
+        dialog = app.screen
+        dialog.query_one("#spoor").focus()
+        await pilot.press("enter", "end", "enter")  # Geen zaak (alleen persoon)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        household = demo_store.household_of(parent)
+        assert len(household) == members + 1
+        child = next(p for p, role, cases in household if p.voornamen == "Noor")
+        assert {p.id: role.value for p, role, _ in household}[child.id] == "kind"
+        assert demo_store.cases_of_person(child.id) == []
+        assert "Noor Kind" in "\n".join(str(o.prompt) for o in app.screen.query_one("#huishouden").options)
+
+
+async def test_duplicate_bsn_store_error_shown_in_dialog(demo_store):
+    existing = next(r for r in demo_store.list_cases(CaseFilter(), 0, 300, today=TODAY) if r.bsn)
+    before = demo_store.counts()
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press(*existing.bsn, "tab", *"Piet", "tab", "tab", *"Dubbel", "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, NewPersonDialog)
+        assert "al een persoon" in error_text(app)
+        assert demo_store.counts() == before

@@ -1,0 +1,249 @@
+"""The werkvoorraad: paging list, search as you type, filters, sort, BSN reveal, opening a case."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from herstel_tui.store import CaseFilter
+from herstel_tui.tui.format import zaken
+from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
+from herstel_tui.tui.screens.zaak import CaseScreen
+from herstel_tui.tui.widgets.caselist import CaseTable, columns
+
+from .conftest import ME, TODAY, make_app, settle
+
+
+def lines(app) -> list[str]:
+    table = app.screen.query_one(CaseTable)
+    return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
+
+
+def bar(app) -> str:
+    return str(app.screen.query_one("#filters").render())
+
+
+async def test_first_paint_shows_rows_and_count(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        f = CaseFilter()
+        total = demo_store.count_cases(f, today=TODAY)
+        first = demo_store.list_cases(f, 0, 1, today=TODAY)[0]
+        assert bar(app).startswith(zaken(total))
+        shown = lines(app)
+        assert shown[0].startswith("! Zaak")
+        assert first.zaaknummer.removeprefix("HKO-") in shown[1]
+        assert first.bsn_masked in shown[1] or first.bsn is None
+        # one line per case in every visible row, nothing wider than the terminal
+        assert all(len(line) <= 80 for line in shown)
+        assert app.screen.query_one(CaseTable).has_focus
+
+
+async def test_columns_fit_80_and_grow_at_120():
+    narrow = columns(79)
+    wide = columns(119)
+    assert sum(c.width for c in narrow) + len(narrow) - 1 <= 79
+    assert sum(c.width for c in wide) + len(wide) - 1 <= 119
+    assert {c.key for c in narrow} == {"mark", "zaak", "naam", "bsn", "spoor", "stap", "uitkomst", "termijn", "medewerker"}
+    assert {c.key: c.width for c in wide}["zaak"] == 15
+
+
+async def test_search_by_name_and_bsn_as_you_type(demo_store):
+    row = next(r for r in demo_store.list_cases(CaseFilter(), 0, 300, today=TODAY)
+               if r.bsn and demo_store.count_cases(CaseFilter(search=r.bsn), today=TODAY) == 1)
+    surname = row.naam.split(",")[0]
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert app.focused.id == "zoek"
+        await pilot.press(*surname.lower())
+        await settle(pilot)
+        n = demo_store.count_cases(CaseFilter(search=surname.lower()), today=TODAY)
+        assert bar(app).startswith(zaken(n))
+        assert all(surname.lower() in line.lower() for line in lines(app)[1:1 + min(n, 5)])
+        # letters typed into the search box are not taken as filter keys
+        assert app.screen._filter.caseworker is None
+        await pilot.press("escape")  # leave the box, keep the text
+        assert isinstance(app.focused, CaseTable)
+        await pilot.press("escape")  # on the list: clear the search
+        await settle(pilot)
+        assert app.screen.query_one("#zoek").value == ""
+        await pilot.press("slash", *row.bsn)
+        await settle(pilot)
+        assert bar(app).startswith("1 zaak")
+        assert row.zaaknummer.removeprefix("HKO-") in lines(app)[1]
+        await pilot.press("enter")  # one match: ⏎ in the search box opens it
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert app.screen.case_id == row.id
+
+
+async def test_enter_in_search_with_several_matches_goes_to_the_list(demo_store):
+    rows = demo_store.list_cases(CaseFilter(), 0, 300, today=TODAY)
+    surname = next(r.naam.split(",")[0] for r in rows
+                   if " " not in r.naam.split(",")[0]
+                   and demo_store.count_cases(CaseFilter(search=r.naam.split(",")[0]), today=TODAY) > 1)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *surname, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen) and isinstance(app.focused, CaseTable)
+        first = app.screen.query_one(CaseTable).current
+        await pilot.press("down", "up", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == first.id
+
+
+async def test_filters_combine_and_stay_visible(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        expected = CaseFilter()
+        for key, change, label in [
+            ("m", {"caseworker": ME}, "mijn zaken"),
+            ("t", {"track": "brede_ondersteuning"}, "brede ondersteuning"),
+            ("k", {"outcome": "gedupeerd"}, "uitkomst: gedupeerd"),
+        ]:
+            await pilot.press(key)
+            await settle(pilot)
+            expected = replace(expected, **change)
+            assert label in bar(app)
+            assert bar(app).startswith(zaken(demo_store.count_cases(expected, today=TODAY)))
+        await pilot.press("x")
+        await settle(pilot)
+        assert bar(app).startswith(zaken(demo_store.count_cases(CaseFilter(), today=TODAY)))
+        for key, f, label in [
+            ("u", CaseFilter(urgent=True), "urgent"),
+            ("o", CaseFilter(urgent=True, overdue=True), "termijn verlopen"),
+        ]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert label in bar(app)
+            assert bar(app).startswith(zaken(demo_store.count_cases(f, today=TODAY)))
+        await pilot.press("x", "g")
+        await settle(pilot)
+        assert "gesloten" in bar(app)
+        assert bar(app).startswith(zaken(demo_store.count_cases(CaseFilter(closed=True), today=TODAY)))
+        await pilot.press("g")
+        await settle(pilot)
+        assert bar(app).startswith(zaken(demo_store.count_cases(CaseFilter(closed=None), today=TODAY)))
+        await pilot.press("x", "t", "t")
+        await settle(pilot)
+        assert "schuldenaanpak" in bar(app)
+
+
+async def test_step_filter_chooser(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the first step after "Alle stappen"
+        await settle(pilot)
+        step = app.screen._filter.step
+        assert step is not None
+        assert bar(app).startswith(zaken(demo_store.count_cases(CaseFilter(step=step), today=TODAY)))
+        await pilot.press("s", "home", "enter")
+        await settle(pilot)
+        assert app.screen._filter.step is None
+
+
+async def test_sort_cycles(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        first = demo_store.list_cases(CaseFilter(sort="zaaknummer"), 0, 1, today=TODAY)[0]
+        assert first.zaaknummer.removeprefix("HKO-") in lines(app)[1]
+        assert "Zaak▲" in lines(app)[0]
+
+
+async def test_paging_to_the_end_renders_the_last_case(tmp_path):
+    from herstel_tui.store import Store
+    from herstel_tui.store.demo import build_demo
+
+    store = Store(tmp_path / "big.db", ME)
+    build_demo(store, cases=900, seed=3, me=ME, today=TODAY)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        f = CaseFilter()
+        total = store.count_cases(f, today=TODAY)
+        await pilot.press("end")
+        await settle(pilot)
+        table = app.screen.query_one(CaseTable)
+        assert table.cursor == total - 1
+        last = store.list_cases(f, total - 1, 1, today=TODAY)[0]
+        assert last.zaaknummer.removeprefix("HKO-") in lines(app)[-1]
+        await pilot.press("pageup", "up", "home")
+        await settle(pilot)
+        assert table.cursor == 0
+        assert table.row_at(0) is not None
+    store.close()
+
+
+async def test_reveal_bsn_is_audited(demo_store):
+    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = len(demo_store.audit_entries(case_id=row.id))
+        await pilot.press("b")
+        await settle(pilot)
+        if row.bsn:
+            assert row.bsn in lines(app)[1]
+            entries = demo_store.audit_entries(case_id=row.id)
+            assert len(entries) == before + 1
+            assert entries[-1].action == "bekeken" and entries[-1].entity == "bsn"
+            await pilot.press("b")
+            await settle(pilot)
+            assert row.bsn not in lines(app)[1]
+        else:
+            assert len(demo_store.audit_entries(case_id=row.id)) == before
+
+
+async def test_empty_result_hides_case_actions(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "f2" in app.screen.active_bindings
+        await pilot.press("slash", *"zzzqqq", "enter")
+        await settle(pilot)
+        assert bar(app).startswith("0 zaken")
+        assert "Geen zaken gevonden" in lines(app)[1]
+        assert "f2" not in app.screen.active_bindings
+        assert "enter" not in app.screen.active_bindings
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+
+
+async def test_type_ahead_after_slash_and_action_keys(demo_store):
+    """Keys that arrive in one burst (SSH, a fast typist): '/jans' all lands in the search box,
+    and letters typed right after 'c' never toggle filters on the list behind the dialog."""
+    from textual import events
+
+    from herstel_tui.tui.screens.dialogs import NoteDialog
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def burst(*keys: str) -> None:
+            for key in keys:
+                app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+        burst("slash", "j", "a", "n", "s")
+        await settle(pilot)
+        assert app.screen.query_one("#zoek").value == "jans"
+        burst("escape", "escape")
+        await settle(pilot)
+        before = app.screen._filter
+        burst("c", "o", "u", "g", "m")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen._filter == before

@@ -1,0 +1,142 @@
+"""The case screen: what it shows, the audited view, household jumps, every back key."""
+from __future__ import annotations
+
+import pytest
+
+from herstel_tui.store import CaseFilter
+from herstel_tui.tui.format import d
+from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
+from herstel_tui.tui.screens.zaak import CaseScreen, Household
+
+from .conftest import TODAY, make_app, screen_text, settle
+
+
+def case_with(store, predicate):
+    for row in store.list_cases(CaseFilter(closed=None), 0, 400, today=TODAY):
+        if predicate(row):
+            return row
+    pytest.skip("no such case in the demo")
+
+
+async def open_case(pilot, case_id: int) -> CaseScreen:
+    pilot.app.open_case(case_id)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CaseScreen)
+    return pilot.app.screen
+
+
+async def test_case_screen_shows_person_timeline_deadlines_steps_notes(demo_store):
+    def rich(row):
+        view = demo_store.case_view(row.id, today=TODAY)
+        return view.done and view.running and demo_store.contact_notes(row.id) and view.next_steps
+    row = case_with(demo_store, rich)
+    view = demo_store.case_view(row.id, today=TODAY)
+    case = demo_store.get_case(row.id)
+    person = demo_store.get_person(case.person_id)
+    notes = demo_store.contact_notes(row.id)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        text = screen_text(app)
+        assert case.zaaknummer in text
+        assert person.naam in text and person.bsn_masked in text
+        if person.bsn:
+            assert person.bsn not in text  # masked until revealed
+        for step in view.done:
+            assert f"{d(step.fact_date)}  {step.event_title}" in text
+        assert view.current_title in text
+        for dl in view.running:
+            assert f"{dl.title}: " in text and d(dl.due) in text
+        for s in view.next_steps:
+            assert s.title in text
+        assert text.index(d(notes[0].date)) < text.index("Contactmomenten") + 400
+        assert notes[0].text in text
+        step = app.screen.bundle.step
+        assert step.explanation in text
+        for c in step.contacts:
+            assert c.name in text
+        # the view is audited
+        entries = demo_store.audit_entries(case_id=row.id)
+        assert entries[-1].action == "bekeken" and entries[-1].entity == "zaak"
+
+
+async def test_overdue_deadline_in_error_colour(demo_store):
+    row = case_with(demo_store, lambda r: demo_store.case_view(r.id, today=TODAY).overdue(TODAY))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_case(pilot, row.id)
+        content = screen.query_one("#termijnen").render()
+        assert "verlopen" in str(content)
+        # styled with the theme's error colour ($error), not a fixed colour
+        error = app.current_theme.error
+        spans = [span for span in content.spans if "verlopen" in str(content)[span.start:span.end]]
+        assert spans and any(error.lower() in str(span.style).lower() or "$error" in str(span.style) for span in spans)
+
+
+async def test_household_member_case_opens(demo_store):
+    def has_other(row):
+        case = demo_store.get_case(row.id)
+        return any(c.id != row.id for _, _, cases in demo_store.household_of(case.person_id) for c in cases)
+    row = case_with(demo_store, has_other)
+    case = demo_store.get_case(row.id)
+    target = next(c.id for _, _, cases in demo_store.household_of(case.person_id) for c in cases if c.id != row.id)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("h")
+        hh = app.screen.query_one(Household)
+        assert hh.has_focus
+        for _ in range(12):
+            if hh.highlighted_option is not None and hh.highlighted_option.id == f"zaak-{target}":
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == target
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == row.id
+
+
+@pytest.mark.parametrize("key", ["escape", "f3", "backspace", "q"])
+async def test_back_keys(demo_store, key):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+        assert app.is_running
+
+
+async def test_reveal_bsn_on_case_screen_is_audited(demo_store):
+    row = case_with(demo_store, lambda r: bool(r.bsn))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        assert row.bsn not in screen_text(app)
+        await pilot.press("b")
+        await settle(pilot)
+        assert row.bsn in screen_text(app)
+        last = demo_store.audit_entries(case_id=row.id)[-1]
+        assert (last.action, last.entity) == ("bekeken", "bsn")
+
+
+async def test_case_screen_scrolls_by_keyboard(demo_store):
+    row = case_with(demo_store, lambda r: len(demo_store.case_view(r.id, today=TODAY).done) > 8)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_case(pilot, row.id)
+        body = screen.query_one("#inhoud")
+        assert body.has_focus
+        await pilot.press("pagedown", "down")
+        await pilot.pause()
+        assert body.scroll_y > 0
