@@ -65,6 +65,7 @@ class CaseRow:
     casuistiekoverleg: bool
     caseworker: str | None
     closed: bool
+    next_kind: str | None = None  # "deadline" (must be met) or "period" (ends by itself)
 
     @property
     def bsn_masked(self) -> str:
@@ -83,11 +84,12 @@ _SEP = re.compile(r"[\s.\-]")
 _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
     p.achternaam || ', ' || p.voornamen || coalesce(' ' || p.tussenvoegsel, ''),
     p.bsn, c.track, s.current_step, s.current_title, s.outcome, s.next_due, s.next_rule, c.urgency,
-    c.casuistiekoverleg, c.caseworker, s.closed
+    c.casuistiekoverleg, c.caseworker, s.closed, s.next_kind
 FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id"""
 
 _ORDER = {
-    "termijn": "s.next_due IS NULL, s.next_due, c.id",
+    # matches the index case_summary_due, so the first page of 100,000 cases is an index walk
+    "termijn": "coalesce(s.next_due, '9999-12-31'), s.case_id",
     "zaaknummer": "c.zaaknummer",
     "naam": "p.achternaam, p.voornamen, c.id",
 }
@@ -102,6 +104,10 @@ def _search_terms(text: str) -> list[str]:
     return [t for t in terms if t]
 
 
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -110,18 +116,26 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
     clauses: list[str] = []
     args: list = []
     terms = _search_terms(f.search)
-    if terms and all(len(t) >= 3 for t in terms):
-        # Every word somewhere in the case's text, in any order: "jansen rotterdam".
-        clauses.append("c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
-        args.append(" AND ".join(_phrase(t) for t in terms))
+    long_terms = [t for t in terms if len(t) >= 3]
+    short_terms = [t for t in terms if len(t) < 3]
+    if long_terms:
+        # Every word somewhere in the case's text, in any order ("jansen rotterdam"); the long
+        # words narrow through the trigram index, the short ones ("dijkstra mo") filter those.
+        sub = "SELECT rowid FROM case_search WHERE case_search MATCH ?"
+        args.append(" AND ".join(_phrase(t) for t in long_terms))
+        for t in short_terms:
+            sub += " AND body LIKE ? ESCAPE '\\'"
+            args.append("%" + _like(t) + "%")
+        clauses.append(f"c.id IN ({sub})")
     elif terms and len(" ".join(terms)) >= 3:
-        # A short word only means something next to its neighbour: "de vries", "3011 ab".
+        # Only short words: they mean something next to each other ("de vr", "a b c").
         clauses.append("c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
         args.append(_phrase(" ".join(terms)))
     elif terms:
         # One or two characters: the start of a name or zaaknummer.
-        term = terms[0]
-        clauses.append("(p.achternaam LIKE ? OR p.voornamen LIKE ? OR c.zaaknummer LIKE ?)")
+        term = _like(terms[0])
+        clauses.append("(p.achternaam LIKE ? ESCAPE '\\' OR p.voornamen LIKE ? ESCAPE '\\'"
+                       " OR c.zaaknummer LIKE ? ESCAPE '\\')")
         args += [term + "%", term + "%", term + "%"]
     if f.caseworker:
         clauses.append("c.caseworker = ?"); args.append(f.caseworker)
@@ -144,8 +158,8 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
 
 def count_cases(conn: sqlite3.Connection, f: CaseFilter, today: date) -> int:
     where, args = _where(f, today)
-    sql = ("SELECT count(*) FROM cases c JOIN persons p ON p.id = c.person_id "
-           "JOIN case_summary s ON s.case_id = c.id" + where)
+    persons = "JOIN persons p ON p.id = c.person_id " if re.search(r"\bp\.", where) else ""
+    sql = f"SELECT count(*) FROM cases c {persons}JOIN case_summary s ON s.case_id = c.id" + where
     return conn.execute(sql, args).fetchone()[0]
 
 
@@ -154,5 +168,6 @@ def list_cases(conn: sqlite3.Connection, f: CaseFilter, today: date, offset: int
     sql = f"{_SELECT}{where} ORDER BY {_ORDER.get(f.sort, _ORDER['termijn'])} LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*args, limit, offset]).fetchall()
     return [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-                    date.fromisoformat(r[9]) if r[9] else None, r[10], r[11], bool(r[12]), r[13], bool(r[14]))
+                    date.fromisoformat(r[9]) if r[9] else None, r[10], r[11], bool(r[12]), r[13], bool(r[14]),
+                    r[15])
             for r in rows]

@@ -9,6 +9,7 @@ Rules kept here, so no caller can forget them:
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -20,7 +21,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 from pydantic import TypeAdapter
 
 from ..domain.models import (
@@ -86,9 +86,15 @@ class Store:
                 self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from None
-        self.db = sqlite_utils.Database(self.conn)
         if not readonly:
             self.refresh_derived()
+
+    @functools.cached_property
+    def db(self):
+        """sqlite-utils on the same connection, loaded on first use (it costs ~50 ms to import)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -195,6 +201,17 @@ class Store:
         if limit:
             sql += f" LIMIT {int(limit)}"
         rows = self.db.query(sql, args)
+        return [AuditEntry(**{**r, "detail": json.loads(r["detail"]) if r["detail"] else None}) for r in rows]
+
+    def recent_audit(self, limit: int = 500, case_id: int | None = None) -> list[AuditEntry]:
+        """The newest audit rows first (for the desk's view of the trail)."""
+        sql = "SELECT * FROM audit" + (" WHERE case_id = ?" if case_id is not None else "") + \
+            " ORDER BY id DESC LIMIT ?"
+        args = ([case_id] if case_id is not None else []) + [int(limit)]
+        with self._lock:
+            cur = self.conn.execute(sql, args)
+            cols = [c[0] for c in cur.description]
+            rows = [dict(zip(cols, r)) for r in cur.fetchall()]
         return [AuditEntry(**{**r, "detail": json.loads(r["detail"]) if r["detail"] else None}) for r in rows]
 
     # -- persons ---------------------------------------------------------------------------------
@@ -363,6 +380,14 @@ class Store:
                                 (zaaknummer.strip().upper(),)).fetchone()
         return self._case(row) if row else None
 
+    def zaaknummers(self, case_ids: Sequence[int]) -> dict[int, str]:
+        ids = sorted(set(case_ids))
+        if not ids:
+            return {}
+        with self._lock:
+            return dict(self.conn.execute(
+                f"SELECT id, zaaknummer FROM cases WHERE id IN ({','.join('?' * len(ids))})", ids))
+
     def cases_of_person(self, person_id: int) -> list[Case]:
         rows = self.conn.execute(f"SELECT {self._CASE_COLS} FROM cases WHERE person_id = ? ORDER BY track",
                                  (person_id,)).fetchall()
@@ -479,15 +504,40 @@ class Store:
             " next_kind, closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)", (case_id, *row))
 
     def rebuild_summaries(self, today: date | None = None) -> int:
-        """Recompute the derived case list index from the events (after a routekaart change)."""
+        """Recompute the derived case list index from the events (after a routekaart change).
+
+        One pass over the events in case order and one executemany: about 5 s at 100,000 cases.
+        """
+        today = today or date.today()
         with self.transaction():
-            ids = [r[0] for r in self.conn.execute("SELECT id FROM cases")]
-            for cid in ids:
-                self._refresh_summary(cid, today)
+            n = self._write_summaries(None, today)
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('routekaart_hash', ?)",
                               (routekaart_fingerprint(),))
-            self._audit("herberekend", "zaakoverzicht", None, detail={"zaken": len(ids)})
-        return len(ids)
+            self._audit("herberekend", "zaakoverzicht", None, detail={"zaken": n})
+        return n
+
+    def _write_summaries(self, case_ids: Sequence[int] | None, today: date) -> int:
+        from ..domain.routekaart import RecordedEvent
+
+        if case_ids is None:
+            tracks = dict(self.conn.execute("SELECT id, track FROM cases"))
+            source = self.conn.execute(
+                "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events ORDER BY case_id, id")
+        else:
+            marks = ",".join("?" * len(case_ids))
+            tracks = dict(self.conn.execute(f"SELECT id, track FROM cases WHERE id IN ({marks})", list(case_ids)))
+            source = self.conn.execute(
+                "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events "
+                f"WHERE case_id IN ({marks}) ORDER BY case_id, id", list(case_ids))
+        events: dict[int, list] = {cid: [] for cid in tracks}
+        for cid, step, outcome, fact, corr, reason, eid in source.fetchall():
+            events[cid].append(RecordedEvent(step=step, outcome=outcome, fact_date=date.fromisoformat(fact),
+                                             correction=bool(corr), reason=reason, id=eid))
+        rows = [(cid, *summary_row(tracks[cid], evs, today)) for cid, evs in events.items()]
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule,"
+            " next_kind, closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        return len(rows)
 
     def refresh_derived(self, today: date | None = None) -> int:
         """Bring case_summary up to date with the routekaart file and with the calendar.
@@ -502,8 +552,8 @@ class Store:
             "SELECT case_id FROM case_summary WHERE next_kind = 'period' AND next_due <= ?", (today.isoformat(),))]
         if stale:
             with self.transaction():
-                for cid in stale:
-                    self._refresh_summary(cid, today)
+                for start in range(0, len(stale), 500):
+                    self._write_summaries(stale[start:start + 500], today)
         return len(stale)
 
     # -- contact notes ---------------------------------------------------------------------------

@@ -119,7 +119,11 @@ _V2_CASE_SUMMARY = """
             closed        INTEGER NOT NULL DEFAULT 0,
             last_event    TEXT
         );
-        CREATE INDEX case_summary_due ON case_summary(closed, next_due);
+        -- the default order of the werkvoorraad: soonest date first, cases without one last
+        CREATE INDEX case_summary_due ON case_summary(coalesce(next_due, '9999-12-31'), case_id);
+        CREATE INDEX case_summary_step ON case_summary(current_step);
+        -- the rows time alone can change: periods (nazorg, moratorium) that run out
+        CREATE INDEX case_summary_period ON case_summary(next_due) WHERE next_kind = 'period';
         CREATE INDEX cases_caseworker ON cases(caseworker);
         CREATE INDEX persons_name ON persons(achternaam, voornamen);
 """

@@ -44,6 +44,7 @@ class CaseBundle:
     step: Any | None  # routekaart Step of the current position (or the track's first step)
     track_title: str
     routekaart: Any
+    verification: Any = None  # the Serviceteam verification code in force, if one was imported
 
 
 class DeskData:
@@ -57,20 +58,12 @@ class DeskData:
         self._slots = threading.BoundedSemaphore(readers)
         self._no_readers = False
         self.prefetched: Future[ListResult] | None = None
-        self._rule_kinds: dict[str, str] | None = None
-
-    def rule_kind(self, rule_id: str | None) -> str:
-        """'deadline' or 'period' (the routekaart is read in the background at start)."""
-        if rule_id is None or self._rule_kinds is None:
-            return "deadline"
-        return self._rule_kinds.get(rule_id, "deadline")
 
     def warm_up(self) -> None:
         """Read the routekaart (off the UI thread) before the first case screen needs it."""
         from ..domain.routekaart import default_routekaart
 
-        rk = default_routekaart()
-        self._rule_kinds = {rid: r.kind for rid, r in rk.rules.items()}
+        default_routekaart()
 
     @property
     def today(self) -> date:
@@ -152,6 +145,9 @@ class DeskData:
             household = st.household_of(person.id)
             view = st.case_view(case_id, today=self.today)
             notes = st.contact_notes(case_id)
+            from ..store.portal import current_verification_code
+
+            verification = current_verification_code(st, self.today)
             if log:
                 st.log_view(person_id=person.id, case_id=case_id)
         rk = default_routekaart()
@@ -161,7 +157,7 @@ class DeskData:
             step = rk.step(track, view.current.step)
         elif rk.tracks[track].steps:
             step = rk.tracks[track].steps[0]
-        return CaseBundle(case, person, household, view, notes, step, rk.tracks[track].title, rk)
+        return CaseBundle(case, person, household, view, notes, step, rk.tracks[track].title, rk, verification)
 
     def close(self) -> None:
         with self._pool_lock:

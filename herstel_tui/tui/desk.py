@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -26,6 +27,11 @@ class HerstelApp(App):
         Binding("ctrl+p,colon", "command_palette", "Opdrachten", show=False, id="app.palette", priority=True),
         Binding("f9,n", "new_person", "Nieuw", id="app.nieuw", priority=True),
         Binding("f10,q", "quit", "Stop", id="app.quit"),
+        Binding("i", "overview", "Overzicht", show=False, id="app.overzicht",
+                tooltip="Cijfers: per spoor, stap, uitkomst; termijnen gehaald en gemist"),
+        Binding("e", "vraagbestand", "Vraagbestand", show=False, id="app.vraagbestand",
+                tooltip="Vraagbestand kindregeling voor het gegevensportaal maken"),
+        Binding("j", "audit", "Logboek", show=False, id="app.logboek", tooltip="Het auditlogboek"),
     ]
 
     def __init__(self, store: Store, config: Config, *, low_bandwidth: bool = False, today: date | None = None,
@@ -62,6 +68,10 @@ class HerstelApp(App):
     def on_mount(self) -> None:
         if self.theme != self.desk_theme:
             self.theme = self.desk_theme
+        # Colleagues' saves show without a restart: poll SQLite's data_version (a cheap read that
+        # changes only when another connection commits) and repaint only when it changed.
+        if not self.is_headless:
+            self.set_interval(10.0 if self.low_bandwidth else 3.0, self._watch_colleagues)
         keymap = dict(self.config.toetsen)
         if keymap:
             unknown = sorted(set(keymap) - set(binding_ids()))
@@ -73,12 +83,25 @@ class HerstelApp(App):
     def on_unmount(self) -> None:
         self.data.close()
 
+    _seen_version: int | None = None
+
+    @work(thread=True, exclusive=True, group="colleagues", exit_on_error=False)
+    def _watch_colleagues(self) -> None:
+        try:
+            version = self.data.call(self.data.store.data_version)
+        except Exception:  # noqa: BLE001 - a busy or closing database: try again next time
+            return
+        if self._seen_version is not None and version != self._seen_version:
+            self.call_from_thread(self.refresh_lists)
+        self._seen_version = version
+
     # -- app-wide actions ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         from textual.screen import ModalScreen
 
-        if action in ("quit", "new_person") and isinstance(self.screen, ModalScreen):
+        if action in ("quit", "new_person", "overview", "audit", "vraagbestand") and \
+                isinstance(self.screen, ModalScreen):
             return False
         return True
 
@@ -100,6 +123,24 @@ class HerstelApp(App):
             self.screen.dismiss()
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_overview(self) -> None:
+        from .screens.overview import OverviewScreen
+
+        if not isinstance(self.screen, OverviewScreen):
+            self.push_screen(OverviewScreen())
+
+    def action_audit(self) -> None:
+        from .screens.audit import AuditScreen
+
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
+
+    def action_vraagbestand(self) -> None:
+        from .portal_dialog import VraagbestandDialog
+
+        if not isinstance(self.screen, VraagbestandDialog):
+            self.push_screen(VraagbestandDialog(self.store, self.config))
 
     def action_new_person(self) -> None:
         from .screens.dialogs import NewPersonDialog
@@ -152,12 +193,31 @@ def binding_ids() -> list[str]:
     from .screens.werkvoorraad import SearchBox, WorkQueueScreen
     from .screens.zaak import CaseBody, CaseScreen, Household
     from .widgets.caselist import CaseTable
+    from .screens.audit import AuditScreen
+    from .screens.letter import LetterPreview, LetterScreen
+    from .screens.overview import OverviewBody, OverviewScreen
+    from .portal_dialog import VraagbestandDialog
 
     ids: list[str] = []
     for cls in (HerstelApp, WorkQueueScreen, SearchBox, CaseTable, CaseScreen, CaseBody, Household, HelpScreen,
-                *all_dialog_classes()):
+                AuditScreen, LetterScreen, LetterPreview, OverviewScreen, OverviewBody, VraagbestandDialog,
+                *all_dialog_classes(), *_extra_screens()):
         for klass in cls.__mro__:
             for b in klass.__dict__.get("BINDINGS", []):
                 if isinstance(b, Binding) and b.id and b.id not in ids:
                     ids.append(b.id)
     return ids
+
+
+def _extra_screens() -> list[type]:
+    """Screens of the plan van aanpak and SPUK costs, when present."""
+    out: list[type] = []
+    try:
+        from .screens import costs, plan, spuk
+    except ImportError:
+        return out
+    for module in (plan, costs, spuk):
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == module.__name__ and "BINDINGS" in vars(value):
+                out.append(value)
+    return out

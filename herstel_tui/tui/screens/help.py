@@ -132,7 +132,7 @@ class HelpScreen(ModalScreen[None]):
         return cls(part_of(screen), key_rows(screen))
 
     def compose(self) -> ComposeResult:
-        title, text = TEXTS.get(self.part, (self.part.capitalize(), ""))
+        title, text = all_texts().get(self.part, (self.part.capitalize(), ""))
         lines = [f"{esc(text)}", "", "[b]Toetsen[/b]  [dim](aan te passen in config.toml onder \\[toetsen] met het id)[/]"]
         for keys, desc, bid in self.rows:
             lines.append(f"[b $accent]{esc(keys):<14}[/] {esc(desc):<28} [dim]{esc(bid)}[/]")
@@ -147,3 +147,26 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+# Screens that live in their own modules bring their own help texts.
+_TEXT_MODULES = ("herstel_tui.tui.screens.letter", "herstel_tui.tui.screens.overview",
+                 "herstel_tui.tui.screens.audit", "herstel_tui.tui.portal_dialog",
+                 "herstel_tui.tui.screens.plan", "herstel_tui.tui.screens.costs", "herstel_tui.tui.screens.spuk")
+
+
+def all_texts() -> dict[str, tuple[str, str]]:
+    import importlib
+
+    texts = dict(TEXTS)
+    for name in _TEXT_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        for key, value in getattr(module, "HELP_TEXTS", {}).items():
+            if isinstance(value, tuple):
+                texts.setdefault(key, value)
+            else:
+                texts.setdefault(key, (key.capitalize(), str(value)))
+    return texts

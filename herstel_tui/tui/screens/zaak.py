@@ -42,6 +42,8 @@ class CaseScreen(CaseActions, Screen):
         Binding("b", "reveal_bsn", "Toon BSN", show=False, id="zaak.bsn"),
         Binding("h", "household", "Huishouden", show=False, id="zaak.huishouden", priority=True),
         Binding("f5", "reload", "Vernieuwen", show=False, id="zaak.vernieuwen"),
+        Binding("l", "letter", "Brief", id="zaak.brief", tooltip="Brief maken, met voorbeeld (l)"),
+        Binding("j", "case_audit", "Logboek", show=False, id="zaak.logboek", tooltip="Auditlogboek van deze zaak"),
     ]
 
     def __init__(self, case_id: int) -> None:
@@ -213,6 +215,8 @@ class CaseScreen(CaseActions, Screen):
                              esc("".join(f", {x}" for x in (contact.phone, contact.email) if x)))
                 if contact.note:
                     lines.append(f"  [dim]{esc(contact.note)}[/]")
+                if contact.id == "serviceteam_uht":
+                    lines.append(self._verification_line(b))
             for letter in step.letters:
                 lines.append(f"Format: {esc(letter)}")
         self._set("#uitleg", lines)
@@ -227,6 +231,16 @@ class CaseScreen(CaseActions, Screen):
         self._set("#notities", lines)
         self.refresh_bindings()
 
+    @staticmethod
+    def _verification_line(b: CaseBundle) -> str:
+        code = b.verification
+        if code is None:
+            return "  [$warning]Geen verificatiecode ingelezen[/] [dim](herstel portaal verificatiecode BESTAND)[/]"
+        until = d(code.valid_until)
+        if code.expired:
+            return f"  [$error b]Verificatiecode {esc(code.code)} is verlopen[/] (geldig t/m {until})"
+        return f"  Verificatiecode: [b]{esc(code.code)}[/b] (geldig t/m {until})"
+
     def _set(self, selector: str, lines: list[str]) -> None:
         self.query_one(selector, Static).update(Content.from_markup("\n".join(lines)))
 
@@ -236,7 +250,7 @@ class CaseScreen(CaseActions, Screen):
         return self.case_id if self.bundle is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in CASE_ACTIONS:
+        if action in CASE_ACTIONS or action in ("letter", "case_audit"):
             return self.bundle is not None
         if action == "reveal_bsn":
             return self.bundle is not None and bool(self.bundle.person.bsn)
@@ -244,6 +258,18 @@ class CaseScreen(CaseActions, Screen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_letter(self) -> None:
+        from .letter import LetterScreen
+
+        if self.bundle is not None:
+            self.app.push_screen(LetterScreen(self.case_id), self.after_change)
+
+    def action_case_audit(self) -> None:
+        from .audit import AuditScreen
+
+        if self.bundle is not None:
+            self.app.push_screen(AuditScreen(self.case_id, self.bundle.case.zaaknummer))
 
     def action_reload(self) -> None:
         self.reload()

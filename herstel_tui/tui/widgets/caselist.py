@@ -421,7 +421,7 @@ class CaseTable(ScrollView, can_focus=True):
             style = row_style
             if col.key == "mark" and text:
                 style = row_style + self.get_component_rich_style("case-table--urgent")
-            elif col.key == "termijn" and text and self.data.rule_kind(row.next_rule) != "period":
+            elif col.key == "termijn" and text and row.next_kind != "period":
                 # A period (nazorg, moratorium) ends by itself: only deadlines can be late.
                 days = row.days_left(self.today)
                 if days is not None and days < 0:

@@ -1,0 +1,82 @@
+"""The audit trail in the desk: who did what, when, to which case. Read-only, like the table."""
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+HELP_TEXTS = {
+    "logboek": ("Auditlogboek", "Het auditlogboek: elke wijziging, elke keer dat iemand een zaak of BSN bekeek, elke export "
+               "en import, met wie en wanneer. Niemand kan regels wijzigen of wissen. De nieuwste 500 regels "
+               "staan bovenaan; `herstel audit` in de shell filtert op zaak, medewerker en datum."),
+}
+
+
+def _detail(detail: dict | None) -> str:
+    if not detail:
+        return ""
+    parts = []
+    for k, v in detail.items():
+        if isinstance(v, dict) and {"oud", "nieuw"} <= set(v):
+            parts.append(f"{k}: {v['oud']} → {v['nieuw']}")
+        elif isinstance(v, list):
+            parts.append(f"{k}: {len(v)}")
+        else:
+            parts.append(f"{k}: {v}")
+    return "; ".join(parts)
+
+
+class AuditScreen(Screen):
+    HELP = "logboek"
+    AUTO_FOCUS = "DataTable"
+    BINDINGS = [
+        Binding("escape,f3,backspace,q", "back", "Terug", id="logboek.terug"),
+        Binding("f5,r", "reload", "Vernieuwen", id="logboek.vernieuwen"),
+    ]
+
+    def __init__(self, case_id: int | None = None, zaaknummer: str | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.zaaknummer = zaaknummer
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        what = f"zaak {self.zaaknummer}" if self.zaaknummer else "alle zaken"
+        yield Static(f"Auditlogboek — {what} (nieuwste eerst)", id="kop")
+        yield DataTable(id="logboek", cursor_type="row", zebra_stripes=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Auditlogboek"
+        table = self.query_one(DataTable)
+        table.add_columns("Moment", "Wie", "Actie", "Wat", "Zaak", "Details")
+        self.action_reload()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="logboek", exit_on_error=False)
+    def _load(self) -> None:
+        data = self.app.data  # type: ignore[attr-defined]
+        try:
+            entries = data.call(data.store.recent_audit, 500, self.case_id)
+            zaken = data.call(data.store.zaaknummers, [e.case_id for e in entries if e.case_id])
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            self.app.call_from_thread(self.notify, f"Logboek niet geladen: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._show, entries, zaken)
+
+    def _show(self, entries: list, zaken: dict[int, str]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for e in entries:
+            table.add_row(e.at.strftime("%d-%m-%Y %H:%M"), e.who, e.action, e.entity,
+                          zaken.get(e.case_id, "") if e.case_id else "", _detail(e.detail)[:60])
+        self.query_one("#kop", Static).update(
+            f"Auditlogboek — {f'zaak {self.zaaknummer}' if self.zaaknummer else 'alle zaken'}: "
+            f"{len(entries)} regels (nieuwste eerst)")

@@ -1,0 +1,133 @@
+"""Keys that open the other parts of the desk: letters, overview, vraagbestand, audit trail,
+the Serviceteam verification code on the case screen, and colleagues' changes."""
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+
+from herstel_tui.store import CaseFilter, Store
+from herstel_tui.tui.screens.audit import AuditScreen
+from herstel_tui.tui.screens.letter import LetterScreen
+from herstel_tui.tui.screens.overview import OverviewScreen
+from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
+from herstel_tui.tui.screens.zaak import CaseScreen
+
+from .conftest import TODAY, make_app, make_config, screen_text, settle
+
+
+def list_lines(app) -> list[str]:
+    from herstel_tui.tui.widgets.caselist import CaseTable
+
+    table = app.screen.query_one(CaseTable)
+    return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
+
+
+def first_case(store):
+    return store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+
+
+async def test_case_screen_letter_and_audit_keys(demo_store):
+    row = first_case(demo_store)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case(row.id)
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one(DataTable)
+        assert table.row_count >= 1  # at least the "bekeken" row of opening this case
+        first = table.get_row_at(0)
+        assert first[2] == "bekeken" and first[4] == row.zaaknummer
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LetterScreen)
+
+
+async def test_app_keys_overview_vraagbestand_audit(demo_store):
+    from herstel_tui.tui.portal_dialog import VraagbestandDialog
+
+    app = make_app(demo_store, config=make_config(portaal_id="GPB12AB"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, VraagbestandDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+
+
+async def test_typing_in_search_does_not_trigger_app_letters(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"jie")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+        from textual.widgets import Input
+
+        assert app.screen.query_one(Input).value == "jie"
+
+
+async def test_verification_code_next_to_serviceteam(demo_store, tmp_path):
+    from herstel_tui.portal.service import import_verification_code
+
+    name = tmp_path / "VC-GPB12AB-verificatiecode_Gemeentedesk_20260115.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Verificatiecode", "AB12-CD34"])
+    wb.save(name)
+    import_verification_code(demo_store, make_config(portaal_id="GPB12AB"), name, today=date(2026, 2, 1))
+    # a case whose current step names the Serviceteam UHT as contact
+    from herstel_tui.domain.routekaart import default_routekaart
+
+    rk = default_routekaart()
+    target = None
+    for row in demo_store.list_cases(CaseFilter(closed=None), 0, 300, today=TODAY):
+        view = demo_store.case_view(row.id, today=TODAY)
+        step = rk.step(row.track, view.current.step) if view.current and rk.has_step(row.track, view.current.step) \
+            else None
+        if step and any(c.id == "serviceteam_uht" for c in step.contacts):
+            target = row
+            break
+    assert target is not None
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case(target.id)
+        await settle(pilot)
+        assert "Verificatiecode: AB12-CD34 (geldig t/m 15-07-2026)" in screen_text(app)
+
+
+async def test_colleagues_changes_show_without_restart(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app._watch_colleagues()
+        await settle(pilot)
+        assert not any("Zzcollega" in line for line in list_lines(app))
+        # a colleague, in another connection, renames the first person on screen
+        row = first_case(demo_store)
+        with Store(demo_store.path, "collega") as other:
+            p = other.get_person(row.person_id)
+            other.update_person(p.model_copy(update={"achternaam": "Zzcollega"}))
+        app._watch_colleagues()
+        await settle(pilot)
+        assert any("Zzcollega" in line for line in list_lines(app))
