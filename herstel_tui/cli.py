@@ -194,9 +194,16 @@ from .cli_portal import portaal  # noqa: E402
 
 main.add_command(portaal)
 
+
 from .cli_letters import COMMANDS as _LETTERS  # noqa: E402
 
 for _command in _LETTERS:
+    main.add_command(_command)
+
+
+from .cli_plan import COMMANDS as _PLAN  # noqa: E402
+
+for _command in _PLAN:
     main.add_command(_command)
 
 

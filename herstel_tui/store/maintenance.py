@@ -172,6 +172,9 @@ def anonymise_case(store: Store, case_id: int) -> None:
         store.conn.execute("UPDATE events SET note = NULL, reason = CASE WHEN correction = 1 THEN 'geanonimiseerd' "
                            "ELSE NULL END WHERE case_id = ?", (case_id,))
         store.conn.execute("DELETE FROM contact_notes WHERE case_id = ?", (case_id,))
+        from .plan import PlanStore
+
+        PlanStore(store).anonymise(case_id)  # the plan's texts go; the cost figures stay for the accounts
         if not others:
             store.conn.execute(
                 "UPDATE persons SET bsn = NULL, voornamen = 'geanonimiseerd', tussenvoegsel = NULL, "

@@ -202,12 +202,133 @@ _V4_PORTAL = """
         CREATE INDEX verification_codes_valid ON verification_codes(valid_from, id);
 """
 
+# Plan van aanpak and SPUK costs (herstel_tui/store/plan.py does all SQL).
+# plans: one per case. plan_versions: concept → hoofdlijnen | volledig; at most one concept per plan;
+#   an agreed version is frozen (triggers below refuse changes to its content; progress — a goal's
+#   status, an action's done — stays writable and is guarded by the store).
+# plan_goals / plan_actions: ``uid`` is the same goal/action across versions: the id of the row
+#   where it was first made (that row is never deleted once a later version copied it).
+# cost_entries: money as INTEGER cents, quantities as INTEGER hundredths; ``action_uid`` links to
+#   a plan action (its first row). Components are data (routekaart.toml [spuk_components]).
+# form_drafts: what a form holds before it can be saved for real (the cost and agreement forms),
+#   per user and form, one row per field; removed in the transaction that saves the form.
+_V5_PLAN = """
+        CREATE TABLE plans (
+            id      INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL UNIQUE REFERENCES cases(id) ON DELETE CASCADE
+        );
+        CREATE TABLE plan_versions (
+            id           INTEGER PRIMARY KEY,
+            plan_id      INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+            number       INTEGER NOT NULL CHECK (number >= 1),
+            status       TEXT NOT NULL DEFAULT 'concept' CHECK (status IN ('concept', 'hoofdlijnen', 'volledig')),
+            based_on     INTEGER,
+            created_at   TEXT NOT NULL,
+            created_by   TEXT NOT NULL,
+            agreed_on    TEXT,
+            consent      TEXT CHECK (consent IS NULL OR consent IN ('ondertekend', 'mondeling', 'schriftelijk', 'digitaal')),
+            consent_note TEXT,
+            agreed_at    TEXT,
+            agreed_by    TEXT,
+            UNIQUE (plan_id, number),
+            CHECK ((status = 'concept') = (agreed_on IS NULL)),
+            CHECK (status = 'concept' OR consent IS NOT NULL)
+        );
+        CREATE UNIQUE INDEX plan_versions_one_concept ON plan_versions(plan_id) WHERE status = 'concept';
+        CREATE TABLE plan_areas (
+            version_id INTEGER NOT NULL REFERENCES plan_versions(id) ON DELETE CASCADE,
+            area       TEXT NOT NULL CHECK (area IN ('financien', 'wonen', 'zorg', 'gezin', 'werk')),
+            situation  TEXT NOT NULL DEFAULT '',
+            question   TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, area)
+        );
+        CREATE TABLE plan_goals (
+            id         INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES plan_versions(id) ON DELETE CASCADE,
+            uid        INTEGER NOT NULL,
+            area       TEXT NOT NULL CHECK (area IN ('financien', 'wonen', 'zorg', 'gezin', 'werk')),
+            position   INTEGER NOT NULL DEFAULT 0,
+            text       TEXT NOT NULL DEFAULT '',
+            status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'bezig', 'behaald', 'vervallen')),
+            UNIQUE (version_id, uid)
+        );
+        CREATE INDEX plan_goals_version ON plan_goals(version_id, area, position);
+        CREATE TABLE plan_actions (
+            id         INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES plan_versions(id) ON DELETE CASCADE,
+            uid        INTEGER NOT NULL,
+            area       TEXT NOT NULL CHECK (area IN ('financien', 'wonen', 'zorg', 'gezin', 'werk')),
+            position   INTEGER NOT NULL DEFAULT 0,
+            goal_uid   INTEGER,
+            what       TEXT NOT NULL DEFAULT '',
+            who        TEXT NOT NULL DEFAULT 'gemeente' CHECK (who IN ('ouder', 'netwerk', 'gemeente', 'extern')),
+            party      TEXT,
+            due        TEXT,
+            done       INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+            UNIQUE (version_id, uid)
+        );
+        CREATE INDEX plan_actions_version ON plan_actions(version_id, area, position);
+        CREATE INDEX plan_actions_uid ON plan_actions(uid);
+        CREATE TRIGGER plan_versions_frozen BEFORE UPDATE ON plan_versions WHEN old.status <> 'concept'
+            BEGIN SELECT RAISE(ABORT, 'een vastgestelde versie van het plan van aanpak kan niet worden gewijzigd'); END;
+        CREATE TRIGGER plan_areas_frozen BEFORE UPDATE ON plan_areas
+            WHEN (SELECT status FROM plan_versions WHERE id = old.version_id) <> 'concept'
+            BEGIN SELECT RAISE(ABORT, 'een vastgestelde versie van het plan van aanpak kan niet worden gewijzigd'); END;
+        CREATE TRIGGER plan_areas_frozen_insert BEFORE INSERT ON plan_areas
+            WHEN (SELECT status FROM plan_versions WHERE id = new.version_id) <> 'concept'
+            BEGIN SELECT RAISE(ABORT, 'een vastgestelde versie van het plan van aanpak kan niet worden gewijzigd'); END;
+        CREATE TRIGGER plan_goals_frozen BEFORE UPDATE OF version_id, uid, area, position, text ON plan_goals
+            WHEN (SELECT status FROM plan_versions WHERE id = old.version_id) <> 'concept'
+            BEGIN SELECT RAISE(ABORT, 'een vastgestelde versie van het plan van aanpak kan niet worden gewijzigd'); END;
+        CREATE TRIGGER plan_goals_frozen_insert BEFORE INSERT ON plan_goals
+            WHEN (SELECT status FROM plan_versions WHERE id = new.version_id) <> 'concept'
+            BEGIN SELECT RAISE(ABORT, 'een vastgestelde versie van het plan van aanpak kan niet worden gewijzigd'); END;
+        CREATE TRIGGER plan_actions_frozen
+            BEFORE UPDATE OF version_id, uid, area, position, goal_uid, what, who, party, due ON plan_actions
+            WHEN (SELECT status FROM plan_versions WHERE id = old.version_id) <> 'concept'
+            BEGIN SELECT RAISE(ABORT, 'een vastgestelde versie van het plan van aanpak kan niet worden gewijzigd'); END;
+        CREATE TRIGGER plan_actions_frozen_insert BEFORE INSERT ON plan_actions
+            WHEN (SELECT status FROM plan_versions WHERE id = new.version_id) <> 'concept'
+            BEGIN SELECT RAISE(ABORT, 'een vastgestelde versie van het plan van aanpak kan niet worden gewijzigd'); END;
+        CREATE TABLE cost_entries (
+            id                  INTEGER PRIMARY KEY,
+            case_id             INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            date                TEXT NOT NULL,
+            component           TEXT NOT NULL CHECK (length(component) BETWEEN 1 AND 8),
+            description         TEXT NOT NULL CHECK (length(trim(description)) > 0),
+            kind                TEXT NOT NULL CHECK (kind IN ('uren', 'stuks', 'werkelijk')),
+            quantity_hundredths INTEGER CHECK (quantity_hundredths IS NULL OR quantity_hundredths > 0),
+            price_cents         INTEGER CHECK (price_cents IS NULL OR price_cents > 0),
+            amount_cents        INTEGER NOT NULL CHECK (amount_cents > 0),
+            action_uid          INTEGER REFERENCES plan_actions(id),
+            recorded_at         TEXT NOT NULL,
+            recorded_by         TEXT NOT NULL,
+            CHECK ((kind = 'werkelijk') = (quantity_hundredths IS NULL AND price_cents IS NULL)),
+            CHECK (kind = 'werkelijk' OR (quantity_hundredths IS NOT NULL AND price_cents IS NOT NULL))
+        );
+        CREATE INDEX cost_entries_case ON cost_entries(case_id, date);
+        CREATE INDEX cost_entries_date ON cost_entries(date, component);
+        CREATE INDEX cost_entries_action ON cost_entries(action_uid);
+        CREATE TABLE form_drafts (
+            who      TEXT NOT NULL,
+            form     TEXT NOT NULL,
+            field    TEXT NOT NULL,
+            value    TEXT NOT NULL,
+            case_id  INTEGER REFERENCES cases(id) ON DELETE CASCADE,
+            saved_at TEXT NOT NULL,
+            PRIMARY KEY (who, form, field)
+        );
+        CREATE INDEX form_drafts_case ON form_drafts(case_id);
+        CREATE INDEX cases_track_opened ON cases(track, opened);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
     (3, "zoeken op naam, BSN, zaaknummer en adres", _V3_SEARCH),
     (4, "gegevensportaal: vraag- en antwoordbestanden kindregeling, ingelezen lijsten, verificatiecodes",
      _V4_PORTAL),
+    (5, "plan van aanpak (versies, leefgebieden, doelen, acties), SPUK-kosten en formulierconcepten", _V5_PLAN),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -32,6 +32,7 @@ class HerstelApp(App):
         Binding("e", "vraagbestand", "Vraagbestand", show=False, id="app.vraagbestand",
                 tooltip="Vraagbestand kindregeling voor het gegevensportaal maken"),
         Binding("j", "audit", "Logboek", show=False, id="app.logboek", tooltip="Het auditlogboek"),
+        Binding("y", "spuk", "SPUK", show=False, id="app.spuk", tooltip="SPUK-jaaroverzicht (kosten per component)"),
     ]
 
     def __init__(self, store: Store, config: Config, *, low_bandwidth: bool = False, today: date | None = None,
@@ -100,7 +101,7 @@ class HerstelApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         from textual.screen import ModalScreen
 
-        if action in ("quit", "new_person", "overview", "audit", "vraagbestand") and \
+        if action in ("quit", "new_person", "overview", "audit", "vraagbestand", "spuk") and \
                 isinstance(self.screen, ModalScreen):
             return False
         return True
@@ -135,6 +136,12 @@ class HerstelApp(App):
 
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
+
+    def action_spuk(self) -> None:
+        from .screens.spuk import SpukScreen
+
+        if not isinstance(self.screen, SpukScreen):
+            self.push_screen(SpukScreen(self.store, today=self.today))
 
     def action_vraagbestand(self) -> None:
         from .portal_dialog import VraagbestandDialog
@@ -210,14 +217,7 @@ def binding_ids() -> list[str]:
 
 
 def _extra_screens() -> list[type]:
-    """Screens of the plan van aanpak and SPUK costs, when present."""
-    out: list[type] = []
-    try:
-        from .screens import costs, plan, spuk
-    except ImportError:
-        return out
-    for module in (plan, costs, spuk):
-        for value in vars(module).values():
-            if isinstance(value, type) and value.__module__ == module.__name__ and "BINDINGS" in vars(value):
-                out.append(value)
-    return out
+    """Screens of the plan van aanpak and SPUK costs."""
+    from .screens.plan import screen_classes
+
+    return screen_classes()

@@ -131,3 +131,40 @@ async def test_colleagues_changes_show_without_restart(demo_store):
         app._watch_colleagues()
         await settle(pilot)
         assert any("Zzcollega" in line for line in list_lines(app))
+
+
+async def test_plan_costs_and_spuk_keys(demo_store):
+    from herstel_tui.tui.screens.costs import CostsScreen
+    from herstel_tui.tui.screens.plan import PlanScreen
+    from herstel_tui.tui.screens.spuk import SpukScreen
+
+    row = next(r for r in demo_store.list_cases(CaseFilter(track="brede_ondersteuning"), 0, 50, today=TODAY))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SpukScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.open_case(row.id)
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, PlanScreen) and app.screen.case_id == row.id
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, CostsScreen)
+
+
+def test_every_desk_binding_has_an_id_including_plan_screens():
+    from herstel_tui.tui.desk import binding_ids
+
+    ids = binding_ids()
+    for expected in ("zaak.plan", "zaak.kosten", "zaak.brief", "app.spuk", "plan.vaststellen", "kosten.nieuw",
+                     "spuk.export", "brief.maken", "overzicht.excel", "vraagbestand.schrijven", "logboek.terug"):
+        assert expected in ids
+    assert len(ids) == len(set(ids))

@@ -44,6 +44,8 @@ class CaseScreen(CaseActions, Screen):
         Binding("f5", "reload", "Vernieuwen", show=False, id="zaak.vernieuwen"),
         Binding("l", "letter", "Brief", id="zaak.brief", tooltip="Brief maken, met voorbeeld (l)"),
         Binding("j", "case_audit", "Logboek", show=False, id="zaak.logboek", tooltip="Auditlogboek van deze zaak"),
+        Binding("a", "plan", "Plan", id="zaak.plan", tooltip="Plan van aanpak (a)"),
+        Binding("k", "costs", "Kosten", show=False, id="zaak.kosten", tooltip="SPUK-kosten van deze zaak (k)"),
     ]
 
     def __init__(self, case_id: int) -> None:
@@ -250,7 +252,7 @@ class CaseScreen(CaseActions, Screen):
         return self.case_id if self.bundle is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in CASE_ACTIONS or action in ("letter", "case_audit"):
+        if action in CASE_ACTIONS or action in ("letter", "case_audit", "plan", "costs"):
             return self.bundle is not None
         if action == "reveal_bsn":
             return self.bundle is not None and bool(self.bundle.person.bsn)
@@ -264,6 +266,20 @@ class CaseScreen(CaseActions, Screen):
 
         if self.bundle is not None:
             self.app.push_screen(LetterScreen(self.case_id), self.after_change)
+
+    def action_plan(self) -> None:
+        from .plan import PlanScreen
+
+        if self.bundle is not None:
+            self.app.push_screen(PlanScreen(self.app.store, self.case_id, today=self.app.today,
+                                            config=self.app.config), self.after_change)
+
+    def action_costs(self) -> None:
+        from .costs import CostsScreen
+
+        if self.bundle is not None:
+            self.app.push_screen(CostsScreen(self.app.store, self.case_id, today=self.app.today),
+                                 self.after_change)
 
     def action_case_audit(self) -> None:
         from .audit import AuditScreen

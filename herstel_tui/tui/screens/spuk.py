@@ -1,0 +1,169 @@
+"""The SPUK year report (SiSa): totals per component, eligible persons; export to .xlsx.
+
+``SpukScreen(store, year=None)``: ←/→ (F4/F5) changes the year, F2/e writes the workbook to
+the export folder (owner-only, the creation date in its name) and names the file.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.markup import escape as esc
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ...domain.costs import (
+    DEFINITION_ELIGIBLE_CUMULATIVE,
+    DEFINITION_ELIGIBLE_YEAR,
+    YearReport,
+    format_euro,
+)
+from .plan import DraftMixin, explain, host_config, host_today, store_call
+
+
+class ReportLoaded(Message):
+    def __init__(self, year: int, report: YearReport | None, error: str | None = None) -> None:
+        super().__init__()
+        self.year = year
+        self.report = report
+        self.error = error
+
+
+class SpukScreen(DraftMixin, Screen):
+    DEFAULT_CSS = """
+    SpukScreen #spukkop { height: 1; padding: 0 1; background: $panel; }
+    SpukScreen #spukinhoud { height: 1fr; padding: 0 1; }
+    SpukScreen #spukstatus { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    HELP = "spuk"
+    BINDINGS = [
+        Binding("f3,escape,q", "back", "Terug", id="spuk.terug"),
+        Binding("f4,left", "previous_year", "Vorig jaar", id="spuk.vorig"),
+        Binding("f5,right", "next_year", "Volgend jaar", id="spuk.volgend"),
+        Binding("f2,e", "export", "Exporteer .xlsx", id="spuk.export",
+                tooltip="Jaaroverzicht als Excel-bestand in de exportmap (e)"),
+    ]
+
+    def __init__(self, store: Any, year: int | None = None, *, today: date | None = None,
+                 config: Any | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self._today = today
+        self.year = year
+        self._config = config
+        self.report: YearReport | None = None
+        self._draft_init(store)
+
+    @property
+    def today(self) -> date:
+        return host_today(self.app, self._today)
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield Static("", id="spukkop")
+        with VerticalScroll(id="spukinhoud"):
+            yield Static("Jaaroverzicht laden…", id="spuktabel")
+        yield Static("", id="spukstatus")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._host_app = self.app
+        if self.year is None:
+            self.year = self.today.year
+        self.sub_title = "SPUK-jaaroverzicht"
+        self.query_one("#spukinhoud").focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self.query_one("#spukkop", Static).update(Content.from_markup(self._title()))
+        self._load(self.year)
+
+    def _title(self) -> str:
+        cfg = host_config(self.app, self._config)
+        return f"[b]SPUK-verantwoording {self.year}[/b] · {esc(cfg.gemeente)}   [dim]←/→ ander jaar[/]"
+
+    @work(thread=True, exclusive=True, group="spuk-laden", exit_on_error=False)
+    def _load(self, year: int) -> None:
+        from ...store.plan import PlanStore
+
+        try:
+            report = store_call(self.app, self.store, lambda: PlanStore(self.store).year_report(year))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(ReportLoaded(year, None, explain(exc)))
+            return
+        self.post_message(ReportLoaded(year, report))
+
+    def on_report_loaded(self, message: ReportLoaded) -> None:
+        message.stop()
+        if message.year != self.year:
+            return
+        table = self.query_one("#spuktabel", Static)
+        if message.report is None:
+            table.update(Content.from_markup(f"[$error b]Kan niet laden:[/] {esc(message.error or '')}"))
+            return
+        r = self.report = message.report
+        width = max(40, min(self.size.width - 2, 78))
+        desc_w = width - 4 - 8 - 16
+        lines = [f"[b]{'':<4}{'Component':<{desc_w}}{'Posten':>8}{'Bedrag':>16}[/b]"]
+        for c in r.components:
+            title = c.title if len(c.title) <= desc_w - 1 else c.title[: desc_w - 2] + "…"
+            lines.append(f"[b]{esc(c.component):<4}[/b]{esc(title):<{desc_w}}{c.entries:>8}"
+                         f"{esc(format_euro(c.cents)):>16}")
+        lines.append(f"[b]{'':<4}{'Totaal':<{desc_w}}{r.entries:>8}{esc(format_euro(r.total_cents)):>16}[/b]")
+        lines += [
+            "",
+            f"Personen in aanmerking voor ondersteuning in {r.year}: [b]{r.eligible_year}[/b]",
+            f"Personen in aanmerking, cumulatief t/m {r.year}: [b]{r.eligible_cumulative}[/b]",
+            f"Zaken met kosten in {r.year}: {r.cases_with_costs}",
+            "",
+            f"[dim]In aanmerking in het jaar: {esc(DEFINITION_ELIGIBLE_YEAR)}.[/]",
+            f"[dim]Cumulatief: {esc(DEFINITION_ELIGIBLE_CUMULATIVE)}.[/]",
+            "[dim]Een kostenpost telt in het jaar van haar datum; P×Q is afgerond op hele centen.[/]",
+        ]
+        lines += [f"[$warning]Let op: {esc(n)}[/]" for n in r.notes]
+        table.update(Content.from_markup("\n".join(lines)))
+        self.query_one("#spukstatus", Static).update("F2 of e: exporteer naar .xlsx · Esc: terug")
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_previous_year(self) -> None:
+        assert self.year is not None
+        if self.year > 1900:
+            self.year -= 1
+            self.reload()
+
+    def action_next_year(self) -> None:
+        assert self.year is not None
+        if self.year < 9999:
+            self.year += 1
+            self.reload()
+
+    def action_export(self) -> None:
+        from ...config import resolve_export_dir
+        from ...spuk_report import export
+
+        cfg = host_config(self.app, self._config)
+        folder, year, store, today = resolve_export_dir(cfg), self.year, self.store, self.today
+
+        def written(path: Path) -> None:
+            self.query_one("#spukstatus", Static).update(f"Geschreven: {path}")
+            self.notify(f"Jaaroverzicht {year} geschreven: {path.name} in {path.parent}", timeout=8)
+
+        def failed(message: str) -> None:
+            self.query_one("#spukstatus", Static).update(Content.from_markup(
+                f"[$error b]Niet geëxporteerd:[/] {esc(message)}"))
+
+        self.query_one("#spukstatus", Static).update("Exporteren…")
+        self._queue.put(self, lambda: export(store, year, None, gemeente=cfg.gemeente, export_dir=folder,
+                                             today=today), written, failed)
+
+    def job_for(self, key: str, value: Any):  # no typed fields here
+        return None

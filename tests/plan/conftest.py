@@ -1,0 +1,50 @@
+"""Fixtures for the plan van aanpak and SPUK costs: small databases built through the store."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from stdnum.nl import bsn as _bsn
+
+TEST_BSNS = [f"9999{n:05d}" for n in range(2000) if _bsn.is_valid(f"9999{n:05d}")]
+ME = "t.tester"
+# Dates in the past, so the routekaart accepts them whatever today is.
+AANMELDING = date(2025, 3, 3)
+EERSTE_GESPREK = date(2025, 3, 17)
+AGREED = date(2025, 4, 14)
+
+
+def add_case(store, n: int, *, opened: date = date(2025, 3, 1), track: str = "brede_ondersteuning",
+             talk: bool = True, closed: date | None = None, achternaam: str | None = None):
+    """Person ``n`` (test-range BSN) with a case; with ``talk`` up to the eerste gesprek."""
+    from herstel_tui.domain.models import Person
+
+    person = store.add_person(Person(bsn=TEST_BSNS[n], voornamen="Anna", achternaam=achternaam or f"Proef{n}"))
+    case = store.open_case(person.id, track, opened=opened)
+    if talk and track == "brede_ondersteuning":
+        store.record_event(case.id, "aanmelding_gemeente", max(opened, AANMELDING))
+        store.record_event(case.id, "eerste_gesprek", max(opened, EERSTE_GESPREK))
+    if closed is not None:
+        case = store.close_case(case.id, closed)
+    return case
+
+
+@pytest.fixture
+def pstore(tmp_path):
+    from herstel_tui.store import Store
+
+    s = Store(tmp_path / "x.db", ME)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def plans(pstore):
+    from herstel_tui.store.plan import PlanStore
+
+    return PlanStore(pstore)
+
+
+@pytest.fixture
+def case(pstore):
+    return add_case(pstore, 0)
