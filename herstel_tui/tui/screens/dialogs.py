@@ -88,6 +88,11 @@ class Dialog(ModalScreen[object]):
         Binding("f2,ctrl+s", "save", "Opslaan", id="dialoog.opslaan"),
         Binding("escape,f3", "cancel", "Annuleren", id="dialoog.annuleren"),
         Binding("f1", "app.help", "Help", id="dialoog.help"),
+        # Priority, so a burst of keys over SSH ("abc<Tab>def") lands in the right fields: the
+        # focus moves when Tab arrives, before the letters after it are routed.
+        Binding("tab", "app.focus_next", "Volgend veld", show=False, priority=True, id="dialoog.volgend_veld"),
+        Binding("shift+tab", "app.focus_previous", "Vorig veld", show=False, priority=True,
+                id="dialoog.vorig_veld"),
     ]
 
     def __init__(self, case_id: int | None = None) -> None:
