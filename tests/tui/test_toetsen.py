@@ -15,8 +15,9 @@ from .conftest import make_app, make_config, settle
 
 CLASSES = [HerstelApp, WorkQueueScreen, SearchBox, CaseTable, CaseScreen, CaseBody, Household, HelpScreen,
            *all_dialog_classes()]
+# shift+tab is the back-tab every terminal sends (ESC [ Z), PuTTY and the Windows console included.
 SAFE = {"escape", "enter", "up", "down", "left", "right", "pageup", "pagedown", "home", "end", "backspace",
-        "tab", "space", "slash", "question_mark", "colon"}
+        "tab", "shift+tab", "space", "slash", "question_mark", "colon"}
 
 
 def all_bindings():
