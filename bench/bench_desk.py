@@ -115,7 +115,18 @@ def desk_run(db: str, row: str, keys: list[tuple[str, str, str, str]]) -> tuple[
         return first, results
 
 
+def compile_package() -> None:
+    """An installed package has its bytecode compiled by pip; an editable checkout (and this
+    machine's PYTHONDONTWRITEBYTECODE=1) would otherwise recompile every module on every start."""
+    import compileall
+
+    import herstel_tui
+
+    compileall.compile_dir(str(Path(herstel_tui.__file__).parent), quiet=1)
+
+
 def main() -> None:
+    compile_package()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True, help="a demo database (herstel demo --cases 100000 --db ...)")
     ap.add_argument("--runs", type=int, default=5)

@@ -5,9 +5,7 @@ desk. The TUI is imported only inside the function that starts it.
 """
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
+import sys
 
 import click
 
@@ -22,6 +20,8 @@ from .cli_base import (  # noqa: F401 - re-exported for the command modules
     raise_store,
 )
 from .config import config_path, default_db_path, resolve_export_dir
+from .desk_start import make_demo
+
 
 @click.group(cls=HerstelGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,38 +42,11 @@ def main(ctx: click.Context, db: str | None, config: str | None, low_bandwidth: 
 
 
 def open_desk(c: Ctx) -> None:
-    cfg = c.config
-    path = c.db_path
-    is_default = not c.db_arg and not os.environ.get("HERSTEL_DB") and not cfg.database
-    if is_default and not path.exists():
-        click.echo(f"Eerste start: demodatabase met {DEFAULT_DEMO_CASES} synthetische zaken wordt aangemaakt in {path} …")
-        make_demo(path, DEFAULT_DEMO_CASES, me=cfg.medewerker)
-    elif not path.exists():
-        fail(f"{path} bestaat niet. Maak een demo met: herstel demo --db {path}")
-    store = c.open_store()
-    from .tui.app import run_app  # the only place the CLI reaches for Textual
+    from .desk_start import start
 
-    run_app(store, cfg, low_bandwidth=c.low_bandwidth)
-
-
-def make_demo(path: Path, cases: int, *, seed: int = 20261123, me: str | None = None) -> dict[str, int]:
-    """Build the demo next to ``path`` and move it into place only when it is complete."""
-    from .store import Store
-    from .store.demo import build_demo
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".herstel-demo-", suffix=".db", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        with Store(tmp_path, me or "demo") as store:
-            result = build_demo(store, cases, seed=seed, me=me)
-            store.conn.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before the move
-        os.replace(tmp_path, path)
-    finally:
-        for leftover in (tmp_path, Path(tmp + "-wal"), Path(tmp + "-shm"), Path(tmp + "-journal")):
-            leftover.unlink(missing_ok=True)
-    return result
+    code = start(c.db_arg, c.config_arg, c.low_bandwidth)
+    if code:
+        sys.exit(code)
 
 
 @main.command()

@@ -11,7 +11,7 @@ from .config import ConfigError, load_config, resolve_db_path
 
 EXIT_NOT_FOUND = 1
 EXIT_INPUT = 2
-DEFAULT_DEMO_CASES = 2000
+from .desk_start import DEFAULT_DEMO_CASES  # noqa: F401 - re-exported
 
 
 class Ctx:
@@ -42,9 +42,9 @@ class Ctx:
 
         store = Store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
         if store.network_fs:
-            click.echo(f"Waarschuwing: {store.path} staat op een netwerkschijf. Herstel werkt daar zonder WAL "
-                       "(trager, en gelijktijdig werken is minder veilig). Zet de database bij voorkeur op een "
-                       "lokale schijf van de server.", err=True)
+            from .store.base import network_warning
+
+            click.echo(network_warning(store.path), err=True)
         return store
 
 

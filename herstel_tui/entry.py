@@ -90,6 +90,13 @@ def main() -> None:
     code = _quick_zoek(sys.argv[1:])
     if code is not None:
         sys.exit(code)
+    from .desk_start import parse_desk_args
+
+    desk = parse_desk_args(sys.argv[1:])
+    if desk is not None:
+        from .desk_start import start
+
+        sys.exit(start(*desk))
     from .cli import main as full
 
     full(prog_name="herstel")

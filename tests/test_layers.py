@@ -7,7 +7,7 @@ import pytest
 
 HEADLESS = ["herstel_tui.portal.service", "herstel_tui.store.portal", "herstel_tui.cli_portal",
             "herstel_tui.letters", "herstel_tui.overview", "herstel_tui.store.overview", "herstel_tui.cli_letters",
-            "herstel_tui.cli_trust", "herstel_tui.store.maintenance", "herstel_tui.cli", "herstel_tui.cli_lookup", "herstel_tui.lookup", "herstel_tui.entry", "herstel_tui.store", "herstel_tui.store.demo", "herstel_tui.config",
+            "herstel_tui.cli_trust", "herstel_tui.desk_start", "herstel_tui.store.maintenance", "herstel_tui.cli", "herstel_tui.cli_lookup", "herstel_tui.lookup", "herstel_tui.entry", "herstel_tui.store", "herstel_tui.store.demo", "herstel_tui.config",
             "herstel_tui.domain.models", "herstel_tui.domain.bsn", "herstel_tui.domain.routekaart"]
 
 

@@ -59,6 +59,12 @@ def check_database_file(path: Path) -> None:
         raise StoreError(f"{path} is geen SQLite-database; er is niets gewijzigd")
 
 
+def network_warning(path: Path) -> str:
+    return (f"Waarschuwing: {path} staat op een netwerkschijf. Herstel werkt daar zonder WAL "
+            "(trager, en gelijktijdig werken is minder veilig). Zet de database bij voorkeur op een "
+            "lokale schijf van de server.")
+
+
 def check_schema(conn: sqlite3.Connection, path: Path) -> int:
     """Refuse a database of a newer schema or of another program; return its version."""
     from .schema import APPLICATION_ID, LATEST

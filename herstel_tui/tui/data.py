@@ -120,10 +120,6 @@ class DeskData:
                 fut.set_result(self.first_page(f))
             except BaseException as exc:  # noqa: BLE001 - handed to the list to show
                 fut.set_exception(exc)
-            try:
-                self.warm_up()
-            except Exception:  # noqa: BLE001 - the case screen will say what is wrong
-                pass
 
         threading.Thread(target=run, name="herstel-prefetch", daemon=True).start()
         self.prefetched = fut

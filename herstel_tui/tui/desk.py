@@ -73,6 +73,7 @@ class HerstelApp(App):
         # changes only when another connection commits) and repaint only when it changed.
         if not self.is_headless:
             self.set_interval(10.0 if self.low_bandwidth else 3.0, self._watch_colleagues)
+
         keymap = dict(self.config.toetsen)
         if keymap:
             unknown = sorted(set(keymap) - set(binding_ids()))
@@ -85,6 +86,7 @@ class HerstelApp(App):
         self.data.close()
 
     _seen_version: int | None = None
+
 
     @work(thread=True, exclusive=True, group="colleagues", exit_on_error=False)
     def _watch_colleagues(self) -> None:

@@ -152,7 +152,12 @@ class WorkQueueScreen(CaseActions, Screen):
             fut.add_done_callback(lambda f: self.app.call_from_thread(self._adopt_late, f))
         else:
             self.table.load(self._filter)
-        self._warm_up()
+        # Read the routekaart and import the case screen once the list is painted, not before:
+        # that work would compete with the first paint for the interpreter.
+        if self.app.is_headless:
+            self._warm_up()
+        else:
+            self.set_timer(0.4, self._warm_up)
         self._show_bar(None, True, None)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
