@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .cli_base import EXIT_NOT_FOUND, Ctx, fail, parse_date
-from .lookup import Table, nl_date
+from .lookup import Table, audit_detail_text, nl_date
 
 
 @click.command()
@@ -37,23 +37,9 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
         sys.exit(EXIT_NOT_FOUND)
     rows = [{"moment": e.at.strftime("%d-%m-%Y %H:%M"), "wie": e.who, "actie": e.action, "wat": e.entity,
              "zaak": zaken.get(e.case_id, f"#{e.case_id}" if e.case_id else ""),
-             "details": _detail(e.detail)} for e in entries]
+             "details": audit_detail_text(e.detail)} for e in entries]
     Table([("moment", "Moment", 16), ("wie", "Wie", 10), ("actie", "Actie", 12), ("wat", "Wat", 12),
            ("zaak", "Zaak", 15), ("details", "Details", 0)], rows).emit(fmt or "text")
-
-
-def _detail(detail: dict | None) -> str:
-    if not detail:
-        return ""
-    parts = []
-    for k, v in detail.items():
-        if isinstance(v, dict) and {"oud", "nieuw"} <= set(v):
-            parts.append(f"{k}: {v['oud']} → {v['nieuw']}")
-        elif isinstance(v, list):
-            parts.append(f"{k}: {len(v)}")
-        else:
-            parts.append(f"{k}: {v}")
-    return "; ".join(parts)
 
 
 @click.command()

@@ -7,25 +7,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ...lookup import audit_detail_text
+
 HELP_TEXTS = {
     "logboek": ("Auditlogboek", "Het auditlogboek: elke wijziging, elke keer dat iemand een zaak of BSN bekeek, elke export "
                "en import, met wie en wanneer. Niemand kan regels wijzigen of wissen. De nieuwste 500 regels "
                "staan bovenaan; `herstel audit` in de shell filtert op zaak, medewerker en datum."),
 }
-
-
-def _detail(detail: dict | None) -> str:
-    if not detail:
-        return ""
-    parts = []
-    for k, v in detail.items():
-        if isinstance(v, dict) and {"oud", "nieuw"} <= set(v):
-            parts.append(f"{k}: {v['oud']} → {v['nieuw']}")
-        elif isinstance(v, list):
-            parts.append(f"{k}: {len(v)}")
-        else:
-            parts.append(f"{k}: {v}")
-    return "; ".join(parts)
 
 
 class AuditScreen(Screen):
@@ -76,7 +64,7 @@ class AuditScreen(Screen):
         table.clear()
         for e in entries:
             table.add_row(e.at.strftime("%d-%m-%Y %H:%M"), e.who, e.action, e.entity,
-                          zaken.get(e.case_id, "") if e.case_id else "", _detail(e.detail)[:60])
+                          zaken.get(e.case_id, "") if e.case_id else "", audit_detail_text(e.detail)[:60])
         self.query_one("#kop", Static).update(
             f"Auditlogboek — {f'zaak {self.zaaknummer}' if self.zaaknummer else 'alle zaken'}: "
             f"{len(entries)} regels (nieuwste eerst)")
