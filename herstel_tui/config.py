@@ -236,7 +236,9 @@ def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
     if not path.exists():
         if explicit or os.environ.get("HERSTEL_CONFIG"):
             raise ConfigError(f"{path}: configuratiebestand bestaat niet")
-        return Config(), path
+        config = Config()
+        write_config_cache(path, config.model_dump(mode="json"))
+        return config, path
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -247,8 +249,7 @@ def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(format_config_errors(path, exc)) from None
-    write_config_cache(path, {"medewerker": config.medewerker,
-                              "database": str(config.database) if config.database else None})
+    write_config_cache(path, config.model_dump(mode="json"))
     return config, path
 
 

@@ -13,8 +13,22 @@ from pathlib import Path
 DEFAULT_DEMO_CASES = 2000
 
 
+class LightConfig:
+    """The validated config's values as the last full load cached them (paths.py), standing in
+    for the pydantic Config until the desk has loaded the real one after its first paint."""
+
+    _PATHS = ("database", "exportmap", "briefsjablonen")
+
+    def __init__(self, values: dict) -> None:
+        for key, value in values.items():
+            setattr(self, key, Path(value) if key in self._PATHS and value else value)
+
+
 def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> int:
     """Open the desk; returns an exit code (2 with a Dutch message when it cannot start)."""
+    code = _light_start(db_arg, config_arg, low_bandwidth)
+    if code is not None:
+        return code
     from .config import ConfigError, load_config, resolve_db_path
     from .store.base import StoreError, network_warning
 
@@ -39,6 +53,50 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> in
     from .tui.app import run_app  # the only place the command line reaches for Textual
 
     run_app(store, cfg, low_bandwidth=low_bandwidth)
+    return 0
+
+
+def _light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> int | None:
+    """Paint the list before pydantic and the full Store load, when nothing stands in the way:
+    the config unchanged since it was last validated, the database at this schema with a case
+    index that matches this routekaart. Anything else: None, and the full start runs."""
+    from .paths import config_path, default_db_path, read_config_cache
+
+    cfg_file = config_path(config_arg)
+    if (config_arg or os.environ.get("HERSTEL_CONFIG")) and not cfg_file.exists():
+        return None
+    values = read_config_cache(cfg_file)
+    if not values or "gemeente" not in values or "toetsen" not in values:
+        return None
+    db = Path(db_arg or os.environ.get("HERSTEL_DB") or values.get("database") or default_db_path()).expanduser()
+    if not db.is_file():
+        return None
+    from .store.caselist import ready_for_quick_read
+
+    if not ready_for_quick_read(db):
+        return None
+    from .tui.data import DeskData
+
+    user = values["medewerker"]
+
+    def opener():
+        from .store import Store
+
+        return Store(db, user)
+
+    def finish(data: DeskData):
+        from .config import load_config
+        from .store.base import network_warning
+
+        config, _ = load_config(config_arg)
+        store = data.store
+        warning = network_warning(store.path) if store.network_fs else None
+        return config, warning, store.refreshed_on_open
+
+    from .tui.app import run_app_light
+
+    run_app_light(DeskData(path=db, user=user, opener=opener), LightConfig(values), finish,
+                  low_bandwidth=low_bandwidth)
     return 0
 
 

@@ -93,6 +93,23 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write. Opened read-write with query_only, because a reader of a
+    WAL database must be able to create its -shm file; a file we may not write opens mode=ro."""
+    if not Path(path).is_file():
+        raise StoreError(f"{path} bestaat niet")
+    try:
+        conn = connect(path)
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
+
+
 def append_audit(conn: sqlite3.Connection, who: str, action: str, entity: str, entity_id: int | None, *,
                  person_id: int | None = None, case_id: int | None = None,
                  detail: dict[str, object] | None = None) -> None:

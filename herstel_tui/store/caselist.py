@@ -171,3 +171,47 @@ def list_cases(conn: sqlite3.Connection, f: CaseFilter, today: date, offset: int
                     date.fromisoformat(r[9]) if r[9] else None, r[10], r[11], bool(r[12]), r[13], bool(r[14]),
                     r[15])
             for r in rows]
+
+
+class ListReader:
+    """A read-only connection for the werkvoorraad's queries. Standard library only, so the desk
+    can paint its first page before pydantic and the full Store are loaded."""
+
+    def __init__(self, path) -> None:
+        from .base import check_database_file, connect_readonly
+
+        check_database_file(path)
+        self.conn = connect_readonly(path)
+
+    def count(self, f: CaseFilter, today: date) -> int:
+        return count_cases(self.conn, f, today)
+
+    def page(self, f: CaseFilter, today: date, offset: int = 0, limit: int = 100) -> list[CaseRow]:
+        return list_cases(self.conn, f, today, offset, limit)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def ready_for_quick_read(path) -> bool:
+    """True when the file is at this code's schema and its case index matches this routekaart,
+    i.e. when opening the full Store would change nothing the list shows."""
+    import hashlib
+
+    from ..resources import data_file
+    from .base import check_database_file, check_schema, connect_readonly
+    from .schema import LATEST
+
+    try:
+        check_database_file(path)
+        conn = connect_readonly(path)
+        try:
+            if check_schema(conn, path) != LATEST:
+                return False
+            row = conn.execute("SELECT value FROM meta WHERE key = 'routekaart_hash'").fetchone()
+        finally:
+            conn.close()
+    except Exception:  # noqa: BLE001 - any doubt: take the full path, which explains the problem
+        return False
+    want = hashlib.sha256(data_file("routekaart.toml").read_bytes()).hexdigest()[:16]
+    return row is not None and row[0] == want

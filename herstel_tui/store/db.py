@@ -86,8 +86,7 @@ class Store:
                 self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from None
-        if not readonly:
-            self.refresh_derived()
+        self.refreshed_on_open = self.refresh_derived() if not readonly else 0
 
     @functools.cached_property
     def db(self):

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..store import CaseFilter, CaseRow, Store, StoreError
+from typing import TYPE_CHECKING
+
+from ..store.caselist import CaseFilter, CaseRow, ListReader
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 PAGE = 200
 READERS = 3
@@ -48,16 +53,36 @@ class CaseBundle:
 
 
 class DeskData:
-    def __init__(self, store: Store, today: date | None = None, readers: int = READERS):
-        self.store = store
+    """``DeskData(store)``; or ``DeskData(path=…, user=…, opener=…)`` to paint the list first and
+    open the full Store (pydantic, migrations, checks) in the background afterwards."""
+
+    def __init__(self, store: Store | None = None, today: date | None = None, readers: int = READERS, *,
+                 path: Any = None, user: str | None = None, opener: Callable[[], Store] | None = None):
+        self._store = store
+        self._opener = opener
+        self._open_lock = threading.Lock()
+        self.path = path if path is not None else store.path
+        self.user = user if user is not None else store.user
         self._today = today
         self.lock = threading.RLock()
-        self._free: list[Store] = []
-        self._all: list[Store] = []
+        self._free: list[ListReader] = []
+        self._all: list[ListReader] = []
         self._pool_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(readers)
-        self._no_readers = False
         self.prefetched: Future[ListResult] | None = None
+
+    @property
+    def store(self) -> Store:
+        """The one read-write Store; opened on first use when the desk started light."""
+        if self._store is None:
+            with self._open_lock:
+                if self._store is None:
+                    self._store = self._opener()
+        return self._store
+
+    @property
+    def store_open(self) -> bool:
+        return self._store is not None
 
     def warm_up(self) -> None:
         """Read the routekaart (off the UI thread) before the first case screen needs it."""
@@ -72,44 +97,54 @@ class DeskData:
     # -- reading the list --------------------------------------------------------------------
 
     @contextmanager
-    def reader(self) -> Iterator[Store]:
-        """A read-only Store for one list query (falls back to the main store under the lock)."""
+    def reader(self) -> Iterator[ListReader]:
+        """A read-only connection for one list query, from a small pool."""
         with self._slots:
             with self._pool_lock:
-                st = self._free.pop() if self._free else None
-            if st is None and not self._no_readers:
-                try:
-                    st = Store(self.store.path, self.store.user, create=False, readonly=True)
-                    with self._pool_lock:
-                        self._all.append(st)
-                except StoreError:
-                    self._no_readers = True
-            if st is None:
-                with self.lock:
-                    yield self.store
-                return
+                rd = self._free.pop() if self._free else None
+            if rd is None:
+                rd = ListReader(self.path)
+                with self._pool_lock:
+                    self._all.append(rd)
             try:
-                yield st
+                yield rd
             finally:
                 with self._pool_lock:
-                    self._free.append(st)
+                    self._free.append(rd)
+
+    @contextmanager
+    def snapshot_store(self) -> Iterator[Store]:
+        """A read-only Store of its own, for long reads (the overview) that must not hold up
+        saves; the main store under the lock when a read-only one cannot be opened."""
+        from ..store import Store, StoreError
+
+        try:
+            st = Store(self.path, self.user, create=False, readonly=True)
+        except StoreError:
+            with self.lock:
+                yield self.store
+            return
+        try:
+            yield st
+        finally:
+            st.close()
 
     def first_page(self, f: CaseFilter, offset: int = 0, limit: int = PAGE,
                    cancelled: Callable[[], bool] = lambda: False) -> ListResult | None:
-        with self.reader() as st:
+        with self.reader() as rd:
             if cancelled():
                 return None
-            rows = st.list_cases(f, offset, limit, today=self.today)
+            rows = rd.page(f, self.today, offset, limit)
         count = offset + len(rows) if (len(rows) < limit and (rows or offset == 0)) else None
         return ListResult(f, offset, rows, count)
 
     def count(self, f: CaseFilter) -> int:
-        with self.reader() as st:
-            return st.count_cases(f, today=self.today)
+        with self.reader() as rd:
+            return rd.count(f, self.today)
 
     def page(self, f: CaseFilter, offset: int, limit: int = PAGE) -> list[CaseRow]:
-        with self.reader() as st:
-            return st.list_cases(f, offset, limit, today=self.today)
+        with self.reader() as rd:
+            return rd.page(f, self.today, offset, limit)
 
     def prefetch(self, f: CaseFilter) -> None:
         """Start the first page before Textual is even up, so the first paint has rows."""
@@ -157,9 +192,9 @@ class DeskData:
 
     def close(self) -> None:
         with self._pool_lock:
-            for st in self._all:
+            for rd in self._all:
                 try:
-                    st.close()
+                    rd.close()
                 except Exception:  # noqa: BLE001 - closing at exit
                     pass
             self._all.clear()

@@ -9,10 +9,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..config import Config
-from ..store import Store
+from typing import TYPE_CHECKING, Any
+
 from .app import ANSI_THEME, pick_theme
 from .data import DeskData
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..store import Store
 
 
 class HerstelApp(App):
@@ -35,14 +39,17 @@ class HerstelApp(App):
         Binding("y", "spuk", "SPUK", show=False, id="app.spuk", tooltip="SPUK-jaaroverzicht (kosten per component)"),
     ]
 
-    def __init__(self, store: Store, config: Config, *, low_bandwidth: bool = False, today: date | None = None,
-                 env: Mapping[str, str] | None = None, data: DeskData | None = None):
+    def __init__(self, store: Store | None, config: Config | Any, *, low_bandwidth: bool = False,
+                 today: date | None = None, env: Mapping[str, str] | None = None, data: DeskData | None = None,
+                 finish_start: Any = None):
         theme = pick_theme(env, low_bandwidth=low_bandwidth)
         # Native ANSI colours from the first frame (and with NO_COLOR: no colour at all, rather
         # than Textual's grey rendering of a truecolour theme).
         super().__init__(ansi_color=True if theme == ANSI_THEME else None)
-        self.store = store
         self.config = config
+        # A light start (see desk_start.py) paints the list first and then, in a worker, opens the
+        # full Store and validates the config: ``finish_start`` returns the validated Config.
+        self._finish_start = finish_start
         self.low_bandwidth = low_bandwidth
         self.data = data or DeskData(store, today)
         self.title = f"herstel · {config.gemeente}"
@@ -51,6 +58,10 @@ class HerstelApp(App):
         self.theme = theme
         if low_bandwidth:
             self.animation_level = "none"
+
+    @property
+    def store(self) -> Store:
+        return self.data.store
 
     @property
     def today(self) -> date:
@@ -73,6 +84,8 @@ class HerstelApp(App):
         # changes only when another connection commits) and repaint only when it changed.
         if not self.is_headless:
             self.set_interval(10.0 if self.low_bandwidth else 3.0, self._watch_colleagues)
+        if self._finish_start is not None:
+            self.set_timer(0.2, self._complete_start)
 
         keymap = dict(self.config.toetsen)
         if keymap:
@@ -86,6 +99,23 @@ class HerstelApp(App):
         self.data.close()
 
     _seen_version: int | None = None
+
+    @work(thread=True, exclusive=True, group="start", exit_on_error=False)
+    def _complete_start(self) -> None:
+        try:
+            config, warning, refreshed = self._finish_start(self.data)
+        except Exception as exc:  # noqa: BLE001 - shown; the list keeps working
+            self.call_from_thread(self.notify, f"Opstarten niet afgerond: {exc}", severity="error", timeout=15)
+            return
+
+        def done() -> None:
+            self.config = config
+            if warning:
+                self.notify(warning, severity="warning", timeout=15)
+            if refreshed:
+                self.refresh_lists()
+
+        self.call_from_thread(done)
 
 
     @work(thread=True, exclusive=True, group="colleagues", exit_on_error=False)

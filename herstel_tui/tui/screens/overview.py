@@ -90,7 +90,7 @@ class OverviewScreen(Screen):
         app = self.app
         data = app.data  # type: ignore[attr-defined]
         try:
-            with data.reader() as store:
+            with data.snapshot_store() as store:
                 ov = compute_overview(store, app.today, app.config.gemeente)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - shown, never a crash
             app.call_from_thread(self._failed, str(exc))

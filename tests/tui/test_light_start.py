@@ -1,0 +1,81 @@
+"""The light start: the list paints from a plain read-only connection; the full Store and the
+validated config follow in a worker; every action then works as usual."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from herstel_tui.config import Config
+from herstel_tui.desk_start import LightConfig
+from herstel_tui.store import Store
+from herstel_tui.store.caselist import ready_for_quick_read
+from herstel_tui.tui.data import DeskData
+
+from .conftest import ME, TODAY, settle
+
+
+def test_light_start_loads_neither_pydantic_nor_the_store(demo_store, tmp_path):
+    code = ("import sys\nfrom herstel_tui.desk_start import _light_start\nimport herstel_tui.tui.app as a\n"
+            "a.run_app_light = lambda *x, **k: None\n"
+            f"print('RC', _light_start({str(demo_store.path)!r}, None, False))\n"
+            "print(sorted(m for m in ('pydantic', 'sqlite_utils', 'herstel_tui.store.db', 'herstel_tui.config')"
+            " if m in sys.modules))")
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"), "XDG_CACHE_HOME": str(tmp_path / "k"),
+           "PATH": "/usr/bin:/bin"}
+    # the first start validates the (absent) config the full way and caches it
+    warm = subprocess.run([sys.executable, "-c", "from herstel_tui.config import load_config; load_config()"],
+                          env=env, capture_output=True, text=True)
+    assert warm.returncode == 0, warm.stderr
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert "RC 0" in r.stdout, r.stdout + r.stderr
+    assert r.stdout.strip().endswith("[]")
+
+
+def test_not_ready_after_a_routekaart_change_or_on_another_file(demo_store, tmp_path):
+    assert ready_for_quick_read(demo_store.path)
+    demo_store.conn.execute("UPDATE meta SET value = 'anders' WHERE key = 'routekaart_hash'")
+    assert not ready_for_quick_read(demo_store.path)  # the full start rebuilds the case index first
+    other = tmp_path / "boodschappen.db"
+    other.write_text("melk, brood")
+    assert not ready_for_quick_read(other)
+    assert not ready_for_quick_read(tmp_path / "bestaat-niet.db")
+
+
+async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
+    from herstel_tui.tui.app import HerstelApp
+
+    path = demo_store.path
+    demo_store.close()
+    opened = []
+
+    def opener():
+        s = Store(path, ME)
+        opened.append(s)
+        return s
+
+    def finish(data):
+        return Config(medewerker=ME, gemeente="Gemeente Echt"), None, data.store.refreshed_on_open
+
+    data = DeskData(path=path, user=ME, opener=opener, today=TODAY)
+    light = LightConfig({"gemeente": "Gemeente Licht", "medewerker": ME, "toetsen": {}, "exportmap": None})
+    app = HerstelApp(None, light, data=data, finish_start=finish, today=TODAY,
+                     env={"TERM": "xterm-256color", "COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not data.store_open or opened  # the list needed no Store
+        app._complete_start()
+        await settle(pilot)
+        assert data.store_open and isinstance(app.config, Config) and app.config.gemeente == "Gemeente Echt"
+        # and a write goes through the Store that was opened late
+        from herstel_tui.store import CaseFilter
+
+        row = data.page(CaseFilter(), 0, 1)[0]
+        app.open_case(row.id)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press(*"Gebeld na lichte start")
+        await pilot.press("f2")
+        await settle(pilot)
+    with Store(path, ME) as s:
+        assert s.contact_notes(row.id)[0].text == "Gebeld na lichte start"
