@@ -59,6 +59,15 @@ def check_database_file(path: Path) -> None:
         raise StoreError(f"{path} is geen SQLite-database; er is niets gewijzigd")
 
 
+def routekaart_fingerprint() -> str:
+    """A hash of the routekaart file the engine reads, to notice when the data changed."""
+    import hashlib
+
+    from ..resources import data_file
+
+    return hashlib.sha256(data_file("routekaart.toml").read_bytes()).hexdigest()[:16]
+
+
 def network_warning(path: Path) -> str:
     return (f"Waarschuwing: {path} staat op een netwerkschijf. Herstel werkt daar zonder WAL "
             "(trager, en gelijktijdig werken is minder veilig). Zet de database bij voorkeur op een "

@@ -196,10 +196,7 @@ class ListReader:
 def ready_for_quick_read(path) -> bool:
     """True when the file is at this code's schema and its case index matches this routekaart,
     i.e. when opening the full Store would change nothing the list shows."""
-    import hashlib
-
-    from ..resources import data_file
-    from .base import check_database_file, check_schema, connect_readonly
+    from .base import check_database_file, check_schema, connect_readonly, routekaart_fingerprint
     from .schema import LATEST
 
     try:
@@ -213,5 +210,4 @@ def ready_for_quick_read(path) -> bool:
             conn.close()
     except Exception:  # noqa: BLE001 - any doubt: take the full path, which explains the problem
         return False
-    want = hashlib.sha256(data_file("routekaart.toml").read_bytes()).hexdigest()[:16]
-    return row is not None and row[0] == want
+    return row is not None and row[0] == routekaart_fingerprint()

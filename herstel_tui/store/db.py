@@ -46,6 +46,7 @@ from .base import (
     check_database_file,
     check_schema,
     filesystem_type,
+    routekaart_fingerprint,
 )
 from .schema import LATEST, MIGRATIONS
 
@@ -620,15 +621,6 @@ class Store:
     def counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in ("persons", "cases", "events", "contact_notes", "audit")}
-
-
-def routekaart_fingerprint() -> str:
-    """A hash of the routekaart file the engine reads, to notice when the data changed."""
-    import hashlib
-
-    from ..resources import data_file
-
-    return hashlib.sha256(data_file("routekaart.toml").read_bytes()).hexdigest()[:16]
 
 
 def summary_row(track: str, events: Sequence[Any], today: date | None = None) -> tuple:

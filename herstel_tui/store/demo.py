@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from stdnum.nl import bsn as stdnum_bsn
 
 from ..domain.routekaart import RecordedEvent, default_routekaart
-from .db import Store, _now, routekaart_fingerprint, summary_row
+from .base import routekaart_fingerprint
+from .db import Store, _now, summary_row
 
 FIRST_F = ["Anna", "Fatima", "Sanne", "Ilse", "Naima", "Esther", "Priya", "Monique", "Samira", "Lotte",
            "Yvonne", "Sevda", "Kim", "Marloes", "Chantal", "Jacqueline", "Rachida", "Demi", "Ingrid", "Nicole",
