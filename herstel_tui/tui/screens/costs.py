@@ -31,7 +31,7 @@ from ...domain.costs import (
     parse_quantity,
     pxq,
 )
-from ...domain.plan import PlanRuleError, format_date, parse_nl_date
+from ...domain.plan import format_date
 from .plan import (
     DraftMixin,
     FieldError,
@@ -376,15 +376,7 @@ class CostDialog(PlanDialog):
         self.clear_error(fid)
 
     def _date(self) -> date:
-        try:
-            when = parse_nl_date(self.field_value("datum"), label="datum")
-        except PlanRuleError as exc:
-            raise FieldError(str(exc), "datum") from None
-        if when is None:
-            raise FieldError("vul de datum in (dd-mm-jjjj)", "datum")
-        if when > self.today:
-            raise FieldError("de datum ligt in de toekomst", "datum")
-        return when
+        return self.past_date("datum", "vul de datum in (dd-mm-jjjj)")
 
     def prepare(self) -> Callable[[], Any]:
         from pydantic import ValidationError

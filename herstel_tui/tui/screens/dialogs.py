@@ -79,6 +79,19 @@ def row(label: str, widget: Widget, *, hint: str = "") -> ComposeResult:
         yield Static(hint, classes="veldhint")
 
 
+def dialog_frame(title: str, fields: ComposeResult) -> ComposeResult:
+    """The box every form dialog of the desk shares: title, scrolling fields, error line, buttons."""
+    with Vertical(id="dialoog"):
+        yield Static(title, id="dialoogtitel")
+        with VerticalScroll(id="formulier"):
+            yield from fields
+        yield Static("", id="fout")
+        with Horizontal(id="knoppen"):
+            yield Button("Opslaan (F2)", id="opslaan", variant="primary", compact=True)
+            yield Button("Annuleren (Esc)", id="annuleren", compact=True)
+    yield Footer(compact=True, show_command_palette=False)
+
+
 class Dialog(ModalScreen[object]):
     """A form in a box: F2 (or ctrl+s) saves in a worker, Esc or F3 cancels."""
 
@@ -102,15 +115,7 @@ class Dialog(ModalScreen[object]):
         self.saving = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialoog"):
-            yield Static(self.TITLE_TEXT, id="dialoogtitel")
-            with VerticalScroll(id="formulier"):
-                yield from self.fields()
-            yield Static("", id="fout")
-            with Horizontal(id="knoppen"):
-                yield Button("Opslaan (F2)", id="opslaan", variant="primary", compact=True)
-                yield Button("Annuleren (Esc)", id="annuleren", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield from dialog_frame(self.TITLE_TEXT, self.fields())
 
     def fields(self) -> ComposeResult:
         yield from ()

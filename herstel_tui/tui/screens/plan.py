@@ -48,6 +48,8 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from .dialogs import dialog_frame
+
 from ...domain.plan import (
     ACTOR_TITLES,
     CONSENT_TITLES,
@@ -327,18 +329,22 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
         return None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialoog"):
-            yield Static(self.TITLE_TEXT, id="dialoogtitel")
-            with VerticalScroll(id="formulier"):
-                yield from self.fields()
-            yield Static("", id="fout")
-            with Horizontal(id="knoppen"):
-                yield Button("Opslaan (F2)", id="opslaan", variant="primary", compact=True)
-                yield Button("Annuleren (Esc)", id="annuleren", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield from dialog_frame(self.TITLE_TEXT, self.fields())
 
     def fields(self) -> ComposeResult:
         yield from ()
+
+    def past_date(self, field: str, missing: str) -> date:
+        """The date in ``field``: required, dd-mm-jjjj, not in the future (a FieldError if not)."""
+        try:
+            when = parse_nl_date(self.field_value(field), label=field)
+        except PlanRuleError as exc:
+            raise FieldError(str(exc), field) from None
+        if when is None:
+            raise FieldError(missing, field)
+        if when > self.today:
+            raise FieldError("de datum ligt in de toekomst", field)
+        return when
 
     def on_mount(self) -> None:
         self._host_app = self.app
@@ -600,15 +606,7 @@ class AgreeDialog(PlanDialog):
                 self.show_error(str(exc), "datum", focus=False)
 
     def _date(self) -> date:
-        try:
-            when = parse_nl_date(self.field_value("datum"), label="datum")
-        except PlanRuleError as exc:
-            raise FieldError(str(exc), "datum") from None
-        if when is None:
-            raise FieldError("vul de datum van de afspraak in (dd-mm-jjjj)", "datum")
-        if when > self.today:
-            raise FieldError("de datum ligt in de toekomst", "datum")
-        return when
+        return self.past_date("datum", "vul de datum van de afspraak in (dd-mm-jjjj)")
 
     def prepare(self) -> Callable[[], Any]:
         when = self._date()
@@ -639,14 +637,7 @@ class NazorgDialog(PlanDialog):
         self.query_one("#datum").focus()
 
     def prepare(self) -> Callable[[], Any]:
-        try:
-            when = parse_nl_date(self.field_value("datum"))
-        except PlanRuleError as exc:
-            raise FieldError(str(exc), "datum") from None
-        if when is None:
-            raise FieldError("vul de startdatum in (dd-mm-jjjj)", "datum")
-        if when > self.today:
-            raise FieldError("de datum ligt in de toekomst", "datum")
+        when = self.past_date("datum", "vul de startdatum in (dd-mm-jjjj)")
         from ...store.plan import PlanStore
 
         plans, case_id = PlanStore(self.store), self.case_id
