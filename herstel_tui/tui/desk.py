@@ -136,6 +136,13 @@ class HerstelApp(App):
         if action in ("quit", "new_person", "overview", "audit", "vraagbestand", "spuk") and \
                 isinstance(self.screen, ModalScreen):
             return False
+        if action == "new_person":
+            # Only where a person is at hand; on the plan, costs and SPUK screens "n" is theirs
+            # (the app's binding is a priority one and would otherwise take the key first).
+            from .screens.werkvoorraad import WorkQueueScreen
+            from .screens.zaak import CaseScreen
+
+            return isinstance(self.screen, (WorkQueueScreen, CaseScreen))
         return True
 
     def get_key_display(self, binding: Binding) -> str:

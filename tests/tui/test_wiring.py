@@ -168,3 +168,21 @@ def test_every_desk_binding_has_an_id_including_plan_screens():
                      "spuk.export", "brief.maken", "overzicht.excel", "vraagbestand.schrijven", "logboek.terug"):
         assert expected in ids
     assert len(ids) == len(set(ids))
+
+
+async def test_n_on_the_costs_screen_is_a_new_cost_entry_not_a_new_person(demo_store):
+    from herstel_tui.tui.screens.costs import CostDialog, CostsScreen
+    from herstel_tui.tui.screens.dialogs import NewPersonDialog
+
+    row = first_case(demo_store)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case(row.id)
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, CostsScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CostDialog) and not isinstance(app.screen, NewPersonDialog)
