@@ -4,6 +4,7 @@ No Textual here; python-docx and openpyxl are imported only by the functions tha
 """
 from __future__ import annotations
 
+from .domain import clock
 from datetime import date
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def brief(c: Ctx, soort: str, zaak: str, datum: str | None, schuldeiser: str | N
     if spoor is None and len(kind.tracks) == 1:
         spoor = kind.tracks[0]
     cfg = c.config
-    today = date.today()
+    today = clock.today()
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)
         try:
@@ -130,7 +131,7 @@ def overzicht(c: Ctx, xlsx: str | None, as_json: bool) -> None:
     from .overview import compute_overview, export_xlsx
 
     cfg = c.config
-    today = date.today()
+    today = clock.today()
     target_dir = target_file = None
     if xlsx is not None:
         if xlsx == "":

@@ -1,6 +1,7 @@
 """`herstel zoek | toon | termijnen | notitie`: one fact, now, over SSH. No Textual."""
 from __future__ import annotations
 
+from .domain import clock
 import re
 import sys
 from datetime import date
@@ -87,7 +88,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     """Toon de zaakkaart: persoon, huishouden, tijdlijn, termijnen, laatste notities."""
     from .domain.routekaart import default_routekaart
 
-    today = date.today()
+    today = clock.today()
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)
         person = store.get_person(case.person_id)
@@ -182,7 +183,7 @@ def parse_within(text: str):
 @click.pass_obj
 def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     """Termijnen die verlopen zijn of binnenkort aflopen, de eerste bovenaan."""
-    today = date.today()
+    today = clock.today()
     until = today + parse_within(binnen)
     rows = []
     with c.open_store() as store:
@@ -219,8 +220,8 @@ def notitie(c: Ctx, zaak: str, tekst: str, kanaal: str, datum: str | None, spoor
 
     if not tekst.strip():
         fail("de notitie is leeg")
-    on = parse_date(datum) if datum else date.today()
-    if on > date.today():
+    on = parse_date(datum) if datum else clock.today()
+    if on > clock.today():
         fail("de datum ligt in de toekomst")
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)

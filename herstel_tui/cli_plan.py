@@ -3,6 +3,7 @@ headless. No Textual. Money is printed as € 1.234,56 and, in JSON, as decimal 
 and whole cents, never as a float."""
 from __future__ import annotations
 
+from .domain import clock
 import json
 import sys
 from datetime import date
@@ -184,7 +185,7 @@ def plan_nazorg(c: Ctx, zaak: str, datum: str | None) -> None:
     """Start de nazorg (24 maanden) als alle doelen van het plan behaald zijn."""
     from .domain.plan import format_date
 
-    when = parse_date(datum) if datum else date.today()
+    when = parse_date(datum) if datum else clock.today()
     with c.open_store() as store:
         case = _case(store, zaak)
         _plans(store).start_nazorg(case.id, when)
@@ -284,7 +285,7 @@ def kosten_nieuw(c: Ctx, zaak: str, datum: str | None, component: str, omschrijv
     if len(kinds) != 1:
         fail("geef precies één van: --uren met --tarief, --aantal met --prijs, of --bedrag")
     kind = kinds[0]
-    when = parse_date(datum) if datum else date.today()
+    when = parse_date(datum) if datum else clock.today()
     with c.open_store() as store:
         case = _case(store, zaak)
         try:

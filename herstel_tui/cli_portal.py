@@ -12,6 +12,7 @@ Nothing here imports Textual or openpyxl at module level.
 """
 from __future__ import annotations
 
+from .domain import clock
 import sys
 import textwrap
 from collections import defaultdict
@@ -105,7 +106,7 @@ def vraagbestand(c: Ctx, all_unverified: bool, bsns: tuple[str, ...], from_file:
     from .store import portal as sp
 
     cfg = c.config
-    today = date.today()
+    today = clock.today()
     entries = [(f"--bsn {i}", b) for i, b in enumerate(bsns, 1)]
     if from_file:
         entries += read_bsn_file(from_file)
@@ -234,7 +235,7 @@ def verificatiecode(c: Ctx, bestand: str | None) -> None:
     from .domain.routekaart import default_routekaart
     from .store import portal as sp
 
-    today = date.today()
+    today = clock.today()
     with c.open_store() as store:
         if bestand:
             from .portal.service import import_verification_code

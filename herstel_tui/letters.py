@@ -35,6 +35,7 @@ raised as ``TransitionRefused``. No full BSN is ever available to a template.
 """
 from __future__ import annotations
 
+from .domain import clock
 import os
 import re
 import tempfile
@@ -441,7 +442,7 @@ def prepare(store: Store, config: Config, case_id: int, kind: str | LetterKind, 
             first_talk: date | None = None, creditor: str | None = None,
             letters: LetterSet | None = None) -> Draft:
     """Render the letter for a case (reads only). Raises LetterError with a Dutch message."""
-    today = today or date.today()
+    today = today or clock.today()
     letters = letters or letters_for(config)
     k = kind if isinstance(kind, LetterKind) else letters.get(kind)
     case = store.get_case(case_id)

@@ -6,6 +6,7 @@ is a terminal and colour tables are wanted.
 """
 from __future__ import annotations
 
+from .domain import clock
 import os
 import re
 import sys
@@ -148,7 +149,7 @@ def case_record(r: CaseRow, today: date) -> dict:
 
 def search(conn, user: str, term: str, *, limit: int = 50, today: date | None = None) -> list[dict]:
     """Cases matching ``term`` (name, BSN, zaaknummer, address), open and closed; audited."""
-    today = today or date.today()
+    today = today or clock.today()
     rows = list_cases(conn, CaseFilter(search=term, closed=None), today, 0, limit)
     conn.execute("BEGIN IMMEDIATE")
     try:

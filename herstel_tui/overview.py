@@ -51,6 +51,7 @@ Per medewerker (:attr:`Overview.workers`)
 """
 from __future__ import annotations
 
+from .domain import clock
 import os
 import tempfile
 import time
@@ -311,7 +312,7 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
     from .store import overview as sql
 
     t0 = time.perf_counter()
-    today = today or date.today()
+    today = today or clock.today()
     rk = default_routekaart()
 
     tracks = {tid: TrackFigure(tid, TRACK_TITLE.get(tid, tid)) for tid in rk.tracks}

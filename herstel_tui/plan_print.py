@@ -11,6 +11,7 @@ never sees half a document.
 """
 from __future__ import annotations
 
+from .domain import clock
 import os
 import tempfile
 import textwrap
@@ -71,7 +72,7 @@ class PlanPrint:
     version: PlanVersion
     deadlines: list[DeadlineLine] = field(default_factory=list)
     costs: list[CostPrintLine] = field(default_factory=list)
-    printed_on: date = field(default_factory=date.today)
+    printed_on: date = field(default_factory=clock.today)
 
     @property
     def costs_total_cents(self) -> int:
@@ -84,7 +85,7 @@ def gather(store, case_id: int, *, gemeente: str, number: int | None = None,
     from .store.base import StoreError
     from .store.plan import PlanStore
 
-    today = today or date.today()
+    today = today or clock.today()
     plans = PlanStore(store)
     version = plans.version(case_id, number)
     if version is None:

@@ -14,6 +14,7 @@ Definitions (also printed on the sheet):
 """
 from __future__ import annotations
 
+from .domain import clock
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -78,7 +79,7 @@ def write_xlsx(store, year: int, path: Path, *, gemeente: str, today: date | Non
 
     from .store.plan import PlanStore
 
-    today = today or date.today()
+    today = today or clock.today()
     plans = PlanStore(store)
     report = plans.year_report(year)
     lines = plans.cost_lines_in_year(year)
@@ -144,7 +145,7 @@ def export(store, year: int, target: Path | None, *, gemeente: str, export_dir: 
            today: date | None = None) -> Path:
     """Write the workbook to ``target`` (a file, or a folder for the default name) or to the
     export folder."""
-    today = today or date.today()
+    today = today or clock.today()
     if target is None or str(target) == "":
         path = Path(export_dir) / default_name(year, today)
     else:

@@ -15,6 +15,7 @@ The components (A, B, C, …) are data: the ``[spuk_components]`` table of the r
 """
 from __future__ import annotations
 
+from . import clock
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -313,7 +314,7 @@ class CostEntry(BaseModel):
     @field_validator("date")
     @classmethod
     def _not_future(cls, value: date) -> date:
-        if value > date.today():
+        if value > clock.today():
             raise ValueError("de datum ligt in de toekomst")
         return value
 

@@ -6,6 +6,7 @@ are the Dutch words of the domain.
 """
 from __future__ import annotations
 
+from . import clock
 import re
 from datetime import date, datetime
 from enum import StrEnum
@@ -172,7 +173,7 @@ class Person(Model):
     @field_validator("geboortedatum")
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
-        if value is not None and value > date.today():
+        if value is not None and value > clock.today():
             raise ValueError("geboortedatum ligt in de toekomst")
         return value
 
@@ -249,7 +250,7 @@ class TimelineEvent(Model):
     @field_validator("fact_date")
     @classmethod
     def _fact_not_future(cls, value: date) -> date:
-        if value > date.today():
+        if value > clock.today():
             raise ValueError("de datum van het feit ligt in de toekomst")
         return value
 

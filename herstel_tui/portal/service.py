@@ -6,6 +6,7 @@ subclasses), so the CLI and a Textual worker can show them each in their own way
 """
 from __future__ import annotations
 
+from ..domain import clock
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,7 +39,7 @@ def export_vraagbestand(store: Store, config: Config, children: Sequence[sp.Chil
     The file is written inside the store transaction that records it: when recording fails the file
     is removed again, and when writing fails nothing is recorded.
     """
-    today = today or date.today()
+    today = today or clock.today()
     vraagbestand_name(config.portaal_id, today)  # no portal id: refuse before anything else
     if not children:
         raise NothingToDo("Er zijn geen kinderen om te verifiëren; er is geen vraagbestand geschreven.")
@@ -87,7 +88,7 @@ def import_list(store: Store, config: Config, kind: str, path: Path | str, *, dr
     (``dry_run``) or apply it in one transaction."""
     if kind not in KINDS:
         raise PortalError(f"onbekende soort lijst {kind!r}; kies uit: {', '.join(KINDS)}")
-    today = today or date.today()
+    today = today or clock.today()
     path = Path(path)
     meta = FileMeta.of(path)
     sp.refuse_if_imported(store, meta)  # cheap, before reading 50,000 rows
@@ -114,7 +115,7 @@ def import_verification_code(store: Store, config: Config, path: Path | str, *,
     """Read a verificatiecode file and store its code (see ``verificatiecode.py`` for the layout)."""
     from .verificatiecode import read_code_file
 
-    today = today or date.today()
+    today = today or clock.today()
     path = Path(path)
     meta = FileMeta.of(path)
     sp.refuse_if_imported(store, meta)

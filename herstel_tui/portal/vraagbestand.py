@@ -11,6 +11,7 @@ complete, never over an existing file.
 """
 from __future__ import annotations
 
+from ..domain import clock
 import hashlib
 import os
 import re
@@ -105,7 +106,7 @@ def write_vraagbestand(directory: Path | str, portal_id: str | None, bsns: Seque
     again here, because a file the portal refuses is worse than an exception. The caller decides
     what to record; see ``herstel_tui.portal.service.export_vraagbestand``.
     """
-    day = day or date.today()
+    day = day or clock.today()
     name = vraagbestand_name(portal_id, day)
     checked, offenders, dropped = check_bsns((f"nr. {i}", b) for i, b in enumerate(bsns, 1))
     refuse_offenders(offenders)

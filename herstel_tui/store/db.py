@@ -9,6 +9,7 @@ Rules kept here, so no caller can forget them:
 """
 from __future__ import annotations
 
+from ..domain import clock
 import functools
 import json
 import os
@@ -319,7 +320,7 @@ class Store:
             if household_of is not None:
                 self.join_household_of(household_of, new.id, role)
             else:
-                self.create_household([(new.id, role)], registered_on=opened or date.today())
+                self.create_household([(new.id, role)], registered_on=opened or clock.today())
             case = self.open_case(new.id, track, caseworker=caseworker, opened=opened) if track else None
             return new, case
 
@@ -345,7 +346,7 @@ class Store:
 
     def open_case(self, person_id: int, track: Track | str, *, caseworker: str | None = None,
                   opened: date | None = None) -> Case:
-        opened = opened or date.today()
+        opened = opened or clock.today()
         case = Case(person_id=person_id, track=track, caseworker=caseworker or self.user, opened=opened)
         with self.transaction():
             self.get_person(person_id)
@@ -426,7 +427,7 @@ class Store:
         )
 
     def close_case(self, case_id: int, closed: date | None = None, *, expected_version: int | None = None) -> Case:
-        closed = closed or date.today()
+        closed = closed or clock.today()
         return self._update_case(case_id, {"closed": closed.isoformat()}, "gesloten", expected_version)
 
     # -- timeline --------------------------------------------------------------------------------
@@ -461,7 +462,7 @@ class Store:
         """Write one timeline event after the routekaart engine accepted it (TransitionRefused if not)."""
         from ..domain.routekaart import RecordedEvent, default_routekaart
 
-        fact_date = fact_date or date.today()
+        fact_date = fact_date or clock.today()
         event = TimelineEvent(case_id=case_id, step=step, outcome=outcome, fact_date=fact_date, note=note,
                               correction=correction, reason=reason)
         with self.transaction():
@@ -495,7 +496,7 @@ class Store:
 
         case = self.get_case(case_id)
         return default_routekaart().evaluate(case.track.value, self._recorded(self.events(case_id)),
-                                             today or date.today())
+                                             today or clock.today())
 
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
         row = summary_row(self.get_case(case_id).track.value, self._recorded(self.events(case_id)), today)
@@ -508,7 +509,7 @@ class Store:
 
         One pass over the events in case order and one executemany: about 5 s at 100,000 cases.
         """
-        today = today or date.today()
+        today = today or clock.today()
         with self.transaction():
             n = self._write_summaries(None, today)
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('routekaart_hash', ?)",
@@ -545,7 +546,7 @@ class Store:
         A changed routekaart rebuilds every row; otherwise only rows whose next date is a
         period that has run out by ``today`` are recomputed. Returns the rows recomputed.
         """
-        today = today or date.today()
+        today = today or clock.today()
         if self.meta("routekaart_hash") != routekaart_fingerprint():
             return self.rebuild_summaries(today)
         stale = [r[0] for r in self.conn.execute(
@@ -560,7 +561,7 @@ class Store:
 
     def add_contact_note(self, case_id: int, text: str, *, channel: str = "telefoon",
                          on: date | None = None) -> ContactNote:
-        note = ContactNote(case_id=case_id, date=on or date.today(), channel=channel, text=text, by=self.user)
+        note = ContactNote(case_id=case_id, date=on or clock.today(), channel=channel, text=text, by=self.user)
         with self.transaction():
             case = self.get_case(case_id)
             now = _now()
@@ -586,11 +587,11 @@ class Store:
 
     def count_cases(self, f: CaseFilter, today: date | None = None) -> int:
         with self._lock:
-            return count_cases(self.conn, f, today or date.today())
+            return count_cases(self.conn, f, today or clock.today())
 
     def list_cases(self, f: CaseFilter, offset: int = 0, limit: int = 100, today: date | None = None) -> list[CaseRow]:
         with self._lock:
-            return list_cases(self.conn, f, today or date.today(), offset, limit)
+            return list_cases(self.conn, f, today or clock.today(), offset, limit)
 
     def cases_due_before(self, until: date, caseworker: str | None = None) -> list[tuple]:
         """(id, zaaknummer, naam, track, caseworker) of open cases with a date due by ``until``."""
@@ -631,7 +632,7 @@ def summary_row(track: str, events: Sequence[Any], today: date | None = None) ->
     """
     from ..domain.routekaart import default_routekaart
 
-    view = default_routekaart().evaluate(track, events, today or date.today())
+    view = default_routekaart().evaluate(track, events, today or clock.today())
     nxt = view.next_deadline
     return (
         view.current.step if view.current else None,

@@ -10,6 +10,7 @@ so the demo can only contain histories the engine accepts, whatever the data fil
 """
 from __future__ import annotations
 
+from ..domain import clock
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -79,7 +80,7 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
         raise ValueError("het aantal zaken moet minstens 1 zijn")
     if store.conn.execute("SELECT count(*) FROM persons").fetchone()[0]:
         raise ValueError(f"{store.path} bevat al gegevens; demogegevens gaan alleen in een lege database")
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(seed)
     bsns = iter(test_bsns(random.Random(seed + 1)))
     rk = default_routekaart()

@@ -5,6 +5,7 @@ colleagues can keep working while it runs.
 """
 from __future__ import annotations
 
+from ..domain import clock
 import os
 import sqlite3
 import tempfile
@@ -22,7 +23,7 @@ def backup(store: Store, target: Path) -> Path:
     """Copy the live database to ``target`` (a file, or a folder to put a dated file in)."""
     target = Path(target).expanduser()
     if target.is_dir():
-        stamp = date.today().strftime("%Y%m%d")
+        stamp = clock.today().strftime("%Y%m%d")
         target = target / f"herstel-backup-{stamp}-{os.getpid()}.db"
         n = 1
         while target.exists():
@@ -104,7 +105,7 @@ def check(store: Store, today: date | None = None) -> CheckResult:
     """integrity_check, foreign keys, every case's events against the routekaart, the case index."""
     from ..domain.routekaart import RecordedEvent, TransitionRefused, default_routekaart
 
-    today = today or date.today()
+    today = today or clock.today()
     problems: list[str] = []
     conn = store.conn
     integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
@@ -148,7 +149,7 @@ class RetentionCandidate:
 
 def retention_candidates(store: Store, years: dict[str, int], today: date | None = None) -> list[RetentionCandidate]:
     """Cases closed longer ago than the retention period for their outcome."""
-    today = today or date.today()
+    today = today or clock.today()
     out = []
     for cid, zaak, pid, closed, outcome in store.conn.execute(
             "SELECT c.id, c.zaaknummer, c.person_id, coalesce(c.closed, s.last_event), s.outcome "

@@ -12,6 +12,7 @@ case list's summary is refreshed; when the routekaart engine refuses, nothing is
 """
 from __future__ import annotations
 
+from ..domain import clock
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -276,7 +277,7 @@ class PlanStore:
         """
         from ..domain.routekaart import TransitionRefused
 
-        today = today or date.today()
+        today = today or clock.today()
         note = (note or "").strip() or None
         if note and len(note) > NOTE_MAX:
             raise PlanRefused(f"de toelichting is langer dan {NOTE_MAX} tekens")
@@ -314,7 +315,7 @@ class PlanStore:
         version that is not vervallen is behaald."""
         from ..domain.routekaart import TransitionRefused
 
-        on = on or date.today()
+        on = on or clock.today()
         try:
             with self.store.transaction():
                 latest = self.version(case_id)

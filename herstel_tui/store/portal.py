@@ -17,6 +17,7 @@ The record types come from ``herstel_tui.portal.lists`` (pure dataclasses, no op
 """
 from __future__ import annotations
 
+from ..domain import clock
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -739,7 +740,7 @@ def store_verification_code(store: Store, *, code: str, portal_id: str, file_dat
 def current_verification_code(store: Store, today: date | None = None) -> VerificationCode | None:
     """The code to use today: the most recent one already in force (valid_from <= today), else the
     most recent one imported. ``expired`` says whether its six months have passed."""
-    today = today or date.today()
+    today = today or clock.today()
     sql = ("SELECT v.code, v.portal_id, v.valid_from, v.valid_until, f.name, f.at FROM verification_codes v "
            "JOIN portal_files f ON f.id = v.file_id ")
     with store._lock:

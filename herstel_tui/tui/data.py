@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+from ..domain import clock
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -92,7 +93,7 @@ class DeskData:
 
     @property
     def today(self) -> date:
-        return self._today or date.today()
+        return self._today or clock.today()
 
     # -- reading the list --------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ Only theme variables are used for colour, so the ANSI theme and NO_COLOR work; e
 """
 from __future__ import annotations
 
+from ..domain import clock
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,7 +81,7 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
         self.store = store
         self.config = config
         self.directory = Path(directory).expanduser() if directory else None
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.include_open = include_open
         self.candidates: list[Any] = []
         self.written: Path | None = None

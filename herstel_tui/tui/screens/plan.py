@@ -15,6 +15,7 @@ its actions' "done" stay editable on the latest version (progress, not a change 
 """
 from __future__ import annotations
 
+from ...domain import clock
 import threading
 import weakref
 from collections import deque
@@ -233,7 +234,7 @@ _MISSING = object()
 
 
 def host_today(app: Any, today: date | None) -> date:
-    return today or getattr(app, "today", None) or date.today()
+    return today or getattr(app, "today", None) or clock.today()
 
 
 def host_config(app: Any, config: Any | None) -> Any:
