@@ -6,11 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from herstel_tui.domain import clock
+
 from herstel_tui.config import Config
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store
 
 TODAY = date(2026, 6, 1)  # a Monday; every fact date in these tests is on or before it
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today():
+    """Every test here means TODAY: the package's clock says so too."""
+    with clock.fixed(TODAY):
+        yield
 GEMEENTE = "Gemeente Proefstad"
 MEDEWERKER = "A. de Vries"
 

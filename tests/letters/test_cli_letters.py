@@ -13,9 +13,8 @@ from herstel_tui.domain.models import Person
 from herstel_tui.resources import data_file
 from herstel_tui.store import Store
 
-from .conftest import bsns
+from .conftest import TODAY, bsns  # the conftest pins the clock: the CLI writes letters dated TODAY
 
-TODAY = date.today()  # the CLI writes letters dated today
 STAMP = f"{TODAY:%Y%m%d}"
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from herstel_tui.domain import clock
+
 from herstel_tui import letters as L
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.resources import data_file
@@ -72,7 +74,7 @@ def demo(tmp_path_factory):
     from herstel_tui.store.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    with Store(path, "t.tester") as s:
+    with clock.fixed(TODAY), Store(path, "t.tester") as s:
         build_demo(s, cases=400, seed=99, me="t.tester", today=TODAY)
     return path
 

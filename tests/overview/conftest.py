@@ -67,10 +67,19 @@ from datetime import date
 
 import pytest
 
+from herstel_tui.domain import clock
+
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store
 
 TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today():
+    """Every test here means TODAY: the package's clock says so too."""
+    with clock.fixed(TODAY):
+        yield
 BO, SA = "brede_ondersteuning", "schuldenaanpak"
 
 

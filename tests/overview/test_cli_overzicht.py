@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -10,9 +9,9 @@ from click.testing import CliRunner
 from herstel_tui.cli import main
 from herstel_tui.store import Store
 
-from .conftest import build
+from .conftest import TODAY, build
 
-STAMP = f"{date.today():%Y%m%d}"
+STAMP = f"{TODAY:%Y%m%d}"  # the conftest pins the clock to TODAY
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def test_text(env):
     r = run(env, "overzicht")
     assert r.exit_code == 0, r.output
     out = r.stdout
-    assert out.startswith(f"Overzicht Gemeente Proefstad · peildatum {date.today():%d-%m-%Y} · 33 zaken")
+    assert out.startswith(f"Overzicht Gemeente Proefstad · peildatum {TODAY:%d-%m-%Y} · 33 zaken")
     for title in ("Zaken per spoor", "Zaken per huidige stap", "Zaken per uitkomst tot nu toe",
                   "Wettelijke termijnen: gehaald en niet gehaald (alle zaken)", "Urgent, nazorg en afbouw (open zaken)",
                   "Open zaken per medewerker"):
@@ -52,7 +51,7 @@ def test_json_is_the_computed_overview(env):
     assert r.exit_code == 0
     got = json.loads(r.stdout)
     with Store(env["db"], "x") as s:
-        want = compute_overview(s, date.today(), "Gemeente Proefstad").as_dict()
+        want = compute_overview(s, TODAY, "Gemeente Proefstad").as_dict()
     got.pop("rekentijd_s"), want.pop("rekentijd_s")
     assert got == want
     assert got["zaken"] == 33 and got["per_spoor"][0]["zaken"] == 23

@@ -5,6 +5,8 @@ from datetime import date, datetime
 
 import pytest
 
+from herstel_tui.domain import clock
+
 from herstel_tui.domain.plan import (
     Action,
     AreaText,
@@ -20,6 +22,13 @@ from herstel_tui.domain.plan import (
 )
 
 TODAY = date(2025, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today():
+    """Every test here means TODAY: the package's clock says so too."""
+    with clock.fixed(TODAY):
+        yield
 
 
 def version(**kw) -> PlanVersion:

@@ -6,7 +6,6 @@ a leading zero: the test range has none, so ``ZERO_BSN`` is computed (see there)
 from __future__ import annotations
 
 import csv
-import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from herstel_tui.domain.models import Person
 from herstel_tui.store import Store
 
 TEST_BSNS = [f"9999{n:05d}" for n in range(100_000) if stdnum_bsn.is_valid(f"9999{n:05d}")]
-CHECKER = Path("/work/shared/checks/check_vraagbestand.py")
-PYTHON = "/work/venv/bin/python"
 PORTAL_ID = "GPB12AB"
 TODAY = date.today()
 
@@ -78,8 +75,11 @@ def dump(store: Store) -> str:
     return "\n".join(store.conn.iterdump())
 
 
-def run_checker(path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, str(CHECKER), str(path), *args], capture_output=True, text=True)
+def portal_reads(path: Path, *, portal_id: str | None = None, date: str | None = None) -> tuple[list[str], int]:
+    """What the portal makes of a vraagbestand: (problems, BSN count); see portal_rules."""
+    from .portal_rules import check_vraagbestand
+
+    return check_vraagbestand(path, portal_id, date)
 
 
 @pytest.fixture

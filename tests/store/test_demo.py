@@ -3,6 +3,8 @@ from datetime import date
 
 import pytest
 
+from herstel_tui.domain import clock
+
 from herstel_tui.domain.bsn import is_valid_bsn
 from herstel_tui.domain.routekaart import default_routekaart
 from herstel_tui.store import Store
@@ -11,8 +13,15 @@ from herstel_tui.store.demo import build_demo
 TODAY = date(2026, 11, 23)
 
 
+@pytest.fixture(autouse=True)
+def _pinned_today():
+    """Every test here means TODAY: the package's clock says so too."""
+    with clock.fixed(TODAY):
+        yield
+
+
 def build(path, cases, seed=7):
-    with Store(path, "demo") as s:
+    with clock.fixed(TODAY), Store(path, "demo") as s:
         build_demo(s, cases, seed=seed, me="t.tester", today=TODAY)
 
 

@@ -7,9 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from herstel_tui.domain import clock
+
 from herstel_tui.config import Config
 
 TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today():
+    """Every test here means TODAY: the package's clock says so too."""
+    with clock.fixed(TODAY):
+        yield
 ME = "t.tester"
 SEED = 4711
 
@@ -25,7 +34,7 @@ def template_db(tmp_path_factory) -> Path:
     from herstel_tui.store.demo import build_demo
 
     path = tmp_path_factory.mktemp("template") / "demo.db"
-    with Store(path, ME) as store:
+    with clock.fixed(TODAY), Store(path, ME) as store:
         build_demo(store, cases=300, seed=SEED, me=ME, today=TODAY)
         store.conn.execute("PRAGMA journal_mode = DELETE")
     return path
