@@ -21,10 +21,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(REPO.parent / "shared" / "checks"))
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
-from tuidrive import Pane
+from tmuxpane import Pane  # noqa: E402
 
 BARE_APP = '''
 from textual.app import App

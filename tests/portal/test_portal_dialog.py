@@ -10,7 +10,7 @@ from herstel_tui.config import Config
 from herstel_tui.store import portal as sp
 from herstel_tui.tui.portal_dialog import VraagbestandDialog
 
-from .conftest import PORTAL_ID, TODAY, dump, run_checker
+from .conftest import PORTAL_ID, TODAY, dump, portal_reads
 
 
 class Host(App):
@@ -59,7 +59,7 @@ async def test_shows_who_goes_in_and_writes_the_file(pstore, family, config, tmp
         await pilot.press("escape")
         await pilot.pause()
     assert app.result == expected
-    assert run_checker(expected, "--portal-id", PORTAL_ID).returncode == 0
+    assert portal_reads(expected, portal_id=PORTAL_ID)[0] == []
     assert [v["vraagbestand"] for v in sp.verifications_of(pstore, noah.id)] == [expected.name]
 
 

@@ -1,0 +1,77 @@
+"""A 50,000-row portal list (aanmeldingen) read, planned and applied, next to bare openpyxl reading
+the same file, in the same run.
+
+    python bench/bench_import.py [--rows 50000] [--runs 3]
+
+Prints medians over the runs of:
+  - bare openpyxl, read-only mode: every cell value of the sheet (the floor);
+  - herstel's dry run (``import_list(..., dry_run=True)``) and the apply on an empty database;
+and their ratios to the floor. The test range holds 9,091 valid BSNs, so the rows repeat them: each
+BSN first creates a person, household and case, later rows are skipped or update the phone number.
+Runs by hand, not in CI.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+
+def bare_read(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    n = sum(1 for row in wb.active.iter_rows(values_only=True) for _ in row)
+    wb.close()
+    return n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=50_000)
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+
+    from stdnum.nl import bsn
+
+    from herstel_tui.config import Config
+    from herstel_tui.domain import clock
+    from herstel_tui.portal.service import import_list
+    from herstel_tui.store import Store
+    from tests.portal.conftest import write_xlsx
+    from tests.portal.test_large import list_rows
+
+    bsns = [f"9999{n:05d}" for n in range(100_000) if bsn.is_valid(f"9999{n:05d}")]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = write_xlsx(folder / "aanmeldingen.xlsx", list_rows(a.rows, bsns))
+        cfg = Config(exportmap=folder / "export", medewerker="bench")
+        floor, dry, apply = [], [], []
+        for run in range(a.runs):
+            t0 = time.perf_counter()
+            bare_read(path)
+            floor.append(time.perf_counter() - t0)
+            with Store(folder / f"run{run}.db", "bench") as store:
+                t0 = time.perf_counter()
+                plan = import_list(store, cfg, "aanmeldingen", path, dry_run=True, today=clock.today())
+                dry.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                done = import_list(store, cfg, "aanmeldingen", path, dry_run=False, today=clock.today())
+                apply.append(time.perf_counter() - t0)
+                assert plan.counts == done.counts, (plan.counts, done.counts)
+        f, d, ap_ = (statistics.median(x) for x in (floor, dry, apply))
+        print(f"portal list of {a.rows:,} rows, median of {a.runs} runs ({done.summary})")
+        print(f"  bare openpyxl read-only, all cells   {f * 1000:9.0f} ms")
+        print(f"  herstel dry run                      {d * 1000:9.0f} ms   ratio {d / f:5.1f}")
+        print(f"  herstel apply (empty database)       {ap_ * 1000:9.0f} ms   ratio {ap_ / f:5.1f}")
+
+
+if __name__ == "__main__":
+    main()
