@@ -63,7 +63,9 @@ Brede schuldenaanpak (10 cases)
 """
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -226,9 +228,26 @@ def build(store: Store) -> dict[str, int]:
     return ids
 
 
+@pytest.fixture(scope="session")
+def hand_template(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+    """The hand-made register, recorded once per session (rollback journal, so one file holds it)."""
+    path = tmp_path_factory.mktemp("overview") / "template.db"
+    with clock.fixed(TODAY), Store(path, "tester") as store:
+        ids = build(store)
+        store.conn.execute("PRAGMA journal_mode = DELETE")
+    return path, ids
+
+
+def copy_of_hand(hand_template, folder: Path, name: str = "x.db") -> tuple[Path, dict[str, int]]:
+    template, ids = hand_template
+    path = folder / name
+    shutil.copyfile(template, path)
+    return path, dict(ids)
+
+
 @pytest.fixture
-def hand(tmp_path):
-    store = Store(tmp_path / "x.db", "tester")
-    ids = build(store)
+def hand(hand_template, tmp_path):
+    path, ids = copy_of_hand(hand_template, tmp_path)
+    store = Store(path, "tester")
     yield store, ids
     store.close()

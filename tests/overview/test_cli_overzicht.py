@@ -9,16 +9,14 @@ from click.testing import CliRunner
 from herstel_tui.cli import main
 from herstel_tui.store import Store
 
-from .conftest import TODAY, build
+from .conftest import TODAY, copy_of_hand
 
 STAMP = f"{TODAY:%Y%m%d}"  # the conftest pins the clock to TODAY
 
 
 @pytest.fixture
-def env(tmp_path):
-    db = tmp_path / "o.db"
-    with Store(db, "tester") as s:
-        build(s)
+def env(hand_template, tmp_path):
+    db, _ = copy_of_hand(hand_template, tmp_path, "o.db")
     cfg = tmp_path / "config.toml"
     export = tmp_path / "export"
     cfg.write_text(f'gemeente = "Gemeente Proefstad"\nexportmap = "{export}"\n', encoding="utf-8")

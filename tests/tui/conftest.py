@@ -51,18 +51,6 @@ def demo_store(template_db, tmp_path):
     store.close()
 
 
-@pytest.fixture
-def fresh_demo_store(tmp_path):
-    """Built in the store the app uses (never reopened), so nothing depends on the real date."""
-    from herstel_tui.store import Store
-    from herstel_tui.store.demo import build_demo
-
-    store = Store(tmp_path / "snap.db", ME)
-    build_demo(store, cases=300, seed=SEED, me=ME, today=TODAY)
-    yield store
-    store.close()
-
-
 def make_app(store, *, config: Config | None = None, env: dict | None = None, **kw):
     from herstel_tui.tui.app import HerstelApp
 

@@ -13,24 +13,24 @@ async def _ready(pilot) -> None:
     await settle(pilot)
 
 
-def test_list_80x24(snap_compare, fresh_demo_store):
-    app = make_app(fresh_demo_store, env=XTERM)
+def test_list_80x24(snap_compare, demo_store):
+    app = make_app(demo_store, env=XTERM)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_ready)
 
 
-def test_list_120x36(snap_compare, fresh_demo_store):
-    app = make_app(fresh_demo_store, env=TRUECOLOR)
+def test_list_120x36(snap_compare, demo_store):
+    app = make_app(demo_store, env=TRUECOLOR)
     assert snap_compare(app, terminal_size=(120, 36), run_before=_ready)
 
 
-def test_case_80x24(snap_compare, fresh_demo_store):
-    row = next(r for r in fresh_demo_store.list_cases(CaseFilter(), 0, 100, today=TODAY)
-               if r.bsn and fresh_demo_store.case_view(r.id, today=TODAY).running)
+def test_case_80x24(snap_compare, demo_store):
+    row = next(r for r in demo_store.list_cases(CaseFilter(), 0, 100, today=TODAY)
+               if r.bsn and demo_store.case_view(r.id, today=TODAY).running)
 
     async def open_case(pilot) -> None:
         await settle(pilot)
         pilot.app.open_case(row.id)
         await settle(pilot)
 
-    app = make_app(fresh_demo_store, env=XTERM)
+    app = make_app(demo_store, env=XTERM)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_case)
