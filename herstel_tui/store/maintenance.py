@@ -14,28 +14,28 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from .base import StoreError, check_database_file
+from .base import StoreError, check_database_file, check_not_in_use, check_regular_file, open_sqlite
 from .db import Store, summary_row
 
 
 def backup(store: Store, target: Path) -> Path:
-    """Copy the live database to ``target`` (a file, or a folder to put a dated file in)."""
+    """Copy the live database to ``target`` (a file, or a folder to put a dated file in).
+
+    Never overwrites: the finished copy is hard-linked into place (``link`` fails when the name
+    exists, atomically, so two backups to one path at the same moment cannot both win); where
+    the file system has no hard links, the name is claimed with an exclusive create instead.
+    """
     target = Path(target).expanduser()
-    if target.is_dir():
-        stamp = date.today().strftime("%Y%m%d")
-        target = target / f"herstel-backup-{stamp}-{os.getpid()}.db"
-        n = 1
-        while target.exists():
-            target = target.with_name(f"herstel-backup-{stamp}-{n}.db")
-            n += 1
-    if target.exists():
+    into_folder = target.is_dir()
+    if not into_folder and os.path.lexists(target):
         raise StoreError(f"{target} bestaat al; kies een andere naam (er is niets overschreven)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".herstel-backup-", suffix=".db", dir=target.parent)
+    folder = target if into_folder else target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".herstel-backup-", suffix=".db", dir=folder)
     os.close(fd)
     os.chmod(tmp, 0o600)
     try:
-        dest = sqlite3.connect(tmp)
+        dest = open_sqlite(tmp)
         try:
             with store._lock:
                 store.conn.backup(dest)
@@ -45,7 +45,19 @@ def backup(store: Store, target: Path) -> Path:
             dest.close()
         if problems != "ok":
             raise StoreError(f"de kopie is niet in orde ({problems}); er is geen backup geschreven")
-        os.replace(tmp, target)
+        _fsync(tmp)
+        if into_folder:
+            stamp = date.today().strftime("%Y%m%d")
+            n = 0
+            while True:
+                name = f"herstel-backup-{stamp}.db" if n == 0 else f"herstel-backup-{stamp}-{n}.db"
+                if _place(tmp, folder / name):
+                    target = folder / name
+                    break
+                n += 1
+        elif not _place(tmp, target):
+            raise StoreError(f"{target} bestaat al; kies een andere naam (er is niets overschreven)")
+        _fsync(folder)
     except sqlite3.Error as exc:
         raise StoreError(f"backup naar {target} mislukt: {exc}") from None
     finally:
@@ -55,8 +67,48 @@ def backup(store: Store, target: Path) -> Path:
     return target
 
 
+def _place(tmp: str, target: Path) -> bool:
+    """Put the finished file ``tmp`` at ``target`` unless that name exists; False if it does."""
+    try:
+        os.link(tmp, target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:
+        pass  # no hard links here (some network and FAT file systems): claim the name instead
+    try:
+        out = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return False
+    try:
+        with open(tmp, "rb") as src:
+            while chunk := src.read(1 << 20):
+                os.write(out, chunk)
+        os.fsync(out)
+    except BaseException:
+        os.close(out)
+        Path(target).unlink(missing_ok=True)
+        raise
+    os.close(out)
+    return True
+
+
+def _fsync(path: str | Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
-    """Put a backup in place of the database. Refuses to overwrite unless ``overwrite``."""
+    """Put a backup in place of the database. Refuses to overwrite unless ``overwrite``, and
+    refuses while anyone (a desk, a command) has the database open."""
     source, target = Path(source).expanduser(), Path(target).expanduser()
     if not source.is_file():
         raise StoreError(f"{source} bestaat niet")
@@ -65,6 +117,7 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
         ok = probe.conn.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             raise StoreError(f"{source} is beschadigd ({ok}); er is niets teruggezet")
+    check_regular_file(target)
     if target.exists() and target.stat().st_size and not overwrite:
         raise StoreError(f"{target} bestaat al. Bevestig met --ja dat deze database wordt vervangen "
                          "(maak eerst een backup); er is niets gewijzigd")
@@ -72,19 +125,29 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".herstel-restore-", suffix=".db", dir=target.parent)
     os.close(fd)
     os.chmod(tmp, 0o600)
+    guard = None
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dst = sqlite3.connect(tmp)
+        src = open_sqlite(source, mode="ro")
+        dst = open_sqlite(tmp)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
         finally:
             src.close()
             dst.close()
+        _fsync(tmp)
+        if target.exists() and target.stat().st_size:
+            guard = open_sqlite(target, timeout_ms=0)
+            try:
+                check_not_in_use(guard, target)
+            except sqlite3.DatabaseError:
+                pass  # a damaged file (the reason to restore): SQLite cannot tell who uses it
         for suffix in ("-wal", "-shm", "-journal"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         os.replace(tmp, target)
     finally:
+        if guard is not None:
+            guard.close()
         Path(tmp).unlink(missing_ok=True)
     with Store(target, user) as s, s.transaction():
         s._audit("teruggezet", "database", None, detail={"van": str(source)})
