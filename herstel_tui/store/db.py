@@ -107,6 +107,9 @@ class Store:
 
     def _explain(self, exc: sqlite3.Error) -> str:
         text = str(exc)
+        if "auditlogboek aangetast" in text:
+            return (f"het auditlogboek van {self.path} is aangetast (regels zijn gewist buiten herstel om); "
+                    "er is niets opgeslagen. Laat `herstel controle` draaien en meld het bij de beheerder")
         if "malformed" in text:
             return f"{self.path} is beschadigd ({text}). {RESTORE_ADVICE}"
         if "not a database" in text:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from .base import StoreError, check_database_file, check_not_in_use, check_regular_file, open_sqlite
+from .base import RESTORE_ADVICE, StoreError, check_database_file, check_not_in_use, check_regular_file, open_sqlite
 from .db import Store, summary_row
 
 
@@ -157,6 +157,7 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
 class CheckResult:
     problems: list[str]
     cases: int
+    damaged: bool = False  # SQLite itself finds the file damaged: restore a backup
 
     @property
     def ok(self) -> bool:
@@ -164,7 +165,16 @@ class CheckResult:
 
 
 def check(store: Store, today: date | None = None) -> CheckResult:
-    """integrity_check, foreign keys, every case's events against the routekaart, the case index."""
+    """integrity_check, foreign keys, the audit trail's triggers and numbering, every case's
+    events against the routekaart, the case index. A file SQLite finds damaged gives a Dutch
+    StoreError with the advice to restore the latest backup (or ``damaged`` with the lines)."""
+    try:
+        return _check(store, today)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{store.path} is beschadigd ({exc}). {RESTORE_ADVICE}") from None
+
+
+def _check(store: Store, today: date | None) -> CheckResult:
     from ..domain.routekaart import RecordedEvent, TransitionRefused, default_routekaart
 
     today = today or date.today()
@@ -173,8 +183,13 @@ def check(store: Store, today: date | None = None) -> CheckResult:
     integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     if integrity != ["ok"]:
         problems += [f"integriteit: {line}" for line in integrity[:20]]
+        return CheckResult(problems, 0, damaged=True)
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
         problems.append(f"verwijzing: {table} rij {rowid} verwijst naar een ontbrekende {parent}")
+    problems += audit_problems(conn)
+    for name, kind, at in conn.execute("SELECT name, kind, at FROM portal_files WHERE status = 'bezig'"):
+        problems.append(f"portaal: het inlezen van {name} ({kind}, gestart {at[:16].replace('T', ' ')}) is niet "
+                        "afgemaakt; lees hetzelfde bestand opnieuw in om het af te maken")
     rk = default_routekaart()
     cases = conn.execute("SELECT id, zaaknummer, track FROM cases ORDER BY id").fetchall()
     events_by_case: dict[int, list] = {}
@@ -197,6 +212,38 @@ def check(store: Store, today: date | None = None) -> CheckResult:
         if summaries.get(cid) != summary_row(track, events, today):
             problems.append(f"{zaak}: het zaakoverzicht wijkt af van de tijdlijn (herstel met `herstel controle --herbouw`)")
     return CheckResult(problems, len(cases))
+
+
+def audit_problems(conn: sqlite3.Connection) -> list[str]:
+    """The audit trail is append-only: its triggers exist, and its ids run 1..n without a gap up
+    to the highest id ever written (kept by the trigger audit_ids_grow). Deleted rows leave a gap
+    or a lower highest id; ids handed out again after a deletion leave the mark behind."""
+    from .schema import AUDIT_TRIGGERS
+
+    out = []
+    found = {name: " ".join((sql or "").split()) for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")}
+    for name, event in AUDIT_TRIGGERS.items():
+        sql = found.get(name)
+        if sql is None:
+            out.append(f"auditlogboek: de beveiliging {name} ontbreekt; regels kunnen zijn gewijzigd of gewist")
+        elif event not in sql or "RAISE(ABORT" not in sql:
+            out.append(f"auditlogboek: de beveiliging {name} is veranderd; regels kunnen zijn gewijzigd of gewist")
+    lo, hi, n = conn.execute("SELECT min(id), max(id), count(*) FROM audit").fetchone()
+    mark = conn.execute("SELECT value FROM meta WHERE key = 'audit_hoogste_id'").fetchone()
+    mark = int(mark[0]) if mark else None
+    if n and (lo != 1 or hi - lo + 1 != n):
+        out.append(f"auditlogboek: {hi - n} van de regels 1 t/m {hi} ontbreken (gewist)")
+    if mark is None:
+        out.append("auditlogboek: het hoogste regelnummer is niet bijgehouden (meta ontbreekt)")
+    elif (hi or 0) != mark:
+        if (hi or 0) < mark:
+            out.append(f"auditlogboek: er zijn regels tot nummer {mark} geschreven, maar de hoogste is nu "
+                       f"{hi or 0}: regels zijn gewist")
+        else:
+            out.append(f"auditlogboek: regels {mark + 1} t/m {hi} zijn buiten herstel om toegevoegd of "
+                       "nummers zijn hergebruikt")
+    return out
 
 
 @dataclass
