@@ -119,6 +119,11 @@ def open_sqlite(path: Path | str, *, mode: str | None = None,
     return conn
 
 
+def open_private_temp() -> sqlite3.Connection:
+    """A private temporary database (SQLite removes its file itself, even when we are killed)."""
+    return sqlite3.connect("", isolation_level=None, check_same_thread=False)
+
+
 def connections_open(path: Path | str) -> int:
     """How many connections of this process have ``path`` open (for tests and checks)."""
     key = _file_key(path)

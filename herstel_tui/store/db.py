@@ -46,6 +46,7 @@ from .base import (
     append_audit,
     check_database_file,
     check_schema,
+    open_private_temp,
     open_sqlite,
     filesystem_type,
     routekaart_fingerprint,
@@ -158,6 +159,26 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+
+    @contextmanager
+    def private_copy(self) -> Iterator[Store]:
+        """A throwaway Store on a copy of this database, for a dry run that must show exactly what
+        the real run would do without taking the write lock: SQLite's backup API reads one
+        consistent snapshot (in WAL mode no writer waits for it) into a temporary database."""
+        dest = open_private_temp()
+        try:
+            with self._lock:
+                self.conn.backup(dest)
+            dest.execute("PRAGMA foreign_keys = ON")
+            copy = Store.__new__(Store)
+            copy.path, copy.user, copy.readonly = self.path, self.user, False
+            copy._lock = threading.RLock()
+            copy.network_fs = False
+            copy.conn = dest
+            copy.refreshed_on_open = 0
+            yield copy
+        finally:
+            dest.close()
 
     def __enter__(self) -> Store:
         return self
