@@ -63,14 +63,15 @@ def main() -> None:
 
         def note(text):
             t0 = time.perf_counter()
-            r = subprocess.run(herstel("notitie", case.zaaknummer, text), capture_output=True, text=True, env=env)
+            r = subprocess.run(herstel("notitie", case.zaaknummer, text), capture_output=True, text=True, env=env,
+                               cwd=tmp)
             return time.perf_counter() - t0, r.returncode, (r.stderr or r.stdout).strip()
 
         floor = statistics.median(note(f"vooraf {i}")[0] for i in range(5))
 
         t_start = time.perf_counter()
         imp = subprocess.Popen(herstel("portaal", "lijst", "aanmeldingen", str(sheet), "--samenvatting"),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp)
         # Start the notes once the import writes (its first batch, or its one transaction, began).
         import sqlite3
 
