@@ -1,4 +1,4 @@
-"""A 50,000-row portal list: read, planned and applied in reasonable time, in one transaction."""
+"""A 50,000-row portal list: read, planned and applied in reasonable time (in short batches, issue 13)."""
 from __future__ import annotations
 
 import time
