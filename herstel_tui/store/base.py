@@ -242,6 +242,29 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         return open_sqlite(path, mode="ro")
 
 
+def replace_database(finished: Path | str, target: Path) -> None:
+    """Put the complete database file ``finished`` in place of ``target`` (restore, new demo).
+
+    Refused while anyone has ``target`` open: a desk would write on into the replaced file, and
+    its -wal could later be replayed into the new one. The old -wal/-shm go with the old file."""
+    target = Path(target)
+    guard = None
+    try:
+        if target.exists() and target.stat().st_size:
+            check_regular_file(target)
+            guard = open_sqlite(target, timeout_ms=0)
+            try:
+                check_not_in_use(guard, target)
+            except sqlite3.DatabaseError:
+                pass  # not a (sound) database: SQLite cannot tell who uses it; it is replaced on request
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        os.replace(finished, target)
+    finally:
+        if guard is not None:
+            guard.close()
+
+
 def append_audit(conn: sqlite3.Connection, who: str, action: str, entity: str, entity_id: int | None, *,
                  person_id: int | None = None, case_id: int | None = None,
                  detail: dict[str, object] | None = None) -> None:

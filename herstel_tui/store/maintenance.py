@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from .base import RESTORE_ADVICE, StoreError, check_database_file, check_not_in_use, check_regular_file, open_sqlite
+from .base import RESTORE_ADVICE, StoreError, check_database_file, check_regular_file, open_sqlite, replace_database
 from .db import Store, summary_row
 
 
@@ -125,7 +125,6 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".herstel-restore-", suffix=".db", dir=target.parent)
     os.close(fd)
     os.chmod(tmp, 0o600)
-    guard = None
     try:
         src = open_sqlite(source, mode="ro")
         dst = open_sqlite(tmp)
@@ -136,18 +135,8 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
             src.close()
             dst.close()
         _fsync(tmp)
-        if target.exists() and target.stat().st_size:
-            guard = open_sqlite(target, timeout_ms=0)
-            try:
-                check_not_in_use(guard, target)
-            except sqlite3.DatabaseError:
-                pass  # a damaged file (the reason to restore): SQLite cannot tell who uses it
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(str(target) + suffix).unlink(missing_ok=True)
-        os.replace(tmp, target)
+        replace_database(tmp, target)
     finally:
-        if guard is not None:
-            guard.close()
         Path(tmp).unlink(missing_ok=True)
     with Store(target, user) as s, s.transaction():
         s._audit("teruggezet", "database", None, detail={"van": str(source)})

@@ -235,3 +235,18 @@ def test_restore_refused_while_the_database_is_open(one_case, tmp_path):
         desk.wait(timeout=30)
     r = run(db, "terugzetten", str(backup), "--ja")
     assert r.exit_code == 0, r.output
+
+
+def test_demo_overwrite_refused_while_the_database_is_open(one_case, tmp_path):
+    db, cid = one_case
+    desk = Store(db, "desk")
+    desk.add_contact_note(cid, "bewaard")
+    r = CliRunner().invoke(main, ["demo", "--cases", "3", "--db", str(db), "--overschrijf"], catch_exceptions=False)
+    assert r.exit_code == 2 and "nog in gebruik" in r.output
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".herstel-demo")] == []
+    desk.add_contact_note(cid, "nog een")
+    desk.close()
+    with Store(db, "t") as s:
+        assert {n.text for n in s.contact_notes(cid)} == {"bewaard", "nog een"}
+    r = CliRunner().invoke(main, ["demo", "--cases", "3", "--db", str(db), "--overschrijf"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
