@@ -86,6 +86,10 @@ def controle(c: Ctx, herbouw: bool) -> None:
         result = check(store)
     for p in result.problems[:200]:
         click.echo(p)
+    if result.damaged:
+        from .store.base import RESTORE_ADVICE
+
+        fail(f"{c.db_path} is beschadigd. {RESTORE_ADVICE}")
     if result.problems:
         click.echo(f"Controle: {len(result.problems)} problemen in {result.cases} zaken.", err=True)
         sys.exit(1)

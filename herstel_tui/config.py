@@ -239,6 +239,12 @@ def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
         config = Config()
         write_config_cache(path, config.model_dump(mode="json"))
         return config, path
+    if path.is_dir():
+        raise ConfigError(f"{path}: is een map, geen configuratiebestand")
+    if not path.is_file():
+        # A FIFO or device: reading it would wait forever (or eat someone else's data).
+        raise ConfigError(f"{path}: is geen gewoon bestand (maar bijvoorbeeld een pijp of apparaat); "
+                          "geef een TOML-bestand op")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -113,7 +113,9 @@ def make_demo(path: Path, cases: int, *, seed: int = 20261123, me: str | None = 
         with Store(tmp_path, me or "demo") as store:
             result = build_demo(store, cases, seed=seed, me=me)
             store.conn.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before the move
-        os.replace(tmp_path, path)
+        from .store.base import replace_database
+
+        replace_database(tmp_path, path)
     finally:
         for leftover in (tmp_path, Path(tmp + "-wal"), Path(tmp + "-shm"), Path(tmp + "-journal")):
             leftover.unlink(missing_ok=True)

@@ -3,8 +3,13 @@ so the quick shell commands can use it without loading pydantic or sqlite-utils.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
+import threading
+import weakref
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from ..domain import clock
 
@@ -19,6 +24,10 @@ class StoreError(Exception):
 
 class ConflictError(StoreError):
     """Someone else changed the case since it was read (optimistic lock)."""
+
+
+RESTORE_ADVICE = ("Werk er niet verder mee: zet de laatste backup terug met `herstel terugzetten BACKUP` "
+                  "(maak eerst een kopie van dit bestand) en meld het bij de beheerder.")
 
 
 def _now() -> str:
@@ -43,21 +52,137 @@ def filesystem_type(path: Path) -> str | None:
         return None
 
 
-def check_database_file(path: Path) -> None:
-    """Refuse what is clearly not a SQLite file before SQLite touches it."""
-    if not path.exists():
-        return
-    if path.is_dir():
-        raise StoreError(f"{path} is een map, geen databasebestand")
+# -- opening the file ------------------------------------------------------------------------------
+# On POSIX, closing ANY descriptor of a file drops all of the process's fcntl locks on it. If this
+# process opened the database file with open() while a SQLite connection of it was open, SQLite's
+# locks would silently vanish: another process would think it was the last user, checkpoint and
+# delete the WAL, and our connection would write on into a deleted file. So:
+# - every connection is made by ``open_sqlite`` (one place, a proper percent-encoded URI);
+# - ``open_sqlite`` counts the connections per file (device, inode) in this process;
+# - the header is read with open() only while that count is zero, under the same lock that
+#   connections are made under. With a connection open, the file was already accepted, and
+#   SQLite itself refuses anything that is not a database ("file is not a database").
+
+_OPEN_FILES: dict[tuple[int, int], int] = {}
+_OPEN_LOCK = threading.RLock()
+
+
+def sqlite_uri(path: Path | str, **params: str) -> str:
+    """``file:`` URI for ``path``: absolute, percent-encoded (a '#', '?' or '%' in a folder name is
+    part of the name, never a fragment, query or escape)."""
+    absolute = os.path.abspath(os.fspath(path))
+    uri = "file://" + quote(absolute, safe="/")
+    return uri + ("?" + urlencode(params) if params else "")
+
+
+def _file_key(path: Path | str) -> tuple[int, int] | None:
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
+        st = os.stat(path)  # stat opens no descriptor
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _release(key: tuple[int, int]) -> None:
+    with _OPEN_LOCK:
+        n = _OPEN_FILES.get(key, 0) - 1
+        if n > 0:
+            _OPEN_FILES[key] = n
+        else:
+            _OPEN_FILES.pop(key, None)
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that tells the registry above when it closes (or is collected)."""
+
+    _release: weakref.finalize | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._release is not None:
+                self._release()
+
+
+def open_sqlite(path: Path | str, *, mode: str | None = None,
+                timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """The one way this package connects to a database file (autocommit, usable from threads)."""
+    params = {"mode": mode} if mode else {}
+    with _OPEN_LOCK:
+        conn = sqlite3.connect(sqlite_uri(path, **params), uri=True, isolation_level=None,
+                               check_same_thread=False, timeout=timeout_ms / 1000, factory=_Connection)
+        key = _file_key(path)
+        if key is not None:
+            _OPEN_FILES[key] = _OPEN_FILES.get(key, 0) + 1
+            conn._release = weakref.finalize(conn, _release, key)
+    conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+    return conn
+
+
+def open_private_temp() -> sqlite3.Connection:
+    """A private temporary database (SQLite removes its file itself, even when we are killed)."""
+    return sqlite3.connect("", isolation_level=None, check_same_thread=False)
+
+
+def connections_open(path: Path | str) -> int:
+    """How many connections of this process have ``path`` open (for tests and checks)."""
+    key = _file_key(path)
+    with _OPEN_LOCK:
+        return _OPEN_FILES.get(key, 0) if key else 0
+
+
+def check_regular_file(path: Path, what: str = "database") -> None:
+    """Refuse a FIFO, device or socket: reading one would hang or consume someone else's data."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
     except OSError as exc:
         raise StoreError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreError(f"{path} is een map, geen {what}bestand")
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(f"{path} is geen gewoon bestand (maar bijvoorbeeld een pijp of apparaat); "
+                         f"geef een {what}bestand op. Er is niets gewijzigd")
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse what is clearly not a SQLite file before SQLite touches it.
+
+    The first bytes are read only when no connection of this process has the file open (see
+    above); otherwise SQLite's own check on the first query is the one that counts."""
+    path = Path(path)
+    check_regular_file(path)
+    with _OPEN_LOCK:
+        key = _file_key(path)
+        if key is None or _OPEN_FILES.get(key):
+            return
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise StoreError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
     if 0 < len(head) < len(SQLITE_HEADER) and SQLITE_HEADER.startswith(head):
         raise StoreError(f"{path} is afgebroken of beschadigd (te kort voor een SQLite-database)")
     if head and head != SQLITE_HEADER:
         raise StoreError(f"{path} is geen SQLite-database; er is niets gewijzigd")
+
+
+def check_not_in_use(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse when another connection (a desk, a command) has the database open: leaving WAL
+    mode needs the file to itself, so SQLite answers 'locked' when someone else is in. On
+    success the file is in rollback mode without a -wal file, ready to be replaced."""
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError(f"{path} is nog in gebruik (een bureau of een opdracht heeft hem open); "
+                             "sluit die eerst. Er is niets gewijzigd") from None
+        raise
 
 
 def routekaart_fingerprint() -> str:
@@ -96,9 +221,7 @@ def check_schema(conn: sqlite3.Connection, path: Path) -> int:
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the settings every user of the file needs (busy wait, foreign keys)."""
-    conn = sqlite3.connect(f"file:{path}", uri=True, isolation_level=None, check_same_thread=False,
-                           timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn = open_sqlite(path)
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -108,16 +231,39 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     WAL database must be able to create its -shm file; a file we may not write opens mode=ro."""
     if not Path(path).is_file():
         raise StoreError(f"{path} bestaat niet")
+    conn = None
     try:
         conn = connect(path)
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.Error:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return conn
+        if conn is not None:
+            conn.close()
+        return open_sqlite(path, mode="ro")
+
+
+def replace_database(finished: Path | str, target: Path) -> None:
+    """Put the complete database file ``finished`` in place of ``target`` (restore, new demo).
+
+    Refused while anyone has ``target`` open: a desk would write on into the replaced file, and
+    its -wal could later be replayed into the new one. The old -wal/-shm go with the old file."""
+    target = Path(target)
+    guard = None
+    try:
+        if target.exists() and target.stat().st_size:
+            check_regular_file(target)
+            guard = open_sqlite(target, timeout_ms=0)
+            try:
+                check_not_in_use(guard, target)
+            except sqlite3.DatabaseError:
+                pass  # not a (sound) database: SQLite cannot tell who uses it; it is replaced on request
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        os.replace(finished, target)
+    finally:
+        if guard is not None:
+            guard.close()
 
 
 def append_audit(conn: sqlite3.Connection, who: str, action: str, entity: str, entity_id: int | None, *,

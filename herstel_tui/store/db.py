@@ -40,12 +40,15 @@ from .caselist import CaseFilter, CaseRow, count_cases, list_cases
 from .base import (
     BUSY_TIMEOUT_MS,
     NETWORK_FS,
+    RESTORE_ADVICE,
     ConflictError,
     StoreError,
     _now,
     append_audit,
     check_database_file,
     check_schema,
+    open_private_temp,
+    open_sqlite,
     filesystem_type,
     routekaart_fingerprint,
 )
@@ -69,26 +72,31 @@ class Store:
             raise StoreError(f"{self.path} bestaat niet")
         if is_new and readonly:
             raise StoreError(f"{self.path} bestaat niet")
-        if is_new:
+        if not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Owner-only from the first byte: BSNs and health data live here.
-            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
+            # Owner-only from the first byte: BSNs and health data live here. Only a file that does
+            # not exist yet is opened here (O_EXCL), so no SQLite connection can have it open.
+            try:
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                pass  # made by another process this very moment: SQLite takes it from here
         self.network_fs = (filesystem_type(self.path) or "") in NETWORK_FS
+        conn = None
         try:
-            uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn = open_sqlite(self.path, mode="ro" if readonly else None)
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
             self._check_schema()
             if not readonly:
                 self._set_journal_mode()
                 self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(self._explain(exc)) from None
-        self.refreshed_on_open = self.refresh_derived() if not readonly else 0
+            self.refreshed_on_open = self.refresh_derived() if not readonly else 0
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StoreError(self._explain(exc)) from None
+            raise
 
     @functools.cached_property
     def db(self):
@@ -101,7 +109,12 @@ class Store:
 
     def _explain(self, exc: sqlite3.Error) -> str:
         text = str(exc)
-        if "not a database" in text or "malformed" in text:
+        if "auditlogboek aangetast" in text:
+            return (f"het auditlogboek van {self.path} is aangetast (regels zijn gewist buiten herstel om); "
+                    "er is niets opgeslagen. Laat `herstel controle` draaien en meld het bij de beheerder")
+        if "malformed" in text:
+            return f"{self.path} is beschadigd ({text}). {RESTORE_ADVICE}"
+        if "not a database" in text:
             return f"{self.path} is geen geldige SQLite-database of is beschadigd ({text})"
         if "readonly" in text or "read-only" in text:
             return f"{self.path} is alleen-lezen; er kan niets worden opgeslagen"
@@ -147,6 +160,26 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+
+    @contextmanager
+    def private_copy(self) -> Iterator[Store]:
+        """A throwaway Store on a copy of this database, for a dry run that must show exactly what
+        the real run would do without taking the write lock: SQLite's backup API reads one
+        consistent snapshot (in WAL mode no writer waits for it) into a temporary database."""
+        dest = open_private_temp()
+        try:
+            with self._lock:
+                self.conn.backup(dest)
+            dest.execute("PRAGMA foreign_keys = ON")
+            copy = Store.__new__(Store)
+            copy.path, copy.user, copy.readonly = self.path, self.user, False
+            copy._lock = threading.RLock()
+            copy.network_fs = False
+            copy.conn = dest
+            copy.refreshed_on_open = 0
+            yield copy
+        finally:
+            dest.close()
 
     def __enter__(self) -> Store:
         return self

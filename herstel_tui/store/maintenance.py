@@ -5,7 +5,6 @@ colleagues can keep working while it runs.
 """
 from __future__ import annotations
 
-from ..domain import clock
 import os
 import sqlite3
 import tempfile
@@ -15,28 +14,29 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from .base import StoreError, check_database_file
+from ..domain import clock
+from .base import RESTORE_ADVICE, StoreError, check_database_file, check_regular_file, open_sqlite, replace_database
 from .db import Store, summary_row
 
 
 def backup(store: Store, target: Path) -> Path:
-    """Copy the live database to ``target`` (a file, or a folder to put a dated file in)."""
+    """Copy the live database to ``target`` (a file, or a folder to put a dated file in).
+
+    Never overwrites: the finished copy is hard-linked into place (``link`` fails when the name
+    exists, atomically, so two backups to one path at the same moment cannot both win); where
+    the file system has no hard links, the name is claimed with an exclusive create instead.
+    """
     target = Path(target).expanduser()
-    if target.is_dir():
-        stamp = clock.today().strftime("%Y%m%d")
-        target = target / f"herstel-backup-{stamp}-{os.getpid()}.db"
-        n = 1
-        while target.exists():
-            target = target.with_name(f"herstel-backup-{stamp}-{n}.db")
-            n += 1
-    if target.exists():
+    into_folder = target.is_dir()
+    if not into_folder and os.path.lexists(target):
         raise StoreError(f"{target} bestaat al; kies een andere naam (er is niets overschreven)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".herstel-backup-", suffix=".db", dir=target.parent)
+    folder = target if into_folder else target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".herstel-backup-", suffix=".db", dir=folder)
     os.close(fd)
     os.chmod(tmp, 0o600)
     try:
-        dest = sqlite3.connect(tmp)
+        dest = open_sqlite(tmp)
         try:
             with store._lock:
                 store.conn.backup(dest)
@@ -46,7 +46,19 @@ def backup(store: Store, target: Path) -> Path:
             dest.close()
         if problems != "ok":
             raise StoreError(f"de kopie is niet in orde ({problems}); er is geen backup geschreven")
-        os.replace(tmp, target)
+        _fsync(tmp)
+        if into_folder:
+            stamp = clock.today().strftime("%Y%m%d")
+            n = 0
+            while True:
+                name = f"herstel-backup-{stamp}.db" if n == 0 else f"herstel-backup-{stamp}-{n}.db"
+                if _place(tmp, folder / name):
+                    target = folder / name
+                    break
+                n += 1
+        elif not _place(tmp, target):
+            raise StoreError(f"{target} bestaat al; kies een andere naam (er is niets overschreven)")
+        _fsync(folder)
     except sqlite3.Error as exc:
         raise StoreError(f"backup naar {target} mislukt: {exc}") from None
     finally:
@@ -56,8 +68,48 @@ def backup(store: Store, target: Path) -> Path:
     return target
 
 
+def _place(tmp: str, target: Path) -> bool:
+    """Put the finished file ``tmp`` at ``target`` unless that name exists; False if it does."""
+    try:
+        os.link(tmp, target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:
+        pass  # no hard links here (some network and FAT file systems): claim the name instead
+    try:
+        out = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return False
+    try:
+        with open(tmp, "rb") as src:
+            while chunk := src.read(1 << 20):
+                os.write(out, chunk)
+        os.fsync(out)
+    except BaseException:
+        os.close(out)
+        Path(target).unlink(missing_ok=True)
+        raise
+    os.close(out)
+    return True
+
+
+def _fsync(path: str | Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
-    """Put a backup in place of the database. Refuses to overwrite unless ``overwrite``."""
+    """Put a backup in place of the database. Refuses to overwrite unless ``overwrite``, and
+    refuses while anyone (a desk, a command) has the database open."""
     source, target = Path(source).expanduser(), Path(target).expanduser()
     if not source.is_file():
         raise StoreError(f"{source} bestaat niet")
@@ -66,6 +118,7 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
         ok = probe.conn.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             raise StoreError(f"{source} is beschadigd ({ok}); er is niets teruggezet")
+    check_regular_file(target)
     if target.exists() and target.stat().st_size and not overwrite:
         raise StoreError(f"{target} bestaat al. Bevestig met --ja dat deze database wordt vervangen "
                          "(maak eerst een backup); er is niets gewijzigd")
@@ -74,17 +127,16 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
     os.close(fd)
     os.chmod(tmp, 0o600)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dst = sqlite3.connect(tmp)
+        src = open_sqlite(source, mode="ro")
+        dst = open_sqlite(tmp)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
         finally:
             src.close()
             dst.close()
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(str(target) + suffix).unlink(missing_ok=True)
-        os.replace(tmp, target)
+        _fsync(tmp)
+        replace_database(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
     with Store(target, user) as s, s.transaction():
@@ -95,6 +147,7 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
 class CheckResult:
     problems: list[str]
     cases: int
+    damaged: bool = False  # SQLite itself finds the file damaged: restore a backup
 
     @property
     def ok(self) -> bool:
@@ -102,7 +155,16 @@ class CheckResult:
 
 
 def check(store: Store, today: date | None = None) -> CheckResult:
-    """integrity_check, foreign keys, every case's events against the routekaart, the case index."""
+    """integrity_check, foreign keys, the audit trail's triggers and numbering, every case's
+    events against the routekaart, the case index. A file SQLite finds damaged gives a Dutch
+    StoreError with the advice to restore the latest backup (or ``damaged`` with the lines)."""
+    try:
+        return _check(store, today)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{store.path} is beschadigd ({exc}). {RESTORE_ADVICE}") from None
+
+
+def _check(store: Store, today: date | None) -> CheckResult:
     from ..domain.routekaart import RecordedEvent, TransitionRefused, default_routekaart
 
     today = today or clock.today()
@@ -111,8 +173,13 @@ def check(store: Store, today: date | None = None) -> CheckResult:
     integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     if integrity != ["ok"]:
         problems += [f"integriteit: {line}" for line in integrity[:20]]
+        return CheckResult(problems, 0, damaged=True)
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
         problems.append(f"verwijzing: {table} rij {rowid} verwijst naar een ontbrekende {parent}")
+    problems += audit_problems(conn)
+    for name, kind, at in conn.execute("SELECT name, kind, at FROM portal_files WHERE status = 'bezig'"):
+        problems.append(f"portaal: het inlezen van {name} ({kind}, gestart {at[:16].replace('T', ' ')}) is niet "
+                        "afgemaakt; lees hetzelfde bestand opnieuw in om het af te maken")
     rk = default_routekaart()
     cases = conn.execute("SELECT id, zaaknummer, track FROM cases ORDER BY id").fetchall()
     events_by_case: dict[int, list] = {}
@@ -135,6 +202,38 @@ def check(store: Store, today: date | None = None) -> CheckResult:
         if summaries.get(cid) != summary_row(track, events, today):
             problems.append(f"{zaak}: het zaakoverzicht wijkt af van de tijdlijn (herstel met `herstel controle --herbouw`)")
     return CheckResult(problems, len(cases))
+
+
+def audit_problems(conn: sqlite3.Connection) -> list[str]:
+    """The audit trail is append-only: its triggers exist, and its ids run 1..n without a gap up
+    to the highest id ever written (kept by the trigger audit_ids_grow). Deleted rows leave a gap
+    or a lower highest id; ids handed out again after a deletion leave the mark behind."""
+    from .schema import AUDIT_TRIGGERS
+
+    out = []
+    found = {name: " ".join((sql or "").split()) for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")}
+    for name, event in AUDIT_TRIGGERS.items():
+        sql = found.get(name)
+        if sql is None:
+            out.append(f"auditlogboek: de beveiliging {name} ontbreekt; regels kunnen zijn gewijzigd of gewist")
+        elif event not in sql or "RAISE(ABORT" not in sql:
+            out.append(f"auditlogboek: de beveiliging {name} is veranderd; regels kunnen zijn gewijzigd of gewist")
+    lo, hi, n = conn.execute("SELECT min(id), max(id), count(*) FROM audit").fetchone()
+    mark = conn.execute("SELECT value FROM meta WHERE key = 'audit_hoogste_id'").fetchone()
+    mark = int(mark[0]) if mark else None
+    if n and (lo != 1 or hi - lo + 1 != n):
+        out.append(f"auditlogboek: {hi - n} van de regels 1 t/m {hi} ontbreken (gewist)")
+    if mark is None:
+        out.append("auditlogboek: het hoogste regelnummer is niet bijgehouden (meta ontbreekt)")
+    elif (hi or 0) != mark:
+        if (hi or 0) < mark:
+            out.append(f"auditlogboek: er zijn regels tot nummer {mark} geschreven, maar de hoogste is nu "
+                       f"{hi or 0}: regels zijn gewist")
+        else:
+            out.append(f"auditlogboek: regels {mark + 1} t/m {hi} zijn buiten herstel om toegevoegd of "
+                       "nummers zijn hergebruikt")
+    return out
 
 
 @dataclass

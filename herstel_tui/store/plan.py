@@ -32,6 +32,7 @@ from ..domain.costs import (
 from ..domain.plan import (
     ACTION_TEXT_MAX,
     AREA_FIELDS,
+    AREA_FIELD_TITLES,
     AREA_TEXT_MAX,
     GOAL_TEXT_MAX,
     LEEFGEBIEDEN,
@@ -53,9 +54,38 @@ from ..domain.plan import (
     nazorg_problem,
     parse_nl_date,
 )
-from .base import StoreError, _now
+from .base import ConflictError, StoreError, _now
 
 _UNSET: Any = object()
+
+# Forms that save as you type pass the value the screen was showing (``based_on``): a save based
+# on a value that someone else (another desk, the CLI) changed since is refused with this
+# message, and the desk reloads what is true now. Equal values are never a conflict.
+CHANGED_MEANWHILE = "is intussen door een ander gewijzigd"
+
+
+def _conflict(what: str) -> ConflictError:
+    return ConflictError(f"{what} {CHANGED_MEANWHILE}; uw wijziging is niet opgeslagen en de nieuwe "
+                         "gegevens worden getoond")
+
+
+def _norm(field: str, value: Any) -> Any:
+    """A field's value as the store and a form can both give it, for comparing."""
+    if hasattr(value, "value"):  # enums
+        value = value.value
+    if field == "done":
+        return bool(value)
+    if field == "due":
+        if isinstance(value, str):
+            value = parse_nl_date(value, label="uiterlijk") if value.strip() else None
+        return value
+    if field == "goal_uid":
+        return int(value) if value not in (None, "") else None
+    return value if value is not None else ""
+
+
+_ACTION_FIELD_TITLES = {"what": "wat er gebeurt", "who": "wie", "party": "de partij", "due": "de datum",
+                        "done": "'gedaan'", "goal_uid": "het doel"}
 
 
 class PlanRefused(StoreError):
@@ -330,8 +360,11 @@ class PlanStore:
 
     # -- content -------------------------------------------------------------------------------
 
-    def set_area_text(self, version_id: int, area: Leefgebied | str, field: str, text: str) -> bool:
-        """Save one text of a leefgebied ('situatie' or 'hulpvraag'); True when it changed."""
+    def set_area_text(self, version_id: int, area: Leefgebied | str, field: str, text: str, *,
+                      based_on: str | None = _UNSET) -> bool:
+        """Save one text of a leefgebied ('situatie' or 'hulpvraag'); True when it changed.
+        ``based_on``: the text the form showed; refused (ConflictError) when the stored text is
+        no longer that one."""
         if field not in AREA_FIELDS:
             raise PlanRefused(f"onbekend veld {field!r}")
         try:
@@ -345,8 +378,10 @@ class PlanStore:
             row = self.conn.execute(f"SELECT {col} FROM plan_areas WHERE version_id = ? AND area = ?",
                                     (version_id, a.value)).fetchone()
             old = row[0] if row else ""
-            if old == value:
+            if (old or "") == (value or ""):
                 return False
+            if based_on is not _UNSET and (old or "") != (based_on or ""):
+                raise _conflict(f"{AREA_FIELD_TITLES[field]} bij {a.title}")
             self.conn.execute(f"INSERT INTO plan_areas (version_id, area, {col}) VALUES (?, ?, ?) "
                               f"ON CONFLICT (version_id, area) DO UPDATE SET {col} = excluded.{col}",
                               (version_id, a.value, value))
@@ -381,10 +416,18 @@ class PlanStore:
             raise PlanRefused("dit doel bestaat niet (meer)")
         return row[0], Goal(id=row[1], uid=row[2], area=row[3], position=row[4], text=row[5], status=row[6])
 
-    def update_goal(self, goal_id: int, *, text: str = _UNSET, status: GoalStatus | str = _UNSET) -> Goal:
-        """Change a goal's text (concept only) and/or status (progress: the latest version)."""
+    def update_goal(self, goal_id: int, *, text: str = _UNSET, status: GoalStatus | str = _UNSET,
+                    based_on: dict[str, Any] | None = None) -> Goal:
+        """Change a goal's text (concept only) and/or status (progress: the latest version).
+        ``based_on``: {'text'|'status': value the form showed}; see ``set_area_text``."""
         with self.store.transaction():
             version_id, old = self._goal(goal_id)
+            for f, shown in (based_on or {}).items():
+                wanted = text if f == "text" else status
+                if wanted is _UNSET or _norm(f, wanted) == _norm(f, getattr(old, f)):
+                    continue
+                if _norm(f, getattr(old, f)) != _norm(f, shown):
+                    raise _conflict("de tekst van dit doel" if f == "text" else "de status van dit doel")
             try:
                 changes: dict[str, Any] = {}
                 if text is not _UNSET:
@@ -446,15 +489,24 @@ class PlanStore:
                               who=row[7], party=row[8], due=date.fromisoformat(row[9]) if row[9] else None,
                               done=bool(row[10]))
 
-    def update_action(self, action_id: int, **changes: Any) -> Action:
+    def update_action(self, action_id: int, *, based_on: dict[str, Any] | None = None, **changes: Any) -> Action:
         """Change fields of an action: what, who, party, due (text dd-mm-jjjj or a date), goal_uid
-        (concept only), done (progress: the latest version)."""
+        (concept only), done (progress: the latest version). ``based_on``: {field: value the form
+        showed}; see ``set_area_text``."""
         allowed = {"what", "who", "party", "due", "goal_uid", "done"}
         unknown = set(changes) - allowed
         if unknown:
             raise PlanRefused(f"onbekend veld: {', '.join(sorted(unknown))}")
         with self.store.transaction():
             version_id, old = self._action(action_id)
+            for f, shown in (based_on or {}).items():
+                try:
+                    same_now = f in changes and _norm(f, changes[f]) == _norm(f, getattr(old, f))
+                    moved = _norm(f, getattr(old, f)) != _norm(f, shown)
+                except PlanRuleError:
+                    continue  # the form showed an invalid date: nothing to compare with
+                if not same_now and moved:
+                    raise _conflict(_ACTION_FIELD_TITLES.get(f, f) + " van deze actie")
             try:
                 data = {**old.model_dump(), **changes}
                 if isinstance(data.get("due"), str):
@@ -674,8 +726,11 @@ class PlanStore:
 
     # -- form drafts ---------------------------------------------------------------------------
 
-    def save_draft(self, form: str, field: str, value: str, *, case_id: int | None = None) -> None:
-        """Keep one field of a form that cannot be saved for real yet (per user and form)."""
+    def save_draft(self, form: str, field: str, value: str, *, case_id: int | None = None,
+                   based_on: str | None = _UNSET) -> None:
+        """Keep one field of a form that cannot be saved for real yet (per user and form).
+        ``based_on``: the value the form showed; refused when another window of the same user
+        stored a different draft value since (a draft nobody stored is never a conflict)."""
         if not isinstance(value, str) or len(value) > 10_000:
             raise PlanRefused("concept van het formulier is te groot")
         with self.store.transaction():
@@ -683,6 +738,8 @@ class PlanStore:
                                     (self.store.user, form, field)).fetchone()
             if row is not None and row[0] == value:
                 return
+            if based_on is not _UNSET and row is not None and row[0] != (based_on or ""):
+                raise _conflict("dit formulier (in een ander venster)")
             self.conn.execute(
                 "INSERT INTO form_drafts (who, form, field, value, case_id, saved_at) VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT (who, form, field) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at",

@@ -4,12 +4,14 @@ list imports and verification codes (tables of migration 4).
 Rules kept here:
 - every write runs inside ``store.transaction()`` with its audit row; audit details never hold a
   full BSN (masked: ``******123``) nor a verification code;
-- an import is one transaction: the dry run runs exactly the same code and rolls back at the end,
-  so the plan it shows is the plan that is applied; any unexpected error rolls everything back;
+- a list import never holds the write lock for long (colleagues keep saving during a 20,000-row
+  import): see ``apply_import`` for how it is applied in short batches and what all-or-nothing
+  means then; the dry run applies the very same code to a private copy of the database (no write
+  lock at all), so the plan it shows is the plan that is applied;
 - each row runs under a SAVEPOINT: a row that is refused (by the routekaart engine, the domain
   model or the register) leaves no trace, the other rows go on;
-- a file whose sha256 was imported before is refused (``AlreadyImported``), and each row is
-  idempotent by itself (same person + same event = skipped, "staat er al");
+- a file whose sha256 was imported completely before is refused (``AlreadyImported``), and each
+  row is idempotent by itself (same person + same event = skipped, "staat er al");
 - persons are matched by BSN and never duplicated; timeline events go through
   ``Store.record_event``, so the routekaart engine judges every one of them.
 
@@ -55,10 +57,10 @@ from .db import Store
 
 
 def already_imported(store: Store, sha256: str) -> tuple[str, str, str, str] | None:
-    """(name, kind, at, by) of an earlier import of the same bytes, else None."""
+    """(name, kind, at, by) of an earlier complete import of the same bytes, else None."""
     return store.conn.execute(
-        "SELECT name, kind, at, by FROM portal_files WHERE sha256 = ? AND direction = 'import'",
-        (sha256,)).fetchone()
+        "SELECT name, kind, at, by FROM portal_files WHERE sha256 = ? AND direction = 'import' "
+        "AND status = 'klaar'", (sha256,)).fetchone()
 
 
 def refuse_if_imported(store: Store, file: FileMeta) -> None:
@@ -72,10 +74,11 @@ def refuse_if_imported(store: Store, file: FileMeta) -> None:
             "er is niets gewijzigd.")
 
 
-def _insert_file(store: Store, *, kind: str, direction: str, file_name: str, sha256: str, rows: int = 0) -> int:
+def _insert_file(store: Store, *, kind: str, direction: str, file_name: str, sha256: str, rows: int = 0,
+                 status: str = "klaar") -> int:
     return store.conn.execute(
-        "INSERT INTO portal_files (kind, direction, name, sha256, rows, at, by) VALUES (?,?,?,?,?,?,?)",
-        (kind, direction, file_name, sha256, rows, _now(), store.user)).lastrowid
+        "INSERT INTO portal_files (kind, direction, name, sha256, rows, at, by, status) VALUES (?,?,?,?,?,?,?,?)",
+        (kind, direction, file_name, sha256, rows, _now(), store.user, status)).lastrowid
 
 
 def portal_files(store: Store, limit: int = 50) -> list[dict[str, Any]]:
@@ -282,6 +285,14 @@ class RowRefused(Exception):
 
 _ROW_ERRORS = (RowRefused, TransitionRefused, StoreError, ValidationError, CellError, BsnError)
 
+# Batches: each write transaction of an import works at most BATCH_SECONDS (but always takes at
+# least BATCH_MIN_ROWS rows, so a small list is one transaction), then the import pauses
+# PAUSE_SECONDS. SQLite's busy handler retries a waiting colleague at least every 100 ms, so
+# the pause lets every waiting save in; a colleague waits at most about one batch.
+BATCH_SECONDS = 0.25
+BATCH_MIN_ROWS = 50
+PAUSE_SECONDS = 0.1
+
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
@@ -291,43 +302,140 @@ def _reason(exc: BaseException) -> str:
 
 def apply_import(store: Store, parsed: ParsedList, file: FileMeta, *, dry_run: bool, today: date,
                  progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Plan (``dry_run``) or apply the records of one portal list in ONE transaction."""
+    """Plan (``dry_run``) or apply the records of one portal list.
+
+    Design (issue 13: colleagues must be able to save during an import):
+
+    - Reading and matching the file happen before this, outside any lock (``service.import_list``).
+    - Applying runs in short batches, each one ``BEGIN IMMEDIATE`` of about ``BATCH_SECONDS``
+      with a pause after it, so a colleague's save waits at most about one batch.
+    - All-or-nothing, per import rather than per transaction: the file's record in
+      ``portal_files`` is written with the first batch as status 'bezig' and becomes 'klaar'
+      (with its counts and its audit row "ingelezen") only in the final transaction. Every row's
+      outcome is written to ``portal_import_rows`` in the same transaction as the row's changes, so
+      each row is applied exactly once: a killed or failed import is finished by reading the same
+      file again, which skips the rows already done (and reports them as they were done), and
+      the same bytes are refused only once the import is 'klaar'. A list of up to
+      ``BATCH_MIN_ROWS`` rows is a single transaction; any error there leaves nothing behind.
+      An unfinished import is named by the error message and by ``herstel controle``.
+    - The dry run takes no write lock at all: it runs this same code on a private copy of the
+      database (SQLite's backup API into a temporary database that SQLite deletes itself), so
+      the preview is exactly what applying would do at that moment.
+    """
+    if dry_run:
+        with store.private_copy() as copy:
+            report = _apply(copy, parsed, file, today, progress, pause=0.0)
+        report.dry_run = True
+        report.file_id = None
+        return report
+    return _apply(store, parsed, file, today, progress, pause=PAUSE_SECONDS)
+
+
+def _apply(store: Store, parsed: ParsedList, file: FileMeta, today: date,
+           progress: Callable[[int, int], None] | None, *, pause: float) -> ImportReport:
+    import time
+
     title, files_kind, _, _ = KINDS[parsed.kind]
     handler_cls = {"antwoord": _Answers, "aanmeldingen": _Registrations, "negatief": _Negatives,
                    "invordering": _Collectors}[parsed.kind]
-    report = ImportReport(parsed.kind, title, file, parsed.table.where, list(parsed.notes), [], dry_run)
+    report = ImportReport(parsed.kind, title, file, parsed.table.where, list(parsed.notes), [], False)
+    conn = store.conn
+    records = list(parsed.records)
+    by_row = {rec.row: rec for rec in records}
+    total = len(records)
+    done: dict[int, RowOutcome] = {}
+    fid: int | None = None
+    handler: _Handler | None = None
+    i = 0
+    committed = 0  # rows applied by this run in committed batches
+
+    def catch_up() -> None:
+        """Take in the rows applied by an earlier (killed) or concurrent run of this file."""
+        for row, action, text, extra in conn.execute(
+                "SELECT row, action, text, notes FROM portal_import_rows WHERE file_id = ?", (fid,)):
+            if row in done or row not in by_row:
+                continue
+            info = json.loads(extra) if extra else {}
+            rec = by_row[row]
+            out = RowOutcome(row, action, text, rec.bsn, list(info.get("notes", [])))
+            done[row] = out
+            if info.get("returned"):
+                handler.replay(rec, out)
+
     try:
-        with store.transaction():
-            refuse_if_imported(store, file)
-            fid = _insert_file(store, kind=files_kind, direction="import", file_name=file.name, sha256=file.sha256)
-            handler = handler_cls(store, file, fid, today)
-            outcomes = list(parsed.outcomes)
-            total = len(parsed.records)
-            for i, rec in enumerate(parsed.records):
-                store.conn.execute("SAVEPOINT portal_row")
-                try:
-                    out = handler.row(rec)
-                    handler.seen.setdefault(rec.bsn, rec.row)
-                except _ROW_ERRORS as exc:
-                    store.conn.execute("ROLLBACK TO portal_row")
-                    out = RowOutcome(rec.row, "reject", _reason(exc), rec.bsn)
-                store.conn.execute("RELEASE portal_row")
-                out.notes = [*rec.notes, *out.notes]
-                outcomes.append(out)
-                if progress and i % 1000 == 0:
-                    progress(i, total)
-            outcomes.sort(key=lambda o: o.row)
-            report.outcomes = outcomes
-            counts = report.counts
-            store.conn.execute("UPDATE portal_files SET rows = ?, summary = ? WHERE id = ?",
-                               (len(outcomes), json.dumps(counts), fid))
-            store._audit("ingelezen", "portaalbestand", fid,
-                         detail={"bestand": file.name, "soort": files_kind, "sha256": file.sha256[:16], **counts})
-            if dry_run:
-                raise _DryRun
-            report.file_id = fid
-    except _DryRun:
-        pass
+        while True:
+            with store.transaction():
+                if fid is None:
+                    refuse_if_imported(store, file)
+                    prev = conn.execute(
+                        "SELECT id, at, by FROM portal_files WHERE sha256 = ? AND direction = 'import' "
+                        "AND status = 'bezig'", (file.sha256,)).fetchone()
+                    if prev:
+                        fid = prev[0]
+                        when = datetime.fromisoformat(prev[1])
+                        report.notes.append(f"vervolg van het inlezen dat op {when:%d-%m-%Y} om {when:%H:%M} door "
+                                            f"{prev[2]} werd gestart en niet was afgemaakt")
+                    else:
+                        fid = _insert_file(store, kind=files_kind, direction="import", file_name=file.name,
+                                           sha256=file.sha256, status="bezig")
+                    handler = handler_cls(store, file, fid, today)
+                catch_up()
+                started, n = time.monotonic(), 0
+                while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < BATCH_SECONDS):
+                    rec = records[i]
+                    i += 1
+                    if rec.row in done:
+                        continue
+                    conn.execute("SAVEPOINT portal_row")
+                    returned = True
+                    try:
+                        out = handler.row(rec)
+                        handler.seen.setdefault(rec.bsn, rec.row)
+                    except _ROW_ERRORS as exc:
+                        conn.execute("ROLLBACK TO portal_row")
+                        out = RowOutcome(rec.row, "reject", _reason(exc), rec.bsn)
+                        returned = False
+                    conn.execute("RELEASE portal_row")
+                    out.notes = [*rec.notes, *out.notes]
+                    conn.execute("INSERT INTO portal_import_rows (file_id, row, action, text, notes) "
+                                 "VALUES (?,?,?,?,?)",
+                                 (fid, rec.row, out.action, out.text,
+                                  json.dumps({"notes": out.notes, "returned": returned}, ensure_ascii=False)))
+                    done[rec.row] = out
+                    n += 1
+                if i >= total:
+                    catch_up()
+                    status = conn.execute("SELECT status FROM portal_files WHERE id = ?", (fid,)).fetchone()
+                    if status is None or status[0] != "bezig":
+                        raise StoreError(f"{file.name} is intussen in een andere sessie ingelezen; "
+                                         "zie `herstel portaal bestanden`")
+                    outcomes = [*parsed.outcomes, *(done[r.row] for r in records)]
+                    outcomes.sort(key=lambda o: o.row)
+                    report.outcomes = outcomes
+                    counts = report.counts
+                    conn.execute("UPDATE portal_files SET rows = ?, summary = ?, status = 'klaar' WHERE id = ?",
+                                 (len(outcomes), json.dumps(counts), fid))
+                    conn.execute("DELETE FROM portal_import_rows WHERE file_id = ?", (fid,))
+                    store._audit("ingelezen", "portaalbestand", fid,
+                                 detail={"bestand": file.name, "soort": files_kind, "sha256": file.sha256[:16],
+                                         **counts})
+                    report.file_id = fid
+            if i >= total:
+                break
+            committed = i
+            if progress:
+                progress(i, total)
+            if pause:
+                time.sleep(pause)
+    except AlreadyImported:
+        raise
+    except BaseException as exc:
+        if committed and not isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise StoreError(
+                f"het inlezen van {file.name} is onderbroken na {committed} van {total} regels ({exc}). "
+                "De verwerkte regels staan in het register; lees hetzelfde bestand opnieuw in om het af te "
+                "maken: elke regel wordt precies één keer verwerkt.") from exc
+        raise
     return report
 
 
@@ -375,6 +483,11 @@ class _Handler:
 
     def row(self, rec: Any) -> RowOutcome:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def replay(self, rec: Any, out: RowOutcome) -> None:
+        """A row applied in an earlier batch or run (it returned, not refused): restore what
+        ``row`` remembers about it for the rows after it."""
+        self.seen.setdefault(rec.bsn, rec.row)
 
     def first_seen(self, rec: Record) -> int | None:
         """The row of this file where the same BSN was handled before (without rejection)."""
@@ -453,6 +566,10 @@ class _Answers(_Handler):
     def __init__(self, *args: Any):
         super().__init__(*args)
         self.answers: dict[str, bool] = {}
+
+    def replay(self, rec: AnswerRecord, out: RowOutcome) -> None:
+        super().replay(rec, out)
+        self.answers.setdefault(rec.bsn, rec.belongs)
 
     def row(self, rec: AnswerRecord) -> RowOutcome:
         word = "behoort tot de populatie" if rec.belongs else "behoort niet tot de populatie"

@@ -322,6 +322,36 @@ _V5_PLAN = """
         CREATE INDEX cases_track_opened ON cases(track, opened);
 """
 
+# Issue 13.
+# audit_ids_grow: an audit row's id must be above every id ever written (kept in meta as
+#   'audit_hoogste_id'). Rows deleted behind the other triggers' back would otherwise have their
+#   ids handed out again; this refuses such a write, and `herstel controle` compares the
+#   highest id, the count and the mark.
+# portal_files.status: 'bezig' while a list import is applied in short batches, 'klaar' once its
+#   last batch committed. portal_import_rows: the outcome of each row of an unfinished import,
+#   written in the same transaction as the row's changes, so a re-run of the same file applies
+#   every row exactly once. Emptied when the import completes (the texts name people).
+_V6_CONCURRENCY = """
+        INSERT OR REPLACE INTO meta (key, value)
+            VALUES ('audit_hoogste_id', (SELECT coalesce(max(id), 0) FROM audit));
+        CREATE TRIGGER audit_ids_grow AFTER INSERT ON audit
+        BEGIN
+            SELECT RAISE(ABORT, 'auditlogboek aangetast: regelnummer hergebruikt')
+                WHERE NEW.id <= CAST((SELECT value FROM meta WHERE key = 'audit_hoogste_id') AS INTEGER);
+            UPDATE meta SET value = NEW.id WHERE key = 'audit_hoogste_id';
+        END;
+        ALTER TABLE portal_files ADD COLUMN status TEXT NOT NULL DEFAULT 'klaar'
+            CHECK (status IN ('bezig', 'klaar'));
+        CREATE TABLE portal_import_rows (
+            file_id INTEGER NOT NULL REFERENCES portal_files(id) ON DELETE CASCADE,
+            row     INTEGER NOT NULL,
+            action  TEXT NOT NULL,
+            text    TEXT NOT NULL,
+            notes   TEXT,
+            PRIMARY KEY (file_id, row)
+        ) WITHOUT ROWID;
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
@@ -329,6 +359,14 @@ MIGRATIONS: list[Migration] = [
     (4, "gegevensportaal: vraag- en antwoordbestanden kindregeling, ingelezen lijsten, verificatiecodes",
      _V4_PORTAL),
     (5, "plan van aanpak (versies, leefgebieden, doelen, acties), SPUK-kosten en formulierconcepten", _V5_PLAN),
+    (6, "meerdere sessies: auditnummers alleen oplopend, portaalimport in korte stappen", _V6_CONCURRENCY),
 ]
+
+# The triggers that keep the audit trail append-only; `herstel controle` checks they exist.
+AUDIT_TRIGGERS = {
+    "audit_no_update": "BEFORE UPDATE ON audit",
+    "audit_no_delete": "BEFORE DELETE ON audit",
+    "audit_ids_grow": "AFTER INSERT ON audit",
+}
 
 LATEST = MIGRATIONS[-1][0]

@@ -28,7 +28,7 @@ def fill(plans, vid):
 def test_migration_5_is_the_latest_and_has_the_tables(pstore):
     from herstel_tui.store.schema import LATEST, MIGRATIONS
 
-    assert [m[0] for m in MIGRATIONS][-1] == 5 == LATEST == pstore.schema_version()
+    assert 5 in [m[0] for m in MIGRATIONS] and [m[0] for m in MIGRATIONS][-1] == LATEST == pstore.schema_version()
     tables = {r[0] for r in pstore.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"plans", "plan_versions", "plan_areas", "plan_goals", "plan_actions", "cost_entries",
             "form_drafts"} <= tables

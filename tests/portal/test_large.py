@@ -1,5 +1,5 @@
-"""A large portal list (5,000 rows, repeating BSNs): planned and applied with the same counts, in one
-transaction. The 50,000-row figure is measured by bench/bench_import.py, not here."""
+"""A large portal list (5,000 rows, repeating BSNs): planned and applied with the same counts (in short
+batches, issue 13). The 50,000-row figure is measured by bench/bench_import.py, not here."""
 from __future__ import annotations
 
 from herstel_tui.portal.service import import_list

@@ -255,7 +255,7 @@ class CostsScreen(DraftMixin, Screen):
         self.app.push_screen(SpukScreen(self.store, year, today=self._today, config=host_config(self.app,
                                                                                                self._config)))
 
-    def job_for(self, key: str, value: Any) -> Callable[[], Any] | None:  # no typed fields here
+    def job_for(self, key: str, value: Any, based: Any = None) -> Callable[[], Any] | None:  # no typed fields here
         return None
 
 

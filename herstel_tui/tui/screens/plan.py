@@ -202,7 +202,10 @@ class DraftMixin:
             if k not in self._pending:
                 continue
             value = self._pending.pop(k)
-            job = self.job_for(k, value)
+            # The value this change is based on: what the screen last read or wrote for the field.
+            # The store refuses the save when someone else has changed the field since.
+            based = self._known.get(k, _MISSING)
+            job = self.job_for(k, value, None if based is _MISSING else based)
             if job is None:
                 continue
             self._known[k] = value
@@ -212,7 +215,7 @@ class DraftMixin:
             self._timer.stop()
             self._timer = None
 
-    def job_for(self, key: str, value: Any) -> Callable[[], Any] | None:  # pragma: no cover - overridden
+    def job_for(self, key: str, value: Any, based: Any = None) -> Callable[[], Any] | None:  # pragma: no cover
         raise NotImplementedError
 
     def saved(self, key: str, result: Any) -> None:
@@ -427,14 +430,25 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
 
     # -- drafts ------------------------------------------------------------------------------------
 
-    def job_for(self, key: str, value: Any) -> Callable[[], Any] | None:
+    def job_for(self, key: str, value: Any, based: Any = None) -> Callable[[], Any] | None:
         form = self.draft_form
         if form is None:
             return None
         from ...store.plan import PlanStore
 
         plans, case_id = PlanStore(self.store), self.case_id
-        return lambda: plans.save_draft(form, key, value, case_id=case_id)
+        return lambda: plans.save_draft(form, key, value, case_id=case_id, based_on=based)
+
+    def save_failed(self, key: str, error: str) -> None:
+        super().save_failed(key, error)
+        from ...store.plan import CHANGED_MEANWHILE
+
+        if CHANGED_MEANWHILE in error:
+            # The same form is open in another window and was changed there: show that version.
+            self.notify(f"Niet bewaard: {error}.", severity="warning", timeout=10)
+            self.ready_to_edit = False
+            self.query_one("#formulier").loading = True
+            self._load()
 
     def _draft_event(self, widget: Widget | None, value: str, *, now: bool = False) -> None:
         if widget is None or not self.ready_to_edit or self.saving:
@@ -1079,25 +1093,25 @@ class PlanScreen(DraftMixin, Screen):
             self.version_id = v.id
         return self.version_id
 
-    def job_for(self, key: str, value: Any) -> Callable[[], Any] | None:
+    def job_for(self, key: str, value: Any, based: Any = None) -> Callable[[], Any] | None:
         from ...store.plan import PlanStore
 
         plans = PlanStore(self.store)
         kind, _, ident = key.partition("-")
         if kind in ("situatie", "hulpvraag"):
-            return lambda: plans.set_area_text(self._ensure_version(plans), ident, kind, value)
+            return lambda: plans.set_area_text(self._ensure_version(plans), ident, kind, value, based_on=based)
         if kind == "doel":
-            return lambda: plans.update_goal(int(ident), text=value)
+            return lambda: plans.update_goal(int(ident), text=value, based_on={"text": based})
         if kind == "doelstatus":
-            return lambda: plans.update_goal(int(ident), status=value)
+            return lambda: plans.update_goal(int(ident), status=value, based_on={"status": based})
         if kind == "wat":
-            return lambda: plans.update_action(int(ident), what=value)
+            return lambda: plans.update_action(int(ident), what=value, based_on={"what": based})
         if kind == "gedaan":
-            return lambda: plans.update_action(int(ident), done=bool(value))
+            return lambda: plans.update_action(int(ident), done=bool(value), based_on={"done": based})
         if kind == "wie":
-            return lambda: plans.update_action(int(ident), who=value)
+            return lambda: plans.update_action(int(ident), who=value, based_on={"who": based})
         if kind == "partij":
-            return lambda: plans.update_action(int(ident), party=value)
+            return lambda: plans.update_action(int(ident), party=value, based_on={"party": based})
         if kind == "datum":
             try:
                 due = parse_nl_date(value, label="uiterlijk")
@@ -1106,7 +1120,7 @@ class PlanScreen(DraftMixin, Screen):
                 self._known.pop(key, None)
                 return None
             self._field_error(key, None)
-            return lambda: plans.update_action(int(ident), due=due)
+            return lambda: plans.update_action(int(ident), due=due, based_on={"due": based})
         return None
 
     def _field_error(self, key: str, message: str | None) -> None:
@@ -1144,13 +1158,33 @@ class PlanScreen(DraftMixin, Screen):
             self._load(soft=True)
 
     def save_failed(self, key: str, error: str) -> None:
+        from ...store.plan import CHANGED_MEANWHILE
+
         super().save_failed(key, error)
+        if CHANGED_MEANWHILE in error and not self.readonly:
+            # Another desk saved this field after this screen read it: never write over that.
+            # Tell the caseworker, keep what they typed visible in the message, show what is true now.
+            mine = self._typed(key)
+            shown = mine if len(mine) <= 300 else mine[:300] + "…"
+            self.notify(f"Niet opgeslagen: {error}." + (f" Uw tekst was: “{shown}”" if mine.strip() else ""),
+                        title="Intussen gewijzigd", severity="warning", timeout=20)
+            self.flush()
+            self.reload()
+            return
         self.errors[key] = error
         self._status_saved()
         if "vastgesteld" in error and not self.readonly:
             # Someone agreed this concept meanwhile (another desk, the CLI): show what is true now.
             self.notify(f"Niet opgeslagen: {error}. Het plan wordt opnieuw geladen.", severity="warning", timeout=8)
             self.reload()
+
+    def _typed(self, key: str) -> str:
+        try:
+            w = self.query_one(f"#{key}")
+        except Exception:  # noqa: BLE001 - the row is gone
+            return ""
+        value = getattr(w, "text", None) if isinstance(w, TextArea) else getattr(w, "value", "")
+        return value if isinstance(value, str) else ""
 
     def _field_event(self, widget: Widget | None, value: Any, *, now: bool = False) -> None:
         if widget is None or self.bundle is None or not widget.id or self.readonly:

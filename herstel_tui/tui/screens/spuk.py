@@ -165,5 +165,5 @@ class SpukScreen(DraftMixin, Screen):
         self._queue.put(self, lambda: export(store, year, None, gemeente=cfg.gemeente, export_dir=folder,
                                              today=today), written, failed)
 
-    def job_for(self, key: str, value: Any):  # no typed fields here
+    def job_for(self, key: str, value: Any, based: Any = None):  # no typed fields here
         return None

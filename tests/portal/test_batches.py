@@ -1,0 +1,115 @@
+"""Issue 13: list imports in short batches; an unfinished import is finished by reading the file again."""
+from __future__ import annotations
+
+import pytest
+
+from herstel_tui.portal.common import AlreadyImported
+from herstel_tui.portal.service import import_list
+from herstel_tui.store import Store, StoreError
+from herstel_tui.store import maintenance
+from herstel_tui.store import portal as sp
+
+from .conftest import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
+
+HEAD = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
+
+
+def rows(report):
+    return [(o.row, o.action, o.full_text) for o in report.outcomes]
+
+
+def registrations(tmp_path, n=40):
+    data = [HEAD]
+    for i in range(n):
+        b = TEST_BSNS[i % 25]  # 25 persons; rows 26.. repeat them (skips, and phone updates)
+        data.append([b, "Sam", f"Smit{i % 25}", f"06-{10_000_000 + i:08d}" if i % 3 == 0 else "06-11111111",
+                     days_ago(5)])
+    return write_xlsx(tmp_path / "aanmeldingen.xlsx", data)
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(sp, "BATCH_MIN_ROWS", 3)
+    monkeypatch.setattr(sp, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(sp, "PAUSE_SECONDS", 0.0)
+
+
+def test_batched_import_equals_the_dry_run_and_commits_in_steps(pstore, config, tmp_path, small_batches):
+    path = registrations(tmp_path)
+    before = dump(pstore)
+    plan = import_list(pstore, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert dump(pstore) == before
+    commits = []
+    real = pstore.transaction
+
+    def counting():
+        commits.append(1)
+        return real()
+
+    pstore.transaction = counting
+    done = import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    del pstore.transaction
+    assert rows(plan) == rows(done)
+    assert done.counts["create"] == 25 and done.counts["reject"] == 0
+    assert len(commits) >= 40 // 3  # many short transactions, not one long one
+    assert pstore.conn.execute("SELECT status FROM portal_files WHERE id = ?", (done.file_id,)).fetchone()[0] == "klaar"
+    assert pstore.conn.execute("SELECT count(*) FROM portal_import_rows").fetchone()[0] == 0
+    with pytest.raises(AlreadyImported):
+        import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+
+
+def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(pstore, config, tmp_path,
+                                                                               small_batches, monkeypatch):
+    path = registrations(tmp_path)
+    # The reference: the same file into a copy of the same (empty) register, in one go.
+    with Store(tmp_path / "ref.db", "t.tester") as ref:
+        expected = import_list(ref, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    real = sp.Store.record_event
+    calls = {"n": 0}
+
+    def flaky(self, *a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 30:
+            raise OSError("stroom weg")
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(sp.Store, "record_event", flaky)
+    with pytest.raises(StoreError, match="is onderbroken na .* van 40 regels.*lees hetzelfde bestand opnieuw in"):
+        import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    monkeypatch.setattr(sp.Store, "record_event", real)
+    half = pstore.counts()
+    assert 0 < half["persons"] < 25
+    assert any("niet afgemaakt" in p for p in maintenance.check(pstore).problems)
+    # Not refused as 'already imported': it is finished, every row exactly once.
+    done = import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert rows(done) == rows(expected)
+    assert any("niet was afgemaakt" in n for n in done.notes)
+    assert pstore.counts()["persons"] == 25 and pstore.counts()["cases"] == 25
+    events = pstore.conn.execute("SELECT case_id, step, count(*) FROM events GROUP BY case_id, step "
+                                 "HAVING count(*) > 1").fetchall()
+    assert events == []
+    assert maintenance.check(pstore).ok
+    (entry,) = [a for a in pstore.audit_entries() if a.entity == "portaalbestand"]
+    assert entry.detail["create"] == 25
+
+
+def test_a_dry_run_of_an_unfinished_import_shows_the_rest(pstore, config, tmp_path, small_batches, monkeypatch):
+    path = registrations(tmp_path)
+    real = sp.Store.record_event
+    calls = {"n": 0}
+
+    def flaky(self, *a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 20:
+            raise OSError("stroom weg")
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(sp.Store, "record_event", flaky)
+    with pytest.raises(StoreError):
+        import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    monkeypatch.setattr(sp.Store, "record_event", real)
+    before = dump(pstore)
+    plan = import_list(pstore, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert dump(pstore) == before
+    done = import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert rows(plan) == rows(done)
