@@ -41,9 +41,9 @@ def main() -> None:
 
     from stdnum.nl import bsn
 
-    from herstel_tui.config import Config
+    from herstel_tui.settings.config import Config
     from herstel_tui.domain import clock
-    from herstel_tui.portal.service import import_list
+    from herstel_tui.services.portal import import_list
     from herstel_tui.store import Store
     from tests.portal.conftest import write_xlsx
     from tests.portal.test_large import list_rows

@@ -112,9 +112,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000)
     a = ap.parse_args()
 
-    from herstel_tui.config import Config
-    from herstel_tui.portal.service import export_vraagbestand
-    from herstel_tui.portal.vraagbestand import write_vraagbestand
+    from herstel_tui.settings.config import Config
+    from herstel_tui.services.portal import export_vraagbestand
+    from herstel_tui.files.vraagbestand import write_vraagbestand
     from herstel_tui.store import portal as sp
 
     values = bsns(a.n)

@@ -1,3 +1,3 @@
-from .entry import main
+from herstel_tui.cli.entry import main
 
 main()

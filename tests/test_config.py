@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from herstel_tui.config import Config, ConfigError, config_path, load_config, resolve_db_path
+from herstel_tui.settings.config import Config, ConfigError, config_path, load_config, resolve_db_path
 
 
 def write(tmp_path: Path, text: str) -> Path:

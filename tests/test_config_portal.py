@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from herstel_tui.config import Config, ConfigError, PortalColumns, header_key, load_config
+from herstel_tui.settings.config import Config, ConfigError, PortalColumns, header_key, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -64,11 +64,11 @@ def test_headless_modules_load_no_ui_and_no_office_library():
 
 
 def test_shell_commands_load_no_ui_and_no_office_library(tmp_path):
-    code = ("from click.testing import CliRunner\nfrom herstel_tui.cli import main\n"
+    code = ("from click.testing import CliRunner\nfrom herstel_tui.cli.main import main\n"
             f"for args in (['waar'], ['brieven']):\n"
             f"    r = CliRunner().invoke(main, ['--db', r'{tmp_path / 'x.db'}', *args])\n"
             "    assert r.exit_code == 0, r.output")
-    report = probe({"textual", "docx", "openpyxl"}, only=("herstel_tui.cli",), code=code)
+    report = probe({"textual", "docx", "openpyxl"}, only=("herstel_tui.cli.main",), code=code)
     assert report[-1] == ("<code>", [])
 
 
@@ -102,6 +102,6 @@ def test_domain_imports_nothing_of_ours_below_it():
             if isinstance(node, ast.ImportFrom) and node.level >= 2:
                 bad.append(f"{path.name}: from {'.' * node.level}{node.module or ''}")
             if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("herstel_tui") \
-                    and not node.module.startswith("herstel_tui.domain") and node.module != "herstel_tui.resources":
+                    and not node.module.startswith("herstel_tui.domain") and node.module != "herstel_tui.settings.resources":
                 bad.append(f"{path.name}: from {node.module}")
     assert bad == []

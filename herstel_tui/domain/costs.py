@@ -15,7 +15,7 @@ The components (A, B, C, …) are data: the ``[spuk_components]`` table of the r
 """
 from __future__ import annotations
 
-from . import clock
+from herstel_tui.domain import clock
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -212,7 +212,7 @@ def format_quantity(q: Decimal) -> str:
 
 def spuk_components() -> dict[str, str]:
     """Component id → Dutch description, from the routekaart file's [spuk_components]."""
-    from .routekaart import default_routekaart
+    from herstel_tui.domain.routekaart import default_routekaart
 
     return dict(default_routekaart().spuk_components)
 

@@ -6,7 +6,7 @@ are the Dutch words of the domain.
 """
 from __future__ import annotations
 
-from . import clock
+from herstel_tui.domain import clock
 import re
 from datetime import date, datetime
 from enum import StrEnum
@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from .bsn import BsnError, mask_bsn, normalize_bsn
+from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
 
 
 class Track(StrEnum):

@@ -1498,7 +1498,7 @@ def _build(path: Path, data: _RoutekaartIn) -> Routekaart:
 def load_routekaart(path: Path | str | None = None) -> Routekaart:
     """Load and validate the routekaart file (default: the shipped ``routekaart.toml``)."""
     if path is None:
-        from herstel_tui.resources import data_file
+        from herstel_tui.settings.resources import data_file
 
         path = data_file("routekaart.toml")
     path = Path(path)

@@ -10,22 +10,22 @@ from typing import TYPE_CHECKING
 __all__ = ["CaseFilter", "CaseRow", "ConflictError", "Store", "StoreError"]
 
 if TYPE_CHECKING:
-    from .base import ConflictError, StoreError
-    from .caselist import CaseFilter, CaseRow
-    from .db import Store
+    from herstel_tui.store.base import ConflictError, StoreError
+    from herstel_tui.store.caselist import CaseFilter, CaseRow
+    from herstel_tui.store.db import Store
 
 
 def __getattr__(name: str):
     if name in ("ConflictError", "StoreError"):
-        from . import base
+        from herstel_tui.store import base
 
         return getattr(base, name)
     if name in ("CaseFilter", "CaseRow"):
-        from . import caselist
+        from herstel_tui.store import caselist
 
         return getattr(caselist, name)
     if name == "Store":
-        from .db import Store
+        from herstel_tui.store.db import Store
 
         return Store
     raise AttributeError(name)

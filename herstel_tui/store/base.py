@@ -11,7 +11,7 @@ import weakref
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from ..domain import clock
+from herstel_tui.domain import clock
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -189,7 +189,7 @@ def routekaart_fingerprint() -> str:
     """A hash of the routekaart file the engine reads, to notice when the data changed."""
     import hashlib
 
-    from ..resources import data_file
+    from herstel_tui.settings.resources import data_file
 
     return hashlib.sha256(data_file("routekaart.toml").read_bytes()).hexdigest()[:16]
 
@@ -202,7 +202,7 @@ def network_warning(path: Path) -> str:
 
 def check_schema(conn: sqlite3.Connection, path: Path) -> int:
     """Refuse a database of a newer schema or of another program; return its version."""
-    from .schema import APPLICATION_ID, LATEST
+    from herstel_tui.store.schema import APPLICATION_ID, LATEST
 
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > LATEST:

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain.bsn import mask_bsn
+from herstel_tui.domain.bsn import mask_bsn
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ class ListReader:
     can paint its first page before pydantic and the full Store are loaded."""
 
     def __init__(self, path) -> None:
-        from .base import check_database_file, connect_readonly
+        from herstel_tui.store.base import check_database_file, connect_readonly
 
         check_database_file(path)
         self.conn = connect_readonly(path)
@@ -196,8 +196,8 @@ class ListReader:
 def ready_for_quick_read(path) -> bool:
     """True when the file is at this code's schema and its case index matches this routekaart,
     i.e. when opening the full Store would change nothing the list shows."""
-    from .base import check_database_file, check_schema, connect_readonly, routekaart_fingerprint
-    from .schema import LATEST
+    from herstel_tui.store.base import check_database_file, check_schema, connect_readonly, routekaart_fingerprint
+    from herstel_tui.store.schema import LATEST
 
     try:
         check_database_file(path)

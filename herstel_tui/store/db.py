@@ -9,7 +9,7 @@ Rules kept here, so no caller can forget them:
 """
 from __future__ import annotations
 
-from ..domain import clock
+from herstel_tui.domain import clock
 import functools
 import json
 import os
@@ -24,35 +24,11 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from ..domain.models import (
-    AuditEntry,
-    Case,
-    ContactNote,
-    Household,
-    Person,
-    Role,
-    TimelineEvent,
-    Track,
-    Urgency,
-)
-from ..domain.models import UrgencyField
-from .caselist import CaseFilter, CaseRow, count_cases, list_cases
-from .base import (
-    BUSY_TIMEOUT_MS,
-    NETWORK_FS,
-    RESTORE_ADVICE,
-    ConflictError,
-    StoreError,
-    _now,
-    append_audit,
-    check_database_file,
-    check_schema,
-    open_private_temp,
-    open_sqlite,
-    filesystem_type,
-    routekaart_fingerprint,
-)
-from .schema import LATEST, MIGRATIONS
+from herstel_tui.domain.models import AuditEntry, Case, ContactNote, Household, Person, Role, TimelineEvent, Track, Urgency
+from herstel_tui.domain.models import UrgencyField
+from herstel_tui.store.caselist import CaseFilter, CaseRow, count_cases, list_cases
+from herstel_tui.store.base import BUSY_TIMEOUT_MS, NETWORK_FS, RESTORE_ADVICE, ConflictError, StoreError, _now, append_audit, check_database_file, check_schema, open_private_temp, open_sqlite, filesystem_type, routekaart_fingerprint
+from herstel_tui.store.schema import LATEST, MIGRATIONS
 
 _URGENCY = TypeAdapter(UrgencyField)
 
@@ -300,7 +276,7 @@ class Store:
     # -- households ------------------------------------------------------------------------------
 
     def create_household(self, members: Sequence[tuple[int, Role | str]], registered_on: date | None = None) -> Household:
-        from ..domain.models import HouseholdMember
+        from herstel_tui.domain.models import HouseholdMember
 
         checked = [HouseholdMember(household_id=0, person_id=pid, role=role) for pid, role in members]
         roles = [m.role for m in checked]
@@ -318,7 +294,7 @@ class Store:
             return Household(id=hid, registered_on=registered_on)
 
     def add_household_member(self, household_id: int, person_id: int, role: Role | str) -> None:
-        from ..domain.models import HouseholdMember
+        from herstel_tui.domain.models import HouseholdMember
 
         m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
         with self.transaction():
@@ -345,7 +321,7 @@ class Store:
         is made with this person in ``role``. A form that registers someone calls this once, so
         a killed process can never leave a person without the case that was confirmed.
         """
-        from ..domain.models import HouseholdMember
+        from herstel_tui.domain.models import HouseholdMember
 
         role = HouseholdMember(household_id=0, person_id=0, role=role).role
         with self.transaction():
@@ -484,7 +460,7 @@ class Store:
     @staticmethod
     def _recorded(events: Sequence[TimelineEvent]):
         """The events as the engine takes them: in the order they were recorded."""
-        from ..domain.routekaart import RecordedEvent
+        from herstel_tui.domain.routekaart import RecordedEvent
 
         return [RecordedEvent(step=e.step, fact_date=e.fact_date, outcome=e.outcome, correction=e.correction,
                               reason=e.reason, id=e.id) for e in sorted(events, key=lambda e: e.id)]
@@ -493,7 +469,7 @@ class Store:
                      note: str | None = None, correction: bool = False, reason: str | None = None,
                      expected_version: int | None = None) -> TimelineEvent:
         """Write one timeline event after the routekaart engine accepted it (TransitionRefused if not)."""
-        from ..domain.routekaart import RecordedEvent, default_routekaart
+        from herstel_tui.domain.routekaart import RecordedEvent, default_routekaart
 
         fact_date = fact_date or clock.today()
         event = TimelineEvent(case_id=case_id, step=step, outcome=outcome, fact_date=fact_date, note=note,
@@ -525,7 +501,7 @@ class Store:
 
     def case_view(self, case_id: int, today: date | None = None):
         """The routekaart engine's view of a case, derived from its events."""
-        from ..domain.routekaart import default_routekaart
+        from herstel_tui.domain.routekaart import default_routekaart
 
         case = self.get_case(case_id)
         return default_routekaart().evaluate(case.track.value, self._recorded(self.events(case_id)),
@@ -551,7 +527,7 @@ class Store:
         return n
 
     def _write_summaries(self, case_ids: Sequence[int] | None, today: date) -> int:
-        from ..domain.routekaart import RecordedEvent
+        from herstel_tui.domain.routekaart import RecordedEvent
 
         if case_ids is None:
             tracks = dict(self.conn.execute("SELECT id, track FROM cases"))
@@ -663,7 +639,7 @@ def summary_row(track: str, events: Sequence[Any], today: date | None = None) ->
     A due date does not depend on today; whether a period (nazorg, moratorium) still runs
     does, which is why ``refresh_derived`` revisits rows whose period has come due.
     """
-    from ..domain.routekaart import default_routekaart
+    from herstel_tui.domain.routekaart import default_routekaart
 
     view = default_routekaart().evaluate(track, events, today or clock.today())
     nxt = view.next_deadline

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from ..domain import clock
-from .base import RESTORE_ADVICE, StoreError, check_database_file, check_regular_file, open_sqlite, replace_database
-from .db import Store, summary_row
+from herstel_tui.domain import clock
+from herstel_tui.store.base import RESTORE_ADVICE, StoreError, check_database_file, check_regular_file, open_sqlite, replace_database
+from herstel_tui.store.db import Store, summary_row
 
 
 def backup(store: Store, target: Path) -> Path:
@@ -165,7 +165,7 @@ def check(store: Store, today: date | None = None) -> CheckResult:
 
 
 def _check(store: Store, today: date | None) -> CheckResult:
-    from ..domain.routekaart import RecordedEvent, TransitionRefused, default_routekaart
+    from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused, default_routekaart
 
     today = today or clock.today()
     problems: list[str] = []
@@ -208,7 +208,7 @@ def audit_problems(conn: sqlite3.Connection) -> list[str]:
     """The audit trail is append-only: its triggers exist, and its ids run 1..n without a gap up
     to the highest id ever written (kept by the trigger audit_ids_grow). Deleted rows leave a gap
     or a lower highest id; ids handed out again after a deletion leave the mark behind."""
-    from .schema import AUDIT_TRIGGERS
+    from herstel_tui.store.schema import AUDIT_TRIGGERS
 
     out = []
     found = {name: " ".join((sql or "").split()) for name, sql in conn.execute(
@@ -272,7 +272,7 @@ def anonymise_case(store: Store, case_id: int) -> None:
         store.conn.execute("UPDATE events SET note = NULL, reason = CASE WHEN correction = 1 THEN 'geanonimiseerd' "
                            "ELSE NULL END WHERE case_id = ?", (case_id,))
         store.conn.execute("DELETE FROM contact_notes WHERE case_id = ?", (case_id,))
-        from .plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         PlanStore(store).anonymise(case_id)  # the plan's texts go; the cost figures stay for the accounts
         if not others:

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..domain.routekaart import RecordedEvent
+from herstel_tui.domain.routekaart import RecordedEvent
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .db import Store
+    from herstel_tui.store.db import Store
 
 OPEN = "(s.closed = 0 AND c.closed IS NULL)"
 

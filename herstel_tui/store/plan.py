@@ -12,49 +12,15 @@ case list's summary is refreshed; when the routekaart engine refuses, nothing is
 """
 from __future__ import annotations
 
-from ..domain import clock
+from herstel_tui.domain import clock
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..domain.costs import (
-    CostEntry,
-    CostKind,
-    YearReport,
-    build_year_report,
-    from_cents,
-    from_hundredths,
-    to_cents,
-    to_hundredths,
-    year_bounds,
-)
-from ..domain.plan import (
-    ACTION_TEXT_MAX,
-    AREA_FIELDS,
-    AREA_FIELD_TITLES,
-    AREA_TEXT_MAX,
-    GOAL_TEXT_MAX,
-    LEEFGEBIEDEN,
-    NOTE_MAX,
-    PARTY_MAX,
-    PLAN_RULES,
-    Action,
-    Actor,
-    AreaText,
-    Consent,
-    Goal,
-    GoalStatus,
-    Leefgebied,
-    PlanRuleError,
-    PlanStatus,
-    PlanVersion,
-    check_agreement,
-    checked_text,
-    nazorg_problem,
-    parse_nl_date,
-)
-from .base import ConflictError, StoreError, _now
+from herstel_tui.domain.costs import CostEntry, CostKind, YearReport, build_year_report, from_cents, from_hundredths, to_cents, to_hundredths, year_bounds
+from herstel_tui.domain.plan import ACTION_TEXT_MAX, AREA_FIELDS, AREA_FIELD_TITLES, AREA_TEXT_MAX, GOAL_TEXT_MAX, LEEFGEBIEDEN, NOTE_MAX, PARTY_MAX, PLAN_RULES, Action, Actor, AreaText, Consent, Goal, GoalStatus, Leefgebied, PlanRuleError, PlanStatus, PlanVersion, check_agreement, checked_text, nazorg_problem, parse_nl_date
+from herstel_tui.store.base import ConflictError, StoreError, _now
 
 _UNSET: Any = object()
 
@@ -305,7 +271,7 @@ class PlanStore:
         does not have it yet (a second version agreed op hoofdlijnen does not record it again).
         When the routekaart refuses (no eerste gesprek yet, a date before it), nothing is saved.
         """
-        from ..domain.routekaart import TransitionRefused
+        from herstel_tui.domain.routekaart import TransitionRefused
 
         today = today or clock.today()
         note = (note or "").strip() or None
@@ -343,7 +309,7 @@ class PlanStore:
     def start_nazorg(self, case_id: int, on: date | None = None, *, note: str | None = None) -> Any:
         """Record the routekaart step ``nazorg`` (24 months) when every goal of the latest
         version that is not vervallen is behaald."""
-        from ..domain.routekaart import TransitionRefused
+        from herstel_tui.domain.routekaart import TransitionRefused
 
         on = on or clock.today()
         try:

@@ -15,11 +15,11 @@ Rules kept here:
 - persons are matched by BSN and never duplicated; timeline events go through
   ``Store.record_event``, so the routekaart engine judges every one of them.
 
-The record types come from ``herstel_tui.portal.lists`` (pure dataclasses, no openpyxl).
+The record types come from ``herstel_tui.services.portal_lists`` (pure dataclasses, no openpyxl).
 """
 from __future__ import annotations
 
-from ..domain import clock
+from herstel_tui.domain import clock
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -29,29 +29,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..domain.bsn import BsnError, mask_bsn, normalize_bsn
-from ..domain.models import Person, Role, Track, validation_message
-from ..domain.routekaart import TransitionRefused, default_routekaart, format_date
-from ..portal.common import (
-    AlreadyImported,
-    CellError,
-    FileMeta,
-    ImportReport,
-    RowOutcome,
-    mask_digits,
-)
-from ..portal.lists import (
-    KINDS,
-    AnswerRecord,
-    CollectorRecord,
-    NegativeRecord,
-    ParsedList,
-    Record,
-    RegistrationRecord,
-)
-from ..portal.vraagbestand import Offender
-from .base import StoreError, _now
-from .db import Store
+from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
+from herstel_tui.domain.models import Person, Role, Track, validation_message
+from herstel_tui.domain.routekaart import TransitionRefused, default_routekaart, format_date
+from herstel_tui.files.portal_common import AlreadyImported, CellError, FileMeta, ImportReport, RowOutcome, mask_digits
+from herstel_tui.services.portal_lists import KINDS, AnswerRecord, CollectorRecord, NegativeRecord, ParsedList, Record, RegistrationRecord
+from herstel_tui.files.vraagbestand import Offender
+from herstel_tui.store.base import StoreError, _now
+from herstel_tui.store.db import Store
 
 # -- portal files ---------------------------------------------------------------------------------
 

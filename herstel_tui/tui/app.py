@@ -12,11 +12,11 @@ from typing import Any
 
 from typing import TYPE_CHECKING
 
-from .data import DeskData
+from herstel_tui.tui.data import DeskData
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..store import Store
+    from herstel_tui.settings.config import Config
+    from herstel_tui.store import Store
 
 ANSI_THEME = "ansi-dark"
 COLOUR_THEME = "textual-dark"
@@ -48,28 +48,28 @@ def pick_theme(env: Mapping[str, str] | None = None, *, low_bandwidth: bool = Fa
 
 
 def run_app(store: Store, config: Config, *, low_bandwidth: bool = False) -> None:
-    from ..store.caselist import CaseFilter
+    from herstel_tui.store.caselist import CaseFilter
 
     data = DeskData(store)
     data.prefetch(CaseFilter())  # the first page is read while Textual is imported and starts up
-    from .desk import HerstelApp
+    from herstel_tui.tui.desk import HerstelApp
 
     HerstelApp(store, config, low_bandwidth=low_bandwidth, data=data).run()
 
 
 def run_app_light(data: DeskData, config: Any, finish_start: Any, *, low_bandwidth: bool = False) -> None:
     """The desk before the full Store and config are loaded: they follow in a worker."""
-    from ..store.caselist import CaseFilter
+    from herstel_tui.store.caselist import CaseFilter
 
     data.prefetch(CaseFilter())
-    from .desk import HerstelApp
+    from herstel_tui.tui.desk import HerstelApp
 
     HerstelApp(None, config, low_bandwidth=low_bandwidth, data=data, finish_start=finish_start).run()
 
 
 def __getattr__(name: str) -> Any:
     if name in ("HerstelApp", "binding_ids"):
-        from . import desk
+        from herstel_tui.tui import desk
 
         return getattr(desk, name)
     raise AttributeError(name)

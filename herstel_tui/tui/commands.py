@@ -13,7 +13,7 @@ ZAAK = re.compile(r"^\s*(?:hko-)?(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
 class DeskCommands(Provider):
     def _commands(self) -> list[tuple[str, str, object, str]]:
         """(description, help, node, action) for each screen or app command that applies now."""
-        from .screens.help import active_commands
+        from herstel_tui.tui.screens.help import active_commands
 
         out = []
         for keys, desc, _bid, node, action, tip in active_commands(self.screen, widgets=False):

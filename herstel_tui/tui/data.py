@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from ..domain import clock
+from herstel_tui.domain import clock
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -19,10 +19,10 @@ from typing import Any
 
 from typing import TYPE_CHECKING
 
-from ..store.caselist import CaseFilter, CaseRow, ListReader
+from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader
 
 if TYPE_CHECKING:
-    from ..store import Store
+    from herstel_tui.store import Store
 
 PAGE = 200
 READERS = 3
@@ -87,7 +87,7 @@ class DeskData:
 
     def warm_up(self) -> None:
         """Read the routekaart (off the UI thread) before the first case screen needs it."""
-        from ..domain.routekaart import default_routekaart
+        from herstel_tui.domain.routekaart import default_routekaart
 
         default_routekaart()
 
@@ -117,7 +117,7 @@ class DeskData:
     def snapshot_store(self) -> Iterator[Store]:
         """A read-only Store of its own, for long reads (the overview) that must not hold up
         saves; the main store under the lock when a read-only one cannot be opened."""
-        from ..store import Store, StoreError
+        from herstel_tui.store import Store, StoreError
 
         try:
             st = Store(self.path, self.user, create=False, readonly=True)
@@ -168,7 +168,7 @@ class DeskData:
             return fn(*args, **kwargs)
 
     def load_case(self, case_id: int, *, log: bool = True) -> CaseBundle:
-        from ..domain.routekaart import default_routekaart
+        from herstel_tui.domain.routekaart import default_routekaart
 
         with self.lock:
             st = self.store
@@ -177,7 +177,7 @@ class DeskData:
             household = st.household_of(person.id)
             view = st.case_view(case_id, today=self.today)
             notes = st.contact_notes(case_id)
-            from ..store.portal import current_verification_code
+            from herstel_tui.store.portal import current_verification_code
 
             verification = current_verification_code(st, self.today)
             if log:

@@ -11,12 +11,12 @@ from textual.screen import Screen
 
 from typing import TYPE_CHECKING, Any
 
-from .app import ANSI_THEME, pick_theme
-from .data import DeskData
+from herstel_tui.tui.app import ANSI_THEME, pick_theme
+from herstel_tui.tui.data import DeskData
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..store import Store
+    from herstel_tui.settings.config import Config
+    from herstel_tui.store import Store
 
 
 class HerstelApp(App):
@@ -73,7 +73,7 @@ class HerstelApp(App):
         return not (self.low_bandwidth or self.is_headless)
 
     def get_default_screen(self) -> Screen:
-        from .screens.werkvoorraad import WorkQueueScreen
+        from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 
         return WorkQueueScreen()
 
@@ -139,14 +139,14 @@ class HerstelApp(App):
         if action == "new_person":
             # Only where a person is at hand; on the plan, costs and SPUK screens "n" is theirs
             # (the app's binding is a priority one and would otherwise take the key first).
-            from .screens.werkvoorraad import WorkQueueScreen
-            from .screens.zaak import CaseScreen
+            from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
+            from herstel_tui.tui.screens.zaak import CaseScreen
 
             return isinstance(self.screen, (WorkQueueScreen, CaseScreen))
         return True
 
     def get_key_display(self, binding: Binding) -> str:
-        from .screens.help import key_name
+        from herstel_tui.tui.screens.help import key_name
 
         return binding.key_display or key_name(binding.key)
 
@@ -157,7 +157,7 @@ class HerstelApp(App):
             self.push_screen(CommandPalette(id="--command-palette", placeholder="Zoek een opdracht of zaaknummer…"))
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from herstel_tui.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
@@ -165,32 +165,32 @@ class HerstelApp(App):
         self.push_screen(HelpScreen.for_screen(self.screen))
 
     def action_overview(self) -> None:
-        from .screens.overview import OverviewScreen
+        from herstel_tui.tui.screens.overview import OverviewScreen
 
         if not isinstance(self.screen, OverviewScreen):
             self.push_screen(OverviewScreen())
 
     def action_audit(self) -> None:
-        from .screens.audit import AuditScreen
+        from herstel_tui.tui.screens.audit import AuditScreen
 
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
 
     def action_spuk(self) -> None:
-        from .screens.spuk import SpukScreen
+        from herstel_tui.tui.screens.spuk import SpukScreen
 
         if not isinstance(self.screen, SpukScreen):
             self.push_screen(SpukScreen(self.store, today=self.today))
 
     def action_vraagbestand(self) -> None:
-        from .portal_dialog import VraagbestandDialog
+        from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
 
         if not isinstance(self.screen, VraagbestandDialog):
             self.push_screen(VraagbestandDialog(self.store, self.config))
 
     def action_new_person(self) -> None:
-        from .screens.dialogs import NewPersonDialog
-        from .screens.zaak import CaseScreen
+        from herstel_tui.tui.screens.dialogs import NewPersonDialog
+        from herstel_tui.tui.screens.zaak import CaseScreen
 
         anchor = None
         if isinstance(self.screen, CaseScreen) and self.screen.bundle is not None:
@@ -209,14 +209,14 @@ class HerstelApp(App):
         self.push_screen(NewPersonDialog(anchor), done)
 
     def open_case(self, case_id: int) -> None:
-        from .screens.zaak import CaseScreen
+        from herstel_tui.tui.screens.zaak import CaseScreen
 
         self.push_screen(CaseScreen(case_id))
 
     def refresh_lists(self) -> None:
         """A change was saved: every screen re-reads what it shows when it is next visible."""
-        from .screens.werkvoorraad import WorkQueueScreen
-        from .screens.zaak import CaseScreen
+        from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
+        from herstel_tui.tui.screens.zaak import CaseScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, (WorkQueueScreen, CaseScreen)):
@@ -227,22 +227,22 @@ class HerstelApp(App):
 
 
 def _desk_commands():
-    from .commands import DeskCommands
+    from herstel_tui.tui.commands import DeskCommands
 
     return DeskCommands
 
 
 def binding_ids() -> list[str]:
     """Every binding id of the desk, for the config file's [toetsen] and the help."""
-    from .screens.dialogs import all_dialog_classes
-    from .screens.help import HelpScreen
-    from .screens.werkvoorraad import SearchBox, WorkQueueScreen
-    from .screens.zaak import CaseBody, CaseScreen, Household
-    from .widgets.caselist import CaseTable
-    from .screens.audit import AuditScreen
-    from .screens.letter import LetterPreview, LetterScreen
-    from .screens.overview import OverviewBody, OverviewScreen
-    from .portal_dialog import VraagbestandDialog
+    from herstel_tui.tui.screens.dialogs import all_dialog_classes
+    from herstel_tui.tui.screens.help import HelpScreen
+    from herstel_tui.tui.screens.werkvoorraad import SearchBox, WorkQueueScreen
+    from herstel_tui.tui.screens.zaak import CaseBody, CaseScreen, Household
+    from herstel_tui.tui.widgets.caselist import CaseTable
+    from herstel_tui.tui.screens.audit import AuditScreen
+    from herstel_tui.tui.screens.letter import LetterPreview, LetterScreen
+    from herstel_tui.tui.screens.overview import OverviewBody, OverviewScreen
+    from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
 
     ids: list[str] = []
     for cls in (HerstelApp, WorkQueueScreen, SearchBox, CaseTable, CaseScreen, CaseBody, Household, HelpScreen,
@@ -257,6 +257,6 @@ def binding_ids() -> list[str]:
 
 def _extra_screens() -> list[type]:
     """Screens of the plan van aanpak and SPUK costs."""
-    from .screens.plan import screen_classes
+    from herstel_tui.tui.screens.plan import screen_classes
 
     return screen_classes()

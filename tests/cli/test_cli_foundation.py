@@ -5,10 +5,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from herstel_tui.cli import main
+from herstel_tui.cli.main import main
 from herstel_tui.store import Store
 
-from ..conftest import BSN_A, BSN_B
+from tests.conftest import BSN_A, BSN_B
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 
-from herstel_tui.cli import main
+from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store
 
-from ..conftest import BSN_A, BSN_B
+from tests.conftest import BSN_A, BSN_B
 
 TODAY = date.today()
 
@@ -175,7 +175,7 @@ def test_quick_path_gives_the_same_answer(db, tmp_path):
     env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
            "XDG_CACHE_HOME": str(tmp_path / "k")}
     code = ("import sys; sys.argv=['herstel','--db',sys.argv[1],'zoek','jansen']\n"
-            "from herstel_tui.entry import _quick_zoek; import sys as s2\n"
+            "from herstel_tui.cli.entry import _quick_zoek; import sys as s2\n"
             "rc = _quick_zoek(sys.argv[1:]); print('RC', rc); print('CLICK' if 'click' in s2.modules else 'NOCLICK')\n"
             "print('PYDANTIC' if 'pydantic' in s2.modules else 'NOPYDANTIC')")
     r = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, env=env)

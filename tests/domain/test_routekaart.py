@@ -19,7 +19,7 @@ from herstel_tui.domain.routekaart import (
     load_routekaart,
     parse_period,
 )
-from herstel_tui.resources import data_file
+from herstel_tui.settings.resources import data_file
 
 BO = "brede_ondersteuning"
 SA = "schuldenaanpak"

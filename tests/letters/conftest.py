@@ -8,7 +8,7 @@ import pytest
 
 from herstel_tui.domain import clock
 
-from herstel_tui.config import Config
+from herstel_tui.settings.config import Config
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store
 

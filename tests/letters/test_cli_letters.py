@@ -8,12 +8,12 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 
-from herstel_tui.cli import main
+from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
-from herstel_tui.resources import data_file
+from herstel_tui.settings.resources import data_file
 from herstel_tui.store import Store
 
-from .conftest import TODAY, bsns  # the conftest pins the clock: the CLI writes letters dated TODAY
+from tests.letters.conftest import TODAY, bsns  # the conftest pins the clock: the CLI writes letters dated TODAY
 
 STAMP = f"{TODAY:%Y%m%d}"
 

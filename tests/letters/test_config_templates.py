@@ -3,8 +3,8 @@ import shutil
 
 from click.testing import CliRunner
 
-from herstel_tui.cli import main
-from herstel_tui.resources import data_file
+from herstel_tui.cli.main import main
+from herstel_tui.settings.resources import data_file
 
 
 def test_config_folder_replaces_shipped_templates(tmp_path):

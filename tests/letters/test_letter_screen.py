@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from herstel_tui.config import Config
+from herstel_tui.settings.config import Config
 
-from .conftest import GEMEENTE, TODAY
+from tests.letters.conftest import GEMEENTE, TODAY
 
 
 def make_app(store, export_dir):

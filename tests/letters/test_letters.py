@@ -11,11 +11,11 @@ import pytest
 
 from herstel_tui.domain import clock
 
-from herstel_tui import letters as L
+from herstel_tui.services import letters as L
 from herstel_tui.domain.routekaart import TransitionRefused
-from herstel_tui.resources import data_file
+from herstel_tui.settings.resources import data_file
 
-from .conftest import GEMEENTE, MEDEWERKER, TODAY
+from tests.letters.conftest import GEMEENTE, MEDEWERKER, TODAY
 
 
 def docx_text(path: Path) -> str:
@@ -71,7 +71,7 @@ def test_no_template_can_reach_a_full_bsn():
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     from herstel_tui.store import Store
-    from herstel_tui.store.demo import build_demo
+    from herstel_tui.services.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     with clock.fixed(TODAY), Store(path, "t.tester") as s:
@@ -94,7 +94,7 @@ def _running_moratorium(view):
 def test_each_letter_for_a_demo_case(demo, tmp_path):
     from dateutil.relativedelta import relativedelta
 
-    from herstel_tui.config import Config
+    from herstel_tui.settings.config import Config
     from herstel_tui.store import Store
 
     work = tmp_path / "demo.db"

@@ -6,10 +6,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from herstel_tui.cli import main
+from herstel_tui.cli.main import main
 from herstel_tui.store import Store
 
-from .conftest import TODAY, copy_of_hand
+from tests.overview.conftest import TODAY, copy_of_hand
 
 STAMP = f"{TODAY:%Y%m%d}"  # the conftest pins the clock to TODAY
 
@@ -43,7 +43,7 @@ def test_text(env):
 
 
 def test_json_is_the_computed_overview(env):
-    from herstel_tui.overview import compute_overview
+    from herstel_tui.services.overview import compute_overview
 
     r = run(env, "overzicht", "--json")
     assert r.exit_code == 0

@@ -6,9 +6,9 @@ import stat
 
 import pytest
 
-from herstel_tui.overview import compute_overview, export_xlsx, write_xlsx
+from herstel_tui.services.overview import compute_overview, export_xlsx, write_xlsx
 
-from .conftest import BO, SA, TODAY
+from tests.overview.conftest import BO, SA, TODAY
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def test_write_xlsx_to_a_given_file(ov, tmp_path):
 
 def test_overview_of_a_demo_adds_up(tmp_path):
     from herstel_tui.store import Store
-    from herstel_tui.store.demo import build_demo
+    from herstel_tui.services.demo import build_demo
 
     with Store(tmp_path / "demo.db", "t") as store:
         build_demo(store, cases=300, seed=5, me="t", today=TODAY)

@@ -1,9 +1,9 @@
 """The overview screen in the real desk at 80×24: figures from a worker, the .xlsx one key away."""
 from __future__ import annotations
 
-from herstel_tui.config import Config
+from herstel_tui.settings.config import Config
 
-from .conftest import TODAY
+from tests.overview.conftest import TODAY
 
 
 def make_app(store, export_dir):

@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from herstel_tui.cli import main
+from herstel_tui.cli.main import main
 from herstel_tui.store import Store
 from herstel_tui.store.plan import PlanStore
 
-from .conftest import AGREED, ME, add_case
+from tests.plan.conftest import AGREED, ME, add_case
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def test_the_commands_do_not_load_textual(env):
     import subprocess
     import sys
 
-    code = ("import sys\nfrom click.testing import CliRunner\nfrom herstel_tui.cli import main\n"
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom herstel_tui.cli.main import main\n"
             f"r = CliRunner().invoke(main, ['--db', r'{env['db']}', 'plan', '{ZAAK}'])\n"
             "assert r.exit_code == 0, r.output\n"
             f"r = CliRunner().invoke(main, ['--db', r'{env['db']}', 'spuk', '2025', '--xlsx', r'{env['tmp']}'])\n"

@@ -13,7 +13,7 @@ from herstel_tui.domain.plan import GoalStatus, PlanStatus
 from herstel_tui.store.base import StoreError
 from herstel_tui.store.plan import PlanRefused, PlanStore, draft_key
 
-from .conftest import AGREED, EERSTE_GESPREK, add_case
+from tests.plan.conftest import AGREED, EERSTE_GESPREK, add_case
 
 
 def fill(plans, vid):

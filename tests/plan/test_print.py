@@ -9,10 +9,10 @@ import pytest
 
 from herstel_tui.domain.costs import CostEntry
 from herstel_tui.domain.plan import LEEFGEBIEDEN
-from herstel_tui.plan_print import gather, print_plan, render_text, write_docx
+from herstel_tui.services.plan_print import gather, print_plan, render_text, write_docx
 from herstel_tui.store.plan import PlanStore
 
-from .conftest import AGREED
+from tests.plan.conftest import AGREED
 
 GOALS = {
     "financien": ["Schuldenvrij over 3 jaar", "Vaste lasten op tijd betaald"],

@@ -20,7 +20,7 @@ from herstel_tui.tui.screens.plan import (
 )
 from herstel_tui.tui.screens.spuk import SpukScreen
 
-from .conftest import AGREED, add_case
+from tests.plan.conftest import AGREED, add_case
 
 
 class Host(App):
@@ -406,7 +406,7 @@ async def test_cost_form_inline_errors_in_dutch(pstore):
 
 
 async def test_spuk_screen_years_and_export(pstore, tmp_path):
-    from herstel_tui.config import Config
+    from herstel_tui.settings.config import Config
     from herstel_tui.domain.costs import CostEntry
 
     case = add_case(pstore, 10)
@@ -431,7 +431,7 @@ async def test_spuk_screen_years_and_export(pstore, tmp_path):
 
 async def test_the_screens_work_on_the_desk(pstore):
     """On HerstelApp the screens go through the desk's store lock (DeskData.call)."""
-    from herstel_tui.config import Config
+    from herstel_tui.settings.config import Config
 
     try:
         from herstel_tui.tui.app import HerstelApp

@@ -12,8 +12,8 @@ from herstel_tui.store import ConflictError, Store
 from herstel_tui.store.plan import PlanStore, draft_key
 from herstel_tui.tui.screens.plan import PlanScreen
 
-from .conftest import ME, add_case
-from .test_tui_plan import Host, settle
+from tests.plan.conftest import ME, add_case
+from tests.plan.test_tui_plan import Host, settle
 
 
 @pytest.fixture

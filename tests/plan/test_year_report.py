@@ -34,7 +34,7 @@ import pytest
 from herstel_tui.domain.costs import CostEntry
 from herstel_tui.store.plan import PlanStore
 
-from .conftest import add_case
+from tests.plan.conftest import add_case
 
 D = Decimal
 
@@ -95,7 +95,7 @@ def test_case_totals_are_sums_of_cents(fixture_store):
 def test_xlsx_export_is_exact_owner_only_and_named_by_date(fixture_store, tmp_path):
     from openpyxl import load_workbook
 
-    from herstel_tui.spuk_report import default_name, export
+    from herstel_tui.services.spuk_report import default_name, export
 
     path = export(fixture_store, 2024, None, gemeente="Gemeente Proefstad", export_dir=tmp_path / "exports",
                   today=date(2025, 3, 1))
@@ -127,7 +127,7 @@ def test_xlsx_export_is_exact_owner_only_and_named_by_date(fixture_store, tmp_pa
 
 
 def test_xlsx_to_a_named_file_or_folder(fixture_store, tmp_path):
-    from herstel_tui.spuk_report import export
+    from herstel_tui.services.spuk_report import export
 
     p = export(fixture_store, 2024, tmp_path / "mijn.xlsx", gemeente="G", export_dir=tmp_path / "x")
     assert p == tmp_path / "mijn.xlsx" and p.exists()
@@ -140,7 +140,7 @@ def test_xlsx_to_a_named_file_or_folder(fixture_store, tmp_path):
 
 
 def test_text_report(fixture_store):
-    from herstel_tui.spuk_report import render_text, year_report
+    from herstel_tui.services.spuk_report import render_text, year_report
 
     text = render_text(year_report(fixture_store, 2024), gemeente="Gemeente Proefstad")
     assert "€ 1.727,34" in text and "€ 1.322,58" in text

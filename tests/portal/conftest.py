@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from stdnum.nl import bsn as stdnum_bsn
 
-from herstel_tui.config import Config
+from herstel_tui.settings.config import Config
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store
 
@@ -77,7 +77,7 @@ def dump(store: Store) -> str:
 
 def portal_reads(path: Path, *, portal_id: str | None = None, date: str | None = None) -> tuple[list[str], int]:
     """What the portal makes of a vraagbestand: (problems, BSN count); see portal_rules."""
-    from .portal_rules import check_vraagbestand
+    from tests.portal.portal_rules import check_vraagbestand
 
     return check_vraagbestand(path, portal_id, date)
 
@@ -129,8 +129,8 @@ def cli(tmp_path):
     """Run ``herstel --db … --config … ARGS`` through CliRunner; returns (exit code, stdout, stderr)."""
     from click.testing import CliRunner
 
-    from herstel_tui.cli import main
-    from herstel_tui.cli_portal import portaal
+    from herstel_tui.cli.main import main
+    from herstel_tui.cli.portal import portaal
 
     if "portaal" not in main.commands:
         main.add_command(portaal)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from herstel_tui.portal.common import AlreadyImported
-from herstel_tui.portal.service import import_list
+from herstel_tui.files.portal_common import AlreadyImported
+from herstel_tui.services.portal import import_list
 from herstel_tui.store import Store, StoreError
 from herstel_tui.store import maintenance
 from herstel_tui.store import portal as sp
 
-from .conftest import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
+from tests.portal.conftest import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
 
 HEAD = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
 

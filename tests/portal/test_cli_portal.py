@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 
 from herstel_tui.store import Store
 
-from .conftest import PORTAL_ID, TEST_BSNS, TODAY, Family, days_ago, dump, portal_reads, write_xlsx
+from tests.portal.conftest import PORTAL_ID, TEST_BSNS, TODAY, Family, days_ago, dump, portal_reads, write_xlsx
 
 STAMP = TODAY.strftime("%Y%m%d")
 WHEN = TODAY.strftime("%d-%m-%Y")

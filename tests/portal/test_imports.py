@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from herstel_tui.config import Config
-from herstel_tui.portal.common import AlreadyImported, NothingToDo, PortalFileError
-from herstel_tui.portal.service import export_vraagbestand, import_list
+from herstel_tui.settings.config import Config
+from herstel_tui.files.portal_common import AlreadyImported, NothingToDo, PortalFileError
+from herstel_tui.services.portal import export_vraagbestand, import_list
 from herstel_tui.store import StoreError
 from herstel_tui.store import portal as sp
 
-from .conftest import TODAY, days_ago, dump, write_csv, write_xlsx
+from tests.portal.conftest import TODAY, days_ago, dump, write_csv, write_xlsx
 
 
 def rows(report):

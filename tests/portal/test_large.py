@@ -2,9 +2,9 @@
 batches, issue 13). The 50,000-row figure is measured by bench/bench_import.py, not here."""
 from __future__ import annotations
 
-from herstel_tui.portal.service import import_list
+from herstel_tui.services.portal import import_list
 
-from .conftest import TEST_BSNS, TODAY, days_ago, write_xlsx
+from tests.portal.conftest import TEST_BSNS, TODAY, days_ago, write_xlsx
 
 ROWS = 5_000
 DISTINCT = 1_800

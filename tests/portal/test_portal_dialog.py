@@ -6,11 +6,11 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import Button, Static
 
-from herstel_tui.config import Config
+from herstel_tui.settings.config import Config
 from herstel_tui.store import portal as sp
-from herstel_tui.tui.portal_dialog import VraagbestandDialog
+from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
 
-from .conftest import PORTAL_ID, TODAY, dump, portal_reads
+from tests.portal.conftest import PORTAL_ID, TODAY, dump, portal_reads
 
 
 class Host(App):
@@ -98,7 +98,7 @@ async def test_without_portal_id_it_says_why_and_cannot_write(pstore, family, tm
 
 async def test_open_requests_only_on_request(pstore, family, config, tmp_path):
     family.household("Anna", "Jansen", ["Noah"])
-    from herstel_tui.portal.service import export_vraagbestand
+    from herstel_tui.services.portal import export_vraagbestand
 
     export_vraagbestand(pstore, config, sp.children_to_verify(pstore), directory=tmp_path / "eerder", today=TODAY)
     app = Host(VraagbestandDialog(pstore, config, today=TODAY))
@@ -117,9 +117,9 @@ def test_dialog_module_is_the_only_portal_piece_that_imports_textual():
     import subprocess
     import sys
 
-    code = ("import herstel_tui.portal.service, herstel_tui.portal.reader, herstel_tui.portal.lists, "
-            "herstel_tui.portal.vraagbestand, herstel_tui.portal.verificatiecode, herstel_tui.store.portal, "
-            "herstel_tui.cli_portal, sys; "
+    code = ("import herstel_tui.services.portal, herstel_tui.files.portal_reader, herstel_tui.services.portal_lists, "
+            "herstel_tui.files.vraagbestand, herstel_tui.files.verificatiecode, herstel_tui.store.portal, "
+            "herstel_tui.cli.portal, sys; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'openpyxl', 'rich'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parents[2]).stdout

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PORTAL_ID, TEST_BSNS, ZERO_BSN
-from .portal_rules import check_vraagbestand
+from tests.portal.conftest import PORTAL_ID, TEST_BSNS, ZERO_BSN
+from tests.portal.portal_rules import check_vraagbestand
 
 GOOD_NAME = f"VK-{PORTAL_ID}-Kindregeling_20260105.xlsx"
 

@@ -6,12 +6,12 @@ from datetime import date, datetime
 
 import pytest
 
-from herstel_tui.config import PortalColumns
-from herstel_tui.portal.common import CellError, PortalFileError, cell_bsn, cell_date
-from herstel_tui.portal.lists import parse_table
-from herstel_tui.portal.reader import read_table
+from herstel_tui.settings.config import PortalColumns
+from herstel_tui.files.portal_common import CellError, PortalFileError, cell_bsn, cell_date
+from herstel_tui.services.portal_lists import parse_table
+from herstel_tui.files.portal_reader import read_table
 
-from .conftest import TEST_BSNS, TODAY, ZERO_BSN, write_csv, write_xlsx
+from tests.portal.conftest import TEST_BSNS, TODAY, ZERO_BSN, write_csv, write_xlsx
 
 COLS = PortalColumns().antwoordbestand.column_fields()
 REQ = ("bsn", "resultaat")

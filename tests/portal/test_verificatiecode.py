@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
-from herstel_tui.config import Config
-from herstel_tui.portal.common import AlreadyImported, PortalFileError
-from herstel_tui.portal.service import import_verification_code
-from herstel_tui.portal.verificatiecode import read_code_file
+from herstel_tui.settings.config import Config
+from herstel_tui.files.portal_common import AlreadyImported, PortalFileError
+from herstel_tui.services.portal import import_verification_code
+from herstel_tui.files.verificatiecode import read_code_file
 from herstel_tui.store import portal as sp
 
-from .conftest import PORTAL_ID, dump, write_xlsx
+from tests.portal.conftest import PORTAL_ID, dump, write_xlsx
 
 NAME = f"VC-{PORTAL_ID}-verificatiecode_Gemeentedesk_20260115.xlsx"
 

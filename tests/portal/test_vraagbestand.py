@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from herstel_tui.config import Config
-from herstel_tui.portal.common import NothingToDo, PortalError
-from herstel_tui.portal.service import export_vraagbestand
-from herstel_tui.portal.vraagbestand import check_bsns, vraagbestand_name, write_vraagbestand
+from herstel_tui.settings.config import Config
+from herstel_tui.files.portal_common import NothingToDo, PortalError
+from herstel_tui.services.portal import export_vraagbestand
+from herstel_tui.files.vraagbestand import check_bsns, vraagbestand_name, write_vraagbestand
 from herstel_tui.store import portal as sp
 
-from .conftest import PORTAL_ID, TEST_BSNS, TODAY, ZERO_BSN, dump, portal_reads
+from tests.portal.conftest import PORTAL_ID, TEST_BSNS, TODAY, ZERO_BSN, dump, portal_reads
 
 
 def test_name_follows_the_portal():
@@ -182,9 +182,9 @@ def test_resolve_children_lists_all_offenders(pstore, family):
 def test_eleven_check_agrees_with_stdnum_and_the_portal_check():
     from stdnum.nl import bsn as stdnum_bsn
 
-    from herstel_tui.portal.vraagbestand import eleven_check
+    from herstel_tui.files.vraagbestand import eleven_check
 
-    from . import portal_rules as checker
+    from tests.portal import portal_rules as checker
     samples = [f"{n:09d}" for n in range(0, 1_000_000_000, 7_919_993)] + TEST_BSNS[:200] + [ZERO_BSN, "000000000"]
     for s in samples:
         assert eleven_check(s) == checker.bsn_ok(s), s

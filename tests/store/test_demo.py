@@ -8,7 +8,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import is_valid_bsn
 from herstel_tui.domain.routekaart import default_routekaart
 from herstel_tui.store import Store
-from herstel_tui.store.demo import build_demo
+from herstel_tui.services.demo import build_demo
 
 TODAY = date(2026, 11, 23)
 

@@ -8,7 +8,7 @@ from herstel_tui.domain.models import Person, Role
 from herstel_tui.store import ConflictError, Store, StoreError
 from herstel_tui.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
 
-from ..conftest import BSN_A, BSN_B
+from tests.conftest import BSN_A, BSN_B
 
 
 def person(bsn=BSN_A, **kw) -> Person:

@@ -9,7 +9,7 @@ from herstel_tui.domain.models import Person
 from herstel_tui.domain.routekaart import TransitionRefused, default_routekaart
 from herstel_tui.store import CaseFilter, Store
 
-from ..conftest import BSN_A
+from tests.conftest import BSN_A
 
 D = date(2025, 3, 3)
 
@@ -86,7 +86,7 @@ def test_routekaart_file_change_shows_without_code_change(tmp_path, monkeypatch)
         assert row.current_title != "Melding bij de gemeente (gewijzigd)"
         assert row.next_due == date(2025, 3, 3)
 
-    from herstel_tui import resources
+    from herstel_tui.settings import resources
 
     changed = tmp_path / "data"
     shutil.copytree(resources.data_dir(), changed)

@@ -27,8 +27,8 @@ def main() -> None:
         os.write(fd, f"{kind}\t{text}\n".encode())
         os.fsync(fd)
 
-    from herstel_tui.config import Config
-    from herstel_tui.desk_start import LightConfig
+    from herstel_tui.settings.config import Config
+    from herstel_tui.cli.desk import LightConfig
     from herstel_tui.store import Store
     from herstel_tui.store.plan import PlanStore
     from herstel_tui.tui.data import DeskData

@@ -5,12 +5,12 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from herstel_tui.cli import main
+from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store, StoreError
 from herstel_tui.store import maintenance
 
-from ..conftest import BSN_A
+from tests.conftest import BSN_A
 
 
 def run(db, *args):

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from herstel_tui.cli import main
+from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store, StoreError
 from herstel_tui.store import base, maintenance
 
-from ..conftest import BSN_A, BSN_B
+from tests.conftest import BSN_A, BSN_B
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
 

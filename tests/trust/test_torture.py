@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from herstel_tui.store import Store
-from herstel_tui.store.demo import build_demo
+from herstel_tui.services.demo import build_demo
 from herstel_tui.store.plan import PlanStore
 
 ROOT = Path(__file__).parents[2]

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from herstel_tui.cli import main
+from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store, StoreError
 from herstel_tui.store import maintenance
 
-from ..conftest import BSN_A, BSN_B
+from tests.conftest import BSN_A, BSN_B
 
 WRITER = str(Path(__file__).with_name("writer.py"))
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}

@@ -9,7 +9,7 @@ import pytest
 
 from herstel_tui.domain import clock
 
-from herstel_tui.config import Config
+from herstel_tui.settings.config import Config
 
 TODAY = date(2026, 6, 1)
 
@@ -31,7 +31,7 @@ def make_config(**kw) -> Config:
 def template_db(tmp_path_factory) -> Path:
     """A 300-case demo database, built once per session and copied per test."""
     from herstel_tui.store import Store
-    from herstel_tui.store.demo import build_demo
+    from herstel_tui.services.demo import build_demo
 
     path = tmp_path_factory.mktemp("template") / "demo.db"
     with clock.fixed(TODAY), Store(path, ME) as store:

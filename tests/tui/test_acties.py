@@ -18,7 +18,7 @@ from herstel_tui.tui.screens.dialogs import (
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
 
-from .conftest import ME, TODAY, make_app, settle
+from tests.tui.conftest import ME, TODAY, make_app, settle
 
 
 def find_case(store, predicate, closed=False):

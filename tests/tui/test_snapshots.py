@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from herstel_tui.store import CaseFilter
 
-from .conftest import TODAY, make_app, settle
+from tests.tui.conftest import TODAY, make_app, settle
 
 XTERM = {"TERM": "xterm"}  # 16 colours, as over PuTTY
 TRUECOLOR = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}

@@ -14,7 +14,7 @@ from herstel_tui.tui.screens.dialogs import (
 )
 from herstel_tui.tui.widgets.caselist import CaseTable
 
-from .conftest import make_app, settle
+from tests.tui.conftest import make_app, settle
 
 
 @pytest.mark.parametrize("env, theme", [

@@ -11,7 +11,7 @@ from herstel_tui.tui.screens.werkvoorraad import SearchBox, WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseBody, CaseScreen, Household
 from herstel_tui.tui.widgets.caselist import CaseTable
 
-from .conftest import make_app, make_config, settle
+from tests.tui.conftest import make_app, make_config, settle
 
 CLASSES = [HerstelApp, WorkQueueScreen, SearchBox, CaseTable, CaseScreen, CaseBody, Household, HelpScreen,
            *all_dialog_classes()]
@@ -147,7 +147,7 @@ async def test_command_palette_runs_case_commands(demo_store):
 async def test_palette_goes_to_a_zaaknummer(demo_store):
     from herstel_tui.store import CaseFilter
 
-    from .conftest import TODAY
+    from tests.tui.conftest import TODAY
 
     row = demo_store.list_cases(CaseFilter(), 5, 1, today=TODAY)[0]
     app = make_app(demo_store)

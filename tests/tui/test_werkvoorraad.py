@@ -9,7 +9,7 @@ from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
 from herstel_tui.tui.widgets.caselist import CaseTable, columns
 
-from .conftest import ME, TODAY, make_app, settle
+from tests.tui.conftest import ME, TODAY, make_app, settle
 
 
 def lines(app) -> list[str]:
@@ -162,7 +162,7 @@ async def test_sort_cycles(demo_store):
 
 async def test_paging_to_the_end_renders_the_last_case(tmp_path):
     from herstel_tui.store import Store
-    from herstel_tui.store.demo import build_demo
+    from herstel_tui.services.demo import build_demo
 
     store = Store(tmp_path / "big.db", ME)
     build_demo(store, cases=900, seed=3, me=ME, today=TODAY)

@@ -13,7 +13,7 @@ from herstel_tui.tui.screens.overview import OverviewScreen
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
 
-from .conftest import TODAY, make_app, make_config, screen_text, settle
+from tests.tui.conftest import TODAY, make_app, make_config, screen_text, settle
 
 
 def list_lines(app) -> list[str]:
@@ -53,7 +53,7 @@ async def test_case_screen_letter_and_audit_keys(demo_store):
 
 
 async def test_app_keys_overview_vraagbestand_audit(demo_store):
-    from herstel_tui.tui.portal_dialog import VraagbestandDialog
+    from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
 
     app = make_app(demo_store, config=make_config(portaal_id="GPB12AB"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -88,7 +88,7 @@ async def test_typing_in_search_does_not_trigger_app_letters(demo_store):
 
 
 async def test_verification_code_next_to_serviceteam(demo_store, tmp_path):
-    from herstel_tui.portal.service import import_verification_code
+    from herstel_tui.services.portal import import_verification_code
 
     name = tmp_path / "VC-GPB12AB-verificatiecode_Gemeentedesk_20260115.xlsx"
     wb = openpyxl.Workbook()

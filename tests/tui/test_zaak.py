@@ -8,7 +8,7 @@ from herstel_tui.tui.format import d
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen, Household
 
-from .conftest import TODAY, make_app, screen_text, settle
+from tests.tui.conftest import TODAY, make_app, screen_text, settle
 
 
 def case_with(store, predicate):

@@ -43,21 +43,21 @@ class CaseActions:
         self.app.push_screen(cls(case_id), self.after_change)  # type: ignore[attr-defined]
 
     def action_record_step(self) -> None:
-        from .dialogs import StepDialog
+        from herstel_tui.tui.screens.dialogs import StepDialog
 
         self._dialog(StepDialog)
 
     def action_add_note(self) -> None:
-        from .dialogs import NoteDialog
+        from herstel_tui.tui.screens.dialogs import NoteDialog
 
         self._dialog(NoteDialog)
 
     def action_urgency(self) -> None:
-        from .dialogs import UrgencyDialog
+        from herstel_tui.tui.screens.dialogs import UrgencyDialog
 
         self._dialog(UrgencyDialog)
 
     def action_assign(self) -> None:
-        from .dialogs import AssignDialog
+        from herstel_tui.tui.screens.dialogs import AssignDialog
 
         self._dialog(AssignDialog)

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ...lookup import audit_detail_text
+from herstel_tui.services.lookup import audit_detail_text
 
 HELP_TEXTS = {
     "logboek": ("Auditlogboek", "Het auditlogboek: elke wijziging, elke keer dat iemand een zaak of BSN bekeek, elke export "

@@ -21,25 +21,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from ...domain.costs import (
-    COST_KIND_TITLES,
-    CostEntry,
-    CostKind,
-    format_euro,
-    format_quantity,
-    parse_money,
-    parse_quantity,
-    pxq,
-)
-from ...domain.plan import format_date
-from .plan import (
-    DraftMixin,
-    FieldError,
-    PlanDialog,
-    host_config,
-    host_today,
-    store_call,
-)
+from herstel_tui.domain.costs import COST_KIND_TITLES, CostEntry, CostKind, format_euro, format_quantity, parse_money, parse_quantity, pxq
+from herstel_tui.domain.plan import format_date
+from herstel_tui.tui.screens.plan import DraftMixin, FieldError, PlanDialog, host_config, host_today, store_call
 
 FIELD_OF = {"date": "datum", "component": "component", "description": "omschrijving", "kind": "soort",
             "quantity": "aantal", "price": "prijs", "actual": "bedrag", "action_uid": "actie"}
@@ -115,8 +99,8 @@ class CostsScreen(DraftMixin, Screen):
 
     @work(thread=True, exclusive=True, group="kosten-laden", exit_on_error=False)
     def _load(self) -> None:
-        from ...domain.costs import spuk_components
-        from ...store.plan import PlanStore
+        from herstel_tui.domain.costs import spuk_components
+        from herstel_tui.store.plan import PlanStore
 
         def read() -> CostsBundle:
             plans = PlanStore(self.store)
@@ -132,7 +116,7 @@ class CostsScreen(DraftMixin, Screen):
         try:
             bundle = store_call(self.app, self.store, read)
         except Exception as exc:  # noqa: BLE001
-            from .plan import explain
+            from herstel_tui.tui.screens.plan import explain
 
             self.post_message(CostsLoaded(None, explain(exc)))
             return
@@ -234,8 +218,8 @@ class CostsScreen(DraftMixin, Screen):
         line = self._selected()
         if line is None:
             return
-        from ...store.plan import PlanStore
-        from .plan import ConfirmDialog
+        from herstel_tui.store.plan import PlanStore
+        from herstel_tui.tui.screens.plan import ConfirmDialog
 
         e, plans = line.entry, PlanStore(self.store)
 
@@ -248,7 +232,7 @@ class CostsScreen(DraftMixin, Screen):
                                            "verwijderen?"), answered)
 
     def action_year_report(self) -> None:
-        from .spuk import SpukScreen
+        from herstel_tui.tui.screens.spuk import SpukScreen
 
         line = self._selected()
         year = line.entry.date.year if line is not None else self.today.year
@@ -274,7 +258,7 @@ class CostDialog(PlanDialog):
 
     @property
     def draft_form(self) -> str:
-        from ...store.plan import draft_key
+        from herstel_tui.store.plan import draft_key
 
         return draft_key(self.DRAFT, self.case_id, self.entry_id)
 
@@ -282,7 +266,7 @@ class CostDialog(PlanDialog):
         yield from field_rows()
 
     def load(self, plans: Any) -> Any:
-        from ...domain.costs import spuk_components
+        from herstel_tui.domain.costs import spuk_components
 
         entry = plans.cost(self.entry_id) if self.entry_id is not None else None
         return entry, plans.action_choices(self.case_id), spuk_components()
@@ -381,7 +365,7 @@ class CostDialog(PlanDialog):
     def prepare(self) -> Callable[[], Any]:
         from pydantic import ValidationError
 
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         when = self._date()
         kind = self._kind()
@@ -417,7 +401,7 @@ class CostDialog(PlanDialog):
 
 
 def field_rows() -> ComposeResult:
-    from .plan import field_row
+    from herstel_tui.tui.screens.plan import field_row
 
     yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
     yield from field_row("Component", Select([], prompt="kies A, B of C", id="component", compact=True))

@@ -33,9 +33,9 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from ...domain.models import ROLE_TITLES, URGENCY_TITLES, Channel, Person, Role, Urgency
-from ..data import CaseBundle
-from ..format import d, parse_date
+from herstel_tui.domain.models import ROLE_TITLES, URGENCY_TITLES, Channel, Person, Role, Urgency
+from herstel_tui.tui.data import CaseBundle
+from herstel_tui.tui.format import d, parse_date
 
 FIELD_LABELS = {
     "fact_date": "datum", "date": "datum", "text": "tekst", "channel": "kanaal", "step": "stap",
@@ -208,7 +208,7 @@ class Dialog(ModalScreen[object]):
         try:
             result = self.app.data.call(job)
         except Exception as exc:  # noqa: BLE001 - every refusal is shown in the dialog
-            from ...store import ConflictError
+            from herstel_tui.store import ConflictError
 
             conflict = isinstance(exc, ConflictError)
             self.app.call_from_thread(self._failed, explain(exc), conflict)
@@ -639,7 +639,7 @@ class StepFilterDialog(ModalScreen[object]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        from ...domain.routekaart import default_routekaart
+        from herstel_tui.domain.routekaart import default_routekaart
 
         rk = default_routekaart()
         seen: dict[str, str] = {}

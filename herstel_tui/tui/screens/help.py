@@ -151,7 +151,7 @@ class HelpScreen(ModalScreen[None]):
 
 # Screens that live in their own modules bring their own help texts.
 _TEXT_MODULES = ("herstel_tui.tui.screens.letter", "herstel_tui.tui.screens.overview",
-                 "herstel_tui.tui.screens.audit", "herstel_tui.tui.portal_dialog",
+                 "herstel_tui.tui.screens.audit", "herstel_tui.tui.screens.vraagbestand",
                  "herstel_tui.tui.screens.plan", "herstel_tui.tui.screens.costs", "herstel_tui.tui.screens.spuk")
 
 

@@ -5,7 +5,7 @@ here); only message handlers touch widgets. The letter written is exactly the te
 if the case changed in between, making it is refused and the preview is read again.
 
 Wiring (for the desk): ``app.push_screen(LetterScreen(case_id), callback)``; the screen dismisses
-with the :class:`herstel_tui.letters.LetterResult` when a letter was made, else ``None``.
+with the :class:`herstel_tui.services.letters.LetterResult` when a letter was made, else ``None``.
 """
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ class LetterScreen(ModalScreen[object]):
 
     @work(thread=True, group="brief-laden", exit_on_error=False)
     def _load(self) -> None:
-        from ...letters import letters_for
+        from herstel_tui.services.letters import letters_for
 
         data = self.app.data  # type: ignore[attr-defined]
         try:
@@ -134,7 +134,7 @@ class LetterScreen(ModalScreen[object]):
         self.show_error(f"Brieven kunnen niet worden geladen: {message}")
 
     def _loaded(self, bundle: Any, letters: Any) -> None:
-        from ...letters import recorded_first_talk
+        from herstel_tui.services.letters import recorded_first_talk
 
         self.bundle, self.letters = bundle, letters
         self.query_one("#briefdialoog").loading = False
@@ -205,7 +205,7 @@ class LetterScreen(ModalScreen[object]):
 
     def _inputs(self) -> tuple[Any, date | None, str | None] | None:
         """(kind, first talk, creditor) from the form, or None with the fault shown."""
-        from ..format import parse_date
+        from herstel_tui.tui.format import parse_date
 
         kind = self.kind
         if kind is None:
@@ -233,7 +233,7 @@ class LetterScreen(ModalScreen[object]):
 
     @work(thread=True, group="brief-voorbeeld", exit_on_error=False)
     def _preview(self, asked: int, kind: Any, talk: date | None, creditor: str | None) -> None:
-        from ...letters import LetterError, prepare
+        from herstel_tui.services.letters import LetterError, prepare
 
         app = self.app
         data = app.data  # type: ignore[attr-defined]
@@ -285,8 +285,8 @@ class LetterScreen(ModalScreen[object]):
 
     @work(thread=True, exclusive=True, group="brief-maken", exit_on_error=False)
     def _make(self, kind: Any, talk: date | None, creditor: str | None, shown: str) -> None:
-        from ...config import resolve_export_dir
-        from ...letters import produce
+        from herstel_tui.settings.config import resolve_export_dir
+        from herstel_tui.services.letters import produce
 
         app = self.app
         data = app.data  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 The figures are computed in a thread worker on a read-only Store of the desk's reader pool (the
 engine judges every case once: a few seconds at 100,000 cases), so saving a note elsewhere is
-never held up. Definitions of every figure: :mod:`herstel_tui.overview`.
+never held up. Definitions of every figure: :mod:`herstel_tui.services.overview`.
 
 Wiring (for the desk): ``app.push_screen(OverviewScreen())``.
 """
@@ -85,7 +85,7 @@ class OverviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="overzicht", exit_on_error=False)
     def _compute(self) -> None:
-        from ...overview import compute_overview
+        from herstel_tui.services.overview import compute_overview
 
         app = self.app
         data = app.data  # type: ignore[attr-defined]
@@ -153,8 +153,8 @@ class OverviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="overzicht-export", exit_on_error=False)
     def _export(self, ov: Any) -> None:
-        from ...config import resolve_export_dir
-        from ...overview import export_xlsx
+        from herstel_tui.settings.config import resolve_export_dir
+        from herstel_tui.services.overview import export_xlsx
 
         app = self.app
         data = app.data  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ its actions' "done" stay editable on the latest version (progress, not a change 
 """
 from __future__ import annotations
 
-from ...domain import clock
+from herstel_tui.domain import clock
 import threading
 import weakref
 from collections import deque
@@ -49,26 +49,9 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from .dialogs import dialog_frame
+from herstel_tui.tui.screens.dialogs import dialog_frame
 
-from ...domain.plan import (
-    ACTOR_TITLES,
-    CONSENT_TITLES,
-    GOAL_STATUS_TITLES,
-    LEEFGEBIEDEN,
-    Action,
-    Actor,
-    Consent,
-    Goal,
-    GoalStatus,
-    Leefgebied,
-    PlanRuleError,
-    PlanStatus,
-    PlanVersion,
-    agreement_problems,
-    format_date,
-    parse_nl_date,
-)
+from herstel_tui.domain.plan import ACTOR_TITLES, CONSENT_TITLES, GOAL_STATUS_TITLES, LEEFGEBIEDEN, Action, Actor, Consent, Goal, GoalStatus, Leefgebied, PlanRuleError, PlanStatus, PlanVersion, agreement_problems, format_date, parse_nl_date
 
 DRAFT_DELAY = 0.5  # seconds of quiet before a typed field is written
 
@@ -108,7 +91,7 @@ class JobDone(Message):
 def explain(exc: BaseException) -> str:
     from pydantic import ValidationError
 
-    from ...domain.costs import cost_error_text
+    from herstel_tui.domain.costs import cost_error_text
 
     if isinstance(exc, ValidationError):
         return cost_error_text(exc)
@@ -246,7 +229,7 @@ def host_config(app: Any, config: Any | None) -> Any:
     cfg = getattr(app, "config", None)
     if cfg is not None:
         return cfg
-    from ...config import Config
+    from herstel_tui.settings.config import Config
 
     return Config()
 
@@ -360,7 +343,7 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
 
     @work(thread=True, group="plandialoog-laden", exit_on_error=False)
     def _load(self) -> None:
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         def read() -> tuple[Any, dict[str, str]]:
             extra = self.load(PlanStore(self.store))
@@ -434,14 +417,14 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
         form = self.draft_form
         if form is None:
             return None
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         plans, case_id = PlanStore(self.store), self.case_id
         return lambda: plans.save_draft(form, key, value, case_id=case_id, based_on=based)
 
     def save_failed(self, key: str, error: str) -> None:
         super().save_failed(key, error)
-        from ...store.plan import CHANGED_MEANWHILE
+        from herstel_tui.store.plan import CHANGED_MEANWHILE
 
         if CHANGED_MEANWHILE in error:
             # The same form is open in another window and was changed there: show that version.
@@ -538,7 +521,7 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
         form = self.draft_form
         self._pending.clear()
         if form is not None:
-            from ...store.plan import PlanStore
+            from herstel_tui.store.plan import PlanStore
 
             plans = PlanStore(self.store)
             self._queue.put(self, lambda: plans.drop_draft(form))
@@ -573,7 +556,7 @@ class AgreeDialog(PlanDialog):
 
     @property
     def draft_form(self) -> str:
-        from ...store.plan import draft_key
+        from herstel_tui.store.plan import draft_key
 
         return draft_key(self.DRAFT, self.case_id, self.version.id)
 
@@ -630,7 +613,7 @@ class AgreeDialog(PlanDialog):
             raise FieldError("kies hoe de persoon heeft ingestemd", "instemming")
         level = self.field_value("niveau")
         note = self.field_value("toelichting").strip() or None
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         plans, vid, form, today = PlanStore(self.store), self.version.id, self.draft_form, self.today
         return lambda: plans.agree(vid, level, when, consent, note, today=today, draft=form)
@@ -653,7 +636,7 @@ class NazorgDialog(PlanDialog):
 
     def prepare(self) -> Callable[[], Any]:
         when = self.past_date("datum", "vul de startdatum in (dd-mm-jjjj)")
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         plans, case_id = PlanStore(self.store), self.case_id
         return lambda: plans.start_nazorg(case_id, when)
@@ -898,7 +881,7 @@ class PlanScreen(DraftMixin, Screen):
 
     @work(thread=True, exclusive=True, group="plan-laden", exit_on_error=False)
     def _load(self, soft: bool = False) -> None:
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         def read() -> PlanBundle:
             plans = PlanStore(self.store)
@@ -1094,7 +1077,7 @@ class PlanScreen(DraftMixin, Screen):
         return self.version_id
 
     def job_for(self, key: str, value: Any, based: Any = None) -> Callable[[], Any] | None:
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         plans = PlanStore(self.store)
         kind, _, ident = key.partition("-")
@@ -1158,7 +1141,7 @@ class PlanScreen(DraftMixin, Screen):
             self._load(soft=True)
 
     def save_failed(self, key: str, error: str) -> None:
-        from ...store.plan import CHANGED_MEANWHILE
+        from herstel_tui.store.plan import CHANGED_MEANWHILE
 
         super().save_failed(key, error)
         if CHANGED_MEANWHILE in error and not self.readonly:
@@ -1274,7 +1257,7 @@ class PlanScreen(DraftMixin, Screen):
     def action_add_goal(self) -> None:
         if not self.content_editable:
             return
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         plans, area = PlanStore(self.store), self._area_for_new()
         self.flush()
@@ -1296,7 +1279,7 @@ class PlanScreen(DraftMixin, Screen):
     def action_add_action(self) -> None:
         if not self.content_editable:
             return
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         plans, area = PlanStore(self.store), self._area_for_new()
         self.flush()
@@ -1348,7 +1331,7 @@ class PlanScreen(DraftMixin, Screen):
         if row is None or not self.content_editable:
             self.notify("Zet de cursor eerst in het doel of de actie die weg moet.", timeout=4)
             return
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         plans = PlanStore(self.store)
         if isinstance(row, GoalRow):
@@ -1383,7 +1366,7 @@ class PlanScreen(DraftMixin, Screen):
     def action_agree(self) -> None:
         if not self.content_editable or self.bundle is None:
             return
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         self.action_save_now()
         plans = PlanStore(self.store)
@@ -1414,7 +1397,7 @@ class PlanScreen(DraftMixin, Screen):
         v = self.version
         if v is None or v.editable or self.readonly:
             return
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         plans = PlanStore(self.store)
         self.flush()
@@ -1451,8 +1434,8 @@ class PlanScreen(DraftMixin, Screen):
     def action_print(self) -> None:
         if self.version is None:
             return
-        from ...config import resolve_export_dir
-        from ...plan_print import print_plan
+        from herstel_tui.settings.config import resolve_export_dir
+        from herstel_tui.services.plan_print import print_plan
 
         self.flush()
         cfg = host_config(self.app, self._config)
@@ -1471,7 +1454,7 @@ class PlanScreen(DraftMixin, Screen):
     def action_nazorg(self) -> None:
         if self.bundle is None or self.bundle.version is None or self.readonly:
             return
-        from ...domain.plan import nazorg_problem
+        from herstel_tui.domain.plan import nazorg_problem
 
         self.flush()
         problem = nazorg_problem(self._current_goals_version())
@@ -1506,7 +1489,7 @@ class PlanScreen(DraftMixin, Screen):
         return v.model_copy(update={"goals": tuple(goals)})
 
     def action_costs(self) -> None:
-        from .costs import CostsScreen
+        from herstel_tui.tui.screens.costs import CostsScreen
 
         self.flush()
         self.app.push_screen(CostsScreen(self.store, self.case_id, today=self._today, config=self._config))
@@ -1568,8 +1551,8 @@ HELP_TEXTS: dict[str, tuple[str, str]] = {
 
 def screen_classes() -> list[type]:
     """Every class with bindings in these screens (for the desk's binding ids and help)."""
-    from .costs import CostDialog, CostsScreen
-    from .spuk import SpukScreen
+    from herstel_tui.tui.screens.costs import CostDialog, CostsScreen
+    from herstel_tui.tui.screens.spuk import SpukScreen
 
     return [PlanScreen, PlanDialog, AgreeDialog, NazorgDialog, ConfirmDialog, ChoiceDialog, CostsScreen, CostDialog,
             SpukScreen]

@@ -19,13 +19,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ...domain.costs import (
-    DEFINITION_ELIGIBLE_CUMULATIVE,
-    DEFINITION_ELIGIBLE_YEAR,
-    YearReport,
-    format_euro,
-)
-from .plan import DraftMixin, explain, host_config, host_today, store_call
+from herstel_tui.domain.costs import DEFINITION_ELIGIBLE_CUMULATIVE, DEFINITION_ELIGIBLE_YEAR, YearReport, format_euro
+from herstel_tui.tui.screens.plan import DraftMixin, explain, host_config, host_today, store_call
 
 
 class ReportLoaded(Message):
@@ -91,7 +86,7 @@ class SpukScreen(DraftMixin, Screen):
 
     @work(thread=True, exclusive=True, group="spuk-laden", exit_on_error=False)
     def _load(self, year: int) -> None:
-        from ...store.plan import PlanStore
+        from herstel_tui.store.plan import PlanStore
 
         try:
             report = store_call(self.app, self.store, lambda: PlanStore(self.store).year_report(year))
@@ -147,8 +142,8 @@ class SpukScreen(DraftMixin, Screen):
             self.reload()
 
     def action_export(self) -> None:
-        from ...config import resolve_export_dir
-        from ...spuk_report import export
+        from herstel_tui.settings.config import resolve_export_dir
+        from herstel_tui.services.spuk_report import export
 
         cfg = host_config(self.app, self._config)
         folder, year, store, today = resolve_export_dir(cfg), self.year, self.store, self.today

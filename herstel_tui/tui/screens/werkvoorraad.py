@@ -11,10 +11,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from ...store import CaseFilter
-from ..format import OUTCOME_TITLE, zaken
-from ..widgets.caselist import CaseTable
-from .actions import CASE_ACTIONS, CaseActions, case_bindings
+from herstel_tui.store import CaseFilter
+from herstel_tui.tui.format import OUTCOME_TITLE, zaken
+from herstel_tui.tui.widgets.caselist import CaseTable
+from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
 
 TRACK_CYCLE = [None, "brede_ondersteuning", "schuldenaanpak"]
 OUTCOME_CYCLE = [None, "gedupeerd", "geen_uitsluitsel", "niet_gedupeerd"]
@@ -85,7 +85,7 @@ class FilterBar(Horizontal):
 
 
 def _step_title(step_id: str) -> str:
-    from ...domain.routekaart import default_routekaart
+    from herstel_tui.domain.routekaart import default_routekaart
 
     rk = default_routekaart()
     for track in rk.tracks.values():
@@ -289,7 +289,7 @@ class WorkQueueScreen(CaseActions, Screen):
         self._set_filter(CaseFilter(sort=self._filter.sort))
 
     def action_choose_step(self) -> None:
-        from .dialogs import StepFilterDialog
+        from herstel_tui.tui.screens.dialogs import StepFilterDialog
 
         def chosen(result: object) -> None:
             if result is not StepFilterDialog.KEEP:

@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...domain.models import ROLE_TITLES, URGENCY_TITLES
-from ..data import CaseBundle
-from ..format import OUTCOME_TITLE, TRACK_SHORT, d, days_long
-from .actions import CASE_ACTIONS, CaseActions, case_bindings
+from herstel_tui.domain.models import ROLE_TITLES, URGENCY_TITLES
+from herstel_tui.tui.data import CaseBundle
+from herstel_tui.tui.format import OUTCOME_TITLE, TRACK_SHORT, d, days_long
+from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
 
 
 class CaseBody(VerticalScroll, can_focus=True):
@@ -262,27 +262,27 @@ class CaseScreen(CaseActions, Screen):
         self.dismiss()
 
     def action_letter(self) -> None:
-        from .letter import LetterScreen
+        from herstel_tui.tui.screens.letter import LetterScreen
 
         if self.bundle is not None:
             self.app.push_screen(LetterScreen(self.case_id), self.after_change)
 
     def action_plan(self) -> None:
-        from .plan import PlanScreen
+        from herstel_tui.tui.screens.plan import PlanScreen
 
         if self.bundle is not None:
             self.app.push_screen(PlanScreen(self.app.store, self.case_id, today=self.app.today,
                                             config=self.app.config), self.after_change)
 
     def action_costs(self) -> None:
-        from .costs import CostsScreen
+        from herstel_tui.tui.screens.costs import CostsScreen
 
         if self.bundle is not None:
             self.app.push_screen(CostsScreen(self.app.store, self.case_id, today=self.app.today),
                                  self.after_change)
 
     def action_case_audit(self) -> None:
-        from .audit import AuditScreen
+        from herstel_tui.tui.screens.audit import AuditScreen
 
         if self.bundle is not None:
             self.app.push_screen(AuditScreen(self.case_id, self.bundle.case.zaaknummer))

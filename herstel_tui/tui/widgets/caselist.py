@@ -21,9 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from ...store import CaseFilter, CaseRow
-from ..data import PAGE, DeskData, ListResult
-from ..format import OUTCOME_SHORT, OUTCOME_TITLE, TRACK_SHORT, d, days_short, truncate
+from herstel_tui.store import CaseFilter, CaseRow
+from herstel_tui.tui.data import PAGE, DeskData, ListResult
+from herstel_tui.tui.format import OUTCOME_SHORT, OUTCOME_TITLE, TRACK_SHORT, d, days_short, truncate
 
 MAX_PAGES = 40
 

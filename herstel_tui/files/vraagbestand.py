@@ -11,7 +11,7 @@ complete, never over an existing file.
 """
 from __future__ import annotations
 
-from ..domain import clock
+from herstel_tui.domain import clock
 import hashlib
 import os
 import re
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .common import PortalError, mask_digits
+from herstel_tui.files.portal_common import PortalError, mask_digits
 
 PORTAL_ID = re.compile(r"GPB[0-9A-Z]{4}")
 NAME = re.compile(r"VK-(GPB[0-9A-Z]{4})-Kindregeling_(\d{8})\.xlsx")
@@ -104,7 +104,7 @@ def write_vraagbestand(directory: Path | str, portal_id: str | None, bsns: Seque
 
     ``bsns`` must already be checked and free of duplicates (``check_bsns``); they are checked
     again here, because a file the portal refuses is worse than an exception. The caller decides
-    what to record; see ``herstel_tui.portal.service.export_vraagbestand``.
+    what to record; see ``herstel_tui.services.portal.export_vraagbestand``.
     """
     day = day or clock.today()
     name = vraagbestand_name(portal_id, day)

@@ -1,26 +1,15 @@
 """`herstel zoek | toon | termijnen | notitie`: one fact, now, over SSH. No Textual."""
 from __future__ import annotations
 
-from .domain import clock
+from herstel_tui.domain import clock
 import re
 import sys
 from datetime import date
 
 import click
 
-from .cli_base import EXIT_NOT_FOUND, Ctx, fail
-from .lookup import (
-    OUTCOME_TITLE,
-    TRACK_SHORT,
-    TRACK_TITLE,
-    Table,
-    clip,
-    days_text,
-    nl_date,
-    print_cases,
-    search,
-    terminal_width,
-)
+from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail
+from herstel_tui.services.lookup import OUTCOME_TITLE, TRACK_SHORT, TRACK_TITLE, Table, clip, days_text, nl_date, print_cases, search, terminal_width
 
 fmt_options = [
     click.option("--json", "fmt", flag_value="json", help="Uitvoer als JSON (voor scripts)."),
@@ -53,7 +42,7 @@ def zoek(c: Ctx, term: tuple[str, ...], fmt: str | None) -> None:
 
 def resolve_case(store, ref: str, track: str | None = None):
     """A case by zaaknummer, or by BSN (with --spoor when the person has two)."""
-    from .domain.bsn import BsnError, mask_bsn, normalize_bsn
+    from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
 
     ref = ref.strip()
     if ref.upper().startswith("HKO-"):
@@ -86,7 +75,7 @@ def resolve_case(store, ref: str, track: str | None = None):
 @click.pass_obj
 def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     """Toon de zaakkaart: persoon, huishouden, tijdlijn, termijnen, laatste notities."""
-    from .domain.routekaart import default_routekaart
+    from herstel_tui.domain.routekaart import default_routekaart
 
     today = clock.today()
     with c.open_store() as store:
@@ -216,7 +205,7 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
 @click.pass_obj
 def notitie(c: Ctx, zaak: str, tekst: str, kanaal: str, datum: str | None, spoor: str | None) -> None:
     """Leg een contactmoment vast zonder de werkplek te openen."""
-    from .cli_base import parse_date
+    from herstel_tui.cli.base import parse_date
 
     if not tekst.strip():
         fail("de notitie is leeg")

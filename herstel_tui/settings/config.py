@@ -13,14 +13,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .paths import (  # noqa: F401 - re-exported: callers find every location here
-    config_path,
-    data_path,
-    default_db_path,
-    default_export_dir,
-    login,
-    write_config_cache,
-)
+from herstel_tui.settings.paths import config_path, data_path, default_db_path, default_export_dir, login, write_config_cache
 
 
 class ConfigError(Exception):

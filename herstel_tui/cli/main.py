@@ -9,18 +9,9 @@ import sys
 
 import click
 
-from .cli_base import (  # noqa: F401 - re-exported for the command modules
-    DEFAULT_DEMO_CASES,
-    EXIT_INPUT,
-    EXIT_NOT_FOUND,
-    Ctx,
-    HerstelGroup,
-    fail,
-    parse_date,
-    raise_store,
-)
-from .config import config_path, default_db_path, resolve_export_dir
-from .desk_start import make_demo
+from herstel_tui.cli.base import DEFAULT_DEMO_CASES, EXIT_INPUT, EXIT_NOT_FOUND, Ctx, HerstelGroup, fail, parse_date, raise_store
+from herstel_tui.settings.config import config_path, default_db_path, resolve_export_dir
+from herstel_tui.cli.desk import make_demo
 
 
 @click.group(cls=HerstelGroup, invoke_without_command=True,
@@ -42,7 +33,7 @@ def main(ctx: click.Context, db: str | None, config: str | None, low_bandwidth: 
 
 
 def open_desk(c: Ctx) -> None:
-    from .desk_start import start
+    from herstel_tui.cli.desk import start
 
     code = start(c.db_arg, c.config_arg, c.low_bandwidth)
     if code:
@@ -115,8 +106,8 @@ def persoon() -> None:
 @click.pass_obj
 def persoon_nieuw(c: Ctx, bsn, voornamen, tussenvoegsel, achternaam, geboortedatum, rol, bij) -> None:
     """Voeg een persoon toe (en zet hem of haar in een huishouden)."""
-    from .domain.bsn import mask_bsn, normalize_bsn
-    from .domain.models import HouseholdMember, Person
+    from herstel_tui.domain.bsn import mask_bsn, normalize_bsn
+    from herstel_tui.domain.models import HouseholdMember, Person
 
     person = Person(bsn=bsn, voornamen=voornamen, tussenvoegsel=tussenvoegsel, achternaam=achternaam,
                     geboortedatum=parse_date(geboortedatum) if geboortedatum else None)
@@ -145,7 +136,7 @@ def zaak() -> None:
 @click.pass_obj
 def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
     """Open een zaak voor de persoon met dit BSN."""
-    from .domain.bsn import mask_bsn, normalize_bsn
+    from herstel_tui.domain.bsn import mask_bsn, normalize_bsn
 
     bsn = normalize_bsn(bsn)
     with c.open_store() as store:
@@ -156,25 +147,25 @@ def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
     click.echo(f"Zaak {case.zaaknummer} geopend voor {person.naam}.")
 
 
-from .cli_lookup import COMMANDS as _LOOKUP  # noqa: E402 - needs the group above
+from herstel_tui.cli.lookup import COMMANDS as _LOOKUP  # noqa: E402 - needs the group above
 
-from .cli_trust import COMMANDS as _TRUST  # noqa: E402
+from herstel_tui.cli.trust import COMMANDS as _TRUST  # noqa: E402
 
 for _command in [*_LOOKUP, *_TRUST]:
     main.add_command(_command)
 
-from .cli_portal import portaal  # noqa: E402
+from herstel_tui.cli.portal import portaal  # noqa: E402
 
 main.add_command(portaal)
 
 
-from .cli_letters import COMMANDS as _LETTERS  # noqa: E402
+from herstel_tui.cli.letters import COMMANDS as _LETTERS  # noqa: E402
 
 for _command in _LETTERS:
     main.add_command(_command)
 
 
-from .cli_plan import COMMANDS as _PLAN  # noqa: E402
+from herstel_tui.cli.plan import COMMANDS as _PLAN  # noqa: E402
 
 for _command in _PLAN:
     main.add_command(_command)

@@ -11,7 +11,7 @@ never sees half a document.
 """
 from __future__ import annotations
 
-from .domain import clock
+from herstel_tui.domain import clock
 import os
 import tempfile
 import textwrap
@@ -20,15 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .domain.costs import format_euro
-from .domain.plan import (
-    CONSENT_TITLES,
-    LEEFGEBIEDEN,
-    Action,
-    Goal,
-    PlanVersion,
-    format_date,
-)
+from herstel_tui.domain.costs import format_euro
+from herstel_tui.domain.plan import CONSENT_TITLES, LEEFGEBIEDEN, Action, Goal, PlanVersion, format_date
 
 WIDTH = 80
 
@@ -82,8 +75,8 @@ class PlanPrint:
 def gather(store, case_id: int, *, gemeente: str, number: int | None = None,
            today: date | None = None) -> PlanPrint:
     """Read what the printed plan needs (``number``: that version, else the latest)."""
-    from .store.base import StoreError
-    from .store.plan import PlanStore
+    from herstel_tui.store.base import StoreError
+    from herstel_tui.store.plan import PlanStore
 
     today = today or clock.today()
     plans = PlanStore(store)
@@ -366,7 +359,7 @@ def print_plan(store, case_id: int, *, gemeente: str, number: int | None = None,
                txt: Path | None = None, folder: Path | None = None, today: date | None = None) -> list[Path]:
     """Write the plan as .docx and/or .txt; with neither path, both go into ``folder`` under
     their default names. The print is recorded in the audit trail."""
-    from .store.plan import PlanStore
+    from herstel_tui.store.plan import PlanStore
 
     p = gather(store, case_id, gemeente=gemeente, number=number, today=today)
     if docx is None and txt is None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from .common import CellError, PortalFileError, cell_date, cell_text, is_blank
+from herstel_tui.files.portal_common import CellError, PortalFileError, cell_date, cell_text, is_blank
 
 NAME = re.compile(r"VC-(GPB[0-9A-Z]{4})-verificatiecode_Gemeentedesk_(\d{8})\.xlsx")
 VALIDITY = relativedelta(months=6)
@@ -69,7 +69,7 @@ def _label(text: str, labels: tuple[str, ...]) -> bool:
 
 
 def read_code_file(path: Path | str, portal_id: str | None = None, today: date | None = None) -> CodeFile:
-    from .reader import _open_workbook
+    from herstel_tui.files.portal_reader import _open_workbook
 
     path = Path(path)
     if not path.exists():
@@ -134,7 +134,7 @@ def read_code_file(path: Path | str, portal_id: str | None = None, today: date |
 
 
 def _ref(r: int, c: int) -> str:
-    from .reader import col_letter
+    from herstel_tui.files.portal_reader import col_letter
 
     return f"{col_letter(c)}{r + 1}"
 

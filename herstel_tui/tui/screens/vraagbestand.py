@@ -1,7 +1,7 @@
 """Vraagbestand kindregeling: a self-contained modal screen.
 
 Shows who goes in (masked BSN, name, date of birth, status, count) and the file name; F2 writes the
-file in a thread worker through ``herstel_tui.portal.service.export_vraagbestand`` and then shows
+file in a thread worker through ``herstel_tui.services.portal.export_vraagbestand`` and then shows
 the path, or the Dutch refusal with every offender. Esc or F3 closes; the screen is dismissed with
 the written path (or None).
 
@@ -13,7 +13,7 @@ Only theme variables are used for colour, so the ANSI theme and NO_COLOR work; e
 """
 from __future__ import annotations
 
-from ..domain import clock
+from herstel_tui.domain import clock
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,8 +27,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Static
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..store import Store
+    from herstel_tui.settings.config import Config
+    from herstel_tui.store import Store
 
 SHOWN = 400  # lines listed; the count always says how many go in
 
@@ -108,7 +108,7 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
 
     @work(thread=True, exclusive=True, group="vraagbestand-laden", exit_on_error=False)
     def _load(self) -> None:
-        from ..store import portal as sp
+        from herstel_tui.store import portal as sp
 
         try:
             children = sp.children_to_verify(self.store, include_open=self.include_open)
@@ -119,9 +119,9 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
 
     def _file_text(self) -> tuple[str | None, str | None]:
         """(file path, None) or (None, Dutch reason why no file can be written)."""
-        from ..config import resolve_export_dir
-        from ..portal.common import PortalError
-        from ..portal.vraagbestand import vraagbestand_name
+        from herstel_tui.settings.config import resolve_export_dir
+        from herstel_tui.files.portal_common import PortalError
+        from herstel_tui.files.vraagbestand import vraagbestand_name
 
         try:
             name = vraagbestand_name(self.config.portaal_id, self.today)
@@ -173,8 +173,8 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
 
     @work(thread=True, exclusive=True, group="vraagbestand-schrijven", exit_on_error=False)
     def _write(self, children: list[Any]) -> None:
-        from ..portal.common import PortalError
-        from ..portal.service import export_vraagbestand
+        from herstel_tui.files.portal_common import PortalError
+        from herstel_tui.services.portal import export_vraagbestand
 
         try:
             result = export_vraagbestand(self.store, self.config, children, directory=self.directory,

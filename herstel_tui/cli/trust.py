@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .cli_base import EXIT_NOT_FOUND, Ctx, fail, parse_date
-from .lookup import Table, audit_detail_text, nl_date
+from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, parse_date
+from herstel_tui.services.lookup import Table, audit_detail_text, nl_date
 
 
 @click.command()
@@ -47,7 +47,7 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
 @click.pass_obj
 def backup(c: Ctx, pad: str | None) -> None:
     """Maak een backup terwijl anderen doorwerken (standaard: map backups naast de database)."""
-    from .store.maintenance import backup as do_backup
+    from herstel_tui.store.maintenance import backup as do_backup
 
     with c.open_store() as store:
         target = Path(pad) if pad else store.path.parent / "backups"
@@ -63,7 +63,7 @@ def backup(c: Ctx, pad: str | None) -> None:
 @click.pass_obj
 def terugzetten(c: Ctx, backupbestand: str, ja: bool) -> None:
     """Zet een backup terug. Vervangt de database alleen na bevestiging."""
-    from .store.maintenance import restore
+    from herstel_tui.store.maintenance import restore
 
     target = c.db_path
     if target.exists() and not ja and sys.stdin.isatty():
@@ -77,7 +77,7 @@ def terugzetten(c: Ctx, backupbestand: str, ja: bool) -> None:
 @click.pass_obj
 def controle(c: Ctx, herbouw: bool) -> None:
     """Controleer de database: integriteit, verwijzingen, tijdlijnen tegen de routekaart."""
-    from .store.maintenance import check
+    from herstel_tui.store.maintenance import check
 
     with c.open_store() as store:
         if herbouw:
@@ -87,7 +87,7 @@ def controle(c: Ctx, herbouw: bool) -> None:
     for p in result.problems[:200]:
         click.echo(p)
     if result.damaged:
-        from .store.base import RESTORE_ADVICE
+        from herstel_tui.store.base import RESTORE_ADVICE
 
         fail(f"{c.db_path} is beschadigd. {RESTORE_ADVICE}")
     if result.problems:
@@ -103,7 +103,7 @@ def controle(c: Ctx, herbouw: bool) -> None:
 @click.pass_obj
 def opschonen(c: Ctx, mode: str | None, ja: bool) -> None:
     """Zaken waarvan de bewaartermijn verstreken is: tonen, en na bevestiging opschonen."""
-    from .store import maintenance
+    from herstel_tui.store import maintenance
 
     years = c.config.bewaartermijnen.model_dump()
     with c.open_store() as store:
@@ -139,8 +139,8 @@ def opschonen(c: Ctx, mode: str | None, ja: bool) -> None:
 @click.pass_obj
 def vergeet(c: Ctx, bsn: str, reden: str, ja: bool) -> None:
     """Verwijder een persoon met alles wat over hem of haar is vastgelegd."""
-    from .domain.bsn import mask_bsn, normalize_bsn
-    from .store.maintenance import remove_person
+    from herstel_tui.domain.bsn import mask_bsn, normalize_bsn
+    from herstel_tui.store.maintenance import remove_person
 
     bsn = normalize_bsn(bsn)
     with c.open_store() as store:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from .config import ConfigError, load_config, resolve_db_path
+from herstel_tui.settings.config import ConfigError, load_config, resolve_db_path
 
 EXIT_NOT_FOUND = 1
 EXIT_INPUT = 2
-from .desk_start import DEFAULT_DEMO_CASES  # noqa: F401 - re-exported
+from herstel_tui.cli.desk import DEFAULT_DEMO_CASES  # noqa: F401 - re-exported
 
 
 class Ctx:
@@ -38,11 +38,11 @@ class Ctx:
         return resolve_db_path(self.db_arg, self.config)
 
     def open_store(self, *, create: bool = False, readonly: bool = False):
-        from .store import Store
+        from herstel_tui.store import Store
 
         store = Store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
         if store.network_fs:
-            from .store.base import network_warning
+            from herstel_tui.store.base import network_warning
 
             click.echo(network_warning(store.path), err=True)
         return store
@@ -57,7 +57,7 @@ class HerstelGroup(click.Group):
     """Turns known errors into a Dutch message and exit code 2, never a traceback."""
 
     def invoke(self, ctx: click.Context):
-        from .domain.bsn import BsnError
+        from herstel_tui.domain.bsn import BsnError
 
         try:
             return super().invoke(ctx)
@@ -66,21 +66,21 @@ class HerstelGroup(click.Group):
         except BsnError as exc:
             fail(str(exc))
         except Exception as exc:
-            from .store import StoreError
+            from herstel_tui.store import StoreError
 
             if isinstance(exc, StoreError):
                 fail(str(exc))
             from pydantic import ValidationError
 
             if isinstance(exc, ValidationError):
-                from .domain.models import validation_message
+                from herstel_tui.domain.models import validation_message
 
                 fail(validation_message(exc))
             raise
 
 
 def raise_store(message: str) -> None:
-    from .store import StoreError
+    from herstel_tui.store import StoreError
 
     raise StoreError(message)
 

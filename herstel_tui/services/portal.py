@@ -6,18 +6,18 @@ subclasses), so the CLI and a Textual worker can show them each in their own way
 """
 from __future__ import annotations
 
-from ..domain import clock
+from herstel_tui.domain import clock
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..config import Config, resolve_export_dir
-from ..store import Store
-from ..store import portal as sp
-from .common import FileMeta, ImportReport, NothingToDo, PortalError, PortalFileError
-from .lists import KINDS, columns_for, parse_table
-from .vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
+from herstel_tui.settings.config import Config, resolve_export_dir
+from herstel_tui.store import Store
+from herstel_tui.store import portal as sp
+from herstel_tui.files.portal_common import FileMeta, ImportReport, NothingToDo, PortalError, PortalFileError
+from herstel_tui.services.portal_lists import KINDS, columns_for, parse_table
+from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def import_list(store: Store, config: Config, kind: str, path: Path | str, *, dr
     meta = FileMeta.of(path)
     sp.refuse_if_imported(store, meta)  # cheap, before reading 50,000 rows
     columns, required = columns_for(kind, config.portaal_kolommen)
-    from .reader import read_table
+    from herstel_tui.files.portal_reader import read_table
 
     table = read_table(path, columns, required)
     parsed = parse_table(kind, table, config.portaal_kolommen, today)
@@ -113,7 +113,7 @@ class CodeImport:
 def import_verification_code(store: Store, config: Config, path: Path | str, *,
                              today: date | None = None) -> CodeImport:
     """Read a verificatiecode file and store its code (see ``verificatiecode.py`` for the layout)."""
-    from .verificatiecode import read_code_file
+    from herstel_tui.files.verificatiecode import read_code_file
 
     today = today or clock.today()
     path = Path(path)

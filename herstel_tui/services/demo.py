@@ -10,16 +10,16 @@ so the demo can only contain histories the engine accepts, whatever the data fil
 """
 from __future__ import annotations
 
-from ..domain import clock
+from herstel_tui.domain import clock
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
 from stdnum.nl import bsn as stdnum_bsn
 
-from ..domain.routekaart import RecordedEvent, default_routekaart
-from .base import routekaart_fingerprint
-from .db import Store, _now, summary_row
+from herstel_tui.domain.routekaart import RecordedEvent, default_routekaart
+from herstel_tui.store.base import routekaart_fingerprint
+from herstel_tui.store.db import Store, _now, summary_row
 
 FIRST_F = ["Anna", "Fatima", "Sanne", "Ilse", "Naima", "Esther", "Priya", "Monique", "Samira", "Lotte",
            "Yvonne", "Sevda", "Kim", "Marloes", "Chantal", "Jacqueline", "Rachida", "Demi", "Ingrid", "Nicole",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PKG = Path(__file__).resolve().parent
+_PKG = Path(__file__).resolve().parent.parent  # herstel_tui/
 
 
 def data_dir() -> Path:

@@ -12,7 +12,7 @@ Nothing here imports Textual or openpyxl at module level.
 """
 from __future__ import annotations
 
-from .domain import clock
+from herstel_tui.domain import clock
 import sys
 import textwrap
 from collections import defaultdict
@@ -21,13 +21,13 @@ from pathlib import Path
 
 import click
 
-from .cli_base import EXIT_INPUT, EXIT_NOT_FOUND, Ctx
+from herstel_tui.cli.base import EXIT_INPUT, EXIT_NOT_FOUND, Ctx
 
 WIDTH = 80
 
 
 def _exit_code(exc: Exception) -> int:
-    from .portal.common import AlreadyImported, NothingToDo
+    from herstel_tui.files.portal_common import AlreadyImported, NothingToDo
 
     return EXIT_NOT_FOUND if isinstance(exc, (AlreadyImported, NothingToDo)) else EXIT_INPUT
 
@@ -36,7 +36,7 @@ class PortalGroup(click.Group):
     """Portal refusals become a Dutch message on stderr and exit 1 or 2, never a traceback."""
 
     def invoke(self, ctx: click.Context):
-        from .portal.common import AlreadyImported, NothingToDo, PortalError
+        from herstel_tui.files.portal_common import AlreadyImported, NothingToDo, PortalError
 
         try:
             return super().invoke(ctx)
@@ -99,11 +99,11 @@ def vraagbestand(c: Ctx, all_unverified: bool, bsns: tuple[str, ...], from_file:
     geen antwoord hebben en niet al in een open aanvraag zitten. Eén ongeldig BSN bij --bsn of
     --uit stopt alles: er wordt niets geschreven en niets vastgelegd.
     """
-    from .config import resolve_export_dir
-    from .portal.common import NothingToDo, PortalError
-    from .portal.service import export_name, export_vraagbestand, read_bsn_file
-    from .portal.vraagbestand import refuse_offenders
-    from .store import portal as sp
+    from herstel_tui.settings.config import resolve_export_dir
+    from herstel_tui.files.portal_common import NothingToDo, PortalError
+    from herstel_tui.services.portal import export_name, export_vraagbestand, read_bsn_file
+    from herstel_tui.files.vraagbestand import refuse_offenders
+    from herstel_tui.store import portal as sp
 
     cfg = c.config
     today = clock.today()
@@ -158,7 +158,7 @@ def _print_children(children) -> None:
 
 
 def _print_report(report, summary_only: bool) -> None:
-    from .portal.common import ACTION_TITLES
+    from herstel_tui.files.portal_common import ACTION_TITLES
 
     click.echo(_wrap(f"{report.title}: {report.file.name}", 2))
     click.echo(f"  {report.where}")
@@ -213,7 +213,7 @@ def lijst(c: Ctx, soort: str, bestand: str, dry_run: bool, samenvatting: bool) -
 
 
 def _import(c: Ctx, kind: str, bestand: str, dry_run: bool, summary_only: bool) -> None:
-    from .portal.service import import_list
+    from herstel_tui.services.portal import import_list
 
     with c.open_store() as store:
         report = import_list(store, c.config, kind, bestand, dry_run=dry_run)
@@ -232,13 +232,13 @@ def verificatiecode(c: Ctx, bestand: str | None) -> None:
     De code heeft u nodig als u het Serviceteam UHT belt voor statusinformatie; hij wordt elke
     6 maanden vernieuwd.
     """
-    from .domain.routekaart import default_routekaart
-    from .store import portal as sp
+    from herstel_tui.domain.routekaart import default_routekaart
+    from herstel_tui.store import portal as sp
 
     today = clock.today()
     with c.open_store() as store:
         if bestand:
-            from .portal.service import import_verification_code
+            from herstel_tui.services.portal import import_verification_code
 
             result = import_verification_code(store, c.config, bestand, today=today)
             click.echo(f"Ingelezen: {Path(bestand).name}" + ("" if result.new else " (deze code stond er al)"))

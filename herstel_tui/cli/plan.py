@@ -3,7 +3,7 @@ headless. No Textual. Money is printed as € 1.234,56 and, in JSON, as decimal 
 and whole cents, never as a float."""
 from __future__ import annotations
 
-from .domain import clock
+from herstel_tui.domain import clock
 import json
 import sys
 from datetime import date
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli_base import EXIT_NOT_FOUND, Ctx, fail, parse_date
+from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, parse_date
 
 
 class DefaultGroup(click.Group):
@@ -26,7 +26,7 @@ class DefaultGroup(click.Group):
 
 
 def _case(store, ref: str):
-    from .cli_lookup import resolve_case
+    from herstel_tui.cli.lookup import resolve_case
 
     case = resolve_case(store, ref, "brede_ondersteuning" if not ref.strip().upper().startswith("HKO-") else None)
     if case.track.value != "brede_ondersteuning":
@@ -36,13 +36,13 @@ def _case(store, ref: str):
 
 
 def _plans(store):
-    from .store.plan import PlanStore
+    from herstel_tui.store.plan import PlanStore
 
     return PlanStore(store)
 
 
 def _export_dir(c: Ctx) -> Path:
-    from .config import resolve_export_dir
+    from herstel_tui.settings.config import resolve_export_dir
 
     return resolve_export_dir(c.config)
 
@@ -65,7 +65,7 @@ def plan() -> None:
 @click.pass_obj
 def plan_toon(c: Ctx, zaak: str, versie: int | None, as_json: bool) -> None:
     """Toon het plan van aanpak (alle vijf leefgebieden, doelen, acties, termijnen)."""
-    from .plan_print import gather, render_text
+    from herstel_tui.services.plan_print import gather, render_text
 
     with c.open_store() as store:
         case = _case(store, zaak)
@@ -95,7 +95,7 @@ def plan_toon(c: Ctx, zaak: str, versie: int | None, as_json: bool) -> None:
 
 
 def _version_line(v) -> str:
-    from .domain.plan import format_date
+    from herstel_tui.domain.plan import format_date
 
     agreed = f" op {format_date(v.agreed_on)}" if v.agreed_on else ""
     return f"{v.number} {v.status.title.lower()}{agreed}"
@@ -106,7 +106,7 @@ def _version_line(v) -> str:
 @click.pass_obj
 def plan_versies(c: Ctx, zaak: str) -> None:
     """Alle versies van het plan, met status en datum van afspraak."""
-    from .domain.plan import CONSENT_TITLES, format_date
+    from herstel_tui.domain.plan import CONSENT_TITLES, format_date
 
     with c.open_store() as store:
         case = _case(store, zaak)
@@ -132,7 +132,7 @@ def plan_print(c: Ctx, zaak: str, versie: int | None, docx: str | None, txt: str
 
     Zonder --docx en --txt komen beide in de exportmap.
     """
-    from .plan_print import print_plan
+    from herstel_tui.services.plan_print import print_plan
 
     if docx and not docx.lower().endswith(".docx"):
         fail(f"{docx}: een Word-bestand eindigt op .docx")
@@ -162,7 +162,7 @@ def plan_print(c: Ctx, zaak: str, versie: int | None, docx: str | None, txt: str
 @click.pass_obj
 def plan_vaststellen(c: Ctx, zaak: str, niveau: str, datum: str, instemming: str, toelichting: str | None) -> None:
     """Stel de conceptversie vast; legt de mijlpaal op de tijdlijn vast (de termijn stopt)."""
-    from .domain.plan import format_date
+    from herstel_tui.domain.plan import format_date
 
     when = parse_date(datum)
     with c.open_store() as store:
@@ -183,7 +183,7 @@ def plan_vaststellen(c: Ctx, zaak: str, niveau: str, datum: str, instemming: str
 @click.pass_obj
 def plan_nazorg(c: Ctx, zaak: str, datum: str | None) -> None:
     """Start de nazorg (24 maanden) als alle doelen van het plan behaald zijn."""
-    from .domain.plan import format_date
+    from herstel_tui.domain.plan import format_date
 
     when = parse_date(datum) if datum else clock.today()
     with c.open_store() as store:
@@ -206,7 +206,7 @@ def kosten() -> None:
 
 
 def _money_json(cents: int) -> dict:
-    from .domain.costs import from_cents
+    from herstel_tui.domain.costs import from_cents
 
     return {"bedrag": str(from_cents(cents)), "centen": cents}
 
@@ -218,9 +218,9 @@ def _money_json(cents: int) -> dict:
 @click.pass_obj
 def kosten_toon(c: Ctx, zaak: str, jaar: int | None, as_json: bool) -> None:
     """Alle kostenposten van de zaak met totalen per component."""
-    from .domain.costs import format_euro, spuk_components
-    from .domain.plan import format_date
-    from .lookup import clip, terminal_width
+    from herstel_tui.domain.costs import format_euro, spuk_components
+    from herstel_tui.domain.plan import format_date
+    from herstel_tui.services.lookup import clip, terminal_width
 
     with c.open_store() as store:
         case = _case(store, zaak)
@@ -279,7 +279,7 @@ def kosten_nieuw(c: Ctx, zaak: str, datum: str | None, component: str, omschrijv
     """Leg een kostenpost vast: P×Q (uren × tarief of aantal × prijs) of een werkelijk bedrag."""
     from pydantic import ValidationError
 
-    from .domain.costs import CostEntry, cost_error_text, format_euro
+    from herstel_tui.domain.costs import CostEntry, cost_error_text, format_euro
 
     kinds = [k for k, given in (("uren", uren or tarief), ("stuks", aantal or prijs), ("werkelijk", bedrag)) if given]
     if len(kinds) != 1:
@@ -307,7 +307,7 @@ def kosten_nieuw(c: Ctx, zaak: str, datum: str | None, component: str, omschrijv
 @click.pass_obj
 def kosten_verwijder(c: Ctx, zaak: str, post: int, ja: bool) -> None:
     """Verwijder een kostenpost (blijft zichtbaar in het auditlogboek)."""
-    from .domain.costs import format_euro
+    from herstel_tui.domain.costs import format_euro
 
     with c.open_store() as store:
         case = _case(store, zaak)
@@ -334,7 +334,7 @@ def kosten_verwijder(c: Ctx, zaak: str, post: int, ja: bool) -> None:
 @click.pass_obj
 def spuk(c: Ctx, jaar: int, xlsx: str | None, as_json: bool) -> None:
     """SPUK-jaaroverzicht (SiSa): kosten per component en personen in aanmerking."""
-    from .spuk_report import export, render_text, year_report
+    from herstel_tui.services.spuk_report import export, render_text, year_report
 
     with c.open_store() as store:
         report = year_report(store, jaar)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from ..config import PortalColumns, header_key
-from .common import CellError, RowOutcome, cell_bsn, cell_date, cell_phone, cell_text, is_blank
-from .reader import Table
+from herstel_tui.settings.config import PortalColumns, header_key
+from herstel_tui.files.portal_common import CellError, RowOutcome, cell_bsn, cell_date, cell_phone, cell_text, is_blank
+from herstel_tui.files.portal_reader import Table
 
 Kind = Literal["antwoord", "aanmeldingen", "negatief", "invordering"]
 
@@ -127,7 +127,7 @@ def _person_fields(values: dict[str, Any], today: date, notes: list[str], names:
     """The person fields of a row, validated by the domain model (Dutch errors)."""
     from pydantic import ValidationError
 
-    from ..domain.models import Person, validation_message
+    from herstel_tui.domain.models import Person, validation_message
 
     out: dict[str, Any] = {}
     for name in names:

@@ -14,20 +14,14 @@ Definitions (also printed on the sheet):
 """
 from __future__ import annotations
 
-from .domain import clock
+from herstel_tui.domain import clock
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .domain.costs import (
-    DEFINITION_ELIGIBLE_CUMULATIVE,
-    DEFINITION_ELIGIBLE_YEAR,
-    YearReport,
-    format_amount,
-    format_euro,
-)
-from .domain.plan import format_date
-from .plan_print import secure_write
+from herstel_tui.domain.costs import DEFINITION_ELIGIBLE_CUMULATIVE, DEFINITION_ELIGIBLE_YEAR, YearReport, format_amount, format_euro
+from herstel_tui.domain.plan import format_date
+from herstel_tui.services.plan_print import secure_write
 
 EURO_FORMAT = '"€" #,##0.00'
 
@@ -41,7 +35,7 @@ def _number(amount):
 
 
 def year_report(store, year: int) -> YearReport:
-    from .store.plan import PlanStore
+    from herstel_tui.store.plan import PlanStore
 
     return PlanStore(store).year_report(year)
 
@@ -77,7 +71,7 @@ def write_xlsx(store, year: int, path: Path, *, gemeente: str, today: date | Non
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .store.plan import PlanStore
+    from herstel_tui.store.plan import PlanStore
 
     today = today or clock.today()
     plans = PlanStore(store)

@@ -45,7 +45,7 @@ def _quick_zoek(argv: list[str]) -> int | None:
     if not term:
         return None
 
-    from .paths import config_path, default_db_path, login, read_config_cache
+    from herstel_tui.settings.paths import config_path, default_db_path, login, read_config_cache
 
     cfg_file = config_path(config_arg)
     values: dict = {}
@@ -60,8 +60,8 @@ def _quick_zoek(argv: list[str]) -> int | None:
     if not db.is_file():
         return None
 
-    from .store.base import StoreError, check_database_file, check_schema, connect
-    from .store.schema import LATEST
+    from herstel_tui.store.base import StoreError, check_database_file, check_schema, connect
+    from herstel_tui.store.schema import LATEST
 
     try:
         check_database_file(db)
@@ -69,7 +69,7 @@ def _quick_zoek(argv: list[str]) -> int | None:
         if check_schema(conn, db) != LATEST:
             conn.close()
             return None
-        from .lookup import print_cases, search
+        from herstel_tui.services.lookup import print_cases, search
 
         records = search(conn, values.get("medewerker") or login(), term)
         conn.close()
@@ -90,13 +90,13 @@ def main() -> None:
     code = _quick_zoek(sys.argv[1:])
     if code is not None:
         sys.exit(code)
-    from .desk_start import parse_desk_args
+    from herstel_tui.cli.desk import parse_desk_args
 
     desk = parse_desk_args(sys.argv[1:])
     if desk is not None:
-        from .desk_start import start
+        from herstel_tui.cli.desk import start
 
         sys.exit(start(*desk))
-    from .cli import main as full
+    from herstel_tui.cli.main import main as full
 
     full(prog_name="herstel")

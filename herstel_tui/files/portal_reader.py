@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import header_key
-from .common import PortalFileError, is_blank
+from herstel_tui.settings.config import header_key
+from herstel_tui.files.portal_common import PortalFileError, is_blank
 
 HEADER_SCAN_ROWS = 20
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}

@@ -6,14 +6,14 @@ is a terminal and colour tables are wanted.
 """
 from __future__ import annotations
 
-from .domain import clock
+from herstel_tui.domain import clock
 import os
 import re
 import sys
 from datetime import date
 
-from .store.base import append_audit
-from .store.caselist import CaseFilter, CaseRow, list_cases
+from herstel_tui.store.base import append_audit
+from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 
 TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
 TRACK_TITLE = {"brede_ondersteuning": "Brede ondersteuning", "schuldenaanpak": "Brede schuldenaanpak"}

@@ -35,7 +35,7 @@ raised as ``TransitionRefused``. No full BSN is ever available to a template.
 """
 from __future__ import annotations
 
-from .domain import clock
+from herstel_tui.domain import clock
 import os
 import re
 import tempfile
@@ -48,8 +48,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .config import Config
-    from .store import Store
+    from herstel_tui.settings.config import Config
+    from herstel_tui.store import Store
 
 __all__ = [
     "LetterError",
@@ -149,7 +149,7 @@ _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
 def known_fields() -> dict[str, tuple[str, str]]:
     """Every field a template may use, with a Dutch description and an example."""
-    from .domain.routekaart import default_routekaart
+    from herstel_tui.domain.routekaart import default_routekaart
 
     out = dict(FIELDS)
     for cid, c in default_routekaart().contacts.items():
@@ -272,8 +272,8 @@ class LetterSet:
 
 def load_letters(directory: Path | str | None = None) -> LetterSet:
     """Read and check ``letters.toml`` and every template it names (default: the shipped ones)."""
-    from .domain.routekaart import default_routekaart
-    from .resources import data_file
+    from herstel_tui.domain.routekaart import default_routekaart
+    from herstel_tui.settings.resources import data_file
 
     directory = Path(directory) if directory is not None else data_file("letters")
     index = directory / "letters.toml"
@@ -387,7 +387,7 @@ def _initials(voornamen: str) -> str:
 def case_values(kind: LetterKind, case: Any, person: Any, view: Any, config: Config, today: date, *,
                 first_talk: date | None = None, creditor: str | None = None) -> dict[str, str | None]:
     """The flat field table for one case. ``None`` means: not known for this case."""
-    from .domain.routekaart import default_routekaart
+    from herstel_tui.domain.routekaart import default_routekaart
 
     rk = default_routekaart()
     surname = " ".join(p for p in (person.tussenvoegsel, person.achternaam) if p)
@@ -448,7 +448,7 @@ def prepare(store: Store, config: Config, case_id: int, kind: str | LetterKind, 
     case = store.get_case(case_id)
     track = case.track.value
     if track not in k.tracks:
-        from .domain.models import TRACK_TITLES
+        from herstel_tui.domain.models import TRACK_TITLES
 
         raise LetterError(f"De brief '{k.title}' hoort niet bij het spoor {TRACK_TITLES[case.track]} "
                           f"(zaak {case.zaaknummer}).")
@@ -588,7 +588,7 @@ def produce(store: Store, config: Config, case_id: int, kind: str | LetterKind, 
     ``expect_text``: the text the caseworker saw in the preview; if the case changed since, the
     letter is refused (LetterError) instead of writing something else than was shown.
     """
-    from .config import resolve_export_dir
+    from herstel_tui.settings.config import resolve_export_dir
 
     draft = prepare(store, config, case_id, kind, today=today, first_talk=first_talk, creditor=creditor,
                     letters=letters)
@@ -637,7 +637,7 @@ def produce(store: Store, config: Config, case_id: int, kind: str | LetterKind, 
         tmp_docx.unlink(missing_ok=True)
         tmp_txt.unlink(missing_ok=True)
         raise
-    from .domain.routekaart import default_routekaart
+    from herstel_tui.domain.routekaart import default_routekaart
 
     return LetterResult(
         kind=draft.kind, zaaknummer=draft.case.zaaknummer, docx=final_docx, txt=final_txt, event_id=event.id,

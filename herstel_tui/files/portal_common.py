@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from stdnum.nl import bsn as _stdnum_bsn
 
-from ..domain.bsn import mask_bsn
+from herstel_tui.domain.bsn import mask_bsn
 
 
 class PortalError(Exception):

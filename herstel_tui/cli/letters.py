@@ -4,20 +4,20 @@ No Textual here; python-docx and openpyxl are imported only by the functions tha
 """
 from __future__ import annotations
 
-from .domain import clock
+from herstel_tui.domain import clock
 from datetime import date
 from pathlib import Path
 
 import click
 
-from .cli_base import Ctx, fail, parse_date
+from herstel_tui.cli.base import Ctx, fail, parse_date
 
 TRACKS = ["brede_ondersteuning", "schuldenaanpak"]
 TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
 
 
 def _letters(directory: str | None):
-    from .letters import default_letters, load_letters
+    from herstel_tui.services.letters import default_letters, load_letters
 
     return load_letters(directory) if directory else default_letters()
 
@@ -43,10 +43,10 @@ def brief(c: Ctx, soort: str, zaak: str, datum: str | None, schuldeiser: str | N
     zaaknummer of het BSN. De brief komt op de tijdlijn, als contactmoment (brief) en in het
     auditlogboek. Met --droog wordt alleen de tekst getoond.
     """
-    from .cli_lookup import resolve_case
-    from .config import resolve_export_dir
-    from .domain.routekaart import TransitionRefused
-    from .letters import LetterError, prepare, produce
+    from herstel_tui.cli.lookup import resolve_case
+    from herstel_tui.settings.config import resolve_export_dir
+    from herstel_tui.domain.routekaart import TransitionRefused
+    from herstel_tui.services.letters import LetterError, prepare, produce
 
     try:
         letters = _letters(sjablonen or c.config.briefsjablonen)
@@ -99,8 +99,8 @@ def brief(c: Ctx, soort: str, zaak: str, datum: str | None, schuldeiser: str | N
 @click.pass_obj
 def brieven(c, velden: bool, as_json: bool, sjablonen: str | None) -> None:
     """Toon de soorten brieven (of met --velden: de velden van de sjablonen)."""
-    from .letters import LetterError, known_fields
-    from .lookup import Table
+    from herstel_tui.services.letters import LetterError, known_fields
+    from herstel_tui.services.lookup import Table
 
     if velden:
         rows = [{"veld": "{{" + name + "}}", "betekenis": desc, "voorbeeld": example}
@@ -127,8 +127,8 @@ def brieven(c, velden: bool, as_json: bool, sjablonen: str | None) -> None:
 def overzicht(c: Ctx, xlsx: str | None, as_json: bool) -> None:
     """Het overzicht voor de leiding: zaken per spoor, stap en uitkomst, termijnen, urgent,
     nazorg, afbouw en per medewerker."""
-    from .config import resolve_export_dir
-    from .overview import compute_overview, export_xlsx
+    from herstel_tui.settings.config import resolve_export_dir
+    from herstel_tui.services.overview import compute_overview, export_xlsx
 
     cfg = c.config
     today = clock.today()
@@ -156,7 +156,7 @@ def overzicht(c: Ctx, xlsx: str | None, as_json: bool) -> None:
         if saved:
             click.echo(f"Overzicht opgeslagen: {saved}", err=True)
         return
-    from .lookup import terminal_width
+    from herstel_tui.services.lookup import terminal_width
 
     width = min(terminal_width(), 100)
     click.echo(f"Overzicht {cfg.gemeente} · peildatum {today:%d-%m-%Y} · {ov.cases} zaken")

@@ -29,8 +29,8 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> in
     code = _light_start(db_arg, config_arg, low_bandwidth)
     if code is not None:
         return code
-    from .config import ConfigError, load_config, resolve_db_path
-    from .store.base import StoreError, network_warning
+    from herstel_tui.settings.config import ConfigError, load_config, resolve_db_path
+    from herstel_tui.store.base import StoreError, network_warning
 
     try:
         cfg, _ = load_config(config_arg)
@@ -42,7 +42,7 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> in
             make_demo(path, DEFAULT_DEMO_CASES, me=cfg.medewerker)
         elif not path.exists():
             raise StoreError(f"{path} bestaat niet. Maak een demo met: herstel demo --db {path}")
-        from .store import Store
+        from herstel_tui.store import Store
 
         store = Store(path, cfg.medewerker)
         if store.network_fs:
@@ -50,7 +50,7 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> in
     except (ConfigError, StoreError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
-    from .tui.app import run_app  # the only place the command line reaches for Textual
+    from herstel_tui.tui.app import run_app  # the only place the command line reaches for Textual
 
     run_app(store, cfg, low_bandwidth=low_bandwidth)
     return 0
@@ -60,7 +60,7 @@ def _light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool
     """Paint the list before pydantic and the full Store load, when nothing stands in the way:
     the config unchanged since it was last validated, the database at this schema with a case
     index that matches this routekaart. Anything else: None, and the full start runs."""
-    from .paths import config_path, default_db_path, read_config_cache
+    from herstel_tui.settings.paths import config_path, default_db_path, read_config_cache
 
     cfg_file = config_path(config_arg)
     if (config_arg or os.environ.get("HERSTEL_CONFIG")) and not cfg_file.exists():
@@ -71,29 +71,29 @@ def _light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool
     db = Path(db_arg or os.environ.get("HERSTEL_DB") or values.get("database") or default_db_path()).expanduser()
     if not db.is_file():
         return None
-    from .store.caselist import ready_for_quick_read
+    from herstel_tui.store.caselist import ready_for_quick_read
 
     if not ready_for_quick_read(db):
         return None
-    from .tui.data import DeskData
+    from herstel_tui.tui.data import DeskData
 
     user = values["medewerker"]
 
     def opener():
-        from .store import Store
+        from herstel_tui.store import Store
 
         return Store(db, user)
 
     def finish(data: DeskData):
-        from .config import load_config
-        from .store.base import network_warning
+        from herstel_tui.settings.config import load_config
+        from herstel_tui.store.base import network_warning
 
         config, _ = load_config(config_arg)
         store = data.store
         warning = network_warning(store.path) if store.network_fs else None
         return config, warning, store.refreshed_on_open
 
-    from .tui.app import run_app_light
+    from herstel_tui.tui.app import run_app_light
 
     run_app_light(DeskData(path=db, user=user, opener=opener), LightConfig(values), finish,
                   low_bandwidth=low_bandwidth)
@@ -102,8 +102,8 @@ def _light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool
 
 def make_demo(path: Path, cases: int, *, seed: int = 20261123, me: str | None = None) -> dict[str, int]:
     """Build the demo next to ``path`` and move it into place only when it is complete."""
-    from .store import Store
-    from .store.demo import build_demo
+    from herstel_tui.store import Store
+    from herstel_tui.services.demo import build_demo
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".herstel-demo-", suffix=".db", dir=path.parent)
@@ -113,7 +113,7 @@ def make_demo(path: Path, cases: int, *, seed: int = 20261123, me: str | None = 
         with Store(tmp_path, me or "demo") as store:
             result = build_demo(store, cases, seed=seed, me=me)
             store.conn.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before the move
-        from .store.base import replace_database
+        from herstel_tui.store.base import replace_database
 
         replace_database(tmp_path, path)
     finally:

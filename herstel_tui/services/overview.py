@@ -51,7 +51,7 @@ Per medewerker (:attr:`Overview.workers`)
 """
 from __future__ import annotations
 
-from .domain import clock
+from herstel_tui.domain import clock
 import os
 import tempfile
 import time
@@ -60,10 +60,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .lookup import OUTCOME_TITLE, TRACK_TITLE
+from herstel_tui.services.lookup import OUTCOME_TITLE, TRACK_TITLE
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .store import Store
+    from herstel_tui.store import Store
 
 # (rule id, events that meet it)
 DEADLINE_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -206,7 +206,7 @@ class Overview:
     # -- presentation ----------------------------------------------------------------------------
 
     def sheets(self) -> list[Sheet]:
-        from .domain.models import URGENCY_TITLES, Urgency
+        from herstel_tui.domain.models import URGENCY_TITLES, Urgency
 
         year = self.today.year
         tracks = [{"spoor": t.title, "zaken": t.zaken, "open": t.open, "gesloten": t.gesloten, "nieuw": t.nieuw,
@@ -308,8 +308,8 @@ DEFINITIONS: list[tuple[str, str]] = [
 
 def compute_overview(store: Store, today: date | None = None, gemeente: str = "") -> Overview:
     """Every figure of the overview for the peildatum ``today`` (reads only)."""
-    from .domain.routekaart import default_routekaart
-    from .store import overview as sql
+    from herstel_tui.domain.routekaart import default_routekaart
+    from herstel_tui.store import overview as sql
 
     t0 = time.perf_counter()
     today = today or clock.today()
@@ -469,7 +469,7 @@ def write_xlsx(overview: Overview, path: Path) -> Path:
 
 def export_xlsx(store: Store, overview: Overview, directory: Path | None = None, path: Path | None = None) -> Path:
     """Write the .xlsx (``overzicht-<jjjjmmdd>.xlsx`` in ``directory`` unless ``path``) and audit the export."""
-    from .store.overview import record_export
+    from herstel_tui.store.overview import record_export
 
     target = Path(path) if path is not None else free_path(Path(directory or "."), xlsx_name(overview.today))
     write_xlsx(overview, target)
