@@ -9,6 +9,7 @@ Prints, for the database given (made with ``herstel demo --cases 100000 --db ...
 Medians over the runs, and the ratio first-list / bare. Targets: ratio <= 1.5, keystroke < 100 ms.
 Runs by hand (needs tmux), not in CI.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from tmuxpane import Pane  # noqa: E402
 
-BARE_APP = '''
+BARE_APP = """
 from textual.app import App
 from textual.widgets import Static
 
@@ -37,7 +38,7 @@ class Bare(App):
 
 
 Bare().run()
-'''
+"""
 
 ENV = {"TERM": "xterm"}
 SIZE = (80, 24)
@@ -68,6 +69,7 @@ def keystrokes(db: str) -> list[tuple[str, str, str, str]]:
 
     out = []
     with Store(db, "bench", readonly=True) as st:
+
         def count(text: str) -> int:
             return st.count_cases(CaseFilter(search=text))
 
@@ -157,17 +159,24 @@ def main() -> None:
                 keyed[label].append(secs)
 
     def ms(values: list[float]) -> str:
-        return f"{statistics.median(values) * 1000:7.0f} ms  (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
+        return (
+            f"{statistics.median(values) * 1000:7.0f} ms  (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
+        )
 
-    print(f"Database: {db}  ({total:_} zaken)".replace("_", ".") + f", terminal {SIZE[0]}x{SIZE[1]} TERM=xterm, {a.runs} runs, "
-          "medians")
+    print(
+        f"Database: {db}  ({total:_} zaken)".replace("_", ".")
+        + f", terminal {SIZE[0]}x{SIZE[1]} TERM=xterm, {a.runs} runs, "
+        "medians"
+    )
     print(f"  bare Textual app, start → first paint           {ms(bare)}")
     print(f"  herstel, start → first painted case row          {ms(desk)}")
     ratio = statistics.median(desk) / statistics.median(bare)
     print(f"  ratio first list / bare                          {ratio:7.2f}      (target ≤ 1.5)")
     for label, before, key, expect in keys:
-        print(f"  keystroke → updated list, {label:<16} {ms(keyed[label])}   "
-              f"('{before}' + '{key}' → {expect}; target < 100 ms)")
+        print(
+            f"  keystroke → updated list, {label:<16} {ms(keyed[label])}   "
+            f"('{before}' + '{key}' → {expect}; target < 100 ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ and their ratios to the floor. The test range holds 9,091 valid BSNs, so the row
 BSN first creates a person, household and case, later rows are skipped or update the phone number.
 Runs by hand, not in CI.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,9 +42,9 @@ def main() -> None:
 
     from stdnum.nl import bsn
 
-    from herstel_tui.settings.config import Config
     from herstel_tui.domain import clock
     from herstel_tui.services.portal import import_list
+    from herstel_tui.settings.config import Config
     from herstel_tui.store import Store
     from tests.portal.conftest import write_xlsx
     from tests.portal.test_large import list_rows

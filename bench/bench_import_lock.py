@@ -10,6 +10,7 @@ median of 5, measured in the same run), the wait (wall - floor), and the import'
 --src runs the commands from another checkout (e.g. the main branch before this change) to
 compare.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,15 @@ def main() -> None:
         ws = wb.create_sheet("Blad1")
         ws.append(["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"])
         for i in range(args.rows):
-            ws.append([numbers[i % len(numbers)], "Sam", f"Achternaam{i % len(numbers)}",
-                       f"06-{10_000_000 + i:08d}", date.today() - timedelta(days=10)])
+            ws.append(
+                [
+                    numbers[i % len(numbers)],
+                    "Sam",
+                    f"Achternaam{i % len(numbers)}",
+                    f"06-{10_000_000 + i:08d}",
+                    date.today() - timedelta(days=10),
+                ]
+            )
         sheet = tmp / "aanmeldingen.xlsx"
         wb.save(sheet)
 
@@ -63,15 +71,22 @@ def main() -> None:
 
         def note(text):
             t0 = time.perf_counter()
-            r = subprocess.run(herstel("notitie", case.zaaknummer, text), capture_output=True, text=True, env=env,
-                               cwd=tmp)
+            r = subprocess.run(
+                herstel("notitie", case.zaaknummer, text), capture_output=True, text=True, env=env, cwd=tmp
+            )
             return time.perf_counter() - t0, r.returncode, (r.stderr or r.stdout).strip()
 
         floor = statistics.median(note(f"vooraf {i}")[0] for i in range(5))
 
         t_start = time.perf_counter()
-        imp = subprocess.Popen(herstel("portaal", "lijst", "aanmeldingen", str(sheet), "--samenvatting"),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp)
+        imp = subprocess.Popen(
+            herstel("portaal", "lijst", "aanmeldingen", str(sheet), "--samenvatting"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp,
+        )
         # Start the notes once the import writes (its first batch, or its one transaction, began).
         import sqlite3
 
@@ -101,12 +116,16 @@ def main() -> None:
         for i, (wall, code, msg) in enumerate(results):
             ok = code == 0
             failed += not ok
-            print(f"note {i:2d}: wall {wall:6.3f} s  wait {max(0.0, wall - floor):6.3f} s  "
-                  f"{'ok' if ok else 'FAILED: ' + msg[-120:]}")
+            print(
+                f"note {i:2d}: wall {wall:6.3f} s  wait {max(0.0, wall - floor):6.3f} s  "
+                f"{'ok' if ok else 'FAILED: ' + msg[-120:]}"
+            )
         waits = [max(0.0, w - floor) for w, _, _ in results]
-        print(f"notes: {args.notes - failed} ok, {failed} failed; wait max {max(waits):.3f} s, "
-              f"median {statistics.median(waits):.3f} s; notes finished {t_start + t_import - notes_done:.1f} s "
-              "before the import ended")
+        print(
+            f"notes: {args.notes - failed} ok, {failed} failed; wait max {max(waits):.3f} s, "
+            f"median {statistics.median(waits):.3f} s; notes finished {t_start + t_import - notes_done:.1f} s "
+            "before the import ended"
+        )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ BSNs: the 9,091 valid numbers of the test range 9999xxxxx do not reach 10,000, s
 part adds 909 numbers from 99980xxxx that pass the 11-check. They only ever exist in a temporary
 folder that is removed at the end and carry no other data.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -101,8 +102,9 @@ def children_db(folder: Path):
         conn.executemany("INSERT INTO persons (id, bsn, voornamen, achternaam) VALUES (?,?,?,?)", persons)
         conn.executemany("INSERT INTO households (id) VALUES (?)", households)
         conn.executemany("INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)", members)
-        conn.executemany("INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) "
-                         "VALUES (?,?,?,?,?,?)", cases)
+        conn.executemany(
+            "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) VALUES (?,?,?,?,?,?)", cases
+        )
     return store
 
 
@@ -112,9 +114,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000)
     a = ap.parse_args()
 
-    from herstel_tui.settings.config import Config
-    from herstel_tui.services.portal import export_vraagbestand
     from herstel_tui.files.vraagbestand import write_vraagbestand
+    from herstel_tui.services.portal import export_vraagbestand
+    from herstel_tui.settings.config import Config
     from herstel_tui.store import portal as sp
 
     values = bsns(a.n)
@@ -159,8 +161,10 @@ def main() -> None:
         print(f"  ratio ours / bare normal           {med['ours'] / med['normal']:8.2f}")
         print(f"  ratio ours / bare write-only       {med['ours'] / med['write_only']:8.2f}")
         print(f"full export with recording, {kids:,} children (file + requests + notes + audit):")
-        print(f"  export_vraagbestand                {med['export'] * 1000:8.1f} ms   "
-              f"({med['export'] / kids * 1e6:.0f} µs per child)")
+        print(
+            f"  export_vraagbestand                {med['export'] * 1000:8.1f} ms   "
+            f"({med['export'] / kids * 1e6:.0f} µs per child)"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

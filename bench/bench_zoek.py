@@ -7,6 +7,7 @@ sqlite3 and runs the same lookup. Both are started as processes, alternately, in
 Build the database first: `herstel demo --cases 100000 --db /tmp/d100k.db`.
 Prints medians in ms and the ratio. Target (issue 7): ratio <= 3.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,7 @@ from pathlib import Path
 
 def timed(cmd: list[str]) -> float:
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    r = subprocess.run(cmd, capture_output=True)
     dt = time.perf_counter() - t0
     if r.returncode != 0:
         raise SystemExit(f"{cmd} failed ({r.returncode}): {r.stderr.decode()}")
@@ -46,16 +47,20 @@ def main() -> None:
     a = ap.parse_args()
     db = str(Path(a.db).resolve())
     conn = sqlite3.connect(db)
-    bsn = conn.execute("SELECT p.bsn FROM persons p JOIN cases c ON c.person_id = p.id "
-                       "WHERE p.bsn IS NOT NULL ORDER BY p.id DESC LIMIT 1").fetchone()[0]
+    bsn = conn.execute(
+        "SELECT p.bsn FROM persons p JOIN cases c ON c.person_id = p.id "
+        "WHERE p.bsn IS NOT NULL ORDER BY p.id DESC LIMIT 1"
+    ).fetchone()[0]
     cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     conn.close()
     python = sys.executable
     herstel = shutil.which("herstel", path=str(Path(python).parent)) or "herstel"
     # The same lookup: the case rows of the person with this BSN, joined to the summary.
-    floor_sql = ("SELECT c.zaaknummer, p.achternaam, p.voornamen, p.bsn, c.track, s.current_title, s.next_due "
-                 "FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id "
-                 f"WHERE c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH '\"{bsn}\"')")
+    floor_sql = (
+        "SELECT c.zaaknummer, p.achternaam, p.voornamen, p.bsn, c.track, s.current_title, s.next_due "
+        "FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id "
+        f"WHERE c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH '\"{bsn}\"')"
+    )
     floor = [python, "-c", f"import sqlite3; c = sqlite3.connect({db!r}); print(c.execute({floor_sql!r}).fetchall())"]
     ours = [herstel, "--db", db, "zoek", bsn]
     for _ in range(3):  # warm the page cache and .pyc files

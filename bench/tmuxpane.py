@@ -1,11 +1,12 @@
 """A program in a real tmux pane, driven like a person at a keyboard (for the benches; needs tmux).
 
-    with Pane("herstel --db /tmp/x.db", 80, 24, env={"TERM": "xterm"}) as p:
-        p.wait_for("Zaken")            # seconds from start until the text is on screen
-        t = p.type("jansen")           # types literally; returns when it was sent
-        p.wait_for("Jansen", since=t)  # seconds from that keystroke until the text shows
-        p.keys("Enter")                # tmux key names: Enter, Escape, F1, Down, C-p ...
+with Pane("herstel --db /tmp/x.db", 80, 24, env={"TERM": "xterm"}) as p:
+    p.wait_for("Zaken")            # seconds from start until the text is on screen
+    t = p.type("jansen")           # types literally; returns when it was sent
+    p.wait_for("Jansen", since=t)  # seconds from that keystroke until the text shows
+    p.keys("Enter")                # tmux key names: Enter, Escape, F1, Down, C-p ...
 """
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,9 @@ import uuid
 
 
 class Pane:
-    def __init__(self, cmd: str, width: int = 80, height: int = 24, env: dict[str, str] | None = None,
-                 cwd: str | None = None) -> None:
+    def __init__(
+        self, cmd: str, width: int = 80, height: int = 24, env: dict[str, str] | None = None, cwd: str | None = None
+    ) -> None:
         self.name = "bench" + uuid.uuid4().hex[:8]
         self.cmd, self.width, self.height = cmd, width, height
         self.env = env or {}
@@ -30,8 +32,24 @@ class Pane:
         err = ""
         for _ in range(3):
             self.t0 = time.perf_counter()
-            r = subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(self.width),
-                                "-y", str(self.height), "bash", "-c", full], capture_output=True, text=True)
+            r = subprocess.run(
+                [
+                    "tmux",
+                    "new-session",
+                    "-d",
+                    "-s",
+                    self.name,
+                    "-x",
+                    str(self.width),
+                    "-y",
+                    str(self.height),
+                    "bash",
+                    "-c",
+                    full,
+                ],
+                capture_output=True,
+                text=True,
+            )
             if r.returncode == 0:
                 return self
             err = r.stderr
@@ -39,8 +57,7 @@ class Pane:
         raise RuntimeError("tmux would not start: " + err)
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True,
-                              text=True).stdout
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
 
     def wait_for(self, text: str, timeout: float = 15.0, since: float | None = None) -> float:
         start = self.t0 if since is None else since

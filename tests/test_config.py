@@ -18,7 +18,9 @@ def test_missing_default_file_gives_defaults():
 
 
 def test_full_file(tmp_path):
-    p = write(tmp_path, """
+    p = write(
+        tmp_path,
+        """
 gemeente = "Gemeente Rotterdam"
 portaal_id = "gpb12ab"
 medewerker = "A. de Vries"
@@ -26,7 +28,8 @@ medewerker = "A. de Vries"
 gedupeerd = 15
 [toetsen]
 "zaak.notitie" = "f6,n"
-""")
+""",
+    )
     cfg, path = load_config(p)
     assert path == p
     assert cfg.gemeente == "Gemeente Rotterdam"

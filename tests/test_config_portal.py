@@ -1,4 +1,5 @@
 """[portaal_kolommen.*]: the column mappings of the portal lists in the config file."""
+
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ def test_defaults():
 
 
 def test_file_overrides_one_list_and_keeps_the_other_defaults(tmp_path):
-    p = write(tmp_path, """
+    p = write(
+        tmp_path,
+        """
 [portaal_kolommen.nieuwe_aanmeldingen]
 bsn = "Burgerservicenummer"
 telefoon = ["Tel.", "Mobiel"]
@@ -36,7 +39,8 @@ ja = ["Valt eronder"]
 nee = ["Valt erbuiten"]
 [portaal_kolommen.negatieve_beschikkingen]
 standaard_soort = "integrale_beoordeling"
-""")
+""",
+    )
     cfg, _ = load_config(p)
     cols = cfg.portaal_kolommen
     assert cols.nieuwe_aanmeldingen.bsn == ["Burgerservicenummer"]
@@ -47,25 +51,30 @@ standaard_soort = "integrale_beoordeling"
 
 
 def test_unknown_list_and_unknown_column_are_refused(tmp_path):
-    p = write(tmp_path, "[portaal_kolommen.lijst_x]\nbsn = \"BSN\"\n")
+    p = write(tmp_path, '[portaal_kolommen.lijst_x]\nbsn = "BSN"\n')
     with pytest.raises(ConfigError) as exc:
         load_config(p)
     assert str(exc.value) == f"{p}: sleutel 'portaal_kolommen.lijst_x': onbekende sleutel"
-    p = write(tmp_path, "[portaal_kolommen.invordering]\nbedrag = \"Bedrag\"\n")
+    p = write(tmp_path, '[portaal_kolommen.invordering]\nbedrag = "Bedrag"\n')
     with pytest.raises(ConfigError, match=r"sleutel 'portaal_kolommen.invordering.bedrag': onbekende sleutel"):
         load_config(p)
 
 
-@pytest.mark.parametrize("toml, message", [
-    ('[portaal_kolommen.antwoordbestand]\nja = ["ja", "nee"]\n', "waarde 'nee' staat bij zowel 'ja' als 'nee'"),
-    ('[portaal_kolommen.antwoordbestand]\nresultaat = ["bsn"]\n',
-     "kolomnaam 'bsn' staat bij zowel 'bsn' als 'resultaat'"),
-    ('[portaal_kolommen.antwoordbestand]\nbsn = ["  "]\n', "een kolomnaam of waarde mag niet leeg zijn"),
-    ('[portaal_kolommen.antwoordbestand]\nnee = []\n', "ja en nee hebben elk minstens één waarde nodig"),
-    ('[portaal_kolommen.invordering]\neinde = ["Start"]\n', "waarde 'Start' staat bij zowel 'start' als 'einde'"),
-    ('[portaal_kolommen.negatieve_beschikkingen]\nstandaard_soort = "cws"\n', "standaard_soort"),
-    ('[portaal_kolommen.nieuwe_aanmeldingen]\nbsn = 5\n', "nieuwe_aanmeldingen.bsn"),
-])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ('[portaal_kolommen.antwoordbestand]\nja = ["ja", "nee"]\n', "waarde 'nee' staat bij zowel 'ja' als 'nee'"),
+        (
+            '[portaal_kolommen.antwoordbestand]\nresultaat = ["bsn"]\n',
+            "kolomnaam 'bsn' staat bij zowel 'bsn' als 'resultaat'",
+        ),
+        ('[portaal_kolommen.antwoordbestand]\nbsn = ["  "]\n', "een kolomnaam of waarde mag niet leeg zijn"),
+        ("[portaal_kolommen.antwoordbestand]\nnee = []\n", "ja en nee hebben elk minstens één waarde nodig"),
+        ('[portaal_kolommen.invordering]\neinde = ["Start"]\n', "waarde 'Start' staat bij zowel 'start' als 'einde'"),
+        ('[portaal_kolommen.negatieve_beschikkingen]\nstandaard_soort = "cws"\n', "standaard_soort"),
+        ("[portaal_kolommen.nieuwe_aanmeldingen]\nbsn = 5\n", "nieuwe_aanmeldingen.bsn"),
+    ],
+)
 def test_bad_mappings_name_file_and_key(tmp_path, toml, message):
     p = write(tmp_path, toml)
     with pytest.raises(ConfigError) as exc:

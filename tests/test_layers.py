@@ -6,6 +6,7 @@ Every module of the package is found by walking it, so a new module is checked w
 Each probe is one child process that imports the modules in turn and reports, per module, which
 watched libraries were loaded after it: the first module that pulls one in is named.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ import herstel_tui
 
 PACKAGE = Path(herstel_tui.__file__).parent
 
-PROBE = r'''
+PROBE = r"""
 import importlib, json, pkgutil, sys
 import herstel_tui
 watch = set(sys.argv[2].split(","))
@@ -33,13 +34,22 @@ if sys.argv[1]:
     exec(sys.argv[1])
     report.append(["<code>", sorted(watch & {m.split(".")[0] for m in sys.modules})])
 print(json.dumps(report))
-'''
+"""
 
 
-def probe(watch: set[str], *, only: tuple[str, ...] = ("herstel_tui",),
-          skip: tuple[str, ...] = ("herstel_tui.tui",), code: str = "") -> list[tuple[str, list[str]]]:
-    out = subprocess.run([sys.executable, "-c", PROBE, code, ",".join(sorted(watch)), ",".join(only),
-                          ",".join(skip)], capture_output=True, text=True, check=True).stdout
+def probe(
+    watch: set[str],
+    *,
+    only: tuple[str, ...] = ("herstel_tui",),
+    skip: tuple[str, ...] = ("herstel_tui.tui",),
+    code: str = "",
+) -> list[tuple[str, list[str]]]:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, code, ",".join(sorted(watch)), ",".join(only), ",".join(skip)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [(name, loaded) for name, loaded in json.loads(out)]
 
 
@@ -64,18 +74,23 @@ def test_headless_modules_load_no_ui_and_no_office_library():
 
 
 def test_shell_commands_load_no_ui_and_no_office_library(tmp_path):
-    code = ("from click.testing import CliRunner\nfrom herstel_tui.cli.main import main\n"
-            f"for args in (['waar'], ['brieven']):\n"
-            f"    r = CliRunner().invoke(main, ['--db', r'{tmp_path / 'x.db'}', *args])\n"
-            "    assert r.exit_code == 0, r.output")
+    code = (
+        "from click.testing import CliRunner\nfrom herstel_tui.cli.main import main\n"
+        f"for args in (['waar'], ['brieven']):\n"
+        f"    r = CliRunner().invoke(main, ['--db', r'{tmp_path / 'x.db'}', *args])\n"
+        "    assert r.exit_code == 0, r.output"
+    )
     report = probe({"textual", "docx", "openpyxl"}, only=("herstel_tui.cli.main",), code=code)
     assert report[-1] == ("<code>", [])
 
 
 def test_domain_is_pure():
-    report = probe({"sqlite3", "sqlite_utils", "textual", "rich", "openpyxl", "click", "docx"},
-                   only=("herstel_tui.domain",), skip=("herstel_tui.tui",),
-                   code="import herstel_tui.domain.costs as m; m.spuk_components()")
+    report = probe(
+        {"sqlite3", "sqlite_utils", "textual", "rich", "openpyxl", "click", "docx"},
+        only=("herstel_tui.domain",),
+        skip=("herstel_tui.tui",),
+        code="import herstel_tui.domain.costs as m; m.spuk_components()",
+    )
     assert report and first_offenders(report) == {}
 
 
@@ -101,7 +116,12 @@ def test_domain_imports_nothing_of_ours_below_it():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level >= 2:
                 bad.append(f"{path.name}: from {'.' * node.level}{node.module or ''}")
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("herstel_tui") \
-                    and not node.module.startswith("herstel_tui.domain") and node.module != "herstel_tui.settings.resources":
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.level == 0
+                and (node.module or "").startswith("herstel_tui")
+                and not node.module.startswith("herstel_tui.domain")
+                and node.module != "herstel_tui.settings.resources"
+            ):
                 bad.append(f"{path.name}: from {node.module}")
     assert bad == []

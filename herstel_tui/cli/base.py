@@ -1,4 +1,5 @@
 """What every command module shares: the context, errors into Dutch messages, exit codes."""
+
 from __future__ import annotations
 
 import sys
@@ -7,11 +8,11 @@ from pathlib import Path
 
 import click
 
+from herstel_tui.cli.desk import DEFAULT_DEMO_CASES  # noqa: F401 - re-exported
 from herstel_tui.settings.config import ConfigError, load_config, resolve_db_path
 
 EXIT_NOT_FOUND = 1
 EXIT_INPUT = 2
-from herstel_tui.cli.desk import DEFAULT_DEMO_CASES  # noqa: F401 - re-exported
 
 
 class Ctx:
@@ -96,5 +97,3 @@ def parse_date(text: str) -> date:
             continue
     fail(f"datum {text!r} klopt niet; gebruik dd-mm-jjjj")
     raise AssertionError
-
-

@@ -3,6 +3,7 @@
 The console script comes here without loading click and the command modules, so the desk
 paints sooner; `herstel --help` and every subcommand still go through click (cli.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,9 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> in
         path = resolve_db_path(db_arg, cfg)
         is_default = not db_arg and not os.environ.get("HERSTEL_DB") and not cfg.database
         if is_default and not path.exists():
-            print(f"Eerste start: demodatabase met {DEFAULT_DEMO_CASES} synthetische zaken wordt aangemaakt "
-                  f"in {path} …")
+            print(
+                f"Eerste start: demodatabase met {DEFAULT_DEMO_CASES} synthetische zaken wordt aangemaakt in {path} …"
+            )
             make_demo(path, DEFAULT_DEMO_CASES, me=cfg.medewerker)
         elif not path.exists():
             raise StoreError(f"{path} bestaat niet. Maak een demo met: herstel demo --db {path}")
@@ -95,15 +97,14 @@ def _light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool
 
     from herstel_tui.tui.app import run_app_light
 
-    run_app_light(DeskData(path=db, user=user, opener=opener), LightConfig(values), finish,
-                  low_bandwidth=low_bandwidth)
+    run_app_light(DeskData(path=db, user=user, opener=opener), LightConfig(values), finish, low_bandwidth=low_bandwidth)
     return 0
 
 
 def make_demo(path: Path, cases: int, *, seed: int = 20261123, me: str | None = None) -> dict[str, int]:
     """Build the demo next to ``path`` and move it into place only when it is complete."""
-    from herstel_tui.store import Store
     from herstel_tui.services.demo import build_demo
+    from herstel_tui.store import Store
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".herstel-demo-", suffix=".db", dir=path.parent)

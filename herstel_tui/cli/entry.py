@@ -6,6 +6,7 @@ about (help, an unknown option, a config file not validated since it last change
 database that needs a migration) goes to the full command line, which gives the same answer
 or the proper error.
 """
+
 from __future__ import annotations
 
 import os

@@ -2,15 +2,15 @@
 
 No Textual here; python-docx and openpyxl are imported only by the functions that write files.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
-from datetime import date
 from pathlib import Path
 
 import click
 
 from herstel_tui.cli.base import Ctx, fail, parse_date
+from herstel_tui.domain import clock
 
 TRACKS = ["brede_ondersteuning", "schuldenaanpak"]
 TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
@@ -25,18 +25,35 @@ def _letters(directory: str | None):
 @click.command("brief")
 @click.argument("soort")
 @click.argument("zaak")
-@click.option("--datum", metavar="DD-MM-JJJJ",
-              help="Datum van het eerste gesprek (bevestiging); standaard het vastgelegde eerste gesprek.")
+@click.option(
+    "--datum",
+    metavar="DD-MM-JJJJ",
+    help="Datum van het eerste gesprek (bevestiging); standaard het vastgelegde eerste gesprek.",
+)
 @click.option("--schuldeiser", metavar="NAAM", help="Naam van de schuldeiser (brief aan schuldeiser).")
 @click.option("--docx", "docx_path", metavar="PAD", help="Waar het .docx-bestand komt (standaard: de exportmap).")
 @click.option("--txt", "txt_path", metavar="PAD", help="Waar het tekstbestand komt (standaard: de exportmap).")
-@click.option("--droog", is_flag=True, help="Toon alleen de tekst: geen bestanden, niets op de zaak vastgelegd "
-              "(het auditlogboek noteert wel dat de brief is bekeken).")
+@click.option(
+    "--droog",
+    is_flag=True,
+    help="Toon alleen de tekst: geen bestanden, niets op de zaak vastgelegd "
+    "(het auditlogboek noteert wel dat de brief is bekeken).",
+)
 @click.option("--spoor", type=click.Choice(TRACKS), help="Bij een BSN met twee zaken.")
 @click.option("--sjablonen", metavar="MAP", help="Map met letters.toml en sjablonen (standaard: de meegeleverde).")
 @click.pass_obj
-def brief(c: Ctx, soort: str, zaak: str, datum: str | None, schuldeiser: str | None, docx_path: str | None,
-          txt_path: str | None, droog: bool, spoor: str | None, sjablonen: str | None) -> None:
+def brief(
+    c: Ctx,
+    soort: str,
+    zaak: str,
+    datum: str | None,
+    schuldeiser: str | None,
+    docx_path: str | None,
+    txt_path: str | None,
+    droog: bool,
+    spoor: str | None,
+    sjablonen: str | None,
+) -> None:
     """Maak een brief uit een sjabloon voor een zaak (.docx en tekst) en leg die vast.
 
     SOORT: contact, bevestiging, schuldeiser of moratorium (zie `herstel brieven`). ZAAK: het
@@ -44,9 +61,9 @@ def brief(c: Ctx, soort: str, zaak: str, datum: str | None, schuldeiser: str | N
     auditlogboek. Met --droog wordt alleen de tekst getoond.
     """
     from herstel_tui.cli.lookup import resolve_case
-    from herstel_tui.settings.config import resolve_export_dir
     from herstel_tui.domain.routekaart import TransitionRefused
     from herstel_tui.services.letters import LetterError, prepare, produce
+    from herstel_tui.settings.config import resolve_export_dir
 
     try:
         letters = _letters(sjablonen or c.config.briefsjablonen)
@@ -68,18 +85,29 @@ def brief(c: Ctx, soort: str, zaak: str, datum: str | None, schuldeiser: str | N
         case = resolve_case(store, zaak, spoor)
         try:
             if droog:
-                draft = prepare(store, cfg, case.id, kind, today=today, first_talk=first_talk, creditor=schuldeiser,
-                                letters=letters)
+                draft = prepare(
+                    store, cfg, case.id, kind, today=today, first_talk=first_talk, creditor=schuldeiser, letters=letters
+                )
                 # Showing a letter shows the person's data: that is a look, and looks are audited.
                 store.log_view(person_id=case.person_id, case_id=case.id, what="brief")
                 click.echo(draft.text.rstrip("\n"))
-                click.echo(f"\n(voorbeeld van '{kind.title}': er is niets geschreven of op de zaak vastgelegd)",
-                           err=True)
+                click.echo(
+                    f"\n(voorbeeld van '{kind.title}': er is niets geschreven of op de zaak vastgelegd)", err=True
+                )
                 return
-            result = produce(store, cfg, case.id, kind, today=today, first_talk=first_talk, creditor=schuldeiser,
-                             export_dir=resolve_export_dir(cfg),
-                             docx_path=Path(docx_path).expanduser() if docx_path else None,
-                             txt_path=Path(txt_path).expanduser() if txt_path else None, letters=letters)
+            result = produce(
+                store,
+                cfg,
+                case.id,
+                kind,
+                today=today,
+                first_talk=first_talk,
+                creditor=schuldeiser,
+                export_dir=resolve_export_dir(cfg),
+                docx_path=Path(docx_path).expanduser() if docx_path else None,
+                txt_path=Path(txt_path).expanduser() if txt_path else None,
+                letters=letters,
+            )
         except TransitionRefused as exc:
             fail(f"de brief is niet gemaakt en niets is vastgelegd: {exc}")
         except LetterError as exc:
@@ -88,8 +116,10 @@ def brief(c: Ctx, soort: str, zaak: str, datum: str | None, schuldeiser: str | N
     click.echo(f"  {result.docx}")
     click.echo(f"  {result.txt}")
     extra = f", eerste gesprek op {result.first_talk:%d-%m-%Y}" if result.first_talk and kind.needs_first_talk else ""
-    click.echo(f"Vastgelegd op de tijdlijn: {result.event_title} ({result.today:%d-%m-%Y}{extra}); "
-               "contactmoment (brief) en auditlogboek.")
+    click.echo(
+        f"Vastgelegd op de tijdlijn: {result.event_title} ({result.today:%d-%m-%Y}{extra}); "
+        "contactmoment (brief) en auditlogboek."
+    )
 
 
 @click.command("brieven")
@@ -103,32 +133,51 @@ def brieven(c, velden: bool, as_json: bool, sjablonen: str | None) -> None:
     from herstel_tui.services.lookup import Table
 
     if velden:
-        rows = [{"veld": "{{" + name + "}}", "betekenis": desc, "voorbeeld": example}
-                for name, (desc, example) in known_fields().items()]
+        rows = [
+            {"veld": "{{" + name + "}}", "betekenis": desc, "voorbeeld": example}
+            for name, (desc, example) in known_fields().items()
+        ]
         Table([("veld", "Veld", 34), ("betekenis", "Betekenis", 0)], rows).emit("json" if as_json else "text")
         return
     try:
         letters = _letters(sjablonen or c.config.briefsjablonen)
     except LetterError as exc:
         fail(str(exc))
-    rows = [{"soort": k.id, "titel": k.title, "sporen": "/".join(TRACK_SHORT[t] for t in k.tracks),
-             "stap": k.step_title, "vastgelegd_als": k.records, "sjabloon": k.template.name,
-             "aan": k.recipient} for k in letters.kinds.values()]
+    rows = [
+        {
+            "soort": k.id,
+            "titel": k.title,
+            "sporen": "/".join(TRACK_SHORT[t] for t in k.tracks),
+            "stap": k.step_title,
+            "vastgelegd_als": k.records,
+            "sjabloon": k.template.name,
+            "aan": k.recipient,
+        }
+        for k in letters.kinds.values()
+    ]
     Table([("soort", "Soort", 11), ("sporen", "Sp", 5), ("titel", "Titel", 0)], rows).emit(
-        "json" if as_json else "text")
+        "json" if as_json else "text"
+    )
 
 
 @click.command("overzicht")
-@click.option("--xlsx", "xlsx", is_flag=False, flag_value="", default=None, metavar="[PAD]",
-              help="Sla het overzicht op als .xlsx: overzicht-jjjjmmdd.xlsx in de exportmap, of in PAD "
-                   "(een map of een bestandsnaam).")
+@click.option(
+    "--xlsx",
+    "xlsx",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PAD]",
+    help="Sla het overzicht op als .xlsx: overzicht-jjjjmmdd.xlsx in de exportmap, of in PAD "
+    "(een map of een bestandsnaam).",
+)
 @click.option("--json", "as_json", is_flag=True, help="De cijfers als JSON.")
 @click.pass_obj
 def overzicht(c: Ctx, xlsx: str | None, as_json: bool) -> None:
     """Het overzicht voor de leiding: zaken per spoor, stap en uitkomst, termijnen, urgent,
     nazorg, afbouw en per medewerker."""
-    from herstel_tui.settings.config import resolve_export_dir
     from herstel_tui.services.overview import compute_overview, export_xlsx
+    from herstel_tui.settings.config import resolve_export_dir
 
     cfg = c.config
     today = clock.today()

@@ -1,15 +1,26 @@
 """`herstel zoek | toon | termijnen | notitie`: one fact, now, over SSH. No Textual."""
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import re
 import sys
-from datetime import date
 
 import click
 
 from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail
-from herstel_tui.services.lookup import OUTCOME_TITLE, TRACK_SHORT, TRACK_TITLE, Table, clip, days_text, nl_date, print_cases, search, terminal_width
+from herstel_tui.domain import clock
+from herstel_tui.services.lookup import (
+    OUTCOME_TITLE,
+    TRACK_SHORT,
+    TRACK_TITLE,
+    Table,
+    clip,
+    days_text,
+    nl_date,
+    print_cases,
+    search,
+    terminal_width,
+)
 
 fmt_options = [
     click.option("--json", "fmt", flag_value="json", help="Uitvoer als JSON (voor scripts)."),
@@ -63,14 +74,18 @@ def resolve_case(store, ref: str, track: str | None = None):
         click.echo(f"Geen zaak gevonden voor BSN {mask_bsn(bsn)}.", err=True)
         sys.exit(EXIT_NOT_FOUND)
     if len(cases) > 1:
-        fail(f"BSN {mask_bsn(bsn)} heeft {len(cases)} zaken ({', '.join(k.zaaknummer for k in cases)}); "
-             "kies met --spoor of geef het zaaknummer")
+        fail(
+            f"BSN {mask_bsn(bsn)} heeft {len(cases)} zaken ({', '.join(k.zaaknummer for k in cases)}); "
+            "kies met --spoor of geef het zaaknummer"
+        )
     return cases[0]
 
 
 @click.command()
 @click.argument("zaak")
-@click.option("--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), help="Bij een BSN met twee zaken.")
+@click.option(
+    "--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), help="Bij een BSN met twee zaken."
+)
 @click.option("--json", "as_json", is_flag=True, help="De zaakkaart als JSON.")
 @click.pass_obj
 def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
@@ -87,24 +102,47 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         store.log_view(person_id=person.id, case_id=case.id)
     rk = default_routekaart()
     card = {
-        "zaaknummer": case.zaaknummer, "spoor": TRACK_TITLE[case.track.value], "medewerker": case.caseworker,
-        "geopend": case.opened.isoformat(), "gesloten": case.closed.isoformat() if case.closed else None,
-        "urgentie": case.urgency.title if case.urgency else None, "casuistiekoverleg": case.casuistiekoverleg,
-        "persoon": {"naam": person.naam, "bsn": person.bsn_masked, "geboortedatum":
-                    person.geboortedatum.isoformat() if person.geboortedatum else None, "adres": person.adres,
-                    "telefoon": person.telefoon, "email": person.email,
-                    "voorkeurskanaal": person.voorkeurskanaal.value if person.voorkeurskanaal else None},
-        "huishouden": [{"naam": p.naam, "rol": role.title, "bsn": p.bsn_masked,
-                        "zaken": [k.zaaknummer for k in cases]} for p, role, cases in household if p.id != person.id],
-        "stand": view.current_title, "uitkomst": OUTCOME_TITLE.get(view.outcome or "", None),
+        "zaaknummer": case.zaaknummer,
+        "spoor": TRACK_TITLE[case.track.value],
+        "medewerker": case.caseworker,
+        "geopend": case.opened.isoformat(),
+        "gesloten": case.closed.isoformat() if case.closed else None,
+        "urgentie": case.urgency.title if case.urgency else None,
+        "casuistiekoverleg": case.casuistiekoverleg,
+        "persoon": {
+            "naam": person.naam,
+            "bsn": person.bsn_masked,
+            "geboortedatum": person.geboortedatum.isoformat() if person.geboortedatum else None,
+            "adres": person.adres,
+            "telefoon": person.telefoon,
+            "email": person.email,
+            "voorkeurskanaal": person.voorkeurskanaal.value if person.voorkeurskanaal else None,
+        },
+        "huishouden": [
+            {"naam": p.naam, "rol": role.title, "bsn": p.bsn_masked, "zaken": [k.zaaknummer for k in cases]}
+            for p, role, cases in household
+            if p.id != person.id
+        ],
+        "stand": view.current_title,
+        "uitkomst": OUTCOME_TITLE.get(view.outcome or "", None),
         "afgerond": view.closed,
-        "tijdlijn": [{"datum": d.fact_date.isoformat(), "stap": d.event_title, "correctie": d.correction,
-                      "reden": d.reason, "vervallen": d.superseded} for d in view.done],
-        "termijnen": [{"termijn": d.title, "uiterlijk": d.due.isoformat(), "dagen": d.days_left(today)}
-                      for d in view.running],
+        "tijdlijn": [
+            {
+                "datum": d.fact_date.isoformat(),
+                "stap": d.event_title,
+                "correctie": d.correction,
+                "reden": d.reason,
+                "vervallen": d.superseded,
+            }
+            for d in view.done
+        ],
+        "termijnen": [
+            {"termijn": d.title, "uiterlijk": d.due.isoformat(), "dagen": d.days_left(today)} for d in view.running
+        ],
         "vervolgstappen": [{"stap": n.title, "tak": n.branch} for n in view.next_steps],
-        "contactmomenten": [{"datum": n.date.isoformat(), "kanaal": n.channel.value, "tekst": n.text, "door": n.by}
-                            for n in notes],
+        "contactmomenten": [
+            {"datum": n.date.isoformat(), "kanaal": n.channel.value, "tekst": n.text, "door": n.by} for n in notes
+        ],
     }
     if as_json:
         import json
@@ -125,8 +163,11 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         w("\nHuishouden")
         for m in card["huishouden"]:
             w(f"  {m['rol']:<18}{m['naam']:<30}{m['bsn']}  {' '.join(m['zaken'])}".rstrip())
-    w(f"\nStand: {view.current_title}" + (f"  (uitkomst: {card['uitkomst']})" if card["uitkomst"] else "")
-      + ("  · afgerond" if view.closed else ""))
+    w(
+        f"\nStand: {view.current_title}"
+        + (f"  (uitkomst: {card['uitkomst']})" if card["uitkomst"] else "")
+        + ("  · afgerond" if view.closed else "")
+    )
     w("Tijdlijn")
     if not view.done:
         w("  (nog niets vastgelegd)")
@@ -161,12 +202,18 @@ def parse_within(text: str):
     if not m:
         fail(f"--binnen {text!r} klopt niet; gebruik bijvoorbeeld 14d, 3w, 2m of 1j")
     n, unit = int(m.group(1)), (m.group(2) or "d").lower()
-    return {"d": relativedelta(days=n), "w": relativedelta(weeks=n), "m": relativedelta(months=n),
-            "j": relativedelta(years=n)}[unit]
+    return {
+        "d": relativedelta(days=n),
+        "w": relativedelta(weeks=n),
+        "m": relativedelta(months=n),
+        "j": relativedelta(years=n),
+    }[unit]
 
 
 @click.command()
-@click.option("--binnen", default="14d", show_default=True, help="Termijnen die binnen deze tijd aflopen (14d, 3w, 2m).")
+@click.option(
+    "--binnen", default="14d", show_default=True, help="Termijnen die binnen deze tijd aflopen (14d, 3w, 2m)."
+)
 @click.option("--mijn", is_flag=True, help="Alleen mijn zaken.")
 @with_formats
 @click.pass_obj
@@ -177,31 +224,55 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     rows = []
     with c.open_store() as store:
         for case_id, zaak, naam, track, worker in store.cases_due_before(
-                until, caseworker=store.user if mijn else None):
+            until, caseworker=store.user if mijn else None
+        ):
             view = store.case_view(case_id, today)
             for d in view.running:
                 if d.due <= until:
-                    rows.append({"uiterlijk": nl_date(d.due), "dagen": d.days_left(today),
-                                 "termijn_tekst": days_text(d.days_left(today)), "zaaknummer": zaak, "naam": naam,
-                                 "spoor": TRACK_SHORT[track], "termijn": d.title, "medewerker": worker,
-                                 "_due": d.due})
+                    rows.append(
+                        {
+                            "uiterlijk": nl_date(d.due),
+                            "dagen": d.days_left(today),
+                            "termijn_tekst": days_text(d.days_left(today)),
+                            "zaaknummer": zaak,
+                            "naam": naam,
+                            "spoor": TRACK_SHORT[track],
+                            "termijn": d.title,
+                            "medewerker": worker,
+                            "_due": d.due,
+                        }
+                    )
     rows.sort(key=lambda r: (r["_due"], r["zaaknummer"]))
     for r in rows:
         r.pop("_due")
     if not rows:
         click.echo("Geen termijnen in deze periode.", err=True)
         sys.exit(EXIT_NOT_FOUND)
-    Table([("uiterlijk", "Uiterlijk", 10), ("termijn_tekst", "Over", 9), ("zaaknummer", "Zaak", 15),
-           ("naam", "Naam", 14), ("termijn", "Termijn", 0)], rows).emit(fmt or "text")
+    Table(
+        [
+            ("uiterlijk", "Uiterlijk", 10),
+            ("termijn_tekst", "Over", 9),
+            ("zaaknummer", "Zaak", 15),
+            ("naam", "Naam", 14),
+            ("termijn", "Termijn", 0),
+        ],
+        rows,
+    ).emit(fmt or "text")
 
 
 @click.command()
 @click.argument("zaak")
 @click.argument("tekst")
-@click.option("--kanaal", default="telefoon", show_default=True,
-              type=click.Choice(["telefoon", "brief", "e-mail", "huisbezoek", "gesprek", "bericht"]))
+@click.option(
+    "--kanaal",
+    default="telefoon",
+    show_default=True,
+    type=click.Choice(["telefoon", "brief", "e-mail", "huisbezoek", "gesprek", "bericht"]),
+)
 @click.option("--datum", help="dd-mm-jjjj (standaard: vandaag).")
-@click.option("--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), help="Bij een BSN met twee zaken.")
+@click.option(
+    "--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), help="Bij een BSN met twee zaken."
+)
 @click.pass_obj
 def notitie(c: Ctx, zaak: str, tekst: str, kanaal: str, datum: str | None, spoor: str | None) -> None:
     """Leg een contactmoment vast zonder de werkplek te openen."""

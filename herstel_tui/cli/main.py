@@ -3,19 +3,27 @@
 Nothing here imports Textual at module level: ``herstel zoek`` over SSH must not pay for the
 desk. The TUI is imported only inside the function that starts it.
 """
+
 from __future__ import annotations
 
 import sys
 
 import click
 
-from herstel_tui.cli.base import DEFAULT_DEMO_CASES, EXIT_INPUT, EXIT_NOT_FOUND, Ctx, HerstelGroup, fail, parse_date, raise_store
-from herstel_tui.settings.config import config_path, default_db_path, resolve_export_dir
+from herstel_tui.cli.base import (
+    DEFAULT_DEMO_CASES,
+    EXIT_NOT_FOUND,
+    Ctx,
+    HerstelGroup,
+    fail,
+    parse_date,
+    raise_store,
+)
 from herstel_tui.cli.desk import make_demo
+from herstel_tui.settings.config import config_path, default_db_path, resolve_export_dir
 
 
-@click.group(cls=HerstelGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=HerstelGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PAD", help="Databasebestand (ook: HERSTEL_DB).")
 @click.option("--config", "config", metavar="PAD", help="Configuratiebestand (ook: HERSTEL_CONFIG).")
 @click.option("--low-bandwidth", is_flag=True, help="16 kleuren, geen animaties of verversende timers.")
@@ -41,8 +49,15 @@ def open_desk(c: Ctx) -> None:
 
 
 @main.command()
-@click.option("--cases", "--zaken", "cases", type=click.IntRange(1, 1_000_000), default=DEFAULT_DEMO_CASES,
-              show_default=True, help="Aantal zaken.")
+@click.option(
+    "--cases",
+    "--zaken",
+    "cases",
+    type=click.IntRange(1, 1_000_000),
+    default=DEFAULT_DEMO_CASES,
+    show_default=True,
+    help="Aantal zaken.",
+)
 @click.option("--seed", type=int, default=20261123, show_default=True, help="Startwaarde: zelfde waarde, zelfde data.")
 @click.option("--db", "db", metavar="PAD", help="Waar de demodatabase komt.")
 @click.option("--overschrijf", is_flag=True, help="Vervang een bestaand bestand.")
@@ -59,12 +74,16 @@ def demo(c: Ctx, cases: int, seed: int, db: str | None, overschrijf: bool) -> No
     t0 = time.perf_counter()
     result = make_demo(path, cases, seed=seed, me=c.config.medewerker)
     secs = time.perf_counter() - t0
-    click.echo(f"Demodatabase {path}: {result['zaken']} zaken, {result['personen']} personen, "
-               f"{result['gebeurtenissen']} gebeurtenissen, {result['contactmomenten']} contactmomenten "
-               f"({secs:.1f} s).")
+    click.echo(
+        f"Demodatabase {path}: {result['zaken']} zaken, {result['personen']} personen, "
+        f"{result['gebeurtenissen']} gebeurtenissen, {result['contactmomenten']} contactmomenten "
+        f"({secs:.1f} s)."
+    )
     if result["zonder_bsn"]:
-        click.echo(f"Let op: het testbereik 9999… heeft te weinig geldige BSN's; {result['zonder_bsn']} "
-                   "personen hebben geen BSN.")
+        click.echo(
+            f"Let op: het testbereik 9999… heeft te weinig geldige BSN's; {result['zonder_bsn']} "
+            "personen hebben geen BSN."
+        )
 
 
 @main.command()
@@ -109,8 +128,13 @@ def persoon_nieuw(c: Ctx, bsn, voornamen, tussenvoegsel, achternaam, geboortedat
     from herstel_tui.domain.bsn import mask_bsn, normalize_bsn
     from herstel_tui.domain.models import HouseholdMember, Person
 
-    person = Person(bsn=bsn, voornamen=voornamen, tussenvoegsel=tussenvoegsel, achternaam=achternaam,
-                    geboortedatum=parse_date(geboortedatum) if geboortedatum else None)
+    person = Person(
+        bsn=bsn,
+        voornamen=voornamen,
+        tussenvoegsel=tussenvoegsel,
+        achternaam=achternaam,
+        geboortedatum=parse_date(geboortedatum) if geboortedatum else None,
+    )
     role = HouseholdMember(household_id=0, person_id=0, role=rol or "aanvrager").role
     anchor_bsn = normalize_bsn(bij) if bij else None
     with c.open_store() as store:
@@ -130,8 +154,12 @@ def zaak() -> None:
 
 @zaak.command("nieuw")
 @click.argument("bsn")
-@click.option("--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), default="brede_ondersteuning",
-              show_default=True)
+@click.option(
+    "--spoor",
+    type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]),
+    default="brede_ondersteuning",
+    show_default=True,
+)
 @click.option("--medewerker", help="Toegewezen medewerker (standaard: uzelf).")
 @click.pass_obj
 def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
@@ -148,7 +176,6 @@ def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
 
 
 from herstel_tui.cli.lookup import COMMANDS as _LOOKUP  # noqa: E402 - needs the group above
-
 from herstel_tui.cli.trust import COMMANDS as _TRUST  # noqa: E402
 
 for _command in [*_LOOKUP, *_TRUST]:

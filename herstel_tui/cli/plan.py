@@ -1,17 +1,17 @@
 """`herstel plan | kosten | spuk`: the plan van aanpak, SPUK cost entries and the year report,
 headless. No Textual. Money is printed as € 1.234,56 and, in JSON, as decimal text ("1234.56")
 and whole cents, never as a float."""
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
 from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, parse_date
+from herstel_tui.domain import clock
 
 
 class DefaultGroup(click.Group):
@@ -30,8 +30,10 @@ def _case(store, ref: str):
 
     case = resolve_case(store, ref, "brede_ondersteuning" if not ref.strip().upper().startswith("HKO-") else None)
     if case.track.value != "brede_ondersteuning":
-        fail(f"zaak {case.zaaknummer} is een zaak brede schuldenaanpak; een plan van aanpak hoort bij brede "
-             "ondersteuning")
+        fail(
+            f"zaak {case.zaaknummer} is een zaak brede schuldenaanpak; een plan van aanpak hoort bij brede "
+            "ondersteuning"
+        )
     return case
 
 
@@ -75,18 +77,33 @@ def plan_toon(c: Ctx, zaak: str, versie: int | None, as_json: bool) -> None:
             click.echo(f"Zaak {case.zaaknummer} heeft nog geen plan van aanpak.", err=True)
             sys.exit(EXIT_NOT_FOUND)
         if versie is not None and versie not in {v.number for v in versions}:
-            click.echo(f"Versie {versie} bestaat niet; er {'is' if len(versions) == 1 else 'zijn'} "
-                       f"{len(versions)} versie{'' if len(versions) == 1 else 's'}.", err=True)
+            click.echo(
+                f"Versie {versie} bestaat niet; er {'is' if len(versions) == 1 else 'zijn'} "
+                f"{len(versions)} versie{'' if len(versions) == 1 else 's'}.",
+                err=True,
+            )
             sys.exit(EXIT_NOT_FOUND)
         p = gather(store, case.id, gemeente=c.config.gemeente, number=versie)
         store.log_view(person_id=case.person_id, case_id=case.id, what="plan")
     if as_json:
         data = p.version.model_dump(mode="json")
         data["zaaknummer"] = p.zaaknummer
-        data["termijnen"] = [{"termijn": d.title, "uiterlijk": d.due.isoformat(),
-                              "gestopt": d.stopped.isoformat() if d.stopped else None} for d in p.deadlines]
-        data["versies"] = [{"versie": v.number, "status": v.status.value,
-                            "afgesproken": v.agreed_on.isoformat() if v.agreed_on else None} for v in versions]
+        data["termijnen"] = [
+            {
+                "termijn": d.title,
+                "uiterlijk": d.due.isoformat(),
+                "gestopt": d.stopped.isoformat() if d.stopped else None,
+            }
+            for d in p.deadlines
+        ]
+        data["versies"] = [
+            {
+                "versie": v.number,
+                "status": v.status.value,
+                "afgesproken": v.agreed_on.isoformat() if v.agreed_on else None,
+            }
+            for v in versions
+        ]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(render_text(p), nl=False)
@@ -116,8 +133,11 @@ def plan_versies(c: Ctx, zaak: str) -> None:
         sys.exit(EXIT_NOT_FOUND)
     for v in versions:
         consent = f", instemming: {CONSENT_TITLES[v.consent].lower()}" if v.consent else ""
-        agreed = f"afgesproken {format_date(v.agreed_on)}{consent}" if v.agreed_on else \
-            f"aangemaakt {format_date(v.created_at.date())} door {v.created_by}"
+        agreed = (
+            f"afgesproken {format_date(v.agreed_on)}{consent}"
+            if v.agreed_on
+            else f"aangemaakt {format_date(v.created_at.date())} door {v.created_by}"
+        )
         click.echo(f"Versie {v.number}  {v.status.title:<27} {agreed}")
 
 
@@ -142,9 +162,15 @@ def plan_print(c: Ctx, zaak: str, versie: int | None, docx: str | None, txt: str
             click.echo(f"Zaak {case.zaaknummer} heeft nog geen plan van aanpak.", err=True)
             sys.exit(EXIT_NOT_FOUND)
         try:
-            written = print_plan(store, case.id, gemeente=c.config.gemeente, number=versie,
-                                 docx=Path(docx) if docx else None, txt=Path(txt) if txt else None,
-                                 folder=_export_dir(c))
+            written = print_plan(
+                store,
+                case.id,
+                gemeente=c.config.gemeente,
+                number=versie,
+                docx=Path(docx) if docx else None,
+                txt=Path(txt) if txt else None,
+                folder=_export_dir(c),
+            )
         except OSError as exc:
             fail(f"kan niet schrijven: {exc.strerror or exc}")
     for path in written:
@@ -153,11 +179,19 @@ def plan_print(c: Ctx, zaak: str, versie: int | None, docx: str | None, txt: str
 
 @plan.command("vaststellen")
 @click.argument("zaak")
-@click.option("--niveau", type=click.Choice(["hoofdlijnen", "volledig"]), required=True,
-              help="Op hoofdlijnen of volledig vastgesteld.")
+@click.option(
+    "--niveau",
+    type=click.Choice(["hoofdlijnen", "volledig"]),
+    required=True,
+    help="Op hoofdlijnen of volledig vastgesteld.",
+)
 @click.option("--datum", required=True, help="Datum waarop het plan met de persoon is afgesproken (dd-mm-jjjj).")
-@click.option("--instemming", type=click.Choice(["ondertekend", "mondeling", "schriftelijk", "digitaal"]),
-              required=True, help="Hoe de persoon heeft ingestemd.")
+@click.option(
+    "--instemming",
+    type=click.Choice(["ondertekend", "mondeling", "schriftelijk", "digitaal"]),
+    required=True,
+    help="Hoe de persoon heeft ingestemd.",
+)
 @click.option("--toelichting", help="Korte toelichting bij de instemming.")
 @click.pass_obj
 def plan_vaststellen(c: Ctx, zaak: str, niveau: str, datum: str, instemming: str, toelichting: str | None) -> None:
@@ -173,8 +207,9 @@ def plan_vaststellen(c: Ctx, zaak: str, niveau: str, datum: str, instemming: str
             click.echo(f"Zaak {case.zaaknummer} heeft nog geen plan van aanpak.", err=True)
             sys.exit(EXIT_NOT_FOUND)
         v = plans.agree(current.id, niveau, when, instemming, toelichting)
-    click.echo(f"Plan van aanpak {case.zaaknummer} versie {v.number}: {v.status.title.lower()} op "
-               f"{format_date(v.agreed_on)}.")
+    click.echo(
+        f"Plan van aanpak {case.zaaknummer} versie {v.number}: {v.status.title.lower()} op {format_date(v.agreed_on)}."
+    )
 
 
 @plan.command("nazorg")
@@ -190,8 +225,10 @@ def plan_nazorg(c: Ctx, zaak: str, datum: str | None) -> None:
         case = _case(store, zaak)
         _plans(store).start_nazorg(case.id, when)
         due = next((d.due for d in store.case_view(case.id).running if d.rule == "nazorgperiode"), None)
-    click.echo(f"Nazorg gestart op {format_date(when)} voor {case.zaaknummer}"
-               + (f"; loopt tot {format_date(due)}." if due else "."))
+    click.echo(
+        f"Nazorg gestart op {format_date(when)} voor {case.zaaknummer}"
+        + (f"; loopt tot {format_date(due)}." if due else ".")
+    )
 
 
 # -- herstel kosten ------------------------------------------------------------------------------
@@ -229,17 +266,33 @@ def kosten_toon(c: Ctx, zaak: str, jaar: int | None, as_json: bool) -> None:
         totals = plans.cost_totals(case.id, jaar)
         store.log_view(person_id=case.person_id, case_id=case.id, what="kosten")
     if as_json:
-        click.echo(json.dumps({
-            "zaaknummer": case.zaaknummer, "jaar": jaar,
-            "posten": [{"id": ln.entry.id, "datum": ln.entry.date.isoformat(), "component": ln.entry.component,
-                        "omschrijving": ln.entry.description, "soort": ln.entry.kind.value,
-                        "aantal": str(ln.entry.quantity) if ln.entry.quantity is not None else None,
-                        "prijs": str(ln.entry.price) if ln.entry.price is not None else None,
-                        **_money_json(ln.entry.amount_cents), "actie": ln.entry.action_uid,
-                        "actie_tekst": ln.action_text} for ln in lines],
-            "totalen": {k: _money_json(v) for k, v in totals.items()},
-            "totaal": _money_json(sum(totals.values())),
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "zaaknummer": case.zaaknummer,
+                    "jaar": jaar,
+                    "posten": [
+                        {
+                            "id": ln.entry.id,
+                            "datum": ln.entry.date.isoformat(),
+                            "component": ln.entry.component,
+                            "omschrijving": ln.entry.description,
+                            "soort": ln.entry.kind.value,
+                            "aantal": str(ln.entry.quantity) if ln.entry.quantity is not None else None,
+                            "prijs": str(ln.entry.price) if ln.entry.price is not None else None,
+                            **_money_json(ln.entry.amount_cents),
+                            "actie": ln.entry.action_uid,
+                            "actie_tekst": ln.action_text,
+                        }
+                        for ln in lines
+                    ],
+                    "totalen": {k: _money_json(v) for k, v in totals.items()},
+                    "totaal": _money_json(sum(totals.values())),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not lines:
         click.echo(f"Geen kostenposten voor {case.zaaknummer}" + (f" in {jaar}." if jaar else "."), err=True)
@@ -249,15 +302,19 @@ def kosten_toon(c: Ctx, zaak: str, jaar: int | None, as_json: bool) -> None:
     click.echo(f"Kosten {case.zaaknummer}" + (f" in {jaar}" if jaar else ""))
     for ln in lines:
         e = ln.entry
-        click.echo(f"{e.id:>4} {format_date(e.date)} {e.component:<2} {clip(e.description, desc_w):<{desc_w}} "
-                   f"{format_euro(e.amount_cents):>14}")
+        click.echo(
+            f"{e.id:>4} {format_date(e.date)} {e.component:<2} {clip(e.description, desc_w):<{desc_w}} "
+            f"{format_euro(e.amount_cents):>14}"
+        )
         detail = e.calculation + (f" · actie {e.action_uid}: {ln.action_text}" if e.action_uid else "")
         click.echo(f"{'':<19}{clip(detail, width - 20)}")
     names = spuk_components()
     click.echo("Totaal per component")
     for comp, cents in totals.items():
-        click.echo(f"  {comp}  {clip(names.get(comp, '(onbekende component)'), width - 24):<{width - 24}}"
-                   f"{format_euro(cents):>16}")
+        click.echo(
+            f"  {comp}  {clip(names.get(comp, '(onbekende component)'), width - 24):<{width - 24}}"
+            f"{format_euro(cents):>16}"
+        )
     click.echo(f"  {'Totaal':<{width - 20}}{format_euro(sum(totals.values())):>16}")
 
 
@@ -273,9 +330,19 @@ def kosten_toon(c: Ctx, zaak: str, jaar: int | None, as_json: bool) -> None:
 @click.option("--bedrag", help="Werkelijk bedrag, bijv. een factuur (1.234,56).")
 @click.option("--actie", type=int, help="Nummer van de actie uit het plan (zie `herstel plan toon --json`).")
 @click.pass_obj
-def kosten_nieuw(c: Ctx, zaak: str, datum: str | None, component: str, omschrijving: str, uren: str | None,
-                 tarief: str | None, aantal: str | None, prijs: str | None, bedrag: str | None,
-                 actie: int | None) -> None:
+def kosten_nieuw(
+    c: Ctx,
+    zaak: str,
+    datum: str | None,
+    component: str,
+    omschrijving: str,
+    uren: str | None,
+    tarief: str | None,
+    aantal: str | None,
+    prijs: str | None,
+    bedrag: str | None,
+    actie: int | None,
+) -> None:
     """Leg een kostenpost vast: P×Q (uren × tarief of aantal × prijs) of een werkelijk bedrag."""
     from pydantic import ValidationError
 
@@ -289,15 +356,24 @@ def kosten_nieuw(c: Ctx, zaak: str, datum: str | None, component: str, omschrijv
     with c.open_store() as store:
         case = _case(store, zaak)
         try:
-            entry = CostEntry(case_id=case.id, date=when, component=component, description=omschrijving, kind=kind,
-                              quantity=uren if kind == "uren" else aantal if kind == "stuks" else None,
-                              price=tarief if kind == "uren" else prijs if kind == "stuks" else None,
-                              actual=bedrag if kind == "werkelijk" else None, action_uid=actie)
+            entry = CostEntry(
+                case_id=case.id,
+                date=when,
+                component=component,
+                description=omschrijving,
+                kind=kind,
+                quantity=uren if kind == "uren" else aantal if kind == "stuks" else None,
+                price=tarief if kind == "uren" else prijs if kind == "stuks" else None,
+                actual=bedrag if kind == "werkelijk" else None,
+                action_uid=actie,
+            )
         except ValidationError as exc:
             fail(cost_error_text(exc))
         saved = _plans(store).add_cost(entry)
-    click.echo(f"Kostenpost {saved.id} vastgelegd voor {case.zaaknummer}: {saved.component} "
-               f"{saved.calculation} = {format_euro(saved.amount_cents)}.")
+    click.echo(
+        f"Kostenpost {saved.id} vastgelegd voor {case.zaaknummer}: {saved.component} "
+        f"{saved.calculation} = {format_euro(saved.amount_cents)}."
+    )
 
 
 @kosten.command("verwijder")
@@ -315,8 +391,9 @@ def kosten_verwijder(c: Ctx, zaak: str, post: int, ja: bool) -> None:
         entry = plans.cost(post)
         if entry.case_id != case.id:
             fail(f"kostenpost {post} hoort niet bij {case.zaaknummer}")
-        if not ja and not click.confirm(f"Kostenpost {post} ({entry.description}, {format_euro(entry.amount_cents)}) "
-                                        "verwijderen?", default=False):
+        if not ja and not click.confirm(
+            f"Kostenpost {post} ({entry.description}, {format_euro(entry.amount_cents)}) verwijderen?", default=False
+        ):
             click.echo("Niets verwijderd.")
             return
         plans.delete_cost(post)
@@ -328,8 +405,15 @@ def kosten_verwijder(c: Ctx, zaak: str, post: int, ja: bool) -> None:
 
 @click.command()
 @click.argument("jaar", type=click.IntRange(1900, 9999))
-@click.option("--xlsx", "xlsx", metavar="PAD", is_flag=False, flag_value="", default=None,
-              help="Schrijf ook een Excel-bestand (PAD: bestand of map; zonder PAD: de exportmap).")
+@click.option(
+    "--xlsx",
+    "xlsx",
+    metavar="PAD",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    help="Schrijf ook een Excel-bestand (PAD: bestand of map; zonder PAD: de exportmap).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Als JSON (bedragen als tekst en in centen).")
 @click.pass_obj
 def spuk(c: Ctx, jaar: int, xlsx: str | None, as_json: bool) -> None:
@@ -341,23 +425,32 @@ def spuk(c: Ctx, jaar: int, xlsx: str | None, as_json: bool) -> None:
         written = None
         if xlsx is not None:
             try:
-                written = export(store, jaar, Path(xlsx) if xlsx else None, gemeente=c.config.gemeente,
-                                 export_dir=_export_dir(c))
+                written = export(
+                    store, jaar, Path(xlsx) if xlsx else None, gemeente=c.config.gemeente, export_dir=_export_dir(c)
+                )
             except ValueError as exc:
                 fail(str(exc))
             except OSError as exc:
                 fail(f"kan niet schrijven: {exc.strerror or exc}")
     if as_json:
-        click.echo(json.dumps({
-            "jaar": jaar,
-            "componenten": [{"component": x.component, "omschrijving": x.title, "posten": x.entries,
-                             **_money_json(x.cents)} for x in report.components],
-            "totaal": _money_json(report.total_cents),
-            "personen_in_aanmerking": report.eligible_year,
-            "personen_in_aanmerking_cumulatief": report.eligible_cumulative,
-            "zaken_met_kosten": report.cases_with_costs,
-            "bestand": str(written) if written else None,
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "jaar": jaar,
+                    "componenten": [
+                        {"component": x.component, "omschrijving": x.title, "posten": x.entries, **_money_json(x.cents)}
+                        for x in report.components
+                    ],
+                    "totaal": _money_json(report.total_cents),
+                    "personen_in_aanmerking": report.eligible_year,
+                    "personen_in_aanmerking_cumulatief": report.eligible_cumulative,
+                    "zaken_met_kosten": report.cases_with_costs,
+                    "bestand": str(written) if written else None,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     click.echo(render_text(report, gemeente=c.config.gemeente), nl=False)
     if written:

@@ -10,18 +10,18 @@ vraagbestand itself. Exit codes: 0 done; 1 nothing to do (no children to verify,
 read, no rows, no code); 2 input error (invalid BSN, unreadable file, no portal id), nothing changed.
 Nothing here imports Textual or openpyxl at module level.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import sys
 import textwrap
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 import click
 
 from herstel_tui.cli.base import EXIT_INPUT, EXIT_NOT_FOUND, Ctx
+from herstel_tui.domain import clock
 
 WIDTH = 80
 
@@ -60,8 +60,10 @@ def portaal() -> None:
 
 
 def _wrap(text: str, indent: int, first: str = "") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=" " * indent,
-                         break_on_hyphens=False) or first.rstrip()
+    return (
+        textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=" " * indent, break_on_hyphens=False)
+        or first.rstrip()
+    )
 
 
 def _echo_path(label: str, path: str) -> None:
@@ -81,28 +83,39 @@ def _cut(text: str, width: int) -> str:
 
 
 @portaal.command("vraagbestand")
-@click.option("--alle-onbevestigd", "all_unverified", is_flag=True,
-              help="Alle kinderen zonder antwoord en zonder open aanvraag (standaard als u geen --bsn of "
-                   "--uit geeft).")
+@click.option(
+    "--alle-onbevestigd",
+    "all_unverified",
+    is_flag=True,
+    help="Alle kinderen zonder antwoord en zonder open aanvraag (standaard als u geen --bsn of --uit geeft).",
+)
 @click.option("--bsn", "bsns", multiple=True, metavar="BSN", help="Dit kind (herhaalbaar).")
 @click.option("--uit", "from_file", metavar="BESTAND", help="Tekstbestand met één BSN per regel.")
-@click.option("--opnieuw", "include_open", is_flag=True,
-              help="Neem ook kinderen mee met een open aanvraag (nog geen antwoord).")
+@click.option(
+    "--opnieuw", "include_open", is_flag=True, help="Neem ook kinderen mee met een open aanvraag (nog geen antwoord)."
+)
 @click.option("--map", "folder", metavar="MAP", help="Waar het bestand komt (standaard: de exportmap).")
 @click.option("--droog", "dry_run", is_flag=True, help="Toon alleen wie erin gaat; schrijf niets.")
 @click.pass_obj
-def vraagbestand(c: Ctx, all_unverified: bool, bsns: tuple[str, ...], from_file: str | None,
-                 include_open: bool, folder: str | None, dry_run: bool) -> None:
+def vraagbestand(
+    c: Ctx,
+    all_unverified: bool,
+    bsns: tuple[str, ...],
+    from_file: str | None,
+    include_open: bool,
+    folder: str | None,
+    dry_run: bool,
+) -> None:
     """Maak het vraagbestand kindregeling (VK-<portaal-id>-Kindregeling_<datum>.xlsx).
 
     Standaard gaan alle kinderen erin die in een huishouden als kind staan, een BSN hebben, nog
     geen antwoord hebben en niet al in een open aanvraag zitten. Eén ongeldig BSN bij --bsn of
     --uit stopt alles: er wordt niets geschreven en niets vastgelegd.
     """
-    from herstel_tui.settings.config import resolve_export_dir
     from herstel_tui.files.portal_common import NothingToDo, PortalError
-    from herstel_tui.services.portal import export_name, export_vraagbestand, read_bsn_file
     from herstel_tui.files.vraagbestand import refuse_offenders
+    from herstel_tui.services.portal import export_name, export_vraagbestand, read_bsn_file
+    from herstel_tui.settings.config import resolve_export_dir
     from herstel_tui.store import portal as sp
 
     cfg = c.config
@@ -123,11 +136,15 @@ def vraagbestand(c: Ctx, all_unverified: bool, bsns: tuple[str, ...], from_file:
             chosen += [ch for ch in sp.children_to_verify(store, include_open=include_open) if ch.person_id not in have]
         folder_path = Path(folder).expanduser() if folder else resolve_export_dir(cfg)
         if not chosen:
-            raise NothingToDo("Geen kinderen om te verifiëren (alle kinderen met een BSN hebben een antwoord of "
-                              "een open aanvraag; gebruik --opnieuw of --bsn). Er is niets geschreven.")
+            raise NothingToDo(
+                "Geen kinderen om te verifiëren (alle kinderen met een BSN hebben een antwoord of "
+                "een open aanvraag; gebruik --opnieuw of --bsn). Er is niets geschreven."
+            )
         if dry_run:
-            click.echo(f"Vraagbestand kindregeling: {len(chosen)} "
-                       f"{'kind' if len(chosen) == 1 else 'kinderen'} (proefdraai; er is niets geschreven)")
+            click.echo(
+                f"Vraagbestand kindregeling: {len(chosen)} "
+                f"{'kind' if len(chosen) == 1 else 'kinderen'} (proefdraai; er is niets geschreven)"
+            )
             try:
                 _echo_path("Bestand:", str(folder_path / export_name(cfg, today)))
             except PortalError as exc:
@@ -139,9 +156,14 @@ def vraagbestand(c: Ctx, all_unverified: bool, bsns: tuple[str, ...], from_file:
         result = export_vraagbestand(store, cfg, chosen, directory=folder_path, today=today)
     _echo_path("Vraagbestand geschreven:", str(result.path))
     n = result.count
-    click.echo(_wrap(f"{n} BSN{'' if n == 1 else chr(39) + 's'}; verificatie aangevraagd op {today:%d-%m-%Y}, "
-                     f"vastgelegd bij {n} {'kind' if n == 1 else 'kinderen'} en als notitie op "
-                     f"{result.notes_written} {'zaak' if result.notes_written == 1 else 'zaken'}.", 0))
+    click.echo(
+        _wrap(
+            f"{n} BSN{'' if n == 1 else chr(39) + 's'}; verificatie aangevraagd op {today:%d-%m-%Y}, "
+            f"vastgelegd bij {n} {'kind' if n == 1 else 'kinderen'} en als notitie op "
+            f"{result.notes_written} {'zaak' if result.notes_written == 1 else 'zaken'}.",
+            0,
+        )
+    )
     if dropped:
         click.echo(f"{dropped} dubbele BSN's weggelaten.")
     click.echo("Upload het bestand in het gegevensportaal; verander niets aan inhoud of naam.")
@@ -248,8 +270,14 @@ def verificatiecode(c: Ctx, bestand: str | None) -> None:
         else:
             code = sp.current_verification_code(store, today)
     if code is None:
-        click.echo(_wrap("Er is nog geen verificatiecode ingelezen. Lees het bestand "
-                         "VC-GPB….-verificatiecode_Gemeentedesk_jjjjmmdd.xlsx uit het portaal in met:", 0), err=True)
+        click.echo(
+            _wrap(
+                "Er is nog geen verificatiecode ingelezen. Lees het bestand "
+                "VC-GPB….-verificatiecode_Gemeentedesk_jjjjmmdd.xlsx uit het portaal in met:",
+                0,
+            ),
+            err=True,
+        )
         click.echo("  herstel portaal verificatiecode BESTAND", err=True)
         sys.exit(EXIT_NOT_FOUND)
     contact = default_routekaart().contacts.get("serviceteam_uht")

@@ -1,4 +1,5 @@
 """`herstel audit | backup | terugzetten | controle | opschonen | vergeet`: trust in the register."""
+
 from __future__ import annotations
 
 import sys
@@ -35,11 +36,28 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
     if not entries:
         click.echo("Geen regels in het auditlogboek voor deze selectie.", err=True)
         sys.exit(EXIT_NOT_FOUND)
-    rows = [{"moment": e.at.strftime("%d-%m-%Y %H:%M"), "wie": e.who, "actie": e.action, "wat": e.entity,
-             "zaak": zaken.get(e.case_id, f"#{e.case_id}" if e.case_id else ""),
-             "details": audit_detail_text(e.detail)} for e in entries]
-    Table([("moment", "Moment", 16), ("wie", "Wie", 10), ("actie", "Actie", 12), ("wat", "Wat", 12),
-           ("zaak", "Zaak", 15), ("details", "Details", 0)], rows).emit(fmt or "text")
+    rows = [
+        {
+            "moment": e.at.strftime("%d-%m-%Y %H:%M"),
+            "wie": e.who,
+            "actie": e.action,
+            "wat": e.entity,
+            "zaak": zaken.get(e.case_id, f"#{e.case_id}" if e.case_id else ""),
+            "details": audit_detail_text(e.detail),
+        }
+        for e in entries
+    ]
+    Table(
+        [
+            ("moment", "Moment", 16),
+            ("wie", "Wie", 10),
+            ("actie", "Actie", 12),
+            ("wat", "Wat", 12),
+            ("zaak", "Zaak", 15),
+            ("details", "Details", 0),
+        ],
+        rows,
+    ).emit(fmt or "text")
 
 
 @click.command()
@@ -111,10 +129,23 @@ def opschonen(c: Ctx, mode: str | None, ja: bool) -> None:
         if not found:
             click.echo("Geen zaken met een verstreken bewaartermijn.")
             return
-        Table([("zaak", "Zaak", 15), ("gesloten", "Gesloten", 10), ("uitkomst", "Uitkomst", 16),
-               ("tot", "Bewaren tot", 11)],
-              [{"zaak": f.zaaknummer, "gesloten": nl_date(f.closed), "uitkomst": (f.outcome or "overig"),
-                "tot": nl_date(f.keep_until)} for f in found]).emit("text")
+        Table(
+            [
+                ("zaak", "Zaak", 15),
+                ("gesloten", "Gesloten", 10),
+                ("uitkomst", "Uitkomst", 16),
+                ("tot", "Bewaren tot", 11),
+            ],
+            [
+                {
+                    "zaak": f.zaaknummer,
+                    "gesloten": nl_date(f.closed),
+                    "uitkomst": (f.outcome or "overig"),
+                    "tot": nl_date(f.keep_until),
+                }
+                for f in found
+            ],
+        ).emit("text")
         if mode is None:
             click.echo(f"{len(found)} zaken. Kies --anonimiseren of --verwijderen om op te schonen.")
             return

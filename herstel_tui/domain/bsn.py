@@ -4,6 +4,7 @@ The 11-check itself comes from python-stdnum. This module adds what the casework
 needs: separators and spaces are accepted, 8-digit numbers get their leading zero back, and
 every refusal is a Dutch sentence. BSNs are text, always nine digits.
 """
+
 from __future__ import annotations
 
 import re

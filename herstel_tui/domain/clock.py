@@ -8,6 +8,7 @@ The system clock by default. A test (or a training copy of the desk) pins the da
 A pinned date keeps the time of day running, so audit rows written one after another still
 sort in the order they were written. Standard library only: the quick shell paths use it.
 """
+
 from __future__ import annotations
 
 import os

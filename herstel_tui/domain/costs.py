@@ -13,9 +13,9 @@ Pure: pydantic and the standard library. No float ever touches an amount:
 
 The components (A, B, C, …) are data: the ``[spuk_components]`` table of the routekaart file.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,6 +30,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from herstel_tui.domain import clock
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999.99")  # one entry; a guard against a slip of the keyboard
@@ -231,8 +233,8 @@ def check_component(value: Any, components: dict[str, str] | None = None) -> str
 
 
 class CostKind(StrEnum):
-    UREN = "uren"            # hours × rate (P×Q)
-    STUKS = "stuks"          # units × price (P×Q)
+    UREN = "uren"  # hours × rate (P×Q)
+    STUKS = "stuks"  # units × price (P×Q)
     WERKELIJK = "werkelijk"  # an actual amount (an invoice)
 
     @property
@@ -360,9 +362,17 @@ class CostEntry(BaseModel):
         return "werkelijk bedrag"
 
 
-COST_FIELD_LABELS = {"date": "datum", "component": "component", "description": "omschrijving", "kind": "soort",
-                     "quantity": "aantal", "price": "prijs", "actual": "bedrag", "action_uid": "actie",
-                     "case_id": "zaak"}
+COST_FIELD_LABELS = {
+    "date": "datum",
+    "component": "component",
+    "description": "omschrijving",
+    "kind": "soort",
+    "quantity": "aantal",
+    "price": "prijs",
+    "actual": "bedrag",
+    "action_uid": "actie",
+    "case_id": "zaak",
+}
 
 
 def cost_error_text(exc: Exception) -> str:
@@ -435,13 +445,22 @@ class YearReport:
         return sum(c.entries for c in self.components)
 
 
-DEFINITION_ELIGIBLE_YEAR = ("personen met een zaak brede ondersteuning die in het jaar ergens open was "
-                            "(geopend uiterlijk 31-12 en niet gesloten vóór 1-1)")
+DEFINITION_ELIGIBLE_YEAR = (
+    "personen met een zaak brede ondersteuning die in het jaar ergens open was "
+    "(geopend uiterlijk 31-12 en niet gesloten vóór 1-1)"
+)
 DEFINITION_ELIGIBLE_CUMULATIVE = "personen met een zaak brede ondersteuning geopend uiterlijk 31-12 van het jaar"
 
 
-def build_year_report(year: int, sums: dict[str, tuple[int, int]], eligible_year: int, eligible_cumulative: int,
-                      *, cases_with_costs: int = 0, components: dict[str, str] | None = None) -> YearReport:
+def build_year_report(
+    year: int,
+    sums: dict[str, tuple[int, int]],
+    eligible_year: int,
+    eligible_cumulative: int,
+    *,
+    cases_with_costs: int = 0,
+    components: dict[str, str] | None = None,
+) -> YearReport:
     """``sums``: component id → (number of entries, total cents) for the year.
 
     Every component of the data appears (also with € 0,00), in the data's order; an id found

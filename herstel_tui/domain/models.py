@@ -4,9 +4,9 @@ Validation happens on the way in and speaks Dutch, so a message can be shown to 
 caseworker as it is. Identifiers are English; values that a caseworker sees (roles, channels)
 are the Dutch words of the domain.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import re
 from datetime import date, datetime
 from enum import StrEnum
@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
 
 

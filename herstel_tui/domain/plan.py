@@ -10,6 +10,7 @@ Pure: pydantic and the standard library. The rules a caseworker meets, in Dutch:
   version: marking an action done is not a change of what was agreed;
 - nazorg may start from the plan when every goal that is not *vervallen* is *behaald*.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -350,8 +351,15 @@ def agreement_problems(version: PlanVersion, level: PlanStatus) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
-def check_agreement(version: PlanVersion, level: PlanStatus | str, agreed_on: date | None,
-                    consent: Consent | str | None, *, previous: PlanVersion | None, today: date) -> PlanStatus:
+def check_agreement(
+    version: PlanVersion,
+    level: PlanStatus | str,
+    agreed_on: date | None,
+    consent: Consent | str | None,
+    *,
+    previous: PlanVersion | None,
+    today: date,
+) -> PlanStatus:
     """Raise PlanRuleError (Dutch) unless ``version`` may be agreed like this; return the level."""
     if not version.editable:
         raise PlanRuleError(f"versie {version.number} is al vastgesteld; maak een nieuwe versie om te wijzigen")
@@ -375,10 +383,12 @@ def check_agreement(version: PlanVersion, level: PlanStatus | str, agreed_on: da
         if lvl.level < previous.status.level:
             raise PlanRuleError(
                 f"versie {previous.number} is al {previous.status.title.lower()}; "
-                "een nieuwe versie wordt ook volledig vastgesteld")
+                "een nieuwe versie wordt ook volledig vastgesteld"
+            )
         if agreed_on < previous.agreed_on:
             raise PlanRuleError(
-                f"de datum ligt vóór de afspraak van versie {previous.number} ({format_date(previous.agreed_on)})")
+                f"de datum ligt vóór de afspraak van versie {previous.number} ({format_date(previous.agreed_on)})"
+            )
     problems = agreement_problems(version, lvl)
     if problems:
         raise PlanRuleError("nog niet klaar om vast te stellen: " + "; ".join(problems))

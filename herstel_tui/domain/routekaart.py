@@ -76,15 +76,17 @@ no termijn is running. So a case in nazorg stays open until the 24 months are ov
 stays open until the wind-down is recorded (Afronden), and a schuldenaanpak case stays open during
 the moratorium and the acclimatiseringsfase. A later event that starts a termijn re-opens the case.
 """
+
 from __future__ import annotations
 
 import functools
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, Sequence
+from typing import Any, Literal, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -213,9 +215,7 @@ def parse_period(text: str) -> Period:
         kwargs[unit] += int(m.group(1))
     if not any(kwargs.values()):
         raise ValueError(f"ongeldige periode '{text}': de periode moet langer dan 0 zijn")
-    delta = relativedelta(
-        years=kwargs["years"], months=kwargs["months"], days=kwargs["days"] + 7 * kwargs["weeks"]
-    )
+    delta = relativedelta(years=kwargs["years"], months=kwargs["months"], days=kwargs["days"] + 7 * kwargs["weeks"])
     return Period(text.strip(), delta)
 
 
@@ -631,9 +631,7 @@ class _Engine:
 
         for nid in self.nodes:
             _depth(nid)
-        self.decisive = tuple(
-            sorted((n for n in self.order if n.outcomes), key=lambda n: -depth[n.id])
-        )
+        self.decisive = tuple(sorted((n for n in self.order if n.outcomes), key=lambda n: -depth[n.id]))
         multi_ids = {n.id for n in nodes if n.repeatable}
         self.rules = tuple(
             _RuleT(
@@ -803,8 +801,20 @@ class _Engine:
             node = nodes.get(e.step)
             is_sup = sup[i] if corrected else False  # type: ignore[index]
             if node is None:
-                ds = DoneStep(e.step, e.step, e.outcome, e.outcome, e.fact_date, e.correction,
-                              e.reason, e.id, is_sup, False, True, True)
+                ds = DoneStep(
+                    e.step,
+                    e.step,
+                    e.outcome,
+                    e.outcome,
+                    e.fact_date,
+                    e.correction,
+                    e.reason,
+                    e.id,
+                    is_sup,
+                    False,
+                    True,
+                    True,
+                )
             else:
                 st = node.step
                 ds = DoneStep(
@@ -864,9 +874,7 @@ class _Engine:
         # recorded and which "requires_running" termijnen run: it is cached on that key. Only the
         # earliest dates are computed per case.
         if self.running_needed:
-            run = frozenset(
-                d.rule for d in deadlines if d.stopped is None and d.rule in self.running_needed
-            )
+            run = frozenset(d.rule for d in deadlines if d.stopped is None and d.rule in self.running_needed)
         else:
             run = frozenset()
         key = (frozenset(dates), run)
@@ -937,8 +945,7 @@ class _Engine:
             templates = self._templates.get(tkey)
             if templates is None:  # shared between cache entries
                 templates = tuple(
-                    NextStep(nid, o, node.event_titles[o], branch, optional, node.anytime, node.milestone)
-                    for o in outs
+                    NextStep(nid, o, node.event_titles[o], branch, optional, node.anytime, node.milestone) for o in outs
                 )
                 self._templates[tkey] = templates
             if active or node.requires or node.requires_any or node.not_before:
@@ -953,8 +960,9 @@ class _Engine:
             plan.append((templates, spec))
         return plan
 
-    def earliest_with_reason(self, node: _Node, active: list[_Edge], dates: _Dates,
-                             deadlines: list[Deadline]) -> tuple[date | None, str | None, bool]:
+    def earliest_with_reason(
+        self, node: _Node, active: list[_Edge], dates: _Dates, deadlines: list[Deadline]
+    ) -> tuple[date | None, str | None, bool]:
         best: date | None = None
         why: str | None = None
         by_rule = False
@@ -1128,9 +1136,7 @@ class Routekaart:
                         f"{node.title} hoort niet bij de gekozen route ({_join_or(taken)}). "
                         f"Deze stap volgt alleen {_join_or(needed)}."
                     )
-                raise TransitionRefused(
-                    f"{node.title} kan pas {_join_or(needed)}."
-                )
+                raise TransitionRefused(f"{node.title} kan pas {_join_or(needed)}.")
             if node.outcomes:
                 allowed = _allowed(active)
                 if allowed is not None and new.outcome not in allowed:
@@ -1151,13 +1157,10 @@ class Routekaart:
         deadlines = eng.deadlines(dates, None)
         if node.requires_running:
             if not any(
-                d.rule in node.requires_running and d.stopped is None and d.start <= new.fact_date
-                for d in deadlines
+                d.rule in node.requires_running and d.stopped is None and d.start <= new.fact_date for d in deadlines
             ):
                 rtitles = [self.rules[r].title for r in node.requires_running]
-                starts = [
-                    eng.ref_title(k) for r in node.requires_running for k in eng.rules_by_id[r].starts
-                ]
+                starts = [eng.ref_title(k) for r in node.requires_running for k in eng.rules_by_id[r].starts]
                 raise TransitionRefused(
                     f"{node.title} kan alleen terwijl de termijn {_join_or(rtitles)} loopt "
                     f"(eerst vastleggen: {_join_or(starts)})."
@@ -1320,9 +1323,9 @@ def _validate_semantics(data: _RoutekaartIn) -> list[str]:
                 errors.append(f"{where}: ongeldige verwijzing '{ref}' in '{what}'")
                 return
             sid, oid = _split_ref(ref)
-            if sid not in nodes:
+            if sid not in nodes:  # noqa: B023 - called only inside this loop pass
                 errors.append(f"{where}: onbekende stap '{sid}' in '{what}'")
-            elif oid is not None and oid not in nodes[sid][0].outcomes:
+            elif oid is not None and oid not in nodes[sid][0].outcomes:  # noqa: B023
                 errors.append(f"{where}: onbekende uitkomst '{oid}' van stap '{sid}' in '{what}'")
 
         graph: dict[str, list[str]] = {nid: [] for nid in nodes}
@@ -1358,14 +1361,11 @@ def _validate_semantics(data: _RoutekaartIn) -> list[str]:
                         has_incoming.add(target)
                 for target in o.optional:
                     if target not in o.next:
-                        errors.append(
-                            f"{where}: uitkomst '{oid}': optionele stap '{target}' staat niet in 'next'"
-                        )
+                        errors.append(f"{where}: uitkomst '{oid}': optionele stap '{target}' staat niet in 'next'")
                 for target, outs in o.only_outcomes.items():
                     if target not in o.next:
                         errors.append(
-                            f"{where}: uitkomst '{oid}': 'only_outcomes' noemt '{target}', "
-                            "dat niet in 'next' staat"
+                            f"{where}: uitkomst '{oid}': 'only_outcomes' noemt '{target}', dat niet in 'next' staat"
                         )
                     elif target in nodes:
                         for x in outs:
@@ -1425,7 +1425,7 @@ def _cycles(graph: dict[str, list[str]], nodes: dict[str, tuple[_NodeIn, str]]) 
         stack.append(n)
         for m in graph[n]:
             if color[m] == GREY:
-                cyc = stack[stack.index(m):] + [m]
+                cyc = stack[stack.index(m) :] + [m]
                 errors.append(f"{nodes[m][1]}: kringloop in de vervolgstappen: {' → '.join(cyc)}")
             elif color[m] == WHITE:
                 visit(m)
@@ -1442,15 +1442,22 @@ def _build(path: Path, data: _RoutekaartIn) -> Routekaart:
     contacts = {cid: Contact(cid, c.name, c.phone, c.email, c.note) for cid, c in data.contacts.items()}
     letters = {lid: Letter(lid, lt.title, lt.format, lt.note) for lid, lt in data.letters.items()}
     rules = {
-        r.id: Rule(r.id, r.title, r.explanation, r.kind, parse_period(r.period), tuple(r.start),
-                   tuple(r.stop), tuple(r.tracks))
+        r.id: Rule(
+            r.id, r.title, r.explanation, r.kind, parse_period(r.period), tuple(r.start), tuple(r.stop), tuple(r.tracks)
+        )
         for r in data.rules
     }
 
     def make(n: _NodeIn, tid: str, milestone: bool, optional_somewhere: set[str]) -> Step:
         branches = {
-            oid: Outcome(oid, o.title, o.branch, tuple(o.next), tuple(o.optional),
-                         {k: tuple(v) for k, v in o.only_outcomes.items()})
+            oid: Outcome(
+                oid,
+                o.title,
+                o.branch,
+                tuple(o.next),
+                tuple(o.optional),
+                {k: tuple(v) for k, v in o.only_outcomes.items()},
+            )
             for oid, o in n.outcomes.items()
         }
         return Step(

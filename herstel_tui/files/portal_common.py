@@ -4,6 +4,7 @@ Cell values arrive as openpyxl gives them (str, int, float, datetime, bool, None
 Each converter returns the clean value plus, where it repaired something, a Dutch note for the
 report; it raises :class:`CellError` (Dutch) when the value cannot be used.
 """
+
 from __future__ import annotations
 
 import re
@@ -123,8 +124,9 @@ def cell_bsn(value: Any) -> tuple[str, str | None]:
         if n < 0 or len(digits) > 9:
             raise CellError(f"BSN {mask_digits(digits)} als getal opgeslagen en klopt niet")
         if len(digits) < 8:
-            raise CellError(f"BSN {mask_digits(digits)} als getal opgeslagen met {len(digits)} cijfers; "
-                            "een BSN heeft er 9")
+            raise CellError(
+                f"BSN {mask_digits(digits)} als getal opgeslagen met {len(digits)} cijfers; een BSN heeft er 9"
+            )
         if len(digits) == 8:
             note = "BSN als getal opgeslagen; voorloopnul hersteld"
             digits = "0" + digits
@@ -138,8 +140,9 @@ def cell_bsn(value: Any) -> tuple[str, str | None]:
             note = "BSN had 8 cijfers; voorloopnul aangevuld"
             digits = "0" + digits
         elif len(digits) != 9:
-            raise CellError(f"BSN {mask_digits(digits)} heeft {len(digits)} cijfers; een BSN heeft er 9 "
-                            "(of 8 met een voorloopnul)")
+            raise CellError(
+                f"BSN {mask_digits(digits)} heeft {len(digits)} cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)"
+            )
     else:
         raise CellError(f"BSN heeft een onbruikbare waarde ({type(value).__name__})")
     if not _stdnum_bsn.is_valid(digits):
@@ -148,8 +151,16 @@ def cell_bsn(value: Any) -> tuple[str, str | None]:
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%d-%m-%Y %H:%M:%S",
-                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+_DATE_FORMATS = (
+    "%d-%m-%Y",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%Y%m%d",
+    "%d-%m-%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+)
 
 
 def cell_date(value: Any, *, label: str = "datum", today: date | None = None) -> tuple[date, str | None]:
@@ -216,7 +227,7 @@ class FileMeta:
     size: int
 
     @classmethod
-    def of(cls, path: Any) -> "FileMeta":
+    def of(cls, path: Any) -> FileMeta:
         import hashlib
         from pathlib import Path
 

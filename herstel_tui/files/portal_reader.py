@@ -17,6 +17,7 @@ What a caseworker's file may look like, and what happens:
 Headers match case-insensitively with spaces trimmed (``config.header_key``). Cell values are
 returned as openpyxl or the CSV gives them; ``lists.py`` turns them into BSNs, dates and text.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from herstel_tui.settings.config import header_key
 from herstel_tui.files.portal_common import PortalFileError, is_blank
+from herstel_tui.settings.config import header_key
 
 HEADER_SCAN_ROWS = 20
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -63,8 +64,9 @@ def col_letter(index: int) -> str:
     return out
 
 
-def read_table(path: Path | str, columns: dict[str, list[str]], required: Sequence[str], *,
-               label: str = "lijst") -> Table:
+def read_table(
+    path: Path | str, columns: dict[str, list[str]], required: Sequence[str], *, label: str = "lijst"
+) -> Table:
     """Read ``path`` (.xlsx or .csv) and map its columns with ``columns`` (field -> header names).
 
     Raises PortalFileError (Dutch) when the file cannot be read or lacks a required column.
@@ -82,8 +84,9 @@ def read_table(path: Path | str, columns: dict[str, list[str]], required: Sequen
         raise PortalFileError(f"{path.name} is leeg (0 bytes); er is niets ingelezen")
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise PortalFileError(f"{path.name} is in het oude Excel-formaat (.xls). Sla het op als .xlsx of .csv "
-                              "en lees het opnieuw in.")
+        raise PortalFileError(
+            f"{path.name} is in het oude Excel-formaat (.xls). Sla het op als .xlsx of .csv en lees het opnieuw in."
+        )
     if suffix in XLSX_SUFFIXES:
         return _read_xlsx(path, columns, required, label)
     if suffix in CSV_SUFFIXES:
@@ -140,8 +143,9 @@ def _describe_missing(missing: Iterable[str], columns: dict[str, list[str]]) -> 
     return "; ".join(parts)
 
 
-def _find_header(rows: Iterable[tuple[int, Sequence[Any]]], lookup: dict[str, str],
-                 required: Sequence[str]) -> tuple[int, _Header] | tuple[None, _Header | None]:
+def _find_header(
+    rows: Iterable[tuple[int, Sequence[Any]]], lookup: dict[str, str], required: Sequence[str]
+) -> tuple[int, _Header] | tuple[None, _Header | None]:
     """The first row (of the first HEADER_SCAN_ROWS) that holds every required column."""
     best: _Header | None = None
     for number, values in rows:
@@ -167,7 +171,7 @@ def _merged_ranges(ws: Any, up_to_row: int) -> list[str]:
     found: list[tuple[int, int, str, str]] = []
     try:
         src = ws._get_source()
-    except Exception:  # noqa: BLE001 - private openpyxl API; no information is fine
+    except Exception:
         return []
     try:
         tail = b""
@@ -184,7 +188,7 @@ def _merged_ranges(ws: Any, up_to_row: int) -> list[str]:
                     if key not in found:
                         found.append(key)
             tail = data[-200:]
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     finally:
         src.close()
@@ -209,11 +213,15 @@ def _open_workbook(path: Path):
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise PortalFileError(f"{path.name} is geen geldig Excel-bestand (.xlsx): het is beschadigd of in een "
-                              f"ander formaat ({type(exc).__name__}). Er is niets ingelezen.") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
-        raise PortalFileError(f"{path.name} kan niet als Excel-bestand worden gelezen ({type(exc).__name__}: "
-                              f"{exc}). Er is niets ingelezen.") from None
+        raise PortalFileError(
+            f"{path.name} is geen geldig Excel-bestand (.xlsx): het is beschadigd of in een "
+            f"ander formaat ({type(exc).__name__}). Er is niets ingelezen."
+        ) from None
+    except Exception as exc:
+        raise PortalFileError(
+            f"{path.name} kan niet als Excel-bestand worden gelezen ({type(exc).__name__}: "
+            f"{exc}). Er is niets ingelezen."
+        ) from None
 
 
 def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str], label: str) -> Table:
@@ -232,9 +240,11 @@ def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str
             ws.reset_dimensions()
             try:
                 top = list(enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), 1))
-            except Exception as exc:  # noqa: BLE001
-                raise PortalFileError(f"{path.name}: werkblad '{ws.title}' kan niet worden gelezen "
-                                      f"({type(exc).__name__}). Er is niets ingelezen.") from None
+            except Exception as exc:
+                raise PortalFileError(
+                    f"{path.name}: werkblad '{ws.title}' kan niet worden gelezen "
+                    f"({type(exc).__name__}). Er is niets ingelezen."
+                ) from None
             number, header = _find_header(top, lookup, required)
             if number is not None:
                 chosen = (ws, number, header)
@@ -253,7 +263,8 @@ def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str
             raise PortalFileError(
                 f"{path.name}: geen kopregel met de kolommen {_describe_missing(required, columns)} gevonden "
                 f"in de eerste {HEADER_SCAN_ROWS} regels (werkbladen: {names}). Er is niets ingelezen.",
-                problems)
+                problems,
+            )
         ws, number, header = chosen
         _check_duplicates(path, header)
         notes: list[str] = []
@@ -267,8 +278,10 @@ def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str
         if stray or header.unnamed:
             merged = _merged_ranges(ws, number)
             if merged:
-                notes.append(f"samengevoegde cellen in de kop: {', '.join(merged)}; alleen de eerste kolom van "
-                             "een samengevoegde kopcel telt")
+                notes.append(
+                    f"samengevoegde cellen in de kop: {', '.join(merged)}; alleen de eerste kolom van "
+                    "een samengevoegde kopcel telt"
+                )
         return Table(path, ws.title, number, header.texts, rows, blanks, notes)
     finally:
         wb.close()
@@ -276,12 +289,15 @@ def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str
 
 def _check_duplicates(path: Path, header: _Header) -> None:
     if header.duplicates:
-        raise PortalFileError(f"{path.name}: een kolom staat meer dan eens in de kopregel: "
-                              f"{'; '.join(header.duplicates)}. Er is niets ingelezen.")
+        raise PortalFileError(
+            f"{path.name}: een kolom staat meer dan eens in de kopregel: "
+            f"{'; '.join(header.duplicates)}. Er is niets ingelezen."
+        )
 
 
-def _collect(source: Iterable[Sequence[Any]], first: int, header: _Header
-             ) -> tuple[list[tuple[int, dict[str, Any]]], list[int], dict[int, int]]:
+def _collect(
+    source: Iterable[Sequence[Any]], first: int, header: _Header
+) -> tuple[list[tuple[int, dict[str, Any]]], list[int], dict[int, int]]:
     """Data rows keyed by field; blank rows between data rows; counts of values in unmapped columns."""
     rows: list[tuple[int, dict[str, Any]]] = []
     blanks: list[int] = []
@@ -306,8 +322,10 @@ def _collect(source: Iterable[Sequence[Any]], first: int, header: _Header
 
 def _note_columns(notes: list[str], header: _Header, stray: dict[int, int]) -> None:
     if header.unknown:
-        notes.append("kolommen genegeerd (niet in de kolomindeling): "
-                     + ", ".join(f"{t} ({col_letter(i)})" for i, t in header.unknown))
+        notes.append(
+            "kolommen genegeerd (niet in de kolomindeling): "
+            + ", ".join(f"{t} ({col_letter(i)})" for i, t in header.unknown)
+        )
     named = {i for i, _ in header.unknown}
     for i in sorted(stray):
         if i in named:
@@ -321,8 +339,10 @@ def _note_columns(notes: list[str], header: _Header, stray: dict[int, int]) -> N
 def _read_csv(path: Path, columns: dict[str, list[str]], required: Sequence[str], label: str) -> Table:
     raw = path.read_bytes()
     if raw.startswith(b"PK\x03\x04"):
-        raise PortalFileError(f"{path.name} is een Excel-bestand met de extensie {path.suffix}; "
-                              "geef het de extensie .xlsx. Er is niets ingelezen.")
+        raise PortalFileError(
+            f"{path.name} is een Excel-bestand met de extensie {path.suffix}; "
+            "geef het de extensie .xlsx. Er is niets ingelezen."
+        )
     if b"\x00" in raw[:4096]:
         raise PortalFileError(f"{path.name} is geen tekstbestand (CSV); er is niets ingelezen")
     try:
@@ -331,7 +351,8 @@ def _read_csv(path: Path, columns: dict[str, list[str]], required: Sequence[str]
         line = raw[: exc.start].count(b"\n") + 1
         raise PortalFileError(
             f"{path.name} is geen UTF-8-tekst (eerste onleesbare teken op regel {line}). Sla de lijst in Excel op "
-            "als 'CSV UTF-8 (door komma's gescheiden)' en lees haar opnieuw in. Er is niets ingelezen.") from None
+            "als 'CSV UTF-8 (door komma's gescheiden)' en lees haar opnieuw in. Er is niets ingelezen."
+        ) from None
     if not text.strip():
         raise PortalFileError(f"{path.name} bevat geen tekst; er is niets ingelezen")
     delimiter = _sniff_delimiter(text)
@@ -348,7 +369,9 @@ def _read_csv(path: Path, columns: dict[str, list[str]], required: Sequence[str]
             problems.append(f"de kopregel mist de kolom {_describe_missing(missing, columns)}")
         raise PortalFileError(
             f"{path.name}: geen kopregel met de kolommen {_describe_missing(required, columns)} gevonden in de "
-            f"eerste {HEADER_SCAN_ROWS} regels (scheidingsteken '{delimiter}'). Er is niets ingelezen.", problems)
+            f"eerste {HEADER_SCAN_ROWS} regels (scheidingsteken '{delimiter}'). Er is niets ingelezen.",
+            problems,
+        )
     _check_duplicates(path, header)
     notes = []
     if number > 1:
@@ -364,4 +387,3 @@ def _sniff_delimiter(text: str) -> str:
     counts = {d: first.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
-

@@ -15,6 +15,7 @@ Validity: cells labelled "geldig vanaf/van/ingangsdatum" and "geldig tot/t/m/ver
 give the dates when present; otherwise the file date from the name and that date + 6 months
 (calendar months, ``dateutil.relativedelta``).
 """
+
 from __future__ import annotations
 
 import re
@@ -51,11 +52,13 @@ def parse_name(path: Path, portal_id: str | None) -> tuple[str, date]:
     if not m:
         raise PortalFileError(
             f"{path.name}: de naam wijkt af van VC-GPB????-verificatiecode_Gemeentedesk_jjjjmmdd.xlsx; "
-            "er is niets ingelezen.")
+            "er is niets ingelezen."
+        )
     pid, stamp = m.groups()
     if portal_id and pid != portal_id:
-        raise PortalFileError(f"{path.name} is voor portaal-id {pid}, maar de configuratie zegt {portal_id}; "
-                              "er is niets ingelezen.")
+        raise PortalFileError(
+            f"{path.name} is voor portaal-id {pid}, maar de configuratie zegt {portal_id}; er is niets ingelezen."
+        )
     try:
         day = datetime.strptime(stamp, "%Y%m%d").date()
     except ValueError:
@@ -81,8 +84,10 @@ def read_code_file(path: Path | str, portal_id: str | None = None, today: date |
         raise PortalFileError(f"{path.name}: de datum in de naam ({file_date:%d-%m-%Y}) ligt in de toekomst")
     wb = _open_workbook(path)
     try:
-        grids = [(ws.title, [list(r) for r in ws.iter_rows(max_row=200, max_col=30, values_only=True)])
-                 for ws in wb.worksheets]
+        grids = [
+            (ws.title, [list(r) for r in ws.iter_rows(max_row=200, max_col=30, values_only=True)])
+            for ws in wb.worksheets
+        ]
     finally:
         wb.close()
     notes: list[str] = []
@@ -99,8 +104,7 @@ def read_code_file(path: Path | str, portal_id: str | None = None, today: date |
                     found = _value_near(grid, r, c, text)
                     if found:
                         code = found
-                        notes.append(f"code gevonden bij het label '{text.split(':')[0].strip()}' "
-                                     f"(werkblad '{title}')")
+                        notes.append(f"code gevonden bij het label '{text.split(':')[0].strip()}' (werkblad '{title}')")
                 if valid_from is None and _label(text, _FROM):
                     valid_from = _date_near(grid, r, c)
                 if valid_until is None and _label(text, _UNTIL):
@@ -112,16 +116,19 @@ def read_code_file(path: Path | str, portal_id: str | None = None, today: date |
                     text = cell_text(value) if not isinstance(value, (date, datetime)) else None
                     if text and _looks_like_code(text):
                         code = text
-                        notes.append(f"geen label 'Verificatiecode'; de eerste code-achtige cel genomen "
-                                     f"({title}!{_ref(r, c)})")
+                        notes.append(
+                            f"geen label 'Verificatiecode'; de eerste code-achtige cel genomen ({title}!{_ref(r, c)})"
+                        )
                         break
                 if code:
                     break
             if code:
                 break
     if code is None:
-        raise PortalFileError(f"{path.name}: geen verificatiecode gevonden (geen cel met het label "
-                              "'Verificatiecode' en geen cel die op een code lijkt); er is niets ingelezen.")
+        raise PortalFileError(
+            f"{path.name}: geen verificatiecode gevonden (geen cel met het label "
+            "'Verificatiecode' en geen cel die op een code lijkt); er is niets ingelezen."
+        )
     start = valid_from or file_date
     end = valid_until or (start + VALIDITY)
     if valid_from or valid_until:
@@ -151,7 +158,7 @@ def _looks_like_code(text: str) -> bool:
 
 def _neighbours(grid: list[list[Any]], r: int, c: int):
     row = grid[r]
-    for v in row[c + 1:]:
+    for v in row[c + 1 :]:
         if not is_blank(v):
             yield v
             break

@@ -9,9 +9,9 @@ Here: the name, the check of the BSNs (every offender listed, nothing written), 
 itself: a temporary file in the target folder, owner-only (0600), moved into place only when it is
 complete, never over an existing file.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import hashlib
 import os
 import re
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from herstel_tui.domain import clock
 from herstel_tui.files.portal_common import PortalError, mask_digits
 
 PORTAL_ID = re.compile(r"GPB[0-9A-Z]{4}")
@@ -42,8 +43,10 @@ def eleven_check(text: str) -> bool:
 def vraagbestand_name(portal_id: str | None, day: date) -> str:
     """``VK-GPB1234-Kindregeling_20221104.xlsx``; no portal id, no name."""
     if not portal_id:
-        raise PortalError("Er is geen portaal-id ingesteld; zonder portaal-id kan er geen vraagbestand worden "
-                          "gemaakt. Zet portaal_id = \"GPB….\" in het configuratiebestand.")
+        raise PortalError(
+            "Er is geen portaal-id ingesteld; zonder portaal-id kan er geen vraagbestand worden "
+            'gemaakt. Zet portaal_id = "GPB…." in het configuratiebestand.'
+        )
     if not PORTAL_ID.fullmatch(portal_id):
         raise PortalError(f"Portaal-id {portal_id!r} klopt niet: verwacht GPB gevolgd door vier tekens (GPB1234).")
     return f"VK-{portal_id}-Kindregeling_{day:%Y%m%d}.xlsx"
@@ -95,11 +98,14 @@ def refuse_offenders(offenders: Sequence[Offender]) -> None:
         n = len(offenders)
         raise PortalError(
             f"{n} BSN{'' if n == 1 else chr(39) + 's'} {'kan' if n == 1 else 'kunnen'} niet in het vraagbestand; "
-            "er is niets geschreven en niets vastgelegd:", [str(o) for o in offenders])
+            "er is niets geschreven en niets vastgelegd:",
+            [str(o) for o in offenders],
+        )
 
 
-def write_vraagbestand(directory: Path | str, portal_id: str | None, bsns: Sequence[str], *,
-                       day: date | None = None) -> tuple[Path, str]:
+def write_vraagbestand(
+    directory: Path | str, portal_id: str | None, bsns: Sequence[str], *, day: date | None = None
+) -> tuple[Path, str]:
     """Write the vraagbestand for ``bsns`` into ``directory``; returns (path, sha256 of the file).
 
     ``bsns`` must already be checked and free of duplicates (``check_bsns``); they are checked
@@ -119,7 +125,8 @@ def write_vraagbestand(directory: Path | str, portal_id: str | None, bsns: Seque
     if target.exists():
         raise PortalError(
             f"{target} bestaat al. Het portaal kent maar één vraagbestand per dag (de naam bevat alleen de "
-            "datum); verstuur dat bestand of verplaats het eerst. Er is niets overschreven.")
+            "datum); verstuur dat bestand of verplaats het eerst. Er is niets overschreven."
+        )
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -134,8 +141,10 @@ def write_vraagbestand(directory: Path | str, portal_id: str | None, bsns: Seque
         _move_into_place(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise PortalError(f"Het vraagbestand kon niet worden geschreven in {directory}: {exc.strerror or exc}. "
-                          "Er is niets vastgelegd.") from None
+        raise PortalError(
+            f"Het vraagbestand kon niet worden geschreven in {directory}: {exc.strerror or exc}. "
+            "Er is niets vastgelegd."
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

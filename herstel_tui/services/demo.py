@@ -8,41 +8,208 @@ verified BSN would), and the summary printed says how many.
 The walk through the routekaart asks the engine for the possible next steps at each point,
 so the demo can only contain histories the engine accepts, whatever the data file says.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
 from stdnum.nl import bsn as stdnum_bsn
 
+from herstel_tui.domain import clock
 from herstel_tui.domain.routekaart import RecordedEvent, default_routekaart
 from herstel_tui.store.base import routekaart_fingerprint
 from herstel_tui.store.db import Store, _now, summary_row
 
-FIRST_F = ["Anna", "Fatima", "Sanne", "Ilse", "Naima", "Esther", "Priya", "Monique", "Samira", "Lotte",
-           "Yvonne", "Sevda", "Kim", "Marloes", "Chantal", "Jacqueline", "Rachida", "Demi", "Ingrid", "Nicole",
-           "Shirley", "Hanneke", "Aisha", "Petra", "Wendy", "Mirjam", "Desiree", "Latifa", "Romy", "Tamara"]
-FIRST_M = ["Jan", "Mohamed", "Pieter", "Kees", "Ahmed", "Dennis", "Mark", "Rachid", "Bas", "Erik",
-           "Stefan", "Hakan", "Ricardo", "Jeroen", "Youssef", "Patrick", "Ronald", "Mustafa", "Sander", "Ruud",
-           "Thijs", "Kevin", "Orlando", "Hans", "Arjen", "Bilal", "Frank", "Marco", "Tim", "Glenn"]
-KIDS = ["Noah", "Emma", "Liam", "Julia", "Daan", "Mila", "Sem", "Tess", "Lucas", "Sara", "Adam", "Nora",
-        "Levi", "Yara", "Finn", "Zoë", "Amir", "Lina", "Milan", "Evi", "Ayoub", "Fenna", "Ryan", "Noor"]
-SURNAMES = ["Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters", "Hendriks",
-            "Dekker", "Brouwer", "Dijkstra", "Kok", "Yilmaz", "El Amrani", "Boukhari", "Kaya", "Pinas",
-            "Rozendaal", "Verhoeven", "Willems", "Koster", "Prins", "Huisman", "Postma", "Kuipers", "Veenstra",
-            "Mohan", "Ramdin", "Sahin", "Öztürk", "Martina", "Bouzid", "Haddou", "Schouten", "Timmermans"]
-WITH_PREFIX = [("de", "Vries"), ("van", "Dijk"), ("van den", "Berg"), ("de", "Jong"), ("van der", "Meer"),
-               ("de", "Boer"), ("van", "Leeuwen"), ("van der", "Linden"), ("de", "Graaf"), ("van", "Wijk"),
-               ("ter", "Horst"), ("van 't", "Hof")]
-STREETS = ["Dorpsstraat", "Kerkstraat", "Schoolstraat", "Molenweg", "Julianastraat", "Beatrixlaan", "Stationsweg",
-           "Lindelaan", "Marktplein", "Havenkade", "Eikenlaan", "Prins Bernhardstraat", "Wilhelminapark",
-           "Zuiderweg", "Nieuwe Gracht", "Oranjestraat", "Burgemeester Visserstraat", "Rozenhof", "Meidoornpad"]
-TOWNS = [("Rotterdam", 3000), ("Amsterdam", 1000), ("Den Haag", 2490), ("Utrecht", 3500), ("Almere", 1300),
-         ("Tilburg", 5000), ("Eindhoven", 5600), ("Groningen", 9700), ("Zaandam", 1500), ("Schiedam", 3110)]
-CASEWORKERS = ["a.bakker", "f.elamrani", "j.devries", "m.kaya", "p.jansen", "r.pinas", "s.vandijk",
-               "t.meijer", "w.smit", "y.ozturk"]
+FIRST_F = [
+    "Anna",
+    "Fatima",
+    "Sanne",
+    "Ilse",
+    "Naima",
+    "Esther",
+    "Priya",
+    "Monique",
+    "Samira",
+    "Lotte",
+    "Yvonne",
+    "Sevda",
+    "Kim",
+    "Marloes",
+    "Chantal",
+    "Jacqueline",
+    "Rachida",
+    "Demi",
+    "Ingrid",
+    "Nicole",
+    "Shirley",
+    "Hanneke",
+    "Aisha",
+    "Petra",
+    "Wendy",
+    "Mirjam",
+    "Desiree",
+    "Latifa",
+    "Romy",
+    "Tamara",
+]
+FIRST_M = [
+    "Jan",
+    "Mohamed",
+    "Pieter",
+    "Kees",
+    "Ahmed",
+    "Dennis",
+    "Mark",
+    "Rachid",
+    "Bas",
+    "Erik",
+    "Stefan",
+    "Hakan",
+    "Ricardo",
+    "Jeroen",
+    "Youssef",
+    "Patrick",
+    "Ronald",
+    "Mustafa",
+    "Sander",
+    "Ruud",
+    "Thijs",
+    "Kevin",
+    "Orlando",
+    "Hans",
+    "Arjen",
+    "Bilal",
+    "Frank",
+    "Marco",
+    "Tim",
+    "Glenn",
+]
+KIDS = [
+    "Noah",
+    "Emma",
+    "Liam",
+    "Julia",
+    "Daan",
+    "Mila",
+    "Sem",
+    "Tess",
+    "Lucas",
+    "Sara",
+    "Adam",
+    "Nora",
+    "Levi",
+    "Yara",
+    "Finn",
+    "Zoë",
+    "Amir",
+    "Lina",
+    "Milan",
+    "Evi",
+    "Ayoub",
+    "Fenna",
+    "Ryan",
+    "Noor",
+]
+SURNAMES = [
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Brouwer",
+    "Dijkstra",
+    "Kok",
+    "Yilmaz",
+    "El Amrani",
+    "Boukhari",
+    "Kaya",
+    "Pinas",
+    "Rozendaal",
+    "Verhoeven",
+    "Willems",
+    "Koster",
+    "Prins",
+    "Huisman",
+    "Postma",
+    "Kuipers",
+    "Veenstra",
+    "Mohan",
+    "Ramdin",
+    "Sahin",
+    "Öztürk",
+    "Martina",
+    "Bouzid",
+    "Haddou",
+    "Schouten",
+    "Timmermans",
+]
+WITH_PREFIX = [
+    ("de", "Vries"),
+    ("van", "Dijk"),
+    ("van den", "Berg"),
+    ("de", "Jong"),
+    ("van der", "Meer"),
+    ("de", "Boer"),
+    ("van", "Leeuwen"),
+    ("van der", "Linden"),
+    ("de", "Graaf"),
+    ("van", "Wijk"),
+    ("ter", "Horst"),
+    ("van 't", "Hof"),
+]
+STREETS = [
+    "Dorpsstraat",
+    "Kerkstraat",
+    "Schoolstraat",
+    "Molenweg",
+    "Julianastraat",
+    "Beatrixlaan",
+    "Stationsweg",
+    "Lindelaan",
+    "Marktplein",
+    "Havenkade",
+    "Eikenlaan",
+    "Prins Bernhardstraat",
+    "Wilhelminapark",
+    "Zuiderweg",
+    "Nieuwe Gracht",
+    "Oranjestraat",
+    "Burgemeester Visserstraat",
+    "Rozenhof",
+    "Meidoornpad",
+]
+TOWNS = [
+    ("Rotterdam", 3000),
+    ("Amsterdam", 1000),
+    ("Den Haag", 2490),
+    ("Utrecht", 3500),
+    ("Almere", 1300),
+    ("Tilburg", 5000),
+    ("Eindhoven", 5600),
+    ("Groningen", 9700),
+    ("Zaandam", 1500),
+    ("Schiedam", 3110),
+]
+CASEWORKERS = [
+    "a.bakker",
+    "f.elamrani",
+    "j.devries",
+    "m.kaya",
+    "p.jansen",
+    "r.pinas",
+    "s.vandijk",
+    "t.meijer",
+    "w.smit",
+    "y.ozturk",
+]
 NOTES = [
     ("telefoon", "Ouder gebeld; afspraak gemaakt voor een gesprek thuis."),
     ("telefoon", "Niet bereikt; voicemail ingesproken."),
@@ -73,8 +240,15 @@ class _Ids:
         self.person = self.household = self.case = self.event = self.note = 0
 
 
-def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str | None = None,
-               today: date | None = None, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def build_demo(
+    store: Store,
+    cases: int = 2000,
+    *,
+    seed: int = 20261123,
+    me: str | None = None,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
     """Fill an empty store with ``cases`` demo cases. Deterministic for a given seed and today."""
     if cases < 1:
         raise ValueError("het aantal zaken moet minstens 1 zijn")
@@ -104,8 +278,11 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
         if bsn is None:
             no_bsn += 1
         phone = f"06-{rng.randrange(10_000_000, 99_999_999)}" if rng.random() < 0.85 else None
-        mail = f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randrange(1, 99)}@voorbeeld.nl" \
-            if rng.random() < 0.6 else None
+        mail = (
+            f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randrange(1, 99)}@voorbeeld.nl"
+            if rng.random() < 0.6
+            else None
+        )
         channel = rng.choice(["telefoon", "brief", "e-mail", "huisbezoek"])
         persons.append((ids.person, bsn, first, tussen, last, born.isoformat(), *addr, phone, mail, channel))
         return ids.person
@@ -152,16 +329,21 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
         urgency = rng.choice(URGENCIES) if rng.random() < 0.03 else None
         casuistiek = 1 if urgency is None and rng.random() < 0.01 else 0
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
-        history = [RecordedEvent(step=s, outcome=o, fact_date=opened + timedelta(days=d))
-                   for s, o, d in template if opened + timedelta(days=d) <= today]
+        history = [
+            RecordedEvent(step=s, outcome=o, fact_date=opened + timedelta(days=d))
+            for s, o, d in template
+            if opened + timedelta(days=d) <= today
+        ]
         summary = summary_row(track, history, today)
         closed = history[-1].fact_date.isoformat() if summary[6] and history else None
-        case_rows.append((ids.case, zaak, pid, track, worker, opened.isoformat(), closed, urgency, casuistiek,
-                          1 + len(history)))
+        case_rows.append(
+            (ids.case, zaak, pid, track, worker, opened.isoformat(), closed, urgency, casuistiek, 1 + len(history))
+        )
         for ev in history:
             ids.event += 1
-            events.append((ids.event, ids.case, ev.step, ev.outcome, ev.fact_date.isoformat(), now,
-                           worker, None, 0, None))
+            events.append(
+                (ids.event, ids.case, ev.step, ev.outcome, ev.fact_date.isoformat(), now, worker, None, 0, None)
+            )
         summaries.append((ids.case, *summary))
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
             ids.note += 1
@@ -173,9 +355,12 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
         ids.household += 1
         hid = ids.household
         town, pc = rng.choice(TOWNS)
-        addr = (rng.choice(STREETS), str(rng.randrange(1, 250)),
-                f"{pc + rng.randrange(0, 99):04d} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
-                town)
+        addr = (
+            rng.choice(STREETS),
+            str(rng.randrange(1, 250)),
+            f"{pc + rng.randrange(0, 99):04d} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
+            town,
+        )
         registered = date(2021, 1, 1) + timedelta(days=rng.randrange(0, 1095))  # registration closed 1-1-2024
         registered = min(registered, today)
         households.append((hid, registered.isoformat()))
@@ -194,15 +379,25 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
             open_case(parent, "schuldenaanpak", opened)
         if rng.random() < 0.5:
             p_last = rng.choice(SURNAMES)
-            partner = person(rng.choice(FIRST_M if female else FIRST_F), None, p_last,
-                             born + timedelta(days=rng.randrange(-2000, 2000)), addr)
+            partner = person(
+                rng.choice(FIRST_M if female else FIRST_F),
+                None,
+                p_last,
+                born + timedelta(days=rng.randrange(-2000, 2000)),
+                addr,
+            )
             members.append((hid, partner, "toeslagpartner"))
             if rng.random() < 0.3:
                 open_case(partner, "schuldenaanpak", opened)
         if rng.random() < 0.15:
             ex_addr = (rng.choice(STREETS), str(rng.randrange(1, 250)), addr[2], addr[3])
-            ex = person(rng.choice(FIRST_M if female else FIRST_F), None, rng.choice(SURNAMES),
-                        born + timedelta(days=rng.randrange(-2000, 2000)), ex_addr)
+            ex = person(
+                rng.choice(FIRST_M if female else FIRST_F),
+                None,
+                rng.choice(SURNAMES),
+                born + timedelta(days=rng.randrange(-2000, 2000)),
+                ex_addr,
+            )
             members.append((hid, ex, "ex-toeslagpartner"))
             if rng.random() < 0.5:
                 open_case(ex, "brede_ondersteuning", opened + timedelta(days=rng.randrange(0, 90)))
@@ -213,8 +408,13 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
             if (today - kid_born).days > 16 * 365 and rng.random() < 0.2:
                 open_case(kid, "brede_ondersteuning", opened + timedelta(days=rng.randrange(0, 200)))
         if rng.random() < 0.01:
-            nab = person(rng.choice(FIRST_F + FIRST_M), None, rng.choice(SURNAMES),
-                         born + timedelta(days=rng.randrange(-4000, 4000)), addr)
+            nab = person(
+                rng.choice(FIRST_F + FIRST_M),
+                None,
+                rng.choice(SURNAMES),
+                born + timedelta(days=rng.randrange(-4000, 4000)),
+                addr,
+            )
             members.append((hid, nab, "nabestaande"))
         if progress:
             progress(ids.case)
@@ -222,26 +422,46 @@ def build_demo(store: Store, cases: int = 2000, *, seed: int = 20261123, me: str
     with store.transaction() as conn:
         conn.executemany(
             "INSERT INTO persons (id, bsn, voornamen, tussenvoegsel, achternaam, geboortedatum, straat, huisnummer,"
-            " postcode, woonplaats, telefoon, email, voorkeurskanaal) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", persons)
+            " postcode, woonplaats, telefoon, email, voorkeurskanaal) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            persons,
+        )
         conn.executemany("INSERT INTO households (id, registered_on) VALUES (?,?)", households)
         conn.executemany("INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)", members)
         conn.executemany(
             "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened, closed, urgency,"
-            " casuistiekoverleg, version) VALUES (?,?,?,?,?,?,?,?,?,?)", case_rows)
+            " casuistiekoverleg, version) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            case_rows,
+        )
         conn.executemany(
             "INSERT INTO events (id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction,"
-            " reason) VALUES (?,?,?,?,?,?,?,?,?,?)", events)
+            " reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            events,
+        )
         conn.executemany(
             "INSERT INTO contact_notes (id, case_id, date, channel, text, by, recorded_at) VALUES (?,?,?,?,?,?,?)",
-            notes)
+            notes,
+        )
         conn.executemany(
             "INSERT INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule, next_kind,"
-            " closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)", summaries)
-        conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
-                         [("demo", "1"), ("demo_seed", str(seed)), ("demo_date", today.isoformat()),
-                          ("routekaart_hash", routekaart_fingerprint())])
-        result = {"personen": len(persons), "zaken": len(case_rows), "gebeurtenissen": len(events),
-                  "contactmomenten": len(notes), "zonder_bsn": no_bsn}
+            " closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)",
+            summaries,
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
+            [
+                ("demo", "1"),
+                ("demo_seed", str(seed)),
+                ("demo_date", today.isoformat()),
+                ("routekaart_hash", routekaart_fingerprint()),
+            ],
+        )
+        result = {
+            "personen": len(persons),
+            "zaken": len(case_rows),
+            "gebeurtenissen": len(events),
+            "contactmomenten": len(notes),
+            "zonder_bsn": no_bsn,
+        }
         store._audit("demo aangemaakt", "database", None, detail=result)
     conn.execute("ANALYZE")
     return result

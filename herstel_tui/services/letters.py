@@ -33,9 +33,9 @@ So one letter is exactly one event, one contact note and three audit rows. If th
 the event (e.g. the confirmation before any melding), nothing is written and the Dutch reason is
 raised as ``TransitionRefused``. No full BSN is ever available to a template.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import os
 import re
 import tempfile
@@ -46,6 +46,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from herstel_tui.domain import clock
 
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.settings.config import Config
@@ -71,8 +73,20 @@ __all__ = [
 
 # -- Dutch dates, without locale --------------------------------------------------------------------
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
@@ -136,9 +150,9 @@ CONTACT_PARTS = {"naam": "name", "telefoon": "phone", "email": "email"}
 # What to do when a field has no value for the case.
 MISSING_HINTS = {
     "eerste_gesprek": "de datum van het eerste gesprek ontbreekt: geef de datum (dd-mm-jjjj) of leg eerst "
-                      "het eerste gesprek vast",
+    "het eerste gesprek vast",
     "moratorium": "het wettelijk moratorium is voor deze zaak niet begonnen: leg eerst Eerste compensatie "
-                  "uitbetaald of Aanvang wettelijk moratorium vast",
+    "uitbetaald of Aanvang wettelijk moratorium vast",
     "schuldeiser": "geef de naam van de schuldeiser",
     "ouder.geboortedatum": "de geboortedatum van de persoon ontbreekt in het register; vul die eerst aan",
 }
@@ -295,11 +309,14 @@ def load_letters(directory: Path | str | None = None) -> LetterSet:
             if len(loc) >= 2 and loc[0] == "letters" and isinstance(loc[1], int):
                 try:
                     where = f"brief '{raw['letters'][loc[1]]['id']}'"
-                except Exception:  # noqa: BLE001 - no id to name
+                except Exception:
                     pass
             key = ".".join(str(p) for p in loc[2:]) or ".".join(str(p) for p in loc)
-            msg = "onbekende sleutel" if err["type"] == "extra_forbidden" else (
-                "ontbreekt" if err["type"] == "missing" else str(err["msg"]).removeprefix("Value error, "))
+            msg = (
+                "onbekende sleutel"
+                if err["type"] == "extra_forbidden"
+                else ("ontbreekt" if err["type"] == "missing" else str(err["msg"]).removeprefix("Value error, "))
+            )
             faults.append(f"{where}: sleutel '{key}': {msg}")
         raise LetterTemplateError(index, "; ".join(faults)) from None
     rk = default_routekaart()
@@ -308,15 +325,19 @@ def load_letters(directory: Path | str | None = None) -> LetterSet:
         if k.id in kinds:
             raise LetterTemplateError(index, f"brief '{k.id}': dubbele id")
         if k.routekaart not in rk.letters:
-            raise LetterTemplateError(index, f"brief '{k.id}': onbekend format '{k.routekaart}' "
-                                             f"(bekend in routekaart.toml: {', '.join(rk.letters)})")
+            raise LetterTemplateError(
+                index,
+                f"brief '{k.id}': onbekend format '{k.routekaart}' "
+                f"(bekend in routekaart.toml: {', '.join(rk.letters)})",
+            )
         step_tracks = [t for t in k.tracks if rk.has_step(t, k.step)]
         if not step_tracks:
             raise LetterTemplateError(index, f"brief '{k.id}': onbekende stap '{k.step}' in {', '.join(k.tracks)}")
         for t in k.tracks:
             if not rk.has_step(t, k.records):
-                raise LetterTemplateError(index, f"brief '{k.id}': de mijlpaal '{k.records}' bestaat niet in "
-                                                 f"spoor '{t}' van routekaart.toml")
+                raise LetterTemplateError(
+                    index, f"brief '{k.id}': de mijlpaal '{k.records}' bestaat niet in spoor '{t}' van routekaart.toml"
+                )
         path = directory / k.template
         if path.resolve().parent != directory.resolve():
             raise LetterTemplateError(index, f"brief '{k.id}': het sjabloon moet naast letters.toml staan")
@@ -328,9 +349,19 @@ def load_letters(directory: Path | str | None = None) -> LetterSet:
             raise LetterTemplateError(path, f"sjabloon kan niet worden gelezen ({exc})") from None
         fields = tuple(dict.fromkeys(name for name, _ in template_fields(path, text)))
         kinds[k.id] = LetterKind(
-            id=k.id, title=k.title, routekaart=k.routekaart, tracks=tuple(k.tracks), step=k.step,
-            step_title=rk.step(step_tracks[0], k.step).title, template=path, text=text, recipient=k.recipient,
-            records=k.records, requires=tuple(k.requires), fields=fields)
+            id=k.id,
+            title=k.title,
+            routekaart=k.routekaart,
+            tracks=tuple(k.tracks),
+            step=k.step,
+            step_title=rk.step(step_tracks[0], k.step).title,
+            template=path,
+            text=text,
+            recipient=k.recipient,
+            records=k.records,
+            requires=tuple(k.requires),
+            fields=fields,
+        )
     return LetterSet(directory, kinds)
 
 
@@ -384,8 +415,17 @@ def _initials(voornamen: str) -> str:
     return "".join(p[0].upper() + "." for p in parts)
 
 
-def case_values(kind: LetterKind, case: Any, person: Any, view: Any, config: Config, today: date, *,
-                first_talk: date | None = None, creditor: str | None = None) -> dict[str, str | None]:
+def case_values(
+    kind: LetterKind,
+    case: Any,
+    person: Any,
+    view: Any,
+    config: Config,
+    today: date,
+    *,
+    first_talk: date | None = None,
+    creditor: str | None = None,
+) -> dict[str, str | None]:
     """The flat field table for one case. ``None`` means: not known for this case."""
     from herstel_tui.domain.routekaart import default_routekaart
 
@@ -438,9 +478,17 @@ def recorded_first_talk(view: Any) -> date | None:
     return None
 
 
-def prepare(store: Store, config: Config, case_id: int, kind: str | LetterKind, *, today: date | None = None,
-            first_talk: date | None = None, creditor: str | None = None,
-            letters: LetterSet | None = None) -> Draft:
+def prepare(
+    store: Store,
+    config: Config,
+    case_id: int,
+    kind: str | LetterKind,
+    *,
+    today: date | None = None,
+    first_talk: date | None = None,
+    creditor: str | None = None,
+    letters: LetterSet | None = None,
+) -> Draft:
     """Render the letter for a case (reads only). Raises LetterError with a Dutch message."""
     today = today or clock.today()
     letters = letters or letters_for(config)
@@ -450,8 +498,9 @@ def prepare(store: Store, config: Config, case_id: int, kind: str | LetterKind, 
     if track not in k.tracks:
         from herstel_tui.domain.models import TRACK_TITLES
 
-        raise LetterError(f"De brief '{k.title}' hoort niet bij het spoor {TRACK_TITLES[case.track]} "
-                          f"(zaak {case.zaaknummer}).")
+        raise LetterError(
+            f"De brief '{k.title}' hoort niet bij het spoor {TRACK_TITLES[case.track]} (zaak {case.zaaknummer})."
+        )
     person = store.get_person(case.person_id)
     view = store.case_view(case_id, today)
     if first_talk is None and k.needs_first_talk:
@@ -464,16 +513,27 @@ def prepare(store: Store, config: Config, case_id: int, kind: str | LetterKind, 
         if mor is None:
             raise LetterError("De brief kan niet worden gemaakt: " + MISSING_HINTS["moratorium"] + ".")
         if mor.stopped is not None or today >= mor.due:
-            raise LetterError(f"De brief kan niet worden gemaakt: het wettelijk moratorium liep af op "
-                              f"{dutch_date(mor.due)}; deze brief zegt dat het van kracht is.")
+            raise LetterError(
+                f"De brief kan niet worden gemaakt: het wettelijk moratorium liep af op "
+                f"{dutch_date(mor.due)}; deze brief zegt dat het van kracht is."
+            )
         if today < mor.start:
-            raise LetterError(f"De brief kan niet worden gemaakt: het wettelijk moratorium begint pas op "
-                              f"{dutch_date(mor.start)}.")
+            raise LetterError(
+                f"De brief kan niet worden gemaakt: het wettelijk moratorium begint pas op {dutch_date(mor.start)}."
+            )
     values = case_values(k, case, person, view, config, today, first_talk=first_talk, creditor=creditor)
     text = fill(k.template, k.text, values)
-    return Draft(k, case, person, today, text, values, first_talk=first_talk,
-                 creditor=values["schuldeiser.naam"] if k.needs_creditor else None,
-                 moratorium=_moratorium(view))
+    return Draft(
+        k,
+        case,
+        person,
+        today,
+        text,
+        values,
+        first_talk=first_talk,
+        creditor=values["schuldeiser.naam"] if k.needs_creditor else None,
+        moratorium=_moratorium(view),
+    )
 
 
 # -- files ----------------------------------------------------------------------------------------
@@ -579,10 +639,21 @@ def _target_dir(path: Path) -> Path:
     return path
 
 
-def produce(store: Store, config: Config, case_id: int, kind: str | LetterKind, *, today: date | None = None,
-            first_talk: date | None = None, creditor: str | None = None, export_dir: Path | None = None,
-            docx_path: Path | None = None, txt_path: Path | None = None, expect_text: str | None = None,
-            letters: LetterSet | None = None) -> LetterResult:
+def produce(
+    store: Store,
+    config: Config,
+    case_id: int,
+    kind: str | LetterKind,
+    *,
+    today: date | None = None,
+    first_talk: date | None = None,
+    creditor: str | None = None,
+    export_dir: Path | None = None,
+    docx_path: Path | None = None,
+    txt_path: Path | None = None,
+    expect_text: str | None = None,
+    letters: LetterSet | None = None,
+) -> LetterResult:
     """Render, write the .docx and .txt and record the letter: all of it or nothing.
 
     ``expect_text``: the text the caseworker saw in the preview; if the case changed since, the
@@ -590,8 +661,9 @@ def produce(store: Store, config: Config, case_id: int, kind: str | LetterKind, 
     """
     from herstel_tui.settings.config import resolve_export_dir
 
-    draft = prepare(store, config, case_id, kind, today=today, first_talk=first_talk, creditor=creditor,
-                    letters=letters)
+    draft = prepare(
+        store, config, case_id, kind, today=today, first_talk=first_talk, creditor=creditor, letters=letters
+    )
     if expect_text is not None and draft.text != expect_text:
         raise LetterError("De gegevens van de zaak zijn intussen gewijzigd; bekijk het voorbeeld opnieuw.")
     docx_name, txt_name = file_names(draft)
@@ -622,10 +694,19 @@ def produce(store: Store, config: Config, case_id: int, kind: str | LetterKind, 
         with store.transaction():
             event = store.record_event(case_id, draft.kind.records, draft.today, note=draft.event_note)
             note = store.add_contact_note(
-                case_id, f"Brief verstuurd: {draft.kind.title}. Bestand: {final_docx.name}", channel="brief",
-                on=draft.today)
-            store._audit("brief", "zaak", case_id, person_id=draft.case.person_id, case_id=case_id,
-                         detail={"brief": draft.kind.id, "bestand": final_docx.name, "tekst": final_txt.name})
+                case_id,
+                f"Brief verstuurd: {draft.kind.title}. Bestand: {final_docx.name}",
+                channel="brief",
+                on=draft.today,
+            )
+            store._audit(
+                "brief",
+                "zaak",
+                case_id,
+                person_id=draft.case.person_id,
+                case_id=case_id,
+                detail={"brief": draft.kind.id, "bestand": final_docx.name, "tekst": final_txt.name},
+            )
             os.replace(tmp_docx, final_docx)
             placed.append(final_docx)
             os.replace(tmp_txt, final_txt)
@@ -640,6 +721,14 @@ def produce(store: Store, config: Config, case_id: int, kind: str | LetterKind, 
     from herstel_tui.domain.routekaart import default_routekaart
 
     return LetterResult(
-        kind=draft.kind, zaaknummer=draft.case.zaaknummer, docx=final_docx, txt=final_txt, event_id=event.id,
+        kind=draft.kind,
+        zaaknummer=draft.case.zaaknummer,
+        docx=final_docx,
+        txt=final_txt,
+        event_id=event.id,
         event_title=default_routekaart().event_title(draft.case.track.value, draft.kind.records),
-        note_id=note.id, text=draft.text, today=draft.today, first_talk=draft.first_talk)
+        note_id=note.id,
+        text=draft.text,
+        today=draft.today,
+        first_talk=draft.first_talk,
+    )

@@ -4,14 +4,15 @@ Standard library only at import time (plus store.caselist and store.base, which 
 `herstel zoek` starts in a few tens of milliseconds over SSH. Rich is loaded only when stdout
 is a terminal and colour tables are wanted.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import os
 import re
 import sys
 from datetime import date
 
+from herstel_tui.domain import clock
 from herstel_tui.store.base import append_audit
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 
@@ -57,8 +58,9 @@ class Table:
             import io
 
             buf = io.StringIO()
-            w = csv.DictWriter(buf, fieldnames=[k for k, _, _ in self.columns], extrasaction="ignore",
-                               lineterminator="\n")
+            w = csv.DictWriter(
+                buf, fieldnames=[k for k, _, _ in self.columns], extrasaction="ignore", lineterminator="\n"
+            )
             w.writeheader()  # the JSON keys: stable names for scripts
             for r in self.rows:
                 w.writerow(r)
@@ -75,7 +77,9 @@ class Table:
         widths = [w or rest for _, _, w in self.columns]
         lines = ["  ".join(h[:w].ljust(w) for (_, h, _), w in zip(self.columns, widths)).rstrip()]
         for r in self.rows:
-            cells = [clip(str(r.get(k) if r.get(k) is not None else ""), w) for (k, _, _), w in zip(self.columns, widths)]
+            cells = [
+                clip(str(r.get(k) if r.get(k) is not None else ""), w) for (k, _, _), w in zip(self.columns, widths)
+            ]
             lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
         out.write("\n".join(lines) + "\n")
 
@@ -86,8 +90,12 @@ class Table:
         console = Console(file=out, width=terminal_width())
         t = RichTable(box=None, header_style="bold", pad_edge=False)
         for key, header, w in self.columns:
-            t.add_column(header, no_wrap=True, overflow="ellipsis",
-                         max_width=w if w and key not in ("termijn", "termijn_tekst") else None)
+            t.add_column(
+                header,
+                no_wrap=True,
+                overflow="ellipsis",
+                max_width=w if w and key not in ("termijn", "termijn_tekst") else None,
+            )
         for r in self.rows:
             cells = []
             for k, _, _ in self.columns:
@@ -133,17 +141,31 @@ def use_rich(out, color: bool | None = None) -> bool:
 
 # -- zoek -----------------------------------------------------------------------------------------
 
-CASE_COLUMNS = [("zaaknummer", "Zaak", 15), ("naam", "Naam", 0), ("bsn", "BSN", 9), ("spoor", "Sp", 2),
-                ("stap", "Stap", 16), ("termijn", "Termijn", 9)]
+CASE_COLUMNS = [
+    ("zaaknummer", "Zaak", 15),
+    ("naam", "Naam", 0),
+    ("bsn", "BSN", 9),
+    ("spoor", "Sp", 2),
+    ("stap", "Stap", 16),
+    ("termijn", "Termijn", 9),
+]
 
 
 def case_record(r: CaseRow, today: date) -> dict:
     days = r.days_left(today)
     return {
-        "zaaknummer": r.zaaknummer, "naam": r.naam, "bsn": r.bsn_masked, "spoor": TRACK_SHORT.get(r.track, r.track),
-        "stap": r.current_title, "uitkomst": OUTCOME_TITLE.get(r.outcome or "", ""),
-        "termijn": days_text(days), "termijn_datum": r.next_due.isoformat() if r.next_due else None,
-        "dagen": days, "urgent": r.urgent, "medewerker": r.caseworker, "gesloten": r.closed,
+        "zaaknummer": r.zaaknummer,
+        "naam": r.naam,
+        "bsn": r.bsn_masked,
+        "spoor": TRACK_SHORT.get(r.track, r.track),
+        "stap": r.current_title,
+        "uitkomst": OUTCOME_TITLE.get(r.outcome or "", ""),
+        "termijn": days_text(days),
+        "termijn_datum": r.next_due.isoformat() if r.next_due else None,
+        "dagen": days,
+        "urgent": r.urgent,
+        "medewerker": r.caseworker,
+        "gesloten": r.closed,
     }
 
 
@@ -153,8 +175,9 @@ def search(conn, user: str, term: str, *, limit: int = 50, today: date | None = 
     rows = list_cases(conn, CaseFilter(search=term, closed=None), today, 0, limit)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        append_audit(conn, user, "gezocht", "zoekopdracht", None,
-                     detail={"term": mask_term(term), "zaken": [r.id for r in rows]})
+        append_audit(
+            conn, user, "gezocht", "zoekopdracht", None, detail={"term": mask_term(term), "zaken": [r.id for r in rows]}
+        )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

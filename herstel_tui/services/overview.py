@@ -49,9 +49,9 @@ Per medewerker (:attr:`Overview.workers`)
     open cases with at least one overdue termijn (any running deadline past its due date, both
     tracks), and open urgent cases.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import os
 import tempfile
 import time
@@ -60,6 +60,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from herstel_tui.domain import clock
 from herstel_tui.services.lookup import OUTCOME_TITLE, TRACK_TITLE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,8 +72,11 @@ DEADLINE_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("datum_eerste_gesprek_meedelen", ("datum_eerste_gesprek_gecommuniceerd",)),
     ("plan_op_hoofdlijnen", ("plan_hoofdlijnen", "plan_volledig")),
 )
-SHORT_RULE = {"eerste_gesprek_voeren": "Eerste gesprek", "datum_eerste_gesprek_meedelen": "Datum meegedeeld",
-              "plan_op_hoofdlijnen": "Plan hoofdlijnen"}
+SHORT_RULE = {
+    "eerste_gesprek_voeren": "Eerste gesprek",
+    "datum_eerste_gesprek_meedelen": "Datum meegedeeld",
+    "plan_op_hoofdlijnen": "Plan hoofdlijnen",
+}
 NAZORG_RULE = "nazorgperiode"
 AFBOUW_RULE = "afbouw_brede_ondersteuning"
 NOT_STARTED = "Nog niet gestart"
@@ -209,18 +213,59 @@ class Overview:
         from herstel_tui.domain.models import URGENCY_TITLES, Urgency
 
         year = self.today.year
-        tracks = [{"spoor": t.title, "zaken": t.zaken, "open": t.open, "gesloten": t.gesloten, "nieuw": t.nieuw,
-                   "personen": t.personen} for t in self.tracks]
-        tracks.append({"spoor": "Totaal", **{k: sum(r[k] for r in tracks) for k in
-                                             ("zaken", "open", "gesloten", "nieuw")},
-                       "personen": None})
-        steps = [{"spoor": TRACK_SHORT.get(r.track, r.track), "stap": r.title, "open": r.open,
-                  "gesloten": r.gesloten, "totaal": r.totaal} for r in self.steps]
-        outcomes = [{"spoor": TRACK_SHORT.get(r.track, r.track), "uitkomst": r.title, "open": r.open,
-                     "gesloten": r.gesloten, "totaal": r.totaal} for r in self.outcomes]
-        deadlines = [{"termijn": d.title, "kort": SHORT_RULE.get(d.rule, d.title), "periode": d.period, "gehaald": d.gehaald, "te_laat": d.te_laat,
-                      "verlopen": d.verlopen, "niet_gehaald": d.niet_gehaald, "lopend": d.lopend,
-                      "vervallen": d.vervallen, "totaal": d.totaal} for d in self.deadlines]
+        tracks = [
+            {
+                "spoor": t.title,
+                "zaken": t.zaken,
+                "open": t.open,
+                "gesloten": t.gesloten,
+                "nieuw": t.nieuw,
+                "personen": t.personen,
+            }
+            for t in self.tracks
+        ]
+        tracks.append(
+            {
+                "spoor": "Totaal",
+                **{k: sum(r[k] for r in tracks) for k in ("zaken", "open", "gesloten", "nieuw")},
+                "personen": None,
+            }
+        )
+        steps = [
+            {
+                "spoor": TRACK_SHORT.get(r.track, r.track),
+                "stap": r.title,
+                "open": r.open,
+                "gesloten": r.gesloten,
+                "totaal": r.totaal,
+            }
+            for r in self.steps
+        ]
+        outcomes = [
+            {
+                "spoor": TRACK_SHORT.get(r.track, r.track),
+                "uitkomst": r.title,
+                "open": r.open,
+                "gesloten": r.gesloten,
+                "totaal": r.totaal,
+            }
+            for r in self.outcomes
+        ]
+        deadlines = [
+            {
+                "termijn": d.title,
+                "kort": SHORT_RULE.get(d.rule, d.title),
+                "periode": d.period,
+                "gehaald": d.gehaald,
+                "te_laat": d.te_laat,
+                "verlopen": d.verlopen,
+                "niet_gehaald": d.niet_gehaald,
+                "lopend": d.lopend,
+                "vervallen": d.vervallen,
+                "totaal": d.totaal,
+            }
+            for d in self.deadlines
+        ]
         special = [{"wat": "Urgente zaken (open)", "aantal": self.urgent.totaal}]
         for u in Urgency:
             special.append({"wat": f"  {URGENCY_TITLES[u]}", "aantal": self.urgent.criteria.get(u.value, 0)})
@@ -228,40 +273,108 @@ class Overview:
         special.append({"wat": "In nazorg (24 maanden)", "aantal": self.nazorg})
         special.append({"wat": "In afbouw (30 dagen na negatieve beschikking)", "aantal": self.afbouw})
         special.append({"wat": "  waarvan afbouw verlopen", "aantal": self.afbouw_verlopen})
-        workers = [{"medewerker": w.medewerker, "open": w.open, "verlopen": w.verlopen, "urgent": w.urgent}
-                   for w in self.workers]
-        workers.append({"medewerker": "Totaal", **{k: sum(r[k] for r in workers)
-                                                    for k in ("open", "verlopen", "urgent")}})
+        workers = [
+            {"medewerker": w.medewerker, "open": w.open, "verlopen": w.verlopen, "urgent": w.urgent}
+            for w in self.workers
+        ]
+        workers.append(
+            {"medewerker": "Totaal", **{k: sum(r[k] for r in workers) for k in ("open", "verlopen", "urgent")}}
+        )
         return [
-            Sheet("Per spoor", "Zaken per spoor",
-                  [("spoor", "Spoor"), ("zaken", "Zaken"), ("open", "Open"), ("gesloten", "Gesloten"),
-                   ("nieuw", f"Nieuw in {year}"), ("personen", "Personen")], tracks),
-            Sheet("Per stap", "Zaken per huidige stap",
-                  [("spoor", "Spoor"), ("stap", "Stap"), ("open", "Open"), ("gesloten", "Gesloten"),
-                   ("totaal", "Totaal")], steps,
-                  [("stap", "Stap"), ("spoor", "Sp"), ("open", "Open"), ("gesloten", "Gesloten"),
-                   ("totaal", "Totaal")]),
-            Sheet("Per uitkomst", "Zaken per uitkomst tot nu toe",
-                  [("spoor", "Spoor"), ("uitkomst", "Uitkomst"), ("open", "Open"), ("gesloten", "Gesloten"),
-                   ("totaal", "Totaal")], outcomes,
-                  [("uitkomst", "Uitkomst"), ("spoor", "Sp"), ("open", "Open"), ("gesloten", "Gesloten"),
-                   ("totaal", "Totaal")]),
-            Sheet("Termijnen", "Wettelijke termijnen: gehaald en niet gehaald (alle zaken)",
-                  [("termijn", "Termijn"), ("periode", "Periode"), ("gehaald", "Gehaald"), ("te_laat", "Te laat"),
-                   ("verlopen", "Verlopen"), ("niet_gehaald", "Niet gehaald"), ("lopend", "Lopend"),
-                   ("vervallen", "Vervallen"), ("totaal", "Totaal")], deadlines,
-                  [("kort", "Termijn"), ("gehaald", "Gehaald"), ("te_laat", "Te laat"), ("verlopen", "Verlopen"),
-                   ("niet_gehaald", "Niet geh."), ("lopend", "Lopend"), ("vervallen", "Vervallen")]),
-            Sheet("Urgent nazorg afbouw", "Urgent, nazorg en afbouw (open zaken)",
-                  [("wat", "Wat"), ("aantal", "Aantal")], special),
-            Sheet("Per medewerker", "Open zaken per medewerker",
-                  [("medewerker", "Medewerker"), ("open", "Open"), ("verlopen", "Verlopen"), ("urgent", "Urgent")],
-                  workers),
-            Sheet("Toelichting", "Toelichting", [("begrip", "Begrip"), ("betekenis", "Betekenis")],
-                  [{"begrip": "Gemeente", "betekenis": self.gemeente},
-                   {"begrip": "Peildatum", "betekenis": f"{self.today:%d-%m-%Y}"},
-                   {"begrip": "Zaken", "betekenis": str(self.cases)},
-                   *({"begrip": k, "betekenis": v} for k, v in DEFINITIONS)], prose=True),
+            Sheet(
+                "Per spoor",
+                "Zaken per spoor",
+                [
+                    ("spoor", "Spoor"),
+                    ("zaken", "Zaken"),
+                    ("open", "Open"),
+                    ("gesloten", "Gesloten"),
+                    ("nieuw", f"Nieuw in {year}"),
+                    ("personen", "Personen"),
+                ],
+                tracks,
+            ),
+            Sheet(
+                "Per stap",
+                "Zaken per huidige stap",
+                [
+                    ("spoor", "Spoor"),
+                    ("stap", "Stap"),
+                    ("open", "Open"),
+                    ("gesloten", "Gesloten"),
+                    ("totaal", "Totaal"),
+                ],
+                steps,
+                [("stap", "Stap"), ("spoor", "Sp"), ("open", "Open"), ("gesloten", "Gesloten"), ("totaal", "Totaal")],
+            ),
+            Sheet(
+                "Per uitkomst",
+                "Zaken per uitkomst tot nu toe",
+                [
+                    ("spoor", "Spoor"),
+                    ("uitkomst", "Uitkomst"),
+                    ("open", "Open"),
+                    ("gesloten", "Gesloten"),
+                    ("totaal", "Totaal"),
+                ],
+                outcomes,
+                [
+                    ("uitkomst", "Uitkomst"),
+                    ("spoor", "Sp"),
+                    ("open", "Open"),
+                    ("gesloten", "Gesloten"),
+                    ("totaal", "Totaal"),
+                ],
+            ),
+            Sheet(
+                "Termijnen",
+                "Wettelijke termijnen: gehaald en niet gehaald (alle zaken)",
+                [
+                    ("termijn", "Termijn"),
+                    ("periode", "Periode"),
+                    ("gehaald", "Gehaald"),
+                    ("te_laat", "Te laat"),
+                    ("verlopen", "Verlopen"),
+                    ("niet_gehaald", "Niet gehaald"),
+                    ("lopend", "Lopend"),
+                    ("vervallen", "Vervallen"),
+                    ("totaal", "Totaal"),
+                ],
+                deadlines,
+                [
+                    ("kort", "Termijn"),
+                    ("gehaald", "Gehaald"),
+                    ("te_laat", "Te laat"),
+                    ("verlopen", "Verlopen"),
+                    ("niet_gehaald", "Niet geh."),
+                    ("lopend", "Lopend"),
+                    ("vervallen", "Vervallen"),
+                ],
+            ),
+            Sheet(
+                "Urgent nazorg afbouw",
+                "Urgent, nazorg en afbouw (open zaken)",
+                [("wat", "Wat"), ("aantal", "Aantal")],
+                special,
+            ),
+            Sheet(
+                "Per medewerker",
+                "Open zaken per medewerker",
+                [("medewerker", "Medewerker"), ("open", "Open"), ("verlopen", "Verlopen"), ("urgent", "Urgent")],
+                workers,
+            ),
+            Sheet(
+                "Toelichting",
+                "Toelichting",
+                [("begrip", "Begrip"), ("betekenis", "Betekenis")],
+                [
+                    {"begrip": "Gemeente", "betekenis": self.gemeente},
+                    {"begrip": "Peildatum", "betekenis": f"{self.today:%d-%m-%Y}"},
+                    {"begrip": "Zaken", "betekenis": str(self.cases)},
+                    *({"begrip": k, "betekenis": v} for k, v in DEFINITIONS),
+                ],
+                prose=True,
+            ),
         ]
 
     def as_dict(self) -> dict[str, Any]:
@@ -285,23 +398,38 @@ class Overview:
 TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
 
 DEFINITIONS: list[tuple[str, str]] = [
-    ("Open", "De routekaart noemt de zaak niet afgerond (geen eindstap, of er loopt nog een termijn) en de zaak "
-             "is niet met de hand gesloten. Gesloten: alle andere zaken."),
-    ("Huidige stap", "De laatste stap of mijlpaal op de route, zonder stappen die op elk moment kunnen "
-                     "(driegesprek, Brede Hulpteam, brief verzonden)."),
+    (
+        "Open",
+        "De routekaart noemt de zaak niet afgerond (geen eindstap, of er loopt nog een termijn) en de zaak "
+        "is niet met de hand gesloten. Gesloten: alle andere zaken.",
+    ),
+    (
+        "Huidige stap",
+        "De laatste stap of mijlpaal op de route, zonder stappen die op elk moment kunnen "
+        "(driegesprek, Brede Hulpteam, brief verzonden).",
+    ),
     ("Uitkomst", "De beslissende uitkomst tot nu toe: de integrale beoordeling gaat voor de eerste toets."),
-    ("Gehaald", "De termijn is gestopt door de gebeurtenis die hem vervult (eerste gesprek; datum eerste gesprek "
-                "meegedeeld; plan van aanpak op hoofdlijnen of volledig), op of vóór de uiterste datum."),
+    (
+        "Gehaald",
+        "De termijn is gestopt door de gebeurtenis die hem vervult (eerste gesprek; datum eerste gesprek "
+        "meegedeeld; plan van aanpak op hoofdlijnen of volledig), op of vóór de uiterste datum.",
+    ),
     ("Te laat", "De termijn is gestopt na de uiterste datum (niet gehaald)."),
     ("Verlopen", "De termijn loopt nog en de uiterste datum ligt vóór de peildatum (niet gehaald)."),
     ("Lopend", "De termijn loopt nog en de uiterste datum is de peildatum of later."),
-    ("Vervallen", "De termijn is op tijd gestopt door iets anders: de persoon zag af van ondersteuning of de "
-                  "ondersteuning is afgerond. Telt niet als gehaald of niet gehaald."),
+    (
+        "Vervallen",
+        "De termijn is op tijd gestopt door iets anders: de persoon zag af van ondersteuning of de "
+        "ondersteuning is afgerond. Telt niet als gehaald of niet gehaald.",
+    ),
     ("Termijnen", "Over alle zaken, open en gesloten, waarin de termijn is begonnen."),
     ("Urgent", "Open zaken met een UHT-urgentiecriterium of op het casuïstiekoverleg VNG–UHT."),
     ("In nazorg", "Open zaken waarin de nazorgperiode van 24 maanden loopt op de peildatum."),
-    ("In afbouw", "Open zaken waarin de afbouw van 30 dagen na een negatieve beschikking loopt; verlopen: de 30 "
-                  "dagen zijn voorbij."),
+    (
+        "In afbouw",
+        "Open zaken waarin de afbouw van 30 dagen na een negatieve beschikking loopt; verlopen: de 30 "
+        "dagen zijn voorbij.",
+    ),
     ("Per medewerker", "Open zaken per toegewezen medewerker; verlopen: met ten minste één verlopen termijn."),
 ]
 
@@ -355,7 +483,8 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
     by_rule = {f.rule: f for f in figures}
     targets = {
         (tid, rule): frozenset(rk.event_title(tid, ev) for ev in evs if rk.has_step(tid, ev))
-        for rule, evs in DEADLINE_FIGURES for tid in rk.tracks
+        for rule, evs in DEADLINE_FIGURES
+        for tid in rk.tracks
     }
     workers: dict[str | None, WorkerFigure] = {}
     nazorg = afbouw = afbouw_late = 0
@@ -400,9 +529,20 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
     if None in workers:
         ordered_workers.append(workers[None])
     return Overview(
-        today=today, gemeente=gemeente, cases=n_cases, tracks=list(tracks.values()), steps=list(steps.values()),
-        outcomes=list(outcomes.values()), deadlines=figures, urgent=urgent, nazorg=nazorg, afbouw=afbouw,
-        afbouw_verlopen=afbouw_late, workers=ordered_workers, seconds=time.perf_counter() - t0)
+        today=today,
+        gemeente=gemeente,
+        cases=n_cases,
+        tracks=list(tracks.values()),
+        steps=list(steps.values()),
+        outcomes=list(outcomes.values()),
+        deadlines=figures,
+        urgent=urgent,
+        nazorg=nazorg,
+        afbouw=afbouw,
+        afbouw_verlopen=afbouw_late,
+        workers=ordered_workers,
+        seconds=time.perf_counter() - t0,
+    )
 
 
 # -- the .xlsx --------------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ costs fixed in the plan, and a signature block for the person and the municipali
 Files are written owner-only (0600) through a temporary file and ``os.replace``, so a reader
 never sees half a document.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import os
 import tempfile
 import textwrap
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from herstel_tui.domain import clock
 from herstel_tui.domain.costs import format_euro
 from herstel_tui.domain.plan import CONSENT_TITLES, LEEFGEBIEDEN, Action, Goal, PlanVersion, format_date
 
@@ -72,8 +73,7 @@ class PlanPrint:
         return sum(c.amount_cents for c in self.costs)
 
 
-def gather(store, case_id: int, *, gemeente: str, number: int | None = None,
-           today: date | None = None) -> PlanPrint:
+def gather(store, case_id: int, *, gemeente: str, number: int | None = None, today: date | None = None) -> PlanPrint:
     """Read what the printed plan needs (``number``: that version, else the latest)."""
     from herstel_tui.store.base import StoreError
     from herstel_tui.store.plan import PlanStore
@@ -87,15 +87,34 @@ def gather(store, case_id: int, *, gemeente: str, number: int | None = None,
         raise StoreError(f"versie {number} van het plan van aanpak bestaat niet")
     case = store.get_case(case_id)
     person = store.get_person(case.person_id)
-    deadlines = [DeadlineLine(d.title, d.due, d.stopped, d.stopped_by, d.overdue(today))
-                 for d in plans.plan_deadlines(case_id, today)]
+    deadlines = [
+        DeadlineLine(d.title, d.due, d.stopped, d.stopped_by, d.overdue(today))
+        for d in plans.plan_deadlines(case_id, today)
+    ]
     uids = {a.uid: a for a in version.actions}
-    costs = [CostPrintLine(line.entry.date, uids[line.entry.action_uid].what, line.entry.calculation,
-                           line.entry.amount_cents, line.entry.component)
-             for line in reversed(plans.costs(case_id)) if line.entry.action_uid in uids]
-    return PlanPrint(gemeente=gemeente, zaaknummer=case.zaaknummer or "", naam=person.naam,
-                     geboortedatum=person.geboortedatum, adres=person.adres, medewerker=case.caseworker,
-                     version=version, deadlines=deadlines, costs=costs, printed_on=today)
+    costs = [
+        CostPrintLine(
+            line.entry.date,
+            uids[line.entry.action_uid].what,
+            line.entry.calculation,
+            line.entry.amount_cents,
+            line.entry.component,
+        )
+        for line in reversed(plans.costs(case_id))
+        if line.entry.action_uid in uids
+    ]
+    return PlanPrint(
+        gemeente=gemeente,
+        zaaknummer=case.zaaknummer or "",
+        naam=person.naam,
+        geboortedatum=person.geboortedatum,
+        adres=person.adres,
+        medewerker=case.caseworker,
+        version=version,
+        deadlines=deadlines,
+        costs=costs,
+        printed_on=today,
+    )
 
 
 # -- shared wording ---------------------------------------------------------------------------------
@@ -132,8 +151,11 @@ def goal_label(version: PlanVersion, goal_uid: int | None) -> str | None:
 
 
 def action_facts(version: PlanVersion, a: Action) -> str:
-    parts = [f"Wie: {a.who_text}", f"Uiterlijk: {format_date(a.due) if a.due else '—'}",
-             f"Gedaan: {'ja' if a.done else 'nee'}"]
+    parts = [
+        f"Wie: {a.who_text}",
+        f"Uiterlijk: {format_date(a.due) if a.due else '—'}",
+        f"Gedaan: {'ja' if a.done else 'nee'}",
+    ]
     label = goal_label(version, a.goal_uid)
     if label:
         parts.append(f"Bij {label}")
@@ -161,8 +183,14 @@ def render_text(p: PlanPrint, width: int = WIDTH) -> str:
             out.append(indent + "—")
             return
         for i, para in enumerate(text.splitlines() or [""]):
-            lines = textwrap.wrap(para, width=width, initial_indent=(first if first is not None and i == 0 else indent),
-                                  subsequent_indent=indent, break_long_words=True, break_on_hyphens=False)
+            lines = textwrap.wrap(
+                para,
+                width=width,
+                initial_indent=(first if first is not None and i == 0 else indent),
+                subsequent_indent=indent,
+                break_long_words=True,
+                break_on_hyphens=False,
+            )
             out.extend(lines or [indent.rstrip()])
 
     out.append(rule)
@@ -355,8 +383,17 @@ def default_name(p: PlanPrint, suffix: str) -> str:
     return f"plan-van-aanpak_{p.zaaknummer}_v{p.version.number}_{p.printed_on:%Y%m%d}{suffix}"
 
 
-def print_plan(store, case_id: int, *, gemeente: str, number: int | None = None, docx: Path | None = None,
-               txt: Path | None = None, folder: Path | None = None, today: date | None = None) -> list[Path]:
+def print_plan(
+    store,
+    case_id: int,
+    *,
+    gemeente: str,
+    number: int | None = None,
+    docx: Path | None = None,
+    txt: Path | None = None,
+    folder: Path | None = None,
+    today: date | None = None,
+) -> list[Path]:
     """Write the plan as .docx and/or .txt; with neither path, both go into ``folder`` under
     their default names. The print is recorded in the audit trail."""
     from herstel_tui.store.plan import PlanStore

@@ -4,20 +4,21 @@ Each function joins a reader or writer of this package to ``herstel_tui.store.po
 None of them prints; results and refusals are values and Dutch exceptions (``PortalError`` and
 subclasses), so the CLI and a Textual worker can show them each in their own way.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from herstel_tui.domain import clock
+from herstel_tui.files.portal_common import FileMeta, ImportReport, NothingToDo, PortalError, PortalFileError
+from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
+from herstel_tui.services.portal_lists import KINDS, columns_for, parse_table
 from herstel_tui.settings.config import Config, resolve_export_dir
 from herstel_tui.store import Store
 from herstel_tui.store import portal as sp
-from herstel_tui.files.portal_common import FileMeta, ImportReport, NothingToDo, PortalError, PortalFileError
-from herstel_tui.services.portal_lists import KINDS, columns_for, parse_table
-from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,14 @@ def export_name(config: Config, day: date) -> str:
     return vraagbestand_name(config.portaal_id, day)
 
 
-def export_vraagbestand(store: Store, config: Config, children: Sequence[sp.ChildCandidate], *,
-                        directory: Path | str | None = None, today: date | None = None) -> ExportResult:
+def export_vraagbestand(
+    store: Store,
+    config: Config,
+    children: Sequence[sp.ChildCandidate],
+    *,
+    directory: Path | str | None = None,
+    today: date | None = None,
+) -> ExportResult:
     """Write the vraagbestand for ``children`` and record it, all or nothing.
 
     The file is written inside the store transaction that records it: when recording fails the file
@@ -82,8 +89,16 @@ def read_bsn_file(path: Path | str) -> list[tuple[str, str]]:
     return out
 
 
-def import_list(store: Store, config: Config, kind: str, path: Path | str, *, dry_run: bool,
-                today: date | None = None, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def import_list(
+    store: Store,
+    config: Config,
+    kind: str,
+    path: Path | str,
+    *,
+    dry_run: bool,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Read a portal list (``antwoord``, ``aanmeldingen``, ``negatief``, ``invordering``) and plan
     (``dry_run``) or apply it in one transaction."""
     if kind not in KINDS:
@@ -98,8 +113,7 @@ def import_list(store: Store, config: Config, kind: str, path: Path | str, *, dr
     table = read_table(path, columns, required)
     parsed = parse_table(kind, table, config.portaal_kolommen, today)
     if not parsed.records and not any(o.action == "reject" for o in parsed.outcomes):
-        raise NothingToDo(f"{path.name} heeft geen regels onder de kopregel ({table.where}); er is niets "
-                          "gewijzigd.")
+        raise NothingToDo(f"{path.name} heeft geen regels onder de kopregel ({table.where}); er is niets gewijzigd.")
     return sp.apply_import(store, parsed, meta, dry_run=dry_run, today=today, progress=progress)
 
 
@@ -110,8 +124,9 @@ class CodeImport:
     notes: list[str]
 
 
-def import_verification_code(store: Store, config: Config, path: Path | str, *,
-                             today: date | None = None) -> CodeImport:
+def import_verification_code(
+    store: Store, config: Config, path: Path | str, *, today: date | None = None
+) -> CodeImport:
     """Read a verificatiecode file and store its code (see ``verificatiecode.py`` for the layout)."""
     from herstel_tui.files.verificatiecode import read_code_file
 
@@ -120,6 +135,13 @@ def import_verification_code(store: Store, config: Config, path: Path | str, *,
     meta = FileMeta.of(path)
     sp.refuse_if_imported(store, meta)
     cf = read_code_file(path, config.portaal_id, today)
-    new = sp.store_verification_code(store, code=cf.code, portal_id=cf.portal_id, file_date=cf.file_date,
-                                     valid_from=cf.valid_from, valid_until=cf.valid_until, file=meta)
+    new = sp.store_verification_code(
+        store,
+        code=cf.code,
+        portal_id=cf.portal_id,
+        file_date=cf.file_date,
+        valid_from=cf.valid_from,
+        valid_until=cf.valid_until,
+        file=meta,
+    )
     return CodeImport(sp.current_verification_code(store, today), new, cf.notes)

@@ -7,15 +7,16 @@ Kinds (``KINDS``): ``antwoord`` (antwoordbestand kindregeling), ``aanmeldingen``
 with contact data), ``negatief`` (negatieve beschikkingen), ``invordering`` (lists for collectors:
 start or end of the publieke pauzeknop).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from herstel_tui.settings.config import PortalColumns, header_key
 from herstel_tui.files.portal_common import CellError, RowOutcome, cell_bsn, cell_date, cell_phone, cell_text, is_blank
 from herstel_tui.files.portal_reader import Table
+from herstel_tui.settings.config import PortalColumns, header_key
 
 Kind = Literal["antwoord", "aanmeldingen", "negatief", "invordering"]
 
@@ -84,8 +85,7 @@ class ParsedList:
 
 def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) -> ParsedList:
     cfg = getattr(mapping, KINDS[kind][2])
-    parse = {"antwoord": _answer, "aanmeldingen": _registration, "negatief": _negative,
-             "invordering": _collector}[kind]
+    parse = {"antwoord": _answer, "aanmeldingen": _registration, "negatief": _negative, "invordering": _collector}[kind]
     records: list[Record] = []
     outcomes: list[RowOutcome] = [RowOutcome(n, "skip", "lege regel") for n in table.blank_rows]
     for number, values in table.rows:
@@ -119,8 +119,6 @@ def _vocab(value: Any, choices: dict[str, list[str]], label: str) -> str:
 def _answer(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str]) -> Record:
     result = _vocab(values.get("resultaat"), {"ja": cfg.ja, "nee": cfg.nee}, "resultaat")
     return AnswerRecord(number, bsn, notes, belongs=result == "ja")
-
-
 
 
 def _person_fields(values: dict[str, Any], today: date, notes: list[str], names: tuple[str, ...]) -> dict[str, Any]:
@@ -159,12 +157,21 @@ def _person_fields(values: dict[str, Any], today: date, notes: list[str], names:
     return {k: getattr(checked, k) for k in out}
 
 
-_REGISTRATION_FIELDS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "straat", "huisnummer",
-                        "postcode", "woonplaats", "telefoon", "email")
+_REGISTRATION_FIELDS = (
+    "voornamen",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "woonplaats",
+    "telefoon",
+    "email",
+)
 
 
-def _registration(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date,
-                  notes: list[str]) -> Record:
+def _registration(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str]) -> Record:
     person = _person_fields(values, today, notes, _REGISTRATION_FIELDS)
     received = None
     if not is_blank(values.get("datum")):
@@ -196,8 +203,11 @@ def _negative(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: da
             raise CellError("soort beschikking ontbreekt (eerste toets of integrale beoordeling)")
         step = cfg.standaard_soort
     else:
-        step = _vocab(raw, {"eerste_toets": cfg.eerste_toets, "integrale_beoordeling": cfg.integrale_beoordeling},
-                      "soort beschikking")
+        step = _vocab(
+            raw,
+            {"eerste_toets": cfg.eerste_toets, "integrale_beoordeling": cfg.integrale_beoordeling},
+            "soort beschikking",
+        )
     return NegativeRecord(number, bsn, notes, decided=decided, step=step)
 
 

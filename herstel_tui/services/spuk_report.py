@@ -12,14 +12,21 @@ Definitions (also printed on the sheet):
 - eligible cumulatively up to T: distinct persons with a brede-ondersteuning case opened on or
   before 31-12-T.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from herstel_tui.domain.costs import DEFINITION_ELIGIBLE_CUMULATIVE, DEFINITION_ELIGIBLE_YEAR, YearReport, format_amount, format_euro
+from herstel_tui.domain import clock
+from herstel_tui.domain.costs import (
+    DEFINITION_ELIGIBLE_CUMULATIVE,
+    DEFINITION_ELIGIBLE_YEAR,
+    YearReport,
+    format_amount,
+    format_euro,
+)
 from herstel_tui.domain.plan import format_date
 from herstel_tui.services.plan_print import secure_write
 
@@ -106,7 +113,9 @@ def write_xlsx(store, year: int, path: Path, *, gemeente: str, today: date | Non
     ws.cell(ws.max_row, 1).font = bold
     ws.append([f"In aanmerking in {year}", DEFINITION_ELIGIBLE_YEAR])
     ws.append(["Cumulatief", DEFINITION_ELIGIBLE_CUMULATIVE])
-    ws.append(["Kosten", "een kostenpost telt in het jaar van haar datum; P×Q afgerond op hele centen (half naar boven)"])
+    ws.append(
+        ["Kosten", "een kostenpost telt in het jaar van haar datum; P×Q afgerond op hele centen (half naar boven)"]
+    )
     for note in report.notes:
         ws.append(["Let op", note])
     ws.column_dimensions["A"].width = 42
@@ -120,8 +129,18 @@ def write_xlsx(store, year: int, path: Path, *, gemeente: str, today: date | Non
         cell.font = bold
     for line in lines:
         e = line.entry
-        detail.append([e.date, line.zaaknummer, e.component, e.description, e.kind.title, _number(e.quantity),
-                       _number(e.price), _number(e.amount)])
+        detail.append(
+            [
+                e.date,
+                line.zaaknummer,
+                e.component,
+                e.description,
+                e.kind.title,
+                _number(e.quantity),
+                _number(e.price),
+                _number(e.amount),
+            ]
+        )
         r = detail.max_row
         detail.cell(r, 1).number_format = "DD-MM-YYYY"
         detail.cell(r, 7).number_format = EURO_FORMAT
@@ -130,13 +149,16 @@ def write_xlsx(store, year: int, path: Path, *, gemeente: str, today: date | Non
         detail.column_dimensions[col].width = w
 
     written = secure_write(Path(path), lambda tmp: wb.save(str(tmp)))
-    plans.log_export("spuk-jaaroverzicht", {"jaar": year, "bestand": written.name, "posten": len(lines),
-                                            "totaal_centen": report.total_cents})
+    plans.log_export(
+        "spuk-jaaroverzicht",
+        {"jaar": year, "bestand": written.name, "posten": len(lines), "totaal_centen": report.total_cents},
+    )
     return written
 
 
-def export(store, year: int, target: Path | None, *, gemeente: str, export_dir: Path,
-           today: date | None = None) -> Path:
+def export(
+    store, year: int, target: Path | None, *, gemeente: str, export_dir: Path, today: date | None = None
+) -> Path:
     """Write the workbook to ``target`` (a file, or a folder for the default name) or to the
     export folder."""
     today = today or clock.today()

@@ -3,6 +3,7 @@
 Location: ``--config``, else ``$HERSTEL_CONFIG``, else ``platformdirs.user_config_path("herstel")
 / "config.toml"``. A missing file is fine (defaults); a broken one is not.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,13 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from herstel_tui.settings.paths import config_path, data_path, default_db_path, default_export_dir, login, write_config_cache
+from herstel_tui.settings.paths import (
+    config_path,
+    default_db_path,
+    default_export_dir,
+    login,
+    write_config_cache,
+)
 
 
 class ConfigError(Exception):
@@ -141,7 +148,8 @@ class NegativeColumns(_Columns):
     soort: Aliases = Field(default_factory=lambda: ["Soort", "Soort beschikking", "Beoordeling"])
     eerste_toets: Aliases = Field(default_factory=lambda: ["eerste toets", "et", "eerste_toets"])
     integrale_beoordeling: Aliases = Field(
-        default_factory=lambda: ["integrale beoordeling", "ib", "integrale_beoordeling"])
+        default_factory=lambda: ["integrale beoordeling", "ib", "integrale_beoordeling"]
+    )
     # Used for rows without a Soort (or a list without that column); None: such a row is refused.
     standaard_soort: Literal["eerste_toets", "integrale_beoordeling"] | None = None
 
@@ -236,8 +244,9 @@ def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
         raise ConfigError(f"{path}: is een map, geen configuratiebestand")
     if not path.is_file():
         # A FIFO or device: reading it would wait forever (or eat someone else's data).
-        raise ConfigError(f"{path}: is geen gewoon bestand (maar bijvoorbeeld een pijp of apparaat); "
-                          "geef een TOML-bestand op")
+        raise ConfigError(
+            f"{path}: is geen gewoon bestand (maar bijvoorbeeld een pijp of apparaat); geef een TOML-bestand op"
+        )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

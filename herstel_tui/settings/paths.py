@@ -1,4 +1,5 @@
 """Where things live, without importing pydantic or TOML: the quick commands need this too."""
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 In a wheel, the top-level ``data/`` folder is installed as the package ``herstel_tui.data``
 (see pyproject.toml). In a source checkout it sits beside the package.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

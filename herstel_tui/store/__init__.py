@@ -3,6 +3,7 @@
 Names are loaded on first use, so ``import herstel_tui.store.caselist`` (the quick shell
 commands) does not pay for pydantic and sqlite-utils.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -1,5 +1,6 @@
 """The light part of the store: errors, file checks, the audit append. Standard library only,
 so the quick shell commands can use it without loading pydantic or sqlite-utils."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,10 @@ class ConflictError(StoreError):
     """Someone else changed the case since it was read (optimistic lock)."""
 
 
-RESTORE_ADVICE = ("Werk er niet verder mee: zet de laatste backup terug met `herstel terugzetten BACKUP` "
-                  "(maak eerst een kopie van dit bestand) en meld het bij de beheerder.")
+RESTORE_ADVICE = (
+    "Werk er niet verder mee: zet de laatste backup terug met `herstel terugzetten BACKUP` "
+    "(maak eerst een kopie van dit bestand) en meld het bij de beheerder."
+)
 
 
 def _now() -> str:
@@ -105,13 +108,18 @@ class _Connection(sqlite3.Connection):
                 self._release()
 
 
-def open_sqlite(path: Path | str, *, mode: str | None = None,
-                timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+def open_sqlite(path: Path | str, *, mode: str | None = None, timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     """The one way this package connects to a database file (autocommit, usable from threads)."""
     params = {"mode": mode} if mode else {}
     with _OPEN_LOCK:
-        conn = sqlite3.connect(sqlite_uri(path, **params), uri=True, isolation_level=None,
-                               check_same_thread=False, timeout=timeout_ms / 1000, factory=_Connection)
+        conn = sqlite3.connect(
+            sqlite_uri(path, **params),
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=timeout_ms / 1000,
+            factory=_Connection,
+        )
         key = _file_key(path)
         if key is not None:
             _OPEN_FILES[key] = _OPEN_FILES.get(key, 0) + 1
@@ -143,8 +151,10 @@ def check_regular_file(path: Path, what: str = "database") -> None:
     if stat.S_ISDIR(st.st_mode):
         raise StoreError(f"{path} is een map, geen {what}bestand")
     if not stat.S_ISREG(st.st_mode):
-        raise StoreError(f"{path} is geen gewoon bestand (maar bijvoorbeeld een pijp of apparaat); "
-                         f"geef een {what}bestand op. Er is niets gewijzigd")
+        raise StoreError(
+            f"{path} is geen gewoon bestand (maar bijvoorbeeld een pijp of apparaat); "
+            f"geef een {what}bestand op. Er is niets gewijzigd"
+        )
 
 
 def check_database_file(path: Path) -> None:
@@ -180,8 +190,10 @@ def check_not_in_use(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute("ROLLBACK")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(f"{path} is nog in gebruik (een bureau of een opdracht heeft hem open); "
-                             "sluit die eerst. Er is niets gewijzigd") from None
+            raise StoreError(
+                f"{path} is nog in gebruik (een bureau of een opdracht heeft hem open); "
+                "sluit die eerst. Er is niets gewijzigd"
+            ) from None
         raise
 
 
@@ -195,9 +207,11 @@ def routekaart_fingerprint() -> str:
 
 
 def network_warning(path: Path) -> str:
-    return (f"Waarschuwing: {path} staat op een netwerkschijf. Herstel werkt daar zonder WAL "
-            "(trager, en gelijktijdig werken is minder veilig). Zet de database bij voorkeur op een "
-            "lokale schijf van de server.")
+    return (
+        f"Waarschuwing: {path} staat op een netwerkschijf. Herstel werkt daar zonder WAL "
+        "(trager, en gelijktijdig werken is minder veilig). Zet de database bij voorkeur op een "
+        "lokale schijf van de server."
+    )
 
 
 def check_schema(conn: sqlite3.Connection, path: Path) -> int:
@@ -266,12 +280,28 @@ def replace_database(finished: Path | str, target: Path) -> None:
             guard.close()
 
 
-def append_audit(conn: sqlite3.Connection, who: str, action: str, entity: str, entity_id: int | None, *,
-                 person_id: int | None = None, case_id: int | None = None,
-                 detail: dict[str, object] | None = None) -> None:
+def append_audit(
+    conn: sqlite3.Connection,
+    who: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    person_id: int | None = None,
+    case_id: int | None = None,
+    detail: dict[str, object] | None = None,
+) -> None:
     """The one way a row enters the append-only audit table (inside the caller's transaction)."""
     conn.execute(
         "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)",
-        (_now(), who, action, entity, entity_id, person_id, case_id,
-         json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None),
+        (
+            _now(),
+            who,
+            action,
+            entity,
+            entity_id,
+            person_id,
+            case_id,
+            json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None,
+        ),
     )

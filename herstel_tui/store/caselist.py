@@ -3,6 +3,7 @@
 The desk shows a window of a few dozen rows out of 100,000; it asks for a count and then for
 pages by offset, so nothing ever holds every row in Python.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,14 +17,14 @@ from herstel_tui.domain.bsn import mask_bsn
 @dataclass(frozen=True)
 class CaseFilter:
     search: str = ""
-    caseworker: str | None = None     # "mine": the current user's name
+    caseworker: str | None = None  # "mine": the current user's name
     track: str | None = None
-    step: str | None = None           # current step id
+    step: str | None = None  # current step id
     outcome: str | None = None
-    urgent: bool = False              # UHT urgency or on the casuïstiekoverleg
+    urgent: bool = False  # UHT urgency or on the casuïstiekoverleg
     overdue: bool = False
-    closed: bool | None = False       # False: open only; True: closed only; None: all
-    sort: str = "termijn"             # termijn | zaaknummer | naam
+    closed: bool | None = False  # False: open only; True: closed only; None: all
+    sort: str = "termijn"  # termijn | zaaknummer | naam
 
     def describe(self) -> list[str]:
         """Dutch labels of the active filters, for the always-visible filter bar."""
@@ -31,8 +32,11 @@ class CaseFilter:
         if self.caseworker:
             out.append(f"mijn zaken ({self.caseworker})")
         if self.track:
-            out.append({"brede_ondersteuning": "brede ondersteuning", "schuldenaanpak": "schuldenaanpak"}
-                       .get(self.track, self.track))
+            out.append(
+                {"brede_ondersteuning": "brede ondersteuning", "schuldenaanpak": "schuldenaanpak"}.get(
+                    self.track, self.track
+                )
+            )
         if self.step:
             out.append(f"stap: {self.step}")
         if self.outcome:
@@ -134,21 +138,27 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
     elif terms:
         # One or two characters: the start of a name or zaaknummer.
         term = _like(terms[0])
-        clauses.append("(p.achternaam LIKE ? ESCAPE '\\' OR p.voornamen LIKE ? ESCAPE '\\'"
-                       " OR c.zaaknummer LIKE ? ESCAPE '\\')")
+        clauses.append(
+            "(p.achternaam LIKE ? ESCAPE '\\' OR p.voornamen LIKE ? ESCAPE '\\' OR c.zaaknummer LIKE ? ESCAPE '\\')"
+        )
         args += [term + "%", term + "%", term + "%"]
     if f.caseworker:
-        clauses.append("c.caseworker = ?"); args.append(f.caseworker)
+        clauses.append("c.caseworker = ?")
+        args.append(f.caseworker)
     if f.track:
-        clauses.append("c.track = ?"); args.append(f.track)
+        clauses.append("c.track = ?")
+        args.append(f.track)
     if f.step:
-        clauses.append("s.current_step = ?"); args.append(f.step)
+        clauses.append("s.current_step = ?")
+        args.append(f.step)
     if f.outcome:
-        clauses.append("s.outcome = ?"); args.append(f.outcome)
+        clauses.append("s.outcome = ?")
+        args.append(f.outcome)
     if f.urgent:
         clauses.append("(c.urgency IS NOT NULL OR c.casuistiekoverleg = 1)")
     if f.overdue:
-        clauses.append("s.next_due < ?"); args.append(today.isoformat())
+        clauses.append("s.next_due < ?")
+        args.append(today.isoformat())
     if f.closed is False:
         clauses.append("s.closed = 0 AND c.closed IS NULL")
     elif f.closed is True:
@@ -163,14 +173,33 @@ def count_cases(conn: sqlite3.Connection, f: CaseFilter, today: date) -> int:
     return conn.execute(sql, args).fetchone()[0]
 
 
-def list_cases(conn: sqlite3.Connection, f: CaseFilter, today: date, offset: int = 0, limit: int = 100) -> list[CaseRow]:
+def list_cases(
+    conn: sqlite3.Connection, f: CaseFilter, today: date, offset: int = 0, limit: int = 100
+) -> list[CaseRow]:
     where, args = _where(f, today)
     sql = f"{_SELECT}{where} ORDER BY {_ORDER.get(f.sort, _ORDER['termijn'])} LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*args, limit, offset]).fetchall()
-    return [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-                    date.fromisoformat(r[9]) if r[9] else None, r[10], r[11], bool(r[12]), r[13], bool(r[14]),
-                    r[15])
-            for r in rows]
+    return [
+        CaseRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            date.fromisoformat(r[9]) if r[9] else None,
+            r[10],
+            r[11],
+            bool(r[12]),
+            r[13],
+            bool(r[14]),
+            r[15],
+        )
+        for r in rows
+    ]
 
 
 class ListReader:
@@ -208,6 +237,6 @@ def ready_for_quick_read(path) -> bool:
             row = conn.execute("SELECT value FROM meta WHERE key = 'routekaart_hash'").fetchone()
         finally:
             conn.close()
-    except Exception:  # noqa: BLE001 - any doubt: take the full path, which explains the problem
+    except Exception:
         return False
     return row is not None and row[0] == routekaart_fingerprint()

@@ -7,9 +7,9 @@ Rules kept here, so no caller can forget them:
 - the routekaart engine judges every timeline event before it is written, and the case's
   row in ``case_summary`` (a derived index for the list) is refreshed in the same transaction.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import functools
 import json
 import os
@@ -24,14 +24,37 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from herstel_tui.domain.models import AuditEntry, Case, ContactNote, Household, Person, Role, TimelineEvent, Track, Urgency
-from herstel_tui.domain.models import UrgencyField
+from herstel_tui.domain import clock
+from herstel_tui.domain.models import (
+    AuditEntry,
+    Case,
+    ContactNote,
+    Household,
+    Person,
+    Role,
+    TimelineEvent,
+    Track,
+    Urgency,
+    UrgencyField,
+)
+from herstel_tui.store.base import (
+    NETWORK_FS,
+    RESTORE_ADVICE,
+    ConflictError,
+    StoreError,
+    _now,
+    append_audit,
+    check_database_file,
+    check_schema,
+    filesystem_type,
+    open_private_temp,
+    open_sqlite,
+    routekaart_fingerprint,
+)
 from herstel_tui.store.caselist import CaseFilter, CaseRow, count_cases, list_cases
-from herstel_tui.store.base import BUSY_TIMEOUT_MS, NETWORK_FS, RESTORE_ADVICE, ConflictError, StoreError, _now, append_audit, check_database_file, check_schema, open_private_temp, open_sqlite, filesystem_type, routekaart_fingerprint
 from herstel_tui.store.schema import LATEST, MIGRATIONS
 
 _URGENCY = TypeAdapter(UrgencyField)
-
 
 
 class Store:
@@ -86,8 +109,10 @@ class Store:
     def _explain(self, exc: sqlite3.Error) -> str:
         text = str(exc)
         if "auditlogboek aangetast" in text:
-            return (f"het auditlogboek van {self.path} is aangetast (regels zijn gewist buiten herstel om); "
-                    "er is niets opgeslagen. Laat `herstel controle` draaien en meld het bij de beheerder")
+            return (
+                f"het auditlogboek van {self.path} is aangetast (regels zijn gewist buiten herstel om); "
+                "er is niets opgeslagen. Laat `herstel controle` draaien en meld het bij de beheerder"
+            )
         if "malformed" in text:
             return f"{self.path} is beschadigd ({text}). {RESTORE_ADVICE}"
         if "not a database" in text:
@@ -129,8 +154,10 @@ class Store:
             if version == 1:
                 with self.transaction():
                     # A new database: its (empty) case index already matches this routekaart.
-                    self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('routekaart_hash', ?)",
-                                      (routekaart_fingerprint(),))
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('routekaart_hash', ?)",
+                        (routekaart_fingerprint(),),
+                    )
                     self._audit("schema", "database", None, detail={"versie": LATEST, "bestand": str(self.path)})
 
     def close(self) -> None:
@@ -185,28 +212,48 @@ class Store:
                     raise StoreError(self._explain(exc)) from exc
                 raise
 
-    def _audit(self, action: str, entity: str, entity_id: int | None, *, person_id: int | None = None,
-               case_id: int | None = None, detail: dict[str, Any] | None = None) -> None:
+    def _audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        *,
+        person_id: int | None = None,
+        case_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
         assert self.conn.in_transaction, "audit rows are written inside the change's transaction"
-        append_audit(self.conn, self.user, action, entity, entity_id, person_id=person_id, case_id=case_id,
-                     detail=detail)
+        append_audit(
+            self.conn, self.user, action, entity, entity_id, person_id=person_id, case_id=case_id, detail=detail
+        )
 
     def log_view(self, *, person_id: int | None = None, case_id: int | None = None, what: str = "zaak") -> None:
         """Record that the user looked at a person or case (privacy: who saw what, when)."""
         with self.transaction():
             self._audit("bekeken", what, case_id or person_id, person_id=person_id, case_id=case_id)
 
-    def audit_entries(self, *, case_id: int | None = None, person_id: int | None = None,
-                      who: str | None = None, since: date | None = None, limit: int | None = None) -> list[AuditEntry]:
+    def audit_entries(
+        self,
+        *,
+        case_id: int | None = None,
+        person_id: int | None = None,
+        who: str | None = None,
+        since: date | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
         where, args = [], []
         if case_id is not None:
-            where.append("case_id = ?"); args.append(case_id)
+            where.append("case_id = ?")
+            args.append(case_id)
         if person_id is not None:
-            where.append("person_id = ?"); args.append(person_id)
+            where.append("person_id = ?")
+            args.append(person_id)
         if who is not None:
-            where.append("who = ?"); args.append(who)
+            where.append("who = ?")
+            args.append(who)
         if since is not None:
-            where.append("at >= ?"); args.append(since.isoformat())
+            where.append("at >= ?")
+            args.append(since.isoformat())
         sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -215,8 +262,9 @@ class Store:
 
     def recent_audit(self, limit: int = 500, case_id: int | None = None) -> list[AuditEntry]:
         """The newest audit rows first (for the desk's view of the trail)."""
-        sql = "SELECT * FROM audit" + (" WHERE case_id = ?" if case_id is not None else "") + \
-            " ORDER BY id DESC LIMIT ?"
+        sql = (
+            "SELECT * FROM audit" + (" WHERE case_id = ?" if case_id is not None else "") + " ORDER BY id DESC LIMIT ?"
+        )
         args = ([case_id] if case_id is not None else []) + [int(limit)]
         with self._lock:
             cur = self.conn.execute(sql, args)
@@ -237,7 +285,8 @@ class Store:
                 raise StoreError(f"Er staat al een persoon met BSN {person.bsn_masked} in het register")
             cur = self.conn.execute(
                 "INSERT INTO persons ({}) VALUES ({})".format(
-                    ", ".join(self._person_row(person)), ", ".join("?" * len(self._person_row(person)))),
+                    ", ".join(self._person_row(person)), ", ".join("?" * len(self._person_row(person)))
+                ),
                 tuple(self._person_row(person).values()),
             )
             new = person.model_copy(update={"id": cur.lastrowid})
@@ -255,8 +304,13 @@ class Store:
             if not changed:
                 return old
             self.db["persons"].update(person.id, {k: v for k, (_, v) in changed.items()})
-            self._audit("gewijzigd", "persoon", person.id, person_id=person.id,
-                        detail={k: {"oud": _redact_value(k, o), "nieuw": _redact_value(k, n)} for k, (o, n) in changed.items()})
+            self._audit(
+                "gewijzigd",
+                "persoon",
+                person.id,
+                person_id=person.id,
+                detail={k: {"oud": _redact_value(k, o), "nieuw": _redact_value(k, n)} for k, (o, n) in changed.items()},
+            )
             return person
 
     def get_person(self, person_id: int) -> Person:
@@ -275,7 +329,9 @@ class Store:
 
     # -- households ------------------------------------------------------------------------------
 
-    def create_household(self, members: Sequence[tuple[int, Role | str]], registered_on: date | None = None) -> Household:
+    def create_household(
+        self, members: Sequence[tuple[int, Role | str]], registered_on: date | None = None
+    ) -> Household:
         from herstel_tui.domain.models import HouseholdMember
 
         checked = [HouseholdMember(household_id=0, person_id=pid, role=role) for pid, role in members]
@@ -283,14 +339,22 @@ class Store:
         if roles.count(Role.AANVRAGER) > 1:
             raise StoreError("een huishouden heeft één aanvrager")
         with self.transaction():
-            hid = self.conn.execute("INSERT INTO households (registered_on) VALUES (?)",
-                                    (registered_on.isoformat() if registered_on else None,)).lastrowid
+            hid = self.conn.execute(
+                "INSERT INTO households (registered_on) VALUES (?)",
+                (registered_on.isoformat() if registered_on else None,),
+            ).lastrowid
             for m in checked:
                 self.get_person(m.person_id)
-                self.conn.execute("INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)",
-                                  (hid, m.person_id, m.role.value))
-            self._audit("aangemaakt", "huishouden", hid,
-                        detail={"leden": [{"persoon": m.person_id, "rol": m.role.value} for m in checked]})
+                self.conn.execute(
+                    "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)",
+                    (hid, m.person_id, m.role.value),
+                )
+            self._audit(
+                "aangemaakt",
+                "huishouden",
+                hid,
+                detail={"leden": [{"persoon": m.person_id, "rol": m.role.value} for m in checked]},
+            )
             return Household(id=hid, registered_on=registered_on)
 
     def add_household_member(self, household_id: int, person_id: int, role: Role | str) -> None:
@@ -298,23 +362,33 @@ class Store:
 
         m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
         with self.transaction():
-            self.conn.execute("INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)",
-                              (household_id, person_id, m.role.value))
+            self.conn.execute(
+                "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)",
+                (household_id, person_id, m.role.value),
+            )
             self._audit("toegevoegd", "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
 
     def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
         """Put ``person_id`` in the household of ``anchor_id`` (made if the anchor has none)."""
         with self.transaction():
-            row = self.conn.execute("SELECT household_id FROM household_members WHERE person_id = ? LIMIT 1",
-                                    (anchor_id,)).fetchone()
+            row = self.conn.execute(
+                "SELECT household_id FROM household_members WHERE person_id = ? LIMIT 1", (anchor_id,)
+            ).fetchone()
             if row:
                 self.add_household_member(row[0], person_id, role)
                 return row[0]
             return self.create_household([(anchor_id, Role.AANVRAGER), (person_id, role)]).id
 
-    def register(self, person: Person, *, role: Role | str = Role.AANVRAGER, household_of: int | None = None,
-                 track: Track | str | None = None, caseworker: str | None = None,
-                 opened: date | None = None) -> tuple[Person, Case | None]:
+    def register(
+        self,
+        person: Person,
+        *,
+        role: Role | str = Role.AANVRAGER,
+        household_of: int | None = None,
+        track: Track | str | None = None,
+        caseworker: str | None = None,
+        opened: date | None = None,
+    ) -> tuple[Person, Case | None]:
         """A new person, their place in a household and (optionally) their case: all or nothing.
 
         ``household_of`` puts the person in that person's household; without it a new household
@@ -353,14 +427,16 @@ class Store:
         last = int(row[0].rsplit("-", 1)[1]) if row[0] else 0
         return f"{prefix}{last + 1:06d}"
 
-    def open_case(self, person_id: int, track: Track | str, *, caseworker: str | None = None,
-                  opened: date | None = None) -> Case:
+    def open_case(
+        self, person_id: int, track: Track | str, *, caseworker: str | None = None, opened: date | None = None
+    ) -> Case:
         opened = opened or clock.today()
         case = Case(person_id=person_id, track=track, caseworker=caseworker or self.user, opened=opened)
         with self.transaction():
             self.get_person(person_id)
-            if self.conn.execute("SELECT 1 FROM cases WHERE person_id = ? AND track = ?",
-                                 (person_id, case.track.value)).fetchone():
+            if self.conn.execute(
+                "SELECT 1 FROM cases WHERE person_id = ? AND track = ?", (person_id, case.track.value)
+            ).fetchone():
                 raise StoreError(f"deze persoon heeft al een zaak in het spoor {case.track.title}")
             case.zaaknummer = self._next_zaaknummer(opened.year)
             cid = self.conn.execute(
@@ -369,8 +445,14 @@ class Store:
             ).lastrowid
             case.id = cid
             self._refresh_summary(cid)
-            self._audit("aangemaakt", "zaak", cid, person_id=person_id, case_id=cid,
-                        detail={"zaaknummer": case.zaaknummer, "spoor": case.track.value, "medewerker": case.caseworker})
+            self._audit(
+                "aangemaakt",
+                "zaak",
+                cid,
+                person_id=person_id,
+                case_id=cid,
+                detail={"zaaknummer": case.zaaknummer, "spoor": case.track.value, "medewerker": case.caseworker},
+            )
             return case
 
     _CASE_COLS = "id, zaaknummer, person_id, track, caseworker, opened, closed, urgency, casuistiekoverleg, version"
@@ -386,8 +468,9 @@ class Store:
         return self._case(row)
 
     def find_case(self, zaaknummer: str) -> Case | None:
-        row = self.conn.execute(f"SELECT {self._CASE_COLS} FROM cases WHERE zaaknummer = ?",
-                                (zaaknummer.strip().upper(),)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {self._CASE_COLS} FROM cases WHERE zaaknummer = ?", (zaaknummer.strip().upper(),)
+        ).fetchone()
         return self._case(row) if row else None
 
     def zaaknummers(self, case_ids: Sequence[int]) -> dict[int, str]:
@@ -395,28 +478,33 @@ class Store:
         if not ids:
             return {}
         with self._lock:
-            return dict(self.conn.execute(
-                f"SELECT id, zaaknummer FROM cases WHERE id IN ({','.join('?' * len(ids))})", ids))
+            return dict(
+                self.conn.execute(f"SELECT id, zaaknummer FROM cases WHERE id IN ({','.join('?' * len(ids))})", ids)
+            )
 
     def cases_of_person(self, person_id: int) -> list[Case]:
-        rows = self.conn.execute(f"SELECT {self._CASE_COLS} FROM cases WHERE person_id = ? ORDER BY track",
-                                 (person_id,)).fetchall()
+        rows = self.conn.execute(
+            f"SELECT {self._CASE_COLS} FROM cases WHERE person_id = ? ORDER BY track", (person_id,)
+        ).fetchall()
         return [self._case(r) for r in rows]
 
-    def _update_case(self, case_id: int, changes: dict[str, Any], action: str,
-                     expected_version: int | None = None) -> Case:
+    def _update_case(
+        self, case_id: int, changes: dict[str, Any], action: str, expected_version: int | None = None
+    ) -> Case:
         with self.transaction():
             old = self.get_case(case_id)
             if expected_version is not None and old.version != expected_version:
                 raise ConflictError(
-                    f"zaak {old.zaaknummer} is intussen door een ander gewijzigd; de nieuwe gegevens worden getoond")
+                    f"zaak {old.zaaknummer} is intussen door een ander gewijzigd; de nieuwe gegevens worden getoond"
+                )
             old_row = old.model_dump(mode="json")
             diff = {k: {"oud": old_row[k], "nieuw": v} for k, v in changes.items() if old_row[k] != v}
             if not diff:
                 return old
             sets = ", ".join(f"{k} = ?" for k in changes)
-            self.conn.execute(f"UPDATE cases SET {sets}, version = version + 1 WHERE id = ?",
-                              (*changes.values(), case_id))
+            self.conn.execute(
+                f"UPDATE cases SET {sets}, version = version + 1 WHERE id = ?", (*changes.values(), case_id)
+            )
             self._audit(action, "zaak", case_id, person_id=old.person_id, case_id=case_id, detail=diff)
             return self.get_case(case_id)
 
@@ -426,13 +514,20 @@ class Store:
             raise StoreError("geef de naam van de medewerker")
         return self._update_case(case_id, {"caseworker": caseworker}, "toegewezen", expected_version)
 
-    def set_urgency(self, case_id: int, urgency: Urgency | str | None, casuistiekoverleg: bool = False, *,
-                    expected_version: int | None = None) -> Case:
+    def set_urgency(
+        self,
+        case_id: int,
+        urgency: Urgency | str | None,
+        casuistiekoverleg: bool = False,
+        *,
+        expected_version: int | None = None,
+    ) -> Case:
         checked = _URGENCY.validate_python(urgency)
         return self._update_case(
             case_id,
             {"urgency": checked.value if checked else None, "casuistiekoverleg": int(casuistiekoverleg)},
-            "urgentie", expected_version,
+            "urgentie",
+            expected_version,
         )
 
     def close_case(self, case_id: int, closed: date | None = None, *, expected_version: int | None = None) -> Case:
@@ -445,16 +540,19 @@ class Store:
 
     def _event(self, row: tuple) -> TimelineEvent:
         keys = [c.strip() for c in self._EVENT_COLS.split(",")]
-        return TimelineEvent.model_construct(**{
-            **dict(zip(keys, row)),
-            "fact_date": date.fromisoformat(row[4]),
-            "recorded_at": datetime.fromisoformat(row[5]),
-            "correction": bool(row[8]),
-        })
+        return TimelineEvent.model_construct(
+            **{
+                **dict(zip(keys, row)),
+                "fact_date": date.fromisoformat(row[4]),
+                "recorded_at": datetime.fromisoformat(row[5]),
+                "correction": bool(row[8]),
+            }
+        )
 
     def events(self, case_id: int) -> list[TimelineEvent]:
-        rows = self.conn.execute(f"SELECT {self._EVENT_COLS} FROM events WHERE case_id = ? ORDER BY fact_date, id",
-                                 (case_id,)).fetchall()
+        rows = self.conn.execute(
+            f"SELECT {self._EVENT_COLS} FROM events WHERE case_id = ? ORDER BY fact_date, id", (case_id,)
+        ).fetchall()
         return [self._event(r) for r in rows]
 
     @staticmethod
@@ -462,56 +560,107 @@ class Store:
         """The events as the engine takes them: in the order they were recorded."""
         from herstel_tui.domain.routekaart import RecordedEvent
 
-        return [RecordedEvent(step=e.step, fact_date=e.fact_date, outcome=e.outcome, correction=e.correction,
-                              reason=e.reason, id=e.id) for e in sorted(events, key=lambda e: e.id)]
+        return [
+            RecordedEvent(
+                step=e.step, fact_date=e.fact_date, outcome=e.outcome, correction=e.correction, reason=e.reason, id=e.id
+            )
+            for e in sorted(events, key=lambda e: e.id)
+        ]
 
-    def record_event(self, case_id: int, step: str, fact_date: date | None = None, *, outcome: str | None = None,
-                     note: str | None = None, correction: bool = False, reason: str | None = None,
-                     expected_version: int | None = None) -> TimelineEvent:
+    def record_event(
+        self,
+        case_id: int,
+        step: str,
+        fact_date: date | None = None,
+        *,
+        outcome: str | None = None,
+        note: str | None = None,
+        correction: bool = False,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TimelineEvent:
         """Write one timeline event after the routekaart engine accepted it (TransitionRefused if not)."""
         from herstel_tui.domain.routekaart import RecordedEvent, default_routekaart
 
         fact_date = fact_date or clock.today()
-        event = TimelineEvent(case_id=case_id, step=step, outcome=outcome, fact_date=fact_date, note=note,
-                              correction=correction, reason=reason)
+        event = TimelineEvent(
+            case_id=case_id,
+            step=step,
+            outcome=outcome,
+            fact_date=fact_date,
+            note=note,
+            correction=correction,
+            reason=reason,
+        )
         with self.transaction():
             case = self.get_case(case_id)
             if expected_version is not None and case.version != expected_version:
                 raise ConflictError(
-                    f"zaak {case.zaaknummer} is intussen door een ander gewijzigd; de nieuwe gegevens worden getoond")
+                    f"zaak {case.zaaknummer} is intussen door een ander gewijzigd; de nieuwe gegevens worden getoond"
+                )
             rk = default_routekaart()
-            rk.check(case.track.value, self._recorded(self.events(case_id)),
-                     RecordedEvent(step=event.step, fact_date=event.fact_date, outcome=event.outcome,
-                                   correction=event.correction, reason=event.reason))
+            rk.check(
+                case.track.value,
+                self._recorded(self.events(case_id)),
+                RecordedEvent(
+                    step=event.step,
+                    fact_date=event.fact_date,
+                    outcome=event.outcome,
+                    correction=event.correction,
+                    reason=event.reason,
+                ),
+            )
             now = _now()
             eid = self.conn.execute(
                 "INSERT INTO events (case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction, reason)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
-                (case_id, event.step, event.outcome, fact_date.isoformat(), now, self.user, event.note,
-                 int(event.correction), event.reason),
+                (
+                    case_id,
+                    event.step,
+                    event.outcome,
+                    fact_date.isoformat(),
+                    now,
+                    self.user,
+                    event.note,
+                    int(event.correction),
+                    event.reason,
+                ),
             ).lastrowid
             self.conn.execute("UPDATE cases SET version = version + 1 WHERE id = ?", (case_id,))
             self._refresh_summary(case_id)
-            self._audit("correctie" if correction else "vastgelegd", "gebeurtenis", eid, person_id=case.person_id,
-                        case_id=case_id,
-                        detail={"stap": event.step, "uitkomst": event.outcome, "datum": fact_date.isoformat(),
-                                "reden": event.reason})
-            return event.model_copy(update={"id": eid, "recorded_at": datetime.fromisoformat(now),
-                                            "recorded_by": self.user})
+            self._audit(
+                "correctie" if correction else "vastgelegd",
+                "gebeurtenis",
+                eid,
+                person_id=case.person_id,
+                case_id=case_id,
+                detail={
+                    "stap": event.step,
+                    "uitkomst": event.outcome,
+                    "datum": fact_date.isoformat(),
+                    "reden": event.reason,
+                },
+            )
+            return event.model_copy(
+                update={"id": eid, "recorded_at": datetime.fromisoformat(now), "recorded_by": self.user}
+            )
 
     def case_view(self, case_id: int, today: date | None = None):
         """The routekaart engine's view of a case, derived from its events."""
         from herstel_tui.domain.routekaart import default_routekaart
 
         case = self.get_case(case_id)
-        return default_routekaart().evaluate(case.track.value, self._recorded(self.events(case_id)),
-                                             today or clock.today())
+        return default_routekaart().evaluate(
+            case.track.value, self._recorded(self.events(case_id)), today or clock.today()
+        )
 
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
         row = summary_row(self.get_case(case_id).track.value, self._recorded(self.events(case_id)), today)
         self.conn.execute(
             "INSERT OR REPLACE INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule,"
-            " next_kind, closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)", (case_id, *row))
+            " next_kind, closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)",
+            (case_id, *row),
+        )
 
     def rebuild_summaries(self, today: date | None = None) -> int:
         """Recompute the derived case list index from the events (after a routekaart change).
@@ -521,8 +670,9 @@ class Store:
         today = today or clock.today()
         with self.transaction():
             n = self._write_summaries(None, today)
-            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('routekaart_hash', ?)",
-                              (routekaart_fingerprint(),))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('routekaart_hash', ?)", (routekaart_fingerprint(),)
+            )
             self._audit("herberekend", "zaakoverzicht", None, detail={"zaken": n})
         return n
 
@@ -532,21 +682,34 @@ class Store:
         if case_ids is None:
             tracks = dict(self.conn.execute("SELECT id, track FROM cases"))
             source = self.conn.execute(
-                "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events ORDER BY case_id, id")
+                "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events ORDER BY case_id, id"
+            )
         else:
             marks = ",".join("?" * len(case_ids))
             tracks = dict(self.conn.execute(f"SELECT id, track FROM cases WHERE id IN ({marks})", list(case_ids)))
             source = self.conn.execute(
                 "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events "
-                f"WHERE case_id IN ({marks}) ORDER BY case_id, id", list(case_ids))
+                f"WHERE case_id IN ({marks}) ORDER BY case_id, id",
+                list(case_ids),
+            )
         events: dict[int, list] = {cid: [] for cid in tracks}
         for cid, step, outcome, fact, corr, reason, eid in source.fetchall():
-            events[cid].append(RecordedEvent(step=step, outcome=outcome, fact_date=date.fromisoformat(fact),
-                                             correction=bool(corr), reason=reason, id=eid))
+            events[cid].append(
+                RecordedEvent(
+                    step=step,
+                    outcome=outcome,
+                    fact_date=date.fromisoformat(fact),
+                    correction=bool(corr),
+                    reason=reason,
+                    id=eid,
+                )
+            )
         rows = [(cid, *summary_row(tracks[cid], evs, today)) for cid, evs in events.items()]
         self.conn.executemany(
             "INSERT OR REPLACE INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule,"
-            " next_kind, closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            " next_kind, closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         return len(rows)
 
     def refresh_derived(self, today: date | None = None) -> int:
@@ -558,18 +721,23 @@ class Store:
         today = today or clock.today()
         if self.meta("routekaart_hash") != routekaart_fingerprint():
             return self.rebuild_summaries(today)
-        stale = [r[0] for r in self.conn.execute(
-            "SELECT case_id FROM case_summary WHERE next_kind = 'period' AND next_due <= ?", (today.isoformat(),))]
+        stale = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT case_id FROM case_summary WHERE next_kind = 'period' AND next_due <= ?", (today.isoformat(),)
+            )
+        ]
         if stale:
             with self.transaction():
                 for start in range(0, len(stale), 500):
-                    self._write_summaries(stale[start:start + 500], today)
+                    self._write_summaries(stale[start : start + 500], today)
         return len(stale)
 
     # -- contact notes ---------------------------------------------------------------------------
 
-    def add_contact_note(self, case_id: int, text: str, *, channel: str = "telefoon",
-                         on: date | None = None) -> ContactNote:
+    def add_contact_note(
+        self, case_id: int, text: str, *, channel: str = "telefoon", on: date | None = None
+    ) -> ContactNote:
         note = ContactNote(case_id=case_id, date=on or clock.today(), channel=channel, text=text, by=self.user)
         with self.transaction():
             case = self.get_case(case_id)
@@ -578,8 +746,14 @@ class Store:
                 "INSERT INTO contact_notes (case_id, date, channel, text, by, recorded_at) VALUES (?,?,?,?,?,?)",
                 (case_id, note.date.isoformat(), note.channel.value, note.text, self.user, now),
             ).lastrowid
-            self._audit("vastgelegd", "contactmoment", nid, person_id=case.person_id, case_id=case_id,
-                        detail={"datum": note.date.isoformat(), "kanaal": note.channel.value})
+            self._audit(
+                "vastgelegd",
+                "contactmoment",
+                nid,
+                person_id=case.person_id,
+                case_id=case_id,
+                detail={"datum": note.date.isoformat(), "kanaal": note.channel.value},
+            )
             return note.model_copy(update={"id": nid, "recorded_at": datetime.fromisoformat(now)})
 
     def contact_notes(self, case_id: int, limit: int | None = None) -> list[ContactNote]:
@@ -588,8 +762,11 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         out = []
         for r in self.conn.execute(sql, (case_id,)):
-            out.append(ContactNote.model_validate(dict(zip(
-                ("id", "case_id", "date", "channel", "text", "by", "recorded_at"), r))))
+            out.append(
+                ContactNote.model_validate(
+                    dict(zip(("id", "case_id", "date", "channel", "text", "by", "recorded_at"), r))
+                )
+            )
         return out
 
     # -- the case list ---------------------------------------------------------------------------
@@ -604,9 +781,11 @@ class Store:
 
     def cases_due_before(self, until: date, caseworker: str | None = None) -> list[tuple]:
         """(id, zaaknummer, naam, track, caseworker) of open cases with a date due by ``until``."""
-        sql = ("SELECT c.id, c.zaaknummer, p.achternaam || ', ' || p.voornamen, c.track, c.caseworker "
-               "FROM case_summary s JOIN cases c ON c.id = s.case_id JOIN persons p ON p.id = c.person_id "
-               "WHERE s.next_due <= ? AND s.closed = 0 AND c.closed IS NULL")
+        sql = (
+            "SELECT c.id, c.zaaknummer, p.achternaam || ', ' || p.voornamen, c.track, c.caseworker "
+            "FROM case_summary s JOIN cases c ON c.id = s.case_id JOIN persons p ON p.id = c.person_id "
+            "WHERE s.next_due <= ? AND s.closed = 0 AND c.closed IS NULL"
+        )
         args: list = [until.isoformat()]
         if caseworker:
             sql += " AND c.caseworker = ?"
@@ -614,8 +793,12 @@ class Store:
         return self.conn.execute(sql + " ORDER BY s.next_due", args).fetchall()
 
     def caseworkers(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT caseworker FROM cases WHERE caseworker IS NOT NULL ORDER BY caseworker")]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT caseworker FROM cases WHERE caseworker IS NOT NULL ORDER BY caseworker"
+            )
+        ]
 
     # -- meta ------------------------------------------------------------------------------------
 
@@ -629,8 +812,10 @@ class Store:
         return row[0] if row else None
 
     def counts(self) -> dict[str, int]:
-        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("persons", "cases", "events", "contact_notes", "audit")}
+        return {
+            t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("persons", "cases", "events", "contact_notes", "audit")
+        }
 
 
 def summary_row(track: str, events: Sequence[Any], today: date | None = None) -> tuple:

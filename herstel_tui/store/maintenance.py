@@ -3,6 +3,7 @@
 All of it works on a live database: the backup uses SQLite's online backup API, so
 colleagues can keep working while it runs.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,14 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from herstel_tui.domain import clock
-from herstel_tui.store.base import RESTORE_ADVICE, StoreError, check_database_file, check_regular_file, open_sqlite, replace_database
+from herstel_tui.store.base import (
+    RESTORE_ADVICE,
+    StoreError,
+    check_database_file,
+    check_regular_file,
+    open_sqlite,
+    replace_database,
+)
 from herstel_tui.store.db import Store, summary_row
 
 
@@ -120,8 +128,10 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool) -> None:
             raise StoreError(f"{source} is beschadigd ({ok}); er is niets teruggezet")
     check_regular_file(target)
     if target.exists() and target.stat().st_size and not overwrite:
-        raise StoreError(f"{target} bestaat al. Bevestig met --ja dat deze database wordt vervangen "
-                         "(maak eerst een backup); er is niets gewijzigd")
+        raise StoreError(
+            f"{target} bestaat al. Bevestig met --ja dat deze database wordt vervangen "
+            "(maak eerst een backup); er is niets gewijzigd"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".herstel-restore-", suffix=".db", dir=target.parent)
     os.close(fd)
@@ -178,19 +188,33 @@ def _check(store: Store, today: date | None) -> CheckResult:
         problems.append(f"verwijzing: {table} rij {rowid} verwijst naar een ontbrekende {parent}")
     problems += audit_problems(conn)
     for name, kind, at in conn.execute("SELECT name, kind, at FROM portal_files WHERE status = 'bezig'"):
-        problems.append(f"portaal: het inlezen van {name} ({kind}, gestart {at[:16].replace('T', ' ')}) is niet "
-                        "afgemaakt; lees hetzelfde bestand opnieuw in om het af te maken")
+        problems.append(
+            f"portaal: het inlezen van {name} ({kind}, gestart {at[:16].replace('T', ' ')}) is niet "
+            "afgemaakt; lees hetzelfde bestand opnieuw in om het af te maken"
+        )
     rk = default_routekaart()
     cases = conn.execute("SELECT id, zaaknummer, track FROM cases ORDER BY id").fetchall()
     events_by_case: dict[int, list] = {}
     for cid, step, outcome, fact, corr, reason, eid in conn.execute(
-            "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events ORDER BY case_id, id"):
+        "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events ORDER BY case_id, id"
+    ):
         events_by_case.setdefault(cid, []).append(
-            RecordedEvent(step=step, outcome=outcome, fact_date=date.fromisoformat(fact), correction=bool(corr),
-                          reason=reason, id=eid))
-    summaries = {r[0]: tuple(r[1:]) for r in conn.execute(
-        "SELECT case_id, current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event "
-        "FROM case_summary")}
+            RecordedEvent(
+                step=step,
+                outcome=outcome,
+                fact_date=date.fromisoformat(fact),
+                correction=bool(corr),
+                reason=reason,
+                id=eid,
+            )
+        )
+    summaries = {
+        r[0]: tuple(r[1:])
+        for r in conn.execute(
+            "SELECT case_id, current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event "
+            "FROM case_summary"
+        )
+    }
     for cid, zaak, track in cases:
         events = events_by_case.get(cid, [])
         for i, ev in enumerate(events):
@@ -200,7 +224,9 @@ def _check(store: Store, today: date | None) -> CheckResult:
                 problems.append(f"{zaak}: gebeurtenis {ev.id} ({ev.step}) past niet op de routekaart: {exc}")
                 break
         if summaries.get(cid) != summary_row(track, events, today):
-            problems.append(f"{zaak}: het zaakoverzicht wijkt af van de tijdlijn (herstel met `herstel controle --herbouw`)")
+            problems.append(
+                f"{zaak}: het zaakoverzicht wijkt af van de tijdlijn (herstel met `herstel controle --herbouw`)"
+            )
     return CheckResult(problems, len(cases))
 
 
@@ -211,8 +237,12 @@ def audit_problems(conn: sqlite3.Connection) -> list[str]:
     from herstel_tui.store.schema import AUDIT_TRIGGERS
 
     out = []
-    found = {name: " ".join((sql or "").split()) for name, sql in conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")}
+    found = {
+        name: " ".join((sql or "").split())
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'"
+        )
+    }
     for name, event in AUDIT_TRIGGERS.items():
         sql = found.get(name)
         if sql is None:
@@ -228,11 +258,15 @@ def audit_problems(conn: sqlite3.Connection) -> list[str]:
         out.append("auditlogboek: het hoogste regelnummer is niet bijgehouden (meta ontbreekt)")
     elif (hi or 0) != mark:
         if (hi or 0) < mark:
-            out.append(f"auditlogboek: er zijn regels tot nummer {mark} geschreven, maar de hoogste is nu "
-                       f"{hi or 0}: regels zijn gewist")
+            out.append(
+                f"auditlogboek: er zijn regels tot nummer {mark} geschreven, maar de hoogste is nu "
+                f"{hi or 0}: regels zijn gewist"
+            )
         else:
-            out.append(f"auditlogboek: regels {mark + 1} t/m {hi} zijn buiten herstel om toegevoegd of "
-                       "nummers zijn hergebruikt")
+            out.append(
+                f"auditlogboek: regels {mark + 1} t/m {hi} zijn buiten herstel om toegevoegd of "
+                "nummers zijn hergebruikt"
+            )
     return out
 
 
@@ -251,9 +285,10 @@ def retention_candidates(store: Store, years: dict[str, int], today: date | None
     today = today or clock.today()
     out = []
     for cid, zaak, pid, closed, outcome in store.conn.execute(
-            "SELECT c.id, c.zaaknummer, c.person_id, coalesce(c.closed, s.last_event), s.outcome "
-            "FROM cases c JOIN case_summary s ON s.case_id = c.id "
-            "WHERE (c.closed IS NOT NULL OR s.closed = 1) ORDER BY c.id"):
+        "SELECT c.id, c.zaaknummer, c.person_id, coalesce(c.closed, s.last_event), s.outcome "
+        "FROM cases c JOIN case_summary s ON s.case_id = c.id "
+        "WHERE (c.closed IS NOT NULL OR s.closed = 1) ORDER BY c.id"
+    ):
         if not closed:
             continue
         closed_d = date.fromisoformat(closed)
@@ -267,10 +302,14 @@ def anonymise_case(store: Store, case_id: int) -> None:
     """Keep the figures (track, steps, dates) for reports; remove who the person was."""
     with store.transaction():
         case = store.get_case(case_id)
-        others = store.conn.execute("SELECT count(*) FROM cases WHERE person_id = ? AND id != ?",
-                                    (case.person_id, case_id)).fetchone()[0]
-        store.conn.execute("UPDATE events SET note = NULL, reason = CASE WHEN correction = 1 THEN 'geanonimiseerd' "
-                           "ELSE NULL END WHERE case_id = ?", (case_id,))
+        others = store.conn.execute(
+            "SELECT count(*) FROM cases WHERE person_id = ? AND id != ?", (case.person_id, case_id)
+        ).fetchone()[0]
+        store.conn.execute(
+            "UPDATE events SET note = NULL, reason = CASE WHEN correction = 1 THEN 'geanonimiseerd' "
+            "ELSE NULL END WHERE case_id = ?",
+            (case_id,),
+        )
         store.conn.execute("DELETE FROM contact_notes WHERE case_id = ?", (case_id,))
         from herstel_tui.store.plan import PlanStore
 
@@ -279,9 +318,17 @@ def anonymise_case(store: Store, case_id: int) -> None:
             store.conn.execute(
                 "UPDATE persons SET bsn = NULL, voornamen = 'geanonimiseerd', tussenvoegsel = NULL, "
                 "achternaam = 'geanonimiseerd', geboortedatum = NULL, straat = NULL, huisnummer = NULL, "
-                "postcode = NULL, woonplaats = NULL, telefoon = NULL, email = NULL WHERE id = ?", (case.person_id,))
-        store._audit("geanonimiseerd", "zaak", case_id, person_id=case.person_id, case_id=case_id,
-                     detail={"zaaknummer": case.zaaknummer})
+                "postcode = NULL, woonplaats = NULL, telefoon = NULL, email = NULL WHERE id = ?",
+                (case.person_id,),
+            )
+        store._audit(
+            "geanonimiseerd",
+            "zaak",
+            case_id,
+            person_id=case.person_id,
+            case_id=case_id,
+            detail={"zaaknummer": case.zaaknummer},
+        )
 
 
 def delete_case(store: Store, case_id: int) -> None:
@@ -291,8 +338,14 @@ def delete_case(store: Store, case_id: int) -> None:
         others = store.conn.execute("SELECT count(*) FROM cases WHERE person_id = ?", (case.person_id,)).fetchone()[0]
         if not others:
             _delete_person_rows(store, case.person_id)
-        store._audit("verwijderd", "zaak", case_id, person_id=case.person_id, case_id=case_id,
-                     detail={"zaaknummer": case.zaaknummer, "reden": "bewaartermijn verstreken"})
+        store._audit(
+            "verwijderd",
+            "zaak",
+            case_id,
+            person_id=case.person_id,
+            case_id=case_id,
+            detail={"zaaknummer": case.zaaknummer, "reden": "bewaartermijn verstreken"},
+        )
 
 
 def _delete_person_rows(store: Store, person_id: int) -> None:
@@ -313,6 +366,7 @@ def remove_person(store: Store, person_id: int, reason: str) -> list[str]:
         store.get_person(person_id)
         zaken = [r[0] for r in store.conn.execute("SELECT zaaknummer FROM cases WHERE person_id = ?", (person_id,))]
         _delete_person_rows(store, person_id)
-        store._audit("verwijderd", "persoon", person_id, person_id=person_id,
-                     detail={"zaken": zaken, "reden": reason.strip()})
+        store._audit(
+            "verwijderd", "persoon", person_id, person_id=person_id, detail={"zaken": zaken, "reden": reason.strip()}
+        )
     return zaken

@@ -4,6 +4,7 @@
 "Open" means what the werkvoorraad means by it: the routekaart does not call the case closed
 (``case_summary.closed = 0``) and nobody closed it by hand (``cases.closed IS NULL``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -99,8 +100,10 @@ def cases_with_events(store: Store) -> Iterator[tuple[CaseFacts, list[RecordedEv
                 pos += 1
             if len(rows) > 1:
                 rows.sort(key=lambda r: r[1])  # record order
-            evs = [RecordedEvent(step, fromiso(fact), outcome, bool(corr), reason, eid)
-                   for _, eid, step, outcome, fact, corr, reason in rows]
+            evs = [
+                RecordedEvent(step, fromiso(fact), outcome, bool(corr), reason, eid)
+                for _, eid, step, outcome, fact, corr, reason in rows
+            ]
             yield CaseFacts(cid, track, worker, bool(is_open), bool(urgent)), evs
 
 

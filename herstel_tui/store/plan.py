@@ -10,16 +10,51 @@ Agreeing a plan records the routekaart milestone (``plan_hoofdlijnen`` / ``plan_
 through ``Store.record_event`` in the same transaction, so the statutory termijn stops and the
 case list's summary is refreshed; when the routekaart engine refuses, nothing is saved.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from herstel_tui.domain.costs import CostEntry, CostKind, YearReport, build_year_report, from_cents, from_hundredths, to_cents, to_hundredths, year_bounds
-from herstel_tui.domain.plan import ACTION_TEXT_MAX, AREA_FIELDS, AREA_FIELD_TITLES, AREA_TEXT_MAX, GOAL_TEXT_MAX, LEEFGEBIEDEN, NOTE_MAX, PARTY_MAX, PLAN_RULES, Action, Actor, AreaText, Consent, Goal, GoalStatus, Leefgebied, PlanRuleError, PlanStatus, PlanVersion, check_agreement, checked_text, nazorg_problem, parse_nl_date
+from herstel_tui.domain import clock
+from herstel_tui.domain.costs import (
+    CostEntry,
+    CostKind,
+    YearReport,
+    build_year_report,
+    from_cents,
+    from_hundredths,
+    to_cents,
+    to_hundredths,
+    year_bounds,
+)
+from herstel_tui.domain.plan import (
+    ACTION_TEXT_MAX,
+    AREA_FIELD_TITLES,
+    AREA_FIELDS,
+    AREA_TEXT_MAX,
+    GOAL_TEXT_MAX,
+    LEEFGEBIEDEN,
+    NOTE_MAX,
+    PARTY_MAX,
+    PLAN_RULES,
+    Action,
+    Actor,
+    AreaText,
+    Consent,
+    Goal,
+    GoalStatus,
+    Leefgebied,
+    PlanRuleError,
+    PlanStatus,
+    PlanVersion,
+    check_agreement,
+    checked_text,
+    nazorg_problem,
+    parse_nl_date,
+)
 from herstel_tui.store.base import ConflictError, StoreError, _now
 
 _UNSET: Any = object()
@@ -31,8 +66,9 @@ CHANGED_MEANWHILE = "is intussen door een ander gewijzigd"
 
 
 def _conflict(what: str) -> ConflictError:
-    return ConflictError(f"{what} {CHANGED_MEANWHILE}; uw wijziging is niet opgeslagen en de nieuwe "
-                         "gegevens worden getoond")
+    return ConflictError(
+        f"{what} {CHANGED_MEANWHILE}; uw wijziging is niet opgeslagen en de nieuwe gegevens worden getoond"
+    )
 
 
 def _norm(field: str, value: Any) -> Any:
@@ -50,8 +86,14 @@ def _norm(field: str, value: Any) -> Any:
     return value if value is not None else ""
 
 
-_ACTION_FIELD_TITLES = {"what": "wat er gebeurt", "who": "wie", "party": "de partij", "due": "de datum",
-                        "done": "'gedaan'", "goal_uid": "het doel"}
+_ACTION_FIELD_TITLES = {
+    "what": "wat er gebeurt",
+    "who": "wie",
+    "party": "de partij",
+    "due": "de datum",
+    "done": "'gedaan'",
+    "goal_uid": "het doel",
+}
 
 
 class PlanRefused(StoreError):
@@ -79,15 +121,26 @@ class ActionChoice:
         return f"{self.area.title}: {self.what or '(leeg)'}"
 
 
-_VERSION_COLS = ("v.id, p.case_id, v.number, v.status, v.based_on, v.created_at, v.created_by, v.agreed_on, "
-                 "v.consent, v.consent_note, v.agreed_by")
+_VERSION_COLS = (
+    "v.id, p.case_id, v.number, v.status, v.based_on, v.created_at, v.created_by, v.agreed_on, "
+    "v.consent, v.consent_note, v.agreed_by"
+)
 _GOAL_COLS = "id, uid, area, position, text, status"
 _ACTION_COLS = "id, uid, area, position, goal_uid, what, who, party, due, done"
 # What a cost entry's audit row holds (never the description: free text).
-_COST_AUDIT_NAMES = {"date": "datum", "component": "component", "kind": "soort", "quantity_hundredths": "aantal_x100",
-                     "price_cents": "prijs_centen", "amount_cents": "bedrag_centen", "action_uid": "actie"}
-_COST_COLS = ("id, case_id, date, component, description, kind, quantity_hundredths, price_cents, amount_cents, "
-              "action_uid, recorded_at, recorded_by")
+_COST_AUDIT_NAMES = {
+    "date": "datum",
+    "component": "component",
+    "kind": "soort",
+    "quantity_hundredths": "aantal_x100",
+    "price_cents": "prijs_centen",
+    "amount_cents": "bedrag_centen",
+    "action_uid": "actie",
+}
+_COST_COLS = (
+    "id, case_id, date, component, description, kind, quantity_hundredths, price_cents, amount_cents, "
+    "action_uid, recorded_at, recorded_by"
+)
 
 
 def _len(text: str | None) -> int:
@@ -113,14 +166,17 @@ class PlanStore:
         return row[0]
 
     def _audit(self, action: str, entity: str, entity_id: int | None, case_id: int, detail: dict[str, Any]) -> None:
-        self.store._audit(action, entity, entity_id, person_id=self._case_person(case_id), case_id=case_id,
-                          detail=detail)
+        self.store._audit(
+            action, entity, entity_id, person_id=self._case_person(case_id), case_id=case_id, detail=detail
+        )
 
     def _version_meta(self, version_id: int) -> tuple[int, int, PlanStatus, bool]:
         """(case_id, number, status, latest) of a version."""
         row = self.conn.execute(
             "SELECT p.case_id, v.number, v.status, v.plan_id FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
-            "WHERE v.id = ?", (version_id,)).fetchone()
+            "WHERE v.id = ?",
+            (version_id,),
+        ).fetchone()
         if row is None:
             raise StoreError(f"versie {version_id} van het plan bestaat niet")
         latest = self.conn.execute("SELECT max(number) FROM plan_versions WHERE plan_id = ?", (row[3],)).fetchone()[0]
@@ -129,8 +185,9 @@ class PlanStore:
     def _require_concept(self, version_id: int) -> tuple[int, int]:
         case_id, number, status, _ = self._version_meta(version_id)
         if status is not PlanStatus.CONCEPT:
-            raise PlanRefused(f"versie {number} van het plan is vastgesteld en kan niet meer worden gewijzigd; "
-                              "maak een nieuwe versie")
+            raise PlanRefused(
+                f"versie {number} van het plan is vastgesteld en kan niet meer worden gewijzigd; maak een nieuwe versie"
+            )
         return case_id, number
 
     def _require_latest(self, version_id: int) -> tuple[int, int]:
@@ -150,35 +207,85 @@ class PlanStore:
         return row[0] if row else None
 
     def _version(self, row: tuple, latest_number: int, full: bool) -> PlanVersion:
-        (vid, case_id, number, status, based_on, created_at, created_by, agreed_on, consent, consent_note,
-         agreed_by) = row
+        (
+            vid,
+            case_id,
+            number,
+            status,
+            based_on,
+            created_at,
+            created_by,
+            agreed_on,
+            consent,
+            consent_note,
+            agreed_by,
+        ) = row
         areas: tuple[AreaText, ...] = ()
         goals: tuple[Goal, ...] = ()
         actions: tuple[Action, ...] = ()
         if full:
-            found = {r[0]: r for r in self.conn.execute(
-                "SELECT area, situation, question FROM plan_areas WHERE version_id = ?", (vid,))}
-            areas = tuple(AreaText(area=a.value, situation=found[a.value][1] if a.value in found else "",
-                                   question=found[a.value][2] if a.value in found else "") for a in LEEFGEBIEDEN)
-            goals = tuple(Goal(id=r[0], uid=r[1], area=r[2], position=r[3], text=r[4], status=r[5])
-                          for r in self.conn.execute(
-                              f"SELECT {_GOAL_COLS} FROM plan_goals WHERE version_id = ? ORDER BY position, id", (vid,)))
-            actions = tuple(Action(id=r[0], uid=r[1], area=r[2], position=r[3], goal_uid=r[4], what=r[5], who=r[6],
-                                   party=r[7], due=date.fromisoformat(r[8]) if r[8] else None, done=bool(r[9]))
-                            for r in self.conn.execute(
-                                f"SELECT {_ACTION_COLS} FROM plan_actions WHERE version_id = ? ORDER BY position, id",
-                                (vid,)))
-        return PlanVersion(id=vid, case_id=case_id, number=number, status=status, based_on=based_on,
-                           created_at=datetime.fromisoformat(created_at), created_by=created_by,
-                           agreed_on=date.fromisoformat(agreed_on) if agreed_on else None, consent=consent,
-                           consent_note=consent_note, agreed_by=agreed_by, latest=number == latest_number,
-                           areas=areas, goals=goals, actions=actions)
+            found = {
+                r[0]: r
+                for r in self.conn.execute(
+                    "SELECT area, situation, question FROM plan_areas WHERE version_id = ?", (vid,)
+                )
+            }
+            areas = tuple(
+                AreaText(
+                    area=a.value,
+                    situation=found[a.value][1] if a.value in found else "",
+                    question=found[a.value][2] if a.value in found else "",
+                )
+                for a in LEEFGEBIEDEN
+            )
+            goals = tuple(
+                Goal(id=r[0], uid=r[1], area=r[2], position=r[3], text=r[4], status=r[5])
+                for r in self.conn.execute(
+                    f"SELECT {_GOAL_COLS} FROM plan_goals WHERE version_id = ? ORDER BY position, id", (vid,)
+                )
+            )
+            actions = tuple(
+                Action(
+                    id=r[0],
+                    uid=r[1],
+                    area=r[2],
+                    position=r[3],
+                    goal_uid=r[4],
+                    what=r[5],
+                    who=r[6],
+                    party=r[7],
+                    due=date.fromisoformat(r[8]) if r[8] else None,
+                    done=bool(r[9]),
+                )
+                for r in self.conn.execute(
+                    f"SELECT {_ACTION_COLS} FROM plan_actions WHERE version_id = ? ORDER BY position, id", (vid,)
+                )
+            )
+        return PlanVersion(
+            id=vid,
+            case_id=case_id,
+            number=number,
+            status=status,
+            based_on=based_on,
+            created_at=datetime.fromisoformat(created_at),
+            created_by=created_by,
+            agreed_on=date.fromisoformat(agreed_on) if agreed_on else None,
+            consent=consent,
+            consent_note=consent_note,
+            agreed_by=agreed_by,
+            latest=number == latest_number,
+            areas=areas,
+            goals=goals,
+            actions=actions,
+        )
 
     def versions(self, case_id: int) -> list[PlanVersion]:
         """Every version of the case's plan (summaries without content), oldest first."""
         rows = self.conn.execute(
             f"SELECT {_VERSION_COLS} FROM plan_versions v JOIN plans p ON p.id = v.plan_id WHERE p.case_id = ? "
-            "ORDER BY v.number", (case_id,)).fetchall()
+            "ORDER BY v.number",
+            (case_id,),
+        ).fetchall()
         latest = rows[-1][2] if rows else 0
         return [self._version(r, latest, False) for r in rows]
 
@@ -192,7 +299,9 @@ class PlanStore:
             return None
         row = self.conn.execute(
             f"SELECT {_VERSION_COLS} FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
-            "WHERE v.plan_id = ? AND v.number = ?", (plan_id, number if number is not None else latest)).fetchone()
+            "WHERE v.plan_id = ? AND v.number = ?",
+            (plan_id, number if number is not None else latest),
+        ).fetchone()
         return self._version(row, latest, True) if row else None
 
     def version_by_id(self, version_id: int) -> PlanVersion:
@@ -204,7 +313,9 @@ class PlanStore:
     def last_agreed(self, case_id: int) -> PlanVersion | None:
         row = self.conn.execute(
             "SELECT max(v.number) FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
-            "WHERE p.case_id = ? AND v.status <> 'concept'", (case_id,)).fetchone()
+            "WHERE p.case_id = ? AND v.status <> 'concept'",
+            (case_id,),
+        ).fetchone()
         return self.version(case_id, row[0]) if row and row[0] else None
 
     def plan_deadlines(self, case_id: int, today: date | None = None) -> list:
@@ -216,9 +327,10 @@ class PlanStore:
         """The actions a cost entry can belong to: those of the latest version, then older ones."""
         out: dict[int, ActionChoice] = {}
         for number, uid, area, what in self.conn.execute(
-                "SELECT v.number, a.uid, a.area, a.what FROM plan_actions a JOIN plan_versions v ON v.id = a.version_id "
-                "JOIN plans p ON p.id = v.plan_id WHERE p.case_id = ? ORDER BY v.number DESC, a.area, a.position, a.id",
-                (case_id,)):
+            "SELECT v.number, a.uid, a.area, a.what FROM plan_actions a JOIN plan_versions v ON v.id = a.version_id "
+            "JOIN plans p ON p.id = v.plan_id WHERE p.case_id = ? ORDER BY v.number DESC, a.area, a.position, a.id",
+            (case_id,),
+        ):
             if uid not in out:
                 out[uid] = ActionChoice(uid, Leefgebied(area), what, number)
         return list(out.values())
@@ -235,36 +347,56 @@ class PlanStore:
             plan_id = self._plan_id(case_id)
             if plan_id is None:
                 plan_id = self.conn.execute("INSERT INTO plans (case_id) VALUES (?)", (case_id,)).lastrowid
-            row = self.conn.execute("SELECT id, number, status FROM plan_versions WHERE plan_id = ? "
-                                    "ORDER BY number DESC LIMIT 1", (plan_id,)).fetchone()
+            row = self.conn.execute(
+                "SELECT id, number, status FROM plan_versions WHERE plan_id = ? ORDER BY number DESC LIMIT 1",
+                (plan_id,),
+            ).fetchone()
             if row and row[2] == PlanStatus.CONCEPT.value:
                 return self.version_by_id(row[0])
             now = _now()
             number = (row[1] + 1) if row else 1
             vid = self.conn.execute(
                 "INSERT INTO plan_versions (plan_id, number, status, based_on, created_at, created_by) "
-                "VALUES (?, ?, 'concept', ?, ?, ?)", (plan_id, number, row[1] if row else None, now, self.store.user),
+                "VALUES (?, ?, 'concept', ?, ?, ?)",
+                (plan_id, number, row[1] if row else None, now, self.store.user),
             ).lastrowid
             if row is None:
-                self.conn.executemany("INSERT INTO plan_areas (version_id, area) VALUES (?, ?)",
-                                      [(vid, a.value) for a in LEEFGEBIEDEN])
+                self.conn.executemany(
+                    "INSERT INTO plan_areas (version_id, area) VALUES (?, ?)", [(vid, a.value) for a in LEEFGEBIEDEN]
+                )
                 self._audit("aangemaakt", "plan", vid, case_id, {"versie": 1})
             else:
                 src = row[0]
-                self.conn.execute("INSERT INTO plan_areas (version_id, area, situation, question) "
-                                  "SELECT ?, area, situation, question FROM plan_areas WHERE version_id = ?", (vid, src))
-                self.conn.execute("INSERT INTO plan_goals (version_id, uid, area, position, text, status) "
-                                  "SELECT ?, uid, area, position, text, status FROM plan_goals WHERE version_id = ?",
-                                  (vid, src))
+                self.conn.execute(
+                    "INSERT INTO plan_areas (version_id, area, situation, question) "
+                    "SELECT ?, area, situation, question FROM plan_areas WHERE version_id = ?",
+                    (vid, src),
+                )
+                self.conn.execute(
+                    "INSERT INTO plan_goals (version_id, uid, area, position, text, status) "
+                    "SELECT ?, uid, area, position, text, status FROM plan_goals WHERE version_id = ?",
+                    (vid, src),
+                )
                 self.conn.execute(
                     "INSERT INTO plan_actions (version_id, uid, area, position, goal_uid, what, who, party, due, done) "
                     "SELECT ?, uid, area, position, goal_uid, what, who, party, due, done FROM plan_actions "
-                    "WHERE version_id = ?", (vid, src))
+                    "WHERE version_id = ?",
+                    (vid, src),
+                )
                 self._audit("nieuwe versie", "plan", vid, case_id, {"versie": number, "op_basis_van": row[1]})
             return self.version_by_id(vid)
 
-    def agree(self, version_id: int, level: PlanStatus | str, agreed_on: date, consent: Consent | str,
-              note: str | None = None, *, today: date | None = None, draft: str | None = None) -> PlanVersion:
+    def agree(
+        self,
+        version_id: int,
+        level: PlanStatus | str,
+        agreed_on: date,
+        consent: Consent | str,
+        note: str | None = None,
+        *,
+        today: date | None = None,
+        draft: str | None = None,
+    ) -> PlanVersion:
         """Fix a concept as agreed with the person and record the routekaart milestone, at once.
 
         The milestone (``plan_hoofdlijnen`` or ``plan_volledig``) is recorded only when the case
@@ -289,10 +421,20 @@ class PlanStore:
                 self.conn.execute(
                     "UPDATE plan_versions SET status = ?, agreed_on = ?, consent = ?, consent_note = ?, agreed_at = ?, "
                     "agreed_by = ? WHERE id = ?",
-                    (lvl.value, agreed_on.isoformat(), consent_value, note, _now(), self.store.user, version_id))
-                self._audit("vastgesteld", "plan", version_id, case_id,
-                            {"versie": number, "status": lvl.value, "afgesproken": agreed_on.isoformat(),
-                             "instemming": consent_value})
+                    (lvl.value, agreed_on.isoformat(), consent_value, note, _now(), self.store.user, version_id),
+                )
+                self._audit(
+                    "vastgesteld",
+                    "plan",
+                    version_id,
+                    case_id,
+                    {
+                        "versie": number,
+                        "status": lvl.value,
+                        "afgesproken": agreed_on.isoformat(),
+                        "instemming": consent_value,
+                    },
+                )
                 done = {e.step for e in self.store.events(case_id)}
                 milestone = lvl.milestone
                 if milestone and milestone not in done:
@@ -326,8 +468,9 @@ class PlanStore:
 
     # -- content -------------------------------------------------------------------------------
 
-    def set_area_text(self, version_id: int, area: Leefgebied | str, field: str, text: str, *,
-                      based_on: str | None = _UNSET) -> bool:
+    def set_area_text(
+        self, version_id: int, area: Leefgebied | str, field: str, text: str, *, based_on: str | None = _UNSET
+    ) -> bool:
         """Save one text of a leefgebied ('situatie' or 'hulpvraag'); True when it changed.
         ``based_on``: the text the form showed; refused (ConflictError) when the stored text is
         no longer that one."""
@@ -341,27 +484,37 @@ class PlanStore:
         col = AREA_FIELDS[field]
         with self.store.transaction():
             case_id, _ = self._require_concept(version_id)
-            row = self.conn.execute(f"SELECT {col} FROM plan_areas WHERE version_id = ? AND area = ?",
-                                    (version_id, a.value)).fetchone()
+            row = self.conn.execute(
+                f"SELECT {col} FROM plan_areas WHERE version_id = ? AND area = ?", (version_id, a.value)
+            ).fetchone()
             old = row[0] if row else ""
             if (old or "") == (value or ""):
                 return False
             if based_on is not _UNSET and (old or "") != (based_on or ""):
                 raise _conflict(f"{AREA_FIELD_TITLES[field]} bij {a.title}")
-            self.conn.execute(f"INSERT INTO plan_areas (version_id, area, {col}) VALUES (?, ?, ?) "
-                              f"ON CONFLICT (version_id, area) DO UPDATE SET {col} = excluded.{col}",
-                              (version_id, a.value, value))
-            self._audit("gewijzigd", "plan", version_id, case_id,
-                        {"leefgebied": a.value, "veld": field, "lengte": {"oud": _len(old), "nieuw": _len(value)}})
+            self.conn.execute(
+                f"INSERT INTO plan_areas (version_id, area, {col}) VALUES (?, ?, ?) "
+                f"ON CONFLICT (version_id, area) DO UPDATE SET {col} = excluded.{col}",
+                (version_id, a.value, value),
+            )
+            self._audit(
+                "gewijzigd",
+                "plan",
+                version_id,
+                case_id,
+                {"leefgebied": a.value, "veld": field, "lengte": {"oud": _len(old), "nieuw": _len(value)}},
+            )
             return True
 
     def _next_position(self, table: str, version_id: int, area: str) -> int:
-        row = self.conn.execute(f"SELECT max(position) FROM {table} WHERE version_id = ? AND area = ?",
-                                (version_id, area)).fetchone()
+        row = self.conn.execute(
+            f"SELECT max(position) FROM {table} WHERE version_id = ? AND area = ?", (version_id, area)
+        ).fetchone()
         return (row[0] + 1) if row and row[0] is not None else 0
 
-    def add_goal(self, version_id: int, area: Leefgebied | str, text: str = "",
-                 status: GoalStatus | str = GoalStatus.OPEN) -> Goal:
+    def add_goal(
+        self, version_id: int, area: Leefgebied | str, text: str = "", status: GoalStatus | str = GoalStatus.OPEN
+    ) -> Goal:
         try:
             goal = Goal(area=area, text=text, status=status)
         except ValueError as exc:
@@ -371,7 +524,8 @@ class PlanStore:
             pos = self._next_position("plan_goals", version_id, goal.area.value)
             gid = self.conn.execute(
                 "INSERT INTO plan_goals (version_id, uid, area, position, text, status) VALUES (?, 0, ?, ?, ?, ?)",
-                (version_id, goal.area.value, pos, goal.text, goal.status.value)).lastrowid
+                (version_id, goal.area.value, pos, goal.text, goal.status.value),
+            ).lastrowid
             self.conn.execute("UPDATE plan_goals SET uid = id WHERE id = ?", (gid,))
             self._audit("toegevoegd", "doel", gid, case_id, {"versie_id": version_id, "leefgebied": goal.area.value})
             return goal.model_copy(update={"id": gid, "uid": gid, "position": pos})
@@ -382,8 +536,14 @@ class PlanStore:
             raise PlanRefused("dit doel bestaat niet (meer)")
         return row[0], Goal(id=row[1], uid=row[2], area=row[3], position=row[4], text=row[5], status=row[6])
 
-    def update_goal(self, goal_id: int, *, text: str = _UNSET, status: GoalStatus | str = _UNSET,
-                    based_on: dict[str, Any] | None = None) -> Goal:
+    def update_goal(
+        self,
+        goal_id: int,
+        *,
+        text: str = _UNSET,
+        status: GoalStatus | str = _UNSET,
+        based_on: dict[str, Any] | None = None,
+    ) -> Goal:
         """Change a goal's text (concept only) and/or status (progress: the latest version).
         ``based_on``: {'text'|'status': value the form showed}; see ``set_area_text``."""
         with self.store.transaction():
@@ -422,14 +582,29 @@ class PlanStore:
         with self.store.transaction():
             version_id, goal = self._goal(goal_id)
             case_id, _ = self._require_concept(version_id)
-            self.conn.execute("UPDATE plan_actions SET goal_uid = NULL WHERE version_id = ? AND goal_uid = ?",
-                              (version_id, goal.uid))
+            self.conn.execute(
+                "UPDATE plan_actions SET goal_uid = NULL WHERE version_id = ? AND goal_uid = ?", (version_id, goal.uid)
+            )
             self.conn.execute("DELETE FROM plan_goals WHERE id = ?", (goal_id,))
-            self._audit("verwijderd", "doel", goal_id, case_id,
-                        {"leefgebied": goal.area.value, "status": goal.status.value, "lengte": _len(goal.text)})
+            self._audit(
+                "verwijderd",
+                "doel",
+                goal_id,
+                case_id,
+                {"leefgebied": goal.area.value, "status": goal.status.value, "lengte": _len(goal.text)},
+            )
 
-    def add_action(self, version_id: int, area: Leefgebied | str, *, what: str = "", who: Actor | str = Actor.GEMEENTE,
-                   party: str | None = None, due: date | str | None = None, goal_uid: int | None = None) -> Action:
+    def add_action(
+        self,
+        version_id: int,
+        area: Leefgebied | str,
+        *,
+        what: str = "",
+        who: Actor | str = Actor.GEMEENTE,
+        party: str | None = None,
+        due: date | str | None = None,
+        goal_uid: int | None = None,
+    ) -> Action:
         try:
             action = Action(area=area, what=what, who=who, party=party, due=due, goal_uid=goal_uid)
         except ValueError as exc:
@@ -440,20 +615,39 @@ class PlanStore:
             aid = self.conn.execute(
                 "INSERT INTO plan_actions (version_id, uid, area, position, goal_uid, what, who, party, due, done) "
                 "VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (version_id, action.area.value, pos, action.goal_uid, action.what, action.who.value, action.party,
-                 action.due.isoformat() if action.due else None)).lastrowid
+                (
+                    version_id,
+                    action.area.value,
+                    pos,
+                    action.goal_uid,
+                    action.what,
+                    action.who.value,
+                    action.party,
+                    action.due.isoformat() if action.due else None,
+                ),
+            ).lastrowid
             self.conn.execute("UPDATE plan_actions SET uid = id WHERE id = ?", (aid,))
             self._audit("toegevoegd", "actie", aid, case_id, {"versie_id": version_id, "leefgebied": action.area.value})
             return action.model_copy(update={"id": aid, "uid": aid, "position": pos})
 
     def _action(self, action_id: int) -> tuple[int, Action]:
-        row = self.conn.execute(f"SELECT version_id, {_ACTION_COLS} FROM plan_actions WHERE id = ?",
-                                (action_id,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT version_id, {_ACTION_COLS} FROM plan_actions WHERE id = ?", (action_id,)
+        ).fetchone()
         if row is None:
             raise PlanRefused("deze actie bestaat niet (meer)")
-        return row[0], Action(id=row[1], uid=row[2], area=row[3], position=row[4], goal_uid=row[5], what=row[6],
-                              who=row[7], party=row[8], due=date.fromisoformat(row[9]) if row[9] else None,
-                              done=bool(row[10]))
+        return row[0], Action(
+            id=row[1],
+            uid=row[2],
+            area=row[3],
+            position=row[4],
+            goal_uid=row[5],
+            what=row[6],
+            who=row[7],
+            party=row[8],
+            due=date.fromisoformat(row[9]) if row[9] else None,
+            done=bool(row[10]),
+        )
 
     def update_action(self, action_id: int, *, based_on: dict[str, Any] | None = None, **changes: Any) -> Action:
         """Change fields of an action: what, who, party, due (text dd-mm-jjjj or a date), goal_uid
@@ -522,42 +716,64 @@ class PlanStore:
             version_id, action = self._action(action_id)
             case_id, _ = self._require_concept(version_id)
             if action.uid == action_id:
-                n = self.conn.execute("SELECT count(*) FROM cost_entries WHERE action_uid = ?", (action_id,)).fetchone()[0]
+                n = self.conn.execute(
+                    "SELECT count(*) FROM cost_entries WHERE action_uid = ?", (action_id,)
+                ).fetchone()[0]
                 if n:
-                    raise PlanRefused(f"aan deze actie {'is' if n == 1 else 'zijn'} {n} kostenpost"
-                                      f"{'' if n == 1 else 'en'} gekoppeld; koppel die eerst los")
+                    raise PlanRefused(
+                        f"aan deze actie {'is' if n == 1 else 'zijn'} {n} kostenpost"
+                        f"{'' if n == 1 else 'en'} gekoppeld; koppel die eerst los"
+                    )
             self.conn.execute("DELETE FROM plan_actions WHERE id = ?", (action_id,))
-            self._audit("verwijderd", "actie", action_id, case_id,
-                        {"leefgebied": action.area.value, "wie": action.who.value, "gedaan": action.done})
+            self._audit(
+                "verwijderd",
+                "actie",
+                action_id,
+                case_id,
+                {"leefgebied": action.area.value, "wie": action.who.value, "gedaan": action.done},
+            )
 
     # -- cost entries --------------------------------------------------------------------------
 
     def _cost(self, row: tuple) -> CostEntry:
         (cid, case_id, d, component, description, kind, qh, pc, ac, action_uid, recorded_at, recorded_by) = row
         return CostEntry.model_construct(
-            id=cid, case_id=case_id, date=date.fromisoformat(d), component=component, description=description,
-            kind=CostKind(kind), quantity=from_hundredths(qh) if qh is not None else None,
+            id=cid,
+            case_id=case_id,
+            date=date.fromisoformat(d),
+            component=component,
+            description=description,
+            kind=CostKind(kind),
+            quantity=from_hundredths(qh) if qh is not None else None,
             price=from_cents(pc) if pc is not None else None,
-            actual=from_cents(ac) if kind == "werkelijk" else None, action_uid=action_uid,
-            recorded_at=datetime.fromisoformat(recorded_at), recorded_by=recorded_by)
+            actual=from_cents(ac) if kind == "werkelijk" else None,
+            action_uid=action_uid,
+            recorded_at=datetime.fromisoformat(recorded_at),
+            recorded_by=recorded_by,
+        )
 
     def _check_action_link(self, case_id: int, action_uid: int | None) -> None:
         if action_uid is None:
             return
         row = self.conn.execute(
             "SELECT 1 FROM plan_actions a JOIN plan_versions v ON v.id = a.version_id JOIN plans p ON p.id = v.plan_id "
-            "WHERE a.id = ? AND a.uid = a.id AND p.case_id = ?", (action_uid, case_id)).fetchone()
+            "WHERE a.id = ? AND a.uid = a.id AND p.case_id = ?",
+            (action_uid, case_id),
+        ).fetchone()
         if row is None:
             raise PlanRefused("de gekozen actie hoort niet bij het plan van aanpak van deze zaak")
 
     @staticmethod
     def _cost_values(entry: CostEntry) -> dict[str, Any]:
         return {
-            "date": entry.date.isoformat(), "component": entry.component, "description": entry.description,
+            "date": entry.date.isoformat(),
+            "component": entry.component,
+            "description": entry.description,
             "kind": entry.kind.value,
             "quantity_hundredths": to_hundredths(entry.quantity) if entry.quantity is not None else None,
             "price_cents": to_cents(entry.price) if entry.price is not None else None,
-            "amount_cents": entry.amount_cents, "action_uid": entry.action_uid,
+            "amount_cents": entry.amount_cents,
+            "action_uid": entry.action_uid,
         }
 
     @staticmethod
@@ -575,14 +791,26 @@ class PlanStore:
             cid = self.conn.execute(
                 "INSERT INTO cost_entries (case_id, date, component, description, kind, quantity_hundredths, price_cents,"
                 " amount_cents, action_uid, recorded_at, recorded_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (entry.case_id, values["date"], values["component"], values["description"], values["kind"],
-                 values["quantity_hundredths"], values["price_cents"], values["amount_cents"], values["action_uid"],
-                 now, self.store.user)).lastrowid
+                (
+                    entry.case_id,
+                    values["date"],
+                    values["component"],
+                    values["description"],
+                    values["kind"],
+                    values["quantity_hundredths"],
+                    values["price_cents"],
+                    values["amount_cents"],
+                    values["action_uid"],
+                    now,
+                    self.store.user,
+                ),
+            ).lastrowid
             self._audit("vastgelegd", "kosten", cid, entry.case_id, self._cost_audit(values))
             if draft:
                 self._drop_draft(draft)
-            return entry.model_copy(update={"id": cid, "recorded_at": datetime.fromisoformat(now),
-                                            "recorded_by": self.store.user})
+            return entry.model_copy(
+                update={"id": cid, "recorded_at": datetime.fromisoformat(now), "recorded_by": self.store.user}
+            )
 
     def update_cost(self, entry: CostEntry, *, draft: str | None = None) -> CostEntry:
         if entry.id is None:
@@ -597,8 +825,9 @@ class PlanStore:
             diff = {k: (old[k], v) for k, v in new.items() if old[k] != v}
             if diff:
                 sets = ", ".join(f"{k} = ?" for k in diff)
-                self.conn.execute(f"UPDATE cost_entries SET {sets} WHERE id = ?",
-                                  (*(v for _, v in diff.values()), entry.id))
+                self.conn.execute(
+                    f"UPDATE cost_entries SET {sets} WHERE id = ?", (*(v for _, v in diff.values()), entry.id)
+                )
                 audit = {}
                 for k, (o, n) in diff.items():
                     if k == "description":
@@ -628,8 +857,9 @@ class PlanStore:
         if zaak is None:
             raise StoreError(f"zaak {case_id} bestaat niet")
         texts = {c.uid: c.label for c in self.action_choices(case_id)}
-        rows = self.conn.execute(f"SELECT {_COST_COLS} FROM cost_entries WHERE case_id = ? ORDER BY date DESC, id DESC",
-                                 (case_id,)).fetchall()
+        rows = self.conn.execute(
+            f"SELECT {_COST_COLS} FROM cost_entries WHERE case_id = ? ORDER BY date DESC, id DESC", (case_id,)
+        ).fetchall()
         return [CostLine(self._cost(r), zaak[0], texts.get(r[9])) for r in rows]
 
     def cost_totals(self, case_id: int, year: int | None = None) -> dict[str, int]:
@@ -654,19 +884,28 @@ class PlanStore:
         """
         start, end = year_bounds(year)
         s, e = start.isoformat(), end.isoformat()
-        sums = {c: (int(n), int(t)) for c, n, t in self.conn.execute(
-            "SELECT component, count(*), sum(amount_cents) FROM cost_entries WHERE date BETWEEN ? AND ? "
-            "GROUP BY component", (s, e))}
+        sums = {
+            c: (int(n), int(t))
+            for c, n, t in self.conn.execute(
+                "SELECT component, count(*), sum(amount_cents) FROM cost_entries WHERE date BETWEEN ? AND ? "
+                "GROUP BY component",
+                (s, e),
+            )
+        }
         cases_with_costs = self.conn.execute(
-            "SELECT count(DISTINCT case_id) FROM cost_entries WHERE date BETWEEN ? AND ?", (s, e)).fetchone()[0]
+            "SELECT count(DISTINCT case_id) FROM cost_entries WHERE date BETWEEN ? AND ?", (s, e)
+        ).fetchone()[0]
         in_year = self.conn.execute(
             "SELECT count(DISTINCT person_id) FROM cases WHERE track = 'brede_ondersteuning' AND opened <= ? "
-            "AND (closed IS NULL OR closed >= ?)", (e, s)).fetchone()[0]
+            "AND (closed IS NULL OR closed >= ?)",
+            (e, s),
+        ).fetchone()[0]
         cumulative = self.conn.execute(
-            "SELECT count(DISTINCT person_id) FROM cases WHERE track = 'brede_ondersteuning' AND opened <= ?",
-            (e,)).fetchone()[0]
-        return build_year_report(year, sums, in_year, cumulative, cases_with_costs=cases_with_costs,
-                                 components=components)
+            "SELECT count(DISTINCT person_id) FROM cases WHERE track = 'brede_ondersteuning' AND opened <= ?", (e,)
+        ).fetchone()[0]
+        return build_year_report(
+            year, sums, in_year, cumulative, cases_with_costs=cases_with_costs, components=components
+        )
 
     def cost_lines_in_year(self, year: int) -> list[CostLine]:
         """Every entry dated in ``year`` (for the export), by date."""
@@ -674,12 +913,12 @@ class PlanStore:
         rows = self.conn.execute(
             f"SELECT {', '.join('e.' + c.strip() for c in _COST_COLS.split(','))}, c.zaaknummer "
             "FROM cost_entries e JOIN cases c ON c.id = e.case_id WHERE e.date BETWEEN ? AND ? ORDER BY e.date, e.id",
-            (start.isoformat(), end.isoformat())).fetchall()
+            (start.isoformat(), end.isoformat()),
+        ).fetchall()
         return [CostLine(self._cost(r[:-1]), r[-1]) for r in rows]
 
     def years_with_costs(self) -> list[int]:
-        return [int(r[0]) for r in self.conn.execute(
-            "SELECT DISTINCT substr(date, 1, 4) FROM cost_entries ORDER BY 1")]
+        return [int(r[0]) for r in self.conn.execute("SELECT DISTINCT substr(date, 1, 4) FROM cost_entries ORDER BY 1")]
 
     def log_export(self, what: str, detail: dict[str, Any]) -> None:
         """Record an export (who wrote which file when) in the audit trail."""
@@ -692,16 +931,18 @@ class PlanStore:
 
     # -- form drafts ---------------------------------------------------------------------------
 
-    def save_draft(self, form: str, field: str, value: str, *, case_id: int | None = None,
-                   based_on: str | None = _UNSET) -> None:
+    def save_draft(
+        self, form: str, field: str, value: str, *, case_id: int | None = None, based_on: str | None = _UNSET
+    ) -> None:
         """Keep one field of a form that cannot be saved for real yet (per user and form).
         ``based_on``: the value the form showed; refused when another window of the same user
         stored a different draft value since (a draft nobody stored is never a conflict)."""
         if not isinstance(value, str) or len(value) > 10_000:
             raise PlanRefused("concept van het formulier is te groot")
         with self.store.transaction():
-            row = self.conn.execute("SELECT value FROM form_drafts WHERE who = ? AND form = ? AND field = ?",
-                                    (self.store.user, form, field)).fetchone()
+            row = self.conn.execute(
+                "SELECT value FROM form_drafts WHERE who = ? AND form = ? AND field = ?", (self.store.user, form, field)
+            ).fetchone()
             if row is not None and row[0] == value:
                 return
             if based_on is not _UNSET and row is not None and row[0] != (based_on or ""):
@@ -709,22 +950,33 @@ class PlanStore:
             self.conn.execute(
                 "INSERT INTO form_drafts (who, form, field, value, case_id, saved_at) VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT (who, form, field) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at",
-                (self.store.user, form, field, value, case_id, _now()))
-            self.store._audit("concept", "formulier", None, case_id=case_id,
-                              person_id=self._case_person(case_id) if case_id else None,
-                              detail={"formulier": form, "veld": field, "lengte": len(value)})
+                (self.store.user, form, field, value, case_id, _now()),
+            )
+            self.store._audit(
+                "concept",
+                "formulier",
+                None,
+                case_id=case_id,
+                person_id=self._case_person(case_id) if case_id else None,
+                detail={"formulier": form, "veld": field, "lengte": len(value)},
+            )
 
     def load_draft(self, form: str) -> dict[str, str]:
-        return {f: v for f, v in self.conn.execute(
-            "SELECT field, value FROM form_drafts WHERE who = ? AND form = ?", (self.store.user, form))}
+        return {
+            f: v
+            for f, v in self.conn.execute(
+                "SELECT field, value FROM form_drafts WHERE who = ? AND form = ?", (self.store.user, form)
+            )
+        }
 
     def _drop_draft(self, form: str) -> None:
         self.conn.execute("DELETE FROM form_drafts WHERE who = ? AND form = ?", (self.store.user, form))
 
     def drop_draft(self, form: str) -> None:
         with self.store.transaction():
-            n = self.conn.execute("SELECT count(*) FROM form_drafts WHERE who = ? AND form = ?",
-                                  (self.store.user, form)).fetchone()[0]
+            n = self.conn.execute(
+                "SELECT count(*) FROM form_drafts WHERE who = ? AND form = ?", (self.store.user, form)
+            ).fetchone()[0]
             if n:
                 self._drop_draft(form)
                 self.store._audit("concept verwijderd", "formulier", None, detail={"formulier": form})
@@ -735,8 +987,10 @@ class PlanStore:
         """Remove the plan's texts of a case past retention: the plan goes, the cost entries stay
         (amounts, dates, components: the accounts) without their descriptions."""
         with self.store.transaction():
-            self.conn.execute("UPDATE cost_entries SET action_uid = NULL, description = 'geanonimiseerd' "
-                              "WHERE case_id = ?", (case_id,))
+            self.conn.execute(
+                "UPDATE cost_entries SET action_uid = NULL, description = 'geanonimiseerd' WHERE case_id = ?",
+                (case_id,),
+            )
             self.conn.execute("DELETE FROM plans WHERE case_id = ?", (case_id,))
             self.conn.execute("DELETE FROM form_drafts WHERE case_id = ?", (case_id,))
             self._audit("geanonimiseerd", "plan", None, case_id, {})

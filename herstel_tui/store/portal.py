@@ -17,9 +17,9 @@ Rules kept here:
 
 The record types come from ``herstel_tui.services.portal_lists`` (pure dataclasses, no openpyxl).
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -29,12 +29,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
 from herstel_tui.domain.models import Person, Role, Track, validation_message
 from herstel_tui.domain.routekaart import TransitionRefused, default_routekaart, format_date
 from herstel_tui.files.portal_common import AlreadyImported, CellError, FileMeta, ImportReport, RowOutcome, mask_digits
-from herstel_tui.services.portal_lists import KINDS, AnswerRecord, CollectorRecord, NegativeRecord, ParsedList, Record, RegistrationRecord
 from herstel_tui.files.vraagbestand import Offender
+from herstel_tui.services.portal_lists import (
+    KINDS,
+    AnswerRecord,
+    CollectorRecord,
+    NegativeRecord,
+    ParsedList,
+    Record,
+    RegistrationRecord,
+)
 from herstel_tui.store.base import StoreError, _now
 from herstel_tui.store.db import Store
 
@@ -44,8 +53,9 @@ from herstel_tui.store.db import Store
 def already_imported(store: Store, sha256: str) -> tuple[str, str, str, str] | None:
     """(name, kind, at, by) of an earlier complete import of the same bytes, else None."""
     return store.conn.execute(
-        "SELECT name, kind, at, by FROM portal_files WHERE sha256 = ? AND direction = 'import' "
-        "AND status = 'klaar'", (sha256,)).fetchone()
+        "SELECT name, kind, at, by FROM portal_files WHERE sha256 = ? AND direction = 'import' AND status = 'klaar'",
+        (sha256,),
+    ).fetchone()
 
 
 def refuse_if_imported(store: Store, file: FileMeta) -> None:
@@ -55,22 +65,24 @@ def refuse_if_imported(store: Store, file: FileMeta) -> None:
         when = datetime.fromisoformat(at)
         same = "" if name == file.name else f" (als {name})"
         raise AlreadyImported(
-            f"{file.name} is al ingelezen{same} op {when:%d-%m-%Y} om {when:%H:%M} door {by}; "
-            "er is niets gewijzigd.")
+            f"{file.name} is al ingelezen{same} op {when:%d-%m-%Y} om {when:%H:%M} door {by}; er is niets gewijzigd."
+        )
 
 
-def _insert_file(store: Store, *, kind: str, direction: str, file_name: str, sha256: str, rows: int = 0,
-                 status: str = "klaar") -> int:
+def _insert_file(
+    store: Store, *, kind: str, direction: str, file_name: str, sha256: str, rows: int = 0, status: str = "klaar"
+) -> int:
     return store.conn.execute(
         "INSERT INTO portal_files (kind, direction, name, sha256, rows, at, by, status) VALUES (?,?,?,?,?,?,?,?)",
-        (kind, direction, file_name, sha256, rows, _now(), store.user, status)).lastrowid
+        (kind, direction, file_name, sha256, rows, _now(), store.user, status),
+    ).lastrowid
 
 
 def portal_files(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     """The latest files written to or read from the portal, newest first."""
     rows = store.conn.execute(
-        "SELECT id, kind, direction, name, rows, summary, at, by FROM portal_files ORDER BY id DESC LIMIT ?",
-        (limit,)).fetchall()
+        "SELECT id, kind, direction, name, rows, summary, at, by FROM portal_files ORDER BY id DESC LIMIT ?", (limit,)
+    ).fetchall()
     keys = ("id", "kind", "direction", "name", "rows", "summary", "at", "by")
     return [{**dict(zip(keys, r)), "summary": json.loads(r[5]) if r[5] else None} for r in rows]
 
@@ -85,11 +97,16 @@ def cases_concerned(store: Store, person_id: int) -> tuple[list[int], bool]:
     own = [r[0] for r in store.conn.execute("SELECT id FROM cases WHERE person_id = ? ORDER BY id", (person_id,))]
     if own:
         return own, True
-    parents = [r[0] for r in store.conn.execute(
-        """SELECT DISTINCT c.id FROM household_members k
+    parents = [
+        r[0]
+        for r in store.conn.execute(
+            """SELECT DISTINCT c.id FROM household_members k
            JOIN household_members a ON a.household_id = k.household_id AND a.role = 'aanvrager'
            JOIN cases c ON c.person_id = a.person_id AND c.track = 'brede_ondersteuning'
-           WHERE k.person_id = ? AND k.role = 'kind' ORDER BY c.id""", (person_id,))]
+           WHERE k.person_id = ? AND k.role = 'kind' ORDER BY c.id""",
+            (person_id,),
+        )
+    ]
     return parents, False
 
 
@@ -143,9 +160,14 @@ _CHILD_SQL = """
 def _child(row: tuple) -> ChildCandidate:
     pid, bsn, voornamen, tussen, achternaam, born, open_since, answer = row
     naam = " ".join(p for p in (voornamen, tussen, achternaam) if p)
-    return ChildCandidate(pid, bsn, naam, date.fromisoformat(born) if born else None,
-                          date.fromisoformat(open_since) if open_since else None,
-                          None if answer is None else bool(answer))
+    return ChildCandidate(
+        pid,
+        bsn,
+        naam,
+        date.fromisoformat(born) if born else None,
+        date.fromisoformat(open_since) if open_since else None,
+        None if answer is None else bool(answer),
+    )
 
 
 def children_to_verify(store: Store, *, include_open: bool = False) -> list[ChildCandidate]:
@@ -153,8 +175,9 @@ def children_to_verify(store: Store, *, include_open: bool = False) -> list[Chil
     whom no answer has been recorded; by default also without an open request (a request sent
     earlier whose answer has not come in). ``include_open`` asks again for those."""
     with store._lock:
-        rows = store.conn.execute(_CHILD_SQL.format(where="p.bsn IS NOT NULL")
-                                  + " ORDER BY p.achternaam, p.voornamen, p.id").fetchall()
+        rows = store.conn.execute(
+            _CHILD_SQL.format(where="p.bsn IS NOT NULL") + " ORDER BY p.achternaam, p.voornamen, p.id"
+        ).fetchall()
     out = []
     for r in rows:
         c = _child(r)
@@ -166,8 +189,9 @@ def children_to_verify(store: Store, *, include_open: bool = False) -> list[Chil
     return out
 
 
-def resolve_children(store: Store, entries: Iterable[tuple[str, str]]
-                     ) -> tuple[list[ChildCandidate], list[Offender], int]:
+def resolve_children(
+    store: Store, entries: Iterable[tuple[str, str]]
+) -> tuple[list[ChildCandidate], list[Offender], int]:
     """Children chosen by BSN (``(where, raw)`` from ``--bsn`` or a file), in the order given.
 
     Returns (children, offenders, duplicates dropped). An offender is a BSN that is not valid, not in
@@ -192,8 +216,13 @@ def resolve_children(store: Store, entries: Iterable[tuple[str, str]]
             row = store.conn.execute(_CHILD_SQL.format(where="p.bsn = ?"), (bsn,)).fetchone()
             if row is None:
                 known = store.conn.execute("SELECT 1 FROM persons WHERE bsn = ?", (bsn,)).fetchone()
-                offenders.append(Offender(where, mask_bsn(bsn), "is in geen huishouden als kind ingeschreven"
-                                          if known else "staat niet in het register"))
+                offenders.append(
+                    Offender(
+                        where,
+                        mask_bsn(bsn),
+                        "is in geen huishouden als kind ingeschreven" if known else "staat niet in het register",
+                    )
+                )
                 continue
             children.append(_child(row))
     return children, offenders, dropped
@@ -216,32 +245,46 @@ def _bsn_fault(text: str) -> str:
     return "klopt niet (elfproef)"
 
 
-def record_export(store: Store, *, file_name: str, sha256: str, children: Sequence[ChildCandidate],
-                  day: date) -> dict[str, int]:
+def record_export(
+    store: Store, *, file_name: str, sha256: str, children: Sequence[ChildCandidate], day: date
+) -> dict[str, int]:
     """Record a written vraagbestand: the file, one request per child, a contact note on the cases
     concerned (see ``cases_concerned``) and the audit trail (count and masked BSNs only)."""
     with store.transaction():
-        fid = _insert_file(store, kind="vraagbestand", direction="export", file_name=file_name, sha256=sha256,
-                           rows=len(children))
+        fid = _insert_file(
+            store, kind="vraagbestand", direction="export", file_name=file_name, sha256=sha256, rows=len(children)
+        )
         store.conn.executemany(
             "INSERT INTO child_verifications (person_id, bsn, requested_on, request_file_id) VALUES (?,?,?,?)",
-            [(c.person_id, c.bsn, day.isoformat(), fid) for c in children])
+            [(c.person_id, c.bsn, day.isoformat(), fid) for c in children],
+        )
         notes = 0
         when = format_date(day)
         for c in children:
             first = c.naam.split(" ")[0]
             notes += _note_on_cases(
-                store, c.person_id,
+                store,
+                c.person_id,
                 f"Verificatie kindregeling aangevraagd op {when} (bestand {file_name}).",
                 f"Verificatie kindregeling aangevraagd op {when} voor kind {first} ({c.bsn_masked}) "
-                f"(bestand {file_name}).", day)
-            store._audit("verificatie aangevraagd", "kindverificatie", fid, person_id=c.person_id,
-                         detail={"bestand": file_name, "bsn": c.bsn_masked})
+                f"(bestand {file_name}).",
+                day,
+            )
+            store._audit(
+                "verificatie aangevraagd",
+                "kindverificatie",
+                fid,
+                person_id=c.person_id,
+                detail={"bestand": file_name, "bsn": c.bsn_masked},
+            )
         summary = {"aantal": len(children), "contactmomenten": notes}
         store.conn.execute("UPDATE portal_files SET summary = ? WHERE id = ?", (json.dumps(summary), fid))
-        store._audit("geëxporteerd", "vraagbestand", fid,
-                     detail={"bestand": file_name, "aantal": len(children),
-                             "bsn": [c.bsn_masked for c in children]})
+        store._audit(
+            "geëxporteerd",
+            "vraagbestand",
+            fid,
+            detail={"bestand": file_name, "aantal": len(children), "bsn": [c.bsn_masked for c in children]},
+        )
     return {"bestand_id": fid, **summary}
 
 
@@ -251,10 +294,19 @@ def verifications_of(store: Store, person_id: int) -> list[dict[str, Any]]:
         """SELECT v.requested_on, rf.name, v.answered_on, af.name, v.belongs FROM child_verifications v
            JOIN portal_files rf ON rf.id = v.request_file_id
            LEFT JOIN portal_files af ON af.id = v.answer_file_id
-           WHERE v.person_id = ? ORDER BY v.id""", (person_id,)).fetchall()
-    return [{"aangevraagd": date.fromisoformat(r[0]), "vraagbestand": r[1],
-             "beantwoord": date.fromisoformat(r[2]) if r[2] else None, "antwoordbestand": r[3],
-             "behoort": None if r[4] is None else bool(r[4])} for r in rows]
+           WHERE v.person_id = ? ORDER BY v.id""",
+        (person_id,),
+    ).fetchall()
+    return [
+        {
+            "aangevraagd": date.fromisoformat(r[0]),
+            "vraagbestand": r[1],
+            "beantwoord": date.fromisoformat(r[2]) if r[2] else None,
+            "antwoordbestand": r[3],
+            "behoort": None if r[4] is None else bool(r[4]),
+        }
+        for r in rows
+    ]
 
 
 # -- imports: the common frame ---------------------------------------------------------------------
@@ -285,8 +337,15 @@ def _reason(exc: BaseException) -> str:
     return str(exc)
 
 
-def apply_import(store: Store, parsed: ParsedList, file: FileMeta, *, dry_run: bool, today: date,
-                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def apply_import(
+    store: Store,
+    parsed: ParsedList,
+    file: FileMeta,
+    *,
+    dry_run: bool,
+    today: date,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Plan (``dry_run``) or apply the records of one portal list.
 
     Design (issue 13: colleagues must be able to save during an import):
@@ -316,13 +375,24 @@ def apply_import(store: Store, parsed: ParsedList, file: FileMeta, *, dry_run: b
     return _apply(store, parsed, file, today, progress, pause=PAUSE_SECONDS)
 
 
-def _apply(store: Store, parsed: ParsedList, file: FileMeta, today: date,
-           progress: Callable[[int, int], None] | None, *, pause: float) -> ImportReport:
+def _apply(
+    store: Store,
+    parsed: ParsedList,
+    file: FileMeta,
+    today: date,
+    progress: Callable[[int, int], None] | None,
+    *,
+    pause: float,
+) -> ImportReport:
     import time
 
     title, files_kind, _, _ = KINDS[parsed.kind]
-    handler_cls = {"antwoord": _Answers, "aanmeldingen": _Registrations, "negatief": _Negatives,
-                   "invordering": _Collectors}[parsed.kind]
+    handler_cls = {
+        "antwoord": _Answers,
+        "aanmeldingen": _Registrations,
+        "negatief": _Negatives,
+        "invordering": _Collectors,
+    }[parsed.kind]
     report = ImportReport(parsed.kind, title, file, parsed.table.where, list(parsed.notes), [], False)
     conn = store.conn
     records = list(parsed.records)
@@ -337,7 +407,8 @@ def _apply(store: Store, parsed: ParsedList, file: FileMeta, today: date,
     def catch_up() -> None:
         """Take in the rows applied by an earlier (killed) or concurrent run of this file."""
         for row, action, text, extra in conn.execute(
-                "SELECT row, action, text, notes FROM portal_import_rows WHERE file_id = ?", (fid,)):
+            "SELECT row, action, text, notes FROM portal_import_rows WHERE file_id = ?", (fid,)
+        ):
             if row in done or row not in by_row:
                 continue
             info = json.loads(extra) if extra else {}
@@ -354,15 +425,25 @@ def _apply(store: Store, parsed: ParsedList, file: FileMeta, today: date,
                     refuse_if_imported(store, file)
                     prev = conn.execute(
                         "SELECT id, at, by FROM portal_files WHERE sha256 = ? AND direction = 'import' "
-                        "AND status = 'bezig'", (file.sha256,)).fetchone()
+                        "AND status = 'bezig'",
+                        (file.sha256,),
+                    ).fetchone()
                     if prev:
                         fid = prev[0]
                         when = datetime.fromisoformat(prev[1])
-                        report.notes.append(f"vervolg van het inlezen dat op {when:%d-%m-%Y} om {when:%H:%M} door "
-                                            f"{prev[2]} werd gestart en niet was afgemaakt")
+                        report.notes.append(
+                            f"vervolg van het inlezen dat op {when:%d-%m-%Y} om {when:%H:%M} door "
+                            f"{prev[2]} werd gestart en niet was afgemaakt"
+                        )
                     else:
-                        fid = _insert_file(store, kind=files_kind, direction="import", file_name=file.name,
-                                           sha256=file.sha256, status="bezig")
+                        fid = _insert_file(
+                            store,
+                            kind=files_kind,
+                            direction="import",
+                            file_name=file.name,
+                            sha256=file.sha256,
+                            status="bezig",
+                        )
                     handler = handler_cls(store, file, fid, today)
                 catch_up()
                 started, n = time.monotonic(), 0
@@ -382,28 +463,40 @@ def _apply(store: Store, parsed: ParsedList, file: FileMeta, today: date,
                         returned = False
                     conn.execute("RELEASE portal_row")
                     out.notes = [*rec.notes, *out.notes]
-                    conn.execute("INSERT INTO portal_import_rows (file_id, row, action, text, notes) "
-                                 "VALUES (?,?,?,?,?)",
-                                 (fid, rec.row, out.action, out.text,
-                                  json.dumps({"notes": out.notes, "returned": returned}, ensure_ascii=False)))
+                    conn.execute(
+                        "INSERT INTO portal_import_rows (file_id, row, action, text, notes) VALUES (?,?,?,?,?)",
+                        (
+                            fid,
+                            rec.row,
+                            out.action,
+                            out.text,
+                            json.dumps({"notes": out.notes, "returned": returned}, ensure_ascii=False),
+                        ),
+                    )
                     done[rec.row] = out
                     n += 1
                 if i >= total:
                     catch_up()
                     status = conn.execute("SELECT status FROM portal_files WHERE id = ?", (fid,)).fetchone()
                     if status is None or status[0] != "bezig":
-                        raise StoreError(f"{file.name} is intussen in een andere sessie ingelezen; "
-                                         "zie `herstel portaal bestanden`")
+                        raise StoreError(
+                            f"{file.name} is intussen in een andere sessie ingelezen; zie `herstel portaal bestanden`"
+                        )
                     outcomes = [*parsed.outcomes, *(done[r.row] for r in records)]
                     outcomes.sort(key=lambda o: o.row)
                     report.outcomes = outcomes
                     counts = report.counts
-                    conn.execute("UPDATE portal_files SET rows = ?, summary = ?, status = 'klaar' WHERE id = ?",
-                                 (len(outcomes), json.dumps(counts), fid))
+                    conn.execute(
+                        "UPDATE portal_files SET rows = ?, summary = ?, status = 'klaar' WHERE id = ?",
+                        (len(outcomes), json.dumps(counts), fid),
+                    )
                     conn.execute("DELETE FROM portal_import_rows WHERE file_id = ?", (fid,))
-                    store._audit("ingelezen", "portaalbestand", fid,
-                                 detail={"bestand": file.name, "soort": files_kind, "sha256": file.sha256[:16],
-                                         **counts})
+                    store._audit(
+                        "ingelezen",
+                        "portaalbestand",
+                        fid,
+                        detail={"bestand": file.name, "soort": files_kind, "sha256": file.sha256[:16], **counts},
+                    )
                     report.file_id = fid
             if i >= total:
                 break
@@ -419,7 +512,8 @@ def _apply(store: Store, parsed: ParsedList, file: FileMeta, today: date,
             raise StoreError(
                 f"het inlezen van {file.name} is onderbroken na {committed} van {total} regels ({exc}). "
                 "De verwerkte regels staan in het register; lees hetzelfde bestand opnieuw in om het af te "
-                "maken: elke regel wordt precies één keer verwerkt.") from exc
+                "maken: elke regel wordt precies één keer verwerkt."
+            ) from exc
         raise
     return report
 
@@ -441,7 +535,7 @@ class _PersonRef:
         return date.fromisoformat(v) if key == "geboortedatum" and v else v
 
     @classmethod
-    def of(cls, person: Person) -> "_PersonRef":
+    def of(cls, person: Person) -> _PersonRef:
         return cls(person.id, person.model_dump(mode="json"))
 
 
@@ -490,15 +584,17 @@ class _Handler:
         return _PersonRef(row[0], dict(zip(self._person_cols, row)))
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
-        row = self.store.conn.execute("SELECT id, zaaknummer FROM cases WHERE person_id = ? AND track = ?",
-                                      (person_id, track.value)).fetchone()
+        row = self.store.conn.execute(
+            "SELECT id, zaaknummer FROM cases WHERE person_id = ? AND track = ?", (person_id, track.value)
+        ).fetchone()
         return _CaseRef(row[0], row[1], track) if row else None
 
     def has_event(self, case_id: int, step: str, outcome: str | None = None) -> str | None:
         """The fact date of a recorded (not corrected-away) event, else None."""
         rows = self.store.conn.execute(
             "SELECT fact_date, outcome, correction FROM events WHERE case_id = ? AND step = ? ORDER BY id",
-            (case_id, step)).fetchall()
+            (case_id, step),
+        ).fetchall()
         if not rows:
             return None
         fact, last_outcome, _ = rows[-1]  # a later correction supersedes earlier events of the step
@@ -526,15 +622,22 @@ class _Handler:
         it is recorded on the list's date with a note that the real date is unknown."""
         if self.has_event(case.id, "aanvraag_herbeoordeling"):
             return []
-        return [("aanvraag_herbeoordeling", None, on,
-                 f"Afgeleid uit {source} (bestand {self.file.name}): de ouder is bij UHT aangemeld; "
-                 "de datum van die aanmelding is niet bekend.")]
+        return [
+            (
+                "aanvraag_herbeoordeling",
+                None,
+                on,
+                f"Afgeleid uit {source} (bestand {self.file.name}): de ouder is bij UHT aangemeld; "
+                "de datum van die aanmelding is niet bekend.",
+            )
+        ]
 
     def new_person(self, bsn: str, fields: dict[str, Any], registered_on: date) -> _PersonRef:
         missing = [k for k in ("voornamen", "achternaam") if not fields.get(k)]
         if missing:
-            raise RowRefused(f"staat niet in het register en de regel geeft geen {' en '.join(missing)}; "
-                             "niet toegevoegd")
+            raise RowRefused(
+                f"staat niet in het register en de regel geeft geen {' en '.join(missing)}; niet toegevoegd"
+            )
         person = self.store.add_person(Person(bsn=bsn, **fields))
         self.store.create_household([(person.id, Role.AANVRAGER)], registered_on=registered_on)
         return _PersonRef.of(person)
@@ -565,8 +668,8 @@ class _Answers(_Handler):
             raise RowRefused(f"tegenstrijdig met regel {first} van dit bestand")
         conn = self.store.conn
         rows = conn.execute(
-            "SELECT id, person_id, answered_on, belongs FROM child_verifications WHERE bsn = ? ORDER BY id",
-            (rec.bsn,)).fetchall()
+            "SELECT id, person_id, answered_on, belongs FROM child_verifications WHERE bsn = ? ORDER BY id", (rec.bsn,)
+        ).fetchall()
         if not rows:
             raise RowRefused("dit BSN is niet gevraagd in een vraagbestand; niet toegevoegd")
         open_ids = [r[0] for r in rows if r[2] is None]
@@ -578,24 +681,33 @@ class _Answers(_Handler):
                 return RowOutcome(rec.row, "skip", f"staat er al (antwoord van {when})", rec.bsn)
             raise RowRefused(
                 f"tegenstrijdig met het antwoord van {format_date(date.fromisoformat(answered))} "
-                f"({'behoort' if belongs else 'behoort niet'} tot de populatie); vraag opnieuw aan")
+                f"({'behoort' if belongs else 'behoort niet'} tot de populatie); vraag opnieuw aan"
+            )
         person_id = rows[-1][1]
         conn.execute(
             f"UPDATE child_verifications SET answered_on = ?, answer_file_id = ?, belongs = ? "
             f"WHERE id IN ({','.join('?' * len(open_ids))})",
-            (self.today.isoformat(), self.file_id, int(rec.belongs), *open_ids))
+            (self.today.isoformat(), self.file_id, int(rec.belongs), *open_ids),
+        )
         self.answers[rec.bsn] = rec.belongs
         person = self.store.get_person(person_id)
         when = format_date(self.today)
         n = _note_on_cases(
-            self.store, person_id,
+            self.store,
+            person_id,
             f"Antwoord kindregeling ontvangen op {when} (bestand {self.file.name}): {word} kinderen van "
             "gedupeerde ouders.",
             f"Antwoord kindregeling ontvangen op {when} voor kind {person.voornamen.split(' ')[0]} "
             f"({person.bsn_masked}) (bestand {self.file.name}): {word} kinderen van gedupeerde ouders.",
-            self.today)
-        self.store._audit("verificatie beantwoord", "kindverificatie", self.file_id, person_id=person_id,
-                          detail={"bestand": self.file.name, "bsn": person.bsn_masked, "behoort": rec.belongs})
+            self.today,
+        )
+        self.store._audit(
+            "verificatie beantwoord",
+            "kindverificatie",
+            self.file_id,
+            person_id=person_id,
+            detail={"bestand": self.file.name, "bsn": person.bsn_masked, "behoort": rec.belongs},
+        )
         notes = [] if n else ["geen zaak om het antwoord op te noteren"]
         return RowOutcome(rec.row, "update", f"{person.naam}: {word}", rec.bsn, notes)
 
@@ -604,9 +716,16 @@ class _Answers(_Handler):
 
 _CONTACT = ("straat", "huisnummer", "postcode", "woonplaats", "telefoon", "email")
 _FILL = ("geboortedatum",)  # filled in when the register has none; names are never changed
-_LABELS = {"straat": "straat", "huisnummer": "huisnummer", "postcode": "postcode", "woonplaats": "woonplaats",
-           "telefoon": "telefoon", "email": "e-mail", "geboortedatum": "geboortedatum",
-           "tussenvoegsel": "tussenvoegsel"}
+_LABELS = {
+    "straat": "straat",
+    "huisnummer": "huisnummer",
+    "postcode": "postcode",
+    "woonplaats": "woonplaats",
+    "telefoon": "telefoon",
+    "email": "e-mail",
+    "geboortedatum": "geboortedatum",
+    "tussenvoegsel": "tussenvoegsel",
+}
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
@@ -634,8 +753,11 @@ class _Registrations(_Handler):
                 full = store.get_person(person.id)
                 person = _PersonRef.of(store.update_person(full.model_copy(update=changes)))
                 done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
-            differs = [lab for lab in ("voornamen", "achternaam")
-                       if lab in rec.person and not _same_name(rec.person[lab], person.value(lab))]
+            differs = [
+                lab
+                for lab in ("voornamen", "achternaam")
+                if lab in rec.person and not _same_name(rec.person[lab], person.value(lab))
+            ]
             born = person.value("geboortedatum")
             if "geboortedatum" in rec.person and born not in (None, rec.person["geboortedatum"]):
                 differs.append("geboortedatum")
@@ -652,8 +774,10 @@ class _Registrations(_Handler):
             case = self.open_case(person, Track.BREDE_ONDERSTEUNING, on)
             done.append(f"zaak {case.zaaknummer} geopend")
         if not self.has_event(case.id, "ontvangst_gegevens"):
-            steps = [*self.derived_aanvraag(case, on, self.SOURCE),
-                     ("ontvangst_gegevens", None, on, f"Lijst nieuwe aanmeldingen (bestand {self.file.name}).")]
+            steps = [
+                *self.derived_aanvraag(case, on, self.SOURCE),
+                ("ontvangst_gegevens", None, on, f"Lijst nieuwe aanmeldingen (bestand {self.file.name})."),
+            ]
             refused = self.record_steps(case, steps)
             if refused:
                 if created or not done:
@@ -677,13 +801,16 @@ class _Registrations(_Handler):
             return None, f"toeslagpartner {mask_bsn(partner_bsn)} staat niet in het register; niet gekoppeld"
         row = store.conn.execute(
             "SELECT household_id FROM household_members WHERE person_id = ? ORDER BY role = 'aanvrager' DESC, "
-            "household_id LIMIT 1", (person.id,)).fetchone()
+            "household_id LIMIT 1",
+            (person.id,),
+        ).fetchone()
         if row is None:
             hid = store.create_household([(person.id, Role.AANVRAGER)], registered_on=on).id
         else:
             hid = row[0]
-        if store.conn.execute("SELECT 1 FROM household_members WHERE household_id = ? AND person_id = ?",
-                              (hid, partner.id)).fetchone():
+        if store.conn.execute(
+            "SELECT 1 FROM household_members WHERE household_id = ? AND person_id = ?", (hid, partner.id)
+        ).fetchone():
             return None, None
         store.add_household_member(hid, partner.id, Role.TOESLAGPARTNER)
         return f"toeslagpartner {partner.naam} gekoppeld", None
@@ -698,13 +825,19 @@ class _Negatives(_Handler):
     def row(self, rec: NegativeRecord) -> RowOutcome:
         person = self.find(rec.bsn)
         if person is None:
-            raise RowRefused("staat niet in het register; een beschikking wordt niet aan een onbekende persoon "
-                             "toegevoegd")
-        cases = [c for c in (self.case_of(person.id, Track.BREDE_ONDERSTEUNING),
-                             self.case_of(person.id, Track.SCHULDENAANPAK)) if c is not None]
+            raise RowRefused(
+                "staat niet in het register; een beschikking wordt niet aan een onbekende persoon toegevoegd"
+            )
+        cases = [
+            c
+            for c in (self.case_of(person.id, Track.BREDE_ONDERSTEUNING), self.case_of(person.id, Track.SCHULDENAANPAK))
+            if c is not None
+        ]
         if not cases:
-            raise RowRefused(f"{person.naam} heeft geen zaak brede ondersteuning of schuldenaanpak; "
-                             "de beschikking is niet vastgelegd")
+            raise RowRefused(
+                f"{person.naam} heeft geen zaak brede ondersteuning of schuldenaanpak; "
+                "de beschikking is niet vastgelegd"
+            )
         title = self.rk.event_title("brede_ondersteuning", rec.step, "niet_gedupeerd")
         done: list[str] = []
         already: list[str] = []
@@ -717,8 +850,14 @@ class _Negatives(_Handler):
             steps = []
             if rec.step == "eerste_toets":
                 steps += self.derived_aanvraag(case, rec.decided, self.SOURCE)
-            steps.append((rec.step, "niet_gedupeerd", rec.decided,
-                          f"Negatieve beschikking van {format_date(rec.decided)} (bestand {self.file.name})."))
+            steps.append(
+                (
+                    rec.step,
+                    "niet_gedupeerd",
+                    rec.decided,
+                    f"Negatieve beschikking van {format_date(rec.decided)} (bestand {self.file.name}).",
+                )
+            )
             why = self.record_steps(case, steps)
             if why:
                 refused.append(f"{short} {case.zaaknummer}: {why}")
@@ -767,9 +906,12 @@ class _Collectors(_Handler):
             done.append(f"zaak {case.zaaknummer} geopend")
         fact = self.has_event(case.id, step)
         if fact:
-            return RowOutcome(rec.row, "skip",
-                              f"staat er al ({person.naam}, {case.zaaknummer}, "
-                              f"{format_date(date.fromisoformat(fact))})", rec.bsn)
+            return RowOutcome(
+                rec.row,
+                "skip",
+                f"staat er al ({person.naam}, {case.zaaknummer}, {format_date(date.fromisoformat(fact))})",
+                rec.bsn,
+            )
         steps = self.derived_aanvraag(case, rec.on, self.SOURCE) if rec.action == "start" else []
         steps.append((step, None, rec.on, f"Lijst voor invorderaars (bestand {self.file.name})."))
         why = self.record_steps(case, steps)
@@ -777,8 +919,12 @@ class _Collectors(_Handler):
             raise RowRefused(why)
         short = "start pauzeknop" if rec.action == "start" else "einde pauzeknop"
         done.append(f"{short} {format_date(rec.on)} ({case.zaaknummer})")
-        return RowOutcome(rec.row, "create" if created else "update",
-                          ("" if created else f"{person.naam}: ") + "; ".join(done), rec.bsn)
+        return RowOutcome(
+            rec.row,
+            "create" if created else "update",
+            ("" if created else f"{person.naam}: ") + "; ".join(done),
+            rec.bsn,
+        )
 
 
 # -- verificatiecode -------------------------------------------------------------------------------
@@ -811,27 +957,47 @@ class VerificationCode:
         return "*" * max(0, len(self.code) - 2) + self.code[-2:]
 
 
-def store_verification_code(store: Store, *, code: str, portal_id: str, file_date: date, valid_from: date,
-                            valid_until: date, file: FileMeta, dry_run: bool = False) -> bool:
+def store_verification_code(
+    store: Store,
+    *,
+    code: str,
+    portal_id: str,
+    file_date: date,
+    valid_from: date,
+    valid_until: date,
+    file: FileMeta,
+    dry_run: bool = False,
+) -> bool:
     """Store the code read from a verificatiecode file. Returns False when exactly this code with
     these dates was already stored (from another copy of the file): then only the file is noted."""
     try:
         with store.transaction():
             refuse_if_imported(store, file)
-            fid = _insert_file(store, kind="verificatiecode", direction="import", file_name=file.name,
-                               sha256=file.sha256, rows=1)
+            fid = _insert_file(
+                store, kind="verificatiecode", direction="import", file_name=file.name, sha256=file.sha256, rows=1
+            )
             exists = store.conn.execute(
                 "SELECT 1 FROM verification_codes WHERE code = ? AND valid_from = ? AND valid_until = ?",
-                (code, valid_from.isoformat(), valid_until.isoformat())).fetchone()
+                (code, valid_from.isoformat(), valid_until.isoformat()),
+            ).fetchone()
             if not exists:
                 store.conn.execute(
                     "INSERT INTO verification_codes (code, portal_id, file_date, valid_from, valid_until, file_id)"
                     " VALUES (?,?,?,?,?,?)",
-                    (code, portal_id, file_date.isoformat(), valid_from.isoformat(), valid_until.isoformat(), fid))
-            store._audit("ingelezen", "verificatiecode", fid,
-                         detail={"bestand": file.name, "code": "*" * max(0, len(code) - 2) + code[-2:],
-                                 "geldig_van": valid_from.isoformat(), "geldig_tot": valid_until.isoformat(),
-                                 "nieuw": not exists})
+                    (code, portal_id, file_date.isoformat(), valid_from.isoformat(), valid_until.isoformat(), fid),
+                )
+            store._audit(
+                "ingelezen",
+                "verificatiecode",
+                fid,
+                detail={
+                    "bestand": file.name,
+                    "code": "*" * max(0, len(code) - 2) + code[-2:],
+                    "geldig_van": valid_from.isoformat(),
+                    "geldig_tot": valid_until.isoformat(),
+                    "nieuw": not exists,
+                },
+            )
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -843,15 +1009,19 @@ def current_verification_code(store: Store, today: date | None = None) -> Verifi
     """The code to use today: the most recent one already in force (valid_from <= today), else the
     most recent one imported. ``expired`` says whether its six months have passed."""
     today = today or clock.today()
-    sql = ("SELECT v.code, v.portal_id, v.valid_from, v.valid_until, f.name, f.at FROM verification_codes v "
-           "JOIN portal_files f ON f.id = v.file_id ")
+    sql = (
+        "SELECT v.code, v.portal_id, v.valid_from, v.valid_until, f.name, f.at FROM verification_codes v "
+        "JOIN portal_files f ON f.id = v.file_id "
+    )
     with store._lock:
-        row = store.conn.execute(sql + "WHERE v.valid_from <= ? ORDER BY v.valid_from DESC, v.id DESC LIMIT 1",
-                                 (today.isoformat(),)).fetchone()
+        row = store.conn.execute(
+            sql + "WHERE v.valid_from <= ? ORDER BY v.valid_from DESC, v.id DESC LIMIT 1", (today.isoformat(),)
+        ).fetchone()
         if row is None:
             row = store.conn.execute(sql + "ORDER BY v.valid_from DESC, v.id DESC LIMIT 1").fetchone()
     if row is None:
         return None
     code, pid, vf, vu, name, at = row
-    return VerificationCode(code, pid, date.fromisoformat(vf), date.fromisoformat(vu), name,
-                            datetime.fromisoformat(at), today)
+    return VerificationCode(
+        code, pid, date.fromisoformat(vf), date.fromisoformat(vu), name, datetime.fromisoformat(at), today
+    )

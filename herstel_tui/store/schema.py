@@ -4,6 +4,7 @@ Each migration runs in its own transaction together with the bump of ``user_vers
 database is always at exactly one known version. Never edit a migration that has shipped: add
 a new one.
 """
+
 from __future__ import annotations
 
 APPLICATION_ID = 0x48525354  # "HRST": marks a herstel database in the SQLite header
@@ -356,8 +357,7 @@ MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
     (3, "zoeken op naam, BSN, zaaknummer en adres", _V3_SEARCH),
-    (4, "gegevensportaal: vraag- en antwoordbestanden kindregeling, ingelezen lijsten, verificatiecodes",
-     _V4_PORTAL),
+    (4, "gegevensportaal: vraag- en antwoordbestanden kindregeling, ingelezen lijsten, verificatiecodes", _V4_PORTAL),
     (5, "plan van aanpak (versies, leefgebieden, doelen, acties), SPUK-kosten en formulierconcepten", _V5_PLAN),
     (6, "meerdere sessies: auditnummers alleen oplopend, portaalimport in korte stappen", _V6_CONCURRENCY),
 ]

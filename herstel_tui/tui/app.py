@@ -4,13 +4,12 @@ This module does not import Textual at the top: ``run_app`` first starts reading
 of the werkvoorraad in a thread, then imports Textual, so the query and the ~200 ms import of
 Textual overlap and the first paint already has rows.
 """
+
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from herstel_tui.tui.data import DeskData
 
@@ -20,8 +19,26 @@ if TYPE_CHECKING:
 
 ANSI_THEME = "ansi-dark"
 COLOUR_THEME = "textual-dark"
-SIXTEEN_COLOUR_TERMS = {"xterm", "linux", "vt100", "vt102", "vt220", "screen", "tmux", "ansi", "cygwin",
-                        "rxvt", "xterm-color", "putty", "cons25", "dumb", "sun", "eterm", "konsole", "gnome"}
+SIXTEEN_COLOUR_TERMS = {
+    "xterm",
+    "linux",
+    "vt100",
+    "vt102",
+    "vt220",
+    "screen",
+    "tmux",
+    "ansi",
+    "cygwin",
+    "rxvt",
+    "xterm-color",
+    "putty",
+    "cons25",
+    "dumb",
+    "sun",
+    "eterm",
+    "konsole",
+    "gnome",
+}
 
 
 def pick_theme(env: Mapping[str, str] | None = None, *, low_bandwidth: bool = False) -> str:

@@ -1,4 +1,5 @@
 """The command palette (ctrl+p or :): the commands that apply now, plus "ga naar zaak"."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,5 +42,9 @@ class DeskCommands(Provider):
             data = self.app.data  # type: ignore[attr-defined]
             case = await asyncio.to_thread(data.call, data.store.find_case, zaaknummer)
             if case is not None:
-                yield Hit(1.0, f"Open zaak {zaaknummer}", partial(self.app.open_case, case.id),  # type: ignore[attr-defined]
-                          help="Ga direct naar deze zaak")
+                yield Hit(
+                    1.0,
+                    f"Open zaak {zaaknummer}",
+                    partial(self.app.open_case, case.id),  # type: ignore[attr-defined]
+                    help="Ga direct naar deze zaak",
+                )

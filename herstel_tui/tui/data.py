@@ -6,19 +6,18 @@
 - The case list reads through a small pool of read-only Stores on the same file, so a slow
   count for a one-letter search never holds up the next keystroke's query, a case screen or a save.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from typing import TYPE_CHECKING
-
+from herstel_tui.domain import clock
 from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ class CaseBundle:
     case: Any
     person: Any
     household: list  # [(Person, Role, [Case])]
-    view: Any        # routekaart CaseView
+    view: Any  # routekaart CaseView
     notes: list
     step: Any | None  # routekaart Step of the current position (or the track's first step)
     track_title: str
@@ -57,8 +56,16 @@ class DeskData:
     """``DeskData(store)``; or ``DeskData(path=…, user=…, opener=…)`` to paint the list first and
     open the full Store (pydantic, migrations, checks) in the background afterwards."""
 
-    def __init__(self, store: Store | None = None, today: date | None = None, readers: int = READERS, *,
-                 path: Any = None, user: str | None = None, opener: Callable[[], Store] | None = None):
+    def __init__(
+        self,
+        store: Store | None = None,
+        today: date | None = None,
+        readers: int = READERS,
+        *,
+        path: Any = None,
+        user: str | None = None,
+        opener: Callable[[], Store] | None = None,
+    ):
         self._store = store
         self._opener = opener
         self._open_lock = threading.Lock()
@@ -130,8 +137,9 @@ class DeskData:
         finally:
             st.close()
 
-    def first_page(self, f: CaseFilter, offset: int = 0, limit: int = PAGE,
-                   cancelled: Callable[[], bool] = lambda: False) -> ListResult | None:
+    def first_page(
+        self, f: CaseFilter, offset: int = 0, limit: int = PAGE, cancelled: Callable[[], bool] = lambda: False
+    ) -> ListResult | None:
         with self.reader() as rd:
             if cancelled():
                 return None
@@ -154,7 +162,7 @@ class DeskData:
         def run() -> None:
             try:
                 fut.set_result(self.first_page(f))
-            except BaseException as exc:  # noqa: BLE001 - handed to the list to show
+            except BaseException as exc:
                 fut.set_exception(exc)
 
         threading.Thread(target=run, name="herstel-prefetch", daemon=True).start()
@@ -196,7 +204,7 @@ class DeskData:
             for rd in self._all:
                 try:
                     rd.close()
-                except Exception:  # noqa: BLE001 - closing at exit
+                except Exception:
                     pass
             self._all.clear()
             self._free.clear()

@@ -1,15 +1,15 @@
 """The desk application class (imports Textual; see app.py for why it lives apart)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
-
-from typing import TYPE_CHECKING, Any
 
 from herstel_tui.tui.app import ANSI_THEME, pick_theme
 from herstel_tui.tui.data import DeskData
@@ -31,17 +31,37 @@ class HerstelApp(App):
         Binding("ctrl+p,colon", "command_palette", "Opdrachten", show=False, id="app.palette", priority=True),
         Binding("f9,n", "new_person", "Nieuw", id="app.nieuw", priority=True),
         Binding("f10,q", "quit", "Stop", id="app.quit"),
-        Binding("i", "overview", "Overzicht", show=False, id="app.overzicht",
-                tooltip="Cijfers: per spoor, stap, uitkomst; termijnen gehaald en gemist"),
-        Binding("e", "vraagbestand", "Vraagbestand", show=False, id="app.vraagbestand",
-                tooltip="Vraagbestand kindregeling voor het gegevensportaal maken"),
+        Binding(
+            "i",
+            "overview",
+            "Overzicht",
+            show=False,
+            id="app.overzicht",
+            tooltip="Cijfers: per spoor, stap, uitkomst; termijnen gehaald en gemist",
+        ),
+        Binding(
+            "e",
+            "vraagbestand",
+            "Vraagbestand",
+            show=False,
+            id="app.vraagbestand",
+            tooltip="Vraagbestand kindregeling voor het gegevensportaal maken",
+        ),
         Binding("j", "audit", "Logboek", show=False, id="app.logboek", tooltip="Het auditlogboek"),
         Binding("y", "spuk", "SPUK", show=False, id="app.spuk", tooltip="SPUK-jaaroverzicht (kosten per component)"),
     ]
 
-    def __init__(self, store: Store | None, config: Config | Any, *, low_bandwidth: bool = False,
-                 today: date | None = None, env: Mapping[str, str] | None = None, data: DeskData | None = None,
-                 finish_start: Any = None):
+    def __init__(
+        self,
+        store: Store | None,
+        config: Config | Any,
+        *,
+        low_bandwidth: bool = False,
+        today: date | None = None,
+        env: Mapping[str, str] | None = None,
+        data: DeskData | None = None,
+        finish_start: Any = None,
+    ):
         theme = pick_theme(env, low_bandwidth=low_bandwidth)
         # Native ANSI colours from the first frame (and with NO_COLOR: no colour at all, rather
         # than Textual's grey rendering of a truecolour theme).
@@ -92,8 +112,11 @@ class HerstelApp(App):
             unknown = sorted(set(keymap) - set(binding_ids()))
             self.set_keymap(keymap)
             if unknown:
-                self.notify("Onbekende toets-id in de configuratie: " + ", ".join(unknown) +
-                            ". Zie F1 voor de ids.", severity="warning", timeout=8)
+                self.notify(
+                    "Onbekende toets-id in de configuratie: " + ", ".join(unknown) + ". Zie F1 voor de ids.",
+                    severity="warning",
+                    timeout=8,
+                )
 
     def on_unmount(self) -> None:
         self.data.close()
@@ -104,7 +127,7 @@ class HerstelApp(App):
     def _complete_start(self) -> None:
         try:
             config, warning, refreshed = self._finish_start(self.data)
-        except Exception as exc:  # noqa: BLE001 - shown; the list keeps working
+        except Exception as exc:
             self.call_from_thread(self.notify, f"Opstarten niet afgerond: {exc}", severity="error", timeout=15)
             return
 
@@ -117,12 +140,11 @@ class HerstelApp(App):
 
         self.call_from_thread(done)
 
-
     @work(thread=True, exclusive=True, group="colleagues", exit_on_error=False)
     def _watch_colleagues(self) -> None:
         try:
             version = self.data.call(self.data.store.data_version)
-        except Exception:  # noqa: BLE001 - a busy or closing database: try again next time
+        except Exception:
             return
         if self._seen_version is not None and version != self._seen_version:
             self.call_from_thread(self.refresh_lists)
@@ -133,8 +155,9 @@ class HerstelApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         from textual.screen import ModalScreen
 
-        if action in ("quit", "new_person", "overview", "audit", "vraagbestand", "spuk") and \
-                isinstance(self.screen, ModalScreen):
+        if action in ("quit", "new_person", "overview", "audit", "vraagbestand", "spuk") and isinstance(
+            self.screen, ModalScreen
+        ):
             return False
         if action == "new_person":
             # Only where a person is at hand; on the plan, costs and SPUK screens "n" is theirs
@@ -234,20 +257,35 @@ def _desk_commands():
 
 def binding_ids() -> list[str]:
     """Every binding id of the desk, for the config file's [toetsen] and the help."""
+    from herstel_tui.tui.screens.audit import AuditScreen
     from herstel_tui.tui.screens.dialogs import all_dialog_classes
     from herstel_tui.tui.screens.help import HelpScreen
-    from herstel_tui.tui.screens.werkvoorraad import SearchBox, WorkQueueScreen
-    from herstel_tui.tui.screens.zaak import CaseBody, CaseScreen, Household
-    from herstel_tui.tui.widgets.caselist import CaseTable
-    from herstel_tui.tui.screens.audit import AuditScreen
     from herstel_tui.tui.screens.letter import LetterPreview, LetterScreen
     from herstel_tui.tui.screens.overview import OverviewBody, OverviewScreen
     from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
+    from herstel_tui.tui.screens.werkvoorraad import SearchBox, WorkQueueScreen
+    from herstel_tui.tui.screens.zaak import CaseBody, CaseScreen, Household
+    from herstel_tui.tui.widgets.caselist import CaseTable
 
     ids: list[str] = []
-    for cls in (HerstelApp, WorkQueueScreen, SearchBox, CaseTable, CaseScreen, CaseBody, Household, HelpScreen,
-                AuditScreen, LetterScreen, LetterPreview, OverviewScreen, OverviewBody, VraagbestandDialog,
-                *all_dialog_classes(), *_extra_screens()):
+    for cls in (
+        HerstelApp,
+        WorkQueueScreen,
+        SearchBox,
+        CaseTable,
+        CaseScreen,
+        CaseBody,
+        Household,
+        HelpScreen,
+        AuditScreen,
+        LetterScreen,
+        LetterPreview,
+        OverviewScreen,
+        OverviewBody,
+        VraagbestandDialog,
+        *all_dialog_classes(),
+        *_extra_screens(),
+    ):
         for klass in cls.__mro__:
             for b in klass.__dict__.get("BINDINGS", []):
                 if isinstance(b, Binding) and b.id and b.id not in ids:

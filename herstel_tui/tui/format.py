@@ -1,4 +1,5 @@
 """Dutch formatting for the desk: dates dd-mm-jjjj, days left, counts, short codes."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

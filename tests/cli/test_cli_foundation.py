@@ -7,7 +7,6 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.store import Store
-
 from tests.conftest import BSN_A, BSN_B
 
 
@@ -61,15 +60,32 @@ def test_person_new_and_child(tmp_path, runner):
     r = run(runner, "--db", db, "persoon", "nieuw", "--bsn", BSN_A, "--voornamen", "Anna", "--achternaam", "Jansen")
     assert r.exit_code == 0, r.output
     assert "BSN ******006" in r.output and BSN_A not in r.output
-    r = run(runner, "--db", db, "persoon", "nieuw", "--bsn", BSN_B, "--voornamen", "Noor", "--achternaam", "Jansen",
-            "--rol", "kind", "--bij", BSN_A)
+    r = run(
+        runner,
+        "--db",
+        db,
+        "persoon",
+        "nieuw",
+        "--bsn",
+        BSN_B,
+        "--voornamen",
+        "Noor",
+        "--achternaam",
+        "Jansen",
+        "--rol",
+        "kind",
+        "--bij",
+        BSN_A,
+    )
     assert r.exit_code == 0, r.output
     r = run(runner, "--db", db, "zaak", "nieuw", BSN_B)
     assert r.exit_code == 0 and "HKO-" in r.output
     with Store(db, "t") as s:
         anna = s.find_person_by_bsn(BSN_A)
         assert [(p.voornamen, role.value) for p, role, _ in s.household_of(anna.id)] == [
-            ("Anna", "aanvrager"), ("Noor", "kind")]
+            ("Anna", "aanvrager"),
+            ("Noor", "kind"),
+        ]
 
 
 def snapshot(path):
@@ -79,10 +95,13 @@ def snapshot(path):
     return out
 
 
-@pytest.mark.parametrize("bsn, message", [
-    ("999900007", "BSN 999900007 klopt niet (elfproef)"),
-    ("12345", "heeft 5 cijfers"),
-])
+@pytest.mark.parametrize(
+    "bsn, message",
+    [
+        ("999900007", "BSN 999900007 klopt niet (elfproef)"),
+        ("12345", "heeft 5 cijfers"),
+    ],
+)
 def test_invalid_bsn_clear_message_nothing_changed(tmp_path, runner, bsn, message):
     db = str(tmp_path / "r.db")
     Store(db, "t").close()
@@ -97,8 +116,21 @@ def test_unknown_role_clear_message_nothing_changed(tmp_path, runner):
     db = str(tmp_path / "r.db")
     Store(db, "t").close()
     before = snapshot(db)
-    r = run(runner, "--db", db, "persoon", "nieuw", "--bsn", BSN_A, "--voornamen", "A", "--achternaam", "B",
-            "--rol", "buurman")
+    r = run(
+        runner,
+        "--db",
+        db,
+        "persoon",
+        "nieuw",
+        "--bsn",
+        BSN_A,
+        "--voornamen",
+        "A",
+        "--achternaam",
+        "B",
+        "--rol",
+        "buurman",
+    )
     assert r.exit_code == 2
     assert "onbekende rol in het huishouden 'buurman'" in r.output
     assert snapshot(db) == before
@@ -108,8 +140,23 @@ def test_child_of_unknown_person_changes_nothing(tmp_path, runner):
     db = str(tmp_path / "r.db")
     Store(db, "t").close()
     before = snapshot(db)
-    r = run(runner, "--db", db, "persoon", "nieuw", "--bsn", BSN_A, "--voornamen", "A", "--achternaam", "B",
-            "--rol", "kind", "--bij", BSN_B)
+    r = run(
+        runner,
+        "--db",
+        db,
+        "persoon",
+        "nieuw",
+        "--bsn",
+        BSN_A,
+        "--voornamen",
+        "A",
+        "--achternaam",
+        "B",
+        "--rol",
+        "kind",
+        "--bij",
+        BSN_B,
+    )
     assert r.exit_code == 2 and "geen persoon met BSN ******018" in r.output
     assert snapshot(db) == before
 

@@ -1,4 +1,5 @@
 """Issue 7: zoek / toon / termijnen / notitie from the shell."""
+
 import csv
 import io
 import json
@@ -13,7 +14,6 @@ from click.testing import CliRunner
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store
-
 from tests.conftest import BSN_A, BSN_B
 
 TODAY = date.today()
@@ -23,8 +23,18 @@ TODAY = date.today()
 def db(tmp_path):
     path = tmp_path / "r.db"
     with Store(path, "t.tester") as s:
-        a = s.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen", straat="Kerkstraat",
-                                huisnummer="12", postcode="3011 AB", woonplaats="Rotterdam", telefoon="06-12345678"))
+        a = s.add_person(
+            Person(
+                bsn=BSN_A,
+                voornamen="Anna",
+                achternaam="Jansen",
+                straat="Kerkstraat",
+                huisnummer="12",
+                postcode="3011 AB",
+                woonplaats="Rotterdam",
+                telefoon="06-12345678",
+            )
+        )
         kid = s.add_person(Person(bsn=BSN_B, voornamen="Noor", achternaam="Jansen", geboortedatum=date(2008, 4, 1)))
         s.create_household([(a.id, "aanvrager"), (kid.id, "kind")])
         bo = s.open_case(a.id, "brede_ondersteuning", opened=TODAY - timedelta(days=60), caseworker="t.tester")
@@ -108,11 +118,14 @@ def test_toon_bsn_with_two_cases_needs_spoor(db):
     assert r.exit_code == 0 and "Brede schuldenaanpak" in r.output
 
 
-@pytest.mark.parametrize("ref, code, text", [
-    ("HKO-2020-999999", 1, "bestaat niet"),
-    ("999900031", 1, "Geen zaak gevonden"),
-    ("12345", 2, "geen geldig BSN"),
-])
+@pytest.mark.parametrize(
+    "ref, code, text",
+    [
+        ("HKO-2020-999999", 1, "bestaat niet"),
+        ("999900031", 1, "Geen zaak gevonden"),
+        ("12345", 2, "geen geldig BSN"),
+    ],
+)
 def test_toon_errors(db, ref, code, text):
     r = run(db, "toon", ref)
     assert r.exit_code == code and text in r.output
@@ -154,12 +167,15 @@ def test_notitie(db):
     assert audit(db)[-1].entity == "contactmoment"
 
 
-@pytest.mark.parametrize("args, code, text", [
-    (["HKO-2020-999999", "x"], 1, "bestaat niet"),
-    (["{zaak}", "   "], 2, "leeg"),
-    (["{zaak}", "x", "--datum", "31-02-2025"], 2, "klopt niet"),
-    (["{zaak}", "x", "--kanaal", "duif"], 2, "duif"),
-])
+@pytest.mark.parametrize(
+    "args, code, text",
+    [
+        (["HKO-2020-999999", "x"], 1, "bestaat niet"),
+        (["{zaak}", "   "], 2, "leeg"),
+        (["{zaak}", "x", "--datum", "31-02-2025"], 2, "klopt niet"),
+        (["{zaak}", "x", "--kanaal", "duif"], 2, "duif"),
+    ],
+)
 def test_notitie_errors_change_nothing(db, args, code, text):
     zaak = json.loads(run(db, "zoek", "jansen", "--json").output)[0]["zaaknummer"]
     with Store(db, "x") as s:
@@ -172,12 +188,18 @@ def test_notitie_errors_change_nothing(db, args, code, text):
 
 def test_quick_path_gives_the_same_answer(db, tmp_path):
     """`herstel zoek` through the quick entry point prints what the click command prints."""
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
-           "XDG_CACHE_HOME": str(tmp_path / "k")}
-    code = ("import sys; sys.argv=['herstel','--db',sys.argv[1],'zoek','jansen']\n"
-            "from herstel_tui.cli.entry import _quick_zoek; import sys as s2\n"
-            "rc = _quick_zoek(sys.argv[1:]); print('RC', rc); print('CLICK' if 'click' in s2.modules else 'NOCLICK')\n"
-            "print('PYDANTIC' if 'pydantic' in s2.modules else 'NOPYDANTIC')")
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "c"),
+        "XDG_CACHE_HOME": str(tmp_path / "k"),
+    }
+    code = (
+        "import sys; sys.argv=['herstel','--db',sys.argv[1],'zoek','jansen']\n"
+        "from herstel_tui.cli.entry import _quick_zoek; import sys as s2\n"
+        "rc = _quick_zoek(sys.argv[1:]); print('RC', rc); print('CLICK' if 'click' in s2.modules else 'NOCLICK')\n"
+        "print('PYDANTIC' if 'pydantic' in s2.modules else 'NOPYDANTIC')"
+    )
     r = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, env=env)
     assert "RC 0" in r.stdout and "NOCLICK" in r.stdout and "NOPYDANTIC" in r.stdout, r.stdout + r.stderr
     quick = r.stdout.split("RC 0")[0]
@@ -187,6 +209,9 @@ def test_quick_path_gives_the_same_answer(db, tmp_path):
 def test_quick_path_falls_back_on_unvalidated_config(db, tmp_path):
     cfg = tmp_path / "config.toml"
     cfg.write_text("onbekend = 1\n")
-    r = subprocess.run([sys.executable, "-m", "herstel_tui", "--config", str(cfg), "--db", str(db), "zoek", "jansen"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "herstel_tui", "--config", str(cfg), "--db", str(db), "zoek", "jansen"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2 and "onbekende sleutel" in r.stderr

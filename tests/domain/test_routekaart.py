@@ -1,4 +1,5 @@
 """Tests for the routekaart data file and engine (herstel_tui.domain.routekaart)."""
+
 from __future__ import annotations
 
 import random
@@ -118,9 +119,7 @@ def test_step_attributes_follow_the_source(rk):
     assert rk.step(BO, "ontvangst_gegevens").letter_ids == ("brief_schuldeiser_moratorium",)
     assert rk.step(SA, "start_pauzeknop").letter_ids == ("brieven_ouders_moratorium",)
     assert "brieven_ouders_moratorium" in rk.step(SA, "aanvang_moratorium").letter_ids
-    assert rk.step(BO, "datum_eerste_gesprek_gecommuniceerd").letter_ids == (
-        "bevestiging_datum_eerste_gesprek",
-    )
+    assert rk.step(BO, "datum_eerste_gesprek_gecommuniceerd").letter_ids == ("bevestiging_datum_eerste_gesprek",)
     # SPUK components
     assert rk.step(BO, "contact_ouder").spuk_component == "A"
     assert rk.step(BO, "start_brede_ondersteuning").spuk_component == "B"
@@ -160,15 +159,39 @@ def test_contacts_are_the_real_ones(rk):
 def test_every_termijn_of_domain_md_is_in_the_file(rk):
     got = {r.id: (r.period.text, r.kind, r.start, r.stop[:1], r.tracks) for r in rk.rules.values()}
     assert got == {
-        "eerste_gesprek_voeren": ("8 weken", "deadline", ("aanmelding_gemeente", "ontvangst_gegevens"), ("eerste_gesprek",), (BO,)),
-        "datum_eerste_gesprek_meedelen": ("8 weken", "deadline", ("aanmelding_gemeente", "ontvangst_gegevens"), ("datum_eerste_gesprek_gecommuniceerd",), (BO,)),
+        "eerste_gesprek_voeren": (
+            "8 weken",
+            "deadline",
+            ("aanmelding_gemeente", "ontvangst_gegevens"),
+            ("eerste_gesprek",),
+            (BO,),
+        ),
+        "datum_eerste_gesprek_meedelen": (
+            "8 weken",
+            "deadline",
+            ("aanmelding_gemeente", "ontvangst_gegevens"),
+            ("datum_eerste_gesprek_gecommuniceerd",),
+            (BO,),
+        ),
         "plan_op_hoofdlijnen": ("8 weken", "deadline", ("eerste_gesprek",), ("plan_hoofdlijnen",), (BO,)),
         "volledig_plan_van_aanpak": ("2 jaar", "deadline", ("eerste_gesprek",), ("plan_volledig",), (BO,)),
-        "afbouw_brede_ondersteuning": ("30 dagen", "deadline", ("integrale_beoordeling:niet_gedupeerd", "eerste_toets:niet_gedupeerd"), ("afronden_spuk",), (BO,)),
+        "afbouw_brede_ondersteuning": (
+            "30 dagen",
+            "deadline",
+            ("integrale_beoordeling:niet_gedupeerd", "eerste_toets:niet_gedupeerd"),
+            ("afronden_spuk",),
+            (BO,),
+        ),
         "nazorgperiode": ("24 maanden", "period", ("nazorg",), ("afzien_brede_ondersteuning",), (BO,)),
         "wettelijk_moratorium": ("1 jaar", "period", ("eerste_betaling", "aanvang_moratorium"), (), (BO, SA)),
         "acclimatiseringsfase": ("4 weken", "deadline", ("einde_pauzeknop",), ("opstarten_invordering",), (SA,)),
-        "antwoord_brede_hulpteam": ("7 dagen", "deadline", ("brede_hulpteam_verzoek",), ("brede_hulpteam_antwoord",), (BO, SA)),
+        "antwoord_brede_hulpteam": (
+            "7 dagen",
+            "deadline",
+            ("brede_hulpteam_verzoek",),
+            ("brede_hulpteam_antwoord",),
+            (BO, SA),
+        ),
     }
 
 
@@ -242,174 +265,441 @@ class S:
 
 
 BO_PRELUDE = [
-    S("aanvraag_herbeoordeling", "2023-01-02", current="aanvraag_herbeoordeling", result=None,
-      route={("ontvangst_gegevens", None), ("eerste_toets", "gedupeerd"),
-             ("eerste_toets", "geen_uitsluitsel"), ("eerste_toets", "niet_gedupeerd")},
-      running={}, closed=False),
-    S("ontvangst_gegevens", "2023-12-29", current="ontvangst_gegevens",
-      route={("contact_ouder", None), ("eerste_toets", "gedupeerd"),
-             ("eerste_toets", "geen_uitsluitsel"), ("eerste_toets", "niet_gedupeerd")},
-      # 8 weeks from 29-12-2023, across the year end
-      running={"eerste_gesprek_voeren": "2024-02-23", "datum_eerste_gesprek_meedelen": "2024-02-23"},
-      closed=False),
+    S(
+        "aanvraag_herbeoordeling",
+        "2023-01-02",
+        current="aanvraag_herbeoordeling",
+        result=None,
+        route={
+            ("ontvangst_gegevens", None),
+            ("eerste_toets", "gedupeerd"),
+            ("eerste_toets", "geen_uitsluitsel"),
+            ("eerste_toets", "niet_gedupeerd"),
+        },
+        running={},
+        closed=False,
+    ),
+    S(
+        "ontvangst_gegevens",
+        "2023-12-29",
+        current="ontvangst_gegevens",
+        route={
+            ("contact_ouder", None),
+            ("eerste_toets", "gedupeerd"),
+            ("eerste_toets", "geen_uitsluitsel"),
+            ("eerste_toets", "niet_gedupeerd"),
+        },
+        # 8 weeks from 29-12-2023, across the year end
+        running={"eerste_gesprek_voeren": "2024-02-23", "datum_eerste_gesprek_meedelen": "2024-02-23"},
+        closed=False,
+    ),
     S("contact_ouder", "2024-01-05", current="contact_ouder"),
-    S("datum_eerste_gesprek_gecommuniceerd", "2024-01-08",
-      running={"eerste_gesprek_voeren": "2024-02-23"}),
-    S("start_brede_ondersteuning", "2024-01-15", current="start_brede_ondersteuning",
-      route={("eerste_toets", "gedupeerd"), ("eerste_toets", "geen_uitsluitsel"),
-             ("eerste_toets", "niet_gedupeerd")}),
-    S("eerste_gesprek", "2024-01-15", current="eerste_gesprek",
-      running={"plan_op_hoofdlijnen": "2024-03-11", "volledig_plan_van_aanpak": "2026-01-15"}),
+    S("datum_eerste_gesprek_gecommuniceerd", "2024-01-08", running={"eerste_gesprek_voeren": "2024-02-23"}),
+    S(
+        "start_brede_ondersteuning",
+        "2024-01-15",
+        current="start_brede_ondersteuning",
+        route={("eerste_toets", "gedupeerd"), ("eerste_toets", "geen_uitsluitsel"), ("eerste_toets", "niet_gedupeerd")},
+    ),
+    S(
+        "eerste_gesprek",
+        "2024-01-15",
+        current="eerste_gesprek",
+        running={"plan_op_hoofdlijnen": "2024-03-11", "volledig_plan_van_aanpak": "2026-01-15"},
+    ),
     S("plan_hoofdlijnen", "2024-03-01", running={"volledig_plan_van_aanpak": "2026-01-15"}),
 ]
 
 SA_PRELUDE = [
-    S("aanvraag_herbeoordeling", "2023-01-02", current="aanvraag_herbeoordeling", result=None,
-      route={("start_pauzeknop", None)}, running={}, closed=False),
-    S("start_pauzeknop", "2023-02-01", current="start_pauzeknop", result=None,
-      route={("eerste_toets", "gedupeerd"), ("eerste_toets", "geen_uitsluitsel"),
-             ("eerste_toets", "niet_gedupeerd")}, running={}, closed=False),
+    S(
+        "aanvraag_herbeoordeling",
+        "2023-01-02",
+        current="aanvraag_herbeoordeling",
+        result=None,
+        route={("start_pauzeknop", None)},
+        running={},
+        closed=False,
+    ),
+    S(
+        "start_pauzeknop",
+        "2023-02-01",
+        current="start_pauzeknop",
+        result=None,
+        route={("eerste_toets", "gedupeerd"), ("eerste_toets", "geen_uitsluitsel"), ("eerste_toets", "niet_gedupeerd")},
+        running={},
+        closed=False,
+    ),
 ]
 
-BO_GEDUPEERD_BRANCH = {("ondersteuning_kinderen", None), ("ondersteuning_ex_partners", None),
-                       ("driegesprek", None), ("integrale_beoordeling", "gedupeerd"), ("nazorg", None)}
+BO_GEDUPEERD_BRANCH = {
+    ("ondersteuning_kinderen", None),
+    ("ondersteuning_ex_partners", None),
+    ("driegesprek", None),
+    ("integrale_beoordeling", "gedupeerd"),
+    ("nazorg", None),
+}
 
 PATHS = {
     # Track 1, eerste toets Gedupeerd, the parent waives the integrale beoordeling.
-    "bo_gedupeerd_zonder_ib": (BO, BO_PRELUDE + [
-        S("eerste_toets", "2024-03-04", "gedupeerd", current="eerste_toets", result="gedupeerd",
-          route=BO_GEDUPEERD_BRANCH, running={"volledig_plan_van_aanpak": "2026-01-15"}, closed=False),
-        S("eerste_betaling", "2024-04-02",
-          running={"volledig_plan_van_aanpak": "2026-01-15", "wettelijk_moratorium": "2025-04-02"}),
-        S("ondersteuning_kinderen", "2024-05-01", current="ondersteuning_kinderen"),
-        S("ondersteuning_ex_partners", "2024-05-02", current="ondersteuning_ex_partners"),
-        # driegesprek happens at any moment: it does not move the position of the case
-        S("driegesprek", "2024-05-10", current="ondersteuning_ex_partners",
-          route={("driegesprek", None), ("integrale_beoordeling", "gedupeerd"), ("nazorg", None)}),
-        S("plan_volledig", "2024-06-03", current="plan_volledig",
-          running={"wettelijk_moratorium": "2025-04-02"}),
-        S("nazorg", "2024-09-02", current="nazorg", result="gedupeerd",
-          route={("driegesprek", None), ("integrale_beoordeling", "gedupeerd")},
-          running={"wettelijk_moratorium": "2025-04-02", "nazorgperiode": "2026-09-02"}, closed=False,
-          extra=[("2025-04-02", {"nazorgperiode": "2026-09-02"}, False),
-                 ("2026-09-01", {"nazorgperiode": "2026-09-02"}, False),
-                 ("2026-09-02", {}, True)]),
-    ]),
+    "bo_gedupeerd_zonder_ib": (
+        BO,
+        BO_PRELUDE
+        + [
+            S(
+                "eerste_toets",
+                "2024-03-04",
+                "gedupeerd",
+                current="eerste_toets",
+                result="gedupeerd",
+                route=BO_GEDUPEERD_BRANCH,
+                running={"volledig_plan_van_aanpak": "2026-01-15"},
+                closed=False,
+            ),
+            S(
+                "eerste_betaling",
+                "2024-04-02",
+                running={"volledig_plan_van_aanpak": "2026-01-15", "wettelijk_moratorium": "2025-04-02"},
+            ),
+            S("ondersteuning_kinderen", "2024-05-01", current="ondersteuning_kinderen"),
+            S("ondersteuning_ex_partners", "2024-05-02", current="ondersteuning_ex_partners"),
+            # driegesprek happens at any moment: it does not move the position of the case
+            S(
+                "driegesprek",
+                "2024-05-10",
+                current="ondersteuning_ex_partners",
+                route={("driegesprek", None), ("integrale_beoordeling", "gedupeerd"), ("nazorg", None)},
+            ),
+            S("plan_volledig", "2024-06-03", current="plan_volledig", running={"wettelijk_moratorium": "2025-04-02"}),
+            S(
+                "nazorg",
+                "2024-09-02",
+                current="nazorg",
+                result="gedupeerd",
+                route={("driegesprek", None), ("integrale_beoordeling", "gedupeerd")},
+                running={"wettelijk_moratorium": "2025-04-02", "nazorgperiode": "2026-09-02"},
+                closed=False,
+                extra=[
+                    ("2025-04-02", {"nazorgperiode": "2026-09-02"}, False),
+                    ("2026-09-01", {"nazorgperiode": "2026-09-02"}, False),
+                    ("2026-09-02", {}, True),
+                ],
+            ),
+        ],
+    ),
     # Track 1, eerste toets Gedupeerd, then integrale beoordeling and CWS.
-    "bo_gedupeerd_met_ib_en_cws": (BO, BO_PRELUDE + [
-        S("eerste_toets", "2024-03-04", "gedupeerd", result="gedupeerd", route=BO_GEDUPEERD_BRANCH),
-        S("integrale_beoordeling", "2024-06-10", "gedupeerd", current="integrale_beoordeling",
-          result="gedupeerd",
-          route={("ondersteuning_kinderen", None), ("ondersteuning_ex_partners", None),
-                 ("driegesprek", None), ("cws", None), ("nazorg", None)}),
-        S("cws", "2024-07-01", current="cws",
-          route={("ondersteuning_kinderen", None), ("ondersteuning_ex_partners", None),
-                 ("driegesprek", None), ("nazorg", None)}),
-        S("nazorg", "2024-09-02", current="nazorg",
-          running={"nazorgperiode": "2026-09-02"}, closed=False,  # nazorg also stops the 2-year plan
-          extra=[("2026-09-02", {}, True)]),
-    ]),
+    "bo_gedupeerd_met_ib_en_cws": (
+        BO,
+        BO_PRELUDE
+        + [
+            S("eerste_toets", "2024-03-04", "gedupeerd", result="gedupeerd", route=BO_GEDUPEERD_BRANCH),
+            S(
+                "integrale_beoordeling",
+                "2024-06-10",
+                "gedupeerd",
+                current="integrale_beoordeling",
+                result="gedupeerd",
+                route={
+                    ("ondersteuning_kinderen", None),
+                    ("ondersteuning_ex_partners", None),
+                    ("driegesprek", None),
+                    ("cws", None),
+                    ("nazorg", None),
+                },
+            ),
+            S(
+                "cws",
+                "2024-07-01",
+                current="cws",
+                route={
+                    ("ondersteuning_kinderen", None),
+                    ("ondersteuning_ex_partners", None),
+                    ("driegesprek", None),
+                    ("nazorg", None),
+                },
+            ),
+            S(
+                "nazorg",
+                "2024-09-02",
+                current="nazorg",
+                running={"nazorgperiode": "2026-09-02"},
+                closed=False,  # nazorg also stops the 2-year plan
+                extra=[("2026-09-02", {}, True)],
+            ),
+        ],
+    ),
     # Track 1, Geen uitsluitsel, integrale beoordeling Gedupeerd.
-    "bo_geen_uitsluitsel_ib_gedupeerd": (BO, BO_PRELUDE + [
-        S("eerste_toets", "2024-03-04", "geen_uitsluitsel", current="eerste_toets",
-          result="geen_uitsluitsel",
-          route={("driegesprek", None), ("integrale_beoordeling", "gedupeerd"),
-                 ("integrale_beoordeling", "niet_gedupeerd")}, closed=False),
-        S("driegesprek", "2024-04-01", current="eerste_toets", result="geen_uitsluitsel"),
-        S("integrale_beoordeling", "2024-10-01", "gedupeerd", current="integrale_beoordeling",
-          result="gedupeerd",
-          route={("driegesprek", None), ("ondersteuning_kinderen", None),
-                 ("ondersteuning_ex_partners", None), ("cws", None), ("nazorg", None)}),
-        S("eerste_betaling", "2024-10-15",
-          running={"volledig_plan_van_aanpak": "2026-01-15", "wettelijk_moratorium": "2025-10-15"}),
-        S("ondersteuning_kinderen", "2024-11-01"),
-        S("ondersteuning_ex_partners", "2024-11-02"),
-        S("cws", "2024-12-02", current="cws"),
-        S("nazorg", "2025-03-03", current="nazorg",
-          route={("driegesprek", None)},
-          running={"wettelijk_moratorium": "2025-10-15", "nazorgperiode": "2027-03-03"}, closed=False,
-          extra=[("2027-03-02", {"nazorgperiode": "2027-03-03"}, False), ("2027-03-03", {}, True)]),
-    ]),
+    "bo_geen_uitsluitsel_ib_gedupeerd": (
+        BO,
+        BO_PRELUDE
+        + [
+            S(
+                "eerste_toets",
+                "2024-03-04",
+                "geen_uitsluitsel",
+                current="eerste_toets",
+                result="geen_uitsluitsel",
+                route={
+                    ("driegesprek", None),
+                    ("integrale_beoordeling", "gedupeerd"),
+                    ("integrale_beoordeling", "niet_gedupeerd"),
+                },
+                closed=False,
+            ),
+            S("driegesprek", "2024-04-01", current="eerste_toets", result="geen_uitsluitsel"),
+            S(
+                "integrale_beoordeling",
+                "2024-10-01",
+                "gedupeerd",
+                current="integrale_beoordeling",
+                result="gedupeerd",
+                route={
+                    ("driegesprek", None),
+                    ("ondersteuning_kinderen", None),
+                    ("ondersteuning_ex_partners", None),
+                    ("cws", None),
+                    ("nazorg", None),
+                },
+            ),
+            S(
+                "eerste_betaling",
+                "2024-10-15",
+                running={"volledig_plan_van_aanpak": "2026-01-15", "wettelijk_moratorium": "2025-10-15"},
+            ),
+            S("ondersteuning_kinderen", "2024-11-01"),
+            S("ondersteuning_ex_partners", "2024-11-02"),
+            S("cws", "2024-12-02", current="cws"),
+            S(
+                "nazorg",
+                "2025-03-03",
+                current="nazorg",
+                route={("driegesprek", None)},
+                running={"wettelijk_moratorium": "2025-10-15", "nazorgperiode": "2027-03-03"},
+                closed=False,
+                extra=[("2027-03-02", {"nazorgperiode": "2027-03-03"}, False), ("2027-03-03", {}, True)],
+            ),
+        ],
+    ),
     # Track 1, Geen uitsluitsel, integrale beoordeling Niet gedupeerd: afronden with 30-day wind-down.
-    "bo_geen_uitsluitsel_ib_niet_gedupeerd": (BO, BO_PRELUDE + [
-        S("eerste_toets", "2024-03-04", "geen_uitsluitsel", result="geen_uitsluitsel"),
-        S("integrale_beoordeling", "2025-01-31", "niet_gedupeerd", current="integrale_beoordeling",
-          result="niet_gedupeerd",
-          route={("driegesprek", None), ("afronden_spuk", None), ("continueren_regulier", None)},
-          running={"volledig_plan_van_aanpak": "2026-01-15", "afbouw_brede_ondersteuning": "2025-03-02"},
-          closed=False),
-        S("afronden_spuk", "2025-02-20", current="afronden_spuk", result="niet_gedupeerd",
-          route={("driegesprek", None), ("continueren_regulier", None)}, running={}, closed=True),
-        S("continueren_regulier", "2025-02-21", current="continueren_regulier",
-          route={("driegesprek", None)}, running={}, closed=True),
-    ]),
+    "bo_geen_uitsluitsel_ib_niet_gedupeerd": (
+        BO,
+        BO_PRELUDE
+        + [
+            S("eerste_toets", "2024-03-04", "geen_uitsluitsel", result="geen_uitsluitsel"),
+            S(
+                "integrale_beoordeling",
+                "2025-01-31",
+                "niet_gedupeerd",
+                current="integrale_beoordeling",
+                result="niet_gedupeerd",
+                route={("driegesprek", None), ("afronden_spuk", None), ("continueren_regulier", None)},
+                running={"volledig_plan_van_aanpak": "2026-01-15", "afbouw_brede_ondersteuning": "2025-03-02"},
+                closed=False,
+            ),
+            S(
+                "afronden_spuk",
+                "2025-02-20",
+                current="afronden_spuk",
+                result="niet_gedupeerd",
+                route={("driegesprek", None), ("continueren_regulier", None)},
+                running={},
+                closed=True,
+            ),
+            S(
+                "continueren_regulier",
+                "2025-02-21",
+                current="continueren_regulier",
+                route={("driegesprek", None)},
+                running={},
+                closed=True,
+            ),
+        ],
+    ),
     # Track 1, eerste toets Niet gedupeerd.
-    "bo_niet_gedupeerd": (BO, BO_PRELUDE + [
-        S("eerste_toets", "2024-03-04", "niet_gedupeerd", current="eerste_toets", result="niet_gedupeerd",
-          route={("afronden_spuk", None), ("continueren_regulier", None)},
-          running={"volledig_plan_van_aanpak": "2026-01-15", "afbouw_brede_ondersteuning": "2024-04-03"},
-          closed=False),
-        S("continueren_regulier", "2024-03-20", current="continueren_regulier",
-          route={("afronden_spuk", None)}, closed=False),  # the wind-down still runs
-        S("afronden_spuk", "2024-03-28", current="afronden_spuk", route=set(), running={}, closed=True),
-    ]),
+    "bo_niet_gedupeerd": (
+        BO,
+        BO_PRELUDE
+        + [
+            S(
+                "eerste_toets",
+                "2024-03-04",
+                "niet_gedupeerd",
+                current="eerste_toets",
+                result="niet_gedupeerd",
+                route={("afronden_spuk", None), ("continueren_regulier", None)},
+                running={"volledig_plan_van_aanpak": "2026-01-15", "afbouw_brede_ondersteuning": "2024-04-03"},
+                closed=False,
+            ),
+            S(
+                "continueren_regulier",
+                "2024-03-20",
+                current="continueren_regulier",
+                route={("afronden_spuk", None)},
+                closed=False,
+            ),  # the wind-down still runs
+            S("afronden_spuk", "2024-03-28", current="afronden_spuk", route=set(), running={}, closed=True),
+        ],
+    ),
     # Track 2, eerste toets Gedupeerd, integrale beoordeling waived.
-    "sa_gedupeerd_zonder_ib": (SA, SA_PRELUDE + [
-        S("eerste_toets", "2023-06-01", "gedupeerd", current="eerste_toets", result="gedupeerd",
-          route={("aanvang_moratorium", None), ("kwijtschelden_betalen", None),
-                 ("integrale_beoordeling", "gedupeerd")}, running={}, closed=False),
-        S("eerste_betaling", "2023-06-15", running={"wettelijk_moratorium": "2024-06-15"}),
-        S("aanvang_moratorium", "2023-06-15", current="aanvang_moratorium",
-          running={"wettelijk_moratorium": "2024-06-15"}),
-        S("kwijtschelden_betalen", "2023-09-01", current="kwijtschelden_betalen",
-          route={("integrale_beoordeling", "gedupeerd")},
-          running={"wettelijk_moratorium": "2024-06-15"}, closed=False,
-          extra=[("2024-06-14", {"wettelijk_moratorium": "2024-06-15"}, False),
-                 ("2024-06-15", {}, True)]),
-    ]),
+    "sa_gedupeerd_zonder_ib": (
+        SA,
+        SA_PRELUDE
+        + [
+            S(
+                "eerste_toets",
+                "2023-06-01",
+                "gedupeerd",
+                current="eerste_toets",
+                result="gedupeerd",
+                route={
+                    ("aanvang_moratorium", None),
+                    ("kwijtschelden_betalen", None),
+                    ("integrale_beoordeling", "gedupeerd"),
+                },
+                running={},
+                closed=False,
+            ),
+            S("eerste_betaling", "2023-06-15", running={"wettelijk_moratorium": "2024-06-15"}),
+            S(
+                "aanvang_moratorium",
+                "2023-06-15",
+                current="aanvang_moratorium",
+                running={"wettelijk_moratorium": "2024-06-15"},
+            ),
+            S(
+                "kwijtschelden_betalen",
+                "2023-09-01",
+                current="kwijtschelden_betalen",
+                route={("integrale_beoordeling", "gedupeerd")},
+                running={"wettelijk_moratorium": "2024-06-15"},
+                closed=False,
+                extra=[("2024-06-14", {"wettelijk_moratorium": "2024-06-15"}, False), ("2024-06-15", {}, True)],
+            ),
+        ],
+    ),
     # Track 2, eerste toets Gedupeerd, with integrale beoordeling.
-    "sa_gedupeerd_met_ib": (SA, SA_PRELUDE + [
-        S("eerste_toets", "2023-06-01", "gedupeerd", result="gedupeerd"),
-        S("aanvang_moratorium", "2023-06-20", running={"wettelijk_moratorium": "2024-06-20"}),
-        S("kwijtschelden_betalen", "2023-09-01", closed=False),
-        S("integrale_beoordeling", "2023-12-01", "gedupeerd", current="integrale_beoordeling",
-          result="gedupeerd", route=set(), running={"wettelijk_moratorium": "2024-06-20"},
-          closed=False, extra=[("2024-06-20", {}, True)]),
-    ]),
+    "sa_gedupeerd_met_ib": (
+        SA,
+        SA_PRELUDE
+        + [
+            S("eerste_toets", "2023-06-01", "gedupeerd", result="gedupeerd"),
+            S("aanvang_moratorium", "2023-06-20", running={"wettelijk_moratorium": "2024-06-20"}),
+            S("kwijtschelden_betalen", "2023-09-01", closed=False),
+            S(
+                "integrale_beoordeling",
+                "2023-12-01",
+                "gedupeerd",
+                current="integrale_beoordeling",
+                result="gedupeerd",
+                route=set(),
+                running={"wettelijk_moratorium": "2024-06-20"},
+                closed=False,
+                extra=[("2024-06-20", {}, True)],
+            ),
+        ],
+    ),
     # Track 2, Geen uitsluitsel, integrale beoordeling Gedupeerd; moratorium from a leap day.
-    "sa_geen_uitsluitsel_ib_gedupeerd": (SA, SA_PRELUDE + [
-        S("eerste_toets", "2023-06-01", "geen_uitsluitsel", result="geen_uitsluitsel",
-          route={("integrale_beoordeling", "gedupeerd"), ("integrale_beoordeling", "niet_gedupeerd")}),
-        S("integrale_beoordeling", "2024-02-29", "gedupeerd", current="integrale_beoordeling",
-          result="gedupeerd", route={("aanvang_moratorium", None), ("kwijtschelden_betalen", None)}),
-        S("eerste_betaling", "2024-02-29", running={"wettelijk_moratorium": "2025-02-28"}),
-        S("aanvang_moratorium", "2024-03-01", current="aanvang_moratorium",
-          running={"wettelijk_moratorium": "2025-02-28"}),
-        S("kwijtschelden_betalen", "2024-05-01", current="kwijtschelden_betalen", route=set(),
-          closed=False,
-          extra=[("2025-02-27", {"wettelijk_moratorium": "2025-02-28"}, False), ("2025-02-28", {}, True)]),
-    ]),
+    "sa_geen_uitsluitsel_ib_gedupeerd": (
+        SA,
+        SA_PRELUDE
+        + [
+            S(
+                "eerste_toets",
+                "2023-06-01",
+                "geen_uitsluitsel",
+                result="geen_uitsluitsel",
+                route={("integrale_beoordeling", "gedupeerd"), ("integrale_beoordeling", "niet_gedupeerd")},
+            ),
+            S(
+                "integrale_beoordeling",
+                "2024-02-29",
+                "gedupeerd",
+                current="integrale_beoordeling",
+                result="gedupeerd",
+                route={("aanvang_moratorium", None), ("kwijtschelden_betalen", None)},
+            ),
+            S("eerste_betaling", "2024-02-29", running={"wettelijk_moratorium": "2025-02-28"}),
+            S(
+                "aanvang_moratorium",
+                "2024-03-01",
+                current="aanvang_moratorium",
+                running={"wettelijk_moratorium": "2025-02-28"},
+            ),
+            S(
+                "kwijtschelden_betalen",
+                "2024-05-01",
+                current="kwijtschelden_betalen",
+                route=set(),
+                closed=False,
+                extra=[("2025-02-27", {"wettelijk_moratorium": "2025-02-28"}, False), ("2025-02-28", {}, True)],
+            ),
+        ],
+    ),
     # Track 2, Geen uitsluitsel, integrale beoordeling Niet gedupeerd: einde pauzeknop.
-    "sa_geen_uitsluitsel_ib_niet_gedupeerd": (SA, SA_PRELUDE + [
-        S("eerste_toets", "2023-06-01", "geen_uitsluitsel"),
-        S("integrale_beoordeling", "2024-01-10", "niet_gedupeerd", result="niet_gedupeerd",
-          route={("einde_pauzeknop", None)}, running={}, closed=False),
-        S("einde_pauzeknop", "2024-01-31", current="einde_pauzeknop",
-          route={("opstarten_invordering", None)}, running={"acclimatiseringsfase": "2024-02-28"},
-          closed=False),
-        S("opstarten_invordering", "2024-02-28", current="opstarten_invordering", route=set(),
-          running={}, closed=True),
-    ]),
+    "sa_geen_uitsluitsel_ib_niet_gedupeerd": (
+        SA,
+        SA_PRELUDE
+        + [
+            S("eerste_toets", "2023-06-01", "geen_uitsluitsel"),
+            S(
+                "integrale_beoordeling",
+                "2024-01-10",
+                "niet_gedupeerd",
+                result="niet_gedupeerd",
+                route={("einde_pauzeknop", None)},
+                running={},
+                closed=False,
+            ),
+            S(
+                "einde_pauzeknop",
+                "2024-01-31",
+                current="einde_pauzeknop",
+                route={("opstarten_invordering", None)},
+                running={"acclimatiseringsfase": "2024-02-28"},
+                closed=False,
+            ),
+            S(
+                "opstarten_invordering",
+                "2024-02-28",
+                current="opstarten_invordering",
+                route=set(),
+                running={},
+                closed=True,
+            ),
+        ],
+    ),
     # Track 2, eerste toets Niet gedupeerd: einde pauzeknop, opstarten invordering after 4 weeks.
-    "sa_niet_gedupeerd": (SA, SA_PRELUDE + [
-        S("eerste_toets", "2023-06-01", "niet_gedupeerd", current="eerste_toets", result="niet_gedupeerd",
-          route={("einde_pauzeknop", None)}, running={}, closed=False),
-        S("einde_pauzeknop", "2023-12-31", current="einde_pauzeknop",
-          route={("opstarten_invordering", None)}, running={"acclimatiseringsfase": "2024-01-28"},
-          closed=False),
-        S("opstarten_invordering", "2024-01-29", current="opstarten_invordering", route=set(),
-          running={}, closed=True),
-    ]),
+    "sa_niet_gedupeerd": (
+        SA,
+        SA_PRELUDE
+        + [
+            S(
+                "eerste_toets",
+                "2023-06-01",
+                "niet_gedupeerd",
+                current="eerste_toets",
+                result="niet_gedupeerd",
+                route={("einde_pauzeknop", None)},
+                running={},
+                closed=False,
+            ),
+            S(
+                "einde_pauzeknop",
+                "2023-12-31",
+                current="einde_pauzeknop",
+                route={("opstarten_invordering", None)},
+                running={"acclimatiseringsfase": "2024-01-28"},
+                closed=False,
+            ),
+            S(
+                "opstarten_invordering",
+                "2024-01-29",
+                current="opstarten_invordering",
+                route=set(),
+                running={},
+                closed=True,
+            ),
+        ],
+    ),
 }
 
 
@@ -431,7 +721,9 @@ def test_walk_every_path(rk, name):
         events.append(new)
         view = rk.evaluate(track, events, d(s.today or s.when))
         where = f"{name} na {s.step}"
-        assert [x.event_id for x in view.done] == [e.id for e in sorted(events, key=lambda e: (e.fact_date, e.id))], where
+        assert [x.event_id for x in view.done] == [e.id for e in sorted(events, key=lambda e: (e.fact_date, e.id))], (
+            where
+        )
         if s.current:
             assert view.current is not None and view.current.step == s.current, where
             assert view.current_title == rk.event_title(track, s.current, view.current.outcome), where
@@ -485,7 +777,10 @@ def test_issue_example_opstarten_invordering_falls_due_after_4_weeks(rk):
     view = rk.evaluate(SA, events, d("2024-02-05"))
     (nxt,) = [n for n in view.next_steps if not n.milestone]
     assert (nxt.step, nxt.title, nxt.branch) == (
-        "opstarten_invordering", "Opstarten invordering", "Na eerste toets: Niet gedupeerd")
+        "opstarten_invordering",
+        "Opstarten invordering",
+        "Na eerste toets: Niet gedupeerd",
+    )
     assert nxt.earliest == d("2024-03-04")
     assert view.next_deadline.rule == "acclimatiseringsfase"
     assert view.next_deadline.due == d("2024-03-04")
@@ -541,8 +836,11 @@ def test_empty_case(rk):
     assert view.next_deadline is None
     assert not view.closed
     assert route_next(view) == {("aanvraag_herbeoordeling", None)}
-    assert {n.step for n in view.next_steps if n.milestone} == {"aanmelding_gemeente", "brede_hulpteam_verzoek",
-                                                                 "brief_verzonden"}
+    assert {n.step for n in view.next_steps if n.milestone} == {
+        "aanmelding_gemeente",
+        "brede_hulpteam_verzoek",
+        "brief_verzonden",
+    }
 
 
 def test_zelfmelder_first_talk_8_weeks_from_31_december(rk):
@@ -669,98 +967,194 @@ def refused(rk, track, events, new) -> str:
     "track, events, new, message",
     [
         # an outcome of the integrale beoordeling before the eerste toets
-        (BO, BO_BASE, ev("integrale_beoordeling", "2023-03-01", "gedupeerd"),
-         "Toekenning PZB en integrale beoordeling kan pas na eerste toets: Gedupeerd of na eerste toets: "
-         "Geen uitsluitsel."),
-        (SA, [ev("aanvraag_herbeoordeling", "2023-01-02"), ev("start_pauzeknop", "2023-01-05")],
-         ev("integrale_beoordeling", "2023-03-01", "niet_gedupeerd"),
-         "Toekenning PZB en integrale beoordeling kan pas na eerste toets: Gedupeerd of na eerste toets: "
-         "Geen uitsluitsel."),
+        (
+            BO,
+            BO_BASE,
+            ev("integrale_beoordeling", "2023-03-01", "gedupeerd"),
+            "Toekenning PZB en integrale beoordeling kan pas na eerste toets: Gedupeerd of na eerste toets: "
+            "Geen uitsluitsel.",
+        ),
+        (
+            SA,
+            [ev("aanvraag_herbeoordeling", "2023-01-02"), ev("start_pauzeknop", "2023-01-05")],
+            ev("integrale_beoordeling", "2023-03-01", "niet_gedupeerd"),
+            "Toekenning PZB en integrale beoordeling kan pas na eerste toets: Gedupeerd of na eerste toets: "
+            "Geen uitsluitsel.",
+        ),
         # nazorg before any plan
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")], ev("nazorg", "2023-04-01"),
-         "Nazorg kan pas na Plan van aanpak op hoofdlijnen afgesproken of Volledig plan van aanpak afgesproken."),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")],
+            ev("nazorg", "2023-04-01"),
+            "Nazorg kan pas na Plan van aanpak op hoofdlijnen afgesproken of Volledig plan van aanpak afgesproken.",
+        ),
         # a second, different eerste-toets outcome
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")],
-         ev("eerste_toets", "2023-04-01", "niet_gedupeerd"),
-         "Eerste toets heeft al de uitkomst Gedupeerd (vastgelegd op 01-03-2023). Een andere uitkomst kan "
-         "alleen als correctie, met een reden."),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")],
+            ev("eerste_toets", "2023-04-01", "niet_gedupeerd"),
+            "Eerste toets heeft al de uitkomst Gedupeerd (vastgelegd op 01-03-2023). Een andere uitkomst kan "
+            "alleen als correctie, met een reden.",
+        ),
         # the same thing twice
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")],
-         ev("eerste_toets", "2023-04-01", "gedupeerd"),
-         "Eerste toets: Gedupeerd is al vastgelegd op 01-03-2023."),
-        (BO, BO_BASE, ev("aanvraag_herbeoordeling", "2023-02-01"),
-         "Aanvraag herbeoordeling kinderopvangtoeslag bij UHT is al vastgelegd op 02-01-2023. Een wijziging "
-         "kan alleen als correctie, met een reden."),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")],
+            ev("eerste_toets", "2023-04-01", "gedupeerd"),
+            "Eerste toets: Gedupeerd is al vastgelegd op 01-03-2023.",
+        ),
+        (
+            BO,
+            BO_BASE,
+            ev("aanvraag_herbeoordeling", "2023-02-01"),
+            "Aanvraag herbeoordeling kinderopvangtoeslag bij UHT is al vastgelegd op 02-01-2023. Een wijziging "
+            "kan alleen als correctie, met een reden.",
+        ),
         # integrale beoordeling after eerste toets Niet gedupeerd
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "niet_gedupeerd")],
-         ev("integrale_beoordeling", "2023-04-01", "gedupeerd"),
-         "Toekenning PZB en integrale beoordeling hoort niet bij de gekozen route (Eerste toets: Niet "
-         "gedupeerd). Deze stap volgt alleen na eerste toets: Gedupeerd of na eerste toets: Geen uitsluitsel."),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "niet_gedupeerd")],
+            ev("integrale_beoordeling", "2023-04-01", "gedupeerd"),
+            "Toekenning PZB en integrale beoordeling hoort niet bij de gekozen route (Eerste toets: Niet "
+            "gedupeerd). Deze stap volgt alleen na eerste toets: Gedupeerd of na eerste toets: Geen uitsluitsel.",
+        ),
         # steps of a branch that was not taken
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")], ev("afronden_spuk", "2023-04-01"),
-         "Afronden brede ondersteuning op grond van SPUK hoort niet bij de gekozen route (Eerste toets: "
-         "Gedupeerd). Deze stap volgt alleen na eerste toets: Niet gedupeerd of na integrale beoordeling: "
-         "Niet gedupeerd."),
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "niet_gedupeerd")],
-         ev("ondersteuning_kinderen", "2023-04-01"),
-         "Ondersteuning aan kinderen hoort niet bij de gekozen route (Eerste toets: Niet gedupeerd). Deze "
-         "stap volgt alleen na eerste toets: Gedupeerd of na integrale beoordeling: Gedupeerd."),
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "niet_gedupeerd")], ev("driegesprek", "2023-04-01"),
-         "Driegesprek hoort niet bij de gekozen route (Eerste toets: Niet gedupeerd). Deze stap volgt "
-         "alleen na eerste toets: Gedupeerd of na eerste toets: Geen uitsluitsel."),
-        (SA, [ev("aanvraag_herbeoordeling", "2023-01-02"), ev("start_pauzeknop", "2023-01-05"),
-              ev("eerste_toets", "2023-03-01", "gedupeerd")], ev("einde_pauzeknop", "2023-04-01"),
-         "Einde publieke pauzeknop – invorderaar ontvangt gegevens hoort niet bij de gekozen route (Eerste "
-         "toets: Gedupeerd). Deze stap volgt alleen na eerste toets: Niet gedupeerd of na integrale "
-         "beoordeling: Niet gedupeerd."),
-        (SA, [ev("aanvraag_herbeoordeling", "2023-01-02"), ev("start_pauzeknop", "2023-01-05"),
-              ev("eerste_toets", "2023-03-01", "geen_uitsluitsel"),
-              ev("integrale_beoordeling", "2023-06-01", "niet_gedupeerd")],
-         ev("kwijtschelden_betalen", "2023-07-01"),
-         "Kwijtschelden en betalen van schulden hoort niet bij de gekozen route (Toekenning PZB en "
-         "integrale beoordeling: Niet gedupeerd). Deze stap volgt alleen na eerste toets: Gedupeerd of na "
-         "integrale beoordeling: Gedupeerd."),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")],
+            ev("afronden_spuk", "2023-04-01"),
+            "Afronden brede ondersteuning op grond van SPUK hoort niet bij de gekozen route (Eerste toets: "
+            "Gedupeerd). Deze stap volgt alleen na eerste toets: Niet gedupeerd of na integrale beoordeling: "
+            "Niet gedupeerd.",
+        ),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "niet_gedupeerd")],
+            ev("ondersteuning_kinderen", "2023-04-01"),
+            "Ondersteuning aan kinderen hoort niet bij de gekozen route (Eerste toets: Niet gedupeerd). Deze "
+            "stap volgt alleen na eerste toets: Gedupeerd of na integrale beoordeling: Gedupeerd.",
+        ),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "niet_gedupeerd")],
+            ev("driegesprek", "2023-04-01"),
+            "Driegesprek hoort niet bij de gekozen route (Eerste toets: Niet gedupeerd). Deze stap volgt "
+            "alleen na eerste toets: Gedupeerd of na eerste toets: Geen uitsluitsel.",
+        ),
+        (
+            SA,
+            [
+                ev("aanvraag_herbeoordeling", "2023-01-02"),
+                ev("start_pauzeknop", "2023-01-05"),
+                ev("eerste_toets", "2023-03-01", "gedupeerd"),
+            ],
+            ev("einde_pauzeknop", "2023-04-01"),
+            "Einde publieke pauzeknop – invorderaar ontvangt gegevens hoort niet bij de gekozen route (Eerste "
+            "toets: Gedupeerd). Deze stap volgt alleen na eerste toets: Niet gedupeerd of na integrale "
+            "beoordeling: Niet gedupeerd.",
+        ),
+        (
+            SA,
+            [
+                ev("aanvraag_herbeoordeling", "2023-01-02"),
+                ev("start_pauzeknop", "2023-01-05"),
+                ev("eerste_toets", "2023-03-01", "geen_uitsluitsel"),
+                ev("integrale_beoordeling", "2023-06-01", "niet_gedupeerd"),
+            ],
+            ev("kwijtschelden_betalen", "2023-07-01"),
+            "Kwijtschelden en betalen van schulden hoort niet bij de gekozen route (Toekenning PZB en "
+            "integrale beoordeling: Niet gedupeerd). Deze stap volgt alleen na eerste toets: Gedupeerd of na "
+            "integrale beoordeling: Gedupeerd.",
+        ),
         # after Gedupeerd the integrale beoordeling has no other outcome in the routekaart
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")],
-         ev("integrale_beoordeling", "2023-04-01", "niet_gedupeerd"),
-         "Na eerste toets: Gedupeerd kan Toekenning PZB en integrale beoordeling alleen de uitkomst "
-         "Gedupeerd hebben."),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")],
+            ev("integrale_beoordeling", "2023-04-01", "niet_gedupeerd"),
+            "Na eerste toets: Gedupeerd kan Toekenning PZB en integrale beoordeling alleen de uitkomst "
+            "Gedupeerd hebben.",
+        ),
         # CWS needs a finished integrale beoordeling
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")], ev("cws", "2023-04-01"),
-         "Commissie Werkelijke Schade (CWS) kan pas na Toekenning PZB en integrale beoordeling."),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "gedupeerd")],
+            ev("cws", "2023-04-01"),
+            "Commissie Werkelijke Schade (CWS) kan pas na Toekenning PZB en integrale beoordeling.",
+        ),
         # milestones in order
-        (BO, [ev("aanmelding_gemeente", "2023-01-02")], ev("plan_hoofdlijnen", "2023-02-01"),
-         "Plan van aanpak op hoofdlijnen afgesproken kan pas na Eerste gesprek gevoerd."),
-        (BO, [ev("aanmelding_gemeente", "2023-01-02")], ev("plan_volledig", "2023-02-01"),
-         "Volledig plan van aanpak afgesproken kan pas na Eerste gesprek gevoerd."),
-        (BO, [], ev("eerste_gesprek", "2023-02-01"),
-         "Eerste gesprek gevoerd kan pas na Aanmelding bij de gemeente (zelfmelding) of Ontvangst gegevens "
-         "ouder (als de ouder dit wenst)."),
-        (BO, BO_BASE, ev("eerste_betaling", "2023-02-01"),
-         "Eerste compensatie uitbetaald kan pas na Eerste toets: Gedupeerd of Toekenning PZB en integrale "
-         "beoordeling: Gedupeerd."),
-        (BO, [], ev("eerste_toets", "2023-02-01", "gedupeerd"),
-         "Eerste toets kan pas na Aanvraag herbeoordeling kinderopvangtoeslag bij UHT."),
+        (
+            BO,
+            [ev("aanmelding_gemeente", "2023-01-02")],
+            ev("plan_hoofdlijnen", "2023-02-01"),
+            "Plan van aanpak op hoofdlijnen afgesproken kan pas na Eerste gesprek gevoerd.",
+        ),
+        (
+            BO,
+            [ev("aanmelding_gemeente", "2023-01-02")],
+            ev("plan_volledig", "2023-02-01"),
+            "Volledig plan van aanpak afgesproken kan pas na Eerste gesprek gevoerd.",
+        ),
+        (
+            BO,
+            [],
+            ev("eerste_gesprek", "2023-02-01"),
+            "Eerste gesprek gevoerd kan pas na Aanmelding bij de gemeente (zelfmelding) of Ontvangst gegevens "
+            "ouder (als de ouder dit wenst).",
+        ),
+        (
+            BO,
+            BO_BASE,
+            ev("eerste_betaling", "2023-02-01"),
+            "Eerste compensatie uitbetaald kan pas na Eerste toets: Gedupeerd of Toekenning PZB en integrale "
+            "beoordeling: Gedupeerd.",
+        ),
+        (
+            BO,
+            [],
+            ev("eerste_toets", "2023-02-01", "gedupeerd"),
+            "Eerste toets kan pas na Aanvraag herbeoordeling kinderopvangtoeslag bij UHT.",
+        ),
         # dates
-        (BO, BO_BASE + [ev("eerste_toets", "2023-03-01", "geen_uitsluitsel")],
-         ev("integrale_beoordeling", "2023-02-28", "gedupeerd"),
-         "De datum 28-02-2023 ligt vóór Eerste toets: Geen uitsluitsel (01-03-2023). Kies een latere datum, "
-         "of leg een correctie vast met een reden."),
-        (BO, [ev("aanmelding_gemeente", "2023-01-02"), ev("eerste_gesprek", "2023-01-10")],
-         ev("plan_hoofdlijnen", "2023-01-09"),
-         "De datum 09-01-2023 ligt vóór Eerste gesprek gevoerd (10-01-2023). Kies een latere datum, of leg "
-         "een correctie vast met een reden."),
+        (
+            BO,
+            BO_BASE + [ev("eerste_toets", "2023-03-01", "geen_uitsluitsel")],
+            ev("integrale_beoordeling", "2023-02-28", "gedupeerd"),
+            "De datum 28-02-2023 ligt vóór Eerste toets: Geen uitsluitsel (01-03-2023). Kies een latere datum, "
+            "of leg een correctie vast met een reden.",
+        ),
+        (
+            BO,
+            [ev("aanmelding_gemeente", "2023-01-02"), ev("eerste_gesprek", "2023-01-10")],
+            ev("plan_hoofdlijnen", "2023-01-09"),
+            "De datum 09-01-2023 ligt vóór Eerste gesprek gevoerd (10-01-2023). Kies een latere datum, of leg "
+            "een correctie vast met een reden.",
+        ),
         # data checks
-        (BO, BO_BASE, ev("eerste_toets", "2023-02-01"),
-         "Kies een uitkomst voor Eerste toets: Gedupeerd, Geen uitsluitsel of Niet gedupeerd."),
-        (BO, BO_BASE, ev("eerste_toets", "2023-02-01", "misschien"),
-         "'misschien' is geen uitkomst van Eerste toets. Kies uit: Gedupeerd, Geen uitsluitsel of Niet "
-         "gedupeerd."),
-        (BO, BO_BASE, ev("ontvangst_gegevens", "2023-02-01", "gedupeerd"),
-         "Ontvangst gegevens ouder (als de ouder dit wenst) heeft geen uitkomst."),
+        (
+            BO,
+            BO_BASE,
+            ev("eerste_toets", "2023-02-01"),
+            "Kies een uitkomst voor Eerste toets: Gedupeerd, Geen uitsluitsel of Niet gedupeerd.",
+        ),
+        (
+            BO,
+            BO_BASE,
+            ev("eerste_toets", "2023-02-01", "misschien"),
+            "'misschien' is geen uitkomst van Eerste toets. Kies uit: Gedupeerd, Geen uitsluitsel of Niet gedupeerd.",
+        ),
+        (
+            BO,
+            BO_BASE,
+            ev("ontvangst_gegevens", "2023-02-01", "gedupeerd"),
+            "Ontvangst gegevens ouder (als de ouder dit wenst) heeft geen uitkomst.",
+        ),
         (SA, [], ev("nazorg", "2023-02-01"), "'nazorg' is geen stap of mijlpaal van Brede schuldenaanpak."),
-        (SA, [], ev("aanmelding_gemeente", "2023-02-01"),
-         "'aanmelding_gemeente' is geen stap of mijlpaal van Brede schuldenaanpak."),
+        (
+            SA,
+            [],
+            ev("aanmelding_gemeente", "2023-02-01"),
+            "'aanmelding_gemeente' is geen stap of mijlpaal van Brede schuldenaanpak.",
+        ),
     ],
 )
 def test_refusals(rk, track, events, new, message):
@@ -770,15 +1164,17 @@ def test_refusals(rk, track, events, new, message):
 def test_repeatable_steps_may_be_recorded_again(rk):
     events = BO_BASE + [ev("eerste_toets", "2023-03-01", "geen_uitsluitsel"), ev("driegesprek", "2023-04-01")]
     rk.check(BO, events, ev("driegesprek", "2023-05-01"))
-    rk.check(BO, [ev("aanmelding_gemeente", "2023-01-02"), ev("datum_eerste_gesprek_gecommuniceerd", "2023-01-03")],
-             ev("datum_eerste_gesprek_gecommuniceerd", "2023-01-20"))
+    rk.check(
+        BO,
+        [ev("aanmelding_gemeente", "2023-01-02"), ev("datum_eerste_gesprek_gecommuniceerd", "2023-01-03")],
+        ev("datum_eerste_gesprek_gecommuniceerd", "2023-01-20"),
+    )
 
 
 def test_eerste_toets_does_not_wait_for_the_municipality(rk):
     # UHT's eerste toets runs independently of the municipality's plan work
     rk.check(BO, BO_BASE, ev("eerste_toets", "2023-02-01", "gedupeerd"))
-    rk.check(BO, BO_BASE + [ev("eerste_toets", "2023-02-01", "gedupeerd")],
-             ev("ondersteuning_kinderen", "2023-02-02"))
+    rk.check(BO, BO_BASE + [ev("eerste_toets", "2023-02-01", "gedupeerd")], ev("ondersteuning_kinderen", "2023-02-02"))
 
 
 # ------------------------------------------------------------------------------------------
@@ -793,15 +1189,19 @@ def test_correction_needs_a_reason(rk, reason):
         "Geef een reden voor de correctie."
     )
     # even when it would fit without being a correction
-    assert refused(rk, BO, BO_BASE, ev("eerste_toets", "2023-04-01", "gedupeerd", correction=True,
-                                       reason=reason)) == "Geef een reden voor de correctie."
+    assert (
+        refused(rk, BO, BO_BASE, ev("eerste_toets", "2023-04-01", "gedupeerd", correction=True, reason=reason))
+        == "Geef een reden voor de correctie."
+    )
 
 
 def test_correction_must_still_name_a_known_step_and_outcome(rk):
     assert "geen stap of mijlpaal" in refused(
-        rk, BO, BO_BASE, ev("bestaat_niet", "2023-04-01", correction=True, reason="typfout"))
+        rk, BO, BO_BASE, ev("bestaat_niet", "2023-04-01", correction=True, reason="typfout")
+    )
     assert "Kies een uitkomst" in refused(
-        rk, BO, BO_BASE, ev("eerste_toets", "2023-04-01", correction=True, reason="typfout"))
+        rk, BO, BO_BASE, ev("eerste_toets", "2023-04-01", correction=True, reason="typfout")
+    )
 
 
 def test_corrected_eerste_toets_supersedes_and_history_keeps_both(rk):
@@ -809,8 +1209,9 @@ def test_corrected_eerste_toets_supersedes_and_history_keeps_both(rk):
         ev("eerste_toets", "2023-03-01", "gedupeerd", id=2),
         ev("ondersteuning_kinderen", "2023-03-10", id=3),
     ]
-    new = ev("eerste_toets", "2023-03-01", "niet_gedupeerd", correction=True,
-             reason="Beschikking verkeerd overgenomen", id=4)
+    new = ev(
+        "eerste_toets", "2023-03-01", "niet_gedupeerd", correction=True, reason="Beschikking verkeerd overgenomen", id=4
+    )
     rk.check(BO, events, new)  # accepted
     events.append(new)
     view = rk.evaluate(BO, events, d("2023-03-15"))
@@ -822,8 +1223,7 @@ def test_corrected_eerste_toets_supersedes_and_history_keeps_both(rk):
     assert view.outcome == "niet_gedupeerd"
     assert view.current.event_id == 4
     assert view.current_title == "Eerste toets: Niet gedupeerd"
-    assert route_next(view) == {("ontvangst_gegevens", None), ("afronden_spuk", None),
-                                ("continueren_regulier", None)}
+    assert route_next(view) == {("ontvangst_gegevens", None), ("afronden_spuk", None), ("continueren_regulier", None)}
     assert running_map(view) == {"afbouw_brede_ondersteuning": "2023-03-31"}
     # the route now follows the corrected outcome
     rk.check(BO, events, ev("afronden_spuk", "2023-03-20"))
@@ -853,8 +1253,13 @@ def test_correcting_a_negative_integrale_beoordeling_removes_the_wind_down(rk):
 
 def test_correction_bypasses_order_rules(rk):
     # an integrale beoordeling recorded before any eerste toets, as a correction
-    new = ev("integrale_beoordeling", "2023-02-01", "niet_gedupeerd", correction=True,
-             reason="eerste toets staat in het oude systeem")
+    new = ev(
+        "integrale_beoordeling",
+        "2023-02-01",
+        "niet_gedupeerd",
+        correction=True,
+        reason="eerste toets staat in het oude systeem",
+    )
     rk.check(BO, BO_BASE, new)
     view = rk.evaluate(BO, BO_BASE + [new], d("2023-02-01"))
     assert view.outcome == "niet_gedupeerd"
@@ -917,7 +1322,7 @@ def test_next_steps_never_offer_a_refused_event(rk):
     view = rk.evaluate(BO, events, d("2023-03-02"))
     offered = {(n.step, n.outcome) for n in view.next_steps}
     for s in rk.tracks[BO].nodes:
-        for o in (list(s.outcomes) or [None]):
+        for o in list(s.outcomes) or [None]:
             new = RecordedEvent(s.id, d("2023-03-05"), o)
             try:
                 rk.check(BO, events, new)
@@ -948,30 +1353,38 @@ def load_error(path: Path) -> str:
 
 
 def test_unknown_step_in_a_branch(tmp_path):
-    p = variant(tmp_path, 'next = ["afronden_spuk", "continueren_regulier"]',
-                'next = ["afronden_spuk", "foo"]')
+    p = variant(tmp_path, 'next = ["afronden_spuk", "continueren_regulier"]', 'next = ["afronden_spuk", "foo"]')
     msg = load_error(p)
-    assert msg == (f"{p}: stap 'eerste_toets' in spoor 'brede_ondersteuning': uitkomst 'niet_gedupeerd': "
-                   "onbekende vervolgstap 'foo'")
+    assert msg == (
+        f"{p}: stap 'eerste_toets' in spoor 'brede_ondersteuning': uitkomst 'niet_gedupeerd': "
+        "onbekende vervolgstap 'foo'"
+    )
 
 
 def test_unknown_next_step(tmp_path):
     p = variant(tmp_path, 'next = ["contact_ouder"]', 'next = ["foo"]')
     assert load_error(p) == (
-        f"{p}: stap 'ontvangst_gegevens' in spoor 'brede_ondersteuning': onbekende vervolgstap 'foo'")
+        f"{p}: stap 'ontvangst_gegevens' in spoor 'brede_ondersteuning': onbekende vervolgstap 'foo'"
+    )
 
 
 def test_cycle(tmp_path):
-    p = variant(tmp_path, 'not_before = ["acclimatiseringsfase"]',
-                'not_before = ["acclimatiseringsfase"]\nnext = ["start_pauzeknop"]')
+    p = variant(
+        tmp_path,
+        'not_before = ["acclimatiseringsfase"]',
+        'not_before = ["acclimatiseringsfase"]\nnext = ["start_pauzeknop"]',
+    )
     msg = load_error(p)
     assert msg.startswith(f"{p}: stap 'start_pauzeknop' in spoor 'schuldenaanpak': kringloop in de vervolgstappen: ")
     assert "start_pauzeknop → eerste_toets" in msg and "opstarten_invordering → start_pauzeknop" in msg
 
 
 def test_cycle_through_requires(tmp_path):
-    p = variant(tmp_path, 'requires_any = ["aanmelding_gemeente", "ontvangst_gegevens"]\n\n[[milestones]]\nid = "plan_hoofdlijnen"',
-                'requires_any = ["plan_hoofdlijnen"]\n\n[[milestones]]\nid = "plan_hoofdlijnen"')
+    p = variant(
+        tmp_path,
+        'requires_any = ["aanmelding_gemeente", "ontvangst_gegevens"]\n\n[[milestones]]\nid = "plan_hoofdlijnen"',
+        'requires_any = ["plan_hoofdlijnen"]\n\n[[milestones]]\nid = "plan_hoofdlijnen"',
+    )
     msg = load_error(p)
     assert "kringloop in de vervolgstappen" in msg
     assert "eerste_gesprek → plan_hoofdlijnen → eerste_gesprek" in msg
@@ -997,12 +1410,16 @@ def test_bad_actor(tmp_path):
     p = variant(tmp_path, 'actors = ["cws", "ouder"]', 'actors = ["cws", "rechter"]')
     assert load_error(p) == (
         f"{p}: stap 'cws' in spoor 'brede_ondersteuning': onbekende actor 'rechter' "
-        "(toegestaan: uht, gemeente, invorderaar, ouder, cws)")
+        "(toegestaan: uht, gemeente, invorderaar, ouder, cws)"
+    )
 
 
 def test_unknown_contact(tmp_path):
-    p = variant(tmp_path, 'contacts = ["gegevensuitwisseling"]\nnext = ["eerste_toets"]',
-                'contacts = ["helpdesk"]\nnext = ["eerste_toets"]')
+    p = variant(
+        tmp_path,
+        'contacts = ["gegevensuitwisseling"]\nnext = ["eerste_toets"]',
+        'contacts = ["helpdesk"]\nnext = ["eerste_toets"]',
+    )
     assert load_error(p) == f"{p}: stap 'start_pauzeknop' in spoor 'schuldenaanpak': onbekend contact 'helpdesk'"
 
 
@@ -1020,40 +1437,49 @@ def test_unknown_field(tmp_path):
 def test_unknown_spuk_component(tmp_path):
     p = variant(tmp_path, 'spuk_component = "C"\nrequires_any', 'spuk_component = "E"\nrequires_any')
     assert load_error(p) == (
-        f"{p}: stap 'nazorg' in spoor 'brede_ondersteuning': onbekende SPUK-component 'E' (bekend: A, B, C)")
+        f"{p}: stap 'nazorg' in spoor 'brede_ondersteuning': onbekende SPUK-component 'E' (bekend: A, B, C)"
+    )
 
 
 def test_unknown_event_in_a_rule(tmp_path):
     p = variant(tmp_path, 'stop = ["opstarten_invordering"]', 'stop = ["opstart_invordering"]')
     assert load_error(p) == (
-        f"{p}: termijn 'acclimatiseringsfase': onbekende gebeurtenis 'opstart_invordering' in 'stop'")
+        f"{p}: termijn 'acclimatiseringsfase': onbekende gebeurtenis 'opstart_invordering' in 'stop'"
+    )
 
 
 def test_unknown_outcome_in_a_reference(tmp_path):
     p = variant(tmp_path, '"eerste_toets:niet_gedupeerd"]', '"eerste_toets:nee"]')
     assert load_error(p) == (
-        f"{p}: termijn 'afbouw_brede_ondersteuning': onbekende gebeurtenis 'eerste_toets:nee' in 'start'")
+        f"{p}: termijn 'afbouw_brede_ondersteuning': onbekende gebeurtenis 'eerste_toets:nee' in 'start'"
+    )
 
 
 def test_unknown_requirement(tmp_path):
     p = variant(tmp_path, 'requires = ["integrale_beoordeling"]', 'requires = ["integrale_toets"]')
     assert load_error(p) == (
-        f"{p}: stap 'cws' in spoor 'brede_ondersteuning': onbekende stap 'integrale_toets' in 'requires'")
+        f"{p}: stap 'cws' in spoor 'brede_ondersteuning': onbekende stap 'integrale_toets' in 'requires'"
+    )
 
 
 def test_unknown_rule_in_not_before(tmp_path):
     p = variant(tmp_path, 'not_before = ["acclimatiseringsfase"]', 'not_before = ["acclimatisatie"]')
     assert load_error(p) == (
         f"{p}: stap 'opstarten_invordering' in spoor 'schuldenaanpak': onbekende termijn 'acclimatisatie' "
-        "in 'not_before'")
+        "in 'not_before'"
+    )
 
 
 def test_unknown_track_of_a_milestone(tmp_path):
-    p = variant(tmp_path, 'tracks = ["brede_ondersteuning"]\nactors = ["ouder", "gemeente"]',
-                'tracks = ["jeugdzorg"]\nactors = ["ouder", "gemeente"]')
+    p = variant(
+        tmp_path,
+        'tracks = ["brede_ondersteuning"]\nactors = ["ouder", "gemeente"]',
+        'tracks = ["jeugdzorg"]\nactors = ["ouder", "gemeente"]',
+    )
     assert load_error(p) == (
         f"{p}: mijlpaal 'aanmelding_gemeente': onbekend spoor 'jeugdzorg' "
-        "(toegestaan: brede_ondersteuning, schuldenaanpak)")
+        "(toegestaan: brede_ondersteuning, schuldenaanpak)"
+    )
 
 
 def test_missing_track(tmp_path):
@@ -1078,8 +1504,9 @@ def test_missing_file(tmp_path):
 
 
 def test_several_faults_are_all_reported(tmp_path):
-    p = variant(tmp_path, 'contacts = ["gegevensuitwisseling"]\nnext = ["contact_ouder"]',
-                'contacts = ["x"]\nnext = ["y"]')
+    p = variant(
+        tmp_path, 'contacts = ["gegevensuitwisseling"]\nnext = ["contact_ouder"]', 'contacts = ["x"]\nnext = ["y"]'
+    )
     with pytest.raises(RoutekaartError) as exc:
         load_routekaart(p)
     assert exc.value.errors == [
@@ -1101,8 +1528,10 @@ def test_changing_titles_and_periods_in_the_file(tmp_path, rk):
     text = text.replace('title = "Opstarten invordering"', 'title = "Invordering hervatten"', 1)
     text = text.replace('period = "4 weken"', 'period = "6 weken"', 1)
     text = text.replace('period = "1 jaar"', 'period = "18 maanden"', 1)
-    text = text.replace('title = "Niet gedupeerd"\nbranch = "Na eerste toets: Niet gedupeerd"',
-                        'title = "Geen gedupeerde"\nbranch = "Na eerste toets: Geen gedupeerde"')
+    text = text.replace(
+        'title = "Niet gedupeerd"\nbranch = "Na eerste toets: Niet gedupeerd"',
+        'title = "Geen gedupeerde"\nbranch = "Na eerste toets: Geen gedupeerde"',
+    )
     p.write_text(text, encoding="utf-8")
     changed = load_routekaart(p)
 
@@ -1121,8 +1550,11 @@ def test_changing_titles_and_periods_in_the_file(tmp_path, rk):
     assert after.next_deadline.due == d("2024-03-18")
     assert changed.event_title(SA, "eerste_toets", "niet_gedupeerd") == "Eerste toets: Geen gedupeerde"
     # the moratorium period (shared by both tracks) changed as well
-    pay = [ev("aanvraag_herbeoordeling", "2023-01-02"), ev("eerste_toets", "2023-06-01", "gedupeerd"),
-           ev("eerste_betaling", "2024-02-29")]
+    pay = [
+        ev("aanvraag_herbeoordeling", "2023-01-02"),
+        ev("eerste_toets", "2023-06-01", "gedupeerd"),
+        ev("eerste_betaling", "2024-02-29"),
+    ]
     assert running_map(rk.evaluate(BO, pay, d("2024-03-01"))) == {"wettelijk_moratorium": "2025-02-28"}
     assert running_map(changed.evaluate(BO, pay, d("2024-03-01"))) == {"wettelijk_moratorium": "2025-08-29"}
     with pytest.raises(TransitionRefused, match="kan pas vanaf 18-03-2024"):

@@ -1,4 +1,5 @@
 """Small, hand-made cases for the letters: fixed dates, test-range BSNs (9999…)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from herstel_tui.domain import clock
-
-from herstel_tui.settings.config import Config
 from herstel_tui.domain.models import Person
+from herstel_tui.settings.config import Config
 from herstel_tui.store import Store
 
 TODAY = date(2026, 6, 1)  # a Monday; every fact date in these tests is on or before it
@@ -20,6 +20,8 @@ def _pinned_today():
     """Every test here means TODAY: the package's clock says so too."""
     with clock.fixed(TODAY):
         yield
+
+
 GEMEENTE = "Gemeente Proefstad"
 MEDEWERKER = "A. de Vries"
 
@@ -53,35 +55,68 @@ class Cases:
         self.store = store
         ids = iter(bsns())
         s = store
-        self.anna = s.add_person(Person(bsn=next(ids), voornamen="Anna Maria", tussenvoegsel="de",
-                                        achternaam="Vries", geboortedatum=date(1984, 5, 14), straat="Dorpsstraat",
-                                        huisnummer="12", postcode="3011 AB", woonplaats="Rotterdam"))
+        self.anna = s.add_person(
+            Person(
+                bsn=next(ids),
+                voornamen="Anna Maria",
+                tussenvoegsel="de",
+                achternaam="Vries",
+                geboortedatum=date(1984, 5, 14),
+                straat="Dorpsstraat",
+                huisnummer="12",
+                postcode="3011 AB",
+                woonplaats="Rotterdam",
+            )
+        )
         self.bo = s.open_case(self.anna.id, "brede_ondersteuning", opened=date(2026, 1, 5))
         s.record_event(self.bo.id, "aanvraag_herbeoordeling", date(2025, 11, 3))
         s.record_event(self.bo.id, "ontvangst_gegevens", date(2026, 1, 5))
 
-        self.piet = s.add_person(Person(bsn=next(ids), voornamen="Piet", achternaam="Bakker",
-                                        straat="Kerkstraat", huisnummer="3", postcode="1011AA", woonplaats="Amsterdam"))
+        self.piet = s.add_person(
+            Person(
+                bsn=next(ids),
+                voornamen="Piet",
+                achternaam="Bakker",
+                straat="Kerkstraat",
+                huisnummer="3",
+                postcode="1011AA",
+                woonplaats="Amsterdam",
+            )
+        )
         self.bo_new = s.open_case(self.piet.id, "brede_ondersteuning", opened=date(2026, 2, 2))
         s.record_event(self.bo_new.id, "aanvraag_herbeoordeling", date(2026, 2, 2))
 
-        self.sevda = s.add_person(Person(bsn=next(ids), voornamen="Sevda", achternaam="Kaya",
-                                         geboortedatum=date(1979, 12, 1), straat="Molenweg", huisnummer="7 b",
-                                         postcode="5611 AA", woonplaats="Eindhoven"))
+        self.sevda = s.add_person(
+            Person(
+                bsn=next(ids),
+                voornamen="Sevda",
+                achternaam="Kaya",
+                geboortedatum=date(1979, 12, 1),
+                straat="Molenweg",
+                huisnummer="7 b",
+                postcode="5611 AA",
+                woonplaats="Eindhoven",
+            )
+        )
         self.sa = s.open_case(self.sevda.id, "schuldenaanpak", opened=date(2025, 9, 1))
-        for step, when, outcome in [("aanvraag_herbeoordeling", date(2025, 9, 1), None),
-                                    ("start_pauzeknop", date(2025, 9, 8), None),
-                                    ("eerste_toets", date(2025, 10, 6), "gedupeerd"),
-                                    ("eerste_betaling", date(2026, 2, 2), None)]:
+        for step, when, outcome in [
+            ("aanvraag_herbeoordeling", date(2025, 9, 1), None),
+            ("start_pauzeknop", date(2025, 9, 8), None),
+            ("eerste_toets", date(2025, 10, 6), "gedupeerd"),
+            ("eerste_betaling", date(2026, 2, 2), None),
+        ]:
             s.record_event(self.sa.id, step, when, outcome=outcome)
 
-        self.kees = s.add_person(Person(bsn=next(ids), voornamen="Kees", achternaam="Smit",
-                                        geboortedatum=date(1970, 1, 31)))
+        self.kees = s.add_person(
+            Person(bsn=next(ids), voornamen="Kees", achternaam="Smit", geboortedatum=date(1970, 1, 31))
+        )
         self.sa_old = s.open_case(self.kees.id, "schuldenaanpak", opened=date(2024, 9, 2))
-        for step, when, outcome in [("aanvraag_herbeoordeling", date(2024, 9, 2), None),
-                                    ("start_pauzeknop", date(2024, 9, 9), None),
-                                    ("eerste_toets", date(2024, 10, 7), "gedupeerd"),
-                                    ("eerste_betaling", date(2025, 3, 3), None)]:
+        for step, when, outcome in [
+            ("aanvraag_herbeoordeling", date(2024, 9, 2), None),
+            ("start_pauzeknop", date(2024, 9, 9), None),
+            ("eerste_toets", date(2024, 10, 7), "gedupeerd"),
+            ("eerste_betaling", date(2025, 3, 3), None),
+        ]:
             s.record_event(self.sa_old.id, step, when, outcome=outcome)
 
 

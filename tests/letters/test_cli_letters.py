@@ -1,4 +1,5 @@
 """`herstel brief SOORT ZAAK` and `herstel brieven` through click's CliRunner."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
 from herstel_tui.settings.resources import data_file
 from herstel_tui.store import Store
-
 from tests.letters.conftest import TODAY, bsns  # the conftest pins the clock: the CLI writes letters dated TODAY
 
 STAMP = f"{TODAY:%Y%m%d}"
@@ -23,28 +23,50 @@ def env(tmp_path):
     db = tmp_path / "c.db"
     export = tmp_path / "export"
     cfg = tmp_path / "config.toml"
-    cfg.write_text(f'gemeente = "Gemeente Proefstad"\nmedewerker = "A. de Vries"\nexportmap = "{export}"\n',
-                   encoding="utf-8")
+    cfg.write_text(
+        f'gemeente = "Gemeente Proefstad"\nmedewerker = "A. de Vries"\nexportmap = "{export}"\n', encoding="utf-8"
+    )
     ids = iter(bsns())
     with Store(db, "t.tester") as s:
-        anna = s.add_person(Person(bsn=next(ids), voornamen="Anna", achternaam="Jansen", straat="Kerkstraat",
-                                   huisnummer="12", postcode="3011 AB", woonplaats="Rotterdam",
-                                   geboortedatum=date(1980, 2, 3)))
+        anna = s.add_person(
+            Person(
+                bsn=next(ids),
+                voornamen="Anna",
+                achternaam="Jansen",
+                straat="Kerkstraat",
+                huisnummer="12",
+                postcode="3011 AB",
+                woonplaats="Rotterdam",
+                geboortedatum=date(1980, 2, 3),
+            )
+        )
         bo = s.open_case(anna.id, "brede_ondersteuning", opened=TODAY - timedelta(days=40))
         s.record_event(bo.id, "aanmelding_gemeente", TODAY - timedelta(days=40))
         sa = s.open_case(anna.id, "schuldenaanpak", opened=TODAY - timedelta(days=90))
-        for step, days, outcome in [("aanvraag_herbeoordeling", 90, None), ("start_pauzeknop", 80, None),
-                                    ("eerste_toets", 60, "gedupeerd"), ("aanvang_moratorium", 30, None)]:
+        for step, days, outcome in [
+            ("aanvraag_herbeoordeling", 90, None),
+            ("start_pauzeknop", 80, None),
+            ("eerste_toets", 60, "gedupeerd"),
+            ("aanvang_moratorium", 30, None),
+        ]:
             s.record_event(sa.id, step, TODAY - timedelta(days=days), outcome=outcome)
         piet = s.add_person(Person(bsn=next(ids), voornamen="Piet", achternaam="Bakker"))
         bare = s.open_case(piet.id, "brede_ondersteuning", opened=TODAY)
-    return {"db": db, "cfg": cfg, "export": export, "bo": bo.zaaknummer, "sa": sa.zaaknummer,
-            "bare": bare.zaaknummer, "bsn": anna.bsn}
+    return {
+        "db": db,
+        "cfg": cfg,
+        "export": export,
+        "bo": bo.zaaknummer,
+        "sa": sa.zaaknummer,
+        "bare": bare.zaaknummer,
+        "bsn": anna.bsn,
+    }
 
 
 def run(env, *args):
-    return CliRunner().invoke(main, ["--db", str(env["db"]), "--config", str(env["cfg"]), *args],
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        main, ["--db", str(env["db"]), "--config", str(env["cfg"]), *args], catch_exceptions=False
+    )
 
 
 def audit_actions(env):
@@ -94,15 +116,18 @@ def test_explicit_paths(env, tmp_path):
     assert (tmp_path / "x.docx").exists() and (tmp_path / "x.txt").exists()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["brief", "onzin", "ZAAK"], "onbekende brief 'onzin'"),
-    (["brief", "bevestiging", "ZAAK"], "datum van het eerste gesprek ontbreekt"),
-    (["brief", "contact", "ZAAK", "--datum", "1-1-2026"], "--datum hoort bij"),
-    (["brief", "contact", "ZAAK", "--schuldeiser", "CJIB"], "--schuldeiser hoort bij"),
-    (["brief", "contact", "ZAAK", "--droog", "--docx", "x.docx"], "--droog schrijft geen bestanden"),
-    (["brief", "bevestiging", "ZAAK", "--datum", "32-1-2026"], "klopt niet; gebruik dd-mm-jjjj"),
-    (["brief", "schuldeiser", "SA"], "geef de naam van de schuldeiser"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["brief", "onzin", "ZAAK"], "onbekende brief 'onzin'"),
+        (["brief", "bevestiging", "ZAAK"], "datum van het eerste gesprek ontbreekt"),
+        (["brief", "contact", "ZAAK", "--datum", "1-1-2026"], "--datum hoort bij"),
+        (["brief", "contact", "ZAAK", "--schuldeiser", "CJIB"], "--schuldeiser hoort bij"),
+        (["brief", "contact", "ZAAK", "--droog", "--docx", "x.docx"], "--droog schrijft geen bestanden"),
+        (["brief", "bevestiging", "ZAAK", "--datum", "32-1-2026"], "klopt niet; gebruik dd-mm-jjjj"),
+        (["brief", "schuldeiser", "SA"], "geef de naam van de schuldeiser"),
+    ],
+)
 def test_input_errors_exit_2_and_change_nothing(env, args, message):
     before = audit_actions(env)
     args = [env["bo"] if a == "ZAAK" else env["sa"] if a == "SA" else a for a in args]

@@ -1,4 +1,5 @@
 """A municipality's own letter templates, named in the config, replace the shipped ones."""
+
 import shutil
 
 from click.testing import CliRunner

@@ -1,10 +1,10 @@
 """The letter dialog in the real desk at 80×24: choose, preview, make (in a worker), refusals shown."""
+
 from __future__ import annotations
 
 import pytest
 
 from herstel_tui.settings.config import Config
-
 from tests.letters.conftest import GEMEENTE, TODAY
 
 

@@ -1,4 +1,5 @@
 """Issue 9, letters: templates in data/letters, rendered to text and .docx, recorded on the case."""
+
 from __future__ import annotations
 
 import os
@@ -10,11 +11,9 @@ from pathlib import Path
 import pytest
 
 from herstel_tui.domain import clock
-
-from herstel_tui.services import letters as L
 from herstel_tui.domain.routekaart import TransitionRefused
+from herstel_tui.services import letters as L
 from herstel_tui.settings.resources import data_file
-
 from tests.letters.conftest import GEMEENTE, MEDEWERKER, TODAY
 
 
@@ -36,10 +35,28 @@ def test_dutch_dates_without_locale():
     assert L.dutch_date_long(date(2026, 3, 3)) == "dinsdag 3 maart 2026"
     assert L.dutch_date(date(2026, 1, 31)) == "31 januari 2026"
     assert [L.dutch_date(date(2026, m, 1)).split()[1] for m in range(1, 13)] == [
-        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-        "november", "december"]
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
     assert [L.dutch_date_long(date(2026, 6, d)).split()[0] for d in range(1, 8)] == [
-        "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+    ]
 
 
 # -- the shipped index and templates ----------------------------------------------------------------
@@ -70,8 +87,8 @@ def test_no_template_can_reach_a_full_bsn():
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from herstel_tui.store import Store
     from herstel_tui.services.demo import build_demo
+    from herstel_tui.store import Store
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     with clock.fixed(TODAY), Store(path, "t.tester") as s:
@@ -101,8 +118,13 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
     shutil.copy(demo, work)
     config = Config(gemeente=GEMEENTE, medewerker=MEDEWERKER, exportmap=tmp_path / "export")
     with Store(work, "t.tester") as store:
-        melding = _find(store, lambda c, v: c.track.value == "brede_ondersteuning" and any(
-            d.step in ("aanmelding_gemeente", "ontvangst_gegevens") for d in v.done))
+        melding = _find(
+            store,
+            lambda c, v: (
+                c.track.value == "brede_ondersteuning"
+                and any(d.step in ("aanmelding_gemeente", "ontvangst_gegevens") for d in v.done)
+            ),
+        )
         moratorium = _find(store, lambda c, v: _running_moratorium(v) is not None)
         plain_bo = _find(store, lambda c, v: c.track.value == "brede_ondersteuning")
         jobs = [
@@ -147,14 +169,21 @@ def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, c
     assert after["audit"] == before["audit"] + 3
 
     event = s.events(cases.bo.id)[-1]
-    assert (event.step, event.fact_date, event.recorded_by) == ("datum_eerste_gesprek_gecommuniceerd", TODAY, "t.tester")
+    assert (event.step, event.fact_date, event.recorded_by) == (
+        "datum_eerste_gesprek_gecommuniceerd",
+        TODAY,
+        "t.tester",
+    )
     assert "dinsdag 3 maart 2026" in event.note
     note = s.contact_notes(cases.bo.id)[0]
     assert (note.channel.value, note.date) == ("brief", TODAY)
     assert "Bevestiging datum eerste gesprek" in note.text and result.docx.name in note.text
     trail = s.audit_entries(case_id=cases.bo.id)[audit_before:]
     assert [(a.action, a.entity) for a in trail] == [
-        ("vastgelegd", "gebeurtenis"), ("vastgelegd", "contactmoment"), ("brief", "zaak")]
+        ("vastgelegd", "gebeurtenis"),
+        ("vastgelegd", "contactmoment"),
+        ("brief", "zaak"),
+    ]
     assert trail[0].detail["stap"] == "datum_eerste_gesprek_gecommuniceerd"
     assert trail[2].detail == {"brief": "bevestiging", "bestand": result.docx.name, "tekst": result.txt.name}
     assert trail[2].person_id == cases.anna.id and trail[2].who == "t.tester"
@@ -194,8 +223,10 @@ def test_confirmation_uses_the_recorded_first_talk(cases, config):
     assert draft.first_talk == date(2026, 3, 3)
     assert "dinsdag 3 maart 2026" in draft.text
     # a date the caseworker gives wins
-    assert "woensdag 4 maart 2026" in L.prepare(s, config, cases.bo.id, "bevestiging", today=TODAY,
-                                                 first_talk=date(2026, 3, 4)).text
+    assert (
+        "woensdag 4 maart 2026"
+        in L.prepare(s, config, cases.bo.id, "bevestiging", today=TODAY, first_talk=date(2026, 3, 4)).text
+    )
 
 
 def test_confirmation_refused_by_the_engine_writes_nothing(cases, config, export_dir):
@@ -252,8 +283,9 @@ def test_second_letter_the_same_day_gets_its_own_files(cases, config):
 
 def test_explicit_paths(cases, config, tmp_path):
     s = cases.store
-    r = L.produce(s, config, cases.bo.id, "contact", today=TODAY, docx_path=tmp_path / "a.docx",
-                  txt_path=tmp_path / "a.txt")
+    r = L.produce(
+        s, config, cases.bo.id, "contact", today=TODAY, docx_path=tmp_path / "a.docx", txt_path=tmp_path / "a.txt"
+    )
     assert r.docx == tmp_path / "a.docx" and mode(r.docx) == 0o600 and "Piet" not in r.text
     with pytest.raises(L.LetterError, match="bestaat niet"):
         L.produce(s, config, cases.bo.id, "contact", today=TODAY, docx_path=tmp_path / "nergens" / "b.docx")
@@ -299,13 +331,16 @@ def test_unknown_field_names_the_template_and_the_field(tmp_path):
     assert info.value.fields == ["ouder.bsn"] and info.value.path == tpl
 
 
-@pytest.mark.parametrize("bad, expected", [
-    ("{{ ouder naam }}", "ongeldig veld '{{ ouder naam }}'"),
-    ("Beste {{ouder.naam}", "'{{' zonder bijbehorende '}}'"),
-    ("Beste ouder.naam}}", "'}}' zonder bijbehorende '{{'"),
-    ("{{__class__}}", "ongeldig veld '{{__class__}}'"),
-    ("{{ouder.naam.__class__}}", "ongeldig veld"),
-])
+@pytest.mark.parametrize(
+    "bad, expected",
+    [
+        ("{{ ouder naam }}", "ongeldig veld '{{ ouder naam }}'"),
+        ("Beste {{ouder.naam}", "'{{' zonder bijbehorende '}}'"),
+        ("Beste ouder.naam}}", "'}}' zonder bijbehorende '{{'"),
+        ("{{__class__}}", "ongeldig veld '{{__class__}}'"),
+        ("{{ouder.naam.__class__}}", "ongeldig veld"),
+    ],
+)
 def test_malformed_fields_are_refused(tmp_path, bad, expected):
     d = copy_letters(tmp_path)
     (d / "moratorium.txt").write_text(f"regel een\n{bad}\n", encoding="utf-8")
@@ -316,21 +351,25 @@ def test_malformed_fields_are_refused(tmp_path, bad, expected):
 
 def test_changed_wording_is_used_without_code(tmp_path, cases, config):
     d = copy_letters(tmp_path)
-    (d / "contact.txt").write_text("{{gemeente}}\nBeste {{ouder.naam}}, tot ziens. {{contact.vng_hersteloperatie.email}}\n",
-                                   encoding="utf-8")
+    (d / "contact.txt").write_text(
+        "{{gemeente}}\nBeste {{ouder.naam}}, tot ziens. {{contact.vng_hersteloperatie.email}}\n", encoding="utf-8"
+    )
     letters = L.load_letters(d)
     text = L.prepare(cases.store, config, cases.bo.id, "contact", today=TODAY, letters=letters).text
     assert text == f"{GEMEENTE}\nBeste Anna Maria de Vries, tot ziens. hersteloperatie@vng.nl\n"
 
 
-@pytest.mark.parametrize("change, expected", [
-    (('template = "contact.txt"', 'template = "weg.txt"'), "weg.txt: sjabloon van brief 'contact' niet gevonden"),
-    (('records = "brief_verzonden"', 'records = "iets"'), "sleutel 'records'"),
-    (('step = "contact_ouder"', 'step = "bestaat_niet"'), "onbekende stap 'bestaat_niet'"),
-    (('routekaart = "schriftelijk_contact_ouders"', 'routekaart = "x"'), "onbekend format 'x'"),
-    (('recipient = "ouder"', 'recipient = "ouder"\nkleur = "rood"'), "sleutel 'kleur': onbekende sleutel"),
-    (('template = "contact.txt"', 'template = "../contact.txt"'), "naast letters.toml"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (('template = "contact.txt"', 'template = "weg.txt"'), "weg.txt: sjabloon van brief 'contact' niet gevonden"),
+        (('records = "brief_verzonden"', 'records = "iets"'), "sleutel 'records'"),
+        (('step = "contact_ouder"', 'step = "bestaat_niet"'), "onbekende stap 'bestaat_niet'"),
+        (('routekaart = "schriftelijk_contact_ouders"', 'routekaart = "x"'), "onbekend format 'x'"),
+        (('recipient = "ouder"', 'recipient = "ouder"\nkleur = "rood"'), "sleutel 'kleur': onbekende sleutel"),
+        (('template = "contact.txt"', 'template = "../contact.txt"'), "naast letters.toml"),
+    ],
+)
 def test_index_faults_name_the_file(tmp_path, change, expected):
     d = copy_letters(tmp_path)
     index = d / "letters.toml"

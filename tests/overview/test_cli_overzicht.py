@@ -1,4 +1,5 @@
 """`herstel overzicht [--xlsx [PAD]] [--json]` through click's CliRunner."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,6 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.store import Store
-
 from tests.overview.conftest import TODAY, copy_of_hand
 
 STAMP = f"{TODAY:%Y%m%d}"  # the conftest pins the clock to TODAY
@@ -24,8 +24,9 @@ def env(hand_template, tmp_path):
 
 
 def run(env, *args):
-    return CliRunner().invoke(main, ["--db", str(env["db"]), "--config", str(env["cfg"]), *args],
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        main, ["--db", str(env["db"]), "--config", str(env["cfg"]), *args], catch_exceptions=False
+    )
 
 
 def test_text(env):
@@ -33,9 +34,14 @@ def test_text(env):
     assert r.exit_code == 0, r.output
     out = r.stdout
     assert out.startswith(f"Overzicht Gemeente Proefstad · peildatum {TODAY:%d-%m-%Y} · 33 zaken")
-    for title in ("Zaken per spoor", "Zaken per huidige stap", "Zaken per uitkomst tot nu toe",
-                  "Wettelijke termijnen: gehaald en niet gehaald (alle zaken)", "Urgent, nazorg en afbouw (open zaken)",
-                  "Open zaken per medewerker"):
+    for title in (
+        "Zaken per spoor",
+        "Zaken per huidige stap",
+        "Zaken per uitkomst tot nu toe",
+        "Wettelijke termijnen: gehaald en niet gehaald (alle zaken)",
+        "Urgent, nazorg en afbouw (open zaken)",
+        "Open zaken per medewerker",
+    ):
         assert f"\n{title}\n" in out
     assert "Berekend in" in r.stderr
     assert all(len(line) <= 100 for line in out.splitlines())

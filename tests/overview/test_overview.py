@@ -1,4 +1,5 @@
 """Issue 9, the overview: every figure checked against the hand-computed fixture (conftest.py)."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ import stat
 import pytest
 
 from herstel_tui.services.overview import compute_overview, export_xlsx, write_xlsx
-
 from tests.overview.conftest import BO, SA, TODAY
 
 
@@ -64,11 +64,21 @@ def test_cases_per_current_step(ov):
 def test_cases_per_outcome(ov):
     got = [(r.track, r.key, r.open, r.gesloten) for r in ov.outcomes]
     assert got == [
-        (BO, None, 11, 2), (BO, "gedupeerd", 5, 1), (BO, "geen_uitsluitsel", 1, 0), (BO, "niet_gedupeerd", 2, 1),
-        (SA, None, 3, 0), (SA, "gedupeerd", 2, 1), (SA, "geen_uitsluitsel", 1, 0), (SA, "niet_gedupeerd", 2, 1),
+        (BO, None, 11, 2),
+        (BO, "gedupeerd", 5, 1),
+        (BO, "geen_uitsluitsel", 1, 0),
+        (BO, "niet_gedupeerd", 2, 1),
+        (SA, None, 3, 0),
+        (SA, "gedupeerd", 2, 1),
+        (SA, "geen_uitsluitsel", 1, 0),
+        (SA, "niet_gedupeerd", 2, 1),
     ]
-    assert [r.title for r in ov.outcomes[:4]] == ["Nog geen uitkomst", "Gedupeerd", "Geen uitsluitsel",
-                                                  "Niet gedupeerd"]
+    assert [r.title for r in ov.outcomes[:4]] == [
+        "Nog geen uitkomst",
+        "Gedupeerd",
+        "Geen uitsluitsel",
+        "Niet gedupeerd",
+    ]
 
 
 def test_statutory_deadlines_met_missed_running(ov):
@@ -84,14 +94,20 @@ def test_statutory_deadlines_met_missed_running(ov):
     egv = ov.deadline("eerste_gesprek_voeren")
     assert (egv.niet_gehaald, egv.totaal) == (4, 13)
     assert (ov.deadline("plan_op_hoofdlijnen").niet_gehaald, ov.deadline("plan_op_hoofdlijnen").totaal) == (3, 7)
-    assert [d.title for d in ov.deadlines] == ["Eerste gesprek voeren", "Datum eerste gesprek vastleggen en meedelen",
-                                               "Plan van aanpak op hoofdlijnen"]
+    assert [d.title for d in ov.deadlines] == [
+        "Eerste gesprek voeren",
+        "Datum eerste gesprek vastleggen en meedelen",
+        "Plan van aanpak op hoofdlijnen",
+    ]
 
 
 def test_urgent_nazorg_and_wind_down(ov):
     assert ov.urgent.totaal == 4  # B2 B6 B8 S3; B19 is closed
-    assert ov.urgent.criteria == {"terminale_ziekte": 1, "executoriale_verkoop_of_uitzetting": 1,
-                                  "onomkeerbare_situatie": 1}
+    assert ov.urgent.criteria == {
+        "terminale_ziekte": 1,
+        "executoriale_verkoop_of_uitzetting": 1,
+        "onomkeerbare_situatie": 1,
+    }
     assert ov.urgent.casuistiekoverleg == 2  # B6 B8
     assert ov.nazorg == 1  # B11
     assert (ov.afbouw, ov.afbouw_verlopen) == (2, 1)  # B13 (verlopen), B23
@@ -101,8 +117,8 @@ def test_per_caseworker(ov):
     got = [(w.medewerker, w.open, w.verlopen, w.urgent) for w in ov.workers]
     assert got == [
         ("a.jansen", 10, 2, 2),  # overdue B3 B16; urgent B2 S3
-        ("b.bakker", 9, 2, 1),   # overdue B5 B13; urgent B6
-        ("tester", 8, 2, 1),     # overdue B15 S10; urgent B8
+        ("b.bakker", 9, 2, 1),  # overdue B5 B13; urgent B6
+        ("tester", 8, 2, 1),  # overdue B15 S10; urgent B8
     ]
 
 
@@ -112,7 +128,11 @@ def test_unassigned_cases_come_last(hand):
         store.conn.execute("UPDATE cases SET caseworker = NULL WHERE id = ?", (ids["B1"],))
     ov = compute_overview(store, TODAY)
     assert [(w.medewerker, w.open) for w in ov.workers] == [
-        ("a.jansen", 9), ("b.bakker", 9), ("tester", 8), ("(niet toegewezen)", 1)]
+        ("a.jansen", 9),
+        ("b.bakker", 9),
+        ("tester", 8),
+        ("(niet toegewezen)", 1),
+    ]
 
 
 def test_the_peildatum_moves_the_running_figures(hand):
@@ -127,10 +147,23 @@ def test_the_peildatum_moves_the_running_figures(hand):
 
 def test_sheets_and_text_fit_80_columns(ov):
     sheets = ov.sheets()
-    assert [s.name for s in sheets] == ["Per spoor", "Per stap", "Per uitkomst", "Termijnen",
-                                        "Urgent nazorg afbouw", "Per medewerker", "Toelichting"]
-    assert sheets[0].rows[-1] == {"spoor": "Totaal", "zaken": 33, "open": 27, "gesloten": 6, "nieuw": 15,
-                                  "personen": None}
+    assert [s.name for s in sheets] == [
+        "Per spoor",
+        "Per stap",
+        "Per uitkomst",
+        "Termijnen",
+        "Urgent nazorg afbouw",
+        "Per medewerker",
+        "Toelichting",
+    ]
+    assert sheets[0].rows[-1] == {
+        "spoor": "Totaal",
+        "zaken": 33,
+        "open": 27,
+        "gesloten": 6,
+        "nieuw": 15,
+        "personen": None,
+    }
     assert sheets[3].rows[0]["niet_gehaald"] == 4 and sheets[3].rows[0]["gehaald"] == 6
     assert sheets[5].rows[-1] == {"medewerker": "Totaal", "open": 27, "verlopen": 6, "urgent": 4}
     for sheet in sheets:
@@ -147,11 +180,27 @@ def test_xlsx_one_sheet_per_table_with_a_date_in_the_name(hand, ov, tmp_path):
     assert path.name == "overzicht-20260601.xlsx"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Per spoor", "Per stap", "Per uitkomst", "Termijnen", "Urgent nazorg afbouw",
-                             "Per medewerker", "Toelichting"]
+    assert wb.sheetnames == [
+        "Per spoor",
+        "Per stap",
+        "Per uitkomst",
+        "Termijnen",
+        "Urgent nazorg afbouw",
+        "Per medewerker",
+        "Toelichting",
+    ]
     rows = list(wb["Termijnen"].iter_rows(values_only=True))
-    assert rows[0] == ("Termijn", "Periode", "Gehaald", "Te laat", "Verlopen", "Niet gehaald", "Lopend", "Vervallen",
-                       "Totaal")
+    assert rows[0] == (
+        "Termijn",
+        "Periode",
+        "Gehaald",
+        "Te laat",
+        "Verlopen",
+        "Niet gehaald",
+        "Lopend",
+        "Vervallen",
+        "Totaal",
+    )
     assert rows[1] == ("Eerste gesprek voeren", "8 weken", 6, 2, 2, 4, 2, 1, 13)
     spoor = list(wb["Per spoor"].iter_rows(values_only=True))
     assert spoor[0][4] == "Nieuw in 2026" and spoor[1] == ("Brede ondersteuning", 23, 19, 4, 12, 23)
@@ -161,7 +210,9 @@ def test_xlsx_one_sheet_per_table_with_a_date_in_the_name(hand, ov, tmp_path):
     assert again.name == "overzicht-20260601-2.xlsx" and path.exists()
     trail = store.audit_entries()[before:]
     assert [(a.action, a.entity, a.detail["bestand"]) for a in trail] == [
-        ("export", "overzicht", "overzicht-20260601.xlsx"), ("export", "overzicht", "overzicht-20260601-2.xlsx")]
+        ("export", "overzicht", "overzicht-20260601.xlsx"),
+        ("export", "overzicht", "overzicht-20260601-2.xlsx"),
+    ]
     assert not [p for p in (tmp_path / "export").iterdir() if p.name.startswith(".")]
 
 
@@ -171,8 +222,8 @@ def test_write_xlsx_to_a_given_file(ov, tmp_path):
 
 
 def test_overview_of_a_demo_adds_up(tmp_path):
-    from herstel_tui.store import Store
     from herstel_tui.services.demo import build_demo
+    from herstel_tui.store import Store
 
     with Store(tmp_path / "demo.db", "t") as store:
         build_demo(store, cases=300, seed=5, me="t", today=TODAY)

@@ -1,8 +1,8 @@
 """The overview screen in the real desk at 80×24: figures from a worker, the .xlsx one key away."""
+
 from __future__ import annotations
 
 from herstel_tui.settings.config import Config
-
 from tests.overview.conftest import TODAY
 
 
@@ -39,8 +39,9 @@ async def test_figures_shown_and_exported(hand, tmp_path):
         assert "Overzicht Gemeente Proefstad" in head and "peildatum 01-06-2026" in head and "33 zaken" in head
         body = str(screen.query_one("#ovtabellen").render())
         assert "Wettelijke termijnen" in body
-        egv = next(line for line in body.splitlines()
-                   if line.startswith("Eerste gesprek ") and line.split()[2].isdigit())
+        egv = next(
+            line for line in body.splitlines() if line.startswith("Eerste gesprek ") and line.split()[2].isdigit()
+        )
         assert egv.split()[2:] == ["6", "2", "2", "4", "2", "1"]
         assert all(len(line) <= 76 for line in body.splitlines())
         await pilot.press("e")
@@ -58,7 +59,10 @@ def test_bindings_have_ids():
     from herstel_tui.tui.screens.overview import OverviewBody, OverviewScreen
 
     keys = {b.id: b.key for b in OverviewScreen.BINDINGS}
-    assert keys == {"overzicht.terug": "escape,f3,backspace,q", "overzicht.excel": "f2,e",
-                    "overzicht.vernieuwen": "f5,r"}
+    assert keys == {
+        "overzicht.terug": "escape,f3,backspace,q",
+        "overzicht.excel": "f2,e",
+        "overzicht.vernieuwen": "f5,r",
+    }
     assert {b.id for b in OverviewBody.BINDINGS} == {"overzicht.omhoog", "overzicht.omlaag"}
     assert all(b.description for b in OverviewScreen.BINDINGS)

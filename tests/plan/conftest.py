@@ -1,4 +1,5 @@
 """Fixtures for the plan van aanpak and SPUK costs: small databases built through the store."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,8 +15,16 @@ EERSTE_GESPREK = date(2025, 3, 17)
 AGREED = date(2025, 4, 14)
 
 
-def add_case(store, n: int, *, opened: date = date(2025, 3, 1), track: str = "brede_ondersteuning",
-             talk: bool = True, closed: date | None = None, achternaam: str | None = None):
+def add_case(
+    store,
+    n: int,
+    *,
+    opened: date = date(2025, 3, 1),
+    track: str = "brede_ondersteuning",
+    talk: bool = True,
+    closed: date | None = None,
+    achternaam: str | None = None,
+):
     """Person ``n`` (test-range BSN) with a case; with ``talk`` up to the eerste gesprek."""
     from herstel_tui.domain.models import Person
 

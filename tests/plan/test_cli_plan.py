@@ -1,4 +1,5 @@
 """`herstel plan | kosten | spuk` through click's CliRunner: output, exit codes, files."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ from click.testing import CliRunner
 from herstel_tui.cli.main import main
 from herstel_tui.store import Store
 from herstel_tui.store.plan import PlanStore
-
 from tests.plan.conftest import AGREED, ME, add_case
 
 
@@ -28,8 +28,9 @@ def env(tmp_path):
         g = plans.add_goal(v.id, "financien", "Schuldenvrij")
         a = plans.add_action(v.id, "financien", what="Aanmelden Kredietbank", who="extern", party="Kredietbank")
     cfg = tmp_path / "config.toml"
-    cfg.write_text(f'gemeente = "Gemeente Proefstad"\nmedewerker = "{ME}"\nexportmap = "{tmp_path / "export"}"\n',
-                   encoding="utf-8")
+    cfg.write_text(
+        f'gemeente = "Gemeente Proefstad"\nmedewerker = "{ME}"\nexportmap = "{tmp_path / "export"}"\n', encoding="utf-8"
+    )
     return {"db": db, "cfg": cfg, "case": case, "goal": g, "action": a, "tmp": tmp_path}
 
 
@@ -66,26 +67,60 @@ def test_plan_not_found_and_wrong_track(env):
 
 
 def test_vaststellen_records_the_milestone_or_refuses(env):
-    r = run(env, "plan", "vaststellen", ZAAK, "--niveau", "volledig", "--datum", "14-04-2999",
-            "--instemming", "mondeling")
+    r = run(
+        env, "plan", "vaststellen", ZAAK, "--niveau", "volledig", "--datum", "14-04-2999", "--instemming", "mondeling"
+    )
     assert r.exit_code == 2 and "Fout: de datum van de afspraak ligt in de toekomst" in r.output
-    r = run(env, "plan", "vaststellen", ZAAK, "--niveau", "hoofdlijnen", "--datum", "01-03-2025",
-            "--instemming", "mondeling")
+    r = run(
+        env,
+        "plan",
+        "vaststellen",
+        ZAAK,
+        "--niveau",
+        "hoofdlijnen",
+        "--datum",
+        "01-03-2025",
+        "--instemming",
+        "mondeling",
+    )
     assert r.exit_code == 2 and "Fout:" in r.output  # before the eerste gesprek: the routekaart refuses
-    r = run(env, "plan", "vaststellen", ZAAK, "--niveau", "hoofdlijnen", "--datum", "14-04-2025",
-            "--instemming", "ondertekend", "--toelichting", "aan de keukentafel")
+    r = run(
+        env,
+        "plan",
+        "vaststellen",
+        ZAAK,
+        "--niveau",
+        "hoofdlijnen",
+        "--datum",
+        "14-04-2025",
+        "--instemming",
+        "ondertekend",
+        "--toelichting",
+        "aan de keukentafel",
+    )
     assert r.exit_code == 0, r.output
     assert r.output == f"Plan van aanpak {ZAAK} versie 1: vastgesteld op hoofdlijnen op 14-04-2025.\n"
     r = run(env, "plan", "versies", ZAAK)
     assert "Versie 1  Vastgesteld op hoofdlijnen" in r.output and "instemming: plan ondertekend" in r.output
-    r = run(env, "plan", "vaststellen", ZAAK, "--niveau", "volledig", "--datum", "15-04-2025",
-            "--instemming", "mondeling")
+    r = run(
+        env, "plan", "vaststellen", ZAAK, "--niveau", "volledig", "--datum", "15-04-2025", "--instemming", "mondeling"
+    )
     assert r.exit_code == 2 and "al vastgesteld" in r.output
 
 
 def test_nazorg_refused_while_goals_are_open(env):
-    run(env, "plan", "vaststellen", ZAAK, "--niveau", "hoofdlijnen", "--datum", "14-04-2025", "--instemming",
-        "mondeling")
+    run(
+        env,
+        "plan",
+        "vaststellen",
+        ZAAK,
+        "--niveau",
+        "hoofdlijnen",
+        "--datum",
+        "14-04-2025",
+        "--instemming",
+        "mondeling",
+    )
     r = run(env, "plan", "nazorg", ZAAK, "--datum", "01-09-2025")
     assert r.exit_code == 2 and "nog niet alle doelen zijn behaald: 'Schuldenvrij'" in r.output
 
@@ -105,17 +140,47 @@ def test_print_writes_docx_and_text(env):
 
 def test_kosten_nieuw_toon_verwijder(env):
     uid = env["action"].uid
-    r = run(env, "kosten", "nieuw", ZAAK, "--datum", "02-05-2025", "--component", "c", "--omschrijving",
-            "Budgetbegeleiding", "--uren", "1,25", "--tarief", "85,50", "--actie", str(uid))
+    r = run(
+        env,
+        "kosten",
+        "nieuw",
+        ZAAK,
+        "--datum",
+        "02-05-2025",
+        "--component",
+        "c",
+        "--omschrijving",
+        "Budgetbegeleiding",
+        "--uren",
+        "1,25",
+        "--tarief",
+        "85,50",
+        "--actie",
+        str(uid),
+    )
     assert r.exit_code == 0, r.output
     assert r.output == f"Kostenpost 1 vastgelegd voor {ZAAK}: C 1,25 uur × € 85,50 = € 106,88.\n"
-    r = run(env, "kosten", "nieuw", ZAAK, "--datum", "03-05-2025", "--component", "C", "--omschrijving",
-            "Factuur Kredietbank", "--bedrag", "1.234,56")
+    r = run(
+        env,
+        "kosten",
+        "nieuw",
+        ZAAK,
+        "--datum",
+        "03-05-2025",
+        "--component",
+        "C",
+        "--omschrijving",
+        "Factuur Kredietbank",
+        "--bedrag",
+        "1.234,56",
+    )
     assert r.exit_code == 0, r.output
-    for bad, msg in [(["--bedrag", "12,5", "--uren", "1"], "precies één"),
-                     (["--bedrag", "1,234"], "meer dan 2 decimalen"),
-                     (["--bedrag", "12", "--component", "E"], "onbekende SPUK-component 'E'"),
-                     (["--uren", "1"], "vul prijs in")]:
+    for bad, msg in [
+        (["--bedrag", "12,5", "--uren", "1"], "precies één"),
+        (["--bedrag", "1,234"], "meer dan 2 decimalen"),
+        (["--bedrag", "12", "--component", "E"], "onbekende SPUK-component 'E'"),
+        (["--uren", "1"], "vul prijs in"),
+    ]:
         args = ["kosten", "nieuw", ZAAK, "--omschrijving", "x", "--component", "C", *bad]
         if bad.count("--component") == 1:
             args = ["kosten", "nieuw", ZAAK, "--omschrijving", "x", *bad]
@@ -138,8 +203,22 @@ def test_kosten_nieuw_toon_verwijder(env):
 
 
 def test_spuk_year_report_and_xlsx(env):
-    run(env, "kosten", "nieuw", ZAAK, "--datum", "02-05-2025", "--component", "B", "--omschrijving", "Gesprek",
-        "--uren", "0,25", "--tarief", "72,50")
+    run(
+        env,
+        "kosten",
+        "nieuw",
+        ZAAK,
+        "--datum",
+        "02-05-2025",
+        "--component",
+        "B",
+        "--omschrijving",
+        "Gesprek",
+        "--uren",
+        "0,25",
+        "--tarief",
+        "72,50",
+    )
     r = run(env, "spuk", "2025")
     assert r.exit_code == 0, r.output
     assert "SPUK-verantwoording 2025 · Gemeente Proefstad" in r.output and "€ 18,13" in r.output
@@ -160,12 +239,14 @@ def test_the_commands_do_not_load_textual(env):
     import subprocess
     import sys
 
-    code = ("import sys\nfrom click.testing import CliRunner\nfrom herstel_tui.cli.main import main\n"
-            f"r = CliRunner().invoke(main, ['--db', r'{env['db']}', 'plan', '{ZAAK}'])\n"
-            "assert r.exit_code == 0, r.output\n"
-            f"r = CliRunner().invoke(main, ['--db', r'{env['db']}', 'spuk', '2025', '--xlsx', r'{env['tmp']}'])\n"
-            "assert r.exit_code == 0, r.output\n"
-            "print('textual' in sys.modules)")
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom herstel_tui.cli.main import main\n"
+        f"r = CliRunner().invoke(main, ['--db', r'{env['db']}', 'plan', '{ZAAK}'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        f"r = CliRunner().invoke(main, ['--db', r'{env['db']}', 'spuk', '2025', '--xlsx', r'{env['tmp']}'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print('textual' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
     assert AGREED

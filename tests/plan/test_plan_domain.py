@@ -1,4 +1,5 @@
 """Plan rules: what may be agreed, when nazorg may start."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,7 +7,6 @@ from datetime import date, datetime
 import pytest
 
 from herstel_tui.domain import clock
-
 from herstel_tui.domain.plan import (
     Action,
     AreaText,
@@ -45,20 +45,25 @@ def test_five_leefgebieden_in_order():
 def test_empty_plan_cannot_be_agreed():
     v = version()
     assert agreement_problems(v, PlanStatus.HOOFDLIJNEN) == [
-        "vul voor ten minste één leefgebied een hulpvraag of een doel in"]
+        "vul voor ten minste één leefgebied een hulpvraag of een doel in"
+    ]
     with pytest.raises(PlanRuleError, match="nog niet klaar om vast te stellen"):
         check_agreement(v, "hoofdlijnen", TODAY, "mondeling", previous=None, today=TODAY)
 
 
 def test_hoofdlijnen_needs_little_volledig_more():
-    v = version(areas=(AreaText(area="financien", question="Schulden in kaart"),),
-                actions=(Action(id=1, uid=1, area="financien", what="Kredietbank", who="extern"),))
+    v = version(
+        areas=(AreaText(area="financien", question="Schulden in kaart"),),
+        actions=(Action(id=1, uid=1, area="financien", what="Kredietbank", who="extern"),),
+    )
     assert agreement_problems(v, PlanStatus.HOOFDLIJNEN) == []
     problems = agreement_problems(v, PlanStatus.VOLLEDIG)
     assert "een volledig plan heeft ten minste één doel" in problems
     assert "Financiën: noem de externe partij bij 'Kredietbank'" in problems
-    v2 = version(areas=(AreaText(area="financien", question="Schulden in kaart"),),
-                 goals=(Goal(id=1, uid=1, area="wonen", text="Huis behouden"), Goal(id=2, uid=2, area="zorg")))
+    v2 = version(
+        areas=(AreaText(area="financien", question="Schulden in kaart"),),
+        goals=(Goal(id=1, uid=1, area="wonen", text="Huis behouden"), Goal(id=2, uid=2, area="zorg")),
+    )
     problems = agreement_problems(v2, PlanStatus.VOLLEDIG)
     assert "Wonen: vul de hulpvraag in" in problems
     assert "Zorg: een doel is nog leeg (vul het in of verwijder het)" in problems
@@ -66,7 +71,9 @@ def test_hoofdlijnen_needs_little_volledig_more():
 
 def test_check_agreement_rules():
     ok = version(areas=(AreaText(area="werk", question="Werk vinden"),))
-    assert check_agreement(ok, "hoofdlijnen", TODAY, "ondertekend", previous=None, today=TODAY) is PlanStatus.HOOFDLIJNEN
+    assert (
+        check_agreement(ok, "hoofdlijnen", TODAY, "ondertekend", previous=None, today=TODAY) is PlanStatus.HOOFDLIJNEN
+    )
     cases = [
         (dict(level="concept"), "kies op hoofdlijnen of volledig"),
         (dict(level="half"), "kies op hoofdlijnen of volledig"),
@@ -83,8 +90,9 @@ def test_check_agreement_rules():
     with pytest.raises(PlanRuleError, match="al vastgesteld"):
         check_agreement(agreed, "volledig", TODAY, "mondeling", previous=None, today=TODAY)
     with pytest.raises(PlanRuleError, match="ook volledig vastgesteld"):
-        check_agreement(ok.model_copy(update={"number": 2}), "hoofdlijnen", TODAY, "mondeling", previous=agreed,
-                        today=TODAY)
+        check_agreement(
+            ok.model_copy(update={"number": 2}), "hoofdlijnen", TODAY, "mondeling", previous=agreed, today=TODAY
+        )
     with pytest.raises(PlanRuleError, match="vóór de afspraak van versie 1"):
         check_agreement(ok, "volledig", date(2025, 4, 1), "mondeling", previous=agreed, today=TODAY)
 
@@ -92,9 +100,11 @@ def test_check_agreement_rules():
 def test_nazorg_only_when_every_goal_is_behaald():
     assert nazorg_problem(None) == "er is nog geen plan van aanpak"
     assert "geen doelen" in nazorg_problem(version())
-    goals = (Goal(id=1, uid=1, area="wonen", text="Huis behouden", status="behaald"),
-             Goal(id=2, uid=2, area="werk", text="Baan", status="bezig"),
-             Goal(id=3, uid=3, area="zorg", text="Oud doel", status="vervallen"))
+    goals = (
+        Goal(id=1, uid=1, area="wonen", text="Huis behouden", status="behaald"),
+        Goal(id=2, uid=2, area="werk", text="Baan", status="bezig"),
+        Goal(id=3, uid=3, area="zorg", text="Oud doel", status="vervallen"),
+    )
     assert nazorg_problem(version(goals=goals)) == "nog niet alle doelen zijn behaald: 'Baan'"
     done = tuple(g.model_copy(update={"status": "behaald"}) if g.id == 2 else g for g in goals)
     assert nazorg_problem(version(goals=done)) is None
@@ -109,8 +119,12 @@ def test_dates_and_actions():
     with pytest.raises(PlanRuleError, match="gebruik dd-mm-jjjj"):
         parse_nl_date("31-13-2025")
     a = Action(area="financien", what="Regeling", who="Externe partij", party=" Kredietbank ", due="01-07-2025")
-    assert (a.who.value, a.party, a.due, a.who_text) == ("extern", "Kredietbank", date(2025, 7, 1),
-                                                          "Externe partij: Kredietbank")
+    assert (a.who.value, a.party, a.due, a.who_text) == (
+        "extern",
+        "Kredietbank",
+        date(2025, 7, 1),
+        "Externe partij: Kredietbank",
+    )
     with pytest.raises(ValueError, match="onbekende uitvoerder"):
         Action(area="financien", who="buurman")
     with pytest.raises(ValueError, match="doel is langer dan 500 tekens"):

@@ -1,4 +1,5 @@
 """The plan in the store: versions, agreement with the routekaart milestone, progress, drafts."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ from herstel_tui.domain.costs import CostEntry
 from herstel_tui.domain.plan import GoalStatus, PlanStatus
 from herstel_tui.store.base import StoreError
 from herstel_tui.store.plan import PlanRefused, PlanStore, draft_key
-
 from tests.plan.conftest import AGREED, EERSTE_GESPREK, add_case
 
 
@@ -20,8 +20,15 @@ def fill(plans, vid):
     plans.set_area_text(vid, "financien", "situatie", "Schulden bij energie en zorgverzekeraar")
     plans.set_area_text(vid, "financien", "hulpvraag", "Overzicht en regeling")
     g = plans.add_goal(vid, "financien", "Schuldenvrij over 3 jaar")
-    a = plans.add_action(vid, "financien", what="Aanmelden Kredietbank", who="extern", party="Kredietbank",
-                         due="01-07-2025", goal_uid=g.uid)
+    a = plans.add_action(
+        vid,
+        "financien",
+        what="Aanmelden Kredietbank",
+        who="extern",
+        party="Kredietbank",
+        due="01-07-2025",
+        goal_uid=g.uid,
+    )
     return g, a
 
 
@@ -30,8 +37,15 @@ def test_migration_5_is_the_latest_and_has_the_tables(pstore):
 
     assert 5 in [m[0] for m in MIGRATIONS] and [m[0] for m in MIGRATIONS][-1] == LATEST == pstore.schema_version()
     tables = {r[0] for r in pstore.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"plans", "plan_versions", "plan_areas", "plan_goals", "plan_actions", "cost_entries",
-            "form_drafts"} <= tables
+    assert {
+        "plans",
+        "plan_versions",
+        "plan_areas",
+        "plan_goals",
+        "plan_actions",
+        "cost_entries",
+        "form_drafts",
+    } <= tables
     assert pstore.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
@@ -66,7 +80,11 @@ def test_agreeing_records_the_milestone_and_stops_the_termijn(plans, case, pstor
     assert before == "datum_eerste_gesprek_meedelen" or before == "plan_op_hoofdlijnen"
     agreed = plans.agree(v.id, "hoofdlijnen", AGREED, "ondertekend", "getekend aan de keukentafel")
     assert (agreed.status, agreed.agreed_on, agreed.consent.value, agreed.editable) == (
-        PlanStatus.HOOFDLIJNEN, AGREED, "ondertekend", False)
+        PlanStatus.HOOFDLIJNEN,
+        AGREED,
+        "ondertekend",
+        False,
+    )
     events = pstore.events(case.id)
     assert [(e.step, e.fact_date) for e in events][-1] == ("plan_hoofdlijnen", AGREED)
     assert "instemming: plan ondertekend door de persoon" in events[-1].note
@@ -201,17 +219,39 @@ def test_nazorg_from_the_plan(plans, pstore):
 def test_cost_entries_are_integer_cents_and_audited(plans, case, pstore):
     v = plans.start_concept(case.id)
     _, a = fill(plans, v.id)
-    e = plans.add_cost(CostEntry(case_id=case.id, date=date(2025, 5, 1), component="C", description="Begeleiding",
-                                 kind="uren", quantity="1,25", price="85,50", action_uid=a.uid))
+    e = plans.add_cost(
+        CostEntry(
+            case_id=case.id,
+            date=date(2025, 5, 1),
+            component="C",
+            description="Begeleiding",
+            kind="uren",
+            quantity="1,25",
+            price="85,50",
+            action_uid=a.uid,
+        )
+    )
     assert e.id and e.amount == Decimal("106.88")
-    row = pstore.conn.execute("SELECT typeof(amount_cents), amount_cents, typeof(quantity_hundredths), "
-                              "quantity_hundredths, price_cents FROM cost_entries WHERE id = ?", (e.id,)).fetchone()
+    row = pstore.conn.execute(
+        "SELECT typeof(amount_cents), amount_cents, typeof(quantity_hundredths), "
+        "quantity_hundredths, price_cents FROM cost_entries WHERE id = ?",
+        (e.id,),
+    ).fetchone()
     assert row == ("integer", 10688, "integer", 125, 8550)
     back = plans.cost(e.id)
     assert (back.quantity, back.price, back.amount) == (Decimal("1.25"), Decimal("85.50"), Decimal("106.88"))
     assert isinstance(back.amount, Decimal)
-    changed = plans.update_cost(CostEntry(id=e.id, case_id=case.id, date=date(2025, 5, 1), component="C",
-                                          description="Begeleiding budget", kind="werkelijk", actual="99,99"))
+    changed = plans.update_cost(
+        CostEntry(
+            id=e.id,
+            case_id=case.id,
+            date=date(2025, 5, 1),
+            component="C",
+            description="Begeleiding budget",
+            kind="werkelijk",
+            actual="99,99",
+        )
+    )
     assert (changed.kind.value, changed.amount, changed.action_uid) == ("werkelijk", Decimal("99.99"), None)
     audit = [x for x in pstore.audit_entries(case_id=case.id) if x.entity == "kosten"]
     assert [x.action for x in audit] == ["vastgelegd", "gewijzigd"]
@@ -229,8 +269,17 @@ def test_cost_entries_are_integer_cents_and_audited(plans, case, pstore):
 def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
     v1 = plans.start_concept(case.id)
     _, a = fill(plans, v1.id)
-    entry = plans.add_cost(CostEntry(case_id=case.id, date=date(2025, 5, 2), component="C", description="Factuur",
-                                     kind="werkelijk", actual="1.234,56", action_uid=a.uid))
+    entry = plans.add_cost(
+        CostEntry(
+            case_id=case.id,
+            date=date(2025, 5, 2),
+            component="C",
+            description="Factuur",
+            kind="werkelijk",
+            actual="1.234,56",
+            action_uid=a.uid,
+        )
+    )
     plans.agree(v1.id, "hoofdlijnen", AGREED, "mondeling")
     v2 = plans.start_concept(case.id)
     plans.update_action(v2.actions[0].id, what="Aanmelden Kredietbank (gedaan)")
@@ -239,13 +288,32 @@ def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
     assert plans.costs(case.id)[0].action_text == "Financiën: Aanmelden Kredietbank"
     other = add_case(pstore, 6)
     with pytest.raises(PlanRefused, match="hoort niet bij het plan"):
-        plans.add_cost(CostEntry(case_id=other.id, date=date(2025, 5, 2), component="C", description="x",
-                                 kind="werkelijk", actual="1", action_uid=a.uid))
+        plans.add_cost(
+            CostEntry(
+                case_id=other.id,
+                date=date(2025, 5, 2),
+                component="C",
+                description="x",
+                kind="werkelijk",
+                actual="1",
+                action_uid=a.uid,
+            )
+        )
     v3case = add_case(pstore, 7)
     w = plans.start_concept(v3case.id)
     lone = plans.add_action(w.id, "werk", what="Sollicitatietraining")
-    plans.add_cost(CostEntry(case_id=v3case.id, date=date(2025, 5, 2), component="C", description="Training",
-                             kind="stuks", quantity="2", price="150", action_uid=lone.uid))
+    plans.add_cost(
+        CostEntry(
+            case_id=v3case.id,
+            date=date(2025, 5, 2),
+            component="C",
+            description="Training",
+            kind="stuks",
+            quantity="2",
+            price="150",
+            action_uid=lone.uid,
+        )
+    )
     with pytest.raises(PlanRefused, match="1 kostenpost gekoppeld"):
         plans.delete_action(lone.id)
     assert entry.id
@@ -261,8 +329,17 @@ def test_drafts_per_user_and_form_dropped_with_the_save(plans, case, pstore, tmp
     assert plans.load_draft(form) == {"omschrijving": "Factuur Kredietb", "bedrag": "1.234,56"}
     other_user = PlanStore(Store(pstore.path, "iemand.anders"))
     assert other_user.load_draft(form) == {}
-    plans.add_cost(CostEntry(case_id=case.id, date=date(2025, 5, 2), component="C", description="Factuur",
-                             kind="werkelijk", actual="1.234,56"), draft=form)
+    plans.add_cost(
+        CostEntry(
+            case_id=case.id,
+            date=date(2025, 5, 2),
+            component="C",
+            description="Factuur",
+            kind="werkelijk",
+            actual="1.234,56",
+        ),
+        draft=form,
+    )
     assert plans.load_draft(form) == {}
     drafts = [e for e in pstore.audit_entries(case_id=case.id) if e.entity == "formulier"]
     assert len(drafts) == 3 and all("1.234" not in json.dumps(e.detail) for e in drafts)
@@ -273,8 +350,17 @@ def test_forgetting_a_case_removes_its_plan_and_costs(plans, case, pstore):
 
     v = plans.start_concept(case.id)
     _, a = fill(plans, v.id)
-    plans.add_cost(CostEntry(case_id=case.id, date=date(2025, 5, 2), component="C", description="x",
-                             kind="werkelijk", actual="5", action_uid=a.uid))
+    plans.add_cost(
+        CostEntry(
+            case_id=case.id,
+            date=date(2025, 5, 2),
+            component="C",
+            description="x",
+            kind="werkelijk",
+            actual="5",
+            action_uid=a.uid,
+        )
+    )
     plans.agree(v.id, "hoofdlijnen", AGREED, "mondeling")
     plans.save_draft(draft_key("kosten", case.id), "x", "y", case_id=case.id)
     delete_case(pstore, case.id)
@@ -285,8 +371,17 @@ def test_forgetting_a_case_removes_its_plan_and_costs(plans, case, pstore):
 def test_anonymise_keeps_the_accounts(plans, case, pstore):
     v = plans.start_concept(case.id)
     _, a = fill(plans, v.id)
-    plans.add_cost(CostEntry(case_id=case.id, date=date(2025, 5, 2), component="C", description="Factuur x",
-                             kind="werkelijk", actual="5", action_uid=a.uid))
+    plans.add_cost(
+        CostEntry(
+            case_id=case.id,
+            date=date(2025, 5, 2),
+            component="C",
+            description="Factuur x",
+            kind="werkelijk",
+            actual="5",
+            action_uid=a.uid,
+        )
+    )
     plans.agree(v.id, "hoofdlijnen", AGREED, "mondeling")
     plans.anonymise(case.id)
     assert plans.version(case.id) is None

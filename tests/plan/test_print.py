@@ -1,4 +1,5 @@
 """The printed plan: .docx (read back with python-docx) and plain text, same content."""
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,6 @@ from herstel_tui.domain.costs import CostEntry
 from herstel_tui.domain.plan import LEEFGEBIEDEN
 from herstel_tui.services.plan_print import gather, print_plan, render_text, write_docx
 from herstel_tui.store.plan import PlanStore
-
 from tests.plan.conftest import AGREED
 
 GOALS = {
@@ -43,12 +43,40 @@ def full_plan(plans, case):
             a = plans.add_action(v.id, area, what=what, who=who, party=party, due="01-09-2025")
             uids[what] = a.uid
     plans.agree(v.id, "volledig", AGREED, "ondertekend", "in het bijzijn van de dochter")
-    plans.add_cost(CostEntry(case_id=case.id, date=date(2025, 4, 20), component="C", description="Factuur",
-                             kind="werkelijk", actual="1.234,56", action_uid=uids["Aanmelden bij de Kredietbank"]))
-    plans.add_cost(CostEntry(case_id=case.id, date=date(2025, 4, 21), component="C", description="Budgetcoach",
-                             kind="uren", quantity="1,25", price="85,50", action_uid=uids["Budgetplan maken"]))
-    plans.add_cost(CostEntry(case_id=case.id, date=date(2025, 4, 22), component="A", description="Intake",
-                             kind="uren", quantity="1", price="70"))  # not linked: not in the plan's costs
+    plans.add_cost(
+        CostEntry(
+            case_id=case.id,
+            date=date(2025, 4, 20),
+            component="C",
+            description="Factuur",
+            kind="werkelijk",
+            actual="1.234,56",
+            action_uid=uids["Aanmelden bij de Kredietbank"],
+        )
+    )
+    plans.add_cost(
+        CostEntry(
+            case_id=case.id,
+            date=date(2025, 4, 21),
+            component="C",
+            description="Budgetcoach",
+            kind="uren",
+            quantity="1,25",
+            price="85,50",
+            action_uid=uids["Budgetplan maken"],
+        )
+    )
+    plans.add_cost(
+        CostEntry(
+            case_id=case.id,
+            date=date(2025, 4, 22),
+            component="A",
+            description="Intake",
+            kind="uren",
+            quantity="1",
+            price="70",
+        )
+    )  # not linked: not in the plan's costs
     return case
 
 
@@ -115,8 +143,10 @@ def test_a_long_text_wraps_and_an_old_version_prints(pstore, full_plan):
 
 def test_print_plan_writes_both_and_is_audited(pstore, full_plan, tmp_path):
     written = print_plan(pstore, full_plan.id, gemeente="G", folder=tmp_path, today=date(2025, 5, 1))
-    assert [w.name for w in written] == ["plan-van-aanpak_HKO-2025-000001_v1_20250501.docx",
-                                         "plan-van-aanpak_HKO-2025-000001_v1_20250501.txt"]
+    assert [w.name for w in written] == [
+        "plan-van-aanpak_HKO-2025-000001_v1_20250501.docx",
+        "plan-van-aanpak_HKO-2025-000001_v1_20250501.txt",
+    ]
     assert all(stat.S_IMODE(os.stat(w).st_mode) == 0o600 for w in written)
     audit = [e for e in pstore.audit_entries(case_id=full_plan.id) if e.action == "afgedrukt"]
     assert audit[-1].detail == {"versie": 1, "bestanden": [w.name for w in written]}

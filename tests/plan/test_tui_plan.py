@@ -1,4 +1,5 @@
 """The plan, cost and SPUK screens driven by real keys at 80×24 (Pilot), checked in the database."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,7 +20,6 @@ from herstel_tui.tui.screens.plan import (
     PlanScreen,
 )
 from herstel_tui.tui.screens.spuk import SpukScreen
-
 from tests.plan.conftest import AGREED, add_case
 
 
@@ -121,7 +121,12 @@ async def test_fill_agree_change_and_read_the_first_version(pstore):
         assert isinstance(app.screen, PlanScreen)
         v1 = plans.version(case.id)
         assert (v1.number, v1.status, v1.agreed_on, v1.consent.value, v1.consent_note) == (
-            1, PlanStatus.VOLLEDIG, date.today(), "ondertekend", "aan de keukentafel")
+            1,
+            PlanStatus.VOLLEDIG,
+            date.today(),
+            "ondertekend",
+            "aan de keukentafel",
+        )
         assert [e.step for e in pstore.events(case.id)][-1] == "plan_volledig"
         assert app.screen.query_one("#situatie-financien", TextArea).disabled  # agreed: read-only texts
         assert "Volledig vastgesteld" in str(app.screen.query_one("#plankop").render())
@@ -210,8 +215,9 @@ async def test_refused_agreement_stays_in_the_dialog_and_saves_nothing(pstore):
         assert "kan pas na Eerste gesprek gevoerd" in str(app.screen.query_one("#fout").render())
         assert plans.version(case.id).status is PlanStatus.CONCEPT and pstore.events(case.id) == []
         # what was typed in the dialog is a draft in the database until saved or cancelled
-        assert plans.load_draft(draft_key("vaststellen", case.id, plans.version(case.id).id))["instemming"] == \
-            "mondeling"
+        assert (
+            plans.load_draft(draft_key("vaststellen", case.id, plans.version(case.id).id))["instemming"] == "mondeling"
+        )
         await pilot.press("escape")
         await settle(pilot)
         assert plans.load_draft(draft_key("vaststellen", case.id, plans.version(case.id).id)) == {}
@@ -242,7 +248,7 @@ async def test_dropped_session_loses_at_most_the_field_being_typed(pstore):
     assert (v.area("financien").situation, v.area("financien").question) == ("Eerste veld", "Tweede veld")
 
 
-DROP_SCRIPT = r'''
+DROP_SCRIPT = r"""
 import asyncio, os, signal, sys
 from textual.app import App
 from herstel_tui.store import Store
@@ -270,7 +276,7 @@ async def main():
         os.kill(os.getpid(), signal.SIGKILL)  # the SSH connection drops: no cleanup at all
 
 asyncio.run(main())
-'''
+"""
 
 
 def test_killed_process_keeps_every_committed_field(pstore, tmp_path):
@@ -282,8 +288,9 @@ def test_killed_process_keeps_every_committed_field(pstore, tmp_path):
     case = add_case(pstore, 5)
     script = tmp_path / "drop.py"
     script.write_text(DROP_SCRIPT, encoding="utf-8")
-    r = subprocess.run([sys.executable, str(script), str(pstore.path), str(case.id)], capture_output=True, text=True,
-                       timeout=120)
+    r = subprocess.run(
+        [sys.executable, str(script), str(pstore.path), str(case.id)], capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert "typed" in r.stdout
     v = PlanStore(pstore).version(case.id)
@@ -336,7 +343,14 @@ async def test_cost_entry_by_keyboard(pstore):
         (line,) = plans.costs(case.id)
         e = line.entry
         assert (e.component, e.description, e.kind.value, e.quantity, e.price, e.amount, e.action_uid) == (
-            "C", "Budgetbegeleiding", "uren", Decimal("1.25"), Decimal("85.50"), Decimal("106.88"), a.uid)
+            "C",
+            "Budgetbegeleiding",
+            "uren",
+            Decimal("1.25"),
+            Decimal("85.50"),
+            Decimal("106.88"),
+            a.uid,
+        )
         assert plans.load_draft(draft_key("kosten", case.id)) == {}
         assert "€ 106,88" in str(app.screen.query_one("#totalen").render())
         # change it: ⏎ on the row, make it an invoice of 1.234,56
@@ -374,7 +388,11 @@ async def test_cost_form_draft_survives_a_drop_and_is_restored(pstore):
     assert plans.costs(case.id) == []
     draft = plans.load_draft(draft_key("kosten", case.id))
     assert (draft["component"], draft["omschrijving"], draft["soort"], draft["bedrag"]) == (
-        "C", "Factuur Kredietbank", "werkelijk", "1.234,56")
+        "C",
+        "Factuur Kredietbank",
+        "werkelijk",
+        "1.234,56",
+    )
     app = Host(lambda: CostsScreen(pstore, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -406,13 +424,22 @@ async def test_cost_form_inline_errors_in_dutch(pstore):
 
 
 async def test_spuk_screen_years_and_export(pstore, tmp_path):
-    from herstel_tui.settings.config import Config
     from herstel_tui.domain.costs import CostEntry
+    from herstel_tui.settings.config import Config
 
     case = add_case(pstore, 10)
     plans = PlanStore(pstore)
-    plans.add_cost(CostEntry(case_id=case.id, date=date(2025, 5, 1), component="B", description="Gesprek",
-                             kind="uren", quantity="0,25", price="72,50"))
+    plans.add_cost(
+        CostEntry(
+            case_id=case.id,
+            date=date(2025, 5, 1),
+            component="B",
+            description="Gesprek",
+            kind="uren",
+            quantity="0,25",
+            price="72,50",
+        )
+    )
     cfg = Config(gemeente="Gemeente Proefstad", medewerker="t.tester", exportmap=tmp_path / "export")
     app = Host(lambda: SpukScreen(pstore, 2025, config=cfg, today=date(2025, 6, 1)))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -438,8 +465,11 @@ async def test_the_screens_work_on_the_desk(pstore):
     except Exception as exc:  # pragma: no cover - the desk is being built elsewhere
         pytest.skip(f"desk not importable: {exc}")
     case = add_case(pstore, 11)
-    app = HerstelApp(pstore, Config(gemeente="Gemeente Proofstad", medewerker="t.tester"),
-                     env={"TERM": "xterm-256color", "COLORTERM": "truecolor"})
+    app = HerstelApp(
+        pstore,
+        Config(gemeente="Gemeente Proofstad", medewerker="t.tester"),
+        env={"TERM": "xterm-256color", "COLORTERM": "truecolor"},
+    )
     calls = []
     original = app.data.call
 

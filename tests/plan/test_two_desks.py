@@ -3,6 +3,7 @@
 Each desk is its own Store on the same file, as two caseworkers' desks are. A save that is based on
 a text someone else has changed since is refused, and the desk says so and shows the new text.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -11,7 +12,6 @@ from textual.widgets import TextArea
 from herstel_tui.store import ConflictError, Store
 from herstel_tui.store.plan import PlanStore, draft_key
 from herstel_tui.tui.screens.plan import PlanScreen
-
 from tests.plan.conftest import ME, add_case
 from tests.plan.test_tui_plan import Host, settle
 

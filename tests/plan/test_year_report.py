@@ -21,6 +21,7 @@ Cost entries 2024 (by hand; P×Q rounded once, half up):
   outside 2024: C 2023-12-31 € 500,00 and A 2025-01-01 € 10,00
 Totals 2024: A € 126,88 (2 posten), B € 277,88 (2), C € 1.322,58 (3); total € 1.727,34 (7 posten, 4 zaken).
 """
+
 from __future__ import annotations
 
 import os
@@ -33,7 +34,6 @@ import pytest
 
 from herstel_tui.domain.costs import CostEntry
 from herstel_tui.store.plan import PlanStore
-
 from tests.plan.conftest import add_case
 
 D = Decimal
@@ -55,8 +55,11 @@ def fixture_store(pstore):
     plans = PlanStore(s)
 
     def cost(n, d, comp, kind, q=None, p=None, actual=None, what="post"):
-        plans.add_cost(CostEntry(case_id=c[n].id, date=d, component=comp, description=what, kind=kind, quantity=q,
-                                 price=p, actual=actual))
+        plans.add_cost(
+            CostEntry(
+                case_id=c[n].id, date=d, component=comp, description=what, kind=kind, quantity=q, price=p, actual=actual
+            )
+        )
 
     cost(0, date(2024, 1, 10), "A", "uren", "1,5", "72,50")
     cost(1, date(2024, 3, 5), "A", "uren", "0,25", "72,50")
@@ -73,13 +76,18 @@ def fixture_store(pstore):
 def test_year_report_matches_the_hand_computed_fixture(fixture_store):
     r = PlanStore(fixture_store).year_report(2024)
     assert [(x.component, x.entries, x.amount) for x in r.components] == [
-        ("A", 2, D("126.88")), ("B", 2, D("277.88")), ("C", 3, D("1322.58"))]
+        ("A", 2, D("126.88")),
+        ("B", 2, D("277.88")),
+        ("C", 3, D("1322.58")),
+    ]
     assert r.total == D("1727.34") and r.total_cents == 172734 and r.entries == 7
     assert (r.eligible_year, r.eligible_cumulative, r.cases_with_costs) == (5, 6, 4)
 
 
-@pytest.mark.parametrize("year, in_year, cumulative, total", [
-    (2022, 1, 1, "0.00"), (2023, 3, 3, "500.00"), (2025, 4, 7, "10.00"), (2026, 4, 7, "0.00")])
+@pytest.mark.parametrize(
+    "year, in_year, cumulative, total",
+    [(2022, 1, 1, "0.00"), (2023, 3, 3, "500.00"), (2025, 4, 7, "10.00"), (2026, 4, 7, "0.00")],
+)
 def test_other_years(fixture_store, year, in_year, cumulative, total):
     r = PlanStore(fixture_store).year_report(year)
     assert (r.eligible_year, r.eligible_cumulative, r.total) == (in_year, cumulative, D(total))
@@ -97,8 +105,14 @@ def test_xlsx_export_is_exact_owner_only_and_named_by_date(fixture_store, tmp_pa
 
     from herstel_tui.services.spuk_report import default_name, export
 
-    path = export(fixture_store, 2024, None, gemeente="Gemeente Proefstad", export_dir=tmp_path / "exports",
-                  today=date(2025, 3, 1))
+    path = export(
+        fixture_store,
+        2024,
+        None,
+        gemeente="Gemeente Proefstad",
+        export_dir=tmp_path / "exports",
+        today=date(2025, 3, 1),
+    )
     assert path.name == "SPUK-jaaroverzicht_2024_20250301.xlsx" == default_name(2024, date(2025, 3, 1))
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
@@ -107,8 +121,12 @@ def test_xlsx_export_is_exact_owner_only_and_named_by_date(fixture_store, tmp_pa
     ws = wb["SiSa"]
     rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r and r[0]}
     assert rows["SPUK-verantwoording 2024"][1] == "Gemeente Proefstad"
-    for comp, entries, amount in (("A", 2, "126.88"), ("B", 2, "277.88"), ("C", 3, "1322.58"),
-                                  ("Totaal", 7, "1727.34")):
+    for comp, entries, amount in (
+        ("A", 2, "126.88"),
+        ("B", 2, "277.88"),
+        ("C", 3, "1322.58"),
+        ("Totaal", 7, "1727.34"),
+    ):
         assert rows[comp][2] == entries
         assert Decimal(str(rows[comp][3])) == Decimal(amount)
     counts = [r for r in ws.iter_rows(values_only=True) if r and r[0] == "Personen in aanmerking voor ondersteuning"]

@@ -3,6 +3,7 @@
 Only BSNs of the test range (starting with 9999) are used, except where a test needs a BSN with
 a leading zero: the test range has none, so ``ZERO_BSN`` is computed (see there).
 """
+
 from __future__ import annotations
 
 import csv
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 from stdnum.nl import bsn as stdnum_bsn
 
-from herstel_tui.settings.config import Config
 from herstel_tui.domain.models import Person
+from herstel_tui.settings.config import Config
 from herstel_tui.store import Store
 
 TEST_BSNS = [f"9999{n:05d}" for n in range(100_000) if stdnum_bsn.is_valid(f"9999{n:05d}")]
@@ -38,8 +39,15 @@ def days_ago(n: int) -> date:
     return TODAY - timedelta(days=n)
 
 
-def write_xlsx(path: Path, rows: list[list], *, title: str = "Blad1", extra_sheets: list[tuple[str, list[list]]] = (),
-               first: list[tuple[str, list[list]]] = (), merges: list[str] = ()) -> Path:
+def write_xlsx(
+    path: Path,
+    rows: list[list],
+    *,
+    title: str = "Blad1",
+    extra_sheets: list[tuple[str, list[list]]] = (),
+    first: list[tuple[str, list[list]]] = (),
+    merges: list[str] = (),
+) -> Path:
     """An .xlsx with ``rows`` on sheet ``title``; sheets in ``first`` come before it."""
     from openpyxl import Workbook
 
@@ -106,8 +114,9 @@ class Family:
             bsn = next(self.bsns)
         return self.store.add_person(Person(bsn=bsn, voornamen=first, achternaam=last, **kw))
 
-    def household(self, parent_first: str, last: str, kids: list[str], *, parent_case: bool = True,
-                  kid_case: str | None = None) -> tuple[Person, list[Person]]:
+    def household(
+        self, parent_first: str, last: str, kids: list[str], *, parent_case: bool = True, kid_case: str | None = None
+    ) -> tuple[Person, list[Person]]:
         parent = self.person(parent_first, last)
         children = [self.person(k, last, geboortedatum=date(2010, 1, 1)) for k in kids]
         self.store.create_household([(parent.id, "aanvrager"), *[(c.id, "kind") for c in children]])
@@ -135,8 +144,9 @@ def cli(tmp_path):
     if "portaal" not in main.commands:
         main.add_command(portaal)
     cfg = tmp_path / "config.toml"
-    cfg.write_text(f'portaal_id = "{PORTAL_ID}"\nexportmap = "{tmp_path / "export"}"\nmedewerker = "t.tester"\n',
-                   encoding="utf-8")
+    cfg.write_text(
+        f'portaal_id = "{PORTAL_ID}"\nexportmap = "{tmp_path / "export"}"\nmedewerker = "t.tester"\n', encoding="utf-8"
+    )
 
     def run(*args: str, db: Path | None = None, config: Path | None = cfg):
         runner = CliRunner()

@@ -9,6 +9,7 @@ Rules (the domain brief, "Files exchanged with the Belastingdienst portal"):
 - every row below holds one BSN as text: nine digits that pass the 11-check (leading zeros kept);
 - no blank rows between BSNs, no duplicates, no formulas; at least one BSN.
 """
+
 from __future__ import annotations
 
 import posixpath

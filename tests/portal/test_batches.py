@@ -1,14 +1,13 @@
 """Issue 13: list imports in short batches; an unfinished import is finished by reading the file again."""
+
 from __future__ import annotations
 
 import pytest
 
 from herstel_tui.files.portal_common import AlreadyImported
 from herstel_tui.services.portal import import_list
-from herstel_tui.store import Store, StoreError
-from herstel_tui.store import maintenance
+from herstel_tui.store import Store, StoreError, maintenance
 from herstel_tui.store import portal as sp
-
 from tests.portal.conftest import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
 
 HEAD = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
@@ -22,8 +21,9 @@ def registrations(tmp_path, n=40):
     data = [HEAD]
     for i in range(n):
         b = TEST_BSNS[i % 25]  # 25 persons; rows 26.. repeat them (skips, and phone updates)
-        data.append([b, "Sam", f"Smit{i % 25}", f"06-{10_000_000 + i:08d}" if i % 3 == 0 else "06-11111111",
-                     days_ago(5)])
+        data.append(
+            [b, "Sam", f"Smit{i % 25}", f"06-{10_000_000 + i:08d}" if i % 3 == 0 else "06-11111111", days_ago(5)]
+        )
     return write_xlsx(tmp_path / "aanmeldingen.xlsx", data)
 
 
@@ -58,8 +58,9 @@ def test_batched_import_equals_the_dry_run_and_commits_in_steps(pstore, config, 
         import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
 
 
-def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(pstore, config, tmp_path,
-                                                                               small_batches, monkeypatch):
+def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(
+    pstore, config, tmp_path, small_batches, monkeypatch
+):
     path = registrations(tmp_path)
     # The reference: the same file into a copy of the same (empty) register, in one go.
     with Store(tmp_path / "ref.db", "t.tester") as ref:
@@ -85,8 +86,9 @@ def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(ps
     assert rows(done) == rows(expected)
     assert any("niet was afgemaakt" in n for n in done.notes)
     assert pstore.counts()["persons"] == 25 and pstore.counts()["cases"] == 25
-    events = pstore.conn.execute("SELECT case_id, step, count(*) FROM events GROUP BY case_id, step "
-                                 "HAVING count(*) > 1").fetchall()
+    events = pstore.conn.execute(
+        "SELECT case_id, step, count(*) FROM events GROUP BY case_id, step HAVING count(*) > 1"
+    ).fetchall()
     assert events == []
     assert maintenance.check(pstore).ok
     (entry,) = [a for a in pstore.audit_entries() if a.entity == "portaalbestand"]

@@ -1,4 +1,5 @@
 """``herstel portaal …`` through click's CliRunner: output, exit codes, nothing changed on errors."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +8,6 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from herstel_tui.store import Store
-
 from tests.portal.conftest import PORTAL_ID, TEST_BSNS, TODAY, Family, days_ago, dump, portal_reads, write_xlsx
 
 STAMP = TODAY.strftime("%Y%m%d")
@@ -45,11 +45,13 @@ def test_vraagbestand_dry_run_lists_who_goes_in(cli, db, tmp_path):
     b = TEST_BSNS
     assert out == (
         "Vraagbestand kindregeling: 3 kinderen (proefdraai; er is niets geschreven)\n"
-        + path_line("Bestand:", tmp_path / "export" / f"VK-{PORTAL_ID}-Kindregeling_{STAMP}.xlsx") + "\n"
+        + path_line("Bestand:", tmp_path / "export" / f"VK-{PORTAL_ID}-Kindregeling_{STAMP}.xlsx")
+        + "\n"
         "  BSN        naam                            geboren     status\n"
         f"  ******{b[4][-3:]}  Sem Bakker                      01-01-2010  nog niet geverifieerd\n"
         f"  ******{b[2][-3:]}  Emma Jansen                     01-01-2010  nog niet geverifieerd\n"
-        f"  ******{b[1][-3:]}  Noah Jansen                     01-01-2010  nog niet geverifieerd\n")
+        f"  ******{b[1][-3:]}  Noah Jansen                     01-01-2010  nog niet geverifieerd\n"
+    )
     assert not (tmp_path / "export").exists()
     assert fits(out)
 
@@ -58,10 +60,12 @@ def test_vraagbestand_writes_records_and_then_has_nothing_left(cli, db, tmp_path
     code, out, err = cli("portaal", "vraagbestand")
     assert code == 0, err
     path = tmp_path / "export" / f"VK-{PORTAL_ID}-Kindregeling_{STAMP}.xlsx"
-    assert out == (path_line("Vraagbestand geschreven:", path) + "\n"
-                   f"3 BSN's; verificatie aangevraagd op {WHEN}, vastgelegd bij 3 kinderen en als\n"
-                   "notitie op 3 zaken.\n"
-                   "Upload het bestand in het gegevensportaal; verander niets aan inhoud of naam.\n")
+    assert out == (
+        path_line("Vraagbestand geschreven:", path) + "\n"
+        f"3 BSN's; verificatie aangevraagd op {WHEN}, vastgelegd bij 3 kinderen en als\n"
+        "notitie op 3 zaken.\n"
+        "Upload het bestand in het gegevensportaal; verander niets aan inhoud of naam.\n"
+    )
     assert portal_reads(path, portal_id=PORTAL_ID, date=STAMP) == ([], 3)
     assert not any(b in out for b in TEST_BSNS[:10])  # no full BSN on screen
     code, out, err = cli("portaal", "vraagbestand")
@@ -86,8 +90,7 @@ def test_invalid_bsns_stop_everything_and_are_all_listed(cli, db, tmp_path):
     lijst.write_text(f"BSN\n{TEST_BSNS[1]}\n\n123456789\n{TEST_BSNS[0]}\n", encoding="utf-8")
     with open_db(db) as s:
         before = dump(s)
-    code, out, err = cli("portaal", "vraagbestand", "--bsn", TEST_BSNS[2], "--bsn", "99990000",
-                         "--uit", str(lijst))
+    code, out, err = cli("portaal", "vraagbestand", "--bsn", TEST_BSNS[2], "--bsn", "99990000", "--uit", str(lijst))
     assert code == 2
     assert out == ""
     assert err.splitlines() == [
@@ -103,8 +106,18 @@ def test_invalid_bsns_stop_everything_and_are_all_listed(cli, db, tmp_path):
 
 
 def test_chosen_children_and_duplicates(cli, db, tmp_path):
-    code, out, err = cli("portaal", "vraagbestand", "--bsn", TEST_BSNS[1], "--bsn", f" {TEST_BSNS[1]} ",
-                         "--bsn", TEST_BSNS[2], "--map", str(tmp_path / "elders"))
+    code, out, err = cli(
+        "portaal",
+        "vraagbestand",
+        "--bsn",
+        TEST_BSNS[1],
+        "--bsn",
+        f" {TEST_BSNS[1]} ",
+        "--bsn",
+        TEST_BSNS[2],
+        "--map",
+        str(tmp_path / "elders"),
+    )
     assert code == 0, err
     assert "2 BSN's" in out and "1 dubbele BSN's weggelaten." in out
     assert (tmp_path / "elders" / f"VK-{PORTAL_ID}-Kindregeling_{STAMP}.xlsx").exists()
@@ -122,8 +135,10 @@ def test_no_portal_id(cli, db, tmp_path):
 
 def test_antwoord_dry_run_then_apply_then_again(cli, db, tmp_path):
     cli("portaal", "vraagbestand")
-    p = write_xlsx(tmp_path / "antwoord.xlsx", [["BSN", "Resultaat"], [TEST_BSNS[1], "ja"], [TEST_BSNS[2], "nee"],
-                                                [TEST_BSNS[9], "ja"]])
+    p = write_xlsx(
+        tmp_path / "antwoord.xlsx",
+        [["BSN", "Resultaat"], [TEST_BSNS[1], "ja"], [TEST_BSNS[2], "nee"], [TEST_BSNS[9], "ja"]],
+    )
     with open_db(db) as s:
         before = dump(s)
     code, out, err = cli("portaal", "antwoord", str(p), "--droog")
@@ -140,11 +155,13 @@ def test_antwoord_dry_run_then_apply_then_again(cli, db, tmp_path):
         f"     3  bijgewerkt    ******{b[2][-3:]}  Emma Jansen: behoort niet tot de populatie\n"
         f"     4  afgewezen     ******{b[9][-3:]}  dit BSN is niet gevraagd in een vraagbestand;\n"
         "                                 niet toegevoegd\n"
-        "Zou geven: 0 nieuw, 2 bijgewerkt, 0 overgeslagen, 1 afgewezen (3 regels).\n")
+        "Zou geven: 0 nieuw, 2 bijgewerkt, 0 overgeslagen, 1 afgewezen (3 regels).\n"
+    )
     code, out2, err = cli("portaal", "antwoord", str(p))
     assert code == 0
     assert out2.replace("Verwerkt:", "Zou geven:") == out.replace(
-        "Proefdraai: er is niets gewijzigd. Zonder --droog wordt dit in één keer verwerkt.\n", "")
+        "Proefdraai: er is niets gewijzigd. Zonder --droog wordt dit in één keer verwerkt.\n", ""
+    )
     code, out, err = cli("portaal", "antwoord", str(p))
     assert code == 1 and out == ""
     assert err.startswith("antwoord.xlsx is al ingelezen op ")
@@ -185,13 +202,16 @@ def test_lijst_negatief_output(cli, db, tmp_path):
         parent = s.find_person_by_bsn(TEST_BSNS[0])
         (case,) = s.cases_of_person(parent.id)
         s.record_event(case.id, "aanvraag_herbeoordeling", days_ago(30))
-    p = write_xlsx(tmp_path / "negatief.xlsx", [["BSN", "Datum beschikking", "Soort"],
-                                                [TEST_BSNS[0], days_ago(2), "eerste toets"]])
+    p = write_xlsx(
+        tmp_path / "negatief.xlsx", [["BSN", "Datum beschikking", "Soort"], [TEST_BSNS[0], days_ago(2), "eerste toets"]]
+    )
     code, out, err = cli("portaal", "lijst", "negatief", str(p))
     assert code == 0, err
     due = days_ago(2).toordinal() + 30
-    assert (f"Anna Jansen: Eerste toets: Niet gedupeerd op BO {case.zaaknummer}, afbouw uiterlijk "
-            f"{date.fromordinal(due):%d-%m-%Y}") in " ".join(line.strip() for line in out.splitlines())
+    assert (
+        f"Anna Jansen: Eerste toets: Niet gedupeerd op BO {case.zaaknummer}, afbouw uiterlijk "
+        f"{date.fromordinal(due):%d-%m-%Y}"
+    ) in " ".join(line.strip() for line in out.splitlines())
     assert fits(out)
 
 
@@ -199,8 +219,9 @@ def test_verificatiecode_show_and_import(cli, db, tmp_path):
     code, out, err = cli("portaal", "verificatiecode")
     assert code == 1 and "nog geen verificatiecode" in err and fits(err)
     stamp = days_ago(10)
-    p = write_xlsx(tmp_path / f"VC-{PORTAL_ID}-verificatiecode_Gemeentedesk_{stamp:%Y%m%d}.xlsx",
-                   [["Verificatiecode", "AB12CD34"]])
+    p = write_xlsx(
+        tmp_path / f"VC-{PORTAL_ID}-verificatiecode_Gemeentedesk_{stamp:%Y%m%d}.xlsx", [["Verificatiecode", "AB12CD34"]]
+    )
     code, out, err = cli("portaal", "verificatiecode", str(p))
     assert code == 0, err
     until = stamp + relativedelta(months=6)

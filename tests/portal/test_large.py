@@ -1,9 +1,9 @@
 """A large portal list (5,000 rows, repeating BSNs): planned and applied with the same counts (in short
 batches, issue 13). The 50,000-row figure is measured by bench/bench_import.py, not here."""
+
 from __future__ import annotations
 
 from herstel_tui.services.portal import import_list
-
 from tests.portal.conftest import TEST_BSNS, TODAY, days_ago, write_xlsx
 
 ROWS = 5_000
@@ -14,13 +14,35 @@ def list_rows(rows: int, bsns: list[str]) -> list[list]:
     """Each BSN first creates a person, household and case; its later rows (same data) are skipped as
     duplicates, except every 7th row, which brings a new phone number (an update)."""
     n = len(bsns)
-    data = [["BSN", "Voornamen", "Achternaam", "Straat", "Huisnummer", "Postcode", "Woonplaats", "Telefoon",
-             "Datum aanmelding"]]
+    data = [
+        [
+            "BSN",
+            "Voornamen",
+            "Achternaam",
+            "Straat",
+            "Huisnummer",
+            "Postcode",
+            "Woonplaats",
+            "Telefoon",
+            "Datum aanmelding",
+        ]
+    ]
     for i in range(rows):
         b = bsns[i % n]
         phone = f"06-{20_000_000 + i:08d}" if i >= n and i % 7 == 0 else f"06-{10_000_000 + i % n:08d}"
-        data.append([b, "Sam", f"Achternaam{i % n}", "Kerkstraat", str(1 + (i % n) % 200), "3011 AB", "Rotterdam",
-                     phone, days_ago(10)])
+        data.append(
+            [
+                b,
+                "Sam",
+                f"Achternaam{i % n}",
+                "Kerkstraat",
+                str(1 + (i % n) % 200),
+                "3011 AB",
+                "Rotterdam",
+                phone,
+                days_ago(10),
+            ]
+        )
     return data
 
 

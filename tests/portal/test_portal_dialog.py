@@ -1,4 +1,5 @@
 """The Vraagbestand kindregeling dialog, driven with Pilot at 80x24 in a bare host app."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +10,6 @@ from textual.widgets import Button, Static
 from herstel_tui.settings.config import Config
 from herstel_tui.store import portal as sp
 from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
-
 from tests.portal.conftest import PORTAL_ID, TODAY, dump, portal_reads
 
 
@@ -46,8 +46,10 @@ async def test_shows_who_goes_in_and_writes_the_file(pstore, family, config, tmp
         expected = tmp_path / "export" / f"VK-{PORTAL_ID}-Kindregeling_{TODAY:%Y%m%d}.xlsx"
         assert text(app, "#vk-uitleg") == f"2 kinderen gaan in het vraagbestand:\n{expected}"
         lines = text(app, "#vk-kinderen").splitlines()
-        assert lines == [f"{emma.bsn_masked}  Emma Jansen             01-01-2010  nog niet geverifieerd",
-                         f"{noah.bsn_masked}  Noah Jansen             01-01-2010  nog niet geverifieerd"]
+        assert lines == [
+            f"{emma.bsn_masked}  Emma Jansen             01-01-2010  nog niet geverifieerd",
+            f"{noah.bsn_masked}  Noah Jansen             01-01-2010  nog niet geverifieerd",
+        ]
         assert noah.bsn not in text(app, "#vk-kinderen")
         assert not app.screen.query_one("#vk-schrijven", Button).disabled
         await pilot.press("f2")
@@ -104,8 +106,9 @@ async def test_open_requests_only_on_request(pstore, family, config, tmp_path):
     app = Host(VraagbestandDialog(pstore, config, today=TODAY))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert text(app, "#vk-uitleg") == ("Geen kinderen om te verifiëren: elk kind met een BSN heeft een antwoord "
-                                           "of een open aanvraag.")
+        assert text(app, "#vk-uitleg") == (
+            "Geen kinderen om te verifiëren: elk kind met een BSN heeft een antwoord of een open aanvraag."
+        )
         assert app.screen.query_one("#vk-schrijven", Button).disabled
         await pilot.click("#vk-open")
         await settle(pilot)
@@ -117,10 +120,13 @@ def test_dialog_module_is_the_only_portal_piece_that_imports_textual():
     import subprocess
     import sys
 
-    code = ("import herstel_tui.services.portal, herstel_tui.files.portal_reader, herstel_tui.services.portal_lists, "
-            "herstel_tui.files.vraagbestand, herstel_tui.files.verificatiecode, herstel_tui.store.portal, "
-            "herstel_tui.cli.portal, sys; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'openpyxl', 'rich'}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).parents[2]).stdout
+    code = (
+        "import herstel_tui.services.portal, herstel_tui.files.portal_reader, herstel_tui.services.portal_lists, "
+        "herstel_tui.files.vraagbestand, herstel_tui.files.verificatiecode, herstel_tui.store.portal, "
+        "herstel_tui.cli.portal, sys; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'openpyxl', 'rich'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    ).stdout
     assert out.strip() == "[]"

@@ -1,4 +1,5 @@
 """Reading portal lists: every nasty file a caseworker may bring, with its exact outcome."""
+
 from __future__ import annotations
 
 import zipfile
@@ -6,11 +7,10 @@ from datetime import date, datetime
 
 import pytest
 
-from herstel_tui.settings.config import PortalColumns
 from herstel_tui.files.portal_common import CellError, PortalFileError, cell_bsn, cell_date
-from herstel_tui.services.portal_lists import parse_table
 from herstel_tui.files.portal_reader import read_table
-
+from herstel_tui.services.portal_lists import parse_table
+from herstel_tui.settings.config import PortalColumns
 from tests.portal.conftest import TEST_BSNS, TODAY, ZERO_BSN, write_csv, write_xlsx
 
 COLS = PortalColumns().antwoordbestand.column_fields()
@@ -38,9 +38,13 @@ def test_plain_file(tmp_path):
 
 
 def test_extra_worksheets_first_one_with_the_header_is_used(tmp_path):
-    p = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Resultaat"], [B0, "ja"]], title="Antwoorden",
-                   first=[("Toelichting", [["Dit bestand bevat de antwoorden"], ["BSN: zie het andere blad"]])],
-                   extra_sheets=[("Leeg", []), ("Nog een", [["BSN", "Resultaat"], [B1, "nee"]])])
+    p = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["BSN", "Resultaat"], [B0, "ja"]],
+        title="Antwoorden",
+        first=[("Toelichting", [["Dit bestand bevat de antwoorden"], ["BSN: zie het andere blad"]])],
+        extra_sheets=[("Leeg", []), ("Nog een", [["BSN", "Resultaat"], [B1, "nee"]])],
+    )
     table, parsed = parse(p)
     assert table.sheet == "Antwoorden"
     assert table.notes == ["werkblad 'Antwoorden' gebruikt; overgeslagen: 'Toelichting', 'Leeg', 'Nog een'"]
@@ -48,8 +52,11 @@ def test_extra_worksheets_first_one_with_the_header_is_used(tmp_path):
 
 
 def test_merged_title_above_the_header_is_skipped(tmp_path):
-    p = write_xlsx(tmp_path / "a.xlsx", [["Antwoordbestand kindregeling november", None], [None, None],
-                                         ["BSN", "Resultaat"], [B0, "ja"]], merges=["A1:B1"])
+    p = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["Antwoordbestand kindregeling november", None], [None, None], ["BSN", "Resultaat"], [B0, "ja"]],
+        merges=["A1:B1"],
+    )
     table, parsed = parse(p)
     assert table.header_row == 3
     assert table.notes == ["kopregel gevonden op regel 3; de regels erboven zijn overgeslagen"]
@@ -58,13 +65,18 @@ def test_merged_title_above_the_header_is_skipped(tmp_path):
 
 def test_merged_two_row_header_is_refused_with_the_ranges(tmp_path):
     # "Kind" spans two columns; its sub-headers sit on row 2, while "Resultaat" spans rows 1-2.
-    p = write_xlsx(tmp_path / "a.xlsx", [["Kind", None, "Resultaat"], ["BSN", "Naam", None], [B0, "Noah", "ja"]],
-                   merges=["A1:B1", "C1:C2"])
+    p = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["Kind", None, "Resultaat"], ["BSN", "Naam", None], [B0, "Noah", "ja"]],
+        merges=["A1:B1", "C1:C2"],
+    )
     with pytest.raises(PortalFileError) as exc:
         parse(p)
-    assert str(exc.value) == ("a.xlsx: geen kopregel met de kolommen BSN (of: BSN kind); Resultaat (of: Behoort "
-                              "tot populatie, Uitkomst) gevonden in de eerste 20 regels (werkbladen: 'Blad1'). Er is "
-                              "niets ingelezen.")
+    assert str(exc.value) == (
+        "a.xlsx: geen kopregel met de kolommen BSN (of: BSN kind); Resultaat (of: Behoort "
+        "tot populatie, Uitkomst) gevonden in de eerste 20 regels (werkbladen: 'Blad1'). Er is "
+        "niets ingelezen."
+    )
     assert exc.value.problems == [
         "werkblad 'Blad1' mist de kolom BSN (of: BSN kind)",
         "werkblad 'Blad1' heeft samengevoegde cellen in de kop (A1:B1, C1:C2)",
@@ -86,8 +98,10 @@ def test_merged_header_cell_over_a_column_with_values_is_named(tmp_path):
 def test_bsn_stored_as_number_with_the_leading_zero_lost(tmp_path):
     lost = int(ZERO_BSN)  # 8 digits once Excel stored it as a number
     bad = 12345678  # 8 digits, but 012345678 fails the 11-check
-    p = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Resultaat"], [lost, "ja"], [float(lost), "ja"],
-                                         [int(B0), "nee"], [bad, "ja"], [1234567, "ja"]])
+    p = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["BSN", "Resultaat"], [lost, "ja"], [float(lost), "ja"], [int(B0), "nee"], [bad, "ja"], [1234567, "ja"]],
+    )
     _, parsed = parse(p)
     assert outcomes(parsed) == [
         (2, "ok", "BSN als getal opgeslagen; voorloopnul hersteld", ZERO_BSN),
@@ -99,8 +113,10 @@ def test_bsn_stored_as_number_with_the_leading_zero_lost(tmp_path):
 
 
 def test_eight_digit_bsn_as_text_gets_its_zero(tmp_path):
-    p = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Resultaat"], [ZERO_BSN[1:], "ja"], ["9999000", "ja"],
-                                         ["9999 0000 6", "ja"], ["99990000X", "ja"]])
+    p = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["BSN", "Resultaat"], [ZERO_BSN[1:], "ja"], ["9999000", "ja"], ["9999 0000 6", "ja"], ["99990000X", "ja"]],
+    )
     _, parsed = parse(p)
     assert outcomes(parsed) == [
         (2, "ok", "BSN had 8 cijfers; voorloopnul aangevuld", ZERO_BSN),
@@ -118,16 +134,30 @@ def test_trailing_spaces_in_headers_and_cells(tmp_path):
 
 
 def test_blank_rows_between_are_skipped_and_at_the_end_ignored(tmp_path):
-    p = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Resultaat"], [B0, "ja"], [None, None], ["  ", ""],
-                                         [B1, "ja"], [None, None], [None, None]])
+    p = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["BSN", "Resultaat"], [B0, "ja"], [None, None], ["  ", ""], [B1, "ja"], [None, None], [None, None]],
+    )
     _, parsed = parse(p)
-    assert outcomes(parsed) == [(2, "ok", "", B0), (3, "skip", "lege regel", None),
-                                (4, "skip", "lege regel", None), (5, "ok", "", B1)]
+    assert outcomes(parsed) == [
+        (2, "ok", "", B0),
+        (3, "skip", "lege regel", None),
+        (4, "skip", "lege regel", None),
+        (5, "ok", "", B1),
+    ]
 
 
 def test_unknown_yes_no_value_and_missing_values(tmp_path):
-    p = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Resultaat", "Opmerking"], [B0, "misschien", "x"],
-                                         [B1, None, None], [None, "ja", None], [B2, True, None]])
+    p = write_xlsx(
+        tmp_path / "a.xlsx",
+        [
+            ["BSN", "Resultaat", "Opmerking"],
+            [B0, "misschien", "x"],
+            [B1, None, None],
+            [None, "ja", None],
+            [B2, True, None],
+        ],
+    )
     table, parsed = parse(p)
     assert table.notes == ["kolommen genegeerd (niet in de kolomindeling): Opmerking (C)"]
     assert outcomes(parsed) == [
@@ -164,8 +194,10 @@ def test_text_named_xlsx(tmp_path):
     (tmp_path / "lijst.xlsx").write_text("BSN;Resultaat\n999900006;ja\n", encoding="utf-8")
     with pytest.raises(PortalFileError) as exc:
         parse(tmp_path / "lijst.xlsx")
-    assert str(exc.value) == ("lijst.xlsx is geen Excel-bestand (.xlsx). Het lijkt een tekstbestand; is het een "
-                              "CSV-bestand? Geef het dan de extensie .csv. Er is niets ingelezen.")
+    assert str(exc.value) == (
+        "lijst.xlsx is geen Excel-bestand (.xlsx). Het lijkt een tekstbestand; is het een "
+        "CSV-bestand? Geef het dan de extensie .csv. Er is niets ingelezen."
+    )
 
 
 def test_random_bytes_named_xlsx(tmp_path):
@@ -218,17 +250,23 @@ def test_csv_with_bom_and_blank_lines(tmp_path):
     p = tmp_path / "a.csv"
     p.write_bytes("\ufeffBSN;Resultaat\r\n".encode() + f"{B0};ja\r\n;\r\n\r\n{B1};nee\r\n\r\n".encode())
     _, parsed = parse(p)
-    assert outcomes(parsed) == [(2, "ok", "", B0), (3, "skip", "lege regel", None),
-                                (4, "skip", "lege regel", None), (5, "ok", "", B1)]
+    assert outcomes(parsed) == [
+        (2, "ok", "", B0),
+        (3, "skip", "lege regel", None),
+        (4, "skip", "lege regel", None),
+        (5, "ok", "", B1),
+    ]
 
 
 def test_csv_in_the_wrong_encoding(tmp_path):
     p = write_csv(tmp_path / "a.csv", [["BSN", "Resultaat", "Naam"], [B0, "ja", "Zoë Öztürk"]], encoding="cp1252")
     with pytest.raises(PortalFileError) as exc:
         parse(p)
-    assert str(exc.value) == ("a.csv is geen UTF-8-tekst (eerste onleesbare teken op regel 2). Sla de lijst in Excel "
-                              "op als 'CSV UTF-8 (door komma's gescheiden)' en lees haar opnieuw in. Er is niets "
-                              "ingelezen.")
+    assert str(exc.value) == (
+        "a.csv is geen UTF-8-tekst (eerste onleesbare teken op regel 2). Sla de lijst in Excel "
+        "op als 'CSV UTF-8 (door komma's gescheiden)' en lees haar opnieuw in. Er is niets "
+        "ingelezen."
+    )
 
 
 def test_xlsx_named_csv(tmp_path):

@@ -1,16 +1,16 @@
 """The verificatiecode file: name, content, validity, storing and the current code."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from herstel_tui.settings.config import Config
 from herstel_tui.files.portal_common import AlreadyImported, PortalFileError
-from herstel_tui.services.portal import import_verification_code
 from herstel_tui.files.verificatiecode import read_code_file
+from herstel_tui.services.portal import import_verification_code
+from herstel_tui.settings.config import Config
 from herstel_tui.store import portal as sp
-
 from tests.portal.conftest import PORTAL_ID, dump, write_xlsx
 
 NAME = f"VC-{PORTAL_ID}-verificatiecode_Gemeentedesk_20260115.xlsx"
@@ -20,14 +20,23 @@ def test_labelled_code_and_six_months(tmp_path):
     p = write_xlsx(tmp_path / NAME, [["Verificatiecode Gemeentedesk"], ["Verificatiecode", "AB12-CD34"]])
     cf = read_code_file(p, PORTAL_ID, today=date(2026, 2, 1))
     assert (cf.code, cf.portal_id, cf.file_date, cf.valid_from, cf.valid_until) == (
-        "AB12-CD34", PORTAL_ID, date(2026, 1, 15), date(2026, 1, 15), date(2026, 7, 15))
-    assert cf.notes == ["code gevonden bij het label 'Verificatiecode' (werkblad 'Blad1')",
-                        "geldigheid: datum in de naam + 6 maanden"]
+        "AB12-CD34",
+        PORTAL_ID,
+        date(2026, 1, 15),
+        date(2026, 1, 15),
+        date(2026, 7, 15),
+    )
+    assert cf.notes == [
+        "code gevonden bij het label 'Verificatiecode' (werkblad 'Blad1')",
+        "geldigheid: datum in de naam + 6 maanden",
+    ]
 
 
 def test_code_below_the_label_and_dates_from_the_file(tmp_path):
-    p = write_xlsx(tmp_path / NAME, [["Verificatiecode:", "Geldig vanaf", "Geldig tot"],
-                                     ["X7Y8Z9", date(2026, 1, 20), date(2026, 7, 19)]])
+    p = write_xlsx(
+        tmp_path / NAME,
+        [["Verificatiecode:", "Geldig vanaf", "Geldig tot"], ["X7Y8Z9", date(2026, 1, 20), date(2026, 7, 19)]],
+    )
     cf = read_code_file(p, PORTAL_ID)
     assert cf.code == "X7Y8Z9"
     assert (cf.valid_from, cf.valid_until) == (date(2026, 1, 20), date(2026, 7, 19))
@@ -52,13 +61,18 @@ def test_no_code_at_all(tmp_path):
         read_code_file(p, PORTAL_ID)
 
 
-@pytest.mark.parametrize("name, message", [
-    ("verificatiecode.xlsx", "de naam wijkt af van VC-GPB????-verificatiecode_Gemeentedesk_jjjjmmdd.xlsx"),
-    ("VC-GPB12AB-Verificatiecode_Gemeentedesk_20260115.xlsx", "de naam wijkt af"),
-    ("VC-GPB99ZZ-verificatiecode_Gemeentedesk_20260115.xlsx",
-     "is voor portaal-id GPB99ZZ, maar de configuratie zegt GPB12AB"),
-    ("VC-GPB12AB-verificatiecode_Gemeentedesk_20261315.xlsx", "20261315 in de naam is geen datum"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("verificatiecode.xlsx", "de naam wijkt af van VC-GPB????-verificatiecode_Gemeentedesk_jjjjmmdd.xlsx"),
+        ("VC-GPB12AB-Verificatiecode_Gemeentedesk_20260115.xlsx", "de naam wijkt af"),
+        (
+            "VC-GPB99ZZ-verificatiecode_Gemeentedesk_20260115.xlsx",
+            "is voor portaal-id GPB99ZZ, maar de configuratie zegt GPB12AB",
+        ),
+        ("VC-GPB12AB-verificatiecode_Gemeentedesk_20261315.xlsx", "20261315 in de naam is geen datum"),
+    ],
+)
 def test_names_are_checked(tmp_path, name, message):
     p = write_xlsx(tmp_path / name, [["Verificatiecode", "AB12CD"]])
     with pytest.raises(PortalFileError, match=message.replace("?", r"\?").replace(".", r"\.")):
@@ -89,7 +103,12 @@ def test_store_and_current_code(pstore, config, tmp_path):
     assert second.new and second.code.code == "NEW222"
     now = sp.current_verification_code(pstore, date(2026, 2, 1))
     assert (now.code, now.valid_from, now.valid_until, now.expired, now.days_left) == (
-        "NEW222", date(2026, 1, 15), date(2026, 7, 15), False, 164)
+        "NEW222",
+        date(2026, 1, 15),
+        date(2026, 7, 15),
+        False,
+        164,
+    )
     # Before the new code was in force, the old one counts; after both, the newest, marked expired.
     assert sp.current_verification_code(pstore, date(2026, 1, 10)).code == "OLD111"
     assert sp.current_verification_code(pstore, date(2026, 1, 10)).expired is False

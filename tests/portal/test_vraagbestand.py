@@ -1,4 +1,5 @@
 """The vraagbestand kindregeling: name, content the portal accepts, selection, recording."""
+
 from __future__ import annotations
 
 import os
@@ -7,12 +8,11 @@ from datetime import date
 
 import pytest
 
-from herstel_tui.settings.config import Config
 from herstel_tui.files.portal_common import NothingToDo, PortalError
-from herstel_tui.services.portal import export_vraagbestand
 from herstel_tui.files.vraagbestand import check_bsns, vraagbestand_name, write_vraagbestand
+from herstel_tui.services.portal import export_vraagbestand
+from herstel_tui.settings.config import Config
 from herstel_tui.store import portal as sp
-
 from tests.portal.conftest import PORTAL_ID, TEST_BSNS, TODAY, ZERO_BSN, dump, portal_reads
 
 
@@ -36,8 +36,7 @@ def test_written_file_is_exactly_what_the_portal_reads(tmp_path):
     wb = load_workbook(path)
     assert len(wb.worksheets) == 1
     cells = [(c.coordinate, c.value, c.data_type) for row in wb.active.iter_rows() for c in row]
-    assert cells == [("A1", "BSN", "s"), ("A2", TEST_BSNS[0], "s"), ("A3", ZERO_BSN, "s"),
-                     ("A4", TEST_BSNS[1], "s")]
+    assert cells == [("A1", "BSN", "s"), ("A2", TEST_BSNS[0], "s"), ("A3", ZERO_BSN, "s"), ("A4", TEST_BSNS[1], "s")]
     assert ZERO_BSN.startswith("0")  # the leading zero is kept: the cell is text
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
@@ -56,8 +55,16 @@ def test_second_file_the_same_day_is_refused_and_nothing_overwritten(tmp_path):
 
 
 def test_check_bsns_drops_duplicates_and_lists_every_offender():
-    ok, offenders, dropped = check_bsns([("a", TEST_BSNS[0]), ("b", "123456789"), ("c", TEST_BSNS[0]),
-                                         ("d", 99990006), ("e", "12345678"), ("f", TEST_BSNS[1])])
+    ok, offenders, dropped = check_bsns(
+        [
+            ("a", TEST_BSNS[0]),
+            ("b", "123456789"),
+            ("c", TEST_BSNS[0]),
+            ("d", 99990006),
+            ("e", "12345678"),
+            ("f", TEST_BSNS[1]),
+        ]
+    )
     assert ok == [TEST_BSNS[0], TEST_BSNS[1]]
     assert dropped == 1
     assert [str(o) for o in offenders] == [
@@ -83,8 +90,10 @@ def test_default_selection_is_children_without_answer_or_open_request(pstore, fa
     nobsn = family.person("Zonder", "Bsn", bsn=None)
     pstore.join_household_of(parent.id, nobsn.id, "kind")  # a child without a BSN cannot be asked for
     got = sp.children_to_verify(pstore)
-    assert [(c.naam, c.status) for c in got] == [("Emma Jansen", "nog niet geverifieerd"),
-                                                 ("Noah Jansen", "nog niet geverifieerd")]
+    assert [(c.naam, c.status) for c in got] == [
+        ("Emma Jansen", "nog niet geverifieerd"),
+        ("Noah Jansen", "nog niet geverifieerd"),
+    ]
 
 
 def test_export_records_request_notes_and_masked_audit(pstore, family, config, tmp_path):
@@ -97,22 +106,29 @@ def test_export_records_request_notes_and_masked_audit(pstore, family, config, t
     # Each child now has an open request; the default selection is empty.
     assert sp.children_to_verify(pstore) == []
     assert [c.naam for c in sp.children_to_verify(pstore, include_open=True)] == ["Emma Jansen", "Noah Jansen"]
-    assert sp.verifications_of(pstore, noah.id) == [{
-        "aangevraagd": TODAY, "vraagbestand": result.path.name, "beantwoord": None, "antwoordbestand": None,
-        "behoort": None}]
+    assert sp.verifications_of(pstore, noah.id) == [
+        {
+            "aangevraagd": TODAY,
+            "vraagbestand": result.path.name,
+            "beantwoord": None,
+            "antwoordbestand": None,
+            "behoort": None,
+        }
+    ]
     # Noah has a case of his own; Emma has none, so her request is noted on her parent's case.
     when = TODAY.strftime("%d-%m-%Y")
     (noah_case,) = pstore.cases_of_person(noah.id)
     (parent_case,) = pstore.cases_of_person(parent.id)
     assert [n.text for n in pstore.contact_notes(noah_case.id)] == [
-        f"Verificatie kindregeling aangevraagd op {when} (bestand {result.path.name})."]
+        f"Verificatie kindregeling aangevraagd op {when} (bestand {result.path.name})."
+    ]
     assert [n.text for n in pstore.contact_notes(parent_case.id)] == [
         f"Verificatie kindregeling aangevraagd op {when} voor kind Emma ({emma.bsn_masked}) "
-        f"(bestand {result.path.name})."]
+        f"(bestand {result.path.name})."
+    ]
     assert {n.channel.value for n in pstore.contact_notes(parent_case.id)} == {"bericht"}
     (export_audit,) = [a for a in pstore.audit_entries() if a.entity == "vraagbestand"]
-    assert export_audit.detail == {"bestand": result.path.name, "aantal": 2,
-                                   "bsn": [emma.bsn_masked, noah.bsn_masked]}
+    assert export_audit.detail == {"bestand": result.path.name, "aantal": 2, "bsn": [emma.bsn_masked, noah.bsn_masked]}
     per_child = [a for a in pstore.audit_entries() if a.entity == "kindverificatie"]
     assert {a.person_id for a in per_child} == {noah.id, emma.id}
     text = dump(pstore)
@@ -165,9 +181,18 @@ def test_existing_file_refused_before_anything_is_recorded(pstore, family, confi
 def test_resolve_children_lists_all_offenders(pstore, family):
     parent, (noah,) = family.household("Anna", "Jansen", ["Noah"])
     stranger = next(family.bsns)  # valid, not in the register
-    children, offenders, dropped = sp.resolve_children(pstore, [
-        ("--bsn 1", noah.bsn), ("--bsn 2", "1234.56.789"), ("--bsn 3", noah.bsn), ("--bsn 4", parent.bsn),
-        ("--bsn 5", stranger), ("--bsn 6", "12ab"), ("--bsn 7", "1234567")])
+    children, offenders, dropped = sp.resolve_children(
+        pstore,
+        [
+            ("--bsn 1", noah.bsn),
+            ("--bsn 2", "1234.56.789"),
+            ("--bsn 3", noah.bsn),
+            ("--bsn 4", parent.bsn),
+            ("--bsn 5", stranger),
+            ("--bsn 6", "12ab"),
+            ("--bsn 7", "1234567"),
+        ],
+    )
     assert [c.person_id for c in children] == [noah.id]
     assert dropped == 1
     assert [str(o) for o in offenders] == [
@@ -183,8 +208,8 @@ def test_eleven_check_agrees_with_stdnum_and_the_portal_check():
     from stdnum.nl import bsn as stdnum_bsn
 
     from herstel_tui.files.vraagbestand import eleven_check
-
     from tests.portal import portal_rules as checker
+
     samples = [f"{n:09d}" for n in range(0, 1_000_000_000, 7_919_993)] + TEST_BSNS[:200] + [ZERO_BSN, "000000000"]
     for s in samples:
         assert eleven_check(s) == checker.bsn_ok(s), s

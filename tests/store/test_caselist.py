@@ -4,7 +4,6 @@ import pytest
 
 from herstel_tui.domain.models import Person
 from herstel_tui.store import CaseFilter
-
 from tests.conftest import BSN_A, BSN_B
 
 TODAY = date.today()
@@ -12,10 +11,20 @@ TODAY = date.today()
 
 @pytest.fixture
 def filled(store):
-    a = store.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen", straat="Kerkstraat",
-                                huisnummer="12", postcode="3011 AB", woonplaats="Rotterdam"))
-    b = store.add_person(Person(bsn=BSN_B, voornamen="Kees", tussenvoegsel="de", achternaam="Vries",
-                                woonplaats="Schiedam"))
+    a = store.add_person(
+        Person(
+            bsn=BSN_A,
+            voornamen="Anna",
+            achternaam="Jansen",
+            straat="Kerkstraat",
+            huisnummer="12",
+            postcode="3011 AB",
+            woonplaats="Rotterdam",
+        )
+    )
+    b = store.add_person(
+        Person(bsn=BSN_B, voornamen="Kees", tussenvoegsel="de", achternaam="Vries", woonplaats="Schiedam")
+    )
     ca = store.open_case(a.id, "brede_ondersteuning", caseworker="m.kaya", opened=TODAY - timedelta(days=30))
     cb = store.open_case(b.id, "schuldenaanpak", caseworker="p.jansen", opened=TODAY - timedelta(days=30))
     return store, ca, cb
@@ -32,11 +41,23 @@ def test_count_and_list_all(filled):
     assert sorted(ids(store.list_cases(f))) == sorted([ca.zaaknummer, cb.zaaknummer])
 
 
-@pytest.mark.parametrize("term, expect", [
-    ("jans", "a"), ("Anna Jansen", "a"), ("kerkstr", "a"), ("3011ab", "a"), ("3011 AB", "a"),
-    ("9999.00.006", "a"), ("00018", "b"), ("de vries", "b"), ("schiedam", "b"), ("ja", "a"),
-    ("HKO-", "ab"), ("nergens", ""),
-])
+@pytest.mark.parametrize(
+    "term, expect",
+    [
+        ("jans", "a"),
+        ("Anna Jansen", "a"),
+        ("kerkstr", "a"),
+        ("3011ab", "a"),
+        ("3011 AB", "a"),
+        ("9999.00.006", "a"),
+        ("00018", "b"),
+        ("de vries", "b"),
+        ("schiedam", "b"),
+        ("ja", "a"),
+        ("HKO-", "ab"),
+        ("nergens", ""),
+    ],
+)
 def test_search(filled, term, expect):
     store, ca, cb = filled
     want = sorted({"a": ca.zaaknummer, "b": cb.zaaknummer}[k] for k in expect)

@@ -4,11 +4,10 @@ from datetime import date
 import pytest
 
 from herstel_tui.domain import clock
-
 from herstel_tui.domain.bsn import is_valid_bsn
 from herstel_tui.domain.routekaart import default_routekaart
-from herstel_tui.store import Store
 from herstel_tui.services.demo import build_demo
+from herstel_tui.store import Store
 
 TODAY = date(2026, 11, 23)
 
@@ -105,13 +104,19 @@ def test_demo_histories_are_accepted_by_the_engine(demo_db):
     conn = sqlite3.connect(demo_db)
     cases = conn.execute("SELECT id, track FROM cases ORDER BY id LIMIT 400").fetchall()
     for cid, track in cases:
-        events = [RecordedEvent(step=s, outcome=o, fact_date=date.fromisoformat(d))
-                  for s, o, d in conn.execute("SELECT step, outcome, fact_date FROM events WHERE case_id = ?"
-                                              " ORDER BY id", (cid,))]
+        events = [
+            RecordedEvent(step=s, outcome=o, fact_date=date.fromisoformat(d))
+            for s, o, d in conn.execute(
+                "SELECT step, outcome, fact_date FROM events WHERE case_id = ? ORDER BY id", (cid,)
+            )
+        ]
         for i, ev in enumerate(events):
             rk.check(track, events[:i], ev)
-        stored = conn.execute("SELECT current_step, current_title, outcome, next_due, next_rule, next_kind, closed,"
-                              " last_event FROM case_summary WHERE case_id = ?", (cid,)).fetchone()
+        stored = conn.execute(
+            "SELECT current_step, current_title, outcome, next_due, next_rule, next_kind, closed,"
+            " last_event FROM case_summary WHERE case_id = ?",
+            (cid,),
+        ).fetchone()
         assert tuple(stored) == summary_row(track, events, TODAY)
 
 

@@ -7,14 +7,23 @@ import pytest
 from herstel_tui.domain.models import Person, Role
 from herstel_tui.store import ConflictError, Store, StoreError
 from herstel_tui.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
-
 from tests.conftest import BSN_A, BSN_B
 
 
 def person(bsn=BSN_A, **kw) -> Person:
-    base = dict(bsn=bsn, voornamen="Anna", achternaam="Jansen", geboortedatum=date(1985, 3, 1),
-                straat="Kerkstraat", huisnummer="12", postcode="3011ab", woonplaats="Rotterdam",
-                telefoon="06-12345678", email="anna@voorbeeld.nl", voorkeurskanaal="telefoon")
+    base = dict(
+        bsn=bsn,
+        voornamen="Anna",
+        achternaam="Jansen",
+        geboortedatum=date(1985, 3, 1),
+        straat="Kerkstraat",
+        huisnummer="12",
+        postcode="3011ab",
+        woonplaats="Rotterdam",
+        telefoon="06-12345678",
+        email="anna@voorbeeld.nl",
+        voorkeurskanaal="telefoon",
+    )
     base.update(kw)
     return Person(**base)
 
@@ -33,8 +42,16 @@ def test_migrates_empty_file_to_latest(db_path):
         assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"persons", "cases", "households", "household_members", "events", "contact_notes", "audit",
-                "case_summary"} <= tables
+        assert {
+            "persons",
+            "cases",
+            "households",
+            "household_members",
+            "events",
+            "contact_notes",
+            "audit",
+            "case_summary",
+        } <= tables
         assert audit_actions(s) == [("schema", "database")]
     assert (db_path.stat().st_mode & 0o777) == 0o600
 
@@ -142,8 +159,9 @@ def test_foreign_keys_enforced(store):
     with pytest.raises(StoreError, match="persoon 999 bestaat niet"):
         store.open_case(999, "brede_ondersteuning")
     with pytest.raises(sqlite3.IntegrityError):
-        store.conn.execute("INSERT INTO cases (zaaknummer, person_id, track, opened) VALUES ('X', 999, "
-                           "'schuldenaanpak', '2025-01-01')")
+        store.conn.execute(
+            "INSERT INTO cases (zaaknummer, person_id, track, opened) VALUES ('X', 999, 'schuldenaanpak', '2025-01-01')"
+        )
 
 
 def test_audit_is_append_only(store):
@@ -181,8 +199,11 @@ def test_household_round_trip(store):
     store.create_household([(a.id, "aanvrager"), (b.id, Role.TOESLAGPARTNER), (kid.id, "kind")], date(2023, 1, 5))
     case = store.open_case(kid.id, "brede_ondersteuning")
     hh = store.household_of(a.id)
-    assert [(p.voornamen, r) for p, r, _ in hh] == [("Anna", Role.AANVRAGER), ("Kees", Role.TOESLAGPARTNER),
-                                                    ("Noor", Role.KIND)]
+    assert [(p.voornamen, r) for p, r, _ in hh] == [
+        ("Anna", Role.AANVRAGER),
+        ("Kees", Role.TOESLAGPARTNER),
+        ("Noor", Role.KIND),
+    ]
     assert hh[2][2] == [case]
 
 
@@ -260,8 +281,13 @@ def test_every_change_is_audited(store):
     store.set_urgency(c.id, "onomkeerbare_situatie")
     store.log_view(person_id=p.id, case_id=c.id)
     assert audit_actions(store) == [
-        ("schema", "database"), ("aangemaakt", "persoon"), ("aangemaakt", "zaak"),
-        ("vastgelegd", "contactmoment"), ("toegewezen", "zaak"), ("urgentie", "zaak"), ("bekeken", "zaak"),
+        ("schema", "database"),
+        ("aangemaakt", "persoon"),
+        ("aangemaakt", "zaak"),
+        ("vastgelegd", "contactmoment"),
+        ("toegewezen", "zaak"),
+        ("urgentie", "zaak"),
+        ("bekeken", "zaak"),
     ]
     assert all(e.who == "t.tester" for e in store.audit_entries())
     created = store.audit_entries()[1]
@@ -274,12 +300,15 @@ def test_register_is_all_or_nothing(store):
     assert case.person_id == anna.id and case.caseworker == "m.kaya"
     kid, none = store.register(person(bsn=BSN_B, voornamen="Noor"), role="kind", household_of=anna.id)
     assert none is None
-    assert [(p.voornamen, r.value) for p, r, _ in store.household_of(anna.id)] == [("Anna", "aanvrager"),
-                                                                                   ("Noor", "kind")]
+    assert [(p.voornamen, r.value) for p, r, _ in store.household_of(anna.id)] == [
+        ("Anna", "aanvrager"),
+        ("Noor", "kind"),
+    ]
     before = store.counts()
     with pytest.raises(StoreError, match="persoon 9999 bestaat niet"):  # fails after the person was added
-        store.register(person(bsn="999900031", voornamen="Piet"), role="kind", track="brede_ondersteuning",
-                       household_of=9999)
+        store.register(
+            person(bsn="999900031", voornamen="Piet"), role="kind", track="brede_ondersteuning", household_of=9999
+        )
     assert store.counts() == before
 
 

@@ -1,5 +1,6 @@
 """Issue 3, the store side: one event per transaction, refusals and corrections, and a
 routekaart file change that shows up with no code change."""
+
 import shutil
 from datetime import date
 
@@ -8,7 +9,6 @@ import pytest
 from herstel_tui.domain.models import Person
 from herstel_tui.domain.routekaart import TransitionRefused, default_routekaart
 from herstel_tui.store import CaseFilter, Store
-
 from tests.conftest import BSN_A
 
 D = date(2025, 3, 3)
@@ -54,12 +54,20 @@ def test_second_different_outcome_needs_a_correction(store, case):
         store.record_event(case.id, "eerste_toets", date(2025, 2, 5), outcome="niet_gedupeerd")
     with pytest.raises(TransitionRefused, match="reden"):
         store.record_event(case.id, "eerste_toets", date(2025, 2, 5), outcome="niet_gedupeerd", correction=True)
-    store.record_event(case.id, "eerste_toets", date(2025, 2, 5), outcome="niet_gedupeerd", correction=True,
-                       reason="Beschikking verkeerd overgenomen")
+    store.record_event(
+        case.id,
+        "eerste_toets",
+        date(2025, 2, 5),
+        outcome="niet_gedupeerd",
+        correction=True,
+        reason="Beschikking verkeerd overgenomen",
+    )
     events = store.events(case.id)
     assert [(e.step, e.outcome, e.correction) for e in events] == [
-        ("aanvraag_herbeoordeling", None, False), ("eerste_toets", "gedupeerd", False),
-        ("eerste_toets", "niet_gedupeerd", True)]
+        ("aanvraag_herbeoordeling", None, False),
+        ("eerste_toets", "gedupeerd", False),
+        ("eerste_toets", "niet_gedupeerd", True),
+    ]
     view = store.case_view(case.id, date(2025, 2, 6))
     assert view.outcome == "niet_gedupeerd"
     assert [d.superseded for d in view.done] == [False, True, False]
@@ -125,12 +133,15 @@ def test_elapsed_period_is_refreshed_on_open(tmp_path):
         s.record_event(c.id, "start_pauzeknop", paid - timedelta(days=70))
         s.record_event(c.id, "eerste_toets", paid - timedelta(days=60), outcome="gedupeerd")
         s.record_event(c.id, "eerste_betaling", paid)
-        kind, rule, due = s.conn.execute("SELECT next_kind, next_rule, next_due FROM case_summary WHERE case_id = ?",
-                                         (c.id,)).fetchone()
+        kind, rule, due = s.conn.execute(
+            "SELECT next_kind, next_rule, next_due FROM case_summary WHERE case_id = ?", (c.id,)
+        ).fetchone()
         assert (kind, rule, due) == ("period", "wettelijk_moratorium", (paid + relativedelta(years=1)).isoformat())
         assert s.refresh_derived(today) == 0
         later = paid + relativedelta(years=1) + timedelta(days=1)
         assert s.refresh_derived(later) == 1
-        assert s.conn.execute("SELECT next_rule FROM case_summary WHERE case_id = ?", (c.id,)).fetchone()[0] != \
-            "wettelijk_moratorium"
+        assert (
+            s.conn.execute("SELECT next_rule FROM case_summary WHERE case_id = ?", (c.id,)).fetchone()[0]
+            != "wettelijk_moratorium"
+        )
         assert s.refresh_derived(later) == 0

@@ -9,6 +9,7 @@ random: adds a contact note (F6, text, F2) on the selected case, types in the sh
 appended to LEDGER (one line, fsync'ed) the moment the store call returned to the desk:
 ``note<TAB>text`` or ``plan<TAB>text``. The test kills this process at random moments.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,14 +28,15 @@ def main() -> None:
         os.write(fd, f"{kind}\t{text}\n".encode())
         os.fsync(fd)
 
-    from herstel_tui.settings.config import Config
+    from textual.widgets import TextArea
+
     from herstel_tui.cli.desk import LightConfig
+    from herstel_tui.settings.config import Config
     from herstel_tui.store import Store
     from herstel_tui.store.plan import PlanStore
     from herstel_tui.tui.data import DeskData
     from herstel_tui.tui.desk import HerstelApp
     from herstel_tui.tui.screens.plan import PlanScreen
-    from textual.widgets import TextArea
 
     real_note = Store.add_contact_note
     real_area = PlanStore.set_area_text
@@ -55,9 +57,13 @@ def main() -> None:
 
     cfg = Config(medewerker=tag)
     data = DeskData(path=db, user=tag, opener=lambda: Store(db, tag))
-    app = HerstelApp(None, LightConfig(cfg.model_dump(mode="json")), data=data,
-                     finish_start=lambda d: (cfg, None, d.store.refreshed_on_open),
-                     env={"TERM": "xterm"})
+    app = HerstelApp(
+        None,
+        LightConfig(cfg.model_dump(mode="json")),
+        data=data,
+        finish_start=lambda d: (cfg, None, d.store.refreshed_on_open),
+        env={"TERM": "xterm"},
+    )
     deadline = time.monotonic() + float(seconds)
     counter = iter(range(1_000_000))
 
@@ -91,8 +97,9 @@ def main() -> None:
             await home(pilot)
             app.push_screen(PlanScreen(data.store, int(plan_case)))
             await settle(pilot)
-        box = app.screen.query("#situatie-financien").first(TextArea) if app.screen.query("#situatie-financien") \
-            else None
+        box = (
+            app.screen.query("#situatie-financien").first(TextArea) if app.screen.query("#situatie-financien") else None
+        )
         if box is None or box.disabled:
             return
         box.focus()

@@ -1,4 +1,5 @@
 """Issue 13: `herstel controle` notices a tampered audit trail and a damaged file."""
+
 import sqlite3
 from datetime import date
 
@@ -7,9 +8,7 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
-from herstel_tui.store import Store, StoreError
-from herstel_tui.store import maintenance
-
+from herstel_tui.store import Store, StoreError, maintenance
 from tests.conftest import BSN_A
 
 
@@ -61,8 +60,10 @@ def test_deleted_rows_whose_ids_would_be_reused_are_refused_and_reported(filled)
         top = conn.execute("SELECT max(id) FROM audit").fetchone()[0]
         conn.execute("DROP TRIGGER audit_no_delete")
         conn.execute("DELETE FROM audit WHERE id > ?", (top - 3,))
-        conn.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
-                     "BEGIN SELECT RAISE(ABORT, 'het auditlogboek kan niet worden gewist'); END")
+        conn.execute(
+            "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+            "BEGIN SELECT RAISE(ABORT, 'het auditlogboek kan niet worden gewist'); END"
+        )
     # The next save would take the deleted rows' numbers: refused, nothing saved.
     with Store(db, "t") as s:
         before = s.counts()
@@ -118,9 +119,11 @@ def test_a_corrupt_page_is_a_dutch_message_with_advice(filled):
 def test_unfinished_import_is_reported(filled):
     db, _ = filled
     with raw(db) as conn:
-        conn.execute("INSERT INTO portal_files (kind, direction, name, sha256, at, by, status) "
-                     "VALUES ('aanmeldingen', 'import', 'a.xlsx', ?, '2026-01-01T10:00:00', 't', 'bezig')",
-                     ("a" * 64,))
+        conn.execute(
+            "INSERT INTO portal_files (kind, direction, name, sha256, at, by, status) "
+            "VALUES ('aanmeldingen', 'import', 'a.xlsx', ?, '2026-01-01T10:00:00', 't', 'bezig')",
+            ("a" * 64,),
+        )
     r = run(db, "controle")
     assert r.exit_code == 1 and "het inlezen van a.xlsx" in r.output and "niet afgemaakt" in r.output
 

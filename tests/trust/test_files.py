@@ -1,5 +1,6 @@
 """Issue 13: the database file is only ever opened through SQLite while a connection is open;
 odd paths ('#', '?', '%'), FIFOs, backups that must never overwrite, restores over a live file."""
+
 import os
 import subprocess
 import sys
@@ -12,10 +13,8 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
-from herstel_tui.store import Store, StoreError
-from herstel_tui.store import base, maintenance
-
-from tests.conftest import BSN_A, BSN_B
+from herstel_tui.store import Store, StoreError, base, maintenance
+from tests.conftest import BSN_A
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
 
@@ -25,8 +24,9 @@ def run(db, *args, input=None):
 
 
 def herstel(*args, timeout=60):
-    return subprocess.run([sys.executable, "-m", "herstel_tui", *args], capture_output=True, text=True,
-                          env=ENV, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "herstel_tui", *args], capture_output=True, text=True, env=ENV, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -85,8 +85,8 @@ def test_header_is_never_read_while_a_connection_is_open(one_case, monkeypatch):
         return real_open(file, *a, **kw)
 
     monkeypatch.setattr(builtins, "open", spy)
-    s1 = Store(db, "a")           # nothing open yet: the header may be read
-    s2 = Store(db, "b")           # s1 is open: SQLite alone checks the file
+    s1 = Store(db, "a")  # nothing open yet: the header may be read
+    s2 = Store(db, "b")  # s1 is open: SQLite alone checks the file
     ro = Store(db, "c", readonly=True)
     for s in (ro, s2, s1):
         s.close()
@@ -107,8 +107,9 @@ def test_not_sqlite_still_refused_when_the_header_is_not_read(tmp_path, one_case
 # -- paths --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("folder, name", [("team#2", "herstel.db"), ("a?b", "q.db"), ("100%", "x%41.db"),
-                                          ("plain", "q.db?mode=memory")])
+@pytest.mark.parametrize(
+    "folder, name", [("team#2", "herstel.db"), ("a?b", "q.db"), ("100%", "x%41.db"), ("plain", "q.db?mode=memory")]
+)
 def test_odd_paths_write_where_they_say(tmp_path, folder, name):
     db = tmp_path / folder / name
     db.parent.mkdir()
@@ -186,9 +187,16 @@ def test_backup_without_hard_links_claims_the_name_exclusively(one_case, tmp_pat
 def test_two_backups_to_one_path_at_once_one_wins(one_case, tmp_path):
     db, _ = one_case
     target = tmp_path / "samen.db"
-    procs = [subprocess.Popen([sys.executable, "-m", "herstel_tui", "--db", str(db), "backup", str(target)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "herstel_tui", "--db", str(db), "backup", str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        for _ in range(2)
+    ]
     results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in procs]
     codes = sorted(r[0] for r in results)
     assert codes == [0, 2], results
@@ -221,11 +229,19 @@ def test_restore_refused_while_the_database_is_open(one_case, tmp_path):
     db, cid = one_case
     with Store(db, "t") as s:
         backup = maintenance.backup(s, tmp_path / "b.db")
-    desk = subprocess.Popen([sys.executable, "-c",
-                             "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
-                             "c.execute('select count(*) from cases').fetchone(); print('open', flush=True); "
-                             "sys.stdin.read()", str(db)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    desk = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('select count(*) from cases').fetchone(); print('open', flush=True); "
+            "sys.stdin.read()",
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert desk.stdout.readline().strip() == "open"
         r = run(db, "terugzetten", str(backup), "--ja")

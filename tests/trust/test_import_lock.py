@@ -4,6 +4,7 @@ The import runs as a real `herstel portaal lijst` process. The notes are saved f
 (timing only the save itself, which is almost all waiting for the write lock) and from the shell
 (`herstel notitie` processes, which must all succeed).
 """
+
 import os
 import subprocess
 import sys
@@ -15,7 +16,6 @@ import pytest
 
 from herstel_tui.domain.models import Person
 from herstel_tui.store import Store
-
 from tests.conftest import BSN_A
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
@@ -35,12 +35,34 @@ def write_registrations(path: Path, n: int) -> Path:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Blad1")
-    ws.append(["BSN", "Voornamen", "Achternaam", "Straat", "Huisnummer", "Postcode", "Woonplaats", "Telefoon",
-               "Datum aanmelding"])
+    ws.append(
+        [
+            "BSN",
+            "Voornamen",
+            "Achternaam",
+            "Straat",
+            "Huisnummer",
+            "Postcode",
+            "Woonplaats",
+            "Telefoon",
+            "Datum aanmelding",
+        ]
+    )
     day = date.today() - timedelta(days=10)
     for i, b in enumerate(demo_bsns(n)):
-        ws.append([b, "Sam", f"Achternaam{i}", "Kerkstraat", str(1 + i % 200), "3011 AB", "Rotterdam",
-                   f"06-{10_000_000 + i:08d}", day])
+        ws.append(
+            [
+                b,
+                "Sam",
+                f"Achternaam{i}",
+                "Kerkstraat",
+                str(1 + i % 200),
+                "3011 AB",
+                "Rotterdam",
+                f"06-{10_000_000 + i:08d}",
+                day,
+            ]
+        )
     wb.save(path)
     return path
 
@@ -67,15 +89,28 @@ def _import_state(db):
 def test_notes_during_a_large_import_never_wait_long(register, tmp_path):
     db, case = register
     sheet = write_registrations(tmp_path / "aanmeldingen.xlsx", ROWS)
-    imp = subprocess.Popen(herstel(db, "portaal", "lijst", "aanmeldingen", str(sheet), "--samenvatting"),
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    imp = subprocess.Popen(
+        herstel(db, "portaal", "lijst", "aanmeldingen", str(sheet), "--samenvatting"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
     try:
         deadline = time.monotonic() + 60
         while _import_state(db) != "bezig":  # the first batch has committed: the import is applying
             assert imp.poll() is None and time.monotonic() < deadline, imp.communicate()
             time.sleep(0.02)
-        shell = [subprocess.Popen(herstel(db, "notitie", case.zaaknummer, f"shell {i}"), stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True, env=ENV) for i in range(4)]
+        shell = [
+            subprocess.Popen(
+                herstel(db, "notitie", case.zaaknummer, f"shell {i}"),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=ENV,
+            )
+            for i in range(4)
+        ]
         waits = []
         with Store(db, "collega") as s:
             for i in range(20):
@@ -111,8 +146,13 @@ def test_a_dry_run_takes_no_write_lock(register, tmp_path):
     with Store(db, "collega") as s:
         s.conn.execute("BEGIN IMMEDIATE")  # a colleague holds the write lock the whole time
         try:
-            r = subprocess.run(herstel(db, "portaal", "lijst", "aanmeldingen", str(sheet), "--droog",
-                                       "--samenvatting"), capture_output=True, text=True, env=ENV, timeout=60)
+            r = subprocess.run(
+                herstel(db, "portaal", "lijst", "aanmeldingen", str(sheet), "--droog", "--samenvatting"),
+                capture_output=True,
+                text=True,
+                env=ENV,
+                timeout=60,
+            )
         finally:
             s.conn.execute("ROLLBACK")
     assert r.returncode == 0, r.stderr

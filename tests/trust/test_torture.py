@@ -16,6 +16,7 @@ controle` passes.
 
 HERSTEL_TORTURE_SECONDS sets the chaos time per seed (default 10; e.g. 300 by hand).
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from herstel_tui.store import Store
 from herstel_tui.services.demo import build_demo
+from herstel_tui.store import Store
 from herstel_tui.store.plan import PlanStore
 
 ROOT = Path(__file__).parents[2]
@@ -96,7 +97,8 @@ class Chaos:
             build_demo(s, cases=40, seed=self.seed, me="opzet")
             self.zaken = [r[0] for r in s.conn.execute("SELECT zaaknummer FROM cases ORDER BY id LIMIT 8")]
             self.plan_case = s.conn.execute(
-                "SELECT id FROM cases WHERE track = 'brede_ondersteuning' AND closed IS NULL ORDER BY id").fetchone()[0]
+                "SELECT id FROM cases WHERE track = 'brede_ondersteuning' AND closed IS NULL ORDER BY id"
+            ).fetchone()[0]
             v = PlanStore(s).start_concept(self.plan_case)
             self.plan_version = v.id
             taken = {r[0] for r in s.conn.execute("SELECT bsn FROM persons WHERE bsn IS NOT NULL")}
@@ -108,15 +110,25 @@ class Chaos:
     # -- processes ---------------------------------------------------------------------------------
 
     def start(self, name: str, cmd: list[str], meta: object = None) -> None:
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
-                             cwd=self.tmp)
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=self.tmp)
         self.procs[name] = (p, name, meta)
 
     def start_desk(self, which: str, seconds: float) -> None:
         self.generation[which] += 1
         tag = f"desk{which}{self.generation[which]}"
-        self.start(f"desk{which}", [sys.executable, DRIVER, str(self.db), str(self.tmp / f"ledger-{tag}"), tag,
-                                    str(self.rng.randrange(1 << 30)), str(self.plan_case), str(seconds)])
+        self.start(
+            f"desk{which}",
+            [
+                sys.executable,
+                DRIVER,
+                str(self.db),
+                str(self.tmp / f"ledger-{tag}"),
+                tag,
+                str(self.rng.randrange(1 << 30)),
+                str(self.plan_case),
+                str(seconds),
+            ],
+        )
 
     def start_shell(self) -> None:
         kind = self.rng.choices(["notitie", "toon", "zoek", "backup"], weights=[6, 2, 2, 1])[0]
@@ -128,11 +140,11 @@ class Chaos:
         elif kind == "toon":
             self.start(f"shell{self.counter}", herstel(self.db, "toon", zaak), ("toon", None))
         elif kind == "zoek":
-            self.start(f"shell{self.counter}", herstel(self.db, "zoek", self.rng.choice(["jan", "de", "HKO"])),
-                       ("zoek", None))
+            self.start(
+                f"shell{self.counter}", herstel(self.db, "zoek", self.rng.choice(["jan", "de", "HKO"])), ("zoek", None)
+            )
         else:
-            self.start(f"shell{self.counter}", herstel(self.db, "backup", str(self.tmp / "backups")),
-                       ("backup", None))
+            self.start(f"shell{self.counter}", herstel(self.db, "backup", str(self.tmp / "backups")), ("backup", None))
 
     def reap(self) -> None:
         for name, (p, _, meta) in list(self.procs.items()):
@@ -187,8 +199,9 @@ class Chaos:
                 if f"desk{which}" not in self.procs and left > 3:
                     self.start_desk(which, left)
             if "import" not in self.procs and not self.import_done:
-                self.start("import", herstel(self.db, "portaal", "lijst", "aanmeldingen", str(self.sheet),
-                                             "--samenvatting"))
+                self.start(
+                    "import", herstel(self.db, "portaal", "lijst", "aanmeldingen", str(self.sheet), "--samenvatting")
+                )
             shells = [n for n in self.procs if n.startswith("shell")]
             if len(shells) < 2:
                 self.start_shell()
@@ -214,8 +227,13 @@ def test_torture_no_confirmed_save_is_lost(tmp_path, seed):
     chaos.setup()
     chaos.run(SECONDS)
     if not chaos.import_done:  # killed every time: reading the same file again finishes it
-        r = subprocess.run(herstel(chaos.db, "portaal", "lijst", "aanmeldingen", str(chaos.sheet), "--samenvatting"),
-                           capture_output=True, text=True, env=ENV, timeout=120)
+        r = subprocess.run(
+            herstel(chaos.db, "portaal", "lijst", "aanmeldingen", str(chaos.sheet), "--samenvatting"),
+            capture_output=True,
+            text=True,
+            env=ENV,
+            timeout=120,
+        )
         assert r.returncode == 0, r.stderr
 
     assert chaos.deleted == [], f"a process kept writing into a deleted file: {chaos.deleted}"
@@ -227,10 +245,12 @@ def test_torture_no_confirmed_save_is_lost(tmp_path, seed):
     desk_notes = [t for k, t in ledger if k == "note"]
     plan_texts = [t for k, t in ledger if k == "plan"]
     confirmed_notes = desk_notes + chaos.shell_notes
-    print(f"\nseed {seed}: {len(confirmed_notes)} confirmed notes ({len(desk_notes)} from desks, "
-          f"{len(chaos.shell_notes)} from the shell), {len(plan_texts)} confirmed plan saves, "
-          f"{len(chaos.backups)} backups, {chaos.kills} SIGKILLs, desks started {chaos.generation}: "
-          f"{len(confirmed_notes) + len(plan_texts)} confirmed saves checked")
+    print(
+        f"\nseed {seed}: {len(confirmed_notes)} confirmed notes ({len(desk_notes)} from desks, "
+        f"{len(chaos.shell_notes)} from the shell), {len(plan_texts)} confirmed plan saves, "
+        f"{len(chaos.backups)} backups, {chaos.kills} SIGKILLs, desks started {chaos.generation}: "
+        f"{len(confirmed_notes) + len(plan_texts)} confirmed saves checked"
+    )
 
     conn = sqlite3.connect(chaos.db)
     rows = conn.execute("SELECT id, text FROM contact_notes").fetchall()
@@ -242,18 +262,22 @@ def test_torture_no_confirmed_save_is_lost(tmp_path, seed):
         assert len(by_text.get(text, [])) == 1, f"confirmed note {text!r} is in the file {len(by_text.get(text, []))}x"
         assert by_text[text][0] in audited, f"confirmed note {text!r} has no audit row"
     assert len(set(confirmed_notes)) == len(confirmed_notes)
-    plan_audit = conn.execute("SELECT count(*) FROM audit WHERE entity = 'plan' AND action = 'gewijzigd' "
-                              "AND entity_id = ?", (chaos.plan_version,)).fetchone()[0]
+    plan_audit = conn.execute(
+        "SELECT count(*) FROM audit WHERE entity = 'plan' AND action = 'gewijzigd' AND entity_id = ?",
+        (chaos.plan_version,),
+    ).fetchone()[0]
     assert plan_audit >= len(plan_texts)
-    final = conn.execute("SELECT situation FROM plan_areas WHERE version_id = ? AND area = 'financien'",
-                         (chaos.plan_version,)).fetchone()[0]
+    final = conn.execute(
+        "SELECT situation FROM plan_areas WHERE version_id = ? AND area = 'financien'", (chaos.plan_version,)
+    ).fetchone()[0]
     if plan_texts:
         assert final in plan_texts, "the plan holds a text no desk was told was saved"
     done = conn.execute("SELECT status FROM portal_files WHERE kind = 'aanmeldingen'").fetchall()
     assert done == [("klaar",)]
     marks = ",".join("?" * len(chaos.list_bsns))
-    assert conn.execute(f"SELECT count(*) FROM persons WHERE bsn IN ({marks})", chaos.list_bsns).fetchone()[0] == \
-        len(chaos.list_bsns)
+    assert conn.execute(f"SELECT count(*) FROM persons WHERE bsn IN ({marks})", chaos.list_bsns).fetchone()[0] == len(
+        chaos.list_bsns
+    )
     conn.close()
     for b in chaos.backups:
         with sqlite3.connect(f"file:{b}?mode=ro", uri=True) as bc:

@@ -1,4 +1,5 @@
 """Issue 8: several sessions, crash safety, backups, bad files, privacy, the audit trail."""
+
 import json
 import os
 import random
@@ -15,9 +16,7 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
-from herstel_tui.store import Store, StoreError
-from herstel_tui.store import maintenance
-
+from herstel_tui.store import Store, StoreError, maintenance
 from tests.conftest import BSN_A, BSN_B
 
 WRITER = str(Path(__file__).with_name("writer.py"))
@@ -43,8 +42,15 @@ def run(db, *args, input=None):
 def test_two_processes_no_lost_update(one_case, tmp_path):
     db, cid = one_case
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, WRITER, "assign", str(db), str(cid), name, str(go)],
-                              stdout=subprocess.PIPE, text=True, env=ENV) for name in ("a.bakker", "m.kaya")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, WRITER, "assign", str(db), str(cid), name, str(go)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        for name in ("a.bakker", "m.kaya")
+    ]
     for p in procs:
         assert p.stdout.readline().strip() == "read"
     go.touch()
@@ -60,9 +66,16 @@ def test_two_processes_no_lost_update(one_case, tmp_path):
 
 def test_two_writers_wait_instead_of_failing(one_case):
     db, cid = one_case
-    procs = [subprocess.Popen([sys.executable, WRITER, "notes", str(db), str(cid), "150", tag],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-             for tag in ("a", "b")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, WRITER, "notes", str(db), str(cid), "150", tag],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        for tag in ("a", "b")
+    ]
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
@@ -78,8 +91,9 @@ def test_two_writers_wait_instead_of_failing(one_case):
 def test_sigkill_loses_no_confirmed_save(one_case, seed):
     db, cid = one_case
     rng = random.Random(seed)
-    p = subprocess.Popen([sys.executable, WRITER, "notes", str(db), str(cid), "100000", "k"],
-                         stdout=subprocess.PIPE, text=True, env=ENV)
+    p = subprocess.Popen(
+        [sys.executable, WRITER, "notes", str(db), str(cid), "100000", "k"], stdout=subprocess.PIPE, text=True, env=ENV
+    )
     confirmed = []
     deadline = time.monotonic() + rng.uniform(0.3, 1.5)
     while time.monotonic() < deadline:
@@ -127,8 +141,9 @@ def test_backup_and_restore(one_case, tmp_path):
 
 def test_backup_while_another_writes(one_case, tmp_path):
     db, cid = one_case
-    p = subprocess.Popen([sys.executable, WRITER, "notes", str(db), str(cid), "300", "w"],
-                         stdout=subprocess.PIPE, text=True, env=ENV)
+    p = subprocess.Popen(
+        [sys.executable, WRITER, "notes", str(db), str(cid), "300", "w"], stdout=subprocess.PIPE, text=True, env=ENV
+    )
     p.stdout.readline()
     with Store(db, "t") as s:
         target = maintenance.backup(s, tmp_path)
@@ -149,8 +164,11 @@ def test_backup_refuses_existing_file(one_case, tmp_path):
 def test_controle_finds_a_timeline_that_does_not_fit(one_case):
     db, cid = one_case
     conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO events (case_id, step, outcome, fact_date, recorded_at, recorded_by) "
-                 "VALUES (?, 'integrale_beoordeling', 'gedupeerd', '2025-02-01', '2025-02-01', 'hand')", (cid,))
+    conn.execute(
+        "INSERT INTO events (case_id, step, outcome, fact_date, recorded_at, recorded_by) "
+        "VALUES (?, 'integrale_beoordeling', 'gedupeerd', '2025-02-01', '2025-02-01', 'hand')",
+        (cid,),
+    )
     conn.commit()
     conn.close()
     r = run(db, "controle")
@@ -294,7 +312,8 @@ def test_audit_matches_a_scripted_session(tmp_path):
         got = [(e.action, e.entity) for e in s.audit_entries()]
     assert got == [
         ("schema", "database"),
-        ("aangemaakt", "persoon"), ("aangemaakt", "huishouden"),
+        ("aangemaakt", "persoon"),
+        ("aangemaakt", "huishouden"),
         ("aangemaakt", "zaak"),
         ("vastgelegd", "contactmoment"),
         ("gezocht", "zoekopdracht"),

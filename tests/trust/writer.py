@@ -1,4 +1,5 @@
 """A writer process for the crash and concurrency tests (run as a script)."""
+
 import sys
 import time
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Fixtures for driving the real desk with Pilot on small, deterministic databases."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from herstel_tui.domain import clock
-
 from herstel_tui.settings.config import Config
 
 TODAY = date(2026, 6, 1)
@@ -19,6 +19,8 @@ def _pinned_today():
     """Every test here means TODAY: the package's clock says so too."""
     with clock.fixed(TODAY):
         yield
+
+
 ME = "t.tester"
 SEED = 4711
 
@@ -30,8 +32,8 @@ def make_config(**kw) -> Config:
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     """A 300-case demo database, built once per session and copied per test."""
-    from herstel_tui.store import Store
     from herstel_tui.services.demo import build_demo
+    from herstel_tui.store import Store
 
     path = tmp_path_factory.mktemp("template") / "demo.db"
     with clock.fixed(TODAY), Store(path, ME) as store:
@@ -54,8 +56,13 @@ def demo_store(template_db, tmp_path):
 def make_app(store, *, config: Config | None = None, env: dict | None = None, **kw):
     from herstel_tui.tui.app import HerstelApp
 
-    return HerstelApp(store, config or make_config(), today=TODAY,
-                      env=env if env is not None else {"TERM": "xterm-256color", "COLORTERM": "truecolor"}, **kw)
+    return HerstelApp(
+        store,
+        config or make_config(),
+        today=TODAY,
+        env=env if env is not None else {"TERM": "xterm-256color", "COLORTERM": "truecolor"},
+        **kw,
+    )
 
 
 async def settle(pilot, rounds: int = 6) -> None:

@@ -1,4 +1,5 @@
 """Every action end to end, by keyboard, asserting what changed in the database."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,7 +18,6 @@ from herstel_tui.tui.screens.dialogs import (
 )
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
-
 from tests.tui.conftest import ME, TODAY, make_app, settle
 
 
@@ -60,6 +60,7 @@ async def test_record_next_step_with_date_and_note(demo_store):
     def ok(row):
         view = demo_store.case_view(row.id, today=TODAY)
         return view.next_steps and (view.next_steps[0].earliest or TODAY) <= TODAY
+
     row = find_case(demo_store, ok)
     expected = demo_store.case_view(row.id, today=TODAY).next_steps[0]
     before = demo_store.events(row.id)
@@ -81,13 +82,19 @@ async def test_record_next_step_with_date_and_note(demo_store):
         assert len(after) == len(before) + 1
         new = max(after, key=lambda e: e.id)
         assert (new.step, new.outcome, new.fact_date, new.note, new.correction) == (
-            expected.step, expected.outcome, TODAY, "Met ouder gebeld", False)
+            expected.step,
+            expected.outcome,
+            TODAY,
+            "Met ouder gebeld",
+            False,
+        )
         assert expected.title in str(app.screen.query_one("#tijdlijn").render())
 
 
 async def test_refused_transition_is_explained_and_nothing_saved(demo_store):
     def ok(row):
         return any(s.earliest for s in demo_store.case_view(row.id, today=TODAY).next_steps)
+
     row = find_case(demo_store, ok)
     step = next(s for s in demo_store.case_view(row.id, today=TODAY).next_steps if s.earliest)
     before = len(demo_store.events(row.id))
@@ -153,7 +160,11 @@ async def test_correction_needs_reason_then_records_any_step(demo_store):
         assert isinstance(app.screen, CaseScreen)
         new = max(demo_store.events(row.id), key=lambda e: e.id)
         assert (new.step, new.outcome, new.correction, new.reason) == (
-            "eerste_toets", "niet_gedupeerd", True, "beschikking UHT verkeerd overgenomen")
+            "eerste_toets",
+            "niet_gedupeerd",
+            True,
+            "beschikking UHT verkeerd overgenomen",
+        )
 
 
 # -- Contactmoment ---------------------------------------------------------------------------------
@@ -178,7 +189,11 @@ async def test_add_contact_note_with_channel(demo_store):
         assert len(notes) == before + 1
         new = max(notes, key=lambda n: n.id)
         assert (new.text, new.channel.value, new.date, new.by) == (
-            "Huisbezoek gehad, ouder wil hulp bij schulden", "huisbezoek", TODAY, ME)
+            "Huisbezoek gehad, ouder wil hulp bij schulden",
+            "huisbezoek",
+            TODAY,
+            ME,
+        )
 
 
 async def test_empty_note_refused_inline(demo_store):
@@ -304,15 +319,30 @@ async def test_new_person_and_case(demo_store):
         await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, NewPersonDialog)
-        for text in (new_bsn, "Anna Maria", "van", "Dijk", "03-04-1985", "Kerkstraat", "12a", "3011ab",
-                     "Rotterdam", "06-12345678", "anna@example.nl"):
+        for text in (
+            new_bsn,
+            "Anna Maria",
+            "van",
+            "Dijk",
+            "03-04-1985",
+            "Kerkstraat",
+            "12a",
+            "3011ab",
+            "Rotterdam",
+            "06-12345678",
+            "anna@example.nl",
+        ):
             await pilot.press(*text, "tab")
         await pilot.press("f2")
         await settle(pilot)
         person = demo_store.find_person_by_bsn(new_bsn)
         assert person is not None
         assert (person.voornamen, person.tussenvoegsel, person.achternaam, person.postcode) == (
-            "Anna Maria", "van", "Dijk", "3011 AB")
+            "Anna Maria",
+            "van",
+            "Dijk",
+            "3011 AB",
+        )
         assert person.geboortedatum.isoformat() == "1985-04-03"
         cases = demo_store.cases_of_person(person.id)
         assert [c.track.value for c in cases] == ["brede_ondersteuning"]

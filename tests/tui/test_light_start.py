@@ -1,30 +1,40 @@
 """The light start: the list paints from a plain read-only connection; the full Store and the
 validated config follow in a worker; every action then works as usual."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from herstel_tui.settings.config import Config
 from herstel_tui.cli.desk import LightConfig
+from herstel_tui.settings.config import Config
 from herstel_tui.store import Store
 from herstel_tui.store.caselist import ready_for_quick_read
 from herstel_tui.tui.data import DeskData
-
 from tests.tui.conftest import ME, TODAY, settle
 
 
 def test_light_start_loads_neither_pydantic_nor_the_store(demo_store, tmp_path):
-    code = ("import sys\nfrom herstel_tui.cli.desk import _light_start\nimport herstel_tui.tui.app as a\n"
-            "a.run_app_light = lambda *x, **k: None\n"
-            f"print('RC', _light_start({str(demo_store.path)!r}, None, False))\n"
-            "print(sorted(m for m in ('pydantic', 'sqlite_utils', 'herstel_tui.store.db', 'herstel_tui.settings.config')"
-            " if m in sys.modules))")
-    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"), "XDG_CACHE_HOME": str(tmp_path / "k"),
-           "PATH": "/usr/bin:/bin"}
+    code = (
+        "import sys\nfrom herstel_tui.cli.desk import _light_start\nimport herstel_tui.tui.app as a\n"
+        "a.run_app_light = lambda *x, **k: None\n"
+        f"print('RC', _light_start({str(demo_store.path)!r}, None, False))\n"
+        "print(sorted(m for m in ('pydantic', 'sqlite_utils', 'herstel_tui.store.db', 'herstel_tui.settings.config')"
+        " if m in sys.modules))"
+    )
+    env = {
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "c"),
+        "XDG_CACHE_HOME": str(tmp_path / "k"),
+        "PATH": "/usr/bin:/bin",
+    }
     # the first start validates the (absent) config the full way and caches it
-    warm = subprocess.run([sys.executable, "-c", "from herstel_tui.settings.config import load_config; load_config()"],
-                          env=env, capture_output=True, text=True)
+    warm = subprocess.run(
+        [sys.executable, "-c", "from herstel_tui.settings.config import load_config; load_config()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert warm.returncode == 0, warm.stderr
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert "RC 0" in r.stdout, r.stdout + r.stderr
@@ -58,8 +68,14 @@ async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
 
     data = DeskData(path=path, user=ME, opener=opener, today=TODAY)
     light = LightConfig({"gemeente": "Gemeente Licht", "medewerker": ME, "toetsen": {}, "exportmap": None})
-    app = HerstelApp(None, light, data=data, finish_start=finish, today=TODAY,
-                     env={"TERM": "xterm-256color", "COLORTERM": "truecolor"})
+    app = HerstelApp(
+        None,
+        light,
+        data=data,
+        finish_start=finish,
+        today=TODAY,
+        env={"TERM": "xterm-256color", "COLORTERM": "truecolor"},
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not data.store_open or opened  # the list needed no Store

@@ -1,8 +1,8 @@
 """SVG snapshots of the main screens (pytest-textual-snapshot). Update with --snapshot-update."""
+
 from __future__ import annotations
 
 from herstel_tui.store import CaseFilter
-
 from tests.tui.conftest import TODAY, make_app, settle
 
 XTERM = {"TERM": "xterm"}  # 16 colours, as over PuTTY
@@ -24,8 +24,11 @@ def test_list_120x36(snap_compare, demo_store):
 
 
 def test_case_80x24(snap_compare, demo_store):
-    row = next(r for r in demo_store.list_cases(CaseFilter(), 0, 100, today=TODAY)
-               if r.bsn and demo_store.case_view(r.id, today=TODAY).running)
+    row = next(
+        r
+        for r in demo_store.list_cases(CaseFilter(), 0, 100, today=TODAY)
+        if r.bsn and demo_store.case_view(r.id, today=TODAY).running
+    )
 
     async def open_case(pilot) -> None:
         await settle(pilot)

@@ -1,4 +1,5 @@
 """Terminals: 16 colours chosen automatically, NO_COLOR, --low-bandwidth, 80×24 usable."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,21 +14,23 @@ from herstel_tui.tui.screens.dialogs import (
     UrgencyDialog,
 )
 from herstel_tui.tui.widgets.caselist import CaseTable
-
 from tests.tui.conftest import make_app, settle
 
 
-@pytest.mark.parametrize("env, theme", [
-    ({"TERM": "xterm"}, "ansi-dark"),                          # PuTTY over SSH
-    ({"TERM": "linux"}, "ansi-dark"),                          # the Linux console
-    ({"TERM": "screen"}, "ansi-dark"),
-    ({"TERM": "vt100"}, "ansi-dark"),
-    ({}, "ansi-dark"),                                         # nothing known: play safe
-    ({"TERM": "xterm-256color"}, "textual-dark"),
-    ({"TERM": "xterm", "COLORTERM": "truecolor"}, "textual-dark"),
-    ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "ansi-dark"),
-    ({"TERM": "tmux-256color"}, "textual-dark"),
-])
+@pytest.mark.parametrize(
+    "env, theme",
+    [
+        ({"TERM": "xterm"}, "ansi-dark"),  # PuTTY over SSH
+        ({"TERM": "linux"}, "ansi-dark"),  # the Linux console
+        ({"TERM": "screen"}, "ansi-dark"),
+        ({"TERM": "vt100"}, "ansi-dark"),
+        ({}, "ansi-dark"),  # nothing known: play safe
+        ({"TERM": "xterm-256color"}, "textual-dark"),
+        ({"TERM": "xterm", "COLORTERM": "truecolor"}, "textual-dark"),
+        ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "ansi-dark"),
+        ({"TERM": "tmux-256color"}, "textual-dark"),
+    ],
+)
 def test_pick_theme(env, theme):
     assert pick_theme(env) == theme
 
@@ -70,8 +73,10 @@ async def test_low_bandwidth_no_animation_no_repainting_timers(demo_store):
         assert all(not box.cursor_blink for box in app.screen.query(Input))
 
 
-@pytest.mark.parametrize("key, dialog", [("f2", StepDialog), ("f6", NoteDialog), ("f7", UrgencyDialog),
-                                         ("f8", AssignDialog), ("f9", NewPersonDialog)])
+@pytest.mark.parametrize(
+    "key, dialog",
+    [("f2", StepDialog), ("f6", NoteDialog), ("f7", UrgencyDialog), ("f8", AssignDialog), ("f9", NewPersonDialog)],
+)
 async def test_every_dialog_fits_80x24(demo_store, key, dialog):
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -103,8 +108,24 @@ async def test_form_with_every_error_still_shows_its_buttons_at_80x24(demo_store
         await settle(pilot)
         await pilot.press("f9")
         await settle(pilot)
-        await pilot.press(*"123", "tab", "tab", "tab", "tab", *"31-12-2099", "tab", "tab", "tab", *"1", "tab",
-                          "tab", *"x", "tab", *"y", "f2")
+        await pilot.press(
+            *"123",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            *"31-12-2099",
+            "tab",
+            "tab",
+            "tab",
+            *"1",
+            "tab",
+            "tab",
+            *"x",
+            "tab",
+            *"y",
+            "f2",
+        )
         await settle(pilot)
         assert isinstance(app.screen, NewPersonDialog)
         for button in app.screen.query(Button):

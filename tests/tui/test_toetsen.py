@@ -1,4 +1,5 @@
 """Keys: ids on every binding, remapping from the config, F1 help per part, the palette, footer."""
+
 from __future__ import annotations
 
 from textual.binding import Binding
@@ -10,14 +11,39 @@ from herstel_tui.tui.screens.help import HelpScreen
 from herstel_tui.tui.screens.werkvoorraad import SearchBox, WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseBody, CaseScreen, Household
 from herstel_tui.tui.widgets.caselist import CaseTable
-
 from tests.tui.conftest import make_app, make_config, settle
 
-CLASSES = [HerstelApp, WorkQueueScreen, SearchBox, CaseTable, CaseScreen, CaseBody, Household, HelpScreen,
-           *all_dialog_classes()]
+CLASSES = [
+    HerstelApp,
+    WorkQueueScreen,
+    SearchBox,
+    CaseTable,
+    CaseScreen,
+    CaseBody,
+    Household,
+    HelpScreen,
+    *all_dialog_classes(),
+]
 # shift+tab is the back-tab every terminal sends (ESC [ Z), PuTTY and the Windows console included.
-SAFE = {"escape", "enter", "up", "down", "left", "right", "pageup", "pagedown", "home", "end", "backspace",
-        "tab", "shift+tab", "space", "slash", "question_mark", "colon"}
+SAFE = {
+    "escape",
+    "enter",
+    "up",
+    "down",
+    "left",
+    "right",
+    "pageup",
+    "pagedown",
+    "home",
+    "end",
+    "backspace",
+    "tab",
+    "shift+tab",
+    "space",
+    "slash",
+    "question_mark",
+    "colon",
+}
 
 
 def all_bindings():
@@ -38,15 +64,33 @@ def test_every_binding_has_an_id_a_dutch_description_and_a_key_that_works_everyw
         assert not any("ctrl+shift" in k or k == "ctrl+enter" for k in keys), b
         seen.add(b.id)
     assert seen <= set(binding_ids())
-    for must in ("app.help", "app.palette", "app.quit", "app.nieuw", "werkvoorraad.zoek", "zaak.stap",
-                 "zaak.notitie", "zaak.urgentie", "zaak.toewijzen", "zaak.terug", "dialoog.opslaan"):
+    for must in (
+        "app.help",
+        "app.palette",
+        "app.quit",
+        "app.nieuw",
+        "werkvoorraad.zoek",
+        "zaak.stap",
+        "zaak.notitie",
+        "zaak.urgentie",
+        "zaak.toewijzen",
+        "zaak.terug",
+        "dialoog.opslaan",
+    ):
         assert must in seen
 
 
 def test_every_action_has_an_fkey_or_letter_besides_esc():
-    main = {"zaak.stap": ("f2", "v"), "zaak.notitie": ("f6", "c"), "zaak.urgentie": ("f7", "p"),
-            "zaak.toewijzen": ("f8", "w"), "app.nieuw": ("f9", "n"), "app.quit": ("f10", "q"),
-            "app.help": ("f1", "question_mark"), "zaak.terug": ("escape", "f3", "backspace", "q")}
+    main = {
+        "zaak.stap": ("f2", "v"),
+        "zaak.notitie": ("f6", "c"),
+        "zaak.urgentie": ("f7", "p"),
+        "zaak.toewijzen": ("f8", "w"),
+        "app.nieuw": ("f9", "n"),
+        "app.quit": ("f10", "q"),
+        "app.help": ("f1", "question_mark"),
+        "zaak.terug": ("escape", "f3", "backspace", "q"),
+    }
     found = {b.id: tuple(k.strip() for k in b.key.split(",")) for _, b in all_bindings()}
     for bid, keys in main.items():
         assert found[bid] == keys
@@ -146,7 +190,6 @@ async def test_command_palette_runs_case_commands(demo_store):
 
 async def test_palette_goes_to_a_zaaknummer(demo_store):
     from herstel_tui.store import CaseFilter
-
     from tests.tui.conftest import TODAY
 
     row = demo_store.list_cases(CaseFilter(), 5, 1, today=TODAY)[0]

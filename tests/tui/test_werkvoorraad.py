@@ -1,4 +1,5 @@
 """The werkvoorraad: paging list, search as you type, filters, sort, BSN reveal, opening a case."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -8,7 +9,6 @@ from herstel_tui.tui.format import zaken
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
 from herstel_tui.tui.widgets.caselist import CaseTable, columns
-
 from tests.tui.conftest import ME, TODAY, make_app, settle
 
 
@@ -43,13 +43,26 @@ async def test_columns_fit_80_and_grow_at_120():
     wide = columns(119)
     assert sum(c.width for c in narrow) + len(narrow) - 1 <= 79
     assert sum(c.width for c in wide) + len(wide) - 1 <= 119
-    assert {c.key for c in narrow} == {"mark", "zaak", "naam", "bsn", "spoor", "stap", "uitkomst", "termijn", "medewerker"}
+    assert {c.key for c in narrow} == {
+        "mark",
+        "zaak",
+        "naam",
+        "bsn",
+        "spoor",
+        "stap",
+        "uitkomst",
+        "termijn",
+        "medewerker",
+    }
     assert {c.key: c.width for c in wide}["zaak"] == 15
 
 
 async def test_search_by_name_and_bsn_as_you_type(demo_store):
-    row = next(r for r in demo_store.list_cases(CaseFilter(), 0, 300, today=TODAY)
-               if r.bsn and demo_store.count_cases(CaseFilter(search=r.bsn), today=TODAY) == 1)
+    row = next(
+        r
+        for r in demo_store.list_cases(CaseFilter(), 0, 300, today=TODAY)
+        if r.bsn and demo_store.count_cases(CaseFilter(search=r.bsn), today=TODAY) == 1
+    )
     surname = row.naam.split(",")[0]
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -60,7 +73,7 @@ async def test_search_by_name_and_bsn_as_you_type(demo_store):
         await settle(pilot)
         n = demo_store.count_cases(CaseFilter(search=surname.lower()), today=TODAY)
         assert bar(app).startswith(zaken(n))
-        assert all(surname.lower() in line.lower() for line in lines(app)[1:1 + min(n, 5)])
+        assert all(surname.lower() in line.lower() for line in lines(app)[1 : 1 + min(n, 5)])
         # letters typed into the search box are not taken as filter keys
         assert app.screen._filter.caseworker is None
         await pilot.press("escape")  # leave the box, keep the text
@@ -80,9 +93,12 @@ async def test_search_by_name_and_bsn_as_you_type(demo_store):
 
 async def test_enter_in_search_with_several_matches_goes_to_the_list(demo_store):
     rows = demo_store.list_cases(CaseFilter(), 0, 300, today=TODAY)
-    surname = next(r.naam.split(",")[0] for r in rows
-                   if " " not in r.naam.split(",")[0]
-                   and demo_store.count_cases(CaseFilter(search=r.naam.split(",")[0]), today=TODAY) > 1)
+    surname = next(
+        r.naam.split(",")[0]
+        for r in rows
+        if " " not in r.naam.split(",")[0]
+        and demo_store.count_cases(CaseFilter(search=r.naam.split(",")[0]), today=TODAY) > 1
+    )
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -161,8 +177,8 @@ async def test_sort_cycles(demo_store):
 
 
 async def test_paging_to_the_end_renders_the_last_case(tmp_path):
-    from herstel_tui.store import Store
     from herstel_tui.services.demo import build_demo
+    from herstel_tui.store import Store
 
     store = Store(tmp_path / "big.db", ME)
     build_demo(store, cases=900, seed=3, me=ME, today=TODAY)

@@ -1,5 +1,6 @@
 """Keys that open the other parts of the desk: letters, overview, vraagbestand, audit trail,
 the Serviceteam verification code on the case screen, and colleagues' changes."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,7 +13,6 @@ from herstel_tui.tui.screens.letter import LetterScreen
 from herstel_tui.tui.screens.overview import OverviewScreen
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
-
 from tests.tui.conftest import TODAY, make_app, make_config, screen_text, settle
 
 
@@ -102,8 +102,11 @@ async def test_verification_code_next_to_serviceteam(demo_store, tmp_path):
     target = None
     for row in demo_store.list_cases(CaseFilter(closed=None), 0, 300, today=TODAY):
         view = demo_store.case_view(row.id, today=TODAY)
-        step = rk.step(row.track, view.current.step) if view.current and rk.has_step(row.track, view.current.step) \
+        step = (
+            rk.step(row.track, view.current.step)
+            if view.current and rk.has_step(row.track, view.current.step)
             else None
+        )
         if step and any(c.id == "serviceteam_uht" for c in step.contacts):
             target = row
             break
@@ -164,8 +167,19 @@ def test_every_desk_binding_has_an_id_including_plan_screens():
     from herstel_tui.tui.desk import binding_ids
 
     ids = binding_ids()
-    for expected in ("zaak.plan", "zaak.kosten", "zaak.brief", "app.spuk", "plan.vaststellen", "kosten.nieuw",
-                     "spuk.export", "brief.maken", "overzicht.excel", "vraagbestand.schrijven", "logboek.terug"):
+    for expected in (
+        "zaak.plan",
+        "zaak.kosten",
+        "zaak.brief",
+        "app.spuk",
+        "plan.vaststellen",
+        "kosten.nieuw",
+        "spuk.export",
+        "brief.maken",
+        "overzicht.excel",
+        "vraagbestand.schrijven",
+        "logboek.terug",
+    ):
         assert expected in ids
     assert len(ids) == len(set(ids))
 

@@ -1,4 +1,5 @@
 """The case screen: what it shows, the audited view, household jumps, every back key."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,6 @@ from herstel_tui.store import CaseFilter
 from herstel_tui.tui.format import d
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen, Household
-
 from tests.tui.conftest import TODAY, make_app, screen_text, settle
 
 
@@ -29,6 +29,7 @@ async def test_case_screen_shows_person_timeline_deadlines_steps_notes(demo_stor
     def rich(row):
         view = demo_store.case_view(row.id, today=TODAY)
         return view.done and view.running and demo_store.contact_notes(row.id) and view.next_steps
+
     row = case_with(demo_store, rich)
     view = demo_store.case_view(row.id, today=TODAY)
     case = demo_store.get_case(row.id)
@@ -71,7 +72,7 @@ async def test_overdue_deadline_in_error_colour(demo_store):
         assert "verlopen" in str(content)
         # styled with the theme's error colour ($error), not a fixed colour
         error = app.current_theme.error
-        spans = [span for span in content.spans if "verlopen" in str(content)[span.start:span.end]]
+        spans = [span for span in content.spans if "verlopen" in str(content)[span.start : span.end]]
         assert spans and any(error.lower() in str(span.style).lower() or "$error" in str(span.style) for span in spans)
 
 
@@ -79,6 +80,7 @@ async def test_household_member_case_opens(demo_store):
     def has_other(row):
         case = demo_store.get_case(row.id)
         return any(c.id != row.id for _, _, cases in demo_store.household_of(case.person_id) for c in cases)
+
     row = case_with(demo_store, has_other)
     case = demo_store.get_case(row.id)
     target = next(c.id for _, _, cases in demo_store.household_of(case.person_id) for c in cases if c.id != row.id)

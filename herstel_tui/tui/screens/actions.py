@@ -1,4 +1,5 @@
 """Case actions shared by the werkvoorraad (on the selected case) and the case screen."""
+
 from __future__ import annotations
 
 from textual.binding import Binding
@@ -12,14 +13,26 @@ def case_bindings() -> list[Binding]:
     priority binding on a printable key while an Input has focus, so typing is unaffected.)
     """
     return [
-        Binding("f2,v", "record_step", "Stap", id="zaak.stap",
-                tooltip="Stap of uitkomst vastleggen (v)", priority=True),
-        Binding("f6,c", "add_note", "Notitie", id="zaak.notitie",
-                tooltip="Contactmoment toevoegen (c)", priority=True),
-        Binding("f7,p", "urgency", "Urgentie", id="zaak.urgentie",
-                tooltip="Urgentie (UHT-criteria) of casuïstiekoverleg (p)", priority=True),
-        Binding("f8,w", "assign", "Toewijzen", id="zaak.toewijzen",
-                tooltip="Zaak toewijzen aan een medewerker (w)", priority=True),
+        Binding(
+            "f2,v", "record_step", "Stap", id="zaak.stap", tooltip="Stap of uitkomst vastleggen (v)", priority=True
+        ),
+        Binding("f6,c", "add_note", "Notitie", id="zaak.notitie", tooltip="Contactmoment toevoegen (c)", priority=True),
+        Binding(
+            "f7,p",
+            "urgency",
+            "Urgentie",
+            id="zaak.urgentie",
+            tooltip="Urgentie (UHT-criteria) of casuïstiekoverleg (p)",
+            priority=True,
+        ),
+        Binding(
+            "f8,w",
+            "assign",
+            "Toewijzen",
+            id="zaak.toewijzen",
+            tooltip="Zaak toewijzen aan een medewerker (w)",
+            priority=True,
+        ),
     ]
 
 

@@ -1,4 +1,5 @@
 """The audit trail in the desk: who did what, when, to which case. Read-only, like the table."""
+
 from __future__ import annotations
 
 from textual import work
@@ -10,9 +11,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 from herstel_tui.services.lookup import audit_detail_text
 
 HELP_TEXTS = {
-    "logboek": ("Auditlogboek", "Het auditlogboek: elke wijziging, elke keer dat iemand een zaak of BSN bekeek, elke export "
-               "en import, met wie en wanneer. Niemand kan regels wijzigen of wissen. De nieuwste 500 regels "
-               "staan bovenaan; `herstel audit` in de shell filtert op zaak, medewerker en datum."),
+    "logboek": (
+        "Auditlogboek",
+        "Het auditlogboek: elke wijziging, elke keer dat iemand een zaak of BSN bekeek, elke export "
+        "en import, met wie en wanneer. Niemand kan regels wijzigen of wissen. De nieuwste 500 regels "
+        "staan bovenaan; `herstel audit` in de shell filtert op zaak, medewerker en datum.",
+    ),
 }
 
 
@@ -54,7 +58,7 @@ class AuditScreen(Screen):
         try:
             entries = data.call(data.store.recent_audit, 500, self.case_id)
             zaken = data.call(data.store.zaaknummers, [e.case_id for e in entries if e.case_id])
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+        except Exception as exc:
             self.app.call_from_thread(self.notify, f"Logboek niet geladen: {exc}", severity="error")
             return
         self.app.call_from_thread(self._show, entries, zaken)
@@ -63,8 +67,15 @@ class AuditScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for e in entries:
-            table.add_row(e.at.strftime("%d-%m-%Y %H:%M"), e.who, e.action, e.entity,
-                          zaken.get(e.case_id, "") if e.case_id else "", audit_detail_text(e.detail)[:60])
+            table.add_row(
+                e.at.strftime("%d-%m-%Y %H:%M"),
+                e.who,
+                e.action,
+                e.entity,
+                zaken.get(e.case_id, "") if e.case_id else "",
+                audit_detail_text(e.detail)[:60],
+            )
         self.query_one("#kop", Static).update(
             f"Auditlogboek — {f'zaak {self.zaaknummer}' if self.zaaknummer else 'alle zaken'}: "
-            f"{len(entries)} regels (nieuwste eerst)")
+            f"{len(entries)} regels (nieuwste eerst)"
+        )

@@ -4,6 +4,7 @@
 what is typed as a draft in the database (restored when it reopens after a dropped connection)
 and saves the entry and removes the draft in one transaction.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,12 +22,29 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from herstel_tui.domain.costs import COST_KIND_TITLES, CostEntry, CostKind, format_euro, format_quantity, parse_money, parse_quantity, pxq
+from herstel_tui.domain.costs import (
+    COST_KIND_TITLES,
+    CostEntry,
+    CostKind,
+    format_euro,
+    format_quantity,
+    parse_money,
+    parse_quantity,
+    pxq,
+)
 from herstel_tui.domain.plan import format_date
 from herstel_tui.tui.screens.plan import DraftMixin, FieldError, PlanDialog, host_config, host_today, store_call
 
-FIELD_OF = {"date": "datum", "component": "component", "description": "omschrijving", "kind": "soort",
-            "quantity": "aantal", "price": "prijs", "actual": "bedrag", "action_uid": "actie"}
+FIELD_OF = {
+    "date": "datum",
+    "component": "component",
+    "description": "omschrijving",
+    "kind": "soort",
+    "quantity": "aantal",
+    "price": "prijs",
+    "actual": "bedrag",
+    "action_uid": "actie",
+}
 
 
 @dataclass
@@ -88,8 +106,13 @@ class CostsScreen(DraftMixin, Screen):
         self._host_app = self.app
         self.sub_title = "SPUK-kosten"
         table = self.query_one("#posten", DataTable)
-        for label, key, width in (("Datum", "datum", 10), ("Comp", "comp", 4), ("Omschrijving", "oms", 24),
-                                  ("Berekening", "ber", 18), ("Bedrag", "bedrag", 12)):
+        for label, key, width in (
+            ("Datum", "datum", 10),
+            ("Comp", "comp", 4),
+            ("Omschrijving", "oms", 24),
+            ("Berekening", "ber", 18),
+            ("Bedrag", "bedrag", 12),
+        ):
             table.add_column(label, key=key, width=width)
         table.loading = True
         self.reload()
@@ -115,7 +138,7 @@ class CostsScreen(DraftMixin, Screen):
 
         try:
             bundle = store_call(self.app, self.store, read)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             from herstel_tui.tui.screens.plan import explain
 
             self.post_message(CostsLoaded(None, explain(exc)))
@@ -128,19 +151,29 @@ class CostsScreen(DraftMixin, Screen):
         table.loading = False
         if message.bundle is None:
             self.query_one("#kostenkop", Static).update(
-                Content.from_markup(f"[$error b]Kosten kunnen niet worden geladen:[/] {esc(message.error or '')}"))
+                Content.from_markup(f"[$error b]Kosten kunnen niet worden geladen:[/] {esc(message.error or '')}")
+            )
             return
         b = self.bundle = message.bundle
         self.sub_title = f"Kosten {b.case.zaaknummer}"
-        self.query_one("#kostenkop", Static).update(Content.from_markup(
-            f"[b]{esc(b.case.zaaknummer or '')}  {esc(b.person.sorteernaam)}[/b] · SPUK-kosten · "
-            f"{len(b.lines)} {'post' if len(b.lines) == 1 else 'posten'}"))
+        self.query_one("#kostenkop", Static).update(
+            Content.from_markup(
+                f"[b]{esc(b.case.zaaknummer or '')}  {esc(b.person.sorteernaam)}[/b] · SPUK-kosten · "
+                f"{len(b.lines)} {'post' if len(b.lines) == 1 else 'posten'}"
+            )
+        )
         keep = table.cursor_row if table.row_count else 0
         table.clear()
         for line in b.lines:
             e = line.entry
-            table.add_row(format_date(e.date), e.component, e.description, e.calculation,
-                          Text(format_euro(e.amount_cents), justify="right"), key=str(e.id))
+            table.add_row(
+                format_date(e.date),
+                e.component,
+                e.description,
+                e.calculation,
+                Text(format_euro(e.amount_cents), justify="right"),
+                key=str(e.id),
+            )
         if b.lines:
             table.move_cursor(row=min(keep, len(b.lines) - 1))
         parts = [f"[b]{esc(c)}[/b] {esc(format_euro(b.totals.get(c, 0)))}" for c in b.components]
@@ -198,7 +231,7 @@ class CostsScreen(DraftMixin, Screen):
             if callable(refresh):
                 try:
                     refresh()
-                except Exception:  # noqa: BLE001
+                except Exception:
                     pass
             self.reload()
 
@@ -211,8 +244,9 @@ class CostsScreen(DraftMixin, Screen):
         line = self._selected()
         if line is None:
             return
-        self.app.push_screen(CostDialog(self.store, self.case_id, entry_id=line.entry.id, today=self._today),
-                             self._after)
+        self.app.push_screen(
+            CostDialog(self.store, self.case_id, entry_id=line.entry.id, today=self._today), self._after
+        )
 
     def action_delete(self) -> None:
         line = self._selected()
@@ -225,19 +259,25 @@ class CostsScreen(DraftMixin, Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._queue.put(self, lambda: plans.delete_cost(e.id), self._after,
-                                lambda msg: self.notify(msg, severity="error", timeout=6))
+                self._queue.put(
+                    self,
+                    lambda: plans.delete_cost(e.id),
+                    self._after,
+                    lambda msg: self.notify(msg, severity="error", timeout=6),
+                )
 
-        self.app.push_screen(ConfirmDialog(f"Kostenpost '{e.description[:40]}' ({format_euro(e.amount_cents)}) "
-                                           "verwijderen?"), answered)
+        self.app.push_screen(
+            ConfirmDialog(f"Kostenpost '{e.description[:40]}' ({format_euro(e.amount_cents)}) verwijderen?"), answered
+        )
 
     def action_year_report(self) -> None:
         from herstel_tui.tui.screens.spuk import SpukScreen
 
         line = self._selected()
         year = line.entry.date.year if line is not None else self.today.year
-        self.app.push_screen(SpukScreen(self.store, year, today=self._today, config=host_config(self.app,
-                                                                                               self._config)))
+        self.app.push_screen(
+            SpukScreen(self.store, year, today=self._today, config=host_config(self.app, self._config))
+        )
 
     def job_for(self, key: str, value: Any, based: Any = None) -> Callable[[], Any] | None:  # no typed fields here
         return None
@@ -288,7 +328,7 @@ class CostDialog(PlanDialog):
         self.query_one("#datum", Input).value = format_date(entry.date)
         try:
             comp.value = entry.component
-        except Exception:  # noqa: BLE001 - a component no longer in the data
+        except Exception:
             pass
         self.query_one("#omschrijving", Input).value = entry.description
         self.query_one("#soort", Select).value = entry.kind.value
@@ -301,7 +341,7 @@ class CostDialog(PlanDialog):
         if entry.action_uid is not None:
             try:
                 actie.value = str(entry.action_uid)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
 
     def after_fill(self) -> None:
@@ -329,8 +369,10 @@ class CostDialog(PlanDialog):
                 q = parse_quantity(self.field_value("aantal"), label="aantal")
                 p = parse_money(self.field_value("prijs"), label="prijs")
                 unit = "uur" if kind is CostKind.UREN else "stuks"
-                text = (f"Bedrag: {format_quantity(q)} {unit} × {format_euro(p)} = [b]{format_euro(pxq(p, q))}[/b]"
-                        "  [dim](afgerond op hele centen)[/]")
+                text = (
+                    f"Bedrag: {format_quantity(q)} {unit} × {format_euro(p)} = [b]{format_euro(pxq(p, q))}[/b]"
+                    "  [dim](afgerond op hele centen)[/]"
+                )
             else:
                 text = f"Bedrag: [b]{format_euro(parse_money(self.field_value('bedrag')))}[/b]"
         except (ValueError, TypeError):
@@ -371,8 +413,12 @@ class CostDialog(PlanDialog):
         kind = self._kind()
         actie = self.field_value("actie")
         raw = {
-            "id": self.entry_id, "case_id": self.case_id, "date": when, "component": self.field_value("component"),
-            "description": self.field_value("omschrijving"), "kind": kind.value,
+            "id": self.entry_id,
+            "case_id": self.case_id,
+            "date": when,
+            "component": self.field_value("component"),
+            "description": self.field_value("omschrijving"),
+            "kind": kind.value,
             "quantity": self.field_value("aantal") if kind.is_pxq else None,
             "price": self.field_value("prijs") if kind.is_pxq else None,
             "actual": self.field_value("bedrag") if not kind.is_pxq else None,
@@ -405,13 +451,23 @@ def field_rows() -> ComposeResult:
 
     yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
     yield from field_row("Component", Select([], prompt="kies A, B of C", id="component", compact=True))
-    yield from field_row("Omschrijving", Input(placeholder="wat is er gedaan of betaald", id="omschrijving",
-                                               compact=True))
-    yield from field_row("Soort", Select([(COST_KIND_TITLES[k], k.value) for k in CostKind], value=CostKind.UREN.value,
-                                         allow_blank=False, id="soort", compact=True))
+    yield from field_row(
+        "Omschrijving", Input(placeholder="wat is er gedaan of betaald", id="omschrijving", compact=True)
+    )
+    yield from field_row(
+        "Soort",
+        Select(
+            [(COST_KIND_TITLES[k], k.value) for k in CostKind],
+            value=CostKind.UREN.value,
+            allow_blank=False,
+            id="soort",
+            compact=True,
+        ),
+    )
     yield from field_row("Uren", Input(placeholder="bijv. 1,5", id="aantal", compact=True))
     yield from field_row("Tarief (€)", Input(placeholder="bijv. 85,00", id="prijs", compact=True))
     yield from field_row("Bedrag (€)", Input(placeholder="bijv. 1.234,56", id="bedrag", compact=True))
-    yield from field_row("Bij actie", Select([("(niet gekoppeld)", "-")], value="-", allow_blank=False, id="actie",
-                                             compact=True))
+    yield from field_row(
+        "Bij actie", Select([("(niet gekoppeld)", "-")], value="-", allow_blank=False, id="actie", compact=True)
+    )
     yield Static("Bedrag: —", id="uitkomst", classes="uitleg")

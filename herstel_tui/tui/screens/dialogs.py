@@ -3,6 +3,7 @@
 A dialog shows what went wrong (a refused transition, a conflict, a validation fault) in its own
 error line and keeps the input, so nothing typed is lost. It closes only on success.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -38,10 +39,23 @@ from herstel_tui.tui.data import CaseBundle
 from herstel_tui.tui.format import d, parse_date
 
 FIELD_LABELS = {
-    "fact_date": "datum", "date": "datum", "text": "tekst", "channel": "kanaal", "step": "stap",
-    "outcome": "uitkomst", "reason": "reden", "note": "notitie", "bsn": "BSN", "voornamen": "voornamen",
-    "achternaam": "achternaam", "tussenvoegsel": "tussenvoegsel", "geboortedatum": "geboortedatum",
-    "postcode": "postcode", "telefoon": "telefoon", "email": "e-mail", "caseworker": "medewerker",
+    "fact_date": "datum",
+    "date": "datum",
+    "text": "tekst",
+    "channel": "kanaal",
+    "step": "stap",
+    "outcome": "uitkomst",
+    "reason": "reden",
+    "note": "notitie",
+    "bsn": "BSN",
+    "voornamen": "voornamen",
+    "achternaam": "achternaam",
+    "tussenvoegsel": "tussenvoegsel",
+    "geboortedatum": "geboortedatum",
+    "postcode": "postcode",
+    "telefoon": "telefoon",
+    "email": "e-mail",
+    "caseworker": "medewerker",
 }
 
 
@@ -104,8 +118,7 @@ class Dialog(ModalScreen[object]):
         # Priority, so a burst of keys over SSH ("abc<Tab>def") lands in the right fields: the
         # focus moves when Tab arrives, before the letters after it are routed.
         Binding("tab", "app.focus_next", "Volgend veld", show=False, priority=True, id="dialoog.volgend_veld"),
-        Binding("shift+tab", "app.focus_previous", "Vorig veld", show=False, priority=True,
-                id="dialoog.vorig_veld"),
+        Binding("shift+tab", "app.focus_previous", "Vorig veld", show=False, priority=True, id="dialoog.vorig_veld"),
     ]
 
     def __init__(self, case_id: int | None = None) -> None:
@@ -138,7 +151,7 @@ class Dialog(ModalScreen[object]):
         try:
             bundle = self.app.data.load_case(self.case_id, log=False)
             extra = self.load_extra()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.app.call_from_thread(self.show_error, f"Zaak kan niet worden geladen: {explain(exc)}")
             return
         self.app.call_from_thread(self._loaded, bundle, extra)
@@ -152,7 +165,8 @@ class Dialog(ModalScreen[object]):
         self.query_one("#formulier").display = True
         case, person = bundle.case, bundle.person
         self.query_one("#dialoogtitel", Static).update(
-            Content.from_markup(f"[b]{esc(self.TITLE_TEXT)}[/b] · {esc(case.zaaknummer or '')} · {esc(person.naam)}"))
+            Content.from_markup(f"[b]{esc(self.TITLE_TEXT)}[/b] · {esc(case.zaaknummer or '')} · {esc(person.naam)}")
+        )
         self.ready(extra)
 
     def ready(self, extra: Any = None) -> None:
@@ -166,7 +180,7 @@ class Dialog(ModalScreen[object]):
         if field:
             try:
                 target = self.query_one(f"#fout-{field}", Static)
-            except Exception:  # noqa: BLE001 - no inline slot: use the dialog's line
+            except Exception:
                 target = None
             if target is not None:
                 target.update(message)
@@ -207,7 +221,7 @@ class Dialog(ModalScreen[object]):
     def _save(self, job: Callable[[], object]) -> None:
         try:
             result = self.app.data.call(job)
-        except Exception as exc:  # noqa: BLE001 - every refusal is shown in the dialog
+        except Exception as exc:
             from herstel_tui.store import ConflictError
 
             conflict = isinstance(exc, ConflictError)
@@ -230,7 +244,7 @@ class Dialog(ModalScreen[object]):
     def _reload_version(self) -> None:
         try:
             bundle = self.app.data.load_case(self.case_id, log=False)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return
 
         def take() -> None:
@@ -284,8 +298,7 @@ class StepDialog(Dialog):
         assert self.bundle is not None
         self.query_one("#datum", Input).value = d(self.app.today)
         view = self.bundle.view
-        self.query_one("#staatnu", Static).update(
-            Content.from_markup(f"[b]Staat nu:[/b] {esc(view.current_title)}"))
+        self.query_one("#staatnu", Static).update(Content.from_markup(f"[b]Staat nu:[/b] {esc(view.current_title)}"))
         self._fill(correction=False)
         self._show_reason(False)
         self.query_one("#keuze").focus()
@@ -304,8 +317,9 @@ class StepDialog(Dialog):
                 extra = " (optioneel)" if s.optional else ""
                 out.append(Option(f"  {s.title}{extra}", id=f"{s.step}|{s.outcome or ''}"))
             if not out:
-                out.append(Option("Geen vervolgstappen: de route is afgelopen. Gebruik een correctie (F4).",
-                                  disabled=True))
+                out.append(
+                    Option("Geen vervolgstappen: de route is afgelopen. Gebruik een correctie (F4).", disabled=True)
+                )
             return out
         for node in rk.tracks[track].nodes:
             if node.outcomes:
@@ -356,9 +370,16 @@ class StepDialog(Dialog):
         store, case = self.app.data.store, self.bundle.case
 
         def job() -> object:
-            return store.record_event(case.id, step, when, outcome=outcome or None, note=note,
-                                      correction=correction, reason=reason if correction else None,
-                                      expected_version=case.version)
+            return store.record_event(
+                case.id,
+                step,
+                when,
+                outcome=outcome or None,
+                note=note,
+                correction=correction,
+                reason=reason if correction else None,
+                expected_version=case.version,
+            )
 
         return job
 
@@ -372,8 +393,16 @@ class NoteDialog(Dialog):
 
     def fields(self) -> ComposeResult:
         yield from row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
-        yield from row("Kanaal", Select([(c.value, c.value) for c in Channel], value=Channel.TELEFOON.value,
-                                        allow_blank=False, id="kanaal", compact=True))
+        yield from row(
+            "Kanaal",
+            Select(
+                [(c.value, c.value) for c in Channel],
+                value=Channel.TELEFOON.value,
+                allow_blank=False,
+                id="kanaal",
+                compact=True,
+            ),
+        )
         yield Label("Verslag", classes="veldlabel")
         yield TextArea(id="tekst", tab_behavior="focus", soft_wrap=True, show_line_numbers=False, compact=True)
         yield Static("", classes="veldfout", id="fout-tekst")
@@ -405,16 +434,21 @@ class UrgencyDialog(Dialog):
     HELP = "urgentie"
 
     def fields(self) -> ComposeResult:
-        yield Static("UHT versnelt de beoordeling bij één van deze criteria. Aanvragen via het "
-                     "Serviceteam UHT (0800-2358358).", classes="uitleg")
+        yield Static(
+            "UHT versnelt de beoordeling bij één van deze criteria. Aanvragen via het Serviceteam UHT (0800-2358358).",
+            classes="uitleg",
+        )
         criteria = RadioSet(id="criterium")
         criteria.compact = True
         with criteria:
             yield RadioButton("Geen urgentie", id="geen", value=True, compact=True)
             for u in Urgency:
                 yield RadioButton(URGENCY_TITLES[u], id=u.value, compact=True)
-        yield Static("Zeer acuut en schrijnend zonder dat de criteria gelden: meld de ouder aan voor het "
-                     "wekelijkse casuïstiekoverleg VNG–UHT (hersteloperatie@vng.nl).", classes="uitleg")
+        yield Static(
+            "Zeer acuut en schrijnend zonder dat de criteria gelden: meld de ouder aan voor het "
+            "wekelijkse casuïstiekoverleg VNG–UHT (hersteloperatie@vng.nl).",
+            classes="uitleg",
+        )
         yield Checkbox("Op het casuïstiekoverleg", id="overleg", compact=True)
 
     def ready(self, extra: Any = None) -> None:
@@ -521,15 +555,32 @@ class NewPersonDialog(Dialog):
     def fields(self) -> ComposeResult:
         for fid, label, hint in PERSON_FIELDS:
             yield from row(label, Input(placeholder=hint, id=fid, compact=True))
-        yield from row("Zaak openen", Select([("Brede ondersteuning", "brede_ondersteuning"),
-                                              ("Brede schuldenaanpak", "schuldenaanpak"),
-                                              ("Geen zaak (alleen persoon)", NO_CASE)],
-                                             value="brede_ondersteuning", allow_blank=False, id="spoor", compact=True))
+        yield from row(
+            "Zaak openen",
+            Select(
+                [
+                    ("Brede ondersteuning", "brede_ondersteuning"),
+                    ("Brede schuldenaanpak", "schuldenaanpak"),
+                    ("Geen zaak (alleen persoon)", NO_CASE),
+                ],
+                value="brede_ondersteuning",
+                allow_blank=False,
+                id="spoor",
+                compact=True,
+            ),
+        )
         if self.anchor is not None:
             yield Checkbox(f"In het huishouden van {self.anchor.naam}", id="bij", value=True, compact=True)
-        yield from row("Rol", Select([(ROLE_TITLES[r], r.value) for r in Role],
-                                     value=Role.KIND.value if self.anchor is not None else Role.AANVRAGER.value,
-                                     allow_blank=False, id="rol", compact=True))
+        yield from row(
+            "Rol",
+            Select(
+                [(ROLE_TITLES[r], r.value) for r in Role],
+                value=Role.KIND.value if self.anchor is not None else Role.AANVRAGER.value,
+                allow_blank=False,
+                id="rol",
+                compact=True,
+            ),
+        )
 
     def ready(self, extra: Any = None) -> None:
         self.query_one("#bsn", Input).focus()
@@ -588,8 +639,11 @@ class NewPersonDialog(Dialog):
                     first = first or fid
             if first:
                 self.query_one(f"#{first}").focus()
-            raise FormError(f"{len(errors)} {'veld klopt' if len(errors) == 1 else 'velden kloppen'} niet; "
-                            "zie de meldingen bij de velden", keep=True)
+            raise FormError(
+                f"{len(errors)} {'veld klopt' if len(errors) == 1 else 'velden kloppen'} niet; "
+                "zie de meldingen bij de velden",
+                keep=True,
+            )
         assert person is not None
         track = str(self.query_one("#spoor", Select).value)
         role = str(self.query_one("#rol", Select).value)
@@ -658,7 +712,7 @@ class StepFilterDialog(ModalScreen[object]):
         if self.current:
             try:
                 lst.highlighted = lst.get_option_index(self.current)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 lst.highlighted = 0
         else:
             lst.highlighted = 0

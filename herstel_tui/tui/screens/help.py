@@ -1,4 +1,5 @@
 """F1: help for the part that has focus, with its keys read from the live bindings."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -32,8 +33,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "huishouden": (
         "Huishouden",
-        "Alle leden van het huishouden met hun zaken. ↑/↓ kiest, ⏎ opent de zaak van dat lid; "
-        "F3 of Esc gaat terug.",
+        "Alle leden van het huishouden met hun zaken. ↑/↓ kiest, ⏎ opent de zaak van dat lid; F3 of Esc gaat terug.",
     ),
     "dialoog": ("Dialoog", "Tab gaat naar het volgende veld. F2 slaat op, Esc annuleert."),
     "stap": (
@@ -72,9 +72,24 @@ def part_of(screen: Screen) -> str:
     return getattr(screen, "HELP", "werkvoorraad")
 
 
-KEY_NAMES = {"escape": "Esc", "enter": "⏎", "backspace": "⌫", "pageup": "PgUp", "pagedown": "PgDn",
-             "home": "Home", "end": "End", "up": "↑", "down": "↓", "left": "←", "right": "→",
-             "slash": "/", "question_mark": "?", "colon": ":", "tab": "Tab", "space": "spatie"}
+KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "⏎",
+    "backspace": "⌫",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "slash": "/",
+    "question_mark": "?",
+    "colon": ":",
+    "tab": "Tab",
+    "space": "spatie",
+}
 
 
 def key_name(key: str) -> str:
@@ -109,8 +124,11 @@ def active_commands(screen: Screen, *, widgets: bool = True) -> list[tuple[str, 
         return 0 if node is screen else 1 if node is screen.app else 2
 
     ordered = sorted(rows.values(), key=rank)
-    return [(" ".join(k), desc, bid, node, action, tip) for k, desc, bid, node, action, tip in ordered
-            if widgets or rank([k, desc, bid, node]) < 2]
+    return [
+        (" ".join(k), desc, bid, node, action, tip)
+        for k, desc, bid, node, action, tip in ordered
+        if widgets or rank([k, desc, bid, node]) < 2
+    ]
 
 
 def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
@@ -133,7 +151,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         title, text = all_texts().get(self.part, (self.part.capitalize(), ""))
-        lines = [f"{esc(text)}", "", "[b]Toetsen[/b]  [dim](aan te passen in config.toml onder \\[toetsen] met het id)[/]"]
+        lines = [
+            f"{esc(text)}",
+            "",
+            "[b]Toetsen[/b]  [dim](aan te passen in config.toml onder \\[toetsen] met het id)[/]",
+        ]
         for keys, desc, bid in self.rows:
             lines.append(f"[b $accent]{esc(keys):<14}[/] {esc(desc):<28} [dim]{esc(bid)}[/]")
         with Vertical(id="dialoog", classes="help"):
@@ -150,9 +172,15 @@ class HelpScreen(ModalScreen[None]):
 
 
 # Screens that live in their own modules bring their own help texts.
-_TEXT_MODULES = ("herstel_tui.tui.screens.letter", "herstel_tui.tui.screens.overview",
-                 "herstel_tui.tui.screens.audit", "herstel_tui.tui.screens.vraagbestand",
-                 "herstel_tui.tui.screens.plan", "herstel_tui.tui.screens.costs", "herstel_tui.tui.screens.spuk")
+_TEXT_MODULES = (
+    "herstel_tui.tui.screens.letter",
+    "herstel_tui.tui.screens.overview",
+    "herstel_tui.tui.screens.audit",
+    "herstel_tui.tui.screens.vraagbestand",
+    "herstel_tui.tui.screens.plan",
+    "herstel_tui.tui.screens.costs",
+    "herstel_tui.tui.screens.spuk",
+)
 
 
 def all_texts() -> dict[str, tuple[str, str]]:

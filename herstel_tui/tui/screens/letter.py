@@ -7,6 +7,7 @@ if the case changed in between, making it is refused and the preview is read aga
 Wiring (for the desk): ``app.push_screen(LetterScreen(case_id), callback)``; the screen dismisses
 with the :class:`herstel_tui.services.letters.LetterResult` when a letter was made, else ``None``.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -48,11 +49,16 @@ class LetterPreview(VerticalScroll, can_focus=True):
 class LetterScreen(ModalScreen[object]):
     HELP = "brief"
     BINDINGS = [
-        Binding("f2,m", "make", "Maken", id="brief.maken",
-                tooltip="Brief maken (.docx en tekst) en vastleggen (m)"),
+        Binding("f2,m", "make", "Maken", id="brief.maken", tooltip="Brief maken (.docx en tekst) en vastleggen (m)"),
         Binding("f5,r", "preview", "Voorbeeld", id="brief.voorbeeld", tooltip="Voorbeeld opnieuw lezen (r)"),
-        Binding("f4,t", "focus_text", "Tekst", show=False, id="brief.tekst",
-                tooltip="Naar de tekst van de brief, om te scrollen (t)"),
+        Binding(
+            "f4,t",
+            "focus_text",
+            "Tekst",
+            show=False,
+            id="brief.tekst",
+            tooltip="Naar de tekst van de brief, om te scrollen (t)",
+        ),
         Binding("escape,f3", "cancel", "Annuleren", id="dialoog.annuleren"),
         Binding("f1", "app.help", "Help", id="dialoog.help"),
     ]
@@ -124,7 +130,7 @@ class LetterScreen(ModalScreen[object]):
         try:
             bundle = data.load_case(self.case_id, log=False)
             letters = letters_for(self.app.config)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a crash
+        except Exception as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
         self.app.call_from_thread(self._loaded, bundle, letters)
@@ -140,7 +146,8 @@ class LetterScreen(ModalScreen[object]):
         self.query_one("#briefdialoog").loading = False
         case, person = bundle.case, bundle.person
         self.query_one("#brieftitel", Static).update(
-            Content.from_markup(f"Brief maken · {esc(case.zaaknummer or '')} · {esc(person.naam)}"))
+            Content.from_markup(f"Brief maken · {esc(case.zaaknummer or '')} · {esc(person.naam)}")
+        )
         self.kinds = letters.for_track(case.track.value)
         lst = self.query_one("#briefsoorten", OptionList)
         lst.clear_options()
@@ -238,13 +245,21 @@ class LetterScreen(ModalScreen[object]):
         app = self.app
         data = app.data  # type: ignore[attr-defined]
         try:
-            draft = data.call(prepare, data.store, app.config, self.case_id, kind,  # type: ignore[attr-defined]
-                              today=app.today, first_talk=talk, creditor=creditor,  # type: ignore[attr-defined]
-                              letters=self.letters)
+            draft = data.call(
+                prepare,
+                data.store,
+                app.config,
+                self.case_id,
+                kind,  # type: ignore[attr-defined]
+                today=app.today,
+                first_talk=talk,
+                creditor=creditor,  # type: ignore[attr-defined]
+                letters=self.letters,
+            )
             text, problem = draft.text, None
         except LetterError as exc:
             text, problem = None, str(exc)
-        except Exception as exc:  # noqa: BLE001 - a store or file fault: shown, never a crash
+        except Exception as exc:
             text, problem = None, f"Voorbeeld niet gelukt: {exc}"
         app.call_from_thread(self._previewed, asked, text, problem)
 
@@ -285,17 +300,26 @@ class LetterScreen(ModalScreen[object]):
 
     @work(thread=True, exclusive=True, group="brief-maken", exit_on_error=False)
     def _make(self, kind: Any, talk: date | None, creditor: str | None, shown: str) -> None:
-        from herstel_tui.settings.config import resolve_export_dir
         from herstel_tui.services.letters import produce
+        from herstel_tui.settings.config import resolve_export_dir
 
         app = self.app
         data = app.data  # type: ignore[attr-defined]
         try:
-            result = data.call(produce, data.store, app.config, self.case_id, kind,  # type: ignore[attr-defined]
-                               today=app.today, first_talk=talk, creditor=creditor,  # type: ignore[attr-defined]
-                               export_dir=resolve_export_dir(app.config),  # type: ignore[attr-defined]
-                               expect_text=shown, letters=self.letters)
-        except Exception as exc:  # noqa: BLE001 - a refusal is shown in the dialog
+            result = data.call(
+                produce,
+                data.store,
+                app.config,
+                self.case_id,
+                kind,  # type: ignore[attr-defined]
+                today=app.today,
+                first_talk=talk,
+                creditor=creditor,  # type: ignore[attr-defined]
+                export_dir=resolve_export_dir(app.config),  # type: ignore[attr-defined]
+                expect_text=shown,
+                letters=self.letters,
+            )
+        except Exception as exc:
             app.call_from_thread(self._make_failed, str(exc) or exc.__class__.__name__)
             return
         app.call_from_thread(self._made, result)
@@ -308,8 +332,7 @@ class LetterScreen(ModalScreen[object]):
 
     def _made(self, result: Any) -> None:
         self.busy = False
-        self.app.notify(f"Brief gemaakt en vastgelegd: {result.docx.name} (en .txt) in {result.docx.parent}",
-                        timeout=8)
+        self.app.notify(f"Brief gemaakt en vastgelegd: {result.docx.name} (en .txt) in {result.docx.parent}", timeout=8)
         self.dismiss(result)
 
     # -- errors and navigation -----------------------------------------------------------------

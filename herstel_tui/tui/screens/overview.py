@@ -6,6 +6,7 @@ never held up. Definitions of every figure: :mod:`herstel_tui.services.overview`
 
 Wiring (for the desk): ``app.push_screen(OverviewScreen())``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -45,8 +46,9 @@ class OverviewScreen(Screen):
     AUTO_FOCUS = "OverviewBody"
     BINDINGS = [
         Binding("escape,f3,backspace,q", "back", "Terug", id="overzicht.terug"),
-        Binding("f2,e", "export", "Excel", id="overzicht.excel",
-                tooltip="Overzicht opslaan als .xlsx in de exportmap (e)"),
+        Binding(
+            "f2,e", "export", "Excel", id="overzicht.excel", tooltip="Overzicht opslaan als .xlsx in de exportmap (e)"
+        ),
         Binding("f5,r", "reload", "Vernieuwen", id="overzicht.vernieuwen", tooltip="Opnieuw berekenen (r)"),
     ]
     DEFAULT_CSS = """
@@ -92,7 +94,7 @@ class OverviewScreen(Screen):
         try:
             with data.snapshot_store() as store:
                 ov = compute_overview(store, app.today, app.config.gemeente)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+        except Exception as exc:
             app.call_from_thread(self._failed, str(exc))
             return
         app.call_from_thread(self._show, ov)
@@ -101,16 +103,20 @@ class OverviewScreen(Screen):
         self.computing = False
         self.query_one("#ovinhoud").loading = False
         self.query_one("#ovkop", Static).update(
-            Content.from_markup(f"[$error b]Overzicht niet berekend:[/] {esc(message)}"))
+            Content.from_markup(f"[$error b]Overzicht niet berekend:[/] {esc(message)}")
+        )
         self.refresh_bindings()
 
     def _show(self, ov: Any) -> None:
         self.overview = ov
         self.computing = False
         self.query_one("#ovinhoud").loading = False
-        self.query_one("#ovkop", Static).update(Content.from_markup(
-            f"[b]Overzicht {esc(ov.gemeente)}[/b] · peildatum {ov.today:%d-%m-%Y} · {ov.cases} zaken "
-            f"[dim]({ov.seconds:.1f} s)[/]"))
+        self.query_one("#ovkop", Static).update(
+            Content.from_markup(
+                f"[b]Overzicht {esc(ov.gemeente)}[/b] · peildatum {ov.today:%d-%m-%Y} · {ov.cases} zaken "
+                f"[dim]({ov.seconds:.1f} s)[/]"
+            )
+        )
         self._render_tables()
         self.refresh_bindings()
 
@@ -153,14 +159,14 @@ class OverviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="overzicht-export", exit_on_error=False)
     def _export(self, ov: Any) -> None:
-        from herstel_tui.settings.config import resolve_export_dir
         from herstel_tui.services.overview import export_xlsx
+        from herstel_tui.settings.config import resolve_export_dir
 
         app = self.app
         data = app.data  # type: ignore[attr-defined]
         try:
             path = data.call(export_xlsx, data.store, ov, resolve_export_dir(app.config))  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+        except Exception as exc:
             app.call_from_thread(self._exported, None, str(exc))
             return
         app.call_from_thread(self._exported, path, None)

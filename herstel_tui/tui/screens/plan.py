@@ -13,9 +13,9 @@ Content can change only in a concept. An agreed version keeps its texts; its goa
 its actions' "done" stay editable on the latest version (progress, not a change of the plan).
 ``w`` makes a new concept version copied from it; ``o`` shows the older versions, read-only.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 import threading
 import weakref
 from collections import deque
@@ -49,9 +49,26 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from herstel_tui.domain import clock
+from herstel_tui.domain.plan import (
+    ACTOR_TITLES,
+    CONSENT_TITLES,
+    GOAL_STATUS_TITLES,
+    LEEFGEBIEDEN,
+    Action,
+    Actor,
+    Consent,
+    Goal,
+    GoalStatus,
+    Leefgebied,
+    PlanRuleError,
+    PlanStatus,
+    PlanVersion,
+    agreement_problems,
+    format_date,
+    parse_nl_date,
+)
 from herstel_tui.tui.screens.dialogs import dialog_frame
-
-from herstel_tui.domain.plan import ACTOR_TITLES, CONSENT_TITLES, GOAL_STATUS_TITLES, LEEFGEBIEDEN, Action, Actor, Consent, Goal, GoalStatus, Leefgebied, PlanRuleError, PlanStatus, PlanVersion, agreement_problems, format_date, parse_nl_date
 
 DRAFT_DELAY = 0.5  # seconds of quiet before a typed field is written
 
@@ -79,8 +96,9 @@ def store_call(app: Any, store: Any, fn: Callable[..., Any], *args: Any, **kwarg
 class JobDone(Message):
     """A queued write finished (``error`` is a Dutch message when it failed)."""
 
-    def __init__(self, result: Any, error: str | None, done: Callable[[Any], None] | None,
-                 failed: Callable[[str], None] | None) -> None:
+    def __init__(
+        self, result: Any, error: str | None, done: Callable[[Any], None] | None, failed: Callable[[str], None] | None
+    ) -> None:
         super().__init__()
         self.result = result
         self.error = error
@@ -124,8 +142,13 @@ class SaveQueue:
         with self._lock:
             return self._running or bool(self._items)
 
-    def put(self, owner: Widget, job: Callable[[], Any], done: Callable[[Any], None] | None = None,
-            failed: Callable[[str], None] | None = None) -> None:
+    def put(
+        self,
+        owner: Widget,
+        job: Callable[[], Any],
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[str], None] | None = None,
+    ) -> None:
         app = getattr(owner, "_host_app", None) or owner.app
         with self._lock:
             self._items.append((owner, app, job, done, failed))
@@ -133,9 +156,15 @@ class SaveQueue:
                 return
             self._running = True
         try:
-            app.run_worker(self._drain, thread=True, group="plan-opslaan", exit_on_error=False,
-                           name="plan-opslaan", description="plan van aanpak opslaan")
-        except Exception:  # noqa: BLE001 - the app is closing: write here, now
+            app.run_worker(
+                self._drain,
+                thread=True,
+                group="plan-opslaan",
+                exit_on_error=False,
+                name="plan-opslaan",
+                description="plan van aanpak opslaan",
+            )
+        except Exception:
             self._drain()
 
     def _drain(self) -> None:
@@ -147,11 +176,11 @@ class SaveQueue:
                 owner, app, job, done, failed = self._items.popleft()
             try:
                 result, error = store_call(app, self.store, job), None
-            except Exception as exc:  # noqa: BLE001 - shown to the caseworker, never a crash
+            except Exception as exc:
                 result, error = None, explain(exc)
             try:
                 owner.post_message(JobDone(result, error, done, failed))
-            except Exception:  # noqa: BLE001 - the screen or the app is gone
+            except Exception:
                 pass
 
 
@@ -192,8 +221,12 @@ class DraftMixin:
             if job is None:
                 continue
             self._known[k] = value
-            self._queue.put(self, job, lambda r, k=k: self.saved(k, r),  # type: ignore[arg-type]
-                            lambda e, k=k: self.save_failed(k, e))
+            self._queue.put(
+                self,
+                job,
+                lambda r, k=k: self.saved(k, r),  # type: ignore[arg-type]
+                lambda e, k=k: self.save_failed(k, e),
+            )
         if not self._pending and self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -246,7 +279,9 @@ FORM_CSS = """
 .veldhint { height: auto; color: $text-muted; padding: 0 0 0 16; }
 """
 
-DIALOG_CSS = FORM_CSS + """
+DIALOG_CSS = (
+    FORM_CSS
+    + """
 PlanDialog { align: center middle; }
 PlanDialog #dialoog { width: 78; max-width: 100%; height: auto; max-height: 100%; border: round $accent;
                       padding: 0 1; background: $surface; }
@@ -259,6 +294,7 @@ PlanDialog #knoppen Button { margin: 0 2 0 0; }
 PlanDialog .uitleg { height: auto; color: $text-muted; margin: 0 0 1 0; }
 PlanDialog OptionList { height: auto; max-height: 14; }
 """
+)
 
 
 def tab_bindings(prefix: str) -> list[Binding]:
@@ -266,8 +302,7 @@ def tab_bindings(prefix: str) -> list[Binding]:
     out, so a burst of keys over SSH ("abc<Tab>def") lands in the right fields."""
     return [
         Binding("tab", "app.focus_next", "Volgend veld", show=False, priority=True, id=f"{prefix}.volgend_veld"),
-        Binding("shift+tab", "app.focus_previous", "Vorig veld", show=False, priority=True,
-                id=f"{prefix}.vorig_veld"),
+        Binding("shift+tab", "app.focus_previous", "Vorig veld", show=False, priority=True, id=f"{prefix}.vorig_veld"),
     ]
 
 
@@ -352,7 +387,7 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
 
         try:
             extra, draft = store_call(self.app, self.store, read)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.app.call_from_thread(self.show_error, f"Kan niet laden: {explain(exc)}")
             return
         self.app.call_from_thread(self._loaded, extra, draft)
@@ -404,7 +439,7 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
         elif isinstance(w, Select):
             try:
                 w.value = value if value else Select.NULL
-            except Exception:  # noqa: BLE001 - an option that no longer exists
+            except Exception:
                 pass
         elif isinstance(w, TextArea):
             w.text = value
@@ -471,7 +506,7 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
         if field:
             try:
                 slot = self.query_one(f"#fout-{field}", Static)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 slot = None
             if slot is not None:
                 slot.update(message)
@@ -561,15 +596,31 @@ class AgreeDialog(PlanDialog):
         return draft_key(self.DRAFT, self.case_id, self.version.id)
 
     def fields(self) -> ComposeResult:
-        yield Static("Het plan is met de persoon besproken en afgesproken. Vastleggen stopt de wettelijke "
-                     "termijn op de tijdlijn. Daarna kan de inhoud alleen in een nieuwe versie veranderen.",
-                     classes="uitleg")
-        yield from field_row("Niveau", Select([("Op hoofdlijnen", "hoofdlijnen"), ("Volledig", "volledig")],
-                                              value="hoofdlijnen", allow_blank=False, id="niveau", compact=True))
+        yield Static(
+            "Het plan is met de persoon besproken en afgesproken. Vastleggen stopt de wettelijke "
+            "termijn op de tijdlijn. Daarna kan de inhoud alleen in een nieuwe versie veranderen.",
+            classes="uitleg",
+        )
+        yield from field_row(
+            "Niveau",
+            Select(
+                [("Op hoofdlijnen", "hoofdlijnen"), ("Volledig", "volledig")],
+                value="hoofdlijnen",
+                allow_blank=False,
+                id="niveau",
+                compact=True,
+            ),
+        )
         yield from field_row("Afgesproken op", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
-        yield from field_row("Instemming", Select([(CONSENT_TITLES[c], c.value) for c in Consent],
-                                                  prompt="kies hoe de persoon instemde", id="instemming",
-                                                  compact=True))
+        yield from field_row(
+            "Instemming",
+            Select(
+                [(CONSENT_TITLES[c], c.value) for c in Consent],
+                prompt="kies hoe de persoon instemde",
+                id="instemming",
+                compact=True,
+            ),
+        )
         yield from field_row("Toelichting", Input(placeholder="(optioneel)", id="toelichting", compact=True))
         yield Static("", id="klaar", classes="uitleg")
 
@@ -578,7 +629,8 @@ class AgreeDialog(PlanDialog):
 
     def fill(self, previous: Any) -> None:
         self.query_one("#dialoogtitel", Static).update(
-            Content.from_markup(f"[b]Plan vaststellen[/b] · versie {self.version.number}"))
+            Content.from_markup(f"[b]Plan vaststellen[/b] · versie {self.version.number}")
+        )
         self.query_one("#datum", Input).value = format_date(self.today)
         if previous is not None and previous.status is PlanStatus.VOLLEDIG:
             self.query_one("#niveau", Select).value = "volledig"
@@ -592,7 +644,11 @@ class AgreeDialog(PlanDialog):
             return
         level = PlanStatus(self.field_value("niveau") or "hoofdlijnen")
         problems = agreement_problems(self.version, level)
-        text = ("[b]Nog niet klaar:[/b] " + esc("; ".join(problems))) if problems else "Het plan is klaar om vast te stellen."
+        text = (
+            ("[b]Nog niet klaar:[/b] " + esc("; ".join(problems)))
+            if problems
+            else "Het plan is klaar om vast te stellen."
+        )
         self.query_one("#klaar", Static).update(Content.from_markup(text))
 
     def field_left(self, fid: str) -> None:
@@ -624,8 +680,11 @@ class NazorgDialog(PlanDialog):
     TITLE_TEXT = "Nazorg starten"
 
     def fields(self) -> ComposeResult:
-        yield Static("Alle doelen van het plan zijn behaald. De nazorg duurt 24 maanden, met contact naar "
-                     "wens van de ouder; zo nodig start de brede ondersteuning opnieuw.", classes="uitleg")
+        yield Static(
+            "Alle doelen van het plan zijn behaald. De nazorg duurt 24 maanden, met contact naar "
+            "wens van de ouder; zo nodig start de brede ondersteuning opnieuw.",
+            classes="uitleg",
+        )
         yield from field_row("Startdatum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
 
     def fill(self, extra: Any) -> None:
@@ -661,7 +720,9 @@ class ConfirmDialog(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.from_markup(f"{esc(self.question)}\n\n[b]j[/b] of F2: ja   [b]n[/b] of Esc: nee"), id="vraag")
+        yield Static(
+            Content.from_markup(f"{esc(self.question)}\n\n[b]j[/b] of F2: ja   [b]n[/b] of Esc: nee"), id="vraag"
+        )
         yield Footer(compact=True, show_command_palette=False)
 
     def action_answer(self, yes: bool) -> None:
@@ -690,8 +751,11 @@ class ChoiceDialog(ModalScreen[object]):
     def compose(self) -> ComposeResult:
         with Vertical(id="keuzevak"):
             yield Static(self.title_text, id="keuzetitel")
-            yield OptionList(*[Option(f"{letter or ' '}  {text}", id=value) for value, text, letter in self.options],
-                             id="keuzes", compact=True)
+            yield OptionList(
+                *[Option(f"{letter or ' '}  {text}", id=value) for value, text, letter in self.options],
+                id="keuzes",
+                compact=True,
+            )
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -764,7 +828,9 @@ class ActionRow(Vertical):
 GOAL_OPTIONS = [(GOAL_STATUS_TITLES[s], s.value) for s in GoalStatus]
 ACTOR_OPTIONS = [(ACTOR_TITLES[a], a.value) for a in Actor]
 
-PLAN_CSS = FORM_CSS + """
+PLAN_CSS = (
+    FORM_CSS
+    + """
 PlanScreen #plankop { height: auto; max-height: 3; padding: 0 1; background: $panel; }
 PlanScreen #plan { height: 1fr; padding: 0 1; }
 PlanScreen #plan:focus { background-tint: $foreground 3%; }
@@ -793,6 +859,7 @@ PlanScreen .actieregel .partij { width: 1fr; }
 PlanScreen .kort { width: auto; height: 1; padding: 0 1; }
 PlanScreen .leeg { height: 1; color: $text-muted; }
 """
+)
 
 
 class PlanScreen(DraftMixin, Screen):
@@ -802,15 +869,31 @@ class PlanScreen(DraftMixin, Screen):
     HELP = "plan"
     BINDINGS = [
         Binding("f3,escape,q", "back", "Terug", id="plan.terug"),
-        Binding("f2,ctrl+s", "save_now", "Opslaan", show=False, id="plan.opslaan",
-                tooltip="Alles wordt al opgeslagen terwijl u typt; F2 schrijft meteen"),
+        Binding(
+            "f2,ctrl+s",
+            "save_now",
+            "Opslaan",
+            show=False,
+            id="plan.opslaan",
+            tooltip="Alles wordt al opgeslagen terwijl u typt; F2 schrijft meteen",
+        ),
         Binding("f4,d", "add_goal", "Doel+", id="plan.doel", tooltip="Doel toevoegen in dit leefgebied (d)"),
         Binding("f5,a", "add_action", "Actie+", id="plan.actie", tooltip="Actie toevoegen in dit leefgebied (a)"),
         Binding("f6,l", "next_area", "Gebied", id="plan.leefgebied", tooltip="Naar het volgende leefgebied (l)"),
-        Binding("f7,v", "agree", "Vaststellen", id="plan.vaststellen",
-                tooltip="Plan vaststellen: op hoofdlijnen of volledig (v)"),
-        Binding("f8,m", "menu", "Meer", id="plan.meer",
-                tooltip="Nieuwe versie, versies, afdrukken, nazorg, regel verwijderen, kosten (m)"),
+        Binding(
+            "f7,v",
+            "agree",
+            "Vaststellen",
+            id="plan.vaststellen",
+            tooltip="Plan vaststellen: op hoofdlijnen of volledig (v)",
+        ),
+        Binding(
+            "f8,m",
+            "menu",
+            "Meer",
+            id="plan.meer",
+            tooltip="Nieuwe versie, versies, afdrukken, nazorg, regel verwijderen, kosten (m)",
+        ),
         Binding("w", "new_version", "Nieuwe versie", show=False, id="plan.wijzigen"),
         Binding("o", "versions", "Versies", show=False, id="plan.versies"),
         Binding("p", "print", "Afdrukken", show=False, id="plan.afdrukken"),
@@ -820,8 +903,15 @@ class PlanScreen(DraftMixin, Screen):
         *tab_bindings("plan"),
     ]
 
-    def __init__(self, store: Any, case_id: int, *, version: int | None = None, today: date | None = None,
-                 config: Any | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        case_id: int,
+        *,
+        version: int | None = None,
+        today: date | None = None,
+        config: Any | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.case_id = case_id
@@ -888,8 +978,9 @@ class PlanScreen(DraftMixin, Screen):
             case = self.store.get_case(self.case_id)
             person = self.store.get_person(case.person_id)
             if case.track.value != "brede_ondersteuning":
-                return PlanBundle(case, person, None, [], [], "Een plan van aanpak hoort bij een zaak brede "
-                                                              "ondersteuning.")
+                return PlanBundle(
+                    case, person, None, [], [], "Een plan van aanpak hoort bij een zaak brede ondersteuning."
+                )
             versions = plans.versions(self.case_id)
             version = plans.version(self.case_id, self.number) if versions else None
             if self.number is not None and version is None:
@@ -902,7 +993,7 @@ class PlanScreen(DraftMixin, Screen):
 
         try:
             bundle = store_call(self.app, self.store, read)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if not soft:
                 self.post_message(PlanLoaded(None, explain(exc)))
             return
@@ -940,8 +1031,9 @@ class PlanScreen(DraftMixin, Screen):
             area.cursor_blink = blink
         self._status_saved()
         self.refresh_bindings()
-        first = next((w for w in self.query("#plan TextArea, #plan Input, #plan Select, #plan Checkbox")
-                      if not w.disabled), None)
+        first = next(
+            (w for w in self.query("#plan TextArea, #plan Input, #plan Select, #plan Checkbox") if not w.disabled), None
+        )
         (first or container).focus()
 
     def _show_head(self) -> None:
@@ -985,26 +1077,53 @@ class PlanScreen(DraftMixin, Screen):
         for area in LEEFGEBIEDEN:
             text = v.area(area) if v else None
             children: list[Widget] = [Static(f"── {area.title} ──", classes="gebiedkop")]
-            for fid, label, value in ((f"situatie-{area.value}", "Situatie", text.situation if text else ""),
-                                      (f"hulpvraag-{area.value}", "Hulpvraag", text.question if text else "")):
-                box = PlanText(value, id=fid, tab_behavior="focus", soft_wrap=True, show_line_numbers=False,
-                               compact=True, disabled=not content)
+            for fid, label, value in (
+                (f"situatie-{area.value}", "Situatie", text.situation if text else ""),
+                (f"hulpvraag-{area.value}", "Hulpvraag", text.question if text else ""),
+            ):
+                box = PlanText(
+                    value,
+                    id=fid,
+                    tab_behavior="focus",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                    compact=True,
+                    disabled=not content,
+                )
                 self.remember(fid, value)
                 children.append(Horizontal(Label(label, classes="veldlabel"), box, classes="tekstveld"))
             children.append(Static("Doelen", classes="subkop"))
             goals = v.goals_in(area) if v else []
-            children.append(Vertical(*[self._goal_row(g, i) for i, g in enumerate(goals, 1)],
-                                     id=f"doelen-{area.value}", classes="doelen"))
+            children.append(
+                Vertical(
+                    *[self._goal_row(g, i) for i, g in enumerate(goals, 1)], id=f"doelen-{area.value}", classes="doelen"
+                )
+            )
             if not goals:
-                children.append(Static("  geen doelen" + ("  (F4 of d: doel toevoegen)" if content else ""),
-                                       classes="leeg", id=f"geendoel-{area.value}"))
+                children.append(
+                    Static(
+                        "  geen doelen" + ("  (F4 of d: doel toevoegen)" if content else ""),
+                        classes="leeg",
+                        id=f"geendoel-{area.value}",
+                    )
+                )
             children.append(Static("Acties", classes="subkop"))
             actions = v.actions_in(area) if v else []
-            children.append(Vertical(*[self._action_row(x, i) for i, x in enumerate(actions, 1)],
-                                     id=f"acties-{area.value}", classes="acties"))
+            children.append(
+                Vertical(
+                    *[self._action_row(x, i) for i, x in enumerate(actions, 1)],
+                    id=f"acties-{area.value}",
+                    classes="acties",
+                )
+            )
             if not actions:
-                children.append(Static("  geen acties" + ("  (F5 of a: actie toevoegen)" if content else ""),
-                                       classes="leeg", id=f"geenactie-{area.value}"))
+                children.append(
+                    Static(
+                        "  geen acties" + ("  (F5 of a: actie toevoegen)" if content else ""),
+                        classes="leeg",
+                        id=f"geenactie-{area.value}",
+                    )
+                )
             out.append(AreaSection(area, *children))
         return out
 
@@ -1013,33 +1132,62 @@ class PlanScreen(DraftMixin, Screen):
         tid, sid = f"doel-{g.id}", f"doelstatus-{g.id}"
         self.remember(tid, g.text)
         self.remember(sid, g.status.value)
-        return GoalRow(g, Label(f"{n}.", classes="nr"),
-                       Input(g.text, placeholder="doel", id=tid, compact=True, disabled=not content),
-                       Select(GOAL_OPTIONS, value=g.status.value, allow_blank=False, id=sid, compact=True,
-                              disabled=not progress))
+        return GoalRow(
+            g,
+            Label(f"{n}.", classes="nr"),
+            Input(g.text, placeholder="doel", id=tid, compact=True, disabled=not content),
+            Select(GOAL_OPTIONS, value=g.status.value, allow_blank=False, id=sid, compact=True, disabled=not progress),
+        )
 
     def _action_row(self, x: Action, n: int) -> ActionRow:
         content, progress = self.content_editable, self.progress_editable
         ids = {k: f"{k}-{x.id}" for k in ("wat", "gedaan", "wie", "partij", "datum")}
-        values = {"wat": x.what, "gedaan": x.done, "wie": x.who.value, "partij": x.party or "",
-                  "datum": format_date(x.due) if x.due else ""}
+        values = {
+            "wat": x.what,
+            "gedaan": x.done,
+            "wie": x.who.value,
+            "partij": x.party or "",
+            "datum": format_date(x.due) if x.due else "",
+        }
         for k, fid in ids.items():
             self.remember(fid, values[k])
         return ActionRow(
             x,
-            Horizontal(Label(f"{n}.", classes="nr"),
-                       Input(x.what, placeholder="wat gebeurt er", id=ids["wat"], compact=True, disabled=not content),
-                       Checkbox("gedaan", x.done, id=ids["gedaan"], compact=True, disabled=not progress),
-                       classes="actieregel"),
-            Horizontal(Label("", classes="nr"),
-                       Select(ACTOR_OPTIONS, value=x.who.value, allow_blank=False, id=ids["wie"], compact=True,
-                              disabled=not content),
-                       Input(x.party or "", placeholder="naam of partij (bv. Kredietbank)", id=ids["partij"],
-                             classes="partij", compact=True, disabled=not content),
-                       Label("uiterlijk", classes="kort"),
-                       Input(values["datum"], placeholder="dd-mm-jjjj", id=ids["datum"], classes="datum",
-                             compact=True, disabled=not content),
-                       classes="actieregel"),
+            Horizontal(
+                Label(f"{n}.", classes="nr"),
+                Input(x.what, placeholder="wat gebeurt er", id=ids["wat"], compact=True, disabled=not content),
+                Checkbox("gedaan", x.done, id=ids["gedaan"], compact=True, disabled=not progress),
+                classes="actieregel",
+            ),
+            Horizontal(
+                Label("", classes="nr"),
+                Select(
+                    ACTOR_OPTIONS,
+                    value=x.who.value,
+                    allow_blank=False,
+                    id=ids["wie"],
+                    compact=True,
+                    disabled=not content,
+                ),
+                Input(
+                    x.party or "",
+                    placeholder="naam of partij (bv. Kredietbank)",
+                    id=ids["partij"],
+                    classes="partij",
+                    compact=True,
+                    disabled=not content,
+                ),
+                Label("uiterlijk", classes="kort"),
+                Input(
+                    values["datum"],
+                    placeholder="dd-mm-jjjj",
+                    id=ids["datum"],
+                    classes="datum",
+                    compact=True,
+                    disabled=not content,
+                ),
+                classes="actieregel",
+            ),
             Static("", classes="veldfout", id=f"fout-{ids['datum']}"),
         )
 
@@ -1109,7 +1257,7 @@ class PlanScreen(DraftMixin, Screen):
     def _field_error(self, key: str, message: str | None) -> None:
         try:
             slot = self.query_one(f"#fout-{key}", Static)
-        except Exception:  # noqa: BLE001
+        except Exception:
             slot = None
         if message:
             self.errors[key] = message
@@ -1127,7 +1275,7 @@ class PlanScreen(DraftMixin, Screen):
         super().flush(key)
         try:
             self._status_saved()
-        except Exception:  # noqa: BLE001 - the screen is being taken down
+        except Exception:
             pass
 
     def saved(self, key: str, result: Any) -> None:
@@ -1149,8 +1297,12 @@ class PlanScreen(DraftMixin, Screen):
             # Tell the caseworker, keep what they typed visible in the message, show what is true now.
             mine = self._typed(key)
             shown = mine if len(mine) <= 300 else mine[:300] + "…"
-            self.notify(f"Niet opgeslagen: {error}." + (f" Uw tekst was: “{shown}”" if mine.strip() else ""),
-                        title="Intussen gewijzigd", severity="warning", timeout=20)
+            self.notify(
+                f"Niet opgeslagen: {error}." + (f" Uw tekst was: “{shown}”" if mine.strip() else ""),
+                title="Intussen gewijzigd",
+                severity="warning",
+                timeout=20,
+            )
             self.flush()
             self.reload()
             return
@@ -1164,7 +1316,7 @@ class PlanScreen(DraftMixin, Screen):
     def _typed(self, key: str) -> str:
         try:
             w = self.query_one(f"#{key}")
-        except Exception:  # noqa: BLE001 - the row is gone
+        except Exception:
             return ""
         value = getattr(w, "text", None) if isinstance(w, TextArea) else getattr(w, "value", "")
         return value if isinstance(value, str) else ""
@@ -1172,8 +1324,17 @@ class PlanScreen(DraftMixin, Screen):
     def _field_event(self, widget: Widget | None, value: Any, *, now: bool = False) -> None:
         if widget is None or self.bundle is None or not widget.id or self.readonly:
             return
-        if widget.id.split("-", 1)[0] not in ("situatie", "hulpvraag", "doel", "doelstatus", "wat", "gedaan", "wie",
-                                               "partij", "datum"):
+        if widget.id.split("-", 1)[0] not in (
+            "situatie",
+            "hulpvraag",
+            "doel",
+            "doelstatus",
+            "wat",
+            "gedaan",
+            "wie",
+            "partij",
+            "datum",
+        ):
             return
         if widget.disabled:
             return
@@ -1261,9 +1422,12 @@ class PlanScreen(DraftMixin, Screen):
 
         plans, area = PlanStore(self.store), self._area_for_new()
         self.flush()
-        self._queue.put(self, lambda: plans.add_goal(self._ensure_version(plans), area),
-                        lambda g: self.run_worker(self._mount_goal(g), group="plan-mount", exclusive=False),
-                        self._refused)
+        self._queue.put(
+            self,
+            lambda: plans.add_goal(self._ensure_version(plans), area),
+            lambda g: self.run_worker(self._mount_goal(g), group="plan-mount", exclusive=False),
+            self._refused,
+        )
 
     async def _mount_goal(self, g: Goal) -> None:
         self._after_first_write()
@@ -1283,9 +1447,12 @@ class PlanScreen(DraftMixin, Screen):
 
         plans, area = PlanStore(self.store), self._area_for_new()
         self.flush()
-        self._queue.put(self, lambda: plans.add_action(self._ensure_version(plans), area),
-                        lambda x: self.run_worker(self._mount_action(x), group="plan-mount", exclusive=False),
-                        self._refused)
+        self._queue.put(
+            self,
+            lambda: plans.add_action(self._ensure_version(plans), area),
+            lambda x: self.run_worker(self._mount_action(x), group="plan-mount", exclusive=False),
+            self._refused,
+        )
 
     async def _mount_action(self, x: Action) -> None:
         self._after_first_write()
@@ -1346,10 +1513,13 @@ class PlanScreen(DraftMixin, Screen):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            for k in [k for k in self._pending if k.endswith(f"-{row.goal.id if isinstance(row, GoalRow) else row.action.id}")]:
+            for k in [
+                k for k in self._pending if k.endswith(f"-{row.goal.id if isinstance(row, GoalRow) else row.action.id}")
+            ]:
                 self._pending.pop(k, None)
-            self._queue.put(self, job, lambda _r: self.run_worker(self._unmount_row(row), group="plan-mount"),
-                            self._refused)
+            self._queue.put(
+                self, job, lambda _r: self.run_worker(self._unmount_row(row), group="plan-mount"), self._refused
+            )
 
         self.app.push_screen(ConfirmDialog(question), answered)
 
@@ -1390,7 +1560,7 @@ class PlanScreen(DraftMixin, Screen):
         if callable(refresh):
             try:
                 refresh()
-            except Exception:  # noqa: BLE001 - the desk's lists refresh themselves later
+            except Exception:
                 pass
 
     def action_new_version(self) -> None:
@@ -1413,7 +1583,9 @@ class PlanScreen(DraftMixin, Screen):
             return
         opts = []
         for v in reversed(self.bundle.versions):
-            agreed = f" op {format_date(v.agreed_on)}" if v.agreed_on else f", aangemaakt {format_date(v.created_at.date())}"
+            agreed = (
+                f" op {format_date(v.agreed_on)}" if v.agreed_on else f", aangemaakt {format_date(v.created_at.date())}"
+            )
             opts.append((str(v.number), f"Versie {v.number} · {v.status.title}{agreed}", None))
 
         def chosen(value: object) -> None:
@@ -1426,16 +1598,17 @@ class PlanScreen(DraftMixin, Screen):
             if number == latest:  # back from an old version to the plan itself
                 self.dismiss()
                 return
-            self.app.push_screen(PlanScreen(self.store, self.case_id, version=number, today=self._today,
-                                            config=self._config))
+            self.app.push_screen(
+                PlanScreen(self.store, self.case_id, version=number, today=self._today, config=self._config)
+            )
 
         self.app.push_screen(ChoiceDialog("Versies van het plan (⏎ opent)", opts), chosen)
 
     def action_print(self) -> None:
         if self.version is None:
             return
-        from herstel_tui.settings.config import resolve_export_dir
         from herstel_tui.services.plan_print import print_plan
+        from herstel_tui.settings.config import resolve_export_dir
 
         self.flush()
         cfg = host_config(self.app, self._config)
@@ -1447,9 +1620,12 @@ class PlanScreen(DraftMixin, Screen):
             self.notify(f"Afgedrukt: {names} in {folder}", timeout=8)
 
         # Through the queue: the print shows every field typed before it (and is audited).
-        self._queue.put(self, lambda: print_plan(store, case_id, gemeente=cfg.gemeente, number=number, folder=folder,
-                                                 today=today),
-                        printed, lambda e: self._refused(f"afdrukken mislukt: {e}"))
+        self._queue.put(
+            self,
+            lambda: print_plan(store, case_id, gemeente=cfg.gemeente, number=number, folder=folder, today=today),
+            printed,
+            lambda e: self._refused(f"afdrukken mislukt: {e}"),
+        )
 
     def action_nazorg(self) -> None:
         if self.bundle is None or self.bundle.version is None or self.readonly:
@@ -1480,7 +1656,7 @@ class PlanScreen(DraftMixin, Screen):
             try:
                 value = self.query_one(f"#doelstatus-{g.id}", Select).value
                 goals.append(g.model_copy(update={"status": GoalStatus(str(value))}))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 goals.append(g)
         for row in self.query(GoalRow):
             if all(g.id != row.goal.id for g in goals):
@@ -1516,35 +1692,45 @@ class PlanScreen(DraftMixin, Screen):
 HELP_TEXTS: dict[str, tuple[str, str]] = {
     "plan": (
         "Plan van aanpak",
-        ("Per leefgebied (financiën, wonen, zorg, gezin, werk): de huidige situatie, de hulpvraag, doelen "
-        "met een status en acties (wat, wie, uiterlijk, gedaan). Tab gaat naar het volgende veld; alles "
-        "wordt opgeslagen terwijl u typt. F4/d doel, F5/a actie in het leefgebied van de cursor, F6/l "
-        "volgend leefgebied, F7/v vaststellen (op hoofdlijnen of volledig, met datum en instemming). "
-        "Een vastgesteld plan verandert alleen in een nieuwe versie (F8 dan w); de status van doelen en "
-        "'gedaan' blijven bij te houden. F8/m: versies, afdrukken, nazorg, verwijderen, kosten. Letters "
-        "werken buiten tekstvelden; F-toetsen overal."),
+        (
+            "Per leefgebied (financiën, wonen, zorg, gezin, werk): de huidige situatie, de hulpvraag, doelen "
+            "met een status en acties (wat, wie, uiterlijk, gedaan). Tab gaat naar het volgende veld; alles "
+            "wordt opgeslagen terwijl u typt. F4/d doel, F5/a actie in het leefgebied van de cursor, F6/l "
+            "volgend leefgebied, F7/v vaststellen (op hoofdlijnen of volledig, met datum en instemming). "
+            "Een vastgesteld plan verandert alleen in een nieuwe versie (F8 dan w); de status van doelen en "
+            "'gedaan' blijven bij te houden. F8/m: versies, afdrukken, nazorg, verwijderen, kosten. Letters "
+            "werken buiten tekstvelden; F-toetsen overal."
+        ),
     ),
     "vaststellen": (
         "Plan vaststellen",
-        ("Kies op hoofdlijnen of volledig, de datum waarop het plan met de persoon is afgesproken en hoe "
-        "de persoon instemde. F2 legt het vast en zet de mijlpaal op de tijdlijn (de termijn stopt)."),
+        (
+            "Kies op hoofdlijnen of volledig, de datum waarop het plan met de persoon is afgesproken en hoe "
+            "de persoon instemde. F2 legt het vast en zet de mijlpaal op de tijdlijn (de termijn stopt)."
+        ),
     ),
     "nazorg": ("Nazorg starten", "Als alle doelen behaald zijn: 24 maanden nazorg vanaf de startdatum. F2 start."),
     "kosten": (
         "SPUK-kosten",
-        ("Kostenposten van deze zaak, nieuwste eerst, met totalen per component. F4/n nieuw, ⏎ of F5/e "
-        "wijzigen, F6/x verwijderen, F7/j jaaroverzicht."),
+        (
+            "Kostenposten van deze zaak, nieuwste eerst, met totalen per component. F4/n nieuw, ⏎ of F5/e "
+            "wijzigen, F6/x verwijderen, F7/j jaaroverzicht."
+        ),
     ),
     "kostenpost": (
         "Kostenpost",
-        ("Datum, component (A/B/C), omschrijving en óf P×Q (uren × tarief, aantal × prijs) óf een werkelijk "
-        "bedrag (bijv. een factuur van de Kredietbank). Bedragen als 1.234,56. P×Q wordt één keer "
-        "afgerond op hele centen (half naar boven). Koppel de post aan een actie uit het plan."),
+        (
+            "Datum, component (A/B/C), omschrijving en óf P×Q (uren × tarief, aantal × prijs) óf een werkelijk "
+            "bedrag (bijv. een factuur van de Kredietbank). Bedragen als 1.234,56. P×Q wordt één keer "
+            "afgerond op hele centen (half naar boven). Koppel de post aan een actie uit het plan."
+        ),
     ),
     "spuk": (
         "SPUK-jaaroverzicht",
-        ("Kosten per component in het jaar (op datum van de post), personen in aanmerking in het jaar en "
-        "cumulatief. ←/→ of F4/F5 wisselt het jaar, F2/e exporteert naar .xlsx in de exportmap."),
+        (
+            "Kosten per component in het jaar (op datum van de post), personen in aanmerking in het jaar en "
+            "cumulatief. ←/→ of F4/F5 wisselt het jaar, F2/e exporteert naar .xlsx in de exportmap."
+        ),
     ),
 }
 
@@ -1554,5 +1740,14 @@ def screen_classes() -> list[type]:
     from herstel_tui.tui.screens.costs import CostDialog, CostsScreen
     from herstel_tui.tui.screens.spuk import SpukScreen
 
-    return [PlanScreen, PlanDialog, AgreeDialog, NazorgDialog, ConfirmDialog, ChoiceDialog, CostsScreen, CostDialog,
-            SpukScreen]
+    return [
+        PlanScreen,
+        PlanDialog,
+        AgreeDialog,
+        NazorgDialog,
+        ConfirmDialog,
+        ChoiceDialog,
+        CostsScreen,
+        CostDialog,
+        SpukScreen,
+    ]

@@ -3,6 +3,7 @@
 ``SpukScreen(store, year=None)``: ←/→ (F4/F5) changes the year, F2/e writes the workbook to
 the export folder (owner-only, the creation date in its name) and names the file.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -42,12 +43,18 @@ class SpukScreen(DraftMixin, Screen):
         Binding("f3,escape,q", "back", "Terug", id="spuk.terug"),
         Binding("f4,left", "previous_year", "Vorig jaar", id="spuk.vorig"),
         Binding("f5,right", "next_year", "Volgend jaar", id="spuk.volgend"),
-        Binding("f2,e", "export", "Exporteer .xlsx", id="spuk.export",
-                tooltip="Jaaroverzicht als Excel-bestand in de exportmap (e)"),
+        Binding(
+            "f2,e",
+            "export",
+            "Exporteer .xlsx",
+            id="spuk.export",
+            tooltip="Jaaroverzicht als Excel-bestand in de exportmap (e)",
+        ),
     ]
 
-    def __init__(self, store: Any, year: int | None = None, *, today: date | None = None,
-                 config: Any | None = None) -> None:
+    def __init__(
+        self, store: Any, year: int | None = None, *, today: date | None = None, config: Any | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self._today = today
@@ -90,7 +97,7 @@ class SpukScreen(DraftMixin, Screen):
 
         try:
             report = store_call(self.app, self.store, lambda: PlanStore(self.store).year_report(year))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.post_message(ReportLoaded(year, None, explain(exc)))
             return
         self.post_message(ReportLoaded(year, report))
@@ -109,8 +116,9 @@ class SpukScreen(DraftMixin, Screen):
         lines = [f"[b]{'':<4}{'Component':<{desc_w}}{'Posten':>8}{'Bedrag':>16}[/b]"]
         for c in r.components:
             title = c.title if len(c.title) <= desc_w - 1 else c.title[: desc_w - 2] + "…"
-            lines.append(f"[b]{esc(c.component):<4}[/b]{esc(title):<{desc_w}}{c.entries:>8}"
-                         f"{esc(format_euro(c.cents)):>16}")
+            lines.append(
+                f"[b]{esc(c.component):<4}[/b]{esc(title):<{desc_w}}{c.entries:>8}{esc(format_euro(c.cents)):>16}"
+            )
         lines.append(f"[b]{'':<4}{'Totaal':<{desc_w}}{r.entries:>8}{esc(format_euro(r.total_cents)):>16}[/b]")
         lines += [
             "",
@@ -142,8 +150,8 @@ class SpukScreen(DraftMixin, Screen):
             self.reload()
 
     def action_export(self) -> None:
-        from herstel_tui.settings.config import resolve_export_dir
         from herstel_tui.services.spuk_report import export
+        from herstel_tui.settings.config import resolve_export_dir
 
         cfg = host_config(self.app, self._config)
         folder, year, store, today = resolve_export_dir(cfg), self.year, self.store, self.today
@@ -153,12 +161,17 @@ class SpukScreen(DraftMixin, Screen):
             self.notify(f"Jaaroverzicht {year} geschreven: {path.name} in {path.parent}", timeout=8)
 
         def failed(message: str) -> None:
-            self.query_one("#spukstatus", Static).update(Content.from_markup(
-                f"[$error b]Niet geëxporteerd:[/] {esc(message)}"))
+            self.query_one("#spukstatus", Static).update(
+                Content.from_markup(f"[$error b]Niet geëxporteerd:[/] {esc(message)}")
+            )
 
         self.query_one("#spukstatus", Static).update("Exporteren…")
-        self._queue.put(self, lambda: export(store, year, None, gemeente=cfg.gemeente, export_dir=folder,
-                                             today=today), written, failed)
+        self._queue.put(
+            self,
+            lambda: export(store, year, None, gemeente=cfg.gemeente, export_dir=folder, today=today),
+            written,
+            failed,
+        )
 
     def job_for(self, key: str, value: Any, based: Any = None):  # no typed fields here
         return None

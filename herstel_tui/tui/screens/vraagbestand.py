@@ -11,9 +11,9 @@ Usage (the desk wires it to a key)::
 
 Only theme variables are used for colour, so the ANSI theme and NO_COLOR work; everything fits 80x24.
 """
+
 from __future__ import annotations
 
-from herstel_tui.domain import clock
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Static
+
+from herstel_tui.domain import clock
 
 if TYPE_CHECKING:
     from herstel_tui.settings.config import Config
@@ -70,13 +72,25 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
     VraagbestandDialog #vk-knoppen Button { margin: 0 2 0 0; }
     """
     BINDINGS = [
-        Binding("f2,ctrl+s", "write", "Schrijven", id="vraagbestand.schrijven",
-                tooltip="Schrijf het vraagbestand en leg de aanvraag vast"),
+        Binding(
+            "f2,ctrl+s",
+            "write",
+            "Schrijven",
+            id="vraagbestand.schrijven",
+            tooltip="Schrijf het vraagbestand en leg de aanvraag vast",
+        ),
         Binding("escape,f3", "close", "Sluiten", id="vraagbestand.sluiten", tooltip="Sluit zonder te schrijven"),
     ]
 
-    def __init__(self, store: Store, config: Config, *, directory: Path | str | None = None,
-                 today: date | None = None, include_open: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        directory: Path | str | None = None,
+        today: date | None = None,
+        include_open: bool = False,
+    ) -> None:
         super().__init__()
         self.store = store
         self.config = config
@@ -91,8 +105,9 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
         with Vertical(id="vk-dialoog"):
             yield Static("Vraagbestand kindregeling", id="vk-titel")
             yield Static("Kinderen worden opgezocht…", id="vk-uitleg")
-            yield Checkbox("Ook kinderen met een open aanvraag (opnieuw vragen)", self.include_open, id="vk-open",
-                           compact=True)
+            yield Checkbox(
+                "Ook kinderen met een open aanvraag (opnieuw vragen)", self.include_open, id="vk-open", compact=True
+            )
             with VerticalScroll(id="vk-lijst"):
                 yield Static("", id="vk-kinderen")
             yield Static("", id="vk-uitkomst")
@@ -112,16 +127,16 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
 
         try:
             children = sp.children_to_verify(self.store, include_open=self.include_open)
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog
+        except Exception as exc:
             self.app.call_from_thread(self._show, f"Kinderen konden niet worden gelezen: {exc}", "fout")
             return
         self.app.call_from_thread(self._loaded, children)
 
     def _file_text(self) -> tuple[str | None, str | None]:
         """(file path, None) or (None, Dutch reason why no file can be written)."""
-        from herstel_tui.settings.config import resolve_export_dir
         from herstel_tui.files.portal_common import PortalError
         from herstel_tui.files.vraagbestand import vraagbestand_name
+        from herstel_tui.settings.config import resolve_export_dir
 
         try:
             name = vraagbestand_name(self.config.portaal_id, self.today)
@@ -142,9 +157,11 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
             intro += f":\n{path}" if path else "."
         self.query_one("#vk-uitleg", Static).update(intro)
         # 9 + 2 + 22 + 2 + 10 + 2 + 25 = 72 columns: fits the 74 inside the box with a scrollbar
-        lines = [f"{c.bsn_masked:<9}  {_cut(c.naam, 22):<22}  "
-                 f"{c.geboortedatum.strftime('%d-%m-%Y') if c.geboortedatum else '—':<10}  {_cut(c.status, 25)}"
-                 for c in children[:SHOWN]]
+        lines = [
+            f"{c.bsn_masked:<9}  {_cut(c.naam, 22):<22}  "
+            f"{c.geboortedatum.strftime('%d-%m-%Y') if c.geboortedatum else '—':<10}  {_cut(c.status, 25)}"
+            for c in children[:SHOWN]
+        ]
         if n > SHOWN:
             lines.append(f"… en nog {n - SHOWN} {'kind' if n - SHOWN == 1 else 'kinderen'}")
         self.query_one("#vk-kinderen", Static).update(Content("\n".join(lines)))
@@ -177,12 +194,11 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
         from herstel_tui.services.portal import export_vraagbestand
 
         try:
-            result = export_vraagbestand(self.store, self.config, children, directory=self.directory,
-                                         today=self.today)
+            result = export_vraagbestand(self.store, self.config, children, directory=self.directory, today=self.today)
         except PortalError as exc:
             self.app.call_from_thread(self._failed, "\n".join([str(exc), *exc.problems]))
             return
-        except Exception as exc:  # noqa: BLE001 - every refusal is shown in the dialog
+        except Exception as exc:
             self.app.call_from_thread(self._failed, f"Niet geschreven: {exc}")
             return
         self.app.call_from_thread(self._done, result)
@@ -191,9 +207,12 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
         self.busy = False
         self.written = result.path
         n = result.count
-        self._show(f"Geschreven: {result.path}\n{n} BSN{'' if n == 1 else chr(39) + 's'}; de aanvraag is "
-                   f"vastgelegd bij {n} {'kind' if n == 1 else 'kinderen'}. Upload het bestand in het "
-                   "gegevensportaal.", "klaar")
+        self._show(
+            f"Geschreven: {result.path}\n{n} BSN{'' if n == 1 else chr(39) + 's'}; de aanvraag is "
+            f"vastgelegd bij {n} {'kind' if n == 1 else 'kinderen'}. Upload het bestand in het "
+            "gegevensportaal.",
+            "klaar",
+        )
         self.query_one("#vk-open", Checkbox).disabled = True
         self.query_one("#vk-sluiten", Button).focus()
 

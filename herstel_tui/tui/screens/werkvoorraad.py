@@ -1,4 +1,5 @@
 """The werkvoorraad: search as you type, filters that stay visible, the paged case list."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -13,17 +14,34 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from herstel_tui.store import CaseFilter
 from herstel_tui.tui.format import OUTCOME_TITLE, zaken
-from herstel_tui.tui.widgets.caselist import CaseTable
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
+from herstel_tui.tui.widgets.caselist import CaseTable
 
 TRACK_CYCLE = [None, "brede_ondersteuning", "schuldenaanpak"]
 OUTCOME_CYCLE = [None, "gedupeerd", "geen_uitsluitsel", "niet_gedupeerd"]
 CLOSED_CYCLE = [False, True, None]
 SORT_CYCLE = ["termijn", "zaaknummer", "naam"]
-FILTER_ACTIONS = ("toggle_mine", "toggle_urgent", "toggle_overdue", "cycle_closed", "cycle_track",
-                  "choose_step", "cycle_outcome", "cycle_sort", "clear_filters", "reveal_bsn")
-FILTER_HINT = [("m", "mijn"), ("u", "urgent"), ("o", "verlopen"), ("t", "spoor"), ("s", "stap"), ("k", "uitkomst"),
-               ("g", "gesloten")]
+FILTER_ACTIONS = (
+    "toggle_mine",
+    "toggle_urgent",
+    "toggle_overdue",
+    "cycle_closed",
+    "cycle_track",
+    "choose_step",
+    "cycle_outcome",
+    "cycle_sort",
+    "clear_filters",
+    "reveal_bsn",
+)
+FILTER_HINT = [
+    ("m", "mijn"),
+    ("u", "urgent"),
+    ("o", "verlopen"),
+    ("t", "spoor"),
+    ("s", "stap"),
+    ("k", "uitkomst"),
+    ("g", "gesloten"),
+]
 
 
 def _cycle(options: list, value: object) -> object:
@@ -34,8 +52,9 @@ def _cycle(options: list, value: object) -> object:
 class SearchBox(Input):
     HELP = "zoeken"
     BINDINGS = [
-        Binding("escape", "leave", "Lijst", id="zoeken.verlaat", tooltip="Naar de lijst (zoektekst blijft)",
-                priority=True),
+        Binding(
+            "escape", "leave", "Lijst", id="zoeken.verlaat", tooltip="Naar de lijst (zoektekst blijft)", priority=True
+        ),
         Binding("down", "leave", "Naar de lijst", show=False, id="zoeken.omlaag", priority=True),
     ]
 
@@ -70,8 +89,9 @@ class FilterBar(Horizontal):
         if f.step:
             labels = [lb for lb in labels if not lb.startswith("stap:")] + [f"stap: {_step_title(f.step)}"]
         if f.outcome:
-            labels = [lb for lb in labels if not lb.startswith("uitkomst:")] + \
-                     [f"uitkomst: {OUTCOME_TITLE.get(f.outcome, f.outcome).lower()}"]
+            labels = [lb for lb in labels if not lb.startswith("uitkomst:")] + [
+                f"uitkomst: {OUTCOME_TITLE.get(f.outcome, f.outcome).lower()}"
+            ]
         if labels:
             text.append(" · " + " · ".join(labels))
             text.append("  (x wis)", style="dim")
@@ -317,7 +337,7 @@ class WorkQueueScreen(CaseActions, Screen):
         data = self.app.data
         try:
             data.call(data.store.log_view, person_id=person_id, case_id=case_id, what="bsn")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.app.call_from_thread(self.notify, f"BSN niet getoond: {exc}", severity="error")
             return
         self.app.call_from_thread(self._revealed, case_id)

@@ -1,4 +1,5 @@
 """The case screen: person and household, routekaart timeline, termijnen, next steps, notes."""
+
 from __future__ import annotations
 
 from itertools import groupby
@@ -87,14 +88,15 @@ class CaseScreen(CaseActions, Screen):
     def _load(self, log: bool) -> None:
         try:
             bundle = self.app.data.load_case(self.case_id, log=log)
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+        except Exception as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self._show, bundle)
 
     def _failed(self, message: str) -> None:
         self.query_one("#kop", Static).update(
-            Content.from_markup(f"[$error b]Zaak kan niet worden geladen:[/] {esc(message)}"))
+            Content.from_markup(f"[$error b]Zaak kan niet worden geladen:[/] {esc(message)}")
+        )
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -114,12 +116,21 @@ class CaseScreen(CaseActions, Screen):
 
         # Persoon
         bsn = (person.bsn or "—") if self.bsn_shown else person.bsn_masked
-        lines = ["[b $accent]Persoon[/]",
-                 f"[b]{esc(person.naam)}[/b]   BSN {esc(bsn)}   geboren {d(person.geboortedatum)}"]
+        lines = [
+            "[b $accent]Persoon[/]",
+            f"[b]{esc(person.naam)}[/b]   BSN {esc(bsn)}   geboren {d(person.geboortedatum)}",
+        ]
         if person.adres:
             lines.append(esc(person.adres))
-        contact = "   ".join(p for p in (person.telefoon and f"tel. {person.telefoon}", person.email,
-                                           person.voorkeurskanaal and f"voorkeur: {person.voorkeurskanaal}") if p)
+        contact = "   ".join(
+            p
+            for p in (
+                person.telefoon and f"tel. {person.telefoon}",
+                person.email,
+                person.voorkeurskanaal and f"voorkeur: {person.voorkeurskanaal}",
+            )
+            if p
+        )
         if contact:
             lines.append(esc(contact))
         zaak = f"Zaak: {b.track_title}, medewerker {case.caseworker or '—'}, geopend {d(case.opened)}"
@@ -146,7 +157,8 @@ class CaseScreen(CaseActions, Screen):
                 options.append(Option(prompt + ("  (deze zaak)" if this else ""), id=f"zaak-{c.id}", disabled=this))
         hh.add_options(options)
         self.query_one("#huishouden-kop", Static).update(
-            Content.from_markup("[b $accent]Huishouden[/]  [dim](h, dan ⏎: zaak van een lid openen)[/]"))
+            Content.from_markup("[b $accent]Huishouden[/]  [dim](h, dan ⏎: zaak van een lid openen)[/]")
+        )
 
         # Tijdlijn
         lines = ["[b $accent]Tijdlijn[/]"]
@@ -213,8 +225,12 @@ class CaseScreen(CaseActions, Screen):
             if step.actors:
                 lines.append("Wie: " + esc(", ".join(step.actor_titles)))
             for contact in step.contacts:
-                lines.append("Contact: [b]" + esc(contact.name) + "[/b]" +
-                             esc("".join(f", {x}" for x in (contact.phone, contact.email) if x)))
+                lines.append(
+                    "Contact: [b]"
+                    + esc(contact.name)
+                    + "[/b]"
+                    + esc("".join(f", {x}" for x in (contact.phone, contact.email) if x))
+                )
                 if contact.note:
                     lines.append(f"  [dim]{esc(contact.note)}[/]")
                 if contact.id == "serviceteam_uht":
@@ -271,15 +287,16 @@ class CaseScreen(CaseActions, Screen):
         from herstel_tui.tui.screens.plan import PlanScreen
 
         if self.bundle is not None:
-            self.app.push_screen(PlanScreen(self.app.store, self.case_id, today=self.app.today,
-                                            config=self.app.config), self.after_change)
+            self.app.push_screen(
+                PlanScreen(self.app.store, self.case_id, today=self.app.today, config=self.app.config),
+                self.after_change,
+            )
 
     def action_costs(self) -> None:
         from herstel_tui.tui.screens.costs import CostsScreen
 
         if self.bundle is not None:
-            self.app.push_screen(CostsScreen(self.app.store, self.case_id, today=self.app.today),
-                                 self.after_change)
+            self.app.push_screen(CostsScreen(self.app.store, self.case_id, today=self.app.today), self.after_change)
 
     def action_case_audit(self) -> None:
         from herstel_tui.tui.screens.audit import AuditScreen
@@ -313,7 +330,7 @@ class CaseScreen(CaseActions, Screen):
         data = self.app.data
         try:
             data.call(data.store.log_view, person_id=person_id, case_id=self.case_id, what="bsn")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.app.call_from_thread(self.notify, f"BSN niet getoond: {exc}", severity="error")
             return
 

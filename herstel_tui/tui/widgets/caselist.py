@@ -4,6 +4,7 @@ Virtual height = number of matching cases + one header line. Rows live in a smal
 of pages (200 rows each) fetched by offset in thread workers; a line whose page is not there
 yet shows a placeholder and asks for it. Nothing ever holds all rows in Python.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -40,13 +41,29 @@ def columns(width: int) -> list[Column]:
     """Column layout for a content width: every column fits in 80; more detail from 100."""
     wide = width >= 100
     if wide:
-        fixed = [("mark", "!", 1), ("zaak", "Zaaknummer", 15), ("naam", "Naam", 0), ("bsn", "BSN", 9),
-                 ("spoor", "Sp", 2), ("stap", "Huidige stap", 0), ("uitkomst", "Uitkomst", 16),
-                 ("termijn", "Termijn", 16), ("medewerker", "Medewerker", 12)]
+        fixed = [
+            ("mark", "!", 1),
+            ("zaak", "Zaaknummer", 15),
+            ("naam", "Naam", 0),
+            ("bsn", "BSN", 9),
+            ("spoor", "Sp", 2),
+            ("stap", "Huidige stap", 0),
+            ("uitkomst", "Uitkomst", 16),
+            ("termijn", "Termijn", 16),
+            ("medewerker", "Medewerker", 12),
+        ]
     else:
-        fixed = [("mark", "!", 1), ("zaak", "Zaak", 11), ("naam", "Naam", 0), ("bsn", "BSN", 9),
-                 ("spoor", "Sp", 2), ("stap", "Stap", 0), ("uitkomst", "Uitk.", 5),
-                 ("termijn", "Term", 5), ("medewerker", "Medew.", 8)]
+        fixed = [
+            ("mark", "!", 1),
+            ("zaak", "Zaak", 11),
+            ("naam", "Naam", 0),
+            ("bsn", "BSN", 9),
+            ("spoor", "Sp", 2),
+            ("stap", "Stap", 0),
+            ("uitkomst", "Uitk.", 5),
+            ("termijn", "Term", 5),
+            ("medewerker", "Medew.", 8),
+        ]
     used = sum(w for _, _, w in fixed) + len(fixed) - 1
     flex = max(0, width - used)
     naam = max(18, flex * 2 // 5) if wide else max(8, flex * 11 // 20)
@@ -202,7 +219,7 @@ class CaseTable(ScrollView, can_focus=True):
     def _count(self, generation: int, f: CaseFilter) -> None:
         try:
             count = self.data.count(f)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.post_message(self.LoadFailed(generation, str(exc)))
             return
         if not get_current_worker().is_cancelled:
@@ -220,7 +237,7 @@ class CaseTable(ScrollView, can_focus=True):
                 count = self.data.count(f)
                 if not worker.is_cancelled:
                     self.post_message(self.CountReady(generation, count))
-        except Exception as exc:  # noqa: BLE001 - shown in the filter bar, never a crash
+        except Exception as exc:
             self.post_message(self.LoadFailed(generation, str(exc)))
 
     def _fetch_page(self, page: int) -> None:
@@ -235,7 +252,7 @@ class CaseTable(ScrollView, can_focus=True):
             return
         try:
             rows = self.data.page(f, page * PAGE, PAGE)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.post_message(self.LoadFailed(generation, str(exc)))
             return
         self.post_message(self.PageReady(generation, page, rows))
@@ -378,8 +395,9 @@ class CaseTable(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("case-table--header")
             sort_col = {"termijn": "termijn", "zaaknummer": "zaak", "naam": "naam"}.get(self.filter.sort)
             titles = [c.title + ("▲" if c.key == sort_col else "") for c in cols]
-            text = " ".join(truncate(t, c.width) if not c.right else t.rjust(c.width)[-c.width:]
-                            for t, c in zip(titles, cols))
+            text = " ".join(
+                truncate(t, c.width) if not c.right else t.rjust(c.width)[-c.width :] for t, c in zip(titles, cols)
+            )
             return Strip([Segment(truncate(text, width), style)], width)
         index = round(self.scroll_y) + y - 1
         if self.count is None:
@@ -390,8 +408,9 @@ class CaseTable(ScrollView, can_focus=True):
         if self.count == 0:
             if y == 1:
                 style = base + self.get_component_rich_style("case-table--placeholder")
-                return Strip([Segment(truncate(" Geen zaken gevonden. Wis de zoektekst of filters (x).", width), style)],
-                             width)
+                return Strip(
+                    [Segment(truncate(" Geen zaken gevonden. Wis de zoektekst of filters (x).", width), style)], width
+                )
             return Strip.blank(width, base)
         if index >= self.count:
             return Strip.blank(width, base)
