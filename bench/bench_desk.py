@@ -55,25 +55,27 @@ def herstel_cmd(db: str) -> str:
 
 def first_row(db: str) -> str:
     """The zaaknummer of the first case the list paints (as shown at 80 columns)."""
-    from herstel_tui.store import CaseFilter, Store
+    from herstel_tui.settings.resources import open_store
+    from herstel_tui.store import CaseFilter
 
-    with Store(db, "bench", readonly=True) as st:
-        row = st.list_cases(CaseFilter(), 0, 1)[0]
+    with open_store(db, "bench", readonly=True) as st:
+        row = st.cases.page(CaseFilter(), 0, 1)[0]
     return row.zaaknummer.removeprefix("HKO-")
 
 
 def keystrokes(db: str) -> list[tuple[str, str, str, str]]:
     """(label, typed before, the one key measured, text that shows only after that key)."""
-    from herstel_tui.store import CaseFilter, Store
+    from herstel_tui.settings.resources import open_store
+    from herstel_tui.store import CaseFilter
     from herstel_tui.tui.format import zaken
 
     out = []
-    with Store(db, "bench", readonly=True) as st:
+    with open_store(db, "bench", readonly=True) as st:
 
         def count(text: str) -> int:
-            return st.count_cases(CaseFilter(search=text))
+            return st.cases.count(CaseFilter(search=text))
 
-        person = next(r for r in st.list_cases(CaseFilter(search="9999"), 0, 50) if r.bsn)
+        person = next(r for r in st.cases.page(CaseFilter(search="9999"), 0, 50) if r.bsn)
         surname, first = person.naam.split(", ", 1)
         first = first.split()[0]
         name = f"{surname} {first}".lower()
@@ -137,12 +139,13 @@ def main() -> None:
     if not Path(db).exists():
         sys.exit(f"{db} bestaat niet; maak het met: herstel demo --cases 100000 --db {db}")
 
-    from herstel_tui.store import CaseFilter, Store
+    from herstel_tui.settings.resources import open_store
+    from herstel_tui.store import CaseFilter
 
     # Opening read-write brings the case index up to date first (a changed routekaart file
     # rebuilds it): that is a one-off, not what this bench measures.
-    with Store(db, "bench") as st:
-        total = st.count_cases(CaseFilter(closed=None))
+    with open_store(db, "bench") as st:
+        total = st.cases.count(CaseFilter(closed=None))
     row = first_row(db)
     keys = keystrokes(db)
 

@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from herstel_tui.settings.resources import open_store
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
@@ -45,7 +47,6 @@ def main() -> None:
     from herstel_tui.domain import clock
     from herstel_tui.services.portal import import_list
     from herstel_tui.settings.config import Config
-    from herstel_tui.store import Store
     from tests.portal.conftest import write_xlsx
     from tests.portal.test_large import list_rows
 
@@ -59,7 +60,7 @@ def main() -> None:
             t0 = time.perf_counter()
             bare_read(path)
             floor.append(time.perf_counter() - t0)
-            with Store(folder / f"run{run}.db", "bench") as store:
+            with open_store(folder / f"run{run}.db", "bench") as store:
                 t0 = time.perf_counter()
                 plan = import_list(store, cfg, "aanmeldingen", path, dry_run=True, today=clock.today())
                 dry.append(time.perf_counter() - t0)

@@ -23,6 +23,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from herstel_tui.settings.resources import open_store
+
 
 def bsns() -> list[str]:
     from stdnum.nl import bsn
@@ -41,15 +43,14 @@ def main() -> None:
     from openpyxl import Workbook
 
     from herstel_tui.domain.models import Person
-    from herstel_tui.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         db = tmp / "r.db"
         numbers = bsns()
-        with Store(db, "bench") as s:
-            p = s.add_person(Person(voornamen="Anna", achternaam="Collega"))
-            case = s.open_case(p.id, "brede_ondersteuning", opened=date.today() - timedelta(days=30))
+        with open_store(db, "bench") as s:
+            p = s.persons.add(Person(voornamen="Anna", achternaam="Collega"))
+            case = s.cases.open(p.id, "brede_ondersteuning", opened=date.today() - timedelta(days=30))
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("Blad1")
         ws.append(["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"])

@@ -31,6 +31,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from herstel_tui.settings.resources import open_store
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
@@ -85,9 +87,8 @@ def children_db(folder: Path):
     from stdnum.nl import bsn
 
     from herstel_tui.domain.routekaart import default_routekaart  # noqa: F401 - warm the cache
-    from herstel_tui.store import Store
 
-    store = Store(folder / "bench.db", "bench")
+    store = open_store(folder / "bench.db", "bench")
     test = [f"9999{i:05d}" for i in range(100_000) if bsn.is_valid(f"9999{i:05d}")]
     kids = test[: len(test) // 2 * 2]
     today = date.today().isoformat()

@@ -1,3 +1,3 @@
-from herstel_tui.cli.entry import main
+from herstel_tui.entry import main
 
 main()

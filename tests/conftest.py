@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from herstel_tui.settings.resources import open_store
+
 # Tests never touch the user's real config or database.
 os.environ.pop("HERSTEL_DB", None)
 os.environ.pop("HERSTEL_CONFIG", None)
@@ -29,9 +31,8 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def store(db_path):
-    from herstel_tui.store import Store
 
-    s = Store(db_path, "t.tester")
+    s = open_store(db_path, "t.tester")
     yield s
     s.close()
 

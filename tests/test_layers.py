@@ -89,7 +89,7 @@ def test_domain_is_pure():
         {"sqlite3", "sqlite_utils", "textual", "rich", "openpyxl", "click", "docx"},
         only=("herstel_tui.domain",),
         skip=("herstel_tui.tui",),
-        code="import herstel_tui.domain.costs as m; m.spuk_components()",
+        code="import herstel_tui.domain.costs as m, herstel_tui.domain.routekaart as r",
     )
     assert report and first_offenders(report) == {}
 

@@ -3,53 +3,59 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from herstel_tui.cli.desk import DEFAULT_DEMO_CASES  # noqa: F401 - re-exported
-from herstel_tui.settings.config import ConfigError, load_config, resolve_db_path
+from herstel_tui.settings.config import Config, ConfigError, load_config, resolve_db_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from herstel_tui.store import Store
 
 EXIT_NOT_FOUND = 1
 EXIT_INPUT = 2
 
 
+@dataclass
 class Ctx:
-    def __init__(self, db: str | None, config: str | None, low_bandwidth: bool):
-        self.db_arg = db
-        self.config_arg = config
-        self.low_bandwidth = low_bandwidth
-        self._config = None
-        self._config_path = None
+    """The global options of one command line, and what they lead to (loaded on first use)."""
+
+    db_arg: str | None
+    config_arg: str | None
+    low_bandwidth: bool = False
+    _loaded: tuple[Config, Path] | None = field(default=None, repr=False)
+
+    def _load(self) -> tuple[Config, Path]:
+        if self._loaded is None:
+            self._loaded = load_config(self.config_arg)
+        return self._loaded
 
     @property
-    def config(self):
-        if self._config is None:
-            self._config, self._config_path = load_config(self.config_arg)
-        return self._config
+    def config(self) -> Config:
+        return self._load()[0]
 
     @property
     def config_file(self) -> Path:
-        self.config  # noqa: B018 - loads and remembers the path
-        return self._config_path
+        return self._load()[1]
 
     @property
     def db_path(self) -> Path:
         return resolve_db_path(self.db_arg, self.config)
 
-    def open_store(self, *, create: bool = False, readonly: bool = False):
-        from herstel_tui.store import Store
+    def open_store(self, *, create: bool = False, readonly: bool = False) -> Store:
+        from herstel_tui.settings.resources import open_store
+        from herstel_tui.store.base import network_warning
 
-        store = Store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
+        store = open_store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
         if store.network_fs:
-            from herstel_tui.store.base import network_warning
-
             click.echo(network_warning(store.path), err=True)
         return store
 
 
-def fail(message: str, code: int = EXIT_INPUT) -> None:
+def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     click.echo(f"Fout: {message}", err=True)
     sys.exit(code)
 
@@ -57,14 +63,13 @@ def fail(message: str, code: int = EXIT_INPUT) -> None:
 class HerstelGroup(click.Group):
     """Turns known errors into a Dutch message and exit code 2, never a traceback."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         from herstel_tui.domain.bsn import BsnError
+        from herstel_tui.domain.dates import DateError
 
         try:
             return super().invoke(ctx)
-        except ConfigError as exc:
-            fail(str(exc))
-        except BsnError as exc:
+        except (ConfigError, BsnError, DateError) as exc:
             fail(str(exc))
         except Exception as exc:
             from herstel_tui.store import StoreError
@@ -80,20 +85,18 @@ class HerstelGroup(click.Group):
             raise
 
 
-def raise_store(message: str) -> None:
+def raise_store(message: str) -> NoReturn:
     from herstel_tui.store import StoreError
 
     raise StoreError(message)
 
 
-def parse_date(text: str) -> date:
-    from datetime import datetime
+def parse_date(text: str, label: str = "datum") -> date:
+    """A date typed on the command line (see domain.dates); a Dutch message and exit 2 if unreadable."""
+    from herstel_tui.domain.dates import DateError
+    from herstel_tui.domain.dates import parse_date as parse
 
-    text = text.strip()
-    for fmt in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    fail(f"datum {text!r} klopt niet; gebruik dd-mm-jjjj")
-    raise AssertionError
+    try:
+        return parse(text, label=label)
+    except DateError as exc:
+        fail(str(exc))

@@ -6,20 +6,28 @@ No Textual here; python-docx and openpyxl are imported only by the functions tha
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from herstel_tui.cli.base import Ctx, fail, parse_date
 from herstel_tui.domain import clock
+from herstel_tui.domain.dates import format_date
+from herstel_tui.domain.enums import Track
 
-TRACKS = ["brede_ondersteuning", "schuldenaanpak"]
-TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
+if TYPE_CHECKING:  # pragma: no cover
+    from herstel_tui.services.letters import LetterSet
+
+TRACKS = [t.value for t in Track]
 
 
-def _letters(directory: str | None):
+def _letters(directory: str | None) -> LetterSet:
+    """The letters in ``directory`` (None: the shipped ones), checked against the shipped routekaart."""
     from herstel_tui.services.letters import default_letters, load_letters
+    from herstel_tui.settings.resources import default_routekaart
 
-    return load_letters(directory) if directory else default_letters()
+    rk = default_routekaart()
+    return load_letters(directory, rk) if directory else default_letters(rk)
 
 
 @click.command("brief")
@@ -89,7 +97,7 @@ def brief(
                     store, cfg, case.id, kind, today=today, first_talk=first_talk, creditor=schuldeiser, letters=letters
                 )
                 # Showing a letter shows the person's data: that is a look, and looks are audited.
-                store.log_view(person_id=case.person_id, case_id=case.id, what="brief")
+                store.audit.viewed(person_id=case.person_id, case_id=case.id, what="brief")
                 click.echo(draft.text.rstrip("\n"))
                 click.echo(
                     f"\n(voorbeeld van '{kind.title}': er is niets geschreven of op de zaak vastgelegd)", err=True
@@ -115,9 +123,11 @@ def brief(
     click.echo(f"Brief gemaakt: {result.kind.title}, zaak {result.zaaknummer}.")
     click.echo(f"  {result.docx}")
     click.echo(f"  {result.txt}")
-    extra = f", eerste gesprek op {result.first_talk:%d-%m-%Y}" if result.first_talk and kind.needs_first_talk else ""
+    extra = (
+        f", eerste gesprek op {format_date(result.first_talk)}" if result.first_talk and kind.needs_first_talk else ""
+    )
     click.echo(
-        f"Vastgelegd op de tijdlijn: {result.event_title} ({result.today:%d-%m-%Y}{extra}); "
+        f"Vastgelegd op de tijdlijn: {result.event_title} ({format_date(result.today)}{extra}); "
         "contactmoment (brief) en auditlogboek."
     )
 
@@ -127,15 +137,16 @@ def brief(
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @click.option("--sjablonen", metavar="MAP", help="Map met letters.toml en sjablonen (standaard: de meegeleverde).")
 @click.pass_obj
-def brieven(c, velden: bool, as_json: bool, sjablonen: str | None) -> None:
+def brieven(c: Ctx, velden: bool, as_json: bool, sjablonen: str | None) -> None:
     """Toon de soorten brieven (of met --velden: de velden van de sjablonen)."""
     from herstel_tui.services.letters import LetterError, known_fields
     from herstel_tui.services.lookup import Table
+    from herstel_tui.settings.resources import default_routekaart
 
     if velden:
         rows = [
             {"veld": "{{" + name + "}}", "betekenis": desc, "voorbeeld": example}
-            for name, (desc, example) in known_fields().items()
+            for name, (desc, example) in known_fields(default_routekaart()).items()
         ]
         Table([("veld", "Veld", 34), ("betekenis", "Betekenis", 0)], rows).emit("json" if as_json else "text")
         return
@@ -147,7 +158,7 @@ def brieven(c, velden: bool, as_json: bool, sjablonen: str | None) -> None:
         {
             "soort": k.id,
             "titel": k.title,
-            "sporen": "/".join(TRACK_SHORT[t] for t in k.tracks),
+            "sporen": "/".join(Track(t).short for t in k.tracks),
             "stap": k.step_title,
             "vastgelegd_als": k.records,
             "sjabloon": k.template.name,
@@ -208,7 +219,7 @@ def overzicht(c: Ctx, xlsx: str | None, as_json: bool) -> None:
     from herstel_tui.services.lookup import terminal_width
 
     width = min(terminal_width(), 100)
-    click.echo(f"Overzicht {cfg.gemeente} · peildatum {today:%d-%m-%Y} · {ov.cases} zaken")
+    click.echo(f"Overzicht {cfg.gemeente} · peildatum {format_date(today)} · {ov.cases} zaken")
     for sheet in ov.sheets():
         if sheet.prose:
             continue  # the definitions: in the .xlsx, the JSON and `herstel overzicht --help`

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail
 from herstel_tui.domain import clock
+from herstel_tui.domain.dates import format_date
+from herstel_tui.domain.enums import Track
+from herstel_tui.domain.models import Case
 from herstel_tui.services.lookup import (
-    OUTCOME_TITLE,
-    TRACK_SHORT,
-    TRACK_TITLE,
     Table,
     clip,
     days_text,
-    nl_date,
+    outcome_label,
     print_cases,
     search,
     terminal_width,
 )
+from herstel_tui.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dateutil.relativedelta import relativedelta
 
 fmt_options = [
     click.option("--json", "fmt", flag_value="json", help="Uitvoer als JSON (voor scripts)."),
@@ -51,13 +56,13 @@ def zoek(c: Ctx, term: tuple[str, ...], fmt: str | None) -> None:
     print_cases(records, fmt or "text")
 
 
-def resolve_case(store, ref: str, track: str | None = None):
+def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
     """A case by zaaknummer, or by BSN (with --spoor when the person has two)."""
     from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
 
     ref = ref.strip()
     if ref.upper().startswith("HKO-"):
-        case = store.find_case(ref)
+        case = store.cases.find(ref)
         if case is None:
             click.echo(f"Zaak {ref.upper()} bestaat niet.", err=True)
             sys.exit(EXIT_NOT_FOUND)
@@ -66,8 +71,8 @@ def resolve_case(store, ref: str, track: str | None = None):
         bsn = normalize_bsn(ref)
     except BsnError as exc:
         fail(f"{ref!r} is geen zaaknummer (HKO-jjjj-nnnnnn) en geen geldig BSN: {exc}")
-    person = store.find_person_by_bsn(bsn)
-    cases = store.cases_of_person(person.id) if person else []
+    person = store.persons.find_by_bsn(bsn)
+    cases = store.cases.of_person(person.id) if person else []
     if track:
         cases = [k for k in cases if k.track.value == track]
     if not cases:
@@ -90,24 +95,22 @@ def resolve_case(store, ref: str, track: str | None = None):
 @click.pass_obj
 def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     """Toon de zaakkaart: persoon, huishouden, tijdlijn, termijnen, laatste notities."""
-    from herstel_tui.domain.routekaart import default_routekaart
-
     today = clock.today()
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)
-        person = store.get_person(case.person_id)
-        household = store.household_of(person.id)
-        view = store.case_view(case.id, today)
-        notes = store.contact_notes(case.id, limit=5)
-        store.log_view(person_id=person.id, case_id=case.id)
-    rk = default_routekaart()
+        person = store.persons.get(case.person_id)
+        household = store.persons.household_of(person.id)
+        view = store.cases.view(case.id, today)
+        notes = store.cases.notes(case.id, limit=5)
+        store.audit.viewed(person_id=person.id, case_id=case.id)
+    rk = store.routekaart
     card = {
         "zaaknummer": case.zaaknummer,
-        "spoor": TRACK_TITLE[case.track.value],
+        "spoor": case.track.label,
         "medewerker": case.caseworker,
         "geopend": case.opened.isoformat(),
         "gesloten": case.closed.isoformat() if case.closed else None,
-        "urgentie": case.urgency.title if case.urgency else None,
+        "urgentie": case.urgency.label if case.urgency else None,
         "casuistiekoverleg": case.casuistiekoverleg,
         "persoon": {
             "naam": person.naam,
@@ -119,12 +122,12 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
             "voorkeurskanaal": person.voorkeurskanaal.value if person.voorkeurskanaal else None,
         },
         "huishouden": [
-            {"naam": p.naam, "rol": role.title, "bsn": p.bsn_masked, "zaken": [k.zaaknummer for k in cases]}
+            {"naam": p.naam, "rol": role.label, "bsn": p.bsn_masked, "zaken": [k.zaaknummer for k in cases]}
             for p, role, cases in household
             if p.id != person.id
         ],
         "stand": view.current_title,
-        "uitkomst": OUTCOME_TITLE.get(view.outcome or "", None),
+        "uitkomst": outcome_label(view.outcome),
         "afgerond": view.closed,
         "tijdlijn": [
             {
@@ -150,15 +153,15 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         click.echo(json.dumps(card, ensure_ascii=False, indent=2))
         return
     w = click.echo
-    w(f"{case.zaaknummer}  {TRACK_TITLE[case.track.value]}  ·  medewerker {case.caseworker or '—'}")
-    w(f"{person.naam}  BSN {person.bsn_masked}  geboren {nl_date(person.geboortedatum) or '—'}")
+    w(f"{case.zaaknummer}  {case.track.label}  ·  medewerker {case.caseworker or '—'}")
+    w(f"{person.naam}  BSN {person.bsn_masked}  geboren {format_date(person.geboortedatum)}")
     if person.adres:
         w(f"  {person.adres}")
     contact = "  ".join(x for x in (person.telefoon, person.email) if x)
     if contact:
         w(f"  {contact}")
     if case.urgency or case.casuistiekoverleg:
-        w("  URGENT: " + (case.urgency.title if case.urgency else "casuïstiekoverleg"))
+        w("  URGENT: " + (case.urgency.label if case.urgency else "casuïstiekoverleg"))
     if card["huishouden"]:
         w("\nHuishouden")
         for m in card["huishouden"]:
@@ -174,11 +177,11 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     for d in view.done:
         mark = " (vervallen)" if d.superseded else ""
         mark += f" [correctie: {d.reason}]" if d.correction else ""
-        w(f"  {nl_date(d.fact_date)}  {d.event_title}{mark}")
+        w(f"  {format_date(d.fact_date)}  {d.event_title}{mark}")
     if view.running:
         w("Lopende termijnen")
         for d in view.running:
-            w(f"  {nl_date(d.due)}  {d.title}  ({days_text(d.days_left(today))})")
+            w(f"  {format_date(d.due)}  {d.title}  ({days_text(d.days_left(today))})")
     if view.current:
         step = rk.step(case.track.value, view.current.step)
         if step.contacts:
@@ -189,18 +192,19 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         w("Laatste contactmomenten")
         width = terminal_width()
         for n in notes:
-            w(clip(f"  {nl_date(n.date)}  {n.channel.value:<10} {n.text}  — {n.by}", width))
+            w(clip(f"  {format_date(n.date)}  {n.channel.value:<10} {n.text}  — {n.by}", width))
 
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*([dwmj]?)\s*$", re.I)
 
 
-def parse_within(text: str):
+def parse_within(text: str) -> relativedelta:
     from dateutil.relativedelta import relativedelta
 
     m = _PERIOD.match(text)
     if not m:
         fail(f"--binnen {text!r} klopt niet; gebruik bijvoorbeeld 14d, 3w, 2m of 1j")
+        raise AssertionError  # fail() exits
     n, unit = int(m.group(1)), (m.group(2) or "d").lower()
     return {
         "d": relativedelta(days=n),
@@ -223,20 +227,20 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     until = today + parse_within(binnen)
     rows = []
     with c.open_store() as store:
-        for case_id, zaak, naam, track, worker in store.cases_due_before(
+        for case_id, zaak, naam, track, worker in store.cases.due_before(
             until, caseworker=store.user if mijn else None
         ):
-            view = store.case_view(case_id, today)
+            view = store.cases.view(case_id, today)
             for d in view.running:
                 if d.due <= until:
                     rows.append(
                         {
-                            "uiterlijk": nl_date(d.due),
+                            "uiterlijk": format_date(d.due),
                             "dagen": d.days_left(today),
                             "termijn_tekst": days_text(d.days_left(today)),
                             "zaaknummer": zaak,
                             "naam": naam,
-                            "spoor": TRACK_SHORT[track],
+                            "spoor": Track(track).short,
                             "termijn": d.title,
                             "medewerker": worker,
                             "_due": d.due,
@@ -285,8 +289,8 @@ def notitie(c: Ctx, zaak: str, tekst: str, kanaal: str, datum: str | None, spoor
         fail("de datum ligt in de toekomst")
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)
-        store.add_contact_note(case.id, tekst, channel=kanaal, on=on)
-    click.echo(f"Contactmoment vastgelegd bij {case.zaaknummer} ({nl_date(on)}, {kanaal}).")
+        store.cases.add_note(case.id, tekst, channel=kanaal, on=on)
+    click.echo(f"Contactmoment vastgelegd bij {case.zaaknummer} ({format_date(on)}, {kanaal}).")
 
 
 COMMANDS = [zoek, toon, termijnen, notitie]

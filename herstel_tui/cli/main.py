@@ -1,25 +1,20 @@
-"""The command line: bare ``herstel`` opens the desk; subcommands do headless work.
+"""The command line: subcommands do headless work; bare ``herstel`` opens the desk.
 
-Nothing here imports Textual at module level: ``herstel zoek`` over SSH must not pay for the
-desk. The TUI is imported only inside the function that starts it.
+Nothing here imports Textual: the desk is opened through the ``open_desk`` callback that
+``herstel_tui.entry`` hands in (``main(obj={"open_desk": ...})``).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
-from herstel_tui.cli.base import (
-    DEFAULT_DEMO_CASES,
-    EXIT_NOT_FOUND,
-    Ctx,
-    HerstelGroup,
-    fail,
-    parse_date,
-    raise_store,
-)
-from herstel_tui.cli.desk import make_demo
+from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, HerstelGroup, fail, parse_date, raise_store
+from herstel_tui.domain.enums import Track
+from herstel_tui.services.demo import DEFAULT_DEMO_CASES, DEFAULT_SEED
 from herstel_tui.settings.config import config_path, default_db_path, resolve_export_dir
 
 
@@ -35,17 +30,17 @@ def main(ctx: click.Context, db: str | None, config: str | None, low_bandwidth: 
     Zonder opdracht opent de werkplek. Zonder --db en HERSTEL_DB wordt de eerste keer een
     demodatabase met synthetische zaken aangemaakt.
     """
+    given: Any = ctx.obj
+    opener: Callable[[str | None, str | None, bool], int] | None = (
+        given.get("open_desk") if isinstance(given, dict) else None
+    )
     ctx.obj = Ctx(db, config, low_bandwidth)
     if ctx.invoked_subcommand is None:
-        open_desk(ctx.obj)
-
-
-def open_desk(c: Ctx) -> None:
-    from herstel_tui.cli.desk import start
-
-    code = start(c.db_arg, c.config_arg, c.low_bandwidth)
-    if code:
-        sys.exit(code)
+        if opener is None:
+            fail("de werkplek kan vanaf hier niet worden geopend; start `herstel` zonder opdracht")
+        code = opener(db, config, low_bandwidth)
+        if code:
+            sys.exit(code)
 
 
 @main.command()
@@ -58,7 +53,9 @@ def open_desk(c: Ctx) -> None:
     show_default=True,
     help="Aantal zaken.",
 )
-@click.option("--seed", type=int, default=20261123, show_default=True, help="Startwaarde: zelfde waarde, zelfde data.")
+@click.option(
+    "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Startwaarde: zelfde waarde, zelfde data."
+)
 @click.option("--db", "db", metavar="PAD", help="Waar de demodatabase komt.")
 @click.option("--overschrijf", is_flag=True, help="Vervang een bestaand bestand.")
 @click.pass_obj
@@ -72,7 +69,10 @@ def demo(c: Ctx, cases: int, seed: int, db: str | None, overschrijf: bool) -> No
     import time
 
     t0 = time.perf_counter()
-    result = make_demo(path, cases, seed=seed, me=c.config.medewerker)
+    from herstel_tui.services.demo import make_demo
+    from herstel_tui.settings.resources import default_routekaart
+
+    result = make_demo(path, cases, routekaart=default_routekaart(), seed=seed, me=c.config.medewerker)
     secs = time.perf_counter() - t0
     click.echo(
         f"Demodatabase {path}: {result['zaken']} zaken, {result['personen']} personen, "
@@ -123,7 +123,16 @@ def persoon() -> None:
 @click.option("--rol", help="Rol in het huishouden: aanvrager, toeslagpartner, ex-toeslagpartner, kind, nabestaande.")
 @click.option("--bij", "bij", metavar="BSN", help="Voeg toe aan het huishouden van deze persoon.")
 @click.pass_obj
-def persoon_nieuw(c: Ctx, bsn, voornamen, tussenvoegsel, achternaam, geboortedatum, rol, bij) -> None:
+def persoon_nieuw(
+    c: Ctx,
+    bsn: str,
+    voornamen: str,
+    tussenvoegsel: str | None,
+    achternaam: str,
+    geboortedatum: str | None,
+    rol: str | None,
+    bij: str | None,
+) -> None:
     """Voeg een persoon toe (en zet hem of haar in een huishouden)."""
     from herstel_tui.domain.bsn import mask_bsn, normalize_bsn
     from herstel_tui.domain.models import HouseholdMember, Person
@@ -140,10 +149,10 @@ def persoon_nieuw(c: Ctx, bsn, voornamen, tussenvoegsel, achternaam, geboortedat
     with c.open_store() as store:
         anchor = None
         if anchor_bsn:
-            anchor = store.find_person_by_bsn(anchor_bsn)
+            anchor = store.persons.find_by_bsn(anchor_bsn)
             if anchor is None:
                 raise_store(f"geen persoon met BSN {mask_bsn(anchor_bsn)} gevonden")
-        new, _ = store.register(person, role=role, household_of=anchor.id if anchor else None)
+        new, _ = store.persons.register(person, role=role, household_of=anchor.id if anchor else None)
     click.echo(f"Persoon toegevoegd: {new.naam} (BSN {new.bsn_masked}), rol {role.value}.")
 
 
@@ -156,8 +165,8 @@ def zaak() -> None:
 @click.argument("bsn")
 @click.option(
     "--spoor",
-    type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]),
-    default="brede_ondersteuning",
+    type=click.Choice([t.value for t in Track]),
+    default=Track.BREDE_ONDERSTEUNING.value,
     show_default=True,
 )
 @click.option("--medewerker", help="Toegewezen medewerker (standaard: uzelf).")
@@ -168,10 +177,10 @@ def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
 
     bsn = normalize_bsn(bsn)
     with c.open_store() as store:
-        person = store.find_person_by_bsn(bsn)
+        person = store.persons.find_by_bsn(bsn)
         if person is None:
             fail(f"geen persoon met BSN {mask_bsn(bsn)} gevonden", EXIT_NOT_FOUND)
-        case = store.open_case(person.id, spoor, caseworker=medewerker)
+        case = store.cases.open(person.id, spoor, caseworker=medewerker)
     click.echo(f"Zaak {case.zaaknummer} geopend voor {person.naam}.")
 
 
@@ -196,7 +205,3 @@ from herstel_tui.cli.plan import COMMANDS as _PLAN  # noqa: E402
 
 for _command in _PLAN:
     main.add_command(_command)
-
-
-if __name__ == "__main__":
-    main()

@@ -38,9 +38,8 @@ def _case(store, ref: str):
 
 
 def _plans(store):
-    from herstel_tui.store.plan import PlanStore
 
-    return PlanStore(store)
+    return store.plans
 
 
 def _export_dir(c: Ctx) -> Path:
@@ -84,7 +83,7 @@ def plan_toon(c: Ctx, zaak: str, versie: int | None, as_json: bool) -> None:
             )
             sys.exit(EXIT_NOT_FOUND)
         p = gather(store, case.id, gemeente=c.config.gemeente, number=versie)
-        store.log_view(person_id=case.person_id, case_id=case.id, what="plan")
+        store.audit.viewed(person_id=case.person_id, case_id=case.id, what="plan")
     if as_json:
         data = p.version.model_dump(mode="json")
         data["zaaknummer"] = p.zaaknummer
@@ -112,10 +111,10 @@ def plan_toon(c: Ctx, zaak: str, versie: int | None, as_json: bool) -> None:
 
 
 def _version_line(v) -> str:
-    from herstel_tui.domain.plan import format_date
+    from herstel_tui.domain.dates import format_date
 
     agreed = f" op {format_date(v.agreed_on)}" if v.agreed_on else ""
-    return f"{v.number} {v.status.title.lower()}{agreed}"
+    return f"{v.number} {v.status.label.lower()}{agreed}"
 
 
 @plan.command("versies")
@@ -123,7 +122,7 @@ def _version_line(v) -> str:
 @click.pass_obj
 def plan_versies(c: Ctx, zaak: str) -> None:
     """Alle versies van het plan, met status en datum van afspraak."""
-    from herstel_tui.domain.plan import CONSENT_TITLES, format_date
+    from herstel_tui.domain.dates import format_date
 
     with c.open_store() as store:
         case = _case(store, zaak)
@@ -132,13 +131,13 @@ def plan_versies(c: Ctx, zaak: str) -> None:
         click.echo(f"Zaak {case.zaaknummer} heeft nog geen plan van aanpak.", err=True)
         sys.exit(EXIT_NOT_FOUND)
     for v in versions:
-        consent = f", instemming: {CONSENT_TITLES[v.consent].lower()}" if v.consent else ""
+        consent = f", instemming: {v.consent.label.lower()}" if v.consent else ""
         agreed = (
             f"afgesproken {format_date(v.agreed_on)}{consent}"
             if v.agreed_on
             else f"aangemaakt {format_date(v.created_at.date())} door {v.created_by}"
         )
-        click.echo(f"Versie {v.number}  {v.status.title:<27} {agreed}")
+        click.echo(f"Versie {v.number}  {v.status.label:<27} {agreed}")
 
 
 @plan.command("print")
@@ -196,7 +195,7 @@ def plan_print(c: Ctx, zaak: str, versie: int | None, docx: str | None, txt: str
 @click.pass_obj
 def plan_vaststellen(c: Ctx, zaak: str, niveau: str, datum: str, instemming: str, toelichting: str | None) -> None:
     """Stel de conceptversie vast; legt de mijlpaal op de tijdlijn vast (de termijn stopt)."""
-    from herstel_tui.domain.plan import format_date
+    from herstel_tui.domain.dates import format_date
 
     when = parse_date(datum)
     with c.open_store() as store:
@@ -208,7 +207,7 @@ def plan_vaststellen(c: Ctx, zaak: str, niveau: str, datum: str, instemming: str
             sys.exit(EXIT_NOT_FOUND)
         v = plans.agree(current.id, niveau, when, instemming, toelichting)
     click.echo(
-        f"Plan van aanpak {case.zaaknummer} versie {v.number}: {v.status.title.lower()} op {format_date(v.agreed_on)}."
+        f"Plan van aanpak {case.zaaknummer} versie {v.number}: {v.status.label.lower()} op {format_date(v.agreed_on)}."
     )
 
 
@@ -218,13 +217,13 @@ def plan_vaststellen(c: Ctx, zaak: str, niveau: str, datum: str, instemming: str
 @click.pass_obj
 def plan_nazorg(c: Ctx, zaak: str, datum: str | None) -> None:
     """Start de nazorg (24 maanden) als alle doelen van het plan behaald zijn."""
-    from herstel_tui.domain.plan import format_date
+    from herstel_tui.domain.dates import format_date
 
     when = parse_date(datum) if datum else clock.today()
     with c.open_store() as store:
         case = _case(store, zaak)
         _plans(store).start_nazorg(case.id, when)
-        due = next((d.due for d in store.case_view(case.id).running if d.rule == "nazorgperiode"), None)
+        due = next((d.due for d in store.cases.view(case.id).running if d.rule == "nazorgperiode"), None)
     click.echo(
         f"Nazorg gestart op {format_date(when)} voor {case.zaaknummer}"
         + (f"; loopt tot {format_date(due)}." if due else ".")
@@ -256,15 +255,15 @@ def _money_json(cents: int) -> dict:
 def kosten_toon(c: Ctx, zaak: str, jaar: int | None, as_json: bool) -> None:
     """Alle kostenposten van de zaak met totalen per component."""
     from herstel_tui.domain.costs import format_euro, spuk_components
-    from herstel_tui.domain.plan import format_date
+    from herstel_tui.domain.dates import format_date
     from herstel_tui.services.lookup import clip, terminal_width
 
     with c.open_store() as store:
         case = _case(store, zaak)
         plans = _plans(store)
-        lines = [ln for ln in plans.costs(case.id) if jaar is None or ln.entry.date.year == jaar]
-        totals = plans.cost_totals(case.id, jaar)
-        store.log_view(person_id=case.person_id, case_id=case.id, what="kosten")
+        lines = [ln for ln in plans.store.costs.of_case(case.id) if jaar is None or ln.entry.date.year == jaar]
+        totals = plans.store.costs.totals(case.id, jaar)
+        store.audit.viewed(person_id=case.person_id, case_id=case.id, what="kosten")
     if as_json:
         click.echo(
             json.dumps(
@@ -388,7 +387,7 @@ def kosten_verwijder(c: Ctx, zaak: str, post: int, ja: bool) -> None:
     with c.open_store() as store:
         case = _case(store, zaak)
         plans = _plans(store)
-        entry = plans.cost(post)
+        entry = plans.store.costs.get(post)
         if entry.case_id != case.id:
             fail(f"kostenpost {post} hoort niet bij {case.zaaknummer}")
         if not ja and not click.confirm(
@@ -396,7 +395,7 @@ def kosten_verwijder(c: Ctx, zaak: str, post: int, ja: bool) -> None:
         ):
             click.echo("Niets verwijderd.")
             return
-        plans.delete_cost(post)
+        plans.store.costs.delete(post)
     click.echo(f"Kostenpost {post} verwijderd.")
 
 

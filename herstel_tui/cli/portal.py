@@ -22,6 +22,7 @@ import click
 
 from herstel_tui.cli.base import EXIT_INPUT, EXIT_NOT_FOUND, Ctx
 from herstel_tui.domain import clock
+from herstel_tui.domain.dates import format_date
 
 WIDTH = 80
 
@@ -115,8 +116,9 @@ def vraagbestand(
     from herstel_tui.files.portal_common import NothingToDo, PortalError
     from herstel_tui.files.vraagbestand import refuse_offenders
     from herstel_tui.services.portal import export_name, export_vraagbestand, read_bsn_file
+    from herstel_tui.services.portal_import import resolve_children
     from herstel_tui.settings.config import resolve_export_dir
-    from herstel_tui.store import portal as sp
+    from herstel_tui.store.portal import ChildCandidate
 
     cfg = c.config
     today = clock.today()
@@ -126,14 +128,16 @@ def vraagbestand(
     if from_file and not entries:
         raise NothingToDo(f"{Path(from_file).name} bevat geen BSN's; er is niets geschreven.")
     with c.open_store() as store:
-        chosen: list[sp.ChildCandidate] = []
+        chosen: list[ChildCandidate] = []
         dropped = 0
         if entries:
-            chosen, offenders, dropped = sp.resolve_children(store, entries)
+            chosen, offenders, dropped = resolve_children(store, entries)
             refuse_offenders(offenders)
         if all_unverified or not entries:
             have = {ch.person_id for ch in chosen}
-            chosen += [ch for ch in sp.children_to_verify(store, include_open=include_open) if ch.person_id not in have]
+            chosen += [
+                ch for ch in store.portal.children_to_verify(include_open=include_open) if ch.person_id not in have
+            ]
         folder_path = Path(folder).expanduser() if folder else resolve_export_dir(cfg)
         if not chosen:
             raise NothingToDo(
@@ -158,7 +162,7 @@ def vraagbestand(
     n = result.count
     click.echo(
         _wrap(
-            f"{n} BSN{'' if n == 1 else chr(39) + 's'}; verificatie aangevraagd op {today:%d-%m-%Y}, "
+            f"{n} BSN{'' if n == 1 else chr(39) + 's'}; verificatie aangevraagd op {format_date(today)}, "
             f"vastgelegd bij {n} {'kind' if n == 1 else 'kinderen'} en als notitie op "
             f"{result.notes_written} {'zaak' if result.notes_written == 1 else 'zaken'}.",
             0,
@@ -172,7 +176,7 @@ def vraagbestand(
 def _print_children(children) -> None:
     click.echo(f"  {'BSN':<9}  {'naam':<30}  {'geboren':<10}  status")
     for ch in children:
-        born = ch.geboortedatum.strftime("%d-%m-%Y") if ch.geboortedatum else "—"
+        born = format_date(ch.geboortedatum)
         click.echo(f"  {ch.bsn_masked:<9}  {_cut(ch.naam, 30):<30}  {born:<10}  {_cut(ch.status, 21)}")
 
 
@@ -180,7 +184,6 @@ def _print_children(children) -> None:
 
 
 def _print_report(report, summary_only: bool) -> None:
-    from herstel_tui.files.portal_common import ACTION_TITLES
 
     click.echo(_wrap(f"{report.title}: {report.file.name}", 2))
     click.echo(f"  {report.where}")
@@ -193,7 +196,7 @@ def _print_report(report, summary_only: bool) -> None:
         click.echo(f"{'regel':>6}  {'actie':<12}  {'BSN':<9}  toelichting")
     indent = 6 + 2 + 12 + 2 + 9 + 2
     for o in rows:
-        lead = f"{o.row:>6}  {ACTION_TITLES[o.action]:<12}  {o.bsn_masked:<9}  "
+        lead = f"{o.row:>6}  {o.action.label:<12}  {o.bsn_masked:<9}  "
         click.echo(_wrap(o.full_text, indent, lead))
     if summary_only:
         skipped: dict[str, list[int]] = defaultdict(list)
@@ -254,11 +257,9 @@ def verificatiecode(c: Ctx, bestand: str | None) -> None:
     De code heeft u nodig als u het Serviceteam UHT belt voor statusinformatie; hij wordt elke
     6 maanden vernieuwd.
     """
-    from herstel_tui.domain.routekaart import default_routekaart
-    from herstel_tui.store import portal as sp
-
     today = clock.today()
     with c.open_store() as store:
+        rk = store.routekaart
         if bestand:
             from herstel_tui.services.portal import import_verification_code
 
@@ -268,7 +269,7 @@ def verificatiecode(c: Ctx, bestand: str | None) -> None:
                 click.echo(_wrap(note, 4, "  - "))
             code = result.code
         else:
-            code = sp.current_verification_code(store, today)
+            code = store.codes.current(today)
     if code is None:
         click.echo(
             _wrap(
@@ -280,10 +281,10 @@ def verificatiecode(c: Ctx, bestand: str | None) -> None:
         )
         click.echo("  herstel portaal verificatiecode BESTAND", err=True)
         sys.exit(EXIT_NOT_FOUND)
-    contact = default_routekaart().contacts.get("serviceteam_uht")
+    contact = rk.contacts.get("serviceteam_uht")
     phone = f" ({contact.phone})" if contact and contact.phone else ""
     click.echo(f"Verificatiecode Serviceteam UHT{phone}: {code.code}")
-    span = f"geldig van {code.valid_from:%d-%m-%Y} tot en met {code.valid_until:%d-%m-%Y}"
+    span = f"geldig van {format_date(code.valid_from)} tot en met {format_date(code.valid_until)}"
     if code.expired:
         click.echo(_wrap(f"VERLOPEN: {span}. Lees het nieuwe bestand uit het gegevensportaal in.", 0))
     elif code.not_yet_valid:
@@ -291,4 +292,4 @@ def verificatiecode(c: Ctx, bestand: str | None) -> None:
     else:
         click.echo(f"{span[0].upper()}{span[1:]} (nog {code.days_left} dagen).")
     click.echo(f"Bestand: {code.file_name}")
-    click.echo(f"Ingelezen op {code.imported_at:%d-%m-%Y}.")
+    click.echo(f"Ingelezen op {format_date(code.imported_at)}.")

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, parse_date
-from herstel_tui.services.lookup import Table, audit_detail_text, nl_date
+from herstel_tui.domain.dates import format_date
+from herstel_tui.services.lookup import Table, audit_detail_text
 
 
 @click.command()
@@ -25,12 +26,12 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
     with c.open_store() as store:
         case_id = None
         if zaak:
-            case = store.find_case(zaak)
+            case = store.cases.find(zaak)
             if case is None:
                 click.echo(f"Zaak {zaak.upper()} bestaat niet.", err=True)
                 sys.exit(EXIT_NOT_FOUND)
             case_id = case.id
-        entries = store.audit_entries(case_id=case_id, who=gebruiker, since=since)
+        entries = store.audit.entries(case_id=case_id, who=gebruiker, since=since)
         zaken = dict(store.conn.execute("SELECT id, zaaknummer FROM cases"))
     entries = entries[-limit:]
     if not entries:
@@ -38,7 +39,7 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
         sys.exit(EXIT_NOT_FOUND)
     rows = [
         {
-            "moment": e.at.strftime("%d-%m-%Y %H:%M"),
+            "moment": f"{format_date(e.at)} {e.at:%H:%M}",
             "wie": e.who,
             "actie": e.action,
             "wat": e.entity,
@@ -65,7 +66,7 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
 @click.pass_obj
 def backup(c: Ctx, pad: str | None) -> None:
     """Maak een backup terwijl anderen doorwerken (standaard: map backups naast de database)."""
-    from herstel_tui.store.maintenance import backup as do_backup
+    from herstel_tui.services.backup import backup as do_backup
 
     with c.open_store() as store:
         target = Path(pad) if pad else store.path.parent / "backups"
@@ -81,12 +82,14 @@ def backup(c: Ctx, pad: str | None) -> None:
 @click.pass_obj
 def terugzetten(c: Ctx, backupbestand: str, ja: bool) -> None:
     """Zet een backup terug. Vervangt de database alleen na bevestiging."""
-    from herstel_tui.store.maintenance import restore
+    from herstel_tui.services.backup import restore
 
     target = c.db_path
     if target.exists() and not ja and sys.stdin.isatty():
         ja = click.confirm(f"{target} wordt vervangen door {backupbestand}. Doorgaan?", default=False)
-    restore(Path(backupbestand), target, user=c.config.medewerker, overwrite=ja)
+    from herstel_tui.settings.resources import default_routekaart
+
+    restore(Path(backupbestand), target, user=c.config.medewerker, overwrite=ja, routekaart=default_routekaart())
     click.echo(f"Teruggezet: {backupbestand} → {target}")
 
 
@@ -95,13 +98,11 @@ def terugzetten(c: Ctx, backupbestand: str, ja: bool) -> None:
 @click.pass_obj
 def controle(c: Ctx, herbouw: bool) -> None:
     """Controleer de database: integriteit, verwijzingen, tijdlijnen tegen de routekaart."""
-    from herstel_tui.store.maintenance import check
-
     with c.open_store() as store:
         if herbouw:
-            n = store.rebuild_summaries()
+            n = store.cases.rebuild_summaries()
             click.echo(f"Zaakoverzicht herbouwd voor {n} zaken.")
-        result = check(store)
+        result = store.maintenance.check()
     for p in result.problems[:200]:
         click.echo(p)
     if result.damaged:
@@ -121,11 +122,9 @@ def controle(c: Ctx, herbouw: bool) -> None:
 @click.pass_obj
 def opschonen(c: Ctx, mode: str | None, ja: bool) -> None:
     """Zaken waarvan de bewaartermijn verstreken is: tonen, en na bevestiging opschonen."""
-    from herstel_tui.store import maintenance
-
     years = c.config.bewaartermijnen.model_dump()
     with c.open_store() as store:
-        found = maintenance.retention_candidates(store, years)
+        found = store.maintenance.retention_candidates(years)
         if not found:
             click.echo("Geen zaken met een verstreken bewaartermijn.")
             return
@@ -139,9 +138,9 @@ def opschonen(c: Ctx, mode: str | None, ja: bool) -> None:
             [
                 {
                     "zaak": f.zaaknummer,
-                    "gesloten": nl_date(f.closed),
+                    "gesloten": format_date(f.closed, ""),
                     "uitkomst": (f.outcome or "overig"),
-                    "tot": nl_date(f.keep_until),
+                    "tot": format_date(f.keep_until, ""),
                 }
                 for f in found
             ],
@@ -157,9 +156,9 @@ def opschonen(c: Ctx, mode: str | None, ja: bool) -> None:
         with store.transaction():
             for f in found:
                 if mode == "anonimiseren":
-                    maintenance.anonymise_case(store, f.case_id)
+                    store.maintenance.anonymise_case(f.case_id)
                 else:
-                    maintenance.delete_case(store, f.case_id)
+                    store.maintenance.delete_case(f.case_id)
     click.echo(f"{len(found)} zaken: {mode} voltooid.")
 
 
@@ -171,11 +170,10 @@ def opschonen(c: Ctx, mode: str | None, ja: bool) -> None:
 def vergeet(c: Ctx, bsn: str, reden: str, ja: bool) -> None:
     """Verwijder een persoon met alles wat over hem of haar is vastgelegd."""
     from herstel_tui.domain.bsn import mask_bsn, normalize_bsn
-    from herstel_tui.store.maintenance import remove_person
 
     bsn = normalize_bsn(bsn)
     with c.open_store() as store:
-        person = store.find_person_by_bsn(bsn)
+        person = store.persons.find_by_bsn(bsn)
         if person is None:
             click.echo(f"Geen persoon met BSN {mask_bsn(bsn)}.", err=True)
             sys.exit(EXIT_NOT_FOUND)
@@ -184,7 +182,7 @@ def vergeet(c: Ctx, bsn: str, reden: str, ja: bool) -> None:
                 fail("bevestig met --ja (er is niets gewijzigd)")
             if not click.confirm(f"{person.naam} ({mask_bsn(bsn)}) en alle gegevens verwijderen?", default=False):
                 fail("afgebroken; er is niets gewijzigd")
-        zaken = remove_person(store, person.id, reden)
+        zaken = store.maintenance.remove_person(person.id, reden)
     click.echo(f"Verwijderd: persoon {mask_bsn(bsn)} en {len(zaken)} zaken ({', '.join(zaken) or 'geen'}).")
 
 

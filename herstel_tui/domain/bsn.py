@@ -1,8 +1,9 @@
-"""BSN (burgerservicenummer) handling.
+"""BSN (burgerservicenummer) rules: the one place that validates, normalises and masks a BSN.
 
-The 11-check itself comes from python-stdnum. This module adds what the caseworker's input
-needs: separators and spaces are accepted, 8-digit numbers get their leading zero back, and
-every refusal is a Dutch sentence. BSNs are text, always nine digits.
+What the caseworker's input needs: separators and spaces are accepted, 8-digit numbers get their
+leading zero back, and every refusal is a Dutch sentence. BSNs are text, always nine digits. The
+11-check is the one the portal applies (nine digits, weights 9..2 and -1, not 000000000).
+Standard library only: the quick shell paths mask with it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,40 @@ from __future__ import annotations
 import re
 
 _SEPARATORS = re.compile(r"[\s.\-]")
+_NINE = re.compile(r"\d{9}")
+_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 
 class BsnError(ValueError):
     """A BSN that cannot be accepted; str() is a Dutch message for the caseworker."""
+
+
+def eleven_check(text: str) -> bool:
+    """The BSN 11-check exactly as the portal reads it: nine digits, weights 9..2 and -1, the sum
+    divisible by 11, and not 000000000."""
+    if not _NINE.fullmatch(text) or text == "000000000":
+        return False
+    return sum(int(d) * w for d, w in zip(text, _WEIGHTS)) % 11 == 0
+
+
+def bsn_digits(text: str) -> str:
+    """The text without the separators people type (spaces, dots, dashes)."""
+    return _SEPARATORS.sub("", text.strip())
+
+
+def bsn_fault(text: str) -> str | None:
+    """Why a typed BSN is refused, without repeating the number (the caller shows it masked);
+    None when it is a valid BSN (an 8-digit one counts, with its leading zero restored)."""
+    digits = bsn_digits(text)
+    if not digits:
+        return "leeg"
+    if not digits.isdigit():
+        return "bevat andere tekens dan cijfers"
+    if len(digits) not in (8, 9):
+        return f"heeft {len(digits)} cijfers; een BSN heeft er 9"
+    if not eleven_check(digits.zfill(9)):
+        return "klopt niet (elfproef)"
+    return None
 
 
 def normalize_bsn(raw: object) -> str:
@@ -27,7 +58,7 @@ def normalize_bsn(raw: object) -> str:
         raise BsnError(f"BSN {raw!r} is geen tekst")
     text = raw.strip()
     shown = text or "(leeg)"
-    digits = _SEPARATORS.sub("", text)
+    digits = bsn_digits(text)
     if not digits:
         raise BsnError("BSN is leeg")
     if not digits.isdigit():
@@ -35,9 +66,7 @@ def normalize_bsn(raw: object) -> str:
     if len(digits) not in (8, 9):
         raise BsnError(f"BSN {shown} heeft {len(digits)} cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)")
     digits = digits.zfill(9)
-    from stdnum.nl import bsn as stdnum_bsn  # here, not at the top: the quick commands only mask
-
-    if not stdnum_bsn.is_valid(digits):
+    if not eleven_check(digits):
         raise BsnError(f"BSN {digits} klopt niet (elfproef)")
     return digits
 
@@ -55,6 +84,17 @@ def mask_bsn(bsn: str | None) -> str:
     if not bsn:
         return "—"
     return "*" * (len(bsn) - 3) + bsn[-3:]
+
+
+def mask_digits(raw: str) -> str:
+    """Mask a BSN-like value from a file or a command line for messages: only the last three
+    characters show; "(leeg)" for nothing."""
+    raw = raw.strip()
+    if not raw:
+        return "(leeg)"
+    if len(raw) <= 3:
+        return "*" * len(raw)
+    return "*" * (len(raw) - 3) + raw[-3:]
 
 
 def is_test_bsn(bsn: str) -> bool:

@@ -11,7 +11,8 @@ Pure: pydantic and the standard library. No float ever touches an amount:
   € 106,88). Actual amounts (a Kredietbank invoice) are taken as given, to the cent;
 - totals are sums of integer cents, so they are exact.
 
-The components (A, B, C, …) are data: the ``[spuk_components]`` table of the routekaart file.
+The components (A, B, C, …) are data: the ``[spuk_components]`` table of the routekaart file,
+checked by the store against the routekaart it was given (a model only normalises the id).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.enums import CostKind
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999.99")  # one entry; a guard against a slip of the keyboard
@@ -212,18 +213,19 @@ def format_quantity(q: Decimal) -> str:
 # -- components (data) ----------------------------------------------------------------------------
 
 
-def spuk_components() -> dict[str, str]:
-    """Component id → Dutch description, from the routekaart file's [spuk_components]."""
-    from herstel_tui.domain.routekaart import default_routekaart
-
-    return dict(default_routekaart().spuk_components)
-
-
-def check_component(value: Any, components: dict[str, str] | None = None) -> str:
-    comps = spuk_components() if components is None else components
+def component_id(value: Any) -> str:
+    """A component id as typed ("c ", "C"): trimmed, upper case; empty is refused."""
     cid = str(value or "").strip().upper()
-    if cid not in comps:
-        known = ", ".join(comps) or "geen"
+    if not cid:
+        raise ValueError("kies een SPUK-component")
+    return cid
+
+
+def check_component(value: Any, components: dict[str, str]) -> str:
+    """The component id when the routekaart's ``[spuk_components]`` knows it; ValueError in Dutch if not."""
+    cid = str(value or "").strip().upper()
+    if cid not in components:
+        known = ", ".join(components) or "geen"
         shown = str(value or "").strip() or "(leeg)"
         raise ValueError(f"onbekende SPUK-component '{shown}'; kies uit: {known}")
     return cid
@@ -232,25 +234,8 @@ def check_component(value: Any, components: dict[str, str] | None = None) -> str
 # -- the cost entry -------------------------------------------------------------------------------
 
 
-class CostKind(StrEnum):
-    UREN = "uren"  # hours × rate (P×Q)
-    STUKS = "stuks"  # units × price (P×Q)
-    WERKELIJK = "werkelijk"  # an actual amount (an invoice)
-
-    @property
-    def title(self) -> str:
-        return COST_KIND_TITLES[self]
-
-    @property
-    def is_pxq(self) -> bool:
-        return self is not CostKind.WERKELIJK
-
-
-COST_KIND_TITLES = {
-    CostKind.UREN: "Uren × tarief",
-    CostKind.STUKS: "Aantal × prijs",
-    CostKind.WERKELIJK: "Werkelijk bedrag",
-}
+# kept for the desk until i14desk merges
+COST_KIND_TITLES = {k: k.label for k in CostKind}
 
 
 def _money_field(label: str):
@@ -275,14 +260,7 @@ def _quantity_field(value: Any) -> Any:
 
 
 def _kind(value: Any) -> Any:
-    if isinstance(value, CostKind):
-        return value
-    text = str(value or "").strip().lower()
-    aliases = {"uur": "uren", "pxq": "uren", "stuk": "stuks", "aantal": "stuks", "bedrag": "werkelijk"}
-    text = aliases.get(text, text)
-    if text not in {k.value for k in CostKind}:
-        raise ValueError(f"onbekende soort {value!r}; kies uit: uren, stuks, werkelijk")
-    return CostKind(text)
+    return value if isinstance(value, CostKind) else CostKind.parse(str(value or ""), "soort")
 
 
 def _description(value: Any) -> Any:
@@ -303,7 +281,7 @@ class CostEntry(BaseModel):
     id: int | None = None
     case_id: int
     date: date
-    component: Annotated[str, BeforeValidator(lambda v: check_component(v))]
+    component: Annotated[str, BeforeValidator(component_id)]
     description: Annotated[str, BeforeValidator(_description)]
     kind: Annotated[CostKind, BeforeValidator(_kind)]
     quantity: Annotated[Decimal | None, BeforeValidator(_quantity_field)] = None
@@ -351,7 +329,7 @@ class CostEntry(BaseModel):
 
     @property
     def unit(self) -> str:
-        return {CostKind.UREN: "uur", CostKind.STUKS: "stuks"}.get(self.kind, "")
+        return self.kind.unit
 
     @property
     def calculation(self) -> str:
@@ -459,7 +437,7 @@ def build_year_report(
     eligible_cumulative: int,
     *,
     cases_with_costs: int = 0,
-    components: dict[str, str] | None = None,
+    components: dict[str, str],
 ) -> YearReport:
     """``sums``: component id → (number of entries, total cents) for the year.
 
@@ -467,7 +445,7 @@ def build_year_report(
     in the entries but no longer in the data is listed after them, marked as such.
     """
     year_bounds(year)
-    comps = spuk_components() if components is None else components
+    comps = components
     rows = [ComponentTotal(cid, title, *sums.get(cid, (0, 0))) for cid, title in comps.items()]
     notes = []
     for cid in sorted(set(sums) - set(comps)):

@@ -70,6 +70,8 @@ def parse_date(text: str | date, *, label: str = "datum") -> date:
         if not m:
             raise DateError(f"{label} {raw!r} klopt niet; gebruik dd-mm-jjjj")
         full_year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise DateError(f"{label} {raw!r} klopt niet; gebruik dd-mm-jjjj")
     try:
         return date(full_year, month, day)
     except ValueError:

@@ -37,13 +37,22 @@ class TitledEnum(StrEnum):
         return [(m.label, m.value) for m in cls]
 
     @classmethod
+    def get(cls, value: object) -> Self | None:
+        """The member whose value is ``value``, else None (a value this version does not know)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+    @classmethod
     def parse(cls, value: Any, what: str) -> Self:
         """The member for a value or a label (any case); ValueError in Dutch naming ``what``."""
         if isinstance(value, cls):
             return value
         text = str(value).strip()
+        key = text.casefold()
         for m in cls:
-            if text == m.value or text.lower() == m.label.lower():
+            if key in (m.value.casefold(), m.label.casefold()):
                 return m
         allowed = ", ".join(m.value for m in cls)
         raise ValueError(f"onbekende {what} {text!r}; kies uit: {allowed}")

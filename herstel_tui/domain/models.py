@@ -9,90 +9,45 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
+from herstel_tui.domain.enums import AuditAction, Channel, Role, Track, Urgency
+from herstel_tui.domain.labels import TitledEnum
+
+__all__ = [
+    "AuditEntry",
+    "Case",
+    "Channel",
+    "ContactNote",
+    "Household",
+    "HouseholdMember",
+    "Person",
+    "Role",
+    "TimelineEvent",
+    "Track",
+    "Urgency",
+    "choice",
+    "validation_message",
+]
+
+# kept for the desk until i14desk merges
+ROLE_TITLES = {r: r.label for r in Role}
+URGENCY_TITLES = {u: u.label for u in Urgency}
 
 
-class Track(StrEnum):
-    BREDE_ONDERSTEUNING = "brede_ondersteuning"
-    SCHULDENAANPAK = "schuldenaanpak"
+def choice(enum: type[TitledEnum], what: str) -> BeforeValidator:
+    """A pydantic validator that reads a member by value or label, refusing in Dutch."""
 
-    @property
-    def title(self) -> str:
-        return TRACK_TITLES[self]
-
-
-TRACK_TITLES = {
-    Track.BREDE_ONDERSTEUNING: "Brede ondersteuning",
-    Track.SCHULDENAANPAK: "Brede schuldenaanpak",
-}
-TRACK_SHORT = {Track.BREDE_ONDERSTEUNING: "BO", Track.SCHULDENAANPAK: "SA"}
-
-
-class Role(StrEnum):
-    AANVRAGER = "aanvrager"
-    TOESLAGPARTNER = "toeslagpartner"
-    EX_TOESLAGPARTNER = "ex-toeslagpartner"
-    KIND = "kind"
-    NABESTAANDE = "nabestaande"
-
-    @property
-    def title(self) -> str:
-        return ROLE_TITLES[self]
-
-
-ROLE_TITLES = {
-    Role.AANVRAGER: "Aanvrager",
-    Role.TOESLAGPARTNER: "Toeslagpartner",
-    Role.EX_TOESLAGPARTNER: "Ex-toeslagpartner",
-    Role.KIND: "Kind",
-    Role.NABESTAANDE: "Nabestaande",
-}
-
-
-class Channel(StrEnum):
-    TELEFOON = "telefoon"
-    BRIEF = "brief"
-    EMAIL = "e-mail"
-    HUISBEZOEK = "huisbezoek"
-    GESPREK = "gesprek"
-    BERICHT = "bericht"
-
-
-class Urgency(StrEnum):
-    """The UHT criteria for a faster assessment (routekaart, 'Urgentie')."""
-
-    TERMINALE_ZIEKTE = "terminale_ziekte"
-    VERKOOP_OF_UITZETTING = "executoriale_verkoop_of_uitzetting"
-    ONOMKEERBAAR = "onomkeerbare_situatie"
-
-    @property
-    def title(self) -> str:
-        return URGENCY_TITLES[self]
-
-
-URGENCY_TITLES = {
-    Urgency.TERMINALE_ZIEKTE: "Terminale ziekte",
-    Urgency.VERKOOP_OF_UITZETTING: "Executoriale verkoop of dreigende uitzetting",
-    Urgency.ONOMKEERBAAR: "Onomkeerbare situatie",
-}
-
-
-def _enum_message(enum: type[StrEnum], label: str):
     def check(value: Any) -> Any:
         if isinstance(value, enum) or value is None:
             return value
-        if isinstance(value, str) and value.strip().lower() in {m.value for m in enum}:
-            return enum(value.strip().lower())
-        allowed = ", ".join(m.value for m in enum)
-        raise ValueError(f"onbekende {label} {value!r}; kies uit: {allowed}")
+        return enum.parse(value, what)
 
-    return check
+    return BeforeValidator(check)
 
 
 def _bsn(value: Any) -> Any:
@@ -146,10 +101,10 @@ def _phone(value: Any) -> Any:
 Bsn = Annotated[str | None, BeforeValidator(_bsn)]
 OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
-RoleField = Annotated[Role, BeforeValidator(_enum_message(Role, "rol in het huishouden"))]
-TrackField = Annotated[Track, BeforeValidator(_enum_message(Track, "spoor"))]
-ChannelField = Annotated[Channel, BeforeValidator(_enum_message(Channel, "kanaal"))]
-UrgencyField = Annotated[Urgency | None, BeforeValidator(_enum_message(Urgency, "urgentiecriterium"))]
+RoleField = Annotated[Role, choice(Role, "rol in het huishouden")]
+TrackField = Annotated[Track, choice(Track, "spoor")]
+ChannelField = Annotated[Channel, choice(Channel, "kanaal")]
+UrgencyField = Annotated[Urgency | None, choice(Urgency, "urgentiecriterium")]
 
 
 class Model(BaseModel):
@@ -169,7 +124,7 @@ class Person(Model):
     woonplaats: OptText = None
     telefoon: Annotated[str | None, BeforeValidator(_phone)] = None
     email: Annotated[str | None, BeforeValidator(_email)] = None
-    voorkeurskanaal: Annotated[Channel | None, BeforeValidator(_enum_message(Channel, "kanaal"))] = None
+    voorkeurskanaal: Annotated[Channel | None, choice(Channel, "kanaal")] = None
 
     @field_validator("geboortedatum")
     @classmethod
@@ -270,7 +225,7 @@ class AuditEntry(Model):
     id: int
     at: datetime
     who: str
-    action: str
+    action: Annotated[AuditAction, BeforeValidator(lambda v: AuditAction.stored(v) if isinstance(v, str) else v)]
     entity: str
     entity_id: int | None = None
     person_id: int | None = None

@@ -14,124 +14,28 @@ Pure: pydantic and the standard library. The rules a caseworker meets, in Dutch:
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
+
+from herstel_tui.domain.dates import DateError, format_date, parse_optional_date
+from herstel_tui.domain.enums import Consent, GoalStatus, Leefgebied, PlanActor, PlanStatus
+from herstel_tui.domain.models import choice
 
 
 class PlanRuleError(ValueError):
     """A plan rule refuses a change; ``str()`` is Dutch for the caseworker."""
 
 
-class Leefgebied(StrEnum):
-    FINANCIEN = "financien"
-    WONEN = "wonen"
-    ZORG = "zorg"
-    GEZIN = "gezin"
-    WERK = "werk"
-
-    @property
-    def title(self) -> str:
-        return LEEFGEBIED_TITLES[self]
-
-
 LEEFGEBIEDEN: tuple[Leefgebied, ...] = tuple(Leefgebied)
-LEEFGEBIED_TITLES = {
-    Leefgebied.FINANCIEN: "Financiën",
-    Leefgebied.WONEN: "Wonen",
-    Leefgebied.ZORG: "Zorg",
-    Leefgebied.GEZIN: "Gezin",
-    Leefgebied.WERK: "Werk",
-}
-
-
-class PlanStatus(StrEnum):
-    CONCEPT = "concept"
-    HOOFDLIJNEN = "hoofdlijnen"
-    VOLLEDIG = "volledig"
-
-    @property
-    def title(self) -> str:
-        return PLAN_STATUS_TITLES[self]
-
-    @property
-    def level(self) -> int:
-        return {PlanStatus.CONCEPT: 0, PlanStatus.HOOFDLIJNEN: 1, PlanStatus.VOLLEDIG: 2}[self]
-
-    @property
-    def milestone(self) -> str | None:
-        """The routekaart milestone that agreeing at this level records."""
-        return PLAN_MILESTONES.get(self)
-
-
-PLAN_STATUS_TITLES = {
-    PlanStatus.CONCEPT: "Concept",
-    PlanStatus.HOOFDLIJNEN: "Vastgesteld op hoofdlijnen",
-    PlanStatus.VOLLEDIG: "Volledig vastgesteld",
-}
-PLAN_MILESTONES = {PlanStatus.HOOFDLIJNEN: "plan_hoofdlijnen", PlanStatus.VOLLEDIG: "plan_volledig"}
 # The routekaart termijnen that belong to the plan (shown on the plan and in print).
 PLAN_RULES = ("plan_op_hoofdlijnen", "volledig_plan_van_aanpak")
 
-
-class GoalStatus(StrEnum):
-    OPEN = "open"
-    BEZIG = "bezig"
-    BEHAALD = "behaald"
-    VERVALLEN = "vervallen"
-
-    @property
-    def title(self) -> str:
-        return GOAL_STATUS_TITLES[self]
-
-
-GOAL_STATUS_TITLES = {
-    GoalStatus.OPEN: "Open",
-    GoalStatus.BEZIG: "Bezig",
-    GoalStatus.BEHAALD: "Behaald",
-    GoalStatus.VERVALLEN: "Vervallen",
-}
-
-
-class Actor(StrEnum):
-    OUDER = "ouder"
-    NETWERK = "netwerk"
-    GEMEENTE = "gemeente"
-    EXTERN = "extern"
-
-    @property
-    def title(self) -> str:
-        return ACTOR_TITLES[self]
-
-
-ACTOR_TITLES = {
-    Actor.OUDER: "Ouder",
-    Actor.NETWERK: "Netwerk",
-    Actor.GEMEENTE: "Gemeente",
-    Actor.EXTERN: "Externe partij",
-}
-
-
-class Consent(StrEnum):
-    """How the person agreed with the plan."""
-
-    ONDERTEKEND = "ondertekend"
-    MONDELING = "mondeling"
-    SCHRIFTELIJK = "schriftelijk"
-    DIGITAAL = "digitaal"
-
-    @property
-    def title(self) -> str:
-        return CONSENT_TITLES[self]
-
-
-CONSENT_TITLES = {
-    Consent.ONDERTEKEND: "Plan ondertekend door de persoon",
-    Consent.MONDELING: "Mondeling, in een gesprek",
-    Consent.SCHRIFTELIJK: "Schriftelijk (brief)",
-    Consent.DIGITAAL: "Digitaal (e-mail of bericht)",
-}
+# kept for the desk until i14desk merges
+Actor = PlanActor
+GOAL_STATUS_TITLES = {s: s.label for s in GoalStatus}
+ACTOR_TITLES = {a: a.label for a in PlanActor}
+CONSENT_TITLES = {c: c.label for c in Consent}
 
 AREA_TEXT_MAX = 4000
 GOAL_TEXT_MAX = 500
@@ -141,19 +45,6 @@ NOTE_MAX = 500
 
 AREA_FIELDS = {"situatie": "situation", "hulpvraag": "question"}
 AREA_FIELD_TITLES = {"situatie": "Huidige situatie", "hulpvraag": "Hulpvraag"}
-
-
-def _choice(enum: type[StrEnum], label: str):
-    def check(value: Any) -> Any:
-        if isinstance(value, enum) or value is None:
-            return value
-        text = str(value).strip().lower()
-        for m in enum:
-            if text in (m.value, getattr(m, "title", m.value).lower()):
-                return m
-        raise ValueError(f"onbekende {label} {value!r}; kies uit: {', '.join(m.value for m in enum)}")
-
-    return check
 
 
 def checked_text(value: Any, label: str, max_len: int) -> str:
@@ -193,31 +84,18 @@ def _bounded(max_len: int, label: str):
 
 
 def parse_nl_date(text: str | date | None, *, label: str = "datum") -> date | None:
-    """dd-mm-jjjj (also d-m-jjjj, dd/mm/jjjj, dd.mm.jjjj, jjjj-mm-dd); empty → None."""
-    if text is None or isinstance(text, date):
-        return text
-    raw = text.strip()
-    if not raw:
-        return None
-    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise PlanRuleError(f"{label} {raw!r} klopt niet; gebruik dd-mm-jjjj")
+    """:func:`parse_optional_date` refusing with a PlanRuleError. Kept for the desk until i14desk merges."""
+    try:
+        return parse_optional_date(text, label=label)
+    except DateError as exc:
+        raise PlanRuleError(str(exc)) from None
 
 
-def format_date(value: date | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
-
-
-LeefgebiedField = Annotated[Leefgebied, BeforeValidator(_choice(Leefgebied, "leefgebied"))]
-GoalStatusField = Annotated[GoalStatus, BeforeValidator(_choice(GoalStatus, "doelstatus"))]
-ActorField = Annotated[Actor, BeforeValidator(_choice(Actor, "uitvoerder"))]
-PlanStatusField = Annotated[PlanStatus, BeforeValidator(_choice(PlanStatus, "planstatus"))]
-ConsentField = Annotated[Consent | None, BeforeValidator(_choice(Consent, "manier van instemming"))]
+LeefgebiedField = Annotated[Leefgebied, choice(Leefgebied, "leefgebied")]
+GoalStatusField = Annotated[GoalStatus, choice(GoalStatus, "doelstatus")]
+ActorField = Annotated[PlanActor, choice(PlanActor, "uitvoerder")]
+PlanStatusField = Annotated[PlanStatus, choice(PlanStatus, "planstatus")]
+ConsentField = Annotated[Consent | None, choice(Consent, "manier van instemming")]
 
 
 class _Model(BaseModel):
@@ -246,7 +124,7 @@ class Action(_Model):
     position: int = 0
     goal_uid: int | None = None
     what: Annotated[str, BeforeValidator(_bounded(ACTION_TEXT_MAX, "actie"))] = ""
-    who: ActorField = Actor.GEMEENTE
+    who: ActorField = PlanActor.GEMEENTE
     party: Annotated[str | None, BeforeValidator(_opt_text(PARTY_MAX, "partij"))] = None
     due: date | None = None
     done: bool = False
@@ -255,16 +133,13 @@ class Action(_Model):
     @classmethod
     def _due(cls, value: Any) -> Any:
         if isinstance(value, str):
-            try:
-                return parse_nl_date(value, label="uiterlijk")
-            except PlanRuleError as exc:
-                raise ValueError(str(exc)) from None
+            return parse_optional_date(value, label="uiterlijk")
         return value
 
     @property
     def who_text(self) -> str:
         """'Gemeente', 'Externe partij: Kredietbank', 'Netwerk: buurvrouw'."""
-        return f"{self.who.title}: {self.party}" if self.party else self.who.title
+        return f"{self.who.label}: {self.party}" if self.party else self.who.label
 
 
 class PlanVersion(_Model):
@@ -298,7 +173,7 @@ class PlanVersion(_Model):
 
     @property
     def title(self) -> str:
-        return f"Versie {self.number} · {self.status.title}"
+        return f"Versie {self.number} · {self.status.label}"
 
     def area(self, area: Leefgebied | str) -> AreaText:
         a = Leefgebied(area)
@@ -335,19 +210,19 @@ def agreement_problems(version: PlanVersion, level: PlanStatus) -> list[str]:
         problems.append("vul voor ten minste één leefgebied een hulpvraag of een doel in")
     for g in version.goals:
         if not g.text.strip():
-            problems.append(f"{g.area.title}: een doel is nog leeg (vul het in of verwijder het)")
+            problems.append(f"{g.area.label}: een doel is nog leeg (vul het in of verwijder het)")
     for x in version.actions:
         if not x.what.strip():
-            problems.append(f"{x.area.title}: een actie is nog leeg (vul in wat er gebeurt of verwijder haar)")
+            problems.append(f"{x.area.label}: een actie is nog leeg (vul in wat er gebeurt of verwijder haar)")
     if level is PlanStatus.VOLLEDIG:
         if not version.goals:
             problems.append("een volledig plan heeft ten minste één doel")
         for a in LEEFGEBIEDEN:
             if (version.goals_in(a) or version.actions_in(a)) and not version.area(a).question.strip():
-                problems.append(f"{a.title}: vul de hulpvraag in")
+                problems.append(f"{a.label}: vul de hulpvraag in")
         for x in version.actions:
-            if x.who is Actor.EXTERN and not x.party:
-                problems.append(f"{x.area.title}: noem de externe partij bij '{_short(x.what)}'")
+            if x.who is PlanActor.EXTERN and not x.party:
+                problems.append(f"{x.area.label}: noem de externe partij bij '{_short(x.what)}'")
     return list(dict.fromkeys(problems))
 
 
@@ -376,13 +251,13 @@ def check_agreement(
     if consent is None or (isinstance(consent, str) and not consent.strip()):
         raise PlanRuleError("kies hoe de persoon heeft ingestemd")
     try:
-        _choice(Consent, "manier van instemming")(consent)
+        Consent.parse(consent, "manier van instemming")
     except ValueError as exc:
         raise PlanRuleError(str(exc)) from None
     if previous is not None and previous.agreed_on is not None:
         if lvl.level < previous.status.level:
             raise PlanRuleError(
-                f"versie {previous.number} is al {previous.status.title.lower()}; "
+                f"versie {previous.number} is al {previous.status.label.lower()}; "
                 "een nieuwe versie wordt ook volledig vastgesteld"
             )
         if agreed_on < previous.agreed_on:

@@ -64,6 +64,13 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def place(tmp: Path, target: Path, *, overwrite: bool) -> None:
+    """Move the finished file ``tmp`` to ``target`` (same folder): replacing it when ``overwrite``,
+    else only when the name is free (``TargetExists`` if not, ``tmp`` left as it was)."""
+    _place(tmp, target, overwrite)
+    _fsync_dir(target.parent)
+
+
 def _place(tmp: Path, target: Path, overwrite: bool) -> None:
     if overwrite:
         os.replace(tmp, target)
@@ -84,6 +91,26 @@ def _place(tmp: Path, target: Path, overwrite: bool) -> None:
 
 
 @contextmanager
+def temporary(folder: Path, *, prefix: str = ".herstel-", suffix: str = ".tmp") -> Iterator[Path]:
+    """A private (0600) temporary file in ``folder`` (made owner-only if missing); whatever is still
+    there when the block ends is removed. For writers that choose the final name afterwards."""
+    folder = private_dir(folder)
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def fsync(path: Path) -> None:
+    """Flush a finished file to disk before it is placed."""
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+@contextmanager
 def atomic_path(target: Path, *, overwrite: bool = True) -> Iterator[Path]:
     """Yield a private temporary path beside ``target``; on a clean exit it becomes ``target``."""
     target = Path(target).expanduser()
@@ -96,10 +123,8 @@ def atomic_path(target: Path, *, overwrite: bool = True) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, FILE_MODE)  # a writer may have recreated the file under its own mode
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        _place(tmp, target, overwrite)
-        _fsync_dir(target.parent)
+        fsync(tmp)
+        place(tmp, target, overwrite=overwrite)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

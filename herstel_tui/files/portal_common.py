@@ -7,70 +7,29 @@ report; it raises :class:`CellError` (Dutch) when the value cannot be used.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any
 
-from stdnum.nl import bsn as _stdnum_bsn
+from herstel_tui.domain.bsn import bsn_digits, eleven_check, mask_bsn, mask_digits
+from herstel_tui.domain.dates import DateError, format_date, parse_date
 
-from herstel_tui.domain.bsn import mask_bsn
-
-
-class PortalError(Exception):
-    """A refusal that concerns the whole operation; str() is Dutch. ``problems`` lists details."""
-
-    def __init__(self, message: str, problems: list[str] | None = None):
-        super().__init__(message)
-        self.problems = list(problems or [])
-
-    def full_text(self) -> str:
-        return "\n".join([str(self), *[f"  {p}" for p in self.problems]])
-
-
-class PortalFileError(PortalError):
-    """The file itself cannot be read (not an xlsx, empty, wrong encoding, no header...)."""
+# The portal's vocabulary lives in the domain; kept importable from here for the desk until i14desk merges.
+from herstel_tui.domain.portal import (  # noqa: F401
+    AlreadyImported,
+    FileMeta,
+    ImportReport,
+    NothingToDo,
+    PortalError,
+    PortalFileError,
+    RowOutcome,
+)
 
 
 class CellError(ValueError):
     """One cell cannot be used; str() is Dutch and never shows a full BSN."""
-
-
-Action = Literal["create", "update", "skip", "reject"]
-
-ACTION_TITLES: dict[str, str] = {
-    "create": "nieuw",
-    "update": "bijgewerkt",
-    "skip": "overgeslagen",
-    "reject": "afgewezen",
-}
-
-
-@dataclass
-class RowOutcome:
-    """What happens (or happened) to one row of a portal file."""
-
-    row: int
-    action: Action
-    text: str
-    bsn: str | None = None  # normalised; shown masked only
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def bsn_masked(self) -> str:
-        return mask_bsn(self.bsn) if self.bsn else "—"
-
-    @property
-    def full_text(self) -> str:
-        return "; ".join([self.text, *self.notes]) if self.notes else self.text
-
-
-def mask_digits(raw: str) -> str:
-    """Mask a BSN-like value from a file for messages: only the last three characters show."""
-    raw = raw.strip()
-    if len(raw) <= 3:
-        return "*" * len(raw)
-    return "*" * (len(raw) - 3) + raw[-3:]
 
 
 def is_blank(value: Any) -> bool:
@@ -96,15 +55,11 @@ def cell_text(value: Any) -> str | None:
         text = " ".join(value.split())
         return text or None
     if isinstance(value, (datetime, date)):
-        d = value.date() if isinstance(value, datetime) else value
-        return d.strftime("%d-%m-%Y")
+        return format_date(value)
     n = _integral(value)
     if n is not None:
         return str(n)
     return str(value).strip() or None
-
-
-_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def cell_bsn(value: Any) -> tuple[str, str | None]:
@@ -133,7 +88,7 @@ def cell_bsn(value: Any) -> tuple[str, str | None]:
         else:
             note = "BSN als getal opgeslagen"
     elif isinstance(value, str):
-        digits = _SEPARATORS.sub("", value.strip())
+        digits = bsn_digits(value)
         if not digits.isdigit():
             raise CellError(f"BSN {mask_digits(digits)} bevat andere tekens dan cijfers")
         if len(digits) == 8:
@@ -145,22 +100,27 @@ def cell_bsn(value: Any) -> tuple[str, str | None]:
             )
     else:
         raise CellError(f"BSN heeft een onbruikbare waarde ({type(value).__name__})")
-    if not _stdnum_bsn.is_valid(digits):
+    if not eleven_check(digits):
         raise CellError(f"BSN {mask_bsn(digits)} klopt niet (elfproef)")
     return digits, note
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_FORMATS = (
-    "%d-%m-%Y",
-    "%Y-%m-%d",
-    "%d/%m/%Y",
-    "%d.%m.%Y",
-    "%Y%m%d",
-    "%d-%m-%Y %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_TIME_OF_DAY = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2})?")
+
+
+def _text_date(text: str, label: str) -> date:
+    """A date as a cell's text holds it: what a caseworker types (domain.dates), jjjjmmdd, or
+    either with a time of day."""
+    head = _TIME_OF_DAY.sub("", text) if _TIME_OF_DAY.search(text) else text
+    m = _COMPACT.fullmatch(head)
+    if m:
+        head = "-".join(m.groups())
+    try:
+        return parse_date(head, label=label)
+    except DateError:
+        raise CellError(f"{label} {text!r} is geen datum (dd-mm-jjjj)") from None
 
 
 def cell_date(value: Any, *, label: str = "datum", today: date | None = None) -> tuple[date, str | None]:
@@ -177,23 +137,15 @@ def cell_date(value: Any, *, label: str = "datum", today: date | None = None) ->
         if not 1 <= serial <= 2_958_465:
             raise CellError(f"{label} {serial} is geen datum")
         d = _EXCEL_EPOCH + timedelta(days=serial)
-        note = f"{label} als getal opgeslagen; gelezen als {d.strftime('%d-%m-%Y')}"
+        note = f"{label} als getal opgeslagen; gelezen als {format_date(d)}"
     elif isinstance(value, str):
-        text = value.strip()
-        for fmt in _DATE_FORMATS:
-            try:
-                d = datetime.strptime(text, fmt).date()
-                break
-            except ValueError:
-                continue
-        else:
-            raise CellError(f"{label} {text!r} is geen datum (dd-mm-jjjj)")
+        d = _text_date(value.strip(), label)
     else:
         raise CellError(f"{label} heeft een onbruikbare waarde")
     if d.year < 1900:
-        raise CellError(f"{label} {d.strftime('%d-%m-%Y')} is niet aannemelijk")
+        raise CellError(f"{label} {format_date(d)} is niet aannemelijk")
     if today is not None and d > today:
-        raise CellError(f"{label} {d.strftime('%d-%m-%Y')} ligt in de toekomst")
+        raise CellError(f"{label} {format_date(d)} ligt in de toekomst")
     return d, note
 
 
@@ -210,69 +162,25 @@ def cell_phone(value: Any) -> tuple[str | None, str | None]:
     return cell_text(value), None
 
 
-class AlreadyImported(PortalError):
-    """The same file (same sha256) was read before; nothing is done a second time."""
+def file_meta(path: Path | str) -> FileMeta:
+    """The name, sha256 and size of a file read from the portal (read once, in chunks)."""
+    p = Path(path)
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with open(p, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+                size += len(chunk)
+    except FileNotFoundError:
+        raise PortalFileError(f"{p} bestaat niet") from None
+    except IsADirectoryError:
+        raise PortalFileError(f"{p} is een map, geen bestand") from None
+    except OSError as exc:
+        raise PortalFileError(f"{p.name} kan niet worden gelezen: {exc.strerror}") from None
+    return FileMeta(p.name, h.hexdigest(), size)
 
 
-class NothingToDo(PortalError):
-    """Nothing to write or to read (no children to verify, no rows under the header)."""
-
-
-@dataclass(frozen=True)
-class FileMeta:
-    """A file read from the portal: its name and the sha256 of its bytes (idempotence)."""
-
-    name: str
-    sha256: str
-    size: int
-
-    @classmethod
-    def of(cls, path: Any) -> FileMeta:
-        import hashlib
-        from pathlib import Path
-
-        p = Path(path)
-        h = hashlib.sha256()
-        size = 0
-        try:
-            with open(p, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-                    size += len(chunk)
-        except FileNotFoundError:
-            raise PortalFileError(f"{p} bestaat niet") from None
-        except IsADirectoryError:
-            raise PortalFileError(f"{p} is een map, geen bestand") from None
-        except OSError as exc:
-            raise PortalFileError(f"{p.name} kan niet worden gelezen: {exc.strerror}") from None
-        return cls(p.name, h.hexdigest(), size)
-
-
-@dataclass
-class ImportReport:
-    """The plan (dry run) or the result (applied) of reading one portal file."""
-
-    kind: str
-    title: str
-    file: FileMeta
-    where: str  # "werkblad 'Blad1', kopregel op regel 1"
-    notes: list[str]
-    outcomes: list[RowOutcome]
-    dry_run: bool
-    file_id: int | None = None
-
-    def count(self, action: str) -> int:
-        return sum(1 for o in self.outcomes if o.action == action)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {a: self.count(a) for a in ACTION_TITLES}
-
-    @property
-    def summary(self) -> str:
-        c = self.counts
-        parts = [f"{c[a]} {ACTION_TITLES[a]}" for a in ACTION_TITLES]
-        return f"{', '.join(parts)} ({len(self.outcomes)} regels)"
-
-    def rejected(self) -> list[RowOutcome]:
-        return [o for o in self.outcomes if o.action == "reject"]
+def header_key(text: str) -> str:
+    """How headers (and yes/no words) are compared: case-insensitive, spaces trimmed and collapsed."""
+    return " ".join(str(text).split()).casefold()

@@ -14,7 +14,7 @@ What a caseworker's file may look like, and what happens:
 - **blank rows** between data rows are reported as skipped; blank rows at the end are ignored.
 - **columns that are not in the mapping** are ignored and named in the report.
 
-Headers match case-insensitively with spaces trimmed (``config.header_key``). Cell values are
+Headers match case-insensitively with spaces trimmed (``portal_common.header_key``). Cell values are
 returned as openpyxl or the CSV gives them; ``lists.py`` turns them into BSNs, dates and text.
 """
 
@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from herstel_tui.files.portal_common import PortalFileError, is_blank
-from herstel_tui.settings.config import header_key
+from herstel_tui.files.portal_common import PortalFileError, header_key, is_blank
 
 HEADER_SCAN_ROWS = 20
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}

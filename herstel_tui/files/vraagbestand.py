@@ -6,38 +6,26 @@ nothing else; named ``VK-<portal id>-Kindregeling_<yyyymmdd>.xlsx`` with the cre
 ``shared/checks/check_vraagbestand.py`` reads our files the way the portal does.
 
 Here: the name, the check of the BSNs (every offender listed, nothing written), and the writing
-itself: a temporary file in the target folder, owner-only (0600), moved into place only when it is
-complete, never over an existing file.
+itself through ``files.atomic``: owner-only (0600), moved into place only when it is complete,
+never over an existing file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from herstel_tui.domain import clock
-from herstel_tui.files.portal_common import PortalError, mask_digits
+from herstel_tui.domain.bsn import eleven_check, mask_digits
+from herstel_tui.domain.portal import Offender, PortalError
+from herstel_tui.files.atomic import TargetExists, atomic_path, private_dir
 
 PORTAL_ID = re.compile(r"GPB[0-9A-Z]{4}")
 NAME = re.compile(r"VK-(GPB[0-9A-Z]{4})-Kindregeling_(\d{8})\.xlsx")
 SHEET_TITLE = "Blad1"
-_NINE = re.compile(r"\d{9}")
-_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-
-
-def eleven_check(text: str) -> bool:
-    """The BSN 11-check exactly as the portal check reads it: nine digits, weights 9..2 and -1,
-    the sum divisible by 11, and not 000000000. (python-stdnum gives the same answer; this one is
-    inlined because it runs for every BSN of a 10,000-row file, twice.)"""
-    if not _NINE.fullmatch(text) or text == "000000000":
-        return False
-    return sum(int(d) * w for d, w in zip(text, _WEIGHTS)) % 11 == 0
 
 
 def vraagbestand_name(portal_id: str | None, day: date) -> str:
@@ -50,16 +38,6 @@ def vraagbestand_name(portal_id: str | None, day: date) -> str:
     if not PORTAL_ID.fullmatch(portal_id):
         raise PortalError(f"Portaal-id {portal_id!r} klopt niet: verwacht GPB gevolgd door vier tekens (GPB1234).")
     return f"VK-{portal_id}-Kindregeling_{day:%Y%m%d}.xlsx"
-
-
-@dataclass(frozen=True)
-class Offender:
-    where: str  # "--bsn 2", "kinderen.txt regel 3", "persoon 12"
-    value: str  # masked
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.value}: {self.reason}"
 
 
 def check_bsns(entries: Iterable[tuple[str, object]]) -> tuple[list[str], list[Offender], int]:
@@ -78,7 +56,7 @@ def check_bsns(entries: Iterable[tuple[str, object]]) -> tuple[list[str], list[O
             offenders.append(Offender(where, mask_digits(str(value)), "geen tekst (een BSN is tekst)"))
             continue
         text = value.strip()
-        if not _NINE.fullmatch(text):
+        if not (len(text) == 9 and text.isdigit()):
             offenders.append(Offender(where, mask_digits(text) or "(leeg)", "geen negen cijfers"))
             continue
         if not eleven_check(text):
@@ -128,26 +106,20 @@ def write_vraagbestand(
             "datum); verstuur dat bestand of verplaats het eerst. Er is niets overschreven."
         )
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(directory)
     except OSError as exc:
         raise PortalError(f"De map {directory} kan niet worden gemaakt: {exc.strerror}") from None
-    fd, tmp_name = tempfile.mkstemp(prefix=".VK-", suffix=".xlsx.tmp", dir=directory)
-    tmp = Path(tmp_name)
     try:
-        os.close(fd)
-        os.chmod(tmp, 0o600)
-        _write_xlsx(tmp, checked)
-        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
-        _move_into_place(tmp, target)
+        with atomic_path(target, overwrite=False) as tmp:
+            _write_xlsx(tmp, checked)
+            digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+    except TargetExists:
+        raise PortalError(f"{target} bestaat al; er is niets overschreven.") from None
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise PortalError(
             f"Het vraagbestand kon niet worden geschreven in {directory}: {exc.strerror or exc}. "
             "Er is niets vastgelegd."
         ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return target, digest
 
 
@@ -165,18 +137,3 @@ def _write_xlsx(path: Path, bsns: Sequence[str]) -> None:
     for b in bsns:
         ws.append([b])  # a str stays a string cell (data type "s"): leading zeros are kept
     wb.save(path)
-
-
-def _move_into_place(tmp: Path, target: Path) -> None:
-    """Rename without ever replacing an existing file (a hard link fails if the name is taken)."""
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        raise PortalError(f"{target} bestaat al; er is niets overschreven.") from None
-    except OSError:
-        # No hard links here (some network shares): check, then rename.
-        if target.exists():
-            raise PortalError(f"{target} bestaat al; er is niets overschreven.") from None
-        os.replace(tmp, target)
-        return
-    tmp.unlink()

@@ -11,16 +11,19 @@ so the demo can only contain histories the engine accepts, whatever the data fil
 
 from __future__ import annotations
 
+import os
 import random
+import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
-
-from stdnum.nl import bsn as stdnum_bsn
+from pathlib import Path
 
 from herstel_tui.domain import clock
-from herstel_tui.domain.routekaart import RecordedEvent, default_routekaart
-from herstel_tui.store.base import routekaart_fingerprint
-from herstel_tui.store.db import Store, _now, summary_row
+from herstel_tui.domain.bsn import eleven_check
+from herstel_tui.domain.enums import AuditAction
+from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
+from herstel_tui.store.cases import summary_row
+from herstel_tui.store.db import Store
 
 FIRST_F = [
     "Anna",
@@ -230,7 +233,7 @@ URGENCIES = ["terminale_ziekte", "executoriale_verkoop_of_uitzetting", "onomkeer
 
 def test_bsns(rng: random.Random) -> list[str]:
     """All valid BSNs of the test range 9999xxxxx, in a seeded order."""
-    pool = [f"9999{n:05d}" for n in range(100_000) if stdnum_bsn.is_valid(f"9999{n:05d}")]
+    pool = [f"9999{n:05d}" for n in range(100_000) if eleven_check(f"9999{n:05d}")]
     rng.shuffle(pool)
     return pool
 
@@ -257,7 +260,7 @@ def build_demo(
     today = today or clock.today()
     rng = random.Random(seed)
     bsns = iter(test_bsns(random.Random(seed + 1)))
-    rk = default_routekaart()
+    rk = store.routekaart
     ids = _Ids()
     persons: list[tuple] = []
     households: list[tuple] = []
@@ -268,7 +271,7 @@ def build_demo(
     summaries: list[tuple] = []
     counters: dict[int, int] = {}
     caseworkers = CASEWORKERS + ([me] if me and me not in CASEWORKERS else [])
-    now = _now()
+    now = clock.now_iso()
     no_bsn = 0
 
     def person(first: str, tussen: str | None, last: str, born: date, addr: tuple) -> int:
@@ -334,7 +337,7 @@ def build_demo(
             for s, o, d in template
             if opened + timedelta(days=d) <= today
         ]
-        summary = summary_row(track, history, today)
+        summary = summary_row(rk, track, history, today)
         closed = history[-1].fact_date.isoformat() if summary[6] and history else None
         case_rows.append(
             (ids.case, zaak, pid, track, worker, opened.isoformat(), closed, urgency, casuistiek, 1 + len(history))
@@ -452,7 +455,7 @@ def build_demo(
                 ("demo", "1"),
                 ("demo_seed", str(seed)),
                 ("demo_date", today.isoformat()),
-                ("routekaart_hash", routekaart_fingerprint()),
+                ("routekaart_hash", rk.fingerprint),
             ],
         )
         result = {
@@ -462,6 +465,31 @@ def build_demo(
             "contactmomenten": len(notes),
             "zonder_bsn": no_bsn,
         }
-        store._audit("demo aangemaakt", "database", None, detail=result)
+        store.audit.append(AuditAction.DEMO_CREATED, "database", None, detail=result)
     conn.execute("ANALYZE")
+    return result
+
+
+DEFAULT_DEMO_CASES = 2000
+DEFAULT_SEED = 20261123
+
+
+def make_demo(
+    path: Path, cases: int, *, routekaart: Routekaart, seed: int = DEFAULT_SEED, me: str | None = None
+) -> dict[str, int]:
+    """Build the demo next to ``path`` and move it into place only when it is complete."""
+    from herstel_tui.store.base import replace_database
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".herstel-demo-", suffix=".db", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        with Store(tmp_path, me or "demo", routekaart=routekaart) as store:
+            result = build_demo(store, cases, seed=seed, me=me)
+            store.conn.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before the move
+        replace_database(tmp_path, path)
+    finally:
+        for leftover in (tmp_path, Path(tmp + "-wal"), Path(tmp + "-shm"), Path(tmp + "-journal")):
+            leftover.unlink(missing_ok=True)
     return result

@@ -13,17 +13,17 @@ import sys
 from datetime import date
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.enums import AuditAction, Outcome, Track
 from herstel_tui.store.base import append_audit
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 
-TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
-TRACK_TITLE = {"brede_ondersteuning": "Brede ondersteuning", "schuldenaanpak": "Brede schuldenaanpak"}
-OUTCOME_TITLE = {"gedupeerd": "Gedupeerd", "geen_uitsluitsel": "Geen uitsluitsel", "niet_gedupeerd": "Niet gedupeerd"}
 _LONG_DIGITS = re.compile(r"\d[\d.\s-]{6,}\d")
 
 
-def nl_date(d: date | None) -> str:
-    return d.strftime("%d-%m-%Y") if d else ""
+def outcome_label(outcome: str | None) -> str | None:
+    """The Dutch label of a decisive outcome; None for none (or one this version does not know)."""
+    member = Outcome.get(outcome)
+    return member.label if member else None
 
 
 def days_text(days: int | None) -> str:
@@ -157,9 +157,9 @@ def case_record(r: CaseRow, today: date) -> dict:
         "zaaknummer": r.zaaknummer,
         "naam": r.naam,
         "bsn": r.bsn_masked,
-        "spoor": TRACK_SHORT.get(r.track, r.track),
+        "spoor": track.short if (track := Track.get(r.track)) else r.track,
         "stap": r.current_title,
-        "uitkomst": OUTCOME_TITLE.get(r.outcome or "", ""),
+        "uitkomst": outcome_label(r.outcome) or "",
         "termijn": days_text(days),
         "termijn_datum": r.next_due.isoformat() if r.next_due else None,
         "dagen": days,
@@ -176,7 +176,12 @@ def search(conn, user: str, term: str, *, limit: int = 50, today: date | None = 
     conn.execute("BEGIN IMMEDIATE")
     try:
         append_audit(
-            conn, user, "gezocht", "zoekopdracht", None, detail={"term": mask_term(term), "zaken": [r.id for r in rows]}
+            conn,
+            user,
+            AuditAction.SEARCHED,
+            "zoekopdracht",
+            None,
+            detail={"term": mask_term(term), "zaken": [r.id for r in rows]},
         )
         conn.execute("COMMIT")
     except BaseException:
@@ -187,3 +192,47 @@ def search(conn, user: str, term: str, *, limit: int = 50, today: date | None = 
 
 def print_cases(records: list[dict], fmt: str, out=None) -> None:
     Table(CASE_COLUMNS, list(records)).emit(fmt, out)
+
+
+def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str) -> int | None:
+    """``herstel zoek`` without click, pydantic or sqlite-utils: the exit code, or None when this
+    path is not sure (a config file not validated since it last changed, a database that is
+    missing, damaged or needs a migration): then the full command line gives the answer or the
+    proper Dutch error."""
+    import sqlite3
+    from pathlib import Path
+
+    from herstel_tui.settings.cache import read_config_cache
+    from herstel_tui.settings.paths import config_path, default_db_path, login
+    from herstel_tui.store.base import StoreError, check_database_file, check_schema, connect
+    from herstel_tui.store.schema import LATEST
+
+    cfg_file = config_path(config_arg)
+    values = None
+    if cfg_file.exists():
+        values = read_config_cache(cfg_file)
+        if values is None:
+            return None
+    elif config_arg or os.environ.get("HERSTEL_CONFIG"):
+        return None
+    db = Path(
+        db_arg or os.environ.get("HERSTEL_DB") or (values.database if values else None) or default_db_path()
+    ).expanduser()
+    if not db.is_file():
+        return None
+    try:
+        check_database_file(db)
+        conn = connect(db)
+        try:
+            if check_schema(conn, db) != LATEST:
+                return None
+            records = search(conn, values.medewerker if values else login(), term)
+        finally:
+            conn.close()
+    except (StoreError, sqlite3.Error):
+        return None  # the full path prints the Dutch message and exits 2
+    if not records:
+        print(f"Niets gevonden voor {term!r}.", file=sys.stderr)
+        return 1
+    print_cases(records, fmt)
+    return 0

@@ -52,16 +52,17 @@ Per medewerker (:attr:`Overview.workers`)
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from herstel_tui.domain import clock
-from herstel_tui.services.lookup import OUTCOME_TITLE, TRACK_TITLE
+from herstel_tui.domain.dates import format_date
+from herstel_tui.domain.enums import Outcome, Track, Urgency
+from herstel_tui.domain.labels import TitledEnum
+from herstel_tui.files.atomic import atomic_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.store import Store
@@ -89,11 +90,22 @@ OUTCOMES = (None, "gedupeerd", "geen_uitsluitsel", "niet_gedupeerd")
 class TrackFigure:
     track: str
     title: str
-    zaken: int = 0
+    cases: int = 0
     open: int = 0
-    gesloten: int = 0
-    nieuw: int = 0
-    personen: int = 0
+    closed: int = 0
+    new: int = 0  # opened in the year of the peildatum
+    persons: int = 0
+
+    def as_row(self) -> dict[str, Any]:
+        """The figure under its Dutch keys (the .xlsx, JSON and the screen)."""
+        return {
+            "spoor": self.title,
+            "zaken": self.cases,
+            "open": self.open,
+            "gesloten": self.closed,
+            "nieuw": self.new,
+            "personen": self.persons,
+        }
 
 
 @dataclass
@@ -102,11 +114,21 @@ class CountRow:
     key: str | None  # step id or outcome id; None: not started / no outcome yet
     title: str
     open: int = 0
-    gesloten: int = 0
+    closed: int = 0
 
     @property
-    def totaal(self) -> int:
-        return self.open + self.gesloten
+    def total(self) -> int:
+        return self.open + self.closed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "track": self.track,
+            "key": self.key,
+            "title": self.title,
+            "open": self.open,
+            "gesloten": self.closed,
+            "totaal": self.total,
+        }
 
 
 @dataclass
@@ -114,34 +136,52 @@ class DeadlineFigure:
     rule: str
     title: str
     period: str
-    gehaald: int = 0
-    te_laat: int = 0
-    verlopen: int = 0
-    lopend: int = 0
-    vervallen: int = 0
+    met: int = 0  # gehaald
+    late: int = 0  # te laat (stopped after the due date)
+    overdue: int = 0  # verlopen (running, past the due date)
+    running: int = 0  # lopend (running, in time)
+    lapsed: int = 0  # vervallen (stopped in time by something else)
 
     @property
-    def niet_gehaald(self) -> int:
-        return self.te_laat + self.verlopen
+    def missed(self) -> int:
+        """Niet gehaald: te laat + verlopen."""
+        return self.late + self.overdue
 
     @property
-    def totaal(self) -> int:
-        return self.gehaald + self.te_laat + self.verlopen + self.lopend + self.vervallen
+    def total(self) -> int:
+        return self.met + self.late + self.overdue + self.running + self.lapsed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "period": self.period,
+            "gehaald": self.met,
+            "te_laat": self.late,
+            "verlopen": self.overdue,
+            "lopend": self.running,
+            "vervallen": self.lapsed,
+            "niet_gehaald": self.missed,
+            "totaal": self.total,
+        }
 
 
 @dataclass
 class UrgentFigure:
-    totaal: int = 0
+    total: int = 0
     criteria: dict[str, int] = field(default_factory=dict)  # urgency id -> open cases
     casuistiekoverleg: int = 0
 
 
 @dataclass
 class WorkerFigure:
-    medewerker: str
+    caseworker: str
     open: int = 0
-    verlopen: int = 0
+    overdue: int = 0  # open cases with at least one overdue termijn
     urgent: int = 0
+
+    def as_row(self) -> dict[str, Any]:
+        return {"medewerker": self.caseworker, "open": self.open, "verlopen": self.overdue, "urgent": self.urgent}
 
 
 @dataclass
@@ -205,25 +245,13 @@ class Overview:
         return next(r for r in self.outcomes if r.track == track and r.key == key)
 
     def worker(self, name: str) -> WorkerFigure:
-        return next(w for w in self.workers if w.medewerker == name)
+        return next(w for w in self.workers if w.caseworker == name)
 
     # -- presentation ----------------------------------------------------------------------------
 
     def sheets(self) -> list[Sheet]:
-        from herstel_tui.domain.models import URGENCY_TITLES, Urgency
-
         year = self.today.year
-        tracks = [
-            {
-                "spoor": t.title,
-                "zaken": t.zaken,
-                "open": t.open,
-                "gesloten": t.gesloten,
-                "nieuw": t.nieuw,
-                "personen": t.personen,
-            }
-            for t in self.tracks
-        ]
+        tracks = [t.as_row() for t in self.tracks]
         tracks.append(
             {
                 "spoor": "Totaal",
@@ -231,52 +259,25 @@ class Overview:
                 "personen": None,
             }
         )
-        steps = [
-            {
-                "spoor": TRACK_SHORT.get(r.track, r.track),
-                "stap": r.title,
-                "open": r.open,
-                "gesloten": r.gesloten,
-                "totaal": r.totaal,
-            }
-            for r in self.steps
-        ]
-        outcomes = [
-            {
-                "spoor": TRACK_SHORT.get(r.track, r.track),
-                "uitkomst": r.title,
-                "open": r.open,
-                "gesloten": r.gesloten,
-                "totaal": r.totaal,
-            }
-            for r in self.outcomes
-        ]
+        steps = [{"spoor": _short(r.track), "stap": r.title, **_counts(r)} for r in self.steps]
+        outcomes = [{"spoor": _short(r.track), "uitkomst": r.title, **_counts(r)} for r in self.outcomes]
         deadlines = [
             {
                 "termijn": d.title,
                 "kort": SHORT_RULE.get(d.rule, d.title),
                 "periode": d.period,
-                "gehaald": d.gehaald,
-                "te_laat": d.te_laat,
-                "verlopen": d.verlopen,
-                "niet_gehaald": d.niet_gehaald,
-                "lopend": d.lopend,
-                "vervallen": d.vervallen,
-                "totaal": d.totaal,
+                **{k: v for k, v in d.as_dict().items() if k not in ("rule", "title", "period")},
             }
             for d in self.deadlines
         ]
-        special = [{"wat": "Urgente zaken (open)", "aantal": self.urgent.totaal}]
+        special = [{"wat": "Urgente zaken (open)", "aantal": self.urgent.total}]
         for u in Urgency:
-            special.append({"wat": f"  {URGENCY_TITLES[u]}", "aantal": self.urgent.criteria.get(u.value, 0)})
+            special.append({"wat": f"  {u.label}", "aantal": self.urgent.criteria.get(u.value, 0)})
         special.append({"wat": "  Op het casuïstiekoverleg", "aantal": self.urgent.casuistiekoverleg})
         special.append({"wat": "In nazorg (24 maanden)", "aantal": self.nazorg})
         special.append({"wat": "In afbouw (30 dagen na negatieve beschikking)", "aantal": self.afbouw})
         special.append({"wat": "  waarvan afbouw verlopen", "aantal": self.afbouw_verlopen})
-        workers = [
-            {"medewerker": w.medewerker, "open": w.open, "verlopen": w.verlopen, "urgent": w.urgent}
-            for w in self.workers
-        ]
+        workers = [w.as_row() for w in self.workers]
         workers.append(
             {"medewerker": "Totaal", **{k: sum(r[k] for r in workers) for k in ("open", "verlopen", "urgent")}}
         )
@@ -369,7 +370,7 @@ class Overview:
                 [("begrip", "Begrip"), ("betekenis", "Betekenis")],
                 [
                     {"begrip": "Gemeente", "betekenis": self.gemeente},
-                    {"begrip": "Peildatum", "betekenis": f"{self.today:%d-%m-%Y}"},
+                    {"begrip": "Peildatum", "betekenis": format_date(self.today)},
                     {"begrip": "Zaken", "betekenis": str(self.cases)},
                     *({"begrip": k, "betekenis": v} for k, v in DEFINITIONS),
                 ],
@@ -382,20 +383,34 @@ class Overview:
             "peildatum": self.today.isoformat(),
             "gemeente": self.gemeente,
             "zaken": self.cases,
-            "per_spoor": [asdict(t) for t in self.tracks],
-            "per_stap": [{**asdict(r), "totaal": r.totaal} for r in self.steps],
-            "per_uitkomst": [{**asdict(r), "totaal": r.totaal} for r in self.outcomes],
-            "termijnen": [{**asdict(d), "niet_gehaald": d.niet_gehaald, "totaal": d.totaal} for d in self.deadlines],
-            "urgent": asdict(self.urgent),
+            "per_spoor": [
+                {"track": t.track, "title": t.title, **{k: v for k, v in t.as_row().items() if k != "spoor"}}
+                for t in self.tracks
+            ],
+            "per_stap": [r.as_dict() for r in self.steps],
+            "per_uitkomst": [r.as_dict() for r in self.outcomes],
+            "termijnen": [d.as_dict() for d in self.deadlines],
+            "urgent": {
+                "totaal": self.urgent.total,
+                "criteria": dict(self.urgent.criteria),
+                "casuistiekoverleg": self.urgent.casuistiekoverleg,
+            },
             "nazorg": self.nazorg,
             "afbouw": self.afbouw,
             "afbouw_verlopen": self.afbouw_verlopen,
-            "per_medewerker": [asdict(w) for w in self.workers],
+            "per_medewerker": [w.as_row() for w in self.workers],
             "rekentijd_s": round(self.seconds, 3),
         }
 
 
-TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
+def _short(track: str) -> str:
+    member = Track.get(track)
+    return member.short if member else track
+
+
+def _counts(r: CountRow) -> dict[str, int]:
+    return {"open": r.open, "gesloten": r.closed, "totaal": r.total}
+
 
 DEFINITIONS: list[tuple[str, str]] = [
     (
@@ -434,19 +449,22 @@ DEFINITIONS: list[tuple[str, str]] = [
 ]
 
 
+def _label(enum: type[TitledEnum], value: str) -> str:
+    member = enum.get(value)
+    return member.label if member else value
+
+
 def compute_overview(store: Store, today: date | None = None, gemeente: str = "") -> Overview:
     """Every figure of the overview for the peildatum ``today`` (reads only)."""
-    from herstel_tui.domain.routekaart import default_routekaart
-    from herstel_tui.store import overview as sql
-
     t0 = time.perf_counter()
     today = today or clock.today()
-    rk = default_routekaart()
+    rk = store.routekaart
+    sql = store.overview
 
-    tracks = {tid: TrackFigure(tid, TRACK_TITLE.get(tid, tid)) for tid in rk.tracks}
-    for tid, total, n_open, new, persons in sql.track_counts(store, today.year):
-        t = tracks.setdefault(tid, TrackFigure(tid, TRACK_TITLE.get(tid, tid)))
-        t.zaken, t.open, t.gesloten, t.nieuw, t.personen = total, n_open, total - n_open, new, persons
+    tracks = {tid: TrackFigure(tid, _label(Track, tid)) for tid in rk.tracks}
+    for tid, total, n_open, new, persons in sql.track_counts(today.year):
+        t = tracks.setdefault(tid, TrackFigure(tid, _label(Track, tid)))
+        t.cases, t.open, t.closed, t.new, t.persons = total, n_open, total - n_open, new, persons
 
     steps: dict[tuple[str, str | None], CountRow] = {}
     for tid, track in rk.tracks.items():
@@ -454,25 +472,25 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
         for node in track.nodes:
             if not node.anytime:
                 steps[(tid, node.id)] = CountRow(tid, node.id, node.title)
-    for tid, step, n_open, n_closed in sql.step_counts(store):
+    for tid, step, n_open, n_closed in sql.step_counts():
         row = steps.get((tid, step))
         if row is None:  # a step no longer in the routekaart file
             row = steps[(tid, step)] = CountRow(tid, step, step or NOT_STARTED)
-        row.open, row.gesloten = n_open, n_closed
+        row.open, row.closed = n_open, n_closed
 
     outcomes: dict[tuple[str, str | None], CountRow] = {}
     for tid in rk.tracks:
         for o in OUTCOMES:
-            outcomes[(tid, o)] = CountRow(tid, o, OUTCOME_TITLE.get(o, NO_OUTCOME) if o else NO_OUTCOME)
-    for tid, o, n_open, n_closed in sql.outcome_counts(store):
+            outcomes[(tid, o)] = CountRow(tid, o, _label(Outcome, o) if o else NO_OUTCOME)
+    for tid, o, n_open, n_closed in sql.outcome_counts():
         row = outcomes.get((tid, o))
         if row is None:
-            row = outcomes[(tid, o)] = CountRow(tid, o, OUTCOME_TITLE.get(o or "", o or NO_OUTCOME))
-        row.open, row.gesloten = n_open, n_closed
+            row = outcomes[(tid, o)] = CountRow(tid, o, _label(Outcome, o) if o else NO_OUTCOME)
+        row.open, row.closed = n_open, n_closed
 
     urgent = UrgentFigure()
-    for _tid, urgency, overleg, n in sql.urgent_counts(store):
-        urgent.totaal += n
+    for _tid, urgency, overleg, n in sql.urgent_counts():
+        urgent.total += n
         if urgency:
             urgent.criteria[urgency] = urgent.criteria.get(urgency, 0) + n
         if overleg:
@@ -489,7 +507,7 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
     workers: dict[str | None, WorkerFigure] = {}
     nazorg = afbouw = afbouw_late = 0
     n_cases = 0
-    for facts, events in sql.cases_with_events(store):
+    for facts, events in sql.cases_with_events():
         n_cases += 1
         overdue = False
         if events:
@@ -499,15 +517,15 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
                 if fig is not None:
                     if dl.stopped is None:
                         if today > dl.due:
-                            fig.verlopen += 1
+                            fig.overdue += 1
                         else:
-                            fig.lopend += 1
+                            fig.running += 1
                     elif dl.stopped > dl.due:
-                        fig.te_laat += 1
+                        fig.late += 1
                     elif dl.stopped_by in targets[(facts.track, dl.rule)]:
-                        fig.gehaald += 1
+                        fig.met += 1
                     else:
-                        fig.vervallen += 1
+                        fig.lapsed += 1
                 if facts.open and dl.stopped is None:
                     if dl.rule == NAZORG_RULE:
                         nazorg += 1
@@ -522,10 +540,10 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
             if w is None:
                 w = workers[facts.caseworker] = WorkerFigure(facts.caseworker or UNASSIGNED)
             w.open += 1
-            w.verlopen += overdue
+            w.overdue += overdue
             w.urgent += facts.urgent
 
-    ordered_workers = sorted((w for k, w in workers.items() if k is not None), key=lambda w: w.medewerker.lower())
+    ordered_workers = sorted((w for k, w in workers.items() if k is not None), key=lambda w: w.caseworker.lower())
     if None in workers:
         ordered_workers.append(workers[None])
     return Overview(
@@ -589,29 +607,19 @@ def write_xlsx(overview: Overview, path: Path) -> Path:
             longest = max([len(header)] + [len(str(r.get(key) or "")) for r in sheet.rows])
             ws.column_dimensions[get_column_letter(i)].width = min(90, max(8, longest + 2))
     props = wb.properties
-    props.title = f"Overzicht {overview.gemeente} {overview.today:%d-%m-%Y}".strip()
+    props.title = f"Overzicht {overview.gemeente} {format_date(overview.today)}".strip()
     props.creator = "herstel"
     stamp = datetime(overview.today.year, overview.today.month, overview.today.day)
     props.created = stamp
     props.modified = stamp
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".herstel-overzicht-", suffix=".xlsx", dir=path.parent)  # 0600
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
 def export_xlsx(store: Store, overview: Overview, directory: Path | None = None, path: Path | None = None) -> Path:
     """Write the .xlsx (``overzicht-<jjjjmmdd>.xlsx`` in ``directory`` unless ``path``) and audit the export."""
-    from herstel_tui.store.overview import record_export
-
     target = Path(path) if path is not None else free_path(Path(directory or "."), xlsx_name(overview.today))
     write_xlsx(overview, target)
-    record_export(store, "overzicht", target.name, {"peildatum": overview.today.isoformat()})
+    store.audit.exported("overzicht", {"bestand": target.name, "peildatum": overview.today.isoformat()})
     return target

@@ -6,23 +6,24 @@ was agreed and how consent was given, the statutory termijnen, each of the five 
 with situation, help question, goals (with status) and actions (what, who, by when, done), the
 costs fixed in the plan, and a signature block for the person and the municipality. No BSN.
 
-Files are written owner-only (0600) through a temporary file and ``os.replace``, so a reader
-never sees half a document.
+Files are written owner-only (0600) through ``files.atomic``, so a reader never sees half a
+document.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.costs import format_euro
-from herstel_tui.domain.plan import CONSENT_TITLES, LEEFGEBIEDEN, Action, Goal, PlanVersion, format_date
+from herstel_tui.domain.dates import format_date
+from herstel_tui.domain.plan import LEEFGEBIEDEN, Action, Goal, PlanVersion
+from herstel_tui.files.atomic import atomic_path
+from herstel_tui.files.atomic import write_text as write_text_file
+from herstel_tui.store import Store, StoreError
 
 WIDTH = 80
 
@@ -73,20 +74,19 @@ class PlanPrint:
         return sum(c.amount_cents for c in self.costs)
 
 
-def gather(store, case_id: int, *, gemeente: str, number: int | None = None, today: date | None = None) -> PlanPrint:
+def gather(
+    store: Store, case_id: int, *, gemeente: str, number: int | None = None, today: date | None = None
+) -> PlanPrint:
     """Read what the printed plan needs (``number``: that version, else the latest)."""
-    from herstel_tui.store.base import StoreError
-    from herstel_tui.store.plan import PlanStore
-
     today = today or clock.today()
-    plans = PlanStore(store)
+    plans = store.plans
     version = plans.version(case_id, number)
     if version is None:
         if number is None:
             raise StoreError("deze zaak heeft nog geen plan van aanpak")
         raise StoreError(f"versie {number} van het plan van aanpak bestaat niet")
-    case = store.get_case(case_id)
-    person = store.get_person(case.person_id)
+    case = store.cases.get(case_id)
+    person = store.persons.get(case.person_id)
     deadlines = [
         DeadlineLine(d.title, d.due, d.stopped, d.stopped_by, d.overdue(today))
         for d in plans.plan_deadlines(case_id, today)
@@ -100,7 +100,7 @@ def gather(store, case_id: int, *, gemeente: str, number: int | None = None, tod
             line.entry.amount_cents,
             line.entry.component,
         )
-        for line in reversed(plans.costs(case_id))
+        for line in reversed(store.costs.of_case(case_id))
         if line.entry.action_uid in uids
     ]
     return PlanPrint(
@@ -131,10 +131,10 @@ def status_lines(p: PlanPrint) -> list[tuple[str, str]]:
         rows.append(("Medewerker", p.medewerker))
     based = f" (op basis van versie {v.based_on})" if v.based_on else ""
     rows.append(("Versie", f"{v.number}{based}"))
-    rows.append(("Status", v.status.title))
+    rows.append(("Status", v.status.label))
     if v.agreed_on:
         rows.append(("Afgesproken op", format_date(v.agreed_on)))
-        rows.append(("Instemming", CONSENT_TITLES[v.consent] if v.consent else "—"))
+        rows.append(("Instemming", v.consent.label if v.consent else "—"))
         if v.consent_note:
             rows.append(("Toelichting", v.consent_note))
     else:
@@ -209,7 +209,7 @@ def render_text(p: PlanPrint, width: int = WIDTH) -> str:
     for area in LEEFGEBIEDEN:
         out.append("")
         out.append(thin)
-        out.append(area.title.upper())
+        out.append(area.label.upper())
         out.append(thin)
         a = v.area(area)
         out.append("Huidige situatie")
@@ -221,7 +221,7 @@ def render_text(p: PlanPrint, width: int = WIDTH) -> str:
         if not goals:
             out.append("  —")
         for i, g in enumerate(goals, 1):
-            first = f"  {i}. [{g.status.title}] "
+            first = f"  {i}. [{g.status.label}] "
             wrap(goal_text(g), indent=" " * len(first), first=first)
         actions = v.actions_in(area)
         out.append("Acties")
@@ -289,7 +289,7 @@ def build_docx(p: PlanPrint):
         doc.add_paragraph(f"{d.title}: {d.text}", style="List Bullet")
     v = p.version
     for area in LEEFGEBIEDEN:
-        doc.add_heading(area.title, level=1)
+        doc.add_heading(area.label, level=1)
         a = v.area(area)
         doc.add_heading("Huidige situatie", level=2)
         doc.add_paragraph(a.situation.strip() or "—")
@@ -304,7 +304,7 @@ def build_docx(p: PlanPrint):
                 cell.text = text
             for i, g in enumerate(goals, 1):
                 cells = t.add_row().cells
-                cells[0].text, cells[1].text, cells[2].text = str(i), goal_text(g), g.status.title
+                cells[0].text, cells[1].text, cells[2].text = str(i), goal_text(g), g.status.label
         else:
             doc.add_paragraph("—")
         doc.add_heading("Acties", level=2)
@@ -351,31 +351,15 @@ def build_docx(p: PlanPrint):
 # -- files --------------------------------------------------------------------------------------------
 
 
-def secure_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write ``path`` owner-only via a temporary file in the same folder and ``os.replace``."""
-    path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)  # 0600
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        os.chmod(tmp_path, 0o600)
-        os.replace(tmp_path, path)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_docx(p: PlanPrint, path: Path) -> Path:
     doc = build_docx(p)
-    return secure_write(path, lambda tmp: doc.save(str(tmp)))
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
+    return Path(path).expanduser()
 
 
 def write_text(p: PlanPrint, path: Path) -> Path:
-    text = render_text(p)
-    return secure_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return write_text_file(path, render_text(p))
 
 
 def default_name(p: PlanPrint, suffix: str) -> str:
@@ -384,7 +368,7 @@ def default_name(p: PlanPrint, suffix: str) -> str:
 
 
 def print_plan(
-    store,
+    store: Store,
     case_id: int,
     *,
     gemeente: str,
@@ -396,7 +380,6 @@ def print_plan(
 ) -> list[Path]:
     """Write the plan as .docx and/or .txt; with neither path, both go into ``folder`` under
     their default names. The print is recorded in the audit trail."""
-    from herstel_tui.store.plan import PlanStore
 
     p = gather(store, case_id, gemeente=gemeente, number=number, today=today)
     if docx is None and txt is None:
@@ -408,5 +391,5 @@ def print_plan(
         written.append(write_docx(p, Path(docx)))
     if txt is not None:
         written.append(write_text(p, Path(txt)))
-    PlanStore(store).log_print(case_id, p.version.number, [w.name for w in written])
+    store.plans.log_print(case_id, p.version.number, [w.name for w in written])
     return written

@@ -1,6 +1,7 @@
 """What the CLI and the desk call: portal files end to end.
 
-Each function joins a reader or writer of this package to ``herstel_tui.store.portal`` (all SQL).
+Each function joins a reader or writer of ``files/`` to the ledger (``store.portal``) and the
+import engine (``services.portal_import``).
 None of them prints; results and refusals are values and Dutch exceptions (``PortalError`` and
 subclasses), so the CLI and a Textual worker can show them each in their own way.
 """
@@ -13,12 +14,17 @@ from datetime import date
 from pathlib import Path
 
 from herstel_tui.domain import clock
-from herstel_tui.files.portal_common import FileMeta, ImportReport, NothingToDo, PortalError, PortalFileError
+from herstel_tui.domain.dates import format_date
+from herstel_tui.domain.enums import AuditAction
+from herstel_tui.domain.portal import ImportReport, NothingToDo, PortalError, PortalFileError
+from herstel_tui.files.portal_common import file_meta
 from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
+from herstel_tui.services.portal_import import apply_import
 from herstel_tui.services.portal_lists import KINDS, columns_for, parse_table
 from herstel_tui.settings.config import Config, resolve_export_dir
 from herstel_tui.store import Store
-from herstel_tui.store import portal as sp
+from herstel_tui.store.codes import VerificationCode
+from herstel_tui.store.portal import ChildCandidate
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ def export_name(config: Config, day: date) -> str:
 def export_vraagbestand(
     store: Store,
     config: Config,
-    children: Sequence[sp.ChildCandidate],
+    children: Sequence[ChildCandidate],
     *,
     directory: Path | str | None = None,
     today: date | None = None,
@@ -60,12 +66,52 @@ def export_vraagbestand(
     try:
         with store.transaction():
             written, digest = write_vraagbestand(folder, config.portaal_id, bsns, day=today)
-            summary = sp.record_export(store, file_name=written.name, sha256=digest, children=children, day=today)
+            summary = record_export(store, file_name=written.name, sha256=digest, children=children, day=today)
     except BaseException:
         if written is not None:
             written.unlink(missing_ok=True)
         raise
     return ExportResult(written, len(bsns), summary["contactmomenten"], summary["bestand_id"])
+
+
+def record_export(
+    store: Store, *, file_name: str, sha256: str, children: Sequence[ChildCandidate], day: date
+) -> dict[str, int]:
+    """Record a written vraagbestand: the file, one request per child, a contact note on the cases
+    concerned (``store.portal.cases_concerned``) and the audit trail (count and masked BSNs only)."""
+    ledger = store.portal
+    with store.transaction():
+        fid = ledger.add_file(
+            kind="vraagbestand", direction="export", file_name=file_name, sha256=sha256, rows=len(children)
+        )
+        ledger.record_requests(fid, children, day)
+        notes = 0
+        when = format_date(day)
+        for c in children:
+            first = c.naam.split(" ")[0]
+            notes += ledger.note_on_cases(
+                c.person_id,
+                f"Verificatie kindregeling aangevraagd op {when} (bestand {file_name}).",
+                f"Verificatie kindregeling aangevraagd op {when} voor kind {first} ({c.bsn_masked}) "
+                f"(bestand {file_name}).",
+                day,
+            )
+            store.audit.append(
+                AuditAction.VERIFICATION_REQUESTED,
+                "kindverificatie",
+                fid,
+                person_id=c.person_id,
+                detail={"bestand": file_name, "bsn": c.bsn_masked},
+            )
+        summary = {"aantal": len(children), "contactmomenten": notes}
+        ledger.set_summary(fid, summary)
+        store.audit.append(
+            AuditAction.EXPORTED,
+            "vraagbestand",
+            fid,
+            detail={"bestand": file_name, "aantal": len(children), "bsn": [c.bsn_masked for c in children]},
+        )
+    return {"bestand_id": fid, **summary}
 
 
 def read_bsn_file(path: Path | str) -> list[tuple[str, str]]:
@@ -105,8 +151,8 @@ def import_list(
         raise PortalError(f"onbekende soort lijst {kind!r}; kies uit: {', '.join(KINDS)}")
     today = today or clock.today()
     path = Path(path)
-    meta = FileMeta.of(path)
-    sp.refuse_if_imported(store, meta)  # cheap, before reading 50,000 rows
+    meta = file_meta(path)
+    store.portal.refuse_if_imported(meta)  # cheap, before reading 50,000 rows
     columns, required = columns_for(kind, config.portaal_kolommen)
     from herstel_tui.files.portal_reader import read_table
 
@@ -114,12 +160,12 @@ def import_list(
     parsed = parse_table(kind, table, config.portaal_kolommen, today)
     if not parsed.records and not any(o.action == "reject" for o in parsed.outcomes):
         raise NothingToDo(f"{path.name} heeft geen regels onder de kopregel ({table.where}); er is niets gewijzigd.")
-    return sp.apply_import(store, parsed, meta, dry_run=dry_run, today=today, progress=progress)
+    return apply_import(store, parsed, meta, dry_run=dry_run, today=today, progress=progress)
 
 
 @dataclass(frozen=True)
 class CodeImport:
-    code: sp.VerificationCode | None
+    code: VerificationCode | None
     new: bool
     notes: list[str]
 
@@ -132,11 +178,10 @@ def import_verification_code(
 
     today = today or clock.today()
     path = Path(path)
-    meta = FileMeta.of(path)
-    sp.refuse_if_imported(store, meta)
+    meta = file_meta(path)
+    store.portal.refuse_if_imported(meta)
     cf = read_code_file(path, config.portaal_id, today)
-    new = sp.store_verification_code(
-        store,
+    new = store.codes.add(
         code=cf.code,
         portal_id=cf.portal_id,
         file_date=cf.file_date,
@@ -144,4 +189,4 @@ def import_verification_code(
         valid_until=cf.valid_until,
         file=meta,
     )
-    return CodeImport(sp.current_verification_code(store, today), new, cf.notes)
+    return CodeImport(store.codes.current(today), new, cf.notes)

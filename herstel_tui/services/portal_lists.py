@@ -1,7 +1,7 @@
 """From the rows of a portal file to typed records, or to a rejection with a Dutch reason.
 
-Pure Python (no openpyxl, no SQL): ``herstel_tui.store.portal`` takes the records and decides,
-against the register, what to create, update or skip.
+Pure Python (no openpyxl, no SQL): ``herstel_tui.services.portal_import`` takes the records and
+decides, against the register, what to create, update or skip.
 
 Kinds (``KINDS``): ``antwoord`` (antwoordbestand kindregeling), ``aanmeldingen`` (nieuwe aanmeldingen
 with contact data), ``negatief`` (negatieve beschikkingen), ``invordering`` (lists for collectors:
@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from herstel_tui.files.portal_common import CellError, RowOutcome, cell_bsn, cell_date, cell_phone, cell_text, is_blank
+from herstel_tui.domain.enums import ImportAction
+from herstel_tui.domain.portal import RowOutcome
+from herstel_tui.files.portal_common import CellError, cell_bsn, cell_date, cell_phone, cell_text, header_key, is_blank
 from herstel_tui.files.portal_reader import Table
-from herstel_tui.settings.config import PortalColumns, header_key
+from herstel_tui.settings.config import PortalColumns
 
 Kind = Literal["antwoord", "aanmeldingen", "negatief", "invordering"]
 
@@ -87,7 +89,7 @@ def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) ->
     cfg = getattr(mapping, KINDS[kind][2])
     parse = {"antwoord": _answer, "aanmeldingen": _registration, "negatief": _negative, "invordering": _collector}[kind]
     records: list[Record] = []
-    outcomes: list[RowOutcome] = [RowOutcome(n, "skip", "lege regel") for n in table.blank_rows]
+    outcomes: list[RowOutcome] = [RowOutcome(n, ImportAction.SKIP, "lege regel") for n in table.blank_rows]
     for number, values in table.rows:
         notes: list[str] = []
         bsn = None
@@ -97,7 +99,7 @@ def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) ->
                 notes.append(note)
             records.append(parse(number, bsn, values, cfg, today, notes))
         except CellError as exc:
-            outcomes.append(RowOutcome(number, "reject", str(exc), bsn, notes))
+            outcomes.append(RowOutcome(number, ImportAction.REJECT, str(exc), bsn, notes))
     return ParsedList(kind, table, records, outcomes)
 
 

@@ -3,7 +3,7 @@
 Headless; openpyxl is imported inside :func:`write_xlsx` only. Amounts go into the workbook as
 ``Decimal`` (written as exact decimal text in the XML, never through a float) with a euro
 number format. The export holds zaaknummers, no names and no BSNs, and is written owner-only
-through a temporary file and ``os.replace``; every export is recorded in the audit trail.
+through ``files.atomic``; every export is recorded in the audit trail.
 
 Definitions (also printed on the sheet):
 - a cost entry counts in the year of its date;
@@ -27,13 +27,14 @@ from herstel_tui.domain.costs import (
     format_amount,
     format_euro,
 )
-from herstel_tui.domain.plan import format_date
-from herstel_tui.services.plan_print import secure_write
+from herstel_tui.domain.dates import format_date
+from herstel_tui.files.atomic import atomic_path
+from herstel_tui.store import Store
 
 EURO_FORMAT = '"€" #,##0.00'
 
 
-def _number(amount):
+def _number(amount: Decimal | None) -> Decimal | str | None:
     """The amount for a cell. openpyxl writes numbers as '%.16g', exact for every amount below
     10^13 euros; should one ever be larger, it goes in as text rather than lose a cent."""
     if amount is None:
@@ -41,10 +42,8 @@ def _number(amount):
     return amount if Decimal("%.16g" % amount) == amount else str(amount)  # noqa: UP031 - as openpyxl writes
 
 
-def year_report(store, year: int) -> YearReport:
-    from herstel_tui.store.plan import PlanStore
-
-    return PlanStore(store).year_report(year)
+def year_report(store: Store, year: int) -> YearReport:
+    return store.costs.year_report(year)
 
 
 def render_text(report: YearReport, *, gemeente: str | None = None, width: int = 80) -> str:
@@ -72,18 +71,15 @@ def default_name(year: int, today: date) -> str:
     return f"SPUK-jaaroverzicht_{year}_{today:%Y%m%d}.xlsx"
 
 
-def write_xlsx(store, year: int, path: Path, *, gemeente: str, today: date | None = None) -> Path:
+def write_xlsx(store: Store, year: int, path: Path, *, gemeente: str, today: date | None = None) -> Path:
     """The year report as a workbook: sheet 'SiSa' (totals, counts, definitions) and sheet
     'Kostenposten' (every entry of the year, by zaaknummer)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from herstel_tui.store.plan import PlanStore
-
     today = today or clock.today()
-    plans = PlanStore(store)
-    report = plans.year_report(year)
-    lines = plans.cost_lines_in_year(year)
+    report = store.costs.year_report(year)
+    lines = store.costs.lines_in_year(year)
 
     wb = Workbook()
     ws = wb.active
@@ -135,7 +131,7 @@ def write_xlsx(store, year: int, path: Path, *, gemeente: str, today: date | Non
                 line.zaaknummer,
                 e.component,
                 e.description,
-                e.kind.title,
+                e.kind.label,
                 _number(e.quantity),
                 _number(e.price),
                 _number(e.amount),
@@ -148,8 +144,10 @@ def write_xlsx(store, year: int, path: Path, *, gemeente: str, today: date | Non
     for col, w in zip("ABCDEFGH", (12, 18, 11, 50, 18, 9, 12, 14)):
         detail.column_dimensions[col].width = w
 
-    written = secure_write(Path(path), lambda tmp: wb.save(str(tmp)))
-    plans.log_export(
+    written = Path(path).expanduser()
+    with atomic_path(written) as tmp:
+        wb.save(str(tmp))
+    store.audit.exported(
         "spuk-jaaroverzicht",
         {"jaar": year, "bestand": written.name, "posten": len(lines), "totaal_centen": report.total_cents},
     )
@@ -157,7 +155,7 @@ def write_xlsx(store, year: int, path: Path, *, gemeente: str, today: date | Non
 
 
 def export(
-    store, year: int, target: Path | None, *, gemeente: str, export_dir: Path, today: date | None = None
+    store: Store, year: int, target: Path | None, *, gemeente: str, export_dir: Path, today: date | None = None
 ) -> Path:
     """Write the workbook to ``target`` (a file, or a folder for the default name) or to the
     export folder."""

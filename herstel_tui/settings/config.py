@@ -14,13 +14,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from herstel_tui.settings.paths import (
-    config_path,
-    default_db_path,
-    default_export_dir,
-    login,
-    write_config_cache,
-)
+from herstel_tui.files.portal_common import header_key
+from herstel_tui.settings.cache import ConfigValues, write_config_cache
+from herstel_tui.settings.paths import config_path, default_db_path, default_export_dir, login
 
 
 class ConfigError(Exception):
@@ -42,11 +38,6 @@ def _aliases(value: object) -> object:
     if isinstance(value, str):
         return [value]
     return value
-
-
-def header_key(text: str) -> str:
-    """How headers (and yes/no words) are compared: case-insensitive, spaces trimmed and collapsed."""
-    return " ".join(str(text).split()).casefold()
 
 
 Aliases = Annotated[list[str], BeforeValidator(_aliases)]
@@ -230,6 +221,10 @@ class Config(BaseModel):
                 raise ValueError(f"toets voor {binding_id!r} is leeg")
         return value
 
+    def values(self) -> ConfigValues:
+        """The plain values, as the quick paths get them from the cache."""
+        return ConfigValues.from_json(self.model_dump(mode="json"))
+
 
 def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
     """Load and validate the config file; returns the config and the path it came from."""
@@ -282,7 +277,7 @@ def format_config_errors(path: Path, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def resolve_db_path(cli_db: Path | str | None, config: Config) -> Path:
+def resolve_db_path(cli_db: Path | str | None, config: Config | ConfigValues) -> Path:
     """``--db`` beats ``$HERSTEL_DB`` beats the config's ``database`` beats the default."""
     if cli_db:
         return Path(cli_db).expanduser()
@@ -294,5 +289,5 @@ def resolve_db_path(cli_db: Path | str | None, config: Config) -> Path:
     return default_db_path()
 
 
-def resolve_export_dir(config: Config) -> Path:
+def resolve_export_dir(config: Config | ConfigValues) -> Path:
     return (config.exportmap or default_export_dir()).expanduser()

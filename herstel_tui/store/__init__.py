@@ -1,4 +1,4 @@
-"""Persistence: SQLite through sqlite-utils. Never imports Textual.
+"""Persistence: one SQLite file, a repository per aggregate (see db.py). Never imports Textual.
 
 Names are loaded on first use, so ``import herstel_tui.store.caselist`` (the quick shell
 commands) does not pay for pydantic and sqlite-utils.
@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__all__ = ["CaseFilter", "CaseRow", "ConflictError", "Store", "StoreError"]
+__all__ = ["CaseFilter", "CaseRow", "ConflictError", "PlanRefused", "Store", "StoreError", "VersionAgreed"]
 
 if TYPE_CHECKING:
-    from herstel_tui.store.base import ConflictError, StoreError
+    from herstel_tui.store.base import ConflictError, PlanRefused, StoreError, VersionAgreed
     from herstel_tui.store.caselist import CaseFilter, CaseRow
     from herstel_tui.store.db import Store
 
 
 def __getattr__(name: str):
-    if name in ("ConflictError", "StoreError"):
+    if name in ("ConflictError", "PlanRefused", "StoreError", "VersionAgreed"):
         from herstel_tui.store import base
 
         return getattr(base, name)

@@ -10,9 +10,11 @@ import stat
 import threading
 import weakref
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.enums import AuditAction
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -27,14 +29,32 @@ class ConflictError(StoreError):
     """Someone else changed the case since it was read (optimistic lock)."""
 
 
+class PlanRefused(StoreError):
+    """A plan, cost or draft change that the rules refuse; ``str()`` is Dutch and nothing was saved."""
+
+
+class VersionAgreed(PlanRefused):
+    """A change to the content of a plan version that is already agreed (vastgesteld): only a new
+    version may change it."""
+
+
+# Forms that save as you type pass the value the screen was showing (``based_on``): a save based
+# on a value that someone else (another desk, the CLI) changed since is refused with this
+# message, and the desk reloads what is true now. Equal values are never a conflict.
+CHANGED_MEANWHILE = "is intussen door een ander gewijzigd"
+UNSET: Any = object()  # "not given", where None is a value
+
+
+def conflict(what: str) -> ConflictError:
+    return ConflictError(
+        f"{what} {CHANGED_MEANWHILE}; uw wijziging is niet opgeslagen en de nieuwe gegevens worden getoond"
+    )
+
+
 RESTORE_ADVICE = (
     "Werk er niet verder mee: zet de laatste backup terug met `herstel terugzetten BACKUP` "
     "(maak eerst een kopie van dit bestand) en meld het bij de beheerder."
 )
-
-
-def _now() -> str:
-    return clock.now_iso()
 
 
 def filesystem_type(path: Path) -> str | None:
@@ -197,15 +217,6 @@ def check_not_in_use(conn: sqlite3.Connection, path: Path) -> None:
         raise
 
 
-def routekaart_fingerprint() -> str:
-    """A hash of the routekaart file the engine reads, to notice when the data changed."""
-    import hashlib
-
-    from herstel_tui.settings.resources import data_file
-
-    return hashlib.sha256(data_file("routekaart.toml").read_bytes()).hexdigest()[:16]
-
-
 def network_warning(path: Path) -> str:
     return (
         f"Waarschuwing: {path} staat op een netwerkschijf. Herstel werkt daar zonder WAL "
@@ -283,7 +294,7 @@ def replace_database(finished: Path | str, target: Path) -> None:
 def append_audit(
     conn: sqlite3.Connection,
     who: str,
-    action: str,
+    action: AuditAction,
     entity: str,
     entity_id: int | None,
     *,
@@ -295,7 +306,7 @@ def append_audit(
     conn.execute(
         "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)",
         (
-            _now(),
+            clock.now_iso(),
             who,
             action,
             entity,

@@ -10,6 +10,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from herstel_tui.domain.bsn import mask_bsn
 
@@ -206,7 +207,7 @@ class ListReader:
     """A read-only connection for the werkvoorraad's queries. Standard library only, so the desk
     can paint its first page before pydantic and the full Store are loaded."""
 
-    def __init__(self, path) -> None:
+    def __init__(self, path: Path | str) -> None:
         from herstel_tui.store.base import check_database_file, connect_readonly
 
         check_database_file(path)
@@ -222,10 +223,11 @@ class ListReader:
         self.conn.close()
 
 
-def ready_for_quick_read(path) -> bool:
-    """True when the file is at this code's schema and its case index matches this routekaart,
-    i.e. when opening the full Store would change nothing the list shows."""
-    from herstel_tui.store.base import check_database_file, check_schema, connect_readonly, routekaart_fingerprint
+def ready_for_quick_read(path: Path | str, fingerprint: str) -> bool:
+    """True when the file is at this code's schema and its case index was computed with the
+    routekaart whose ``fingerprint`` is given, i.e. when opening the full Store with that
+    routekaart would change nothing the list shows."""
+    from herstel_tui.store.base import check_database_file, check_schema, connect_readonly
     from herstel_tui.store.schema import LATEST
 
     try:
@@ -239,4 +241,4 @@ def ready_for_quick_read(path) -> bool:
             conn.close()
     except Exception:
         return False
-    return row is not None and row[0] == routekaart_fingerprint()
+    return row is not None and row[0] == fingerprint

@@ -1,14 +1,14 @@
-"""All SQL of the plan van aanpak, SPUK cost entries, form drafts and the year report.
+"""All SQL of the plan van aanpak (``store.plans``): versions, leefgebieden, goals and actions.
 
-``PlanStore(store)`` wraps the case register's :class:`Store`. Every write is one
-``store.transaction()`` (joining an outer one when nested) with its audit rows. Audit rows stay
-small and carry no free text: a changed text is audited by field and length (the audit trail is
-append-only and outlives a person who is forgotten; the texts themselves are health and family
-information). Choices, dates and amounts are audited with their old and new values.
+Every write is one transaction (joining an outer one when nested) with its audit rows. Audit
+rows stay small and carry no free text: a changed text is audited by field and length (the
+audit trail is append-only and outlives a person who is forgotten; the texts themselves are
+health and family information). Choices, dates and amounts are audited with their old and new
+values.
 
 Agreeing a plan records the routekaart milestone (``plan_hoofdlijnen`` / ``plan_volledig``)
-through ``Store.record_event`` in the same transaction, so the statutory termijn stops and the
-case list's summary is refreshed; when the routekaart engine refuses, nothing is saved.
+through ``store.cases.record_event`` in the same transaction, so the statutory termijn stops and
+the case list's summary is refreshed; when the routekaart engine refuses, nothing is saved.
 """
 
 from __future__ import annotations
@@ -18,18 +18,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from herstel_tui.domain import clock
-from herstel_tui.domain.costs import (
-    CostEntry,
-    CostKind,
-    YearReport,
-    build_year_report,
-    from_cents,
-    from_hundredths,
-    to_cents,
-    to_hundredths,
-    year_bounds,
-)
+from herstel_tui.domain.clock import now_iso
+from herstel_tui.domain.dates import DateError, parse_optional_date
+from herstel_tui.domain.enums import AuditAction, Consent, GoalStatus, Leefgebied, PlanActor, PlanStatus
 from herstel_tui.domain.plan import (
     ACTION_TEXT_MAX,
     AREA_FIELD_TITLES,
@@ -41,34 +35,20 @@ from herstel_tui.domain.plan import (
     PARTY_MAX,
     PLAN_RULES,
     Action,
-    Actor,
     AreaText,
-    Consent,
     Goal,
-    GoalStatus,
-    Leefgebied,
     PlanRuleError,
-    PlanStatus,
     PlanVersion,
     check_agreement,
     checked_text,
     nazorg_problem,
-    parse_nl_date,
 )
-from herstel_tui.store.base import ConflictError, StoreError, _now
+from herstel_tui.domain.routekaart import TransitionRefused
+from herstel_tui.store.base import CHANGED_MEANWHILE, UNSET, PlanRefused, StoreError, VersionAgreed, conflict
+from herstel_tui.store.drafts import draft_key
+from herstel_tui.store.repository import Repository
 
-_UNSET: Any = object()
-
-# Forms that save as you type pass the value the screen was showing (``based_on``): a save based
-# on a value that someone else (another desk, the CLI) changed since is refused with this
-# message, and the desk reloads what is true now. Equal values are never a conflict.
-CHANGED_MEANWHILE = "is intussen door een ander gewijzigd"
-
-
-def _conflict(what: str) -> ConflictError:
-    return ConflictError(
-        f"{what} {CHANGED_MEANWHILE}; uw wijziging is niet opgeslagen en de nieuwe gegevens worden getoond"
-    )
+__all__ = ["CHANGED_MEANWHILE", "ActionChoice", "PlanRefused", "PlanRepository", "VersionAgreed", "draft_key"]
 
 
 def _norm(field: str, value: Any) -> Any:
@@ -79,7 +59,7 @@ def _norm(field: str, value: Any) -> Any:
         return bool(value)
     if field == "due":
         if isinstance(value, str):
-            value = parse_nl_date(value, label="uiterlijk") if value.strip() else None
+            value = parse_optional_date(value, label="uiterlijk")
         return value
     if field == "goal_uid":
         return int(value) if value not in (None, "") else None
@@ -94,19 +74,6 @@ _ACTION_FIELD_TITLES = {
     "done": "'gedaan'",
     "goal_uid": "het doel",
 }
-
-
-class PlanRefused(StoreError):
-    """A plan or cost change that the rules refuse; ``str()`` is Dutch and nothing was saved."""
-
-
-@dataclass(frozen=True)
-class CostLine:
-    """A cost entry as listed: the entry, its zaaknummer and the plan action it belongs to."""
-
-    entry: CostEntry
-    zaaknummer: str
-    action_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,48 +94,23 @@ _VERSION_COLS = (
 )
 _GOAL_COLS = "id, uid, area, position, text, status"
 _ACTION_COLS = "id, uid, area, position, goal_uid, what, who, party, due, done"
-# What a cost entry's audit row holds (never the description: free text).
-_COST_AUDIT_NAMES = {
-    "date": "datum",
-    "component": "component",
-    "kind": "soort",
-    "quantity_hundredths": "aantal_x100",
-    "price_cents": "prijs_centen",
-    "amount_cents": "bedrag_centen",
-    "action_uid": "actie",
-}
-_COST_COLS = (
-    "id, case_id, date, component, description, kind, quantity_hundredths, price_cents, amount_cents, "
-    "action_uid, recorded_at, recorded_by"
-)
 
 
 def _len(text: str | None) -> int:
     return len(text or "")
 
 
-class PlanStore:
-    """The plan and cost queries of one :class:`Store`."""
+def first_message(exc: Exception) -> str:
+    """The first Dutch message of a pydantic ValidationError (or the text of another error)."""
+    if isinstance(exc, ValidationError):
+        errs = exc.errors()
+        if errs:
+            return str(errs[0].get("msg", "")).removeprefix("Value error, ")
+    return str(exc)
 
-    def __init__(self, store) -> None:
-        self.store = store
 
-    @property
-    def conn(self):
-        return self.store.conn
-
-    # -- small helpers -----------------------------------------------------------------------
-
-    def _case_person(self, case_id: int) -> int:
-        row = self.conn.execute("SELECT person_id FROM cases WHERE id = ?", (case_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"zaak {case_id} bestaat niet")
-        return row[0]
-
-    def _audit(self, action: str, entity: str, entity_id: int | None, case_id: int, detail: dict[str, Any]) -> None:
-        self.store._audit(
-            action, entity, entity_id, person_id=self._case_person(case_id), case_id=case_id, detail=detail
-        )
+class PlanRepository(Repository):
+    """``store.plans``"""
 
     def _version_meta(self, version_id: int) -> tuple[int, int, PlanStatus, bool]:
         """(case_id, number, status, latest) of a version."""
@@ -185,7 +127,7 @@ class PlanStore:
     def _require_concept(self, version_id: int) -> tuple[int, int]:
         case_id, number, status, _ = self._version_meta(version_id)
         if status is not PlanStatus.CONCEPT:
-            raise PlanRefused(
+            raise VersionAgreed(
                 f"versie {number} van het plan is vastgesteld en kan niet meer worden gewijzigd; maak een nieuwe versie"
             )
         return case_id, number
@@ -320,7 +262,7 @@ class PlanStore:
 
     def plan_deadlines(self, case_id: int, today: date | None = None) -> list:
         """The routekaart termijnen of the plan (op hoofdlijnen, volledig), running or stopped."""
-        view = self.store.case_view(case_id, today=today)
+        view = self.store.cases.view(case_id, today=today)
         return [d for d in view.deadlines if d.rule in PLAN_RULES]
 
     def action_choices(self, case_id: int) -> list[ActionChoice]:
@@ -340,8 +282,8 @@ class PlanStore:
     def start_concept(self, case_id: int) -> PlanVersion:
         """The concept to edit: the existing one, version 1 of a new plan, or a copy of the
         latest agreed version (a new version; the agreed one stays as it was)."""
-        with self.store.transaction():
-            case = self.store.get_case(case_id)
+        with self.transaction():
+            case = self.store.cases.get(case_id)
             if case.track.value != "brede_ondersteuning":
                 raise PlanRefused("een plan van aanpak hoort bij een zaak brede ondersteuning")
             plan_id = self._plan_id(case_id)
@@ -353,18 +295,18 @@ class PlanStore:
             ).fetchone()
             if row and row[2] == PlanStatus.CONCEPT.value:
                 return self.version_by_id(row[0])
-            now = _now()
+            now = now_iso()
             number = (row[1] + 1) if row else 1
             vid = self.conn.execute(
                 "INSERT INTO plan_versions (plan_id, number, status, based_on, created_at, created_by) "
                 "VALUES (?, ?, 'concept', ?, ?, ?)",
-                (plan_id, number, row[1] if row else None, now, self.store.user),
+                (plan_id, number, row[1] if row else None, now, self.user),
             ).lastrowid
             if row is None:
                 self.conn.executemany(
                     "INSERT INTO plan_areas (version_id, area) VALUES (?, ?)", [(vid, a.value) for a in LEEFGEBIEDEN]
                 )
-                self._audit("aangemaakt", "plan", vid, case_id, {"versie": 1})
+                self.audit_case(AuditAction.CREATED, "plan", vid, case_id, {"versie": 1})
             else:
                 src = row[0]
                 self.conn.execute(
@@ -383,7 +325,9 @@ class PlanStore:
                     "WHERE version_id = ?",
                     (vid, src),
                 )
-                self._audit("nieuwe versie", "plan", vid, case_id, {"versie": number, "op_basis_van": row[1]})
+                self.audit_case(
+                    AuditAction.NEW_VERSION, "plan", vid, case_id, {"versie": number, "op_basis_van": row[1]}
+                )
             return self.version_by_id(vid)
 
     def agree(
@@ -403,14 +347,13 @@ class PlanStore:
         does not have it yet (a second version agreed op hoofdlijnen does not record it again).
         When the routekaart refuses (no eerste gesprek yet, a date before it), nothing is saved.
         """
-        from herstel_tui.domain.routekaart import TransitionRefused
 
         today = today or clock.today()
         note = (note or "").strip() or None
         if note and len(note) > NOTE_MAX:
             raise PlanRefused(f"de toelichting is langer dan {NOTE_MAX} tekens")
         try:
-            with self.store.transaction():
+            with self.transaction():
                 case_id, number, _status, latest = self._version_meta(version_id)
                 version = self.version_by_id(version_id)
                 if not latest:
@@ -421,10 +364,10 @@ class PlanStore:
                 self.conn.execute(
                     "UPDATE plan_versions SET status = ?, agreed_on = ?, consent = ?, consent_note = ?, agreed_at = ?, "
                     "agreed_by = ? WHERE id = ?",
-                    (lvl.value, agreed_on.isoformat(), consent_value, note, _now(), self.store.user, version_id),
+                    (lvl.value, agreed_on.isoformat(), consent_value, note, now_iso(), self.user, version_id),
                 )
-                self._audit(
-                    "vastgesteld",
+                self.audit_case(
+                    AuditAction.AGREED,
                     "plan",
                     version_id,
                     case_id,
@@ -435,13 +378,13 @@ class PlanStore:
                         "instemming": consent_value,
                     },
                 )
-                done = {e.step for e in self.store.events(case_id)}
+                done = {e.step for e in self.store.cases.events(case_id)}
                 milestone = lvl.milestone
                 if milestone and milestone not in done:
                     text = f"Plan van aanpak versie {number}, instemming: {Consent(consent_value).title.lower()}"
                     if note:
                         text += f" ({note})"
-                    self.store.record_event(case_id, milestone, agreed_on, note=text)
+                    self.store.cases.record_event(case_id, milestone, agreed_on, note=text)
                 if draft:
                     self._drop_draft(draft)
                 return self.version_by_id(version_id)
@@ -451,25 +394,24 @@ class PlanStore:
     def start_nazorg(self, case_id: int, on: date | None = None, *, note: str | None = None) -> Any:
         """Record the routekaart step ``nazorg`` (24 months) when every goal of the latest
         version that is not vervallen is behaald."""
-        from herstel_tui.domain.routekaart import TransitionRefused
 
         on = on or clock.today()
         try:
-            with self.store.transaction():
+            with self.transaction():
                 latest = self.version(case_id)
                 problem = nazorg_problem(latest)
                 if problem:
                     raise PlanRefused(f"Nazorg kan nog niet starten: {problem}.")
                 assert latest is not None
                 text = note or f"Alle doelen van het plan van aanpak (versie {latest.number}) behaald"
-                return self.store.record_event(case_id, "nazorg", on, note=text)
+                return self.store.cases.record_event(case_id, "nazorg", on, note=text)
         except TransitionRefused as exc:
             raise self._refused(exc) from None
 
     # -- content -------------------------------------------------------------------------------
 
     def set_area_text(
-        self, version_id: int, area: Leefgebied | str, field: str, text: str, *, based_on: str | None = _UNSET
+        self, version_id: int, area: Leefgebied | str, field: str, text: str, *, based_on: str | None = UNSET
     ) -> bool:
         """Save one text of a leefgebied ('situatie' or 'hulpvraag'); True when it changed.
         ``based_on``: the text the form showed; refused (ConflictError) when the stored text is
@@ -482,7 +424,7 @@ class PlanStore:
         except (ValueError, PlanRuleError) as exc:
             raise self._refused(exc) from None
         col = AREA_FIELDS[field]
-        with self.store.transaction():
+        with self.transaction():
             case_id, _ = self._require_concept(version_id)
             row = self.conn.execute(
                 f"SELECT {col} FROM plan_areas WHERE version_id = ? AND area = ?", (version_id, a.value)
@@ -490,15 +432,15 @@ class PlanStore:
             old = row[0] if row else ""
             if (old or "") == (value or ""):
                 return False
-            if based_on is not _UNSET and (old or "") != (based_on or ""):
-                raise _conflict(f"{AREA_FIELD_TITLES[field]} bij {a.title}")
+            if based_on is not UNSET and (old or "") != (based_on or ""):
+                raise conflict(f"{AREA_FIELD_TITLES[field]} bij {a.title}")
             self.conn.execute(
                 f"INSERT INTO plan_areas (version_id, area, {col}) VALUES (?, ?, ?) "
                 f"ON CONFLICT (version_id, area) DO UPDATE SET {col} = excluded.{col}",
                 (version_id, a.value, value),
             )
-            self._audit(
-                "gewijzigd",
+            self.audit_case(
+                AuditAction.CHANGED,
                 "plan",
                 version_id,
                 case_id,
@@ -518,8 +460,8 @@ class PlanStore:
         try:
             goal = Goal(area=area, text=text, status=status)
         except ValueError as exc:
-            raise self._refused(_first_message(exc)) from None
-        with self.store.transaction():
+            raise self._refused(first_message(exc)) from None
+        with self.transaction():
             case_id, _ = self._require_concept(version_id)
             pos = self._next_position("plan_goals", version_id, goal.area.value)
             gid = self.conn.execute(
@@ -527,7 +469,9 @@ class PlanStore:
                 (version_id, goal.area.value, pos, goal.text, goal.status.value),
             ).lastrowid
             self.conn.execute("UPDATE plan_goals SET uid = id WHERE id = ?", (gid,))
-            self._audit("toegevoegd", "doel", gid, case_id, {"versie_id": version_id, "leefgebied": goal.area.value})
+            self.audit_case(
+                AuditAction.ADDED, "doel", gid, case_id, {"versie_id": version_id, "leefgebied": goal.area.value}
+            )
             return goal.model_copy(update={"id": gid, "uid": gid, "position": pos})
 
     def _goal(self, goal_id: int) -> tuple[int, Goal]:
@@ -540,29 +484,29 @@ class PlanStore:
         self,
         goal_id: int,
         *,
-        text: str = _UNSET,
-        status: GoalStatus | str = _UNSET,
+        text: str = UNSET,
+        status: GoalStatus | str = UNSET,
         based_on: dict[str, Any] | None = None,
     ) -> Goal:
         """Change a goal's text (concept only) and/or status (progress: the latest version).
         ``based_on``: {'text'|'status': value the form showed}; see ``set_area_text``."""
-        with self.store.transaction():
+        with self.transaction():
             version_id, old = self._goal(goal_id)
             for f, shown in (based_on or {}).items():
                 wanted = text if f == "text" else status
-                if wanted is _UNSET or _norm(f, wanted) == _norm(f, getattr(old, f)):
+                if wanted is UNSET or _norm(f, wanted) == _norm(f, getattr(old, f)):
                     continue
                 if _norm(f, getattr(old, f)) != _norm(f, shown):
-                    raise _conflict("de tekst van dit doel" if f == "text" else "de status van dit doel")
+                    raise conflict("de tekst van dit doel" if f == "text" else "de status van dit doel")
             try:
                 changes: dict[str, Any] = {}
-                if text is not _UNSET:
+                if text is not UNSET:
                     changes["text"] = checked_text(text, "doel", GOAL_TEXT_MAX)
-                if status is not _UNSET:
+                if status is not UNSET:
                     changes["status"] = Goal(area=old.area, status=status).status
                 new = Goal(**{**old.model_dump(), **changes})
             except (ValueError, PlanRuleError) as exc:
-                raise self._refused(_first_message(exc)) from None
+                raise self._refused(first_message(exc)) from None
             if "text" in changes and new.text != old.text:
                 case_id, _ = self._require_concept(version_id)
             else:
@@ -575,19 +519,19 @@ class PlanStore:
                 self.conn.execute("UPDATE plan_goals SET status = ? WHERE id = ?", (new.status.value, goal_id))
                 detail["status"] = {"oud": old.status.value, "nieuw": new.status.value}
             if detail:
-                self._audit("gewijzigd", "doel", goal_id, case_id, detail)
+                self.audit_case(AuditAction.CHANGED, "doel", goal_id, case_id, detail)
             return new
 
     def delete_goal(self, goal_id: int) -> None:
-        with self.store.transaction():
+        with self.transaction():
             version_id, goal = self._goal(goal_id)
             case_id, _ = self._require_concept(version_id)
             self.conn.execute(
                 "UPDATE plan_actions SET goal_uid = NULL WHERE version_id = ? AND goal_uid = ?", (version_id, goal.uid)
             )
             self.conn.execute("DELETE FROM plan_goals WHERE id = ?", (goal_id,))
-            self._audit(
-                "verwijderd",
+            self.audit_case(
+                AuditAction.DELETED,
                 "doel",
                 goal_id,
                 case_id,
@@ -600,7 +544,7 @@ class PlanStore:
         area: Leefgebied | str,
         *,
         what: str = "",
-        who: Actor | str = Actor.GEMEENTE,
+        who: PlanActor | str = PlanActor.GEMEENTE,
         party: str | None = None,
         due: date | str | None = None,
         goal_uid: int | None = None,
@@ -608,8 +552,8 @@ class PlanStore:
         try:
             action = Action(area=area, what=what, who=who, party=party, due=due, goal_uid=goal_uid)
         except ValueError as exc:
-            raise self._refused(_first_message(exc)) from None
-        with self.store.transaction():
+            raise self._refused(first_message(exc)) from None
+        with self.transaction():
             case_id, _ = self._require_concept(version_id)
             pos = self._next_position("plan_actions", version_id, action.area.value)
             aid = self.conn.execute(
@@ -627,7 +571,9 @@ class PlanStore:
                 ),
             ).lastrowid
             self.conn.execute("UPDATE plan_actions SET uid = id WHERE id = ?", (aid,))
-            self._audit("toegevoegd", "actie", aid, case_id, {"versie_id": version_id, "leefgebied": action.area.value})
+            self.audit_case(
+                AuditAction.ADDED, "actie", aid, case_id, {"versie_id": version_id, "leefgebied": action.area.value}
+            )
             return action.model_copy(update={"id": aid, "uid": aid, "position": pos})
 
     def _action(self, action_id: int) -> tuple[int, Action]:
@@ -657,27 +603,27 @@ class PlanStore:
         unknown = set(changes) - allowed
         if unknown:
             raise PlanRefused(f"onbekend veld: {', '.join(sorted(unknown))}")
-        with self.store.transaction():
+        with self.transaction():
             version_id, old = self._action(action_id)
             for f, shown in (based_on or {}).items():
                 try:
                     same_now = f in changes and _norm(f, changes[f]) == _norm(f, getattr(old, f))
                     moved = _norm(f, getattr(old, f)) != _norm(f, shown)
-                except PlanRuleError:
+                except DateError:
                     continue  # the form showed an invalid date: nothing to compare with
                 if not same_now and moved:
-                    raise _conflict(_ACTION_FIELD_TITLES.get(f, f) + " van deze actie")
+                    raise conflict(_ACTION_FIELD_TITLES.get(f, f) + " van deze actie")
             try:
                 data = {**old.model_dump(), **changes}
                 if isinstance(data.get("due"), str):
-                    data["due"] = parse_nl_date(data["due"], label="uiterlijk")
+                    data["due"] = parse_optional_date(data["due"], label="uiterlijk")
                 if "what" in changes:
                     checked_text(changes["what"], "actie", ACTION_TEXT_MAX)
                 if isinstance(changes.get("party"), str) and len(changes["party"].strip()) > PARTY_MAX:
                     raise PlanRuleError(f"partij is langer dan {PARTY_MAX} tekens")
                 new = Action(**data)
             except (ValueError, PlanRuleError) as exc:
-                raise self._refused(_first_message(exc)) from None
+                raise self._refused(first_message(exc)) from None
             content = [f for f in ("what", "who", "party", "due", "goal_uid") if getattr(new, f) != getattr(old, f)]
             if content:
                 case_id, _ = self._require_concept(version_id)
@@ -708,11 +654,11 @@ class PlanStore:
             if sets:
                 cols = ", ".join(f"{k} = ?" for k in sets)
                 self.conn.execute(f"UPDATE plan_actions SET {cols} WHERE id = ?", (*sets.values(), action_id))
-                self._audit("gewijzigd", "actie", action_id, case_id, detail)
+                self.audit_case(AuditAction.CHANGED, "actie", action_id, case_id, detail)
             return new
 
     def delete_action(self, action_id: int) -> None:
-        with self.store.transaction():
+        with self.transaction():
             version_id, action = self._action(action_id)
             case_id, _ = self._require_concept(version_id)
             if action.uid == action_id:
@@ -725,290 +671,28 @@ class PlanStore:
                         f"{'' if n == 1 else 'en'} gekoppeld; koppel die eerst los"
                     )
             self.conn.execute("DELETE FROM plan_actions WHERE id = ?", (action_id,))
-            self._audit(
-                "verwijderd",
+            self.audit_case(
+                AuditAction.DELETED,
                 "actie",
                 action_id,
                 case_id,
                 {"leefgebied": action.area.value, "wie": action.who.value, "gedaan": action.done},
             )
 
-    # -- cost entries --------------------------------------------------------------------------
-
-    def _cost(self, row: tuple) -> CostEntry:
-        (cid, case_id, d, component, description, kind, qh, pc, ac, action_uid, recorded_at, recorded_by) = row
-        return CostEntry.model_construct(
-            id=cid,
-            case_id=case_id,
-            date=date.fromisoformat(d),
-            component=component,
-            description=description,
-            kind=CostKind(kind),
-            quantity=from_hundredths(qh) if qh is not None else None,
-            price=from_cents(pc) if pc is not None else None,
-            actual=from_cents(ac) if kind == "werkelijk" else None,
-            action_uid=action_uid,
-            recorded_at=datetime.fromisoformat(recorded_at),
-            recorded_by=recorded_by,
-        )
-
-    def _check_action_link(self, case_id: int, action_uid: int | None) -> None:
-        if action_uid is None:
-            return
-        row = self.conn.execute(
-            "SELECT 1 FROM plan_actions a JOIN plan_versions v ON v.id = a.version_id JOIN plans p ON p.id = v.plan_id "
-            "WHERE a.id = ? AND a.uid = a.id AND p.case_id = ?",
-            (action_uid, case_id),
-        ).fetchone()
-        if row is None:
-            raise PlanRefused("de gekozen actie hoort niet bij het plan van aanpak van deze zaak")
-
-    @staticmethod
-    def _cost_values(entry: CostEntry) -> dict[str, Any]:
-        return {
-            "date": entry.date.isoformat(),
-            "component": entry.component,
-            "description": entry.description,
-            "kind": entry.kind.value,
-            "quantity_hundredths": to_hundredths(entry.quantity) if entry.quantity is not None else None,
-            "price_cents": to_cents(entry.price) if entry.price is not None else None,
-            "amount_cents": entry.amount_cents,
-            "action_uid": entry.action_uid,
-        }
-
-    @staticmethod
-    def _cost_audit(values: dict[str, Any]) -> dict[str, Any]:
-        return {_COST_AUDIT_NAMES[k]: v for k, v in values.items() if k in _COST_AUDIT_NAMES and v is not None}
-
-    def add_cost(self, entry: CostEntry, *, draft: str | None = None) -> CostEntry:
-        if entry.id is not None:
-            raise PlanRefused("deze kostenpost is al opgeslagen")
-        values = self._cost_values(entry)
-        with self.store.transaction():
-            self.store.get_case(entry.case_id)
-            self._check_action_link(entry.case_id, entry.action_uid)
-            now = _now()
-            cid = self.conn.execute(
-                "INSERT INTO cost_entries (case_id, date, component, description, kind, quantity_hundredths, price_cents,"
-                " amount_cents, action_uid, recorded_at, recorded_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    entry.case_id,
-                    values["date"],
-                    values["component"],
-                    values["description"],
-                    values["kind"],
-                    values["quantity_hundredths"],
-                    values["price_cents"],
-                    values["amount_cents"],
-                    values["action_uid"],
-                    now,
-                    self.store.user,
-                ),
-            ).lastrowid
-            self._audit("vastgelegd", "kosten", cid, entry.case_id, self._cost_audit(values))
-            if draft:
-                self._drop_draft(draft)
-            return entry.model_copy(
-                update={"id": cid, "recorded_at": datetime.fromisoformat(now), "recorded_by": self.store.user}
-            )
-
-    def update_cost(self, entry: CostEntry, *, draft: str | None = None) -> CostEntry:
-        if entry.id is None:
-            raise PlanRefused("deze kostenpost is nog niet opgeslagen")
-        new = self._cost_values(entry)
-        with self.store.transaction():
-            old_entry = self.cost(entry.id)
-            if old_entry.case_id != entry.case_id:
-                raise PlanRefused("een kostenpost verhuist niet naar een andere zaak")
-            self._check_action_link(entry.case_id, entry.action_uid)
-            old = self._cost_values(old_entry)
-            diff = {k: (old[k], v) for k, v in new.items() if old[k] != v}
-            if diff:
-                sets = ", ".join(f"{k} = ?" for k in diff)
-                self.conn.execute(
-                    f"UPDATE cost_entries SET {sets} WHERE id = ?", (*(v for _, v in diff.values()), entry.id)
-                )
-                audit = {}
-                for k, (o, n) in diff.items():
-                    if k == "description":
-                        audit["omschrijving"] = {"lengte": {"oud": _len(o), "nieuw": _len(n)}}
-                    else:
-                        audit[_COST_AUDIT_NAMES[k]] = {"oud": o, "nieuw": n}
-                self._audit("gewijzigd", "kosten", entry.id, entry.case_id, audit)
-            if draft:
-                self._drop_draft(draft)
-            return self.cost(entry.id)
-
-    def delete_cost(self, cost_id: int) -> None:
-        with self.store.transaction():
-            entry = self.cost(cost_id)
-            self.conn.execute("DELETE FROM cost_entries WHERE id = ?", (cost_id,))
-            self._audit("verwijderd", "kosten", cost_id, entry.case_id, self._cost_audit(self._cost_values(entry)))
-
-    def cost(self, cost_id: int) -> CostEntry:
-        row = self.conn.execute(f"SELECT {_COST_COLS} FROM cost_entries WHERE id = ?", (cost_id,)).fetchone()
-        if row is None:
-            raise PlanRefused(f"kostenpost {cost_id} bestaat niet (meer)")
-        return self._cost(row)
-
-    def costs(self, case_id: int) -> list[CostLine]:
-        """The case's cost entries, newest first, each with the text of its plan action."""
-        zaak = self.conn.execute("SELECT zaaknummer FROM cases WHERE id = ?", (case_id,)).fetchone()
-        if zaak is None:
-            raise StoreError(f"zaak {case_id} bestaat niet")
-        texts = {c.uid: c.label for c in self.action_choices(case_id)}
-        rows = self.conn.execute(
-            f"SELECT {_COST_COLS} FROM cost_entries WHERE case_id = ? ORDER BY date DESC, id DESC", (case_id,)
-        ).fetchall()
-        return [CostLine(self._cost(r), zaak[0], texts.get(r[9])) for r in rows]
-
-    def cost_totals(self, case_id: int, year: int | None = None) -> dict[str, int]:
-        """Component id → total cents for the case (in ``year`` when given)."""
-        sql = "SELECT component, sum(amount_cents) FROM cost_entries WHERE case_id = ?"
-        args: list[Any] = [case_id]
-        if year is not None:
-            start, end = year_bounds(year)
-            sql += " AND date BETWEEN ? AND ?"
-            args += [start.isoformat(), end.isoformat()]
-        return {c: int(t) for c, t in self.conn.execute(sql + " GROUP BY component ORDER BY component", args)}
-
-    # -- the year report -----------------------------------------------------------------------
-
-    def year_report(self, year: int, components: dict[str, str] | None = None) -> YearReport:
-        """Totals per component of the entries dated in ``year``, and the eligible persons.
-
-        Eligible in year T: distinct persons with a brede-ondersteuning case that was open at
-        some moment in T (opened ≤ 31-12-T and not closed before 1-1-T). Cumulative: distinct
-        persons with a brede-ondersteuning case opened ≤ 31-12-T. A person counts once, however
-        many cases; household members count when they have their own case.
-        """
-        start, end = year_bounds(year)
-        s, e = start.isoformat(), end.isoformat()
-        sums = {
-            c: (int(n), int(t))
-            for c, n, t in self.conn.execute(
-                "SELECT component, count(*), sum(amount_cents) FROM cost_entries WHERE date BETWEEN ? AND ? "
-                "GROUP BY component",
-                (s, e),
-            )
-        }
-        cases_with_costs = self.conn.execute(
-            "SELECT count(DISTINCT case_id) FROM cost_entries WHERE date BETWEEN ? AND ?", (s, e)
-        ).fetchone()[0]
-        in_year = self.conn.execute(
-            "SELECT count(DISTINCT person_id) FROM cases WHERE track = 'brede_ondersteuning' AND opened <= ? "
-            "AND (closed IS NULL OR closed >= ?)",
-            (e, s),
-        ).fetchone()[0]
-        cumulative = self.conn.execute(
-            "SELECT count(DISTINCT person_id) FROM cases WHERE track = 'brede_ondersteuning' AND opened <= ?", (e,)
-        ).fetchone()[0]
-        return build_year_report(
-            year, sums, in_year, cumulative, cases_with_costs=cases_with_costs, components=components
-        )
-
-    def cost_lines_in_year(self, year: int) -> list[CostLine]:
-        """Every entry dated in ``year`` (for the export), by date."""
-        start, end = year_bounds(year)
-        rows = self.conn.execute(
-            f"SELECT {', '.join('e.' + c.strip() for c in _COST_COLS.split(','))}, c.zaaknummer "
-            "FROM cost_entries e JOIN cases c ON c.id = e.case_id WHERE e.date BETWEEN ? AND ? ORDER BY e.date, e.id",
-            (start.isoformat(), end.isoformat()),
-        ).fetchall()
-        return [CostLine(self._cost(r[:-1]), r[-1]) for r in rows]
-
-    def years_with_costs(self) -> list[int]:
-        return [int(r[0]) for r in self.conn.execute("SELECT DISTINCT substr(date, 1, 4) FROM cost_entries ORDER BY 1")]
-
-    def log_export(self, what: str, detail: dict[str, Any]) -> None:
-        """Record an export (who wrote which file when) in the audit trail."""
-        with self.store.transaction():
-            self.store._audit("geëxporteerd", what, None, detail=detail)
-
     def log_print(self, case_id: int, version: int, files: Iterable[str]) -> None:
-        with self.store.transaction():
-            self._audit("afgedrukt", "plan", None, case_id, {"versie": version, "bestanden": list(files)})
-
-    # -- form drafts ---------------------------------------------------------------------------
-
-    def save_draft(
-        self, form: str, field: str, value: str, *, case_id: int | None = None, based_on: str | None = _UNSET
-    ) -> None:
-        """Keep one field of a form that cannot be saved for real yet (per user and form).
-        ``based_on``: the value the form showed; refused when another window of the same user
-        stored a different draft value since (a draft nobody stored is never a conflict)."""
-        if not isinstance(value, str) or len(value) > 10_000:
-            raise PlanRefused("concept van het formulier is te groot")
-        with self.store.transaction():
-            row = self.conn.execute(
-                "SELECT value FROM form_drafts WHERE who = ? AND form = ? AND field = ?", (self.store.user, form, field)
-            ).fetchone()
-            if row is not None and row[0] == value:
-                return
-            if based_on is not _UNSET and row is not None and row[0] != (based_on or ""):
-                raise _conflict("dit formulier (in een ander venster)")
-            self.conn.execute(
-                "INSERT INTO form_drafts (who, form, field, value, case_id, saved_at) VALUES (?,?,?,?,?,?) "
-                "ON CONFLICT (who, form, field) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at",
-                (self.store.user, form, field, value, case_id, _now()),
-            )
-            self.store._audit(
-                "concept",
-                "formulier",
-                None,
-                case_id=case_id,
-                person_id=self._case_person(case_id) if case_id else None,
-                detail={"formulier": form, "veld": field, "lengte": len(value)},
-            )
-
-    def load_draft(self, form: str) -> dict[str, str]:
-        return {
-            f: v
-            for f, v in self.conn.execute(
-                "SELECT field, value FROM form_drafts WHERE who = ? AND form = ?", (self.store.user, form)
-            )
-        }
-
-    def _drop_draft(self, form: str) -> None:
-        self.conn.execute("DELETE FROM form_drafts WHERE who = ? AND form = ?", (self.store.user, form))
-
-    def drop_draft(self, form: str) -> None:
-        with self.store.transaction():
-            n = self.conn.execute(
-                "SELECT count(*) FROM form_drafts WHERE who = ? AND form = ?", (self.store.user, form)
-            ).fetchone()[0]
-            if n:
-                self._drop_draft(form)
-                self.store._audit("concept verwijderd", "formulier", None, detail={"formulier": form})
+        with self.transaction():
+            self.audit_case(AuditAction.PRINTED, "plan", None, case_id, {"versie": version, "bestanden": list(files)})
 
     # -- retention -----------------------------------------------------------------------------
 
     def anonymise(self, case_id: int) -> None:
         """Remove the plan's texts of a case past retention: the plan goes, the cost entries stay
         (amounts, dates, components: the accounts) without their descriptions."""
-        with self.store.transaction():
+        with self.transaction():
             self.conn.execute(
                 "UPDATE cost_entries SET action_uid = NULL, description = 'geanonimiseerd' WHERE case_id = ?",
                 (case_id,),
             )
             self.conn.execute("DELETE FROM plans WHERE case_id = ?", (case_id,))
             self.conn.execute("DELETE FROM form_drafts WHERE case_id = ?", (case_id,))
-            self._audit("geanonimiseerd", "plan", None, case_id, {})
-
-
-def _first_message(exc: Exception) -> str:
-    from pydantic import ValidationError
-
-    if isinstance(exc, ValidationError):
-        errs = exc.errors()
-        if errs:
-            return str(errs[0].get("msg", "")).removeprefix("Value error, ")
-    return str(exc)
-
-
-def draft_key(kind: str, case_id: int, item: int | None = None) -> str:
-    """The key of a form's draft: 'kosten:12:nieuw', 'kosten:12:34', 'vaststellen:12:7'."""
-    return f"{kind}:{case_id}:{item if item is not None else 'nieuw'}"
-
-
-__all__ = ["ActionChoice", "CostLine", "PlanRefused", "PlanStore", "draft_key"]
+            self.audit_case(AuditAction.ANONYMISED, "plan", None, case_id, {})

@@ -94,7 +94,7 @@ class DeskData:
 
     def warm_up(self) -> None:
         """Read the routekaart (off the UI thread) before the first case screen needs it."""
-        from herstel_tui.domain.routekaart import default_routekaart
+        from herstel_tui.settings.resources import default_routekaart
 
         default_routekaart()
 
@@ -124,10 +124,11 @@ class DeskData:
     def snapshot_store(self) -> Iterator[Store]:
         """A read-only Store of its own, for long reads (the overview) that must not hold up
         saves; the main store under the lock when a read-only one cannot be opened."""
-        from herstel_tui.store import Store, StoreError
+        from herstel_tui.settings.resources import open_store
+        from herstel_tui.store import StoreError
 
         try:
-            st = Store(self.path, self.user, create=False, readonly=True)
+            st = open_store(self.path, self.user, create=False, readonly=True)
         except StoreError:
             with self.lock:
                 yield self.store
@@ -176,21 +177,17 @@ class DeskData:
             return fn(*args, **kwargs)
 
     def load_case(self, case_id: int, *, log: bool = True) -> CaseBundle:
-        from herstel_tui.domain.routekaart import default_routekaart
-
         with self.lock:
             st = self.store
-            case = st.get_case(case_id)
-            person = st.get_person(case.person_id)
-            household = st.household_of(person.id)
-            view = st.case_view(case_id, today=self.today)
-            notes = st.contact_notes(case_id)
-            from herstel_tui.store.portal import current_verification_code
-
-            verification = current_verification_code(st, self.today)
+            case = st.cases.get(case_id)
+            person = st.persons.get(case.person_id)
+            household = st.persons.household_of(person.id)
+            view = st.cases.view(case_id, today=self.today)
+            notes = st.cases.notes(case_id)
+            verification = st.codes.current(self.today)
             if log:
-                st.log_view(person_id=person.id, case_id=case_id)
-        rk = default_routekaart()
+                st.audit.viewed(person_id=person.id, case_id=case_id)
+        rk = st.routekaart
         track = case.track.value
         step = None
         if view.current is not None and rk.has_step(track, view.current.step):

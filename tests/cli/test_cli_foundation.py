@@ -6,7 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
-from herstel_tui.store import Store
+from herstel_tui.entry import open_desk
+from herstel_tui.settings.resources import open_store
 from tests.conftest import BSN_A, BSN_B
 
 
@@ -16,7 +17,8 @@ def runner():
 
 
 def run(runner, *args, **kw):
-    return runner.invoke(main, list(args), catch_exceptions=False, **kw)
+    """click as the console script wires it (herstel_tui.entry hands in the desk opener)."""
+    return runner.invoke(main, list(args), catch_exceptions=False, obj={"open_desk": open_desk}, **kw)
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def small_db(tmp_path, runner):
 
 
 def test_demo_builds_database(small_db):
-    with Store(small_db, "t") as s:
+    with open_store(small_db, "t") as s:
         assert s.counts()["cases"] == 40
         assert s.meta("demo") == "1"
         assert (small_db.stat().st_mode & 0o777) == 0o600
@@ -56,7 +58,7 @@ def test_waar(runner, tmp_path, monkeypatch):
 
 def test_person_new_and_child(tmp_path, runner):
     db = str(tmp_path / "r.db")
-    Store(db, "t").close()
+    open_store(db, "t").close()
     r = run(runner, "--db", db, "persoon", "nieuw", "--bsn", BSN_A, "--voornamen", "Anna", "--achternaam", "Jansen")
     assert r.exit_code == 0, r.output
     assert "BSN ******006" in r.output and BSN_A not in r.output
@@ -80,9 +82,9 @@ def test_person_new_and_child(tmp_path, runner):
     assert r.exit_code == 0, r.output
     r = run(runner, "--db", db, "zaak", "nieuw", BSN_B)
     assert r.exit_code == 0 and "HKO-" in r.output
-    with Store(db, "t") as s:
-        anna = s.find_person_by_bsn(BSN_A)
-        assert [(p.voornamen, role.value) for p, role, _ in s.household_of(anna.id)] == [
+    with open_store(db, "t") as s:
+        anna = s.persons.find_by_bsn(BSN_A)
+        assert [(p.voornamen, role.value) for p, role, _ in s.persons.household_of(anna.id)] == [
             ("Anna", "aanvrager"),
             ("Noor", "kind"),
         ]
@@ -104,7 +106,7 @@ def snapshot(path):
 )
 def test_invalid_bsn_clear_message_nothing_changed(tmp_path, runner, bsn, message):
     db = str(tmp_path / "r.db")
-    Store(db, "t").close()
+    open_store(db, "t").close()
     before = snapshot(db)
     r = run(runner, "--db", db, "persoon", "nieuw", "--bsn", bsn, "--voornamen", "A", "--achternaam", "B")
     assert r.exit_code == 2
@@ -114,7 +116,7 @@ def test_invalid_bsn_clear_message_nothing_changed(tmp_path, runner, bsn, messag
 
 def test_unknown_role_clear_message_nothing_changed(tmp_path, runner):
     db = str(tmp_path / "r.db")
-    Store(db, "t").close()
+    open_store(db, "t").close()
     before = snapshot(db)
     r = run(
         runner,
@@ -138,7 +140,7 @@ def test_unknown_role_clear_message_nothing_changed(tmp_path, runner):
 
 def test_child_of_unknown_person_changes_nothing(tmp_path, runner):
     db = str(tmp_path / "r.db")
-    Store(db, "t").close()
+    open_store(db, "t").close()
     before = snapshot(db)
     r = run(
         runner,
@@ -172,7 +174,7 @@ def test_db_not_sqlite(tmp_path, runner):
 
 def test_db_newer_schema(tmp_path, runner):
     db = tmp_path / "nieuw.db"
-    Store(db, "t").close()
+    open_store(db, "t").close()
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA user_version = 99")
     conn.commit()

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
-from herstel_tui.store import Store
+from herstel_tui.settings.resources import open_store
 from tests.conftest import BSN_A, BSN_B
 
 TODAY = date.today()
@@ -22,8 +22,8 @@ TODAY = date.today()
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "r.db"
-    with Store(path, "t.tester") as s:
-        a = s.add_person(
+    with open_store(path, "t.tester") as s:
+        a = s.persons.add(
             Person(
                 bsn=BSN_A,
                 voornamen="Anna",
@@ -35,12 +35,12 @@ def db(tmp_path):
                 telefoon="06-12345678",
             )
         )
-        kid = s.add_person(Person(bsn=BSN_B, voornamen="Noor", achternaam="Jansen", geboortedatum=date(2008, 4, 1)))
-        s.create_household([(a.id, "aanvrager"), (kid.id, "kind")])
-        bo = s.open_case(a.id, "brede_ondersteuning", opened=TODAY - timedelta(days=60), caseworker="t.tester")
-        s.open_case(a.id, "schuldenaanpak", opened=TODAY - timedelta(days=60), caseworker="m.kaya")
-        s.record_event(bo.id, "aanmelding_gemeente", TODAY - timedelta(days=50))
-        s.add_contact_note(bo.id, "Gebeld, afspraak gemaakt", on=TODAY - timedelta(days=40))
+        kid = s.persons.add(Person(bsn=BSN_B, voornamen="Noor", achternaam="Jansen", geboortedatum=date(2008, 4, 1)))
+        s.persons.create_household([(a.id, "aanvrager"), (kid.id, "kind")])
+        bo = s.cases.open(a.id, "brede_ondersteuning", opened=TODAY - timedelta(days=60), caseworker="t.tester")
+        s.cases.open(a.id, "schuldenaanpak", opened=TODAY - timedelta(days=60), caseworker="m.kaya")
+        s.cases.record_event(bo.id, "aanmelding_gemeente", TODAY - timedelta(days=50))
+        s.cases.add_note(bo.id, "Gebeld, afspraak gemaakt", on=TODAY - timedelta(days=40))
     return path
 
 
@@ -49,8 +49,8 @@ def run(db, *args, env=None):
 
 
 def audit(db):
-    with Store(db, "x") as s:
-        return s.audit_entries()
+    with open_store(db, "x") as s:
+        return s.audit.entries()
 
 
 def test_zoek_plain(db):
@@ -161,9 +161,9 @@ def test_notitie(db):
     zaak = json.loads(run(db, "zoek", "jansen", "--json").output)[0]["zaaknummer"]
     r = run(db, "notitie", zaak, "Teruggebeld over de woning", "--kanaal", "telefoon")
     assert r.exit_code == 0 and zaak in r.output
-    with Store(db, "x") as s:
-        case = s.find_case(zaak)
-        assert s.contact_notes(case.id)[0].text == "Teruggebeld over de woning"
+    with open_store(db, "x") as s:
+        case = s.cases.find(zaak)
+        assert s.cases.notes(case.id)[0].text == "Teruggebeld over de woning"
     assert audit(db)[-1].entity == "contactmoment"
 
 
@@ -178,11 +178,11 @@ def test_notitie(db):
 )
 def test_notitie_errors_change_nothing(db, args, code, text):
     zaak = json.loads(run(db, "zoek", "jansen", "--json").output)[0]["zaaknummer"]
-    with Store(db, "x") as s:
+    with open_store(db, "x") as s:
         before = s.counts()["contact_notes"]
     r = run(db, "notitie", *[a.replace("{zaak}", zaak) for a in args])
     assert r.exit_code == code and text in r.output
-    with Store(db, "x") as s:
+    with open_store(db, "x") as s:
         assert s.counts()["contact_notes"] == before
 
 
@@ -196,8 +196,9 @@ def test_quick_path_gives_the_same_answer(db, tmp_path):
     }
     code = (
         "import sys; sys.argv=['herstel','--db',sys.argv[1],'zoek','jansen']\n"
-        "from herstel_tui.cli.entry import _quick_zoek; import sys as s2\n"
-        "rc = _quick_zoek(sys.argv[1:]); print('RC', rc); print('CLICK' if 'click' in s2.modules else 'NOCLICK')\n"
+        "from herstel_tui.entry import route; from herstel_tui.services.lookup import quick_search; import sys as s2\n"
+        "q = route(sys.argv[1:]); rc = quick_search(q.db, q.config, q.term, q.fmt)\n"
+        "print('RC', rc); print('CLICK' if 'click' in s2.modules else 'NOCLICK')\n"
         "print('PYDANTIC' if 'pydantic' in s2.modules else 'NOPYDANTIC')"
     )
     r = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, env=env)

@@ -16,11 +16,10 @@ from herstel_tui.domain.routekaart import (
     Routekaart,
     RoutekaartError,
     TransitionRefused,
-    default_routekaart,
     load_routekaart,
     parse_period,
 )
-from herstel_tui.settings.resources import data_file
+from herstel_tui.settings.resources import data_file, default_routekaart
 
 BO = "brede_ondersteuning"
 SA = "schuldenaanpak"
@@ -29,7 +28,7 @@ DEFAULT = data_file("routekaart.toml")
 
 @pytest.fixture(scope="module")
 def rk() -> Routekaart:
-    return load_routekaart()
+    return load_routekaart(DEFAULT)
 
 
 def d(s: str) -> date:

@@ -10,6 +10,7 @@ import pytest
 from herstel_tui.domain import clock
 from herstel_tui.domain.models import Person
 from herstel_tui.settings.config import Config
+from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
 
 TODAY = date(2026, 6, 1)  # a Monday; every fact date in these tests is on or before it
@@ -55,7 +56,7 @@ class Cases:
         self.store = store
         ids = iter(bsns())
         s = store
-        self.anna = s.add_person(
+        self.anna = s.persons.add(
             Person(
                 bsn=next(ids),
                 voornamen="Anna Maria",
@@ -68,11 +69,11 @@ class Cases:
                 woonplaats="Rotterdam",
             )
         )
-        self.bo = s.open_case(self.anna.id, "brede_ondersteuning", opened=date(2026, 1, 5))
-        s.record_event(self.bo.id, "aanvraag_herbeoordeling", date(2025, 11, 3))
-        s.record_event(self.bo.id, "ontvangst_gegevens", date(2026, 1, 5))
+        self.bo = s.cases.open(self.anna.id, "brede_ondersteuning", opened=date(2026, 1, 5))
+        s.cases.record_event(self.bo.id, "aanvraag_herbeoordeling", date(2025, 11, 3))
+        s.cases.record_event(self.bo.id, "ontvangst_gegevens", date(2026, 1, 5))
 
-        self.piet = s.add_person(
+        self.piet = s.persons.add(
             Person(
                 bsn=next(ids),
                 voornamen="Piet",
@@ -83,10 +84,10 @@ class Cases:
                 woonplaats="Amsterdam",
             )
         )
-        self.bo_new = s.open_case(self.piet.id, "brede_ondersteuning", opened=date(2026, 2, 2))
-        s.record_event(self.bo_new.id, "aanvraag_herbeoordeling", date(2026, 2, 2))
+        self.bo_new = s.cases.open(self.piet.id, "brede_ondersteuning", opened=date(2026, 2, 2))
+        s.cases.record_event(self.bo_new.id, "aanvraag_herbeoordeling", date(2026, 2, 2))
 
-        self.sevda = s.add_person(
+        self.sevda = s.persons.add(
             Person(
                 bsn=next(ids),
                 voornamen="Sevda",
@@ -98,31 +99,31 @@ class Cases:
                 woonplaats="Eindhoven",
             )
         )
-        self.sa = s.open_case(self.sevda.id, "schuldenaanpak", opened=date(2025, 9, 1))
+        self.sa = s.cases.open(self.sevda.id, "schuldenaanpak", opened=date(2025, 9, 1))
         for step, when, outcome in [
             ("aanvraag_herbeoordeling", date(2025, 9, 1), None),
             ("start_pauzeknop", date(2025, 9, 8), None),
             ("eerste_toets", date(2025, 10, 6), "gedupeerd"),
             ("eerste_betaling", date(2026, 2, 2), None),
         ]:
-            s.record_event(self.sa.id, step, when, outcome=outcome)
+            s.cases.record_event(self.sa.id, step, when, outcome=outcome)
 
-        self.kees = s.add_person(
+        self.kees = s.persons.add(
             Person(bsn=next(ids), voornamen="Kees", achternaam="Smit", geboortedatum=date(1970, 1, 31))
         )
-        self.sa_old = s.open_case(self.kees.id, "schuldenaanpak", opened=date(2024, 9, 2))
+        self.sa_old = s.cases.open(self.kees.id, "schuldenaanpak", opened=date(2024, 9, 2))
         for step, when, outcome in [
             ("aanvraag_herbeoordeling", date(2024, 9, 2), None),
             ("start_pauzeknop", date(2024, 9, 9), None),
             ("eerste_toets", date(2024, 10, 7), "gedupeerd"),
             ("eerste_betaling", date(2025, 3, 3), None),
         ]:
-            s.record_event(self.sa_old.id, step, when, outcome=outcome)
+            s.cases.record_event(self.sa_old.id, step, when, outcome=outcome)
 
 
 @pytest.fixture
 def cases(tmp_path) -> Cases:
-    store = Store(tmp_path / "brieven.db", "t.tester")
+    store = open_store(tmp_path / "brieven.db", "t.tester")
     yield Cases(store)
     store.close()
 

@@ -11,8 +11,7 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
-from herstel_tui.settings.resources import data_file
-from herstel_tui.store import Store
+from herstel_tui.settings.resources import data_file, open_store
 from tests.letters.conftest import TODAY, bsns  # the conftest pins the clock: the CLI writes letters dated TODAY
 
 STAMP = f"{TODAY:%Y%m%d}"
@@ -27,8 +26,8 @@ def env(tmp_path):
         f'gemeente = "Gemeente Proefstad"\nmedewerker = "A. de Vries"\nexportmap = "{export}"\n', encoding="utf-8"
     )
     ids = iter(bsns())
-    with Store(db, "t.tester") as s:
-        anna = s.add_person(
+    with open_store(db, "t.tester") as s:
+        anna = s.persons.add(
             Person(
                 bsn=next(ids),
                 voornamen="Anna",
@@ -40,18 +39,18 @@ def env(tmp_path):
                 geboortedatum=date(1980, 2, 3),
             )
         )
-        bo = s.open_case(anna.id, "brede_ondersteuning", opened=TODAY - timedelta(days=40))
-        s.record_event(bo.id, "aanmelding_gemeente", TODAY - timedelta(days=40))
-        sa = s.open_case(anna.id, "schuldenaanpak", opened=TODAY - timedelta(days=90))
+        bo = s.cases.open(anna.id, "brede_ondersteuning", opened=TODAY - timedelta(days=40))
+        s.cases.record_event(bo.id, "aanmelding_gemeente", TODAY - timedelta(days=40))
+        sa = s.cases.open(anna.id, "schuldenaanpak", opened=TODAY - timedelta(days=90))
         for step, days, outcome in [
             ("aanvraag_herbeoordeling", 90, None),
             ("start_pauzeknop", 80, None),
             ("eerste_toets", 60, "gedupeerd"),
             ("aanvang_moratorium", 30, None),
         ]:
-            s.record_event(sa.id, step, TODAY - timedelta(days=days), outcome=outcome)
-        piet = s.add_person(Person(bsn=next(ids), voornamen="Piet", achternaam="Bakker"))
-        bare = s.open_case(piet.id, "brede_ondersteuning", opened=TODAY)
+            s.cases.record_event(sa.id, step, TODAY - timedelta(days=days), outcome=outcome)
+        piet = s.persons.add(Person(bsn=next(ids), voornamen="Piet", achternaam="Bakker"))
+        bare = s.cases.open(piet.id, "brede_ondersteuning", opened=TODAY)
     return {
         "db": db,
         "cfg": cfg,
@@ -70,8 +69,8 @@ def run(env, *args):
 
 
 def audit_actions(env):
-    with Store(env["db"], "x") as s:
-        return [a.action for a in s.audit_entries()]
+    with open_store(env["db"], "x") as s:
+        return [a.action for a in s.audit.entries()]
 
 
 def test_brief_writes_docx_and_txt_and_reports_what_it_recorded(env):

@@ -66,7 +66,7 @@ async def test_confirmation_with_a_date_is_made_and_recorded(cases, export_dir):
         assert not isinstance(app.screen, LetterScreen)
     assert len(results) == 1 and results[0].kind.id == "bevestiging"
     assert results[0].docx.exists() and results[0].txt.exists()
-    assert cases.store.events(cases.bo.id)[-1].step == "datum_eerste_gesprek_gecommuniceerd"
+    assert cases.store.cases.events(cases.bo.id)[-1].step == "datum_eerste_gesprek_gecommuniceerd"
 
 
 async def test_refusal_stays_in_the_dialog(cases, export_dir):
@@ -112,7 +112,7 @@ async def test_creditor_letter_needs_a_name_and_plain_keys_work(cases, export_di
         await pilot.press("m")
         await settle(pilot)
     assert results and results[-1].kind.id == "schuldeiser"
-    assert cases.store.events(cases.sa.id)[-1].note.endswith("(aan CJIB)")
+    assert cases.store.cases.events(cases.sa.id)[-1].note.endswith("(aan CJIB)")
 
 
 @pytest.mark.parametrize("size", [(80, 24)])

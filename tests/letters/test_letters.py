@@ -13,7 +13,7 @@ import pytest
 from herstel_tui.domain import clock
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.services import letters as L
-from herstel_tui.settings.resources import data_file
+from herstel_tui.settings.resources import data_file, default_routekaart, open_store
 from tests.letters.conftest import GEMEENTE, MEDEWERKER, TODAY
 
 
@@ -63,9 +63,7 @@ def test_dutch_dates_without_locale():
 
 
 def test_shipped_letters_load_and_name_their_routekaart_formats():
-    from herstel_tui.domain.routekaart import default_routekaart
-
-    letters = L.load_letters()
+    letters = L.load_letters(None, default_routekaart())
     assert list(letters.kinds) == ["contact", "bevestiging", "schuldeiser", "moratorium"]
     rk = default_routekaart()
     for k in letters.kinds.values():
@@ -79,7 +77,7 @@ def test_shipped_letters_load_and_name_their_routekaart_formats():
 
 
 def test_no_template_can_reach_a_full_bsn():
-    assert not [f for f in L.known_fields() if "bsn" in f]
+    assert not [f for f in L.known_fields(default_routekaart()) if "bsn" in f]
 
 
 # -- each letter for a demo case ---------------------------------------------------------------------
@@ -88,18 +86,17 @@ def test_no_template_can_reach_a_full_bsn():
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     from herstel_tui.services.demo import build_demo
-    from herstel_tui.store import Store
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    with clock.fixed(TODAY), Store(path, "t.tester") as s:
+    with clock.fixed(TODAY), open_store(path, "t.tester") as s:
         build_demo(s, cases=400, seed=99, me="t.tester", today=TODAY)
     return path
 
 
 def _find(store, want) -> int:
     for (cid,) in store.conn.execute("SELECT id FROM cases ORDER BY id"):
-        view = store.case_view(cid, TODAY)
-        if want(store.get_case(cid), view):
+        view = store.cases.view(cid, TODAY)
+        if want(store.cases.get(cid), view):
             return cid
     raise AssertionError("no demo case fits")
 
@@ -112,12 +109,11 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
     from dateutil.relativedelta import relativedelta
 
     from herstel_tui.settings.config import Config
-    from herstel_tui.store import Store
 
     work = tmp_path / "demo.db"
     shutil.copy(demo, work)
     config = Config(gemeente=GEMEENTE, medewerker=MEDEWERKER, exportmap=tmp_path / "export")
-    with Store(work, "t.tester") as store:
+    with open_store(work, "t.tester") as store:
         melding = _find(
             store,
             lambda c, v: (
@@ -134,8 +130,8 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
             ("moratorium", moratorium, {}),
         ]
         for kind, cid, extra in jobs:
-            case = store.get_case(cid)
-            person = store.get_person(case.person_id)
+            case = store.cases.get(cid)
+            person = store.persons.get(case.person_id)
             result = L.produce(store, config, cid, kind, today=TODAY, **extra)
             text = docx_text(result.docx)
             assert result.docx.name == f"brief-{kind}-{case.zaaknummer}-20260601.docx"
@@ -148,7 +144,7 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
             if kind == "bevestiging":
                 assert "dinsdag 9 juni 2026" in text
             if kind in ("schuldeiser", "moratorium"):
-                view = store.case_view(cid, TODAY)
+                view = store.cases.view(cid, TODAY)
                 start = _running_moratorium(view).start
                 assert f"van {L.dutch_date(start)} tot {L.dutch_date(start + relativedelta(years=1))}" in text
             if kind == "schuldeiser":
@@ -161,24 +157,24 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
 def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, config, export_dir):
     s = cases.store
     before = s.counts()
-    audit_before = len(s.audit_entries(case_id=cases.bo.id))
+    audit_before = len(s.audit.entries(case_id=cases.bo.id))
     result = L.produce(s, config, cases.bo.id, "bevestiging", today=TODAY, first_talk=date(2026, 3, 3))
     after = s.counts()
     assert after["events"] == before["events"] + 1
     assert after["contact_notes"] == before["contact_notes"] + 1
     assert after["audit"] == before["audit"] + 3
 
-    event = s.events(cases.bo.id)[-1]
+    event = s.cases.events(cases.bo.id)[-1]
     assert (event.step, event.fact_date, event.recorded_by) == (
         "datum_eerste_gesprek_gecommuniceerd",
         TODAY,
         "t.tester",
     )
     assert "dinsdag 3 maart 2026" in event.note
-    note = s.contact_notes(cases.bo.id)[0]
+    note = s.cases.notes(cases.bo.id)[0]
     assert (note.channel.value, note.date) == ("brief", TODAY)
     assert "Bevestiging datum eerste gesprek" in note.text and result.docx.name in note.text
-    trail = s.audit_entries(case_id=cases.bo.id)[audit_before:]
+    trail = s.audit.entries(case_id=cases.bo.id)[audit_before:]
     assert [(a.action, a.entity) for a in trail] == [
         ("vastgelegd", "gebeurtenis"),
         ("vastgelegd", "contactmoment"),
@@ -189,7 +185,7 @@ def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, c
     assert trail[2].person_id == cases.anna.id and trail[2].who == "t.tester"
 
     # The statutory termijn "datum eerste gesprek meedelen" is stopped by the letter.
-    view = s.case_view(cases.bo.id, TODAY)
+    view = s.cases.view(cases.bo.id, TODAY)
     dl = next(d for d in view.deadlines if d.rule == "datum_eerste_gesprek_meedelen")
     assert dl.stopped == TODAY
     text = result.text
@@ -206,11 +202,11 @@ def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, c
 def test_other_letters_record_brief_verzonden_with_the_title(cases, config):
     s = cases.store
     result = L.produce(s, config, cases.sa.id, "schuldeiser", today=TODAY, creditor="Belastingdienst")
-    event = s.events(cases.sa.id)[-1]
+    event = s.cases.events(cases.sa.id)[-1]
     assert event.step == "brief_verzonden" and event.fact_date == TODAY
     assert event.note == "Brief aan schuldeiser: moratorium van kracht (aan Belastingdienst)"
     assert result.event_title == "Brief verzonden"
-    view = s.case_view(cases.sa.id, TODAY)
+    view = s.cases.view(cases.sa.id, TODAY)
     assert view.current.step == "eerste_betaling"  # an anytime milestone does not move the case
     assert "van 2 februari 2026 tot 2 februari 2027" in result.text
     assert "Wij schrijven u over Sevda Kaya, geboren op 1 december 1979" in result.text
@@ -218,7 +214,7 @@ def test_other_letters_record_brief_verzonden_with_the_title(cases, config):
 
 def test_confirmation_uses_the_recorded_first_talk(cases, config):
     s = cases.store
-    s.record_event(cases.bo.id, "eerste_gesprek", date(2026, 3, 3))
+    s.cases.record_event(cases.bo.id, "eerste_gesprek", date(2026, 3, 3))
     draft = L.prepare(s, config, cases.bo.id, "bevestiging", today=TODAY)
     assert draft.first_talk == date(2026, 3, 3)
     assert "dinsdag 3 maart 2026" in draft.text
@@ -256,8 +252,8 @@ def test_values_are_put_in_literally_never_read_as_a_template(cases, config):
     s = cases.store
     from herstel_tui.domain.models import Person
 
-    p = s.add_person(Person(voornamen="{{gemeente}}", achternaam="{medewerker} %s {{0}}"))
-    c = s.open_case(p.id, "brede_ondersteuning", opened=date(2026, 1, 1))
+    p = s.persons.add(Person(voornamen="{{gemeente}}", achternaam="{medewerker} %s {{0}}"))
+    c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2026, 1, 1))
     text = L.prepare(s, config, c.id, "contact", today=TODAY).text
     assert "{{gemeente}} {medewerker} %s {{0}}" in text
 
@@ -278,7 +274,7 @@ def test_second_letter_the_same_day_gets_its_own_files(cases, config):
     b = L.produce(s, config, cases.bo.id, "contact", today=TODAY)
     assert a.docx != b.docx and b.docx.name.endswith("-20260601-2.docx") and b.txt.name.endswith("-2.txt")
     assert a.docx.exists() and b.docx.exists()
-    assert [e.step for e in s.events(cases.bo.id)].count("brief_verzonden") == 2
+    assert [e.step for e in s.cases.events(cases.bo.id)].count("brief_verzonden") == 2
 
 
 def test_explicit_paths(cases, config, tmp_path):
@@ -325,7 +321,7 @@ def test_unknown_field_names_the_template_and_the_field(tmp_path):
     tpl = d / "contact.txt"
     tpl.write_text(tpl.read_text(encoding="utf-8") + "\nUw BSN: {{ ouder.bsn }}\n", encoding="utf-8")
     with pytest.raises(L.LetterTemplateError) as info:
-        L.load_letters(d)
+        L.load_letters(d, default_routekaart())
     msg = str(info.value)
     assert str(tpl) in msg and "onbekend veld 'ouder.bsn'" in msg and "op regel" in msg
     assert info.value.fields == ["ouder.bsn"] and info.value.path == tpl
@@ -345,7 +341,7 @@ def test_malformed_fields_are_refused(tmp_path, bad, expected):
     d = copy_letters(tmp_path)
     (d / "moratorium.txt").write_text(f"regel een\n{bad}\n", encoding="utf-8")
     with pytest.raises(L.LetterTemplateError, match="moratorium.txt") as info:
-        L.load_letters(d)
+        L.load_letters(d, default_routekaart())
     assert expected in str(info.value) and "regel 2" in str(info.value)
 
 
@@ -354,7 +350,7 @@ def test_changed_wording_is_used_without_code(tmp_path, cases, config):
     (d / "contact.txt").write_text(
         "{{gemeente}}\nBeste {{ouder.naam}}, tot ziens. {{contact.vng_hersteloperatie.email}}\n", encoding="utf-8"
     )
-    letters = L.load_letters(d)
+    letters = L.load_letters(d, default_routekaart())
     text = L.prepare(cases.store, config, cases.bo.id, "contact", today=TODAY, letters=letters).text
     assert text == f"{GEMEENTE}\nBeste Anna Maria de Vries, tot ziens. hersteloperatie@vng.nl\n"
 
@@ -375,6 +371,6 @@ def test_index_faults_name_the_file(tmp_path, change, expected):
     index = d / "letters.toml"
     index.write_text(index.read_text(encoding="utf-8").replace(*change, 1), encoding="utf-8")
     with pytest.raises(L.LetterTemplateError) as info:
-        L.load_letters(d)
+        L.load_letters(d, default_routekaart())
     assert expected in str(info.value)
     assert str(d) in str(info.value)

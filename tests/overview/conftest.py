@@ -72,6 +72,7 @@ import pytest
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.models import Person
+from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
 
 TODAY = date(2026, 6, 1)
@@ -509,17 +510,17 @@ def build(store: Store) -> dict[str, int]:
     numbers = iter(f"9999{n:05d}" for n in range(3000) if bsn.is_valid(f"9999{n:05d}"))
     ids: dict[str, int] = {}
     for name, track, worker, opened, events, urgency, overleg, by_hand in CASES:
-        person = store.add_person(Person(bsn=next(numbers), voornamen=f"Persoon {name}", achternaam="Proef"))
-        case = store.open_case(person.id, track, caseworker=worker, opened=d(opened))
+        person = store.persons.add(Person(bsn=next(numbers), voornamen=f"Persoon {name}", achternaam="Proef"))
+        case = store.cases.open(person.id, track, caseworker=worker, opened=d(opened))
         for step, when, outcome in events:
-            store.record_event(case.id, step, d(when), outcome=outcome)
+            store.cases.record_event(case.id, step, d(when), outcome=outcome)
         if urgency or overleg:
-            store.set_urgency(case.id, urgency, overleg)
+            store.cases.set_urgency(case.id, urgency, overleg)
         if by_hand:
-            store.close_case(case.id, d("01-05-26"))
+            store.cases.close(case.id, d("01-05-26"))
         ids[name] = case.id
     # The case index as of the peildatum (whether a period has run out depends on the date).
-    store.rebuild_summaries(TODAY)
+    store.cases.rebuild_summaries(TODAY)
     return ids
 
 
@@ -527,7 +528,7 @@ def build(store: Store) -> dict[str, int]:
 def hand_template(tmp_path_factory) -> tuple[Path, dict[str, int]]:
     """The hand-made register, recorded once per session (rollback journal, so one file holds it)."""
     path = tmp_path_factory.mktemp("overview") / "template.db"
-    with clock.fixed(TODAY), Store(path, "tester") as store:
+    with clock.fixed(TODAY), open_store(path, "tester") as store:
         ids = build(store)
         store.conn.execute("PRAGMA journal_mode = DELETE")
     return path, ids
@@ -543,6 +544,6 @@ def copy_of_hand(hand_template, folder: Path, name: str = "x.db") -> tuple[Path,
 @pytest.fixture
 def hand(hand_template, tmp_path):
     path, ids = copy_of_hand(hand_template, tmp_path)
-    store = Store(path, "tester")
+    store = open_store(path, "tester")
     yield store, ids
     store.close()

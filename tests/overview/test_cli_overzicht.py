@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
-from herstel_tui.store import Store
+from herstel_tui.settings.resources import open_store
 from tests.overview.conftest import TODAY, copy_of_hand
 
 STAMP = f"{TODAY:%Y%m%d}"  # the conftest pins the clock to TODAY
@@ -54,7 +54,7 @@ def test_json_is_the_computed_overview(env):
     r = run(env, "overzicht", "--json")
     assert r.exit_code == 0
     got = json.loads(r.stdout)
-    with Store(env["db"], "x") as s:
+    with open_store(env["db"], "x") as s:
         want = compute_overview(s, TODAY, "Gemeente Proefstad").as_dict()
     got.pop("rekentijd_s"), want.pop("rekentijd_s")
     assert got == want
@@ -66,8 +66,8 @@ def test_xlsx_in_the_export_dir(env):
     assert r.exit_code == 0, r.output
     path = env["export"] / f"overzicht-{STAMP}.xlsx"
     assert path.exists() and f"Overzicht opgeslagen: {path}" in r.stdout
-    with Store(env["db"], "x") as s:
-        last = s.audit_entries()[-1]
+    with open_store(env["db"], "x") as s:
+        last = s.audit.entries()[-1]
     assert (last.action, last.entity, last.detail["bestand"]) == ("export", "overzicht", path.name)
 
 

@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from herstel_tui.services.overview import compute_overview, export_xlsx, write_xlsx
+from herstel_tui.settings.resources import open_store
 from tests.overview.conftest import BO, SA, TODAY
 
 
@@ -19,12 +20,12 @@ def ov(hand):
 
 def test_cases_per_track(ov):
     assert ov.cases == 33
-    got = [(t.track, t.zaken, t.open, t.gesloten, t.nieuw, t.personen) for t in ov.tracks]
+    got = [(t.track, t.cases, t.open, t.closed, t.new, t.persons) for t in ov.tracks]
     assert got == [(BO, 23, 19, 4, 12, 23), (SA, 10, 8, 2, 3, 10)]
 
 
 def test_cases_per_current_step(ov):
-    got = [(r.track, r.key, r.open, r.gesloten) for r in ov.steps]
+    got = [(r.track, r.key, r.open, r.closed) for r in ov.steps]
     assert got == [
         (BO, None, 1, 0),
         (BO, "aanvraag_herbeoordeling", 1, 0),
@@ -62,7 +63,7 @@ def test_cases_per_current_step(ov):
 
 
 def test_cases_per_outcome(ov):
-    got = [(r.track, r.key, r.open, r.gesloten) for r in ov.outcomes]
+    got = [(r.track, r.key, r.open, r.closed) for r in ov.outcomes]
     assert got == [
         (BO, None, 11, 2),
         (BO, "gedupeerd", 5, 1),
@@ -82,7 +83,7 @@ def test_cases_per_outcome(ov):
 
 
 def test_statutory_deadlines_met_missed_running(ov):
-    got = {d.rule: (d.gehaald, d.te_laat, d.verlopen, d.lopend, d.vervallen) for d in ov.deadlines}
+    got = {d.rule: (d.met, d.late, d.overdue, d.running, d.lapsed) for d in ov.deadlines}
     assert got == {
         # gehaald: B5 B11 B17 B18 B21 B22; te laat: B12 B16; verlopen: B3 B15; lopend: B4 B14; vervallen: B19
         "eerste_gesprek_voeren": (6, 2, 2, 2, 1),
@@ -92,8 +93,8 @@ def test_statutory_deadlines_met_missed_running(ov):
         "plan_op_hoofdlijnen": (2, 1, 2, 1, 1),
     }
     egv = ov.deadline("eerste_gesprek_voeren")
-    assert (egv.niet_gehaald, egv.totaal) == (4, 13)
-    assert (ov.deadline("plan_op_hoofdlijnen").niet_gehaald, ov.deadline("plan_op_hoofdlijnen").totaal) == (3, 7)
+    assert (egv.missed, egv.total) == (4, 13)
+    assert (ov.deadline("plan_op_hoofdlijnen").missed, ov.deadline("plan_op_hoofdlijnen").total) == (3, 7)
     assert [d.title for d in ov.deadlines] == [
         "Eerste gesprek voeren",
         "Datum eerste gesprek vastleggen en meedelen",
@@ -102,7 +103,7 @@ def test_statutory_deadlines_met_missed_running(ov):
 
 
 def test_urgent_nazorg_and_wind_down(ov):
-    assert ov.urgent.totaal == 4  # B2 B6 B8 S3; B19 is closed
+    assert ov.urgent.total == 4  # B2 B6 B8 S3; B19 is closed
     assert ov.urgent.criteria == {
         "terminale_ziekte": 1,
         "executoriale_verkoop_of_uitzetting": 1,
@@ -114,7 +115,7 @@ def test_urgent_nazorg_and_wind_down(ov):
 
 
 def test_per_caseworker(ov):
-    got = [(w.medewerker, w.open, w.verlopen, w.urgent) for w in ov.workers]
+    got = [(w.caseworker, w.open, w.overdue, w.urgent) for w in ov.workers]
     assert got == [
         ("a.jansen", 10, 2, 2),  # overdue B3 B16; urgent B2 S3
         ("b.bakker", 9, 2, 1),  # overdue B5 B13; urgent B6
@@ -127,7 +128,7 @@ def test_unassigned_cases_come_last(hand):
     with store.transaction():
         store.conn.execute("UPDATE cases SET caseworker = NULL WHERE id = ?", (ids["B1"],))
     ov = compute_overview(store, TODAY)
-    assert [(w.medewerker, w.open) for w in ov.workers] == [
+    assert [(w.caseworker, w.open) for w in ov.workers] == [
         ("a.jansen", 9),
         ("b.bakker", 9),
         ("tester", 8),
@@ -142,7 +143,7 @@ def test_the_peildatum_moves_the_running_figures(hand):
     store, _ = hand
     later = compute_overview(store, TODAY + timedelta(days=7))
     egv = later.deadline("eerste_gesprek_voeren")
-    assert (egv.gehaald, egv.te_laat, egv.verlopen, egv.lopend, egv.vervallen) == (6, 2, 3, 1, 1)
+    assert (egv.met, egv.late, egv.overdue, egv.running, egv.lapsed) == (6, 2, 3, 1, 1)
 
 
 def test_sheets_and_text_fit_80_columns(ov):
@@ -175,7 +176,7 @@ def test_xlsx_one_sheet_per_table_with_a_date_in_the_name(hand, ov, tmp_path):
     from openpyxl import load_workbook
 
     store, _ = hand
-    before = len(store.audit_entries())
+    before = len(store.audit.entries())
     path = export_xlsx(store, ov, tmp_path / "export")
     assert path.name == "overzicht-20260601.xlsx"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -208,7 +209,7 @@ def test_xlsx_one_sheet_per_table_with_a_date_in_the_name(hand, ov, tmp_path):
     # a second export the same day does not overwrite the first
     again = export_xlsx(store, ov, tmp_path / "export")
     assert again.name == "overzicht-20260601-2.xlsx" and path.exists()
-    trail = store.audit_entries()[before:]
+    trail = store.audit.entries()[before:]
     assert [(a.action, a.entity, a.detail["bestand"]) for a in trail] == [
         ("export", "overzicht", "overzicht-20260601.xlsx"),
         ("export", "overzicht", "overzicht-20260601-2.xlsx"),
@@ -223,16 +224,15 @@ def test_write_xlsx_to_a_given_file(ov, tmp_path):
 
 def test_overview_of_a_demo_adds_up(tmp_path):
     from herstel_tui.services.demo import build_demo
-    from herstel_tui.store import Store
 
-    with Store(tmp_path / "demo.db", "t") as store:
+    with open_store(tmp_path / "demo.db", "t") as store:
         build_demo(store, cases=300, seed=5, me="t", today=TODAY)
         ov = compute_overview(store, TODAY)
-    assert ov.cases == 300 == sum(t.zaken for t in ov.tracks)
+    assert ov.cases == 300 == sum(t.cases for t in ov.tracks)
     for t in ov.tracks:
-        assert sum(r.totaal for r in ov.steps if r.track == t.track) == t.zaken
-        assert sum(r.totaal for r in ov.outcomes if r.track == t.track) == t.zaken
+        assert sum(r.total for r in ov.steps if r.track == t.track) == t.cases
+        assert sum(r.total for r in ov.outcomes if r.track == t.track) == t.cases
         assert sum(r.open for r in ov.steps if r.track == t.track) == t.open
     assert sum(w.open for w in ov.workers) == sum(t.open for t in ov.tracks)
     for fig in ov.deadlines:
-        assert fig.totaal > 0
+        assert fig.total > 0

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from stdnum.nl import bsn as _bsn
 
+from herstel_tui.settings.resources import open_store
+
 TEST_BSNS = [f"9999{n:05d}" for n in range(2000) if _bsn.is_valid(f"9999{n:05d}")]
 ME = "t.tester"
 # Dates in the past, so the routekaart accepts them whatever today is.
@@ -28,30 +30,28 @@ def add_case(
     """Person ``n`` (test-range BSN) with a case; with ``talk`` up to the eerste gesprek."""
     from herstel_tui.domain.models import Person
 
-    person = store.add_person(Person(bsn=TEST_BSNS[n], voornamen="Anna", achternaam=achternaam or f"Proef{n}"))
-    case = store.open_case(person.id, track, opened=opened)
+    person = store.persons.add(Person(bsn=TEST_BSNS[n], voornamen="Anna", achternaam=achternaam or f"Proef{n}"))
+    case = store.cases.open(person.id, track, opened=opened)
     if talk and track == "brede_ondersteuning":
-        store.record_event(case.id, "aanmelding_gemeente", max(opened, AANMELDING))
-        store.record_event(case.id, "eerste_gesprek", max(opened, EERSTE_GESPREK))
+        store.cases.record_event(case.id, "aanmelding_gemeente", max(opened, AANMELDING))
+        store.cases.record_event(case.id, "eerste_gesprek", max(opened, EERSTE_GESPREK))
     if closed is not None:
-        case = store.close_case(case.id, closed)
+        case = store.cases.close(case.id, closed)
     return case
 
 
 @pytest.fixture
 def pstore(tmp_path):
-    from herstel_tui.store import Store
 
-    s = Store(tmp_path / "x.db", ME)
+    s = open_store(tmp_path / "x.db", ME)
     yield s
     s.close()
 
 
 @pytest.fixture
 def plans(pstore):
-    from herstel_tui.store.plan import PlanStore
 
-    return PlanStore(pstore)
+    return pstore.plans
 
 
 @pytest.fixture

@@ -11,18 +11,17 @@ import pytest
 from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
-from herstel_tui.store import Store
-from herstel_tui.store.plan import PlanStore
+from herstel_tui.settings.resources import open_store
 from tests.plan.conftest import AGREED, ME, add_case
 
 
 @pytest.fixture
 def env(tmp_path):
     db = tmp_path / "x.db"
-    with Store(db, ME) as s:
+    with open_store(db, ME) as s:
         case = add_case(s, 0)
         add_case(s, 1, track="schuldenaanpak")
-        plans = PlanStore(s)
+        plans = s.plans
         v = plans.start_concept(case.id)
         plans.set_area_text(v.id, "financien", "hulpvraag", "Schulden in kaart")
         g = plans.add_goal(v.id, "financien", "Schuldenvrij")
@@ -49,8 +48,8 @@ def test_plan_toon_and_default_command(env):
     assert run(env, "plan", "toon", ZAAK).output == r.output
     j = json.loads(run(env, "plan", "toon", ZAAK, "--json").output)
     assert j["zaaknummer"] == ZAAK and j["status"] == "concept" and j["goals"][0]["text"] == "Schuldenvrij"
-    with Store(env["db"], ME) as s:
-        assert any(e.action == "bekeken" and e.entity == "plan" for e in s.audit_entries())
+    with open_store(env["db"], ME) as s:
+        assert any(e.action == "bekeken" and e.entity == "plan" for e in s.audit.entries())
 
 
 def test_plan_not_found_and_wrong_track(env):
@@ -58,7 +57,7 @@ def test_plan_not_found_and_wrong_track(env):
     assert r.exit_code == 1 and "bestaat niet" in r.output
     r = run(env, "plan", "HKO-2025-000002")
     assert r.exit_code == 2 and "brede schuldenaanpak" in r.output
-    with Store(env["db"], ME) as s:
+    with open_store(env["db"], ME) as s:
         add_case(s, 2)
     r = run(env, "plan", "HKO-2025-000003")
     assert r.exit_code == 1 and "nog geen plan van aanpak" in r.output

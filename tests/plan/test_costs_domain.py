@@ -22,9 +22,9 @@ from herstel_tui.domain.costs import (
     parse_money,
     parse_quantity,
     pxq,
-    spuk_components,
     to_cents,
 )
+from herstel_tui.settings.resources import default_routekaart
 
 D = Decimal
 
@@ -135,9 +135,9 @@ def test_formatting():
 
 
 def test_components_are_data():
-    comps = spuk_components()
+    comps = default_routekaart().spuk_components
     assert list(comps)[:3] == ["A", "B", "C"]
-    assert check_component(" c ") == "C"
+    assert check_component(" c ", comps) == "C"
     with pytest.raises(ValueError, match="onbekende SPUK-component 'E'; kies uit: A, B, C"):
         check_component("E", {"A": "a", "B": "b", "C": "c"})
     assert check_component("D", {"A": "a", "D": "oud"}) == "D"  # a component added in the data

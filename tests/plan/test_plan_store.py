@@ -11,8 +11,9 @@ import pytest
 
 from herstel_tui.domain.costs import CostEntry
 from herstel_tui.domain.plan import GoalStatus, PlanStatus
+from herstel_tui.settings.resources import open_store
 from herstel_tui.store.base import StoreError
-from herstel_tui.store.plan import PlanRefused, PlanStore, draft_key
+from herstel_tui.store.plan import PlanRefused, draft_key
 from tests.plan.conftest import AGREED, EERSTE_GESPREK, add_case
 
 
@@ -64,10 +65,10 @@ def test_field_saves_are_audited_small_and_without_text(plans, case, pstore):
     v = plans.start_concept(case.id)
     assert plans.set_area_text(v.id, "wonen", "situatie", "Huurachterstand, dreigende uitzetting")
     assert not plans.set_area_text(v.id, "wonen", "situatie", "Huurachterstand, dreigende uitzetting")  # no-op
-    rows = [e for e in pstore.audit_entries(case_id=case.id) if e.entity == "plan" and e.action == "gewijzigd"]
+    rows = [e for e in pstore.audit.entries(case_id=case.id) if e.entity == "plan" and e.action == "gewijzigd"]
     assert len(rows) == 1
     assert rows[0].detail == {"leefgebied": "wonen", "veld": "situatie", "lengte": {"oud": 0, "nieuw": 37}}
-    trail = json.dumps([e.detail for e in pstore.audit_entries()], ensure_ascii=False)
+    trail = json.dumps([e.detail for e in pstore.audit.entries()], ensure_ascii=False)
     assert "uitzetting" not in trail  # free text never enters the append-only audit trail
     with pytest.raises(PlanRefused, match="langer dan 4000"):
         plans.set_area_text(v.id, "wonen", "situatie", "x" * 4001)
@@ -85,7 +86,7 @@ def test_agreeing_records_the_milestone_and_stops_the_termijn(plans, case, pstor
         "ondertekend",
         False,
     )
-    events = pstore.events(case.id)
+    events = pstore.cases.events(case.id)
     assert [(e.step, e.fact_date) for e in events][-1] == ("plan_hoofdlijnen", AGREED)
     assert "instemming: plan ondertekend door de persoon" in events[-1].note
     dl = {d.rule: d for d in plans.plan_deadlines(case.id)}
@@ -99,12 +100,12 @@ def test_refused_by_the_routekaart_nothing_is_saved(plans, pstore):
     case = add_case(pstore, 3, talk=False)
     v = plans.start_concept(case.id)
     fill(plans, v.id)
-    audit_before = len(pstore.audit_entries())
+    audit_before = len(pstore.audit.entries())
     with pytest.raises(PlanRefused, match="kan pas na Eerste gesprek gevoerd"):
         plans.agree(v.id, "hoofdlijnen", AGREED, "mondeling")
     assert plans.version(case.id).status is PlanStatus.CONCEPT
-    assert pstore.events(case.id) == []
-    assert len(pstore.audit_entries()) == audit_before
+    assert pstore.cases.events(case.id) == []
+    assert len(pstore.audit.entries()) == audit_before
     # and a date before the eerste gesprek is refused too
     other = add_case(pstore, 4)
     v2 = plans.start_concept(other.id)
@@ -152,7 +153,7 @@ def test_an_agreed_version_is_frozen_and_a_change_makes_a_new_version(plans, cas
     plans.set_area_text(v2.id, "werk", "hulpvraag", "Werk vinden")
     done = plans.agree(v2.id, "volledig", date(2025, 5, 20), "digitaal")
     assert done.status is PlanStatus.VOLLEDIG
-    steps = [e.step for e in pstore.events(case.id)]
+    steps = [e.step for e in pstore.cases.events(case.id)]
     assert steps.count("plan_hoofdlijnen") == 1 and steps.count("plan_volledig") == 1
     v3 = plans.start_concept(case.id)
     with pytest.raises(PlanRefused, match="ook volledig vastgesteld"):
@@ -167,7 +168,7 @@ def test_a_second_hoofdlijnen_version_does_not_record_the_milestone_again(plans,
     v2 = plans.start_concept(case.id)
     plans.set_area_text(v2.id, "zorg", "hulpvraag", "Rust")
     plans.agree(v2.id, "hoofdlijnen", date(2025, 4, 20), "mondeling")
-    assert [e.step for e in pstore.events(case.id)].count("plan_hoofdlijnen") == 1
+    assert [e.step for e in pstore.cases.events(case.id)].count("plan_hoofdlijnen") == 1
 
 
 def test_goals_and_actions(plans, case):
@@ -197,7 +198,7 @@ def test_goals_and_actions(plans, case):
 
 def test_nazorg_from_the_plan(plans, pstore):
     case = add_case(pstore, 5)
-    pstore.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 3, 1))
+    pstore.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 3, 1))
     v = plans.start_concept(case.id)
     g, a = fill(plans, v.id)
     g2 = plans.add_goal(v.id, "werk", "Oud doel")
@@ -208,10 +209,10 @@ def test_nazorg_from_the_plan(plans, pstore):
     plans.update_goal(g2.id, status="vervallen")
     with pytest.raises(PlanRefused, match="Nazorg"):  # the routekaart: only after a positive eerste toets
         plans.start_nazorg(case.id, date(2025, 9, 1))
-    pstore.record_event(case.id, "eerste_toets", date(2025, 5, 1), outcome="gedupeerd")
+    pstore.cases.record_event(case.id, "eerste_toets", date(2025, 5, 1), outcome="gedupeerd")
     ev = plans.start_nazorg(case.id, date(2025, 9, 1))
     assert ev.step == "nazorg"
-    view = pstore.case_view(case.id, today=date(2025, 9, 2))
+    view = pstore.cases.view(case.id, today=date(2025, 9, 2))
     nazorg = next(d for d in view.running if d.rule == "nazorgperiode")
     assert nazorg.due == date(2027, 9, 1)  # 24 months, calendar arithmetic
 
@@ -219,7 +220,7 @@ def test_nazorg_from_the_plan(plans, pstore):
 def test_cost_entries_are_integer_cents_and_audited(plans, case, pstore):
     v = plans.start_concept(case.id)
     _, a = fill(plans, v.id)
-    e = plans.add_cost(
+    e = plans.store.costs.add(
         CostEntry(
             case_id=case.id,
             date=date(2025, 5, 1),
@@ -238,10 +239,10 @@ def test_cost_entries_are_integer_cents_and_audited(plans, case, pstore):
         (e.id,),
     ).fetchone()
     assert row == ("integer", 10688, "integer", 125, 8550)
-    back = plans.cost(e.id)
+    back = plans.store.costs.get(e.id)
     assert (back.quantity, back.price, back.amount) == (Decimal("1.25"), Decimal("85.50"), Decimal("106.88"))
     assert isinstance(back.amount, Decimal)
-    changed = plans.update_cost(
+    changed = plans.store.costs.update(
         CostEntry(
             id=e.id,
             case_id=case.id,
@@ -253,23 +254,23 @@ def test_cost_entries_are_integer_cents_and_audited(plans, case, pstore):
         )
     )
     assert (changed.kind.value, changed.amount, changed.action_uid) == ("werkelijk", Decimal("99.99"), None)
-    audit = [x for x in pstore.audit_entries(case_id=case.id) if x.entity == "kosten"]
+    audit = [x for x in pstore.audit.entries(case_id=case.id) if x.entity == "kosten"]
     assert [x.action for x in audit] == ["vastgelegd", "gewijzigd"]
     assert audit[0].detail["bedrag_centen"] == 10688 and "Begeleiding" not in json.dumps(audit[0].detail)
     assert audit[1].detail["bedrag_centen"] == {"oud": 10688, "nieuw": 9999}
     assert audit[1].detail["omschrijving"] == {"lengte": {"oud": 11, "nieuw": 18}}
-    lines = plans.costs(case.id)
+    lines = plans.store.costs.of_case(case.id)
     assert [ln.entry.id for ln in lines] == [e.id]
-    plans.delete_cost(e.id)
-    assert plans.costs(case.id) == []
+    plans.store.costs.delete(e.id)
+    assert plans.store.costs.of_case(case.id) == []
     with pytest.raises(PlanRefused, match="bestaat niet"):
-        plans.cost(e.id)
+        plans.store.costs.get(e.id)
 
 
 def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
     v1 = plans.start_concept(case.id)
     _, a = fill(plans, v1.id)
-    entry = plans.add_cost(
+    entry = plans.store.costs.add(
         CostEntry(
             case_id=case.id,
             date=date(2025, 5, 2),
@@ -283,12 +284,12 @@ def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
     plans.agree(v1.id, "hoofdlijnen", AGREED, "mondeling")
     v2 = plans.start_concept(case.id)
     plans.update_action(v2.actions[0].id, what="Aanmelden Kredietbank (gedaan)")
-    assert plans.costs(case.id)[0].action_text == "Financiën: Aanmelden Kredietbank (gedaan)"
+    assert plans.store.costs.of_case(case.id)[0].action_text == "Financiën: Aanmelden Kredietbank (gedaan)"
     plans.delete_action(v2.actions[0].id)  # the copy may go; the agreed version keeps the action
-    assert plans.costs(case.id)[0].action_text == "Financiën: Aanmelden Kredietbank"
+    assert plans.store.costs.of_case(case.id)[0].action_text == "Financiën: Aanmelden Kredietbank"
     other = add_case(pstore, 6)
     with pytest.raises(PlanRefused, match="hoort niet bij het plan"):
-        plans.add_cost(
+        plans.store.costs.add(
             CostEntry(
                 case_id=other.id,
                 date=date(2025, 5, 2),
@@ -302,7 +303,7 @@ def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
     v3case = add_case(pstore, 7)
     w = plans.start_concept(v3case.id)
     lone = plans.add_action(w.id, "werk", what="Sollicitatietraining")
-    plans.add_cost(
+    plans.store.costs.add(
         CostEntry(
             case_id=v3case.id,
             date=date(2025, 5, 2),
@@ -320,16 +321,15 @@ def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
 
 
 def test_drafts_per_user_and_form_dropped_with_the_save(plans, case, pstore, tmp_path):
-    from herstel_tui.store import Store
 
     form = draft_key("kosten", case.id)
-    plans.save_draft(form, "omschrijving", "Factuur Kredietb", case_id=case.id)
-    plans.save_draft(form, "bedrag", "1.234,5", case_id=case.id)
-    plans.save_draft(form, "bedrag", "1.234,56", case_id=case.id)
-    assert plans.load_draft(form) == {"omschrijving": "Factuur Kredietb", "bedrag": "1.234,56"}
-    other_user = PlanStore(Store(pstore.path, "iemand.anders"))
-    assert other_user.load_draft(form) == {}
-    plans.add_cost(
+    plans.store.drafts.save(form, "omschrijving", "Factuur Kredietb", case_id=case.id)
+    plans.store.drafts.save(form, "bedrag", "1.234,5", case_id=case.id)
+    plans.store.drafts.save(form, "bedrag", "1.234,56", case_id=case.id)
+    assert plans.store.drafts.load(form) == {"omschrijving": "Factuur Kredietb", "bedrag": "1.234,56"}
+    other_user = open_store(pstore.path, "iemand.anders")
+    assert other_user.drafts.load(form) == {}
+    plans.store.costs.add(
         CostEntry(
             case_id=case.id,
             date=date(2025, 5, 2),
@@ -340,17 +340,15 @@ def test_drafts_per_user_and_form_dropped_with_the_save(plans, case, pstore, tmp
         ),
         draft=form,
     )
-    assert plans.load_draft(form) == {}
-    drafts = [e for e in pstore.audit_entries(case_id=case.id) if e.entity == "formulier"]
+    assert plans.store.drafts.load(form) == {}
+    drafts = [e for e in pstore.audit.entries(case_id=case.id) if e.entity == "formulier"]
     assert len(drafts) == 3 and all("1.234" not in json.dumps(e.detail) for e in drafts)
 
 
 def test_forgetting_a_case_removes_its_plan_and_costs(plans, case, pstore):
-    from herstel_tui.store.maintenance import delete_case
-
     v = plans.start_concept(case.id)
     _, a = fill(plans, v.id)
-    plans.add_cost(
+    plans.store.costs.add(
         CostEntry(
             case_id=case.id,
             date=date(2025, 5, 2),
@@ -362,8 +360,8 @@ def test_forgetting_a_case_removes_its_plan_and_costs(plans, case, pstore):
         )
     )
     plans.agree(v.id, "hoofdlijnen", AGREED, "mondeling")
-    plans.save_draft(draft_key("kosten", case.id), "x", "y", case_id=case.id)
-    delete_case(pstore, case.id)
+    plans.store.drafts.save(draft_key("kosten", case.id), "x", "y", case_id=case.id)
+    pstore.maintenance.delete_case(case.id)
     for table in ("plans", "plan_versions", "plan_areas", "plan_goals", "plan_actions", "cost_entries", "form_drafts"):
         assert pstore.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
 
@@ -371,7 +369,7 @@ def test_forgetting_a_case_removes_its_plan_and_costs(plans, case, pstore):
 def test_anonymise_keeps_the_accounts(plans, case, pstore):
     v = plans.start_concept(case.id)
     _, a = fill(plans, v.id)
-    plans.add_cost(
+    plans.store.costs.add(
         CostEntry(
             case_id=case.id,
             date=date(2025, 5, 2),
@@ -385,7 +383,7 @@ def test_anonymise_keeps_the_accounts(plans, case, pstore):
     plans.agree(v.id, "hoofdlijnen", AGREED, "mondeling")
     plans.anonymise(case.id)
     assert plans.version(case.id) is None
-    (entry,) = plans.costs(case.id)
+    (entry,) = plans.store.costs.of_case(case.id)
     assert (entry.entry.description, entry.entry.amount_cents, entry.entry.action_uid) == ("geanonimiseerd", 500, None)
 
 

@@ -11,7 +11,6 @@ import pytest
 from herstel_tui.domain.costs import CostEntry
 from herstel_tui.domain.plan import LEEFGEBIEDEN
 from herstel_tui.services.plan_print import gather, print_plan, render_text, write_docx
-from herstel_tui.store.plan import PlanStore
 from tests.plan.conftest import AGREED
 
 GOALS = {
@@ -43,7 +42,7 @@ def full_plan(plans, case):
             a = plans.add_action(v.id, area, what=what, who=who, party=party, due="01-09-2025")
             uids[what] = a.uid
     plans.agree(v.id, "volledig", AGREED, "ondertekend", "in het bijzijn van de dochter")
-    plans.add_cost(
+    plans.store.costs.add(
         CostEntry(
             case_id=case.id,
             date=date(2025, 4, 20),
@@ -54,7 +53,7 @@ def full_plan(plans, case):
             action_uid=uids["Aanmelden bij de Kredietbank"],
         )
     )
-    plans.add_cost(
+    plans.store.costs.add(
         CostEntry(
             case_id=case.id,
             date=date(2025, 4, 21),
@@ -66,7 +65,7 @@ def full_plan(plans, case):
             action_uid=uids["Budgetplan maken"],
         )
     )
-    plans.add_cost(
+    plans.store.costs.add(
         CostEntry(
             case_id=case.id,
             date=date(2025, 4, 22),
@@ -131,7 +130,7 @@ def test_text_has_the_same_content_in_80_columns(pstore, full_plan):
 
 
 def test_a_long_text_wraps_and_an_old_version_prints(pstore, full_plan):
-    plans = PlanStore(pstore)
+    plans = pstore.plans
     v2 = plans.start_concept(full_plan.id)
     plans.set_area_text(v2.id, "wonen", "situatie", "lang " * 100 + "\n" + "tweede alinea " * 20)
     text = render_text(gather(pstore, full_plan.id, gemeente="G"))
@@ -148,7 +147,7 @@ def test_print_plan_writes_both_and_is_audited(pstore, full_plan, tmp_path):
         "plan-van-aanpak_HKO-2025-000001_v1_20250501.txt",
     ]
     assert all(stat.S_IMODE(os.stat(w).st_mode) == 0o600 for w in written)
-    audit = [e for e in pstore.audit_entries(case_id=full_plan.id) if e.action == "afgedrukt"]
+    audit = [e for e in pstore.audit.entries(case_id=full_plan.id) if e.action == "afgedrukt"]
     assert audit[-1].detail == {"versie": 1, "bestanden": [w.name for w in written]}
 
 

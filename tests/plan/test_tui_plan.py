@@ -10,7 +10,7 @@ from textual.app import App
 from textual.widgets import Input, Select, TextArea
 
 from herstel_tui.domain.plan import LEEFGEBIEDEN, GoalStatus, PlanStatus
-from herstel_tui.store.plan import PlanStore, draft_key
+from herstel_tui.store.plan import draft_key
 from herstel_tui.tui.screens import plan as plan_screens
 from herstel_tui.tui.screens.costs import CostDialog, CostsScreen
 from herstel_tui.tui.screens.plan import (
@@ -90,7 +90,7 @@ async def fill_area(pilot, area: str) -> None:
 
 async def test_fill_agree_change_and_read_the_first_version(pstore):
     case = add_case(pstore, 0)
-    plans = PlanStore(pstore)
+    plans = pstore.plans
     app = Host(lambda: PlanScreen(pstore, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -127,7 +127,7 @@ async def test_fill_agree_change_and_read_the_first_version(pstore):
             "ondertekend",
             "aan de keukentafel",
         )
-        assert [e.step for e in pstore.events(case.id)][-1] == "plan_volledig"
+        assert [e.step for e in pstore.cases.events(case.id)][-1] == "plan_volledig"
         assert app.screen.query_one("#situatie-financien", TextArea).disabled  # agreed: read-only texts
         assert "Volledig vastgesteld" in str(app.screen.query_one("#plankop").render())
 
@@ -168,9 +168,9 @@ async def test_fill_agree_change_and_read_the_first_version(pstore):
 
 async def test_goal_status_on_an_agreed_plan_and_nazorg_by_keyboard(pstore):
     case = add_case(pstore, 1)
-    pstore.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 3, 1))
-    pstore.record_event(case.id, "eerste_toets", date(2025, 4, 1), outcome="gedupeerd")
-    plans = PlanStore(pstore)
+    pstore.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 3, 1))
+    pstore.cases.record_event(case.id, "eerste_toets", date(2025, 4, 1), outcome="gedupeerd")
+    plans = pstore.plans
     v = plans.start_concept(case.id)
     plans.set_area_text(v.id, "wonen", "hulpvraag", "Huis behouden")
     g = plans.add_goal(v.id, "wonen", "Geen huurachterstand")
@@ -194,12 +194,12 @@ async def test_goal_status_on_an_agreed_plan_and_nazorg_by_keyboard(pstore):
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, PlanScreen)
-        assert [e.step for e in pstore.events(case.id)][-1] == "nazorg"
+        assert [e.step for e in pstore.cases.events(case.id)][-1] == "nazorg"
 
 
 async def test_refused_agreement_stays_in_the_dialog_and_saves_nothing(pstore):
     case = add_case(pstore, 2, talk=False)
-    plans = PlanStore(pstore)
+    plans = pstore.plans
     app = Host(lambda: PlanScreen(pstore, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -213,14 +213,15 @@ async def test_refused_agreement_stays_in_the_dialog_and_saves_nothing(pstore):
         await settle(pilot)
         assert isinstance(app.screen, AgreeDialog)  # still open, input kept
         assert "kan pas na Eerste gesprek gevoerd" in str(app.screen.query_one("#fout").render())
-        assert plans.version(case.id).status is PlanStatus.CONCEPT and pstore.events(case.id) == []
+        assert plans.version(case.id).status is PlanStatus.CONCEPT and pstore.cases.events(case.id) == []
         # what was typed in the dialog is a draft in the database until saved or cancelled
         assert (
-            plans.load_draft(draft_key("vaststellen", case.id, plans.version(case.id).id))["instemming"] == "mondeling"
+            plans.store.drafts.load(draft_key("vaststellen", case.id, plans.version(case.id).id))["instemming"]
+            == "mondeling"
         )
         await pilot.press("escape")
         await settle(pilot)
-        assert plans.load_draft(draft_key("vaststellen", case.id, plans.version(case.id).id)) == {}
+        assert plans.store.drafts.load(draft_key("vaststellen", case.id, plans.version(case.id).id)) == {}
 
 
 async def test_a_typed_field_is_saved_after_a_pause_without_leaving_it(pstore, monkeypatch):
@@ -233,7 +234,7 @@ async def test_a_typed_field_is_saved_after_a_pause_without_leaving_it(pstore, m
         await pilot.pause(0.2)  # the debounce, shortened for the test
         await settle(pilot)
         assert focused_id(app) == "situatie-financien"
-        assert PlanStore(pstore).version(case.id).area("financien").situation == "Rekening"
+        assert pstore.plans.version(case.id).area("financien").situation == "Rekening"
 
 
 async def test_dropped_session_loses_at_most_the_field_being_typed(pstore):
@@ -244,7 +245,7 @@ async def test_dropped_session_loses_at_most_the_field_being_typed(pstore):
         await settle(pilot)
         await pilot.press(*"Eerste veld", "tab", *"Tweede veld", "tab", *"Derde, half getyp")
         await settle(pilot)
-    v = PlanStore(pstore).version(case.id)
+    v = pstore.plans.version(case.id)
     assert (v.area("financien").situation, v.area("financien").question) == ("Eerste veld", "Tweede veld")
 
 
@@ -253,8 +254,9 @@ import asyncio, os, signal, sys
 from textual.app import App
 from herstel_tui.store import Store
 from herstel_tui.tui.screens.plan import PlanScreen
+from herstel_tui.settings.resources import open_store
 
-store = Store(sys.argv[1], "t.tester")
+store = open_store(sys.argv[1], "t.tester")
 
 class Host(App):
     def on_mount(self):
@@ -293,7 +295,7 @@ def test_killed_process_keeps_every_committed_field(pstore, tmp_path):
     )
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert "typed" in r.stdout
-    v = PlanStore(pstore).version(case.id)
+    v = pstore.plans.version(case.id)
     assert (v.area("financien").situation, v.area("financien").question) == ("Energieschuld", "Regeling treffen")
     assert [g.text for g in v.goals] == ["Schuldenvrij"]
     assert v.area("wonen").situation in ("", "Half getypt doe")  # at most this field, being typed, is lost
@@ -302,7 +304,7 @@ def test_killed_process_keeps_every_committed_field(pstore, tmp_path):
 
 async def test_delete_a_goal_with_confirmation(pstore):
     case = add_case(pstore, 6)
-    plans = PlanStore(pstore)
+    plans = pstore.plans
     v = plans.start_concept(case.id)
     g = plans.add_goal(v.id, "werk", "Weg ermee")
     keep = plans.add_goal(v.id, "werk", "Blijft")
@@ -320,7 +322,7 @@ async def test_delete_a_goal_with_confirmation(pstore):
 
 async def test_cost_entry_by_keyboard(pstore):
     case = add_case(pstore, 7)
-    plans = PlanStore(pstore)
+    plans = pstore.plans
     v = plans.start_concept(case.id)
     a = plans.add_action(v.id, "financien", what="Budgetcoach")
     app = Host(lambda: CostsScreen(pstore, case.id))
@@ -340,7 +342,7 @@ async def test_cost_entry_by_keyboard(pstore):
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, CostsScreen)
-        (line,) = plans.costs(case.id)
+        (line,) = plans.store.costs.of_case(case.id)
         e = line.entry
         assert (e.component, e.description, e.kind.value, e.quantity, e.price, e.amount, e.action_uid) == (
             "C",
@@ -351,7 +353,7 @@ async def test_cost_entry_by_keyboard(pstore):
             Decimal("106.88"),
             a.uid,
         )
-        assert plans.load_draft(draft_key("kosten", case.id)) == {}
+        assert plans.store.drafts.load(draft_key("kosten", case.id)) == {}
         assert "€ 106,88" in str(app.screen.query_one("#totalen").render())
         # change it: ⏎ on the row, make it an invoice of 1.234,56
         await pilot.press("enter")
@@ -361,18 +363,18 @@ async def test_cost_entry_by_keyboard(pstore):
         await choose(pilot, 2)  # uren → stuks → werkelijk
         await pilot.press("tab", *"1.234,56", "f2")
         await settle(pilot)
-        assert plans.cost(e.id).amount == Decimal("1234.56")
+        assert plans.store.costs.get(e.id).amount == Decimal("1234.56")
         # and delete it
         await pilot.press("x")
         await settle(pilot)
         await pilot.press("j")
         await settle(pilot)
-        assert plans.costs(case.id) == []
+        assert plans.store.costs.of_case(case.id) == []
 
 
 async def test_cost_form_draft_survives_a_drop_and_is_restored(pstore):
     case = add_case(pstore, 8)
-    plans = PlanStore(pstore)
+    plans = pstore.plans
     app = Host(lambda: CostsScreen(pstore, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -385,8 +387,8 @@ async def test_cost_form_draft_survives_a_drop_and_is_restored(pstore):
         await pilot.press("tab", *"1.234,56", "tab")
         await settle(pilot)
     # the connection dropped: nothing was saved for real, the draft is in the database
-    assert plans.costs(case.id) == []
-    draft = plans.load_draft(draft_key("kosten", case.id))
+    assert plans.store.costs.of_case(case.id) == []
+    draft = plans.store.drafts.load(draft_key("kosten", case.id))
     assert (draft["component"], draft["omschrijving"], draft["soort"], draft["bedrag"]) == (
         "C",
         "Factuur Kredietbank",
@@ -405,8 +407,8 @@ async def test_cost_form_draft_survives_a_drop_and_is_restored(pstore):
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, CostsScreen)
-    (line,) = plans.costs(case.id)
-    assert line.entry.amount_cents == 123456 and plans.load_draft(draft_key("kosten", case.id)) == {}
+    (line,) = plans.store.costs.of_case(case.id)
+    assert line.entry.amount_cents == 123456 and plans.store.drafts.load(draft_key("kosten", case.id)) == {}
 
 
 async def test_cost_form_inline_errors_in_dutch(pstore):
@@ -428,8 +430,8 @@ async def test_spuk_screen_years_and_export(pstore, tmp_path):
     from herstel_tui.settings.config import Config
 
     case = add_case(pstore, 10)
-    plans = PlanStore(pstore)
-    plans.add_cost(
+    plans = pstore.plans
+    plans.store.costs.add(
         CostEntry(
             case_id=case.id,
             date=date(2025, 5, 1),
@@ -484,7 +486,7 @@ async def test_the_screens_work_on_the_desk(pstore):
         await settle(pilot)
         await pilot.press(*"Op de desk", "tab")
         await settle(pilot)
-        assert PlanStore(pstore).version(case.id).area("financien").situation == "Op de desk"
+        assert pstore.plans.version(case.id).area("financien").situation == "Op de desk"
         assert calls  # every store call went through the desk's lock
         await pilot.press("f3")
         await settle(pilot)
@@ -493,7 +495,7 @@ async def test_the_screens_work_on_the_desk(pstore):
 
 async def test_a_plan_agreed_elsewhere_meanwhile_is_reloaded(pstore):
     case = add_case(pstore, 12)
-    plans = PlanStore(pstore)
+    plans = pstore.plans
     v = plans.start_concept(case.id)
     plans.set_area_text(v.id, "werk", "hulpvraag", "Werk vinden")
     app = Host(lambda: PlanScreen(pstore, case.id))

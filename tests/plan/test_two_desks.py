@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import TextArea
 
-from herstel_tui.store import ConflictError, Store
-from herstel_tui.store.plan import PlanStore, draft_key
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import ConflictError
+from herstel_tui.store.plan import draft_key
 from herstel_tui.tui.screens.plan import PlanScreen
 from tests.plan.conftest import ME, add_case
 from tests.plan.test_tui_plan import Host, settle
@@ -19,54 +20,54 @@ from tests.plan.test_tui_plan import Host, settle
 @pytest.fixture
 def two_desks(tmp_path):
     db = tmp_path / "gedeeld.db"
-    with Store(db, ME) as s:
+    with open_store(db, ME) as s:
         case = add_case(s, 0)
-        v = PlanStore(s).start_concept(case.id)
-        PlanStore(s).set_area_text(v.id, "financien", "situatie", "Oude tekst")
-    a, b = Store(db, "desk.a"), Store(db, "desk.b")
+        v = s.plans.start_concept(case.id)
+        s.plans.set_area_text(v.id, "financien", "situatie", "Oude tekst")
+    a, b = open_store(db, "desk.a"), open_store(db, "desk.b")
     yield a, b, case, v
     a.close()
     b.close()
 
 
 def texts(store, case_id):
-    v = PlanStore(store).version(case_id)
+    v = store.plans.version(case_id)
     return v.area("financien").situation
 
 
 def test_stale_area_text_is_refused(two_desks):
     a, b, case, v = two_desks
-    PlanStore(b).set_area_text(v.id, "financien", "situatie", "Situatie volgens B", based_on="Oude tekst")
+    b.plans.set_area_text(v.id, "financien", "situatie", "Situatie volgens B", based_on="Oude tekst")
     with pytest.raises(ConflictError, match="Huidige situatie bij .* is intussen door een ander gewijzigd"):
-        PlanStore(a).set_area_text(v.id, "financien", "situatie", "Oude tekst en meer van A", based_on="Oude tekst")
+        a.plans.set_area_text(v.id, "financien", "situatie", "Oude tekst en meer van A", based_on="Oude tekst")
     assert texts(a, case.id) == "Situatie volgens B"
     # Based on what is there now, A may change it; an equal value is never a conflict.
-    PlanStore(a).set_area_text(v.id, "financien", "situatie", "Samen", based_on="Situatie volgens B")
-    PlanStore(b).set_area_text(v.id, "financien", "situatie", "Samen", based_on="Situatie volgens B")
+    a.plans.set_area_text(v.id, "financien", "situatie", "Samen", based_on="Situatie volgens B")
+    b.plans.set_area_text(v.id, "financien", "situatie", "Samen", based_on="Situatie volgens B")
     assert texts(b, case.id) == "Samen"
 
 
 def test_stale_goal_action_and_draft_saves_are_refused(two_desks):
     a, b, case, v = two_desks
-    g = PlanStore(a).add_goal(v.id, "financien", "Schuldenvrij")
-    x = PlanStore(a).add_action(v.id, "financien", what="Bellen", party="Kredietbank")
-    PlanStore(b).update_goal(g.id, text="Schuldenvrij in 2026", based_on={"text": "Schuldenvrij"})
+    g = a.plans.add_goal(v.id, "financien", "Schuldenvrij")
+    x = a.plans.add_action(v.id, "financien", what="Bellen", party="Kredietbank")
+    b.plans.update_goal(g.id, text="Schuldenvrij in 2026", based_on={"text": "Schuldenvrij"})
     with pytest.raises(ConflictError):
-        PlanStore(a).update_goal(g.id, text="Schuldenvrij!", based_on={"text": "Schuldenvrij"})
-    PlanStore(b).update_action(x.id, party="Stadsbank", based_on={"party": "Kredietbank"})
+        a.plans.update_goal(g.id, text="Schuldenvrij!", based_on={"text": "Schuldenvrij"})
+    b.plans.update_action(x.id, party="Stadsbank", based_on={"party": "Kredietbank"})
     with pytest.raises(ConflictError):
-        PlanStore(a).update_action(x.id, party="Kredietbank Oost", based_on={"party": "Kredietbank"})
-    PlanStore(b).update_action(x.id, due="01-06-2026", based_on={"due": ""})
+        a.plans.update_action(x.id, party="Kredietbank Oost", based_on={"party": "Kredietbank"})
+    b.plans.update_action(x.id, due="01-06-2026", based_on={"due": ""})
     with pytest.raises(ConflictError):
-        PlanStore(a).update_action(x.id, due="01-07-2026", based_on={"due": ""})
-    PlanStore(a).update_action(x.id, done=True, based_on={"done": False})  # another field: no conflict
+        a.plans.update_action(x.id, due="01-07-2026", based_on={"due": ""})
+    a.plans.update_action(x.id, done=True, based_on={"done": False})  # another field: no conflict
     key = draft_key("kosten", case.id)
-    PlanStore(b).save_draft(key, "omschrijving", "Van B", case_id=case.id, based_on="")
+    b.drafts.save(key, "omschrijving", "Van B", case_id=case.id, based_on="")
     with pytest.raises(ConflictError, match="ander venster"):
-        PlanStore(b).save_draft(key, "omschrijving", "Van A", case_id=case.id, based_on="")
-    assert PlanStore(a).load_draft(key) == {}  # drafts are per user: A's own draft is separate
-    refused = [e for e in a.audit_entries(case_id=case.id) if "A" in str(e.detail)]
-    assert PlanStore(a).version(case.id).goals[0].text == "Schuldenvrij in 2026"
+        b.drafts.save(key, "omschrijving", "Van A", case_id=case.id, based_on="")
+    assert a.drafts.load(key) == {}  # drafts are per user: A's own draft is separate
+    refused = [e for e in a.audit.entries(case_id=case.id) if "A" in str(e.detail)]
+    assert a.plans.version(case.id).goals[0].text == "Schuldenvrij in 2026"
     assert refused == []
 
 
@@ -101,5 +102,5 @@ async def test_two_desks_on_one_plan_tell_the_second_one(two_desks):
         assert pa.app.screen.query_one("#situatie-financien", TextArea).text == "Situatie volgens B"
         # B's screen is right: its text is the saved one.
         assert pb.app.screen.query_one("#situatie-financien", TextArea).text == "Situatie volgens B"
-    changes = [e for e in a.audit_entries(case_id=case.id) if e.entity == "plan" and e.action == "gewijzigd"]
+    changes = [e for e in a.audit.entries(case_id=case.id) if e.entity == "plan" and e.action == "gewijzigd"]
     assert [e.who for e in changes] == [ME, "desk.b"]

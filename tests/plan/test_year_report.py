@@ -33,7 +33,6 @@ from decimal import Decimal
 import pytest
 
 from herstel_tui.domain.costs import CostEntry
-from herstel_tui.store.plan import PlanStore
 from tests.plan.conftest import add_case
 
 D = Decimal
@@ -50,12 +49,12 @@ def fixture_store(pstore):
     c[4] = add_case(s, 4, opened=date(2025, 1, 1), talk=False)
     c[5] = add_case(s, 5, opened=date(2024, 3, 1), track="schuldenaanpak", talk=False)
     c[6] = add_case(s, 6, opened=date(2024, 6, 1), talk=False)
-    s.open_case(c[6].person_id, "schuldenaanpak", opened=date(2024, 6, 1))
+    s.cases.open(c[6].person_id, "schuldenaanpak", opened=date(2024, 6, 1))
     c[7] = add_case(s, 7, opened=date(2022, 1, 1), talk=False, closed=date(2024, 1, 1))
-    plans = PlanStore(s)
+    plans = s.plans
 
     def cost(n, d, comp, kind, q=None, p=None, actual=None, what="post"):
-        plans.add_cost(
+        plans.store.costs.add(
             CostEntry(
                 case_id=c[n].id, date=d, component=comp, description=what, kind=kind, quantity=q, price=p, actual=actual
             )
@@ -74,7 +73,7 @@ def fixture_store(pstore):
 
 
 def test_year_report_matches_the_hand_computed_fixture(fixture_store):
-    r = PlanStore(fixture_store).year_report(2024)
+    r = fixture_store.costs.year_report(2024)
     assert [(x.component, x.entries, x.amount) for x in r.components] == [
         ("A", 2, D("126.88")),
         ("B", 2, D("277.88")),
@@ -89,15 +88,15 @@ def test_year_report_matches_the_hand_computed_fixture(fixture_store):
     [(2022, 1, 1, "0.00"), (2023, 3, 3, "500.00"), (2025, 4, 7, "10.00"), (2026, 4, 7, "0.00")],
 )
 def test_other_years(fixture_store, year, in_year, cumulative, total):
-    r = PlanStore(fixture_store).year_report(year)
+    r = fixture_store.costs.year_report(year)
     assert (r.eligible_year, r.eligible_cumulative, r.total) == (in_year, cumulative, D(total))
 
 
 def test_case_totals_are_sums_of_cents(fixture_store):
-    plans = PlanStore(fixture_store)
-    p0 = fixture_store.find_case("HKO-2023-000001")
-    assert plans.cost_totals(p0.id) == {"A": 10875, "C": 123456 + 5997 + 50000}
-    assert plans.cost_totals(p0.id, 2024) == {"A": 10875, "C": 123456 + 5997}
+    plans = fixture_store.plans
+    p0 = fixture_store.cases.find("HKO-2023-000001")
+    assert plans.store.costs.totals(p0.id) == {"A": 10875, "C": 123456 + 5997 + 50000}
+    assert plans.store.costs.totals(p0.id, 2024) == {"A": 10875, "C": 123456 + 5997}
 
 
 def test_xlsx_export_is_exact_owner_only_and_named_by_date(fixture_store, tmp_path):
@@ -140,7 +139,7 @@ def test_xlsx_export_is_exact_owner_only_and_named_by_date(fixture_store, tmp_pa
     assert len(detail) == 1 + 7
     assert sum(Decimal(str(r[7])) for r in detail[1:]) == Decimal("1727.34")
     assert not any("9999" in str(v) for r in detail for v in r if v)  # no BSNs in the export
-    audit = [e for e in fixture_store.audit_entries() if e.action == "geëxporteerd"]
+    audit = [e for e in fixture_store.audit.entries() if e.action == "geëxporteerd"]
     assert audit and audit[-1].detail["bestand"] == path.name and audit[-1].detail["totaal_centen"] == 172734
 
 

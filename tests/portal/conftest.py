@@ -15,6 +15,7 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from herstel_tui.domain.models import Person
 from herstel_tui.settings.config import Config
+from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
 
 TEST_BSNS = [f"9999{n:05d}" for n in range(100_000) if stdnum_bsn.is_valid(f"9999{n:05d}")]
@@ -92,7 +93,7 @@ def portal_reads(path: Path, *, portal_id: str | None = None, date: str | None =
 
 @pytest.fixture
 def pstore(tmp_path):
-    s = Store(tmp_path / "portal.db", "t.tester")
+    s = open_store(tmp_path / "portal.db", "t.tester")
     yield s
     s.close()
 
@@ -112,19 +113,19 @@ class Family:
     def person(self, first: str, last: str, bsn: str | None = "next", **kw) -> Person:
         if bsn == "next":
             bsn = next(self.bsns)
-        return self.store.add_person(Person(bsn=bsn, voornamen=first, achternaam=last, **kw))
+        return self.store.persons.add(Person(bsn=bsn, voornamen=first, achternaam=last, **kw))
 
     def household(
         self, parent_first: str, last: str, kids: list[str], *, parent_case: bool = True, kid_case: str | None = None
     ) -> tuple[Person, list[Person]]:
         parent = self.person(parent_first, last)
         children = [self.person(k, last, geboortedatum=date(2010, 1, 1)) for k in kids]
-        self.store.create_household([(parent.id, "aanvrager"), *[(c.id, "kind") for c in children]])
+        self.store.persons.create_household([(parent.id, "aanvrager"), *[(c.id, "kind") for c in children]])
         if parent_case:
-            self.store.open_case(parent.id, "brede_ondersteuning", opened=days_ago(100))
+            self.store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(100))
         for c in children:
             if c.voornamen == kid_case:
-                self.store.open_case(c.id, "brede_ondersteuning", opened=days_ago(50))
+                self.store.cases.open(c.id, "brede_ondersteuning", opened=days_ago(50))
         return parent, children
 
 

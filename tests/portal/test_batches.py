@@ -6,8 +6,10 @@ import pytest
 
 from herstel_tui.files.portal_common import AlreadyImported
 from herstel_tui.services.portal import import_list
-from herstel_tui.store import Store, StoreError, maintenance
-from herstel_tui.store import portal as sp
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import StoreError
+from herstel_tui.services import portal_import
+from herstel_tui.store.cases import CaseRepository
 from tests.portal.conftest import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
 
 HEAD = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
@@ -29,9 +31,9 @@ def registrations(tmp_path, n=40):
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    monkeypatch.setattr(sp, "BATCH_MIN_ROWS", 3)
-    monkeypatch.setattr(sp, "BATCH_SECONDS", 0.0)
-    monkeypatch.setattr(sp, "PAUSE_SECONDS", 0.0)
+    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 3)
+    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
 
 
 def test_batched_import_equals_the_dry_run_and_commits_in_steps(pstore, config, tmp_path, small_batches):
@@ -63,9 +65,9 @@ def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(
 ):
     path = registrations(tmp_path)
     # The reference: the same file into a copy of the same (empty) register, in one go.
-    with Store(tmp_path / "ref.db", "t.tester") as ref:
+    with open_store(tmp_path / "ref.db", "t.tester") as ref:
         expected = import_list(ref, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-    real = sp.Store.record_event
+    real = CaseRepository.record_event
     calls = {"n": 0}
 
     def flaky(self, *a, **kw):
@@ -74,13 +76,13 @@ def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(
             raise OSError("stroom weg")
         return real(self, *a, **kw)
 
-    monkeypatch.setattr(sp.Store, "record_event", flaky)
+    monkeypatch.setattr(CaseRepository, "record_event", flaky)
     with pytest.raises(StoreError, match="is onderbroken na .* van 40 regels.*lees hetzelfde bestand opnieuw in"):
         import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-    monkeypatch.setattr(sp.Store, "record_event", real)
+    monkeypatch.setattr(CaseRepository, "record_event", real)
     half = pstore.counts()
     assert 0 < half["persons"] < 25
-    assert any("niet afgemaakt" in p for p in maintenance.check(pstore).problems)
+    assert any("niet afgemaakt" in p for p in pstore.maintenance.check().problems)
     # Not refused as 'already imported': it is finished, every row exactly once.
     done = import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     assert rows(done) == rows(expected)
@@ -90,14 +92,14 @@ def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(
         "SELECT case_id, step, count(*) FROM events GROUP BY case_id, step HAVING count(*) > 1"
     ).fetchall()
     assert events == []
-    assert maintenance.check(pstore).ok
-    (entry,) = [a for a in pstore.audit_entries() if a.entity == "portaalbestand"]
+    assert pstore.maintenance.check().ok
+    (entry,) = [a for a in pstore.audit.entries() if a.entity == "portaalbestand"]
     assert entry.detail["create"] == 25
 
 
 def test_a_dry_run_of_an_unfinished_import_shows_the_rest(pstore, config, tmp_path, small_batches, monkeypatch):
     path = registrations(tmp_path)
-    real = sp.Store.record_event
+    real = CaseRepository.record_event
     calls = {"n": 0}
 
     def flaky(self, *a, **kw):
@@ -106,10 +108,10 @@ def test_a_dry_run_of_an_unfinished_import_shows_the_rest(pstore, config, tmp_pa
             raise OSError("stroom weg")
         return real(self, *a, **kw)
 
-    monkeypatch.setattr(sp.Store, "record_event", flaky)
+    monkeypatch.setattr(CaseRepository, "record_event", flaky)
     with pytest.raises(StoreError):
         import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-    monkeypatch.setattr(sp.Store, "record_event", real)
+    monkeypatch.setattr(CaseRepository, "record_event", real)
     before = dump(pstore)
     plan = import_list(pstore, config, "aanmeldingen", path, dry_run=True, today=TODAY)
     assert dump(pstore) == before

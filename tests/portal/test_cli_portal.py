@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from herstel_tui.store import Store
+from herstel_tui.settings.resources import open_store
 from tests.portal.conftest import PORTAL_ID, TEST_BSNS, TODAY, Family, days_ago, dump, portal_reads, write_xlsx
 
 STAMP = TODAY.strftime("%Y%m%d")
@@ -18,7 +18,7 @@ WHEN = TODAY.strftime("%d-%m-%Y")
 def db(tmp_path):
     """A register with one household: Anna Jansen (case) with children Noah (own case) and Emma."""
     path = tmp_path / "portal.db"
-    with Store(path, "t.tester") as s:
+    with open_store(path, "t.tester") as s:
         fam = Family(s)
         parent, kids = fam.household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")
         fam.household("Piet", "Bakker", ["Sem"])
@@ -26,7 +26,7 @@ def db(tmp_path):
 
 
 def open_db(path):
-    return Store(path, "t.tester")
+    return open_store(path, "t.tester")
 
 
 def fits(text: str) -> bool:
@@ -199,9 +199,9 @@ def test_lijst_summary_and_unreadable_file(cli, db, tmp_path):
 
 def test_lijst_negatief_output(cli, db, tmp_path):
     with open_db(db) as s:
-        parent = s.find_person_by_bsn(TEST_BSNS[0])
-        (case,) = s.cases_of_person(parent.id)
-        s.record_event(case.id, "aanvraag_herbeoordeling", days_ago(30))
+        parent = s.persons.find_by_bsn(TEST_BSNS[0])
+        (case,) = s.cases.of_person(parent.id)
+        s.cases.record_event(case.id, "aanvraag_herbeoordeling", days_ago(30))
     p = write_xlsx(
         tmp_path / "negatief.xlsx", [["BSN", "Datum beschikking", "Soort"], [TEST_BSNS[0], days_ago(2), "eerste toets"]]
     )

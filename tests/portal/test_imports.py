@@ -11,7 +11,7 @@ from herstel_tui.files.portal_common import AlreadyImported, NothingToDo, Portal
 from herstel_tui.services.portal import export_vraagbestand, import_list
 from herstel_tui.settings.config import Config
 from herstel_tui.store import StoreError
-from herstel_tui.store import portal as sp
+from herstel_tui.store.cases import CaseRepository
 from tests.portal.conftest import TODAY, days_ago, dump, write_csv, write_xlsx
 
 
@@ -20,7 +20,7 @@ def rows(report):
 
 
 def event_steps(store, case_id):
-    return [(e.step, e.outcome, e.fact_date) for e in store.events(case_id)]
+    return [(e.step, e.outcome, e.fact_date) for e in store.cases.events(case_id)]
 
 
 def imports_are_identical(store, config, kind, path):
@@ -41,7 +41,7 @@ def imports_are_identical(store, config, kind, path):
 def asked(pstore, family, config):
     """A family whose two children were asked for in a vraagbestand."""
     parent, kids = family.household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")
-    export_vraagbestand(pstore, config, sp.children_to_verify(pstore), today=TODAY)
+    export_vraagbestand(pstore, config, pstore.portal.children_to_verify(), today=TODAY)
     return parent, kids
 
 
@@ -60,12 +60,12 @@ def test_answers_mark_children_and_report_what_was_never_asked(pstore, family, c
         (5, "reject", "BSN ******007 klopt niet (elfproef)"),
     ]
     assert report.summary == "0 nieuw, 2 bijgewerkt, 0 overgeslagen, 2 afgewezen (4 regels)"
-    assert pstore.find_person_by_bsn(stranger) is None  # never silently added
-    assert [v["behoort"] for v in sp.verifications_of(pstore, noah.id)] == [True]
-    assert [v["behoort"] for v in sp.verifications_of(pstore, emma.id)] == [False]
-    assert sp.children_to_verify(pstore, include_open=True) == []
-    (noah_case,) = pstore.cases_of_person(noah.id)
-    assert pstore.contact_notes(noah_case.id)[0].text.startswith(
+    assert pstore.persons.find_by_bsn(stranger) is None  # never silently added
+    assert [v["behoort"] for v in pstore.portal.verifications_of(noah.id)] == [True]
+    assert [v["behoort"] for v in pstore.portal.verifications_of(emma.id)] == [False]
+    assert pstore.portal.children_to_verify(include_open=True) == []
+    (noah_case,) = pstore.cases.of_person(noah.id)
+    assert pstore.cases.notes(noah_case.id)[0].text.startswith(
         f"Antwoord kindregeling ontvangen op {TODAY:%d-%m-%Y} (bestand antwoord.xlsx): behoort tot de populatie"
     )
 
@@ -227,9 +227,9 @@ def test_registrations_create_update_skip_reject(pstore, family, config, tmp_pat
         ],
     )
     report = imports_are_identical(pstore, config, "aanmeldingen", p)
-    new = pstore.find_person_by_bsn(b_new)
-    (case,) = pstore.cases_of_person(new.id)
-    (known_case,) = pstore.cases_of_person(known.id)
+    new = pstore.persons.find_by_bsn(b_new)
+    (case,) = pstore.cases.of_person(new.id)
+    (known_case,) = pstore.cases.of_person(known.id)
     d = received.strftime("%d-%m-%Y")
     assert rows(report) == [
         (
@@ -257,7 +257,7 @@ def test_registrations_create_update_skip_reject(pstore, family, config, tmp_pat
         "0612345678",
         date(1985, 4, 12),
     )
-    assert [(m.naam, r.value) for m, r, _ in pstore.household_of(new.id)] == [
+    assert [(m.naam, r.value) for m, r, _ in pstore.persons.household_of(new.id)] == [
         ("Sanne van Dijk", "aanvrager"),
         ("Mohamed El Amrani", "toeslagpartner"),
     ]
@@ -265,11 +265,11 @@ def test_registrations_create_update_skip_reject(pstore, family, config, tmp_pat
         ("aanvraag_herbeoordeling", None, received),
         ("ontvangst_gegevens", None, received),
     ]
-    assert "datum van die aanmelding is niet bekend" in pstore.events(case.id)[0].note
-    view = pstore.case_view(case.id, TODAY)
+    assert "datum van die aanmelding is niet bekend" in pstore.cases.events(case.id)[0].note
+    view = pstore.cases.view(case.id, TODAY)
     assert {d.rule: d.due for d in view.running}["eerste_gesprek_voeren"] == received + timedelta(weeks=8)
-    assert pstore.find_person_by_bsn(known.bsn).telefoon == "06-22222222"
-    assert pstore.find_person_by_bsn(b_bad) is None and pstore.find_person_by_bsn(b_noname) is None
+    assert pstore.persons.find_by_bsn(known.bsn).telefoon == "06-22222222"
+    assert pstore.persons.find_by_bsn(b_bad) is None and pstore.persons.find_by_bsn(b_noname) is None
     # Persons are never duplicated: one row per BSN.
     assert pstore.conn.execute("SELECT count(*) FROM persons WHERE bsn = ?", (b_new,)).fetchone()[0] == 1
 
@@ -278,7 +278,7 @@ def test_registration_name_mismatch_is_reported_not_changed(pstore, family, conf
     known = family.person("Fatima", "El Amrani")
     p = write_xlsx(tmp_path / "a.xlsx", [HEAD[:4], [known.bsn, "Fatma", None, "El-Amrani"]])
     report = import_list(pstore, config, "aanmeldingen", p, dry_run=False, today=TODAY)
-    (case,) = pstore.cases_of_person(known.id)
+    (case,) = pstore.cases.of_person(known.id)
     assert rows(report) == [
         (
             2,
@@ -288,13 +288,13 @@ def test_registration_name_mismatch_is_reported_not_changed(pstore, family, conf
             "het register (niet gewijzigd)",
         )
     ]
-    assert pstore.get_person(known.id).voornamen == "Fatima"
+    assert pstore.persons.get(known.id).voornamen == "Fatima"
 
 
 def test_registration_refused_by_the_engine_keeps_the_contact_update(pstore, family, config, tmp_path):
     known = family.person("Kees", "Smit")
-    case = pstore.open_case(known.id, "brede_ondersteuning", opened=days_ago(30))
-    pstore.record_event(case.id, "aanvraag_herbeoordeling", days_ago(10))
+    case = pstore.cases.open(known.id, "brede_ondersteuning", opened=days_ago(30))
+    pstore.cases.record_event(case.id, "aanvraag_herbeoordeling", days_ago(10))
     p = write_xlsx(
         tmp_path / "a.xlsx",
         [HEAD[:4] + ["Telefoon", "Datum"], [known.bsn, "Kees", None, "Smit", "06-12341234", days_ago(20)]],
@@ -314,24 +314,24 @@ def test_registration_refused_by_the_engine_keeps_the_contact_update(pstore, fam
 
 def test_negative_decisions_start_the_wind_down(pstore, family, config, tmp_path):
     ouder = family.person("Anna", "Jansen")
-    bo = pstore.open_case(ouder.id, "brede_ondersteuning", opened=days_ago(90))
-    pstore.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
-    sa = pstore.open_case(ouder.id, "schuldenaanpak", opened=days_ago(90))
+    bo = pstore.cases.open(ouder.id, "brede_ondersteuning", opened=days_ago(90))
+    pstore.cases.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
+    sa = pstore.cases.open(ouder.id, "schuldenaanpak", opened=days_ago(90))
     for step in ("aanvraag_herbeoordeling", "start_pauzeknop"):
-        pstore.record_event(sa.id, step, days_ago(80))
+        pstore.cases.record_event(sa.id, step, days_ago(80))
     # A second parent whose schuldenaanpak case has no pauzeknop yet: the engine refuses the eerste
     # toets there, which is reported on the row while the brede ondersteuning case gets it.
     tweede = family.person("Sevda", "Kaya")
-    tbo = pstore.open_case(tweede.id, "brede_ondersteuning", opened=days_ago(90))
-    pstore.record_event(tbo.id, "aanvraag_herbeoordeling", days_ago(80))
-    tsa = pstore.open_case(tweede.id, "schuldenaanpak", opened=days_ago(90))
-    pstore.record_event(tsa.id, "aanvraag_herbeoordeling", days_ago(80))
+    tbo = pstore.cases.open(tweede.id, "brede_ondersteuning", opened=days_ago(90))
+    pstore.cases.record_event(tbo.id, "aanvraag_herbeoordeling", days_ago(80))
+    tsa = pstore.cases.open(tweede.id, "schuldenaanpak", opened=days_ago(90))
+    pstore.cases.record_event(tsa.id, "aanvraag_herbeoordeling", days_ago(80))
     zelfmelder = family.person("Piet", "Bakker")
-    zbo = pstore.open_case(zelfmelder.id, "brede_ondersteuning", opened=days_ago(60))
-    pstore.record_event(zbo.id, "aanmelding_gemeente", days_ago(60))
+    zbo = pstore.cases.open(zelfmelder.id, "brede_ondersteuning", opened=days_ago(60))
+    pstore.cases.record_event(zbo.id, "aanmelding_gemeente", days_ago(60))
     geen_toets = family.person("Kees", "Smit")
-    gbo = pstore.open_case(geen_toets.id, "brede_ondersteuning", opened=days_ago(60))
-    pstore.record_event(gbo.id, "aanvraag_herbeoordeling", days_ago(60))
+    gbo = pstore.cases.open(geen_toets.id, "brede_ondersteuning", opened=days_ago(60))
+    pstore.cases.record_event(gbo.id, "aanvraag_herbeoordeling", days_ago(60))
     zonder_zaak = family.person("Ilse", "Visser")
     onbekend = next(family.bsns)
     besluit = days_ago(5)
@@ -377,7 +377,7 @@ def test_negative_decisions_start_the_wind_down(pstore, family, config, tmp_path
         (8, "reject", "soort beschikking 'onbekend' onbekend; verwacht eerste toets of integrale beoordeling"),
         (9, "reject", "datum beschikking 01-01-2999 ligt in de toekomst"),
     ]
-    view = pstore.case_view(bo.id, TODAY)
+    view = pstore.cases.view(bo.id, TODAY)
     (afbouw,) = [d for d in view.running if d.rule == "afbouw_brede_ondersteuning"]
     assert afbouw.due == besluit + timedelta(days=30)
     assert event_steps(pstore, zbo.id) == [
@@ -394,9 +394,9 @@ def test_negative_decisions_start_the_wind_down(pstore, family, config, tmp_path
 
 def test_negative_list_without_kind_column_uses_the_configured_default(pstore, family, tmp_path):
     ouder = family.person("Anna", "Jansen")
-    bo = pstore.open_case(ouder.id, "brede_ondersteuning", opened=days_ago(90))
+    bo = pstore.cases.open(ouder.id, "brede_ondersteuning", opened=days_ago(90))
     for step, outcome in (("aanvraag_herbeoordeling", None), ("eerste_toets", "geen_uitsluitsel")):
-        pstore.record_event(bo.id, step, days_ago(80), outcome=outcome)
+        pstore.cases.record_event(bo.id, step, days_ago(80), outcome=outcome)
     p = write_xlsx(tmp_path / "n.xlsx", [["BSN", "Datum"], [ouder.bsn, days_ago(2)]])
     refused = import_list(pstore, Config(portaal_id="GPB12AB"), "negatief", p, dry_run=True, today=TODAY)
     assert rows(refused) == [(2, "reject", "soort beschikking ontbreekt (eerste toets of integrale beoordeling)")]
@@ -405,7 +405,7 @@ def test_negative_list_without_kind_column_uses_the_configured_default(pstore, f
     )
     done = import_list(pstore, cfg, "negatief", p, dry_run=False, today=TODAY)
     assert rows(done)[0][1] == "update"
-    assert pstore.case_view(bo.id, TODAY).outcome == "niet_gedupeerd"
+    assert pstore.cases.view(bo.id, TODAY).outcome == "niet_gedupeerd"
 
 
 # -- invordering -----------------------------------------------------------------------------------
@@ -429,9 +429,9 @@ def test_collector_list_pauzeknop(pstore, family, config, tmp_path):
         ],
     )
     report = imports_are_identical(pstore, config, "invordering", p)
-    (sa,) = pstore.cases_of_person(ouder.id)
-    new = pstore.find_person_by_bsn(nieuw)
-    (nsa,) = pstore.cases_of_person(new.id)
+    (sa,) = pstore.cases.of_person(ouder.id)
+    new = pstore.persons.find_by_bsn(nieuw)
+    (nsa,) = pstore.cases.of_person(new.id)
     d = start.strftime("%d-%m-%Y")
     engine = (
         "Einde publieke pauzeknop – invorderaar ontvangt gegevens kan pas na eerste toets: Niet gedupeerd of "
@@ -453,7 +453,7 @@ def test_collector_list_pauzeknop(pstore, family, config, tmp_path):
     assert sa.track.value == "schuldenaanpak"
     assert event_steps(pstore, sa.id) == [("aanvraag_herbeoordeling", None, start), ("start_pauzeknop", None, start)]
     # The refused row of an unknown person left nothing behind: no person, no case.
-    assert pstore.find_person_by_bsn(einde_te_vroeg) is None
+    assert pstore.persons.find_by_bsn(einde_te_vroeg) is None
 
 
 # -- all or nothing ---------------------------------------------------------------------------------
@@ -467,7 +467,7 @@ def test_an_import_that_fails_halfway_leaves_the_database_unchanged(
     bsns = [next(family.bsns) for _ in range(5)]
     p = write_xlsx(tmp_path / "a.xlsx", [HEAD[:4], *[[b, "Kees", None, f"Smit{i}"] for i, b in enumerate(bsns)]])
     before = dump(pstore)
-    real = sp.Store.record_event
+    real = CaseRepository.record_event
     calls = {"n": 0}
 
     def flaky(self, *a, **kw):
@@ -476,12 +476,12 @@ def test_an_import_that_fails_halfway_leaves_the_database_unchanged(
             raise error
         return real(self, *a, **kw)
 
-    monkeypatch.setattr(sp.Store, "record_event", flaky)
+    monkeypatch.setattr(CaseRepository, "record_event", flaky)
     with pytest.raises((RuntimeError, StoreError)):
         import_list(pstore, config, "aanmeldingen", p, dry_run=False, today=TODAY)
     assert calls["n"] == 6
     assert dump(pstore) == before
-    monkeypatch.setattr(sp.Store, "record_event", real)
+    monkeypatch.setattr(CaseRepository, "record_event", real)
     # The file was not recorded as imported: it can be read again.
     done = import_list(pstore, config, "aanmeldingen", p, dry_run=False, today=TODAY)
     assert done.counts["create"] == 5
@@ -499,7 +499,7 @@ def test_audit_of_an_import_has_counts_and_no_bsn(pstore, family, config, tmp_pa
     b = next(family.bsns)
     p = write_xlsx(tmp_path / "a.xlsx", [HEAD[:4], [b, "Kees", None, "Smit"]])
     report = import_list(pstore, config, "aanmeldingen", p, dry_run=False, today=TODAY)
-    (entry,) = [a for a in pstore.audit_entries() if a.entity == "portaalbestand"]
+    (entry,) = [a for a in pstore.audit.entries() if a.entity == "portaalbestand"]
     assert entry.entity_id == report.file_id
     assert entry.detail == {
         "bestand": "a.xlsx",
@@ -510,17 +510,17 @@ def test_audit_of_an_import_has_counts_and_no_bsn(pstore, family, config, tmp_pa
         "skip": 0,
         "reject": 0,
     }
-    assert all(b not in str(a.detail) for a in pstore.audit_entries())
+    assert all(b not in str(a.detail) for a in pstore.audit.entries())
 
 
 def test_negative_decision_already_on_one_case_and_refused_on_the_other(pstore, family, config, tmp_path):
     ouder = family.person("Yvonne", "Huisman")
-    bo = pstore.open_case(ouder.id, "brede_ondersteuning", opened=days_ago(90))
-    pstore.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
-    pstore.record_event(bo.id, "eerste_toets", days_ago(7), outcome="niet_gedupeerd")
-    sa = pstore.open_case(ouder.id, "schuldenaanpak", opened=days_ago(90))
+    bo = pstore.cases.open(ouder.id, "brede_ondersteuning", opened=days_ago(90))
+    pstore.cases.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
+    pstore.cases.record_event(bo.id, "eerste_toets", days_ago(7), outcome="niet_gedupeerd")
+    sa = pstore.cases.open(ouder.id, "schuldenaanpak", opened=days_ago(90))
     for step, outcome in (("aanvraag_herbeoordeling", None), ("start_pauzeknop", None), ("eerste_toets", "gedupeerd")):
-        pstore.record_event(sa.id, step, days_ago(60), outcome=outcome)
+        pstore.cases.record_event(sa.id, step, days_ago(60), outcome=outcome)
     p = write_xlsx(tmp_path / "n.xlsx", [["BSN", "Datum", "Soort"], [ouder.bsn, days_ago(5), "eerste toets"]])
     before = dump(pstore)
     report = import_list(pstore, config, "negatief", p, dry_run=False, today=TODAY)

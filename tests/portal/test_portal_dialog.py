@@ -8,7 +8,6 @@ from textual.app import App
 from textual.widgets import Button, Static
 
 from herstel_tui.settings.config import Config
-from herstel_tui.store import portal as sp
 from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
 from tests.portal.conftest import PORTAL_ID, TODAY, dump, portal_reads
 
@@ -62,7 +61,7 @@ async def test_shows_who_goes_in_and_writes_the_file(pstore, family, config, tmp
         await pilot.pause()
     assert app.result == expected
     assert portal_reads(expected, portal_id=PORTAL_ID)[0] == []
-    assert [v["vraagbestand"] for v in sp.verifications_of(pstore, noah.id)] == [expected.name]
+    assert [v["vraagbestand"] for v in pstore.portal.verifications_of(noah.id)] == [expected.name]
 
 
 async def test_refusal_is_shown_in_dutch_and_nothing_recorded(pstore, family, config, tmp_path):
@@ -102,7 +101,7 @@ async def test_open_requests_only_on_request(pstore, family, config, tmp_path):
     family.household("Anna", "Jansen", ["Noah"])
     from herstel_tui.services.portal import export_vraagbestand
 
-    export_vraagbestand(pstore, config, sp.children_to_verify(pstore), directory=tmp_path / "eerder", today=TODAY)
+    export_vraagbestand(pstore, config, pstore.portal.children_to_verify(), directory=tmp_path / "eerder", today=TODAY)
     app = Host(VraagbestandDialog(pstore, config, today=TODAY))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -10,7 +10,6 @@ from herstel_tui.files.portal_common import AlreadyImported, PortalFileError
 from herstel_tui.files.verificatiecode import read_code_file
 from herstel_tui.services.portal import import_verification_code
 from herstel_tui.settings.config import Config
-from herstel_tui.store import portal as sp
 from tests.portal.conftest import PORTAL_ID, dump, write_xlsx
 
 NAME = f"VC-{PORTAL_ID}-verificatiecode_Gemeentedesk_20260115.xlsx"
@@ -94,14 +93,14 @@ def test_not_an_xlsx_and_empty(tmp_path):
 
 
 def test_store_and_current_code(pstore, config, tmp_path):
-    assert sp.current_verification_code(pstore, date(2026, 2, 1)) is None
+    assert pstore.codes.current(date(2026, 2, 1)) is None
     old = write_xlsx(tmp_path / NAME.replace("20260115", "20250715"), [["Verificatiecode", "OLD111"]])
     new = write_xlsx(tmp_path / NAME, [["Verificatiecode", "NEW222"]])
     first = import_verification_code(pstore, config, old, today=date(2025, 8, 1))
     assert first.new and first.code.code == "OLD111" and not first.code.expired
     second = import_verification_code(pstore, config, new, today=date(2026, 2, 1))
     assert second.new and second.code.code == "NEW222"
-    now = sp.current_verification_code(pstore, date(2026, 2, 1))
+    now = pstore.codes.current(date(2026, 2, 1))
     assert (now.code, now.valid_from, now.valid_until, now.expired, now.days_left) == (
         "NEW222",
         date(2026, 1, 15),
@@ -110,12 +109,12 @@ def test_store_and_current_code(pstore, config, tmp_path):
         164,
     )
     # Before the new code was in force, the old one counts; after both, the newest, marked expired.
-    assert sp.current_verification_code(pstore, date(2026, 1, 10)).code == "OLD111"
-    assert sp.current_verification_code(pstore, date(2026, 1, 10)).expired is False
-    late = sp.current_verification_code(pstore, date(2026, 7, 16))
+    assert pstore.codes.current(date(2026, 1, 10)).code == "OLD111"
+    assert pstore.codes.current(date(2026, 1, 10)).expired is False
+    late = pstore.codes.current(date(2026, 7, 16))
     assert (late.code, late.expired) == ("NEW222", True)
     # The code never enters the audit trail in full.
-    details = [a.detail for a in pstore.audit_entries() if a.entity == "verificatiecode"]
+    details = [a.detail for a in pstore.audit.entries() if a.entity == "verificatiecode"]
     assert [d["code"] for d in details] == ["****11", "****22"]
 
 

@@ -11,8 +11,8 @@ import pytest
 from herstel_tui.files.portal_common import NothingToDo, PortalError
 from herstel_tui.files.vraagbestand import check_bsns, vraagbestand_name, write_vraagbestand
 from herstel_tui.services.portal import export_vraagbestand
+from herstel_tui.services.portal_import import resolve_children
 from herstel_tui.settings.config import Config
-from herstel_tui.store import portal as sp
 from tests.portal.conftest import PORTAL_ID, TEST_BSNS, TODAY, ZERO_BSN, dump, portal_reads
 
 
@@ -88,8 +88,8 @@ def test_default_selection_is_children_without_answer_or_open_request(pstore, fa
     parent, (noah, emma) = family.household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")
     family.household("Piet", "Bakker", [])  # a parent without children
     nobsn = family.person("Zonder", "Bsn", bsn=None)
-    pstore.join_household_of(parent.id, nobsn.id, "kind")  # a child without a BSN cannot be asked for
-    got = sp.children_to_verify(pstore)
+    pstore.persons.join_household_of(parent.id, nobsn.id, "kind")  # a child without a BSN cannot be asked for
+    got = pstore.portal.children_to_verify()
     assert [(c.naam, c.status) for c in got] == [
         ("Emma Jansen", "nog niet geverifieerd"),
         ("Noah Jansen", "nog niet geverifieerd"),
@@ -98,15 +98,15 @@ def test_default_selection_is_children_without_answer_or_open_request(pstore, fa
 
 def test_export_records_request_notes_and_masked_audit(pstore, family, config, tmp_path):
     parent, (noah, emma) = family.household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")
-    children = sp.children_to_verify(pstore)
+    children = pstore.portal.children_to_verify()
     result = export_vraagbestand(pstore, config, children, today=TODAY)
     assert result.path == tmp_path / "export" / f"VK-{PORTAL_ID}-Kindregeling_{TODAY:%Y%m%d}.xlsx"
     assert portal_reads(result.path, portal_id=PORTAL_ID)[0] == []
     assert result.count == 2 and result.notes_written == 2
     # Each child now has an open request; the default selection is empty.
-    assert sp.children_to_verify(pstore) == []
-    assert [c.naam for c in sp.children_to_verify(pstore, include_open=True)] == ["Emma Jansen", "Noah Jansen"]
-    assert sp.verifications_of(pstore, noah.id) == [
+    assert pstore.portal.children_to_verify() == []
+    assert [c.naam for c in pstore.portal.children_to_verify(include_open=True)] == ["Emma Jansen", "Noah Jansen"]
+    assert pstore.portal.verifications_of(noah.id) == [
         {
             "aangevraagd": TODAY,
             "vraagbestand": result.path.name,
@@ -117,22 +117,22 @@ def test_export_records_request_notes_and_masked_audit(pstore, family, config, t
     ]
     # Noah has a case of his own; Emma has none, so her request is noted on her parent's case.
     when = TODAY.strftime("%d-%m-%Y")
-    (noah_case,) = pstore.cases_of_person(noah.id)
-    (parent_case,) = pstore.cases_of_person(parent.id)
-    assert [n.text for n in pstore.contact_notes(noah_case.id)] == [
+    (noah_case,) = pstore.cases.of_person(noah.id)
+    (parent_case,) = pstore.cases.of_person(parent.id)
+    assert [n.text for n in pstore.cases.notes(noah_case.id)] == [
         f"Verificatie kindregeling aangevraagd op {when} (bestand {result.path.name})."
     ]
-    assert [n.text for n in pstore.contact_notes(parent_case.id)] == [
+    assert [n.text for n in pstore.cases.notes(parent_case.id)] == [
         f"Verificatie kindregeling aangevraagd op {when} voor kind Emma ({emma.bsn_masked}) "
         f"(bestand {result.path.name})."
     ]
-    assert {n.channel.value for n in pstore.contact_notes(parent_case.id)} == {"bericht"}
-    (export_audit,) = [a for a in pstore.audit_entries() if a.entity == "vraagbestand"]
+    assert {n.channel.value for n in pstore.cases.notes(parent_case.id)} == {"bericht"}
+    (export_audit,) = [a for a in pstore.audit.entries() if a.entity == "vraagbestand"]
     assert export_audit.detail == {"bestand": result.path.name, "aantal": 2, "bsn": [emma.bsn_masked, noah.bsn_masked]}
-    per_child = [a for a in pstore.audit_entries() if a.entity == "kindverificatie"]
+    per_child = [a for a in pstore.audit.entries() if a.entity == "kindverificatie"]
     assert {a.person_id for a in per_child} == {noah.id, emma.id}
     text = dump(pstore)
-    audit_text = "\n".join(str(a.detail) for a in pstore.audit_entries())
+    audit_text = "\n".join(str(a.detail) for a in pstore.audit.entries())
     assert noah.bsn not in audit_text and emma.bsn not in audit_text
     assert noah.bsn in text  # the request itself keeps the BSN as sent
 
@@ -141,7 +141,7 @@ def test_export_without_portal_id_writes_and_records_nothing(pstore, family, tmp
     family.household("Anna", "Jansen", ["Noah"])
     before = dump(pstore)
     with pytest.raises(PortalError, match="geen portaal-id"):
-        export_vraagbestand(pstore, Config(exportmap=tmp_path / "export"), sp.children_to_verify(pstore))
+        export_vraagbestand(pstore, Config(exportmap=tmp_path / "export"), pstore.portal.children_to_verify())
     assert dump(pstore) == before
     assert not (tmp_path / "export").exists()
 
@@ -153,7 +153,7 @@ def test_nothing_to_export(pstore, config):
 
 def test_a_failing_record_removes_the_file_and_leaves_the_database(pstore, family, config, tmp_path, monkeypatch):
     family.household("Anna", "Jansen", ["Noah", "Emma"])
-    children = sp.children_to_verify(pstore)
+    children = pstore.portal.children_to_verify()
     before = dump(pstore)
 
     def boom(*a, **kw):
@@ -173,7 +173,7 @@ def test_existing_file_refused_before_anything_is_recorded(pstore, family, confi
     target.write_bytes(b"eerder bestand")
     before = dump(pstore)
     with pytest.raises(PortalError, match="bestaat al"):
-        export_vraagbestand(pstore, config, sp.children_to_verify(pstore), today=TODAY)
+        export_vraagbestand(pstore, config, pstore.portal.children_to_verify(), today=TODAY)
     assert dump(pstore) == before
     assert target.read_bytes() == b"eerder bestand"
 
@@ -181,7 +181,7 @@ def test_existing_file_refused_before_anything_is_recorded(pstore, family, confi
 def test_resolve_children_lists_all_offenders(pstore, family):
     parent, (noah,) = family.household("Anna", "Jansen", ["Noah"])
     stranger = next(family.bsns)  # valid, not in the register
-    children, offenders, dropped = sp.resolve_children(
+    children, offenders, dropped = resolve_children(
         pstore,
         [
             ("--bsn 1", noah.bsn),

@@ -11,7 +11,7 @@ TODAY = date.today()
 
 @pytest.fixture
 def filled(store):
-    a = store.add_person(
+    a = store.persons.add(
         Person(
             bsn=BSN_A,
             voornamen="Anna",
@@ -22,11 +22,11 @@ def filled(store):
             woonplaats="Rotterdam",
         )
     )
-    b = store.add_person(
+    b = store.persons.add(
         Person(bsn=BSN_B, voornamen="Kees", tussenvoegsel="de", achternaam="Vries", woonplaats="Schiedam")
     )
-    ca = store.open_case(a.id, "brede_ondersteuning", caseworker="m.kaya", opened=TODAY - timedelta(days=30))
-    cb = store.open_case(b.id, "schuldenaanpak", caseworker="p.jansen", opened=TODAY - timedelta(days=30))
+    ca = store.cases.open(a.id, "brede_ondersteuning", caseworker="m.kaya", opened=TODAY - timedelta(days=30))
+    cb = store.cases.open(b.id, "schuldenaanpak", caseworker="p.jansen", opened=TODAY - timedelta(days=30))
     return store, ca, cb
 
 
@@ -37,8 +37,8 @@ def ids(rows):
 def test_count_and_list_all(filled):
     store, ca, cb = filled
     f = CaseFilter()
-    assert store.count_cases(f) == 2
-    assert sorted(ids(store.list_cases(f))) == sorted([ca.zaaknummer, cb.zaaknummer])
+    assert store.cases.count(f) == 2
+    assert sorted(ids(store.cases.page(f))) == sorted([ca.zaaknummer, cb.zaaknummer])
 
 
 @pytest.mark.parametrize(
@@ -61,37 +61,37 @@ def test_count_and_list_all(filled):
 def test_search(filled, term, expect):
     store, ca, cb = filled
     want = sorted({"a": ca.zaaknummer, "b": cb.zaaknummer}[k] for k in expect)
-    assert sorted(ids(store.list_cases(CaseFilter(search=term)))) == want
-    assert store.count_cases(CaseFilter(search=term)) == len(want)
+    assert sorted(ids(store.cases.page(CaseFilter(search=term)))) == want
+    assert store.cases.count(CaseFilter(search=term)) == len(want)
 
 
 def test_search_follows_person_change(filled):
     store, ca, _ = filled
-    p = store.get_person(ca.person_id)
-    store.update_person(p.model_copy(update={"achternaam": "Bakker"}))
-    assert ids(store.list_cases(CaseFilter(search="bakker"))) == [ca.zaaknummer]
-    assert ids(store.list_cases(CaseFilter(search="jansen"))) == []
+    p = store.persons.get(ca.person_id)
+    store.persons.update(p.model_copy(update={"achternaam": "Bakker"}))
+    assert ids(store.cases.page(CaseFilter(search="bakker"))) == [ca.zaaknummer]
+    assert ids(store.cases.page(CaseFilter(search="jansen"))) == []
 
 
 def test_filters_combine(filled):
     store, ca, cb = filled
-    assert ids(store.list_cases(CaseFilter(caseworker="m.kaya"))) == [ca.zaaknummer]
-    assert ids(store.list_cases(CaseFilter(track="schuldenaanpak"))) == [cb.zaaknummer]
-    assert ids(store.list_cases(CaseFilter(track="schuldenaanpak", caseworker="m.kaya"))) == []
-    store.set_urgency(cb.id, "terminale_ziekte")
-    assert ids(store.list_cases(CaseFilter(urgent=True))) == [cb.zaaknummer]
-    assert ids(store.list_cases(CaseFilter(closed=True))) == []
+    assert ids(store.cases.page(CaseFilter(caseworker="m.kaya"))) == [ca.zaaknummer]
+    assert ids(store.cases.page(CaseFilter(track="schuldenaanpak"))) == [cb.zaaknummer]
+    assert ids(store.cases.page(CaseFilter(track="schuldenaanpak", caseworker="m.kaya"))) == []
+    store.cases.set_urgency(cb.id, "terminale_ziekte")
+    assert ids(store.cases.page(CaseFilter(urgent=True))) == [cb.zaaknummer]
+    assert ids(store.cases.page(CaseFilter(closed=True))) == []
     assert CaseFilter(caseworker="m.kaya", urgent=True).describe() == ["mijn zaken (m.kaya)", "urgent"]
 
 
 def test_paging(store, test_bsns):
     for i, bsn in enumerate(test_bsns[:25]):
-        p = store.add_person(Person(bsn=bsn, voornamen=f"P{i}", achternaam="Test"))
-        store.open_case(p.id, "brede_ondersteuning")
+        p = store.persons.add(Person(bsn=bsn, voornamen=f"P{i}", achternaam="Test"))
+        store.cases.open(p.id, "brede_ondersteuning")
     f = CaseFilter(sort="zaaknummer")
-    first = store.list_cases(f, offset=0, limit=10)
-    second = store.list_cases(f, offset=10, limit=10)
-    third = store.list_cases(f, offset=20, limit=10)
+    first = store.cases.page(f, offset=0, limit=10)
+    second = store.cases.page(f, offset=10, limit=10)
+    third = store.cases.page(f, offset=20, limit=10)
     assert len(first) == 10 and len(second) == 10 and len(third) == 5
     assert ids(first + second + third) == sorted(ids(first + second + third))
     assert len(set(ids(first + second + third))) == 25

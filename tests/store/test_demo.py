@@ -5,9 +5,8 @@ import pytest
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import is_valid_bsn
-from herstel_tui.domain.routekaart import default_routekaart
 from herstel_tui.services.demo import build_demo
-from herstel_tui.store import Store
+from herstel_tui.settings.resources import default_routekaart, open_store
 
 TODAY = date(2026, 11, 23)
 
@@ -20,7 +19,7 @@ def _pinned_today():
 
 
 def build(path, cases, seed=7):
-    with clock.fixed(TODAY), Store(path, "demo") as s:
+    with clock.fixed(TODAY), open_store(path, "demo") as s:
         build_demo(s, cases, seed=seed, me="t.tester", today=TODAY)
 
 
@@ -54,7 +53,7 @@ def test_deterministic(tmp_path):
 
 
 def test_exact_case_count(demo_db):
-    with Store(demo_db, "t") as s:
+    with open_store(demo_db, "t") as s:
         assert s.counts()["cases"] == 1500
 
 
@@ -121,5 +120,5 @@ def test_demo_histories_are_accepted_by_the_engine(demo_db):
 
 
 def test_refuses_non_empty_store(demo_db):
-    with Store(demo_db, "t") as s, pytest.raises(ValueError, match="bevat al gegevens"):
+    with open_store(demo_db, "t") as s, pytest.raises(ValueError, match="bevat al gegevens"):
         build_demo(s, 5)

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from herstel_tui.domain.models import Person, Role
-from herstel_tui.store import ConflictError, Store, StoreError
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import ConflictError, StoreError
 from herstel_tui.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
 from tests.conftest import BSN_A, BSN_B
 
@@ -29,14 +30,14 @@ def person(bsn=BSN_A, **kw) -> Person:
 
 
 def audit_actions(store):
-    return [(e.action, e.entity) for e in store.audit_entries()]
+    return [(e.action, e.entity) for e in store.audit.entries()]
 
 
 # -- migrations -------------------------------------------------------------------------------
 
 
 def test_migrates_empty_file_to_latest(db_path):
-    with Store(db_path, "t") as s:
+    with open_store(db_path, "t") as s:
         assert s.schema_version() == LATEST
         assert s.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -63,14 +64,14 @@ def test_migrates_from_previous_version(db_path):
         conn.executescript(f"BEGIN;{script}\nPRAGMA user_version = {version};COMMIT;")
     conn.execute("INSERT INTO persons (bsn, voornamen, achternaam) VALUES (?, 'Piet', 'Vos')", (BSN_A,))
     conn.close()
-    with Store(db_path, "t") as s:
+    with open_store(db_path, "t") as s:
         assert s.schema_version() == LATEST
-        assert s.find_person_by_bsn(BSN_A).achternaam == "Vos"
+        assert s.persons.find_by_bsn(BSN_A).achternaam == "Vos"
 
 
 def test_reopen_is_idempotent(db_path):
-    Store(db_path, "t").close()
-    with Store(db_path, "t") as s:
+    open_store(db_path, "t").close()
+    with open_store(db_path, "t") as s:
         assert s.schema_version() == LATEST
         assert audit_actions(s) == [("schema", "database")]
 
@@ -82,28 +83,28 @@ def test_failing_migration_rolls_back(db_path, monkeypatch):
     monkeypatch.setattr("herstel_tui.store.db.MIGRATIONS", bad)
     monkeypatch.setattr("herstel_tui.store.db.LATEST", LATEST + 1)
     with pytest.raises(StoreError):
-        Store(db_path, "t")
+        open_store(db_path, "t")
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'x'").fetchone()[0] == 0
 
 
 def test_newer_schema_is_refused_and_untouched(db_path):
-    Store(db_path, "t").close()
+    open_store(db_path, "t").close()
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {LATEST + 1}")
     conn.commit()
     conn.close()
     before = db_path.read_bytes()
     with pytest.raises(StoreError, match=f"schemaversie {LATEST + 1}.*Werk herstel bij"):
-        Store(db_path, "t")
+        open_store(db_path, "t")
     assert db_path.read_bytes() == before
 
 
 def test_not_sqlite_is_refused_and_untouched(db_path):
     db_path.write_text("dit is een boodschappenlijst\n")
     with pytest.raises(StoreError, match="geen SQLite-database"):
-        Store(db_path, "t")
+        open_store(db_path, "t")
     assert db_path.read_text() == "dit is een boodschappenlijst\n"
 
 
@@ -113,21 +114,21 @@ def test_foreign_sqlite_is_refused(db_path):
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="geen herstel-database"):
-        Store(db_path, "t")
+        open_store(db_path, "t")
 
 
 # -- constraints ------------------------------------------------------------------------------
 
 
 def test_bsn_unique(store):
-    store.add_person(person())
+    store.persons.add(person())
     with pytest.raises(StoreError, match=r"al een persoon met BSN \*+006"):
-        store.add_person(person(voornamen="Ander"))
+        store.persons.add(person(voornamen="Ander"))
     assert store.counts()["persons"] == 1
 
 
 def test_bsn_stored_as_text_nine_digits(store):
-    p = store.add_person(person(bsn="011234568"))
+    p = store.persons.add(person(bsn="011234568"))
     typ, value = store.conn.execute("SELECT typeof(bsn), bsn FROM persons WHERE id = ?", (p.id,)).fetchone()
     assert (typ, value) == ("text", "011234568")
 
@@ -138,26 +139,26 @@ def test_schema_check_refuses_bad_bsn_even_past_the_model(store):
 
 
 def test_one_case_per_person_per_track(store):
-    p = store.add_person(person())
-    store.open_case(p.id, "brede_ondersteuning")
+    p = store.persons.add(person())
+    store.cases.open(p.id, "brede_ondersteuning")
     with pytest.raises(StoreError, match="al een zaak in het spoor Brede ondersteuning"):
-        store.open_case(p.id, "brede_ondersteuning")
-    store.open_case(p.id, "schuldenaanpak")
-    assert [c.track.value for c in store.cases_of_person(p.id)] == ["brede_ondersteuning", "schuldenaanpak"]
+        store.cases.open(p.id, "brede_ondersteuning")
+    store.cases.open(p.id, "schuldenaanpak")
+    assert [c.track.value for c in store.cases.of_person(p.id)] == ["brede_ondersteuning", "schuldenaanpak"]
 
 
 def test_unknown_role_refused(store):
-    p = store.add_person(person())
+    p = store.persons.add(person())
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError, match="onbekende rol in het huishouden 'oom'"):
-        store.create_household([(p.id, "oom")])
+        store.persons.create_household([(p.id, "oom")])
     assert store.conn.execute("SELECT count(*) FROM households").fetchone()[0] == 0
 
 
 def test_foreign_keys_enforced(store):
     with pytest.raises(StoreError, match="persoon 999 bestaat niet"):
-        store.open_case(999, "brede_ondersteuning")
+        store.cases.open(999, "brede_ondersteuning")
     with pytest.raises(sqlite3.IntegrityError):
         store.conn.execute(
             "INSERT INTO cases (zaaknummer, person_id, track, opened) VALUES ('X', 999, 'schuldenaanpak', '2025-01-01')"
@@ -165,7 +166,7 @@ def test_foreign_keys_enforced(store):
 
 
 def test_audit_is_append_only(store):
-    store.add_person(person())
+    store.persons.add(person())
     with pytest.raises(sqlite3.IntegrityError, match="kan niet worden gewijzigd"):
         store.conn.execute("UPDATE audit SET who = 'iemand'")
     with pytest.raises(sqlite3.IntegrityError, match="kan niet worden gewist"):
@@ -176,29 +177,31 @@ def test_audit_is_append_only(store):
 
 
 def test_person_round_trip(store):
-    p = store.add_person(person(tussenvoegsel="de"))
-    back = store.get_person(p.id)
+    p = store.persons.add(person(tussenvoegsel="de"))
+    back = store.persons.get(p.id)
     assert back == p
     assert back.postcode == "3011 AB" and back.naam == "Anna de Jansen"
-    assert store.find_person_by_bsn(BSN_A) == p
+    assert store.persons.find_by_bsn(BSN_A) == p
 
 
 def test_update_person_audits_old_and_new(store):
-    p = store.add_person(person())
-    store.update_person(p.model_copy(update={"telefoon": "06-87654321"}))
-    assert store.get_person(p.id).telefoon == "06-87654321"
-    last = store.audit_entries()[-1]
+    p = store.persons.add(person())
+    store.persons.update(p.model_copy(update={"telefoon": "06-87654321"}))
+    assert store.persons.get(p.id).telefoon == "06-87654321"
+    last = store.audit.entries()[-1]
     assert last.action == "gewijzigd" and last.person_id == p.id
     assert last.detail == {"telefoon": {"oud": "06-12345678", "nieuw": "06-87654321"}}
 
 
 def test_household_round_trip(store):
-    a = store.add_person(person())
-    b = store.add_person(person(bsn=BSN_B, voornamen="Kees"))
-    kid = store.add_person(person(bsn=None, voornamen="Noor", geboortedatum=date(2010, 5, 5)))
-    store.create_household([(a.id, "aanvrager"), (b.id, Role.TOESLAGPARTNER), (kid.id, "kind")], date(2023, 1, 5))
-    case = store.open_case(kid.id, "brede_ondersteuning")
-    hh = store.household_of(a.id)
+    a = store.persons.add(person())
+    b = store.persons.add(person(bsn=BSN_B, voornamen="Kees"))
+    kid = store.persons.add(person(bsn=None, voornamen="Noor", geboortedatum=date(2010, 5, 5)))
+    store.persons.create_household(
+        [(a.id, "aanvrager"), (b.id, Role.TOESLAGPARTNER), (kid.id, "kind")], date(2023, 1, 5)
+    )
+    case = store.cases.open(kid.id, "brede_ondersteuning")
+    hh = store.persons.household_of(a.id)
     assert [(p.voornamen, r) for p, r, _ in hh] == [
         ("Anna", Role.AANVRAGER),
         ("Kees", Role.TOESLAGPARTNER),
@@ -208,78 +211,78 @@ def test_household_round_trip(store):
 
 
 def test_case_round_trip_and_zaaknummer(store):
-    p = store.add_person(person())
-    q = store.add_person(person(bsn=BSN_B))
-    c1 = store.open_case(p.id, "brede_ondersteuning", opened=date(2026, 2, 1), caseworker="m.kaya")
-    c2 = store.open_case(q.id, "brede_ondersteuning", opened=date(2026, 3, 1))
-    c3 = store.open_case(q.id, "schuldenaanpak", opened=date(2025, 3, 1))
+    p = store.persons.add(person())
+    q = store.persons.add(person(bsn=BSN_B))
+    c1 = store.cases.open(p.id, "brede_ondersteuning", opened=date(2026, 2, 1), caseworker="m.kaya")
+    c2 = store.cases.open(q.id, "brede_ondersteuning", opened=date(2026, 3, 1))
+    c3 = store.cases.open(q.id, "schuldenaanpak", opened=date(2025, 3, 1))
     assert (c1.zaaknummer, c2.zaaknummer, c3.zaaknummer) == ("HKO-2026-000001", "HKO-2026-000002", "HKO-2025-000001")
-    assert store.get_case(c1.id) == c1
-    assert store.find_case("hko-2026-000001 ") == c1
+    assert store.cases.get(c1.id) == c1
+    assert store.cases.find("hko-2026-000001 ") == c1
     assert c2.caseworker == "t.tester"
 
 
 def test_contact_note_round_trip(store):
-    p = store.add_person(person())
-    c = store.open_case(p.id, "brede_ondersteuning")
-    n1 = store.add_contact_note(c.id, "Gebeld, afspraak gemaakt", channel="telefoon", on=date(2026, 1, 5))
-    n2 = store.add_contact_note(c.id, "Huisbezoek", channel="huisbezoek", on=date(2026, 2, 5))
-    assert store.contact_notes(c.id) == [n2, n1]  # newest first
+    p = store.persons.add(person())
+    c = store.cases.open(p.id, "brede_ondersteuning")
+    n1 = store.cases.add_note(c.id, "Gebeld, afspraak gemaakt", channel="telefoon", on=date(2026, 1, 5))
+    n2 = store.cases.add_note(c.id, "Huisbezoek", channel="huisbezoek", on=date(2026, 2, 5))
+    assert store.cases.notes(c.id) == [n2, n1]  # newest first
     assert n1.by == "t.tester"
     with pytest.raises(Exception, match="kanaal 'duif'"):
-        store.add_contact_note(c.id, "x", channel="duif")
+        store.cases.add_note(c.id, "x", channel="duif")
 
 
 def test_event_round_trip_and_summary(store):
-    p = store.add_person(person())
-    c = store.open_case(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
-    view = store.case_view(c.id)
+    p = store.persons.add(person())
+    c = store.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
+    view = store.cases.view(c.id)
     first = view.next_steps[0]
-    ev = store.record_event(c.id, first.step, date(2025, 1, 2), outcome=first.outcome, note="Aangemeld")
-    assert store.events(c.id) == [ev]
+    ev = store.cases.record_event(c.id, first.step, date(2025, 1, 2), outcome=first.outcome, note="Aangemeld")
+    assert store.cases.events(c.id) == [ev]
     assert ev.recorded_by == "t.tester" and ev.note == "Aangemeld"
     row = store.conn.execute("SELECT current_step FROM case_summary WHERE case_id = ?", (c.id,)).fetchone()
     assert row[0] == first.step
-    assert store.get_case(c.id).version == 2
+    assert store.cases.get(c.id).version == 2
 
 
 def test_record_event_refused_leaves_nothing(store):
     from herstel_tui.domain.routekaart import TransitionRefused
 
-    p = store.add_person(person())
-    c = store.open_case(p.id, "brede_ondersteuning")
+    p = store.persons.add(person())
+    c = store.cases.open(p.id, "brede_ondersteuning")
     before = store.counts()
     with pytest.raises(TransitionRefused):
-        store.record_event(c.id, "integrale_beoordeling", date(2025, 1, 2), outcome="gedupeerd")
+        store.cases.record_event(c.id, "integrale_beoordeling", date(2025, 1, 2), outcome="gedupeerd")
     assert store.counts() == before
 
 
 def test_optimistic_lock(store):
-    p = store.add_person(person())
-    c = store.open_case(p.id, "brede_ondersteuning")
-    store.assign(c.id, "m.kaya", expected_version=c.version)
+    p = store.persons.add(person())
+    c = store.cases.open(p.id, "brede_ondersteuning")
+    store.cases.assign(c.id, "m.kaya", expected_version=c.version)
     with pytest.raises(ConflictError, match="intussen door een ander gewijzigd"):
-        store.assign(c.id, "p.jansen", expected_version=c.version)
-    assert store.get_case(c.id).caseworker == "m.kaya"
+        store.cases.assign(c.id, "p.jansen", expected_version=c.version)
+    assert store.cases.get(c.id).caseworker == "m.kaya"
 
 
 def test_urgency(store):
-    p = store.add_person(person())
-    c = store.open_case(p.id, "brede_ondersteuning")
-    c2 = store.set_urgency(c.id, "terminale_ziekte")
+    p = store.persons.add(person())
+    c = store.cases.open(p.id, "brede_ondersteuning")
+    c2 = store.cases.set_urgency(c.id, "terminale_ziekte")
     assert c2.urgent and c2.urgency.title == "Terminale ziekte"
     with pytest.raises(Exception, match="onbekende urgentiecriterium"):
-        store.set_urgency(c.id, "verveling")
-    assert store.get_case(c.id).urgency.value == "terminale_ziekte"
+        store.cases.set_urgency(c.id, "verveling")
+    assert store.cases.get(c.id).urgency.value == "terminale_ziekte"
 
 
 def test_every_change_is_audited(store):
-    p = store.add_person(person())
-    c = store.open_case(p.id, "brede_ondersteuning")
-    store.add_contact_note(c.id, "Gebeld")
-    store.assign(c.id, "m.kaya")
-    store.set_urgency(c.id, "onomkeerbare_situatie")
-    store.log_view(person_id=p.id, case_id=c.id)
+    p = store.persons.add(person())
+    c = store.cases.open(p.id, "brede_ondersteuning")
+    store.cases.add_note(c.id, "Gebeld")
+    store.cases.assign(c.id, "m.kaya")
+    store.cases.set_urgency(c.id, "onomkeerbare_situatie")
+    store.audit.viewed(person_id=p.id, case_id=c.id)
     assert audit_actions(store) == [
         ("schema", "database"),
         ("aangemaakt", "persoon"),
@@ -289,33 +292,33 @@ def test_every_change_is_audited(store):
         ("urgentie", "zaak"),
         ("bekeken", "zaak"),
     ]
-    assert all(e.who == "t.tester" for e in store.audit_entries())
-    created = store.audit_entries()[1]
+    assert all(e.who == "t.tester" for e in store.audit.entries())
+    created = store.audit.entries()[1]
     assert created.detail["bsn"] == "******006"  # never the full BSN in the trail
     assert json.dumps(created.detail).count(BSN_A) == 0
 
 
 def test_register_is_all_or_nothing(store):
-    anna, case = store.register(person(), track="brede_ondersteuning", caseworker="m.kaya")
+    anna, case = store.persons.register(person(), track="brede_ondersteuning", caseworker="m.kaya")
     assert case.person_id == anna.id and case.caseworker == "m.kaya"
-    kid, none = store.register(person(bsn=BSN_B, voornamen="Noor"), role="kind", household_of=anna.id)
+    kid, none = store.persons.register(person(bsn=BSN_B, voornamen="Noor"), role="kind", household_of=anna.id)
     assert none is None
-    assert [(p.voornamen, r.value) for p, r, _ in store.household_of(anna.id)] == [
+    assert [(p.voornamen, r.value) for p, r, _ in store.persons.household_of(anna.id)] == [
         ("Anna", "aanvrager"),
         ("Noor", "kind"),
     ]
     before = store.counts()
     with pytest.raises(StoreError, match="persoon 9999 bestaat niet"):  # fails after the person was added
-        store.register(
+        store.persons.register(
             person(bsn="999900031", voornamen="Piet"), role="kind", track="brede_ondersteuning", household_of=9999
         )
     assert store.counts() == before
 
 
 def test_data_version_sees_other_connections(db_path):
-    with Store(db_path, "a") as a, Store(db_path, "b") as b:
+    with open_store(db_path, "a") as a, open_store(db_path, "b") as b:
         v = a.data_version()
-        a.add_person(person())
+        a.persons.add(person())
         assert a.data_version() == v  # own commits do not count
-        b.add_person(person(bsn=BSN_B))
+        b.persons.add(person(bsn=BSN_B))
         assert a.data_version() != v

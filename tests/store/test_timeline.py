@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from herstel_tui.domain.models import Person
-from herstel_tui.domain.routekaart import TransitionRefused, default_routekaart
-from herstel_tui.store import CaseFilter, Store
+from herstel_tui.domain.routekaart import TransitionRefused
+from herstel_tui.settings.resources import default_routekaart, open_store
+from herstel_tui.store import CaseFilter
 from tests.conftest import BSN_A
 
 D = date(2025, 3, 3)
@@ -16,16 +17,16 @@ D = date(2025, 3, 3)
 
 @pytest.fixture
 def case(store):
-    p = store.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
-    return store.open_case(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
+    p = store.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+    return store.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
 
 
 def test_one_event_one_transaction_with_its_audit_row(store, case):
     before = store.counts()
-    ev = store.record_event(case.id, "aanvraag_herbeoordeling", D)
+    ev = store.cases.record_event(case.id, "aanvraag_herbeoordeling", D)
     after = store.counts()
     assert after["events"] == before["events"] + 1 and after["audit"] == before["audit"] + 1
-    last = store.audit_entries()[-1]
+    last = store.audit.entries()[-1]
     assert (last.action, last.entity, last.entity_id, last.case_id) == ("vastgelegd", "gebeurtenis", ev.id, case.id)
 
 
@@ -36,25 +37,25 @@ def test_failure_after_insert_rolls_back_the_event(store, case, monkeypatch):
     monkeypatch.setattr("herstel_tui.store.db.summary_row", boom)
     before = store.counts()
     with pytest.raises(RuntimeError):
-        store.record_event(case.id, "aanvraag_herbeoordeling", D)
+        store.cases.record_event(case.id, "aanvraag_herbeoordeling", D)
     assert store.counts() == before
 
 
 def test_refused_with_dutch_reason(store, case):
     with pytest.raises(TransitionRefused) as exc:
-        store.record_event(case.id, "integrale_beoordeling", D, outcome="niet_gedupeerd")
+        store.cases.record_event(case.id, "integrale_beoordeling", D, outcome="niet_gedupeerd")
     assert "eerste toets" in str(exc.value).lower()
-    assert store.events(case.id) == []
+    assert store.cases.events(case.id) == []
 
 
 def test_second_different_outcome_needs_a_correction(store, case):
-    store.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 1, 2))
-    store.record_event(case.id, "eerste_toets", date(2025, 2, 1), outcome="gedupeerd")
+    store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 1, 2))
+    store.cases.record_event(case.id, "eerste_toets", date(2025, 2, 1), outcome="gedupeerd")
     with pytest.raises(TransitionRefused):
-        store.record_event(case.id, "eerste_toets", date(2025, 2, 5), outcome="niet_gedupeerd")
+        store.cases.record_event(case.id, "eerste_toets", date(2025, 2, 5), outcome="niet_gedupeerd")
     with pytest.raises(TransitionRefused, match="reden"):
-        store.record_event(case.id, "eerste_toets", date(2025, 2, 5), outcome="niet_gedupeerd", correction=True)
-    store.record_event(
+        store.cases.record_event(case.id, "eerste_toets", date(2025, 2, 5), outcome="niet_gedupeerd", correction=True)
+    store.cases.record_event(
         case.id,
         "eerste_toets",
         date(2025, 2, 5),
@@ -62,35 +63,35 @@ def test_second_different_outcome_needs_a_correction(store, case):
         correction=True,
         reason="Beschikking verkeerd overgenomen",
     )
-    events = store.events(case.id)
+    events = store.cases.events(case.id)
     assert [(e.step, e.outcome, e.correction) for e in events] == [
         ("aanvraag_herbeoordeling", None, False),
         ("eerste_toets", "gedupeerd", False),
         ("eerste_toets", "niet_gedupeerd", True),
     ]
-    view = store.case_view(case.id, date(2025, 2, 6))
+    view = store.cases.view(case.id, date(2025, 2, 6))
     assert view.outcome == "niet_gedupeerd"
     assert [d.superseded for d in view.done] == [False, True, False]
-    assert store.audit_entries()[-1].action == "correctie"
-    assert store.audit_entries()[-1].detail["reden"] == "Beschikking verkeerd overgenomen"
+    assert store.audit.entries()[-1].action == "correctie"
+    assert store.audit.entries()[-1].detail["reden"] == "Beschikking verkeerd overgenomen"
 
 
 def test_view_is_derived_from_events(store, case):
-    store.record_event(case.id, "aanmelding_gemeente", date(2025, 1, 6))
-    view = store.case_view(case.id, date(2025, 1, 7))
+    store.cases.record_event(case.id, "aanmelding_gemeente", date(2025, 1, 6))
+    view = store.cases.view(case.id, date(2025, 1, 7))
     due = {d.rule: d.due for d in view.running}
     assert due["eerste_gesprek_voeren"] == date(2025, 3, 3)  # 8 weeks, calendar arithmetic
-    row = store.list_cases(CaseFilter(), today=date(2025, 1, 7))[0]
+    row = store.cases.page(CaseFilter(), today=date(2025, 1, 7))[0]
     assert row.next_due == view.next_deadline.due and row.current_title == view.current_title
 
 
 def test_routekaart_file_change_shows_without_code_change(tmp_path, monkeypatch):
     db = tmp_path / "x.db"
-    with Store(db, "t") as s:
-        p = s.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
-        c = s.open_case(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
-        s.record_event(c.id, "aanmelding_gemeente", date(2025, 1, 6))
-        row = s.list_cases(CaseFilter(), today=date(2025, 1, 7))[0]
+    with open_store(db, "t") as s:
+        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
+        s.cases.record_event(c.id, "aanmelding_gemeente", date(2025, 1, 6))
+        row = s.cases.page(CaseFilter(), today=date(2025, 1, 7))[0]
         assert row.current_title != "Melding bij de gemeente (gewijzigd)"
         assert row.next_due == date(2025, 3, 3)
 
@@ -108,11 +109,11 @@ def test_routekaart_file_change_shows_without_code_change(tmp_path, monkeypatch)
     monkeypatch.setattr(resources, "data_dir", lambda: changed)
     default_routekaart.cache_clear()
     try:
-        with Store(db, "t") as s:  # opening notices the new file and rebuilds the case index
-            row = s.list_cases(CaseFilter(), today=date(2025, 1, 7))[0]
+        with open_store(db, "t") as s:  # opening notices the new file and rebuilds the case index
+            row = s.cases.page(CaseFilter(), today=date(2025, 1, 7))[0]
             assert row.current_title == "Melding bij de gemeente (gewijzigd)"
             assert row.next_due == date(2025, 2, 17)
-            assert s.audit_entries()[-1].action == "herberekend"
+            assert s.audit.entries()[-1].action == "herberekend"
     finally:
         default_routekaart.cache_clear()
 
@@ -126,22 +127,22 @@ def test_elapsed_period_is_refreshed_on_open(tmp_path):
     today = date.today()
     paid = today - relativedelta(years=1) + timedelta(days=5)
     db = tmp_path / "x.db"
-    with Store(db, "t") as s:
-        p = s.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
-        c = s.open_case(p.id, "schuldenaanpak", opened=paid - timedelta(days=90))
-        s.record_event(c.id, "aanvraag_herbeoordeling", paid - timedelta(days=80))
-        s.record_event(c.id, "start_pauzeknop", paid - timedelta(days=70))
-        s.record_event(c.id, "eerste_toets", paid - timedelta(days=60), outcome="gedupeerd")
-        s.record_event(c.id, "eerste_betaling", paid)
+    with open_store(db, "t") as s:
+        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        c = s.cases.open(p.id, "schuldenaanpak", opened=paid - timedelta(days=90))
+        s.cases.record_event(c.id, "aanvraag_herbeoordeling", paid - timedelta(days=80))
+        s.cases.record_event(c.id, "start_pauzeknop", paid - timedelta(days=70))
+        s.cases.record_event(c.id, "eerste_toets", paid - timedelta(days=60), outcome="gedupeerd")
+        s.cases.record_event(c.id, "eerste_betaling", paid)
         kind, rule, due = s.conn.execute(
             "SELECT next_kind, next_rule, next_due FROM case_summary WHERE case_id = ?", (c.id,)
         ).fetchone()
         assert (kind, rule, due) == ("period", "wettelijk_moratorium", (paid + relativedelta(years=1)).isoformat())
-        assert s.refresh_derived(today) == 0
+        assert s.cases.refresh_derived(today) == 0
         later = paid + relativedelta(years=1) + timedelta(days=1)
-        assert s.refresh_derived(later) == 1
+        assert s.cases.refresh_derived(later) == 1
         assert (
             s.conn.execute("SELECT next_rule FROM case_summary WHERE case_id = ?", (c.id,)).fetchone()[0]
             != "wettelijk_moratorium"
         )
-        assert s.refresh_derived(later) == 0
+        assert s.cases.refresh_derived(later) == 0

@@ -18,6 +18,8 @@ import random
 import sys
 import time
 
+from herstel_tui.settings.resources import open_store
+
 
 def main() -> None:
     db, ledger, tag, seed, plan_case, seconds = sys.argv[1:7]
@@ -30,16 +32,15 @@ def main() -> None:
 
     from textual.widgets import TextArea
 
-    from herstel_tui.cli.desk import LightConfig
     from herstel_tui.settings.config import Config
-    from herstel_tui.store import Store
-    from herstel_tui.store.plan import PlanStore
+    from herstel_tui.store.cases import CaseRepository
+    from herstel_tui.store.plan import PlanRepository
     from herstel_tui.tui.data import DeskData
     from herstel_tui.tui.desk import HerstelApp
     from herstel_tui.tui.screens.plan import PlanScreen
 
-    real_note = Store.add_contact_note
-    real_area = PlanStore.set_area_text
+    real_note = CaseRepository.add_note
+    real_area = PlanRepository.set_area_text
 
     def add_contact_note(self, case_id, text, **kw):
         note = real_note(self, case_id, text, **kw)
@@ -52,14 +53,14 @@ def main() -> None:
             record("plan", text)
         return changed
 
-    Store.add_contact_note = add_contact_note
-    PlanStore.set_area_text = set_area_text
+    CaseRepository.add_note = add_contact_note
+    PlanRepository.set_area_text = set_area_text
 
     cfg = Config(medewerker=tag)
-    data = DeskData(path=db, user=tag, opener=lambda: Store(db, tag))
+    data = DeskData(path=db, user=tag, opener=lambda: open_store(db, tag))
     app = HerstelApp(
         None,
-        LightConfig(cfg.model_dump(mode="json")),
+        cfg.values(),
         data=data,
         finish_start=lambda d: (cfg, None, d.store.refreshed_on_open),
         env={"TERM": "xterm"},

@@ -8,7 +8,9 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
-from herstel_tui.store import Store, StoreError, maintenance
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import StoreError
+from herstel_tui.store.maintenance import audit_problems
 from tests.conftest import BSN_A
 
 
@@ -19,11 +21,11 @@ def run(db, *args):
 @pytest.fixture
 def filled(tmp_path):
     db = tmp_path / "r.db"
-    with Store(db, "t") as s:
-        p = s.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
-        c = s.open_case(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
+    with open_store(db, "t") as s:
+        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
         for i in range(10):
-            s.add_contact_note(c.id, f"notitie {i}")
+            s.cases.add_note(c.id, f"notitie {i}")
         s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     r = run(db, "controle")
     assert r.exit_code == 0 and "in orde" in r.output
@@ -65,10 +67,10 @@ def test_deleted_rows_whose_ids_would_be_reused_are_refused_and_reported(filled)
             "BEGIN SELECT RAISE(ABORT, 'het auditlogboek kan niet worden gewist'); END"
         )
     # The next save would take the deleted rows' numbers: refused, nothing saved.
-    with Store(db, "t") as s:
+    with open_store(db, "t") as s:
         before = s.counts()
         with pytest.raises(StoreError, match="auditlogboek .* is aangetast"):
-            s.add_contact_note(cid, "na het wissen")
+            s.cases.add_note(cid, "na het wissen")
         assert s.counts() == before
     r = run(db, "controle")
     assert r.exit_code == 1
@@ -83,9 +85,9 @@ def test_rows_deleted_and_numbers_reused_with_every_trigger_gone_are_reported(fi
             conn.execute(f"DROP TRIGGER {t}")
         conn.execute("DELETE FROM audit WHERE id IN (3, 4)")
         conn.execute("DELETE FROM audit WHERE id > ?", (top - 2,))
-    with Store(db, "t") as s:  # normal work goes on and hands out the deleted top numbers again
+    with open_store(db, "t") as s:  # normal work goes on and hands out the deleted top numbers again
         for i in range(4):
-            s.add_contact_note(cid, f"later {i}")
+            s.cases.add_note(cid, f"later {i}")
     r = run(db, "controle")
     assert r.exit_code == 1
     assert "audit_ids_grow ontbreekt" in r.output
@@ -130,6 +132,6 @@ def test_unfinished_import_is_reported(filled):
 
 def test_migration_sets_the_audit_mark(filled):
     db, _ = filled
-    with Store(db, "t") as s:
+    with open_store(db, "t") as s:
         assert int(s.meta("audit_hoogste_id")) == s.conn.execute("SELECT max(id) FROM audit").fetchone()[0]
-        assert maintenance.audit_problems(s.conn) == []
+        assert audit_problems(s.conn) == []

@@ -13,7 +13,10 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
-from herstel_tui.store import Store, StoreError, base, maintenance
+from herstel_tui.services import backup as backup_service
+from herstel_tui.services.backup import backup
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import StoreError, base
 from tests.conftest import BSN_A
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
@@ -32,9 +35,9 @@ def herstel(*args, timeout=60):
 @pytest.fixture
 def one_case(tmp_path):
     db = tmp_path / "r.db"
-    with Store(db, "t") as s:
-        p = s.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
-        c = s.open_case(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
+    with open_store(db, "t") as s:
+        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
     return db, c.id
 
 
@@ -53,11 +56,11 @@ c.close()  # the last connection would checkpoint and delete the -wal here
 def test_a_second_store_in_the_process_keeps_the_first_ones_locks(one_case):
     db, cid = one_case
     wal = Path(str(db) + "-wal")
-    desk = Store(db, "desk")
-    desk.add_contact_note(cid, "A")  # the desk holds the file open with a WAL
+    desk = open_store(db, "desk")
+    desk.cases.add_note(cid, "A")  # the desk holds the file open with a WAL
     assert wal.exists()
     # What the desk does when its full Store or a read-only snapshot opens beside its list readers:
-    other = Store(db, "desk", readonly=True)
+    other = open_store(db, "desk", readonly=True)
     other.close()
     reader = base.connect_readonly(db)
     reader.close()
@@ -65,10 +68,10 @@ def test_a_second_store_in_the_process_keeps_the_first_ones_locks(one_case):
     r = subprocess.run([sys.executable, "-c", _CHILD, str(db)], capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
     assert wal.exists(), "the other process deleted the WAL: the desk's locks were dropped"
-    desk.add_contact_note(cid, "C")
+    desk.cases.add_note(cid, "C")
     desk.close()
-    with Store(db, "t") as s:
-        assert {n.text for n in s.contact_notes(cid)} == {"A", "C"}
+    with open_store(db, "t") as s:
+        assert {n.text for n in s.cases.notes(cid)} == {"A", "C"}
         assert s.meta("kind") == "x"
 
 
@@ -85,9 +88,9 @@ def test_header_is_never_read_while_a_connection_is_open(one_case, monkeypatch):
         return real_open(file, *a, **kw)
 
     monkeypatch.setattr(builtins, "open", spy)
-    s1 = Store(db, "a")  # nothing open yet: the header may be read
-    s2 = Store(db, "b")  # s1 is open: SQLite alone checks the file
-    ro = Store(db, "c", readonly=True)
+    s1 = open_store(db, "a")  # nothing open yet: the header may be read
+    s2 = open_store(db, "b")  # s1 is open: SQLite alone checks the file
+    ro = open_store(db, "c", readonly=True)
     for s in (ro, s2, s1):
         s.close()
     assert opened and all(n == 0 for n in opened)
@@ -98,9 +101,9 @@ def test_not_sqlite_still_refused_when_the_header_is_not_read(tmp_path, one_case
     db, _ = one_case
     bad = tmp_path / "boodschappen.db"
     bad.write_text("melk, brood\n")
-    with Store(db, "t"):
+    with open_store(db, "t"):
         with pytest.raises(StoreError, match="geen SQLite-database"):
-            Store(bad, "t")
+            open_store(bad, "t")
     assert bad.read_text() == "melk, brood\n"
 
 
@@ -113,7 +116,7 @@ def test_not_sqlite_still_refused_when_the_header_is_not_read(tmp_path, one_case
 def test_odd_paths_write_where_they_say(tmp_path, folder, name):
     db = tmp_path / folder / name
     db.parent.mkdir()
-    Store(db, "t").close()
+    open_store(db, "t").close()
     assert {p.name for p in tmp_path.rglob("*")} == {folder, name}
     before = set(tmp_path.rglob("*"))
     r = run(db, "persoon", "nieuw", "--bsn", BSN_A, "--voornamen", "Anna", "--achternaam", "Jansen")
@@ -122,8 +125,8 @@ def test_odd_paths_write_where_they_say(tmp_path, folder, name):
     created = set(tmp_path.rglob("*")) - before
     assert {p for p in created if not p.name.startswith(db.name)} == set(), created
     assert oct(db.stat().st_mode & 0o777) == "0o600"
-    with Store(db, "t") as s:
-        assert s.find_person_by_bsn(BSN_A) is not None
+    with open_store(db, "t") as s:
+        assert s.persons.find_by_bsn(BSN_A) is not None
 
 
 def test_sqlite_uri_escapes(tmp_path):
@@ -161,9 +164,9 @@ def test_backup_never_overwrites_even_after_the_existence_check(one_case, tmp_pa
     target = tmp_path / "b.db"
     target.write_bytes(b"iemand anders")
     # The check-then-write race: the name did not exist when looked at, and exists when written.
-    monkeypatch.setattr(maintenance.os.path, "lexists", lambda p: False)
-    with Store(db, "t") as s, pytest.raises(StoreError, match="bestaat al"):
-        maintenance.backup(s, target)
+    monkeypatch.setattr(backup_service.os.path, "lexists", lambda p: False)
+    with open_store(db, "t") as s, pytest.raises(StoreError, match="bestaat al"):
+        backup(s, target)
     assert target.read_bytes() == b"iemand anders"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".herstel-backup")] == []
 
@@ -174,14 +177,14 @@ def test_backup_without_hard_links_claims_the_name_exclusively(one_case, tmp_pat
     def no_links(*a):
         raise PermissionError(1, "Operation not permitted")
 
-    monkeypatch.setattr(maintenance.os, "link", no_links)
-    with Store(db, "t") as s:
-        made = maintenance.backup(s, tmp_path / "b.db")
+    monkeypatch.setattr(backup_service.os, "link", no_links)
+    with open_store(db, "t") as s:
+        made = backup(s, tmp_path / "b.db")
         with pytest.raises(StoreError, match="bestaat al"):
-            monkeypatch.setattr(maintenance.os.path, "lexists", lambda p: False)
-            maintenance.backup(s, tmp_path / "b.db")
-    with Store(made, "t", readonly=True) as b:
-        assert b.find_person_by_bsn(BSN_A) is not None
+            monkeypatch.setattr(backup_service.os.path, "lexists", lambda p: False)
+            backup(s, tmp_path / "b.db")
+    with open_store(made, "t", readonly=True) as b:
+        assert b.persons.find_by_bsn(BSN_A) is not None
 
 
 def test_two_backups_to_one_path_at_once_one_wins(one_case, tmp_path):
@@ -202,19 +205,19 @@ def test_two_backups_to_one_path_at_once_one_wins(one_case, tmp_path):
     assert codes == [0, 2], results
     assert sum("Backup geschreven" in r[1] for r in results) == 1
     assert sum("bestaat al" in r[2] for r in results) == 1
-    with Store(target, "t", readonly=True) as b:
-        assert b.find_person_by_bsn(BSN_A) is not None
-    with Store(db, "t") as s:
-        assert len([a for a in s.audit_entries() if a.action == "backup"]) == 1
+    with open_store(target, "t", readonly=True) as b:
+        assert b.persons.find_by_bsn(BSN_A) is not None
+    with open_store(db, "t") as s:
+        assert len([a for a in s.audit.entries() if a.action == "backup"]) == 1
 
 
 def test_backups_into_a_folder_get_distinct_names(one_case, tmp_path):
     db, _ = one_case
     folder = tmp_path / "backups"
     folder.mkdir()
-    with Store(db, "t") as s:
+    with open_store(db, "t") as s:
         names = set()
-        threads = [threading.Thread(target=lambda: names.add(maintenance.backup(s, folder))) for _ in range(3)]
+        threads = [threading.Thread(target=lambda: names.add(backup(s, folder))) for _ in range(3)]
         for t in threads:
             t.start()
         for t in threads:
@@ -227,8 +230,8 @@ def test_backups_into_a_folder_get_distinct_names(one_case, tmp_path):
 
 def test_restore_refused_while_the_database_is_open(one_case, tmp_path):
     db, cid = one_case
-    with Store(db, "t") as s:
-        backup = maintenance.backup(s, tmp_path / "b.db")
+    with open_store(db, "t") as s:
+        backup = backup(s, tmp_path / "b.db")
     desk = subprocess.Popen(
         [
             sys.executable,
@@ -255,14 +258,14 @@ def test_restore_refused_while_the_database_is_open(one_case, tmp_path):
 
 def test_demo_overwrite_refused_while_the_database_is_open(one_case, tmp_path):
     db, cid = one_case
-    desk = Store(db, "desk")
-    desk.add_contact_note(cid, "bewaard")
+    desk = open_store(db, "desk")
+    desk.cases.add_note(cid, "bewaard")
     r = CliRunner().invoke(main, ["demo", "--cases", "3", "--db", str(db), "--overschrijf"], catch_exceptions=False)
     assert r.exit_code == 2 and "nog in gebruik" in r.output
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".herstel-demo")] == []
-    desk.add_contact_note(cid, "nog een")
+    desk.cases.add_note(cid, "nog een")
     desk.close()
-    with Store(db, "t") as s:
-        assert {n.text for n in s.contact_notes(cid)} == {"bewaard", "nog een"}
+    with open_store(db, "t") as s:
+        assert {n.text for n in s.cases.notes(cid)} == {"bewaard", "nog een"}
     r = CliRunner().invoke(main, ["demo", "--cases", "3", "--db", str(db), "--overschrijf"], catch_exceptions=False)
     assert r.exit_code == 0, r.output

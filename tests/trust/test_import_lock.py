@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from herstel_tui.domain.models import Person
-from herstel_tui.store import Store
+from herstel_tui.settings.resources import open_store
 from tests.conftest import BSN_A
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
@@ -74,14 +74,14 @@ def herstel(db, *args):
 @pytest.fixture
 def register(tmp_path):
     db = tmp_path / "r.db"
-    with Store(db, "t") as s:
-        p = s.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
-        c = s.open_case(p.id, "brede_ondersteuning", opened=date.today() - timedelta(days=30))
+    with open_store(db, "t") as s:
+        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        c = s.cases.open(p.id, "brede_ondersteuning", opened=date.today() - timedelta(days=30))
     return db, c
 
 
 def _import_state(db):
-    with Store(db, "kijker", readonly=True) as s:
+    with open_store(db, "kijker", readonly=True) as s:
         row = s.conn.execute("SELECT status FROM portal_files WHERE direction = 'import'").fetchone()
     return row[0] if row else None
 
@@ -112,10 +112,10 @@ def test_notes_during_a_large_import_never_wait_long(register, tmp_path):
             for i in range(4)
         ]
         waits = []
-        with Store(db, "collega") as s:
+        with open_store(db, "collega") as s:
             for i in range(20):
                 t0 = time.perf_counter()
-                s.add_contact_note(case.id, f"tijdens import {i}")
+                s.cases.add_note(case.id, f"tijdens import {i}")
                 waits.append(time.perf_counter() - t0)
                 time.sleep(0.05)
         still_running = _import_state(db) == "bezig"
@@ -131,10 +131,10 @@ def test_notes_during_a_large_import_never_wait_long(register, tmp_path):
     assert still_running, "the import finished before the notes were saved: the test measured nothing"
     print(f"\nnotes during a {ROWS}-row import: max wait {max(waits):.3f} s, median {sorted(waits)[10]:.3f} s")
     assert max(waits) < MAX_WAIT, waits
-    with Store(db, "t") as s:
-        texts = [n.text for n in s.contact_notes(case.id)]
+    with open_store(db, "t") as s:
+        texts = [n.text for n in s.cases.notes(case.id)]
         assert sorted(texts) == sorted([f"tijdens import {i}" for i in range(20)] + [f"shell {i}" for i in range(4)])
-        noted = [a for a in s.audit_entries(case_id=case.id) if a.entity == "contactmoment"]
+        noted = [a for a in s.audit.entries(case_id=case.id) if a.entity == "contactmoment"]
         assert len(noted) == 24
         assert s.counts()["persons"] == ROWS + 1
         assert s.conn.execute("SELECT status FROM portal_files").fetchone()[0] == "klaar"
@@ -143,7 +143,7 @@ def test_notes_during_a_large_import_never_wait_long(register, tmp_path):
 def test_a_dry_run_takes_no_write_lock(register, tmp_path):
     db, _ = register
     sheet = write_registrations(tmp_path / "aanmeldingen.xlsx", 30)
-    with Store(db, "collega") as s:
+    with open_store(db, "collega") as s:
         s.conn.execute("BEGIN IMMEDIATE")  # a colleague holds the write lock the whole time
         try:
             r = subprocess.run(
@@ -157,5 +157,5 @@ def test_a_dry_run_takes_no_write_lock(register, tmp_path):
             s.conn.execute("ROLLBACK")
     assert r.returncode == 0, r.stderr
     assert "Zou geven" in r.stdout and "30" in r.stdout
-    with Store(db, "t") as s:
+    with open_store(db, "t") as s:
         assert s.counts()["persons"] == 1

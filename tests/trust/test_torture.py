@@ -32,8 +32,7 @@ from pathlib import Path
 import pytest
 
 from herstel_tui.services.demo import build_demo
-from herstel_tui.store import Store
-from herstel_tui.store.plan import PlanStore
+from herstel_tui.settings.resources import open_store
 
 ROOT = Path(__file__).parents[2]
 DRIVER = str(Path(__file__).with_name("desk_driver.py"))
@@ -93,13 +92,13 @@ class Chaos:
     def setup(self) -> None:
         from stdnum.nl import bsn
 
-        with Store(self.db, "opzet") as s:
+        with open_store(self.db, "opzet") as s:
             build_demo(s, cases=40, seed=self.seed, me="opzet")
             self.zaken = [r[0] for r in s.conn.execute("SELECT zaaknummer FROM cases ORDER BY id LIMIT 8")]
             self.plan_case = s.conn.execute(
                 "SELECT id FROM cases WHERE track = 'brede_ondersteuning' AND closed IS NULL ORDER BY id"
             ).fetchone()[0]
-            v = PlanStore(s).start_concept(self.plan_case)
+            v = s.plans.start_concept(self.plan_case)
             self.plan_version = v.id
             taken = {r[0] for r in s.conn.execute("SELECT bsn FROM persons WHERE bsn IS NOT NULL")}
         fresh = [f"9999{n:05d}" for n in range(100_000) if bsn.is_valid(f"9999{n:05d}")]

@@ -16,7 +16,9 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
-from herstel_tui.store import Store, StoreError, maintenance
+from herstel_tui.services.backup import backup
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import StoreError
 from tests.conftest import BSN_A, BSN_B
 
 WRITER = str(Path(__file__).with_name("writer.py"))
@@ -26,9 +28,9 @@ ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
 @pytest.fixture
 def one_case(tmp_path):
     db = tmp_path / "r.db"
-    with Store(db, "t") as s:
-        p = s.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
-        c = s.open_case(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
+    with open_store(db, "t") as s:
+        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
     return db, c.id
 
 
@@ -58,9 +60,9 @@ def test_two_processes_no_lost_update(one_case, tmp_path):
     assert sorted(o.split()[0] for o in outs) == ["conflict", "saved"]
     assert any("intussen door een ander gewijzigd" in o for o in outs)
     winner = ["a.bakker", "m.kaya"][[o.startswith("saved") for o in outs].index(True)]
-    with Store(db, "t") as s:
-        assert s.get_case(cid).caseworker == winner
-        assigned = [e for e in s.audit_entries(case_id=cid) if e.action == "toegewezen"]
+    with open_store(db, "t") as s:
+        assert s.cases.get(cid).caseworker == winner
+        assigned = [e for e in s.audit.entries(case_id=cid) if e.action == "toegewezen"]
         assert len(assigned) == 1 and assigned[0].who == winner
 
 
@@ -79,8 +81,8 @@ def test_two_writers_wait_instead_of_failing(one_case):
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
-    with Store(db, "t") as s:
-        texts = {n.text for n in s.contact_notes(cid)}
+    with open_store(db, "t") as s:
+        texts = {n.text for n in s.cases.notes(cid)}
     assert texts == {f"{t} {i}" for t in "ab" for i in range(150)}
 
 
@@ -106,10 +108,10 @@ def test_sigkill_loses_no_confirmed_save(one_case, seed):
     confirmed += [int(x) for x in rest.split()]
     p.wait()
     assert confirmed, "the writer never got going"
-    with Store(db, "t") as s:
-        assert maintenance.check(s).ok
-        saved = {int(n.text.split()[1]) for n in s.contact_notes(cid)}
-        audited = [e for e in s.audit_entries(case_id=cid) if e.entity == "contactmoment"]
+    with open_store(db, "t") as s:
+        assert s.maintenance.check().ok
+        saved = {int(n.text.split()[1]) for n in s.cases.notes(cid)}
+        audited = [e for e in s.audit.entries(case_id=cid) if e.entity == "contactmoment"]
     assert set(confirmed) <= saved
     assert len(audited) == len(saved)  # no note without its audit row, no audit row without its note
     r = run(db, "controle")
@@ -125,8 +127,8 @@ def test_backup_and_restore(one_case, tmp_path):
     assert r.exit_code == 0
     backup = tmp_path / "kopie.db"
     assert backup.stat().st_mode & 0o777 == 0o600
-    with Store(db, "t") as s:
-        s.add_contact_note(cid, "na de backup")
+    with open_store(db, "t") as s:
+        s.cases.add_note(cid, "na de backup")
     # refuses to overwrite without confirmation, changes nothing
     before = db.read_bytes()
     r = run(db, "terugzetten", str(backup))
@@ -134,9 +136,9 @@ def test_backup_and_restore(one_case, tmp_path):
     assert db.read_bytes() == before
     r = run(db, "terugzetten", str(backup), "--ja")
     assert r.exit_code == 0, r.output
-    with Store(db, "t") as s:
-        assert [n.text for n in s.contact_notes(cid)] == []
-        assert s.audit_entries()[-1].action == "teruggezet"
+    with open_store(db, "t") as s:
+        assert [n.text for n in s.cases.notes(cid)] == []
+        assert s.audit.entries()[-1].action == "teruggezet"
 
 
 def test_backup_while_another_writes(one_case, tmp_path):
@@ -145,10 +147,10 @@ def test_backup_while_another_writes(one_case, tmp_path):
         [sys.executable, WRITER, "notes", str(db), str(cid), "300", "w"], stdout=subprocess.PIPE, text=True, env=ENV
     )
     p.stdout.readline()
-    with Store(db, "t") as s:
-        target = maintenance.backup(s, tmp_path)
+    with open_store(db, "t") as s:
+        target = backup(s, tmp_path)
     p.communicate(timeout=60)
-    with Store(target, "t", readonly=True) as b:
+    with open_store(target, "t", readonly=True) as b:
         assert b.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert 1 <= b.counts()["contact_notes"] <= 300
 
@@ -190,7 +192,7 @@ def test_files_are_owner_only(one_case, tmp_path):
 def test_network_filesystem_gets_warning_and_no_wal(tmp_path, monkeypatch):
     monkeypatch.setattr("herstel_tui.store.db.filesystem_type", lambda p: "cifs")
     db = tmp_path / "net.db"
-    with Store(db, "t") as s:
+    with open_store(db, "t") as s:
         assert s.network_fs
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     r = run(db, "zoek", "iets")
@@ -202,7 +204,7 @@ def test_network_filesystem_gets_warning_and_no_wal(tmp_path, monkeypatch):
 
 def test_truncated_file(one_case):
     db, _ = one_case
-    with Store(db, "t") as s:
+    with open_store(db, "t") as s:
         s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = db.read_bytes()
     db.write_bytes(data[: len(data) // 2])
@@ -223,21 +225,21 @@ def test_short_garbage_file(tmp_path):
 
 def test_full_disk_changes_nothing(one_case):
     db, cid = one_case
-    with Store(db, "t") as s:
+    with open_store(db, "t") as s:
         before = s.counts()
         pages = s.conn.execute("PRAGMA page_count").fetchone()[0]
         s.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from here on
         with pytest.raises(StoreError, match="de schijf is vol"):
-            s.add_contact_note(cid, "x" * 200_000)
+            s.cases.add_note(cid, "x" * 200_000)
         assert s.counts() == before
 
 
 def test_read_only_database(one_case):
     db, cid = one_case
-    with Store(db, "t") as s:
+    with open_store(db, "t") as s:
         s.conn.execute("PRAGMA query_only = ON")  # what SQLite does for a file it may not write
         with pytest.raises(StoreError, match="alleen-lezen"):
-            s.add_contact_note(cid, "x")
+            s.cases.add_note(cid, "x")
         s.conn.execute("PRAGMA query_only = OFF")
         assert s.counts()["contact_notes"] == 0
 
@@ -249,35 +251,35 @@ def test_retention_lists_and_anonymises(tmp_path):
     db = tmp_path / "r.db"
     cfg = tmp_path / "config.toml"
     cfg.write_text("[bewaartermijnen]\noverig = 1\nniet_gedupeerd = 50\ngedupeerd = 50\ngeen_uitsluitsel = 50\n")
-    with Store(db, "t") as s:
-        old = s.add_person(Person(bsn=BSN_A, voornamen="Oud", achternaam="Dossier", telefoon="06-11111111"))
-        new = s.add_person(Person(bsn=BSN_B, voornamen="Nieuw", achternaam="Dossier"))
-        c_old = s.open_case(old.id, "brede_ondersteuning", opened=date(2022, 1, 1))
-        s.open_case(new.id, "brede_ondersteuning", opened=date(2022, 1, 1))
-        s.add_contact_note(c_old.id, "gevoelige notitie", on=date(2022, 2, 1))
-        s.close_case(c_old.id, date(2023, 1, 1))
+    with open_store(db, "t") as s:
+        old = s.persons.add(Person(bsn=BSN_A, voornamen="Oud", achternaam="Dossier", telefoon="06-11111111"))
+        new = s.persons.add(Person(bsn=BSN_B, voornamen="Nieuw", achternaam="Dossier"))
+        c_old = s.cases.open(old.id, "brede_ondersteuning", opened=date(2022, 1, 1))
+        s.cases.open(new.id, "brede_ondersteuning", opened=date(2022, 1, 1))
+        s.cases.add_note(c_old.id, "gevoelige notitie", on=date(2022, 2, 1))
+        s.cases.close(c_old.id, date(2023, 1, 1))
     r = CliRunner().invoke(main, ["--db", str(db), "--config", str(cfg), "opschonen"])
     assert r.exit_code == 0 and c_old.zaaknummer in r.output and "--anonimiseren" in r.output
     r = CliRunner().invoke(main, ["--db", str(db), "--config", str(cfg), "opschonen", "--anonimiseren"])
     assert r.exit_code == 2 and "--ja" in r.output  # no confirmation: nothing changed
     r = CliRunner().invoke(main, ["--db", str(db), "--config", str(cfg), "opschonen", "--anonimiseren", "--ja"])
     assert r.exit_code == 0, r.output
-    with Store(db, "t") as s:
-        p = s.get_person(old.id)
+    with open_store(db, "t") as s:
+        p = s.persons.get(old.id)
         assert (p.bsn, p.achternaam, p.telefoon) == (None, "geanonimiseerd", None)
-        assert s.contact_notes(c_old.id) == []
-        assert s.get_person(new.id).achternaam == "Dossier"
-        last = s.audit_entries()[-1]
+        assert s.cases.notes(c_old.id) == []
+        assert s.persons.get(new.id).achternaam == "Dossier"
+        last = s.audit.entries()[-1]
         assert last.action == "geanonimiseerd" and last.case_id == c_old.id
 
 
 def test_remove_person_who_declines(tmp_path):
     db = tmp_path / "r.db"
-    with Store(db, "t") as s:
-        a = s.add_person(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
-        c = s.open_case(a.id, "brede_ondersteuning", opened=date(2025, 1, 1))
-        s.add_contact_note(c.id, "notitie")
-        s.create_household([(a.id, "aanvrager")])
+    with open_store(db, "t") as s:
+        a = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        c = s.cases.open(a.id, "brede_ondersteuning", opened=date(2025, 1, 1))
+        s.cases.add_note(c.id, "notitie")
+        s.persons.create_household([(a.id, "aanvrager")])
     r = run(db, "vergeet", BSN_A, "--reden", "Ouder ziet af van ondersteuning")
     assert r.exit_code == 2 and "--ja" in r.output
     r = run(db, "vergeet", BSN_A, "--reden", "Ouder ziet af van ondersteuning", "--ja")
@@ -297,7 +299,7 @@ def test_remove_person_who_declines(tmp_path):
 
 def test_audit_matches_a_scripted_session(tmp_path):
     db = tmp_path / "r.db"
-    Store(db, "t").close()
+    open_store(db, "t").close()
     steps = [
         ["persoon", "nieuw", "--bsn", BSN_A, "--voornamen", "Anna", "--achternaam", "Jansen"],
         ["zaak", "nieuw", BSN_A],
@@ -308,8 +310,8 @@ def test_audit_matches_a_scripted_session(tmp_path):
     ]
     for args in steps:
         run(db, *args)
-    with Store(db, "t") as s:
-        got = [(e.action, e.entity) for e in s.audit_entries()]
+    with open_store(db, "t") as s:
+        got = [(e.action, e.entity) for e in s.audit.entries()]
     assert got == [
         ("schema", "database"),
         ("aangemaakt", "persoon"),
@@ -327,8 +329,8 @@ def test_audit_matches_a_scripted_session(tmp_path):
 
 def test_audit_filters(one_case):
     db, cid = one_case
-    with Store(db, "t") as s:
-        zaak = s.get_case(cid).zaaknummer
+    with open_store(db, "t") as s:
+        zaak = s.cases.get(cid).zaaknummer
     r = run(db, "audit", "--zaak", zaak, "--json")
     assert {d["zaak"] for d in json.loads(r.output)} == {zaak}
     tomorrow = (date.today() + timedelta(days=1)).strftime("%d-%m-%Y")

@@ -4,24 +4,25 @@ import sys
 import time
 from pathlib import Path
 
-from herstel_tui.store import ConflictError, Store
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import ConflictError
 
 
 def notes(db: str, case_id: int, count: int, tag: str) -> None:
-    with Store(db, tag) as s:
+    with open_store(db, tag) as s:
         for i in range(count):
-            s.add_contact_note(case_id, f"{tag} {i}")
+            s.cases.add_note(case_id, f"{tag} {i}")
             print(i, flush=True)  # printed only after the commit returned: a confirmed save
 
 
 def assign(db: str, case_id: int, name: str, go: str) -> None:
-    with Store(db, name) as s:
-        version = s.get_case(case_id).version  # both read the same version ...
+    with open_store(db, name) as s:
+        version = s.cases.get(case_id).version  # both read the same version ...
         print("read", flush=True)
         while not Path(go).exists():  # ... then save at the same moment
             time.sleep(0.005)
         try:
-            s.assign(case_id, name, expected_version=version)
+            s.cases.assign(case_id, name, expected_version=version)
             print("saved", flush=True)
         except ConflictError as exc:
             print("conflict", exc, flush=True)

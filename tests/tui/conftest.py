@@ -10,6 +10,7 @@ import pytest
 
 from herstel_tui.domain import clock
 from herstel_tui.settings.config import Config
+from herstel_tui.settings.resources import open_store
 
 TODAY = date(2026, 6, 1)
 
@@ -33,10 +34,9 @@ def make_config(**kw) -> Config:
 def template_db(tmp_path_factory) -> Path:
     """A 300-case demo database, built once per session and copied per test."""
     from herstel_tui.services.demo import build_demo
-    from herstel_tui.store import Store
 
     path = tmp_path_factory.mktemp("template") / "demo.db"
-    with clock.fixed(TODAY), Store(path, ME) as store:
+    with clock.fixed(TODAY), open_store(path, ME) as store:
         build_demo(store, cases=300, seed=SEED, me=ME, today=TODAY)
         store.conn.execute("PRAGMA journal_mode = DELETE")
     return path
@@ -44,11 +44,10 @@ def template_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def demo_store(template_db, tmp_path):
-    from herstel_tui.store import Store
 
     path = tmp_path / "desk.db"
     shutil.copy(template_db, path)
-    store = Store(path, ME)
+    store = open_store(path, ME)
     yield store
     store.close()
 

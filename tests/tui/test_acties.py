@@ -22,7 +22,7 @@ from tests.tui.conftest import ME, TODAY, make_app, settle
 
 
 def find_case(store, predicate, closed=False):
-    for row in store.list_cases(CaseFilter(closed=closed), 0, 400, today=TODAY):
+    for row in store.cases.page(CaseFilter(closed=closed), 0, 400, today=TODAY):
         if predicate(row):
             return row
     pytest.skip("no such case in the demo")
@@ -58,12 +58,12 @@ async def clear_and_type(pilot, text: str) -> None:
 
 async def test_record_next_step_with_date_and_note(demo_store):
     def ok(row):
-        view = demo_store.case_view(row.id, today=TODAY)
+        view = demo_store.cases.view(row.id, today=TODAY)
         return view.next_steps and (view.next_steps[0].earliest or TODAY) <= TODAY
 
     row = find_case(demo_store, ok)
-    expected = demo_store.case_view(row.id, today=TODAY).next_steps[0]
-    before = demo_store.events(row.id)
+    expected = demo_store.cases.view(row.id, today=TODAY).next_steps[0]
+    before = demo_store.cases.events(row.id)
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -78,7 +78,7 @@ async def test_record_next_step_with_date_and_note(demo_store):
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)  # closed on success, screen refreshed
-        after = demo_store.events(row.id)
+        after = demo_store.cases.events(row.id)
         assert len(after) == len(before) + 1
         new = max(after, key=lambda e: e.id)
         assert (new.step, new.outcome, new.fact_date, new.note, new.correction) == (
@@ -93,11 +93,11 @@ async def test_record_next_step_with_date_and_note(demo_store):
 
 async def test_refused_transition_is_explained_and_nothing_saved(demo_store):
     def ok(row):
-        return any(s.earliest for s in demo_store.case_view(row.id, today=TODAY).next_steps)
+        return any(s.earliest for s in demo_store.cases.view(row.id, today=TODAY).next_steps)
 
     row = find_case(demo_store, ok)
-    step = next(s for s in demo_store.case_view(row.id, today=TODAY).next_steps if s.earliest)
-    before = len(demo_store.events(row.id))
+    step = next(s for s in demo_store.cases.view(row.id, today=TODAY).next_steps if s.earliest)
+    before = len(demo_store.cases.events(row.id))
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -112,12 +112,12 @@ async def test_refused_transition_is_explained_and_nothing_saved(demo_store):
         assert isinstance(app.screen, StepDialog)  # stays open
         message = error_text(app)
         assert message.startswith("Niet opgeslagen:") and len(message) > 20
-        assert len(demo_store.events(row.id)) == before
+        assert len(demo_store.cases.events(row.id)) == before
 
 
 async def test_date_in_the_future_and_bad_date_refused_inline(demo_store):
-    row = find_case(demo_store, lambda r: bool(demo_store.case_view(r.id, today=TODAY).next_steps))
-    before = len(demo_store.events(row.id))
+    row = find_case(demo_store, lambda r: bool(demo_store.cases.view(r.id, today=TODAY).next_steps))
+    before = len(demo_store.cases.events(row.id))
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -133,12 +133,12 @@ async def test_date_in_the_future_and_bad_date_refused_inline(demo_store):
         await pilot.press("f2")
         await settle(pilot)
         assert "dd-mm-jjjj" in str(app.screen.query_one("#fout-datum").render())
-        assert len(demo_store.events(row.id)) == before
+        assert len(demo_store.cases.events(row.id)) == before
 
 
 async def test_correction_needs_reason_then_records_any_step(demo_store):
-    row = find_case(demo_store, lambda r: len(demo_store.events(r.id)) >= 2)
-    before = len(demo_store.events(row.id))
+    row = find_case(demo_store, lambda r: len(demo_store.cases.events(r.id)) >= 2)
+    before = len(demo_store.cases.events(row.id))
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -152,13 +152,13 @@ async def test_correction_needs_reason_then_records_any_step(demo_store):
         await pilot.press("f2")
         await settle(pilot)
         assert "reden" in str(app.screen.query_one("#fout-reden").render())
-        assert len(demo_store.events(row.id)) == before
+        assert len(demo_store.cases.events(row.id)) == before
         app.screen.query_one("#reden").focus()
         await pilot.press(*"beschikking UHT verkeerd overgenomen")
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
-        new = max(demo_store.events(row.id), key=lambda e: e.id)
+        new = max(demo_store.cases.events(row.id), key=lambda e: e.id)
         assert (new.step, new.outcome, new.correction, new.reason) == (
             "eerste_toets",
             "niet_gedupeerd",
@@ -171,8 +171,8 @@ async def test_correction_needs_reason_then_records_any_step(demo_store):
 
 
 async def test_add_contact_note_with_channel(demo_store):
-    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
-    before = len(demo_store.contact_notes(row.id))
+    row = demo_store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
+    before = len(demo_store.cases.notes(row.id))
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -185,7 +185,7 @@ async def test_add_contact_note_with_channel(demo_store):
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, WorkQueueScreen)
-        notes = demo_store.contact_notes(row.id)
+        notes = demo_store.cases.notes(row.id)
         assert len(notes) == before + 1
         new = max(notes, key=lambda n: n.id)
         assert (new.text, new.channel.value, new.date, new.by) == (
@@ -197,8 +197,8 @@ async def test_add_contact_note_with_channel(demo_store):
 
 
 async def test_empty_note_refused_inline(demo_store):
-    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
-    before = len(demo_store.contact_notes(row.id))
+    row = demo_store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
+    before = len(demo_store.cases.notes(row.id))
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -209,7 +209,7 @@ async def test_empty_note_refused_inline(demo_store):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, WorkQueueScreen)
-        assert len(demo_store.contact_notes(row.id)) == before
+        assert len(demo_store.cases.notes(row.id)) == before
 
 
 # -- Urgentie --------------------------------------------------------------------------------------
@@ -229,7 +229,7 @@ async def test_mark_urgent_with_uht_criterion_and_casuistiekoverleg(demo_store):
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
-        case = demo_store.get_case(row.id)
+        case = demo_store.cases.get(row.id)
         assert case.urgency.value == "terminale_ziekte" and case.casuistiekoverleg is True
         assert "urgent" in str(app.screen.query_one("#kop").render())
         # and off again
@@ -237,7 +237,7 @@ async def test_mark_urgent_with_uht_criterion_and_casuistiekoverleg(demo_store):
         await settle(pilot)
         await pilot.press("up", "enter", "tab", "space", "f2")
         await settle(pilot)
-        case = demo_store.get_case(row.id)
+        case = demo_store.cases.get(row.id)
         assert case.urgency is None and case.casuistiekoverleg is False
 
 
@@ -245,7 +245,7 @@ async def test_mark_urgent_with_uht_criterion_and_casuistiekoverleg(demo_store):
 
 
 async def test_assign_by_typing(demo_store):
-    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    row = demo_store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -256,14 +256,14 @@ async def test_assign_by_typing(demo_store):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, WorkQueueScreen)
-        assert demo_store.get_case(row.id).caseworker == "x.nieuw"
-        last = demo_store.audit_entries(case_id=row.id)[-1]
+        assert demo_store.cases.get(row.id).caseworker == "x.nieuw"
+        last = demo_store.audit.entries(case_id=row.id)[-1]
         assert last.action == "toegewezen"
 
 
 async def test_assign_from_known_caseworkers(demo_store):
-    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
-    names = demo_store.caseworkers()
+    row = demo_store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
+    names = demo_store.cases.caseworkers()
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -275,27 +275,27 @@ async def test_assign_from_known_caseworkers(demo_store):
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
         first = names[0] if ME in names else ME
-        assert demo_store.get_case(row.id).caseworker == first
+        assert demo_store.cases.get(row.id).caseworker == first
 
 
 async def test_conflict_is_shown_and_second_save_works(demo_store):
-    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    row = demo_store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f8")
         await settle(pilot)
-        demo_store.assign(row.id, "iemand.anders")  # a colleague, meanwhile
+        demo_store.cases.assign(row.id, "iemand.anders")  # a colleague, meanwhile
         await clear_and_type(pilot, "x.mijn")
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, AssignDialog)
         assert "intussen" in error_text(app)
-        assert demo_store.get_case(row.id).caseworker == "iemand.anders"
+        assert demo_store.cases.get(row.id).caseworker == "iemand.anders"
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, WorkQueueScreen)
-        assert demo_store.get_case(row.id).caseworker == "x.mijn"
+        assert demo_store.cases.get(row.id).caseworker == "x.mijn"
 
 
 # -- Nieuwe persoon en zaak ------------------------------------------------------------------------
@@ -306,7 +306,7 @@ def free_bsn(store) -> str:
 
     for n in range(99_999, 0, -1):
         candidate = f"9999{n:05d}"
-        if bsn.is_valid(candidate) and store.find_person_by_bsn(candidate) is None:
+        if bsn.is_valid(candidate) and store.persons.find_by_bsn(candidate) is None:
             return candidate
     raise AssertionError
 
@@ -335,7 +335,7 @@ async def test_new_person_and_case(demo_store):
             await pilot.press(*text, "tab")
         await pilot.press("f2")
         await settle(pilot)
-        person = demo_store.find_person_by_bsn(new_bsn)
+        person = demo_store.persons.find_by_bsn(new_bsn)
         assert person is not None
         assert (person.voornamen, person.tussenvoegsel, person.achternaam, person.postcode) == (
             "Anna Maria",
@@ -344,10 +344,10 @@ async def test_new_person_and_case(demo_store):
             "3011 AB",
         )
         assert person.geboortedatum.isoformat() == "1985-04-03"
-        cases = demo_store.cases_of_person(person.id)
+        cases = demo_store.cases.of_person(person.id)
         assert [c.track.value for c in cases] == ["brede_ondersteuning"]
         assert cases[0].caseworker == ME
-        household = demo_store.household_of(person.id)
+        household = demo_store.persons.household_of(person.id)
         assert household[0][1].value == "aanvrager"
         assert isinstance(app.screen, CaseScreen) and app.screen.case_id == cases[0].id
 
@@ -375,9 +375,9 @@ async def test_new_person_validation_inline_and_nothing_saved(demo_store):
 
 
 async def test_new_child_in_household_without_case(demo_store):
-    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
-    parent = demo_store.get_case(row.id).person_id
-    members = len(demo_store.household_of(parent))
+    row = demo_store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
+    parent = demo_store.cases.get(row.id).person_id
+    members = len(demo_store.persons.household_of(parent))
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -391,16 +391,16 @@ async def test_new_child_in_household_without_case(demo_store):
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
-        household = demo_store.household_of(parent)
+        household = demo_store.persons.household_of(parent)
         assert len(household) == members + 1
         child = next(p for p, role, cases in household if p.voornamen == "Noor")
         assert {p.id: role.value for p, role, _ in household}[child.id] == "kind"
-        assert demo_store.cases_of_person(child.id) == []
+        assert demo_store.cases.of_person(child.id) == []
         assert "Noor Kind" in "\n".join(str(o.prompt) for o in app.screen.query_one("#huishouden").options)
 
 
 async def test_duplicate_bsn_store_error_shown_in_dialog(demo_store):
-    existing = next(r for r in demo_store.list_cases(CaseFilter(), 0, 300, today=TODAY) if r.bsn)
+    existing = next(r for r in demo_store.cases.page(CaseFilter(), 0, 300, today=TODAY) if r.bsn)
     before = demo_store.counts()
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:

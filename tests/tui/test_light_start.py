@@ -6,9 +6,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from herstel_tui.cli.desk import LightConfig
+from herstel_tui.settings.cache import ConfigValues
 from herstel_tui.settings.config import Config
-from herstel_tui.store import Store
+from herstel_tui.settings.resources import open_store, routekaart_fingerprint
 from herstel_tui.store.caselist import ready_for_quick_read
 from herstel_tui.tui.data import DeskData
 from tests.tui.conftest import ME, TODAY, settle
@@ -16,9 +16,9 @@ from tests.tui.conftest import ME, TODAY, settle
 
 def test_light_start_loads_neither_pydantic_nor_the_store(demo_store, tmp_path):
     code = (
-        "import sys\nfrom herstel_tui.cli.desk import _light_start\nimport herstel_tui.tui.app as a\n"
+        "import sys\nfrom herstel_tui.tui.launch import light_start\nimport herstel_tui.tui.app as a\n"
         "a.run_app_light = lambda *x, **k: None\n"
-        f"print('RC', _light_start({str(demo_store.path)!r}, None, False))\n"
+        f"print('RC', light_start({str(demo_store.path)!r}, None, False))\n"
         "print(sorted(m for m in ('pydantic', 'sqlite_utils', 'herstel_tui.store.db', 'herstel_tui.settings.config')"
         " if m in sys.modules))"
     )
@@ -42,13 +42,15 @@ def test_light_start_loads_neither_pydantic_nor_the_store(demo_store, tmp_path):
 
 
 def test_not_ready_after_a_routekaart_change_or_on_another_file(demo_store, tmp_path):
-    assert ready_for_quick_read(demo_store.path)
+    assert ready_for_quick_read(demo_store.path, routekaart_fingerprint())
     demo_store.conn.execute("UPDATE meta SET value = 'anders' WHERE key = 'routekaart_hash'")
-    assert not ready_for_quick_read(demo_store.path)  # the full start rebuilds the case index first
+    assert not ready_for_quick_read(
+        demo_store.path, routekaart_fingerprint()
+    )  # the full start rebuilds the case index first
     other = tmp_path / "boodschappen.db"
     other.write_text("melk, brood")
-    assert not ready_for_quick_read(other)
-    assert not ready_for_quick_read(tmp_path / "bestaat-niet.db")
+    assert not ready_for_quick_read(other, routekaart_fingerprint())
+    assert not ready_for_quick_read(tmp_path / "bestaat-niet.db", routekaart_fingerprint())
 
 
 async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
@@ -59,7 +61,7 @@ async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
     opened = []
 
     def opener():
-        s = Store(path, ME)
+        s = open_store(path, ME)
         opened.append(s)
         return s
 
@@ -67,7 +69,7 @@ async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
         return Config(medewerker=ME, gemeente="Gemeente Echt"), None, data.store.refreshed_on_open
 
     data = DeskData(path=path, user=ME, opener=opener, today=TODAY)
-    light = LightConfig({"gemeente": "Gemeente Licht", "medewerker": ME, "toetsen": {}, "exportmap": None})
+    light = ConfigValues(gemeente="Gemeente Licht", medewerker=ME)
     app = HerstelApp(
         None,
         light,
@@ -93,5 +95,5 @@ async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
         await pilot.press(*"Gebeld na lichte start")
         await pilot.press("f2")
         await settle(pilot)
-    with Store(path, ME) as s:
-        assert s.contact_notes(row.id)[0].text == "Gebeld na lichte start"
+    with open_store(path, ME) as s:
+        assert s.cases.notes(row.id)[0].text == "Gebeld na lichte start"

@@ -26,8 +26,8 @@ def test_list_120x36(snap_compare, demo_store):
 def test_case_80x24(snap_compare, demo_store):
     row = next(
         r
-        for r in demo_store.list_cases(CaseFilter(), 0, 100, today=TODAY)
-        if r.bsn and demo_store.case_view(r.id, today=TODAY).running
+        for r in demo_store.cases.page(CaseFilter(), 0, 100, today=TODAY)
+        if r.bsn and demo_store.cases.view(r.id, today=TODAY).running
     )
 
     async def open_case(pilot) -> None:

@@ -192,7 +192,7 @@ async def test_palette_goes_to_a_zaaknummer(demo_store):
     from herstel_tui.store import CaseFilter
     from tests.tui.conftest import TODAY
 
-    row = demo_store.list_cases(CaseFilter(), 5, 1, today=TODAY)[0]
+    row = demo_store.cases.page(CaseFilter(), 5, 1, today=TODAY)[0]
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from herstel_tui.settings.resources import open_store
 from herstel_tui.store import CaseFilter
 from herstel_tui.tui.format import zaken
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
@@ -26,8 +27,8 @@ async def test_first_paint_shows_rows_and_count(demo_store):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         f = CaseFilter()
-        total = demo_store.count_cases(f, today=TODAY)
-        first = demo_store.list_cases(f, 0, 1, today=TODAY)[0]
+        total = demo_store.cases.count(f, today=TODAY)
+        first = demo_store.cases.page(f, 0, 1, today=TODAY)[0]
         assert bar(app).startswith(zaken(total))
         shown = lines(app)
         assert shown[0].startswith("! Zaak")
@@ -60,8 +61,8 @@ async def test_columns_fit_80_and_grow_at_120():
 async def test_search_by_name_and_bsn_as_you_type(demo_store):
     row = next(
         r
-        for r in demo_store.list_cases(CaseFilter(), 0, 300, today=TODAY)
-        if r.bsn and demo_store.count_cases(CaseFilter(search=r.bsn), today=TODAY) == 1
+        for r in demo_store.cases.page(CaseFilter(), 0, 300, today=TODAY)
+        if r.bsn and demo_store.cases.count(CaseFilter(search=r.bsn), today=TODAY) == 1
     )
     surname = row.naam.split(",")[0]
     app = make_app(demo_store)
@@ -71,7 +72,7 @@ async def test_search_by_name_and_bsn_as_you_type(demo_store):
         assert app.focused.id == "zoek"
         await pilot.press(*surname.lower())
         await settle(pilot)
-        n = demo_store.count_cases(CaseFilter(search=surname.lower()), today=TODAY)
+        n = demo_store.cases.count(CaseFilter(search=surname.lower()), today=TODAY)
         assert bar(app).startswith(zaken(n))
         assert all(surname.lower() in line.lower() for line in lines(app)[1 : 1 + min(n, 5)])
         # letters typed into the search box are not taken as filter keys
@@ -92,12 +93,12 @@ async def test_search_by_name_and_bsn_as_you_type(demo_store):
 
 
 async def test_enter_in_search_with_several_matches_goes_to_the_list(demo_store):
-    rows = demo_store.list_cases(CaseFilter(), 0, 300, today=TODAY)
+    rows = demo_store.cases.page(CaseFilter(), 0, 300, today=TODAY)
     surname = next(
         r.naam.split(",")[0]
         for r in rows
         if " " not in r.naam.split(",")[0]
-        and demo_store.count_cases(CaseFilter(search=r.naam.split(",")[0]), today=TODAY) > 1
+        and demo_store.cases.count(CaseFilter(search=r.naam.split(",")[0]), today=TODAY) > 1
     )
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -125,10 +126,10 @@ async def test_filters_combine_and_stay_visible(demo_store):
             await settle(pilot)
             expected = replace(expected, **change)
             assert label in bar(app)
-            assert bar(app).startswith(zaken(demo_store.count_cases(expected, today=TODAY)))
+            assert bar(app).startswith(zaken(demo_store.cases.count(expected, today=TODAY)))
         await pilot.press("x")
         await settle(pilot)
-        assert bar(app).startswith(zaken(demo_store.count_cases(CaseFilter(), today=TODAY)))
+        assert bar(app).startswith(zaken(demo_store.cases.count(CaseFilter(), today=TODAY)))
         for key, f, label in [
             ("u", CaseFilter(urgent=True), "urgent"),
             ("o", CaseFilter(urgent=True, overdue=True), "termijn verlopen"),
@@ -136,14 +137,14 @@ async def test_filters_combine_and_stay_visible(demo_store):
             await pilot.press(key)
             await settle(pilot)
             assert label in bar(app)
-            assert bar(app).startswith(zaken(demo_store.count_cases(f, today=TODAY)))
+            assert bar(app).startswith(zaken(demo_store.cases.count(f, today=TODAY)))
         await pilot.press("x", "g")
         await settle(pilot)
         assert "gesloten" in bar(app)
-        assert bar(app).startswith(zaken(demo_store.count_cases(CaseFilter(closed=True), today=TODAY)))
+        assert bar(app).startswith(zaken(demo_store.cases.count(CaseFilter(closed=True), today=TODAY)))
         await pilot.press("g")
         await settle(pilot)
-        assert bar(app).startswith(zaken(demo_store.count_cases(CaseFilter(closed=None), today=TODAY)))
+        assert bar(app).startswith(zaken(demo_store.cases.count(CaseFilter(closed=None), today=TODAY)))
         await pilot.press("x", "t", "t")
         await settle(pilot)
         assert "schuldenaanpak" in bar(app)
@@ -159,7 +160,7 @@ async def test_step_filter_chooser(demo_store):
         await settle(pilot)
         step = app.screen._filter.step
         assert step is not None
-        assert bar(app).startswith(zaken(demo_store.count_cases(CaseFilter(step=step), today=TODAY)))
+        assert bar(app).startswith(zaken(demo_store.cases.count(CaseFilter(step=step), today=TODAY)))
         await pilot.press("s", "home", "enter")
         await settle(pilot)
         assert app.screen._filter.step is None
@@ -171,27 +172,26 @@ async def test_sort_cycles(demo_store):
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-        first = demo_store.list_cases(CaseFilter(sort="zaaknummer"), 0, 1, today=TODAY)[0]
+        first = demo_store.cases.page(CaseFilter(sort="zaaknummer"), 0, 1, today=TODAY)[0]
         assert first.zaaknummer.removeprefix("HKO-") in lines(app)[1]
         assert "Zaak▲" in lines(app)[0]
 
 
 async def test_paging_to_the_end_renders_the_last_case(tmp_path):
     from herstel_tui.services.demo import build_demo
-    from herstel_tui.store import Store
 
-    store = Store(tmp_path / "big.db", ME)
+    store = open_store(tmp_path / "big.db", ME)
     build_demo(store, cases=900, seed=3, me=ME, today=TODAY)
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         f = CaseFilter()
-        total = store.count_cases(f, today=TODAY)
+        total = store.cases.count(f, today=TODAY)
         await pilot.press("end")
         await settle(pilot)
         table = app.screen.query_one(CaseTable)
         assert table.cursor == total - 1
-        last = store.list_cases(f, total - 1, 1, today=TODAY)[0]
+        last = store.cases.page(f, total - 1, 1, today=TODAY)[0]
         assert last.zaaknummer.removeprefix("HKO-") in lines(app)[-1]
         await pilot.press("pageup", "up", "home")
         await settle(pilot)
@@ -201,23 +201,23 @@ async def test_paging_to_the_end_renders_the_last_case(tmp_path):
 
 
 async def test_reveal_bsn_is_audited(demo_store):
-    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    row = demo_store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        before = len(demo_store.audit_entries(case_id=row.id))
+        before = len(demo_store.audit.entries(case_id=row.id))
         await pilot.press("b")
         await settle(pilot)
         if row.bsn:
             assert row.bsn in lines(app)[1]
-            entries = demo_store.audit_entries(case_id=row.id)
+            entries = demo_store.audit.entries(case_id=row.id)
             assert len(entries) == before + 1
             assert entries[-1].action == "bekeken" and entries[-1].entity == "bsn"
             await pilot.press("b")
             await settle(pilot)
             assert row.bsn not in lines(app)[1]
         else:
-            assert len(demo_store.audit_entries(case_id=row.id)) == before
+            assert len(demo_store.audit.entries(case_id=row.id)) == before
 
 
 async def test_empty_result_hides_case_actions(demo_store):

@@ -7,7 +7,8 @@ from datetime import date
 
 import openpyxl
 
-from herstel_tui.store import CaseFilter, Store
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import CaseFilter
 from herstel_tui.tui.screens.audit import AuditScreen
 from herstel_tui.tui.screens.letter import LetterScreen
 from herstel_tui.tui.screens.overview import OverviewScreen
@@ -24,7 +25,7 @@ def list_lines(app) -> list[str]:
 
 
 def first_case(store):
-    return store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    return store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
 
 
 async def test_case_screen_letter_and_audit_keys(demo_store):
@@ -96,12 +97,12 @@ async def test_verification_code_next_to_serviceteam(demo_store, tmp_path):
     wb.save(name)
     import_verification_code(demo_store, make_config(portaal_id="GPB12AB"), name, today=date(2026, 2, 1))
     # a case whose current step names the Serviceteam UHT as contact
-    from herstel_tui.domain.routekaart import default_routekaart
+    from herstel_tui.settings.resources import default_routekaart
 
     rk = default_routekaart()
     target = None
-    for row in demo_store.list_cases(CaseFilter(closed=None), 0, 300, today=TODAY):
-        view = demo_store.case_view(row.id, today=TODAY)
+    for row in demo_store.cases.page(CaseFilter(closed=None), 0, 300, today=TODAY):
+        view = demo_store.cases.view(row.id, today=TODAY)
         step = (
             rk.step(row.track, view.current.step)
             if view.current and rk.has_step(row.track, view.current.step)
@@ -128,9 +129,9 @@ async def test_colleagues_changes_show_without_restart(demo_store):
         assert not any("Zzcollega" in line for line in list_lines(app))
         # a colleague, in another connection, renames the first person on screen
         row = first_case(demo_store)
-        with Store(demo_store.path, "collega") as other:
-            p = other.get_person(row.person_id)
-            other.update_person(p.model_copy(update={"achternaam": "Zzcollega"}))
+        with open_store(demo_store.path, "collega") as other:
+            p = other.persons.get(row.person_id)
+            other.persons.update(p.model_copy(update={"achternaam": "Zzcollega"}))
         app._watch_colleagues()
         await settle(pilot)
         assert any("Zzcollega" in line for line in list_lines(app))
@@ -141,7 +142,7 @@ async def test_plan_costs_and_spuk_keys(demo_store):
     from herstel_tui.tui.screens.plan import PlanScreen
     from herstel_tui.tui.screens.spuk import SpukScreen
 
-    row = next(r for r in demo_store.list_cases(CaseFilter(track="brede_ondersteuning"), 0, 50, today=TODAY))
+    row = next(r for r in demo_store.cases.page(CaseFilter(track="brede_ondersteuning"), 0, 50, today=TODAY))
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -12,7 +12,7 @@ from tests.tui.conftest import TODAY, make_app, screen_text, settle
 
 
 def case_with(store, predicate):
-    for row in store.list_cases(CaseFilter(closed=None), 0, 400, today=TODAY):
+    for row in store.cases.page(CaseFilter(closed=None), 0, 400, today=TODAY):
         if predicate(row):
             return row
     pytest.skip("no such case in the demo")
@@ -27,14 +27,14 @@ async def open_case(pilot, case_id: int) -> CaseScreen:
 
 async def test_case_screen_shows_person_timeline_deadlines_steps_notes(demo_store):
     def rich(row):
-        view = demo_store.case_view(row.id, today=TODAY)
-        return view.done and view.running and demo_store.contact_notes(row.id) and view.next_steps
+        view = demo_store.cases.view(row.id, today=TODAY)
+        return view.done and view.running and demo_store.cases.notes(row.id) and view.next_steps
 
     row = case_with(demo_store, rich)
-    view = demo_store.case_view(row.id, today=TODAY)
-    case = demo_store.get_case(row.id)
-    person = demo_store.get_person(case.person_id)
-    notes = demo_store.contact_notes(row.id)
+    view = demo_store.cases.view(row.id, today=TODAY)
+    case = demo_store.cases.get(row.id)
+    person = demo_store.persons.get(case.person_id)
+    notes = demo_store.cases.notes(row.id)
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -58,12 +58,12 @@ async def test_case_screen_shows_person_timeline_deadlines_steps_notes(demo_stor
         for c in step.contacts:
             assert c.name in text
         # the view is audited
-        entries = demo_store.audit_entries(case_id=row.id)
+        entries = demo_store.audit.entries(case_id=row.id)
         assert entries[-1].action == "bekeken" and entries[-1].entity == "zaak"
 
 
 async def test_overdue_deadline_in_error_colour(demo_store):
-    row = case_with(demo_store, lambda r: demo_store.case_view(r.id, today=TODAY).overdue(TODAY))
+    row = case_with(demo_store, lambda r: demo_store.cases.view(r.id, today=TODAY).overdue(TODAY))
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -78,12 +78,14 @@ async def test_overdue_deadline_in_error_colour(demo_store):
 
 async def test_household_member_case_opens(demo_store):
     def has_other(row):
-        case = demo_store.get_case(row.id)
-        return any(c.id != row.id for _, _, cases in demo_store.household_of(case.person_id) for c in cases)
+        case = demo_store.cases.get(row.id)
+        return any(c.id != row.id for _, _, cases in demo_store.persons.household_of(case.person_id) for c in cases)
 
     row = case_with(demo_store, has_other)
-    case = demo_store.get_case(row.id)
-    target = next(c.id for _, _, cases in demo_store.household_of(case.person_id) for c in cases if c.id != row.id)
+    case = demo_store.cases.get(row.id)
+    target = next(
+        c.id for _, _, cases in demo_store.persons.household_of(case.person_id) for c in cases if c.id != row.id
+    )
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -127,12 +129,12 @@ async def test_reveal_bsn_on_case_screen_is_audited(demo_store):
         await pilot.press("b")
         await settle(pilot)
         assert row.bsn in screen_text(app)
-        last = demo_store.audit_entries(case_id=row.id)[-1]
+        last = demo_store.audit.entries(case_id=row.id)[-1]
         assert (last.action, last.entity) == ("bekeken", "bsn")
 
 
 async def test_case_screen_scrolls_by_keyboard(demo_store):
-    row = case_with(demo_store, lambda r: len(demo_store.case_view(r.id, today=TODAY).done) > 8)
+    row = case_with(demo_store, lambda r: len(demo_store.cases.view(r.id, today=TODAY).done) > 8)
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -123,16 +123,15 @@ class CostsScreen(DraftMixin, Screen):
     @work(thread=True, exclusive=True, group="kosten-laden", exit_on_error=False)
     def _load(self) -> None:
         from herstel_tui.domain.costs import spuk_components
-        from herstel_tui.store.plan import PlanStore
 
         def read() -> CostsBundle:
-            plans = PlanStore(self.store)
-            case = self.store.get_case(self.case_id)
-            person = self.store.get_person(case.person_id)
-            lines = plans.costs(self.case_id)
-            totals = plans.cost_totals(self.case_id)
+            plans = self.store.plans
+            case = self.store.cases.get(self.case_id)
+            person = self.store.persons.get(case.person_id)
+            lines = plans.store.costs.of_case(self.case_id)
+            totals = plans.store.costs.totals(self.case_id)
             if not self._viewed:
-                self.store.log_view(person_id=case.person_id, case_id=self.case_id, what="kosten")
+                self.store.audit.viewed(person_id=case.person_id, case_id=self.case_id, what="kosten")
                 self._viewed = True
             return CostsBundle(case, person, lines, totals, spuk_components())
 
@@ -252,16 +251,15 @@ class CostsScreen(DraftMixin, Screen):
         line = self._selected()
         if line is None:
             return
-        from herstel_tui.store.plan import PlanStore
         from herstel_tui.tui.screens.plan import ConfirmDialog
 
-        e, plans = line.entry, PlanStore(self.store)
+        e, plans = line.entry, self.store.plans
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._queue.put(
                     self,
-                    lambda: plans.delete_cost(e.id),
+                    lambda: plans.store.costs.delete(e.id),
                     self._after,
                     lambda msg: self.notify(msg, severity="error", timeout=6),
                 )
@@ -308,7 +306,7 @@ class CostDialog(PlanDialog):
     def load(self, plans: Any) -> Any:
         from herstel_tui.domain.costs import spuk_components
 
-        entry = plans.cost(self.entry_id) if self.entry_id is not None else None
+        entry = plans.store.costs.get(self.entry_id) if self.entry_id is not None else None
         return entry, plans.action_choices(self.case_id), spuk_components()
 
     def fill(self, extra: Any) -> None:
@@ -407,8 +405,6 @@ class CostDialog(PlanDialog):
     def prepare(self) -> Callable[[], Any]:
         from pydantic import ValidationError
 
-        from herstel_tui.store.plan import PlanStore
-
         when = self._date()
         kind = self._kind()
         actie = self.field_value("actie")
@@ -440,10 +436,10 @@ class CostDialog(PlanDialog):
                 else:
                     self.show_error(msg)
             raise FieldError("de kostenpost klopt nog niet; zie de meldingen", None) from None
-        plans, form = PlanStore(self.store), self.draft_form
+        plans, form = self.store.plans, self.draft_form
         if self.entry_id is None:
-            return lambda: plans.add_cost(entry, draft=form)
-        return lambda: plans.update_cost(entry, draft=form)
+            return lambda: plans.store.costs.add(entry, draft=form)
+        return lambda: plans.store.costs.update(entry, draft=form)
 
 
 def field_rows() -> ComposeResult:

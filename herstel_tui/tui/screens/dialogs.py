@@ -370,7 +370,7 @@ class StepDialog(Dialog):
         store, case = self.app.data.store, self.bundle.case
 
         def job() -> object:
-            return store.record_event(
+            return store.cases.record_event(
                 case.id,
                 step,
                 when,
@@ -421,7 +421,7 @@ class NoteDialog(Dialog):
         store, case_id = self.app.data.store, self.bundle.case.id
 
         def job() -> object:
-            return store.add_contact_note(case_id, text, channel=channel, on=when)
+            return store.cases.add_note(case_id, text, channel=channel, on=when)
 
         return job
 
@@ -467,7 +467,7 @@ class UrgencyDialog(Dialog):
         store, case = self.app.data.store, self.bundle.case
 
         def job() -> object:
-            return store.set_urgency(case.id, urgency, overleg, expected_version=case.version)
+            return store.cases.set_urgency(case.id, urgency, overleg, expected_version=case.version)
 
         return job
 
@@ -520,7 +520,7 @@ class AssignDialog(Dialog):
         store, case = self.app.data.store, self.bundle.case
 
         def job() -> object:
-            return store.assign(case.id, name, expected_version=case.version)
+            return store.cases.assign(case.id, name, expected_version=case.version)
 
         return job
 
@@ -652,12 +652,12 @@ class NewPersonDialog(Dialog):
 
         def job() -> object:
             with store.transaction():
-                new = store.add_person(person)
+                new = store.persons.add(person)
                 if anchor is not None:
-                    store.join_household_of(anchor.id, new.id, role)
+                    store.persons.join_household_of(anchor.id, new.id, role)
                 else:
-                    store.create_household([(new.id, role)])
-                case = store.open_case(new.id, track) if track != NO_CASE else None
+                    store.persons.create_household([(new.id, role)])
+                case = store.cases.open(new.id, track) if track != NO_CASE else None
             return (new, case)
 
         return job
@@ -693,7 +693,7 @@ class StepFilterDialog(ModalScreen[object]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        from herstel_tui.domain.routekaart import default_routekaart
+        from herstel_tui.settings.resources import default_routekaart
 
         rk = default_routekaart()
         seen: dict[str, str] = {}

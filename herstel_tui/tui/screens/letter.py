@@ -129,7 +129,7 @@ class LetterScreen(ModalScreen[object]):
         data = self.app.data  # type: ignore[attr-defined]
         try:
             bundle = data.load_case(self.case_id, log=False)
-            letters = letters_for(self.app.config)  # type: ignore[attr-defined]
+            letters = letters_for(self.app.config, data.store.routekaart)  # type: ignore[attr-defined]
         except Exception as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return

@@ -378,11 +378,10 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
 
     @work(thread=True, group="plandialoog-laden", exit_on_error=False)
     def _load(self) -> None:
-        from herstel_tui.store.plan import PlanStore
 
         def read() -> tuple[Any, dict[str, str]]:
-            extra = self.load(PlanStore(self.store))
-            draft = PlanStore(self.store).load_draft(self.draft_form) if self.draft_form else {}
+            extra = self.load(self.store.plans)
+            draft = self.store.drafts.load(self.draft_form) if self.draft_form else {}
             return extra, draft
 
         try:
@@ -452,10 +451,9 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
         form = self.draft_form
         if form is None:
             return None
-        from herstel_tui.store.plan import PlanStore
 
-        plans, case_id = PlanStore(self.store), self.case_id
-        return lambda: plans.save_draft(form, key, value, case_id=case_id, based_on=based)
+        plans, case_id = self.store.plans, self.case_id
+        return lambda: plans.store.drafts.save(form, key, value, case_id=case_id, based_on=based)
 
     def save_failed(self, key: str, error: str) -> None:
         super().save_failed(key, error)
@@ -556,10 +554,8 @@ class PlanDialog(DraftMixin, ModalScreen[object]):
         form = self.draft_form
         self._pending.clear()
         if form is not None:
-            from herstel_tui.store.plan import PlanStore
-
-            plans = PlanStore(self.store)
-            self._queue.put(self, lambda: plans.drop_draft(form))
+            plans = self.store.plans
+            self._queue.put(self, lambda: plans.store.drafts.drop(form))
         self.dismiss(None)
 
     @on(Button.Pressed, "#opslaan")
@@ -669,9 +665,8 @@ class AgreeDialog(PlanDialog):
             raise FieldError("kies hoe de persoon heeft ingestemd", "instemming")
         level = self.field_value("niveau")
         note = self.field_value("toelichting").strip() or None
-        from herstel_tui.store.plan import PlanStore
 
-        plans, vid, form, today = PlanStore(self.store), self.version.id, self.draft_form, self.today
+        plans, vid, form, today = self.store.plans, self.version.id, self.draft_form, self.today
         return lambda: plans.agree(vid, level, when, consent, note, today=today, draft=form)
 
 
@@ -695,9 +690,8 @@ class NazorgDialog(PlanDialog):
 
     def prepare(self) -> Callable[[], Any]:
         when = self.past_date("datum", "vul de startdatum in (dd-mm-jjjj)")
-        from herstel_tui.store.plan import PlanStore
 
-        plans, case_id = PlanStore(self.store), self.case_id
+        plans, case_id = self.store.plans, self.case_id
         return lambda: plans.start_nazorg(case_id, when)
 
 
@@ -971,12 +965,11 @@ class PlanScreen(DraftMixin, Screen):
 
     @work(thread=True, exclusive=True, group="plan-laden", exit_on_error=False)
     def _load(self, soft: bool = False) -> None:
-        from herstel_tui.store.plan import PlanStore
 
         def read() -> PlanBundle:
-            plans = PlanStore(self.store)
-            case = self.store.get_case(self.case_id)
-            person = self.store.get_person(case.person_id)
+            plans = self.store.plans
+            case = self.store.cases.get(self.case_id)
+            person = self.store.persons.get(case.person_id)
             if case.track.value != "brede_ondersteuning":
                 return PlanBundle(
                     case, person, None, [], [], "Een plan van aanpak hoort bij een zaak brede ondersteuning."
@@ -987,7 +980,7 @@ class PlanScreen(DraftMixin, Screen):
                 return PlanBundle(case, person, None, versions, [], f"Versie {self.number} bestaat niet.")
             deadlines = plans.plan_deadlines(self.case_id, self.today)
             if not self._viewed:  # who saw which plan when: once per screen, not on every reload
-                self.store.log_view(person_id=case.person_id, case_id=self.case_id, what="plan")
+                self.store.audit.viewed(person_id=case.person_id, case_id=self.case_id, what="plan")
                 self._viewed = True
             return PlanBundle(case, person, version, versions, deadlines)
 
@@ -1046,7 +1039,7 @@ class PlanScreen(DraftMixin, Screen):
         if v is None:
             line2 = "Versie 1 · [b]Concept[/b] (nog leeg: begin met typen)"
         else:
-            line2 = f"Versie {v.number} · [b]{esc(v.status.title)}[/b]"
+            line2 = f"Versie {v.number} · [b]{esc(v.status.label)}[/b]"
             if v.agreed_on:
                 consent = v.consent.value if v.consent else "—"
                 line2 += f" {format_date(v.agreed_on)} · instemming: {esc(consent)}"
@@ -1076,7 +1069,7 @@ class PlanScreen(DraftMixin, Screen):
         out: list[Widget] = []
         for area in LEEFGEBIEDEN:
             text = v.area(area) if v else None
-            children: list[Widget] = [Static(f"── {area.title} ──", classes="gebiedkop")]
+            children: list[Widget] = [Static(f"── {area.label} ──", classes="gebiedkop")]
             for fid, label, value in (
                 (f"situatie-{area.value}", "Situatie", text.situation if text else ""),
                 (f"hulpvraag-{area.value}", "Hulpvraag", text.question if text else ""),
@@ -1225,9 +1218,8 @@ class PlanScreen(DraftMixin, Screen):
         return self.version_id
 
     def job_for(self, key: str, value: Any, based: Any = None) -> Callable[[], Any] | None:
-        from herstel_tui.store.plan import PlanStore
 
-        plans = PlanStore(self.store)
+        plans = self.store.plans
         kind, _, ident = key.partition("-")
         if kind in ("situatie", "hulpvraag"):
             return lambda: plans.set_area_text(self._ensure_version(plans), ident, kind, value, based_on=based)
@@ -1418,9 +1410,8 @@ class PlanScreen(DraftMixin, Screen):
     def action_add_goal(self) -> None:
         if not self.content_editable:
             return
-        from herstel_tui.store.plan import PlanStore
 
-        plans, area = PlanStore(self.store), self._area_for_new()
+        plans, area = self.store.plans, self._area_for_new()
         self.flush()
         self._queue.put(
             self,
@@ -1443,9 +1434,8 @@ class PlanScreen(DraftMixin, Screen):
     def action_add_action(self) -> None:
         if not self.content_editable:
             return
-        from herstel_tui.store.plan import PlanStore
 
-        plans, area = PlanStore(self.store), self._area_for_new()
+        plans, area = self.store.plans, self._area_for_new()
         self.flush()
         self._queue.put(
             self,
@@ -1498,9 +1488,8 @@ class PlanScreen(DraftMixin, Screen):
         if row is None or not self.content_editable:
             self.notify("Zet de cursor eerst in het doel of de actie die weg moet.", timeout=4)
             return
-        from herstel_tui.store.plan import PlanStore
 
-        plans = PlanStore(self.store)
+        plans = self.store.plans
         if isinstance(row, GoalRow):
             gid = row.goal.id
             text = self.query_one(f"#doel-{gid}", Input).value.strip() or "(leeg)"
@@ -1536,10 +1525,9 @@ class PlanScreen(DraftMixin, Screen):
     def action_agree(self) -> None:
         if not self.content_editable or self.bundle is None:
             return
-        from herstel_tui.store.plan import PlanStore
 
         self.action_save_now()
-        plans = PlanStore(self.store)
+        plans = self.store.plans
 
         def push(version: PlanVersion | None) -> None:
             if version is None or not version.editable:
@@ -1567,9 +1555,8 @@ class PlanScreen(DraftMixin, Screen):
         v = self.version
         if v is None or v.editable or self.readonly:
             return
-        from herstel_tui.store.plan import PlanStore
 
-        plans = PlanStore(self.store)
+        plans = self.store.plans
         self.flush()
 
         def made(new: PlanVersion) -> None:
@@ -1586,7 +1573,7 @@ class PlanScreen(DraftMixin, Screen):
             agreed = (
                 f" op {format_date(v.agreed_on)}" if v.agreed_on else f", aangemaakt {format_date(v.created_at.date())}"
             )
-            opts.append((str(v.number), f"Versie {v.number} · {v.status.title}{agreed}", None))
+            opts.append((str(v.number), f"Versie {v.number} · {v.status.label}{agreed}", None))
 
         def chosen(value: object) -> None:
             if value is None or self.bundle is None:

@@ -93,10 +93,9 @@ class SpukScreen(DraftMixin, Screen):
 
     @work(thread=True, exclusive=True, group="spuk-laden", exit_on_error=False)
     def _load(self, year: int) -> None:
-        from herstel_tui.store.plan import PlanStore
 
         try:
-            report = store_call(self.app, self.store, lambda: PlanStore(self.store).year_report(year))
+            report = store_call(self.app, self.store, lambda: self.store.costs.year_report(year))
         except Exception as exc:
             self.post_message(ReportLoaded(year, None, explain(exc)))
             return

@@ -123,10 +123,8 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
 
     @work(thread=True, exclusive=True, group="vraagbestand-laden", exit_on_error=False)
     def _load(self) -> None:
-        from herstel_tui.store import portal as sp
-
         try:
-            children = sp.children_to_verify(self.store, include_open=self.include_open)
+            children = self.store.portal.children_to_verify(include_open=self.include_open)
         except Exception as exc:
             self.app.call_from_thread(self._show, f"Kinderen konden niet worden gelezen: {exc}", "fout")
             return

@@ -105,7 +105,7 @@ class FilterBar(Horizontal):
 
 
 def _step_title(step_id: str) -> str:
-    from herstel_tui.domain.routekaart import default_routekaart
+    from herstel_tui.settings.resources import default_routekaart
 
     rk = default_routekaart()
     for track in rk.tracks.values():

@@ -1,0 +1,60 @@
+"""The routekaart hersteloperatie kinderopvangtoeslag as data, and the engine that walks it.
+
+Pure domain code: the standard library, pydantic, dateutil and tomllib. The package:
+
+- :mod:`.period` — periods as the file writes them ("8 weken");
+- :mod:`.schema` — the pydantic model of ``routekaart.toml``;
+- :mod:`.model` — the public objects (steps, rules, events, the view of a case) and the errors;
+- :mod:`.engine` — :class:`Routekaart` and the engine per track (the rules are in its module text);
+- :mod:`.loader` — :func:`load_routekaart` (a path) / :func:`parse_routekaart` (bytes).
+
+Which file the application uses is not the domain's choice: ``herstel_tui.settings.resources``
+loads the shipped one once and the caller hands it to the Store.
+"""
+
+from herstel_tui.domain.routekaart.engine import Routekaart
+from herstel_tui.domain.routekaart.loader import fingerprint, load_routekaart, parse_routekaart
+from herstel_tui.domain.routekaart.model import (
+    ACTORS,
+    NOT_STARTED_TITLE,
+    TRACKS,
+    CaseView,
+    Contact,
+    Deadline,
+    DoneStep,
+    Letter,
+    NextStep,
+    Outcome,
+    RecordedEvent,
+    RoutekaartError,
+    Rule,
+    Step,
+    Track,
+    TransitionRefused,
+)
+from herstel_tui.domain.routekaart.period import Period, parse_period
+
+__all__ = [
+    "ACTORS",
+    "NOT_STARTED_TITLE",
+    "TRACKS",
+    "CaseView",
+    "Contact",
+    "Deadline",
+    "DoneStep",
+    "Letter",
+    "NextStep",
+    "Outcome",
+    "Period",
+    "RecordedEvent",
+    "Routekaart",
+    "RoutekaartError",
+    "Rule",
+    "Step",
+    "Track",
+    "TransitionRefused",
+    "fingerprint",
+    "load_routekaart",
+    "parse_period",
+    "parse_routekaart",
+]

@@ -1,0 +1,398 @@
+"""Loading ``routekaart.toml``: pydantic validation plus graph checks (unknown ids, cycles,
+duplicates), one Dutch message per fault in :class:`RoutekaartError`. The domain reads the file it
+is given; which file the application uses (the shipped one) is :mod:`herstel_tui.settings`'s choice."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from herstel_tui.domain.routekaart.engine import (
+    Routekaart,
+    _split_ref,
+)
+from herstel_tui.domain.routekaart.model import (
+    ACTORS,
+    TRACKS,
+    Contact,
+    Letter,
+    Outcome,
+    RoutekaartError,
+    Rule,
+    Step,
+    Track,
+)
+from herstel_tui.domain.routekaart.period import (
+    parse_period,
+)
+from herstel_tui.domain.routekaart.schema import (
+    _FIELD_NL,
+    _ID,
+    _REF,
+    _NodeIn,
+    _RoutekaartIn,
+    _RuleIn,
+)
+
+
+def _where(loc: tuple[Any, ...], raw: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """Dutch description of the element at ``loc`` and the remaining field path."""
+
+    def _id_at(container: Any, idx: Any) -> str:
+        try:
+            v = container[idx].get("id")
+            if isinstance(v, str) and v:
+                return v
+        except Exception:
+            pass
+        return f"nr. {idx + 1}" if isinstance(idx, int) else str(idx)
+
+    if len(loc) >= 4 and loc[0] == "tracks" and loc[2] == "steps" and isinstance(loc[3], int):
+        steps = raw.get("tracks", {}).get(loc[1], {}).get("steps", [])
+        return f"stap '{_id_at(steps, loc[3])}' in spoor '{loc[1]}'", loc[4:]
+    if len(loc) >= 2 and loc[0] == "tracks":
+        return f"spoor '{loc[1]}'", loc[2:]
+    if len(loc) >= 2 and loc[0] == "milestones":
+        return f"mijlpaal '{_id_at(raw.get('milestones', []), loc[1])}'", loc[2:]
+    if len(loc) >= 2 and loc[0] == "rules":
+        return f"termijn '{_id_at(raw.get('rules', []), loc[1])}'", loc[2:]
+    if len(loc) >= 2 and loc[0] == "contacts":
+        return f"contact '{loc[1]}'", loc[2:]
+    if len(loc) >= 2 and loc[0] == "letters":
+        return f"brief '{loc[1]}'", loc[2:]
+    return "bestand", loc
+
+
+def _field_path(rest: tuple[Any, ...]) -> str:
+    bits: list[str] = []
+    i = 0
+    while i < len(rest):
+        p = rest[i]
+        if p == "outcomes" and i + 1 < len(rest):
+            bits.append(f"uitkomst '{rest[i + 1]}'")
+            i += 2
+            continue
+        if isinstance(p, int):
+            bits.append(f"element {p + 1}")
+        else:
+            bits.append(f"veld '{p}'")
+        i += 1
+    return ", ".join(bits)
+
+
+def _pydantic_errors(exc: ValidationError, raw: dict[str, Any]) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where, rest = _where(loc, raw)
+        # Literal lists with a tagged union produce no tags here; loc is plain.
+        fld = _field_path(rest)
+        last = next((p for p in reversed(rest) if isinstance(p, str)), None)
+        name = _FIELD_NL.get(last, last) if last else None
+        typ = err["type"]
+        inp = err.get("input")
+        if typ == "missing":
+            if name and len(rest) == 1:
+                fault = f"{name} ontbreekt"
+            else:
+                fault = f"{fld or 'verplicht veld'} ontbreekt"
+        elif typ == "extra_forbidden":
+            fault = f"onbekend veld '{last}'"
+        elif typ == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            if last == "actors" or (len(rest) >= 2 and rest[-2] == "actors"):
+                fault = f"onbekende actor {inp!r} (toegestaan: {', '.join(ACTORS)})"
+            elif "tracks" in rest:
+                fault = f"onbekend spoor {inp!r} (toegestaan: {', '.join(TRACKS)})"
+            else:
+                fault = f"ongeldige waarde {inp!r} voor {fld} (toegestaan: {expected})"
+        elif typ == "value_error":
+            fault = f"{fld}: {err.get('ctx', {}).get('error', err['msg'])}"
+        elif typ == "string_too_short":
+            fault = f"{name} ontbreekt (leeg)" if name else f"{fld} is leeg"
+        elif typ == "too_short":
+            fault = f"{fld} is leeg (ten minste één waarde nodig)"
+        elif typ == "string_pattern_mismatch":
+            fault = f"ongeldige id {inp!r} in {fld} (alleen kleine letters, cijfers en '_')"
+        elif typ in ("string_type",):
+            fault = f"{fld} moet tekst zijn"
+        elif typ in ("list_type",):
+            fault = f"{fld} moet een lijst zijn"
+        elif typ in ("bool_type", "bool_parsing"):
+            fault = f"{fld} moet true of false zijn"
+        elif typ in ("dict_type", "model_type"):
+            fault = f"{fld or 'inhoud'} moet een tabel zijn"
+        elif typ in ("int_type", "int_parsing"):
+            fault = f"{fld} moet een geheel getal zijn"
+        else:
+            fault = f"ongeldige waarde voor {fld or 'inhoud'} ({typ})"
+        out.append(f"{where}: {fault}")
+    return out
+
+
+def _validate_semantics(data: _RoutekaartIn) -> list[str]:
+    errors: list[str] = []
+    for tid in TRACKS:
+        if tid not in data.tracks:
+            errors.append(f"spoor '{tid}' ontbreekt")
+    for tid in data.tracks:
+        if tid not in TRACKS:
+            errors.append(f"spoor '{tid}': onbekend spoor (toegestaan: {', '.join(TRACKS)})")
+    if errors:
+        return errors
+
+    rule_ids: dict[str, _RuleIn] = {}
+    for r in data.rules:
+        if r.id in rule_ids:
+            errors.append(f"termijn '{r.id}': dubbele id")
+        rule_ids[r.id] = r
+    ms_ids: set[str] = set()
+    for m in data.milestones:
+        if m.id in ms_ids:
+            errors.append(f"mijlpaal '{m.id}': dubbele id")
+        ms_ids.add(m.id)
+
+    for tid in TRACKS:
+        t = data.tracks[tid]
+        nodes: dict[str, tuple[_NodeIn, str]] = {}
+        for s in t.steps:
+            where = f"stap '{s.id}' in spoor '{tid}'"
+            if s.id in nodes:
+                errors.append(f"{where}: dubbele id")
+            nodes[s.id] = (s, where)
+        for m in data.milestones:
+            if tid not in m.tracks:
+                continue
+            where = f"mijlpaal '{m.id}' in spoor '{tid}'"
+            if m.id in nodes:
+                errors.append(f"{where}: dubbele id (ook een stap van dit spoor)")
+            nodes[m.id] = (m, where)
+        track_rules = {rid for rid, r in rule_ids.items() if tid in r.tracks}
+
+        def check_ref(ref: str, where: str, what: str) -> None:
+            if not re.match(_REF, ref):
+                errors.append(f"{where}: ongeldige verwijzing '{ref}' in '{what}'")
+                return
+            sid, oid = _split_ref(ref)
+            if sid not in nodes:  # noqa: B023 - called only inside this loop pass
+                errors.append(f"{where}: onbekende stap '{sid}' in '{what}'")
+            elif oid is not None and oid not in nodes[sid][0].outcomes:  # noqa: B023
+                errors.append(f"{where}: onbekende uitkomst '{oid}' van stap '{sid}' in '{what}'")
+
+        graph: dict[str, list[str]] = {nid: [] for nid in nodes}
+        has_incoming: set[str] = set()
+        for nid, (n, where) in nodes.items():
+            if n.spuk_component is not None and n.spuk_component not in data.spuk_components:
+                errors.append(
+                    f"{where}: onbekende SPUK-component '{n.spuk_component}' "
+                    f"(bekend: {', '.join(data.spuk_components) or 'geen'})"
+                )
+            for c in n.contacts:
+                if c not in data.contacts:
+                    errors.append(f"{where}: onbekend contact '{c}'")
+            for lt in n.letters:
+                if lt not in data.letters:
+                    errors.append(f"{where}: onbekende brief '{lt}'")
+            if n.outcomes and n.next:
+                errors.append(f"{where}: een stap met uitkomsten heeft vervolgstappen per uitkomst, niet in 'next'")
+            for target in n.next:
+                if target not in nodes:
+                    errors.append(f"{where}: onbekende vervolgstap '{target}'")
+                else:
+                    graph[nid].append(target)
+                    has_incoming.add(target)
+            for oid, o in n.outcomes.items():
+                if not re.match(_ID, oid):
+                    errors.append(f"{where}: ongeldige id van uitkomst '{oid}'")
+                for target in o.next:
+                    if target not in nodes:
+                        errors.append(f"{where}: uitkomst '{oid}': onbekende vervolgstap '{target}'")
+                    else:
+                        graph[nid].append(target)
+                        has_incoming.add(target)
+                for target in o.optional:
+                    if target not in o.next:
+                        errors.append(f"{where}: uitkomst '{oid}': optionele stap '{target}' staat niet in 'next'")
+                for target, outs in o.only_outcomes.items():
+                    if target not in o.next:
+                        errors.append(
+                            f"{where}: uitkomst '{oid}': 'only_outcomes' noemt '{target}', dat niet in 'next' staat"
+                        )
+                    elif target in nodes:
+                        for x in outs:
+                            if x not in nodes[target][0].outcomes:
+                                errors.append(
+                                    f"{where}: uitkomst '{oid}': onbekende uitkomst '{x}' van stap '{target}'"
+                                )
+            for what in ("requires", "requires_any"):
+                for ref in getattr(n, what):
+                    check_ref(ref, where, what)
+                    sid = _split_ref(ref)[0]
+                    if sid in graph:
+                        graph[sid].append(nid)
+            for what in ("requires_running", "not_before"):
+                for rid in getattr(n, what):
+                    if rid not in rule_ids:
+                        errors.append(f"{where}: onbekende termijn '{rid}' in '{what}'")
+                    elif rid not in track_rules:
+                        errors.append(f"{where}: termijn '{rid}' in '{what}' geldt niet voor spoor '{tid}'")
+        if not any(n.end for n, _ in nodes.values()):
+            errors.append(f"spoor '{tid}': geen eindstap (end = true)")
+        errors.extend(_cycles(graph, nodes))
+
+        for rid in sorted(track_rules):
+            r = rule_ids[rid]
+            if not any(_split_ref(s)[0] in nodes for s in r.start):
+                errors.append(f"termijn '{rid}': geen startgebeurtenis in spoor '{tid}'")
+    for r in data.rules:
+        for what in ("start", "stop"):
+            for ref in getattr(r, what):
+                if not re.match(_REF, ref):
+                    errors.append(f"termijn '{r.id}': ongeldige verwijzing '{ref}' in '{what}'")
+                    continue
+                sid, oid = _split_ref(ref)
+                found = False
+                for tid in r.tracks:
+                    t = data.tracks[tid]
+                    cands = [s for s in t.steps if s.id == sid] + [
+                        m for m in data.milestones if m.id == sid and tid in m.tracks
+                    ]
+                    for c in cands:
+                        if oid is None or oid in c.outcomes:
+                            found = True
+                if not found:
+                    errors.append(f"termijn '{r.id}': onbekende gebeurtenis '{ref}' in '{what}'")
+    return errors
+
+
+def _cycles(graph: dict[str, list[str]], nodes: dict[str, tuple[_NodeIn, str]]) -> list[str]:
+    WHITE, GREY, BLACK = 0, 1, 2
+    color = {n: WHITE for n in graph}
+    stack: list[str] = []
+    errors: list[str] = []
+
+    def visit(n: str) -> None:
+        color[n] = GREY
+        stack.append(n)
+        for m in graph[n]:
+            if color[m] == GREY:
+                cyc = stack[stack.index(m) :] + [m]
+                errors.append(f"{nodes[m][1]}: kringloop in de vervolgstappen: {' → '.join(cyc)}")
+            elif color[m] == WHITE:
+                visit(m)
+        stack.pop()
+        color[n] = BLACK
+
+    for n in graph:
+        if color[n] == WHITE:
+            visit(n)
+    return errors
+
+
+def _build(path: Path, data: _RoutekaartIn, digest: str) -> Routekaart:
+    contacts = {cid: Contact(cid, c.name, c.phone, c.email, c.note) for cid, c in data.contacts.items()}
+    letters = {lid: Letter(lid, lt.title, lt.format, lt.note) for lid, lt in data.letters.items()}
+    rules = {
+        r.id: Rule(
+            r.id, r.title, r.explanation, r.kind, parse_period(r.period), tuple(r.start), tuple(r.stop), tuple(r.tracks)
+        )
+        for r in data.rules
+    }
+
+    def make(n: _NodeIn, tid: str, milestone: bool, optional_somewhere: set[str]) -> Step:
+        branches = {
+            oid: Outcome(
+                oid,
+                o.title,
+                o.branch,
+                tuple(o.next),
+                tuple(o.optional),
+                {k: tuple(v) for k, v in o.only_outcomes.items()},
+            )
+            for oid, o in n.outcomes.items()
+        }
+        return Step(
+            id=n.id,
+            track=tid,
+            title=n.title,
+            explanation=n.explanation,
+            actors=tuple(n.actors),
+            spuk_component=n.spuk_component,
+            letters=tuple(letters[x].title for x in n.letters),
+            letter_ids=tuple(n.letters),
+            contacts=tuple(contacts[c] for c in n.contacts),
+            outcomes={oid: o.title for oid, o in n.outcomes.items()},
+            outcome_branches=branches,
+            next=tuple(n.next),
+            requires=tuple(n.requires),
+            requires_any=tuple(n.requires_any),
+            requires_running=tuple(n.requires_running),
+            not_before=tuple(n.not_before),
+            optional=n.optional or n.id in optional_somewhere,
+            anytime=n.anytime,
+            repeatable=n.repeatable,
+            end=n.end,
+            milestone=milestone,
+            optional_everywhere=n.optional,
+        )
+
+    tracks: dict[str, Track] = {}
+    for tid in TRACKS:
+        t = data.tracks[tid]
+        ms = [m for m in data.milestones if tid in m.tracks]
+        opt = {x for n in list(t.steps) + ms for o in n.outcomes.values() for x in o.optional}
+        tracks[tid] = Track(
+            id=tid,
+            title=t.title,
+            start_label=t.start_label,
+            milestone_label=t.milestone_label,
+            steps=tuple(make(s, tid, False, opt) for s in t.steps),
+            milestones=tuple(make(m, tid, True, opt) for m in ms),
+            rules=tuple(r for r in rules.values() if tid in r.tracks),
+        )
+    return Routekaart(path, tracks, contacts, letters, rules, dict(data.spuk_components), digest)
+
+
+def load_routekaart(path: Path | str) -> Routekaart:
+    """Load and validate the routekaart file at ``path``."""
+    path = Path(path)
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        raise RoutekaartError(path, ["bestand niet gevonden"]) from None
+    except OSError as exc:
+        raise RoutekaartError(path, [f"bestand kan niet worden gelezen ({exc.strerror})"]) from None
+    return parse_routekaart(text, path)
+
+
+def parse_routekaart(text: bytes, path: Path | str) -> Routekaart:
+    """Validate the bytes of a routekaart file; ``path`` names it in the messages. The result
+    carries ``fingerprint``, a hash of these bytes (to notice when the data changed)."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(text.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise RoutekaartError(path, ["bestand is geen UTF-8-tekst"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        pos = f" op regel {m.group(1)}, kolom {m.group(2)}" if m else ""
+        raise RoutekaartError(path, [f"geen geldige TOML{pos} ({msg})"]) from None
+    try:
+        data = _RoutekaartIn.model_validate(raw)
+    except ValidationError as exc:
+        raise RoutekaartError(path, _pydantic_errors(exc, raw)) from None
+    errors = _validate_semantics(data)
+    if errors:
+        raise RoutekaartError(path, errors)
+    return _build(path, data, fingerprint(text))
+
+
+def fingerprint(text: bytes) -> str:
+    """The hash a database keeps of the routekaart its case index was computed with."""
+    return hashlib.sha256(text).hexdigest()[:16]

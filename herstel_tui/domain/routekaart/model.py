@@ -1,0 +1,213 @@
+"""The routekaart's public model: plain frozen objects built from validated data, the events a
+case consists of, and what the engine says about a case."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+from herstel_tui.domain.enums import RoutekaartActor
+from herstel_tui.domain.enums import Track as TrackId
+from herstel_tui.domain.routekaart.period import (
+    Period,
+)
+
+TRACKS = tuple(t.value for t in TrackId)
+ACTORS = tuple(a.value for a in RoutekaartActor)
+NOT_STARTED_TITLE = "Nog niet gestart"
+
+
+class RoutekaartError(ValueError):
+    """The routekaart file is missing or malformed. ``str()`` is Dutch and names the file, the
+    step (or milestone, rule, contact) and the fault; ``errors`` lists every fault found."""
+
+    def __init__(self, path: Path | str, errors: Sequence[str]):
+        self.path = Path(path)
+        self.errors = list(errors)
+        super().__init__("\n".join(f"{self.path}: {e}" for e in self.errors))
+
+
+class TransitionRefused(ValueError):
+    """An event does not fit the case. ``str()`` is a clear Dutch reason for the caseworker."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    note: str = ""
+
+    def __str__(self) -> str:
+        bits = [self.name] + [b for b in (self.phone, self.email) if b]
+        return " · ".join(bits)
+
+
+@dataclass(frozen=True)
+class Letter:
+    id: str
+    title: str
+    format: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    title: str
+    branch: str
+    next: tuple[str, ...]
+    optional: tuple[str, ...]
+    only_outcomes: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A routekaart step or a milestone of one track.
+
+    ``optional`` is True when the step may be skipped on at least one path (step-level flag or an
+    ``optional`` edge, e.g. the integrale beoordeling after eerste toets Gedupeerd)."""
+
+    id: str
+    track: str
+    title: str
+    explanation: str
+    actors: tuple[str, ...]
+    spuk_component: str | None
+    letters: tuple[str, ...]  # Dutch titles of the letters/formats
+    letter_ids: tuple[str, ...]
+    contacts: tuple[Contact, ...]
+    outcomes: dict[str, str]  # outcome id -> Dutch title, in file order
+    outcome_branches: dict[str, Outcome]
+    next: tuple[str, ...]
+    requires: tuple[str, ...]
+    requires_any: tuple[str, ...]
+    requires_running: tuple[str, ...]
+    not_before: tuple[str, ...]
+    optional: bool
+    anytime: bool
+    repeatable: bool
+    end: bool
+    milestone: bool
+    optional_everywhere: bool = False  # the step-level flag: may be skipped on every path
+
+    @property
+    def actor(self) -> str:
+        return self.actors[0]
+
+    @property
+    def actor_titles(self) -> tuple[str, ...]:
+        return tuple(RoutekaartActor(a).label for a in self.actors)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    explanation: str
+    kind: str  # "deadline" | "period"
+    period: Period
+    start: tuple[str, ...]  # event refs "step" or "step:outcome"
+    stop: tuple[str, ...]
+    tracks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    title: str
+    start_label: str
+    milestone_label: str
+    steps: tuple[Step, ...]  # routekaart steps, in order
+    milestones: tuple[Step, ...]
+    rules: tuple[Rule, ...]
+
+    @property
+    def nodes(self) -> tuple[Step, ...]:
+        return self.steps + self.milestones
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    step: str
+    fact_date: date
+    outcome: str | None = None
+    correction: bool = False
+    reason: str | None = None
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class DoneStep:
+    step: str
+    title: str
+    outcome: str | None
+    outcome_title: str | None
+    fact_date: date
+    correction: bool
+    reason: str | None
+    event_id: int | None
+    superseded: bool
+    milestone: bool = False
+    anytime: bool = False
+    off_route: bool = False  # no longer fits the route after a correction
+
+    @property
+    def event_title(self) -> str:
+        return f"{self.title}: {self.outcome_title}" if self.outcome_title else self.title
+
+
+class NextStep(NamedTuple):
+    """A step (with one outcome) that may be recorded next. Immutable (a NamedTuple: cheap)."""
+
+    step: str
+    outcome: str | None
+    title: str  # e.g. "Eerste toets: Gedupeerd"
+    branch: str  # e.g. "Na eerste toets: Gedupeerd"
+    optional: bool
+    anytime: bool
+    milestone: bool = False
+    earliest: date | None = None  # the earliest fact date check() accepts (None: any date)
+
+
+@dataclass(slots=True)
+class Deadline:
+    rule: str
+    title: str
+    start: date
+    due: date
+    stopped: date | None
+    kind: str = "deadline"  # "deadline" | "period"
+    stopped_by: str | None = None  # event title of the stop event
+    elapsed: bool = False  # a period that ended by itself at its due date
+
+    @property
+    def running(self) -> bool:
+        return self.stopped is None
+
+    def days_left(self, today: date) -> int:
+        return (self.due - today).days
+
+    def overdue(self, today: date) -> bool:
+        return self.stopped is None and today > self.due
+
+
+@dataclass(slots=True)
+class CaseView:
+    track: str
+    done: list[DoneStep]
+    current: DoneStep | None
+    current_title: str
+    outcome: str | None
+    next_steps: list[NextStep]
+    deadlines: list[Deadline]
+    running: list[Deadline]
+    next_deadline: Deadline | None
+    closed: bool
+
+    def overdue(self, today: date) -> list[Deadline]:
+        return [d for d in self.running if today > d.due]

@@ -1,0 +1,96 @@
+"""The ``herstel`` console script: one quick router, then click.
+
+Two invocations are answered without loading click and the command modules, because people wait
+for them: the bare ``herstel`` (the desk's first paint) and ``herstel zoek TERM`` over SSH. The
+router knows exactly the global options below; anything else (help, another command, an option
+it does not know) goes to click (``herstel_tui.cli.main``), which gives the same answer or the
+proper error. ``tests/cli/test_entry.py`` checks that every option here means the same in click.
+
+The desk is opened through a callback handed to click (``obj={"open_desk": ...}``), so the command
+line never imports the TUI.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# option -> click parameter name; the first take a value, the flags do not
+GLOBAL_OPTIONS = {"--db": "db", "--config": "config"}
+GLOBAL_FLAGS = {"--low-bandwidth": "low_bandwidth"}
+QUICK_COMMAND = "zoek"
+ZOEK_FORMATS = {"--json": "json", "--csv": "csv"}  # flag -> the value of zoek's ``fmt``
+
+
+@dataclass(frozen=True)
+class QuickCall:
+    """What the router understood: the desk (``command`` None) or ``zoek``."""
+
+    db: str | None = None
+    config: str | None = None
+    low_bandwidth: bool = False
+    command: str | None = None
+    term: str = ""
+    fmt: str = "text"
+
+
+def route(argv: Sequence[str]) -> QuickCall | None:
+    """The quick call for ``argv``, or None when click should answer."""
+    values: dict[str, str] = {}
+    low = False
+    args = list(argv)
+    while args and args[0].startswith("--"):
+        opt = args.pop(0)
+        name, eq, val = opt.partition("=")
+        if name in GLOBAL_OPTIONS:
+            if not eq:
+                if not args:
+                    return None
+                val = args.pop(0)
+            if not val:
+                return None
+            values[GLOBAL_OPTIONS[name]] = val
+        elif opt in GLOBAL_FLAGS:
+            low = True
+        else:
+            return None
+    base = QuickCall(values.get("db"), values.get("config"), low)
+    if not args:
+        return base
+    if args[0] != QUICK_COMMAND:
+        return None
+    fmt, words = "text", []
+    for a in args[1:]:
+        if a in ZOEK_FORMATS:
+            fmt = ZOEK_FORMATS[a]
+        elif a.startswith("-"):
+            return None
+        else:
+            words.append(a)
+    term = " ".join(words).strip()
+    if not term:
+        return None
+    return QuickCall(base.db, base.config, base.low_bandwidth, QUICK_COMMAND, term, fmt)
+
+
+def open_desk(db: str | None, config: str | None, low_bandwidth: bool) -> int:
+    from herstel_tui.tui.launch import start
+
+    return start(db, config, low_bandwidth)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else list(argv)
+    call = route(args)
+    if call is not None and call.command is None:
+        sys.exit(open_desk(call.db, call.config, call.low_bandwidth))
+    if call is not None and call.command == QUICK_COMMAND:
+        from herstel_tui.services.lookup import quick_search
+
+        code = quick_search(call.db, call.config, call.term, call.fmt)
+        if code is not None:
+            sys.exit(code)
+    from herstel_tui.cli.main import main as cli
+
+    cli(args=args, prog_name="herstel", obj={"open_desk": open_desk})

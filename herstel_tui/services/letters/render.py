@@ -1,0 +1,170 @@
+"""A draft: the letter for one case, rendered (reads only)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from herstel_tui.domain import clock
+from herstel_tui.domain.dates import format_date, long_date, weekday_date
+from herstel_tui.domain.models import Case, Person
+from herstel_tui.domain.routekaart import CaseView, Routekaart
+from herstel_tui.services.letters.templates import (
+    CONTACT_PARTS,
+    MISSING_HINTS,
+    LetterError,
+    LetterKind,
+    LetterSet,
+    fill,
+    letters_for,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from herstel_tui.settings.config import Config
+    from herstel_tui.store import Store
+
+
+@dataclass
+class Draft:
+    kind: LetterKind
+    case: Case
+    person: Person
+    today: date
+    text: str
+    values: dict[str, str | None]
+    first_talk: date | None = None
+    creditor: str | None = None
+    moratorium: tuple[date, date] | None = None
+
+    @property
+    def title(self) -> str:
+        return self.kind.title
+
+    @property
+    def event_note(self) -> str:
+        if self.kind.records == "datum_eerste_gesprek_gecommuniceerd" and self.first_talk:
+            return f"{self.kind.title}: eerste gesprek op {weekday_date(self.first_talk)} (per brief)"
+        if self.creditor:
+            return f"{self.kind.title} (aan {self.creditor})"
+        return self.kind.title
+
+
+def _initials(voornamen: str) -> str:
+    parts = [p for p in re.split(r"[\s]+", voornamen.strip()) if p]
+    return "".join(p[0].upper() + "." for p in parts)
+
+
+def case_values(
+    rk: Routekaart,
+    case: Case,
+    person: Person,
+    view: CaseView,
+    config: Config,
+    today: date,
+    *,
+    first_talk: date | None = None,
+    creditor: str | None = None,
+) -> dict[str, str | None]:
+    """The flat field table for one case. ``None`` means: not known for this case."""
+    surname = " ".join(p for p in (person.tussenvoegsel, person.achternaam) if p)
+    initials = _initials(person.voornamen)
+    street = " ".join(p for p in (person.straat, person.huisnummer) if p)
+    town = " ".join(p for p in (person.postcode, person.woonplaats) if p)
+    mor = _moratorium(view)
+    values: dict[str, str | None] = {
+        "datum": long_date(today),
+        "datum.kort": format_date(today),
+        "gemeente": config.gemeente,
+        "medewerker": config.medewerker,
+        "zaaknummer": case.zaaknummer,
+        "zaak.spoor": rk.tracks[case.track.value].title,
+        "zaak.medewerker": case.caseworker or "",
+        "ouder.naam": person.naam,
+        "ouder.voorletters": initials,
+        "ouder.achternaam": surname,
+        "ouder.aanhef": f"Geachte {initials} {surname}".replace("  ", " ").strip(),
+        "ouder.straat": street,
+        "ouder.postcode_woonplaats": town,
+        "ouder.adres": ", ".join(p for p in (street, town) if p),
+        "ouder.geboortedatum": long_date(person.geboortedatum) if person.geboortedatum else None,
+        "eerste_gesprek.datum": weekday_date(first_talk) if first_talk else None,
+        "eerste_gesprek.datum.kort": format_date(first_talk) if first_talk else None,
+        "moratorium.begin": long_date(mor[0]) if mor else None,
+        "moratorium.einde": long_date(mor[1]) if mor else None,
+        "schuldeiser.naam": creditor.strip() if creditor and creditor.strip() else None,
+    }
+    for cid, c in rk.contacts.items():
+        for part, attr in CONTACT_PARTS.items():
+            values[f"contact.{cid}.{part}"] = getattr(c, attr) or ""
+    return values
+
+
+def _moratorium(view: CaseView) -> tuple[date, date] | None:
+    for dl in view.deadlines:
+        if dl.rule == "wettelijk_moratorium":
+            return dl.start, dl.due
+    return None
+
+
+def recorded_first_talk(view: CaseView) -> date | None:
+    """The date of the recorded (not superseded) eerste gesprek, if any."""
+    for ds in view.done:
+        if ds.step == "eerste_gesprek" and not ds.superseded and not ds.off_route:
+            return ds.fact_date
+    return None
+
+
+def prepare(
+    store: Store,
+    config: Config,
+    case_id: int,
+    kind: str | LetterKind,
+    *,
+    today: date | None = None,
+    first_talk: date | None = None,
+    creditor: str | None = None,
+    letters: LetterSet | None = None,
+) -> Draft:
+    """Render the letter for a case (reads only). Raises LetterError with a Dutch message."""
+    today = today or clock.today()
+    letters = letters or letters_for(config, store.routekaart)
+    k = kind if isinstance(kind, LetterKind) else letters.get(kind)
+    case = store.cases.get(case_id)
+    track = case.track.value
+    if track not in k.tracks:
+        raise LetterError(f"De brief '{k.title}' hoort niet bij het spoor {case.track.label} (zaak {case.zaaknummer}).")
+    person = store.persons.get(case.person_id)
+    view = store.cases.view(case_id, today)
+    if first_talk is None and k.needs_first_talk:
+        first_talk = recorded_first_talk(view)
+    if "moratorium_loopt" in k.requires:
+        mor = None
+        for dl in view.deadlines:
+            if dl.rule == "wettelijk_moratorium":
+                mor = dl
+        if mor is None:
+            raise LetterError("De brief kan niet worden gemaakt: " + MISSING_HINTS["moratorium"] + ".")
+        if mor.stopped is not None or today >= mor.due:
+            raise LetterError(
+                f"De brief kan niet worden gemaakt: het wettelijk moratorium liep af op "
+                f"{long_date(mor.due)}; deze brief zegt dat het van kracht is."
+            )
+        if today < mor.start:
+            raise LetterError(
+                f"De brief kan niet worden gemaakt: het wettelijk moratorium begint pas op {long_date(mor.start)}."
+            )
+    values = case_values(store.routekaart, case, person, view, config, today, first_talk=first_talk, creditor=creditor)
+    text = fill(k.template, k.text, values)
+    return Draft(
+        k,
+        case,
+        person,
+        today,
+        text,
+        values,
+        first_talk=first_talk,
+        creditor=values["schuldeiser.naam"] if k.needs_creditor else None,
+        moratorium=_moratorium(view),
+    )

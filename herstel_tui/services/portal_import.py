@@ -1,0 +1,647 @@
+"""The portal list import engine: what one list (antwoordbestand, nieuwe aanmeldingen, negatieve
+beschikkingen, invordering) changes in the register, row by row. The books it keeps are the
+store's (``store.portal``); every timeline event goes through ``store.cases.record_event``, so the
+routekaart engine judges every one of them.
+
+Rules kept here:
+- a list import never holds the write lock for long (colleagues keep saving during a 20,000-row
+  import): see :func:`apply_import` for how it is applied in short batches and what
+  all-or-nothing means then; the dry run applies the very same code to a private copy of the
+  database (no write lock at all), so the plan it shows is the plan that is applied;
+- each row runs under a savepoint: a row that is refused (by the routekaart engine, the domain
+  model or the register) leaves no trace, the other rows go on;
+- a file whose sha256 was imported completely before is refused (``AlreadyImported``), and each
+  row is idempotent by itself (same person + same event = skipped, "staat er al");
+- persons are matched by BSN and never duplicated.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from herstel_tui.domain.bsn import BsnError, bsn_fault, mask_bsn, mask_digits, normalize_bsn
+from herstel_tui.domain.dates import format_date
+from herstel_tui.domain.enums import AuditAction, ImportAction, Role, Track
+from herstel_tui.domain.models import Person, validation_message
+from herstel_tui.domain.portal import AlreadyImported, FileMeta, ImportReport, Offender, RowOutcome
+from herstel_tui.domain.routekaart import TransitionRefused
+from herstel_tui.files.portal_common import CellError
+from herstel_tui.services.portal_lists import (
+    KINDS,
+    AnswerRecord,
+    CollectorRecord,
+    NegativeRecord,
+    ParsedList,
+    Record,
+    RegistrationRecord,
+)
+from herstel_tui.store import Store, StoreError
+from herstel_tui.store.portal import ChildCandidate
+
+CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
+
+
+def resolve_children(
+    store: Store, entries: Iterable[tuple[str, str]]
+) -> tuple[list[ChildCandidate], list[Offender], int]:
+    """Children chosen by BSN (``(where, raw)`` from ``--bsn`` or a file), in the order given.
+
+    Returns (children, offenders, duplicates dropped). An offender is a BSN that is not valid, not in
+    the register, or not registered as a child in any household; the caller refuses the whole export
+    when there is any. Explicit choices are taken even when verified or requested before.
+    """
+    children: list[ChildCandidate] = []
+    offenders: list[Offender] = []
+    seen: set[str] = set()
+    dropped = 0
+    for where, raw in entries:
+        try:
+            bsn = normalize_bsn(raw)
+        except BsnError:
+            offenders.append(Offender(where, mask_digits(str(raw)), bsn_fault(str(raw)) or "klopt niet"))
+            continue
+        if bsn in seen:
+            dropped += 1
+            continue
+        seen.add(bsn)
+        child = store.portal.child(bsn)
+        if child is None:
+            known = store.persons.exists(bsn)
+            offenders.append(
+                Offender(
+                    where,
+                    mask_bsn(bsn),
+                    "is in geen huishouden als kind ingeschreven" if known else "staat niet in het register",
+                )
+            )
+            continue
+        children.append(child)
+    return children, offenders, dropped
+
+
+# -- imports: the common frame ---------------------------------------------------------------------
+
+
+class RowRefused(Exception):
+    """This row cannot be applied; str() is the Dutch reason. Raised inside a row's savepoint."""
+
+
+_ROW_ERRORS = (RowRefused, TransitionRefused, StoreError, ValidationError, CellError, BsnError)
+
+# Batches: each write transaction of an import works at most BATCH_SECONDS (but always takes at
+# least BATCH_MIN_ROWS rows, so a small list is one transaction), then the import pauses
+# PAUSE_SECONDS. SQLite's busy handler retries a waiting colleague at least every 100 ms, so
+# the pause lets every waiting save in; a colleague waits at most about one batch.
+BATCH_SECONDS = 0.25
+BATCH_MIN_ROWS = 50
+PAUSE_SECONDS = 0.1
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        return validation_message(exc).replace("\n", "; ")
+    return str(exc)
+
+
+def apply_import(
+    store: Store,
+    parsed: ParsedList,
+    file: FileMeta,
+    *,
+    dry_run: bool,
+    today: date,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Plan (``dry_run``) or apply the records of one portal list.
+
+    Design (issue 13: colleagues must be able to save during an import):
+
+    - Reading and matching the file happen before this, outside any lock (``service.import_list``).
+    - Applying runs in short batches, each one ``BEGIN IMMEDIATE`` of about ``BATCH_SECONDS``
+      with a pause after it, so a colleague's save waits at most about one batch.
+    - All-or-nothing, per import rather than per transaction: the file's record in
+      ``portal_files`` is written with the first batch as status 'bezig' and becomes 'klaar'
+      (with its counts and its audit row "ingelezen") only in the final transaction. Every row's
+      outcome is written to ``portal_import_rows`` in the same transaction as the row's changes, so
+      each row is applied exactly once: a killed or failed import is finished by reading the same
+      file again, which skips the rows already done (and reports them as they were done), and
+      the same bytes are refused only once the import is 'klaar'. A list of up to
+      ``BATCH_MIN_ROWS`` rows is a single transaction; any error there leaves nothing behind.
+      An unfinished import is named by the error message and by ``herstel controle``.
+    - The dry run takes no write lock at all: it runs this same code on a private copy of the
+      database (SQLite's backup API into a temporary database that SQLite deletes itself), so
+      the preview is exactly what applying would do at that moment.
+    """
+    if dry_run:
+        with store.private_copy() as copy:
+            report = _apply(copy, parsed, file, today, progress, pause=0.0)
+        report.dry_run = True
+        report.file_id = None
+        return report
+    return _apply(store, parsed, file, today, progress, pause=PAUSE_SECONDS)
+
+
+def _apply(
+    store: Store,
+    parsed: ParsedList,
+    file: FileMeta,
+    today: date,
+    progress: Callable[[int, int], None] | None,
+    *,
+    pause: float,
+) -> ImportReport:
+
+    title, files_kind, _, _ = KINDS[parsed.kind]
+    handler_cls = {
+        "antwoord": _Answers,
+        "aanmeldingen": _Registrations,
+        "negatief": _Negatives,
+        "invordering": _Collectors,
+    }[parsed.kind]
+    report = ImportReport(parsed.kind, title, file, parsed.table.where, list(parsed.notes), [], False)
+    ledger = store.portal
+    records = list(parsed.records)
+    by_row = {rec.row: rec for rec in records}
+    total = len(records)
+    done: dict[int, RowOutcome] = {}
+    fid: int | None = None
+    handler: _Handler | None = None
+    i = 0
+    committed = 0  # rows applied by this run in committed batches
+
+    def catch_up() -> None:
+        """Take in the rows applied by an earlier (killed) or concurrent run of this file."""
+        for row, action, text, info in ledger.rows_done(fid):
+            if row in done or row not in by_row:
+                continue
+            rec = by_row[row]
+            out = RowOutcome(row, ImportAction(action), text, rec.bsn, list(info.get("notes", [])))
+            done[row] = out
+            if info.get("returned"):
+                assert handler is not None
+                handler.replay(rec, out)
+
+    try:
+        while True:
+            with store.transaction():
+                if fid is None:
+                    ledger.refuse_if_imported(file)
+                    prev = ledger.unfinished_import(file.sha256)
+                    if prev:
+                        fid = prev[0]
+                        when = datetime.fromisoformat(prev[1])
+                        report.notes.append(
+                            f"vervolg van het inlezen dat op {format_date(when)} om {when:%H:%M} door "
+                            f"{prev[2]} werd gestart en niet was afgemaakt"
+                        )
+                    else:
+                        fid = ledger.add_file(
+                            kind=files_kind,
+                            direction="import",
+                            file_name=file.name,
+                            sha256=file.sha256,
+                            status="bezig",
+                        )
+                    handler = handler_cls(store, file, fid, today)
+                catch_up()
+                started, n = time.monotonic(), 0
+                while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < BATCH_SECONDS):
+                    rec = records[i]
+                    i += 1
+                    if rec.row in done:
+                        continue
+                    returned = True
+                    try:
+                        with store.savepoint("portal_row"):
+                            out = handler.row(rec)
+                        handler.seen.setdefault(rec.bsn, rec.row)
+                    except _ROW_ERRORS as exc:
+                        out = RowOutcome(rec.row, REJECT, _reason(exc), rec.bsn)
+                        returned = False
+                    out.notes = [*rec.notes, *out.notes]
+                    ledger.row_done(fid, rec.row, out.action, out.text, {"notes": out.notes, "returned": returned})
+                    done[rec.row] = out
+                    n += 1
+                if i >= total:
+                    catch_up()
+                    if not ledger.is_under_way(fid):
+                        raise StoreError(
+                            f"{file.name} is intussen in een andere sessie ingelezen; zie `herstel portaal bestanden`"
+                        )
+                    outcomes = [*parsed.outcomes, *(done[r.row] for r in records)]
+                    outcomes.sort(key=lambda o: o.row)
+                    report.outcomes = outcomes
+                    counts = report.counts
+                    ledger.finish_import(fid, len(outcomes), counts)
+                    store.audit.append(
+                        AuditAction.IMPORTED,
+                        "portaalbestand",
+                        fid,
+                        detail={"bestand": file.name, "soort": files_kind, "sha256": file.sha256[:16], **counts},
+                    )
+                    report.file_id = fid
+            if i >= total:
+                break
+            committed = i
+            if progress:
+                progress(i, total)
+            if pause:
+                time.sleep(pause)
+    except AlreadyImported:
+        raise
+    except BaseException as exc:
+        if committed and not isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise StoreError(
+                f"het inlezen van {file.name} is onderbroken na {committed} van {total} regels ({exc}). "
+                "De verwerkte regels staan in het register; lees hetzelfde bestand opnieuw in om het af te "
+                "maken: elke regel wordt precies één keer verwerkt."
+            ) from exc
+        raise
+    return report
+
+
+@dataclass(frozen=True)
+class _PersonRef:
+    """A person as the import needs it: id, name and the raw register row (no model validation per
+    row: a 50,000-row list looks persons up 50,000 times)."""
+
+    id: int
+    row: dict[str, Any]
+
+    @property
+    def naam(self) -> str:
+        return " ".join(self.row[k] for k in ("voornamen", "tussenvoegsel", "achternaam") if self.row.get(k))
+
+    def value(self, key: str) -> Any:
+        v = self.row.get(key)
+        return date.fromisoformat(v) if key == "geboortedatum" and v else v
+
+    @classmethod
+    def of(cls, person: Person) -> _PersonRef:
+        return cls(person.id, person.model_dump(mode="json"))
+
+
+@dataclass(frozen=True)
+class _CaseRef:
+    id: int
+    zaaknummer: str
+    track: Track
+
+    @property
+    def short(self) -> str:
+        return "BO" if self.track == Track.BREDE_ONDERSTEUNING else "SA"
+
+
+class _Handler:
+    def __init__(self, store: Store, file: FileMeta, file_id: int, today: date):
+        self.store = store
+        self.file = file
+        self.file_id = file_id
+        self.today = today
+        self.seen: dict[str, int] = {}  # bsn -> first row in this file
+        self.rk = store.routekaart
+
+    def row(self, rec: Any) -> RowOutcome:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def replay(self, rec: Any, out: RowOutcome) -> None:
+        """A row applied in an earlier batch or run (it returned, not refused): restore what
+        ``row`` remembers about it for the rows after it."""
+        self.seen.setdefault(rec.bsn, rec.row)
+
+    def first_seen(self, rec: Record) -> int | None:
+        """The row of this file where the same BSN was handled before (without rejection)."""
+        return self.seen.get(rec.bsn)
+
+    # helpers shared by the list kinds
+
+    def find(self, bsn: str) -> _PersonRef | None:
+        row = self.store.persons.row_by_bsn(bsn)
+        return _PersonRef(row["id"], row) if row else None
+
+    def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
+        found = self.store.cases.id_of(person_id, track)
+        return _CaseRef(found[0], found[1], track) if found else None
+
+    def has_event(self, case_id: int, step: str, outcome: str | None = None) -> str | None:
+        """The fact date of a recorded (not corrected-away) event, else None."""
+        last = self.store.cases.last_event(case_id, step)
+        if last is None:
+            return None
+        fact, last_outcome = last  # a later correction supersedes earlier events of the step
+        if outcome is not None and last_outcome != outcome:
+            return None
+        return fact
+
+    def record_steps(self, case: _CaseRef, steps: Sequence[tuple[str, str | None, date, str | None]]) -> str | None:
+        """Record ``(step, outcome, date, note)`` in order, all or none; returns the engine's
+        refusal (Dutch) or None."""
+        try:
+            with self.store.savepoint("portal_steps"):
+                for step, outcome, on, note in steps:
+                    self.store.cases.record_event(case.id, step, on, outcome=outcome, note=note)
+        except (TransitionRefused, ValidationError) as exc:
+            return _reason(exc)
+        return None
+
+    def derived_aanvraag(self, case: _CaseRef, on: date, source: str) -> list[tuple[str, None, date, str]]:
+        """A portal list proves that the parent registered with UHT; when the case lacks that step,
+        it is recorded on the list's date with a note that the real date is unknown."""
+        if self.has_event(case.id, "aanvraag_herbeoordeling"):
+            return []
+        return [
+            (
+                "aanvraag_herbeoordeling",
+                None,
+                on,
+                f"Afgeleid uit {source} (bestand {self.file.name}): de ouder is bij UHT aangemeld; "
+                "de datum van die aanmelding is niet bekend.",
+            )
+        ]
+
+    def new_person(self, bsn: str, fields: dict[str, Any], registered_on: date) -> _PersonRef:
+        missing = [k for k in ("voornamen", "achternaam") if not fields.get(k)]
+        if missing:
+            raise RowRefused(
+                f"staat niet in het register en de regel geeft geen {' en '.join(missing)}; niet toegevoegd"
+            )
+        person = self.store.persons.add(Person(bsn=bsn, **fields))
+        assert person.id is not None
+        self.store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=registered_on)
+        return _PersonRef.of(person)
+
+    def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
+        case = self.store.cases.open(person.id, track, opened=on)
+        assert case.id is not None and case.zaaknummer is not None
+        return _CaseRef(case.id, case.zaaknummer, track)
+
+
+# -- antwoordbestand -------------------------------------------------------------------------------
+
+
+class _Answers(_Handler):
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.answers: dict[str, bool] = {}
+
+    def replay(self, rec: AnswerRecord, out: RowOutcome) -> None:
+        super().replay(rec, out)
+        self.answers.setdefault(rec.bsn, rec.belongs)
+
+    def row(self, rec: AnswerRecord) -> RowOutcome:
+        word = "behoort tot de populatie" if rec.belongs else "behoort niet tot de populatie"
+        first = self.first_seen(rec)
+        if first is not None:
+            if self.answers.get(rec.bsn) == rec.belongs:
+                return RowOutcome(rec.row, SKIP, f"dubbel: zelfde antwoord als regel {first}", rec.bsn)
+            raise RowRefused(f"tegenstrijdig met regel {first} van dit bestand")
+        rows = self.store.portal.verifications_by_bsn(rec.bsn)
+        if not rows:
+            raise RowRefused("dit BSN is niet gevraagd in een vraagbestand; niet toegevoegd")
+        open_ids = [r[0] for r in rows if r[2] is None]
+        if not open_ids:
+            _, _, answered, belongs = rows[-1]
+            if bool(belongs) == rec.belongs:
+                self.answers[rec.bsn] = rec.belongs
+                when = format_date(date.fromisoformat(answered))
+                return RowOutcome(rec.row, SKIP, f"staat er al (antwoord van {when})", rec.bsn)
+            raise RowRefused(
+                f"tegenstrijdig met het antwoord van {format_date(date.fromisoformat(answered))} "
+                f"({'behoort' if belongs else 'behoort niet'} tot de populatie); vraag opnieuw aan"
+            )
+        person_id = rows[-1][1]
+        self.store.portal.record_answer(open_ids, self.today, self.file_id, rec.belongs)
+        self.answers[rec.bsn] = rec.belongs
+        person = self.store.persons.get(person_id)
+        when = format_date(self.today)
+        n = self.store.portal.note_on_cases(
+            person_id,
+            f"Antwoord kindregeling ontvangen op {when} (bestand {self.file.name}): {word} kinderen van "
+            "gedupeerde ouders.",
+            f"Antwoord kindregeling ontvangen op {when} voor kind {person.voornamen.split(' ')[0]} "
+            f"({person.bsn_masked}) (bestand {self.file.name}): {word} kinderen van gedupeerde ouders.",
+            self.today,
+        )
+        self.store.audit.append(
+            AuditAction.VERIFICATION_ANSWERED,
+            "kindverificatie",
+            self.file_id,
+            person_id=person_id,
+            detail={"bestand": self.file.name, "bsn": person.bsn_masked, "behoort": rec.belongs},
+        )
+        notes = [] if n else ["geen zaak om het antwoord op te noteren"]
+        return RowOutcome(rec.row, UPDATE, f"{person.naam}: {word}", rec.bsn, notes)
+
+
+# -- nieuwe aanmeldingen ---------------------------------------------------------------------------
+
+_CONTACT = ("straat", "huisnummer", "postcode", "woonplaats", "telefoon", "email")
+_FILL = ("geboortedatum",)  # filled in when the register has none; names are never changed
+_LABELS = {
+    "straat": "straat",
+    "huisnummer": "huisnummer",
+    "postcode": "postcode",
+    "woonplaats": "woonplaats",
+    "telefoon": "telefoon",
+    "email": "e-mail",
+    "geboortedatum": "geboortedatum",
+    "tussenvoegsel": "tussenvoegsel",
+}
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+
+
+class _Registrations(_Handler):
+    SOURCE = "de lijst nieuwe aanmeldingen"
+
+    def row(self, rec: RegistrationRecord) -> RowOutcome:
+        store = self.store
+        on = rec.received or self.today
+        first = self.first_seen(rec)
+        done: list[str] = []
+        notes: list[str] = []
+        person = self.find(rec.bsn)
+        created = person is None
+        if person is None:
+            person = self.new_person(rec.bsn, rec.person, on)
+            done.append(f"{person.naam} ingeschreven")
+        else:
+            changes = {k: v for k, v in rec.person.items() if k in _CONTACT and v != person.value(k)}
+            changes.update({k: v for k, v in rec.person.items() if k in _FILL and person.value(k) is None})
+            if changes:
+                full = store.persons.get(person.id)
+                person = _PersonRef.of(store.persons.update(full.model_copy(update=changes)))
+                done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
+            differs = [
+                lab
+                for lab in ("voornamen", "achternaam")
+                if lab in rec.person and not _same_name(rec.person[lab], person.value(lab))
+            ]
+            born = person.value("geboortedatum")
+            if "geboortedatum" in rec.person and born not in (None, rec.person["geboortedatum"]):
+                differs.append("geboortedatum")
+            if differs:
+                notes.append(f"let op: {', '.join(differs)} in de lijst wijkt af van het register (niet gewijzigd)")
+        if rec.partner_bsn:
+            done_partner, note = self.link_partner(person, rec.partner_bsn, on)
+            if done_partner:
+                done.append(done_partner)
+            if note:
+                notes.append(note)
+        case = self.case_of(person.id, Track.BREDE_ONDERSTEUNING)
+        if case is None:
+            case = self.open_case(person, Track.BREDE_ONDERSTEUNING, on)
+            done.append(f"zaak {case.zaaknummer} geopend")
+        if not self.has_event(case.id, "ontvangst_gegevens"):
+            steps = [
+                *self.derived_aanvraag(case, on, self.SOURCE),
+                ("ontvangst_gegevens", None, on, f"Lijst nieuwe aanmeldingen (bestand {self.file.name})."),
+            ]
+            refused = self.record_steps(case, steps)
+            if refused:
+                if created or not done:
+                    raise RowRefused(f"ontvangst gegevens niet vastgelegd: {refused}")
+                notes.append(f"ontvangst gegevens niet vastgelegd: {refused}")
+            else:
+                done.append(f"ontvangst gegevens {format_date(on)}")
+        if created:
+            return RowOutcome(rec.row, CREATE, "; ".join(done), rec.bsn, notes)
+        if done:
+            if first is not None:
+                notes.append(f"ook in regel {first}")
+            return RowOutcome(rec.row, UPDATE, f"{person.naam}: " + "; ".join(done), rec.bsn, notes)
+        text = f"dubbel: zelfde als regel {first}" if first is not None else "staat er al"
+        return RowOutcome(rec.row, SKIP, text, rec.bsn, notes)
+
+    def link_partner(self, person: _PersonRef, partner_bsn: str, on: date) -> tuple[str | None, str | None]:
+        store = self.store
+        partner = self.find(partner_bsn)
+        if partner is None:
+            return None, f"toeslagpartner {mask_bsn(partner_bsn)} staat niet in het register; niet gekoppeld"
+        hid = store.persons.main_household(person.id)
+        if hid is None:
+            hid = store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=on).id
+            assert hid is not None
+        if store.persons.in_household(hid, partner.id):
+            return None, None
+        store.persons.add_to_household(hid, partner.id, Role.TOESLAGPARTNER)
+        return f"toeslagpartner {partner.naam} gekoppeld", None
+
+
+# -- negatieve beschikkingen -----------------------------------------------------------------------
+
+
+class _Negatives(_Handler):
+    SOURCE = "de lijst negatieve beschikkingen"
+
+    def row(self, rec: NegativeRecord) -> RowOutcome:
+        person = self.find(rec.bsn)
+        if person is None:
+            raise RowRefused(
+                "staat niet in het register; een beschikking wordt niet aan een onbekende persoon toegevoegd"
+            )
+        cases = [
+            c
+            for c in (self.case_of(person.id, Track.BREDE_ONDERSTEUNING), self.case_of(person.id, Track.SCHULDENAANPAK))
+            if c is not None
+        ]
+        if not cases:
+            raise RowRefused(
+                f"{person.naam} heeft geen zaak brede ondersteuning of schuldenaanpak; "
+                "de beschikking is niet vastgelegd"
+            )
+        title = self.rk.event_title("brede_ondersteuning", rec.step, "niet_gedupeerd")
+        done: list[str] = []
+        already: list[str] = []
+        refused: list[str] = []
+        for case in cases:
+            short = case.short
+            if self.has_event(case.id, rec.step, "niet_gedupeerd"):
+                already.append(f"{short} {case.zaaknummer}")
+                continue
+            steps = []
+            if rec.step == "eerste_toets":
+                steps += self.derived_aanvraag(case, rec.decided, self.SOURCE)
+            steps.append(
+                (
+                    rec.step,
+                    "niet_gedupeerd",
+                    rec.decided,
+                    f"Negatieve beschikking van {format_date(rec.decided)} (bestand {self.file.name}).",
+                )
+            )
+            why = self.record_steps(case, steps)
+            if why:
+                refused.append(f"{short} {case.zaaknummer}: {why}")
+                continue
+            text = f"{short} {case.zaaknummer}"
+            if case.track == Track.BREDE_ONDERSTEUNING:
+                due = self.wind_down(case.id)
+                if due:
+                    text += f", afbouw uiterlijk {format_date(due)}"
+            done.append(text)
+        notes = [f"staat er al: {a}" for a in already]
+        if done:
+            notes += [f"niet vastgelegd: {r}" for r in refused]
+            return RowOutcome(rec.row, UPDATE, f"{person.naam}: {title} op {'; '.join(done)}", rec.bsn, notes)
+        if refused:
+            # Nothing written: a rejection, with what was already there as a note.
+            return RowOutcome(rec.row, REJECT, " ".join(refused), rec.bsn, notes)
+        return RowOutcome(rec.row, SKIP, f"staat er al ({', '.join(already)})", rec.bsn)
+
+    def wind_down(self, case_id: int) -> date | None:
+        view = self.store.cases.view(case_id, self.today)
+        for d in view.deadlines:
+            if d.rule == "afbouw_brede_ondersteuning" and d.running:
+                return d.due
+        return None
+
+
+# -- invordering (pauzeknop) -----------------------------------------------------------------------
+
+
+class _Collectors(_Handler):
+    SOURCE = "de lijst voor invorderaars"
+    STEPS = {"start": "start_pauzeknop", "einde": "einde_pauzeknop"}
+
+    def row(self, rec: CollectorRecord) -> RowOutcome:
+        step = self.STEPS[rec.action]
+        done: list[str] = []
+        person = self.find(rec.bsn)
+        created = person is None
+        if person is None:
+            person = self.new_person(rec.bsn, rec.person, rec.on)
+            done.append(f"{person.naam} ingeschreven")
+        case = self.case_of(person.id, Track.SCHULDENAANPAK)
+        if case is None:
+            case = self.open_case(person, Track.SCHULDENAANPAK, rec.on)
+            done.append(f"zaak {case.zaaknummer} geopend")
+        fact = self.has_event(case.id, step)
+        if fact:
+            return RowOutcome(
+                rec.row,
+                SKIP,
+                f"staat er al ({person.naam}, {case.zaaknummer}, {format_date(date.fromisoformat(fact))})",
+                rec.bsn,
+            )
+        steps = self.derived_aanvraag(case, rec.on, self.SOURCE) if rec.action == "start" else []
+        steps.append((step, None, rec.on, f"Lijst voor invorderaars (bestand {self.file.name})."))
+        why = self.record_steps(case, steps)
+        if why:
+            raise RowRefused(why)
+        short = "start pauzeknop" if rec.action == "start" else "einde pauzeknop"
+        done.append(f"{short} {format_date(rec.on)} ({case.zaaknummer})")
+        return RowOutcome(
+            rec.row,
+            CREATE if created else UPDATE,
+            ("" if created else f"{person.naam}: ") + "; ".join(done),
+            rec.bsn,
+        )

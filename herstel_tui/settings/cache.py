@@ -1,0 +1,84 @@
+"""The validated config, cached for the quick paths (``herstel zoek``, the desk's first paint).
+
+The full loader (``config.load_config``, pydantic) writes the values it validated, keyed by the
+config file's path, size and mtime. A quick path that finds no fresh entry falls back to the full
+loader, so a broken config file is never skipped. Standard library only.
+
+:class:`ConfigValues` is what a quick path gets: a typed, frozen view of the validated values,
+the same one ``Config.values()`` gives after a full load.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from herstel_tui.files.atomic import write_text
+from herstel_tui.settings.paths import cache_path
+
+
+@dataclass(frozen=True)
+class ConfigValues:
+    """The validated config's plain values (no column mappings: the quick paths do not read lists)."""
+
+    gemeente: str
+    medewerker: str
+    portaal_id: str | None = None
+    database: Path | None = None
+    exportmap: Path | None = None
+    briefsjablonen: Path | None = None
+    toetsen: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, values: Mapping[str, Any]) -> ConfigValues:
+        """From the values as ``Config.model_dump(mode="json")`` writes them; KeyError if incomplete."""
+
+        def path(key: str) -> Path | None:
+            return Path(values[key]) if values.get(key) else None
+
+        return cls(
+            gemeente=values["gemeente"],
+            medewerker=values["medewerker"],
+            portaal_id=values.get("portaal_id"),
+            database=path("database"),
+            exportmap=path("exportmap"),
+            briefsjablonen=path("briefsjablonen"),
+            toetsen=MappingProxyType(dict(values["toetsen"])),
+        )
+
+
+def _cache_file() -> Path:
+    return cache_path() / "config-cache.json"
+
+
+def _stamp(path: Path) -> list | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [str(path), st.st_size, st.st_mtime_ns]
+
+
+def write_config_cache(path: Path, values: dict[str, Any]) -> None:
+    try:
+        write_text(_cache_file(), json.dumps({"stamp": _stamp(path), "values": values}))
+    except OSError:
+        pass  # a cache, nothing more
+
+
+def read_config_cache(path: Path) -> ConfigValues | None:
+    """The validated values for ``path`` if the file is unchanged since they were written."""
+    try:
+        data = json.loads(_cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("stamp") != _stamp(path):
+        return None
+    try:
+        return ConfigValues.from_json(data["values"])
+    except (KeyError, TypeError):
+        return None

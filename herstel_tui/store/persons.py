@@ -1,0 +1,203 @@
+"""Persons and households: the register's people, matched by BSN and never duplicated."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from herstel_tui.domain import clock
+from herstel_tui.domain.bsn import mask_bsn
+from herstel_tui.domain.enums import AuditAction, Role, Track
+from herstel_tui.domain.models import Case, Household, HouseholdMember, Person
+from herstel_tui.store.base import StoreError
+from herstel_tui.store.repository import Repository
+
+_SENSITIVE = {"bsn"}
+
+
+def _redact_value(key: str, value: Any) -> Any:
+    """What the audit trail may hold of a person's field: never a full BSN."""
+    if key in _SENSITIVE and value:
+        return mask_bsn(str(value))
+    return value
+
+
+def _redact(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _redact_value(k, v) for k, v in row.items() if v is not None}
+
+
+def _person_row(p: Person) -> dict[str, Any]:
+    return p.model_dump(mode="json", exclude={"id"})
+
+
+class PersonRepository(Repository):
+    """``store.persons``"""
+
+    _cols: list[str] | None = None
+
+    def add(self, person: Person) -> Person:
+        row = _person_row(person)
+        with self.transaction():
+            if person.bsn and self.find_by_bsn(person.bsn):
+                raise StoreError(f"Er staat al een persoon met BSN {person.bsn_masked} in het register")
+            cur = self.conn.execute(
+                "INSERT INTO persons ({}) VALUES ({})".format(", ".join(row), ", ".join("?" * len(row))),
+                tuple(row.values()),
+            )
+            new = person.model_copy(update={"id": cur.lastrowid})
+            self.audit(AuditAction.CREATED, "persoon", new.id, person_id=new.id, detail=_redact(_person_row(new)))
+            return new
+
+    def update(self, person: Person) -> Person:
+        if person.id is None:
+            raise StoreError("persoon zonder id kan niet worden bijgewerkt")
+        with self.transaction():
+            old_row = _person_row(self.get(person.id))
+            new_row = _person_row(person)
+            changed = {k: (old_row[k], v) for k, v in new_row.items() if old_row[k] != v}
+            if not changed:
+                return self.get(person.id)
+            sets = ", ".join(f"{k} = ?" for k in changed)
+            self.conn.execute(f"UPDATE persons SET {sets} WHERE id = ?", (*(v for _, v in changed.values()), person.id))
+            self.audit(
+                AuditAction.CHANGED,
+                "persoon",
+                person.id,
+                person_id=person.id,
+                detail={k: {"oud": _redact_value(k, o), "nieuw": _redact_value(k, n)} for k, (o, n) in changed.items()},
+            )
+            return person
+
+    def get(self, person_id: int) -> Person:
+        row = self.conn.execute("SELECT * FROM persons WHERE id = ?", (person_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"persoon {person_id} bestaat niet")
+        return self._person(row)
+
+    def find_by_bsn(self, bsn: str) -> Person | None:
+        row = self.conn.execute("SELECT * FROM persons WHERE bsn = ?", (bsn,)).fetchone()
+        return self._person(row) if row else None
+
+    def row_by_bsn(self, bsn: str) -> dict[str, Any] | None:
+        """The raw register row (no model validation: an import looks persons up 50,000 times)."""
+        row = self.conn.execute("SELECT * FROM persons WHERE bsn = ?", (bsn,)).fetchone()
+        return dict(zip(self._columns(), row)) if row else None
+
+    def exists(self, bsn: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM persons WHERE bsn = ?", (bsn,)).fetchone() is not None
+
+    def _columns(self) -> list[str]:
+        if self._cols is None:
+            self._cols = [d[0] for d in self.conn.execute("SELECT * FROM persons LIMIT 0").description]
+        return self._cols
+
+    def _person(self, row: sqlite3.Row | tuple) -> Person:
+        return Person.model_validate(dict(zip(self._columns(), row)))
+
+    # -- households ------------------------------------------------------------------------------
+
+    def create_household(
+        self, members: Sequence[tuple[int, Role | str]], registered_on: date | None = None
+    ) -> Household:
+        checked = [HouseholdMember(household_id=0, person_id=pid, role=role) for pid, role in members]
+        roles = [m.role for m in checked]
+        if roles.count(Role.AANVRAGER) > 1:
+            raise StoreError("een huishouden heeft één aanvrager")
+        with self.transaction():
+            hid = self.conn.execute(
+                "INSERT INTO households (registered_on) VALUES (?)",
+                (registered_on.isoformat() if registered_on else None,),
+            ).lastrowid
+            for m in checked:
+                self.get(m.person_id)
+                self.conn.execute(
+                    "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)",
+                    (hid, m.person_id, m.role.value),
+                )
+            self.audit(
+                AuditAction.CREATED,
+                "huishouden",
+                hid,
+                detail={"leden": [{"persoon": m.person_id, "rol": m.role.value} for m in checked]},
+            )
+            return Household(id=hid, registered_on=registered_on)
+
+    def add_to_household(self, household_id: int, person_id: int, role: Role | str) -> None:
+        m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)",
+                (household_id, person_id, m.role.value),
+            )
+            self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
+
+    def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
+        """Put ``person_id`` in the household of ``anchor_id`` (made if the anchor has none)."""
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT household_id FROM household_members WHERE person_id = ? LIMIT 1", (anchor_id,)
+            ).fetchone()
+            if row:
+                self.add_to_household(row[0], person_id, role)
+                return row[0]
+            household = self.create_household([(anchor_id, Role.AANVRAGER), (person_id, role)])
+            assert household.id is not None
+            return household.id
+
+    def main_household(self, person_id: int) -> int | None:
+        """The household where the person is aanvrager, else their first one."""
+        row = self.conn.execute(
+            "SELECT household_id FROM household_members WHERE person_id = ? ORDER BY role = 'aanvrager' DESC, "
+            "household_id LIMIT 1",
+            (person_id,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def in_household(self, household_id: int, person_id: int) -> bool:
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM household_members WHERE household_id = ? AND person_id = ?", (household_id, person_id)
+            ).fetchone()
+            is not None
+        )
+
+    def register(
+        self,
+        person: Person,
+        *,
+        role: Role | str = Role.AANVRAGER,
+        household_of: int | None = None,
+        track: Track | str | None = None,
+        caseworker: str | None = None,
+        opened: date | None = None,
+    ) -> tuple[Person, Case | None]:
+        """A new person, their place in a household and (optionally) their case: all or nothing.
+
+        ``household_of`` puts the person in that person's household; without it a new household
+        is made with this person in ``role``. A form that registers someone calls this once, so
+        a killed process can never leave a person without the case that was confirmed.
+        """
+        checked = HouseholdMember(household_id=0, person_id=0, role=role).role
+        with self.transaction():
+            new = self.add(person)
+            assert new.id is not None
+            if household_of is not None:
+                self.join_household_of(household_of, new.id, checked)
+            else:
+                self.create_household([(new.id, checked)], registered_on=opened or clock.today())
+            case = self.store.cases.open(new.id, track, caseworker=caseworker, opened=opened) if track else None
+            return new, case
+
+    def household_of(self, person_id: int) -> list[tuple[Person, Role, list[Case]]]:
+        """Everyone in the person's household(s), the person first, each with their cases."""
+        rows = self.conn.execute(
+            """SELECT DISTINCT hm2.person_id, hm2.role FROM household_members hm1
+               JOIN household_members hm2 ON hm2.household_id = hm1.household_id
+               WHERE hm1.person_id = ? ORDER BY hm2.person_id = ? DESC,
+               CASE hm2.role WHEN 'aanvrager' THEN 0 WHEN 'toeslagpartner' THEN 1
+                 WHEN 'ex-toeslagpartner' THEN 2 WHEN 'kind' THEN 3 ELSE 4 END, hm2.person_id""",
+            (person_id, person_id),
+        ).fetchall()
+        return [(self.get(pid), Role(role), self.store.cases.of_person(pid)) for pid, role in rows]

@@ -1,0 +1,90 @@
+"""Opening the desk: the first-run demo, the light start, then the full start.
+
+``herstel`` (no subcommand) comes here through ``herstel_tui.entry`` without loading click and the
+command modules, so the desk paints sooner. The command line reaches :func:`start` only through
+the callback ``entry`` hands to click: the CLI never imports the TUI.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from herstel_tui.tui.data import DeskData
+
+
+def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> int:
+    """Open the desk; returns an exit code (2 with a Dutch message when it cannot start)."""
+    code = light_start(db_arg, config_arg, low_bandwidth)
+    if code is not None:
+        return code
+    from herstel_tui.services.demo import DEFAULT_DEMO_CASES, make_demo
+    from herstel_tui.settings.config import ConfigError, load_config, resolve_db_path
+    from herstel_tui.settings.resources import default_routekaart, open_store
+    from herstel_tui.store.base import StoreError, network_warning
+
+    try:
+        cfg, _ = load_config(config_arg)
+        path = resolve_db_path(db_arg, cfg)
+        is_default = not db_arg and not os.environ.get("HERSTEL_DB") and not cfg.database
+        if is_default and not path.exists():
+            print(
+                f"Eerste start: demodatabase met {DEFAULT_DEMO_CASES} synthetische zaken wordt aangemaakt in {path} …"
+            )
+            make_demo(path, DEFAULT_DEMO_CASES, routekaart=default_routekaart(), me=cfg.medewerker)
+        elif not path.exists():
+            raise StoreError(f"{path} bestaat niet. Maak een demo met: herstel demo --db {path}")
+        store = open_store(path, cfg.medewerker)
+        if store.network_fs:
+            print(network_warning(store.path), file=sys.stderr)
+    except (ConfigError, StoreError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    from herstel_tui.tui.app import run_app
+
+    run_app(store, cfg, low_bandwidth=low_bandwidth)
+    return 0
+
+
+def light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> int | None:
+    """Paint the list before pydantic and the full Store load, when nothing stands in the way:
+    the config unchanged since it was last validated, the database at this schema with a case
+    index that matches this routekaart. Anything else: None, and the full start runs."""
+    from herstel_tui.settings.cache import read_config_cache
+    from herstel_tui.settings.paths import config_path, default_db_path
+    from herstel_tui.settings.resources import routekaart_fingerprint
+
+    cfg_file = config_path(config_arg)
+    if (config_arg or os.environ.get("HERSTEL_CONFIG")) and not cfg_file.exists():
+        return None
+    values = read_config_cache(cfg_file)
+    if values is None:
+        return None
+    db = Path(db_arg or os.environ.get("HERSTEL_DB") or values.database or default_db_path()).expanduser()
+    if not db.is_file():
+        return None
+    from herstel_tui.store.caselist import ready_for_quick_read
+
+    if not ready_for_quick_read(db, routekaart_fingerprint()):
+        return None
+    user = values.medewerker
+
+    def opener():
+        from herstel_tui.settings.resources import open_store
+
+        return open_store(db, user)
+
+    def finish(data: DeskData):
+        from herstel_tui.settings.config import load_config
+        from herstel_tui.store.base import network_warning
+
+        config, _ = load_config(config_arg)
+        store = data.store
+        warning = network_warning(store.path) if store.network_fs else None
+        return config, warning, store.refreshed_on_open
+
+    from herstel_tui.tui.app import run_app_light
+
+    run_app_light(DeskData(path=db, user=user, opener=opener), values, finish, low_bandwidth=low_bandwidth)
+    return 0
