@@ -37,11 +37,6 @@ def _case(store, ref: str):
     return case
 
 
-def _plans(store):
-
-    return store.plans
-
-
 def _export_dir(c: Ctx) -> Path:
     from herstel_tui.settings.config import resolve_export_dir
 
@@ -70,7 +65,7 @@ def plan_toon(c: Ctx, zaak: str, versie: int | None, as_json: bool) -> None:
 
     with c.open_store() as store:
         case = _case(store, zaak)
-        plans = _plans(store)
+        plans = store.plans
         versions = plans.versions(case.id)
         if not versions:
             click.echo(f"Zaak {case.zaaknummer} heeft nog geen plan van aanpak.", err=True)
@@ -126,7 +121,7 @@ def plan_versies(c: Ctx, zaak: str) -> None:
 
     with c.open_store() as store:
         case = _case(store, zaak)
-        versions = _plans(store).versions(case.id)
+        versions = store.plans.versions(case.id)
     if not versions:
         click.echo(f"Zaak {case.zaaknummer} heeft nog geen plan van aanpak.", err=True)
         sys.exit(EXIT_NOT_FOUND)
@@ -157,7 +152,7 @@ def plan_print(c: Ctx, zaak: str, versie: int | None, docx: str | None, txt: str
         fail(f"{docx}: een Word-bestand eindigt op .docx")
     with c.open_store() as store:
         case = _case(store, zaak)
-        if not _plans(store).versions(case.id):
+        if not store.plans.versions(case.id):
             click.echo(f"Zaak {case.zaaknummer} heeft nog geen plan van aanpak.", err=True)
             sys.exit(EXIT_NOT_FOUND)
         try:
@@ -200,7 +195,7 @@ def plan_vaststellen(c: Ctx, zaak: str, niveau: str, datum: str, instemming: str
     when = parse_date(datum)
     with c.open_store() as store:
         case = _case(store, zaak)
-        plans = _plans(store)
+        plans = store.plans
         current = plans.version(case.id)
         if current is None:
             click.echo(f"Zaak {case.zaaknummer} heeft nog geen plan van aanpak.", err=True)
@@ -222,7 +217,7 @@ def plan_nazorg(c: Ctx, zaak: str, datum: str | None) -> None:
     when = parse_date(datum) if datum else clock.today()
     with c.open_store() as store:
         case = _case(store, zaak)
-        _plans(store).start_nazorg(case.id, when)
+        store.plans.start_nazorg(case.id, when)
         due = next((d.due for d in store.cases.view(case.id).running if d.rule == "nazorgperiode"), None)
     click.echo(
         f"Nazorg gestart op {format_date(when)} voor {case.zaaknummer}"
@@ -254,15 +249,15 @@ def _money_json(cents: int) -> dict:
 @click.pass_obj
 def kosten_toon(c: Ctx, zaak: str, jaar: int | None, as_json: bool) -> None:
     """Alle kostenposten van de zaak met totalen per component."""
-    from herstel_tui.domain.costs import format_euro, spuk_components
+    from herstel_tui.domain.costs import format_euro
     from herstel_tui.domain.dates import format_date
     from herstel_tui.services.lookup import clip, terminal_width
 
     with c.open_store() as store:
         case = _case(store, zaak)
-        plans = _plans(store)
-        lines = [ln for ln in plans.store.costs.of_case(case.id) if jaar is None or ln.entry.date.year == jaar]
-        totals = plans.store.costs.totals(case.id, jaar)
+        routekaart = store.routekaart
+        lines = [ln for ln in store.costs.of_case(case.id) if jaar is None or ln.entry.date.year == jaar]
+        totals = store.costs.totals(case.id, jaar)
         store.audit.viewed(person_id=case.person_id, case_id=case.id, what="kosten")
     if as_json:
         click.echo(
@@ -307,7 +302,7 @@ def kosten_toon(c: Ctx, zaak: str, jaar: int | None, as_json: bool) -> None:
         )
         detail = e.calculation + (f" · actie {e.action_uid}: {ln.action_text}" if e.action_uid else "")
         click.echo(f"{'':<19}{clip(detail, width - 20)}")
-    names = spuk_components()
+    names = routekaart.spuk_components
     click.echo("Totaal per component")
     for comp, cents in totals.items():
         click.echo(
@@ -368,7 +363,7 @@ def kosten_nieuw(
             )
         except ValidationError as exc:
             fail(cost_error_text(exc))
-        saved = _plans(store).add_cost(entry)
+        saved = store.costs.add(entry)
     click.echo(
         f"Kostenpost {saved.id} vastgelegd voor {case.zaaknummer}: {saved.component} "
         f"{saved.calculation} = {format_euro(saved.amount_cents)}."
@@ -386,8 +381,7 @@ def kosten_verwijder(c: Ctx, zaak: str, post: int, ja: bool) -> None:
 
     with c.open_store() as store:
         case = _case(store, zaak)
-        plans = _plans(store)
-        entry = plans.store.costs.get(post)
+        entry = store.costs.get(post)
         if entry.case_id != case.id:
             fail(f"kostenpost {post} hoort niet bij {case.zaaknummer}")
         if not ja and not click.confirm(
@@ -395,7 +389,7 @@ def kosten_verwijder(c: Ctx, zaak: str, post: int, ja: bool) -> None:
         ):
             click.echo("Niets verwijderd.")
             return
-        plans.store.costs.delete(post)
+        store.costs.delete(post)
     click.echo(f"Kostenpost {post} verwijderd.")
 
 

@@ -75,7 +75,9 @@ def parse_date(text: str | date, *, label: str = "datum") -> date:
     try:
         return date(full_year, month, day)
     except ValueError:
-        raise DateError(f"{label} {raw!r} bestaat niet; gebruik dd-mm-jjjj") from None
+        raise DateError(
+            f"{label} {raw!r} bestaat niet; gebruik dd-mm-jjjj (die dag klopt niet met de kalender)"
+        ) from None
 
 
 def parse_optional_date(text: str | date | None, *, label: str = "datum") -> date | None:

@@ -85,7 +85,7 @@ class ActionChoice:
 
     @property
     def label(self) -> str:
-        return f"{self.area.title}: {self.what or '(leeg)'}"
+        return f"{self.area.label}: {self.what or '(leeg)'}"
 
 
 _VERSION_COLS = (
@@ -381,12 +381,12 @@ class PlanRepository(Repository):
                 done = {e.step for e in self.store.cases.events(case_id)}
                 milestone = lvl.milestone
                 if milestone and milestone not in done:
-                    text = f"Plan van aanpak versie {number}, instemming: {Consent(consent_value).title.lower()}"
+                    text = f"Plan van aanpak versie {number}, instemming: {Consent(consent_value).label.lower()}"
                     if note:
                         text += f" ({note})"
                     self.store.cases.record_event(case_id, milestone, agreed_on, note=text)
                 if draft:
-                    self._drop_draft(draft)
+                    self.store.drafts.discard(draft)
                 return self.version_by_id(version_id)
         except (PlanRuleError, TransitionRefused) as exc:
             raise self._refused(exc) from None
@@ -433,7 +433,7 @@ class PlanRepository(Repository):
             if (old or "") == (value or ""):
                 return False
             if based_on is not UNSET and (old or "") != (based_on or ""):
-                raise conflict(f"{AREA_FIELD_TITLES[field]} bij {a.title}")
+                raise conflict(f"{AREA_FIELD_TITLES[field]} bij {a.label}")
             self.conn.execute(
                 f"INSERT INTO plan_areas (version_id, area, {col}) VALUES (?, ?, ?) "
                 f"ON CONFLICT (version_id, area) DO UPDATE SET {col} = excluded.{col}",

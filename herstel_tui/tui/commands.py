@@ -40,7 +40,7 @@ class DeskCommands(Provider):
         if m:
             zaaknummer = f"HKO-{m.group(1)}-{int(m.group(2)):06d}"
             data = self.app.data  # type: ignore[attr-defined]
-            case = await asyncio.to_thread(data.call, data.store.find_case, zaaknummer)
+            case = await asyncio.to_thread(data.call, data.store.cases.find, zaaknummer)
             if case is not None:
                 yield Hit(
                     1.0,

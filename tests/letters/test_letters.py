@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.dates import long_date, weekday_date
 from herstel_tui.domain.routekaart import TransitionRefused
+from herstel_tui.files import atomic
 from herstel_tui.services import letters as L
 from herstel_tui.settings.resources import data_file, default_routekaart, open_store
 from tests.letters.conftest import GEMEENTE, MEDEWERKER, TODAY
@@ -32,9 +34,9 @@ def mode(path: Path) -> int:
 
 
 def test_dutch_dates_without_locale():
-    assert L.dutch_date_long(date(2026, 3, 3)) == "dinsdag 3 maart 2026"
-    assert L.dutch_date(date(2026, 1, 31)) == "31 januari 2026"
-    assert [L.dutch_date(date(2026, m, 1)).split()[1] for m in range(1, 13)] == [
+    assert weekday_date(date(2026, 3, 3)) == "dinsdag 3 maart 2026"
+    assert long_date(date(2026, 1, 31)) == "31 januari 2026"
+    assert [long_date(date(2026, m, 1)).split()[1] for m in range(1, 13)] == [
         "januari",
         "februari",
         "maart",
@@ -48,7 +50,7 @@ def test_dutch_dates_without_locale():
         "november",
         "december",
     ]
-    assert [L.dutch_date_long(date(2026, 6, d)).split()[0] for d in range(1, 8)] == [
+    assert [weekday_date(date(2026, 6, d)).split()[0] for d in range(1, 8)] == [
         "maandag",
         "dinsdag",
         "woensdag",
@@ -146,9 +148,9 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
             if kind in ("schuldeiser", "moratorium"):
                 view = store.cases.view(cid, TODAY)
                 start = _running_moratorium(view).start
-                assert f"van {L.dutch_date(start)} tot {L.dutch_date(start + relativedelta(years=1))}" in text
+                assert f"van {long_date(start)} tot {long_date(start + relativedelta(years=1))}" in text
             if kind == "schuldeiser":
-                assert "CJIB" in text and person.geboortedatum and L.dutch_date(person.geboortedatum) in text
+                assert "CJIB" in text and person.geboortedatum and long_date(person.geboortedatum) in text
 
 
 # -- what producing a letter writes -----------------------------------------------------------------
@@ -299,10 +301,10 @@ def test_a_failing_file_move_records_nothing_and_leaves_no_file(cases, config, e
             raise OSError(28, "No space left on device")
         return real(src, dst)
 
-    monkeypatch.setattr(L.os, "replace", flaky)
+    monkeypatch.setattr(atomic.os, "replace", flaky)
     with pytest.raises(OSError):
         L.produce(s, config, cases.bo.id, "contact", today=TODAY)
-    monkeypatch.setattr(L.os, "replace", real)
+    monkeypatch.setattr(atomic.os, "replace", real)
     assert s.counts() == before
     assert list(export_dir.iterdir()) == []
 

@@ -68,7 +68,7 @@ def test_xlsx_in_the_export_dir(env):
     assert path.exists() and f"Overzicht opgeslagen: {path}" in r.stdout
     with open_store(env["db"], "x") as s:
         last = s.audit.entries()[-1]
-    assert (last.action, last.entity, last.detail["bestand"]) == ("export", "overzicht", path.name)
+    assert (last.action, last.entity, last.detail["bestand"]) == ("geëxporteerd", "overzicht", path.name)
 
 
 def test_xlsx_to_a_directory_or_file(env):

@@ -211,8 +211,8 @@ def test_xlsx_one_sheet_per_table_with_a_date_in_the_name(hand, ov, tmp_path):
     assert again.name == "overzicht-20260601-2.xlsx" and path.exists()
     trail = store.audit.entries()[before:]
     assert [(a.action, a.entity, a.detail["bestand"]) for a in trail] == [
-        ("export", "overzicht", "overzicht-20260601.xlsx"),
-        ("export", "overzicht", "overzicht-20260601-2.xlsx"),
+        ("geëxporteerd", "overzicht", "overzicht-20260601.xlsx"),
+        ("geëxporteerd", "overzicht", "overzicht-20260601-2.xlsx"),
     ]
     assert not [p for p in (tmp_path / "export").iterdir() if p.name.startswith(".")]
 

@@ -37,7 +37,7 @@ def version(**kw) -> PlanVersion:
 
 
 def test_five_leefgebieden_in_order():
-    assert [a.title for a in Leefgebied] == ["Financiën", "Wonen", "Zorg", "Gezin", "Werk"]
+    assert [a.label for a in Leefgebied] == ["Financiën", "Wonen", "Zorg", "Gezin", "Werk"]
     v = version()
     assert v.area("wonen") == AreaText(area="wonen")  # an empty area when none is stored
 

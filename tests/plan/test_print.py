@@ -34,8 +34,8 @@ def full_plan(plans, case):
     v = plans.start_concept(case.id)
     uids = {}
     for area in LEEFGEBIEDEN:
-        plans.set_area_text(v.id, area, "situatie", f"Situatie {area.title}: zorgen en kansen.")
-        plans.set_area_text(v.id, area, "hulpvraag", f"Hulpvraag {area.title}")
+        plans.set_area_text(v.id, area, "situatie", f"Situatie {area.label}: zorgen en kansen.")
+        plans.set_area_text(v.id, area, "hulpvraag", f"Hulpvraag {area.label}")
         for text in GOALS[area.value]:
             plans.add_goal(v.id, area, text)
         for what, who, party in ACTIONS[area.value]:
@@ -100,8 +100,8 @@ def test_docx_holds_every_leefgebied_goal_and_action(pstore, full_plan, tmp_path
     assert "Volledig vastgesteld" in text and "14-04-2025" in text and "Plan ondertekend door de persoon" in text
     assert "in het bijzijn van de dochter" in text
     for area in LEEFGEBIEDEN:
-        assert area.title in text
-        assert f"Situatie {area.title}: zorgen en kansen." in text and f"Hulpvraag {area.title}" in text
+        assert area.label in text
+        assert f"Situatie {area.label}: zorgen en kansen." in text and f"Hulpvraag {area.label}" in text
         for goal in GOALS[area.value]:
             assert goal in text
         for what, _who, _party in ACTIONS[area.value]:
@@ -120,7 +120,7 @@ def test_text_has_the_same_content_in_80_columns(pstore, full_plan):
     text = render_text(p)
     assert max(len(line) for line in text.splitlines()) <= 80
     for area in LEEFGEBIEDEN:
-        assert area.title.upper() in text
+        assert area.label.upper() in text
         for goal in GOALS[area.value]:
             assert f"[Open] {goal}" in text
         for what, _who, _party in ACTIONS[area.value]:

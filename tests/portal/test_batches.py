@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from herstel_tui.files.portal_common import AlreadyImported
+from herstel_tui.services import portal_import
 from herstel_tui.services.portal import import_list
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import StoreError
-from herstel_tui.services import portal_import
 from herstel_tui.store.cases import CaseRepository
 from tests.portal.conftest import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
 

@@ -13,6 +13,7 @@ from herstel_tui.files.vraagbestand import check_bsns, vraagbestand_name, write_
 from herstel_tui.services.portal import export_vraagbestand
 from herstel_tui.services.portal_import import resolve_children
 from herstel_tui.settings.config import Config
+from herstel_tui.store.portal import PortalLedger
 from tests.portal.conftest import PORTAL_ID, TEST_BSNS, TODAY, ZERO_BSN, dump, portal_reads
 
 
@@ -159,7 +160,7 @@ def test_a_failing_record_removes_the_file_and_leaves_the_database(pstore, famil
     def boom(*a, **kw):
         raise RuntimeError("schijf weg")
 
-    monkeypatch.setattr(sp, "_note_on_cases", boom)
+    monkeypatch.setattr(PortalLedger, "note_on_cases", boom)
     with pytest.raises(RuntimeError):
         export_vraagbestand(pstore, config, children, today=TODAY)
     assert dump(pstore) == before

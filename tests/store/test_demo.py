@@ -97,7 +97,7 @@ def test_bsns_are_test_range_and_valid(demo_db):
 def test_demo_histories_are_accepted_by_the_engine(demo_db):
     """Replaying each case's events through check() accepts them all and gives the stored summary."""
     from herstel_tui.domain.routekaart import RecordedEvent
-    from herstel_tui.store.db import summary_row
+    from herstel_tui.store.cases import summary_row
 
     rk = default_routekaart()
     conn = sqlite3.connect(demo_db)
@@ -116,7 +116,7 @@ def test_demo_histories_are_accepted_by_the_engine(demo_db):
             " last_event FROM case_summary WHERE case_id = ?",
             (cid,),
         ).fetchone()
-        assert tuple(stored) == summary_row(track, events, TODAY)
+        assert tuple(stored) == summary_row(default_routekaart(), track, events, TODAY)
 
 
 def test_refuses_non_empty_store(demo_db):

@@ -270,7 +270,7 @@ def test_urgency(store):
     p = store.persons.add(person())
     c = store.cases.open(p.id, "brede_ondersteuning")
     c2 = store.cases.set_urgency(c.id, "terminale_ziekte")
-    assert c2.urgent and c2.urgency.title == "Terminale ziekte"
+    assert c2.urgent and c2.urgency.label == "Terminale ziekte"
     with pytest.raises(Exception, match="onbekende urgentiecriterium"):
         store.cases.set_urgency(c.id, "verveling")
     assert store.cases.get(c.id).urgency.value == "terminale_ziekte"

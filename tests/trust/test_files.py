@@ -231,7 +231,7 @@ def test_backups_into_a_folder_get_distinct_names(one_case, tmp_path):
 def test_restore_refused_while_the_database_is_open(one_case, tmp_path):
     db, cid = one_case
     with open_store(db, "t") as s:
-        backup = backup(s, tmp_path / "b.db")
+        made = backup(s, tmp_path / "b.db")
     desk = subprocess.Popen(
         [
             sys.executable,
@@ -247,12 +247,12 @@ def test_restore_refused_while_the_database_is_open(one_case, tmp_path):
     )
     try:
         assert desk.stdout.readline().strip() == "open"
-        r = run(db, "terugzetten", str(backup), "--ja")
+        r = run(db, "terugzetten", str(made), "--ja")
         assert r.exit_code == 2 and "nog in gebruik" in r.output
     finally:
         desk.stdin.close()
         desk.wait(timeout=30)
-    r = run(db, "terugzetten", str(backup), "--ja")
+    r = run(db, "terugzetten", str(made), "--ja")
     assert r.exit_code == 0, r.output
 
 

@@ -56,8 +56,8 @@ class AuditScreen(Screen):
     def _load(self) -> None:
         data = self.app.data  # type: ignore[attr-defined]
         try:
-            entries = data.call(data.store.recent_audit, 500, self.case_id)
-            zaken = data.call(data.store.zaaknummers, [e.case_id for e in entries if e.case_id])
+            entries = data.call(data.store.audit.recent, 500, self.case_id)
+            zaken = data.call(data.store.cases.zaaknummers, [e.case_id for e in entries if e.case_id])
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"Logboek niet geladen: {exc}", severity="error")
             return

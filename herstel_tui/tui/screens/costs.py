@@ -122,8 +122,6 @@ class CostsScreen(DraftMixin, Screen):
 
     @work(thread=True, exclusive=True, group="kosten-laden", exit_on_error=False)
     def _load(self) -> None:
-        from herstel_tui.domain.costs import spuk_components
-
         def read() -> CostsBundle:
             plans = self.store.plans
             case = self.store.cases.get(self.case_id)
@@ -133,7 +131,7 @@ class CostsScreen(DraftMixin, Screen):
             if not self._viewed:
                 self.store.audit.viewed(person_id=case.person_id, case_id=self.case_id, what="kosten")
                 self._viewed = True
-            return CostsBundle(case, person, lines, totals, spuk_components())
+            return CostsBundle(case, person, lines, totals, dict(self.store.routekaart.spuk_components))
 
         try:
             bundle = store_call(self.app, self.store, read)
@@ -304,10 +302,8 @@ class CostDialog(PlanDialog):
         yield from field_rows()
 
     def load(self, plans: Any) -> Any:
-        from herstel_tui.domain.costs import spuk_components
-
         entry = plans.store.costs.get(self.entry_id) if self.entry_id is not None else None
-        return entry, plans.action_choices(self.case_id), spuk_components()
+        return entry, plans.action_choices(self.case_id), dict(plans.routekaart.spuk_components)
 
     def fill(self, extra: Any) -> None:
         entry, choices, components = extra

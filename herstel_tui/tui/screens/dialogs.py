@@ -486,7 +486,7 @@ class AssignDialog(Dialog):
 
     def load_extra(self) -> Any:
         data = self.app.data
-        return data.call(data.store.caseworkers)
+        return data.call(data.store.cases.caseworkers)
 
     def ready(self, extra: Any = None) -> None:
         assert self.bundle is not None

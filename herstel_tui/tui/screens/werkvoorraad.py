@@ -336,7 +336,7 @@ class WorkQueueScreen(CaseActions, Screen):
     def _reveal(self, case_id: int, person_id: int) -> None:
         data = self.app.data
         try:
-            data.call(data.store.log_view, person_id=person_id, case_id=case_id, what="bsn")
+            data.call(data.store.audit.viewed, person_id=person_id, case_id=case_id, what="bsn")
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"BSN niet getoond: {exc}", severity="error")
             return

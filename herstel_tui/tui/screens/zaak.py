@@ -329,7 +329,7 @@ class CaseScreen(CaseActions, Screen):
     def _reveal(self, person_id: int) -> None:
         data = self.app.data
         try:
-            data.call(data.store.log_view, person_id=person_id, case_id=self.case_id, what="bsn")
+            data.call(data.store.audit.viewed, person_id=person_id, case_id=self.case_id, what="bsn")
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"BSN niet getoond: {exc}", severity="error")
             return
