@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 TRACKS = [t.value for t in Track]
 
 
-def _letters(directory: str | None) -> LetterSet:
+def _letters(directory: str | Path | None) -> LetterSet:
     """The letters in ``directory`` (None: the shipped ones), checked against the shipped routekaart."""
     from herstel_tui.services.letters import default_letters, load_letters
     from herstel_tui.settings.resources import default_routekaart
@@ -91,6 +91,7 @@ def brief(
     today = clock.today()
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)
+        assert case.id is not None
         try:
             if droog:
                 draft = prepare(

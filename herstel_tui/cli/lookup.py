@@ -72,7 +72,7 @@ def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
     except BsnError as exc:
         fail(f"{ref!r} is geen zaaknummer (HKO-jjjj-nnnnnn) en geen geldig BSN: {exc}")
     person = store.persons.find_by_bsn(bsn)
-    cases = store.cases.of_person(person.id) if person else []
+    cases = store.cases.of_person(person.id) if person and person.id is not None else []
     if track:
         cases = [k for k in cases if k.track.value == track]
     if not cases:
@@ -80,7 +80,7 @@ def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
         sys.exit(EXIT_NOT_FOUND)
     if len(cases) > 1:
         fail(
-            f"BSN {mask_bsn(bsn)} heeft {len(cases)} zaken ({', '.join(k.zaaknummer for k in cases)}); "
+            f"BSN {mask_bsn(bsn)} heeft {len(cases)} zaken ({', '.join(k.zaaknummer or '' for k in cases)}); "
             "kies met --spoor of geef het zaaknummer"
         )
     return cases[0]
@@ -99,11 +99,17 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)
         person = store.persons.get(case.person_id)
+        assert case.id is not None and person.id is not None
         household = store.persons.household_of(person.id)
         view = store.cases.view(case.id, today)
         notes = store.cases.notes(case.id, limit=5)
         store.audit.viewed(person_id=person.id, case_id=case.id)
     rk = store.routekaart
+    members = [
+        {"naam": p.naam, "rol": role.label, "bsn": p.bsn_masked, "zaken": [k.zaaknummer or "" for k in cases]}
+        for p, role, cases in household
+        if p.id != person.id
+    ]
     card = {
         "zaaknummer": case.zaaknummer,
         "spoor": case.track.label,
@@ -121,11 +127,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
             "email": person.email,
             "voorkeurskanaal": person.voorkeurskanaal.value if person.voorkeurskanaal else None,
         },
-        "huishouden": [
-            {"naam": p.naam, "rol": role.label, "bsn": p.bsn_masked, "zaken": [k.zaaknummer for k in cases]}
-            for p, role, cases in household
-            if p.id != person.id
-        ],
+        "huishouden": members,
         "stand": view.current_title,
         "uitkomst": outcome_label(view.outcome),
         "afgerond": view.closed,
@@ -162,9 +164,9 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         w(f"  {contact}")
     if case.urgency or case.casuistiekoverleg:
         w("  URGENT: " + (case.urgency.label if case.urgency else "casuïstiekoverleg"))
-    if card["huishouden"]:
+    if members:
         w("\nHuishouden")
-        for m in card["huishouden"]:
+        for m in members:
             w(f"  {m['rol']:<18}{m['naam']:<30}{m['bsn']}  {' '.join(m['zaken'])}".rstrip())
     w(
         f"\nStand: {view.current_title}"
@@ -174,14 +176,14 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     w("Tijdlijn")
     if not view.done:
         w("  (nog niets vastgelegd)")
-    for d in view.done:
-        mark = " (vervallen)" if d.superseded else ""
-        mark += f" [correctie: {d.reason}]" if d.correction else ""
-        w(f"  {format_date(d.fact_date)}  {d.event_title}{mark}")
+    for done in view.done:
+        mark = " (vervallen)" if done.superseded else ""
+        mark += f" [correctie: {done.reason}]" if done.correction else ""
+        w(f"  {format_date(done.fact_date)}  {done.event_title}{mark}")
     if view.running:
         w("Lopende termijnen")
-        for d in view.running:
-            w(f"  {format_date(d.due)}  {d.title}  ({days_text(d.days_left(today))})")
+        for dl in view.running:
+            w(f"  {format_date(dl.due)}  {dl.title}  ({days_text(dl.days_left(today))})")
     if view.current:
         step = rk.step(case.track.value, view.current.step)
         if step.contacts:
@@ -289,6 +291,7 @@ def notitie(c: Ctx, zaak: str, tekst: str, kanaal: str, datum: str | None, spoor
         fail("de datum ligt in de toekomst")
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)
+        assert case.id is not None
         store.cases.add_note(case.id, tekst, channel=kanaal, on=on)
     click.echo(f"Contactmoment vastgelegd bij {case.zaaknummer} ({format_date(on)}, {kanaal}).")
 

@@ -180,6 +180,7 @@ def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
         person = store.persons.find_by_bsn(bsn)
         if person is None:
             fail(f"geen persoon met BSN {mask_bsn(bsn)} gevonden", EXIT_NOT_FOUND)
+        assert person.id is not None
         case = store.cases.open(person.id, spoor, caseworker=medewerker)
     click.echo(f"Zaak {case.zaaknummer} geopend voor {person.naam}.")
 

@@ -180,7 +180,7 @@ def pxq(price: Decimal, quantity: Decimal) -> Decimal:
 
 
 def _group(digits: str) -> str:
-    out = []
+    out: list[str] = []
     while len(digits) > 3:
         out.insert(0, digits[-3:])
         digits = digits[:-3]
@@ -273,6 +273,9 @@ def _description(value: Any) -> Any:
     return text
 
 
+_Date = date  # the field ``date`` hides the type inside the class
+
+
 class CostEntry(BaseModel):
     """One SPUK cost entry of a case. ``amount`` is derived: P×Q or the actual amount."""
 
@@ -293,7 +296,7 @@ class CostEntry(BaseModel):
 
     @field_validator("date")
     @classmethod
-    def _not_future(cls, value: date) -> date:
+    def _not_future(cls, value: _Date) -> _Date:
         if value > clock.today():
             raise ValueError("de datum ligt in de toekomst")
         return value

@@ -40,7 +40,7 @@ class TitledEnum(StrEnum):
     def get(cls, value: object) -> Self | None:
         """The member whose value is ``value``, else None (a value this version does not know)."""
         try:
-            return cls(value)
+            return cls(value)  # type: ignore[arg-type]  # any value may be asked about
         except ValueError:
             return None
 

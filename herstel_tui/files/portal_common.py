@@ -132,8 +132,7 @@ def cell_date(value: Any, *, label: str = "datum", today: date | None = None) ->
         d = value.date()
     elif isinstance(value, date):
         d = value
-    elif _integral(value) is not None:
-        serial = _integral(value)
+    elif (serial := _integral(value)) is not None:
         if not 1 <= serial <= 2_958_465:
             raise CellError(f"{label} {serial} is geen datum")
         d = _EXCEL_EPOCH + timedelta(days=serial)

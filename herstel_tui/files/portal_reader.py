@@ -230,7 +230,7 @@ def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str
         sheets = list(wb.worksheets)
         if not sheets:
             raise PortalFileError(f"{path.name} heeft geen werkbladen; er is niets ingelezen")
-        chosen = None
+        chosen: tuple[Any, int, _Header] | None = None
         near_misses: list[str] = []
         merged_notes: list[str] = []
         for ws in sheets:
@@ -246,6 +246,7 @@ def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str
                 ) from None
             number, header = _find_header(top, lookup, required)
             if number is not None:
+                assert header is not None
                 chosen = (ws, number, header)
                 break
             if header is not None:
@@ -360,8 +361,9 @@ def _read_csv(path: Path, columns: dict[str, list[str]], required: Sequence[str]
     except csv.Error as exc:
         raise PortalFileError(f"{path.name} is geen geldig CSV-bestand ({exc}); er is niets ingelezen") from None
     lookup = _lookup(columns)
-    number, header = _find_header(enumerate(records, 1), lookup, required)
-    if number is None:
+    number, found = _find_header(enumerate(records, 1), lookup, required)
+    if number is None or found is None:
+        header = found
         problems = []
         if header is not None:
             missing = [r for r in required if r not in header.fields]
@@ -371,6 +373,7 @@ def _read_csv(path: Path, columns: dict[str, list[str]], required: Sequence[str]
             f"eerste {HEADER_SCAN_ROWS} regels (scheidingsteken '{delimiter}'). Er is niets ingelezen.",
             problems,
         )
+    header = found
     _check_duplicates(path, header)
     notes = []
     if number > 1:

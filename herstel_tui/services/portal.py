@@ -59,8 +59,10 @@ def export_vraagbestand(
     bsns, offenders, dropped = check_bsns((f"persoon {c.person_id}", c.bsn) for c in children)
     refuse_offenders(offenders)
     if dropped:
-        seen: set[str] = set()
-        children = [c for c in children if not (c.bsn in seen or seen.add(c.bsn))]
+        first: dict[str, ChildCandidate] = {}
+        for c in children:
+            first.setdefault(c.bsn, c)
+        children = list(first.values())
     folder = Path(directory).expanduser() if directory else resolve_export_dir(config)
     written: Path | None = None
     try:

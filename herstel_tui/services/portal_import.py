@@ -177,6 +177,7 @@ def _apply(
 
     def catch_up() -> None:
         """Take in the rows applied by an earlier (killed) or concurrent run of this file."""
+        assert fid is not None
         for row, action, text, info in ledger.rows_done(fid):
             if row in done or row not in by_row:
                 continue
@@ -210,6 +211,7 @@ def _apply(
                         )
                     handler = handler_cls(store, file, fid, today)
                 catch_up()
+                assert handler is not None and fid is not None
                 started, n = time.monotonic(), 0
                 while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < BATCH_SECONDS):
                     rec = records[i]
@@ -284,6 +286,7 @@ class _PersonRef:
 
     @classmethod
     def of(cls, person: Person) -> _PersonRef:
+        assert person.id is not None
         return cls(person.id, person.model_dump(mode="json"))
 
 
@@ -407,6 +410,7 @@ class _Answers(_Handler):
         open_ids = [r[0] for r in rows if r[2] is None]
         if not open_ids:
             _, _, answered, belongs = rows[-1]
+            assert answered is not None  # no open request: the last one is answered
             if bool(belongs) == rec.belongs:
                 self.answers[rec.bsn] = rec.belongs
                 when = format_date(date.fromisoformat(answered))
@@ -480,7 +484,7 @@ class _Registrations(_Handler):
                 full = store.persons.get(person.id)
                 person = _PersonRef.of(store.persons.update(full.model_copy(update=changes)))
                 done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
-            differs = [
+            differs: list[str] = [
                 lab
                 for lab in ("voornamen", "achternaam")
                 if lab in rec.person and not _same_name(rec.person[lab], person.value(lab))
@@ -567,7 +571,7 @@ class _Negatives(_Handler):
             if self.has_event(case.id, rec.step, "niet_gedupeerd"):
                 already.append(f"{short} {case.zaaknummer}")
                 continue
-            steps = []
+            steps: list[tuple[str, str | None, date, str]] = []
             if rec.step == "eerste_toets":
                 steps += self.derived_aanvraag(case, rec.decided, self.SOURCE)
             steps.append(

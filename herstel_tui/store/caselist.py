@@ -210,8 +210,8 @@ class ListReader:
     def __init__(self, path: Path | str) -> None:
         from herstel_tui.store.base import check_database_file, connect_readonly
 
-        check_database_file(path)
-        self.conn = connect_readonly(path)
+        check_database_file(Path(path))
+        self.conn = connect_readonly(Path(path))
 
     def count(self, f: CaseFilter, today: date) -> int:
         return count_cases(self.conn, f, today)
@@ -230,6 +230,7 @@ def ready_for_quick_read(path: Path | str, fingerprint: str) -> bool:
     from herstel_tui.store.base import check_database_file, check_schema, connect_readonly
     from herstel_tui.store.schema import LATEST
 
+    path = Path(path)
     try:
         check_database_file(path)
         conn = connect_readonly(path)

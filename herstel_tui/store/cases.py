@@ -425,5 +425,5 @@ def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], tod
         nxt.rule if nxt else None,
         nxt.kind if nxt else None,
         int(view.closed),
-        max((e.fact_date for e in events), default=None).isoformat() if events else None,
+        max(e.fact_date for e in events).isoformat() if events else None,
     )

@@ -139,7 +139,7 @@ class PlanRepository(Repository):
         return case_id, number
 
     @staticmethod
-    def _refused(exc: Exception) -> PlanRefused:
+    def _refused(exc: Exception | str) -> PlanRefused:
         return PlanRefused(str(exc))
 
     # -- reading -------------------------------------------------------------------------------
@@ -328,6 +328,7 @@ class PlanRepository(Repository):
                 self.audit_case(
                     AuditAction.NEW_VERSION, "plan", vid, case_id, {"versie": number, "op_basis_van": row[1]}
                 )
+            assert vid is not None
             return self.version_by_id(vid)
 
     def agree(

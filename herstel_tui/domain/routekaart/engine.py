@@ -260,7 +260,7 @@ class _Engine:
             if sup is not None and sup[i]:
                 continue
             e = events[i]
-            k = (e.step, None)
+            k: tuple[str, str | None] = (e.step, None)
             lst = dates.get(k)
             if lst is None:
                 dates[k] = [e.fact_date]
@@ -517,11 +517,10 @@ class _Engine:
             else:
                 branch = node.root_label
                 optional = node.optional
+            outs: tuple[str | None, ...] = (None,)  # a step without outcomes: one entry, outcome None
             if node.outcomes:
                 allowed = _allowed(active)
                 outs = tuple(o for o in node.outcomes if allowed is None or o in allowed)
-            else:
-                outs = (None,)
             tkey = (nid, outs, branch, optional)
             templates = self._templates.get(tkey)
             if templates is None:  # shared between cache entries
@@ -559,9 +558,9 @@ class _Engine:
             if best is None or cand[0] > best:
                 best, why = cand[0], self.ref_title(cand[1])
         for rid in node.not_before:
-            for d in deadlines:
-                if d.rule == rid and (best is None or d.due > best):
-                    best, why, by_rule = d.due, rid, True
+            for dl in deadlines:
+                if dl.rule == rid and (best is None or dl.due > best):
+                    best, why, by_rule = dl.due, rid, True
         return best, why, by_rule
 
     def ref_title(self, key: tuple[str, str | None]) -> str:

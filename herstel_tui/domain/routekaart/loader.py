@@ -255,15 +255,15 @@ def _validate_semantics(data: _RoutekaartIn) -> list[str]:
                 if not re.match(_REF, ref):
                     errors.append(f"termijn '{r.id}': ongeldige verwijzing '{ref}' in '{what}'")
                     continue
-                sid, oid = _split_ref(ref)
+                sid, ref_outcome = _split_ref(ref)
                 found = False
                 for tid in r.tracks:
                     t = data.tracks[tid]
                     cands = [s for s in t.steps if s.id == sid] + [
                         m for m in data.milestones if m.id == sid and tid in m.tracks
                     ]
-                    for c in cands:
-                        if oid is None or oid in c.outcomes:
+                    for cand in cands:
+                        if ref_outcome is None or ref_outcome in cand.outcomes:
                             found = True
                 if not found:
                     errors.append(f"termijn '{r.id}': onbekende gebeurtenis '{ref}' in '{what}'")

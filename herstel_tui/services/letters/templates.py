@@ -212,7 +212,11 @@ def load_letters(directory: Path | str | None, rk: Routekaart) -> LetterSet:
         faults = []
         for err in exc.errors():
             loc = err["loc"]
-            where = f"brief nr. {loc[1] + 1}" if len(loc) >= 2 and loc[0] == "letters" else "bestand"
+            where = (
+                f"brief nr. {loc[1] + 1}"
+                if len(loc) >= 2 and loc[0] == "letters" and isinstance(loc[1], int)
+                else "bestand"
+            )
             if len(loc) >= 2 and loc[0] == "letters" and isinstance(loc[1], int):
                 try:
                     where = f"brief '{raw['letters'][loc[1]]['id']}'"
