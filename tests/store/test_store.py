@@ -322,3 +322,15 @@ def test_data_version_sees_other_connections(db_path):
         assert a.data_version() == v  # own commits do not count
         b.persons.add(person(bsn=BSN_B))
         assert a.data_version() != v
+
+
+def test_audit_rows_of_older_versions_read_in_todays_vocabulary(tmp_path):
+    """Older versions wrote 'export' for an export of the overview; it reads as the one action now."""
+    from herstel_tui.domain.enums import AuditAction
+    from herstel_tui.store.base import append_audit
+
+    with open_store(tmp_path / "oud.db", "t") as s, s.transaction() as conn:
+        append_audit(conn, "t", "export", "overzicht", None, detail={"bestand": "overzicht-20250101.xlsx"})  # type: ignore[arg-type]
+    with open_store(tmp_path / "oud.db", "t") as s:
+        last = s.audit.entries()[-1]
+    assert last.action is AuditAction.EXPORTED and last.action == "geëxporteerd"

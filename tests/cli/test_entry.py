@@ -1,0 +1,86 @@
+"""The console script's quick router and click agree: every option the router knows means the same
+in click, and what the router does not know goes to click."""
+
+from __future__ import annotations
+
+import click
+import pytest
+
+from herstel_tui import entry
+from herstel_tui.cli.lookup import zoek
+from herstel_tui.cli.main import main
+
+
+def _option(command: click.Command, flag: str) -> click.Option:
+    found = [p for p in command.params if isinstance(p, click.Option) and flag in p.opts]
+    assert found, f"{flag} ontbreekt in click ({command.name})"
+    return found[0]
+
+
+@pytest.mark.parametrize("flag, name", sorted(entry.GLOBAL_OPTIONS.items()))
+def test_global_options_with_a_value_are_clicks(flag, name):
+    opt = _option(main, flag)
+    assert opt.name == name and not opt.is_flag and opt.nargs == 1
+
+
+@pytest.mark.parametrize("flag, name", sorted(entry.GLOBAL_FLAGS.items()))
+def test_global_flags_are_clicks(flag, name):
+    opt = _option(main, flag)
+    assert opt.name == name and opt.is_flag
+
+
+def test_the_quick_command_and_its_formats_are_clicks():
+    assert main.get_command(click.Context(main), entry.QUICK_COMMAND) is zoek
+    for flag, value in entry.ZOEK_FORMATS.items():
+        opt = _option(zoek, flag)
+        assert opt.name == "fmt" and opt.flag_value == value
+    term = [p for p in zoek.params if isinstance(p, click.Argument)]
+    assert [(p.name, p.nargs) for p in term] == [("term", -1)]
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        ([], entry.QuickCall()),
+        (["--db", "x.db", "--low-bandwidth"], entry.QuickCall(db="x.db", low_bandwidth=True)),
+        (["--db=x.db", "--config", "c.toml"], entry.QuickCall(db="x.db", config="c.toml")),
+        (["zoek", "jan", "sen", "--json"], entry.QuickCall(command="zoek", term="jan sen", fmt="json")),
+        (["--db", "x.db", "zoek", "--csv", "9999"], entry.QuickCall(db="x.db", command="zoek", term="9999", fmt="csv")),
+    ],
+)
+def test_the_router_understands_the_fast_paths(argv, expected):
+    assert entry.route(argv) == expected
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["--version"],
+        ["--db"],  # a value missing: click says so
+        ["--db="],
+        ["--onbekend"],
+        ["waar"],
+        ["zoek"],  # no term: click says so
+        ["zoek", "jansen", "--xml"],
+        ["toon", "HKO-2026-000001"],
+    ],
+)
+def test_everything_else_goes_to_click(argv):
+    assert entry.route(argv) is None
+
+
+def test_every_router_option_parses_the_same_in_click():
+    """Parse what the router parses with click itself: the same values come out."""
+    argv = ["--db", "x.db", "--config=c.toml", "--low-bandwidth", "zoek", "jansen", "--csv"]
+    call = entry.route(argv)
+    assert call is not None
+    at = argv.index(entry.QUICK_COMMAND)
+    ctx = main.make_context("herstel", argv[:at], resilient_parsing=True)
+    assert (ctx.params["db"], ctx.params["config"], ctx.params["low_bandwidth"]) == (
+        call.db,
+        call.config,
+        call.low_bandwidth,
+    )
+    sub = zoek.make_context("zoek", argv[at + 1 :], parent=ctx, resilient_parsing=True)
+    assert (" ".join(sub.params["term"]), sub.params["fmt"]) == (call.term, call.fmt)
