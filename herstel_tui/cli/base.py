@@ -13,6 +13,7 @@ import click
 from herstel_tui.settings.config import Config, ConfigError, load_config, resolve_db_path
 
 if TYPE_CHECKING:  # pragma: no cover
+    from herstel_tui.domain.models import Case
     from herstel_tui.store import Store
 
 EXIT_NOT_FOUND = 1
@@ -100,3 +101,38 @@ def parse_date(text: str, label: str = "datum") -> date:
         return parse(text, label=label)
     except DateError as exc:
         fail(str(exc))
+
+
+def case_by_zaaknummer(store: Store, zaaknummer: str) -> Case:
+    """The case with this zaaknummer; a Dutch message and exit 1 when there is none."""
+    case = store.cases.find(zaaknummer)
+    if case is None:
+        click.echo(f"Zaak {zaaknummer.strip().upper()} bestaat niet.", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+    return case
+
+
+def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
+    """A case by zaaknummer, or by BSN (with --spoor when the person has two)."""
+    from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
+
+    ref = ref.strip()
+    if ref.upper().startswith("HKO-"):
+        return case_by_zaaknummer(store, ref)
+    try:
+        bsn = normalize_bsn(ref)
+    except BsnError as exc:
+        fail(f"{ref!r} is geen zaaknummer (HKO-jjjj-nnnnnn) en geen geldig BSN: {exc}")
+    person = store.persons.find_by_bsn(bsn)
+    cases = store.cases.of_person(person.id) if person and person.id is not None else []
+    if track:
+        cases = [k for k in cases if k.track.value == track]
+    if not cases:
+        click.echo(f"Geen zaak gevonden voor BSN {mask_bsn(bsn)}.", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+    if len(cases) > 1:
+        fail(
+            f"BSN {mask_bsn(bsn)} heeft {len(cases)} zaken ({', '.join(k.zaaknummer or '' for k in cases)}); "
+            "kies met --spoor of geef het zaaknummer"
+        )
+    return cases[0]

@@ -68,7 +68,7 @@ def brief(
     zaaknummer of het BSN. De brief komt op de tijdlijn, als contactmoment (brief) en in het
     auditlogboek. Met --droog wordt alleen de tekst getoond.
     """
-    from herstel_tui.cli.lookup import resolve_case
+    from herstel_tui.cli.base import resolve_case
     from herstel_tui.domain.routekaart import TransitionRefused
     from herstel_tui.services.letters import LetterError, prepare, produce
     from herstel_tui.settings.config import resolve_export_dir

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail
+from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, resolve_case
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Track
-from herstel_tui.domain.models import Case
 from herstel_tui.services.lookup import (
     Table,
     clip,
@@ -22,7 +21,6 @@ from herstel_tui.services.lookup import (
     search,
     terminal_width,
 )
-from herstel_tui.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     from dateutil.relativedelta import relativedelta
@@ -54,36 +52,6 @@ def zoek(c: Ctx, term: tuple[str, ...], fmt: str | None) -> None:
         click.echo(f"Niets gevonden voor {text!r}.", err=True)
         sys.exit(EXIT_NOT_FOUND)
     print_cases(records, fmt or "text")
-
-
-def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
-    """A case by zaaknummer, or by BSN (with --spoor when the person has two)."""
-    from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
-
-    ref = ref.strip()
-    if ref.upper().startswith("HKO-"):
-        case = store.cases.find(ref)
-        if case is None:
-            click.echo(f"Zaak {ref.upper()} bestaat niet.", err=True)
-            sys.exit(EXIT_NOT_FOUND)
-        return case
-    try:
-        bsn = normalize_bsn(ref)
-    except BsnError as exc:
-        fail(f"{ref!r} is geen zaaknummer (HKO-jjjj-nnnnnn) en geen geldig BSN: {exc}")
-    person = store.persons.find_by_bsn(bsn)
-    cases = store.cases.of_person(person.id) if person and person.id is not None else []
-    if track:
-        cases = [k for k in cases if k.track.value == track]
-    if not cases:
-        click.echo(f"Geen zaak gevonden voor BSN {mask_bsn(bsn)}.", err=True)
-        sys.exit(EXIT_NOT_FOUND)
-    if len(cases) > 1:
-        fail(
-            f"BSN {mask_bsn(bsn)} heeft {len(cases)} zaken ({', '.join(k.zaaknummer or '' for k in cases)}); "
-            "kies met --spoor of geef het zaaknummer"
-        )
-    return cases[0]
 
 
 @click.command()

@@ -26,7 +26,7 @@ class DefaultGroup(click.Group):
 
 
 def _case(store, ref: str):
-    from herstel_tui.cli.lookup import resolve_case
+    from herstel_tui.cli.base import resolve_case
 
     case = resolve_case(store, ref, "brede_ondersteuning" if not ref.strip().upper().startswith("HKO-") else None)
     if case.track.value != "brede_ondersteuning":

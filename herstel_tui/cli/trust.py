@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, parse_date
+from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, case_by_zaaknummer, fail, parse_date
 from herstel_tui.domain.dates import format_date
 from herstel_tui.services.lookup import Table, audit_detail_text
 
@@ -26,13 +26,9 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
     with c.open_store() as store:
         case_id = None
         if zaak:
-            case = store.cases.find(zaak)
-            if case is None:
-                click.echo(f"Zaak {zaak.upper()} bestaat niet.", err=True)
-                sys.exit(EXIT_NOT_FOUND)
-            case_id = case.id
+            case_id = case_by_zaaknummer(store, zaak).id
         entries = store.audit.entries(case_id=case_id, who=gebruiker, since=since)
-        zaken = dict(store.conn.execute("SELECT id, zaaknummer FROM cases"))
+        zaken = store.cases.zaaknummers([e.case_id for e in entries if e.case_id])
     entries = entries[-limit:]
     if not entries:
         click.echo("Geen regels in het auditlogboek voor deze selectie.", err=True)
@@ -43,7 +39,7 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
             "wie": e.who,
             "actie": e.action,
             "wat": e.entity,
-            "zaak": zaken.get(e.case_id, f"#{e.case_id}" if e.case_id else ""),
+            "zaak": zaken.get(e.case_id, f"#{e.case_id}") if e.case_id else "",
             "details": audit_detail_text(e.detail),
         }
         for e in entries

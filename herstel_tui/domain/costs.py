@@ -18,6 +18,7 @@ checked by the store against the routekaart it was given (a model only normalise
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -33,6 +34,7 @@ from pydantic import (
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.enums import CostKind
+from herstel_tui.domain.models import validation_message
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999.99")  # one entry; a guard against a slip of the keyboard
@@ -127,24 +129,23 @@ def parse_decimal(value: Any, *, label: str = "bedrag", places: int = 2) -> Deci
     return q
 
 
-def parse_money(value: Any, *, label: str = "bedrag") -> Decimal:
-    """A positive amount in euros, to the cent."""
+def _positive(value: Any, label: str, zero: str, maximum: Decimal, too_big: str) -> Decimal:
     d = parse_decimal(value, label=label, places=2)
     if d <= 0:
-        raise ValueError(f"{label} moet groter zijn dan € 0,00")
-    if d > MAX_AMOUNT:
-        raise ValueError(f"{label} is groter dan {format_euro(MAX_AMOUNT)}; klopt dat?")
+        raise ValueError(f"{label} moet groter zijn dan {zero}")
+    if d > maximum:
+        raise ValueError(f"{label} {too_big}")
     return d
+
+
+def parse_money(value: Any, *, label: str = "bedrag") -> Decimal:
+    """A positive amount in euros, to the cent."""
+    return _positive(value, label, "€ 0,00", MAX_AMOUNT, f"is groter dan {format_euro(MAX_AMOUNT)}; klopt dat?")
 
 
 def parse_quantity(value: Any, *, label: str = "aantal") -> Decimal:
     """A positive quantity (hours or units) with at most 2 decimals: "1,5", "2", "0,25"."""
-    d = parse_decimal(value, label=label, places=2)
-    if d <= 0:
-        raise ValueError(f"{label} moet groter zijn dan 0")
-    if d > MAX_QUANTITY:
-        raise ValueError(f"{label} is onwaarschijnlijk groot")
-    return d
+    return _positive(value, label, "0", MAX_QUANTITY, "is onwaarschijnlijk groot")
 
 
 def to_cents(amount: Decimal) -> int:
@@ -238,25 +239,18 @@ def check_component(value: Any, components: dict[str, str]) -> str:
 COST_KIND_TITLES = {k: k.label for k in CostKind}
 
 
-def _money_field(label: str):
-    def check(value: Any) -> Any:
+def _optional(parse: Callable[[Any], Decimal]) -> Callable[[Any], Decimal | None]:
+    """A field validator: blank is no value; a TypeError (a float) becomes a Dutch validation error."""
+
+    def check(value: Any) -> Decimal | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         try:
-            return parse_money(value, label=label)
+            return parse(value)
         except TypeError as exc:
             raise ValueError(str(exc)) from None
 
     return check
-
-
-def _quantity_field(value: Any) -> Any:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        return parse_quantity(value)
-    except TypeError as exc:
-        raise ValueError(str(exc)) from None
 
 
 def _kind(value: Any) -> Any:
@@ -287,9 +281,9 @@ class CostEntry(BaseModel):
     component: Annotated[str, BeforeValidator(component_id)]
     description: Annotated[str, BeforeValidator(_description)]
     kind: Annotated[CostKind, BeforeValidator(_kind)]
-    quantity: Annotated[Decimal | None, BeforeValidator(_quantity_field)] = None
-    price: Annotated[Decimal | None, BeforeValidator(_money_field("prijs"))] = None
-    actual: Annotated[Decimal | None, BeforeValidator(_money_field("bedrag"))] = None
+    quantity: Annotated[Decimal | None, BeforeValidator(_optional(parse_quantity))] = None
+    price: Annotated[Decimal | None, BeforeValidator(_optional(lambda v: parse_money(v, label="prijs")))] = None
+    actual: Annotated[Decimal | None, BeforeValidator(_optional(parse_money))] = None
     action_uid: int | None = None
     recorded_at: datetime | None = None
     recorded_by: str | None = None
@@ -358,21 +352,7 @@ COST_FIELD_LABELS = {
 
 def cost_error_text(exc: Exception) -> str:
     """One Dutch line per fault of a CostEntry ValidationError, with Dutch field names."""
-    from pydantic import ValidationError
-
-    if not isinstance(exc, ValidationError):
-        return str(exc)
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()))
-        msg = str(err.get("msg", "")).removeprefix("Value error, ")
-        if err.get("type") == "missing":
-            msg = "is verplicht"
-        elif err.get("type") in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-            msg = "is geen geldige datum (dd-mm-jjjj)"
-        label = COST_FIELD_LABELS.get(loc, loc)
-        lines.append(f"{label}: {msg}" if label and not msg.startswith(label) else msg)
-    return "\n".join(lines)
+    return validation_message(exc, COST_FIELD_LABELS)
 
 
 # -- the year report (SPUK / SiSa) ----------------------------------------------------------------

@@ -8,6 +8,7 @@ are the Dutch words of the domain.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -233,8 +234,9 @@ class AuditEntry(Model):
     detail: dict[str, Any] | None = None
 
 
-def validation_message(exc: Exception) -> str:
-    """One Dutch line per fault of a pydantic ValidationError (or the text of another error)."""
+def validation_message(exc: Exception, labels: Mapping[str, str] | None = None) -> str:
+    """One Dutch line per fault of a pydantic ValidationError (or the text of another error).
+    ``labels``: Dutch names for the fields (a message that starts with its field's name keeps it once)."""
     from pydantic import ValidationError
 
     if not isinstance(exc, ValidationError):
@@ -252,5 +254,9 @@ def validation_message(exc: Exception) -> str:
             msg = "is geen geldige datum (dd-mm-jjjj)"
         elif err.get("type") == "string_too_short":
             msg = "mag niet leeg zijn"
-        lines.append(f"{field}: {msg}" if field else msg)
+        if labels is None:
+            lines.append(f"{field}: {msg}" if field else msg)
+        else:
+            label = labels.get(field, field)
+            lines.append(f"{label}: {msg}" if label and not msg.startswith(label) else msg)
     return "\n".join(lines)

@@ -26,6 +26,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from herstel_tui.domain.dates import format_date
 from herstel_tui.files.portal_common import CellError, PortalFileError, cell_date, cell_text, is_blank
 
 NAME = re.compile(r"VC-(GPB[0-9A-Z]{4})-verificatiecode_Gemeentedesk_(\d{8})\.xlsx")
@@ -81,7 +82,7 @@ def read_code_file(path: Path | str, portal_id: str | None = None, today: date |
     if path.stat().st_size == 0:
         raise PortalFileError(f"{path.name} is leeg (0 bytes); er is niets ingelezen")
     if today and file_date > today:
-        raise PortalFileError(f"{path.name}: de datum in de naam ({file_date:%d-%m-%Y}) ligt in de toekomst")
+        raise PortalFileError(f"{path.name}: de datum in de naam ({format_date(file_date)}) ligt in de toekomst")
     wb = _open_workbook(path)
     try:
         grids = [
@@ -136,7 +137,7 @@ def read_code_file(path: Path | str, portal_id: str | None = None, today: date |
     else:
         notes.append("geldigheid: datum in de naam + 6 maanden")
     if end < start:
-        raise PortalFileError(f"{path.name}: geldig tot {end:%d-%m-%Y} ligt vóór geldig vanaf {start:%d-%m-%Y}")
+        raise PortalFileError(f"{path.name}: geldig tot {format_date(end)} ligt vóór geldig vanaf {format_date(start)}")
     return CodeFile(code, pid, file_date, start, end, notes)
 
 
@@ -146,14 +147,16 @@ def _ref(r: int, c: int) -> str:
     return f"{col_letter(c)}{r + 1}"
 
 
-def _looks_like_code(text: str) -> bool:
-    if not _CODE.fullmatch(text):
-        return False
+def _is_date(text: str) -> bool:
     try:
         cell_date(text)
-        return False
     except CellError:
-        return True
+        return False
+    return True
+
+
+def _looks_like_code(text: str) -> bool:
+    return bool(_CODE.fullmatch(text)) and not _is_date(text)
 
 
 def _neighbours(grid: list[list[Any]], r: int, c: int):
@@ -174,13 +177,7 @@ def _plausible(text: str | None) -> bool:
     if not text or not _NEAR.fullmatch(text):
         return False
     low = text.casefold()
-    if any(word in low for word in _LABEL_WORDS):
-        return False
-    try:
-        cell_date(text)
-        return False
-    except CellError:
-        return True
+    return not any(word in low for word in _LABEL_WORDS) and not _is_date(text)
 
 
 def _value_near(grid: list[list[Any]], r: int, c: int, text: str) -> str | None:

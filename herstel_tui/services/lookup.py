@@ -204,8 +204,7 @@ def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str
 
     from herstel_tui.settings.cache import read_config_cache
     from herstel_tui.settings.paths import config_path, default_db_path, login
-    from herstel_tui.store.base import StoreError, check_database_file, check_schema, connect
-    from herstel_tui.store.schema import LATEST
+    from herstel_tui.store.base import StoreError, current_database
 
     cfg_file = config_path(config_arg)
     values = None
@@ -221,14 +220,10 @@ def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str
     if not db.is_file():
         return None
     try:
-        check_database_file(db)
-        conn = connect(db)
-        try:
-            if check_schema(conn, db) != LATEST:
+        with current_database(db) as conn:
+            if conn is None:
                 return None
             records = search(conn, values.medewerker if values else login(), term)
-        finally:
-            conn.close()
     except (StoreError, sqlite3.Error):
         return None  # the full path prints the Dutch message and exits 2
     if not records:

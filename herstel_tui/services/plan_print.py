@@ -216,21 +216,19 @@ def render_text(p: PlanPrint, width: int = WIDTH) -> str:
         wrap(a.situation)
         out.append("Hulpvraag")
         wrap(a.question)
-        goals = v.goals_in(area)
-        out.append("Doelen")
-        if not goals:
-            out.append("  —")
-        for i, g in enumerate(goals, 1):
-            first = f"  {i}. [{g.status.label}] "
-            wrap(goal_text(g), indent=" " * len(first), first=first)
-        actions = v.actions_in(area)
-        out.append("Acties")
-        if not actions:
-            out.append("  —")
-        for i, x in enumerate(actions, 1):
-            first = f"  {i}. "
-            wrap(x.what.strip() or "(leeg)", indent=" " * len(first), first=first)
-            wrap(action_facts(v, x), indent=" " * len(first))
+        for heading, items in (("Doelen", v.goals_in(area)), ("Acties", v.actions_in(area))):
+            out.append(heading)
+            if not items:
+                out.append("  —")
+            for i, item in enumerate(items, 1):
+                if isinstance(item, Goal):
+                    first = f"  {i}. [{item.status.label}] "
+                    wrap(goal_text(item), indent=" " * len(first), first=first)
+                else:
+                    assert isinstance(item, Action)
+                    first = f"  {i}. "
+                    wrap(item.what.strip() or "(leeg)", indent=" " * len(first), first=first)
+                    wrap(action_facts(v, item), indent=" " * len(first))
     if p.costs:
         out.append("")
         out.append(thin)

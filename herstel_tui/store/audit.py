@@ -5,32 +5,21 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Unpack
 
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.models import AuditEntry
-from herstel_tui.store.base import append_audit
+from herstel_tui.store.base import AuditAbout, append_audit
 from herstel_tui.store.repository import Repository
 
 
 class AuditLog(Repository):
     """``store.audit``: the one public way a row enters the trail, and the ways to read it."""
 
-    def append(
-        self,
-        action: AuditAction,
-        entity: str,
-        entity_id: int | None,
-        *,
-        person_id: int | None = None,
-        case_id: int | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> None:
+    def append(self, action: AuditAction, entity: str, entity_id: int | None, **about: Unpack[AuditAbout]) -> None:
         """Write one row, inside the caller's transaction (asserted: a row is never on its own)."""
         assert self.conn.in_transaction, "audit rows are written inside the change's transaction"
-        append_audit(
-            self.conn, self.user, action, entity, entity_id, person_id=person_id, case_id=case_id, detail=detail
-        )
+        append_audit(self.conn, self.user, action, entity, entity_id, **about)
 
     def viewed(self, *, person_id: int | None = None, case_id: int | None = None, what: str = "zaak") -> None:
         """Record that the user looked at a person or case (privacy: who saw what, when)."""

@@ -9,8 +9,10 @@ import sqlite3
 import stat
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import quote, urlencode
 
 from herstel_tui.domain import clock
@@ -244,6 +246,29 @@ def check_schema(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
+@contextmanager
+def current_database(path: Path, *, readonly: bool = False) -> Iterator[sqlite3.Connection | None]:
+    """A connection to ``path`` when it is a herstel database at this code's schema, else None
+    (missing, not a database, another program's, or in need of a migration: the full Store decides).
+    Standard library only: the quick paths use it."""
+    from herstel_tui.store.schema import LATEST
+
+    try:
+        check_database_file(path)
+        conn = connect_readonly(path) if readonly else connect(path)
+    except (StoreError, sqlite3.Error):
+        yield None
+        return
+    try:
+        try:
+            current = check_schema(conn, path) == LATEST
+        except (StoreError, sqlite3.Error):
+            current = False
+        yield conn if current else None
+    finally:
+        conn.close()
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the settings every user of the file needs (busy wait, foreign keys)."""
     conn = open_sqlite(path)
@@ -291,18 +316,24 @@ def replace_database(finished: Path | str, target: Path) -> None:
             guard.close()
 
 
+class AuditAbout(TypedDict, total=False):
+    """Whom an audit row is about, and its details (never a full BSN, never free text)."""
+
+    person_id: int | None
+    case_id: int | None
+    detail: dict[str, Any] | None
+
+
 def append_audit(
     conn: sqlite3.Connection,
     who: str,
     action: AuditAction,
     entity: str,
     entity_id: int | None,
-    *,
-    person_id: int | None = None,
-    case_id: int | None = None,
-    detail: dict[str, object] | None = None,
+    **about: Unpack[AuditAbout],
 ) -> None:
     """The one way a row enters the append-only audit table (inside the caller's transaction)."""
+    detail = about.get("detail")
     conn.execute(
         "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)",
         (
@@ -311,8 +342,8 @@ def append_audit(
             action,
             entity,
             entity_id,
-            person_id,
-            case_id,
+            about.get("person_id"),
+            about.get("case_id"),
             json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None,
         ),
     )

@@ -143,18 +143,15 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
             "(p.achternaam LIKE ? ESCAPE '\\' OR p.voornamen LIKE ? ESCAPE '\\' OR c.zaaknummer LIKE ? ESCAPE '\\')"
         )
         args += [term + "%", term + "%", term + "%"]
-    if f.caseworker:
-        clauses.append("c.caseworker = ?")
-        args.append(f.caseworker)
-    if f.track:
-        clauses.append("c.track = ?")
-        args.append(f.track)
-    if f.step:
-        clauses.append("s.current_step = ?")
-        args.append(f.step)
-    if f.outcome:
-        clauses.append("s.outcome = ?")
-        args.append(f.outcome)
+    for column, value in (
+        ("c.caseworker", f.caseworker),
+        ("c.track", f.track),
+        ("s.current_step", f.step),
+        ("s.outcome", f.outcome),
+    ):
+        if value:
+            clauses.append(f"{column} = ?")
+            args.append(value)
     if f.urgent:
         clauses.append("(c.urgency IS NOT NULL OR c.casuistiekoverleg = 1)")
     if f.overdue:
@@ -180,27 +177,13 @@ def list_cases(
     where, args = _where(f, today)
     sql = f"{_SELECT}{where} ORDER BY {_ORDER.get(f.sort, _ORDER['termijn'])} LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*args, limit, offset]).fetchall()
-    return [
-        CaseRow(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            r[6],
-            r[7],
-            r[8],
-            date.fromisoformat(r[9]) if r[9] else None,
-            r[10],
-            r[11],
-            bool(r[12]),
-            r[13],
-            bool(r[14]),
-            r[15],
-        )
-        for r in rows
-    ]
+    return [_case_row(r) for r in rows]
+
+
+def _case_row(r: tuple) -> CaseRow:
+    """A row of ``_SELECT``: its columns come in the order of CaseRow's fields."""
+    due = date.fromisoformat(r[9]) if r[9] else None
+    return CaseRow(*r[:9], due, r[10], r[11], bool(r[12]), r[13], bool(r[14]), r[15])  # type: ignore[call-arg]
 
 
 class ListReader:
@@ -227,19 +210,13 @@ def ready_for_quick_read(path: Path | str, fingerprint: str) -> bool:
     """True when the file is at this code's schema and its case index was computed with the
     routekaart whose ``fingerprint`` is given, i.e. when opening the full Store with that
     routekaart would change nothing the list shows."""
-    from herstel_tui.store.base import check_database_file, check_schema, connect_readonly
-    from herstel_tui.store.schema import LATEST
+    from herstel_tui.store.base import current_database
 
-    path = Path(path)
-    try:
-        check_database_file(path)
-        conn = connect_readonly(path)
+    with current_database(Path(path), readonly=True) as conn:
+        if conn is None:
+            return False
         try:
-            if check_schema(conn, path) != LATEST:
-                return False
             row = conn.execute("SELECT value FROM meta WHERE key = 'routekaart_hash'").fetchone()
-        finally:
-            conn.close()
-    except Exception:
-        return False
+        except sqlite3.Error:
+            return False
     return row is not None and row[0] == fingerprint

@@ -96,7 +96,7 @@ class Store:
             if conn is not None:
                 conn.close()
             if isinstance(exc, sqlite3.DatabaseError):
-                raise StoreError(self.explain(exc)) from None
+                raise StoreError(self.error_message(exc)) from None
             raise
 
     def _attach(self, conn: sqlite3.Connection) -> None:
@@ -122,7 +122,7 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------------
 
-    def explain(self, exc: sqlite3.Error) -> str:
+    def error_message(self, exc: sqlite3.Error) -> str:
         """A Dutch message for an SQLite error on this file."""
         text = str(exc)
         if "auditlogboek aangetast" in text:
@@ -226,7 +226,7 @@ class Store:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
-                    raise StoreError(self.explain(exc)) from exc
+                    raise StoreError(self.error_message(exc)) from exc
                 raise
 
     @contextmanager

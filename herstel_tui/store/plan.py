@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -109,6 +109,23 @@ def first_message(exc: Exception) -> str:
     return str(exc)
 
 
+_Item = TypeVar("_Item", Goal, Action)
+
+
+def _action_of(row: tuple) -> Action:
+    """An action from its columns (``_ACTION_COLS``)."""
+    keys = [c.strip() for c in _ACTION_COLS.split(",")]
+    values = dict(zip(keys, row))
+    values["due"] = date.fromisoformat(values["due"]) if values["due"] else None
+    values["done"] = bool(values["done"])
+    return Action(**values)
+
+
+def _goal_of(row: tuple) -> Goal:
+    """A goal from its columns (``_GOAL_COLS``)."""
+    return Goal(**dict(zip([c.strip() for c in _GOAL_COLS.split(",")], row)))
+
+
 class PlanRepository(Repository):
     """``store.plans``"""
 
@@ -181,24 +198,13 @@ class PlanRepository(Repository):
                 for a in LEEFGEBIEDEN
             )
             goals = tuple(
-                Goal(id=r[0], uid=r[1], area=r[2], position=r[3], text=r[4], status=r[5])
+                _goal_of(r)
                 for r in self.conn.execute(
                     f"SELECT {_GOAL_COLS} FROM plan_goals WHERE version_id = ? ORDER BY position, id", (vid,)
                 )
             )
             actions = tuple(
-                Action(
-                    id=r[0],
-                    uid=r[1],
-                    area=r[2],
-                    position=r[3],
-                    goal_uid=r[4],
-                    what=r[5],
-                    who=r[6],
-                    party=r[7],
-                    due=date.fromisoformat(r[8]) if r[8] else None,
-                    done=bool(r[9]),
-                )
+                _action_of(r)
                 for r in self.conn.execute(
                     f"SELECT {_ACTION_COLS} FROM plan_actions WHERE version_id = ? ORDER BY position, id", (vid,)
                 )
@@ -455,6 +461,21 @@ class PlanRepository(Repository):
         ).fetchone()
         return (row[0] + 1) if row and row[0] is not None else 0
 
+    def _add_item(self, table: str, entity: str, version_id: int, item: _Item, values: dict[str, Any]) -> _Item:
+        """Add a goal or an action at the end of its leefgebied of a concept; its ``uid`` is its id."""
+        with self.transaction():
+            case_id, _ = self._require_concept(version_id)
+            area = item.area.value
+            columns = {"version_id": version_id, "uid": 0, "area": area, **values}
+            columns["position"] = self._next_position(table, version_id, area)
+            new_id = self.conn.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                tuple(columns.values()),
+            ).lastrowid
+            self.conn.execute(f"UPDATE {table} SET uid = id WHERE id = ?", (new_id,))
+            self.audit_case(AuditAction.ADDED, entity, new_id, case_id, {"versie_id": version_id, "leefgebied": area})
+            return item.model_copy(update={"id": new_id, "uid": new_id, "position": columns["position"]})
+
     def add_goal(
         self, version_id: int, area: Leefgebied | str, text: str = "", status: GoalStatus | str = GoalStatus.OPEN
     ) -> Goal:
@@ -462,24 +483,13 @@ class PlanRepository(Repository):
             goal = Goal(area=area, text=text, status=status)
         except ValueError as exc:
             raise self._refused(first_message(exc)) from None
-        with self.transaction():
-            case_id, _ = self._require_concept(version_id)
-            pos = self._next_position("plan_goals", version_id, goal.area.value)
-            gid = self.conn.execute(
-                "INSERT INTO plan_goals (version_id, uid, area, position, text, status) VALUES (?, 0, ?, ?, ?, ?)",
-                (version_id, goal.area.value, pos, goal.text, goal.status.value),
-            ).lastrowid
-            self.conn.execute("UPDATE plan_goals SET uid = id WHERE id = ?", (gid,))
-            self.audit_case(
-                AuditAction.ADDED, "doel", gid, case_id, {"versie_id": version_id, "leefgebied": goal.area.value}
-            )
-            return goal.model_copy(update={"id": gid, "uid": gid, "position": pos})
+        return self._add_item("plan_goals", "doel", version_id, goal, {"text": goal.text, "status": goal.status.value})
 
     def _goal(self, goal_id: int) -> tuple[int, Goal]:
         row = self.conn.execute(f"SELECT version_id, {_GOAL_COLS} FROM plan_goals WHERE id = ?", (goal_id,)).fetchone()
         if row is None:
             raise PlanRefused("dit doel bestaat niet (meer)")
-        return row[0], Goal(id=row[1], uid=row[2], area=row[3], position=row[4], text=row[5], status=row[6])
+        return row[0], _goal_of(row[1:])
 
     def update_goal(
         self,
@@ -554,28 +564,15 @@ class PlanRepository(Repository):
             action = Action(area=area, what=what, who=who, party=party, due=due, goal_uid=goal_uid)
         except ValueError as exc:
             raise self._refused(first_message(exc)) from None
-        with self.transaction():
-            case_id, _ = self._require_concept(version_id)
-            pos = self._next_position("plan_actions", version_id, action.area.value)
-            aid = self.conn.execute(
-                "INSERT INTO plan_actions (version_id, uid, area, position, goal_uid, what, who, party, due, done) "
-                "VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (
-                    version_id,
-                    action.area.value,
-                    pos,
-                    action.goal_uid,
-                    action.what,
-                    action.who.value,
-                    action.party,
-                    action.due.isoformat() if action.due else None,
-                ),
-            ).lastrowid
-            self.conn.execute("UPDATE plan_actions SET uid = id WHERE id = ?", (aid,))
-            self.audit_case(
-                AuditAction.ADDED, "actie", aid, case_id, {"versie_id": version_id, "leefgebied": action.area.value}
-            )
-            return action.model_copy(update={"id": aid, "uid": aid, "position": pos})
+        values = {
+            "goal_uid": action.goal_uid,
+            "what": action.what,
+            "who": action.who.value,
+            "party": action.party,
+            "due": action.due.isoformat() if action.due else None,
+            "done": 0,
+        }
+        return self._add_item("plan_actions", "actie", version_id, action, values)
 
     def _action(self, action_id: int) -> tuple[int, Action]:
         row = self.conn.execute(
@@ -583,18 +580,7 @@ class PlanRepository(Repository):
         ).fetchone()
         if row is None:
             raise PlanRefused("deze actie bestaat niet (meer)")
-        return row[0], Action(
-            id=row[1],
-            uid=row[2],
-            area=row[3],
-            position=row[4],
-            goal_uid=row[5],
-            what=row[6],
-            who=row[7],
-            party=row[8],
-            due=date.fromisoformat(row[9]) if row[9] else None,
-            done=bool(row[10]),
-        )
+        return row[0], _action_of(row[1:])
 
     def update_action(self, action_id: int, *, based_on: dict[str, Any] | None = None, **changes: Any) -> Action:
         """Change fields of an action: what, who, party, due (text dd-mm-jjjj or a date), goal_uid

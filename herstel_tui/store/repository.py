@@ -12,9 +12,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from herstel_tui.domain.enums import AuditAction
+from herstel_tui.store.base import AuditAbout
 
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.domain.routekaart import Routekaart
@@ -44,17 +45,8 @@ class Repository:
         """The connection for a read that another thread must not interleave with."""
         return self.store.reading()
 
-    def audit(
-        self,
-        action: AuditAction,
-        entity: str,
-        entity_id: int | None,
-        *,
-        person_id: int | None = None,
-        case_id: int | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> None:
-        self.store.audit.append(action, entity, entity_id, person_id=person_id, case_id=case_id, detail=detail)
+    def audit(self, action: AuditAction, entity: str, entity_id: int | None, **about: Unpack[AuditAbout]) -> None:
+        self.store.audit.append(action, entity, entity_id, **about)
 
     def audit_case(
         self, action: AuditAction, entity: str, entity_id: int | None, case_id: int, detail: dict[str, Any]

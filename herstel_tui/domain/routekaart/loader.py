@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -200,21 +201,11 @@ def _validate_semantics(data: _RoutekaartIn) -> list[str]:
                     errors.append(f"{where}: onbekende brief '{lt}'")
             if n.outcomes and n.next:
                 errors.append(f"{where}: een stap met uitkomsten heeft vervolgstappen per uitkomst, niet in 'next'")
-            for target in n.next:
-                if target not in nodes:
-                    errors.append(f"{where}: onbekende vervolgstap '{target}'")
-                else:
-                    graph[nid].append(target)
-                    has_incoming.add(target)
+            _link(n.next, f"{where}: ", nodes, errors, graph[nid], has_incoming)
             for oid, o in n.outcomes.items():
                 if not re.match(_ID, oid):
                     errors.append(f"{where}: ongeldige id van uitkomst '{oid}'")
-                for target in o.next:
-                    if target not in nodes:
-                        errors.append(f"{where}: uitkomst '{oid}': onbekende vervolgstap '{target}'")
-                    else:
-                        graph[nid].append(target)
-                        has_incoming.add(target)
+                _link(o.next, f"{where}: uitkomst '{oid}': ", nodes, errors, graph[nid], has_incoming)
                 for target in o.optional:
                     if target not in o.next:
                         errors.append(f"{where}: uitkomst '{oid}': optionele stap '{target}' staat niet in 'next'")
@@ -268,6 +259,18 @@ def _validate_semantics(data: _RoutekaartIn) -> list[str]:
                 if not found:
                     errors.append(f"termijn '{r.id}': onbekende gebeurtenis '{ref}' in '{what}'")
     return errors
+
+
+def _link(
+    targets: list[str], prefix: str, nodes: Mapping[str, object], errors: list[str], edges: list[str], reached: set[str]
+) -> None:
+    """Follow-up steps of a node (or of one of its outcomes): known ones become edges, others an error."""
+    for target in targets:
+        if target not in nodes:
+            errors.append(f"{prefix}onbekende vervolgstap '{target}'")
+        else:
+            edges.append(target)
+            reached.add(target)
 
 
 def _cycles(graph: dict[str, list[str]], nodes: dict[str, tuple[_NodeIn, str]]) -> list[str]:

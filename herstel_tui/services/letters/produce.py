@@ -78,13 +78,13 @@ def produce(
     case_id: int,
     kind: str | LetterKind,
     *,
-    today: date | None = None,
-    first_talk: date | None = None,
-    creditor: str | None = None,
+    expect_text: str | None = None,
     export_dir: Path | None = None,
     docx_path: Path | None = None,
     txt_path: Path | None = None,
-    expect_text: str | None = None,
+    today: date | None = None,
+    first_talk: date | None = None,
+    creditor: str | None = None,
     letters: LetterSet | None = None,
 ) -> LetterResult:
     """Render, write the .docx and .txt and record the letter: all of it or nothing.
