@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 # option -> click parameter name; the first take a value, the flags do not
 GLOBAL_OPTIONS = {"--db": "db", "--config": "config"}
@@ -23,16 +22,35 @@ QUICK_COMMAND = "zoek"
 ZOEK_FORMATS = {"--json": "json", "--csv": "csv"}  # flag -> the value of zoek's ``fmt``
 
 
-@dataclass(frozen=True)
 class QuickCall:
-    """What the router understood: the desk (``command`` None) or ``zoek``."""
+    """What the router understood: the desk (``command`` None) or ``zoek``. (A plain class, not a
+    dataclass: this module runs before every quick start.)"""
 
-    db: str | None = None
-    config: str | None = None
-    low_bandwidth: bool = False
-    command: str | None = None
-    term: str = ""
-    fmt: str = "text"
+    __slots__ = ("db", "config", "low_bandwidth", "command", "term", "fmt")
+
+    def __init__(
+        self,
+        db: str | None = None,
+        config: str | None = None,
+        low_bandwidth: bool = False,
+        command: str | None = None,
+        term: str = "",
+        fmt: str = "text",
+    ) -> None:
+        self.db, self.config, self.low_bandwidth = db, config, low_bandwidth
+        self.command, self.term, self.fmt = command, term, fmt
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.db, self.config, self.low_bandwidth, self.command, self.term, self.fmt)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, QuickCall) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"QuickCall{self._fields()!r}"
 
 
 def route(argv: Sequence[str]) -> QuickCall | None:

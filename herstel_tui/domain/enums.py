@@ -7,9 +7,12 @@ what people read.
 
 from __future__ import annotations
 
-from typing import Any, Self
-
 from herstel_tui.domain.labels import TitledEnum
+
+# The quick shell paths import this module: typing only for the type checker.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Self
 
 # -- the register ---------------------------------------------------------------------------------
 

@@ -15,7 +15,11 @@ separate ``*_TITLES`` dict to keep in step. (Not ``title``: that would hide ``st
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Self
+
+# The quick shell paths import this module: typing only for the type checker.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Self
 
 
 class TitledEnum(StrEnum):

@@ -17,7 +17,6 @@ Every file we write holds personal data (letters, exports, backups, plans), so:
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,6 +94,8 @@ def temporary(folder: Path, *, prefix: str = ".herstel-", suffix: str = ".tmp") 
     """A private (0600) temporary file in ``folder`` (made owner-only if missing); whatever is still
     there when the block ends is removed. For writers that choose the final name afterwards."""
     folder = private_dir(folder)
+    import tempfile  # here: the quick paths import this module
+
     fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     os.close(fd)
     tmp = Path(name)
@@ -117,6 +118,8 @@ def atomic_path(target: Path, *, overwrite: bool = True) -> Iterator[Path]:
     private_dir(target.parent)
     if not overwrite and os.path.lexists(target):
         raise TargetExists(target)
+    import tempfile
+
     fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix + ".tmp", dir=target.parent)
     os.close(fd)  # mkstemp creates it 0600
     tmp = Path(name)

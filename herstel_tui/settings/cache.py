@@ -15,10 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
-from herstel_tui.files.atomic import write_text
 from herstel_tui.settings.paths import cache_path
+
+# The quick shell paths import this module: typing only for the type checker.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ def _stamp(path: Path) -> list | None:
 
 
 def write_config_cache(path: Path, values: dict[str, Any]) -> None:
+    from herstel_tui.files.atomic import write_text
+
     try:
         write_text(_cache_file(), json.dumps({"stamp": _stamp(path), "values": values}))
     except OSError:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # the light start imports this module: no typing at run time
 
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.domain.routekaart import Routekaart

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.models import AuditEntry
-from herstel_tui.store.base import AuditAbout, append_audit
+from herstel_tui.store.base import append_audit
 from herstel_tui.store.repository import Repository
+
+if TYPE_CHECKING:  # pragma: no cover
+    from herstel_tui.store.base import AuditAbout
 
 
 class AuditLog(Repository):

@@ -12,11 +12,23 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
 from urllib.parse import quote, urlencode
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
+
+# The quick shell paths import this module: typing only for the type checker.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypedDict, Unpack
+
+    class AuditAbout(TypedDict, total=False):
+        """Whom an audit row is about, and its details (never a full BSN, never free text)."""
+
+        person_id: int | None
+        case_id: int | None
+        detail: dict[str, Any] | None
+
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -314,14 +326,6 @@ def replace_database(finished: Path | str, target: Path) -> None:
     finally:
         if guard is not None:
             guard.close()
-
-
-class AuditAbout(TypedDict, total=False):
-    """Whom an audit row is about, and its details (never a full BSN, never free text)."""
-
-    person_id: int | None
-    case_id: int | None
-    detail: dict[str, Any] | None
 
 
 def append_audit(

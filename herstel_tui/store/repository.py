@@ -15,10 +15,10 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Unpack
 
 from herstel_tui.domain.enums import AuditAction
-from herstel_tui.store.base import AuditAbout
 
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.domain.routekaart import Routekaart
+    from herstel_tui.store.base import AuditAbout
     from herstel_tui.store.db import Store
 
 
