@@ -121,7 +121,22 @@ def test_domain_imports_nothing_of_ours_below_it():
                 and node.level == 0
                 and (node.module or "").startswith("herstel_tui")
                 and not node.module.startswith("herstel_tui.domain")
-                and node.module != "herstel_tui.settings.resources"
             ):
                 bad.append(f"{path.name}: from {node.module}")
     assert bad == []
+
+
+def test_nothing_outside_the_store_reaches_into_it():
+    """One public way to extend the store: repositories on ``store.<aggregate>`` and ``store.audit``.
+    No module outside ``store/`` touches a private attribute of a Store or a repository."""
+    import re
+
+    pattern = re.compile(r"\b(store|st|s|self\.store|data\.store|self\.app\.store)\._[a-z]|\._audit\b|\bstore\._lock\b")
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.parent.name == "store":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line.split("#", 1)[0]):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{n}: {line.strip()}")
+    assert offenders == []
