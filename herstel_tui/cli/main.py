@@ -197,8 +197,9 @@ main.add_command(portaal)
 
 
 from herstel_tui.cli.letters import COMMANDS as _LETTERS  # noqa: E402
+from herstel_tui.cli.overview import COMMANDS as _OVERVIEW  # noqa: E402
 
-for _command in _LETTERS:
+for _command in [*_LETTERS, *_OVERVIEW]:
     main.add_command(_command)
 
 
