@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.files.atomic import atomic_path, fsync, place, private_dir, temporary
 from herstel_tui.files.letter_docx import letter_docx
-from herstel_tui.services.letters.render import Draft, prepare
-from herstel_tui.services.letters.templates import LetterError, LetterKind, LetterSet
+from herstel_tui.services.letters.render import Draft, Wanted, prepare
+from herstel_tui.services.letters.templates import LetterError, LetterKind
 
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.settings.config import Config
@@ -82,10 +82,7 @@ def produce(
     export_dir: Path | None = None,
     docx_path: Path | None = None,
     txt_path: Path | None = None,
-    today: date | None = None,
-    first_talk: date | None = None,
-    creditor: str | None = None,
-    letters: LetterSet | None = None,
+    **wanted: Unpack[Wanted],
 ) -> LetterResult:
     """Render, write the .docx and .txt and record the letter: all of it or nothing.
 
@@ -94,9 +91,7 @@ def produce(
     """
     from herstel_tui.settings.config import resolve_export_dir
 
-    draft = prepare(
-        store, config, case_id, kind, today=today, first_talk=first_talk, creditor=creditor, letters=letters
-    )
+    draft = prepare(store, config, case_id, kind, **wanted)
     if expect_text is not None and draft.text != expect_text:
         raise LetterError("De gegevens van de zaak zijn intussen gewijzigd; bekijk het voorbeeld opnieuw.")
     docx_name, txt_name = file_names(draft)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date, long_date, weekday_date
@@ -116,18 +116,19 @@ def recorded_first_talk(view: CaseView) -> date | None:
     return None
 
 
-def prepare(
-    store: Store,
-    config: Config,
-    case_id: int,
-    kind: str | LetterKind,
-    *,
-    today: date | None = None,
-    first_talk: date | None = None,
-    creditor: str | None = None,
-    letters: LetterSet | None = None,
-) -> Draft:
+class Wanted(TypedDict, total=False):
+    """What the caseworker asks of a letter beyond its kind (all optional)."""
+
+    today: date | None  # the letter's date (default: today)
+    first_talk: date | None  # the date of the first talk to confirm (default: the recorded one)
+    creditor: str | None  # the creditor a letter is addressed to
+    letters: LetterSet | None  # the letter set (default: the config's or the shipped one)
+
+
+def prepare(store: Store, config: Config, case_id: int, kind: str | LetterKind, **wanted: Unpack[Wanted]) -> Draft:
     """Render the letter for a case (reads only). Raises LetterError with a Dutch message."""
+    today, first_talk, creditor = wanted.get("today"), wanted.get("first_talk"), wanted.get("creditor")
+    letters = wanted.get("letters")
     today = today or clock.today()
     letters = letters or letters_for(config, store.routekaart)
     k = kind if isinstance(kind, LetterKind) else letters.get(kind)
