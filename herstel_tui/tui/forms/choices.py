@@ -1,0 +1,102 @@
+"""Asking instead of filling in: yes or no (``ConfirmDialog``), one of a list (``ChoiceDialog``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Key
+from textual.markup import escape as esc
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from herstel_tui.tui.styles import STYLES
+
+# (value, text, letter or None)
+ChoiceOption = tuple[str, str, str | None]
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no: j/F2 is yes, n/Esc is no."""
+
+    CSS_PATH = STYLES
+    HELP = "bevestigen"
+    BINDINGS = [
+        Binding("j,f2", "answer(True)", "Ja", id="bevestig.ja"),
+        Binding("n,f3,escape", "answer(False)", "Nee", id="bevestig.nee"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialoog", classes="-vraag"):
+            yield Static(
+                Content.from_markup(f"{esc(self.question)}\n\n[b]j[/b] of F2: ja   [b]n[/b] of Esc: nee"), id="vraag"
+            )
+        yield Footer(compact=True, show_command_palette=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ChoiceDialog(ModalScreen[object]):
+    """A list to choose from: ↑/↓ and ⏎, or the letter in front; Esc closes with ``CLOSED``."""
+
+    CSS_PATH = STYLES
+    HELP = "keuze"
+    CLOSED: object = None
+    BINDINGS = [Binding("f3,escape", "close", "Sluiten", id="keuze.sluiten")]
+
+    def __init__(self, title: str, options: Sequence[ChoiceOption], *, current: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = list(options)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialoog", classes="-keuze"):
+            yield Static(self.title_text, id="dialoogtitel")
+            yield OptionList(
+                *[Option(self.option_text(text, letter), id=value) for value, text, letter in self.options],
+                id="keuzes",
+                compact=True,
+            )
+        yield Footer(compact=True, show_command_palette=False)
+
+    def option_text(self, text: str, letter: str | None) -> str:
+        return f"{letter or ' '}  {text}"
+
+    def on_mount(self) -> None:
+        lst = self.query_one(OptionList)
+        lst.highlighted = 0 if self.options else None
+        if self.current is not None:
+            try:
+                lst.highlighted = lst.get_option_index(self.current)
+            except Exception:
+                pass
+        lst.focus()
+
+    def on_key(self, event: Key) -> None:
+        for value, _, letter in self.options:
+            if letter and event.key == letter:
+                event.stop()
+                self.dismiss(self.chosen(value))
+                return
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.chosen(event.option.id or ""))
+
+    def chosen(self, value: str) -> object:
+        """What the dialog returns for the option with ``value``."""
+        return value
+
+    def action_close(self) -> None:
+        self.dismiss(self.CLOSED)
