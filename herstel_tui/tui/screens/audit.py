@@ -9,18 +9,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from herstel_tui.services.lookup import audit_detail_text
-
-HELP_TEXTS = {
-    "logboek": (
-        "Auditlogboek",
-        "Het auditlogboek: elke wijziging, elke keer dat iemand een zaak of BSN bekeek, elke export "
-        "en import, met wie en wanneer. Niemand kan regels wijzigen of wissen. De nieuwste 500 regels "
-        "staan bovenaan; `herstel audit` in de shell filtert op zaak, medewerker en datum.",
-    ),
-}
+from herstel_tui.tui.host import desk_of
+from herstel_tui.tui.styles import STYLES
 
 
-class AuditScreen(Screen):
+class AuditScreen(Screen[None]):
+    CSS_PATH = STYLES
     HELP = "logboek"
     AUTO_FOCUS = "DataTable"
     BINDINGS = [
@@ -54,7 +48,7 @@ class AuditScreen(Screen):
 
     @work(thread=True, exclusive=True, group="logboek", exit_on_error=False)
     def _load(self) -> None:
-        data = self.app.data  # type: ignore[attr-defined]
+        data = desk_of(self).data
         try:
             entries = data.call(data.store.recent_audit, 500, self.case_id)
             zaken = data.call(data.store.zaaknummers, [e.case_id for e in entries if e.case_id])

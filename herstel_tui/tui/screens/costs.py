@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -20,9 +20,10 @@ from textual.content import Content
 from textual.markup import escape as esc
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from herstel_tui.domain.costs import (
+    COST_FIELD_LABELS,
     COST_KIND_TITLES,
     CostEntry,
     CostKind,
@@ -32,26 +33,27 @@ from herstel_tui.domain.costs import (
     parse_quantity,
     pxq,
 )
-from herstel_tui.domain.plan import format_date
-from herstel_tui.tui.screens.plan import DraftMixin, FieldError, PlanDialog, host_config, host_today, store_call
+from herstel_tui.domain.dates import format_date
+from herstel_tui.tui.config import DeskConfig
+from herstel_tui.tui.forms.choices import ConfirmDialog
+from herstel_tui.tui.forms.errors import FieldError, explain, explain_one
+from herstel_tui.tui.forms.fields import field_row
+from herstel_tui.tui.forms.saving import SaveQueue, store_call
+from herstel_tui.tui.host import host_config, host_today, refresh_host
+from herstel_tui.tui.screens.plan_dialogs import PlanDialog
+from herstel_tui.tui.screens.spuk import SpukScreen
+from herstel_tui.tui.styles import STYLES
 
-FIELD_OF = {
-    "date": "datum",
-    "component": "component",
-    "description": "omschrijving",
-    "kind": "soort",
-    "quantity": "aantal",
-    "price": "prijs",
-    "actual": "bedrag",
-    "action_uid": "actie",
-}
+if TYPE_CHECKING:
+    from herstel_tui.store import Store
+    from herstel_tui.store.plan import CostLine
 
 
 @dataclass
 class CostsBundle:
     case: Any
     person: Any
-    lines: list
+    lines: list[CostLine]
     totals: dict[str, int]
     components: dict[str, str]
 
@@ -63,13 +65,8 @@ class CostsLoaded(Message):
         self.error = error
 
 
-class CostsScreen(DraftMixin, Screen):
-    DEFAULT_CSS = """
-    CostsScreen #kostenkop { height: auto; max-height: 2; padding: 0 1; background: $panel; }
-    CostsScreen #posten { height: 1fr; }
-    CostsScreen #postdetail { height: 1; padding: 0 1; color: $text-muted; }
-    CostsScreen #totalen { height: auto; max-height: 5; padding: 0 1; border-top: solid $panel; }
-    """
+class CostsScreen(Screen[None]):
+    CSS_PATH = STYLES
     HELP = "kosten"
     BINDINGS = [
         Binding("f3,escape,q", "back", "Terug", id="kosten.terug"),
@@ -79,7 +76,9 @@ class CostsScreen(DraftMixin, Screen):
         Binding("f7,j", "year_report", "Jaaroverzicht", id="kosten.jaar", tooltip="SPUK-jaaroverzicht (j)"),
     ]
 
-    def __init__(self, store: Any, case_id: int, *, today: date | None = None, config: Any | None = None) -> None:
+    def __init__(
+        self, store: Store, case_id: int, *, today: date | None = None, config: DeskConfig | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.case_id = case_id
@@ -87,7 +86,6 @@ class CostsScreen(DraftMixin, Screen):
         self._config = config
         self.bundle: CostsBundle | None = None
         self._viewed = False
-        self._draft_init(store)
 
     @property
     def today(self) -> date:
@@ -103,7 +101,6 @@ class CostsScreen(DraftMixin, Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self._host_app = self.app
         self.sub_title = "SPUK-kosten"
         table = self.query_one("#posten", DataTable)
         for label, key, width in (
@@ -139,8 +136,6 @@ class CostsScreen(DraftMixin, Screen):
         try:
             bundle = store_call(self.app, self.store, read)
         except Exception as exc:
-            from herstel_tui.tui.screens.plan import explain
-
             self.post_message(CostsLoaded(None, explain(exc)))
             return
         self.post_message(CostsLoaded(bundle))
@@ -188,7 +183,7 @@ class CostsScreen(DraftMixin, Screen):
         self.refresh_bindings()
         table.focus()
 
-    def _selected(self) -> Any:
+    def _selected(self) -> CostLine | None:
         if self.bundle is None or not self.bundle.lines:
             return None
         table = self.query_one("#posten", DataTable)
@@ -227,12 +222,7 @@ class CostsScreen(DraftMixin, Screen):
 
     def _after(self, result: object) -> None:
         if result:
-            refresh = getattr(self.app, "refresh_lists", None)
-            if callable(refresh):
-                try:
-                    refresh()
-                except Exception:
-                    pass
+            refresh_host(self.app)
             self.reload()
 
     def action_new(self) -> None:
@@ -253,17 +243,18 @@ class CostsScreen(DraftMixin, Screen):
         if line is None:
             return
         from herstel_tui.store.plan import PlanStore
-        from herstel_tui.tui.screens.plan import ConfirmDialog
 
         e, plans = line.entry, PlanStore(self.store)
+        cost_id = e.id
+        assert cost_id is not None
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._queue.put(
+                SaveQueue.of(self.store).put(
                     self,
-                    lambda: plans.delete_cost(e.id),
-                    self._after,
-                    lambda msg: self.notify(msg, severity="error", timeout=6),
+                    lambda: plans.delete_cost(cost_id),
+                    lambda _: self._after(True),
+                    lambda r: self.notify(r.message, severity="error", timeout=6),
                 )
 
         self.app.push_screen(
@@ -271,16 +262,11 @@ class CostsScreen(DraftMixin, Screen):
         )
 
     def action_year_report(self) -> None:
-        from herstel_tui.tui.screens.spuk import SpukScreen
-
         line = self._selected()
         year = line.entry.date.year if line is not None else self.today.year
         self.app.push_screen(
             SpukScreen(self.store, year, today=self._today, config=host_config(self.app, self._config))
         )
-
-    def job_for(self, key: str, value: Any, based: Any = None) -> Callable[[], Any] | None:  # no typed fields here
-        return None
 
 
 class CostDialog(PlanDialog):
@@ -291,7 +277,7 @@ class CostDialog(PlanDialog):
     DRAFT = "kosten"
     DRAFT_FIELDS = ("datum", "component", "omschrijving", "soort", "aantal", "prijs", "bedrag", "actie")
 
-    def __init__(self, store: Any, case_id: int, *, entry_id: int | None = None, today: date | None = None) -> None:
+    def __init__(self, store: Store, case_id: int, *, entry_id: int | None = None, today: date | None = None) -> None:
         super().__init__(store, case_id, today=today)
         self.entry_id = entry_id
         self.entry: CostEntry | None = None
@@ -305,9 +291,11 @@ class CostDialog(PlanDialog):
     def fields(self) -> ComposeResult:
         yield from field_rows()
 
-    def load(self, plans: Any) -> Any:
+    def read(self) -> object:
         from herstel_tui.domain.costs import spuk_components
+        from herstel_tui.store.plan import PlanStore
 
+        plans = PlanStore(self.store)
         entry = plans.cost(self.entry_id) if self.entry_id is not None else None
         return entry, plans.action_choices(self.case_id), spuk_components()
 
@@ -358,8 +346,8 @@ class CostDialog(PlanDialog):
         self.query_one("#rij-aantal").display = kind.is_pxq
         self.query_one("#rij-prijs").display = kind.is_pxq
         self.query_one("#rij-bedrag").display = not kind.is_pxq
-        self.query_one("#label-aantal").update("Uren" if kind is CostKind.UREN else "Aantal")  # type: ignore[attr-defined]
-        self.query_one("#label-prijs").update("Tarief (€)" if kind is CostKind.UREN else "Prijs (€)")  # type: ignore[attr-defined]
+        self.query_one("#label-aantal", Label).update("Uren" if kind is CostKind.UREN else "Aantal")
+        self.query_one("#label-prijs", Label).update("Tarief (€)" if kind is CostKind.UREN else "Prijs (€)")
 
     def _compute(self) -> None:
         kind = self._kind()
@@ -432,8 +420,8 @@ class CostDialog(PlanDialog):
             first = None
             for err in exc.errors():
                 loc = str(err.get("loc", ("",))[0]) if err.get("loc") else ""
-                msg = str(err.get("msg", "")).removeprefix("Value error, ")
-                fid = FIELD_OF.get(loc)
+                msg = explain_one(err)
+                fid = COST_FIELD_LABELS.get(loc)  # the form's fields are named by these labels
                 if fid:
                     self.show_error(msg, fid, focus=first is None)
                     first = first or fid
@@ -447,8 +435,6 @@ class CostDialog(PlanDialog):
 
 
 def field_rows() -> ComposeResult:
-    from herstel_tui.tui.screens.plan import field_row
-
     yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
     yield from field_row("Component", Select([], prompt="kies A, B of C", id="component", compact=True))
     yield from field_row(

@@ -14,34 +14,25 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-HELP_TEXTS = {
-    "overzicht": (
-        "Overzicht",
-        "Hoe het werk ervoor staat op de peildatum: zaken per spoor, per huidige stap en per uitkomst; de "
-        "wettelijke termijnen (eerste gesprek binnen 8 weken, datum eerste gesprek meegedeeld, plan van aanpak "
-        "op hoofdlijnen binnen 8 weken na het eerste gesprek) gehaald, te laat, verlopen, lopend of vervallen; "
-        "urgente zaken, nazorg en afbouw; open en verlopen zaken per medewerker. F2 of e slaat het overzicht op "
-        "als .xlsx (overzicht-jjjjmmdd.xlsx in de exportmap, één tabblad per tabel, met een tabblad "
-        "Toelichting). F5 of r rekent opnieuw. ↑/↓ en PgUp/PgDn scrollen; Esc of F3 gaat terug.",
-    ),
-}
+from herstel_tui.domain.dates import format_date
+from herstel_tui.tui.config import for_services
+from herstel_tui.tui.host import desk_of
+from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
 
 
-class OverviewBody(VerticalScroll, can_focus=True):
+class OverviewBody(ScrollBody):
     HELP = "overzicht"
-    BINDINGS = [
-        Binding("up", "scroll_up", "Omhoog", show=False, id="overzicht.omhoog"),
-        Binding("down", "scroll_down", "Omlaag", show=False, id="overzicht.omlaag"),
-    ]
+    BINDINGS = scroll_bindings("overzicht")
 
 
-class OverviewScreen(Screen):
+class OverviewScreen(Screen[None]):
+    CSS_PATH = STYLES
     HELP = "overzicht"
     AUTO_FOCUS = "OverviewBody"
     BINDINGS = [
@@ -51,12 +42,6 @@ class OverviewScreen(Screen):
         ),
         Binding("f5,r", "reload", "Vernieuwen", id="overzicht.vernieuwen", tooltip="Opnieuw berekenen (r)"),
     ]
-    DEFAULT_CSS = """
-    OverviewScreen #ovkop { height: auto; max-height: 2; padding: 0 1; background: $panel; }
-    OverviewScreen #ovinhoud { height: 1fr; padding: 0 1; }
-    OverviewScreen #ovinhoud:focus { background-tint: $foreground 3%; }
-    OverviewScreen .ovblok { height: auto; margin: 1 0 0 0; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -89,11 +74,11 @@ class OverviewScreen(Screen):
     def _compute(self) -> None:
         from herstel_tui.services.overview import compute_overview
 
-        app = self.app
-        data = app.data  # type: ignore[attr-defined]
+        app = desk_of(self)
+        data = app.data
         try:
             with data.snapshot_store() as store:
-                ov = compute_overview(store, app.today, app.config.gemeente)  # type: ignore[attr-defined]
+                ov = compute_overview(store, app.today, app.config.gemeente)
         except Exception as exc:
             app.call_from_thread(self._failed, str(exc))
             return
@@ -113,7 +98,7 @@ class OverviewScreen(Screen):
         self.query_one("#ovinhoud").loading = False
         self.query_one("#ovkop", Static).update(
             Content.from_markup(
-                f"[b]Overzicht {esc(ov.gemeente)}[/b] · peildatum {ov.today:%d-%m-%Y} · {ov.cases} zaken "
+                f"[b]Overzicht {esc(ov.gemeente)}[/b] · peildatum {format_date(ov.today)} · {ov.cases} zaken "
                 f"[dim]({ov.seconds:.1f} s)[/]"
             )
         )
@@ -162,10 +147,10 @@ class OverviewScreen(Screen):
         from herstel_tui.services.overview import export_xlsx
         from herstel_tui.settings.config import resolve_export_dir
 
-        app = self.app
-        data = app.data  # type: ignore[attr-defined]
+        app = desk_of(self)
+        data = app.data
         try:
-            path = data.call(export_xlsx, data.store, ov, resolve_export_dir(app.config))  # type: ignore[attr-defined]
+            path = data.call(export_xlsx, data.store, ov, resolve_export_dir(for_services(app.config)))
         except Exception as exc:
             app.call_from_thread(self._exported, None, str(exc))
             return
@@ -183,4 +168,4 @@ class OverviewScreen(Screen):
         self.dismiss()
 
 
-__all__ = ["HELP_TEXTS", "OverviewBody", "OverviewScreen"]
+__all__ = ["OverviewBody", "OverviewScreen"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -21,7 +21,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from herstel_tui.domain.costs import DEFINITION_ELIGIBLE_CUMULATIVE, DEFINITION_ELIGIBLE_YEAR, YearReport, format_euro
-from herstel_tui.tui.screens.plan import DraftMixin, explain, host_config, host_today, store_call
+from herstel_tui.tui.config import DeskConfig, for_services
+from herstel_tui.tui.forms.errors import Refusal, explain
+from herstel_tui.tui.forms.saving import SaveQueue, store_call
+from herstel_tui.tui.host import host_config, host_today
+from herstel_tui.tui.styles import STYLES
+
+if TYPE_CHECKING:
+    from herstel_tui.store import Store
 
 
 class ReportLoaded(Message):
@@ -32,12 +39,8 @@ class ReportLoaded(Message):
         self.error = error
 
 
-class SpukScreen(DraftMixin, Screen):
-    DEFAULT_CSS = """
-    SpukScreen #spukkop { height: 1; padding: 0 1; background: $panel; }
-    SpukScreen #spukinhoud { height: 1fr; padding: 0 1; }
-    SpukScreen #spukstatus { height: 1; padding: 0 1; color: $text-muted; }
-    """
+class SpukScreen(Screen[None]):
+    CSS_PATH = STYLES
     HELP = "spuk"
     BINDINGS = [
         Binding("f3,escape,q", "back", "Terug", id="spuk.terug"),
@@ -53,15 +56,14 @@ class SpukScreen(DraftMixin, Screen):
     ]
 
     def __init__(
-        self, store: Any, year: int | None = None, *, today: date | None = None, config: Any | None = None
+        self, store: Store, year: int | None = None, *, today: date | None = None, config: DeskConfig | None = None
     ) -> None:
         super().__init__()
         self.store = store
         self._today = today
-        self.year = year
+        self.year = year  # None: this year, set when shown
         self._config = config
         self.report: YearReport | None = None
-        self._draft_init(store)
 
     @property
     def today(self) -> date:
@@ -76,7 +78,6 @@ class SpukScreen(DraftMixin, Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self._host_app = self.app
         if self.year is None:
             self.year = self.today.year
         self.sub_title = "SPUK-jaaroverzicht"
@@ -138,14 +139,12 @@ class SpukScreen(DraftMixin, Screen):
         self.dismiss()
 
     def action_previous_year(self) -> None:
-        assert self.year is not None
-        if self.year > 1900:
+        if self.year is not None and self.year > 1900:
             self.year -= 1
             self.reload()
 
     def action_next_year(self) -> None:
-        assert self.year is not None
-        if self.year < 9999:
+        if self.year is not None and self.year < 9999:
             self.year += 1
             self.reload()
 
@@ -153,25 +152,25 @@ class SpukScreen(DraftMixin, Screen):
         from herstel_tui.services.spuk_report import export
         from herstel_tui.settings.config import resolve_export_dir
 
+        year = self.year
+        if year is None:
+            return
         cfg = host_config(self.app, self._config)
-        folder, year, store, today = resolve_export_dir(cfg), self.year, self.store, self.today
+        folder, store, today = resolve_export_dir(for_services(cfg)), self.store, self.today
 
         def written(path: Path) -> None:
             self.query_one("#spukstatus", Static).update(f"Geschreven: {path}")
             self.notify(f"Jaaroverzicht {year} geschreven: {path.name} in {path.parent}", timeout=8)
 
-        def failed(message: str) -> None:
+        def failed(refusal: Refusal) -> None:
             self.query_one("#spukstatus", Static).update(
-                Content.from_markup(f"[$error b]Niet geëxporteerd:[/] {esc(message)}")
+                Content.from_markup(f"[$error b]Niet geëxporteerd:[/] {esc(refusal.message)}")
             )
 
         self.query_one("#spukstatus", Static).update("Exporteren…")
-        self._queue.put(
+        SaveQueue.of(store).put(
             self,
             lambda: export(store, year, None, gemeente=cfg.gemeente, export_dir=folder, today=today),
             written,
             failed,
         )
-
-    def job_for(self, key: str, value: Any, based: Any = None):  # no typed fields here
-        return None

@@ -27,50 +27,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Static
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.dates import format_date
+from herstel_tui.tui.config import DeskConfig, for_services
+from herstel_tui.tui.styles import STYLES
 
 if TYPE_CHECKING:
-    from herstel_tui.settings.config import Config
     from herstel_tui.store import Store
 
 SHOWN = 400  # lines listed; the count always says how many go in
-
-# For the help screen (F1), in the shape of the other screens' HELP_TEXTS: key -> (title, text).
-HELP_TEXTS = {
-    "vraagbestand": (
-        "Vraagbestand kindregeling",
-        "Het vraagbestand vraagt UHT of kinderen die zich bij de gemeente melden onder de kindregeling vallen. "
-        "De lijst toont wie erin gaat: kinderen in een huishouden met een BSN, zonder antwoord en zonder open "
-        "aanvraag (vink 'Ook kinderen met een open aanvraag' aan om die opnieuw te vragen). F2 schrijft "
-        "VK-<portaal-id>-Kindregeling_<datum>.xlsx in de exportmap (één per dag; een bestaand bestand wordt "
-        "nooit overschreven) en legt de aanvraag vast bij elk kind, als notitie op de zaak en in het "
-        "auditlogboek. Upload het bestand daarna in het gegevensportaal en verander niets aan inhoud of naam. "
-        "Esc of F3 sluit.",
-    ),
-}
 
 
 class VraagbestandDialog(ModalScreen["Path | None"]):
     """Who goes in the vraagbestand kindregeling; F2 writes it."""
 
+    CSS_PATH = STYLES
     HELP = "vraagbestand"
-    DEFAULT_CSS = """
-    VraagbestandDialog { align: center middle; }
-    VraagbestandDialog #vk-dialoog {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; padding: 0 1; background: $surface;
-    }
-    VraagbestandDialog #vk-titel { height: 1; text-style: bold; }
-    VraagbestandDialog #vk-uitleg { height: auto; color: $text-muted; margin: 0 0 1 0; }
-    VraagbestandDialog #vk-lijst { height: auto; max-height: 10; border: none; scrollbar-size-vertical: 1; }
-    VraagbestandDialog #vk-kinderen { height: auto; }
-    VraagbestandDialog #vk-open { margin: 0; height: 1; border: none; padding: 0; }
-    VraagbestandDialog #vk-uitkomst { height: auto; max-height: 8; margin: 1 0 0 0; display: none; }
-    VraagbestandDialog #vk-uitkomst.-zichtbaar { display: block; }
-    VraagbestandDialog #vk-uitkomst.-fout { color: $error; }
-    VraagbestandDialog #vk-uitkomst.-klaar { color: $success; }
-    VraagbestandDialog #vk-knoppen { height: 1; margin: 1 0 0 0; }
-    VraagbestandDialog #vk-knoppen Button { margin: 0 2 0 0; }
-    """
     BINDINGS = [
         Binding(
             "f2,ctrl+s",
@@ -85,7 +56,7 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
     def __init__(
         self,
         store: Store,
-        config: Config,
+        config: DeskConfig,
         *,
         directory: Path | str | None = None,
         today: date | None = None,
@@ -142,7 +113,7 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
             name = vraagbestand_name(self.config.portaal_id, self.today)
         except PortalError as exc:
             return None, str(exc)
-        folder = self.directory or resolve_export_dir(self.config)
+        folder = self.directory or resolve_export_dir(for_services(self.config))
         return str(folder / name), None
 
     def _loaded(self, children: list[Any]) -> None:
@@ -158,8 +129,7 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
         self.query_one("#vk-uitleg", Static).update(intro)
         # 9 + 2 + 22 + 2 + 10 + 2 + 25 = 72 columns: fits the 74 inside the box with a scrollbar
         lines = [
-            f"{c.bsn_masked:<9}  {_cut(c.naam, 22):<22}  "
-            f"{c.geboortedatum.strftime('%d-%m-%Y') if c.geboortedatum else '—':<10}  {_cut(c.status, 25)}"
+            f"{c.bsn_masked:<9}  {_cut(c.naam, 22):<22}  {format_date(c.geboortedatum):<10}  {_cut(c.status, 25)}"
             for c in children[:SHOWN]
         ]
         if n > SHOWN:
@@ -194,7 +164,9 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
         from herstel_tui.services.portal import export_vraagbestand
 
         try:
-            result = export_vraagbestand(self.store, self.config, children, directory=self.directory, today=self.today)
+            result = export_vraagbestand(
+                self.store, for_services(self.config), children, directory=self.directory, today=self.today
+            )
         except PortalError as exc:
             self.app.call_from_thread(self._failed, "\n".join([str(exc), *exc.problems]))
             return
@@ -251,4 +223,4 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-__all__ = ["HELP_TEXTS", "VraagbestandDialog"]
+__all__ = ["VraagbestandDialog"]

@@ -7,25 +7,24 @@ from itertools import groupby
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape as esc
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.models import ROLE_TITLES, URGENCY_TITLES
 from herstel_tui.tui.data import CaseBundle
-from herstel_tui.tui.format import OUTCOME_TITLE, TRACK_SHORT, d, days_long
+from herstel_tui.tui.format import OUTCOME_TITLE, TRACK_SHORT, days_long
+from herstel_tui.tui.host import desk_of
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
+from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
 
 
-class CaseBody(VerticalScroll, can_focus=True):
+class CaseBody(ScrollBody):
     HELP = "zaak"
-    BINDINGS = [
-        Binding("up", "scroll_up", "Omhoog", show=False, id="zaak.omhoog"),
-        Binding("down", "scroll_down", "Omlaag", show=False, id="zaak.omlaag"),
-    ]
+    BINDINGS = scroll_bindings("zaak")
 
 
 class Household(OptionList):
@@ -33,7 +32,8 @@ class Household(OptionList):
     BINDINGS = [Binding("enter", "select", "Open zaak", id="zaak.open_lid")]
 
 
-class CaseScreen(CaseActions, Screen):
+class CaseScreen(CaseActions):
+    CSS_PATH = STYLES
     HELP = "zaak"
     AUTO_FOCUS = "CaseBody"
 
@@ -53,7 +53,6 @@ class CaseScreen(CaseActions, Screen):
         super().__init__()
         self.case_id = case_id
         self.bundle: CaseBundle | None = None
-        self.stale = False
         self.bsn_shown = False
         self._first = True
 
@@ -75,10 +74,6 @@ class CaseScreen(CaseActions, Screen):
         self.sub_title = "Zaak"
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.reload()
-
     def reload(self) -> None:
         self.stale = False
         self._load(self._first)
@@ -87,7 +82,7 @@ class CaseScreen(CaseActions, Screen):
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def _load(self, log: bool) -> None:
         try:
-            bundle = self.app.data.load_case(self.case_id, log=log)
+            bundle = desk_of(self).data.load_case(self.case_id, log=log)
         except Exception as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -102,7 +97,7 @@ class CaseScreen(CaseActions, Screen):
 
     def _show(self, b: CaseBundle) -> None:
         self.bundle = b
-        today = self.app.today
+        today = desk_of(self).today
         case, person, view = b.case, b.person, b.view
         self.sub_title = f"Zaak {case.zaaknummer}"
         kop = f"[b]{esc(case.zaaknummer or '')}  {esc(person.sorteernaam)}[/b]  ·  {esc(b.track_title)}"
@@ -118,7 +113,7 @@ class CaseScreen(CaseActions, Screen):
         bsn = (person.bsn or "—") if self.bsn_shown else person.bsn_masked
         lines = [
             "[b $accent]Persoon[/]",
-            f"[b]{esc(person.naam)}[/b]   BSN {esc(bsn)}   geboren {d(person.geboortedatum)}",
+            f"[b]{esc(person.naam)}[/b]   BSN {esc(bsn)}   geboren {format_date(person.geboortedatum)}",
         ]
         if person.adres:
             lines.append(esc(person.adres))
@@ -133,9 +128,9 @@ class CaseScreen(CaseActions, Screen):
         )
         if contact:
             lines.append(esc(contact))
-        zaak = f"Zaak: {b.track_title}, medewerker {case.caseworker or '—'}, geopend {d(case.opened)}"
+        zaak = f"Zaak: {b.track_title}, medewerker {case.caseworker or '—'}, geopend {format_date(case.opened)}"
         if case.closed:
-            zaak += f", gesloten {d(case.closed)}"
+            zaak += f", gesloten {format_date(case.closed)}"
         lines.append(esc(zaak))
         if case.urgency:
             lines.append(f"[$error b]Urgent:[/] {esc(URGENCY_TITLES.get(case.urgency, str(case.urgency)))}")
@@ -165,7 +160,7 @@ class CaseScreen(CaseActions, Screen):
         if not view.done:
             lines.append("[dim]Nog niets vastgelegd.[/]")
         for step in view.done:
-            line = f"{d(step.fact_date)}  {esc(step.event_title)}"
+            line = f"{format_date(step.fact_date)}  {esc(step.event_title)}"
             if step.superseded:
                 line = f"[dim strike]{line}[/]  [dim](vervangen)[/]"
             elif step.off_route:
@@ -188,7 +183,7 @@ class CaseScreen(CaseActions, Screen):
         for dl in sorted(view.running, key=lambda x: x.due):
             days = dl.days_left(today)
             verb = "uiterlijk" if dl.kind == "deadline" else "loopt tot"
-            line = f"{esc(dl.title)}: {verb} {d(dl.due)}  "
+            line = f"{esc(dl.title)}: {verb} {format_date(dl.due)}  "
             if dl.kind == "deadline" and days < 0:
                 line += f"[$error b]{days_long(days)}[/]"
             elif dl.kind == "deadline" and days <= 14:
@@ -211,7 +206,7 @@ class CaseScreen(CaseActions, Screen):
                 if s.anytime:
                     extra.append("op elk moment")
                 if s.earliest and s.earliest > today:
-                    extra.append(f"vanaf {d(s.earliest)}")
+                    extra.append(f"vanaf {format_date(s.earliest)}")
                 lines.append(f"  • {esc(s.title)}" + (f" [dim]({', '.join(extra)})[/]" if extra else ""))
         self._set("#vervolg", lines)
 
@@ -244,7 +239,7 @@ class CaseScreen(CaseActions, Screen):
         if not b.notes:
             lines.append("[dim]Nog geen contactmomenten. F6 of c voegt er een toe.[/]")
         for n in b.notes:
-            lines.append(f"[b]{d(n.date)}  {esc(n.channel.value):<10}[/b] [dim]{esc(n.by or '')}[/]")
+            lines.append(f"[b]{format_date(n.date)}  {esc(n.channel.value):<10}[/b] [dim]{esc(n.by or '')}[/]")
             lines.append(esc(n.text))
         self._set("#notities", lines)
         self.refresh_bindings()
@@ -254,7 +249,7 @@ class CaseScreen(CaseActions, Screen):
         code = b.verification
         if code is None:
             return "  [$warning]Geen verificatiecode ingelezen[/] [dim](herstel portaal verificatiecode BESTAND)[/]"
-        until = d(code.valid_until)
+        until = format_date(code.valid_until)
         if code.expired:
             return f"  [$error b]Verificatiecode {esc(code.code)} is verlopen[/] (geldig t/m {until})"
         return f"  Verificatiecode: [b]{esc(code.code)}[/b] (geldig t/m {until})"
@@ -287,8 +282,9 @@ class CaseScreen(CaseActions, Screen):
         from herstel_tui.tui.screens.plan import PlanScreen
 
         if self.bundle is not None:
+            desk = desk_of(self)
             self.app.push_screen(
-                PlanScreen(self.app.store, self.case_id, today=self.app.today, config=self.app.config),
+                PlanScreen(desk.store, self.case_id, today=desk.today, config=desk.config),
                 self.after_change,
             )
 
@@ -296,7 +292,8 @@ class CaseScreen(CaseActions, Screen):
         from herstel_tui.tui.screens.costs import CostsScreen
 
         if self.bundle is not None:
-            self.app.push_screen(CostsScreen(self.app.store, self.case_id, today=self.app.today), self.after_change)
+            desk = desk_of(self)
+            self.app.push_screen(CostsScreen(desk.store, self.case_id, today=desk.today), self.after_change)
 
     def action_case_audit(self) -> None:
         from herstel_tui.tui.screens.audit import AuditScreen
@@ -314,7 +311,7 @@ class CaseScreen(CaseActions, Screen):
     def _member(self, event: OptionList.OptionSelected) -> None:
         oid = event.option.id or ""
         if oid.startswith("zaak-"):
-            self.app.open_case(int(oid.removeprefix("zaak-")))
+            desk_of(self).open_case(int(oid.removeprefix("zaak-")))
 
     def action_reveal_bsn(self) -> None:
         if self.bundle is None:
@@ -327,7 +324,7 @@ class CaseScreen(CaseActions, Screen):
 
     @work(thread=True, group="reveal", exit_on_error=False)
     def _reveal(self, person_id: int) -> None:
-        data = self.app.data
+        data = desk_of(self).data
         try:
             data.call(data.store.log_view, person_id=person_id, case_id=self.case_id, what="bsn")
         except Exception as exc:

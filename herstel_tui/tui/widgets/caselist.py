@@ -22,9 +22,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from herstel_tui.domain.dates import format_date
 from herstel_tui.store import CaseFilter, CaseRow
 from herstel_tui.tui.data import PAGE, DeskData, ListResult
-from herstel_tui.tui.format import OUTCOME_SHORT, OUTCOME_TITLE, TRACK_SHORT, d, days_short, truncate
+from herstel_tui.tui.format import OUTCOME_SHORT, OUTCOME_TITLE, TRACK_SHORT, days_short, truncate
 
 MAX_PAGES = 40
 
@@ -102,7 +103,7 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
         if row.closed or row.next_due is None:
             return ""
         days = days_short(row.days_left(today))
-        return f"{d(row.next_due)} {days:>5}" if col.width >= 16 else days
+        return f"{format_date(row.next_due)} {days:>5}" if col.width >= 16 else days
     if k == "medewerker":
         return row.caseworker or ""
     return ""
