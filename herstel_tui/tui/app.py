@@ -14,7 +14,7 @@ from herstel_tui.tui.data import DeskData
 if TYPE_CHECKING:
     from herstel_tui.store import Store
     from herstel_tui.tui.config import DeskConfig
-    from herstel_tui.tui.desk import FinishStart
+    from herstel_tui.tui.host import FinishStart
 
 
 def run_app(store: Store, config: DeskConfig, *, low_bandwidth: bool = False) -> None:

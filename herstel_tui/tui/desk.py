@@ -6,26 +6,13 @@ werkvoorraad; the screens never import this module (they know the app as ``DeskA
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date
-from typing import TYPE_CHECKING
-
 from textual import work
 from textual.binding import Binding
 from textual.command import Provider
 from textual.screen import ModalScreen, Screen
 
-from herstel_tui.tui.config import DeskConfig
-from herstel_tui.tui.data import DeskData
 from herstel_tui.tui.host import DeskApp
 from herstel_tui.tui.styles import STYLES
-
-if TYPE_CHECKING:
-    from herstel_tui.store import Store
-
-# What finishes a light start in a worker: (the validated config, a warning or None, whether the
-# case index was refreshed on opening).
-FinishStart = Callable[[DeskData], tuple[DeskConfig, str | None, bool]]
 
 
 def _desk_commands() -> type[Provider]:
@@ -40,6 +27,8 @@ class HerstelApp(DeskApp):
     # The palette binding is ours (with an id and a plain second key), not Textual's default.
     COMMAND_PALETTE_BINDING = "ctrl+p"
     COMMANDS = {_desk_commands}
+
+    seen_version: int | None = None  # SQLite's data_version at the last look for colleagues' saves
 
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="app.help", priority=True),
@@ -66,25 +55,6 @@ class HerstelApp(DeskApp):
         Binding("y", "spuk", "SPUK", show=False, id="app.spuk", tooltip="SPUK-jaaroverzicht (kosten per component)"),
     ]
 
-    def __init__(
-        self,
-        store: Store | None,
-        config: DeskConfig,
-        *,
-        low_bandwidth: bool = False,
-        today: date | None = None,
-        env: Mapping[str, str] | None = None,
-        data: DeskData | None = None,
-        finish_start: FinishStart | None = None,
-    ):
-        super().__init__(store, config, low_bandwidth=low_bandwidth, today=today, env=env, data=data)
-        # A light start paints the list first and then, in a worker, opens the full Store and
-        # validates the config: ``finish_start`` returns the validated config.
-        self._finish_start = finish_start
-        self._seen_version: int | None = None
-        self.title = f"herstel · {config.gemeente}"
-        self.sub_title = config.medewerker
-
     def get_default_screen(self) -> Screen[None]:
         from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 
@@ -97,7 +67,7 @@ class HerstelApp(DeskApp):
         # changes only when another connection commits) and repaint only when it changed.
         if not self.is_headless:
             self.set_interval(10.0 if self.low_bandwidth else 3.0, self.check_colleagues)
-        if self._finish_start is not None:
+        if self.finish_start is not None:
             self.set_timer(0.2, self.complete_start)
 
         keymap = dict(self.config.toetsen)
@@ -117,7 +87,7 @@ class HerstelApp(DeskApp):
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def complete_start(self) -> None:
         """Finish a light start: open the full Store and take the validated config."""
-        finish = self._finish_start
+        finish = self.finish_start
         if finish is None:
             return
         try:
@@ -142,9 +112,9 @@ class HerstelApp(DeskApp):
             version = self.data.call(self.data.store.data_version)
         except Exception:
             return
-        if self._seen_version is not None and version != self._seen_version:
+        if self.seen_version is not None and version != self.seen_version:
             self.call_from_thread(self.refresh_lists)
-        self._seen_version = version
+        self.seen_version = version
 
     # -- app-wide actions ------------------------------------------------------------------------
 

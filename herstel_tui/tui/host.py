@@ -11,25 +11,37 @@ clock, a default configuration and a lock of their own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
+from textual.binding import Binding
 from textual.message_pump import MessagePump
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header
 
 from herstel_tui.domain import clock
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.data import DeskData
+from herstel_tui.tui.styles import STYLES
 from herstel_tui.tui.theme import ANSI_THEME, pick_theme
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
 
+# What finishes a light start in a worker: (the validated config, a warning or None, whether the
+# case index was refreshed on opening).
+FinishStart = Callable[[DeskData], tuple[DeskConfig, str | None, bool]]
+
 
 class DeskApp(App[object]):
-    """The desk's state, shared by every screen; see ``HerstelApp`` for the keys."""
+    """The desk's state, shared by every screen; see ``HerstelApp`` for the keys.
+
+    ``store`` None with ``data`` and ``finish_start``: a light start, which paints the list from
+    read-only connections first; ``finish_start`` then opens the full Store and validates the
+    config in a worker.
+    """
 
     def __init__(
         self,
@@ -40,6 +52,7 @@ class DeskApp(App[object]):
         today: date | None = None,
         env: Mapping[str, str] | None = None,
         data: DeskData | None = None,
+        finish_start: FinishStart | None = None,
     ) -> None:
         theme = pick_theme(env, low_bandwidth=low_bandwidth)
         # Native ANSI colours from the first frame (and with NO_COLOR: no colour at all, rather
@@ -48,8 +61,11 @@ class DeskApp(App[object]):
         self.config: DeskConfig = config
         self.low_bandwidth = low_bandwidth
         self.data = data or DeskData(store, today)
+        self.finish_start = finish_start
         self.desk_theme = theme
         self.theme = theme
+        self.title = f"herstel · {config.gemeente}"
+        self.sub_title = config.medewerker
         if low_bandwidth:
             self.animation_level = "none"
 
@@ -79,7 +95,40 @@ class DeskApp(App[object]):
             top.reload()
 
 
-class ListingScreen(Screen[None]):
+R = TypeVar("R")
+
+
+class DeskScreen(Screen[R]):
+    """A screen of the desk: the desk's stylesheet (wherever it is shown) and a way back."""
+
+    CSS_PATH = STYLES
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class DeskModal(ModalScreen[R]):
+    """A dialog of the desk, over the screen it was opened from."""
+
+    CSS_PATH = STYLES
+
+
+def back_binding(prefix: str, keys: str = "escape,f3,backspace,q") -> Binding:
+    """Back to where the caseworker came from (on screens with fields: without backspace)."""
+    return Binding(keys, "back", "Terug", id=f"{prefix}.terug")
+
+
+def header() -> Header:
+    """The title line of every screen (no clock: it would repaint every second)."""
+    return Header(show_clock=False, icon="≡")
+
+
+def footer() -> Footer:
+    """The keys that apply now, on one line."""
+    return Footer(compact=True, show_command_palette=False)
+
+
+class ListingScreen(DeskScreen[None]):
     """A screen that shows what the database holds: read again after a save (``stale``)."""
 
     stale = False
@@ -90,6 +139,25 @@ class ListingScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self.stale:
             self.reload()
+
+
+class StoreScreen(DeskScreen[None]):
+    """A screen on the store it is given, for the desk and for any host App: ``today`` and
+    ``config`` are the ones given, else the host's."""
+
+    def __init__(self, store: Store, *, today: date | None = None, config: DeskConfig | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.given_today = today
+        self.given_config = config
+
+    @property
+    def today(self) -> date:
+        return host_today(self.app, self.given_today)
+
+    @property
+    def config(self) -> DeskConfig:
+        return host_config(self.app, self.given_config)
 
 
 def desk_of(node: MessagePump) -> DeskApp:

@@ -457,3 +457,24 @@ async def test_a_plan_agreed_elsewhere_meanwhile_is_reloaded(store):
         assert screen.version is not None and screen.version.status is PlanStatus.HOOFDLIJNEN
         assert screen.query_one("#situatie-financien", TextArea).disabled
     assert plans.version(case.id).area("financien").situation == ""
+
+
+async def test_the_plan_dialogs_fit_80x24_with_their_buttons(store):
+    from textual.widgets import Button
+
+    case = add_case(store, 13)
+    v = PlanStore(store).start_concept(case.id)
+    for make in (
+        lambda: AgreeDialog(store, case.id, v),
+        lambda: NazorgDialog(store, case.id),
+        lambda: CostDialog(store, case.id),
+    ):
+        app = Host(make)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("f2")  # refused: every inline error shows
+            await settle(pilot)
+            box = app.screen.query_one("#dialoog").region
+            assert box.right <= 80 and box.bottom <= 24, type(app.screen)
+            for button in app.screen.query(Button):
+                assert button.region.height >= 1 and button.region.bottom <= 23, (type(app.screen), button.region)

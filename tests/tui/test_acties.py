@@ -402,3 +402,26 @@ async def test_duplicate_bsn_store_error_shown_in_dialog(demo_store):
         assert isinstance(app.screen, NewPersonDialog)
         assert "al een persoon" in error_text(app)
         assert demo_store.counts() == before
+
+
+async def test_the_buttons_cancel_and_save_as_the_keys_do(demo_store):
+    row = demo_store.list_cases(CaseFilter(), 0, 1, today=TODAY)[0]
+    before = len(demo_store.contact_notes(row.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press(*"Niet bewaren")
+        await pilot.click("#annuleren")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+        assert len(demo_store.contact_notes(row.id)) == before
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press(*"Via de knop")
+        await pilot.click("#opslaan")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+    notes = demo_store.contact_notes(row.id)
+    assert len(notes) == before + 1 and max(notes, key=lambda n: n.id).text == "Via de knop"

@@ -11,20 +11,18 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Key
 from textual.markup import escape as esc
-from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.host import DeskModal, footer
 
 # (value, text, letter or None)
 ChoiceOption = tuple[str, str, str | None]
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(DeskModal[bool]):
     """Yes or no: j/F2 is yes, n/Esc is no."""
 
-    CSS_PATH = STYLES
     HELP = "bevestigen"
     BINDINGS = [
         Binding("j,f2", "answer(True)", "Ja", id="bevestig.ja"),
@@ -40,16 +38,15 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(
                 Content.from_markup(f"{esc(self.question)}\n\n[b]j[/b] of F2: ja   [b]n[/b] of Esc: nee"), id="vraag"
             )
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 
 
-class ChoiceDialog(ModalScreen[object]):
+class ChoiceDialog(DeskModal[object]):
     """A list to choose from: ↑/↓ and ⏎, or the letter in front; Esc closes with ``CLOSED``."""
 
-    CSS_PATH = STYLES
     HELP = "keuze"
     CLOSED: object = None
     BINDINGS = [Binding("f3,escape", "close", "Sluiten", id="keuze.sluiten")]
@@ -68,7 +65,7 @@ class ChoiceDialog(ModalScreen[object]):
                 id="keuzes",
                 compact=True,
             )
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def option_text(self, text: str, letter: str | None) -> str:
         return f"{letter or ' '}  {text}"

@@ -18,20 +18,25 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantBlur
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from herstel_tui.domain.dates import DateError, parse_optional_date
 from herstel_tui.tui.forms.errors import FieldError, Refusal, explain
-from herstel_tui.tui.forms.fields import ErrorLine, read_field, write_field
+from herstel_tui.tui.forms.fields import (
+    ErrorLine,
+    FieldChanged,
+    changed_field,
+    on_field_change,
+    read_field,
+    write_field,
+)
 from herstel_tui.tui.forms.saving import Autosave, FieldValue, Job, SaveQueue, store_call
-from herstel_tui.tui.host import desk_of, host_blink, host_today
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.host import DeskModal, desk_of, footer, host_blink, host_today
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -47,15 +52,14 @@ def dialog_frame(title: str, fields: ComposeResult) -> ComposeResult:
             yield from fields
         yield ErrorLine("", id="fout")
         with Horizontal(id="knoppen"):
-            yield Button(SAVE_LABEL, id="opslaan", variant="primary", compact=True)
-            yield Button("Annuleren (Esc)", id="annuleren", compact=True)
-    yield Footer(compact=True, show_command_palette=False)
+            yield Button(SAVE_LABEL, id="opslaan", variant="primary", compact=True, action="screen.save")
+            yield Button("Annuleren (Esc)", id="annuleren", compact=True, action="screen.cancel")
+    yield footer()
 
 
-class FormDialog(ModalScreen[object]):
+class FormDialog(DeskModal[object]):
     """A form in a box (see the module text). Subclasses set ``BINDINGS`` with ``form_bindings``."""
 
-    CSS_PATH = STYLES
     HELP = "dialoog"
     TITLE_TEXT = "Dialoog"
     LOADING_TEXT = "laden…"
@@ -193,21 +197,11 @@ class FormDialog(ModalScreen[object]):
             self.drafts.changed(fid, value, now=now)
         self.field_changed(fid)
 
-    @on(Input.Changed)
-    def _input_changed(self, event: Input.Changed) -> None:
-        self._edited(event.input, event.value)
-
-    @on(TextArea.Changed)
-    def _text_changed(self, event: TextArea.Changed) -> None:
-        self._edited(event.text_area, event.text_area.text)
-
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
-        self._edited(event.select, "" if event.value is Select.NULL else str(event.value), now=True)
-
-    @on(Checkbox.Changed)
-    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
-        self._edited(event.checkbox, "1" if event.value else "", now=True)
+    @on_field_change
+    def _field_changed(self, event: FieldChanged) -> None:
+        widget, value, now = changed_field(event)
+        # as text, as read_field gives it: a checkbox '1' or '', no choice ''
+        self._edited(widget, "1" if value is True else value or "", now=now)
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         fid = event.widget.id or ""
@@ -300,11 +294,3 @@ class FormDialog(ModalScreen[object]):
             plans = PlanStore(self.store)
             SaveQueue.of(self.store).put(self, lambda: plans.drop_draft(form))
         self.dismiss(None)
-
-    @on(Button.Pressed, "#opslaan")
-    def _pressed_save(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#annuleren")
-    def _pressed_cancel(self) -> None:
-        self.action_cancel()

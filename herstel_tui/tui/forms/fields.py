@@ -7,6 +7,10 @@ come from ``form_bindings``: the same words everywhere, ids per family for the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -63,6 +67,30 @@ def write_field(widget: Widget, value: str) -> None:
         widget.text = value
     elif isinstance(widget, Checkbox):
         widget.value = bool(value)
+
+
+FieldChanged = Input.Changed | TextArea.Changed | Select.Changed | Checkbox.Changed
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def on_field_change(method: Handler) -> Handler:
+    """Decorate a handler of every field's change (Input, TextArea, Select, Checkbox)."""
+    for message in (Input.Changed, TextArea.Changed, Select.Changed, Checkbox.Changed):
+        method = on(message)(method)
+    return method
+
+
+def changed_field(event: FieldChanged) -> tuple[Widget, str | bool | None, bool]:
+    """What a change event says: the field, its value (text; a Checkbox's bool; None for a Select
+    without a choice), and whether to write it at once (a choice is made in one go; typing is
+    written after a pause)."""
+    if isinstance(event, Input.Changed):
+        return event.input, event.value, False
+    if isinstance(event, TextArea.Changed):
+        return event.text_area, event.text_area.text, False
+    if isinstance(event, Select.Changed):
+        return event.select, None if event.value is Select.NULL else str(event.value), True
+    return event.checkbox, bool(event.value), True
 
 
 def tab_bindings(prefix: str) -> list[BindingType]:

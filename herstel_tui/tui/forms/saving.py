@@ -62,7 +62,7 @@ class SaveQueue:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._items: deque[tuple[MessagePump, App[Any], Job, Callable[[Any], None], Callable[[Refusal], None]]]
+        self._items: deque[tuple[MessagePump, App[Any], Job, Callable[[Any], object], Callable[[Refusal], object]]]
         self._items = deque()
         self._lock = threading.Lock()
         self._running = False
@@ -84,8 +84,8 @@ class SaveQueue:
         self,
         owner: MessagePump,
         job: Job,
-        done: Callable[[Any], None] | None = None,
-        failed: Callable[[Refusal], None] | None = None,
+        done: Callable[[Any], object] | None = None,
+        failed: Callable[[Refusal], object] | None = None,
     ) -> None:
         """Queue ``job``; then ``done(result)`` or ``failed(refusal)`` runs on ``owner``."""
         app = owner.app
@@ -121,7 +121,7 @@ class SaveQueue:
                 _deliver(owner, done, result)
 
 
-def _deliver(owner: MessagePump, callback: Callable[[Any], None], value: Any) -> None:
+def _deliver(owner: MessagePump, callback: Callable[[Any], object], value: Any) -> None:
     """Run ``callback(value)`` on the owner's message queue; nothing when the owner has closed."""
     try:
         owner.call_later(callback, value)

@@ -5,20 +5,17 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from herstel_tui.services.lookup import audit_detail_text
-from herstel_tui.tui.host import desk_of
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.host import DeskScreen, back_binding, desk_of, footer, header
 
 
-class AuditScreen(Screen[None]):
-    CSS_PATH = STYLES
+class AuditScreen(DeskScreen[None]):
     HELP = "logboek"
     AUTO_FOCUS = "DataTable"
     BINDINGS = [
-        Binding("escape,f3,backspace,q", "back", "Terug", id="logboek.terug"),
+        back_binding("logboek"),
         Binding("f5,r", "reload", "Vernieuwen", id="logboek.vernieuwen"),
     ]
 
@@ -28,20 +25,17 @@ class AuditScreen(Screen[None]):
         self.zaaknummer = zaaknummer
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         what = f"zaak {self.zaaknummer}" if self.zaaknummer else "alle zaken"
         yield Static(f"Auditlogboek — {what} (nieuwste eerst)", id="kop")
         yield DataTable(id="logboek", cursor_type="row", zebra_stripes=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Auditlogboek"
         table = self.query_one(DataTable)
         table.add_columns("Moment", "Wie", "Actie", "Wat", "Zaak", "Details")
         self.action_reload()
-
-    def action_back(self) -> None:
-        self.dismiss()
 
     def action_reload(self) -> None:
         self._load()

@@ -19,8 +19,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from herstel_tui.domain.costs import (
     COST_FIELD_LABELS,
@@ -39,10 +38,9 @@ from herstel_tui.tui.forms.choices import ConfirmDialog
 from herstel_tui.tui.forms.errors import FieldError, explain, explain_one
 from herstel_tui.tui.forms.fields import field_row
 from herstel_tui.tui.forms.saving import SaveQueue, store_call
-from herstel_tui.tui.host import host_config, host_today, refresh_host
+from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, refresh_host
 from herstel_tui.tui.screens.plan_dialogs import PlanDialog
 from herstel_tui.tui.screens.spuk import SpukScreen
-from herstel_tui.tui.styles import STYLES
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -58,18 +56,16 @@ class CostsBundle:
     components: dict[str, str]
 
 
+@dataclass
 class CostsLoaded(Message):
-    def __init__(self, bundle: CostsBundle | None, error: str | None = None) -> None:
-        super().__init__()
-        self.bundle = bundle
-        self.error = error
+    bundle: CostsBundle | None
+    error: str | None = None
 
 
-class CostsScreen(Screen[None]):
-    CSS_PATH = STYLES
+class CostsScreen(StoreScreen):
     HELP = "kosten"
     BINDINGS = [
-        Binding("f3,escape,q", "back", "Terug", id="kosten.terug"),
+        back_binding("kosten", "f3,escape,q"),
         Binding("f4,n", "new", "Nieuw", id="kosten.nieuw", tooltip="Kostenpost vastleggen (n)"),
         Binding("f5,e", "edit", "Wijzig", id="kosten.wijzig", tooltip="Gekozen kostenpost wijzigen (e of ⏎)"),
         Binding("f6,x", "delete", "Verwijder", id="kosten.verwijder", tooltip="Gekozen kostenpost verwijderen (x)"),
@@ -79,26 +75,19 @@ class CostsScreen(Screen[None]):
     def __init__(
         self, store: Store, case_id: int, *, today: date | None = None, config: DeskConfig | None = None
     ) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store, today=today, config=config)
         self.case_id = case_id
-        self._today = today
-        self._config = config
         self.bundle: CostsBundle | None = None
         self._viewed = False
 
-    @property
-    def today(self) -> date:
-        return host_today(self.app, self._today)
-
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         yield Static("Kosten laden…", id="kostenkop")
         table: DataTable = DataTable(id="posten", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static("", id="postdetail")
         yield Static("", id="totalen")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.sub_title = "SPUK-kosten"
@@ -217,9 +206,6 @@ class CostsScreen(Screen[None]):
             return self.bundle is not None
         return True
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def _after(self, result: object) -> None:
         if result:
             refresh_host(self.app)
@@ -228,14 +214,14 @@ class CostsScreen(Screen[None]):
     def action_new(self) -> None:
         if self.bundle is None:
             return
-        self.app.push_screen(CostDialog(self.store, self.case_id, today=self._today), self._after)
+        self.app.push_screen(CostDialog(self.store, self.case_id, today=self.given_today), self._after)
 
     def action_edit(self) -> None:
         line = self._selected()
         if line is None:
             return
         self.app.push_screen(
-            CostDialog(self.store, self.case_id, entry_id=line.entry.id, today=self._today), self._after
+            CostDialog(self.store, self.case_id, entry_id=line.entry.id, today=self.given_today), self._after
         )
 
     def action_delete(self) -> None:
@@ -264,9 +250,7 @@ class CostsScreen(Screen[None]):
     def action_year_report(self) -> None:
         line = self._selected()
         year = line.entry.date.year if line is not None else self.today.year
-        self.app.push_screen(
-            SpukScreen(self.store, year, today=self._today, config=host_config(self.app, self._config))
-        )
+        self.app.push_screen(SpukScreen(self.store, year, today=self.given_today, config=self.config))
 
 
 class CostDialog(PlanDialog):

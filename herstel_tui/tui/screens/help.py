@@ -10,11 +10,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.markup import escape as esc
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.screen import Screen
+from textual.widgets import Static
 
 from herstel_tui.tui.help_texts import HELP_TEXTS
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.host import DeskModal, footer
 
 
 def part_of(screen: Screen[object]) -> str:
@@ -103,8 +103,7 @@ def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     return [(c.keys, c.description, c.id) for c in active_commands(screen)]
 
 
-class HelpScreen(ModalScreen[None]):
-    CSS_PATH = STYLES
+class HelpScreen(DeskModal[None]):
     HELP = "help"
     BINDINGS = [Binding("escape,f1,f3,q,enter", "close", "Sluiten", id="help.sluiten")]
 
@@ -130,7 +129,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content.from_markup(f"[b]Help: {esc(title)}[/b]"), id="dialoogtitel")
             with VerticalScroll(id="helptekst"):
                 yield Static(Content.from_markup("\n".join(lines)))
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.query_one("#helptekst").focus()

@@ -20,15 +20,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.markup import escape as esc
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from herstel_tui.domain.dates import DateError, format_date, parse_date
 from herstel_tui.tui.config import for_services
 from herstel_tui.tui.forms.fields import ErrorLine
-from herstel_tui.tui.host import desk_of, host_blink
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.host import DeskModal, desk_of, footer, host_blink
 from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
 
 T = TypeVar("T")
@@ -41,8 +39,7 @@ class LetterPreview(ScrollBody):
     BINDINGS = scroll_bindings("brief")
 
 
-class LetterScreen(ModalScreen[object]):
-    CSS_PATH = STYLES
+class LetterScreen(DeskModal[object]):
     HELP = "brief"
     BINDINGS = [
         Binding("f2,m", "make", "Maken", id="brief.maken", tooltip="Brief maken (.docx en tekst) en vastleggen (m)"),
@@ -86,9 +83,9 @@ class LetterScreen(ModalScreen[object]):
                 yield Static("", id="briefvoorbeeldtekst")
             yield ErrorLine("", id="brieffout")
             with Horizontal(id="briefknoppen"):
-                yield Button("Maken (F2)", id="briefmaken", variant="primary", compact=True)
-                yield Button("Annuleren (Esc)", id="briefannuleren", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+                yield Button("Maken (F2)", id="briefmaken", variant="primary", compact=True, action="screen.make")
+                yield Button("Annuleren (Esc)", id="briefannuleren", compact=True, action="screen.cancel")
+        yield footer()
 
     def on_mount(self) -> None:
         for box in self.query(Input):
@@ -318,14 +315,6 @@ class LetterScreen(ModalScreen[object]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    @on(Button.Pressed, "#briefmaken")
-    def _pressed_make(self) -> None:
-        self.action_make()
-
-    @on(Button.Pressed, "#briefannuleren")
-    def _pressed_cancel(self) -> None:
-        self.action_cancel()
 
 
 __all__ = ["LetterPreview", "LetterScreen"]

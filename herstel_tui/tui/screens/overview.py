@@ -16,13 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from herstel_tui.domain.dates import format_date
 from herstel_tui.tui.config import for_services
-from herstel_tui.tui.host import desk_of
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.host import DeskScreen, back_binding, desk_of, footer, header
 from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
 
 
@@ -31,12 +29,11 @@ class OverviewBody(ScrollBody):
     BINDINGS = scroll_bindings("overzicht")
 
 
-class OverviewScreen(Screen[None]):
-    CSS_PATH = STYLES
+class OverviewScreen(DeskScreen[None]):
     HELP = "overzicht"
     AUTO_FOCUS = "OverviewBody"
     BINDINGS = [
-        Binding("escape,f3,backspace,q", "back", "Terug", id="overzicht.terug"),
+        back_binding("overzicht"),
         Binding(
             "f2,e", "export", "Excel", id="overzicht.excel", tooltip="Overzicht opslaan als .xlsx in de exportmap (e)"
         ),
@@ -50,11 +47,11 @@ class OverviewScreen(Screen[None]):
         self.exporting = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         yield Static("Overzicht wordt berekend…", id="ovkop")
         with OverviewBody(id="ovinhoud"):
             yield Static("", id="ovtabellen", classes="ovblok")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Overzicht"
@@ -163,9 +160,6 @@ class OverviewScreen(Screen[None]):
             self.notify(f"Overzicht niet opgeslagen: {problem}", severity="error", timeout=8)
         else:
             self.notify(f"Overzicht opgeslagen: {path}", timeout=8)
-
-    def action_back(self) -> None:
-        self.dismiss()
 
 
 __all__ = ["OverviewBody", "OverviewScreen"]

@@ -12,12 +12,13 @@ its actions' "done" stay editable on the latest version (progress, not a change 
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -25,18 +26,17 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.events import DescendantBlur, DescendantFocus
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from herstel_tui.domain.dates import DateError, format_date
 from herstel_tui.domain.plan import LEEFGEBIEDEN, Action, Goal, GoalStatus, Leefgebied, PlanVersion
 from herstel_tui.tui.config import DeskConfig, for_services
 from herstel_tui.tui.forms.choices import ChoiceDialog, ConfirmDialog
 from herstel_tui.tui.forms.errors import Refusal, explain
-from herstel_tui.tui.forms.fields import ErrorLine, tab_bindings
+from herstel_tui.tui.forms.fields import ErrorLine, FieldChanged, changed_field, on_field_change, tab_bindings
 from herstel_tui.tui.forms.saving import Autosave, FieldValue, Job, SaveQueue, store_call
-from herstel_tui.tui.host import host_blink, host_config, host_today, refresh_host
+from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, host_blink, refresh_host
 from herstel_tui.tui.screens.costs import CostsScreen
 from herstel_tui.tui.screens.plan_dialogs import AgreeDialog, NazorgDialog
 from herstel_tui.tui.screens.plan_form import (
@@ -54,19 +54,19 @@ from herstel_tui.tui.screens.plan_form import (
     known_due,
     read_due,
     read_plan,
+    widget_id,
 )
-from herstel_tui.tui.styles import STYLES
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
+    from herstel_tui.store.plan import PlanStore
 
 
+@dataclass
 class PlanLoaded(Message):
-    def __init__(self, bundle: PlanBundle | None, error: str | None = None, *, soft: bool = False) -> None:
-        super().__init__()
-        self.bundle = bundle
-        self.error = error
-        self.soft = soft  # only the heading and the bundle: the form stays as it is
+    bundle: PlanBundle | None
+    error: str | None = None
+    soft: bool = False  # only the heading and the bundle: the form stays as it is
 
 
 def agreed_meanwhile(refusal: Refusal) -> bool:
@@ -79,13 +79,12 @@ def agreed_meanwhile(refusal: Refusal) -> bool:
     return isinstance(error, PlanAgreedMeanwhile) or (isinstance(error, PlanRefused) and "vastgesteld" in str(error))
 
 
-class PlanScreen(Screen[None]):
+class PlanScreen(StoreScreen):
     """The plan van aanpak of one case; ``version``: show that (older) version read-only."""
 
-    CSS_PATH = STYLES
     HELP = "plan"
     BINDINGS = [
-        Binding("f3,escape,q", "back", "Terug", id="plan.terug"),
+        back_binding("plan", "f3,escape,q"),
         Binding(
             "f2,ctrl+s",
             "save_now",
@@ -129,12 +128,9 @@ class PlanScreen(Screen[None]):
         today: date | None = None,
         config: DeskConfig | None = None,
     ) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store, today=today, config=config)
         self.case_id = case_id
         self.number = version  # None: the latest (editable) version
-        self._today = today
-        self._config = config
         self.bundle: PlanBundle | None = None
         self.writer = PlanWriter(store, case_id, None)
         self.current_area: Leefgebied = Leefgebied.FINANCIEN
@@ -148,10 +144,6 @@ class PlanScreen(Screen[None]):
         self._status_shown: tuple[str, bool] | None = None
 
     # -- properties --------------------------------------------------------------------------
-
-    @property
-    def today(self) -> date:
-        return host_today(self.app, self._today)
 
     @property
     def version(self) -> PlanVersion | None:
@@ -180,11 +172,11 @@ class PlanScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         yield Static("Plan laden…", id="plankop")
         yield VerticalScroll(id="plan")
         yield Static("", id="planstatus")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Plan van aanpak"
@@ -250,7 +242,7 @@ class PlanScreen(Screen[None]):
         return PlanForm(content=self.content_editable, progress=self.progress_editable, register=self._register)
 
     def _register(self, target: PlanField, value: FieldValue) -> None:
-        self.targets[target.widget_id] = target
+        self.targets[widget_id(target)] = target
         self.autosave.remember(target, value)
 
     def _show_head(self) -> None:
@@ -297,7 +289,7 @@ class PlanScreen(Screen[None]):
         return self.writer.job(target, value, based)
 
     def _field_error(self, target: PlanField, message: str | None) -> None:
-        slot = next(self.query(f"#fout-{target.widget_id}").results(ErrorLine), None)
+        slot = next(self.query(f"#fout-{widget_id(target)}").results(ErrorLine), None)
         if message:
             self.errors[target] = message
             if slot is not None:
@@ -350,7 +342,7 @@ class PlanScreen(Screen[None]):
             self.reload()
 
     def _typed(self, target: PlanField) -> str:
-        w = next(iter(self.query(f"#{target.widget_id}")), None)
+        w = next(iter(self.query(f"#{widget_id(target)}")), None)
         if isinstance(w, TextArea):
             return w.text
         return w.value if isinstance(w, Input) else ""
@@ -364,23 +356,11 @@ class PlanScreen(Screen[None]):
         self.autosave.changed(target, value, now=now)
         self._status_saved()
 
-    @on(Input.Changed)
-    def _input_changed(self, event: Input.Changed) -> None:
-        self._field_event(event.input, event.value)
-
-    @on(TextArea.Changed)
-    def _text_changed(self, event: TextArea.Changed) -> None:
-        self._field_event(event.text_area, event.text_area.text)
-
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
-        if event.value is Select.NULL:
-            return
-        self._field_event(event.select, str(event.value), now=True)
-
-    @on(Checkbox.Changed)
-    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
-        self._field_event(event.checkbox, bool(event.value), now=True)
+    @on_field_change
+    def _field_changed(self, event: FieldChanged) -> None:
+        widget, value, now = changed_field(event)
+        if value is not None:  # a Select without a choice writes nothing
+            self._field_event(widget, value, now=now)
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         target = self.targets.get(event.widget.id or "")
@@ -444,50 +424,39 @@ class PlanScreen(Screen[None]):
         self._refuse(refusal.message)
 
     def action_add_goal(self) -> None:
-        if not self.content_editable:
-            return
-        writer, area = self.writer, self.current_area
-        self._flush()
-        self.queue.put(
-            self,
-            lambda: writer.plans.add_goal(writer.concept(), area),
-            lambda g: self._mount_later(self._mount_goal(g)),
-            self._refused,
-        )
+        self._add_row(lambda plans, version, area: plans.add_goal(version, area))
 
     def action_add_action(self) -> None:
+        self._add_row(lambda plans, version, area: plans.add_action(version, area))
+
+    def _add_row(self, add: Callable[[PlanStore, int, Leefgebied], Goal | Action]) -> None:
+        """A new goal or action in the leefgebied of the cursor, written at once, then shown."""
         if not self.content_editable:
             return
         writer, area = self.writer, self.current_area
         self._flush()
         self.queue.put(
             self,
-            lambda: writer.plans.add_action(writer.concept(), area),
-            lambda x: self._mount_later(self._mount_action(x)),
+            lambda: add(writer.plans, writer.concept(), area),
+            lambda item: self.run_worker(self._mount_row(item), group="plan-mount", exclusive=False),
             self._refused,
         )
 
-    def _mount_later(self, mounting: Coroutine[Any, Any, None]) -> None:
-        self.run_worker(mounting, group="plan-mount", exclusive=False)
-
-    async def _mount_goal(self, g: Goal) -> None:
+    async def _mount_row(self, item: Goal | Action) -> None:
         self._after_first_write()
-        box = self.query_one(f"#doelen-{g.area.value}", Vertical)
-        row = self._form().goal_row(g, len(box.children) + 1)
+        form, area = self._form(), item.area.value
+        row: GoalRow | ActionRow
+        if isinstance(item, Goal):
+            box, hint = self.query_one(f"#doelen-{area}", Vertical), f"#geendoel-{area}"
+            row = form.goal_row(item, len(box.children) + 1)
+        else:
+            box, hint = self.query_one(f"#acties-{area}", Vertical), f"#geenactie-{area}"
+            row = form.action_row(item, len(box.children) + 1)
         await box.mount(row)
-        for hint in self.query(f"#geendoel-{g.area.value}"):
-            await hint.remove()
+        for empty in self.query(hint):
+            await empty.remove()
         self._cursor(row.query_one(Input))
         self.refresh_bindings()
-
-    async def _mount_action(self, x: Action) -> None:
-        self._after_first_write()
-        box = self.query_one(f"#acties-{x.area.value}", Vertical)
-        row = self._form().action_row(x, len(box.children) + 1)
-        await box.mount(row)
-        for hint in self.query(f"#geenactie-{x.area.value}"):
-            await hint.remove()
-        self._cursor(row.query_one(Input))
 
     def _cursor(self, widget: Widget) -> None:
         if isinstance(widget, Input):
@@ -522,14 +491,14 @@ class PlanScreen(Screen[None]):
         job: Job
         if isinstance(row, GoalRow):
             gid = row.goal_id
-            text = self.query_one(f"#{GoalField(gid, 'text').widget_id}", Input).value.strip() or "(leeg)"
+            text = self.query_one(f"#{widget_id(GoalField(gid, 'text'))}", Input).value.strip() or "(leeg)"
             question, job = f"Doel '{text[:40]}' verwijderen?", (lambda: plans.delete_goal(gid))
 
             def of_row(t: PlanField) -> bool:
                 return isinstance(t, GoalField) and t.goal_id == gid
         else:
             aid = row.action_id
-            text = self.query_one(f"#{ActionField(aid, 'what').widget_id}", Input).value.strip() or "(leeg)"
+            text = self.query_one(f"#{widget_id(ActionField(aid, 'what'))}", Input).value.strip() or "(leeg)"
             question, job = f"Actie '{text[:40]}' verwijderen?", (lambda: plans.delete_action(aid))
 
             def of_row(t: PlanField) -> bool:
@@ -539,7 +508,9 @@ class PlanScreen(Screen[None]):
             if not yes:
                 return
             self.autosave.drop_pending(keep=lambda t: not of_row(t))
-            self.queue.put(self, job, lambda _r: self._mount_later(self._unmount_row(row)), self._refused)
+            self.queue.put(
+                self, job, lambda _: self.run_worker(self._unmount_row(row), group="plan-mount"), self._refused
+            )
 
         self.app.push_screen(ConfirmDialog(question), answered)
 
@@ -563,7 +534,7 @@ class PlanScreen(Screen[None]):
             if version is None or not version.editable:
                 self._refuse("er is nog geen concept om vast te stellen: vul eerst het plan in")
                 return
-            self.app.push_screen(AgreeDialog(self.store, case_id, version, today=self._today), self._after_dialog)
+            self.app.push_screen(AgreeDialog(self.store, case_id, version, today=self.given_today), self._after_dialog)
 
         # Through the queue: the concept is read after every field typed before it is written.
         self.queue.put(self, lambda: plans.version(case_id), push, self._refused)
@@ -607,7 +578,7 @@ class PlanScreen(Screen[None]):
                 self.dismiss()
                 return
             self.app.push_screen(
-                PlanScreen(self.store, self.case_id, version=number, today=self._today, config=self._config)
+                PlanScreen(self.store, self.case_id, version=number, today=self.given_today, config=self.given_config)
             )
 
         self.app.push_screen(ChoiceDialog("Versies van het plan (⏎ opent)", opts), chosen)
@@ -619,7 +590,7 @@ class PlanScreen(Screen[None]):
         from herstel_tui.settings.config import resolve_export_dir
 
         self._flush()
-        cfg = host_config(self.app, self._config)
+        cfg = self.config
         folder = resolve_export_dir(for_services(cfg))
         number, store, case_id, today = self.version.number, self.store, self.case_id, self.today
 
@@ -652,7 +623,7 @@ class PlanScreen(Screen[None]):
                 refresh_host(self.app)
                 self.reload()
 
-        self.app.push_screen(NazorgDialog(self.store, self.case_id, today=self._today), done)
+        self.app.push_screen(NazorgDialog(self.store, self.case_id, today=self.given_today), done)
 
     def _current_goals_version(self) -> PlanVersion | None:
         """The version with the goal statuses as shown now (the form may be ahead of the load)."""
@@ -662,7 +633,7 @@ class PlanScreen(Screen[None]):
 
         def as_shown(g: Goal) -> Goal:
             assert g.id is not None
-            status = next(self.query(f"#{GoalField(g.id, 'status').widget_id}").results(Select), None)
+            status = next(self.query(f"#{widget_id(GoalField(g.id, 'status'))}").results(Select), None)
             if status is None or status.value is Select.NULL:
                 return g
             return g.model_copy(update={"status": GoalStatus(str(status.value))})
@@ -674,7 +645,7 @@ class PlanScreen(Screen[None]):
 
     def action_costs(self) -> None:
         self._flush()
-        self.app.push_screen(CostsScreen(self.store, self.case_id, today=self._today, config=self._config))
+        self.app.push_screen(CostsScreen(self.store, self.case_id, today=self.given_today, config=self.given_config))
 
     def action_menu(self) -> None:
         options = [

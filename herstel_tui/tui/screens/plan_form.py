@@ -116,42 +116,38 @@ _ACTION_IDS: dict[ActionAttr, str] = {"what": "wat", "done": "gedaan", "who": "w
 
 
 @dataclass(frozen=True)
-class AreaField:
-    """The situation or the help question of a leefgebied."""
-
+class AreaField:  # the situation or the help question of a leefgebied
     area: Leefgebied
     name: AreaTextName
 
-    @property
-    def widget_id(self) -> str:
-        return f"{self.name}-{self.area.value}"
-
 
 @dataclass(frozen=True)
-class GoalField:
-    """The text or the status of a goal."""
-
+class GoalField:  # the text or the status of a goal
     goal_id: int
     attr: GoalAttr
 
-    @property
-    def widget_id(self) -> str:
-        return f"{_GOAL_IDS[self.attr]}-{self.goal_id}"
-
 
 @dataclass(frozen=True)
-class ActionField:
-    """What, done, who, party or due date of an action."""
-
+class ActionField:  # what, done, who, party or due date of an action
     action_id: int
     attr: ActionAttr
 
-    @property
-    def widget_id(self) -> str:
-        return f"{_ACTION_IDS[self.attr]}-{self.action_id}"
-
 
 PlanField = AreaField | GoalField | ActionField
+
+
+def widget_id(target: PlanField) -> str:
+    """The id of the field's widget (its error line is ``fout-`` and this id)."""
+    match target:
+        case AreaField(area=area, name=name):
+            return f"{name}-{area.value}"
+        case GoalField(goal_id=gid, attr=attr):
+            return f"{_GOAL_IDS[attr]}-{gid}"
+        case ActionField(action_id=aid, attr=attr):
+            return f"{_ACTION_IDS[attr]}-{aid}"
+    raise TypeError(target)  # pragma: no cover - the match is exhaustive
+
+
 Register = Callable[[PlanField, FieldValue], None]
 
 
@@ -234,25 +230,15 @@ class AreaSection(Vertical):
 
 
 class GoalRow(Horizontal):
-    def __init__(self, goal: Goal, *children: Widget) -> None:
-        super().__init__(*children, id=f"doelrij-{goal.id}", classes="doelrij")
-        self.goal = goal
-
-    @property
-    def goal_id(self) -> int:
-        assert self.goal.id is not None
-        return self.goal.id
+    def __init__(self, goal: Goal, goal_id: int, *children: Widget) -> None:
+        super().__init__(*children, id=f"doelrij-{goal_id}", classes="doelrij")
+        self.goal, self.goal_id = goal, goal_id
 
 
 class ActionRow(Vertical):
-    def __init__(self, action: Action, *children: Widget) -> None:
-        super().__init__(*children, id=f"actierij-{action.id}", classes="actierij")
-        self.action = action
-
-    @property
-    def action_id(self) -> int:
-        assert self.action.id is not None
-        return self.action.id
+    def __init__(self, action: Action, action_id: int, *children: Widget) -> None:
+        super().__init__(*children, id=f"actierij-{action_id}", classes="actierij")
+        self.action, self.action_id = action, action_id
 
 
 GOAL_OPTIONS = [(GOAL_STATUS_TITLES[s], s.value) for s in GoalStatus]
@@ -285,7 +271,7 @@ class PlanForm:
             target = AreaField(area, name)
             box = PlanText(
                 value,
-                id=target.widget_id,
+                id=widget_id(target),
                 tab_behavior="focus",
                 soft_wrap=True,
                 show_line_numbers=False,
@@ -324,13 +310,14 @@ class PlanForm:
         self.register(status, g.status.value)
         return GoalRow(
             g,
+            g.id,
             Label(f"{n}.", classes="nr"),
-            Input(g.text, placeholder="doel", id=text.widget_id, compact=True, disabled=not self.content),
+            Input(g.text, placeholder="doel", id=widget_id(text), compact=True, disabled=not self.content),
             Select(
                 GOAL_OPTIONS,
                 value=g.status.value,
                 allow_blank=False,
-                id=status.widget_id,
+                id=widget_id(status),
                 compact=True,
                 disabled=not self.progress,
             ),
@@ -351,10 +338,11 @@ class PlanForm:
         content = not self.content
         return ActionRow(
             x,
+            x.id,
             Horizontal(
                 Label(f"{n}.", classes="nr"),
-                Input(x.what, placeholder="wat gebeurt er", id=ids["what"].widget_id, compact=True, disabled=content),
-                Checkbox("gedaan", x.done, id=ids["done"].widget_id, compact=True, disabled=not self.progress),
+                Input(x.what, placeholder="wat gebeurt er", id=widget_id(ids["what"]), compact=True, disabled=content),
+                Checkbox("gedaan", x.done, id=widget_id(ids["done"]), compact=True, disabled=not self.progress),
                 classes="actieregel",
             ),
             Horizontal(
@@ -363,14 +351,14 @@ class PlanForm:
                     ACTOR_OPTIONS,
                     value=x.who.value,
                     allow_blank=False,
-                    id=ids["who"].widget_id,
+                    id=widget_id(ids["who"]),
                     compact=True,
                     disabled=content,
                 ),
                 Input(
                     x.party or "",
                     placeholder="naam of partij (bv. Kredietbank)",
-                    id=ids["party"].widget_id,
+                    id=widget_id(ids["party"]),
                     classes="partij",
                     compact=True,
                     disabled=content,
@@ -379,12 +367,12 @@ class PlanForm:
                 Input(
                     str(values["due"]),
                     placeholder="dd-mm-jjjj",
-                    id=ids["due"].widget_id,
+                    id=widget_id(ids["due"]),
                     classes="datum",
                     compact=True,
                     disabled=content,
                 ),
                 classes="actieregel",
             ),
-            ErrorLine("", classes="veldfout", id=f"fout-{ids['due'].widget_id}"),
+            ErrorLine("", classes="veldfout", id=f"fout-{widget_id(ids['due'])}"),
         )

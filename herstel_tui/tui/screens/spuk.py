@@ -6,6 +6,7 @@ the export folder (owner-only, the creation date in its name) and names the file
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,33 +18,29 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from herstel_tui.domain.costs import DEFINITION_ELIGIBLE_CUMULATIVE, DEFINITION_ELIGIBLE_YEAR, YearReport, format_euro
 from herstel_tui.tui.config import DeskConfig, for_services
 from herstel_tui.tui.forms.errors import Refusal, explain
 from herstel_tui.tui.forms.saving import SaveQueue, store_call
-from herstel_tui.tui.host import host_config, host_today
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.host import StoreScreen, back_binding, footer, header
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
 
 
+@dataclass
 class ReportLoaded(Message):
-    def __init__(self, year: int, report: YearReport | None, error: str | None = None) -> None:
-        super().__init__()
-        self.year = year
-        self.report = report
-        self.error = error
+    year: int
+    report: YearReport | None
+    error: str | None = None
 
 
-class SpukScreen(Screen[None]):
-    CSS_PATH = STYLES
+class SpukScreen(StoreScreen):
     HELP = "spuk"
     BINDINGS = [
-        Binding("f3,escape,q", "back", "Terug", id="spuk.terug"),
+        back_binding("spuk", "f3,escape,q"),
         Binding("f4,left", "previous_year", "Vorig jaar", id="spuk.vorig"),
         Binding("f5,right", "next_year", "Volgend jaar", id="spuk.volgend"),
         Binding(
@@ -58,24 +55,17 @@ class SpukScreen(Screen[None]):
     def __init__(
         self, store: Store, year: int | None = None, *, today: date | None = None, config: DeskConfig | None = None
     ) -> None:
-        super().__init__()
-        self.store = store
-        self._today = today
+        super().__init__(store, today=today, config=config)
         self.year = year  # None: this year, set when shown
-        self._config = config
         self.report: YearReport | None = None
 
-    @property
-    def today(self) -> date:
-        return host_today(self.app, self._today)
-
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         yield Static("", id="spukkop")
         with VerticalScroll(id="spukinhoud"):
             yield Static("Jaaroverzicht laden…", id="spuktabel")
         yield Static("", id="spukstatus")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         if self.year is None:
@@ -89,7 +79,7 @@ class SpukScreen(Screen[None]):
         self._load(self.year)
 
     def _title(self) -> str:
-        cfg = host_config(self.app, self._config)
+        cfg = self.config
         return f"[b]SPUK-verantwoording {self.year}[/b] · {esc(cfg.gemeente)}   [dim]←/→ ander jaar[/]"
 
     @work(thread=True, exclusive=True, group="spuk-laden", exit_on_error=False)
@@ -135,9 +125,6 @@ class SpukScreen(Screen[None]):
         table.update(Content.from_markup("\n".join(lines)))
         self.query_one("#spukstatus", Static).update("F2 of e: exporteer naar .xlsx · Esc: terug")
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_previous_year(self) -> None:
         if self.year is not None and self.year > 1900:
             self.year -= 1
@@ -155,7 +142,7 @@ class SpukScreen(Screen[None]):
         year = self.year
         if year is None:
             return
-        cfg = host_config(self.app, self._config)
+        cfg = self.config
         folder, store, today = resolve_export_dir(for_services(cfg)), self.store, self.today
 
         def written(path: Path) -> None:

@@ -23,13 +23,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Static
+from textual.widgets import Button, Checkbox, Static
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.tui.config import DeskConfig, for_services
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.host import DeskModal, footer
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -37,10 +36,9 @@ if TYPE_CHECKING:
 SHOWN = 400  # lines listed; the count always says how many go in
 
 
-class VraagbestandDialog(ModalScreen["Path | None"]):
+class VraagbestandDialog(DeskModal["Path | None"]):
     """Who goes in the vraagbestand kindregeling; F2 writes it."""
 
-    CSS_PATH = STYLES
     HELP = "vraagbestand"
     BINDINGS = [
         Binding(
@@ -83,9 +81,16 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
                 yield Static("", id="vk-kinderen")
             yield Static("", id="vk-uitkomst")
             with Horizontal(id="vk-knoppen"):
-                yield Button("Schrijven (F2)", id="vk-schrijven", variant="primary", compact=True, disabled=True)
-                yield Button("Sluiten (Esc)", id="vk-sluiten", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+                yield Button(
+                    "Schrijven (F2)",
+                    id="vk-schrijven",
+                    variant="primary",
+                    compact=True,
+                    disabled=True,
+                    action="screen.write",
+                )
+                yield Button("Sluiten (Esc)", id="vk-sluiten", compact=True, action="screen.close")
+        yield footer()
 
     def on_mount(self) -> None:
         self._load()
@@ -206,12 +211,6 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
         box.remove_class("-zichtbaar", "-fout", "-klaar")
 
     # -- closing ------------------------------------------------------------------------------
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "vk-schrijven":
-            self.action_write()
-        elif event.button.id == "vk-sluiten":
-            self.action_close()
 
     def action_close(self) -> None:
         if self.busy:

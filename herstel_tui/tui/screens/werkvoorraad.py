@@ -11,14 +11,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from herstel_tui.store import CaseFilter
 from herstel_tui.tui.data import ListResult
 from herstel_tui.tui.format import OUTCOME_TITLE, zaken
-from herstel_tui.tui.host import desk_of
+from herstel_tui.tui.host import desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
-from herstel_tui.tui.styles import STYLES
 from herstel_tui.tui.widgets.caselist import CaseTable
 
 T = TypeVar("T")
@@ -122,7 +121,6 @@ def _step_title(step_id: str) -> str:
 
 
 class WorkQueueScreen(CaseActions):
-    CSS_PATH = STYLES
     HELP = "werkvoorraad"
     AUTO_FOCUS = "CaseTable"
 
@@ -153,7 +151,7 @@ class WorkQueueScreen(CaseActions):
 
     def compose(self) -> ComposeResult:
         desk = desk_of(self)
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         with Horizontal(id="zoekbalk"):
             yield Label("Zoek ", id="zoeklabel")
             box = SearchBox(placeholder="naam, BSN, zaaknummer of adres  (/)", id="zoek", compact=True)
@@ -161,7 +159,7 @@ class WorkQueueScreen(CaseActions):
             yield box
         yield FilterBar(id="filterbalk")
         yield CaseTable(desk.data, desk.today, id="zaken")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     @property
     def table(self) -> CaseTable:

@@ -9,16 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.models import ROLE_TITLES, URGENCY_TITLES
 from herstel_tui.tui.data import CaseBundle
 from herstel_tui.tui.format import OUTCOME_TITLE, TRACK_SHORT, days_long
-from herstel_tui.tui.host import desk_of
+from herstel_tui.tui.host import back_binding, desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
-from herstel_tui.tui.styles import STYLES
 from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
 
 
@@ -33,12 +32,11 @@ class Household(OptionList):
 
 
 class CaseScreen(CaseActions):
-    CSS_PATH = STYLES
     HELP = "zaak"
     AUTO_FOCUS = "CaseBody"
 
     BINDINGS = [
-        Binding("escape,f3,backspace,q", "back", "Terug", id="zaak.terug"),
+        back_binding("zaak"),
         *case_bindings(),
         Binding("b", "reveal_bsn", "Toon BSN", show=False, id="zaak.bsn"),
         Binding("h", "household", "Huishouden", show=False, id="zaak.huishouden", priority=True),
@@ -57,7 +55,7 @@ class CaseScreen(CaseActions):
         self._first = True
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         yield Static("Zaak laden…", id="kop")
         with CaseBody(id="inhoud"):
             yield Static("", id="persoon", classes="sectie")
@@ -68,7 +66,7 @@ class CaseScreen(CaseActions):
             yield Static("", id="vervolg", classes="sectie")
             yield Static("", id="uitleg", classes="sectie")
             yield Static("", id="notities", classes="sectie")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Zaak"
@@ -268,9 +266,6 @@ class CaseScreen(CaseActions):
         if action == "reveal_bsn":
             return self.bundle is not None and bool(self.bundle.person.bsn)
         return True
-
-    def action_back(self) -> None:
-        self.dismiss()
 
     def action_letter(self) -> None:
         from herstel_tui.tui.screens.letter import LetterScreen

@@ -150,39 +150,41 @@ class CaseTable(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, init=False, repaint=False)
 
+    @dataclass
     class OpenCase(Message):
-        def __init__(self, row: CaseRow) -> None:
-            super().__init__()
-            self.row = row
+        row: CaseRow
 
+    @dataclass
     class Changed(Message):
         """The list's count or state changed (for the filter bar)."""
 
-        def __init__(self, count: int | None, loading: bool, error: str | None = None) -> None:
-            super().__init__()
-            self.count = count
-            self.loading = loading
-            self.error = error
+        count: int | None
+        loading: bool
+        error: str | None = None
 
+    # From the workers, each with the generation of the load it answers (older ones are dropped).
+
+    @dataclass
     class FirstPage(Message):
-        def __init__(self, generation: int, result: ListResult, keep: bool) -> None:
-            super().__init__()
-            self.generation, self.result, self.keep = generation, result, keep
+        generation: int
+        result: ListResult
+        keep: bool
 
+    @dataclass
     class CountReady(Message):
-        def __init__(self, generation: int, count: int) -> None:
-            super().__init__()
-            self.generation, self.count = generation, count
+        generation: int
+        count: int
 
+    @dataclass
     class PageReady(Message):
-        def __init__(self, generation: int, page: int, rows: list[CaseRow]) -> None:
-            super().__init__()
-            self.generation, self.page, self.rows = generation, page, rows
+        generation: int
+        page: int
+        rows: list[CaseRow]
 
+    @dataclass
     class LoadFailed(Message):
-        def __init__(self, generation: int, error: str) -> None:
-            super().__init__()
-            self.generation, self.error = generation, error
+        generation: int
+        error: str
 
     def __init__(self, data: DeskData, today: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
