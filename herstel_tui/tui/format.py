@@ -6,7 +6,6 @@ Dates are formatted and read by :mod:`herstel_tui.domain.dates`.
 from __future__ import annotations
 
 TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
-TRACK_TITLE = {"brede_ondersteuning": "Brede ondersteuning", "schuldenaanpak": "Brede schuldenaanpak"}
 OUTCOME_TITLE = {"gedupeerd": "Gedupeerd", "geen_uitsluitsel": "Geen uitsluitsel", "niet_gedupeerd": "Niet gedupeerd"}
 # Five cells wide for the 80-column list; the legend is in the help (F1).
 OUTCOME_SHORT = {"gedupeerd": "gedup", "geen_uitsluitsel": "g.uit", "niet_gedupeerd": "n.ged"}

@@ -33,5 +33,7 @@ def test_the_screens_do_not_know_the_desk_app():
 
 
 def test_no_desk_module_over_800_lines():
-    lengths = {p.relative_to(TUI).as_posix(): len(p.read_text(encoding="utf-8").splitlines()) for p in TUI.rglob("*.py")}
+    lengths = {
+        p.relative_to(TUI).as_posix(): len(p.read_text(encoding="utf-8").splitlines()) for p in TUI.rglob("*.py")
+    }
     assert {name: n for name, n in lengths.items() if n > 800} == {}

@@ -167,11 +167,6 @@ class Autosave(Generic[K]):
         return SaveQueue.of(self._store())
 
     @property
-    def pending(self) -> bool:
-        """Typed and not yet handed to the queue."""
-        return bool(self._pending)
-
-    @property
     def busy(self) -> bool:
         """Typed, or queued and not yet written."""
         return bool(self._pending) or self.queue.busy

@@ -74,8 +74,8 @@ def agreed_meanwhile(refusal: Refusal) -> bool:
     from herstel_tui.store.plan import PlanRefused
 
     error = refusal.error
-    # The store says so only in words ("versie 2 van het plan is vastgesteld ..."): see the note
-    # for a typed PlanRefused subclass.
+    # The store says so only in words ("versie 2 van het plan is vastgesteld ..."), until it raises
+    # a type of its own for a concept that is no longer one.
     return isinstance(error, PlanAgreedMeanwhile) or (isinstance(error, PlanRefused) and "vastgesteld" in str(error))
 
 
