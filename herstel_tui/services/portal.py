@@ -21,6 +21,7 @@ from herstel_tui.files.portal_common import file_meta
 from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
 from herstel_tui.services.portal_import import apply_import
 from herstel_tui.services.portal_lists import KINDS, columns_for, parse_table
+from herstel_tui.settings.cache import ConfigValues
 from herstel_tui.settings.config import Config, resolve_export_dir
 from herstel_tui.store import Store
 from herstel_tui.store.codes import VerificationCode
@@ -41,7 +42,7 @@ def export_name(config: Config, day: date) -> str:
 
 def export_vraagbestand(
     store: Store,
-    config: Config,
+    config: Config | ConfigValues,
     children: Sequence[ChildCandidate],
     *,
     directory: Path | str | None = None,

@@ -7,24 +7,29 @@ import re
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+
+from herstel_tui.tui.host import DeskApp
 
 ZAAK = re.compile(r"^\s*(?:hko-)?(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
 
 
 class DeskCommands(Provider):
-    def _commands(self) -> list[tuple[str, str, object, str]]:
+    def _commands(self) -> list[tuple[str, str, DOMNode, str]]:
         """(description, help, node, action) for each screen or app command that applies now."""
         from herstel_tui.tui.screens.help import active_commands
 
         out = []
-        for keys, desc, _bid, node, action, tip in active_commands(self.screen, widgets=False):
-            if action == "command_palette":
+        for c in active_commands(self.screen, widgets=False):
+            if c.action == "command_palette":
                 continue
-            out.append((desc, (tip + "  · " if tip else "") + "toets: " + keys, node, action))
+            out.append(
+                (c.description, (c.tooltip + "  · " if c.tooltip else "") + "toets: " + c.keys, c.node, c.action)
+            )
         return out
 
-    async def _run(self, node, action: str) -> None:
-        await node.run_action(action)
+    async def _run(self, node: DOMNode, action: str) -> None:
+        await self.app.run_action(action, node)
 
     async def discover(self) -> Hits:
         for desc, help_text, node, action in self._commands():
@@ -37,14 +42,15 @@ class DeskCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(desc), partial(self._run, node, action), help=help_text)
         m = ZAAK.match(query)
-        if m:
+        desk = self.app
+        if m and isinstance(desk, DeskApp):
             zaaknummer = f"HKO-{m.group(1)}-{int(m.group(2)):06d}"
-            data = self.app.data  # type: ignore[attr-defined]
+            data = desk.data
             case = await asyncio.to_thread(data.call, data.store.cases.find, zaaknummer)
-            if case is not None:
+            if case is not None and case.id is not None:
                 yield Hit(
                     1.0,
                     f"Open zaak {zaaknummer}",
-                    partial(self.app.open_case, case.id),  # type: ignore[attr-defined]
+                    partial(desk.open_case, case.id),
                     help="Ga direct naar deze zaak",
                 )

@@ -69,15 +69,20 @@ class DeskData:
         self._store = store
         self._opener = opener
         self._open_lock = threading.Lock()
-        self.path = path if path is not None else store.path
-        self.user = user if user is not None else store.user
+        if store is not None:
+            self.path = path if path is not None else store.path
+            self.user: str = user if user is not None else store.user
+        elif path is not None and user is not None and opener is not None:
+            self.path, self.user = path, user
+        else:
+            raise ValueError("DeskData needs a store, or a path, a user and an opener")
         self._today = today
         self.lock = threading.RLock()
         self._free: list[ListReader] = []
         self._all: list[ListReader] = []
         self._pool_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(readers)
-        self.prefetched: Future[ListResult] | None = None
+        self.prefetched: Future[ListResult | None] | None = None
 
     @property
     def store(self) -> Store:
@@ -85,6 +90,7 @@ class DeskData:
         if self._store is None:
             with self._open_lock:
                 if self._store is None:
+                    assert self._opener is not None  # checked in __init__
                     self._store = self._opener()
         return self._store
 
@@ -158,7 +164,7 @@ class DeskData:
 
     def prefetch(self, f: CaseFilter) -> None:
         """Start the first page before Textual is even up, so the first paint has rows."""
-        fut: Future[ListResult] = Future()
+        fut: Future[ListResult | None] = Future()
 
         def run() -> None:
             try:
@@ -181,7 +187,7 @@ class DeskData:
             st = self.store
             case = st.cases.get(case_id)
             person = st.persons.get(case.person_id)
-            household = st.persons.household_of(person.id)
+            household = st.persons.household_of(case.person_id)
             view = st.cases.view(case_id, today=self.today)
             notes = st.cases.notes(case_id)
             verification = st.codes.current(self.today)

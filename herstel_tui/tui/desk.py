@@ -1,30 +1,34 @@
-"""The desk application class (imports Textual; see app.py for why it lives apart)."""
+"""The desk application: its keys and the way between its screens (see app.py for how it starts).
+
+The screens are imported where they are first needed, so the first paint loads only the
+werkvoorraad; the screens never import this module (they know the app as ``DeskApp``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
-from typing import TYPE_CHECKING, Any
-
 from textual import work
-from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.command import Provider
+from textual.screen import ModalScreen, Screen
 
-from herstel_tui.tui.app import ANSI_THEME, pick_theme
-from herstel_tui.tui.data import DeskData
-
-if TYPE_CHECKING:
-    from herstel_tui.settings.config import Config
-    from herstel_tui.store import Store
+from herstel_tui.tui.host import DeskApp
+from herstel_tui.tui.styles import STYLES
 
 
-class HerstelApp(App):
+def _desk_commands() -> type[Provider]:
+    from herstel_tui.tui.commands import DeskCommands
+
+    return DeskCommands
+
+
+class HerstelApp(DeskApp):
     TITLE = "herstel"
-    CSS_PATH = "desk.tcss"
+    CSS_PATH = STYLES
     # The palette binding is ours (with an id and a plain second key), not Textual's default.
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    COMMANDS = {lambda: _desk_commands()}
+    COMMANDS = {_desk_commands}
+
+    seen_version: int | None = None  # SQLite's data_version at the last look for colleagues' saves
 
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="app.help", priority=True),
@@ -51,48 +55,7 @@ class HerstelApp(App):
         Binding("y", "spuk", "SPUK", show=False, id="app.spuk", tooltip="SPUK-jaaroverzicht (kosten per component)"),
     ]
 
-    def __init__(
-        self,
-        store: Store | None,
-        config: Config | Any,
-        *,
-        low_bandwidth: bool = False,
-        today: date | None = None,
-        env: Mapping[str, str] | None = None,
-        data: DeskData | None = None,
-        finish_start: Any = None,
-    ):
-        theme = pick_theme(env, low_bandwidth=low_bandwidth)
-        # Native ANSI colours from the first frame (and with NO_COLOR: no colour at all, rather
-        # than Textual's grey rendering of a truecolour theme).
-        super().__init__(ansi_color=True if theme == ANSI_THEME else None)
-        self.config = config
-        # A light start (see desk_start.py) paints the list first and then, in a worker, opens the
-        # full Store and validates the config: ``finish_start`` returns the validated Config.
-        self._finish_start = finish_start
-        self.low_bandwidth = low_bandwidth
-        self.data = data or DeskData(store, today)
-        self.title = f"herstel · {config.gemeente}"
-        self.sub_title = config.medewerker
-        self.desk_theme = theme
-        self.theme = theme
-        if low_bandwidth:
-            self.animation_level = "none"
-
-    @property
-    def store(self) -> Store:
-        return self.data.store
-
-    @property
-    def today(self) -> date:
-        return self.data.today
-
-    @property
-    def blink(self) -> bool:
-        """Blinking cursors are repainting timers: off in --low-bandwidth and in tests."""
-        return not (self.low_bandwidth or self.is_headless)
-
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 
         return WorkQueueScreen()
@@ -103,9 +66,9 @@ class HerstelApp(App):
         # Colleagues' saves show without a restart: poll SQLite's data_version (a cheap read that
         # changes only when another connection commits) and repaint only when it changed.
         if not self.is_headless:
-            self.set_interval(10.0 if self.low_bandwidth else 3.0, self._watch_colleagues)
-        if self._finish_start is not None:
-            self.set_timer(0.2, self._complete_start)
+            self.set_interval(10.0 if self.low_bandwidth else 3.0, self.check_colleagues)
+        if self.finish_start is not None:
+            self.set_timer(0.2, self.complete_start)
 
         keymap = dict(self.config.toetsen)
         if keymap:
@@ -121,12 +84,14 @@ class HerstelApp(App):
     def on_unmount(self) -> None:
         self.data.close()
 
-    _seen_version: int | None = None
-
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
-    def _complete_start(self) -> None:
+    def complete_start(self) -> None:
+        """Finish a light start: open the full Store and take the validated config."""
+        finish = self.finish_start
+        if finish is None:
+            return
         try:
-            config, warning, refreshed = self._finish_start(self.data)
+            config, warning, refreshed = finish(self.data)
         except Exception as exc:
             self.call_from_thread(self.notify, f"Opstarten niet afgerond: {exc}", severity="error", timeout=15)
             return
@@ -141,20 +106,19 @@ class HerstelApp(App):
         self.call_from_thread(done)
 
     @work(thread=True, exclusive=True, group="colleagues", exit_on_error=False)
-    def _watch_colleagues(self) -> None:
+    def check_colleagues(self) -> None:
+        """Show colleagues' saves: read again when another connection has committed since the last look."""
         try:
             version = self.data.call(self.data.store.data_version)
         except Exception:
             return
-        if self._seen_version is not None and version != self._seen_version:
+        if self.seen_version is not None and version != self.seen_version:
             self.call_from_thread(self.refresh_lists)
-        self._seen_version = version
+        self.seen_version = version
 
     # -- app-wide actions ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from textual.screen import ModalScreen
-
         if action in ("quit", "new_person", "overview", "audit", "vraagbestand", "spuk") and isinstance(
             self.screen, ModalScreen
         ):
@@ -212,7 +176,8 @@ class HerstelApp(App):
             self.push_screen(VraagbestandDialog(self.store, self.config))
 
     def action_new_person(self) -> None:
-        from herstel_tui.tui.screens.dialogs import NewPersonDialog
+        from herstel_tui.domain.models import Case, Person
+        from herstel_tui.tui.screens.person_dialog import NewPersonDialog
         from herstel_tui.tui.screens.zaak import CaseScreen
 
         anchor = None
@@ -220,11 +185,12 @@ class HerstelApp(App):
             anchor = self.screen.bundle.person
 
         def done(result: object) -> None:
-            if not result:
+            if not isinstance(result, tuple):
                 return
-            person, case = result  # type: ignore[misc]
+            person, case = result
+            assert isinstance(person, Person) and (case is None or isinstance(case, Case))
             self.refresh_lists()
-            if case is not None:
+            if case is not None and case.id is not None:
                 self.open_case(case.id)
             else:
                 self.notify(f"{person.naam} is toegevoegd.", timeout=4)
@@ -236,65 +202,9 @@ class HerstelApp(App):
 
         self.push_screen(CaseScreen(case_id))
 
-    def refresh_lists(self) -> None:
-        """A change was saved: every screen re-reads what it shows when it is next visible."""
-        from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
-        from herstel_tui.tui.screens.zaak import CaseScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, (WorkQueueScreen, CaseScreen)):
-                screen.stale = True
-        top = self.screen
-        if isinstance(top, (WorkQueueScreen, CaseScreen)):
-            top.reload()
-
-
-def _desk_commands():
-    from herstel_tui.tui.commands import DeskCommands
-
-    return DeskCommands
-
 
 def binding_ids() -> list[str]:
     """Every binding id of the desk, for the config file's [toetsen] and the help."""
-    from herstel_tui.tui.screens.audit import AuditScreen
-    from herstel_tui.tui.screens.dialogs import all_dialog_classes
-    from herstel_tui.tui.screens.help import HelpScreen
-    from herstel_tui.tui.screens.letter import LetterPreview, LetterScreen
-    from herstel_tui.tui.screens.overview import OverviewBody, OverviewScreen
-    from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
-    from herstel_tui.tui.screens.werkvoorraad import SearchBox, WorkQueueScreen
-    from herstel_tui.tui.screens.zaak import CaseBody, CaseScreen, Household
-    from herstel_tui.tui.widgets.caselist import CaseTable
+    from herstel_tui.tui.bindings import SCREENS, ids_of
 
-    ids: list[str] = []
-    for cls in (
-        HerstelApp,
-        WorkQueueScreen,
-        SearchBox,
-        CaseTable,
-        CaseScreen,
-        CaseBody,
-        Household,
-        HelpScreen,
-        AuditScreen,
-        LetterScreen,
-        LetterPreview,
-        OverviewScreen,
-        OverviewBody,
-        VraagbestandDialog,
-        *all_dialog_classes(),
-        *_extra_screens(),
-    ):
-        for klass in cls.__mro__:
-            for b in klass.__dict__.get("BINDINGS", []):
-                if isinstance(b, Binding) and b.id and b.id not in ids:
-                    ids.append(b.id)
-    return ids
-
-
-def _extra_screens() -> list[type]:
-    """Screens of the plan van aanpak and SPUK costs."""
-    from herstel_tui.tui.screens.plan import screen_classes
-
-    return screen_classes()
+    return ids_of((HerstelApp, *SCREENS))

@@ -1,34 +1,9 @@
-"""Dutch formatting for the desk: dates dd-mm-jjjj, days left, counts, short codes."""
+"""Dutch formatting that only the desk needs: days left, counts, cut to a column, short codes.
+
+Dates are formatted and read by :mod:`herstel_tui.domain.dates`.
+"""
 
 from __future__ import annotations
-
-from datetime import date, datetime
-
-TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
-TRACK_TITLE = {"brede_ondersteuning": "Brede ondersteuning", "schuldenaanpak": "Brede schuldenaanpak"}
-OUTCOME_TITLE = {"gedupeerd": "Gedupeerd", "geen_uitsluitsel": "Geen uitsluitsel", "niet_gedupeerd": "Niet gedupeerd"}
-# Five cells wide for the 80-column list; the legend is in the help (F1).
-OUTCOME_SHORT = {"gedupeerd": "gedup", "geen_uitsluitsel": "g.uit", "niet_gedupeerd": "n.ged"}
-
-
-def d(value: date | datetime | None) -> str:
-    """dd-mm-jjjj, or an em dash for nothing."""
-    if value is None:
-        return "—"
-    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
-
-
-def parse_date(text: str) -> date:
-    """Read a date as a caseworker types it: dd-mm-jjjj (also d-m-jjjj, dd/mm/jjjj, jjjj-mm-dd)."""
-    raw = text.strip()
-    if not raw:
-        raise ValueError("vul een datum in (dd-mm-jjjj)")
-    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"datum {raw!r} klopt niet; gebruik dd-mm-jjjj")
 
 
 def number(n: int) -> str:

@@ -6,23 +6,11 @@ import pytest
 
 from herstel_tui.settings.config import Config
 from tests.letters.conftest import GEMEENTE, TODAY
+from tests.tui.pilot import desk, settle
 
 
 def make_app(store, export_dir):
-    from herstel_tui.tui.app import HerstelApp
-
-    config = Config(medewerker="t.tester", gemeente=GEMEENTE, exportmap=export_dir)
-    return HerstelApp(store, config, today=TODAY, env={"TERM": "xterm-256color", "COLORTERM": "truecolor"})
-
-
-async def settle(pilot, rounds: int = 8) -> None:
-    app = pilot.app
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            break
+    return desk(store, Config(medewerker="t.tester", gemeente=GEMEENTE, exportmap=export_dir), today=TODAY)
 
 
 def preview(app) -> str:

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from herstel_tui.settings.config import Config
 from tests.overview.conftest import TODAY
+from tests.tui.pilot import desk, settle
 
 
 def make_app(store, export_dir):
-    from herstel_tui.tui.app import HerstelApp
-
     config = Config(medewerker="tester", gemeente="Gemeente Proefstad", exportmap=export_dir)
-    return HerstelApp(store, config, today=TODAY, env={"TERM": "xterm", "NO_COLOR": "1"})
-
-
-async def settle(pilot, rounds: int = 8) -> None:
-    app = pilot.app
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            break
+    return desk(store, config, today=TODAY, env={"TERM": "xterm", "NO_COLOR": "1"})
 
 
 async def test_figures_shown_and_exported(hand, tmp_path):

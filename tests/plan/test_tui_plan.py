@@ -5,57 +5,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
-from textual.app import App
 from textual.widgets import Input, Select, TextArea
 
 from herstel_tui.domain.plan import LEEFGEBIEDEN, GoalStatus, PlanStatus
+from herstel_tui.settings.config import Config
 from herstel_tui.store.plan import draft_key
-from herstel_tui.tui.screens import plan as plan_screens
+from herstel_tui.tui.forms import saving
+from herstel_tui.tui.forms.choices import ChoiceDialog
 from herstel_tui.tui.screens.costs import CostDialog, CostsScreen
-from herstel_tui.tui.screens.plan import (
-    AgreeDialog,
-    ChoiceDialog,
-    NazorgDialog,
-    PlanScreen,
-)
+from herstel_tui.tui.screens.plan import PlanScreen
+from herstel_tui.tui.screens.plan_dialogs import AgreeDialog, NazorgDialog
 from herstel_tui.tui.screens.spuk import SpukScreen
 from tests.plan.conftest import AGREED, add_case
-
-
-class Host(App):
-    """A bare host: the screens must not need the desk."""
-
-    def __init__(self, make_screen):
-        super().__init__()
-        self.make_screen = make_screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make_screen())
-
-
-async def settle(pilot, rounds: int = 8) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            break
-
-
-def focused_id(app) -> str:
-    return app.focused.id if app.focused is not None else ""
-
-
-async def choose(pilot, downs: int) -> None:
-    """Open the focused Select, move down, pick."""
-    await pilot.press("enter")
-    await pilot.pause()
-    for _ in range(downs):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
-
+from tests.tui.pilot import Host, desk, focused_id, pick, settle
 
 PLAN = {  # short texts: Pilot types one key per frame
     "financien": ("Schulden", "Regeling", "Schuldenvrij", "Kredietbank bellen", "Kredietbank"),
@@ -83,15 +45,15 @@ async def fill_area(pilot, area: str) -> None:
     assert focused_id(app).startswith("gedaan-")
     await pilot.press("tab")
     assert focused_id(app).startswith("wie-")
-    await choose(pilot, 1)  # Gemeente → Externe partij
+    await pick(pilot, 1)  # Gemeente → Externe partij
     await pilot.press("tab", *party, "tab", *"01-09-2025", "tab")
     await settle(pilot)
 
 
-async def test_fill_agree_change_and_read_the_first_version(pstore):
-    case = add_case(pstore, 0)
-    plans = pstore.plans
-    app = Host(lambda: PlanScreen(pstore, case.id))
+async def test_fill_agree_change_and_read_the_first_version(store):
+    case = add_case(store, 0)
+    plans = store.plans
+    app = Host(lambda: PlanScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, PlanScreen)
@@ -111,11 +73,11 @@ async def test_fill_agree_change_and_read_the_first_version(pstore):
         await settle(pilot)
         assert isinstance(app.screen, AgreeDialog)
         assert focused_id(app) == "niveau"
-        await choose(pilot, 1)  # op hoofdlijnen → volledig
+        await pick(pilot, 1)  # op hoofdlijnen → volledig
         await pilot.press("tab")
         assert app.screen.query_one("#datum", Input).value == date.today().strftime("%d-%m-%Y")
         await pilot.press("tab")
-        await choose(pilot, 1)  # (prompt) → ondertekend
+        await pick(pilot, 1)  # (prompt) → ondertekend
         await pilot.press("tab", *"aan de keukentafel", "f2")
         await settle(pilot)
         assert isinstance(app.screen, PlanScreen)
@@ -127,7 +89,7 @@ async def test_fill_agree_change_and_read_the_first_version(pstore):
             "ondertekend",
             "aan de keukentafel",
         )
-        assert [e.step for e in pstore.cases.events(case.id)][-1] == "plan_volledig"
+        assert [e.step for e in store.cases.events(case.id)][-1] == "plan_volledig"
         assert app.screen.query_one("#situatie-financien", TextArea).disabled  # agreed: read-only texts
         assert "Volledig vastgesteld" in str(app.screen.query_one("#plankop").render())
 
@@ -166,23 +128,23 @@ async def test_fill_agree_change_and_read_the_first_version(pstore):
         assert isinstance(app.screen, PlanScreen) and app.screen.number is None
 
 
-async def test_goal_status_on_an_agreed_plan_and_nazorg_by_keyboard(pstore):
-    case = add_case(pstore, 1)
-    pstore.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 3, 1))
-    pstore.cases.record_event(case.id, "eerste_toets", date(2025, 4, 1), outcome="gedupeerd")
-    plans = pstore.plans
+async def test_goal_status_on_an_agreed_plan_and_nazorg_by_keyboard(store):
+    case = add_case(store, 1)
+    store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 3, 1))
+    store.cases.record_event(case.id, "eerste_toets", date(2025, 4, 1), outcome="gedupeerd")
+    plans = store.plans
     v = plans.start_concept(case.id)
     plans.set_area_text(v.id, "wonen", "hulpvraag", "Huis behouden")
     g = plans.add_goal(v.id, "wonen", "Geen huurachterstand")
     plans.agree(v.id, "hoofdlijnen", AGREED, "mondeling")
-    app = Host(lambda: PlanScreen(pstore, case.id))
+    app = Host(lambda: PlanScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert focused_id(app) == f"doelstatus-{g.id}"  # the only thing that can change on an agreed plan
         await pilot.press("z")  # nazorg: refused while the goal is open
         await settle(pilot)
         assert not isinstance(app.screen, NazorgDialog)
-        await choose(pilot, 2)  # open → behaald
+        await pick(pilot, 2)  # open → behaald
         await settle(pilot)
         assert plans.version(case.id).goals[0].status is GoalStatus.BEHAALD
         assert plans.version(case.id).number == 1  # progress, not a new version
@@ -194,13 +156,13 @@ async def test_goal_status_on_an_agreed_plan_and_nazorg_by_keyboard(pstore):
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, PlanScreen)
-        assert [e.step for e in pstore.cases.events(case.id)][-1] == "nazorg"
+        assert [e.step for e in store.cases.events(case.id)][-1] == "nazorg"
 
 
-async def test_refused_agreement_stays_in_the_dialog_and_saves_nothing(pstore):
-    case = add_case(pstore, 2, talk=False)
-    plans = pstore.plans
-    app = Host(lambda: PlanScreen(pstore, case.id))
+async def test_refused_agreement_stays_in_the_dialog_and_saves_nothing(store):
+    case = add_case(store, 2, talk=False)
+    plans = store.plans
+    app = Host(lambda: PlanScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("tab", *"Werk vinden")  # hulpvraag financiën
@@ -208,12 +170,12 @@ async def test_refused_agreement_stays_in_the_dialog_and_saves_nothing(pstore):
         await settle(pilot)
         assert isinstance(app.screen, AgreeDialog)
         await pilot.press("tab", "tab")
-        await choose(pilot, 2)  # mondeling
+        await pick(pilot, 2)  # mondeling
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, AgreeDialog)  # still open, input kept
         assert "kan pas na Eerste gesprek gevoerd" in str(app.screen.query_one("#fout").render())
-        assert plans.version(case.id).status is PlanStatus.CONCEPT and pstore.cases.events(case.id) == []
+        assert plans.version(case.id).status is PlanStatus.CONCEPT and store.cases.events(case.id) == []
         # what was typed in the dialog is a draft in the database until saved or cancelled
         assert (
             plans.store.drafts.load(draft_key("vaststellen", case.id, plans.version(case.id).id))["instemming"]
@@ -224,37 +186,36 @@ async def test_refused_agreement_stays_in_the_dialog_and_saves_nothing(pstore):
         assert plans.store.drafts.load(draft_key("vaststellen", case.id, plans.version(case.id).id)) == {}
 
 
-async def test_a_typed_field_is_saved_after_a_pause_without_leaving_it(pstore, monkeypatch):
-    monkeypatch.setattr(plan_screens, "DRAFT_DELAY", 0.05)
-    case = add_case(pstore, 3)
-    app = Host(lambda: PlanScreen(pstore, case.id))
+async def test_a_typed_field_is_saved_after_a_pause_without_leaving_it(store, monkeypatch):
+    monkeypatch.setattr(saving, "DRAFT_DELAY", 0.05)
+    case = add_case(store, 3)
+    app = Host(lambda: PlanScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press(*"Rekening")
         await pilot.pause(0.2)  # the debounce, shortened for the test
         await settle(pilot)
         assert focused_id(app) == "situatie-financien"
-        assert pstore.plans.version(case.id).area("financien").situation == "Rekening"
+        assert store.plans.version(case.id).area("financien").situation == "Rekening"
 
 
-async def test_dropped_session_loses_at_most_the_field_being_typed(pstore):
+async def test_dropped_session_loses_at_most_the_field_being_typed(store):
     """In-process variant: the app is torn down mid-form without saving or leaving the field."""
-    case = add_case(pstore, 4)
-    app = Host(lambda: PlanScreen(pstore, case.id))
+    case = add_case(store, 4)
+    app = Host(lambda: PlanScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press(*"Eerste veld", "tab", *"Tweede veld", "tab", *"Derde, half getyp")
         await settle(pilot)
-    v = pstore.plans.version(case.id)
+    v = store.plans.version(case.id)
     assert (v.area("financien").situation, v.area("financien").question) == ("Eerste veld", "Tweede veld")
 
 
 DROP_SCRIPT = r"""
 import asyncio, os, signal, sys
 from textual.app import App
-from herstel_tui.store import Store
-from herstel_tui.tui.screens.plan import PlanScreen
 from herstel_tui.settings.resources import open_store
+from herstel_tui.tui.screens.plan import PlanScreen
 
 store = open_store(sys.argv[1], "t.tester")
 
@@ -281,34 +242,34 @@ asyncio.run(main())
 """
 
 
-def test_killed_process_keeps_every_committed_field(pstore, tmp_path):
+def test_killed_process_keeps_every_committed_field(store, tmp_path):
     """A real drop: the process is SIGKILLed mid-form; the database has every field but the last."""
     import signal
     import subprocess
     import sys
 
-    case = add_case(pstore, 5)
+    case = add_case(store, 5)
     script = tmp_path / "drop.py"
     script.write_text(DROP_SCRIPT, encoding="utf-8")
     r = subprocess.run(
-        [sys.executable, str(script), str(pstore.path), str(case.id)], capture_output=True, text=True, timeout=120
+        [sys.executable, str(script), str(store.path), str(case.id)], capture_output=True, text=True, timeout=120
     )
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert "typed" in r.stdout
-    v = pstore.plans.version(case.id)
+    v = store.plans.version(case.id)
     assert (v.area("financien").situation, v.area("financien").question) == ("Energieschuld", "Regeling treffen")
     assert [g.text for g in v.goals] == ["Schuldenvrij"]
     assert v.area("wonen").situation in ("", "Half getypt doe")  # at most this field, being typed, is lost
-    assert pstore.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-async def test_delete_a_goal_with_confirmation(pstore):
-    case = add_case(pstore, 6)
-    plans = pstore.plans
+async def test_delete_a_goal_with_confirmation(store):
+    case = add_case(store, 6)
+    plans = store.plans
     v = plans.start_concept(case.id)
     g = plans.add_goal(v.id, "werk", "Weg ermee")
     keep = plans.add_goal(v.id, "werk", "Blijft")
-    app = Host(lambda: PlanScreen(pstore, case.id))
+    app = Host(lambda: PlanScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.screen.query_one(f"#doelstatus-{g.id}", Select).focus()
@@ -320,25 +281,25 @@ async def test_delete_a_goal_with_confirmation(pstore):
         assert app.screen.query_one(f"#doelrij-{keep.id}").query_one(".nr").render().plain == "1."
 
 
-async def test_cost_entry_by_keyboard(pstore):
-    case = add_case(pstore, 7)
-    plans = pstore.plans
+async def test_cost_entry_by_keyboard(store):
+    case = add_case(store, 7)
+    plans = store.plans
     v = plans.start_concept(case.id)
     a = plans.add_action(v.id, "financien", what="Budgetcoach")
-    app = Host(lambda: CostsScreen(pstore, case.id))
+    app = Host(lambda: CostsScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, CostDialog) and focused_id(app) == "datum"
         await pilot.press("tab")
-        await choose(pilot, 3)  # (prompt) → A → B → C
+        await pick(pilot, 3)  # (prompt) → A → B → C
         await pilot.press("tab", *"Budgetbegeleiding", "tab", "tab", *"1,25", "tab", *"85,50")
         await pilot.pause()
         assert "€ 106,88" in str(app.screen.query_one("#uitkomst").render())
         await pilot.press("tab")
         assert focused_id(app) == "actie"  # the amount field is hidden for P×Q: skipped
-        await choose(pilot, 1)
+        await pick(pilot, 1)
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, CostsScreen)
@@ -360,7 +321,7 @@ async def test_cost_entry_by_keyboard(pstore):
         await settle(pilot)
         assert isinstance(app.screen, CostDialog) and app.screen.entry_id == e.id
         app.screen.query_one("#soort", Select).focus()
-        await choose(pilot, 2)  # uren → stuks → werkelijk
+        await pick(pilot, 2)  # uren → stuks → werkelijk
         await pilot.press("tab", *"1.234,56", "f2")
         await settle(pilot)
         assert plans.store.costs.get(e.id).amount == Decimal("1234.56")
@@ -372,18 +333,18 @@ async def test_cost_entry_by_keyboard(pstore):
         assert plans.store.costs.of_case(case.id) == []
 
 
-async def test_cost_form_draft_survives_a_drop_and_is_restored(pstore):
-    case = add_case(pstore, 8)
-    plans = pstore.plans
-    app = Host(lambda: CostsScreen(pstore, case.id))
+async def test_cost_form_draft_survives_a_drop_and_is_restored(store):
+    case = add_case(store, 8)
+    plans = store.plans
+    app = Host(lambda: CostsScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")
         await settle(pilot)
         await pilot.press("tab")
-        await choose(pilot, 3)
+        await pick(pilot, 3)
         await pilot.press("tab", *"Factuur Kredietbank", "tab")
-        await choose(pilot, 2)  # werkelijk bedrag
+        await pick(pilot, 2)  # werkelijk bedrag
         await pilot.press("tab", *"1.234,56", "tab")
         await settle(pilot)
     # the connection dropped: nothing was saved for real, the draft is in the database
@@ -395,7 +356,7 @@ async def test_cost_form_draft_survives_a_drop_and_is_restored(pstore):
         "werkelijk",
         "1.234,56",
     )
-    app = Host(lambda: CostsScreen(pstore, case.id))
+    app = Host(lambda: CostsScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")
@@ -411,9 +372,9 @@ async def test_cost_form_draft_survives_a_drop_and_is_restored(pstore):
     assert line.entry.amount_cents == 123456 and plans.store.drafts.load(draft_key("kosten", case.id)) == {}
 
 
-async def test_cost_form_inline_errors_in_dutch(pstore):
-    case = add_case(pstore, 9)
-    app = Host(lambda: CostDialog(pstore, case.id))
+async def test_cost_form_inline_errors_in_dutch(store):
+    case = add_case(store, 9)
+    app = Host(lambda: CostDialog(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("tab", "tab", "tab", "tab", *"1,555", "tab")
@@ -425,12 +386,11 @@ async def test_cost_form_inline_errors_in_dutch(pstore):
         assert "kies een component" in str(app.screen.query_one("#fout-component").render())
 
 
-async def test_spuk_screen_years_and_export(pstore, tmp_path):
+async def test_spuk_screen_years_and_export(store, tmp_path):
     from herstel_tui.domain.costs import CostEntry
-    from herstel_tui.settings.config import Config
 
-    case = add_case(pstore, 10)
-    plans = pstore.plans
+    case = add_case(store, 10)
+    plans = store.plans
     plans.store.costs.add(
         CostEntry(
             case_id=case.id,
@@ -443,7 +403,7 @@ async def test_spuk_screen_years_and_export(pstore, tmp_path):
         )
     )
     cfg = Config(gemeente="Gemeente Proefstad", medewerker="t.tester", exportmap=tmp_path / "export")
-    app = Host(lambda: SpukScreen(pstore, 2025, config=cfg, today=date(2025, 6, 1)))
+    app = Host(lambda: SpukScreen(store, 2025, config=cfg, today=date(2025, 6, 1)))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         text = str(app.screen.query_one("#spuktabel").render())
@@ -458,20 +418,10 @@ async def test_spuk_screen_years_and_export(pstore, tmp_path):
     assert path.name == "SPUK-jaaroverzicht_2025_20250601.xlsx"
 
 
-async def test_the_screens_work_on_the_desk(pstore):
+async def test_the_screens_work_on_the_desk(store):
     """On HerstelApp the screens go through the desk's store lock (DeskData.call)."""
-    from herstel_tui.settings.config import Config
-
-    try:
-        from herstel_tui.tui.app import HerstelApp
-    except Exception as exc:  # pragma: no cover - the desk is being built elsewhere
-        pytest.skip(f"desk not importable: {exc}")
-    case = add_case(pstore, 11)
-    app = HerstelApp(
-        pstore,
-        Config(gemeente="Gemeente Proofstad", medewerker="t.tester"),
-        env={"TERM": "xterm-256color", "COLORTERM": "truecolor"},
-    )
+    case = add_case(store, 11)
+    app = desk(store, Config(gemeente="Gemeente Proofstad", medewerker="t.tester"))
     calls = []
     original = app.data.call
 
@@ -482,23 +432,23 @@ async def test_the_screens_work_on_the_desk(pstore):
     app.data.call = counting
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.push_screen(PlanScreen(pstore, case.id))
+        app.push_screen(PlanScreen(store, case.id))
         await settle(pilot)
         await pilot.press(*"Op de desk", "tab")
         await settle(pilot)
-        assert pstore.plans.version(case.id).area("financien").situation == "Op de desk"
+        assert store.plans.version(case.id).area("financien").situation == "Op de desk"
         assert calls  # every store call went through the desk's lock
         await pilot.press("f3")
         await settle(pilot)
         assert not isinstance(app.screen, PlanScreen)
 
 
-async def test_a_plan_agreed_elsewhere_meanwhile_is_reloaded(pstore):
-    case = add_case(pstore, 12)
-    plans = pstore.plans
+async def test_a_plan_agreed_elsewhere_meanwhile_is_reloaded(store):
+    case = add_case(store, 12)
+    plans = store.plans
     v = plans.start_concept(case.id)
     plans.set_area_text(v.id, "werk", "hulpvraag", "Werk vinden")
-    app = Host(lambda: PlanScreen(pstore, case.id))
+    app = Host(lambda: PlanScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         plans.agree(v.id, "hoofdlijnen", AGREED, "mondeling")  # a colleague, at the same moment
@@ -508,3 +458,24 @@ async def test_a_plan_agreed_elsewhere_meanwhile_is_reloaded(pstore):
         assert screen.version is not None and screen.version.status is PlanStatus.HOOFDLIJNEN
         assert screen.query_one("#situatie-financien", TextArea).disabled
     assert plans.version(case.id).area("financien").situation == ""
+
+
+async def test_the_plan_dialogs_fit_80x24_with_their_buttons(store):
+    from textual.widgets import Button
+
+    case = add_case(store, 13)
+    v = store.plans.start_concept(case.id)
+    for make in (
+        lambda: AgreeDialog(store, case.id, v),
+        lambda: NazorgDialog(store, case.id),
+        lambda: CostDialog(store, case.id),
+    ):
+        app = Host(make)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("f2")  # refused: every inline error shows
+            await settle(pilot)
+            box = app.screen.query_one("#dialoog").region
+            assert box.right <= 80 and box.bottom <= 24, type(app.screen)
+            for button in app.screen.query(Button):
+                assert button.region.height >= 1 and button.region.bottom <= 23, (type(app.screen), button.region)

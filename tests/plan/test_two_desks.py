@@ -14,7 +14,7 @@ from herstel_tui.store import ConflictError
 from herstel_tui.store.plan import draft_key
 from herstel_tui.tui.screens.plan import PlanScreen
 from tests.plan.conftest import ME, add_case
-from tests.plan.test_tui_plan import Host, settle
+from tests.tui.pilot import Host, notices, settle
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ async def test_two_desks_on_one_plan_tell_the_second_one(two_desks):
     a, b, case, v = two_desks
     app_a = Host(lambda: PlanScreen(a, case.id))
     app_b = Host(lambda: PlanScreen(b, case.id))
-    async with app_a.run_test(size=(80, 24)) as pa, app_b.run_test(size=(80, 24)) as pb:
+    async with app_a.run_test(size=(80, 24), notifications=True) as pa, app_b.run_test(size=(80, 24)) as pb:
         await settle(pa)
         await settle(pb)
         box_b = pb.app.screen.query_one("#situatie-financien", TextArea)
@@ -97,7 +97,7 @@ async def test_two_desks_on_one_plan_tell_the_second_one(two_desks):
         await settle(pa)
         await settle(pa)
         assert texts(a, case.id) == "Situatie volgens B"  # B's text is kept
-        shown = [str(n.message) for n in pa.app._notifications]
+        shown = notices(pa.app)
         assert any("intussen door een ander gewijzigd" in m and "Oude tekst en A" in m for m in shown), shown
         assert pa.app.screen.query_one("#situatie-financien", TextArea).text == "Situatie volgens B"
         # B's screen is right: its text is the saved one.

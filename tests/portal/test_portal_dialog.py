@@ -4,42 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
 from textual.widgets import Button, Static
 
 from herstel_tui.settings.config import Config
 from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
-from tests.portal.conftest import PORTAL_ID, TODAY, dump, portal_reads
-
-
-class Host(App):
-    def __init__(self, screen):
-        super().__init__()
-        self.dialog = screen
-        self.result = "open"
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog, callback=self.closed)
-
-    def closed(self, result) -> None:
-        self.result = result
-
-
-async def settle(pilot) -> None:
-    for _ in range(20):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return
+from tests.portal.conftest import PORTAL_ID, TODAY, Family, dump, portal_reads
+from tests.tui.pilot import Host, settle
 
 
 def text(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).content)
 
 
-async def test_shows_who_goes_in_and_writes_the_file(pstore, family, config, tmp_path):
-    parent, (noah, emma) = family.household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")
-    app = Host(VraagbestandDialog(pstore, config, today=TODAY))
+async def test_shows_who_goes_in_and_writes_the_file(store, config, tmp_path):
+    parent, (noah, emma) = Family(store).household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")
+    app = Host(lambda: VraagbestandDialog(store, config, today=TODAY))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         expected = tmp_path / "export" / f"VK-{PORTAL_ID}-Kindregeling_{TODAY:%Y%m%d}.xlsx"
@@ -61,16 +40,16 @@ async def test_shows_who_goes_in_and_writes_the_file(pstore, family, config, tmp
         await pilot.pause()
     assert app.result == expected
     assert portal_reads(expected, portal_id=PORTAL_ID)[0] == []
-    assert [v["vraagbestand"] for v in pstore.portal.verifications_of(noah.id)] == [expected.name]
+    assert [v["vraagbestand"] for v in store.portal.verifications_of(noah.id)] == [expected.name]
 
 
-async def test_refusal_is_shown_in_dutch_and_nothing_recorded(pstore, family, config, tmp_path):
-    family.household("Anna", "Jansen", ["Noah"])
+async def test_refusal_is_shown_in_dutch_and_nothing_recorded(store, config, tmp_path):
+    Family(store).household("Anna", "Jansen", ["Noah"])
     target = tmp_path / "export" / f"VK-{PORTAL_ID}-Kindregeling_{TODAY:%Y%m%d}.xlsx"
     target.parent.mkdir()
     target.write_bytes(b"al verstuurd")
-    before = dump(pstore)
-    app = Host(VraagbestandDialog(pstore, config, today=TODAY))
+    before = dump(store)
+    app = Host(lambda: VraagbestandDialog(store, config, today=TODAY))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f2")
@@ -81,12 +60,12 @@ async def test_refusal_is_shown_in_dutch_and_nothing_recorded(pstore, family, co
         await pilot.press("f3")
         await pilot.pause()
     assert app.result is None
-    assert dump(pstore) == before
+    assert dump(store) == before
 
 
-async def test_without_portal_id_it_says_why_and_cannot_write(pstore, family, tmp_path):
-    family.household("Anna", "Jansen", ["Noah"])
-    app = Host(VraagbestandDialog(pstore, Config(exportmap=tmp_path / "export"), today=TODAY))
+async def test_without_portal_id_it_says_why_and_cannot_write(store, tmp_path):
+    Family(store).household("Anna", "Jansen", ["Noah"])
+    app = Host(lambda: VraagbestandDialog(store, Config(exportmap=tmp_path / "export"), today=TODAY))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert text(app, "#vk-uitleg") == "1 kind gaat in het vraagbestand."
@@ -97,12 +76,12 @@ async def test_without_portal_id_it_says_why_and_cannot_write(pstore, family, tm
     assert not (tmp_path / "export").exists()
 
 
-async def test_open_requests_only_on_request(pstore, family, config, tmp_path):
-    family.household("Anna", "Jansen", ["Noah"])
+async def test_open_requests_only_on_request(store, config, tmp_path):
+    Family(store).household("Anna", "Jansen", ["Noah"])
     from herstel_tui.services.portal import export_vraagbestand
 
-    export_vraagbestand(pstore, config, pstore.portal.children_to_verify(), directory=tmp_path / "eerder", today=TODAY)
-    app = Host(VraagbestandDialog(pstore, config, today=TODAY))
+    export_vraagbestand(store, config, store.portal.children_to_verify(), directory=tmp_path / "eerder", today=TODAY)
+    app = Host(lambda: VraagbestandDialog(store, config, today=TODAY))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert text(app, "#vk-uitleg") == (

@@ -53,33 +53,7 @@ def demo_store(template_db, tmp_path):
 
 
 def make_app(store, *, config: Config | None = None, env: dict | None = None, **kw):
-    from herstel_tui.tui.app import HerstelApp
+    """The desk on a test database: Gemeente Proefstad, medewerker ME, on TODAY."""
+    from tests.tui.pilot import desk
 
-    return HerstelApp(
-        store,
-        config or make_config(),
-        today=TODAY,
-        env=env if env is not None else {"TERM": "xterm-256color", "COLORTERM": "truecolor"},
-        **kw,
-    )
-
-
-async def settle(pilot, rounds: int = 6) -> None:
-    """Let workers finish and their messages land (never sleep)."""
-    app = pilot.app
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            break
-
-
-def screen_text(app) -> str:
-    """All text of the current screen's widgets (for assertions)."""
-    from textual.widgets import Static
-
-    parts = []
-    for w in app.screen.query(Static):
-        parts.append(str(w.render()))
-    return "\n".join(parts)
+    return desk(store, config or make_config(), today=TODAY, env=env, **kw)

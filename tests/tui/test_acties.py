@@ -7,18 +7,14 @@ from datetime import timedelta
 import pytest
 from textual.widgets import OptionList
 
+from herstel_tui.domain.dates import format_date
 from herstel_tui.store import CaseFilter
-from herstel_tui.tui.format import d
-from herstel_tui.tui.screens.dialogs import (
-    AssignDialog,
-    NewPersonDialog,
-    NoteDialog,
-    StepDialog,
-    UrgencyDialog,
-)
+from herstel_tui.tui.screens.case_dialogs import AssignDialog, NoteDialog, StepDialog, UrgencyDialog
+from herstel_tui.tui.screens.person_dialog import NewPersonDialog
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
-from tests.tui.conftest import ME, TODAY, make_app, settle
+from tests.tui.conftest import ME, TODAY, make_app
+from tests.tui.pilot import open_case, settle
 
 
 def find_case(store, predicate, closed=False):
@@ -26,12 +22,6 @@ def find_case(store, predicate, closed=False):
         if predicate(row):
             return row
     pytest.skip("no such case in the demo")
-
-
-async def open_case(pilot, case_id):
-    pilot.app.open_case(case_id)
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, CaseScreen)
 
 
 def error_text(app) -> str:
@@ -71,7 +61,7 @@ async def test_record_next_step_with_date_and_note(demo_store):
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, StepDialog)
-        assert app.screen.query_one("#datum").value == d(TODAY)  # today by default
+        assert app.screen.query_one("#datum").value == format_date(TODAY)  # today by default
         assert app.screen.query_one("#keuze").highlighted_option.id == f"{expected.step}|{expected.outcome or ''}"
         await pilot.press("tab", "tab", "tab", *"Met ouder gebeld")  # keuze → correctie → datum → notitie
         assert app.screen.query_one("#notitie").value == "Met ouder gebeld"
@@ -106,7 +96,7 @@ async def test_refused_transition_is_explained_and_nothing_saved(demo_store):
         await settle(pilot)
         await choose(pilot, f"{step.step}|{step.outcome or ''}")
         app.screen.query_one("#datum").focus()
-        await clear_and_type(pilot, d(step.earliest - timedelta(days=1)))
+        await clear_and_type(pilot, format_date(step.earliest - timedelta(days=1)))
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, StepDialog)  # stays open
@@ -125,7 +115,7 @@ async def test_date_in_the_future_and_bad_date_refused_inline(demo_store):
         await pilot.press("f2")
         await settle(pilot)
         app.screen.query_one("#datum").focus()
-        await clear_and_type(pilot, d(TODAY + timedelta(days=1)))
+        await clear_and_type(pilot, format_date(TODAY + timedelta(days=1)))
         await pilot.press("f2")
         await settle(pilot)
         assert "toekomst" in str(app.screen.query_one("#fout-datum").render())
@@ -412,3 +402,26 @@ async def test_duplicate_bsn_store_error_shown_in_dialog(demo_store):
         assert isinstance(app.screen, NewPersonDialog)
         assert "al een persoon" in error_text(app)
         assert demo_store.counts() == before
+
+
+async def test_the_buttons_cancel_and_save_as_the_keys_do(demo_store):
+    row = demo_store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
+    before = len(demo_store.cases.notes(row.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press(*"Niet bewaren")
+        await pilot.click("#annuleren")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+        assert len(demo_store.cases.notes(row.id)) == before
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press(*"Via de knop")
+        await pilot.click("#opslaan")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+    notes = demo_store.cases.notes(row.id)
+    assert len(notes) == before + 1 and max(notes, key=lambda n: n.id).text == "Via de knop"

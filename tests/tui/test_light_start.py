@@ -11,7 +11,8 @@ from herstel_tui.settings.config import Config
 from herstel_tui.settings.resources import open_store, routekaart_fingerprint
 from herstel_tui.store.caselist import ready_for_quick_read
 from herstel_tui.tui.data import DeskData
-from tests.tui.conftest import ME, TODAY, settle
+from tests.tui.conftest import ME, TODAY
+from tests.tui.pilot import settle
 
 
 def test_light_start_loads_neither_pydantic_nor_the_store(demo_store, tmp_path):
@@ -54,7 +55,7 @@ def test_not_ready_after_a_routekaart_change_or_on_another_file(demo_store, tmp_
 
 
 async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
-    from herstel_tui.tui.app import HerstelApp
+    from herstel_tui.tui.desk import HerstelApp
 
     path = demo_store.path
     demo_store.close()
@@ -81,7 +82,7 @@ async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not data.store_open or opened  # the list needed no Store
-        app._complete_start()
+        app.complete_start()
         await settle(pilot)
         assert data.store_open and isinstance(app.config, Config) and app.config.gemeente == "Gemeente Echt"
         # and a write goes through the Store that was opened late

@@ -5,16 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, Input
 
-from herstel_tui.tui.app import pick_theme
-from herstel_tui.tui.screens.dialogs import (
-    AssignDialog,
-    NewPersonDialog,
-    NoteDialog,
-    StepDialog,
-    UrgencyDialog,
-)
+from herstel_tui.tui.screens.case_dialogs import AssignDialog, NoteDialog, StepDialog, UrgencyDialog
+from herstel_tui.tui.screens.person_dialog import NewPersonDialog
+from herstel_tui.tui.theme import pick_theme
 from herstel_tui.tui.widgets.caselist import CaseTable
-from tests.tui.conftest import make_app, settle
+from tests.tui.conftest import make_app
+from tests.tui.pilot import settle
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ from herstel_tui.tui.format import zaken
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
 from herstel_tui.tui.widgets.caselist import CaseTable, columns
-from tests.tui.conftest import ME, TODAY, make_app, settle
+from tests.tui.conftest import ME, TODAY, make_app
+from tests.tui.pilot import settle
 
 
 def lines(app) -> list[str]:
@@ -76,7 +77,7 @@ async def test_search_by_name_and_bsn_as_you_type(demo_store):
         assert bar(app).startswith(zaken(n))
         assert all(surname.lower() in line.lower() for line in lines(app)[1 : 1 + min(n, 5)])
         # letters typed into the search box are not taken as filter keys
-        assert app.screen._filter.caseworker is None
+        assert app.screen.filter.caseworker is None
         await pilot.press("escape")  # leave the box, keep the text
         assert isinstance(app.focused, CaseTable)
         await pilot.press("escape")  # on the list: clear the search
@@ -158,12 +159,12 @@ async def test_step_filter_chooser(demo_store):
         await settle(pilot)
         await pilot.press("down", "enter")  # the first step after "Alle stappen"
         await settle(pilot)
-        step = app.screen._filter.step
+        step = app.screen.filter.step
         assert step is not None
         assert bar(app).startswith(zaken(demo_store.cases.count(CaseFilter(step=step), today=TODAY)))
         await pilot.press("s", "home", "enter")
         await settle(pilot)
-        assert app.screen._filter.step is None
+        assert app.screen.filter.step is None
 
 
 async def test_sort_cycles(demo_store):
@@ -241,7 +242,7 @@ async def test_type_ahead_after_slash_and_action_keys(demo_store):
     and letters typed right after 'c' never toggle filters on the list behind the dialog."""
     from textual import events
 
-    from herstel_tui.tui.screens.dialogs import NoteDialog
+    from herstel_tui.tui.screens.case_dialogs import NoteDialog
 
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -256,10 +257,10 @@ async def test_type_ahead_after_slash_and_action_keys(demo_store):
         assert app.screen.query_one("#zoek").value == "jans"
         burst("escape", "escape")
         await settle(pilot)
-        before = app.screen._filter
+        before = app.screen.filter
         burst("c", "o", "u", "g", "m")
         await settle(pilot)
         assert isinstance(app.screen, NoteDialog)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen._filter == before
+        assert app.screen.filter == before

@@ -14,7 +14,8 @@ from herstel_tui.tui.screens.letter import LetterScreen
 from herstel_tui.tui.screens.overview import OverviewScreen
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
-from tests.tui.conftest import TODAY, make_app, make_config, screen_text, settle
+from tests.tui.conftest import TODAY, make_app, make_config
+from tests.tui.pilot import screen_text, settle
 
 
 def list_lines(app) -> list[str]:
@@ -124,7 +125,7 @@ async def test_colleagues_changes_show_without_restart(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app._watch_colleagues()
+        app.check_colleagues()
         await settle(pilot)
         assert not any("Zzcollega" in line for line in list_lines(app))
         # a colleague, in another connection, renames the first person on screen
@@ -132,7 +133,7 @@ async def test_colleagues_changes_show_without_restart(demo_store):
         with open_store(demo_store.path, "collega") as other:
             p = other.persons.get(row.person_id)
             other.persons.update(p.model_copy(update={"achternaam": "Zzcollega"}))
-        app._watch_colleagues()
+        app.check_colleagues()
         await settle(pilot)
         assert any("Zzcollega" in line for line in list_lines(app))
 
@@ -187,7 +188,7 @@ def test_every_desk_binding_has_an_id_including_plan_screens():
 
 async def test_n_on_the_costs_screen_is_a_new_cost_entry_not_a_new_person(demo_store):
     from herstel_tui.tui.screens.costs import CostDialog, CostsScreen
-    from herstel_tui.tui.screens.dialogs import NewPersonDialog
+    from herstel_tui.tui.screens.person_dialog import NewPersonDialog
 
     row = first_case(demo_store)
     app = make_app(demo_store)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from herstel_tui.domain.dates import format_date
 from herstel_tui.store import CaseFilter
-from herstel_tui.tui.format import d
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen, Household
-from tests.tui.conftest import TODAY, make_app, screen_text, settle
+from tests.tui.conftest import TODAY, make_app
+from tests.tui.pilot import open_case, screen_text, settle
 
 
 def case_with(store, predicate):
@@ -16,13 +17,6 @@ def case_with(store, predicate):
         if predicate(row):
             return row
     pytest.skip("no such case in the demo")
-
-
-async def open_case(pilot, case_id: int) -> CaseScreen:
-    pilot.app.open_case(case_id)
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, CaseScreen)
-    return pilot.app.screen
 
 
 async def test_case_screen_shows_person_timeline_deadlines_steps_notes(demo_store):
@@ -45,13 +39,13 @@ async def test_case_screen_shows_person_timeline_deadlines_steps_notes(demo_stor
         if person.bsn:
             assert person.bsn not in text  # masked until revealed
         for step in view.done:
-            assert f"{d(step.fact_date)}  {step.event_title}" in text
+            assert f"{format_date(step.fact_date)}  {step.event_title}" in text
         assert view.current_title in text
         for dl in view.running:
-            assert f"{dl.title}: " in text and d(dl.due) in text
+            assert f"{dl.title}: " in text and format_date(dl.due) in text
         for s in view.next_steps:
             assert s.title in text
-        assert text.index(d(notes[0].date)) < text.index("Contactmomenten") + 400
+        assert text.index(format_date(notes[0].date)) < text.index("Contactmomenten") + 400
         assert notes[0].text in text
         step = app.screen.bundle.step
         assert step.explanation in text

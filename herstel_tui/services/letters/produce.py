@@ -15,6 +15,7 @@ from herstel_tui.services.letters.render import Draft, Wanted, prepare
 from herstel_tui.services.letters.templates import LetterError, LetterKind
 
 if TYPE_CHECKING:  # pragma: no cover
+    from herstel_tui.settings.cache import ConfigValues
     from herstel_tui.settings.config import Config
     from herstel_tui.store import Store
 
@@ -74,7 +75,7 @@ class LetterResult:
 
 def produce(
     store: Store,
-    config: Config,
+    config: Config | ConfigValues,
     case_id: int,
     kind: str | LetterKind,
     *,

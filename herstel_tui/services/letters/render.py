@@ -22,6 +22,7 @@ from herstel_tui.services.letters.templates import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from herstel_tui.settings.cache import ConfigValues
     from herstel_tui.settings.config import Config
     from herstel_tui.store import Store
 
@@ -61,7 +62,7 @@ def case_values(
     case: Case,
     person: Person,
     view: CaseView,
-    config: Config,
+    config: Config | ConfigValues,
     today: date,
     *,
     first_talk: date | None = None,
@@ -125,7 +126,9 @@ class Wanted(TypedDict, total=False):
     letters: LetterSet | None  # the letter set (default: the config's or the shipped one)
 
 
-def prepare(store: Store, config: Config, case_id: int, kind: str | LetterKind, **wanted: Unpack[Wanted]) -> Draft:
+def prepare(
+    store: Store, config: Config | ConfigValues, case_id: int, kind: str | LetterKind, **wanted: Unpack[Wanted]
+) -> Draft:
     """Render the letter for a case (reads only). Raises LetterError with a Dutch message."""
     today, first_talk, creditor = wanted.get("today"), wanted.get("first_talk"), wanted.get("creditor")
     letters = wanted.get("letters")

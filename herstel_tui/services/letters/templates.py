@@ -16,6 +16,7 @@ from herstel_tui.domain.routekaart import Routekaart
 from herstel_tui.settings.resources import data_file
 
 if TYPE_CHECKING:  # pragma: no cover
+    from herstel_tui.settings.cache import ConfigValues
     from herstel_tui.settings.config import Config
 
 
@@ -276,7 +277,7 @@ def load_letters(directory: Path | str | None, rk: Routekaart) -> LetterSet:
     return LetterSet(directory, kinds)
 
 
-def letters_for(config: Config, rk: Routekaart) -> LetterSet:
+def letters_for(config: Config | ConfigValues, rk: Routekaart) -> LetterSet:
     """The municipality's own templates when the config names a folder, else the shipped ones."""
     return load_letters(config.briefsjablonen, rk) if config.briefsjablonen else default_letters(rk)
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
+
+from herstel_tui.tui.host import ListingScreen, desk_of
+
+if TYPE_CHECKING:
+    from herstel_tui.tui.screens.case_dialogs import CaseDialog
 
 
 def case_bindings() -> list[Binding]:
@@ -39,38 +46,39 @@ def case_bindings() -> list[Binding]:
 CASE_ACTIONS = ("record_step", "add_note", "urgency", "assign")
 
 
-class CaseActions:
-    """Mixin for a Screen that has a case at hand; it implements ``case_id_for_action``."""
+class CaseActions(ListingScreen):
+    """A screen with a case at hand (the selected one, or the one shown): it implements
+    ``case_id_for_action``. The dialogs are imported when first used, not at the first paint."""
 
     def case_id_for_action(self) -> int | None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def after_change(self, result: object) -> None:
         if result:
-            self.app.refresh_lists()  # type: ignore[attr-defined]
+            desk_of(self).refresh_lists()
 
-    def _dialog(self, cls: type) -> None:
+    def _open_dialog(self, dialog: type[CaseDialog]) -> None:
         case_id = self.case_id_for_action()
         if case_id is None:
             return
-        self.app.push_screen(cls(case_id), self.after_change)  # type: ignore[attr-defined]
+        self.app.push_screen(dialog(case_id), self.after_change)
 
     def action_record_step(self) -> None:
-        from herstel_tui.tui.screens.dialogs import StepDialog
+        from herstel_tui.tui.screens.case_dialogs import StepDialog
 
-        self._dialog(StepDialog)
+        self._open_dialog(StepDialog)
 
     def action_add_note(self) -> None:
-        from herstel_tui.tui.screens.dialogs import NoteDialog
+        from herstel_tui.tui.screens.case_dialogs import NoteDialog
 
-        self._dialog(NoteDialog)
+        self._open_dialog(NoteDialog)
 
     def action_urgency(self) -> None:
-        from herstel_tui.tui.screens.dialogs import UrgencyDialog
+        from herstel_tui.tui.screens.case_dialogs import UrgencyDialog
 
-        self._dialog(UrgencyDialog)
+        self._open_dialog(UrgencyDialog)
 
     def action_assign(self) -> None:
-        from herstel_tui.tui.screens.dialogs import AssignDialog
+        from herstel_tui.tui.screens.case_dialogs import AssignDialog
 
-        self._dialog(AssignDialog)
+        self._open_dialog(AssignDialog)

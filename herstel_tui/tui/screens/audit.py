@@ -5,26 +5,17 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from herstel_tui.services.lookup import audit_detail_text
-
-HELP_TEXTS = {
-    "logboek": (
-        "Auditlogboek",
-        "Het auditlogboek: elke wijziging, elke keer dat iemand een zaak of BSN bekeek, elke export "
-        "en import, met wie en wanneer. Niemand kan regels wijzigen of wissen. De nieuwste 500 regels "
-        "staan bovenaan; `herstel audit` in de shell filtert op zaak, medewerker en datum.",
-    ),
-}
+from herstel_tui.tui.host import DeskScreen, back_binding, desk_of, footer, header
 
 
-class AuditScreen(Screen):
+class AuditScreen(DeskScreen[None]):
     HELP = "logboek"
     AUTO_FOCUS = "DataTable"
     BINDINGS = [
-        Binding("escape,f3,backspace,q", "back", "Terug", id="logboek.terug"),
+        back_binding("logboek"),
         Binding("f5,r", "reload", "Vernieuwen", id="logboek.vernieuwen"),
     ]
 
@@ -34,11 +25,11 @@ class AuditScreen(Screen):
         self.zaaknummer = zaaknummer
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         what = f"zaak {self.zaaknummer}" if self.zaaknummer else "alle zaken"
         yield Static(f"Auditlogboek — {what} (nieuwste eerst)", id="kop")
         yield DataTable(id="logboek", cursor_type="row", zebra_stripes=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Auditlogboek"
@@ -46,15 +37,12 @@ class AuditScreen(Screen):
         table.add_columns("Moment", "Wie", "Actie", "Wat", "Zaak", "Details")
         self.action_reload()
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_reload(self) -> None:
         self._load()
 
     @work(thread=True, exclusive=True, group="logboek", exit_on_error=False)
     def _load(self) -> None:
-        data = self.app.data  # type: ignore[attr-defined]
+        data = desk_of(self).data
         try:
             entries = data.call(data.store.audit.recent, 500, self.case_id)
             zaken = data.call(data.store.cases.zaaknummers, [e.case_id for e in entries if e.case_id])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -19,11 +19,10 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from herstel_tui.domain.costs import (
-    COST_KIND_TITLES,
+    COST_FIELD_LABELS,
     CostEntry,
     CostKind,
     format_euro,
@@ -32,78 +31,64 @@ from herstel_tui.domain.costs import (
     parse_quantity,
     pxq,
 )
-from herstel_tui.domain.plan import format_date
-from herstel_tui.tui.screens.plan import DraftMixin, FieldError, PlanDialog, host_config, host_today, store_call
+from herstel_tui.domain.dates import format_date
+from herstel_tui.tui.config import DeskConfig
+from herstel_tui.tui.forms.choices import ConfirmDialog
+from herstel_tui.tui.forms.errors import FieldError, explain, explain_one
+from herstel_tui.tui.forms.fields import field_row
+from herstel_tui.tui.forms.saving import SaveQueue, store_call
+from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, refresh_host
+from herstel_tui.tui.screens.plan_dialogs import PlanDialog
+from herstel_tui.tui.screens.spuk import SpukScreen
 
-FIELD_OF = {
-    "date": "datum",
-    "component": "component",
-    "description": "omschrijving",
-    "kind": "soort",
-    "quantity": "aantal",
-    "price": "prijs",
-    "actual": "bedrag",
-    "action_uid": "actie",
-}
+if TYPE_CHECKING:
+    from herstel_tui.store import Store
+    from herstel_tui.store.costs import CostLine
 
 
 @dataclass
 class CostsBundle:
     case: Any
     person: Any
-    lines: list
+    lines: list[CostLine]
     totals: dict[str, int]
     components: dict[str, str]
 
 
+@dataclass
 class CostsLoaded(Message):
-    def __init__(self, bundle: CostsBundle | None, error: str | None = None) -> None:
-        super().__init__()
-        self.bundle = bundle
-        self.error = error
+    bundle: CostsBundle | None
+    error: str | None = None
 
 
-class CostsScreen(DraftMixin, Screen):
-    DEFAULT_CSS = """
-    CostsScreen #kostenkop { height: auto; max-height: 2; padding: 0 1; background: $panel; }
-    CostsScreen #posten { height: 1fr; }
-    CostsScreen #postdetail { height: 1; padding: 0 1; color: $text-muted; }
-    CostsScreen #totalen { height: auto; max-height: 5; padding: 0 1; border-top: solid $panel; }
-    """
+class CostsScreen(StoreScreen):
     HELP = "kosten"
     BINDINGS = [
-        Binding("f3,escape,q", "back", "Terug", id="kosten.terug"),
+        back_binding("kosten", "f3,escape,q"),
         Binding("f4,n", "new", "Nieuw", id="kosten.nieuw", tooltip="Kostenpost vastleggen (n)"),
         Binding("f5,e", "edit", "Wijzig", id="kosten.wijzig", tooltip="Gekozen kostenpost wijzigen (e of ⏎)"),
         Binding("f6,x", "delete", "Verwijder", id="kosten.verwijder", tooltip="Gekozen kostenpost verwijderen (x)"),
         Binding("f7,j", "year_report", "Jaaroverzicht", id="kosten.jaar", tooltip="SPUK-jaaroverzicht (j)"),
     ]
 
-    def __init__(self, store: Any, case_id: int, *, today: date | None = None, config: Any | None = None) -> None:
-        super().__init__()
-        self.store = store
+    def __init__(
+        self, store: Store, case_id: int, *, today: date | None = None, config: DeskConfig | None = None
+    ) -> None:
+        super().__init__(store, today=today, config=config)
         self.case_id = case_id
-        self._today = today
-        self._config = config
         self.bundle: CostsBundle | None = None
         self._viewed = False
-        self._draft_init(store)
-
-    @property
-    def today(self) -> date:
-        return host_today(self.app, self._today)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         yield Static("Kosten laden…", id="kostenkop")
         table: DataTable = DataTable(id="posten", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static("", id="postdetail")
         yield Static("", id="totalen")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
-        self._host_app = self.app
         self.sub_title = "SPUK-kosten"
         table = self.query_one("#posten", DataTable)
         for label, key, width in (
@@ -123,21 +108,18 @@ class CostsScreen(DraftMixin, Screen):
     @work(thread=True, exclusive=True, group="kosten-laden", exit_on_error=False)
     def _load(self) -> None:
         def read() -> CostsBundle:
-            plans = self.store.plans
             case = self.store.cases.get(self.case_id)
             person = self.store.persons.get(case.person_id)
-            lines = plans.store.costs.of_case(self.case_id)
-            totals = plans.store.costs.totals(self.case_id)
+            lines = self.store.costs.of_case(self.case_id)
+            totals = self.store.costs.totals(self.case_id)
             if not self._viewed:
                 self.store.audit.viewed(person_id=case.person_id, case_id=self.case_id, what="kosten")
                 self._viewed = True
-            return CostsBundle(case, person, lines, totals, dict(self.store.routekaart.spuk_components))
+            return CostsBundle(case, person, lines, totals, self.store.routekaart.spuk_components)
 
         try:
             bundle = store_call(self.app, self.store, read)
         except Exception as exc:
-            from herstel_tui.tui.screens.plan import explain
-
             self.post_message(CostsLoaded(None, explain(exc)))
             return
         self.post_message(CostsLoaded(bundle))
@@ -185,7 +167,7 @@ class CostsScreen(DraftMixin, Screen):
         self.refresh_bindings()
         table.focus()
 
-    def _selected(self) -> Any:
+    def _selected(self) -> CostLine | None:
         if self.bundle is None or not self.bundle.lines:
             return None
         table = self.query_one("#posten", DataTable)
@@ -219,47 +201,39 @@ class CostsScreen(DraftMixin, Screen):
             return self.bundle is not None
         return True
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def _after(self, result: object) -> None:
         if result:
-            refresh = getattr(self.app, "refresh_lists", None)
-            if callable(refresh):
-                try:
-                    refresh()
-                except Exception:
-                    pass
+            refresh_host(self.app)
             self.reload()
 
     def action_new(self) -> None:
         if self.bundle is None:
             return
-        self.app.push_screen(CostDialog(self.store, self.case_id, today=self._today), self._after)
+        self.app.push_screen(CostDialog(self.store, self.case_id, today=self.given_today), self._after)
 
     def action_edit(self) -> None:
         line = self._selected()
         if line is None:
             return
         self.app.push_screen(
-            CostDialog(self.store, self.case_id, entry_id=line.entry.id, today=self._today), self._after
+            CostDialog(self.store, self.case_id, entry_id=line.entry.id, today=self.given_today), self._after
         )
 
     def action_delete(self) -> None:
         line = self._selected()
         if line is None:
             return
-        from herstel_tui.tui.screens.plan import ConfirmDialog
-
-        e, plans = line.entry, self.store.plans
+        e, costs = line.entry, self.store.costs
+        cost_id = e.id
+        assert cost_id is not None
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._queue.put(
+                SaveQueue.of(self.store).put(
                     self,
-                    lambda: plans.store.costs.delete(e.id),
-                    self._after,
-                    lambda msg: self.notify(msg, severity="error", timeout=6),
+                    lambda: costs.delete(cost_id),
+                    lambda _: self._after(True),
+                    lambda r: self.notify(r.message, severity="error", timeout=6),
                 )
 
         self.app.push_screen(
@@ -267,16 +241,9 @@ class CostsScreen(DraftMixin, Screen):
         )
 
     def action_year_report(self) -> None:
-        from herstel_tui.tui.screens.spuk import SpukScreen
-
         line = self._selected()
         year = line.entry.date.year if line is not None else self.today.year
-        self.app.push_screen(
-            SpukScreen(self.store, year, today=self._today, config=host_config(self.app, self._config))
-        )
-
-    def job_for(self, key: str, value: Any, based: Any = None) -> Callable[[], Any] | None:  # no typed fields here
-        return None
+        self.app.push_screen(SpukScreen(self.store, year, today=self.given_today, config=self.config))
 
 
 class CostDialog(PlanDialog):
@@ -287,7 +254,7 @@ class CostDialog(PlanDialog):
     DRAFT = "kosten"
     DRAFT_FIELDS = ("datum", "component", "omschrijving", "soort", "aantal", "prijs", "bedrag", "actie")
 
-    def __init__(self, store: Any, case_id: int, *, entry_id: int | None = None, today: date | None = None) -> None:
+    def __init__(self, store: Store, case_id: int, *, entry_id: int | None = None, today: date | None = None) -> None:
         super().__init__(store, case_id, today=today)
         self.entry_id = entry_id
         self.entry: CostEntry | None = None
@@ -301,9 +268,9 @@ class CostDialog(PlanDialog):
     def fields(self) -> ComposeResult:
         yield from field_rows()
 
-    def load(self, plans: Any) -> Any:
-        entry = plans.store.costs.get(self.entry_id) if self.entry_id is not None else None
-        return entry, plans.action_choices(self.case_id), dict(plans.routekaart.spuk_components)
+    def read(self) -> object:
+        entry = self.store.costs.get(self.entry_id) if self.entry_id is not None else None
+        return entry, self.store.plans.action_choices(self.case_id), self.store.routekaart.spuk_components
 
     def fill(self, extra: Any) -> None:
         entry, choices, components = extra
@@ -352,8 +319,8 @@ class CostDialog(PlanDialog):
         self.query_one("#rij-aantal").display = kind.is_pxq
         self.query_one("#rij-prijs").display = kind.is_pxq
         self.query_one("#rij-bedrag").display = not kind.is_pxq
-        self.query_one("#label-aantal").update("Uren" if kind is CostKind.UREN else "Aantal")  # type: ignore[attr-defined]
-        self.query_one("#label-prijs").update("Tarief (€)" if kind is CostKind.UREN else "Prijs (€)")  # type: ignore[attr-defined]
+        self.query_one("#label-aantal", Label).update("Uren" if kind is CostKind.UREN else "Aantal")
+        self.query_one("#label-prijs", Label).update("Tarief (€)" if kind is CostKind.UREN else "Prijs (€)")
 
     def _compute(self) -> None:
         kind = self._kind()
@@ -424,23 +391,21 @@ class CostDialog(PlanDialog):
             first = None
             for err in exc.errors():
                 loc = str(err.get("loc", ("",))[0]) if err.get("loc") else ""
-                msg = str(err.get("msg", "")).removeprefix("Value error, ")
-                fid = FIELD_OF.get(loc)
+                msg = explain_one(err)
+                fid = COST_FIELD_LABELS.get(loc)  # the form's fields are named by these labels
                 if fid:
                     self.show_error(msg, fid, focus=first is None)
                     first = first or fid
                 else:
                     self.show_error(msg)
             raise FieldError("de kostenpost klopt nog niet; zie de meldingen", None) from None
-        plans, form = self.store.plans, self.draft_form
+        costs, form = self.store.costs, self.draft_form
         if self.entry_id is None:
-            return lambda: plans.store.costs.add(entry, draft=form)
-        return lambda: plans.store.costs.update(entry, draft=form)
+            return lambda: costs.add(entry, draft=form)
+        return lambda: costs.update(entry, draft=form)
 
 
 def field_rows() -> ComposeResult:
-    from herstel_tui.tui.screens.plan import field_row
-
     yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
     yield from field_row("Component", Select([], prompt="kies A, B of C", id="component", compact=True))
     yield from field_row(
@@ -449,7 +414,7 @@ def field_rows() -> ComposeResult:
     yield from field_row(
         "Soort",
         Select(
-            [(COST_KIND_TITLES[k], k.value) for k in CostKind],
+            CostKind.choices(),
             value=CostKind.UREN.value,
             allow_blank=False,
             id="soort",

@@ -2,68 +2,24 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.markup import escape as esc
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.screen import Screen
+from textual.widgets import Static
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "werkvoorraad": (
-        "Werkvoorraad",
-        "Eén regel per zaak: zaaknummer, naam, BSN (laatste 3 cijfers; b toont het hele BSN en "
-        "legt dat vast), spoor (BO brede ondersteuning, SA schuldenaanpak), huidige stap, uitkomst "
-        "tot nu toe (gedup = gedupeerd, g.uit = geen uitsluitsel, n.ged = niet gedupeerd), "
-        "dagen tot de volgende termijn (negatief = verlopen) en medewerker. ! = urgent of "
-        "casuïstiekoverleg. Filters staan in de balk boven de lijst en combineren; x wist ze. "
-        "Standaard gesorteerd op de eerstvolgende termijn (r wisselt).",
-    ),
-    "zoeken": (
-        "Zoeken",
-        "Zoekt terwijl u typt in naam, BSN (ook met punten), zaaknummer en adres. Meerdere woorden "
-        "moeten allemaal voorkomen. ⏎, ↓ of Esc gaat naar de lijst; Esc in de lijst wist de zoektekst.",
-    ),
-    "zaak": (
-        "Zaak",
-        "Persoon en huishouden, de tijdlijn van de routekaart, lopende termijnen (rood = verlopen), "
-        "mogelijke vervolgstappen per tak, uitleg en contacten bij de huidige stap en de "
-        "contactmomenten (nieuwste eerst). ↑/↓ en PgUp/PgDn scrollen, Tab gaat naar het huishouden.",
-    ),
-    "huishouden": (
-        "Huishouden",
-        "Alle leden van het huishouden met hun zaken. ↑/↓ kiest, ⏎ opent de zaak van dat lid; F3 of Esc gaat terug.",
-    ),
-    "dialoog": ("Dialoog", "Tab gaat naar het volgende veld. F2 slaat op, Esc annuleert."),
-    "stap": (
-        "Stap vastleggen",
-        "Kies met ↑/↓ een van de mogelijke vervolgstappen (per tak van de routekaart), vul de datum "
-        "(dd-mm-jjjj, standaard vandaag) en eventueel een notitie in en sla op met F2. Past de stap "
-        "niet, dan legt de routekaart uit waarom. Met F4 (correctie) kan elke stap of uitkomst, "
-        "met een verplichte reden; de oude gebeurtenis blijft zichtbaar als vervangen.",
-    ),
-    "notitie": ("Contactmoment", "Datum, kanaal en een kort verslag. Tab gaat naar het volgende veld, F2 slaat op."),
-    "urgentie": (
-        "Urgentie",
-        "Kies met ↑/↓ en spatie een UHT-criterium (terminale ziekte, executoriale verkoop of dreigende "
-        "uitzetting, onomkeerbare situatie) of geen. Het vinkje zet de ouder op het casuïstiekoverleg. "
-        "F2 slaat op.",
-    ),
-    "toewijzen": ("Toewijzen", "Typ een naam (→ vult aan) of kies met ↑/↓ en ⏎ uit de lijst. ⏎ of F2 slaat op."),
-    "nieuw": (
-        "Nieuwe persoon en zaak",
-        "Velden met * zijn verplicht. Meldingen verschijnen onder het veld zodra u het verlaat. "
-        "Kies het spoor van de nieuwe zaak, of geen zaak (bijvoorbeeld voor een kind). F2 slaat op.",
-    ),
-    "stapfilter": ("Filter op stap", "Kies met ↑/↓ en ⏎ de huidige stap waarop de lijst filtert."),
-    "palet": ("Opdrachten", "Typ om te zoeken; ⏎ voert uit."),
-}
+from herstel_tui.tui.help_texts import HELP_TEXTS
+from herstel_tui.tui.host import DeskModal, footer
 
 
-def part_of(screen: Screen) -> str:
+def part_of(screen: Screen[object]) -> str:
     """The HELP key of the focused widget or its nearest ancestor, else of the screen."""
-    node = screen.focused
+    node: DOMNode | None = screen.focused
     while node is not None and node is not screen:
         key = getattr(type(node), "HELP", None)
         if isinstance(key, str):
@@ -104,39 +60,50 @@ def key_name(key: str) -> str:
     return "+".join([*mods, name])
 
 
-def active_commands(screen: Screen, *, widgets: bool = True) -> list[tuple[str, str, str, object, str, str]]:
-    """(keys, description, id, node, action, tooltip) of every binding with an id that applies now.
+class Command(NamedTuple):
+    """A binding that applies now: its keys as a caseworker reads them, and what it does."""
+
+    keys: str
+    description: str
+    id: str
+    node: DOMNode
+    action: str
+    tooltip: str
+
+
+def active_commands(screen: Screen[object], *, widgets: bool = True) -> list[Command]:
+    """Every binding with an id that applies now.
 
     Screen bindings first, then the app's, then those of the focused widget (navigation).
     """
-    rows: dict[str, list] = {}
+    keys: dict[str, list[str]] = {}
+    first: dict[str, ActiveBinding] = {}
     for key, active in screen.active_bindings.items():
         b = active.binding
         if not b.id or not b.description:
             continue
-        entry = rows.setdefault(b.id, [[], b.description, b.id, active.node, b.action, b.tooltip])
-        name = key_name(key)
-        if name not in entry[0]:
-            entry[0].append(name)
+        first.setdefault(b.id, active)
+        names = keys.setdefault(b.id, [])
+        if key_name(key) not in names:
+            names.append(key_name(key))
 
-    def rank(entry: list) -> int:
-        node = entry[3]
+    def rank(node: DOMNode) -> int:
         return 0 if node is screen else 1 if node is screen.app else 2
 
-    ordered = sorted(rows.values(), key=rank)
-    return [
-        (" ".join(k), desc, bid, node, action, tip)
-        for k, desc, bid, node, action, tip in ordered
-        if widgets or rank([k, desc, bid, node]) < 2
+    found = [
+        Command(" ".join(keys[bid]), a.binding.description, bid, a.node, a.binding.action, a.binding.tooltip)
+        for bid, a in first.items()
     ]
+    found.sort(key=lambda c: rank(c.node))
+    return [c for c in found if widgets or rank(c.node) < 2]
 
 
-def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
+def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     """(keys, description, binding id) for the help."""
-    return [(keys, desc, bid) for keys, desc, bid, *_ in active_commands(screen)]
+    return [(c.keys, c.description, c.id) for c in active_commands(screen)]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DeskModal[None]):
     HELP = "help"
     BINDINGS = [Binding("escape,f1,f3,q,enter", "close", "Sluiten", id="help.sluiten")]
 
@@ -146,11 +113,11 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     @classmethod
-    def for_screen(cls, screen: Screen) -> HelpScreen:
+    def for_screen(cls, screen: Screen[object]) -> HelpScreen:
         return cls(part_of(screen), key_rows(screen))
 
     def compose(self) -> ComposeResult:
-        title, text = all_texts().get(self.part, (self.part.capitalize(), ""))
+        title, text = HELP_TEXTS.get(self.part, (self.part.capitalize(), ""))
         lines = [
             f"{esc(text)}",
             "",
@@ -162,39 +129,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content.from_markup(f"[b]Help: {esc(title)}[/b]"), id="dialoogtitel")
             with VerticalScroll(id="helptekst"):
                 yield Static(Content.from_markup("\n".join(lines)))
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.query_one("#helptekst").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-# Screens that live in their own modules bring their own help texts.
-_TEXT_MODULES = (
-    "herstel_tui.tui.screens.letter",
-    "herstel_tui.tui.screens.overview",
-    "herstel_tui.tui.screens.audit",
-    "herstel_tui.tui.screens.vraagbestand",
-    "herstel_tui.tui.screens.plan",
-    "herstel_tui.tui.screens.costs",
-    "herstel_tui.tui.screens.spuk",
-)
-
-
-def all_texts() -> dict[str, tuple[str, str]]:
-    import importlib
-
-    texts = dict(TEXTS)
-    for name in _TEXT_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        for key, value in getattr(module, "HELP_TEXTS", {}).items():
-            if isinstance(value, tuple):
-                texts.setdefault(key, value)
-            else:
-                texts.setdefault(key, (key.capitalize(), str(value)))
-    return texts

@@ -10,43 +10,35 @@ with the :class:`herstel_tui.services.letters.LetterResult` when a letter was ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.markup import escape as esc
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-HELP_TEXTS = {
-    "brief": (
-        "Brief maken",
-        "Kies met ↑/↓ de brief; het voorbeeld toont de tekst zoals die wordt verstuurd. Voor de bevestiging "
-        "van het eerste gesprek vult u de datum van het gesprek in (dd-mm-jjjj; standaard het vastgelegde "
-        "eerste gesprek), voor de brief aan een schuldeiser de naam van de schuldeiser. F2 of m maakt de brief "
-        "als .docx en als tekst in de exportmap en legt hem vast op de tijdlijn, als contactmoment (brief) en "
-        "in het auditlogboek. F5 of r leest het voorbeeld opnieuw, Tab gaat naar het volgende veld, Esc "
-        "annuleert. De sjablonen staan in data/letters en kunnen zonder programmeren worden aangepast.",
-    ),
-}
+from herstel_tui.domain.dates import DateError, format_date, parse_date
+from herstel_tui.tui.forms.fields import ErrorLine
+from herstel_tui.tui.host import DeskModal, desk_of, footer, host_blink
+from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
+
+T = TypeVar("T")
 
 
-class LetterPreview(VerticalScroll, can_focus=True):
+class LetterPreview(ScrollBody):
     """The letter's text; ↑/↓ and PgUp/PgDn scroll."""
 
     HELP = "brief"
-    BINDINGS = [
-        Binding("up", "scroll_up", "Omhoog", show=False, id="brief.omhoog"),
-        Binding("down", "scroll_down", "Omlaag", show=False, id="brief.omlaag"),
-    ]
+    BINDINGS = scroll_bindings("brief")
 
 
-class LetterScreen(ModalScreen[object]):
+class LetterScreen(DeskModal[object]):
     HELP = "brief"
     BINDINGS = [
         Binding("f2,m", "make", "Maken", id="brief.maken", tooltip="Brief maken (.docx en tekst) en vastleggen (m)"),
@@ -62,24 +54,6 @@ class LetterScreen(ModalScreen[object]):
         Binding("escape,f3", "cancel", "Annuleren", id="dialoog.annuleren"),
         Binding("f1", "app.help", "Help", id="dialoog.help"),
     ]
-    DEFAULT_CSS = """
-    LetterScreen { align: center middle; }
-    LetterScreen #briefdialoog {
-        width: 80; max-width: 100%; height: 100%; max-height: 30;
-        border: round $accent; padding: 0 1; background: $surface;
-    }
-    LetterScreen #brieftitel { height: 1; text-style: bold; }
-    LetterScreen #briefsoorten { height: auto; max-height: 5; margin: 1 0 0 0; }
-    LetterScreen .briefveld { height: 1; margin: 1 0 0 0; }
-    LetterScreen .briefveld Label { width: 16; height: 1; }
-    LetterScreen .briefveld Input { width: 1fr; }
-    LetterScreen #briefvoorbeeld { height: 1fr; min-height: 4; margin: 1 0 0 0; background: $boost; padding: 0 1; }
-    LetterScreen #briefvoorbeeld:focus { background-tint: $foreground 5%; }
-    LetterScreen #brieffout { display: none; height: auto; color: $error; text-style: bold; }
-    LetterScreen #brieffout.-zichtbaar { display: block; }
-    LetterScreen #briefknoppen { height: 1; margin: 1 0 0 0; }
-    LetterScreen #briefknoppen Button { margin: 0 2 0 0; }
-    """
 
     def __init__(self, case_id: int) -> None:
         super().__init__()
@@ -106,15 +80,15 @@ class LetterScreen(ModalScreen[object]):
                 yield Input(placeholder="naam van de schuldeiser", id="briefschuldeiser", compact=True)
             with LetterPreview(id="briefvoorbeeld"):
                 yield Static("", id="briefvoorbeeldtekst")
-            yield Static("", id="brieffout")
+            yield ErrorLine("", id="brieffout")
             with Horizontal(id="briefknoppen"):
-                yield Button("Maken (F2)", id="briefmaken", variant="primary", compact=True)
-                yield Button("Annuleren (Esc)", id="briefannuleren", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+                yield Button("Maken (F2)", id="briefmaken", variant="primary", compact=True, action="screen.make")
+                yield Button("Annuleren (Esc)", id="briefannuleren", compact=True, action="screen.cancel")
+        yield footer()
 
     def on_mount(self) -> None:
         for box in self.query(Input):
-            box.cursor_blink = getattr(self.app, "blink", False)
+            box.cursor_blink = host_blink(self.app)
         self.query_one("#veld-datum").display = False
         self.query_one("#veld-schuldeiser").display = False
         self.query_one("#briefdialoog").loading = True
@@ -126,10 +100,10 @@ class LetterScreen(ModalScreen[object]):
     def _load(self) -> None:
         from herstel_tui.services.letters import letters_for
 
-        data = self.app.data  # type: ignore[attr-defined]
+        desk = desk_of(self)
         try:
-            bundle = data.load_case(self.case_id, log=False)
-            letters = letters_for(self.app.config, data.store.routekaart)  # type: ignore[attr-defined]
+            bundle = desk.data.load_case(self.case_id, log=False)
+            letters = letters_for(desk.config, desk.data.store.routekaart)
         except Exception as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
@@ -160,7 +134,7 @@ class LetterScreen(ModalScreen[object]):
         start = next((i for i, k in enumerate(self.kinds) if k.step == current), 0)
         talk = recorded_first_talk(bundle.view)
         if talk is not None:
-            self.query_one("#briefdatum", Input).value = f"{talk:%d-%m-%Y}"
+            self.query_one("#briefdatum", Input).value = format_date(talk)
         lst.highlighted = start
         lst.focus()
         self._fields_for(self.kinds[start])
@@ -212,8 +186,6 @@ class LetterScreen(ModalScreen[object]):
 
     def _inputs(self) -> tuple[Any, date | None, str | None] | None:
         """(kind, first talk, creditor) from the form, or None with the fault shown."""
-        from herstel_tui.tui.format import parse_date
-
         kind = self.kind
         if kind is None:
             return None
@@ -223,7 +195,7 @@ class LetterScreen(ModalScreen[object]):
             if raw:
                 try:
                     talk = parse_date(raw)
-                except ValueError as exc:
+                except DateError as exc:
                     self._set_preview(None, f"Datum gesprek: {exc}")
                     return None
         creditor = self.query_one("#briefschuldeiser", Input).value.strip() or None if kind.needs_creditor else None
@@ -243,20 +215,8 @@ class LetterScreen(ModalScreen[object]):
         from herstel_tui.services.letters import LetterError, prepare
 
         app = self.app
-        data = app.data  # type: ignore[attr-defined]
         try:
-            draft = data.call(
-                prepare,
-                data.store,
-                app.config,
-                self.case_id,
-                kind,  # type: ignore[attr-defined]
-                today=app.today,
-                first_talk=talk,
-                creditor=creditor,  # type: ignore[attr-defined]
-                letters=self.letters,
-            )
-            text, problem = draft.text, None
+            text, problem = self._letter(prepare, kind, talk, creditor).text, None
         except LetterError as exc:
             text, problem = None, str(exc)
         except Exception as exc:
@@ -304,25 +264,31 @@ class LetterScreen(ModalScreen[object]):
         from herstel_tui.settings.config import resolve_export_dir
 
         app = self.app
-        data = app.data  # type: ignore[attr-defined]
         try:
-            result = data.call(
-                produce,
-                data.store,
-                app.config,
-                self.case_id,
-                kind,  # type: ignore[attr-defined]
-                today=app.today,
-                first_talk=talk,
-                creditor=creditor,  # type: ignore[attr-defined]
-                export_dir=resolve_export_dir(app.config),  # type: ignore[attr-defined]
-                expect_text=shown,
-                letters=self.letters,
-            )
+            folder = resolve_export_dir(desk_of(self).config)
+            result = self._letter(produce, kind, talk, creditor, export_dir=folder, expect_text=shown)
         except Exception as exc:
             app.call_from_thread(self._make_failed, str(exc) or exc.__class__.__name__)
             return
         app.call_from_thread(self._made, result)
+
+    def _letter(self, service: Callable[..., T], kind: Any, talk: date | None, creditor: str | None, **more: Any) -> T:
+        """``prepare`` (the preview) or ``produce`` (the letter) for this case, on the desk's store."""
+        desk = desk_of(self)
+        data = desk.data
+        result: T = data.call(
+            service,
+            data.store,
+            desk.config,
+            self.case_id,
+            kind,
+            today=desk.today,
+            first_talk=talk,
+            creditor=creditor,
+            letters=self.letters,
+            **more,
+        )
+        return result
 
     def _make_failed(self, message: str) -> None:
         self.busy = False
@@ -338,14 +304,10 @@ class LetterScreen(ModalScreen[object]):
     # -- errors and navigation -----------------------------------------------------------------
 
     def show_error(self, message: str) -> None:
-        fout = self.query_one("#brieffout", Static)
-        fout.update(message)
-        fout.add_class("-zichtbaar")
+        self.query_one("#brieffout", ErrorLine).show(message)
 
     def clear_error(self) -> None:
-        fout = self.query_one("#brieffout", Static)
-        fout.update("")
-        fout.remove_class("-zichtbaar")
+        self.query_one("#brieffout", ErrorLine).clear()
 
     def action_focus_text(self) -> None:
         self.query_one(LetterPreview).focus()
@@ -353,13 +315,5 @@ class LetterScreen(ModalScreen[object]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Button.Pressed, "#briefmaken")
-    def _pressed_make(self) -> None:
-        self.action_make()
 
-    @on(Button.Pressed, "#briefannuleren")
-    def _pressed_cancel(self) -> None:
-        self.action_cancel()
-
-
-__all__ = ["HELP_TEXTS", "LetterPreview", "LetterScreen"]
+__all__ = ["LetterPreview", "LetterScreen"]

@@ -14,49 +14,30 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape as esc
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
-HELP_TEXTS = {
-    "overzicht": (
-        "Overzicht",
-        "Hoe het werk ervoor staat op de peildatum: zaken per spoor, per huidige stap en per uitkomst; de "
-        "wettelijke termijnen (eerste gesprek binnen 8 weken, datum eerste gesprek meegedeeld, plan van aanpak "
-        "op hoofdlijnen binnen 8 weken na het eerste gesprek) gehaald, te laat, verlopen, lopend of vervallen; "
-        "urgente zaken, nazorg en afbouw; open en verlopen zaken per medewerker. F2 of e slaat het overzicht op "
-        "als .xlsx (overzicht-jjjjmmdd.xlsx in de exportmap, één tabblad per tabel, met een tabblad "
-        "Toelichting). F5 of r rekent opnieuw. ↑/↓ en PgUp/PgDn scrollen; Esc of F3 gaat terug.",
-    ),
-}
+from herstel_tui.domain.dates import format_date
+from herstel_tui.tui.host import DeskScreen, back_binding, desk_of, footer, header
+from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
 
 
-class OverviewBody(VerticalScroll, can_focus=True):
+class OverviewBody(ScrollBody):
     HELP = "overzicht"
-    BINDINGS = [
-        Binding("up", "scroll_up", "Omhoog", show=False, id="overzicht.omhoog"),
-        Binding("down", "scroll_down", "Omlaag", show=False, id="overzicht.omlaag"),
-    ]
+    BINDINGS = scroll_bindings("overzicht")
 
 
-class OverviewScreen(Screen):
+class OverviewScreen(DeskScreen[None]):
     HELP = "overzicht"
     AUTO_FOCUS = "OverviewBody"
     BINDINGS = [
-        Binding("escape,f3,backspace,q", "back", "Terug", id="overzicht.terug"),
+        back_binding("overzicht"),
         Binding(
             "f2,e", "export", "Excel", id="overzicht.excel", tooltip="Overzicht opslaan als .xlsx in de exportmap (e)"
         ),
         Binding("f5,r", "reload", "Vernieuwen", id="overzicht.vernieuwen", tooltip="Opnieuw berekenen (r)"),
     ]
-    DEFAULT_CSS = """
-    OverviewScreen #ovkop { height: auto; max-height: 2; padding: 0 1; background: $panel; }
-    OverviewScreen #ovinhoud { height: 1fr; padding: 0 1; }
-    OverviewScreen #ovinhoud:focus { background-tint: $foreground 3%; }
-    OverviewScreen .ovblok { height: auto; margin: 1 0 0 0; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,11 +46,11 @@ class OverviewScreen(Screen):
         self.exporting = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         yield Static("Overzicht wordt berekend…", id="ovkop")
         with OverviewBody(id="ovinhoud"):
             yield Static("", id="ovtabellen", classes="ovblok")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Overzicht"
@@ -89,11 +70,11 @@ class OverviewScreen(Screen):
     def _compute(self) -> None:
         from herstel_tui.services.overview import compute_overview
 
-        app = self.app
-        data = app.data  # type: ignore[attr-defined]
+        app = desk_of(self)
+        data = app.data
         try:
             with data.snapshot_store() as store:
-                ov = compute_overview(store, app.today, app.config.gemeente)  # type: ignore[attr-defined]
+                ov = compute_overview(store, app.today, app.config.gemeente)
         except Exception as exc:
             app.call_from_thread(self._failed, str(exc))
             return
@@ -113,7 +94,7 @@ class OverviewScreen(Screen):
         self.query_one("#ovinhoud").loading = False
         self.query_one("#ovkop", Static).update(
             Content.from_markup(
-                f"[b]Overzicht {esc(ov.gemeente)}[/b] · peildatum {ov.today:%d-%m-%Y} · {ov.cases} zaken "
+                f"[b]Overzicht {esc(ov.gemeente)}[/b] · peildatum {format_date(ov.today)} · {ov.cases} zaken "
                 f"[dim]({ov.seconds:.1f} s)[/]"
             )
         )
@@ -162,10 +143,10 @@ class OverviewScreen(Screen):
         from herstel_tui.services.overview import export_xlsx
         from herstel_tui.settings.config import resolve_export_dir
 
-        app = self.app
-        data = app.data  # type: ignore[attr-defined]
+        app = desk_of(self)
+        data = app.data
         try:
-            path = data.call(export_xlsx, data.store, ov, resolve_export_dir(app.config))  # type: ignore[attr-defined]
+            path = data.call(export_xlsx, data.store, ov, resolve_export_dir(app.config))
         except Exception as exc:
             app.call_from_thread(self._exported, None, str(exc))
             return
@@ -179,8 +160,5 @@ class OverviewScreen(Screen):
         else:
             self.notify(f"Overzicht opgeslagen: {path}", timeout=8)
 
-    def action_back(self) -> None:
-        self.dismiss()
 
-
-__all__ = ["HELP_TEXTS", "OverviewBody", "OverviewScreen"]
+__all__ = ["OverviewBody", "OverviewScreen"]

@@ -6,9 +6,10 @@ the export folder (owner-only, the creation date in its name) and names the file
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,30 +18,29 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from herstel_tui.domain.costs import DEFINITION_ELIGIBLE_CUMULATIVE, DEFINITION_ELIGIBLE_YEAR, YearReport, format_euro
-from herstel_tui.tui.screens.plan import DraftMixin, explain, host_config, host_today, store_call
+from herstel_tui.tui.config import DeskConfig
+from herstel_tui.tui.forms.errors import Refusal, explain
+from herstel_tui.tui.forms.saving import SaveQueue, store_call
+from herstel_tui.tui.host import StoreScreen, back_binding, footer, header
+
+if TYPE_CHECKING:
+    from herstel_tui.store import Store
 
 
+@dataclass
 class ReportLoaded(Message):
-    def __init__(self, year: int, report: YearReport | None, error: str | None = None) -> None:
-        super().__init__()
-        self.year = year
-        self.report = report
-        self.error = error
+    year: int
+    report: YearReport | None
+    error: str | None = None
 
 
-class SpukScreen(DraftMixin, Screen):
-    DEFAULT_CSS = """
-    SpukScreen #spukkop { height: 1; padding: 0 1; background: $panel; }
-    SpukScreen #spukinhoud { height: 1fr; padding: 0 1; }
-    SpukScreen #spukstatus { height: 1; padding: 0 1; color: $text-muted; }
-    """
+class SpukScreen(StoreScreen):
     HELP = "spuk"
     BINDINGS = [
-        Binding("f3,escape,q", "back", "Terug", id="spuk.terug"),
+        back_binding("spuk", "f3,escape,q"),
         Binding("f4,left", "previous_year", "Vorig jaar", id="spuk.vorig"),
         Binding("f5,right", "next_year", "Volgend jaar", id="spuk.volgend"),
         Binding(
@@ -53,30 +53,21 @@ class SpukScreen(DraftMixin, Screen):
     ]
 
     def __init__(
-        self, store: Any, year: int | None = None, *, today: date | None = None, config: Any | None = None
+        self, store: Store, year: int | None = None, *, today: date | None = None, config: DeskConfig | None = None
     ) -> None:
-        super().__init__()
-        self.store = store
-        self._today = today
-        self.year = year
-        self._config = config
+        super().__init__(store, today=today, config=config)
+        self.year = year  # None: this year, set when shown
         self.report: YearReport | None = None
-        self._draft_init(store)
-
-    @property
-    def today(self) -> date:
-        return host_today(self.app, self._today)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         yield Static("", id="spukkop")
         with VerticalScroll(id="spukinhoud"):
             yield Static("Jaaroverzicht laden…", id="spuktabel")
         yield Static("", id="spukstatus")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
-        self._host_app = self.app
         if self.year is None:
             self.year = self.today.year
         self.sub_title = "SPUK-jaaroverzicht"
@@ -88,7 +79,7 @@ class SpukScreen(DraftMixin, Screen):
         self._load(self.year)
 
     def _title(self) -> str:
-        cfg = host_config(self.app, self._config)
+        cfg = self.config
         return f"[b]SPUK-verantwoording {self.year}[/b] · {esc(cfg.gemeente)}   [dim]←/→ ander jaar[/]"
 
     @work(thread=True, exclusive=True, group="spuk-laden", exit_on_error=False)
@@ -133,18 +124,13 @@ class SpukScreen(DraftMixin, Screen):
         table.update(Content.from_markup("\n".join(lines)))
         self.query_one("#spukstatus", Static).update("F2 of e: exporteer naar .xlsx · Esc: terug")
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_previous_year(self) -> None:
-        assert self.year is not None
-        if self.year > 1900:
+        if self.year is not None and self.year > 1900:
             self.year -= 1
             self.reload()
 
     def action_next_year(self) -> None:
-        assert self.year is not None
-        if self.year < 9999:
+        if self.year is not None and self.year < 9999:
             self.year += 1
             self.reload()
 
@@ -152,25 +138,25 @@ class SpukScreen(DraftMixin, Screen):
         from herstel_tui.services.spuk_report import export
         from herstel_tui.settings.config import resolve_export_dir
 
-        cfg = host_config(self.app, self._config)
-        folder, year, store, today = resolve_export_dir(cfg), self.year, self.store, self.today
+        year = self.year
+        if year is None:
+            return
+        cfg = self.config
+        folder, store, today = resolve_export_dir(cfg), self.store, self.today
 
         def written(path: Path) -> None:
             self.query_one("#spukstatus", Static).update(f"Geschreven: {path}")
             self.notify(f"Jaaroverzicht {year} geschreven: {path.name} in {path.parent}", timeout=8)
 
-        def failed(message: str) -> None:
+        def failed(refusal: Refusal) -> None:
             self.query_one("#spukstatus", Static).update(
-                Content.from_markup(f"[$error b]Niet geëxporteerd:[/] {esc(message)}")
+                Content.from_markup(f"[$error b]Niet geëxporteerd:[/] {esc(refusal.message)}")
             )
 
         self.query_one("#spukstatus", Static).update("Exporteren…")
-        self._queue.put(
+        SaveQueue.of(store).put(
             self,
             lambda: export(store, year, None, gemeente=cfg.gemeente, export_dir=folder, today=today),
             written,
             failed,
         )
-
-    def job_for(self, key: str, value: Any, based: Any = None):  # no typed fields here
-        return None

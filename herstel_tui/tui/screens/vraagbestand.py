@@ -23,54 +23,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Static
+from textual.widgets import Button, Checkbox, Static
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.dates import format_date
+from herstel_tui.tui.config import DeskConfig
+from herstel_tui.tui.host import DeskModal, footer
 
 if TYPE_CHECKING:
-    from herstel_tui.settings.config import Config
     from herstel_tui.store import Store
 
 SHOWN = 400  # lines listed; the count always says how many go in
 
-# For the help screen (F1), in the shape of the other screens' HELP_TEXTS: key -> (title, text).
-HELP_TEXTS = {
-    "vraagbestand": (
-        "Vraagbestand kindregeling",
-        "Het vraagbestand vraagt UHT of kinderen die zich bij de gemeente melden onder de kindregeling vallen. "
-        "De lijst toont wie erin gaat: kinderen in een huishouden met een BSN, zonder antwoord en zonder open "
-        "aanvraag (vink 'Ook kinderen met een open aanvraag' aan om die opnieuw te vragen). F2 schrijft "
-        "VK-<portaal-id>-Kindregeling_<datum>.xlsx in de exportmap (één per dag; een bestaand bestand wordt "
-        "nooit overschreven) en legt de aanvraag vast bij elk kind, als notitie op de zaak en in het "
-        "auditlogboek. Upload het bestand daarna in het gegevensportaal en verander niets aan inhoud of naam. "
-        "Esc of F3 sluit.",
-    ),
-}
 
-
-class VraagbestandDialog(ModalScreen["Path | None"]):
+class VraagbestandDialog(DeskModal["Path | None"]):
     """Who goes in the vraagbestand kindregeling; F2 writes it."""
 
     HELP = "vraagbestand"
-    DEFAULT_CSS = """
-    VraagbestandDialog { align: center middle; }
-    VraagbestandDialog #vk-dialoog {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; padding: 0 1; background: $surface;
-    }
-    VraagbestandDialog #vk-titel { height: 1; text-style: bold; }
-    VraagbestandDialog #vk-uitleg { height: auto; color: $text-muted; margin: 0 0 1 0; }
-    VraagbestandDialog #vk-lijst { height: auto; max-height: 10; border: none; scrollbar-size-vertical: 1; }
-    VraagbestandDialog #vk-kinderen { height: auto; }
-    VraagbestandDialog #vk-open { margin: 0; height: 1; border: none; padding: 0; }
-    VraagbestandDialog #vk-uitkomst { height: auto; max-height: 8; margin: 1 0 0 0; display: none; }
-    VraagbestandDialog #vk-uitkomst.-zichtbaar { display: block; }
-    VraagbestandDialog #vk-uitkomst.-fout { color: $error; }
-    VraagbestandDialog #vk-uitkomst.-klaar { color: $success; }
-    VraagbestandDialog #vk-knoppen { height: 1; margin: 1 0 0 0; }
-    VraagbestandDialog #vk-knoppen Button { margin: 0 2 0 0; }
-    """
     BINDINGS = [
         Binding(
             "f2,ctrl+s",
@@ -85,7 +54,7 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
     def __init__(
         self,
         store: Store,
-        config: Config,
+        config: DeskConfig,
         *,
         directory: Path | str | None = None,
         today: date | None = None,
@@ -112,9 +81,16 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
                 yield Static("", id="vk-kinderen")
             yield Static("", id="vk-uitkomst")
             with Horizontal(id="vk-knoppen"):
-                yield Button("Schrijven (F2)", id="vk-schrijven", variant="primary", compact=True, disabled=True)
-                yield Button("Sluiten (Esc)", id="vk-sluiten", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+                yield Button(
+                    "Schrijven (F2)",
+                    id="vk-schrijven",
+                    variant="primary",
+                    compact=True,
+                    disabled=True,
+                    action="screen.write",
+                )
+                yield Button("Sluiten (Esc)", id="vk-sluiten", compact=True, action="screen.close")
+        yield footer()
 
     def on_mount(self) -> None:
         self._load()
@@ -156,8 +132,7 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
         self.query_one("#vk-uitleg", Static).update(intro)
         # 9 + 2 + 22 + 2 + 10 + 2 + 25 = 72 columns: fits the 74 inside the box with a scrollbar
         lines = [
-            f"{c.bsn_masked:<9}  {_cut(c.naam, 22):<22}  "
-            f"{c.geboortedatum.strftime('%d-%m-%Y') if c.geboortedatum else '—':<10}  {_cut(c.status, 25)}"
+            f"{c.bsn_masked:<9}  {_cut(c.naam, 22):<22}  {format_date(c.geboortedatum):<10}  {_cut(c.status, 25)}"
             for c in children[:SHOWN]
         ]
         if n > SHOWN:
@@ -233,12 +208,6 @@ class VraagbestandDialog(ModalScreen["Path | None"]):
 
     # -- closing ------------------------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "vk-schrijven":
-            self.action_write()
-        elif event.button.id == "vk-sluiten":
-            self.action_close()
-
     def action_close(self) -> None:
         if self.busy:
             return  # the file is being written: wait for the outcome
@@ -249,4 +218,4 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-__all__ = ["HELP_TEXTS", "VraagbestandDialog"]
+__all__ = ["VraagbestandDialog"]

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import replace
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
+from herstel_tui.domain.enums import Outcome
 from herstel_tui.store import CaseFilter
-from herstel_tui.tui.format import OUTCOME_TITLE, zaken
+from herstel_tui.tui.data import ListResult
+from herstel_tui.tui.format import zaken
+from herstel_tui.tui.host import desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
 from herstel_tui.tui.widgets.caselist import CaseTable
 
-TRACK_CYCLE = [None, "brede_ondersteuning", "schuldenaanpak"]
-OUTCOME_CYCLE = [None, "gedupeerd", "geen_uitsluitsel", "niet_gedupeerd"]
-CLOSED_CYCLE = [False, True, None]
+T = TypeVar("T")
+
+TRACK_CYCLE: list[str | None] = [None, "brede_ondersteuning", "schuldenaanpak"]
+OUTCOME_CYCLE: list[str | None] = [None, "gedupeerd", "geen_uitsluitsel", "niet_gedupeerd"]
+CLOSED_CYCLE: list[bool | None] = [False, True, None]
 SORT_CYCLE = ["termijn", "zaaknummer", "naam"]
 FILTER_ACTIONS = (
     "toggle_mine",
@@ -44,7 +50,7 @@ FILTER_HINT = [
 ]
 
 
-def _cycle(options: list, value: object) -> object:
+def _cycle(options: list[T], value: T) -> T:
     i = options.index(value) if value in options else 0
     return options[(i + 1) % len(options)]
 
@@ -90,7 +96,7 @@ class FilterBar(Horizontal):
             labels = [lb for lb in labels if not lb.startswith("stap:")] + [f"stap: {_step_title(f.step)}"]
         if f.outcome:
             labels = [lb for lb in labels if not lb.startswith("uitkomst:")] + [
-                f"uitkomst: {OUTCOME_TITLE.get(f.outcome, f.outcome).lower()}"
+                f"uitkomst: {Outcome(f.outcome).label.lower()}"
             ]
         if labels:
             text.append(" · " + " · ".join(labels))
@@ -115,7 +121,7 @@ def _step_title(step_id: str) -> str:
     return step_id
 
 
-class WorkQueueScreen(CaseActions, Screen):
+class WorkQueueScreen(CaseActions):
     HELP = "werkvoorraad"
     AUTO_FOCUS = "CaseTable"
 
@@ -140,34 +146,43 @@ class WorkQueueScreen(CaseActions, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.stale = False
         self._filter = CaseFilter()
         self._loading = True
         self._open_single = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        desk = desk_of(self)
+        yield header()
         with Horizontal(id="zoekbalk"):
             yield Label("Zoek ", id="zoeklabel")
             box = SearchBox(placeholder="naam, BSN, zaaknummer of adres  (/)", id="zoek", compact=True)
-            box.cursor_blink = self.app.blink
+            box.cursor_blink = desk.blink
             yield box
         yield FilterBar(id="filterbalk")
-        yield CaseTable(self.app.data, self.app.today, id="zaken")
-        yield Footer(compact=True, show_command_palette=False)
+        yield CaseTable(desk.data, desk.today, id="zaken")
+        yield footer()
 
     @property
     def table(self) -> CaseTable:
         return self.query_one(CaseTable)
 
+    @property
+    def filter(self) -> CaseFilter:
+        """The search and filters the list shows now."""
+        return self._filter
+
     def on_mount(self) -> None:
-        self.sub_title = f"Werkvoorraad · {self.app.config.medewerker}"
-        data = self.app.data
+        desk = desk_of(self)
+        self.sub_title = f"Werkvoorraad · {desk.config.medewerker}"
+        data = desk.data
         self._filter = CaseFilter()  # open cases, next deadline first (as run_app prefetches)
         fut = data.prefetched
         data.prefetched = None
-        if fut is not None and fut.done() and fut.exception() is None and fut.result() is not None:
-            self.table.adopt(fut.result())
+        first = fut.result() if fut is not None and fut.done() and fut.exception() is None else None
+        if first is not None:
+            self.table.adopt(first)
+        elif fut is not None and fut.done():
+            self._adopt_late(fut)  # the prefetch failed: read the list here
         elif fut is not None:
             fut.add_done_callback(lambda f: self.app.call_from_thread(self._adopt_late, f))
         else:
@@ -182,24 +197,18 @@ class WorkQueueScreen(CaseActions, Screen):
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        self.app.data.warm_up()
+        desk_of(self).data.warm_up()
         self.app.call_from_thread(self.table.refresh)
         # Import the case screen and the dialogs now, while the caseworker reads the list,
         # so the first ⏎ or F2 does not wait for it.
-        import importlib
+        from herstel_tui.tui.screens import case_dialogs, help, person_dialog, zaak  # noqa: F401
 
-        for name in ("zaak", "dialogs", "help"):
-            importlib.import_module(f"{__package__}.{name}")
-
-    def _adopt_late(self, fut) -> None:
-        if fut.exception() is None and fut.result() is not None and self.table.generation == 0:
-            self.table.adopt(fut.result())
+    def _adopt_late(self, fut: Future[ListResult | None]) -> None:
+        first = fut.result() if fut.exception() is None else None
+        if first is not None and self.table.generation == 0:
+            self.table.adopt(first)
         elif self.table.generation == 0:
             self.table.load(self._filter)
-
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.reload()
 
     def reload(self) -> None:
         self.stale = False
@@ -256,11 +265,11 @@ class WorkQueueScreen(CaseActions, Screen):
     def action_open(self) -> None:
         row = self.table.current
         if row is not None:
-            self.app.open_case(row.id)
+            desk_of(self).open_case(row.id)
 
     @on(CaseTable.OpenCase)
     def _open(self, msg: CaseTable.OpenCase) -> None:
-        self.app.open_case(msg.row.id)
+        desk_of(self).open_case(msg.row.id)
 
     def case_id_for_action(self) -> int | None:
         row = self.table.current
@@ -281,7 +290,7 @@ class WorkQueueScreen(CaseActions, Screen):
     # -- filters -------------------------------------------------------------------------------
 
     def action_toggle_mine(self) -> None:
-        me = self.app.config.medewerker
+        me = desk_of(self).config.medewerker
         self._set_filter(replace(self._filter, caseworker=None if self._filter.caseworker else me))
 
     def action_toggle_urgent(self) -> None:
@@ -309,10 +318,10 @@ class WorkQueueScreen(CaseActions, Screen):
         self._set_filter(CaseFilter(sort=self._filter.sort))
 
     def action_choose_step(self) -> None:
-        from herstel_tui.tui.screens.dialogs import StepFilterDialog
+        from herstel_tui.tui.screens.step_filter import StepFilterDialog
 
         def chosen(result: object) -> None:
-            if result is not StepFilterDialog.KEEP:
+            if result is None or isinstance(result, str):  # not StepFilterDialog.KEEP
                 self._set_filter(replace(self._filter, step=result))
 
         self.app.push_screen(StepFilterDialog(self._filter.step), chosen)
@@ -334,7 +343,7 @@ class WorkQueueScreen(CaseActions, Screen):
 
     @work(thread=True, group="reveal", exit_on_error=False)
     def _reveal(self, case_id: int, person_id: int) -> None:
-        data = self.app.data
+        data = desk_of(self).data
         try:
             data.call(data.store.audit.viewed, person_id=person_id, case_id=case_id, what="bsn")
         except Exception as exc:

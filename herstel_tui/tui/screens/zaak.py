@@ -7,25 +7,23 @@ from itertools import groupby
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape as esc
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from herstel_tui.domain.models import ROLE_TITLES, URGENCY_TITLES
+from herstel_tui.domain.dates import format_date
+from herstel_tui.domain.enums import Outcome
 from herstel_tui.tui.data import CaseBundle
-from herstel_tui.tui.format import OUTCOME_TITLE, TRACK_SHORT, d, days_long
+from herstel_tui.tui.format import days_long
+from herstel_tui.tui.host import back_binding, desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
+from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
 
 
-class CaseBody(VerticalScroll, can_focus=True):
+class CaseBody(ScrollBody):
     HELP = "zaak"
-    BINDINGS = [
-        Binding("up", "scroll_up", "Omhoog", show=False, id="zaak.omhoog"),
-        Binding("down", "scroll_down", "Omlaag", show=False, id="zaak.omlaag"),
-    ]
+    BINDINGS = scroll_bindings("zaak")
 
 
 class Household(OptionList):
@@ -33,12 +31,12 @@ class Household(OptionList):
     BINDINGS = [Binding("enter", "select", "Open zaak", id="zaak.open_lid")]
 
 
-class CaseScreen(CaseActions, Screen):
+class CaseScreen(CaseActions):
     HELP = "zaak"
     AUTO_FOCUS = "CaseBody"
 
     BINDINGS = [
-        Binding("escape,f3,backspace,q", "back", "Terug", id="zaak.terug"),
+        back_binding("zaak"),
         *case_bindings(),
         Binding("b", "reveal_bsn", "Toon BSN", show=False, id="zaak.bsn"),
         Binding("h", "household", "Huishouden", show=False, id="zaak.huishouden", priority=True),
@@ -53,12 +51,11 @@ class CaseScreen(CaseActions, Screen):
         super().__init__()
         self.case_id = case_id
         self.bundle: CaseBundle | None = None
-        self.stale = False
         self.bsn_shown = False
         self._first = True
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield header()
         yield Static("Zaak laden…", id="kop")
         with CaseBody(id="inhoud"):
             yield Static("", id="persoon", classes="sectie")
@@ -69,15 +66,11 @@ class CaseScreen(CaseActions, Screen):
             yield Static("", id="vervolg", classes="sectie")
             yield Static("", id="uitleg", classes="sectie")
             yield Static("", id="notities", classes="sectie")
-        yield Footer(compact=True, show_command_palette=False)
+        yield footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Zaak"
         self.reload()
-
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.reload()
 
     def reload(self) -> None:
         self.stale = False
@@ -87,7 +80,7 @@ class CaseScreen(CaseActions, Screen):
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def _load(self, log: bool) -> None:
         try:
-            bundle = self.app.data.load_case(self.case_id, log=log)
+            bundle = desk_of(self).data.load_case(self.case_id, log=log)
         except Exception as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -102,7 +95,7 @@ class CaseScreen(CaseActions, Screen):
 
     def _show(self, b: CaseBundle) -> None:
         self.bundle = b
-        today = self.app.today
+        today = desk_of(self).today
         case, person, view = b.case, b.person, b.view
         self.sub_title = f"Zaak {case.zaaknummer}"
         kop = f"[b]{esc(case.zaaknummer or '')}  {esc(person.sorteernaam)}[/b]  ·  {esc(b.track_title)}"
@@ -118,7 +111,7 @@ class CaseScreen(CaseActions, Screen):
         bsn = (person.bsn or "—") if self.bsn_shown else person.bsn_masked
         lines = [
             "[b $accent]Persoon[/]",
-            f"[b]{esc(person.naam)}[/b]   BSN {esc(bsn)}   geboren {d(person.geboortedatum)}",
+            f"[b]{esc(person.naam)}[/b]   BSN {esc(bsn)}   geboren {format_date(person.geboortedatum)}",
         ]
         if person.adres:
             lines.append(esc(person.adres))
@@ -133,12 +126,12 @@ class CaseScreen(CaseActions, Screen):
         )
         if contact:
             lines.append(esc(contact))
-        zaak = f"Zaak: {b.track_title}, medewerker {case.caseworker or '—'}, geopend {d(case.opened)}"
+        zaak = f"Zaak: {b.track_title}, medewerker {case.caseworker or '—'}, geopend {format_date(case.opened)}"
         if case.closed:
-            zaak += f", gesloten {d(case.closed)}"
+            zaak += f", gesloten {format_date(case.closed)}"
         lines.append(esc(zaak))
         if case.urgency:
-            lines.append(f"[$error b]Urgent:[/] {esc(URGENCY_TITLES.get(case.urgency, str(case.urgency)))}")
+            lines.append(f"[$error b]Urgent:[/] {esc(case.urgency.label)}")
         if case.casuistiekoverleg:
             lines.append("[$error b]Aangemeld voor het casuïstiekoverleg VNG–UHT[/]")
         self._set("#persoon", lines)
@@ -148,12 +141,12 @@ class CaseScreen(CaseActions, Screen):
         hh.clear_options()
         options: list[Option] = []
         for member, role, cases in b.household:
-            label = f"{ROLE_TITLES.get(role, str(role)):<17} {member.naam}"
+            label = f"{role.label:<17} {member.naam}"
             if not cases:
                 options.append(Option(f"{label}  (geen zaak)", disabled=True))
             for c in cases:
                 this = c.id == case.id
-                prompt = f"{label}  {TRACK_SHORT.get(c.track.value, '?')} {c.zaaknummer}"
+                prompt = f"{label}  {c.track.short} {c.zaaknummer}"
                 options.append(Option(prompt + ("  (deze zaak)" if this else ""), id=f"zaak-{c.id}", disabled=this))
         hh.add_options(options)
         self.query_one("#huishouden-kop", Static).update(
@@ -165,7 +158,7 @@ class CaseScreen(CaseActions, Screen):
         if not view.done:
             lines.append("[dim]Nog niets vastgelegd.[/]")
         for step in view.done:
-            line = f"{d(step.fact_date)}  {esc(step.event_title)}"
+            line = f"{format_date(step.fact_date)}  {esc(step.event_title)}"
             if step.superseded:
                 line = f"[dim strike]{line}[/]  [dim](vervangen)[/]"
             elif step.off_route:
@@ -177,7 +170,7 @@ class CaseScreen(CaseActions, Screen):
             lines.append(line)
         now = f"[b]Staat nu:[/] {esc(view.current_title)}"
         if view.outcome:
-            now += f"   [b]uitkomst tot nu toe:[/] {esc(OUTCOME_TITLE.get(view.outcome, view.outcome))}"
+            now += f"   [b]uitkomst tot nu toe:[/] {esc(Outcome(view.outcome).label)}"
         lines.append(now)
         self._set("#tijdlijn", lines)
 
@@ -188,7 +181,7 @@ class CaseScreen(CaseActions, Screen):
         for dl in sorted(view.running, key=lambda x: x.due):
             days = dl.days_left(today)
             verb = "uiterlijk" if dl.kind == "deadline" else "loopt tot"
-            line = f"{esc(dl.title)}: {verb} {d(dl.due)}  "
+            line = f"{esc(dl.title)}: {verb} {format_date(dl.due)}  "
             if dl.kind == "deadline" and days < 0:
                 line += f"[$error b]{days_long(days)}[/]"
             elif dl.kind == "deadline" and days <= 14:
@@ -211,7 +204,7 @@ class CaseScreen(CaseActions, Screen):
                 if s.anytime:
                     extra.append("op elk moment")
                 if s.earliest and s.earliest > today:
-                    extra.append(f"vanaf {d(s.earliest)}")
+                    extra.append(f"vanaf {format_date(s.earliest)}")
                 lines.append(f"  • {esc(s.title)}" + (f" [dim]({', '.join(extra)})[/]" if extra else ""))
         self._set("#vervolg", lines)
 
@@ -244,7 +237,7 @@ class CaseScreen(CaseActions, Screen):
         if not b.notes:
             lines.append("[dim]Nog geen contactmomenten. F6 of c voegt er een toe.[/]")
         for n in b.notes:
-            lines.append(f"[b]{d(n.date)}  {esc(n.channel.value):<10}[/b] [dim]{esc(n.by or '')}[/]")
+            lines.append(f"[b]{format_date(n.date)}  {esc(n.channel.value):<10}[/b] [dim]{esc(n.by or '')}[/]")
             lines.append(esc(n.text))
         self._set("#notities", lines)
         self.refresh_bindings()
@@ -254,7 +247,7 @@ class CaseScreen(CaseActions, Screen):
         code = b.verification
         if code is None:
             return "  [$warning]Geen verificatiecode ingelezen[/] [dim](herstel portaal verificatiecode BESTAND)[/]"
-        until = d(code.valid_until)
+        until = format_date(code.valid_until)
         if code.expired:
             return f"  [$error b]Verificatiecode {esc(code.code)} is verlopen[/] (geldig t/m {until})"
         return f"  Verificatiecode: [b]{esc(code.code)}[/b] (geldig t/m {until})"
@@ -274,9 +267,6 @@ class CaseScreen(CaseActions, Screen):
             return self.bundle is not None and bool(self.bundle.person.bsn)
         return True
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_letter(self) -> None:
         from herstel_tui.tui.screens.letter import LetterScreen
 
@@ -287,8 +277,9 @@ class CaseScreen(CaseActions, Screen):
         from herstel_tui.tui.screens.plan import PlanScreen
 
         if self.bundle is not None:
+            desk = desk_of(self)
             self.app.push_screen(
-                PlanScreen(self.app.store, self.case_id, today=self.app.today, config=self.app.config),
+                PlanScreen(desk.store, self.case_id, today=desk.today, config=desk.config),
                 self.after_change,
             )
 
@@ -296,7 +287,8 @@ class CaseScreen(CaseActions, Screen):
         from herstel_tui.tui.screens.costs import CostsScreen
 
         if self.bundle is not None:
-            self.app.push_screen(CostsScreen(self.app.store, self.case_id, today=self.app.today), self.after_change)
+            desk = desk_of(self)
+            self.app.push_screen(CostsScreen(desk.store, self.case_id, today=desk.today), self.after_change)
 
     def action_case_audit(self) -> None:
         from herstel_tui.tui.screens.audit import AuditScreen
@@ -314,7 +306,7 @@ class CaseScreen(CaseActions, Screen):
     def _member(self, event: OptionList.OptionSelected) -> None:
         oid = event.option.id or ""
         if oid.startswith("zaak-"):
-            self.app.open_case(int(oid.removeprefix("zaak-")))
+            desk_of(self).open_case(int(oid.removeprefix("zaak-")))
 
     def action_reveal_bsn(self) -> None:
         if self.bundle is None:
@@ -327,7 +319,7 @@ class CaseScreen(CaseActions, Screen):
 
     @work(thread=True, group="reveal", exit_on_error=False)
     def _reveal(self, person_id: int) -> None:
-        data = self.app.data
+        data = desk_of(self).data
         try:
             data.call(data.store.audit.viewed, person_id=person_id, case_id=self.case_id, what="bsn")
         except Exception as exc:

@@ -22,9 +22,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from herstel_tui.domain.dates import format_date
+from herstel_tui.domain.enums import Outcome, Track
 from herstel_tui.store import CaseFilter, CaseRow
 from herstel_tui.tui.data import PAGE, DeskData, ListResult
-from herstel_tui.tui.format import OUTCOME_SHORT, OUTCOME_TITLE, TRACK_SHORT, d, days_short, truncate
+from herstel_tui.tui.format import days_short, truncate
 
 MAX_PAGES = 40
 
@@ -90,19 +92,19 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
     if k == "bsn":
         return (row.bsn or "—") if revealed else row.bsn_masked
     if k == "spoor":
-        return TRACK_SHORT.get(row.track, row.track[:2].upper())
+        return Track(row.track).short
     if k == "stap":
         return ("gesloten · " if row.closed else "") + (row.current_title or "")
     if k == "uitkomst":
         if not row.outcome:
             return ""
-        table = OUTCOME_TITLE if col.width >= 16 else OUTCOME_SHORT
-        return table.get(row.outcome, row.outcome)
+        outcome = Outcome(row.outcome)
+        return outcome.label if col.width >= 16 else outcome.short
     if k == "termijn":
         if row.closed or row.next_due is None:
             return ""
         days = days_short(row.days_left(today))
-        return f"{d(row.next_due)} {days:>5}" if col.width >= 16 else days
+        return f"{format_date(row.next_due)} {days:>5}" if col.width >= 16 else days
     if k == "medewerker":
         return row.caseworker or ""
     return ""
@@ -149,39 +151,41 @@ class CaseTable(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, init=False, repaint=False)
 
+    @dataclass
     class OpenCase(Message):
-        def __init__(self, row: CaseRow) -> None:
-            super().__init__()
-            self.row = row
+        row: CaseRow
 
+    @dataclass
     class Changed(Message):
         """The list's count or state changed (for the filter bar)."""
 
-        def __init__(self, count: int | None, loading: bool, error: str | None = None) -> None:
-            super().__init__()
-            self.count = count
-            self.loading = loading
-            self.error = error
+        count: int | None
+        loading: bool
+        error: str | None = None
 
+    # From the workers, each with the generation of the load it answers (older ones are dropped).
+
+    @dataclass
     class FirstPage(Message):
-        def __init__(self, generation: int, result: ListResult, keep: bool) -> None:
-            super().__init__()
-            self.generation, self.result, self.keep = generation, result, keep
+        generation: int
+        result: ListResult
+        keep: bool
 
+    @dataclass
     class CountReady(Message):
-        def __init__(self, generation: int, count: int) -> None:
-            super().__init__()
-            self.generation, self.count = generation, count
+        generation: int
+        count: int
 
+    @dataclass
     class PageReady(Message):
-        def __init__(self, generation: int, page: int, rows: list[CaseRow]) -> None:
-            super().__init__()
-            self.generation, self.page, self.rows = generation, page, rows
+        generation: int
+        page: int
+        rows: list[CaseRow]
 
+    @dataclass
     class LoadFailed(Message):
-        def __init__(self, generation: int, error: str) -> None:
-            super().__init__()
-            self.generation, self.error = generation, error
+        generation: int
+        error: str
 
     def __init__(self, data: DeskData, today: date, *, id: str | None = None) -> None:
         super().__init__(id=id)

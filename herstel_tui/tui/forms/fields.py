@@ -1,0 +1,113 @@
+"""One way to lay out a field: label, input, and an error line under it that shows only when needed.
+
+Field values are read and written as text whatever the widget (``read_field``/``write_field``), so
+a form can compare, keep as a draft and restore every field the same way. The keys of every form
+come from ``form_bindings``: the same words everywhere, ids per family for the config's [toetsen].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+
+class ErrorLine(Static):
+    """A fault, shown under a field (class ``veldfout``) or under a form (``#fout``); hidden when empty."""
+
+    def show(self, message: str) -> None:
+        self.update(message)
+        self.add_class("-zichtbaar")
+
+    def clear(self) -> None:
+        self.update("")
+        self.remove_class("-zichtbaar")
+
+
+def field_row(label: str, widget: Widget, *, hint: str = "") -> ComposeResult:
+    """One form line: ``rij-<id>`` holds ``label-<id>`` and the widget; ``fout-<id>`` under it."""
+    with Horizontal(classes="veld", id=f"rij-{widget.id}"):
+        yield Label(label, classes="veldlabel", id=f"label-{widget.id}")
+        yield widget
+    yield ErrorLine("", classes="veldfout", id=f"fout-{widget.id}")
+    if hint:
+        yield Static(hint, classes="veldhint", id=f"hint-{widget.id}")
+
+
+def read_field(widget: Widget) -> str:
+    """A field's value as text: an Input's or TextArea's text, a Select's value ('' for none), a
+    Checkbox as '1' or ''."""
+    if isinstance(widget, Input):
+        return widget.value
+    if isinstance(widget, Select):
+        return "" if widget.value is Select.NULL else str(widget.value)
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Checkbox):
+        return "1" if widget.value else ""
+    raise TypeError(f"{type(widget).__name__} is geen formulierveld")
+
+
+def write_field(widget: Widget, value: str) -> None:
+    """Put a value read with ``read_field`` back (a Select value that is no longer offered is skipped)."""
+    if isinstance(widget, Input):
+        widget.value = value
+    elif isinstance(widget, Select):
+        try:
+            widget.value = value if value else Select.NULL
+        except Exception:
+            pass
+    elif isinstance(widget, TextArea):
+        widget.text = value
+    elif isinstance(widget, Checkbox):
+        widget.value = bool(value)
+
+
+FieldChanged = Input.Changed | TextArea.Changed | Select.Changed | Checkbox.Changed
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def on_field_change(method: Handler) -> Handler:
+    """Decorate a handler of every field's change (Input, TextArea, Select, Checkbox)."""
+    for message in (Input.Changed, TextArea.Changed, Select.Changed, Checkbox.Changed):
+        method = on(message)(method)
+    return method
+
+
+def changed_field(event: FieldChanged) -> tuple[Widget, str | bool | None, bool]:
+    """What a change event says: the field, its value (text; a Checkbox's bool; None for a Select
+    without a choice), and whether to write it at once (a choice is made in one go; typing is
+    written after a pause)."""
+    if isinstance(event, Input.Changed):
+        return event.input, event.value, False
+    if isinstance(event, TextArea.Changed):
+        return event.text_area, event.text_area.text, False
+    if isinstance(event, Select.Changed):
+        return event.select, None if event.value is Select.NULL else str(event.value), True
+    return event.checkbox, bool(event.value), True
+
+
+def tab_bindings(prefix: str) -> list[BindingType]:
+    """Tab and shift+tab as priority bindings: the focus moves before the next key is handed
+    out, so a burst of keys over SSH ("abc<Tab>def") lands in the right fields."""
+    return [
+        Binding("tab", "app.focus_next", "Volgend veld", show=False, priority=True, id=f"{prefix}.volgend_veld"),
+        Binding("shift+tab", "app.focus_previous", "Vorig veld", show=False, priority=True, id=f"{prefix}.vorig_veld"),
+    ]
+
+
+def form_bindings(prefix: str, *, help_key: bool = False) -> list[BindingType]:
+    """F2 (or ctrl+s) saves, Esc or F3 cancels, Tab moves; ``help_key``: F1 for the help as well."""
+    bindings: list[BindingType] = [
+        Binding("f2,ctrl+s", "save", "Opslaan", id=f"{prefix}.opslaan"),
+        Binding("escape,f3", "cancel", "Annuleren", id=f"{prefix}.annuleren"),
+    ]
+    if help_key:
+        bindings.append(Binding("f1", "app.help", "Help", id=f"{prefix}.help"))
+    return bindings + tab_bindings(prefix)
