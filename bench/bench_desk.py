@@ -76,7 +76,7 @@ def keystrokes(db: str) -> list[tuple[str, str, str, str]]:
             return st.cases.count(CaseFilter(search=text))
 
         person = next(r for r in st.cases.page(CaseFilter(search="9999"), 0, 50) if r.bsn)
-        surname, first = person.naam.split(", ", 1)
+        surname, first = person.name.split(", ", 1)
         first = first.split()[0]
         name = f"{surname} {first}".lower()
         # name: the last letter of the first name narrows the list

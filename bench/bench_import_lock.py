@@ -49,7 +49,7 @@ def main() -> None:
         db = tmp / "r.db"
         numbers = bsns()
         with open_store(db, "bench") as s:
-            p = s.persons.add(Person(voornamen="Anna", achternaam="Collega"))
+            p = s.persons.add(Person(given_names="Anna", surname="Collega"))
             case = s.cases.open(p.id, "brede_ondersteuning", opened=date.today() - timedelta(days=30))
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("Blad1")

@@ -100,7 +100,7 @@ def children_db(folder: Path):
             households.append((hid,))
             members += [(hid, pid_parent, "aanvrager"), (hid, pid_kid, "kind")]
             cases.append((hid, f"HKO-2026-{hid:06d}", pid_parent, "brede_ondersteuning", "bench", today))
-        conn.executemany("INSERT INTO persons (id, bsn, voornamen, achternaam) VALUES (?,?,?,?)", persons)
+        conn.executemany("INSERT INTO persons (id, bsn, given_names, surname) VALUES (?,?,?,?)", persons)
         conn.executemany("INSERT INTO households (id) VALUES (?)", households)
         conn.executemany("INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)", members)
         conn.executemany(

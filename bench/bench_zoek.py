@@ -57,7 +57,7 @@ def main() -> None:
     herstel = shutil.which("herstel", path=str(Path(python).parent)) or "herstel"
     # The same lookup: the case rows of the person with this BSN, joined to the summary.
     floor_sql = (
-        "SELECT c.zaaknummer, p.achternaam, p.voornamen, p.bsn, c.track, s.current_title, s.next_due "
+        "SELECT c.zaaknummer, p.surname, p.given_names, p.bsn, c.track, s.current_title, s.next_due "
         "FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id "
         f"WHERE c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH '\"{bsn}\"')"
     )

@@ -74,7 +74,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         store.audit.viewed(person_id=person.id, case_id=case.id)
     rk = store.routekaart
     members = [
-        {"naam": p.naam, "rol": role.label, "bsn": p.bsn_masked, "zaken": [k.zaaknummer or "" for k in cases]}
+        {"naam": p.name, "rol": role.label, "bsn": p.bsn_masked, "zaken": [k.zaaknummer or "" for k in cases]}
         for p, role, cases in household
         if p.id != person.id
     ]
@@ -87,13 +87,13 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         "urgentie": case.urgency.label if case.urgency else None,
         "casuistiekoverleg": case.casuistiekoverleg,
         "persoon": {
-            "naam": person.naam,
+            "naam": person.name,
             "bsn": person.bsn_masked,
-            "geboortedatum": person.geboortedatum.isoformat() if person.geboortedatum else None,
+            "geboortedatum": person.birth_date.isoformat() if person.birth_date else None,
             "adres": person.adres,
-            "telefoon": person.telefoon,
+            "telefoon": person.phone,
             "email": person.email,
-            "voorkeurskanaal": person.voorkeurskanaal.value if person.voorkeurskanaal else None,
+            "voorkeurskanaal": person.preferred_channel.value if person.preferred_channel else None,
         },
         "huishouden": members,
         "stand": view.current_title,
@@ -124,10 +124,10 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         return
     w = click.echo
     w(f"{case.zaaknummer}  {case.track.label}  ·  medewerker {case.caseworker or '—'}")
-    w(f"{person.naam}  BSN {person.bsn_masked}  geboren {format_date(person.geboortedatum)}")
+    w(f"{person.name}  BSN {person.bsn_masked}  geboren {format_date(person.birth_date)}")
     if person.adres:
         w(f"  {person.adres}")
-    contact = "  ".join(x for x in (person.telefoon, person.email) if x)
+    contact = "  ".join(x for x in (person.phone, person.email) if x)
     if contact:
         w(f"  {contact}")
     if case.urgency or case.casuistiekoverleg:
@@ -197,7 +197,7 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     until = today + parse_within(binnen)
     rows = []
     with c.open_store() as store:
-        for case_id, zaak, naam, track, worker in store.cases.due_before(
+        for case_id, zaak, name, track, worker in store.cases.due_before(
             until, caseworker=store.user if mijn else None
         ):
             view = store.cases.view(case_id, today)
@@ -209,7 +209,7 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
                             "dagen": d.days_left(today),
                             "termijn_tekst": days_text(d.days_left(today)),
                             "zaaknummer": zaak,
-                            "naam": naam,
+                            "naam": name,
                             "spoor": Track(track).short,
                             "termijn": d.title,
                             "medewerker": worker,

@@ -139,10 +139,10 @@ def persoon_nieuw(
 
     person = Person(
         bsn=bsn,
-        voornamen=voornamen,
-        tussenvoegsel=tussenvoegsel,
-        achternaam=achternaam,
-        geboortedatum=parse_date(geboortedatum) if geboortedatum else None,
+        given_names=voornamen,
+        surname_prefix=tussenvoegsel,
+        surname=achternaam,
+        birth_date=parse_date(geboortedatum) if geboortedatum else None,
     )
     role = HouseholdMember(household_id=0, person_id=0, role=rol or "aanvrager").role
     anchor_bsn = normalize_bsn(bij) if bij else None
@@ -153,7 +153,7 @@ def persoon_nieuw(
             if anchor is None:
                 raise_store(f"geen persoon met BSN {mask_bsn(anchor_bsn)} gevonden")
         new, _ = store.persons.register(person, role=role, household_of=anchor.id if anchor else None)
-    click.echo(f"Persoon toegevoegd: {new.naam} (BSN {new.bsn_masked}), rol {role.value}.")
+    click.echo(f"Persoon toegevoegd: {new.name} (BSN {new.bsn_masked}), rol {role.value}.")
 
 
 @main.group()
@@ -182,7 +182,7 @@ def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
             fail(f"geen persoon met BSN {mask_bsn(bsn)} gevonden", EXIT_NOT_FOUND)
         assert person.id is not None
         case = store.cases.open(person.id, spoor, caseworker=medewerker)
-    click.echo(f"Zaak {case.zaaknummer} geopend voor {person.naam}.")
+    click.echo(f"Zaak {case.zaaknummer} geopend voor {person.name}.")
 
 
 from herstel_tui.cli.lookup import COMMANDS as _LOOKUP  # noqa: E402 - needs the group above

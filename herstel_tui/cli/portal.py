@@ -176,8 +176,8 @@ def vraagbestand(
 def _print_children(children) -> None:
     click.echo(f"  {'BSN':<9}  {'naam':<30}  {'geboren':<10}  status")
     for ch in children:
-        born = format_date(ch.geboortedatum)
-        click.echo(f"  {ch.bsn_masked:<9}  {_cut(ch.naam, 30):<30}  {born:<10}  {_cut(ch.status, 21)}")
+        born = format_date(ch.birth_date)
+        click.echo(f"  {ch.bsn_masked:<9}  {_cut(ch.name, 30):<30}  {born:<10}  {_cut(ch.status, 21)}")
 
 
 # -- imports --------------------------------------------------------------------------------------

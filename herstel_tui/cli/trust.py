@@ -176,7 +176,7 @@ def vergeet(c: Ctx, bsn: str, reden: str, ja: bool) -> None:
         if not ja:
             if not sys.stdin.isatty():
                 fail("bevestig met --ja (er is niets gewijzigd)")
-            if not click.confirm(f"{person.naam} ({mask_bsn(bsn)}) en alle gegevens verwijderen?", default=False):
+            if not click.confirm(f"{person.name} ({mask_bsn(bsn)}) en alle gegevens verwijderen?", default=False):
                 fail("afgebroken; er is niets gewijzigd")
         assert person.id is not None
         zaken = store.maintenance.remove_person(person.id, reden)

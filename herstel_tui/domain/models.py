@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
@@ -112,22 +112,48 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
 
+#: A person's fields in the Dutch words of config files, portal lists, forms and the command line
+#: (``--voornamen``). The model takes either name on the way in (``Person(voornamen=...)``).
+PERSON_WORDS: dict[str, str] = {
+    "given_names": "voornamen",
+    "surname_prefix": "tussenvoegsel",
+    "surname": "achternaam",
+    "birth_date": "geboortedatum",
+    "street": "straat",
+    "house_number": "huisnummer",
+    "postcode": "postcode",
+    "city": "woonplaats",
+    "phone": "telefoon",
+    "email": "email",
+    "preferred_channel": "voorkeurskanaal",
+}
+
+#: The other way round: the model's field for a Dutch word.
+FIELD_OF_WORD: dict[str, str] = {word: field for field, word in PERSON_WORDS.items()}
+
+
+def _also(field: str, *, required: bool = False) -> Any:
+    """Accept the field by its English name or its Dutch word."""
+    alias = AliasChoices(field, PERSON_WORDS[field])
+    return Field(validation_alias=alias) if required else Field(default=None, validation_alias=alias)
+
+
 class Person(Model):
     id: int | None = None
     bsn: Bsn = None
-    voornamen: Name
-    tussenvoegsel: OptText = None
-    achternaam: Name
-    geboortedatum: date | None = None
-    straat: OptText = None
-    huisnummer: OptText = None
+    given_names: Name = _also("given_names", required=True)
+    surname_prefix: OptText = _also("surname_prefix")
+    surname: Name = _also("surname", required=True)
+    birth_date: date | None = _also("birth_date")
+    street: OptText = _also("street")
+    house_number: OptText = _also("house_number")
     postcode: Annotated[str | None, BeforeValidator(_postcode)] = None
-    woonplaats: OptText = None
-    telefoon: Annotated[str | None, BeforeValidator(_phone)] = None
+    city: OptText = _also("city")
+    phone: Annotated[str | None, BeforeValidator(_phone)] = _also("phone")
     email: Annotated[str | None, BeforeValidator(_email)] = None
-    voorkeurskanaal: Annotated[Channel | None, choice(Channel, "kanaal")] = None
+    preferred_channel: Annotated[Channel | None, choice(Channel, "kanaal")] = _also("preferred_channel")
 
-    @field_validator("geboortedatum")
+    @field_validator("birth_date")
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
         if value is not None and value > clock.today():
@@ -135,20 +161,20 @@ class Person(Model):
         return value
 
     @property
-    def naam(self) -> str:
-        parts = [self.voornamen, self.tussenvoegsel, self.achternaam]
+    def name(self) -> str:
+        parts = [self.given_names, self.surname_prefix, self.surname]
         return " ".join(p for p in parts if p)
 
     @property
-    def sorteernaam(self) -> str:
+    def sort_name(self) -> str:
         """'Jansen, Anna' / 'Vries, Piet de' as a caseworker files it."""
-        tail = f" {self.tussenvoegsel}" if self.tussenvoegsel else ""
-        return f"{self.achternaam}, {self.voornamen}{tail}"
+        tail = f" {self.surname_prefix}" if self.surname_prefix else ""
+        return f"{self.surname}, {self.given_names}{tail}"
 
     @property
     def adres(self) -> str:
-        street = " ".join(p for p in (self.straat, self.huisnummer) if p)
-        town = " ".join(p for p in (self.postcode, self.woonplaats) if p)
+        street = " ".join(p for p in (self.street, self.house_number) if p)
+        town = " ".join(p for p in (self.postcode, self.city) if p)
         return ", ".join(p for p in (street, town) if p)
 
     @property
@@ -243,7 +269,7 @@ def validation_message(exc: Exception, labels: Mapping[str, str] | None = None) 
         return str(exc)
     lines = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err.get("loc", ()))
+        field = ".".join(PERSON_WORDS.get(str(p), str(p)) for p in err.get("loc", ()))
         msg = err.get("msg", "")
         msg = msg.removeprefix("Value error, ")
         if err.get("type") == "missing":
@@ -252,7 +278,7 @@ def validation_message(exc: Exception, labels: Mapping[str, str] | None = None) 
             msg = "is onbekend"
         elif err.get("type") in ("date_from_datetime_parsing", "date_parsing", "date_type"):
             msg = "is geen geldige datum (dd-mm-jjjj)"
-        elif err.get("type") == "string_too_short":
+        elif err.get("type") in ("string_too_short", "too_short"):
             msg = "mag niet leeg zijn"
         if labels is None:
             lines.append(f"{field}: {msg}" if field else msg)

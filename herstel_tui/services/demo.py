@@ -424,8 +424,8 @@ def build_demo(
 
     with store.transaction() as conn:
         conn.executemany(
-            "INSERT INTO persons (id, bsn, voornamen, tussenvoegsel, achternaam, geboortedatum, straat, huisnummer,"
-            " postcode, woonplaats, telefoon, email, voorkeurskanaal) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO persons (id, bsn, given_names, surname_prefix, surname, birth_date, street, house_number,"
+            " postcode, city, phone, email, preferred_channel) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             persons,
         )
         conn.executemany("INSERT INTO households (id, registered_on) VALUES (?,?)", households)

@@ -155,7 +155,7 @@ def case_record(r: CaseRow, today: date) -> dict:
     days = r.days_left(today)
     return {
         "zaaknummer": r.zaaknummer,
-        "naam": r.naam,
+        "naam": r.name,
         "bsn": r.bsn_masked,
         "spoor": track.short if (track := Track.get(r.track)) else r.track,
         "stap": r.current_title,

@@ -60,8 +60,8 @@ class PlanPrint:
 
     gemeente: str
     zaaknummer: str
-    naam: str
-    geboortedatum: date | None
+    name: str
+    birth_date: date | None
     adres: str
     medewerker: str | None
     version: PlanVersion
@@ -106,8 +106,8 @@ def gather(
     return PlanPrint(
         gemeente=gemeente,
         zaaknummer=case.zaaknummer or "",
-        naam=person.naam,
-        geboortedatum=person.geboortedatum,
+        name=person.name,
+        birth_date=person.birth_date,
         adres=person.adres,
         medewerker=case.caseworker,
         version=version,
@@ -122,9 +122,9 @@ def gather(
 
 def status_lines(p: PlanPrint) -> list[tuple[str, str]]:
     v = p.version
-    rows = [("Zaaknummer", p.zaaknummer), ("Naam", p.naam)]
-    if p.geboortedatum:
-        rows.append(("Geboortedatum", format_date(p.geboortedatum)))
+    rows = [("Zaaknummer", p.zaaknummer), ("Naam", p.name)]
+    if p.birth_date:
+        rows.append(("Geboortedatum", format_date(p.birth_date)))
     if p.adres:
         rows.append(("Adres", p.adres))
     if p.medewerker:

@@ -91,7 +91,7 @@ def record_export(
         notes = 0
         when = format_date(day)
         for c in children:
-            first = c.naam.split(" ")[0]
+            first = c.name.split(" ")[0]
             notes += ledger.note_on_cases(
                 c.person_id,
                 f"Verificatie kindregeling aangevraagd op {when} (bestand {file_name}).",

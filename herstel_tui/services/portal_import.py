@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from herstel_tui.domain.bsn import BsnError, bsn_fault, mask_bsn, mask_digits, normalize_bsn
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction, ImportAction, Role, Track
-from herstel_tui.domain.models import Person, validation_message
+from herstel_tui.domain.models import FIELD_OF_WORD, PERSON_WORDS, Person, validation_message
 from herstel_tui.domain.portal import AlreadyImported, FileMeta, ImportReport, Offender, RowOutcome
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files.portal_common import CellError
@@ -274,10 +274,14 @@ class _PersonRef:
     row: a 50,000-row list looks persons up 50,000 times)."""
 
     id: int
-    row: dict[str, Any]
+    row: dict[str, Any]  # keyed by the Dutch words the lists use (PERSON_WORDS)
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, Any]) -> _PersonRef:
+        return cls(columns["id"], {PERSON_WORDS.get(k, k): v for k, v in columns.items()})
 
     @property
-    def naam(self) -> str:
+    def name(self) -> str:
         return " ".join(self.row[k] for k in ("voornamen", "tussenvoegsel", "achternaam") if self.row.get(k))
 
     def value(self, key: str) -> Any:
@@ -287,7 +291,7 @@ class _PersonRef:
     @classmethod
     def of(cls, person: Person) -> _PersonRef:
         assert person.id is not None
-        return cls(person.id, person.model_dump(mode="json"))
+        return cls.from_columns(person.model_dump(mode="json"))
 
 
 @dataclass(frozen=True)
@@ -326,7 +330,7 @@ class _Handler:
 
     def find(self, bsn: str) -> _PersonRef | None:
         row = self.store.persons.row_by_bsn(bsn)
-        return _PersonRef(row["id"], row) if row else None
+        return _PersonRef.from_columns(row) if row else None
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
         found = self.store.cases.id_of(person_id, track)
@@ -428,7 +432,7 @@ class _Answers(_Handler):
             person_id,
             f"Antwoord kindregeling ontvangen op {when} (bestand {self.file.name}): {word} kinderen van "
             "gedupeerde ouders.",
-            f"Antwoord kindregeling ontvangen op {when} voor kind {person.voornamen.split(' ')[0]} "
+            f"Antwoord kindregeling ontvangen op {when} voor kind {person.given_names.split(' ')[0]} "
             f"({person.bsn_masked}) (bestand {self.file.name}): {word} kinderen van gedupeerde ouders.",
             self.today,
         )
@@ -440,7 +444,7 @@ class _Answers(_Handler):
             detail={"bestand": self.file.name, "bsn": person.bsn_masked, "behoort": rec.belongs},
         )
         notes = [] if n else ["geen zaak om het antwoord op te noteren"]
-        return RowOutcome(rec.row, UPDATE, f"{person.naam}: {word}", rec.bsn, notes)
+        return RowOutcome(rec.row, UPDATE, f"{person.name}: {word}", rec.bsn, notes)
 
 
 # -- nieuwe aanmeldingen ---------------------------------------------------------------------------
@@ -476,13 +480,14 @@ class _Registrations(_Handler):
         created = person is None
         if person is None:
             person = self.new_person(rec.bsn, rec.person, on)
-            done.append(f"{person.naam} ingeschreven")
+            done.append(f"{person.name} ingeschreven")
         else:
             changes = {k: v for k, v in rec.person.items() if k in _CONTACT and v != person.value(k)}
             changes.update({k: v for k, v in rec.person.items() if k in _FILL and person.value(k) is None})
             if changes:
                 full = store.persons.get(person.id)
-                person = _PersonRef.of(store.persons.update(full.model_copy(update=changes)))
+                fields = {FIELD_OF_WORD.get(k, k): v for k, v in changes.items()}
+                person = _PersonRef.of(store.persons.update(full.model_copy(update=fields)))
                 done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
             differs: list[str] = [
                 lab
@@ -521,7 +526,7 @@ class _Registrations(_Handler):
         if done:
             if first is not None:
                 notes.append(f"ook in regel {first}")
-            return RowOutcome(rec.row, UPDATE, f"{person.naam}: " + "; ".join(done), rec.bsn, notes)
+            return RowOutcome(rec.row, UPDATE, f"{person.name}: " + "; ".join(done), rec.bsn, notes)
         text = f"dubbel: zelfde als regel {first}" if first is not None else "staat er al"
         return RowOutcome(rec.row, SKIP, text, rec.bsn, notes)
 
@@ -537,7 +542,7 @@ class _Registrations(_Handler):
         if store.persons.in_household(hid, partner.id):
             return None, None
         store.persons.add_to_household(hid, partner.id, Role.TOESLAGPARTNER)
-        return f"toeslagpartner {partner.naam} gekoppeld", None
+        return f"toeslagpartner {partner.name} gekoppeld", None
 
 
 # -- negatieve beschikkingen -----------------------------------------------------------------------
@@ -559,7 +564,7 @@ class _Negatives(_Handler):
         ]
         if not cases:
             raise RowRefused(
-                f"{person.naam} heeft geen zaak brede ondersteuning of schuldenaanpak; "
+                f"{person.name} heeft geen zaak brede ondersteuning of schuldenaanpak; "
                 "de beschikking is niet vastgelegd"
             )
         title = self.rk.event_title("brede_ondersteuning", rec.step, "niet_gedupeerd")
@@ -595,7 +600,7 @@ class _Negatives(_Handler):
         notes = [f"staat er al: {a}" for a in already]
         if done:
             notes += [f"niet vastgelegd: {r}" for r in refused]
-            return RowOutcome(rec.row, UPDATE, f"{person.naam}: {title} op {'; '.join(done)}", rec.bsn, notes)
+            return RowOutcome(rec.row, UPDATE, f"{person.name}: {title} op {'; '.join(done)}", rec.bsn, notes)
         if refused:
             # Nothing written: a rejection, with what was already there as a note.
             return RowOutcome(rec.row, REJECT, " ".join(refused), rec.bsn, notes)
@@ -623,7 +628,7 @@ class _Collectors(_Handler):
         created = person is None
         if person is None:
             person = self.new_person(rec.bsn, rec.person, rec.on)
-            done.append(f"{person.naam} ingeschreven")
+            done.append(f"{person.name} ingeschreven")
         case = self.case_of(person.id, Track.SCHULDENAANPAK)
         if case is None:
             case = self.open_case(person, Track.SCHULDENAANPAK, rec.on)
@@ -633,7 +638,7 @@ class _Collectors(_Handler):
             return RowOutcome(
                 rec.row,
                 SKIP,
-                f"staat er al ({person.naam}, {case.zaaknummer}, {format_date(date.fromisoformat(fact))})",
+                f"staat er al ({person.name}, {case.zaaknummer}, {format_date(date.fromisoformat(fact))})",
                 rec.bsn,
             )
         steps = self.derived_aanvraag(case, rec.on, self.SOURCE) if rec.action == "start" else []
@@ -646,6 +651,6 @@ class _Collectors(_Handler):
         return RowOutcome(
             rec.row,
             CREATE if created else UPDATE,
-            ("" if created else f"{person.naam}: ") + "; ".join(done),
+            ("" if created else f"{person.name}: ") + "; ".join(done),
             rec.bsn,
         )

@@ -127,7 +127,7 @@ def _person_fields(values: dict[str, Any], today: date, notes: list[str], names:
     """The person fields of a row, validated by the domain model (Dutch errors)."""
     from pydantic import ValidationError
 
-    from herstel_tui.domain.models import Person, validation_message
+    from herstel_tui.domain.models import FIELD_OF_WORD, Person, validation_message
 
     out: dict[str, Any] = {}
     for name in names:
@@ -156,7 +156,7 @@ def _person_fields(values: dict[str, Any], today: date, notes: list[str], names:
         checked = Person.model_validate(probe)
     except ValidationError as exc:
         raise CellError(validation_message(exc).replace("\n", "; ")) from None
-    return {k: getattr(checked, k) for k in out}
+    return {k: getattr(checked, FIELD_OF_WORD.get(k, k)) for k in out}
 
 
 _REGISTRATION_FIELDS = (

@@ -58,7 +58,7 @@ class CaseRow:
     id: int
     zaaknummer: str
     person_id: int
-    naam: str
+    name: str
     bsn: str | None
     track: str
     current_step: str | None
@@ -87,7 +87,7 @@ class CaseRow:
 _SEP = re.compile(r"[\s.\-]")
 
 _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
-    p.achternaam || ', ' || p.voornamen || coalesce(' ' || p.tussenvoegsel, ''),
+    p.surname || ', ' || p.given_names || coalesce(' ' || p.surname_prefix, ''),
     p.bsn, c.track, s.current_step, s.current_title, s.outcome, s.next_due, s.next_rule, c.urgency,
     c.casuistiekoverleg, c.caseworker, s.closed, s.next_kind
 FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id"""
@@ -96,7 +96,7 @@ _ORDER = {
     # matches the index case_summary_due, so the first page of 100,000 cases is an index walk
     "termijn": "coalesce(s.next_due, '9999-12-31'), s.case_id",
     "zaaknummer": "c.zaaknummer",
-    "naam": "p.achternaam, p.voornamen, c.id",
+    "naam": "p.surname, p.given_names, c.id",
 }
 
 
@@ -140,7 +140,7 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
         # One or two characters: the start of a name or zaaknummer.
         term = _like(terms[0])
         clauses.append(
-            "(p.achternaam LIKE ? ESCAPE '\\' OR p.voornamen LIKE ? ESCAPE '\\' OR c.zaaknummer LIKE ? ESCAPE '\\')"
+            "(p.surname LIKE ? ESCAPE '\\' OR p.given_names LIKE ? ESCAPE '\\' OR c.zaaknummer LIKE ? ESCAPE '\\')"
         )
         args += [term + "%", term + "%", term + "%"]
     for column, value in (

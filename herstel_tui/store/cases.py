@@ -390,7 +390,7 @@ class CaseRepository(Repository):
     def due_before(self, until: date, caseworker: str | None = None) -> list[tuple]:
         """(id, zaaknummer, naam, track, caseworker) of open cases with a date due by ``until``."""
         sql = (
-            "SELECT c.id, c.zaaknummer, p.achternaam || ', ' || p.voornamen, c.track, c.caseworker "
+            "SELECT c.id, c.zaaknummer, p.surname || ', ' || p.given_names, c.track, c.caseworker "
             "FROM case_summary s JOIN cases c ON c.id = s.case_id JOIN persons p ON p.id = c.person_id "
             "WHERE s.next_due <= ? AND s.closed = 0 AND c.closed IS NULL"
         )

@@ -163,9 +163,9 @@ class Maintenance(Repository):
             self.store.plans.anonymise(case_id)  # the plan's texts go; the cost figures stay for the accounts
             if not others:
                 self.conn.execute(
-                    "UPDATE persons SET bsn = NULL, voornamen = 'geanonimiseerd', tussenvoegsel = NULL, "
-                    "achternaam = 'geanonimiseerd', geboortedatum = NULL, straat = NULL, huisnummer = NULL, "
-                    "postcode = NULL, woonplaats = NULL, telefoon = NULL, email = NULL WHERE id = ?",
+                    "UPDATE persons SET bsn = NULL, given_names = 'geanonimiseerd', surname_prefix = NULL, "
+                    "surname = 'geanonimiseerd', birth_date = NULL, street = NULL, house_number = NULL, "
+                    "postcode = NULL, city = NULL, phone = NULL, email = NULL WHERE id = ?",
                     (case.person_id,),
                 )
             self.audit(

@@ -10,7 +10,7 @@ from typing import Any
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import mask_bsn
 from herstel_tui.domain.enums import AuditAction, Role, Track
-from herstel_tui.domain.models import Case, Household, HouseholdMember, Person
+from herstel_tui.domain.models import PERSON_WORDS, Case, Household, HouseholdMember, Person
 from herstel_tui.store.base import StoreError
 from herstel_tui.store.repository import Repository
 
@@ -25,7 +25,9 @@ def _redact_value(key: str, value: Any) -> Any:
 
 
 def _redact(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: _redact_value(k, v) for k, v in row.items() if v is not None}
+    """A person's fields for the audit trail: keyed by their Dutch words (as the trail has always
+    been), never a full BSN."""
+    return {PERSON_WORDS.get(k, k): _redact_value(k, v) for k, v in row.items() if v is not None}
 
 
 def _person_row(p: Person) -> dict[str, Any]:
@@ -66,7 +68,10 @@ class PersonRepository(Repository):
                 "persoon",
                 person.id,
                 person_id=person.id,
-                detail={k: {"oud": _redact_value(k, o), "nieuw": _redact_value(k, n)} for k, (o, n) in changed.items()},
+                detail={
+                    PERSON_WORDS.get(k, k): {"oud": _redact_value(k, o), "nieuw": _redact_value(k, n)}
+                    for k, (o, n) in changed.items()
+                },
             )
             return person
 

@@ -27,8 +27,8 @@ from herstel_tui.store.repository import Repository
 class ChildCandidate:
     person_id: int
     bsn: str
-    naam: str
-    geboortedatum: date | None
+    name: str
+    birth_date: date | None
     open_since: date | None  # an open request (no answer yet) since
     answer: bool | None  # the latest answer, if any
 
@@ -48,7 +48,7 @@ class ChildCandidate:
 
 
 _CHILD_SQL = """
-    SELECT p.id, p.bsn, p.voornamen, p.tussenvoegsel, p.achternaam, p.geboortedatum,
+    SELECT p.id, p.bsn, p.given_names, p.surname_prefix, p.surname, p.birth_date,
       (SELECT min(v.requested_on) FROM child_verifications v
         WHERE v.person_id = p.id AND v.answered_on IS NULL) AS open_since,
       (SELECT v.belongs FROM child_verifications v
@@ -61,12 +61,12 @@ _CHILD_SQL = """
 
 
 def _child(row: tuple) -> ChildCandidate:
-    pid, bsn, voornamen, tussen, achternaam, born, open_since, answer = row
-    naam = " ".join(p for p in (voornamen, tussen, achternaam) if p)
+    pid, bsn, given_names, tussen, surname, born, open_since, answer = row
+    name = " ".join(p for p in (given_names, tussen, surname) if p)
     return ChildCandidate(
         pid,
         bsn,
-        naam,
+        name,
         date.fromisoformat(born) if born else None,
         date.fromisoformat(open_since) if open_since else None,
         None if answer is None else bool(answer),
@@ -195,7 +195,7 @@ class PortalLedger(Repository):
         earlier whose answer has not come in). ``include_open`` asks again for those."""
         with self.reading():
             rows = self.conn.execute(
-                _CHILD_SQL.format(where="p.bsn IS NOT NULL") + " ORDER BY p.achternaam, p.voornamen, p.id"
+                _CHILD_SQL.format(where="p.bsn IS NOT NULL") + " ORDER BY p.surname, p.given_names, p.id"
             ).fetchall()
         out = []
         for r in rows:

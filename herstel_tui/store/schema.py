@@ -353,6 +353,21 @@ _V6_CONCURRENCY = """
         ) WITHOUT ROWID;
 """
 
+# Identifiers in English (issue 14): the person columns get the names of the model's fields. SQLite
+# (3.25+) rewrites the index, the CHECK constraints and the search triggers that name them.
+_PERSON_COLUMNS = {
+    "voornamen": "given_names",
+    "tussenvoegsel": "surname_prefix",
+    "achternaam": "surname",
+    "geboortedatum": "birth_date",
+    "straat": "street",
+    "huisnummer": "house_number",
+    "woonplaats": "city",
+    "telefoon": "phone",
+    "voorkeurskanaal": "preferred_channel",
+}
+_V7_ENGLISH = "\n".join(f"ALTER TABLE persons RENAME COLUMN {old} TO {new};" for old, new in _PERSON_COLUMNS.items())
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
@@ -360,6 +375,7 @@ MIGRATIONS: list[Migration] = [
     (4, "gegevensportaal: vraag- en antwoordbestanden kindregeling, ingelezen lijsten, verificatiecodes", _V4_PORTAL),
     (5, "plan van aanpak (versies, leefgebieden, doelen, acties), SPUK-kosten en formulierconcepten", _V5_PLAN),
     (6, "meerdere sessies: auditnummers alleen oplopend, portaalimport in korte stappen", _V6_CONCURRENCY),
+    (7, "kolommen van personen met Engelse namen", _V7_ENGLISH),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

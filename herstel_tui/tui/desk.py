@@ -193,7 +193,7 @@ class HerstelApp(DeskApp):
             if case is not None and case.id is not None:
                 self.open_case(case.id)
             else:
-                self.notify(f"{person.naam} is toegevoegd.", timeout=4)
+                self.notify(f"{person.name} is toegevoegd.", timeout=4)
 
         self.push_screen(NewPersonDialog(anchor), done)
 

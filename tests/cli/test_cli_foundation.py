@@ -84,7 +84,7 @@ def test_person_new_and_child(tmp_path, runner):
     assert r.exit_code == 0 and "HKO-" in r.output
     with open_store(db, "t") as s:
         anna = s.persons.find_by_bsn(BSN_A)
-        assert [(p.voornamen, role.value) for p, role, _ in s.persons.household_of(anna.id)] == [
+        assert [(p.given_names, role.value) for p, role, _ in s.persons.household_of(anna.id)] == [
             ("Anna", "aanvrager"),
             ("Noor", "kind"),
         ]

@@ -26,16 +26,16 @@ def db(tmp_path):
         a = s.persons.add(
             Person(
                 bsn=BSN_A,
-                voornamen="Anna",
-                achternaam="Jansen",
-                straat="Kerkstraat",
-                huisnummer="12",
+                given_names="Anna",
+                surname="Jansen",
+                street="Kerkstraat",
+                house_number="12",
                 postcode="3011 AB",
-                woonplaats="Rotterdam",
-                telefoon="06-12345678",
+                city="Rotterdam",
+                phone="06-12345678",
             )
         )
-        kid = s.persons.add(Person(bsn=BSN_B, voornamen="Noor", achternaam="Jansen", geboortedatum=date(2008, 4, 1)))
+        kid = s.persons.add(Person(bsn=BSN_B, given_names="Noor", surname="Jansen", birth_date=date(2008, 4, 1)))
         s.persons.create_household([(a.id, "aanvrager"), (kid.id, "kind")])
         bo = s.cases.open(a.id, "brede_ondersteuning", opened=TODAY - timedelta(days=60), caseworker="t.tester")
         s.cases.open(a.id, "schuldenaanpak", opened=TODAY - timedelta(days=60), caseworker="m.kaya")

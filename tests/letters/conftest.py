@@ -59,14 +59,14 @@ class Cases:
         self.anna = s.persons.add(
             Person(
                 bsn=next(ids),
-                voornamen="Anna Maria",
-                tussenvoegsel="de",
-                achternaam="Vries",
-                geboortedatum=date(1984, 5, 14),
-                straat="Dorpsstraat",
-                huisnummer="12",
+                given_names="Anna Maria",
+                surname_prefix="de",
+                surname="Vries",
+                birth_date=date(1984, 5, 14),
+                street="Dorpsstraat",
+                house_number="12",
                 postcode="3011 AB",
-                woonplaats="Rotterdam",
+                city="Rotterdam",
             )
         )
         self.bo = s.cases.open(self.anna.id, "brede_ondersteuning", opened=date(2026, 1, 5))
@@ -76,12 +76,12 @@ class Cases:
         self.piet = s.persons.add(
             Person(
                 bsn=next(ids),
-                voornamen="Piet",
-                achternaam="Bakker",
-                straat="Kerkstraat",
-                huisnummer="3",
+                given_names="Piet",
+                surname="Bakker",
+                street="Kerkstraat",
+                house_number="3",
                 postcode="1011AA",
-                woonplaats="Amsterdam",
+                city="Amsterdam",
             )
         )
         self.bo_new = s.cases.open(self.piet.id, "brede_ondersteuning", opened=date(2026, 2, 2))
@@ -90,13 +90,13 @@ class Cases:
         self.sevda = s.persons.add(
             Person(
                 bsn=next(ids),
-                voornamen="Sevda",
-                achternaam="Kaya",
-                geboortedatum=date(1979, 12, 1),
-                straat="Molenweg",
-                huisnummer="7 b",
+                given_names="Sevda",
+                surname="Kaya",
+                birth_date=date(1979, 12, 1),
+                street="Molenweg",
+                house_number="7 b",
                 postcode="5611 AA",
-                woonplaats="Eindhoven",
+                city="Eindhoven",
             )
         )
         self.sa = s.cases.open(self.sevda.id, "schuldenaanpak", opened=date(2025, 9, 1))
@@ -109,7 +109,7 @@ class Cases:
             s.cases.record_event(self.sa.id, step, when, outcome=outcome)
 
         self.kees = s.persons.add(
-            Person(bsn=next(ids), voornamen="Kees", achternaam="Smit", geboortedatum=date(1970, 1, 31))
+            Person(bsn=next(ids), given_names="Kees", surname="Smit", birth_date=date(1970, 1, 31))
         )
         self.sa_old = s.cases.open(self.kees.id, "schuldenaanpak", opened=date(2024, 9, 2))
         for step, when, outcome in [

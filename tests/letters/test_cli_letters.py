@@ -30,13 +30,13 @@ def env(tmp_path):
         anna = s.persons.add(
             Person(
                 bsn=next(ids),
-                voornamen="Anna",
-                achternaam="Jansen",
-                straat="Kerkstraat",
-                huisnummer="12",
+                given_names="Anna",
+                surname="Jansen",
+                street="Kerkstraat",
+                house_number="12",
                 postcode="3011 AB",
-                woonplaats="Rotterdam",
-                geboortedatum=date(1980, 2, 3),
+                city="Rotterdam",
+                birth_date=date(1980, 2, 3),
             )
         )
         bo = s.cases.open(anna.id, "brede_ondersteuning", opened=TODAY - timedelta(days=40))
@@ -49,7 +49,7 @@ def env(tmp_path):
             ("aanvang_moratorium", 30, None),
         ]:
             s.cases.record_event(sa.id, step, TODAY - timedelta(days=days), outcome=outcome)
-        piet = s.persons.add(Person(bsn=next(ids), voornamen="Piet", achternaam="Bakker"))
+        piet = s.persons.add(Person(bsn=next(ids), given_names="Piet", surname="Bakker"))
         bare = s.cases.open(piet.id, "brede_ondersteuning", opened=TODAY)
     return {
         "db": db,

@@ -138,7 +138,7 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
             text = docx_text(result.docx)
             assert result.docx.name == f"brief-{kind}-{case.zaaknummer}-20260601.docx"
             assert result.txt.read_text(encoding="utf-8").rstrip("\n") == result.text.rstrip("\n")
-            for must in (person.naam, case.zaaknummer, GEMEENTE, "1 juni 2026"):
+            for must in (person.name, case.zaaknummer, GEMEENTE, "1 juni 2026"):
                 assert must in text, (kind, must)
                 assert must in result.text
             if person.bsn:
@@ -150,7 +150,7 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
                 start = _running_moratorium(view).start
                 assert f"van {long_date(start)} tot {long_date(start + relativedelta(years=1))}" in text
             if kind == "schuldeiser":
-                assert "CJIB" in text and person.geboortedatum and long_date(person.geboortedatum) in text
+                assert "CJIB" in text and person.birth_date and long_date(person.birth_date) in text
 
 
 # -- what producing a letter writes -----------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_values_are_put_in_literally_never_read_as_a_template(cases, config):
     s = cases.store
     from herstel_tui.domain.models import Person
 
-    p = s.persons.add(Person(voornamen="{{gemeente}}", achternaam="{medewerker} %s {{0}}"))
+    p = s.persons.add(Person(given_names="{{gemeente}}", surname="{medewerker} %s {{0}}"))
     c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2026, 1, 1))
     text = L.prepare(s, config, c.id, "contact", today=TODAY).text
     assert "{{gemeente}} {medewerker} %s {{0}}" in text

@@ -510,7 +510,7 @@ def build(store: Store) -> dict[str, int]:
     numbers = iter(f"9999{n:05d}" for n in range(3000) if bsn.is_valid(f"9999{n:05d}"))
     ids: dict[str, int] = {}
     for name, track, worker, opened, events, urgency, overleg, by_hand in CASES:
-        person = store.persons.add(Person(bsn=next(numbers), voornamen=f"Persoon {name}", achternaam="Proef"))
+        person = store.persons.add(Person(bsn=next(numbers), given_names=f"Persoon {name}", surname="Proef"))
         case = store.cases.open(person.id, track, caseworker=worker, opened=d(opened))
         for step, when, outcome in events:
             store.cases.record_event(case.id, step, d(when), outcome=outcome)

@@ -25,12 +25,12 @@ def add_case(
     track: str = "brede_ondersteuning",
     talk: bool = True,
     closed: date | None = None,
-    achternaam: str | None = None,
+    surname: str | None = None,
 ):
     """Person ``n`` (test-range BSN) with a case; with ``talk`` up to the eerste gesprek."""
     from herstel_tui.domain.models import Person
 
-    person = store.persons.add(Person(bsn=TEST_BSNS[n], voornamen="Anna", achternaam=achternaam or f"Proef{n}"))
+    person = store.persons.add(Person(bsn=TEST_BSNS[n], given_names="Anna", surname=surname or f"Proef{n}"))
     case = store.cases.open(person.id, track, opened=opened)
     if talk and track == "brede_ondersteuning":
         store.cases.record_event(case.id, "aanmelding_gemeente", max(opened, AANMELDING))

@@ -113,18 +113,18 @@ class Family:
     def person(self, first: str, last: str, bsn: str | None = "next", **kw) -> Person:
         if bsn == "next":
             bsn = next(self.bsns)
-        return self.store.persons.add(Person(bsn=bsn, voornamen=first, achternaam=last, **kw))
+        return self.store.persons.add(Person(bsn=bsn, given_names=first, surname=last, **kw))
 
     def household(
         self, parent_first: str, last: str, kids: list[str], *, parent_case: bool = True, kid_case: str | None = None
     ) -> tuple[Person, list[Person]]:
         parent = self.person(parent_first, last)
-        children = [self.person(k, last, geboortedatum=date(2010, 1, 1)) for k in kids]
+        children = [self.person(k, last, birth_date=date(2010, 1, 1)) for k in kids]
         self.store.persons.create_household([(parent.id, "aanvrager"), *[(c.id, "kind") for c in children]])
         if parent_case:
             self.store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(100))
         for c in children:
-            if c.voornamen == kid_case:
+            if c.given_names == kid_case:
                 self.store.cases.open(c.id, "brede_ondersteuning", opened=days_ago(50))
         return parent, children
 

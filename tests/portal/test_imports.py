@@ -165,7 +165,7 @@ HEAD = [
 
 
 def test_registrations_create_update_skip_reject(pstore, family, config, tmp_path):
-    known = family.person("Fatima", "El Amrani", telefoon="06-11111111", postcode="3011 AA")
+    known = family.person("Fatima", "El Amrani", phone="06-11111111", postcode="3011 AA")
     partner = family.person("Mohamed", "El Amrani")
     b_new, b_bad, b_noname = next(family.bsns), next(family.bsns), next(family.bsns)
     received = days_ago(3)
@@ -250,14 +250,14 @@ def test_registrations_create_update_skip_reject(pstore, family, config, tmp_pat
         (6, "skip", "lege regel"),
         (7, "skip", "dubbel: zelfde als regel 2; telefoonnummer als getal opgeslagen; voorloopnul hersteld"),
     ]
-    assert (new.naam, new.huisnummer, new.postcode, new.telefoon, new.geboortedatum) == (
+    assert (new.name, new.house_number, new.postcode, new.phone, new.birth_date) == (
         "Sanne van Dijk",
         "12a",
         "3011 AB",
         "0612345678",
         date(1985, 4, 12),
     )
-    assert [(m.naam, r.value) for m, r, _ in pstore.persons.household_of(new.id)] == [
+    assert [(m.name, r.value) for m, r, _ in pstore.persons.household_of(new.id)] == [
         ("Sanne van Dijk", "aanvrager"),
         ("Mohamed El Amrani", "toeslagpartner"),
     ]
@@ -268,7 +268,7 @@ def test_registrations_create_update_skip_reject(pstore, family, config, tmp_pat
     assert "datum van die aanmelding is niet bekend" in pstore.cases.events(case.id)[0].note
     view = pstore.cases.view(case.id, TODAY)
     assert {d.rule: d.due for d in view.running}["eerste_gesprek_voeren"] == received + timedelta(weeks=8)
-    assert pstore.persons.find_by_bsn(known.bsn).telefoon == "06-22222222"
+    assert pstore.persons.find_by_bsn(known.bsn).phone == "06-22222222"
     assert pstore.persons.find_by_bsn(b_bad) is None and pstore.persons.find_by_bsn(b_noname) is None
     # Persons are never duplicated: one row per BSN.
     assert pstore.conn.execute("SELECT count(*) FROM persons WHERE bsn = ?", (b_new,)).fetchone()[0] == 1
@@ -288,7 +288,7 @@ def test_registration_name_mismatch_is_reported_not_changed(pstore, family, conf
             "het register (niet gewijzigd)",
         )
     ]
-    assert pstore.persons.get(known.id).voornamen == "Fatima"
+    assert pstore.persons.get(known.id).given_names == "Fatima"
 
 
 def test_registration_refused_by_the_engine_keeps_the_contact_update(pstore, family, config, tmp_path):

@@ -91,7 +91,7 @@ def test_default_selection_is_children_without_answer_or_open_request(pstore, fa
     nobsn = family.person("Zonder", "Bsn", bsn=None)
     pstore.persons.join_household_of(parent.id, nobsn.id, "kind")  # a child without a BSN cannot be asked for
     got = pstore.portal.children_to_verify()
-    assert [(c.naam, c.status) for c in got] == [
+    assert [(c.name, c.status) for c in got] == [
         ("Emma Jansen", "nog niet geverifieerd"),
         ("Noah Jansen", "nog niet geverifieerd"),
     ]
@@ -106,7 +106,7 @@ def test_export_records_request_notes_and_masked_audit(pstore, family, config, t
     assert result.count == 2 and result.notes_written == 2
     # Each child now has an open request; the default selection is empty.
     assert pstore.portal.children_to_verify() == []
-    assert [c.naam for c in pstore.portal.children_to_verify(include_open=True)] == ["Emma Jansen", "Noah Jansen"]
+    assert [c.name for c in pstore.portal.children_to_verify(include_open=True)] == ["Emma Jansen", "Noah Jansen"]
     assert pstore.portal.verifications_of(noah.id) == [
         {
             "aangevraagd": TODAY,

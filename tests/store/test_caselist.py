@@ -14,17 +14,15 @@ def filled(store):
     a = store.persons.add(
         Person(
             bsn=BSN_A,
-            voornamen="Anna",
-            achternaam="Jansen",
-            straat="Kerkstraat",
-            huisnummer="12",
+            given_names="Anna",
+            surname="Jansen",
+            street="Kerkstraat",
+            house_number="12",
             postcode="3011 AB",
-            woonplaats="Rotterdam",
+            city="Rotterdam",
         )
     )
-    b = store.persons.add(
-        Person(bsn=BSN_B, voornamen="Kees", tussenvoegsel="de", achternaam="Vries", woonplaats="Schiedam")
-    )
+    b = store.persons.add(Person(bsn=BSN_B, given_names="Kees", surname_prefix="de", surname="Vries", city="Schiedam"))
     ca = store.cases.open(a.id, "brede_ondersteuning", caseworker="m.kaya", opened=TODAY - timedelta(days=30))
     cb = store.cases.open(b.id, "schuldenaanpak", caseworker="p.jansen", opened=TODAY - timedelta(days=30))
     return store, ca, cb
@@ -68,7 +66,7 @@ def test_search(filled, term, expect):
 def test_search_follows_person_change(filled):
     store, ca, _ = filled
     p = store.persons.get(ca.person_id)
-    store.persons.update(p.model_copy(update={"achternaam": "Bakker"}))
+    store.persons.update(p.model_copy(update={"surname": "Bakker"}))
     assert ids(store.cases.page(CaseFilter(search="bakker"))) == [ca.zaaknummer]
     assert ids(store.cases.page(CaseFilter(search="jansen"))) == []
 
@@ -86,7 +84,7 @@ def test_filters_combine(filled):
 
 def test_paging(store, test_bsns):
     for i, bsn in enumerate(test_bsns[:25]):
-        p = store.persons.add(Person(bsn=bsn, voornamen=f"P{i}", achternaam="Test"))
+        p = store.persons.add(Person(bsn=bsn, given_names=f"P{i}", surname="Test"))
         store.cases.open(p.id, "brede_ondersteuning")
     f = CaseFilter(sort="zaaknummer")
     first = store.cases.page(f, offset=0, limit=10)

@@ -14,16 +14,16 @@ from tests.conftest import BSN_A, BSN_B
 def person(bsn=BSN_A, **kw) -> Person:
     base = dict(
         bsn=bsn,
-        voornamen="Anna",
-        achternaam="Jansen",
-        geboortedatum=date(1985, 3, 1),
-        straat="Kerkstraat",
-        huisnummer="12",
+        given_names="Anna",
+        surname="Jansen",
+        birth_date=date(1985, 3, 1),
+        street="Kerkstraat",
+        house_number="12",
         postcode="3011ab",
-        woonplaats="Rotterdam",
-        telefoon="06-12345678",
+        city="Rotterdam",
+        phone="06-12345678",
         email="anna@voorbeeld.nl",
-        voorkeurskanaal="telefoon",
+        preferred_channel="telefoon",
     )
     base.update(kw)
     return Person(**base)
@@ -62,11 +62,13 @@ def test_migrates_from_previous_version(db_path):
     conn = sqlite3.connect(db_path, isolation_level=None)
     for version, _t, script in MIGRATIONS[:-1]:
         conn.executescript(f"BEGIN;{script}\nPRAGMA user_version = {version};COMMIT;")
-    conn.execute("INSERT INTO persons (bsn, voornamen, achternaam) VALUES (?, 'Piet', 'Vos')", (BSN_A,))
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(persons)")}  # Dutch names before migration 7
+    first, last = ("given_names", "surname") if "given_names" in cols else ("voornamen", "achternaam")
+    conn.execute(f"INSERT INTO persons (bsn, {first}, {last}) VALUES (?, 'Piet', 'Vos')", (BSN_A,))
     conn.close()
     with open_store(db_path, "t") as s:
         assert s.schema_version() == LATEST
-        assert s.persons.find_by_bsn(BSN_A).achternaam == "Vos"
+        assert s.persons.find_by_bsn(BSN_A).surname == "Vos"
 
 
 def test_reopen_is_idempotent(db_path):
@@ -123,7 +125,7 @@ def test_foreign_sqlite_is_refused(db_path):
 def test_bsn_unique(store):
     store.persons.add(person())
     with pytest.raises(StoreError, match=r"al een persoon met BSN \*+006"):
-        store.persons.add(person(voornamen="Ander"))
+        store.persons.add(person(given_names="Ander"))
     assert store.counts()["persons"] == 1
 
 
@@ -135,7 +137,7 @@ def test_bsn_stored_as_text_nine_digits(store):
 
 def test_schema_check_refuses_bad_bsn_even_past_the_model(store):
     with pytest.raises(sqlite3.IntegrityError):
-        store.conn.execute("INSERT INTO persons (bsn, voornamen, achternaam) VALUES ('12345', 'a', 'b')")
+        store.conn.execute("INSERT INTO persons (bsn, given_names, surname) VALUES ('12345', 'a', 'b')")
 
 
 def test_one_case_per_person_per_track(store):
@@ -177,17 +179,17 @@ def test_audit_is_append_only(store):
 
 
 def test_person_round_trip(store):
-    p = store.persons.add(person(tussenvoegsel="de"))
+    p = store.persons.add(person(surname_prefix="de"))
     back = store.persons.get(p.id)
     assert back == p
-    assert back.postcode == "3011 AB" and back.naam == "Anna de Jansen"
+    assert back.postcode == "3011 AB" and back.name == "Anna de Jansen"
     assert store.persons.find_by_bsn(BSN_A) == p
 
 
 def test_update_person_audits_old_and_new(store):
     p = store.persons.add(person())
-    store.persons.update(p.model_copy(update={"telefoon": "06-87654321"}))
-    assert store.persons.get(p.id).telefoon == "06-87654321"
+    store.persons.update(p.model_copy(update={"phone": "06-87654321"}))
+    assert store.persons.get(p.id).phone == "06-87654321"
     last = store.audit.entries()[-1]
     assert last.action == "gewijzigd" and last.person_id == p.id
     assert last.detail == {"telefoon": {"oud": "06-12345678", "nieuw": "06-87654321"}}
@@ -195,14 +197,14 @@ def test_update_person_audits_old_and_new(store):
 
 def test_household_round_trip(store):
     a = store.persons.add(person())
-    b = store.persons.add(person(bsn=BSN_B, voornamen="Kees"))
-    kid = store.persons.add(person(bsn=None, voornamen="Noor", geboortedatum=date(2010, 5, 5)))
+    b = store.persons.add(person(bsn=BSN_B, given_names="Kees"))
+    kid = store.persons.add(person(bsn=None, given_names="Noor", birth_date=date(2010, 5, 5)))
     store.persons.create_household(
         [(a.id, "aanvrager"), (b.id, Role.TOESLAGPARTNER), (kid.id, "kind")], date(2023, 1, 5)
     )
     case = store.cases.open(kid.id, "brede_ondersteuning")
     hh = store.persons.household_of(a.id)
-    assert [(p.voornamen, r) for p, r, _ in hh] == [
+    assert [(p.given_names, r) for p, r, _ in hh] == [
         ("Anna", Role.AANVRAGER),
         ("Kees", Role.TOESLAGPARTNER),
         ("Noor", Role.KIND),
@@ -301,16 +303,16 @@ def test_every_change_is_audited(store):
 def test_register_is_all_or_nothing(store):
     anna, case = store.persons.register(person(), track="brede_ondersteuning", caseworker="m.kaya")
     assert case.person_id == anna.id and case.caseworker == "m.kaya"
-    kid, none = store.persons.register(person(bsn=BSN_B, voornamen="Noor"), role="kind", household_of=anna.id)
+    kid, none = store.persons.register(person(bsn=BSN_B, given_names="Noor"), role="kind", household_of=anna.id)
     assert none is None
-    assert [(p.voornamen, r.value) for p, r, _ in store.persons.household_of(anna.id)] == [
+    assert [(p.given_names, r.value) for p, r, _ in store.persons.household_of(anna.id)] == [
         ("Anna", "aanvrager"),
         ("Noor", "kind"),
     ]
     before = store.counts()
     with pytest.raises(StoreError, match="persoon 9999 bestaat niet"):  # fails after the person was added
         store.persons.register(
-            person(bsn="999900031", voornamen="Piet"), role="kind", track="brede_ondersteuning", household_of=9999
+            person(bsn="999900031", given_names="Piet"), role="kind", track="brede_ondersteuning", household_of=9999
         )
     assert store.counts() == before
 

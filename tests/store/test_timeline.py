@@ -17,7 +17,7 @@ D = date(2025, 3, 3)
 
 @pytest.fixture
 def case(store):
-    p = store.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+    p = store.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
     return store.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
 
 
@@ -88,7 +88,7 @@ def test_view_is_derived_from_events(store, case):
 def test_routekaart_file_change_shows_without_code_change(tmp_path, monkeypatch):
     db = tmp_path / "x.db"
     with open_store(db, "t") as s:
-        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        p = s.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
         c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
         s.cases.record_event(c.id, "aanmelding_gemeente", date(2025, 1, 6))
         row = s.cases.page(CaseFilter(), today=date(2025, 1, 7))[0]
@@ -128,7 +128,7 @@ def test_elapsed_period_is_refreshed_on_open(tmp_path):
     paid = today - relativedelta(years=1) + timedelta(days=5)
     db = tmp_path / "x.db"
     with open_store(db, "t") as s:
-        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        p = s.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
         c = s.cases.open(p.id, "schuldenaanpak", opened=paid - timedelta(days=90))
         s.cases.record_event(c.id, "aanvraag_herbeoordeling", paid - timedelta(days=80))
         s.cases.record_event(c.id, "start_pauzeknop", paid - timedelta(days=70))

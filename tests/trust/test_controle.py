@@ -22,7 +22,7 @@ def run(db, *args):
 def filled(tmp_path):
     db = tmp_path / "r.db"
     with open_store(db, "t") as s:
-        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        p = s.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
         c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
         for i in range(10):
             s.cases.add_note(c.id, f"notitie {i}")

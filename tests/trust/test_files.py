@@ -36,7 +36,7 @@ def herstel(*args, timeout=60):
 def one_case(tmp_path):
     db = tmp_path / "r.db"
     with open_store(db, "t") as s:
-        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        p = s.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
         c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
     return db, c.id
 

@@ -75,7 +75,7 @@ def herstel(db, *args):
 def register(tmp_path):
     db = tmp_path / "r.db"
     with open_store(db, "t") as s:
-        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        p = s.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
         c = s.cases.open(p.id, "brede_ondersteuning", opened=date.today() - timedelta(days=30))
     return db, c
 

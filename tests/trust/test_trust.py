@@ -29,7 +29,7 @@ ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
 def one_case(tmp_path):
     db = tmp_path / "r.db"
     with open_store(db, "t") as s:
-        p = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        p = s.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
         c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
     return db, c.id
 
@@ -252,8 +252,8 @@ def test_retention_lists_and_anonymises(tmp_path):
     cfg = tmp_path / "config.toml"
     cfg.write_text("[bewaartermijnen]\noverig = 1\nniet_gedupeerd = 50\ngedupeerd = 50\ngeen_uitsluitsel = 50\n")
     with open_store(db, "t") as s:
-        old = s.persons.add(Person(bsn=BSN_A, voornamen="Oud", achternaam="Dossier", telefoon="06-11111111"))
-        new = s.persons.add(Person(bsn=BSN_B, voornamen="Nieuw", achternaam="Dossier"))
+        old = s.persons.add(Person(bsn=BSN_A, given_names="Oud", surname="Dossier", phone="06-11111111"))
+        new = s.persons.add(Person(bsn=BSN_B, given_names="Nieuw", surname="Dossier"))
         c_old = s.cases.open(old.id, "brede_ondersteuning", opened=date(2022, 1, 1))
         s.cases.open(new.id, "brede_ondersteuning", opened=date(2022, 1, 1))
         s.cases.add_note(c_old.id, "gevoelige notitie", on=date(2022, 2, 1))
@@ -266,9 +266,9 @@ def test_retention_lists_and_anonymises(tmp_path):
     assert r.exit_code == 0, r.output
     with open_store(db, "t") as s:
         p = s.persons.get(old.id)
-        assert (p.bsn, p.achternaam, p.telefoon) == (None, "geanonimiseerd", None)
+        assert (p.bsn, p.surname, p.phone) == (None, "geanonimiseerd", None)
         assert s.cases.notes(c_old.id) == []
-        assert s.persons.get(new.id).achternaam == "Dossier"
+        assert s.persons.get(new.id).surname == "Dossier"
         last = s.audit.entries()[-1]
         assert last.action == "geanonimiseerd" and last.case_id == c_old.id
 
@@ -276,7 +276,7 @@ def test_retention_lists_and_anonymises(tmp_path):
 def test_remove_person_who_declines(tmp_path):
     db = tmp_path / "r.db"
     with open_store(db, "t") as s:
-        a = s.persons.add(Person(bsn=BSN_A, voornamen="Anna", achternaam="Jansen"))
+        a = s.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
         c = s.cases.open(a.id, "brede_ondersteuning", opened=date(2025, 1, 1))
         s.cases.add_note(c.id, "notitie")
         s.persons.create_household([(a.id, "aanvrager")])

@@ -327,13 +327,13 @@ async def test_new_person_and_case(demo_store):
         await settle(pilot)
         person = demo_store.persons.find_by_bsn(new_bsn)
         assert person is not None
-        assert (person.voornamen, person.tussenvoegsel, person.achternaam, person.postcode) == (
+        assert (person.given_names, person.surname_prefix, person.surname, person.postcode) == (
             "Anna Maria",
             "van",
             "Dijk",
             "3011 AB",
         )
-        assert person.geboortedatum.isoformat() == "1985-04-03"
+        assert person.birth_date.isoformat() == "1985-04-03"
         cases = demo_store.cases.of_person(person.id)
         assert [c.track.value for c in cases] == ["brede_ondersteuning"]
         assert cases[0].caseworker == ME
@@ -383,7 +383,7 @@ async def test_new_child_in_household_without_case(demo_store):
         assert isinstance(app.screen, CaseScreen)
         household = demo_store.persons.household_of(parent)
         assert len(household) == members + 1
-        child = next(p for p, role, cases in household if p.voornamen == "Noor")
+        child = next(p for p, role, cases in household if p.given_names == "Noor")
         assert {p.id: role.value for p, role, _ in household}[child.id] == "kind"
         assert demo_store.cases.of_person(child.id) == []
         assert "Noor Kind" in "\n".join(str(o.prompt) for o in app.screen.query_one("#huishouden").options)

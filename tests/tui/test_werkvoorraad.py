@@ -65,7 +65,7 @@ async def test_search_by_name_and_bsn_as_you_type(demo_store):
         for r in demo_store.cases.page(CaseFilter(), 0, 300, today=TODAY)
         if r.bsn and demo_store.cases.count(CaseFilter(search=r.bsn), today=TODAY) == 1
     )
-    surname = row.naam.split(",")[0]
+    surname = row.name.split(",")[0]
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -96,10 +96,10 @@ async def test_search_by_name_and_bsn_as_you_type(demo_store):
 async def test_enter_in_search_with_several_matches_goes_to_the_list(demo_store):
     rows = demo_store.cases.page(CaseFilter(), 0, 300, today=TODAY)
     surname = next(
-        r.naam.split(",")[0]
+        r.name.split(",")[0]
         for r in rows
-        if " " not in r.naam.split(",")[0]
-        and demo_store.cases.count(CaseFilter(search=r.naam.split(",")[0]), today=TODAY) > 1
+        if " " not in r.name.split(",")[0]
+        and demo_store.cases.count(CaseFilter(search=r.name.split(",")[0]), today=TODAY) > 1
     )
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -132,7 +132,7 @@ async def test_colleagues_changes_show_without_restart(demo_store):
         row = first_case(demo_store)
         with open_store(demo_store.path, "collega") as other:
             p = other.persons.get(row.person_id)
-            other.persons.update(p.model_copy(update={"achternaam": "Zzcollega"}))
+            other.persons.update(p.model_copy(update={"surname": "Zzcollega"}))
         app.check_colleagues()
         await settle(pilot)
         assert any("Zzcollega" in line for line in list_lines(app))

@@ -35,7 +35,7 @@ async def test_case_screen_shows_person_timeline_deadlines_steps_notes(demo_stor
         await open_case(pilot, row.id)
         text = screen_text(app)
         assert case.zaaknummer in text
-        assert person.naam in text and person.bsn_masked in text
+        assert person.name in text and person.bsn_masked in text
         if person.bsn:
             assert person.bsn not in text  # masked until revealed
         for step in view.done:

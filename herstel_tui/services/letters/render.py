@@ -52,8 +52,8 @@ class Draft:
         return self.kind.title
 
 
-def _initials(voornamen: str) -> str:
-    parts = [p for p in re.split(r"[\s]+", voornamen.strip()) if p]
+def _initials(given_names: str) -> str:
+    parts = [p for p in re.split(r"[\s]+", given_names.strip()) if p]
     return "".join(p[0].upper() + "." for p in parts)
 
 
@@ -69,10 +69,10 @@ def case_values(
     creditor: str | None = None,
 ) -> dict[str, str | None]:
     """The flat field table for one case. ``None`` means: not known for this case."""
-    surname = " ".join(p for p in (person.tussenvoegsel, person.achternaam) if p)
-    initials = _initials(person.voornamen)
-    street = " ".join(p for p in (person.straat, person.huisnummer) if p)
-    town = " ".join(p for p in (person.postcode, person.woonplaats) if p)
+    surname = " ".join(p for p in (person.surname_prefix, person.surname) if p)
+    initials = _initials(person.given_names)
+    street = " ".join(p for p in (person.street, person.house_number) if p)
+    town = " ".join(p for p in (person.postcode, person.city) if p)
     mor = _moratorium(view)
     values: dict[str, str | None] = {
         "datum": long_date(today),
@@ -82,14 +82,14 @@ def case_values(
         "zaaknummer": case.zaaknummer,
         "zaak.spoor": rk.tracks[case.track.value].title,
         "zaak.medewerker": case.caseworker or "",
-        "ouder.naam": person.naam,
+        "ouder.naam": person.name,
         "ouder.voorletters": initials,
         "ouder.achternaam": surname,
         "ouder.aanhef": f"Geachte {initials} {surname}".replace("  ", " ").strip(),
         "ouder.straat": street,
         "ouder.postcode_woonplaats": town,
         "ouder.adres": ", ".join(p for p in (street, town) if p),
-        "ouder.geboortedatum": long_date(person.geboortedatum) if person.geboortedatum else None,
+        "ouder.geboortedatum": long_date(person.birth_date) if person.birth_date else None,
         "eerste_gesprek.datum": weekday_date(first_talk) if first_talk else None,
         "eerste_gesprek.datum.kort": format_date(first_talk) if first_talk else None,
         "moratorium.begin": long_date(mor[0]) if mor else None,

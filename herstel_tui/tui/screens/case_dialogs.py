@@ -62,7 +62,7 @@ class CaseDialog(FormDialog):
         self.bundle = bundle
         case, person = bundle.case, bundle.person
         self.query_one("#dialoogtitel", Static).update(
-            Content.from_markup(f"[b]{esc(self.TITLE_TEXT)}[/b] · {esc(case.zaaknummer or '')} · {esc(person.naam)}")
+            Content.from_markup(f"[b]{esc(self.TITLE_TEXT)}[/b] · {esc(case.zaaknummer or '')} · {esc(person.name)}")
         )
         self.ready(more)
 

@@ -137,7 +137,7 @@ class CostsScreen(StoreScreen):
         self.sub_title = f"Kosten {b.case.zaaknummer}"
         self.query_one("#kostenkop", Static).update(
             Content.from_markup(
-                f"[b]{esc(b.case.zaaknummer or '')}  {esc(b.person.sorteernaam)}[/b] · SPUK-kosten · "
+                f"[b]{esc(b.case.zaaknummer or '')}  {esc(b.person.sort_name)}[/b] · SPUK-kosten · "
                 f"{len(b.lines)} {'post' if len(b.lines) == 1 else 'posten'}"
             )
         )

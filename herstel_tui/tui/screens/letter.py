@@ -120,7 +120,7 @@ class LetterScreen(DeskModal[object]):
         self.query_one("#briefdialoog").loading = False
         case, person = bundle.case, bundle.person
         self.query_one("#brieftitel", Static).update(
-            Content.from_markup(f"Brief maken · {esc(case.zaaknummer or '')} · {esc(person.naam)}")
+            Content.from_markup(f"Brief maken · {esc(case.zaaknummer or '')} · {esc(person.name)}")
         )
         self.kinds = letters.for_track(case.track.value)
         lst = self.query_one("#briefsoorten", OptionList)

@@ -59,7 +59,7 @@ class NewPersonDialog(CaseDialog):
             ),
         )
         if self.joins is not None:
-            yield Checkbox(f"In het huishouden van {self.joins.naam}", id="bij", value=True, compact=True)
+            yield Checkbox(f"In het huishouden van {self.joins.name}", id="bij", value=True, compact=True)
         yield from field_row(
             "Rol",
             Select(

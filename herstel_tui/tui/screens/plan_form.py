@@ -73,7 +73,7 @@ def read_plan(store: Store, case_id: int, number: int | None, today: date, *, lo
 def head_markup(bundle: PlanBundle, *, readonly: bool, today: date) -> str:
     """The three heading lines: case and person; version and status; the plan's deadlines."""
     case, person, v = bundle.case, bundle.person, bundle.version
-    head = f"[b]{esc(case.zaaknummer or '')}  {esc(person.sorteernaam)}[/b] · Plan van aanpak"
+    head = f"[b]{esc(case.zaaknummer or '')}  {esc(person.sort_name)}[/b] · Plan van aanpak"
     if readonly and v is not None:
         head += " [i](oude versie)[/i]"
     if v is None:

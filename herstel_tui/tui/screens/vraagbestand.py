@@ -132,7 +132,7 @@ class VraagbestandDialog(DeskModal["Path | None"]):
         self.query_one("#vk-uitleg", Static).update(intro)
         # 9 + 2 + 22 + 2 + 10 + 2 + 25 = 72 columns: fits the 74 inside the box with a scrollbar
         lines = [
-            f"{c.bsn_masked:<9}  {_cut(c.naam, 22):<22}  {format_date(c.geboortedatum):<10}  {_cut(c.status, 25)}"
+            f"{c.bsn_masked:<9}  {_cut(c.name, 22):<22}  {format_date(c.birth_date):<10}  {_cut(c.status, 25)}"
             for c in children[:SHOWN]
         ]
         if n > SHOWN:

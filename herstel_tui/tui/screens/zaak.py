@@ -98,7 +98,7 @@ class CaseScreen(CaseActions):
         today = desk_of(self).today
         case, person, view = b.case, b.person, b.view
         self.sub_title = f"Zaak {case.zaaknummer}"
-        kop = f"[b]{esc(case.zaaknummer or '')}  {esc(person.sorteernaam)}[/b]  ·  {esc(b.track_title)}"
+        kop = f"[b]{esc(case.zaaknummer or '')}  {esc(person.sort_name)}[/b]  ·  {esc(b.track_title)}"
         if case.urgency:
             kop += "  [$error b]! urgent[/]"
         if case.casuistiekoverleg:
@@ -111,16 +111,16 @@ class CaseScreen(CaseActions):
         bsn = (person.bsn or "—") if self.bsn_shown else person.bsn_masked
         lines = [
             "[b $accent]Persoon[/]",
-            f"[b]{esc(person.naam)}[/b]   BSN {esc(bsn)}   geboren {format_date(person.geboortedatum)}",
+            f"[b]{esc(person.name)}[/b]   BSN {esc(bsn)}   geboren {format_date(person.birth_date)}",
         ]
         if person.adres:
             lines.append(esc(person.adres))
         contact = "   ".join(
             p
             for p in (
-                person.telefoon and f"tel. {person.telefoon}",
+                person.phone and f"tel. {person.phone}",
                 person.email,
-                person.voorkeurskanaal and f"voorkeur: {person.voorkeurskanaal}",
+                person.preferred_channel and f"voorkeur: {person.preferred_channel}",
             )
             if p
         )
@@ -141,7 +141,7 @@ class CaseScreen(CaseActions):
         hh.clear_options()
         options: list[Option] = []
         for member, role, cases in b.household:
-            label = f"{role.label:<17} {member.naam}"
+            label = f"{role.label:<17} {member.name}"
             if not cases:
                 options.append(Option(f"{label}  (geen zaak)", disabled=True))
             for c in cases:

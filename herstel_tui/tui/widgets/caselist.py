@@ -68,12 +68,12 @@ def columns(width: int) -> list[Column]:
         ]
     used = sum(w for _, _, w in fixed) + len(fixed) - 1
     flex = max(0, width - used)
-    naam = max(18, flex * 2 // 5) if wide else max(8, flex * 11 // 20)
-    stap = max(6, flex - naam)
+    name = max(18, flex * 2 // 5) if wide else max(8, flex * 11 // 20)
+    stap = max(6, flex - name)
     out = []
     for key, title, w in fixed:
         if key == "naam":
-            w = naam
+            w = name
         elif key == "stap":
             w = stap
         out.append(Column(key, title, w, right=key == "termijn"))
@@ -88,7 +88,7 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
         z = row.zaaknummer
         return z if col.width >= 15 else z.removeprefix("HKO-")
     if k == "naam":
-        return row.naam
+        return row.name
     if k == "bsn":
         return (row.bsn or "—") if revealed else row.bsn_masked
     if k == "spoor":
