@@ -47,3 +47,24 @@ def test_bsns() -> list[str]:
     from stdnum.nl import bsn
 
     return [f"9999{n:05d}" for n in range(0, 2000) if bsn.is_valid(f"9999{n:05d}")]
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: one worker more than cores. Pilot tests wait on timers and subprocess tests on
+    their children more than they compute, so one extra worker keeps every core busy."""
+    return (os.cpu_count() or 1) + 1
+
+
+# The longest tests start first, so the parallel run does not end waiting for one of them.
+SLOW_FIRST = (
+    "test_fill_every_leefgebied_by_keyboard",
+    "test_torture_no_confirmed_save_is_lost",
+    "test_notes_during_a_large_import_never_wait_long",
+    "test_new_person_and_case",
+    "test_agree_change_and_read_the_first_version",
+    "test_large_registration_list_with_repeats",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    items.sort(key=lambda item: item.originalname not in SLOW_FIRST if hasattr(item, "originalname") else True)

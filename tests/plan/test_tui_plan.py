@@ -50,9 +50,17 @@ async def fill_area(pilot, area: str) -> None:
     await settle(pilot)
 
 
-async def test_fill_agree_change_and_read_the_first_version(store):
+def assert_plan_holds_everything(plans, case_id: int) -> None:
+    v = plans.version(case_id)
+    for area, (situation, question, goal, what, party) in PLAN.items():
+        assert (v.area(area).situation, v.area(area).question) == (situation, question)
+        assert [g.text for g in v.goals_in(area)] == [goal]
+        (a,) = v.actions_in(area)
+        assert (a.what, a.who.value, a.party, a.due) == (what, "extern", party, date(2025, 9, 1))
+
+
+async def test_fill_every_leefgebied_by_keyboard(store):
     case = add_case(store, 0)
-    plans = store.plans
     app = Host(lambda: PlanScreen(store, case.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -61,12 +69,28 @@ async def test_fill_agree_change_and_read_the_first_version(store):
             await fill_area(pilot, area)
             if i < len(PLAN) - 1:
                 assert focused_id(app) == f"situatie-{LEEFGEBIEDEN[i + 1].value}"  # the natural tab order
-        v = plans.version(case.id)
-        for area, (situation, question, goal, what, party) in PLAN.items():
-            assert (v.area(area).situation, v.area(area).question) == (situation, question)
-            assert [g.text for g in v.goals_in(area)] == [goal]
-            (a,) = v.actions_in(area)
-            assert (a.what, a.who.value, a.party, a.due) == (what, "extern", party, date(2025, 9, 1))
+    assert_plan_holds_everything(store.plans, case.id)
+
+
+def fill_through_the_store(plans, case_id: int) -> None:
+    """The same plan as the keyboard test types, written through the store (what that test proves)."""
+    vid = plans.start_concept(case_id).id
+    for area, (situation, question, goal, what, party) in PLAN.items():
+        plans.set_area_text(vid, area, "situatie", situation)
+        plans.set_area_text(vid, area, "hulpvraag", question)
+        plans.add_goal(vid, area, goal)
+        plans.add_action(vid, area, what=what, who="extern", party=party, due=date(2025, 9, 1))
+
+
+async def test_agree_change_and_read_the_first_version(store):
+    case = add_case(store, 0)
+    plans = store.plans
+    fill_through_the_store(plans, case.id)
+    assert_plan_holds_everything(plans, case.id)
+    app = Host(lambda: PlanScreen(store, case.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PlanScreen)
 
         # Vaststellen: volledig, today, consent by signature
         await pilot.press("f7")

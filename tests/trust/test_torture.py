@@ -14,7 +14,7 @@ every confirmed plan text has its audit row and the plan holds the last one writ
 complete, every backup is sound, no desk ever wrote into a deleted -wal or -shm, and `herstel
 controle` passes.
 
-HERSTEL_TORTURE_SECONDS sets the chaos time per seed (default 10; e.g. 300 by hand).
+HERSTEL_TORTURE_SECONDS sets the chaos time per seed (default 8 in the suite; e.g. 300 by hand).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from herstel_tui.settings.resources import open_store
 ROOT = Path(__file__).parents[2]
 DRIVER = str(Path(__file__).with_name("desk_driver.py"))
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"}
-SECONDS = float(os.environ.get("HERSTEL_TORTURE_SECONDS", "12"))
+SECONDS = float(os.environ.get("HERSTEL_TORTURE_SECONDS", "8"))
 IMPORT_ROWS = 600
 
 
