@@ -68,10 +68,17 @@ def settle(path: Path, quiet: float = 0.6, timeout: float = 10.0) -> int:
     return last
 
 
+KEEP: Path | None = None
+
+
 def measure(p: Pane, log: Path, key: str) -> int:
     before = settle(log)
     p.keys(key)
-    return settle(log) - before
+    after = settle(log)
+    if KEEP is not None:
+        KEEP.mkdir(parents=True, exist_ok=True)
+        (KEEP / f"{log.stem}-{key}.out").write_bytes(log.read_bytes()[before:after])
+    return after - before
 
 
 def herstel_cmd(db: Path, low: bool) -> str:
@@ -130,7 +137,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--keep", help="copy the raw terminal output per keystroke into this folder")
     args = ap.parse_args()
+    global KEEP
+    KEEP = Path(args.keep) if args.keep else None
     with tempfile.TemporaryDirectory(prefix="bench-bytes-") as t:
         tmp = Path(t)
         (tmp / "config.toml").write_text('medewerker = "j.devries"\n')

@@ -198,9 +198,26 @@ class HerstelApp(DeskApp):
         self.push_screen(NewPersonDialog(anchor), done)
 
     def open_case(self, case_id: int) -> None:
+        self._open_case_loaded(case_id)
+
+    @work(thread=True, exclusive=True, group="open-case", exit_on_error=False)
+    def _open_case_loaded(self, case_id: int) -> None:
+        """Read the case first, then show its screen: one paint instead of "Zaak laden…" and then
+        the case (a third of the bytes over a thin line). A failed read shows the screen, which
+        reads again and says what went wrong."""
+        from textual.worker import get_current_worker
+
         from herstel_tui.tui.screens.zaak import CaseScreen
 
-        self.push_screen(CaseScreen(case_id))
+        try:
+            bundle = self.data.load_case(case_id, log=True)
+        except Exception:
+            bundle = None
+        def show() -> None:
+            self.push_screen(CaseScreen(case_id, bundle))
+
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(show)
 
 
 def binding_ids() -> list[str]:

@@ -28,6 +28,8 @@ from herstel_tui.tui.styles import STYLES
 from herstel_tui.tui.theme import ANSI_THEME, pick_theme
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from herstel_tui.store import Store
 
 # What finishes a light start in a worker: (the validated config, a warning or None, whether the
@@ -68,6 +70,11 @@ class DeskApp(App[object]):
         self.sub_title = config.medewerker
         if low_bandwidth:
             self.animation_level = "none"
+
+    def get_driver_class(self) -> type[Driver]:
+        from herstel_tui.tui.wire import squeezing
+
+        return squeezing(super().get_driver_class())
 
     @property
     def store(self) -> Store:

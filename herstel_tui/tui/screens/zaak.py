@@ -47,12 +47,14 @@ class CaseScreen(CaseActions):
         Binding("k", "costs", "Kosten", show=False, id="zaak.kosten", tooltip="SPUK-kosten van deze zaak (k)"),
     ]
 
-    def __init__(self, case_id: int) -> None:
+    def __init__(self, case_id: int, bundle: CaseBundle | None = None) -> None:
+        """``bundle``: the case as already read (and its viewing logged) by whoever opens it."""
         super().__init__()
         self.case_id = case_id
         self.bundle: CaseBundle | None = None
+        self._given = bundle
         self.bsn_shown = False
-        self._first = True
+        self._first = bundle is None
 
     def compose(self) -> ComposeResult:
         yield header()
@@ -70,7 +72,13 @@ class CaseScreen(CaseActions):
 
     def on_mount(self) -> None:
         self.sub_title = "Zaak"
-        self.reload()
+        if self._given is not None:
+            # Focus and content before the first paint: one frame, not three.
+            self.set_focus(self.query_one(CaseBody))
+            self._show(self._given)
+            self._given = None
+        else:
+            self.reload()
 
     def reload(self) -> None:
         self.stale = False

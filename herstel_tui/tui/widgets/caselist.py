@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -347,8 +347,21 @@ class CaseTable(ScrollView, can_focus=True):
     # -- cursor --------------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
+        # Over a thin line every byte counts: when the list does not scroll, only the two rows
+        # whose highlight changed are repainted (a few hundred bytes instead of the whole list).
+        top = round(self.scroll_y)
         self._scroll_cursor_into_view()
-        self.refresh()
+        if round(self.scroll_y) != top:
+            self.refresh()
+            return
+        for index in {old, new}:
+            self._refresh_row(index)
+
+    def _refresh_row(self, index: int) -> None:
+        """Repaint the line that shows case ``index`` (if it is on screen)."""
+        y = index - round(self.scroll_y) + 1
+        if 1 <= y <= self.body_height:
+            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
 
     def _scroll_cursor_into_view(self) -> None:
         top = round(self.scroll_y)
@@ -455,4 +468,5 @@ class CaseTable(ScrollView, can_focus=True):
         used = sum(c.width for c in cols) + len(cols) - 1
         if used < width:
             segments.append(Segment(" " * (width - used), row_style))
-        return Strip(segments, width).crop(0, width)
+        # One segment per run of equal style: each segment costs its own escape codes on the wire.
+        return Strip(Segment.simplify(segments), width).crop(0, width)
