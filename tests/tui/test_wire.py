@@ -106,3 +106,22 @@ async def test_down_in_the_list_repaints_only_the_two_changed_lines(demo_store):
             await pilot.press("down")
         await pilot.pause()
         assert round(table.scroll_y) > 0
+
+
+async def test_page_down_in_a_case_jumps_without_animation(demo_store):
+    """An animated page is a dozen full repaints: PgDn jumps, in one frame."""
+    from herstel_tui.store import CaseFilter
+    from herstel_tui.tui.widgets.scroll import ScrollBody
+    from tests.tui.pilot import open_case
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        row = max(demo_store.cases.page(CaseFilter(), 0, 50), key=lambda r: r.id)
+        screen = await open_case(pilot, row.id)
+        body = screen.query_one(ScrollBody)
+        assert body.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0
+        assert not app.animator.is_being_animated(body, "scroll_y")
