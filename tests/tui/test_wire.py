@@ -121,7 +121,15 @@ async def test_page_down_in_a_case_jumps_without_animation(demo_store):
         screen = await open_case(pilot, row.id)
         body = screen.query_one(ScrollBody)
         assert body.max_scroll_y > 0
-        await pilot.press("pagedown")
-        await pilot.pause()
-        assert body.scroll_y > 0
-        assert not app.animator.is_being_animated(body, "scroll_y")
+        asked: list[bool] = []
+        original = body.scroll_to
+
+        def spy(*args, **kw):
+            asked.append(kw.get("animate", True))
+            return original(*args, **kw)
+
+        body.scroll_to = spy
+        for key in ("pagedown", "pageup", "end", "home"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert len(asked) >= 3 and not any(asked)
