@@ -71,6 +71,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         household = store.persons.household_of(person.id)
         view = store.cases.view(case.id, today)
         notes = store.cases.notes(case.id, limit=5)
+        step_notes = {e.id: e.note for e in store.cases.events(case.id) if e.id is not None and e.note}
         store.audit.viewed(person_id=person.id, case_id=case.id)
     rk = store.routekaart
     members = [
@@ -106,6 +107,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
                 "correctie": d.correction,
                 "reden": d.reason,
                 "vervallen": d.superseded,
+                "notitie": step_notes.get(d.event_id) if d.event_id is not None else None,
             }
             for d in view.done
         ],
@@ -148,6 +150,9 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         mark = " (vervallen)" if done.superseded else ""
         mark += f" [correctie: {done.reason}]" if done.correction else ""
         w(f"  {format_date(done.fact_date)}  {done.event_title}{mark}")
+        note = step_notes.get(done.event_id) if done.event_id is not None else None
+        if note:
+            w(f"              notitie: {note}")
     if view.running:
         w("Lopende termijnen")
         for dl in view.running:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,7 @@ class CaseBundle:
     track_title: str
     routekaart: Any
     verification: Any = None  # the Serviceteam verification code in force, if one was imported
+    event_notes: dict[int, str] = field(default_factory=dict)  # a recorded step's note, by event id
 
 
 class DeskData:
@@ -190,6 +191,7 @@ class DeskData:
             household = st.persons.household_of(case.person_id)
             view = st.cases.view(case_id, today=self.today)
             notes = st.cases.notes(case_id)
+            event_notes = {e.id: e.note for e in st.cases.events(case_id) if e.id is not None and e.note}
             verification = st.codes.current(self.today)
             if log:
                 st.audit.viewed(person_id=person.id, case_id=case_id)
@@ -200,7 +202,9 @@ class DeskData:
             step = rk.step(track, view.current.step)
         elif rk.tracks[track].steps:
             step = rk.tracks[track].steps[0]
-        return CaseBundle(case, person, household, view, notes, step, rk.tracks[track].title, rk, verification)
+        return CaseBundle(
+            case, person, household, view, notes, step, rk.tracks[track].title, rk, verification, event_notes
+        )
 
     def close(self) -> None:
         with self._pool_lock:

@@ -213,6 +213,7 @@ class HerstelApp(DeskApp):
             bundle = self.data.load_case(case_id, log=True)
         except Exception:
             bundle = None
+
         def show() -> None:
             self.push_screen(CaseScreen(case_id, bundle))
 

@@ -78,7 +78,10 @@ async def test_record_next_step_with_date_and_note(demo_store):
             "Met ouder gebeld",
             False,
         )
-        assert expected.title in str(app.screen.query_one("#tijdlijn").render())
+        timeline = str(app.screen.query_one("#tijdlijn").render())
+        assert expected.title in timeline
+        # Issue 17 point 4: the step's note is shown under its step, indented past the date.
+        assert "\n            Notitie: Met ouder gebeld" in timeline
 
 
 async def test_refused_transition_is_explained_and_nothing_saved(demo_store):
