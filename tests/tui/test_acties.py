@@ -418,6 +418,8 @@ async def test_the_buttons_cancel_and_save_as_the_keys_do(demo_store):
         await pilot.press(*"Niet bewaren")
         await pilot.click("#annuleren")
         await settle(pilot)
+        await pilot.press("j")  # something typed: the button asks as Esc does (issue 17)
+        await settle(pilot)
         assert isinstance(app.screen, WorkQueueScreen)
         assert len(demo_store.cases.notes(row.id)) == before
         await pilot.press("f6")

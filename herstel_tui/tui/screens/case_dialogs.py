@@ -103,6 +103,7 @@ class CaseDialog(FormDialog):
 class StepDialog(CaseDialog):
     TITLE_TEXT = "Stap vastleggen"
     HELP = "stap"
+    DISCARD_QUESTION = "Stap niet vastleggen en de invoer weggooien?"
     BINDINGS = [
         Binding("f4", "toggle_correction", "Correctie", id="dialoog.correctie"),
     ]
@@ -200,6 +201,7 @@ class StepDialog(CaseDialog):
 class NoteDialog(CaseDialog):
     TITLE_TEXT = "Contactmoment toevoegen"
     HELP = "notitie"
+    DISCARD_QUESTION = "Notitie weggooien?"
 
     def fields(self) -> ComposeResult:
         yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))

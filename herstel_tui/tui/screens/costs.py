@@ -251,6 +251,7 @@ class CostDialog(PlanDialog):
 
     HELP = "kostenpost"
     TITLE_TEXT = "Kostenpost"
+    DISCARD_QUESTION = "Kostenpost weggooien?"
     DRAFT = "kosten"
     DRAFT_FIELDS = ("datum", "component", "omschrijving", "soort", "aantal", "prijs", "bedrag", "actie")
 
