@@ -56,3 +56,47 @@ async def test_esc_on_a_typed_note_asks_before_throwing_it_away(demo_store):
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
     assert len(demo_store.cases.notes(row.id)) == notes_before
+
+
+# -- point 5: the palette offers what the keys reach, in Dutch ------------------------------------
+
+
+async def palette_options(pilot, query: str, wait: float = 0.15) -> list[str]:
+    from textual.command import CommandInput, CommandList
+
+    app = pilot.app
+    box = app.screen.query_one(CommandInput)
+    box.value = query
+    await pilot.pause(wait)  # the palette searches in the background (and says "no matches" after 0.5 s)
+    lst = app.screen.query_one(CommandList)
+    return [str(lst.get_option_at_index(i).prompt) for i in range(lst.option_count)]
+
+
+async def test_palette_finds_every_desk_action_by_its_dutch_name(demo_store):
+    from textual.command import SearchIcon
+
+    from herstel_tui.tui.screens.overview import OverviewScreen
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert str(app.screen.query_one(SearchIcon).render()) == ">"  # no emoji a thin client cannot draw
+        for query, found in [
+            ("overzicht", "Overzicht"),
+            ("vraag", "Vraagbestand"),
+            ("logboek", "Logboek"),
+            ("spuk", "SPUK"),
+            ("stop", "Stop"),
+            ("nieuw", "Nieuw"),
+            ("notitie", "Notitie"),
+        ]:
+            options = await palette_options(pilot, query)
+            assert any(found in o for o in options), (query, options)
+        options = await palette_options(pilot, "xyzzy", wait=0.7)
+        assert any("Geen resultaten" in o for o in options), options
+        await palette_options(pilot, "overzicht")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
