@@ -100,3 +100,68 @@ async def test_palette_finds_every_desk_action_by_its_dutch_name(demo_store):
         await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, OverviewScreen)
+
+
+# -- point 2: focus, selection and checked state visible without colour ----------------------------
+
+NO_COLOR = {"TERM": "linux", "NO_COLOR": "1"}
+
+
+def styled(strip, attr: str) -> str:
+    """The text of a rendered line's segments that carry ``attr`` (bold, underline, reverse)."""
+    return "".join(seg.text for seg in strip if seg.style is not None and getattr(seg.style, attr))
+
+
+async def test_state_and_focus_show_without_colour(demo_store, monkeypatch):
+    from textual.widgets import Checkbox, OptionList, RadioButton
+
+    from herstel_tui.tui.screens.case_dialogs import StepDialog, UrgencyDialog
+    from herstel_tui.tui.widgets.caselist import CaseTable
+
+    monkeypatch.setenv("NO_COLOR", "1")  # Textual reads it from the environment
+    row = first_case(demo_store)
+    app = make_app(demo_store, env=NO_COLOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        table = app.screen.query_one(CaseTable)
+        assert "Zaak" not in styled(table.render_line(1), "reverse")
+        assert row.zaaknummer.removeprefix("HKO-") in styled(table.render_line(1), "reverse")  # the cursor
+        await open_case(pilot, row.id)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, StepDialog)
+        keuze = app.screen.query_one("#keuze", OptionList)
+        chosen = keuze.highlighted_option.prompt.strip()
+        line = keuze.highlighted - round(keuze.scroll_y)
+        assert chosen in styled(keuze.render_line(line), "underline")
+        await pilot.press("tab")  # to the correction box: the chosen step stays marked
+        await pilot.pause()
+        assert app.focused.id == "correctie"
+        assert chosen in styled(keuze.render_line(line), "underline")
+        box = app.screen.query_one("#correctie", Checkbox)
+        assert str(box.render()).startswith("[ ]")
+        assert "Correctie" in styled(box.render_line(0), "underline")  # focus
+        await pilot.press("space")
+        await pilot.pause()
+        assert str(box.render()).startswith("[X]")
+        await pilot.press("escape", "j")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, UrgencyDialog)
+        marks = [str(b.render())[:3] for b in app.screen.query(RadioButton)]
+        assert marks.count("(•)") == 1 and marks.count("( )") == len(marks) - 1
+
+
+async def test_note_dialog_tab_stops_only_on_fields_and_buttons(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        stops = []
+        for _ in range(6):
+            stops.append(app.focused.id)
+            await pilot.press("tab")
+        assert stops == ["tekst", "opslaan", "annuleren", "datum", "kanaal", "tekst"]

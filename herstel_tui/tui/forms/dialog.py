@@ -44,11 +44,16 @@ if TYPE_CHECKING:
 SAVE_LABEL = "Opslaan (F2)"
 
 
+class FormScroll(VerticalScroll, can_focus=False):
+    """The fields scroll when the form is taller than the screen; the scroll itself is no tab stop
+    (a stop where typing goes nowhere and nothing shows focus)."""
+
+
 def dialog_frame(title: str, fields: ComposeResult) -> ComposeResult:
     """The box every form of the desk shares: title, scrolling fields, error line, buttons."""
     with Vertical(id="dialoog"):
         yield Static(title, id="dialoogtitel")
-        with VerticalScroll(id="formulier"):
+        with FormScroll(id="formulier"):
             yield from fields
         yield ErrorLine("", id="fout")
         with Horizontal(id="knoppen"):

@@ -24,7 +24,7 @@ from herstel_tui.domain.models import Channel, Urgency
 from herstel_tui.tui.data import CaseBundle
 from herstel_tui.tui.forms.dialog import FormDialog
 from herstel_tui.tui.forms.errors import FieldError, Refusal
-from herstel_tui.tui.forms.fields import ErrorLine, field_row, form_bindings
+from herstel_tui.tui.forms.fields import Choice, ErrorLine, Tick, field_row, form_bindings
 from herstel_tui.tui.host import desk_of
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class StepDialog(CaseDialog):
     def fields(self) -> ComposeResult:
         yield Static("", id="staatnu")
         yield OptionList(id="keuze", compact=True)
-        yield Checkbox("Correctie: elke stap of uitkomst, met reden (F4)", id="correctie", compact=True)
+        yield Tick("Correctie: elke stap of uitkomst, met reden (F4)", id="correctie", compact=True)
         yield from field_row("Reden", Input(placeholder="waarom deze correctie", id="reden", compact=True))
         yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
         yield from field_row("Notitie", Input(placeholder="(optioneel)", id="notitie", compact=True))
@@ -244,15 +244,15 @@ class UrgencyDialog(CaseDialog):
         criteria = RadioSet(id="criterium")
         criteria.compact = True
         with criteria:
-            yield RadioButton("Geen urgentie", id="geen", value=True, compact=True)
+            yield Choice("Geen urgentie", id="geen", value=True, compact=True)
             for u in Urgency:
-                yield RadioButton(u.label, id=u.value, compact=True)
+                yield Choice(u.label, id=u.value, compact=True)
         yield Static(
             "Zeer acuut en schrijnend zonder dat de criteria gelden: meld de ouder aan voor het "
             "wekelijkse casuïstiekoverleg VNG–UHT (hersteloperatie@vng.nl).",
             classes="uitleg",
         )
-        yield Checkbox("Op het casuïstiekoverleg", id="overleg", compact=True)
+        yield Tick("Op het casuïstiekoverleg", id="overleg", compact=True)
 
     def ready(self, extra: Any) -> None:
         case = self.case

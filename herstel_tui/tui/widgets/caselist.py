@@ -29,6 +29,7 @@ from herstel_tui.tui.data import PAGE, DeskData, ListResult
 from herstel_tui.tui.format import days_short, truncate
 
 MAX_PAGES = 40
+REVERSE = Style(reverse=True)
 
 
 @dataclass(frozen=True)
@@ -357,6 +358,12 @@ class CaseTable(ScrollView, can_focus=True):
         for index in {old, new}:
             self._refresh_row(index)
 
+    def on_focus(self) -> None:
+        self._refresh_row(self.cursor)  # the cursor's look depends on focus
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.cursor)
+
     def _refresh_row(self, index: int) -> None:
         """Repaint the line that shows case ``index`` (if it is on screen)."""
         y = index - round(self.scroll_y) + 1
@@ -447,6 +454,9 @@ class CaseTable(ScrollView, can_focus=True):
             row_style += self.get_component_rich_style("case-table--closed")
         if selected:
             row_style += self.get_component_rich_style("case-table--cursor")
+            if self.app.no_color and self.has_focus:
+                # Textual turns a CSS reverse into swapped colours, which NO_COLOR then drops.
+                row_style += REVERSE
         segments: list[Segment] = []
         revealed = row.id in self.revealed
         for i, col in enumerate(cols):
