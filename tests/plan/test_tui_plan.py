@@ -514,6 +514,10 @@ async def test_esc_on_a_typed_cost_entry_asks_and_keeps_the_draft_on_no(store):
         await settle(pilot)
         await pilot.press("f4")
         await settle(pilot)
+        # point 2: the components' whole titles are offered (the dropdown wraps them), not cut at 60
+        offered = [str(prompt) for prompt, _ in app.screen.query_one("#component", Select)._options]
+        titles = store.routekaart.spuk_components
+        assert all(any(o.endswith(t) for o in offered) for t in titles.values())
         await pilot.press("tab", "tab", *"Budgetcoach", "tab")
         await settle(pilot)
         await pilot.press("escape")
