@@ -1,0 +1,119 @@
+"""Issue 13: list imports in short batches; an unfinished import is finished by reading the file again."""
+
+from __future__ import annotations
+
+import pytest
+
+from herstel_tui.files.portal_common import AlreadyImported
+from herstel_tui.services import portal_import
+from herstel_tui.services.portal import import_list
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import StoreError
+from herstel_tui.store.cases import CaseRepository
+from tests.support.portal import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
+
+HEAD = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
+
+
+def rows(report):
+    return [(o.row, o.action, o.full_text) for o in report.outcomes]
+
+
+def registrations(tmp_path, n=40):
+    data = [HEAD]
+    for i in range(n):
+        b = TEST_BSNS[i % 25]  # 25 persons; rows 26.. repeat them (skips, and phone updates)
+        data.append(
+            [b, "Sam", f"Smit{i % 25}", f"06-{10_000_000 + i:08d}" if i % 3 == 0 else "06-11111111", days_ago(5)]
+        )
+    return write_xlsx(tmp_path / "aanmeldingen.xlsx", data)
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 3)
+    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
+
+
+def test_batched_import_equals_the_dry_run_and_commits_in_steps(store, config, tmp_path, small_batches):
+    path = registrations(tmp_path)
+    before = dump(store)
+    plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert dump(store) == before
+    commits = []
+    real = store.transaction
+
+    def counting():
+        commits.append(1)
+        return real()
+
+    store.transaction = counting
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    del store.transaction
+    assert rows(plan) == rows(done)
+    assert done.counts["create"] == 25 and done.counts["reject"] == 0
+    assert len(commits) >= 40 // 3  # many short transactions, not one long one
+    assert store.conn.execute("SELECT status FROM portal_files WHERE id = ?", (done.file_id,)).fetchone()[0] == "klaar"
+    assert store.conn.execute("SELECT count(*) FROM portal_import_rows").fetchone()[0] == 0
+    with pytest.raises(AlreadyImported):
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+
+
+def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(
+    store, config, tmp_path, small_batches, monkeypatch
+):
+    path = registrations(tmp_path)
+    # The reference: the same file into a copy of the same (empty) register, in one go.
+    with open_store(tmp_path / "ref.db", "t.tester") as ref:
+        expected = import_list(ref, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    real = CaseRepository.record_event
+    calls = {"n": 0}
+
+    def flaky(self, *a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 30:
+            raise OSError("stroom weg")
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(CaseRepository, "record_event", flaky)
+    with pytest.raises(StoreError, match="is onderbroken na .* van 40 regels.*lees hetzelfde bestand opnieuw in"):
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    monkeypatch.setattr(CaseRepository, "record_event", real)
+    half = store.counts()
+    assert 0 < half["persons"] < 25
+    assert any("niet afgemaakt" in p for p in store.maintenance.check().problems)
+    # Not refused as 'already imported': it is finished, every row exactly once.
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert rows(done) == rows(expected)
+    assert any("niet was afgemaakt" in n for n in done.notes)
+    assert store.counts()["persons"] == 25 and store.counts()["cases"] == 25
+    events = store.conn.execute(
+        "SELECT case_id, step, count(*) FROM events GROUP BY case_id, step HAVING count(*) > 1"
+    ).fetchall()
+    assert events == []
+    assert store.maintenance.check().ok
+    (entry,) = [a for a in store.audit.entries() if a.entity == "portaalbestand"]
+    assert entry.detail["create"] == 25
+
+
+def test_a_dry_run_of_an_unfinished_import_shows_the_rest(store, config, tmp_path, small_batches, monkeypatch):
+    path = registrations(tmp_path)
+    real = CaseRepository.record_event
+    calls = {"n": 0}
+
+    def flaky(self, *a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 20:
+            raise OSError("stroom weg")
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(CaseRepository, "record_event", flaky)
+    with pytest.raises(StoreError):
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    monkeypatch.setattr(CaseRepository, "record_event", real)
+    before = dump(store)
+    plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert dump(store) == before
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert rows(plan) == rows(done)
