@@ -11,8 +11,8 @@ from herstel_tui.store import CaseFilter
 from herstel_tui.tui.forms.choices import ConfirmDialog
 from herstel_tui.tui.screens.case_dialogs import NoteDialog
 from herstel_tui.tui.screens.zaak import CaseScreen
+from tests.support.pilot import open_case, settle
 from tests.tui.conftest import TODAY, make_app
-from tests.tui.pilot import open_case, settle
 
 
 def first_case(store):

@@ -12,8 +12,8 @@ import pytest
 from textual.geometry import Region
 
 from herstel_tui.tui.wire import squeeze
+from tests.support.pilot import settle
 from tests.tui.conftest import make_app
-from tests.tui.pilot import settle
 
 _TOKEN = re.compile(r"\x1b\[([0-9;]*)m|\x1b\[(\d+);(\d+)H|(\r\n|\n)|(.)", re.S)
 
@@ -112,7 +112,7 @@ async def test_page_down_in_a_case_jumps_without_animation(demo_store):
     """An animated page is a dozen full repaints: PgDn jumps, in one frame."""
     from herstel_tui.store import CaseFilter
     from herstel_tui.tui.widgets.scroll import ScrollBody
-    from tests.tui.pilot import open_case
+    from tests.support.pilot import open_case
 
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
