@@ -100,7 +100,7 @@ def run_desk(tmp: Path, db: Path, low: bool, run: int) -> dict[str, int]:
     log = tmp / f"desk-{int(low)}-{run}.log"
     out: dict[str, int] = {}
     with Pane(herstel_cmd(db, low), *SIZE, env=env_for(tmp), cwd=str(tmp)) as p:
-        p.wait_for(" zaken ", timeout=30)
+        p.wait_for(" zaken", timeout=30)
         settle_screen(p)
         p.pipe_to(str(log))
         out["↓ in de lijst"] = measure(p, log, "Down")

@@ -368,6 +368,15 @@ _PERSON_COLUMNS = {
 }
 _V7_ENGLISH = "\n".join(f"ALTER TABLE persons RENAME COLUMN {old} TO {new};" for old, new in _PERSON_COLUMNS.items())
 
+# The werkvoorraad's default order (issue 17): the caseworker's own dates first, cases waiting on
+# another party (UHT's answer) after them; the same expressions as store/caselist._ORDER, so the
+# first page of 100,000 cases stays an index walk.
+_V8_WORK_ORDER = """
+CREATE INDEX IF NOT EXISTS case_summary_work ON case_summary(
+    coalesce(next_rule, '') IN ('antwoord_brede_hulpteam'), coalesce(next_due, '9999-12-31'), case_id
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
@@ -376,6 +385,7 @@ MIGRATIONS: list[Migration] = [
     (5, "plan van aanpak (versies, leefgebieden, doelen, acties), SPUK-kosten en formulierconcepten", _V5_PLAN),
     (6, "meerdere sessies: auditnummers alleen oplopend, portaalimport in korte stappen", _V6_CONCURRENCY),
     (7, "kolommen van personen met Engelse namen", _V7_ENGLISH),
+    (8, "werkvoorraad: eigen termijnen eerst, wachten op anderen daarna", _V8_WORK_ORDER),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

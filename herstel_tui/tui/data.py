@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from herstel_tui.domain import clock
-from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader
+from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader, Sections
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -162,6 +162,10 @@ class DeskData:
     def page(self, f: CaseFilter, offset: int, limit: int = PAGE) -> list[CaseRow]:
         with self.reader() as rd:
             return rd.page(f, self.today, offset, limit)
+
+    def sections(self, f: CaseFilter) -> Sections:
+        with self.reader() as rd:
+            return rd.sections(f, self.today)
 
     def prefetch(self, f: CaseFilter) -> None:
         """Start the first page before Textual is even up, so the first paint has rows."""

@@ -93,3 +93,41 @@ def test_paging(store, test_bsns):
     assert len(first) == 10 and len(second) == 10 and len(third) == 5
     assert ids(first + second + third) == sorted(ids(first + second + third))
     assert len(set(ids(first + second + third))) == 25
+
+
+def test_todays_work_first_and_waiting_on_others_split_out(store, test_bsns):
+    """Issue 17 point 1: the caseworker's own dates first (overdue, then this week, then later),
+    a date another party owes after them and never counted as overdue (routekaart: "Het Brede
+    Hulpteam neemt uiterlijk binnen 7 dagen na een vraag contact op")."""
+    from herstel_tui.domain import clock
+    from herstel_tui.store.caselist import Sections
+
+    today = clock.today()
+    cases = {}
+    for key, bsn, registered in (("late", test_bsns[0], 60), ("week", test_bsns[1], 52), ("wacht", test_bsns[2], 20)):
+        p = store.persons.add(Person(bsn=bsn, given_names=key, surname="Test"))
+        c = store.cases.open(p.id, "brede_ondersteuning", opened=today - timedelta(days=registered))
+        store.cases.record_event(c.id, "aanmelding_gemeente", today - timedelta(days=registered))
+        cases[key] = c
+    # UHT's answer was due 13 days ago: the case waits on UHT, its own first talk is in 36 days
+    store.cases.record_event(cases["wacht"].id, "brede_hulpteam_verzoek", today - timedelta(days=20))
+    rows = store.cases.page(CaseFilter())
+    assert ids(rows) == [cases[k].zaaknummer for k in ("late", "week", "wacht")]
+    assert [r.section(today) for r in rows] == ["verlopen", "week", "wacht"]
+    from herstel_tui.store.caselist import section_counts
+
+    assert section_counts(store.conn, CaseFilter(), today) == Sections(overdue=1, week=1, waiting=1)
+    assert ids(store.cases.page(CaseFilter(overdue=True))) == [cases["late"].zaaknummer]
+    assert ids(store.cases.page(CaseFilter(within=14))) == [cases["week"].zaaknummer]
+    assert CaseFilter(within=14).describe() == ["termijn binnen 14 dagen"]
+
+
+def test_the_default_order_walks_an_index(store):
+    """100,000 cases as quick as 100: the werkvoorraad's first page is an index walk, no sort."""
+    from herstel_tui.domain import clock
+    from herstel_tui.store.caselist import _ORDER, _SELECT, _where
+
+    where, args = _where(CaseFilter(), clock.today())
+    sql = f"EXPLAIN QUERY PLAN {_SELECT}{where} ORDER BY {_ORDER['termijn']} LIMIT 200"
+    plan = " ".join(str(r[-1]) for r in store.conn.execute(sql, args))
+    assert "case_summary_work" in plan and "TEMP B-TREE" not in plan

@@ -165,3 +165,30 @@ async def test_note_dialog_tab_stops_only_on_fields_and_buttons(demo_store):
             stops.append(app.focused.id)
             await pilot.press("tab")
         assert stops == ["tekst", "opslaan", "annuleren", "datum", "kanaal", "tekst"]
+
+
+# -- point 1: today's work first ----------------------------------------------------------------
+
+
+async def test_the_bar_says_what_is_late_and_due_this_week_and_d_shows_the_next_14_days(demo_store):
+    from herstel_tui.store.caselist import section_counts
+    from herstel_tui.tui.widgets.caselist import CaseTable
+
+    sections = section_counts(demo_store.conn, CaseFilter(), TODAY)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = str(app.screen.query_one("#filters").render())
+        assert f"{sections.overdue} verlopen" in bar and f"{sections.week} deze week" in bar
+        await pilot.press("d")
+        await settle(pilot)
+        bar = str(app.screen.query_one("#filters").render())
+        assert "termijn binnen 14 dagen" in bar
+        table = app.screen.query_one(CaseTable)
+        expected = demo_store.cases.count(CaseFilter(within=14), today=TODAY)
+        assert expected and table.count == expected
+        row = table.current
+        assert 0 <= row.days_left(TODAY) <= 14 and not row.waiting
+        await pilot.press("d")
+        await settle(pilot)
+        assert "binnen" not in str(app.screen.query_one("#filters").render())

@@ -104,6 +104,8 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
     if k == "termijn":
         if row.closed or row.next_due is None:
             return ""
+        if row.waiting:  # another party owes it: not the caseworker's overdue work
+            return f"{format_date(row.next_due)}  wacht" if col.width >= 16 else "wacht"
         days = days_short(row.days_left(today))
         return f"{format_date(row.next_due)} {days:>5}" if col.width >= 16 else days
     if k == "medewerker":
@@ -467,12 +469,13 @@ class CaseTable(ScrollView, can_focus=True):
             style = row_style
             if col.key == "mark" and text:
                 style = row_style + self.get_component_rich_style("case-table--urgent")
-            elif col.key == "termijn" and text and row.next_kind != "period":
-                # A period (nazorg, moratorium) ends by itself: only deadlines can be late.
-                days = row.days_left(self.today)
-                if days is not None and days < 0:
+            elif col.key == "termijn" and text:
+                # A period (nazorg, moratorium) ends by itself and a waited-on date is another
+                # party's: only the caseworker's deadlines can be late (the store decides, CaseRow.section).
+                section = row.section(self.today)
+                if section == "verlopen":
                     style = row_style + self.get_component_rich_style("case-table--overdue")
-                elif days is not None and days <= 14:
+                elif section == "week":
                     style = row_style + self.get_component_rich_style("case-table--soon")
             segments.append(Segment(truncate(text, col.width), style))
         used = sum(c.width for c in cols) + len(cols) - 1
