@@ -192,3 +192,30 @@ async def test_the_bar_says_what_is_late_and_due_this_week_and_d_shows_the_next_
         await pilot.press("d")
         await settle(pilot)
         assert "binnen" not in str(app.screen.query_one("#filters").render())
+
+
+# -- point 6: an audit trail a functionaris gegevensbescherming reads ------------------------------
+
+
+async def test_audit_trail_reads_at_80_columns_with_a_detail_pane(demo_store):
+    from textual.widgets import DataTable
+
+    from herstel_tui.tui.screens.audit import AuditScreen
+
+    row = first_case(demo_store)
+    demo_store.cases.set_urgency(row.id, "executoriale_verkoop_of_uitzetting", False)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.virtual_size.width <= 78  # no sideways scrolling at 80 columns
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[2] == "Urgentie gewijzigd" and first[3] == row.zaaknummer.removeprefix("HKO-")
+        detail = str(app.screen.query_one("#logdetail").render())
+        assert "urgentie: — → Executoriale verkoop of dreigende uitzetting" in detail
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Urgentie" not in str(app.screen.query_one("#logdetail").render())
