@@ -122,3 +122,14 @@ def test_demo_histories_are_accepted_by_the_engine(demo_db):
 def test_refuses_non_empty_store(demo_db):
     with open_store(demo_db, "t") as s, pytest.raises(ValueError, match="bevat al gegevens"):
         build_demo(s, 5)
+
+
+def test_a_demo_made_as_root_gives_no_cases_to_root(tmp_path):
+    """Issue 17 point 7: in a demo made by the root account, "root" owned 349 cases."""
+    with open_store(tmp_path / "d.db", "root") as store:
+        build_demo(store, cases=60, seed=7, me="root")
+        owners = {r[0] for r in store.conn.execute("SELECT DISTINCT caseworker FROM cases")}
+    assert "root" not in owners and len(owners) > 3
+    with open_store(tmp_path / "e.db", "j.devries") as store:
+        build_demo(store, cases=60, seed=7, me="j.devries")
+        assert store.conn.execute("SELECT count(*) FROM cases WHERE caseworker = 'j.devries'").fetchone()[0]

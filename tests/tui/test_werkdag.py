@@ -219,3 +219,57 @@ async def test_audit_trail_reads_at_80_columns_with_a_detail_pane(demo_store):
         await pilot.press("down")
         await pilot.pause()
         assert "Urgentie" not in str(app.screen.query_one("#logdetail").render())
+
+
+# -- point 7: smaller things ---------------------------------------------------------------------
+
+
+async def test_exact_zaaknummer_of_a_closed_case_says_how_to_show_it(demo_store):
+    from herstel_tui.tui.widgets.caselist import CaseTable
+
+    closed = demo_store.cases.page(CaseFilter(closed=True), 0, 1, today=TODAY)[0]
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *closed.zaaknummer)
+        await settle(pilot)
+        table = app.screen.query_one(CaseTable)
+        assert table.count == 0
+        text = "".join(seg.text for seg in table.render_line(1))
+        assert "1 gesloten zaak past bij de zoektekst. g toont gesloten zaken." in text
+        await pilot.press("escape", "g")  # to the list, then: closed cases
+        await settle(pilot)
+        assert table.count == 1 and table.current.zaaknummer == closed.zaaknummer
+
+
+async def test_a_saved_note_is_confirmed(demo_store):
+    from tests.support.pilot import notices
+
+    row = first_case(demo_store)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press(*"Gebeld", "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert any("Contactmoment opgeslagen." in n for n in notices(app))
+
+
+async def test_a_taller_window_shows_the_list_from_the_top(demo_store):
+    from herstel_tui.tui.widgets.caselist import CaseTable
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"jan", "enter")
+        await settle(pilot)
+        table = app.screen.query_one(CaseTable)
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.scroll_y > 0 and table.count < 40
+        await pilot.resize_terminal(200, 60)
+        await settle(pilot)
+        assert table.scroll_y == 0 and table.cursor == table.count - 1

@@ -38,6 +38,7 @@ class CaseDialog(FormDialog):
     BINDINGS = form_bindings("dialoog", help_key=True)
     LOADING_TEXT = "zaak laden…"
     LOAD_FAILED = "Zaak kan niet worden geladen"
+    SAVED_TEXT = "Opgeslagen."  # the toast after a save
 
     def __init__(self, case_id: int | None = None) -> None:
         super().__init__(None, case_id)
@@ -102,6 +103,7 @@ class CaseDialog(FormDialog):
 
 class StepDialog(CaseDialog):
     TITLE_TEXT = "Stap vastleggen"
+    SAVED_TEXT = "Stap vastgelegd."
     HELP = "stap"
     DISCARD_QUESTION = "Stap niet vastleggen en de invoer weggooien?"
     BINDINGS = [
@@ -200,6 +202,7 @@ class StepDialog(CaseDialog):
 
 class NoteDialog(CaseDialog):
     TITLE_TEXT = "Contactmoment toevoegen"
+    SAVED_TEXT = "Contactmoment opgeslagen."
     HELP = "notitie"
     DISCARD_QUESTION = "Notitie weggooien?"
 
@@ -234,6 +237,7 @@ class NoteDialog(CaseDialog):
 
 class UrgencyDialog(CaseDialog):
     TITLE_TEXT = "Urgentie"
+    SAVED_TEXT = "Urgentie opgeslagen."
     HELP = "urgentie"
 
     def fields(self) -> ComposeResult:
@@ -272,6 +276,7 @@ class UrgencyDialog(CaseDialog):
 
 class AssignDialog(CaseDialog):
     TITLE_TEXT = "Toewijzen"
+    SAVED_TEXT = "Zaak toegewezen."
     HELP = "toewijzen"
 
     def __init__(self, case_id: int | None = None) -> None:

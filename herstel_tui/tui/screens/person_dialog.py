@@ -23,7 +23,7 @@ PERSON_FIELDS = [
     ("geboortedatum", "Geboortedatum", "dd-mm-jjjj"),
     ("straat", "Straat", ""),
     ("huisnummer", "Huisnummer", ""),
-    ("postcode", "Postcode", "1234 AB"),
+    ("postcode", "Postcode", "4 cijfers, 2 letters"),
     ("woonplaats", "Woonplaats", ""),
     ("telefoon", "Telefoon", ""),
     ("email", "E-mail", ""),

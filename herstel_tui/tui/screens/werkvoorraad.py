@@ -20,7 +20,7 @@ from herstel_tui.tui.data import ListResult
 from herstel_tui.tui.format import zaken
 from herstel_tui.tui.host import desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
-from herstel_tui.tui.widgets.caselist import CaseTable
+from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
 
 T = TypeVar("T")
 
@@ -244,6 +244,22 @@ class WorkQueueScreen(CaseActions):
         if not loading and not error and count:
             self._count_sections(self._filter, count)
 
+    @work(thread=True, exclusive=True, group="closed-matches", exit_on_error=False)
+    def _closed_matches(self, f: CaseFilter) -> None:
+        """Nothing open matches: say so when a closed case does (an exact zaaknummer, a name)."""
+        try:
+            closed = desk_of(self).data.count(replace(f, closed=True))
+        except Exception:
+            return
+
+        def show() -> None:
+            if f == self._filter and closed:
+                which = "1 gesloten zaak past" if closed == 1 else f"{closed} gesloten zaken passen"
+                self.table.empty_text = f"Geen open zaken; {which} bij de zoektekst. g toont gesloten zaken."
+                self.table.refresh()
+
+        self.app.call_from_thread(show)
+
     @work(thread=True, exclusive=True, group="sections", exit_on_error=False)
     def _count_sections(self, f: CaseFilter, count: int) -> None:
         try:
@@ -260,6 +276,10 @@ class WorkQueueScreen(CaseActions):
 
     @on(CaseTable.Changed)
     def _list_changed(self, msg: CaseTable.Changed) -> None:
+        if msg.count == 0 and not msg.loading and self._filter.closed is False and self._filter.search:
+            self._closed_matches(self._filter)
+        else:
+            self.table.empty_text = EMPTY_TEXT
         self._loading = msg.loading
         self._show_bar(msg.count, msg.loading, msg.error)
         self.refresh_bindings()

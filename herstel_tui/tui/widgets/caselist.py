@@ -30,6 +30,7 @@ from herstel_tui.tui.format import days_short, truncate
 
 MAX_PAGES = 40
 REVERSE = Style(reverse=True)
+EMPTY_TEXT = "Geen zaken gevonden. Wis de zoektekst of filters (x)."
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ class CaseTable(ScrollView, can_focus=True):
         self.revealed: set[int] = set()
         self._cols: list[Column] = []
         self._cols_width = -1
+        self.empty_text = EMPTY_TEXT  # what an empty list says (the screen may say more)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -334,6 +336,10 @@ class CaseTable(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
+        # A taller window that holds more rows shows them: no scroll position left over from before.
+        top = max(0, min(round(self.scroll_y), (self.count or 0) - self.body_height))
+        if top != round(self.scroll_y):
+            self.scroll_to(y=top, animate=False, immediate=True)
         self._scroll_cursor_into_view()
 
     @property
@@ -434,9 +440,7 @@ class CaseTable(ScrollView, can_focus=True):
         if self.count == 0:
             if y == 1:
                 style = base + self.get_component_rich_style("case-table--placeholder")
-                return Strip(
-                    [Segment(truncate(" Geen zaken gevonden. Wis de zoektekst of filters (x).", width), style)], width
-                )
+                return Strip([Segment(truncate(" " + self.empty_text, width), style)], width)
             return Strip.blank(width, base)
         if index >= self.count:
             return Strip.blank(width, base)
