@@ -273,3 +273,16 @@ async def test_a_taller_window_shows_the_list_from_the_top(demo_store):
         await pilot.resize_terminal(200, 60)
         await settle(pilot)
         assert table.scroll_y == 0 and table.cursor == table.count - 1
+
+
+async def test_f1_stays_in_the_footer_at_60_columns(demo_store):
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        for keys in ([], ["enter"]):  # the list, then a case
+            await pilot.press(*keys)
+            await settle(pilot)
+            help_key = next(k for k in app.screen.query(FooterKey) if k.action.endswith("help"))
+            assert help_key.region.right <= 60 and help_key.region.width > 0
