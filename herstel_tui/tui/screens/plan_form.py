@@ -306,7 +306,17 @@ class PlanForm:
             g,
             g.id,
             Label(f"{n}.", classes="nr"),
-            Input(g.text, placeholder="doel", id=widget_id(text), compact=True, disabled=not self.content),
+            # A goal is a sentence or two: it wraps over two lines instead of scrolling sideways.
+            TextArea(
+                g.text,
+                id=widget_id(text),
+                compact=True,
+                soft_wrap=True,
+                tab_behavior="focus",
+                show_line_numbers=False,
+                disabled=not self.content,
+                placeholder="doel",
+            ),
             Select(
                 GOAL_OPTIONS,
                 value=g.status.value,
