@@ -57,6 +57,7 @@ class CaseScreen(CaseActions):
         self._given = bundle
         self.bsn_shown = False
         self._first = bundle is None
+        self._wrapped_at = 0  # the width the timeline was wrapped for
 
     def compose(self) -> ComposeResult:
         yield header()
@@ -164,7 +165,7 @@ class CaseScreen(CaseActions):
         )
 
         # Tijdlijn: continuation lines stay right of the date; a step's note under its step
-        width = self._text_width()
+        width = self._wrapped_at = self._text_width()
         lines = ["[b $accent]Tijdlijn[/]"]
         if not view.done:
             lines.append("[dim]Nog niets vastgelegd.[/]")
@@ -279,8 +280,9 @@ class CaseScreen(CaseActions):
         return max(40, self.app.size.width - 4)
 
     def on_resize(self) -> None:
-        # Rewrap for the new width; a window that now holds it all shows it from the top.
-        if self.bundle is not None:
+        # Rewrap for a new width (only then: a repaint of everything costs bytes over SSH); a window
+        # that now holds it all shows it from the top.
+        if self.bundle is not None and self._text_width() != self._wrapped_at:
             self._show(self.bundle)
         body = self.query_one(CaseBody)
         self.call_after_refresh(lambda: body.scroll_to(y=min(body.scroll_y, body.max_scroll_y), animate=False))
