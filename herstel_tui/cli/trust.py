@@ -9,7 +9,8 @@ import click
 
 from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, case_by_zaaknummer, fail, parse_date
 from herstel_tui.domain.dates import format_date
-from herstel_tui.services.lookup import Table, audit_detail_text
+from herstel_tui.services.audit_view import detail_lines
+from herstel_tui.services.lookup import Table
 
 
 @click.command()
@@ -40,7 +41,7 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
             "actie": e.action,
             "wat": e.entity,
             "zaak": zaken.get(e.case_id, f"#{e.case_id}") if e.case_id else "",
-            "details": audit_detail_text(e.detail),
+            "details": "; ".join(detail_lines(e.detail)),  # Dutch labels, values as the desk shows them
         }
         for e in entries
     ]

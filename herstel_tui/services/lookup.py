@@ -106,21 +106,6 @@ class Table:
         console.print(t)
 
 
-def audit_detail_text(detail: dict | None) -> str:
-    """One line for an audit row's detail: 'veld: oud → nieuw; …' (shell and desk alike)."""
-    if not detail:
-        return ""
-    parts = []
-    for k, v in detail.items():
-        if isinstance(v, dict) and {"oud", "nieuw"} <= set(v):
-            parts.append(f"{k}: {v['oud']} → {v['nieuw']}")
-        elif isinstance(v, list):
-            parts.append(f"{k}: {len(v)}")
-        else:
-            parts.append(f"{k}: {v}")
-    return "; ".join(parts)
-
-
 def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
