@@ -19,7 +19,7 @@ from herstel_tui.domain.enums import AuditAction, Track, Urgency
 from herstel_tui.domain.models import Case, ContactNote, TimelineEvent, UrgencyField
 from herstel_tui.domain.routekaart import CaseView, RecordedEvent, Routekaart
 from herstel_tui.store.base import ConflictError, StoreError
-from herstel_tui.store.caselist import CaseFilter, CaseRow, count_cases, list_cases
+from herstel_tui.store.caselist import WAITING_RULES, CaseFilter, CaseRow, count_cases, list_cases
 from herstel_tui.store.repository import Repository
 
 _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
@@ -416,7 +416,9 @@ def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], tod
     does, which is why ``refresh_derived`` revisits rows whose period has come due.
     """
     view = rk.evaluate(track, events, today or clock.today())
-    nxt = view.next_deadline
+    # The caseworker's own next date; a date another party owes (WAITING_RULES) only when the case
+    # has nothing of its own running: then the list shows it as waiting on them.
+    nxt = next((d for d in view.running if d.rule not in WAITING_RULES), None) or view.next_deadline
     return (
         view.current.step if view.current else None,
         view.current_title,

@@ -371,10 +371,13 @@ _V7_ENGLISH = "\n".join(f"ALTER TABLE persons RENAME COLUMN {old} TO {new};" for
 # The werkvoorraad's default order (issue 17): the caseworker's own dates first, cases waiting on
 # another party (UHT's answer) after them; the same expressions as store/caselist._ORDER, so the
 # first page of 100,000 cases stays an index walk.
+# The case index's next date became the caseworker's own one (a waited-on date only when nothing
+# else runs): forgetting the routekaart fingerprint makes the next open recompute every row.
 _V8_WORK_ORDER = """
 CREATE INDEX IF NOT EXISTS case_summary_work ON case_summary(
     coalesce(next_rule, '') IN ('antwoord_brede_hulpteam'), coalesce(next_due, '9999-12-31'), case_id
 );
+DELETE FROM meta WHERE key = 'routekaart_hash' AND EXISTS (SELECT 1 FROM case_summary);
 """
 
 MIGRATIONS: list[Migration] = [

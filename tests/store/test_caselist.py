@@ -97,25 +97,29 @@ def test_paging(store, test_bsns):
 
 def test_todays_work_first_and_waiting_on_others_split_out(store, test_bsns):
     """Issue 17 point 1: the caseworker's own dates first (overdue, then this week, then later),
-    a date another party owes after them and never counted as overdue (routekaart: "Het Brede
-    Hulpteam neemt uiterlijk binnen 7 dagen na een vraag contact op")."""
+    a date another party owes never counted as the caseworker's overdue work (routekaart: "Het
+    Brede Hulpteam neemt uiterlijk binnen 7 dagen na een vraag contact op")."""
     from herstel_tui.domain import clock
-    from herstel_tui.store.caselist import Sections
+    from herstel_tui.store.caselist import Sections, section_counts
 
     today = clock.today()
     cases = {}
-    for key, bsn, registered in (("late", test_bsns[0], 60), ("week", test_bsns[1], 52), ("wacht", test_bsns[2], 20)):
+    for key, bsn, registered in (("late", test_bsns[0], 60), ("week", test_bsns[1], 52), ("later", test_bsns[2], 20)):
         p = store.persons.add(Person(bsn=bsn, given_names=key, surname="Test"))
         c = store.cases.open(p.id, "brede_ondersteuning", opened=today - timedelta(days=registered))
         store.cases.record_event(c.id, "aanmelding_gemeente", today - timedelta(days=registered))
         cases[key] = c
-    # UHT's answer was due 13 days ago: the case waits on UHT, its own first talk is in 36 days
-    store.cases.record_event(cases["wacht"].id, "brede_hulpteam_verzoek", today - timedelta(days=20))
+    # UHT's answer was due 13 days ago, but this case's own first talk is in 36 days: that is its date
+    store.cases.record_event(cases["later"].id, "brede_hulpteam_verzoek", today - timedelta(days=20))
+    # a debt case with only UHT's answer running: it waits on UHT
+    p = store.persons.add(Person(bsn=test_bsns[3], given_names="wacht", surname="Test"))
+    c = store.cases.open(p.id, "schuldenaanpak", opened=today - timedelta(days=30))
+    store.cases.record_event(c.id, "brede_hulpteam_verzoek", today - timedelta(days=20))
+    cases["wacht"] = c
     rows = store.cases.page(CaseFilter())
-    assert ids(rows) == [cases[k].zaaknummer for k in ("late", "week", "wacht")]
-    assert [r.section(today) for r in rows] == ["verlopen", "week", "wacht"]
-    from herstel_tui.store.caselist import section_counts
-
+    assert ids(rows) == [cases[k].zaaknummer for k in ("late", "week", "later", "wacht")]
+    assert [r.section(today) for r in rows] == ["verlopen", "week", None, "wacht"]
+    assert rows[2].days_left(today) == 36
     assert section_counts(store.conn, CaseFilter(), today) == Sections(overdue=1, week=1, waiting=1)
     assert ids(store.cases.page(CaseFilter(overdue=True))) == [cases["late"].zaaknummer]
     assert ids(store.cases.page(CaseFilter(within=14))) == [cases["week"].zaaknummer]
