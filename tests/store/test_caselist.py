@@ -135,3 +135,31 @@ def test_the_default_order_walks_an_index(store):
     sql = f"EXPLAIN QUERY PLAN {_SELECT}{where} ORDER BY {_ORDER['termijn']} LIMIT 200"
     plan = " ".join(str(r[-1]) for r in store.conn.execute(sql, args))
     assert "case_summary_work" in plan and "TEMP B-TREE" not in plan
+
+
+def test_migration_8_recomputes_an_old_case_index(tmp_path, test_bsns):
+    """A database made before issue 17 has UHT's answer as a case's next date; after the
+    migration the case shows its own date (and the list's order has its index)."""
+    import sqlite3
+
+    from herstel_tui.domain import clock
+    from herstel_tui.settings.resources import open_store
+
+    today = clock.today()
+    path = tmp_path / "oud.db"
+    with open_store(path, "t") as s:
+        p = s.persons.add(Person(bsn=test_bsns[0], given_names="Oud", surname="Test"))
+        c = s.cases.open(p.id, "brede_ondersteuning", opened=today - timedelta(days=20))
+        s.cases.record_event(c.id, "aanmelding_gemeente", today - timedelta(days=20))
+        s.cases.record_event(c.id, "brede_hulpteam_verzoek", today - timedelta(days=20))
+        uht_due = (today - timedelta(days=13)).isoformat()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(  # as version 7 left it: the soonest date, whoever owes it; no index on the new order
+        f"DROP INDEX case_summary_work; UPDATE case_summary SET next_due = '{uht_due}', "
+        "next_rule = 'antwoord_brede_hulpteam'; PRAGMA user_version = 7;"
+    )
+    conn.close()
+    with open_store(path, "t") as s:
+        (row,) = s.cases.page(CaseFilter())
+        assert row.next_rule != "antwoord_brede_hulpteam" and row.days_left(today) == 36
+        assert s.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_summary_work'").fetchone()
