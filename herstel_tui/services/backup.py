@@ -4,7 +4,6 @@ it runs) into an owner-only file that is put in place atomically and never over 
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from herstel_tui.domain import clock
@@ -12,7 +11,7 @@ from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import Routekaart
 from herstel_tui.files.atomic import TargetExists, fsync, place, private_dir, temporary
 from herstel_tui.store import Store, StoreError
-from herstel_tui.store.base import check_database_file, check_regular_file, open_sqlite, replace_database
+from herstel_tui.store.base import DB, check_database_file, check_regular_file, open_sqlite, replace_database
 
 
 def backup(store: Store, target: Path) -> Path:
@@ -30,7 +29,7 @@ def backup(store: Store, target: Path) -> Path:
     folder = target if into_folder else target.parent
     try:
         with temporary(folder, prefix=".herstel-backup-", suffix=".db") as tmp:
-            dest = open_sqlite(tmp)
+            dest = store.connect_like(tmp)
             try:
                 store.backup_into(dest)
                 dest.execute("PRAGMA journal_mode = DELETE")
@@ -47,7 +46,7 @@ def backup(store: Store, target: Path) -> Path:
                     place(tmp, target, overwrite=False)
                 except TargetExists:
                     raise StoreError(exists) from None
-    except sqlite3.Error as exc:
+    except DB.Error as exc:
         raise StoreError(f"backup naar {target} mislukt: {exc}") from None
     with store.transaction():
         store.audit.append(AuditAction.BACKUP, "database", None, detail={"naar": str(target)})
