@@ -401,14 +401,17 @@ def append_audit(
     action: AuditAction,
     entity: str,
     entity_id: int | None,
+    *,
+    at: str | None = None,
     **about: Unpack[AuditAbout],
 ) -> None:
-    """The one way a row enters the append-only audit table (inside the caller's transaction)."""
+    """The one way a row enters the append-only audit table (inside the caller's transaction).
+    ``at``: when it happened, if not now (work brought back from a laptop keeps its own time)."""
     detail = about.get("detail")
     conn.execute(
         "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)",
         (
-            clock.now_iso(),
+            at or clock.now_iso(),
             who,
             action,
             entity,

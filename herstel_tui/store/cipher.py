@@ -24,7 +24,7 @@ WRONG_PASSPHRASE = (
 )
 
 
-class CipherConnection(driver.Connection):  # type: ignore[misc]
+class CipherConnection(driver.Connection):
     """Like base._Connection: tells the registry of open files when it closes."""
 
     _release: weakref.finalize | None = None

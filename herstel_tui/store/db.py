@@ -38,6 +38,7 @@ from herstel_tui.store.base import (
     open_sqlite,
 )
 from herstel_tui.store.cases import CaseRepository
+from herstel_tui.store.checkout import CheckoutRepository
 from herstel_tui.store.codes import VerificationCodes
 from herstel_tui.store.costs import CostRepository
 from herstel_tui.store.drafts import DraftRepository
@@ -116,6 +117,7 @@ class Store:
         self.codes = VerificationCodes(self)
         self.overview = OverviewQueries(self)
         self.maintenance = Maintenance(self)
+        self.checkouts = CheckoutRepository(self)
 
     @functools.cached_property
     def db(self):
