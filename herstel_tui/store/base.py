@@ -348,28 +348,28 @@ def current_database(path: Path, *, readonly: bool = False) -> Iterator[sqlite3.
         conn.close()
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
     """A connection with the settings every user of the file needs (busy wait, foreign keys)."""
-    conn = open_sqlite(path)
+    conn = open_sqlite(path, passphrase=passphrase)
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
+def connect_readonly(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
     """A connection that cannot write. Opened read-write with query_only, because a reader of a
     WAL database must be able to create its -shm file; a file we may not write opens mode=ro."""
     if not Path(path).is_file():
         raise StoreError(f"{path} bestaat niet")
     conn = None
     try:
-        conn = connect(path)
+        conn = connect(path, passphrase)
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.Error:
+    except DB.Error:
         if conn is not None:
             conn.close()
-        return open_sqlite(path, mode="ro")
+        return open_sqlite(path, mode="ro", passphrase=passphrase)
 
 
 def replace_database(finished: Path | str, target: Path) -> None:

@@ -68,6 +68,12 @@ class _Merge:
         }
         self.zaak = dict(self.lap.execute("SELECT id, zaaknummer FROM cases"))
         self.touched: set[int] = set()
+        self.case_of_person = {
+            pid: cid
+            for cid, pid in self.lap.execute(
+                "SELECT s.case_id, c.person_id FROM checkout_state s JOIN cases c ON c.id = s.case_id ORDER BY 1 DESC"
+            )
+        }
 
     # -- bookkeeping -------------------------------------------------------------------------------
 
@@ -163,7 +169,17 @@ class _Merge:
             for f in cols:
                 if f == "id":
                     continue
-                self.merge_field("persoon", "persons", now["id"], f, base[f], now[f], team[f], person_id=now["id"])
+                self.merge_field(
+                    "persoon",
+                    "persons",
+                    now["id"],
+                    f,
+                    base[f],
+                    now[f],
+                    team[f],
+                    person_id=now["id"],
+                    case_id=self.case_of_person.get(now["id"]),
+                )
 
     def merge_field(
         self, kind: str, table: str, row_id: int, f: str, base: Any, lap: Any, team: Any, **about: Any

@@ -212,6 +212,11 @@ class Store:
         with self.lock:
             self.conn.backup(dest)
 
+    @property
+    def passphrase(self) -> str | None:
+        """The passphrase of an encrypted file (for the desk's read-only connections), else None."""
+        return self._passphrase
+
     def connect_like(self, path: Path | str) -> sqlite3.Connection:
         """A connection to another file, encrypted with this store's passphrase when this one is
         (a backup of a laptop checkout stays encrypted)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import groupby
 
 from textual import on, work
@@ -134,6 +135,15 @@ class CaseScreen(CaseActions):
             lines.append(f"[$error b]Urgent:[/] {esc(case.urgency.label)}")
         if case.casuistiekoverleg:
             lines.append("[$error b]Aangemeld voor het casuïstiekoverleg VNG–UHT[/]")
+        if b.laptop:
+            who, since = b.laptop
+            lines.append(
+                f"[$warning b]Mee op laptop van {esc(who)}[/] sinds {format_date(date.fromisoformat(since[:10]))}"
+            )
+        for k in b.conflicts:
+            lines.append(f"[$error b]Conflict bij inleveren ({k.id}):[/] {esc(k.message)}")
+        if b.conflicts:
+            lines.append("[dim]Oplossen: herstel conflict oplossen ID --houd team|laptop|beide|correctie --reden …[/]")
         self._set("#persoon", lines)
 
         # Huishouden: every member, each case of theirs selectable

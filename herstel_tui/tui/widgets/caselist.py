@@ -94,7 +94,8 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
     if k == "spoor":
         return Track(row.track).short
     if k == "stap":
-        return ("gesloten · " if row.closed else "") + (row.current_title or "")
+        laptop = f"mee op laptop van {row.laptop} · " if row.laptop else ""
+        return laptop + ("gesloten · " if row.closed else "") + (row.current_title or "")
     if k == "uitkomst":
         if not row.outcome:
             return ""
