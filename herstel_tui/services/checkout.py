@@ -65,6 +65,12 @@ def hand_in(team: Store, path: Path, passphrase: str, *, dry: bool = False) -> C
         raise StoreError(f"{path} bestaat niet")
     laptop = open_store(path, team.user, passphrase=passphrase, create=False)
     try:
+        # Every page's HMAC, not only the pages the merge reads: a changed byte anywhere refuses the file.
+        damaged = laptop.conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        if damaged or laptop.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise StoreError(
+                f"{path} is aangetast (de versleuteling klopt niet op elke pagina); er is niets ingeleverd"
+            )
         return check_in(team, laptop, dry=dry)
     finally:
         laptop.close()
@@ -148,8 +154,19 @@ def _resolve_field(team: Store, c: Conflict, choice: str, value: str | None) -> 
     else:
         new = value
     if c.kind == "persoon" and c.person_id is not None:
+        from pydantic import ValidationError
+
+        from herstel_tui.domain.models import Person, validation_message
+
         person = team.persons.get(c.person_id)
-        team.persons.update(person.model_copy(update={c.field: new}))
+        try:
+            checked = Person.model_validate({**person.model_dump(), c.field: new})
+        except ValidationError as exc:
+            hint = (
+                " (beide waarden passen niet in één veld: kies team, laptop of correctie)" if choice == "beide" else ""
+            )
+            raise StoreError(f"{validation_message(exc)}{hint}; er is niets gewijzigd") from None
+        team.persons.update(checked)
     elif c.kind == "zaak" and c.case_id is not None:
         if c.field == "caseworker":
             team.cases.assign(c.case_id, str(new))

@@ -292,9 +292,8 @@ def copy_out(team: Store, laptop: Store, case_ids: Sequence[int], *, checkout_id
             dst.execute("PRAGMA defer_foreign_keys = ON")
             for table, sql, args in copies:
                 cols, rows = _rows(src, sql, args)
-                if table == "audit":
-                    floor = dst.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
-                    rows = [r for r in rows if r[0] > floor]
+                if table == "audit":  # numbered anew: the laptop's trail has no gaps (`herstel controle`)
+                    cols, rows = cols[1:], [r[1:] for r in rows]
                 _insert(dst, table, cols, rows)
             for _, sql in triggers:
                 dst.execute(sql)
