@@ -186,7 +186,10 @@ class _Merge:
     ) -> None:
         key = f"{table}.{row_id}.{f}"
         value = json.dumps(lap, ensure_ascii=False)
-        if lap == base or lap == team or self.applied.get(("veld", key), (None, None))[1] == value:
+        before = self.applied.get(("veld", key))
+        if before is not None and before[1] is not None:
+            base = json.loads(before[1])  # an earlier check-in brought this field in: that is the base now
+        if lap == base or lap == team:
             return
         if team != base:
             what = "persoon" if kind == "persoon" else f"zaak {self.zaak.get(row_id, row_id)}"
