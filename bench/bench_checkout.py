@@ -88,7 +88,9 @@ def main() -> None:
     print(f"team database: {total} zaken; {a.cases} meegenomen, {a.changed} gewijzigd; {a.runs} runs (medians)")
     print(f"floor (empty encrypted store): {floor:.2f} s")
     print(f"meenemen:  {out:.2f} s  ratio to floor {out / floor:.1f}  target <= 2 s: {'ok' if out <= 2 else 'MISSED'}")
-    print(f"inleveren: {back:.2f} s  ratio to floor {back / floor:.1f}  target <= 2 s: {'ok' if back <= 2 else 'MISSED'}")
+    print(
+        f"inleveren: {back:.2f} s  ratio to floor {back / floor:.1f}  target <= 2 s: {'ok' if back <= 2 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store, StoreError
 from herstel_tui.store.base import connections_open
 from herstel_tui.store.checkin import CheckinReport, check_in
+from herstel_tui.store.checkin_plan import take_laptop_plan
 from herstel_tui.store.checkout import Conflict, copy_out
 
 __all__ = ["CheckinReport", "hand_in", "resolve", "shred", "take_along"]
@@ -113,6 +114,12 @@ def resolve(team: Store, conflict_id: int, choice: str, reason: str, value: str 
             raise StoreError(f"conflict {c.id} is al opgelost; er is niets gewijzigd")
         if c.kind == "stap":
             _resolve_step(team, c, choice, reason, value)
+        elif c.kind == "plan":
+            if choice not in ("team", "laptop"):
+                raise StoreError("een plan van aanpak houdt u van het team of van de laptop (daarna aan te passen)")
+            if choice == "laptop":
+                with team.reading() as conn:
+                    take_laptop_plan(conn, c)
         elif choice != "team":
             _resolve_field(team, c, choice, value)
         team.checkouts.mark_resolved(c, choice, reason)

@@ -21,6 +21,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import StoreError
+from herstel_tui.store.checkin_plan import merge_plans
 from herstel_tui.store.checkout import CASE_FIELDS, Origin
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,6 +94,11 @@ class _Merge:
             return laptop_id
         hit = self.applied.get((table, str(laptop_id)))
         return hit[0] if hit else None
+
+    def target_id(self, table: str, laptop_id: int) -> int | None:
+        """The team id a laptop row is written under again: its own below the mark, the one an
+        earlier check-in gave it, else None (a new id)."""
+        return self.map(table, laptop_id)
 
     def new_rows(self, table: str, where: str = "", args: tuple = ()) -> list[dict[str, Any]]:
         cur = self.lap.execute(
@@ -357,6 +363,7 @@ def _apply(team: Store, laptop: Store, origin: Origin) -> CheckinReport:
         m.households()
         m.cases()
         m.events()
+        merge_plans(m)
         m.simple("contact_notes", "contactmoment", {"case_id": "cases"})
         m.simple("cost_entries", "kosten", {"case_id": "cases", "action_uid": "plan_actions"})
         audit_rows = m.audit()

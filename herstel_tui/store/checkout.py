@@ -73,6 +73,37 @@ class Conflict:
     message: str
 
 
+PLAN_TABLES = ("plan_versions", "plan_areas", "plan_goals", "plan_actions")
+
+
+def plan_rows(conn: sqlite3.Connection, case_id: int) -> dict[str, list[dict[str, Any]]]:
+    """A case's plan van aanpak as rows per table (versions in number order, items by id); {} if none."""
+    plan = conn.execute("SELECT id FROM plans WHERE case_id = ?", (case_id,)).fetchone()
+    if plan is None:
+        return {}
+    out: dict[str, list[dict[str, Any]]] = {"plans": [{"id": plan[0], "case_id": case_id}]}
+    queries = {
+        "plan_versions": "SELECT * FROM plan_versions WHERE plan_id = ? ORDER BY number",
+        "plan_areas": "SELECT a.* FROM plan_areas a JOIN plan_versions v ON v.id = a.version_id "
+        "WHERE v.plan_id = ? ORDER BY v.number, a.area",
+        "plan_goals": "SELECT g.* FROM plan_goals g JOIN plan_versions v ON v.id = g.version_id "
+        "WHERE v.plan_id = ? ORDER BY v.number, g.id",
+        "plan_actions": "SELECT a.* FROM plan_actions a JOIN plan_versions v ON v.id = a.version_id "
+        "WHERE v.plan_id = ? ORDER BY v.number, a.id",
+    }
+    for table, sql in queries.items():
+        cur = conn.execute(sql, (plan[0],))
+        cols = [d[0] for d in cur.description]
+        out[table] = [dict(zip(cols, r)) for r in cur.fetchall()]
+    return out
+
+
+def plan_digest(conn: sqlite3.Connection, case_id: int) -> str | None:
+    """A fingerprint of the case's plan (every version, area, goal and action, ids included)."""
+    rows = plan_rows(conn, case_id)
+    return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:16] if rows else None
+
+
 def _json(text: str | None) -> Any:
     return json.loads(text) if text else None
 
@@ -313,7 +344,7 @@ def copy_out(team: Store, laptop: Store, case_ids: Sequence[int], *, checkout_id
                         maxima.get(("events", cid), 0),
                         maxima.get(("contact_notes", cid), 0),
                         maxima.get(("audit", cid), 0),
-                        json.dumps(dict(zip(CASE_FIELDS, row))),
+                        json.dumps({**dict(zip(CASE_FIELDS, row)), "plan": plan_digest(src, cid)}),
                     )
                     for cid, (zaak, row) in state.items()
                 ],

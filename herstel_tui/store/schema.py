@@ -410,7 +410,7 @@ _V8_CHECKOUT = """
             checkout_id  TEXT NOT NULL,
             case_id      INTEGER REFERENCES cases(id) ON DELETE CASCADE,
             person_id    INTEGER REFERENCES persons(id) ON DELETE CASCADE,
-            kind         TEXT NOT NULL CHECK (kind IN ('stap', 'persoon', 'zaak')),
+            kind         TEXT NOT NULL CHECK (kind IN ('stap', 'persoon', 'zaak', 'plan')),
             field        TEXT NOT NULL,
             team_value   TEXT,
             laptop_value TEXT,

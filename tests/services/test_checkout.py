@@ -255,3 +255,69 @@ def test_conflict_cli_lists_and_resolves(team, lap_path, monkeypatch):
     resolved = [e for e in team.audit.entries() if e.action == "conflict opgelost"]
     assert resolved and json.dumps(resolved[0].detail).count("ouder belde") == 1
     assert COLLEAGUE != ME
+
+
+def _plan_case(store, case_id):
+    store.cases.record_event(case_id, "aanmelding_gemeente", date(2026, 1, 10))
+    store.cases.record_event(case_id, "eerste_gesprek", date(2026, 1, 20))
+
+
+def test_a_plan_made_on_the_laptop_arrives_whole_with_its_costs(team, lap_path):
+    from herstel_tui.domain.costs import CostEntry
+
+    a = team.ids[0]
+    _plan_case(team, a)
+    v = team.plans.start_concept(a)
+    team.plans.add_goal(v.id, "financien", "Overzicht van de schulden")
+    lap = checkout(team, [a], lap_path)
+    with lap:
+        lv = lap.plans.start_concept(a)
+        goal = lap.plans.add_goal(lv.id, "wonen", "Huur betalen")
+        action = lap.plans.add_action(lv.id, "wonen", what="Gesprek met verhuurder", goal_uid=goal.uid)
+        lap.plans.agree(lv.id, "hoofdlijnen", date(2026, 5, 30), "ondertekend")
+        lap.costs.add(
+            CostEntry(
+                case_id=a,
+                date=date(2026, 5, 30),
+                component="C",
+                description="Keukentafel",
+                kind="uren",
+                quantity="1",
+                price="80",
+                action_uid=action.uid,
+            )
+        )
+        lap_plan = [(g.text, g.area.value) for g in lap.plans.version(a).goals]
+    report = hand_in(team, lap_path, PASS)
+    assert report.conflicts == [] and report.counts["plannen"] == 1 and report.counts["kosten"] == 1
+    agreed = team.plans.version(a)
+    assert agreed.status.value == "hoofdlijnen" and [(g.text, g.area.value) for g in agreed.goals] == lap_plan
+    (act,) = agreed.actions
+    assert (
+        act.what == "Gesprek met verhuurder"
+        and act.goal_uid == [g for g in agreed.goals if g.text == "Huur betalen"][0].uid
+    )
+    (line,) = team.costs.of_case(a)
+    assert line.entry.action_uid == act.uid
+    assert "plan_hoofdlijnen" in [e.step for e in team.cases.events(a)]
+    assert team.maintenance.check().problems == []
+    assert hand_in(team, lap_path, PASS).nothing_new
+
+
+def test_a_plan_changed_on_both_sides_is_a_conflict_that_keeps_both(team, lap_path):
+    a = team.ids[0]
+    _plan_case(team, a)
+    v = team.plans.start_concept(a)
+    lap = checkout(team, [a], lap_path)
+    with lap:
+        lap.plans.add_goal(v.id, "zorg", "Van de laptop")
+    team.plans.add_goal(v.id, "werk", "Van kantoor")
+    report = hand_in(team, lap_path, PASS)
+    assert len(report.conflicts) == 1 and "plan van aanpak" in report.conflicts[0]
+    assert [g.text for g in team.plans.version(a).goals] == ["Van kantoor"]
+    (k,) = team.checkouts.conflicts(case_id=a)
+    with pytest.raises(StoreError):
+        resolve(team, k.id, "beide", "allebei")
+    resolve(team, k.id, "laptop", "het gesprek aan huis is leidend")
+    assert [g.text for g in team.plans.version(a).goals] == ["Van de laptop"]
+    assert [g["text"] for g in team.checkouts.conflict(k.id).team_value["rows"]["plan_goals"]] == ["Van kantoor"]
