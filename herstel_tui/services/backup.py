@@ -66,14 +66,17 @@ def _place_dated(tmp: Path, folder: Path) -> Path:
             n += 1
 
 
-def restore(source: Path, target: Path, *, user: str, overwrite: bool, routekaart: Routekaart) -> None:
+def restore(
+    source: Path, target: Path, *, user: str, overwrite: bool, routekaart: Routekaart, passphrase: str | None = None
+) -> None:
     """Put a backup in place of the database. Refuses to overwrite unless ``overwrite``, and
-    refuses while anyone (a desk, a command) has the database open."""
+    refuses while anyone (a desk, a command) has the database open. ``passphrase``: the backup
+    is of an encrypted (laptop) file, and stays encrypted."""
     source, target = Path(source).expanduser(), Path(target).expanduser()
     if not source.is_file():
         raise StoreError(f"{source} bestaat niet")
-    check_database_file(source)
-    with Store(source, user, readonly=True, routekaart=routekaart) as probe:
+    check_database_file(source, encrypted=passphrase is not None)
+    with Store(source, user, readonly=True, routekaart=routekaart, passphrase=passphrase) as probe:
         ok = probe.conn.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             raise StoreError(f"{source} is beschadigd ({ok}); er is niets teruggezet")
@@ -85,8 +88,8 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool, routekaar
         )
     private_dir(target.parent)
     with temporary(target.parent, prefix=".herstel-restore-", suffix=".db") as tmp:
-        src = open_sqlite(source, mode="ro")
-        dst = open_sqlite(tmp)
+        src = open_sqlite(source, mode="ro", passphrase=passphrase)
+        dst = open_sqlite(tmp, passphrase=passphrase)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
@@ -95,5 +98,5 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool, routekaar
             dst.close()
         fsync(tmp)
         replace_database(tmp, target)
-    with Store(target, user, routekaart=routekaart) as s, s.transaction():
+    with Store(target, user, routekaart=routekaart, passphrase=passphrase) as s, s.transaction():
         s.audit.append(AuditAction.RESTORED, "database", None, detail={"van": str(source)})

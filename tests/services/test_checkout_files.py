@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main as cli
 from herstel_tui.domain.models import Person
-from herstel_tui.services.backup import backup
+from herstel_tui.services.backup import backup, restore
 from herstel_tui.services.checkout import hand_in
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store.base import looks_encrypted
@@ -50,6 +50,14 @@ def test_backup_and_controle_of_the_laptop_file_stay_encrypted(tmp_path, pinned_
     assert looks_encrypted(copy) and b"Voor de backup" not in copy.read_bytes()
     with open_store(copy, ME, passphrase=PASS) as restored:
         assert [n.text for n in restored.cases.notes(ids[0])] == ["Voor de backup"]
+    # and back in place of the laptop file, encrypted as before
+    with open_store(tmp_path / "laptop.db", ME, passphrase=PASS) as lap:
+        lap.cases.add_note(ids[0], "Na de backup")
+    restore(copy, tmp_path / "laptop.db", user=ME, overwrite=True, routekaart=team.routekaart, passphrase=PASS)
+    assert looks_encrypted(tmp_path / "laptop.db")
+    with open_store(tmp_path / "laptop.db", ME, passphrase=PASS) as lap:
+        assert [n.text for n in lap.cases.notes(ids[0])] == ["Voor de backup"]
+        assert lap.checkouts.origin() is not None
     team.close()
 
 
