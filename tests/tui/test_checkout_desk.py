@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from herstel_tui.services.checkout import hand_in
 from herstel_tui.store import CaseFilter
+from herstel_tui.tui.screens.conflict_dialog import ConflictDialog
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.widgets.caselist import CaseTable
 from tests.services.checkout_support import PASS, checkout, colleague, make_team
@@ -64,4 +65,16 @@ async def test_desk_on_the_laptop_file_and_back(tmp_path):
         text = screen_text(app)
         assert "Conflict bij inleveren" in text and "06-34343434" in text
         assert "Mee op laptop" not in text
+        await pilot.press("o")  # settle it here: keep the laptop's number, with a reason
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictDialog)
+        assert "06-12121212" in screen_text(app) and "06-34343434" in screen_text(app)
+        await pilot.press("down", "enter", "tab", "tab")
+        await pilot.press(*"Ouder belde met het nieuwe nummer", "f2")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictDialog)
+        assert "Conflict bij inleveren" not in screen_text(app)
+    assert team.persons.get(pid).phone == "06-34343434"
+    assert team.checkouts.conflicts() == []
+    assert [e.detail["keuze"] for e in team.audit.entries() if e.action == "conflict opgelost"] == ["laptop"]
     team.close()

@@ -46,6 +46,7 @@ class CaseScreen(CaseActions):
         Binding("j", "case_audit", "Logboek", show=False, id="zaak.logboek", tooltip="Auditlogboek van deze zaak"),
         Binding("a", "plan", "Plan", id="zaak.plan", tooltip="Plan van aanpak (a)"),
         Binding("k", "costs", "Kosten", show=False, id="zaak.kosten", tooltip="SPUK-kosten van deze zaak (k)"),
+        Binding("o", "resolve_conflict", "Conflict", show=False, id="zaak.conflict", tooltip="Conflict bij inleveren"),
     ]
 
     def __init__(self, case_id: int) -> None:
@@ -143,7 +144,7 @@ class CaseScreen(CaseActions):
         for k in b.conflicts:
             lines.append(f"[$error b]Conflict bij inleveren ({k.id}):[/] {esc(k.message)}")
         if b.conflicts:
-            lines.append("[dim]Oplossen: herstel conflict oplossen ID --houd team|laptop|beide|correctie --reden …[/]")
+            lines.append("[dim]o: conflict oplossen (houd team, laptop, beide, of corrigeer; met reden)[/]")
         self._set("#persoon", lines)
 
         # Huishouden: every member, each case of theirs selectable
@@ -305,6 +306,14 @@ class CaseScreen(CaseActions):
 
         if self.bundle is not None:
             self.app.push_screen(AuditScreen(self.case_id, self.bundle.case.zaaknummer))
+
+    def action_resolve_conflict(self) -> None:
+        if self.bundle is None or not self.bundle.conflicts:
+            self.notify("Deze zaak heeft geen conflict bij inleveren.")
+            return
+        from herstel_tui.tui.screens.conflict_dialog import ConflictDialog
+
+        self._open_dialog(ConflictDialog)
 
     def action_reload(self) -> None:
         self.reload()
