@@ -334,8 +334,8 @@ class _Merge:
 
 
 def check_in(team: Store, laptop: Store, *, dry: bool = False) -> CheckinReport:
-    """Apply ``laptop``'s work to ``team`` in one transaction (``dry``: on a private copy of the
-    team database, so the report is exactly what the real run would do, and nothing changes)."""
+    """Apply ``laptop``'s work to ``team`` in one transaction (``dry``: the same, then rolled back,
+    so the report is exactly what the real run would do, and nothing changes)."""
     origin = laptop.checkouts.origin()
     if origin is None:
         raise StoreError(f"{laptop.path} is geen meegenomen bestand (geen uitleen); er is niets ingeleverd")
@@ -344,15 +344,27 @@ def check_in(team: Store, laptop: Store, *, dry: bool = False) -> CheckinReport:
             f"{laptop.path} is meegenomen uit een andere database ({origin.team_path}), niet uit "
             f"{team.path}; er is niets ingeleverd"
         )
-    if dry:
-        with team.private_copy() as copy:
-            return _apply(copy, laptop, origin)
-    return _apply(team, laptop, origin)
+    with laptop.reading() as lap:
+        lap.execute("BEGIN")  # one snapshot of the laptop file, even while its desk writes on
+        try:
+            lap.execute("SELECT count(*) FROM checkout_state").fetchone()
+            return _apply(team, laptop, origin, dry)
+        except _DryRun as done:
+            return done.report
+        finally:
+            lap.execute("COMMIT")
 
 
-def _apply(team: Store, laptop: Store, origin: Origin) -> CheckinReport:
+class _DryRun(Exception):
+    """Ends a dry check-in after everything was applied: the transaction is rolled back."""
+
+    def __init__(self, report: CheckinReport) -> None:
+        self.report = report
+
+
+def _apply(team: Store, laptop: Store, origin: Origin, dry: bool) -> CheckinReport:
     report = CheckinReport(origin.checkout_id)
-    with team.transaction() as conn, laptop.reading():
+    with team.transaction() as conn:
         known = conn.execute("SELECT returned_at FROM checkouts WHERE id = ?", (origin.checkout_id,)).fetchone()
         if known is None:
             raise StoreError(
@@ -368,6 +380,8 @@ def _apply(team: Store, laptop: Store, origin: Origin) -> CheckinReport:
         m.simple("cost_entries", "kosten", {"case_id": "cases", "action_uid": "plan_actions"})
         audit_rows = m.audit()
         if report.nothing_new and not audit_rows:
+            if dry:
+                raise _DryRun(report)
             return report
         for case_id in sorted(m.touched):
             team.cases._refresh_summary(case_id)
@@ -394,4 +408,6 @@ def _apply(team: Store, laptop: Store, origin: Origin) -> CheckinReport:
                 "auditregels": audit_rows,
             },
         )
+        if dry:
+            raise _DryRun(report)
     return report

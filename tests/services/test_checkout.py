@@ -321,3 +321,57 @@ def test_a_plan_changed_on_both_sides_is_a_conflict_that_keeps_both(team, lap_pa
     resolve(team, k.id, "laptop", "het gesprek aan huis is leidend")
     assert [g.text for g in team.plans.version(a).goals] == ["Van de laptop"]
     assert [g["text"] for g in team.checkouts.conflict(k.id).team_value["rows"]["plan_goals"]] == ["Van kantoor"]
+
+
+def test_assignment_and_urgency_merge_field_by_field_and_dry_changes_nothing(team, lap_path):
+    a, b = team.ids[:2]
+    assert team.checkouts.mine(ME) == team.ids  # --mijn: the open cases assigned to me
+    lap = checkout(team, [a, b], lap_path)
+    with lap:
+        lap.cases.assign(a, "c.laptop")
+        lap.cases.set_urgency(b, "onomkeerbare_situatie")
+    with colleague(team) as other:
+        other.cases.set_urgency(b, "terminale_ziekte")
+    before = state(team)
+    dry = hand_in(team, lap_path, PASS, dry=True)
+    assert state(team) == before and team.checkouts.out_with(a) is not None
+    assert dry.counts == {"velden": 1} and len(dry.conflicts) == 1
+    report = hand_in(team, lap_path, PASS)
+    assert (report.counts, report.conflicts) == (dry.counts, dry.conflicts)
+    assert team.cases.get(a).caseworker == "c.laptop"
+    assert team.cases.get(b).urgency.value == "terminale_ziekte"
+    (k,) = team.checkouts.conflicts(case_id=b)
+    assert (k.kind, k.field, k.team_value, k.laptop_value) == (
+        "zaak",
+        "urgency",
+        "terminale_ziekte",
+        "onomkeerbare_situatie",
+    )
+    resolve(team, k.id, "laptop", "UHT belde")
+    assert team.cases.get(b).urgency.value == "onomkeerbare_situatie"
+
+
+def test_two_connections_write_the_laptop_file_at_once(team, lap_path):
+    import threading
+
+    a = team.ids[0]
+    checkout(team, [a], lap_path).close()
+    errors: list[BaseException] = []
+
+    def writer(who: str) -> None:
+        try:
+            with open_store(lap_path, who, passphrase=PASS) as s:
+                for n in range(15):
+                    s.cases.add_note(a, f"{who} {n}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in ("bureau", "shell")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    report = hand_in(team, lap_path, PASS)
+    assert report.counts == {"contactmoment": 30}
+    assert len({n.text for n in team.cases.notes(a)}) == 30
