@@ -50,7 +50,7 @@ def main() -> None:
         dst.close()
         team = open_store(team_path, USER)
         total = team.counts()["cases"]
-        floors, outs, ins = [], [], []
+        floors, outs, ins, drys = [], [], [], []
         for run in range(a.runs):
             floor_path = Path(tmp) / f"floor{run}.db"
             dt, empty = timed(lambda: open_store(floor_path, USER, passphrase=PASS))
@@ -75,11 +75,13 @@ def main() -> None:
                     person = lap.persons.get(lap.cases.get(case_id).person_id)
                     lap.persons.update(Person.model_validate({**person.model_dump(), "phone": f"06-{n:08d}"}))
                     lap.cases.set_urgency(case_id, "terminale_ziekte")
+            dt, _ = timed(lambda: hand_in(team, lap_path, PASS, dry=True))
+            drys.append(dt)
             dt, report = timed(lambda: hand_in(team, lap_path, PASS))
             ins.append(dt)
             print(
                 f"run {run + 1}: floor {floors[-1]:.2f} s, meenemen {outs[-1]:.2f} s ({size / 1e6:.1f} MB), "
-                f"inleveren {ins[-1]:.2f} s ({sum(report.counts.values())} wijzigingen, "  # type: ignore[attr-defined]
+                f"droog {drys[-1]:.2f} s, inleveren {ins[-1]:.2f} s ({sum(report.counts.values())} wijzigingen, "  # type: ignore[attr-defined]
                 f"{len(report.conflicts)} conflicten)"  # type: ignore[attr-defined]
             )
         team.close()
