@@ -38,6 +38,9 @@ _ENTITY_TABLE = {
 }
 
 
+_ABOUT = (("person_id", "persons"), ("case_id", "cases"))
+
+
 @dataclass
 class CheckinReport:
     """What a check-in applied (or, dry, would apply): Dutch lines, and the conflicts."""
@@ -69,12 +72,33 @@ class _Merge:
         }
         self.zaak = dict(self.lap.execute("SELECT id, zaaknummer FROM cases"))
         self.touched: set[int] = set()
+        self.gone = self._gone(report)
         self.case_of_person = {
             pid: cid
             for cid, pid in self.lap.execute(
                 "SELECT s.case_id, c.person_id FROM checkout_state s JOIN cases c ON c.id = s.case_id ORDER BY 1 DESC"
             )
         }
+
+    def _gone(self, report: CheckinReport) -> set[tuple[str, int]]:
+        """Persons and cases taken along that the team database no longer has: their laptop work
+        is not brought in (they were removed on purpose), and the report says so."""
+        gone: set[tuple[str, int]] = set()
+        for table in ("persons", "cases"):
+            ids = [r[0] for r in self.lap.execute(f"SELECT id FROM {table} WHERE id <= ?", (self.marks[table],))]
+            have = {
+                r[0]
+                for r in self.t.execute(
+                    f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+                )
+            }
+            gone |= {(table, i) for i in ids if i not in have}
+        for _, cid in sorted(k for k in gone if k[0] == "cases"):
+            line = f"zaak {self.zaak.get(cid, cid)} is intussen uit de teamdatabase verwijderd; het werk op de laptop eraan is niet overgenomen"
+            if not self.done("verwijderd", cid):
+                report.conflicts.append(line)
+                self.note("verwijderd", cid, None)
+        return gone
 
     # -- bookkeeping -------------------------------------------------------------------------------
 
@@ -89,9 +113,12 @@ class _Merge:
         return (kind, str(laptop_id)) in self.applied
 
     def map(self, table: str, laptop_id: int | None) -> int | None:
-        """The team id of a laptop row's id (the same below the mark)."""
-        if laptop_id is None or laptop_id <= self.marks.get(table, 0):
-            return laptop_id
+        """The team id of a laptop row's id (the same below the mark); None for a person or case
+        removed from the team database meanwhile (`herstel vergeet`, retention)."""
+        if laptop_id is None:
+            return None
+        if laptop_id <= self.marks.get(table, 0):
+            return None if (table, laptop_id) in self.gone else laptop_id
         hit = self.applied.get((table, str(laptop_id)))
         return hit[0] if hit else None
 
@@ -234,6 +261,8 @@ class _Merge:
     def cases(self) -> None:
         for row in self.new_rows("cases"):
             pid = self.map("persons", row["person_id"])
+            if pid is None:
+                continue
             hit = self.t.execute(
                 "SELECT id FROM cases WHERE person_id = ? AND track = ?", (pid, row["track"])
             ).fetchone()
@@ -315,6 +344,8 @@ class _Merge:
             row = dict(zip(cols, values))
             if self.done("audit", row["id"]) or row["action"] == AuditAction.CHECKED_OUT.value:
                 continue
+            if any(row[k] is not None and self.map(t, row[k]) is None for k, t in _ABOUT):
+                continue  # about someone removed from the team database meanwhile
             detail = json.loads(row["detail"]) if row["detail"] else {}
             table = _ENTITY_TABLE.get(row["entity"])
             entity_id = self.map(table, row["entity_id"]) if table else row["entity_id"]

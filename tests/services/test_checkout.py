@@ -375,3 +375,19 @@ def test_two_connections_write_the_laptop_file_at_once(team, lap_path):
     report = hand_in(team, lap_path, PASS)
     assert report.counts == {"contactmoment": 30}
     assert len({n.text for n in team.cases.notes(a)}) == 30
+
+
+def test_a_case_removed_in_the_office_meanwhile_is_not_brought_back(team, lap_path):
+    a, b = team.ids[:2]
+    with checkout(team, [a, b], lap_path) as lap:
+        lap.cases.add_note(a, "Over iemand die vergeten wil worden")
+        lap.cases.add_note(b, "Gewoon")
+    person = team.persons.get(team.cases.get(a).person_id)
+    team.maintenance.remove_person(person.id, "wil geen ondersteuning")
+    report = hand_in(team, lap_path, PASS)
+    assert report.counts == {"contactmoment": 1}
+    assert any("verwijderd" in line for line in report.conflicts)
+    assert [n.text for n in team.cases.notes(b)] == ["Gewoon"]
+    assert team.conn.execute("SELECT count(*) FROM contact_notes WHERE text LIKE 'Over iemand%'").fetchone() == (0,)
+    assert team.maintenance.check().problems == []
+    assert hand_in(team, lap_path, PASS).nothing_new
