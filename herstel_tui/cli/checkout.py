@@ -102,6 +102,8 @@ def conflict(ctx: click.Context) -> None:
 @click.pass_obj
 def conflict_lijst(c: Ctx, zaak: str | None = None, alle: bool = False) -> None:
     """Toon de conflicten bij inleveren (open, tenzij --alle)."""
+    from herstel_tui.store.checkout import shown_value
+
     with c.open_store() as store:
         case_id = case_by_zaaknummer(store, zaak).id if zaak else None
         found = store.checkouts.conflicts(case_id=case_id, open_only=not alle)
@@ -110,7 +112,10 @@ def conflict_lijst(c: Ctx, zaak: str | None = None, alle: bool = False) -> None:
         sys.exit(EXIT_NOT_FOUND)
     for k in found:
         click.echo(f"{k.id:>4}  {k.message}")
-        click.echo(f"      team: {k.team_value!r}   laptop: {k.laptop_value!r}")
+        if k.kind in ("persoon", "zaak"):
+            click.echo(
+                f"      team: {shown_value(k.field, k.team_value)}   laptop: {shown_value(k.field, k.laptop_value)}"
+            )
     click.echo("Oplossen: herstel conflict oplossen ID --houd team|laptop|beide|correctie --reden TEKST [--waarde W]")
 
 

@@ -22,7 +22,7 @@ from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import StoreError
 from herstel_tui.store.checkin_plan import merge_plans
-from herstel_tui.store.checkout import CASE_FIELDS, Origin
+from herstel_tui.store.checkout import CASE_FIELDS, Origin, field_word, shown_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.store.db import Store
@@ -225,14 +225,14 @@ class _Merge:
         if lap == base or lap == team:
             return
         if team != base:
-            what = "persoon" if kind == "persoon" else f"zaak {self.zaak.get(row_id, row_id)}"
             self.conflict(
                 kind,
                 f,
                 key + "=" + value,
                 team=team,
                 laptop=lap,
-                message=f"{what}: {f} is op beide kanten gewijzigd (team: {team!r}, laptop: {lap!r})",
+                message=f"{self.what(kind, row_id)}: {field_word(f)} is op beide kanten gewijzigd "
+                f"(team: {shown_value(f, team)}, laptop: {shown_value(f, lap)})",
                 **about,
             )
             return
@@ -241,8 +241,16 @@ class _Merge:
             self.t.execute("UPDATE cases SET version = version + 1 WHERE id = ?", (row_id,))
             self.touched.add(row_id)
         self.note("veld", key, row_id, value)
-        self.report.applied.append(f"{kind} {row_id}: {f} {base!r} -> {lap!r}")
+        self.report.applied.append(
+            f"{self.what(kind, row_id)}: {field_word(f)} {shown_value(f, base)} → {shown_value(f, lap)}"
+        )
         self.report.count("velden")
+
+    def what(self, kind: str, row_id: int) -> str:
+        if kind == "persoon":
+            zaak = self.zaak.get(self.case_of_person.get(row_id))
+            return f"persoon bij zaak {zaak}" if zaak else f"persoon {row_id}"
+        return f"zaak {self.zaak.get(row_id, row_id)}"
 
     def households(self) -> None:
         for row in self.new_rows("households"):

@@ -104,6 +104,32 @@ def plan_digest(conn: sqlite3.Connection, case_id: int) -> str | None:
     return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:16] if rows else None
 
 
+CASE_WORDS = {
+    "caseworker": "medewerker",
+    "urgency": "urgentie",
+    "casuistiekoverleg": "casuïstiekoverleg",
+    "closed": "gesloten",
+}
+
+
+def field_word(field: str) -> str:
+    """The Dutch word people read for a person's or case's field (as the audit trail writes it)."""
+    from herstel_tui.domain.models import PERSON_WORDS
+
+    return PERSON_WORDS.get(field) or CASE_WORDS.get(field) or field
+
+
+def shown_value(field: str, value: Any) -> str:
+    """A field's value for a message or a listing: never a full BSN."""
+    if value is None or value == "":
+        return "—"
+    if field == "bsn":
+        from herstel_tui.domain.bsn import mask_bsn
+
+        return mask_bsn(str(value))
+    return str(value)
+
+
 def _json(text: str | None) -> Any:
     return json.loads(text) if text else None
 

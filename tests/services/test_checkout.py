@@ -135,7 +135,7 @@ def test_the_same_persons_phone_changed_on_both_sides(team, lap_path):
     with colleague(team) as other:
         other.persons.update(other.persons.get(pid).model_copy(update={"phone": "06-33333333"}))
     report = hand_in(team, lap_path, PASS)
-    assert len(report.conflicts) == 1 and "phone" in report.conflicts[0]
+    assert len(report.conflicts) == 1 and "telefoon" in report.conflicts[0]
     assert team.persons.get(pid).phone == "06-33333333"  # nothing overwritten
     (k,) = team.checkouts.conflicts(case_id=a)
     assert (k.kind, k.field, k.team_value, k.laptop_value) == ("persoon", "phone", "06-33333333", "06-22222222")

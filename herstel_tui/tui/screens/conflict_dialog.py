@@ -24,7 +24,7 @@ CHOICES = (
 )
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, field: str = "") -> str:
     if isinstance(value, dict):
         if "rows" in value:
             versions = value["rows"].get("plan_versions", [])
@@ -32,7 +32,9 @@ def _shown(value: Any) -> str:
         return " ".join(str(v) for k, v in value.items() if v and k in ("step", "outcome", "fact_date"))
     if isinstance(value, list):
         return ", ".join(map(str, value))
-    return "—" if value is None else str(value)
+    from herstel_tui.store.checkout import shown_value
+
+    return shown_value(field, value)
 
 
 class ConflictDialog(CaseDialog):
@@ -58,8 +60,8 @@ class ConflictDialog(CaseDialog):
         more = len(self.bundle.conflicts) - 1
         self.query_one("#conflict", Static).update(
             Content.from_markup(
-                f"{esc(k.message)}\n[b]Team:[/b] {esc(_shown(k.team_value))}\n"
-                f"[b]Laptop:[/b] {esc(_shown(k.laptop_value))}"
+                f"{esc(k.message)}\n[b]Team:[/b] {esc(_shown(k.team_value, k.field))}\n"
+                f"[b]Laptop:[/b] {esc(_shown(k.laptop_value, k.field))}"
                 + (f" [dim](door {esc(k.laptop_by)})[/]" if k.laptop_by else "")
                 + (f"\n[dim]Daarna nog {more} conflict(en).[/]" if more > 0 else "")
             )
