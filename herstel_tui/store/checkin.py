@@ -344,6 +344,33 @@ class _Merge:
             self.report.applied.append(f"zaak {zaak}: {label}")
             self.report.count(label)
 
+    def drafts(self) -> None:
+        """Form drafts (the cost and agreement forms before they are saved) made or changed on the
+        laptop after the checkout: brought along unless the office has a newer one."""
+        rows = self.lap.execute(
+            "SELECT who, form, field, value, case_id, saved_at FROM form_drafts WHERE saved_at >= ?",
+            (self.origin.taken_at,),
+        ).fetchall()
+        for who, form, fld, value, case_id, saved_at in rows:
+            team_case = self.map("cases", case_id)
+            if case_id is not None and team_case is None:
+                continue
+            key = json.dumps([who, form, fld])
+            if self.applied.get(("concept", key), (None, None))[1] == saved_at:
+                continue  # brought in before (and perhaps saved or dropped in the office since)
+            mine = self.t.execute(
+                "SELECT value, saved_at FROM form_drafts WHERE who = ? AND form = ? AND field = ?", (who, form, fld)
+            ).fetchone()
+            if mine is not None and (mine[0] == value or mine[1] >= saved_at):
+                continue
+            self.note("concept", key, None, saved_at)
+            self.t.execute(
+                "INSERT OR REPLACE INTO form_drafts (who, form, field, value, case_id, saved_at) VALUES (?,?,?,?,?,?)",
+                (who, form, fld, value, team_case, saved_at),
+            )
+            self.report.applied.append(f"concept van {who}: {form}")
+            self.report.count("concepten")
+
     def audit(self) -> int:
         n = 0
         cur = self.lap.execute("SELECT * FROM audit WHERE id > ? ORDER BY id", (self.marks["audit"],))
@@ -417,6 +444,7 @@ def _apply(team: Store, laptop: Store, origin: Origin, dry: bool) -> CheckinRepo
         merge_plans(m)
         m.simple("contact_notes", "contactmoment", {"case_id": "cases"})
         m.simple("cost_entries", "kosten", {"case_id": "cases", "action_uid": "plan_actions"})
+        m.drafts()
         audit_rows = m.audit()
         if report.nothing_new and not audit_rows:
             if dry:

@@ -391,3 +391,15 @@ def test_a_case_removed_in_the_office_meanwhile_is_not_brought_back(team, lap_pa
     assert team.conn.execute("SELECT count(*) FROM contact_notes WHERE text LIKE 'Over iemand%'").fetchone() == (0,)
     assert team.maintenance.check().problems == []
     assert hand_in(team, lap_path, PASS).nothing_new
+
+
+def test_a_form_draft_made_on_the_laptop_comes_along_once(team, lap_path):
+    a = team.ids[0]
+    with checkout(team, [a], lap_path) as lap:
+        lap.drafts.save("kosten", "omschrijving", "Reiskosten huisbezoek", case_id=a)
+    report = hand_in(team, lap_path, PASS)
+    assert report.counts == {"concepten": 1}
+    assert team.drafts.load("kosten") == {"omschrijving": "Reiskosten huisbezoek"}
+    team.drafts.drop("kosten")  # saved for real in the office
+    assert hand_in(team, lap_path, PASS).nothing_new
+    assert team.drafts.load("kosten") == {}
