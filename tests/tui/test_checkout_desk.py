@@ -78,3 +78,20 @@ async def test_desk_on_the_laptop_file_and_back(tmp_path):
     assert team.checkouts.conflicts() == []
     assert [e.detail["keuze"] for e in team.audit.entries() if e.action == "conflict opgelost"] == ["laptop"]
     team.close()
+
+
+def test_herstel_db_laptop_file_asks_the_passphrase_and_refuses_a_wrong_one(tmp_path, monkeypatch, capsys):
+    import herstel_tui.tui.app as app_module
+    from herstel_tui.tui.launch import start
+
+    team, ids = make_team(tmp_path / "team.db")
+    checkout(team, ids[:1], tmp_path / "laptop.db").close()
+    team.close()
+    opened = []
+    monkeypatch.setattr(app_module, "run_app", lambda store, cfg, **kw: opened.append(store.checkouts.origin()))
+    monkeypatch.setenv("HERSTEL_WACHTWOORD", "niet-het-goede")
+    assert start(str(tmp_path / "laptop.db"), None, False) == 2
+    assert "wachtwoord klopt niet" in capsys.readouterr().err and opened == []
+    monkeypatch.setenv("HERSTEL_WACHTWOORD", PASS)
+    assert start(str(tmp_path / "laptop.db"), None, False) == 0
+    assert opened and opened[0].cases == 1
