@@ -74,3 +74,51 @@ def test_check_in_killed_halfway_changes_nothing_and_a_retry_succeeds(tmp_path, 
         assert report.counts == {"contactmoment": 1, "stappen": 1, "velden": 1}
         assert [n.text for n in team.cases.notes(ids[0])] == ["Aan de keukentafel"]
         assert team.checkouts.out_with(ids[0]) is None
+
+
+WRITER = """
+import sys
+from herstel_tui.settings.resources import open_store
+
+path, passphrase, case_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open_store(path, "a.devries", passphrase=passphrase) as lap:
+    n = 0
+    while True:
+        lap.cases.add_note(case_id, f"bevestigd {n}")
+        print(f"ok {n}", flush=True)
+        n += 1
+"""
+
+
+def test_the_laptop_file_survives_sigkill_with_every_confirmed_note(tmp_path, pinned_today):
+    team, ids = make_team(tmp_path / "team.db")
+    lap_path = tmp_path / "laptop.db"
+    checkout(team, ids[:1], lap_path).close()
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(lap_path), PASS, str(ids[0])],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    confirmed = -1
+    try:
+        assert child.stdout is not None
+        for line in child.stdout:
+            confirmed = int(line.split()[1])
+            if confirmed >= 25:
+                child.send_signal(signal.SIGKILL)
+                break
+    finally:
+        child.kill()
+        child.wait(10)
+    assert confirmed >= 25
+    with open_store(lap_path, ME, passphrase=PASS) as lap:
+        assert lap.conn.execute("PRAGMA cipher_integrity_check").fetchall() == []
+        assert lap.maintenance.check().problems == []
+        texts = {n.text for n in lap.cases.notes(ids[0])}
+    assert {f"bevestigd {n}" for n in range(confirmed + 1)} <= texts
+    report = hand_in(team, lap_path, PASS)
+    assert report.counts["contactmoment"] == len(texts)
+    team.close()
