@@ -97,6 +97,6 @@ def restore(
             src.close()
             dst.close()
         fsync(tmp)
-        replace_database(tmp, target)
+        replace_database(tmp, target, passphrase)
     with Store(target, user, routekaart=routekaart, passphrase=passphrase) as s, s.transaction():
         s.audit.append(AuditAction.RESTORED, "database", None, detail={"van": str(source)})

@@ -289,7 +289,7 @@ def check_not_in_use(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute("PRAGMA journal_mode = DELETE").fetchone()
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
+    except DB.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise StoreError(
                 f"{path} is nog in gebruik (een bureau of een opdracht heeft hem open); "
@@ -372,21 +372,28 @@ def connect_readonly(path: Path, passphrase: str | None = None) -> sqlite3.Conne
         return open_sqlite(path, mode="ro", passphrase=passphrase)
 
 
-def replace_database(finished: Path | str, target: Path) -> None:
+def replace_database(finished: Path | str, target: Path, passphrase: str | None = None) -> None:
     """Put the complete database file ``finished`` in place of ``target`` (restore, new demo).
 
     Refused while anyone has ``target`` open: a desk would write on into the replaced file, and
-    its -wal could later be replayed into the new one. The old -wal/-shm go with the old file."""
+    its -wal could later be replayed into the new one. The old -wal/-shm go with the old file.
+    ``passphrase``: ``target`` is an encrypted file, asked with its own driver (never plain sqlite3)."""
     target = Path(target)
     guard = None
     try:
         if target.exists() and target.stat().st_size:
             check_regular_file(target)
-            guard = open_sqlite(target, timeout_ms=0)
             try:
-                check_not_in_use(guard, target)
-            except sqlite3.DatabaseError:
-                pass  # not a (sound) database: SQLite cannot tell who uses it; it is replaced on request
+                guard = open_sqlite(target, timeout_ms=0, passphrase=passphrase)
+            except StoreError:
+                if passphrase is None:
+                    raise
+                # encrypted with another passphrase, or not sound: nobody works in it with ours
+            if guard is not None:
+                try:
+                    check_not_in_use(guard, target)
+                except DB.DatabaseError:
+                    pass  # not a (sound) database: SQLite cannot tell who uses it; it is replaced on request
         for suffix in ("-wal", "-shm", "-journal"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         os.replace(finished, target)

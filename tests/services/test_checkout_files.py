@@ -93,3 +93,17 @@ def test_a_person_and_case_made_on_the_laptop_come_home_with_a_team_zaaknummer(t
     assert "Nieuw" in members
     assert team.maintenance.check().problems == []
     team.close()
+
+
+def test_restoring_over_a_laptop_file_in_use_is_refused(tmp_path, pinned_today):
+    import pytest
+
+    from herstel_tui.store import StoreError
+
+    team, ids = make_team(tmp_path / "team.db")
+    lap = checkout(team, ids[:1], tmp_path / "laptop.db")
+    copy = backup(lap, tmp_path / "kopie.db")
+    with pytest.raises(StoreError, match="in gebruik"):  # the laptop's desk has it open
+        restore(copy, tmp_path / "laptop.db", user=ME, overwrite=True, routekaart=team.routekaart, passphrase=PASS)
+    lap.close()
+    team.close()
