@@ -106,11 +106,20 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
                 "correctie": d.correction,
                 "reden": d.reason,
                 "vervallen": d.superseded,
+                "buiten_route": d.off_route,
+                "vorige_ronde": d.earlier_round,
+                "waarschuwing": d.warning,
             }
             for d in view.done
         ],
         "termijnen": [
-            {"termijn": d.title, "uiterlijk": d.due.isoformat(), "dagen": d.days_left(today)} for d in view.running
+            {
+                "termijn": d.title,
+                "uiterlijk": d.due.isoformat(),
+                "dagen": d.days_left(today),
+                "wacht_op": d.waiting_on,
+            }
+            for d in view.running
         ],
         "vervolgstappen": [{"stap": n.title, "tak": n.branch} for n in view.next_steps],
         "contactmomenten": [
@@ -146,12 +155,17 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         w("  (nog niets vastgelegd)")
     for done in view.done:
         mark = " (vervallen)" if done.superseded else ""
+        mark += " (buiten de route)" if done.off_route and not done.superseded else ""
+        mark += " (vorige ronde)" if done.earlier_round else ""
         mark += f" [correctie: {done.reason}]" if done.correction else ""
         w(f"  {format_date(done.fact_date)}  {done.event_title}{mark}")
+        if done.warning:
+            w(f"    let op: {done.warning}")
     if view.running:
         w("Lopende termijnen")
         for dl in view.running:
-            w(f"  {format_date(dl.due)}  {dl.title}  ({days_text(dl.days_left(today))})")
+            when = dl.waiting_text or days_text(dl.days_left(today))
+            w(f"  {format_date(dl.due)}  {dl.title}  ({when})")
     if view.current:
         step = rk.step(case.track.value, view.current.step)
         if step.contacts:
@@ -202,7 +216,7 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
         ):
             view = store.cases.view(case_id, today)
             for d in view.running:
-                if d.due <= until:
+                if d.due <= until and not d.waiting_on:  # what others owe is not the caseworker's work
                     rows.append(
                         {
                             "uiterlijk": format_date(d.due),

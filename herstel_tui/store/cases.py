@@ -229,6 +229,7 @@ class CaseRepository(Repository):
                 case.track.value,
                 self.recorded(case_id),
                 RecordedEvent(event.step, event.fact_date, event.outcome, event.correction, event.reason),
+                role=self.role_of(case.person_id),
             )
             now = now_iso()
             eid = self.conn.execute(
@@ -266,9 +267,21 @@ class CaseRepository(Repository):
             )
 
     def view(self, case_id: int, today: date | None = None) -> CaseView:
-        """The routekaart engine's view of a case, derived from its events."""
+        """The routekaart engine's view of a case, derived from its events (next steps: those that
+        fit the person's role in the household)."""
         case = self.get(case_id)
-        return self.routekaart.evaluate(case.track.value, self.recorded(case_id), today or clock.today())
+        return self.routekaart.evaluate(
+            case.track.value, self.recorded(case_id), today or clock.today(), role=self.role_of(case.person_id)
+        )
+
+    def role_of(self, person_id: int) -> str | None:
+        """The person's role in their main household (aanvrager first), or None outside any household."""
+        row = self.conn.execute(
+            "SELECT role FROM household_members WHERE person_id = ? ORDER BY role = 'aanvrager' DESC, household_id "
+            "LIMIT 1",
+            (person_id,),
+        ).fetchone()
+        return row[0] if row else None
 
     # -- the derived case index ----------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ def env(tmp_path):
             ("aanvraag_herbeoordeling", 90, None),
             ("start_pauzeknop", 80, None),
             ("eerste_toets", 60, "gedupeerd"),
+            ("eerste_betaling", 30, None),
             ("aanvang_moratorium", 30, None),
         ]:
             s.cases.record_event(sa.id, step, TODAY - timedelta(days=days), outcome=outcome)

@@ -46,6 +46,7 @@ def test_cases_per_current_step(ov):
         (BO, "plan_hoofdlijnen", 1, 0),
         (BO, "plan_volledig", 1, 0),
         (BO, "afzien_brede_ondersteuning", 0, 2),
+        (BO, "herstart_brede_ondersteuning", 0, 0),
         (BO, "eerste_betaling", 1, 0),
         (SA, None, 1, 0),
         (SA, "aanvraag_herbeoordeling", 1, 0),

@@ -65,7 +65,7 @@ MISSING_HINTS = {
     "eerste_gesprek": "de datum van het eerste gesprek ontbreekt: geef de datum (dd-mm-jjjj) of leg eerst "
     "het eerste gesprek vast",
     "moratorium": "het wettelijk moratorium is voor deze zaak niet begonnen: leg eerst Eerste compensatie "
-    "uitbetaald of Aanvang wettelijk moratorium vast",
+    "uitbetaald vast (het moratorium loopt vanaf de uitbetaling)",
     "schuldeiser": "geef de naam van de schuldeiser",
     "ouder.geboortedatum": "de geboortedatum van de persoon ontbreekt in het register; vul die eerst aan",
 }

@@ -163,6 +163,10 @@ class CaseScreen(CaseActions):
                 line = f"[dim strike]{line}[/]  [dim](vervangen)[/]"
             elif step.off_route:
                 line = f"[dim]{line}  (buiten de route)[/]"
+            elif step.earlier_round:
+                line = f"[dim]{line}  (vorige ronde)[/]"
+            if step.warning:
+                line += "  [$warning b]let op: na de sluitingsdatum[/]"
             if step.correction:
                 line += f"  [i](correctie: {esc(step.reason or '')})[/]"
             if view.current is not None and step is view.current:
@@ -182,7 +186,9 @@ class CaseScreen(CaseActions):
             days = dl.days_left(today)
             verb = "uiterlijk" if dl.kind == "deadline" else "loopt tot"
             line = f"{esc(dl.title)}: {verb} {format_date(dl.due)}  "
-            if dl.kind == "deadline" and days < 0:
+            if dl.waiting_on:  # another party owes this date: never the caseworker's overdue work
+                line += f"[dim]{esc(dl.waiting_text)}[/]"
+            elif dl.kind == "deadline" and days < 0:
                 line += f"[$error b]{days_long(days)}[/]"
             elif dl.kind == "deadline" and days <= 14:
                 line += f"[$warning b]{days_long(days)}[/]"
