@@ -544,7 +544,8 @@ class _Engine:
             next_steps=self.next_steps(dates, deadlines, role),
             deadlines=deadlines,
             running=running,
-            next_deadline=running[0] if running else None,
+            # the caseworker's next date: what another party owes (UHT's answer) is waited on
+            next_deadline=next((d for d in running if d.waiting_on is None), None),
             closed=closed,
         )
 
