@@ -65,6 +65,8 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     """Toon de zaakkaart: persoon, huishouden, tijdlijn, termijnen, laatste notities."""
     today = clock.today()
     with c.open_store() as store:
+        if _member_card(store, zaak, as_json):
+            return
         case = resolve_case(store, zaak, spoor)
         person = store.persons.get(case.person_id)
         assert case.id is not None and person.id is not None
@@ -165,9 +167,14 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         w("Lopende termijnen")
         for dl in view.running:
             when = dl.waiting_text or days_text(dl.days_left(today))
-            w(f"  {format_date(dl.due)}  {dl.title}  ({when})")
+            w(f"  {format_date(dl.due)}  {dl.title}{' (gemeentelijke keuze)' if dl.choice else ''}  ({when})")
     if view.current:
         step = rk.step(case.track.value, view.current.step)
+        if step.source:
+            import textwrap
+
+            for line in textwrap.wrap(f"Bron (na of naast de routekaart): {step.source}", min(terminal_width(), 100)):
+                w(line)
         if step.contacts:
             w("Contacten bij deze stap")
             for ct in step.contacts:
@@ -177,6 +184,39 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         width = terminal_width()
         for n in notes:
             w(clip(f"  {format_date(n.date)}  {n.channel.value:<10} {n.text}  — {n.by}", width))
+
+
+def _member_card(store, ref: str, as_json: bool) -> bool:
+    """A household member without a case of their own (a child): the person and the household's
+    cases instead of "not found". False when ``ref`` is not such a person."""
+    from herstel_tui.domain.bsn import BsnError, normalize_bsn
+
+    try:
+        bsn = normalize_bsn(ref.strip())
+    except BsnError:
+        return False
+    person = store.persons.find_by_bsn(bsn)
+    if person is None or person.id is None or store.cases.of_person(person.id):
+        return False
+    household = store.persons.household_of(person.id)
+    store.audit.viewed(person_id=person.id)
+    members = [
+        {"naam": p.name, "rol": role.label, "bsn": p.bsn_masked, "zaken": [k.zaaknummer or "" for k in cases]}
+        for p, role, cases in household
+    ]
+    if as_json:
+        import json
+
+        card = {"persoon": {"naam": person.name, "bsn": person.bsn_masked}, "zaak": None, "huishouden": members}
+        click.echo(json.dumps(card, ensure_ascii=False, indent=2))
+        return True
+    w = click.echo
+    born = f"  geboren {format_date(person.birth_date)}" if person.birth_date else ""
+    w(f"{person.name}  BSN {person.bsn_masked}{born}")
+    w("Geen eigen zaak. Zaken in het huishouden:" if any(m["zaken"] for m in members) else "Geen eigen zaak.")
+    for m in members:
+        w(f"  {m['rol']:<18}{m['naam']:<30}{m['bsn']}  {' '.join(m['zaken'])}".rstrip())
+    return True
 
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*([dwmj]?)\s*$", re.I)

@@ -420,7 +420,10 @@ class _Engine:
                     (d, titles[k[0]].event_titles.get(k[1], k[0])) for k in rt.stops for d in dates.get(k, ())
                 )
                 inst = [
-                    Deadline(r.id, r.title, s, r.period.add(s), None, r.kind, waiting_on=r.waiting_on) for s in starts
+                    Deadline(
+                        r.id, r.title, s, r.period.add(s), None, r.kind, waiting_on=r.waiting_on, choice=not r.statutory
+                    )
+                    for s in starts
                 ]
                 for sd, stitle in stops:
                     for dl in inst:
@@ -440,7 +443,16 @@ class _Engine:
                             start = first
                 if start is None:
                     continue
-                dl = Deadline(r.id, r.title, start, r.period.add(start), None, r.kind, waiting_on=r.waiting_on)
+                dl = Deadline(
+                    r.id,
+                    r.title,
+                    start,
+                    r.period.add(start),
+                    None,
+                    r.kind,
+                    waiting_on=r.waiting_on,
+                    choice=not r.statutory,
+                )
                 for k in rt.stops:
                     lst = dates.get(k)
                     if lst:

@@ -209,6 +209,7 @@ class Deadline:
     stopped_by: str | None = None  # event title of the stop event
     elapsed: bool = False  # a period that ended by itself at its due date
     waiting_on: str | None = None  # another party owes this date ("UHT"): waited on, never overdue
+    choice: bool = False  # a municipal choice (gemeentelijke keuze), not a statutory date
 
     @property
     def running(self) -> bool:

@@ -185,7 +185,7 @@ class CaseScreen(CaseActions):
         for dl in sorted(view.running, key=lambda x: x.due):
             days = dl.days_left(today)
             verb = "uiterlijk" if dl.kind == "deadline" else "loopt tot"
-            line = f"{esc(dl.title)}: {verb} {format_date(dl.due)}  "
+            line = f"{esc(dl.title)}{' [dim](gemeentelijke keuze)[/]' if dl.choice else ''}: {verb} {format_date(dl.due)}  "
             if dl.waiting_on:  # another party owes this date: never the caseworker's overdue work
                 line += f"[dim]{esc(dl.waiting_text)}[/]"
             elif dl.kind == "deadline" and days < 0:
@@ -221,6 +221,8 @@ class CaseScreen(CaseActions):
             heading = "Huidige stap" if view.current is not None else "Eerste stap"
             lines.append(f"[b $accent]{heading}: {esc(step.title)}[/]")
             lines.append(esc(step.explanation))
+            if step.source:
+                lines.append(f"[dim]Bron (na of naast de routekaart): {esc(step.source)}[/]")
             if step.actors:
                 lines.append("Wie: " + esc(", ".join(step.actor_titles)))
             for contact in step.contacts:
