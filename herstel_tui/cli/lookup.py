@@ -159,6 +159,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         mark = " (vervallen)" if done.superseded else ""
         mark += " (buiten de route)" if done.off_route and not done.superseded else ""
         mark += " (vorige ronde)" if done.earlier_round else ""
+        mark += " (van de aanvrager)" if done.inherited else ""
         mark += f" [correctie: {done.reason}]" if done.correction else ""
         w(f"  {format_date(done.fact_date)}  {done.event_title}{mark}")
         if done.warning:

@@ -515,6 +515,8 @@ class _Engine:
                     node.anytime,
                     off.get(e.step, False) if corrected else False,
                 )
+            if e.inherited:
+                ds.inherited = True
             if earlier is not None and earlier[i]:
                 ds.earlier_round = True
             if node is not None and node.step.last_date is not None and e.fact_date > node.step.last_date:

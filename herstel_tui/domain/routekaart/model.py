@@ -160,6 +160,7 @@ class RecordedEvent:
     correction: bool = False
     reason: str | None = None
     id: int | None = None
+    inherited: bool = False  # a fact of the household's aanvrager (outcome, payment), not of this case
 
 
 @dataclass(slots=True)
@@ -178,6 +179,7 @@ class DoneStep:
     off_route: bool = False  # no longer fits the route after a correction
     earlier_round: bool = False  # part of an earlier round of brede ondersteuning (before a restart)
     warning: str | None = None  # the fact date lies after the step's last date (Dutch)
+    inherited: bool = False  # the household's aanvrager's fact (outcome, payment), shared with this person
 
     @property
     def event_title(self) -> str:

@@ -165,6 +165,8 @@ class CaseScreen(CaseActions):
                 line = f"[dim]{line}  (buiten de route)[/]"
             elif step.earlier_round:
                 line = f"[dim]{line}  (vorige ronde)[/]"
+            if step.inherited:
+                line += "  [dim](van de aanvrager)[/]"
             if step.warning:
                 line += "  [$warning b]let op: na de sluitingsdatum[/]"
             if step.correction:
