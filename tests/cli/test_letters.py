@@ -168,7 +168,14 @@ def test_brieven_lists_the_kinds(env):
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["Soort", "Sp", "Titel"]
-    assert [line.split()[0] for line in lines[1:]] == ["contact", "bevestiging", "schuldeiser", "moratorium"]
+    assert [line.split()[0] for line in lines[1:]] == [
+        "contact",
+        "bevestiging",
+        "schuldeiser",
+        "moratorium",
+        "aangemeld",
+        "pauzeknop",
+    ]
     data = json.loads(run(env, "brieven", "--json").stdout)
     assert data[1]["vastgelegd_als"] == "datum_eerste_gesprek_gecommuniceerd" and data[2]["sporen"] == "SA/BO"
     fields = json.loads(run(env, "brieven", "--velden", "--json").stdout)

@@ -57,6 +57,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "moratorium.begin": ("begin van het wettelijk moratorium", "1 juli 2026"),
     "moratorium.einde": ("einde van het wettelijk moratorium", "1 juli 2027"),
     "schuldeiser.naam": ("naam van de schuldeiser (herstel brief … --schuldeiser)", "CJIB"),
+    "aanleiding": (
+        "hoe de persoon bij de gemeente kwam: via UHT of zelf gemeld",
+        "U heeft zich gemeld bij de Uitvoeringsorganisatie Herstel Toeslagen (UHT) en laten weten dat u hulp "
+        "van de gemeente wilt.",
+    ),
 }
 CONTACT_PARTS = {"naam": "name", "telefoon": "phone", "email": "email"}
 
@@ -141,7 +146,7 @@ class _KindIn(BaseModel):
     template: str = Field(min_length=1)
     recipient: Literal["ouder", "schuldeiser"]
     records: Literal["brief_verzonden", "datum_eerste_gesprek_gecommuniceerd"]
-    requires: list[Literal["moratorium_loopt"]] = []
+    requires: list[Literal["moratorium_loopt", "aangemeld"]] = []
 
 
 class _IndexIn(BaseModel):
