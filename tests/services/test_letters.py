@@ -131,6 +131,9 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
             lambda c, v: (
                 c.track.value == "brede_ondersteuning"
                 and any(d.step in ("aanmelding_gemeente", "ontvangst_gegevens") for d in v.done)
+                # a talk still to come: a date is communicated before the talk it announces
+                and not any(d.step == "eerste_gesprek" for d in v.done)
+                and any(n.step == "datum_eerste_gesprek_gecommuniceerd" for n in v.next_steps)
             ),
         )
         moratorium = _find(store, lambda c, v: _running_moratorium(v) is not None)

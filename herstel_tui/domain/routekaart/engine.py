@@ -525,7 +525,7 @@ class _Engine:
                     "controleer de datum (of de bron ervan) en corrigeer zo nodig met een reden."
                 )
             done.append(ds)
-            if not ds.superseded and not ds.anytime and not ds.off_route and not ds.earlier_round:
+            if not (ds.superseded or ds.anytime or ds.off_route or ds.earlier_round or ds.inherited):
                 current = ds
 
         outcome = None
