@@ -152,3 +152,13 @@ def test_a_realistic_workload(demo_db):
 def test_refuses_non_empty_store(demo_db):
     with open_store(demo_db, "t") as s, pytest.raises(ValueError, match="bevat al gegevens"):
         build_demo(s, 5)
+
+
+def test_controle_finds_nothing_wrong_in_the_demo(demo_db, tmp_path):
+    import shutil
+
+    work = tmp_path / "demo.db"
+    shutil.copy(demo_db, work)
+    with open_store(work, "t") as s:
+        result = s.maintenance.check(TODAY)
+    assert result.problems == []
