@@ -236,6 +236,7 @@ class Overview:
     afbouw_verlopen: int
     workers: list[WorkerFigure]
     seconds: float = 0.0
+    rule_notes: list[tuple[str, str]] = field(default_factory=list)  # (termijn, grondslag, keuze en bron)
 
     def deadline(self, rule: str) -> DeadlineFigure:
         return next(d for d in self.deadlines if d.rule == rule)
@@ -366,6 +367,7 @@ class Overview:
                     {"begrip": "Peildatum", "betekenis": format_date(self.today)},
                     {"begrip": "Zaken", "betekenis": str(self.cases)},
                     *({"begrip": k, "betekenis": v} for k, v in DEFINITIONS),
+                    *({"begrip": k, "betekenis": v} for k, v in self.rule_notes),
                 ],
                 prose=True,
             ),
@@ -584,7 +586,19 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
         afbouw_verlopen=afbouw_late,
         workers=ordered_workers,
         seconds=time.perf_counter() - t0,
+        rule_notes=[_rule_note(rk.rule(rule)) for rule, _ in DEADLINE_FIGURES],
     )
+
+
+def _rule_note(rule: Any) -> tuple[str, str]:
+    """What a reported termijn rests on: the law or a municipal choice, and its source."""
+    basis = {"wet": "wettelijke termijn", "routekaart": "routekaart", "keuze": "gemeentelijke keuze"}[rule.basis]
+    text = f"{basis}. {rule.explanation}"
+    if rule.choice:
+        text += f" Gemeentelijke keuze: {rule.choice}"
+    if rule.source:
+        text += f" Bron: {rule.source}."
+    return rule.title, text
 
 
 # -- the .xlsx --------------------------------------------------------------------------------------

@@ -176,6 +176,12 @@ def test_sheets_and_text_fit_80_columns(ov):
     assert [r["termijn"] for r in sheets[3].rows] == ["Eerste gesprek voeren", "Plan van aanpak op hoofdlijnen"]
     assert [r["termijn"] for r in sheets[4].rows] == ["Datum eerste gesprek vastleggen en meedelen"]
     assert sheets[6].rows[-1] == {"medewerker": "Totaal", "open": 27, "verlopen": 5, "urgent": 4}
+    notes = {r["begrip"]: r["betekenis"] for r in sheets[-1].rows}
+    assert notes["Datum eerste gesprek vastleggen en meedelen"].startswith("gemeentelijke keuze.")
+    assert (
+        notes["Eerste gesprek voeren"].startswith("wettelijke termijn.")
+        and "Bron: Wet" in notes["Eerste gesprek voeren"]
+    )
     for sheet in sheets:
         assert all(len(line) <= 78 for line in sheet.text(78)), sheet.name
     json.dumps(ov.as_dict())  # serialisable as it is
