@@ -67,3 +67,16 @@ def test_a_childs_case_follows_the_parents_outcome_and_fits_a_child(household):
     assert "aanvraag_herbeoordeling" not in {n.step for n in view.next_steps}
     with pytest.raises(TransitionRefused, match="past niet bij een kind"):
         s.cases.record_event(child.id, "ondersteuning_ex_partners", date(2024, 3, 12))
+
+
+def test_the_desk_search_finds_the_short_zaaknummer_and_a_members_bsn(household):
+    from herstel_tui.store.caselist import CaseFilter
+
+    s, parent, _partner, kid = household
+    bo = s.cases.open(parent.id, "brede_ondersteuning", opened=date(2025, 3, 1))
+    short = bo.zaaknummer[4:]  # as the list shows it at 80 columns
+    assert [r.zaaknummer for r in s.cases.page(CaseFilter(search=short, closed=None))] == [bo.zaaknummer]
+    # the child has no case of its own: its BSN finds the household's case
+    kid_bsn = s.persons.get(kid.id).bsn
+    assert [r.zaaknummer for r in s.cases.page(CaseFilter(search=kid_bsn, closed=None))] == [bo.zaaknummer]
+    assert s.cases.count(CaseFilter(search=kid_bsn, closed=None)) == 1
