@@ -1,5 +1,27 @@
 """Whether one new event fits a case: the order the routekaart implies, in Dutch refusals that say
-what to record first and how to correct (:meth:`Routekaart.check` calls :func:`check_event`)."""
+what to record first and how to correct (:meth:`Routekaart.check` calls :func:`check_event`).
+
+* A node (step or milestone) without incoming ``next`` edges may be recorded at any time (subject
+  to ``requires``). Any other node only when one of its incoming edges is active: the source node
+  is recorded (with the edge's outcome, for a branch). So an integrale beoordeling before the
+  eerste toets, or after eerste toets *Niet gedupeerd*, is refused, as is any step of a branch that
+  was not taken.
+* ``requires`` (all), ``requires_any`` (one of) and ``requires_running`` (a running termijn, e.g.
+  an open Brede Hulpteam request) must hold: nazorg needs a plan van aanpak, a plan needs the
+  first talk.
+* A non-repeatable node is recorded once: the same step+outcome twice is refused, and so is a
+  second, different outcome of a step that has one.
+* The fact date may not lie before the date of the event that made the node possible, nor before
+  the due date of a ``not_before`` rule (Opstarten invordering after the acclimatiseringsfase).
+* UHT's eerste toets does not depend on the municipality's work; milestones of the municipality
+  only depend on each other (plan after first talk, first talk after a melding).
+* ``not_after``: a node no longer fits on or after one of these events (a date is communicated
+  before the talk it announces; the outline not after the full plan; the driegesprek only during
+  UHT's assessment). ``then_only``: once such a node is recorded (nazorg), only the listed nodes and
+  anytime contacts follow. ``roles``: the node fits only these household roles (no ex-partner step
+  on a child's case; checked for corrections too). ``last_date`` (the registration, up to
+  31-12-2023) is not refused: the view flags a later date (``DoneStep.warning``).
+"""
 
 from __future__ import annotations
 

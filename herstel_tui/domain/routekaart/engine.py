@@ -19,22 +19,7 @@ A case is a sequence of :class:`RecordedEvent` for one track, **in record order*
 which they were recorded, e.g. by database id). ``step`` is a step id or a milestone id.
 Evaluation orders them by ``(fact_date, record order)``.
 
-Which events fit (:meth:`Routekaart.check`)
--------------------------------------------
-* A node (step or milestone) without incoming ``next`` edges may be recorded at any time (subject
-  to ``requires``). Any other node only when one of its incoming edges is active: the source node
-  is recorded (with the edge's outcome, for a branch). So an integrale beoordeling before the
-  eerste toets, or after eerste toets *Niet gedupeerd*, is refused, as is any step of a branch that
-  was not taken.
-* ``requires`` (all), ``requires_any`` (one of) and ``requires_running`` (a running termijn, e.g.
-  an open Brede Hulpteam request) must hold: nazorg needs a plan van aanpak, a plan needs the
-  first talk.
-* A non-repeatable node is recorded once: the same step+outcome twice is refused, and so is a
-  second, different outcome of a step that has one.
-* The fact date may not lie before the date of the event that made the node possible, nor before
-  the due date of a ``not_before`` rule (Opstarten invordering after the acclimatiseringsfase).
-* UHT's eerste toets does not depend on the municipality's work; milestones of the municipality
-  only depend on each other (plan after first talk, first talk after a melding).
+Which events fit: see :mod:`.check` (:meth:`Routekaart.check`).
 
 Corrections
 -----------
@@ -45,7 +30,15 @@ same step: all of them for a non-repeatable step, the latest one for a repeatabl
 events stay in ``CaseView.done`` with ``superseded=True`` and are otherwise ignored (route,
 outcome, termijnen). Events that no longer fit the route after a correction (for instance steps of
 the *Gedupeerd* branch after the eerste toets was corrected to *Niet gedupeerd*) stay done but are
-marked ``off_route=True``; they do not count for ``current`` nor for ``closed``.
+marked ``off_route=True``; they do not count for ``current`` nor for ``closed``, and they no
+longer enable steps nor start or stop termijnen (:meth:`_Engine.facts`; a correction itself counts).
+
+Rounds
+------
+A ``restart`` node (``herstart_brede_ondersteuning``) begins a new round: the events of ``cycle``
+nodes (contact, talk, plans, nazorg, afzien …) before the latest restart stay in ``done`` with
+``earlier_round=True`` and no longer count; rules that a restart starts count only start events of
+the current round, so the first-talk termijn runs again.
 
 Termijnen
 ---------
@@ -55,7 +48,8 @@ or after its start (for repeatable starts: each stop event stops the oldest runn
 ``due = start + period`` with ``dateutil.relativedelta`` (calendar months and years). A rule of
 kind ``"period"`` (nazorg, moratorium) ends by itself: once ``today >= due`` it counts as stopped
 on its due date (``elapsed=True``). A rule of kind ``"deadline"`` runs until its stop event and is
-overdue when ``today > due``.
+overdue when ``today > due``, unless another party owes it (``owed_by``, e.g. UHT's 7-day answer:
+``Deadline.waiting_on``): that is waited on, never overdue, and never the ``next_deadline``.
 
 Next steps
 ----------
