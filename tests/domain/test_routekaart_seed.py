@@ -343,3 +343,15 @@ def test_steps_fit_the_persons_role(rk):
     rk.check(BO, events, ev("ondersteuning_kinderen", "2024-03-02"), role="kind")
     offered = {n.step for n in rk.evaluate(BO, events, d("2024-03-02"), role="kind").next_steps}
     assert "ondersteuning_kinderen" in offered and "aanvraag_herbeoordeling" not in offered
+
+
+def test_every_dated_text_after_the_routekaart_names_its_source(rk):
+    """The routekaart is of May 2023: a text about something later (a year from 2024, "sinds ...")
+    names where it comes from."""
+    import re
+
+    later = re.compile(r"(?<!1 januari )\b202[4-9]\b|\bsinds\b")  # R itself: "Aanmelden kan tot 1 januari 2024"
+    texts = [(n.id, n.explanation, n.source) for t in rk.tracks.values() for n in t.nodes]
+    texts += [(r.id, r.explanation + " " + r.choice, r.source) for r in rk.rules.values()]
+    missing = sorted({i for i, text, source in texts if later.search(text) and not source})
+    assert missing == []
