@@ -98,10 +98,14 @@ def _round(rng: random.Random, evs: list[Ev], start: int, *, late: float = 0.12)
     contact = start + rng.randrange(1, 12)
     evs.append(("contact_ouder", None, contact))
     told = contact + rng.randrange(0, 7)
+    if rng.random() < late / 3:  # the date communicated late, the talk later still
+        told = start + rng.randrange(57, 75)
+        talk = told + rng.randrange(3, 20)
+    elif rng.random() > late:
+        talk = rng.randrange(max(told + 3, start + 14), start + 55)
+    else:
+        talk = start + rng.randrange(60, 110)
     evs.append(("datum_eerste_gesprek_gecommuniceerd", None, told))
-    talk = (
-        rng.randrange(max(told + 3, start + 14), start + 55) if rng.random() > late else start + rng.randrange(60, 110)
-    )
     evs.append(("eerste_gesprek", None, talk))
     evs.append(("start_brede_ondersteuning", None, talk))
     plan = talk + (rng.randrange(10, 52) if rng.random() > late * 0.7 else rng.randrange(60, 95))

@@ -94,3 +94,25 @@ def test_the_short_zaaknummer_the_list_shows_is_searchable(db):
     assert r.exit_code == 0 and zaak(db) in r.output
     r = run(db, "stap", short, "eerste_gesprek")
     assert r.exit_code == 0, r.stderr
+
+
+def test_toon_marks_a_late_registration_and_the_aanvragers_facts(tmp_path, test_bsns):
+    # R: "Aanmelden kan tot 1 januari 2024." and "De gedupeerde ouder en toeslagpartner ..."
+    from datetime import date
+
+    path = tmp_path / "t.db"
+    with open_store(path, "t.tester") as s:
+        a = s.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
+        p = s.persons.add(Person(bsn=BSN_B, given_names="Kees", surname="Jansen"))
+        s.persons.create_household([(a.id, "aanvrager"), (p.id, "toeslagpartner")])
+        mine = s.cases.open(a.id, "schuldenaanpak", opened=date(2024, 2, 1))
+        theirs = s.cases.open(p.id, "schuldenaanpak", opened=date(2024, 2, 1))
+        for case in (mine, theirs):
+            s.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2024, 2, 1))  # after the cut-off
+            s.cases.record_event(case.id, "start_pauzeknop", date(2024, 2, 8))
+        s.cases.record_event(mine.id, "eerste_toets", date(2024, 6, 1), outcome="gedupeerd")
+        zaak_p = theirs.zaaknummer
+    r = run(path, "toon", zaak_p)
+    assert r.exit_code == 0, r.stderr
+    assert "Eerste toets: Gedupeerd (van de aanvrager)" in r.output
+    assert "let op: Aanmelden bij UHT kon tot 1 januari 2024" in r.output
