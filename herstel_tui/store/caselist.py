@@ -14,9 +14,10 @@ from pathlib import Path
 
 from herstel_tui.domain.bsn import mask_bsn
 
-# Deadlines another party owes (UHT's 7-day answer of the Brede Hulpteam): the case waits on
-# them; they are never the caseworker's overdue work. (The routekaart of issue 16 marks such rules
-# "owed_by" and keeps them out of next_due; this set is the case index's view until then.)
+# Deadlines another party owes (the routekaart's rules with owed_by, UHT's 7-day answer of the Brede
+# Hulpteam): the case waits on them; they are never the caseworker's overdue work. The case index
+# holds one only when the case has no date of its own running. Named here for the list's SQL (the
+# quick start reads the list without the routekaart); a test keeps it equal to the routekaart.
 WAITING_RULES: tuple[str, ...] = ("antwoord_brede_hulpteam",)
 WEEK = 7  # "deze week": due today or in the next 6 days
 _WAITING_SQL = ", ".join(f"'{r}'" for r in WAITING_RULES)  # constants of this module, not input
@@ -90,6 +91,7 @@ class CaseRow:
     caseworker: str | None
     closed: bool
     next_kind: str | None = None  # "deadline" (must be met) or "period" (ends by itself)
+    laptop: str | None = None  # who has the case out on a laptop (herstel meenemen), if anyone
 
     @property
     def bsn_masked(self) -> str:
@@ -123,7 +125,8 @@ _SEP = re.compile(r"[\s.\-]")
 _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
     p.surname || ', ' || p.given_names || coalesce(' ' || p.surname_prefix, ''),
     p.bsn, c.track, s.current_step, s.current_title, s.outcome, s.next_due, s.next_rule, c.urgency,
-    c.casuistiekoverleg, c.caseworker, s.closed, s.next_kind
+    c.casuistiekoverleg, c.caseworker, s.closed, s.next_kind,
+    (SELECT o.taken_by FROM checkout_cases o WHERE o.case_id = c.id AND o.returned_at IS NULL LIMIT 1)
 FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id"""
 
 _ORDER = {
@@ -135,13 +138,28 @@ _ORDER = {
 }
 
 
+_SHORT_ZAAK = re.compile(r"^(?:HKO-)?\d{4}-\d{6}$", re.I)
+
+
 def _search_terms(text: str) -> list[str]:
     terms = []
     for word in text.split():
-        # A formatted BSN or postcode (9999.00.006, 3011 AB) searches as its bare digits.
+        # A zaaknummer as the list shows it (2025-000039) searches as it is written; a formatted
+        # BSN or postcode (9999.00.006, 3011 AB) searches as its bare digits.
+        if _SHORT_ZAAK.match(word):
+            terms.append(word.upper())
+            continue
         bare = _SEP.sub("", word)
         terms.append(bare if bare.isdigit() else word)
     return [t for t in terms if t]
+
+
+# The cases of everyone in the households of the person with this BSN: a household member without
+# a case of their own (a child) finds the household's cases.
+_HOUSEHOLD_OF_BSN = (
+    "c.person_id IN (SELECT hm2.person_id FROM persons p0 JOIN household_members hm1 ON hm1.person_id = p0.id "
+    "JOIN household_members hm2 ON hm2.household_id = hm1.household_id WHERE p0.bsn = ?)"
+)
 
 
 def _like(text: str) -> str:
@@ -166,7 +184,11 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
         for t in short_terms:
             sub += " AND body LIKE ? ESCAPE '\\'"
             args.append("%" + _like(t) + "%")
-        clauses.append(f"c.id IN ({sub})")
+        if len(terms) == 1 and terms[0].isdigit() and len(terms[0]) in (8, 9):
+            clauses.append(f"(c.id IN ({sub}) OR {_HOUSEHOLD_OF_BSN})")
+            args.append(terms[0].zfill(9))
+        else:
+            clauses.append(f"c.id IN ({sub})")
     elif terms and len(" ".join(terms)) >= 3:
         # Only short words: they mean something next to each other ("de vr", "a b c").
         clauses.append("c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
@@ -242,18 +264,18 @@ def list_cases(
 def _case_row(r: tuple) -> CaseRow:
     """A row of ``_SELECT``: its columns come in the order of CaseRow's fields."""
     due = date.fromisoformat(r[9]) if r[9] else None
-    return CaseRow(*r[:9], due, r[10], r[11], bool(r[12]), r[13], bool(r[14]), r[15])  # type: ignore[call-arg]
+    return CaseRow(*r[:9], due, r[10], r[11], bool(r[12]), r[13], bool(r[14]), r[15], r[16])  # type: ignore[call-arg]
 
 
 class ListReader:
     """A read-only connection for the werkvoorraad's queries. Standard library only, so the desk
     can paint its first page before pydantic and the full Store are loaded."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, passphrase: str | None = None) -> None:
         from herstel_tui.store.base import check_database_file, connect_readonly
 
-        check_database_file(Path(path))
-        self.conn = connect_readonly(Path(path))
+        check_database_file(Path(path), encrypted=passphrase is not None)
+        self.conn = connect_readonly(Path(path), passphrase)
 
     def count(self, f: CaseFilter, today: date) -> int:
         return count_cases(self.conn, f, today)

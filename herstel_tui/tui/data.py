@@ -50,6 +50,8 @@ class CaseBundle:
     track_title: str
     routekaart: Any
     verification: Any = None  # the Serviceteam verification code in force, if one was imported
+    laptop: tuple[str, str] | None = None  # (who, since) when the case is out on a laptop
+    conflicts: list = field(default_factory=list)  # open conflicts from a check-in (store.checkout.Conflict)
     event_notes: dict[int, str] = field(default_factory=dict)  # a recorded step's note, by event id
 
 
@@ -118,7 +120,7 @@ class DeskData:
             with self._pool_lock:
                 rd = self._free.pop() if self._free else None
             if rd is None:
-                rd = ListReader(self.path)
+                rd = ListReader(self.path, self._store.passphrase if self._store is not None else None)
                 with self._pool_lock:
                     self._all.append(rd)
             try:
@@ -135,7 +137,8 @@ class DeskData:
         from herstel_tui.store import StoreError
 
         try:
-            st = open_store(self.path, self.user, create=False, readonly=True)
+            passphrase = self._store.passphrase if self._store is not None else None
+            st = open_store(self.path, self.user, create=False, readonly=True, passphrase=passphrase)
         except StoreError:
             with self.lock:
                 yield self.store
@@ -197,6 +200,8 @@ class DeskData:
             notes = st.cases.notes(case_id)
             event_notes = {e.id: e.note for e in st.cases.events(case_id) if e.id is not None and e.note}
             verification = st.codes.current(self.today)
+            laptop = st.checkouts.out_with(case_id)
+            conflicts = st.checkouts.conflicts(case_id=case_id)
             if log:
                 st.audit.viewed(person_id=person.id, case_id=case_id)
         rk = st.routekaart
@@ -207,7 +212,18 @@ class DeskData:
         elif rk.tracks[track].steps:
             step = rk.tracks[track].steps[0]
         return CaseBundle(
-            case, person, household, view, notes, step, rk.tracks[track].title, rk, verification, event_notes
+            case,
+            person,
+            household,
+            view,
+            notes,
+            step,
+            rk.tracks[track].title,
+            rk,
+            verification,
+            laptop,
+            conflicts,
+            event_notes,
         )
 
     def close(self) -> None:

@@ -114,6 +114,7 @@ def test_todays_work_first_and_waiting_on_others_split_out(store, test_bsns):
     # a debt case with only UHT's answer running: it waits on UHT
     p = store.persons.add(Person(bsn=test_bsns[3], given_names="wacht", surname="Test"))
     c = store.cases.open(p.id, "schuldenaanpak", opened=today - timedelta(days=30))
+    store.cases.record_event(c.id, "aanvraag_herbeoordeling", today - timedelta(days=30))
     store.cases.record_event(c.id, "brede_hulpteam_verzoek", today - timedelta(days=20))
     cases["wacht"] = c
     rows = store.cases.page(CaseFilter())
@@ -137,7 +138,7 @@ def test_the_default_order_walks_an_index(store):
     assert "case_summary_work" in plan and "TEMP B-TREE" not in plan
 
 
-def test_migration_8_recomputes_an_old_case_index(tmp_path, test_bsns):
+def test_migration_9_recomputes_an_old_case_index(tmp_path, test_bsns):
     """A database made before issue 17 has UHT's answer as a case's next date; after the
     migration the case shows its own date (and the list's order has its index)."""
     import sqlite3
@@ -154,12 +155,22 @@ def test_migration_8_recomputes_an_old_case_index(tmp_path, test_bsns):
         s.cases.record_event(c.id, "brede_hulpteam_verzoek", today - timedelta(days=20))
         uht_due = (today - timedelta(days=13)).isoformat()
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript(  # as version 7 left it: the soonest date, whoever owes it; no index on the new order
+    conn.executescript(  # as version 8 left it: the soonest date, whoever owes it; no index on the new order
         f"DROP INDEX case_summary_work; UPDATE case_summary SET next_due = '{uht_due}', "
-        "next_rule = 'antwoord_brede_hulpteam'; PRAGMA user_version = 7;"
+        "next_rule = 'antwoord_brede_hulpteam'; PRAGMA user_version = 8;"
     )
     conn.close()
     with open_store(path, "t") as s:
         (row,) = s.cases.page(CaseFilter())
         assert row.next_rule != "antwoord_brede_hulpteam" and row.days_left(today) == 36
         assert s.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_summary_work'").fetchone()
+
+
+def test_waiting_rules_are_the_routekaarts_dates_of_others():
+    """The list's SQL names the rules another party owes; the routekaart says which they are."""
+    from herstel_tui.settings.resources import default_routekaart
+    from herstel_tui.store.caselist import WAITING_RULES
+
+    rules = default_routekaart().rules
+    rules = rules.values() if isinstance(rules, dict) else rules
+    assert {r.id for r in rules if r.waiting_on} == set(WAITING_RULES)

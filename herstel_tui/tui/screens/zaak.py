@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import groupby
 
 from textual import on, work
@@ -47,6 +48,7 @@ class CaseScreen(CaseActions):
         Binding("j", "case_audit", "Logboek", show=False, id="zaak.logboek", tooltip="Auditlogboek van deze zaak"),
         Binding("a", "plan", "Plan", id="zaak.plan", tooltip="Plan van aanpak (a)"),
         Binding("k", "costs", "Kosten", show=False, id="zaak.kosten", tooltip="SPUK-kosten van deze zaak (k)"),
+        Binding("o", "resolve_conflict", "Conflict", show=False, id="zaak.conflict", tooltip="Conflict bij inleveren"),
     ]
 
     def __init__(self, case_id: int, bundle: CaseBundle | None = None) -> None:
@@ -145,6 +147,15 @@ class CaseScreen(CaseActions):
             lines.append(f"[$error b]Urgent:[/] {esc(case.urgency.label)}")
         if case.casuistiekoverleg:
             lines.append("[$error b]Aangemeld voor het casuïstiekoverleg VNG–UHT[/]")
+        if b.laptop:
+            who, since = b.laptop
+            lines.append(
+                f"[$warning b]Mee op laptop van {esc(who)}[/] sinds {format_date(date.fromisoformat(since[:10]))}"
+            )
+        for k in b.conflicts:
+            lines.append(f"[$error b]Conflict bij inleveren ({k.id}):[/] {esc(k.message)}")
+        if b.conflicts:
+            lines.append("[dim]o: conflict oplossen (houd team, laptop, beide, of corrigeer; met reden)[/]")
         self._set("#persoon", lines)
 
         # Huishouden: every member, each case of theirs selectable
@@ -176,12 +187,18 @@ class CaseScreen(CaseActions):
                 text, style = text + "  (vervangen)", "dim strike"
             elif step.off_route:
                 text, style = text + "  (buiten de route)", "dim"
+            elif step.earlier_round:
+                text, style = text + "  (vorige ronde)", "dim"
+            if step.inherited:
+                text += "  (van de aanvrager)"
             if step.correction:
                 text += f"  (correctie: {step.reason or ''})"
             now_mark = view.current is not None and step is view.current
             wrapped = [esc(x) for x in hanging(text, width - (6 if now_mark else 0), TIMELINE_INDENT)]
             if style:
                 wrapped = [f"[{style}]{x}[/]" for x in wrapped]
+            if step.warning:
+                wrapped[-1] += "  [$warning b]let op: na de sluitingsdatum[/]"
             if now_mark:
                 wrapped[-1] += "  [b $accent]◀ nu[/]"
             lines.extend(wrapped)
@@ -204,8 +221,10 @@ class CaseScreen(CaseActions):
         for dl in sorted(view.running, key=lambda x: x.due):
             days = dl.days_left(today)
             verb = "uiterlijk" if dl.kind == "deadline" else "loopt tot"
-            line = f"{esc(dl.title)}: {verb} {format_date(dl.due)}  "
-            if dl.kind == "deadline" and days < 0:
+            line = f"{esc(dl.title)}{' [dim](gemeentelijke keuze)[/]' if dl.choice else ''}: {verb} {format_date(dl.due)}  "
+            if dl.waiting_on:  # another party owes this date: never the caseworker's overdue work
+                line += f"[dim]{esc(dl.waiting_text)}[/]"
+            elif dl.kind == "deadline" and days < 0:
                 line += f"[$error b]{days_long(days)}[/]"
             elif dl.kind == "deadline" and days <= 14:
                 line += f"[$warning b]{days_long(days)}[/]"
@@ -238,6 +257,8 @@ class CaseScreen(CaseActions):
             heading = "Huidige stap" if view.current is not None else "Eerste stap"
             lines.append(f"[b $accent]{heading}: {esc(step.title)}[/]")
             lines.append(esc(step.explanation))
+            if step.source:
+                lines.append(f"[dim]Bron (na of naast de routekaart): {esc(step.source)}[/]")
             if step.actors:
                 lines.append("Wie: " + esc(", ".join(step.actor_titles)))
             for contact in step.contacts:
@@ -330,6 +351,14 @@ class CaseScreen(CaseActions):
 
         if self.bundle is not None:
             self.app.push_screen(AuditScreen(self.case_id, self.bundle.case.zaaknummer))
+
+    def action_resolve_conflict(self) -> None:
+        if self.bundle is None or not self.bundle.conflicts:
+            self.notify("Deze zaak heeft geen conflict bij inleveren.")
+            return
+        from herstel_tui.tui.screens.conflict_dialog import ConflictDialog
+
+        self._open_dialog(ConflictDialog)
 
     def action_reload(self) -> None:
         self.reload()
