@@ -188,6 +188,7 @@ class AuditAction(TitledEnum):
     BACKUP = "backup", "Backup gemaakt"
     RESTORED = "teruggezet", "Teruggezet"
     DEMO_CREATED = "demo aangemaakt", "Demo aangemaakt"
+    TEXT_CLEANED = "tekens verwijderd", "Stuurtekens verwijderd"
 
     @classmethod
     def stored(cls, value: str) -> AuditAction:

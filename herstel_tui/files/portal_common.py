@@ -26,6 +26,7 @@ from herstel_tui.domain.portal import (  # noqa: F401
     PortalFileError,
     RowOutcome,
 )
+from herstel_tui.domain.text import scrub_text
 
 
 class CellError(ValueError):
@@ -52,7 +53,8 @@ def cell_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        text = " ".join(value.split())
+        # the text policy for files: control characters and escape sequences removed, NFC
+        text = " ".join(scrub_text(value).split())
         return text or None
     if isinstance(value, (datetime, date)):
         return format_date(value)

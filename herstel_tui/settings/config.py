@@ -10,10 +10,12 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from herstel_tui.domain.models import error_text
+from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.files.portal_common import header_key
 from herstel_tui.settings.cache import ConfigValues, write_config_cache
 from herstel_tui.settings.paths import config_path, default_db_path, default_export_dir, login
@@ -243,17 +245,44 @@ def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
             f"{path}: is geen gewoon bestand (maar bijvoorbeeld een pijp of apparaat); geef een TOML-bestand op"
         )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Notepad saves "UTF-8" with a byte order mark; TOML itself does not allow one
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: geen geldige TOML ({exc})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: kan het bestand niet lezen ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: geen geldige TOML (tabellen of lijsten te diep in elkaar genest)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: is geen UTF-8-tekst (onleesbaar teken op positie {exc.start}); sla het bestand op als UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: kan het bestand niet lezen ({exc.strerror or exc})") from None
+    raw = _text_policy(path, raw)
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(format_config_errors(path, exc)) from None
     write_config_cache(path, config.model_dump(mode="json"))
     return config, path
+
+
+def _text_policy(path: Path, value: object, key: str = "") -> Any:
+    """Every text in the file under the text policy (``domain/text``): NFC, bidi controls removed,
+    a control character refused naming file and key."""
+    if isinstance(value, str):
+        try:
+            return clean_text(value, field=f"sleutel '{key}'")
+        except TextError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            name = _text_policy(path, k, f"{key}.{k}" if key else k)
+            out[name] = _text_policy(path, v, f"{key}.{k}" if key else k)
+        return out
+    if isinstance(value, list):
+        return [_text_policy(path, v, key) for v in value]
+    return value
 
 
 def format_config_errors(path: Path, exc: ValidationError) -> str:
@@ -272,7 +301,7 @@ def format_config_errors(path: Path, exc: ValidationError) -> str:
         elif kind.startswith("string_"):
             msg = "moet tekst zijn"
         else:
-            msg = err["msg"].removeprefix("Value error, ")
+            msg = error_text(err)
         lines.append(f"{path}: sleutel '{key}': {msg}")
     return "\n".join(lines)
 

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.store.audit import AuditLog
 from herstel_tui.store.base import (
@@ -156,6 +157,7 @@ class Store:
         self.conn.execute("PRAGMA synchronous = FULL")
 
     def _migrate(self) -> None:
+        self._register_migration_functions()
         for version, _title, script in MIGRATIONS:
             if version <= self.schema_version():
                 continue
@@ -172,6 +174,18 @@ class Store:
                     self.audit.append(
                         AuditAction.SCHEMA, "database", None, detail={"versie": LATEST, "bestand": str(self.path)}
                     )
+
+    def _register_migration_functions(self) -> None:
+        """SQL functions the migration scripts may call: the text policy of ``domain/text`` (migration
+        8), the clock and the user, so that a script follows the same rules as the code."""
+        from herstel_tui.domain.text import scrub_text
+
+        def scrub(value: str | None, multiline: int) -> str | None:
+            return scrub_text(value, multiline=bool(multiline)) if isinstance(value, str) else value
+
+        self.conn.create_function("herstel_scrub", 2, scrub, deterministic=True)
+        self.conn.create_function("herstel_now", 0, clock.now_iso)
+        self.conn.create_function("herstel_user", 0, lambda: self.user)
 
     def close(self) -> None:
         with self.lock:

@@ -44,6 +44,7 @@ from herstel_tui.domain.plan import (
     nazorg_problem,
 )
 from herstel_tui.domain.routekaart import TransitionRefused
+from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store.base import CHANGED_MEANWHILE, UNSET, PlanRefused, StoreError, VersionAgreed, conflict
 from herstel_tui.store.drafts import draft_key
 from herstel_tui.store.repository import Repository
@@ -356,7 +357,10 @@ class PlanRepository(Repository):
         """
 
         today = today or clock.today()
-        note = (note or "").strip() or None
+        try:
+            note = clean_text(note or "", field="de toelichting", multiline=True).strip() or None
+        except TextError as exc:
+            raise PlanRefused(str(exc)) from None
         if note and len(note) > NOTE_MAX:
             raise PlanRefused(f"de toelichting is langer dan {NOTE_MAX} tekens")
         try:
