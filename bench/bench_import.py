@@ -47,8 +47,8 @@ def main() -> None:
     from herstel_tui.domain import clock
     from herstel_tui.services.portal import import_list
     from herstel_tui.settings.config import Config
-    from tests.portal.conftest import write_xlsx
-    from tests.portal.test_large import list_rows
+    from tests.services.test_portal_large import list_rows
+    from tests.support.portal import write_xlsx
 
     bsns = [f"9999{n:05d}" for n in range(100_000) if bsn.is_valid(f"9999{n:05d}")]
     with tempfile.TemporaryDirectory() as tmp:

@@ -76,7 +76,7 @@ def timed(fn) -> float:
 
 
 def check(path: Path) -> str:
-    from tests.portal.portal_rules import check_vraagbestand
+    from tests.support.portal_rules import check_vraagbestand
 
     problems, count = check_vraagbestand(path)
     return "REFUSED: " + "; ".join(problems) if problems else f"ok: {count} BSNs"

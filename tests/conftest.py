@@ -5,7 +5,17 @@ from pathlib import Path
 
 import pytest
 
+from herstel_tui.domain import clock
 from herstel_tui.settings.resources import open_store
+from tests.support.data import TODAY
+
+# One fixture per thing, wherever the test that needs it lives (tests/ mirrors herstel_tui/).
+pytest_plugins = [
+    "tests.support.letters",
+    "tests.support.overview",
+    "tests.support.plan",
+    "tests.support.portal",
+]
 
 # Tests never touch the user's real config or database.
 os.environ.pop("HERSTEL_DB", None)
@@ -37,16 +47,18 @@ def store(db_path):
     s.close()
 
 
-# Demo BSNs from the test range (start with 9999, pass the 11-check).
-BSN_A = "999900006"
-BSN_B = "999900018"
+@pytest.fixture
+def pinned_today():
+    """The package's clock says TODAY (01-06-2026) for the whole test."""
+    with clock.fixed(TODAY):
+        yield TODAY
 
 
 @pytest.fixture
 def test_bsns() -> list[str]:
-    from stdnum.nl import bsn
+    from tests.support.data import TEST_BSNS
 
-    return [f"9999{n:05d}" for n in range(0, 2000) if bsn.is_valid(f"9999{n:05d}")]
+    return TEST_BSNS[:200]
 
 
 def pytest_xdist_auto_num_workers(config) -> int:

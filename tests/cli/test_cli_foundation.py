@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from herstel_tui.cli.main import main
 from herstel_tui.entry import open_desk
 from herstel_tui.settings.resources import open_store
-from tests.conftest import BSN_A, BSN_B
+from tests.support.data import BSN_A, BSN_B
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from herstel_tui.domain.models import Person
 from herstel_tui.store import CaseFilter
-from tests.conftest import BSN_A, BSN_B
+from tests.support.data import BSN_A, BSN_B
 
 TODAY = date.today()
 

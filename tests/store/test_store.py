@@ -8,7 +8,7 @@ from herstel_tui.domain.models import Person, Role
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import ConflictError, StoreError
 from herstel_tui.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
-from tests.conftest import BSN_A, BSN_B
+from tests.support.data import BSN_A, BSN_B
 
 
 def person(bsn=BSN_A, **kw) -> Person:

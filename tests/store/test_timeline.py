@@ -10,7 +10,7 @@ from herstel_tui.domain.models import Person
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.settings.resources import default_routekaart, open_store
 from herstel_tui.store import CaseFilter
-from tests.conftest import BSN_A
+from tests.support.data import BSN_A
 
 D = date(2025, 3, 3)
 

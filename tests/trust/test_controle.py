@@ -11,7 +11,7 @@ from herstel_tui.domain.models import Person
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import StoreError
 from herstel_tui.store.maintenance import audit_problems
-from tests.conftest import BSN_A
+from tests.support.data import BSN_A
 
 
 def run(db, *args):

@@ -17,7 +17,7 @@ from herstel_tui.services import backup as backup_service
 from herstel_tui.services.backup import backup
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import StoreError, base
-from tests.conftest import BSN_A
+from tests.support.data import BSN_A
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
 

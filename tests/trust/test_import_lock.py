@@ -16,7 +16,7 @@ import pytest
 
 from herstel_tui.domain.models import Person
 from herstel_tui.settings.resources import open_store
-from tests.conftest import BSN_A
+from tests.support.data import BSN_A
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
 ROWS = 5_000

@@ -19,7 +19,7 @@ from herstel_tui.domain.models import Person
 from herstel_tui.services.backup import backup
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import StoreError
-from tests.conftest import BSN_A, BSN_B
+from tests.support.data import BSN_A, BSN_B
 
 WRITER = str(Path(__file__).with_name("writer.py"))
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,13 @@ import pytest
 from herstel_tui.domain import clock
 from herstel_tui.settings.config import Config
 from herstel_tui.settings.resources import open_store
-
-TODAY = date(2026, 6, 1)
+from tests.support.data import TODAY
 
 
 @pytest.fixture(autouse=True)
-def _pinned_today():
-    """Every test here means TODAY: the package's clock says so too."""
-    with clock.fixed(TODAY):
-        yield
+def _pinned_today(pinned_today):
+    """Every desk test means TODAY: the package's clock says so too."""
+    yield
 
 
 ME = "t.tester"
@@ -54,6 +51,6 @@ def demo_store(template_db, tmp_path):
 
 def make_app(store, *, config: Config | None = None, env: dict | None = None, **kw):
     """The desk on a test database: Gemeente Proefstad, medewerker ME, on TODAY."""
-    from tests.tui.pilot import desk
+    from tests.support.pilot import desk
 
     return desk(store, config or make_config(), today=TODAY, env=env, **kw)

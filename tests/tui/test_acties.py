@@ -13,8 +13,8 @@ from herstel_tui.tui.screens.case_dialogs import AssignDialog, NoteDialog, StepD
 from herstel_tui.tui.screens.person_dialog import NewPersonDialog
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
+from tests.support.pilot import open_case, settle
 from tests.tui.conftest import ME, TODAY, make_app
-from tests.tui.pilot import open_case, settle
 
 
 def find_case(store, predicate, closed=False):

@@ -11,8 +11,8 @@ from herstel_tui.settings.config import Config
 from herstel_tui.settings.resources import open_store, routekaart_fingerprint
 from herstel_tui.store.caselist import ready_for_quick_read
 from herstel_tui.tui.data import DeskData
+from tests.support.pilot import settle
 from tests.tui.conftest import ME, TODAY
-from tests.tui.pilot import settle
 
 
 def test_light_start_loads_neither_pydantic_nor_the_store(demo_store, tmp_path):

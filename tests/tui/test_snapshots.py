@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from herstel_tui.store import CaseFilter
+from tests.support.pilot import settle
 from tests.tui.conftest import TODAY, make_app
-from tests.tui.pilot import settle
 
 XTERM = {"TERM": "xterm"}  # 16 colours, as over PuTTY
 TRUECOLOR = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}

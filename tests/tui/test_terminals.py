@@ -9,8 +9,8 @@ from herstel_tui.tui.screens.case_dialogs import AssignDialog, NoteDialog, StepD
 from herstel_tui.tui.screens.person_dialog import NewPersonDialog
 from herstel_tui.tui.theme import pick_theme
 from herstel_tui.tui.widgets.caselist import CaseTable
+from tests.support.pilot import settle
 from tests.tui.conftest import make_app
-from tests.tui.pilot import settle
 
 
 @pytest.mark.parametrize(

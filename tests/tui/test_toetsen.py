@@ -11,8 +11,8 @@ from herstel_tui.tui.screens.case_dialogs import NoteDialog, StepDialog
 from herstel_tui.tui.screens.help import HelpScreen
 from herstel_tui.tui.screens.werkvoorraad import SearchBox
 from herstel_tui.tui.screens.zaak import CaseScreen
+from tests.support.pilot import notices, settle
 from tests.tui.conftest import make_app, make_config
-from tests.tui.pilot import notices, settle
 
 # Every class of the desk with key bindings: the app, every screen, dialog and widget.
 CLASSES = [HerstelApp, *SCREENS]

@@ -10,8 +10,8 @@ from herstel_tui.tui.format import zaken
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
 from herstel_tui.tui.widgets.caselist import CaseTable, columns
+from tests.support.pilot import settle
 from tests.tui.conftest import ME, TODAY, make_app
-from tests.tui.pilot import settle
 
 
 def lines(app) -> list[str]:

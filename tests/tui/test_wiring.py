@@ -14,8 +14,8 @@ from herstel_tui.tui.screens.letter import LetterScreen
 from herstel_tui.tui.screens.overview import OverviewScreen
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
+from tests.support.pilot import screen_text, settle
 from tests.tui.conftest import TODAY, make_app, make_config
-from tests.tui.pilot import screen_text, settle
 
 
 def list_lines(app) -> list[str]:

@@ -8,8 +8,8 @@ from herstel_tui.domain.dates import format_date
 from herstel_tui.store import CaseFilter
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen, Household
+from tests.support.pilot import open_case, screen_text, settle
 from tests.tui.conftest import TODAY, make_app
-from tests.tui.pilot import open_case, screen_text, settle
 
 
 def case_with(store, predicate):

@@ -33,14 +33,14 @@ from decimal import Decimal
 import pytest
 
 from herstel_tui.domain.costs import CostEntry
-from tests.plan.conftest import add_case
+from tests.support.plan import add_case
 
 D = Decimal
 
 
 @pytest.fixture
-def fixture_store(pstore):
-    s = pstore
+def fixture_store(store):
+    s = store
     c = {}
     c[0] = add_case(s, 0, opened=date(2023, 5, 1), talk=False)
     c[1] = add_case(s, 1, opened=date(2024, 2, 10), talk=False, closed=date(2024, 8, 31))

@@ -11,7 +11,7 @@ import pytest
 from herstel_tui.domain.costs import CostEntry
 from herstel_tui.domain.plan import LEEFGEBIEDEN
 from herstel_tui.services.plan_print import gather, print_plan, render_text, write_docx
-from tests.plan.conftest import AGREED
+from tests.support.plan import AGREED
 
 GOALS = {
     "financien": ["Schuldenvrij over 3 jaar", "Vaste lasten op tijd betaald"],
@@ -90,8 +90,8 @@ def docx_text(path) -> str:
     return "\n".join(parts)
 
 
-def test_docx_holds_every_leefgebied_goal_and_action(pstore, full_plan, tmp_path):
-    p = gather(pstore, full_plan.id, gemeente="Gemeente Proefstad", today=date(2025, 5, 1))
+def test_docx_holds_every_leefgebied_goal_and_action(store, full_plan, tmp_path):
+    p = gather(store, full_plan.id, gemeente="Gemeente Proefstad", today=date(2025, 5, 1))
     path = write_docx(p, tmp_path / "plan.docx")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     text = docx_text(path)
@@ -115,8 +115,8 @@ def test_docx_holds_every_leefgebied_goal_and_action(pstore, full_plan, tmp_path
     assert "9999" not in text  # no BSN on paper
 
 
-def test_text_has_the_same_content_in_80_columns(pstore, full_plan):
-    p = gather(pstore, full_plan.id, gemeente="Gemeente Proefstad", today=date(2025, 5, 1))
+def test_text_has_the_same_content_in_80_columns(store, full_plan):
+    p = gather(store, full_plan.id, gemeente="Gemeente Proefstad", today=date(2025, 5, 1))
     text = render_text(p)
     assert max(len(line) for line in text.splitlines()) <= 80
     for area in LEEFGEBIEDEN:
@@ -129,30 +129,30 @@ def test_text_has_the_same_content_in_80_columns(pstore, full_plan):
     assert "Wie: Externe partij: Kredietbank · Uiterlijk: 01-09-2025 · Gedaan: nee" in text
 
 
-def test_a_long_text_wraps_and_an_old_version_prints(pstore, full_plan):
-    plans = pstore.plans
+def test_a_long_text_wraps_and_an_old_version_prints(store, full_plan):
+    plans = store.plans
     v2 = plans.start_concept(full_plan.id)
     plans.set_area_text(v2.id, "wonen", "situatie", "lang " * 100 + "\n" + "tweede alinea " * 20)
-    text = render_text(gather(pstore, full_plan.id, gemeente="G"))
+    text = render_text(gather(store, full_plan.id, gemeente="G"))
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "Concept" in text and "op basis van versie 1" in text
-    old = render_text(gather(pstore, full_plan.id, gemeente="G", number=1))
+    old = render_text(gather(store, full_plan.id, gemeente="G", number=1))
     assert "lang lang" not in old and "Situatie Wonen" in old
 
 
-def test_print_plan_writes_both_and_is_audited(pstore, full_plan, tmp_path):
-    written = print_plan(pstore, full_plan.id, gemeente="G", folder=tmp_path, today=date(2025, 5, 1))
+def test_print_plan_writes_both_and_is_audited(store, full_plan, tmp_path):
+    written = print_plan(store, full_plan.id, gemeente="G", folder=tmp_path, today=date(2025, 5, 1))
     assert [w.name for w in written] == [
         "plan-van-aanpak_HKO-2025-000001_v1_20250501.docx",
         "plan-van-aanpak_HKO-2025-000001_v1_20250501.txt",
     ]
     assert all(stat.S_IMODE(os.stat(w).st_mode) == 0o600 for w in written)
-    audit = [e for e in pstore.audit.entries(case_id=full_plan.id) if e.action == "afgedrukt"]
+    audit = [e for e in store.audit.entries(case_id=full_plan.id) if e.action == "afgedrukt"]
     assert audit[-1].detail == {"versie": 1, "bestanden": [w.name for w in written]}
 
 
-def test_no_plan_no_print(pstore, case):
+def test_no_plan_no_print(store, case):
     from herstel_tui.store.base import StoreError
 
     with pytest.raises(StoreError, match="nog geen plan van aanpak"):
-        gather(pstore, case.id, gemeente="G")
+        gather(store, case.id, gemeente="G")

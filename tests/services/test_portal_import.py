@@ -12,7 +12,7 @@ from herstel_tui.services.portal import export_vraagbestand, import_list
 from herstel_tui.settings.config import Config
 from herstel_tui.store import StoreError
 from herstel_tui.store.cases import CaseRepository
-from tests.portal.conftest import TODAY, days_ago, dump, write_csv, write_xlsx
+from tests.support.portal import TODAY, days_ago, dump, write_csv, write_xlsx
 
 
 def rows(report):
@@ -38,21 +38,21 @@ def imports_are_identical(store, config, kind, path):
 
 
 @pytest.fixture
-def asked(pstore, family, config):
+def asked(store, family, config):
     """A family whose two children were asked for in a vraagbestand."""
     parent, kids = family.household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")
-    export_vraagbestand(pstore, config, pstore.portal.children_to_verify(), today=TODAY)
+    export_vraagbestand(store, config, store.portal.children_to_verify(), today=TODAY)
     return parent, kids
 
 
-def test_answers_mark_children_and_report_what_was_never_asked(pstore, family, config, asked, tmp_path):
+def test_answers_mark_children_and_report_what_was_never_asked(store, family, config, asked, tmp_path):
     parent, (noah, emma) = asked
     stranger = next(family.bsns)
     p = write_xlsx(
         tmp_path / "antwoord.xlsx",
         [["BSN", "Behoort tot populatie"], [noah.bsn, "J"], [emma.bsn, "N"], [stranger, "J"], ["999900007", "J"]],
     )
-    report = imports_are_identical(pstore, config, "antwoord", p)
+    report = imports_are_identical(store, config, "antwoord", p)
     assert rows(report) == [
         (2, "update", "Noah Jansen: behoort tot de populatie"),
         (3, "update", "Emma Jansen: behoort niet tot de populatie"),
@@ -60,29 +60,29 @@ def test_answers_mark_children_and_report_what_was_never_asked(pstore, family, c
         (5, "reject", "BSN ******007 klopt niet (elfproef)"),
     ]
     assert report.summary == "0 nieuw, 2 bijgewerkt, 0 overgeslagen, 2 afgewezen (4 regels)"
-    assert pstore.persons.find_by_bsn(stranger) is None  # never silently added
-    assert [v["behoort"] for v in pstore.portal.verifications_of(noah.id)] == [True]
-    assert [v["behoort"] for v in pstore.portal.verifications_of(emma.id)] == [False]
-    assert pstore.portal.children_to_verify(include_open=True) == []
-    (noah_case,) = pstore.cases.of_person(noah.id)
-    assert pstore.cases.notes(noah_case.id)[0].text.startswith(
+    assert store.persons.find_by_bsn(stranger) is None  # never silently added
+    assert [v["behoort"] for v in store.portal.verifications_of(noah.id)] == [True]
+    assert [v["behoort"] for v in store.portal.verifications_of(emma.id)] == [False]
+    assert store.portal.children_to_verify(include_open=True) == []
+    (noah_case,) = store.cases.of_person(noah.id)
+    assert store.cases.notes(noah_case.id)[0].text.startswith(
         f"Antwoord kindregeling ontvangen op {TODAY:%d-%m-%Y} (bestand antwoord.xlsx): behoort tot de populatie"
     )
 
 
-def test_same_answer_file_twice_changes_nothing(pstore, config, asked, tmp_path):
+def test_same_answer_file_twice_changes_nothing(store, config, asked, tmp_path):
     _, (noah, emma) = asked
     p = write_xlsx(tmp_path / "antwoord.xlsx", [["BSN", "Resultaat"], [noah.bsn, "ja"], [emma.bsn, "ja"]])
-    first = import_list(pstore, config, "antwoord", p, dry_run=False, today=TODAY)
-    before = dump(pstore)
+    first = import_list(store, config, "antwoord", p, dry_run=False, today=TODAY)
+    before = dump(store)
     with pytest.raises(AlreadyImported, match=r"^antwoord.xlsx is al ingelezen op .* door t.tester; er is niets"):
-        import_list(pstore, config, "antwoord", p, dry_run=True, today=TODAY)
+        import_list(store, config, "antwoord", p, dry_run=True, today=TODAY)
     with pytest.raises(AlreadyImported):
-        import_list(pstore, config, "antwoord", p, dry_run=False, today=TODAY)
-    assert dump(pstore) == before
+        import_list(store, config, "antwoord", p, dry_run=False, today=TODAY)
+    assert dump(store) == before
     # The same answers in another file (other bytes): every row is skipped by the row logic itself.
     again = write_csv(tmp_path / "antwoord.csv", [["BSN", "Resultaat"], [noah.bsn, "true"], [emma.bsn, "1"]])
-    report = import_list(pstore, config, "antwoord", again, dry_run=False, today=TODAY)
+    report = import_list(store, config, "antwoord", again, dry_run=False, today=TODAY)
     when = TODAY.strftime("%d-%m-%Y")
     assert rows(report) == [
         (2, "skip", f"staat er al (antwoord van {when})"),
@@ -91,19 +91,19 @@ def test_same_answer_file_twice_changes_nothing(pstore, config, asked, tmp_path)
     assert first.counts["update"] == 2
 
 
-def test_contradicting_answers_are_refused(pstore, config, asked, tmp_path):
+def test_contradicting_answers_are_refused(store, config, asked, tmp_path):
     _, (noah, emma) = asked
     p = write_xlsx(
         tmp_path / "a1.xlsx",
         [["BSN", "Resultaat"], [noah.bsn, "ja"], [emma.bsn, "nee"], [emma.bsn, "ja"], [emma.bsn, "nee"]],
     )
-    report = import_list(pstore, config, "antwoord", p, dry_run=False, today=TODAY)
+    report = import_list(store, config, "antwoord", p, dry_run=False, today=TODAY)
     assert rows(report)[2:] == [
         (4, "reject", "tegenstrijdig met regel 3 van dit bestand"),
         (5, "skip", "dubbel: zelfde antwoord als regel 3"),
     ]
     p2 = write_xlsx(tmp_path / "a2.xlsx", [["BSN", "Resultaat"], [noah.bsn, "nee"]])
-    report = import_list(pstore, config, "antwoord", p2, dry_run=False, today=TODAY)
+    report = import_list(store, config, "antwoord", p2, dry_run=False, today=TODAY)
     assert rows(report) == [
         (
             2,
@@ -113,7 +113,7 @@ def test_contradicting_answers_are_refused(pstore, config, asked, tmp_path):
     ]
 
 
-def test_answer_file_with_custom_columns(pstore, asked, tmp_path):
+def test_answer_file_with_custom_columns(store, asked, tmp_path):
     _, (noah, emma) = asked
     cfg = Config.model_validate(
         {
@@ -131,17 +131,17 @@ def test_answer_file_with_custom_columns(pstore, asked, tmp_path):
     p = write_xlsx(
         tmp_path / "a.xlsx", [["Burgerservicenummer", "Kindregeling"], [noah.bsn, "valt eronder"], [emma.bsn, "ja"]]
     )
-    report = import_list(pstore, cfg, "antwoord", p, dry_run=False, today=TODAY)
+    report = import_list(store, cfg, "antwoord", p, dry_run=False, today=TODAY)
     assert rows(report) == [
         (2, "update", "Noah Jansen: behoort tot de populatie"),
         (3, "reject", "resultaat 'ja' onbekend; verwacht Valt eronder of Valt erbuiten"),
     ]
 
 
-def test_header_only_file_is_nothing_to_do(pstore, config, tmp_path):
+def test_header_only_file_is_nothing_to_do(store, config, tmp_path):
     p = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Resultaat"]])
     with pytest.raises(NothingToDo, match="heeft geen regels onder de kopregel"):
-        import_list(pstore, config, "antwoord", p, dry_run=False, today=TODAY)
+        import_list(store, config, "antwoord", p, dry_run=False, today=TODAY)
 
 
 # -- nieuwe aanmeldingen ---------------------------------------------------------------------------
@@ -164,7 +164,7 @@ HEAD = [
 ]
 
 
-def test_registrations_create_update_skip_reject(pstore, family, config, tmp_path):
+def test_registrations_create_update_skip_reject(store, family, config, tmp_path):
     known = family.person("Fatima", "El Amrani", phone="06-11111111", postcode="3011 AA")
     partner = family.person("Mohamed", "El Amrani")
     b_new, b_bad, b_noname = next(family.bsns), next(family.bsns), next(family.bsns)
@@ -226,10 +226,10 @@ def test_registrations_create_update_skip_reject(pstore, family, config, tmp_pat
             ],
         ],
     )
-    report = imports_are_identical(pstore, config, "aanmeldingen", p)
-    new = pstore.persons.find_by_bsn(b_new)
-    (case,) = pstore.cases.of_person(new.id)
-    (known_case,) = pstore.cases.of_person(known.id)
+    report = imports_are_identical(store, config, "aanmeldingen", p)
+    new = store.persons.find_by_bsn(b_new)
+    (case,) = store.cases.of_person(new.id)
+    (known_case,) = store.cases.of_person(known.id)
     d = received.strftime("%d-%m-%Y")
     assert rows(report) == [
         (
@@ -257,28 +257,28 @@ def test_registrations_create_update_skip_reject(pstore, family, config, tmp_pat
         "0612345678",
         date(1985, 4, 12),
     )
-    assert [(m.name, r.value) for m, r, _ in pstore.persons.household_of(new.id)] == [
+    assert [(m.name, r.value) for m, r, _ in store.persons.household_of(new.id)] == [
         ("Sanne van Dijk", "aanvrager"),
         ("Mohamed El Amrani", "toeslagpartner"),
     ]
-    assert event_steps(pstore, case.id) == [
+    assert event_steps(store, case.id) == [
         ("aanvraag_herbeoordeling", None, received),
         ("ontvangst_gegevens", None, received),
     ]
-    assert "datum van die aanmelding is niet bekend" in pstore.cases.events(case.id)[0].note
-    view = pstore.cases.view(case.id, TODAY)
+    assert "datum van die aanmelding is niet bekend" in store.cases.events(case.id)[0].note
+    view = store.cases.view(case.id, TODAY)
     assert {d.rule: d.due for d in view.running}["eerste_gesprek_voeren"] == received + timedelta(weeks=8)
-    assert pstore.persons.find_by_bsn(known.bsn).phone == "06-22222222"
-    assert pstore.persons.find_by_bsn(b_bad) is None and pstore.persons.find_by_bsn(b_noname) is None
+    assert store.persons.find_by_bsn(known.bsn).phone == "06-22222222"
+    assert store.persons.find_by_bsn(b_bad) is None and store.persons.find_by_bsn(b_noname) is None
     # Persons are never duplicated: one row per BSN.
-    assert pstore.conn.execute("SELECT count(*) FROM persons WHERE bsn = ?", (b_new,)).fetchone()[0] == 1
+    assert store.conn.execute("SELECT count(*) FROM persons WHERE bsn = ?", (b_new,)).fetchone()[0] == 1
 
 
-def test_registration_name_mismatch_is_reported_not_changed(pstore, family, config, tmp_path):
+def test_registration_name_mismatch_is_reported_not_changed(store, family, config, tmp_path):
     known = family.person("Fatima", "El Amrani")
     p = write_xlsx(tmp_path / "a.xlsx", [HEAD[:4], [known.bsn, "Fatma", None, "El-Amrani"]])
-    report = import_list(pstore, config, "aanmeldingen", p, dry_run=False, today=TODAY)
-    (case,) = pstore.cases.of_person(known.id)
+    report = import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
+    (case,) = store.cases.of_person(known.id)
     assert rows(report) == [
         (
             2,
@@ -288,50 +288,50 @@ def test_registration_name_mismatch_is_reported_not_changed(pstore, family, conf
             "het register (niet gewijzigd)",
         )
     ]
-    assert pstore.persons.get(known.id).given_names == "Fatima"
+    assert store.persons.get(known.id).given_names == "Fatima"
 
 
-def test_registration_refused_by_the_engine_keeps_the_contact_update(pstore, family, config, tmp_path):
+def test_registration_refused_by_the_engine_keeps_the_contact_update(store, family, config, tmp_path):
     known = family.person("Kees", "Smit")
-    case = pstore.cases.open(known.id, "brede_ondersteuning", opened=days_ago(30))
-    pstore.cases.record_event(case.id, "aanvraag_herbeoordeling", days_ago(10))
+    case = store.cases.open(known.id, "brede_ondersteuning", opened=days_ago(30))
+    store.cases.record_event(case.id, "aanvraag_herbeoordeling", days_ago(10))
     p = write_xlsx(
         tmp_path / "a.xlsx",
         [HEAD[:4] + ["Telefoon", "Datum"], [known.bsn, "Kees", None, "Smit", "06-12341234", days_ago(20)]],
     )
-    report = import_list(pstore, config, "aanmeldingen", p, dry_run=False, today=TODAY)
+    report = import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
     (row,) = rows(report)
     assert row[:2] == (2, "update")
     assert row[2].startswith(
         "Kees Smit: bijgewerkt: telefoon; ontvangst gegevens niet vastgelegd: De datum "
         f"{days_ago(20):%d-%m-%Y} ligt vóór"
     )
-    assert event_steps(pstore, case.id) == [("aanvraag_herbeoordeling", None, days_ago(10))]
+    assert event_steps(store, case.id) == [("aanvraag_herbeoordeling", None, days_ago(10))]
 
 
 # -- negatieve beschikkingen -----------------------------------------------------------------------
 
 
-def test_negative_decisions_start_the_wind_down(pstore, family, config, tmp_path):
+def test_negative_decisions_start_the_wind_down(store, family, config, tmp_path):
     ouder = family.person("Anna", "Jansen")
-    bo = pstore.cases.open(ouder.id, "brede_ondersteuning", opened=days_ago(90))
-    pstore.cases.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
-    sa = pstore.cases.open(ouder.id, "schuldenaanpak", opened=days_ago(90))
+    bo = store.cases.open(ouder.id, "brede_ondersteuning", opened=days_ago(90))
+    store.cases.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
+    sa = store.cases.open(ouder.id, "schuldenaanpak", opened=days_ago(90))
     for step in ("aanvraag_herbeoordeling", "start_pauzeknop"):
-        pstore.cases.record_event(sa.id, step, days_ago(80))
+        store.cases.record_event(sa.id, step, days_ago(80))
     # A second parent whose schuldenaanpak case has no pauzeknop yet: the engine refuses the eerste
     # toets there, which is reported on the row while the brede ondersteuning case gets it.
     tweede = family.person("Sevda", "Kaya")
-    tbo = pstore.cases.open(tweede.id, "brede_ondersteuning", opened=days_ago(90))
-    pstore.cases.record_event(tbo.id, "aanvraag_herbeoordeling", days_ago(80))
-    tsa = pstore.cases.open(tweede.id, "schuldenaanpak", opened=days_ago(90))
-    pstore.cases.record_event(tsa.id, "aanvraag_herbeoordeling", days_ago(80))
+    tbo = store.cases.open(tweede.id, "brede_ondersteuning", opened=days_ago(90))
+    store.cases.record_event(tbo.id, "aanvraag_herbeoordeling", days_ago(80))
+    tsa = store.cases.open(tweede.id, "schuldenaanpak", opened=days_ago(90))
+    store.cases.record_event(tsa.id, "aanvraag_herbeoordeling", days_ago(80))
     zelfmelder = family.person("Piet", "Bakker")
-    zbo = pstore.cases.open(zelfmelder.id, "brede_ondersteuning", opened=days_ago(60))
-    pstore.cases.record_event(zbo.id, "aanmelding_gemeente", days_ago(60))
+    zbo = store.cases.open(zelfmelder.id, "brede_ondersteuning", opened=days_ago(60))
+    store.cases.record_event(zbo.id, "aanmelding_gemeente", days_ago(60))
     geen_toets = family.person("Kees", "Smit")
-    gbo = pstore.cases.open(geen_toets.id, "brede_ondersteuning", opened=days_ago(60))
-    pstore.cases.record_event(gbo.id, "aanvraag_herbeoordeling", days_ago(60))
+    gbo = store.cases.open(geen_toets.id, "brede_ondersteuning", opened=days_ago(60))
+    store.cases.record_event(gbo.id, "aanvraag_herbeoordeling", days_ago(60))
     zonder_zaak = family.person("Ilse", "Visser")
     onbekend = next(family.bsns)
     besluit = days_ago(5)
@@ -349,7 +349,7 @@ def test_negative_decisions_start_the_wind_down(pstore, family, config, tmp_path
             [ouder.bsn, date(2999, 1, 1), "eerste toets"],
         ],
     )
-    report = imports_are_identical(pstore, config, "negatief", p)
+    report = imports_are_identical(store, config, "negatief", p)
     due = (besluit + timedelta(days=30)).strftime("%d-%m-%Y")
     title = "Eerste toets: Niet gedupeerd"
     assert rows(report) == [
@@ -377,41 +377,41 @@ def test_negative_decisions_start_the_wind_down(pstore, family, config, tmp_path
         (8, "reject", "soort beschikking 'onbekend' onbekend; verwacht eerste toets of integrale beoordeling"),
         (9, "reject", "datum beschikking 01-01-2999 ligt in de toekomst"),
     ]
-    view = pstore.cases.view(bo.id, TODAY)
+    view = store.cases.view(bo.id, TODAY)
     (afbouw,) = [d for d in view.running if d.rule == "afbouw_brede_ondersteuning"]
     assert afbouw.due == besluit + timedelta(days=30)
-    assert event_steps(pstore, zbo.id) == [
+    assert event_steps(store, zbo.id) == [
         ("aanmelding_gemeente", None, days_ago(60)),
         ("aanvraag_herbeoordeling", None, besluit),
         ("eerste_toets", "niet_gedupeerd", besluit),
     ]
-    assert event_steps(pstore, gbo.id) == [("aanvraag_herbeoordeling", None, days_ago(60))]
+    assert event_steps(store, gbo.id) == [("aanvraag_herbeoordeling", None, days_ago(60))]
     # Again, in a CSV: the row logic itself says "staat er al".
     again = write_csv(tmp_path / "negatief.csv", [["BSN", "Datum", "Soort"], [ouder.bsn, besluit.isoformat(), "et"]])
-    report = import_list(pstore, config, "negatief", again, dry_run=False, today=TODAY)
+    report = import_list(store, config, "negatief", again, dry_run=False, today=TODAY)
     assert rows(report) == [(2, "skip", f"staat er al (BO {bo.zaaknummer}, SA {sa.zaaknummer})")]
 
 
-def test_negative_list_without_kind_column_uses_the_configured_default(pstore, family, tmp_path):
+def test_negative_list_without_kind_column_uses_the_configured_default(store, family, tmp_path):
     ouder = family.person("Anna", "Jansen")
-    bo = pstore.cases.open(ouder.id, "brede_ondersteuning", opened=days_ago(90))
+    bo = store.cases.open(ouder.id, "brede_ondersteuning", opened=days_ago(90))
     for step, outcome in (("aanvraag_herbeoordeling", None), ("eerste_toets", "geen_uitsluitsel")):
-        pstore.cases.record_event(bo.id, step, days_ago(80), outcome=outcome)
+        store.cases.record_event(bo.id, step, days_ago(80), outcome=outcome)
     p = write_xlsx(tmp_path / "n.xlsx", [["BSN", "Datum"], [ouder.bsn, days_ago(2)]])
-    refused = import_list(pstore, Config(portaal_id="GPB12AB"), "negatief", p, dry_run=True, today=TODAY)
+    refused = import_list(store, Config(portaal_id="GPB12AB"), "negatief", p, dry_run=True, today=TODAY)
     assert rows(refused) == [(2, "reject", "soort beschikking ontbreekt (eerste toets of integrale beoordeling)")]
     cfg = Config.model_validate(
         {"portaal_kolommen": {"negatieve_beschikkingen": {"standaard_soort": "integrale_beoordeling"}}}
     )
-    done = import_list(pstore, cfg, "negatief", p, dry_run=False, today=TODAY)
+    done = import_list(store, cfg, "negatief", p, dry_run=False, today=TODAY)
     assert rows(done)[0][1] == "update"
-    assert pstore.cases.view(bo.id, TODAY).outcome == "niet_gedupeerd"
+    assert store.cases.view(bo.id, TODAY).outcome == "niet_gedupeerd"
 
 
 # -- invordering -----------------------------------------------------------------------------------
 
 
-def test_collector_list_pauzeknop(pstore, family, config, tmp_path):
+def test_collector_list_pauzeknop(store, family, config, tmp_path):
     ouder = family.person("Anna", "Jansen")
     nieuw, naamloos, einde_te_vroeg = next(family.bsns), next(family.bsns), next(family.bsns)
     start = days_ago(20)
@@ -428,10 +428,10 @@ def test_collector_list_pauzeknop(pstore, family, config, tmp_path):
             [ouder.bsn, "pauze", start, None, None],
         ],
     )
-    report = imports_are_identical(pstore, config, "invordering", p)
-    (sa,) = pstore.cases.of_person(ouder.id)
-    new = pstore.persons.find_by_bsn(nieuw)
-    (nsa,) = pstore.cases.of_person(new.id)
+    report = imports_are_identical(store, config, "invordering", p)
+    (sa,) = store.cases.of_person(ouder.id)
+    new = store.persons.find_by_bsn(nieuw)
+    (nsa,) = store.cases.of_person(new.id)
     d = start.strftime("%d-%m-%Y")
     engine = (
         "Einde publieke pauzeknop – invorderaar ontvangt gegevens kan pas na eerste toets: Niet gedupeerd of "
@@ -451,9 +451,9 @@ def test_collector_list_pauzeknop(pstore, family, config, tmp_path):
         (8, "reject", "pauzeknop 'pauze' onbekend; verwacht start of einde"),
     ]
     assert sa.track.value == "schuldenaanpak"
-    assert event_steps(pstore, sa.id) == [("aanvraag_herbeoordeling", None, start), ("start_pauzeknop", None, start)]
+    assert event_steps(store, sa.id) == [("aanvraag_herbeoordeling", None, start), ("start_pauzeknop", None, start)]
     # The refused row of an unknown person left nothing behind: no person, no case.
-    assert pstore.persons.find_by_bsn(einde_te_vroeg) is None
+    assert store.persons.find_by_bsn(einde_te_vroeg) is None
 
 
 # -- all or nothing ---------------------------------------------------------------------------------
@@ -461,12 +461,12 @@ def test_collector_list_pauzeknop(pstore, family, config, tmp_path):
 
 @pytest.mark.parametrize("error", [RuntimeError("stroom weg"), sqlite3.OperationalError("disk I/O error")])
 def test_an_import_that_fails_halfway_leaves_the_database_unchanged(
-    pstore, family, config, tmp_path, monkeypatch, error
+    store, family, config, tmp_path, monkeypatch, error
 ):
     family.person("Fatima", "El Amrani")
     bsns = [next(family.bsns) for _ in range(5)]
     p = write_xlsx(tmp_path / "a.xlsx", [HEAD[:4], *[[b, "Kees", None, f"Smit{i}"] for i, b in enumerate(bsns)]])
-    before = dump(pstore)
+    before = dump(store)
     real = CaseRepository.record_event
     calls = {"n": 0}
 
@@ -478,28 +478,28 @@ def test_an_import_that_fails_halfway_leaves_the_database_unchanged(
 
     monkeypatch.setattr(CaseRepository, "record_event", flaky)
     with pytest.raises((RuntimeError, StoreError)):
-        import_list(pstore, config, "aanmeldingen", p, dry_run=False, today=TODAY)
+        import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
     assert calls["n"] == 6
-    assert dump(pstore) == before
+    assert dump(store) == before
     monkeypatch.setattr(CaseRepository, "record_event", real)
     # The file was not recorded as imported: it can be read again.
-    done = import_list(pstore, config, "aanmeldingen", p, dry_run=False, today=TODAY)
+    done = import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
     assert done.counts["create"] == 5
 
 
-def test_unreadable_file_changes_nothing(pstore, config, tmp_path):
-    before = dump(pstore)
+def test_unreadable_file_changes_nothing(store, config, tmp_path):
+    before = dump(store)
     (tmp_path / "x.xlsx").write_bytes(b"")
     with pytest.raises(PortalFileError):
-        import_list(pstore, config, "negatief", tmp_path / "x.xlsx", dry_run=False, today=TODAY)
-    assert dump(pstore) == before
+        import_list(store, config, "negatief", tmp_path / "x.xlsx", dry_run=False, today=TODAY)
+    assert dump(store) == before
 
 
-def test_audit_of_an_import_has_counts_and_no_bsn(pstore, family, config, tmp_path):
+def test_audit_of_an_import_has_counts_and_no_bsn(store, family, config, tmp_path):
     b = next(family.bsns)
     p = write_xlsx(tmp_path / "a.xlsx", [HEAD[:4], [b, "Kees", None, "Smit"]])
-    report = import_list(pstore, config, "aanmeldingen", p, dry_run=False, today=TODAY)
-    (entry,) = [a for a in pstore.audit.entries() if a.entity == "portaalbestand"]
+    report = import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
+    (entry,) = [a for a in store.audit.entries() if a.entity == "portaalbestand"]
     assert entry.entity_id == report.file_id
     assert entry.detail == {
         "bestand": "a.xlsx",
@@ -510,20 +510,20 @@ def test_audit_of_an_import_has_counts_and_no_bsn(pstore, family, config, tmp_pa
         "skip": 0,
         "reject": 0,
     }
-    assert all(b not in str(a.detail) for a in pstore.audit.entries())
+    assert all(b not in str(a.detail) for a in store.audit.entries())
 
 
-def test_negative_decision_already_on_one_case_and_refused_on_the_other(pstore, family, config, tmp_path):
+def test_negative_decision_already_on_one_case_and_refused_on_the_other(store, family, config, tmp_path):
     ouder = family.person("Yvonne", "Huisman")
-    bo = pstore.cases.open(ouder.id, "brede_ondersteuning", opened=days_ago(90))
-    pstore.cases.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
-    pstore.cases.record_event(bo.id, "eerste_toets", days_ago(7), outcome="niet_gedupeerd")
-    sa = pstore.cases.open(ouder.id, "schuldenaanpak", opened=days_ago(90))
+    bo = store.cases.open(ouder.id, "brede_ondersteuning", opened=days_ago(90))
+    store.cases.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
+    store.cases.record_event(bo.id, "eerste_toets", days_ago(7), outcome="niet_gedupeerd")
+    sa = store.cases.open(ouder.id, "schuldenaanpak", opened=days_ago(90))
     for step, outcome in (("aanvraag_herbeoordeling", None), ("start_pauzeknop", None), ("eerste_toets", "gedupeerd")):
-        pstore.cases.record_event(sa.id, step, days_ago(60), outcome=outcome)
+        store.cases.record_event(sa.id, step, days_ago(60), outcome=outcome)
     p = write_xlsx(tmp_path / "n.xlsx", [["BSN", "Datum", "Soort"], [ouder.bsn, days_ago(5), "eerste toets"]])
-    before = dump(pstore)
-    report = import_list(pstore, config, "negatief", p, dry_run=False, today=TODAY)
+    before = dump(store)
+    report = import_list(store, config, "negatief", p, dry_run=False, today=TODAY)
     assert rows(report) == [
         (
             2,
@@ -533,7 +533,7 @@ def test_negative_decision_already_on_one_case_and_refused_on_the_other(pstore, 
             f"als correctie, met een reden.; staat er al: BO {bo.zaaknummer}",
         )
     ]
-    after = dump(pstore)
+    after = dump(store)
     assert [line for line in after.splitlines() if 'INSERT INTO "events"' in line] == [
         line for line in before.splitlines() if 'INSERT INTO "events"' in line
     ]

@@ -13,8 +13,8 @@ from herstel_tui.settings.resources import open_store
 from herstel_tui.store import ConflictError
 from herstel_tui.store.plan import draft_key
 from herstel_tui.tui.screens.plan import PlanScreen
-from tests.plan.conftest import ME, add_case
-from tests.tui.pilot import Host, notices, settle
+from tests.support.pilot import Host, notices, settle
+from tests.support.plan import ME, add_case
 
 
 @pytest.fixture

@@ -9,7 +9,10 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.settings.resources import open_store
-from tests.overview.conftest import TODAY, copy_of_hand
+from tests.support.data import TODAY
+from tests.support.overview import copy_of_hand
+
+pytestmark = pytest.mark.usefixtures("pinned_today")  # these tests mean TODAY
 
 STAMP = f"{TODAY:%Y%m%d}"  # the conftest pins the clock to TODAY
 

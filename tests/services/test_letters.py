@@ -16,7 +16,10 @@ from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files import atomic
 from herstel_tui.services import letters as L
 from herstel_tui.settings.resources import data_file, default_routekaart, open_store
-from tests.letters.conftest import GEMEENTE, MEDEWERKER, TODAY
+from tests.support.data import TODAY
+from tests.support.letters import GEMEENTE, MEDEWERKER
+
+pytestmark = pytest.mark.usefixtures("pinned_today")  # these tests mean TODAY
 
 
 def docx_text(path: Path) -> str:
@@ -114,7 +117,7 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
 
     work = tmp_path / "demo.db"
     shutil.copy(demo, work)
-    config = Config(gemeente=GEMEENTE, medewerker=MEDEWERKER, exportmap=tmp_path / "export")
+    letter_config = Config(gemeente=GEMEENTE, medewerker=MEDEWERKER, exportmap=tmp_path / "export")
     with open_store(work, "t.tester") as store:
         melding = _find(
             store,
@@ -134,7 +137,7 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
         for kind, cid, extra in jobs:
             case = store.cases.get(cid)
             person = store.persons.get(case.person_id)
-            result = L.produce(store, config, cid, kind, today=TODAY, **extra)
+            result = L.produce(store, letter_config, cid, kind, today=TODAY, **extra)
             text = docx_text(result.docx)
             assert result.docx.name == f"brief-{kind}-{case.zaaknummer}-20260601.docx"
             assert result.txt.read_text(encoding="utf-8").rstrip("\n") == result.text.rstrip("\n")
@@ -156,11 +159,11 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
 # -- what producing a letter writes -----------------------------------------------------------------
 
 
-def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, config, export_dir):
+def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, letter_config, export_dir):
     s = cases.store
     before = s.counts()
     audit_before = len(s.audit.entries(case_id=cases.bo.id))
-    result = L.produce(s, config, cases.bo.id, "bevestiging", today=TODAY, first_talk=date(2026, 3, 3))
+    result = L.produce(s, letter_config, cases.bo.id, "bevestiging", today=TODAY, first_talk=date(2026, 3, 3))
     after = s.counts()
     assert after["events"] == before["events"] + 1
     assert after["contact_notes"] == before["contact_notes"] + 1
@@ -201,9 +204,9 @@ def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, c
     assert docx_text(result.docx).startswith(GEMEENTE)
 
 
-def test_other_letters_record_brief_verzonden_with_the_title(cases, config):
+def test_other_letters_record_brief_verzonden_with_the_title(cases, letter_config):
     s = cases.store
-    result = L.produce(s, config, cases.sa.id, "schuldeiser", today=TODAY, creditor="Belastingdienst")
+    result = L.produce(s, letter_config, cases.sa.id, "schuldeiser", today=TODAY, creditor="Belastingdienst")
     event = s.cases.events(cases.sa.id)[-1]
     assert event.step == "brief_verzonden" and event.fact_date == TODAY
     assert event.note == "Brief aan schuldeiser: moratorium van kracht (aan Belastingdienst)"
@@ -214,82 +217,88 @@ def test_other_letters_record_brief_verzonden_with_the_title(cases, config):
     assert "Wij schrijven u over Sevda Kaya, geboren op 1 december 1979" in result.text
 
 
-def test_confirmation_uses_the_recorded_first_talk(cases, config):
+def test_confirmation_uses_the_recorded_first_talk(cases, letter_config):
     s = cases.store
     s.cases.record_event(cases.bo.id, "eerste_gesprek", date(2026, 3, 3))
-    draft = L.prepare(s, config, cases.bo.id, "bevestiging", today=TODAY)
+    draft = L.prepare(s, letter_config, cases.bo.id, "bevestiging", today=TODAY)
     assert draft.first_talk == date(2026, 3, 3)
     assert "dinsdag 3 maart 2026" in draft.text
     # a date the caseworker gives wins
     assert (
         "woensdag 4 maart 2026"
-        in L.prepare(s, config, cases.bo.id, "bevestiging", today=TODAY, first_talk=date(2026, 3, 4)).text
+        in L.prepare(s, letter_config, cases.bo.id, "bevestiging", today=TODAY, first_talk=date(2026, 3, 4)).text
     )
 
 
-def test_confirmation_refused_by_the_engine_writes_nothing(cases, config, export_dir):
+def test_confirmation_refused_by_the_engine_writes_nothing(cases, letter_config, export_dir):
     s = cases.store
     before = s.counts()
     with pytest.raises(TransitionRefused, match="kan pas na"):
-        L.produce(s, config, cases.bo_new.id, "bevestiging", today=TODAY, first_talk=date(2026, 6, 9))
+        L.produce(s, letter_config, cases.bo_new.id, "bevestiging", today=TODAY, first_talk=date(2026, 6, 9))
     assert s.counts() == before
     assert not export_dir.exists() or list(export_dir.iterdir()) == []
 
 
-def test_missing_values_say_what_to_supply(cases, config):
+def test_missing_values_say_what_to_supply(cases, letter_config):
     s = cases.store
     with pytest.raises(L.LetterError, match="datum van het eerste gesprek ontbreekt"):
-        L.prepare(s, config, cases.bo.id, "bevestiging", today=TODAY)
+        L.prepare(s, letter_config, cases.bo.id, "bevestiging", today=TODAY)
     with pytest.raises(L.LetterError, match="geef de naam van de schuldeiser"):
-        L.prepare(s, config, cases.sa.id, "schuldeiser", today=TODAY)
+        L.prepare(s, letter_config, cases.sa.id, "schuldeiser", today=TODAY)
     with pytest.raises(L.LetterError, match="moratorium is voor deze zaak niet begonnen"):
-        L.prepare(s, config, cases.bo.id, "moratorium", today=TODAY)
+        L.prepare(s, letter_config, cases.bo.id, "moratorium", today=TODAY)
     with pytest.raises(L.LetterError, match="liep af op 3 maart 2026"):
-        L.prepare(s, config, cases.sa_old.id, "schuldeiser", today=TODAY, creditor="CJIB")
+        L.prepare(s, letter_config, cases.sa_old.id, "schuldeiser", today=TODAY, creditor="CJIB")
     with pytest.raises(L.LetterError, match="hoort niet bij het spoor Brede schuldenaanpak"):
-        L.prepare(s, config, cases.sa.id, "bevestiging", today=TODAY, first_talk=TODAY)
+        L.prepare(s, letter_config, cases.sa.id, "bevestiging", today=TODAY, first_talk=TODAY)
 
 
-def test_values_are_put_in_literally_never_read_as_a_template(cases, config):
+def test_values_are_put_in_literally_never_read_as_a_template(cases, letter_config):
     s = cases.store
     from herstel_tui.domain.models import Person
 
     p = s.persons.add(Person(given_names="{{gemeente}}", surname="{medewerker} %s {{0}}"))
     c = s.cases.open(p.id, "brede_ondersteuning", opened=date(2026, 1, 1))
-    text = L.prepare(s, config, c.id, "contact", today=TODAY).text
+    text = L.prepare(s, letter_config, c.id, "contact", today=TODAY).text
     assert "{{gemeente}} {medewerker} %s {{0}}" in text
 
 
-def test_preview_must_match_what_is_written(cases, config, export_dir):
+def test_preview_must_match_what_is_written(cases, letter_config, export_dir):
     s = cases.store
     before = s.counts()
     with pytest.raises(L.LetterError, match="intussen gewijzigd"):
-        L.produce(s, config, cases.bo.id, "contact", today=TODAY, expect_text="een ander voorbeeld")
+        L.produce(s, letter_config, cases.bo.id, "contact", today=TODAY, expect_text="een ander voorbeeld")
     assert s.counts() == before
-    shown = L.prepare(s, config, cases.bo.id, "contact", today=TODAY).text
-    assert L.produce(s, config, cases.bo.id, "contact", today=TODAY, expect_text=shown).text == shown
+    shown = L.prepare(s, letter_config, cases.bo.id, "contact", today=TODAY).text
+    assert L.produce(s, letter_config, cases.bo.id, "contact", today=TODAY, expect_text=shown).text == shown
 
 
-def test_second_letter_the_same_day_gets_its_own_files(cases, config):
+def test_second_letter_the_same_day_gets_its_own_files(cases, letter_config):
     s = cases.store
-    a = L.produce(s, config, cases.bo.id, "contact", today=TODAY)
-    b = L.produce(s, config, cases.bo.id, "contact", today=TODAY)
+    a = L.produce(s, letter_config, cases.bo.id, "contact", today=TODAY)
+    b = L.produce(s, letter_config, cases.bo.id, "contact", today=TODAY)
     assert a.docx != b.docx and b.docx.name.endswith("-20260601-2.docx") and b.txt.name.endswith("-2.txt")
     assert a.docx.exists() and b.docx.exists()
     assert [e.step for e in s.cases.events(cases.bo.id)].count("brief_verzonden") == 2
 
 
-def test_explicit_paths(cases, config, tmp_path):
+def test_explicit_paths(cases, letter_config, tmp_path):
     s = cases.store
     r = L.produce(
-        s, config, cases.bo.id, "contact", today=TODAY, docx_path=tmp_path / "a.docx", txt_path=tmp_path / "a.txt"
+        s,
+        letter_config,
+        cases.bo.id,
+        "contact",
+        today=TODAY,
+        docx_path=tmp_path / "a.docx",
+        txt_path=tmp_path / "a.txt",
     )
     assert r.docx == tmp_path / "a.docx" and mode(r.docx) == 0o600 and "Piet" not in r.text
     with pytest.raises(L.LetterError, match="bestaat niet"):
-        L.produce(s, config, cases.bo.id, "contact", today=TODAY, docx_path=tmp_path / "nergens" / "b.docx")
+        L.produce(s, letter_config, cases.bo.id, "contact", today=TODAY, docx_path=tmp_path / "nergens" / "b.docx")
 
 
-def test_a_failing_file_move_records_nothing_and_leaves_no_file(cases, config, export_dir, monkeypatch):
+def test_a_failing_file_move_records_nothing_and_leaves_no_file(cases, letter_config, export_dir, monkeypatch):
     s = cases.store
     before = s.counts()
     real = os.replace
@@ -303,7 +312,7 @@ def test_a_failing_file_move_records_nothing_and_leaves_no_file(cases, config, e
 
     monkeypatch.setattr(atomic.os, "replace", flaky)
     with pytest.raises(OSError):
-        L.produce(s, config, cases.bo.id, "contact", today=TODAY)
+        L.produce(s, letter_config, cases.bo.id, "contact", today=TODAY)
     monkeypatch.setattr(atomic.os, "replace", real)
     assert s.counts() == before
     assert list(export_dir.iterdir()) == []
@@ -347,13 +356,13 @@ def test_malformed_fields_are_refused(tmp_path, bad, expected):
     assert expected in str(info.value) and "regel 2" in str(info.value)
 
 
-def test_changed_wording_is_used_without_code(tmp_path, cases, config):
+def test_changed_wording_is_used_without_code(tmp_path, cases, letter_config):
     d = copy_letters(tmp_path)
     (d / "contact.txt").write_text(
         "{{gemeente}}\nBeste {{ouder.naam}}, tot ziens. {{contact.vng_hersteloperatie.email}}\n", encoding="utf-8"
     )
     letters = L.load_letters(d, default_routekaart())
-    text = L.prepare(cases.store, config, cases.bo.id, "contact", today=TODAY, letters=letters).text
+    text = L.prepare(cases.store, letter_config, cases.bo.id, "contact", today=TODAY, letters=letters).text
     assert text == f"{GEMEENTE}\nBeste Anna Maria de Vries, tot ziens. hersteloperatie@vng.nl\n"
 
 

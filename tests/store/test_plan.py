@@ -14,7 +14,7 @@ from herstel_tui.domain.plan import GoalStatus, PlanStatus
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store.base import StoreError
 from herstel_tui.store.plan import PlanRefused, draft_key
-from tests.plan.conftest import AGREED, EERSTE_GESPREK, add_case
+from tests.support.plan import AGREED, EERSTE_GESPREK, add_case
 
 
 def fill(plans, vid):
@@ -33,11 +33,11 @@ def fill(plans, vid):
     return g, a
 
 
-def test_migration_5_is_the_latest_and_has_the_tables(pstore):
+def test_migration_5_is_the_latest_and_has_the_tables(store):
     from herstel_tui.store.schema import LATEST, MIGRATIONS
 
-    assert 5 in [m[0] for m in MIGRATIONS] and [m[0] for m in MIGRATIONS][-1] == LATEST == pstore.schema_version()
-    tables = {r[0] for r in pstore.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert 5 in [m[0] for m in MIGRATIONS] and [m[0] for m in MIGRATIONS][-1] == LATEST == store.schema_version()
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {
         "plans",
         "plan_versions",
@@ -47,37 +47,37 @@ def test_migration_5_is_the_latest_and_has_the_tables(pstore):
         "cost_entries",
         "form_drafts",
     } <= tables
-    assert pstore.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_a_new_plan_is_a_concept_with_five_leefgebieden(plans, case, pstore):
+def test_a_new_plan_is_a_concept_with_five_leefgebieden(plans, case, store):
     assert plans.version(case.id) is None and plans.versions(case.id) == []
     v = plans.start_concept(case.id)
     assert (v.number, v.status, v.latest, v.editable) == (1, PlanStatus.CONCEPT, True, True)
     assert [a.area.value for a in v.areas] == ["financien", "wonen", "zorg", "gezin", "werk"]
     assert plans.start_concept(case.id).id == v.id  # the same concept again
-    sa = add_case(pstore, 1, track="schuldenaanpak")
+    sa = add_case(store, 1, track="schuldenaanpak")
     with pytest.raises(PlanRefused, match="brede ondersteuning"):
         plans.start_concept(sa.id)
 
 
-def test_field_saves_are_audited_small_and_without_text(plans, case, pstore):
+def test_field_saves_are_audited_small_and_without_text(plans, case, store):
     v = plans.start_concept(case.id)
     assert plans.set_area_text(v.id, "wonen", "situatie", "Huurachterstand, dreigende uitzetting")
     assert not plans.set_area_text(v.id, "wonen", "situatie", "Huurachterstand, dreigende uitzetting")  # no-op
-    rows = [e for e in pstore.audit.entries(case_id=case.id) if e.entity == "plan" and e.action == "gewijzigd"]
+    rows = [e for e in store.audit.entries(case_id=case.id) if e.entity == "plan" and e.action == "gewijzigd"]
     assert len(rows) == 1
     assert rows[0].detail == {"leefgebied": "wonen", "veld": "situatie", "lengte": {"oud": 0, "nieuw": 37}}
-    trail = json.dumps([e.detail for e in pstore.audit.entries()], ensure_ascii=False)
+    trail = json.dumps([e.detail for e in store.audit.entries()], ensure_ascii=False)
     assert "uitzetting" not in trail  # free text never enters the append-only audit trail
     with pytest.raises(PlanRefused, match="langer dan 4000"):
         plans.set_area_text(v.id, "wonen", "situatie", "x" * 4001)
 
 
-def test_agreeing_records_the_milestone_and_stops_the_termijn(plans, case, pstore):
+def test_agreeing_records_the_milestone_and_stops_the_termijn(plans, case, store):
     v = plans.start_concept(case.id)
     fill(plans, v.id)
-    before = pstore.conn.execute("SELECT next_rule FROM case_summary WHERE case_id = ?", (case.id,)).fetchone()[0]
+    before = store.conn.execute("SELECT next_rule FROM case_summary WHERE case_id = ?", (case.id,)).fetchone()[0]
     assert before == "datum_eerste_gesprek_meedelen" or before == "plan_op_hoofdlijnen"
     agreed = plans.agree(v.id, "hoofdlijnen", AGREED, "ondertekend", "getekend aan de keukentafel")
     assert (agreed.status, agreed.agreed_on, agreed.consent.value, agreed.editable) == (
@@ -86,28 +86,28 @@ def test_agreeing_records_the_milestone_and_stops_the_termijn(plans, case, pstor
         "ondertekend",
         False,
     )
-    events = pstore.cases.events(case.id)
+    events = store.cases.events(case.id)
     assert [(e.step, e.fact_date) for e in events][-1] == ("plan_hoofdlijnen", AGREED)
     assert "instemming: plan ondertekend door de persoon" in events[-1].note
     dl = {d.rule: d for d in plans.plan_deadlines(case.id)}
     assert dl["plan_op_hoofdlijnen"].stopped == AGREED
     assert dl["volledig_plan_van_aanpak"].stopped is None
-    rules = {r[0] for r in pstore.conn.execute("SELECT next_rule FROM case_summary WHERE case_id = ?", (case.id,))}
+    rules = {r[0] for r in store.conn.execute("SELECT next_rule FROM case_summary WHERE case_id = ?", (case.id,))}
     assert "plan_op_hoofdlijnen" not in rules  # the case list shows the next termijn, refreshed in the same write
 
 
-def test_refused_by_the_routekaart_nothing_is_saved(plans, pstore):
-    case = add_case(pstore, 3, talk=False)
+def test_refused_by_the_routekaart_nothing_is_saved(plans, store):
+    case = add_case(store, 3, talk=False)
     v = plans.start_concept(case.id)
     fill(plans, v.id)
-    audit_before = len(pstore.audit.entries())
+    audit_before = len(store.audit.entries())
     with pytest.raises(PlanRefused, match="kan pas na Eerste gesprek gevoerd"):
         plans.agree(v.id, "hoofdlijnen", AGREED, "mondeling")
     assert plans.version(case.id).status is PlanStatus.CONCEPT
-    assert pstore.cases.events(case.id) == []
-    assert len(pstore.audit.entries()) == audit_before
+    assert store.cases.events(case.id) == []
+    assert len(store.audit.entries()) == audit_before
     # and a date before the eerste gesprek is refused too
-    other = add_case(pstore, 4)
+    other = add_case(store, 4)
     v2 = plans.start_concept(other.id)
     fill(plans, v2.id)
     with pytest.raises(PlanRefused):
@@ -115,7 +115,7 @@ def test_refused_by_the_routekaart_nothing_is_saved(plans, pstore):
     assert plans.version(other.id).status is PlanStatus.CONCEPT
 
 
-def test_an_agreed_version_is_frozen_and_a_change_makes_a_new_version(plans, case, pstore):
+def test_an_agreed_version_is_frozen_and_a_change_makes_a_new_version(plans, case, store):
     v1 = plans.start_concept(case.id)
     g, a = fill(plans, v1.id)
     plans.agree(v1.id, "hoofdlijnen", AGREED, "mondeling")
@@ -127,9 +127,9 @@ def test_an_agreed_version_is_frozen_and_a_change_makes_a_new_version(plans, cas
         plans.update_action(a.id, what="anders")
     # the database refuses too, whatever a caller tries
     with pytest.raises(sqlite3.IntegrityError, match="kan niet worden gewijzigd"):
-        pstore.conn.execute("UPDATE plan_areas SET situation = 'x' WHERE version_id = ?", (v1.id,))
+        store.conn.execute("UPDATE plan_areas SET situation = 'x' WHERE version_id = ?", (v1.id,))
     with pytest.raises(sqlite3.IntegrityError, match="kan niet worden gewijzigd"):
-        pstore.conn.execute("UPDATE plan_versions SET status = 'concept', agreed_on = NULL WHERE id = ?", (v1.id,))
+        store.conn.execute("UPDATE plan_versions SET status = 'concept', agreed_on = NULL WHERE id = ?", (v1.id,))
     # progress on the latest version is not a change of the plan
     assert plans.update_goal(g.id, status="bezig").status is GoalStatus.BEZIG
     assert plans.update_action(a.id, done=True).done is True
@@ -153,7 +153,7 @@ def test_an_agreed_version_is_frozen_and_a_change_makes_a_new_version(plans, cas
     plans.set_area_text(v2.id, "werk", "hulpvraag", "Werk vinden")
     done = plans.agree(v2.id, "volledig", date(2025, 5, 20), "digitaal")
     assert done.status is PlanStatus.VOLLEDIG
-    steps = [e.step for e in pstore.cases.events(case.id)]
+    steps = [e.step for e in store.cases.events(case.id)]
     assert steps.count("plan_hoofdlijnen") == 1 and steps.count("plan_volledig") == 1
     v3 = plans.start_concept(case.id)
     with pytest.raises(PlanRefused, match="ook volledig vastgesteld"):
@@ -161,14 +161,14 @@ def test_an_agreed_version_is_frozen_and_a_change_makes_a_new_version(plans, cas
     assert [v.number for v in plans.versions(case.id)] == [1, 2, 3]
 
 
-def test_a_second_hoofdlijnen_version_does_not_record_the_milestone_again(plans, case, pstore):
+def test_a_second_hoofdlijnen_version_does_not_record_the_milestone_again(plans, case, store):
     v1 = plans.start_concept(case.id)
     fill(plans, v1.id)
     plans.agree(v1.id, "hoofdlijnen", AGREED, "mondeling")
     v2 = plans.start_concept(case.id)
     plans.set_area_text(v2.id, "zorg", "hulpvraag", "Rust")
     plans.agree(v2.id, "hoofdlijnen", date(2025, 4, 20), "mondeling")
-    assert [e.step for e in pstore.cases.events(case.id)].count("plan_hoofdlijnen") == 1
+    assert [e.step for e in store.cases.events(case.id)].count("plan_hoofdlijnen") == 1
 
 
 def test_goals_and_actions(plans, case):
@@ -196,9 +196,9 @@ def test_goals_and_actions(plans, case):
         plans.update_goal(g1.id, text="x")
 
 
-def test_nazorg_from_the_plan(plans, pstore):
-    case = add_case(pstore, 5)
-    pstore.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 3, 1))
+def test_nazorg_from_the_plan(plans, store):
+    case = add_case(store, 5)
+    store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2025, 3, 1))
     v = plans.start_concept(case.id)
     g, a = fill(plans, v.id)
     g2 = plans.add_goal(v.id, "werk", "Oud doel")
@@ -209,15 +209,15 @@ def test_nazorg_from_the_plan(plans, pstore):
     plans.update_goal(g2.id, status="vervallen")
     with pytest.raises(PlanRefused, match="Nazorg"):  # the routekaart: only after a positive eerste toets
         plans.start_nazorg(case.id, date(2025, 9, 1))
-    pstore.cases.record_event(case.id, "eerste_toets", date(2025, 5, 1), outcome="gedupeerd")
+    store.cases.record_event(case.id, "eerste_toets", date(2025, 5, 1), outcome="gedupeerd")
     ev = plans.start_nazorg(case.id, date(2025, 9, 1))
     assert ev.step == "nazorg"
-    view = pstore.cases.view(case.id, today=date(2025, 9, 2))
+    view = store.cases.view(case.id, today=date(2025, 9, 2))
     nazorg = next(d for d in view.running if d.rule == "nazorgperiode")
     assert nazorg.due == date(2027, 9, 1)  # 24 months, calendar arithmetic
 
 
-def test_cost_entries_are_integer_cents_and_audited(plans, case, pstore):
+def test_cost_entries_are_integer_cents_and_audited(plans, case, store):
     v = plans.start_concept(case.id)
     _, a = fill(plans, v.id)
     e = plans.store.costs.add(
@@ -233,7 +233,7 @@ def test_cost_entries_are_integer_cents_and_audited(plans, case, pstore):
         )
     )
     assert e.id and e.amount == Decimal("106.88")
-    row = pstore.conn.execute(
+    row = store.conn.execute(
         "SELECT typeof(amount_cents), amount_cents, typeof(quantity_hundredths), "
         "quantity_hundredths, price_cents FROM cost_entries WHERE id = ?",
         (e.id,),
@@ -254,7 +254,7 @@ def test_cost_entries_are_integer_cents_and_audited(plans, case, pstore):
         )
     )
     assert (changed.kind.value, changed.amount, changed.action_uid) == ("werkelijk", Decimal("99.99"), None)
-    audit = [x for x in pstore.audit.entries(case_id=case.id) if x.entity == "kosten"]
+    audit = [x for x in store.audit.entries(case_id=case.id) if x.entity == "kosten"]
     assert [x.action for x in audit] == ["vastgelegd", "gewijzigd"]
     assert audit[0].detail["bedrag_centen"] == 10688 and "Begeleiding" not in json.dumps(audit[0].detail)
     assert audit[1].detail["bedrag_centen"] == {"oud": 10688, "nieuw": 9999}
@@ -267,7 +267,7 @@ def test_cost_entries_are_integer_cents_and_audited(plans, case, pstore):
         plans.store.costs.get(e.id)
 
 
-def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
+def test_cost_links_to_plan_actions_survive_versions(plans, case, store):
     v1 = plans.start_concept(case.id)
     _, a = fill(plans, v1.id)
     entry = plans.store.costs.add(
@@ -287,7 +287,7 @@ def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
     assert plans.store.costs.of_case(case.id)[0].action_text == "Financiën: Aanmelden Kredietbank (gedaan)"
     plans.delete_action(v2.actions[0].id)  # the copy may go; the agreed version keeps the action
     assert plans.store.costs.of_case(case.id)[0].action_text == "Financiën: Aanmelden Kredietbank"
-    other = add_case(pstore, 6)
+    other = add_case(store, 6)
     with pytest.raises(PlanRefused, match="hoort niet bij het plan"):
         plans.store.costs.add(
             CostEntry(
@@ -300,7 +300,7 @@ def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
                 action_uid=a.uid,
             )
         )
-    v3case = add_case(pstore, 7)
+    v3case = add_case(store, 7)
     w = plans.start_concept(v3case.id)
     lone = plans.add_action(w.id, "werk", what="Sollicitatietraining")
     plans.store.costs.add(
@@ -320,14 +320,14 @@ def test_cost_links_to_plan_actions_survive_versions(plans, case, pstore):
     assert entry.id
 
 
-def test_drafts_per_user_and_form_dropped_with_the_save(plans, case, pstore, tmp_path):
+def test_drafts_per_user_and_form_dropped_with_the_save(plans, case, store, tmp_path):
 
     form = draft_key("kosten", case.id)
     plans.store.drafts.save(form, "omschrijving", "Factuur Kredietb", case_id=case.id)
     plans.store.drafts.save(form, "bedrag", "1.234,5", case_id=case.id)
     plans.store.drafts.save(form, "bedrag", "1.234,56", case_id=case.id)
     assert plans.store.drafts.load(form) == {"omschrijving": "Factuur Kredietb", "bedrag": "1.234,56"}
-    other_user = open_store(pstore.path, "iemand.anders")
+    other_user = open_store(store.path, "iemand.anders")
     assert other_user.drafts.load(form) == {}
     plans.store.costs.add(
         CostEntry(
@@ -341,11 +341,11 @@ def test_drafts_per_user_and_form_dropped_with_the_save(plans, case, pstore, tmp
         draft=form,
     )
     assert plans.store.drafts.load(form) == {}
-    drafts = [e for e in pstore.audit.entries(case_id=case.id) if e.entity == "formulier"]
+    drafts = [e for e in store.audit.entries(case_id=case.id) if e.entity == "formulier"]
     assert len(drafts) == 3 and all("1.234" not in json.dumps(e.detail) for e in drafts)
 
 
-def test_forgetting_a_case_removes_its_plan_and_costs(plans, case, pstore):
+def test_forgetting_a_case_removes_its_plan_and_costs(plans, case, store):
     v = plans.start_concept(case.id)
     _, a = fill(plans, v.id)
     plans.store.costs.add(
@@ -361,12 +361,12 @@ def test_forgetting_a_case_removes_its_plan_and_costs(plans, case, pstore):
     )
     plans.agree(v.id, "hoofdlijnen", AGREED, "mondeling")
     plans.store.drafts.save(draft_key("kosten", case.id), "x", "y", case_id=case.id)
-    pstore.maintenance.delete_case(case.id)
+    store.maintenance.delete_case(case.id)
     for table in ("plans", "plan_versions", "plan_areas", "plan_goals", "plan_actions", "cost_entries", "form_drafts"):
-        assert pstore.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
 
 
-def test_anonymise_keeps_the_accounts(plans, case, pstore):
+def test_anonymise_keeps_the_accounts(plans, case, store):
     v = plans.start_concept(case.id)
     _, a = fill(plans, v.id)
     plans.store.costs.add(

@@ -74,16 +74,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.models import Person
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
-
-TODAY = date(2026, 6, 1)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_today():
-    """Every test here means TODAY: the package's clock says so too."""
-    with clock.fixed(TODAY):
-        yield
-
+from tests.support.data import TEST_BSNS, TODAY
 
 BO, SA = "brede_ondersteuning", "schuldenaanpak"
 
@@ -505,9 +496,7 @@ CASES = [
 
 def build(store: Store) -> dict[str, int]:
     """Record every case through the store (the engine checks each event). Returns name -> case id."""
-    from stdnum.nl import bsn
-
-    numbers = iter(f"9999{n:05d}" for n in range(3000) if bsn.is_valid(f"9999{n:05d}"))
+    numbers = iter(TEST_BSNS)
     ids: dict[str, int] = {}
     for name, track, worker, opened, events, urgency, overleg, by_hand in CASES:
         person = store.persons.add(Person(bsn=next(numbers), given_names=f"Persoon {name}", surname="Proef"))

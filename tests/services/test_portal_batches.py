@@ -10,7 +10,7 @@ from herstel_tui.services.portal import import_list
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import StoreError
 from herstel_tui.store.cases import CaseRepository
-from tests.portal.conftest import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
+from tests.support.portal import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
 
 HEAD = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
 
@@ -36,32 +36,32 @@ def small_batches(monkeypatch):
     monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
 
 
-def test_batched_import_equals_the_dry_run_and_commits_in_steps(pstore, config, tmp_path, small_batches):
+def test_batched_import_equals_the_dry_run_and_commits_in_steps(store, config, tmp_path, small_batches):
     path = registrations(tmp_path)
-    before = dump(pstore)
-    plan = import_list(pstore, config, "aanmeldingen", path, dry_run=True, today=TODAY)
-    assert dump(pstore) == before
+    before = dump(store)
+    plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert dump(store) == before
     commits = []
-    real = pstore.transaction
+    real = store.transaction
 
     def counting():
         commits.append(1)
         return real()
 
-    pstore.transaction = counting
-    done = import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-    del pstore.transaction
+    store.transaction = counting
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    del store.transaction
     assert rows(plan) == rows(done)
     assert done.counts["create"] == 25 and done.counts["reject"] == 0
     assert len(commits) >= 40 // 3  # many short transactions, not one long one
-    assert pstore.conn.execute("SELECT status FROM portal_files WHERE id = ?", (done.file_id,)).fetchone()[0] == "klaar"
-    assert pstore.conn.execute("SELECT count(*) FROM portal_import_rows").fetchone()[0] == 0
+    assert store.conn.execute("SELECT status FROM portal_files WHERE id = ?", (done.file_id,)).fetchone()[0] == "klaar"
+    assert store.conn.execute("SELECT count(*) FROM portal_import_rows").fetchone()[0] == 0
     with pytest.raises(AlreadyImported):
-        import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
 
 
 def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(
-    pstore, config, tmp_path, small_batches, monkeypatch
+    store, config, tmp_path, small_batches, monkeypatch
 ):
     path = registrations(tmp_path)
     # The reference: the same file into a copy of the same (empty) register, in one go.
@@ -78,26 +78,26 @@ def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(
 
     monkeypatch.setattr(CaseRepository, "record_event", flaky)
     with pytest.raises(StoreError, match="is onderbroken na .* van 40 regels.*lees hetzelfde bestand opnieuw in"):
-        import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     monkeypatch.setattr(CaseRepository, "record_event", real)
-    half = pstore.counts()
+    half = store.counts()
     assert 0 < half["persons"] < 25
-    assert any("niet afgemaakt" in p for p in pstore.maintenance.check().problems)
+    assert any("niet afgemaakt" in p for p in store.maintenance.check().problems)
     # Not refused as 'already imported': it is finished, every row exactly once.
-    done = import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     assert rows(done) == rows(expected)
     assert any("niet was afgemaakt" in n for n in done.notes)
-    assert pstore.counts()["persons"] == 25 and pstore.counts()["cases"] == 25
-    events = pstore.conn.execute(
+    assert store.counts()["persons"] == 25 and store.counts()["cases"] == 25
+    events = store.conn.execute(
         "SELECT case_id, step, count(*) FROM events GROUP BY case_id, step HAVING count(*) > 1"
     ).fetchall()
     assert events == []
-    assert pstore.maintenance.check().ok
-    (entry,) = [a for a in pstore.audit.entries() if a.entity == "portaalbestand"]
+    assert store.maintenance.check().ok
+    (entry,) = [a for a in store.audit.entries() if a.entity == "portaalbestand"]
     assert entry.detail["create"] == 25
 
 
-def test_a_dry_run_of_an_unfinished_import_shows_the_rest(pstore, config, tmp_path, small_batches, monkeypatch):
+def test_a_dry_run_of_an_unfinished_import_shows_the_rest(store, config, tmp_path, small_batches, monkeypatch):
     path = registrations(tmp_path)
     real = CaseRepository.record_event
     calls = {"n": 0}
@@ -110,10 +110,10 @@ def test_a_dry_run_of_an_unfinished_import_shows_the_rest(pstore, config, tmp_pa
 
     monkeypatch.setattr(CaseRepository, "record_event", flaky)
     with pytest.raises(StoreError):
-        import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     monkeypatch.setattr(CaseRepository, "record_event", real)
-    before = dump(pstore)
-    plan = import_list(pstore, config, "aanmeldingen", path, dry_run=True, today=TODAY)
-    assert dump(pstore) == before
-    done = import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    before = dump(store)
+    plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert dump(store) == before
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     assert rows(plan) == rows(done)

@@ -14,7 +14,7 @@ from herstel_tui.services.portal import export_vraagbestand
 from herstel_tui.services.portal_import import resolve_children
 from herstel_tui.settings.config import Config
 from herstel_tui.store.portal import PortalLedger
-from tests.portal.conftest import PORTAL_ID, TEST_BSNS, TODAY, ZERO_BSN, dump, portal_reads
+from tests.support.portal import PORTAL_ID, TEST_BSNS, TODAY, ZERO_BSN, dump, portal_reads
 
 
 def test_name_follows_the_portal():
@@ -85,29 +85,29 @@ def test_writer_refuses_an_invalid_bsn_and_writes_nothing(tmp_path):
 # -- selection and recording ---------------------------------------------------------------------
 
 
-def test_default_selection_is_children_without_answer_or_open_request(pstore, family):
+def test_default_selection_is_children_without_answer_or_open_request(store, family):
     parent, (noah, emma) = family.household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")
     family.household("Piet", "Bakker", [])  # a parent without children
     nobsn = family.person("Zonder", "Bsn", bsn=None)
-    pstore.persons.join_household_of(parent.id, nobsn.id, "kind")  # a child without a BSN cannot be asked for
-    got = pstore.portal.children_to_verify()
+    store.persons.join_household_of(parent.id, nobsn.id, "kind")  # a child without a BSN cannot be asked for
+    got = store.portal.children_to_verify()
     assert [(c.name, c.status) for c in got] == [
         ("Emma Jansen", "nog niet geverifieerd"),
         ("Noah Jansen", "nog niet geverifieerd"),
     ]
 
 
-def test_export_records_request_notes_and_masked_audit(pstore, family, config, tmp_path):
+def test_export_records_request_notes_and_masked_audit(store, family, config, tmp_path):
     parent, (noah, emma) = family.household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")
-    children = pstore.portal.children_to_verify()
-    result = export_vraagbestand(pstore, config, children, today=TODAY)
+    children = store.portal.children_to_verify()
+    result = export_vraagbestand(store, config, children, today=TODAY)
     assert result.path == tmp_path / "export" / f"VK-{PORTAL_ID}-Kindregeling_{TODAY:%Y%m%d}.xlsx"
     assert portal_reads(result.path, portal_id=PORTAL_ID)[0] == []
     assert result.count == 2 and result.notes_written == 2
     # Each child now has an open request; the default selection is empty.
-    assert pstore.portal.children_to_verify() == []
-    assert [c.name for c in pstore.portal.children_to_verify(include_open=True)] == ["Emma Jansen", "Noah Jansen"]
-    assert pstore.portal.verifications_of(noah.id) == [
+    assert store.portal.children_to_verify() == []
+    assert [c.name for c in store.portal.children_to_verify(include_open=True)] == ["Emma Jansen", "Noah Jansen"]
+    assert store.portal.verifications_of(noah.id) == [
         {
             "aangevraagd": TODAY,
             "vraagbestand": result.path.name,
@@ -118,72 +118,72 @@ def test_export_records_request_notes_and_masked_audit(pstore, family, config, t
     ]
     # Noah has a case of his own; Emma has none, so her request is noted on her parent's case.
     when = TODAY.strftime("%d-%m-%Y")
-    (noah_case,) = pstore.cases.of_person(noah.id)
-    (parent_case,) = pstore.cases.of_person(parent.id)
-    assert [n.text for n in pstore.cases.notes(noah_case.id)] == [
+    (noah_case,) = store.cases.of_person(noah.id)
+    (parent_case,) = store.cases.of_person(parent.id)
+    assert [n.text for n in store.cases.notes(noah_case.id)] == [
         f"Verificatie kindregeling aangevraagd op {when} (bestand {result.path.name})."
     ]
-    assert [n.text for n in pstore.cases.notes(parent_case.id)] == [
+    assert [n.text for n in store.cases.notes(parent_case.id)] == [
         f"Verificatie kindregeling aangevraagd op {when} voor kind Emma ({emma.bsn_masked}) "
         f"(bestand {result.path.name})."
     ]
-    assert {n.channel.value for n in pstore.cases.notes(parent_case.id)} == {"bericht"}
-    (export_audit,) = [a for a in pstore.audit.entries() if a.entity == "vraagbestand"]
+    assert {n.channel.value for n in store.cases.notes(parent_case.id)} == {"bericht"}
+    (export_audit,) = [a for a in store.audit.entries() if a.entity == "vraagbestand"]
     assert export_audit.detail == {"bestand": result.path.name, "aantal": 2, "bsn": [emma.bsn_masked, noah.bsn_masked]}
-    per_child = [a for a in pstore.audit.entries() if a.entity == "kindverificatie"]
+    per_child = [a for a in store.audit.entries() if a.entity == "kindverificatie"]
     assert {a.person_id for a in per_child} == {noah.id, emma.id}
-    text = dump(pstore)
-    audit_text = "\n".join(str(a.detail) for a in pstore.audit.entries())
+    text = dump(store)
+    audit_text = "\n".join(str(a.detail) for a in store.audit.entries())
     assert noah.bsn not in audit_text and emma.bsn not in audit_text
     assert noah.bsn in text  # the request itself keeps the BSN as sent
 
 
-def test_export_without_portal_id_writes_and_records_nothing(pstore, family, tmp_path):
+def test_export_without_portal_id_writes_and_records_nothing(store, family, tmp_path):
     family.household("Anna", "Jansen", ["Noah"])
-    before = dump(pstore)
+    before = dump(store)
     with pytest.raises(PortalError, match="geen portaal-id"):
-        export_vraagbestand(pstore, Config(exportmap=tmp_path / "export"), pstore.portal.children_to_verify())
-    assert dump(pstore) == before
+        export_vraagbestand(store, Config(exportmap=tmp_path / "export"), store.portal.children_to_verify())
+    assert dump(store) == before
     assert not (tmp_path / "export").exists()
 
 
-def test_nothing_to_export(pstore, config):
+def test_nothing_to_export(store, config):
     with pytest.raises(NothingToDo):
-        export_vraagbestand(pstore, config, [])
+        export_vraagbestand(store, config, [])
 
 
-def test_a_failing_record_removes_the_file_and_leaves_the_database(pstore, family, config, tmp_path, monkeypatch):
+def test_a_failing_record_removes_the_file_and_leaves_the_database(store, family, config, tmp_path, monkeypatch):
     family.household("Anna", "Jansen", ["Noah", "Emma"])
-    children = pstore.portal.children_to_verify()
-    before = dump(pstore)
+    children = store.portal.children_to_verify()
+    before = dump(store)
 
     def boom(*a, **kw):
         raise RuntimeError("schijf weg")
 
     monkeypatch.setattr(PortalLedger, "note_on_cases", boom)
     with pytest.raises(RuntimeError):
-        export_vraagbestand(pstore, config, children, today=TODAY)
-    assert dump(pstore) == before
+        export_vraagbestand(store, config, children, today=TODAY)
+    assert dump(store) == before
     assert list((tmp_path / "export").iterdir()) == []
 
 
-def test_existing_file_refused_before_anything_is_recorded(pstore, family, config, tmp_path):
+def test_existing_file_refused_before_anything_is_recorded(store, family, config, tmp_path):
     family.household("Anna", "Jansen", ["Noah"])
     target = tmp_path / "export" / f"VK-{PORTAL_ID}-Kindregeling_{TODAY:%Y%m%d}.xlsx"
     target.parent.mkdir()
     target.write_bytes(b"eerder bestand")
-    before = dump(pstore)
+    before = dump(store)
     with pytest.raises(PortalError, match="bestaat al"):
-        export_vraagbestand(pstore, config, pstore.portal.children_to_verify(), today=TODAY)
-    assert dump(pstore) == before
+        export_vraagbestand(store, config, store.portal.children_to_verify(), today=TODAY)
+    assert dump(store) == before
     assert target.read_bytes() == b"eerder bestand"
 
 
-def test_resolve_children_lists_all_offenders(pstore, family):
+def test_resolve_children_lists_all_offenders(store, family):
     parent, (noah,) = family.household("Anna", "Jansen", ["Noah"])
     stranger = next(family.bsns)  # valid, not in the register
     children, offenders, dropped = resolve_children(
-        pstore,
+        store,
         [
             ("--bsn 1", noah.bsn),
             ("--bsn 2", "1234.56.789"),
@@ -209,7 +209,7 @@ def test_eleven_check_agrees_with_stdnum_and_the_portal_check():
     from stdnum.nl import bsn as stdnum_bsn
 
     from herstel_tui.files.vraagbestand import eleven_check
-    from tests.portal import portal_rules as checker
+    from tests.support import portal_rules as checker
 
     samples = [f"{n:09d}" for n in range(0, 1_000_000_000, 7_919_993)] + TEST_BSNS[:200] + [ZERO_BSN, "000000000"]
     for s in samples:

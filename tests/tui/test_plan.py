@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from textual.widgets import Input, Select, TextArea
 
+from herstel_tui.domain import clock
 from herstel_tui.domain.plan import LEEFGEBIEDEN, GoalStatus, PlanStatus
 from herstel_tui.settings.config import Config
 from herstel_tui.store.plan import draft_key
@@ -16,8 +17,8 @@ from herstel_tui.tui.screens.costs import CostDialog, CostsScreen
 from herstel_tui.tui.screens.plan import PlanScreen
 from herstel_tui.tui.screens.plan_dialogs import AgreeDialog, NazorgDialog
 from herstel_tui.tui.screens.spuk import SpukScreen
-from tests.plan.conftest import AGREED, add_case
-from tests.tui.pilot import Host, desk, focused_id, pick, settle
+from tests.support.pilot import Host, desk, focused_id, pick, settle
+from tests.support.plan import AGREED, add_case
 
 PLAN = {  # short texts: Pilot types one key per frame
     "financien": ("Schulden", "Regeling", "Schuldenvrij", "Kredietbank bellen", "Kredietbank"),
@@ -99,7 +100,7 @@ async def test_agree_change_and_read_the_first_version(store):
         assert focused_id(app) == "niveau"
         await pick(pilot, 1)  # op hoofdlijnen → volledig
         await pilot.press("tab")
-        assert app.screen.query_one("#datum", Input).value == date.today().strftime("%d-%m-%Y")
+        assert app.screen.query_one("#datum", Input).value == clock.today().strftime("%d-%m-%Y")
         await pilot.press("tab")
         await pick(pilot, 1)  # (prompt) → ondertekend
         await pilot.press("tab", *"aan de keukentafel", "f2")
@@ -109,7 +110,7 @@ async def test_agree_change_and_read_the_first_version(store):
         assert (v1.number, v1.status, v1.agreed_on, v1.consent.value, v1.consent_note) == (
             1,
             PlanStatus.VOLLEDIG,
-            date.today(),
+            clock.today(),
             "ondertekend",
             "aan de keukentafel",
         )

@@ -8,8 +8,8 @@ from textual.widgets import Button, Static
 
 from herstel_tui.settings.config import Config
 from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
-from tests.portal.conftest import PORTAL_ID, TODAY, Family, dump, portal_reads
-from tests.tui.pilot import Host, settle
+from tests.support.pilot import Host, settle
+from tests.support.portal import PORTAL_ID, TODAY, Family, dump, portal_reads
 
 
 def text(app, selector: str) -> str:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from stdnum.nl import bsn as _bsn
 
-from herstel_tui.settings.resources import open_store
+from tests.support.data import TEST_BSNS
 
-TEST_BSNS = [f"9999{n:05d}" for n in range(2000) if _bsn.is_valid(f"9999{n:05d}")]
 ME = "t.tester"
 # Dates in the past, so the routekaart accepts them whatever today is.
 AANMELDING = date(2025, 3, 3)
@@ -41,19 +39,10 @@ def add_case(
 
 
 @pytest.fixture
-def pstore(tmp_path):
-
-    s = open_store(tmp_path / "x.db", ME)
-    yield s
-    s.close()
+def plans(store):
+    return store.plans
 
 
 @pytest.fixture
-def plans(pstore):
-
-    return pstore.plans
-
-
-@pytest.fixture
-def case(pstore):
-    return add_case(pstore, 0)
+def case(store):
+    return add_case(store, 0)

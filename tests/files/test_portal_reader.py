@@ -11,7 +11,7 @@ from herstel_tui.files.portal_common import CellError, PortalFileError, cell_bsn
 from herstel_tui.files.portal_reader import read_table
 from herstel_tui.services.portal_lists import parse_table
 from herstel_tui.settings.config import PortalColumns
-from tests.portal.conftest import TEST_BSNS, TODAY, ZERO_BSN, write_csv, write_xlsx
+from tests.support.portal import TEST_BSNS, TODAY, ZERO_BSN, write_csv, write_xlsx
 
 COLS = PortalColumns().antwoordbestand.column_fields()
 REQ = ("bsn", "resultaat")

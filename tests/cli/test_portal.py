@@ -8,16 +8,16 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from herstel_tui.settings.resources import open_store
-from tests.portal.conftest import PORTAL_ID, TEST_BSNS, TODAY, Family, days_ago, dump, portal_reads, write_xlsx
+from tests.support.portal import PORTAL_ID, TEST_BSNS, TODAY, Family, days_ago, dump, portal_reads, write_xlsx
 
 STAMP = TODAY.strftime("%Y%m%d")
 WHEN = TODAY.strftime("%d-%m-%Y")
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(db_path):
     """A register with one household: Anna Jansen (case) with children Noah (own case) and Emma."""
-    path = tmp_path / "portal.db"
+    path = db_path
     with open_store(path, "t.tester") as s:
         fam = Family(s)
         parent, kids = fam.household("Anna", "Jansen", ["Noah", "Emma"], kid_case="Noah")

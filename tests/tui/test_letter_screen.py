@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from herstel_tui.settings.config import Config
-from tests.letters.conftest import GEMEENTE, TODAY
-from tests.tui.pilot import desk, settle
+from tests.support.data import TODAY
+from tests.support.letters import GEMEENTE
+from tests.support.pilot import desk, settle
 
 
 def make_app(store, export_dir):

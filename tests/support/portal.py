@@ -15,10 +15,9 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from herstel_tui.domain.models import Person
 from herstel_tui.settings.config import Config
-from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
+from tests.support.data import TEST_BSNS
 
-TEST_BSNS = [f"9999{n:05d}" for n in range(100_000) if stdnum_bsn.is_valid(f"9999{n:05d}")]
 PORTAL_ID = "GPB12AB"
 TODAY = date.today()
 
@@ -86,16 +85,9 @@ def dump(store: Store) -> str:
 
 def portal_reads(path: Path, *, portal_id: str | None = None, date: str | None = None) -> tuple[list[str], int]:
     """What the portal makes of a vraagbestand: (problems, BSN count); see portal_rules."""
-    from tests.portal.portal_rules import check_vraagbestand
+    from tests.support.portal_rules import check_vraagbestand
 
     return check_vraagbestand(path, portal_id, date)
-
-
-@pytest.fixture
-def pstore(tmp_path):
-    s = open_store(tmp_path / "portal.db", "t.tester")
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -130,12 +122,12 @@ class Family:
 
 
 @pytest.fixture
-def family(pstore) -> Family:
-    return Family(pstore)
+def family(store) -> Family:
+    return Family(store)
 
 
 @pytest.fixture
-def cli(tmp_path):
+def cli(tmp_path, db_path):
     """Run ``herstel --db … --config … ARGS`` through CliRunner; returns (exit code, stdout, stderr)."""
     from click.testing import CliRunner
 
@@ -151,7 +143,7 @@ def cli(tmp_path):
 
     def run(*args: str, db: Path | None = None, config: Path | None = cfg):
         runner = CliRunner()
-        base = ["--db", str(db or tmp_path / "portal.db")]
+        base = ["--db", str(db or db_path)]
         if config is not None:
             base += ["--config", str(config)]
         r = runner.invoke(main, [*base, *args], catch_exceptions=False)

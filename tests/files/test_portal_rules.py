@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.portal.conftest import PORTAL_ID, TEST_BSNS, ZERO_BSN
-from tests.portal.portal_rules import check_vraagbestand
+from tests.support.portal import PORTAL_ID, TEST_BSNS, ZERO_BSN
+from tests.support.portal_rules import check_vraagbestand
 
 GOOD_NAME = f"VK-{PORTAL_ID}-Kindregeling_20260105.xlsx"
 

@@ -12,7 +12,10 @@ from click.testing import CliRunner
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
 from herstel_tui.settings.resources import data_file, open_store
-from tests.letters.conftest import TODAY, bsns  # the conftest pins the clock: the CLI writes letters dated TODAY
+from tests.support.data import TODAY
+from tests.support.letters import bsns  # the conftest pins the clock: the CLI writes letters dated TODAY
+
+pytestmark = pytest.mark.usefixtures("pinned_today")  # these tests mean TODAY
 
 STAMP = f"{TODAY:%Y%m%d}"
 

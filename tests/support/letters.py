@@ -1,4 +1,6 @@
-"""Small, hand-made cases for the letters: fixed dates, test-range BSNs (9999…)."""
+"""Letters: small, hand-made cases (fixed dates, test-range BSNs 9999…) and the letters' config.
+
+Tests using these pin the clock to ``TODAY`` (fixture ``pinned_today``)."""
 
 from __future__ import annotations
 
@@ -7,30 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from herstel_tui.domain import clock
 from herstel_tui.domain.models import Person
 from herstel_tui.settings.config import Config
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
-
-TODAY = date(2026, 6, 1)  # a Monday; every fact date in these tests is on or before it
-
-
-@pytest.fixture(autouse=True)
-def _pinned_today():
-    """Every test here means TODAY: the package's clock says so too."""
-    with clock.fixed(TODAY):
-        yield
-
+from tests.support.data import TEST_BSNS
 
 GEMEENTE = "Gemeente Proefstad"
 MEDEWERKER = "A. de Vries"
 
 
 def bsns() -> list[str]:
-    from stdnum.nl import bsn
-
-    return [f"9999{n:05d}" for n in range(3000) if bsn.is_valid(f"9999{n:05d}")]
+    return list(TEST_BSNS)
 
 
 @pytest.fixture
@@ -39,7 +29,7 @@ def export_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def config(export_dir) -> Config:
+def letter_config(export_dir) -> Config:
     return Config(gemeente=GEMEENTE, medewerker=MEDEWERKER, exportmap=export_dir)
 
 

@@ -10,7 +10,7 @@ from herstel_tui.files.portal_common import AlreadyImported, PortalFileError
 from herstel_tui.files.verificatiecode import read_code_file
 from herstel_tui.services.portal import import_verification_code
 from herstel_tui.settings.config import Config
-from tests.portal.conftest import PORTAL_ID, dump, write_xlsx
+from tests.support.portal import PORTAL_ID, dump, write_xlsx
 
 NAME = f"VC-{PORTAL_ID}-verificatiecode_Gemeentedesk_20260115.xlsx"
 
@@ -92,15 +92,15 @@ def test_not_an_xlsx_and_empty(tmp_path):
         read_code_file(tmp_path / NAME, PORTAL_ID)
 
 
-def test_store_and_current_code(pstore, config, tmp_path):
-    assert pstore.codes.current(date(2026, 2, 1)) is None
+def test_store_and_current_code(store, config, tmp_path):
+    assert store.codes.current(date(2026, 2, 1)) is None
     old = write_xlsx(tmp_path / NAME.replace("20260115", "20250715"), [["Verificatiecode", "OLD111"]])
     new = write_xlsx(tmp_path / NAME, [["Verificatiecode", "NEW222"]])
-    first = import_verification_code(pstore, config, old, today=date(2025, 8, 1))
+    first = import_verification_code(store, config, old, today=date(2025, 8, 1))
     assert first.new and first.code.code == "OLD111" and not first.code.expired
-    second = import_verification_code(pstore, config, new, today=date(2026, 2, 1))
+    second = import_verification_code(store, config, new, today=date(2026, 2, 1))
     assert second.new and second.code.code == "NEW222"
-    now = pstore.codes.current(date(2026, 2, 1))
+    now = store.codes.current(date(2026, 2, 1))
     assert (now.code, now.valid_from, now.valid_until, now.expired, now.days_left) == (
         "NEW222",
         date(2026, 1, 15),
@@ -109,30 +109,30 @@ def test_store_and_current_code(pstore, config, tmp_path):
         164,
     )
     # Before the new code was in force, the old one counts; after both, the newest, marked expired.
-    assert pstore.codes.current(date(2026, 1, 10)).code == "OLD111"
-    assert pstore.codes.current(date(2026, 1, 10)).expired is False
-    late = pstore.codes.current(date(2026, 7, 16))
+    assert store.codes.current(date(2026, 1, 10)).code == "OLD111"
+    assert store.codes.current(date(2026, 1, 10)).expired is False
+    late = store.codes.current(date(2026, 7, 16))
     assert (late.code, late.expired) == ("NEW222", True)
     # The code never enters the audit trail in full.
-    details = [a.detail for a in pstore.audit.entries() if a.entity == "verificatiecode"]
+    details = [a.detail for a in store.audit.entries() if a.entity == "verificatiecode"]
     assert [d["code"] for d in details] == ["****11", "****22"]
 
 
-def test_same_file_twice_and_same_code_in_another_file(pstore, config, tmp_path):
+def test_same_file_twice_and_same_code_in_another_file(store, config, tmp_path):
     p = write_xlsx(tmp_path / NAME, [["Verificatiecode", "AB12CD"]])
-    import_verification_code(pstore, config, p, today=date(2026, 2, 1))
-    before = dump(pstore)
+    import_verification_code(store, config, p, today=date(2026, 2, 1))
+    before = dump(store)
     with pytest.raises(AlreadyImported):
-        import_verification_code(pstore, config, p, today=date(2026, 2, 1))
-    assert dump(pstore) == before
+        import_verification_code(store, config, p, today=date(2026, 2, 1))
+    assert dump(store) == before
     # The portal's file saved again (other bytes, same code): the file is noted, the code not doubled.
     copy = write_xlsx(tmp_path / NAME, [["Verificatiecode", "AB12CD"]], title="Blad 1")
-    again = import_verification_code(pstore, config, copy, today=date(2026, 2, 1))
+    again = import_verification_code(store, config, copy, today=date(2026, 2, 1))
     assert not again.new
-    assert pstore.conn.execute("SELECT count(*) FROM verification_codes").fetchone()[0] == 1
+    assert store.conn.execute("SELECT count(*) FROM verification_codes").fetchone()[0] == 1
 
 
-def test_future_file_date_is_refused(pstore, tmp_path):
+def test_future_file_date_is_refused(store, tmp_path):
     p = write_xlsx(tmp_path / NAME, [["Verificatiecode", "AB12CD"]])
     with pytest.raises(PortalFileError, match="ligt in de toekomst"):
-        import_verification_code(pstore, Config(portaal_id=PORTAL_ID), p, today=date(2026, 1, 1))
+        import_verification_code(store, Config(portaal_id=PORTAL_ID), p, today=date(2026, 1, 1))

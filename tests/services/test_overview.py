@@ -9,7 +9,10 @@ import pytest
 
 from herstel_tui.services.overview import compute_overview, export_xlsx, write_xlsx
 from herstel_tui.settings.resources import open_store
-from tests.overview.conftest import BO, SA, TODAY
+from tests.support.data import TODAY
+from tests.support.overview import BO, SA
+
+pytestmark = pytest.mark.usefixtures("pinned_today")  # these tests mean TODAY
 
 
 @pytest.fixture

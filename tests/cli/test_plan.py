@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.settings.resources import open_store
-from tests.plan.conftest import AGREED, ME, add_case
+from tests.support.plan import AGREED, ME, add_case
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ batches, issue 13). The 50,000-row figure is measured by bench/bench_import.py, 
 from __future__ import annotations
 
 from herstel_tui.services.portal import import_list
-from tests.portal.conftest import TEST_BSNS, TODAY, days_ago, write_xlsx
+from tests.support.portal import TEST_BSNS, TODAY, days_ago, write_xlsx
 
 ROWS = 5_000
 DISTINCT = 1_800
@@ -46,12 +46,12 @@ def list_rows(rows: int, bsns: list[str]) -> list[list]:
     return data
 
 
-def test_large_registration_list_with_repeats(pstore, config, tmp_path):
+def test_large_registration_list_with_repeats(store, config, tmp_path):
     bsns = TEST_BSNS[:DISTINCT]
     path = write_xlsx(tmp_path / "aanmeldingen.xlsx", list_rows(ROWS, bsns))
-    plan = import_list(pstore, config, "aanmeldingen", path, dry_run=True, today=TODAY)
-    assert pstore.counts()["persons"] == 0  # the dry run changed nothing
-    done = import_list(pstore, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert store.counts()["persons"] == 0  # the dry run changed nothing
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     assert plan.counts == done.counts
     assert len(done.outcomes) == ROWS
     last_phone: dict[str, str] = {}
@@ -62,4 +62,4 @@ def test_large_registration_list_with_repeats(pstore, config, tmp_path):
         last_phone[row[0]] = row[7]
     assert updates > 0
     assert done.counts == {"create": DISTINCT, "update": updates, "skip": ROWS - DISTINCT - updates, "reject": 0}
-    assert pstore.counts()["persons"] == DISTINCT and pstore.counts()["cases"] == DISTINCT
+    assert store.counts()["persons"] == DISTINCT and store.counts()["cases"] == DISTINCT

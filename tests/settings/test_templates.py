@@ -2,10 +2,13 @@
 
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from herstel_tui.cli.main import main
 from herstel_tui.settings.resources import data_file
+
+pytestmark = pytest.mark.usefixtures("pinned_today")  # these tests mean TODAY
 
 
 def test_config_folder_replaces_shipped_templates(tmp_path):

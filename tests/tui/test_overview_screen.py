@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from herstel_tui.settings.config import Config
-from tests.overview.conftest import TODAY
-from tests.tui.pilot import desk, settle
+from tests.support.data import TODAY
+from tests.support.pilot import desk, settle
 
 
 def make_app(store, export_dir):
