@@ -18,7 +18,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
 from herstel_tui.domain.enums import AuditAction, Channel, Role, Track, Urgency
 from herstel_tui.domain.labels import TitledEnum
-from herstel_tui.domain.text import normalise_text, text_fault
+from herstel_tui.domain.text import scrub_text
 
 __all__ = [
     "AuditEntry",
@@ -114,9 +114,11 @@ class Model(BaseModel):
 
 
 class TextModel(Model):
-    """A model whose text enters the register: every str field follows the text policy of
-    ``domain/text`` (NFC, no bidi controls, a control character refused naming the field).
-    ``MULTILINE`` names the fields that keep newlines and tabs."""
+    """A model whose text enters or leaves the register: every str field follows the text policy
+    of ``domain/text`` (NFC, no bidi controls, no control characters or escape sequences).
+    Typed input is refused with a Dutch message at the boundary (the command line's arguments,
+    the desk's form fields); here, below every boundary, what is left is removed, so a row written
+    by another tool can still be read. ``MULTILINE`` names the fields that keep newlines and tabs."""
 
     MULTILINE: ClassVar[frozenset[str]] = frozenset()
 
@@ -125,12 +127,7 @@ class TextModel(Model):
     def _text_policy(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str):
             return value
-        multiline = info.field_name in cls.MULTILINE
-        text = normalise_text(value, multiline=multiline)
-        fault = text_fault(text, multiline=multiline)
-        if fault:
-            raise ValueError(fault)
-        return text
+        return scrub_text(value, multiline=info.field_name in cls.MULTILINE)
 
 
 #: A person's fields in the Dutch words of config files, portal lists, forms and the command line
