@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,36 @@ from herstel_tui.domain.portal import (  # noqa: F401
     RowOutcome,
 )
 from herstel_tui.domain.text import scrub_text
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of a file from the portal (or a mailbox) is read at most: ``[grenzen]`` in the
+    config. A file over a limit is refused whole, naming the limit, before it costs memory."""
+
+    rows: int = 250_000  # regels
+    file_mb: int = 50  # bestand_mb: the file on disk; for an xlsx also its shared strings unpacked
+    cell_chars: int = 10_000  # tekens_per_cel
+    unpacked_mb: int = 200  # uitgepakt_mb: an xlsx's declared uncompressed size (zip bomb)
+
+    def refuse(self, name: str, what: str, key: str, limit: str) -> PortalFileError:
+        return PortalFileError(
+            f"{name} {what}; de grens is {limit} ({key} onder [grenzen] in de configuratie). Er is niets ingelezen."
+        )
+
+    def check_size(self, path: Path) -> None:
+        size = path.stat().st_size
+        if size > self.file_mb * MB:
+            raise self.refuse(path.name, f"is {size / MB:.1f} MB", "bestand_mb", f"{self.file_mb} MB")
+
+
+MB = 1 << 20
+DEFAULT_LIMITS = ReadLimits()
+
+
+def thousands(n: int) -> str:
+    """250000 -> '250.000' (Dutch)."""
+    return f"{n:,}".replace(",", ".")
 
 
 class CellError(ValueError):

@@ -17,7 +17,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.portal import ImportReport, NothingToDo, PortalError, PortalFileError
-from herstel_tui.files.portal_common import file_meta
+from herstel_tui.files.portal_common import DEFAULT_LIMITS, file_meta
 from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
 from herstel_tui.services.portal_import import apply_import
 from herstel_tui.services.portal_lists import KINDS, columns_for, parse_table
@@ -121,6 +121,7 @@ def read_bsn_file(path: Path | str) -> list[tuple[str, str]]:
     """``(where, text)`` per non-blank line of a text file with one BSN per line (for ``--uit``)."""
     path = Path(path)
     try:
+        DEFAULT_LIMITS.check_size(path)
         raw = path.read_bytes()
     except FileNotFoundError:
         raise PortalFileError(f"{path} bestaat niet") from None
@@ -159,7 +160,7 @@ def import_list(
     columns, required = columns_for(kind, config.portaal_kolommen)
     from herstel_tui.files.portal_reader import read_table
 
-    table = read_table(path, columns, required)
+    table = read_table(path, columns, required, limits=config.grenzen.read_limits())
     parsed = parse_table(kind, table, config.portaal_kolommen, today)
     if not parsed.records and not any(o.action == "reject" for o in parsed.outcomes):
         raise NothingToDo(f"{path.name} heeft geen regels onder de kopregel ({table.where}); er is niets gewijzigd.")

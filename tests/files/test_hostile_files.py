@@ -1,0 +1,120 @@
+"""Issue 15, point 4: bounded reading. Files from the portal or a mailbox are refused whole, naming
+the limit of ``[grenzen]``, before they cost memory. The files are generated (tests/support/hostile),
+small here under small limits; ``bench/bench_hostile.py`` runs them full size with /usr/bin/time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from herstel_tui.files.portal_common import PortalFileError, ReadLimits, cell_text
+from herstel_tui.files.portal_reader import MAX_LINE, read_table
+from tests.support.hostile import write_bytes_repeated, write_xlsx
+
+COLUMNS = {"bsn": ["BSN"], "voornamen": ["Voornamen"], "achternaam": ["Achternaam"]}
+REQUIRED = ["bsn"]
+SMALL = ReadLimits(rows=10, file_mb=1, cell_chars=100, unpacked_mb=1)
+LIMIT_HINT = "onder [grenzen] in de configuratie). Er is niets ingelezen."
+
+
+def read(path: Path, limits: ReadLimits = SMALL):
+    return read_table(path, COLUMNS, REQUIRED, limits=limits)
+
+
+def test_zip_bomb_refused_from_its_declared_size(tmp_path):
+    p = tmp_path / "bom.xlsx"
+    write_xlsx(p, 30_000, level=9, same=True)  # ~4 MB of XML in a few kB
+    assert p.stat().st_size < 100_000
+    with pytest.raises(PortalFileError) as exc:
+        read(p)
+    assert str(exc.value).startswith(
+        "bom.xlsx pakt uit tot 4 MB (mogelijk een zip-bom); de grens is 1 MB (uitgepakt_mb "
+    )
+    assert str(exc.value).endswith(LIMIT_HINT)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_too_many_rows(tmp_path, suffix):
+    p = tmp_path / f"rijen{suffix}"
+    if suffix == ".xlsx":
+        write_xlsx(p, 11)
+    else:
+        p.write_text("BSN;Voornamen\n" + "999900006;Anna\n" * 11, encoding="utf-8")
+    with pytest.raises(PortalFileError) as exc:
+        read(p)
+    assert str(exc.value) == f"rijen{suffix} heeft meer dan 10 regels; de grens is 10 regels (regels {LIMIT_HINT}"
+    assert len(read(p, ReadLimits(rows=11)).rows) == 11  # at the limit: read
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_cell_over_the_limit(tmp_path, suffix):
+    p = tmp_path / f"cel{suffix}"
+    if suffix == ".xlsx":
+        write_xlsx(p, 3, cell="x" * 101)
+    else:
+        p.write_text("BSN;Voornamen\n999900006;" + "x" * 101 + "\n", encoding="utf-8")
+    with pytest.raises(PortalFileError) as exc:
+        read(p)
+    assert "een cel van meer dan 100 tekens" in str(exc.value) or "een veld van meer dan 100 tekens" in str(exc.value)
+    assert str(exc.value).endswith(f"de grens is 100 tekens (tekens_per_cel {LIMIT_HINT}")
+
+
+def test_a_file_over_the_size_limit(tmp_path):
+    p = write_bytes_repeated(tmp_path / "groot.csv", b"BSN;Voornamen\n", b";", (1 << 20) + 1)
+    with pytest.raises(PortalFileError) as exc:
+        read(p)
+    assert str(exc.value) == f"groot.csv is 1.0 MB; de grens is 1 MB (bestand_mb {LIMIT_HINT}"
+
+
+@pytest.mark.parametrize("body", [b";", b"x"], ids=["separators", "one field"])
+def test_a_line_over_a_million_characters(tmp_path, body):
+    head = b"" if body == b";" else b"BSN;Voornamen\n999900006;"
+    p = write_bytes_repeated(tmp_path / "regel.csv", head, body, MAX_LINE + 10, b"\n")
+    with pytest.raises(PortalFileError) as exc:
+        read(p, ReadLimits())
+    line = 1 if body == b";" else 2
+    assert str(exc.value) == (
+        f"regel.csv heeft op regel {line} een regel van meer dan 1.000.000 tekens; de grens is "
+        f"1.000.000 tekens per regel (tekens_per_cel {LIMIT_HINT}"
+    )
+
+
+def test_nul_after_byte_4096_is_removed_from_the_cell(tmp_path):
+    """Issue 15, point 3: a NUL after the first 4096 bytes reached the register (and broke `brief`)."""
+    p = tmp_path / "nul.csv"
+    p.write_bytes(b"BSN;Voornamen;Achternaam\n" + b"999900006;Anna;Jansen\n" * 300 + b"999900018;Pi\x00et\x1b[2J;Vos\n")
+    table = read(p, ReadLimits())
+    assert cell_text(table.rows[-1][1]["voornamen"]) == "Piet"
+
+
+PEAK = "\nimport resource\nprint('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+
+
+def peak_rss_mb_of_child(code: str) -> float:
+    """The child's own peak RSS (ru_maxrss of RUSAGE_SELF, read by the child as it ends), in MB."""
+    r = subprocess.run([sys.executable, "-c", code + PEAK], check=True, capture_output=True, text=True, timeout=300)
+    (line,) = [x for x in r.stdout.splitlines() if x.startswith("PEAK ")]
+    return int(line.split()[1]) / 1024
+
+
+def test_memory_stays_bounded_while_streaming(tmp_path):
+    """A smaller-scale proof of the bound (the full-size one is bench/bench_hostile.py): 20 MB of ';'
+    on one line and a 20 MB field, with the size limit out of the way, cost a child process no more
+    than 60 MB over the same child reading nothing; each is refused."""
+    sep = write_bytes_repeated(tmp_path / "sep.csv", b"", b";", 20 << 20)
+    field = write_bytes_repeated(tmp_path / "field.csv", b"BSN;Voornamen\n999900006;", b"x", 20 << 20, b"\n")
+    code = (
+        "from herstel_tui.files.portal_reader import read_table\n"
+        "from herstel_tui.files.portal_common import ReadLimits, PortalFileError\n"
+        "try:\n"
+        "    read_table(PATH, {'bsn': ['BSN']}, ['bsn'], limits=ReadLimits(file_mb=10_000))\n"
+        "except PortalFileError as exc:\n"
+        "    print('REFUSED', exc)\n"
+    )
+    floor = peak_rss_mb_of_child("import herstel_tui.files.portal_reader")
+    for path in (sep, field):
+        peak = peak_rss_mb_of_child(code.replace("PATH", repr(str(path))))
+        assert peak < floor + 60, (path.name, peak, floor)
