@@ -148,7 +148,7 @@ def case_by_zaaknummer(store: Store, zaaknummer: str) -> Case:
 
 def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
     """A case by zaaknummer, or by BSN (with --spoor when the person has two)."""
-    from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
+    from herstel_tui.domain.bsn import BsnError, mask_bsn, mask_digits, normalize_bsn
 
     ref = ref.strip()
     if ref.upper().startswith("HKO-"):
@@ -156,7 +156,7 @@ def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
     try:
         bsn = normalize_bsn(ref)
     except BsnError as exc:
-        fail(f"{ref!r} is geen zaaknummer (HKO-jjjj-nnnnnn) en geen geldig BSN: {exc}")
+        fail(f"'{mask_digits(ref)}' is geen zaaknummer (HKO-jjjj-nnnnnn) en geen geldig BSN: {exc}")
     person = store.persons.find_by_bsn(bsn)
     cases = store.cases.of_person(person.id) if person and person.id is not None else []
     if track:

@@ -13,12 +13,13 @@ import sys
 from datetime import date
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.bsn import SEPARATORS
 from herstel_tui.domain.enums import AuditAction, Outcome, Track
 from herstel_tui.domain.text import for_terminal
 from herstel_tui.store.base import append_audit
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 
-_LONG_DIGITS = re.compile(r"\d[\d.\s-]{6,}\d")
+_LONG_DIGITS = re.compile(rf"\d[\d{SEPARATORS}]{{6,}}\d")
 
 
 def outcome_label(outcome: str | None) -> str | None:

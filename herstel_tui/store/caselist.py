@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from herstel_tui.domain.bsn import mask_bsn
+from herstel_tui.domain.bsn import SEPARATORS, mask_bsn
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class CaseRow:
         return bool(self.urgency) or self.casuistiekoverleg
 
 
-_SEP = re.compile(r"[\s.\-]")
+_SEP = re.compile(f"[{SEPARATORS}]")
 
 _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
     p.surname || ', ' || p.given_names || coalesce(' ' || p.surname_prefix, ''),

@@ -52,6 +52,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.domain.routekaart import Routekaart
 
 
+def _private_parents(folder: Path) -> None:
+    """Create ``folder`` and missing parents owner-only (0700, whatever the umask): the same rule as
+    ``files.atomic.private_dir`` (store and files are siblings and do not import each other)."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(d, 0o700)  # mkdir's mode is masked by the umask
+
+
 class Store:
     """The case register. Safe to share between the UI thread and worker threads."""
 
@@ -73,9 +88,15 @@ class Store:
         check_database_file(self.path)
         is_new = not self.path.exists() or self.path.stat().st_size == 0
         if is_new and (readonly or not create):
+            if self.path.exists():
+                raise StoreError(
+                    f"{self.path} is leeg (0 bytes): geen herstel-database, misschien afgebroken bij het kopiëren. "
+                    "Er is niets gewijzigd. Zet een backup terug (herstel terugzetten) of maak een nieuwe database "
+                    "(herstel demo)"
+                )
             raise StoreError(f"{self.path} bestaat niet")
         if not self.path.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_parents(self.path.parent)
             # Owner-only from the first byte: BSNs and health data live here. Only a file that does
             # not exist yet is opened here (O_EXCL), so no SQLite connection can have it open.
             try:
