@@ -32,8 +32,10 @@ _LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85"
 _BIDI_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 _NEWLINES_RE = re.compile("\r\n|[\r\u2028\u2029\x85]")
 _SINGLE_LINE_WS_RE = re.compile("[\t\n\r\u2028\u2029\x85]+")
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 except tab/LF, DEL, C1
-_ANY_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+# C0 except tab/LF, DEL, C1, and lone surrogates (an undecodable byte in argv arrives as one; it
+# cannot be stored as UTF-8)
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_ANY_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Escape sequences as terminals read them: CSI (ESC [ or U+009B ... final byte), OSC/DCS/APC/PM/SOS
 # (ESC ] P _ ^ X or their C1 forms ... up to BEL or ST), and two-character escapes.
@@ -90,9 +92,9 @@ def text_fault(text: str, *, multiline: bool = False) -> str | None:
     bad = (_CONTROL_RE if multiline else _ANY_CONTROL_RE).search(text)
     if bad is None:
         return None
+    kind = "ongeldige teken" if "\ud800" <= bad.group() <= "\udfff" else "stuurteken"
     return (
-        f"bevat het stuurteken {char_name(bad.group())} op positie {bad.start() + 1}; "
-        "haal het weg en probeer het opnieuw"
+        f"bevat het {kind} {char_name(bad.group())} op positie {bad.start() + 1}; haal het weg en probeer het opnieuw"
     )
 
 

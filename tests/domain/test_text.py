@@ -74,3 +74,50 @@ def test_for_sheet(value, cell):
 def test_for_document_removes_what_xml_cannot_hold():
     assert for_document("A\x00B\x07C\x1b[31mD\ufffe\x9b") == "ABCD"
     assert for_document("regel\nregel\tx") == "regel\nregel\tx"
+
+
+# -- properties: any text at all ---------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from herstel_tui.domain.text import BIDI_CONTROLS, has_controls, is_formula_like  # noqa: E402
+
+HOSTILE_CHARS = [chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)] + sorted(BIDI_CONTROLS)
+HOSTILE_CHARS += ["=", "+", "-", "@", "[", "]", ";", "\ud800", "\udcff", "\ufffe", "\u2028"]
+hostile_text = st.text(st.one_of(st.characters(), st.sampled_from(HOSTILE_CHARS)), max_size=60)
+XML_ILLEGAL = {chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"} | {"\ufffe", "\uffff"}
+
+
+def _terminal_safe(text: str) -> bool:
+    return not any(
+        (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or c in BIDI_CONTROLS or "\ud800" <= c <= "\udfff"
+        for c in text
+    )
+
+
+@settings(max_examples=400)
+@given(hostile_text)
+def test_property_outputs_are_safe_for_any_text(text):
+    assert _terminal_safe(for_terminal(text))
+    cell = for_sheet(text)
+    assert not is_formula_like(cell) or cell.startswith("'")
+    assert not any(c in XML_ILLEGAL or "\ud800" <= c <= "\udfff" for c in cell)
+    doc = for_document(text)
+    assert not any(c in XML_ILLEGAL or "\ud800" <= c <= "\udfff" for c in doc)
+    doc.encode("utf-8")  # storable and writable
+
+
+@settings(max_examples=400)
+@given(hostile_text, st.booleans())
+def test_property_input_is_refused_or_clean(text, multiline):
+    scrubbed = scrub_text(text, multiline=multiline)
+    assert not has_controls(scrubbed) and _terminal_safe(scrubbed)
+    assert scrub_text(scrubbed, multiline=multiline) == scrubbed  # idempotent
+    assert clean_text(scrubbed, field="x", multiline=multiline) == scrubbed  # what is stored passes the gate
+    try:
+        cleaned = clean_text(text, field="veld", multiline=multiline)
+    except TextError as exc:
+        assert str(exc).startswith("veld bevat het ") and _terminal_safe(str(exc))
+    else:
+        assert cleaned == scrubbed
