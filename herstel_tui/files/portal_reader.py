@@ -346,9 +346,17 @@ def _read_xlsx(
             notes.append(f"werkblad '{ws.title}' gebruikt; overgeslagen: " + ", ".join(f"'{t}'" for t in others))
         if number > 1:
             notes.append(f"kopregel gevonden op regel {number}; de regels erboven zijn overgeslagen")
-        rows, blanks, stray = _collect(
-            ws.iter_rows(min_row=number + 1, values_only=True), number + 1, header, path.name, limits
-        )
+        try:
+            rows, blanks, stray = _collect(
+                ws.iter_rows(min_row=number + 1, values_only=True), number + 1, header, path.name, limits
+            )
+        except PortalFileError:
+            raise
+        except Exception as exc:  # damaged XML further down, or a DTD/entity (defusedxml refuses those)
+            raise PortalFileError(
+                f"{path.name}: werkblad '{ws.title}' kan niet worden gelezen ({type(exc).__name__}). "
+                "Er is niets ingelezen."
+            ) from None
         _note_columns(notes, header, stray)
         if stray or header.unnamed:
             merged = _merged_ranges(ws, number)

@@ -12,7 +12,7 @@ import pytest
 
 from herstel_tui.files.portal_common import PortalFileError, ReadLimits, cell_text
 from herstel_tui.files.portal_reader import MAX_LINE, read_table
-from tests.support.hostile import write_bytes_repeated, write_xlsx
+from tests.support.hostile import write_bytes_repeated, write_xlsx, write_xlsx_with_entities
 
 COLUMNS = {"bsn": ["BSN"], "voornamen": ["Voornamen"], "achternaam": ["Achternaam"]}
 REQUIRED = ["bsn"]
@@ -80,6 +80,18 @@ def test_a_line_over_a_million_characters(tmp_path, body):
         f"regel.csv heeft op regel {line} een regel van meer dan 1.000.000 tekens; de grens is "
         f"1.000.000 tekens per regel (tekens_per_cel {LIMIT_HINT}"
     )
+
+
+def test_an_xlsx_with_entities_is_refused_whole(tmp_path):
+    """XML entity attacks (billion laughs, external entities): defusedxml refuses the DTD."""
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML is True  # installed as a dependency, so openpyxl parses with it
+    p = write_xlsx_with_entities(tmp_path / "entiteiten.xlsx")
+    with pytest.raises(PortalFileError) as exc:
+        read(p, ReadLimits())
+    assert str(exc.value).startswith("entiteiten.xlsx: werkblad 'Blad1' kan niet worden gelezen (")
+    assert str(exc.value).endswith("). Er is niets ingelezen.")
 
 
 def test_nul_after_byte_4096_is_removed_from_the_cell(tmp_path):

@@ -99,3 +99,22 @@ def write_bytes_repeated(path: Path, head: bytes, byte: bytes, size: int, tail: 
             left -= n
         fh.write(tail)
     return path
+
+
+def write_xlsx_with_entities(path: Path) -> Path:
+    """An xlsx whose sheet declares entities (billion laughs, an external file): a DTD in a file
+    from a mailbox is refused whole (defusedxml), never expanded."""
+    write_xlsx(path, 2)
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    dtd = (
+        '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    )
+    sheet = sheet.replace("?>\n", "?>\n" + dtd, 1).replace("<t>Anna", "<t>&c;&x;Anna", 1)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
