@@ -279,3 +279,24 @@ def test_notitie_keeps_lines_drops_bidi_and_normalises(env):
     with open_store(env["db"], "t") as s:
         texts = [n.text for n in s.cases.notes(s.cases.find(env["zaak"]).id)]
     assert "Regel een\nRegel\ttwee \u00e9ok" in texts
+
+
+def test_the_quick_zoek_path_leaves_a_control_character_to_the_policy(env, capsys):
+    """`herstel zoek` skips click for speed; a term with ESC goes through click, which refuses it."""
+    from herstel_tui.entry import main as entry_main
+
+    with pytest.raises(SystemExit) as exc:
+        entry_main(["--db", str(env["db"]), "--config", str(env["cfg"]), "zoek", "Anna\x1b]0;x\x07"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Fout: argument 6 bevat het stuurteken ESC (U+001B) op positie 5") and no_controls(err)
+
+
+def test_case_list_rows_written_by_another_tool_are_cleaned(env):
+    """The desk's case list reads rows with SQL (no model): the policy applies there too."""
+    from herstel_tui.store import CaseFilter
+
+    with open_store(env["db"], "t") as s:
+        (row,) = s.cases.page(CaseFilter(closed=None), 0, 10, today=TODAY)
+    assert no_controls(row.name) and "Anna" in row.name
+    assert row.caseworker == "@SUM(1+1)"
