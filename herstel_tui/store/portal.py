@@ -142,6 +142,12 @@ class PortalLedger(Repository):
             )
         ]
 
+    def rows_done_count(self, file_id: int) -> int:
+        """How many rows an import of this file has applied so far (cheap: no row is read)."""
+        return int(
+            self.conn.execute("SELECT count(*) FROM portal_import_rows WHERE file_id = ?", (file_id,)).fetchone()[0]
+        )
+
     def row_done(self, file_id: int, row: int, action: str, text: str, extra: dict[str, Any]) -> None:
         """One row's outcome, in the same transaction as the row's changes (each row exactly once)."""
         self.conn.execute(
