@@ -106,6 +106,8 @@ def normalise_text(value: str, *, multiline: bool = False) -> str:
 def scrub_text(value: str, *, multiline: bool = False) -> str:
     """Text from a file or an old row as it may be stored: like :func:`clean_text`, but control
     characters (and whole escape sequences) are removed instead of refused."""
+    if value.isascii() and _ANY_CONTROL_RE.search(value) is None:
+        return value  # the common case, quickly: ASCII is NFC and has no bidi controls
     text = _normalise(value, multiline)
     if _ANY_CONTROL_RE.search(text) is None:
         return text

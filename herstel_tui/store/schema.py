@@ -447,19 +447,28 @@ _TEXT_TABLES: dict[str, tuple[str, str, str, str, str, dict[str, tuple[str, bool
 
 
 def _text_cleaning_sql() -> str:
+    """Per table one pass that finds the changed rows and names their fields (a temporary table),
+    then one audit row each and the update of just those rows."""
     parts = []
     for table, (entity, ident, person, case, extra, columns) in _TEXT_TABLES.items():
-        changed = {c: f"{c} IS NOT herstel_scrub({c}, {int(m)})" for c, (_, m) in columns.items()}
-        where = "(" + " OR ".join(changed.values()) + ")" + (f" AND {extra}" if extra else "")
-        names = " || ".join(f"CASE WHEN {changed[c]} THEN '{w}, ' ELSE '' END" for c, (w, _) in columns.items())
+        names = " || ".join(
+            f"CASE WHEN {c} IS NOT herstel_scrub({c}, {int(m)}) THEN '{w}, ' ELSE '' END"
+            for c, (w, m) in columns.items()
+        )
+        where = f"WHERE {extra}" if extra else ""
+        parts.append(
+            f"CREATE TEMP TABLE herstel_dirty AS SELECT rid, velden FROM "
+            f"(SELECT rowid AS rid, {names} AS velden FROM {table} {where}) WHERE velden <> '';"
+        )
         parts.append(
             "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) "
             f"SELECT herstel_now(), herstel_user(), 'tekens verwijderd', '{entity}', {ident}, {person}, {case}, "
-            f"json_object('velden', rtrim({names}, ', '), 'migratie', 'stuurtekens verwijderd') "
-            f"FROM {table} WHERE {where};"
+            "json_object('velden', rtrim(d.velden, ', '), 'migratie', 'stuurtekens verwijderd') "
+            f"FROM herstel_dirty d JOIN {table} ON {table}.rowid = d.rid ORDER BY d.rid;"
         )
         sets = ", ".join(f"{c} = herstel_scrub({c}, {int(m)})" for c, (_, m) in columns.items())
-        parts.append(f"UPDATE {table} SET {sets} WHERE {where};")
+        parts.append(f"UPDATE {table} SET {sets} WHERE rowid IN (SELECT rid FROM herstel_dirty);")
+        parts.append("DROP TABLE herstel_dirty;")
     return "\n".join(parts)
 
 
