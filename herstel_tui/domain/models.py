@@ -288,7 +288,7 @@ class ContactNote(TextModel):
     recorded_at: datetime | None = None
 
 
-class AuditEntry(Model):
+class AuditEntry(TextModel):  # the trail is append-only: a row from before the text policy is cleaned on reading
     id: int
     at: datetime
     who: str

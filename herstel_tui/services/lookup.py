@@ -112,7 +112,9 @@ class Table:
 
 
 def audit_detail_text(detail: dict | None) -> str:
-    """One line for an audit row's detail: 'veld: oud → nieuw; …' (shell and desk alike)."""
+    """One line for an audit row's detail: 'veld: oud → nieuw; …' (shell and desk alike). The
+    trail is append-only, so a row written before the text policy may hold an escape sequence:
+    the line is cleaned (the desk writes what it shows to the terminal as it is)."""
     if not detail:
         return ""
     parts = []
@@ -123,7 +125,7 @@ def audit_detail_text(detail: dict | None) -> str:
             parts.append(f"{k}: {len(v)}")
         else:
             parts.append(f"{k}: {v}")
-    return "; ".join(parts)
+    return for_terminal("; ".join(parts)).replace("\n", " ")
 
 
 def clip(text: str, width: int) -> str:

@@ -300,3 +300,22 @@ def test_case_list_rows_written_by_another_tool_are_cleaned(env):
         (row,) = s.cases.page(CaseFilter(closed=None), 0, 10, today=TODAY)
     assert no_controls(row.name) and "Anna" in row.name
     assert row.caseworker == "@SUM(1+1)"
+
+
+def test_an_old_audit_row_with_an_escape_is_shown_cleaned(env):
+    """The audit trail is append-only: migration 8 cannot clean it; reading does (shell and desk)."""
+    conn = sqlite3.connect(env["db"])
+    with conn:
+        conn.execute(
+            "INSERT INTO audit (at, who, action, entity, detail) VALUES (?, ?, 'gezocht', 'zoekopdracht', ?)",
+            ("2026-05-01T10:00:00", "oud\x1b]0;x\x07", '{"term": "Anna\\u001b[2J"}'),
+        )
+    conn.close()
+    with open_store(env["db"], "t") as s:
+        entries = s.audit.entries()
+    from herstel_tui.services.lookup import audit_detail_text
+
+    old = [e for e in entries if e.who == "oud"]
+    assert len(old) == 1 and audit_detail_text(old[0].detail) == "term: Anna"
+    r = run(env, "audit")
+    assert r.exit_code == 0 and no_controls(r.output)
