@@ -8,7 +8,9 @@ The files (generated here, in a temporary folder; nothing big is stored in the r
 - ``zipbom.xlsx``: under 1 MB on disk holding ~380 MB of sheet XML (2.9 million identical rows);
 - ``rijen.xlsx``: a sheet with 1,048,576 data rows (Excel's maximum);
 - ``scheiding.csv``: 100 MB of ``;`` (one line, no newline);
-- ``veld.csv``: a header and one 100 MB field.
+- ``veld.csv``: a header and one 100 MB field;
+- ``grootste.xlsx``: not hostile, the largest list the default limits accept (99,990 rows), read
+  whole and planned (dry run): what a legitimate file may cost.
 
 Each file runs twice: with the default ``[grenzen]`` (refused from the file size or the zip's
 declared size, before parsing) and with the size limits raised far out of the way
@@ -51,6 +53,10 @@ def make_files(folder: Path, only: str | None) -> dict[str, Path]:
         p = folder / "rijen.xlsx"
         write_xlsx(p, 1_048_576, wide=True, level=6)
         files["rijen"] = p
+    if want("grootste"):
+        p = folder / "grootste.xlsx"
+        write_xlsx(p, 99_990)
+        files["grootste"] = p
     if want("scheiding"):
         p = folder / "scheiding.csv"
         files["scheiding"] = write_bytes_repeated(p, b"", b";", 100 << 20)
@@ -81,7 +87,7 @@ def measure(args: list[str], env: dict[str, str]) -> tuple[float, float, int, st
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["zipbom", "rijen", "scheiding", "veld"])
+    ap.add_argument("--only", choices=["zipbom", "rijen", "scheiding", "veld", "grootste"])
     ap.add_argument("--keep", type=Path, help="Generate the files in this folder and keep them.")
     opts = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -384,6 +384,7 @@ def _collect(
     """Data rows keyed by field; blank rows between data rows; counts of values in unmapped columns.
     Refuses (PortalFileError) past ``limits.rows`` rows or a cell over ``limits.cell_chars``."""
     last = first + limits.rows  # the first row number past the limit
+    text_left = limits.file_mb * MB  # characters of text kept from the mapped columns
     rows: list[tuple[int, dict[str, Any]]] = []
     blanks: list[int] = []
     pending: list[int] = []
@@ -411,7 +412,16 @@ def _collect(
             pending = []
         n = len(values)
         # only the cells that hold something: a row costs memory, and a blank cell reads as absent
-        rows.append((number, {fld: values[i] for fld, i in items if i < n and values[i] is not None}))
+        kept = {fld: values[i] for fld, i in items if i < n and values[i] is not None}
+        text_left -= sum(len(v) for v in kept.values() if isinstance(v, str))
+        if text_left < 0:
+            raise limits.refuse(
+                name,
+                f"heeft in de gelezen kolommen meer dan {limits.file_mb} miljoen tekens (tot regel {number})",
+                "bestand_mb",
+                f"{limits.file_mb} MB",
+            )
+        rows.append((number, kept))
         for i, v in enumerate(values):
             if i not in mapped and not is_blank(v):
                 stray[i] = stray.get(i, 0) + 1

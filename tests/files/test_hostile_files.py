@@ -62,6 +62,19 @@ def test_a_cell_over_the_limit(tmp_path, suffix):
     assert str(exc.value).endswith(f"de grens is 100 tekens (tekens_per_cel {LIMIT_HINT}")
 
 
+def test_more_text_than_the_limit_in_the_mapped_columns(tmp_path):
+    """A small file may unpack into much text (within uitgepakt_mb): what is kept is capped too."""
+    p = tmp_path / "tekst.xlsx"
+    write_xlsx(p, 3, cell="x" * 400_000, column="B")
+    limits = ReadLimits(file_mb=1, cell_chars=1_000_000, unpacked_mb=100)
+    with pytest.raises(PortalFileError) as exc:
+        read(p, limits)
+    assert str(exc.value) == (
+        f"tekst.xlsx heeft in de gelezen kolommen meer dan 1 miljoen tekens (tot regel 4); de grens is 1 MB "
+        f"(bestand_mb {LIMIT_HINT}"
+    )
+
+
 def test_a_file_over_the_size_limit(tmp_path):
     p = write_bytes_repeated(tmp_path / "groot.csv", b"BSN;Voornamen\n", b";", (1 << 20) + 1)
     with pytest.raises(PortalFileError) as exc:

@@ -52,11 +52,13 @@ def _cell(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def write_xlsx(path: Path, rows: int, *, wide: bool = True, level: int = 6, same: bool = False, cell: str = "") -> None:
+def write_xlsx(
+    path: Path, rows: int, *, wide: bool = True, level: int = 6, same: bool = False, cell: str = "", column: str = "D"
+) -> None:
     """A minimal xlsx written part by part (openpyxl would need minutes and gigabytes for this):
     a header BSN/Voornamen/Achternaam and ``rows`` data rows, streamed into the zip. ``same``: every
     row identical and without cell references (allowed by OOXML), so it compresses ~1000 to 1: a
-    zip bomb. ``cell``: this text in column D of every row (a long cell)."""
+    zip bomb. ``cell``: this text in ``column`` (D: not a mapped one) of every row (a long cell)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         zf.writestr("_rels/.rels", ROOT_RELS)
@@ -73,7 +75,7 @@ def write_xlsx(path: Path, rows: int, *, wide: bool = True, level: int = 6, same
                 if same:
                     chunk.append(bomb_row)
                 elif cell:
-                    chunk.append(f'<row r="{r}">{_cell(f"A{r}", "999900006")}{_cell(f"D{r}", cell)}</row>')
+                    chunk.append(f'<row r="{r}">{_cell(f"A{r}", "999900006")}{_cell(f"{column}{r}", cell)}</row>')
                 elif wide:
                     chunk.append(
                         f'<row r="{r}">{_cell(f"A{r}", "999900006")}{_cell(f"B{r}", f"Anna{r % 997}")}'
