@@ -82,7 +82,8 @@ def measure(args: list[str], env: dict[str, str]) -> tuple[float, float, int, st
     secs = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
     said = [line for line in r.stderr.splitlines() if line.startswith("Fout") or "grens" in line]
     code = r.returncode
-    return rss, secs, code, (said[0] if said else r.stdout.strip().splitlines()[-1] if r.stdout.strip() else "")
+    first = next((line for line in r.stdout.splitlines() if line.strip()), "")
+    return rss, secs, code, (said[0] if said else first)
 
 
 def main() -> None:

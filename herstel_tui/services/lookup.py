@@ -15,7 +15,7 @@ from datetime import date
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import SEPARATORS
 from herstel_tui.domain.enums import AuditAction, Outcome, Track
-from herstel_tui.domain.text import for_terminal
+from herstel_tui.domain.text import for_terminal, scrub_text
 from herstel_tui.store.base import append_audit
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 
@@ -37,7 +37,8 @@ def days_text(days: int | None) -> str:
 
 
 def mask_term(term: str) -> str:
-    """Never keep a full BSN in the audit trail, not even as a search term."""
+    """Never keep a full BSN in the audit trail, not even as a search term (nor a control character)."""
+    term = scrub_text(term)
     return _LONG_DIGITS.sub(lambda m: "*" * 6 + re.sub(r"\D", "", m.group())[-3:], term)
 
 
