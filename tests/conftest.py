@@ -75,6 +75,7 @@ SLOW_FIRST = (
     "test_new_person_and_case",
     "test_agree_change_and_read_the_first_version",
     "test_large_registration_list_with_repeats",
+    "test_every_confirmed_action_arrives_once_or_is_a_listed_conflict",
 )
 
 

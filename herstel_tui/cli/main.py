@@ -207,3 +207,8 @@ from herstel_tui.cli.plan import COMMANDS as _PLAN  # noqa: E402
 
 for _command in _PLAN:
     main.add_command(_command)
+
+from herstel_tui.cli.checkout import COMMANDS as _CHECKOUT  # noqa: E402
+
+for _command in _CHECKOUT:
+    main.add_command(_command)

@@ -85,9 +85,14 @@ def terugzetten(c: Ctx, backupbestand: str, ja: bool) -> None:
     target = c.db_path
     if target.exists() and not ja and sys.stdin.isatty():
         ja = click.confirm(f"{target} wordt vervangen door {backupbestand}. Doorgaan?", default=False)
-    from herstel_tui.settings.resources import default_routekaart
+    from herstel_tui.settings.resources import ask_passphrase, default_routekaart
+    from herstel_tui.store.base import looks_encrypted
 
-    restore(Path(backupbestand), target, user=c.config.medewerker, overwrite=ja, routekaart=default_routekaart())
+    source = Path(backupbestand).expanduser()
+    passphrase = ask_passphrase(source) if looks_encrypted(source) else None
+    restore(
+        source, target, user=c.config.medewerker, overwrite=ja, routekaart=default_routekaart(), passphrase=passphrase
+    )
     click.echo(f"Teruggezet: {backupbestand} → {target}")
 
 

@@ -188,6 +188,10 @@ class AuditAction(TitledEnum):
     BACKUP = "backup", "Backup gemaakt"
     RESTORED = "teruggezet", "Teruggezet"
     DEMO_CREATED = "demo aangemaakt", "Demo aangemaakt"
+    CHECKED_OUT = "meegenomen", "Meegenomen op een laptop"
+    CHECKED_IN = "ingeleverd", "Ingeleverd van een laptop"
+    CONFLICT = "conflict bij inleveren", "Conflict bij inleveren"
+    RESOLVED = "conflict opgelost", "Conflict opgelost"
     TEXT_CLEANED = "tekens verwijderd", "Stuurtekens verwijderd"
 
     @classmethod

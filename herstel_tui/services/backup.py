@@ -4,7 +4,6 @@ it runs) into an owner-only file that is put in place atomically and never over 
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from herstel_tui.domain import clock
@@ -12,7 +11,7 @@ from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import Routekaart
 from herstel_tui.files.atomic import TargetExists, fsync, place, private_dir, temporary
 from herstel_tui.store import Store, StoreError
-from herstel_tui.store.base import check_database_file, check_regular_file, open_sqlite, replace_database
+from herstel_tui.store.base import DB, check_database_file, check_regular_file, open_sqlite, replace_database
 
 
 def backup(store: Store, target: Path) -> Path:
@@ -30,7 +29,7 @@ def backup(store: Store, target: Path) -> Path:
     folder = target if into_folder else target.parent
     try:
         with temporary(folder, prefix=".herstel-backup-", suffix=".db") as tmp:
-            dest = open_sqlite(tmp)
+            dest = store.connect_like(tmp)
             try:
                 store.backup_into(dest)
                 dest.execute("PRAGMA journal_mode = DELETE")
@@ -47,7 +46,7 @@ def backup(store: Store, target: Path) -> Path:
                     place(tmp, target, overwrite=False)
                 except TargetExists:
                     raise StoreError(exists) from None
-    except sqlite3.Error as exc:
+    except DB.Error as exc:
         raise StoreError(f"backup naar {target} mislukt: {exc}") from None
     with store.transaction():
         store.audit.append(AuditAction.BACKUP, "database", None, detail={"naar": str(target)})
@@ -67,14 +66,17 @@ def _place_dated(tmp: Path, folder: Path) -> Path:
             n += 1
 
 
-def restore(source: Path, target: Path, *, user: str, overwrite: bool, routekaart: Routekaart) -> None:
+def restore(
+    source: Path, target: Path, *, user: str, overwrite: bool, routekaart: Routekaart, passphrase: str | None = None
+) -> None:
     """Put a backup in place of the database. Refuses to overwrite unless ``overwrite``, and
-    refuses while anyone (a desk, a command) has the database open."""
+    refuses while anyone (a desk, a command) has the database open. ``passphrase``: the backup
+    is of an encrypted (laptop) file, and stays encrypted."""
     source, target = Path(source).expanduser(), Path(target).expanduser()
     if not source.is_file():
         raise StoreError(f"{source} bestaat niet")
-    check_database_file(source)
-    with Store(source, user, readonly=True, routekaart=routekaart) as probe:
+    check_database_file(source, encrypted=passphrase is not None)
+    with Store(source, user, readonly=True, routekaart=routekaart, passphrase=passphrase) as probe:
         ok = probe.conn.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             raise StoreError(f"{source} is beschadigd ({ok}); er is niets teruggezet")
@@ -86,8 +88,8 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool, routekaar
         )
     private_dir(target.parent)
     with temporary(target.parent, prefix=".herstel-restore-", suffix=".db") as tmp:
-        src = open_sqlite(source, mode="ro")
-        dst = open_sqlite(tmp)
+        src = open_sqlite(source, mode="ro", passphrase=passphrase)
+        dst = open_sqlite(tmp, passphrase=passphrase)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
@@ -95,6 +97,6 @@ def restore(source: Path, target: Path, *, user: str, overwrite: bool, routekaar
             src.close()
             dst.close()
         fsync(tmp)
-        replace_database(tmp, target)
-    with Store(target, user, routekaart=routekaart) as s, s.transaction():
+        replace_database(tmp, target, passphrase)
+    with Store(target, user, routekaart=routekaart, passphrase=passphrase) as s, s.transaction():
         s.audit.append(AuditAction.RESTORED, "database", None, detail={"van": str(source)})

@@ -50,8 +50,44 @@ def routekaart_fingerprint() -> str:
     return hashlib.sha256(data_file(ROUTEKAART_FILE).read_bytes()).hexdigest()[:16]
 
 
-def open_store(path: Path | str, user: str, *, create: bool = True, readonly: bool = False) -> Store:
-    """The register at ``path`` with the shipped routekaart: how the application opens its Store."""
-    from herstel_tui.store import Store
+PASSPHRASE_ENV = "HERSTEL_WACHTWOORD"
+MIN_PASSPHRASE = 8
 
-    return Store(path, user, routekaart=default_routekaart(), create=create, readonly=readonly)
+
+def ask_passphrase(path: Path | str, *, new: bool = False) -> str:
+    """The passphrase of an encrypted file: ``$HERSTEL_WACHTWOORD`` (scripts, tests), else asked at
+    the terminal (twice for a new file). No terminal and no variable: a Dutch StoreError."""
+    import getpass
+    import os
+    import sys
+
+    from herstel_tui.store.base import StoreError
+
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given is None:
+        if not sys.stdin.isatty():
+            raise StoreError(
+                f"{path} is versleuteld (of wordt het); geef het wachtwoord aan de terminal of in "
+                f"{PASSPHRASE_ENV}. Er is niets gewijzigd"
+            )
+        given = getpass.getpass(f"Wachtwoord voor {path}: ")
+        if new and getpass.getpass("Nog een keer: ") != given:
+            raise StoreError("de wachtwoorden zijn niet gelijk; er is niets gewijzigd")
+    if new and len(given) < MIN_PASSPHRASE:
+        raise StoreError(f"kies een wachtwoord van minstens {MIN_PASSPHRASE} tekens; er is niets gewijzigd")
+    if not given:
+        raise StoreError(f"geen wachtwoord gegeven voor {path}; er is niets gewijzigd")
+    return given
+
+
+def open_store(
+    path: Path | str, user: str, *, create: bool = True, readonly: bool = False, passphrase: str | None = None
+) -> Store:
+    """The register at ``path`` with the shipped routekaart: how the application opens its Store.
+    An encrypted file (a laptop checkout) asks for its passphrase (see :func:`ask_passphrase`)."""
+    from herstel_tui.store import Store
+    from herstel_tui.store.base import looks_encrypted
+
+    if passphrase is None and looks_encrypted(path):
+        passphrase = ask_passphrase(path)
+    return Store(path, user, routekaart=default_routekaart(), create=create, readonly=readonly, passphrase=passphrase)

@@ -24,6 +24,13 @@ class AuditLog(Repository):
         assert self.conn.in_transaction, "audit rows are written inside the change's transaction"
         append_audit(self.conn, self.user, action, entity, entity_id, **about)
 
+    def append_as(
+        self, who: str, at: str, action: AuditAction, entity: str, entity_id: int | None, **about: Unpack[AuditAbout]
+    ) -> None:
+        """A row for something ``who`` did at ``at`` elsewhere (on a laptop), brought in now."""
+        assert self.conn.in_transaction, "audit rows are written inside the change's transaction"
+        append_audit(self.conn, who, action, entity, entity_id, at=at, **about)
+
     def viewed(self, *, person_id: int | None = None, case_id: int | None = None, what: str = "zaak") -> None:
         """Record that the user looked at a person or case (privacy: who saw what, when)."""
         with self.transaction():

@@ -35,6 +35,24 @@ BUSY_TIMEOUT_MS = 10_000
 NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs", "davfs"}
 
 
+class DB:
+    """The DB-API exception classes of every driver this process has loaded: sqlite3, and sqlcipher3
+    once an encrypted checkout file is opened (its classes are its own, not sqlite3's). Catch
+    ``except DB.Error`` (looked up when the ``except`` runs, so a driver loaded later counts)."""
+
+    Error: tuple[type[Exception], ...] = (sqlite3.Error,)
+    DatabaseError: tuple[type[Exception], ...] = (sqlite3.DatabaseError,)
+    OperationalError: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+    IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
+
+    @classmethod
+    def register(cls, driver: Any) -> None:
+        for name in ("Error", "DatabaseError", "OperationalError", "IntegrityError"):
+            extra = getattr(driver, name)
+            if extra not in getattr(cls, name):
+                setattr(cls, name, (*getattr(cls, name), extra))
+
+
 class StoreError(Exception):
     """A problem with the database file or a refused change; str() is Dutch for the user."""
 
@@ -142,28 +160,75 @@ class _Connection(sqlite3.Connection):
                 self._release()
 
 
-def open_sqlite(path: Path | str, *, mode: str | None = None, timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
-    """The one way this package connects to a database file (autocommit, usable from threads)."""
+def open_sqlite(
+    path: Path | str, *, mode: str | None = None, timeout_ms: int = BUSY_TIMEOUT_MS, passphrase: str | None = None
+) -> sqlite3.Connection:
+    """The one way this package connects to a database file (autocommit, usable from threads).
+
+    With ``passphrase`` the file is an encrypted one (store/cipher.py: SQLCipher); a wrong
+    passphrase or a tampered file is refused here with a Dutch message, before anything is read."""
     params = {"mode": mode} if mode else {}
     with _OPEN_LOCK:
-        conn = sqlite3.connect(
-            sqlite_uri(path, **params),
-            uri=True,
-            isolation_level=None,
-            check_same_thread=False,
-            timeout=timeout_ms / 1000,
-            factory=_Connection,
-        )
+        if passphrase is not None:
+            from herstel_tui.store import cipher
+
+            conn: Any = cipher.connect(sqlite_uri(path, **params), passphrase, timeout_ms / 1000)
+        else:
+            conn = sqlite3.connect(
+                sqlite_uri(path, **params),
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=timeout_ms / 1000,
+                factory=_Connection,
+            )
         key = _file_key(path)
         if key is not None:
             _OPEN_FILES[key] = _OPEN_FILES.get(key, 0) + 1
             conn._release = weakref.finalize(conn, _release, key)
+    if passphrase is not None:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except DB.DatabaseError:
+            conn.close()
+            from herstel_tui.store.cipher import WRONG_PASSPHRASE
+
+            raise StoreError(WRONG_PASSPHRASE.format(path=path)) from None
     conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
     return conn
 
 
-def open_private_temp() -> sqlite3.Connection:
-    """A private temporary database (SQLite removes its file itself, even when we are killed)."""
+def is_encrypted(conn: sqlite3.Connection) -> bool:
+    """Whether this connection is to an encrypted file (SQLCipher's driver)."""
+    return not isinstance(conn, sqlite3.Connection)
+
+
+def looks_encrypted(path: Path | str) -> bool:
+    """Whether ``path`` looks like an encrypted database: no SQLite header, whole pages of bytes.
+    Read only while no connection of this process has the file open (see above)."""
+    path = Path(path)
+    with _OPEN_LOCK:
+        key = _file_key(path)
+        if key is None or _OPEN_FILES.get(key):
+            return False
+        try:
+            size = os.stat(path).st_size
+            if not stat.S_ISREG(os.stat(path).st_mode) or size < 1024 or size % 512:
+                return False
+            with open(path, "rb") as fh:
+                head = fh.read(len(SQLITE_HEADER))
+        except OSError:
+            return False
+    return head != SQLITE_HEADER
+
+
+def open_private_temp(like: sqlite3.Connection | None = None, passphrase: str | None = None) -> sqlite3.Connection:
+    """A private temporary database (SQLite removes its file itself, even when we are killed);
+    of the same driver as ``like`` when that is encrypted (SQLite's backup needs one driver)."""
+    if like is not None and is_encrypted(like) and passphrase is not None:
+        from herstel_tui.store import cipher
+
+        return cipher.memory(passphrase)
     return sqlite3.connect("", isolation_level=None, check_same_thread=False)
 
 
@@ -191,13 +256,15 @@ def check_regular_file(path: Path, what: str = "database") -> None:
         )
 
 
-def check_database_file(path: Path) -> None:
+def check_database_file(path: Path, *, encrypted: bool = False) -> None:
     """Refuse what is clearly not a SQLite file before SQLite touches it.
 
     The first bytes are read only when no connection of this process has the file open (see
     above); otherwise SQLite's own check on the first query is the one that counts."""
     path = Path(path)
     check_regular_file(path)
+    if encrypted:
+        return  # no header to read: the passphrase check in open_sqlite is the one that counts
     with _OPEN_LOCK:
         key = _file_key(path)
         if key is None or _OPEN_FILES.get(key):
@@ -222,7 +289,7 @@ def check_not_in_use(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute("PRAGMA journal_mode = DELETE").fetchone()
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
+    except DB.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise StoreError(
                 f"{path} is nog in gebruik (een bureau of een opdracht heeft hem open); "
@@ -281,45 +348,52 @@ def current_database(path: Path, *, readonly: bool = False) -> Iterator[sqlite3.
         conn.close()
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
     """A connection with the settings every user of the file needs (busy wait, foreign keys)."""
-    conn = open_sqlite(path)
+    conn = open_sqlite(path, passphrase=passphrase)
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
+def connect_readonly(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
     """A connection that cannot write. Opened read-write with query_only, because a reader of a
     WAL database must be able to create its -shm file; a file we may not write opens mode=ro."""
     if not Path(path).is_file():
         raise StoreError(f"{path} bestaat niet")
     conn = None
     try:
-        conn = connect(path)
+        conn = connect(path, passphrase)
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.Error:
+    except DB.Error:
         if conn is not None:
             conn.close()
-        return open_sqlite(path, mode="ro")
+        return open_sqlite(path, mode="ro", passphrase=passphrase)
 
 
-def replace_database(finished: Path | str, target: Path) -> None:
+def replace_database(finished: Path | str, target: Path, passphrase: str | None = None) -> None:
     """Put the complete database file ``finished`` in place of ``target`` (restore, new demo).
 
     Refused while anyone has ``target`` open: a desk would write on into the replaced file, and
-    its -wal could later be replayed into the new one. The old -wal/-shm go with the old file."""
+    its -wal could later be replayed into the new one. The old -wal/-shm go with the old file.
+    ``passphrase``: ``target`` is an encrypted file, asked with its own driver (never plain sqlite3)."""
     target = Path(target)
     guard = None
     try:
         if target.exists() and target.stat().st_size:
             check_regular_file(target)
-            guard = open_sqlite(target, timeout_ms=0)
             try:
-                check_not_in_use(guard, target)
-            except sqlite3.DatabaseError:
-                pass  # not a (sound) database: SQLite cannot tell who uses it; it is replaced on request
+                guard = open_sqlite(target, timeout_ms=0, passphrase=passphrase)
+            except StoreError:
+                if passphrase is None:
+                    raise
+                # encrypted with another passphrase, or not sound: nobody works in it with ours
+            if guard is not None:
+                try:
+                    check_not_in_use(guard, target)
+                except DB.DatabaseError:
+                    pass  # not a (sound) database: SQLite cannot tell who uses it; it is replaced on request
         for suffix in ("-wal", "-shm", "-journal"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         os.replace(finished, target)
@@ -334,14 +408,17 @@ def append_audit(
     action: AuditAction,
     entity: str,
     entity_id: int | None,
+    *,
+    at: str | None = None,
     **about: Unpack[AuditAbout],
 ) -> None:
-    """The one way a row enters the append-only audit table (inside the caller's transaction)."""
+    """The one way a row enters the append-only audit table (inside the caller's transaction).
+    ``at``: when it happened, if not now (work brought back from a laptop keeps its own time)."""
     detail = about.get("detail")
     conn.execute(
         "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)",
         (
-            clock.now_iso(),
+            at or clock.now_iso(),
             who,
             action,
             entity,

@@ -72,6 +72,7 @@ class CaseRow:
     caseworker: str | None
     closed: bool
     next_kind: str | None = None  # "deadline" (must be met) or "period" (ends by itself)
+    laptop: str | None = None  # who has the case out on a laptop (herstel meenemen), if anyone
 
     @property
     def bsn_masked(self) -> str:
@@ -90,7 +91,8 @@ _SEP = re.compile(f"[{SEPARATORS}]")
 _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
     p.surname || ', ' || p.given_names || coalesce(' ' || p.surname_prefix, ''),
     p.bsn, c.track, s.current_step, s.current_title, s.outcome, s.next_due, s.next_rule, c.urgency,
-    c.casuistiekoverleg, c.caseworker, s.closed, s.next_kind
+    c.casuistiekoverleg, c.caseworker, s.closed, s.next_kind,
+    (SELECT o.taken_by FROM checkout_cases o WHERE o.case_id = c.id AND o.returned_at IS NULL LIMIT 1)
 FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id"""
 
 _ORDER = {
@@ -187,18 +189,18 @@ def _case_row(r: tuple) -> CaseRow:
     # the text policy on the way out too: a row another tool wrote never reaches a screen raw
     name = scrub_text(r[3]) if has_controls(r[3]) else r[3]
     worker = scrub_text(r[13]) if r[13] and has_controls(r[13]) else r[13]
-    return CaseRow(*r[:3], name, *r[4:9], due, r[10], r[11], bool(r[12]), worker, bool(r[14]), r[15])  # type: ignore[call-arg]
+    return CaseRow(*r[:3], name, *r[4:9], due, r[10], r[11], bool(r[12]), worker, bool(r[14]), r[15], r[16])  # type: ignore[call-arg]
 
 
 class ListReader:
     """A read-only connection for the werkvoorraad's queries. Standard library only, so the desk
     can paint its first page before pydantic and the full Store are loaded."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, passphrase: str | None = None) -> None:
         from herstel_tui.store.base import check_database_file, connect_readonly
 
-        check_database_file(Path(path))
-        self.conn = connect_readonly(Path(path))
+        check_database_file(Path(path), encrypted=passphrase is not None)
+        self.conn = connect_readonly(Path(path), passphrase)
 
     def count(self, f: CaseFilter, today: date) -> int:
         return count_cases(self.conn, f, today)

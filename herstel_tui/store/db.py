@@ -28,6 +28,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.store.audit import AuditLog
 from herstel_tui.store.base import (
+    DB,
     NETWORK_FS,
     RESTORE_ADVICE,
     StoreError,
@@ -38,6 +39,7 @@ from herstel_tui.store.base import (
     open_sqlite,
 )
 from herstel_tui.store.cases import CaseRepository
+from herstel_tui.store.checkout import CheckoutRepository
 from herstel_tui.store.codes import VerificationCodes
 from herstel_tui.store.costs import CostRepository
 from herstel_tui.store.drafts import DraftRepository
@@ -78,14 +80,17 @@ class Store:
         routekaart: Routekaart,
         create: bool = True,
         readonly: bool = False,
+        passphrase: str | None = None,
     ):
         self.path = Path(path)
+        self._passphrase = passphrase
+        self.encrypted = passphrase is not None
         self.user = user
         self.readonly = readonly
         self.routekaart = routekaart
         self.lock = threading.RLock()
         self.refreshed_on_open = 0
-        check_database_file(self.path)
+        check_database_file(self.path, encrypted=self.encrypted)
         is_new = not self.path.exists() or self.path.stat().st_size == 0
         if is_new and (readonly or not create):
             if self.path.exists():
@@ -106,7 +111,7 @@ class Store:
         self.network_fs = (filesystem_type(self.path) or "") in NETWORK_FS
         conn = None
         try:
-            conn = open_sqlite(self.path, mode="ro" if readonly else None)
+            conn = open_sqlite(self.path, mode="ro" if readonly else None, passphrase=passphrase)
             conn.execute("PRAGMA foreign_keys = ON")
             self._attach(conn)
             check_schema(conn, self.path)
@@ -117,7 +122,7 @@ class Store:
         except BaseException as exc:
             if conn is not None:
                 conn.close()
-            if isinstance(exc, sqlite3.DatabaseError):
+            if isinstance(exc, DB.DatabaseError):
                 raise StoreError(self.error_message(exc)) from None
             raise
 
@@ -134,6 +139,7 @@ class Store:
         self.codes = VerificationCodes(self)
         self.overview = OverviewQueries(self)
         self.maintenance = Maintenance(self)
+        self.checkouts = CheckoutRepository(self)
 
     @functools.cached_property
     def db(self):
@@ -144,7 +150,7 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------------
 
-    def error_message(self, exc: sqlite3.Error) -> str:
+    def error_message(self, exc: BaseException) -> str:
         """A Dutch message for an SQLite error on this file."""
         text = str(exc)
         if "auditlogboek aangetast" in text:
@@ -154,6 +160,10 @@ class Store:
             )
         if "malformed" in text:
             return f"{self.path} is beschadigd ({text}). {RESTORE_ADVICE}"
+        if "not a database" in text and self.encrypted:
+            from herstel_tui.store.cipher import WRONG_PASSPHRASE
+
+            return WRONG_PASSPHRASE.format(path=self.path)
         if "not a database" in text:
             return f"{self.path} is geen geldige SQLite-database of is beschadigd ({text})"
         if "readonly" in text or "read-only" in text:
@@ -184,7 +194,7 @@ class Store:
                 continue
             try:
                 self.conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
-            except sqlite3.Error:
+            except DB.Error:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
@@ -198,7 +208,7 @@ class Store:
 
     def _register_migration_functions(self) -> None:
         """SQL functions the migration scripts may call: the text policy of ``domain/text`` (migration
-        8), the clock and the user, so that a script follows the same rules as the code."""
+        9), the clock and the user, so that a script follows the same rules as the code."""
         from herstel_tui.domain.text import scrub_text
 
         def scrub(value: str | None, multiline: int) -> str | None:
@@ -217,12 +227,13 @@ class Store:
         """A throwaway Store on a copy of this database, for a dry run that must show exactly what
         the real run would do without taking the write lock: SQLite's backup API reads one
         consistent snapshot (in WAL mode no writer waits for it) into a temporary database."""
-        dest = open_private_temp()
+        dest = open_private_temp(self.conn, self._passphrase)
         try:
             self.backup_into(dest)
             dest.execute("PRAGMA foreign_keys = ON")
             copy = Store.__new__(Store)
             copy.path, copy.user, copy.readonly, copy.routekaart = self.path, self.user, False, self.routekaart
+            copy._passphrase, copy.encrypted = self._passphrase, self.encrypted
             copy.lock = threading.RLock()
             copy.network_fs = False
             copy.refreshed_on_open = 0
@@ -235,6 +246,16 @@ class Store:
         """SQLite's online backup of this database into ``dest`` (one consistent snapshot)."""
         with self.lock:
             self.conn.backup(dest)
+
+    @property
+    def passphrase(self) -> str | None:
+        """The passphrase of an encrypted file (for the desk's read-only connections), else None."""
+        return self._passphrase
+
+    def connect_like(self, path: Path | str) -> sqlite3.Connection:
+        """A connection to another file, encrypted with this store's passphrase when this one is
+        (a backup of a laptop checkout stays encrypted)."""
+        return open_sqlite(path, passphrase=self._passphrase)
 
     def __enter__(self) -> Store:
         return self
@@ -260,7 +281,7 @@ class Store:
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
+                if isinstance(exc, DB.Error):
                     raise StoreError(self.error_message(exc)) from exc
                 raise
 

@@ -16,6 +16,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.store.base import (
+    DB,
     RESTORE_ADVICE,
     StoreError,
 )
@@ -93,7 +94,7 @@ class Maintenance(Repository):
         StoreError with the advice to restore the latest backup (or ``damaged`` with the lines)."""
         try:
             return self._check(today)
-        except sqlite3.DatabaseError as exc:
+        except DB.DatabaseError as exc:
             raise StoreError(f"{self.store.path} is beschadigd ({exc}). {RESTORE_ADVICE}") from None
 
     def _check(self, today: date | None) -> CheckResult:

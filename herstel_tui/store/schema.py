@@ -472,7 +472,85 @@ def _text_cleaning_sql() -> str:
     return "\n".join(parts)
 
 
-_V8_TEXT_POLICY = _text_cleaning_sql()
+_V9_TEXT_POLICY = _text_cleaning_sql()
+# Issue 19: taking cases along on a laptop (an encrypted copy, services/checkout.py) and bringing
+# the work back. Every database gets a stable identity (meta 'database_id'), so a laptop file is
+# only ever handed in to the team database it came from.
+# Team side: checkouts (one per `herstel meenemen`), checkout_cases (which cases are out, to whom;
+#   returned_at set at check-in), checkin_applied (each laptop row or field value applied, keyed by
+#   checkout and the laptop's id: a second check-in of the same file applies nothing twice),
+#   checkin_conflicts (what could not be applied: both versions kept until someone resolves it).
+# Laptop side: checkout_origin (one row: which team database, who, when, and per table the highest
+#   id copied: rows above it are new on the laptop), checkout_state (per case its state at
+#   checkout: highest event and note id, the case's fields), checkout_persons (each person's row).
+_V8_CHECKOUT = """
+        INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));
+        CREATE TABLE checkouts (
+            id          TEXT PRIMARY KEY,
+            taken_by    TEXT NOT NULL,
+            taken_at    TEXT NOT NULL,
+            cases       INTEGER NOT NULL,
+            returned_at TEXT,
+            returned_by TEXT
+        );
+        CREATE TABLE checkout_cases (
+            checkout_id TEXT NOT NULL REFERENCES checkouts(id),
+            case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            taken_by    TEXT NOT NULL,
+            taken_at    TEXT NOT NULL,
+            returned_at TEXT,
+            PRIMARY KEY (checkout_id, case_id)
+        );
+        CREATE INDEX checkout_cases_out ON checkout_cases(case_id) WHERE returned_at IS NULL;
+        CREATE TABLE checkin_applied (
+            checkout_id TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            laptop_id   TEXT NOT NULL,
+            team_id     INTEGER,
+            value       TEXT,
+            PRIMARY KEY (checkout_id, kind, laptop_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE checkin_conflicts (
+            id           INTEGER PRIMARY KEY,
+            checkout_id  TEXT NOT NULL,
+            case_id      INTEGER REFERENCES cases(id) ON DELETE CASCADE,
+            person_id    INTEGER REFERENCES persons(id) ON DELETE CASCADE,
+            kind         TEXT NOT NULL CHECK (kind IN ('stap', 'persoon', 'zaak', 'plan')),
+            field        TEXT NOT NULL,
+            team_value   TEXT,
+            laptop_value TEXT,
+            laptop_by    TEXT,
+            laptop_at    TEXT,
+            message      TEXT NOT NULL,
+            at           TEXT NOT NULL,
+            resolved_at  TEXT,
+            resolved_by  TEXT,
+            resolution   TEXT CHECK (resolution IS NULL OR resolution IN ('team', 'laptop', 'beide', 'correctie')),
+            reason       TEXT
+        );
+        CREATE INDEX checkin_conflicts_case ON checkin_conflicts(case_id) WHERE resolved_at IS NULL;
+        CREATE TABLE checkout_origin (
+            checkout_id TEXT PRIMARY KEY,
+            team_db     TEXT NOT NULL,
+            team_path   TEXT NOT NULL,
+            taken_by    TEXT NOT NULL,
+            taken_at    TEXT NOT NULL,
+            marks       TEXT NOT NULL
+        );
+        CREATE TABLE checkout_state (
+            case_id      INTEGER PRIMARY KEY,
+            zaaknummer   TEXT NOT NULL,
+            max_event_id INTEGER NOT NULL,
+            max_note_id  INTEGER NOT NULL,
+            max_audit_id INTEGER NOT NULL,
+            case_row     TEXT NOT NULL
+        );
+        CREATE TABLE checkout_persons (
+            person_id INTEGER PRIMARY KEY,
+            row       TEXT NOT NULL,
+            row_hash  TEXT NOT NULL
+        );
+"""
 
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
@@ -482,7 +560,8 @@ MIGRATIONS: list[Migration] = [
     (5, "plan van aanpak (versies, leefgebieden, doelen, acties), SPUK-kosten en formulierconcepten", _V5_PLAN),
     (6, "meerdere sessies: auditnummers alleen oplopend, portaalimport in korte stappen", _V6_CONCURRENCY),
     (7, "kolommen van personen met Engelse namen", _V7_ENGLISH),
-    (8, "stuurtekens en escapereeksen uit bestaande tekst verwijderd (geaudit)", _V8_TEXT_POLICY),
+    (8, "meenemen op een laptop en inleveren: identiteit, uitgeleende zaken, conflicten", _V8_CHECKOUT),
+    (9, "stuurtekens en escapereeksen uit bestaande tekst verwijderd (geaudit)", _V9_TEXT_POLICY),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,8 @@ class CaseBundle:
     track_title: str
     routekaart: Any
     verification: Any = None  # the Serviceteam verification code in force, if one was imported
+    laptop: tuple[str, str] | None = None  # (who, since) when the case is out on a laptop
+    conflicts: list = field(default_factory=list)  # open conflicts from a check-in (store.checkout.Conflict)
 
 
 class DeskData:
@@ -117,7 +119,7 @@ class DeskData:
             with self._pool_lock:
                 rd = self._free.pop() if self._free else None
             if rd is None:
-                rd = ListReader(self.path)
+                rd = ListReader(self.path, self._store.passphrase if self._store is not None else None)
                 with self._pool_lock:
                     self._all.append(rd)
             try:
@@ -134,7 +136,8 @@ class DeskData:
         from herstel_tui.store import StoreError
 
         try:
-            st = open_store(self.path, self.user, create=False, readonly=True)
+            passphrase = self._store.passphrase if self._store is not None else None
+            st = open_store(self.path, self.user, create=False, readonly=True, passphrase=passphrase)
         except StoreError:
             with self.lock:
                 yield self.store
@@ -191,6 +194,8 @@ class DeskData:
             view = st.cases.view(case_id, today=self.today)
             notes = st.cases.notes(case_id)
             verification = st.codes.current(self.today)
+            laptop = st.checkouts.out_with(case_id)
+            conflicts = st.checkouts.conflicts(case_id=case_id)
             if log:
                 st.audit.viewed(person_id=person.id, case_id=case_id)
         rk = st.routekaart
@@ -200,7 +205,9 @@ class DeskData:
             step = rk.step(track, view.current.step)
         elif rk.tracks[track].steps:
             step = rk.tracks[track].steps[0]
-        return CaseBundle(case, person, household, view, notes, step, rk.tracks[track].title, rk, verification)
+        return CaseBundle(
+            case, person, household, view, notes, step, rk.tracks[track].title, rk, verification, laptop, conflicts
+        )
 
     def close(self) -> None:
         with self._pool_lock:

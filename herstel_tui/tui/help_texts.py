@@ -53,6 +53,12 @@ HELP_TEXTS: dict[str, tuple[str, str]] = {
         "Velden met * zijn verplicht. Meldingen verschijnen onder het veld zodra u het verlaat. "
         "Kies het spoor van de nieuwe zaak, of geen zaak (bijvoorbeeld voor een kind). F2 slaat op.",
     ),
+    "conflict": (
+        "Conflict bij inleveren",
+        "Werk van een laptop dat niet paste: beide versies staan hier. Kies met ↑/↓ en spatie: de "
+        "versie van het team, van de laptop, beide, of een correctie (vul dan de nieuwe waarde in). "
+        "Een reden is verplicht en komt in het logboek. F2 slaat op.",
+    ),
     "stapfilter": ("Filter op stap", "Kies met ↑/↓ en ⏎ de huidige stap waarop de lijst filtert."),
     "palet": ("Opdrachten", "Typ om te zoeken; ⏎ voert uit."),
     # the audit trail

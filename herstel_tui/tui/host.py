@@ -64,7 +64,7 @@ class DeskApp(App[object]):
         self.finish_start = finish_start
         self.desk_theme = theme
         self.theme = theme
-        self.title = f"herstel · {config.gemeente}"
+        self.title = f"herstel · {config.gemeente}" + checkout_title(store)
         self.sub_title = config.medewerker
         if low_bandwidth:
             self.animation_level = "none"
@@ -116,6 +116,16 @@ class DeskModal(ModalScreen[R]):
 def back_binding(prefix: str, keys: str = "escape,f3,backspace,q") -> Binding:
     """Back to where the caseworker came from (on screens with fields: without backspace)."""
     return Binding(keys, "back", "Terug", id=f"{prefix}.terug")
+
+
+def checkout_title(store: Store | None) -> str:
+    """On a laptop file: " · meegenomen 02-12-2026, 14 zaken" (the title bar says what this file is)."""
+    origin = store.checkouts.origin() if store is not None else None
+    if origin is None:
+        return ""
+    from herstel_tui.domain.dates import format_date
+
+    return f" · meegenomen {format_date(date.fromisoformat(origin.taken_at[:10]))}, {origin.cases} zaken"
 
 
 def header() -> Header:

@@ -3,7 +3,7 @@ carries an escape sequence to the terminal, a formula to a spreadsheet, or an XM
 character to a document.
 
 The hostile rows are written straight into the database with sqlite3 (as a tool that bypasses the
-policy, or a row from before migration 8, would), so every exporter is tested on its own defence.
+policy, or a row from before migration 9, would), so every exporter is tested on its own defence.
 """
 
 from __future__ import annotations
@@ -303,7 +303,7 @@ def test_case_list_rows_written_by_another_tool_are_cleaned(env):
 
 
 def test_an_old_audit_row_with_an_escape_is_shown_cleaned(env):
-    """The audit trail is append-only: migration 8 cannot clean it; reading does (shell and desk)."""
+    """The audit trail is append-only: migration 9 cannot clean it; reading does (shell and desk)."""
     conn = sqlite3.connect(env["db"])
     with conn:
         conn.execute(

@@ -1,4 +1,4 @@
-"""Issue 15: migration 8 cleans text written before the text policy, with one audit row per record."""
+"""Issue 15: migration 9 cleans text written before the text policy, with one audit row per record."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from herstel_tui.store.schema import APPLICATION_ID, MIGRATIONS
 from tests.support.data import BSN_A, BSN_B
 
 
-def test_migration_8_cleans_old_rows_and_audits_each(db_path):
+def test_migration_9_cleans_old_rows_and_audits_each(db_path):
     conn = sqlite3.connect(db_path, isolation_level=None)
     for version, _t, script in MIGRATIONS:
-        if version >= 8:
+        if version >= 9:
             break
         conn.executescript(f"BEGIN;{script}\nPRAGMA user_version = {version};COMMIT;")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

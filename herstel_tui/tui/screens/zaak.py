@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import groupby
 
 from textual import on, work
@@ -45,6 +46,7 @@ class CaseScreen(CaseActions):
         Binding("j", "case_audit", "Logboek", show=False, id="zaak.logboek", tooltip="Auditlogboek van deze zaak"),
         Binding("a", "plan", "Plan", id="zaak.plan", tooltip="Plan van aanpak (a)"),
         Binding("k", "costs", "Kosten", show=False, id="zaak.kosten", tooltip="SPUK-kosten van deze zaak (k)"),
+        Binding("o", "resolve_conflict", "Conflict", show=False, id="zaak.conflict", tooltip="Conflict bij inleveren"),
     ]
 
     def __init__(self, case_id: int) -> None:
@@ -134,6 +136,15 @@ class CaseScreen(CaseActions):
             lines.append(f"[$error b]Urgent:[/] {esc(case.urgency.label)}")
         if case.casuistiekoverleg:
             lines.append("[$error b]Aangemeld voor het casuïstiekoverleg VNG–UHT[/]")
+        if b.laptop:
+            who, since = b.laptop
+            lines.append(
+                f"[$warning b]Mee op laptop van {esc(who)}[/] sinds {format_date(date.fromisoformat(since[:10]))}"
+            )
+        for k in b.conflicts:
+            lines.append(f"[$error b]Conflict bij inleveren ({k.id}):[/] {esc(k.message)}")
+        if b.conflicts:
+            lines.append("[dim]o: conflict oplossen (houd team, laptop, beide, of corrigeer; met reden)[/]")
         self._set("#persoon", lines)
 
         # Huishouden: every member, each case of theirs selectable
@@ -295,6 +306,14 @@ class CaseScreen(CaseActions):
 
         if self.bundle is not None:
             self.app.push_screen(AuditScreen(self.case_id, self.bundle.case.zaaknummer))
+
+    def action_resolve_conflict(self) -> None:
+        if self.bundle is None or not self.bundle.conflicts:
+            self.notify("Deze zaak heeft geen conflict bij inleveren.")
+            return
+        from herstel_tui.tui.screens.conflict_dialog import ConflictDialog
+
+        self._open_dialog(ConflictDialog)
 
     def action_reload(self) -> None:
         self.reload()

@@ -94,7 +94,10 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
     if k == "spoor":
         return Track(row.track).short
     if k == "stap":
-        return ("gesloten · " if row.closed else "") + (row.current_title or "")
+        laptop = ""
+        if row.laptop:  # out on a laptop (herstel meenemen): in full where the column has room
+            laptop = f"mee op laptop van {row.laptop} · " if col.width >= 34 else "laptop · "
+        return laptop + ("gesloten · " if row.closed else "") + (row.current_title or "")
     if k == "uitkomst":
         if not row.outcome:
             return ""

@@ -1,0 +1,62 @@
+"""A small team database and a laptop checkout of it, for the checkout tests (issue 19)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from herstel_tui.domain.models import Person
+from herstel_tui.services.checkout import take_along
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import Store
+from tests.support.data import TEST_BSNS
+
+PASS = "geheim-wachtwoord-19"
+ME = "a.devries"  # takes the cases along
+COLLEAGUE = "b.bakker"  # works on in the office
+START = date(2026, 1, 5)
+
+
+def make_team(path: Path, n: int = 3) -> tuple[Store, list[int]]:
+    """``n`` persons with a case each (brede ondersteuning, aanvraag herbeoordeling on START);
+    the first has a child in her household."""
+    team = open_store(path, ME)
+    ids = []
+    for i in range(n):
+        person, case = team.persons.register(
+            Person(bsn=TEST_BSNS[i], given_names=f"Ouder{i}", surname=f"Achternaam{i}", phone=f"06-1000000{i}"),
+            track="brede_ondersteuning",
+            opened=START,
+        )
+        assert case is not None and case.id is not None
+        team.cases.record_event(case.id, "aanvraag_herbeoordeling", START)
+        ids.append(case.id)
+    first = team.cases.get(ids[0]).person_id
+    team.persons.register(
+        Person(bsn=TEST_BSNS[50], given_names="Kind", surname="Achternaam0"), role="kind", household_of=first
+    )
+    return team, ids
+
+
+def checkout(team: Store, case_ids: list[int], path: Path) -> Store:
+    """Take the cases along to ``path`` and open the laptop file as the laptop's user would."""
+    take_along(team, case_ids, path, PASS)
+    return open_store(path, ME, passphrase=PASS)
+
+
+def colleague(team: Store) -> Store:
+    """A second connection to the team file, as a colleague's desk or shell."""
+    return open_store(team.path, COLLEAGUE)
+
+
+def state(store: Store) -> tuple:
+    """What a check-in may change, to compare before and after."""
+    c = store.conn
+    return (
+        store.counts(),
+        c.execute("SELECT max(id) FROM audit").fetchone()[0],
+        c.execute("SELECT count(*) FROM checkin_applied").fetchone()[0],
+        c.execute("SELECT count(*) FROM checkin_conflicts").fetchone()[0],
+        c.execute("SELECT group_concat(coalesce(phone, '-')) FROM persons").fetchone()[0],
+        c.execute("SELECT group_concat(version) FROM cases").fetchone()[0],
+    )

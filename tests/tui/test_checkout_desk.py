@@ -1,0 +1,97 @@
+"""The desk on a laptop file (issue 19): its title says so, work done there reaches the team at
+check-in, and the team's desk shows which cases are out and which came back with a conflict."""
+
+from __future__ import annotations
+
+from herstel_tui.services.checkout import hand_in
+from herstel_tui.store import CaseFilter
+from herstel_tui.tui.screens.conflict_dialog import ConflictDialog
+from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
+from herstel_tui.tui.widgets.caselist import CaseTable
+from tests.services.checkout_support import PASS, checkout, colleague, make_team
+from tests.support.pilot import open_case, screen_text, settle
+from tests.tui.conftest import TODAY, make_app
+
+
+async def test_desk_on_the_laptop_file_and_back(tmp_path):
+    team, ids = make_team(tmp_path / "team.db")
+    lap_path = tmp_path / "laptop.db"
+    lap = checkout(team, ids[:2], lap_path)
+    first = lap.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
+    app = make_app(lap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.title.endswith("meegenomen 01-06-2026, 2 zaken")
+        assert isinstance(app.screen, WorkQueueScreen)
+        await pilot.press("f6")  # a contact note on the selected case, on the laptop
+        await settle(pilot)
+        await pilot.press(*"Gesprek aan de keukentafel")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkQueueScreen)
+    assert [n.text for n in lap.cases.notes(first.id)] == ["Gesprek aan de keukentafel"]
+    lap.close()
+
+    # the team's desk: the case is out on the laptop
+    for size, marker in (((80, 24), "laptop · "), ((140, 30), "mee op laptop van a.devries · ")):
+        app = make_app(team)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(CaseTable)
+            lines = [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
+            assert len([line for line in lines if marker in line]) == 2, "\n".join(lines)
+    app = make_app(team)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_case(pilot, first.id)
+        assert "Mee op laptop van a.devries" in screen_text(app)
+        assert screen is app.screen
+
+    # a colleague changed the phone meanwhile, and so did the laptop: a conflict on the case screen
+    pid = team.cases.get(first.id).person_id
+    with colleague(team) as other:
+        other.persons.update(other.persons.get(pid).model_copy(update={"phone": "06-12121212"}))
+    from herstel_tui.settings.resources import open_store
+
+    with open_store(lap_path, "a.devries", passphrase=PASS) as lap2:
+        lap2.persons.update(lap2.persons.get(pid).model_copy(update={"phone": "06-34343434"}))
+    report = hand_in(team, lap_path, PASS)
+    assert [n.text for n in team.cases.notes(first.id)] == ["Gesprek aan de keukentafel"]
+    assert len(report.conflicts) == 1
+    app = make_app(team)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, first.id)
+        text = screen_text(app)
+        assert "Conflict bij inleveren" in text and "06-34343434" in text
+        assert "Mee op laptop" not in text
+        await pilot.press("o")  # settle it here: keep the laptop's number, with a reason
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictDialog)
+        assert "06-12121212" in screen_text(app) and "06-34343434" in screen_text(app)
+        await pilot.press("down", "enter", "tab", "tab")
+        await pilot.press(*"Ouder belde met het nieuwe nummer", "f2")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictDialog)
+        assert "Conflict bij inleveren" not in screen_text(app)
+    assert team.persons.get(pid).phone == "06-34343434"
+    assert team.checkouts.conflicts() == []
+    assert [e.detail["keuze"] for e in team.audit.entries() if e.action == "conflict opgelost"] == ["laptop"]
+    team.close()
+
+
+def test_herstel_db_laptop_file_asks_the_passphrase_and_refuses_a_wrong_one(tmp_path, monkeypatch, capsys):
+    import herstel_tui.tui.app as app_module
+    from herstel_tui.tui.launch import start
+
+    team, ids = make_team(tmp_path / "team.db")
+    checkout(team, ids[:1], tmp_path / "laptop.db").close()
+    team.close()
+    opened = []
+    monkeypatch.setattr(app_module, "run_app", lambda store, cfg, **kw: opened.append(store.checkouts.origin()))
+    monkeypatch.setenv("HERSTEL_WACHTWOORD", "niet-het-goede")
+    assert start(str(tmp_path / "laptop.db"), None, False) == 2
+    assert "wachtwoord klopt niet" in capsys.readouterr().err and opened == []
+    monkeypatch.setenv("HERSTEL_WACHTWOORD", PASS)
+    assert start(str(tmp_path / "laptop.db"), None, False) == 0
+    assert opened and opened[0].cases == 1
