@@ -18,7 +18,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
 from herstel_tui.domain.enums import AuditAction, Channel, Role, Track, Urgency
 from herstel_tui.domain.labels import TitledEnum
-from herstel_tui.domain.text import scrub_text
+from herstel_tui.domain.text import scrub_stored
 
 __all__ = [
     "AuditEntry",
@@ -127,7 +127,7 @@ class TextModel(Model):
     def _text_policy(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str):
             return value
-        return scrub_text(value, multiline=info.field_name in cls.MULTILINE)
+        return scrub_stored(value, multiline=info.field_name in cls.MULTILINE)
 
 
 #: A person's fields in the Dutch words of config files, portal lists, forms and the command line

@@ -38,10 +38,12 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _ANY_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Escape sequences as terminals read them: CSI (ESC [ or U+009B ... final byte), OSC/DCS/APC/PM/SOS
-# (ESC ] P _ ^ X or their C1 forms ... up to BEL or ST), and two-character escapes.
+# (ESC ] P _ ^ X or their C1 forms ... up to BEL or ST), and two-character escapes. A string
+# sequence without its terminator is not swallowed to the end of the text (that would lose what
+# follows): only its introducer goes, and what follows stays as plain, harmless text.
 _TERMINAL_SEQ_RE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
-    r"|(?:\x1b[\]P_^X]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)"
+    r"|(?:\x1b[\]P_^X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]?",
     re.S,
 )
@@ -113,6 +115,20 @@ def scrub_text(value: str, *, multiline: bool = False) -> str:
         return text
     text = _TERMINAL_SEQ_RE.sub("", text)
     return (_CONTROL_RE if multiline else _ANY_CONTROL_RE).sub("", text)
+
+
+#: What a stored text that held nothing but control characters reads as (a required field may not be
+#: empty, and a row must stay readable).
+REMOVED = "(stuurtekens verwijderd)"
+
+
+def scrub_stored(value: str, *, multiline: bool = False) -> str:
+    """:func:`scrub_text` for a text already in the register (old rows, rows another tool wrote):
+    when nothing but control characters was there, :data:`REMOVED` instead of an empty text."""
+    text = scrub_text(value, multiline=multiline)
+    if not text.strip() and value.strip():
+        return REMOVED
+    return text
 
 
 def _normalise(value: str, multiline: bool) -> str:

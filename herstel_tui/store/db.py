@@ -209,10 +209,10 @@ class Store:
     def _register_migration_functions(self) -> None:
         """SQL functions the migration scripts may call: the text policy of ``domain/text`` (migration
         9), the clock and the user, so that a script follows the same rules as the code."""
-        from herstel_tui.domain.text import scrub_text
+        from herstel_tui.domain.text import scrub_stored
 
         def scrub(value: str | None, multiline: int) -> str | None:
-            return scrub_text(value, multiline=bool(multiline)) if isinstance(value, str) else value
+            return scrub_stored(value, multiline=bool(multiline)) if isinstance(value, str) else value
 
         self.conn.create_function("herstel_scrub", 2, scrub, deterministic=True)
         self.conn.create_function("herstel_now", 0, clock.now_iso)

@@ -302,6 +302,17 @@ def test_case_list_rows_written_by_another_tool_are_cleaned(env):
     assert row.caseworker == "@SUM(1+1)"
 
 
+def test_a_stored_note_of_nothing_but_controls_still_reads(env):
+    """Found by the property test: a note that cleaned to nothing made `toon` fail ("mag niet leeg zijn")."""
+    conn = sqlite3.connect(env["db"])
+    with conn:
+        conn.execute("UPDATE contact_notes SET text = ?", ("\x98\x07",))
+    conn.close()
+    r = run(env, "toon", env["zaak"])
+    assert r.exit_code == 0, r.output
+    assert "(stuurtekens verwijderd)" in r.output and no_controls(r.output)
+
+
 def test_an_old_audit_row_with_an_escape_is_shown_cleaned(env):
     """The audit trail is append-only: migration 9 cannot clean it; reading does (shell and desk)."""
     conn = sqlite3.connect(env["db"])

@@ -10,6 +10,7 @@ from herstel_tui.domain.text import (
     for_document,
     for_sheet,
     for_terminal,
+    scrub_stored,
     scrub_text,
 )
 
@@ -28,6 +29,14 @@ SEQUENCES = {
 def test_for_terminal_removes_whole_sequences(seq):
     assert for_terminal(f"Anna{seq}Jansen") == "AnnaJansen"
     assert scrub_text(f"Anna{seq}Jansen").replace(" ", "") == "AnnaJansen"  # a lone CR is a space
+
+
+def test_an_unterminated_string_sequence_does_not_swallow_the_rest():
+    """Found by the property test: an SOS (U+0098) without its end took the whole note with it."""
+    assert scrub_text("\x9800") == "00"
+    assert for_terminal("Gebeld \x1b]0;rest van de notitie") == "Gebeld 0;rest van de notitie"
+    assert scrub_stored("\x07\x1b[2J") == "(stuurtekens verwijderd)"  # a stored text stays readable
+    assert scrub_stored("") == ""
 
 
 def test_for_terminal_keeps_lines_and_tabs_and_drops_bidi():

@@ -30,6 +30,11 @@ def test_migration_9_cleans_old_rows_and_audits_each(db_path):
         "INSERT INTO contact_notes (case_id, date, channel, text, by, recorded_at) "
         "VALUES (1, '2026-01-06', 'telefoon', 'Gebeld\r\nregel 2\x07', 'x', '2026-01-06T10:00:00')"
     )
+    conn.execute(  # nothing but control characters: may not become an empty (refused) text
+        "INSERT INTO contact_notes (case_id, date, channel, text, by, recorded_at) "
+        "VALUES (1, '2026-01-07', 'telefoon', ?, 'x', '2026-01-07T10:00:00')",
+        ("\x07\x1b[2J",),
+    )
     before = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
     conn.close()
     with open_store(db_path, "t.tester") as s:
@@ -38,7 +43,8 @@ def test_migration_9_cleans_old_rows_and_audits_each(db_path):
         raw = s.conn.execute("SELECT given_names, surname FROM persons WHERE id = 1").fetchone()
         assert tuple(raw) == ("Anna", "Jansen")
         assert s.conn.execute("SELECT caseworker FROM cases").fetchone()[0] == "m.kaya"
-        assert s.conn.execute("SELECT text FROM contact_notes").fetchone()[0] == "Gebeld\nregel 2"
+        texts = [r[0] for r in s.conn.execute("SELECT text FROM contact_notes ORDER BY id")]
+        assert texts == ["Gebeld\nregel 2", "(stuurtekens verwijderd)"]
         rows = s.conn.execute(
             "SELECT who, action, entity, entity_id, person_id, case_id, detail FROM audit WHERE id > ? ORDER BY id",
             (before,),
@@ -48,5 +54,6 @@ def test_migration_9_cleans_old_rows_and_audits_each(db_path):
         ("t.tester", "persoon", 1, 1, None),
         ("t.tester", "zaak", 1, 1, 1),
         ("t.tester", "contactmoment", 1, None, 1),
+        ("t.tester", "contactmoment", 2, None, 1),
     ]
     assert json.loads(cleaned[0][6]) == {"velden": "voornamen, achternaam", "migratie": "stuurtekens verwijderd"}
