@@ -514,23 +514,70 @@ MAX_LINE = 1_000_000
 
 class _Lines:
     """The lines of a file opened in binary, each read with a bound (MAX_LINE bytes) and decoded
-    as UTF-8 (a BOM on the first line dropped); counts them for messages."""
+    as UTF-8 (a BOM on the first line dropped); counts them for messages. Lines end at LF, CR LF
+    or a lone CR (Excel for Mac's "CSV (Macintosh)"), and keep their ending, as a text file opened
+    with ``newline=""`` gives them to the csv module."""
+
+    CHUNK = 1 << 16
 
     def __init__(self, path: Path, limits: ReadLimits) -> None:
         self.path, self.limits = path, limits
         self.fh: Any = None
         self.number = 0
         self._pending: list[str] = []
+        self._buf = b""
+        self._pos = 0
+        self._eof = False
+        self._cr: int | None = None  # the next CR in the buffer at or after _pos (-1: none); None: unknown
+
+    def _too_long(self) -> PortalFileError:
+        return self.limits.refuse(
+            self.path.name,
+            f"heeft op regel {self.number + 1} een regel van meer dan {thousands(MAX_LINE)} tekens",
+            "tekens_per_cel",
+            f"{thousands(MAX_LINE)} tekens per regel",
+        )
+
+    def _more(self) -> bool:
+        """Read the next chunk into the buffer (dropping what was consumed); False at the end."""
+        chunk = self.fh.read(self.CHUNK)
+        if not chunk:
+            self._eof = True
+            return False
+        self._buf = self._buf[self._pos :] + chunk
+        self._pos = 0
+        self._cr = None
+        return True
+
+    def _next_cr(self) -> int:
+        """The next CR (remembered: most files have none, and searching the whole buffer for it on
+        every line would cost a full scan per line)."""
+        if self._cr is None or 0 <= self._cr < self._pos:
+            self._cr = self._buf.find(b"\r", self._pos)
+        return self._cr
 
     def _read(self) -> str:
-        raw = self.fh.readline(MAX_LINE + 1)
+        while True:
+            buf, pos = self._buf, self._pos
+            lf, cr = buf.find(b"\n", pos), self._next_cr()
+            ends = [i for i in (lf, cr) if i >= 0]
+            if ends:
+                end = min(ends) + 1
+                if end == cr + 1 and end == len(buf) and not self._eof:
+                    if self._more():  # a CR at the end of the buffer: is an LF next?
+                        continue
+                if end == cr + 1 and buf[end : end + 1] == b"\n":
+                    end += 1
+                break
+            if len(buf) - pos > MAX_LINE:
+                raise self._too_long()
+            if self._eof or not self._more():
+                end = len(self._buf)
+                break
+        raw = self._buf[self._pos : end]
+        self._pos = end
         if len(raw) > MAX_LINE:
-            raise self.limits.refuse(
-                self.path.name,
-                f"heeft op regel {self.number + 1} een regel van meer dan {thousands(MAX_LINE)} tekens",
-                "tekens_per_cel",
-                f"{thousands(MAX_LINE)} tekens per regel",
-            )
+            raise self._too_long()
         if not raw:
             return ""
         self.number += 1

@@ -143,3 +143,38 @@ def test_memory_stays_bounded_while_streaming(tmp_path):
     for path in (sep, field):
         peak = peak_rss_mb_of_child(code.replace("PATH", repr(str(path))))
         assert peak < floor + 60, (path.name, peak, floor)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR (Excel for Mac)"])
+def test_csv_line_endings_while_streaming(tmp_path, ending):
+    p = tmp_path / "eindes.csv"
+    body = ending.join(["BSN;Voornamen", "999900006;Anna", '999900018;"Piet' + ending + 'Jan"', "999900031;Noor", ""])
+    p.write_bytes(body.encode())
+    rows = read(p, ReadLimits()).rows
+    assert [(n, r["voornamen"]) for n, r in rows] == [(2, "Anna"), (3, "Piet" + ending + "Jan"), (4, "Noor")]
+
+
+def test_a_long_csv_streams_across_chunks(tmp_path):
+    """Lines that straddle the reader's 64 kB chunks, a CR LF split between two chunks."""
+    p = tmp_path / "lang.csv"
+    lines = ["BSN;Voornamen"] + [f"999900006;Naam{i:05d}" + "x" * (i % 50) for i in range(20_000)]
+    p.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    rows = read(p, ReadLimits()).rows
+    assert len(rows) == 20_000 and rows[-1][1]["voornamen"] == "Naam19999" + "x" * (19_999 % 50)
+
+
+@pytest.mark.parametrize("chunk", range(1, 10))
+def test_line_splitting_matches_a_text_file_whatever_the_chunk(tmp_path, monkeypatch, chunk):
+    import io
+
+    from herstel_tui.files import portal_reader
+
+    text = 'a;b\r\nc\rd\n\r\n\re;"f\r\ng"\r\nlaatste'
+    p = tmp_path / "x.csv"
+    p.write_bytes(text.encode())
+    monkeypatch.setattr(portal_reader._Lines, "CHUNK", chunk)
+    lines = portal_reader._Lines(p, ReadLimits())
+    with open(p, "rb") as fh:
+        lines.fh = fh
+        got = list(lines)
+    assert got == list(io.StringIO(text, newline=""))
