@@ -120,22 +120,28 @@ def record_export(
 def read_bsn_file(path: Path | str) -> list[tuple[str, str]]:
     """``(where, text)`` per non-blank line of a text file with one BSN per line (for ``--uit``)."""
     path = Path(path)
+    limits = DEFAULT_LIMITS
+    out: list[tuple[str, str]] = []
     try:
-        DEFAULT_LIMITS.check_size(path)
-        raw = path.read_bytes()
+        limits.check_size(path)
+        # streamed, each line bounded: a file of nothing but newlines costs no memory
+        with open(path, encoding="utf-8-sig", newline=None) as fh:
+            for number, line in enumerate(iter(lambda: fh.readline(1000), ""), 1):
+                if len(line) >= 1000:
+                    raise PortalFileError(f"{path.name} regel {number} is te lang; zet er één BSN per regel in")
+                value = line.split(";")[0].split(",")[0].strip()
+                if value and value.upper() != "BSN":
+                    if len(out) >= limits.rows:
+                        raise limits.refuse(
+                            path.name, f"heeft meer dan {limits.rows} BSN's", "regels", f"{limits.rows} regels"
+                        )
+                    out.append((f"{path.name} regel {number}", value))
     except FileNotFoundError:
         raise PortalFileError(f"{path} bestaat niet") from None
-    except OSError as exc:
-        raise PortalFileError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PortalFileError(f"{path.name} is geen UTF-8-tekst; zet er één BSN per regel in") from None
-    out = []
-    for number, line in enumerate(text.splitlines(), 1):
-        value = line.split(";")[0].split(",")[0].strip()
-        if value and value.upper() != "BSN":
-            out.append((f"{path.name} regel {number}", value))
+    except OSError as exc:
+        raise PortalFileError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
     return out
 
 

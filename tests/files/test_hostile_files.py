@@ -178,3 +178,14 @@ def test_line_splitting_matches_a_text_file_whatever_the_chunk(tmp_path, monkeyp
         lines.fh = fh
         got = list(lines)
     assert got == list(io.StringIO(text, newline=""))
+
+
+def test_a_bsn_list_of_nothing_but_newlines_is_streamed(tmp_path):
+    """`portaal vraagbestand --uit`: 10 MB of newlines became a list of 10 million lines (80 MB)."""
+    from herstel_tui.services.portal import read_bsn_file
+
+    p = write_bytes_repeated(tmp_path / "leeg.txt", b"BSN\r\n999900006\n", b"\n", 10 << 20, b"999900018")
+    code = f"from herstel_tui.services.portal import read_bsn_file\nprint('ROWS', len(read_bsn_file({str(p)!r})))\n"
+    floor = peak_rss_mb_of_child("import herstel_tui.services.portal")
+    assert peak_rss_mb_of_child(code) < floor + 30
+    assert [v for _, v in read_bsn_file(p)] == ["999900006", "999900018"]
