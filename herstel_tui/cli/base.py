@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -146,6 +147,9 @@ def case_by_zaaknummer(store: Store, zaaknummer: str) -> Case:
     return case
 
 
+SHORT_ZAAKNUMMER = re.compile(r"^\d{4}-\d{6}$")
+
+
 def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
     """A case by zaaknummer, or by BSN (with --spoor when the person has two)."""
     from herstel_tui.domain.bsn import BsnError, mask_bsn, mask_digits, normalize_bsn
@@ -153,6 +157,8 @@ def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
     ref = ref.strip()
     if ref.upper().startswith("HKO-"):
         return case_by_zaaknummer(store, ref)
+    if SHORT_ZAAKNUMMER.match(ref):  # as the case list shows it at 80 columns: 2025-000039
+        return case_by_zaaknummer(store, "HKO-" + ref)
     try:
         bsn = normalize_bsn(ref)
     except BsnError as exc:

@@ -65,6 +65,8 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     """Toon de zaakkaart: persoon, huishouden, tijdlijn, termijnen, laatste notities."""
     today = clock.today()
     with c.open_store() as store:
+        if _member_card(store, zaak, as_json):
+            return
         case = resolve_case(store, zaak, spoor)
         person = store.persons.get(case.person_id)
         assert case.id is not None and person.id is not None
@@ -106,11 +108,20 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
                 "correctie": d.correction,
                 "reden": d.reason,
                 "vervallen": d.superseded,
+                "buiten_route": d.off_route,
+                "vorige_ronde": d.earlier_round,
+                "waarschuwing": d.warning,
             }
             for d in view.done
         ],
         "termijnen": [
-            {"termijn": d.title, "uiterlijk": d.due.isoformat(), "dagen": d.days_left(today)} for d in view.running
+            {
+                "termijn": d.title,
+                "uiterlijk": d.due.isoformat(),
+                "dagen": d.days_left(today),
+                "wacht_op": d.waiting_on,
+            }
+            for d in view.running
         ],
         "vervolgstappen": [{"stap": n.title, "tak": n.branch} for n in view.next_steps],
         "contactmomenten": [
@@ -146,14 +157,25 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         w("  (nog niets vastgelegd)")
     for done in view.done:
         mark = " (vervallen)" if done.superseded else ""
+        mark += " (buiten de route)" if done.off_route and not done.superseded else ""
+        mark += " (vorige ronde)" if done.earlier_round else ""
+        mark += " (van de aanvrager)" if done.inherited else ""
         mark += f" [correctie: {done.reason}]" if done.correction else ""
         w(f"  {format_date(done.fact_date)}  {done.event_title}{mark}")
+        if done.warning:
+            w(f"    let op: {done.warning}")
     if view.running:
         w("Lopende termijnen")
         for dl in view.running:
-            w(f"  {format_date(dl.due)}  {dl.title}  ({days_text(dl.days_left(today))})")
+            when = dl.waiting_text or days_text(dl.days_left(today))
+            w(f"  {format_date(dl.due)}  {dl.title}{' (gemeentelijke keuze)' if dl.choice else ''}  ({when})")
     if view.current:
         step = rk.step(case.track.value, view.current.step)
+        if step.source:
+            import textwrap
+
+            for line in textwrap.wrap(f"Bron (na of naast de routekaart): {step.source}", min(terminal_width(), 100)):
+                w(line)
         if step.contacts:
             w("Contacten bij deze stap")
             for ct in step.contacts:
@@ -163,6 +185,39 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         width = terminal_width()
         for n in notes:
             w(clip(f"  {format_date(n.date)}  {n.channel.value:<10} {n.text}  — {n.by}", width))
+
+
+def _member_card(store, ref: str, as_json: bool) -> bool:
+    """A household member without a case of their own (a child): the person and the household's
+    cases instead of "not found". False when ``ref`` is not such a person."""
+    from herstel_tui.domain.bsn import BsnError, normalize_bsn
+
+    try:
+        bsn = normalize_bsn(ref.strip())
+    except BsnError:
+        return False
+    person = store.persons.find_by_bsn(bsn)
+    if person is None or person.id is None or store.cases.of_person(person.id):
+        return False
+    household = store.persons.household_of(person.id)
+    store.audit.viewed(person_id=person.id)
+    members = [
+        {"naam": p.name, "rol": role.label, "bsn": p.bsn_masked, "zaken": [k.zaaknummer or "" for k in cases]}
+        for p, role, cases in household
+    ]
+    if as_json:
+        import json
+
+        card = {"persoon": {"naam": person.name, "bsn": person.bsn_masked}, "zaak": None, "huishouden": members}
+        click.echo(json.dumps(card, ensure_ascii=False, indent=2))
+        return True
+    w = click.echo
+    born = f"  geboren {format_date(person.birth_date)}" if person.birth_date else ""
+    w(f"{person.name}  BSN {person.bsn_masked}{born}")
+    w("Geen eigen zaak. Zaken in het huishouden:" if any(m["zaken"] for m in members) else "Geen eigen zaak.")
+    for m in members:
+        w(f"  {m['rol']:<18}{m['naam']:<30}{m['bsn']}  {' '.join(m['zaken'])}".rstrip())
+    return True
 
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*([dwmj]?)\s*$", re.I)
@@ -202,7 +257,7 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
         ):
             view = store.cases.view(case_id, today)
             for d in view.running:
-                if d.due <= until:
+                if d.due <= until and not d.waiting_on:  # what others owe is not the caseworker's work
                     rows.append(
                         {
                             "uiterlijk": format_date(d.due),

@@ -204,8 +204,9 @@ for _command in [*_LETTERS, *_OVERVIEW]:
 
 
 from herstel_tui.cli.plan import COMMANDS as _PLAN  # noqa: E402
+from herstel_tui.cli.step import COMMANDS as _STEP  # noqa: E402
 
-for _command in _PLAN:
+for _command in [*_PLAN, *_STEP]:
     main.add_command(_command)
 
 from herstel_tui.cli.checkout import COMMANDS as _CHECKOUT  # noqa: E402

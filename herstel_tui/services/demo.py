@@ -23,6 +23,7 @@ from herstel_tui.domain.bsn import eleven_check
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.files.atomic import private_dir
+from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Story, accepted, make_story, sorted_events
 from herstel_tui.store.cases import summary_row
 from herstel_tui.store.db import Store
 
@@ -228,7 +229,6 @@ NOTES = [
 ]
 # Choices a walk makes less often than the others (weight 1.0), so the demo is not
 # dominated by parents who decline support.
-RARE = {"afzien_brede_ondersteuning": 0.08, "brede_hulpteam_verzoek": 0.3}
 URGENCIES = ["terminale_ziekte", "executoriale_verkoop_of_uitzetting", "onomkeerbare_situatie"]
 
 
@@ -291,54 +291,42 @@ def build_demo(
         persons.append((ids.person, bsn, first, tussen, last, born.isoformat(), *addr, phone, mail, channel))
         return ids.person
 
-    # Histories are walked once per template, from day 0, and then laid over each case's own
-    # opening date. Shifting every date by the same amount keeps every rule of the routekaart
-    # (order, periods) intact, and a history cut off at today is a prefix the engine accepted
-    # too. This keeps a 100,000-case demo well under a minute.
-    epoch = date(2000, 1, 1)
+    # Stories are made and checked by the engine once per template (a pool), then laid over each
+    # household's own dates: shifting every date by the same amount keeps every rule of the
+    # routekaart (order, periods), the registration only moves earlier (before 1 January 2024), and
+    # a history cut off at today is a prefix the engine accepted too. This keeps a 100,000-case demo
+    # well under a minute.
+    pool: list[Story] = []
+    pool_size = min(cases, 2500)
+    rejected = 0
 
-    def walk(track: str) -> list[tuple[str, str | None, int]]:
-        history: list[RecordedEvent] = []
-        day = epoch
-        length = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 20])
-        for _ in range(length):
-            view = rk.evaluate(track, history, epoch + timedelta(days=4000))
-            options = [n for n in view.next_steps if not n.anytime or rng.random() < 0.15]
-            weights = [RARE.get(n.step, 1.0) for n in options]
-            if not options:
-                break
-            choice = rng.choices(options, weights)[0]
-            day = day + timedelta(days=rng.randrange(3, 70))
-            ev = RecordedEvent(step=choice.step, outcome=choice.outcome, fact_date=day)
-            try:
-                rk.check(track, history, ev)
-            except ValueError:
-                continue
-            history.append(ev)
-        return [(e.step, e.outcome, (e.fact_date - epoch).days) for e in history]
+    def story() -> Story:
+        nonlocal rejected
+        if len(pool) < pool_size:
+            for _ in range(50):
+                st = make_story(rng, kids=True, older_kid=True, partner=True, ex=True)
+                if accepted(rk, st):
+                    pool.append(st)
+                    return st
+                rejected += 1
+        return rng.choice(pool)
 
-    templates = {track: [walk(track) for _ in range(min(cases, 3000))] for track in rk.tracks}
+    horizon = today
 
-    def open_case(pid: int, track: str, opened: date) -> None:
+    def open_case(pid: int, track: str, evs: list[tuple[str, str | None, date]], shared: list[RecordedEvent]) -> None:
         if ids.case >= cases:
             return
         ids.case += 1
-        template = rng.choice(templates[track])
-        # Most histories end in the last few months, as in a live caseload; older cases whose
-        # walk ran out long ago are what the "verlopen" filter is for.
-        span = template[-1][2] if template else 0
-        opened = min(today, max(opened, today - timedelta(days=span + rng.randrange(0, 150))))
+        own = [(s, o, d) for s, o, d in evs if d <= horizon]
+        first = [d for s, _, d in own if s != "aanvraag_herbeoordeling"] or [d for _, _, d in evs]
+        opened = min(today, min(first))
         counters[opened.year] = counters.get(opened.year, 0) + 1
         zaak = f"HKO-{opened.year}-{counters[opened.year]:06d}"
         urgency = rng.choice(URGENCIES) if rng.random() < 0.03 else None
         casuistiek = 1 if urgency is None and rng.random() < 0.01 else 0
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
-        history = [
-            RecordedEvent(step=s, outcome=o, fact_date=opened + timedelta(days=d))
-            for s, o, d in template
-            if opened + timedelta(days=d) <= today
-        ]
-        summary = summary_row(rk, track, history, today)
+        history = [RecordedEvent(step=s, outcome=o, fact_date=d) for s, o, d in own]
+        summary = summary_row(rk, track, [e for e in shared if e.fact_date <= horizon] + history, today)
         closed = history[-1].fact_date.isoformat() if summary[6] and history else None
         case_rows.append(
             (ids.case, zaak, pid, track, worker, opened.isoformat(), closed, urgency, casuistiek, 1 + len(history))
@@ -355,6 +343,17 @@ def build_demo(
             when = opened + timedelta(days=rng.randrange(0, max(1, (today - opened).days + 1)))
             notes.append((ids.note, ids.case, when.isoformat(), channel, text, worker, now))
 
+    cut_off = date(2023, 12, 31)  # "Aanmelden kan tot 1 januari 2024."
+    earliest_start = date(2021, 6, 1)
+
+    def place(st: Story, evs: list | None, start: date, registered: date) -> list[tuple[str, str | None, date]]:
+        if not evs:
+            return []
+        return [
+            (s, o, registered if s == "aanvraag_herbeoordeling" else start + timedelta(days=d))
+            for s, o, d in sorted_events(evs)
+        ]
+
     while ids.case < cases:
         ids.household += 1
         hid = ids.household
@@ -365,9 +364,16 @@ def build_demo(
             f"{pc + rng.randrange(0, 99):04d} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
             town,
         )
-        registered = date(2021, 1, 1) + timedelta(days=rng.randrange(0, 1095))  # registration closed 1-1-2024
-        registered = min(registered, today)
-        households.append((hid, registered.isoformat()))
+        st = story()
+        start = max(earliest_start, today - timedelta(days=rng.randrange(0, max(st.span, 0) + 365)))
+        # Now and then the work stalls: nothing recorded since some day (that is what the
+        # "verlopen" filter is for); a history cut off at a date is a prefix the engine accepted.
+        stalled = rng.random() < 0.25 and start < today
+        horizon = start + timedelta(days=rng.randrange(0, (today - start).days)) if stalled else today
+        registered = start + timedelta(days=st.registered)
+        if registered > cut_off:
+            registered = cut_off - timedelta(days=rng.randrange(0, 500))
+        households.append((hid, min(registered, today).isoformat()))
         female = rng.random() < 0.75
         if rng.random() < 0.25:
             tussen, last = rng.choice(WITH_PREFIX)
@@ -376,11 +382,18 @@ def build_demo(
         born = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 32))
         parent = person(rng.choice(FIRST_F if female else FIRST_M), tussen, last, born, addr)
         members.append((hid, parent, "aanvrager"))
-        opened = registered + timedelta(days=rng.randrange(0, 60))
-        if rng.random() < 0.9:
-            open_case(parent, "brede_ondersteuning", opened)
-        if rng.random() < 0.35:
-            open_case(parent, "schuldenaanpak", opened)
+        kids = [
+            max(date(1984, 1, 1), min(date(2022, 11, 5), born + timedelta(days=rng.randrange(6500, 14000))))
+            for _ in range(rng.choice([0, 1, 1, 2, 2, 3]))
+        ]
+        bo = place(st, st.bo, start, registered)
+        if not kids:  # no children: no support to children in the parent's case
+            bo = [e for e in bo if e[0] != "ondersteuning_kinderen"]
+        sa = place(st, st.sa, start, registered)
+        if bo:
+            open_case(parent, "brede_ondersteuning", bo, [])
+        if sa:
+            open_case(parent, "schuldenaanpak", sa, [])
         if rng.random() < 0.5:
             p_last = rng.choice(SURNAMES)
             partner = person(
@@ -391,8 +404,9 @@ def build_demo(
                 addr,
             )
             members.append((hid, partner, "toeslagpartner"))
-            if rng.random() < 0.3:
-                open_case(partner, "schuldenaanpak", opened)
+            if st.partner_sa and sa:
+                shared = [RecordedEvent(s, d, o, inherited=True) for s, o, d in sa if s in SHARED_PARTNER]
+                open_case(partner, "schuldenaanpak", place(st, st.partner_sa, start, registered), shared)
         if rng.random() < 0.15:
             ex_addr = (rng.choice(STREETS), str(rng.randrange(1, 250)), addr[2], addr[3])
             ex = person(
@@ -403,14 +417,17 @@ def build_demo(
                 ex_addr,
             )
             members.append((hid, ex, "ex-toeslagpartner"))
-            if rng.random() < 0.5:
-                open_case(ex, "brede_ondersteuning", opened + timedelta(days=rng.randrange(0, 90)))
-        for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
-            kid_born = max(date(1984, 1, 1), min(date(2022, 11, 5), born + timedelta(days=rng.randrange(6500, 14000))))
+            if st.ex_bo:
+                open_case(ex, "brede_ondersteuning", place(st, st.ex_bo, start, registered), [])
+        child_case = False
+        for kid_born in kids:
             kid = person(rng.choice(KIDS), tussen, last, kid_born, addr)
             members.append((hid, kid, "kind"))
-            if (today - kid_born).days > 16 * 365 and rng.random() < 0.2:
-                open_case(kid, "brede_ondersteuning", opened + timedelta(days=rng.randrange(0, 200)))
+            if st.child_bo and not child_case and (today - kid_born).days > 16 * 365 and (bo or sa):
+                child_case = True  # one older child reports to the municipality; the case follows the parent
+                source = bo or sa
+                shared = [RecordedEvent(s, d, o, inherited=True) for s, o, d in source if s in SHARED_CHILD]
+                open_case(kid, "brede_ondersteuning", place(st, st.child_bo, start, registered), shared)
         if rng.random() < 0.01:
             nab = person(
                 rng.choice(FIRST_F + FIRST_M),
@@ -465,6 +482,8 @@ def build_demo(
             "gebeurtenissen": len(events),
             "contactmomenten": len(notes),
             "zonder_bsn": no_bsn,
+            "verhalen": len(pool),
+            "verhalen_geweigerd": rejected,
         }
         store.audit.append(AuditAction.DEMO_CREATED, "database", None, detail=result)
     conn.execute("ANALYZE")

@@ -136,6 +136,7 @@ class DeadlineFigure:
     rule: str
     title: str
     period: str
+    statutory: bool = True  # False: a municipal choice (gemeentelijke keuze), reported apart from the law
     met: int = 0  # gehaald
     late: int = 0  # te laat (stopped after the due date)
     overdue: int = 0  # verlopen (running, past the due date)
@@ -156,6 +157,7 @@ class DeadlineFigure:
             "rule": self.rule,
             "title": self.title,
             "period": self.period,
+            "grondslag": "wet" if self.statutory else "gemeentelijke keuze",
             "gehaald": self.met,
             "te_laat": self.late,
             "verlopen": self.overdue,
@@ -234,6 +236,7 @@ class Overview:
     afbouw_verlopen: int
     workers: list[WorkerFigure]
     seconds: float = 0.0
+    rule_notes: list[tuple[str, str]] = field(default_factory=list)  # (termijn, grondslag, keuze en bron)
 
     def deadline(self, rule: str) -> DeadlineFigure:
         return next(d for d in self.deadlines if d.rule == rule)
@@ -270,6 +273,8 @@ class Overview:
             }
             for d in self.deadlines
         ]
+        statutory = [r for r, d in zip(deadlines, self.deadlines) if d.statutory]
+        choices = [r for r, d in zip(deadlines, self.deadlines) if not d.statutory]
         special = [{"wat": "Urgente zaken (open)", "aantal": self.urgent.total}]
         for u in Urgency:
             special.append({"wat": f"  {u.label}", "aantal": self.urgent.criteria.get(u.value, 0)})
@@ -330,27 +335,16 @@ class Overview:
             Sheet(
                 "Termijnen",
                 "Wettelijke termijnen: gehaald en niet gehaald (alle zaken)",
-                [
-                    ("termijn", "Termijn"),
-                    ("periode", "Periode"),
-                    ("gehaald", "Gehaald"),
-                    ("te_laat", "Te laat"),
-                    ("verlopen", "Verlopen"),
-                    ("niet_gehaald", "Niet gehaald"),
-                    ("lopend", "Lopend"),
-                    ("vervallen", "Vervallen"),
-                    ("totaal", "Totaal"),
-                ],
-                deadlines,
-                [
-                    ("kort", "Termijn"),
-                    ("gehaald", "Gehaald"),
-                    ("te_laat", "Te laat"),
-                    ("verlopen", "Verlopen"),
-                    ("niet_gehaald", "Niet geh."),
-                    ("lopend", "Lopend"),
-                    ("vervallen", "Vervallen"),
-                ],
+                _DEADLINE_COLUMNS,
+                statutory,
+                _DEADLINE_TEXT_COLUMNS,
+            ),
+            Sheet(
+                "Gemeentelijke keuzes",
+                "Gemeentelijke keuzes (geen wettelijke termijn): gehaald en niet gehaald",
+                _DEADLINE_COLUMNS,
+                choices,
+                _DEADLINE_TEXT_COLUMNS,
             ),
             Sheet(
                 "Urgent nazorg afbouw",
@@ -373,6 +367,7 @@ class Overview:
                     {"begrip": "Peildatum", "betekenis": format_date(self.today)},
                     {"begrip": "Zaken", "betekenis": str(self.cases)},
                     *({"begrip": k, "betekenis": v} for k, v in DEFINITIONS),
+                    *({"begrip": k, "betekenis": v} for k, v in self.rule_notes),
                 ],
                 prose=True,
             ),
@@ -389,7 +384,8 @@ class Overview:
             ],
             "per_stap": [r.as_dict() for r in self.steps],
             "per_uitkomst": [r.as_dict() for r in self.outcomes],
-            "termijnen": [d.as_dict() for d in self.deadlines],
+            "termijnen": [d.as_dict() for d in self.deadlines if d.statutory],
+            "gemeentelijke_keuzes": [d.as_dict() for d in self.deadlines if not d.statutory],
             "urgent": {
                 "totaal": self.urgent.total,
                 "criteria": dict(self.urgent.criteria),
@@ -401,6 +397,28 @@ class Overview:
             "per_medewerker": [w.as_row() for w in self.workers],
             "rekentijd_s": round(self.seconds, 3),
         }
+
+
+_DEADLINE_COLUMNS = [
+    ("termijn", "Termijn"),
+    ("periode", "Periode"),
+    ("gehaald", "Gehaald"),
+    ("te_laat", "Te laat"),
+    ("verlopen", "Verlopen"),
+    ("niet_gehaald", "Niet gehaald"),
+    ("lopend", "Lopend"),
+    ("vervallen", "Vervallen"),
+    ("totaal", "Totaal"),
+]
+_DEADLINE_TEXT_COLUMNS = [
+    ("kort", "Termijn"),
+    ("gehaald", "Gehaald"),
+    ("te_laat", "Te laat"),
+    ("verlopen", "Verlopen"),
+    ("niet_gehaald", "Niet geh."),
+    ("lopend", "Lopend"),
+    ("vervallen", "Vervallen"),
+]
 
 
 def _short(track: str) -> str:
@@ -438,6 +456,11 @@ DEFINITIONS: list[tuple[str, str]] = [
         "ondersteuning is afgerond. Telt niet als gehaald of niet gehaald.",
     ),
     ("Termijnen", "Over alle zaken, open en gesloten, waarin de termijn is begonnen."),
+    (
+        "Gemeentelijke keuzes",
+        "Termijnen die de wet niet stelt maar de gemeente kiest (zoals de datum van het eerste gesprek "
+        "meedelen binnen 8 weken): apart van de wettelijke termijnen.",
+    ),
     ("Urgent", "Open zaken met een UHT-urgentiecriterium of op het casuïstiekoverleg VNG–UHT."),
     ("In nazorg", "Open zaken waarin de nazorgperiode van 24 maanden loopt op de peildatum."),
     (
@@ -497,7 +520,10 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
             urgent.casuistiekoverleg += n
 
     # The engine, once per case.
-    figures = [DeadlineFigure(rule, rk.rule(rule).title, rk.rule(rule).period.text) for rule, _ in DEADLINE_FIGURES]
+    figures = [
+        DeadlineFigure(rule, rk.rule(rule).title, rk.rule(rule).period.text, rk.rule(rule).statutory)
+        for rule, _ in DEADLINE_FIGURES
+    ]
     by_rule = {f.rule: f for f in figures}
     targets = {
         (tid, rule): frozenset(rk.event_title(tid, ev) for ev in evs if rk.has_step(tid, ev))
@@ -533,7 +559,7 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
                         afbouw += 1
                         if today > dl.due:
                             afbouw_late += 1
-                    if dl.kind == "deadline" and today > dl.due:
+                    if dl.overdue(today):  # the caseworker's own work (not what UHT owes)
                         overdue = True
         if facts.open:
             w = workers.get(facts.caseworker)
@@ -560,7 +586,19 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
         afbouw_verlopen=afbouw_late,
         workers=ordered_workers,
         seconds=time.perf_counter() - t0,
+        rule_notes=[_rule_note(rk.rule(rule)) for rule, _ in DEADLINE_FIGURES],
     )
+
+
+def _rule_note(rule: Any) -> tuple[str, str]:
+    """What a reported termijn rests on: the law or a municipal choice, and its source."""
+    basis = {"wet": "wettelijke termijn", "routekaart": "routekaart", "keuze": "gemeentelijke keuze"}[rule.basis]
+    text = f"{basis}. {rule.explanation}"
+    if rule.choice:
+        text += f" Gemeentelijke keuze: {rule.choice}"
+    if rule.source:
+        text += f" Bron: {rule.source}."
+    return rule.title, text
 
 
 # -- the .xlsx --------------------------------------------------------------------------------------

@@ -99,6 +99,7 @@ _ROW_ERRORS = (RowRefused, TransitionRefused, StoreError, ValidationError, CellE
 # PAUSE_SECONDS. SQLite's busy handler retries a waiting colleague at least every 100 ms, so
 # the pause lets every waiting save in; a colleague waits at most about one batch.
 BATCH_SECONDS = 0.25
+REGISTRATION_LAST_DAY = date(2023, 12, 31)  # routekaart: "Aanmelden kan tot 1 januari 2024."
 BATCH_MIN_ROWS = 50
 PAUSE_SECONDS = 0.1
 
@@ -364,13 +365,16 @@ class _Handler:
         it is recorded on the list's date with a note that the real date is unknown."""
         if self.has_event(case.id, "aanvraag_herbeoordeling"):
             return []
+        # "Aanmelden kan tot 1 januari 2024": the unknown date lies on or before the last day.
+        last = REGISTRATION_LAST_DAY
         return [
             (
                 "aanvraag_herbeoordeling",
                 None,
-                on,
+                min(on, last),
                 f"Afgeleid uit {source} (bestand {self.file.name}): de ouder is bij UHT aangemeld; "
-                "de datum van die aanmelding is niet bekend.",
+                "de datum van die aanmelding is niet bekend"
+                + (f" (vastgelegd op {format_date(last)}, de laatste dag waarop aanmelden kon)." if on > last else "."),
             )
         ]
 

@@ -103,13 +103,28 @@ _ORDER = {
 }
 
 
+_SHORT_ZAAK = re.compile(r"^(?:HKO-)?\d{4}-\d{6}$", re.I)
+
+
 def _search_terms(text: str) -> list[str]:
     terms = []
     for word in text.split():
-        # A formatted BSN or postcode (9999.00.006, 3011 AB) searches as its bare digits.
+        # A zaaknummer as the list shows it (2025-000039) searches as it is written; a formatted
+        # BSN or postcode (9999.00.006, 3011 AB) searches as its bare digits.
+        if _SHORT_ZAAK.match(word):
+            terms.append(word.upper())
+            continue
         bare = _SEP.sub("", word)
         terms.append(bare if bare.isdigit() else word)
     return [t for t in terms if t]
+
+
+# The cases of everyone in the households of the person with this BSN: a household member without
+# a case of their own (a child) finds the household's cases.
+_HOUSEHOLD_OF_BSN = (
+    "c.person_id IN (SELECT hm2.person_id FROM persons p0 JOIN household_members hm1 ON hm1.person_id = p0.id "
+    "JOIN household_members hm2 ON hm2.household_id = hm1.household_id WHERE p0.bsn = ?)"
+)
 
 
 def _like(text: str) -> str:
@@ -134,7 +149,11 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
         for t in short_terms:
             sub += " AND body LIKE ? ESCAPE '\\'"
             args.append("%" + _like(t) + "%")
-        clauses.append(f"c.id IN ({sub})")
+        if len(terms) == 1 and terms[0].isdigit() and len(terms[0]) in (8, 9):
+            clauses.append(f"(c.id IN ({sub}) OR {_HOUSEHOLD_OF_BSN})")
+            args.append(terms[0].zfill(9))
+        else:
+            clauses.append(f"c.id IN ({sub})")
     elif terms and len(" ".join(terms)) >= 3:
         # Only short words: they mean something next to each other ("de vr", "a b c").
         clauses.append("c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")

@@ -23,6 +23,13 @@ from herstel_tui.store.base import ConflictError, StoreError
 from herstel_tui.store.caselist import CaseFilter, CaseRow, count_cases, list_cases
 from herstel_tui.store.repository import Repository
 
+# Facts of the household's aanvrager that hold for a member's own case: the toeslagpartner shares
+# the outcome and the payment (the moratorium: "De gedupeerde ouder en toeslagpartner"); a child's
+# case follows the parent's outcome (the kindregeling follows the parent's recognition).
+SHARED_STEPS: dict[str, tuple[str, ...]] = {
+    "toeslagpartner": ("eerste_toets", "integrale_beoordeling", "eerste_betaling"),
+    "kind": ("eerste_toets", "integrale_beoordeling"),
+}
 _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
 _CASE_COLS = "id, zaaknummer, person_id, track, caseworker, opened, closed, urgency, casuistiekoverleg, version"
 _EVENT_COLS = "id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction, reason"
@@ -187,12 +194,56 @@ class CaseRepository(Repository):
         return [self._event(r) for r in rows]
 
     def recorded(self, case_id: int) -> list[RecordedEvent]:
-        """The case's events as the engine takes them: in the order they were recorded."""
+        """The case's events as the engine takes them: in the order they were recorded, after the
+        facts the person shares with the household's aanvrager (:data:`SHARED_STEPS`)."""
         rows = self.conn.execute(
             "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id = ? ORDER BY id",
             (case_id,),
         ).fetchall()
-        return [RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, i) for s, f, o, c, r, i in rows]
+        own = [RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, i) for s, f, o, c, r, i in rows]
+        row = self.conn.execute("SELECT person_id, track FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            return own
+        shared = self.inherited(row[0], row[1])
+        return shared + own if shared else own
+
+    def inherited(self, person_id: int, track: str) -> list[RecordedEvent]:
+        """UHT's facts about the household's aanvrager that hold for this person too: the outcome
+        (and, for the toeslagpartner, the payment that starts the moratorium: "De gedupeerde ouder
+        en toeslagpartner"). Taken from the aanvrager's case in the same track, else the other one."""
+        role = self.role_of(person_id)
+        steps = SHARED_STEPS.get(role or "")
+        if not steps:
+            return []
+        marks = ",".join("?" * len(steps))
+        rows = self.conn.execute(
+            "SELECT c.id, c.track, e.step, e.fact_date, e.outcome, e.correction, e.reason FROM household_members hm1 "
+            "JOIN household_members hm2 ON hm2.household_id = hm1.household_id AND hm2.role = 'aanvrager' "
+            "AND hm2.person_id != hm1.person_id "
+            "JOIN cases c ON c.person_id = hm2.person_id JOIN events e ON e.case_id = c.id "
+            f"WHERE hm1.person_id = ? AND e.step IN ({marks}) ORDER BY c.track != ?, c.id, e.id",
+            (person_id, *steps, track),
+        ).fetchall()
+        if not rows:
+            return []
+        first = rows[0][0]
+        return [
+            RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, None, True)
+            for cid, _t, s, f, o, c, r in rows
+            if cid == first and self.routekaart.has_step(track, s)
+        ]
+
+    def _refresh_household(self, person_id: int, step: str) -> None:
+        """After a shared fact of an aanvrager: the household members' case index rows."""
+        if not any(step in steps for steps in SHARED_STEPS.values()):
+            return
+        for (cid,) in self.conn.execute(
+            "SELECT c.id FROM household_members hm1 JOIN household_members hm2 ON hm2.household_id = "
+            "hm1.household_id AND hm2.person_id != hm1.person_id JOIN cases c ON c.person_id = hm2.person_id "
+            "WHERE hm1.person_id = ? AND hm1.role = 'aanvrager' AND hm2.role IN ('toeslagpartner', 'kind')",
+            (person_id,),
+        ).fetchall():
+            self._refresh_summary(cid)
 
     def last_event(self, case_id: int, step: str) -> tuple[str, str | None] | None:
         """(fact date, outcome) of the step's latest event (a later correction supersedes), else None."""
@@ -233,6 +284,7 @@ class CaseRepository(Repository):
                 case.track.value,
                 self.recorded(case_id),
                 RecordedEvent(event.step, event.fact_date, event.outcome, event.correction, event.reason),
+                role=self.role_of(case.person_id),
             )
             now = now_iso()
             eid = self.conn.execute(
@@ -252,6 +304,7 @@ class CaseRepository(Repository):
             ).lastrowid
             self.conn.execute("UPDATE cases SET version = version + 1 WHERE id = ?", (case_id,))
             self._refresh_summary(case_id)
+            self._refresh_household(case.person_id, event.step)
             self.audit(
                 AuditAction.CORRECTED if correction else AuditAction.RECORDED,
                 "gebeurtenis",
@@ -270,9 +323,21 @@ class CaseRepository(Repository):
             )
 
     def view(self, case_id: int, today: date | None = None) -> CaseView:
-        """The routekaart engine's view of a case, derived from its events."""
+        """The routekaart engine's view of a case, derived from its events (next steps: those that
+        fit the person's role in the household)."""
         case = self.get(case_id)
-        return self.routekaart.evaluate(case.track.value, self.recorded(case_id), today or clock.today())
+        return self.routekaart.evaluate(
+            case.track.value, self.recorded(case_id), today or clock.today(), role=self.role_of(case.person_id)
+        )
+
+    def role_of(self, person_id: int) -> str | None:
+        """The person's role in their main household (aanvrager first), or None outside any household."""
+        row = self.conn.execute(
+            "SELECT role FROM household_members WHERE person_id = ? ORDER BY role = 'aanvrager' DESC, household_id "
+            "LIMIT 1",
+            (person_id,),
+        ).fetchone()
+        return row[0] if row else None
 
     # -- the derived case index ----------------------------------------------------------------------
 
@@ -310,6 +375,16 @@ class CaseRepository(Repository):
         out: dict[int, tuple[str, list[RecordedEvent]]] = {cid: (track, []) for cid, track in tracks.items()}
         for cid, step, outcome, fact, corr, reason, eid in source.fetchall():
             out[cid][1].append(RecordedEvent(step, date.fromisoformat(fact), outcome, bool(corr), reason, eid))
+        # the facts shared with the household's aanvrager (few cases: one query finds them)
+        members = (
+            "SELECT DISTINCT c.id, c.person_id FROM cases c JOIN household_members hm ON hm.person_id = c.person_id "
+            "WHERE hm.role IN ('toeslagpartner', 'kind')"
+        )
+        for cid, pid in self.conn.execute(members).fetchall():
+            if cid in out:
+                shared = self.inherited(pid, out[cid][0])
+                if shared:
+                    out[cid] = (out[cid][0], shared + out[cid][1])
         return out
 
     def _write_summaries(self, case_ids: Sequence[int] | None, today: date) -> int:

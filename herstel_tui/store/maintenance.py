@@ -117,11 +117,19 @@ class Maintenance(Repository):
         zaaknummers = dict(conn.execute("SELECT id, zaaknummer FROM cases"))
         summaries = self.store.cases.summaries()
         cases = self.store.cases.all_recorded()
+        roles = dict(
+            conn.execute(
+                "SELECT c.id, (SELECT role FROM household_members m WHERE m.person_id = c.person_id "
+                "ORDER BY role = 'aanvrager' DESC, household_id LIMIT 1) FROM cases c"
+            )
+        )
         for cid, (track, events) in cases.items():
             zaak = zaaknummers[cid]
             for i, ev in enumerate(events):
+                if ev.inherited:  # the aanvrager's fact, checked in the aanvrager's case
+                    continue
                 try:
-                    rk.check(track, events[:i], ev)
+                    rk.check(track, events[:i], ev, role=roles.get(cid))
                 except TransitionRefused as exc:
                     problems.append(f"{zaak}: gebeurtenis {ev.id} ({ev.step}) past niet op de routekaart: {exc}")
                     break

@@ -72,6 +72,15 @@ class OverviewQueries(Repository):
                        FROM events ORDER BY case_id, fact_date, id"""
         fromiso = date.fromisoformat
         with self.reading():
+            # the facts a toeslagpartner's or child's case shares with the household's aanvrager
+            shared: dict[int, list[RecordedEvent]] = {}
+            for mcid, pid, mtrack in self.conn.execute(
+                "SELECT DISTINCT c.id, c.person_id, c.track FROM cases c JOIN household_members hm "
+                "ON hm.person_id = c.person_id WHERE hm.role IN ('toeslagpartner', 'kind')"
+            ).fetchall():
+                inherited = self.store.cases.inherited(pid, mtrack)
+                if inherited:
+                    shared[mcid] = inherited
             cur = self.conn.execute(event_sql)
             batch: list = []
             pos = 0
@@ -96,7 +105,7 @@ class OverviewQueries(Repository):
                     pos += 1
                 if len(rows) > 1:
                     rows.sort(key=lambda r: r[1])  # record order
-                evs = [
+                evs = shared.get(cid, []) + [
                     RecordedEvent(step, fromiso(fact), outcome, bool(corr), reason, eid)
                     for _, eid, step, outcome, fact, corr, reason in rows
                 ]

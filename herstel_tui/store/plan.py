@@ -399,7 +399,12 @@ class PlanRepository(Repository):
                         "instemming": consent_value,
                     },
                 )
-                done = {e.step for e in self.store.cases.events(case_id)}
+                # the milestones of the current round (a restart begins a new one); a full plan
+                # already covers the outline, which the routekaart does not take after it
+                view = self.store.cases.view(case_id, today)
+                done = {d.step for d in view.done if not (d.superseded or d.earlier_round or d.off_route)}
+                if "plan_volledig" in done:
+                    done.add("plan_hoofdlijnen")
                 milestone = lvl.milestone
                 if milestone and milestone not in done:
                     text = f"Plan van aanpak versie {number}, instemming: {Consent(consent_value).label.lower()}"

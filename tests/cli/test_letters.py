@@ -49,6 +49,7 @@ def env(tmp_path):
             ("aanvraag_herbeoordeling", 90, None),
             ("start_pauzeknop", 80, None),
             ("eerste_toets", 60, "gedupeerd"),
+            ("eerste_betaling", 30, None),
             ("aanvang_moratorium", 30, None),
         ]:
             s.cases.record_event(sa.id, step, TODAY - timedelta(days=days), outcome=outcome)
@@ -167,7 +168,14 @@ def test_brieven_lists_the_kinds(env):
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["Soort", "Sp", "Titel"]
-    assert [line.split()[0] for line in lines[1:]] == ["contact", "bevestiging", "schuldeiser", "moratorium"]
+    assert [line.split()[0] for line in lines[1:]] == [
+        "contact",
+        "bevestiging",
+        "schuldeiser",
+        "moratorium",
+        "aangemeld",
+        "pauzeknop",
+    ]
     data = json.loads(run(env, "brieven", "--json").stdout)
     assert data[1]["vastgelegd_als"] == "datum_eerste_gesprek_gecommuniceerd" and data[2]["sporen"] == "SA/BO"
     fields = json.loads(run(env, "brieven", "--velden", "--json").stdout)

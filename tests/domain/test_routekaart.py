@@ -80,15 +80,18 @@ def test_default_file_loads_both_tracks_in_routekaart_order(rk):
         "plan_hoofdlijnen",
         "plan_volledig",
         "afzien_brede_ondersteuning",
+        "herstart_brede_ondersteuning",
         "eerste_betaling",
         "brede_hulpteam_verzoek",
         "brede_hulpteam_antwoord",
+        "brede_hulpteam_afgesloten",
         "brief_verzonden",
     ]
     assert [m.id for m in rk.tracks[SA].milestones] == [
         "eerste_betaling",
         "brede_hulpteam_verzoek",
         "brede_hulpteam_antwoord",
+        "brede_hulpteam_afgesloten",
         "brief_verzonden",
     ]
 
@@ -161,14 +164,14 @@ def test_every_termijn_of_domain_md_is_in_the_file(rk):
         "eerste_gesprek_voeren": (
             "8 weken",
             "deadline",
-            ("aanmelding_gemeente", "ontvangst_gegevens"),
+            ("aanmelding_gemeente", "ontvangst_gegevens", "herstart_brede_ondersteuning"),
             ("eerste_gesprek",),
             (BO,),
         ),
         "datum_eerste_gesprek_meedelen": (
             "8 weken",
             "deadline",
-            ("aanmelding_gemeente", "ontvangst_gegevens"),
+            ("aanmelding_gemeente", "ontvangst_gegevens", "herstart_brede_ondersteuning"),
             ("datum_eerste_gesprek_gecommuniceerd",),
             (BO,),
         ),
@@ -182,8 +185,14 @@ def test_every_termijn_of_domain_md_is_in_the_file(rk):
             (BO,),
         ),
         "nazorgperiode": ("24 maanden", "period", ("nazorg",), ("afzien_brede_ondersteuning",), (BO,)),
-        "wettelijk_moratorium": ("1 jaar", "period", ("eerste_betaling", "aanvang_moratorium"), (), (BO, SA)),
-        "acclimatiseringsfase": ("4 weken", "deadline", ("einde_pauzeknop",), ("opstarten_invordering",), (SA,)),
+        "wettelijk_moratorium": (
+            "1 jaar",
+            "period",
+            ("eerste_betaling",),
+            ("eerste_toets:niet_gedupeerd",),
+            (BO, SA),
+        ),
+        "acclimatiseringsfase": ("4 weken", "period", ("einde_pauzeknop",), ("opstarten_invordering",), (SA,)),
         "antwoord_brede_hulpteam": (
             "7 dagen",
             "deadline",
@@ -274,6 +283,8 @@ BO_PRELUDE = [
             ("eerste_toets", "gedupeerd"),
             ("eerste_toets", "geen_uitsluitsel"),
             ("eerste_toets", "niet_gedupeerd"),
+            ("ondersteuning_kinderen", None),
+            ("driegesprek", None),
         },
         running={},
         closed=False,
@@ -287,6 +298,8 @@ BO_PRELUDE = [
             ("eerste_toets", "gedupeerd"),
             ("eerste_toets", "geen_uitsluitsel"),
             ("eerste_toets", "niet_gedupeerd"),
+            ("ondersteuning_kinderen", None),
+            ("driegesprek", None),
         },
         # 8 weeks from 29-12-2023, across the year end
         running={"eerste_gesprek_voeren": "2024-02-23", "datum_eerste_gesprek_meedelen": "2024-02-23"},
@@ -298,7 +311,13 @@ BO_PRELUDE = [
         "start_brede_ondersteuning",
         "2024-01-15",
         current="start_brede_ondersteuning",
-        route={("eerste_toets", "gedupeerd"), ("eerste_toets", "geen_uitsluitsel"), ("eerste_toets", "niet_gedupeerd")},
+        route={
+            ("eerste_toets", "gedupeerd"),
+            ("eerste_toets", "geen_uitsluitsel"),
+            ("eerste_toets", "niet_gedupeerd"),
+            ("ondersteuning_kinderen", None),
+            ("driegesprek", None),
+        },
     ),
     S(
         "eerste_gesprek",
@@ -374,7 +393,7 @@ PATHS = {
                 "2024-09-02",
                 current="nazorg",
                 result="gedupeerd",
-                route={("driegesprek", None), ("integrale_beoordeling", "gedupeerd")},
+                route=set(),
                 running={"wettelijk_moratorium": "2025-04-02", "nazorgperiode": "2026-09-02"},
                 closed=False,
                 extra=[
@@ -400,7 +419,6 @@ PATHS = {
                 route={
                     ("ondersteuning_kinderen", None),
                     ("ondersteuning_ex_partners", None),
-                    ("driegesprek", None),
                     ("cws", None),
                     ("nazorg", None),
                 },
@@ -412,7 +430,6 @@ PATHS = {
                 route={
                     ("ondersteuning_kinderen", None),
                     ("ondersteuning_ex_partners", None),
-                    ("driegesprek", None),
                     ("nazorg", None),
                 },
             ),
@@ -439,6 +456,7 @@ PATHS = {
                 result="geen_uitsluitsel",
                 route={
                     ("driegesprek", None),
+                    ("ondersteuning_kinderen", None),  # children of a possibly gedupeerde parent
                     ("integrale_beoordeling", "gedupeerd"),
                     ("integrale_beoordeling", "niet_gedupeerd"),
                 },
@@ -452,7 +470,6 @@ PATHS = {
                 current="integrale_beoordeling",
                 result="gedupeerd",
                 route={
-                    ("driegesprek", None),
                     ("ondersteuning_kinderen", None),
                     ("ondersteuning_ex_partners", None),
                     ("cws", None),
@@ -471,7 +488,7 @@ PATHS = {
                 "nazorg",
                 "2025-03-03",
                 current="nazorg",
-                route={("driegesprek", None)},
+                route=set(),
                 running={"wettelijk_moratorium": "2025-10-15", "nazorgperiode": "2027-03-03"},
                 closed=False,
                 extra=[("2027-03-02", {"nazorgperiode": "2027-03-03"}, False), ("2027-03-03", {}, True)],
@@ -490,7 +507,7 @@ PATHS = {
                 "niet_gedupeerd",
                 current="integrale_beoordeling",
                 result="niet_gedupeerd",
-                route={("driegesprek", None), ("afronden_spuk", None), ("continueren_regulier", None)},
+                route={("afronden_spuk", None), ("continueren_regulier", None)},
                 running={"volledig_plan_van_aanpak": "2026-01-15", "afbouw_brede_ondersteuning": "2025-03-02"},
                 closed=False,
             ),
@@ -499,7 +516,7 @@ PATHS = {
                 "2025-02-20",
                 current="afronden_spuk",
                 result="niet_gedupeerd",
-                route={("driegesprek", None), ("continueren_regulier", None)},
+                route={("continueren_regulier", None)},
                 running={},
                 closed=True,
             ),
@@ -507,7 +524,7 @@ PATHS = {
                 "continueren_regulier",
                 "2025-02-21",
                 current="continueren_regulier",
-                route={("driegesprek", None)},
+                route=set(),
                 running={},
                 closed=True,
             ),
@@ -581,7 +598,9 @@ PATHS = {
         SA_PRELUDE
         + [
             S("eerste_toets", "2023-06-01", "gedupeerd", result="gedupeerd"),
-            S("aanvang_moratorium", "2023-06-20", running={"wettelijk_moratorium": "2024-06-20"}),
+            # the moratorium starts at the payment, not at the step "Aanvang wettelijk moratorium"
+            S("aanvang_moratorium", "2023-06-20", running={}),
+            S("eerste_betaling", "2023-06-20", running={"wettelijk_moratorium": "2024-06-20"}),
             S("kwijtschelden_betalen", "2023-09-01", closed=False),
             S(
                 "integrale_beoordeling",
@@ -783,8 +802,10 @@ def test_issue_example_opstarten_invordering_falls_due_after_4_weeks(rk):
     assert nxt.earliest == d("2024-03-04")
     assert view.next_deadline.rule == "acclimatiseringsfase"
     assert view.next_deadline.due == d("2024-03-04")
-    assert not view.next_deadline.overdue(d("2024-03-04"))
-    assert view.next_deadline.overdue(d("2024-03-05"))
+    # a waiting period: never overdue; it ends by itself
+    assert view.next_deadline.kind == "period"
+    assert not view.next_deadline.overdue(d("2024-03-05"))
+    assert rk.evaluate(SA, events, d("2024-03-05")).overdue(d("2024-03-05")) == []
     with pytest.raises(TransitionRefused) as exc:
         rk.check(SA, events, ev("opstarten_invordering", "2024-03-03"))
     assert str(exc.value) == (
@@ -835,11 +856,8 @@ def test_empty_case(rk):
     assert view.next_deadline is None
     assert not view.closed
     assert route_next(view) == {("aanvraag_herbeoordeling", None)}
-    assert {n.step for n in view.next_steps if n.milestone} == {
-        "aanmelding_gemeente",
-        "brede_hulpteam_verzoek",
-        "brief_verzonden",
-    }
+    # nothing before the registration: only the registration itself
+    assert {n.step for n in view.next_steps if n.milestone} == {"aanmelding_gemeente"}
 
 
 def test_zelfmelder_first_talk_8_weeks_from_31_december(rk):
@@ -893,13 +911,13 @@ def test_afzien_closes_the_case(rk):
 
 
 def test_brede_hulpteam_each_request_has_its_own_7_days(rk):
-    events = [ev("brede_hulpteam_verzoek", "2024-12-28")]
+    events = [ev("aanmelding_gemeente", "2024-12-01"), ev("brede_hulpteam_verzoek", "2024-12-28")]
     with pytest.raises(TransitionRefused, match="Antwoord Brede Hulpteam"):
-        rk.check(BO, [], ev("brede_hulpteam_antwoord", "2024-12-28"))
+        rk.check(BO, events[:1], ev("brede_hulpteam_antwoord", "2024-12-28"))
     rk.check(BO, events, ev("brede_hulpteam_verzoek", "2025-01-02"))  # repeatable
     events.append(ev("brede_hulpteam_verzoek", "2025-01-02"))
     view = rk.evaluate(BO, events, d("2025-01-03"))
-    assert [(x.start.isoformat(), x.due.isoformat()) for x in view.running] == [
+    assert [(x.start.isoformat(), x.due.isoformat()) for x in view.running if x.waiting_on] == [
         ("2024-12-28", "2025-01-04"),
         ("2025-01-02", "2025-01-09"),
     ]
@@ -908,7 +926,7 @@ def test_brede_hulpteam_each_request_has_its_own_7_days(rk):
         rk.check(BO, events, ev("brede_hulpteam_antwoord", when))
         events.append(ev("brede_hulpteam_antwoord", when))
     view = rk.evaluate(BO, events, d("2025-01-08"))
-    assert view.running == []
+    assert view.waiting == []
     first, second = [x for x in view.deadlines if x.rule == "antwoord_brede_hulpteam"]
     assert first.stopped == d("2025-01-06") and first.due < first.stopped  # answered late
     assert second.stopped == d("2025-01-07")
@@ -916,7 +934,7 @@ def test_brede_hulpteam_each_request_has_its_own_7_days(rk):
     with pytest.raises(TransitionRefused, match="Vraag gesteld aan het Brede Hulpteam"):
         rk.check(BO, events, ev("brede_hulpteam_antwoord", "2025-01-09"))
     # the Brede Hulpteam does not move the position of the case
-    assert view.current is None and view.current_title == "Nog niet gestart"
+    assert view.current.step == "aanmelding_gemeente"
 
 
 def test_earlier_payment_recorded_later_moves_the_moratorium(rk):
@@ -926,7 +944,7 @@ def test_earlier_payment_recorded_later_moves_the_moratorium(rk):
         ev("eerste_toets", "2023-06-01", "gedupeerd"),
         ev("aanvang_moratorium", "2023-06-20"),
     ]
-    assert running_map(rk.evaluate(SA, events, d("2023-07-01"))) == {"wettelijk_moratorium": "2024-06-20"}
+    assert running_map(rk.evaluate(SA, events, d("2023-07-01"))) == {}  # no payment yet
     rk.check(SA, events, ev("eerste_betaling", "2023-06-10"))
     events.append(ev("eerste_betaling", "2023-06-10"))
     assert running_map(rk.evaluate(SA, events, d("2023-07-01"))) == {"wettelijk_moratorium": "2024-06-10"}
@@ -1030,15 +1048,15 @@ def refused(rk, track, events, new) -> str:
             BO,
             BO_BASE + [ev("eerste_toets", "2023-03-01", "niet_gedupeerd")],
             ev("ondersteuning_kinderen", "2023-04-01"),
-            "Ondersteuning aan kinderen hoort niet bij de gekozen route (Eerste toets: Niet gedupeerd). Deze "
-            "stap volgt alleen na eerste toets: Gedupeerd of na integrale beoordeling: Gedupeerd.",
+            "Ondersteuning aan kinderen kan alleen vóór Eerste toets: Niet gedupeerd (01-03-2023). Kies een datum "
+            "vóór 01-03-2023, of corrigeer Eerste toets: Niet gedupeerd met een reden.",
         ),
         (
             BO,
             BO_BASE + [ev("eerste_toets", "2023-03-01", "niet_gedupeerd")],
             ev("driegesprek", "2023-04-01"),
-            "Driegesprek hoort niet bij de gekozen route (Eerste toets: Niet gedupeerd). Deze stap volgt "
-            "alleen na eerste toets: Gedupeerd of na eerste toets: Geen uitsluitsel.",
+            "Driegesprek kan alleen vóór Eerste toets: Niet gedupeerd (01-03-2023). Kies een datum vóór "
+            "01-03-2023, of corrigeer Eerste toets: Niet gedupeerd met een reden.",
         ),
         (
             SA,
@@ -1097,8 +1115,8 @@ def refused(rk, track, events, new) -> str:
             BO,
             [],
             ev("eerste_gesprek", "2023-02-01"),
-            "Eerste gesprek gevoerd kan pas na Aanmelding bij de gemeente (zelfmelding) of Ontvangst gegevens "
-            "ouder (als de ouder dit wenst).",
+            "Eerste gesprek gevoerd kan pas na Aanmelding bij de gemeente (zelfmelding), Ontvangst gegevens "
+            "ouder (als de ouder dit wenst) of Herstart brede ondersteuning.",
         ),
         (
             BO,
@@ -1306,6 +1324,8 @@ def test_random_walks_reach_every_step_and_outcome(rk, track):
                 break
             choice = rnd.choice(view.next_steps)
             when = max(today, choice.earliest or today)
+            if choice.latest is not None and when > choice.latest:
+                continue  # e.g. a registration with UHT after 1 January 2024
             new = RecordedEvent(choice.step, when, choice.outcome, id=len(events) + 1)
             rk.check(track, events, new)  # every offered next step must fit
             events.append(new)
@@ -1361,7 +1381,7 @@ def test_unknown_step_in_a_branch(tmp_path):
 
 
 def test_unknown_next_step(tmp_path):
-    p = variant(tmp_path, 'next = ["contact_ouder"]', 'next = ["foo"]')
+    p = variant(tmp_path, 'next = ["contact_ouder", "ondersteuning_kinderen"]', 'next = ["foo"]')
     assert load_error(p) == (
         f"{p}: stap 'ontvangst_gegevens' in spoor 'brede_ondersteuning': onbekende vervolgstap 'foo'"
     )
@@ -1381,7 +1401,8 @@ def test_cycle(tmp_path):
 def test_cycle_through_requires(tmp_path):
     p = variant(
         tmp_path,
-        'requires_any = ["aanmelding_gemeente", "ontvangst_gegevens"]\n\n[[milestones]]\nid = "plan_hoofdlijnen"',
+        'requires_any = ["aanmelding_gemeente", "ontvangst_gegevens", "herstart_brede_ondersteuning"]\ncycle = true\n\n'
+        '[[milestones]]\nid = "plan_hoofdlijnen"',
         'requires_any = ["plan_hoofdlijnen"]\n\n[[milestones]]\nid = "plan_hoofdlijnen"',
     )
     msg = load_error(p)
@@ -1504,7 +1525,9 @@ def test_missing_file(tmp_path):
 
 def test_several_faults_are_all_reported(tmp_path):
     p = variant(
-        tmp_path, 'contacts = ["gegevensuitwisseling"]\nnext = ["contact_ouder"]', 'contacts = ["x"]\nnext = ["y"]'
+        tmp_path,
+        'contacts = ["gegevensuitwisseling"]\nnext = ["contact_ouder", "ondersteuning_kinderen"]',
+        'contacts = ["x"]\nnext = ["y"]',
     )
     with pytest.raises(RoutekaartError) as exc:
         load_routekaart(p)

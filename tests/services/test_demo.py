@@ -94,31 +94,71 @@ def test_bsns_are_test_range_and_valid(demo_db):
     assert len(set(bsns)) == len(bsns)
 
 
-def test_demo_histories_are_accepted_by_the_engine(demo_db):
-    """Replaying each case's events through check() accepts them all and gives the stored summary."""
-    from herstel_tui.domain.routekaart import RecordedEvent
+def test_every_demo_timeline_passes_the_order_constraints(demo_db):
+    """Every case's events, replayed in order through check() (with the person's role and the facts
+    shared with the household's aanvrager), are accepted, and give the stored summary."""
     from herstel_tui.store.cases import summary_row
 
-    rk = default_routekaart()
+    with open_store(demo_db, "t") as s:
+        rk = s.routekaart
+        for cid, track, pid in s.conn.execute("SELECT id, track, person_id FROM cases ORDER BY id").fetchall():
+            events = s.cases.recorded(cid)
+            role = s.cases.role_of(pid)
+            shared = [e for e in events if e.inherited]
+            own = [e for e in events if not e.inherited]
+            assert [e.fact_date for e in own] == sorted(e.fact_date for e in own)  # recorded as they happened
+            for i, ev in enumerate(own):
+                rk.check(track, shared + own[:i], ev, role=role)
+            stored = s.conn.execute(
+                "SELECT current_step, current_title, outcome, next_due, next_rule, next_kind, closed,"
+                " last_event FROM case_summary WHERE case_id = ?",
+                (cid,),
+            ).fetchone()
+            assert tuple(stored) == summary_row(rk, track, events, TODAY)
+
+
+def test_a_realistic_workload(demo_db):
     conn = sqlite3.connect(demo_db)
-    cases = conn.execute("SELECT id, track FROM cases ORDER BY id LIMIT 400").fetchall()
-    for cid, track in cases:
-        events = [
-            RecordedEvent(step=s, outcome=o, fact_date=date.fromisoformat(d))
-            for s, o, d in conn.execute(
-                "SELECT step, outcome, fact_date FROM events WHERE case_id = ? ORDER BY id", (cid,)
-            )
-        ]
-        for i, ev in enumerate(events):
-            rk.check(track, events[:i], ev)
-        stored = conn.execute(
-            "SELECT current_step, current_title, outcome, next_due, next_rule, next_kind, closed,"
-            " last_event FROM case_summary WHERE case_id = ?",
-            (cid,),
-        ).fetchone()
-        assert tuple(stored) == summary_row(default_routekaart(), track, events, TODAY)
+    today = TODAY.isoformat()
+    open_cases = conn.execute(
+        "SELECT count(*) FROM case_summary s JOIN cases c ON c.id = s.case_id WHERE s.closed = 0 AND c.closed IS NULL"
+    ).fetchone()[0]
+    overdue = conn.execute(
+        "SELECT count(*) FROM case_summary s JOIN cases c ON c.id = s.case_id"
+        " WHERE s.closed = 0 AND c.closed IS NULL AND s.next_due < ?",
+        (today,),
+    ).fetchone()[0]
+    assert 0 < overdue <= 0.35 * open_cases  # most open cases on time
+    urgent = conn.execute("SELECT count(*) FROM cases WHERE urgency IS NOT NULL").fetchone()[0]
+    assert 0 < urgent <= 0.06 * open_cases  # a few urgent
+    # "Aanmelden kan tot 1 januari 2024."
+    late = conn.execute(
+        "SELECT count(*) FROM events WHERE step = 'aanvraag_herbeoordeling' AND fact_date > '2023-12-31'"
+    ).fetchone()[0]
+    assert late == 0
+    assert conn.execute("SELECT max(fact_date) FROM events").fetchone()[0] <= today
+    # children are supported without an aanvraag or eerste toets of their own
+    child_steps = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT e.step FROM events e JOIN cases c ON c.id = e.case_id"
+            " JOIN household_members m ON m.person_id = c.person_id WHERE m.role = 'kind'"
+        )
+    }
+    assert child_steps and not child_steps & {"aanvraag_herbeoordeling", "eerste_toets", "ondersteuning_ex_partners"}
+    assert "ondersteuning_kinderen" in child_steps
 
 
 def test_refuses_non_empty_store(demo_db):
     with open_store(demo_db, "t") as s, pytest.raises(ValueError, match="bevat al gegevens"):
         build_demo(s, 5)
+
+
+def test_controle_finds_nothing_wrong_in_the_demo(demo_db, tmp_path):
+    import shutil
+
+    work = tmp_path / "demo.db"
+    shutil.copy(demo_db, work)
+    with open_store(work, "t") as s:
+        result = s.maintenance.check(TODAY)
+    assert result.problems == []

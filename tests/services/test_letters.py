@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -69,7 +69,14 @@ def test_dutch_dates_without_locale():
 
 def test_shipped_letters_load_and_name_their_routekaart_formats():
     letters = L.load_letters(None, default_routekaart())
-    assert list(letters.kinds) == ["contact", "bevestiging", "schuldeiser", "moratorium"]
+    assert list(letters.kinds) == [
+        "contact",
+        "bevestiging",
+        "schuldeiser",
+        "moratorium",
+        "aangemeld",
+        "pauzeknop",
+    ]
     rk = default_routekaart()
     for k in letters.kinds.values():
         assert k.routekaart in rk.letters
@@ -124,6 +131,9 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
             lambda c, v: (
                 c.track.value == "brede_ondersteuning"
                 and any(d.step in ("aanmelding_gemeente", "ontvangst_gegevens") for d in v.done)
+                # a talk still to come: a date is communicated before the talk it announces
+                and not any(d.step == "eerste_gesprek" for d in v.done)
+                and any(n.step == "datum_eerste_gesprek_gecommuniceerd" for n in v.next_steps)
             ),
         )
         moratorium = _find(store, lambda c, v: _running_moratorium(v) is not None)
@@ -163,7 +173,8 @@ def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, l
     s = cases.store
     before = s.counts()
     audit_before = len(s.audit.entries(case_id=cases.bo.id))
-    result = L.produce(s, letter_config, cases.bo.id, "bevestiging", today=TODAY, first_talk=date(2026, 3, 3))
+    talk = TODAY + timedelta(days=14)  # a confirmation announces a talk to come
+    result = L.produce(s, letter_config, cases.bo.id, "bevestiging", today=TODAY, first_talk=talk)
     after = s.counts()
     assert after["events"] == before["events"] + 1
     assert after["contact_notes"] == before["contact_notes"] + 1
@@ -175,7 +186,7 @@ def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, l
         TODAY,
         "t.tester",
     )
-    assert "dinsdag 3 maart 2026" in event.note
+    assert weekday_date(talk) in event.note
     note = s.cases.notes(cases.bo.id)[0]
     assert (note.channel.value, note.date) == ("brief", TODAY)
     assert "Bevestiging datum eerste gesprek" in note.text and result.docx.name in note.text
@@ -194,7 +205,7 @@ def test_confirmation_records_the_milestone_a_note_and_three_audit_rows(cases, l
     dl = next(d for d in view.deadlines if d.rule == "datum_eerste_gesprek_meedelen")
     assert dl.stopped == TODAY
     text = result.text
-    assert "Het eerste gesprek is op dinsdag 3 maart 2026." in text
+    assert f"Het eerste gesprek is op {weekday_date(talk)}." in text
     assert "Geachte A.M. de Vries," in text and "Dorpsstraat 12" in text and "3011 AB Rotterdam" in text
     assert MEDEWERKER in text and cases.anna.bsn not in text
 
@@ -217,16 +228,17 @@ def test_other_letters_record_brief_verzonden_with_the_title(cases, letter_confi
     assert "Wij schrijven u over Sevda Kaya, geboren op 1 december 1979" in result.text
 
 
-def test_confirmation_uses_the_recorded_first_talk(cases, letter_config):
+def test_confirmation_never_announces_a_past_talk(cases, letter_config):
     s = cases.store
     s.cases.record_event(cases.bo.id, "eerste_gesprek", date(2026, 3, 3))
-    draft = L.prepare(s, letter_config, cases.bo.id, "bevestiging", today=TODAY)
-    assert draft.first_talk == date(2026, 3, 3)
-    assert "dinsdag 3 maart 2026" in draft.text
-    # a date the caseworker gives wins
+    # the recorded talk is past: it is not prefilled, and a past date is refused
+    with pytest.raises(L.LetterError, match="datum van het eerste gesprek ontbreekt"):
+        L.prepare(s, letter_config, cases.bo.id, "bevestiging", today=TODAY)
+    with pytest.raises(L.LetterError, match="ligt in het verleden"):
+        L.prepare(s, letter_config, cases.bo.id, "bevestiging", today=TODAY, first_talk=date(2026, 3, 4))
+    talk = TODAY + timedelta(days=7)
     assert (
-        "woensdag 4 maart 2026"
-        in L.prepare(s, letter_config, cases.bo.id, "bevestiging", today=TODAY, first_talk=date(2026, 3, 4)).text
+        weekday_date(talk) in L.prepare(s, letter_config, cases.bo.id, "bevestiging", today=TODAY, first_talk=talk).text
     )
 
 

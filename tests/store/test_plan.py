@@ -393,3 +393,17 @@ def test_unknown_case_and_version(plans):
     with pytest.raises(StoreError):
         plans.set_area_text(999, "wonen", "situatie", "x")
     assert EERSTE_GESPREK < AGREED
+
+
+def test_a_restart_round_records_its_own_plan_milestone(plans, case, store):
+    # R (nazorg): "Als dat nodig is kan de Brede ondersteuning opnieuw opgestart worden."
+    v = plans.start_concept(case.id)
+    fill(plans, v.id)
+    plans.agree(v.id, "volledig", AGREED, "mondeling")
+    store.cases.record_event(case.id, "afzien_brede_ondersteuning", date(2025, 5, 1))
+    store.cases.record_event(case.id, "herstart_brede_ondersteuning", date(2025, 9, 1))
+    store.cases.record_event(case.id, "eerste_gesprek", date(2025, 9, 15))
+    v2 = plans.start_concept(case.id)
+    plans.agree(v2.id, "volledig", date(2025, 10, 1), "mondeling")
+    steps = [(e.step, e.fact_date) for e in store.cases.events(case.id)]
+    assert steps[-1] == ("plan_volledig", date(2025, 10, 1))  # the new round's plan, recorded again

@@ -120,7 +120,9 @@ def main() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             print("ready", flush=True)
-            first = [plan, note]  # every desk edits the shared plan and adds a note, then at random
+            first = (
+                [plan, note] if rng.random() < 0.5 else [note, plan]
+            )  # every desk edits the shared plan and adds a note, then at random
             while time.monotonic() < deadline:
                 action = first.pop(0) if first else rng.choices([note, plan, search], weights=[5, 4, 1])[0]
                 await action(pilot)

@@ -39,17 +39,28 @@ async def test_confirmation_with_a_date_is_made_and_recorded(cases, export_dir):
         await open_letters(pilot, cases.bo.id, results)
         screen = app.screen
         assert isinstance(screen, LetterScreen)
-        assert [k.id for k in screen.kinds] == ["contact", "bevestiging", "schuldeiser", "moratorium"]
-        assert "Betreft: hulp van de gemeente" in preview(app)  # the first letter, previewed at once
+        assert [k.id for k in screen.kinds] == [
+            "contact",
+            "bevestiging",
+            "schuldeiser",
+            "moratorium",
+            "aangemeld",
+            "pauzeknop",
+        ]
+        # the letter of the current step (Ontvangst gegevens: the creditor letter the routekaart lists there)
+        assert screen.kind.id == "aangemeld"
+        await pilot.press("home")
+        await settle(pilot)
+        assert "Betreft: hulp van de gemeente" in preview(app)
         await pilot.press("down")
         await settle(pilot)
         assert screen.kind.id == "bevestiging"
         assert screen.query_one("#veld-datum").display and not screen.query_one("#veld-schuldeiser").display
         assert "datum van het eerste gesprek ontbreekt" in preview(app)
         await pilot.press("enter")  # to the date field
-        await pilot.press(*"3-3-2026")
+        await pilot.press(*"9-6-2026")  # a talk to come: a confirmation never announces a past one
         await settle(pilot)
-        assert "Het eerste gesprek is op dinsdag 3 maart 2026." in preview(app)
+        assert "Het eerste gesprek is op dinsdag 9 juni 2026." in preview(app)
         await pilot.press("f2")
         await settle(pilot)
         assert not isinstance(app.screen, LetterScreen)
@@ -88,7 +99,7 @@ async def test_creditor_letter_needs_a_name_and_plain_keys_work(cases, export_di
     async with app.run_test(size=(80, 24)) as pilot:
         await open_letters(pilot, cases.sa.id, results)
         screen = app.screen
-        assert [k.id for k in screen.kinds] == ["schuldeiser", "moratorium"]
+        assert [k.id for k in screen.kinds] == ["schuldeiser", "moratorium", "aangemeld", "pauzeknop"]
         assert screen.kind.id == "schuldeiser"
         assert "geef de naam van de schuldeiser" in preview(app)
         await pilot.press("m")  # make, with nothing to make: says why, writes nothing

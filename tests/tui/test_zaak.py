@@ -138,3 +138,28 @@ async def test_case_screen_scrolls_by_keyboard(demo_store):
         await pilot.press("pagedown", "down")
         await pilot.pause()
         assert body.scroll_y > 0
+
+
+async def test_a_date_uht_owes_shows_as_waiting_never_overdue(demo_store):
+    # Newsletter 25-05-2023: "Zij nemen dan zo spoedig mogelijk (uiterlijk binnen 7 dagen) contact met u op."
+    from datetime import timedelta
+
+    row = case_with(
+        demo_store,
+        lambda r: (
+            demo_store.cases.get(r.id).track.value == "brede_ondersteuning"
+            and demo_store.cases.role_of(demo_store.cases.person_of(r.id)) == "aanvrager"
+            and any(d.step == "ontvangst_gegevens" for d in demo_store.cases.view(r.id, today=TODAY).done)
+        ),
+    )
+    demo_store.cases.record_event(row.id, "brede_hulpteam_verzoek", TODAY - timedelta(days=30))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        text = screen_text(app)
+        assert "Antwoord Brede Hulpteam: uiterlijk" in text and "wacht op UHT" in text
+        assert "23d verlopen" not in text and "dagen verlopen" not in text.split("Antwoord Brede Hulpteam")[1][:60]
+    view = demo_store.cases.view(row.id, today=TODAY)
+    assert "antwoord_brede_hulpteam" not in {d.rule for d in view.overdue(TODAY)}
+    assert view.next_deadline is None or view.next_deadline.rule != "antwoord_brede_hulpteam"

@@ -6,6 +6,7 @@ Pure domain code: the standard library, pydantic, dateutil and tomllib. The pack
 - :mod:`.schema` — the pydantic model of ``routekaart.toml``;
 - :mod:`.model` — the public objects (steps, rules, events, the view of a case) and the errors;
 - :mod:`.engine` — :class:`Routekaart` and the engine per track (the rules are in its module text);
+- :mod:`.check` — whether a new event fits (the order the routekaart implies, Dutch refusals);
 - :mod:`.loader` — :func:`load_routekaart` (a path) / :func:`parse_routekaart` (bytes).
 
 Which file the application uses is not the domain's choice: ``herstel_tui.settings.resources``

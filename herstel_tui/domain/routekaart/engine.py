@@ -19,22 +19,7 @@ A case is a sequence of :class:`RecordedEvent` for one track, **in record order*
 which they were recorded, e.g. by database id). ``step`` is a step id or a milestone id.
 Evaluation orders them by ``(fact_date, record order)``.
 
-Which events fit (:meth:`Routekaart.check`)
--------------------------------------------
-* A node (step or milestone) without incoming ``next`` edges may be recorded at any time (subject
-  to ``requires``). Any other node only when one of its incoming edges is active: the source node
-  is recorded (with the edge's outcome, for a branch). So an integrale beoordeling before the
-  eerste toets, or after eerste toets *Niet gedupeerd*, is refused, as is any step of a branch that
-  was not taken.
-* ``requires`` (all), ``requires_any`` (one of) and ``requires_running`` (a running termijn, e.g.
-  an open Brede Hulpteam request) must hold: nazorg needs a plan van aanpak, a plan needs the
-  first talk.
-* A non-repeatable node is recorded once: the same step+outcome twice is refused, and so is a
-  second, different outcome of a step that has one.
-* The fact date may not lie before the date of the event that made the node possible, nor before
-  the due date of a ``not_before`` rule (Opstarten invordering after the acclimatiseringsfase).
-* UHT's eerste toets does not depend on the municipality's work; milestones of the municipality
-  only depend on each other (plan after first talk, first talk after a melding).
+Which events fit: see :mod:`.check` (:meth:`Routekaart.check`).
 
 Corrections
 -----------
@@ -45,7 +30,15 @@ same step: all of them for a non-repeatable step, the latest one for a repeatabl
 events stay in ``CaseView.done`` with ``superseded=True`` and are otherwise ignored (route,
 outcome, termijnen). Events that no longer fit the route after a correction (for instance steps of
 the *Gedupeerd* branch after the eerste toets was corrected to *Niet gedupeerd*) stay done but are
-marked ``off_route=True``; they do not count for ``current`` nor for ``closed``.
+marked ``off_route=True``; they do not count for ``current`` nor for ``closed``, and they no
+longer enable steps nor start or stop termijnen (:meth:`_Engine.facts`; a correction itself counts).
+
+Rounds
+------
+A ``restart`` node (``herstart_brede_ondersteuning``) begins a new round: the events of ``cycle``
+nodes (contact, talk, plans, nazorg, afzien …) before the latest restart stay in ``done`` with
+``earlier_round=True`` and no longer count; rules that a restart starts count only start events of
+the current round, so the first-talk termijn runs again.
 
 Termijnen
 ---------
@@ -55,7 +48,8 @@ or after its start (for repeatable starts: each stop event stops the oldest runn
 ``due = start + period`` with ``dateutil.relativedelta`` (calendar months and years). A rule of
 kind ``"period"`` (nazorg, moratorium) ends by itself: once ``today >= due`` it counts as stopped
 on its due date (``elapsed=True``). A rule of kind ``"deadline"`` runs until its stop event and is
-overdue when ``today > due``.
+overdue when ``today > due``, unless another party owes it (``owed_by``, e.g. UHT's 7-day answer:
+``Deadline.waiting_on``): that is waited on, never overdue, and never the ``next_deadline``.
 
 Next steps
 ----------
@@ -86,7 +80,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.routekaart.model import (
     NOT_STARTED_TITLE,
     CaseView,
@@ -99,7 +92,6 @@ from herstel_tui.domain.routekaart.model import (
     Rule,
     Step,
     Track,
-    TransitionRefused,
 )
 
 
@@ -135,6 +127,9 @@ class _Node:
     repeatable: bool
     end: bool
     milestone: bool
+    not_after: tuple[tuple[str, str | None], ...] = ()
+    then_only: frozenset[str] = frozenset()
+    cycle: bool = False
     # Precomputed NextStep per outcome (None for steps without outcomes), before labels/dates.
     event_titles: dict[str | None, str] = field(default_factory=dict)
 
@@ -175,6 +170,8 @@ class _Engine:
                         )
                     )
         self.nodes: dict[str, _Node] = {}
+        known = {n.id for n in nodes}
+        restarts = {n.id for n in nodes if n.restart}
         for n in nodes:
             node = _Node(
                 step=n,
@@ -184,7 +181,7 @@ class _Engine:
                 incoming=tuple(incoming[n.id]),
                 root_label=track.milestone_label if n.milestone else track.start_label,
                 requires=tuple(_split_ref(r) for r in n.requires),
-                requires_any=tuple(_split_ref(r) for r in n.requires_any),
+                requires_any=tuple(k for k in (_split_ref(r) for r in n.requires_any) if k[0] in known),
                 requires_running=n.requires_running,
                 not_before=n.not_before,
                 optional=n.optional_everywhere,
@@ -192,6 +189,9 @@ class _Engine:
                 repeatable=n.repeatable,
                 end=n.end,
                 milestone=n.milestone,
+                not_after=tuple(_split_ref(r) for r in n.not_after),
+                then_only=frozenset(n.then_only),
+                cycle=n.cycle,
             )
             node.event_titles[None] = n.title
             for oid, otitle in n.outcomes.items():
@@ -206,14 +206,16 @@ class _Engine:
         def _depth(nid: str) -> int:
             if nid not in depth:
                 node = self.nodes[nid]
-                deps = [e.src for e in node.incoming] + [k[0] for k in node.requires + node.requires_any]
+                deps = [e.src for e in node.incoming] + [
+                    k[0] for k in node.requires + node.requires_any if k[0] not in restarts
+                ]
                 depth[nid] = 1 + max((_depth(d) for d in deps), default=0)
             return depth[nid]
 
         for nid in self.nodes:
             _depth(nid)
         self.decisive = tuple(sorted((n for n in self.order if n.outcomes), key=lambda n: -depth[n.id]))
-        multi_ids = {n.id for n in nodes if n.repeatable}
+        multi_ids = {n.id for n in nodes if n.repeatable and not n.restart}
         self.rules = tuple(
             _RuleT(
                 rule=r,
@@ -224,6 +226,13 @@ class _Engine:
             for r in track.rules
         )
         self.rules_by_id = {rt.rule.id: rt for rt in self.rules}
+        # Rounds of brede ondersteuning: a restart node begins a new round; the events of "cycle"
+        # nodes before the latest restart belong to an earlier round, and the rules a restart starts
+        # count only start events of the current round.
+        self.restart_keys = tuple((n.id, None) for n in nodes if n.restart)
+        self.cycle_ids = frozenset(n.id for n in nodes if n.cycle)
+        self.round_rules = frozenset(rt.rule.id for rt in self.rules if any(k in self.restart_keys for k in rt.starts))
+        self.gates = tuple(n for n in self.order if n.then_only)
         self.running_needed = frozenset(r for n in self.order for r in n.requires_running)
         self._plan_cache: dict[Any, list[tuple[tuple[NextStep, ...], Any]]] = {}
         self._templates: dict[Any, tuple[NextStep, ...]] = {}
@@ -275,6 +284,91 @@ class _Engine:
                     lst.append(e.fact_date)
         return sup, order, dates
 
+    def restart_date(self, dates: _Dates) -> date | None:
+        """The date the current round of brede ondersteuning began (the latest restart), if any."""
+        best = None
+        for k in self.restart_keys:
+            lst = dates.get(k)
+            if lst and (best is None or lst[-1] > best):
+                best = lst[-1]
+        return best
+
+    def facts(
+        self, events: Sequence[RecordedEvent]
+    ) -> tuple[list[bool] | None, list[int], _Dates, list[bool] | None, dict[str, bool]]:
+        """:meth:`state`, then without the events of an earlier round (before the latest restart)
+        and without the steps that no longer fit the route after a correction: those neither
+        enable steps nor start or stop termijnen. Returns (superseded, order, dates, earlier-round
+        flags or None, off-route per step id)."""
+        sup, order, dates = self.state(events)
+        earlier: list[bool] | None = None
+        if self.restart_keys and self.cycle_ids and self.restart_date(dates) is not None:
+            last = -1
+            restart_ids = {k[0] for k in self.restart_keys}
+            for pos, i in enumerate(order):
+                if events[i].step in restart_ids and not (sup is not None and sup[i]):
+                    last = pos
+            earlier = [False] * len(events)
+            for pos, i in enumerate(order):
+                if pos < last and events[i].step in self.cycle_ids:
+                    earlier[i] = True
+            skip = [earlier[i] or (sup is not None and sup[i]) for i in range(len(events))]
+            dates = self.dates_of(events, order, skip)
+        off: dict[str, bool] = {}
+        if sup is not None:
+            # Steps off the route: repeat, since a step that no longer fits can carry others.
+            # A correction itself is kept (the caseworker recorded it on purpose), even off the route.
+            removed: set[str] = set()
+            kept = {events[i].step for i in order if not sup[i] and events[i].correction}
+            for _ in range(len(self.nodes)):
+                changed = False
+                for nid in {events[i].step for i in order if not sup[i]}:
+                    node = self.nodes.get(nid)
+                    if node is None or nid in removed:
+                        continue
+                    ok, active = self.route(node, dates)
+                    if ok and active and node.outcomes:
+                        allowed = _allowed(active)
+                        if allowed is not None and not any((nid, o) in dates for o in allowed):
+                            ok = False
+                    if ok and node.not_after and (nid, None) in dates:
+                        first = dates[(nid, None)][0]
+                        ok = not any(k in dates and dates[k][0] <= first for k in node.not_after)
+                    off[nid] = not ok
+                    if not ok and (nid, None) in dates and nid not in kept:
+                        removed.add(nid)
+                        for k in [k for k in dates if k[0] == nid]:
+                            del dates[k]
+                        changed = True
+                if not changed:
+                    break
+            for nid in removed:
+                off[nid] = True
+        return sup, order, dates, earlier, off
+
+    @staticmethod
+    def dates_of(events: Sequence[RecordedEvent], order: list[int], skip: list[bool]) -> _Dates:
+        dates: _Dates = {}
+        for i in order:
+            if skip[i]:
+                continue
+            e = events[i]
+            dates.setdefault((e.step, None), []).append(e.fact_date)
+            if e.outcome is not None:
+                dates.setdefault((e.step, e.outcome), []).append(e.fact_date)
+        return dates
+
+    def blocked(self, node: _Node, dates: _Dates) -> bool:
+        """Whether a recorded event rules the node out (not_after, or a gate such as nazorg)."""
+        for k in node.not_after:
+            if k in dates:
+                return True
+        if not node.anytime:
+            for g in self.gates:
+                if (g.id, None) in dates and node.id not in g.then_only and node.id != g.id:
+                    return True
+        return False
+
     def label(self, nid: str, dates: _Dates, memo: dict[str, str]) -> str:
         got = memo.get(nid)
         if got is not None:
@@ -319,7 +413,12 @@ class _Engine:
                 stops = sorted(
                     (d, titles[k[0]].event_titles.get(k[1], k[0])) for k in rt.stops for d in dates.get(k, ())
                 )
-                inst = [Deadline(r.id, r.title, s, r.period.add(s), None, r.kind) for s in starts]
+                inst = [
+                    Deadline(
+                        r.id, r.title, s, r.period.add(s), None, r.kind, waiting_on=r.waiting_on, choice=not r.statutory
+                    )
+                    for s in starts
+                ]
                 for sd, stitle in stops:
                     for dl in inst:
                         if dl.stopped is None and dl.start <= sd:
@@ -329,13 +428,25 @@ class _Engine:
                 out.extend(inst)
             else:
                 start = None
+                floor = self.restart_date(dates) if r.id in self.round_rules else None
                 for k in rt.starts:
                     lst = dates.get(k)
-                    if lst and (start is None or lst[0] < start):
-                        start = lst[0]
+                    if lst:
+                        first = lst[0] if floor is None else next((d for d in lst if d >= floor), None)
+                        if first is not None and (start is None or first < start):
+                            start = first
                 if start is None:
                     continue
-                dl = Deadline(r.id, r.title, start, r.period.add(start), None, r.kind)
+                dl = Deadline(
+                    r.id,
+                    r.title,
+                    start,
+                    r.period.add(start),
+                    None,
+                    r.kind,
+                    waiting_on=r.waiting_on,
+                    choice=not r.statutory,
+                )
                 for k in rt.stops:
                     lst = dates.get(k)
                     if lst:
@@ -355,25 +466,11 @@ class _Engine:
 
     # -- evaluate ---------------------------------------------------------------------------
 
-    def evaluate(self, events: Sequence[RecordedEvent], today: date) -> CaseView:
+    def evaluate(self, events: Sequence[RecordedEvent], today: date, role: str | None = None) -> CaseView:
         nodes = self.nodes
-        sup, order, dates = self.state(events)
-        corrected = sup is not None
-
         # Steps on the route (only computed after a correction: otherwise every event passed check).
-        off: dict[str, bool] = {}
-        if corrected:
-            for nid in {events[i].step for i in order if not sup[i]}:  # type: ignore[index]
-                node = nodes.get(nid)
-                if node is None:
-                    continue
-                ok, active = self.route(node, dates)
-                if ok and active and node.outcomes:
-                    # an outcome not allowed on the active branch is off the route as well
-                    allowed = _allowed(active)
-                    if allowed is not None and not any((nid, o) in dates for o in allowed):
-                        ok = False
-                off[nid] = not ok
+        sup, order, dates, earlier, off = self.facts(events)
+        corrected = sup is not None
 
         done: list[DoneStep] = []
         current: DoneStep | None = None
@@ -412,8 +509,17 @@ class _Engine:
                     node.anytime,
                     off.get(e.step, False) if corrected else False,
                 )
+            if e.inherited:
+                ds.inherited = True
+            if earlier is not None and earlier[i]:
+                ds.earlier_round = True
+            if node is not None and node.step.last_date is not None and e.fact_date > node.step.last_date:
+                ds.warning = (
+                    f"{node.step.last_date_reason or node.title} Deze datum ligt daarna: "
+                    "controleer de datum (of de bron ervan) en corrigeer zo nodig met een reden."
+                )
             done.append(ds)
-            if not ds.superseded and not ds.anytime and not ds.off_route:
+            if not (ds.superseded or ds.anytime or ds.off_route or ds.earlier_round or ds.inherited):
                 current = ds
 
         outcome = None
@@ -443,14 +549,15 @@ class _Engine:
             current=current,
             current_title=NOT_STARTED_TITLE if current is None else current.event_title,
             outcome=outcome,
-            next_steps=self.next_steps(dates, deadlines),
+            next_steps=self.next_steps(dates, deadlines, role),
             deadlines=deadlines,
             running=running,
-            next_deadline=running[0] if running else None,
+            # the caseworker's next date: what another party owes (UHT's answer) is waited on
+            next_deadline=next((d for d in running if d.waiting_on is None), None),
             closed=closed,
         )
 
-    def next_steps(self, dates: _Dates, deadlines: list[Deadline]) -> list[NextStep]:
+    def next_steps(self, dates: _Dates, deadlines: list[Deadline], role: str | None = None) -> list[NextStep]:
         # The structure (which steps, outcomes, branch labels) depends only on which events are
         # recorded and which "requires_running" termijnen run: it is cached on that key. Only the
         # earliest dates are computed per case.
@@ -470,8 +577,10 @@ class _Engine:
             if spec is None:
                 out.extend(templates)
                 continue
-            edge_keys, req, req_any, not_before = spec
+            edge_keys, req, req_any, not_before, in_round = spec
             best = None
+            if in_round:
+                best = self.restart_date(dates)
             for k in edge_keys:
                 d = dates[k][0]
                 if best is None or d < best:
@@ -493,7 +602,10 @@ class _Engine:
                     if dl.rule == rid and (best is None or dl.due > best):
                         best = dl.due
             for t in templates:
-                out.append(NextStep(t[0], t[1], t[2], t[3], t[4], t[5], t[6], best))
+                out.append(NextStep(t[0], t[1], t[2], t[3], t[4], t[5], t[6], best, t[8]))
+        if role is not None:
+            nodes = self.nodes
+            out = [n for n in out if not nodes[n.step].step.roles or role in nodes[n.step].step.roles]
         return out
 
     def _plan(self, dates: _Dates, deadlines: list[Deadline]) -> list[tuple[tuple[NextStep, ...], Any]]:
@@ -504,7 +616,7 @@ class _Engine:
             if not node.repeatable and (nid, None) in dates:
                 continue
             ok, active = self.route(node, dates)
-            if not ok:
+            if not ok or self.blocked(node, dates):
                 continue
             if node.requires_running and not any(
                 d.rule in node.requires_running and d.stopped is None for d in deadlines
@@ -525,15 +637,28 @@ class _Engine:
             templates = self._templates.get(tkey)
             if templates is None:  # shared between cache entries
                 templates = tuple(
-                    NextStep(nid, o, node.event_titles[o], branch, optional, node.anytime, node.milestone) for o in outs
+                    NextStep(
+                        nid,
+                        o,
+                        node.event_titles[o],
+                        branch,
+                        optional,
+                        node.anytime,
+                        node.milestone,
+                        None,
+                        node.step.last_date,
+                    )
+                    for o in outs
                 )
                 self._templates[tkey] = templates
-            if active or node.requires or node.requires_any or node.not_before:
+            in_round = node.cycle and self.restart_date(dates) is not None
+            if active or node.requires or node.requires_any or node.not_before or in_round:
                 spec = (
                     tuple(e.key for e in active),
                     node.requires,
                     node.requires_any,
                     node.not_before,
+                    in_round,
                 )
             else:
                 spec = None
@@ -561,6 +686,10 @@ class _Engine:
             for dl in deadlines:
                 if dl.rule == rid and (best is None or dl.due > best):
                     best, why, by_rule = dl.due, rid, True
+        if node.cycle:
+            begun = self.restart_date(dates)
+            if begun is not None and (best is None or begun > best):
+                best, why, by_rule = begun, self.ref_title(self.restart_keys[0]), False
         return best, why, by_rule
 
     def ref_title(self, key: tuple[str, str | None]) -> str:
@@ -646,111 +775,14 @@ class Routekaart:
             return s.title
         return f"{s.title}: {self.outcome_title(track, step_id, outcome)}"
 
-    def evaluate(self, track: str, events: Sequence[RecordedEvent], today: date) -> CaseView:
-        return self._engine(track).evaluate(events, today)
+    def evaluate(self, track: str, events: Sequence[RecordedEvent], today: date, role: str | None = None) -> CaseView:
+        """The view of a case; with ``role`` (the person's place in the household) the next steps
+        are only those that fit the person."""
+        return self._engine(track).evaluate(events, today, role)
 
-    def check(self, track: str, events: Sequence[RecordedEvent], new: RecordedEvent) -> None:
-        """Raise TransitionRefused (Dutch reason) unless ``new`` fits after ``events``."""
-        eng = self._engine(track)
-        if new.correction and not (new.reason or "").strip():
-            raise TransitionRefused("Geef een reden voor de correctie.")
-        node = eng.nodes.get(new.step)
-        t = self.tracks[track]
-        if node is None:
-            raise TransitionRefused(f"'{new.step}' is geen stap of mijlpaal van {t.title}.")
-        if node.outcomes:
-            titles = [node.step.outcomes[o] for o in node.outcomes]
-            if new.outcome is None:
-                raise TransitionRefused(f"Kies een uitkomst voor {node.title}: {_join_or(titles)}.")
-            if new.outcome not in node.step.outcomes:
-                raise TransitionRefused(
-                    f"'{new.outcome}' is geen uitkomst van {node.title}. Kies uit: {_join_or(titles)}."
-                )
-        elif new.outcome is not None:
-            raise TransitionRefused(f"{node.title} heeft geen uitkomst.")
-        if new.correction:
-            return
+    def check(self, track: str, events: Sequence[RecordedEvent], new: RecordedEvent, role: str | None = None) -> None:
+        """Raise TransitionRefused (Dutch reason) unless ``new`` fits after ``events`` (and the
+        person's ``role`` in the household, when given)."""
+        from herstel_tui.domain.routekaart.check import check_event
 
-        sup, order, dates = eng.state(events)
-        title = node.event_titles[new.outcome]
-        # Recorded before?
-        if not node.repeatable and (node.id, None) in dates:
-            if node.outcomes:
-                prev = [o for o in node.outcomes if (node.id, o) in dates]
-                if new.outcome in prev:
-                    raise TransitionRefused(
-                        f"{title} is al vastgelegd op {format_date(dates[(node.id, new.outcome)][0])}."
-                    )
-                p = prev[0] if prev else None
-                ptitle = node.step.outcomes.get(p, "") if p else ""
-                pdate = format_date(dates[(node.id, p)][0]) if p else ""
-                raise TransitionRefused(
-                    f"{node.title} heeft al de uitkomst {ptitle} (vastgelegd op {pdate}). "
-                    "Een andere uitkomst kan alleen als correctie, met een reden."
-                )
-            raise TransitionRefused(
-                f"{title} is al vastgelegd op {format_date(dates[(node.id, None)][0])}. "
-                "Een wijziging kan alleen als correctie, met een reden."
-            )
-        # On the route?
-        if node.incoming:
-            active = [e for e in node.incoming if e.key in dates]
-            if not active:
-                # the decisive outcome among the sources of this node (integrale beoordeling
-                # before eerste toets)
-                sources = {e.src for e in node.incoming if e.outcome is not None}
-                taken = []
-                for src in eng.decisive:
-                    if src.id in sources and (src.id, None) in dates:
-                        taken = [src.event_titles[o] for o in src.outcomes if (src.id, o) in dates]
-                        break
-                needed = [
-                    _lower_first(e.static_label) if e.static_label else "na " + eng.nodes[e.src].title
-                    for e in node.incoming
-                ]
-                if taken:
-                    raise TransitionRefused(
-                        f"{node.title} hoort niet bij de gekozen route ({_join_or(taken)}). "
-                        f"Deze stap volgt alleen {_join_or(needed)}."
-                    )
-                raise TransitionRefused(f"{node.title} kan pas {_join_or(needed)}.")
-            if node.outcomes:
-                allowed = _allowed(active)
-                if allowed is not None and new.outcome not in allowed:
-                    ok = [node.step.outcomes[o] for o in node.outcomes if o in allowed]
-                    labels = [e.static_label or eng.nodes[e.src].title for e in active]
-                    raise TransitionRefused(
-                        f"{_join_or(labels)} kan {node.title} alleen de uitkomst {_join_or(ok)} hebben."
-                    )
-        else:
-            active = []
-        for k in node.requires:
-            if k not in dates:
-                raise TransitionRefused(f"{node.title} kan pas na {eng.ref_title(k)}.")
-        if node.requires_any and not any(k in dates for k in node.requires_any):
-            raise TransitionRefused(
-                f"{node.title} kan pas na {_join_or([eng.ref_title(k) for k in node.requires_any])}."
-            )
-        deadlines = eng.deadlines(dates, None)
-        if node.requires_running:
-            if not any(
-                d.rule in node.requires_running and d.stopped is None and d.start <= new.fact_date for d in deadlines
-            ):
-                rtitles = [self.rules[r].title for r in node.requires_running]
-                starts = [eng.ref_title(k) for r in node.requires_running for k in eng.rules_by_id[r].starts]
-                raise TransitionRefused(
-                    f"{node.title} kan alleen terwijl de termijn {_join_or(rtitles)} loopt "
-                    f"(eerst vastleggen: {_join_or(starts)})."
-                )
-        earliest, why, by_rule = eng.earliest_with_reason(node, active, dates, deadlines)
-        if earliest is not None and new.fact_date < earliest:
-            if by_rule and why is not None:
-                r = self.rules[why]
-                raise TransitionRefused(
-                    f"{node.title} kan pas vanaf {format_date(earliest)}: "
-                    f"de {_lower_first(r.title)} van {r.period.text} loopt dan af."
-                )
-            raise TransitionRefused(
-                f"De datum {format_date(new.fact_date)} ligt vóór {why} ({format_date(earliest)}). "
-                "Kies een latere datum, of leg een correctie vast met een reden."
-            )
+        check_event(self, self._engine(track), track, events, new, role)

@@ -158,6 +158,7 @@ def _validate_semantics(data: _RoutekaartIn) -> list[str]:
             errors.append(f"mijlpaal '{m.id}': dubbele id")
         ms_ids.add(m.id)
 
+    all_ids = {s.id for t in data.tracks.values() for s in t.steps} | ms_ids
     for tid in TRACKS:
         t = data.tracks[tid]
         nodes: dict[str, tuple[_NodeIn, str]] = {}
@@ -220,12 +221,20 @@ def _validate_semantics(data: _RoutekaartIn) -> list[str]:
                                 errors.append(
                                     f"{where}: uitkomst '{oid}': onbekende uitkomst '{x}' van stap '{target}'"
                                 )
-            for what in ("requires", "requires_any"):
+            shared = len(getattr(n, "tracks", ())) > 1
+            for what in ("requires", "requires_any", "not_after"):
                 for ref in getattr(n, what):
-                    check_ref(ref, where, what)
                     sid = _split_ref(ref)[0]
-                    if sid in graph:
+                    if what == "requires_any" and shared and sid not in nodes and sid in all_ids:
+                        continue  # a milestone of several tracks names the events of each track
+                    check_ref(ref, where, what)
+                    # not_after points backwards; a restart begins a new round: neither is an
+                    # edge of the order (so a round may repeat without a cycle)
+                    if what != "not_after" and sid in graph and not nodes[sid][0].restart:
                         graph[sid].append(nid)
+            for target in n.then_only:
+                if target not in nodes:
+                    errors.append(f"{where}: onbekende stap '{target}' in 'then_only'")
             for what in ("requires_running", "not_before"):
                 for rid in getattr(n, what):
                     if rid not in rule_ids:
@@ -302,7 +311,18 @@ def _build(path: Path, data: _RoutekaartIn, digest: str) -> Routekaart:
     letters = {lid: Letter(lid, lt.title, lt.format, lt.note) for lid, lt in data.letters.items()}
     rules = {
         r.id: Rule(
-            r.id, r.title, r.explanation, r.kind, parse_period(r.period), tuple(r.start), tuple(r.stop), tuple(r.tracks)
+            r.id,
+            r.title,
+            r.explanation,
+            r.kind,
+            parse_period(r.period),
+            tuple(r.start),
+            tuple(r.stop),
+            tuple(r.tracks),
+            r.basis,
+            r.choice,
+            r.source,
+            r.owed_by,
         )
         for r in data.rules
     }
@@ -342,6 +362,14 @@ def _build(path: Path, data: _RoutekaartIn, digest: str) -> Routekaart:
             end=n.end,
             milestone=milestone,
             optional_everywhere=n.optional,
+            not_after=tuple(n.not_after),
+            then_only=tuple(n.then_only),
+            last_date=n.last_date,
+            last_date_reason=n.last_date_reason,
+            roles=tuple(n.roles),
+            source=n.source,
+            cycle=n.cycle,
+            restart=n.restart,
         )
 
     tracks: dict[str, Track] = {}

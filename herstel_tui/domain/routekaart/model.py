@@ -94,6 +94,14 @@ class Step:
     end: bool
     milestone: bool
     optional_everywhere: bool = False  # the step-level flag: may be skipped on every path
+    not_after: tuple[str, ...] = ()  # events after which this node no longer fits
+    then_only: tuple[str, ...] = ()  # once this node is recorded, only these (and anytime nodes) follow
+    last_date: date | None = None  # the last fact date the node may have (without a correction)
+    last_date_reason: str = ""
+    roles: tuple[str, ...] = ()  # household roles of the person this node fits (empty: all)
+    source: str = ""  # source and date of a text that goes beyond the routekaart
+    cycle: bool = False  # belongs to one round of brede ondersteuning (a restart begins a new one)
+    restart: bool = False  # begins a new round of brede ondersteuning
 
     @property
     def actor(self) -> str:
@@ -114,6 +122,19 @@ class Rule:
     start: tuple[str, ...]  # event refs "step" or "step:outcome"
     stop: tuple[str, ...]
     tracks: tuple[str, ...]
+    basis: str = "wet"  # "wet" (statutory), "routekaart" (the VNG routekaart), "keuze" (municipal choice)
+    choice: str = ""  # the municipal choice made within the rule, in Dutch
+    source: str = ""  # source and date of the rule beyond the routekaart
+    owed_by: str = "gemeente"  # who must act by the due date; others' dates are waited on, never overdue
+
+    @property
+    def statutory(self) -> bool:
+        return self.basis != "keuze"
+
+    @property
+    def waiting_on(self) -> str | None:
+        """Dutch name of the party the caseworker waits on, or None for the caseworker's own termijn."""
+        return None if self.owed_by == "gemeente" else RoutekaartActor(self.owed_by).label
 
 
 @dataclass(frozen=True)
@@ -139,6 +160,7 @@ class RecordedEvent:
     correction: bool = False
     reason: str | None = None
     id: int | None = None
+    inherited: bool = False  # a fact of the household's aanvrager (outcome, payment), not of this case
 
 
 @dataclass(slots=True)
@@ -155,6 +177,9 @@ class DoneStep:
     milestone: bool = False
     anytime: bool = False
     off_route: bool = False  # no longer fits the route after a correction
+    earlier_round: bool = False  # part of an earlier round of brede ondersteuning (before a restart)
+    warning: str | None = None  # the fact date lies after the step's last date (Dutch)
+    inherited: bool = False  # the household's aanvrager's fact (outcome, payment), shared with this person
 
     @property
     def event_title(self) -> str:
@@ -172,6 +197,7 @@ class NextStep(NamedTuple):
     anytime: bool
     milestone: bool = False
     earliest: date | None = None  # the earliest fact date check() accepts (None: any date)
+    latest: date | None = None  # the latest fact date check() accepts without a correction
 
 
 @dataclass(slots=True)
@@ -184,6 +210,8 @@ class Deadline:
     kind: str = "deadline"  # "deadline" | "period"
     stopped_by: str | None = None  # event title of the stop event
     elapsed: bool = False  # a period that ended by itself at its due date
+    waiting_on: str | None = None  # another party owes this date ("UHT"): waited on, never overdue
+    choice: bool = False  # a municipal choice (gemeentelijke keuze), not a statutory date
 
     @property
     def running(self) -> bool:
@@ -193,7 +221,12 @@ class Deadline:
         return (self.due - today).days
 
     def overdue(self, today: date) -> bool:
-        return self.stopped is None and today > self.due
+        return self.stopped is None and self.waiting_on is None and self.kind == "deadline" and today > self.due
+
+    @property
+    def waiting_text(self) -> str:
+        """ "wacht op UHT" for a date another party owes, else empty."""
+        return f"wacht op {self.waiting_on}" if self.waiting_on else ""
 
 
 @dataclass(slots=True)
@@ -210,4 +243,10 @@ class CaseView:
     closed: bool
 
     def overdue(self, today: date) -> list[Deadline]:
-        return [d for d in self.running if today > d.due]
+        """The caseworker's own running deadlines past their due date (not what others owe)."""
+        return [d for d in self.running if d.overdue(today)]
+
+    @property
+    def waiting(self) -> list[Deadline]:
+        """Running dates another party owes (UHT's answer): shown as waiting on them."""
+        return [d for d in self.running if d.waiting_on is not None]

@@ -3,6 +3,7 @@ the graph checks of :mod:`.loader`."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -52,10 +53,18 @@ class _NodeIn(_In):
     requires_any: list[str] = []
     requires_running: list[str] = []
     not_before: list[str] = []
+    not_after: list[str] = []
+    then_only: list[str] = []
+    last_date: date | None = None
+    last_date_reason: str = ""
+    roles: list[Literal["aanvrager", "toeslagpartner", "ex-toeslagpartner", "kind", "nabestaande"]] = []
+    source: str = ""
     optional: bool = False
     anytime: bool = False
     repeatable: bool = False
     end: bool = False
+    cycle: bool = False
+    restart: bool = False
 
     @field_validator("title", "explanation")
     @classmethod
@@ -85,6 +94,10 @@ class _RuleIn(_In):
     start: list[str] = Field(min_length=1)
     stop: list[str] = []
     tracks: list[Literal["brede_ondersteuning", "schuldenaanpak"]] = Field(min_length=1)
+    basis: Literal["wet", "routekaart", "keuze"] = "wet"
+    choice: str = ""
+    source: str = ""
+    owed_by: Literal["gemeente", "uht", "invorderaar", "ouder", "cws"] = "gemeente"
 
     @field_validator("period")
     @classmethod

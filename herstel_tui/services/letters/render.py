@@ -95,11 +95,26 @@ def case_values(
         "moratorium.begin": long_date(mor[0]) if mor else None,
         "moratorium.einde": long_date(mor[1]) if mor else None,
         "schuldeiser.naam": creditor.strip() if creditor and creditor.strip() else None,
+        "aanleiding": _occasion(view),
     }
     for cid, c in rk.contacts.items():
         for part, attr in CONTACT_PARTS.items():
             values[f"contact.{cid}.{part}"] = getattr(c, attr) or ""
     return values
+
+
+def _counts(view: CaseView, step: str) -> bool:
+    return any(d.step == step and not d.superseded and not d.off_route and not d.earlier_round for d in view.done)
+
+
+def _occasion(view: CaseView) -> str:
+    """What brought the person to the municipality: a zelfmelder did not report to UHT for our help."""
+    if _counts(view, "aanmelding_gemeente") and not _counts(view, "ontvangst_gegevens"):
+        return "U heeft zich bij ons gemeld voor hulp van de gemeente."
+    return (
+        "U heeft zich gemeld bij de Uitvoeringsorganisatie Herstel Toeslagen (UHT) en laten weten dat u hulp van "
+        "de gemeente wilt."
+    )
 
 
 def _moratorium(view: CaseView) -> tuple[date, date] | None:
@@ -142,7 +157,24 @@ def prepare(
     person = store.persons.get(case.person_id)
     view = store.cases.view(case_id, today)
     if first_talk is None and k.needs_first_talk:
-        first_talk = recorded_first_talk(view)
+        talk = recorded_first_talk(view)
+        first_talk = talk if talk is not None and talk >= today else None  # never a past talk
+    if k.records == "datum_eerste_gesprek_gecommuniceerd" and first_talk is not None and first_talk < today:
+        raise LetterError(
+            f"De brief kan niet worden gemaakt: het eerste gesprek op {format_date(first_talk)} ligt in het "
+            "verleden. Een bevestiging kondigt het gesprek aan: geef de datum van het (nieuwe) gesprek."
+        )
+    if "aangemeld" in k.requires:
+        if not any(_counts(view, s) for s in ("aanvraag_herbeoordeling", "ontvangst_gegevens", "start_pauzeknop")):
+            raise LetterError(
+                "De brief kan niet worden gemaakt: leg eerst de aanmelding bij UHT vast (Aanvraag herbeoordeling "
+                "of Ontvangst gegevens)."
+            )
+        if view.outcome == "niet_gedupeerd":
+            raise LetterError(
+                "De brief kan niet worden gemaakt: de ouder is niet erkend als gedupeerd, dus de publieke "
+                "pauzeknop geldt niet meer."
+            )
     if "moratorium_loopt" in k.requires:
         mor = None
         for dl in view.deadlines:

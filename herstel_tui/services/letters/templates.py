@@ -58,6 +58,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "moratorium.begin": ("begin van het wettelijk moratorium", "1 juli 2026"),
     "moratorium.einde": ("einde van het wettelijk moratorium", "1 juli 2027"),
     "schuldeiser.naam": ("naam van de schuldeiser (herstel brief … --schuldeiser)", "CJIB"),
+    "aanleiding": (
+        "hoe de persoon bij de gemeente kwam: via UHT of zelf gemeld",
+        "U heeft zich gemeld bij de Uitvoeringsorganisatie Herstel Toeslagen (UHT) en laten weten dat u hulp "
+        "van de gemeente wilt.",
+    ),
 }
 CONTACT_PARTS = {"naam": "name", "telefoon": "phone", "email": "email"}
 
@@ -66,7 +71,7 @@ MISSING_HINTS = {
     "eerste_gesprek": "de datum van het eerste gesprek ontbreekt: geef de datum (dd-mm-jjjj) of leg eerst "
     "het eerste gesprek vast",
     "moratorium": "het wettelijk moratorium is voor deze zaak niet begonnen: leg eerst Eerste compensatie "
-    "uitbetaald of Aanvang wettelijk moratorium vast",
+    "uitbetaald vast (het moratorium loopt vanaf de uitbetaling)",
     "schuldeiser": "geef de naam van de schuldeiser",
     "ouder.geboortedatum": "de geboortedatum van de persoon ontbreekt in het register; vul die eerst aan",
 }
@@ -142,7 +147,7 @@ class _KindIn(BaseModel):
     template: str = Field(min_length=1)
     recipient: Literal["ouder", "schuldeiser"]
     records: Literal["brief_verzonden", "datum_eerste_gesprek_gecommuniceerd"]
-    requires: list[Literal["moratorium_loopt"]] = []
+    requires: list[Literal["moratorium_loopt", "aangemeld"]] = []
 
 
 class _IndexIn(BaseModel):

@@ -23,6 +23,7 @@ from textual.markup import escape as esc
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from herstel_tui.domain import clock
 from herstel_tui.domain.dates import DateError, format_date, parse_date
 from herstel_tui.tui.forms.fields import ErrorLine
 from herstel_tui.tui.host import DeskModal, desk_of, footer, host_blink
@@ -133,7 +134,7 @@ class LetterScreen(DeskModal[object]):
         lst.add_options([Option(k.title, id=f"brief-{k.id}") for k in self.kinds])
         start = next((i for i, k in enumerate(self.kinds) if k.step == current), 0)
         talk = recorded_first_talk(bundle.view)
-        if talk is not None:
+        if talk is not None and talk >= clock.today():  # a confirmation never announces a past talk
             self.query_one("#briefdatum", Input).value = format_date(talk)
         lst.highlighted = start
         lst.focus()

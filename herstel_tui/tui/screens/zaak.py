@@ -174,6 +174,12 @@ class CaseScreen(CaseActions):
                 line = f"[dim strike]{line}[/]  [dim](vervangen)[/]"
             elif step.off_route:
                 line = f"[dim]{line}  (buiten de route)[/]"
+            elif step.earlier_round:
+                line = f"[dim]{line}  (vorige ronde)[/]"
+            if step.inherited:
+                line += "  [dim](van de aanvrager)[/]"
+            if step.warning:
+                line += "  [$warning b]let op: na de sluitingsdatum[/]"
             if step.correction:
                 line += f"  [i](correctie: {esc(step.reason or '')})[/]"
             if view.current is not None and step is view.current:
@@ -192,8 +198,10 @@ class CaseScreen(CaseActions):
         for dl in sorted(view.running, key=lambda x: x.due):
             days = dl.days_left(today)
             verb = "uiterlijk" if dl.kind == "deadline" else "loopt tot"
-            line = f"{esc(dl.title)}: {verb} {format_date(dl.due)}  "
-            if dl.kind == "deadline" and days < 0:
+            line = f"{esc(dl.title)}{' [dim](gemeentelijke keuze)[/]' if dl.choice else ''}: {verb} {format_date(dl.due)}  "
+            if dl.waiting_on:  # another party owes this date: never the caseworker's overdue work
+                line += f"[dim]{esc(dl.waiting_text)}[/]"
+            elif dl.kind == "deadline" and days < 0:
                 line += f"[$error b]{days_long(days)}[/]"
             elif dl.kind == "deadline" and days <= 14:
                 line += f"[$warning b]{days_long(days)}[/]"
@@ -226,6 +234,8 @@ class CaseScreen(CaseActions):
             heading = "Huidige stap" if view.current is not None else "Eerste stap"
             lines.append(f"[b $accent]{heading}: {esc(step.title)}[/]")
             lines.append(esc(step.explanation))
+            if step.source:
+                lines.append(f"[dim]Bron (na of naast de routekaart): {esc(step.source)}[/]")
             if step.actors:
                 lines.append("Wie: " + esc(", ".join(step.actor_titles)))
             for contact in step.contacts:

@@ -1,0 +1,82 @@
+"""Issue 16: the household on the route. The toeslagpartner shares the parent's outcome and payment
+date for the moratorium; a child's case follows the parent's outcome."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from herstel_tui.domain.models import Person
+from herstel_tui.domain.routekaart import TransitionRefused
+from herstel_tui.settings.resources import open_store
+from tests.support.data import BSN_A, BSN_B
+
+PARTNER = (
+    "De gedupeerde ouder en toeslagpartner krijgen zo tijd en ruimte om de kwijtschelding en/of betaling van "
+    "schulden die binnen de regelgeving vallen op te lossen."
+)
+
+
+@pytest.fixture
+def household(tmp_path, test_bsns):
+    s = open_store(tmp_path / "h.db", "t.tester")
+    parent = s.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen"))
+    partner = s.persons.add(Person(bsn=BSN_B, given_names="Kees", surname="Jansen"))
+    kid = s.persons.add(Person(bsn=test_bsns[5], given_names="Noor", surname="Jansen", birth_date=date(2006, 4, 1)))
+    s.persons.create_household([(parent.id, "aanvrager"), (partner.id, "toeslagpartner"), (kid.id, "kind")])
+    yield s, parent, partner, kid
+    s.close()
+
+
+def test_toeslagpartner_shares_outcome_and_payment_for_the_moratorium(household):
+    assert "toeslagpartner" in PARTNER
+    s, parent, partner, _kid = household
+    mine = s.cases.open(parent.id, "schuldenaanpak", opened=date(2023, 1, 2))
+    theirs = s.cases.open(partner.id, "schuldenaanpak", opened=date(2023, 1, 2))
+    for case in (mine, theirs):
+        s.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 1, 2))
+        s.cases.record_event(case.id, "start_pauzeknop", date(2023, 2, 1))
+    s.cases.record_event(mine.id, "eerste_toets", date(2023, 5, 1), outcome="gedupeerd")
+    s.cases.record_event(mine.id, "eerste_betaling", date(2023, 9, 15))
+    view = s.cases.view(theirs.id, date(2024, 1, 1))
+    assert view.outcome == "gedupeerd"
+    assert [(d.rule, d.due) for d in view.running] == [("wettelijk_moratorium", date(2024, 9, 15))]
+    assert [x.step for x in view.done if x.inherited] == ["eerste_toets", "eerste_betaling"]
+    # the partner's case index follows the parent's outcome, in the same transaction
+    assert s.cases.summaries()[theirs.id][2] == "gedupeerd"
+    # the outcome is the parent's: not recorded twice
+    with pytest.raises(TransitionRefused, match="al de uitkomst|al vastgelegd"):
+        s.cases.record_event(theirs.id, "eerste_toets", date(2023, 5, 2), outcome="niet_gedupeerd")
+    # a rebuild of the index gives the same rows
+    before = s.cases.summaries()
+    s.cases.rebuild_summaries()
+    assert s.cases.summaries() == before
+
+
+def test_a_childs_case_follows_the_parents_outcome_and_fits_a_child(household):
+    s, parent, _partner, kid = household
+    bo = s.cases.open(parent.id, "brede_ondersteuning", opened=date(2023, 1, 2))
+    s.cases.record_event(bo.id, "aanvraag_herbeoordeling", date(2023, 1, 2))
+    s.cases.record_event(bo.id, "eerste_toets", date(2023, 5, 1), outcome="gedupeerd")
+    child = s.cases.open(kid.id, "brede_ondersteuning", opened=date(2024, 3, 1))
+    s.cases.record_event(child.id, "aanmelding_gemeente", date(2024, 3, 1))
+    s.cases.record_event(child.id, "ondersteuning_kinderen", date(2024, 3, 10))
+    view = s.cases.view(child.id, date(2024, 3, 11))
+    assert view.outcome == "gedupeerd"
+    assert "aanvraag_herbeoordeling" not in {n.step for n in view.next_steps}
+    with pytest.raises(TransitionRefused, match="past niet bij een kind"):
+        s.cases.record_event(child.id, "ondersteuning_ex_partners", date(2024, 3, 12))
+
+
+def test_the_desk_search_finds_the_short_zaaknummer_and_a_members_bsn(household):
+    from herstel_tui.store.caselist import CaseFilter
+
+    s, parent, _partner, kid = household
+    bo = s.cases.open(parent.id, "brede_ondersteuning", opened=date(2025, 3, 1))
+    short = bo.zaaknummer[4:]  # as the list shows it at 80 columns
+    assert [r.zaaknummer for r in s.cases.page(CaseFilter(search=short, closed=None))] == [bo.zaaknummer]
+    # the child has no case of its own: its BSN finds the household's case
+    kid_bsn = s.persons.get(kid.id).bsn
+    assert [r.zaaknummer for r in s.cases.page(CaseFilter(search=kid_bsn, closed=None))] == [bo.zaaknummer]
+    assert s.cases.count(CaseFilter(search=kid_bsn, closed=None)) == 1
