@@ -67,7 +67,9 @@ def backup(c: Ctx, pad: str | None) -> None:
     with c.open_store() as store:
         target = Path(pad) if pad else store.path.parent / "backups"
         if not pad:
-            target.mkdir(parents=True, exist_ok=True, mode=0o700)
+            from herstel_tui.files.atomic import private_dir
+
+            private_dir(target)
         written = do_backup(store, target)
     click.echo(f"Backup geschreven: {written}")
 
