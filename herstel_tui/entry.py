@@ -92,6 +92,19 @@ def route(argv: Sequence[str]) -> QuickCall | None:
     return QuickCall(base.db, base.config, base.low_bandwidth, QUICK_COMMAND, term, fmt)
 
 
+def _needs_policy(arg: str) -> bool:
+    """True when ``arg`` holds a control character, a bidi control or a lone surrogate (checked
+    cheaply here; ``domain.text`` is the policy)."""
+    return any(
+        ord(c) < 0x20
+        or 0x7F <= ord(c) <= 0x9F
+        or 0x202A <= ord(c) <= 0x202E
+        or 0x2066 <= ord(c) <= 0x2069
+        or 0xD800 <= ord(c) <= 0xDFFF
+        for c in arg
+    )
+
+
 def open_desk(db: str | None, config: str | None, low_bandwidth: bool) -> int:
     from herstel_tui.tui.launch import start
 
@@ -100,7 +113,8 @@ def open_desk(db: str | None, config: str | None, low_bandwidth: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
-    call = route(args)
+    # an argument with a control character goes to click, which refuses it in Dutch (text policy)
+    call = None if any(_needs_policy(a) for a in args) else route(args)
     if call is not None and call.command is None:
         sys.exit(open_desk(call.db, call.config, call.low_bandwidth))
     if call is not None and call.command == QUICK_COMMAND:

@@ -62,8 +62,42 @@ def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     sys.exit(code)
 
 
+def clean_arguments(args: list[str]) -> list[str]:
+    """The command line under the text policy (``domain/text``): NFC, bidi controls removed, a
+    control character (ESC, BEL, CR ...) refused naming the option it belongs to. Newline and tab
+    stay: a note may have lines."""
+    from herstel_tui.domain.text import clean_text
+
+    out: list[str] = []
+    previous = ""
+    for i, arg in enumerate(args, 1):
+        name, eq, _ = arg.partition("=")
+        if arg.startswith("--") and eq:
+            field = name
+        elif previous.startswith("-") and "=" not in previous and not arg.startswith("-"):
+            field = previous
+        else:
+            field = f"argument {i}"
+        out.append(clean_text(arg, field=field, multiline=True))
+        previous = arg
+    return out
+
+
 class HerstelGroup(click.Group):
-    """Turns known errors into a Dutch message and exit code 2, never a traceback."""
+    """Turns known errors into a Dutch message and exit code 2, never a traceback. Every
+    argument passes the text policy on the way in, every line printed the terminal guard
+    (``files/terminal``) on the way out."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        from herstel_tui.domain.text import TextError
+        from herstel_tui.files.terminal import guarded_output
+
+        with guarded_output():
+            try:
+                cleaned = clean_arguments(list(sys.argv[1:] if args is None else args))
+            except TextError as exc:
+                fail(f"{exc}; er is niets gewijzigd")
+            return super().main(cleaned, prog_name, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         from herstel_tui.domain.bsn import BsnError
@@ -118,7 +152,7 @@ SHORT_ZAAKNUMMER = re.compile(r"^\d{4}-\d{6}$")
 
 def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
     """A case by zaaknummer, or by BSN (with --spoor when the person has two)."""
-    from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
+    from herstel_tui.domain.bsn import BsnError, mask_bsn, mask_digits, normalize_bsn
 
     ref = ref.strip()
     if ref.upper().startswith("HKO-"):
@@ -128,7 +162,7 @@ def resolve_case(store: Store, ref: str, track: str | None = None) -> Case:
     try:
         bsn = normalize_bsn(ref)
     except BsnError as exc:
-        fail(f"{ref!r} is geen zaaknummer (HKO-jjjj-nnnnnn) en geen geldig BSN: {exc}")
+        fail(f"'{mask_digits(ref)}' is geen zaaknummer (HKO-jjjj-nnnnnn) en geen geldig BSN: {exc}")
     person = store.persons.find_by_bsn(bsn)
     cases = store.cases.of_person(person.id) if person and person.id is not None else []
     if track:

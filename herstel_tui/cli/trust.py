@@ -9,8 +9,7 @@ import click
 
 from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, case_by_zaaknummer, fail, parse_date
 from herstel_tui.domain.dates import format_date
-from herstel_tui.services.audit_view import detail_lines
-from herstel_tui.services.lookup import Table
+from herstel_tui.services.lookup import Table, audit_detail_text
 
 
 @click.command()
@@ -41,7 +40,7 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
             "actie": e.action,
             "wat": e.entity,
             "zaak": zaken.get(e.case_id, f"#{e.case_id}") if e.case_id else "",
-            "details": "; ".join(detail_lines(e.detail)),  # Dutch labels, values as the desk shows them
+            "details": audit_detail_text(e.detail),  # Dutch labels, values as the desk shows them
         }
         for e in entries
     ]
@@ -68,7 +67,9 @@ def backup(c: Ctx, pad: str | None) -> None:
     with c.open_store() as store:
         target = Path(pad) if pad else store.path.parent / "backups"
         if not pad:
-            target.mkdir(parents=True, exist_ok=True, mode=0o700)
+            from herstel_tui.files.atomic import private_dir
+
+            private_dir(target)
         written = do_backup(store, target)
     click.echo(f"Backup geschreven: {written}")
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-_SEPARATORS = re.compile(r"[\s.\-]")
+# what people type between the digits: spaces, dots, dashes, and (pasted from elsewhere) , / _
+SEPARATORS = r"\s.\-,/_"
+_SEPARATORS = re.compile(f"[{SEPARATORS}]")
 _NINE = re.compile(r"\d{9}")
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
@@ -28,7 +30,7 @@ def eleven_check(text: str) -> bool:
 
 
 def bsn_digits(text: str) -> str:
-    """The text without the separators people type (spaces, dots, dashes)."""
+    """The text without the separators people type (spaces, dots, dashes, commas, slashes, underscores)."""
     return _SEPARATORS.sub("", text.strip())
 
 
@@ -50,14 +52,15 @@ def bsn_fault(text: str) -> str | None:
 def normalize_bsn(raw: object) -> str:
     """Return the nine-digit text form of ``raw`` or raise BsnError.
 
-    Accepts ``1234.56.782``, `` 123456782 ``, ``123-456-782`` and 8-digit numbers (padded
-    with a leading zero). Integers are refused: a BSN read as a number has lost its zeros
-    somewhere else, and that must be fixed there.
+    Accepts ``1234.56.782``, `` 123456782 ``, ``123-456-782``, ``123,456,782``, ``1234/56/782``,
+    ``1234_56_782`` and 8-digit numbers (padded with a leading zero). Integers are refused: a BSN
+    read as a number has lost its zeros somewhere else, and that must be fixed there. Messages
+    show the number masked (only its last three characters): a mistyped BSN is still a BSN.
     """
     if not isinstance(raw, str):
-        raise BsnError(f"BSN {raw!r} is geen tekst")
+        raise BsnError(f"BSN {mask_digits(str(raw))} is geen tekst")
     text = raw.strip()
-    shown = text or "(leeg)"
+    shown = mask_digits(text)
     digits = bsn_digits(text)
     if not digits:
         raise BsnError("BSN is leeg")
@@ -67,7 +70,7 @@ def normalize_bsn(raw: object) -> str:
         raise BsnError(f"BSN {shown} heeft {len(digits)} cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)")
     digits = digits.zfill(9)
     if not eleven_check(digits):
-        raise BsnError(f"BSN {digits} klopt niet (elfproef)")
+        raise BsnError(f"BSN {mask_bsn(digits)} klopt niet (elfproef)")
     return digits
 
 

@@ -35,6 +35,7 @@ from pydantic import (
 from herstel_tui.domain import clock
 from herstel_tui.domain.enums import CostKind
 from herstel_tui.domain.models import validation_message
+from herstel_tui.domain.text import scrub_stored
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999.99")  # one entry; a guard against a slip of the keyboard
@@ -258,7 +259,7 @@ def _kind(value: Any) -> Any:
 
 
 def _description(value: Any) -> Any:
-    text = value.strip() if isinstance(value, str) else value
+    text = scrub_stored(value).strip() if isinstance(value, str) else value
     if isinstance(text, str):
         if not text:
             raise ValueError("vul een omschrijving in")

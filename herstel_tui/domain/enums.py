@@ -192,6 +192,7 @@ class AuditAction(TitledEnum):
     CHECKED_IN = "ingeleverd", "Ingeleverd van een laptop"
     CONFLICT = "conflict bij inleveren", "Conflict bij inleveren"
     RESOLVED = "conflict opgelost", "Conflict opgelost"
+    TEXT_CLEANED = "tekens verwijderd", "Stuurtekens verwijderd"
 
     @classmethod
     def stored(cls, value: str) -> AuditAction:

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
 from herstel_tui.domain.enums import AuditAction, Channel, Role, Track, Urgency
 from herstel_tui.domain.labels import TitledEnum
+from herstel_tui.domain.text import scrub_stored
 
 __all__ = [
     "AuditEntry",
@@ -112,6 +113,23 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
 
+class TextModel(Model):
+    """A model whose text enters or leaves the register: every str field follows the text policy
+    of ``domain/text`` (NFC, no bidi controls, no control characters or escape sequences).
+    Typed input is refused with a Dutch message at the boundary (the command line's arguments,
+    the desk's form fields); here, below every boundary, what is left is removed, so a row written
+    by another tool can still be read. ``MULTILINE`` names the fields that keep newlines and tabs."""
+
+    MULTILINE: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text_policy(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        return scrub_stored(value, multiline=info.field_name in cls.MULTILINE)
+
+
 #: A person's fields in the Dutch words of config files, portal lists, forms and the command line
 #: (``--voornamen``). The model takes either name on the way in (``Person(voornamen=...)``).
 PERSON_WORDS: dict[str, str] = {
@@ -128,6 +146,26 @@ PERSON_WORDS: dict[str, str] = {
     "preferred_channel": "voorkeurskanaal",
 }
 
+#: Dutch names of the other models' fields, for messages.
+FIELD_WORDS: dict[str, str] = {
+    **PERSON_WORDS,
+    "bsn": "BSN",
+    "text": "tekst",
+    "note": "toelichting",
+    "reason": "reden",
+    "caseworker": "medewerker",
+    "channel": "kanaal",
+    "date": "datum",
+    "fact_date": "datum",
+    "step": "stap",
+    "outcome": "uitkomst",
+    "role": "rol",
+    "track": "spoor",
+    "urgency": "urgentie",
+    "description": "omschrijving",
+    "component": "component",
+}
+
 #: The other way round: the model's field for a Dutch word.
 FIELD_OF_WORD: dict[str, str] = {word: field for field, word in PERSON_WORDS.items()}
 
@@ -138,7 +176,7 @@ def _also(field: str, *, required: bool = False) -> Any:
     return Field(validation_alias=alias) if required else Field(default=None, validation_alias=alias)
 
 
-class Person(Model):
+class Person(TextModel):
     id: int | None = None
     bsn: Bsn = None
     given_names: Name = _also("given_names", required=True)
@@ -182,7 +220,7 @@ class Person(Model):
         return mask_bsn(self.bsn)
 
 
-class Case(Model):
+class Case(TextModel):
     id: int | None = None
     zaaknummer: str | None = None
     person_id: int
@@ -218,7 +256,8 @@ class HouseholdMember(Model):
     role: RoleField
 
 
-class TimelineEvent(Model):
+class TimelineEvent(TextModel):
+    MULTILINE = frozenset({"note", "reason"})
     id: int | None = None
     case_id: int
     step: Name
@@ -238,7 +277,8 @@ class TimelineEvent(Model):
         return value
 
 
-class ContactNote(Model):
+class ContactNote(TextModel):
+    MULTILINE = frozenset({"text"})
     id: int | None = None
     case_id: int
     date: date
@@ -248,7 +288,7 @@ class ContactNote(Model):
     recorded_at: datetime | None = None
 
 
-class AuditEntry(Model):
+class AuditEntry(TextModel):  # the trail is append-only: a row from before the text policy is cleaned on reading
     id: int
     at: datetime
     who: str
@@ -269,20 +309,76 @@ def validation_message(exc: Exception, labels: Mapping[str, str] | None = None) 
         return str(exc)
     lines = []
     for err in exc.errors():
-        field = ".".join(PERSON_WORDS.get(str(p), str(p)) for p in err.get("loc", ()))
-        msg = err.get("msg", "")
-        msg = msg.removeprefix("Value error, ")
-        if err.get("type") == "missing":
-            msg = "is verplicht"
-        elif err.get("type") == "extra_forbidden":
-            msg = "is onbekend"
-        elif err.get("type") in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-            msg = "is geen geldige datum (dd-mm-jjjj)"
-        elif err.get("type") in ("string_too_short", "too_short"):
-            msg = "mag niet leeg zijn"
+        loc = [str(p) for p in err.get("loc", ())]
+        field = ".".join(PERSON_WORDS.get(p, p) for p in loc)
+        msg = error_text(err)
         if labels is None:
+            field = ".".join(FIELD_WORDS.get(p, p) for p in loc)
             lines.append(f"{field}: {msg}" if field else msg)
         else:
             label = labels.get(field, field)
             lines.append(f"{label}: {msg}" if label and not msg.startswith(label) else msg)
     return "\n".join(lines)
+
+
+# pydantic's error types in Dutch; what is not here gets a plain Dutch fallback, never English.
+_ERROR_TEXTS = {
+    "missing": "is verplicht",
+    "extra_forbidden": "is onbekend",
+    "date_from_datetime_parsing": "is geen geldige datum (dd-mm-jjjj)",
+    "date_from_datetime_inexact": "is geen geldige datum (dd-mm-jjjj)",
+    "date_parsing": "is geen geldige datum (dd-mm-jjjj)",
+    "date_type": "is geen geldige datum (dd-mm-jjjj)",
+    "datetime_parsing": "is geen geldig tijdstip",
+    "datetime_type": "is geen geldig tijdstip",
+    "string_type": "moet tekst zijn",
+    "string_too_short": "mag niet leeg zijn",
+    "int_type": "moet een heel getal zijn",
+    "int_parsing": "moet een heel getal zijn",
+    "int_from_float": "moet een heel getal zijn",
+    "float_type": "moet een getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "decimal_type": "moet een getal zijn",
+    "decimal_parsing": "moet een getal zijn",
+    "bool_type": "moet ja of nee zijn (true of false)",
+    "bool_parsing": "moet ja of nee zijn (true of false)",
+    "list_type": "moet een lijst zijn",
+    "dict_type": "moet een tabel zijn",
+    "model_type": "moet een tabel zijn",
+    "model_attributes_type": "moet een tabel zijn",
+    "path_type": "moet een pad zijn",
+    "enum": "is geen geldige keuze",
+    "literal_error": "is geen geldige keuze",
+    "frozen_instance": "kan niet worden gewijzigd",
+    "frozen_field": "kan niet worden gewijzigd",
+    "recursion_loop": "is te diep genest",
+}
+
+
+def error_text(err: Mapping[str, Any]) -> str:
+    """One pydantic error (an item of ``ValidationError.errors()``) as a Dutch phrase."""
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if kind in ("value_error", "assertion_error"):
+        return str(err.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind in _ERROR_TEXTS:
+        return _ERROR_TEXTS[kind]
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return "mag niet leeg zijn" if n == 1 else f"moet minstens {n} waarden hebben"
+    if kind in ("too_long", "string_too_long"):
+        n = ctx.get("max_length")
+        unit = "tekens" if kind == "string_too_long" else "waarden"
+        return f"mag hoogstens {n} {unit} hebben" if n is not None else "is te lang"
+    bound = next(iter(ctx.values()), "")
+    limits = {
+        "greater_than": f"moet groter zijn dan {bound}",
+        "greater_than_equal": f"moet minstens {bound} zijn",
+        "less_than": f"moet kleiner zijn dan {bound}",
+        "less_than_equal": f"mag hoogstens {bound} zijn",
+    }
+    if kind in limits:
+        return limits[kind]
+    if kind.startswith("string_"):
+        return "is geen geldige tekst"
+    return "is ongeldig"

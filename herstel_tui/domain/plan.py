@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 from herstel_tui.domain.dates import DateError, format_date, parse_optional_date
 from herstel_tui.domain.enums import Consent, GoalStatus, Leefgebied, PlanActor, PlanStatus
 from herstel_tui.domain.models import choice
+from herstel_tui.domain.text import scrub_stored
 
 
 class PlanRuleError(ValueError):
@@ -53,6 +54,7 @@ def checked_text(value: Any, label: str, max_len: int) -> str:
         return ""
     if not isinstance(value, str):
         raise PlanRuleError(f"{label}: tekst verwacht")
+    value = scrub_stored(value, multiline=True)  # typed text was refused at the desk's field
     if len(value) > max_len:
         raise PlanRuleError(f"{label} is langer dan {max_len} tekens")
     return value
@@ -63,7 +65,7 @@ def _opt_text(max_len: int, label: str):
         if value is None:
             return None
         if isinstance(value, str):
-            value = value.strip()
+            value = scrub_stored(value).strip()
             if not value:
                 return None
             if len(value) > max_len:

@@ -10,11 +10,15 @@ import io
 import re
 from datetime import date, datetime
 
+from herstel_tui.domain.text import for_document
+
 
 def letter_docx(text: str, *, title: str, subject: str, author: str, editor: str, day: date) -> bytes:
     from docx import Document
     from docx.shared import Pt
 
+    # XML cannot hold NUL, ESC, BEL ...: python-docx would raise on a name that has one.
+    text, title, subject, author, editor = map(for_document, (text, title, subject, author, editor))
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Arial"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,41 @@ from herstel_tui.domain.portal import (  # noqa: F401
     PortalFileError,
     RowOutcome,
 )
+from herstel_tui.domain.text import scrub_text
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of a file from the portal (or a mailbox) is read at most: ``[grenzen]`` in the
+    config. A file over a limit is refused whole, naming the limit, before it costs memory."""
+
+    # regels: one municipality's list has at most some ten thousand rows (69,400 parents registered
+    # nationally); 250,000 accepted rows cost 409 MB in a dry run, over the 400 MB bound of issue 15
+    rows: int = 100_000
+    # bestand_mb: the file on disk; for an xlsx also its shared strings unpacked, and for any file
+    # the text kept from the mapped columns (in millions of characters)
+    file_mb: int = 50
+    cell_chars: int = 10_000  # tekens_per_cel
+    unpacked_mb: int = 200  # uitgepakt_mb: an xlsx's declared uncompressed size (zip bomb)
+
+    def refuse(self, name: str, what: str, key: str, limit: str) -> PortalFileError:
+        return PortalFileError(
+            f"{name} {what}; de grens is {limit} ({key} onder [grenzen] in de configuratie). Er is niets ingelezen."
+        )
+
+    def check_size(self, path: Path) -> None:
+        size = path.stat().st_size
+        if size > self.file_mb * MB:
+            raise self.refuse(path.name, f"is {size / MB:.1f} MB", "bestand_mb", f"{self.file_mb} MB")
+
+
+MB = 1 << 20
+DEFAULT_LIMITS = ReadLimits()
+
+
+def thousands(n: int) -> str:
+    """250000 -> '250.000' (Dutch)."""
+    return f"{n:,}".replace(",", ".")
 
 
 class CellError(ValueError):
@@ -52,7 +88,8 @@ def cell_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        text = " ".join(value.split())
+        # the text policy for files: control characters and escape sequences removed, NFC
+        text = " ".join(scrub_text(value).split())
         return text or None
     if isinstance(value, (datetime, date)):
         return format_date(value)

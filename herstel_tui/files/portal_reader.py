@@ -21,14 +21,24 @@ returned as openpyxl or the CSV gives them; ``lists.py`` turns them into BSNs, d
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from herstel_tui.files.portal_common import PortalFileError, header_key, is_blank
+from herstel_tui.files.portal_common import (
+    DEFAULT_LIMITS,
+    MB,
+    PortalFileError,
+    ReadLimits,
+    header_key,
+    is_blank,
+    thousands,
+)
 
 HEADER_SCAN_ROWS = 20
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -64,11 +74,17 @@ def col_letter(index: int) -> str:
 
 
 def read_table(
-    path: Path | str, columns: dict[str, list[str]], required: Sequence[str], *, label: str = "lijst"
+    path: Path | str,
+    columns: dict[str, list[str]],
+    required: Sequence[str],
+    *,
+    label: str = "lijst",
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Table:
     """Read ``path`` (.xlsx or .csv) and map its columns with ``columns`` (field -> header names).
 
-    Raises PortalFileError (Dutch) when the file cannot be read or lacks a required column.
+    Raises PortalFileError (Dutch) when the file cannot be read, lacks a required column, or is
+    over one of ``limits`` (checked before parsing where the file says it, else while streaming).
     """
     path = Path(path)
     if not path.exists():
@@ -81,15 +97,16 @@ def read_table(
         raise PortalFileError(f"{path.name} kan niet worden gelezen: {exc.strerror}") from None
     if size == 0:
         raise PortalFileError(f"{path.name} is leeg (0 bytes); er is niets ingelezen")
+    limits.check_size(path)
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise PortalFileError(
             f"{path.name} is in het oude Excel-formaat (.xls). Sla het op als .xlsx of .csv en lees het opnieuw in."
         )
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, columns, required, label)
+        return _read_xlsx(path, columns, required, label, limits)
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path, columns, required, label)
+        return _read_csv(path, columns, required, label, limits)
     raise PortalFileError(f"{path.name}: onbekend bestandstype '{suffix or '(geen)'}'; verwacht .xlsx of .csv")
 
 
@@ -194,7 +211,57 @@ def _merged_ranges(ws: Any, up_to_row: int) -> list[str]:
     return [ref for *_, ref in sorted(found)]
 
 
-def _open_workbook(path: Path):
+def check_unpacked(path: Path, limits: ReadLimits) -> None:
+    """Refuse an xlsx whose parts unpack to more than the limits, from the sizes its zip directory
+    declares (a zip bomb: 1.4 MB holding 380 MB of XML). The declared sizes bind: Python's zipfile
+    stops at the declared size and a part that holds more fails its CRC. The shared strings are
+    read whole by openpyxl, so they have a limit of their own (``bestand_mb``)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl gives the proper message
+    total = sum(i.file_size for i in infos)
+    if total > limits.unpacked_mb * MB:
+        raise limits.refuse(
+            path.name,
+            f"pakt uit tot {total / MB:.0f} MB (mogelijk een zip-bom)",
+            "uitgepakt_mb",
+            f"{limits.unpacked_mb} MB",
+        )
+    strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+    if strings > limits.file_mb * MB:
+        raise limits.refuse(
+            path.name, f"heeft {strings / MB:.0f} MB aan gedeelde teksten", "bestand_mb", f"{limits.file_mb} MB"
+        )
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+@contextmanager
+def _no_dimension_scan() -> Iterator[None]:
+    """Skip openpyxl's size probe while a workbook is opened read-only. When a sheet has no
+    <dimension> element (a generated file, a zip bomb) that probe parses the WHOLE sheet (37 s and
+    growing memory for 2 million rows) only to learn a size we throw away (``reset_dimensions``)."""
+    import openpyxl.reader.excel as excel
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class _Unsized(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            return None
+
+    with _LOAD_LOCK:
+        excel.ReadOnlyWorksheet = _Unsized
+        try:
+            yield
+        finally:
+            excel.ReadOnlyWorksheet = ReadOnlyWorksheet
+
+
+def _open_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS):
     import zipfile
 
     import openpyxl
@@ -209,8 +276,12 @@ def _open_workbook(path: Path):
         elif all(32 <= b < 127 or b in (9, 10, 13) for b in head) or head.startswith(b"\xef\xbb\xbf"):
             hint = " Het lijkt een tekstbestand; is het een CSV-bestand? Geef het dan de extensie .csv."
         raise PortalFileError(f"{path.name} is geen Excel-bestand (.xlsx).{hint} Er is niets ingelezen.")
+    limits.check_size(path)
+    check_unpacked(path, limits)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # read_only: rows are streamed from the sheet's XML, never a whole sheet in memory
+        with _no_dimension_scan():
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
         raise PortalFileError(
             f"{path.name} is geen geldig Excel-bestand (.xlsx): het is beschadigd of in een "
@@ -223,8 +294,10 @@ def _open_workbook(path: Path):
         ) from None
 
 
-def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str], label: str) -> Table:
-    wb = _open_workbook(path)
+def _read_xlsx(
+    path: Path, columns: dict[str, list[str]], required: Sequence[str], label: str, limits: ReadLimits
+) -> Table:
+    wb = _open_workbook(path, limits)
     try:
         lookup = _lookup(columns)
         sheets = list(wb.worksheets)
@@ -273,7 +346,17 @@ def _read_xlsx(path: Path, columns: dict[str, list[str]], required: Sequence[str
             notes.append(f"werkblad '{ws.title}' gebruikt; overgeslagen: " + ", ".join(f"'{t}'" for t in others))
         if number > 1:
             notes.append(f"kopregel gevonden op regel {number}; de regels erboven zijn overgeslagen")
-        rows, blanks, stray = _collect(ws.iter_rows(min_row=number + 1, values_only=True), number + 1, header)
+        try:
+            rows, blanks, stray = _collect(
+                ws.iter_rows(min_row=number + 1, values_only=True), number + 1, header, path.name, limits
+            )
+        except PortalFileError:
+            raise
+        except Exception as exc:  # damaged XML further down, or a DTD/entity (defusedxml refuses those)
+            raise PortalFileError(
+                f"{path.name}: werkblad '{ws.title}' kan niet worden gelezen ({type(exc).__name__}). "
+                "Er is niets ingelezen."
+            ) from None
         _note_columns(notes, header, stray)
         if stray or header.unnamed:
             merged = _merged_ranges(ws, number)
@@ -296,9 +379,12 @@ def _check_duplicates(path: Path, header: _Header) -> None:
 
 
 def _collect(
-    source: Iterable[Sequence[Any]], first: int, header: _Header
+    source: Iterable[Sequence[Any]], first: int, header: _Header, name: str, limits: ReadLimits
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[int], dict[int, int]]:
-    """Data rows keyed by field; blank rows between data rows; counts of values in unmapped columns."""
+    """Data rows keyed by field; blank rows between data rows; counts of values in unmapped columns.
+    Refuses (PortalFileError) past ``limits.rows`` rows or a cell over ``limits.cell_chars``."""
+    last = first + limits.rows  # the first row number past the limit
+    text_left = limits.file_mb * MB  # characters of text kept from the mapped columns
     rows: list[tuple[int, dict[str, Any]]] = []
     blanks: list[int] = []
     pending: list[int] = []
@@ -306,6 +392,18 @@ def _collect(
     mapped = set(header.fields.values())
     items = list(header.fields.items())
     for number, values in enumerate(source, first):
+        if number >= last:
+            raise limits.refuse(
+                name, f"heeft meer dan {thousands(limits.rows)} regels", "regels", f"{thousands(limits.rows)} regels"
+            )
+        for v in values or ():
+            if isinstance(v, str) and len(v) > limits.cell_chars:
+                raise limits.refuse(
+                    name,
+                    f"heeft op regel {number} een cel van meer dan {thousands(limits.cell_chars)} tekens",
+                    "tekens_per_cel",
+                    f"{thousands(limits.cell_chars)} tekens",
+                )
         if not values or all(is_blank(v) for v in values):
             pending.append(number)
             continue
@@ -313,7 +411,17 @@ def _collect(
             blanks.extend(pending)
             pending = []
         n = len(values)
-        rows.append((number, {fld: (values[i] if i < n else None) for fld, i in items}))
+        # only the cells that hold something: a row costs memory, and a blank cell reads as absent
+        kept = {fld: values[i] for fld, i in items if i < n and values[i] is not None}
+        text_left -= sum(len(v) for v in kept.values() if isinstance(v, str))
+        if text_left < 0:
+            raise limits.refuse(
+                name,
+                f"heeft in de gelezen kolommen meer dan {limits.file_mb} miljoen tekens (tot regel {number})",
+                "bestand_mb",
+                f"{limits.file_mb} MB",
+            )
+        rows.append((number, kept))
         for i, v in enumerate(values):
             if i not in mapped and not is_blank(v):
                 stray[i] = stray.get(i, 0) + 1
@@ -336,56 +444,175 @@ def _note_columns(notes: list[str], header: _Header, stray: dict[int, int]) -> N
 # -- csv ------------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path, columns: dict[str, list[str]], required: Sequence[str], label: str) -> Table:
-    raw = path.read_bytes()
-    if raw.startswith(b"PK\x03\x04"):
+def _read_csv(
+    path: Path, columns: dict[str, list[str]], required: Sequence[str], label: str, limits: ReadLimits
+) -> Table:
+    """Streamed: lines are read one at a time (each at most MAX_LINE characters), fields at most
+    ``limits.cell_chars``; only the mapped values of each row are kept."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"PK\x03\x04"):
         raise PortalFileError(
             f"{path.name} is een Excel-bestand met de extensie {path.suffix}; "
             "geef het de extensie .xlsx. Er is niets ingelezen."
         )
-    if b"\x00" in raw[:4096]:
+    if b"\x00" in head:
         raise PortalFileError(f"{path.name} is geen tekstbestand (CSV); er is niets ingelezen")
+    lines = _Lines(path, limits)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        with open(path, "rb") as fh, _field_limit(limits.cell_chars + 1):
+            lines.fh = fh
+            first = lines.first_text_line()
+            if first is None:
+                raise PortalFileError(f"{path.name} bevat geen tekst; er is niets ingelezen")
+            delimiter = _sniff_delimiter(first)
+            records = csv.reader(lines, delimiter=delimiter)
+            top = [r for _, r in zip(range(HEADER_SCAN_ROWS), records)]
+            lookup = _lookup(columns)
+            number, found = _find_header(enumerate(top, 1), lookup, required)
+            if number is None or found is None:
+                header = found
+                problems = []
+                if header is not None:
+                    missing = [r for r in required if r not in header.fields]
+                    problems.append(f"de kopregel mist de kolom {_describe_missing(missing, columns)}")
+                raise PortalFileError(
+                    f"{path.name}: geen kopregel met de kolommen {_describe_missing(required, columns)} gevonden in "
+                    f"de eerste {HEADER_SCAN_ROWS} regels (scheidingsteken '{delimiter}'). Er is niets ingelezen.",
+                    problems,
+                )
+            header = found
+            _check_duplicates(path, header)
+            notes = []
+            if number > 1:
+                notes.append(f"kopregel gevonden op regel {number}; de regels erboven zijn overgeslagen")
+            rows, blanks, stray = _collect(
+                itertools.chain(top[number:], records), number + 1, header, path.name, limits
+            )
+    except UnicodeDecodeError:
         raise PortalFileError(
-            f"{path.name} is geen UTF-8-tekst (eerste onleesbare teken op regel {line}). Sla de lijst in Excel op "
-            "als 'CSV UTF-8 (door komma's gescheiden)' en lees haar opnieuw in. Er is niets ingelezen."
+            f"{path.name} is geen UTF-8-tekst (eerste onleesbare teken op regel {lines.number}). Sla de lijst "
+            "in Excel op als 'CSV UTF-8 (door komma's gescheiden)' en lees haar opnieuw in. Er is niets ingelezen."
         ) from None
-    if not text.strip():
-        raise PortalFileError(f"{path.name} bevat geen tekst; er is niets ingelezen")
-    delimiter = _sniff_delimiter(text)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise limits.refuse(
+                path.name,
+                f"heeft op regel {lines.number} een veld van meer dan {thousands(limits.cell_chars)} tekens",
+                "tekens_per_cel",
+                f"{thousands(limits.cell_chars)} tekens",
+            ) from None
         raise PortalFileError(f"{path.name} is geen geldig CSV-bestand ({exc}); er is niets ingelezen") from None
-    lookup = _lookup(columns)
-    number, found = _find_header(enumerate(records, 1), lookup, required)
-    if number is None or found is None:
-        header = found
-        problems = []
-        if header is not None:
-            missing = [r for r in required if r not in header.fields]
-            problems.append(f"de kopregel mist de kolom {_describe_missing(missing, columns)}")
-        raise PortalFileError(
-            f"{path.name}: geen kopregel met de kolommen {_describe_missing(required, columns)} gevonden in de "
-            f"eerste {HEADER_SCAN_ROWS} regels (scheidingsteken '{delimiter}'). Er is niets ingelezen.",
-            problems,
-        )
-    header = found
-    _check_duplicates(path, header)
-    notes = []
-    if number > 1:
-        notes.append(f"kopregel gevonden op regel {number}; de regels erboven zijn overgeslagen")
-    rows, blanks, stray = _collect(records[number:], number + 1, header)
     _note_columns(notes, header, stray)
     return Table(path, None, number, header.texts, rows, blanks, notes)
 
 
-def _sniff_delimiter(text: str) -> str:
+# A physical line longer than this (in bytes) is refused before it is split (a line of 100 MB of ';' would
+# otherwise become a list of 100 million fields).
+MAX_LINE = 1_000_000
+
+
+class _Lines:
+    """The lines of a file opened in binary, each read with a bound (MAX_LINE bytes) and decoded
+    as UTF-8 (a BOM on the first line dropped); counts them for messages. Lines end at LF, CR LF
+    or a lone CR (Excel for Mac's "CSV (Macintosh)"), and keep their ending, as a text file opened
+    with ``newline=""`` gives them to the csv module."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, path: Path, limits: ReadLimits) -> None:
+        self.path, self.limits = path, limits
+        self.fh: Any = None
+        self.number = 0
+        self._pending: list[str] = []
+        self._buf = b""
+        self._pos = 0
+        self._eof = False
+        self._cr: int | None = None  # the next CR in the buffer at or after _pos (-1: none); None: unknown
+
+    def _too_long(self) -> PortalFileError:
+        return self.limits.refuse(
+            self.path.name,
+            f"heeft op regel {self.number + 1} een regel van meer dan {thousands(MAX_LINE)} tekens",
+            "tekens_per_cel",
+            f"{thousands(MAX_LINE)} tekens per regel",
+        )
+
+    def _more(self) -> bool:
+        """Read the next chunk into the buffer (dropping what was consumed); False at the end."""
+        chunk = self.fh.read(self.CHUNK)
+        if not chunk:
+            self._eof = True
+            return False
+        self._buf = self._buf[self._pos :] + chunk
+        self._pos = 0
+        self._cr = None
+        return True
+
+    def _next_cr(self) -> int:
+        """The next CR (remembered: most files have none, and searching the whole buffer for it on
+        every line would cost a full scan per line)."""
+        if self._cr is None or 0 <= self._cr < self._pos:
+            self._cr = self._buf.find(b"\r", self._pos)
+        return self._cr
+
+    def _read(self) -> str:
+        while True:
+            buf, pos = self._buf, self._pos
+            lf, cr = buf.find(b"\n", pos), self._next_cr()
+            ends = [i for i in (lf, cr) if i >= 0]
+            if ends:
+                end = min(ends) + 1
+                if end == cr + 1 and end == len(buf) and not self._eof:
+                    if self._more():  # a CR at the end of the buffer: is an LF next?
+                        continue
+                if end == cr + 1 and buf[end : end + 1] == b"\n":
+                    end += 1
+                break
+            if len(buf) - pos > MAX_LINE:
+                raise self._too_long()
+            if self._eof or not self._more():
+                end = len(self._buf)
+                break
+        raw = self._buf[self._pos : end]
+        self._pos = end
+        if len(raw) > MAX_LINE:
+            raise self._too_long()
+        if not raw:
+            return ""
+        self.number += 1
+        # decoded line by line, so an unreadable byte is reported on its own line
+        return raw.decode("utf-8-sig" if self.number == 1 else "utf-8")
+
+    def first_text_line(self) -> str | None:
+        """The first non-blank line (kept, so the CSV reader still gets it)."""
+        while True:
+            line = self._read()
+            if not line:
+                return None
+            self._pending.append(line)
+            if line.strip():
+                return line
+
+    def __iter__(self) -> Iterator[str]:
+        while self._pending:
+            yield self._pending.pop(0)
+        while line := self._read():
+            yield line
+
+
+@contextmanager
+def _field_limit(n: int) -> Iterator[None]:
+    """csv's field size limit for the duration (it is process-wide; restored after)."""
+    old = csv.field_size_limit(n)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _sniff_delimiter(first: str) -> str:
     """';' (Dutch Excel), ',' or tab: whichever occurs most in the first non-blank line."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: first.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","

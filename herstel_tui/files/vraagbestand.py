@@ -131,9 +131,11 @@ def _write_xlsx(path: Path, bsns: Sequence[str]) -> None:
     """
     from openpyxl import Workbook
 
+    from herstel_tui.files.sheets import append_row
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_TITLE)
-    ws.append(["BSN"])
+    append_row(ws, ["BSN"])
     for b in bsns:
-        ws.append([b])  # a str stays a string cell (data type "s"): leading zeros are kept
+        append_row(ws, [b])  # a str stays a string cell (data type "s"): leading zeros are kept
     wb.save(path)

@@ -18,6 +18,7 @@ from typing import Any
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction, Channel, CostKind, Outcome, Urgency
 from herstel_tui.domain.models import AuditEntry
+from herstel_tui.domain.text import for_terminal
 
 ENTITIES = {
     "zaak": "zaak",
@@ -118,7 +119,12 @@ def value_text(key: str, value: Any, step_title: Callable[[str], str] | None = N
 
 
 def detail_lines(detail: dict[str, Any] | None, step_title: Callable[[str], str] | None = None) -> list[str]:
-    """'label: value' or 'label: old → new' per field; a text's change as its length."""
+    """'label: value' or 'label: old → new' per field; a text's change as its length. Cleaned for
+    the terminal: an old row may hold an escape sequence (the trail is append-only)."""
+    return [for_terminal(line).replace("\n", " ") for line in _detail_lines(detail, step_title)]
+
+
+def _detail_lines(detail: dict[str, Any] | None, step_title: Callable[[str], str] | None) -> list[str]:
     out: list[str] = []
     for key, value in (detail or {}).items():
         label = FIELDS.get(key, key.replace("_", " "))
@@ -155,7 +161,7 @@ def what_text(e: AuditEntry) -> str:
     """'Zaak bekeken', 'Kostenpost vastgelegd', 'Urgentie gewijzigd'."""
     if e.action in SELF_SPEAKING or not e.entity:
         return e.action.label
-    entity = ENTITIES.get(e.entity, e.entity)
+    entity = for_terminal(ENTITIES.get(e.entity, e.entity))
     return f"{entity[:1].upper()}{entity[1:]} {e.action.label.lower()}"
 
 
@@ -169,9 +175,8 @@ def readable(
 
     def line_of(e: AuditEntry) -> AuditLine:
         details = detail_lines(e.detail, step_title)
-        return AuditLine(
-            e.at, e.who, what_text(e), zaken.get(e.case_id, "") if e.case_id else "", "; ".join(details), details
-        )
+        zaak = zaken.get(e.case_id, "") if e.case_id else ""
+        return AuditLine(e.at, for_terminal(e.who), what_text(e), zaak, "; ".join(details), details)
 
     def flush() -> None:
         if not pending:
@@ -183,7 +188,7 @@ def readable(
         what = "Concept weggegooid" if dropped else "Concept, niet opgeslagen"
         summary = f"{kept} concepten" + (f" ({', '.join(fields)})" if fields else "")
         zaak = zaken.get(first.case_id, "") if first.case_id else ""
-        lines.append(AuditLine(first.at, first.who, what, zaak, summary, [summary], len(pending)))
+        lines.append(AuditLine(first.at, for_terminal(first.who), what, zaak, summary, [summary], len(pending)))
         pending.clear()
 
     for e in entries:

@@ -22,6 +22,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import eleven_check
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
+from herstel_tui.files.atomic import private_dir
 from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Story, accepted, make_story, sorted_events
 from herstel_tui.store.cases import summary_row
 from herstel_tui.store.db import Store
@@ -498,14 +499,52 @@ DEFAULT_DEMO_CASES = 2000
 DEFAULT_SEED = 20261123
 
 
+DEMO_TEMP_PREFIX = ".herstel-demo-"
+STALE_UNKNOWN_AFTER = 3600  # seconds: a temp file without a pid (an older version) is left this long
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def remove_stale_demo_files(folder: Path) -> list[Path]:
+    """Remove what a killed ``herstel demo`` left in ``folder`` (its temporary database, -wal,
+    -shm, -journal): files whose builder process no longer runs. Returns what was removed."""
+    import time
+
+    removed = []
+    for p in folder.glob(f"{DEMO_TEMP_PREFIX}*"):
+        rest = p.name[len(DEMO_TEMP_PREFIX) :]
+        pid_text = rest.split("-", 1)[0]
+        if pid_text.isdigit() and "-" in rest:
+            stale = not _alive(int(pid_text))
+        else:
+            try:
+                stale = time.time() - p.stat().st_mtime > STALE_UNKNOWN_AFTER
+            except OSError:
+                continue
+        if stale:
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
+
+
 def make_demo(
     path: Path, cases: int, *, routekaart: Routekaart, seed: int = DEFAULT_SEED, me: str | None = None
 ) -> dict[str, int]:
     """Build the demo next to ``path`` and move it into place only when it is complete."""
     from herstel_tui.store.base import replace_database
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".herstel-demo-", suffix=".db", dir=path.parent)
+    private_dir(path.parent)
+    remove_stale_demo_files(path.parent)
+    # the pid in the name tells a later run whether the builder still lives (a killed one leaves it)
+    fd, tmp = tempfile.mkstemp(prefix=f"{DEMO_TEMP_PREFIX}{os.getpid()}-", suffix=".db", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -13,11 +13,13 @@ import sys
 from datetime import date
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.bsn import SEPARATORS
 from herstel_tui.domain.enums import AuditAction, Outcome, Track
+from herstel_tui.domain.text import for_terminal, scrub_text
 from herstel_tui.store.base import append_audit
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 
-_LONG_DIGITS = re.compile(r"\d[\d.\s-]{6,}\d")
+_LONG_DIGITS = re.compile(rf"\d[\d{SEPARATORS}]{{6,}}\d")
 
 
 def outcome_label(outcome: str | None) -> str | None:
@@ -35,7 +37,8 @@ def days_text(days: int | None) -> str:
 
 
 def mask_term(term: str) -> str:
-    """Never keep a full BSN in the audit trail, not even as a search term."""
+    """Never keep a full BSN in the audit trail, not even as a search term (nor a control character)."""
+    term = scrub_text(term)
     return _LONG_DIGITS.sub(lambda m: "*" * 6 + re.sub(r"\D", "", m.group())[-3:], term)
 
 
@@ -54,16 +57,13 @@ class Table:
             json.dump(self.rows, out, ensure_ascii=False, indent=2, default=str)
             out.write("\n")
         elif fmt == "csv":
-            import csv
             import io
 
+            from herstel_tui.files.sheets import write_csv
+
             buf = io.StringIO()
-            w = csv.DictWriter(
-                buf, fieldnames=[k for k, _, _ in self.columns], extrasaction="ignore", lineterminator="\n"
-            )
-            w.writeheader()  # the JSON keys: stable names for scripts
-            for r in self.rows:
-                w.writerow(r)
+            # the JSON keys as header: stable names for scripts; formula-like text gets a leading '
+            write_csv(buf, [k for k, _, _ in self.columns], self.rows)
             out.write(buf.getvalue())
         elif use_rich(out, color):
             self._rich(out)
@@ -78,7 +78,8 @@ class Table:
         lines = ["  ".join(h[:w].ljust(w) for (_, h, _), w in zip(self.columns, widths)).rstrip()]
         for r in self.rows:
             cells = [
-                clip(str(r.get(k) if r.get(k) is not None else ""), w) for (k, _, _), w in zip(self.columns, widths)
+                clip(for_terminal(str(r.get(k) if r.get(k) is not None else "")).replace("\n", " "), w)
+                for (k, _, _), w in zip(self.columns, widths)
             ]
             lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
         out.write("\n".join(lines) + "\n")
@@ -86,8 +87,13 @@ class Table:
     def _rich(self, out) -> None:
         from rich.console import Console
         from rich.table import Table as RichTable
+        from rich.text import Text
 
-        console = Console(file=out, width=terminal_width())
+        from herstel_tui.files.terminal import trusted
+
+        # Rich styles on purpose, so it writes past the guard; data goes in as Text (never markup),
+        # cleaned cell by cell.
+        console = Console(file=trusted(out), width=terminal_width())
         t = RichTable(box=None, header_style="bold", pad_edge=False)
         for key, header, w in self.columns:
             t.add_column(
@@ -99,11 +105,20 @@ class Table:
         for r in self.rows:
             cells = []
             for k, _, _ in self.columns:
-                text = str(r.get(k) if r.get(k) is not None else "")
+                text = for_terminal(str(r.get(k) if r.get(k) is not None else "")).replace("\n", " ")
                 late = k in ("termijn", "termijn_tekst") and text.endswith("laat")
-                cells.append(f"[red]{text}[/red]" if late else text.replace("[", "\\["))
+                cells.append(Text(text, style="red" if late else ""))
             t.add_row(*cells)
         console.print(t)
+
+
+def audit_detail_text(detail: dict | None) -> str:
+    """One line for an audit row's detail, in the words of services.audit_view ('urgentie: — →
+    Terminale ziekte; …'), shell and desk alike. The trail is append-only, so a row written before
+    the text policy may hold an escape sequence: the line is cleaned."""
+    from herstel_tui.services.audit_view import detail_lines
+
+    return for_terminal("; ".join(detail_lines(detail))).replace("\n", " ")
 
 
 def clip(text: str, width: int) -> str:

@@ -625,17 +625,19 @@ def write_xlsx(overview: Overview, path: Path) -> Path:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from herstel_tui.files.sheets import append_row, xlsx_value
+
     path = Path(path)
     wb = Workbook()
     wb.remove(wb.active)
     bold = Font(bold=True)
     for sheet in overview.sheets():
         ws = wb.create_sheet(sheet.name[:31])
-        ws.append([header for _, header in sheet.columns])
+        append_row(ws, [header for _, header in sheet.columns])
         for cell in ws[1]:
             cell.font = bold
         for row in sheet.rows:
-            ws.append([row.get(key) for key, _ in sheet.columns])
+            append_row(ws, [row.get(key) for key, _ in sheet.columns])
             label = str(row.get(sheet.columns[0][0]) or "")
             if label == "Totaal":
                 for cell in ws[ws.max_row]:
@@ -645,7 +647,7 @@ def write_xlsx(overview: Overview, path: Path) -> Path:
             longest = max([len(header)] + [len(str(r.get(key) or "")) for r in sheet.rows])
             ws.column_dimensions[get_column_letter(i)].width = min(90, max(8, longest + 2))
     props = wb.properties
-    props.title = f"Overzicht {overview.gemeente} {format_date(overview.today)}".strip()
+    props.title = xlsx_value(f"Overzicht {overview.gemeente} {format_date(overview.today)}".strip())
     props.creator = "herstel"
     stamp = datetime(overview.today.year, overview.today.month, overview.today.day)
     props.created = stamp

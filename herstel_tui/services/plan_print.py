@@ -12,15 +12,20 @@ document.
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.costs import format_euro
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.plan import LEEFGEBIEDEN, Action, Goal, PlanVersion
+from herstel_tui.domain.text import for_document
 from herstel_tui.files.atomic import atomic_path
 from herstel_tui.files.atomic import write_text as write_text_file
 from herstel_tui.store import Store, StoreError
@@ -264,11 +269,27 @@ def render_text(p: PlanPrint, width: int = WIDTH) -> str:
 # -- .docx --------------------------------------------------------------------------------------------
 
 
+def fit_for_document(obj: Any) -> Any:
+    """``obj`` with every text in it made fit for XML (``domain.text.for_document``): dataclasses,
+    pydantic models, tuples and lists are copied, not changed. python-docx raises on NUL or ESC."""
+    if isinstance(obj, str):
+        return for_document(obj)
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(fit_for_document(x) for x in obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {f.name: fit_for_document(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.init}
+        return dataclasses.replace(obj, **changes)
+    if isinstance(obj, BaseModel):
+        return obj.model_copy(update={k: fit_for_document(v) for k, v in obj})
+    return obj
+
+
 def build_docx(p: PlanPrint):
     """A python-docx Document of the plan (python-docx imported here only)."""
     from docx import Document
     from docx.shared import Pt
 
+    p = fit_for_document(p)
     doc = Document()
     doc.core_properties.title = f"Plan van aanpak {p.zaaknummer} versie {p.version.number}"
     doc.core_properties.author = p.gemeente

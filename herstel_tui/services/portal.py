@@ -17,7 +17,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.portal import ImportReport, NothingToDo, PortalError, PortalFileError
-from herstel_tui.files.portal_common import file_meta
+from herstel_tui.files.portal_common import DEFAULT_LIMITS, file_meta
 from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
 from herstel_tui.services.portal_import import apply_import
 from herstel_tui.services.portal_lists import KINDS, columns_for, parse_table
@@ -120,21 +120,28 @@ def record_export(
 def read_bsn_file(path: Path | str) -> list[tuple[str, str]]:
     """``(where, text)`` per non-blank line of a text file with one BSN per line (for ``--uit``)."""
     path = Path(path)
+    limits = DEFAULT_LIMITS
+    out: list[tuple[str, str]] = []
     try:
-        raw = path.read_bytes()
+        limits.check_size(path)
+        # streamed, each line bounded: a file of nothing but newlines costs no memory
+        with open(path, encoding="utf-8-sig", newline=None) as fh:
+            for number, line in enumerate(iter(lambda: fh.readline(1000), ""), 1):
+                if len(line) >= 1000:
+                    raise PortalFileError(f"{path.name} regel {number} is te lang; zet er één BSN per regel in")
+                value = line.split(";")[0].split(",")[0].strip()
+                if value and value.upper() != "BSN":
+                    if len(out) >= limits.rows:
+                        raise limits.refuse(
+                            path.name, f"heeft meer dan {limits.rows} BSN's", "regels", f"{limits.rows} regels"
+                        )
+                    out.append((f"{path.name} regel {number}", value))
     except FileNotFoundError:
         raise PortalFileError(f"{path} bestaat niet") from None
-    except OSError as exc:
-        raise PortalFileError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PortalFileError(f"{path.name} is geen UTF-8-tekst; zet er één BSN per regel in") from None
-    out = []
-    for number, line in enumerate(text.splitlines(), 1):
-        value = line.split(";")[0].split(",")[0].strip()
-        if value and value.upper() != "BSN":
-            out.append((f"{path.name} regel {number}", value))
+    except OSError as exc:
+        raise PortalFileError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
     return out
 
 
@@ -159,7 +166,7 @@ def import_list(
     columns, required = columns_for(kind, config.portaal_kolommen)
     from herstel_tui.files.portal_reader import read_table
 
-    table = read_table(path, columns, required)
+    table = read_table(path, columns, required, limits=config.grenzen.read_limits())
     parsed = parse_table(kind, table, config.portaal_kolommen, today)
     if not parsed.records and not any(o.action == "reject" for o in parsed.outcomes):
         raise NothingToDo(f"{path.name} heeft geen regels onder de kopregel ({table.where}); er is niets gewijzigd.")

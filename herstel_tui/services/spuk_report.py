@@ -77,6 +77,8 @@ def write_xlsx(store: Store, year: int, path: Path, *, gemeente: str, today: dat
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from herstel_tui.files.sheets import append_row
+
     today = today or clock.today()
     report = store.costs.year_report(year)
     lines = store.costs.lines_in_year(year)
@@ -85,47 +87,50 @@ def write_xlsx(store: Store, year: int, path: Path, *, gemeente: str, today: dat
     ws = wb.active
     ws.title = "SiSa"
     bold = Font(bold=True)
-    ws.append([f"SPUK-verantwoording {year}", gemeente])
+    append_row(ws, [f"SPUK-verantwoording {year}", gemeente])
     ws["A1"].font = bold
-    ws.append(["Regeling specifieke uitkering gemeentelijke hulp aan gedupeerden kinderopvangtoeslagproblematiek"])
-    ws.append([f"Aangemaakt op {format_date(today)}"])
-    ws.append([])
-    ws.append(["Component", "Omschrijving", "Aantal posten", "Bedrag (€)"])
+    append_row(ws, ["Regeling specifieke uitkering gemeentelijke hulp aan gedupeerden kinderopvangtoeslagproblematiek"])
+    append_row(ws, [f"Aangemaakt op {format_date(today)}"])
+    append_row(ws, [])
+    append_row(ws, ["Component", "Omschrijving", "Aantal posten", "Bedrag (€)"])
     for cell in ws[ws.max_row]:
         cell.font = bold
     for c in report.components:
-        ws.append([c.component, c.title, c.entries, _number(c.amount)])
+        append_row(ws, [c.component, c.title, c.entries, _number(c.amount)])
         ws.cell(ws.max_row, 4).number_format = EURO_FORMAT
-    ws.append(["Totaal", "", report.entries, _number(report.total)])
+    append_row(ws, ["Totaal", "", report.entries, _number(report.total)])
     ws.cell(ws.max_row, 4).number_format = EURO_FORMAT
     for cell in ws[ws.max_row]:
         cell.font = bold
-    ws.append([])
-    ws.append(["Personen in aanmerking voor ondersteuning", f"in {year}", report.eligible_year])
-    ws.append(["Personen in aanmerking voor ondersteuning", f"cumulatief t/m {year}", report.eligible_cumulative])
-    ws.append(["Zaken met kosten", f"in {year}", report.cases_with_costs])
-    ws.append([])
-    ws.append(["Definities"])
+    append_row(ws, [])
+    append_row(ws, ["Personen in aanmerking voor ondersteuning", f"in {year}", report.eligible_year])
+    append_row(ws, ["Personen in aanmerking voor ondersteuning", f"cumulatief t/m {year}", report.eligible_cumulative])
+    append_row(ws, ["Zaken met kosten", f"in {year}", report.cases_with_costs])
+    append_row(ws, [])
+    append_row(ws, ["Definities"])
     ws.cell(ws.max_row, 1).font = bold
-    ws.append([f"In aanmerking in {year}", DEFINITION_ELIGIBLE_YEAR])
-    ws.append(["Cumulatief", DEFINITION_ELIGIBLE_CUMULATIVE])
-    ws.append(
-        ["Kosten", "een kostenpost telt in het jaar van haar datum; P×Q afgerond op hele centen (half naar boven)"]
+    append_row(ws, [f"In aanmerking in {year}", DEFINITION_ELIGIBLE_YEAR])
+    append_row(ws, ["Cumulatief", DEFINITION_ELIGIBLE_CUMULATIVE])
+    append_row(
+        ws, ["Kosten", "een kostenpost telt in het jaar van haar datum; P×Q afgerond op hele centen (half naar boven)"]
     )
     for note in report.notes:
-        ws.append(["Let op", note])
+        append_row(ws, ["Let op", note])
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 70
     ws.column_dimensions["C"].width = 14
     ws.column_dimensions["D"].width = 16
 
     detail = wb.create_sheet("Kostenposten")
-    detail.append(["Datum", "Zaaknummer", "Component", "Omschrijving", "Soort", "Aantal", "Prijs (€)", "Bedrag (€)"])
+    append_row(
+        detail, ["Datum", "Zaaknummer", "Component", "Omschrijving", "Soort", "Aantal", "Prijs (€)", "Bedrag (€)"]
+    )
     for cell in detail[1]:
         cell.font = bold
     for line in lines:
         e = line.entry
-        detail.append(
+        append_row(
+            detail,
             [
                 e.date,
                 line.zaaknummer,
@@ -135,7 +140,7 @@ def write_xlsx(store: Store, year: int, path: Path, *, gemeente: str, today: dat
                 _number(e.quantity),
                 _number(e.price),
                 _number(e.amount),
-            ]
+            ],
         )
         r = detail.max_row
         detail.cell(r, 1).number_format = "DD-MM-YYYY"

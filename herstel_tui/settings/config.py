@@ -10,11 +10,13 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from herstel_tui.files.portal_common import header_key
+from herstel_tui.domain.models import error_text
+from herstel_tui.domain.text import TextError, clean_text
+from herstel_tui.files.portal_common import DEFAULT_LIMITS, ReadLimits, header_key
 from herstel_tui.settings.cache import ConfigValues, write_config_cache
 from herstel_tui.settings.paths import config_path, default_db_path, default_export_dir, login
 
@@ -170,6 +172,22 @@ class CollectorColumns(_Columns):
         return self
 
 
+class Limits(BaseModel):
+    """``[grenzen]``: how much of a file from the portal or a mailbox is read at most. A file over a
+    limit is refused whole with a message that names the limit (issue 15: bounded memory)."""
+
+    model_config = ConfigDict(extra="forbid")
+    regels: Annotated[int, Field(ge=1, le=10_000_000)] = DEFAULT_LIMITS.rows
+    bestand_mb: Annotated[int, Field(ge=1, le=10_000)] = DEFAULT_LIMITS.file_mb
+    tekens_per_cel: Annotated[int, Field(ge=100, le=1_000_000)] = DEFAULT_LIMITS.cell_chars
+    uitgepakt_mb: Annotated[int, Field(ge=1, le=100_000)] = DEFAULT_LIMITS.unpacked_mb
+
+    def read_limits(self) -> ReadLimits:
+        return ReadLimits(
+            rows=self.regels, file_mb=self.bestand_mb, cell_chars=self.tekens_per_cel, unpacked_mb=self.uitgepakt_mb
+        )
+
+
 class PortalColumns(BaseModel):
     """``[portaal_kolommen.*]``: the column mapping of each file read from the portal."""
 
@@ -199,6 +217,8 @@ class Config(BaseModel):
     toetsen: dict[str, str] = Field(default_factory=dict)
     # column mappings of the lists read from the Belastingdienst portal (layouts not public)
     portaal_kolommen: PortalColumns = Field(default_factory=PortalColumns)
+    # limits on files read (rows, size, characters per cell, unpacked size of an xlsx)
+    grenzen: Limits = Field(default_factory=Limits)
 
     @field_validator("portaal_id")
     @classmethod
@@ -247,17 +267,66 @@ def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
             f"{path}: is geen gewoon bestand (maar bijvoorbeeld een pijp of apparaat); geef een TOML-bestand op"
         )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > CONFIG_MAX_BYTES:
+            raise ConfigError(
+                f"{path}: is {path.stat().st_size // 1024} kB; een configuratiebestand is hoogstens "
+                f"{CONFIG_MAX_BYTES // 1024} kB. Er is niets gewijzigd"
+            )
+        # utf-8-sig: Notepad saves "UTF-8" with a byte order mark; TOML itself does not allow one
+        text = path.read_text(encoding="utf-8-sig")
+        _refuse_deep_nesting(path, text)
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: geen geldige TOML ({exc})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: kan het bestand niet lezen ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: geen geldige TOML (tabellen of lijsten te diep in elkaar genest)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: is geen UTF-8-tekst (onleesbaar teken op positie {exc.start}); sla het bestand op als UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: kan het bestand niet lezen ({exc.strerror or exc})") from None
+    raw = _text_policy(path, raw)
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(format_config_errors(path, exc)) from None
     write_config_cache(path, config.model_dump(mode="json"))
     return config, path
+
+
+CONFIG_MAX_BYTES = 256 * 1024
+# tomllib needs memory quadratic in the depth of a dotted key (a.a.a... 100,000 deep: gigabytes) and
+# recursion for nested arrays and inline tables: a line with more of these is refused first.
+CONFIG_MAX_NESTING = 64
+
+
+def _refuse_deep_nesting(path: Path, text: str) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.count(".") + line.count("[") + line.count("{") > CONFIG_MAX_NESTING:
+            raise ConfigError(
+                f"{path}: regel {number} is te diep genest (meer dan {CONFIG_MAX_NESTING} punten of haken); "
+                "geen geldige configuratie. Er is niets gewijzigd"
+            )
+
+
+def _text_policy(path: Path, value: object, key: str = "") -> Any:
+    """Every text in the file under the text policy (``domain/text``): NFC, bidi controls removed,
+    a control character refused naming file and key."""
+    if isinstance(value, str):
+        try:
+            return clean_text(value, field=f"sleutel '{key}'")
+        except TextError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            name = _text_policy(path, k, f"{key}.{k}" if key else k)
+            out[name] = _text_policy(path, v, f"{key}.{k}" if key else k)
+        return out
+    if isinstance(value, list):
+        return [_text_policy(path, v, key) for v in value]
+    return value
 
 
 def format_config_errors(path: Path, exc: ValidationError) -> str:
@@ -276,7 +345,7 @@ def format_config_errors(path: Path, exc: ValidationError) -> str:
         elif kind.startswith("string_"):
             msg = "moet tekst zijn"
         else:
-            msg = err["msg"].removeprefix("Value error, ")
+            msg = error_text(err)
         lines.append(f"{path}: sleutel '{key}': {msg}")
     return "\n".join(lines)
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from herstel_tui.domain.bsn import mask_bsn
+from herstel_tui.domain.bsn import SEPARATORS, mask_bsn
+from herstel_tui.domain.text import has_controls, scrub_text
 
 # Deadlines another party owes (the routekaart's rules with owed_by, UHT's 7-day answer of the Brede
 # Hulpteam): the case waits on them; they are never the caseworker's overdue work. The case index
@@ -120,7 +121,7 @@ class CaseRow:
         return "verlopen" if days < 0 else "week" if days < WEEK else None
 
 
-_SEP = re.compile(r"[\s.\-]")
+_SEP = re.compile(f"[{SEPARATORS}]")
 
 _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
     p.surname || ', ' || p.given_names || coalesce(' ' || p.surname_prefix, ''),
@@ -264,7 +265,10 @@ def list_cases(
 def _case_row(r: tuple) -> CaseRow:
     """A row of ``_SELECT``: its columns come in the order of CaseRow's fields."""
     due = date.fromisoformat(r[9]) if r[9] else None
-    return CaseRow(*r[:9], due, r[10], r[11], bool(r[12]), r[13], bool(r[14]), r[15], r[16])  # type: ignore[call-arg]
+    # the text policy on the way out too: a row another tool wrote never reaches a screen raw
+    name = scrub_text(r[3]) if has_controls(r[3]) else r[3]
+    worker = scrub_text(r[13]) if r[13] and has_controls(r[13]) else r[13]
+    return CaseRow(*r[:3], name, *r[4:9], due, r[10], r[11], bool(r[12]), worker, bool(r[14]), r[15], r[16])  # type: ignore[call-arg]
 
 
 class ListReader:

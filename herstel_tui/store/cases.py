@@ -18,6 +18,7 @@ from herstel_tui.domain.clock import now_iso
 from herstel_tui.domain.enums import AuditAction, Track, Urgency
 from herstel_tui.domain.models import Case, ContactNote, TimelineEvent, UrgencyField
 from herstel_tui.domain.routekaart import CaseView, RecordedEvent, Routekaart
+from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store.base import ConflictError, StoreError
 from herstel_tui.store.caselist import CaseFilter, CaseRow, count_cases, list_cases
 from herstel_tui.store.repository import Repository
@@ -144,7 +145,10 @@ class CaseRepository(Repository):
             return self.get(case_id)
 
     def assign(self, case_id: int, caseworker: str, *, expected_version: int | None = None) -> Case:
-        caseworker = caseworker.strip()
+        try:
+            caseworker = clean_text(caseworker, field="de naam van de medewerker").strip()
+        except TextError as exc:
+            raise StoreError(str(exc)) from None
         if not caseworker:
             raise StoreError("geef de naam van de medewerker")
         return self._update(case_id, {"caseworker": caseworker}, AuditAction.ASSIGNED, expected_version)

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.store.audit import AuditLog
 from herstel_tui.store.base import (
@@ -53,6 +54,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.domain.routekaart import Routekaart
 
 
+def _private_parents(folder: Path) -> None:
+    """Create ``folder`` and missing parents owner-only (0700, whatever the umask): the same rule as
+    ``files.atomic.private_dir`` (store and files are siblings and do not import each other)."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(d, 0o700)  # mkdir's mode is masked by the umask
+
+
 class Store:
     """The case register. Safe to share between the UI thread and worker threads."""
 
@@ -77,9 +93,15 @@ class Store:
         check_database_file(self.path, encrypted=self.encrypted)
         is_new = not self.path.exists() or self.path.stat().st_size == 0
         if is_new and (readonly or not create):
+            if self.path.exists():
+                raise StoreError(
+                    f"{self.path} is leeg (0 bytes): geen herstel-database, misschien afgebroken bij het kopiëren. "
+                    "Er is niets gewijzigd. Zet een backup terug (herstel terugzetten) of maak een nieuwe database "
+                    "(herstel demo)"
+                )
             raise StoreError(f"{self.path} bestaat niet")
         if not self.path.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_parents(self.path.parent)
             # Owner-only from the first byte: BSNs and health data live here. Only a file that does
             # not exist yet is opened here (O_EXCL), so no SQLite connection can have it open.
             try:
@@ -166,6 +188,7 @@ class Store:
         self.conn.execute("PRAGMA synchronous = FULL")
 
     def _migrate(self) -> None:
+        self._register_migration_functions()
         for version, _title, script in MIGRATIONS:
             if version <= self.schema_version():
                 continue
@@ -182,6 +205,18 @@ class Store:
                     self.audit.append(
                         AuditAction.SCHEMA, "database", None, detail={"versie": LATEST, "bestand": str(self.path)}
                     )
+
+    def _register_migration_functions(self) -> None:
+        """SQL functions the migration scripts may call: the text policy of ``domain/text`` (migration
+        9), the clock and the user, so that a script follows the same rules as the code."""
+        from herstel_tui.domain.text import scrub_stored
+
+        def scrub(value: str | None, multiline: int) -> str | None:
+            return scrub_stored(value, multiline=bool(multiline)) if isinstance(value, str) else value
+
+        self.conn.create_function("herstel_scrub", 2, scrub, deterministic=True)
+        self.conn.create_function("herstel_now", 0, clock.now_iso)
+        self.conn.create_function("herstel_user", 0, lambda: self.user)
 
     def close(self) -> None:
         with self.lock:

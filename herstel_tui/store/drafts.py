@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from herstel_tui.domain.clock import now_iso
 from herstel_tui.domain.enums import AuditAction
+from herstel_tui.domain.text import normalise_text, text_fault
 from herstel_tui.store.base import UNSET, PlanRefused, conflict
 from herstel_tui.store.repository import Repository
 
@@ -25,6 +26,9 @@ class DraftRepository(Repository):
         stored a different draft value since (a draft nobody stored is never a conflict)."""
         if not isinstance(value, str) or len(value) > 10_000:
             raise PlanRefused("concept van het formulier is te groot")
+        if text_fault(normalise_text(value, multiline=True), multiline=True):
+            # not kept: the form's own save names the field and the character (text policy)
+            raise PlanRefused("het concept bevat een stuurteken en is niet bewaard")
         with self.transaction():
             row = self.conn.execute(
                 "SELECT value FROM form_drafts WHERE who = ? AND form = ? AND field = ?", (self.user, form, field)

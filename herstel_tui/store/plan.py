@@ -44,6 +44,7 @@ from herstel_tui.domain.plan import (
     nazorg_problem,
 )
 from herstel_tui.domain.routekaart import TransitionRefused
+from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store.base import CHANGED_MEANWHILE, UNSET, PlanRefused, StoreError, VersionAgreed, conflict
 from herstel_tui.store.drafts import draft_key
 from herstel_tui.store.repository import Repository
@@ -124,6 +125,16 @@ def _action_of(row: tuple) -> Action:
 def _goal_of(row: tuple) -> Goal:
     """A goal from its columns (``_GOAL_COLS``)."""
     return Goal(**dict(zip([c.strip() for c in _GOAL_COLS.split(",")], row)))
+
+
+def _typed(label: str, text: object) -> None:
+    """The text policy for what the caseworker typed (``domain/text``): a control character is
+    refused naming the field, nothing saved. (Reading keeps removing them: ``checked_text``.)"""
+    if isinstance(text, str):
+        try:
+            clean_text(text, field=label, multiline=True)
+        except TextError as exc:
+            raise PlanRefused(str(exc)) from None
 
 
 class PlanRepository(Repository):
@@ -356,7 +367,10 @@ class PlanRepository(Repository):
         """
 
         today = today or clock.today()
-        note = (note or "").strip() or None
+        try:
+            note = clean_text(note or "", field="de toelichting", multiline=True).strip() or None
+        except TextError as exc:
+            raise PlanRefused(str(exc)) from None
         if note and len(note) > NOTE_MAX:
             raise PlanRefused(f"de toelichting is langer dan {NOTE_MAX} tekens")
         try:
@@ -430,6 +444,7 @@ class PlanRepository(Repository):
         no longer that one."""
         if field not in AREA_FIELDS:
             raise PlanRefused(f"onbekend veld {field!r}")
+        _typed(field, text)
         try:
             a = Leefgebied(area)
             value = checked_text(text, field, AREA_TEXT_MAX)
@@ -484,6 +499,7 @@ class PlanRepository(Repository):
     def add_goal(
         self, version_id: int, area: Leefgebied | str, text: str = "", status: GoalStatus | str = GoalStatus.OPEN
     ) -> Goal:
+        _typed("doel", text)
         try:
             goal = Goal(area=area, text=text, status=status)
         except ValueError as exc:
@@ -506,6 +522,8 @@ class PlanRepository(Repository):
     ) -> Goal:
         """Change a goal's text (concept only) and/or status (progress: the latest version).
         ``based_on``: {'text'|'status': value the form showed}; see ``set_area_text``."""
+        if text is not UNSET:
+            _typed("doel", text)
         with self.transaction():
             version_id, old = self._goal(goal_id)
             for f, shown in (based_on or {}).items():
@@ -565,6 +583,8 @@ class PlanRepository(Repository):
         due: date | str | None = None,
         goal_uid: int | None = None,
     ) -> Action:
+        _typed("actie", what)
+        _typed("partij", party)
         try:
             action = Action(area=area, what=what, who=who, party=party, due=due, goal_uid=goal_uid)
         except ValueError as exc:
@@ -591,6 +611,8 @@ class PlanRepository(Repository):
         """Change fields of an action: what, who, party, due (text dd-mm-jjjj or a date), goal_uid
         (concept only), done (progress: the latest version). ``based_on``: {field: value the form
         showed}; see ``set_area_text``."""
+        _typed("actie", changes.get("what"))
+        _typed("partij", changes.get("party"))
         allowed = {"what", "who", "party", "due", "goal_uid", "done"}
         unknown = set(changes) - allowed
         if unknown:

@@ -18,6 +18,7 @@ from herstel_tui.domain.bsn import mask_bsn
 from herstel_tui.domain.clock import now_iso
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.portal import AlreadyImported, FileMeta
+from herstel_tui.domain.text import scrub_text
 from herstel_tui.store.repository import Repository
 
 # -- children -------------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ class PortalLedger(Repository):
     ) -> int:
         fid = self.conn.execute(
             "INSERT INTO portal_files (kind, direction, name, sha256, rows, at, by, status) VALUES (?,?,?,?,?,?,?,?)",
-            (kind, direction, file_name, sha256, rows, now_iso(), self.user, status),
+            (kind, direction, scrub_text(file_name), sha256, rows, now_iso(), self.user, status),
         ).lastrowid
         assert fid is not None
         return fid

@@ -368,6 +368,111 @@ _PERSON_COLUMNS = {
 }
 _V7_ENGLISH = "\n".join(f"ALTER TABLE persons RENAME COLUMN {old} TO {new};" for old, new in _PERSON_COLUMNS.items())
 
+# Issue 15: the text policy (domain/text) for rows written before it. Control characters and escape
+# sequences are removed (newline and tab kept where a field has lines), bidi controls dropped, NFC.
+# herstel_scrub(text, multiline), herstel_now() and herstel_user() are registered on the connection
+# by the migration runner (store/db.py), so the policy stays in one place (Python). One audit row
+# per changed record names the fields (not the values: they may hold the very sequences removed).
+# Agreed plan versions are frozen by triggers and left as they are; every output is sanitised anyway.
+_CONCEPT = "(SELECT status FROM plan_versions WHERE id = {vid}) = 'concept'"
+# table -> (entity, id, person_id, case_id, extra condition, {column: (word, multiline)})
+_TEXT_TABLES: dict[str, tuple[str, str, str, str, str, dict[str, tuple[str, bool]]]] = {
+    "persons": (
+        "persoon",
+        "id",
+        "id",
+        "NULL",
+        "",
+        {
+            c: (w, False)
+            for c, w in (
+                ("given_names", "voornamen"),
+                ("surname_prefix", "tussenvoegsel"),
+                ("surname", "achternaam"),
+                ("street", "straat"),
+                ("house_number", "huisnummer"),
+                ("postcode", "postcode"),
+                ("city", "woonplaats"),
+                ("phone", "telefoon"),
+                ("email", "email"),
+            )
+        },
+    ),
+    "cases": ("zaak", "id", "person_id", "id", "", {"caseworker": ("medewerker", False)}),
+    "events": (
+        "gebeurtenis",
+        "id",
+        "NULL",
+        "case_id",
+        "",
+        {"note": ("toelichting", True), "reason": ("reden", True), "recorded_by": ("door", False)},
+    ),
+    "contact_notes": ("contactmoment", "id", "NULL", "case_id", "", {"text": ("tekst", True), "by": ("door", False)}),
+    "cost_entries": (
+        "kostenpost",
+        "id",
+        "NULL",
+        "case_id",
+        "",
+        {"description": ("omschrijving", False), "recorded_by": ("door", False)},
+    ),
+    "plan_versions": (
+        "plan",
+        "id",
+        "NULL",
+        "(SELECT case_id FROM plans WHERE plans.id = plan_id)",
+        "status = 'concept'",
+        {"consent_note": ("toelichting", True), "created_by": ("door", False), "agreed_by": ("door", False)},
+    ),
+    "plan_areas": (
+        "plan",
+        "version_id",
+        "NULL",
+        "NULL",
+        _CONCEPT.format(vid="version_id"),
+        {"situation": ("situatie", True), "question": ("hulpvraag", True)},
+    ),
+    "plan_goals": ("doel", "id", "NULL", "NULL", _CONCEPT.format(vid="version_id"), {"text": ("doel", True)}),
+    "plan_actions": (
+        "actie",
+        "id",
+        "NULL",
+        "NULL",
+        _CONCEPT.format(vid="version_id"),
+        {"what": ("actie", True), "party": ("partij", False)},
+    ),
+    "portal_files": ("portaalbestand", "id", "NULL", "NULL", "", {"name": ("bestand", False), "by": ("door", False)}),
+    "form_drafts": ("concept", "NULL", "NULL", "case_id", "", {"value": ("waarde", True)}),
+}
+
+
+def _text_cleaning_sql() -> str:
+    """Per table one pass that finds the changed rows and names their fields (a temporary table),
+    then one audit row each and the update of just those rows."""
+    parts = []
+    for table, (entity, ident, person, case, extra, columns) in _TEXT_TABLES.items():
+        names = " || ".join(
+            f"CASE WHEN {c} IS NOT herstel_scrub({c}, {int(m)}) THEN '{w}, ' ELSE '' END"
+            for c, (w, m) in columns.items()
+        )
+        where = f"WHERE {extra}" if extra else ""
+        parts.append(
+            f"CREATE TEMP TABLE herstel_dirty AS SELECT rid, velden FROM "
+            f"(SELECT rowid AS rid, {names} AS velden FROM {table} {where}) WHERE velden <> '';"
+        )
+        parts.append(
+            "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) "
+            f"SELECT herstel_now(), herstel_user(), 'tekens verwijderd', '{entity}', {ident}, {person}, {case}, "
+            "json_object('velden', rtrim(d.velden, ', '), 'migratie', 'stuurtekens verwijderd') "
+            f"FROM herstel_dirty d JOIN {table} ON {table}.rowid = d.rid ORDER BY d.rid;"
+        )
+        sets = ", ".join(f"{c} = herstel_scrub({c}, {int(m)})" for c, (_, m) in columns.items())
+        parts.append(f"UPDATE {table} SET {sets} WHERE rowid IN (SELECT rid FROM herstel_dirty);")
+        parts.append("DROP TABLE herstel_dirty;")
+    return "\n".join(parts)
+
+
+_V9_TEXT_POLICY = _text_cleaning_sql()
 # Issue 19: taking cases along on a laptop (an encrypted copy, services/checkout.py) and bringing
 # the work back. Every database gets a stable identity (meta 'database_id'), so a laptop file is
 # only ever handed in to the team database it came from.
@@ -452,7 +557,7 @@ _V8_CHECKOUT = """
 # first page of 100,000 cases stays an index walk. The case index's next date became the
 # caseworker's own one (a waited-on date only when nothing else runs): forgetting the routekaart
 # fingerprint makes the next open recompute every row (a new, empty database keeps it).
-_V9_WORK_ORDER = """
+_V10_WORK_ORDER = """
 CREATE INDEX IF NOT EXISTS case_summary_work ON case_summary(
     coalesce(next_rule, '') IN ('antwoord_brede_hulpteam'), coalesce(next_due, '9999-12-31'), case_id
 );
@@ -468,7 +573,8 @@ MIGRATIONS: list[Migration] = [
     (6, "meerdere sessies: auditnummers alleen oplopend, portaalimport in korte stappen", _V6_CONCURRENCY),
     (7, "kolommen van personen met Engelse namen", _V7_ENGLISH),
     (8, "meenemen op een laptop en inleveren: identiteit, uitgeleende zaken, conflicten", _V8_CHECKOUT),
-    (9, "werkvoorraad: eigen termijnen eerst, wachten op anderen daarna", _V9_WORK_ORDER),
+    (9, "stuurtekens en escapereeksen uit bestaande tekst verwijderd (geaudit)", _V9_TEXT_POLICY),
+    (10, "werkvoorraad: eigen termijnen eerst, wachten op anderen daarna", _V10_WORK_ORDER),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

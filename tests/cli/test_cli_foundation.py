@@ -100,7 +100,7 @@ def snapshot(path):
 @pytest.mark.parametrize(
     "bsn, message",
     [
-        ("999900007", "BSN 999900007 klopt niet (elfproef)"),
+        ("999900007", "BSN ******007 klopt niet (elfproef)"),  # masked: a mistyped BSN is still a BSN (issue 15)
         ("12345", "heeft 5 cijfers"),
     ],
 )

@@ -30,7 +30,7 @@ def test_leading_zero_is_kept_as_text():
 @pytest.mark.parametrize(
     "raw, message",
     [
-        ("999900007", "BSN 999900007 klopt niet (elfproef)"),
+        ("999900007", "BSN ******007 klopt niet (elfproef)"),  # masked: a mistyped BSN is still a BSN (issue 15)
         ("1234567", "heeft 7 cijfers"),
         ("9999000061", "heeft 10 cijfers"),
         ("99990000a", "andere tekens dan cijfers"),

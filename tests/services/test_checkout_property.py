@@ -31,6 +31,7 @@ ACTION = st.one_of(
 )
 
 
+@example(actions=[("laptop", "phone", 1, 1), ("team", "phone", 1, 0)])
 @example(actions=[("laptop", "phone", 0, 1), ("laptop", "checkin", 0, 0), ("team", "phone", 0, 0)])
 @example(actions=[("team", "step", 0, 0), ("laptop", "step", 0, 1), ("laptop", "note", 0, 0)])
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -60,7 +61,8 @@ def test_every_confirmed_action_arrives_once_or_is_a_listed_conflict(actions, pi
                 events[token] = side
             elif kind == "phone":
                 pid = store.cases.get(case_id).person_id
-                value = f"06-{side == 'laptop':d}{n:02d}0000{arg}"
+                # never the number the person had at checkout (06-1000000i): a change, not a no-op
+                value = f"06-{2 if side == 'laptop' else 3}{n:02d}0000{arg}"
                 store.persons.update(store.persons.get(pid).model_copy(update={"phone": value}))
                 phones[side][pid] = value
             else:

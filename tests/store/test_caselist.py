@@ -138,7 +138,7 @@ def test_the_default_order_walks_an_index(store):
     assert "case_summary_work" in plan and "TEMP B-TREE" not in plan
 
 
-def test_migration_9_recomputes_an_old_case_index(tmp_path, test_bsns):
+def test_migration_10_recomputes_an_old_case_index(tmp_path, test_bsns):
     """A database made before issue 17 has UHT's answer as a case's next date; after the
     migration the case shows its own date (and the list's order has its index)."""
     import sqlite3
@@ -155,9 +155,9 @@ def test_migration_9_recomputes_an_old_case_index(tmp_path, test_bsns):
         s.cases.record_event(c.id, "brede_hulpteam_verzoek", today - timedelta(days=20))
         uht_due = (today - timedelta(days=13)).isoformat()
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript(  # as version 8 left it: the soonest date, whoever owes it; no index on the new order
+    conn.executescript(  # as version 9 left it: the soonest date, whoever owes it; no index on the new order
         f"DROP INDEX case_summary_work; UPDATE case_summary SET next_due = '{uht_due}', "
-        "next_rule = 'antwoord_brede_hulpteam'; PRAGMA user_version = 8;"
+        "next_rule = 'antwoord_brede_hulpteam'; PRAGMA user_version = 9;"
     )
     conn.close()
     with open_store(path, "t") as s:

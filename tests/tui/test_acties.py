@@ -361,7 +361,7 @@ async def test_new_person_validation_inline_and_nothing_saved(demo_store):
         await settle(pilot)
         await pilot.press(*"123456789", "tab")  # BSN, blur → checked at once
         await settle(pilot)
-        assert "BSN 123456789 klopt niet (elfproef)" in str(app.screen.query_one("#fout-bsn").render())
+        assert "BSN ******789 klopt niet (elfproef)" in str(app.screen.query_one("#fout-bsn").render())  # masked
         await pilot.press("tab", "tab", "tab", *"31-12-2099", "tab", "tab", "tab", *"12345", "tab")
         await pilot.press("f2")
         await settle(pilot)

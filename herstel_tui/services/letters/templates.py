@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from herstel_tui.domain.models import error_text
 from herstel_tui.domain.routekaart import Routekaart
 from herstel_tui.settings.resources import data_file
 
@@ -209,13 +210,15 @@ def load_letters(directory: Path | str | None, rk: Routekaart) -> LetterSet:
     directory = Path(directory) if directory is not None else data_file("letters")
     index = directory / "letters.toml"
     try:
-        raw = tomllib.loads(index.read_text(encoding="utf-8"))
+        raw = tomllib.loads(index.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise LetterTemplateError(index, "bestand niet gevonden") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LetterTemplateError(index, f"bestand kan niet worden gelezen ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise LetterTemplateError(index, f"geen geldige TOML ({exc})") from None
+    except RecursionError:
+        raise LetterTemplateError(index, "geen geldige TOML (te diep in elkaar genest)") from None
     try:
         data = _IndexIn.model_validate(raw)
     except ValidationError as exc:
@@ -236,7 +239,7 @@ def load_letters(directory: Path | str | None, rk: Routekaart) -> LetterSet:
             msg = (
                 "onbekende sleutel"
                 if err["type"] == "extra_forbidden"
-                else ("ontbreekt" if err["type"] == "missing" else str(err["msg"]).removeprefix("Value error, "))
+                else ("ontbreekt" if err["type"] == "missing" else error_text(err))
             )
             faults.append(f"{where}: sleutel '{key}': {msg}")
         raise LetterTemplateError(index, "; ".join(faults)) from None

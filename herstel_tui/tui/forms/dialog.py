@@ -23,9 +23,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantBlur
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from herstel_tui.domain.dates import DateError, parse_optional_date
+from herstel_tui.domain.text import normalise_text, text_fault
 from herstel_tui.tui.forms.errors import FieldError, Refusal, explain
 from herstel_tui.tui.forms.fields import (
     ErrorLine,
@@ -267,6 +268,19 @@ class FormDialog(DeskModal[object]):
 
     # -- saving ----------------------------------------------------------------------------------
 
+    def check_text_fields(self) -> None:
+        """The text policy (``domain/text``) for what was typed or pasted: a control character
+        (ESC, NUL, BEL ...) is refused under its field, naming it; nothing is saved."""
+        for widget in self.query("Input, TextArea"):
+            if not widget.id or not isinstance(widget, (Input, TextArea)):
+                continue
+            multiline = isinstance(widget, TextArea)
+            fault = text_fault(normalise_text(read_field(widget), multiline=multiline), multiline=multiline)
+            if fault:
+                label = next(iter(self.query(f"#label-{widget.id}").results(Label)), None)
+                name = str(label.render()).strip().rstrip(":") if label is not None else "dit veld"
+                raise FieldError(f"{name} {fault}", widget.id)
+
     def prepare(self) -> Callable[[], object]:
         """Check the form (UI thread); raise FieldError, or return the store call that saves it."""
         raise NotImplementedError
@@ -276,6 +290,7 @@ class FormDialog(DeskModal[object]):
             return
         self.clear_error()
         try:
+            self.check_text_fields()
             job = self.prepare()
         except FieldError as exc:
             self.show_error(str(exc), exc.field)

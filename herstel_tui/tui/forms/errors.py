@@ -88,4 +88,8 @@ def explain_one(err: Mapping[str, Any]) -> str:
         return "mag niet leeg zijn"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return "is geen geldige datum (dd-mm-jjjj)"
-    return msg
+    if kind in ("value_error", "assertion_error"):
+        return msg
+    from herstel_tui.domain.models import error_text
+
+    return error_text(err)  # pydantic's own words are English: never shown
