@@ -73,6 +73,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         household = store.persons.household_of(person.id)
         view = store.cases.view(case.id, today)
         notes = store.cases.notes(case.id, limit=5)
+        step_notes = {e.id: e.note for e in store.cases.events(case.id) if e.id is not None and e.note}
         store.audit.viewed(person_id=person.id, case_id=case.id)
     rk = store.routekaart
     members = [
@@ -108,6 +109,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
                 "correctie": d.correction,
                 "reden": d.reason,
                 "vervallen": d.superseded,
+                "notitie": step_notes.get(d.event_id) if d.event_id is not None else None,
                 "buiten_route": d.off_route,
                 "vorige_ronde": d.earlier_round,
                 "waarschuwing": d.warning,
@@ -162,6 +164,9 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
         mark += " (van de aanvrager)" if done.inherited else ""
         mark += f" [correctie: {done.reason}]" if done.correction else ""
         w(f"  {format_date(done.fact_date)}  {done.event_title}{mark}")
+        note = step_notes.get(done.event_id) if done.event_id is not None else None
+        if note:
+            w(f"              notitie: {note}")
         if done.warning:
             w(f"    let op: {done.warning}")
     if view.running:

@@ -40,7 +40,7 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
             "actie": e.action,
             "wat": e.entity,
             "zaak": zaken.get(e.case_id, f"#{e.case_id}") if e.case_id else "",
-            "details": audit_detail_text(e.detail),
+            "details": audit_detail_text(e.detail),  # Dutch labels, values as the desk shows them
         }
         for e in entries
     ]

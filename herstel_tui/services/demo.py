@@ -244,6 +244,9 @@ class _Ids:
         self.person = self.household = self.case = self.event = self.note = 0
 
 
+SYSTEM_ACCOUNTS = {"root", "admin", "administrator", "demo", "system"}
+
+
 def build_demo(
     store: Store,
     cases: int = 2000,
@@ -271,6 +274,8 @@ def build_demo(
     notes: list[tuple] = []
     summaries: list[tuple] = []
     counters: dict[int, int] = {}
+    if me in SYSTEM_ACCOUNTS:
+        me = None  # a demo made as root gives its cases to the demo's caseworkers, not to "root"
     caseworkers = CASEWORKERS + ([me] if me and me not in CASEWORKERS else [])
     now = clock.now_iso()
     no_bsn = 0

@@ -113,20 +113,12 @@ class Table:
 
 
 def audit_detail_text(detail: dict | None) -> str:
-    """One line for an audit row's detail: 'veld: oud → nieuw; …' (shell and desk alike). The
-    trail is append-only, so a row written before the text policy may hold an escape sequence:
-    the line is cleaned (the desk writes what it shows to the terminal as it is)."""
-    if not detail:
-        return ""
-    parts = []
-    for k, v in detail.items():
-        if isinstance(v, dict) and {"oud", "nieuw"} <= set(v):
-            parts.append(f"{k}: {v['oud']} → {v['nieuw']}")
-        elif isinstance(v, list):
-            parts.append(f"{k}: {len(v)}")
-        else:
-            parts.append(f"{k}: {v}")
-    return for_terminal("; ".join(parts)).replace("\n", " ")
+    """One line for an audit row's detail, in the words of services.audit_view ('urgentie: — →
+    Terminale ziekte; …'), shell and desk alike. The trail is append-only, so a row written before
+    the text policy may hold an escape sequence: the line is cleaned."""
+    from herstel_tui.services.audit_view import detail_lines
+
+    return for_terminal("; ".join(detail_lines(detail))).replace("\n", " ")
 
 
 def clip(text: str, width: int) -> str:

@@ -35,6 +35,8 @@ class ConfigValues:
     exportmap: Path | None = None
     briefsjablonen: Path | None = None
     toetsen: Mapping[str, str] = field(default_factory=dict)
+    ondertekening: str | None = None
+    gemeente_contact: str = ""
 
     @classmethod
     def from_json(cls, values: Mapping[str, Any]) -> ConfigValues:
@@ -51,6 +53,8 @@ class ConfigValues:
             exportmap=path("exportmap"),
             briefsjablonen=path("briefsjablonen"),
             toetsen=MappingProxyType(dict(values["toetsen"])),
+            ondertekening=values.get("ondertekening"),
+            gemeente_contact=values.get("gemeente_contact") or "",
         )
 
 

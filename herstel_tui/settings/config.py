@@ -204,6 +204,10 @@ class Config(BaseModel):
     gemeente: str = "Gemeente Voorbeeld"
     portaal_id: str | None = None
     medewerker: str = Field(default_factory=login)
+    # how letters are signed ("A. de Vries, consulent brede ondersteuning"); default: medewerker
+    ondertekening: str | None = None
+    # the municipality's contact block under a letter: address, phone, opening hours (lines: \n)
+    gemeente_contact: str = ""
     database: Path | None = None
     exportmap: Path | None = None
     # a folder with letters.toml and the letter templates, to use instead of the shipped ones

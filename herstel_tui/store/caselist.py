@@ -9,11 +9,28 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from herstel_tui.domain.bsn import SEPARATORS, mask_bsn
 from herstel_tui.domain.text import has_controls, scrub_text
+
+# Deadlines another party owes (the routekaart's rules with owed_by, UHT's 7-day answer of the Brede
+# Hulpteam): the case waits on them; they are never the caseworker's overdue work. The case index
+# holds one only when the case has no date of its own running. Named here for the list's SQL (the
+# quick start reads the list without the routekaart); a test keeps it equal to the routekaart.
+WAITING_RULES: tuple[str, ...] = ("antwoord_brede_hulpteam",)
+WEEK = 7  # "deze week": due today or in the next 6 days
+_WAITING_SQL = ", ".join(f"'{r}'" for r in WAITING_RULES)  # constants of this module, not input
+
+
+@dataclass(frozen=True)
+class Sections:
+    """What the werkvoorraad holds for today, among the cases a filter shows."""
+
+    overdue: int  # the caseworker's deadlines past their date
+    week: int  # the caseworker's deadlines due today or in the coming 6 days
+    waiting: int  # deadlines another party owes (waiting on UHT)
 
 
 @dataclass(frozen=True)
@@ -25,6 +42,7 @@ class CaseFilter:
     outcome: str | None = None
     urgent: bool = False  # UHT urgency or on the casuïstiekoverleg
     overdue: bool = False
+    within: int | None = None  # the caseworker's deadlines due from today through today + N days
     closed: bool | None = False  # False: open only; True: closed only; None: all
     sort: str = "termijn"  # termijn | zaaknummer | naam
 
@@ -47,6 +65,8 @@ class CaseFilter:
             out.append("urgent")
         if self.overdue:
             out.append("termijn verlopen")
+        if self.within is not None:
+            out.append(f"termijn binnen {self.within} dagen")
         if self.closed is True:
             out.append("gesloten")
         elif self.closed is None:
@@ -85,6 +105,21 @@ class CaseRow:
     def urgent(self) -> bool:
         return bool(self.urgency) or self.casuistiekoverleg
 
+    @property
+    def waiting(self) -> bool:
+        """The next date is one another party owes: the case waits on them."""
+        return self.next_rule in WAITING_RULES
+
+    def section(self, today: date) -> str | None:
+        """'verlopen', 'week' (due within 7 days), 'wacht' (owed by another party), else None
+        (later, a period that ends by itself, no date, closed)."""
+        if self.closed or self.next_due is None or self.next_kind == "period":
+            return None
+        if self.waiting:
+            return "wacht"
+        days = (self.next_due - today).days
+        return "verlopen" if days < 0 else "week" if days < WEEK else None
+
 
 _SEP = re.compile(f"[{SEPARATORS}]")
 
@@ -96,8 +131,9 @@ _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
 FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id"""
 
 _ORDER = {
-    # matches the index case_summary_due, so the first page of 100,000 cases is an index walk
-    "termijn": "coalesce(s.next_due, '9999-12-31'), s.case_id",
+    # The caseworker's own dates first, soonest (most overdue) first; cases waiting on another
+    # party after them. (Without the waiting split this matched the index case_summary_due.)
+    "termijn": f"coalesce(s.next_rule, '') IN ({_WAITING_SQL}), coalesce(s.next_due, '9999-12-31'), s.case_id",
     "zaaknummer": "c.zaaknummer",
     "naam": "p.surname, p.given_names, c.id",
 }
@@ -176,9 +212,13 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
             args.append(value)
     if f.urgent:
         clauses.append("(c.urgency IS NOT NULL OR c.casuistiekoverleg = 1)")
+    own = f"coalesce(s.next_rule, '') NOT IN ({', '.join('?' * len(WAITING_RULES))})"
     if f.overdue:
-        clauses.append("s.next_due < ?")
-        args.append(today.isoformat())
+        clauses.append(f"s.next_due < ? AND {own}")
+        args += [today.isoformat(), *WAITING_RULES]
+    if f.within is not None:
+        clauses.append(f"s.next_due BETWEEN ? AND ? AND coalesce(s.next_kind, 'deadline') = 'deadline' AND {own}")
+        args += [today.isoformat(), (today + timedelta(days=f.within)).isoformat(), *WAITING_RULES]
     if f.closed is False:
         clauses.append("s.closed = 0 AND c.closed IS NULL")
     elif f.closed is True:
@@ -191,6 +231,26 @@ def count_cases(conn: sqlite3.Connection, f: CaseFilter, today: date) -> int:
     persons = "JOIN persons p ON p.id = c.person_id " if re.search(r"\bp\.", where) else ""
     sql = f"SELECT count(*) FROM cases c {persons}JOIN case_summary s ON s.case_id = c.id" + where
     return conn.execute(sql, args).fetchone()[0]
+
+
+def section_counts(conn: sqlite3.Connection, f: CaseFilter, today: date) -> Sections:
+    """How many of the cases ``f`` shows are overdue, due this week, waiting on another party."""
+    where, args = _where(f, today)
+    persons = "JOIN persons p ON p.id = c.person_id " if re.search(r"\bp\.", where) else ""
+    marks = ", ".join("?" * len(WAITING_RULES))
+    live = "s.closed = 0 AND c.closed IS NULL AND coalesce(s.next_kind, 'deadline') = 'deadline'"
+    sql = (
+        f"SELECT coalesce(sum(s.next_rule NOT IN ({marks}) AND s.next_due < ?), 0),"
+        f" coalesce(sum(s.next_rule NOT IN ({marks}) AND s.next_due BETWEEN ? AND ?), 0),"
+        f" coalesce(sum(s.next_rule IN ({marks})), 0)"
+        f" FROM cases c {persons}JOIN case_summary s ON s.case_id = c.id"
+        + (where + " AND " if where else " WHERE ")
+        + live
+    )
+    week_end = (today + timedelta(days=WEEK - 1)).isoformat()
+    params = [*WAITING_RULES, today.isoformat(), *WAITING_RULES, today.isoformat(), week_end, *WAITING_RULES, *args]
+    overdue, week, waiting = conn.execute(sql, params).fetchone()
+    return Sections(overdue, week, waiting)
 
 
 def list_cases(
@@ -226,6 +286,9 @@ class ListReader:
 
     def page(self, f: CaseFilter, today: date, offset: int = 0, limit: int = 100) -> list[CaseRow]:
         return list_cases(self.conn, f, today, offset, limit)
+
+    def sections(self, f: CaseFilter, today: date) -> Sections:
+        return section_counts(self.conn, f, today)
 
     def close(self) -> None:
         self.conn.close()

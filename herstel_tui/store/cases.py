@@ -495,7 +495,9 @@ def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], tod
     does, which is why ``refresh_derived`` revisits rows whose period has come due.
     """
     view = rk.evaluate(track, events, today or clock.today())
-    nxt = view.next_deadline
+    # The caseworker's own next date; a date another party owes (WAITING_RULES) only when the case
+    # has nothing of its own running: then the list shows it as waiting on them.
+    nxt = view.next_deadline or next(iter(view.waiting), None)
     return (
         view.current.step if view.current else None,
         view.current_title,

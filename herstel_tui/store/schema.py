@@ -552,6 +552,18 @@ _V8_CHECKOUT = """
         );
 """
 
+# The werkvoorraad's default order (issue 17): the caseworker's own dates first, cases waiting on
+# another party (UHT's answer) after them; the same expressions as store/caselist._ORDER, so the
+# first page of 100,000 cases stays an index walk. The case index's next date became the
+# caseworker's own one (a waited-on date only when nothing else runs): forgetting the routekaart
+# fingerprint makes the next open recompute every row (a new, empty database keeps it).
+_V10_WORK_ORDER = """
+CREATE INDEX IF NOT EXISTS case_summary_work ON case_summary(
+    coalesce(next_rule, '') IN ('antwoord_brede_hulpteam'), coalesce(next_due, '9999-12-31'), case_id
+);
+DELETE FROM meta WHERE key = 'routekaart_hash' AND EXISTS (SELECT 1 FROM case_summary);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
@@ -562,6 +574,7 @@ MIGRATIONS: list[Migration] = [
     (7, "kolommen van personen met Engelse namen", _V7_ENGLISH),
     (8, "meenemen op een laptop en inleveren: identiteit, uitgeleende zaken, conflicten", _V8_CHECKOUT),
     (9, "stuurtekens en escapereeksen uit bestaande tekst verwijderd (geaudit)", _V9_TEXT_POLICY),
+    (10, "werkvoorraad: eigen termijnen eerst, wachten op anderen daarna", _V10_WORK_ORDER),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

@@ -6,12 +6,43 @@ import asyncio
 import re
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 from textual.dom import DOMNode
+from textual.widgets.option_list import Option
 
 from herstel_tui.tui.host import DeskApp
 
 ZAAK = re.compile(r"^\s*(?:hko-)?(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
+
+
+NO_MATCHES = "Geen resultaten. Probeer een ander woord, of een zaaknummer (2026-001234)."
+
+
+class DeskPalette(CommandPalette):
+    """Textual's palette in Dutch, with a prompt sign every terminal draws (no emoji)."""
+
+    def __init__(self) -> None:
+        super().__init__(id="--command-palette", placeholder="Zoek een opdracht of zaaknummer…")
+
+    def on_mount(self) -> None:
+        self.query_one(SearchIcon).icon = ">"
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # As Textual's, with the message in Dutch.
+        self._stop_no_matches_countdown()
+
+        def show() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(NO_MATCHES, style="not bold")), disabled=True, id=self._NO_MATCHES)
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show)
 
 
 class DeskCommands(Provider):

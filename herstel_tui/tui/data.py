@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from herstel_tui.domain import clock
-from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader
+from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader, Sections
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -52,6 +52,7 @@ class CaseBundle:
     verification: Any = None  # the Serviceteam verification code in force, if one was imported
     laptop: tuple[str, str] | None = None  # (who, since) when the case is out on a laptop
     conflicts: list = field(default_factory=list)  # open conflicts from a check-in (store.checkout.Conflict)
+    event_notes: dict[int, str] = field(default_factory=dict)  # a recorded step's note, by event id
 
 
 class DeskData:
@@ -165,6 +166,10 @@ class DeskData:
         with self.reader() as rd:
             return rd.page(f, self.today, offset, limit)
 
+    def sections(self, f: CaseFilter) -> Sections:
+        with self.reader() as rd:
+            return rd.sections(f, self.today)
+
     def prefetch(self, f: CaseFilter) -> None:
         """Start the first page before Textual is even up, so the first paint has rows."""
         fut: Future[ListResult | None] = Future()
@@ -193,6 +198,7 @@ class DeskData:
             household = st.persons.household_of(case.person_id)
             view = st.cases.view(case_id, today=self.today)
             notes = st.cases.notes(case_id)
+            event_notes = {e.id: e.note for e in st.cases.events(case_id) if e.id is not None and e.note}
             verification = st.codes.current(self.today)
             laptop = st.checkouts.out_with(case_id)
             conflicts = st.checkouts.conflicts(case_id=case_id)
@@ -206,7 +212,18 @@ class DeskData:
         elif rk.tracks[track].steps:
             step = rk.tracks[track].steps[0]
         return CaseBundle(
-            case, person, household, view, notes, step, rk.tracks[track].title, rk, verification, laptop, conflicts
+            case,
+            person,
+            household,
+            view,
+            notes,
+            step,
+            rk.tracks[track].title,
+            rk,
+            verification,
+            laptop,
+            conflicts,
+            event_notes,
         )
 
     def close(self) -> None:

@@ -118,9 +118,21 @@ class HerstelApp(DeskApp):
 
     # -- app-wide actions ------------------------------------------------------------------------
 
+    @property
+    def working_screen(self) -> Screen[object]:
+        """The screen the caseworker works on: under the command palette when that is open (the
+        palette offers what that screen offers)."""
+        from textual.command import CommandPalette
+
+        for screen in reversed(self.screen_stack):
+            if not isinstance(screen, CommandPalette):
+                return screen
+        return self.screen
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        screen = self.working_screen
         if action in ("quit", "new_person", "overview", "audit", "vraagbestand", "spuk") and isinstance(
-            self.screen, ModalScreen
+            screen, ModalScreen
         ):
             return False
         if action == "new_person":
@@ -129,7 +141,7 @@ class HerstelApp(DeskApp):
             from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
             from herstel_tui.tui.screens.zaak import CaseScreen
 
-            return isinstance(self.screen, (WorkQueueScreen, CaseScreen))
+            return isinstance(screen, (WorkQueueScreen, CaseScreen))
         return True
 
     def get_key_display(self, binding: Binding) -> str:
@@ -140,8 +152,10 @@ class HerstelApp(DeskApp):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        from herstel_tui.tui.commands import DeskPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder="Zoek een opdracht of zaaknummer…"))
+            self.push_screen(DeskPalette())
 
     def action_help(self) -> None:
         from herstel_tui.tui.screens.help import HelpScreen
@@ -198,9 +212,27 @@ class HerstelApp(DeskApp):
         self.push_screen(NewPersonDialog(anchor), done)
 
     def open_case(self, case_id: int) -> None:
+        self._open_case_loaded(case_id)
+
+    @work(thread=True, exclusive=True, group="open-case", exit_on_error=False)
+    def _open_case_loaded(self, case_id: int) -> None:
+        """Read the case first, then show its screen: one paint instead of "Zaak laden…" and then
+        the case (a third of the bytes over a thin line). A failed read shows the screen, which
+        reads again and says what went wrong."""
+        from textual.worker import get_current_worker
+
         from herstel_tui.tui.screens.zaak import CaseScreen
 
-        self.push_screen(CaseScreen(case_id))
+        try:
+            bundle = self.data.load_case(case_id, log=True)
+        except Exception:
+            bundle = None
+
+        def show() -> None:
+            self.push_screen(CaseScreen(case_id, bundle))
+
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(show)
 
 
 def binding_ids() -> list[str]:

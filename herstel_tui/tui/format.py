@@ -40,3 +40,23 @@ def truncate(text: str, width: int) -> str:
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
+
+
+def hanging(text: str, width: int, indent: int, *, first: int = 0) -> list[str]:
+    """``text`` wrapped to ``width`` cells, every line after the first indented by ``indent``
+    (a timeline line whose continuation stays right of the date); the first by ``first``."""
+    import textwrap
+
+    width = max(indent + 10, width)
+    lines: list[str] = []
+    for i, para in enumerate(text.splitlines() or [""]):
+        wrapped = textwrap.wrap(
+            para,
+            width,
+            initial_indent=" " * (first if i == 0 else indent),
+            subsequent_indent=" " * indent,
+            break_long_words=True,
+            break_on_hyphens=False,
+        )
+        lines.extend(wrapped or [""])
+    return lines

@@ -15,10 +15,11 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header
 
 from herstel_tui.domain import clock
@@ -28,6 +29,8 @@ from herstel_tui.tui.styles import STYLES
 from herstel_tui.tui.theme import ANSI_THEME, pick_theme
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from herstel_tui.store import Store
 
 # What finishes a light start in a worker: (the validated config, a warning or None, whether the
@@ -68,6 +71,11 @@ class DeskApp(App[object]):
         self.sub_title = config.medewerker
         if low_bandwidth:
             self.animation_level = "none"
+
+    def get_driver_class(self) -> type[Driver]:
+        from herstel_tui.tui.wire import squeezing
+
+        return squeezing(super().get_driver_class())
 
     @property
     def store(self) -> Store:
@@ -133,9 +141,24 @@ def header() -> Header:
     return Header(show_clock=False, icon="≡")
 
 
+class DeskFooter(Footer):
+    """The footer with F1 Help first: on a narrow terminal (60 columns) the keys at the end are cut
+    off, and help is the one that explains all the others."""
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets._footer import FooterKey
+
+        items = list(super().compose())  # the desk's bindings have no groups: a flat list of keys
+
+        def first(widget: Widget) -> int:
+            return 0 if isinstance(widget, FooterKey) and widget.action.rsplit(".", 1)[-1] == "help" else 1
+
+        yield from sorted(items, key=first)
+
+
 def footer() -> Footer:
     """The keys that apply now, on one line."""
-    return Footer(compact=True, show_command_palette=False)
+    return DeskFooter(compact=True, show_command_palette=False)
 
 
 class ListingScreen(DeskScreen[None]):

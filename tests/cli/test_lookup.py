@@ -39,7 +39,7 @@ def db(tmp_path):
         s.persons.create_household([(a.id, "aanvrager"), (kid.id, "kind")])
         bo = s.cases.open(a.id, "brede_ondersteuning", opened=TODAY - timedelta(days=60), caseworker="t.tester")
         s.cases.open(a.id, "schuldenaanpak", opened=TODAY - timedelta(days=60), caseworker="m.kaya")
-        s.cases.record_event(bo.id, "aanmelding_gemeente", TODAY - timedelta(days=50))
+        s.cases.record_event(bo.id, "aanmelding_gemeente", TODAY - timedelta(days=50), note="Zelf gemeld aan de balie")
         s.cases.add_note(bo.id, "Gebeld, afspraak gemaakt", on=TODAY - timedelta(days=40))
     return path
 
@@ -109,6 +109,18 @@ def test_toon_json(db):
     zaak = json.loads(run(db, "zoek", "jansen", "--json").output)[0]["zaaknummer"]
     card = json.loads(run(db, "toon", zaak, "--json").output)
     assert card["zaaknummer"] == zaak and card["persoon"]["bsn"] == "******006"
+
+
+def test_toon_shows_a_steps_note(db):
+    """Issue 17 point 4: a step's note (events.note) is on the card, in text and JSON."""
+    zaak = next(z["zaaknummer"] for z in json.loads(run(db, "zoek", "jansen", "--json").output) if z["spoor"] == "BO")
+    out = run(db, "toon", zaak).output
+    lines = out.splitlines()
+    i = lines.index("Tijdlijn") + 1
+    assert "Aanmelding bij de gemeente" in lines[i]
+    assert lines[i + 1].strip() == "notitie: Zelf gemeld aan de balie"
+    card = json.loads(run(db, "toon", zaak, "--json").output)
+    assert [t["notitie"] for t in card["tijdlijn"]] == ["Zelf gemeld aan de balie"]
 
 
 def test_toon_bsn_with_two_cases_needs_spoor(db):

@@ -162,3 +162,14 @@ def test_controle_finds_nothing_wrong_in_the_demo(demo_db, tmp_path):
     with open_store(work, "t") as s:
         result = s.maintenance.check(TODAY)
     assert result.problems == []
+
+
+def test_a_demo_made_as_root_gives_no_cases_to_root(tmp_path):
+    """Issue 17 point 7: in a demo made by the root account, "root" owned 349 cases."""
+    with open_store(tmp_path / "d.db", "root") as store:
+        build_demo(store, cases=60, seed=7, me="root")
+        owners = {r[0] for r in store.conn.execute("SELECT DISTINCT caseworker FROM cases")}
+    assert "root" not in owners and len(owners) > 3
+    with open_store(tmp_path / "e.db", "j.devries") as store:
+        build_demo(store, cases=60, seed=7, me="j.devries")
+        assert store.conn.execute("SELECT count(*) FROM cases WHERE caseworker = 'j.devries'").fetchone()[0]

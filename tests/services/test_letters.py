@@ -124,7 +124,13 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
 
     work = tmp_path / "demo.db"
     shutil.copy(demo, work)
-    letter_config = Config(gemeente=GEMEENTE, medewerker=MEDEWERKER, exportmap=tmp_path / "export")
+    letter_config = Config(
+        gemeente=GEMEENTE,
+        medewerker=MEDEWERKER,
+        exportmap=tmp_path / "export",
+        ondertekening="A. de Vries, consulent",
+        gemeente_contact="Postbus 1, 9999 ZZ Voorbeeld · telefoon 14 099",
+    )
     with open_store(work, "t.tester") as store:
         melding = _find(
             store,
@@ -156,6 +162,9 @@ def test_each_letter_for_a_demo_case(demo, tmp_path):
                 assert must in result.text
             if person.bsn:
                 assert person.bsn not in text and person.bsn not in result.text
+            # issue 17: signed with the caseworker's name as configured, the municipality's contact under it
+            ending = result.text.rstrip("\n").splitlines()[-3:]
+            assert ending == ["A. de Vries, consulent", GEMEENTE, "Postbus 1, 9999 ZZ Voorbeeld · telefoon 14 099"]
             if kind == "bevestiging":
                 assert "dinsdag 9 juni 2026" in text
             if kind in ("schuldeiser", "moratorium"):

@@ -60,6 +60,14 @@ def test_migrates_empty_file_to_latest(db_path):
 def test_migrates_from_previous_version(db_path):
     # Build a database at version LATEST-1 exactly as the old code would have, with data in it.
     conn = sqlite3.connect(db_path, isolation_level=None)
+    # the SQL functions the Store gives its migration scripts (migration 9 cleans text with them)
+    from herstel_tui.domain.text import scrub_stored
+
+    conn.create_function(
+        "herstel_scrub", 2, lambda v, m: scrub_stored(v, multiline=bool(m)) if isinstance(v, str) else v
+    )
+    conn.create_function("herstel_now", 0, lambda: "2026-06-01T09:00:00+02:00")
+    conn.create_function("herstel_user", 0, lambda: "t")
     for version, _t, script in MIGRATIONS[:-1]:
         conn.executescript(f"BEGIN;{script}\nPRAGMA user_version = {version};COMMIT;")
     cols = {r[1] for r in conn.execute("PRAGMA table_info(persons)")}  # Dutch names before migration 7

@@ -77,10 +77,11 @@ def main() -> None:
                 break
 
     async def home(pilot) -> None:
-        for _ in range(4):
+        for _ in range(6):
             if len(app.screen_stack) <= 1:
                 return
-            await pilot.press("escape")
+            # Esc on a form with typed text asks first (issue 17): "j" throws the unsaved text away
+            await pilot.press("j" if type(app.screen).__name__ == "ConfirmDialog" else "escape")
             await settle(pilot)
 
     async def note(pilot) -> None:

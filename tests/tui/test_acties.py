@@ -78,7 +78,10 @@ async def test_record_next_step_with_date_and_note(demo_store):
             "Met ouder gebeld",
             False,
         )
-        assert expected.title in str(app.screen.query_one("#tijdlijn").render())
+        timeline = str(app.screen.query_one("#tijdlijn").render())
+        assert expected.title in timeline
+        # Issue 17 point 4: the step's note is shown under its step, indented past the date.
+        assert "\n            Notitie: Met ouder gebeld" in timeline
 
 
 async def test_refused_transition_is_explained_and_nothing_saved(demo_store):
@@ -421,6 +424,8 @@ async def test_the_buttons_cancel_and_save_as_the_keys_do(demo_store):
         await settle(pilot)
         await pilot.press(*"Niet bewaren")
         await pilot.click("#annuleren")
+        await settle(pilot)
+        await pilot.press("j")  # something typed: the button asks as Esc does (issue 17)
         await settle(pilot)
         assert isinstance(app.screen, WorkQueueScreen)
         assert len(demo_store.cases.notes(row.id)) == before

@@ -206,7 +206,7 @@ async def test_refused_agreement_stays_in_the_dialog_and_saves_nothing(store):
             plans.store.drafts.load(draft_key("vaststellen", case.id, plans.version(case.id).id))["instemming"]
             == "mondeling"
         )
-        await pilot.press("escape")
+        await pilot.press("escape", "j")  # something typed: Esc asks first (issue 17)
         await settle(pilot)
         assert plans.store.drafts.load(draft_key("vaststellen", case.id, plans.version(case.id).id)) == {}
 
@@ -504,3 +504,33 @@ async def test_the_plan_dialogs_fit_80x24_with_their_buttons(store):
             assert box.right <= 80 and box.bottom <= 24, type(app.screen)
             for button in app.screen.query(Button):
                 assert button.region.height >= 1 and button.region.bottom <= 23, (type(app.screen), button.region)
+
+
+async def test_esc_on_a_typed_cost_entry_asks_and_keeps_the_draft_on_no(store):
+    """Issue 17 point 3: Esc with something typed asks "Kostenpost weggooien?"; n keeps typing
+    (and the draft), j throws the input and its draft away."""
+    case = add_case(store, 11)
+    app = Host(lambda: CostsScreen(store, case.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        # point 2: the components' whole titles are offered (the dropdown wraps them), not cut at 60
+        offered = [str(prompt) for prompt, _ in app.screen.query_one("#component", Select)._options]
+        titles = store.routekaart.spuk_components
+        assert all(any(o.endswith(t) for o in offered) for t in titles.values())
+        await pilot.press("tab", "tab", *"Budgetcoach", "tab")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Kostenpost weggooien?" in str(app.screen.query_one("#vraag").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CostDialog)
+        assert app.screen.query_one("#omschrijving", Input).value == "Budgetcoach"
+        assert store.drafts.load(draft_key("kosten", case.id))["omschrijving"] == "Budgetcoach"
+        await pilot.press("escape", "j")
+        await settle(pilot)
+        assert isinstance(app.screen, CostsScreen)
+    assert store.drafts.load(draft_key("kosten", case.id)) == {}
+    assert store.costs.of_case(case.id) == []

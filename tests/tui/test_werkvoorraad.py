@@ -263,4 +263,7 @@ async def test_type_ahead_after_slash_and_action_keys(demo_store):
         assert isinstance(app.screen, NoteDialog)
         await pilot.press("escape")
         await settle(pilot)
+        if type(app.screen).__name__ == "ConfirmDialog":  # typed text in the note: Esc asks first
+            await pilot.press("j")
+            await settle(pilot)
         assert app.screen.filter == before

@@ -44,8 +44,8 @@ async def test_case_screen_letter_and_audit_keys(demo_store):
 
         table = app.screen.query_one(DataTable)
         assert table.row_count >= 1  # at least the "bekeken" row of opening this case
-        first = table.get_row_at(0)
-        assert first[2] == "bekeken" and first[4] == row.zaaknummer
+        first = [str(cell) for cell in table.get_row_at(0)]
+        assert first[2] == "Zaak bekeken" and first[3] == row.zaaknummer.removeprefix("HKO-")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)

@@ -41,7 +41,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "datum": ("datum van de brief", "23 november 2026"),
     "datum.kort": ("datum van de brief, kort", "23-11-2026"),
     "gemeente": ("naam van de gemeente (configuratie: gemeente)", "Gemeente Voorbeeld"),
-    "medewerker": ("wie de brief maakt (configuratie: medewerker)", "A. de Vries"),
+    "medewerker": ("wie de brief ondertekent (configuratie: ondertekening, anders medewerker)", "A. de Vries"),
+    "gemeente.contact": (
+        "adres, telefoon en openingstijden van de gemeente (configuratie: gemeente_contact)",
+        "Postbus 1, 9999 ZZ Voorbeeld · telefoon 14 099",
+    ),
     "zaaknummer": ("zaaknummer", "HKO-2026-000123"),
     "zaak.spoor": ("spoor van de zaak", "Brede ondersteuning"),
     "zaak.medewerker": ("medewerker aan wie de zaak is toegewezen", "a.devries"),

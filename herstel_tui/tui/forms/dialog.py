@@ -45,11 +45,16 @@ if TYPE_CHECKING:
 SAVE_LABEL = "Opslaan (F2)"
 
 
+class FormScroll(VerticalScroll, can_focus=False):
+    """The fields scroll when the form is taller than the screen; the scroll itself is no tab stop
+    (a stop where typing goes nowhere and nothing shows focus)."""
+
+
 def dialog_frame(title: str, fields: ComposeResult) -> ComposeResult:
     """The box every form of the desk shares: title, scrolling fields, error line, buttons."""
     with Vertical(id="dialoog"):
         yield Static(title, id="dialoogtitel")
-        with VerticalScroll(id="formulier"):
+        with FormScroll(id="formulier"):
             yield from fields
         yield ErrorLine("", id="fout")
         with Horizontal(id="knoppen"):
@@ -66,6 +71,7 @@ class FormDialog(DeskModal[object]):
     LOADING_TEXT = "laden…"
     LOAD_FAILED = "Kan niet laden"
     DRAFT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    DISCARD_QUESTION = "Invoer weggooien?"  # Esc with something typed asks this first (j/n)
 
     def __init__(self, store: Store | None = None, case_id: int | None = None, *, today: date | None = None) -> None:
         super().__init__()
@@ -74,6 +80,7 @@ class FormDialog(DeskModal[object]):
         self._today = today
         self.saving = False
         self.ready_to_edit = False
+        self.filled: dict[str, str] = {}  # the fields as filled, before anything was typed
         self.drafts: Autosave[str] = Autosave(self, lambda: self.store, self._draft_job, failed=self._draft_refused)
 
     @property
@@ -143,6 +150,7 @@ class FormDialog(DeskModal[object]):
         self.query_one("#formulier").display = True
         self.query_one("#dialoogtitel", Static).update(self.TITLE_TEXT)
         self.fill(extra)
+        self.filled = self.form_values()
         for fid in self.DRAFT_FIELDS:
             self.drafts.remember(fid, self.field_value(fid))
         restored = False
@@ -166,6 +174,19 @@ class FormDialog(DeskModal[object]):
 
     def field_value(self, fid: str) -> str:
         return read_field(self.query_one(f"#{fid}"))
+
+    def form_values(self) -> dict[str, str]:
+        """Every field with an id, as text (``read_field``)."""
+        out: dict[str, str] = {}
+        for widget in self.query("#formulier Input, #formulier TextArea, #formulier Select, #formulier Checkbox"):
+            if widget.id and widget.id not in out:
+                out[widget.id] = read_field(widget)
+        return out
+
+    @property
+    def typed(self) -> bool:
+        """Whether anything differs from the form as it was filled (typed, chosen or restored)."""
+        return self.ready_to_edit and self.form_values() != self.filled
 
     def set_field(self, fid: str, value: str) -> None:
         write_field(self.query_one(f"#{fid}"), value)
@@ -297,6 +318,20 @@ class FormDialog(DeskModal[object]):
         self.show_error(f"Niet opgeslagen: {refusal.message}")
 
     def action_cancel(self) -> None:
+        """Esc: close; with something typed, ask first (j throws it away, n or Esc keeps typing)."""
+        if self.saving or not self.typed:
+            self.discard()
+            return
+        from herstel_tui.tui.forms.choices import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.discard()
+
+        self.app.push_screen(ConfirmDialog(self.DISCARD_QUESTION), answered)
+
+    def discard(self) -> None:
+        """Close without saving; the form's draft goes too."""
         form = self.draft_form
         self.drafts.drop_pending()
         if form is not None:

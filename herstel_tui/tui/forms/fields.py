@@ -14,8 +14,28 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, RadioButton, Select, Static, TextArea
+
+
+class Tick(Checkbox):
+    """A checkbox whose state is in its characters, ``[X]`` or ``[ ]``: readable without colour
+    (TERM=linux, NO_COLOR), where Textual's ``▐X▌`` differs only in colour."""
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble(("[" + ("X" if self.value else " ") + "]", style))
+
+
+class Choice(RadioButton):
+    """A radio button whose state is in its characters, ``(•)`` or ``( )`` (see ``Tick``)."""
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble(("(" + ("•" if self.value else " ") + ")", style))
 
 
 class ErrorLine(Static):

@@ -61,7 +61,13 @@ class CaseActions(ListingScreen):
         case_id = self.case_id_for_action()
         if case_id is None:
             return
-        self.app.push_screen(dialog(case_id), self.after_change)
+
+        def done(result: object) -> None:
+            if result:
+                self.notify(dialog.SAVED_TEXT, timeout=3)  # the caseworker sees that it was saved
+            self.after_change(result)
+
+        self.app.push_screen(dialog(case_id), done)
 
     def action_record_step(self) -> None:
         from herstel_tui.tui.screens.case_dialogs import StepDialog

@@ -24,7 +24,7 @@ from herstel_tui.domain.models import Channel, Urgency
 from herstel_tui.tui.data import CaseBundle
 from herstel_tui.tui.forms.dialog import FormDialog
 from herstel_tui.tui.forms.errors import FieldError, Refusal
-from herstel_tui.tui.forms.fields import ErrorLine, field_row, form_bindings
+from herstel_tui.tui.forms.fields import Choice, ErrorLine, Tick, field_row, form_bindings
 from herstel_tui.tui.host import desk_of
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class CaseDialog(FormDialog):
     BINDINGS = form_bindings("dialoog", help_key=True)
     LOADING_TEXT = "zaak laden…"
     LOAD_FAILED = "Zaak kan niet worden geladen"
+    SAVED_TEXT = "Opgeslagen."  # the toast after a save
 
     def __init__(self, case_id: int | None = None) -> None:
         super().__init__(None, case_id)
@@ -102,7 +103,9 @@ class CaseDialog(FormDialog):
 
 class StepDialog(CaseDialog):
     TITLE_TEXT = "Stap vastleggen"
+    SAVED_TEXT = "Stap vastgelegd."
     HELP = "stap"
+    DISCARD_QUESTION = "Stap niet vastleggen en de invoer weggooien?"
     BINDINGS = [
         Binding("f4", "toggle_correction", "Correctie", id="dialoog.correctie"),
     ]
@@ -110,7 +113,7 @@ class StepDialog(CaseDialog):
     def fields(self) -> ComposeResult:
         yield Static("", id="staatnu")
         yield OptionList(id="keuze", compact=True)
-        yield Checkbox("Correctie: elke stap of uitkomst, met reden (F4)", id="correctie", compact=True)
+        yield Tick("Correctie: elke stap of uitkomst, met reden (F4)", id="correctie", compact=True)
         yield from field_row("Reden", Input(placeholder="waarom deze correctie", id="reden", compact=True))
         yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
         yield from field_row("Notitie", Input(placeholder="(optioneel)", id="notitie", compact=True))
@@ -199,7 +202,9 @@ class StepDialog(CaseDialog):
 
 class NoteDialog(CaseDialog):
     TITLE_TEXT = "Contactmoment toevoegen"
+    SAVED_TEXT = "Contactmoment opgeslagen."
     HELP = "notitie"
+    DISCARD_QUESTION = "Notitie weggooien?"
 
     def fields(self) -> ComposeResult:
         yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
@@ -232,6 +237,7 @@ class NoteDialog(CaseDialog):
 
 class UrgencyDialog(CaseDialog):
     TITLE_TEXT = "Urgentie"
+    SAVED_TEXT = "Urgentie opgeslagen."
     HELP = "urgentie"
 
     def fields(self) -> ComposeResult:
@@ -242,15 +248,15 @@ class UrgencyDialog(CaseDialog):
         criteria = RadioSet(id="criterium")
         criteria.compact = True
         with criteria:
-            yield RadioButton("Geen urgentie", id="geen", value=True, compact=True)
+            yield Choice("Geen urgentie", id="geen", value=True, compact=True)
             for u in Urgency:
-                yield RadioButton(u.label, id=u.value, compact=True)
+                yield Choice(u.label, id=u.value, compact=True)
         yield Static(
             "Zeer acuut en schrijnend zonder dat de criteria gelden: meld de ouder aan voor het "
             "wekelijkse casuïstiekoverleg VNG–UHT (hersteloperatie@vng.nl).",
             classes="uitleg",
         )
-        yield Checkbox("Op het casuïstiekoverleg", id="overleg", compact=True)
+        yield Tick("Op het casuïstiekoverleg", id="overleg", compact=True)
 
     def ready(self, extra: Any) -> None:
         case = self.case
@@ -270,6 +276,7 @@ class UrgencyDialog(CaseDialog):
 
 class AssignDialog(CaseDialog):
     TITLE_TEXT = "Toewijzen"
+    SAVED_TEXT = "Zaak toegewezen."
     HELP = "toewijzen"
 
     def __init__(self, case_id: int | None = None) -> None:

@@ -251,6 +251,7 @@ class CostDialog(PlanDialog):
 
     HELP = "kostenpost"
     TITLE_TEXT = "Kostenpost"
+    DISCARD_QUESTION = "Kostenpost weggooien?"
     DRAFT = "kosten"
     DRAFT_FIELDS = ("datum", "component", "omschrijving", "soort", "aantal", "prijs", "bedrag", "actie")
 
@@ -276,9 +277,10 @@ class CostDialog(PlanDialog):
         entry, choices, components = extra
         self.entry = entry
         comp = self.query_one("#component", Select)
-        comp.set_options([(f"{cid} · {title}"[:60], cid) for cid, title in components.items()])
+        # Whole titles: the dropdown wraps them (a cut at 60 characters left "hul", "leide", "vas").
+        comp.set_options([(f"{cid} · {title}", cid) for cid, title in components.items()])
         actie = self.query_one("#actie", Select)
-        actie.set_options([("(niet gekoppeld)", "-")] + [(c.label[:60], str(c.uid)) for c in choices])
+        actie.set_options([("(niet gekoppeld)", "-")] + [(c.label, str(c.uid)) for c in choices])
         actie.value = "-"
         title = "Kostenpost wijzigen" if entry is not None else "Nieuwe kostenpost"
         self.query_one("#dialoogtitel", Static).update(Content.from_markup(f"[b]{title}[/b]"))

@@ -299,7 +299,10 @@ class LetterScreen(DeskModal[object]):
 
     def _made(self, result: Any) -> None:
         self.busy = False
-        self.app.notify(f"Brief gemaakt en vastgelegd: {result.docx.name} (en .txt) in {result.docx.parent}", timeout=8)
+        # The file name on a line of its own, so the toast does not break it in two.
+        self.app.notify(
+            f"{result.docx.name}\n(en .txt) in {result.docx.parent}", title="Brief gemaakt en vastgelegd", timeout=8
+        )
         self.dismiss(result)
 
     # -- errors and navigation -----------------------------------------------------------------

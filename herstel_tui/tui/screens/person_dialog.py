@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, Select
 from herstel_tui.domain.dates import DateError, parse_date
 from herstel_tui.domain.models import Person, Role
 from herstel_tui.tui.forms.errors import FieldError, explain_one
-from herstel_tui.tui.forms.fields import ErrorLine, field_row
+from herstel_tui.tui.forms.fields import ErrorLine, Tick, field_row
 from herstel_tui.tui.screens.case_dialogs import CaseDialog
 
 PERSON_FIELDS = [
@@ -23,7 +23,7 @@ PERSON_FIELDS = [
     ("geboortedatum", "Geboortedatum", "dd-mm-jjjj"),
     ("straat", "Straat", ""),
     ("huisnummer", "Huisnummer", ""),
-    ("postcode", "Postcode", "1234 AB"),
+    ("postcode", "Postcode", "4 cijfers, 2 letters"),
     ("woonplaats", "Woonplaats", ""),
     ("telefoon", "Telefoon", ""),
     ("email", "E-mail", ""),
@@ -59,7 +59,7 @@ class NewPersonDialog(CaseDialog):
             ),
         )
         if self.joins is not None:
-            yield Checkbox(f"In het huishouden van {self.joins.name}", id="bij", value=True, compact=True)
+            yield Tick(f"In het huishouden van {self.joins.name}", id="bij", value=True, compact=True)
         yield from field_row(
             "Rol",
             Select(

@@ -452,11 +452,11 @@ class PlanScreen(StoreScreen):
         await box.mount(row)
         for empty in self.query(hint):
             await empty.remove()
-        self._cursor(row.query_one(Input))
+        self._cursor(row.query("Input, TextArea").first())
         self.refresh_bindings()
 
     def _cursor(self, widget: Widget) -> None:
-        if isinstance(widget, Input):
+        if isinstance(widget, (Input, TextArea)):
             widget.cursor_blink = host_blink(self.app)
         widget.focus()
         widget.scroll_visible(animate=False)
@@ -488,7 +488,7 @@ class PlanScreen(StoreScreen):
         job: Job
         if isinstance(row, GoalRow):
             gid = row.goal_id
-            text = self.query_one(f"#{widget_id(GoalField(gid, 'text'))}", Input).value.strip() or "(leeg)"
+            text = self.query_one(f"#{widget_id(GoalField(gid, 'text'))}", TextArea).text.strip() or "(leeg)"
             question, job = f"Doel '{text[:40]}' verwijderen?", (lambda: plans.delete_goal(gid))
 
             def of_row(t: PlanField) -> bool:

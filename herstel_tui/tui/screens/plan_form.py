@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape as esc
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from herstel_tui.domain.dates import DateError, format_date, parse_optional_date
 from herstel_tui.domain.plan import (
@@ -30,7 +30,7 @@ from herstel_tui.domain.plan import (
     PlanRuleError,
     PlanVersion,
 )
-from herstel_tui.tui.forms.fields import ErrorLine
+from herstel_tui.tui.forms.fields import ErrorLine, Tick
 from herstel_tui.tui.forms.saving import FieldValue, Job
 
 if TYPE_CHECKING:
@@ -306,7 +306,17 @@ class PlanForm:
             g,
             g.id,
             Label(f"{n}.", classes="nr"),
-            Input(g.text, placeholder="doel", id=widget_id(text), compact=True, disabled=not self.content),
+            # A goal is a sentence or two: it wraps over two lines instead of scrolling sideways.
+            TextArea(
+                g.text,
+                id=widget_id(text),
+                compact=True,
+                soft_wrap=True,
+                tab_behavior="focus",
+                show_line_numbers=False,
+                disabled=not self.content,
+                placeholder="doel",
+            ),
             Select(
                 GOAL_OPTIONS,
                 value=g.status.value,
@@ -336,7 +346,7 @@ class PlanForm:
             Horizontal(
                 Label(f"{n}.", classes="nr"),
                 Input(x.what, placeholder="wat gebeurt er", id=widget_id(ids["what"]), compact=True, disabled=content),
-                Checkbox("gedaan", x.done, id=widget_id(ids["done"]), compact=True, disabled=not self.progress),
+                Tick("gedaan", x.done, id=widget_id(ids["done"]), compact=True, disabled=not self.progress),
                 classes="actieregel",
             ),
             Horizontal(

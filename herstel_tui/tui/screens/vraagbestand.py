@@ -28,6 +28,7 @@ from textual.widgets import Button, Checkbox, Static
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.tui.config import DeskConfig
+from herstel_tui.tui.forms.fields import Tick
 from herstel_tui.tui.host import DeskModal, footer
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class VraagbestandDialog(DeskModal["Path | None"]):
         with Vertical(id="vk-dialoog"):
             yield Static("Vraagbestand kindregeling", id="vk-titel")
             yield Static("Kinderen worden opgezocht…", id="vk-uitleg")
-            yield Checkbox(
+            yield Tick(
                 "Ook kinderen met een open aanvraag (opnieuw vragen)", self.include_open, id="vk-open", compact=True
             )
             with VerticalScroll(id="vk-lijst"):

@@ -15,11 +15,12 @@ from textual.widgets import Input, Label, Static
 
 from herstel_tui.domain.enums import Outcome
 from herstel_tui.store import CaseFilter
+from herstel_tui.store.caselist import Sections
 from herstel_tui.tui.data import ListResult
 from herstel_tui.tui.format import zaken
 from herstel_tui.tui.host import desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
-from herstel_tui.tui.widgets.caselist import CaseTable
+from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
 
 T = TypeVar("T")
 
@@ -31,6 +32,7 @@ FILTER_ACTIONS = (
     "toggle_mine",
     "toggle_urgent",
     "toggle_overdue",
+    "toggle_within",
     "cycle_closed",
     "cycle_track",
     "choose_step",
@@ -39,7 +41,9 @@ FILTER_ACTIONS = (
     "clear_filters",
     "reveal_bsn",
 )
+WITHIN_DAYS = 14
 FILTER_HINT = [
+    ("d", f"{WITHIN_DAYS} dagen"),
     ("m", "mijn"),
     ("u", "urgent"),
     ("o", "verlopen"),
@@ -80,7 +84,9 @@ class FilterBar(Horizontal):
         yield Static("", id="filters")
         yield Static("", id="sortering")
 
-    def show(self, f: CaseFilter, count: int | None, loading: bool, error: str | None) -> None:
+    def show(
+        self, f: CaseFilter, count: int | None, loading: bool, error: str | None, sections: Sections | None = None
+    ) -> None:
         text = Text()
         if error:
             text.append(f"Fout: {error}", style="bold")
@@ -91,6 +97,14 @@ class FilterBar(Horizontal):
         text.append(zaken(count) if count is not None else "… zaken", style="bold")
         if loading:
             text.append("…")
+        if sections is not None and not loading and count:
+            # Today's work first: what is late, what is due this week, what waits on others.
+            parts = [
+                (sections.overdue, "verlopen"),
+                (sections.week, "deze week"),
+                (sections.waiting, "wacht op UHT"),
+            ]
+            text.append(": " + ", ".join(f"{n} {label}" for n, label in parts if n) if any(n for n, _ in parts) else "")
         labels = f.describe()
         if f.step:
             labels = [lb for lb in labels if not lb.startswith("stap:")] + [f"stap: {_step_title(f.step)}"]
@@ -134,6 +148,14 @@ class WorkQueueScreen(CaseActions):
         Binding("m", "toggle_mine", "Mijn zaken", show=False, id="werkvoorraad.mijn"),
         Binding("u", "toggle_urgent", "Urgent", show=False, id="werkvoorraad.urgent"),
         Binding("o", "toggle_overdue", "Termijn verlopen", show=False, id="werkvoorraad.verlopen"),
+        Binding(
+            "d",
+            "toggle_within",
+            "Binnen 14 dagen",
+            show=False,
+            id="werkvoorraad.binnen",
+            tooltip="Alleen zaken met een eigen termijn vandaag of in de komende 14 dagen",
+        ),
         Binding("g", "cycle_closed", "Open/gesloten/alle", show=False, id="werkvoorraad.gesloten"),
         Binding("t", "cycle_track", "Spoor", show=False, id="werkvoorraad.spoor"),
         Binding("s", "choose_step", "Kies stap", show=False, id="werkvoorraad.stap"),
@@ -149,6 +171,7 @@ class WorkQueueScreen(CaseActions):
         self._filter = CaseFilter()
         self._loading = True
         self._open_single = False
+        self._sections: Sections | None = None
 
     def compose(self) -> ComposeResult:
         desk = desk_of(self)
@@ -217,10 +240,46 @@ class WorkQueueScreen(CaseActions):
     # -- filter bar ----------------------------------------------------------------------------
 
     def _show_bar(self, count: int | None, loading: bool, error: str | None) -> None:
-        self.query_one(FilterBar).show(self._filter, count, loading, error)
+        self.query_one(FilterBar).show(self._filter, count, loading, error, self._sections)
+        if not loading and not error and count:
+            self._count_sections(self._filter, count)
+
+    @work(thread=True, exclusive=True, group="closed-matches", exit_on_error=False)
+    def _closed_matches(self, f: CaseFilter) -> None:
+        """Nothing open matches: say so when a closed case does (an exact zaaknummer, a name)."""
+        try:
+            closed = desk_of(self).data.count(replace(f, closed=True))
+        except Exception:
+            return
+
+        def show() -> None:
+            if f == self._filter and closed:
+                which = "1 gesloten zaak past" if closed == 1 else f"{closed} gesloten zaken passen"
+                self.table.empty_text = f"Geen open zaken; {which} bij de zoektekst. g toont gesloten zaken."
+                self.table.refresh()
+
+        self.app.call_from_thread(show)
+
+    @work(thread=True, exclusive=True, group="sections", exit_on_error=False)
+    def _count_sections(self, f: CaseFilter, count: int) -> None:
+        try:
+            sections = desk_of(self).data.sections(f)
+        except Exception:
+            return
+
+        def show() -> None:
+            if f == self._filter and not self._loading and sections != self._sections:
+                self._sections = sections
+                self.query_one(FilterBar).show(f, count, False, None, sections)
+
+        self.app.call_from_thread(show)
 
     @on(CaseTable.Changed)
     def _list_changed(self, msg: CaseTable.Changed) -> None:
+        if msg.count == 0 and not msg.loading and self._filter.closed is False and self._filter.search:
+            self._closed_matches(self._filter)
+        else:
+            self.table.empty_text = EMPTY_TEXT
         self._loading = msg.loading
         self._show_bar(msg.count, msg.loading, msg.error)
         self.refresh_bindings()
@@ -231,6 +290,7 @@ class WorkQueueScreen(CaseActions):
 
     def _set_filter(self, f: CaseFilter) -> None:
         self._filter = f
+        self._sections = None
         self._loading = True
         self._open_single = False
         self._show_bar(self.table.count, True, None)
@@ -297,7 +357,12 @@ class WorkQueueScreen(CaseActions):
         self._set_filter(replace(self._filter, urgent=not self._filter.urgent))
 
     def action_toggle_overdue(self) -> None:
-        self._set_filter(replace(self._filter, overdue=not self._filter.overdue))
+        self._set_filter(replace(self._filter, overdue=not self._filter.overdue, within=None))
+
+    def action_toggle_within(self) -> None:
+        """Today's and this fortnight's own deadlines only (overdue ones: o)."""
+        within = None if self._filter.within is not None else WITHIN_DAYS
+        self._set_filter(replace(self._filter, within=within, overdue=False))
 
     def action_cycle_closed(self) -> None:
         self._set_filter(replace(self._filter, closed=_cycle(CLOSED_CYCLE, self._filter.closed)))

@@ -16,10 +16,12 @@ from textual.widgets.option_list import Option
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Outcome
 from herstel_tui.tui.data import CaseBundle
-from herstel_tui.tui.format import days_long
+from herstel_tui.tui.format import days_long, hanging
 from herstel_tui.tui.host import back_binding, desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
 from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
+
+TIMELINE_INDENT = 12  # "dd-mm-jjjj  ": wrapped timeline lines start under the step, not the date
 
 
 class CaseBody(ScrollBody):
@@ -49,12 +51,15 @@ class CaseScreen(CaseActions):
         Binding("o", "resolve_conflict", "Conflict", show=False, id="zaak.conflict", tooltip="Conflict bij inleveren"),
     ]
 
-    def __init__(self, case_id: int) -> None:
+    def __init__(self, case_id: int, bundle: CaseBundle | None = None) -> None:
+        """``bundle``: the case as already read (and its viewing logged) by whoever opens it."""
         super().__init__()
         self.case_id = case_id
         self.bundle: CaseBundle | None = None
+        self._given = bundle
         self.bsn_shown = False
-        self._first = True
+        self._first = bundle is None
+        self._wrapped_at = 0  # the width the timeline was wrapped for
 
     def compose(self) -> ComposeResult:
         yield header()
@@ -72,7 +77,13 @@ class CaseScreen(CaseActions):
 
     def on_mount(self) -> None:
         self.sub_title = "Zaak"
-        self.reload()
+        if self._given is not None:
+            # Focus and content before the first paint: one frame, not three.
+            self.set_focus(self.query_one(CaseBody))
+            self._show(self._given)
+            self._given = None
+        else:
+            self.reload()
 
     def reload(self) -> None:
         self.stale = False
@@ -164,27 +175,39 @@ class CaseScreen(CaseActions):
             Content.from_markup("[b $accent]Huishouden[/]  [dim](h, dan ⏎: zaak van een lid openen)[/]")
         )
 
-        # Tijdlijn
+        # Tijdlijn: continuation lines stay right of the date; a step's note under its step
+        width = self._wrapped_at = self._text_width()
         lines = ["[b $accent]Tijdlijn[/]"]
         if not view.done:
             lines.append("[dim]Nog niets vastgelegd.[/]")
         for step in view.done:
-            line = f"{format_date(step.fact_date)}  {esc(step.event_title)}"
+            text = f"{format_date(step.fact_date)}  {step.event_title}"
+            style = ""
             if step.superseded:
-                line = f"[dim strike]{line}[/]  [dim](vervangen)[/]"
+                text, style = text + "  (vervangen)", "dim strike"
             elif step.off_route:
-                line = f"[dim]{line}  (buiten de route)[/]"
+                text, style = text + "  (buiten de route)", "dim"
             elif step.earlier_round:
-                line = f"[dim]{line}  (vorige ronde)[/]"
+                text, style = text + "  (vorige ronde)", "dim"
             if step.inherited:
-                line += "  [dim](van de aanvrager)[/]"
-            if step.warning:
-                line += "  [$warning b]let op: na de sluitingsdatum[/]"
+                text += "  (van de aanvrager)"
             if step.correction:
-                line += f"  [i](correctie: {esc(step.reason or '')})[/]"
-            if view.current is not None and step is view.current:
-                line += "  [b $accent]◀ nu[/]"
-            lines.append(line)
+                text += f"  (correctie: {step.reason or ''})"
+            now_mark = view.current is not None and step is view.current
+            wrapped = [esc(x) for x in hanging(text, width - (6 if now_mark else 0), TIMELINE_INDENT)]
+            if style:
+                wrapped = [f"[{style}]{x}[/]" for x in wrapped]
+            if step.warning:
+                wrapped[-1] += "  [$warning b]let op: na de sluitingsdatum[/]"
+            if now_mark:
+                wrapped[-1] += "  [b $accent]◀ nu[/]"
+            lines.extend(wrapped)
+            note = b.event_notes.get(step.event_id) if step.event_id is not None else None
+            if note:
+                lines.extend(
+                    f"[i]{esc(x)}[/]"
+                    for x in hanging("Notitie: " + note, width, TIMELINE_INDENT + 2, first=TIMELINE_INDENT)
+                )
         now = f"[b]Staat nu:[/] {esc(view.current_title)}"
         if view.outcome:
             now += f"   [b]uitkomst tot nu toe:[/] {esc(Outcome(view.outcome).label)}"
@@ -272,6 +295,18 @@ class CaseScreen(CaseActions):
         if code.expired:
             return f"  [$error b]Verificatiecode {esc(code.code)} is verlopen[/] (geldig t/m {until})"
         return f"  Verificatiecode: [b]{esc(code.code)}[/b] (geldig t/m {until})"
+
+    def _text_width(self) -> int:
+        """Cells a section's line has: the screen less the body's padding and scrollbar gutter."""
+        return max(40, self.app.size.width - 4)
+
+    def on_resize(self) -> None:
+        # Rewrap for a new width (only then: a repaint of everything costs bytes over SSH); a window
+        # that now holds it all shows it from the top.
+        if self.bundle is not None and self._text_width() != self._wrapped_at:
+            self._show(self.bundle)
+        body = self.query_one(CaseBody)
+        self.call_after_refresh(lambda: body.scroll_to(y=min(body.scroll_y, body.max_scroll_y), animate=False))
 
     def _set(self, selector: str, lines: list[str]) -> None:
         self.query_one(selector, Static).update(Content.from_markup("\n".join(lines)))

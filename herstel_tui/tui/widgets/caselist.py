@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -29,6 +29,8 @@ from herstel_tui.tui.data import PAGE, DeskData, ListResult
 from herstel_tui.tui.format import days_short, truncate
 
 MAX_PAGES = 40
+REVERSE = Style(reverse=True)
+EMPTY_TEXT = "Geen zaken gevonden. Wis de zoektekst of filters (x)."
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
     if k == "termijn":
         if row.closed or row.next_due is None:
             return ""
+        if row.waiting:  # another party owes it: not the caseworker's overdue work
+            return f"{format_date(row.next_due)}  wacht" if col.width >= 16 else "wacht"
         days = days_short(row.days_left(today))
         return f"{format_date(row.next_due)} {days:>5}" if col.width >= 16 else days
     if k == "medewerker":
@@ -202,6 +206,7 @@ class CaseTable(ScrollView, can_focus=True):
         self.revealed: set[int] = set()
         self._cols: list[Column] = []
         self._cols_width = -1
+        self.empty_text = EMPTY_TEXT  # what an empty list says (the screen may say more)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -334,6 +339,10 @@ class CaseTable(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
+        # A taller window that holds more rows shows them: no scroll position left over from before.
+        top = max(0, min(round(self.scroll_y), (self.count or 0) - self.body_height))
+        if top != round(self.scroll_y):
+            self.scroll_to(y=top, animate=False, immediate=True)
         self._scroll_cursor_into_view()
 
     @property
@@ -350,8 +359,27 @@ class CaseTable(ScrollView, can_focus=True):
     # -- cursor --------------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
+        # Over a thin line every byte counts: when the list does not scroll, only the two rows
+        # whose highlight changed are repainted (a few hundred bytes instead of the whole list).
+        top = round(self.scroll_y)
         self._scroll_cursor_into_view()
-        self.refresh()
+        if round(self.scroll_y) != top:
+            self.refresh()
+            return
+        for index in {old, new}:
+            self._refresh_row(index)
+
+    def on_focus(self) -> None:
+        self._refresh_row(self.cursor)  # the cursor's look depends on focus
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.cursor)
+
+    def _refresh_row(self, index: int) -> None:
+        """Repaint the line that shows case ``index`` (if it is on screen)."""
+        y = index - round(self.scroll_y) + 1
+        if 1 <= y <= self.body_height:
+            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
 
     def _scroll_cursor_into_view(self) -> None:
         top = round(self.scroll_y)
@@ -415,9 +443,7 @@ class CaseTable(ScrollView, can_focus=True):
         if self.count == 0:
             if y == 1:
                 style = base + self.get_component_rich_style("case-table--placeholder")
-                return Strip(
-                    [Segment(truncate(" Geen zaken gevonden. Wis de zoektekst of filters (x).", width), style)], width
-                )
+                return Strip([Segment(truncate(" " + self.empty_text, width), style)], width)
             return Strip.blank(width, base)
         if index >= self.count:
             return Strip.blank(width, base)
@@ -437,6 +463,9 @@ class CaseTable(ScrollView, can_focus=True):
             row_style += self.get_component_rich_style("case-table--closed")
         if selected:
             row_style += self.get_component_rich_style("case-table--cursor")
+            if self.app.no_color and self.has_focus:
+                # Textual turns a CSS reverse into swapped colours, which NO_COLOR then drops.
+                row_style += REVERSE
         segments: list[Segment] = []
         revealed = row.id in self.revealed
         for i, col in enumerate(cols):
@@ -447,15 +476,17 @@ class CaseTable(ScrollView, can_focus=True):
             style = row_style
             if col.key == "mark" and text:
                 style = row_style + self.get_component_rich_style("case-table--urgent")
-            elif col.key == "termijn" and text and row.next_kind != "period":
-                # A period (nazorg, moratorium) ends by itself: only deadlines can be late.
-                days = row.days_left(self.today)
-                if days is not None and days < 0:
+            elif col.key == "termijn" and text:
+                # A period (nazorg, moratorium) ends by itself and a waited-on date is another
+                # party's: only the caseworker's deadlines can be late (the store decides, CaseRow.section).
+                section = row.section(self.today)
+                if section == "verlopen":
                     style = row_style + self.get_component_rich_style("case-table--overdue")
-                elif days is not None and days <= 14:
+                elif section == "week":
                     style = row_style + self.get_component_rich_style("case-table--soon")
             segments.append(Segment(truncate(text, col.width), style))
         used = sum(c.width for c in cols) + len(cols) - 1
         if used < width:
             segments.append(Segment(" " * (width - used), row_style))
-        return Strip(segments, width).crop(0, width)
+        # One segment per run of equal style: each segment costs its own escape codes on the wire.
+        return Strip(Segment.simplify(segments), width).crop(0, width)
