@@ -21,7 +21,9 @@ from tests.services.checkout_support import ME, PASS, checkout, make_team
 from tests.support.data import TEST_BSNS
 
 
-def test_quick_search_on_the_team_file_does_not_load_sqlcipher_but_the_laptop_file_opens(tmp_path, monkeypatch):
+def test_quick_search_on_the_team_file_does_not_load_sqlcipher_but_the_laptop_file_opens(
+    tmp_path, monkeypatch, pinned_today
+):
     team, ids = make_team(tmp_path / "team.db")
     zaak = team.cases.get(ids[0]).zaaknummer
     checkout(team, ids[:1], tmp_path / "laptop.db").close()
@@ -32,7 +34,7 @@ def test_quick_search_on_the_team_file_does_not_load_sqlcipher_but_the_laptop_fi
         "print('RC', rc, 'sqlcipher3' in sys.modules)"
     )
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": str(root), "HOME": str(tmp_path)}
+    env = {**os.environ, "PYTHONPATH": str(root), "HOME": str(tmp_path), "HERSTEL_VANDAAG": pinned_today.isoformat()}
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert "RC 0 False" in r.stdout, r.stdout + r.stderr
     monkeypatch.setenv("HERSTEL_WACHTWOORD", PASS)
