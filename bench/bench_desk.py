@@ -109,7 +109,7 @@ def desk_run(db: str, row: str, keys: list[tuple[str, str, str, str]]) -> tuple[
             time.sleep(0.3)  # (a key right after Esc would read as alt+key)
             p.keys("Escape")  # ... and clear the search
             time.sleep(0.3)
-            p.wait_for("m mijn", timeout=30)
+            p.wait_for("Zoek naam, BSN", timeout=30)  # the search box is empty again
             p.keys("/")
             p.type(before)
             p.wait_for("Zoek " + before, timeout=30)
