@@ -157,8 +157,10 @@ def _search_terms(text: str) -> list[str]:
 
 # The cases of everyone in the households of the person with this BSN: a household member without
 # a case of their own (a child) finds the household's cases.
+# (A UNION inside one IN, not "IN (…) OR IN (…)": the OR made SQLite scan every case, ~40 ms at 100k.)
 _HOUSEHOLD_OF_BSN = (
-    "c.person_id IN (SELECT hm2.person_id FROM persons p0 JOIN household_members hm1 ON hm1.person_id = p0.id "
+    "SELECT cx.id FROM cases cx WHERE cx.person_id IN (SELECT hm2.person_id FROM persons p0 "
+    "JOIN household_members hm1 ON hm1.person_id = p0.id "
     "JOIN household_members hm2 ON hm2.household_id = hm1.household_id WHERE p0.bsn = ?)"
 )
 
@@ -186,7 +188,7 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
             sub += " AND body LIKE ? ESCAPE '\\'"
             args.append("%" + _like(t) + "%")
         if len(terms) == 1 and terms[0].isdigit() and len(terms[0]) in (8, 9):
-            clauses.append(f"(c.id IN ({sub}) OR {_HOUSEHOLD_OF_BSN})")
+            clauses.append(f"c.id IN ({sub} UNION {_HOUSEHOLD_OF_BSN})")
             args.append(terms[0].zfill(9))
         else:
             clauses.append(f"c.id IN ({sub})")
