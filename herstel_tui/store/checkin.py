@@ -236,6 +236,20 @@ class _Merge:
                 **about,
             )
             return
+        if table == "persons" and f == "bsn" and lap is not None:
+            taken = self.t.execute("SELECT id FROM persons WHERE bsn = ? AND id != ?", (lap, row_id)).fetchone()
+            if taken is not None:  # another person in the team database has it: never merged silently
+                self.conflict(
+                    kind,
+                    f,
+                    key + "=" + value,
+                    team=team,
+                    laptop=lap,
+                    message=f"{self.what(kind, row_id)}: het BSN {shown_value(f, lap)} van de laptop hoort in het "
+                    f"teambestand bij een andere persoon (team: {shown_value(f, team)})",
+                    **about,
+                )
+                return
         self.t.execute(f"UPDATE {table} SET {f} = ? WHERE id = ?", (lap, row_id))
         if table == "cases":
             self.t.execute("UPDATE cases SET version = version + 1 WHERE id = ?", (row_id,))

@@ -146,6 +146,29 @@ def test_the_same_persons_phone_changed_on_both_sides(team, lap_path):
     assert team.persons.get(pid).phone == "06-22222222"
 
 
+def test_a_bsn_changed_on_the_laptop_to_anothers_is_a_conflict_and_the_rest_arrives(team, lap_path):
+    a, b = team.ids[0], team.ids[1]
+    pid, other_pid = team.cases.get(a).person_id, team.cases.get(b).person_id
+    other_bsn = team.persons.get(other_pid).bsn
+    lap = checkout(team, [a], lap_path)
+    with lap:
+        lap.persons.update(lap.persons.get(pid).model_copy(update={"bsn": other_bsn}))
+        lap.cases.add_note(a, "Aan huis: BSN overgenomen van een brief")
+    before = team.persons.get(pid).bsn
+    report = hand_in(team, lap_path, PASS)  # was: a database error, nothing applied
+    assert len(report.conflicts) == 1 and "andere persoon" in report.conflicts[0]
+    assert other_bsn not in report.conflicts[0]  # masked
+    assert team.persons.get(pid).bsn == before and team.persons.get(other_pid).bsn == other_bsn
+    assert "Aan huis: BSN overgenomen van een brief" in [n.text for n in team.cases.notes(a)]
+    (k,) = team.checkouts.conflicts(case_id=a)
+    assert (k.kind, k.field, k.laptop_value) == ("persoon", "bsn", other_bsn)
+    with pytest.raises(StoreError):
+        resolve(team, k.id, "laptop", "toch die van de brief")  # the store refuses a BSN twice
+    assert team.persons.get(pid).bsn == before
+    resolve(team, k.id, "team", "de brief was van de buurvrouw")
+    assert team.checkouts.conflicts(case_id=a) == []
+
+
 def test_check_in_twice_changes_nothing_the_second_time(team, lap_path):
     a = team.ids[0]
     lap = checkout(team, [a], lap_path)
