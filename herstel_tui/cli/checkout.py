@@ -41,7 +41,7 @@ def meenemen(c: Ctx, mijn: bool, zaken: tuple[str, ...], huishouden: bool, naar:
         if not ids:
             fail("u heeft geen open zaken; er is niets meegenomen", EXIT_NOT_FOUND)
         passphrase = ask_passphrase(target, new=True)
-        n = take_along(store, ids, target, passphrase)
+        n = take_along(store, ids, target, passphrase, templates=c.config.briefsjablonen)
     click.echo(f"{n} zaken meegenomen naar {target} (versleuteld). Werk ermee met: herstel --db {target}")
 
 

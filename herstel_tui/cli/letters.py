@@ -21,6 +21,20 @@ if TYPE_CHECKING:  # pragma: no cover
 TRACKS = [t.value for t in Track]
 
 
+def _cli_letters(c: Ctx, sjablonen: str | None) -> LetterSet:
+    """``--sjablonen`` when given; else the templates a laptop file carries; else the config's."""
+    if sjablonen:
+        return _letters(sjablonen)
+    from herstel_tui.services.letters import carried_letters
+    from herstel_tui.settings.resources import default_routekaart
+
+    carried: dict[str, str] = {}
+    if c.db_path.is_file():  # a laptop file carries its templates; no database: the config's folder
+        with c.open_store(readonly=True) as store:
+            carried = store.checkouts.carried_templates()
+    return carried_letters(carried, default_routekaart()) if carried else _letters(c.config.briefsjablonen)
+
+
 def _letters(directory: str | Path | None) -> LetterSet:
     """The letters in ``directory`` (None: the shipped ones), checked against the shipped routekaart."""
     from herstel_tui.services.letters import default_letters, load_letters
@@ -74,7 +88,7 @@ def brief(
     from herstel_tui.settings.config import resolve_export_dir
 
     try:
-        letters = _letters(sjablonen or c.config.briefsjablonen)
+        letters = _cli_letters(c, sjablonen)
         kind = letters.get(soort)
     except LetterError as exc:
         fail(str(exc))
@@ -152,7 +166,7 @@ def brieven(c: Ctx, velden: bool, as_json: bool, sjablonen: str | None) -> None:
         Table([("veld", "Veld", 34), ("betekenis", "Betekenis", 0)], rows).emit("json" if as_json else "text")
         return
     try:
-        letters = _letters(sjablonen or c.config.briefsjablonen)
+        letters = _cli_letters(c, sjablonen)
     except LetterError as exc:
         fail(str(exc))
     rows = [

@@ -36,9 +36,14 @@ CHOICES = {
 }
 
 
-def take_along(team: Store, case_ids: Sequence[int], target: Path, passphrase: str) -> int:
+def take_along(
+    team: Store, case_ids: Sequence[int], target: Path, passphrase: str, *, templates: Path | None = None
+) -> int:
     """Write the cases to a new encrypted file ``target`` (never over an existing one); returns
-    the number of cases. The team database records them as out (audited per case)."""
+    the number of cases. The team database records them as out (audited per case). ``templates``:
+    the municipality's own letter folder in use (config ``briefsjablonen``), carried inside the file
+    so letters on the laptop use it offline."""
+    carried = template_files(templates) if templates is not None else {}
     target = Path(target).expanduser()
     if os.path.lexists(target):
         raise StoreError(f"{target} bestaat al; kies een andere naam (er is niets overschreven)")
@@ -47,6 +52,8 @@ def take_along(team: Store, case_ids: Sequence[int], target: Path, passphrase: s
         laptop = open_store(tmp, team.user, passphrase=passphrase)
         try:
             n = copy_out(team, laptop, case_ids, checkout_id=checkout_id, target=str(target))
+            if carried:
+                laptop.checkouts.carry_templates(carried)
             laptop.conn.execute("PRAGMA journal_mode = DELETE")  # one file to carry, no -wal beside it
         finally:
             laptop.close()
@@ -56,6 +63,19 @@ def take_along(team: Store, case_ids: Sequence[int], target: Path, passphrase: s
         except TargetExists:
             raise StoreError(f"{target} bestaat al; kies een andere naam (er is niets overschreven)") from None
     return n
+
+
+def template_files(folder: Path) -> dict[str, str]:
+    """The files of a letter-template folder (letters.toml and the templates beside it)."""
+    folder = Path(folder).expanduser()
+    if not (folder / "letters.toml").is_file():
+        raise StoreError(f"{folder / 'letters.toml'} niet gevonden (briefsjablonen); er is niets meegenomen")
+    try:
+        return {f.name: f.read_text(encoding="utf-8-sig") for f in sorted(folder.iterdir()) if f.is_file()}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(
+            f"briefsjablonen in {folder} kunnen niet worden gelezen ({exc}); er is niets meegenomen"
+        ) from None
 
 
 def hand_in(team: Store, path: Path, passphrase: str, *, dry: bool = False) -> CheckinReport:

@@ -54,6 +54,9 @@ PASSPHRASE_ENV = "HERSTEL_WACHTWOORD"
 MIN_PASSPHRASE = 8
 
 
+_ASKED: dict[str, str] = {}  # path -> passphrase typed at the terminal, for this process only
+
+
 def ask_passphrase(path: Path | str, *, new: bool = False) -> str:
     """The passphrase of an encrypted file: ``$HERSTEL_WACHTWOORD`` (scripts, tests), else asked at
     the terminal (twice for a new file). No terminal and no variable: a Dutch StoreError."""
@@ -70,9 +73,14 @@ def ask_passphrase(path: Path | str, *, new: bool = False) -> str:
                 f"{path} is versleuteld (of wordt het); geef het wachtwoord aan de terminal of in "
                 f"{PASSPHRASE_ENV}. Er is niets gewijzigd"
             )
+        key = str(Path(path).expanduser().resolve())
+        if not new and key in _ASKED:
+            return _ASKED[key]  # asked once per process: a command that opens the file twice asks once
         given = getpass.getpass(f"Wachtwoord voor {path}: ")
         if new and getpass.getpass("Nog een keer: ") != given:
             raise StoreError("de wachtwoorden zijn niet gelijk; er is niets gewijzigd")
+        if not new and given:
+            _ASKED[key] = given
     if new and len(given) < MIN_PASSPHRASE:
         raise StoreError(f"kies een wachtwoord van minstens {MIN_PASSPHRASE} tekens; er is niets gewijzigd")
     if not given:

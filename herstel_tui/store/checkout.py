@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +159,17 @@ class CheckoutRepository(Repository):
                 return None
             n = self.conn.execute("SELECT count(*) FROM checkout_state").fetchone()[0]
         return Origin(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), n)
+
+    def carry_templates(self, files: Mapping[str, str]) -> None:
+        """Keep the municipality's letter templates (file name -> text) in this laptop file."""
+        with self.transaction() as conn:
+            conn.executemany("INSERT INTO checkout_templates (name, text) VALUES (?, ?)", sorted(files.items()))
+            self.audit(AuditAction.CHECKED_OUT, "briefsjablonen", None, detail={"briefsjablonen": len(files)})
+
+    def carried_templates(self) -> dict[str, str]:
+        """The letter templates this laptop file carries (empty: none, or a team database)."""
+        with self.reading():
+            return dict(self.conn.execute("SELECT name, text FROM checkout_templates ORDER BY name").fetchall())
 
     # -- team side ---------------------------------------------------------------------------------
 

@@ -564,6 +564,15 @@ CREATE INDEX IF NOT EXISTS case_summary_work ON case_summary(
 DELETE FROM meta WHERE key = 'routekaart_hash' AND EXISTS (SELECT 1 FROM case_summary);
 """
 
+# A laptop file carries the municipality's own letter templates in use at checkout (a folder on a
+# network share is out of reach offline). Name -> text; empty on the team side.
+_V11_CARRIED_TEMPLATES = """
+        CREATE TABLE checkout_templates (
+            name TEXT PRIMARY KEY CHECK (name NOT LIKE '%/%' AND name NOT LIKE '%\\%' AND name != ''),
+            text TEXT NOT NULL
+        );
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
@@ -575,6 +584,7 @@ MIGRATIONS: list[Migration] = [
     (8, "meenemen op een laptop en inleveren: identiteit, uitgeleende zaken, conflicten", _V8_CHECKOUT),
     (9, "stuurtekens en escapereeksen uit bestaande tekst verwijderd (geaudit)", _V9_TEXT_POLICY),
     (10, "werkvoorraad: eigen termijnen eerst, wachten op anderen daarna", _V10_WORK_ORDER),
+    (11, "meegenomen briefsjablonen van de gemeente (op een laptopbestand)", _V11_CARRIED_TEMPLATES),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

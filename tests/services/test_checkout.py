@@ -426,3 +426,31 @@ def test_a_form_draft_made_on_the_laptop_comes_along_once(team, lap_path):
     team.drafts.drop("kosten")  # saved for real in the office
     assert hand_in(team, lap_path, PASS).nothing_new
     assert team.drafts.load("kosten") == {}
+
+
+def test_the_municipalitys_letter_templates_go_along_and_work_offline(team, lap_path, tmp_path, monkeypatch):
+    """R lists letters per step; the issue: a laptop file holds "the routekaart and letter templates in
+    use". The municipality's folder (config briefsjablonen, often a network share) is carried inside
+    the file, so the laptop writes the municipality's letter with the share out of reach."""
+    import shutil
+
+    from herstel_tui.settings.resources import data_file
+
+    share = tmp_path / "share" / "sjablonen"
+    shutil.copytree(data_file("letters"), share)
+    contact = share / "contact.txt"
+    contact.write_text(contact.read_text(encoding="utf-8") + "\nGemeente Proefstad, team Herstel (eigen sjabloon)\n")
+    config = tmp_path / "config.toml"
+    config.write_text(f'medewerker = "{ME}"\nbriefsjablonen = "{share}"\n', encoding="utf-8")
+    monkeypatch.setenv("HERSTEL_WACHTWOORD", PASS)
+    zaak = team.cases.get(team.ids[0]).zaaknummer
+    run = CliRunner().invoke
+    base = ["--db", str(team.path), "--config", str(config)]
+    r = run(cli, [*base, "meenemen", "--zaak", zaak, "--naar", str(lap_path)])
+    assert r.exit_code == 0, r.output
+    shutil.rmtree(tmp_path / "share")  # offline: the share is out of reach
+    r = run(cli, ["--db", str(lap_path), "--config", str(config), "brief", "contact", zaak, "--droog"])
+    assert r.exit_code == 0, r.output
+    assert "team Herstel (eigen sjabloon)" in r.output
+    r = run(cli, ["--db", str(team.path), "--config", str(config), "brief", "contact", zaak, "--droog"])
+    assert r.exit_code == 2 and "niet gevonden" in r.output  # the team side has no copy: it reads the share

@@ -156,7 +156,7 @@ def test_migration_10_recomputes_an_old_case_index(tmp_path, test_bsns):
         uht_due = (today - timedelta(days=13)).isoformat()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.executescript(  # as version 9 left it: the soonest date, whoever owes it; no index on the new order
-        f"DROP INDEX case_summary_work; UPDATE case_summary SET next_due = '{uht_due}', "
+        f"DROP INDEX case_summary_work; DROP TABLE checkout_templates; UPDATE case_summary SET next_due = '{uht_due}', "
         "next_rule = 'antwoord_brede_hulpteam'; PRAGMA user_version = 9;"
     )
     conn.close()

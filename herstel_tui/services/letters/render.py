@@ -149,7 +149,7 @@ def prepare(
     today, first_talk, creditor = wanted.get("today"), wanted.get("first_talk"), wanted.get("creditor")
     letters = wanted.get("letters")
     today = today or clock.today()
-    letters = letters or letters_for(config, store.routekaart)
+    letters = letters or letters_for(config, store.routekaart, store)
     k = kind if isinstance(kind, LetterKind) else letters.get(kind)
     case = store.cases.get(case_id)
     track = case.track.value

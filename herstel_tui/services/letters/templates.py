@@ -19,6 +19,7 @@ from herstel_tui.settings.resources import data_file
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.settings.cache import ConfigValues
     from herstel_tui.settings.config import Config
+    from herstel_tui.store import Store
 
 
 class LetterError(ValueError):
@@ -289,9 +290,34 @@ def load_letters(directory: Path | str | None, rk: Routekaart) -> LetterSet:
     return LetterSet(directory, kinds)
 
 
-def letters_for(config: Config | ConfigValues, rk: Routekaart) -> LetterSet:
-    """The municipality's own templates when the config names a folder, else the shipped ones."""
+def letters_for(config: Config | ConfigValues, rk: Routekaart, store: Store | None = None) -> LetterSet:
+    """The letter templates carried in a laptop file (``herstel meenemen``: the municipality's
+    folder in use at checkout, readable offline); else the municipality's own templates when the
+    config names a folder; else the shipped ones."""
+    carried = store.checkouts.carried_templates() if store is not None else {}
+    if carried:
+        return carried_letters(carried, rk)
     return load_letters(config.briefsjablonen, rk) if config.briefsjablonen else default_letters(rk)
+
+
+def carried_letters(files: dict[str, str], rk: Routekaart) -> LetterSet:
+    """Letters from templates carried as texts (file name -> text), checked like a folder's."""
+    return _carried(tuple(sorted(files.items())), rk)
+
+
+@functools.cache
+def _carried(files: tuple[tuple[str, str], ...], rk: Routekaart) -> LetterSet:
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="herstel-sjablonen-"))  # 0700: only this user
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for name, text in files:
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise LetterTemplateError(folder, f"ongeldige bestandsnaam {name!r} in de meegenomen briefsjablonen")
+        (folder / name).write_text(text, encoding="utf-8")
+    return load_letters(folder, rk)
 
 
 @functools.cache

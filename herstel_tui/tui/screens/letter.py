@@ -104,7 +104,7 @@ class LetterScreen(DeskModal[object]):
         desk = desk_of(self)
         try:
             bundle = desk.data.load_case(self.case_id, log=False)
-            letters = letters_for(desk.config, desk.data.store.routekaart)
+            letters = letters_for(desk.config, desk.data.store.routekaart, desk.data.store)
         except Exception as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
