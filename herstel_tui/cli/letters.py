@@ -17,21 +17,25 @@ from herstel_tui.domain.enums import Track
 
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.services.letters import LetterSet
+    from herstel_tui.store import Store
 
 TRACKS = [t.value for t in Track]
 
 
-def _cli_letters(c: Ctx, sjablonen: str | None) -> LetterSet:
-    """``--sjablonen`` when given; else the templates a laptop file carries; else the config's."""
+def _cli_letters(c: Ctx, sjablonen: str | None, store: Store | None = None) -> LetterSet:
+    """``--sjablonen`` when given; else the templates a laptop file carries (read from ``store``,
+    or from the database when it exists); else the config's."""
     if sjablonen:
         return _letters(sjablonen)
     from herstel_tui.services.letters import carried_letters
     from herstel_tui.settings.resources import default_routekaart
 
     carried: dict[str, str] = {}
-    if c.db_path.is_file():  # a laptop file carries its templates; no database: the config's folder
-        with c.open_store(readonly=True) as store:
-            carried = store.checkouts.carried_templates()
+    if store is not None:
+        carried = store.checkouts.carried_templates()
+    elif c.db_path.is_file():  # no database: the config's folder
+        with c.open_store(readonly=True) as opened:
+            carried = opened.checkouts.carried_templates()
     return carried_letters(carried, default_routekaart()) if carried else _letters(c.config.briefsjablonen)
 
 
@@ -87,23 +91,23 @@ def brief(
     from herstel_tui.services.letters import LetterError, prepare, produce
     from herstel_tui.settings.config import resolve_export_dir
 
-    try:
-        letters = _cli_letters(c, sjablonen)
-        kind = letters.get(soort)
-    except LetterError as exc:
-        fail(str(exc))
-    first_talk = parse_date(datum) if datum else None
-    if first_talk is not None and not kind.needs_first_talk:
-        fail(f"--datum hoort bij een brief met de datum van het eerste gesprek, niet bij '{kind.id}'")
-    if schuldeiser is not None and not kind.needs_creditor:
-        fail(f"--schuldeiser hoort bij de brief aan een schuldeiser, niet bij '{kind.id}'")
-    if droog and (docx_path or txt_path):
-        fail("--droog schrijft geen bestanden; laat --docx en --txt weg")
-    if spoor is None and len(kind.tracks) == 1:
-        spoor = kind.tracks[0]
-    cfg = c.config
-    today = clock.today()
     with c.open_store() as store:
+        try:
+            letters = _cli_letters(c, sjablonen, store)
+            kind = letters.get(soort)
+        except LetterError as exc:
+            fail(str(exc))
+        first_talk = parse_date(datum) if datum else None
+        if first_talk is not None and not kind.needs_first_talk:
+            fail(f"--datum hoort bij een brief met de datum van het eerste gesprek, niet bij '{kind.id}'")
+        if schuldeiser is not None and not kind.needs_creditor:
+            fail(f"--schuldeiser hoort bij de brief aan een schuldeiser, niet bij '{kind.id}'")
+        if droog and (docx_path or txt_path):
+            fail("--droog schrijft geen bestanden; laat --docx en --txt weg")
+        if spoor is None and len(kind.tracks) == 1:
+            spoor = kind.tracks[0]
+        cfg = c.config
+        today = clock.today()
         case = resolve_case(store, zaak, spoor)
         assert case.id is not None
         try:
