@@ -132,8 +132,9 @@ def checkout_title(store: Store | None) -> str:
     if origin is None:
         return ""
     from herstel_tui.domain.dates import format_date
+    from herstel_tui.tui.format import zaken
 
-    return f" · meegenomen {format_date(date.fromisoformat(origin.taken_at[:10]))}, {origin.cases} zaken"
+    return f" · meegenomen {format_date(date.fromisoformat(origin.taken_at[:10]))}, {zaken(origin.cases)}"
 
 
 def header() -> Header:
