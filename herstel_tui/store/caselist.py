@@ -58,6 +58,13 @@ class Sections:
     def total(self) -> int:
         return self.overdue + self.week + self.waiting + self.later
 
+    @classmethod
+    def of_rows(cls, rows: list[CaseRow], today: date) -> Sections:
+        """The sections of a whole list at hand (a first page that holds every match)."""
+        keys = [r.section(today) for r in rows]
+        overdue, week, waiting = keys.count("verlopen"), keys.count("week"), keys.count("wacht")
+        return cls(overdue, week, waiting, len(rows) - overdue - week - waiting)
+
     def in_order(self) -> list[tuple[str, int]]:
         """The sections of the default list in the order it shows them (see SECTION_ORDER)."""
         counts = {"week": self.week, "verlopen": self.overdue, "wacht": self.waiting, "later": self.later}

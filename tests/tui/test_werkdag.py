@@ -125,8 +125,10 @@ async def test_state_and_focus_show_without_colour(demo_store, monkeypatch):
         await settle(pilot)
         assert app.no_color
         table = app.screen.query_one(CaseTable)
-        assert "Zaak" not in styled(table.render_line(1), "reverse")
-        assert row.zaaknummer.removeprefix("HKO-") in styled(table.render_line(1), "reverse")  # the cursor
+        y = table.line_of(table.cursor) - round(table.scroll_y) + 1  # under the first section's heading
+        assert y == 2 and "Zaak" not in styled(table.render_line(y), "reverse")
+        assert row.zaaknummer.removeprefix("HKO-") in styled(table.render_line(y), "reverse")  # the cursor
+        assert not styled(table.render_line(1), "reverse") and "── Verlopen" in table.render_line(1).text
         await open_case(pilot, row.id)
         await pilot.press("f2")
         await settle(pilot)

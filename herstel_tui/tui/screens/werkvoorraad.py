@@ -241,8 +241,6 @@ class WorkQueueScreen(CaseActions):
 
     def _show_bar(self, count: int | None, loading: bool, error: str | None) -> None:
         self.query_one(FilterBar).show(self._filter, count, loading, error, self._sections)
-        if not loading and not error and count:
-            self._count_sections(self._filter, count)
 
     @work(thread=True, exclusive=True, group="closed-matches", exit_on_error=False)
     def _closed_matches(self, f: CaseFilter) -> None:
@@ -260,20 +258,6 @@ class WorkQueueScreen(CaseActions):
 
         self.app.call_from_thread(show)
 
-    @work(thread=True, exclusive=True, group="sections", exit_on_error=False)
-    def _count_sections(self, f: CaseFilter, count: int) -> None:
-        try:
-            sections = desk_of(self).data.sections(f)
-        except Exception:
-            return
-
-        def show() -> None:
-            if f == self._filter and not self._loading and sections != self._sections:
-                self._sections = sections
-                self.query_one(FilterBar).show(f, count, False, None, sections)
-
-        self.app.call_from_thread(show)
-
     @on(CaseTable.Changed)
     def _list_changed(self, msg: CaseTable.Changed) -> None:
         if msg.count == 0 and not msg.loading and self._filter.closed is False and self._filter.search:
@@ -281,6 +265,8 @@ class WorkQueueScreen(CaseActions):
         else:
             self.table.empty_text = EMPTY_TEXT
         self._loading = msg.loading
+        if msg.sections is not None:
+            self._sections = msg.sections  # counted by the list with its rows (CaseTable.sections)
         self._show_bar(msg.count, msg.loading, msg.error)
         self.refresh_bindings()
         if self._open_single and not msg.loading:
