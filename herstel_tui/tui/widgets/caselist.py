@@ -382,8 +382,8 @@ class CaseTable(ScrollView, can_focus=True):
             if self.sections is not None:
                 layout = [(key, n) for key, n in self.sections.in_order() if n]
             else:
-                for row in self._pages.get(0, []):
-                    key = row.section(self.today) or "later"
+                for case in self._pages.get(0, []):
+                    key = case.section(self.today) or "later"
                     if layout and layout[-1][0] == key:
                         layout[-1] = (key, layout[-1][1] + 1)
                     else:
@@ -394,11 +394,11 @@ class CaseTable(ScrollView, can_focus=True):
                     layout[-1] = (layout[-1][0], layout[-1][1] + self.count - shown)
         self._parts = layout
         self._first_rows, self._first_lines = [], []
-        row = 0
+        start = 0
         for i, (_, n) in enumerate(layout):
-            self._first_rows.append(row)
-            self._first_lines.append(row + i)  # the heading's line; its rows follow it
-            row += n
+            self._first_rows.append(start)
+            self._first_lines.append(start + i)  # the heading's line; its rows follow it
+            start += n
 
     @property
     def line_count(self) -> int:
