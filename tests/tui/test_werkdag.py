@@ -174,6 +174,7 @@ async def test_note_dialog_tab_stops_only_on_fields_and_buttons(demo_store):
 
 async def test_the_bar_says_what_is_late_and_due_this_week_and_d_shows_the_next_14_days(demo_store):
     from herstel_tui.store.caselist import section_counts
+    from herstel_tui.tui.format import number
     from herstel_tui.tui.widgets.caselist import CaseTable
 
     sections = section_counts(demo_store.conn, CaseFilter(), TODAY)
@@ -181,8 +182,8 @@ async def test_the_bar_says_what_is_late_and_due_this_week_and_d_shows_the_next_
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         bar = str(app.screen.query_one("#filters").render())
-        parts = [(sections.overdue, "verlopen"), (sections.week, "deze week"), (sections.waiting, "wacht op UHT")]
-        said = ", ".join(f"{n} {label}" for n, label in parts if n)
+        parts = [(sections.week, "deze week"), (sections.overdue, "verlopen"), (sections.waiting, "wacht op UHT")]
+        said = ", ".join(f"{number(n)} {label}" for n, label in parts if n)
         assert said and f"zaken: {said}" in bar
         await pilot.press("d")
         await settle(pilot)

@@ -17,7 +17,7 @@ from herstel_tui.domain.enums import Outcome
 from herstel_tui.store import CaseFilter
 from herstel_tui.store.caselist import Sections
 from herstel_tui.tui.data import ListResult
-from herstel_tui.tui.format import zaken
+from herstel_tui.tui.format import number, zaken
 from herstel_tui.tui.host import desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
 from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
@@ -98,13 +98,14 @@ class FilterBar(Horizontal):
         if loading:
             text.append("…")
         if sections is not None and not loading and count:
-            # Today's work first: what is late, what is due this week, what waits on others.
+            # Today's work first, in the order of the list's sections: due this week, late, waiting.
             parts = [
-                (sections.overdue, "verlopen"),
                 (sections.week, "deze week"),
+                (sections.overdue, "verlopen"),
                 (sections.waiting, "wacht op UHT"),
             ]
-            text.append(": " + ", ".join(f"{n} {label}" for n, label in parts if n) if any(n for n, _ in parts) else "")
+            said = ", ".join(f"{number(n)} {label}" for n, label in parts if n)
+            text.append(f": {said}" if said else "")
         labels = f.describe()
         if f.step:
             labels = [lb for lb in labels if not lb.startswith("stap:")] + [f"stap: {_step_title(f.step)}"]
