@@ -144,12 +144,32 @@ def header() -> Header:
 
 class DeskFooter(Footer):
     """The footer with F1 Help first: on a narrow terminal (60 columns) the keys at the end are cut
-    off, and help is the one that explains all the others."""
+    off, and help is the one that explains all the others.
+
+    Textual's footer rebuilds its keys (16 widgets, 20-60 ms, and a repaint) whenever a screen says
+    its bindings may have changed, which the desk's screens say after every list load and when a
+    case is shown. This one rebuilds only when the keys it would show did change."""
+
+    _shown: tuple[tuple[object, ...], ...] | None = None
+
+    def _keys_now(self) -> tuple[tuple[object, ...], ...]:
+        return tuple(
+            (key, binding.action, binding.description, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show
+        )
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if self._shown is not None and self.is_attached and screen is self.screen and self._keys_now() == self._shown:
+            return
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         from textual.widgets._footer import FooterKey
 
         items = list(super().compose())  # the desk's bindings have no groups: a flat list of keys
+        if items:
+            self._shown = self._keys_now()
 
         def first(widget: Widget) -> int:
             return 0 if isinstance(widget, FooterKey) and widget.action.rsplit(".", 1)[-1] == "help" else 1

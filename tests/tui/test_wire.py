@@ -134,3 +134,22 @@ async def test_page_down_in_a_case_jumps_without_animation(demo_store):
             await pilot.press(key)
             await pilot.pause()
         assert len(asked) >= 3 and not any(asked)
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(demo_store):
+    """Textual rebuilds the footer (16 widgets and a repaint) whenever a screen refreshes its
+    bindings, which the werkvoorraad does after every list load: the desk's footer keeps its keys
+    while they stay the same, and shows new ones when they change."""
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = list(app.screen.query(FooterKey))
+        await pilot.press("down", "m", "m", "o", "o")  # four list loads, the same keys apply
+        await settle(pilot)
+        assert list(app.screen.query(FooterKey)) == before  # the very same widgets
+        await pilot.press("slash")  # in the search box Esc means "to the list": the footer says so
+        await settle(pilot)
+        keys = [(k.key, k.description) for k in app.screen.query(FooterKey)]
+        assert ("escape", "Lijst") in keys and list(app.screen.query(FooterKey)) != before
