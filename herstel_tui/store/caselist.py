@@ -281,9 +281,10 @@ def count_cases(conn: sqlite3.Connection, f: CaseFilter, today: date) -> int:
     return conn.execute(f"SELECT count(*) {_source(where)}", args).fetchone()[0]
 
 
-def section_counts(conn: sqlite3.Connection, f: CaseFilter, today: date) -> Sections:
+def section_counts(conn: sqlite3.Connection, f: CaseFilter, today: date, total: int | None = None) -> Sections:
     """How many of the cases ``f`` shows are overdue, due this week, waiting on another party, and
-    the rest: the sections of the default list, and the filter bar's counts."""
+    the rest: the sections of the default list, and the filter bar's counts. ``total``: the count
+    of ``f`` when the caller has just read it (count_cases), not counted again."""
     where, args = _where(f, today)
     source = _source(where)
     live = "c.closed IS NULL AND "  # a case closed by hand (shown with g) has no work in it
@@ -300,10 +301,10 @@ def section_counts(conn: sqlite3.Connection, f: CaseFilter, today: date) -> Sect
     else:  # each section one range of the index, and the total
         glue = " AND " if where else " WHERE "
         counts = ", ".join(f"(SELECT count(*) {source}{glue}{live}{cond})" for cond, _ in parts)
-        sql = f"SELECT {counts}, (SELECT count(*) {source})"
-        params = [*(a for _, extra in parts for a in (*args, *extra)), *args]
-    overdue, week, waiting, total = conn.execute(sql, params).fetchone()
-    return Sections(overdue, week, waiting, total - overdue - week - waiting)
+        sql = f"SELECT {counts}, " + ("?" if total is not None else f"(SELECT count(*) {source})")
+        params = [*(a for _, extra in parts for a in (*args, *extra)), *([total] if total is not None else args)]
+    overdue, week, waiting, counted = conn.execute(sql, params).fetchone()
+    return Sections(overdue, week, waiting, counted - overdue - week - waiting)
 
 
 def sectioned(f: CaseFilter) -> bool:
@@ -410,8 +411,8 @@ class ListReader:
     ) -> list[CaseRow]:
         return list_cases(self.conn, f, today, offset, limit, sections)
 
-    def sections(self, f: CaseFilter, today: date) -> Sections:
-        return section_counts(self.conn, f, today)
+    def sections(self, f: CaseFilter, today: date, total: int | None = None) -> Sections:
+        return section_counts(self.conn, f, today, total)
 
     def close(self) -> None:
         self.conn.close()

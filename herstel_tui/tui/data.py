@@ -180,9 +180,9 @@ class DeskData:
         with self.reader() as rd:
             return rd.page(f, self.today, offset, limit, sections)
 
-    def sections(self, f: CaseFilter) -> Sections:
+    def sections(self, f: CaseFilter, total: int | None = None) -> Sections:
         with self.reader() as rd:
-            return rd.sections(f, self.today)
+            return rd.sections(f, self.today, total)
 
     def prefetch(self, f: CaseFilter) -> None:
         """Start the first page before Textual is even up, so the first paint has rows."""

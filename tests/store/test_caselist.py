@@ -174,6 +174,7 @@ def test_pages_of_the_sections_join_up_to_the_written_out_order(dated, with_size
     for f in (CaseFilter(), CaseFilter(search="Datum"), CaseFilter(track="brede_ondersteuning")):
         everything = list_cases(store.conn, replace(f, sort="zaaknummer"), today, 0, 1000)
         sections = section_counts(store.conn, f, today)
+        assert section_counts(store.conn, f, today, total=len(everything)) == sections  # a count at hand
         pages = []
         for offset in range(0, 30, 4):
             pages += list_cases(store.conn, f, today, offset, 4, sections if with_sizes else None)

@@ -259,23 +259,23 @@ class CaseTable(ScrollView, can_focus=True):
         self.generation += 1
         self.filter = result.filter
         self._apply_first(self.generation, result, keep=False)
-        self._count(self.generation, result.filter, result.count is None, result.sections is None)
+        self._count(self.generation, result.filter, result.count, result.sections is None)
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
-    def _count(self, generation: int, f: CaseFilter, count: bool, sections: bool) -> None:
+    def _count(self, generation: int, f: CaseFilter, count: int | None, sections: bool) -> None:
         self._count_and_sections(generation, f, count, sections)
 
-    def _count_and_sections(self, generation: int, f: CaseFilter, count: bool, sections: bool) -> None:
-        """(In a worker.) The count first (the bar says it soonest), then the sections."""
+    def _count_and_sections(self, generation: int, f: CaseFilter, count: int | None, sections: bool) -> None:
+        """(In a worker.) The count first when not known (the bar says it soonest), then the sections."""
         worker = get_current_worker()
         try:
-            if count:
-                n = self.data.count(f)
+            if count is None:
+                count = self.data.count(f)
                 if worker.is_cancelled:
                     return
-                self.post_message(self.CountReady(generation, n))
+                self.post_message(self.CountReady(generation, count))
             if sections:
-                counted = self.data.sections(f)
+                counted = self.data.sections(f, count)
                 if not worker.is_cancelled:
                     self.post_message(self.SectionsReady(generation, counted))
         except Exception as exc:
@@ -293,7 +293,7 @@ class CaseTable(ScrollView, can_focus=True):
         except Exception as exc:
             self.post_message(self.LoadFailed(generation, str(exc)))
             return
-        self._count_and_sections(generation, f, result.count is None, result.sections is None)
+        self._count_and_sections(generation, f, result.count, result.sections is None)
 
     def _fetch_page(self, page: int) -> None:
         if page in self._pending or page in self._pages:
