@@ -263,6 +263,45 @@ async def test_a_saved_note_is_confirmed(demo_store):
         assert any("Contactmoment opgeslagen." in n for n in notices(app))
 
 
+async def test_a_saved_step_urgency_and_assignment_are_confirmed(demo_store):
+    """Point 7: "no confirmation after saving a note, step or urgency": a Dutch toast says each
+    was saved (the toasts on the screen, read as a caseworker sees them); a cancelled dialog says nothing."""
+    from tests.support.pilot import notices
+
+    def step_today(row) -> bool:
+        view = demo_store.cases.view(row.id, today=TODAY)
+        return bool(view.next_steps) and (view.next_steps[0].earliest or TODAY) <= TODAY
+
+    rows = demo_store.cases.page(CaseFilter(), 0, 300, today=TODAY)
+    row = next(r for r in rows if step_today(r) and not r.urgent)
+    events = len(demo_store.cases.events(row.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("f2", "escape")  # nothing typed: closes at once, nothing saved, no toast
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and notices(app) == []
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f2")  # the proposed next step, today
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and len(demo_store.cases.events(row.id)) == events + 1
+        assert any("Stap vastgelegd." in n for n in notices(app))
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("down", "enter", "f2")  # Terminale ziekte
+        await settle(pilot)
+        assert demo_store.cases.get(row.id).urgency is not None
+        assert any("Urgentie opgeslagen." in n for n in notices(app))
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("end", "ctrl+u", *"x.nieuw", "enter")
+        await settle(pilot)
+        assert demo_store.cases.get(row.id).caseworker == "x.nieuw"
+        assert any("Zaak toegewezen." in n for n in notices(app))
+
+
 async def test_a_taller_window_shows_the_list_from_the_top(demo_store):
     from herstel_tui.tui.widgets.caselist import CaseTable
 
