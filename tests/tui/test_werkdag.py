@@ -331,3 +331,45 @@ async def test_f1_stays_in_the_footer_at_60_columns(demo_store):
             await settle(pilot)
             help_key = next(k for k in app.screen.query(FooterKey) if k.action.endswith("help"))
             assert help_key.region.right <= 60 and help_key.region.width > 0
+
+
+async def test_an_open_dropdown_speaks_dutch_in_the_footer(demo_store):
+    """Every text a caseworker sees is Dutch: Textual's dropdown shows "Dismiss menu" in the
+    footer while its list is open; the desk's says "Sluiten", and Esc closes the list, keeping the choice."""
+    from textual.widgets import Select
+    from textual.widgets._footer import FooterKey
+
+    from herstel_tui.tui.screens.person_dialog import NewPersonDialog
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, NewPersonDialog)
+        spoor = app.screen.query_one("#spoor", Select)
+        spoor.focus()
+        await pilot.press("enter")  # open the list
+        await settle(pilot)
+        assert spoor.expanded
+        shown = [(k.key, str(k.description)) for k in app.screen.query(FooterKey)]
+        assert ("escape", "Sluiten") in shown and not any("Dismiss" in d for _, d in shown), shown
+        await pilot.press("down", "escape")
+        await settle(pilot)
+        assert not spoor.expanded and spoor.value == "brede_ondersteuning" and isinstance(app.screen, NewPersonDialog)
+
+
+def test_every_dropdown_is_the_dutch_one():
+    """Textual's Select has an English key in its list; the desk builds every dropdown as Dropdown."""
+    import re
+    from pathlib import Path
+
+    import herstel_tui.tui as tui
+
+    root = Path(tui.__file__).parent
+    plain = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if p.name != "fields.py" and re.search(r"(?<![\w.])Select\(", p.read_text(encoding="utf-8"))
+    ]
+    assert plain == []
