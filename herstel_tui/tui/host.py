@@ -15,12 +15,13 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Static
 
 from herstel_tui.domain import clock
 from herstel_tui.tui.config import DeskConfig
@@ -69,8 +70,12 @@ class DeskApp(App[object]):
         self.theme = theme
         self.title = f"herstel · {config.gemeente}" + checkout_title(store)
         self.sub_title = config.medewerker
-        if low_bandwidth:
-            self.animation_level = "none"
+        # No animations in any mode: on Citrix and over SSH every frame of a glide or a spinner
+        # is bytes (TEXTUAL_ANIMATIONS cannot turn them back on); loading shows "Laden…", still.
+        self.animation_level = "none"
+
+    def get_loading_widget(self) -> Widget:
+        return Loading()
 
     def get_driver_class(self) -> type[Driver]:
         from herstel_tui.tui.wire import squeezing
@@ -104,6 +109,25 @@ class DeskApp(App[object]):
 
 
 R = TypeVar("R")
+
+
+class Loading(Static):
+    """What a widget that is loading shows: "Laden…", still. (Textual's LoadingIndicator repaints
+    itself 16 times a second, also when animations are off, and then says "Loading...".)"""
+
+    DEFAULT_CSS = """
+    Loading { width: 100%; height: 100%; min-height: 1; content-align: center middle; color: $text-muted; }
+    Loading.-textual-loading-indicator { layer: _loading; background: $boost; dock: top; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("Laden…")
+
+    @on(events.InputEvent)
+    def _swallow(self, event: events.InputEvent) -> None:
+        """A click on a loading part does nothing (as on Textual's indicator)."""
+        event.stop()
+        event.prevent_default()
 
 
 class DeskScreen(Screen[R]):

@@ -153,3 +153,29 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(demo_store):
         await settle(pilot)
         keys = [(k.key, k.description) for k in app.screen.query(FooterKey)]
         assert ("escape", "Lijst") in keys and list(app.screen.query(FooterKey)) != before
+
+
+async def test_nothing_animates_in_the_normal_mode(demo_store):
+    """Issue 17: "the palette and loading indicators still animate in normal mode": on Citrix and
+    over SSH every frame is bytes. Animations are off in every mode; a loading part says "Laden…"
+    and has no repainting timer; the palette's busy indicator neither shows nor repaints."""
+    from textual.widgets import LoadingIndicator, Static
+
+    from herstel_tui.tui.host import Loading
+
+    app = make_app(demo_store)  # the normal mode (no --low-bandwidth), in a truecolour terminal
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.low_bandwidth and app.animation_level == "none"
+        bar = app.screen.query_one("#filters", Static)
+        x, y = bar.region.x + 2, bar.region.y
+        bar.loading = True  # as the overview, the plan and a letter do while they read
+        await pilot.pause()
+        shown, _ = app.screen.get_widget_at(x, y)  # what covers the bar now
+        assert isinstance(shown, Loading) and shown.auto_refresh is None
+        assert str(shown.render()) == "Laden…" and "Laden…" in app.export_screenshot()
+        bar.loading = False
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        indicators = list(app.screen.query(LoadingIndicator))
+        assert indicators and all(i.auto_refresh is None and not i.display for i in indicators)
