@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -130,7 +131,63 @@ class Loading(Static):
         event.prevent_default()
 
 
-class DeskScreen(Screen[R]):
+class OnePaint:
+    """Screens of the desk paint what changed once per turn of the event loop (bytes over SSH).
+
+    Textual (8.2) paints a screen it shows for the first time three times over: it lays the screen
+    out and paints all of it at once, while the layouts its widgets asked for while it was filled
+    are still on the way; that layout sizes the screen, which asks for a layout and a repaint of
+    all of it, and sends the screen a Resize to the very same size, whose handler lays out and
+    paints it all again; and a frame with a layout and a repaint paints twice. Opening a case cost
+    2.2 + 2.9 + 2.4 kB. Here (issue 17): a paint waits for the end of the turn and is left out
+    while a layout is on its way (that layout paints all that is dirty by then); until its first
+    layout a screen takes no whole-screen refresh (that layout does it all); the first Resize at
+    the size it was just laid out at is left out. A terminal that really changes size, a screen
+    shown again after a dialog and every widget's own refresh still lay out and paint."""
+
+    _shown_at: Size | None = None
+    _before_first_paint = True  # until Textual has shown the screen the first time
+
+    # (Textual calls the handler of each class in the MRO: these run before Screen's own.)
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        self._shown_at = self.app.size  # type: ignore[attr-defined]  # (a Screen's)
+        if self._before_first_paint:
+            self.call_later(self._first_paint_done)  # type: ignore[attr-defined]  # after Screen's handler
+
+    def _first_paint_done(self) -> None:
+        self._before_first_paint = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Any:
+        if self._before_first_paint and not regions and not recompose:
+            return self  # the first layout lays out and paints all of the screen anyway
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)  # type: ignore[misc]
+
+    _paint_pending = False
+
+    def _compositor_refresh(self) -> None:
+        screen: Any = self
+        if screen.app.screen is not screen:  # under another screen: Textual's way, at once
+            super()._compositor_refresh()  # type: ignore[misc]
+        elif not self._paint_pending:
+            self._paint_pending = True
+            self.call_later(self._paint)  # type: ignore[attr-defined]
+
+    def _paint(self) -> None:
+        self._paint_pending = False
+        screen: Any = self
+        if screen._layout_required and screen.app.screen is screen and not screen.app._batch_count:
+            screen.check_idle()  # the layout on its way will paint
+            return
+        super()._compositor_refresh()  # type: ignore[misc]
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        same = event.size == self._shown_at
+        self._shown_at = None
+        if same:
+            event.prevent_default()  # Textual's Screen._on_resize: the layout just done, again
+
+
+class DeskScreen(OnePaint, Screen[R]):
     """A screen of the desk: the desk's stylesheet (wherever it is shown) and a way back."""
 
     CSS_PATH = STYLES
@@ -139,7 +196,7 @@ class DeskScreen(Screen[R]):
         self.dismiss()
 
 
-class DeskModal(ModalScreen[R]):
+class DeskModal(OnePaint, ModalScreen[R]):
     """A dialog of the desk, over the screen it was opened from."""
 
     CSS_PATH = STYLES
@@ -187,6 +244,12 @@ class DeskFooter(Footer):
         if self._shown is not None and self.is_attached and screen is self.screen and self._keys_now() == self._shown:
             return
         super().bindings_changed(screen)
+
+    async def recompose(self) -> None:
+        # A screen that refreshes its bindings twice before the footer is rebuilt asks twice.
+        if not self.is_attached or (self._shown is not None and self._keys_now() == self._shown):
+            return  # (a screen dismissed before its footer was rebuilt: nothing to show)
+        await super().recompose()
 
     def compose(self) -> ComposeResult:
         from textual.widgets._footer import FooterKey

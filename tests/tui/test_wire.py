@@ -179,3 +179,33 @@ async def test_nothing_animates_in_the_normal_mode(demo_store):
         await settle(pilot)
         indicators = list(app.screen.query(LoadingIndicator))
         assert indicators and all(i.auto_refresh is None and not i.display for i in indicators)
+
+
+async def test_opening_a_case_paints_the_screen_once(demo_store, monkeypatch):
+    """Issue 17: "opening a case still paints the screen twice". Textual painted a new screen in
+    full three times (first layout; the layout and Resize that sizing the screen asked for; a
+    repaint in the same frame): now once in full, then only what changed."""
+    from textual.app import App
+
+    from herstel_tui.store import CaseFilter
+    from tests.support.pilot import open_case
+
+    painted: list[str] = []
+    display = App._display
+
+    def spy(self, screen, renderable):
+        if renderable is not None and type(screen).__name__ == "CaseScreen":
+            painted.append(type(renderable).__name__)  # LayoutUpdate: the whole screen
+        return display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", spy)
+    row = demo_store.cases.page(CaseFilter(), 0, 1)[0]
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await settle(pilot)
+        assert painted.count("LayoutUpdate") == 1 and len(painted) <= 3, painted
+        await pilot.resize_terminal(100, 30)  # a terminal that changes size: painted again in full
+        await settle(pilot)
+        assert painted.count("LayoutUpdate") >= 2, painted
