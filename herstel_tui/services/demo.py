@@ -339,32 +339,42 @@ def build_demo(
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
         history = [RecordedEvent(step=s, outcome=o, fact_date=d) for s, o, d in own]
         summary = summary_row(rk, track, [e for e in shared if e.fact_date <= horizon] + history, today)
-        closed = history[-1].fact_date.isoformat() if summary[6] and history else None
+        closed = iso(history[-1].fact_date) if summary[6] and history else None
         case_rows.append(
-            (ids.case, zaak, pid, track, worker, opened.isoformat(), closed, urgency, casuistiek, 1 + len(history))
+            (ids.case, zaak, pid, track, worker, iso(opened), closed, urgency, casuistiek, 1 + len(history))
         )
-        for ev in history:
+        for s, o, d in own:
             ids.event += 1
-            events.append(
-                (ids.event, ids.case, ev.step, ev.outcome, ev.fact_date.isoformat(), now, worker, None, 0, None)
-            )
+            events.append((ids.event, ids.case, s, o, iso(d), now, worker))
         summaries.append((ids.case, *summary))
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
             ids.note += 1
             channel, text = rng.choice(NOTES)
             when = opened + timedelta(days=rng.randrange(0, max(1, (today - opened).days + 1)))
-            notes.append((ids.note, ids.case, when.isoformat(), channel, text, worker, now))
+            notes.append((ids.note, ids.case, iso(when), channel, text, worker, now))
 
     cut_off = date(2023, 12, 31)  # "Aanmelden kan tot 1 januari 2024."
     earliest_start = date(2021, 6, 1)
 
+    in_order: dict[int, tuple[list, list]] = {}  # id of a story's event list -> (the list, sorted)
+
     def place(st: Story, evs: list | None, start: date, registered: date) -> list[tuple[str, str | None, date]]:
         if not evs:
             return []
+        known = in_order.get(id(evs))
+        if known is None or known[0] is not evs:  # the pool keeps every story, so ids stay theirs
+            known = in_order[id(evs)] = (evs, sorted_events(evs))
         return [
-            (s, o, registered if s == "aanvraag_herbeoordeling" else start + timedelta(days=d))
-            for s, o, d in sorted_events(evs)
+            (s, o, registered if s == "aanvraag_herbeoordeling" else start + timedelta(days=d)) for s, o, d in known[1]
         ]
+
+    iso_of: dict[date, str] = {}  # a few thousand distinct dates, written ten million times
+
+    def iso(d: date) -> str:
+        text = iso_of.get(d)
+        if text is None:
+            text = iso_of[d] = d.isoformat()
+        return text
 
     def flush(conn: sqlite3.Connection) -> None:
         """Write what the batch holds and let it go (a million cases never sit in memory at once)."""
@@ -382,7 +392,7 @@ def build_demo(
         )
         conn.executemany(
             "INSERT INTO events (id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction,"
-            " reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " reason) VALUES (?,?,?,?,?,?,?,NULL,0,NULL)",
             events,
         )
         conn.executemany(
