@@ -52,6 +52,6 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[Non
     yield
     for _name, sql in indexes:
         conn.execute(sql)
-    if fill:
+    if fill and trigger:
         conn.execute(fill)
         conn.execute(trigger)

@@ -494,7 +494,7 @@ def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], tod
     A due date does not depend on today; whether a period (nazorg, moratorium) still runs
     does, which is why ``refresh_derived`` revisits rows whose period has come due.
     """
-    view = rk.evaluate(track, events, today or clock.today())
+    view = rk.evaluate(track, events, today or clock.today(), with_next_steps=False)
     # The caseworker's own next date; a date another party owes (WAITING_RULES) only when the case
     # has nothing of its own running: then the list shows it as waiting on them.
     nxt = view.next_deadline or next(iter(view.waiting), None)
