@@ -577,13 +577,16 @@ def make_demo(
     try:
         with Store(tmp_path, me or "demo", routekaart=routekaart) as store:
             # A new file nobody else can see yet: no journal and no syncs while it fills (a crash
-            # leaves only this temporary file, removed below or by the next run), and a page
-            # cache that holds the index builds. The move below happens only when it is complete.
-            for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{BUILD_CACHE_KB}"):
+            # leaves only this temporary file, removed below or by the next run), a page cache
+            # that holds the index builds, a second thread for their sorting. The move below
+            # happens only when the file is complete.
+            for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{BUILD_CACHE_KB}", "threads = 2"):
                 store.conn.execute(f"PRAGMA {pragma}")
             result = build_demo(store, cases, seed=seed, me=me)
             store.conn.execute("PRAGMA synchronous = FULL")
-            store.conn.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before the move
+            # as before: a rollback journal in the moved file; the Store turns on WAL when it opens it
+            # (not on a network file system)
+            store.conn.execute("PRAGMA journal_mode = DELETE")
         replace_database(tmp_path, path)
     finally:
         for leftover in (tmp_path, Path(tmp + "-wal"), Path(tmp + "-shm"), Path(tmp + "-journal")):
