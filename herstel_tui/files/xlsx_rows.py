@@ -162,7 +162,7 @@ def sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
     """``ws.iter_rows(min_row=min_row, values_only=True)`` of a read-only worksheet whose
     dimensions were reset: a tuple per row up to the row's last cell, an empty tuple for a row
     without cells or a row missing from the file."""
-    from defusedxml.ElementTree import DefusedXMLParser
+    from defusedxml.ElementTree import DefusedXMLParser  # type: ignore[import-untyped]
 
     wb = ws.parent
     target = _Rows(ws._shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats)
