@@ -5,9 +5,9 @@ openpyxl's read-only rows build a dictionary and descriptor objects per cell (an
 import. :func:`sheet_rows` gives the same values for ``ws.iter_rows(min_row=..., values_only=True)``
 after ``ws.reset_dimensions()`` (the same row tuples, gaps as empty rows, the same numbers, dates,
 booleans and texts), with the workbook's own shared strings and date styles, but feeds the XML to
-the parser with callbacks per element and keeps only the values. The XML goes through defusedxml's
-parser, as openpyxl's does (no entity declarations, no external references); a damaged sheet raises
-the parser's error like openpyxl's does. ``tests/files/test_xlsx_rows.py`` compares the two.
+expat with callbacks per element and keeps only the values. The parser refuses what defusedxml
+refuses for openpyxl (entity declarations, external references: the same exceptions); a damaged
+sheet raises the parser's error like openpyxl's does. ``tests/files/test_xlsx_rows.py`` compares the two.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # expat's name: namespace}local
 _ROW, _CELL, _VALUE, _INLINE = _MAIN + "row", _MAIN + "c", _MAIN + "v", _MAIN + "is"
 _TEXT, _RUN, _PHONETIC, _DATA = _MAIN + "t", _MAIN + "r", _MAIN + "rPh", _MAIN + "sheetData"
 CHUNK = 1 << 16
@@ -158,23 +158,44 @@ class _Rows:
         return None
 
 
+def _parser(target: _Rows) -> Any:
+    """An expat parser calling ``target``, defused as defusedxml defuses openpyxl's."""
+    from xml.parsers import expat
+
+    from defusedxml.common import EntitiesForbidden, ExternalReferenceForbidden  # type: ignore[import-untyped]
+
+    def entity(name, is_parameter, value, base, sysid, pubid, notation):
+        raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
+
+    def unparsed(name, base, sysid, pubid, notation):
+        raise EntitiesForbidden(name, None, base, sysid, pubid, notation)
+
+    def external(context, base, sysid, pubid):
+        raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = unparsed
+    parser.ExternalEntityRefHandler = external
+    parser.StartElementHandler = target.start
+    parser.EndElementHandler = target.end
+    parser.CharacterDataHandler = target.data
+    return parser
+
+
 def sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
     """``ws.iter_rows(min_row=min_row, values_only=True)`` of a read-only worksheet whose
     dimensions were reset: a tuple per row up to the row's last cell, an empty tuple for a row
     without cells or a row missing from the file."""
-    from defusedxml.ElementTree import DefusedXMLParser  # type: ignore[import-untyped]
-
     wb = ws.parent
     target = _Rows(ws._shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats)
-    parser = DefusedXMLParser(target=target)
+    parser = _parser(target)
     counter = min_row
     with ws._get_source() as src:
         while True:
             chunk = src.read(CHUNK)
-            if chunk:
-                parser.feed(chunk)
-            else:
-                parser.close()
+            parser.Parse(chunk, not chunk)
             for idx, cells in target.done:
                 while counter < idx:  # rows missing from the file
                     counter += 1
