@@ -66,7 +66,13 @@ class DeskApp(App[object]):
         self.data = data or DeskData(store, today)
         self.finish_start = finish_start
         self.desk_theme = theme
-        self.theme = theme
+        # In force from the first stylesheet parse, without Textual's theme watcher: that parses
+        # every stylesheet again after start (~20 ms before the first paint, issue 18). What the
+        # watcher does besides is done here: the theme class (both desk themes are dark, as is
+        # Textual's default, so -dark-mode and the truecolour filter's palette are already right).
+        self.set_reactive(App.theme, theme)
+        self.set_class(True, f"-theme-{theme}", update=False)
+        assert self.current_theme.dark, "a light desk theme needs the watcher's -light-mode and palette"
         self.title = f"herstel · {config.gemeente}" + checkout_title(store)
         self.sub_title = config.medewerker
         if low_bandwidth:
