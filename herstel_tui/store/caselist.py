@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from herstel_tui.domain.bsn import SEPARATORS, mask_bsn
+from herstel_tui.domain.record import record
 from herstel_tui.domain.text import has_controls, scrub_text
 
 # Deadlines another party owes (the routekaart's rules with owed_by, UHT's 7-day answer of the Brede
@@ -45,7 +45,7 @@ _KIND = work_kind()
 _DUE = "coalesce(s.next_due, '9999-12-31')"
 
 
-@dataclass(frozen=True)
+@record
 class Sections:
     """What the werkvoorraad holds for today, among the cases a filter shows."""
 
@@ -75,7 +75,7 @@ class Sections:
         return [self.week, self.overdue, self.waiting, None, None]
 
 
-@dataclass(frozen=True)
+@record
 class CaseFilter:
     search: str = ""
     caseworker: str | None = None  # "mine": the current user's name
@@ -116,7 +116,7 @@ class CaseFilter:
         return out
 
 
-@dataclass(frozen=True)
+@record
 class CaseRow:
     id: int
     zaaknummer: str

@@ -7,7 +7,8 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -332,16 +333,36 @@ class CaseRepository(Repository):
 
     def role_of(self, person_id: int) -> str | None:
         """The person's role in their main household (aanvrager first), or None outside any household."""
-        row = self.conn.execute(
-            "SELECT role FROM household_members WHERE person_id = ? ORDER BY role = 'aanvrager' DESC, household_id "
-            "LIMIT 1",
-            (person_id,),
-        ).fetchone()
-        return row[0] if row else None
+        membership = self.store.persons.main_membership(person_id)
+        return membership[1] if membership else None
 
     # -- the derived case index ----------------------------------------------------------------------
 
+    _once: set[int] | None = None  # inside summaries_once(): the cases whose row waits for the end
+
+    @contextmanager
+    def summaries_once(self) -> Iterator[None]:
+        """A batch of writes (an import's transaction) in which each case's index row is refreshed
+        once, when the block ends, however many of its events were written; the block runs inside
+        the caller's transaction, so nobody sees the rows in between. A case that a savepoint took
+        back again is passed over."""
+        if self._once is not None:
+            yield
+            return
+        self._once = set()
+        try:
+            yield
+            waiting = sorted(self._once)
+        finally:
+            self._once = None
+        for case_id in waiting:
+            if self.conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone():
+                self._refresh_summary(case_id)
+
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
+        if self._once is not None and today is None:
+            self._once.add(case_id)
+            return
         row = summary_row(self.routekaart, self.get(case_id).track.value, self.recorded(case_id), today)
         self.conn.execute(_SUMMARY_INSERT, (case_id, *row))
 
@@ -494,7 +515,7 @@ def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], tod
     A due date does not depend on today; whether a period (nazorg, moratorium) still runs
     does, which is why ``refresh_derived`` revisits rows whose period has come due.
     """
-    view = rk.evaluate(track, events, today or clock.today())
+    view = rk.evaluate(track, events, today or clock.today(), with_next_steps=False)
     # The caseworker's own next date; a date another party owes (WAITING_RULES) only when the case
     # has nothing of its own running: then the list shows it as waiting on them.
     nxt = view.next_deadline or next(iter(view.waiting), None)

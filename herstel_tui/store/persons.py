@@ -42,7 +42,7 @@ class PersonRepository(Repository):
     def add(self, person: Person) -> Person:
         row = _person_row(person)
         with self.transaction():
-            if person.bsn and self.find_by_bsn(person.bsn):
+            if person.bsn and self.exists(person.bsn):
                 raise StoreError(f"Er staat al een persoon met BSN {person.bsn_masked} in het register")
             cur = self.conn.execute(
                 "INSERT INTO persons ({}) VALUES ({})".format(", ".join(row), ", ".join("?" * len(row))),
@@ -81,6 +81,11 @@ class PersonRepository(Repository):
             raise StoreError(f"persoon {person_id} bestaat niet")
         return self._person(row)
 
+    def _must_exist(self, person_id: int) -> None:
+        """The refusal of :meth:`get`, without reading the person (an import adds thousands)."""
+        if self.conn.execute("SELECT 1 FROM persons WHERE id = ?", (person_id,)).fetchone() is None:
+            raise StoreError(f"persoon {person_id} bestaat niet")
+
     def find_by_bsn(self, bsn: str) -> Person | None:
         row = self.conn.execute("SELECT * FROM persons WHERE bsn = ?", (bsn,)).fetchone()
         return self._person(row) if row else None
@@ -116,7 +121,7 @@ class PersonRepository(Repository):
                 (registered_on.isoformat() if registered_on else None,),
             ).lastrowid
             for m in checked:
-                self.get(m.person_id)
+                self._must_exist(m.person_id)
                 self.conn.execute(
                     "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)",
                     (hid, m.person_id, m.role.value),
@@ -151,14 +156,20 @@ class PersonRepository(Repository):
             assert household.id is not None
             return household.id
 
-    def main_household(self, person_id: int) -> int | None:
-        """The household where the person is aanvrager, else their first one."""
+    def main_membership(self, person_id: int) -> tuple[int, str] | None:
+        """(household id, role) of the person's main household: where they are aanvrager, else
+        their first one; None outside any household."""
         row = self.conn.execute(
-            "SELECT household_id FROM household_members WHERE person_id = ? ORDER BY role = 'aanvrager' DESC, "
-            "household_id LIMIT 1",
+            "SELECT household_id, role FROM household_members WHERE person_id = ? "
+            "ORDER BY role = 'aanvrager' DESC, household_id LIMIT 1",
             (person_id,),
         ).fetchone()
-        return row[0] if row else None
+        return (row[0], row[1]) if row else None
+
+    def main_household(self, person_id: int) -> int | None:
+        """The household where the person is aanvrager, else their first one."""
+        membership = self.main_membership(person_id)
+        return membership[0] if membership else None
 
     def in_household(self, household_id: int, person_id: int) -> bool:
         return (

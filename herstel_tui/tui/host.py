@@ -16,19 +16,20 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from herstel_tui.domain import clock
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.data import DeskData
 from herstel_tui.tui.styles import STYLES
 from herstel_tui.tui.theme import ANSI_THEME, pick_theme
+from herstel_tui.tui.widgets.bars import KeyBar, TitleBar
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -68,7 +69,13 @@ class DeskApp(App[object]):
         self.data = data or DeskData(store, today)
         self.finish_start = finish_start
         self.desk_theme = theme
-        self.theme = theme
+        # In force from the first stylesheet parse, without Textual's theme watcher: that parses
+        # every stylesheet again after start (~20 ms before the first paint, issue 18). What the
+        # watcher does besides is done here: the theme class (both desk themes are dark, as is
+        # Textual's default, so -dark-mode and the truecolour filter's palette are already right).
+        self.set_reactive(App.theme, theme)
+        self.set_class(True, f"-theme-{theme}", update=False)
+        assert self.current_theme.dark, "a light desk theme needs the watcher's -light-mode and palette"
         self.title = f"herstel · {config.gemeente}" + checkout_title(store)
         self.sub_title = config.medewerker
         # No animations in any mode: on Citrix and over SSH every frame of a glide or a spinner
@@ -218,55 +225,14 @@ def checkout_title(store: Store | None) -> str:
     return f" · meegenomen {format_date(date.fromisoformat(origin.taken_at[:10]))}, {zaken(origin.cases)}"
 
 
-def header() -> Header:
+def header() -> TitleBar:
     """The title line of every screen (no clock: it would repaint every second)."""
-    return Header(show_clock=False, icon="≡")
+    return TitleBar(icon="≡")
 
 
-class DeskFooter(Footer):
-    """The footer with F1 Help first: on a narrow terminal (60 columns) the keys at the end are cut
-    off, and help is the one that explains all the others.
-
-    Textual's footer rebuilds its keys (16 widgets, 20-60 ms, and a repaint) whenever a screen says
-    its bindings may have changed, which the desk's screens say after every list load and when a
-    case is shown. This one rebuilds only when the keys it would show did change."""
-
-    _shown: tuple[tuple[object, ...], ...] | None = None
-
-    def _keys_now(self) -> tuple[tuple[object, ...], ...]:
-        return tuple(
-            (key, binding.action, binding.description, enabled, tooltip)
-            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
-            if binding.show
-        )
-
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        if self._shown is not None and self.is_attached and screen is self.screen and self._keys_now() == self._shown:
-            return
-        super().bindings_changed(screen)
-
-    async def recompose(self) -> None:
-        # A screen that refreshes its bindings twice before the footer is rebuilt asks twice.
-        if not self.is_attached or (self._shown is not None and self._keys_now() == self._shown):
-            return  # (a screen dismissed before its footer was rebuilt: nothing to show)
-        await super().recompose()
-
-    def compose(self) -> ComposeResult:
-        from textual.widgets._footer import FooterKey
-
-        items = list(super().compose())  # the desk's bindings have no groups: a flat list of keys
-        if items:
-            self._shown = self._keys_now()
-
-        def first(widget: Widget) -> int:
-            return 0 if isinstance(widget, FooterKey) and widget.action.rsplit(".", 1)[-1] == "help" else 1
-
-        yield from sorted(items, key=first)
-
-
-def footer() -> Footer:
-    """The keys that apply now, on one line."""
-    return DeskFooter(compact=True, show_command_palette=False)
+def footer() -> KeyBar:
+    """The keys that apply now, on one line, F1 first."""
+    return KeyBar()
 
 
 class ListingScreen(DeskScreen[None]):
