@@ -146,10 +146,11 @@ class OnePaint:
     are still on the way; that layout sizes the screen, which asks for a layout and a repaint of
     all of it, and sends the screen a Resize to the very same size, whose handler lays out and
     paints it all again; and a frame with a layout and a repaint paints twice. Opening a case cost
-    2.2 + 2.9 + 2.4 kB. Here (issue 17): a paint waits for the end of the turn and is left out
-    while a layout is on its way (that layout paints all that is dirty by then); until its first
-    layout a screen takes no whole-screen refresh (that layout does it all); the first Resize at
-    the size it was just laid out at is left out. A terminal that really changes size, a screen
+    2.2 + 2.9 + 2.4 kB. Here (issue 17), while a screen is shown the first time: a paint waits
+    for the end of the turn and is left out while a layout is on its way (that layout paints all
+    that is dirty by then); before its first layout the screen takes no whole-screen refresh
+    (that layout does it all); the first Resize at the size it was just laid out at is left out.
+    Once painted, the screen paints as Textual does. A terminal that really changes size, a screen
     shown again after a dialog and every widget's own refresh still lay out and paint."""
 
     _shown_at: Size | None = None
@@ -159,6 +160,7 @@ class OnePaint:
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         self._shown_at = self.app.size  # type: ignore[attr-defined]  # (a Screen's)
         if self._before_first_paint:
+            self._showing = True
             self.call_later(self._first_paint_done)  # type: ignore[attr-defined]  # after Screen's handler
 
     def _first_paint_done(self) -> None:
@@ -171,10 +173,12 @@ class OnePaint:
 
     _paint_pending = False
 
+    _showing = False  # from the first ScreenResume until the first paint after the layouts asked
+
     def _compositor_refresh(self) -> None:
         screen: Any = self
-        if screen.app.screen is not screen:  # under another screen: Textual's way, at once
-            super()._compositor_refresh()  # type: ignore[misc]
+        if not self._showing or screen.app.screen is not screen:
+            super()._compositor_refresh()  # type: ignore[misc]  # Textual's way, at once
         elif not self._paint_pending:
             self._paint_pending = True
             self.call_later(self._paint)  # type: ignore[attr-defined]
@@ -185,6 +189,7 @@ class OnePaint:
         if screen._layout_required and screen.app.screen is screen and not screen.app._batch_count:
             screen.check_idle()  # the layout on its way will paint
             return
+        self._showing = False  # shown: from now on every paint as Textual does it
         super()._compositor_refresh()  # type: ignore[misc]
 
     async def _on_resize(self, event: events.Resize) -> None:

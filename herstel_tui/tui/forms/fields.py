@@ -51,7 +51,7 @@ class DropdownOverlay(SelectOverlay):
 
 class Dropdown(Select[Any]):
     """The desk's dropdown: Textual's Select with ``DropdownOverlay`` as its list, so every word a
-    caseworker sees is Dutch. Every form uses this one, never Select itself."""
+    caseworker sees is Dutch. Every form uses this one, never the bare Textual widget."""
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
