@@ -167,7 +167,6 @@ def test_pages_of_the_sections_join_up_to_the_written_out_order(dated, with_size
     """Page by page (with the section sizes given, or counted by the store) the list is the
     sections' order; every section's count equals its rows."""
     from herstel_tui.domain.record import replace
-
     from herstel_tui.store.caselist import list_cases, section_counts
 
     store, today = dated
