@@ -51,7 +51,11 @@ class Ctx:
         from herstel_tui.settings.resources import open_store
         from herstel_tui.store.base import network_warning
 
-        store = open_store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
+        from herstel_tui.files.terminal import IndexProgress
+
+        store = open_store(
+            self.db_path, self.config.medewerker, create=create, readonly=readonly, progress=IndexProgress()
+        )
         if store.network_fs:
             click.echo(network_warning(store.path), err=True)
         return store

@@ -24,7 +24,7 @@ from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.files.atomic import private_dir
 from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Story, accepted, make_story, sorted_events
-from herstel_tui.store.cases import summary_row
+from herstel_tui.store.cases import DEADLINE_INSERT, case_index
 from herstel_tui.store.db import Store
 
 FIRST_F = [
@@ -273,6 +273,7 @@ def build_demo(
     events: list[tuple] = []
     notes: list[tuple] = []
     summaries: list[tuple] = []
+    deadlines: list[tuple] = []  # the case index's termijnen (case_deadlines)
     counters: dict[int, int] = {}
     if me in SYSTEM_ACCOUNTS:
         me = None  # a demo made as root gives its cases to the demo's caseworkers, not to "root"
@@ -331,7 +332,7 @@ def build_demo(
         casuistiek = 1 if urgency is None and rng.random() < 0.01 else 0
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
         history = [RecordedEvent(step=s, outcome=o, fact_date=d) for s, o, d in own]
-        summary = summary_row(rk, track, [e for e in shared if e.fact_date <= horizon] + history, today)
+        summary, termijnen = case_index(rk, track, [e for e in shared if e.fact_date <= horizon] + history, today)
         closed = history[-1].fact_date.isoformat() if summary[6] and history else None
         case_rows.append(
             (ids.case, zaak, pid, track, worker, opened.isoformat(), closed, urgency, casuistiek, 1 + len(history))
@@ -342,6 +343,7 @@ def build_demo(
                 (ids.event, ids.case, ev.step, ev.outcome, ev.fact_date.isoformat(), now, worker, None, 0, None)
             )
         summaries.append((ids.case, *summary))
+        deadlines.extend((ids.case, *row) for row in termijnen)
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
             ids.note += 1
             channel, text = rng.choice(NOTES)
@@ -472,6 +474,7 @@ def build_demo(
             " closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)",
             summaries,
         )
+        conn.executemany(DEADLINE_INSERT, deadlines)
         conn.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
             [

@@ -7,7 +7,7 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -33,10 +33,12 @@ SHARED_STEPS: dict[str, tuple[str, ...]] = {
 _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
 _CASE_COLS = "id, zaaknummer, person_id, track, caseworker, opened, closed, urgency, casuistiekoverleg, version"
 _EVENT_COLS = "id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction, reason"
-_SUMMARY_INSERT = (
-    "INSERT OR REPLACE INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule,"
-    " next_kind, closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)"
-)
+_SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
+_SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+_DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
+DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
+Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
 
 def _case_changed(zaaknummer: str | None) -> ConflictError:
@@ -342,68 +344,142 @@ class CaseRepository(Repository):
     # -- the derived case index ----------------------------------------------------------------------
 
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
-        row = summary_row(self.routekaart, self.get(case_id).track.value, self.recorded(case_id), today)
-        self.conn.execute(_SUMMARY_INSERT, (case_id, *row))
+        """The case index (``case_summary`` and ``case_deadlines``) of one case, in the caller's
+        transaction."""
+        self._write_index(today or clock.today(), case_ids=[case_id])
 
-    def rebuild_summaries(self, today: date | None = None) -> int:
-        """Recompute the derived case list index from the events (after a routekaart change).
-
-        One pass over the events in case order and one executemany: about 5 s at 100,000 cases.
-        """
+    def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:
+        """The case index of these cases, in one transaction (the caller's, when there is one): the
+        entry point for a writer that changed many timelines at once. Returns the rows rewritten."""
         today = today or clock.today()
         with self.transaction():
-            n = self._write_summaries(None, today)
-            self.store.set_meta("routekaart_hash", self.routekaart.fingerprint)
-            self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": n})
-        return n
+            n = 0
+            for start in range(0, len(case_ids), 500):
+                n += self._write_index(today, case_ids=case_ids[start : start + 500])
+            return n
 
-    def all_recorded(self, case_ids: Sequence[int] | None = None) -> dict[int, tuple[str, list[RecordedEvent]]]:
-        """case id → (track, events in record order) for these cases (None: every case), in one pass."""
-        if case_ids is None:
-            tracks = dict(self.conn.execute("SELECT id, track FROM cases ORDER BY id"))
-            source = self.conn.execute(
-                "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events ORDER BY case_id, id"
-            )
-        else:
-            marks = ",".join("?" * len(case_ids))
-            tracks = dict(self.conn.execute(f"SELECT id, track FROM cases WHERE id IN ({marks})", list(case_ids)))
-            source = self.conn.execute(
-                "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events "
-                f"WHERE case_id IN ({marks}) ORDER BY case_id, id",
-                list(case_ids),
-            )
+    def rebuild_summaries(self, today: date | None = None, progress: Progress | None = None) -> int:
+        """Recompute the derived case index from the events (after a routekaart change).
+
+        In short transactions of :data:`REBUILD_BATCH` cases (so a colleague's save waits a fraction
+        of a second, never the whole rebuild), each reading its cases' events and writing only the
+        rows that differ; the routekaart's fingerprint is stored when every batch is done, so an
+        interrupted rebuild starts again on the next open. ``progress(done, total)`` after each
+        batch. Returns the number of cases.
+        """
+        today = today or clock.today()
+        with self.reading():
+            ids = [r[0] for r in self.conn.execute("SELECT id FROM cases ORDER BY id")]
+        total = len(ids)
+        if progress and total:
+            progress(0, total)
+        for start in range(0, total, REBUILD_BATCH):
+            chunk = ids[start : start + REBUILD_BATCH]
+            with self.transaction():
+                self._write_index(today, first=chunk[0], last=chunk[-1], only_changed=True)
+            if progress:
+                progress(start + len(chunk), total)
+        with self.transaction():
+            self.store.set_meta("routekaart_hash", self.routekaart.fingerprint)
+            self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": total})
+        return total
+
+    def all_recorded(
+        self, case_ids: Sequence[int] | None = None, *, first: int | None = None, last: int | None = None
+    ) -> dict[int, tuple[str, list[RecordedEvent]]]:
+        """case id → (track, events in record order) for these cases (None: every case; or the
+        cases with ids ``first`` to ``last``), in one pass."""
+        where, args = "", []  # type: tuple[str, list]
+        if case_ids is not None:
+            where, args = f"IN ({','.join('?' * len(case_ids))})", list(case_ids)
+        elif first is not None:
+            where, args = "BETWEEN ? AND ?", [first, last]
+        cases_where = f"WHERE id {where}" if where else ""
+        events_where = f"WHERE case_id {where}" if where else ""
+        tracks = dict(self.conn.execute(f"SELECT id, track FROM cases {cases_where} ORDER BY id", args))
+        source = self.conn.execute(
+            f"SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events {events_where} "
+            "ORDER BY case_id, id",
+            args,
+        )
         out: dict[int, tuple[str, list[RecordedEvent]]] = {cid: (track, []) for cid, track in tracks.items()}
+        fromiso = date.fromisoformat
+        days: dict[str, date] = {}  # a few thousand distinct dates over 100,000s of events
         for cid, step, outcome, fact, corr, reason, eid in source.fetchall():
-            out[cid][1].append(RecordedEvent(step, date.fromisoformat(fact), outcome, bool(corr), reason, eid))
+            day = days.get(fact)
+            if day is None:
+                day = days[fact] = fromiso(fact)
+            out[cid][1].append(RecordedEvent(step, day, outcome, bool(corr), reason, eid))
         # the facts shared with the household's aanvrager (few cases: one query finds them)
         members = (
             "SELECT DISTINCT c.id, c.person_id FROM cases c JOIN household_members hm ON hm.person_id = c.person_id "
-            "WHERE hm.role IN ('toeslagpartner', 'kind')"
+            f"WHERE hm.role IN ('toeslagpartner', 'kind') {'AND c.id ' + where if where else ''}"
         )
-        for cid, pid in self.conn.execute(members).fetchall():
+        for cid, pid in self.conn.execute(members, args).fetchall():
             if cid in out:
                 shared = self.inherited(pid, out[cid][0])
                 if shared:
                     out[cid] = (out[cid][0], shared + out[cid][1])
         return out
 
-    def _write_summaries(self, case_ids: Sequence[int] | None, today: date) -> int:
-        rows = [
-            (cid, *summary_row(self.routekaart, track, evs, today))
-            for cid, (track, evs) in self.all_recorded(case_ids).items()
-        ]
-        self.conn.executemany(_SUMMARY_INSERT, rows)
-        return len(rows)
+    def _write_index(
+        self,
+        today: date,
+        *,
+        case_ids: Sequence[int] | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        only_changed: bool = False,
+    ) -> int:
+        """Compute and write the case index of these cases (see :meth:`all_recorded`); with
+        ``only_changed`` the stored rows are compared first and only the differing ones written."""
+        rk = self.routekaart
+        computed = {
+            cid: case_index(rk, track, evs, today)
+            for cid, (track, evs) in self.all_recorded(case_ids, first=first, last=last).items()
+        }
+        if only_changed and computed:
+            lo, hi = min(computed), max(computed)
+            stored = self._stored_index(lo, hi)
+            computed = {cid: rows for cid, rows in computed.items() if stored.get(cid) != rows}
+        if not computed:
+            return 0
+        ids = list(computed)
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(part))})", part)
+        self.conn.executemany(_SUMMARY_INSERT, [(cid, *summary) for cid, (summary, _) in computed.items()])
+        self.conn.executemany(DEADLINE_INSERT, [(cid, *row) for cid, (_, rows) in computed.items() for row in rows])
+        return len(computed)
 
-    def refresh_derived(self, today: date | None = None) -> int:
+    def _stored_index(self, first: int, last: int) -> dict[int, tuple[tuple, list[tuple]]]:
+        """case id → (summary row, deadline rows) as stored, for the cases ``first`` to ``last``."""
+        out: dict[int, tuple[tuple, list[tuple]]] = {
+            r[0]: (tuple(r[1:]), [])
+            for r in self.conn.execute(
+                f"SELECT case_id, {_SUMMARY_COLS} FROM case_summary WHERE case_id BETWEEN ? AND ?", (first, last)
+            )
+        }
+        for r in self.conn.execute(
+            f"SELECT case_id, {_DEADLINE_COLS} FROM case_deadlines WHERE case_id BETWEEN ? AND ? ORDER BY case_id, seq",
+            (first, last),
+        ):
+            got = out.get(r[0])
+            if got is None:
+                got = out[r[0]] = ((), [])
+            got[1].append(tuple(r[1:]))
+        return out
+
+    def refresh_derived(self, today: date | None = None, progress: Progress | None = None) -> int:
         """Bring case_summary up to date with the routekaart and with the calendar.
 
-        A changed routekaart rebuilds every row; otherwise only rows whose next date is a
-        period that has run out by ``today`` are recomputed. Returns the rows recomputed.
+        A changed routekaart rebuilds every row (``progress`` as in :meth:`rebuild_summaries`);
+        otherwise only rows whose next date is a period that has run out by ``today`` are
+        recomputed. Returns the rows recomputed.
         """
         today = today or clock.today()
         if self.store.meta("routekaart_hash") != self.routekaart.fingerprint:
-            return self.rebuild_summaries(today)
+            return self.rebuild_summaries(today, progress)
         stale = [
             r[0]
             for r in self.conn.execute(
@@ -411,20 +487,17 @@ class CaseRepository(Repository):
             )
         ]
         if stale:
-            with self.transaction():
-                for start in range(0, len(stale), 500):
-                    self._write_summaries(stale[start : start + 500], today)
+            self.refresh_index(stale, today)
         return len(stale)
 
     def summaries(self) -> dict[int, tuple]:
         """case id → its stored row of the index (as :func:`summary_row` computes it)."""
-        return {
-            r[0]: tuple(r[1:])
-            for r in self.conn.execute(
-                "SELECT case_id, current_step, current_title, outcome, next_due, next_rule, next_kind, closed, "
-                "last_event FROM case_summary"
-            )
-        }
+        return {r[0]: tuple(r[1:]) for r in self.conn.execute(f"SELECT case_id, {_SUMMARY_COLS} FROM case_summary")}
+
+    def stored_index(self) -> dict[int, tuple[tuple, list[tuple]]]:
+        """case id → its stored rows of the index, both tables (as :func:`case_index` computes them)."""
+        with self.reading():
+            return self._stored_index(-(2**63), 2**63 - 1)
 
     # -- contact notes ---------------------------------------------------------------------------
 
@@ -488,17 +561,18 @@ class CaseRepository(Repository):
         ]
 
 
-def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None) -> tuple:
-    """(current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event).
-
-    A due date does not depend on today; whether a period (nazorg, moratorium) still runs
-    does, which is why ``refresh_derived`` revisits rows whose period has come due.
-    """
+def case_index(
+    rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None
+) -> tuple[tuple, list[tuple]]:
+    """The case's rows of the derived index: its ``case_summary`` row (see :func:`summary_row`) and
+    its ``case_deadlines`` rows ``(seq, rule, kind, own, start, due, stopped, stopped_by)``, one per
+    termijn in the engine's order. A termijn row does not depend on ``today``: a period that ran
+    out by itself is stored as not stopped (its due date says when it ended)."""
     view = rk.evaluate(track, events, today or clock.today())
     # The caseworker's own next date; a date another party owes (WAITING_RULES) only when the case
     # has nothing of its own running: then the list shows it as waiting on them.
     nxt = view.next_deadline or next(iter(view.waiting), None)
-    return (
+    summary = (
         view.current.step if view.current else None,
         view.current_title,
         view.outcome,
@@ -508,3 +582,26 @@ def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], tod
         int(view.closed),
         max(e.fact_date for e in events).isoformat() if events else None,
     )
+    deadlines = [
+        (
+            seq,
+            d.rule,
+            d.kind,
+            int(d.waiting_on is None),
+            d.start.isoformat(),
+            d.due.isoformat(),
+            None if d.elapsed or d.stopped is None else d.stopped.isoformat(),
+            None if d.elapsed else d.stopped_by,
+        )
+        for seq, d in enumerate(view.deadlines)
+    ]
+    return summary, deadlines
+
+
+def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None) -> tuple:
+    """(current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event).
+
+    A due date does not depend on today; whether a period (nazorg, moratorium) still runs
+    does, which is why ``refresh_derived`` revisits rows whose period has come due.
+    """
+    return case_index(rk, track, events, today)[0]
