@@ -48,10 +48,9 @@ class Ctx:
         return resolve_db_path(self.db_arg, self.config)
 
     def open_store(self, *, create: bool = False, readonly: bool = False) -> Store:
+        from herstel_tui.files.terminal import IndexProgress
         from herstel_tui.settings.resources import open_store
         from herstel_tui.store.base import network_warning
-
-        from herstel_tui.files.terminal import IndexProgress
 
         store = open_store(
             self.db_path, self.config.medewerker, create=create, readonly=readonly, progress=IndexProgress()

@@ -525,8 +525,8 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
                 row.open += n * g.open
                 row.closed += n * (not g.open)
             else:
-                o, c = spare.get(key, (0, 0))
-                spare[key] = (o + n * g.open, c + n * (not g.open))
+                n_open, n_closed = spare.get(key, (0, 0))
+                spare[key] = (n_open + n * g.open, n_closed + n * (not g.open))
         if not g.open:
             continue
         is_urgent = g.urgency is not None or g.casuistiekoverleg == 1
@@ -570,15 +570,15 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
     # has one); only otherwise are the termijnen counted per track.
     having = {rule: [tid for tid, tr in rk.tracks.items() if any(r.id == rule for r in tr.rules)] for rule in by_rule}
     by_track = any(len({targets[(tid, rule)] for tid in having[rule]}) > 1 for rule in by_rule)
-    for tid, rule, stopped_by, overdue, running, late, in_time in sql.deadline_states(
+    for in_track, rule, stopped_by, overdue, running, late, in_time in sql.deadline_states(
         today, list(by_rule), by_track=by_track
     ):
         fig = by_rule[rule]
         fig.overdue += overdue
         fig.running += running
         fig.late += late
-        track = tid if by_track else (having[rule] or [None])[0]
-        if stopped_by in targets.get((track, rule), ()):
+        track_id = in_track if by_track else next(iter(having[rule]), None)
+        if stopped_by in targets.get((track_id or "", rule), ()):
             fig.met += in_time
         else:
             fig.lapsed += in_time

@@ -34,7 +34,7 @@ def test_failure_after_insert_rolls_back_the_event(store, case, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("stroomstoring")
 
-    monkeypatch.setattr("herstel_tui.store.cases.summary_row", boom)
+    monkeypatch.setattr("herstel_tui.store.cases.case_index", boom)
     before = store.counts()
     with pytest.raises(RuntimeError):
         store.cases.record_event(case.id, "aanvraag_herbeoordeling", D)
