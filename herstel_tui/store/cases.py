@@ -572,18 +572,23 @@ class CaseRepository(Repository):
         with self.reading():
             return list_cases(self.conn, f, today or clock.today(), offset, limit)
 
-    def due_before(self, until: date, caseworker: str | None = None) -> list[tuple]:
-        """(id, zaaknummer, naam, track, caseworker) of open cases with a date due by ``until``."""
+    def due_termijnen(self, today: date, until: date, caseworker: str | None = None) -> list[tuple]:
+        """(due date, zaaknummer, naam, track, rule, caseworker) of every termijn of an open case that
+        runs on ``today``, is the municipality's own (not waited on) and is due by ``until``; soonest
+        first, then by zaaknummer and the engine's order. From the case index: no engine pass."""
+        t = today.isoformat()
         sql = (
-            "SELECT c.id, c.zaaknummer, p.surname || ', ' || p.given_names, c.track, c.caseworker "
-            "FROM case_summary s JOIN cases c ON c.id = s.case_id JOIN persons p ON p.id = c.person_id "
-            "WHERE s.next_due <= ? AND s.closed = 0 AND c.closed IS NULL"
+            "SELECT d.due, c.zaaknummer, p.surname || ', ' || p.given_names, c.track, d.rule, c.caseworker "
+            "FROM case_deadlines d CROSS JOIN case_summary s ON s.case_id = d.case_id "
+            "CROSS JOIN cases c ON c.id = d.case_id CROSS JOIN persons p ON p.id = c.person_id "
+            "WHERE d.stopped IS NULL AND d.due <= :until AND NOT (d.kind = 'period' AND d.due <= :t) AND d.own = 1 "
+            "AND s.next_due <= :until AND s.closed = 0 AND c.closed IS NULL"
         )
-        args: list = [until.isoformat()]
+        args = {"until": until.isoformat(), "t": t, "worker": caseworker}
         if caseworker:
-            sql += " AND c.caseworker = ?"
-            args.append(caseworker)
-        return self.conn.execute(sql + " ORDER BY s.next_due", args).fetchall()
+            sql += " AND c.caseworker = :worker"
+        with self.reading():
+            return self.conn.execute(sql + " ORDER BY d.due, c.zaaknummer, d.seq", args).fetchall()
 
     def caseworkers(self) -> list[str]:
         return [
