@@ -40,6 +40,7 @@ _SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next
 _SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 _DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
 DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+_DEADLINE_UPSERT = DEADLINE_INSERT.replace("INSERT INTO", "INSERT OR REPLACE INTO")
 REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
@@ -424,21 +425,22 @@ class CaseRepository(Repository):
         cases_where = f"WHERE id {where}" if where else ""
         events_where = f"WHERE case_id {where}" if where else ""
         tracks = dict(self.conn.execute(f"SELECT id, track FROM cases {cases_where} ORDER BY id", args))
-        # grouped by case through the events_case index; record order (by id) restored per case
+        # grouped by case (through the events_case index when a range is asked); record order (by id)
+        # restored per case
         source = self.conn.execute(
             f"SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events {events_where}", args
         )
         out: dict[int, tuple[str, list[RecordedEvent]]] = {cid: (track, []) for cid, track in tracks.items()}
         days = _Days()
         make = RecordedEvent._make  # tuple.__new__: no Python call per event (750,000 in a rebuild)
-        for cid, rows in groupby(source.fetchall(), itemgetter(0)):
-            evs = [
+        for cid, rows in groupby(source.fetchall(), itemgetter(0)):  # a case can come in more groups
+            out[cid][1].extend(
                 make((step, days[fact], outcome, corr != 0, reason, eid, False))
                 for _, step, outcome, fact, corr, reason, eid in rows
-            ]
+            )
+        for _, evs in out.values():
             if len(evs) > 1:
                 evs.sort(key=_record_order)  # already in order, mostly: a linear pass
-            out[cid] = (out[cid][0], evs)
         # the facts shared with the household's aanvrager (few cases: one query finds them)
         members = (
             "SELECT DISTINCT c.id, c.person_id FROM cases c JOIN household_members hm ON hm.person_id = c.person_id "
@@ -468,18 +470,38 @@ class CaseRepository(Repository):
         for cid, (track, evs) in self.all_recorded(case_ids, first=first, last=last).items():
             summary, deadlines = case_index(rk, track, evs, today)
             computed[cid] = ((cid, *summary), [(cid, *row) for row in deadlines])
-        if only_changed and computed:
-            stored = self._stored_index(min(computed), max(computed))
-            computed = {cid: rows for cid, rows in computed.items() if stored.get(cid) != rows}
         if not computed:
             return 0
-        ids = list(computed)
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(part))})", part)
-        self.conn.executemany(_SUMMARY_INSERT, [summary for summary, _ in computed.values()])
-        self.conn.executemany(DEADLINE_INSERT, [row for _, rows in computed.values() for row in rows])
-        return len(computed)
+        if not only_changed:
+            ids = list(computed)
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(part))})", part)
+            self.conn.executemany(_SUMMARY_INSERT, [summary for summary, _ in computed.values()])
+            self.conn.executemany(DEADLINE_INSERT, [row for _, rows in computed.values() for row in rows])
+            return len(computed)
+        # Only what differs from the stored rows: a summary row, a termijn row (by case and seq),
+        # termijnen the case no longer has.
+        stored = self._stored_index(min(computed), max(computed))
+        summaries: list[tuple] = []
+        upserts: list[tuple] = []
+        deletes: list[tuple[int, int]] = []
+        changed = 0
+        for cid, (summary, rows) in computed.items():
+            old_summary, old_rows = stored.get(cid) or ((), [])
+            if summary == old_summary and rows == old_rows:
+                continue
+            changed += 1
+            if summary != old_summary:
+                summaries.append(summary)
+            if rows != old_rows:
+                by_seq = {r[1]: r for r in old_rows}
+                upserts.extend(row for row in rows if by_seq.pop(row[1], None) != row)
+                deletes.extend((cid, seq) for seq in by_seq)  # termijnen the case no longer has
+        self.conn.executemany("DELETE FROM case_deadlines WHERE case_id = ? AND seq = ?", deletes)
+        self.conn.executemany(_SUMMARY_INSERT, summaries)
+        self.conn.executemany(_DEADLINE_UPSERT, upserts)
+        return changed
 
     def _stored_index(self, first: int, last: int) -> dict[int, tuple[tuple, list[tuple]]]:
         """case id → (summary row, deadline rows), each starting with the case id, as stored, for
@@ -576,19 +598,25 @@ class CaseRepository(Repository):
         """(due date, zaaknummer, naam, track, rule, caseworker) of every termijn of an open case that
         runs on ``today``, is the municipality's own (not waited on) and is due by ``until``; soonest
         first, then by zaaknummer and the engine's order. From the case index: no engine pass."""
-        t = today.isoformat()
-        sql = (
-            "SELECT d.due, c.zaaknummer, p.surname || ', ' || p.given_names, c.track, d.rule, c.caseworker "
+        # one index range per kind (case_deadlines_running): a deadline runs until its stop
+        # event, a period also until its due date
+        part = (
+            "SELECT d.due, c.zaaknummer, p.surname || ', ' || p.given_names, c.track, d.rule, c.caseworker, d.seq "
             "FROM case_deadlines d CROSS JOIN case_summary s ON s.case_id = d.case_id "
             "CROSS JOIN cases c ON c.id = d.case_id CROSS JOIN persons p ON p.id = c.person_id "
-            "WHERE d.stopped IS NULL AND d.due <= :until AND NOT (d.kind = 'period' AND d.due <= :t) AND d.own = 1 "
+            "WHERE d.kind = '{kind}' AND d.stopped IS NULL AND d.due <= :until {after} AND d.own = 1 "
             "AND s.next_due <= :until AND s.closed = 0 AND c.closed IS NULL"
+            + (" AND c.caseworker = :worker" if caseworker else "")
         )
-        args = {"until": until.isoformat(), "t": t, "worker": caseworker}
-        if caseworker:
-            sql += " AND c.caseworker = :worker"
+        sql = (
+            part.format(kind="deadline", after="")
+            + " UNION ALL "
+            + part.format(kind="period", after="AND d.due > :t")
+            + " ORDER BY 1, 2, 7"
+        )
+        args = {"until": until.isoformat(), "t": today.isoformat(), "worker": caseworker}
         with self.reading():
-            return self.conn.execute(sql + " ORDER BY d.due, c.zaaknummer, d.seq", args).fetchall()
+            return [r[:6] for r in self.conn.execute(sql, args)]
 
     def caseworkers(self) -> list[str]:
         return [

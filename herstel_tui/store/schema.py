@@ -591,7 +591,7 @@ CREATE TABLE IF NOT EXISTS case_deadlines (
     stopped_by TEXT,               -- the stop event's title
     PRIMARY KEY (case_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS case_deadlines_running ON case_deadlines(due) WHERE stopped IS NULL;
+CREATE INDEX IF NOT EXISTS case_deadlines_running ON case_deadlines(kind, due) WHERE stopped IS NULL;
 DELETE FROM meta WHERE key = 'routekaart_hash' AND EXISTS (SELECT 1 FROM case_summary);
 """
 
