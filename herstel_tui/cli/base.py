@@ -141,6 +141,17 @@ def parse_date(text: str, label: str = "datum") -> date:
         fail(str(exc))
 
 
+def past_date(text: str | None) -> date:
+    """``--datum`` of something that happened: today when not given; a Dutch message and exit 2
+    when unreadable or in the future."""
+    from herstel_tui.domain import clock
+
+    on = parse_date(text) if text else clock.today()
+    if on > clock.today():
+        fail("de datum ligt in de toekomst")
+    return on
+
+
 def case_by_zaaknummer(store: Store, zaaknummer: str) -> Case:
     """The case with this zaaknummer; a Dutch message and exit 1 when there is none."""
     case = store.cases.find(zaaknummer)

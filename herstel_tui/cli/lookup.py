@@ -305,13 +305,11 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
 @click.pass_obj
 def notitie(c: Ctx, zaak: str, tekst: str, kanaal: str, datum: str | None, spoor: str | None) -> None:
     """Leg een contactmoment vast zonder de werkplek te openen."""
-    from herstel_tui.cli.base import parse_date
+    from herstel_tui.cli.base import past_date
 
     if not tekst.strip():
         fail("de notitie is leeg")
-    on = parse_date(datum) if datum else clock.today()
-    if on > clock.today():
-        fail("de datum ligt in de toekomst")
+    on = past_date(datum)
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)
         assert case.id is not None

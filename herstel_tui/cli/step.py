@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import click
 
-from herstel_tui.cli.base import Ctx, fail, parse_date, resolve_case
-from herstel_tui.domain import clock
+from herstel_tui.cli.base import Ctx, fail, past_date, resolve_case
 from herstel_tui.domain.dates import format_date
 
 
@@ -42,9 +41,7 @@ def stap(
 
     if reden and not correctie:
         fail("--reden hoort bij --correctie")
-    on = parse_date(datum) if datum else clock.today()
-    if on > clock.today():
-        fail("de datum ligt in de toekomst")
+    on = past_date(datum)
     with c.open_store() as store:
         case = resolve_case(store, zaak, spoor)
         assert case.id is not None

@@ -28,13 +28,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    field_validator,
     model_validator,
 )
 
-from herstel_tui.domain import clock
 from herstel_tui.domain.enums import CostKind
-from herstel_tui.domain.models import validation_message
+from herstel_tui.domain.models import not_future, validation_message
 from herstel_tui.domain.text import scrub_stored
 
 CENT = Decimal("0.01")
@@ -268,9 +266,6 @@ def _description(value: Any) -> Any:
     return text
 
 
-_Date = date  # the field ``date`` hides the type inside the class
-
-
 class CostEntry(BaseModel):
     """One SPUK cost entry of a case. ``amount`` is derived: P×Q or the actual amount."""
 
@@ -278,7 +273,7 @@ class CostEntry(BaseModel):
 
     id: int | None = None
     case_id: int
-    date: date
+    date: Annotated[date, not_future("de datum ligt in de toekomst")]
     component: Annotated[str, BeforeValidator(component_id)]
     description: Annotated[str, BeforeValidator(_description)]
     kind: Annotated[CostKind, BeforeValidator(_kind)]
@@ -288,13 +283,6 @@ class CostEntry(BaseModel):
     action_uid: int | None = None
     recorded_at: datetime | None = None
     recorded_by: str | None = None
-
-    @field_validator("date")
-    @classmethod
-    def _not_future(cls, value: _Date) -> _Date:
-        if value > clock.today():
-            raise ValueError("de datum ligt in de toekomst")
-        return value
 
     @model_validator(mode="after")
     def _complete(self) -> CostEntry:

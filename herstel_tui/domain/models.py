@@ -12,7 +12,16 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
@@ -39,6 +48,18 @@ __all__ = [
 # kept for the desk until i14desk merges
 ROLE_TITLES = {r: r.label for r in Role}
 URGENCY_TITLES = {u: u.label for u in Urgency}
+
+
+def not_future(message: str) -> AfterValidator:
+    """A pydantic validator for a date of something that happened: ``message`` when it lies after
+    today (``clock.today()``); None passes."""
+
+    def check(value: date | None) -> date | None:
+        if value is not None and value > clock.today():
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
 
 
 def choice(enum: type[TitledEnum], what: str) -> BeforeValidator:
@@ -182,7 +203,7 @@ class Person(TextModel):
     given_names: Name = _also("given_names", required=True)
     surname_prefix: OptText = _also("surname_prefix")
     surname: Name = _also("surname", required=True)
-    birth_date: date | None = _also("birth_date")
+    birth_date: Annotated[date | None, not_future("geboortedatum ligt in de toekomst")] = _also("birth_date")
     street: OptText = _also("street")
     house_number: OptText = _also("house_number")
     postcode: Annotated[str | None, BeforeValidator(_postcode)] = None
@@ -190,13 +211,6 @@ class Person(TextModel):
     phone: Annotated[str | None, BeforeValidator(_phone)] = _also("phone")
     email: Annotated[str | None, BeforeValidator(_email)] = None
     preferred_channel: Annotated[Channel | None, choice(Channel, "kanaal")] = _also("preferred_channel")
-
-    @field_validator("birth_date")
-    @classmethod
-    def _not_future(cls, value: date | None) -> date | None:
-        if value is not None and value > clock.today():
-            raise ValueError("geboortedatum ligt in de toekomst")
-        return value
 
     @property
     def name(self) -> str:
@@ -262,19 +276,12 @@ class TimelineEvent(TextModel):
     case_id: int
     step: Name
     outcome: OptText = None
-    fact_date: date
+    fact_date: Annotated[date, not_future("de datum van het feit ligt in de toekomst")]
     recorded_at: datetime | None = None
     recorded_by: str | None = None
     note: OptText = None
     correction: bool = False
     reason: OptText = None
-
-    @field_validator("fact_date")
-    @classmethod
-    def _fact_not_future(cls, value: date) -> date:
-        if value > clock.today():
-            raise ValueError("de datum van het feit ligt in de toekomst")
-        return value
 
 
 class ContactNote(TextModel):

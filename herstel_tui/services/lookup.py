@@ -126,9 +126,19 @@ def clip(text: str, width: int) -> str:
 
 
 def terminal_width() -> int:
-    import shutil
-
-    return max(60, shutil.get_terminal_size((80, 24)).columns)
+    """``shutil.get_terminal_size((80, 24)).columns``, at least 60, without importing shutil
+    (with bz2 and lzma ~2 ms, on ``herstel zoek``'s quick path): $COLUMNS, else the terminal of
+    standard output, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return max(60, columns or 80)
 
 
 def use_rich(out, color: bool | None = None) -> bool:

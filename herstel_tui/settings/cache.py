@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from herstel_tui.domain.record import record
 from herstel_tui.settings.paths import cache_path
 
 # The quick shell paths import this module: typing only for the type checker.
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass(frozen=True)
+@record
 class ConfigValues:
     """The validated config's plain values (no column mappings: the quick paths do not read lists)."""
 
@@ -34,7 +34,7 @@ class ConfigValues:
     database: Path | None = None
     exportmap: Path | None = None
     briefsjablonen: Path | None = None
-    toetsen: Mapping[str, str] = field(default_factory=dict)
+    toetsen: Mapping[str, str] = MappingProxyType({})
     ondertekening: str | None = None
     gemeente_contact: str = ""
 

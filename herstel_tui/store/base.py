@@ -147,17 +147,22 @@ def _release(key: tuple[int, int]) -> None:
             _OPEN_FILES.pop(key, None)
 
 
-class _Connection(sqlite3.Connection):
-    """A connection that tells the registry above when it closes (or is collected)."""
+class RegisteredClose:
+    """For a DB-API connection class (``sqlite3``'s here, SQLCipher's in store/cipher.py): tells the
+    registry above when the connection closes (or is collected)."""
 
     _release: weakref.finalize | None = None
 
     def close(self) -> None:
         try:
-            super().close()
+            super().close()  # type: ignore[misc]  # the connection class this is mixed into
         finally:
             if self._release is not None:
                 self._release()
+
+
+class _Connection(RegisteredClose, sqlite3.Connection):
+    """The package's plain connection."""
 
 
 def open_sqlite(

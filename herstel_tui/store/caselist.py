@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from herstel_tui.domain.bsn import SEPARATORS, mask_bsn
+from herstel_tui.domain.record import record
 from herstel_tui.domain.text import has_controls, scrub_text
 
 # Deadlines another party owes (the routekaart's rules with owed_by, UHT's 7-day answer of the Brede
@@ -24,7 +24,7 @@ WEEK = 7  # "deze week": due today or in the next 6 days
 _WAITING_SQL = ", ".join(f"'{r}'" for r in WAITING_RULES)  # constants of this module, not input
 
 
-@dataclass(frozen=True)
+@record
 class Sections:
     """What the werkvoorraad holds for today, among the cases a filter shows."""
 
@@ -33,7 +33,7 @@ class Sections:
     waiting: int  # deadlines another party owes (waiting on UHT)
 
 
-@dataclass(frozen=True)
+@record
 class CaseFilter:
     search: str = ""
     caseworker: str | None = None  # "mine": the current user's name
@@ -74,7 +74,7 @@ class CaseFilter:
         return out
 
 
-@dataclass(frozen=True)
+@record
 class CaseRow:
     id: int
     zaaknummer: str

@@ -362,12 +362,8 @@ class CaseRepository(Repository):
 
     def role_of(self, person_id: int) -> str | None:
         """The person's role in their main household (aanvrager first), or None outside any household."""
-        row = self.conn.execute(
-            "SELECT role FROM household_members WHERE person_id = ? ORDER BY role = 'aanvrager' DESC, household_id "
-            "LIMIT 1",
-            (person_id,),
-        ).fetchone()
-        return row[0] if row else None
+        membership = self.store.persons.main_membership(person_id)
+        return membership[1] if membership else None
 
     # -- the derived case index ----------------------------------------------------------------------
 

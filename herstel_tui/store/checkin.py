@@ -224,32 +224,23 @@ class _Merge:
             base = json.loads(before[1])  # an earlier check-in brought this field in: that is the base now
         if lap == base or lap == team:
             return
+        fault = None
         if team != base:
-            self.conflict(
-                kind,
-                f,
-                key + "=" + value,
-                team=team,
-                laptop=lap,
-                message=f"{self.what(kind, row_id)}: {field_word(f)} is op beide kanten gewijzigd "
-                f"(team: {shown_value(f, team)}, laptop: {shown_value(f, lap)})",
-                **about,
+            fault = (
+                f"{field_word(f)} is op beide kanten gewijzigd (team: {shown_value(f, team)}, "
+                f"laptop: {shown_value(f, lap)})"
             )
-            return
-        if table == "persons" and f == "bsn" and lap is not None:
+        elif table == "persons" and f == "bsn" and lap is not None:
             taken = self.t.execute("SELECT id FROM persons WHERE bsn = ? AND id != ?", (lap, row_id)).fetchone()
             if taken is not None:  # another person in the team database has it: never merged silently
-                self.conflict(
-                    kind,
-                    f,
-                    key + "=" + value,
-                    team=team,
-                    laptop=lap,
-                    message=f"{self.what(kind, row_id)}: het BSN {shown_value(f, lap)} van de laptop hoort in het "
-                    f"teambestand bij een andere persoon (team: {shown_value(f, team)})",
-                    **about,
+                fault = (
+                    f"het BSN {shown_value(f, lap)} van de laptop hoort in het teambestand bij een andere "
+                    f"persoon (team: {shown_value(f, team)})"
                 )
-                return
+        if fault is not None:
+            message = f"{self.what(kind, row_id)}: {fault}"
+            self.conflict(kind, f, key + "=" + value, team=team, laptop=lap, message=message, **about)
+            return
         self.t.execute(f"UPDATE {table} SET {f} = ? WHERE id = ?", (lap, row_id))
         if table == "cases":
             self.t.execute("UPDATE cases SET version = version + 1 WHERE id = ?", (row_id,))

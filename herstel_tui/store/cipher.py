@@ -10,12 +10,11 @@ across them.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import sqlcipher3.dbapi2 as driver
 
-from herstel_tui.store.base import DB
+from herstel_tui.store.base import DB, RegisteredClose
 
 DB.register(driver)
 
@@ -24,17 +23,8 @@ WRONG_PASSPHRASE = (
 )
 
 
-class CipherConnection(driver.Connection):
-    """Like base._Connection: tells the registry of open files when it closes."""
-
-    _release: weakref.finalize | None = None
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            if self._release is not None:
-                self._release()
+class CipherConnection(RegisteredClose, driver.Connection):
+    """An encrypted file's connection (registered like the plain ones)."""
 
 
 def quote_passphrase(passphrase: str) -> str:

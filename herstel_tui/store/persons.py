@@ -151,14 +151,20 @@ class PersonRepository(Repository):
             assert household.id is not None
             return household.id
 
-    def main_household(self, person_id: int) -> int | None:
-        """The household where the person is aanvrager, else their first one."""
+    def main_membership(self, person_id: int) -> tuple[int, str] | None:
+        """(household id, role) of the person's main household: where they are aanvrager, else
+        their first one; None outside any household."""
         row = self.conn.execute(
-            "SELECT household_id FROM household_members WHERE person_id = ? ORDER BY role = 'aanvrager' DESC, "
-            "household_id LIMIT 1",
+            "SELECT household_id, role FROM household_members WHERE person_id = ? "
+            "ORDER BY role = 'aanvrager' DESC, household_id LIMIT 1",
             (person_id,),
         ).fetchone()
-        return row[0] if row else None
+        return (row[0], row[1]) if row else None
+
+    def main_household(self, person_id: int) -> int | None:
+        """The household where the person is aanvrager, else their first one."""
+        membership = self.main_membership(person_id)
+        return membership[0] if membership else None
 
     def in_household(self, household_id: int, person_id: int) -> bool:
         return (

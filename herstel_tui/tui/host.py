@@ -15,18 +15,17 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
-from textual.widgets import Footer, Header
 
 from herstel_tui.domain import clock
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.data import DeskData
 from herstel_tui.tui.styles import STYLES
 from herstel_tui.tui.theme import ANSI_THEME, pick_theme
+from herstel_tui.tui.widgets.bars import KeyBar, TitleBar
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -66,7 +65,13 @@ class DeskApp(App[object]):
         self.data = data or DeskData(store, today)
         self.finish_start = finish_start
         self.desk_theme = theme
-        self.theme = theme
+        # In force from the first stylesheet parse, without Textual's theme watcher: that parses
+        # every stylesheet again after start (~20 ms before the first paint, issue 18). What the
+        # watcher does besides is done here: the theme class (both desk themes are dark, as is
+        # Textual's default, so -dark-mode and the truecolour filter's palette are already right).
+        self.set_reactive(App.theme, theme)
+        self.set_class(True, f"-theme-{theme}", update=False)
+        assert self.current_theme.dark, "a light desk theme needs the watcher's -light-mode and palette"
         self.title = f"herstel · {config.gemeente}" + checkout_title(store)
         self.sub_title = config.medewerker
         if low_bandwidth:
@@ -137,29 +142,14 @@ def checkout_title(store: Store | None) -> str:
     return f" · meegenomen {format_date(date.fromisoformat(origin.taken_at[:10]))}, {zaken(origin.cases)}"
 
 
-def header() -> Header:
+def header() -> TitleBar:
     """The title line of every screen (no clock: it would repaint every second)."""
-    return Header(show_clock=False, icon="≡")
+    return TitleBar(icon="≡")
 
 
-class DeskFooter(Footer):
-    """The footer with F1 Help first: on a narrow terminal (60 columns) the keys at the end are cut
-    off, and help is the one that explains all the others."""
-
-    def compose(self) -> ComposeResult:
-        from textual.widgets._footer import FooterKey
-
-        items = list(super().compose())  # the desk's bindings have no groups: a flat list of keys
-
-        def first(widget: Widget) -> int:
-            return 0 if isinstance(widget, FooterKey) and widget.action.rsplit(".", 1)[-1] == "help" else 1
-
-        yield from sorted(items, key=first)
-
-
-def footer() -> Footer:
-    """The keys that apply now, on one line."""
-    return DeskFooter(compact=True, show_command_palette=False)
+def footer() -> KeyBar:
+    """The keys that apply now, on one line, F1 first."""
+    return KeyBar()
 
 
 class ListingScreen(DeskScreen[None]):

@@ -61,8 +61,8 @@ async def test_low_bandwidth_no_animation_no_repainting_timers(demo_store):
         await settle(pilot)
         assert app.theme == "ansi-dark"
         assert app.animation_level == "none"
-        header = app.screen.query_one("Header")
-        assert not header.query("HeaderClock")
+        app.screen.query_one("TitleBar")  # the title line, without Textual's clock (it repaints every second)
+        assert not app.screen.query("HeaderClock")
         assert all(not box.cursor_blink for box in app.screen.query(Input))
         await pilot.press("f6")
         await settle(pilot)
@@ -95,7 +95,7 @@ async def test_list_fills_80x24(demo_store):
         await settle(pilot)
         table = app.screen.query_one(CaseTable)
         assert table.region.height >= 18  # 1 header + 17 cases or more
-        assert app.screen.query_one("Footer").region.y == 23
+        assert app.screen.query_one("KeyBar").region.y == 23
 
 
 async def test_form_with_every_error_still_shows_its_buttons_at_80x24(demo_store):

@@ -213,3 +213,33 @@ async def test_footer_shows_only_what_applies(demo_store):
         assert {"f1", "f2", "escape"} <= set(keys)
         await pilot.press(*"q")  # typed into the note, does not quit
         assert app.is_running
+
+
+async def test_key_line_follows_focus_and_a_click_presses_the_key(demo_store):
+    """The key line (one widget) shows what applies where the focus is, F1 first, and a click on a
+    key does what the key does."""
+    from herstel_tui.tui.screens.zaak import CaseScreen
+    from herstel_tui.tui.widgets.bars import KeyBar
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        assert bar.text().startswith("F1 Help") and "F10 Stop" in bar.text()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        bar = app.screen.query_one(KeyBar)
+        assert bar.text().startswith("F1 Help Esc Terug")
+        await pilot.press("f6")
+        await settle(pilot)
+        line = app.screen.query_one(KeyBar).text()
+        assert line.startswith("F1 Help") and "F2 Opslaan" in line and "F9" not in line
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        bar = app.screen.query_one(KeyBar)
+        x = bar.text().index("Esc Terug")
+        await pilot.click(KeyBar, offset=(x + 1, 0))
+        await settle(pilot)
+        assert not isinstance(app.screen, CaseScreen)  # back on the list

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from herstel_tui.domain.record import replace
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import CaseFilter
 from herstel_tui.tui.format import zaken

@@ -95,45 +95,47 @@ def _pydantic_errors(exc: ValidationError, raw: dict[str, Any]) -> list[str]:
         fld = _field_path(rest)
         last = next((p for p in reversed(rest) if isinstance(p, str)), None)
         name = _FIELD_NL.get(last, last) if last else None
-        typ = err["type"]
-        inp = err.get("input")
-        if typ == "missing":
-            if name and len(rest) == 1:
-                fault = f"{name} ontbreekt"
-            else:
-                fault = f"{fld or 'verplicht veld'} ontbreekt"
-        elif typ == "extra_forbidden":
-            fault = f"onbekend veld '{last}'"
-        elif typ == "literal_error":
-            expected = err.get("ctx", {}).get("expected", "")
-            if last == "actors" or (len(rest) >= 2 and rest[-2] == "actors"):
-                fault = f"onbekende actor {inp!r} (toegestaan: {', '.join(ACTORS)})"
-            elif "tracks" in rest:
-                fault = f"onbekend spoor {inp!r} (toegestaan: {', '.join(TRACKS)})"
-            else:
-                fault = f"ongeldige waarde {inp!r} voor {fld} (toegestaan: {expected})"
-        elif typ == "value_error":
-            fault = f"{fld}: {err.get('ctx', {}).get('error', err['msg'])}"
-        elif typ == "string_too_short":
-            fault = f"{name} ontbreekt (leeg)" if name else f"{fld} is leeg"
-        elif typ == "too_short":
-            fault = f"{fld} is leeg (ten minste één waarde nodig)"
-        elif typ == "string_pattern_mismatch":
-            fault = f"ongeldige id {inp!r} in {fld} (alleen kleine letters, cijfers en '_')"
-        elif typ in ("string_type",):
-            fault = f"{fld} moet tekst zijn"
-        elif typ in ("list_type",):
-            fault = f"{fld} moet een lijst zijn"
-        elif typ in ("bool_type", "bool_parsing"):
-            fault = f"{fld} moet true of false zijn"
-        elif typ in ("dict_type", "model_type"):
-            fault = f"{fld or 'inhoud'} moet een tabel zijn"
-        elif typ in ("int_type", "int_parsing"):
-            fault = f"{fld} moet een geheel getal zijn"
-        else:
-            fault = f"ongeldige waarde voor {fld or 'inhoud'} ({typ})"
+        fault = _fault(err["type"], err, fld, last, name, rest)
         out.append(f"{where}: {fault}")
     return out
+
+
+# pydantic's error types that need only the field's path in the message
+_TYPE_FAULTS = {
+    "too_short": "{fld} is leeg (ten minste één waarde nodig)",
+    "string_type": "{fld} moet tekst zijn",
+    "list_type": "{fld} moet een lijst zijn",
+    "bool_type": "{fld} moet true of false zijn",
+    "bool_parsing": "{fld} moet true of false zijn",
+    "dict_type": "{fld_or_content} moet een tabel zijn",
+    "model_type": "{fld_or_content} moet een tabel zijn",
+    "int_type": "{fld} moet een geheel getal zijn",
+    "int_parsing": "{fld} moet een geheel getal zijn",
+}
+
+
+def _fault(typ: str, err: Any, fld: str, last: str | None, name: str | None, rest: tuple) -> str:
+    """One Dutch fault for one pydantic error (without where it is)."""
+    inp = err.get("input")
+    if typ == "missing":
+        return f"{name} ontbreekt" if name and len(rest) == 1 else f"{fld or 'verplicht veld'} ontbreekt"
+    if typ == "extra_forbidden":
+        return f"onbekend veld '{last}'"
+    if typ == "literal_error":
+        if last == "actors" or (len(rest) >= 2 and rest[-2] == "actors"):
+            return f"onbekende actor {inp!r} (toegestaan: {', '.join(ACTORS)})"
+        if "tracks" in rest:
+            return f"onbekend spoor {inp!r} (toegestaan: {', '.join(TRACKS)})"
+        return f"ongeldige waarde {inp!r} voor {fld} (toegestaan: {err.get('ctx', {}).get('expected', '')})"
+    if typ == "value_error":
+        return f"{fld}: {err.get('ctx', {}).get('error', err['msg'])}"
+    if typ == "string_too_short":
+        return f"{name} ontbreekt (leeg)" if name else f"{fld} is leeg"
+    if typ == "string_pattern_mismatch":
+        return f"ongeldige id {inp!r} in {fld} (alleen kleine letters, cijfers en '_')"
+    if typ in _TYPE_FAULTS:
+        return _TYPE_FAULTS[typ].format(fld=fld, fld_or_content=fld or "inhoud")
+    return f"ongeldige waarde voor {fld or 'inhoud'} ({typ})"
 
 
 def _validate_semantics(data: _RoutekaartIn) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from concurrent.futures import Future
-from dataclasses import replace
 from typing import TypeVar
 
 from rich.text import Text
@@ -14,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
 from herstel_tui.domain.enums import Outcome
+from herstel_tui.domain.record import replace
 from herstel_tui.store import CaseFilter
 from herstel_tui.store.caselist import Sections
 from herstel_tui.tui.data import ListResult
