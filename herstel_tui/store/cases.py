@@ -226,13 +226,7 @@ class CaseRepository(Repository):
         if not persons:
             return {}
         ids = json.dumps(persons)
-        roles: dict[int, str] = {}
-        for pid, role in self.conn.execute(
-            "SELECT person_id, role FROM household_members WHERE person_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY person_id, role = 'aanvrager' DESC, household_id",
-            (ids,),
-        ):
-            roles.setdefault(pid, role)  # the main household: aanvrager first (as role_of)
+        roles = self.store.persons.main_roles(persons)
         every = sorted({step for steps in SHARED_STEPS.values() for step in steps})
         facts: dict[int, list[tuple]] = {}
         for row in self.conn.execute(
