@@ -94,6 +94,7 @@ from herstel_tui.domain.routekaart.model import (
     Step,
     Track,
 )
+from herstel_tui.domain.routekaart.termijnen import RuleT, _Dates, deadlines
 
 
 def _split_ref(ref: str) -> tuple[str, str | None]:
@@ -133,21 +134,6 @@ class _Node:
     cycle: bool = False
     # Precomputed NextStep per outcome (None for steps without outcomes), before labels/dates.
     event_titles: dict[str | None, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class _RuleT:
-    rule: Rule
-    starts: tuple[tuple[str, str | None], ...]
-    stops: tuple[tuple[str, str | None], ...]
-    multi: bool
-    # looked up once, not per case: (stop key, stop event title), the Deadline's fixed fields
-    stop_titles: tuple[tuple[tuple[str, str | None], str], ...] = ()
-    waiting_on: str | None = None
-    choice: bool = False
-
-
-_Dates = dict[tuple[str, str | None], list[date]]
 
 
 class _Engine:
@@ -222,7 +208,7 @@ class _Engine:
         self.decisive = tuple(sorted((n for n in self.order if n.outcomes), key=lambda n: -depth[n.id]))
         multi_ids = {n.id for n in nodes if n.repeatable and not n.restart}
         self.rules = tuple(
-            _RuleT(
+            RuleT(
                 rule=r,
                 starts=tuple(_split_ref(s) for s in r.start if _split_ref(s)[0] in self.nodes),
                 stops=stops,
@@ -411,72 +397,8 @@ class _Engine:
         return True, active
 
     def deadlines(self, dates: _Dates, today: date | None) -> list[Deadline]:
-        out: list[Deadline] = []
-        floor: date | None = None
-        floor_known = False
-        for rt in self.rules:
-            r = rt.rule
-            if rt.multi:
-                starts = sorted(d for k in rt.starts for d in dates.get(k, ()))
-                if not starts:
-                    continue
-                stops = sorted((d, title) for k, title in rt.stop_titles for d in dates.get(k, ()))
-                inst = [
-                    Deadline(r.id, r.title, s, r.period.add(s), None, r.kind, None, False, rt.waiting_on, rt.choice)
-                    for s in starts
-                ]
-                for sd, stitle in stops:
-                    for dl in inst:
-                        if dl.stopped is None and dl.start <= sd:
-                            dl.stopped = sd
-                            dl.stopped_by = stitle
-                            break
-                out.extend(inst)
-            else:
-                start = None
-                if r.id in self.round_rules:
-                    if not floor_known:
-                        floor, floor_known = self.restart_date(dates), True
-                    low = floor
-                else:
-                    low = None
-                for k in rt.starts:
-                    lst = dates.get(k)
-                    if lst:
-                        first = lst[0] if low is None else next((d for d in lst if d >= low), None)
-                        if first is not None and (start is None or first < start):
-                            start = first
-                if start is None:
-                    continue
-                stopped = stopped_by = None
-                for k, title in rt.stop_titles:
-                    lst = dates.get(k)
-                    if lst:
-                        for d in lst:
-                            if d >= start:
-                                if stopped is None or d < stopped:
-                                    stopped, stopped_by = d, title
-                                break
-                out.append(
-                    Deadline(
-                        r.id,
-                        r.title,
-                        start,
-                        r.period.add(start),
-                        stopped,
-                        r.kind,
-                        stopped_by,
-                        False,
-                        rt.waiting_on,
-                        rt.choice,
-                    )
-                )
-        if today is not None:
-            for dl in out:
-                if dl.stopped is None and dl.kind == "period" and today >= dl.due:
-                    dl.stopped = dl.due
-                    dl.elapsed = True
-        return out
+        """The case's termijnen (see :func:`.termijnen.deadlines`)."""
+        return deadlines(self, dates, today)
 
     # -- evaluate ---------------------------------------------------------------------------
 
