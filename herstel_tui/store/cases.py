@@ -398,7 +398,9 @@ class CaseRepository(Repository):
             if progress:
                 progress(start + len(chunk), total)
         with self.transaction():
-            self.store.set_meta("routekaart_hash", self.routekaart.fingerprint)
+            rk = self.routekaart
+            self.store.set_meta("routekaart_hash", rk.fingerprint)
+            self.store.set_meta("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")
             self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": total})
         return total
 
@@ -521,7 +523,17 @@ class CaseRepository(Repository):
         recomputed. Returns the rows recomputed.
         """
         today = today or clock.today()
-        if self.store.meta("routekaart_hash") != self.routekaart.fingerprint:
+        rk = self.routekaart
+        stored_hash = self.store.meta("routekaart_hash")
+        if stored_hash != rk.fingerprint:
+            # Only texts the index does not hold changed (a phone number, an explanation): the index
+            # stays. index_hash names the routekaart file it was written with, so an index
+            # recomputed since by a version that does not keep it is never taken for current.
+            if rk.index_fingerprint and self.store.meta("index_hash") == f"{rk.index_fingerprint} {stored_hash}":
+                with self.transaction():
+                    self.store.set_meta("routekaart_hash", rk.fingerprint)
+                    self.store.set_meta("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")
+                return 0
             return self.rebuild_summaries(today, progress)
         stale = [
             r[0]

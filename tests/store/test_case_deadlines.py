@@ -127,3 +127,34 @@ def test_controle_names_a_case_whose_termijnen_differ(demo):
         store.conn.commit()
         problems = store.maintenance.check().problems
         assert len(problems) == 1 and "zaakoverzicht wijkt af" in problems[0]
+
+
+def changed_text():
+    """The shipped routekaart with another phone number for the Serviceteam: a text the index does not hold."""
+    text = data_file(ROUTEKAART_FILE).read_bytes()
+    changed = text.replace(b"0800-2358358", b"0800-2358359", 1)
+    assert changed != text
+    return parse_routekaart(changed, data_file(ROUTEKAART_FILE))
+
+
+def test_a_change_in_texts_only_keeps_the_index(demo):
+    seen: list[tuple[int, int]] = []
+    rk = changed_text()
+    with clock.fixed(TODAY), Store(demo, "t", routekaart=default_routekaart()) as s:
+        s.cases.rebuild_summaries()  # written with index_hash
+    with clock.fixed(TODAY), Store(demo, "t", routekaart=rk, progress=lambda d, t: seen.append((d, t))) as s:
+        assert seen == []  # nothing recomputed
+        assert s.meta("routekaart_hash") == rk.fingerprint
+        assert s.cases.stored_index() == recomputed(s, TODAY)
+    with clock.fixed(TODAY), Store(demo, "t", routekaart=nine_weeks(), progress=lambda d, t: seen.append((d, t))):
+        assert seen[-1] == (120, 120)  # a termijn changed: recomputed
+
+
+def test_an_index_written_by_a_version_without_index_hash_is_recomputed(demo):
+    with clock.fixed(TODAY), Store(demo, "t", routekaart=default_routekaart()) as s:
+        s.cases.rebuild_summaries()
+        # an older herstel rebuilt the index with another routekaart and left index_hash as it was
+        s.set_meta("routekaart_hash", nine_weeks().fingerprint)
+    seen: list[tuple[int, int]] = []
+    with clock.fixed(TODAY), Store(demo, "t", routekaart=changed_text(), progress=lambda d, t: seen.append((d, t))):
+        assert seen[-1] == (120, 120)

@@ -720,6 +720,8 @@ class Routekaart:
         self.rules = rules
         self.spuk_components = spuk_components
         self.fingerprint = fingerprint  # a hash of the file's bytes (see loader.fingerprint)
+        # a hash of what the case index depends on (loader.index_fingerprint; empty: unknown)
+        self.index_fingerprint = ""
         self._engines = {tid: _Engine(self, t) for tid, t in tracks.items()}
         self._steps = {(tid, s.id): s for tid, t in tracks.items() for s in t.nodes}
 
