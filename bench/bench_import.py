@@ -5,6 +5,7 @@ the same file, in the same run.
 
 Prints medians over the runs of:
   - bare openpyxl, read-only mode: every cell value of the sheet (the floor);
+  - herstel's reading of the file (``read_table``: header, limits, the rows by files/xlsx_rows);
   - herstel's dry run (``import_list(..., dry_run=True)``) and the apply on an empty database;
 and their ratios to the floor. The test range holds 9,091 valid BSNs, so the rows repeat them: each
 BSN first creates a person, household and case, later rows are skipped or update the phone number.
@@ -45,7 +46,9 @@ def main() -> None:
     from stdnum.nl import bsn
 
     from herstel_tui.domain import clock
+    from herstel_tui.files.portal_reader import read_table
     from herstel_tui.services.portal import import_list
+    from herstel_tui.services.portal_lists import columns_for
     from herstel_tui.settings.config import Config
     from tests.services.test_portal_large import list_rows
     from tests.support.portal import write_xlsx
@@ -55,11 +58,15 @@ def main() -> None:
         folder = Path(tmp)
         path = write_xlsx(folder / "aanmeldingen.xlsx", list_rows(a.rows, bsns))
         cfg = Config(exportmap=folder / "export", medewerker="bench")
-        floor, dry, apply = [], [], []
+        floor, reads, dry, apply = [], [], [], []
         for run in range(a.runs):
             t0 = time.perf_counter()
             bare_read(path)
             floor.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            columns, required = columns_for("aanmeldingen", cfg.portaal_kolommen)
+            read_table(path, columns, required, limits=cfg.grenzen.read_limits())
+            reads.append(time.perf_counter() - t0)
             with open_store(folder / f"run{run}.db", "bench") as store:
                 t0 = time.perf_counter()
                 plan = import_list(store, cfg, "aanmeldingen", path, dry_run=True, today=clock.today())
@@ -68,9 +75,10 @@ def main() -> None:
                 done = import_list(store, cfg, "aanmeldingen", path, dry_run=False, today=clock.today())
                 apply.append(time.perf_counter() - t0)
                 assert plan.counts == done.counts, (plan.counts, done.counts)
-        f, d, ap_ = (statistics.median(x) for x in (floor, dry, apply))
+        f, r, d, ap_ = (statistics.median(x) for x in (floor, reads, dry, apply))
         print(f"portal list of {a.rows:,} rows, median of {a.runs} runs ({done.summary})")
         print(f"  bare openpyxl read-only, all cells   {f * 1000:9.0f} ms")
+        print(f"  herstel reading the file (read_table) {r * 1000:8.0f} ms   ratio {r / f:5.1f}")
         print(f"  herstel dry run                      {d * 1000:9.0f} ms   ratio {d / f:5.1f}")
         print(f"  herstel apply (empty database)       {ap_ * 1000:9.0f} ms   ratio {ap_ / f:5.1f}")
 

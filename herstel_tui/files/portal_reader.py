@@ -39,6 +39,7 @@ from herstel_tui.files.portal_common import (
     is_blank,
     thousands,
 )
+from herstel_tui.files.xlsx_rows import sheet_rows
 
 HEADER_SCAN_ROWS = 20
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -347,9 +348,7 @@ def _read_xlsx(
         if number > 1:
             notes.append(f"kopregel gevonden op regel {number}; de regels erboven zijn overgeslagen")
         try:
-            rows, blanks, stray = _collect(
-                ws.iter_rows(min_row=number + 1, values_only=True), number + 1, header, path.name, limits
-            )
+            rows, blanks, stray = _collect(sheet_rows(ws, number + 1), number + 1, header, path.name, limits)
         except PortalFileError:
             raise
         except Exception as exc:  # damaged XML further down, or a DTD/entity (defusedxml refuses those)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.files.atomic import private_dir
 from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Story, accepted, make_story, sorted_events
+from herstel_tui.store.bulk import bulk_load
 from herstel_tui.store.cases import DEADLINE_INSERT, case_index
 from herstel_tui.store.db import Store
 
@@ -244,6 +246,20 @@ class _Ids:
         self.person = self.household = self.case = self.event = self.note = 0
 
 
+# Rows are written per batch of this many cases: memory stays flat whatever the size of the demo.
+BATCH_CASES = 20_000
+# The tables the demo fills; their indexes are built once, after the rows (store/bulk.py).
+DEMO_TABLES = (
+    "persons",
+    "households",
+    "household_members",
+    "cases",
+    "events",
+    "contact_notes",
+    "case_summary",
+    "case_deadlines",
+)
+
 SYSTEM_ACCOUNTS = {"root", "admin", "administrator", "demo", "system"}
 
 
@@ -333,121 +349,46 @@ def build_demo(
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
         history = [RecordedEvent(step=s, outcome=o, fact_date=d) for s, o, d in own]
         summary, termijnen = case_index(rk, track, [e for e in shared if e.fact_date <= horizon] + history, today)
-        closed = history[-1].fact_date.isoformat() if summary[6] and history else None
+        closed = iso(history[-1].fact_date) if summary[6] and history else None
         case_rows.append(
-            (ids.case, zaak, pid, track, worker, opened.isoformat(), closed, urgency, casuistiek, 1 + len(history))
+            (ids.case, zaak, pid, track, worker, iso(opened), closed, urgency, casuistiek, 1 + len(history))
         )
-        for ev in history:
+        for s, o, d in own:
             ids.event += 1
-            events.append(
-                (ids.event, ids.case, ev.step, ev.outcome, ev.fact_date.isoformat(), now, worker, None, 0, None)
-            )
+            events.append((ids.event, ids.case, s, o, iso(d), now, worker))
         summaries.append((ids.case, *summary))
         deadlines.extend((ids.case, *row) for row in termijnen)
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
             ids.note += 1
             channel, text = rng.choice(NOTES)
             when = opened + timedelta(days=rng.randrange(0, max(1, (today - opened).days + 1)))
-            notes.append((ids.note, ids.case, when.isoformat(), channel, text, worker, now))
+            notes.append((ids.note, ids.case, iso(when), channel, text, worker, now))
 
     cut_off = date(2023, 12, 31)  # "Aanmelden kan tot 1 januari 2024."
     earliest_start = date(2021, 6, 1)
 
+    in_order: dict[int, tuple[list, list]] = {}  # id of a story's event list -> (the list, sorted)
+
     def place(st: Story, evs: list | None, start: date, registered: date) -> list[tuple[str, str | None, date]]:
         if not evs:
             return []
+        known = in_order.get(id(evs))
+        if known is None or known[0] is not evs:  # the pool keeps every story, so ids stay theirs
+            known = in_order[id(evs)] = (evs, sorted_events(evs))
         return [
-            (s, o, registered if s == "aanvraag_herbeoordeling" else start + timedelta(days=d))
-            for s, o, d in sorted_events(evs)
+            (s, o, registered if s == "aanvraag_herbeoordeling" else start + timedelta(days=d)) for s, o, d in known[1]
         ]
 
-    while ids.case < cases:
-        ids.household += 1
-        hid = ids.household
-        town, pc = rng.choice(TOWNS)
-        addr = (
-            rng.choice(STREETS),
-            str(rng.randrange(1, 250)),
-            f"{pc + rng.randrange(0, 99):04d} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
-            town,
-        )
-        st = story()
-        start = max(earliest_start, today - timedelta(days=rng.randrange(0, max(st.span, 0) + 365)))
-        # Now and then the work stalls: nothing recorded since some day (that is what the
-        # "verlopen" filter is for); a history cut off at a date is a prefix the engine accepted.
-        stalled = rng.random() < 0.25 and start < today
-        horizon = start + timedelta(days=rng.randrange(0, (today - start).days)) if stalled else today
-        registered = start + timedelta(days=st.registered)
-        if registered > cut_off:
-            registered = cut_off - timedelta(days=rng.randrange(0, 500))
-        households.append((hid, min(registered, today).isoformat()))
-        female = rng.random() < 0.75
-        if rng.random() < 0.25:
-            tussen, last = rng.choice(WITH_PREFIX)
-        else:
-            tussen, last = None, rng.choice(SURNAMES)
-        born = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 32))
-        parent = person(rng.choice(FIRST_F if female else FIRST_M), tussen, last, born, addr)
-        members.append((hid, parent, "aanvrager"))
-        kids = [
-            max(date(1984, 1, 1), min(date(2022, 11, 5), born + timedelta(days=rng.randrange(6500, 14000))))
-            for _ in range(rng.choice([0, 1, 1, 2, 2, 3]))
-        ]
-        bo = place(st, st.bo, start, registered)
-        if not kids:  # no children: no support to children in the parent's case
-            bo = [e for e in bo if e[0] != "ondersteuning_kinderen"]
-        sa = place(st, st.sa, start, registered)
-        if bo:
-            open_case(parent, "brede_ondersteuning", bo, [])
-        if sa:
-            open_case(parent, "schuldenaanpak", sa, [])
-        if rng.random() < 0.5:
-            p_last = rng.choice(SURNAMES)
-            partner = person(
-                rng.choice(FIRST_M if female else FIRST_F),
-                None,
-                p_last,
-                born + timedelta(days=rng.randrange(-2000, 2000)),
-                addr,
-            )
-            members.append((hid, partner, "toeslagpartner"))
-            if st.partner_sa and sa:
-                shared = [RecordedEvent(s, d, o, inherited=True) for s, o, d in sa if s in SHARED_PARTNER]
-                open_case(partner, "schuldenaanpak", place(st, st.partner_sa, start, registered), shared)
-        if rng.random() < 0.15:
-            ex_addr = (rng.choice(STREETS), str(rng.randrange(1, 250)), addr[2], addr[3])
-            ex = person(
-                rng.choice(FIRST_M if female else FIRST_F),
-                None,
-                rng.choice(SURNAMES),
-                born + timedelta(days=rng.randrange(-2000, 2000)),
-                ex_addr,
-            )
-            members.append((hid, ex, "ex-toeslagpartner"))
-            if st.ex_bo:
-                open_case(ex, "brede_ondersteuning", place(st, st.ex_bo, start, registered), [])
-        child_case = False
-        for kid_born in kids:
-            kid = person(rng.choice(KIDS), tussen, last, kid_born, addr)
-            members.append((hid, kid, "kind"))
-            if st.child_bo and not child_case and (today - kid_born).days > 16 * 365 and (bo or sa):
-                child_case = True  # one older child reports to the municipality; the case follows the parent
-                source = bo or sa
-                shared = [RecordedEvent(s, d, o, inherited=True) for s, o, d in source if s in SHARED_CHILD]
-                open_case(kid, "brede_ondersteuning", place(st, st.child_bo, start, registered), shared)
-        if rng.random() < 0.01:
-            nab = person(
-                rng.choice(FIRST_F + FIRST_M),
-                None,
-                rng.choice(SURNAMES),
-                born + timedelta(days=rng.randrange(-4000, 4000)),
-                addr,
-            )
-            members.append((hid, nab, "nabestaande"))
-        if progress:
-            progress(ids.case)
+    iso_of: dict[date, str] = {}  # a few thousand distinct dates, written ten million times
 
-    with store.transaction() as conn:
+    def iso(d: date) -> str:
+        text = iso_of.get(d)
+        if text is None:
+            text = iso_of[d] = d.isoformat()
+        return text
+
+    def flush(conn: sqlite3.Connection) -> None:
+        """Write what the batch holds and let it go (a million cases never sit in memory at once)."""
         conn.executemany(
             "INSERT INTO persons (id, bsn, given_names, surname_prefix, surname, birth_date, street, house_number,"
             " postcode, city, phone, email, preferred_channel) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -462,7 +403,7 @@ def build_demo(
         )
         conn.executemany(
             "INSERT INTO events (id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction,"
-            " reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " reason) VALUES (?,?,?,?,?,?,?,NULL,0,NULL)",
             events,
         )
         conn.executemany(
@@ -475,6 +416,100 @@ def build_demo(
             summaries,
         )
         conn.executemany(DEADLINE_INSERT, deadlines)
+        for rows in (persons, households, members, case_rows, events, notes, summaries, deadlines):
+            rows.clear()
+
+    with store.transaction() as conn:
+        with bulk_load(conn, DEMO_TABLES):
+            while ids.case < cases:
+                ids.household += 1
+                hid = ids.household
+                town, pc = rng.choice(TOWNS)
+                addr = (
+                    rng.choice(STREETS),
+                    str(rng.randrange(1, 250)),
+                    f"{pc + rng.randrange(0, 99):04d} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
+                    town,
+                )
+                st = story()
+                start = max(earliest_start, today - timedelta(days=rng.randrange(0, max(st.span, 0) + 365)))
+                # Now and then the work stalls: nothing recorded since some day (that is what the
+                # "verlopen" filter is for); a history cut off at a date is a prefix the engine accepted.
+                stalled = rng.random() < 0.25 and start < today
+                horizon = start + timedelta(days=rng.randrange(0, (today - start).days)) if stalled else today
+                registered = start + timedelta(days=st.registered)
+                if registered > cut_off:
+                    registered = cut_off - timedelta(days=rng.randrange(0, 500))
+                households.append((hid, min(registered, today).isoformat()))
+                female = rng.random() < 0.75
+                if rng.random() < 0.25:
+                    tussen, last = rng.choice(WITH_PREFIX)
+                else:
+                    tussen, last = None, rng.choice(SURNAMES)
+                born = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 32))
+                parent = person(rng.choice(FIRST_F if female else FIRST_M), tussen, last, born, addr)
+                members.append((hid, parent, "aanvrager"))
+                kids = [
+                    max(date(1984, 1, 1), min(date(2022, 11, 5), born + timedelta(days=rng.randrange(6500, 14000))))
+                    for _ in range(rng.choice([0, 1, 1, 2, 2, 3]))
+                ]
+                bo = place(st, st.bo, start, registered)
+                if not kids:  # no children: no support to children in the parent's case
+                    bo = [e for e in bo if e[0] != "ondersteuning_kinderen"]
+                sa = place(st, st.sa, start, registered)
+                if bo:
+                    open_case(parent, "brede_ondersteuning", bo, [])
+                if sa:
+                    open_case(parent, "schuldenaanpak", sa, [])
+                if rng.random() < 0.5:
+                    p_last = rng.choice(SURNAMES)
+                    partner = person(
+                        rng.choice(FIRST_M if female else FIRST_F),
+                        None,
+                        p_last,
+                        born + timedelta(days=rng.randrange(-2000, 2000)),
+                        addr,
+                    )
+                    members.append((hid, partner, "toeslagpartner"))
+                    if st.partner_sa and sa:
+                        shared = [RecordedEvent(s, d, o, inherited=True) for s, o, d in sa if s in SHARED_PARTNER]
+                        open_case(partner, "schuldenaanpak", place(st, st.partner_sa, start, registered), shared)
+                if rng.random() < 0.15:
+                    ex_addr = (rng.choice(STREETS), str(rng.randrange(1, 250)), addr[2], addr[3])
+                    ex = person(
+                        rng.choice(FIRST_M if female else FIRST_F),
+                        None,
+                        rng.choice(SURNAMES),
+                        born + timedelta(days=rng.randrange(-2000, 2000)),
+                        ex_addr,
+                    )
+                    members.append((hid, ex, "ex-toeslagpartner"))
+                    if st.ex_bo:
+                        open_case(ex, "brede_ondersteuning", place(st, st.ex_bo, start, registered), [])
+                child_case = False
+                for kid_born in kids:
+                    kid = person(rng.choice(KIDS), tussen, last, kid_born, addr)
+                    members.append((hid, kid, "kind"))
+                    if st.child_bo and not child_case and (today - kid_born).days > 16 * 365 and (bo or sa):
+                        child_case = True  # one older child reports to the municipality; the case follows the parent
+                        source = bo or sa
+                        shared = [RecordedEvent(s, d, o, inherited=True) for s, o, d in source if s in SHARED_CHILD]
+                        open_case(kid, "brede_ondersteuning", place(st, st.child_bo, start, registered), shared)
+                if rng.random() < 0.01:
+                    nab = person(
+                        rng.choice(FIRST_F + FIRST_M),
+                        None,
+                        rng.choice(SURNAMES),
+                        born + timedelta(days=rng.randrange(-4000, 4000)),
+                        addr,
+                    )
+                    members.append((hid, nab, "nabestaande"))
+                if len(case_rows) >= BATCH_CASES:
+                    flush(conn)
+                if progress:
+                    progress(ids.case)
+            flush(conn)
+
         conn.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
             [
@@ -485,10 +520,10 @@ def build_demo(
             ],
         )
         result = {
-            "personen": len(persons),
-            "zaken": len(case_rows),
-            "gebeurtenissen": len(events),
-            "contactmomenten": len(notes),
+            "personen": ids.person,
+            "zaken": ids.case,
+            "gebeurtenissen": ids.event,
+            "contactmomenten": ids.note,
             "zonder_bsn": no_bsn,
             "verhalen": len(pool),
             "verhalen_geweigerd": rejected,
@@ -503,6 +538,7 @@ DEFAULT_SEED = 20261123
 
 
 DEMO_TEMP_PREFIX = ".herstel-demo-"
+BUILD_CACHE_KB = 256 * 1024  # SQLite's page cache while a new demo file fills
 STALE_UNKNOWN_AFTER = 3600  # seconds: a temp file without a pid (an older version) is left this long
 
 
@@ -552,8 +588,17 @@ def make_demo(
     tmp_path = Path(tmp)
     try:
         with Store(tmp_path, me or "demo", routekaart=routekaart) as store:
+            # A new file nobody else can see yet: no journal and no syncs while it fills (a crash
+            # leaves only this temporary file, removed below or by the next run), a page cache
+            # that holds the index builds, a second thread for their sorting. The move below
+            # happens only when the file is complete.
+            for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{BUILD_CACHE_KB}", "threads = 2"):
+                store.conn.execute(f"PRAGMA {pragma}")
             result = build_demo(store, cases, seed=seed, me=me)
-            store.conn.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before the move
+            store.conn.execute("PRAGMA synchronous = FULL")
+            # as before: a rollback journal in the moved file; the Store turns on WAL when it opens it
+            # (not on a network file system)
+            store.conn.execute("PRAGMA journal_mode = DELETE")
         replace_database(tmp_path, path)
     finally:
         for leftover in (tmp_path, Path(tmp + "-wal"), Path(tmp + "-shm"), Path(tmp + "-journal")):

@@ -85,11 +85,15 @@ class ParsedList:
         return self.table.notes
 
 
+Known = dict[tuple[str, Any], Any]  # (field, cell value) -> what the person model made of it
+
+
 def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) -> ParsedList:
     cfg = getattr(mapping, KINDS[kind][2])
     parse = {"antwoord": _answer, "aanmeldingen": _registration, "negatief": _negative, "invordering": _collector}[kind]
     records: list[Record] = []
     outcomes: list[RowOutcome] = [RowOutcome(n, ImportAction.SKIP, "lege regel") for n in table.blank_rows]
+    known: Known = {}  # per list: the values the person model accepted
     for number, values in table.rows:
         notes: list[str] = []
         bsn = None
@@ -97,7 +101,7 @@ def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) ->
             bsn, note = cell_bsn(values.get("bsn"))
             if note:
                 notes.append(note)
-            records.append(parse(number, bsn, values, cfg, today, notes))
+            records.append(parse(number, bsn, values, cfg, today, notes, known))
         except CellError as exc:
             outcomes.append(RowOutcome(number, ImportAction.REJECT, str(exc), bsn, notes))
     return ParsedList(kind, table, records, outcomes)
@@ -118,13 +122,22 @@ def _vocab(value: Any, choices: dict[str, list[str]], label: str) -> str:
     raise CellError(f"{label} {text!r} onbekend; verwacht {expected}")
 
 
-def _answer(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str]) -> Record:
+def _answer(
+    number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str], known: Known
+) -> Record:
     result = _vocab(values.get("resultaat"), {"ja": cfg.ja, "nee": cfg.nee}, "resultaat")
     return AnswerRecord(number, bsn, notes, belongs=result == "ja")
 
 
-def _person_fields(values: dict[str, Any], today: date, notes: list[str], names: tuple[str, ...]) -> dict[str, Any]:
-    """The person fields of a row, validated by the domain model (Dutch errors)."""
+def _person_fields(
+    values: dict[str, Any], today: date, notes: list[str], names: tuple[str, ...], known: Known
+) -> dict[str, Any]:
+    """The person fields of a row, validated by the domain model (Dutch errors).
+
+    The model checks each field on its own (no rule joins two fields), so a value it accepted
+    earlier in the list is not checked again: ``known`` holds what it made of each (field, value),
+    and only the row's new values go through the model (a refusal names only those: the known
+    ones passed)."""
     from pydantic import ValidationError
 
     from herstel_tui.domain.models import FIELD_OF_WORD, Person, validation_message
@@ -151,12 +164,15 @@ def _person_fields(values: dict[str, Any], today: date, notes: list[str], names:
         if "huisnummer" not in out:
             raise CellError("huisnummertoevoeging zonder huisnummer")
         out["huisnummer"] = f"{out['huisnummer']}{extra}" if len(extra) == 1 else f"{out['huisnummer']}-{extra}"
-    probe = {"voornamen": "x", "achternaam": "x", **out}
-    try:
-        checked = Person.model_validate(probe)
-    except ValidationError as exc:
-        raise CellError(validation_message(exc).replace("\n", "; ")) from None
-    return {k: getattr(checked, FIELD_OF_WORD.get(k, k)) for k in out}
+    new = {k: v for k, v in out.items() if (k, v) not in known}
+    if new:
+        try:
+            checked = Person.model_validate({"voornamen": "x", "achternaam": "x", **new})
+        except ValidationError as exc:
+            raise CellError(validation_message(exc).replace("\n", "; ")) from None
+        for k, v in new.items():
+            known[(k, v)] = getattr(checked, FIELD_OF_WORD.get(k, k))
+    return {k: known[(k, v)] for k, v in out.items()}
 
 
 _REGISTRATION_FIELDS = (
@@ -173,8 +189,10 @@ _REGISTRATION_FIELDS = (
 )
 
 
-def _registration(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str]) -> Record:
-    person = _person_fields(values, today, notes, _REGISTRATION_FIELDS)
+def _registration(
+    number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str], known: Known
+) -> Record:
+    person = _person_fields(values, today, notes, _REGISTRATION_FIELDS, known)
     received = None
     if not is_blank(values.get("datum")):
         received, note = cell_date(values["datum"], label="datum", today=today)
@@ -195,7 +213,9 @@ def _registration(number: int, bsn: str, values: dict[str, Any], cfg: Any, today
     return RegistrationRecord(number, bsn, notes, person=person, received=received, partner_bsn=partner)
 
 
-def _negative(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str]) -> Record:
+def _negative(
+    number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str], known: Known
+) -> Record:
     decided, note = cell_date(values.get("datum"), label="datum beschikking", today=today)
     if note:
         notes.append(note)
@@ -213,10 +233,12 @@ def _negative(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: da
     return NegativeRecord(number, bsn, notes, decided=decided, step=step)
 
 
-def _collector(number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str]) -> Record:
+def _collector(
+    number: int, bsn: str, values: dict[str, Any], cfg: Any, today: date, notes: list[str], known: Known
+) -> Record:
     action = _vocab(values.get("actie"), {"start": cfg.start, "einde": cfg.einde}, "pauzeknop")
     on, note = cell_date(values.get("datum"), label="datum", today=today)
     if note:
         notes.append(note)
-    person = _person_fields(values, today, notes, ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum"))
+    person = _person_fields(values, today, notes, ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum"), known)
     return CollectorRecord(number, bsn, notes, action=action, on=on, person=person)

@@ -8,7 +8,8 @@ transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import groupby
 from operator import attrgetter, itemgetter
@@ -361,9 +362,33 @@ class CaseRepository(Repository):
 
     # -- the derived case index ----------------------------------------------------------------------
 
+    _once: set[int] | None = None  # inside summaries_once(): the cases whose row waits for the end
+
+    @contextmanager
+    def summaries_once(self) -> Iterator[None]:
+        """A batch of writes (an import's transaction) in which each case's index row is refreshed
+        once, when the block ends, however many of its events were written; the block runs inside
+        the caller's transaction, so nobody sees the rows in between. A case that a savepoint took
+        back again is passed over."""
+        if self._once is not None:
+            yield
+            return
+        self._once = set()
+        try:
+            yield
+            waiting = sorted(self._once)
+        finally:
+            self._once = None
+        today = clock.today()
+        for start in range(0, len(waiting), 500):  # a case taken back (or removed) has no row to write
+            self._write_index(today, case_ids=waiting[start : start + 500])
+
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
         """The case index (``case_summary`` and ``case_deadlines``) of one case, in the caller's
-        transaction."""
+        transaction (inside :meth:`summaries_once`: when that block ends)."""
+        if self._once is not None and today is None:
+            self._once.add(case_id)
+            return
         self._write_index(today or clock.today(), case_ids=[case_id])
 
     def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:

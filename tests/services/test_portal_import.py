@@ -546,3 +546,25 @@ def test_negative_decision_already_on_one_case_and_refused_on_the_other(store, f
     assert [line for line in after.splitlines() if 'INSERT INTO "events"' in line] == [
         line for line in before.splitlines() if 'INSERT INTO "events"' in line
     ]
+
+
+def test_values_checked_once_per_list_give_the_same_refusals_and_values(store, config, tmp_path):
+    """Issue 18: each (column, value) goes through the person model once per list; a row with known
+    values and a bad one is refused with the same message as the first row with that bad value,
+    and accepted values come out as the model makes them, however often they repeat."""
+    from tests.support.data import TEST_BSNS
+
+    head = ["BSN", "Voornamen", "Achternaam", "Postcode", "Email", "Datum aanmelding"]
+    data = [head]
+    for i in range(6):
+        postcode = "12345" if i in (1, 4) else "3011ab"
+        data.append([TEST_BSNS[i], "Sam", f"Smit{i}", postcode, "SAM@Voorbeeld.NL " if i % 2 else None, days_ago(3)])
+    path = write_xlsx(tmp_path / "aanmeldingen.xlsx", data)
+    plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    refused = [(o.row, o.text) for o in plan.outcomes if o.action == "reject"]
+    assert [r for r, _ in refused] == [3, 6]
+    assert refused[0][1] == refused[1][1] and "postcode" in refused[0][1]
+    import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    rows = store.conn.execute("SELECT postcode, email FROM persons ORDER BY id").fetchall()
+    assert {r[0] for r in rows} == {"3011 AB"} and len(rows) == 4
+    assert {r[1] for r in rows} == {None, store.persons.find_by_bsn(TEST_BSNS[3]).email}

@@ -146,3 +146,31 @@ def test_elapsed_period_is_refreshed_on_open(tmp_path):
             != "wettelijk_moratorium"
         )
         assert s.cases.refresh_derived(later) == 0
+
+
+def summary_of(store, case_id):
+    return store.conn.execute("SELECT * FROM case_summary WHERE case_id = ?", (case_id,)).fetchone()
+
+
+def test_summaries_once_refreshes_each_case_once_at_the_end_of_the_batch(store, case, monkeypatch):
+    """Issue 18: an import's batch refreshes each case's index row once, with the same result as
+    refreshing it after every event; a case a savepoint took back is passed over."""
+    import herstel_tui.store.cases as cases_module
+
+    calls = []
+    real = cases_module.case_index  # what a refresh computes a case's index rows with
+    monkeypatch.setattr(cases_module, "case_index", lambda *a, **k: calls.append(1) or real(*a, **k))
+    before = summary_of(store, case.id)
+    with store.transaction(), store.cases.summaries_once():
+        store.cases.record_event(case.id, "aanvraag_herbeoordeling", D)
+        store.cases.record_event(case.id, "ontvangst_gegevens", D)
+        assert summary_of(store, case.id) == before and calls == []  # nothing yet inside the batch
+        other = store.persons.add(Person(given_names="Bram", surname="Smit"))
+        with pytest.raises(RuntimeError), store.savepoint("rij"):
+            gone = store.cases.open(other.id, "brede_ondersteuning", opened=D)
+            raise RuntimeError("regel afgewezen")
+    assert len(calls) == 1  # one refresh for two events; none for the case taken back
+    assert summary_of(store, gone.id) is None
+    batched = summary_of(store, case.id)
+    store.cases.rebuild_summaries()
+    assert summary_of(store, case.id) == batched and batched[1] == "ontvangst_gegevens"

@@ -470,7 +470,9 @@ class _Engine:
         )
         return (sup, order, dates, earlier, off, cur), state
 
-    def evaluate(self, events: Sequence[RecordedEvent], today: date, role: str | None = None) -> CaseView:
+    def evaluate(
+        self, events: Sequence[RecordedEvent], today: date, role: str | None = None, *, with_next_steps: bool = True
+    ) -> CaseView:
         nodes = self.nodes
         (sup, order, dates, earlier, off, cur), state = self._judge(events, today)
         corrected = sup is not None
@@ -531,7 +533,7 @@ class _Engine:
             current=current,
             current_title=state.current_title,
             outcome=state.outcome,
-            next_steps=self.next_steps(dates, state.deadlines, role),
+            next_steps=self.next_steps(dates, state.deadlines, role) if with_next_steps else [],
             deadlines=state.deadlines,
             running=state.running,
             next_deadline=state.next_deadline,
@@ -758,10 +760,19 @@ class Routekaart:
             return s.title
         return f"{s.title}: {self.outcome_title(track, step_id, outcome)}"
 
-    def evaluate(self, track: str, events: Sequence[RecordedEvent], today: date, role: str | None = None) -> CaseView:
+    def evaluate(
+        self,
+        track: str,
+        events: Sequence[RecordedEvent],
+        today: date,
+        role: str | None = None,
+        *,
+        with_next_steps: bool = True,
+    ) -> CaseView:
         """The view of a case; with ``role`` (the person's place in the household) the next steps
-        are only those that fit the person."""
-        return self._engine(track).evaluate(events, today, role)
+        are only those that fit the person. ``with_next_steps=False``: no next steps (empty), for
+        callers that need only where the case stands and its dates (a third less work)."""
+        return self._engine(track).evaluate(events, today, role, with_next_steps=with_next_steps)
 
     def summarize(self, track: str, events: Sequence[RecordedEvent], today: date) -> CaseState:
         """What the case index keeps of a case: :meth:`evaluate`'s current step, outcome, termijnen
