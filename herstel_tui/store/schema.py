@@ -573,6 +573,28 @@ _V11_CARRIED_TEMPLATES = """
         );
 """
 
+# The reports' termijnen (issue 18): every termijn the routekaart engine sees in a case, one row each,
+# written with the case index in the same transaction as every event. Nothing here depends on the
+# day: ``stopped`` is the date of the event that stopped it (NULL: no such event; a period whose due
+# date has passed ran out by itself, which a query decides with its own peildatum). Forgetting the
+# routekaart fingerprint makes the next open fill it together with the case index.
+_V12_CASE_DEADLINES = """
+CREATE TABLE IF NOT EXISTS case_deadlines (
+    case_id    INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,   -- the engine's order of the case's termijnen
+    rule       TEXT NOT NULL,
+    kind       TEXT NOT NULL,      -- 'deadline' | 'period'
+    own        INTEGER NOT NULL,   -- 1: the municipality owes it; 0: another party (UHT), waited on
+    start      TEXT NOT NULL,
+    due        TEXT NOT NULL,
+    stopped    TEXT,
+    stopped_by TEXT,               -- the stop event's title
+    PRIMARY KEY (case_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS case_deadlines_running ON case_deadlines(kind, due) WHERE stopped IS NULL;
+DELETE FROM meta WHERE key = 'routekaart_hash' AND EXISTS (SELECT 1 FROM case_summary);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
@@ -585,6 +607,7 @@ MIGRATIONS: list[Migration] = [
     (9, "stuurtekens en escapereeksen uit bestaande tekst verwijderd (geaudit)", _V9_TEXT_POLICY),
     (10, "werkvoorraad: eigen termijnen eerst, wachten op anderen daarna", _V10_WORK_ORDER),
     (11, "meegenomen briefsjablonen van de gemeente (op een laptopbestand)", _V11_CARRIED_TEMPLATES),
+    (12, "termijnen per zaak voor de rapportages (overzicht, termijnen)", _V12_CASE_DEADLINES),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.
