@@ -48,10 +48,13 @@ class Ctx:
         return resolve_db_path(self.db_arg, self.config)
 
     def open_store(self, *, create: bool = False, readonly: bool = False) -> Store:
+        from herstel_tui.files.terminal import IndexProgress
         from herstel_tui.settings.resources import open_store
         from herstel_tui.store.base import network_warning
 
-        store = open_store(self.db_path, self.config.medewerker, create=create, readonly=readonly)
+        store = open_store(
+            self.db_path, self.config.medewerker, create=create, readonly=readonly, progress=IndexProgress()
+        )
         if store.network_fs:
             click.echo(network_warning(store.path), err=True)
         return store

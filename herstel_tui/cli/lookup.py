@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import date
 from typing import TYPE_CHECKING
 
 import click
@@ -255,30 +256,24 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     """Termijnen die verlopen zijn of binnenkort aflopen, de eerste bovenaan."""
     today = clock.today()
     until = today + parse_within(binnen)
-    rows = []
     with c.open_store() as store:
-        for case_id, zaak, name, track, worker in store.cases.due_before(
-            until, caseworker=store.user if mijn else None
-        ):
-            view = store.cases.view(case_id, today)
-            for d in view.running:
-                if d.due <= until and not d.waiting_on:  # what others owe is not the caseworker's work
-                    rows.append(
-                        {
-                            "uiterlijk": format_date(d.due),
-                            "dagen": d.days_left(today),
-                            "termijn_tekst": days_text(d.days_left(today)),
-                            "zaaknummer": zaak,
-                            "naam": name,
-                            "spoor": Track(track).short,
-                            "termijn": d.title,
-                            "medewerker": worker,
-                            "_due": d.due,
-                        }
-                    )
-    rows.sort(key=lambda r: (r["_due"], r["zaaknummer"]))
-    for r in rows:
-        r.pop("_due")
+        found = store.cases.due_termijnen(today, until, caseworker=store.user if mijn else None)
+        rules = store.routekaart.rules
+    rows = []
+    for due_text, zaak, name, track, rule, worker in found:
+        days = (date.fromisoformat(due_text) - today).days
+        rows.append(
+            {
+                "uiterlijk": format_date(date.fromisoformat(due_text)),
+                "dagen": days,
+                "termijn_tekst": days_text(days),
+                "zaaknummer": zaak,
+                "naam": name,
+                "spoor": Track(track).short,
+                "termijn": rules[rule].title,
+                "medewerker": worker,
+            }
+        )
     if not rows:
         click.echo("Geen termijnen in deze periode.", err=True)
         sys.exit(EXIT_NOT_FOUND)

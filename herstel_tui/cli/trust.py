@@ -103,7 +103,9 @@ def controle(c: Ctx, herbouw: bool) -> None:
     """Controleer de database: integriteit, verwijzingen, tijdlijnen tegen de routekaart."""
     with c.open_store() as store:
         if herbouw:
-            n = store.cases.rebuild_summaries()
+            from herstel_tui.files.terminal import IndexProgress
+
+            n = store.cases.rebuild_summaries(progress=IndexProgress())
             click.echo(f"Zaakoverzicht herbouwd voor {n} zaken.")
         result = store.maintenance.check()
     for p in result.problems[:200]:

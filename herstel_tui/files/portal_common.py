@@ -198,6 +198,15 @@ def cell_phone(value: Any) -> tuple[str | None, str | None]:
     return cell_text(value), None
 
 
+def unreadable(path: Path, exc: OSError) -> PortalFileError:
+    """The Dutch refusal for a portal file the system will not give us."""
+    if isinstance(exc, FileNotFoundError):
+        return PortalFileError(f"{path} bestaat niet")
+    if isinstance(exc, IsADirectoryError):
+        return PortalFileError(f"{path} is een map, geen bestand")
+    return PortalFileError(f"{path.name} kan niet worden gelezen: {exc.strerror}")
+
+
 def file_meta(path: Path | str) -> FileMeta:
     """The name, sha256 and size of a file read from the portal (read once, in chunks)."""
     p = Path(path)
@@ -208,12 +217,8 @@ def file_meta(path: Path | str) -> FileMeta:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
                 size += len(chunk)
-    except FileNotFoundError:
-        raise PortalFileError(f"{p} bestaat niet") from None
-    except IsADirectoryError:
-        raise PortalFileError(f"{p} is een map, geen bestand") from None
     except OSError as exc:
-        raise PortalFileError(f"{p.name} kan niet worden gelezen: {exc.strerror}") from None
+        raise unreadable(p, exc) from None
     return FileMeta(p.name, h.hexdigest(), size)
 
 

@@ -38,6 +38,7 @@ from herstel_tui.files.portal_common import (
     header_key,
     is_blank,
     thousands,
+    unreadable,
 )
 from herstel_tui.files.xlsx_rows import sheet_rows
 
@@ -95,7 +96,7 @@ def read_table(
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise PortalFileError(f"{path.name} kan niet worden gelezen: {exc.strerror}") from None
+        raise unreadable(path, exc) from None
     if size == 0:
         raise PortalFileError(f"{path.name} is leeg (0 bytes); er is niets ingelezen")
     limits.check_size(path)

@@ -26,7 +26,7 @@ from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.files.atomic import private_dir
 from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Story, accepted, make_story, sorted_events
 from herstel_tui.store.bulk import bulk_load
-from herstel_tui.store.cases import summary_row
+from herstel_tui.store.cases import DEADLINE_INSERT, case_index
 from herstel_tui.store.db import Store
 
 FIRST_F = [
@@ -249,7 +249,16 @@ class _Ids:
 # Rows are written per batch of this many cases: memory stays flat whatever the size of the demo.
 BATCH_CASES = 20_000
 # The tables the demo fills; their indexes are built once, after the rows (store/bulk.py).
-DEMO_TABLES = ("persons", "households", "household_members", "cases", "events", "contact_notes", "case_summary")
+DEMO_TABLES = (
+    "persons",
+    "households",
+    "household_members",
+    "cases",
+    "events",
+    "contact_notes",
+    "case_summary",
+    "case_deadlines",
+)
 
 SYSTEM_ACCOUNTS = {"root", "admin", "administrator", "demo", "system"}
 
@@ -280,6 +289,7 @@ def build_demo(
     events: list[tuple] = []
     notes: list[tuple] = []
     summaries: list[tuple] = []
+    deadlines: list[tuple] = []  # the case index's termijnen (case_deadlines)
     counters: dict[int, int] = {}
     if me in SYSTEM_ACCOUNTS:
         me = None  # a demo made as root gives its cases to the demo's caseworkers, not to "root"
@@ -338,7 +348,7 @@ def build_demo(
         casuistiek = 1 if urgency is None and rng.random() < 0.01 else 0
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
         history = [RecordedEvent(step=s, outcome=o, fact_date=d) for s, o, d in own]
-        summary = summary_row(rk, track, [e for e in shared if e.fact_date <= horizon] + history, today)
+        summary, termijnen = case_index(rk, track, [e for e in shared if e.fact_date <= horizon] + history, today)
         closed = iso(history[-1].fact_date) if summary[6] and history else None
         case_rows.append(
             (ids.case, zaak, pid, track, worker, iso(opened), closed, urgency, casuistiek, 1 + len(history))
@@ -347,6 +357,7 @@ def build_demo(
             ids.event += 1
             events.append((ids.event, ids.case, s, o, iso(d), now, worker))
         summaries.append((ids.case, *summary))
+        deadlines.extend((ids.case, *row) for row in termijnen)
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
             ids.note += 1
             channel, text = rng.choice(NOTES)
@@ -404,7 +415,8 @@ def build_demo(
             " closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)",
             summaries,
         )
-        for rows in (persons, households, members, case_rows, events, notes, summaries):
+        conn.executemany(DEADLINE_INSERT, deadlines)
+        for rows in (persons, households, members, case_rows, events, notes, summaries, deadlines):
             rows.clear()
 
     with store.transaction() as conn:

@@ -1,8 +1,10 @@
 """The management overview (*overzicht*): how the work stands, on one date. Headless.
 
-All SQL is in :mod:`herstel_tui.store.overview`; this module adds the routekaart engine, which
-judges every case once (about 30 µs a case), and writes the ``.xlsx`` (openpyxl, imported only
-inside :func:`write_xlsx`). Every figure is computed for a *peildatum* ``today``.
+All SQL is in :mod:`herstel_tui.store.overview`: aggregates over the case index, where the
+routekaart engine's judgement of every case (its current step, outcome and termijnen) is kept
+with each event written; this module classifies them for the *peildatum* ``today`` (what runs,
+is overdue or has run out depends on the day) and writes the ``.xlsx`` (openpyxl, imported only
+inside :func:`write_xlsx`).
 
 Definitions
 -----------
@@ -472,6 +474,11 @@ DEFINITIONS: list[tuple[str, str]] = [
 ]
 
 
+def _sql_order(key: tuple[str, str | None]) -> tuple[str, bool, str]:
+    """(track, id) in SQLite's order: NULL before any text, text by code point."""
+    return key[0], key[1] is not None, key[1] or ""
+
+
 def _label(enum: type[TitledEnum], value: str) -> str:
     member = enum.get(value)
     return member.label if member else value
@@ -484,90 +491,106 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
     rk = store.routekaart
     sql = store.overview
 
-    tracks = {tid: TrackFigure(tid, _label(Track, tid)) for tid in rk.tracks}
-    for tid, total, n_open, new, persons in sql.track_counts(today.year):
-        t = tracks.setdefault(tid, TrackFigure(tid, _label(Track, tid)))
-        t.cases, t.open, t.closed, t.new, t.persons = total, n_open, total - n_open, new, persons
-
-    steps: dict[tuple[str, str | None], CountRow] = {}
-    for tid, track in rk.tracks.items():
-        steps[(tid, None)] = CountRow(tid, None, NOT_STARTED)
-        for node in track.nodes:
-            if not node.anytime:
-                steps[(tid, node.id)] = CountRow(tid, node.id, node.title)
-    for tid, step, n_open, n_closed in sql.step_counts():
-        row = steps.get((tid, step))
-        if row is None:  # a step no longer in the routekaart file
-            row = steps[(tid, step)] = CountRow(tid, step, step or NOT_STARTED)
-        row.open, row.closed = n_open, n_closed
-
-    outcomes: dict[tuple[str, str | None], CountRow] = {}
-    for tid in rk.tracks:
-        for o in OUTCOMES:
-            outcomes[(tid, o)] = CountRow(tid, o, _label(Outcome, o) if o else NO_OUTCOME)
-    for tid, o, n_open, n_closed in sql.outcome_counts():
-        row = outcomes.get((tid, o))
-        if row is None:
-            row = outcomes[(tid, o)] = CountRow(tid, o, _label(Outcome, o) if o else NO_OUTCOME)
-        row.open, row.closed = n_open, n_closed
-
-    urgent = UrgentFigure()
-    for _tid, urgency, overleg, n in sql.urgent_counts():
-        urgent.total += n
-        if urgency:
-            urgent.criteria[urgency] = urgent.criteria.get(urgency, 0) + n
-        if overleg:
-            urgent.casuistiekoverleg += n
-
-    # The engine, once per case.
-    figures = [
-        DeadlineFigure(rule, rk.rule(rule).title, rk.rule(rule).period.text, rk.rule(rule).statutory)
-        for rule, _ in DEADLINE_FIGURES
-    ]
-    by_rule = {f.rule: f for f in figures}
-    targets = {
-        (tid, rule): frozenset(rk.event_title(tid, ev) for ev in evs if rk.has_step(tid, ev))
-        for rule, evs in DEADLINE_FIGURES
-        for tid in rk.tracks
-    }
-    workers: dict[str | None, WorkerFigure] = {}
-    nazorg = afbouw = afbouw_late = 0
-    n_cases = 0
-    for facts, events in sql.cases_with_events():
-        n_cases += 1
-        overdue = False
-        if events:
-            view = rk.evaluate(facts.track, events, today)
-            for dl in view.deadlines:
-                fig = by_rule.get(dl.rule)
-                if fig is not None:
-                    if dl.stopped is None:
-                        if today > dl.due:
-                            fig.overdue += 1
-                        else:
-                            fig.running += 1
-                    elif dl.stopped > dl.due:
-                        fig.late += 1
-                    elif dl.stopped_by in targets[(facts.track, dl.rule)]:
-                        fig.met += 1
-                    else:
-                        fig.lapsed += 1
-                if facts.open and dl.stopped is None:
-                    if dl.rule == NAZORG_RULE:
-                        nazorg += 1
-                    elif dl.rule == AFBOUW_RULE:
-                        afbouw += 1
-                        if today > dl.due:
-                            afbouw_late += 1
-                    if dl.overdue(today):  # the caseworker's own work (not what UHT owes)
-                        overdue = True
-        if facts.open:
-            w = workers.get(facts.caseworker)
+    with sql.snapshot():  # one state of the file for every figure
+        tracks = {tid: TrackFigure(tid, _label(Track, tid)) for tid in rk.tracks}
+        steps: dict[tuple[str, str | None], CountRow] = {}
+        outcomes: dict[tuple[str, str | None], CountRow] = {}
+        for tid, track in rk.tracks.items():
+            steps[(tid, None)] = CountRow(tid, None, NOT_STARTED)
+            for node in track.nodes:
+                if not node.anytime:
+                    steps[(tid, node.id)] = CountRow(tid, node.id, node.title)
+            for o in OUTCOMES:
+                outcomes[(tid, o)] = CountRow(tid, o, _label(Outcome, o) if o else NO_OUTCOME)
+        urgent = UrgentFigure()
+        criteria: dict[tuple[str, str], int] = {}
+        workers: dict[str | None, WorkerFigure] = {}
+        unknown: dict[tuple[str, str | None], tuple[int, int]] = {}  # steps and outcomes not in the file
+        unknown_outcomes: dict[tuple[str, str | None], tuple[int, int]] = {}
+        n_cases = 0
+        for g, n in sql.case_groups(today.year):
+            n_cases += n
+            t = tracks.get(g.track)
+            if t is None:
+                t = tracks[g.track] = TrackFigure(g.track, _label(Track, g.track))
+            t.cases += n
+            t.persons += n  # a person has at most one case per track (UNIQUE (person_id, track))
+            t.new += n * g.new
+            t.open += n * g.open
+            for table, spare, key in (
+                (steps, unknown, (g.track, g.step)),
+                (outcomes, unknown_outcomes, (g.track, g.outcome)),
+            ):
+                row = table.get(key)
+                if row is not None:
+                    row.open += n * g.open
+                    row.closed += n * (not g.open)
+                else:
+                    n_open, n_closed = spare.get(key, (0, 0))
+                    spare[key] = (n_open + n * g.open, n_closed + n * (not g.open))
+            if not g.open:
+                continue
+            is_urgent = g.urgency is not None or g.casuistiekoverleg == 1
+            if is_urgent:
+                urgent.total += n
+                if g.urgency:
+                    criteria[(g.track, g.urgency)] = criteria.get((g.track, g.urgency), 0) + n
+                if g.casuistiekoverleg:
+                    urgent.casuistiekoverleg += n
+            w = workers.get(g.caseworker)
             if w is None:
-                w = workers[facts.caseworker] = WorkerFigure(facts.caseworker or UNASSIGNED)
-            w.open += 1
-            w.overdue += overdue
-            w.urgent += facts.urgent
+                w = workers[g.caseworker] = WorkerFigure(g.caseworker or UNASSIGNED)
+            w.open += n
+            w.urgent += n * is_urgent
+        for t in tracks.values():
+            t.closed = t.cases - t.open
+        # in the order of the index: per track, then by id (an empty one first)
+        for key in sorted(unknown, key=_sql_order):  # a step no longer in the routekaart file
+            steps[key] = CountRow(key[0], key[1], key[1] or NOT_STARTED, *unknown[key])
+        for key in sorted(unknown_outcomes, key=_sql_order):
+            o = key[1]
+            outcomes[key] = CountRow(key[0], o, _label(Outcome, o) if o else NO_OUTCOME, *unknown_outcomes[key])
+        for (_, urgency), n in sorted(criteria.items()):
+            urgent.criteria[urgency] = urgent.criteria.get(urgency, 0) + n
+        for worker, n in sql.overdue_per_worker(today).items():
+            workers[worker].overdue = n
+
+        # The termijnen: the engine's judgement of every case is in the case index (case_deadlines);
+        # which of them run, are overdue or ran out is decided here, for the peildatum.
+        figures = [
+            DeadlineFigure(rule, rk.rule(rule).title, rk.rule(rule).period.text, rk.rule(rule).statutory)
+            for rule, _ in DEADLINE_FIGURES
+        ]
+        by_rule = {f.rule: f for f in figures}
+        targets = {
+            (tid, rule): frozenset(rk.event_title(tid, ev) for ev in evs if rk.has_step(tid, ev))
+            for rule, evs in DEADLINE_FIGURES
+            for tid in rk.tracks
+        }
+        # Which events meet a rule is the same in every track that has the rule (today's file: each
+        # has one); only otherwise are the termijnen counted per track.
+        having = {
+            rule: [tid for tid, tr in rk.tracks.items() if any(r.id == rule for r in tr.rules)] for rule in by_rule
+        }
+        by_track = any(len({targets[(tid, rule)] for tid in having[rule]}) > 1 for rule in by_rule)
+        for in_track, rule, stopped_by, overdue, running, late, in_time in sql.deadline_states(
+            today, list(by_rule), by_track=by_track
+        ):
+            fig = by_rule[rule]
+            fig.overdue += overdue
+            fig.running += running
+            fig.late += late
+            track_id = in_track if by_track else next(iter(having[rule]), None)
+            if stopped_by in targets.get((track_id or "", rule), ()):
+                fig.met += in_time
+            else:
+                fig.lapsed += in_time
+        nazorg = afbouw = afbouw_late = 0
+        for rule, n, n_late in sql.running_open(today, (NAZORG_RULE, AFBOUW_RULE)):
+            if rule == NAZORG_RULE:
+                nazorg = n
+            else:
+                afbouw, afbouw_late = n, n_late or 0
 
     ordered_workers = sorted((w for k, w in workers.items() if k is not None), key=lambda w: w.caseworker.lower())
     if None in workers:

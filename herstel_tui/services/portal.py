@@ -17,7 +17,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.portal import ImportReport, NothingToDo, PortalError, PortalFileError
-from herstel_tui.files.portal_common import DEFAULT_LIMITS, file_meta
+from herstel_tui.files.portal_common import DEFAULT_LIMITS, file_meta, unreadable
 from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
 from herstel_tui.services.portal_import import apply_import
 from herstel_tui.services.portal_lists import KINDS, columns_for, parse_table
@@ -136,12 +136,10 @@ def read_bsn_file(path: Path | str) -> list[tuple[str, str]]:
                             path.name, f"heeft meer dan {limits.rows} BSN's", "regels", f"{limits.rows} regels"
                         )
                     out.append((f"{path.name} regel {number}", value))
-    except FileNotFoundError:
-        raise PortalFileError(f"{path} bestaat niet") from None
     except UnicodeDecodeError:
         raise PortalFileError(f"{path.name} is geen UTF-8-tekst; zet er één BSN per regel in") from None
     except OSError as exc:
-        raise PortalFileError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
+        raise unreadable(path, exc) from None
     return out
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 TYPE_CHECKING = False  # the light start imports this module: no typing at run time
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
     from herstel_tui.domain.routekaart import Routekaart
     from herstel_tui.store import Store
 
@@ -89,13 +91,28 @@ def ask_passphrase(path: Path | str, *, new: bool = False) -> str:
 
 
 def open_store(
-    path: Path | str, user: str, *, create: bool = True, readonly: bool = False, passphrase: str | None = None
+    path: Path | str,
+    user: str,
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    passphrase: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Store:
     """The register at ``path`` with the shipped routekaart: how the application opens its Store.
-    An encrypted file (a laptop checkout) asks for its passphrase (see :func:`ask_passphrase`)."""
+    An encrypted file (a laptop checkout) asks for its passphrase (see :func:`ask_passphrase`).
+    ``progress``: see :class:`herstel_tui.store.Store` (the case index rebuilt after a routekaart change)."""
     from herstel_tui.store import Store
     from herstel_tui.store.base import looks_encrypted
 
     if passphrase is None and looks_encrypted(path):
         passphrase = ask_passphrase(path)
-    return Store(path, user, routekaart=default_routekaart(), create=create, readonly=readonly, passphrase=passphrase)
+    return Store(
+        path,
+        user,
+        routekaart=default_routekaart(),
+        create=create,
+        readonly=readonly,
+        passphrase=passphrase,
+        progress=progress,
+    )

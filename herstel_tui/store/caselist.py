@@ -32,7 +32,7 @@ SECTION_ORDER: tuple[str, ...] = ("week", "verlopen", "wacht", "later")
 def work_kind(prefix: str = "s.") -> str:
     """What a case's next date asks, from its index row: 0 a deadline of the caseworker's own,
     1 nothing to act on (a period that ends by itself, no date, finished), 2 a deadline another
-    party owes. Migration 12 indexes (this, next date, case id): every section is one index range,
+    party owes. Migration 13 indexes (this, next date, case id): every section is one index range,
     whatever today is."""
     p = prefix
     return (
@@ -174,7 +174,7 @@ FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_
 
 _ORDER = {
     # Without sections (closed cases shown too): the caseworker's own dates, soonest first; then
-    # cases without one; then those waiting on another party. The index of migration 12.
+    # cases without one; then those waiting on another party. The index of migration 13.
     "termijn": f"{_KIND}, {_DUE}, s.case_id",
     "zaaknummer": "c.zaaknummer",
     "naam": "p.surname, p.given_names, c.id",
@@ -330,7 +330,7 @@ _SECTION_SORT = (
 
 def _segments(today: date) -> list[tuple[str, str, list]]:
     """(condition, order, arguments) of each section's rows in SECTION_ORDER, each one range of
-    the index of migration 12; the later section is two: own dates after this week, then the rest."""
+    the index of migration 13; the later section is two: own dates after this week, then the rest."""
     day, week_end = today.isoformat(), (today + timedelta(days=WEEK - 1)).isoformat()
     up = f"{_DUE}, s.case_id"
     return [

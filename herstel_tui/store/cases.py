@@ -7,9 +7,12 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -34,10 +37,13 @@ SHARED_STEPS: dict[str, tuple[str, ...]] = {
 _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
 _CASE_COLS = "id, zaaknummer, person_id, track, caseworker, opened, closed, urgency, casuistiekoverleg, version"
 _EVENT_COLS = "id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction, reason"
-_SUMMARY_INSERT = (
-    "INSERT OR REPLACE INTO case_summary (case_id, current_step, current_title, outcome, next_due, next_rule,"
-    " next_kind, closed, last_event) VALUES (?,?,?,?,?,?,?,?,?)"
-)
+_SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
+_SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+_DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
+DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+_DEADLINE_UPSERT = DEADLINE_INSERT.replace("INSERT INTO", "INSERT OR REPLACE INTO")
+REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
+Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
 
 def _case_changed(zaaknummer: str | None) -> ConflictError:
@@ -212,27 +218,45 @@ class CaseRepository(Repository):
         """UHT's facts about the household's aanvrager that hold for this person too: the outcome
         (and, for the toeslagpartner, the payment that starts the moratorium: "De gedupeerde ouder
         en toeslagpartner"). Taken from the aanvrager's case in the same track, else the other one."""
-        role = self.role_of(person_id)
-        steps = SHARED_STEPS.get(role or "")
-        if not steps:
-            return []
-        marks = ",".join("?" * len(steps))
-        rows = self.conn.execute(
-            "SELECT c.id, c.track, e.step, e.fact_date, e.outcome, e.correction, e.reason FROM household_members hm1 "
-            "JOIN household_members hm2 ON hm2.household_id = hm1.household_id AND hm2.role = 'aanvrager' "
-            "AND hm2.person_id != hm1.person_id "
+        return self.inherited_many([(person_id, track)]).get((person_id, track), [])
+
+    def inherited_many(self, wanted: Sequence[tuple[int, str]]) -> dict[tuple[int, str], list[RecordedEvent]]:
+        """:meth:`inherited` for many (person id, track) pairs in two queries; pairs without
+        shared facts are left out."""
+        persons = sorted({pid for pid, _ in wanted})
+        if not persons:
+            return {}
+        ids = json.dumps(persons)
+        roles = self.store.persons.main_roles(persons)
+        every = sorted({step for steps in SHARED_STEPS.values() for step in steps})
+        facts: dict[int, list[tuple]] = {}
+        for row in self.conn.execute(
+            "SELECT hm1.person_id, c.id, c.track, e.id, e.step, e.fact_date, e.outcome, e.correction, e.reason "
+            "FROM household_members hm1 JOIN household_members hm2 ON hm2.household_id = hm1.household_id "
+            "AND hm2.role = 'aanvrager' AND hm2.person_id != hm1.person_id "
             "JOIN cases c ON c.person_id = hm2.person_id JOIN events e ON e.case_id = c.id "
-            f"WHERE hm1.person_id = ? AND e.step IN ({marks}) ORDER BY c.track != ?, c.id, e.id",
-            (person_id, *steps, track),
-        ).fetchall()
-        if not rows:
-            return []
-        first = rows[0][0]
-        return [
-            RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, None, True)
-            for cid, _t, s, f, o, c, r in rows
-            if cid == first and self.routekaart.has_step(track, s)
-        ]
+            f"WHERE hm1.person_id IN (SELECT value FROM json_each(?)) AND e.step IN ({','.join('?' * len(every))})",
+            (ids, *every),
+        ):
+            facts.setdefault(row[0], []).append(row[1:])
+        out: dict[tuple[int, str], list[RecordedEvent]] = {}
+        has_step = self.routekaart.has_step
+        for pid, track in wanted:
+            steps = SHARED_STEPS.get(roles.get(pid) or "")
+            rows = [r for r in facts.get(pid, ()) if steps and r[3] in steps]
+            if not rows:
+                continue
+            # the aanvrager's case in this track first, else the other one; within it, record order
+            rows.sort(key=lambda r: (r[1] != track, r[0], r[2]))
+            first = rows[0][0]
+            shared = [
+                RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, None, True)
+                for cid, _t, _eid, s, f, o, c, r in rows
+                if cid == first and has_step(track, s)
+            ]
+            if shared:
+                out[(pid, track)] = shared
+        return out
 
     def _refresh_household(self, person_id: int, step: str) -> None:
         """After a shared fact of an aanvrager: the household members' case index rows."""
@@ -355,76 +379,187 @@ class CaseRepository(Repository):
             waiting = sorted(self._once)
         finally:
             self._once = None
-        for case_id in waiting:
-            if self.conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone():
-                self._refresh_summary(case_id)
+        today = clock.today()
+        for start in range(0, len(waiting), 500):  # a case taken back (or removed) has no row to write
+            self._write_index(today, case_ids=waiting[start : start + 500])
 
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
+        """The case index (``case_summary`` and ``case_deadlines``) of one case, in the caller's
+        transaction (inside :meth:`summaries_once`: when that block ends)."""
         if self._once is not None and today is None:
             self._once.add(case_id)
             return
-        row = summary_row(self.routekaart, self.get(case_id).track.value, self.recorded(case_id), today)
-        self.conn.execute(_SUMMARY_INSERT, (case_id, *row))
+        self._write_index(today or clock.today(), case_ids=[case_id])
 
-    def rebuild_summaries(self, today: date | None = None) -> int:
-        """Recompute the derived case list index from the events (after a routekaart change).
-
-        One pass over the events in case order and one executemany: about 5 s at 100,000 cases.
-        """
+    def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:
+        """The case index of these cases, in one transaction (the caller's, when there is one): the
+        entry point for a writer that changed many timelines at once. Returns the rows rewritten."""
         today = today or clock.today()
         with self.transaction():
-            n = self._write_summaries(None, today)
-            self.store.set_meta("routekaart_hash", self.routekaart.fingerprint)
-            self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": n})
-        return n
+            n = 0
+            for start in range(0, len(case_ids), 500):
+                n += self._write_index(today, case_ids=case_ids[start : start + 500])
+            return n
 
-    def all_recorded(self, case_ids: Sequence[int] | None = None) -> dict[int, tuple[str, list[RecordedEvent]]]:
-        """case id → (track, events in record order) for these cases (None: every case), in one pass."""
-        if case_ids is None:
-            tracks = dict(self.conn.execute("SELECT id, track FROM cases ORDER BY id"))
-            source = self.conn.execute(
-                "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events ORDER BY case_id, id"
-            )
-        else:
-            marks = ",".join("?" * len(case_ids))
-            tracks = dict(self.conn.execute(f"SELECT id, track FROM cases WHERE id IN ({marks})", list(case_ids)))
-            source = self.conn.execute(
-                "SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events "
-                f"WHERE case_id IN ({marks}) ORDER BY case_id, id",
-                list(case_ids),
-            )
+    def rebuild_summaries(self, today: date | None = None, progress: Progress | None = None) -> int:
+        """Recompute the derived case index from the events (after a routekaart change).
+
+        In short transactions of :data:`REBUILD_BATCH` cases (so a colleague's save waits a fraction
+        of a second, never the whole rebuild), each reading its cases' events and writing only the
+        rows that differ; the routekaart's fingerprint is stored when every batch is done, so an
+        interrupted rebuild starts again on the next open. ``progress(done, total)`` after each
+        batch. Returns the number of cases.
+        """
+        today = today or clock.today()
+        with self.reading():
+            ids = [r[0] for r in self.conn.execute("SELECT id FROM cases ORDER BY id")]
+        total = len(ids)
+        if progress and total:
+            progress(0, total)
+        for start in range(0, total, REBUILD_BATCH):
+            chunk = ids[start : start + REBUILD_BATCH]
+            with self.transaction():
+                self._write_index(today, first=chunk[0], last=chunk[-1], only_changed=True)
+            if progress:
+                progress(start + len(chunk), total)
+        with self.transaction():
+            rk = self.routekaart
+            self.store.set_meta("routekaart_hash", rk.fingerprint)
+            self.store.set_meta("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")
+            self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": total})
+        return total
+
+    def all_recorded(
+        self, case_ids: Sequence[int] | None = None, *, first: int | None = None, last: int | None = None
+    ) -> dict[int, tuple[str, list[RecordedEvent]]]:
+        """case id → (track, events in record order) for these cases (None: every case; or the
+        cases with ids ``first`` to ``last``), in one pass."""
+        where, args = "", []  # type: tuple[str, list]
+        if case_ids is not None:
+            where, args = f"IN ({','.join('?' * len(case_ids))})", list(case_ids)
+        elif first is not None:
+            where, args = "BETWEEN ? AND ?", [first, last]
+        cases_where = f"WHERE id {where}" if where else ""
+        events_where = f"WHERE case_id {where}" if where else ""
+        tracks = dict(self.conn.execute(f"SELECT id, track FROM cases {cases_where} ORDER BY id", args))
+        # grouped by case (through the events_case index when a range is asked); record order (by id)
+        # restored per case
+        source = self.conn.execute(
+            f"SELECT case_id, step, outcome, fact_date, correction, reason, id FROM events {events_where}", args
+        )
         out: dict[int, tuple[str, list[RecordedEvent]]] = {cid: (track, []) for cid, track in tracks.items()}
-        for cid, step, outcome, fact, corr, reason, eid in source.fetchall():
-            out[cid][1].append(RecordedEvent(step, date.fromisoformat(fact), outcome, bool(corr), reason, eid))
+        days = _Days()
+        make = RecordedEvent._make  # tuple.__new__: no Python call per event (750,000 in a rebuild)
+        for cid, rows in groupby(source.fetchall(), itemgetter(0)):  # a case can come in more groups
+            out[cid][1].extend(
+                make((step, days[fact], outcome, corr != 0, reason, eid, False))
+                for _, step, outcome, fact, corr, reason, eid in rows
+            )
+        for _, evs in out.values():
+            if len(evs) > 1:
+                evs.sort(key=_record_order)  # already in order, mostly: a linear pass
         # the facts shared with the household's aanvrager (few cases: one query finds them)
         members = (
             "SELECT DISTINCT c.id, c.person_id FROM cases c JOIN household_members hm ON hm.person_id = c.person_id "
-            "WHERE hm.role IN ('toeslagpartner', 'kind')"
+            f"WHERE hm.role IN ('toeslagpartner', 'kind') {'AND c.id ' + where if where else ''}"
         )
-        for cid, pid in self.conn.execute(members).fetchall():
-            if cid in out:
-                shared = self.inherited(pid, out[cid][0])
-                if shared:
-                    out[cid] = (out[cid][0], shared + out[cid][1])
+        pairs = [(cid, pid, out[cid][0]) for cid, pid in self.conn.execute(members, args).fetchall() if cid in out]
+        shared = self.inherited_many([(pid, track) for _, pid, track in pairs])
+        for cid, pid, track in pairs:
+            got = shared.get((pid, track))
+            if got:
+                out[cid] = (track, got + out[cid][1])
         return out
 
-    def _write_summaries(self, case_ids: Sequence[int] | None, today: date) -> int:
-        rows = [
-            (cid, *summary_row(self.routekaart, track, evs, today))
-            for cid, (track, evs) in self.all_recorded(case_ids).items()
-        ]
-        self.conn.executemany(_SUMMARY_INSERT, rows)
-        return len(rows)
+    def _write_index(
+        self,
+        today: date,
+        *,
+        case_ids: Sequence[int] | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        only_changed: bool = False,
+    ) -> int:
+        """Compute and write the case index of these cases (see :meth:`all_recorded`); with
+        ``only_changed`` the stored rows are compared first and only the differing ones written."""
+        rk = self.routekaart
+        computed: dict[int, tuple[tuple, list[tuple]]] = {}
+        for cid, (track, evs) in self.all_recorded(case_ids, first=first, last=last).items():
+            summary, deadlines = case_index(rk, track, evs, today)
+            computed[cid] = ((cid, *summary), [(cid, *row) for row in deadlines])
+        if not computed:
+            return 0
+        if not only_changed:
+            ids = list(computed)
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(part))})", part)
+            self.conn.executemany(_SUMMARY_INSERT, [summary for summary, _ in computed.values()])
+            self.conn.executemany(DEADLINE_INSERT, [row for _, rows in computed.values() for row in rows])
+            return len(computed)
+        # Only what differs from the stored rows: a summary row, a termijn row (by case and seq),
+        # termijnen the case no longer has.
+        stored = self._stored_index(min(computed), max(computed))
+        summaries: list[tuple] = []
+        upserts: list[tuple] = []
+        deletes: list[tuple[int, int]] = []
+        changed = 0
+        for cid, (summary, rows) in computed.items():
+            old_summary, old_rows = stored.get(cid) or ((), [])
+            if summary == old_summary and rows == old_rows:
+                continue
+            changed += 1
+            if summary != old_summary:
+                summaries.append(summary)
+            if rows != old_rows:
+                by_seq = {r[1]: r for r in old_rows}
+                upserts.extend(row for row in rows if by_seq.pop(row[1], None) != row)
+                deletes.extend((cid, seq) for seq in by_seq)  # termijnen the case no longer has
+        self.conn.executemany("DELETE FROM case_deadlines WHERE case_id = ? AND seq = ?", deletes)
+        self.conn.executemany(_SUMMARY_INSERT, summaries)
+        self.conn.executemany(_DEADLINE_UPSERT, upserts)
+        return changed
 
-    def refresh_derived(self, today: date | None = None) -> int:
+    def _stored_index(self, first: int, last: int) -> dict[int, tuple[tuple, list[tuple]]]:
+        """case id → (summary row, deadline rows), each starting with the case id, as stored, for
+        the cases ``first`` to ``last``."""
+        out: dict[int, tuple[tuple, list[tuple]]] = {
+            r[0]: (r, [])
+            for r in self.conn.execute(
+                f"SELECT case_id, {_SUMMARY_COLS} FROM case_summary WHERE case_id BETWEEN ? AND ?", (first, last)
+            )
+        }
+        none: tuple = ()
+        for r in self.conn.execute(
+            f"SELECT case_id, {_DEADLINE_COLS} FROM case_deadlines WHERE case_id BETWEEN ? AND ? ORDER BY case_id, seq",
+            (first, last),
+        ):
+            got = out.get(r[0])
+            if got is None:
+                got = out[r[0]] = (none, [])
+            got[1].append(r)
+        return out
+
+    def refresh_derived(self, today: date | None = None, progress: Progress | None = None) -> int:
         """Bring case_summary up to date with the routekaart and with the calendar.
 
-        A changed routekaart rebuilds every row; otherwise only rows whose next date is a
-        period that has run out by ``today`` are recomputed. Returns the rows recomputed.
+        A changed routekaart rebuilds every row (``progress`` as in :meth:`rebuild_summaries`);
+        otherwise only rows whose next date is a period that has run out by ``today`` are
+        recomputed. Returns the rows recomputed.
         """
         today = today or clock.today()
-        if self.store.meta("routekaart_hash") != self.routekaart.fingerprint:
-            return self.rebuild_summaries(today)
+        rk = self.routekaart
+        stored_hash = self.store.meta("routekaart_hash")
+        if stored_hash != rk.fingerprint:
+            # Only texts the index does not hold changed (a phone number, an explanation): the index
+            # stays. index_hash names the routekaart file it was written with, so an index
+            # recomputed since by a version that does not keep it is never taken for current.
+            if rk.index_fingerprint and self.store.meta("index_hash") == f"{rk.index_fingerprint} {stored_hash}":
+                with self.transaction():
+                    self.store.set_meta("routekaart_hash", rk.fingerprint)
+                    self.store.set_meta("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")
+                return 0
+            return self.rebuild_summaries(today, progress)
         stale = [
             r[0]
             for r in self.conn.execute(
@@ -432,20 +567,19 @@ class CaseRepository(Repository):
             )
         ]
         if stale:
-            with self.transaction():
-                for start in range(0, len(stale), 500):
-                    self._write_summaries(stale[start : start + 500], today)
+            self.refresh_index(stale, today)
         return len(stale)
 
     def summaries(self) -> dict[int, tuple]:
         """case id → its stored row of the index (as :func:`summary_row` computes it)."""
-        return {
-            r[0]: tuple(r[1:])
-            for r in self.conn.execute(
-                "SELECT case_id, current_step, current_title, outcome, next_due, next_rule, next_kind, closed, "
-                "last_event FROM case_summary"
-            )
-        }
+        return {r[0]: tuple(r[1:]) for r in self.conn.execute(f"SELECT case_id, {_SUMMARY_COLS} FROM case_summary")}
+
+    def stored_index(self) -> dict[int, tuple[tuple, list[tuple]]]:
+        """case id → its stored rows of the index, both tables, without the case id (as
+        :func:`case_index` computes them)."""
+        with self.reading():
+            stored = self._stored_index(-(2**63), 2**63 - 1)
+        return {cid: (summary[1:], [r[1:] for r in rows]) for cid, (summary, rows) in stored.items()}
 
     # -- contact notes ---------------------------------------------------------------------------
 
@@ -487,18 +621,29 @@ class CaseRepository(Repository):
         with self.reading():
             return list_cases(self.conn, f, today or clock.today(), offset, limit)
 
-    def due_before(self, until: date, caseworker: str | None = None) -> list[tuple]:
-        """(id, zaaknummer, naam, track, caseworker) of open cases with a date due by ``until``."""
-        sql = (
-            "SELECT c.id, c.zaaknummer, p.surname || ', ' || p.given_names, c.track, c.caseworker "
-            "FROM case_summary s JOIN cases c ON c.id = s.case_id JOIN persons p ON p.id = c.person_id "
-            "WHERE s.next_due <= ? AND s.closed = 0 AND c.closed IS NULL"
+    def due_termijnen(self, today: date, until: date, caseworker: str | None = None) -> list[tuple]:
+        """(due date, zaaknummer, naam, track, rule, caseworker) of every termijn of an open case that
+        runs on ``today``, is the municipality's own (not waited on) and is due by ``until``; soonest
+        first, then by zaaknummer and the engine's order. From the case index: no engine pass."""
+        # one index range per kind (case_deadlines_running): a deadline runs until its stop
+        # event, a period also until its due date
+        part = (
+            "SELECT d.due, c.zaaknummer, p.surname || ', ' || p.given_names, c.track, d.rule, c.caseworker, d.seq "
+            "FROM case_deadlines d CROSS JOIN case_summary s ON s.case_id = d.case_id "
+            "CROSS JOIN cases c ON c.id = d.case_id CROSS JOIN persons p ON p.id = c.person_id "
+            "WHERE d.kind = '{kind}' AND d.stopped IS NULL AND d.due <= :until {after} AND d.own = 1 "
+            "AND s.next_due <= :until AND s.closed = 0 AND c.closed IS NULL"
+            + (" AND c.caseworker = :worker" if caseworker else "")
         )
-        args: list = [until.isoformat()]
-        if caseworker:
-            sql += " AND c.caseworker = ?"
-            args.append(caseworker)
-        return self.conn.execute(sql + " ORDER BY s.next_due", args).fetchall()
+        sql = (
+            part.format(kind="deadline", after="")
+            + " UNION ALL "
+            + part.format(kind="period", after="AND d.due > :t")
+            + " ORDER BY 1, 2, 7"
+        )
+        args = {"until": until.isoformat(), "t": today.isoformat(), "worker": caseworker}
+        with self.reading():
+            return [r[:6] for r in self.conn.execute(sql, args)]
 
     def caseworkers(self) -> list[str]:
         return [
@@ -509,18 +654,40 @@ class CaseRepository(Repository):
         ]
 
 
-def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None) -> tuple:
-    """(current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event).
+_record_order = attrgetter("id")
 
-    A due date does not depend on today; whether a period (nazorg, moratorium) still runs
-    does, which is why ``refresh_derived`` revisits rows whose period has come due.
-    """
-    view = rk.evaluate(track, events, today or clock.today(), with_next_steps=False)
+
+class _Days(dict):
+    """ISO text -> date, parsed once each (a few thousand distinct days over 100,000s of events)."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
+
+
+_ISO: dict[date, str] = {}  # date -> ISO text: a rebuild writes a million dates, of a few thousand days
+
+
+def _iso(d: date) -> str:
+    if len(_ISO) > 100_000:
+        _ISO.clear()
+    text = _ISO[d] = d.isoformat()
+    return text
+
+
+def case_index(
+    rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None
+) -> tuple[tuple, list[tuple]]:
+    """The case's rows of the derived index: its ``case_summary`` row (see :func:`summary_row`) and
+    its ``case_deadlines`` rows ``(seq, rule, kind, own, start, due, stopped, stopped_by)``, one per
+    termijn in the engine's order. A termijn row does not depend on ``today``: a period that ran
+    out by itself is stored as not stopped (its due date says when it ended)."""
+    view = rk.summarize(track, events, today or clock.today())
     # The caseworker's own next date; a date another party owes (WAITING_RULES) only when the case
     # has nothing of its own running: then the list shows it as waiting on them.
-    nxt = view.next_deadline or next(iter(view.waiting), None)
-    return (
-        view.current.step if view.current else None,
+    nxt = view.next_deadline or next((d for d in view.running if d.waiting_on is not None), None)
+    summary = (
+        view.current_step,
         view.current_title,
         view.outcome,
         nxt.due.isoformat() if nxt else None,
@@ -529,3 +696,27 @@ def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], tod
         int(view.closed),
         max(e.fact_date for e in events).isoformat() if events else None,
     )
+    iso = _ISO.get
+    deadlines = [
+        (
+            seq,
+            d.rule,
+            d.kind,
+            int(d.waiting_on is None),
+            iso(d.start) or _iso(d.start),
+            iso(d.due) or _iso(d.due),
+            None if d.elapsed or d.stopped is None else (iso(d.stopped) or _iso(d.stopped)),
+            None if d.elapsed else d.stopped_by,
+        )
+        for seq, d in enumerate(view.deadlines)
+    ]
+    return summary, deadlines
+
+
+def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None) -> tuple:
+    """(current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event).
+
+    A due date does not depend on today; whether a period (nazorg, moratorium) still runs
+    does, which is why ``refresh_derived`` revisits rows whose period has come due.
+    """
+    return case_index(rk, track, events, today)[0]

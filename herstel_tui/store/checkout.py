@@ -310,6 +310,7 @@ def copy_out(team: Store, laptop: Store, case_ids: Sequence[int], *, checkout_id
             ("household_members", f"SELECT * FROM household_members WHERE household_id IN ({_IDS})", (hh,)),
             ("cases", f"SELECT * FROM cases WHERE id IN ({_IDS})", (ids,)),
             ("case_summary", f"SELECT * FROM case_summary WHERE case_id IN ({_IDS})", (ids,)),
+            ("case_deadlines", f"SELECT * FROM case_deadlines WHERE case_id IN ({_IDS})", (ids,)),
             ("events", f"SELECT * FROM events WHERE case_id IN ({_IDS}) ORDER BY id", (ids,)),
             ("contact_notes", f"SELECT * FROM contact_notes WHERE case_id IN ({_IDS})", (ids,)),
             ("plans", f"SELECT * FROM plans WHERE id IN ({_IDS})", (plans,)),

@@ -19,7 +19,7 @@ import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,7 +81,10 @@ class Store:
         create: bool = True,
         readonly: bool = False,
         passphrase: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ):
+        """``progress(done, total)`` is told how far a rebuild of the case index on open has come
+        (after a routekaart change: seconds at 100,000 cases)."""
         self.path = Path(path)
         self._passphrase = passphrase
         self.encrypted = passphrase is not None
@@ -118,7 +121,7 @@ class Store:
             if not readonly:
                 self._set_journal_mode()
                 self._migrate()
-                self.refreshed_on_open = self.cases.refresh_derived()
+                self.refreshed_on_open = self.cases.refresh_derived(progress=progress)
         except BaseException as exc:
             if conn is not None:
                 conn.close()

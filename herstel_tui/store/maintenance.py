@@ -20,7 +20,7 @@ from herstel_tui.store.base import (
     RESTORE_ADVICE,
     StoreError,
 )
-from herstel_tui.store.cases import summary_row
+from herstel_tui.store.cases import case_index
 from herstel_tui.store.repository import Repository
 
 
@@ -115,7 +115,7 @@ class Maintenance(Repository):
             )
         rk = self.routekaart
         zaaknummers = dict(conn.execute("SELECT id, zaaknummer FROM cases"))
-        summaries = self.store.cases.summaries()
+        stored = self.store.cases.stored_index()
         cases = self.store.cases.all_recorded()
         roles = dict(
             conn.execute(
@@ -133,7 +133,7 @@ class Maintenance(Repository):
                 except TransitionRefused as exc:
                     problems.append(f"{zaak}: gebeurtenis {ev.id} ({ev.step}) past niet op de routekaart: {exc}")
                     break
-            if summaries.get(cid) != summary_row(rk, track, events, today):
+            if stored.get(cid) != case_index(rk, track, events, today):
                 problems.append(
                     f"{zaak}: het zaakoverzicht wijkt af van de tijdlijn (herstel met `herstel controle --herbouw`)"
                 )

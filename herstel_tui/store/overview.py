@@ -6,107 +6,99 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import NamedTuple
 
-from herstel_tui.domain.routekaart import RecordedEvent
 from herstel_tui.store.repository import Repository
 
 OPEN = "(s.closed = 0 AND c.closed IS NULL)"
 
 
-class CaseFacts(NamedTuple):
-    id: int
+class CaseGroup(NamedTuple):
+    """Cases alike in everything the overview counts them by (see :meth:`OverviewQueries.case_groups`)."""
+
     track: str
+    step: str | None  # case_summary.current_step
+    outcome: str | None
+    open: int
+    new: int  # opened in the year asked for
     caseworker: str | None
-    open: bool
-    urgent: bool
+    urgency: str | None
+    casuistiekoverleg: int
 
 
 class OverviewQueries(Repository):
     """``store.overview``"""
 
-    def track_counts(self, year: int) -> list[tuple[str, int, int, int, int]]:
-        """(track, cases, open, opened in ``year``, distinct persons) per track."""
-        sql = f"""SELECT c.track, count(*), sum({OPEN}), sum(substr(c.opened, 1, 4) = ?),
-                         count(DISTINCT c.person_id)
-                  FROM cases c JOIN case_summary s ON s.case_id = c.id GROUP BY c.track"""
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the file as it was at the first one (a
+        colleague's save in between cannot make the figures disagree with each other)."""
+        with self.reading() as conn:
+            if conn.in_transaction:
+                yield
+                return
+            conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                conn.execute("COMMIT")
+
+    def case_groups(self, year: int) -> list[tuple[CaseGroup, int]]:
+        """Every case in the case index, counted per :class:`CaseGroup`, in the order each group
+        first appears by case id (one pass: counting in Python beats SQLite's GROUP BY sorter here)."""
+        sql = f"""SELECT c.track, s.current_step, s.outcome, {OPEN}, substr(c.opened, 1, 4) = ?, c.caseworker,
+                         c.urgency, c.casuistiekoverleg
+                  FROM cases c JOIN case_summary s ON s.case_id = c.id ORDER BY c.id"""
         with self.reading():
-            return [(r[0], r[1], r[2] or 0, r[3] or 0, r[4]) for r in self.conn.execute(sql, (f"{year:04d}",))]
+            groups = Counter(self.conn.execute(sql, (f"{year:04d}",)).fetchall())
+        return [(CaseGroup(*key), n) for key, n in groups.items()]
 
-    def step_counts(self) -> list[tuple[str, str | None, int, int]]:
-        """(track, current step id or None, open, not open) from the case index."""
-        sql = f"""SELECT c.track, s.current_step, sum({OPEN}), sum(NOT {OPEN})
-                  FROM cases c JOIN case_summary s ON s.case_id = c.id GROUP BY c.track, s.current_step"""
-        with self.reading():
-            return [(r[0], r[1], r[2] or 0, r[3] or 0) for r in self.conn.execute(sql)]
+    def deadline_states(
+        self, today: date, rules: Sequence[str], *, by_track: bool = False
+    ) -> list[tuple[str | None, str, str | None, int, int, int, int]]:
+        """(track or None, rule, stopped_by, overdue, running, late, in time) over the termijnen of
+        every case, for these rules, on ``today``; per track only ``by_track``.
 
-    def outcome_counts(self) -> list[tuple[str, str | None, int, int]]:
-        """(track, decisive outcome or None, open, not open) from the case index."""
-        sql = f"""SELECT c.track, s.outcome, sum({OPEN}), sum(NOT {OPEN})
-                  FROM cases c JOIN case_summary s ON s.case_id = c.id GROUP BY c.track, s.outcome"""
-        with self.reading():
-            return [(r[0], r[1], r[2] or 0, r[3] or 0) for r in self.conn.execute(sql)]
-
-    def urgent_counts(self) -> list[tuple[str, str | None, int, int]]:
-        """(track, urgency criterion or None, on the casuïstiekoverleg 0/1, open cases) of open urgent cases."""
-        sql = f"""SELECT c.track, c.urgency, c.casuistiekoverleg, count(*)
-                  FROM cases c JOIN case_summary s ON s.case_id = c.id
-                  WHERE {OPEN} AND (c.urgency IS NOT NULL OR c.casuistiekoverleg = 1)
-                  GROUP BY c.track, c.urgency, c.casuistiekoverleg"""
-        with self.reading():
-            return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(sql)]
-
-    def cases_with_events(self) -> Iterator[tuple[CaseFacts, list[RecordedEvent]]]:
-        """Every case with its timeline in record order (as the engine takes it), in one pass.
-
-        Two cursors are merged: cases by id and events by case (through the ``events_case`` index),
-        so only one case's events are in memory at a time. The store's lock is held until the
-        iteration ends (use a read-only Store in the desk).
+        Not stopped: *overdue* when ``today`` is after the due date, else *running*. Stopped: *late*
+        after the due date, else *in time*, grouped by the title of the event that stopped it. A
+        period that has run out by ``today`` counts as stopped on its due date by nothing, as the
+        engine says it.
         """
-        case_sql = f"""SELECT c.id, c.track, c.caseworker, {OPEN},
-                              (c.urgency IS NOT NULL OR c.casuistiekoverleg = 1)
-                       FROM cases c JOIN case_summary s ON s.case_id = c.id ORDER BY c.id"""
-        event_sql = """SELECT case_id, id, step, outcome, fact_date, correction, reason
-                       FROM events ORDER BY case_id, fact_date, id"""
-        fromiso = date.fromisoformat
+        ran_out = "(d.stopped IS NULL AND d.kind = 'period' AND d.due <= :t)"
+        track, join = ("c.track", "JOIN cases c ON c.id = d.case_id") if by_track else ("NULL", "")
+        sql = f"""SELECT {track}, d.rule, d.stopped_by,
+                         ifnull(sum(d.stopped IS NULL AND NOT {ran_out} AND d.due < :t), 0),
+                         ifnull(sum(d.stopped IS NULL AND NOT {ran_out} AND d.due >= :t), 0),
+                         ifnull(sum(d.stopped > d.due), 0),
+                         ifnull(sum(d.stopped <= d.due OR {ran_out}), 0)
+                  FROM case_deadlines d {join}
+                  WHERE d.rule IN (SELECT value FROM json_each(:rules))
+                  GROUP BY 1, 2, 3"""
         with self.reading():
-            # the facts a toeslagpartner's or child's case shares with the household's aanvrager
-            shared: dict[int, list[RecordedEvent]] = {}
-            for mcid, pid, mtrack in self.conn.execute(
-                "SELECT DISTINCT c.id, c.person_id, c.track FROM cases c JOIN household_members hm "
-                "ON hm.person_id = c.person_id WHERE hm.role IN ('toeslagpartner', 'kind')"
-            ).fetchall():
-                inherited = self.store.cases.inherited(pid, mtrack)
-                if inherited:
-                    shared[mcid] = inherited
-            cur = self.conn.execute(event_sql)
-            batch: list = []
-            pos = 0
+            return self.conn.execute(sql, {"t": today.isoformat(), "rules": json.dumps(list(rules))}).fetchall()
 
-            def fill() -> bool:
-                nonlocal batch, pos
-                batch, pos = cur.fetchmany(20_000), 0
-                return bool(batch)
+    def running_open(self, today: date, rules: Sequence[str]) -> list[tuple[str, int, int]]:
+        """(rule, termijnen, of which overdue) running on ``today`` in open cases, for these rules."""
+        sql = f"""SELECT d.rule, count(*), sum(d.due < :t)
+                  FROM case_deadlines d CROSS JOIN cases c ON c.id = d.case_id CROSS JOIN case_summary s ON s.case_id = c.id
+                  WHERE d.stopped IS NULL AND NOT (d.kind = 'period' AND d.due <= :t) AND {OPEN}
+                        AND d.rule IN (SELECT value FROM json_each(:rules))
+                  GROUP BY d.rule"""
+        with self.reading():
+            return self.conn.execute(sql, {"t": today.isoformat(), "rules": json.dumps(list(rules))}).fetchall()
 
-            more = fill()
-            for cid, track, worker, is_open, urgent in self.conn.execute(case_sql):
-                rows = []
-                while more:
-                    if pos == len(batch):
-                        more = fill()
-                        continue
-                    r = batch[pos]
-                    if r[0] > cid:
-                        break
-                    if r[0] == cid:
-                        rows.append(r)
-                    pos += 1
-                if len(rows) > 1:
-                    rows.sort(key=lambda r: r[1])  # record order
-                evs = shared.get(cid, []) + [
-                    RecordedEvent(step, fromiso(fact), outcome, bool(corr), reason, eid)
-                    for _, eid, step, outcome, fact, corr, reason in rows
-                ]
-                yield CaseFacts(cid, track, worker, bool(is_open), bool(urgent)), evs
+    def overdue_per_worker(self, today: date) -> dict[str | None, int]:
+        """caseworker → open cases with at least one overdue termijn of their own on ``today``: one
+        the municipality owes, not stopped, its due date before ``today`` (a period runs out by
+        itself and is never overdue; what UHT owes is waited on)."""
+        sql = f"""SELECT c.caseworker, count(DISTINCT c.id)
+                  FROM case_deadlines d CROSS JOIN cases c ON c.id = d.case_id CROSS JOIN case_summary s ON s.case_id = c.id
+                  WHERE d.stopped IS NULL AND d.due < ? AND d.own = 1 AND d.kind = 'deadline' AND {OPEN}
+                  GROUP BY c.caseworker"""
+        with self.reading():
+            return dict(self.conn.execute(sql, (today.isoformat(),)).fetchall())

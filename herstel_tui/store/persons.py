@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
@@ -32,6 +33,9 @@ def _redact(row: dict[str, Any]) -> dict[str, Any]:
 
 def _person_row(p: Person) -> dict[str, Any]:
     return p.model_dump(mode="json", exclude={"id"})
+
+
+_MAIN_FIRST = "role = 'aanvrager' DESC, household_id"  # a person's main household first
 
 
 class PersonRepository(Repository):
@@ -160,11 +164,21 @@ class PersonRepository(Repository):
         """(household id, role) of the person's main household: where they are aanvrager, else
         their first one; None outside any household."""
         row = self.conn.execute(
-            "SELECT household_id, role FROM household_members WHERE person_id = ? "
-            "ORDER BY role = 'aanvrager' DESC, household_id LIMIT 1",
+            f"SELECT household_id, role FROM household_members WHERE person_id = ? ORDER BY {_MAIN_FIRST} LIMIT 1",
             (person_id,),
         ).fetchone()
         return (row[0], row[1]) if row else None
+
+    def main_roles(self, person_ids: Sequence[int]) -> dict[int, str]:
+        """person id → role in their main household (see :meth:`main_membership`), for many at once."""
+        roles: dict[int, str] = {}
+        for pid, role in self.conn.execute(
+            "SELECT person_id, role FROM household_members WHERE person_id IN (SELECT value FROM json_each(?)) "
+            f"ORDER BY person_id, {_MAIN_FIRST}",
+            (json.dumps(list(person_ids)),),
+        ):
+            roles.setdefault(pid, role)
+        return roles
 
     def main_household(self, person_id: int) -> int | None:
         """The household where the person is aanvrager, else their first one."""

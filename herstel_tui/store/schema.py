@@ -573,12 +573,34 @@ _V11_CARRIED_TEMPLATES = """
         );
 """
 
+# The reports' termijnen (issue 18): every termijn the routekaart engine sees in a case, one row each,
+# written with the case index in the same transaction as every event. Nothing here depends on the
+# day: ``stopped`` is the date of the event that stopped it (NULL: no such event; a period whose due
+# date has passed ran out by itself, which a query decides with its own peildatum). Forgetting the
+# routekaart fingerprint makes the next open fill it together with the case index.
+_V12_CASE_DEADLINES = """
+CREATE TABLE IF NOT EXISTS case_deadlines (
+    case_id    INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,   -- the engine's order of the case's termijnen
+    rule       TEXT NOT NULL,
+    kind       TEXT NOT NULL,      -- 'deadline' | 'period'
+    own        INTEGER NOT NULL,   -- 1: the municipality owes it; 0: another party (UHT), waited on
+    start      TEXT NOT NULL,
+    due        TEXT NOT NULL,
+    stopped    TEXT,
+    stopped_by TEXT,               -- the stop event's title
+    PRIMARY KEY (case_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS case_deadlines_running ON case_deadlines(kind, due) WHERE stopped IS NULL;
+DELETE FROM meta WHERE key = 'routekaart_hash' AND EXISTS (SELECT 1 FROM case_summary);
+"""
+
 # The werkvoorraad in sections, today's work first (issue 17): this week's own deadlines, overdue
 # ones, those waiting on another party, the rest. Which section a case is in depends on today, so
 # the index holds what does not: the kind of the case's next date (store/caselist.work_kind: 0 the
 # caseworker's own deadline, 1 nothing to act on, 2 owed by another party), the date, the case;
 # each section is then one range of it. It replaces the index of version 10.
-_V12_WORK_SECTIONS = """
+_V13_WORK_SECTIONS = """
 CREATE INDEX IF NOT EXISTS case_summary_sections ON case_summary(
     (CASE WHEN closed = 0 AND next_due IS NOT NULL AND coalesce(next_kind, 'deadline') = 'deadline'
      THEN 2 * (coalesce(next_rule, '') IN ('antwoord_brede_hulpteam')) ELSE 1 END),
@@ -600,7 +622,8 @@ MIGRATIONS: list[Migration] = [
     (9, "stuurtekens en escapereeksen uit bestaande tekst verwijderd (geaudit)", _V9_TEXT_POLICY),
     (10, "werkvoorraad: eigen termijnen eerst, wachten op anderen daarna", _V10_WORK_ORDER),
     (11, "meegenomen briefsjablonen van de gemeente (op een laptopbestand)", _V11_CARRIED_TEMPLATES),
-    (12, "werkvoorraad in secties: deze week, verlopen, wacht op anderen, later", _V12_WORK_SECTIONS),
+    (12, "termijnen per zaak voor de rapportages (overzicht, termijnen)", _V12_CASE_DEADLINES),
+    (13, "werkvoorraad in secties: deze week, verlopen, wacht op anderen, later", _V13_WORK_SECTIONS),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

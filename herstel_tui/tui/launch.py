@@ -35,7 +35,10 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> in
             make_demo(path, DEFAULT_DEMO_CASES, routekaart=default_routekaart(), me=cfg.medewerker)
         elif not path.exists():
             raise StoreError(f"{path} bestaat niet. Maak een demo met: herstel demo --db {path}")
-        store = open_store(path, cfg.medewerker)
+        from herstel_tui.files.terminal import IndexProgress
+
+        # before the desk paints: a case index to rebuild (a new routekaart) shows its progress here
+        store = open_store(path, cfg.medewerker, progress=IndexProgress())
         if store.network_fs:
             print(network_warning(store.path), file=sys.stderr)
     except (ConfigError, StoreError) as exc:

@@ -187,12 +187,12 @@ def test_pages_of_the_sections_join_up_to_the_written_out_order(dated, with_size
 
 def test_every_section_is_an_index_walk(store):
     """100,000 cases as quick as 100: each section's first page walks one range of the index of
-    migration 12, no sort; the index's expression is the list's own."""
+    migration 13, no sort; the index's expression is the list's own."""
     import re
 
     from herstel_tui.domain import clock
     from herstel_tui.store.caselist import _SELECT, _segments, _where, work_kind
-    from herstel_tui.store.schema import _V12_WORK_SECTIONS
+    from herstel_tui.store.schema import _V13_WORK_SECTIONS
 
     today = clock.today()
     for f in (CaseFilter(), CaseFilter(urgent=True), CaseFilter(overdue=True)):
@@ -202,7 +202,7 @@ def test_every_section_is_an_index_walk(store):
             plan = " ".join(str(r[-1]) for r in store.conn.execute(sql, [*args, *extra]))
             assert "USING INDEX case_summary_sections" in plan and "TEMP B-TREE" not in plan, plan
     squeeze = lambda text: re.sub(r"\s+", " ", text).replace("( ", "(").replace(" )", ")")  # noqa: E731
-    assert squeeze(work_kind("")) in squeeze(_V12_WORK_SECTIONS)
+    assert squeeze(work_kind("")) in squeeze(_V13_WORK_SECTIONS)
 
 
 def test_migration_10_recomputes_an_old_case_index(tmp_path, test_bsns):
@@ -231,7 +231,7 @@ def test_migration_10_recomputes_an_old_case_index(tmp_path, test_bsns):
         (row,) = s.cases.page(CaseFilter())
         assert row.next_rule != "antwoord_brede_hulpteam" and row.days_left(today) == 36
         names = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert "case_summary_sections" in names and "case_summary_work" not in names  # 12 replaced 10's
+        assert "case_summary_sections" in names and "case_summary_work" not in names  # 13 replaced 10's
 
 
 def test_waiting_rules_are_the_routekaarts_dates_of_others():

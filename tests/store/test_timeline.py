@@ -34,7 +34,7 @@ def test_failure_after_insert_rolls_back_the_event(store, case, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("stroomstoring")
 
-    monkeypatch.setattr("herstel_tui.store.cases.summary_row", boom)
+    monkeypatch.setattr("herstel_tui.store.cases.case_index", boom)
     before = store.counts()
     with pytest.raises(RuntimeError):
         store.cases.record_event(case.id, "aanvraag_herbeoordeling", D)
@@ -158,8 +158,8 @@ def test_summaries_once_refreshes_each_case_once_at_the_end_of_the_batch(store, 
     import herstel_tui.store.cases as cases_module
 
     calls = []
-    real = cases_module.summary_row
-    monkeypatch.setattr(cases_module, "summary_row", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = cases_module.case_index  # what a refresh computes a case's index rows with
+    monkeypatch.setattr(cases_module, "case_index", lambda *a, **k: calls.append(1) or real(*a, **k))
     before = summary_of(store, case.id)
     with store.transaction(), store.cases.summaries_once():
         store.cases.record_event(case.id, "aanvraag_herbeoordeling", D)

@@ -82,6 +82,7 @@ from typing import Any
 
 from herstel_tui.domain.routekaart.model import (
     NOT_STARTED_TITLE,
+    CaseState,
     CaseView,
     Contact,
     Deadline,
@@ -93,6 +94,7 @@ from herstel_tui.domain.routekaart.model import (
     Step,
     Track,
 )
+from herstel_tui.domain.routekaart.termijnen import RuleT, _Dates, deadlines
 
 
 def _split_ref(ref: str) -> tuple[str, str | None]:
@@ -132,17 +134,6 @@ class _Node:
     cycle: bool = False
     # Precomputed NextStep per outcome (None for steps without outcomes), before labels/dates.
     event_titles: dict[str | None, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class _RuleT:
-    rule: Rule
-    starts: tuple[tuple[str, str | None], ...]
-    stops: tuple[tuple[str, str | None], ...]
-    multi: bool
-
-
-_Dates = dict[tuple[str, str | None], list[date]]
 
 
 class _Engine:
@@ -217,13 +208,17 @@ class _Engine:
         self.decisive = tuple(sorted((n for n in self.order if n.outcomes), key=lambda n: -depth[n.id]))
         multi_ids = {n.id for n in nodes if n.repeatable and not n.restart}
         self.rules = tuple(
-            _RuleT(
+            RuleT(
                 rule=r,
                 starts=tuple(_split_ref(s) for s in r.start if _split_ref(s)[0] in self.nodes),
-                stops=tuple(_split_ref(s) for s in r.stop if _split_ref(s)[0] in self.nodes),
+                stops=stops,
                 multi=any(_split_ref(s)[0] in multi_ids for s in r.start),
+                stop_titles=tuple((k, self.nodes[k[0]].event_titles.get(k[1], k[0])) for k in stops),
+                waiting_on=r.waiting_on,
+                choice=not r.statutory,
             )
             for r in track.rules
+            for stops in [tuple(_split_ref(s) for s in r.stop if _split_ref(s)[0] in self.nodes)]
         )
         self.rules_by_id = {rt.rule.id: rt for rt in self.rules}
         # Rounds of brede ondersteuning: a restart node begins a new round; the events of "cycle"
@@ -262,8 +257,8 @@ class _Engine:
                             break
         if n < 2:
             order = list(range(n))
-        else:
-            order = sorted(range(n), key=lambda i: (events[i].fact_date, i))
+        else:  # by (fact date, record order): sorted() is stable
+            order = sorted(range(n), key=[e.fact_date for e in events].__getitem__)
         dates: _Dates = {}
         for i in order:
             if sup is not None and sup[i]:
@@ -402,76 +397,84 @@ class _Engine:
         return True, active
 
     def deadlines(self, dates: _Dates, today: date | None) -> list[Deadline]:
-        out: list[Deadline] = []
-        titles = self.nodes
-        for rt in self.rules:
-            r = rt.rule
-            if rt.multi:
-                starts = sorted(d for k in rt.starts for d in dates.get(k, ()))
-                if not starts:
-                    continue
-                stops = sorted(
-                    (d, titles[k[0]].event_titles.get(k[1], k[0])) for k in rt.stops for d in dates.get(k, ())
-                )
-                inst = [
-                    Deadline(
-                        r.id, r.title, s, r.period.add(s), None, r.kind, waiting_on=r.waiting_on, choice=not r.statutory
-                    )
-                    for s in starts
-                ]
-                for sd, stitle in stops:
-                    for dl in inst:
-                        if dl.stopped is None and dl.start <= sd:
-                            dl.stopped = sd
-                            dl.stopped_by = stitle
-                            break
-                out.extend(inst)
-            else:
-                start = None
-                floor = self.restart_date(dates) if r.id in self.round_rules else None
-                for k in rt.starts:
-                    lst = dates.get(k)
-                    if lst:
-                        first = lst[0] if floor is None else next((d for d in lst if d >= floor), None)
-                        if first is not None and (start is None or first < start):
-                            start = first
-                if start is None:
-                    continue
-                dl = Deadline(
-                    r.id,
-                    r.title,
-                    start,
-                    r.period.add(start),
-                    None,
-                    r.kind,
-                    waiting_on=r.waiting_on,
-                    choice=not r.statutory,
-                )
-                for k in rt.stops:
-                    lst = dates.get(k)
-                    if lst:
-                        for d in lst:
-                            if d >= start:
-                                if dl.stopped is None or d < dl.stopped:
-                                    dl.stopped = d
-                                    dl.stopped_by = titles[k[0]].event_titles.get(k[1], k[0])
-                                break
-                out.append(dl)
-        if today is not None:
-            for dl in out:
-                if dl.stopped is None and dl.kind == "period" and today >= dl.due:
-                    dl.stopped = dl.due
-                    dl.elapsed = True
-        return out
+        """The case's termijnen (see :func:`.termijnen.deadlines`)."""
+        return deadlines(self, dates, today)
 
     # -- evaluate ---------------------------------------------------------------------------
+
+    def summarize(self, events: Sequence[RecordedEvent], today: date) -> CaseState:
+        """:meth:`evaluate` without the timeline and the next steps (what the case index keeps)."""
+        return self._judge(events, today)[1]
+
+    def _judge(
+        self, events: Sequence[RecordedEvent], today: date
+    ) -> tuple[tuple[list[bool] | None, list[int], _Dates, list[bool] | None, dict[str, bool], int | None], CaseState]:
+        """The facts (see :meth:`facts`, plus the index of the current event) and the case's state."""
+        nodes = self.nodes
+        # Steps on the route (only computed after a correction: otherwise every event passed check).
+        sup, order, dates, earlier, off = self.facts(events)
+        corrected = sup is not None
+
+        # The current step: the last event in evaluation order that is not superseded, an anytime
+        # step, off the route, of an earlier round or inherited from the household's aanvrager.
+        cur: int | None = None
+        for pos in range(len(order) - 1, -1, -1):
+            i = order[pos]
+            e = events[i]
+            node = nodes.get(e.step)
+            if node is None or node.anytime or e.inherited:
+                continue
+            if corrected and (sup[i] or off.get(e.step, False)):  # type: ignore[index]
+                continue
+            if earlier is not None and earlier[i]:
+                continue
+            cur = i
+            break
+        current_step = current_title = None
+        if cur is not None:
+            e = events[cur]
+            node = nodes[e.step]
+            current_step = e.step
+            otitle = node.step.outcomes.get(e.outcome) if e.outcome is not None else None
+            current_title = f"{node.title}: {otitle}" if otitle else node.title
+
+        outcome = None
+        for node in self.decisive:
+            for o in node.outcomes:
+                if (node.id, o) in dates:
+                    outcome = o
+                    break
+            if outcome is not None:
+                break
+
+        deadlines = self.deadlines(dates, today)
+        running = [d for d in deadlines if d.stopped is None]
+        if len(running) > 1:
+            running.sort(key=lambda d: d.due)
+
+        closed = False
+        if not running:
+            for node in self.end_nodes:
+                if (node.id, None) in dates and not (corrected and off.get(node.id, False)):
+                    closed = True
+                    break
+        state = CaseState(
+            current_step,
+            NOT_STARTED_TITLE if current_title is None else current_title,
+            outcome,
+            deadlines,
+            running,
+            # the caseworker's next date: what another party owes (UHT's answer) is waited on
+            next((d for d in running if d.waiting_on is None), None),
+            closed,
+        )
+        return (sup, order, dates, earlier, off, cur), state
 
     def evaluate(
         self, events: Sequence[RecordedEvent], today: date, role: str | None = None, *, with_next_steps: bool = True
     ) -> CaseView:
         nodes = self.nodes
-        # Steps on the route (only computed after a correction: otherwise every event passed check).
-        sup, order, dates, earlier, off = self.facts(events)
+        (sup, order, dates, earlier, off, cur), state = self._judge(events, today)
         corrected = sup is not None
 
         done: list[DoneStep] = []
@@ -521,42 +524,20 @@ class _Engine:
                     "controleer de datum (of de bron ervan) en corrigeer zo nodig met een reden."
                 )
             done.append(ds)
-            if not (ds.superseded or ds.anytime or ds.off_route or ds.earlier_round or ds.inherited):
+            if i == cur:
                 current = ds
-
-        outcome = None
-        for node in self.decisive:
-            for o in node.outcomes:
-                if (node.id, o) in dates:
-                    outcome = o
-                    break
-            if outcome is not None:
-                break
-
-        deadlines = self.deadlines(dates, today)
-        running = [d for d in deadlines if d.stopped is None]
-        if len(running) > 1:
-            running.sort(key=lambda d: d.due)
-
-        closed = False
-        if not running:
-            for node in self.end_nodes:
-                if (node.id, None) in dates and not (corrected and off.get(node.id, False)):
-                    closed = True
-                    break
 
         return CaseView(
             track=self.track.id,
             done=done,
             current=current,
-            current_title=NOT_STARTED_TITLE if current is None else current.event_title,
-            outcome=outcome,
-            next_steps=self.next_steps(dates, deadlines, role) if with_next_steps else [],
-            deadlines=deadlines,
-            running=running,
-            # the caseworker's next date: what another party owes (UHT's answer) is waited on
-            next_deadline=next((d for d in running if d.waiting_on is None), None),
-            closed=closed,
+            current_title=state.current_title,
+            outcome=state.outcome,
+            next_steps=self.next_steps(dates, state.deadlines, role) if with_next_steps else [],
+            deadlines=state.deadlines,
+            running=state.running,
+            next_deadline=state.next_deadline,
+            closed=state.closed,
         )
 
     def next_steps(self, dates: _Dates, deadlines: list[Deadline], role: str | None = None) -> list[NextStep]:
@@ -741,6 +722,8 @@ class Routekaart:
         self.rules = rules
         self.spuk_components = spuk_components
         self.fingerprint = fingerprint  # a hash of the file's bytes (see loader.fingerprint)
+        # a hash of what the case index depends on (loader.index_fingerprint; empty: unknown)
+        self.index_fingerprint = ""
         self._engines = {tid: _Engine(self, t) for tid, t in tracks.items()}
         self._steps = {(tid, s.id): s for tid, t in tracks.items() for s in t.nodes}
 
@@ -790,6 +773,11 @@ class Routekaart:
         are only those that fit the person. ``with_next_steps=False``: no next steps (empty), for
         callers that need only where the case stands and its dates (a third less work)."""
         return self._engine(track).evaluate(events, today, role, with_next_steps=with_next_steps)
+
+    def summarize(self, track: str, events: Sequence[RecordedEvent], today: date) -> CaseState:
+        """What the case index keeps of a case: :meth:`evaluate`'s current step, outcome, termijnen
+        and closed, without building the timeline and the next steps (twice as fast)."""
+        return self._engine(track).summarize(events, today)
 
     def check(self, track: str, events: Sequence[RecordedEvent], new: RecordedEvent, role: str | None = None) -> None:
         """Raise TransitionRefused (Dutch reason) unless ``new`` fits after ``events`` (and the

@@ -423,7 +423,37 @@ def parse_routekaart(text: bytes, path: Path | str) -> Routekaart:
     errors = _validate_semantics(data)
     if errors:
         raise RoutekaartError(path, errors)
-    return _build(path, data, fingerprint(text))
+    rk = _build(path, data, fingerprint(text))
+    rk.index_fingerprint = index_fingerprint(data)
+    return rk
+
+
+# What a case index row never shows nor depends on: texts for the caseworker (explanations,
+# contacts, letters, sources, who acts, SPUK components). A file that differs only in these keeps
+# its index_fingerprint, so the case index need not be recomputed.
+_TEXT_ONLY = {
+    "node": {"explanation", "actors", "spuk_component", "letters", "contacts", "last_date_reason", "source"},
+    "rule": {"explanation", "choice", "source"},
+    "file": {"contacts", "letters", "spuk_components", "version"},
+}
+
+
+def index_fingerprint(data: _RoutekaartIn) -> str:
+    """A hash of everything in the file the case index could depend on (all but :data:`_TEXT_ONLY`)."""
+    import json
+
+    raw = data.model_dump(mode="json", exclude=_TEXT_ONLY["file"])
+    for track in raw["tracks"].values():
+        for node in track["steps"]:
+            for key in _TEXT_ONLY["node"]:
+                node.pop(key)
+    for node in raw["milestones"]:
+        for key in _TEXT_ONLY["node"]:
+            node.pop(key)
+    for rule in raw["rules"]:
+        for key in _TEXT_ONLY["rule"]:
+            rule.pop(key)
+    return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def fingerprint(text: bytes) -> str:

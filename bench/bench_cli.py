@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Quick commands over SSH as whole processes (python start, imports, query, print) against the
+floor in the same run: a bare `python3 -c` that opens the same file with sqlite3 and reads one row.
+
+    python bench/bench_cli.py --db /tmp/d100k.db [--runs 15]
+
+Measures `herstel toon ZAAK` and `herstel termijnen --binnen 14d` (output to a pipe, as over
+SSH). Over SSH the floor is what `ssh … true` plus a bare python costs; the figure that matters
+is each command's median minus the floor's. Target (issue 18): <= 150 ms beyond the floor each.
+The package is compiled first (an installed package has its .pyc files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def timed(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True)
+    dt = time.perf_counter() - t0
+    if r.returncode not in (0, 1):
+        raise SystemExit(f"{cmd} failed ({r.returncode}): {r.stderr.decode()}")
+    return dt * 1000
+
+
+def main() -> None:
+    import compileall
+
+    import herstel_tui
+
+    compileall.compile_dir(str(Path(herstel_tui.__file__).parent), quiet=1)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--runs", type=int, default=15)
+    a = ap.parse_args()
+    python = sys.executable
+    herstel = shutil.which("herstel", path=str(Path(python).parent)) or "herstel"
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.db")
+        shutil.copyfile(a.db, db)
+        subprocess.run([herstel, "--db", db, "controle"], capture_output=True)  # migrated, index current
+        conn = sqlite3.connect(db)
+        zaak = conn.execute("SELECT zaaknummer FROM cases WHERE id = (SELECT max(id) / 2 FROM cases)").fetchone()[0]
+        cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+        conn.close()
+        floor = [
+            python,
+            "-c",
+            f"import sqlite3; c = sqlite3.connect({db!r}); print(c.execute('SELECT * FROM cases LIMIT 1').fetchall())",
+        ]
+        commands = {
+            "toon ZAAK": [herstel, "--db", db, "toon", zaak],
+            "termijnen --binnen 14d": [herstel, "--db", db, "termijnen", "--binnen", "14d"],
+        }
+        for cmd in [floor, *commands.values()]:  # warm the page cache
+            timed(cmd)
+        f: list[float] = []
+        ours: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(a.runs):
+            f.append(timed(floor))
+            for name, cmd in commands.items():
+                ours[name].append(timed(cmd))
+        fm = statistics.median(f)
+        print(f"database: {cases} zaken; {a.runs} runs each, alternating")
+        print(f"floor  python3 -c sqlite3 one row : median {fm:6.1f} ms")
+        for name, times in ours.items():
+            m = statistics.median(times)
+            print(f"herstel {name:<24}: median {m:6.1f} ms  beyond the floor {m - fm:6.1f} ms  (target <= 150)")
+
+
+if __name__ == "__main__":
+    main()
