@@ -160,7 +160,8 @@ class OnePaint:
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         self._shown_at = self.app.size  # type: ignore[attr-defined]  # (a Screen's)
         if self._before_first_paint:
-            self._showing = True
+            # (not the desk's first screen: there the first paint waits for nothing, ~30 ms sooner)
+            self._showing = len(self.app.screen_stack) > 1  # type: ignore[attr-defined]
             self.call_later(self._first_paint_done)  # type: ignore[attr-defined]  # after Screen's handler
 
     def _first_paint_done(self) -> None:
