@@ -75,7 +75,8 @@ def keystrokes(db: str) -> list[tuple[str, str, str, str]]:
         def count(text: str) -> int:
             return st.cases.count(CaseFilter(search=text))
 
-        person = next(r for r in st.cases.page(CaseFilter(search="9999"), 0, 50) if r.bsn)
+        # (in zaaknummer order: the same person whatever order the list shows)
+        person = next(r for r in st.cases.page(CaseFilter(search="9999", sort="zaaknummer"), 0, 50) if r.bsn)
         surname, first = person.name.split(", ", 1)
         first = first.split()[0]
         name = f"{surname} {first}".lower()
@@ -167,7 +168,7 @@ def main() -> None:
         )
 
     print(
-        f"Database: {db}  ({total:_} zaken)".replace("_", ".")
+        f"Database: {db}  ({total:_} zaken)".replace(f"{total:_}", f"{total:_}".replace("_", "."))
         + f", terminal {SIZE[0]}x{SIZE[1]} TERM=xterm, {a.runs} runs, "
         "medians"
     )

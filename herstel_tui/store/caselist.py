@@ -23,6 +23,27 @@ WAITING_RULES: tuple[str, ...] = ("antwoord_brede_hulpteam",)
 WEEK = 7  # "deze week": due today or in the next 6 days
 _WAITING_SQL = ", ".join(f"'{r}'" for r in WAITING_RULES)  # constants of this module, not input
 
+# The default werkvoorraad answers "what do I do today and this week": its sections, in this order.
+# This week's own deadlines (soonest first); overdue ones (the most recent first: those can still be
+# saved, a date missed a year ago waits no more on one day); cases waiting on another party; the rest.
+SECTION_ORDER: tuple[str, ...] = ("week", "verlopen", "wacht", "later")
+
+
+def work_kind(prefix: str = "s.") -> str:
+    """What a case's next date asks, from its index row: 0 a deadline of the caseworker's own,
+    1 nothing to act on (a period that ends by itself, no date, finished), 2 a deadline another
+    party owes. Migration 13 indexes (this, next date, case id): every section is one index range,
+    whatever today is."""
+    p = prefix
+    return (
+        f"(CASE WHEN {p}closed = 0 AND {p}next_due IS NOT NULL AND coalesce({p}next_kind, 'deadline') = 'deadline'"
+        f" THEN 2 * (coalesce({p}next_rule, '') IN ({_WAITING_SQL})) ELSE 1 END)"
+    )
+
+
+_KIND = work_kind()
+_DUE = "coalesce(s.next_due, '9999-12-31')"
+
 
 @record
 class Sections:
@@ -31,6 +52,27 @@ class Sections:
     overdue: int  # the caseworker's deadlines past their date
     week: int  # the caseworker's deadlines due today or in the coming 6 days
     waiting: int  # deadlines another party owes (waiting on UHT)
+    later: int = 0  # everything else: own dates after this week, periods, no date, closed
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.week + self.waiting + self.later
+
+    @classmethod
+    def of_rows(cls, rows: list[CaseRow], today: date) -> Sections:
+        """The sections of a whole list at hand (a first page that holds every match)."""
+        keys = [r.section(today) for r in rows]
+        overdue, week, waiting = keys.count("verlopen"), keys.count("week"), keys.count("wacht")
+        return cls(overdue, week, waiting, len(rows) - overdue - week - waiting)
+
+    def in_order(self) -> list[tuple[str, int]]:
+        """The sections of the default list in the order it shows them (see SECTION_ORDER)."""
+        counts = {"week": self.week, "verlopen": self.overdue, "wacht": self.waiting, "later": self.later}
+        return [(key, counts[key]) for key in SECTION_ORDER]
+
+    def _segments(self) -> list[int | None]:
+        """Rows per query of ``_segments``, where known (the later section is two index ranges)."""
+        return [self.week, self.overdue, self.waiting, None, None]
 
 
 @record
@@ -131,9 +173,9 @@ _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
 FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id"""
 
 _ORDER = {
-    # The caseworker's own dates first, soonest (most overdue) first; cases waiting on another
-    # party after them. (Without the waiting split this matched the index case_summary_due.)
-    "termijn": f"coalesce(s.next_rule, '') IN ({_WAITING_SQL}), coalesce(s.next_due, '9999-12-31'), s.case_id",
+    # Without sections (closed cases shown too): the caseworker's own dates, soonest first; then
+    # cases without one; then those waiting on another party. The index of migration 13.
+    "termijn": f"{_KIND}, {_DUE}, s.case_id",
     "zaaknummer": "c.zaaknummer",
     "naam": "p.surname, p.given_names, c.id",
 }
@@ -228,40 +270,118 @@ def _where(f: CaseFilter, today: date) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
+def _source(where: str) -> str:
+    """FROM … for counting the cases ``where`` selects (persons only when it asks about them)."""
+    persons = "JOIN persons p ON p.id = c.person_id " if re.search(r"\bp\.", where) else ""
+    return f"FROM cases c {persons}JOIN case_summary s ON s.case_id = c.id{where}"
+
+
 def count_cases(conn: sqlite3.Connection, f: CaseFilter, today: date) -> int:
     where, args = _where(f, today)
-    persons = "JOIN persons p ON p.id = c.person_id " if re.search(r"\bp\.", where) else ""
-    sql = f"SELECT count(*) FROM cases c {persons}JOIN case_summary s ON s.case_id = c.id" + where
-    return conn.execute(sql, args).fetchone()[0]
+    return conn.execute(f"SELECT count(*) {_source(where)}", args).fetchone()[0]
 
 
-def section_counts(conn: sqlite3.Connection, f: CaseFilter, today: date) -> Sections:
-    """How many of the cases ``f`` shows are overdue, due this week, waiting on another party."""
+def section_counts(conn: sqlite3.Connection, f: CaseFilter, today: date, total: int | None = None) -> Sections:
+    """How many of the cases ``f`` shows are overdue, due this week, waiting on another party, and
+    the rest: the sections of the default list, and the filter bar's counts. ``total``: the count
+    of ``f`` when the caller has just read it (count_cases), not counted again."""
     where, args = _where(f, today)
-    persons = "JOIN persons p ON p.id = c.person_id " if re.search(r"\bp\.", where) else ""
-    marks = ", ".join("?" * len(WAITING_RULES))
-    live = "s.closed = 0 AND c.closed IS NULL AND coalesce(s.next_kind, 'deadline') = 'deadline'"
-    sql = (
-        f"SELECT coalesce(sum(s.next_rule NOT IN ({marks}) AND s.next_due < ?), 0),"
-        f" coalesce(sum(s.next_rule NOT IN ({marks}) AND s.next_due BETWEEN ? AND ?), 0),"
-        f" coalesce(sum(s.next_rule IN ({marks})), 0)"
-        f" FROM cases c {persons}JOIN case_summary s ON s.case_id = c.id"
-        + (where + " AND " if where else " WHERE ")
-        + live
-    )
-    week_end = (today + timedelta(days=WEEK - 1)).isoformat()
-    params = [*WAITING_RULES, today.isoformat(), *WAITING_RULES, today.isoformat(), week_end, *WAITING_RULES, *args]
-    overdue, week, waiting = conn.execute(sql, params).fetchone()
-    return Sections(overdue, week, waiting)
+    source = _source(where)
+    live = "c.closed IS NULL AND "  # a case closed by hand (shown with g) has no work in it
+    day, week_end = today.isoformat(), (today + timedelta(days=WEEK - 1)).isoformat()
+    parts = [
+        (f"{_KIND} = 0 AND {_DUE} < ?", [day]),
+        (f"{_KIND} = 0 AND {_DUE} BETWEEN ? AND ?", [day, week_end]),
+        (f"{_KIND} = 2", []),
+    ]
+    if _narrowed(f):  # few matches: one pass over them
+        sums = ", ".join(f"coalesce(sum({live}{cond}), 0)" for cond, _ in parts)
+        sql = f"SELECT {sums}, count(*) {source}"
+        params = [*(a for _, extra in parts for a in extra), *args]
+    else:  # each section one range of the index, and the total
+        glue = " AND " if where else " WHERE "
+        counts = ", ".join(f"(SELECT count(*) {source}{glue}{live}{cond})" for cond, _ in parts)
+        sql = f"SELECT {counts}, " + ("?" if total is not None else f"(SELECT count(*) {source})")
+        params = [*(a for _, extra in parts for a in (*args, *extra)), *([total] if total is not None else args)]
+    overdue, week, waiting, counted = conn.execute(sql, params).fetchone()
+    return Sections(overdue, week, waiting, counted - overdue - week - waiting)
+
+
+def sectioned(f: CaseFilter) -> bool:
+    """The werkvoorraad's default view (open cases by date) comes in sections, today's work first."""
+    return f.sort == "termijn" and f.closed is False
+
+
+def _narrowed(f: CaseFilter) -> bool:
+    """The filter's matches come from an index that narrows them (not from the sections' walk)."""
+    terms = _search_terms(f.search)
+    return bool(f.caseworker or f.step or (terms and len(" ".join(terms)) >= 3))
+
+
+# The order of _segments as one sort (same rows, same order): section, then the date (overdue ones
+# most recent first), then the case. Arguments: today, the week's last day, today, today.
+_SECTION_SORT = (
+    f"(CASE WHEN {_KIND} = 0 THEN (CASE WHEN {_DUE} < ? THEN 1 WHEN {_DUE} <= ? THEN 0 ELSE 3 END)"
+    f" WHEN {_KIND} = 2 THEN 2 ELSE 4 END),"
+    f" (CASE WHEN {_KIND} = 0 AND {_DUE} < ? THEN {_DUE} END) DESC,"
+    f" (CASE WHEN {_KIND} = 0 AND {_DUE} < ? THEN s.case_id END) DESC, {_DUE}, s.case_id"
+)
+
+
+def _segments(today: date) -> list[tuple[str, str, list]]:
+    """(condition, order, arguments) of each section's rows in SECTION_ORDER, each one range of
+    the index of migration 13; the later section is two: own dates after this week, then the rest."""
+    day, week_end = today.isoformat(), (today + timedelta(days=WEEK - 1)).isoformat()
+    up = f"{_DUE}, s.case_id"
+    return [
+        (f"{_KIND} = 0 AND {_DUE} BETWEEN ? AND ?", up, [day, week_end]),
+        (f"{_KIND} = 0 AND {_DUE} < ?", f"{_DUE} DESC, s.case_id DESC", [day]),
+        (f"{_KIND} = 2", up, []),
+        (f"{_KIND} = 0 AND {_DUE} > ?", up, [week_end]),
+        (f"{_KIND} = 1", up, []),
+    ]
 
 
 def list_cases(
-    conn: sqlite3.Connection, f: CaseFilter, today: date, offset: int = 0, limit: int = 100
+    conn: sqlite3.Connection,
+    f: CaseFilter,
+    today: date,
+    offset: int = 0,
+    limit: int = 100,
+    sections: Sections | None = None,
 ) -> list[CaseRow]:
+    """Rows ``offset`` … ``offset + limit`` of the list ``f`` shows. The default view comes in
+    sections (``sectioned``): a page past the first needs their sizes, ``sections`` when the caller
+    has them (section_counts for ``f`` and ``today``), else they are counted here."""
     where, args = _where(f, today)
-    sql = f"{_SELECT}{where} ORDER BY {_ORDER.get(f.sort, _ORDER['termijn'])} LIMIT ? OFFSET ?"
-    rows = conn.execute(sql, [*args, limit, offset]).fetchall()
-    return [_case_row(r) for r in rows]
+    if not sectioned(f):
+        sql = f"{_SELECT}{where} ORDER BY {_ORDER.get(f.sort, _ORDER['termijn'])} LIMIT ? OFFSET ?"
+        return [_case_row(r) for r in conn.execute(sql, [*args, limit, offset]).fetchall()]
+    if _narrowed(f):
+        # The few matches come from an index of their own (the search's trigrams, a caseworker, a
+        # step): sorting them into sections is quicker than walking the sections for them.
+        day, week_end = today.isoformat(), (today + timedelta(days=WEEK - 1)).isoformat()
+        sql = f"{_SELECT}{where} ORDER BY {_SECTION_SORT} LIMIT ? OFFSET ?"
+        rows = conn.execute(sql, [*args, day, week_end, day, day, limit, offset]).fetchall()
+        return [_case_row(r) for r in rows]
+    sizes = sections._segments() if sections is not None else [None] * 5
+    out: list[CaseRow] = []
+    glue = " AND " if where else " WHERE "
+    segments = _segments(today)
+    for i, ((cond, order, extra), size) in enumerate(zip(segments, sizes)):
+        if len(out) >= limit:
+            break
+        if offset > 0 and i < len(segments) - 1:
+            if size is None:
+                size = conn.execute(f"SELECT count(*) {_source(where)}{glue}{cond}", [*args, *extra]).fetchone()[0]
+            if offset >= size:
+                offset -= size  # this section ends before the page starts
+                continue
+        sql = f"{_SELECT}{where}{glue}{cond} ORDER BY {order} LIMIT ? OFFSET ?"
+        rows = conn.execute(sql, [*args, *extra, limit - len(out), offset]).fetchall()
+        out += [_case_row(r) for r in rows]
+        offset = 0
+    return out
 
 
 def _case_row(r: tuple) -> CaseRow:
@@ -286,11 +406,13 @@ class ListReader:
     def count(self, f: CaseFilter, today: date) -> int:
         return count_cases(self.conn, f, today)
 
-    def page(self, f: CaseFilter, today: date, offset: int = 0, limit: int = 100) -> list[CaseRow]:
-        return list_cases(self.conn, f, today, offset, limit)
+    def page(
+        self, f: CaseFilter, today: date, offset: int = 0, limit: int = 100, sections: Sections | None = None
+    ) -> list[CaseRow]:
+        return list_cases(self.conn, f, today, offset, limit, sections)
 
-    def sections(self, f: CaseFilter, today: date) -> Sections:
-        return section_counts(self.conn, f, today)
+    def sections(self, f: CaseFilter, today: date, total: int | None = None) -> Sections:
+        return section_counts(self.conn, f, today, total)
 
     def close(self) -> None:
         self.conn.close()

@@ -595,6 +595,21 @@ CREATE INDEX IF NOT EXISTS case_deadlines_running ON case_deadlines(kind, due) W
 DELETE FROM meta WHERE key = 'routekaart_hash' AND EXISTS (SELECT 1 FROM case_summary);
 """
 
+# The werkvoorraad in sections, today's work first (issue 17): this week's own deadlines, overdue
+# ones, those waiting on another party, the rest. Which section a case is in depends on today, so
+# the index holds what does not: the kind of the case's next date (store/caselist.work_kind: 0 the
+# caseworker's own deadline, 1 nothing to act on, 2 owed by another party), the date, the case;
+# each section is then one range of it. It replaces the index of version 10.
+_V13_WORK_SECTIONS = """
+CREATE INDEX IF NOT EXISTS case_summary_sections ON case_summary(
+    (CASE WHEN closed = 0 AND next_due IS NOT NULL AND coalesce(next_kind, 'deadline') = 'deadline'
+     THEN 2 * (coalesce(next_rule, '') IN ('antwoord_brede_hulpteam')) ELSE 1 END),
+    coalesce(next_due, '9999-12-31'),
+    case_id
+);
+DROP INDEX IF EXISTS case_summary_work;
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
@@ -608,6 +623,7 @@ MIGRATIONS: list[Migration] = [
     (10, "werkvoorraad: eigen termijnen eerst, wachten op anderen daarna", _V10_WORK_ORDER),
     (11, "meegenomen briefsjablonen van de gemeente (op een laptopbestand)", _V11_CARRIED_TEMPLATES),
     (12, "termijnen per zaak voor de rapportages (overzicht, termijnen)", _V12_CASE_DEADLINES),
+    (13, "werkvoorraad in secties: deze week, verlopen, wacht op anderen, later", _V13_WORK_SECTIONS),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

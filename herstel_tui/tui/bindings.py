@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 from herstel_tui.tui.forms.choices import ChoiceDialog, ConfirmDialog
+from herstel_tui.tui.forms.fields import DropdownOverlay
 from herstel_tui.tui.screens.audit import AuditScreen
 from herstel_tui.tui.screens.case_dialogs import CASE_DIALOGS, CaseDialog
 from herstel_tui.tui.screens.costs import CostDialog, CostsScreen
@@ -53,6 +54,7 @@ SCREENS: tuple[type[DOMNode], ...] = (
     CostsScreen,
     CostDialog,
     SpukScreen,
+    DropdownOverlay,
 )
 
 

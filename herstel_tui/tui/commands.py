@@ -10,6 +10,7 @@ from rich.align import Align
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 from textual.dom import DOMNode
+from textual.widgets import LoadingIndicator
 from textual.widgets.option_list import Option
 
 from herstel_tui.tui.host import DeskApp
@@ -26,8 +27,16 @@ class DeskPalette(CommandPalette):
     def __init__(self) -> None:
         super().__init__(id="--command-palette", placeholder="Zoek een opdracht of zaaknummer…")
 
+    DEFAULT_CSS = """
+    DeskPalette LoadingIndicator, DeskPalette LoadingIndicator.--visible { display: none; }
+    """
+
     def on_mount(self) -> None:
         self.query_one(SearchIcon).icon = ">"
+        # Textual's busy indicator repaints itself 16 times a second (bytes over SSH) and says
+        # "Loading..." when animations are off: the desk's commands answer at once, so it goes.
+        for indicator in self.query(LoadingIndicator):
+            indicator.auto_refresh = None
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         # As Textual's, with the message in Dutch.

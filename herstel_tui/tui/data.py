@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from herstel_tui.domain import clock
-from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader, Sections
+from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader, Sections, sectioned
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -35,6 +35,7 @@ class ListResult:
     offset: int
     rows: list[CaseRow]
     count: int | None
+    sections: Sections | None = None  # the list's sections, when known with the page
 
 
 @dataclass
@@ -149,26 +150,39 @@ class DeskData:
             st.close()
 
     def first_page(
-        self, f: CaseFilter, offset: int = 0, limit: int = PAGE, cancelled: Callable[[], bool] = lambda: False
+        self,
+        f: CaseFilter,
+        offset: int = 0,
+        limit: int = PAGE,
+        cancelled: Callable[[], bool] = lambda: False,
+        *,
+        with_sections: bool = False,
     ) -> ListResult | None:
+        """The page at ``offset``; ``with_sections``: the sections counted first (the list is
+        read again after a change: the page and its headings agree)."""
         with self.reader() as rd:
             if cancelled():
                 return None
-            rows = rd.page(f, self.today, offset, limit)
+            sections = rd.sections(f, self.today) if with_sections and sectioned(f) else None
+            rows = rd.page(f, self.today, offset, limit, sections)
+        if sections is not None:
+            return ListResult(f, offset, rows, sections.total, sections)
         count = offset + len(rows) if (len(rows) < limit and (rows or offset == 0)) else None
-        return ListResult(f, offset, rows, count)
+        if count is not None and offset == 0 and sectioned(f):
+            sections = Sections.of_rows(rows, self.today)  # every match is on this page
+        return ListResult(f, offset, rows, count, sections)
 
     def count(self, f: CaseFilter) -> int:
         with self.reader() as rd:
             return rd.count(f, self.today)
 
-    def page(self, f: CaseFilter, offset: int, limit: int = PAGE) -> list[CaseRow]:
+    def page(self, f: CaseFilter, offset: int, limit: int = PAGE, sections: Sections | None = None) -> list[CaseRow]:
         with self.reader() as rd:
-            return rd.page(f, self.today, offset, limit)
+            return rd.page(f, self.today, offset, limit, sections)
 
-    def sections(self, f: CaseFilter) -> Sections:
+    def sections(self, f: CaseFilter, total: int | None = None) -> Sections:
         with self.reader() as rd:
-            return rd.sections(f, self.today)
+            return rd.sections(f, self.today, total)
 
     def prefetch(self, f: CaseFilter) -> None:
         """Start the first page before Textual is even up, so the first paint has rows."""

@@ -15,7 +15,8 @@ HELP_TEXTS: dict[str, tuple[str, str]] = {
         "tot nu toe (gedup = gedupeerd, g.uit = geen uitsluitsel, n.ged = niet gedupeerd), "
         "dagen tot de volgende termijn (negatief = verlopen) en medewerker. ! = urgent of "
         "casuïstiekoverleg. Filters staan in de balk boven de lijst en combineren; x wist ze. "
-        "Standaard gesorteerd op de eerstvolgende termijn (r wisselt).",
+        "Het werk van vandaag eerst, in blokken met een kop: deze week (eerstvolgende eerst), "
+        "verlopen (recentste eerst), wacht op UHT, later of zonder termijn (r sorteert anders).",
     ),
     "zoeken": (
         "Zoeken",

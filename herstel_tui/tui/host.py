@@ -15,10 +15,14 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Static
 
 from herstel_tui.domain import clock
 from herstel_tui.tui.config import DeskConfig
@@ -74,8 +78,12 @@ class DeskApp(App[object]):
         assert self.current_theme.dark, "a light desk theme needs the watcher's -light-mode and palette"
         self.title = f"herstel · {config.gemeente}" + checkout_title(store)
         self.sub_title = config.medewerker
-        if low_bandwidth:
-            self.animation_level = "none"
+        # No animations in any mode: on Citrix and over SSH every frame of a glide or a spinner
+        # is bytes (TEXTUAL_ANIMATIONS cannot turn them back on); loading shows "Laden…", still.
+        self.animation_level = "none"
+
+    def get_loading_widget(self) -> Widget:
+        return Loading()
 
     def get_driver_class(self) -> type[Driver]:
         from herstel_tui.tui.wire import squeezing
@@ -111,7 +119,88 @@ class DeskApp(App[object]):
 R = TypeVar("R")
 
 
-class DeskScreen(Screen[R]):
+class Loading(Static):
+    """What a widget that is loading shows: "Laden…", still. (Textual's LoadingIndicator repaints
+    itself 16 times a second, also when animations are off, and then says "Loading...".)"""
+
+    DEFAULT_CSS = """
+    Loading { width: 100%; height: 100%; min-height: 1; content-align: center middle; color: $text-muted; }
+    Loading.-textual-loading-indicator { layer: _loading; background: $boost; dock: top; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("Laden…")
+
+    @on(events.InputEvent)
+    def _swallow(self, event: events.InputEvent) -> None:
+        """A click on a loading part does nothing (as on Textual's indicator)."""
+        event.stop()
+        event.prevent_default()
+
+
+class OnePaint:
+    """Screens of the desk paint what changed once per turn of the event loop (bytes over SSH).
+
+    Textual (8.2) paints a screen it shows for the first time three times over: it lays the screen
+    out and paints all of it at once, while the layouts its widgets asked for while it was filled
+    are still on the way; that layout sizes the screen, which asks for a layout and a repaint of
+    all of it, and sends the screen a Resize to the very same size, whose handler lays out and
+    paints it all again; and a frame with a layout and a repaint paints twice. Opening a case cost
+    2.2 + 2.9 + 2.4 kB. Here (issue 17), while a screen is shown the first time: a paint waits
+    for the end of the turn and is left out while a layout is on its way (that layout paints all
+    that is dirty by then); before its first layout the screen takes no whole-screen refresh
+    (that layout does it all); the first Resize at the size it was just laid out at is left out.
+    Once painted, the screen paints as Textual does. A terminal that really changes size, a screen
+    shown again after a dialog and every widget's own refresh still lay out and paint."""
+
+    _shown_at: Size | None = None
+    _before_first_paint = True  # until Textual has shown the screen the first time
+
+    # (Textual calls the handler of each class in the MRO: these run before Screen's own.)
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        self._shown_at = self.app.size  # type: ignore[attr-defined]  # (a Screen's)
+        if self._before_first_paint:
+            # (not the desk's first screen: there the first paint waits for nothing, ~30 ms sooner)
+            self._showing = len(self.app.screen_stack) > 1  # type: ignore[attr-defined]
+            self.call_later(self._first_paint_done)  # type: ignore[attr-defined]  # after Screen's handler
+
+    def _first_paint_done(self) -> None:
+        self._before_first_paint = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Any:
+        if self._before_first_paint and not regions and not recompose:
+            return self  # the first layout lays out and paints all of the screen anyway
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)  # type: ignore[misc]
+
+    _paint_pending = False
+
+    _showing = False  # from the first ScreenResume until the first paint after the layouts asked
+
+    def _compositor_refresh(self) -> None:
+        screen: Any = self
+        if not self._showing or screen.app.screen is not screen:
+            super()._compositor_refresh()  # type: ignore[misc]  # Textual's way, at once
+        elif not self._paint_pending:
+            self._paint_pending = True
+            self.call_later(self._paint)  # type: ignore[attr-defined]
+
+    def _paint(self) -> None:
+        self._paint_pending = False
+        screen: Any = self
+        if screen._layout_required and screen.app.screen is screen and not screen.app._batch_count:
+            screen.check_idle()  # the layout on its way will paint
+            return
+        self._showing = False  # shown: from now on every paint as Textual does it
+        super()._compositor_refresh()  # type: ignore[misc]
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        same = event.size == self._shown_at
+        self._shown_at = None
+        if same:
+            event.prevent_default()  # Textual's Screen._on_resize: the layout just done, again
+
+
+class DeskScreen(OnePaint, Screen[R]):
     """A screen of the desk: the desk's stylesheet (wherever it is shown) and a way back."""
 
     CSS_PATH = STYLES
@@ -120,7 +209,7 @@ class DeskScreen(Screen[R]):
         self.dismiss()
 
 
-class DeskModal(ModalScreen[R]):
+class DeskModal(OnePaint, ModalScreen[R]):
     """A dialog of the desk, over the screen it was opened from."""
 
     CSS_PATH = STYLES

@@ -96,9 +96,11 @@ def test_paging(store, test_bsns):
 
 
 def test_todays_work_first_and_waiting_on_others_split_out(store, test_bsns):
-    """Issue 17 point 1: the caseworker's own dates first (overdue, then this week, then later),
-    a date another party owes never counted as the caseworker's overdue work (routekaart: "Het
-    Brede Hulpteam neemt uiterlijk binnen 7 dagen na een vraag contact op")."""
+    """Issue 17 point 1: "The default view should answer 'what do I do today and this week':
+    actionable statutory dates first, then the rest; with a clear split between overdue, due this
+    week, and waiting on others." This week's own dates first, then overdue ones, then cases waiting
+    on another party, then the rest; a date another party owes is never the caseworker's overdue
+    work (routekaart: "Het Brede Hulpteam neemt uiterlijk binnen 7 dagen na een vraag contact op")."""
     from herstel_tui.domain import clock
     from herstel_tui.store.caselist import Sections, section_counts
 
@@ -118,24 +120,89 @@ def test_todays_work_first_and_waiting_on_others_split_out(store, test_bsns):
     store.cases.record_event(c.id, "brede_hulpteam_verzoek", today - timedelta(days=20))
     cases["wacht"] = c
     rows = store.cases.page(CaseFilter())
-    assert ids(rows) == [cases[k].zaaknummer for k in ("late", "week", "later", "wacht")]
-    assert [r.section(today) for r in rows] == ["verlopen", "week", None, "wacht"]
-    assert rows[2].days_left(today) == 36
-    assert section_counts(store.conn, CaseFilter(), today) == Sections(overdue=1, week=1, waiting=1)
+    assert ids(rows) == [cases[k].zaaknummer for k in ("week", "late", "wacht", "later")]
+    assert [r.section(today) for r in rows] == ["week", "verlopen", "wacht", None]
+    assert rows[3].days_left(today) == 36
+    assert section_counts(store.conn, CaseFilter(), today) == Sections(overdue=1, week=1, waiting=1, later=1)
     assert ids(store.cases.page(CaseFilter(overdue=True))) == [cases["late"].zaaknummer]
     assert ids(store.cases.page(CaseFilter(within=14))) == [cases["week"].zaaknummer]
     assert CaseFilter(within=14).describe() == ["termijn binnen 14 dagen"]
+    # a search, a caseworker or a step narrows through its own index and sorts the same way
+    assert ids(store.cases.page(CaseFilter(search="Test"))) == ids(rows)
 
 
-def test_the_default_order_walks_an_index(store):
-    """100,000 cases as quick as 100: the werkvoorraad's first page is an index walk, no sort."""
+@pytest.fixture
+def dated(store, test_bsns):
+    """Thirty open cases with a first talk overdue, due this week or later, on fixed days."""
     from herstel_tui.domain import clock
-    from herstel_tui.store.caselist import _ORDER, _SELECT, _where
 
-    where, args = _where(CaseFilter(), clock.today())
-    sql = f"EXPLAIN QUERY PLAN {_SELECT}{where} ORDER BY {_ORDER['termijn']} LIMIT 200"
-    plan = " ".join(str(r[-1]) for r in store.conn.execute(sql, args))
-    assert "case_summary_work" in plan and "TEMP B-TREE" not in plan
+    today = clock.today()
+    for i, bsn in enumerate(test_bsns[:30]):
+        p = store.persons.add(Person(bsn=bsn, given_names=f"P{i}", surname="Datum"))
+        registered = today - timedelta(days=56 - 3 * (i % 10) + (i % 3))  # the talk is due 56 days on
+        c = store.cases.open(p.id, "brede_ondersteuning", opened=registered)
+        store.cases.record_event(c.id, "aanmelding_gemeente", registered)
+    return store, today
+
+
+def reference_order(rows, today):
+    """The sections' order written out in Python: this week soonest first, overdue most recent
+    first, waiting, the caseworker's later dates, the rest."""
+    from herstel_tui.store.caselist import WAITING_RULES
+
+    def key(r):
+        own = not r.closed and r.next_due is not None and r.next_kind != "period"
+        due = r.next_due or date(9999, 12, 31)
+        if own and r.next_rule not in WAITING_RULES:
+            if due < today:
+                return (1, -due.toordinal(), -r.id)
+            return (0 if (due - today).days < 7 else 3, due.toordinal(), r.id)
+        return (2 if own else 4, due.toordinal(), r.id)
+
+    return sorted(rows, key=key)
+
+
+@pytest.mark.parametrize("with_sizes", [False, True])
+def test_pages_of_the_sections_join_up_to_the_written_out_order(dated, with_sizes):
+    """Page by page (with the section sizes given, or counted by the store) the list is the
+    sections' order; every section's count equals its rows."""
+    from herstel_tui.domain.record import replace
+    from herstel_tui.store.caselist import list_cases, section_counts
+
+    store, today = dated
+    for f in (CaseFilter(), CaseFilter(search="Datum"), CaseFilter(track="brede_ondersteuning")):
+        everything = list_cases(store.conn, replace(f, sort="zaaknummer"), today, 0, 1000)
+        sections = section_counts(store.conn, f, today)
+        assert section_counts(store.conn, f, today, total=len(everything)) == sections  # a count at hand
+        pages = []
+        for offset in range(0, 30, 4):
+            pages += list_cases(store.conn, f, today, offset, 4, sections if with_sizes else None)
+        want = reference_order(everything, today)
+        assert ids(pages) == ids(want) and len(pages) == 30
+        seen = [r.section(today) or "later" for r in pages]
+        assert [(k, seen.count(k)) for k in ("week", "verlopen", "wacht", "later")] == sections.in_order()
+        assert sections.week and sections.overdue and sections.later
+        assert seen == sorted(seen, key=["week", "verlopen", "wacht", "later"].index)
+
+
+def test_every_section_is_an_index_walk(store):
+    """100,000 cases as quick as 100: each section's first page walks one range of the index of
+    migration 13, no sort; the index's expression is the list's own."""
+    import re
+
+    from herstel_tui.domain import clock
+    from herstel_tui.store.caselist import _SELECT, _segments, _where, work_kind
+    from herstel_tui.store.schema import _V13_WORK_SECTIONS
+
+    today = clock.today()
+    for f in (CaseFilter(), CaseFilter(urgent=True), CaseFilter(overdue=True)):
+        where, args = _where(f, today)
+        for cond, order, extra in _segments(today):
+            sql = f"EXPLAIN QUERY PLAN {_SELECT}{where} AND {cond} ORDER BY {order} LIMIT 200"
+            plan = " ".join(str(r[-1]) for r in store.conn.execute(sql, [*args, *extra]))
+            assert "USING INDEX case_summary_sections" in plan and "TEMP B-TREE" not in plan, plan
+    squeeze = lambda text: re.sub(r"\s+", " ", text).replace("( ", "(").replace(" )", ")")  # noqa: E731
+    assert squeeze(work_kind("")) in squeeze(_V13_WORK_SECTIONS)
 
 
 def test_migration_10_recomputes_an_old_case_index(tmp_path, test_bsns):
@@ -156,14 +223,15 @@ def test_migration_10_recomputes_an_old_case_index(tmp_path, test_bsns):
         uht_due = (today - timedelta(days=13)).isoformat()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.executescript(  # as version 9 left it: the soonest date, whoever owes it; no index on the new order
-        f"DROP INDEX case_summary_work; DROP TABLE checkout_templates; UPDATE case_summary SET next_due = '{uht_due}', "
+        f"DROP INDEX case_summary_sections; DROP TABLE checkout_templates; UPDATE case_summary SET next_due = '{uht_due}', "
         "next_rule = 'antwoord_brede_hulpteam'; PRAGMA user_version = 9;"
     )
     conn.close()
     with open_store(path, "t") as s:
         (row,) = s.cases.page(CaseFilter())
         assert row.next_rule != "antwoord_brede_hulpteam" and row.days_left(today) == 36
-        assert s.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_summary_work'").fetchone()
+        names = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "case_summary_sections" in names and "case_summary_work" not in names  # 13 replaced 10's
 
 
 def test_waiting_rules_are_the_routekaarts_dates_of_others():

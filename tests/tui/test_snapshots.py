@@ -6,7 +6,7 @@ Each snapshot drives the real desk with keys from the werkvoorraad; ~0.5 s each.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -44,11 +44,10 @@ SCREENS = {
 
 
 def case_with_dates(store) -> int:
-    return next(
-        r.id
-        for r in store.cases.page(CaseFilter(), 0, 100, today=TODAY)
-        if r.bsn and store.cases.view(r.id, today=TODAY).running
-    )
+    """The case with the earliest date of the caseworker's own (and a BSN), whatever the list's order."""
+    rows = store.cases.page(CaseFilter(sort="zaaknummer"), 0, 1000, today=TODAY)
+    rows.sort(key=lambda r: (r.waiting, r.next_due or date.max, r.id))
+    return next(r.id for r in rows if r.bsn and store.cases.view(r.id, today=TODAY).running)
 
 
 def driver(keys: list[str], case_id: int):

@@ -125,8 +125,10 @@ async def test_state_and_focus_show_without_colour(demo_store, monkeypatch):
         await settle(pilot)
         assert app.no_color
         table = app.screen.query_one(CaseTable)
-        assert "Zaak" not in styled(table.render_line(1), "reverse")
-        assert row.zaaknummer.removeprefix("HKO-") in styled(table.render_line(1), "reverse")  # the cursor
+        y = table.line_of(table.cursor) - round(table.scroll_y) + 1  # under the first section's heading
+        assert y == 2 and "Zaak" not in styled(table.render_line(y), "reverse")
+        assert row.zaaknummer.removeprefix("HKO-") in styled(table.render_line(y), "reverse")  # the cursor
+        assert not styled(table.render_line(1), "reverse") and "── Verlopen" in table.render_line(1).text
         await open_case(pilot, row.id)
         await pilot.press("f2")
         await settle(pilot)
@@ -172,6 +174,7 @@ async def test_note_dialog_tab_stops_only_on_fields_and_buttons(demo_store):
 
 async def test_the_bar_says_what_is_late_and_due_this_week_and_d_shows_the_next_14_days(demo_store):
     from herstel_tui.store.caselist import section_counts
+    from herstel_tui.tui.format import number
     from herstel_tui.tui.widgets.caselist import CaseTable
 
     sections = section_counts(demo_store.conn, CaseFilter(), TODAY)
@@ -179,8 +182,8 @@ async def test_the_bar_says_what_is_late_and_due_this_week_and_d_shows_the_next_
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         bar = str(app.screen.query_one("#filters").render())
-        parts = [(sections.overdue, "verlopen"), (sections.week, "deze week"), (sections.waiting, "wacht op UHT")]
-        said = ", ".join(f"{n} {label}" for n, label in parts if n)
+        parts = [(sections.week, "deze week"), (sections.overdue, "verlopen"), (sections.waiting, "wacht op UHT")]
+        said = ", ".join(f"{number(n)} {label}" for n, label in parts if n)
         assert said and f"zaken: {said}" in bar
         await pilot.press("d")
         await settle(pilot)
@@ -260,6 +263,45 @@ async def test_a_saved_note_is_confirmed(demo_store):
         assert any("Contactmoment opgeslagen." in n for n in notices(app))
 
 
+async def test_a_saved_step_urgency_and_assignment_are_confirmed(demo_store):
+    """Point 7: "no confirmation after saving a note, step or urgency": a Dutch toast says each
+    was saved (the toasts on the screen, read as a caseworker sees them); a cancelled dialog says nothing."""
+    from tests.support.pilot import notices
+
+    def step_today(row) -> bool:
+        view = demo_store.cases.view(row.id, today=TODAY)
+        return bool(view.next_steps) and (view.next_steps[0].earliest or TODAY) <= TODAY
+
+    rows = demo_store.cases.page(CaseFilter(), 0, 300, today=TODAY)
+    row = next(r for r in rows if step_today(r) and not r.urgent)
+    events = len(demo_store.cases.events(row.id))
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await pilot.press("f2", "escape")  # nothing typed: closes at once, nothing saved, no toast
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and notices(app) == []
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f2")  # the proposed next step, today
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and len(demo_store.cases.events(row.id)) == events + 1
+        assert any("Stap vastgelegd." in n for n in notices(app))
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("down", "enter", "f2")  # Terminale ziekte
+        await settle(pilot)
+        assert demo_store.cases.get(row.id).urgency is not None
+        assert any("Urgentie opgeslagen." in n for n in notices(app))
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("end", "ctrl+u", *"x.nieuw", "enter")
+        await settle(pilot)
+        assert demo_store.cases.get(row.id).caseworker == "x.nieuw"
+        assert any("Zaak toegewezen." in n for n in notices(app))
+
+
 async def test_a_taller_window_shows_the_list_from_the_top(demo_store):
     from herstel_tui.tui.widgets.caselist import CaseTable
 
@@ -292,3 +334,45 @@ async def test_f1_stays_in_the_footer_at_60_columns(demo_store):
             line = bar.text()
             assert line.startswith("F1 Help"), line
             assert len(line) <= 60  # cut at the edge; F1 is first, so it stays
+
+
+async def test_an_open_dropdown_speaks_dutch_in_the_footer(demo_store):
+    """Every text a caseworker sees is Dutch: Textual's dropdown shows "Dismiss menu" in the
+    footer while its list is open; the desk's says "Sluiten", and Esc closes the list, keeping the choice."""
+    from textual.widgets import Select
+
+    from herstel_tui.tui.screens.person_dialog import NewPersonDialog
+    from herstel_tui.tui.widgets.bars import KeyBar
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, NewPersonDialog)
+        spoor = app.screen.query_one("#spoor", Select)
+        spoor.focus()
+        await pilot.press("enter")  # open the list
+        await settle(pilot)
+        assert spoor.expanded
+        line = app.screen.query_one(KeyBar).text()
+        assert "Esc Sluiten" in line and "Dismiss" not in line, line
+        await pilot.press("down", "escape")
+        await settle(pilot)
+        assert not spoor.expanded and spoor.value == "brede_ondersteuning" and isinstance(app.screen, NewPersonDialog)
+
+
+def test_every_dropdown_is_the_dutch_one():
+    """Textual's Select has an English key in its list; the desk builds every dropdown as Dropdown."""
+    import re
+    from pathlib import Path
+
+    import herstel_tui.tui as tui
+
+    root = Path(tui.__file__).parent
+    plain = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if p.name != "fields.py" and re.search(r"(?<![\w.])Select\(", p.read_text(encoding="utf-8"))
+    ]
+    assert plain == []

@@ -18,6 +18,17 @@ def lines(app) -> list[str]:
     return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
 
 
+def case_lines(app) -> list[str]:
+    """The lines that show cases (no column header, no section headings)."""
+    table = app.screen.query_one(CaseTable)
+    top = round(table.scroll_y)
+    return [
+        table.render_line(y).text
+        for y in range(1, table.scrollable_content_region.height)
+        if table.item_at(top + y - 1)[0] is None
+    ]
+
+
 def bar(app) -> str:
     return str(app.screen.query_one("#filters").render())
 
@@ -32,8 +43,9 @@ async def test_first_paint_shows_rows_and_count(demo_store):
         assert bar(app).startswith(zaken(total))
         shown = lines(app)
         assert shown[0].startswith("! Zaak")
-        assert first.zaaknummer.removeprefix("HKO-") in shown[1]
-        assert first.bsn_masked in shown[1] or first.bsn is None
+        assert shown[1].startswith("── ") and "── Verlopen (" in shown[1]  # the first section's heading
+        assert first.zaaknummer.removeprefix("HKO-") in shown[2]
+        assert first.bsn_masked in shown[2] or first.bsn is None
         # one line per case in every visible row, nothing wider than the terminal
         assert all(len(line) <= 80 for line in shown)
         assert app.screen.query_one(CaseTable).has_focus
@@ -74,7 +86,7 @@ async def test_search_by_name_and_bsn_as_you_type(demo_store):
         await settle(pilot)
         n = demo_store.cases.count(CaseFilter(search=surname.lower()), today=TODAY)
         assert bar(app).startswith(zaken(n))
-        assert all(surname.lower() in line.lower() for line in lines(app)[1 : 1 + min(n, 5)])
+        assert all(surname.lower() in line.lower() for line in case_lines(app)[: min(n, 5)])
         # letters typed into the search box are not taken as filter keys
         assert app.screen.filter.caseworker is None
         await pilot.press("escape")  # leave the box, keep the text
@@ -85,7 +97,7 @@ async def test_search_by_name_and_bsn_as_you_type(demo_store):
         await pilot.press("slash", *row.bsn)
         await settle(pilot)
         assert bar(app).startswith("1 zaak")
-        assert row.zaaknummer.removeprefix("HKO-") in lines(app)[1]
+        assert row.zaaknummer.removeprefix("HKO-") in case_lines(app)[0]
         await pilot.press("enter")  # one match: ⏎ in the search box opens it
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
@@ -209,13 +221,13 @@ async def test_reveal_bsn_is_audited(demo_store):
         await pilot.press("b")
         await settle(pilot)
         if row.bsn:
-            assert row.bsn in lines(app)[1]
+            assert row.bsn in case_lines(app)[0]
             entries = demo_store.audit.entries(case_id=row.id)
             assert len(entries) == before + 1
             assert entries[-1].action == "bekeken" and entries[-1].entity == "bsn"
             await pilot.press("b")
             await settle(pilot)
-            assert row.bsn not in lines(app)[1]
+            assert row.bsn not in case_lines(app)[0]
         else:
             assert len(demo_store.audit.entries(case_id=row.id)) == before
 

@@ -99,7 +99,8 @@ async def test_down_in_the_list_repaints_only_the_two_changed_lines(demo_store):
         assert table.cursor == 1
         lines = [r for regions in asked for r in regions]
         assert asked and all(regions for regions in asked), "a whole-widget repaint was asked for"
-        assert sorted(r.y for r in lines) == [1, 2] and all(r.height == 1 for r in lines)
+        # (under the section heading on line 1: the first two cases are on lines 2 and 3)
+        assert sorted(r.y for r in lines) == [2, 3] and all(r.height == 1 for r in lines)
         # Past the bottom the list scrolls: then everything moves and is repainted.
         asked.clear()
         for _ in range(table.body_height):
@@ -133,3 +134,84 @@ async def test_page_down_in_a_case_jumps_without_animation(demo_store):
             await pilot.press(key)
             await pilot.pause()
         assert len(asked) >= 3 and not any(asked)
+
+
+async def test_the_key_line_is_repainted_only_when_its_keys_change(demo_store):
+    """The werkvoorraad refreshes its bindings after every list load (a case may have come or
+    gone): the key line is repainted only when the keys on it change."""
+    from herstel_tui.tui.widgets.bars import KeyBar
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        asked: list[object] = []
+        original = bar.refresh
+
+        def spy(*regions, **kw):
+            asked.append(regions)
+            return original(*regions, **kw)
+
+        bar.refresh = spy
+        await pilot.press("down", "m", "m", "o", "o")  # four list loads, the same keys apply
+        await settle(pilot)
+        assert asked == []
+        await pilot.press("slash")  # in the search box Esc means "to the list": the line says so
+        await settle(pilot)
+        assert asked and "Esc Lijst" in bar.text()
+
+
+async def test_nothing_animates_in_the_normal_mode(demo_store):
+    """Issue 17: "the palette and loading indicators still animate in normal mode": on Citrix and
+    over SSH every frame is bytes. Animations are off in every mode; a loading part says "Laden…"
+    and has no repainting timer; the palette's busy indicator neither shows nor repaints."""
+    from textual.widgets import LoadingIndicator, Static
+
+    from herstel_tui.tui.host import Loading
+
+    app = make_app(demo_store)  # the normal mode (no --low-bandwidth), in a truecolour terminal
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.low_bandwidth and app.animation_level == "none"
+        bar = app.screen.query_one("#filters", Static)
+        x, y = bar.region.x + 2, bar.region.y
+        bar.loading = True  # as the overview, the plan and a letter do while they read
+        await pilot.pause()
+        shown, _ = app.screen.get_widget_at(x, y)  # what covers the bar now
+        assert isinstance(shown, Loading) and shown.auto_refresh is None
+        assert str(shown.render()) == "Laden…" and "Laden…" in app.export_screenshot()
+        bar.loading = False
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        indicators = list(app.screen.query(LoadingIndicator))
+        assert indicators and all(i.auto_refresh is None and not i.display for i in indicators)
+
+
+async def test_opening_a_case_paints_the_screen_once(demo_store, monkeypatch):
+    """Issue 17: "opening a case still paints the screen twice". Textual painted a new screen in
+    full three times (first layout; the layout and Resize that sizing the screen asked for; a
+    repaint in the same frame): now once in full, then only what changed."""
+    from textual.app import App
+
+    from herstel_tui.store import CaseFilter
+    from tests.support.pilot import open_case
+
+    painted: list[str] = []
+    display = App._display
+
+    def spy(self, screen, renderable):
+        if renderable is not None and type(screen).__name__ == "CaseScreen":
+            painted.append(type(renderable).__name__)  # LayoutUpdate: the whole screen
+        return display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", spy)
+    row = demo_store.cases.page(CaseFilter(), 0, 1)[0]
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        await settle(pilot)
+        assert painted.count("LayoutUpdate") == 1 and len(painted) <= 3, painted
+        await pilot.resize_terminal(100, 30)  # a terminal that changes size: painted again in full
+        await settle(pilot)
+        assert painted.count("LayoutUpdate") >= 2, painted

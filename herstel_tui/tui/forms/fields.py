@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, Select, Static, TextArea
+from textual.widgets._select import SelectOverlay
 
 
 class Tick(Checkbox):
@@ -36,6 +37,28 @@ class Choice(RadioButton):
     def _button(self) -> Content:
         style = self.get_visual_style("toggle--button")
         return Content.assemble(("(" + ("•" if self.value else " ") + ")", style))
+
+
+class DropdownOverlay(SelectOverlay):
+    """The open list of a ``Dropdown``: its key in the footer in Dutch (Textual's says "Dismiss menu")."""
+
+    BINDINGS = [
+        Binding(
+            "escape", "dismiss", "Sluiten", id="keuzelijst.sluiten", tooltip="De keuzelijst sluiten zonder te kiezen"
+        )
+    ]
+
+
+class Dropdown(Select[Any]):
+    """The desk's dropdown: Textual's Select with ``DropdownOverlay`` as its list, so every word a
+    caseworker sees is Dutch. Every form uses this one, never the bare Textual widget."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, SelectOverlay):  # Textual's list with its English key: ours instead
+                yield DropdownOverlay().data_bind(compact=Select.compact)
+            else:
+                yield widget
 
 
 class ErrorLine(Static):

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Label, OptionList, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, OptionList, RadioButton, RadioSet, Static, TextArea
 from textual.widgets.option_list import Option
 
 from herstel_tui.domain.dates import format_date
@@ -24,7 +24,7 @@ from herstel_tui.domain.models import Channel, Urgency
 from herstel_tui.tui.data import CaseBundle
 from herstel_tui.tui.forms.dialog import FormDialog
 from herstel_tui.tui.forms.errors import FieldError, Refusal
-from herstel_tui.tui.forms.fields import Choice, ErrorLine, Tick, field_row, form_bindings
+from herstel_tui.tui.forms.fields import Choice, Dropdown, ErrorLine, Tick, field_row, form_bindings
 from herstel_tui.tui.host import desk_of
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ class NoteDialog(CaseDialog):
         yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
         yield from field_row(
             "Kanaal",
-            Select(
+            Dropdown(
                 [(c.value, c.value) for c in Channel],
                 value=Channel.TELEFOON.value,
                 allow_blank=False,

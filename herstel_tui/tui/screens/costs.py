@@ -35,7 +35,7 @@ from herstel_tui.domain.dates import format_date
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.choices import ConfirmDialog
 from herstel_tui.tui.forms.errors import FieldError, explain, explain_one
-from herstel_tui.tui.forms.fields import field_row
+from herstel_tui.tui.forms.fields import Dropdown, field_row
 from herstel_tui.tui.forms.saving import SaveQueue, store_call
 from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, refresh_host
 from herstel_tui.tui.screens.plan_dialogs import PlanDialog
@@ -409,13 +409,13 @@ class CostDialog(PlanDialog):
 
 def field_rows() -> ComposeResult:
     yield from field_row("Datum", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
-    yield from field_row("Component", Select([], prompt="kies A, B of C", id="component", compact=True))
+    yield from field_row("Component", Dropdown([], prompt="kies A, B of C", id="component", compact=True))
     yield from field_row(
         "Omschrijving", Input(placeholder="wat is er gedaan of betaald", id="omschrijving", compact=True)
     )
     yield from field_row(
         "Soort",
-        Select(
+        Dropdown(
             CostKind.choices(),
             value=CostKind.UREN.value,
             allow_blank=False,
@@ -427,6 +427,6 @@ def field_rows() -> ComposeResult:
     yield from field_row("Tarief (€)", Input(placeholder="bijv. 85,00", id="prijs", compact=True))
     yield from field_row("Bedrag (€)", Input(placeholder="bijv. 1.234,56", id="bedrag", compact=True))
     yield from field_row(
-        "Bij actie", Select([("(niet gekoppeld)", "-")], value="-", allow_blank=False, id="actie", compact=True)
+        "Bij actie", Dropdown([("(niet gekoppeld)", "-")], value="-", allow_blank=False, id="actie", compact=True)
     )
     yield Static("Bedrag: —", id="uitkomst", classes="uitleg")

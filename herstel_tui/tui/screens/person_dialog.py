@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Input
 
 from herstel_tui.domain.dates import DateError, parse_date
 from herstel_tui.domain.models import Person, Role
 from herstel_tui.tui.forms.errors import FieldError, explain_one
-from herstel_tui.tui.forms.fields import ErrorLine, Tick, field_row
+from herstel_tui.tui.forms.fields import Dropdown, ErrorLine, Tick, field_row
 from herstel_tui.tui.screens.case_dialogs import CaseDialog
 
 PERSON_FIELDS = [
@@ -46,7 +46,7 @@ class NewPersonDialog(CaseDialog):
             yield from field_row(label, Input(placeholder=hint, id=fid, compact=True))
         yield from field_row(
             "Zaak openen",
-            Select(
+            Dropdown(
                 [
                     ("Brede ondersteuning", "brede_ondersteuning"),
                     ("Brede schuldenaanpak", "schuldenaanpak"),
@@ -62,7 +62,7 @@ class NewPersonDialog(CaseDialog):
             yield Tick(f"In het huishouden van {self.joins.name}", id="bij", value=True, compact=True)
         yield from field_row(
             "Rol",
-            Select(
+            Dropdown(
                 Role.choices(),
                 value=Role.KIND.value if self.joins is not None else Role.AANVRAGER.value,
                 allow_blank=False,

@@ -19,7 +19,7 @@ from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.plan import Consent, PlanStatus, PlanVersion, agreement_problems
 from herstel_tui.tui.forms.dialog import FormDialog
 from herstel_tui.tui.forms.errors import FieldError
-from herstel_tui.tui.forms.fields import field_row, form_bindings
+from herstel_tui.tui.forms.fields import Dropdown, field_row, form_bindings
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -61,7 +61,7 @@ class AgreeDialog(PlanDialog):
         )
         yield from field_row(
             "Niveau",
-            Select(
+            Dropdown(
                 [("Op hoofdlijnen", "hoofdlijnen"), ("Volledig", "volledig")],
                 value="hoofdlijnen",
                 allow_blank=False,
@@ -72,7 +72,7 @@ class AgreeDialog(PlanDialog):
         yield from field_row("Afgesproken op", Input(placeholder="dd-mm-jjjj", id="datum", compact=True))
         yield from field_row(
             "Instemming",
-            Select(
+            Dropdown(
                 Consent.choices(),
                 prompt="kies hoe de persoon instemde",
                 id="instemming",

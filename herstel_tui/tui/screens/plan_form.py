@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape as esc
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from herstel_tui.domain.dates import DateError, format_date, parse_optional_date
 from herstel_tui.domain.plan import (
@@ -30,7 +30,7 @@ from herstel_tui.domain.plan import (
     PlanRuleError,
     PlanVersion,
 )
-from herstel_tui.tui.forms.fields import ErrorLine, Tick
+from herstel_tui.tui.forms.fields import Dropdown, ErrorLine, Tick
 from herstel_tui.tui.forms.saving import FieldValue, Job
 
 if TYPE_CHECKING:
@@ -317,7 +317,7 @@ class PlanForm:
                 disabled=not self.content,
                 placeholder="doel",
             ),
-            Select(
+            Dropdown(
                 GOAL_OPTIONS,
                 value=g.status.value,
                 allow_blank=False,
@@ -351,7 +351,7 @@ class PlanForm:
             ),
             Horizontal(
                 Label("", classes="nr"),
-                Select(
+                Dropdown(
                     ACTOR_OPTIONS,
                     value=x.who.value,
                     allow_blank=False,

@@ -17,7 +17,7 @@ from herstel_tui.domain.record import replace
 from herstel_tui.store import CaseFilter
 from herstel_tui.store.caselist import Sections
 from herstel_tui.tui.data import ListResult
-from herstel_tui.tui.format import zaken
+from herstel_tui.tui.format import number, zaken
 from herstel_tui.tui.host import desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
 from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
@@ -98,13 +98,14 @@ class FilterBar(Horizontal):
         if loading:
             text.append("…")
         if sections is not None and not loading and count:
-            # Today's work first: what is late, what is due this week, what waits on others.
+            # Today's work first, in the order of the list's sections: due this week, late, waiting.
             parts = [
-                (sections.overdue, "verlopen"),
                 (sections.week, "deze week"),
+                (sections.overdue, "verlopen"),
                 (sections.waiting, "wacht op UHT"),
             ]
-            text.append(": " + ", ".join(f"{n} {label}" for n, label in parts if n) if any(n for n, _ in parts) else "")
+            said = ", ".join(f"{number(n)} {label}" for n, label in parts if n)
+            text.append(f": {said}" if said else "")
         labels = f.describe()
         if f.step:
             labels = [lb for lb in labels if not lb.startswith("stap:")] + [f"stap: {_step_title(f.step)}"]
@@ -241,8 +242,6 @@ class WorkQueueScreen(CaseActions):
 
     def _show_bar(self, count: int | None, loading: bool, error: str | None) -> None:
         self.query_one(FilterBar).show(self._filter, count, loading, error, self._sections)
-        if not loading and not error and count:
-            self._count_sections(self._filter, count)
 
     @work(thread=True, exclusive=True, group="closed-matches", exit_on_error=False)
     def _closed_matches(self, f: CaseFilter) -> None:
@@ -260,20 +259,6 @@ class WorkQueueScreen(CaseActions):
 
         self.app.call_from_thread(show)
 
-    @work(thread=True, exclusive=True, group="sections", exit_on_error=False)
-    def _count_sections(self, f: CaseFilter, count: int) -> None:
-        try:
-            sections = desk_of(self).data.sections(f)
-        except Exception:
-            return
-
-        def show() -> None:
-            if f == self._filter and not self._loading and sections != self._sections:
-                self._sections = sections
-                self.query_one(FilterBar).show(f, count, False, None, sections)
-
-        self.app.call_from_thread(show)
-
     @on(CaseTable.Changed)
     def _list_changed(self, msg: CaseTable.Changed) -> None:
         if msg.count == 0 and not msg.loading and self._filter.closed is False and self._filter.search:
@@ -281,6 +266,8 @@ class WorkQueueScreen(CaseActions):
         else:
             self.table.empty_text = EMPTY_TEXT
         self._loading = msg.loading
+        if msg.sections is not None:
+            self._sections = msg.sections  # counted by the list with its rows (CaseTable.sections)
         self._show_bar(msg.count, msg.loading, msg.error)
         self.refresh_bindings()
         if self._open_single and not msg.loading:

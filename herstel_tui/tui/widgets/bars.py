@@ -97,6 +97,7 @@ class KeyBar(Widget, can_focus=False):
     def __init__(self) -> None:
         super().__init__()
         self._spans: list[tuple[int, int, Binding, bool, str]] = []
+        self._drawn: tuple[tuple[object, ...], ...] | None = None  # the keys of the line painted last
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -105,8 +106,13 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        if screen is self.screen:
+        # The werkvoorraad says its bindings may have changed after every list load: the line is
+        # repainted (bytes over SSH) only when the keys on it did change.
+        if screen is self.screen and self._keys() != self._drawn:
             self.refresh()
+
+    def _keys(self) -> tuple[tuple[object, ...], ...]:
+        return tuple((b.key, b.action, b.description, enabled, tooltip) for b, enabled, tooltip in self.shown())
 
     def shown(self) -> list[tuple[Binding, bool, str]]:
         """(binding, enabled, tooltip) of the keys on the line, in order: one per action, help first."""
@@ -122,7 +128,9 @@ class KeyBar(Widget, can_focus=False):
         parts: list[Content] = []
         spans: list[tuple[int, int, Binding, bool, str]] = []
         x = 0
-        for binding, enabled, tooltip in self.shown():
+        shown = self.shown()
+        self._drawn = tuple((b.key, b.action, b.description, enabled, tooltip) for b, enabled, tooltip in shown)
+        for binding, enabled, tooltip in shown:
             key = Content.styled(self.app.get_key_display(binding), key_style)
             item = key + Content.styled(" " + binding.description, description_style) if binding.description else key
             if not enabled:

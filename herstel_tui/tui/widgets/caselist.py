@@ -1,12 +1,18 @@
 """The werkvoorraad: a line-API list that pages from SQLite and renders only what is visible.
 
-Virtual height = number of matching cases + one header line. Rows live in a small LRU cache
-of pages (200 rows each) fetched by offset in thread workers; a line whose page is not there
+Virtual height = number of matching cases + one header line (+ one heading line per section in
+the default view: "── Deze week (373) ──", "── Verlopen (5.249) ──" …). Rows live in a small LRU
+cache of pages (200 rows each) fetched by offset in thread workers; a line whose page is not there
 yet shows a placeholder and asks for it. Nothing ever holds all rows in Python.
+
+The cursor is a row index (0 … count-1), never a line: a heading is no stop for ↑↓, PgUp/PgDn,
+Home/End or a click, and Enter always opens a case. ``line_of`` and ``item_at`` map between
+rows and the lines on screen.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -25,12 +31,28 @@ from textual.worker import get_current_worker
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Outcome, Track
 from herstel_tui.store import CaseFilter, CaseRow
+from herstel_tui.store.caselist import Sections, sectioned
 from herstel_tui.tui.data import PAGE, DeskData, ListResult
-from herstel_tui.tui.format import days_short, truncate
+from herstel_tui.tui.format import days_short, number, truncate
 
 MAX_PAGES = 40
 REVERSE = Style(reverse=True)
 EMPTY_TEXT = "Geen zaken gevonden. Wis de zoektekst of filters (x)."
+# The headings of the default list's sections (store.caselist.SECTION_ORDER).
+SECTION_TITLES = {
+    "week": "Deze week",
+    "verlopen": "Verlopen",
+    "wacht": "Wacht op UHT",
+    "later": "Later / zonder termijn",
+}
+SECTION_NOTES = {"verlopen": ", recentste eerst"}
+
+
+def section_heading(key: str, count: int | None, width: int) -> str:
+    """'── Deze week (373) ─────…': characters, so it reads without colour (NO_COLOR, TERM=linux)."""
+    counted = f" ({number(count)})" if count is not None else ""
+    text = f"── {SECTION_TITLES[key]}{counted}{SECTION_NOTES.get(key, '')} "
+    return text + "─" * max(2, width - len(text))
 
 
 @dataclass(frozen=True)
@@ -139,6 +161,7 @@ class CaseTable(ScrollView, can_focus=True):
         "case-table--urgent",
         "case-table--closed",
         "case-table--placeholder",
+        "case-table--section",
     }
 
     DEFAULT_CSS = """
@@ -154,6 +177,7 @@ class CaseTable(ScrollView, can_focus=True):
     CaseTable > .case-table--urgent { color: $error; text-style: bold; }
     CaseTable > .case-table--closed { color: $text-muted; }
     CaseTable > .case-table--placeholder { color: $text-muted; }
+    CaseTable > .case-table--section { text-style: bold; }
     """
 
     cursor: reactive[int] = reactive(0, init=False, repaint=False)
@@ -169,6 +193,7 @@ class CaseTable(ScrollView, can_focus=True):
         count: int | None
         loading: bool
         error: str | None = None
+        sections: Sections | None = None  # what is late, due this week, waiting (when counted)
 
     # From the workers, each with the generation of the load it answers (older ones are dropped).
 
@@ -182,6 +207,11 @@ class CaseTable(ScrollView, can_focus=True):
     class CountReady(Message):
         generation: int
         count: int
+
+    @dataclass
+    class SectionsReady(Message):
+        generation: int
+        sections: Sections
 
     @dataclass
     class PageReady(Message):
@@ -200,6 +230,11 @@ class CaseTable(ScrollView, can_focus=True):
         self.today = today
         self.filter = CaseFilter()
         self.count: int | None = None
+        self.sections: Sections | None = None  # of the list shown (counted after its first page)
+        # The default view's sections as (key, rows) in order, and where each starts (row, line).
+        self._parts: list[tuple[str, int]] = []
+        self._first_rows: list[int] = []
+        self._first_lines: list[int] = []
         self.generation = 0
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
         self._pending: set[int] = set()
@@ -224,46 +259,54 @@ class CaseTable(ScrollView, can_focus=True):
         self.generation += 1
         self.filter = result.filter
         self._apply_first(self.generation, result, keep=False)
-        if result.count is None:
-            self._count(self.generation, result.filter)
+        self._count(self.generation, result.filter, result.count, result.sections is None)
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
-    def _count(self, generation: int, f: CaseFilter) -> None:
+    def _count(self, generation: int, f: CaseFilter, count: int | None, sections: bool) -> None:
+        self._count_and_sections(generation, f, count, sections)
+
+    def _count_and_sections(self, generation: int, f: CaseFilter, count: int | None, sections: bool) -> None:
+        """(In a worker.) The count first when not known (the bar says it soonest), then the sections."""
+        worker = get_current_worker()
         try:
-            count = self.data.count(f)
+            if count is None:
+                count = self.data.count(f)
+                if worker.is_cancelled:
+                    return
+                self.post_message(self.CountReady(generation, count))
+            if sections:
+                counted = self.data.sections(f, count)
+                if not worker.is_cancelled:
+                    self.post_message(self.SectionsReady(generation, counted))
         except Exception as exc:
             self.post_message(self.LoadFailed(generation, str(exc)))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.CountReady(generation, count))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def _load(self, generation: int, f: CaseFilter, offset: int, keep: bool) -> None:
         worker = get_current_worker()
         try:
-            result = self.data.first_page(f, offset, cancelled=lambda: worker.is_cancelled)
+            # Read again after a change (keep): the sections first, so the page and its headings agree.
+            result = self.data.first_page(f, offset, cancelled=lambda: worker.is_cancelled, with_sections=keep)
             if result is None or worker.is_cancelled:
                 return
             self.post_message(self.FirstPage(generation, result, keep))
-            if result.count is None:
-                count = self.data.count(f)
-                if not worker.is_cancelled:
-                    self.post_message(self.CountReady(generation, count))
         except Exception as exc:
             self.post_message(self.LoadFailed(generation, str(exc)))
+            return
+        self._count_and_sections(generation, f, result.count, result.sections is None)
 
     def _fetch_page(self, page: int) -> None:
         if page in self._pending or page in self._pages:
             return
         self._pending.add(page)
-        self._page_worker(self.generation, self.filter, page)
+        self._page_worker(self.generation, self.filter, page, self.sections)
 
     @work(thread=True, group="pages", exit_on_error=False)
-    def _page_worker(self, generation: int, f: CaseFilter, page: int) -> None:
+    def _page_worker(self, generation: int, f: CaseFilter, page: int, sections: Sections | None) -> None:
         if generation != self.generation:
             return
         try:
-            rows = self.data.page(f, page * PAGE, PAGE)
+            rows = self.data.page(f, page * PAGE, PAGE, sections)
         except Exception as exc:
             self.post_message(self.LoadFailed(generation, str(exc)))
             return
@@ -278,6 +321,9 @@ class CaseTable(ScrollView, can_focus=True):
         elif not keep or self.count is None:
             # Count still coming: show what we have, the scrollbar grows when it arrives.
             self.count = result.offset + len(result.rows)
+        if result.sections is not None or not keep:
+            self.sections = result.sections
+        self._relayout()
         if keep:
             self.cursor = min(self.cursor, max(0, (self.count or 1) - 1))
         else:
@@ -287,7 +333,7 @@ class CaseTable(ScrollView, can_focus=True):
         self.refresh()
         # While the count is still coming the bar says "… zaken", not the provisional 200.
         known = result.count if result.count is not None else (self.count if keep else None)
-        self.post_message(self.Changed(known, result.count is None))
+        self.post_message(self.Changed(known, result.count is None, sections=result.sections))
 
     def on_case_table_first_page(self, msg: FirstPage) -> None:
         if msg.generation == self.generation:
@@ -298,9 +344,20 @@ class CaseTable(ScrollView, can_focus=True):
             return
         self.count = msg.count
         self.cursor = min(self.cursor, max(0, msg.count - 1))
+        self._relayout()
         self._update_virtual_size()
         self.refresh()
-        self.post_message(self.Changed(self.count, False))
+        self.post_message(self.Changed(self.count, False, sections=self.sections))
+
+    def on_case_table_sections_ready(self, msg: SectionsReady) -> None:
+        if msg.generation != self.generation:
+            return
+        self.sections = msg.sections
+        self._relayout()
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Changed(self.count, False, sections=self.sections))
 
     def on_case_table_page_ready(self, msg: PageReady) -> None:
         self._pending.discard(msg.page)
@@ -314,6 +371,58 @@ class CaseTable(ScrollView, can_focus=True):
     def on_case_table_load_failed(self, msg: LoadFailed) -> None:
         if msg.generation == self.generation:
             self.post_message(self.Changed(self.count, False, msg.error))
+
+    # -- sections ------------------------------------------------------------------------------
+
+    def _relayout(self) -> None:
+        """Where the headings go: from the counted sections, else (until they are counted) from
+        the first page's rows, the last section running on to the end."""
+        layout: list[tuple[str, int]] = []
+        if sectioned(self.filter) and self.count:
+            if self.sections is not None:
+                layout = [(key, n) for key, n in self.sections.in_order() if n]
+            else:
+                for case in self._pages.get(0, []):
+                    key = case.section(self.today) or "later"
+                    if layout and layout[-1][0] == key:
+                        layout[-1] = (key, layout[-1][1] + 1)
+                    else:
+                        layout.append((key, 1))
+            if layout:  # rows past the counted ones (a count read a moment apart) join the last
+                shown = sum(n for _, n in layout)
+                if shown < self.count:
+                    layout[-1] = (layout[-1][0], layout[-1][1] + self.count - shown)
+        self._parts = layout
+        self._first_rows, self._first_lines = [], []
+        start = 0
+        for i, (_, n) in enumerate(layout):
+            self._first_rows.append(start)
+            self._first_lines.append(start + i)  # the heading's line; its rows follow it
+            start += n
+
+    @property
+    def line_count(self) -> int:
+        """Lines below the column header: a line per case and per heading."""
+        return (self.count or 0) + len(self._parts)
+
+    def line_of(self, index: int) -> int:
+        """The line (below the column header) that shows case ``index``."""
+        if not self._parts:
+            return index
+        return index + bisect_right(self._first_rows, index)
+
+    def item_at(self, line: int) -> tuple[str | None, int]:
+        """What line ``line`` shows: (section key, -1) for a heading, (None, case index) for a case."""
+        if not self._parts:
+            return None, line
+        i = max(0, bisect_right(self._first_lines, line) - 1)
+        if line == self._first_lines[i]:
+            return self._parts[i][0], -1
+        return None, self._first_rows[i] + line - self._first_lines[i] - 1
+
+    def heading_lines(self) -> dict[int, str]:
+        """The lines that are headings (below the column header) and their section keys."""
+        return {line: key for line, (key, _) in zip(self._first_lines, self._parts)}
 
     # -- rows ----------------------------------------------------------------------------------
 
@@ -335,12 +444,12 @@ class CaseTable(ScrollView, can_focus=True):
     # -- geometry ------------------------------------------------------------------------------
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, (self.count or 0) + 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, self.line_count + 1)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
         # A taller window that holds more rows shows them: no scroll position left over from before.
-        top = max(0, min(round(self.scroll_y), (self.count or 0) - self.body_height))
+        top = max(0, min(round(self.scroll_y), self.line_count - self.body_height))
         if top != round(self.scroll_y):
             self.scroll_to(y=top, animate=False, immediate=True)
         self._scroll_cursor_into_view()
@@ -349,7 +458,7 @@ class CaseTable(ScrollView, can_focus=True):
     def body_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
-    def _layout(self) -> list[Column]:
+    def _layout_columns(self) -> list[Column]:
         width = self.scrollable_content_region.width
         if width != self._cols_width:
             self._cols = columns(width)
@@ -377,17 +486,20 @@ class CaseTable(ScrollView, can_focus=True):
 
     def _refresh_row(self, index: int) -> None:
         """Repaint the line that shows case ``index`` (if it is on screen)."""
-        y = index - round(self.scroll_y) + 1
+        y = self.line_of(index) - round(self.scroll_y) + 1
         if 1 <= y <= self.body_height:
             self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
 
     def _scroll_cursor_into_view(self) -> None:
         top = round(self.scroll_y)
         h = self.body_height
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + h:
-            self.scroll_to(y=self.cursor - h + 1, animate=False, immediate=True)
+        line = self.line_of(self.cursor)
+        # The first case of a section comes with its heading.
+        first = line - 1 if line and self.item_at(line - 1)[0] is not None else line
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif line >= top + h:
+            self.scroll_to(y=line - h + 1, animate=False, immediate=True)
 
     def _move(self, to: int) -> None:
         if not self.count:
@@ -398,7 +510,14 @@ class CaseTable(ScrollView, can_focus=True):
         self._move(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
-        self._move(self.cursor + direction * self.body_height)
+        """A screen further: the case on the line a screen away (past a heading: its first case)."""
+        if not self.count:
+            return
+        line = max(0, min(self.line_count - 1, self.line_of(self.cursor) + direction * self.body_height))
+        key, index = self.item_at(line)
+        if key is not None:
+            index = self.item_at(line + 1)[1] if line + 1 < self.line_count else self.cursor
+        self._move(index)
 
     def action_first(self) -> None:
         self._move(0)
@@ -414,8 +533,8 @@ class CaseTable(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if event.y < 1 or not self.count:
             return
-        index = round(self.scroll_y) + event.y - 1
-        if index < self.count:
+        key, index = self.item_at(round(self.scroll_y) + event.y - 1)
+        if key is None and index < self.count:
             self.cursor = index
             if event.chain >= 2:
                 self.action_open()
@@ -424,7 +543,7 @@ class CaseTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        cols = self._layout()
+        cols = self._layout_columns()
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("case-table--header")
@@ -434,7 +553,12 @@ class CaseTable(ScrollView, can_focus=True):
                 truncate(t, c.width) if not c.right else t.rjust(c.width)[-c.width :] for t, c in zip(titles, cols)
             )
             return Strip([Segment(truncate(text, width), style)], width)
-        index = round(self.scroll_y) + y - 1
+        key, index = self.item_at(round(self.scroll_y) + y - 1)
+        if key is not None:
+            style = base + self.get_component_rich_style("case-table--section")
+            counted = self.sections is not None  # until counted, a heading says no number
+            count = next(n for k, n in self._parts if k == key) if counted else None
+            return Strip([Segment(section_heading(key, count, width), style)], width).crop(0, width)
         if self.count is None:
             if y == 1:
                 style = base + self.get_component_rich_style("case-table--placeholder")
