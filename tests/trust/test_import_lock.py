@@ -19,7 +19,7 @@ from herstel_tui.settings.resources import open_store
 from tests.support.data import BSN_A
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-ROWS = 5_000
+ROWS = 8_000
 MAX_WAIT = 2.0  # the limit for a colleague's save during an import
 
 
@@ -111,14 +111,17 @@ def test_notes_during_a_large_import_never_wait_long(register, tmp_path):
             )
             for i in range(4)
         ]
-        waits = []
+        waits = []  # the waits of the notes saved while the import was applying
         with open_store(db, "collega") as s:
             for i in range(20):
+                applying = s.conn.execute("SELECT status FROM portal_files WHERE direction = 'import'").fetchone() == (
+                    "bezig",
+                )
                 t0 = time.perf_counter()
                 s.cases.add_note(case.id, f"tijdens import {i}")
-                waits.append(time.perf_counter() - t0)
-                time.sleep(0.05)
-        still_running = _import_state(db) == "bezig"
+                if applying:
+                    waits.append(time.perf_counter() - t0)
+                time.sleep(0.02)
         for p in shell:
             out, err = p.communicate(timeout=60)
             assert p.returncode == 0, err
@@ -128,8 +131,8 @@ def test_notes_during_a_large_import_never_wait_long(register, tmp_path):
         if imp.poll() is None:
             imp.kill()
     assert imp.returncode == 0, err
-    assert still_running, "the import finished before the notes were saved: the test measured nothing"
-    print(f"\nnotes during a {ROWS}-row import: max wait {max(waits):.3f} s, median {sorted(waits)[10]:.3f} s")
+    assert len(waits) >= 5, f"only {len(waits)} notes while the import applied: the test measured too little"
+    print(f"\nnotes during a {ROWS}-row import: {len(waits)}, max wait {max(waits):.3f} s")
     assert max(waits) < MAX_WAIT, waits
     with open_store(db, "t") as s:
         texts = [n.text for n in s.cases.notes(case.id)]
