@@ -414,6 +414,10 @@ class ListReader:
     def sections(self, f: CaseFilter, today: date, total: int | None = None) -> Sections:
         return section_counts(self.conn, f, today, total)
 
+    def interrupt(self) -> None:
+        """Abort the query running on this reader, if any (from another thread)."""
+        self.conn.interrupt()
+
     def close(self) -> None:
         self.conn.close()
 

@@ -98,3 +98,35 @@ async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
         await settle(pilot)
     with open_store(path, ME) as s:
         assert s.cases.notes(row.id)[0].text == "Gebeld na lichte start"
+
+
+def test_a_new_filter_interrupts_the_list_reads_still_running(demo_store):
+    """On a million cases the count for one letter takes half a second: a keystroke stops the reads
+    for the text before it instead of queueing behind them (DeskData.interrupt_list_reads)."""
+    import sqlite3
+    import threading
+    import time
+
+    data = DeskData(path=demo_store.path, user=ME, opener=lambda: demo_store, today=TODAY)
+    slow = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000000) SELECT count(*) FROM n"
+    outcome: list[object] = []
+
+    def read() -> None:
+        with data.reader() as rd:
+            try:
+                outcome.append(rd.conn.execute(slow).fetchone())
+            except sqlite3.OperationalError as exc:
+                outcome.append(exc)
+
+    t = threading.Thread(target=read)
+    started = time.perf_counter()
+    t.start()
+    time.sleep(0.2)  # the query is running
+    data.interrupt_list_reads()
+    t.join(timeout=30)
+    assert isinstance(outcome[0], sqlite3.OperationalError) and "interrupt" in str(outcome[0])
+    assert time.perf_counter() - started < 5  # (counting to 200 million takes far longer)
+    # the reader goes back to the pool and serves the next filter normally
+    from herstel_tui.store.caselist import CaseFilter
+
+    assert data.first_page(CaseFilter()).rows

@@ -250,6 +250,7 @@ class CaseTable(ScrollView, can_focus=True):
         self.generation += 1
         self.filter = f
         self._pending.clear()
+        self.data.interrupt_list_reads()  # the reads for the old filter are moot
         offset = (self.cursor // PAGE) * PAGE if keep else 0
         self.post_message(self.Changed(self.count, True))
         self._load(self.generation, f, offset, keep)
