@@ -40,6 +40,24 @@ class Bare(App):
 Bare().run()
 """
 
+# The keystroke floor: a bare Textual app with a search box whose every change rewrites a line.
+BARE_INPUT_APP = """
+from textual.app import App
+from textual.widgets import Input, Static
+
+
+class Bare(App):
+    def compose(self):
+        yield Input(placeholder="zoek")
+        yield Static("Klaar", id="uit")
+
+    def on_input_changed(self, event):
+        self.query_one("#uit", Static).update("Gezocht: " + event.value + " ok")
+
+
+Bare().run()
+"""
+
 ENV = {"TERM": "xterm"}
 SIZE = (80, 24)
 
@@ -101,6 +119,17 @@ def bare_first_paint(script: Path) -> float:
         return p.wait_for("Klaar", timeout=30)
 
 
+def bare_keystroke(script: Path) -> float:
+    """Seconds from one key to the bare app's line showing it (the floor for a keystroke)."""
+    with Pane(f"{python()} {script}", *SIZE, env=ENV) as p:
+        p.wait_for("Klaar", timeout=30)
+        p.type("jansen la")
+        p.wait_for("Gezocht: jansen la ok", timeout=30)
+        time.sleep(0.3)
+        t = p.type("t")
+        return p.wait_for("Gezocht: jansen lat ok", timeout=30, since=t)
+
+
 def desk_run(db: str, row: str, keys: list[tuple[str, str, str, str]]) -> tuple[float, dict[str, float]]:
     with Pane(herstel_cmd(db), *SIZE, env=ENV) as p:
         first = p.wait_for(row, timeout=60)
@@ -153,10 +182,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "bare.py"
         script.write_text(BARE_APP)
+        typing = Path(tmp) / "bare_input.py"
+        typing.write_text(BARE_INPUT_APP)
         bare_first_paint(script)  # warm the file cache once
-        bare, desk, keyed = [], [], {label: [] for label, *_ in keys}
+        bare, desk, keyed, floor_key = [], [], {label: [] for label, *_ in keys}, []
         for _ in range(a.runs):
             bare.append(bare_first_paint(script))
+            floor_key.append(bare_keystroke(typing))
             first, results = desk_run(db, row, keys)
             desk.append(first)
             for label, secs in results.items():
@@ -176,6 +208,7 @@ def main() -> None:
     print(f"  herstel, start → first painted case row          {ms(desk)}")
     ratio = statistics.median(desk) / statistics.median(bare)
     print(f"  ratio first list / bare                          {ratio:7.2f}      (target ≤ 1.5)")
+    print(f"  bare Textual app, keystroke → its line          {ms(floor_key)}   (the floor for a keystroke)")
     for label, before, key, expect in keys:
         print(
             f"  keystroke → updated list, {label:<16} {ms(keyed[label])}   "
