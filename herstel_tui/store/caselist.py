@@ -168,7 +168,7 @@ _SEP = re.compile(f"[{SEPARATORS}]")
 _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
     p.surname || ', ' || p.given_names || coalesce(' ' || p.surname_prefix, ''),
     p.bsn, c.track, s.current_step, s.current_title, s.outcome, s.next_due, s.next_rule, c.urgency,
-    c.casuistiekoverleg, c.caseworker, s.closed, s.next_kind,
+    c.casuistiekoverleg, c.caseworker, s.closed OR c.closed IS NOT NULL, s.next_kind,
     (SELECT o.taken_by FROM checkout_cases o WHERE o.case_id = c.id AND o.returned_at IS NULL LIMIT 1)
 FROM cases c JOIN persons p ON p.id = c.person_id JOIN case_summary s ON s.case_id = c.id"""
 

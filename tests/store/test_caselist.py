@@ -242,3 +242,14 @@ def test_waiting_rules_are_the_routekaarts_dates_of_others():
     rules = default_routekaart().rules
     rules = rules.values() if isinstance(rules, dict) else rules
     assert {r.id for r in rules if r.waiting_on} == set(WAITING_RULES)
+
+
+def test_a_case_closed_by_hand_reads_as_closed(filled):
+    """A case closed with `herstel`'s close (cases.closed), not by the routekaart's last step, is
+    closed in the list too: no section, no date to act on (shown with g)."""
+    store, ca, _cb = filled
+    store.cases.close(ca.id, TODAY)
+    rows = {r.id: r for r in store.cases.page(CaseFilter(closed=None), 0, 10)}
+    assert rows[ca.id].closed and rows[ca.id].section(TODAY) is None
+    assert ca.id not in {r.id for r in store.cases.page(CaseFilter(), 0, 10)}
+    assert ca.id in {r.id for r in store.cases.page(CaseFilter(closed=True), 0, 10)}
