@@ -145,7 +145,8 @@ def scrub_stored(value: str, *, multiline: bool = False) -> str:
     """:func:`scrub_text` for a text already in the register (old rows, rows another tool wrote):
     when nothing but control characters was there, :data:`REMOVED` instead of an empty text."""
     text = scrub_text(value, multiline=multiline)
-    if not text.strip() and value.strip():
+    # (``value.strip()`` alone missed a text of carriage returns: they count as white space)
+    if not text.strip() and (value.strip() or not value.isprintable()):
         return REMOVED
     return text
 

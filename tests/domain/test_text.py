@@ -37,6 +37,9 @@ def test_an_unterminated_string_sequence_does_not_swallow_the_rest():
     assert for_terminal("Gebeld \x1b]0;rest van de notitie") == "Gebeld 0;rest van de notitie"
     assert scrub_stored("\x07\x1b[2J") == "(stuurtekens verwijderd)"  # a stored text stays readable
     assert scrub_stored("") == ""
+    # found by tests/cli/test_hostile_property.py: a row of nothing but CRs (white space to Python)
+    assert scrub_stored("\r\r\r") == scrub_stored("\r", multiline=True) == "(stuurtekens verwijderd)"
+    assert scrub_stored("   ") == "   "  # plain spaces are no control characters: nothing to say
 
 
 def test_for_terminal_keeps_lines_and_tabs_and_drops_bidi():
