@@ -3,35 +3,28 @@ judging every case with the engine; every figure must be what the engine pass sa
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pytest
 
 from herstel_tui.domain import clock
-from herstel_tui.services.demo import build_demo
 from herstel_tui.services.overview import AFBOUW_RULE, DEADLINE_FIGURES, NAZORG_RULE, UNASSIGNED, compute_overview
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
 from tests.support.data import TODAY
+from tests.support.demo import build_demo_file, copy_of
 
 DAYS = [TODAY, TODAY + timedelta(days=45), TODAY + timedelta(days=400), TODAY - timedelta(days=200)]
 
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("ovindex") / "demo.db"
-    with clock.fixed(TODAY), open_store(path, "t") as store:
-        build_demo(store, cases=400, seed=9, today=TODAY)
-        store.conn.execute("PRAGMA journal_mode = DELETE")
-    return path
+    return build_demo_file(tmp_path_factory.mktemp("ovindex"), cases=400, seed=9)
 
 
 @pytest.fixture
 def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    with clock.fixed(TODAY), open_store(path, "t") as store:
+    with clock.fixed(TODAY), open_store(copy_of(demo_file, tmp_path), "t") as store:
         yield store
 
 

@@ -3,7 +3,6 @@ routekaart change in short batches with progress, filled by migration 12."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from datetime import date
 
@@ -11,11 +10,11 @@ import pytest
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.routekaart import parse_routekaart
-from herstel_tui.services.demo import build_demo
 from herstel_tui.settings.resources import ROUTEKAART_FILE, data_file, default_routekaart, open_store
 from herstel_tui.store import Store
 from herstel_tui.store.cases import case_index
 from tests.support.data import TODAY
+from tests.support.demo import build_demo_file, copy_of
 
 
 def recomputed(store: Store, today: date) -> dict[int, tuple[tuple, list[tuple]]]:
@@ -25,18 +24,12 @@ def recomputed(store: Store, today: date) -> dict[int, tuple[tuple, list[tuple]]
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("deadlines") / "demo.db"
-    with clock.fixed(TODAY), open_store(path, "t") as store:
-        build_demo(store, cases=120, seed=18, today=TODAY)
-        store.conn.execute("PRAGMA journal_mode = DELETE")
-    return path
+    return build_demo_file(tmp_path_factory.mktemp("deadlines"), cases=120, seed=18)
 
 
 @pytest.fixture
 def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    return path
+    return copy_of(demo_file, tmp_path)
 
 
 def nine_weeks():

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from herstel_tui.domain import clock
 from herstel_tui.settings.config import Config
 from herstel_tui.settings.resources import open_store
 from tests.support.data import TODAY
+from tests.support.demo import build_demo_file, copy_of
 
 
 @pytest.fixture(autouse=True)
@@ -30,21 +29,12 @@ def make_config(**kw) -> Config:
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     """A 300-case demo database, built once per session and copied per test."""
-    from herstel_tui.services.demo import build_demo
-
-    path = tmp_path_factory.mktemp("template") / "demo.db"
-    with clock.fixed(TODAY), open_store(path, ME) as store:
-        build_demo(store, cases=300, seed=SEED, me=ME, today=TODAY)
-        store.conn.execute("PRAGMA journal_mode = DELETE")
-    return path
+    return build_demo_file(tmp_path_factory.mktemp("template"), cases=300, seed=SEED, user=ME, me=ME)
 
 
 @pytest.fixture
 def demo_store(template_db, tmp_path):
-
-    path = tmp_path / "desk.db"
-    shutil.copy(template_db, path)
-    store = open_store(path, ME)
+    store = open_store(copy_of(template_db, tmp_path, "desk.db"), ME)
     yield store
     store.close()
 
