@@ -70,10 +70,6 @@ class Sections:
         counts = {"week": self.week, "verlopen": self.overdue, "wacht": self.waiting, "later": self.later}
         return [(key, counts[key]) for key in SECTION_ORDER]
 
-    def _segments(self) -> list[int | None]:
-        """Rows per query of ``_segments``, where known (the later section is two index ranges)."""
-        return [self.week, self.overdue, self.waiting, None, None]
-
 
 @record
 class CaseFilter:
@@ -364,7 +360,10 @@ def list_cases(
         sql = f"{_SELECT}{where} ORDER BY {_SECTION_SORT} LIMIT ? OFFSET ?"
         rows = conn.execute(sql, [*args, day, week_end, day, day, limit, offset]).fetchall()
         return [_case_row(r) for r in rows]
-    sizes = sections._segments() if sections is not None else [None] * 5
+    # rows per query of _segments where known, in SECTION_ORDER (the later section is two index ranges)
+    sizes: list[int | None] = (
+        [n for _, n in sections.in_order()][:3] + [None, None] if sections is not None else [None] * 5
+    )
     out: list[CaseRow] = []
     glue = " AND " if where else " WHERE "
     segments = _segments(today)

@@ -379,9 +379,7 @@ class CaseRepository(Repository):
             waiting = sorted(self._once)
         finally:
             self._once = None
-        today = clock.today()
-        for start in range(0, len(waiting), 500):  # a case taken back (or removed) has no row to write
-            self._write_index(today, case_ids=waiting[start : start + 500])
+        self.refresh_index(waiting)  # (a case taken back or removed has no row to write)
 
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
         """The case index (``case_summary`` and ``case_deadlines``) of one case, in the caller's
@@ -571,7 +569,7 @@ class CaseRepository(Repository):
         return len(stale)
 
     def summaries(self) -> dict[int, tuple]:
-        """case id → its stored row of the index (as :func:`summary_row` computes it)."""
+        """case id → its stored row of the index (as :func:`case_index` computes it)."""
         return {r[0]: tuple(r[1:]) for r in self.conn.execute(f"SELECT case_id, {_SUMMARY_COLS} FROM case_summary")}
 
     def stored_index(self) -> dict[int, tuple[tuple, list[tuple]]]:
@@ -678,7 +676,9 @@ def _iso(d: date) -> str:
 def case_index(
     rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None
 ) -> tuple[tuple, list[tuple]]:
-    """The case's rows of the derived index: its ``case_summary`` row (see :func:`summary_row`) and
+    """The case's rows of the derived index: its ``case_summary`` row (current_step, current_title,
+    outcome, next_due, next_rule, next_kind, closed, last_event; a due date does not depend on today,
+    whether a period still runs does, so ``refresh_derived`` revisits rows whose period has come due) and
     its ``case_deadlines`` rows ``(seq, rule, kind, own, start, due, stopped, stopped_by)``, one per
     termijn in the engine's order. A termijn row does not depend on ``today``: a period that ran
     out by itself is stored as not stopped (its due date says when it ended)."""
@@ -711,12 +711,3 @@ def case_index(
         for seq, d in enumerate(view.deadlines)
     ]
     return summary, deadlines
-
-
-def summary_row(rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None) -> tuple:
-    """(current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event).
-
-    A due date does not depend on today; whether a period (nazorg, moratorium) still runs
-    does, which is why ``refresh_derived`` revisits rows whose period has come due.
-    """
-    return case_index(rk, track, events, today)[0]

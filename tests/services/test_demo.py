@@ -97,7 +97,7 @@ def test_bsns_are_test_range_and_valid(demo_db):
 def test_every_demo_timeline_passes_the_order_constraints(demo_db):
     """Every case's events, replayed in order through check() (with the person's role and the facts
     shared with the household's aanvrager), are accepted, and give the stored summary."""
-    from herstel_tui.store.cases import summary_row
+    from herstel_tui.store.cases import case_index
 
     with open_store(demo_db, "t") as s:
         rk = s.routekaart
@@ -114,7 +114,7 @@ def test_every_demo_timeline_passes_the_order_constraints(demo_db):
                 " last_event FROM case_summary WHERE case_id = ?",
                 (cid,),
             ).fetchone()
-            assert tuple(stored) == summary_row(rk, track, events, TODAY)
+            assert tuple(stored) == case_index(rk, track, events, TODAY)[0]
 
 
 def test_a_realistic_workload(demo_db):

@@ -429,10 +429,6 @@ class CaseTable(ScrollView, can_focus=True):
             return self._parts[i][0], -1
         return None, self._first_rows[i] + line - self._first_lines[i] - 1
 
-    def heading_lines(self) -> dict[int, str]:
-        """The lines that are headings (below the column header) and their section keys."""
-        return {line: key for line, (key, _) in zip(self._first_lines, self._parts)}
-
     # -- rows ----------------------------------------------------------------------------------
 
     def row_at(self, index: int) -> CaseRow | None:
