@@ -67,6 +67,11 @@ def python() -> str:
 
 
 def herstel_cmd(db: str) -> str:
+    """The desk on ``db``; with $HERSTEL_BENCH_CODE (a checkout of other code, bytecode compiled:
+    ``git archive REV | tar -x -C DIR && python -m compileall -q DIR/herstel_tui``) that code's desk."""
+    other = os.environ.get("HERSTEL_BENCH_CODE")
+    if other:
+        return f"env PYTHONPATH={other} {python()} -m herstel_tui --db {db}"
     exe = Path(python()).with_name("herstel")
     return f"{exe} --db {db}" if exe.exists() else f"{python()} -m herstel_tui --db {db}"
 

@@ -86,6 +86,7 @@ class DeskData:
         self._all: list[ListReader] = []
         self._pool_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(readers)
+        self._watch: ListReader | None = None  # polls for colleagues' saves until the Store is open
         self.prefetched: Future[ListResult | None] | None = None
 
     @property
@@ -101,6 +102,26 @@ class DeskData:
     @property
     def store_open(self) -> bool:
         return self._store is not None
+
+    def stale_index(self) -> bool:
+        """Whether opening the full Store would change rows of the list (a period in the case
+        index that has run out by today: the Store recomputes it on opening)."""
+        with self.reader() as rd:
+            return rd.has_stale_periods(self.today)
+
+    def data_version(self) -> tuple[object, int]:
+        """SQLite's data_version, with the connection it was read on (only readings on one
+        connection compare): the Store's once it is open, which does not count the desk's own
+        saves; until then a read-only connection of its own (the desk has saved nothing yet).
+        Called from one thread at a time (the app's colleagues worker)."""
+        if self._store is not None:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
+            return self._store, self.call(self._store.data_version)
+        if self._watch is None:
+            self._watch = ListReader(self.path)
+        return self._watch, self._watch.data_version()
 
     def warm_up(self) -> None:
         """Read the routekaart (off the UI thread) before the first case screen needs it."""
@@ -261,3 +282,6 @@ class DeskData:
                     pass
             self._all.clear()
             self._free.clear()
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None

@@ -28,8 +28,6 @@ class HerstelApp(DeskApp):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     COMMANDS = {_desk_commands}
 
-    seen_version: int | None = None  # SQLite's data_version at the last look for colleagues' saves
-
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="app.help", priority=True),
         Binding("ctrl+p,colon", "command_palette", "Opdrachten", show=False, id="app.palette", priority=True),
@@ -86,7 +84,8 @@ class HerstelApp(DeskApp):
 
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def complete_start(self) -> None:
-        """Finish a light start: open the full Store and take the validated config."""
+        """Finish a light start: the network warning, and the full Store with the validated config
+        when the list needs it now (see ``FinishStart``); else the Store opens on first use."""
         finish = self.finish_start
         if finish is None:
             return
@@ -97,7 +96,8 @@ class HerstelApp(DeskApp):
             return
 
         def done() -> None:
-            self.config = config
+            if config is not None:
+                self.config = config
             if warning:
                 self.notify(warning, severity="warning", timeout=15)
             if refreshed:
@@ -105,11 +105,15 @@ class HerstelApp(DeskApp):
 
         self.call_from_thread(done)
 
+    seen_version: tuple[object, int] | None = None  # (connection, SQLite's data_version) at the last look
+
     @work(thread=True, exclusive=True, group="colleagues", exit_on_error=False)
     def check_colleagues(self) -> None:
-        """Show colleagues' saves: read again when another connection has committed since the last look."""
+        """Show colleagues' saves: read again when another connection has committed since the last
+        look. (When the Store has opened since, the connection differs: read again once, so a save
+        made just before it opened is not missed.)"""
         try:
-            version = self.data.call(self.data.store.data_version)
+            version = self.data.data_version()
         except Exception:
             return
         if self.seen_version is not None and version != self.seen_version:

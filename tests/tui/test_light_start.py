@@ -130,3 +130,87 @@ def test_a_new_filter_interrupts_the_list_reads_still_running(demo_store):
     from herstel_tui.store.caselist import CaseFilter
 
     assert data.first_page(CaseFilter()).rows
+
+
+def _light_desk(path, opener):
+    from herstel_tui.tui.desk import HerstelApp
+    from herstel_tui.tui.launch import light_finish
+
+    data = DeskData(path=path, user=ME, opener=opener, today=TODAY)
+    app = HerstelApp(
+        None,
+        ConfigValues(gemeente="Gemeente Licht", medewerker=ME),
+        data=data,
+        finish_start=light_finish(path, None),
+        today=TODAY,
+        env={"TERM": "xterm"},
+    )
+    return app, data
+
+
+async def test_the_store_waits_until_a_case_is_at_hand(demo_store):
+    """Issue 18: on a light start with nothing in the case index to bring up to date, pydantic,
+    the routekaart and the Store (~14 MB) load only when the caseworker turns to a case; a
+    colleague's save still shows in the list meanwhile."""
+    from tests.tui.test_wiring import first_case, list_lines
+
+    row = first_case(demo_store)
+    path = demo_store.path
+    demo_store.close()
+    opened = []
+
+    def opener():
+        opened.append(open_store(path, ME))
+        return opened[-1]
+
+    app, data = _light_desk(path, opener)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.complete_start()
+        app.check_colleagues()
+        await settle(pilot)
+        assert not data.store_open and app.config.gemeente == "Gemeente Licht"
+        await pilot.press("slash", *"a", "backspace")  # a search, typed and cleared
+        await settle(pilot)
+        assert not data.store_open
+        with open_store(path, "collega") as other:
+            p = other.persons.get(row.person_id)
+            other.persons.update(p.model_copy(update={"surname": "Zzcollega"}))
+        app.check_colleagues()
+        await settle(pilot)
+        assert any("Zzcollega" in line for line in list_lines(app))
+        assert not data.store_open
+        await pilot.press("escape", "down")  # to the list, and a case further
+        await settle(pilot)
+        assert data.store_open and len(opened) == 1
+        # the colleagues' check now reads the Store's connection: once more, then only on a change
+        app.check_colleagues()
+        await settle(pilot)
+        seen = app.seen_version
+        app.check_colleagues()
+        await settle(pilot)
+        assert app.seen_version == seen and seen is not None and seen[0] is data.store
+
+
+def test_a_period_run_out_opens_the_store_at_once(demo_store):
+    """The full Store recomputes a period that has run out when it opens: then a light start
+    opens it right after the first paint, as before, and the list is read again."""
+    from datetime import timedelta
+
+    from herstel_tui.tui.launch import light_finish
+    from tests.tui.test_wiring import first_case
+
+    row = first_case(demo_store)
+    demo_store.conn.execute(
+        "UPDATE case_summary SET next_kind = 'period', next_due = ? WHERE case_id = ?",
+        ((TODAY - timedelta(days=1)).isoformat(), row.id),
+    )
+    path = demo_store.path
+    demo_store.close()
+    data = DeskData(path=path, user=ME, opener=lambda: open_store(path, ME), today=TODAY)
+    assert data.stale_index()
+    config, warning, refreshed = light_finish(path, None)(data)
+    assert data.store_open and refreshed and isinstance(config, Config) and warning is None
+    assert not data.stale_index()
+    data.store.close()
+    data.close()

@@ -71,6 +71,7 @@ class SearchBox(Input):
     def action_leave(self) -> None:
         # Focus at once (not deferred): keys typed right after are meant for the list.
         self.screen.set_focus(self.screen.query_one(CaseTable))
+        desk_of(self).case_at_hand()
 
 
 class FilterBar(Horizontal):
@@ -218,14 +219,20 @@ class WorkQueueScreen(CaseActions):
         else:
             self.set_timer(0.4, self._warm_up)
         self._show_bar(None, True, None)
+        self.watch(self.table, "cursor", desk.case_at_hand, init=False)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        desk_of(self).data.warm_up()
+        # Import the case screen now, while the caseworker reads the list, so the first ⏎ does
+        # not wait for it.
+        from herstel_tui.tui.screens import help, zaak  # noqa: F401
+
+        data = desk_of(self).data
+        if not data.store_open:
+            return  # a light start: the routekaart and the dialogs (pydantic) come with the Store (case_at_hand)
+        data.warm_up()
         self.app.call_from_thread(self.table.refresh)
-        # Import the case screen and the dialogs now, while the caseworker reads the list,
-        # so the first ⏎ or F2 does not wait for it.
-        from herstel_tui.tui.screens import case_dialogs, help, person_dialog, zaak  # noqa: F401
+        from herstel_tui.tui.screens import case_dialogs, person_dialog  # noqa: F401
 
     def _adopt_late(self, fut: Future[ListResult | None]) -> None:
         first = fut.result() if fut.exception() is None else None
@@ -293,6 +300,7 @@ class WorkQueueScreen(CaseActions):
     def _search_submitted(self) -> None:
         """⏎ in the search box: to the list; a single match (a BSN, a zaaknummer) opens at once."""
         self.set_focus(self.table)
+        desk_of(self).case_at_hand()
         if self._loading:
             self._open_single = True
         elif self.table.count == 1:
