@@ -82,6 +82,10 @@ class HerstelApp(DeskApp):
     def on_unmount(self) -> None:
         self.data.close()
 
+    def store_opened(self) -> None:
+        # the dialogs too (they import the models), so the first F2 does not wait for them
+        from herstel_tui.tui.screens import case_dialogs, person_dialog  # noqa: F401
+
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def complete_start(self) -> None:
         """Finish a light start: the network warning, and the full Store with the validated config

@@ -119,8 +119,10 @@ class DeskApp(App[object]):
             self.data.store  # noqa: B018  # (opens it)
         except Exception:
             return  # the action that needs the Store says what went wrong
-        # and the dialogs (they import the models), so the first F2 does not wait for them
-        from herstel_tui.tui.screens import case_dialogs, person_dialog  # noqa: F401
+        self.store_opened()
+
+    def store_opened(self) -> None:
+        """(In a worker) the Store has just been opened by ``case_at_hand``."""
 
     def refresh_lists(self) -> None:
         """A change was saved: every screen re-reads what it shows when it is next visible."""
