@@ -27,7 +27,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.dates import DateError, format_date, parse_date
 from herstel_tui.tui.forms.fields import ErrorLine
 from herstel_tui.tui.forms.saving import Loaded, post_read
-from herstel_tui.tui.host import DeskModal, desk_of, footer, host_blink
+from herstel_tui.tui.host import DeskModal, desk_of, footer, set_blink
 from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
 
 T = TypeVar("T")
@@ -89,8 +89,7 @@ class LetterScreen(DeskModal[object]):
         yield footer()
 
     def on_mount(self) -> None:
-        for box in self.query(Input):
-            box.cursor_blink = host_blink(self.app)
+        set_blink(*self.query(Input))
         self.query_one("#veld-datum").display = False
         self.query_one("#veld-schuldeiser").display = False
         self.query_one("#briefdialoog").loading = True

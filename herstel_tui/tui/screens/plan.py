@@ -34,7 +34,7 @@ from herstel_tui.tui.forms.choices import ChoiceDialog, ConfirmDialog
 from herstel_tui.tui.forms.errors import Refusal
 from herstel_tui.tui.forms.fields import ErrorLine, FieldChanged, changed_field, on_field_change, tab_bindings
 from herstel_tui.tui.forms.saving import Autosave, FieldValue, Job, Loaded, SaveQueue, post_read
-from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, host_blink, refresh_host
+from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, refresh_host, set_blink
 from herstel_tui.tui.screens.costs import CostsScreen
 from herstel_tui.tui.screens.plan_dialogs import AgreeDialog, NazorgDialog
 from herstel_tui.tui.screens.plan_form import (
@@ -212,11 +212,7 @@ class PlanScreen(StoreScreen):
             self.refresh_bindings()
             return
         await container.mount_all(self._form().sections(b.version))
-        blink = host_blink(self.app)
-        for box in self.query(Input):
-            box.cursor_blink = blink
-        for area in self.query(TextArea):
-            area.cursor_blink = blink
+        set_blink(*self.query("Input, TextArea"))
         self._status_saved()
         self.refresh_bindings()
         first = next(
@@ -445,8 +441,7 @@ class PlanScreen(StoreScreen):
         self.refresh_bindings()
 
     def _cursor(self, widget: Widget) -> None:
-        if isinstance(widget, (Input, TextArea)):
-            widget.cursor_blink = host_blink(self.app)
+        set_blink(widget)
         widget.focus()
         widget.scroll_visible(animate=False)
 
