@@ -214,3 +214,18 @@ def test_a_period_run_out_opens_the_store_at_once(demo_store):
     assert not data.stale_index()
     data.store.close()
     data.close()
+
+
+def test_a_network_drive_is_warned_about_without_opening_the_store(demo_store, monkeypatch):
+    """The warning the full start gives for a database on a network file system (no WAL there)
+    comes on a light start too, also while the Store waits for its first use."""
+    from herstel_tui.tui.launch import light_finish
+
+    path = demo_store.path
+    demo_store.close()
+    monkeypatch.setattr("herstel_tui.store.base.filesystem_type", lambda p: "cifs")
+    data = DeskData(path=path, user=ME, opener=lambda: open_store(path, ME), today=TODAY)
+    config, warning, refreshed = light_finish(path, None)(data)
+    assert config is None and not refreshed and not data.store_open
+    assert warning is not None and "netwerkschijf" in warning
+    data.close()

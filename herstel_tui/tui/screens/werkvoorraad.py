@@ -135,8 +135,8 @@ class FilterBar(Horizontal):
 
     def _put(self, line: Static, content: Text | str, *, layout: bool = False) -> None:
         """Show ``content`` on ``line`` when it differs from what is shown: the bar is told about
-        the list several times per keystroke (issue 18), and each update is a paint. Only the sort
-        order's width depends on its text (the filters take the rest of the line: no layout)."""
+        the list several times per keystroke (issue 18), and every change is a paint. Only the
+        sort order's width depends on its text (the filters take the rest of the line: no layout)."""
         if line.content != content:
             line.update(content, layout=layout)
 
