@@ -87,6 +87,7 @@ class DeskData:
         self._pool_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(readers)
         self._watch: ListReader | None = None  # polls for colleagues' saves until the Store is open
+        self._seen: int | None = None  # SQLite's data_version at the last look (colleagues_saved)
         self.prefetched: Future[ListResult | None] | None = None
 
     @property
@@ -109,19 +110,32 @@ class DeskData:
         with self.reader() as rd:
             return rd.has_stale_periods(self.today)
 
-    def data_version(self) -> tuple[object, int]:
-        """SQLite's data_version, with the connection it was read on (only readings on one
-        connection compare): the Store's once it is open, which does not count the desk's own
-        saves; until then a read-only connection of its own (the desk has saved nothing yet).
-        Called from one thread at a time (the app's colleagues worker)."""
-        if self._store is not None:
-            if self._watch is not None:
-                self._watch.close()
-                self._watch = None
-            return self._store, self.call(self._store.data_version)
+    def colleagues_saved(self) -> bool:
+        """Whether another connection has committed since the last call (False on the first):
+        SQLite's data_version, on the Store's connection once it is open (it does not count the
+        desk's own saves), until then on a read-only connection of its own (the desk has saved
+        nothing yet). Called from one thread at a time (the app's colleagues worker)."""
+        if self._store is None:
+            if self._watch is None:
+                self._watch = ListReader(self.path)
+            return self._look(self._watch.data_version())
+        version = self.call(self._store.data_version)
         if self._watch is None:
-            self._watch = ListReader(self.path)
-        return self._watch, self._watch.data_version()
+            return self._look(version)
+        # The Store opened since the last look: its first reading first, then a last look on the
+        # old connection (a save in between is seen by one of them, none by neither).
+        watch, self._watch = self._watch, None
+        try:
+            changed = self._look(watch.data_version())
+        finally:
+            watch.close()
+        self._seen = version
+        return changed
+
+    def _look(self, version: int) -> bool:
+        changed = self._seen is not None and version != self._seen
+        self._seen = version
+        return changed
 
     def warm_up(self) -> None:
         """Read the routekaart (off the UI thread) before the first case screen needs it."""

@@ -109,20 +109,15 @@ class HerstelApp(DeskApp):
 
         self.call_from_thread(done)
 
-    seen_version: tuple[object, int] | None = None  # (connection, SQLite's data_version) at the last look
-
     @work(thread=True, exclusive=True, group="colleagues", exit_on_error=False)
     def check_colleagues(self) -> None:
-        """Show colleagues' saves: read again when another connection has committed since the last
-        look. (When the Store has opened since, the connection differs: read again once, so a save
-        made just before it opened is not missed.)"""
+        """Show colleagues' saves: read again when another connection has committed since the last look."""
         try:
-            version = self.data.data_version()
+            saved = self.data.colleagues_saved()
         except Exception:
             return
-        if self.seen_version is not None and version != self.seen_version:
+        if saved:
             self.call_from_thread(self.refresh_lists)
-        self.seen_version = version
 
     # -- app-wide actions ------------------------------------------------------------------------
 

@@ -183,13 +183,27 @@ async def test_the_store_waits_until_a_case_is_at_hand(demo_store):
         await pilot.press("escape", "down")  # to the list, and a case further
         await settle(pilot)
         assert data.store_open and len(opened) == 1
-        # the colleagues' check now reads the Store's connection: once more, then only on a change
+        # a colleague saves just as the Store opens: the check's last look on its own
+        # connection sees it; from then on it reads the Store's, without reading the list again
+        with open_store(path, "collega") as other:
+            p = other.persons.get(row.person_id)
+            other.persons.update(p.model_copy(update={"surname": "Zzlaatst"}))
+        reloads = []
+        real_reload = app.refresh_lists
+        app.refresh_lists = lambda: (reloads.append(1), real_reload())
         app.check_colleagues()
         await settle(pilot)
-        seen = app.seen_version
+        assert reloads == [1] and any("Zzlaatst" in line for line in list_lines(app))
+        for _ in range(3):
+            app.check_colleagues()
+            await settle(pilot)
+        assert reloads == [1] and data._watch is None  # (the Store's connection from now on)
+        with open_store(path, "collega") as other:
+            p = other.persons.get(row.person_id)
+            other.persons.update(p.model_copy(update={"surname": "Zzdaarna"}))
         app.check_colleagues()
         await settle(pilot)
-        assert app.seen_version == seen and seen is not None and seen[0] is data.store
+        assert reloads == [1, 1] and any("Zzdaarna" in line for line in list_lines(app))
 
 
 def test_a_period_run_out_opens_the_store_at_once(demo_store):
