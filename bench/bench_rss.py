@@ -28,7 +28,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from bench_desk import BARE_APP, ENV, SIZE, compile_package, first_row, herstel_cmd, python  # noqa: E402
+from bench_desk import (  # noqa: E402
+    BARE_APP,
+    ENV,
+    SIZE,
+    compile_package,
+    first_row,
+    herstel_cmd,
+    private_settings,
+    python,
+)
 from tmuxpane import Pane  # noqa: E402
 
 
@@ -61,6 +70,11 @@ def memory(pid: int) -> tuple[float, float]:
     return fields["VmRSS"], fields["VmHWM"]
 
 
+def pydantic_loaded(pid: int) -> bool:
+    """Whether the process has pydantic's compiled core mapped (the full Store has been opened)."""
+    return "_pydantic_core" in Path(f"/proc/{pid}/maps").read_text()
+
+
 def bare_rss(script: Path, settle: float) -> float:
     with Pane(f"{python()} {script}", *SIZE, env=ENV) as p:
         p.wait_for("Klaar", timeout=30)
@@ -68,8 +82,9 @@ def bare_rss(script: Path, settle: float) -> float:
         return memory(program_pid(p, str(script)))[0]
 
 
-def desk_rss(db: str, row: str, search: str, expect: str, settle: float) -> tuple[float, float, float, float]:
-    """(VmRSS after the search, VmHWM then, seconds from the first ⏎ to the case screen, VmRSS then)."""
+def desk_rss(db: str, row: str, search: str, expect: str, settle: float) -> tuple[float, float, bool, float, float]:
+    """(VmRSS after the search, VmHWM then, whether pydantic was loaded then, seconds from the
+    first ⏎ to the case screen, VmRSS then)."""
     with Pane(herstel_cmd(db), *SIZE, env=ENV) as p:
         p.wait_for(row, timeout=60)
         p.keys("/")
@@ -78,16 +93,18 @@ def desk_rss(db: str, row: str, search: str, expect: str, settle: float) -> tupl
         time.sleep(settle)
         pid = program_pid(p, db)
         rss, hwm = memory(pid)
+        loaded = pydantic_loaded(pid)
         p.keys("Escape")  # to the list
         time.sleep(0.3)  # (a key right after Esc would read as alt+key)
         t = p.keys("Enter")
         opened = p.wait_for("Tijdlijn", timeout=30, since=t)
         time.sleep(settle)
-        return rss, hwm, opened, memory(pid)[0]
+        return rss, hwm, loaded, opened, memory(pid)[0]
 
 
 def main() -> None:
     compile_package()
+    private_settings()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True, help="a demo database (herstel demo --cases 100000 --db ...)")
     ap.add_argument("--runs", type=int, default=3)
@@ -111,12 +128,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "bare.py"
         script.write_text(BARE_APP)
-        bare, desk, peak, first_case, after_case = [], [], [], [], []
+        bare, desk, peak, first_case, after_case, with_pydantic = [], [], [], [], [], 0
         for _ in range(a.runs):
             bare.append(bare_rss(script, a.settle))
-            rss, hwm, opened, rss_case = desk_rss(db, row, a.search, expect, a.settle)
+            rss, hwm, loaded, opened, rss_case = desk_rss(db, row, a.search, expect, a.settle)
             desk.append(rss)
             peak.append(hwm)
+            with_pydantic += loaded
             first_case.append(opened)
             after_case.append(rss_case)
 
@@ -127,6 +145,7 @@ def main() -> None:
     print(f"  bare Textual app, painted                      {mb(bare)}")
     print(f"  herstel after '/' + '{a.search}' ({expect}), +{a.settle:g} s  {mb(desk)}")
     print(f"  herstel's peak (VmHWM)                         {mb(peak)}")
+    print(f"  runs with pydantic (the full Store) loaded by then: {with_pydantic} of {a.runs}")
     ratio = statistics.median(desk) / statistics.median(bare)
     print(f"  ratio desk / bare                              {ratio:6.2f}      (target ≤ 1.5)")
     ms = [s * 1000 for s in first_case]
