@@ -1,0 +1,146 @@
+"""The case index of a range of cases in one pass: a rebuild after a routekaart change.
+
+Each case's events come out of SQLite as two strings (steps and dates, in evaluation order: the
+``events_case`` index is ordered by case, fact date and id), not as 750,000 Python objects; the
+engine judges each *shape* once (:mod:`herstel_tui.domain.routekaart.shape`) and the case's own
+dates are laid over it here: due dates by calendar arithmetic, what still runs on ``today``, the
+next date. The rows are those :func:`herstel_tui.store.cases.case_index` makes for the case; cases
+with a correction (superseded by record order) are left to it (``slow``). Then only the rows that
+differ from the stored ones are written (:func:`write_changed`), compared as sets.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from operator import eq, itemgetter
+
+from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
+from herstel_tui.domain.routekaart.shape import INHERITED, CaseShape
+
+# One row per case with events: steps ("step[:outcome]") and fact dates in evaluation order (by
+# fact date, then record order: the events_case index, so SQLite feeds the aggregate in that order
+# and sorts nothing), and whether any is a correction.
+EVENTS_BY_CASE = (
+    "SELECT case_id, group_concat(step || ifnull(':' || outcome, ''), ' '), group_concat(fact_date, ' '), "
+    "max(correction) FROM events INDEXED BY events_case WHERE case_id BETWEEN ? AND ? GROUP BY case_id"
+)
+SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
+DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
+_SUMMARY_UPSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+_DEADLINE_UPSERT = f"INSERT OR REPLACE INTO case_deadlines (case_id, {DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+_key = itemgetter(0, 1)  # (case id, seq) of a termijn row
+_by_day = itemgetter(0, 1)  # (ISO date, 0 for an inherited fact / 1 for the case's own event)
+
+
+def shaped_index(
+    rk: Routekaart,
+    tracks: dict[int, str],
+    events: Iterable[tuple[int, str, str, int]],
+    shared: Mapping[int, Sequence[RecordedEvent]],
+    today: str,
+) -> tuple[list[tuple], list[tuple], list[int]]:
+    """(case_summary rows, case_deadlines rows, ids of the cases left to the engine) of the cases
+    in ``tracks`` (id → track), from :data:`EVENTS_BY_CASE` rows and the facts each shares with
+    the household's aanvrager (in their record order); ``today`` in ISO form. Rows start with the
+    case id, as :func:`herstel_tui.store.cases.case_index` makes them after it."""
+    summaries: list[tuple] = []
+    rows: list[tuple] = []
+    slow: list[int] = []
+    shapes = {track: rk.shapes(track) for track in set(tracks.values())}
+    left = dict(tracks)
+    for cid, steps, dates, corrected in [*events, *((cid, "", "", 0) for cid in tracks)]:
+        track = left.pop(cid, None)
+        if track is None:
+            continue  # (a case without events comes last; one with events already came)
+        facts = shared.get(cid)
+        if corrected or (facts and any(e.correction for e in facts)):
+            slow.append(cid)  # superseded by record order: the engine itself
+            continue
+        days = dates.split(" ") if dates else []
+        if facts:
+            steps, days = _with_shared(steps, days, facts)
+        elif len(days) != (steps.count(" ") + 1 if steps else 0):
+            slow.append(cid)  # not one step per date (a step id is never written with a space)
+            continue
+        distinct = list(dict.fromkeys(days))  # in order: the days are sorted
+        ties = None if len(distinct) == len(days) else tuple(map(eq, days, days[1:]))
+        summaries.append(shaped_case(cid, shapes[track][(steps, ties)], distinct, today, rows))
+    return summaries, rows, slow
+
+
+def shaped_case(cid: int, shape: CaseShape, days: list[str], today: str, rows: list[tuple]) -> tuple:
+    """The case's ``case_summary`` row from its shape and its distinct days (ISO, in order); its
+    ``case_deadlines`` rows are appended to ``rows``. Both start with ``cid``."""
+    best = wait = None  # (due, termijn) of the soonest own / waited-on termijn running today
+    for seq, t in enumerate(shape.termijnen):
+        start = days[t.start]
+        due = t.period.add_iso(start)
+        if t.stop is not None:
+            rows.append((cid, seq, t.rule, t.kind, t.own, start, due, days[t.stop], t.stopped_by))
+            continue
+        rows.append((cid, seq, t.rule, t.kind, t.own, start, due, None, None))
+        if t.kind == "period" and today >= due:
+            continue  # ran out by itself: stored as not stopped, no longer running
+        if t.own:
+            if best is None or due < best[0]:
+                best = (due, t)
+        elif wait is None or due < wait[0]:
+            wait = (due, t)
+    # the caseworker's own next date; a date another party owes only when nothing of the case's
+    # own runs (case_index: the engine's next_deadline, else the first running one waited on)
+    nxt = best or wait
+    if nxt is None:
+        return (
+            cid,
+            shape.current_step,
+            shape.current_title,
+            shape.outcome,
+            None,
+            None,
+            None,
+            int(shape.ended),
+            days[-1] if days else None,
+        )
+    return (
+        cid,
+        shape.current_step,
+        shape.current_title,
+        shape.outcome,
+        nxt[0],
+        nxt[1].rule,
+        nxt[1].kind,
+        0,
+        days[-1] if days else None,
+    )
+
+
+def _with_shared(steps: str, days: list[str], facts: Sequence[RecordedEvent]) -> tuple[str, list[str]]:
+    """The case's own events merged with the aanvrager's facts it shares, as the engine orders them:
+    by date, the shared facts first on a day (they come first in record order)."""
+    own = zip(days, [1] * len(days), steps.split(" ") if steps else ())
+    theirs = (
+        (e.fact_date.isoformat(), 0, INHERITED + e.step + ("" if e.outcome is None else ":" + e.outcome)) for e in facts
+    )
+    merged = sorted([*theirs, *own], key=_by_day)  # stable: record order within a day
+    return " ".join(t for _, _, t in merged), [d for d, _, _ in merged]
+
+
+def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: list[tuple], rows: list[tuple]) -> int:
+    """Write of the computed index rows of the cases ``first`` to ``last`` (each row starting with
+    the case id) only what differs from the stored ones: a summary row, a termijn row (by case and
+    seq), termijnen a case no longer has. Returns the number of cases with a difference."""
+    args = (first, last)
+    stored_summaries = set(
+        conn.execute(f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id BETWEEN ? AND ?", args)
+    )
+    stored_rows = set(
+        conn.execute(f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id BETWEEN ? AND ?", args)
+    )
+    new_summaries = [s for s in summaries if s not in stored_summaries]
+    upserts = [r for r in rows if r not in stored_rows]
+    gone = set(map(_key, stored_rows)).difference(map(_key, rows))  # termijnen the case no longer has
+    conn.executemany("DELETE FROM case_deadlines WHERE case_id = ? AND seq = ?", sorted(gone))
+    conn.executemany(_SUMMARY_UPSERT, new_summaries)
+    conn.executemany(_DEADLINE_UPSERT, upserts)
+    return len({s[0] for s in new_summaries} | {r[0] for r in upserts} | {k[0] for k in gone})
