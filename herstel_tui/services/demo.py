@@ -26,8 +26,9 @@ from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.files.atomic import private_dir
 from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Story, accepted, make_story, sorted_events
 from herstel_tui.store.bulk import bulk_load
-from herstel_tui.store.cases import DEADLINE_INSERT, case_index
+from herstel_tui.store.cases import DEADLINE_INSERT
 from herstel_tui.store.db import Store
+from herstel_tui.store.index_batch import evaluation_order, index_rows, token
 
 FIRST_F = [
     "Anna",
@@ -296,6 +297,8 @@ def build_demo(
     caseworkers = CASEWORKERS + ([me] if me and me not in CASEWORKERS else [])
     now = clock.now_iso()
     no_bsn = 0
+    today_iso = today.isoformat()
+    shapes = {track: rk.shapes(track) for track in rk.tracks}
 
     def person(first: str, tussen: str | None, last: str, born: date, addr: tuple) -> int:
         nonlocal no_bsn
@@ -347,17 +350,18 @@ def build_demo(
         urgency = rng.choice(URGENCIES) if rng.random() < 0.03 else None
         casuistiek = 1 if urgency is None and rng.random() < 0.01 else 0
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
-        history = [RecordedEvent(step=s, outcome=o, fact_date=d) for s, o, d in own]
-        summary, termijnen = case_index(rk, track, [e for e in shared if e.fact_date <= horizon] + history, today)
-        closed = iso(history[-1].fact_date) if summary[6] and history else None
-        case_rows.append(
-            (ids.case, zaak, pid, track, worker, iso(opened), closed, urgency, casuistiek, 1 + len(history))
+        # the case index as case_index gives it, one engine pass per shape of events (store.index_batch)
+        steps, days = evaluation_order(
+            [(iso(d), token(s, o)) for s, o, d in own],
+            [(iso(e.fact_date), token(e.step, e.outcome, inherited=True)) for e in shared if e.fact_date <= horizon],
         )
+        summary = index_rows(shapes[track], ids.case, steps, days, today_iso, deadlines)
+        closed = iso(own[-1][2]) if summary[7] and own else None
+        case_rows.append((ids.case, zaak, pid, track, worker, iso(opened), closed, urgency, casuistiek, 1 + len(own)))
         for s, o, d in own:
             ids.event += 1
             events.append((ids.event, ids.case, s, o, iso(d), now, worker))
-        summaries.append((ids.case, *summary))
-        deadlines.extend((ids.case, *row) for row in termijnen)
+        summaries.append(summary)
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
             ids.note += 1
             channel, text = rng.choice(NOTES)

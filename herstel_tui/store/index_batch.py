@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import eq, itemgetter
 
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
-from herstel_tui.domain.routekaart.shape import INHERITED, CaseShape
+from herstel_tui.domain.routekaart.shape import INHERITED, CaseShape, Shapes
 
 # One row per case with events: steps ("step[:outcome]") and fact dates in evaluation order (by
 # fact date, then record order: the events_case index, so SQLite feeds the aggregate in that order
@@ -63,10 +63,17 @@ def shaped_index(
         elif len(days) != (steps.count(" ") + 1 if steps else 0):
             slow.append(cid)  # not one step per date (a step id is never written with a space)
             continue
-        distinct = list(dict.fromkeys(days))  # in order: the days are sorted
-        ties = None if len(distinct) == len(days) else tuple(map(eq, days, days[1:]))
-        summaries.append(shaped_case(cid, shapes[track][(steps, ties)], distinct, today, rows))
+        summaries.append(index_rows(shapes[track], cid, steps, days, today, rows))
     return summaries, rows, slow
+
+
+def index_rows(shapes: Shapes, cid: int, steps: str, days: list[str], today: str, rows: list[tuple]) -> tuple:
+    """One case without corrections: its events in evaluation order as ``steps`` (see
+    :meth:`Routekaart.shapes`) and their days (ISO); returns its ``case_summary`` row and appends
+    its ``case_deadlines`` rows to ``rows`` (both starting with ``cid``)."""
+    distinct = list(dict.fromkeys(days))  # in order: the days are sorted
+    ties = None if len(distinct) == len(days) else tuple(map(eq, days, days[1:]))
+    return shaped_case(cid, shapes[(steps, ties)], distinct, today, rows)
 
 
 def shaped_case(cid: int, shape: CaseShape, days: list[str], today: str, rows: list[tuple]) -> tuple:
@@ -116,14 +123,24 @@ def shaped_case(cid: int, shape: CaseShape, days: list[str], today: str, rows: l
 
 
 def _with_shared(steps: str, days: list[str], facts: Sequence[RecordedEvent]) -> tuple[str, list[str]]:
-    """The case's own events merged with the aanvrager's facts it shares, as the engine orders them:
-    by date, the shared facts first on a day (they come first in record order)."""
-    own = zip(days, [1] * len(days), steps.split(" ") if steps else ())
-    theirs = (
-        (e.fact_date.isoformat(), 0, INHERITED + e.step + ("" if e.outcome is None else ":" + e.outcome)) for e in facts
+    """The case's own events (in evaluation order) merged with the aanvrager's facts it shares."""
+    return evaluation_order(
+        zip(days, steps.split(" ") if steps else ()),
+        ((e.fact_date.isoformat(), token(e.step, e.outcome, inherited=True)) for e in facts),
     )
-    merged = sorted([*theirs, *own], key=_by_day)  # stable: record order within a day
-    return " ".join(t for _, _, t in merged), [d for d, _, _ in merged]
+
+
+def evaluation_order(own: Iterable[tuple[str, str]], shared: Iterable[tuple[str, str]] = ()) -> tuple[str, list[str]]:
+    """(steps, days) of a case from its own events and the facts it shares with the household's
+    aanvrager, each (ISO day, :func:`token`) in record order: by day, the shared facts first on a
+    day (the engine takes them before the case's own events, and orders by date, stably)."""
+    merged = sorted([*((d, 0, t) for d, t in shared), *((d, 1, t) for d, t in own)], key=_by_day)
+    return " ".join([t for _, _, t in merged]), [d for d, _, _ in merged]
+
+
+def token(step: str, outcome: str | None, *, inherited: bool = False) -> str:
+    """An event in a shape's steps: ``step[:outcome]``, ``^`` first for a shared fact."""
+    return (INHERITED if inherited else "") + step + ("" if outcome is None else ":" + outcome)
 
 
 def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: list[tuple], rows: list[tuple]) -> int:
