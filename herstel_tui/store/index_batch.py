@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import eq, itemgetter
 
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
-from herstel_tui.domain.routekaart.shape import INHERITED, CaseShape, Shapes
+from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
 
 # One row per case with events: steps ("step[:outcome]") and fact dates in evaluation order (by
 # fact date, then record order: the events_case index, so SQLite feeds the aggregate in that order
@@ -70,26 +70,22 @@ def shaped_index(
 def index_rows(shapes: Shapes, cid: int, steps: str, days: list[str], today: str, rows: list[tuple]) -> tuple:
     """One case without corrections: its events in evaluation order as ``steps`` (see
     :meth:`Routekaart.shapes`) and their days (ISO); returns its ``case_summary`` row and appends
-    its ``case_deadlines`` rows to ``rows`` (both starting with ``cid``)."""
+    its ``case_deadlines`` rows to ``rows`` (both starting with ``cid``). What
+    :func:`herstel_tui.store.cases.case_index` gives, with the shape's termijnen on the case's days."""
     distinct = list(dict.fromkeys(days))  # in order: the days are sorted
-    ties = None if len(distinct) == len(days) else tuple(map(eq, days, days[1:]))
-    return shaped_case(cid, shapes[(steps, ties)], distinct, today, rows)
-
-
-def shaped_case(cid: int, shape: CaseShape, days: list[str], today: str, rows: list[tuple]) -> tuple:
-    """The case's ``case_summary`` row from its shape and its distinct days (ISO, in order); its
-    ``case_deadlines`` rows are appended to ``rows``. Both start with ``cid``."""
+    shape = shapes[(steps, None if len(distinct) == len(days) else tuple(map(eq, days, days[1:])))]
     best = wait = None  # (due, termijn) of the soonest own / waited-on termijn running today
     for seq, t in enumerate(shape.termijnen):
-        start = days[t.start]
-        due = t.period.add_iso(start)
-        if t.stop is not None:
-            rows.append((cid, seq, t.rule, t.kind, t.own, start, due, days[t.stop], t.stopped_by))
+        rule, kind, own, first, period, stop, stopped_by, dues = t
+        start = distinct[first]
+        due = dues.get(start) or period.add_iso(start)
+        if stop is not None:
+            rows.append((cid, seq, rule, kind, own, start, due, distinct[stop], stopped_by))
             continue
-        rows.append((cid, seq, t.rule, t.kind, t.own, start, due, None, None))
-        if t.kind == "period" and today >= due:
+        rows.append((cid, seq, rule, kind, own, start, due, None, None))
+        if kind == "period" and today >= due:
             continue  # ran out by itself: stored as not stopped, no longer running
-        if t.own:
+        if own:
             if best is None or due < best[0]:
                 best = (due, t)
         elif wait is None or due < wait[0]:
@@ -97,29 +93,10 @@ def shaped_case(cid: int, shape: CaseShape, days: list[str], today: str, rows: l
     # the caseworker's own next date; a date another party owes only when nothing of the case's
     # own runs (case_index: the engine's next_deadline, else the first running one waited on)
     nxt = best or wait
+    last = distinct[-1] if distinct else None
     if nxt is None:
-        return (
-            cid,
-            shape.current_step,
-            shape.current_title,
-            shape.outcome,
-            None,
-            None,
-            None,
-            int(shape.ended),
-            days[-1] if days else None,
-        )
-    return (
-        cid,
-        shape.current_step,
-        shape.current_title,
-        shape.outcome,
-        nxt[0],
-        nxt[1].rule,
-        nxt[1].kind,
-        0,
-        days[-1] if days else None,
-    )
+        return (cid, shape.current_step, shape.current_title, shape.outcome, None, None, None, int(shape.ended), last)
+    return (cid, shape.current_step, shape.current_title, shape.outcome, nxt[0], nxt[1].rule, nxt[1].kind, 0, last)
 
 
 def _with_shared(steps: str, days: list[str], facts: Sequence[RecordedEvent]) -> tuple[str, list[str]]:

@@ -45,6 +45,7 @@ class ShapedTermijn(NamedTuple):
     period: Period
     stop: int | None
     stopped_by: str | None
+    dues: dict[str, str]  # the period's due dates by ISO start day so far (Period.add_iso's memory)
 
 
 class CaseShape(NamedTuple):
@@ -95,6 +96,7 @@ def case_shape(engine: _Engine, steps: str, ties: tuple[bool, ...] | None) -> Ca
                 rules[d.rule].rule.period,
                 None if d.stopped is None else (d.stopped - _STAND_IN).days,
                 d.stopped_by,
+                rules[d.rule].rule.period.iso_dues,
             )
             for d in state.deadlines
         ),
