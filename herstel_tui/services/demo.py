@@ -350,17 +350,19 @@ def build_demo(
         urgency = rng.choice(URGENCIES) if rng.random() < 0.03 else None
         casuistiek = 1 if urgency is None and rng.random() < 0.01 else 0
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
+        dated = [(s, o, iso_of.get(d) or iso(d)) for s, o, d in own]
         # the case index as case_index gives it, one engine pass per shape of events (store.index_batch)
         steps, days = evaluation_order(
-            [(iso(d), token(s, o)) for s, o, d in own],
+            [(d, token(s, o)) for s, o, d in dated],
             [(iso(e.fact_date), token(e.step, e.outcome, inherited=True)) for e in shared if e.fact_date <= horizon],
         )
-        summary = index_rows(shapes[track], ids.case, steps, days, today_iso, deadlines)
-        closed = iso(own[-1][2]) if summary[7] and own else None
-        case_rows.append((ids.case, zaak, pid, track, worker, iso(opened), closed, urgency, casuistiek, 1 + len(own)))
-        for s, o, d in own:
-            ids.event += 1
-            events.append((ids.event, ids.case, s, o, iso(d), now, worker))
+        cid = ids.case
+        summary = index_rows(shapes[track], cid, steps, days, today_iso, deadlines)
+        closed = dated[-1][2] if summary[7] and dated else None
+        case_rows.append((cid, zaak, pid, track, worker, iso(opened), closed, urgency, casuistiek, 1 + len(own)))
+        first_event = ids.event + 1
+        events.extend((first_event + i, cid, s, o, d, now, worker) for i, (s, o, d) in enumerate(dated))
+        ids.event += len(dated)
         summaries.append(summary)
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
             ids.note += 1

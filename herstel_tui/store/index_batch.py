@@ -30,7 +30,7 @@ DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
 _SUMMARY_UPSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 _DEADLINE_UPSERT = f"INSERT OR REPLACE INTO case_deadlines (case_id, {DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 _key = itemgetter(0, 1)  # (case id, seq) of a termijn row
-_by_day = itemgetter(0, 1)  # (ISO date, 0 for an inherited fact / 1 for the case's own event)
+_day = itemgetter(0)  # the ISO day of a (day, token) pair
 
 
 def shaped_index(
@@ -102,17 +102,17 @@ def index_rows(shapes: Shapes, cid: int, steps: str, days: list[str], today: str
 def _with_shared(steps: str, days: list[str], facts: Sequence[RecordedEvent]) -> tuple[str, list[str]]:
     """The case's own events (in evaluation order) merged with the aanvrager's facts it shares."""
     return evaluation_order(
-        zip(days, steps.split(" ") if steps else ()),
-        ((e.fact_date.isoformat(), token(e.step, e.outcome, inherited=True)) for e in facts),
+        list(zip(days, steps.split(" ") if steps else ())),
+        [(e.fact_date.isoformat(), token(e.step, e.outcome, inherited=True)) for e in facts],
     )
 
 
-def evaluation_order(own: Iterable[tuple[str, str]], shared: Iterable[tuple[str, str]] = ()) -> tuple[str, list[str]]:
+def evaluation_order(own: Sequence[tuple[str, str]], shared: Sequence[tuple[str, str]] = ()) -> tuple[str, list[str]]:
     """(steps, days) of a case from its own events and the facts it shares with the household's
-    aanvrager, each (ISO day, :func:`token`) in record order: by day, the shared facts first on a
-    day (the engine takes them before the case's own events, and orders by date, stably)."""
-    merged = sorted([*((d, 0, t) for d, t in shared), *((d, 1, t) for d, t in own)], key=_by_day)
-    return " ".join([t for _, _, t in merged]), [d for d, _, _ in merged]
+    aanvrager, each (ISO day, :func:`token`) in record order: as the engine orders them, by day
+    (stably) with the shared facts first in record order."""
+    merged = sorted([*shared, *own], key=_day) if shared else sorted(own, key=_day)
+    return " ".join([t for _, t in merged]), [d for d, _ in merged]
 
 
 def token(step: str, outcome: str | None, *, inherited: bool = False) -> str:
