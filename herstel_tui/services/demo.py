@@ -373,17 +373,16 @@ def build_demo(
     cut_off = date(2023, 12, 31)  # "Aanmelden kan tot 1 januari 2024."
     earliest_start = date(2021, 6, 1)
 
-    in_order: dict[int, tuple[list, list]] = {}  # id of a story's event list -> (the list, sorted)
+    # id of a story's event list -> (the list, its events sorted, each day as a timedelta from the start)
+    in_order: dict[int, tuple[list, list]] = {}
 
     def place(st: Story, evs: list | None, start: date, registered: date) -> list[tuple[str, str | None, date]]:
         if not evs:
             return []
         known = in_order.get(id(evs))
         if known is None or known[0] is not evs:  # the pool keeps every story, so ids stay theirs
-            known = in_order[id(evs)] = (evs, sorted_events(evs))
-        return [
-            (s, o, registered if s == "aanvraag_herbeoordeling" else start + timedelta(days=d)) for s, o, d in known[1]
-        ]
+            known = in_order[id(evs)] = (evs, [(s, o, timedelta(days=d)) for s, o, d in sorted_events(evs)])
+        return [(s, o, registered if s == "aanvraag_herbeoordeling" else start + d) for s, o, d in known[1]]
 
     iso_of: dict[date, str] = {}  # a few thousand distinct dates, written ten million times
 
