@@ -12,7 +12,8 @@ differ from the stored ones are written (:func:`write_changed`), compared as set
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, filterfalse
 from operator import eq, itemgetter
 
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
@@ -49,10 +50,12 @@ def shaped_index(
     slow: list[int] = []
     shapes = {track: rk.shapes(track) for track in set(tracks.values())}
     left = dict(tracks)
-    for cid, steps, dates, corrected in [*events, *((cid, "", "", 0) for cid in tracks)]:
-        track = left.pop(cid, None)
-        if track is None:
-            continue  # (a case without events comes last; one with events already came)
+
+    def without_events() -> Iterator[tuple[int, str, str, int]]:
+        yield from ((cid, "", "", 0) for cid in list(left))  # (what the events left: read when reached)
+
+    for cid, steps, dates, corrected in chain(events, without_events()):
+        track = left.pop(cid)
         facts = shared.get(cid)
         if corrected or (facts and any(e.correction for e in facts)):
             slow.append(cid)  # superseded by record order: the engine itself
@@ -131,9 +134,12 @@ def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: li
     stored_rows = set(
         conn.execute(f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id BETWEEN ? AND ?", args)
     )
-    new_summaries = [s for s in summaries if s not in stored_summaries]
-    upserts = [r for r in rows if r not in stored_rows]
-    gone = set(map(_key, stored_rows)).difference(map(_key, rows))  # termijnen the case no longer has
+    new_summaries = list(filterfalse(stored_summaries.__contains__, summaries))
+    upserts = list(filterfalse(stored_rows.__contains__, rows))
+    gone: set[tuple[int, int]] = set()  # termijnen a case no longer has
+    if len(stored_rows) > len(rows) - len(upserts):  # stored rows that no computed row equals:
+        # each is replaced by an upsert of its (case, seq), or gone
+        gone = set(map(_key, stored_rows.difference(rows))).difference(map(_key, upserts))
     conn.executemany("DELETE FROM case_deadlines WHERE case_id = ? AND seq = ?", sorted(gone))
     conn.executemany(_SUMMARY_UPSERT, new_summaries)
     conn.executemany(_DEADLINE_UPSERT, upserts)
