@@ -375,6 +375,7 @@ def build_demo(
 
     # id of a story's event list -> (the list, its events sorted, each day as a timedelta from the start)
     in_order: dict[int, tuple[list, list]] = {}
+    spans: dict[int, int] = {}  # id of a story -> its span in days (a story is placed on hundreds of households)
 
     def place(st: Story, evs: list | None, start: date, registered: date) -> list[tuple[str, str | None, date]]:
         if not evs:
@@ -437,7 +438,10 @@ def build_demo(
                     town,
                 )
                 st = story()
-                start = max(earliest_start, today - timedelta(days=rng.randrange(0, max(st.span, 0) + 365)))
+                span = spans.get(id(st))
+                if span is None:  # (the pool keeps every story, so ids stay theirs)
+                    span = spans[id(st)] = max(st.span, 0)
+                start = max(earliest_start, today - timedelta(days=rng.randrange(0, span + 365)))
                 # Now and then the work stalls: nothing recorded since some day (that is what the
                 # "verlopen" filter is for); a history cut off at a date is a prefix the engine accepted.
                 stalled = rng.random() < 0.25 and start < today
