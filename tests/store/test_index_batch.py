@@ -28,7 +28,8 @@ def rk() -> Routekaart:
 
 def walk(rk: Routekaart, track: str, rnd: random.Random, corrections: bool) -> list[RecordedEvent]:
     """A case as caseworkers make one: steps the engine offers, on dates it accepts, some shared
-    facts of the household's aanvrager first (inherited), now and then a correction."""
+    facts of the household's aanvrager first (inherited), now and then a correction or a step the
+    routekaart no longer has."""
     day = rnd.choice(STARTS) + timedelta(days=rnd.randrange(0, 3))
     events: list[RecordedEvent] = []
     if rnd.random() < 0.3:
@@ -37,7 +38,9 @@ def walk(rk: Routekaart, track: str, rnd: random.Random, corrections: bool) -> l
             events.append(RecordedEvent("eerste_betaling", day + timedelta(rnd.choice(GAPS)), inherited=True))
     nodes = rk.tracks[track].nodes
     for _ in range(rnd.randrange(0, 22)):
-        if corrections and rnd.random() < 0.08:
+        if rnd.random() < 0.03:  # a step since removed from the routekaart: shown, otherwise ignored
+            new = RecordedEvent("verwijderde_stap", day, rnd.choice([None, "oud"]))
+        elif corrections and rnd.random() < 0.08:
             node = rnd.choice(nodes)
             outcome = rnd.choice(list(node.outcomes)) if node.outcomes else None
             new = RecordedEvent(node.id, day - timedelta(days=rnd.choice(GAPS)), outcome, True, "fout")
