@@ -21,10 +21,12 @@ from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
 
 # One row per case with events: steps ("step[:outcome]") and fact dates in evaluation order (by
 # fact date, then record order: the events_case index, so SQLite feeds the aggregate in that order
-# and sorts nothing), and whether any is a correction.
+# and sorts nothing), and whether any is a correction (or a step id with a colon, which the
+# routekaart's ids never have: left to the engine too).
 EVENTS_BY_CASE = (
     "SELECT case_id, group_concat(step || ifnull(':' || outcome, ''), ' '), group_concat(fact_date, ' '), "
-    "max(correction) FROM events INDEXED BY events_case WHERE case_id BETWEEN ? AND ? GROUP BY case_id"
+    "max(correction OR instr(step, ':')) FROM events INDEXED BY events_case WHERE case_id BETWEEN ? AND ? "
+    "GROUP BY case_id"
 )
 SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
 DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
@@ -61,11 +63,11 @@ def shaped_index(
             slow.append(cid)  # superseded by record order: the engine itself
             continue
         days = dates.split(" ") if dates else []
+        if len(days) != (steps.count(" ") + 1 if steps else 0) or (dates and len(dates) != 11 * len(days) - 1):
+            slow.append(cid)  # not one step per ISO day (written otherwise than the application does)
+            continue
         if facts:
             steps, days = _with_shared(steps, days, facts)
-        elif len(days) != (steps.count(" ") + 1 if steps else 0):
-            slow.append(cid)  # not one step per date (a step id is never written with a space)
-            continue
         summaries.append(index_rows(shapes[track], cid, steps, days, today, rows))
     return summaries, rows, slow
 

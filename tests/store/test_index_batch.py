@@ -13,7 +13,7 @@ from herstel_tui.domain.models import Person
 from herstel_tui.domain.routekaart import TRACKS, RecordedEvent, Routekaart
 from herstel_tui.settings.resources import default_routekaart
 from herstel_tui.store.cases import case_index
-from herstel_tui.store.index_batch import shaped_index
+from herstel_tui.store.index_batch import EVENTS_BY_CASE, shaped_index
 from tests.support.data import TODAY
 
 # gaps between events in days: the same day often (ties), and the month lengths (calendar arithmetic)
@@ -136,4 +136,29 @@ def test_a_rebuild_reads_events_in_evaluation_order_whatever_order_they_were_wri
         store.conn.execute("DELETE FROM case_deadlines")
         store.conn.execute("UPDATE case_summary SET current_title = 'oud'")
         assert store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True) == len(expected)
+    assert store.cases.stored_index() == expected
+
+
+def test_events_written_otherwise_than_the_application_does_go_through_the_engine(rk, store):
+    """A step id with a colon or a space, a date not in YYYY-MM-DD form: such a case is left to the
+    per-case engine (slow), and its rows are the engine's."""
+    odd = [("x:y", "2025-01-03"), ("weg stap", "2025-01-03"), ("aanvraag_herbeoordeling", "20250103")]
+    expected = {}
+    for n, (step, day) in enumerate(odd):
+        person = store.persons.add(Person(given_names="Bram", surname=f"Smit{n}"))
+        case = store.cases.open(person.id, "brede_ondersteuning", opened=date(2025, 1, 1))
+        with store.transaction() as conn:
+            for s, d in [("aanvraag_herbeoordeling", "2025-01-02"), (step, day)]:
+                conn.execute(
+                    "INSERT INTO events (case_id, step, fact_date, recorded_at, recorded_by) VALUES (?,?,?,?,?)",
+                    (case.id, s, d, "2026-01-01T00:00:00", "t"),
+                )
+        expected[case.id] = case_index(rk, "brede_ondersteuning", store.cases.recorded(case.id), TODAY)
+        tracks = {case.id: "brede_ondersteuning"}
+        rows = store.conn.execute(EVENTS_BY_CASE, (case.id, case.id)).fetchall()
+        assert shaped_index(rk, tracks, rows, {}, TODAY.isoformat())[2] == [case.id]  # left to the engine
+    with store.transaction():
+        store.conn.execute("DELETE FROM case_deadlines")
+        store.conn.execute("UPDATE case_summary SET current_title = 'oud'")
+        store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True)
     assert store.cases.stored_index() == expected
