@@ -1,7 +1,8 @@
 """The portal list import engine: what one list (antwoordbestand, nieuwe aanmeldingen, negatieve
 beschikkingen, invordering) changes in the register, row by row. The books it keeps are the
 store's (``store.portal``); every timeline event goes through ``store.cases.record_event``, so the
-routekaart engine judges every one of them.
+routekaart engine judges every one of them (or ``store.import_batch``, for a case the import opened
+itself, with the same engine, in bulk).
 
 Rules kept here:
 - a list import never holds the write lock for long (colleagues keep saving during a 20,000-row
@@ -18,7 +19,7 @@ Rules kept here:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -42,6 +43,7 @@ from herstel_tui.services.portal_lists import (
     RegistrationRecord,
 )
 from herstel_tui.store import Store, StoreError
+from herstel_tui.store.import_batch import ImportBatch
 from herstel_tui.store.portal import ChildCandidate
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
@@ -105,6 +107,7 @@ BATCH_SECONDS = 0.5
 REGISTRATION_LAST_DAY = date(2023, 12, 31)  # routekaart: "Aanmelden kan tot 1 januari 2024."
 BATCH_MIN_ROWS = 50
 PAUSE_SECONDS = 0.1
+PREFETCH_ROWS = 2000  # the persons, cases and events of this many coming rows are read at once
 
 
 def _reason(exc: BaseException) -> str:
@@ -218,24 +221,30 @@ def _apply(
                     handler = handler_cls(store, file, fid, today)
                 catch_up()
                 assert handler is not None and fid is not None
+                batch = handler.batch = ImportBatch(store)
+                fetched_to = i
                 started, n = time.monotonic(), 0
                 while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < BATCH_SECONDS):
+                    if i >= fetched_to:
+                        fetched_to = i + PREFETCH_ROWS
+                        batch.prefetch(_bsns(records[i:fetched_to]))
                     rec = records[i]
                     i += 1
                     if rec.row in done:
                         continue
                     returned = True
                     try:
-                        with store.savepoint("portal_row"):
+                        with batch.row():
                             out = handler.row(rec)
                         handler.seen.setdefault(rec.bsn, rec.row)
                     except _ROW_ERRORS as exc:
                         out = RowOutcome(rec.row, REJECT, _reason(exc), rec.bsn)
                         returned = False
                     out.notes = [*rec.notes, *out.notes]
-                    ledger.row_done(fid, rec.row, out.action, out.text, {"notes": out.notes, "returned": returned})
+                    batch.row_done(fid, rec.row, out.action, out.text, {"notes": out.notes, "returned": returned})
                     done[rec.row] = out
                     n += 1
+                batch.flush()
                 if i >= total:
                     catch_up()
                     if not ledger.is_under_way(fid):
@@ -274,6 +283,15 @@ def _apply(
     return report
 
 
+def _bsns(records: Sequence[Record]) -> Iterator[str]:
+    """The BSNs the rows look up: each row's and its toeslagpartner's."""
+    for rec in records:
+        yield rec.bsn
+        partner = getattr(rec, "partner_bsn", None)
+        if partner:
+            yield partner
+
+
 @dataclass(frozen=True)
 class _PersonRef:
     """A person as the import needs it: id, name and the raw register row (no model validation per
@@ -294,11 +312,6 @@ class _PersonRef:
         v = self.row.get(key)
         return date.fromisoformat(v) if key == "geboortedatum" and v else v
 
-    @classmethod
-    def of(cls, person: Person) -> _PersonRef:
-        assert person.id is not None
-        return cls.from_columns(person.model_dump(mode="json"))
-
 
 @dataclass(frozen=True)
 class _CaseRef:
@@ -312,6 +325,8 @@ class _CaseRef:
 
 
 class _Handler:
+    batch: ImportBatch  # this transaction's (set by _apply before each batch)
+
     def __init__(self, store: Store, file: FileMeta, file_id: int, today: date):
         self.store = store
         self.file = file
@@ -335,16 +350,16 @@ class _Handler:
     # helpers shared by the list kinds
 
     def find(self, bsn: str) -> _PersonRef | None:
-        row = self.store.persons.row_by_bsn(bsn)
+        row = self.batch.person(bsn)
         return _PersonRef.from_columns(row) if row else None
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
-        found = self.store.cases.id_of(person_id, track)
+        found = self.batch.case(person_id, track)
         return _CaseRef(found[0], found[1], track) if found else None
 
     def has_event(self, case_id: int, step: str, outcome: str | None = None) -> str | None:
         """The fact date of a recorded (not corrected-away) event, else None."""
-        last = self.store.cases.last_event(case_id, step)
+        last = self.batch.last_event(case_id, step)
         if last is None:
             return None
         fact, last_outcome = last  # a later correction supersedes earlier events of the step
@@ -354,11 +369,21 @@ class _Handler:
 
     def record_steps(self, case: _CaseRef, steps: Sequence[tuple[str, str | None, date, str | None]]) -> str | None:
         """Record ``(step, outcome, date, note)`` in order, all or none; returns the engine's
-        refusal (Dutch) or None."""
+        refusal (Dutch) or None. The batch writes them itself on a case it opened (see
+        ``ImportBatch.knows``), else ``store.cases.record_event`` does."""
+        batch = self.batch
         try:
-            with self.store.savepoint("portal_steps"):
-                for step, outcome, on, note in steps:
-                    self.store.cases.record_event(case.id, step, on, outcome=outcome, note=note)
+            if batch.knows(case.id, [step for step, *_ in steps]):
+                batch.record_events(case.id, steps)
+                return None
+            with batch.direct():
+                with self.store.savepoint("portal_steps"):
+                    written = [
+                        self.store.cases.record_event(case.id, step, on, outcome=outcome, note=note)
+                        for step, outcome, on, note in steps
+                    ]
+                for ev in written:
+                    batch.noted(case.id, ev.step, ev.fact_date.isoformat(), ev.outcome)
         except (TransitionRefused, ValidationError) as exc:
             return _reason(exc)
         return None
@@ -387,15 +412,10 @@ class _Handler:
             raise RowRefused(
                 f"staat niet in het register en de regel geeft geen {' en '.join(missing)}; niet toegevoegd"
             )
-        person = self.store.persons.add(Person(bsn=bsn, **fields))
-        assert person.id is not None
-        self.store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=registered_on)
-        return _PersonRef.of(person)
+        return _PersonRef.from_columns(self.batch.add_person(Person(bsn=bsn, **fields), registered_on))
 
     def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
-        case = self.store.cases.open(person.id, track, opened=on)
-        assert case.id is not None and case.zaaknummer is not None
-        return _CaseRef(case.id, case.zaaknummer, track)
+        return _CaseRef(*self.batch.open_case(person.id, track, on), track)
 
 
 # -- antwoordbestand -------------------------------------------------------------------------------
@@ -411,6 +431,10 @@ class _Answers(_Handler):
         self.answers.setdefault(rec.bsn, rec.belongs)
 
     def row(self, rec: AnswerRecord) -> RowOutcome:
+        with self.batch.direct():  # requests, notes and audit rows through the repositories
+            return self._row(rec)
+
+    def _row(self, rec: AnswerRecord) -> RowOutcome:
         word = "behoort tot de populatie" if rec.belongs else "behoort niet tot de populatie"
         first = self.first_seen(rec)
         if first is not None:
@@ -480,7 +504,6 @@ class _Registrations(_Handler):
     SOURCE = "de lijst nieuwe aanmeldingen"
 
     def row(self, rec: RegistrationRecord) -> RowOutcome:
-        store = self.store
         on = rec.received or self.today
         first = self.first_seen(rec)
         done: list[str] = []
@@ -494,9 +517,10 @@ class _Registrations(_Handler):
             changes = {k: v for k, v in rec.person.items() if k in _CONTACT and v != person.value(k)}
             changes.update({k: v for k, v in rec.person.items() if k in _FILL and person.value(k) is None})
             if changes:
-                full = store.persons.get(person.id)
                 fields = {FIELD_OF_WORD.get(k, k): v for k, v in changes.items()}
-                person = _PersonRef.of(store.persons.update(full.model_copy(update=fields)))
+                row = self.batch.person(rec.bsn)
+                assert row is not None
+                person = _PersonRef.from_columns(self.batch.update_person(row, fields))
                 done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
             differs: list[str] = [
                 lab
@@ -544,13 +568,14 @@ class _Registrations(_Handler):
         partner = self.find(partner_bsn)
         if partner is None:
             return None, f"toeslagpartner {mask_bsn(partner_bsn)} staat niet in het register; niet gekoppeld"
-        hid = store.persons.main_household(person.id)
-        if hid is None:
-            hid = store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=on).id
-            assert hid is not None
-        if store.persons.in_household(hid, partner.id):
-            return None, None
-        store.persons.add_to_household(hid, partner.id, Role.TOESLAGPARTNER)
+        with self.batch.direct():  # households through the repository
+            hid = store.persons.main_household(person.id)
+            if hid is None:
+                hid = store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=on).id
+                assert hid is not None
+            if store.persons.in_household(hid, partner.id):
+                return None, None
+            store.persons.add_to_household(hid, partner.id, Role.TOESLAGPARTNER)
         return f"toeslagpartner {partner.name} gekoppeld", None
 
 
@@ -616,7 +641,8 @@ class _Negatives(_Handler):
         return RowOutcome(rec.row, SKIP, f"staat er al ({', '.join(already)})", rec.bsn)
 
     def wind_down(self, case_id: int) -> date | None:
-        view = self.store.cases.view(case_id, self.today)
+        with self.batch.direct():  # the engine reads the case's events from the database
+            view = self.store.cases.view(case_id, self.today)
         for d in view.deadlines:
             if d.rule == "afbouw_brede_ondersteuning" and d.running:
                 return d.due

@@ -55,11 +55,15 @@ class CaseRepository(Repository):
 
     # -- cases -----------------------------------------------------------------------------------
 
+    def last_zaaknummer(self, year: int) -> int:
+        """The number of the year's last zaaknummer (``HKO-jjjj-nnnnnn``), 0 before the first."""
+        row = self.conn.execute(
+            "SELECT max(zaaknummer) FROM cases WHERE zaaknummer LIKE ?", (f"HKO-{year}-%",)
+        ).fetchone()
+        return int(row[0].rsplit("-", 1)[1]) if row[0] else 0
+
     def _next_zaaknummer(self, year: int) -> str:
-        prefix = f"HKO-{year}-"
-        row = self.conn.execute("SELECT max(zaaknummer) FROM cases WHERE zaaknummer LIKE ?", (prefix + "%",)).fetchone()
-        last = int(row[0].rsplit("-", 1)[1]) if row[0] else 0
-        return f"{prefix}{last + 1:06d}"
+        return f"HKO-{year}-{self.last_zaaknummer(year) + 1:06d}"
 
     def open(
         self, person_id: int, track: Track | str, *, caseworker: str | None = None, opened: date | None = None
@@ -388,6 +392,11 @@ class CaseRepository(Repository):
             self._once.add(case_id)
             return
         self._write_index(today or clock.today(), case_ids=[case_id])
+
+    def index_later(self, case_id: int) -> None:
+        """A case whose timeline a bulk writer changed: its index row is written as after an event
+        (inside :meth:`summaries_once`, when that block ends)."""
+        self._refresh_summary(case_id)
 
     def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:
         """The case index of these cases, in one transaction (the caller's, when there is one): the
