@@ -29,6 +29,8 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from herstel_tui.domain import clock
@@ -43,7 +45,14 @@ _PERSON_FIELDS = tuple(Person.model_fields)[1:]  # the columns after id, in the 
 _PERSON_INSERT = (
     f"INSERT INTO persons (id, {', '.join(_PERSON_FIELDS)}) VALUES ({', '.join('?' * (len(_PERSON_FIELDS) + 1))})"
 )
-_PERSON_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in _PERSON_FIELDS)} WHERE id = ?"
+# What a list may change of a known person (contact data, a missing birth date), in two statements:
+# with the address, and without it (then the case's search row is left alone: see migration 14).
+# None of these columns is indexed. Their rows are sent in the list's order (runs of one statement).
+_ADDRESS = ("street", "house_number", "postcode", "city")
+_UPDATABLE = ("birth_date", *_ADDRESS, "phone", "email")
+_CONTACT_ONLY = tuple(k for k in _UPDATABLE if k not in _ADDRESS)
+_PERSON_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in _UPDATABLE)} WHERE id = ?"
+_CONTACT_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in _CONTACT_ONLY)} WHERE id = ?"
 _HOUSEHOLD_INSERT = "INSERT INTO households (id, registered_on) VALUES (?, ?)"
 _MEMBER_INSERT = "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)"
 _CASE_INSERT = "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) VALUES (?,?,?,?,?,?)"
@@ -69,6 +78,8 @@ _ORDER = (
     _AUDIT_INSERT,
     _ROW_DONE,
 )
+# the notes column of a row outcome without notes (most rows), as json.dumps writes it
+_PLAIN = {flag: json.dumps({"notes": [], "returned": flag}) for flag in (False, True)}
 _ID_TABLES = ("persons", "households", "cases", "events")
 _SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 
@@ -80,6 +91,10 @@ def _json(detail: dict[str, Any]) -> str:
 class ImportBatch(Repository):
     """See the module's docstring. Made by the import inside its transaction; :meth:`flush` before
     the transaction ends."""
+
+    # False: every write through the repositories, one by one (what the bulk writes are compared
+    # with in tests/services/test_import_batch.py)
+    bulk = True
 
     def __init__(self, store: Any) -> None:
         super().__init__(store)
@@ -96,9 +111,9 @@ class ImportBatch(Repository):
         self.next_ids: dict[str, int] | None = None
         self.zaaknummers: dict[int, int] = {}  # year -> the last number given
         self.events_checked: dict[tuple, TimelineEvent] = {}
-        self.now = clock.now_iso()
+        self._now: str | None = None
         self._undo: list[Callable[[], None]] | None = None
-        self._marks: dict[str, int] = {}
+        self._marks: tuple[int, ...] = ()
         self._saved = False
 
     # -- reading -----------------------------------------------------------------------------------
@@ -171,6 +186,13 @@ class ImportBatch(Repository):
         self._remember(lambda: ids.__setitem__(table, new))
         return new
 
+    @property
+    def now(self) -> str:
+        """The time a row's writes are recorded at (once per row that writes)."""
+        if self._now is None:
+            self._now = clock.now_iso()
+        return self._now
+
     def _put(self, sql: str, params: tuple) -> None:
         self.pending[sql].append(params)
 
@@ -202,6 +224,14 @@ class ImportBatch(Repository):
     def add_person(self, person: Person, registered_on: date) -> dict[str, Any]:
         """``persons.add`` and ``persons.create_household([(person, aanvrager)])``: returns the row."""
         assert person.bsn and self.person(person.bsn) is None
+        if not self.bulk:
+            with self.direct():
+                new = self.store.persons.add(person)
+                assert new.id is not None
+                self.store.persons.create_household([(new.id, Role.AANVRAGER)], registered_on=registered_on)
+            full = {"id": new.id, **person_row(new)}
+            self._cache(self.persons, person.bsn, full)
+            return full
         pid = self._take("persons")
         row = person_row(person)
         self._put(_PERSON_INSERT, (pid, *(row[k] for k in _PERSON_FIELDS)))
@@ -221,22 +251,32 @@ class ImportBatch(Repository):
     def update_person(self, row: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         """``persons.update`` of the person in ``row`` with ``changes`` (field -> value): returns
         the new row."""
+        if not self.bulk or not changes.keys() <= set(_UPDATABLE):
+            with self.direct():
+                person = self.store.persons.update(self.store.persons.get(row["id"]).model_copy(update=changes))
+            new = {"id": row["id"], **person_row(person)}
+            self._cache(self.persons, row["bsn"], new)
+            return new
         new = {**row, **{k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}}
         changed = person_changes({k: row[k] for k in _PERSON_FIELDS}, {k: new[k] for k in _PERSON_FIELDS})
         if not changed:
             return row
         pid = row["id"]
-        self._put(_PERSON_UPDATE, (*(new[k] for k in _PERSON_FIELDS), pid))
+        if any(k in changed for k in _ADDRESS):
+            self._put(_PERSON_UPDATE, (_PERSON_UPDATE, (*(new[k] for k in _UPDATABLE), pid)))
+        else:
+            self._put(_PERSON_UPDATE, (_CONTACT_UPDATE, (*(new[k] for k in _CONTACT_ONLY), pid)))
         self._audit(AuditAction.CHANGED, "persoon", pid, change_detail(changed), person_id=pid)
         self._cache(self.persons, row["bsn"], new)
         return new
 
     def open_case(self, person_id: int, track: Track, opened: date) -> tuple[int, str]:
         """``cases.open`` (the store's user as caseworker)."""
-        if person_id not in self.fetched:
+        if not self.bulk or person_id not in self.fetched:
             with self.direct():
                 case = self.store.cases.open(person_id, track, opened=opened)
             assert case.id is not None and case.zaaknummer is not None
+            self._known_case(person_id, track, case.id, case.zaaknummer)
             return case.id, case.zaaknummer
         assert (person_id, track.value) not in self.cases
         year = opened.year
@@ -256,16 +296,19 @@ class ImportBatch(Repository):
             person_id=person_id,
             case_id=cid,
         )
-        self._cache(self.cases, (person_id, track.value), (cid, number))
-        self.known_cases.add(cid)
-        self._remember(lambda: self.known_cases.discard(cid))
+        self._known_case(person_id, track, cid, number)
         if person_id in self.aanvragers:
             self._cache(self.own, cid, (person_id, track.value, []))
         return cid, number
 
+    def _known_case(self, person_id: int, track: Track, cid: int, number: str) -> None:
+        self._cache(self.cases, (person_id, track.value), (cid, number))
+        self.known_cases.add(cid)
+        self._remember(lambda: self.known_cases.discard(cid))
+
     def knows(self, case_id: int, steps: Iterable[str]) -> bool:
         """Whether :meth:`record_event` can write these steps on this case itself."""
-        return case_id in self.own and not any(step in _SHARED for step in steps)
+        return self.bulk and case_id in self.own and not any(step in _SHARED for step in steps)
 
     def record_events(self, case_id: int, steps: Iterable[tuple[str, str | None, date, str | None]]) -> None:
         """``(step, outcome, date, note)`` in order on a case the batch knows (:meth:`knows`), all or
@@ -311,25 +354,27 @@ class ImportBatch(Repository):
 
     def row_done(self, file_id: int, row: int, action: str, text: str, extra: dict[str, Any]) -> None:
         """``store.portal.row_done``, sent with the batch."""
-        self._put(_ROW_DONE, (file_id, row, action, text, json.dumps(extra, ensure_ascii=False)))
+        plain = not extra.get("notes") and extra.keys() == {"notes", "returned"}
+        notes = _PLAIN[bool(extra["returned"])] if plain else json.dumps(extra, ensure_ascii=False)
+        self._put(_ROW_DONE, (file_id, row, action, text, notes))
 
     # -- rows, the repositories and the end ------------------------------------------------------
 
-    def _mark(self) -> tuple[dict[str, int], int]:
-        return {sql: len(rows) for sql, rows in self.pending.items()}, len(self._undo or ())
+    def _mark(self) -> tuple[tuple[int, ...], int]:
+        return tuple(map(len, self.pending.values())), len(self._undo or ())
 
-    def _back(self, mark: tuple[dict[str, int], int]) -> None:
+    def _back(self, mark: tuple[tuple[int, ...], int]) -> None:
         """Take back what was put in the lists and the memory since ``mark``."""
         lengths, undone = mark
-        for sql, n in lengths.items():
-            del self.pending[sql][n:]
+        for rows, n in zip(self.pending.values(), lengths):
+            del rows[n:]
         while self._undo and len(self._undo) > undone:
             self._undo.pop()()
 
     @contextmanager
     def row(self) -> Iterator[None]:
         """One row of the list, all or nothing (see the module's docstring)."""
-        self.now = clock.now_iso()
+        self._now = None
         self._undo = []
         self._marks, _ = self._mark()
         self._saved = False
@@ -364,13 +409,16 @@ class ImportBatch(Repository):
         self._remember(lambda: setattr(self, "zaaknummers", zaaknummers))
         yield
 
-    def flush(self, upto: dict[str, int] | None = None) -> None:
+    def flush(self, upto: tuple[int, ...] | None = None) -> None:
         """Send what the batch holds (only the rows before ``upto``, per list, when given)."""
-        for sql in _ORDER:
+        for i, sql in enumerate(_ORDER):
             rows = self.pending[sql]
-            n = len(rows) if upto is None else upto[sql]
-            if n:
+            n = len(rows) if upto is None else upto[i]
+            if n and sql == _PERSON_UPDATE:  # (statement, parameters), in order
+                for statement, run in groupby(rows[:n], itemgetter(0)):
+                    self.conn.executemany(statement, [params for _, params in run])
+            elif n:
                 self.conn.executemany(sql, rows[:n])
-                del rows[:n]
+            del rows[:n]
         if upto is not None:
-            self._marks = {sql: 0 for sql in _ORDER}
+            self._marks = (0,) * len(_ORDER)
