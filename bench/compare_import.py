@@ -73,11 +73,10 @@ def main() -> int:
         reports: dict[str, list[str]] = {}
         dbs = {}
         base = Path(a.base) if a.base else folder / "empty.db"
-        if not a.base:
-            from herstel_tui.settings.resources import open_store
-
-            with open_store(base, "bench"):
-                pass
+        if not a.base:  # made by the old code (the new one migrates it on opening)
+            make = "from herstel_tui.settings.resources import open_store; open_store(__import__('sys').argv[1], 'bench').close()"
+            env = {**os.environ, "PYTHONPATH": a.old_src, "HERSTEL_VANDAAG": a.date}
+            subprocess.run([sys.executable, "-c", make, str(base)], check=True, env=env)
         for name, src in (("old", a.old_src), ("new", str(REPO))):
             (folder / name).mkdir()
             db = folder / name / "herstel.db"

@@ -147,11 +147,11 @@ def apply_import(
     """
     if dry_run:
         with store.private_copy() as copy:
-            report = _apply(copy, parsed, file, today, progress, pause=0.0)
+            report = _apply(copy, parsed, file, today, progress, pause=0.0, seconds=float("inf"))
         report.dry_run = True
         report.file_id = None
         return report
-    return _apply(store, parsed, file, today, progress, pause=PAUSE_SECONDS)
+    return _apply(store, parsed, file, today, progress, pause=PAUSE_SECONDS, seconds=BATCH_SECONDS)
 
 
 def _apply(
@@ -162,6 +162,7 @@ def _apply(
     progress: Callable[[int, int], None] | None,
     *,
     pause: float,
+    seconds: float,
 ) -> ImportReport:
 
     title, files_kind, _, _ = KINDS[parsed.kind]
@@ -172,6 +173,10 @@ def _apply(
         "invordering": _Collectors,
     }[parsed.kind]
     report = ImportReport(parsed.kind, title, file, parsed.table.where, list(parsed.notes), [], False)
+    # A dry run (a private copy nobody waits for) is one transaction; a real one takes the write lock
+    # for about ``seconds`` at a time, its flush and index rows included (``tail``: what the last
+    # batch spent after its rows).
+    tail = 0.0
     ledger = store.portal
     records = list(parsed.records)
     by_row = {rec.row: rec for rec in records}
@@ -224,7 +229,8 @@ def _apply(
                 batch = handler.batch = ImportBatch(store)
                 fetched_to = i
                 started, n = time.monotonic(), 0
-                while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < BATCH_SECONDS):
+                budget = max(seconds - tail, seconds / 4)
+                while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < budget):
                     if i >= fetched_to:
                         fetched_to = i + PREFETCH_ROWS
                         batch.prefetch(_bsns(records[i:fetched_to]))
@@ -244,6 +250,7 @@ def _apply(
                     batch.row_done(fid, rec.row, out.action, out.text, {"notes": out.notes, "returned": returned})
                     done[rec.row] = out
                     n += 1
+                rows_done = time.monotonic()
                 batch.flush()
                 if i >= total:
                     catch_up()
@@ -265,6 +272,7 @@ def _apply(
                     report.file_id = fid
             if i >= total:
                 break
+            tail = time.monotonic() - rows_done  # the flush, the index rows and the commit
             committed = i
             if progress:
                 progress(i, total)
@@ -333,6 +341,7 @@ class _Handler:
         self.file_id = file_id
         self.today = today
         self.seen: dict[str, int] = {}  # bsn -> first row in this file
+        self.refs: dict[str, tuple[dict[str, Any], _PersonRef]] = {}  # bsn -> (the batch's row, its ref)
         self.rk = store.routekaart
 
     def row(self, rec: Any) -> RowOutcome:  # pragma: no cover - abstract
@@ -351,7 +360,12 @@ class _Handler:
 
     def find(self, bsn: str) -> _PersonRef | None:
         row = self.batch.person(bsn)
-        return _PersonRef.from_columns(row) if row else None
+        if row is None:
+            return None
+        known = self.refs.get(bsn)
+        if known is None or known[0] is not row:  # the batch's row is replaced when it changes
+            known = self.refs[bsn] = (row, _PersonRef.from_columns(row))
+        return known[1]
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
         found = self.batch.case(person_id, track)
