@@ -76,7 +76,7 @@ def main() -> int:
         if not a.base:  # made by the old code (the new one migrates it on opening)
             make = "from herstel_tui.settings.resources import open_store; open_store(__import__('sys').argv[1], 'bench').close()"
             env = {**os.environ, "PYTHONPATH": a.old_src, "HERSTEL_VANDAAG": a.date}
-            subprocess.run([sys.executable, "-c", make, str(base)], check=True, env=env)
+            subprocess.run([sys.executable, "-c", make, str(base)], check=True, env=env, cwd=folder)
         for name, src in (("old", a.old_src), ("new", str(REPO))):
             (folder / name).mkdir()
             db = folder / name / "herstel.db"
@@ -107,6 +107,9 @@ def main() -> int:
                     break
         sys.argv = ["compare_databases", str(dbs["old"]), str(dbs["new"])]
         tables = compare_databases.main()
+        schemas = [set(compare_databases.digest(str(dbs[n]), compare_databases.QUERIES["schema"])[2]) for n in dbs]
+        for name in sorted({row[1] for row in schemas[0] ^ schemas[1]}):
+            print(f"  schema differs in {name} (a migration of the new code?)")
     return 0 if same_report and tables == 0 else 1
 
 

@@ -57,8 +57,10 @@ class CaseRepository(Repository):
 
     def last_zaaknummer(self, year: int) -> int:
         """The number of the year's last zaaknummer (``HKO-jjjj-nnnnnn``), 0 before the first."""
+        # a range of the unique index (LIKE reads every case: ~1.4 ms per case opened at 100,000)
         row = self.conn.execute(
-            "SELECT max(zaaknummer) FROM cases WHERE zaaknummer LIKE ?", (f"HKO-{year}-%",)
+            "SELECT max(zaaknummer) FROM cases WHERE zaaknummer >= ? AND zaaknummer < ?",
+            (f"HKO-{year}-", f"HKO-{year}."),
         ).fetchone()
         return int(row[0].rsplit("-", 1)[1]) if row[0] else 0
 

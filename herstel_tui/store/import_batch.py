@@ -277,6 +277,7 @@ class ImportBatch(Repository):
                 case = self.store.cases.open(person_id, track, opened=opened)
             assert case.id is not None and case.zaaknummer is not None
             self._known_case(person_id, track, case.id, case.zaaknummer)
+            self._cache(self.zaaknummers, opened.year, int(case.zaaknummer.rsplit("-", 1)[1]))
             return case.id, case.zaaknummer
         assert (person_id, track.value) not in self.cases
         year = opened.year
@@ -401,12 +402,9 @@ class ImportBatch(Repository):
             self._saved = True
         self.flush()
         before = self.next_ids
-        self.next_ids = None
-        zaaknummers = self.zaaknummers
-        self.zaaknummers = {}
+        self.next_ids = None  # (zaaknummers: only open_case opens a case in an import, and counts it)
         # A failing row restores the counters it started with (its savepoint undoes its writes).
         self._remember(lambda: setattr(self, "next_ids", before))
-        self._remember(lambda: setattr(self, "zaaknummers", zaaknummers))
         yield
 
     def flush(self, upto: tuple[int, ...] | None = None) -> None:
