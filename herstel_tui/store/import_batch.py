@@ -37,6 +37,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent
+from herstel_tui.store.base import audit_json
 from herstel_tui.store.cases import SHARED_STEPS
 from herstel_tui.store.persons import change_detail, person_changes, person_row, redacted_person
 from herstel_tui.store.repository import Repository
@@ -80,12 +81,9 @@ _ORDER = (
 )
 # the notes column of a row outcome without notes (most rows), as json.dumps writes it
 _PLAIN = {flag: json.dumps({"notes": [], "returned": flag}) for flag in (False, True)}
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False).encode  # as store.portal.row_done writes it
 _ID_TABLES = ("persons", "households", "cases", "events")
 _SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
-
-
-def _json(detail: dict[str, Any]) -> str:
-    return json.dumps(detail, ensure_ascii=False, default=str)  # as store.base.append_audit writes it
 
 
 class ImportBatch(Repository):
@@ -207,7 +205,7 @@ class ImportBatch(Repository):
                 entity_id,
                 about.get("person_id"),
                 about.get("case_id"),
-                _json(detail),
+                audit_json(detail),
             ),
         )
 
@@ -356,7 +354,7 @@ class ImportBatch(Repository):
     def row_done(self, file_id: int, row: int, action: str, text: str, extra: dict[str, Any]) -> None:
         """``store.portal.row_done``, sent with the batch."""
         plain = not extra.get("notes") and extra.keys() == {"notes", "returned"}
-        notes = _PLAIN[bool(extra["returned"])] if plain else json.dumps(extra, ensure_ascii=False)
+        notes = _PLAIN[bool(extra["returned"])] if plain else _ROW_JSON(extra)
         self._put(_ROW_DONE, (file_id, row, action, text, notes))
 
     # -- rows, the repositories and the end ------------------------------------------------------
