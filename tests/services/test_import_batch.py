@@ -5,6 +5,7 @@ row and id for id, and the same reports; a failing row leaves nothing in either 
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from herstel_tui.domain.models import Person
 from herstel_tui.services import portal_import
 from herstel_tui.services.portal import import_list
 from herstel_tui.settings.resources import open_store
-from herstel_tui.store import Store
+from herstel_tui.store import Store, StoreError
 from herstel_tui.store.import_batch import ImportBatch
 from tests.support.portal import TEST_BSNS, TODAY, days_ago, write_xlsx
 
@@ -139,3 +140,42 @@ def test_a_failing_row_takes_back_its_bulk_writes_and_its_direct_ones(store):
         ("aangemaakt", "persoon"),
         ("aangemaakt", "huishouden"),
     ]
+
+
+def test_a_batch_whose_bulk_writes_fail_is_undone_and_the_import_finished_by_reading_again(
+    config, tmp_path, monkeypatch
+):
+    """The design of issue 13 holds for the bulk writes too: a batch whose rows SQLite refuses when
+    they are sent (a full disk) is rolled back whole; the batches before it stay, the file stays
+    'bezig', and reading it again applies every row exactly once, as one run would have."""
+    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 5)
+    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
+    kind, path = lists(tmp_path)[1]
+    with open_store(tmp_path / "ref" / "herstel.db", "t.tester") as ref:
+        register(ref)
+        expected = rows(import_list(ref, config, kind, path, dry_run=False, today=TODAY))
+        want = tables(ref)
+    real = ImportBatch.flush
+    sent = {"n": 0}
+
+    def full_disk(self, upto=None):
+        if upto is None:
+            sent["n"] += 1
+            if sent["n"] == 3:  # the third batch's rows
+                raise sqlite3.OperationalError("database or disk is full")
+        return real(self, upto)
+
+    with open_store(tmp_path / "run" / "herstel.db", "t.tester") as store:
+        register(store)
+        with monkeypatch.context() as m:
+            m.setattr(ImportBatch, "flush", full_disk)
+            with pytest.raises(StoreError, match="onderbroken na 10 van"):
+                import_list(store, config, kind, path, dry_run=False, today=TODAY)
+        assert store.conn.execute("SELECT count(*) FROM portal_import_rows").fetchone()[0] == 10
+        assert store.portal.unfinished()
+        done = import_list(store, config, kind, path, dry_run=False, today=TODAY)
+        assert rows(done) == expected
+        got = tables(store)
+    for name in TABLES:
+        assert got[name] == want[name], name
