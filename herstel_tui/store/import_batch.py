@@ -108,7 +108,7 @@ class ImportBatch(Repository):
         self.aanvragers: set[int] = set()  # persons this batch created (aanvrager of a household of one)
         self.next_ids: dict[str, int] | None = None
         self.zaaknummers: dict[int, int] = {}  # year -> the last number given
-        self.events_checked: dict[tuple, TimelineEvent] = {}
+        self.events_checked: dict[tuple, tuple[TimelineEvent, str, str]] = {}
         self._now: str | None = None
         self._undo: list[Callable[[], None]] | None = None
         self._marks: tuple[int, ...] = ()
@@ -194,7 +194,10 @@ class ImportBatch(Repository):
     def _put(self, sql: str, params: tuple) -> None:
         self.pending[sql].append(params)
 
-    def _audit(self, action: AuditAction, entity: str, entity_id: int, detail: dict[str, Any], **about: int) -> None:
+    def _audit(
+        self, action: AuditAction, entity: str, entity_id: int, detail: dict[str, Any] | str, **about: int
+    ) -> None:
+        """An audit row as ``store.audit.append`` writes it (``detail``: the dict, or its text)."""
         self._put(
             _AUDIT_INSERT,
             (
@@ -205,7 +208,7 @@ class ImportBatch(Repository):
                 entity_id,
                 about.get("person_id"),
                 about.get("case_id"),
-                audit_json(detail),
+                detail if isinstance(detail, str) else audit_json(detail),
             ),
         )
 
@@ -324,28 +327,21 @@ class ImportBatch(Repository):
     def record_event(self, case_id: int, step: str, on: date, outcome: str | None, note: str | None) -> None:
         person_id, track, events = self.own[case_id]
         key = (step, outcome, on, note)
-        event = self.events_checked.get(key)
-        if event is None:
-            event = self.events_checked[key] = TimelineEvent(
-                case_id=case_id, step=step, outcome=outcome, fact_date=on, note=note
-            )
+        checked = self.events_checked.get(key)
+        if checked is None:  # the model's values, the date as text, the audit detail: once per kind of event
+            event = TimelineEvent(case_id=case_id, step=step, outcome=outcome, fact_date=on, note=note)
+            day = on.isoformat()
+            detail = audit_json({"stap": event.step, "uitkomst": event.outcome, "datum": day, "reden": None})
+            checked = self.events_checked[key] = (event, day, detail)
+        event, day, detail = checked
         self.routekaart.check(track, events, RecordedEvent(event.step, on, event.outcome), role=Role.AANVRAGER.value)
         eid = self._take("events")
-        self._put(
-            _EVENT_INSERT, (eid, case_id, event.step, event.outcome, on.isoformat(), self.now, self.user, event.note)
-        )
+        self._put(_EVENT_INSERT, (eid, case_id, event.step, event.outcome, day, self.now, self.user, event.note))
         self._put(_CASE_VERSION, (case_id,))
-        self._audit(
-            AuditAction.RECORDED,
-            "gebeurtenis",
-            eid,
-            {"stap": event.step, "uitkomst": event.outcome, "datum": on.isoformat(), "reden": None},
-            person_id=person_id,
-            case_id=case_id,
-        )
+        self._audit(AuditAction.RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
         events.append(RecordedEvent(event.step, on, event.outcome, False, None, eid))
         self._remember(lambda: events.pop() and None)
-        self.noted(case_id, event.step, on.isoformat(), event.outcome)
+        self.noted(case_id, event.step, day, event.outcome)
 
     def noted(self, case_id: int, step: str, fact: str, outcome: str | None) -> None:
         """An event written on the case (here or through the repositories): its latest of the step."""
