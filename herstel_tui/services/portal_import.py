@@ -9,8 +9,9 @@ Rules kept here:
   import): see :func:`apply_import` for how it is applied in short batches and what
   all-or-nothing means then; the dry run applies the very same code to a private copy of the
   database (no write lock at all), so the plan it shows is the plan that is applied;
-- each row runs under a savepoint: a row that is refused (by the routekaart engine, the domain
-  model or the register) leaves no trace, the other rows go on;
+- each row is all or nothing (``ImportBatch.row``: its bulk writes taken back, its other writes
+  under a savepoint): a row that is refused (by the routekaart engine, the domain model or the
+  register) leaves no trace, the other rows go on;
 - a file whose sha256 was imported completely before is refused (``AlreadyImported``), and each
   row is idempotent by itself (same person + same event = skipped, "staat er al");
 - persons are matched by BSN and never duplicated.
@@ -143,7 +144,12 @@ def apply_import(
       An unfinished import is named by the error message and by ``herstel controle``.
     - The dry run takes no write lock at all: it runs this same code on a private copy of the
       database (SQLite's backup API into a temporary database that SQLite deletes itself), so
-      the preview is exactly what applying would do at that moment.
+      the preview is exactly what applying would do at that moment. Nobody waits for that copy,
+      so the dry run is one transaction.
+    - Within a transaction an ``ImportBatch`` (``store/import_batch.py``) holds the rows' persons,
+      cases and latest events in memory and sends what the rows write in bulk when the batch
+      ends; a row is still all or nothing (its writes are taken back from the batch, or undone by
+      a savepoint when it wrote through the repositories).
     """
     if dry_run:
         with store.private_copy() as copy:
