@@ -332,6 +332,7 @@ class _CaseRef:
     id: int
     zaaknummer: str
     track: Track
+    person_id: int
 
     @property
     def short(self) -> str:
@@ -375,7 +376,7 @@ class _Handler:
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
         found = self.batch.case(person_id, track)
-        return _CaseRef(found[0], found[1], track) if found else None
+        return _CaseRef(found[0], found[1], track, person_id) if found else None
 
     def has_event(self, case_id: int, step: str, outcome: str | None = None) -> str | None:
         """The fact date of a recorded (not corrected-away) event, else None."""
@@ -396,7 +397,9 @@ class _Handler:
             if batch.knows(case.id, [step for step, *_ in steps]):
                 batch.record_events(case.id, steps)
                 return None
-            with batch.direct():
+            # a shared fact changes what the household's members inherit; another only this case
+            shared = batch.shared(step for step, *_ in steps)
+            with batch.direct(persons=None if shared else (case.person_id,)):
                 with self.store.savepoint("portal_steps"):
                     written = [
                         self.store.cases.record_event(case.id, step, on, outcome=outcome, note=note)
@@ -435,7 +438,7 @@ class _Handler:
         return _PersonRef.from_columns(self.batch.add_person(Person(bsn=bsn, **fields), registered_on))
 
     def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
-        return _CaseRef(*self.batch.open_case(person.id, track, on), track)
+        return _CaseRef(*self.batch.open_case(person.id, track, on), track, person.id)
 
 
 # -- antwoordbestand -------------------------------------------------------------------------------
@@ -451,7 +454,7 @@ class _Answers(_Handler):
         self.answers.setdefault(rec.bsn, rec.belongs)
 
     def row(self, rec: AnswerRecord) -> RowOutcome:
-        with self.batch.direct():  # requests, notes and audit rows through the repositories
+        with self.batch.direct(persons=()):  # requests, notes and audit rows through the repositories
             return self._row(rec)
 
     def _row(self, rec: AnswerRecord) -> RowOutcome:
@@ -588,7 +591,7 @@ class _Registrations(_Handler):
         partner = self.find(partner_bsn)
         if partner is None:
             return None, f"toeslagpartner {mask_bsn(partner_bsn)} staat niet in het register; niet gekoppeld"
-        with self.batch.direct():  # households through the repository
+        with self.batch.direct(persons=(person.id, partner.id)):  # households through the repository
             hid = store.persons.main_household(person.id)
             if hid is None:
                 hid = store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=on).id
@@ -661,7 +664,7 @@ class _Negatives(_Handler):
         return RowOutcome(rec.row, SKIP, f"staat er al ({', '.join(already)})", rec.bsn)
 
     def wind_down(self, case_id: int) -> date | None:
-        with self.batch.direct():  # the engine reads the case's events from the database
+        with self.batch.direct(persons=()):  # the engine reads the case's events from the database
             view = self.store.cases.view(case_id, self.today)
         for d in view.deadlines:
             if d.rule == "afbouw_brede_ondersteuning" and d.running:

@@ -29,6 +29,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -103,8 +104,13 @@ class ImportBatch(Repository):
         self.fetched: set[int] = set()  # persons whose cases and events are all in memory
         self.known_cases: set[int] = set()  # their cases
         self.last: dict[tuple[int, str], tuple[str, str | None]] = {}  # (case, step) -> (fact date, outcome)
-        # cases this batch opened for persons it created: (person id, track, events)
-        self.own: dict[int, tuple[int, str, list[RecordedEvent]]] = {}
+        # case -> (person id, track, the person's role, the events as the engine takes them: as
+        # cases.recorded gives them); for the cases this batch opened for persons it created and
+        # for the fetched persons' cases, until a write through the repositories (see direct)
+        self.history: dict[int, tuple[int, str, str | None, list[RecordedEvent]]] = {}
+        self.opened: set[int] = set()  # the cases this batch opened for persons it created
+        # fetched person -> (role, track -> shared facts): the history of a case opened for them
+        self.contexts: dict[int, tuple[str | None, dict[str, list[RecordedEvent]]]] = {}
         self.aanvragers: set[int] = set()  # persons this batch created (aanvrager of a household of one)
         self.next_ids: dict[str, int] | None = None
         self.zaaknummers: dict[int, int] = {}  # year -> the last number given
@@ -131,8 +137,9 @@ class ImportBatch(Repository):
             found[row["bsn"]] = row
         for b in wanted:
             self.persons[b] = found.get(b)
-        ids = json.dumps([row["id"] for row in found.values()])
-        self.fetched.update(row["id"] for row in found.values())
+        found_ids = {row["id"] for row in found.values()}
+        ids = json.dumps(sorted(found_ids))
+        self.fetched.update(found_ids)
         case_ids = []
         for cid, number, pid, track in self.conn.execute(
             "SELECT id, zaaknummer, person_id, track FROM cases WHERE person_id IN (SELECT value FROM json_each(?))",
@@ -141,12 +148,24 @@ class ImportBatch(Repository):
             self.cases[(pid, track)] = (cid, number)
             case_ids.append(cid)
         self.known_cases.update(case_ids)
-        for cid, step, fact, outcome in self.conn.execute(
-            "SELECT case_id, step, fact_date, outcome FROM events WHERE case_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY id",
+        own: dict[int, list[RecordedEvent]] = {cid: [] for cid in case_ids}
+        days: dict[str, date] = {}
+        for cid, step, fact, outcome, correction, reason, eid in self.conn.execute(
+            "SELECT case_id, step, fact_date, outcome, correction, reason, id FROM events"
+            " WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY id",
             (json.dumps(case_ids),),
         ):
             self.last[(cid, step)] = (fact, outcome)  # the latest by id wins, as in cases.last_event
+            day = days.get(fact) or days.setdefault(fact, date.fromisoformat(fact))
+            own[cid].append(RecordedEvent(step, day, outcome, bool(correction), reason, eid))
+        # what cases.record_event asks of each case: the person's role and the shared facts first
+        roles = self.store.persons.main_roles(sorted(found_ids))
+        shared = self.store.cases.inherited_many([(pid, t.value) for pid in found_ids for t in Track])
+        for pid in found_ids:
+            self.contexts[pid] = (roles.get(pid), {t.value: shared.get((pid, t.value), []) for t in Track})
+        for (pid, track), (cid, _) in self.cases.items():
+            if pid in found_ids:
+                self.history[cid] = (pid, track, roles.get(pid), shared.get((pid, track), []) + own[cid])
 
     def person(self, bsn: str) -> dict[str, Any] | None:
         """The register row of the person with this BSN (``persons.row_by_bsn``), else None."""
@@ -226,7 +245,7 @@ class ImportBatch(Repository):
         """``persons.add`` and ``persons.create_household([(person, aanvrager)])``: returns the row."""
         assert person.bsn and self.person(person.bsn) is None
         if not self.bulk:
-            with self.direct():
+            with self.direct(persons=()):
                 new = self.store.persons.add(person)
                 assert new.id is not None
                 self.store.persons.create_household([(new.id, Role.AANVRAGER)], registered_on=registered_on)
@@ -253,7 +272,7 @@ class ImportBatch(Repository):
         """``persons.update`` of the person in ``row`` with ``changes`` (field -> value): returns
         the new row."""
         if not self.bulk or not changes.keys() <= set(_UPDATABLE):
-            with self.direct():
+            with self.direct(persons=()):
                 person = self.store.persons.update(self.store.persons.get(row["id"]).model_copy(update=changes))
             new = {"id": row["id"], **person_row(person)}
             self._cache(self.persons, row["bsn"], new)
@@ -274,7 +293,7 @@ class ImportBatch(Repository):
     def open_case(self, person_id: int, track: Track, opened: date) -> tuple[int, str]:
         """``cases.open`` (the store's user as caseworker)."""
         if not self.bulk or person_id not in self.fetched:
-            with self.direct():
+            with self.direct(persons=()):
                 case = self.store.cases.open(person_id, track, opened=opened)
             assert case.id is not None and case.zaaknummer is not None
             self._known_case(person_id, track, case.id, case.zaaknummer)
@@ -299,8 +318,13 @@ class ImportBatch(Repository):
             case_id=cid,
         )
         self._known_case(person_id, track, cid, number)
-        if person_id in self.aanvragers:
-            self._cache(self.own, cid, (person_id, track.value, []))
+        if person_id in self.aanvragers:  # the aanvrager of a household of one: nothing shared
+            self._cache(self.history, cid, (person_id, track.value, Role.AANVRAGER.value, []))
+            self.opened.add(cid)
+            self._remember(lambda: self.opened.discard(cid))
+        elif person_id in self.contexts:
+            role, shared = self.contexts[person_id]
+            self._cache(self.history, cid, (person_id, track.value, role, list(shared[track.value])))
         return cid, number
 
     def _known_case(self, person_id: int, track: Track, cid: int, number: str) -> None:
@@ -310,7 +334,12 @@ class ImportBatch(Repository):
 
     def knows(self, case_id: int, steps: Iterable[str]) -> bool:
         """Whether :meth:`record_event` can write these steps on this case itself."""
-        return self.bulk and case_id in self.own and not any(step in _SHARED for step in steps)
+        return self.bulk and case_id in self.history and not self.shared(steps)
+
+    @staticmethod
+    def shared(steps: Iterable[str]) -> bool:
+        """Whether any of these steps is a fact the household's members share (``SHARED_STEPS``)."""
+        return any(step in _SHARED for step in steps)
 
     def record_events(self, case_id: int, steps: Iterable[tuple[str, str | None, date, str | None]]) -> None:
         """``(step, outcome, date, note)`` in order on a case the batch knows (:meth:`knows`), all or
@@ -325,7 +354,7 @@ class ImportBatch(Repository):
             raise
 
     def record_event(self, case_id: int, step: str, on: date, outcome: str | None, note: str | None) -> None:
-        person_id, track, events = self.own[case_id]
+        person_id, track, role, events = self.history[case_id]
         key = (step, outcome, on, note)
         checked = self.events_checked.get(key)
         if checked is None:  # the model's values, the date as text, the audit detail: once per kind of event
@@ -334,10 +363,11 @@ class ImportBatch(Repository):
             detail = audit_json({"stap": event.step, "uitkomst": event.outcome, "datum": day, "reden": None})
             checked = self.events_checked[key] = (event, day, detail)
         event, day, detail = checked
-        self.routekaart.check(track, events, RecordedEvent(event.step, on, event.outcome), role=Role.AANVRAGER.value)
+        self.routekaart.check(track, events, RecordedEvent(event.step, on, event.outcome), role=role)
         eid = self._take("events")
         self._put(_EVENT_INSERT, (eid, case_id, event.step, event.outcome, day, self.now, self.user, event.note))
         self._put(_CASE_VERSION, (case_id,))
+        self.store.cases.index_later(case_id)
         self._audit(AuditAction.RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
         events.append(RecordedEvent(event.step, on, event.outcome, False, None, eid))
         self._remember(lambda: events.pop() and None)
@@ -387,9 +417,11 @@ class ImportBatch(Repository):
             self.conn.execute("RELEASE import_row")
 
     @contextmanager
-    def direct(self) -> Iterator[None]:
+    def direct(self, persons: Iterable[int] | None = None) -> Iterator[None]:
         """Write through the repositories inside a row: what the batch holds is sent first (the
-        earlier rows' outside the row's savepoint), and the counters are read again afterwards."""
+        earlier rows' outside the row's savepoint), and the counters are read again afterwards.
+        ``persons``: those whose household, role or shared facts the block may change (None:
+        anyone's); their cases' histories are left to the repositories from then on."""
         if self._undo is not None and not self._saved:
             self.flush(upto=self._marks)
             self.conn.execute("SAVEPOINT import_row")
@@ -397,6 +429,15 @@ class ImportBatch(Repository):
         self.flush()
         before = self.next_ids
         self.next_ids = None  # (zaaknummers: only open_case opens a case in an import, and counts it)
+        # (the cases this batch opened are its own persons': an aanvrager stays one, and nothing is
+        # shared with an aanvrager)
+        touched = None if persons is None else set(persons)
+        for cid in [
+            c for c, h in self.history.items() if c not in self.opened and (touched is None or h[0] in touched)
+        ]:
+            self._remember(partial(self.history.__setitem__, cid, self.history.pop(cid)))
+        for pid in [p for p in self.contexts if touched is None or p in touched]:
+            self._remember(partial(self.contexts.__setitem__, pid, self.contexts.pop(pid)))
         # A failing row restores the counters it started with (its savepoint undoes its writes).
         self._remember(lambda: setattr(self, "next_ids", before))
         yield

@@ -47,12 +47,15 @@ def rows(report):
 
 
 def register(store: Store) -> None:
-    """What is there before the lists: a parent with a case and events, a child, a person without a case."""
+    """What is there before the lists: a parent with a case and events (one shared with the household),
+    a child with a case of their own, a person without a case."""
     parent = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen", phone="06-12345678"))
     child = store.persons.add(Person(bsn=TEST_BSNS[1], given_names="Tim", surname="Jansen"))
     store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
     case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
     store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+    store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")  # shared with Tim
+    store.cases.open(child.id, "brede_ondersteuning", opened=days_ago(100))
     store.persons.add(Person(bsn=TEST_BSNS[2], given_names="Piet", surname="Bakker", street="Dorpsweg"))
 
 
@@ -76,7 +79,7 @@ def lists(folder) -> list[tuple[str, object]]:
             [n, *name, f"06-{30_000_000 + i % 30 // 10:08d}", street, date(1990, 1, 1 + i % 20), days_ago(3), partner]
         )
     regs.append([b[0], "Anna", "Jansen", "06-87654321", "Kerkstraat 2", None, days_ago(2)])  # known, new address
-    regs.append([b[1], "Tim", "Jansen", None, None, None, days_ago(2)])  # a child: a case of their own
+    regs.append([b[1], "Tim", "Jansen", None, None, None, days_ago(2)])  # a child, the parent's outcome shared
     regs.append([b[45], "Eva", "de Wit", None, None, None, TODAY + timedelta(days=3)])  # a date in the future
     negatives = [["BSN", "Datum", "Soort"], [b[10], days_ago(1), "eerste toets"], [b[0], days_ago(1), "eerste toets"]]
     return [
