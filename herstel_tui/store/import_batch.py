@@ -13,11 +13,13 @@ event of ``cases.record_event`` (judged by the routekaart engine first), the cha
 AUTOINCREMENT: the next rowid is the highest plus one), so a list imported this way leaves the
 same tables as one imported row by row (``tests/services/test_import_batch.py``).
 
-Only what the batch knows completely goes this way: a timeline event on a case the batch
-itself opened for a person it created (an aanvrager of a household of one, with nothing
-inherited), of a step that is no household member's shared fact. Anything else runs through the
-repositories (:meth:`direct`): the batch first sends what it holds, so the order of the rows stays
-the order of the list, and takes its counters from the database again afterwards.
+Timeline events go this way unless they are a fact the household's members share (the
+outcome, the payment: ``SHARED_STEPS``): the engine judges each against the case's history as
+``cases.recorded`` and ``cases.role_of`` give it (read once per case, or known from the start for
+a case the batch opened for a person it created). Anything else runs through the repositories
+(:meth:`direct`): the batch first sends what it holds, so the order of the rows stays the order of
+the list, takes its counters from the database again afterwards and forgets the histories of the
+persons whose household or shared facts the block may change.
 
 A row (:meth:`row`) is all or nothing: what it put in the lists is taken out again when it raises,
 and what it wrote through the repositories is undone by a savepoint opened for it at that moment.
@@ -102,15 +104,12 @@ class ImportBatch(Repository):
         self.persons: dict[str, dict[str, Any] | None] = {}  # bsn -> register row (column -> value), None: absent
         self.cases: dict[tuple[int, str], tuple[int, str]] = {}  # (person id, track) -> (id, zaaknummer)
         self.fetched: set[int] = set()  # persons whose cases and events are all in memory
-        self.known_cases: set[int] = set()  # their cases
+        self.case_info: dict[int, tuple[int, str]] = {}  # their cases: id -> (person id, track)
         self.last: dict[tuple[int, str], tuple[str, str | None]] = {}  # (case, step) -> (fact date, outcome)
         # case -> (person id, track, the person's role, the events as the engine takes them: as
-        # cases.recorded gives them); for the cases this batch opened for persons it created and
-        # for the fetched persons' cases, until a write through the repositories (see direct)
+        # cases.recorded gives them), read when an event is to be written (see _history)
         self.history: dict[int, tuple[int, str, str | None, list[RecordedEvent]]] = {}
         self.opened: set[int] = set()  # the cases this batch opened for persons it created
-        # fetched person -> (role, track -> shared facts): the history of a case opened for them
-        self.contexts: dict[int, tuple[str | None, dict[str, list[RecordedEvent]]]] = {}
         self.aanvragers: set[int] = set()  # persons this batch created (aanvrager of a household of one)
         self.next_ids: dict[str, int] | None = None
         self.zaaknummers: dict[int, int] = {}  # year -> the last number given
@@ -137,8 +136,8 @@ class ImportBatch(Repository):
             found[row["bsn"]] = row
         for b in wanted:
             self.persons[b] = found.get(b)
-        found_ids = {row["id"] for row in found.values()}
-        ids = json.dumps(sorted(found_ids))
+        found_ids = sorted(row["id"] for row in found.values())
+        ids = json.dumps(found_ids)
         self.fetched.update(found_ids)
         case_ids = []
         for cid, number, pid, track in self.conn.execute(
@@ -146,26 +145,37 @@ class ImportBatch(Repository):
             (ids,),
         ):
             self.cases[(pid, track)] = (cid, number)
+            self.case_info[cid] = (pid, track)
             case_ids.append(cid)
-        self.known_cases.update(case_ids)
-        own: dict[int, list[RecordedEvent]] = {cid: [] for cid in case_ids}
-        days: dict[str, date] = {}
-        for cid, step, fact, outcome, correction, reason, eid in self.conn.execute(
-            "SELECT case_id, step, fact_date, outcome, correction, reason, id FROM events"
-            " WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        for cid, step, fact, outcome in self.conn.execute(
+            "SELECT case_id, step, fact_date, outcome FROM events WHERE case_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY id",
             (json.dumps(case_ids),),
         ):
             self.last[(cid, step)] = (fact, outcome)  # the latest by id wins, as in cases.last_event
-            day = days.get(fact) or days.setdefault(fact, date.fromisoformat(fact))
-            own[cid].append(RecordedEvent(step, day, outcome, bool(correction), reason, eid))
-        # what cases.record_event asks of each case: the person's role and the shared facts first
-        roles = self.store.persons.main_roles(sorted(found_ids))
-        shared = self.store.cases.inherited_many([(pid, t.value) for pid in found_ids for t in Track])
-        for pid in found_ids:
-            self.contexts[pid] = (roles.get(pid), {t.value: shared.get((pid, t.value), []) for t in Track})
-        for (pid, track), (cid, _) in self.cases.items():
-            if pid in found_ids:
-                self.history[cid] = (pid, track, roles.get(pid), shared.get((pid, track), []) + own[cid])
+
+    def _history(self, case_id: int) -> tuple[int, str, str | None, list[RecordedEvent]]:
+        """What ``cases.record_event`` asks of a case: its person, track, the person's role and the
+        events as ``cases.recorded`` gives them (the shared facts first). Read from the database
+        the first time: the case has no events waiting in the batch then (a case gets those only
+        once its history is here, and a history is dropped only by :meth:`direct`, after a flush),
+        and a case waiting to be inserted has none in the database either."""
+        got = self.history.get(case_id)
+        if got is None:
+            pid, track = self.case_info[case_id]
+            make = RecordedEvent._make
+            own = [
+                make((step, date.fromisoformat(fact), outcome, correction != 0, reason, eid, False))
+                for step, fact, outcome, correction, reason, eid in self.conn.execute(
+                    "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id = ? ORDER BY id",
+                    (case_id,),
+                )
+            ]
+            role = self.store.persons.main_roles([pid]).get(pid)
+            shared = self.store.cases.inherited_many([(pid, track)]).get((pid, track), [])
+            got = (pid, track, role, shared + own)
+            self._cache(self.history, case_id, got)
+        return got
 
     def person(self, bsn: str) -> dict[str, Any] | None:
         """The register row of the person with this BSN (``persons.row_by_bsn``), else None."""
@@ -183,7 +193,7 @@ class ImportBatch(Repository):
         """(fact date, outcome) of the step's latest event of the case (``cases.last_event``)."""
         if (case_id, step) in self.last:
             return self.last[(case_id, step)]
-        if case_id in self.known_cases:
+        if case_id in self.case_info:
             return None
         return self.store.cases.last_event(case_id, step)
 
@@ -322,19 +332,15 @@ class ImportBatch(Repository):
             self._cache(self.history, cid, (person_id, track.value, Role.AANVRAGER.value, []))
             self.opened.add(cid)
             self._remember(lambda: self.opened.discard(cid))
-        elif person_id in self.contexts:
-            role, shared = self.contexts[person_id]
-            self._cache(self.history, cid, (person_id, track.value, role, list(shared[track.value])))
         return cid, number
 
     def _known_case(self, person_id: int, track: Track, cid: int, number: str) -> None:
         self._cache(self.cases, (person_id, track.value), (cid, number))
-        self.known_cases.add(cid)
-        self._remember(lambda: self.known_cases.discard(cid))
+        self._cache(self.case_info, cid, (person_id, track.value))
 
     def knows(self, case_id: int, steps: Iterable[str]) -> bool:
         """Whether :meth:`record_event` can write these steps on this case itself."""
-        return self.bulk and case_id in self.history and not self.shared(steps)
+        return self.bulk and case_id in self.case_info and not self.shared(steps)
 
     @staticmethod
     def shared(steps: Iterable[str]) -> bool:
@@ -354,7 +360,7 @@ class ImportBatch(Repository):
             raise
 
     def record_event(self, case_id: int, step: str, on: date, outcome: str | None, note: str | None) -> None:
-        person_id, track, role, events = self.history[case_id]
+        person_id, track, role, events = self._history(case_id)
         key = (step, outcome, on, note)
         checked = self.events_checked.get(key)
         if checked is None:  # the model's values, the date as text, the audit detail: once per kind of event
@@ -436,8 +442,6 @@ class ImportBatch(Repository):
             c for c, h in self.history.items() if c not in self.opened and (touched is None or h[0] in touched)
         ]:
             self._remember(partial(self.history.__setitem__, cid, self.history.pop(cid)))
-        for pid in [p for p in self.contexts if touched is None or p in touched]:
-            self._remember(partial(self.contexts.__setitem__, pid, self.contexts.pop(pid)))
         # A failing row restores the counters it started with (its savepoint undoes its writes).
         self._remember(lambda: setattr(self, "next_ids", before))
         yield
