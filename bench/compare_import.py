@@ -60,6 +60,7 @@ def lists(folder: Path, rows: int, day: date) -> list[tuple[str, Path]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("old_src")
+    ap.add_argument("--new-src", default=str(REPO), help="the new code (default: this checkout)")
     ap.add_argument("--base")
     ap.add_argument("--rows", type=int, default=50_000)
     ap.add_argument("--date", default="2026-12-02")
@@ -77,7 +78,7 @@ def main() -> int:
             make = "from herstel_tui.settings.resources import open_store; open_store(__import__('sys').argv[1], 'bench').close()"
             env = {**os.environ, "PYTHONPATH": a.old_src, "HERSTEL_VANDAAG": a.date}
             subprocess.run([sys.executable, "-c", make, str(base)], check=True, env=env, cwd=folder)
-        for name, src in (("old", a.old_src), ("new", str(REPO))):
+        for name, src in (("old", a.old_src), ("new", a.new_src)):
             (folder / name).mkdir()
             db = folder / name / "herstel.db"
             shutil.copyfile(base, db)
