@@ -396,9 +396,10 @@ class CaseRepository(Repository):
         self._write_index(today or clock.today(), case_ids=[case_id])
 
     def index_later(self, case_id: int) -> None:
-        """A case whose timeline a bulk writer changed: its index row is written as after an event
-        (inside :meth:`summaries_once`, when that block ends)."""
-        self._refresh_summary(case_id)
+        """A case whose timeline a bulk writer changed (its rows may not be sent yet): its index
+        row is written when the :meth:`summaries_once` block it runs in ends."""
+        assert self._once is not None, "index_later lives inside summaries_once"
+        self._once.add(case_id)
 
     def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:
         """The case index of these cases, in one transaction (the caller's, when there is one): the
