@@ -28,6 +28,7 @@ and what it wrote through the repositories is undone by a savepoint opened for i
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -115,6 +116,7 @@ class ImportBatch(Repository):
         self.zaaknummers: dict[int, int] = {}  # year -> the last number given
         self.events_checked: dict[tuple, tuple[TimelineEvent, str, str]] = {}
         self._now: str | None = None
+        self._second, self._stamp = -1, ""
         self._undo: list[Callable[[], None]] | None = None
         self._marks: tuple[int, ...] = ()
         self._saved = False
@@ -215,9 +217,13 @@ class ImportBatch(Repository):
 
     @property
     def now(self) -> str:
-        """The time a row's writes are recorded at (once per row that writes)."""
+        """The time a row's writes are recorded at (once per row that writes; the clock is read
+        once per second of the wall clock: its text has whole seconds)."""
         if self._now is None:
-            self._now = clock.now_iso()
+            second = int(time.time())
+            if second != self._second:
+                self._second, self._stamp = second, clock.now_iso()
+            self._now = self._stamp
         return self._now
 
     def _put(self, sql: str, params: tuple) -> None:
