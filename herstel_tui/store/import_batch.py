@@ -174,7 +174,10 @@ class ImportBatch(Repository):
                 )
             ]
             role = self.store.persons.main_roles([pid]).get(pid)
-            shared = self.store.cases.inherited_many([(pid, track)]).get((pid, track), [])
+            # only a toeslagpartner or a child shares the aanvrager's facts (as inherited_many decides)
+            shared = (
+                self.store.cases.inherited_many([(pid, track)]).get((pid, track), []) if role in SHARED_STEPS else []
+            )
             got = (pid, track, role, shared + own)
             self._cache(self.history, case_id, got)
         return got
