@@ -26,7 +26,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from bench_desk import BARE_APP, ENV, SIZE, bare_first_paint, compile_package, first_row, herstel_cmd  # noqa: E402
+from bench_desk import (  # noqa: E402
+    BARE_APP,
+    ENV,
+    SIZE,
+    bare_first_paint,
+    compile_package,
+    first_row,
+    herstel_cmd,
+    private_settings,
+)
 from tmuxpane import Pane  # noqa: E402
 
 
@@ -66,6 +75,7 @@ def run(db: str, row: str, name: str, expect: str, gap: float) -> tuple[float, f
 
 def main() -> None:
     compile_package()
+    private_settings()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True, help="herstel demo --cases 1000000 --db ...")
     ap.add_argument("--runs", type=int, default=3)

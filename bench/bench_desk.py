@@ -6,7 +6,8 @@ Prints, for the database given (made with ``herstel demo --cases 100000 --db ...
   - a bare Textual app (one Static "Klaar"): start to first paint;
   - herstel: start to the first painted case row of the werkvoorraad;
   - single keystrokes in the search box to the updated list (name and BSN searches).
-Medians over the runs, and the ratio first-list / bare. Targets: ratio <= 1.5, keystroke < 100 ms.
+Medians over the runs, and the ratio first-list / bare. Targets (issue 18, at 100k cases): ratio
+≤ 1.2, keystroke ≤ 50 ms.
 Runs by hand (needs tmux), not in CI.
 """
 
@@ -67,6 +68,11 @@ def python() -> str:
 
 
 def herstel_cmd(db: str) -> str:
+    """The desk on ``db``; with $HERSTEL_BENCH_CODE (a checkout of other code, bytecode compiled:
+    ``git archive REV | tar -x -C DIR && python -m compileall -q DIR/herstel_tui``) that code's desk."""
+    other = os.environ.get("HERSTEL_BENCH_CODE")
+    if other:
+        return f"env PYTHONPATH={other} {python()} -m herstel_tui --db {db}"
     exe = Path(python()).with_name("herstel")
     return f"{exe} --db {db}" if exe.exists() else f"{python()} -m herstel_tui --db {db}"
 
@@ -149,6 +155,25 @@ def desk_run(db: str, row: str, keys: list[tuple[str, str, str, str]]) -> tuple[
         return first, results
 
 
+def private_settings() -> None:
+    """The desks started here read their config and its cache from a folder of this run's own:
+    the cache in the user's cache folder is shared with every other herstel process on the
+    machine, and one that rewrote it made a desk start the full way (pydantic, the Store) now and
+    then. The cache is written first, as the first start of a desk does."""
+    import atexit
+    import shutil
+    import subprocess
+
+    folder = tempfile.mkdtemp(prefix="herstel-bench-")
+    atexit.register(shutil.rmtree, folder, True)
+    ENV.update(XDG_CONFIG_HOME=f"{folder}/config", XDG_CACHE_HOME=f"{folder}/cache", XDG_DATA_HOME=f"{folder}/data")
+    env = {**os.environ, **ENV}
+    if os.environ.get("HERSTEL_BENCH_CODE"):
+        env["PYTHONPATH"] = os.environ["HERSTEL_BENCH_CODE"]
+    warm = "from herstel_tui.settings.config import load_config; load_config()"
+    subprocess.run([python(), "-c", warm], env=env, check=True)
+
+
 def compile_package() -> None:
     """An installed package has its bytecode compiled by pip; an editable checkout (and this
     machine's PYTHONDONTWRITEBYTECODE=1) would otherwise recompile every module on every start."""
@@ -161,6 +186,7 @@ def compile_package() -> None:
 
 def main() -> None:
     compile_package()
+    private_settings()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True, help="a demo database (herstel demo --cases 100000 --db ...)")
     ap.add_argument("--runs", type=int, default=5)
@@ -207,12 +233,12 @@ def main() -> None:
     print(f"  bare Textual app, start → first paint           {ms(bare)}")
     print(f"  herstel, start → first painted case row          {ms(desk)}")
     ratio = statistics.median(desk) / statistics.median(bare)
-    print(f"  ratio first list / bare                          {ratio:7.2f}      (target ≤ 1.5)")
+    print(f"  ratio first list / bare                          {ratio:7.2f}      (target ≤ 1.2)")
     print(f"  bare Textual app, keystroke → its line          {ms(floor_key)}   (the floor for a keystroke)")
     for label, before, key, expect in keys:
         print(
             f"  keystroke → updated list, {label:<16} {ms(keyed[label])}   "
-            f"('{before}' + '{key}' → {expect}; target < 100 ms)"
+            f"('{before}' + '{key}' → {expect}; target ≤ 50 ms)"
         )
 
 

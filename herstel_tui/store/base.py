@@ -107,6 +107,11 @@ def filesystem_type(path: Path) -> str | None:
         return None
 
 
+def on_network_fs(path: Path) -> bool:
+    """Whether ``path`` lies on a network file system (no WAL there: see ``network_warning``)."""
+    return (filesystem_type(path) or "") in NETWORK_FS
+
+
 # -- opening the file ------------------------------------------------------------------------------
 # On POSIX, closing ANY descriptor of a file drops all of the process's fcntl locks on it. If this
 # process opened the database file with open() while a SQLite connection of it was open, SQLite's

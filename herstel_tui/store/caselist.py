@@ -28,6 +28,10 @@ _WAITING_SQL = ", ".join(f"'{r}'" for r in WAITING_RULES)  # constants of this m
 # saved, a date missed a year ago waits no more on one day); cases waiting on another party; the rest.
 SECTION_ORDER: tuple[str, ...] = ("week", "verlopen", "wacht", "later")
 
+# Index rows whose next date is a period that has run out by a day (parameter: that day, ISO):
+# the full Store recomputes them when it opens (``CaseRepository.refresh_derived``).
+STALE_PERIODS = "SELECT case_id FROM case_summary WHERE next_kind = 'period' AND next_due <= ?"
+
 
 def work_kind(prefix: str = "s.") -> str:
     """What a case's next date asks, from its index row: 0 a deadline of the caseworker's own,
@@ -412,6 +416,15 @@ class ListReader:
 
     def sections(self, f: CaseFilter, today: date, total: int | None = None) -> Sections:
         return section_counts(self.conn, f, today, total)
+
+    def has_stale_periods(self, today: date) -> bool:
+        """Whether the case index holds a period that has run out by ``today`` (the full Store
+        would recompute those rows on opening)."""
+        return self.conn.execute(STALE_PERIODS + " LIMIT 1", (today.isoformat(),)).fetchone() is not None
+
+    def data_version(self) -> int:
+        """SQLite's data_version on this connection: it changes when another connection commits."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def interrupt(self) -> None:
         """Abort the query running on this reader, if any (from another thread)."""

@@ -24,7 +24,7 @@ from herstel_tui.domain.models import Case, ContactNote, TimelineEvent, UrgencyF
 from herstel_tui.domain.routekaart import CaseView, RecordedEvent, Routekaart
 from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store.base import ConflictError, StoreError
-from herstel_tui.store.caselist import CaseFilter, CaseRow, count_cases, list_cases
+from herstel_tui.store.caselist import STALE_PERIODS, CaseFilter, CaseRow, count_cases, list_cases
 from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
 from herstel_tui.store.index_batch import EVENTS_BY_CASE, shaped_index, write_changed
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
@@ -566,12 +566,7 @@ class CaseRepository(Repository):
                     self.store.set_meta("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")
                 return 0
             return self.rebuild_summaries(today, progress)
-        stale = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT case_id FROM case_summary WHERE next_kind = 'period' AND next_due <= ?", (today.isoformat(),)
-            )
-        ]
+        stale = [r[0] for r in self.conn.execute(STALE_PERIODS, (today.isoformat(),))]
         if stale:
             self.refresh_index(stale, today)
         return len(stale)

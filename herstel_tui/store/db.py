@@ -29,12 +29,11 @@ from herstel_tui.domain.enums import AuditAction
 from herstel_tui.store.audit import AuditLog
 from herstel_tui.store.base import (
     DB,
-    NETWORK_FS,
     RESTORE_ADVICE,
     StoreError,
     check_database_file,
     check_schema,
-    filesystem_type,
+    on_network_fs,
     open_private_temp,
     open_sqlite,
 )
@@ -111,7 +110,7 @@ class Store:
                 os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             except FileExistsError:
                 pass  # made by another process this very moment: SQLite takes it from here
-        self.network_fs = (filesystem_type(self.path) or "") in NETWORK_FS
+        self.network_fs = on_network_fs(self.path)
         conn = None
         try:
             conn = open_sqlite(self.path, mode="ro" if readonly else None, passphrase=passphrase)

@@ -86,6 +86,8 @@ class DeskData:
         self._all: list[ListReader] = []
         self._pool_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(readers)
+        self._watch: ListReader | None = None  # polls for colleagues' saves until the Store is open
+        self._seen: int | None = None  # SQLite's data_version at the last look (colleagues_saved)
         self.prefetched: Future[ListResult | None] | None = None
 
     @property
@@ -101,6 +103,39 @@ class DeskData:
     @property
     def store_open(self) -> bool:
         return self._store is not None
+
+    def stale_index(self) -> bool:
+        """Whether opening the full Store would change rows of the list (a period in the case
+        index that has run out by today: the Store recomputes it on opening)."""
+        with self.reader() as rd:
+            return rd.has_stale_periods(self.today)
+
+    def colleagues_saved(self) -> bool:
+        """Whether another connection has committed since the last call (False on the first):
+        SQLite's data_version, on the Store's connection once it is open (it does not count the
+        desk's own saves), until then on a read-only connection of its own (the desk has saved
+        nothing yet). Called from one thread at a time (the app's colleagues worker)."""
+        if self._store is None:
+            if self._watch is None:
+                self._watch = ListReader(self.path)
+            return self._look(self._watch.data_version())
+        version = self.call(self._store.data_version)
+        if self._watch is None:
+            return self._look(version)
+        # The Store opened since the last look: its first reading first, then a last look on the
+        # old connection (a save in between is seen by one of them, none by neither).
+        watch, self._watch = self._watch, None
+        try:
+            changed = self._look(watch.data_version())
+        finally:
+            watch.close()
+        self._seen = version
+        return changed
+
+    def _look(self, version: int) -> bool:
+        changed = self._seen is not None and version != self._seen
+        self._seen = version
+        return changed
 
     def warm_up(self) -> None:
         """Read the routekaart (off the UI thread) before the first case screen needs it."""
@@ -261,3 +296,6 @@ class DeskData:
                     pass
             self._all.clear()
             self._free.clear()
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None

@@ -28,8 +28,6 @@ class HerstelApp(DeskApp):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     COMMANDS = {_desk_commands}
 
-    seen_version: int | None = None  # SQLite's data_version at the last look for colleagues' saves
-
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="app.help", priority=True),
         Binding("ctrl+p,colon", "command_palette", "Opdrachten", show=False, id="app.palette", priority=True),
@@ -84,9 +82,14 @@ class HerstelApp(DeskApp):
     def on_unmount(self) -> None:
         self.data.close()
 
+    def store_opened(self) -> None:
+        # the dialogs too (they import the models), so the first F2 does not wait for them
+        from herstel_tui.tui.screens import case_dialogs, person_dialog  # noqa: F401
+
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def complete_start(self) -> None:
-        """Finish a light start: open the full Store and take the validated config."""
+        """Finish a light start: the network warning, and the full Store with the validated config
+        when the list needs it now (see ``FinishStart``); else the Store opens on first use."""
         finish = self.finish_start
         if finish is None:
             return
@@ -97,7 +100,8 @@ class HerstelApp(DeskApp):
             return
 
         def done() -> None:
-            self.config = config
+            if config is not None:
+                self.config = config
             if warning:
                 self.notify(warning, severity="warning", timeout=15)
             if refreshed:
@@ -109,12 +113,11 @@ class HerstelApp(DeskApp):
     def check_colleagues(self) -> None:
         """Show colleagues' saves: read again when another connection has committed since the last look."""
         try:
-            version = self.data.call(self.data.store.data_version)
+            saved = self.data.colleagues_saved()
         except Exception:
             return
-        if self.seen_version is not None and version != self.seen_version:
+        if saved:
             self.call_from_thread(self.refresh_lists)
-        self.seen_version = version
 
     # -- app-wide actions ------------------------------------------------------------------------
 

@@ -13,6 +13,11 @@ from pathlib import Path
 
 from herstel_tui.tui.data import DeskData
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from herstel_tui.tui.config import DeskConfig
+    from herstel_tui.tui.host import FinishStart
+
 
 def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> int:
     """Open the desk; returns an exit code (2 with a Dutch message when it cannot start)."""
@@ -53,7 +58,9 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> in
 def light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> int | None:
     """Paint the list before pydantic and the full Store load, when nothing stands in the way:
     the config unchanged since it was last validated, the database at this schema with a case
-    index that matches this routekaart. Anything else: None, and the full start runs."""
+    index that matches this routekaart. Anything else: None, and the full start runs. The full
+    Store then opens right after the first paint when the case index has periods to bring up to
+    date, else when first needed (a case, a save, a dialog)."""
     from herstel_tui.settings.cache import read_config_cache
     from herstel_tui.settings.paths import config_path, default_db_path
     from herstel_tui.settings.resources import routekaart_fingerprint
@@ -78,16 +85,31 @@ def light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool)
 
         return open_store(db, user)
 
-    def finish(data: DeskData):
-        from herstel_tui.settings.config import load_config
-        from herstel_tui.store.base import network_warning
-
-        config, _ = load_config(config_arg)
-        store = data.store
-        warning = network_warning(store.path) if store.network_fs else None
-        return config, warning, store.refreshed_on_open
-
     from herstel_tui.tui.app import run_app_light
 
-    run_app_light(DeskData(path=db, user=user, opener=opener), values, finish, low_bandwidth=low_bandwidth)
+    run_app_light(
+        DeskData(path=db, user=user, opener=opener), values, light_finish(db, config_arg), low_bandwidth=low_bandwidth
+    )
     return 0
+
+
+def light_finish(db: Path, config_arg: str | None) -> FinishStart:
+    """What finishes a light start (in a worker, after the first paint): the network warning;
+    the full Store and the validated config only when the case index has a period to bring up to
+    date (the Store recomputes it on opening, and the list is read again). Otherwise both wait
+    for their first use (``DeskApp.case_at_hand``, a case, a save): ~14 MB of pydantic, routekaart
+    and Store that a desk used to look something up never needs. (The cached config values the
+    desk runs on are those of this very config file, validated when they were cached.)"""
+
+    def finish(data: DeskData) -> tuple[DeskConfig | None, str | None, bool]:
+        from herstel_tui.store.base import network_warning, on_network_fs
+
+        warning = network_warning(db) if on_network_fs(db) else None
+        if not data.store_open and not data.stale_index():
+            return None, warning, False
+        from herstel_tui.settings.config import load_config
+
+        config, _ = load_config(config_arg)
+        return config, warning, bool(data.store.refreshed_on_open)
+
+    return finish

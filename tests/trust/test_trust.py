@@ -190,7 +190,7 @@ def test_files_are_owner_only(one_case, tmp_path):
 
 
 def test_network_filesystem_gets_warning_and_no_wal(tmp_path, monkeypatch):
-    monkeypatch.setattr("herstel_tui.store.db.filesystem_type", lambda p: "cifs")
+    monkeypatch.setattr("herstel_tui.store.base.filesystem_type", lambda p: "cifs")
     db = tmp_path / "net.db"
     with open_store(db, "t") as s:
         assert s.network_fs

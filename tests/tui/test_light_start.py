@@ -130,3 +130,116 @@ def test_a_new_filter_interrupts_the_list_reads_still_running(demo_store):
     from herstel_tui.store.caselist import CaseFilter
 
     assert data.first_page(CaseFilter()).rows
+
+
+def _light_desk(path, opener):
+    from herstel_tui.tui.desk import HerstelApp
+    from herstel_tui.tui.launch import light_finish
+
+    data = DeskData(path=path, user=ME, opener=opener, today=TODAY)
+    app = HerstelApp(
+        None,
+        ConfigValues(gemeente="Gemeente Licht", medewerker=ME),
+        data=data,
+        finish_start=light_finish(path, None),
+        today=TODAY,
+        env={"TERM": "xterm"},
+    )
+    return app, data
+
+
+async def test_the_store_waits_until_a_case_is_at_hand(demo_store):
+    """Issue 18: on a light start with nothing in the case index to bring up to date, pydantic,
+    the routekaart and the Store (~14 MB) load only when the caseworker turns to a case; a
+    colleague's save still shows in the list meanwhile."""
+    from tests.tui.test_wiring import first_case, list_lines
+
+    row = first_case(demo_store)
+    path = demo_store.path
+    demo_store.close()
+    opened = []
+
+    def opener():
+        opened.append(open_store(path, ME))
+        return opened[-1]
+
+    app, data = _light_desk(path, opener)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.complete_start()
+        app.check_colleagues()
+        await settle(pilot)
+        assert not data.store_open and app.config.gemeente == "Gemeente Licht"
+        await pilot.press("slash", *"a", "backspace")  # a search, typed and cleared
+        await settle(pilot)
+        assert not data.store_open
+        with open_store(path, "collega") as other:
+            p = other.persons.get(row.person_id)
+            other.persons.update(p.model_copy(update={"surname": "Zzcollega"}))
+        app.check_colleagues()
+        await settle(pilot)
+        assert any("Zzcollega" in line for line in list_lines(app))
+        assert not data.store_open
+        await pilot.press("escape", "down")  # to the list, and a case further
+        await settle(pilot)
+        assert data.store_open and len(opened) == 1
+        # a colleague saves just as the Store opens: the check's last look on its own
+        # connection sees it; from then on it reads the Store's, without reading the list again
+        with open_store(path, "collega") as other:
+            p = other.persons.get(row.person_id)
+            other.persons.update(p.model_copy(update={"surname": "Zzlaatst"}))
+        reloads = []
+        real_reload = app.refresh_lists
+        app.refresh_lists = lambda: (reloads.append(1), real_reload())
+        app.check_colleagues()
+        await settle(pilot)
+        assert reloads == [1] and any("Zzlaatst" in line for line in list_lines(app))
+        for _ in range(3):
+            app.check_colleagues()
+            await settle(pilot)
+        assert reloads == [1] and data._watch is None  # (the Store's connection from now on)
+        with open_store(path, "collega") as other:
+            p = other.persons.get(row.person_id)
+            other.persons.update(p.model_copy(update={"surname": "Zzdaarna"}))
+        app.check_colleagues()
+        await settle(pilot)
+        assert reloads == [1, 1] and any("Zzdaarna" in line for line in list_lines(app))
+
+
+def test_a_period_run_out_opens_the_store_at_once(demo_store):
+    """The full Store recomputes a period that has run out when it opens: then a light start
+    opens it right after the first paint, as before, and the list is read again."""
+    from datetime import timedelta
+
+    from herstel_tui.tui.launch import light_finish
+    from tests.tui.test_wiring import first_case
+
+    row = first_case(demo_store)
+    demo_store.conn.execute(
+        "UPDATE case_summary SET next_kind = 'period', next_due = ? WHERE case_id = ?",
+        ((TODAY - timedelta(days=1)).isoformat(), row.id),
+    )
+    path = demo_store.path
+    demo_store.close()
+    data = DeskData(path=path, user=ME, opener=lambda: open_store(path, ME), today=TODAY)
+    assert data.stale_index()
+    config, warning, refreshed = light_finish(path, None)(data)
+    assert data.store_open and refreshed and isinstance(config, Config) and warning is None
+    assert not data.stale_index()
+    data.store.close()
+    data.close()
+
+
+def test_a_network_drive_is_warned_about_without_opening_the_store(demo_store, monkeypatch):
+    """The warning the full start gives for a database on a network file system (no WAL there)
+    comes on a light start too, also while the Store waits for its first use."""
+    from herstel_tui.tui.launch import light_finish
+
+    path = demo_store.path
+    demo_store.close()
+    monkeypatch.setattr("herstel_tui.store.base.filesystem_type", lambda p: "cifs")
+    data = DeskData(path=path, user=ME, opener=lambda: open_store(path, ME), today=TODAY)
+    config, warning, refreshed = light_finish(path, None)(data)
+    assert config is None and not refreshed and not data.store_open
+    assert warning is not None and "netwerkschijf" in warning
+    data.close()

@@ -278,3 +278,37 @@ async def test_type_ahead_after_slash_and_action_keys(demo_store):
             await pilot.press("j")
             await settle(pilot)
         assert app.screen.filter == before
+
+
+async def test_a_typed_letter_is_painted_with_the_list_it_selects(demo_store, monkeypatch):
+    """Issue 18 (search keystroke → updated list ≤ 50 ms): the letter used to be painted alone,
+    with the old list, and the list it selects waited for Textual's next frame (1/60 s later).
+    Now no frame shows a search text with the list of another."""
+    from textual.app import App
+    from textual.widgets import Input
+
+    frames: list[tuple[str, str]] = []
+    display = App._display
+
+    def spy(self, screen, renderable):
+        if renderable is not None and isinstance(screen, WorkQueueScreen):
+            frames.append((screen.query_one("#zoek", Input).value, bar(self)))
+        return display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", spy)
+    name = demo_store.cases.page(CaseFilter(sort="zaaknummer"), 0, 1)[0].name.split(",")[0].lower()
+    typed = [name[:k] for k in range(2, len(name) + 1)]
+    counts = {text: zaken(demo_store.cases.count(CaseFilter(search=text), today=TODAY)) for text in typed}
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", name[0])
+        await settle(pilot)
+        frames.clear()
+        for letter in name[1:]:
+            await pilot.press(letter)
+            await settle(pilot)
+    shown = [(text, line) for text, line in frames if text in counts]
+    assert {text for text, _ in shown} == set(typed)  # (every text was painted)
+    wrong = [(text, line) for text, line in shown if not line.startswith(counts[text])]
+    assert not wrong, wrong

@@ -42,6 +42,7 @@ FILTER_ACTIONS = (
     "reveal_bsn",
 )
 WITHIN_DAYS = 14
+HOLD_PAINT = 0.05  # s: how long a new filter holds the paint for its first page (WorkQueueScreen._hold_paint)
 FILTER_HINT = [
     ("d", f"{WITHIN_DAYS} dagen"),
     ("m", "mijn"),
@@ -68,9 +69,16 @@ class SearchBox(Input):
         Binding("down", "leave", "Naar de lijst", show=False, id="zoeken.omlaag", priority=True),
     ]
 
+    def watch_value(self) -> None:
+        # (runs as the key changes the text, before Textual paints it: the paint waits for the list)
+        screen = self.screen
+        if isinstance(screen, WorkQueueScreen):
+            screen._hold_paint()
+
     def action_leave(self) -> None:
         # Focus at once (not deferred): keys typed right after are meant for the list.
         self.screen.set_focus(self.screen.query_one(CaseTable))
+        desk_of(self).case_at_hand()
 
 
 class FilterBar(Horizontal):
@@ -88,12 +96,13 @@ class FilterBar(Horizontal):
         self, f: CaseFilter, count: int | None, loading: bool, error: str | None, sections: Sections | None = None
     ) -> None:
         text = Text()
+        filters = self.query_one("#filters", Static)
         if error:
             text.append(f"Fout: {error}", style="bold")
-            self.query_one("#filters", Static).update(text)
-            self.query_one("#filters").add_class("-error")
+            self._put(filters, text)
+            filters.add_class("-error")
             return
-        self.query_one("#filters").remove_class("-error")
+        filters.remove_class("-error")
         text.append(zaken(count) if count is not None else "… zaken", style="bold")
         if loading:
             text.append("…")
@@ -121,8 +130,15 @@ class FilterBar(Horizontal):
             for key, label in FILTER_HINT:
                 text.append(f" {key}", style="bold")
                 text.append(f" {label}", style="dim")
-        self.query_one("#filters", Static).update(text)
-        self.query_one("#sortering", Static).update("" if f.sort == "termijn" else f" r: op {f.sort}")
+        self._put(filters, text)
+        self._put(self.query_one("#sortering", Static), "" if f.sort == "termijn" else f" r: op {f.sort}", layout=True)
+
+    def _put(self, line: Static, content: Text | str, *, layout: bool = False) -> None:
+        """Show ``content`` on ``line`` when it differs from what is shown: the bar is told about
+        the list several times per keystroke (issue 18), and every change is a paint. Only the
+        sort order's width depends on its text (the filters take the rest of the line: no layout)."""
+        if line.content != content:
+            line.update(content, layout=layout)
 
 
 def _step_title(step_id: str) -> str:
@@ -173,6 +189,7 @@ class WorkQueueScreen(CaseActions):
         self._loading = True
         self._open_single = False
         self._sections: Sections | None = None
+        self._had_case: bool | None = None  # whether the key line was last drawn with a case at hand
 
     def compose(self) -> ComposeResult:
         desk = desk_of(self)
@@ -218,14 +235,20 @@ class WorkQueueScreen(CaseActions):
         else:
             self.set_timer(0.4, self._warm_up)
         self._show_bar(None, True, None)
+        self.watch(self.table, "cursor", desk.case_at_hand, init=False)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        desk_of(self).data.warm_up()
+        # Import the case screen now, while the caseworker reads the list, so the first ⏎ does
+        # not wait for it.
+        from herstel_tui.tui.screens import help, zaak  # noqa: F401
+
+        data = desk_of(self).data
+        if not data.store_open:
+            return  # a light start: the routekaart and the dialogs (pydantic) come with the Store (case_at_hand)
+        data.warm_up()
         self.app.call_from_thread(self.table.refresh)
-        # Import the case screen and the dialogs now, while the caseworker reads the list,
-        # so the first ⏎ or F2 does not wait for it.
-        from herstel_tui.tui.screens import case_dialogs, help, person_dialog, zaak  # noqa: F401
+        from herstel_tui.tui.screens import case_dialogs, person_dialog  # noqa: F401
 
     def _adopt_late(self, fut: Future[ListResult | None]) -> None:
         first = fut.result() if fut.exception() is None else None
@@ -269,13 +292,43 @@ class WorkQueueScreen(CaseActions):
         if msg.sections is not None:
             self._sections = msg.sections  # counted by the list with its rows (CaseTable.sections)
         self._show_bar(msg.count, msg.loading, msg.error)
-        self.refresh_bindings()
+        has_case = self.table.current is not None
+        if has_case is not self._had_case:  # the case keys (F2, F6 …) apply only with a case at hand
+            self._had_case = has_case
+            self.refresh_bindings()
         if self._open_single and not msg.loading:
             self._open_single = False
             if msg.count == 1 and isinstance(self.focused, CaseTable):
                 self.action_open()
 
+    # -- one paint per keystroke ---------------------------------------------------------------
+
+    _holding = False
+
+    def _hold_paint(self) -> None:
+        """Paint the key just typed together with the list it selects, not before it: the first
+        page takes a few ms in a worker, and a paint of the letter alone first made the list wait
+        for Textual's next frame (up to 1/60 s, issue 18). Held at most ``HOLD_PAINT`` seconds."""
+        if not self._holding:
+            self._holding = True
+            self.app._begin_batch()  # (Textual's batch_update(), across the worker's answer)
+            self.set_timer(HOLD_PAINT, self._release_paint)
+
+    def _release_paint(self) -> None:
+        if self._holding:
+            self._holding = False
+            self.app._end_batch()
+
+    @on(CaseTable.FirstPage)
+    @on(CaseTable.LoadFailed)
+    def _answered(self) -> None:
+        self._release_paint()  # (bubbled up after the list took it)
+
+    def on_unmount(self) -> None:
+        self._release_paint()
+
     def _set_filter(self, f: CaseFilter) -> None:
+        self._hold_paint()
         self._filter = f
         self._sections = None
         self._loading = True
@@ -293,6 +346,7 @@ class WorkQueueScreen(CaseActions):
     def _search_submitted(self) -> None:
         """⏎ in the search box: to the list; a single match (a BSN, a zaaknummer) opens at once."""
         self.set_focus(self.table)
+        desk_of(self).case_at_hand()
         if self._loading:
             self._open_single = True
         elif self.table.count == 1:
