@@ -210,30 +210,21 @@ def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str
     missing, damaged or needs a migration): then the full command line gives the answer or the
     proper Dutch error."""
     import sqlite3
-    from pathlib import Path
 
-    from herstel_tui.settings.cache import read_config_cache
-    from herstel_tui.settings.paths import config_path, default_db_path, login
+    from herstel_tui.settings.cache import quick_settings
     from herstel_tui.store.base import StoreError, current_database
 
-    cfg_file = config_path(config_arg)
-    values = None
-    if cfg_file.exists():
-        values = read_config_cache(cfg_file)
-        if values is None:
-            return None
-    elif config_arg or os.environ.get("HERSTEL_CONFIG"):
+    target = quick_settings(db_arg, config_arg)
+    if target is None:
         return None
-    db = Path(
-        db_arg or os.environ.get("HERSTEL_DB") or (values.database if values else None) or default_db_path()
-    ).expanduser()
+    db, user = target
     if not db.is_file():
         return None
     try:
         with current_database(db) as conn:
             if conn is None:
                 return None
-            records = search(conn, values.medewerker if values else login(), term)
+            records = search(conn, user, term)
     except (StoreError, sqlite3.Error):
         return None  # the full path prints the Dutch message and exits 2
     if not records:

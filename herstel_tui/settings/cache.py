@@ -11,12 +11,13 @@ the same one ``Config.values()`` gives after a full load.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
 from herstel_tui.domain.record import record
-from herstel_tui.settings.paths import cache_path
+from herstel_tui.settings.paths import cache_path, config_path, login, resolve_db
 
 # The quick shell paths import this module: typing only for the type checker.
 TYPE_CHECKING = False
@@ -91,3 +92,19 @@ def read_config_cache(path: Path) -> ConfigValues | None:
         return ConfigValues.from_json(data["values"])
     except (KeyError, TypeError):
         return None
+
+
+def quick_settings(db_arg: str | None, config_arg: str | None) -> tuple[Path, str] | None:
+    """The database and the user of a command line, without pydantic: from the values the full
+    loader validated (this cache), or the defaults when there is no config file. None when only
+    the full loader can tell (a file changed since it was validated, a named file that is missing)."""
+    cfg_file = config_path(config_arg)
+    values = None
+    if cfg_file.exists():
+        values = read_config_cache(cfg_file)
+        if values is None:
+            return None
+    elif config_arg or os.environ.get("HERSTEL_CONFIG"):
+        return None
+    db = resolve_db(db_arg, values.database if values else None)
+    return db, values.medewerker if values else login()
