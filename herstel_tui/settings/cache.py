@@ -1,4 +1,5 @@
-"""The validated config, cached for the quick paths (``herstel zoek``, the desk's first paint).
+"""The validated config and routekaart, cached for the quick paths (``herstel zoek``, ``toon``,
+``termijnen``, the desk's first paint).
 
 The full loader (``config.load_config``, pydantic) writes the values it validated, keyed by the
 config file's path, size and mtime. A quick path that finds no fresh entry falls back to the full
@@ -6,6 +7,10 @@ loader, so a broken config file is never skipped. Standard library only.
 
 :class:`ConfigValues` is what a quick path gets: a typed, frozen view of the validated values,
 the same one ``Config.values()`` gives after a full load.
+
+The routekaart (``settings.resources.default_routekaart``) is kept as the objects the loader built
+from the validated file, keyed by the file's bytes and path and by the code that defines those
+objects (see :func:`read_routekaart_cache`): validating it needs pydantic and ~20 ms at every start.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from herstel_tui.settings.paths import cache_path, config_path, login, resolve_d
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from herstel_tui.domain.routekaart import Routekaart
 
 
 @record
@@ -108,3 +115,72 @@ def quick_settings(db_arg: str | None, config_arg: str | None) -> tuple[Path, st
         return None
     db = resolve_db(db_arg, values.database if values else None)
     return db, values.medewerker if values else login()
+
+
+# -- the validated routekaart -----------------------------------------------------------------------
+
+_DOMAIN = Path(__file__).resolve().parent.parent / "domain"
+
+
+def _routekaart_cache_file() -> Path:
+    return cache_path() / "routekaart-cache.pickle"
+
+
+def _routekaart_key(text: bytes, path: Path) -> bytes:
+    """What the cached objects depend on: the file (bytes and path), the code of the domain package
+    that defines them (each file's name, size and mtime), Python and dateutil (its relativedelta
+    is in the periods)."""
+    import hashlib
+    import sys
+
+    from dateutil import __version__ as dateutil_version
+
+    code = []
+    for folder in (_DOMAIN, _DOMAIN / "routekaart"):
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.name.endswith(".py"):
+                    st = e.stat()
+                    code.append([e.path, st.st_size, st.st_mtime_ns])
+    key = [str(path), hashlib.sha256(text).hexdigest(), sys.version, dateutil_version, sorted(code)]
+    return json.dumps(key).encode()
+
+
+def read_routekaart_cache(text: bytes, path: Path) -> Routekaart | None:
+    """The routekaart a full load built from these bytes at ``path``, if the cache holds it for
+    this very code; None otherwise. Only a file this user owns and nobody else may write is read
+    (it is unpickled)."""
+    import pickle
+
+    from herstel_tui.domain.routekaart.engine import Routekaart
+
+    try:
+        with open(_routekaart_cache_file(), "rb") as f:
+            st = os.fstat(f.fileno())
+            if st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+                return None
+            head, _, blob = f.read().partition(b"\n")
+    except OSError:
+        return None
+    if head != _routekaart_key(text, path):
+        return None
+    try:
+        routekaart = pickle.loads(blob)
+    except Exception:  # a damaged cache: the full load decides
+        return None
+    return routekaart if isinstance(routekaart, Routekaart) else None
+
+
+def write_routekaart_cache(text: bytes, path: Path, routekaart: Routekaart) -> None:
+    """Keep what the full load built from ``text`` (owner-only, written whole or not at all)."""
+    import pickle
+
+    from herstel_tui.files.atomic import write_bytes
+
+    try:
+        write_bytes(
+            _routekaart_cache_file(),
+            _routekaart_key(text, path) + b"\n" + pickle.dumps(routekaart, protocol=pickle.HIGHEST_PROTOCOL),
+        )
+    except (OSError, pickle.PicklingError):
+        pass  # a cache, nothing more

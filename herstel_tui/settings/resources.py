@@ -38,10 +38,24 @@ def data_file(name: str) -> Path:
 
 @functools.cache
 def default_routekaart() -> Routekaart:
-    """The shipped routekaart, loaded and validated once."""
-    from herstel_tui.domain.routekaart import load_routekaart
+    """The shipped routekaart, loaded and validated once (per process, and per version of the
+    file and the code: then kept in ``settings.cache``)."""
+    from herstel_tui.settings.cache import read_routekaart_cache, write_routekaart_cache
 
-    return load_routekaart(data_file(ROUTEKAART_FILE))
+    path = data_file(ROUTEKAART_FILE)
+    try:
+        text = path.read_bytes()
+    except OSError:
+        from herstel_tui.domain.routekaart import load_routekaart
+
+        return load_routekaart(path)  # its Dutch error
+    routekaart = read_routekaart_cache(text, path)
+    if routekaart is None:
+        from herstel_tui.domain.routekaart import parse_routekaart
+
+        routekaart = parse_routekaart(text, path)
+        write_routekaart_cache(text, path, routekaart)
+    return routekaart
 
 
 def routekaart_fingerprint() -> str:
