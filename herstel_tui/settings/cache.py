@@ -122,8 +122,13 @@ def quick_settings(db_arg: str | None, config_arg: str | None) -> tuple[Path, st
 _DOMAIN = Path(__file__).resolve().parent.parent / "domain"
 
 
-def _routekaart_cache_file() -> Path:
-    return cache_path() / "routekaart-cache.pickle"
+def _routekaart_cache_file(path: Path) -> Path:
+    """One file per installation (the routekaart file and the code beside it): two installations
+    for one user (a new version beside the old) do not take turns overwriting one cache."""
+    import hashlib
+
+    where = hashlib.sha256(f"{path}\0{_DOMAIN}".encode()).hexdigest()[:12]
+    return cache_path() / f"routekaart-{where}.pickle"
 
 
 def _routekaart_key(text: bytes, path: Path) -> bytes:
@@ -155,7 +160,7 @@ def read_routekaart_cache(text: bytes, path: Path) -> Routekaart | None:
     from herstel_tui.domain.routekaart.engine import Routekaart
 
     try:
-        with open(_routekaart_cache_file(), "rb") as f:
+        with open(_routekaart_cache_file(path), "rb") as f:
             st = os.fstat(f.fileno())
             if st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
                 return None
@@ -179,7 +184,7 @@ def write_routekaart_cache(text: bytes, path: Path, routekaart: Routekaart) -> N
 
     try:
         write_bytes(
-            _routekaart_cache_file(),
+            _routekaart_cache_file(path),
             _routekaart_key(text, path) + b"\n" + pickle.dumps(routekaart, protocol=pickle.HIGHEST_PROTOCOL),
         )
     except (OSError, pickle.PicklingError):

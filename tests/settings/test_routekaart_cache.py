@@ -72,7 +72,7 @@ def test_a_change_in_the_domain_code_makes_the_cache_stale(fresh, monkeypatch, t
 def test_a_damaged_or_loosely_permitted_cache_is_not_read(fresh):
     text, path = _shipped()
     fresh()
-    target = cache._routekaart_cache_file()
+    target = cache._routekaart_cache_file(path)
     os.chmod(target, 0o620)  # the group may write it: someone else could have put code in it
     assert cache.read_routekaart_cache(text, path) is None
     os.chmod(target, 0o600)
