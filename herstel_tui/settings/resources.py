@@ -10,7 +10,6 @@ caller hands it to the Store, and everything else reads it from there (``store.r
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 
 TYPE_CHECKING = False  # the light start imports this module: no typing at run time
@@ -63,7 +62,9 @@ def routekaart_fingerprint() -> str:
     start compares it with the one a database's case index was computed with)."""
     if default_routekaart.cache_info().currsize:
         return default_routekaart().fingerprint
-    return hashlib.sha256(data_file(ROUTEKAART_FILE).read_bytes()).hexdigest()[:16]
+    from herstel_tui.settings.cache import sha256_hex
+
+    return sha256_hex(data_file(ROUTEKAART_FILE).read_bytes())[:16]
 
 
 PASSPHRASE_ENV = "HERSTEL_WACHTWOORD"
