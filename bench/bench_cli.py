@@ -27,7 +27,8 @@ from pathlib import Path
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, env=env)
+    # (in the checkout's own folder: `python -m` puts the working directory first on sys.path)
+    r = subprocess.run(cmd, capture_output=True, env=env, cwd=env["PYTHONPATH"] if env else None)
     dt = time.perf_counter() - t0
     if r.returncode not in (0, 1):
         raise SystemExit(f"{cmd} failed ({r.returncode}): {r.stderr.decode()}")

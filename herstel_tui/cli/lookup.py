@@ -256,7 +256,7 @@ def parse_within(text: str) -> relativedelta:
 def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     """Termijnen die verlopen zijn of binnenkort aflopen, de eerste bovenaan."""
     from herstel_tui.settings.resources import default_routekaart
-    from herstel_tui.store.caselist import due_termijnen
+    from herstel_tui.store.caselist import MAPPED_READS, due_termijnen
 
     today = clock.today()
     until = today + parse_within(binnen)
@@ -264,7 +264,11 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     def read(conn, user: str) -> list[tuple]:
         return due_termijnen(conn, today, until, caseworker=user if mijn else None)
 
-    found = quick_read(c.db_arg, c.config_arg, read, readonly=True)
+    def mapped(conn, user: str) -> list[tuple]:
+        conn.execute(MAPPED_READS)
+        return read(conn, user)
+
+    found = quick_read(c.db_arg, c.config_arg, mapped, readonly=True)
     if found is None:  # the full Store first brings the case index up to date
         with c.open_store() as store, store.reading() as conn:
             found = read(conn, store.user)

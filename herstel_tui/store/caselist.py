@@ -392,6 +392,13 @@ def _case_row(r: tuple) -> CaseRow:
     return CaseRow(*r[:3], name, *r[4:9], due, r[10], r[11], bool(r[12]), worker, bool(r[14]), r[15], r[16])  # type: ignore[call-arg]
 
 
+# `herstel termijnen` visits some 35,000 rows of four tables in no order of theirs (100k cases):
+# through a memory map SQLite copies no page into its cache (~60 -> ~48 ms). Only for a quick
+# path's read-only connection to a file on a local disk, where SQLite's caveats for memory-mapped
+# I/O (network file systems, a file truncated under a reader) do not arise.
+MAPPED_READS = "PRAGMA mmap_size = 268435456"
+
+
 def due_termijnen(conn: sqlite3.Connection, today: date, until: date, caseworker: str | None = None) -> list[tuple]:
     """(due date, zaaknummer, naam, track, rule, caseworker) of every termijn of an open case that
     runs on ``today``, is the municipality's own (not waited on) and is due by ``until``; soonest
