@@ -88,6 +88,11 @@ UNASSIGNED = "(niet toegewezen)"
 OUTCOMES = (None, "gedupeerd", "geen_uitsluitsel", "niet_gedupeerd")
 
 
+def keyed(figure: object, **keys: str) -> dict[str, Any]:
+    """A figure's attributes under the keys its reports use (key=attribute name), in that order."""
+    return {key: getattr(figure, attr) for key, attr in keys.items()}
+
+
 @dataclass
 class TrackFigure:
     track: str
@@ -100,14 +105,9 @@ class TrackFigure:
 
     def as_row(self) -> dict[str, Any]:
         """The figure under its Dutch keys (the .xlsx, JSON and the screen)."""
-        return {
-            "spoor": self.title,
-            "zaken": self.cases,
-            "open": self.open,
-            "gesloten": self.closed,
-            "nieuw": self.new,
-            "personen": self.persons,
-        }
+        return keyed(
+            self, spoor="title", zaken="cases", open="open", gesloten="closed", nieuw="new", personen="persons"
+        )
 
 
 @dataclass
@@ -123,14 +123,7 @@ class CountRow:
         return self.open + self.closed
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "track": self.track,
-            "key": self.key,
-            "title": self.title,
-            "open": self.open,
-            "gesloten": self.closed,
-            "totaal": self.total,
-        }
+        return keyed(self, track="track", key="key", title="title", open="open", gesloten="closed", totaal="total")
 
 
 @dataclass
@@ -156,17 +149,10 @@ class DeadlineFigure:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "rule": self.rule,
-            "title": self.title,
-            "period": self.period,
+            **keyed(self, rule="rule", title="title", period="period"),
             "grondslag": "wet" if self.statutory else "gemeentelijke keuze",
-            "gehaald": self.met,
-            "te_laat": self.late,
-            "verlopen": self.overdue,
-            "lopend": self.running,
-            "vervallen": self.lapsed,
-            "niet_gehaald": self.missed,
-            "totaal": self.total,
+            **keyed(self, gehaald="met", te_laat="late", verlopen="overdue", lopend="running", vervallen="lapsed"),
+            **keyed(self, niet_gehaald="missed", totaal="total"),
         }
 
 
@@ -185,7 +171,7 @@ class WorkerFigure:
     urgent: int = 0
 
     def as_row(self) -> dict[str, Any]:
-        return {"medewerker": self.caseworker, "open": self.open, "verlopen": self.overdue, "urgent": self.urgent}
+        return keyed(self, medewerker="caseworker", open="open", verlopen="overdue", urgent="urgent")
 
 
 @dataclass

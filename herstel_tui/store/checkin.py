@@ -415,15 +415,12 @@ def check_in(team: Store, laptop: Store, *, dry: bool = False) -> CheckinReport:
             f"{laptop.path} is meegenomen uit een andere database ({origin.team_path}), niet uit "
             f"{team.path}; er is niets ingeleverd"
         )
-    with laptop.reading() as lap:
-        lap.execute("BEGIN")  # one snapshot of the laptop file, even while its desk writes on
+    with laptop.snapshot() as lap:  # one snapshot of the laptop file, even while its desk writes on
+        lap.execute("SELECT count(*) FROM checkout_state").fetchone()
         try:
-            lap.execute("SELECT count(*) FROM checkout_state").fetchone()
             return _apply(team, laptop, origin, dry)
         except _DryRun as done:
             return done.report
-        finally:
-            lap.execute("COMMIT")
 
 
 class _DryRun(Exception):

@@ -363,6 +363,21 @@ class Store:
         with self.lock:
             yield self.conn
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the file as it was at the first one (a
+        colleague's save in between cannot make figures disagree with each other). Inside an open
+        transaction, that transaction is the snapshot."""
+        with self.reading() as conn:
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
     # -- meta ------------------------------------------------------------------------------------
 
     def data_version(self) -> int:

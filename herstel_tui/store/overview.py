@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -33,20 +32,6 @@ class CaseGroup(NamedTuple):
 
 class OverviewQueries(Repository):
     """``store.overview``"""
-
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """One read transaction: every query inside sees the file as it was at the first one (a
-        colleague's save in between cannot make the figures disagree with each other)."""
-        with self.reading() as conn:
-            if conn.in_transaction:
-                yield
-                return
-            conn.execute("BEGIN")
-            try:
-                yield
-            finally:
-                conn.execute("COMMIT")
 
     def case_groups(self, year: int) -> list[tuple[CaseGroup, int]]:
         """Every case in the case index, counted per :class:`CaseGroup`, in the order each group

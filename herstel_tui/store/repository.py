@@ -45,6 +45,10 @@ class Repository:
         """The connection for a read that another thread must not interleave with."""
         return self.store.reading()
 
+    def snapshot(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One read transaction for several queries (see ``Store.snapshot``)."""
+        return self.store.snapshot()
+
     def audit(self, action: AuditAction, entity: str, entity_id: int | None, **about: Unpack[AuditAbout]) -> None:
         self.store.audit.append(action, entity, entity_id, **about)
 

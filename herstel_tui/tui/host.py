@@ -303,6 +303,16 @@ def host_blink(app: App[Any]) -> bool:
     return app.blink if isinstance(app, DeskApp) else not app.is_headless
 
 
+def set_blink(*widgets: Widget) -> None:
+    """Text cursors in ``widgets`` blink as the host says (not over a slow link; never in tests)."""
+    from textual.widgets import Input, TextArea  # not at import: TextArea is heavy and the list has none
+
+    for widget in widgets:
+        blink = host_blink(widget.app)
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = blink
+
+
 def refresh_host(app: App[Any]) -> None:
     """Tell the desk (if this is one) that something was saved."""
     if isinstance(app, DeskApp):

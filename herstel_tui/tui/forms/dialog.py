@@ -37,7 +37,7 @@ from herstel_tui.tui.forms.fields import (
     write_field,
 )
 from herstel_tui.tui.forms.saving import Autosave, FieldValue, Job, SaveQueue, store_call
-from herstel_tui.tui.host import DeskModal, desk_of, footer, host_blink, host_today
+from herstel_tui.tui.host import DeskModal, desk_of, footer, host_today, set_blink
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -106,11 +106,7 @@ class FormDialog(DeskModal[object]):
         yield from ()
 
     def on_mount(self) -> None:
-        blink = host_blink(self.app)
-        for box in self.query(Input):
-            box.cursor_blink = blink
-        for area in self.query(TextArea):
-            area.cursor_blink = blink
+        set_blink(*self.query("Input, TextArea"))
         if self.loads():
             self._show_loading()
             self._load()

@@ -7,6 +7,8 @@
   worker, started on the app so that it outlives a screen, drains the queue and then ends, so
   ``app.workers.wait_for_complete()`` returns once everything is written. The outcome goes back
   to the form that asked, on its own message queue (dropped when that form has closed).
+- ``post_read``: a screen's read in a thread worker, answered as one :class:`Loaded` message (a
+  message, not ``call_from_thread``: one for a screen that has closed meanwhile is dropped).
 - ``Autosave``: a form's fields are written about half a second (``DRAFT_DELAY``) after the typing
   stops and at once when the field loses focus: a dropped SSH connection loses at most the field
   being typed. Each write says which value it is based on (what the form last read or wrote for the
@@ -22,11 +24,12 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.app import App
+from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 from textual.widget import Widget
 
-from herstel_tui.tui.forms.errors import Refusal
+from herstel_tui.tui.forms.errors import Refusal, explain
 from herstel_tui.tui.host import DeskApp
 
 if TYPE_CHECKING:
@@ -55,6 +58,27 @@ def store_call(app: App[Any], store: Store, fn: Callable[..., T], *args: Any, **
             lock = _LOCKS[store] = threading.RLock()
     with lock:
         return fn(*args, **kwargs)
+
+
+class Loaded(Message):
+    """What a read in a thread worker found (``value``), or why it could not (``error``, Dutch);
+    ``tag``: which read it answers (a year, a soft reload)."""
+
+    def __init__(self, value: Any, error: str | None = None, tag: Any = None) -> None:
+        super().__init__()
+        self.value, self.error, self.tag = value, error, tag
+
+
+def post_read(target: MessagePump, read: Callable[[], T], *, store: Store | None = None, tag: Any = None) -> T | None:
+    """From a thread worker: run ``read`` (alone on ``store`` when given: ``store_call``) and post
+    what came of it to ``target`` as :class:`Loaded`. Returns the value, or None when it failed."""
+    try:
+        value = read() if store is None else store_call(target.app, store, read)
+    except Exception as exc:
+        target.post_message(Loaded(None, explain(exc), tag))
+        return None
+    target.post_message(Loaded(value, tag=tag))
+    return value
 
 
 class SaveQueue:

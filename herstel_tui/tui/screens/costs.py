@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
-from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from herstel_tui.domain.costs import (
@@ -34,9 +33,9 @@ from herstel_tui.domain.costs import (
 from herstel_tui.domain.dates import format_date
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.choices import ConfirmDialog
-from herstel_tui.tui.forms.errors import FieldError, explain, explain_one
+from herstel_tui.tui.forms.errors import FieldError, explain_one
 from herstel_tui.tui.forms.fields import Dropdown, field_row
-from herstel_tui.tui.forms.saving import SaveQueue, store_call
+from herstel_tui.tui.forms.saving import Loaded, SaveQueue, post_read
 from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, refresh_host
 from herstel_tui.tui.screens.plan_dialogs import PlanDialog
 from herstel_tui.tui.screens.spuk import SpukScreen
@@ -53,12 +52,6 @@ class CostsBundle:
     lines: list[CostLine]
     totals: dict[str, int]
     components: dict[str, str]
-
-
-@dataclass
-class CostsLoaded(Message):
-    bundle: CostsBundle | None
-    error: str | None = None
 
 
 class CostsScreen(StoreScreen):
@@ -117,23 +110,18 @@ class CostsScreen(StoreScreen):
                 self._viewed = True
             return CostsBundle(case, person, lines, totals, self.store.routekaart.spuk_components)
 
-        try:
-            bundle = store_call(self.app, self.store, read)
-        except Exception as exc:
-            self.post_message(CostsLoaded(None, explain(exc)))
-            return
-        self.post_message(CostsLoaded(bundle))
+        post_read(self, read, store=self.store)
 
-    def on_costs_loaded(self, message: CostsLoaded) -> None:
+    def on_loaded(self, message: Loaded) -> None:
         message.stop()
         table = self.query_one("#posten", DataTable)
         table.loading = False
-        if message.bundle is None:
+        if message.value is None:
             self.query_one("#kostenkop", Static).update(
                 Content.from_markup(f"[$error b]Kosten kunnen niet worden geladen:[/] {esc(message.error or '')}")
             )
             return
-        b = self.bundle = message.bundle
+        b = self.bundle = message.value
         self.sub_title = f"Kosten {b.case.zaaknummer}"
         self.query_one("#kostenkop", Static).update(
             Content.from_markup(

@@ -26,7 +26,8 @@ from textual.widgets.option_list import Option
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import DateError, format_date, parse_date
 from herstel_tui.tui.forms.fields import ErrorLine
-from herstel_tui.tui.host import DeskModal, desk_of, footer, host_blink
+from herstel_tui.tui.forms.saving import Loaded, post_read
+from herstel_tui.tui.host import DeskModal, desk_of, footer, set_blink
 from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
 
 T = TypeVar("T")
@@ -88,8 +89,7 @@ class LetterScreen(DeskModal[object]):
         yield footer()
 
     def on_mount(self) -> None:
-        for box in self.query(Input):
-            box.cursor_blink = host_blink(self.app)
+        set_blink(*self.query(Input))
         self.query_one("#veld-datum").display = False
         self.query_one("#veld-schuldeiser").display = False
         self.query_one("#briefdialoog").loading = True
@@ -102,23 +102,23 @@ class LetterScreen(DeskModal[object]):
         from herstel_tui.services.letters import letters_for
 
         desk = desk_of(self)
-        try:
+
+        def read() -> tuple[Any, Any]:
             bundle = desk.data.load_case(self.case_id, log=False)
-            letters = letters_for(desk.config, desk.data.store.routekaart, desk.data.store)
-        except Exception as exc:
-            self.app.call_from_thread(self._load_failed, str(exc))
-            return
-        self.app.call_from_thread(self._loaded, bundle, letters)
+            return bundle, letters_for(desk.config, desk.data.store.routekaart, desk.data.store)
 
-    def _load_failed(self, message: str) -> None:
-        self.query_one("#briefdialoog").loading = False
-        self.show_error(f"Brieven kunnen niet worden geladen: {message}")
+        post_read(self, read)
 
-    def _loaded(self, bundle: Any, letters: Any) -> None:
+    def on_loaded(self, message: Loaded) -> None:
         from herstel_tui.services.letters import recorded_first_talk
 
-        self.bundle, self.letters = bundle, letters
+        message.stop()
         self.query_one("#briefdialoog").loading = False
+        if message.value is None:
+            self.show_error(f"Brieven kunnen niet worden geladen: {message.error}")
+            return
+        bundle, letters = message.value
+        self.bundle, self.letters = bundle, letters
         case, person = bundle.case, bundle.person
         self.query_one("#brieftitel", Static).update(
             Content.from_markup(f"Brief maken · {esc(case.zaaknummer or '')} · {esc(person.name)}")

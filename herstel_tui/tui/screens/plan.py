@@ -13,7 +13,6 @@ its actions' "done" stay editable on the latest version (progress, not a change 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +24,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.events import DescendantBlur, DescendantFocus
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
@@ -33,10 +31,10 @@ from herstel_tui.domain.dates import DateError, format_date
 from herstel_tui.domain.plan import LEEFGEBIEDEN, Action, Goal, GoalStatus, Leefgebied, PlanVersion
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.choices import ChoiceDialog, ConfirmDialog
-from herstel_tui.tui.forms.errors import Refusal, explain
+from herstel_tui.tui.forms.errors import Refusal
 from herstel_tui.tui.forms.fields import ErrorLine, FieldChanged, changed_field, on_field_change, tab_bindings
-from herstel_tui.tui.forms.saving import Autosave, FieldValue, Job, SaveQueue, store_call
-from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, host_blink, refresh_host
+from herstel_tui.tui.forms.saving import Autosave, FieldValue, Job, Loaded, SaveQueue, post_read
+from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, refresh_host, set_blink
 from herstel_tui.tui.screens.costs import CostsScreen
 from herstel_tui.tui.screens.plan_dialogs import AgreeDialog, NazorgDialog
 from herstel_tui.tui.screens.plan_form import (
@@ -60,13 +58,6 @@ from herstel_tui.tui.screens.plan_form import (
 if TYPE_CHECKING:
     from herstel_tui.store import Store
     from herstel_tui.store.plan import PlanRepository
-
-
-@dataclass
-class PlanLoaded(Message):
-    bundle: PlanBundle | None
-    error: str | None = None
-    soft: bool = False  # only the heading and the bundle: the form stays as it is
 
 
 def agreed_meanwhile(refusal: Refusal) -> bool:
@@ -186,32 +177,30 @@ class PlanScreen(StoreScreen):
     @work(thread=True, exclusive=True, group="plan-laden", exit_on_error=False)
     def _load(self, soft: bool = False) -> None:
         today, first = self.today, not self._viewed
-        try:
-            bundle = store_call(
-                self.app, self.store, read_plan, self.store, self.case_id, self.number, today, log_view=first
-            )
-        except Exception as exc:
-            if not soft:
-                self.post_message(PlanLoaded(None, explain(exc)))
-            return
-        if bundle.error is None:
-            self._viewed = True  # who saw which plan when: once per screen, not on every reload
-        self.post_message(PlanLoaded(bundle, soft=soft))
 
-    async def on_plan_loaded(self, message: PlanLoaded) -> None:
+        def read() -> PlanBundle:
+            bundle = read_plan(self.store, self.case_id, self.number, today, log_view=first)
+            if bundle.error is None:
+                self._viewed = True  # who saw which plan when: once per screen, not on every reload
+            return bundle
+
+        post_read(self, read, store=self.store, tag=soft)  # tag True: only the heading; the form stays
+
+    async def on_loaded(self, message: Loaded) -> None:
         message.stop()
-        if message.soft:
-            if message.bundle is not None and self.bundle is not None and message.bundle.error is None:
-                self.bundle = message.bundle
+        bundle: PlanBundle | None = message.value
+        if message.tag:
+            if bundle is not None and self.bundle is not None and bundle.error is None:
+                self.bundle = bundle
                 self._show_head()
                 self.refresh_bindings()
             return
         container = self.query_one("#plan", VerticalScroll)
         container.loading = False
-        if message.bundle is None:
+        if bundle is None:
             self._status(f"Plan kan niet worden geladen: {message.error}", error=True)
             return
-        b = self.bundle = message.bundle
+        b = self.bundle = bundle
         self.writer.version_id = b.version.id if b.version and b.version.editable and not self.readonly else None
         self.autosave.reset()
         self.targets.clear()
@@ -223,11 +212,7 @@ class PlanScreen(StoreScreen):
             self.refresh_bindings()
             return
         await container.mount_all(self._form().sections(b.version))
-        blink = host_blink(self.app)
-        for box in self.query(Input):
-            box.cursor_blink = blink
-        for area in self.query(TextArea):
-            area.cursor_blink = blink
+        set_blink(*self.query("Input, TextArea"))
         self._status_saved()
         self.refresh_bindings()
         first = next(
@@ -456,8 +441,7 @@ class PlanScreen(StoreScreen):
         self.refresh_bindings()
 
     def _cursor(self, widget: Widget) -> None:
-        if isinstance(widget, (Input, TextArea)):
-            widget.cursor_blink = host_blink(self.app)
+        set_blink(widget)
         widget.focus()
         widget.scroll_visible(animate=False)
 

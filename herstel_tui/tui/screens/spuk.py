@@ -6,7 +6,6 @@ the export folder (owner-only, the creation date in its name) and names the file
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,24 +16,16 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape as esc
-from textual.message import Message
 from textual.widgets import Static
 
 from herstel_tui.domain.costs import DEFINITION_ELIGIBLE_CUMULATIVE, DEFINITION_ELIGIBLE_YEAR, YearReport, format_euro
 from herstel_tui.tui.config import DeskConfig
-from herstel_tui.tui.forms.errors import Refusal, explain
-from herstel_tui.tui.forms.saving import SaveQueue, store_call
+from herstel_tui.tui.forms.errors import Refusal
+from herstel_tui.tui.forms.saving import Loaded, SaveQueue, post_read
 from herstel_tui.tui.host import StoreScreen, back_binding, footer, header
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
-
-
-@dataclass
-class ReportLoaded(Message):
-    year: int
-    report: YearReport | None
-    error: str | None = None
 
 
 class SpukScreen(StoreScreen):
@@ -84,23 +75,17 @@ class SpukScreen(StoreScreen):
 
     @work(thread=True, exclusive=True, group="spuk-laden", exit_on_error=False)
     def _load(self, year: int) -> None:
+        post_read(self, lambda: self.store.costs.year_report(year), store=self.store, tag=year)
 
-        try:
-            report = store_call(self.app, self.store, lambda: self.store.costs.year_report(year))
-        except Exception as exc:
-            self.post_message(ReportLoaded(year, None, explain(exc)))
-            return
-        self.post_message(ReportLoaded(year, report))
-
-    def on_report_loaded(self, message: ReportLoaded) -> None:
+    def on_loaded(self, message: Loaded) -> None:
         message.stop()
-        if message.year != self.year:
+        if message.tag != self.year:
             return
         table = self.query_one("#spuktabel", Static)
-        if message.report is None:
+        if message.value is None:
             table.update(Content.from_markup(f"[$error b]Kan niet laden:[/] {esc(message.error or '')}"))
             return
-        r = self.report = message.report
+        r = self.report = message.value
         width = max(40, min(self.size.width - 2, 78))
         desc_w = width - 4 - 8 - 16
         lines = [f"[b]{'':<4}{'Component':<{desc_w}}{'Posten':>8}{'Bedrag':>16}[/b]"]

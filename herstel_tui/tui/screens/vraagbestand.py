@@ -29,6 +29,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.fields import Tick
+from herstel_tui.tui.forms.saving import Loaded, post_read
 from herstel_tui.tui.host import DeskModal, footer
 
 if TYPE_CHECKING:
@@ -100,12 +101,7 @@ class VraagbestandDialog(DeskModal["Path | None"]):
 
     @work(thread=True, exclusive=True, group="vraagbestand-laden", exit_on_error=False)
     def _load(self) -> None:
-        try:
-            children = self.store.portal.children_to_verify(include_open=self.include_open)
-        except Exception as exc:
-            self.app.call_from_thread(self._show, f"Kinderen konden niet worden gelezen: {exc}", "fout")
-            return
-        self.app.call_from_thread(self._loaded, children)
+        post_read(self, lambda: self.store.portal.children_to_verify(include_open=self.include_open), store=self.store)
 
     def _file_text(self) -> tuple[str | None, str | None]:
         """(file path, None) or (None, Dutch reason why no file can be written)."""
@@ -120,7 +116,12 @@ class VraagbestandDialog(DeskModal["Path | None"]):
         folder = self.directory or resolve_export_dir(self.config)
         return str(folder / name), None
 
-    def _loaded(self, children: list[Any]) -> None:
+    def on_loaded(self, message: Loaded) -> None:
+        message.stop()
+        if message.value is None:
+            self._show(f"Kinderen konden niet worden gelezen: {message.error}", "fout")
+            return
+        children: list[Any] = message.value
         self.candidates = children
         n = len(children)
         path, problem = self._file_text()

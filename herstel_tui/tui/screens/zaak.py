@@ -17,6 +17,7 @@ from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Outcome
 from herstel_tui.tui.data import CaseBundle
 from herstel_tui.tui.format import days_long, hanging
+from herstel_tui.tui.forms.saving import Loaded, post_read
 from herstel_tui.tui.host import back_binding, desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
 from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
@@ -92,16 +93,15 @@ class CaseScreen(CaseActions):
 
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def _load(self, log: bool) -> None:
-        try:
-            bundle = desk_of(self).data.load_case(self.case_id, log=log)
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._show, bundle)
+        post_read(self, lambda: desk_of(self).data.load_case(self.case_id, log=log))
 
-    def _failed(self, message: str) -> None:
+    def on_loaded(self, message: Loaded) -> None:
+        message.stop()
+        if message.value is not None:
+            self._show(message.value)
+            return
         self.query_one("#kop", Static).update(
-            Content.from_markup(f"[$error b]Zaak kan niet worden geladen:[/] {esc(message)}")
+            Content.from_markup(f"[$error b]Zaak kan niet worden geladen:[/] {esc(message.error or '')}")
         )
 
     # -- rendering -----------------------------------------------------------------------------

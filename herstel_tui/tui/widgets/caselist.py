@@ -63,33 +63,24 @@ class Column:
     right: bool = False
 
 
+# key: (title, width) from 100 columns wide, then (title, width) below; width 0 shares what is left
+_COLUMNS = {
+    "mark": ("!", 1, "!", 1),
+    "zaak": ("Zaaknummer", 15, "Zaak", 11),
+    "naam": ("Naam", 0, "Naam", 0),
+    "bsn": ("BSN", 9, "BSN", 9),
+    "spoor": ("Sp", 2, "Sp", 2),
+    "stap": ("Huidige stap", 0, "Stap", 0),
+    "uitkomst": ("Uitkomst", 16, "Uitk.", 5),
+    "termijn": ("Termijn", 16, "Term", 5),
+    "medewerker": ("Medewerker", 12, "Medew.", 8),
+}
+
+
 def columns(width: int) -> list[Column]:
     """Column layout for a content width: every column fits in 80; more detail from 100."""
     wide = width >= 100
-    if wide:
-        fixed = [
-            ("mark", "!", 1),
-            ("zaak", "Zaaknummer", 15),
-            ("naam", "Naam", 0),
-            ("bsn", "BSN", 9),
-            ("spoor", "Sp", 2),
-            ("stap", "Huidige stap", 0),
-            ("uitkomst", "Uitkomst", 16),
-            ("termijn", "Termijn", 16),
-            ("medewerker", "Medewerker", 12),
-        ]
-    else:
-        fixed = [
-            ("mark", "!", 1),
-            ("zaak", "Zaak", 11),
-            ("naam", "Naam", 0),
-            ("bsn", "BSN", 9),
-            ("spoor", "Sp", 2),
-            ("stap", "Stap", 0),
-            ("uitkomst", "Uitk.", 5),
-            ("termijn", "Term", 5),
-            ("medewerker", "Medew.", 8),
-        ]
+    fixed = [(key, *(spec[:2] if wide else spec[2:])) for key, spec in _COLUMNS.items()]
     used = sum(w for _, _, w in fixed) + len(fixed) - 1
     flex = max(0, width - used)
     name = max(18, flex * 2 // 5) if wide else max(8, flex * 11 // 20)

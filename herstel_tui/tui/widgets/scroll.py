@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,25 +16,22 @@ class ScrollBody(VerticalScroll, can_focus=True):
     of one over SSH (bench/bench_bytes.py), and a jump is what less and every pager do.
     """
 
-    def action_page_down(self) -> None:
+    def _jump(self, move: Callable[..., object]) -> None:
         if not self.allow_vertical_scroll:
             raise SkipAction()
-        self.scroll_page_down(animate=False)
+        move(animate=False)
+
+    def action_page_down(self) -> None:
+        self._jump(self.scroll_page_down)
 
     def action_page_up(self) -> None:
-        if not self.allow_vertical_scroll:
-            raise SkipAction()
-        self.scroll_page_up(animate=False)
+        self._jump(self.scroll_page_up)
 
     def action_scroll_home(self) -> None:
-        if not self.allow_vertical_scroll:
-            raise SkipAction()
-        self.scroll_home(animate=False)
+        self._jump(self.scroll_home)
 
     def action_scroll_end(self) -> None:
-        if not self.allow_vertical_scroll:
-            raise SkipAction()
-        self.scroll_end(animate=False)
+        self._jump(self.scroll_end)
 
 
 def scroll_bindings(prefix: str) -> list[BindingType]:
