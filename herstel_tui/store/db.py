@@ -131,8 +131,12 @@ class Store:
 
     def _attach(self, conn: sqlite3.Connection) -> None:
         """The connection the repositories below share. Each repository is made (and its module
-        imported) on first use: `herstel toon` needs three of the eleven."""
+        imported) on first use: `herstel toon` needs three of the eleven. The cases repository
+        holds state (``summaries_once``) and is made here, before any thread can ask for it: two
+        threads asking first at once could otherwise each get one (cached_property takes no lock
+        since Python 3.12); the others hold none."""
         self.conn = conn
+        self.cases  # noqa: B018 - made now (see above)
 
     @functools.cached_property
     def audit(self) -> AuditLog:
