@@ -142,21 +142,27 @@ def _routekaart_cache_file(path: Path) -> Path:
     return cache_path() / f"routekaart-{where}.pickle"
 
 
-def _routekaart_key(text: bytes, path: Path) -> bytes:
+def _routekaart_key(text: bytes, path: Path) -> bytes | None:
     """What the cached objects depend on: the file (bytes and path), the code of the domain package
     that defines them (each file's name, size and mtime), Python and dateutil (its relativedelta
-    is in the periods)."""
+    is in the periods). None when the code cannot be told apart (no source files to look at, as
+    in a zip or a sourceless install): then there is no cache."""
     import sys
 
     from dateutil import __version__ as dateutil_version
 
     code = []
-    for folder in (_DOMAIN, _DOMAIN / "routekaart"):
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if e.name.endswith(".py"):
-                    st = e.stat()
-                    code.append([e.path, st.st_size, st.st_mtime_ns])
+    try:
+        for folder in (_DOMAIN, _DOMAIN / "routekaart"):
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    if e.name.endswith(".py"):
+                        st = e.stat()
+                        code.append([e.path, st.st_size, st.st_mtime_ns])
+    except OSError:
+        return None
+    if not code:
+        return None
     key = [str(path), sha256_hex(text), sys.version, dateutil_version, sorted(code)]
     return json.dumps(key).encode()
 
@@ -177,7 +183,8 @@ def read_routekaart_cache(text: bytes, path: Path) -> Routekaart | None:
             head, _, blob = f.read().partition(b"\n")
     except OSError:
         return None
-    if head != _routekaart_key(text, path):
+    key = _routekaart_key(text, path)
+    if key is None or head != key:
         return None
     try:
         routekaart = pickle.loads(blob)
@@ -192,10 +199,12 @@ def write_routekaart_cache(text: bytes, path: Path, routekaart: Routekaart) -> N
 
     from herstel_tui.files.atomic import write_bytes
 
+    key = _routekaart_key(text, path)
+    if key is None:
+        return
     try:
         write_bytes(
-            _routekaart_cache_file(path),
-            _routekaart_key(text, path) + b"\n" + pickle.dumps(routekaart, protocol=pickle.HIGHEST_PROTOCOL),
+            _routekaart_cache_file(path), key + b"\n" + pickle.dumps(routekaart, protocol=pickle.HIGHEST_PROTOCOL)
         )
     except (OSError, pickle.PicklingError):
         pass  # a cache, nothing more

@@ -83,3 +83,11 @@ def test_a_damaged_or_loosely_permitted_cache_is_not_read(fresh):
     fresh.cache_clear()
     assert fresh().fingerprint == parse_routekaart(text, path).fingerprint  # validated and cached again
     assert cache.read_routekaart_cache(text, path) is not None
+
+
+def test_without_source_files_to_tell_the_code_apart_there_is_no_cache(fresh, monkeypatch, tmp_path):
+    monkeypatch.setattr(cache, "_DOMAIN", tmp_path / "nergens")  # a zip or a sourceless install
+    text, path = _shipped()
+    assert fresh().fingerprint == parse_routekaart(text, path).fingerprint  # validated, not cached
+    assert not cache._routekaart_cache_file(path).exists()
+    assert cache.read_routekaart_cache(text, path) is None
