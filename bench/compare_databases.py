@@ -30,6 +30,7 @@ QUERIES = {
     "events": "SELECT id, case_id, step, outcome, fact_date, recorded_by, note, correction, reason FROM events"
     " ORDER BY id",
     "case_summary": "SELECT * FROM case_summary ORDER BY case_id",
+    "case_deadlines": "SELECT * FROM case_deadlines ORDER BY case_id, seq",
     "contact_notes": "SELECT id, case_id, date, channel, text, by FROM contact_notes ORDER BY id",
     "case_search": "SELECT rowid, body FROM case_search ORDER BY rowid",
     "portal_files": "SELECT id, kind, direction, name, sha256, rows, summary, status FROM portal_files ORDER BY id",

@@ -26,8 +26,9 @@ from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.files.atomic import private_dir
 from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Story, accepted, make_story, sorted_events
 from herstel_tui.store.bulk import bulk_load
-from herstel_tui.store.cases import DEADLINE_INSERT, case_index
+from herstel_tui.store.cases import DEADLINE_INSERT
 from herstel_tui.store.db import Store
+from herstel_tui.store.index_batch import evaluation_order, index_rows, token
 
 FIRST_F = [
     "Anna",
@@ -296,6 +297,8 @@ def build_demo(
     caseworkers = CASEWORKERS + ([me] if me and me not in CASEWORKERS else [])
     now = clock.now_iso()
     no_bsn = 0
+    today_iso = today.isoformat()
+    shapes = {track: rk.shapes(track) for track in rk.tracks}
 
     def person(first: str, tussen: str | None, last: str, born: date, addr: tuple) -> int:
         nonlocal no_bsn
@@ -347,17 +350,20 @@ def build_demo(
         urgency = rng.choice(URGENCIES) if rng.random() < 0.03 else None
         casuistiek = 1 if urgency is None and rng.random() < 0.01 else 0
         worker = me if me and rng.random() < 0.12 else rng.choice(caseworkers)
-        history = [RecordedEvent(step=s, outcome=o, fact_date=d) for s, o, d in own]
-        summary, termijnen = case_index(rk, track, [e for e in shared if e.fact_date <= horizon] + history, today)
-        closed = iso(history[-1].fact_date) if summary[6] and history else None
-        case_rows.append(
-            (ids.case, zaak, pid, track, worker, iso(opened), closed, urgency, casuistiek, 1 + len(history))
+        dated = [(s, o, iso_of.get(d) or iso(d)) for s, o, d in own]
+        # the case index as case_index gives it, one engine pass per shape of events (store.index_batch)
+        steps, days = evaluation_order(
+            [(d, token(s, o)) for s, o, d in dated],
+            [(iso(e.fact_date), token(e.step, e.outcome, inherited=True)) for e in shared if e.fact_date <= horizon],
         )
-        for s, o, d in own:
-            ids.event += 1
-            events.append((ids.event, ids.case, s, o, iso(d), now, worker))
-        summaries.append((ids.case, *summary))
-        deadlines.extend((ids.case, *row) for row in termijnen)
+        cid = ids.case
+        summary = index_rows(shapes[track], cid, steps, days, today_iso, deadlines)
+        closed = dated[-1][2] if summary[7] and dated else None
+        case_rows.append((cid, zaak, pid, track, worker, iso(opened), closed, urgency, casuistiek, 1 + len(own)))
+        first_event = ids.event + 1
+        events.extend((first_event + i, cid, s, o, d, now, worker) for i, (s, o, d) in enumerate(dated))
+        ids.event += len(dated)
+        summaries.append(summary)
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4])):
             ids.note += 1
             channel, text = rng.choice(NOTES)
@@ -367,17 +373,17 @@ def build_demo(
     cut_off = date(2023, 12, 31)  # "Aanmelden kan tot 1 januari 2024."
     earliest_start = date(2021, 6, 1)
 
-    in_order: dict[int, tuple[list, list]] = {}  # id of a story's event list -> (the list, sorted)
+    # id of a story's event list -> (the list, its events sorted, each day as a timedelta from the start)
+    in_order: dict[int, tuple[list, list]] = {}
+    spans: dict[int, int] = {}  # id of a story -> its span in days (a story is placed on hundreds of households)
 
     def place(st: Story, evs: list | None, start: date, registered: date) -> list[tuple[str, str | None, date]]:
         if not evs:
             return []
         known = in_order.get(id(evs))
         if known is None or known[0] is not evs:  # the pool keeps every story, so ids stay theirs
-            known = in_order[id(evs)] = (evs, sorted_events(evs))
-        return [
-            (s, o, registered if s == "aanvraag_herbeoordeling" else start + timedelta(days=d)) for s, o, d in known[1]
-        ]
+            known = in_order[id(evs)] = (evs, [(s, o, timedelta(days=d)) for s, o, d in sorted_events(evs)])
+        return [(s, o, registered if s == "aanvraag_herbeoordeling" else start + d) for s, o, d in known[1]]
 
     iso_of: dict[date, str] = {}  # a few thousand distinct dates, written ten million times
 
@@ -432,7 +438,10 @@ def build_demo(
                     town,
                 )
                 st = story()
-                start = max(earliest_start, today - timedelta(days=rng.randrange(0, max(st.span, 0) + 365)))
+                span = spans.get(id(st))
+                if span is None:  # (the pool keeps every story, so ids stay theirs)
+                    span = spans[id(st)] = max(st.span, 0)
+                start = max(earliest_start, today - timedelta(days=rng.randrange(0, span + 365)))
                 # Now and then the work stalls: nothing recorded since some day (that is what the
                 # "verlopen" filter is for); a history cut off at a date is a prefix the engine accepted.
                 stalled = rng.random() < 0.25 and start < today
@@ -590,11 +599,21 @@ def make_demo(
         with Store(tmp_path, me or "demo", routekaart=routekaart) as store:
             # A new file nobody else can see yet: no journal and no syncs while it fills (a crash
             # leaves only this temporary file, removed below or by the next run), a page cache
-            # that holds the index builds, a second thread for their sorting. The move below
-            # happens only when the file is complete.
-            for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{BUILD_CACHE_KB}", "threads = 2"):
+            # that holds the index builds, a second thread for their sorting; foreign keys checked
+            # once, in one pass after the rows, not per row (a fifth of the demo's inserts). The
+            # move below happens only when the file is complete.
+            for pragma in (
+                "journal_mode = OFF",
+                "synchronous = OFF",
+                f"cache_size = -{BUILD_CACHE_KB}",
+                "threads = 2",
+                "foreign_keys = OFF",
+            ):
                 store.conn.execute(f"PRAGMA {pragma}")
             result = build_demo(store, cases, seed=seed, me=me)
+            if store.conn.execute("PRAGMA foreign_key_check").fetchone():
+                raise RuntimeError("demo: een verwijzing naar een rij die niet bestaat")  # (a bug, never data)
+            store.conn.execute("PRAGMA foreign_keys = ON")
             store.conn.execute("PRAGMA synchronous = FULL")
             # as before: a rollback journal in the moved file; the Store turns on WAL when it opens it
             # (not on a network file system)

@@ -25,6 +25,9 @@ from herstel_tui.domain.routekaart import CaseView, RecordedEvent, Routekaart
 from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store.base import ConflictError, StoreError
 from herstel_tui.store.caselist import CaseFilter, CaseRow, count_cases, due_termijnen, list_cases
+from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
+from herstel_tui.store.index_batch import EVENTS_BY_CASE, shaped_index, write_changed
+from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
 
 # Facts of the household's aanvrager that hold for a member's own case: the toeslagpartner shares
@@ -37,11 +40,8 @@ SHARED_STEPS: dict[str, tuple[str, ...]] = {
 _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
 _CASE_COLS = "id, zaaknummer, person_id, track, caseworker, opened, closed, urgency, casuistiekoverleg, version"
 _EVENT_COLS = "id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction, reason"
-_SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
 _SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
-_DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
 DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
-_DEADLINE_UPSERT = DEADLINE_INSERT.replace("INSERT INTO", "INSERT OR REPLACE INTO")
 REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
@@ -456,18 +456,21 @@ class CaseRepository(Repository):
         for _, evs in out.values():
             if len(evs) > 1:
                 evs.sort(key=_record_order)  # already in order, mostly: a linear pass
-        # the facts shared with the household's aanvrager (few cases: one query finds them)
+        for cid, got in self._shared_facts(tracks, where, args).items():
+            out[cid] = (out[cid][0], got + out[cid][1])
+        return out
+
+    def _shared_facts(self, tracks: dict[int, str], where: str, args: list) -> dict[int, list[RecordedEvent]]:
+        """case id → the facts it shares with the household's aanvrager (:meth:`inherited`), for the
+        cases in ``tracks`` (id → track) that have any; ``where``/``args`` narrow the cases (few
+        cases: one query finds them)."""
         members = (
             "SELECT DISTINCT c.id, c.person_id FROM cases c JOIN household_members hm ON hm.person_id = c.person_id "
             f"WHERE hm.role IN ('toeslagpartner', 'kind') {'AND c.id ' + where if where else ''}"
         )
-        pairs = [(cid, pid, out[cid][0]) for cid, pid in self.conn.execute(members, args).fetchall() if cid in out]
+        pairs = [(cid, pid, tracks[cid]) for cid, pid in self.conn.execute(members, args).fetchall() if cid in tracks]
         shared = self.inherited_many([(pid, track) for _, pid, track in pairs])
-        for cid, pid, track in pairs:
-            got = shared.get((pid, track))
-            if got:
-                out[cid] = (track, got + out[cid][1])
-        return out
+        return {cid: got for cid, pid, track in pairs if (got := shared.get((pid, track)))}
 
     def _write_index(
         self,
@@ -479,44 +482,37 @@ class CaseRepository(Repository):
         only_changed: bool = False,
     ) -> int:
         """Compute and write the case index of these cases (see :meth:`all_recorded`); with
-        ``only_changed`` the stored rows are compared first and only the differing ones written."""
+        ``only_changed`` (a range ``first`` to ``last``: a rebuild) one engine pass per shape
+        (:mod:`.index_batch`), the stored rows compared first and only the differing ones written.
+        Returns the cases written."""
         rk = self.routekaart
+        if only_changed:
+            assert first is not None and last is not None, "only_changed takes a range of cases"
+            args = [first, last]
+            tracks = dict(self.conn.execute("SELECT id, track FROM cases WHERE id BETWEEN ? AND ?", args))
+            summaries, rows, slow = shaped_index(
+                rk,
+                tracks,
+                self.conn.execute(EVENTS_BY_CASE, args),
+                self._shared_facts(tracks, "BETWEEN ? AND ?", args),
+                today.isoformat(),
+            )
+            for cid, (track, evs) in self.all_recorded(slow).items() if slow else ():
+                summary, deadlines = case_index(rk, track, evs, today)
+                summaries.append((cid, *summary))
+                rows.extend((cid, *row) for row in deadlines)
+            return write_changed(self.conn, first, last, summaries, rows)
         computed: dict[int, tuple[tuple, list[tuple]]] = {}
         for cid, (track, evs) in self.all_recorded(case_ids, first=first, last=last).items():
             summary, deadlines = case_index(rk, track, evs, today)
             computed[cid] = ((cid, *summary), [(cid, *row) for row in deadlines])
-        if not computed:
-            return 0
-        if not only_changed:
-            ids = list(computed)
-            for start in range(0, len(ids), 500):
-                part = ids[start : start + 500]
-                self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(part))})", part)
-            self.conn.executemany(_SUMMARY_INSERT, [summary for summary, _ in computed.values()])
-            self.conn.executemany(DEADLINE_INSERT, [row for _, rows in computed.values() for row in rows])
-            return len(computed)
-        # Only what differs from the stored rows: a summary row, a termijn row (by case and seq),
-        # termijnen the case no longer has.
-        stored = self._stored_index(min(computed), max(computed))
-        summaries: list[tuple] = []
-        upserts: list[tuple] = []
-        deletes: list[tuple[int, int]] = []
-        changed = 0
-        for cid, (summary, rows) in computed.items():
-            old_summary, old_rows = stored.get(cid) or ((), [])
-            if summary == old_summary and rows == old_rows:
-                continue
-            changed += 1
-            if summary != old_summary:
-                summaries.append(summary)
-            if rows != old_rows:
-                by_seq = {r[1]: r for r in old_rows}
-                upserts.extend(row for row in rows if by_seq.pop(row[1], None) != row)
-                deletes.extend((cid, seq) for seq in by_seq)  # termijnen the case no longer has
-        self.conn.executemany("DELETE FROM case_deadlines WHERE case_id = ? AND seq = ?", deletes)
-        self.conn.executemany(_SUMMARY_INSERT, summaries)
-        self.conn.executemany(_DEADLINE_UPSERT, upserts)
-        return changed
+        ids = list(computed)
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(part))})", part)
+        self.conn.executemany(_SUMMARY_INSERT, [summary for summary, _ in computed.values()])
+        self.conn.executemany(DEADLINE_INSERT, [row for _, rows in computed.values() for row in rows])
+        return len(computed)
 
     def _stored_index(self, first: int, last: int) -> dict[int, tuple[tuple, list[tuple]]]:
         """case id → (summary row, deadline rows), each starting with the case id, as stored, for

@@ -173,3 +173,29 @@ def test_a_demo_made_as_root_gives_no_cases_to_root(tmp_path):
     with open_store(tmp_path / "e.db", "j.devries") as store:
         build_demo(store, cases=60, seed=7, me="j.devries")
         assert store.conn.execute("SELECT count(*) FROM cases WHERE caseworker = 'j.devries'").fetchone()[0]
+
+
+def test_make_demo_checks_the_foreign_keys_once_after_the_rows(tmp_path, monkeypatch):
+    """Issue 18: the demo file fills without a foreign-key check per row; one check after the rows
+    refuses a reference to a row that does not exist (nothing is moved into place)."""
+    import herstel_tui.services.demo as demo
+
+    real = demo.build_demo
+
+    def planted(store, cases, **kw):
+        out = real(store, cases, **kw)
+        store.conn.execute(
+            "INSERT INTO events (case_id, step, fact_date, recorded_at, recorded_by) "
+            "VALUES (999999, 'contact_ouder', '2026-01-01', '2026-01-01T00:00:00', 'demo')"
+        )
+        return out
+
+    monkeypatch.setattr(demo, "build_demo", planted)
+    with pytest.raises(RuntimeError, match="verwijzing"):
+        demo.make_demo(tmp_path / "kapot.db", 20, routekaart=default_routekaart())
+    assert not (tmp_path / "kapot.db").exists()
+    monkeypatch.undo()
+    demo.make_demo(tmp_path / "heel.db", 20, routekaart=default_routekaart())
+    with open_store(tmp_path / "heel.db", "t") as s:
+        assert s.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert s.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)

@@ -40,7 +40,7 @@ def check_event(
     rk: Routekaart, eng: _Engine, track: str, events: Sequence[RecordedEvent], new: RecordedEvent, role: str | None
 ) -> None:
     """Raise TransitionRefused (Dutch reason) unless ``new`` fits after ``events``."""
-    from herstel_tui.domain.routekaart.engine import _allowed, _join_or, _lower_first
+    from herstel_tui.domain.routekaart.engine import _allowed
 
     if new.correction and not (new.reason or "").strip():
         raise TransitionRefused("Geef een reden voor de correctie.")
@@ -164,3 +164,14 @@ def check_event(
             f"De datum {format_date(new.fact_date)} ligt vóór {why} ({format_date(earliest)}). "
             "Kies een latere datum, of leg een correctie vast met een reden."
         )
+
+
+def _join_or(items: Sequence[str]) -> str:
+    items = list(dict.fromkeys(items))
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " of " + items[-1]
+
+
+def _lower_first(s: str) -> str:
+    return s[:1].lower() + s[1:]

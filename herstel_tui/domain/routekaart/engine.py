@@ -94,6 +94,7 @@ from herstel_tui.domain.routekaart.model import (
     Step,
     Track,
 )
+from herstel_tui.domain.routekaart.shape import Shapes
 from herstel_tui.domain.routekaart.termijnen import RuleT, _Dates, deadlines
 
 
@@ -231,6 +232,7 @@ class _Engine:
         self.running_needed = frozenset(r for n in self.order for r in n.requires_running)
         self._plan_cache: dict[Any, list[tuple[tuple[NextStep, ...], Any]]] = {}
         self._templates: dict[Any, tuple[NextStep, ...]] = {}
+        self.shapes = Shapes(self)  # the case index's verdict per shape (see .shape)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -406,8 +408,13 @@ class _Engine:
         """:meth:`evaluate` without the timeline and the next steps (what the case index keeps)."""
         return self._judge(events, today)[1]
 
+    def ended(self, dates: _Dates, off: dict[str, bool] | None) -> bool:
+        """Whether an end step counts (recorded, and on the route: ``off`` after a correction):
+        the case is closed once no termijn runs."""
+        return any((n.id, None) in dates and not (off and off.get(n.id, False)) for n in self.end_nodes)
+
     def _judge(
-        self, events: Sequence[RecordedEvent], today: date
+        self, events: Sequence[RecordedEvent], today: date | None
     ) -> tuple[tuple[list[bool] | None, list[int], _Dates, list[bool] | None, dict[str, bool], int | None], CaseState]:
         """The facts (see :meth:`facts`, plus the index of the current event) and the case's state."""
         nodes = self.nodes
@@ -452,12 +459,7 @@ class _Engine:
         if len(running) > 1:
             running.sort(key=lambda d: d.due)
 
-        closed = False
-        if not running:
-            for node in self.end_nodes:
-                if (node.id, None) in dates and not (corrected and off.get(node.id, False)):
-                    closed = True
-                    break
+        closed = not running and self.ended(dates, off if corrected else None)
         state = CaseState(
             current_step,
             NOT_STARTED_TITLE if current_title is None else current_title,
@@ -691,17 +693,6 @@ def _allowed(active: list[_Edge]) -> set[str] | None:
     return allowed
 
 
-def _join_or(items: Sequence[str]) -> str:
-    items = list(dict.fromkeys(items))
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " of " + items[-1]
-
-
-def _lower_first(s: str) -> str:
-    return s[:1].lower() + s[1:]
-
-
 class Routekaart:
     """Both tracks, their milestones, termijnen, contacts and letters; the engine per track."""
 
@@ -778,6 +769,11 @@ class Routekaart:
         """What the case index keeps of a case: :meth:`evaluate`'s current step, outcome, termijnen
         and closed, without building the timeline and the next steps (twice as fast)."""
         return self._engine(track).summarize(events, today)
+
+    def shapes(self, track: str) -> Shapes:
+        """(steps, ties) → :meth:`summarize` of every case of that shape in ``track``, up to its
+        dates, each judged on first use: see :mod:`.shape`."""
+        return self._engine(track).shapes
 
     def check(self, track: str, events: Sequence[RecordedEvent], new: RecordedEvent, role: str | None = None) -> None:
         """Raise TransitionRefused (Dutch reason) unless ``new`` fits after ``events`` (and the

@@ -24,7 +24,7 @@ _PART = re.compile(r"^(\d+)\s+([a-z]+)$")
 class Period:
     """A period such as "8 weken" or "1 jaar en 6 maanden", added with calendar arithmetic."""
 
-    __slots__ = ("text", "delta", "_days", "_cache")
+    __slots__ = ("text", "delta", "_days", "_cache", "iso_dues")
 
     def __init__(self, text: str, delta: relativedelta):
         self.text = text
@@ -32,6 +32,7 @@ class Period:
         # Days and weeks are a fixed number of days; months and years never are.
         self._days = None if (delta.months or delta.years) else delta.days
         self._cache: dict[date, date] = {}
+        self.iso_dues: dict[str, str] = {}
 
     def add(self, start: date) -> date:
         if self._days is not None:
@@ -42,6 +43,16 @@ class Period:
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[start] = due
+        return due
+
+    def add_iso(self, start: str) -> str:
+        """:meth:`add` on ISO dates (``YYYY-MM-DD``), remembered: a rebuild of the case index adds
+        a few thousand distinct start days to the same period hundreds of thousands of times."""
+        due = self.iso_dues.get(start)
+        if due is None:
+            if len(self.iso_dues) > 50_000:
+                self.iso_dues.clear()
+            due = self.iso_dues[start] = self.add(date.fromisoformat(start)).isoformat()
         return due
 
     def __repr__(self) -> str:

@@ -1,0 +1,148 @@
+"""The case index of a range of cases in one pass: a rebuild after a routekaart change.
+
+Each case's events come out of SQLite as two strings (steps and dates, in evaluation order: the
+``events_case`` index is ordered by case, fact date and id), not as 750,000 Python objects; the
+engine judges each *shape* once (:mod:`herstel_tui.domain.routekaart.shape`) and the case's own
+dates are laid over it here: due dates by calendar arithmetic, what still runs on ``today``, the
+next date. The rows are those :func:`herstel_tui.store.cases.case_index` makes for the case; cases
+with a correction (superseded by record order) are left to it (``slow``). Then only the rows that
+differ from the stored ones are written (:func:`write_changed`), compared as sets.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, filterfalse
+from operator import eq, itemgetter
+
+from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
+from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
+
+# One row per case with events: steps ("step[:outcome]") and fact dates in evaluation order (by
+# fact date, then record order: the events_case index, so SQLite feeds the aggregate in that order
+# and sorts nothing), and whether any is a correction (or a step id with a colon, which the
+# routekaart's ids never have: left to the engine too).
+EVENTS_BY_CASE = (
+    "SELECT case_id, group_concat(step || ifnull(':' || outcome, ''), ' '), group_concat(fact_date, ' '), "
+    "max(correction OR instr(step, ':')) FROM events INDEXED BY events_case WHERE case_id BETWEEN ? AND ? "
+    "GROUP BY case_id"
+)
+SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
+DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
+_SUMMARY_UPSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+_DEADLINE_UPSERT = f"INSERT OR REPLACE INTO case_deadlines (case_id, {DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+_key = itemgetter(0, 1)  # (case id, seq) of a termijn row
+_day = itemgetter(0)  # the ISO day of a (day, token) pair
+
+
+def shaped_index(
+    rk: Routekaart,
+    tracks: dict[int, str],
+    events: Iterable[tuple[int, str, str, int]],
+    shared: Mapping[int, Sequence[RecordedEvent]],
+    today: str,
+) -> tuple[list[tuple], list[tuple], list[int]]:
+    """(case_summary rows, case_deadlines rows, ids of the cases left to the engine) of the cases
+    in ``tracks`` (id → track), from :data:`EVENTS_BY_CASE` rows and the facts each shares with
+    the household's aanvrager (in their record order); ``today`` in ISO form. Rows start with the
+    case id, as :func:`herstel_tui.store.cases.case_index` makes them after it."""
+    summaries: list[tuple] = []
+    rows: list[tuple] = []
+    slow: list[int] = []
+    shapes = {track: rk.shapes(track) for track in set(tracks.values())}
+    left = dict(tracks)
+
+    def without_events() -> Iterator[tuple[int, str, str, int]]:
+        yield from ((cid, "", "", 0) for cid in list(left))  # (what the events left: read when reached)
+
+    for cid, steps, dates, corrected in chain(events, without_events()):
+        track = left.pop(cid)
+        facts = shared.get(cid)
+        if corrected or (facts and any(e.correction for e in facts)):
+            slow.append(cid)  # superseded by record order: the engine itself
+            continue
+        days = dates.split(" ") if dates else []
+        if len(days) != (steps.count(" ") + 1 if steps else 0) or (dates and len(dates) != 11 * len(days) - 1):
+            slow.append(cid)  # not one step per ISO day (written otherwise than the application does)
+            continue
+        if facts:
+            steps, days = _with_shared(steps, days, facts)
+        summaries.append(index_rows(shapes[track], cid, steps, days, today, rows))
+    return summaries, rows, slow
+
+
+def index_rows(shapes: Shapes, cid: int, steps: str, days: list[str], today: str, rows: list[tuple]) -> tuple:
+    """One case without corrections: its events in evaluation order as ``steps`` (see
+    :meth:`Routekaart.shapes`) and their days (ISO); returns its ``case_summary`` row and appends
+    its ``case_deadlines`` rows to ``rows`` (both starting with ``cid``). What
+    :func:`herstel_tui.store.cases.case_index` gives, with the shape's termijnen on the case's days."""
+    distinct = list(dict.fromkeys(days))  # in order: the days are sorted
+    shape = shapes[(steps, None if len(distinct) == len(days) else tuple(map(eq, days, days[1:])))]
+    best = wait = None  # (due, termijn) of the soonest own / waited-on termijn running today
+    for seq, t in enumerate(shape.termijnen):
+        rule, kind, own, first, period, stop, stopped_by, dues = t
+        start = distinct[first]
+        due = dues.get(start) or period.add_iso(start)
+        if stop is not None:
+            rows.append((cid, seq, rule, kind, own, start, due, distinct[stop], stopped_by))
+            continue
+        rows.append((cid, seq, rule, kind, own, start, due, None, None))
+        if kind == "period" and today >= due:
+            continue  # ran out by itself: stored as not stopped, no longer running
+        if own:
+            if best is None or due < best[0]:
+                best = (due, t)
+        elif wait is None or due < wait[0]:
+            wait = (due, t)
+    # the caseworker's own next date; a date another party owes only when nothing of the case's
+    # own runs (case_index: the engine's next_deadline, else the first running one waited on)
+    nxt = best or wait
+    last = distinct[-1] if distinct else None
+    if nxt is None:
+        return (cid, shape.current_step, shape.current_title, shape.outcome, None, None, None, int(shape.ended), last)
+    return (cid, shape.current_step, shape.current_title, shape.outcome, nxt[0], nxt[1].rule, nxt[1].kind, 0, last)
+
+
+def _with_shared(steps: str, days: list[str], facts: Sequence[RecordedEvent]) -> tuple[str, list[str]]:
+    """The case's own events (in evaluation order) merged with the aanvrager's facts it shares."""
+    return evaluation_order(
+        list(zip(days, steps.split(" ") if steps else ())),
+        [(e.fact_date.isoformat(), token(e.step, e.outcome, inherited=True)) for e in facts],
+    )
+
+
+def evaluation_order(own: Sequence[tuple[str, str]], shared: Sequence[tuple[str, str]] = ()) -> tuple[str, list[str]]:
+    """(steps, days) of a case from its own events and the facts it shares with the household's
+    aanvrager, each (ISO day, :func:`token`) in record order: as the engine orders them, by day
+    (stably) with the shared facts first in record order."""
+    merged = sorted([*shared, *own], key=_day) if shared else sorted(own, key=_day)
+    return " ".join([t for _, t in merged]), [d for d, _ in merged]
+
+
+def token(step: str, outcome: str | None, *, inherited: bool = False) -> str:
+    """An event in a shape's steps: ``step[:outcome]``, ``^`` first for a shared fact."""
+    return (INHERITED if inherited else "") + step + ("" if outcome is None else ":" + outcome)
+
+
+def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: list[tuple], rows: list[tuple]) -> int:
+    """Write of the computed index rows of the cases ``first`` to ``last`` (each row starting with
+    the case id) only what differs from the stored ones: a summary row, a termijn row (by case and
+    seq), termijnen a case no longer has. Returns the number of cases with a difference."""
+    args = (first, last)
+    stored_summaries = set(
+        conn.execute(f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id BETWEEN ? AND ?", args)
+    )
+    stored_rows = set(
+        conn.execute(f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id BETWEEN ? AND ?", args)
+    )
+    new_summaries = list(filterfalse(stored_summaries.__contains__, summaries))
+    upserts = list(filterfalse(stored_rows.__contains__, rows))
+    gone: set[tuple[int, int]] = set()  # termijnen a case no longer has
+    if len(stored_rows) > len(rows) - len(upserts):  # stored rows that no computed row equals:
+        # each is replaced by an upsert of its (case, seq), or gone
+        gone = set(map(_key, stored_rows.difference(rows))).difference(map(_key, upserts))
+    conn.executemany("DELETE FROM case_deadlines WHERE case_id = ? AND seq = ?", sorted(gone))
+    conn.executemany(_SUMMARY_UPSERT, new_summaries)
+    conn.executemany(_DEADLINE_UPSERT, upserts)
+    return len({s[0] for s in new_summaries} | {r[0] for r in upserts} | {k[0] for k in gone})
