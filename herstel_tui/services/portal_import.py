@@ -1,15 +1,17 @@
 """The portal list import engine: what one list (antwoordbestand, nieuwe aanmeldingen, negatieve
 beschikkingen, invordering) changes in the register, row by row. The books it keeps are the
 store's (``store.portal``); every timeline event goes through ``store.cases.record_event``, so the
-routekaart engine judges every one of them.
+routekaart engine judges every one of them (or ``store.import_batch``, for a case the import opened
+itself, with the same engine, in bulk).
 
 Rules kept here:
 - a list import never holds the write lock for long (colleagues keep saving during a 20,000-row
   import): see :func:`apply_import` for how it is applied in short batches and what
   all-or-nothing means then; the dry run applies the very same code to a private copy of the
   database (no write lock at all), so the plan it shows is the plan that is applied;
-- each row runs under a savepoint: a row that is refused (by the routekaart engine, the domain
-  model or the register) leaves no trace, the other rows go on;
+- each row is all or nothing (``ImportBatch.row``: its bulk writes taken back, its other writes
+  under a savepoint): a row that is refused (by the routekaart engine, the domain model or the
+  register) leaves no trace, the other rows go on;
 - a file whose sha256 was imported completely before is refused (``AlreadyImported``), and each
   row is idempotent by itself (same person + same event = skipped, "staat er al");
 - persons are matched by BSN and never duplicated.
@@ -18,7 +20,7 @@ Rules kept here:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -42,6 +44,7 @@ from herstel_tui.services.portal_lists import (
     RegistrationRecord,
 )
 from herstel_tui.store import Store, StoreError
+from herstel_tui.store.import_batch import ImportBatch
 from herstel_tui.store.portal import ChildCandidate
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
@@ -105,6 +108,7 @@ BATCH_SECONDS = 0.5
 REGISTRATION_LAST_DAY = date(2023, 12, 31)  # routekaart: "Aanmelden kan tot 1 januari 2024."
 BATCH_MIN_ROWS = 50
 PAUSE_SECONDS = 0.1
+PREFETCH_ROWS = 2000  # the persons, cases and events of this many coming rows are read at once
 
 
 def _reason(exc: BaseException) -> str:
@@ -140,15 +144,20 @@ def apply_import(
       An unfinished import is named by the error message and by ``herstel controle``.
     - The dry run takes no write lock at all: it runs this same code on a private copy of the
       database (SQLite's backup API into a temporary database that SQLite deletes itself), so
-      the preview is exactly what applying would do at that moment.
+      the preview is exactly what applying would do at that moment. Nobody waits for that copy,
+      so the dry run is one transaction.
+    - Within a transaction an ``ImportBatch`` (``store/import_batch.py``) holds the rows' persons,
+      cases and latest events in memory and sends what the rows write in bulk when the batch
+      ends; a row is still all or nothing (its writes are taken back from the batch, or undone by
+      a savepoint when it wrote through the repositories).
     """
     if dry_run:
         with store.private_copy() as copy:
-            report = _apply(copy, parsed, file, today, progress, pause=0.0)
+            report = _apply(copy, parsed, file, today, progress, pause=0.0, seconds=float("inf"))
         report.dry_run = True
         report.file_id = None
         return report
-    return _apply(store, parsed, file, today, progress, pause=PAUSE_SECONDS)
+    return _apply(store, parsed, file, today, progress, pause=PAUSE_SECONDS, seconds=BATCH_SECONDS)
 
 
 def _apply(
@@ -159,6 +168,7 @@ def _apply(
     progress: Callable[[int, int], None] | None,
     *,
     pause: float,
+    seconds: float,
 ) -> ImportReport:
 
     title, files_kind, _, _ = KINDS[parsed.kind]
@@ -169,6 +179,10 @@ def _apply(
         "invordering": _Collectors,
     }[parsed.kind]
     report = ImportReport(parsed.kind, title, file, parsed.table.where, list(parsed.notes), [], False)
+    # A dry run (a private copy nobody waits for) is one transaction; a real one takes the write lock
+    # for about ``seconds`` at a time, its flush and index rows included (``tail``: what the last
+    # batch spent after its rows).
+    tail = 0.0
     ledger = store.portal
     records = list(parsed.records)
     by_row = {rec.row: rec for rec in records}
@@ -218,24 +232,32 @@ def _apply(
                     handler = handler_cls(store, file, fid, today)
                 catch_up()
                 assert handler is not None and fid is not None
+                batch = handler.batch = ImportBatch(store)
+                fetched_to = i
                 started, n = time.monotonic(), 0
-                while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < BATCH_SECONDS):
+                budget = max(seconds - tail, seconds / 4)
+                while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < budget):
+                    if i >= fetched_to:
+                        fetched_to = i + PREFETCH_ROWS
+                        batch.prefetch(_bsns(records[i:fetched_to]))
                     rec = records[i]
                     i += 1
                     if rec.row in done:
                         continue
                     returned = True
                     try:
-                        with store.savepoint("portal_row"):
+                        with batch.row():
                             out = handler.row(rec)
                         handler.seen.setdefault(rec.bsn, rec.row)
                     except _ROW_ERRORS as exc:
                         out = RowOutcome(rec.row, REJECT, _reason(exc), rec.bsn)
                         returned = False
                     out.notes = [*rec.notes, *out.notes]
-                    ledger.row_done(fid, rec.row, out.action, out.text, {"notes": out.notes, "returned": returned})
+                    batch.row_done(fid, rec.row, out.action, out.text, {"notes": out.notes, "returned": returned})
                     done[rec.row] = out
                     n += 1
+                rows_done = time.monotonic()
+                batch.flush()
                 if i >= total:
                     catch_up()
                     if not ledger.is_under_way(fid):
@@ -256,6 +278,7 @@ def _apply(
                     report.file_id = fid
             if i >= total:
                 break
+            tail = time.monotonic() - rows_done  # the flush, the index rows and the commit
             committed = i
             if progress:
                 progress(i, total)
@@ -272,6 +295,15 @@ def _apply(
             ) from exc
         raise
     return report
+
+
+def _bsns(records: Sequence[Record]) -> Iterator[str]:
+    """The BSNs the rows look up: each row's and its toeslagpartner's."""
+    for rec in records:
+        yield rec.bsn
+        partner = getattr(rec, "partner_bsn", None)
+        if partner:
+            yield partner
 
 
 @dataclass(frozen=True)
@@ -294,17 +326,13 @@ class _PersonRef:
         v = self.row.get(key)
         return date.fromisoformat(v) if key == "geboortedatum" and v else v
 
-    @classmethod
-    def of(cls, person: Person) -> _PersonRef:
-        assert person.id is not None
-        return cls.from_columns(person.model_dump(mode="json"))
-
 
 @dataclass(frozen=True)
 class _CaseRef:
     id: int
     zaaknummer: str
     track: Track
+    person_id: int
 
     @property
     def short(self) -> str:
@@ -312,12 +340,15 @@ class _CaseRef:
 
 
 class _Handler:
+    batch: ImportBatch  # this transaction's (set by _apply before each batch)
+
     def __init__(self, store: Store, file: FileMeta, file_id: int, today: date):
         self.store = store
         self.file = file
         self.file_id = file_id
         self.today = today
         self.seen: dict[str, int] = {}  # bsn -> first row in this file
+        self.refs: dict[str, tuple[dict[str, Any], _PersonRef]] = {}  # bsn -> (the batch's row, its ref)
         self.rk = store.routekaart
 
     def row(self, rec: Any) -> RowOutcome:  # pragma: no cover - abstract
@@ -335,16 +366,21 @@ class _Handler:
     # helpers shared by the list kinds
 
     def find(self, bsn: str) -> _PersonRef | None:
-        row = self.store.persons.row_by_bsn(bsn)
-        return _PersonRef.from_columns(row) if row else None
+        row = self.batch.person(bsn)
+        if row is None:
+            return None
+        known = self.refs.get(bsn)
+        if known is None or known[0] is not row:  # the batch's row is replaced when it changes
+            known = self.refs[bsn] = (row, _PersonRef.from_columns(row))
+        return known[1]
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
-        found = self.store.cases.id_of(person_id, track)
-        return _CaseRef(found[0], found[1], track) if found else None
+        found = self.batch.case(person_id, track)
+        return _CaseRef(found[0], found[1], track, person_id) if found else None
 
     def has_event(self, case_id: int, step: str, outcome: str | None = None) -> str | None:
         """The fact date of a recorded (not corrected-away) event, else None."""
-        last = self.store.cases.last_event(case_id, step)
+        last = self.batch.last_event(case_id, step)
         if last is None:
             return None
         fact, last_outcome = last  # a later correction supersedes earlier events of the step
@@ -354,11 +390,23 @@ class _Handler:
 
     def record_steps(self, case: _CaseRef, steps: Sequence[tuple[str, str | None, date, str | None]]) -> str | None:
         """Record ``(step, outcome, date, note)`` in order, all or none; returns the engine's
-        refusal (Dutch) or None."""
+        refusal (Dutch) or None. The batch writes them itself on a case it opened (see
+        ``ImportBatch.knows``), else ``store.cases.record_event`` does."""
+        batch = self.batch
         try:
-            with self.store.savepoint("portal_steps"):
-                for step, outcome, on, note in steps:
-                    self.store.cases.record_event(case.id, step, on, outcome=outcome, note=note)
+            if batch.knows(case.id, [step for step, *_ in steps]):
+                batch.record_events(case.id, steps)
+                return None
+            # a shared fact changes what the household's members inherit; another only this case
+            shared = batch.shared(step for step, *_ in steps)
+            with batch.direct(persons=None if shared else (case.person_id,)):
+                with self.store.savepoint("portal_steps"):
+                    written = [
+                        self.store.cases.record_event(case.id, step, on, outcome=outcome, note=note)
+                        for step, outcome, on, note in steps
+                    ]
+                for ev in written:
+                    batch.noted(case.id, ev.step, ev.fact_date.isoformat(), ev.outcome)
         except (TransitionRefused, ValidationError) as exc:
             return _reason(exc)
         return None
@@ -387,15 +435,10 @@ class _Handler:
             raise RowRefused(
                 f"staat niet in het register en de regel geeft geen {' en '.join(missing)}; niet toegevoegd"
             )
-        person = self.store.persons.add(Person(bsn=bsn, **fields))
-        assert person.id is not None
-        self.store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=registered_on)
-        return _PersonRef.of(person)
+        return _PersonRef.from_columns(self.batch.add_person(Person(bsn=bsn, **fields), registered_on))
 
     def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
-        case = self.store.cases.open(person.id, track, opened=on)
-        assert case.id is not None and case.zaaknummer is not None
-        return _CaseRef(case.id, case.zaaknummer, track)
+        return _CaseRef(*self.batch.open_case(person.id, track, on), track, person.id)
 
 
 # -- antwoordbestand -------------------------------------------------------------------------------
@@ -411,6 +454,10 @@ class _Answers(_Handler):
         self.answers.setdefault(rec.bsn, rec.belongs)
 
     def row(self, rec: AnswerRecord) -> RowOutcome:
+        with self.batch.direct(persons=()):  # requests, notes and audit rows through the repositories
+            return self._row(rec)
+
+    def _row(self, rec: AnswerRecord) -> RowOutcome:
         word = "behoort tot de populatie" if rec.belongs else "behoort niet tot de populatie"
         first = self.first_seen(rec)
         if first is not None:
@@ -480,7 +527,6 @@ class _Registrations(_Handler):
     SOURCE = "de lijst nieuwe aanmeldingen"
 
     def row(self, rec: RegistrationRecord) -> RowOutcome:
-        store = self.store
         on = rec.received or self.today
         first = self.first_seen(rec)
         done: list[str] = []
@@ -494,9 +540,10 @@ class _Registrations(_Handler):
             changes = {k: v for k, v in rec.person.items() if k in _CONTACT and v != person.value(k)}
             changes.update({k: v for k, v in rec.person.items() if k in _FILL and person.value(k) is None})
             if changes:
-                full = store.persons.get(person.id)
                 fields = {FIELD_OF_WORD.get(k, k): v for k, v in changes.items()}
-                person = _PersonRef.of(store.persons.update(full.model_copy(update=fields)))
+                row = self.batch.person(rec.bsn)
+                assert row is not None
+                person = _PersonRef.from_columns(self.batch.update_person(row, fields))
                 done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
             differs: list[str] = [
                 lab
@@ -544,13 +591,14 @@ class _Registrations(_Handler):
         partner = self.find(partner_bsn)
         if partner is None:
             return None, f"toeslagpartner {mask_bsn(partner_bsn)} staat niet in het register; niet gekoppeld"
-        hid = store.persons.main_household(person.id)
-        if hid is None:
-            hid = store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=on).id
-            assert hid is not None
-        if store.persons.in_household(hid, partner.id):
-            return None, None
-        store.persons.add_to_household(hid, partner.id, Role.TOESLAGPARTNER)
+        with self.batch.direct(persons=(person.id, partner.id)):  # households through the repository
+            hid = store.persons.main_household(person.id)
+            if hid is None:
+                hid = store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=on).id
+                assert hid is not None
+            if store.persons.in_household(hid, partner.id):
+                return None, None
+            store.persons.add_to_household(hid, partner.id, Role.TOESLAGPARTNER)
         return f"toeslagpartner {partner.name} gekoppeld", None
 
 
@@ -616,7 +664,8 @@ class _Negatives(_Handler):
         return RowOutcome(rec.row, SKIP, f"staat er al ({', '.join(already)})", rec.bsn)
 
     def wind_down(self, case_id: int) -> date | None:
-        view = self.store.cases.view(case_id, self.today)
+        with self.batch.direct(persons=()):  # the engine reads the case's events from the database
+            view = self.store.cases.view(case_id, self.today)
         for d in view.deadlines:
             if d.rule == "afbouw_brede_ondersteuning" and d.running:
                 return d.due

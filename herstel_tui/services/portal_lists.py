@@ -85,7 +85,9 @@ class ParsedList:
         return self.table.notes
 
 
-Known = dict[tuple[str, Any], Any]  # (field, cell value) -> what the person model made of it
+# Per list: (field, cell value) -> what the person model made of it; (field, type, raw cell) ->
+# (value, note) of the cell functions (a raw cell's type in the key: 1, 1.0 and True read apart).
+Known = dict[tuple, Any]
 
 
 def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) -> ParsedList:
@@ -147,16 +149,19 @@ def _person_fields(
         if name not in values:
             continue
         raw = values[name]
-        if is_blank(raw):
-            continue
-        if name == "geboortedatum":
-            out[name], note = cell_date(raw, label="geboortedatum", today=today)
-        elif name == "telefoon":
-            out[name], note = cell_phone(raw)
-        elif name == "huisnummer":
-            out[name], note = cell_text(raw), None
-        else:
-            out[name], note = cell_text(raw), None
+        cell = (name, type(raw), raw)  # a cell read before in this list (a street, a town, a name)
+        got = known.get(cell)
+        if got is None:
+            if is_blank(raw):
+                continue
+            if name == "geboortedatum":
+                got = cell_date(raw, label="geboortedatum", today=today)
+            elif name == "telefoon":
+                got = cell_phone(raw)
+            else:
+                got = cell_text(raw), None
+            known[cell] = got
+        out[name], note = got
         if note:
             notes.append(note)
     extra = cell_text(values.get("toevoeging")) if "toevoeging" in values else None

@@ -407,6 +407,11 @@ def replace_database(finished: Path | str, target: Path, passphrase: str | None 
             guard.close()
 
 
+#: An audit row's detail as text (``json.dumps(detail, ensure_ascii=False, default=str)``, with one
+#: encoder for every row: an import writes tens of thousands).
+audit_json = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
 def append_audit(
     conn: sqlite3.Connection,
     who: str,
@@ -430,6 +435,6 @@ def append_audit(
             entity_id,
             about.get("person_id"),
             about.get("case_id"),
-            json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None,
+            audit_json(detail) if detail is not None else None,
         ),
     )

@@ -55,11 +55,17 @@ class CaseRepository(Repository):
 
     # -- cases -----------------------------------------------------------------------------------
 
+    def last_zaaknummer(self, year: int) -> int:
+        """The number of the year's last zaaknummer (``HKO-jjjj-nnnnnn``), 0 before the first."""
+        # a range of the unique index (LIKE reads every case: ~1.4 ms per case opened at 100,000)
+        row = self.conn.execute(
+            "SELECT max(zaaknummer) FROM cases WHERE zaaknummer >= ? AND zaaknummer < ?",
+            (f"HKO-{year}-", f"HKO-{year}."),
+        ).fetchone()
+        return int(row[0].rsplit("-", 1)[1]) if row[0] else 0
+
     def _next_zaaknummer(self, year: int) -> str:
-        prefix = f"HKO-{year}-"
-        row = self.conn.execute("SELECT max(zaaknummer) FROM cases WHERE zaaknummer LIKE ?", (prefix + "%",)).fetchone()
-        last = int(row[0].rsplit("-", 1)[1]) if row[0] else 0
-        return f"{prefix}{last + 1:06d}"
+        return f"HKO-{year}-{self.last_zaaknummer(year) + 1:06d}"
 
     def open(
         self, person_id: int, track: Track | str, *, caseworker: str | None = None, opened: date | None = None
@@ -388,6 +394,12 @@ class CaseRepository(Repository):
             self._once.add(case_id)
             return
         self._write_index(today or clock.today(), case_ids=[case_id])
+
+    def index_later(self, case_id: int) -> None:
+        """A case whose timeline a bulk writer changed (its rows may not be sent yet): its index
+        row is written when the :meth:`summaries_once` block it runs in ends."""
+        assert self._once is not None, "index_later lives inside summaries_once"
+        self._once.add(case_id)
 
     def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:
         """The case index of these cases, in one transaction (the caller's, when there is one): the

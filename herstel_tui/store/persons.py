@@ -25,14 +25,28 @@ def _redact_value(key: str, value: Any) -> Any:
     return value
 
 
-def _redact(row: dict[str, Any]) -> dict[str, Any]:
+def redacted_person(row: dict[str, Any]) -> dict[str, Any]:
     """A person's fields for the audit trail: keyed by their Dutch words (as the trail has always
     been), never a full BSN."""
     return {PERSON_WORDS.get(k, k): _redact_value(k, v) for k, v in row.items() if v is not None}
 
 
-def _person_row(p: Person) -> dict[str, Any]:
+def person_row(p: Person) -> dict[str, Any]:
+    """The person's columns as stored (without the id)."""
     return p.model_dump(mode="json", exclude={"id"})
+
+
+def person_changes(old_row: dict[str, Any], new_row: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """column -> (old, new) of the columns that differ."""
+    return {k: (old_row[k], v) for k, v in new_row.items() if old_row[k] != v}
+
+
+def change_detail(changed: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    """The audit detail of a person's change: old and new per Dutch word, never a full BSN."""
+    return {
+        PERSON_WORDS.get(k, k): {"oud": _redact_value(k, o), "nieuw": _redact_value(k, n)}
+        for k, (o, n) in changed.items()
+    }
 
 
 _MAIN_FIRST = "role = 'aanvrager' DESC, household_id"  # a person's main household first
@@ -44,7 +58,7 @@ class PersonRepository(Repository):
     _cols: list[str] | None = None
 
     def add(self, person: Person) -> Person:
-        row = _person_row(person)
+        row = person_row(person)
         with self.transaction():
             if person.bsn and self.exists(person.bsn):
                 raise StoreError(f"Er staat al een persoon met BSN {person.bsn_masked} in het register")
@@ -53,30 +67,23 @@ class PersonRepository(Repository):
                 tuple(row.values()),
             )
             new = person.model_copy(update={"id": cur.lastrowid})
-            self.audit(AuditAction.CREATED, "persoon", new.id, person_id=new.id, detail=_redact(_person_row(new)))
+            self.audit(
+                AuditAction.CREATED, "persoon", new.id, person_id=new.id, detail=redacted_person(person_row(new))
+            )
             return new
 
     def update(self, person: Person) -> Person:
         if person.id is None:
             raise StoreError("persoon zonder id kan niet worden bijgewerkt")
         with self.transaction():
-            old_row = _person_row(self.get(person.id))
-            new_row = _person_row(person)
-            changed = {k: (old_row[k], v) for k, v in new_row.items() if old_row[k] != v}
+            old_row = person_row(self.get(person.id))
+            new_row = person_row(person)
+            changed = person_changes(old_row, new_row)
             if not changed:
                 return self.get(person.id)
             sets = ", ".join(f"{k} = ?" for k in changed)
             self.conn.execute(f"UPDATE persons SET {sets} WHERE id = ?", (*(v for _, v in changed.values()), person.id))
-            self.audit(
-                AuditAction.CHANGED,
-                "persoon",
-                person.id,
-                person_id=person.id,
-                detail={
-                    PERSON_WORDS.get(k, k): {"oud": _redact_value(k, o), "nieuw": _redact_value(k, n)}
-                    for k, (o, n) in changed.items()
-                },
-            )
+            self.audit(AuditAction.CHANGED, "persoon", person.id, person_id=person.id, detail=change_detail(changed))
             return person
 
     def get(self, person_id: int) -> Person:

@@ -610,6 +610,29 @@ CREATE INDEX IF NOT EXISTS case_summary_sections ON case_summary(
 DROP INDEX IF EXISTS case_summary_work;
 """
 
+# Issue 18: a person's search rows are rewritten only when a column they hold changes (a portal list
+# that brings 10,000 new phone numbers rewrote 10,000 trigram rows for nothing). Same body as the
+# trigger of migration 3, in the column names of migration 7.
+_SEARCHED = ("bsn", "voornamen", "tussenvoegsel", "achternaam", "straat", "huisnummer", "postcode", "woonplaats")
+
+
+def _english(sql: str) -> str:
+    for old, new in _PERSON_COLUMNS.items():
+        sql = sql.replace(f"p.{old},", f"p.{new},")
+    return sql
+
+
+_V14_SEARCH_COLUMNS = f"""
+DROP TRIGGER case_search_person;
+CREATE TRIGGER case_search_person AFTER UPDATE OF {", ".join(_PERSON_COLUMNS.get(c, c) for c in _SEARCHED)}
+ON persons BEGIN
+    DELETE FROM case_search WHERE rowid IN (SELECT id FROM cases WHERE person_id = new.id);
+    INSERT INTO case_search (rowid, body)
+        SELECT c.id, {_english(_SEARCH_BODY)} FROM cases c JOIN persons p ON p.id = c.person_id
+        WHERE c.person_id = new.id;
+END;
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
@@ -624,6 +647,7 @@ MIGRATIONS: list[Migration] = [
     (11, "meegenomen briefsjablonen van de gemeente (op een laptopbestand)", _V11_CARRIED_TEMPLATES),
     (12, "termijnen per zaak voor de rapportages (overzicht, termijnen)", _V12_CASE_DEADLINES),
     (13, "werkvoorraad in secties: deze week, verlopen, wacht op anderen, later", _V13_WORK_SECTIONS),
+    (14, "zoekindex alleen bijwerken als naam, BSN of adres wijzigt", _V14_SEARCH_COLUMNS),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

@@ -9,8 +9,7 @@ from herstel_tui.services import portal_import
 from herstel_tui.services.portal import import_list
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import StoreError
-from herstel_tui.store.cases import CaseRepository
-from tests.support.portal import TEST_BSNS, TODAY, days_ago, dump, write_xlsx
+from tests.support.portal import TEST_BSNS, TODAY, days_ago, dump, failing_event, write_xlsx
 
 HEAD = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
 
@@ -67,19 +66,11 @@ def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(
     # The reference: the same file into a copy of the same (empty) register, in one go.
     with open_store(tmp_path / "ref.db", "t.tester") as ref:
         expected = import_list(ref, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-    real = CaseRepository.record_event
-    calls = {"n": 0}
-
-    def flaky(self, *a, **kw):
-        calls["n"] += 1
-        if calls["n"] == 30:
-            raise OSError("stroom weg")
-        return real(self, *a, **kw)
-
-    monkeypatch.setattr(CaseRepository, "record_event", flaky)
-    with pytest.raises(StoreError, match="is onderbroken na .* van 40 regels.*lees hetzelfde bestand opnieuw in"):
+    with (
+        failing_event(30, OSError("stroom weg")),
+        pytest.raises(StoreError, match="is onderbroken na .* van 40 regels.*lees hetzelfde bestand opnieuw in"),
+    ):
         import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-    monkeypatch.setattr(CaseRepository, "record_event", real)
     half = store.counts()
     assert 0 < half["persons"] < 25
     assert any("niet afgemaakt" in p for p in store.maintenance.check().problems)
@@ -99,19 +90,8 @@ def test_an_import_broken_off_after_some_batches_is_finished_by_reading_again(
 
 def test_a_dry_run_of_an_unfinished_import_shows_the_rest(store, config, tmp_path, small_batches, monkeypatch):
     path = registrations(tmp_path)
-    real = CaseRepository.record_event
-    calls = {"n": 0}
-
-    def flaky(self, *a, **kw):
-        calls["n"] += 1
-        if calls["n"] == 20:
-            raise OSError("stroom weg")
-        return real(self, *a, **kw)
-
-    monkeypatch.setattr(CaseRepository, "record_event", flaky)
-    with pytest.raises(StoreError):
+    with failing_event(20, OSError("stroom weg")), pytest.raises(StoreError):
         import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-    monkeypatch.setattr(CaseRepository, "record_event", real)
     before = dump(store)
     plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
     assert dump(store) == before

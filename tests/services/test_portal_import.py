@@ -11,8 +11,7 @@ from herstel_tui.files.portal_common import AlreadyImported, NothingToDo, Portal
 from herstel_tui.services.portal import export_vraagbestand, import_list
 from herstel_tui.settings.config import Config
 from herstel_tui.store import StoreError
-from herstel_tui.store.cases import CaseRepository
-from tests.support.portal import TODAY, days_ago, dump, write_csv, write_xlsx
+from tests.support.portal import TODAY, days_ago, dump, failing_event, write_csv, write_xlsx
 
 LAST_REGISTRATION = date(2023, 12, 31)
 
@@ -476,21 +475,10 @@ def test_an_import_that_fails_halfway_leaves_the_database_unchanged(
     bsns = [next(family.bsns) for _ in range(5)]
     p = write_xlsx(tmp_path / "a.xlsx", [HEAD[:4], *[[b, "Kees", None, f"Smit{i}"] for i, b in enumerate(bsns)]])
     before = dump(store)
-    real = CaseRepository.record_event
-    calls = {"n": 0}
-
-    def flaky(self, *a, **kw):
-        calls["n"] += 1
-        if calls["n"] == 6:  # the third row's first event
-            raise error
-        return real(self, *a, **kw)
-
-    monkeypatch.setattr(CaseRepository, "record_event", flaky)
-    with pytest.raises((RuntimeError, StoreError)):
+    with failing_event(6, error) as calls, pytest.raises((RuntimeError, StoreError)):  # the third row's first event
         import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
     assert calls["n"] == 6
     assert dump(store) == before
-    monkeypatch.setattr(CaseRepository, "record_event", real)
     # The file was not recorded as imported: it can be read again.
     done = import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
     assert done.counts["create"] == 5

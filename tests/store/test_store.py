@@ -7,6 +7,7 @@ import pytest
 from herstel_tui.domain.models import Person, Role
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import ConflictError, StoreError
+from herstel_tui.store.caselist import CaseFilter
 from herstel_tui.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
 from tests.support.data import BSN_A, BSN_B
 
@@ -344,3 +345,21 @@ def test_audit_rows_of_older_versions_read_in_todays_vocabulary(tmp_path):
     with open_store(tmp_path / "oud.db", "t") as s:
         last = s.audit.entries()[-1]
     assert last.action is AuditAction.EXPORTED and last.action == "geëxporteerd"
+
+
+def test_search_rows_follow_searched_columns_only(store):
+    """Migration 14: a person's search rows are rewritten when name, BSN or address change, not for
+    a new phone number or e-mail address (a portal list brings thousands of those)."""
+    p = store.persons.add(Person(bsn=BSN_A, given_names="Anna", surname="Jansen", street="Laan"))
+    case = store.cases.open(p.id, "brede_ondersteuning")
+
+    def search_row():
+        return store.conn.execute("SELECT rowid, body FROM case_search WHERE rowid = ?", (case.id,)).fetchone()
+
+    changes = store.conn.total_changes
+    store.persons.update(p.model_copy(update={"phone": "06-12345678", "email": "a@example.nl"}))
+    assert store.conn.total_changes - changes == 1 + 1 + 1  # the person, the audit row and its number
+    before = search_row()
+    store.persons.update(store.persons.get(p.id).model_copy(update={"street": "Kerkstraat", "surname": "Visser"}))
+    assert search_row() != before and "Kerkstraat" in search_row()[1] and "Visser" in search_row()[1]
+    assert store.cases.page(CaseFilter(search="Kerkstraat"))[0].zaaknummer == case.zaaknummer

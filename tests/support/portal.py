@@ -7,6 +7,8 @@ a leading zero: the test range has none, so ``ZERO_BSN`` is computed (see there)
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -151,3 +153,25 @@ def cli(tmp_path, db_path):
 
     run.config_path = cfg
     return run
+
+
+@contextmanager
+def failing_event(n: int, error: BaseException) -> Iterator[dict[str, int]]:
+    """Inside the block, the ``n``-th timeline event an import writes raises ``error``, on either of
+    its paths (the repository's ``record_event`` or the import batch's own); yields the counter."""
+    from herstel_tui.store.cases import CaseRepository
+    from herstel_tui.store.import_batch import ImportBatch
+
+    calls = {"n": 0}
+    with pytest.MonkeyPatch.context() as mp:
+        for cls in (CaseRepository, ImportBatch):
+            real = cls.record_event
+
+            def flaky(self, *a, _real=real, **kw):
+                calls["n"] += 1
+                if calls["n"] == n:
+                    raise error
+                return _real(self, *a, **kw)
+
+            mp.setattr(cls, "record_event", flaky)
+        yield calls

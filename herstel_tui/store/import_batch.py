@@ -1,0 +1,470 @@
+"""One write transaction of a portal list import: the register as the import sees it, held in
+memory, and the rows it writes sent to SQLite in bulk (issue 18: a 50,000-row list in seconds,
+where person by person it took 25).
+
+An :class:`ImportBatch` lives inside one ``store.transaction()`` of ``services.portal_import``.
+It reads the persons, cases and latest events of the coming rows in three queries
+(:meth:`prefetch`), answers the import's questions from that, and keeps what the rows write in
+lists that :meth:`flush` sends with ``executemany`` when the batch ends. What it writes is what
+the repositories write one by one, row for row and id for id: the person and the audit row of
+``persons.add``, the household of ``persons.create_household``, the case of ``cases.open``, the
+event of ``cases.record_event`` (judged by the routekaart engine first), the change of
+``persons.update``. Ids are given in the order SQLite would give them (no table uses
+AUTOINCREMENT: the next rowid is the highest plus one), so a list imported this way leaves the
+same tables as one imported row by row (``tests/services/test_import_batch.py``).
+
+Timeline events go this way unless they are a fact the household's members share (the
+outcome, the payment: ``SHARED_STEPS``): the engine judges each against the case's history as
+``cases.recorded`` and ``cases.role_of`` give it (read once per case, or known from the start for
+a case the batch opened for a person it created). Anything else runs through the repositories
+(:meth:`direct`): the batch first sends what it holds, so the order of the rows stays the order of
+the list, takes its counters from the database again afterwards and forgets the histories of the
+persons whose household or shared facts the block may change.
+
+A row (:meth:`row`) is all or nothing: what it put in the lists is taken out again when it raises,
+and what it wrote through the repositories is undone by a savepoint opened for it at that moment.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import partial
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from herstel_tui.domain import clock
+from herstel_tui.domain.enums import AuditAction, Role, Track
+from herstel_tui.domain.models import Person, TimelineEvent
+from herstel_tui.domain.routekaart import RecordedEvent
+from herstel_tui.store.base import audit_json
+from herstel_tui.store.cases import SHARED_STEPS
+from herstel_tui.store.persons import change_detail, person_changes, person_row, redacted_person
+from herstel_tui.store.repository import Repository
+
+_PERSON_FIELDS = tuple(Person.model_fields)[1:]  # the columns after id, in the table's order
+_PERSON_INSERT = (
+    f"INSERT INTO persons (id, {', '.join(_PERSON_FIELDS)}) VALUES ({', '.join('?' * (len(_PERSON_FIELDS) + 1))})"
+)
+# What a list may change of a known person (contact data, a missing birth date), in two statements:
+# with the address, and without it (then the case's search row is left alone: see migration 14).
+# None of these columns is indexed. Their rows are sent in the list's order (runs of one statement).
+_ADDRESS = ("street", "house_number", "postcode", "city")
+_UPDATABLE = ("birth_date", *_ADDRESS, "phone", "email")
+_CONTACT_ONLY = tuple(k for k in _UPDATABLE if k not in _ADDRESS)
+_PERSON_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in _UPDATABLE)} WHERE id = ?"
+_CONTACT_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in _CONTACT_ONLY)} WHERE id = ?"
+_HOUSEHOLD_INSERT = "INSERT INTO households (id, registered_on) VALUES (?, ?)"
+_MEMBER_INSERT = "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)"
+_CASE_INSERT = "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) VALUES (?,?,?,?,?,?)"
+_EVENT_INSERT = (
+    "INSERT INTO events (id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction, reason)"
+    " VALUES (?,?,?,?,?,?,?,?,0,NULL)"
+)
+_CASE_VERSION = "UPDATE cases SET version = version + 1 WHERE id = ?"
+_AUDIT_INSERT = (
+    "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)"
+)
+_ROW_DONE = "INSERT INTO portal_import_rows (file_id, row, action, text, notes) VALUES (?,?,?,?,?)"
+# The order the lists are sent in: every row after the rows it refers to (foreign keys; the search
+# trigger of a case reads its person, a person's update rewrites its cases' search rows).
+_ORDER = (
+    _PERSON_INSERT,
+    _HOUSEHOLD_INSERT,
+    _MEMBER_INSERT,
+    _CASE_INSERT,
+    _EVENT_INSERT,
+    _CASE_VERSION,
+    _PERSON_UPDATE,
+    _AUDIT_INSERT,
+    _ROW_DONE,
+)
+# the notes column of a row outcome without notes (most rows), as json.dumps writes it
+_PLAIN = {flag: json.dumps({"notes": [], "returned": flag}) for flag in (False, True)}
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False).encode  # as store.portal.row_done writes it
+_ID_TABLES = ("persons", "households", "cases", "events")
+_SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
+
+
+class ImportBatch(Repository):
+    """See the module's docstring. Made by the import inside its transaction; :meth:`flush` before
+    the transaction ends."""
+
+    # False: every write through the repositories, one by one (what the bulk writes are compared
+    # with in tests/services/test_import_batch.py)
+    bulk = True
+
+    def __init__(self, store: Any) -> None:
+        super().__init__(store)
+        assert self.conn.in_transaction, "an import batch lives inside a transaction"
+        self.pending: dict[str, list[tuple]] = {sql: [] for sql in _ORDER}
+        self.persons: dict[str, dict[str, Any] | None] = {}  # bsn -> register row (column -> value), None: absent
+        self.cases: dict[tuple[int, str], tuple[int, str]] = {}  # (person id, track) -> (id, zaaknummer)
+        self.fetched: set[int] = set()  # persons whose cases and events are all in memory
+        self.case_info: dict[int, tuple[int, str]] = {}  # their cases: id -> (person id, track)
+        self.last: dict[tuple[int, str], tuple[str, str | None]] = {}  # (case, step) -> (fact date, outcome)
+        # case -> (person id, track, the person's role, the events as the engine takes them: as
+        # cases.recorded gives them), read when an event is to be written (see _history)
+        self.history: dict[int, tuple[int, str, str | None, list[RecordedEvent]]] = {}
+        self.opened: set[int] = set()  # the cases this batch opened for persons it created
+        self.aanvragers: set[int] = set()  # persons this batch created (aanvrager of a household of one)
+        self.next_ids: dict[str, int] | None = None
+        self.zaaknummers: dict[int, int] = {}  # year -> the last number given
+        self.events_checked: dict[tuple, tuple[TimelineEvent, str, str]] = {}
+        self._now: str | None = None
+        self._second, self._stamp = -1, ""
+        self._undo: list[Callable[[], None]] | None = None
+        self._marks: tuple[int, ...] = ()
+        self._saved = False
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def prefetch(self, bsns: Iterable[str]) -> None:
+        """Read the persons with these BSNs, their cases and their cases' latest event per step."""
+        wanted = sorted({b for b in bsns if b not in self.persons})
+        if not wanted:
+            return
+        found: dict[str, dict[str, Any]] = {}
+        cur = self.conn.execute(
+            "SELECT * FROM persons WHERE bsn IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
+        )
+        cols = [d[0] for d in cur.description]
+        for r in cur:
+            row = dict(zip(cols, r))
+            found[row["bsn"]] = row
+        for b in wanted:
+            self.persons[b] = found.get(b)
+        found_ids = sorted(row["id"] for row in found.values())
+        ids = json.dumps(found_ids)
+        self.fetched.update(found_ids)
+        case_ids = []
+        for cid, number, pid, track in self.conn.execute(
+            "SELECT id, zaaknummer, person_id, track FROM cases WHERE person_id IN (SELECT value FROM json_each(?))",
+            (ids,),
+        ):
+            self.cases[(pid, track)] = (cid, number)
+            self.case_info[cid] = (pid, track)
+            case_ids.append(cid)
+        for cid, step, fact, outcome in self.conn.execute(
+            "SELECT case_id, step, fact_date, outcome FROM events WHERE case_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY id",
+            (json.dumps(case_ids),),
+        ):
+            self.last[(cid, step)] = (fact, outcome)  # the latest by id wins, as in cases.last_event
+
+    def _history(self, case_id: int) -> tuple[int, str, str | None, list[RecordedEvent]]:
+        """What ``cases.record_event`` asks of a case: its person, track, the person's role and the
+        events as ``cases.recorded`` gives them (the shared facts first). Read from the database
+        the first time: the case has no events waiting in the batch then (a case gets those only
+        once its history is here, and a history is dropped only by :meth:`direct`, after a flush),
+        and a case waiting to be inserted has none in the database either."""
+        got = self.history.get(case_id)
+        if got is None:
+            pid, track = self.case_info[case_id]
+            make = RecordedEvent._make
+            own = [
+                make((step, date.fromisoformat(fact), outcome, correction != 0, reason, eid, False))
+                for step, fact, outcome, correction, reason, eid in self.conn.execute(
+                    "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id = ? ORDER BY id",
+                    (case_id,),
+                )
+            ]
+            role = self.store.persons.main_roles([pid]).get(pid)
+            # only a toeslagpartner or a child shares the aanvrager's facts (as inherited_many decides)
+            shared = (
+                self.store.cases.inherited_many([(pid, track)]).get((pid, track), []) if role in SHARED_STEPS else []
+            )
+            got = (pid, track, role, shared + own)
+            self._cache(self.history, case_id, got)
+        return got
+
+    def person(self, bsn: str) -> dict[str, Any] | None:
+        """The register row of the person with this BSN (``persons.row_by_bsn``), else None."""
+        if bsn not in self.persons:
+            self.prefetch([bsn])
+        return self.persons[bsn]
+
+    def case(self, person_id: int, track: Track) -> tuple[int, str] | None:
+        """(id, zaaknummer) of the person's case in ``track`` (``cases.id_of``)."""
+        if person_id not in self.fetched:
+            return self.store.cases.id_of(person_id, track)
+        return self.cases.get((person_id, track.value))
+
+    def last_event(self, case_id: int, step: str) -> tuple[str, str | None] | None:
+        """(fact date, outcome) of the step's latest event of the case (``cases.last_event``)."""
+        if (case_id, step) in self.last:
+            return self.last[(case_id, step)]
+        if case_id in self.case_info:
+            return None
+        return self.store.cases.last_event(case_id, step)
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def _ids(self) -> dict[str, int]:
+        if self.next_ids is None:
+            self.next_ids = {
+                t: self.conn.execute(f"SELECT coalesce(max(rowid), 0) + 1 FROM {t}").fetchone()[0] for t in _ID_TABLES
+            }
+        return self.next_ids
+
+    def _take(self, table: str) -> int:
+        ids = self._ids()
+        new = ids[table]
+        ids[table] = new + 1
+        self._remember(lambda: ids.__setitem__(table, new))
+        return new
+
+    @property
+    def now(self) -> str:
+        """The time a row's writes are recorded at (once per row that writes; the clock is read
+        once per second of the wall clock: its text has whole seconds)."""
+        if self._now is None:
+            second = int(time.time())
+            if second != self._second:
+                self._second, self._stamp = second, clock.now_iso()
+            self._now = self._stamp
+        return self._now
+
+    def _put(self, sql: str, params: tuple) -> None:
+        self.pending[sql].append(params)
+
+    def _audit(
+        self, action: AuditAction, entity: str, entity_id: int, detail: dict[str, Any] | str, **about: int
+    ) -> None:
+        """An audit row as ``store.audit.append`` writes it (``detail``: the dict, or its text)."""
+        self._put(
+            _AUDIT_INSERT,
+            (
+                self.now,
+                self.user,
+                action,
+                entity,
+                entity_id,
+                about.get("person_id"),
+                about.get("case_id"),
+                detail if isinstance(detail, str) else audit_json(detail),
+            ),
+        )
+
+    def _remember(self, undo: Callable[[], None]) -> None:
+        if self._undo is not None:
+            self._undo.append(undo)
+
+    def _cache(self, mapping: dict, key: Any, value: Any) -> None:
+        """Set ``mapping[key]``, undone when the row fails."""
+        had, old = key in mapping, mapping.get(key)
+        mapping[key] = value
+        self._remember(lambda: mapping.__setitem__(key, old) if had else mapping.pop(key, None))
+
+    def add_person(self, person: Person, registered_on: date) -> dict[str, Any]:
+        """``persons.add`` and ``persons.create_household([(person, aanvrager)])``: returns the row."""
+        assert person.bsn and self.person(person.bsn) is None
+        if not self.bulk:
+            with self.direct(persons=()):
+                new = self.store.persons.add(person)
+                assert new.id is not None
+                self.store.persons.create_household([(new.id, Role.AANVRAGER)], registered_on=registered_on)
+            full = {"id": new.id, **person_row(new)}
+            self._cache(self.persons, person.bsn, full)
+            return full
+        pid = self._take("persons")
+        row = person_row(person)
+        self._put(_PERSON_INSERT, (pid, *(row[k] for k in _PERSON_FIELDS)))
+        self._audit(AuditAction.CREATED, "persoon", pid, redacted_person(row), person_id=pid)
+        hid = self._take("households")
+        self._put(_HOUSEHOLD_INSERT, (hid, registered_on.isoformat()))
+        self._put(_MEMBER_INSERT, (hid, pid, Role.AANVRAGER.value))
+        self._audit(AuditAction.CREATED, "huishouden", hid, {"leden": [{"persoon": pid, "rol": Role.AANVRAGER.value}]})
+        full = {"id": pid, **row}
+        self._cache(self.persons, person.bsn, full)
+        self.fetched.add(pid)
+        self._remember(lambda: self.fetched.discard(pid))
+        self.aanvragers.add(pid)
+        self._remember(lambda: self.aanvragers.discard(pid))
+        return full
+
+    def update_person(self, row: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+        """``persons.update`` of the person in ``row`` with ``changes`` (field -> value): returns
+        the new row."""
+        if not self.bulk or not changes.keys() <= set(_UPDATABLE):
+            with self.direct(persons=()):
+                person = self.store.persons.update(self.store.persons.get(row["id"]).model_copy(update=changes))
+            new = {"id": row["id"], **person_row(person)}
+            self._cache(self.persons, row["bsn"], new)
+            return new
+        new = {**row, **{k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}}
+        changed = person_changes({k: row[k] for k in _PERSON_FIELDS}, {k: new[k] for k in _PERSON_FIELDS})
+        if not changed:
+            return row
+        pid = row["id"]
+        if any(k in changed for k in _ADDRESS):
+            self._put(_PERSON_UPDATE, (_PERSON_UPDATE, (*(new[k] for k in _UPDATABLE), pid)))
+        else:
+            self._put(_PERSON_UPDATE, (_CONTACT_UPDATE, (*(new[k] for k in _CONTACT_ONLY), pid)))
+        self._audit(AuditAction.CHANGED, "persoon", pid, change_detail(changed), person_id=pid)
+        self._cache(self.persons, row["bsn"], new)
+        return new
+
+    def open_case(self, person_id: int, track: Track, opened: date) -> tuple[int, str]:
+        """``cases.open`` (the store's user as caseworker)."""
+        if not self.bulk or person_id not in self.fetched:
+            with self.direct(persons=()):
+                case = self.store.cases.open(person_id, track, opened=opened)
+            assert case.id is not None and case.zaaknummer is not None
+            self._known_case(person_id, track, case.id, case.zaaknummer)
+            self._cache(self.zaaknummers, opened.year, int(case.zaaknummer.rsplit("-", 1)[1]))
+            return case.id, case.zaaknummer
+        assert (person_id, track.value) not in self.cases
+        year = opened.year
+        if year not in self.zaaknummers:
+            self.zaaknummers[year] = self.store.cases.last_zaaknummer(year)
+        last = self.zaaknummers[year]
+        self._cache(self.zaaknummers, year, last + 1)
+        number = f"HKO-{year}-{last + 1:06d}"
+        cid = self._take("cases")
+        self._put(_CASE_INSERT, (cid, number, person_id, track.value, self.user, opened.isoformat()))
+        self.store.cases.index_later(cid)
+        self._audit(
+            AuditAction.CREATED,
+            "zaak",
+            cid,
+            {"zaaknummer": number, "spoor": track.value, "medewerker": self.user},
+            person_id=person_id,
+            case_id=cid,
+        )
+        self._known_case(person_id, track, cid, number)
+        if person_id in self.aanvragers:  # the aanvrager of a household of one: nothing shared
+            self._cache(self.history, cid, (person_id, track.value, Role.AANVRAGER.value, []))
+            self.opened.add(cid)
+            self._remember(lambda: self.opened.discard(cid))
+        return cid, number
+
+    def _known_case(self, person_id: int, track: Track, cid: int, number: str) -> None:
+        self._cache(self.cases, (person_id, track.value), (cid, number))
+        self._cache(self.case_info, cid, (person_id, track.value))
+
+    def knows(self, case_id: int, steps: Iterable[str]) -> bool:
+        """Whether :meth:`record_event` can write these steps on this case itself."""
+        return self.bulk and case_id in self.case_info and not self.shared(steps)
+
+    @staticmethod
+    def shared(steps: Iterable[str]) -> bool:
+        """Whether any of these steps is a fact the household's members share (``SHARED_STEPS``)."""
+        return any(step in _SHARED for step in steps)
+
+    def record_events(self, case_id: int, steps: Iterable[tuple[str, str | None, date, str | None]]) -> None:
+        """``(step, outcome, date, note)`` in order on a case the batch knows (:meth:`knows`), all or
+        none: as ``cases.record_event``, each judged by the routekaart engine (TransitionRefused)
+        and the domain model (ValidationError) before it is written."""
+        mark = self._mark()
+        try:
+            for step, outcome, on, note in steps:
+                self.record_event(case_id, step, on, outcome, note)
+        except BaseException:
+            self._back(mark)
+            raise
+
+    def record_event(self, case_id: int, step: str, on: date, outcome: str | None, note: str | None) -> None:
+        person_id, track, role, events = self._history(case_id)
+        key = (step, outcome, on, note)
+        checked = self.events_checked.get(key)
+        if checked is None:  # the model's values, the date as text, the audit detail: once per kind of event
+            event = TimelineEvent(case_id=case_id, step=step, outcome=outcome, fact_date=on, note=note)
+            day = on.isoformat()
+            detail = audit_json({"stap": event.step, "uitkomst": event.outcome, "datum": day, "reden": None})
+            checked = self.events_checked[key] = (event, day, detail)
+        event, day, detail = checked
+        self.routekaart.check(track, events, RecordedEvent(event.step, on, event.outcome), role=role)
+        eid = self._take("events")
+        self._put(_EVENT_INSERT, (eid, case_id, event.step, event.outcome, day, self.now, self.user, event.note))
+        self._put(_CASE_VERSION, (case_id,))
+        self.store.cases.index_later(case_id)
+        self._audit(AuditAction.RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
+        events.append(RecordedEvent(event.step, on, event.outcome, False, None, eid))
+        self._remember(lambda: events.pop() and None)
+        self.noted(case_id, event.step, day, event.outcome)
+
+    def noted(self, case_id: int, step: str, fact: str, outcome: str | None) -> None:
+        """An event written on the case (here or through the repositories): its latest of the step."""
+        self._cache(self.last, (case_id, step), (fact, outcome))
+
+    def row_done(self, file_id: int, row: int, action: str, text: str, extra: dict[str, Any]) -> None:
+        """``store.portal.row_done``, sent with the batch."""
+        plain = not extra.get("notes") and extra.keys() == {"notes", "returned"}
+        notes = _PLAIN[bool(extra["returned"])] if plain else _ROW_JSON(extra)
+        self._put(_ROW_DONE, (file_id, row, action, text, notes))
+
+    # -- rows, the repositories and the end ------------------------------------------------------
+
+    def _mark(self) -> tuple[tuple[int, ...], int]:
+        return tuple(map(len, self.pending.values())), len(self._undo or ())
+
+    def _back(self, mark: tuple[tuple[int, ...], int]) -> None:
+        """Take back what was put in the lists and the memory since ``mark``."""
+        lengths, undone = mark
+        for rows, n in zip(self.pending.values(), lengths):
+            del rows[n:]
+        while self._undo and len(self._undo) > undone:
+            self._undo.pop()()
+
+    @contextmanager
+    def row(self) -> Iterator[None]:
+        """One row of the list, all or nothing (see the module's docstring)."""
+        self._now = None
+        self._undo = []
+        self._marks, _ = self._mark()
+        self._saved = False
+        try:
+            yield
+        except BaseException:
+            self._back((self._marks, 0))
+            if self._saved:
+                self.conn.execute("ROLLBACK TO import_row")
+                self.conn.execute("RELEASE import_row")
+            raise
+        finally:
+            self._undo = None
+        if self._saved:
+            self.conn.execute("RELEASE import_row")
+
+    @contextmanager
+    def direct(self, persons: Iterable[int] | None = None) -> Iterator[None]:
+        """Write through the repositories inside a row: what the batch holds is sent first (the
+        earlier rows' outside the row's savepoint), and the counters are read again afterwards.
+        ``persons``: those whose household, role or shared facts the block may change (None:
+        anyone's); their cases' histories are left to the repositories from then on."""
+        if self._undo is not None and not self._saved:
+            self.flush(upto=self._marks)
+            self.conn.execute("SAVEPOINT import_row")
+            self._saved = True
+        self.flush()
+        before = self.next_ids
+        self.next_ids = None  # (zaaknummers: only open_case opens a case in an import, and counts it)
+        # (the cases this batch opened are its own persons': an aanvrager stays one, and nothing is
+        # shared with an aanvrager)
+        touched = None if persons is None else set(persons)
+        for cid in [
+            c for c, h in self.history.items() if c not in self.opened and (touched is None or h[0] in touched)
+        ]:
+            self._remember(partial(self.history.__setitem__, cid, self.history.pop(cid)))
+        # A failing row restores the counters it started with (its savepoint undoes its writes).
+        self._remember(lambda: setattr(self, "next_ids", before))
+        yield
+
+    def flush(self, upto: tuple[int, ...] | None = None) -> None:
+        """Send what the batch holds (only the rows before ``upto``, per list, when given)."""
+        for i, sql in enumerate(_ORDER):
+            rows = self.pending[sql]
+            n = len(rows) if upto is None else upto[i]
+            if n and sql == _PERSON_UPDATE:  # (statement, parameters), in order
+                for statement, run in groupby(rows[:n], itemgetter(0)):
+                    self.conn.executemany(statement, [params for _, params in run])
+            elif n:
+                self.conn.executemany(sql, rows[:n])
+            del rows[:n]
+        if upto is not None:
+            self._marks = (0,) * len(_ORDER)

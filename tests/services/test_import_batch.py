@@ -1,0 +1,184 @@
+"""Issue 18: a portal list import writes new persons, households, cases, events, person changes,
+audit rows and row outcomes in bulk (``store/import_batch.py``). The same lists imported with the
+bulk path and with every write through the repositories one by one leave the same tables, row for
+row and id for id, and the same reports; a failing row leaves nothing in either path."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+
+import pytest
+
+from herstel_tui.domain.enums import Role
+from herstel_tui.domain.models import Person
+from herstel_tui.services import portal_import
+from herstel_tui.services.portal import import_list
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store import Store, StoreError
+from herstel_tui.store.import_batch import ImportBatch
+from tests.support.portal import TEST_BSNS, TODAY, days_ago, write_xlsx
+
+# Every table an import writes, without the times of day (two runs never share those).
+TABLES = {
+    "persons": "SELECT * FROM persons ORDER BY id",
+    "households": "SELECT * FROM households ORDER BY id",
+    "household_members": "SELECT * FROM household_members ORDER BY 1, 2",
+    "cases": "SELECT * FROM cases ORDER BY id",
+    "events": "SELECT id, case_id, step, outcome, fact_date, recorded_by, note, correction, reason FROM events"
+    " ORDER BY id",
+    "case_summary": "SELECT * FROM case_summary ORDER BY case_id",
+    "case_deadlines": "SELECT * FROM case_deadlines ORDER BY case_id, seq",
+    "case_search": "SELECT rowid, body FROM case_search ORDER BY rowid",
+    "contact_notes": "SELECT id, case_id, date, channel, text, by FROM contact_notes ORDER BY id",
+    "portal_files": "SELECT id, kind, direction, name, sha256, rows, summary, status FROM portal_files ORDER BY id",
+    "portal_import_rows": "SELECT * FROM portal_import_rows ORDER BY 1, 2",
+    "audit": "SELECT id, who, action, entity, entity_id, person_id, case_id, detail FROM audit"
+    " WHERE action != 'schema' ORDER BY id",  # (the schema row names the file)
+}
+
+
+def tables(store: Store) -> dict[str, list[tuple]]:
+    return {name: store.conn.execute(sql).fetchall() for name, sql in TABLES.items()}
+
+
+def rows(report):
+    return [(o.row, o.action, o.full_text) for o in report.outcomes]
+
+
+def register(store: Store) -> None:
+    """What is there before the lists: a parent with a case and events (one shared with the household),
+    a child with a case of their own, a person without a case."""
+    parent = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen", phone="06-12345678"))
+    child = store.persons.add(Person(bsn=TEST_BSNS[1], given_names="Tim", surname="Jansen"))
+    store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
+    case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
+    store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+    store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")  # shared with Tim
+    store.cases.open(child.id, "brede_ondersteuning", opened=days_ago(100))
+    store.persons.add(Person(bsn=TEST_BSNS[2], given_names="Piet", surname="Bakker", street="Dorpsweg"))
+
+
+def lists(folder) -> list[tuple[str, object]]:
+    b = TEST_BSNS
+    collect = [["BSN", "Voornamen", "Achternaam", "Pauzeknop", "Datum"]]
+    for i in range(12):
+        # new persons start the pauzeknop; an einde for someone without a start is refused (after
+        # the person and the case were made in the batch: both taken back)
+        collect.append([b[10 + i], "Ali", f"Bakker{i}", "einde" if i % 4 == 3 else "start", days_ago(5 + i)])
+    collect.append([b[2], None, None, "start", days_ago(3)])  # a known person without a case
+    head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Straat", "Geboortedatum", "Datum aanmelding"]
+    head.append("BSN toeslagpartner")
+    regs = [head]
+    for i in range(60):
+        n = b[10 + i % 30]
+        partner = b[10 + (i + 1) % 30] if i % 9 == 0 else None
+        street = "Laan 1" if i % 5 else f"Weg {i}"  # address changes: the search row follows
+        name = (None, None) if i % 13 == 7 else ("Noor", f"Visser{i % 30}")  # unknown without names: refused
+        regs.append(
+            [n, *name, f"06-{30_000_000 + i % 30 // 10:08d}", street, date(1990, 1, 1 + i % 20), days_ago(3), partner]
+        )
+    regs.append([b[0], "Anna", "Jansen", "06-87654321", "Kerkstraat 2", None, days_ago(2)])  # known, new address
+    regs.append([b[1], "Tim", "Jansen", None, None, None, days_ago(2)])  # a child, the parent's outcome shared
+    regs.append([b[45], "Eva", "de Wit", None, None, None, TODAY + timedelta(days=3)])  # a date in the future
+    negatives = [["BSN", "Datum", "Soort"], [b[10], days_ago(1), "eerste toets"], [b[0], days_ago(1), "eerste toets"]]
+    return [
+        ("invordering", write_xlsx(folder / "invordering.xlsx", collect)),
+        ("aanmeldingen", write_xlsx(folder / "aanmeldingen.xlsx", regs)),
+        ("negatief", write_xlsx(folder / "negatief.xlsx", negatives)),
+    ]
+
+
+@pytest.mark.parametrize("small_batches", [False, True])
+def test_bulk_writes_equal_one_by_one_writes(config, tmp_path, monkeypatch, small_batches):
+    if small_batches:  # many transactions: the batch's memory starts afresh in each
+        monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 4)
+        monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+        monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
+    files = lists(tmp_path)
+    results = {}
+    for bulk in (True, False):
+        monkeypatch.setattr(ImportBatch, "bulk", bulk)
+        with open_store(tmp_path / f"{bulk}.db", "t.tester") as store:
+            register(store)
+            reports = [rows(import_list(store, config, kind, path, dry_run=False, today=TODAY)) for kind, path in files]
+            results[bulk] = reports, tables(store)
+    (bulk_reports, bulk_tables), (single_reports, single_tables) = results[True], results[False]
+    assert bulk_reports == single_reports
+    for name in TABLES:
+        assert bulk_tables[name] == single_tables[name], name
+    # the lists did what they are for: persons made and refused, addresses changed, partners linked
+    actions = [action for report in bulk_reports for _, action, _ in report]
+    assert {"create", "update", "skip", "reject"} <= set(actions)
+    assert len(bulk_tables["persons"]) > 30 and any(r[2] == "toeslagpartner" for r in bulk_tables["household_members"])
+    assert any("Kerkstraat 2" in body for _, body in bulk_tables["case_search"])
+
+
+def test_a_failing_row_takes_back_its_bulk_writes_and_its_direct_ones(store):
+    store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
+    before = tables(store)
+    with store.transaction(), store.cases.summaries_once():
+        batch = ImportBatch(store)
+        with pytest.raises(RuntimeError), batch.row():
+            made = batch.add_person(Person(bsn=TEST_BSNS[1], given_names="Tim", surname="Smit"), TODAY)
+            cid, _ = batch.open_case(made["id"], portal_import.Track.BREDE_ONDERSTEUNING, TODAY)
+            with batch.direct():  # written through the repository, inside the row's savepoint
+                anna = store.persons.find_by_bsn(TEST_BSNS[0])
+                assert anna is not None
+                store.persons.create_household([(anna.id, Role.AANVRAGER), (made["id"], Role.KIND)])
+            raise RuntimeError("stroom weg")
+        assert (
+            batch.person(TEST_BSNS[1]) is None
+            and batch.case(made["id"], portal_import.Track.BREDE_ONDERSTEUNING) is None
+        )
+        with batch.row():  # the next row gets the ids the failed one had
+            again = batch.add_person(Person(bsn=TEST_BSNS[2], given_names="Eva", surname="Wit"), TODAY)
+        batch.flush()
+    assert again["id"] == made["id"]
+    after = tables(store)
+    assert [r[1] for r in after["persons"]] == [TEST_BSNS[0], TEST_BSNS[2]]
+    assert after["cases"] == before["cases"] == [] and cid
+    assert [r[2] for r in after["household_members"]] == ["aanvrager"]  # Eva's; Anna's household went
+    assert [(r[2], r[3]) for r in after["audit"][len(before["audit"]) :]] == [
+        ("aangemaakt", "persoon"),
+        ("aangemaakt", "huishouden"),
+    ]
+
+
+def test_a_batch_whose_bulk_writes_fail_is_undone_and_the_import_finished_by_reading_again(
+    config, tmp_path, monkeypatch
+):
+    """The design of issue 13 holds for the bulk writes too: a batch whose rows SQLite refuses when
+    they are sent (a full disk) is rolled back whole; the batches before it stay, the file stays
+    'bezig', and reading it again applies every row exactly once, as one run would have."""
+    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 5)
+    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
+    kind, path = lists(tmp_path)[1]
+    with open_store(tmp_path / "ref" / "herstel.db", "t.tester") as ref:
+        register(ref)
+        expected = rows(import_list(ref, config, kind, path, dry_run=False, today=TODAY))
+        want = tables(ref)
+    real = ImportBatch.flush
+    sent = {"n": 0}
+
+    def full_disk(self, upto=None):
+        if upto is None:
+            sent["n"] += 1
+            if sent["n"] == 3:  # the third batch's rows
+                raise sqlite3.OperationalError("database or disk is full")
+        return real(self, upto)
+
+    with open_store(tmp_path / "run" / "herstel.db", "t.tester") as store:
+        register(store)
+        with monkeypatch.context() as m:
+            m.setattr(ImportBatch, "flush", full_disk)
+            with pytest.raises(StoreError, match="onderbroken na 10 van"):
+                import_list(store, config, kind, path, dry_run=False, today=TODAY)
+        assert store.conn.execute("SELECT count(*) FROM portal_import_rows").fetchone()[0] == 10
+        assert store.portal.unfinished()
+        done = import_list(store, config, kind, path, dry_run=False, today=TODAY)
+        assert rows(done) == expected
+        got = tables(store)
+    for name in TABLES:
+        assert got[name] == want[name], name
