@@ -71,8 +71,14 @@ def main() -> None:
                 f"({label}) ": ([python, "-m", "herstel_tui"], {**os.environ, "PYTHONPATH": str(src.resolve())})
                 for label, src in (("oud", a.old), ("nieuw", new_src))
             }
+        dbs = {label: db for label in sides}
+        if a.old:  # each version its own copy: the newer one may migrate its file past the older's schema
+            dbs["(oud) "] = str(Path(tmp) / "oud.db")
+            shutil.copyfile(a.db, dbs["(oud) "])
+            start, env = sides["(oud) "]
+            subprocess.run([*start, "--db", dbs["(oud) "], "controle"], capture_output=True, env=env, cwd=a.old)
         commands = {
-            f"{label}{name}": ([*start, "--db", db, *arg], env)
+            f"{label}{name}": ([*start, "--db", dbs[label], *arg], env)
             for label, (start, env) in sides.items()
             for name, arg in args.items()
         }
