@@ -16,6 +16,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,7 +46,10 @@ def main() -> None:
     ap.add_argument("--db", required=True)
     ap.add_argument("--runs", type=int, default=30)
     a = ap.parse_args()
-    db = str(Path(a.db).resolve())
+    # a copy: every `herstel zoek` (and the second floor) writes an audit row into the file
+    tmp = tempfile.TemporaryDirectory()
+    db = str(Path(tmp.name) / "bench.db")
+    shutil.copyfile(Path(a.db).resolve(), db)
     conn = sqlite3.connect(db)
     bsn = conn.execute(
         "SELECT p.bsn FROM persons p JOIN cases c ON c.person_id = p.id "

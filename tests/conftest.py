@@ -28,6 +28,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))  # the config and routekaart caches
     monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "Documenten"))
     monkeypatch.delenv("HERSTEL_DB", raising=False)
     monkeypatch.delenv("HERSTEL_CONFIG", raising=False)

@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from herstel_tui.settings.config import Config, ConfigError, load_config, resolve_db_path
-
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.domain.models import Case
+    from herstel_tui.settings.config import Config
     from herstel_tui.store import Store
 
 EXIT_NOT_FOUND = 1
@@ -32,6 +31,8 @@ class Ctx:
 
     def _load(self) -> tuple[Config, Path]:
         if self._loaded is None:
+            from herstel_tui.settings.config import load_config
+
             self._loaded = load_config(self.config_arg)
         return self._loaded
 
@@ -43,18 +44,34 @@ class Ctx:
     def config_file(self) -> Path:
         return self._load()[1]
 
+    def _target(self) -> tuple[Path, str]:
+        """The database and the user: from the values the config loader last validated when the
+        file is unchanged (no pydantic: `toon`, `termijnen` over SSH), else from the full load."""
+        if self._loaded is None:
+            from herstel_tui.settings.cache import quick_settings
+
+            quick = quick_settings(self.db_arg, self.config_arg)
+            if quick is not None:
+                return quick
+        from herstel_tui.settings.config import resolve_db_path
+
+        return resolve_db_path(self.db_arg, self.config), self.config.medewerker
+
     @property
     def db_path(self) -> Path:
-        return resolve_db_path(self.db_arg, self.config)
+        return self._target()[0]
+
+    @property
+    def user(self) -> str:
+        return self._target()[1]
 
     def open_store(self, *, create: bool = False, readonly: bool = False) -> Store:
         from herstel_tui.files.terminal import IndexProgress
         from herstel_tui.settings.resources import open_store
         from herstel_tui.store.base import network_warning
 
-        store = open_store(
-            self.db_path, self.config.medewerker, create=create, readonly=readonly, progress=IndexProgress()
-        )
+        path, user = self._target()
+        store = open_store(path, user, create=create, readonly=readonly, progress=IndexProgress())
         if store.network_fs:
             click.echo(network_warning(store.path), err=True)
         return store
@@ -89,7 +106,39 @@ def clean_arguments(args: list[str]) -> list[str]:
 class HerstelGroup(click.Group):
     """Turns known errors into a Dutch message and exit code 2, never a traceback. Every
     argument passes the text policy on the way in, every line printed the terminal guard
-    (``files/terminal``) on the way out."""
+    (``files/terminal``) on the way out.
+
+    ``lazy_commands`` (name -> module): commands imported only when invoked or listed, as click's
+    documentation on lazily loading subcommands shows; the module's attribute of that name is the
+    command."""
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            import importlib
+
+            command = getattr(importlib.import_module(self.lazy_commands[cmd_name]), cmd_name)
+            if not isinstance(command, click.Command) or command.name != cmd_name:
+                raise TypeError(f"{self.lazy_commands[cmd_name]}.{cmd_name} is not the command {cmd_name!r}")
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:
+            # click suggests from the loaded commands only ("Did you mean 'termijnen'?"): all of them
+            raise click.exceptions.NoSuchCommand(
+                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
         from herstel_tui.domain.text import TextError
@@ -108,12 +157,16 @@ class HerstelGroup(click.Group):
 
         try:
             return super().invoke(ctx)
-        except (ConfigError, BsnError, DateError) as exc:
+        except (BsnError, DateError) as exc:
             fail(str(exc))
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except Exception as exc:
+            # loaded here, on the way out with an error, not on every start
+            from herstel_tui.settings.config import ConfigError
             from herstel_tui.store import StoreError
 
-            if isinstance(exc, StoreError):
+            if isinstance(exc, (ConfigError, StoreError)):
                 fail(str(exc))
             from pydantic import ValidationError
 

@@ -19,6 +19,7 @@ from herstel_tui.services.lookup import (
     days_text,
     outcome_label,
     print_cases,
+    quick_read,
     search,
     terminal_width,
 )
@@ -254,26 +255,43 @@ def parse_within(text: str) -> relativedelta:
 @click.pass_obj
 def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     """Termijnen die verlopen zijn of binnenkort aflopen, de eerste bovenaan."""
+    from herstel_tui.settings.resources import default_routekaart
+    from herstel_tui.store.caselist import MAPPED_READS, due_termijnen
+
     today = clock.today()
     until = today + parse_within(binnen)
-    with c.open_store() as store:
-        found = store.cases.due_termijnen(today, until, caseworker=store.user if mijn else None)
-        rules = store.routekaart.rules
-    rows = []
-    for due_text, zaak, name, track, rule, worker in found:
+
+    def read(conn, user: str) -> list[tuple]:
+        return due_termijnen(conn, today, until, caseworker=user if mijn else None)
+
+    def mapped(conn, user: str) -> list[tuple]:
+        conn.execute(MAPPED_READS)
+        return read(conn, user)
+
+    found = quick_read(c.db_arg, c.config_arg, mapped, readonly=True)
+    if found is None:  # the full Store first brings the case index up to date
+        with c.open_store() as store, store.reading() as conn:
+            found = read(conn, store.user)
+    rules = default_routekaart().rules
+    # thousands of rows, a few hundred dates and two tracks: each worked out once
+    when = {}
+    for due_text in {r[0] for r in found}:
         days = (date.fromisoformat(due_text) - today).days
-        rows.append(
-            {
-                "uiterlijk": format_date(date.fromisoformat(due_text)),
-                "dagen": days,
-                "termijn_tekst": days_text(days),
-                "zaaknummer": zaak,
-                "naam": name,
-                "spoor": Track(track).short,
-                "termijn": rules[rule].title,
-                "medewerker": worker,
-            }
-        )
+        when[due_text] = (format_date(date.fromisoformat(due_text)), days, days_text(days))
+    short = {track: Track(track).short for track in {r[3] for r in found}}
+    rows = [
+        {
+            "uiterlijk": when[due_text][0],
+            "dagen": when[due_text][1],
+            "termijn_tekst": when[due_text][2],
+            "zaaknummer": zaak,
+            "naam": name,
+            "spoor": short[track],
+            "termijn": rules[rule].title,
+            "medewerker": worker,
+        }
+        for due_text, zaak, name, track, rule, worker in found
+    ]
     if not rows:
         click.echo("Geen termijnen in deze periode.", err=True)
         sys.exit(EXIT_NOT_FOUND)

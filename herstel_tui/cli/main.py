@@ -14,11 +14,29 @@ import click
 
 from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, HerstelGroup, fail, parse_date, raise_store
 from herstel_tui.domain.enums import Track
-from herstel_tui.services.demo import DEFAULT_DEMO_CASES, DEFAULT_SEED
-from herstel_tui.settings.config import config_path, default_db_path, resolve_export_dir
+
+# Commands of other modules, imported only when invoked (or listed in --help): `herstel toon`
+# loads cli.lookup, not the plan, portal or demo code. Name -> module; the module's attribute of
+# that name is the command (tests/cli/test_lazy_commands.py checks each module's COMMANDS).
+LAZY_COMMANDS = {
+    **dict.fromkeys(["zoek", "toon", "termijnen", "notitie"], "herstel_tui.cli.lookup"),
+    **dict.fromkeys(["audit", "backup", "terugzetten", "controle", "opschonen", "vergeet"], "herstel_tui.cli.trust"),
+    "portaal": "herstel_tui.cli.portal",
+    **dict.fromkeys(["brief", "brieven"], "herstel_tui.cli.letters"),
+    "overzicht": "herstel_tui.cli.overview",
+    **dict.fromkeys(["plan", "kosten", "spuk"], "herstel_tui.cli.plan"),
+    "stap": "herstel_tui.cli.step",
+    **dict.fromkeys(["meenemen", "inleveren", "conflict"], "herstel_tui.cli.checkout"),
+    "demo": "herstel_tui.cli.demo",
+}
 
 
-@click.group(cls=HerstelGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=HerstelGroup,
+    lazy_commands=LAZY_COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option("--db", "db", metavar="PAD", help="Databasebestand (ook: HERSTEL_DB).")
 @click.option("--config", "config", metavar="PAD", help="Configuratiebestand (ook: HERSTEL_CONFIG).")
 @click.option("--low-bandwidth", is_flag=True, help="16 kleuren, geen animaties of verversende timers.")
@@ -44,52 +62,12 @@ def main(ctx: click.Context, db: str | None, config: str | None, low_bandwidth: 
 
 
 @main.command()
-@click.option(
-    "--cases",
-    "--zaken",
-    "cases",
-    type=click.IntRange(1, 1_000_000),
-    default=DEFAULT_DEMO_CASES,
-    show_default=True,
-    help="Aantal zaken.",
-)
-@click.option(
-    "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Startwaarde: zelfde waarde, zelfde data."
-)
-@click.option("--db", "db", metavar="PAD", help="Waar de demodatabase komt.")
-@click.option("--overschrijf", is_flag=True, help="Vervang een bestaand bestand.")
-@click.pass_obj
-def demo(c: Ctx, cases: int, seed: int, db: str | None, overschrijf: bool) -> None:
-    """Maak een demodatabase met synthetische zaken (BSN's uit het testbereik 9999…)."""
-    if db:
-        c.db_arg = db
-    path = c.db_path
-    if path.exists() and path.stat().st_size and not overschrijf:
-        fail(f"{path} bestaat al; er is niets gewijzigd. Gebruik --overschrijf om het te vervangen.")
-    import time
-
-    t0 = time.perf_counter()
-    from herstel_tui.services.demo import make_demo
-    from herstel_tui.settings.resources import default_routekaart
-
-    result = make_demo(path, cases, routekaart=default_routekaart(), seed=seed, me=c.config.medewerker)
-    secs = time.perf_counter() - t0
-    click.echo(
-        f"Demodatabase {path}: {result['zaken']} zaken, {result['personen']} personen, "
-        f"{result['gebeurtenissen']} gebeurtenissen, {result['contactmomenten']} contactmomenten "
-        f"({secs:.1f} s)."
-    )
-    if result["zonder_bsn"]:
-        click.echo(
-            f"Let op: het testbereik 9999… heeft te weinig geldige BSN's; {result['zonder_bsn']} "
-            "personen hebben geen BSN."
-        )
-
-
-@main.command()
 @click.pass_obj
 def waar(c: Ctx) -> None:
     """Toon waar configuratie, database en exports staan."""
+    from herstel_tui.settings.config import resolve_export_dir
+    from herstel_tui.settings.paths import config_path, default_db_path
+
     cfg_path = config_path(c.config_arg)
     cfg = c.config
     db = c.db_path
@@ -183,33 +161,3 @@ def zaak_nieuw(c: Ctx, bsn: str, spoor: str, medewerker: str | None) -> None:
         assert person.id is not None
         case = store.cases.open(person.id, spoor, caseworker=medewerker)
     click.echo(f"Zaak {case.zaaknummer} geopend voor {person.name}.")
-
-
-from herstel_tui.cli.lookup import COMMANDS as _LOOKUP  # noqa: E402 - needs the group above
-from herstel_tui.cli.trust import COMMANDS as _TRUST  # noqa: E402
-
-for _command in [*_LOOKUP, *_TRUST]:
-    main.add_command(_command)
-
-from herstel_tui.cli.portal import portaal  # noqa: E402
-
-main.add_command(portaal)
-
-
-from herstel_tui.cli.letters import COMMANDS as _LETTERS  # noqa: E402
-from herstel_tui.cli.overview import COMMANDS as _OVERVIEW  # noqa: E402
-
-for _command in [*_LETTERS, *_OVERVIEW]:
-    main.add_command(_command)
-
-
-from herstel_tui.cli.plan import COMMANDS as _PLAN  # noqa: E402
-from herstel_tui.cli.step import COMMANDS as _STEP  # noqa: E402
-
-for _command in [*_PLAN, *_STEP]:
-    main.add_command(_command)
-
-from herstel_tui.cli.checkout import COMMANDS as _CHECKOUT  # noqa: E402
-
-for _command in _CHECKOUT:
-    main.add_command(_command)

@@ -293,3 +293,6 @@ def verificatiecode(c: Ctx, bestand: str | None) -> None:
         click.echo(f"{span[0].upper()}{span[1:]} (nog {code.days_left} dagen).")
     click.echo(f"Bestand: {code.file_name}")
     click.echo(f"Ingelezen op {format_date(code.imported_at)}.")
+
+
+COMMANDS = [portaal]

@@ -131,7 +131,9 @@ UrgencyField = Annotated[Urgency | None, choice(Urgency, "urgentiecriterium")]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    # defer_build: a model's validator is built when it first validates, not at import (`herstel
+    # toon` validates a case, a person and notes; the other models cost nothing there)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False, defer_build=True)
 
 
 class TextModel(Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import date
 
 from herstel_tui.domain import clock
@@ -18,6 +19,10 @@ from herstel_tui.domain.enums import AuditAction, Outcome, Track
 from herstel_tui.domain.text import for_terminal, scrub_text
 from herstel_tui.store.base import append_audit
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
+
+TYPE_CHECKING = False  # `herstel zoek` imports this module: no typing at run time
+if TYPE_CHECKING:
+    import sqlite3
 
 _LONG_DIGITS = re.compile(rf"\d[\d{SEPARATORS}]{{6,}}\d")
 
@@ -76,12 +81,16 @@ class Table:
         rest = max(10, width - fixed)
         widths = [w or rest for _, _, w in self.columns]
         lines = ["  ".join(h[:w].ljust(w) for (_, h, _), w in zip(self.columns, widths)).rstrip()]
+        keys = [(k, w) for (k, _, _), w in zip(self.columns, widths)]
         for r in self.rows:
-            cells = [
-                clip(for_terminal(str(r.get(k) if r.get(k) is not None else "")).replace("\n", " "), w)
-                for (k, _, _), w in zip(self.columns, widths)
-            ]
-            lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+            cells = []
+            for k, w in keys:
+                value = r.get(k)
+                text = "" if value is None else str(value)
+                if not text.isprintable():  # (a printable text has no control and no newline)
+                    text = for_terminal(text).replace("\n", " ")
+                cells.append(clip(text, w).ljust(w))
+            lines.append("  ".join(cells).rstrip())
         out.write("\n".join(lines) + "\n")
 
     def _rich(self, out) -> None:
@@ -204,38 +213,40 @@ def print_cases(records: list[dict], fmt: str, out=None) -> None:
     Table(CASE_COLUMNS, list(records)).emit(fmt, out)
 
 
-def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str) -> int | None:
-    """``herstel zoek`` without click, pydantic or sqlite-utils: the exit code, or None when this
-    path is not sure (a config file not validated since it last changed, a database that is
-    missing, damaged or needs a migration): then the full command line gives the answer or the
-    proper Dutch error."""
+def quick_read(
+    db_arg: str | None, config_arg: str | None, read: Callable[[sqlite3.Connection, str], list], *, readonly: bool
+) -> list | None:
+    """``read(connection, user)`` for a quick shell path (without click, the full Store, pydantic or
+    sqlite-utils) when opening the full Store would change nothing: the config unchanged since it
+    was validated, the database at this code's schema, on a local disk, unencrypted, its case index
+    current for this routekaart and this day. Otherwise, or when SQLite refuses, None: the full
+    command line gives the answer (after bringing the index up to date) or the proper Dutch error."""
     import sqlite3
-    from pathlib import Path
 
-    from herstel_tui.settings.cache import read_config_cache
-    from herstel_tui.settings.paths import config_path, default_db_path, login
-    from herstel_tui.store.base import StoreError, current_database
+    from herstel_tui.settings.cache import quick_settings
+    from herstel_tui.settings.resources import routekaart_fingerprint
+    from herstel_tui.store.base import NETWORK_FS, StoreError, current_database, filesystem_type
+    from herstel_tui.store.caselist import index_current
 
-    cfg_file = config_path(config_arg)
-    values = None
-    if cfg_file.exists():
-        values = read_config_cache(cfg_file)
-        if values is None:
-            return None
-    elif config_arg or os.environ.get("HERSTEL_CONFIG"):
+    target = quick_settings(db_arg, config_arg)
+    if target is None or not target[0].is_file() or filesystem_type(target[0]) in NETWORK_FS:
         return None
-    db = Path(
-        db_arg or os.environ.get("HERSTEL_DB") or (values.database if values else None) or default_db_path()
-    ).expanduser()
-    if not db.is_file():
-        return None
+    db, user = target
     try:
-        with current_database(db) as conn:
-            if conn is None:
+        with current_database(db, readonly=readonly) as conn:
+            if conn is None or not index_current(conn, routekaart_fingerprint(), clock.today()):
                 return None
-            records = search(conn, values.medewerker if values else login(), term)
+            return read(conn, user)
     except (StoreError, sqlite3.Error):
-        return None  # the full path prints the Dutch message and exits 2
+        return None
+
+
+def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str) -> int | None:
+    """``herstel zoek`` on the quick path (:func:`quick_read`): the exit code, or None when that
+    path is not sure."""
+    records = quick_read(db_arg, config_arg, lambda conn, user: search(conn, user, term), readonly=False)
+    if records is None:
+        return None
     if not records:
         print(f"Niets gevonden voor {term!r}.", file=sys.stderr)
         return 1

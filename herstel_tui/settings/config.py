@@ -18,7 +18,7 @@ from herstel_tui.domain.models import error_text
 from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.files.portal_common import DEFAULT_LIMITS, ReadLimits, header_key
 from herstel_tui.settings.cache import ConfigValues, write_config_cache
-from herstel_tui.settings.paths import config_path, default_db_path, default_export_dir, login
+from herstel_tui.settings.paths import config_path, default_export_dir, login, resolve_db
 
 
 class ConfigError(Exception):
@@ -352,14 +352,7 @@ def format_config_errors(path: Path, exc: ValidationError) -> str:
 
 def resolve_db_path(cli_db: Path | str | None, config: Config | ConfigValues) -> Path:
     """``--db`` beats ``$HERSTEL_DB`` beats the config's ``database`` beats the default."""
-    if cli_db:
-        return Path(cli_db).expanduser()
-    env = os.environ.get("HERSTEL_DB")
-    if env:
-        return Path(env).expanduser()
-    if config.database:
-        return config.database.expanduser()
-    return default_db_path()
+    return resolve_db(cli_db, config.database)
 
 
 def resolve_export_dir(config: Config | ConfigValues) -> Path:

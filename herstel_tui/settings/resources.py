@@ -10,7 +10,6 @@ caller hands it to the Store, and everything else reads it from there (``store.r
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 
 TYPE_CHECKING = False  # the light start imports this module: no typing at run time
@@ -38,10 +37,24 @@ def data_file(name: str) -> Path:
 
 @functools.cache
 def default_routekaart() -> Routekaart:
-    """The shipped routekaart, loaded and validated once."""
-    from herstel_tui.domain.routekaart import load_routekaart
+    """The shipped routekaart, loaded and validated once (per process, and per version of the
+    file and the code: then kept in ``settings.cache``)."""
+    from herstel_tui.settings.cache import read_routekaart_cache, write_routekaart_cache
 
-    return load_routekaart(data_file(ROUTEKAART_FILE))
+    path = data_file(ROUTEKAART_FILE)
+    try:
+        text = path.read_bytes()
+    except OSError:
+        from herstel_tui.domain.routekaart import load_routekaart
+
+        return load_routekaart(path)  # its Dutch error
+    routekaart = read_routekaart_cache(text, path)
+    if routekaart is None:
+        from herstel_tui.domain.routekaart import parse_routekaart
+
+        routekaart = parse_routekaart(text, path)
+        write_routekaart_cache(text, path, routekaart)
+    return routekaart
 
 
 def routekaart_fingerprint() -> str:
@@ -49,7 +62,9 @@ def routekaart_fingerprint() -> str:
     start compares it with the one a database's case index was computed with)."""
     if default_routekaart.cache_info().currsize:
         return default_routekaart().fingerprint
-    return hashlib.sha256(data_file(ROUTEKAART_FILE).read_bytes()).hexdigest()[:16]
+    from herstel_tui.settings.cache import sha256_hex
+
+    return sha256_hex(data_file(ROUTEKAART_FILE).read_bytes())[:16]
 
 
 PASSPHRASE_ENV = "HERSTEL_WACHTWOORD"

@@ -7,8 +7,8 @@ import json
 import os
 import sqlite3
 import stat
-import threading
 import weakref
+from _thread import RLock
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -124,7 +124,7 @@ def on_network_fs(path: Path) -> bool:
 #   SQLite itself refuses anything that is not a database ("file is not a database").
 
 _OPEN_FILES: dict[tuple[int, int], int] = {}
-_OPEN_LOCK = threading.RLock()
+_OPEN_LOCK = RLock()  # what threading.RLock() gives in CPython, without importing threading (~1 ms)
 
 
 def sqlite_uri(path: Path | str, **params: str) -> str:

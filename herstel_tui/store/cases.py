@@ -24,7 +24,7 @@ from herstel_tui.domain.models import Case, ContactNote, TimelineEvent, UrgencyF
 from herstel_tui.domain.routekaart import CaseView, RecordedEvent, Routekaart
 from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store.base import ConflictError, StoreError
-from herstel_tui.store.caselist import STALE_PERIODS, CaseFilter, CaseRow, count_cases, list_cases
+from herstel_tui.store.caselist import STALE_PERIODS, CaseFilter, CaseRow, count_cases, due_termijnen, list_cases
 from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
 from herstel_tui.store.index_batch import EVENTS_BY_CASE, shaped_index, write_changed
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
@@ -623,28 +623,9 @@ class CaseRepository(Repository):
             return list_cases(self.conn, f, today or clock.today(), offset, limit)
 
     def due_termijnen(self, today: date, until: date, caseworker: str | None = None) -> list[tuple]:
-        """(due date, zaaknummer, naam, track, rule, caseworker) of every termijn of an open case that
-        runs on ``today``, is the municipality's own (not waited on) and is due by ``until``; soonest
-        first, then by zaaknummer and the engine's order. From the case index: no engine pass."""
-        # one index range per kind (case_deadlines_running): a deadline runs until its stop
-        # event, a period also until its due date
-        part = (
-            "SELECT d.due, c.zaaknummer, p.surname || ', ' || p.given_names, c.track, d.rule, c.caseworker, d.seq "
-            "FROM case_deadlines d CROSS JOIN case_summary s ON s.case_id = d.case_id "
-            "CROSS JOIN cases c ON c.id = d.case_id CROSS JOIN persons p ON p.id = c.person_id "
-            "WHERE d.kind = '{kind}' AND d.stopped IS NULL AND d.due <= :until {after} AND d.own = 1 "
-            "AND s.next_due <= :until AND s.closed = 0 AND c.closed IS NULL"
-            + (" AND c.caseworker = :worker" if caseworker else "")
-        )
-        sql = (
-            part.format(kind="deadline", after="")
-            + " UNION ALL "
-            + part.format(kind="period", after="AND d.due > :t")
-            + " ORDER BY 1, 2, 7"
-        )
-        args = {"until": until.isoformat(), "t": today.isoformat(), "worker": caseworker}
-        with self.reading():
-            return [r[:6] for r in self.conn.execute(sql, args)]
+        """See :func:`herstel_tui.store.caselist.due_termijnen` (from the case index: no engine pass)."""
+        with self.reading() as conn:
+            return due_termijnen(conn, today, until, caseworker)
 
     def caseworkers(self) -> list[str]:
         return [

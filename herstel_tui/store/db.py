@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
-from herstel_tui.store.audit import AuditLog
 from herstel_tui.store.base import (
     DB,
     RESTORE_ADVICE,
@@ -37,20 +36,21 @@ from herstel_tui.store.base import (
     open_private_temp,
     open_sqlite,
 )
-from herstel_tui.store.cases import CaseRepository
-from herstel_tui.store.checkout import CheckoutRepository
-from herstel_tui.store.codes import VerificationCodes
-from herstel_tui.store.costs import CostRepository
-from herstel_tui.store.drafts import DraftRepository
-from herstel_tui.store.maintenance import Maintenance
-from herstel_tui.store.overview import OverviewQueries
-from herstel_tui.store.persons import PersonRepository
-from herstel_tui.store.plan import PlanRepository
-from herstel_tui.store.portal import PortalLedger
 from herstel_tui.store.schema import LATEST, MIGRATIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.domain.routekaart import Routekaart
+    from herstel_tui.store.audit import AuditLog
+    from herstel_tui.store.cases import CaseRepository
+    from herstel_tui.store.checkout import CheckoutRepository
+    from herstel_tui.store.codes import VerificationCodes
+    from herstel_tui.store.costs import CostRepository
+    from herstel_tui.store.drafts import DraftRepository
+    from herstel_tui.store.maintenance import Maintenance
+    from herstel_tui.store.overview import OverviewQueries
+    from herstel_tui.store.persons import PersonRepository
+    from herstel_tui.store.plan import PlanRepository
+    from herstel_tui.store.portal import PortalLedger
 
 
 def _private_parents(folder: Path) -> None:
@@ -129,19 +129,79 @@ class Store:
             raise
 
     def _attach(self, conn: sqlite3.Connection) -> None:
-        """The connection and the repositories that share it."""
+        """The connection the repositories below share. Each repository is made (and its module
+        imported) on first use: `herstel toon` needs three of the eleven. The cases repository
+        holds state (``summaries_once``) and is made here, before any thread can ask for it: two
+        threads asking first at once could otherwise each get one (cached_property takes no lock
+        since Python 3.12); the others hold none."""
         self.conn = conn
-        self.audit = AuditLog(self)
-        self.persons = PersonRepository(self)
-        self.cases = CaseRepository(self)
-        self.plans = PlanRepository(self)
-        self.costs = CostRepository(self)
-        self.drafts = DraftRepository(self)
-        self.portal = PortalLedger(self)
-        self.codes = VerificationCodes(self)
-        self.overview = OverviewQueries(self)
-        self.maintenance = Maintenance(self)
-        self.checkouts = CheckoutRepository(self)
+        self.cases  # noqa: B018 - made now (see above)
+
+    @functools.cached_property
+    def audit(self) -> AuditLog:
+        from herstel_tui.store.audit import AuditLog
+
+        return AuditLog(self)
+
+    @functools.cached_property
+    def persons(self) -> PersonRepository:
+        from herstel_tui.store.persons import PersonRepository
+
+        return PersonRepository(self)
+
+    @functools.cached_property
+    def cases(self) -> CaseRepository:
+        from herstel_tui.store.cases import CaseRepository
+
+        return CaseRepository(self)
+
+    @functools.cached_property
+    def plans(self) -> PlanRepository:
+        from herstel_tui.store.plan import PlanRepository
+
+        return PlanRepository(self)
+
+    @functools.cached_property
+    def costs(self) -> CostRepository:
+        from herstel_tui.store.costs import CostRepository
+
+        return CostRepository(self)
+
+    @functools.cached_property
+    def drafts(self) -> DraftRepository:
+        from herstel_tui.store.drafts import DraftRepository
+
+        return DraftRepository(self)
+
+    @functools.cached_property
+    def portal(self) -> PortalLedger:
+        from herstel_tui.store.portal import PortalLedger
+
+        return PortalLedger(self)
+
+    @functools.cached_property
+    def codes(self) -> VerificationCodes:
+        from herstel_tui.store.codes import VerificationCodes
+
+        return VerificationCodes(self)
+
+    @functools.cached_property
+    def overview(self) -> OverviewQueries:
+        from herstel_tui.store.overview import OverviewQueries
+
+        return OverviewQueries(self)
+
+    @functools.cached_property
+    def maintenance(self) -> Maintenance:
+        from herstel_tui.store.maintenance import Maintenance
+
+        return Maintenance(self)
+
+    @functools.cached_property
+    def checkouts(self) -> CheckoutRepository:
+        from herstel_tui.store.checkout import CheckoutRepository
+
+        return CheckoutRepository(self)
 
     @functools.cached_property
     def db(self):

@@ -43,3 +43,24 @@ def test_config_file_name_and_overrides(monkeypatch, tmp_path):
     monkeypatch.setenv("HERSTEL_CONFIG", str(tmp_path / "elders.toml"))
     assert paths.config_path() == tmp_path / "elders.toml"
     assert paths.config_path("~/x.toml") == Path("~/x.toml").expanduser()
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"LOGNAME": "a.bakker", "USER": "root"},
+        {"USER": "m.kaya", "USERNAME": "x"},
+        {"LNAME": "l.naam"},
+        {"USERNAME": "w.user"},
+        {"LOGNAME": "", "USER": "leeg.eerst"},
+        {},  # none set: the password database
+    ],
+)
+def test_login_is_getpass_getuser(monkeypatch, env):
+    import getpass
+
+    for name in paths._LOGIN_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert paths.login() == getpass.getuser()

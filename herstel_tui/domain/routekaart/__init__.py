@@ -7,14 +7,14 @@ Pure domain code: the standard library, pydantic, dateutil and tomllib. The pack
 - :mod:`.model` — the public objects (steps, rules, events, the view of a case) and the errors;
 - :mod:`.engine` — :class:`Routekaart` and the engine per track (the rules are in its module text);
 - :mod:`.check` — whether a new event fits (the order the routekaart implies, Dutch refusals);
-- :mod:`.loader` — :func:`load_routekaart` (a path) / :func:`parse_routekaart` (bytes).
+- :mod:`.loader` — :func:`load_routekaart` (a path) / :func:`parse_routekaart` (bytes); imported
+  on first use of these names, so code that only walks a routekaart does not load pydantic.
 
 Which file the application uses is not the domain's choice: ``herstel_tui.settings.resources``
 loads the shipped one once and the caller hands it to the Store.
 """
 
 from herstel_tui.domain.routekaart.engine import Routekaart
-from herstel_tui.domain.routekaart.loader import fingerprint, load_routekaart, parse_routekaart
 from herstel_tui.domain.routekaart.model import (
     ACTORS,
     NOT_STARTED_TITLE,
@@ -35,6 +35,10 @@ from herstel_tui.domain.routekaart.model import (
     TransitionRefused,
 )
 from herstel_tui.domain.routekaart.period import Period, parse_period
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `herstel toon` imports this package
+if TYPE_CHECKING:
+    from herstel_tui.domain.routekaart.loader import fingerprint, load_routekaart, parse_routekaart
 
 __all__ = [
     "ACTORS",
@@ -61,3 +65,11 @@ __all__ = [
     "parse_period",
     "parse_routekaart",
 ]
+
+
+def __getattr__(name: str):
+    if name in ("fingerprint", "load_routekaart", "parse_routekaart"):
+        from herstel_tui.domain.routekaart import loader
+
+        return getattr(loader, name)
+    raise AttributeError(name)

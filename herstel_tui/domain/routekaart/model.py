@@ -1,5 +1,9 @@
 """The routekaart's public model: plain frozen objects built from validated data, the events a
-case consists of, and what the engine says about a case."""
+case consists of, and what the engine says about a case.
+
+The routekaart's own objects (contacts, letters, outcomes, steps, rules, tracks) are ``@record``s,
+frozen like ``@dataclass(frozen=True)`` but built without generating code: a step has 30 fields,
+and `herstel toon` / `termijnen` import this module on every start (issue 18)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import NamedTuple
 
 from herstel_tui.domain.enums import RoutekaartActor
 from herstel_tui.domain.enums import Track as TrackId
+from herstel_tui.domain.record import record
 from herstel_tui.domain.routekaart.period import (
     Period,
 )
@@ -34,7 +39,7 @@ class TransitionRefused(ValueError):
     """An event does not fit the case. ``str()`` is a clear Dutch reason for the caseworker."""
 
 
-@dataclass(frozen=True)
+@record
 class Contact:
     id: str
     name: str
@@ -47,7 +52,7 @@ class Contact:
         return " · ".join(bits)
 
 
-@dataclass(frozen=True)
+@record
 class Letter:
     id: str
     title: str
@@ -55,7 +60,7 @@ class Letter:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     id: str
     title: str
@@ -65,7 +70,7 @@ class Outcome:
     only_outcomes: dict[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """A routekaart step or a milestone of one track.
 
@@ -112,7 +117,7 @@ class Step:
         return tuple(RoutekaartActor(a).label for a in self.actors)
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     id: str
     title: str
@@ -137,7 +142,7 @@ class Rule:
         return None if self.owed_by == "gemeente" else RoutekaartActor(self.owed_by).label
 
 
-@dataclass(frozen=True)
+@record
 class Track:
     id: str
     title: str
