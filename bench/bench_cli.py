@@ -21,35 +21,30 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import compile_package, herstel_command
+from common import timed as run_timed
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
-    t0 = time.perf_counter()
     # (in the checkout's own folder: `python -m` puts the working directory first on sys.path)
-    r = subprocess.run(cmd, capture_output=True, env=env, cwd=env["PYTHONPATH"] if env else None)
-    dt = time.perf_counter() - t0
-    if r.returncode not in (0, 1):
-        raise SystemExit(f"{cmd} failed ({r.returncode}): {r.stderr.decode()}")
-    return dt * 1000
+    return run_timed(cmd, ok=(0, 1), env=env, cwd=env["PYTHONPATH"] if env else None)
 
 
 def main() -> None:
-    import compileall
-
     import herstel_tui
 
-    compileall.compile_dir(str(Path(herstel_tui.__file__).parent), quiet=1)
+    compile_package()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--old", type=Path, help="a checkout of the code before, measured in the same run")
     a = ap.parse_args()
     if a.old:
-        compileall.compile_dir(str(a.old / "herstel_tui"), quiet=1)
+        compile_package(a.old / "herstel_tui")
     python = sys.executable
-    herstel = shutil.which("herstel", path=str(Path(python).parent)) or "herstel"
+    herstel = herstel_command()
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "bench.db")
         shutil.copyfile(a.db, db)

@@ -26,6 +26,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
+from common import compile_package  # noqa: E402
 from tmuxpane import Pane  # noqa: E402
 
 BARE_APP = """
@@ -172,16 +173,6 @@ def private_settings() -> None:
         env["PYTHONPATH"] = os.environ["HERSTEL_BENCH_CODE"]
     warm = "from herstel_tui.settings.config import load_config; load_config()"
     subprocess.run([python(), "-c", warm], env=env, check=True)
-
-
-def compile_package() -> None:
-    """An installed package has its bytecode compiled by pip; an editable checkout (and this
-    machine's PYTHONDONTWRITEBYTECODE=1) would otherwise recompile every module on every start."""
-    import compileall
-
-    import herstel_tui
-
-    compileall.compile_dir(str(Path(herstel_tui.__file__).parent), quiet=1)
 
 
 def main() -> None:

@@ -13,35 +13,21 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-
-def timed(cmd: list[str]) -> float:
-    t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True)
-    dt = time.perf_counter() - t0
-    if r.returncode != 0:
-        raise SystemExit(f"{cmd} failed ({r.returncode}): {r.stderr.decode()}")
-    return dt * 1000
+from common import compile_package, herstel_command, timed
 
 
 def main() -> None:
-    import compileall
-
-    import herstel_tui
-
-    # an installed package has its .pyc files (this machine sets PYTHONDONTWRITEBYTECODE=1)
-    compileall.compile_dir(str(Path(herstel_tui.__file__).parent), quiet=1)
+    compile_package()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True)
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
     python = sys.executable
-    herstel = shutil.which("herstel", path=str(Path(python).parent)) or "herstel"
+    herstel = herstel_command()
     with tempfile.TemporaryDirectory() as tmp:  # a copy: the file given is never written
         a.db = str(Path(tmp) / "bench.db")
         shutil.copyfile(ap.parse_args().db, a.db)

@@ -14,30 +14,11 @@ import argparse
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-
-def timed(cmd: list[str]) -> float:
-    t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True)
-    dt = time.perf_counter() - t0
-    if r.returncode != 0:
-        raise SystemExit(f"{cmd} failed ({r.returncode}): {r.stderr.decode()}")
-    return dt * 1000
-
-
-def compile_package() -> None:
-    """An installed package has its bytecode compiled by pip; an editable checkout (and this
-    machine's PYTHONDONTWRITEBYTECODE=1) would otherwise recompile every module on every start."""
-    import compileall
-
-    import herstel_tui
-
-    compileall.compile_dir(str(Path(herstel_tui.__file__).parent), quiet=1)
+from common import compile_package, herstel_command, timed
 
 
 def main() -> None:
@@ -58,7 +39,7 @@ def main() -> None:
     cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     conn.close()
     python = sys.executable
-    herstel = shutil.which("herstel", path=str(Path(python).parent)) or "herstel"
+    herstel = herstel_command()
     # The same lookup: the case rows of the person with this BSN, joined to the summary.
     floor_sql = (
         "SELECT c.zaaknummer, p.surname, p.given_names, p.bsn, c.track, s.current_title, s.next_due "
