@@ -11,10 +11,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from herstel_tui.domain.enums import Track
+
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.domain.models import Case
     from herstel_tui.settings.config import Config
     from herstel_tui.store import Store
+
+#: ``--spoor``, for commands that take a BSN: a person can have a case on each track
+spoor_option = click.option("--spoor", type=click.Choice([t.value for t in Track]), help="Bij een BSN met twee zaken.")
 
 EXIT_NOT_FOUND = 1
 EXIT_INPUT = 2

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from herstel_tui.cli.base import Ctx, fail, parse_date
+from herstel_tui.cli.base import Ctx, fail, parse_date, spoor_option
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Track
@@ -18,8 +18,6 @@ from herstel_tui.domain.enums import Track
 if TYPE_CHECKING:  # pragma: no cover
     from herstel_tui.services.letters import LetterSet
     from herstel_tui.store import Store
-
-TRACKS = [t.value for t in Track]
 
 
 def _cli_letters(c: Ctx, sjablonen: str | None, store: Store | None = None) -> LetterSet:
@@ -65,7 +63,7 @@ def _letters(directory: str | Path | None) -> LetterSet:
     help="Toon alleen de tekst: geen bestanden, niets op de zaak vastgelegd "
     "(het auditlogboek noteert wel dat de brief is bekeken).",
 )
-@click.option("--spoor", type=click.Choice(TRACKS), help="Bij een BSN met twee zaken.")
+@spoor_option
 @click.option("--sjablonen", metavar="MAP", help="Map met letters.toml en sjablonen (standaard: de meegeleverde).")
 @click.pass_obj
 def brief(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, resolve_case
+from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, resolve_case, spoor_option
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Track
@@ -58,9 +58,7 @@ def zoek(c: Ctx, term: tuple[str, ...], fmt: str | None) -> None:
 
 @click.command()
 @click.argument("zaak")
-@click.option(
-    "--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), help="Bij een BSN met twee zaken."
-)
+@spoor_option
 @click.option("--json", "as_json", is_flag=True, help="De zaakkaart als JSON.")
 @click.pass_obj
 def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
@@ -317,9 +315,7 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     type=click.Choice(["telefoon", "brief", "e-mail", "huisbezoek", "gesprek", "bericht"]),
 )
 @click.option("--datum", help="dd-mm-jjjj (standaard: vandaag).")
-@click.option(
-    "--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), help="Bij een BSN met twee zaken."
-)
+@spoor_option
 @click.pass_obj
 def notitie(c: Ctx, zaak: str, tekst: str, kanaal: str, datum: str | None, spoor: str | None) -> None:
     """Leg een contactmoment vast zonder de werkplek te openen."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from herstel_tui.cli.base import Ctx, fail, past_date, resolve_case
+from herstel_tui.cli.base import Ctx, fail, past_date, resolve_case, spoor_option
 from herstel_tui.domain.dates import format_date
 
 
@@ -19,9 +19,7 @@ from herstel_tui.domain.dates import format_date
 @click.option("--notitie", help="Een notitie bij de stap.")
 @click.option("--correctie", is_flag=True, help="Leg vast als correctie van een eerdere stap (met --reden).")
 @click.option("--reden", help="De reden van de correctie.")
-@click.option(
-    "--spoor", type=click.Choice(["brede_ondersteuning", "schuldenaanpak"]), help="Bij een BSN met twee zaken."
-)
+@spoor_option
 @click.pass_obj
 def stap(
     c: Ctx,
