@@ -86,7 +86,8 @@ class DeskCommands(Provider):
         if m and isinstance(desk, DeskApp):
             zaaknummer = f"HKO-{m.group(1)}-{int(m.group(2)):06d}"
             data = desk.data
-            case = await asyncio.to_thread(data.call, data.store.cases.find, zaaknummer)
+            # (data.store inside the thread: on a light start it opens the Store, off the UI thread)
+            case = await asyncio.to_thread(lambda: data.call(data.store.cases.find, zaaknummer))
             if case is not None and case.id is not None:
                 yield Hit(
                     1.0,

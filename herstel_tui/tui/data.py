@@ -88,6 +88,7 @@ class DeskData:
         self._slots = threading.BoundedSemaphore(readers)
         self._watch: ListReader | None = None  # polls for colleagues' saves until the Store is open
         self._seen: int | None = None  # SQLite's data_version at the last look (colleagues_saved)
+        self._colleagues_lock = threading.Lock()
         self.prefetched: Future[ListResult | None] | None = None
 
     @property
@@ -113,8 +114,13 @@ class DeskData:
     def colleagues_saved(self) -> bool:
         """Whether another connection has committed since the last call (False on the first):
         SQLite's data_version, on the Store's connection once it is open (it does not count the
-        desk's own saves), until then on a read-only connection of its own (the desk has saved
-        nothing yet). Called from one thread at a time (the app's colleagues worker)."""
+        desk's own saves), until then on a read-only connection of its own. At the switch a save of
+        the desk's own between the Store opening and the next look counts once (one extra reload);
+        nothing is missed."""
+        with self._colleagues_lock:  # a poll still waiting for a long save meets the next one here
+            return self._colleagues_saved()
+
+    def _colleagues_saved(self) -> bool:
         if self._store is None:
             if self._watch is None:
                 self._watch = ListReader(self.path)

@@ -184,13 +184,13 @@ class HerstelApp(DeskApp):
         from herstel_tui.tui.screens.spuk import SpukScreen
 
         if not isinstance(self.screen, SpukScreen):
-            self.push_screen(SpukScreen(self.store, today=self.today))
+            self.with_store(lambda: self.push_screen(SpukScreen(self.store, today=self.today)))
 
     def action_vraagbestand(self) -> None:
         from herstel_tui.tui.screens.vraagbestand import VraagbestandDialog
 
         if not isinstance(self.screen, VraagbestandDialog):
-            self.push_screen(VraagbestandDialog(self.store, self.config))
+            self.with_store(lambda: self.push_screen(VraagbestandDialog(self.store, self.config)))
 
     def action_new_person(self) -> None:
         from herstel_tui.domain.models import Case, Person

@@ -111,15 +111,27 @@ class DeskApp(App[object]):
         light start, open the full Store now, so the first ⏎ or F2 finds it open. (Until then the
         desk holds no pydantic, routekaart or Store: ~14 MB.)"""
         if not self.data.store_open:
-            self._open_store()
+            self._open_store(None)
 
-    @work(thread=True, exclusive=True, group="open-store", exit_on_error=False)
-    def _open_store(self) -> None:
+    def with_store(self, then: Callable[[], object]) -> None:
+        """Run ``then`` with the full Store open: at once when it is, else once a worker has opened
+        it (a light start), so neither the opening nor its failure lands on the UI thread."""
+        if self.data.store_open:
+            then()
+        else:
+            self._open_store(then)
+
+    @work(thread=True, group="open-store", exit_on_error=False)
+    def _open_store(self, then: Callable[[], object] | None) -> None:
         try:
             self.data.store  # noqa: B018  # (opens it)
-        except Exception:
-            return  # the action that needs the Store says what went wrong
+        except Exception as exc:
+            if then is not None:  # else the action that needs the Store says what went wrong
+                self.call_from_thread(self.notify, f"Database niet geopend: {exc}", severity="error", timeout=15)
+            return
         self.store_opened()
+        if then is not None:
+            self.call_from_thread(then)
 
     def store_opened(self) -> None:
         """(In a worker) the Store has just been opened by ``case_at_hand``."""

@@ -243,3 +243,46 @@ def test_a_network_drive_is_warned_about_without_opening_the_store(demo_store, m
     assert config is None and not refreshed and not data.store_open
     assert warning is not None and "netwerkschijf" in warning
     data.close()
+
+
+async def test_a_key_that_needs_the_store_opens_it_in_a_worker_first(demo_store):
+    """Straight from the list on a light start, F6 (a note) and y (SPUK) open the Store in a
+    worker and then their screen; an open that fails is said in Dutch, no traceback."""
+    from herstel_tui.tui.screens.case_dialogs import NoteDialog
+    from herstel_tui.tui.screens.spuk import SpukScreen
+
+    path = demo_store.path
+    demo_store.close()
+    threads = []
+
+    def opener():
+        import threading
+
+        threads.append(threading.current_thread() is threading.main_thread())
+        return open_store(path, ME)
+
+    app, data = _light_desk(path, opener)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not data.store_open
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog) and data.store_open and threads == [False]
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SpukScreen)
+
+    def refusing():
+        raise OSError("schijf niet bereikbaar")
+
+    app, data = _light_desk(path, refusing)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = []
+        app.notify = lambda message, **kw: shown.append(message)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, SpukScreen) and not data.store_open
+        assert shown == ["Database niet geopend: schijf niet bereikbaar"]

@@ -67,7 +67,7 @@ class CaseActions(ListingScreen):
                 self.notify(dialog.SAVED_TEXT, timeout=3)  # the caseworker sees that it was saved
             self.after_change(result)
 
-        self.app.push_screen(dialog(case_id), done)
+        desk_of(self).with_store(lambda: self.app.push_screen(dialog(case_id), done))
 
     def action_record_step(self) -> None:
         from herstel_tui.tui.screens.case_dialogs import StepDialog
