@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from herstel_tui.domain.digest import sha256_hex
 from herstel_tui.domain.record import record
 from herstel_tui.settings.paths import cache_path, config_path, login, resolve_db
 
@@ -120,19 +121,6 @@ def quick_settings(db_arg: str | None, config_arg: str | None) -> tuple[Path, st
 # -- the validated routekaart -----------------------------------------------------------------------
 
 _DOMAIN = Path(__file__).resolve().parent.parent / "domain"
-
-
-def sha256_hex(data: bytes) -> str:
-    """``hashlib.sha256(data).hexdigest()``, from CPython's own SHA-256 when it has one: hashlib
-    loads OpenSSL first (~2 ms, on `herstel zoek`'s quick path for the routekaart's fingerprint)."""
-    try:
-        from _sha256 import sha256  # type: ignore[import-not-found]  # CPython 3.11 (3.12: _sha2)
-    except ImportError:
-        try:
-            from _sha2 import sha256  # type: ignore[import-not-found]
-        except ImportError:
-            from hashlib import sha256
-    return sha256(data).hexdigest()
 
 
 def _routekaart_cache_file(path: Path) -> Path:

@@ -62,9 +62,9 @@ def routekaart_fingerprint() -> str:
     start compares it with the one a database's case index was computed with)."""
     if default_routekaart.cache_info().currsize:
         return default_routekaart().fingerprint
-    from herstel_tui.settings.cache import sha256_hex
+    from herstel_tui.domain.digest import fingerprint
 
-    return sha256_hex(data_file(ROUTEKAART_FILE).read_bytes())[:16]
+    return fingerprint(data_file(ROUTEKAART_FILE).read_bytes())
 
 
 PASSPHRASE_ENV = "HERSTEL_WACHTWOORD"

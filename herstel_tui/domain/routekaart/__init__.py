@@ -14,6 +14,7 @@ Which file the application uses is not the domain's choice: ``herstel_tui.settin
 loads the shipped one once and the caller hands it to the Store.
 """
 
+from herstel_tui.domain.digest import fingerprint
 from herstel_tui.domain.routekaart.engine import Routekaart
 from herstel_tui.domain.routekaart.model import (
     ACTORS,
@@ -38,7 +39,7 @@ from herstel_tui.domain.routekaart.period import Period, parse_period
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `herstel toon` imports this package
 if TYPE_CHECKING:
-    from herstel_tui.domain.routekaart.loader import fingerprint, load_routekaart, parse_routekaart
+    from herstel_tui.domain.routekaart.loader import load_routekaart, parse_routekaart
 
 __all__ = [
     "ACTORS",
@@ -68,7 +69,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if name in ("fingerprint", "load_routekaart", "parse_routekaart"):
+    if name in ("load_routekaart", "parse_routekaart"):
         from herstel_tui.domain.routekaart import loader
 
         return getattr(loader, name)

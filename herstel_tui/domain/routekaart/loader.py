@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from herstel_tui.domain.digest import fingerprint
 from herstel_tui.domain.routekaart.engine import (
     Routekaart,
     _split_ref,
@@ -454,8 +455,3 @@ def index_fingerprint(data: _RoutekaartIn) -> str:
         for key in _TEXT_ONLY["rule"]:
             rule.pop(key)
     return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def fingerprint(text: bytes) -> str:
-    """The hash a database keeps of the routekaart its case index was computed with."""
-    return hashlib.sha256(text).hexdigest()[:16]
