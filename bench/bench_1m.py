@@ -32,6 +32,7 @@ from bench_desk import (  # noqa: E402
     SIZE,
     bare_first_paint,
     compile_package,
+    demo_db,
     first_row,
     herstel_cmd,
     private_settings,
@@ -82,9 +83,7 @@ def main() -> None:
     ap.add_argument("--name", default="daan huisman")
     ap.add_argument("--gap", type=float, default=0.12, help="seconds between keys (a quick typist: 0.12)")
     a = ap.parse_args()
-    db = str(Path(a.db).resolve())
-    if not Path(db).exists():
-        sys.exit(f"{db} bestaat niet; maak het met: herstel demo --cases 1000000 --db {db}")
+    db = demo_db(a.db, "1000000")
     from herstel_tui.settings.resources import open_store
 
     with open_store(db, "bench"):  # brings the case index up to date once: not what is measured

@@ -175,6 +175,14 @@ def private_settings() -> None:
     subprocess.run([python(), "-c", warm], env=env, check=True)
 
 
+def demo_db(given: str, cases: str) -> str:
+    """The absolute path of the demo database given, or stop with how to make one."""
+    db = str(Path(given).resolve())
+    if not Path(db).exists():
+        sys.exit(f"{db} bestaat niet; maak het met: herstel demo --cases {cases} --db {db}")
+    return db
+
+
 def main() -> None:
     compile_package()
     private_settings()
@@ -182,9 +190,7 @@ def main() -> None:
     ap.add_argument("--db", required=True, help="a demo database (herstel demo --cases 100000 --db ...)")
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
-    db = str(Path(a.db).resolve())
-    if not Path(db).exists():
-        sys.exit(f"{db} bestaat niet; maak het met: herstel demo --cases 100000 --db {db}")
+    db = demo_db(a.db, "100000")
 
     from herstel_tui.settings.resources import open_store
     from herstel_tui.store import CaseFilter

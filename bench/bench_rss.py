@@ -33,6 +33,7 @@ from bench_desk import (  # noqa: E402
     ENV,
     SIZE,
     compile_package,
+    demo_db,
     first_row,
     herstel_cmd,
     private_settings,
@@ -111,9 +112,7 @@ def main() -> None:
     ap.add_argument("--settle", type=float, default=3.0, help="seconds after the search before reading the memory")
     ap.add_argument("--search", default="jansen")
     a = ap.parse_args()
-    db = str(Path(a.db).resolve())
-    if not Path(db).exists():
-        sys.exit(f"{db} bestaat niet; maak het met: herstel demo --cases 100000 --db {db}")
+    db = demo_db(a.db, "100000")
 
     from herstel_tui.settings.resources import open_store
     from herstel_tui.store import CaseFilter

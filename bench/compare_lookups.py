@@ -14,17 +14,14 @@ Issue 18: a faster lookup must give the same answer and write the same audit row
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import shutil
 import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare_reports import TERMIJNEN, run
+from compare_reports import TERMIJNEN, arguments, run, two_sides
 
 DATES = ["2026-12-02", "2026-12-09", "2027-01-15", "2027-06-30", "2025-09-30"]
 AUDIT = "SELECT who, action, entity, entity_id, person_id, case_id, detail FROM audit ORDER BY id"
@@ -62,24 +59,12 @@ def pick(db: Path) -> tuple[list[str], list[str]]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db", required=True)
-    ap.add_argument("--old", required=True, type=Path)
-    ap.add_argument("--new", default=Path(__file__).resolve().parent.parent, type=Path)
-    a = ap.parse_args()
+    a = arguments(__doc__)
     toon, zoek = pick(Path(a.db))
     fail = False
     count = 0
     with tempfile.TemporaryDirectory() as tmp:
-        t = Path(tmp)
-        config = t / "config.toml"
-        config.write_text('gemeente = "Gemeente Vergelijk"\nmedewerker = "a.bakker"\n', encoding="utf-8")
-        env = {**os.environ, "HERSTEL_CONFIG": str(config), "COLUMNS": "100"}
-        env.pop("HERSTEL_DB", None)
-        dbs = {side: t / f"{side}.db" for side in ("old", "new")}
-        for path in dbs.values():
-            shutil.copyfile(a.db, path)
-        srcs = {"old": a.old.resolve(), "new": a.new.resolve()}
+        env, dbs, srcs = two_sides(Path(tmp), a)
         for day in DATES:
             env["HERSTEL_VANDAAG"] = day
             checks = [["termijnen", *o] for o in TERMIJNEN]

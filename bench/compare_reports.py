@@ -53,24 +53,34 @@ def run(src: Path, args: list[str], env: dict[str, str]) -> tuple[int, str, str]
     return r.returncode, out, err
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(doc: str | None) -> argparse.Namespace:
+    """--db (copied, never written), --old and --new (checkouts) of a comparison."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True)
     ap.add_argument("--old", required=True, type=Path)
     ap.add_argument("--new", default=Path(__file__).resolve().parent.parent, type=Path)
-    a = ap.parse_args()
+    return ap.parse_args()
+
+
+def two_sides(t: Path, a: argparse.Namespace) -> tuple[dict[str, str], dict[str, Path], dict[str, Path]]:
+    """In folder ``t``: one config for both sides, and per side ("old", "new") a copy of the
+    database and the checkout it runs. Returns (env, databases, sources)."""
+    config = t / "config.toml"
+    config.write_text('gemeente = "Gemeente Vergelijk"\nmedewerker = "a.bakker"\n', encoding="utf-8")
+    env = {**os.environ, "HERSTEL_CONFIG": str(config), "COLUMNS": "100"}
+    env.pop("HERSTEL_DB", None)
+    dbs = {side: t / f"{side}.db" for side in ("old", "new")}
+    for path in dbs.values():
+        shutil.copyfile(a.db, path)
+    return env, dbs, {"old": a.old.resolve(), "new": a.new.resolve()}
+
+
+def main() -> int:
+    a = arguments(__doc__)
     fail = False
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        config = t / "config.toml"
-        config.write_text('gemeente = "Gemeente Vergelijk"\nmedewerker = "a.bakker"\n', encoding="utf-8")
-        env = {**os.environ, "HERSTEL_CONFIG": str(config), "COLUMNS": "100"}
-        env.pop("HERSTEL_DB", None)
-        dbs = {}
-        for side in ("old", "new"):
-            dbs[side] = t / f"{side}.db"
-            shutil.copyfile(a.db, dbs[side])
-        srcs = {"old": a.old.resolve(), "new": a.new.resolve()}
+        env, dbs, srcs = two_sides(t, a)
         for day in DATES:
             env["HERSTEL_VANDAAG"] = day
             checks: list[tuple[str, list[str] | None, str | None]] = [

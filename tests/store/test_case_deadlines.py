@@ -32,12 +32,17 @@ def demo(demo_file, tmp_path):
     return copy_of(demo_file, tmp_path)
 
 
-def nine_weeks():
-    """The shipped routekaart with the first talk due after 9 weeks instead of 8."""
+def shipped_with(old: bytes, new: bytes):
+    """The shipped routekaart with the first ``old`` in its text replaced by ``new``."""
     text = data_file(ROUTEKAART_FILE).read_bytes()
-    changed = text.replace(b'period = "8 weken"', b'period = "9 weken"', 1)
+    changed = text.replace(old, new, 1)
     assert changed != text
     return parse_routekaart(changed, data_file(ROUTEKAART_FILE))
+
+
+def nine_weeks():
+    """The shipped routekaart with the first talk due after 9 weeks instead of 8."""
+    return shipped_with(b'period = "8 weken"', b'period = "9 weken"')
 
 
 def test_demo_and_every_event_keep_the_index_equal_to_the_engine(demo):
@@ -124,10 +129,7 @@ def test_controle_names_a_case_whose_termijnen_differ(demo):
 
 def changed_text():
     """The shipped routekaart with another phone number for the Serviceteam: a text the index does not hold."""
-    text = data_file(ROUTEKAART_FILE).read_bytes()
-    changed = text.replace(b"0800-2358358", b"0800-2358359", 1)
-    assert changed != text
-    return parse_routekaart(changed, data_file(ROUTEKAART_FILE))
+    return shipped_with(b"0800-2358358", b"0800-2358359")
 
 
 def test_a_change_in_texts_only_keeps_the_index(demo):
