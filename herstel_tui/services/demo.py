@@ -29,6 +29,7 @@ from herstel_tui.store.bulk import bulk_load
 from herstel_tui.store.cases import DEADLINE_INSERT
 from herstel_tui.store.db import Store
 from herstel_tui.store.index_batch import evaluation_order, index_rows, token
+from herstel_tui.store.persons import MEMBER_INSERT
 
 FIRST_F = [
     "Anna",
@@ -401,7 +402,7 @@ def build_demo(
             persons,
         )
         conn.executemany("INSERT INTO households (id, registered_on) VALUES (?,?)", households)
-        conn.executemany("INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)", members)
+        conn.executemany(MEMBER_INSERT, members)
         conn.executemany(
             "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened, closed, urgency,"
             " casuistiekoverleg, version) VALUES (?,?,?,?,?,?,?,?,?,?)",

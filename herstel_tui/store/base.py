@@ -412,6 +412,10 @@ def replace_database(finished: Path | str, target: Path, passphrase: str | None 
             guard.close()
 
 
+#: An audit row, as ``append_audit`` writes it (and the import's bulk writer, the same columns).
+AUDIT_INSERT = (
+    "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)"
+)
 #: An audit row's detail as text (``json.dumps(detail, ensure_ascii=False, default=str)``, with one
 #: encoder for every row: an import writes tens of thousands).
 audit_json = json.JSONEncoder(ensure_ascii=False, default=str).encode
@@ -431,7 +435,7 @@ def append_audit(
     ``at``: when it happened, if not now (work brought back from a laptop keeps its own time)."""
     detail = about.get("detail")
     conn.execute(
-        "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)",
+        AUDIT_INSERT,
         (
             at or clock.now_iso(),
             who,

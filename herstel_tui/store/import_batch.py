@@ -41,9 +41,10 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent
-from herstel_tui.store.base import audit_json
+from herstel_tui.store.base import AUDIT_INSERT, audit_json
 from herstel_tui.store.cases import SHARED_STEPS
-from herstel_tui.store.persons import change_detail, person_changes, person_row, redacted_person
+from herstel_tui.store.persons import MEMBER_INSERT, change_detail, person_changes, person_row, redacted_person
+from herstel_tui.store.portal import ROW_DONE
 from herstel_tui.store.repository import Repository
 
 _PERSON_FIELDS = tuple(Person.model_fields)[1:]  # the columns after id, in the table's order
@@ -59,29 +60,24 @@ _CONTACT_ONLY = tuple(k for k in _UPDATABLE if k not in _ADDRESS)
 _PERSON_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in _UPDATABLE)} WHERE id = ?"
 _CONTACT_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in _CONTACT_ONLY)} WHERE id = ?"
 _HOUSEHOLD_INSERT = "INSERT INTO households (id, registered_on) VALUES (?, ?)"
-_MEMBER_INSERT = "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)"
 _CASE_INSERT = "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) VALUES (?,?,?,?,?,?)"
 _EVENT_INSERT = (
     "INSERT INTO events (id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction, reason)"
     " VALUES (?,?,?,?,?,?,?,?,0,NULL)"
 )
 _CASE_VERSION = "UPDATE cases SET version = version + 1 WHERE id = ?"
-_AUDIT_INSERT = (
-    "INSERT INTO audit (at, who, action, entity, entity_id, person_id, case_id, detail) VALUES (?,?,?,?,?,?,?,?)"
-)
-_ROW_DONE = "INSERT INTO portal_import_rows (file_id, row, action, text, notes) VALUES (?,?,?,?,?)"
 # The order the lists are sent in: every row after the rows it refers to (foreign keys; the search
 # trigger of a case reads its person, a person's update rewrites its cases' search rows).
 _ORDER = (
     _PERSON_INSERT,
     _HOUSEHOLD_INSERT,
-    _MEMBER_INSERT,
+    MEMBER_INSERT,
     _CASE_INSERT,
     _EVENT_INSERT,
     _CASE_VERSION,
     _PERSON_UPDATE,
-    _AUDIT_INSERT,
-    _ROW_DONE,
+    AUDIT_INSERT,
+    ROW_DONE,
 )
 # the notes column of a row outcome without notes (most rows), as json.dumps writes it
 _PLAIN = {flag: json.dumps({"notes": [], "returned": flag}) for flag in (False, True)}
@@ -237,7 +233,7 @@ class ImportBatch(Repository):
     ) -> None:
         """An audit row as ``store.audit.append`` writes it (``detail``: the dict, or its text)."""
         self._put(
-            _AUDIT_INSERT,
+            AUDIT_INSERT,
             (
                 self.now,
                 self.user,
@@ -277,7 +273,7 @@ class ImportBatch(Repository):
         self._audit(AuditAction.CREATED, "persoon", pid, redacted_person(row), person_id=pid)
         hid = self._take("households")
         self._put(_HOUSEHOLD_INSERT, (hid, registered_on.isoformat()))
-        self._put(_MEMBER_INSERT, (hid, pid, Role.AANVRAGER.value))
+        self._put(MEMBER_INSERT, (hid, pid, Role.AANVRAGER.value))
         self._audit(AuditAction.CREATED, "huishouden", hid, {"leden": [{"persoon": pid, "rol": Role.AANVRAGER.value}]})
         full = {"id": pid, **row}
         self._cache(self.persons, person.bsn, full)
@@ -396,7 +392,7 @@ class ImportBatch(Repository):
         """``store.portal.row_done``, sent with the batch."""
         plain = not extra.get("notes") and extra.keys() == {"notes", "returned"}
         notes = _PLAIN[bool(extra["returned"])] if plain else _ROW_JSON(extra)
-        self._put(_ROW_DONE, (file_id, row, action, text, notes))
+        self._put(ROW_DONE, (file_id, row, action, text, notes))
 
     # -- rows, the repositories and the end ------------------------------------------------------
 

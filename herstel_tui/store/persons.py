@@ -18,6 +18,10 @@ from herstel_tui.store.repository import Repository
 _SENSITIVE = {"bsn"}
 
 
+#: A person's place in a household (the demo's and the import's bulk writers the same).
+MEMBER_INSERT = "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)"
+
+
 def _redact_value(key: str, value: Any) -> Any:
     """What the audit trail may hold of a person's field: never a full BSN."""
     if key in _SENSITIVE and value:
@@ -134,7 +138,7 @@ class PersonRepository(Repository):
             for m in checked:
                 self._must_exist(m.person_id)
                 self.conn.execute(
-                    "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)",
+                    MEMBER_INSERT,
                     (hid, m.person_id, m.role.value),
                 )
             self.audit(
@@ -149,7 +153,7 @@ class PersonRepository(Repository):
         m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
         with self.transaction():
             self.conn.execute(
-                "INSERT INTO household_members (household_id, person_id, role) VALUES (?,?,?)",
+                MEMBER_INSERT,
                 (household_id, person_id, m.role.value),
             )
             self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})

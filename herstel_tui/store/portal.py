@@ -21,6 +21,9 @@ from herstel_tui.domain.portal import AlreadyImported, FileMeta
 from herstel_tui.domain.text import scrub_text
 from herstel_tui.store.repository import Repository
 
+#: One row's outcome of a portal list (``row_done``; the import's bulk writer the same).
+ROW_DONE = "INSERT INTO portal_import_rows (file_id, row, action, text, notes) VALUES (?,?,?,?,?)"
+
 # -- children -------------------------------------------------------------------------------------
 
 
@@ -151,7 +154,7 @@ class PortalLedger(Repository):
     def row_done(self, file_id: int, row: int, action: str, text: str, extra: dict[str, Any]) -> None:
         """One row's outcome, in the same transaction as the row's changes (each row exactly once)."""
         self.conn.execute(
-            "INSERT INTO portal_import_rows (file_id, row, action, text, notes) VALUES (?,?,?,?,?)",
+            ROW_DONE,
             (file_id, row, action, text, json.dumps(extra, ensure_ascii=False)),
         )
 
