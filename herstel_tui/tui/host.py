@@ -68,6 +68,7 @@ class DeskApp(App[object]):
         self.low_bandwidth = low_bandwidth
         self.data = data or DeskData(store, today)
         self.finish_start = finish_start
+        self._store_opening = False  # case_at_hand has started a worker opening the Store
         self.desk_theme = theme
         # In force from the first stylesheet parse, without Textual's theme watcher: that parses
         # every stylesheet again after start (~20 ms before the first paint, issue 18). What the
@@ -110,7 +111,8 @@ class DeskApp(App[object]):
         """The caseworker turns to a case (moves in the list, leaves the search box for it): on a
         light start, open the full Store now, so the first ⏎ or F2 finds it open. (Until then the
         desk holds no pydantic, routekaart or Store: ~14 MB.)"""
-        if not self.data.store_open:
+        if not self.data.store_open and not self._store_opening:
+            self._store_opening = True  # one opening worker, however many keys arrive meanwhile
             self._open_store(None)
 
     def with_store(self, then: Callable[[], object]) -> None:
@@ -126,6 +128,7 @@ class DeskApp(App[object]):
         try:
             self.data.store  # noqa: B018  # (opens it)
         except Exception as exc:
+            self._store_opening = False  # the next key that needs it tries again
             if then is not None:  # else the action that needs the Store says what went wrong
                 self.call_from_thread(self.notify, f"Database niet geopend: {exc}", severity="error", timeout=15)
             return

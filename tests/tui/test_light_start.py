@@ -286,3 +286,25 @@ async def test_a_key_that_needs_the_store_opens_it_in_a_worker_first(demo_store)
         await settle(pilot)
         assert not isinstance(app.screen, SpukScreen) and not data.store_open
         assert shown == ["Database niet geopend: schijf niet bereikbaar"]
+
+
+async def test_moving_through_the_list_starts_one_opening_of_the_store(demo_store):
+    """Holding ↓ right after a light start asks for the Store with every row: one worker opens it."""
+    path = demo_store.path
+    demo_store.close()
+
+    def slow():
+        import time
+
+        time.sleep(0.5)  # the keys arrive while it opens
+        return open_store(path, ME)
+
+    app, data = _light_desk(path, slow)
+    starts = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        real = app._open_store
+        app._open_store = lambda then: (starts.append(then), real(then))
+        await pilot.press("down", "down", "down", "down", "down")
+        await settle(pilot)
+        assert data.store_open and starts == [None]
