@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""First paint counted in instructions (valgrind's callgrind), next to a bare Textual app: a figure
+that other work on the machine does not move, where bench_desk.py's wall-clock ratio moves by
+±0.1 when another process runs.
+
+    python bench/bench_paint_ir.py --db /tmp/desk100k.db [--runs 1]
+
+Each program runs under ``valgrind --tool=callgrind`` in a real tmux pane (80×24, TERM=xterm) and
+exits right after its first paint: the bare app (one Static "Klaar") after its first refresh, the
+desk once the list painted its first case row (CaseTable.render_line wrapped). Prints the
+instructions each took (all threads: the desk's first page is read in a second thread while
+Textual starts, so on two cores part of it costs no wall time) and the ratio desk / bare. Also
+the desk's imports alone, in front of the same bare app, so the rest is what the desk does at
+run time (stylesheet, widgets, the first page, painting). Needs tmux and valgrind; by hand, not
+in CI. Counts repeat within ~0.1 %; one run is enough.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from bench_desk import ENV, SIZE, demo_db, first_row, private_settings  # noqa: E402
+from common import compile_package  # noqa: E402
+
+BARE = """
+from textual.app import App
+from textual.widgets import Static
+
+
+class Bare(App):
+    def compose(self):
+        yield Static("Klaar")
+
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+
+Bare().run()
+"""
+
+# the desk's first-paint imports (what `herstel` imports before its first row), then the bare app
+IMPORTS = (
+    "import herstel_tui.entry, herstel_tui.tui.launch, herstel_tui.tui.app, herstel_tui.tui.desk, "
+    "herstel_tui.tui.screens.werkvoorraad, herstel_tui.settings.cache, herstel_tui.store.caselist\n" + BARE
+)
+
+DESK = """
+import sys
+
+import herstel_tui.tui.widgets.caselist as caselist
+
+ROW = {row!r}
+render_line = caselist.CaseTable.render_line
+
+
+def first_row_exits(self, y):
+    strip = render_line(self, y)
+    if ROW in strip.text:
+        self.app.call_after_refresh(self.app.exit)
+    return strip
+
+
+caselist.CaseTable.render_line = first_row_exits
+from herstel_tui.entry import main
+
+main(["--db", {db!r}])
+"""
+
+
+def instructions(script: str) -> int:
+    """Instructions the script took under callgrind, run in a tmux pane until it exits."""
+    with tempfile.TemporaryDirectory(prefix="herstel-ir-") as tmp:
+        prog, log = Path(tmp, "prog.py"), Path(tmp, "vg.log")
+        prog.write_text(script)
+        envs = " ".join(f"{k}={shlex.quote(v)}" for k, v in ENV.items())
+        cmd = (
+            f"env {envs} valgrind --tool=callgrind --callgrind-out-file=/dev/null "
+            f"--log-file={shlex.quote(str(log))} {shlex.quote(sys.executable)} {shlex.quote(str(prog))}"
+        )
+        name = f"ir{os.getpid()}"
+        w, h = SIZE
+        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(w), "-y", str(h), cmd], check=True)
+        deadline = time.monotonic() + 300
+        while subprocess.run(["tmux", "has-session", "-t", name], capture_output=True).returncode == 0:
+            if time.monotonic() > deadline:
+                subprocess.run(["tmux", "kill-session", "-t", name])
+                raise SystemExit("valgrind-run duurde langer dan 5 minuten")
+            time.sleep(0.5)
+        for line in log.read_text().splitlines():
+            if "Collected :" in line:
+                return int(line.rsplit(":", 1)[1])
+        raise SystemExit(f"geen telling van callgrind:\n{log.read_text()}")
+
+
+def main() -> None:
+    compile_package()
+    private_settings()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", required=True, help="a demo database (herstel demo --cases 100000 --db ...)")
+    ap.add_argument("--runs", type=int, default=1)
+    a = ap.parse_args()
+    db = demo_db(a.db, "100000")
+    from herstel_tui.settings.resources import open_store
+
+    with open_store(db, "bench"):  # (read-write once: a case index to bring up to date is not measured)
+        pass
+    desk = DESK.format(row=first_row(db), db=db)
+    for run in range(a.runs):
+        bare, imports, full = instructions(BARE), instructions(IMPORTS), instructions(desk)
+        print(
+            f"run {run + 1}: bare {bare / 1e6:.0f} M, desk imports + bare {imports / 1e6:.0f} M "
+            f"(+{(imports - bare) / 1e6:.0f} M), desk to first row {full / 1e6:.0f} M "
+            f"(run time +{(full - imports) / 1e6:.0f} M); ratio desk/bare {full / bare:.2f} (target wall ≤ 1.2)"
+        )
+
+
+if __name__ == "__main__":
+    main()
