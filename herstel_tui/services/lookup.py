@@ -22,8 +22,12 @@ from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 TYPE_CHECKING = False  # `herstel zoek` imports this module: no typing at run time
 if TYPE_CHECKING:
     import sqlite3
+    from typing import TypeVar
 
     from herstel_tui.domain.enums import AuditAction
+    from herstel_tui.store.card import Card
+
+    T = TypeVar("T")
 
     SEARCHED = AuditAction.SEARCHED
 else:
@@ -223,13 +227,14 @@ def print_cases(records: list[dict], fmt: str, out=None) -> None:
 
 
 def quick_read(
-    db_arg: str | None, config_arg: str | None, read: Callable[[sqlite3.Connection, str], list], *, readonly: bool
-) -> list | None:
+    db_arg: str | None, config_arg: str | None, read: Callable[[sqlite3.Connection, str], T | None], *, readonly: bool
+) -> T | None:
     """``read(connection, user)`` for a quick shell path (without click, the full Store, pydantic or
     sqlite-utils) when opening the full Store would change nothing: the config unchanged since it
     was validated, the database at this code's schema, on a local disk, unencrypted, its case index
     current for this routekaart and this day. Otherwise, or when SQLite refuses, None: the full
-    command line gives the answer (after bringing the index up to date) or the proper Dutch error."""
+    command line gives the answer (after bringing the index up to date) or the proper Dutch error;
+    also when ``read`` itself answers None (not sure)."""
     import sqlite3
 
     from herstel_tui.settings.cache import quick_target
@@ -261,3 +266,17 @@ def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str
         return 1
     print_cases(records, fmt)
     return 0
+
+
+def quick_card(db_arg: str | None, config_arg: str | None, ref: str, spoor: str | None, today: date) -> Card | None:
+    """``herstel toon``'s card on the quick path (:func:`quick_read`, ``store.card.read_card``:
+    no pydantic, no full Store), its look audited; None when that path is not sure (nothing
+    written then): the full Store answers."""
+
+    def read(conn: sqlite3.Connection, user: str) -> Card | None:
+        from herstel_tui.settings.resources import default_routekaart
+        from herstel_tui.store.card import read_card
+
+        return read_card(conn, user, default_routekaart(), ref, spoor, today)
+
+    return quick_read(db_arg, config_arg, read, readonly=False)
