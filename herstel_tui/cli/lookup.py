@@ -19,6 +19,7 @@ from herstel_tui.services.lookup import (
     days_text,
     outcome_label,
     print_cases,
+    quick_card,
     quick_read,
     search,
     terminal_width,
@@ -26,6 +27,8 @@ from herstel_tui.services.lookup import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from dateutil.relativedelta import relativedelta
+
+    from herstel_tui.store.card import Card
 
 fmt_options = [
     click.option("--json", "fmt", flag_value="json", help="Uitvoer als JSON (voor scripts)."),
@@ -64,24 +67,48 @@ def zoek(c: Ctx, term: tuple[str, ...], fmt: str | None) -> None:
 def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     """Toon de zaakkaart: persoon, huishouden, tijdlijn, termijnen, laatste notities."""
     today = clock.today()
-    with c.open_store() as store:
-        if _member_card(store, zaak, as_json):
-            return
-        case = resolve_case(store, zaak, spoor)
-        person = store.persons.get(case.person_id)
-        assert case.id is not None and person.id is not None
-        household = store.persons.household_of(person.id)
-        view = store.cases.view(case.id, today)
-        notes = store.cases.notes(case.id, limit=5)
-        step_notes = {e.id: e.note for e in store.cases.events(case.id) if e.id is not None and e.note}
-        store.audit.viewed(person_id=person.id, case_id=case.id)
-    rk = store.routekaart
+    # without pydantic and the full Store when that changes nothing (services.lookup.quick_card)
+    card = quick_card(c.db_arg, c.config_arg, zaak, spoor, today)
+    if card is None:
+        with c.open_store() as store:
+            if _member_card(store, zaak, as_json):
+                return
+            card = _store_card(store, zaak, spoor, today)
+    _show_card(card, as_json, today)
+
+
+def _store_card(store, zaak: str, spoor: str | None, today: date) -> Card:
+    """The card through the full Store (its look audited)."""
+    from herstel_tui.store.card import Card
+
+    case = resolve_case(store, zaak, spoor)
+    person = store.persons.get(case.person_id)
+    assert case.id is not None and person.id is not None
+    household = store.persons.household_of(person.id)
+    view = store.cases.view(case.id, today)
+    notes = store.cases.notes(case.id, limit=5)
+    step_notes = {e.id: e.note for e in store.cases.events(case.id) if e.id is not None and e.note}
+    store.audit.viewed(person_id=person.id, case_id=case.id)
+    return Card(
+        case=case,
+        person=person,
+        household=household,
+        view=view,
+        notes=notes,
+        step_notes=step_notes,
+        routekaart=store.routekaart,
+    )
+
+
+def _show_card(card: Card, as_json: bool, today: date) -> None:
+    case, person, view, notes, step_notes = card.case, card.person, card.view, card.notes, card.step_notes
+    rk = card.routekaart
     members = [
         {"naam": p.name, "rol": role.label, "bsn": p.bsn_masked, "zaken": [k.zaaknummer or "" for k in cases]}
-        for p, role, cases in household
+        for p, role, cases in card.household
         if p.id != person.id
     ]
-    card = {
+    shown = {
         "zaaknummer": case.zaaknummer,
         "spoor": case.track.label,
         "medewerker": case.caseworker,
@@ -133,7 +160,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     if as_json:
         import json
 
-        click.echo(json.dumps(card, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     w = click.echo
     w(f"{case.zaaknummer}  {case.track.label}  ·  medewerker {case.caseworker or '—'}")
@@ -151,7 +178,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
             w(f"  {m['rol']:<18}{m['naam']:<30}{m['bsn']}  {' '.join(m['zaken'])}".rstrip())
     w(
         f"\nStand: {view.current_title}"
-        + (f"  (uitkomst: {card['uitkomst']})" if card["uitkomst"] else "")
+        + (f"  (uitkomst: {shown['uitkomst']})" if shown["uitkomst"] else "")
         + ("  · afgerond" if view.closed else "")
     )
     w("Tijdlijn")

@@ -7,7 +7,6 @@ are the Dutch words of the domain.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
@@ -24,8 +23,14 @@ from pydantic import (
 )
 
 from herstel_tui.domain import clock
-from herstel_tui.domain.bsn import BsnError, mask_bsn, normalize_bsn
 from herstel_tui.domain.enums import AuditAction, Channel, Role, Track, Urgency
+from herstel_tui.domain.fields import PersonWords
+from herstel_tui.domain.fields import blank_to_none as _blank_to_none
+from herstel_tui.domain.fields import bsn_value as _bsn
+from herstel_tui.domain.fields import email_value as _email
+from herstel_tui.domain.fields import phone_value as _phone
+from herstel_tui.domain.fields import postcode_value as _postcode
+from herstel_tui.domain.fields import stripped as _strip
 from herstel_tui.domain.labels import TitledEnum
 from herstel_tui.domain.text import scrub_stored
 
@@ -71,54 +76,6 @@ def choice(enum: type[TitledEnum], what: str) -> BeforeValidator:
         return enum.parse(value, what)
 
     return BeforeValidator(check)
-
-
-def _bsn(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    try:
-        return normalize_bsn(value)
-    except BsnError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _blank_to_none(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
-
-_POSTCODE = re.compile(r"^(\d{4})\s?([A-Za-z]{2})$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _postcode(value: Any) -> Any:
-    value = _blank_to_none(value)
-    if value is None:
-        return None
-    m = _POSTCODE.match(value)
-    if not m:
-        raise ValueError(f"postcode {value!r} klopt niet (verwacht 1234 AB)")
-    return f"{m.group(1)} {m.group(2).upper()}"
-
-
-def _email(value: Any) -> Any:
-    value = _blank_to_none(value)
-    if value is not None and not _EMAIL.match(value):
-        raise ValueError(f"e-mailadres {value!r} klopt niet")
-    return value
-
-
-def _phone(value: Any) -> Any:
-    value = _blank_to_none(value)
-    if value is not None and not re.fullmatch(r"\+?[\d\s\-()]{6,20}", value):
-        raise ValueError(f"telefoonnummer {value!r} klopt niet")
-    return value
 
 
 Bsn = Annotated[str | None, BeforeValidator(_bsn)]
@@ -199,7 +156,7 @@ def _also(field: str, *, required: bool = False) -> Any:
     return Field(validation_alias=alias) if required else Field(default=None, validation_alias=alias)
 
 
-class Person(TextModel):
+class Person(TextModel, PersonWords):
     id: int | None = None
     bsn: Bsn = None
     given_names: Name = _also("given_names", required=True)
@@ -213,27 +170,6 @@ class Person(TextModel):
     phone: Annotated[str | None, BeforeValidator(_phone)] = _also("phone")
     email: Annotated[str | None, BeforeValidator(_email)] = None
     preferred_channel: Annotated[Channel | None, choice(Channel, "kanaal")] = _also("preferred_channel")
-
-    @property
-    def name(self) -> str:
-        parts = [self.given_names, self.surname_prefix, self.surname]
-        return " ".join(p for p in parts if p)
-
-    @property
-    def sort_name(self) -> str:
-        """'Jansen, Anna' / 'Vries, Piet de' as a caseworker files it."""
-        tail = f" {self.surname_prefix}" if self.surname_prefix else ""
-        return f"{self.surname}, {self.given_names}{tail}"
-
-    @property
-    def adres(self) -> str:
-        street = " ".join(p for p in (self.street, self.house_number) if p)
-        town = " ".join(p for p in (self.postcode, self.city) if p)
-        return ", ".join(p for p in (street, town) if p)
-
-    @property
-    def bsn_masked(self) -> str:
-        return mask_bsn(self.bsn)
 
 
 class Case(TextModel):

@@ -15,7 +15,6 @@ from datetime import date
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import SEPARATORS
-from herstel_tui.domain.enums import AuditAction, Outcome, Track
 from herstel_tui.domain.text import for_terminal, scrub_text
 from herstel_tui.store.base import append_audit
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
@@ -23,14 +22,28 @@ from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 TYPE_CHECKING = False  # `herstel zoek` imports this module: no typing at run time
 if TYPE_CHECKING:
     import sqlite3
+    from typing import TypeVar
+
+    from herstel_tui.domain.enums import AuditAction
+    from herstel_tui.store.card import Card
+
+    T = TypeVar("T")
+
+    SEARCHED = AuditAction.SEARCHED
+else:
+    # The words `herstel zoek` shows and writes, as plain text: domain.enums builds some fifteen
+    # enum classes (~1.5 ms of its start). tests/services/test_lookup_quick.py keeps them equal
+    # to Track.short, Outcome.label and AuditAction.SEARCHED.
+    SEARCHED = "gezocht"
+TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
+OUTCOME_LABELS = {"gedupeerd": "Gedupeerd", "geen_uitsluitsel": "Geen uitsluitsel", "niet_gedupeerd": "Niet gedupeerd"}
 
 _LONG_DIGITS = re.compile(rf"\d[\d{SEPARATORS}]{{6,}}\d")
 
 
 def outcome_label(outcome: str | None) -> str | None:
     """The Dutch label of a decisive outcome; None for none (or one this version does not know)."""
-    member = Outcome.get(outcome)
-    return member.label if member else None
+    return OUTCOME_LABELS.get(outcome) if outcome is not None else None
 
 
 def days_text(days: int | None) -> str:
@@ -176,7 +189,7 @@ def case_record(r: CaseRow, today: date) -> dict:
         "zaaknummer": r.zaaknummer,
         "naam": r.name,
         "bsn": r.bsn_masked,
-        "spoor": track.short if (track := Track.get(r.track)) else r.track,
+        "spoor": TRACK_SHORT.get(r.track, r.track),
         "stap": r.current_title,
         "uitkomst": outcome_label(r.outcome) or "",
         "termijn": days_text(days),
@@ -197,7 +210,7 @@ def search(conn, user: str, term: str, *, limit: int = 50, today: date | None = 
         append_audit(
             conn,
             user,
-            AuditAction.SEARCHED,
+            SEARCHED,
             "zoekopdracht",
             None,
             detail={"term": mask_term(term), "zaken": [r.id for r in rows]},
@@ -214,22 +227,23 @@ def print_cases(records: list[dict], fmt: str, out=None) -> None:
 
 
 def quick_read(
-    db_arg: str | None, config_arg: str | None, read: Callable[[sqlite3.Connection, str], list], *, readonly: bool
-) -> list | None:
+    db_arg: str | None, config_arg: str | None, read: Callable[[sqlite3.Connection, str], T | None], *, readonly: bool
+) -> T | None:
     """``read(connection, user)`` for a quick shell path (without click, the full Store, pydantic or
     sqlite-utils) when opening the full Store would change nothing: the config unchanged since it
     was validated, the database at this code's schema, on a local disk, unencrypted, its case index
     current for this routekaart and this day. Otherwise, or when SQLite refuses, None: the full
-    command line gives the answer (after bringing the index up to date) or the proper Dutch error."""
+    command line gives the answer (after bringing the index up to date) or the proper Dutch error;
+    also when ``read`` itself answers None (not sure)."""
     import sqlite3
 
-    from herstel_tui.settings.cache import quick_settings
+    from herstel_tui.settings.cache import quick_target
     from herstel_tui.settings.resources import routekaart_fingerprint
-    from herstel_tui.store.base import NETWORK_FS, StoreError, current_database, filesystem_type
+    from herstel_tui.store.base import NETWORK_FS, StoreError, current_database, filesystem_type, is_file
     from herstel_tui.store.caselist import index_current
 
-    target = quick_settings(db_arg, config_arg)
-    if target is None or not target[0].is_file() or filesystem_type(target[0]) in NETWORK_FS:
+    target = quick_target(db_arg, config_arg)
+    if target is None or not is_file(target[0]) or filesystem_type(target[0]) in NETWORK_FS:
         return None
     db, user = target
     try:
@@ -252,3 +266,17 @@ def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str
         return 1
     print_cases(records, fmt)
     return 0
+
+
+def quick_card(db_arg: str | None, config_arg: str | None, ref: str, spoor: str | None, today: date) -> Card | None:
+    """``herstel toon``'s card on the quick path (:func:`quick_read`, ``store.card.read_card``:
+    no pydantic, no full Store), its look audited; None when that path is not sure (nothing
+    written then): the full Store answers."""
+
+    def read(conn: sqlite3.Connection, user: str) -> Card | None:
+        from herstel_tui.settings.resources import default_routekaart
+        from herstel_tui.store.card import read_card
+
+        return read_card(conn, user, default_routekaart(), ref, spoor, today)
+
+    return quick_read(db_arg, config_arg, read, readonly=False)

@@ -18,16 +18,18 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from types import MappingProxyType
 
 from herstel_tui.domain.digest import sha256_hex
 from herstel_tui.domain.record import record
-from herstel_tui.settings.paths import cache_path, config_path, login, resolve_db
+from herstel_tui.settings.paths import cache_path, cache_text, config_text, login, resolve_db_text
+from herstel_tui.store.base import exists
 
-# The quick shell paths import this module: typing only for the type checker.
+# The quick shell paths import this module: typing only for the type checker, and no pathlib
+# (paths as text here; see settings.paths).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from herstel_tui.domain.routekaart import Routekaart
@@ -50,77 +52,120 @@ class ConfigValues:
     @classmethod
     def from_json(cls, values: Mapping[str, Any]) -> ConfigValues:
         """From the values as ``Config.model_dump(mode="json")`` writes them; KeyError if incomplete."""
+        return cls.of_fields(_json_fields(values))
 
-        def path(key: str) -> Path | None:
-            return Path(values[key]) if values.get(key) else None
+    @classmethod
+    def of_fields(cls, fields: Mapping[str, Any]) -> ConfigValues:
+        """From :func:`_json_fields`: its paths made Paths."""
+        from pathlib import Path
 
-        return cls(
-            gemeente=values["gemeente"],
-            medewerker=values["medewerker"],
-            portaal_id=values.get("portaal_id"),
-            database=path("database"),
-            exportmap=path("exportmap"),
-            briefsjablonen=path("briefsjablonen"),
-            toetsen=MappingProxyType(dict(values["toetsen"])),
-            ondertekening=values.get("ondertekening"),
-            gemeente_contact=values.get("gemeente_contact") or "",
-        )
+        values: dict[str, Any] = {k: Path(v) if k in _PATH_FIELDS and v is not None else v for k, v in fields.items()}
+        return cls(**values)
 
 
-def _cache_file() -> Path:
-    return cache_path() / "config-cache.json"
+_PATH_FIELDS = ("database", "exportmap", "briefsjablonen")
 
 
-def _stamp(path: Path) -> list | None:
+def _json_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """ConfigValues' fields from the cached JSON values, its paths still text (the quick paths
+    need no Path); KeyError or TypeError when they are incomplete or of the wrong kind."""
+
+    def path(key: str) -> str | None:
+        return os.fspath(values[key]) if values.get(key) else None  # TypeError where Path() raises it
+
+    return {
+        "gemeente": values["gemeente"],
+        "medewerker": values["medewerker"],
+        "portaal_id": values.get("portaal_id"),
+        "database": path("database"),
+        "exportmap": path("exportmap"),
+        "briefsjablonen": path("briefsjablonen"),
+        "toetsen": MappingProxyType(dict(values["toetsen"])),
+        "ondertekening": values.get("ondertekening"),
+        "gemeente_contact": values.get("gemeente_contact") or "",
+    }
+
+
+def _cache_file() -> str:
+    return os.path.join(cache_text(), "config-cache.json")
+
+
+def _stamp(path: Path | str) -> list | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
-    return [str(path), st.st_size, st.st_mtime_ns]
+    return [os.fspath(path), st.st_size, st.st_mtime_ns]
 
 
 def write_config_cache(path: Path, values: dict[str, Any]) -> None:
+    from pathlib import Path
+
     from herstel_tui.files.atomic import write_text
 
     try:
-        write_text(_cache_file(), json.dumps({"stamp": _stamp(path), "values": values}))
+        write_text(Path(_cache_file()), json.dumps({"stamp": _stamp(path), "values": values}))
     except OSError:
         pass  # a cache, nothing more
 
 
-def read_config_cache(path: Path) -> ConfigValues | None:
-    """The validated values for ``path`` if the file is unchanged since they were written."""
+def _cached_fields(path: Path | str) -> dict[str, Any] | None:
+    """:func:`_json_fields` of the values cached for the config file at ``path`` (its text as
+    pathlib writes it), if the file is unchanged since they were written."""
     try:
-        data = json.loads(_cache_file().read_text(encoding="utf-8"))
+        with open(_cache_file(), encoding="utf-8") as fh:
+            data = json.loads(fh.read())
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("stamp") != _stamp(path):
         return None
     try:
-        return ConfigValues.from_json(data["values"])
+        return _json_fields(data["values"])
     except (KeyError, TypeError):
         return None
 
 
-def quick_settings(db_arg: str | None, config_arg: str | None) -> tuple[Path, str] | None:
-    """The database and the user of a command line, without pydantic: from the values the full
-    loader validated (this cache), or the defaults when there is no config file. None when only
-    the full loader can tell (a file changed since it was validated, a named file that is missing)."""
-    cfg_file = config_path(config_arg)
-    values = None
-    if cfg_file.exists():
-        values = read_config_cache(cfg_file)
-        if values is None:
+def read_config_cache(path: Path) -> ConfigValues | None:
+    """The validated values for ``path`` if the file is unchanged since they were written."""
+    fields = _cached_fields(path)
+    return ConfigValues.of_fields(fields) if fields is not None else None
+
+
+def quick_target(db_arg: str | None, config_arg: str | None) -> tuple[str, str] | None:
+    """The database (as text) and the user of a command line, without pydantic or pathlib: from
+    the values the full loader validated (this cache), or the defaults when there is no config
+    file. None when only the full loader can tell (a file changed since it was validated, a named
+    file that is missing, a ``~user`` path pathlib cannot expand)."""
+    cfg_file = config_text(config_arg)
+    if cfg_file is None:
+        return None
+    fields = None
+    if exists(cfg_file):
+        fields = _cached_fields(cfg_file)
+        if fields is None:
             return None
     elif config_arg or os.environ.get("HERSTEL_CONFIG"):
         return None
-    db = resolve_db(db_arg, values.database if values else None)
-    return db, values.medewerker if values else login()
+    db = resolve_db_text(db_arg, fields["database"] if fields else None)
+    if db is None:
+        return None
+    return db, fields["medewerker"] if fields else login()
+
+
+def quick_settings(db_arg: str | None, config_arg: str | None) -> tuple[Path, str] | None:
+    """:func:`quick_target` with the database as a Path."""
+    target = quick_target(db_arg, config_arg)
+    if target is None:
+        return None
+    from pathlib import Path
+
+    return Path(target[0]), target[1]
 
 
 # -- the validated routekaart -----------------------------------------------------------------------
 
-_DOMAIN = Path(__file__).resolve().parent.parent / "domain"
+# herstel_tui/domain, as text (``str(Path(__file__).resolve().parent.parent / "domain")``)
+_DOMAIN: Path | str = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "domain")
 
 
 def _routekaart_cache_file(path: Path) -> Path:
@@ -141,7 +186,7 @@ def _routekaart_key(text: bytes, path: Path) -> bytes | None:
 
     code = []
     try:
-        for folder in (_DOMAIN, _DOMAIN / "routekaart"):
+        for folder in (_DOMAIN, os.path.join(_DOMAIN, "routekaart")):
             with os.scandir(folder) as entries:
                 for e in entries:
                     if e.name.endswith(".py"):

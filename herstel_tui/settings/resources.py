@@ -10,25 +10,32 @@ caller hands it to the Store, and everything else reads it from there (``store.r
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
 
-TYPE_CHECKING = False  # the light start imports this module: no typing at run time
+TYPE_CHECKING = False  # the light start imports this module: no typing at run time, nor pathlib
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
+    from pathlib import Path
 
     from herstel_tui.domain.routekaart import Routekaart
     from herstel_tui.store import Store
 
-_PKG = Path(__file__).resolve().parent.parent  # herstel_tui/
+_PKG = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # herstel_tui/, as text
 ROUTEKAART_FILE = "routekaart.toml"
 
 
-def data_dir() -> Path:
-    installed = _PKG / "data"
-    if installed.is_dir():
+def _data_dir_text() -> str:
+    installed = os.path.join(_PKG, "data")
+    if os.path.isdir(installed):
         return installed
-    return _PKG.parent / "data"
+    return os.path.join(os.path.dirname(_PKG), "data")
+
+
+def data_dir() -> Path:
+    from pathlib import Path
+
+    return Path(_data_dir_text())
 
 
 def data_file(name: str) -> Path:
@@ -64,7 +71,8 @@ def routekaart_fingerprint() -> str:
         return default_routekaart().fingerprint
     from herstel_tui.domain.digest import fingerprint
 
-    return fingerprint(data_file(ROUTEKAART_FILE).read_bytes())
+    with open(os.path.join(_data_dir_text(), ROUTEKAART_FILE), "rb") as fh:  # data_file's, without pathlib
+        return fingerprint(fh.read())
 
 
 PASSPHRASE_ENV = "HERSTEL_WACHTWOORD"
@@ -78,8 +86,8 @@ def ask_passphrase(path: Path | str, *, new: bool = False) -> str:
     """The passphrase of an encrypted file: ``$HERSTEL_WACHTWOORD`` (scripts, tests), else asked at
     the terminal (twice for a new file). No terminal and no variable: a Dutch StoreError."""
     import getpass
-    import os
     import sys
+    from pathlib import Path
 
     from herstel_tui.store.base import StoreError
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from datetime import date, timedelta
-from pathlib import Path
 
 from herstel_tui.domain.bsn import SEPARATORS, mask_bsn
 from herstel_tui.domain.record import record
 from herstel_tui.domain.text import has_controls, scrub_text
+
+TYPE_CHECKING = False  # the quick paths import this module: no typing, nor pathlib, at run time
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Deadlines another party owes (the routekaart's rules with owed_by, UHT's 7-day answer of the Brede
 # Hulpteam): the case waits on them; they are never the caseworker's overdue work. The case index
@@ -433,6 +436,8 @@ class ListReader:
     can paint its first page before pydantic and the full Store are loaded."""
 
     def __init__(self, path: Path | str, passphrase: str | None = None) -> None:
+        from pathlib import Path
+
         from herstel_tui.store.base import check_database_file, connect_readonly
 
         check_database_file(Path(path), encrypted=passphrase is not None)
@@ -470,6 +475,8 @@ def ready_for_quick_read(path: Path | str, fingerprint: str) -> bool:
     """True when the file is at this code's schema and its case index was computed with the
     routekaart whose ``fingerprint`` is given, i.e. when opening the full Store with that
     routekaart would change nothing the list shows."""
+    from pathlib import Path
+
     from herstel_tui.store.base import current_database
 
     with current_database(Path(path), readonly=True) as conn:

@@ -7,7 +7,6 @@ transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -24,22 +23,16 @@ from herstel_tui.domain.models import Case, ContactNote, TimelineEvent, UrgencyF
 from herstel_tui.domain.routekaart import CaseView, RecordedEvent, Routekaart
 from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store.base import ConflictError, StoreError
+from herstel_tui.store.card import CASE_COLS as _CASE_COLS
+from herstel_tui.store.card import EVENT_COLS as _EVENT_COLS
+from herstel_tui.store.card import NOTES, SHARED_STEPS, inherited_events, recorded_events
 from herstel_tui.store.caselist import STALE_PERIODS, CaseFilter, CaseRow, count_cases, due_termijnen, list_cases
 from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
 from herstel_tui.store.index_batch import EVENTS_BY_CASE, shaped_index, write_changed
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
 
-# Facts of the household's aanvrager that hold for a member's own case: the toeslagpartner shares
-# the outcome and the payment (the moratorium: "De gedupeerde ouder en toeslagpartner"); a child's
-# case follows the parent's outcome (the kindregeling follows the parent's recognition).
-SHARED_STEPS: dict[str, tuple[str, ...]] = {
-    "toeslagpartner": ("eerste_toets", "integrale_beoordeling", "eerste_betaling"),
-    "kind": ("eerste_toets", "integrale_beoordeling"),
-}
 _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
-_CASE_COLS = "id, zaaknummer, person_id, track, caseworker, opened, closed, urgency, casuistiekoverleg, version"
-_EVENT_COLS = "id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction, reason"
 _SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
@@ -209,16 +202,7 @@ class CaseRepository(Repository):
     def recorded(self, case_id: int) -> list[RecordedEvent]:
         """The case's events as the engine takes them: in the order they were recorded, after the
         facts the person shares with the household's aanvrager (:data:`SHARED_STEPS`)."""
-        rows = self.conn.execute(
-            "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id = ? ORDER BY id",
-            (case_id,),
-        ).fetchall()
-        own = [RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, i) for s, f, o, c, r, i in rows]
-        row = self.conn.execute("SELECT person_id, track FROM cases WHERE id = ?", (case_id,)).fetchone()
-        if row is None:
-            return own
-        shared = self.inherited(row[0], row[1])
-        return shared + own if shared else own
+        return recorded_events(self.conn, self.routekaart, case_id)
 
     def inherited(self, person_id: int, track: str) -> list[RecordedEvent]:
         """UHT's facts about the household's aanvrager that hold for this person too: the outcome
@@ -229,40 +213,7 @@ class CaseRepository(Repository):
     def inherited_many(self, wanted: Sequence[tuple[int, str]]) -> dict[tuple[int, str], list[RecordedEvent]]:
         """:meth:`inherited` for many (person id, track) pairs in two queries; pairs without
         shared facts are left out."""
-        persons = sorted({pid for pid, _ in wanted})
-        if not persons:
-            return {}
-        ids = json.dumps(persons)
-        roles = self.store.persons.main_roles(persons)
-        every = sorted({step for steps in SHARED_STEPS.values() for step in steps})
-        facts: dict[int, list[tuple]] = {}
-        for row in self.conn.execute(
-            "SELECT hm1.person_id, c.id, c.track, e.id, e.step, e.fact_date, e.outcome, e.correction, e.reason "
-            "FROM household_members hm1 JOIN household_members hm2 ON hm2.household_id = hm1.household_id "
-            "AND hm2.role = 'aanvrager' AND hm2.person_id != hm1.person_id "
-            "JOIN cases c ON c.person_id = hm2.person_id JOIN events e ON e.case_id = c.id "
-            f"WHERE hm1.person_id IN (SELECT value FROM json_each(?)) AND e.step IN ({','.join('?' * len(every))})",
-            (ids, *every),
-        ):
-            facts.setdefault(row[0], []).append(row[1:])
-        out: dict[tuple[int, str], list[RecordedEvent]] = {}
-        has_step = self.routekaart.has_step
-        for pid, track in wanted:
-            steps = SHARED_STEPS.get(roles.get(pid) or "")
-            rows = [r for r in facts.get(pid, ()) if steps and r[3] in steps]
-            if not rows:
-                continue
-            # the aanvrager's case in this track first, else the other one; within it, record order
-            rows.sort(key=lambda r: (r[1] != track, r[0], r[2]))
-            first = rows[0][0]
-            shared = [
-                RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, None, True)
-                for cid, _t, _eid, s, f, o, c, r in rows
-                if cid == first and has_step(track, s)
-            ]
-            if shared:
-                out[(pid, track)] = shared
-        return out
+        return inherited_events(self.conn, self.routekaart, wanted)
 
     def _refresh_household(self, person_id: int, step: str) -> None:
         """After a shared fact of an aanvrager: the household members' case index rows."""
@@ -604,10 +555,7 @@ class CaseRepository(Repository):
             return note.model_copy(update={"id": nid, "recorded_at": datetime.fromisoformat(now)})
 
     def notes(self, case_id: int, limit: int | None = None) -> list[ContactNote]:
-        sql = (
-            "SELECT id, case_id, date, channel, text, by, recorded_at FROM contact_notes WHERE case_id = ? "
-            "ORDER BY date DESC, id DESC"
-        )
+        sql = NOTES
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [ContactNote.model_validate(r) for r in self.rows(sql, (case_id,))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
@@ -13,6 +12,7 @@ from herstel_tui.domain.bsn import mask_bsn
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import PERSON_WORDS, Case, Household, HouseholdMember, Person
 from herstel_tui.store.base import StoreError
+from herstel_tui.store.card import HOUSEHOLD_MEMBERS, main_membership, main_roles
 from herstel_tui.store.repository import Repository
 
 _SENSITIVE = {"bsn"}
@@ -51,9 +51,6 @@ def change_detail(changed: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
         PERSON_WORDS.get(k, k): {"oud": _redact_value(k, o), "nieuw": _redact_value(k, n)}
         for k, (o, n) in changed.items()
     }
-
-
-_MAIN_FIRST = "role = 'aanvrager' DESC, household_id"  # a person's main household first
 
 
 class PersonRepository(Repository):
@@ -174,22 +171,11 @@ class PersonRepository(Repository):
     def main_membership(self, person_id: int) -> tuple[int, str] | None:
         """(household id, role) of the person's main household: where they are aanvrager, else
         their first one; None outside any household."""
-        row = self.conn.execute(
-            f"SELECT household_id, role FROM household_members WHERE person_id = ? ORDER BY {_MAIN_FIRST} LIMIT 1",
-            (person_id,),
-        ).fetchone()
-        return (row[0], row[1]) if row else None
+        return main_membership(self.conn, person_id)
 
     def main_roles(self, person_ids: Sequence[int]) -> dict[int, str]:
         """person id → role in their main household (see :meth:`main_membership`), for many at once."""
-        roles: dict[int, str] = {}
-        for pid, role in self.conn.execute(
-            "SELECT person_id, role FROM household_members WHERE person_id IN (SELECT value FROM json_each(?)) "
-            f"ORDER BY person_id, {_MAIN_FIRST}",
-            (json.dumps(list(person_ids)),),
-        ):
-            roles.setdefault(pid, role)
-        return roles
+        return main_roles(self.conn, person_ids)
 
     def main_household(self, person_id: int) -> int | None:
         """The household where the person is aanvrager, else their first one."""
@@ -233,12 +219,5 @@ class PersonRepository(Repository):
 
     def household_of(self, person_id: int) -> list[tuple[Person, Role, list[Case]]]:
         """Everyone in the person's household(s), the person first, each with their cases."""
-        rows = self.conn.execute(
-            """SELECT DISTINCT hm2.person_id, hm2.role FROM household_members hm1
-               JOIN household_members hm2 ON hm2.household_id = hm1.household_id
-               WHERE hm1.person_id = ? ORDER BY hm2.person_id = ? DESC,
-               CASE hm2.role WHEN 'aanvrager' THEN 0 WHEN 'toeslagpartner' THEN 1
-                 WHEN 'ex-toeslagpartner' THEN 2 WHEN 'kind' THEN 3 ELSE 4 END, hm2.person_id""",
-            (person_id, person_id),
-        ).fetchall()
+        rows = self.conn.execute(HOUSEHOLD_MEMBERS, (person_id, person_id)).fetchall()
         return [(self.get(pid), Role(role), self.store.cases.of_person(pid)) for pid, role in rows]

@@ -86,3 +86,92 @@ def test_after_a_period_ran_out_the_full_path_answers_with_the_index_brought_up_
             assert _console(quick, args, capsys) == _full(full, args)
         shown = _console(quick, ["zoek", zaak], capsys)[1]
         assert "3d laat" not in shown  # what the stale row would have said
+
+
+def _last_audit(db) -> tuple:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT who, action, entity, entity_id, person_id, case_id, detail FROM audit ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+
+
+def test_with_a_config_file_the_quick_path_answers_and_audits_as_the_full_one(template, tmp_path, capsys):
+    """The usual setup: a config file naming the database and the caseworker, validated once (and
+    so cached): the quick path finds both without pydantic or pathlib, and writes the same row."""
+    from herstel_tui.settings.config import load_config
+
+    quick, full = copy_of(template, tmp_path, "quick.db"), copy_of(template, tmp_path, "full.db")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'medewerker = "a.bakker"\ndatabase = "{tmp_path}/./quick.db"\n', encoding="utf-8")
+    load_config(str(cfg))
+    zaak, _ = _period_case(template)
+    with clock.fixed(TODAY):
+        for term in (zaak, "jansen", "9999"):
+            capsys.readouterr()
+            assert quick_search(None, str(cfg), term, "text") in (0, 1)  # the quick path answered
+            quick_out = capsys.readouterr()
+            r = CliRunner().invoke(main, ["--config", str(cfg), "--db", str(full), "zoek", term])
+            assert quick_out.out == r.stdout
+            assert _last_audit(quick) == _last_audit(full)
+            assert _last_audit(quick)[:3] == ("a.bakker", "gezocht", "zoekopdracht")
+
+
+def test_quick_target_is_what_the_full_loader_resolves(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from herstel_tui.settings.cache import quick_settings, quick_target
+    from herstel_tui.settings.config import load_config, resolve_db_path
+    from herstel_tui.settings.paths import default_db_path, login
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('medewerker = "a.bakker"\ndatabase = "~/data//h.db"\n', encoding="utf-8")
+    config, _ = load_config(str(cfg))  # validated: cached for the quick paths
+    for db_arg, env in ((None, None), ("/srv/./elders.db", None), (None, "~/uit-env.db"), ("", "/e.db")):
+        if env is None:
+            monkeypatch.delenv("HERSTEL_DB", raising=False)
+        else:
+            monkeypatch.setenv("HERSTEL_DB", env)
+        full = resolve_db_path(db_arg, config)
+        assert quick_target(db_arg, str(cfg)) == (str(full), config.medewerker)
+        assert quick_settings(db_arg, str(cfg)) == (full, config.medewerker)
+    monkeypatch.delenv("HERSTEL_DB")
+    cfg.write_text('medewerker = "c.de.vries"\n', encoding="utf-8")  # changed since it was validated
+    assert quick_target(None, str(cfg)) is None
+    assert quick_target(None, str(tmp_path / "bestaat-niet.toml")) is None  # only the full loader's error
+    assert quick_target("~geen_gebruiker_zo/h.db", None) is None  # pathlib cannot expand it either
+    assert quick_target(None, None) == (str(default_db_path()), login())  # no config file: the defaults
+    assert quick_settings(None, None) == (default_db_path(), login())
+    assert Path(quick_target(None, None)[0]) == default_db_path()
+
+
+def test_the_quick_zoek_loads_neither_pathlib_nor_the_enums(template, tmp_path):
+    """What the quick path leaves out (issue 18): click, pathlib with urllib.parse and ipaddress,
+    the enum classes of domain.enums, getpass. (Checked against what Python had loaded before.)"""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db = copy_of(template, tmp_path, "quick.db")
+    zaak, _ = _period_case(template)
+    watch = ("click", "pathlib", "urllib.parse", "ipaddress", "herstel_tui.domain.enums", "getpass", "dataclasses")
+    code = (
+        "import sys\nbefore = set(sys.modules)\nfrom herstel_tui import entry\n"
+        f"try:\n    entry.main(['--db', {str(db)!r}, 'zoek', {zaak!r}])\nexcept SystemExit as stop:\n"
+        "    print('RC', stop.code)\n"
+        f"print(sorted(m for m in {watch!r} if m in sys.modules and m not in before))"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+        "HERSTEL_VANDAAG": TODAY.isoformat(),
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "c"),
+        "XDG_CACHE_HOME": str(tmp_path / "k"),
+    }
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # the password database's name, as in the bench
+        env.pop(name, None)
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
+    lines = r.stdout.strip().splitlines()
+    assert lines[-2:] == ["RC 0", "[]"], r.stdout + r.stderr
+    assert zaak in r.stdout

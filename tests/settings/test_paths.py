@@ -64,3 +64,92 @@ def test_login_is_getpass_getuser(monkeypatch, env):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert paths.login() == getpass.getuser()
+
+
+# -- the text twins of the quick paths (no pathlib) -------------------------------------------------
+
+TEXTS = [
+    "",
+    ".",
+    "./",
+    "/",
+    "//",
+    "///",
+    "////x",
+    "//srv/x",
+    "a",
+    "a/",
+    "a//b",
+    "./a/./b/",
+    "../a",
+    "a/../b",
+    "/a/b/",
+    "~",
+    "~/",
+    "~/x.db",
+    "~root/x",
+    "./~x",
+    "/~x",
+    "a/~",
+    "x.db",
+    " spaties /x ",
+    "é/ß.db",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_pure_text_is_what_pathlib_makes_of_it(text):
+    assert paths.pure_text(text) == str(Path(text))
+
+
+def test_pure_text_on_any_text():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.text(alphabet="/.~a", max_size=12))
+    def same(text):
+        assert paths.pure_text(text) == str(Path(text))
+
+    same()
+
+
+@pytest.mark.parametrize("home", ["/home/ouder", "/home/ouder/", "/", "", "relatief"])
+@pytest.mark.parametrize("text", [*TEXTS, "~root", "~/a/../b"])
+def test_expanded_text_is_pathlib_expanduser(monkeypatch, home, text):
+    monkeypatch.setenv("HOME", home)
+    try:
+        theirs: str | None = str(Path(text).expanduser())
+    except RuntimeError:  # "~x" of a user without a home: pathlib refuses, the twin says None
+        theirs = None
+    assert paths.expanded_text(text) == theirs
+
+
+def test_expanded_text_where_pathlib_refuses():
+    with pytest.raises(RuntimeError):
+        Path("~geen_gebruiker_zo/x.db").expanduser()
+    assert paths.expanded_text("~geen_gebruiker_zo/x.db") is None
+
+
+@pytest.mark.parametrize("explicit", [None, "", "/etc/herstel.toml", "~/c.toml", "./c.toml", "c//d.toml"])
+@pytest.mark.parametrize("env", [None, "", "~/elders.toml", "/srv//x.toml"])
+@pytest.mark.parametrize("xdg", [None, "/srv/xdg/", "relatief"])
+def test_config_text_is_config_path(monkeypatch, explicit, env, xdg):
+    for name, value in (("HERSTEL_CONFIG", env), ("XDG_CONFIG_HOME", xdg)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert paths.config_text(explicit) == str(paths.config_path(explicit))
+
+
+@pytest.mark.parametrize("cli_db", [None, "", "/srv/h.db", "~/h.db", "./h.db", "a//b.db/"])
+@pytest.mark.parametrize("env", [None, "", "~/e.db", "/srv/./e.db"])
+@pytest.mark.parametrize("configured", [None, "/cfg/h.db", "~/cfg.db", "cfg/../h.db"])
+def test_resolve_db_text_is_resolve_db(monkeypatch, cli_db, env, configured):
+    if env is None:
+        monkeypatch.delenv("HERSTEL_DB", raising=False)
+    else:
+        monkeypatch.setenv("HERSTEL_DB", env)
+    theirs = paths.resolve_db(cli_db, Path(configured) if configured else None)
+    assert paths.resolve_db_text(cli_db, configured) == str(theirs)
+    assert paths.cache_text() == str(paths.cache_path())

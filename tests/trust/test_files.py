@@ -134,6 +134,58 @@ def test_sqlite_uri_escapes(tmp_path):
     assert uri == "file:///srv/team%232/h%3Fx%25.db?mode=ro"
 
 
+def _urllib_uri(path: str, **params: str) -> str:
+    """sqlite_uri as it was written with urllib.parse (which the quick paths no longer import)."""
+    from urllib.parse import quote, urlencode
+
+    uri = "file://" + quote(os.path.abspath(path), safe="/")
+    return uri + ("?" + urlencode(params) if params else "")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/srv/team#2/h?x%.db",
+        "/a b/c+d&e=f.db",
+        "/é/ß/日本.db",
+        "rel/./x~y_z-1.db",
+        "/a/%20/b;c,d@e!$'()*",
+        "//x/../y.db",
+    ],
+)
+@pytest.mark.parametrize("params", [{}, {"mode": "ro"}, {"mode": "a b/c&d=e%f"}])
+def test_sqlite_uri_is_urllibs(path, params):
+    assert base.sqlite_uri(path, **params) == _urllib_uri(path, **params)
+
+
+def test_sqlite_uri_is_urllibs_for_any_path():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=20)
+
+    @given(text, st.one_of(st.none(), text))
+    def same(path, mode):
+        params = {"mode": mode} if mode is not None else {}
+        assert base.sqlite_uri(path, **params) == _urllib_uri(path, **params)
+
+    same()
+
+
+def test_is_file_and_exists_are_pathlibs(tmp_path):
+    (tmp_path / "f.db").write_bytes(b"x")
+    (tmp_path / "map").mkdir()
+    os.mkfifo(tmp_path / "pijp")
+    (tmp_path / "lus").symlink_to(tmp_path / "lus")
+    (tmp_path / "naar-f").symlink_to(tmp_path / "f.db")
+    (tmp_path / "nergens").symlink_to(tmp_path / "weg")
+    names = ["f.db", "map", "pijp", "lus", "naar-f", "nergens", "weg", "f.db/onder", "a\x00b", ""]
+    for name in names:
+        for given in (str(tmp_path / name) if name else "", tmp_path / name if name else Path()):
+            assert base.is_file(given) == Path(given).is_file(), name
+            assert base.exists(given) == Path(given).exists(), name
+
+
 # -- FIFOs and other non-files --------------------------------------------------------------------
 
 
