@@ -32,6 +32,17 @@ SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_
 DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
 _SUMMARY_UPSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 _DEADLINE_UPSERT = f"INSERT OR REPLACE INTO case_deadlines (case_id, {DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+# a stored row rewritten in place (only the indexes on its changed columns follow), from the same tuple
+_SUMMARY_UPDATE = (
+    "UPDATE case_summary SET "
+    + ", ".join(f"{c} = ?{n}" for n, c in enumerate(SUMMARY_COLS.split(", "), 2))
+    + " WHERE case_id = ?1"
+)
+_DEADLINE_UPDATE = (
+    "UPDATE case_deadlines SET "
+    + ", ".join(f"{c} = ?{n}" for n, c in enumerate(DEADLINE_COLS.split(", ")[1:], 3))
+    + " WHERE case_id = ?1 AND seq = ?2"
+)
 _key = itemgetter(0, 1)  # (case id, seq) of a termijn row
 _id = itemgetter(0)  # the case id of a row
 _day = itemgetter(0)  # the ISO day of a (day, token) pair
@@ -142,27 +153,29 @@ def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: li
         f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id BETWEEN ? AND ? ORDER BY case_id, seq",
         args,
     ).fetchall()
-    new_summaries, _ = _differing(stored_summaries, sorted(summaries, key=_id), _id)
-    upserts, gone = _differing(stored_rows, sorted(rows, key=_key), _key)
+    summaries_changed, new_summaries, _ = _differing(stored_summaries, sorted(summaries, key=_id), _id)
+    changed, upserts, gone = _differing(stored_rows, sorted(rows, key=_key), _key)
     conn.executemany("DELETE FROM case_deadlines WHERE case_id = ? AND seq = ?", gone)
+    conn.executemany(_SUMMARY_UPDATE, summaries_changed)
     conn.executemany(_SUMMARY_UPSERT, new_summaries)
+    conn.executemany(_DEADLINE_UPDATE, changed)
     conn.executemany(_DEADLINE_UPSERT, upserts)
-    return len({s[0] for s in new_summaries} | {r[0] for r in upserts} | {k[0] for k in gone})
+    return len({r[0] for r in chain(summaries_changed, new_summaries, changed, upserts, gone)})
 
 
 def _differing(
     stored: list[tuple], computed: list[tuple], key: Callable[[tuple], object]
-) -> tuple[list[tuple], list[tuple]]:
-    """(the computed rows no stored row equals, the keys of stored rows no computed row has), both
-    lists in ``key`` order (unique keys)."""
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """(computed rows that differ from the stored row of their key, other computed rows no stored row
+    equals, the keys of stored rows no computed row has), all in ``key`` order (unique keys)."""
     if stored == computed:
-        return [], []
+        return [], [], []
     if len(stored) == len(computed) and list(map(key, stored)) == list(map(key, computed)):
-        return [c for s, c in zip(stored, computed) if s != c], []
+        return [c for s, c in zip(stored, computed) if s != c], [], []
     stored_set = set(stored)
     changed = list(filterfalse(stored_set.__contains__, computed))
     gone: list = []
     if len(stored) > len(computed) - len(changed):  # stored rows that no computed row equals:
         # each is replaced by a changed row of its key, or gone
         gone = sorted(set(map(key, stored_set.difference(computed))).difference(map(key, changed)))
-    return changed, gone
+    return [], changed, gone

@@ -166,10 +166,12 @@ def test_events_written_otherwise_than_the_application_does_go_through_the_engin
 
 def test_stored_and_computed_rows_are_compared_by_key_in_every_way():
     """write_changed's comparison: the same rows (nothing), the same keys with some rows changed
-    (those), keys that differ (the changed and new rows, and the keys of stored rows gone)."""
+    (those, to update), keys that differ (the changed and new rows to write, and the keys of stored
+    rows gone)."""
     stored = [(1, 0, "a"), (1, 1, "b"), (2, 0, "c")]
-    assert _differing(stored, list(stored), _key) == ([], [])
-    assert _differing(stored, [(1, 0, "a"), (1, 1, "B"), (2, 0, "c")], _key) == ([(1, 1, "B")], [])
-    assert _differing(stored, [(1, 0, "A"), (2, 0, "c"), (2, 1, "d")], _key) == ([(1, 0, "A"), (2, 1, "d")], [(1, 1)])
-    assert _differing([], [(3, 0, "e")], _key) == ([(3, 0, "e")], [])
-    assert _differing(stored, [], _key) == ([], [(1, 0), (1, 1), (2, 0)])
+    assert _differing(stored, list(stored), _key) == ([], [], [])
+    assert _differing(stored, [(1, 0, "a"), (1, 1, "B"), (2, 0, "c")], _key) == ([(1, 1, "B")], [], [])
+    changed = [(1, 0, "A"), (2, 0, "c"), (2, 1, "d")]
+    assert _differing(stored, changed, _key) == ([], [(1, 0, "A"), (2, 1, "d")], [(1, 1)])
+    assert _differing([], [(3, 0, "e")], _key) == ([], [(3, 0, "e")], [])
+    assert _differing(stored, [], _key) == ([], [], [(1, 0), (1, 1), (2, 0)])
