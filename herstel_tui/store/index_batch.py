@@ -23,10 +23,11 @@ from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
 # fact date, then record order: the events_case index, so SQLite feeds the aggregate in that order
 # and sorts nothing), and whether any is a correction (or a step id with a colon, which the
 # routekaart's ids never have: left to the engine too).
+# (A step without an outcome, nine events in ten, is taken as it is: one concatenation less each.)
 EVENTS_BY_CASE = (
-    "SELECT case_id, group_concat(step || ifnull(':' || outcome, ''), ' '), group_concat(fact_date, ' '), "
-    "max(correction OR instr(step, ':')) FROM events INDEXED BY events_case WHERE case_id BETWEEN ? AND ? "
-    "GROUP BY case_id"
+    "SELECT case_id, group_concat(CASE WHEN outcome IS NULL THEN step ELSE step || ':' || outcome END, ' '), "
+    "group_concat(fact_date, ' '), max(correction OR instr(step, ':')) FROM events INDEXED BY events_case "
+    "WHERE case_id BETWEEN ? AND ? GROUP BY case_id"
 )
 SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
 DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
