@@ -7,6 +7,7 @@ transaction.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -377,12 +378,13 @@ class CaseRepository(Repository):
         total = len(ids)
         if progress and total:
             progress(0, total)
-        for start in range(0, total, REBUILD_BATCH):
-            chunk = ids[start : start + REBUILD_BATCH]
-            with self.transaction():
-                self._write_index(today, first=chunk[0], last=chunk[-1], only_changed=True)
-            if progress:
-                progress(start + len(chunk), total)
+        with _no_cycle_collection():
+            for start in range(0, total, REBUILD_BATCH):
+                chunk = ids[start : start + REBUILD_BATCH]
+                with self.transaction():
+                    self._write_index(today, first=chunk[0], last=chunk[-1], only_changed=True)
+                if progress:
+                    progress(start + len(chunk), total)
         with self.transaction():
             rk = self.routekaart
             self.store.set_meta("routekaart_hash", rk.fingerprint)
@@ -585,6 +587,20 @@ class CaseRepository(Repository):
 
 
 _record_order = attrgetter("id")
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused for a while: a rebuild makes a million tuples and strings (no
+    cycles among them) that would set it off thousands of times, now and then for a pass over every
+    object the process holds."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class _Days(dict):

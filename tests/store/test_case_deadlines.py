@@ -3,6 +3,7 @@ routekaart change in short batches with progress, filled by migration 12."""
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from datetime import date
 
@@ -82,6 +83,7 @@ def test_routekaart_change_rebuilds_in_batches_with_progress(demo, monkeypatch):
         assert audit.fetchone() is not None
     assert seen[0] == (0, 120) and seen[-1] == (120, 120)
     assert [d for d, _ in seen] == [0, 25, 50, 75, 100, 120]
+    assert gc.isenabled()  # the cycle collector, paused while the rebuild ran, runs again
     # and back: the rows the 9 weeks changed are written again, the others stay as they are
     with clock.fixed(TODAY), Store(demo, "t", routekaart=default_routekaart()) as s:
         assert s.cases.stored_index() == recomputed(s, TODAY)
@@ -153,3 +155,13 @@ def test_an_index_written_by_a_version_without_index_hash_is_recomputed(demo):
     seen: list[tuple[int, int]] = []
     with clock.fixed(TODAY), Store(demo, "t", routekaart=changed_text(), progress=lambda d, t: seen.append((d, t))):
         assert seen[-1] == (120, 120)
+
+
+def test_a_rebuild_leaves_a_paused_cycle_collector_paused(demo):
+    gc.disable()
+    try:
+        with clock.fixed(TODAY), Store(demo, "t", routekaart=nine_weeks()) as s:
+            assert s.cases.stored_index() == recomputed(s, TODAY)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -13,7 +13,7 @@ from herstel_tui.domain.models import Person
 from herstel_tui.domain.routekaart import TRACKS, RecordedEvent, Routekaart
 from herstel_tui.settings.resources import default_routekaart
 from herstel_tui.store.cases import case_index
-from herstel_tui.store.index_batch import EVENTS_BY_CASE, shaped_index
+from herstel_tui.store.index_batch import EVENTS_BY_CASE, _differing, _key, shaped_index
 from tests.support.data import TODAY
 
 # gaps between events in days: the same day often (ties), and the month lengths (calendar arithmetic)
@@ -162,3 +162,16 @@ def test_events_written_otherwise_than_the_application_does_go_through_the_engin
         store.conn.execute("UPDATE case_summary SET current_title = 'oud'")
         store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True)
     assert store.cases.stored_index() == expected
+
+
+def test_stored_and_computed_rows_are_compared_by_key_in_every_way():
+    """write_changed's comparison: the same rows (nothing), the same keys with some rows changed
+    (those, to update), keys that differ (the changed and new rows to write, and the keys of stored
+    rows gone)."""
+    stored = [(1, 0, "a"), (1, 1, "b"), (2, 0, "c")]
+    assert _differing(stored, list(stored), _key) == ([], [], [])
+    assert _differing(stored, [(1, 0, "a"), (1, 1, "B"), (2, 0, "c")], _key) == ([(1, 1, "B")], [], [])
+    changed = [(1, 0, "A"), (2, 0, "c"), (2, 1, "d")]
+    assert _differing(stored, changed, _key) == ([], [(1, 0, "A"), (2, 1, "d")], [(1, 1)])
+    assert _differing([], [(3, 0, "e")], _key) == ([], [(3, 0, "e")], [])
+    assert _differing(stored, [], _key) == ([], [], [(1, 0), (1, 1), (2, 0)])
