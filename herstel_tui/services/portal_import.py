@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from herstel_tui.domain.bsn import BsnError, bsn_fault, mask_bsn, mask_digits, normalize_bsn
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction, ImportAction, Role, Track
-from herstel_tui.domain.models import FIELD_OF_WORD, PERSON_WORDS, Person, validation_message
+from herstel_tui.domain.models import FIELD_OF_WORD, Person, validation_message
 from herstel_tui.domain.portal import AlreadyImported, FileMeta, ImportReport, Offender, RowOutcome
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files.portal_common import CellError
@@ -245,13 +245,18 @@ def _apply(
                     if rec.row in done:
                         continue
                     returned = True
+                    batch.begin_row()  # (batch.row() spelled out: 50,000 times)
                     try:
-                        with batch.row():
-                            out = handler.row(rec)
-                        handler.seen.setdefault(rec.bsn, rec.row)
-                    except _ROW_ERRORS as exc:
+                        out = handler.row(rec)
+                    except BaseException as exc:
+                        batch.fail_row()
+                        if not isinstance(exc, _ROW_ERRORS):
+                            raise
                         out = RowOutcome(rec.row, REJECT, _reason(exc), rec.bsn)
                         returned = False
+                    else:
+                        batch.end_row()
+                        handler.seen.setdefault(rec.bsn, rec.row)
                     out.notes = [*rec.notes, *out.notes]
                     batch.row_done(fid, rec.row, out.action, out.text, {"notes": out.notes, "returned": returned})
                     done[rec.row] = out
@@ -306,24 +311,26 @@ def _bsns(records: Sequence[Record]) -> Iterator[str]:
             yield partner
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PersonRef:
-    """A person as the import needs it: id, name and the raw register row (no model validation per
-    row: a 50,000-row list looks persons up 50,000 times)."""
+    """A person as the import needs it: id, name and the raw register row as the batch holds it
+    (no model validation per row: a 50,000-row list looks persons up 50,000 times). The batch
+    replaces a row that changes, never alters one."""
 
     id: int
-    row: dict[str, Any]  # keyed by the Dutch words the lists use (PERSON_WORDS)
+    row: dict[str, Any]  # column -> value, read by the Dutch words the lists use (PERSON_WORDS)
 
     @classmethod
     def from_columns(cls, columns: dict[str, Any]) -> _PersonRef:
-        return cls(columns["id"], {PERSON_WORDS.get(k, k): v for k, v in columns.items()})
+        return cls(columns["id"], columns)
 
     @property
     def name(self) -> str:
-        return " ".join(self.row[k] for k in ("voornamen", "tussenvoegsel", "achternaam") if self.row.get(k))
+        row = self.row
+        return " ".join(v for v in (row.get("given_names"), row.get("surname_prefix"), row.get("surname")) if v)
 
     def value(self, key: str) -> Any:
-        v = self.row.get(key)
+        v = self.row.get(FIELD_OF_WORD.get(key, key))
         return date.fromisoformat(v) if key == "geboortedatum" and v else v
 
 
@@ -348,7 +355,6 @@ class _Handler:
         self.file_id = file_id
         self.today = today
         self.seen: dict[str, int] = {}  # bsn -> first row in this file
-        self.refs: dict[str, tuple[dict[str, Any], _PersonRef]] = {}  # bsn -> (the batch's row, its ref)
         self.rk = store.routekaart
 
     def row(self, rec: Any) -> RowOutcome:  # pragma: no cover - abstract
@@ -367,12 +373,7 @@ class _Handler:
 
     def find(self, bsn: str) -> _PersonRef | None:
         row = self.batch.person(bsn)
-        if row is None:
-            return None
-        known = self.refs.get(bsn)
-        if known is None or known[0] is not row:  # the batch's row is replaced when it changes
-            known = self.refs[bsn] = (row, _PersonRef.from_columns(row))
-        return known[1]
+        return None if row is None else _PersonRef(row["id"], row)
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
         found = self.batch.case(person_id, track)
@@ -506,6 +507,7 @@ class _Answers(_Handler):
 # -- nieuwe aanmeldingen ---------------------------------------------------------------------------
 
 _CONTACT = ("straat", "huisnummer", "postcode", "woonplaats", "telefoon", "email")
+_CONTACT_COLUMNS = {word: FIELD_OF_WORD.get(word, word) for word in _CONTACT}  # word -> column
 _FILL = ("geboortedatum",)  # filled in when the register has none; names are never changed
 _LABELS = {
     "straat": "straat",
@@ -520,7 +522,7 @@ _LABELS = {
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
-    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+    return a == b or " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
 
 
 class _Registrations(_Handler):
@@ -537,21 +539,22 @@ class _Registrations(_Handler):
             person = self.new_person(rec.bsn, rec.person, on)
             done.append(f"{person.name} ingeschreven")
         else:
-            changes = {k: v for k, v in rec.person.items() if k in _CONTACT and v != person.value(k)}
-            changes.update({k: v for k, v in rec.person.items() if k in _FILL and person.value(k) is None})
+            given, register = rec.person, person.row
+            # the contact data that differs, then what the register lacks (_FILL), in that order
+            changes = {
+                k: v for k, v in given.items() if k in _CONTACT_COLUMNS and v != register.get(_CONTACT_COLUMNS[k])
+            }
+            changes.update({k: v for k, v in given.items() if k in _FILL and person.value(k) is None})
             if changes:
                 fields = {FIELD_OF_WORD.get(k, k): v for k, v in changes.items()}
-                row = self.batch.person(rec.bsn)
-                assert row is not None
-                person = _PersonRef.from_columns(self.batch.update_person(row, fields))
+                person = _PersonRef.from_columns(self.batch.update_person(register, fields))
                 done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
             differs: list[str] = [
                 lab
                 for lab in ("voornamen", "achternaam")
-                if lab in rec.person and not _same_name(rec.person[lab], person.value(lab))
+                if lab in given and not _same_name(given[lab], person.value(lab))
             ]
-            born = person.value("geboortedatum")
-            if "geboortedatum" in rec.person and born not in (None, rec.person["geboortedatum"]):
+            if "geboortedatum" in given and person.value("geboortedatum") not in (None, given["geboortedatum"]):
                 differs.append("geboortedatum")
             if differs:
                 notes.append(f"let op: {', '.join(differs)} in de lijst wijkt af van het register (niet gewijzigd)")
