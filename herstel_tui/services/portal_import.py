@@ -149,7 +149,10 @@ def apply_import(
     - Within a transaction an ``ImportBatch`` (``store/import_batch.py``) holds the rows' persons,
       cases and latest events in memory and sends what the rows write in bulk when the batch
       ends; a row is still all or nothing (its writes are taken back from the batch, or undone by
-      a savepoint when it wrote through the repositories).
+      a savepoint when it wrote through the repositories). The next transaction keeps that memory
+      only when nobody wrote in between (no other connection committed: SQLite's
+      ``data_version``; nothing else on this connection: its ``total_changes``); else it reads
+      the register afresh.
     """
     if dry_run:
         with store.private_copy() as copy:
@@ -192,6 +195,10 @@ def _apply(
     handler: _Handler | None = None
     i = 0
     committed = 0  # rows applied by this run in committed batches
+    batch: ImportBatch | None = None
+    # the register as the last batch left it: SQLite's data_version at its start (it changes when
+    # another connection commits) and this connection's row changes after its commit
+    left: tuple[int, int] | None = None
 
     def catch_up() -> None:
         """Take in the rows applied by an earlier (killed) or concurrent run of this file."""
@@ -232,7 +239,10 @@ def _apply(
                     handler = handler_cls(store, file, fid, today)
                 catch_up()
                 assert handler is not None and fid is not None
-                batch = handler.batch = ImportBatch(store)
+                version = store.data_version()
+                if batch is None or left != (version, store.conn.total_changes):
+                    batch = ImportBatch(store)  # (else nobody wrote since: what the batch knows still holds)
+                handler.batch = batch
                 fetched_to = i
                 started, n = time.monotonic(), 0
                 budget = max(seconds - tail, seconds / 4)
@@ -283,6 +293,7 @@ def _apply(
                     report.file_id = fid
             if i >= total:
                 break
+            left = (version, store.conn.total_changes)
             tail = time.monotonic() - rows_done  # the flush, the index rows and the commit
             committed = i
             if progress:
