@@ -66,6 +66,22 @@ _EVENT_INSERT = (
     " VALUES (?,?,?,?,?,?,?,?,0,NULL)"
 )
 _CASE_VERSION = "UPDATE cases SET version = version + 1 WHERE id = ?"
+# Rows sent as one statement (a JSON array) instead of one statement per row: a case's insert fires
+# the search index's trigger, and FTS5 writes its pending terms out at every statement that may be
+# rolled back alone (each row of an executemany with a trigger): 9,091 cases took 1.0 s, 0.25 s as
+# one statement. (The other lists gain nothing: reading the JSON costs what the statements cost.)
+_AS_ONE = {
+    _CASE_INSERT: "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) SELECT "
+    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(6))
+    + " FROM json_each(?)",
+}
+# The same for a change of address (its trigger rewrites the person's search rows): one statement
+# per run of rows with distinct persons (so the order of the changes cannot matter within it).
+_ADDRESS_UPDATES = (
+    "UPDATE persons SET "
+    + ", ".join(f"{k} = json_extract(j.value, '$[{i}]')" for i, k in enumerate(_UPDATABLE))
+    + f" FROM json_each(?) AS j WHERE persons.id = json_extract(j.value, '$[{len(_UPDATABLE)}]')"
+)
 # The order the lists are sent in: every row after the rows it refers to (foreign keys; the search
 # trigger of a case reads its person, a person's update rewrites its cases' search rows).
 _ORDER = (
@@ -87,6 +103,20 @@ _SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 _SANS_ID = itemgetter(0, 1, 2, 3, 4, 6)  # a RecordedEvent as the engine judges it (its id only orders)
 _VERDICTS = 20_000  # the engine's verdicts remembered per batch (see record_event)
 _UNJUDGED = object()
+
+
+def _distinct(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    """The rows in order, in runs in which no row's last value (an id) comes twice."""
+    part: list[tuple] = []
+    ids: set[Any] = set()
+    for row in rows:
+        if row[-1] in ids:
+            yield part
+            part, ids = [], set()
+        part.append(row)
+        ids.add(row[-1])
+    if part:
+        yield part
 
 
 def household_detail(person_id: int) -> str:
@@ -509,7 +539,13 @@ class ImportBatch(Repository):
             n = len(rows) if upto is None else upto[i]
             if n and sql == _PERSON_UPDATE:  # (statement, parameters), in order
                 for statement, run in groupby(rows[:n], itemgetter(0)):
-                    self.conn.executemany(statement, [params for _, params in run])
+                    if statement == _PERSON_UPDATE:
+                        for part in _distinct(params for _, params in run):
+                            self.conn.execute(_ADDRESS_UPDATES, (json.dumps(part, ensure_ascii=False),))
+                    else:
+                        self.conn.executemany(statement, [params for _, params in run])
+            elif n and sql in _AS_ONE:
+                self.conn.execute(_AS_ONE[sql], (json.dumps(rows[:n], ensure_ascii=False),))
             elif n:
                 self.conn.executemany(sql, rows[:n])
             del rows[:n]

@@ -229,3 +229,13 @@ def test_the_engines_verdict_is_asked_once_per_kind_of_history(store, monkeypatc
         batch.flush()
     assert [e.step for e in store.cases.events(cases[2])] == steps
     assert store.cases.events(cases[0]) == store.cases.events(cases[1]) == []
+
+
+def test_address_changes_go_as_runs_of_distinct_persons():
+    """One UPDATE ... FROM per run in which no person comes twice (SQLite would take one of a
+    person's rows, any): the runs keep the list's order."""
+    from herstel_tui.store.import_batch import _distinct
+
+    rows = [("a", 1), ("b", 2), ("c", 1), ("d", 3), ("e", 3), ("f", 4)]
+    assert list(_distinct(rows)) == [[("a", 1), ("b", 2)], [("c", 1), ("d", 3)], [("e", 3), ("f", 4)]]
+    assert list(_distinct([])) == []
