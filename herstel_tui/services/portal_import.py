@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from herstel_tui.domain.bsn import BsnError, bsn_fault, mask_bsn, mask_digits, normalize_bsn
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction, ImportAction, Role, Track
-from herstel_tui.domain.models import FIELD_OF_WORD, Person, validation_message
+from herstel_tui.domain.models import FIELD_OF_WORD, validation_message
 from herstel_tui.domain.portal import AlreadyImported, FileMeta, ImportReport, Offender, RowOutcome
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files.portal_common import CellError
@@ -44,7 +44,7 @@ from herstel_tui.services.portal_lists import (
     RegistrationRecord,
 )
 from herstel_tui.store import Store, StoreError
-from herstel_tui.store.import_batch import ImportBatch
+from herstel_tui.store.import_batch import ImportBatch, stored_person
 from herstel_tui.store.portal import ChildCandidate
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
@@ -450,8 +450,8 @@ class _Handler:
         # The fields are the person model's own values: services.portal_lists had the model judge
         # each one (it has no rule across fields, and judging its values again changes nothing:
         # tests/services/test_portal_lists_model.py), and the BSN passed cell_bsn's checks.
-        person = Person.model_construct(bsn=bsn, **{FIELD_OF_WORD.get(k, k): v for k, v in fields.items()})
-        return _PersonRef.from_columns(self.batch.add_person(person, registered_on))
+        row = stored_person(bsn, {FIELD_OF_WORD.get(k, k): v for k, v in fields.items()})
+        return _PersonRef.from_columns(self.batch.add_person(row, registered_on))
 
     def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
         return _CaseRef(*self.batch.open_case(person.id, track, on), track, person.id)

@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from enum import Enum
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -103,6 +104,14 @@ _SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 _SANS_ID = itemgetter(0, 1, 2, 3, 4, 6)  # a RecordedEvent as the engine judges it (its id only orders)
 _VERDICTS = 20_000  # the engine's verdicts remembered per batch (see record_event)
 _UNJUDGED = object()
+_ABSENT = object()
+
+
+def _restore(mapping: dict, key: Any, old: Any) -> None:
+    if old is _ABSENT:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = old
 
 
 def _distinct(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
@@ -117,6 +126,16 @@ def _distinct(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
         ids.add(row[-1])
     if part:
         yield part
+
+
+def stored_person(bsn: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A person's row as ``persons.add`` stores it (``person_row``: the columns after id, dates as
+    ISO text) from the person model's own values (field -> value), without building the model."""
+    row = dict.fromkeys(_PERSON_FIELDS)
+    row["bsn"] = bsn
+    for k, v in values.items():
+        row[k] = v.isoformat() if isinstance(v, date) else v.value if isinstance(v, Enum) else v
+    return row
 
 
 def household_detail(person_id: int) -> str:
@@ -309,25 +328,24 @@ class ImportBatch(Repository):
     def _cache(self, mapping: dict, key: Any, value: Any) -> None:
         """Set ``mapping[key]``, undone when the row fails."""
         if self._undo is not None:
-            if key in mapping:
-                self._undo.append((mapping.__setitem__, (key, mapping[key])))
-            else:
-                self._undo.append((mapping.pop, (key, None)))
+            self._undo.append((_restore, (mapping, key, mapping.get(key, _ABSENT))))
         mapping[key] = value
 
-    def add_person(self, person: Person, registered_on: date) -> dict[str, Any]:
-        """``persons.add`` and ``persons.create_household([(person, aanvrager)])``: returns the row."""
-        assert person.bsn and self.person(person.bsn) is None
+    def add_person(self, person: Person | dict[str, Any], registered_on: date) -> dict[str, Any]:
+        """``persons.add`` and ``persons.create_household([(person, aanvrager)])`` of a person, or
+        of a person's row as stored (:func:`stored_person`): returns the row."""
+        row = person_row(person) if isinstance(person, Person) else person
+        bsn = row["bsn"]
+        assert bsn and self.person(bsn) is None
         if not self.bulk:
             with self.direct(persons=()):
-                new = self.store.persons.add(person)
+                new = self.store.persons.add(person if isinstance(person, Person) else Person(**person))
                 assert new.id is not None
                 self.store.persons.create_household([(new.id, Role.AANVRAGER)], registered_on=registered_on)
             full = {"id": new.id, **person_row(new)}
-            self._cache(self.persons, person.bsn, full)
+            self._cache(self.persons, bsn, full)
             return full
         pid = self._take("persons")
-        row = person_row(person)
         self._put(_PERSON_INSERT, (pid, *(row[k] for k in _PERSON_FIELDS)))
         self._audit(AuditAction.CREATED, "persoon", pid, redacted_person(row), person_id=pid)
         hid = self._take("households")
@@ -335,7 +353,7 @@ class ImportBatch(Repository):
         self._put(MEMBER_INSERT, (hid, pid, Role.AANVRAGER.value))
         self._audit(AuditAction.CREATED, "huishouden", hid, household_detail(pid))
         full = {"id": pid, **row}
-        self._cache(self.persons, person.bsn, full)
+        self._cache(self.persons, bsn, full)
         self.fetched.add(pid)
         self._remember(self.fetched.discard, pid)
         self.aanvragers.add(pid)
@@ -352,7 +370,10 @@ class ImportBatch(Repository):
             self._cache(self.persons, row["bsn"], new)
             return new
         new = {**row, **{k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}}
-        changed = person_changes({k: row[k] for k in _PERSON_FIELDS}, {k: new[k] for k in _PERSON_FIELDS})
+        # person_changes of the two rows' columns: only those in ``changes`` can differ
+        changed = person_changes(
+            {k: row[k] for k in _PERSON_FIELDS if k in changes}, {k: new[k] for k in _PERSON_FIELDS if k in changes}
+        )
         if not changed:
             return row
         pid = row["id"]

@@ -15,6 +15,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.models import FIELD_OF_WORD, Person
 from herstel_tui.files.portal_common import CellError
 from herstel_tui.services.portal_lists import _REGISTRATION_FIELDS, _person_fields
+from herstel_tui.store.import_batch import stored_person
 from herstel_tui.store.persons import person_row
 from tests.support.data import TEST_BSNS, TODAY
 
@@ -71,3 +72,6 @@ def test_the_parsed_fields_of_a_person_are_the_models_own_values(rows):
             taken = Person.model_construct(bsn=TEST_BSNS[n], **{FIELD_OF_WORD.get(k, k): v for k, v in fields.items()})
             assert person_row(taken) == person_row(judged)
             assert taken == judged
+            assert stored_person(TEST_BSNS[n], {FIELD_OF_WORD.get(k, k): v for k, v in fields.items()}) == person_row(
+                judged
+            )
