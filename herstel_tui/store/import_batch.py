@@ -152,8 +152,9 @@ def case_detail(zaaknummer: str, track: Track, who: str) -> str:
 
 
 class ImportBatch(Repository):
-    """See the module's docstring. Made by the import inside its transaction; :meth:`flush` before
-    the transaction ends."""
+    """See the module's docstring. Made by the import inside its transaction, and kept for the next
+    one only when nobody wrote to the register in between (``services.portal_import``); :meth:`flush`
+    before each transaction ends."""
 
     # False: every write through the repositories, one by one (what the bulk writes are compared
     # with in tests/services/test_import_batch.py)
