@@ -183,9 +183,11 @@ def _apply(
     }[parsed.kind]
     report = ImportReport(parsed.kind, title, file, parsed.table.where, list(parsed.notes), [], False)
     # A dry run (a private copy nobody waits for) is one transaction; a real one takes the write lock
-    # for about ``seconds`` at a time, its flush and index rows included (``tail``: what the last
-    # batch spent after its rows).
-    tail = 0.0
+    # for about ``seconds`` at a time, its flush, index rows and commit included: the rows get the
+    # part of ``seconds`` those leave them, and those grow with the rows (``after``: the last
+    # batch's time after its rows per second of rows; the first batch guesses as much again). So a
+    # transaction stays near ``seconds``, the first too, without swinging between short and long.
+    after = 1.0
     ledger = store.portal
     records = list(parsed.records)
     by_row = {rec.row: rec for rec in records}
@@ -245,7 +247,7 @@ def _apply(
                 handler.batch = batch
                 fetched_to = i
                 started, n = time.monotonic(), 0
-                budget = max(seconds - tail, seconds / 4)
+                budget = max(seconds / (1 + after), seconds / 4)
                 while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < budget):
                     if i >= fetched_to:
                         fetched_to = i + PREFETCH_ROWS
@@ -294,7 +296,8 @@ def _apply(
             if i >= total:
                 break
             left = (version, store.conn.total_changes)
-            tail = time.monotonic() - rows_done  # the flush, the index rows and the commit
+            rows_time = rows_done - started
+            after = (time.monotonic() - rows_done) / rows_time if rows_time > 0 else 1.0
             committed = i
             if progress:
                 progress(i, total)
