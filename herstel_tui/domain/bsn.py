@@ -9,6 +9,7 @@ Standard library only: the quick shell paths mask with it.
 from __future__ import annotations
 
 import re
+from operator import mul
 
 # what people type between the digits: spaces, dots, dashes, and (pasted from elsewhere) , / _
 SEPARATORS = r"\s.\-,/_"
@@ -26,7 +27,7 @@ def eleven_check(text: str) -> bool:
     divisible by 11, and not 000000000."""
     if not _NINE.fullmatch(text) or text == "000000000":
         return False
-    return sum(int(d) * w for d, w in zip(text, _WEIGHTS)) % 11 == 0
+    return sum(map(mul, map(int, text), _WEIGHTS)) % 11 == 0
 
 
 def bsn_digits(text: str) -> str:

@@ -391,20 +391,30 @@ def _collect(
     stray: dict[int, int] = {}
     mapped = set(header.fields.values())
     items = list(header.fields.items())
+    unmapped: dict[int, list[int]] = {}  # a row's width -> its columns that are not mapped
+    cell_chars = limits.cell_chars
     for number, values in enumerate(source, first):
         if number >= last:
             raise limits.refuse(
                 name, f"heeft meer dan {thousands(limits.rows)} regels", "regels", f"{thousands(limits.rows)} regels"
             )
+        blank = True  # (is_blank for every cell, in the same pass)
+        text = 0  # the row's characters of text
         for v in values or ():
-            if isinstance(v, str) and len(v) > limits.cell_chars:
-                raise limits.refuse(
-                    name,
-                    f"heeft op regel {number} een cel van meer dan {thousands(limits.cell_chars)} tekens",
-                    "tekens_per_cel",
-                    f"{thousands(limits.cell_chars)} tekens",
-                )
-        if not values or all(is_blank(v) for v in values):
+            if isinstance(v, str):
+                text += len(v)
+                if len(v) > cell_chars:
+                    raise limits.refuse(
+                        name,
+                        f"heeft op regel {number} een cel van meer dan {thousands(cell_chars)} tekens",
+                        "tekens_per_cel",
+                        f"{thousands(cell_chars)} tekens",
+                    )
+                if blank and v.strip():
+                    blank = False
+            elif v is not None:
+                blank = False
+        if blank:
             pending.append(number)
             continue
         if pending:
@@ -413,7 +423,12 @@ def _collect(
         n = len(values)
         # only the cells that hold something: a row costs memory, and a blank cell reads as absent
         kept = {fld: values[i] for fld, i in items if i < n and values[i] is not None}
-        text_left -= sum(len(v) for v in kept.values() if isinstance(v, str))
+        others = unmapped.get(n)
+        if others is None:
+            others = unmapped[n] = [i for i in range(n) if i not in mapped]
+        if others:  # (else every cell of the row is a mapped one)
+            text = sum(len(v) for v in kept.values() if isinstance(v, str))
+        text_left -= text
         if text_left < 0:
             raise limits.refuse(
                 name,
@@ -422,8 +437,8 @@ def _collect(
                 f"{limits.file_mb} MB",
             )
         rows.append((number, kept))
-        for i, v in enumerate(values):
-            if i not in mapped and not is_blank(v):
+        for i in others:
+            if not is_blank(values[i]):
                 stray[i] = stray.get(i, 0) + 1
     return rows, blanks, stray
 

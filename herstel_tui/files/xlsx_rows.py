@@ -4,14 +4,27 @@ openpyxl's read-only rows build a dictionary and descriptor objects per cell (an
 ``Text`` object from an element tree): about 5 s for a 50,000-row portal list, most of the
 import. :func:`sheet_rows` gives the same values for ``ws.iter_rows(min_row=..., values_only=True)``
 after ``ws.reset_dimensions()`` (the same row tuples, gaps as empty rows, the same numbers, dates,
-booleans and texts), with the workbook's own shared strings and date styles, but feeds the XML to
-expat with callbacks per element and keeps only the values. The parser refuses what defusedxml
-refuses for openpyxl (entity declarations, external references: the same exceptions); a damaged
-sheet raises the parser's error like openpyxl's does. ``tests/files/test_xlsx_rows.py`` compares the two.
+booleans and texts), with the workbook's own shared strings and date styles, but keeps only the
+values. ``tests/files/test_xlsx_rows.py`` compares the two.
+
+Two ways, one result:
+
+- **the parser** (:class:`_Rows`): expat with callbacks per element, for any sheet. It refuses what
+  defusedxml refuses for openpyxl (entity declarations, external references: the same
+  exceptions); a damaged sheet raises the parser's error like openpyxl's does.
+- **plain sheets** (:func:`_plain_cells`, three times as fast): the ``<sheetData>`` of a sheet as
+  Excel, LibreOffice and openpyxl write it (rows of cells with ``r``, ``s`` and ``t`` in that
+  order, a value, an inline string or a formula without attributes; UTF-8; no DTD) read with one
+  regular expression per megabyte, its text checked as the parser would check it (the characters
+  XML allows, entity references); expat still reads everything around ``<sheetData>``. Anything
+  else in it, or any error at all, and the sheet is read by the parser after all, from the start
+  (the rows already given are passed over): a sheet the fast way does not know is the parser's
+  to read or refuse.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -124,38 +137,53 @@ class _Rows:
             self.in_data = False
 
     def _cast(self) -> Any:
-        """The value as openpyxl's WorkSheetParser.parse_cell gives it (data_only)."""
-        kind = self.kind
-        if kind == "inlineStr":
-            if self.inline is None:
-                return None
-            return "".join([self.plain, *self.inline] if self.plain is not None else self.inline)
-        value = self.value or None
-        if value is None:
-            return None
-        if kind == "n":
-            number: Any = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
-            if self.style in self.dates:
-                from openpyxl.utils.datetime import from_excel
-
-                try:
-                    return from_excel(number, self.epoch, timedelta=self.style in self.durations)
-                except (OverflowError, ValueError):
-                    warnings.warn(f"Cell outside the limits for dates ({value})", stacklevel=2)
-                    return "#VALUE!"
-            return number
-        if kind == "s":
-            return self.shared[int(value)]
-        if kind == "b":
-            return bool(int(value))
-        if kind == "d":
-            from openpyxl.utils.datetime import from_ISO8601
-
-            return from_ISO8601(value)
-        return value  # "str" (a formula's text), "e" (an error such as #N/A)
+        inline = None
+        if self.inline is not None:
+            inline = "".join([self.plain, *self.inline] if self.plain is not None else self.inline)
+        return _cast(self.kind, self.style, self.value, inline, self.shared, self.epoch, self.dates, self.durations)
 
     def close(self) -> None:
         return None
+
+
+def _cast(
+    kind: str,
+    style: int,
+    value: str | None,
+    inline: str | None,
+    shared: list[str],
+    epoch: Any,
+    dates: set[int],
+    durations: set[int],
+) -> Any:
+    """A cell's value as openpyxl's WorkSheetParser.parse_cell gives it (data_only): ``kind`` its
+    ``t``, ``style`` its ``s``, ``value`` the text of its ``<v>`` (None: none), ``inline`` the text
+    of its ``<is>`` (None: none)."""
+    if kind == "inlineStr":
+        return inline
+    value = value or None
+    if value is None:
+        return None
+    if kind == "n":
+        number: Any = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+        if style in dates:
+            from openpyxl.utils.datetime import from_excel
+
+            try:
+                return from_excel(number, epoch, timedelta=style in durations)
+            except (OverflowError, ValueError):
+                warnings.warn(f"Cell outside the limits for dates ({value})", stacklevel=3)
+                return "#VALUE!"
+        return number
+    if kind == "s":
+        return shared[int(value)]
+    if kind == "b":
+        return bool(int(value))
+    if kind == "d":
+        from openpyxl.utils.datetime import from_ISO8601
+
+        return from_ISO8601(value)
+    return value  # "str" (a formula's text), "e" (an error such as #N/A)
 
 
 def _parser(target: _Rows) -> Any:
@@ -188,29 +216,261 @@ def sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
     """``ws.iter_rows(min_row=min_row, values_only=True)`` of a read-only worksheet whose
     dimensions were reset: a tuple per row up to the row's last cell, an empty tuple for a row
     without cells or a row missing from the file."""
+    counter = min_row
+    for idx, cells in _row_cells(ws):
+        while counter < idx:  # rows missing from the file
+            counter += 1
+            yield ()
+        if counter <= idx:
+            counter += 1
+            if not cells:
+                yield ()
+                continue
+            width = cells[-1][0]
+            row: list[Any] = [None] * width
+            for col, value in cells:
+                if 1 <= col <= width:
+                    row[col - 1] = value
+            yield tuple(row)
+
+
+def _row_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+    """(row number, [(column, value)]) of each <row> of the sheet, in the file's order: the plain
+    way while the sheet is plain, else (from the start, passing over the rows given) the parser's."""
+    given = 0
+    try:
+        for item in _plain_cells(ws):
+            given += 1
+            yield item
+        return
+    except Exception:  # not plain (or damaged): the parser reads it, or says what is wrong
+        pass
+    for item in _parsed_cells(ws):
+        if given:
+            given -= 1
+            continue
+        yield item
+
+
+def _parsed_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
     wb = ws.parent
     target = _Rows(ws._shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats)
     parser = _parser(target)
-    counter = min_row
     with ws._get_source() as src:
         while True:
             chunk = src.read(CHUNK)
             parser.Parse(chunk, not chunk)
-            for idx, cells in target.done:
-                while counter < idx:  # rows missing from the file
-                    counter += 1
-                    yield ()
-                if counter <= idx:
-                    counter += 1
-                    if not cells:
-                        yield ()
-                        continue
-                    width = cells[-1][0]
-                    row: list[Any] = [None] * width
-                    for col, value in cells:
-                        if 1 <= col <= width:
-                            row[col - 1] = value
-                    yield tuple(row)
+            yield from target.done
             target.done.clear()
             if not chunk:
                 break
+
+
+# -- plain sheets ----------------------------------------------------------------------------------
+
+
+class _Columns(dict):
+    """'AB' -> 28, each computed once."""
+
+    def __missing__(self, letters: str) -> int:
+        n = self[letters] = _column(letters)
+        return n
+
+
+class _NotPlain(Exception):
+    """The sheet is not as the plain way reads it: the parser reads it."""
+
+
+PLAIN_CHUNK = 1 << 20  # the <sheetData> is read in pieces of about this size, cut after a </row>
+_LONGEST_ROW = 8 << 20  # a row longer than this: the parser (it streams a row's text)
+_HEAD_MAX = 4 << 20  # what comes before <sheetData> (it is small)
+_DATA_START, _DATA_END = b"<sheetData>", b"</sheetData>"
+# One token of a plain <sheetData>: a cell, a row's start (or an empty row), a row's end; else any
+# character that is not XML white space (then the sheet is not plain). A cell: r, s and t in that
+# order, then nothing, a <v>, an <is><t> or a <f> and a <v>.
+_TOKEN = re.compile(
+    r'<c(?: r="([A-Z]{1,3})\d+")?(?: s="(\d+)")?(?: t="([a-zA-Z]+)")?[ \t\n]*'
+    r'(?:/>|>(?:<f>[^<]*</f>)?(?:<v>([^<]*)</v>|<v/>|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
+    r'|(<row)(?: r="(\d+)")?((?:[ \t\n]+[\w:.-]+="[^"<>&]*")*)[ \t\n]*(/?)>'
+    r"|(</row>)"
+    r"|([^ \t\n])"
+)
+# bytes XML 1.0 never allows (the control characters but tab and newline; a carriage return is
+# allowed but changes the text: the parser's), and the characters above ASCII it does not allow
+_BAD_BYTES = bytes([*range(0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20)])
+_ALLOWED_BYTES = bytes(b for b in range(256) if b not in _BAD_BYTES)
+_ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
+_BAD_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def _char(m: re.Match) -> str:
+    named, dec, hexa = m.groups()
+    if named:
+        return _NAMED[named]
+    code = int(dec) if dec else int(hexa, 16)
+    if not (
+        code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+    ):
+        raise _NotPlain(f"character reference &#{code};")
+    return chr(code)
+
+
+def _unescape(text: str) -> str:
+    return _ENTITY.sub(_char, text)
+
+
+def _plain_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+    """:func:`_parsed_cells` of a plain sheet (see the module's docstring); raises when the sheet
+    is not plain, before giving the rows of the piece where that shows."""
+    from xml.parsers import expat
+
+    wb = ws.parent
+    target = _Rows(ws._shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats)
+    parser = _parser(target)
+    scope: dict[str, list[str]] = {}  # namespace prefix -> its URIs, innermost last
+    opened: list[int] = []
+    parser.StartNamespaceDeclHandler = lambda prefix, uri: scope.setdefault(prefix or "", []).append(uri)
+    parser.EndNamespaceDeclHandler = lambda prefix: scope[prefix or ""].pop()
+
+    def start(tag: str, attrib: dict[str, str]) -> None:
+        if tag == _DATA:
+            opened.append(parser.CurrentByteIndex)
+        target.start(tag, attrib)
+
+    parser.StartElementHandler = start
+    with ws._get_source() as src:
+        head = b""
+        while (at := head.find(_DATA_START)) < 0:
+            chunk = src.read(CHUNK)
+            if not chunk or len(head) > _HEAD_MAX:
+                raise _NotPlain("no <sheetData>")
+            head += chunk
+        declared = _ENCODING.match(head)
+        if not head.startswith((b"<", b"\xef\xbb\xbf<")) or b"<!" in head[:at]:
+            raise _NotPlain("not UTF-8, or a DTD")
+        if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+            raise _NotPlain("not UTF-8")
+        body_at = at + len(_DATA_START)
+        parser.Parse(head[:body_at], False)
+        if opened != [at] or not target.in_data:
+            raise _NotPlain("<sheetData> is not the sheet's")
+        namespaces = "".join(f' xmlns:{p}="{uris[-1]}"' for p, uris in scope.items() if p and uris)
+        row_attrs: set[str] = {""}  # the attributes of <row> after r that were found sound
+        columns = _Columns()
+        typed: dict[tuple[str, str], Any] = {}  # (style, number) -> the value (a date: from_excel once)
+        shared, epoch, dates, durations = target.shared, target.epoch, target.dates, target.durations
+
+        def sound(attrs: str) -> None:
+            """The attributes of a <row> (after r) as the parser would take them: well formed,
+            their prefixes declared, no r and no namespace declaration among them."""
+            if "xmlns" in attrs:
+                raise _NotPlain("a namespace declared on a row")
+            found: list[dict[str, str]] = []
+            check = expat.ParserCreate(namespace_separator="}")
+            check.StartElementHandler = lambda tag, attrib: found.append(attrib)
+            check.Parse(f"<row{namespaces}{attrs}/>".encode(), True)
+            if "r" in found[0]:
+                raise _NotPlain("r is not the row's first attribute")
+            row_attrs.add(attrs)
+
+        rest = head[body_at:]
+        while True:  # pieces of at most about PLAIN_CHUNK, each ending after a </row>
+            end = rest.find(_DATA_END)
+            last = 0 <= end <= PLAIN_CHUNK
+            if not last:
+                stop = end if end >= 0 else len(rest)
+                cut = rest.rfind(b"</row>", 0, min(stop, PLAIN_CHUNK))
+                if cut < 0:  # a row longer than a piece
+                    cut = rest.find(b"</row>", 0, stop)
+                if cut >= 0:
+                    piece, rest = rest[: cut + 6], rest[cut + 6 :]
+                elif end >= 0:  # the rest of the data has no </row>
+                    last = True
+                else:
+                    chunk = src.read(PLAIN_CHUNK)
+                    if not chunk or len(rest) > _LONGEST_ROW:
+                        raise _NotPlain("no end of the sheet's data, or a very long row")
+                    rest += chunk
+                    continue
+            if last:
+                piece, rest = rest[:end], rest[end:]
+            if piece.translate(None, _ALLOWED_BYTES):
+                raise _NotPlain("a character XML does not allow, or a carriage return")
+            text = piece.decode("utf-8")
+            if "\ufffe" in text or "\uffff" in text or "]]>" in text:
+                raise _NotPlain("a character XML does not allow")
+            entities = "&" in text
+            if entities and _BAD_AMPERSAND.search(text):
+                raise _NotPlain("an & that is no reference")
+            if entities:
+                for m in _ENTITY.finditer(text):
+                    _char(m)  # (a reference to a character XML does not allow: the parser's error)
+            rows: list[tuple[int, list[tuple[int, Any]]]] = []
+            cells: list[tuple[int, Any]] | None = None
+            number = col = 0
+            for ref, style, kind, value, inline, text_, row, r, attrs, empty, close, stray in _TOKEN.findall(text):
+                if ref:  # a cell (most are), with its column
+                    col = columns[ref]
+                elif row or close or stray:
+                    if row:
+                        if cells is not None:
+                            raise _NotPlain("a row in a row")
+                        if attrs not in row_attrs:
+                            sound(attrs)
+                        number = int(r) if r else number + 1
+                        col = 0
+                        if empty:
+                            rows.append((number, []))
+                        else:
+                            cells = []
+                    elif close:
+                        if cells is None:
+                            raise _NotPlain("</row> without <row>")
+                        rows.append((number, cells))
+                        cells = None
+                    else:
+                        raise _NotPlain(f"{stray!r} in the sheet's data")
+                    continue
+                else:  # a cell without a reference: the next column
+                    col += 1
+                if cells is None:
+                    raise _NotPlain("a cell outside a row")
+                if entities:
+                    value, text_ = _unescape(value), _unescape(text_)
+                # the common kinds here, the rest by _cast (the same values)
+                if kind == "inlineStr":
+                    cells.append((col, text_ if inline else None))
+                elif kind == "s" and value:
+                    cells.append((col, shared[int(value)]))
+                elif not style and value and (not kind or kind == "n"):
+                    cells.append((col, float(value) if ("." in value or "E" in value or "e" in value) else int(value)))
+                elif style and value and (not kind or kind == "n"):  # a date, often the same one
+                    got = typed.get((style, value), typed)
+                    if got is typed:
+                        got = _cast("n", int(style), value, None, shared, epoch, dates, durations)
+                        if len(typed) < 10_000:
+                            typed[(style, value)] = got
+                    cells.append((col, got))
+                else:
+                    cells.append(
+                        (
+                            col,
+                            _cast(
+                                kind or "n", int(style) if style else 0, value, None, shared, epoch, dates, durations
+                            ),
+                        )
+                    )
+            if cells is not None:
+                raise _NotPlain("a row without its end")
+            yield from rows
+            if last:
+                break
+            if end < 0:
+                rest += src.read(PLAIN_CHUNK)
+        # what follows the data, read by the parser (it has not seen the data: balanced elements)
+        parser.Parse(rest, False)
+        while chunk := src.read(CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)

@@ -8,7 +8,9 @@ subclasses), so the CLI and a Textual worker can show them each in their own way
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -164,11 +166,30 @@ def import_list(
     columns, required = columns_for(kind, config.portaal_kolommen)
     from herstel_tui.files.portal_reader import read_table
 
-    table = read_table(path, columns, required, limits=config.grenzen.read_limits())
-    parsed = parse_table(kind, table, config.portaal_kolommen, today)
-    if not parsed.records and not any(o.action == "reject" for o in parsed.outcomes):
-        raise NothingToDo(f"{path.name} heeft geen regels onder de kopregel ({table.where}); er is niets gewijzigd.")
-    return apply_import(store, parsed, meta, dry_run=dry_run, today=today, progress=progress)
+    with collector_paused():
+        table = read_table(path, columns, required, limits=config.grenzen.read_limits())
+        parsed = parse_table(kind, table, config.portaal_kolommen, today)
+        if not parsed.records and not any(o.action == "reject" for o in parsed.outcomes):
+            raise NothingToDo(
+                f"{path.name} heeft geen regels onder de kopregel ({table.where}); er is niets gewijzigd."
+            )
+        return apply_import(store, parsed, meta, dry_run=dry_run, today=today, progress=progress)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a list is read, parsed and applied, on again
+    afterwards (as it was). It would walk the list's rows, records and outcomes again and again (a
+    seventh of a 50,000-row import's time), while the import makes almost no reference cycles
+    (such a list leaves about a thousand objects for it); memory is freed by reference counting
+    as ever."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from herstel_tui.domain.bsn import BsnError, bsn_fault, mask_bsn, mask_digits, normalize_bsn
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction, ImportAction, Role, Track
-from herstel_tui.domain.models import FIELD_OF_WORD, PERSON_WORDS, Person, validation_message
+from herstel_tui.domain.models import FIELD_OF_WORD, validation_message
 from herstel_tui.domain.portal import AlreadyImported, FileMeta, ImportReport, Offender, RowOutcome
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files.portal_common import CellError
@@ -44,7 +44,7 @@ from herstel_tui.services.portal_lists import (
     RegistrationRecord,
 )
 from herstel_tui.store import Store, StoreError
-from herstel_tui.store.import_batch import ImportBatch
+from herstel_tui.store.import_batch import ImportBatch, stored_person
 from herstel_tui.store.portal import ChildCandidate
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
@@ -149,7 +149,10 @@ def apply_import(
     - Within a transaction an ``ImportBatch`` (``store/import_batch.py``) holds the rows' persons,
       cases and latest events in memory and sends what the rows write in bulk when the batch
       ends; a row is still all or nothing (its writes are taken back from the batch, or undone by
-      a savepoint when it wrote through the repositories).
+      a savepoint when it wrote through the repositories). The next transaction keeps that memory
+      only when nobody wrote in between (no other connection committed: SQLite's
+      ``data_version``; nothing else on this connection: its ``total_changes``); else it reads
+      the register afresh.
     """
     if dry_run:
         with store.private_copy() as copy:
@@ -180,9 +183,11 @@ def _apply(
     }[parsed.kind]
     report = ImportReport(parsed.kind, title, file, parsed.table.where, list(parsed.notes), [], False)
     # A dry run (a private copy nobody waits for) is one transaction; a real one takes the write lock
-    # for about ``seconds`` at a time, its flush and index rows included (``tail``: what the last
-    # batch spent after its rows).
-    tail = 0.0
+    # for about ``seconds`` at a time, its flush, index rows and commit included: the rows get the
+    # part of ``seconds`` those leave them, and those grow with the rows (``after``: the last
+    # batch's time after its rows per second of rows; the first batch guesses as much again). So a
+    # transaction stays near ``seconds``, the first too, without swinging between short and long.
+    after = 1.0
     ledger = store.portal
     records = list(parsed.records)
     by_row = {rec.row: rec for rec in records}
@@ -192,6 +197,10 @@ def _apply(
     handler: _Handler | None = None
     i = 0
     committed = 0  # rows applied by this run in committed batches
+    batch: ImportBatch | None = None
+    # the register as the last batch left it: SQLite's data_version at its start (it changes when
+    # another connection commits) and this connection's row changes after its commit
+    left: tuple[int, int] | None = None
 
     def catch_up() -> None:
         """Take in the rows applied by an earlier (killed) or concurrent run of this file."""
@@ -232,10 +241,13 @@ def _apply(
                     handler = handler_cls(store, file, fid, today)
                 catch_up()
                 assert handler is not None and fid is not None
-                batch = handler.batch = ImportBatch(store)
+                version = store.data_version()
+                if batch is None or left != (version, store.conn.total_changes):
+                    batch = ImportBatch(store)  # (else nobody wrote since: what the batch knows still holds)
+                handler.batch = batch
                 fetched_to = i
                 started, n = time.monotonic(), 0
-                budget = max(seconds - tail, seconds / 4)
+                budget = max(seconds / (1 + after), seconds / 4)
                 while i < total and (n < BATCH_MIN_ROWS or time.monotonic() - started < budget):
                     if i >= fetched_to:
                         fetched_to = i + PREFETCH_ROWS
@@ -245,13 +257,18 @@ def _apply(
                     if rec.row in done:
                         continue
                     returned = True
+                    batch.begin_row()  # (batch.row() spelled out: 50,000 times)
                     try:
-                        with batch.row():
-                            out = handler.row(rec)
-                        handler.seen.setdefault(rec.bsn, rec.row)
-                    except _ROW_ERRORS as exc:
+                        out = handler.row(rec)
+                    except BaseException as exc:
+                        batch.fail_row()
+                        if not isinstance(exc, _ROW_ERRORS):
+                            raise
                         out = RowOutcome(rec.row, REJECT, _reason(exc), rec.bsn)
                         returned = False
+                    else:
+                        batch.end_row()
+                        handler.seen.setdefault(rec.bsn, rec.row)
                     out.notes = [*rec.notes, *out.notes]
                     batch.row_done(fid, rec.row, out.action, out.text, {"notes": out.notes, "returned": returned})
                     done[rec.row] = out
@@ -278,7 +295,9 @@ def _apply(
                     report.file_id = fid
             if i >= total:
                 break
-            tail = time.monotonic() - rows_done  # the flush, the index rows and the commit
+            left = (version, store.conn.total_changes)
+            rows_time = rows_done - started
+            after = (time.monotonic() - rows_done) / rows_time if rows_time > 0 else 1.0
             committed = i
             if progress:
                 progress(i, total)
@@ -306,24 +325,26 @@ def _bsns(records: Sequence[Record]) -> Iterator[str]:
             yield partner
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PersonRef:
-    """A person as the import needs it: id, name and the raw register row (no model validation per
-    row: a 50,000-row list looks persons up 50,000 times)."""
+    """A person as the import needs it: id, name and the raw register row as the batch holds it
+    (no model validation per row: a 50,000-row list looks persons up 50,000 times). The batch
+    replaces a row that changes, never alters one."""
 
     id: int
-    row: dict[str, Any]  # keyed by the Dutch words the lists use (PERSON_WORDS)
+    row: dict[str, Any]  # column -> value, read by the Dutch words the lists use (PERSON_WORDS)
 
     @classmethod
     def from_columns(cls, columns: dict[str, Any]) -> _PersonRef:
-        return cls(columns["id"], {PERSON_WORDS.get(k, k): v for k, v in columns.items()})
+        return cls(columns["id"], columns)
 
     @property
     def name(self) -> str:
-        return " ".join(self.row[k] for k in ("voornamen", "tussenvoegsel", "achternaam") if self.row.get(k))
+        row = self.row
+        return " ".join(v for v in (row.get("given_names"), row.get("surname_prefix"), row.get("surname")) if v)
 
     def value(self, key: str) -> Any:
-        v = self.row.get(key)
+        v = self.row.get(FIELD_OF_WORD.get(key, key))
         return date.fromisoformat(v) if key == "geboortedatum" and v else v
 
 
@@ -348,7 +369,6 @@ class _Handler:
         self.file_id = file_id
         self.today = today
         self.seen: dict[str, int] = {}  # bsn -> first row in this file
-        self.refs: dict[str, tuple[dict[str, Any], _PersonRef]] = {}  # bsn -> (the batch's row, its ref)
         self.rk = store.routekaart
 
     def row(self, rec: Any) -> RowOutcome:  # pragma: no cover - abstract
@@ -367,12 +387,7 @@ class _Handler:
 
     def find(self, bsn: str) -> _PersonRef | None:
         row = self.batch.person(bsn)
-        if row is None:
-            return None
-        known = self.refs.get(bsn)
-        if known is None or known[0] is not row:  # the batch's row is replaced when it changes
-            known = self.refs[bsn] = (row, _PersonRef.from_columns(row))
-        return known[1]
+        return None if row is None else _PersonRef(row["id"], row)
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
         found = self.batch.case(person_id, track)
@@ -435,7 +450,11 @@ class _Handler:
             raise RowRefused(
                 f"staat niet in het register en de regel geeft geen {' en '.join(missing)}; niet toegevoegd"
             )
-        return _PersonRef.from_columns(self.batch.add_person(Person(bsn=bsn, **fields), registered_on))
+        # The fields are the person model's own values: services.portal_lists had the model judge
+        # each one (it has no rule across fields, and judging its values again changes nothing:
+        # tests/services/test_portal_lists_model.py), and the BSN passed cell_bsn's checks.
+        row = stored_person(bsn, {FIELD_OF_WORD.get(k, k): v for k, v in fields.items()})
+        return _PersonRef.from_columns(self.batch.add_person(row, registered_on))
 
     def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
         return _CaseRef(*self.batch.open_case(person.id, track, on), track, person.id)
@@ -506,6 +525,7 @@ class _Answers(_Handler):
 # -- nieuwe aanmeldingen ---------------------------------------------------------------------------
 
 _CONTACT = ("straat", "huisnummer", "postcode", "woonplaats", "telefoon", "email")
+_CONTACT_COLUMNS = {word: FIELD_OF_WORD.get(word, word) for word in _CONTACT}  # word -> column
 _FILL = ("geboortedatum",)  # filled in when the register has none; names are never changed
 _LABELS = {
     "straat": "straat",
@@ -520,7 +540,7 @@ _LABELS = {
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
-    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+    return a == b or " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
 
 
 class _Registrations(_Handler):
@@ -537,21 +557,22 @@ class _Registrations(_Handler):
             person = self.new_person(rec.bsn, rec.person, on)
             done.append(f"{person.name} ingeschreven")
         else:
-            changes = {k: v for k, v in rec.person.items() if k in _CONTACT and v != person.value(k)}
-            changes.update({k: v for k, v in rec.person.items() if k in _FILL and person.value(k) is None})
+            given, register = rec.person, person.row
+            # the contact data that differs, then what the register lacks (_FILL), in that order
+            changes = {
+                k: v for k, v in given.items() if k in _CONTACT_COLUMNS and v != register.get(_CONTACT_COLUMNS[k])
+            }
+            changes.update({k: v for k, v in given.items() if k in _FILL and person.value(k) is None})
             if changes:
                 fields = {FIELD_OF_WORD.get(k, k): v for k, v in changes.items()}
-                row = self.batch.person(rec.bsn)
-                assert row is not None
-                person = _PersonRef.from_columns(self.batch.update_person(row, fields))
+                person = _PersonRef.from_columns(self.batch.update_person(register, fields))
                 done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
             differs: list[str] = [
                 lab
                 for lab in ("voornamen", "achternaam")
-                if lab in rec.person and not _same_name(rec.person[lab], person.value(lab))
+                if lab in given and not _same_name(given[lab], person.value(lab))
             ]
-            born = person.value("geboortedatum")
-            if "geboortedatum" in rec.person and born not in (None, rec.person["geboortedatum"]):
+            if "geboortedatum" in given and person.value("geboortedatum") not in (None, given["geboortedatum"]):
                 differs.append("geboortedatum")
             if differs:
                 notes.append(f"let op: {', '.join(differs)} in de lijst wijkt af van het register (niet gewijzigd)")

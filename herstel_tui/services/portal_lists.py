@@ -88,6 +88,7 @@ class ParsedList:
 # Per list: (field, cell value) -> what the person model made of it; (field, type, raw cell) ->
 # (value, note) of the cell functions (a raw cell's type in the key: 1, 1.0 and True read apart).
 Known = dict[tuple, Any]
+_UNJUDGED = object()
 
 
 def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) -> ParsedList:
@@ -140,15 +141,11 @@ def _person_fields(
     earlier in the list is not checked again: ``known`` holds what it made of each (field, value),
     and only the row's new values go through the model (a refusal names only those: the known
     ones passed)."""
-    from pydantic import ValidationError
-
-    from herstel_tui.domain.models import FIELD_OF_WORD, Person, validation_message
-
     out: dict[str, Any] = {}
     for name in names:
-        if name not in values:
+        raw = values.get(name)
+        if raw is None:  # (an empty cell is not in ``values``)
             continue
-        raw = values[name]
         cell = (name, type(raw), raw)  # a cell read before in this list (a street, a town, a name)
         got = known.get(cell)
         if got is None:
@@ -169,15 +166,27 @@ def _person_fields(
         if "huisnummer" not in out:
             raise CellError("huisnummertoevoeging zonder huisnummer")
         out["huisnummer"] = f"{out['huisnummer']}{extra}" if len(extra) == 1 else f"{out['huisnummer']}-{extra}"
-    new = {k: v for k, v in out.items() if (k, v) not in known}
-    if new:
-        try:
-            checked = Person.model_validate({"voornamen": "x", "achternaam": "x", **new})
-        except ValidationError as exc:
-            raise CellError(validation_message(exc).replace("\n", "; ")) from None
-        for k, v in new.items():
-            known[(k, v)] = getattr(checked, FIELD_OF_WORD.get(k, k))
-    return {k: known[(k, v)] for k, v in out.items()}
+    judged: dict[str, Any] = {}  # field -> what the model made of it
+    new: dict[str, Any] = {}
+    for k, v in out.items():
+        got = known.get((k, v), _UNJUDGED)
+        if got is _UNJUDGED:
+            new[k] = v
+        else:
+            judged[k] = got
+    if not new:
+        return judged
+    from pydantic import ValidationError
+
+    from herstel_tui.domain.models import FIELD_OF_WORD, Person, validation_message
+
+    try:
+        checked = Person.model_validate({"voornamen": "x", "achternaam": "x", **new})
+    except ValidationError as exc:
+        raise CellError(validation_message(exc).replace("\n", "; ")) from None
+    for k, v in new.items():
+        judged[k] = known[(k, v)] = getattr(checked, FIELD_OF_WORD.get(k, k))
+    return {k: judged[k] for k in out}
 
 
 _REGISTRATION_FIELDS = (
@@ -199,8 +208,13 @@ def _registration(
 ) -> Record:
     person = _person_fields(values, today, notes, _REGISTRATION_FIELDS, known)
     received = None
-    if not is_blank(values.get("datum")):
-        received, note = cell_date(values["datum"], label="datum", today=today)
+    raw = values.get("datum")
+    if not is_blank(raw):
+        cell = ("datum", type(raw), raw)  # (most rows of a list share a few dates)
+        got = known.get(cell)
+        if got is None:
+            got = known[cell] = cell_date(raw, label="datum", today=today)
+        received, note = got
         if note:
             notes.append(note)
     partner = None

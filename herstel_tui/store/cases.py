@@ -29,7 +29,7 @@ from herstel_tui.store.card import EVENT_COLS as _EVENT_COLS
 from herstel_tui.store.card import NOTES, SHARED_STEPS, inherited_events, recorded_events
 from herstel_tui.store.caselist import STALE_PERIODS, CaseFilter, CaseRow, count_cases, due_termijnen, list_cases
 from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
-from herstel_tui.store.index_batch import EVENTS_BY_CASE, shaped_index, write_changed
+from herstel_tui.store.index_batch import EVENTS_BY_CASE, EVENTS_OF_CASES, shaped_index, write_changed
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
 
@@ -37,6 +37,7 @@ _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
 _SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
+SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
 
@@ -446,38 +447,49 @@ class CaseRepository(Repository):
         last: int | None = None,
         only_changed: bool = False,
     ) -> int:
-        """Compute and write the case index of these cases (see :meth:`all_recorded`); with
-        ``only_changed`` (a range ``first`` to ``last``: a rebuild) one engine pass per shape
-        (:mod:`.index_batch`), the stored rows compared first and only the differing ones written.
-        Returns the cases written."""
-        rk = self.routekaart
+        """Compute and write the case index of these cases (``case_ids``), or with ``only_changed``
+        of a range ``first`` to ``last`` (a rebuild), where the stored rows are compared first and
+        only the differing ones written. Either way one engine pass per shape (:mod:`.index_batch`;
+        a case with a correction by the engine itself; fewer than :data:`SHAPED_FROM` cases case by
+        case). Returns the cases written."""
         if only_changed:
             assert first is not None and last is not None, "only_changed takes a range of cases"
-            args = [first, last]
-            tracks = dict(self.conn.execute("SELECT id, track FROM cases WHERE id BETWEEN ? AND ?", args))
-            summaries, rows, slow = shaped_index(
-                rk,
-                tracks,
-                self.conn.execute(EVENTS_BY_CASE, args),
-                self._shared_facts(tracks, "BETWEEN ? AND ?", args),
-                today.isoformat(),
-            )
-            for cid, (track, evs) in self.all_recorded(slow).items() if slow else ():
-                summary, deadlines = case_index(rk, track, evs, today)
+            summaries, rows = self._shaped(EVENTS_BY_CASE, "BETWEEN ? AND ?", [first, last], today)
+            return write_changed(self.conn, first, last, summaries, rows)
+        assert case_ids is not None, "a range of cases is a rebuild (only_changed)"
+        if len(case_ids) >= SHAPED_FROM:  # many cases (an import's batch): every row written
+            where, ids = "IN (SELECT value FROM json_each(?))", json.dumps(list(case_ids))
+            summaries, rows = self._shaped(EVENTS_OF_CASES, where, [ids], today)
+            written = json.dumps([s[0] for s in summaries])
+            self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id {where}", (written,))
+        else:  # a save: the engine itself (it judges a shape on first sight anyway)
+            summaries, rows = [], []
+            for cid, (track, evs) in self.all_recorded(case_ids).items():
+                summary, deadlines = case_index(self.routekaart, track, evs, today)
                 summaries.append((cid, *summary))
                 rows.extend((cid, *row) for row in deadlines)
-            return write_changed(self.conn, first, last, summaries, rows)
-        computed: dict[int, tuple[tuple, list[tuple]]] = {}
-        for cid, (track, evs) in self.all_recorded(case_ids, first=first, last=last).items():
+            written_ids = [s[0] for s in summaries]
+            self.conn.execute(
+                f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(written_ids))})", written_ids
+            )
+        self.conn.executemany(_SUMMARY_INSERT, summaries)
+        self.conn.executemany(DEADLINE_INSERT, rows)
+        return len(summaries)
+
+    def _shaped(self, events_sql: str, where: str, args: list, today: date) -> tuple[list[tuple], list[tuple]]:
+        """(case_summary rows, case_deadlines rows) of the cases ``WHERE id {where}``: one engine pass
+        per shape (:func:`.index_batch.shaped_index`, ``events_sql`` its events with the same
+        ``args``), the cases it leaves (corrections) by the engine itself."""
+        rk = self.routekaart
+        tracks = dict(self.conn.execute(f"SELECT id, track FROM cases WHERE id {where}", args))
+        summaries, rows, slow = shaped_index(
+            rk, tracks, self.conn.execute(events_sql, args), self._shared_facts(tracks, where, args), today.isoformat()
+        )
+        for cid, (track, evs) in self.all_recorded(slow).items() if slow else ():
             summary, deadlines = case_index(rk, track, evs, today)
-            computed[cid] = ((cid, *summary), [(cid, *row) for row in deadlines])
-        ids = list(computed)
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(part))})", part)
-        self.conn.executemany(_SUMMARY_INSERT, [summary for summary, _ in computed.values()])
-        self.conn.executemany(DEADLINE_INSERT, [row for _, rows in computed.values() for row in rows])
-        return len(computed)
+            summaries.append((cid, *summary))
+            rows.extend((cid, *row) for row in deadlines)
+        return summaries, rows
 
     def _stored_index(self, first: int, last: int) -> dict[int, tuple[tuple, list[tuple]]]:
         """case id → (summary row, deadline rows), each starting with the case id, as stored, for

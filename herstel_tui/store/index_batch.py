@@ -29,6 +29,9 @@ EVENTS_BY_CASE = (
     "group_concat(fact_date, ' '), max(correction OR instr(step, ':')) FROM events INDEXED BY events_case "
     "WHERE case_id BETWEEN ? AND ? GROUP BY case_id"
 )
+# The same rows for a list of cases (a JSON array of ids): one seek per case into events_case, so the
+# aggregate is fed in the same order.
+EVENTS_OF_CASES = EVENTS_BY_CASE.replace("BETWEEN ? AND ?", "IN (SELECT value FROM json_each(?))")
 SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
 DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
 _SUMMARY_UPSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"

@@ -97,3 +97,196 @@ def test_entities_are_refused_as_by_openpyxl(tmp_path):
             list(sheet_rows(ws, 1))
     finally:
         wb.close()
+
+
+# -- plain sheets (the fast way) and the sheets it leaves to the parser --------------------------------
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+X14AC = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
+
+
+def with_sheet(tmp_path, data: str, *, head: str | None = None, tail: str = "", name: str = "p.xlsx") -> object:
+    """An xlsx (styles by openpyxl: style 1 a date) whose sheet is ``data`` inside <sheetData>, with
+    three shared strings."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append([date(2025, 1, 2)])  # style 1: a date format
+    path = tmp_path / name
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/sharedStrings.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" count="3" uniqueCount="3">'
+        "<si><t>BSN</t></si><si><t>Jan &amp; Co</t></si><si><t>Zoë</t></si></sst>"
+    ).encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    if head is None:
+        head = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
+            f'xmlns:x14ac="{X14AC}"><dimension ref="A1:D9"/><sheetFormatPr defaultRowHeight="15"/><sheetData>'
+        )
+    sheet = head + data + "</sheetData>" + tail + "</worksheet>"
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8") if isinstance(sheet, str) else sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, d in parts.items():
+            zf.writestr(n, d)
+    return path
+
+
+def plain(path):
+    """The fast way alone (raises when the sheet is not plain)."""
+    from herstel_tui.files.xlsx_rows import _plain_cells
+
+    wb = _open_workbook(path)
+    try:
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()
+        return list(_plain_cells(ws))
+    finally:
+        wb.close()
+
+
+def outcome(path, reader):
+    """The rows, or that reading raised."""
+    try:
+        wb = _open_workbook(path)
+        try:
+            ws = wb.worksheets[0]
+            ws.reset_dimensions()
+            if reader == "openpyxl":
+                return [tuple(r) for r in ws.iter_rows(values_only=True)]
+            return list(sheet_rows(ws, 1))
+        finally:
+            wb.close()
+    except Exception:
+        return "raises"
+
+
+EXCEL = (
+    # as Excel writes it: spans and a prefixed attribute on every row, shared strings, styles
+    '<row r="1" spans="1:4" x14ac:dyDescent="0.25"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+    '<c r="C1" t="s"><v>2</v></c></row>'
+    '<row r="2" spans="1:4" x14ac:dyDescent="0.25"><c r="A2"><v>999900006</v></c><c r="B2" s="1"><v>45658</v></c>'
+    '<c r="C2" t="b"><v>1</v></c><c r="D2" t="e"><v>#N/A</v></c></row>'
+    '<row r="4" spans="1:4"><c r="A4" t="inlineStr"><is><t xml:space="preserve"> a &amp; b &lt;c&gt; &#233;&#x1F600;</t>'
+    '</is></c><c r="C4"><f>A2+1</f><v>1.5E3</v></c><c r="D4" t="str"><f>"x"</f><v>x</v></c></row>'
+    '<row r="5"/><row r="6"><c r="B6" s="1"/><c r="C6"><v/></c><c r="D6" t="inlineStr"><is><t>tab\there\nline</t>'
+    "</is></c></row>"
+    '<row><c t="inlineStr"><is><t>no refs</t></is></c><c><v>-7</v></c></row>'
+    '<row r="9">\n  <c r="A9" t="inlineStr"><is><t></t></is></c>\n  <c r="B9" t="inlineStr"/></row>'
+)
+
+
+def test_a_plain_sheet_is_read_the_fast_way_with_openpyxls_values(tmp_path):
+    path = with_sheet(tmp_path, EXCEL, tail='<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>')
+    fast = plain(path)  # no fallback: this sheet is plain
+    assert [n for n, _ in fast] == [1, 2, 4, 5, 6, 7, 9]
+    theirs, ours = both(path)
+    assert ours == theirs
+    assert ours[0] == ("BSN", "Jan & Co", "Zoë") and ours[1][1] == datetime(2025, 1, 1)
+    assert ours[3][0] == " a & b <c> é😀" and ours[3][2] == 1500.0 and ours[4] == ()
+    assert ours[5] == (None, None, None, "tab\there\nline") and ours[6] == ("no refs", -7) and ours[8] == ("", None)
+
+
+ODD = {
+    "cdata": '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>',
+    "comment": '<row r="1"><!-- x --><c r="A1"><v>1</v></c></row>',
+    "rich text": '<row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c></row>',
+    "attributes in another order": '<row r="1"><c r="A1" t="n" s="1"><v>45658</v></c></row>',
+    "single quotes": "<row r='1'><c r='A1'><v>1</v></c></row>",
+    "r after spans": '<row spans="1:2" r="3"><c r="A3"><v>1</v></c></row>',
+    "row number as a float": '<row r="2.0"><c r="A2"><v>1</v></c></row>',
+    "lower-case reference": '<row r="1"><c r="b1"><v>1</v></c></row>',
+    "carriage return": '<row r="1"><c r="A1" t="inlineStr"><is><t>a\r\nb</t></is></c></row>',
+    "shared formula": '<row r="1"><c r="A1"><f t="shared" si="0">B1</f><v>2</v></c></row>',
+    "text in a row": '<row r="1">x<c r="A1"><v>1</v></c></row>',
+    "phonetic run": '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t><rPh sb="0" eb="1"><t>b</t></rPh></is></c></row>',
+    # damaged: the parser (and openpyxl) refuse these
+    "undeclared prefix": '<row r="1" q:x="1"><c r="A1"><v>1</v></c></row>',
+    "duplicate attribute": '<row r="1" spans="1:1" spans="1:1"><c r="A1"><v>1</v></c></row>',
+    "unknown entity": '<row r="1"><c r="A1" t="inlineStr"><is><t>a &foo; b</t></is></c></row>',
+    "bare ampersand": '<row r="1"><c r="A1" t="inlineStr"><is><t>a & b</t></is></c></row>',
+    "reference to a control character": '<row r="1"><c r="A1" t="inlineStr"><is><t>a&#1;</t></is></c></row>',
+    "control character": '<row r="1"><c r="A1" t="inlineStr"><is><t>a\x01</t></is></c></row>',
+    "unclosed cell": '<row r="1"><c r="A1"><v>1</v></row>',
+    "row in a row": '<row r="1"><row r="2"><c r="A1"><v>1</v></c></row></row>',
+    "cell outside a row": '<c r="A1"><v>1</v></c>',
+    "end of data in a text": '<row r="1"><c r="A1" t="inlineStr"><is><t>]]></t></is></c></row>',
+}
+
+
+@pytest.mark.parametrize("case", ODD)
+def test_a_sheet_that_is_not_plain_is_the_parsers_to_read_or_refuse(tmp_path, case):
+    path = with_sheet(tmp_path, ODD[case])
+    with pytest.raises(Exception):  # noqa: B017 - the fast way passes it on, whatever the reason
+        plain(path)
+    assert outcome(path, "ours") == outcome(path, "openpyxl")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        f'<?xml version="1.0" encoding="UTF-16"?><worksheet xmlns="{MAIN}"><sheetData>',
+        f'<?xml version="1.0"?><!DOCTYPE worksheet><worksheet xmlns="{MAIN}"><sheetData>',
+        f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData>',
+        f'<worksheet xmlns="{MAIN}"><sheetViews><!-- <sheetData> --></sheetViews><sheetData>',
+    ],
+)
+def test_a_sheet_whose_head_is_not_plain_is_the_parsers(tmp_path, head):
+    data = '<row r="1"><c r="A1"><v>1</v></c></row>'
+    if head.startswith("<x:"):
+        data = data.replace("<row", "<x:row").replace("</row>", "</x:row>").replace("<c ", "<x:c ")
+        data = data.replace("</c>", "</x:c>").replace("<v>", "<x:v>").replace("</v>", "</x:v>")
+        sheet = (head + data + "</x:sheetData></x:worksheet>").encode()
+    else:
+        sheet = (head + data + "</sheetData></worksheet>").encode("utf-16" if "UTF-16" in head else "utf-8")
+    path = with_sheet(tmp_path, "")
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w") as zf:
+        for n, d in parts.items():
+            zf.writestr(n, d)
+    with pytest.raises(Exception):  # noqa: B017
+        plain(path)
+    assert outcome(path, "ours") == outcome(path, "openpyxl")
+
+
+def test_a_sheet_plain_at_first_and_not_further_on_gives_each_row_once(tmp_path, monkeypatch):
+    """The fast way gives the rows piece by piece; a piece that is not plain hands the sheet to the
+    parser, which passes over the rows given already."""
+    from herstel_tui.files import xlsx_rows
+
+    monkeypatch.setattr(xlsx_rows, "PLAIN_CHUNK", 200)
+    rows = [
+        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}" t="inlineStr"><is><t>r{n}</t></is></c></row>'
+        for n in range(1, 60)
+    ]
+    rows[40] = '<row r="41"><c r="A41"><v>41</v></c><!-- not plain --></row>'
+    for tail in ("", "<broken>"):  # and a damaged end: raised, as openpyxl does
+        path = with_sheet(tmp_path, "".join(rows), tail=tail, name=f"late{len(tail)}.xlsx")
+        assert outcome(path, "ours") == outcome(path, "openpyxl")
+    path = with_sheet(tmp_path, "".join(rows), name="again.xlsx")
+    given = []
+    wb = _open_workbook(path)
+    try:
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()
+        with pytest.raises(Exception):  # noqa: B017
+            for item in xlsx_rows._plain_cells(ws):
+                given.append(item)
+    finally:
+        wb.close()
+    assert 0 < len(given) <= 40  # the fast way gave rows before the piece with the comment
+    theirs, ours = both(path)
+    assert ours == theirs and len(ours) == 59 and ours[40] == (41,)

@@ -182,3 +182,60 @@ def test_a_batch_whose_bulk_writes_fail_is_undone_and_the_import_finished_by_rea
         got = tables(store)
     for name in TABLES:
         assert got[name] == want[name], name
+
+
+def test_the_audit_details_written_as_text_are_audit_json():
+    from herstel_tui.store.base import audit_json
+    from herstel_tui.store.import_batch import case_detail, household_detail
+
+    for pid in (1, 42, 10**12):
+        assert household_detail(pid) == audit_json({"leden": [{"persoon": pid, "rol": Role.AANVRAGER.value}]})
+    for user in ("t.tester", 'a"b\\c', "Zoë Çelik", "\u2028\t"):
+        for track in portal_import.Track:
+            want = audit_json({"zaaknummer": "HKO-2026-000012", "spoor": track.value, "medewerker": user})
+            assert case_detail("HKO-2026-000012", track, audit_json(user)) == want
+
+
+def test_the_engines_verdict_is_asked_once_per_kind_of_history(store, monkeypatch):
+    """record_event remembers the engine's verdict per (track, role, events without ids, new event):
+    the same refusal (the engine's words) for cases that start alike, a verdict of its own for
+    another history."""
+    from herstel_tui.domain.routekaart import TransitionRefused
+
+    calls = []
+    real = store.routekaart.check
+    monkeypatch.setattr(store.routekaart, "check", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    track, on = portal_import.Track.SCHULDENAANPAK, days_ago(3)
+    with store.transaction(), store.cases.summaries_once():
+        batch = ImportBatch(store)
+        cases = []
+        for n in range(3):
+            with batch.row():
+                made = batch.add_person(Person(bsn=TEST_BSNS[n], given_names="Ali", surname=f"Bakker{n}"), TODAY)
+                cases.append(batch.open_case(made["id"], track, on)[0])
+        refusals = []
+        for cid in cases[:2]:
+            with pytest.raises(TransitionRefused) as exc, batch.row():
+                batch.record_events(cid, [("einde_pauzeknop", None, on, None)])
+            refusals.append(str(exc.value))
+        assert len(calls) == 1 and refusals[0] == refusals[1] and "pauzeknop" in refusals[0].lower()
+        steps = ["aanvraag_herbeoordeling", "start_pauzeknop"]
+        with batch.row():
+            batch.record_events(cases[2], [(step, None, on, None) for step in steps])
+        assert len(calls) == 3  # each a history of its own
+        with pytest.raises(TransitionRefused) as exc, batch.row():  # einde after a start: asked again
+            batch.record_events(cases[2], [("einde_pauzeknop", None, on, None)])
+        assert len(calls) == 4 and "pauzeknop" in str(exc.value).lower()
+        batch.flush()
+    assert [e.step for e in store.cases.events(cases[2])] == steps
+    assert store.cases.events(cases[0]) == store.cases.events(cases[1]) == []
+
+
+def test_address_changes_go_as_runs_of_distinct_persons():
+    """One UPDATE ... FROM per run in which no person comes twice (SQLite would take one of a
+    person's rows, any): the runs keep the list's order."""
+    from herstel_tui.store.import_batch import _distinct
+
+    rows = [("a", 1), ("b", 2), ("c", 1), ("d", 3), ("e", 3), ("f", 4)]
+    assert list(_distinct(rows)) == [[("a", 1), ("b", 2)], [("c", 1), ("d", 3)], [("e", 3), ("f", 4)]]
+    assert list(_distinct([])) == []

@@ -97,3 +97,34 @@ def test_a_dry_run_of_an_unfinished_import_shows_the_rest(store, config, tmp_pat
     assert dump(store) == before
     done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     assert rows(plan) == rows(done)
+
+
+@pytest.mark.parametrize("who", ["colleague", "this connection"])
+def test_a_batch_reads_the_register_afresh_when_someone_wrote_since_the_last(
+    store, config, tmp_path, small_batches, who
+):
+    """A batch keeps what the batch before it knew of the register only when nobody wrote in
+    between: a colleague's save (another connection) or a write on the import's own connection
+    during the pause is seen by the rows after it."""
+    path = registrations(tmp_path)
+    target = TEST_BSNS[5]  # made by row 7 (i = 5); row 32 (i = 30) brings it a new phone number
+    other = open_store(store.path, "t.collega") if who == "colleague" else store
+    changed = []
+
+    def progress(done, total):
+        if done >= 12 and not changed:  # person 5 exists; row 32 not reached yet
+            person = other.persons.find_by_bsn(target)
+            assert person is not None
+            other.persons.update(person.model_copy(update={"phone": "06-10000030"}))
+            changed.append(done)
+
+    try:
+        done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY, progress=progress)
+    finally:
+        if other is not store:
+            other.close()
+    assert changed and changed[0] < 30
+    row = next(o for o in done.outcomes if o.row == 32)
+    assert row.action == "skip", row.full_text  # the number is already there: nothing to change
+    person = store.persons.find_by_bsn(target)
+    assert person is not None and person.phone == "06-10000030"

@@ -556,3 +556,38 @@ def test_values_checked_once_per_list_give_the_same_refusals_and_values(store, c
     rows = store.conn.execute("SELECT postcode, email FROM persons ORDER BY id").fetchall()
     assert {r[0] for r in rows} == {"3011 AB"} and len(rows) == 4
     assert {r[1] for r in rows} == {None, store.persons.find_by_bsn(TEST_BSNS[3]).email}
+
+
+def test_the_garbage_collector_is_paused_for_an_import_and_as_it_was_after(store, config, tmp_path, monkeypatch):
+    """Issue 18: the cyclic collector is off while a list is read, parsed and applied (it walked the
+    rows again and again), and on again afterwards, also when the import fails; left off when it was
+    off."""
+    import gc
+
+    from herstel_tui.services import portal, portal_import
+
+    path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam"], ["999900006", "Anna", "Jansen"]])
+    during = []
+    real = portal_import._apply
+
+    def watching(*a, **k):
+        during.append(gc.isenabled())
+        return real(*a, **k)
+
+    monkeypatch.setattr(portal_import, "_apply", watching)
+    assert gc.isenabled()
+    import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert during == [False] and gc.isenabled()
+    with pytest.raises(AlreadyImported):
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    empty = write_xlsx(tmp_path / "leeg.xlsx", [["BSN", "Voornamen", "Achternaam"]])
+    with pytest.raises(NothingToDo):
+        import_list(store, config, "aanmeldingen", empty, dry_run=False, today=TODAY)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with portal.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -103,12 +103,12 @@ def test_every_stand_in_date_order_gives_the_same_shape(rk):
     assert [r[5] for r in deadlines if r[0] == 1] != [r[5] for r in deadlines if r[0] == 2]
 
 
-def test_a_rebuild_reads_events_in_evaluation_order_whatever_order_they_were_written(rk, store):
-    """Events written out of date order, some on one day, some cases with a correction: the
-    rebuilt index is the per-case engine's."""
-    rnd = random.Random(7)
+def written_out_of_order(rk, store, cases: int, seed: int) -> dict[int, tuple[tuple, list[tuple]]]:
+    """Cases whose events were written out of date order, some on one day, some with a
+    correction; returns the per-case engine's index of each (case id → rows)."""
+    rnd = random.Random(seed)
     expected = {}
-    for n in range(60):
+    for n in range(cases):
         track = rnd.choice(TRACKS)
         events = [e for e in walk(rk, track, rnd, corrections=n % 5 == 0) if not e.inherited]
         person = store.persons.add(Person(given_names="Anna", surname=f"Jansen{n}"))
@@ -132,11 +132,48 @@ def test_a_rebuild_reads_events_in_evaluation_order_whatever_order_they_were_wri
                 )
         recorded = store.cases.recorded(case.id)
         expected[case.id] = case_index(rk, track, recorded, TODAY)
+    return expected
+
+
+def test_a_rebuild_reads_events_in_evaluation_order_whatever_order_they_were_written(rk, store):
+    """Events written out of date order, some on one day, some cases with a correction: the
+    rebuilt index is the per-case engine's."""
+    expected = written_out_of_order(rk, store, 60, seed=7)
     with store.transaction():
         store.conn.execute("DELETE FROM case_deadlines")
         store.conn.execute("UPDATE case_summary SET current_title = 'oud'")
         assert store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True) == len(expected)
     assert store.cases.stored_index() == expected
+
+
+def test_a_refresh_of_many_cases_goes_by_shape_and_gives_the_engines_rows(rk, store):
+    """An import's batch refreshes its cases by shape (SHAPED_FROM or more cases: the cases listed,
+    read by id): the rows are the per-case engine's, a household member's shared facts included;
+    the cases not listed keep their rows."""
+    from herstel_tui.domain.enums import Role
+    from herstel_tui.store.cases import SHAPED_FROM
+
+    expected = written_out_of_order(rk, store, 40, seed=11)
+    parent = store.persons.add(Person(given_names="Noor", surname="Visser"))
+    partner = store.persons.add(Person(given_names="Sem", surname="Visser"))
+    store.persons.create_household([(parent.id, Role.AANVRAGER), (partner.id, Role.TOESLAGPARTNER)])
+    own = store.cases.open(parent.id, "brede_ondersteuning", opened=date(2023, 1, 1))
+    store.cases.record_event(own.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+    store.cases.record_event(own.id, "eerste_toets", date(2023, 9, 1), outcome="gedupeerd")
+    shared = store.cases.open(partner.id, "brede_ondersteuning", opened=date(2023, 2, 1))
+    store.cases.record_event(shared.id, "aanvraag_herbeoordeling", date(2023, 6, 1))
+    for case in (own, shared):
+        expected[case.id] = case_index(rk, "brede_ondersteuning", store.cases.recorded(case.id), TODAY)
+    listed = sorted(expected)[1:]  # the first case is not listed: its rows stay as they are
+    assert len(listed) >= SHAPED_FROM
+    with store.transaction():
+        store.conn.execute("DELETE FROM case_deadlines")
+        store.conn.execute("UPDATE case_summary SET current_title = 'oud'")
+        assert store.cases.refresh_index(listed, TODAY) == len(listed)
+    stored = store.cases.stored_index()
+    assert {cid: stored[cid] for cid in listed} == {cid: expected[cid] for cid in listed}
+    first = sorted(expected)[0]
+    assert stored[first][0][1] == "oud" and stored[first][1] == []
 
 
 def test_events_written_otherwise_than_the_application_does_go_through_the_engine(rk, store):
