@@ -28,7 +28,7 @@ from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Stor
 from herstel_tui.store.bulk import bulk_load
 from herstel_tui.store.cases import DEADLINE_INSERT
 from herstel_tui.store.db import Store
-from herstel_tui.store.index_batch import evaluation_order, index_rows, token
+from herstel_tui.store.index_batch import evaluation_order, index_marks, index_rows, token
 from herstel_tui.store.persons import MEMBER_INSERT
 
 FIRST_F = [
@@ -526,7 +526,7 @@ def build_demo(
                 ("demo", "1"),
                 ("demo_seed", str(seed)),
                 ("demo_date", today.isoformat()),
-                ("routekaart_hash", rk.fingerprint),
+                *index_marks(rk),
             ],
         )
         result = {

@@ -30,7 +30,7 @@ from herstel_tui.store.card import EVENT_COLS as _EVENT_COLS
 from herstel_tui.store.card import NOTES, SHARED_STEPS, inherited_events, recorded_events
 from herstel_tui.store.caselist import STALE_PERIODS, CaseFilter, CaseRow, count_cases, due_termijnen, list_cases
 from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
-from herstel_tui.store.index_batch import EVENTS_BY_CASE, EVENTS_OF_CASES, shaped_index, write_changed
+from herstel_tui.store.index_batch import EVENTS_BY_CASE, EVENTS_OF_CASES, index_marks, shaped_index, write_changed
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
 
@@ -388,9 +388,8 @@ class CaseRepository(Repository):
                 if progress:
                     progress(start + len(chunk), total)
         with self.transaction():
-            rk = self.routekaart
-            self.store.set_meta("routekaart_hash", rk.fingerprint)
-            self.store.set_meta("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")
+            for key, value in index_marks(self.routekaart):
+                self.store.set_meta(key, value)
             self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": total})
         return total
 
@@ -528,8 +527,8 @@ class CaseRepository(Repository):
             # recomputed since by a version that does not keep it is never taken for current.
             if rk.index_fingerprint and self.store.meta("index_hash") == f"{rk.index_fingerprint} {stored_hash}":
                 with self.transaction():
-                    self.store.set_meta("routekaart_hash", rk.fingerprint)
-                    self.store.set_meta("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")
+                    for key, value in index_marks(rk):
+                        self.store.set_meta(key, value)
                 return 0
             return self.rebuild_summaries(today, progress)
         stale = [r[0] for r in self.conn.execute(STALE_PERIODS, (today.isoformat(),))]

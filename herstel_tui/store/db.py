@@ -263,7 +263,10 @@ class Store:
             if version == 1:
                 with self.transaction():
                     # A new database: its (empty) case index already matches this routekaart.
-                    self.set_meta("routekaart_hash", self.routekaart.fingerprint)
+                    from herstel_tui.store.index_batch import index_marks
+
+                    for key, value in index_marks(self.routekaart):
+                        self.set_meta(key, value)
                     self.audit.append(
                         AuditAction.SCHEMA, "database", None, detail={"versie": LATEST, "bestand": str(self.path)}
                     )

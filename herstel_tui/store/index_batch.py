@@ -52,6 +52,14 @@ _id = itemgetter(0)  # the case id of a row
 _day = itemgetter(0)  # the ISO day of a (day, token) pair
 
 
+def index_marks(rk: Routekaart) -> list[tuple[str, str]]:
+    """The ``meta`` rows that say the case index was computed with ``rk``: its fingerprint, and
+    ``index_hash`` (what the index depends on, with the file it was written with), by which a later
+    change in texts alone keeps the index (``CaseRepository.refresh_derived``). Written by every
+    writer of a whole index: a rebuild, a new database, the demo."""
+    return [("routekaart_hash", rk.fingerprint), ("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")]
+
+
 def shaped_index(
     rk: Routekaart,
     tracks: dict[int, str],

@@ -147,6 +147,23 @@ def test_a_change_in_texts_only_keeps_the_index(demo):
         assert seen[-1] == (120, 120)  # a termijn changed: recomputed
 
 
+def test_a_demo_and_a_new_database_keep_their_index_after_a_change_in_texts(demo, tmp_path):
+    # every writer of a whole index names what it depends on (index_hash): a text change after the
+    # demo or in a new file recomputes nothing (before, the first one rebuilt every case)
+    rk = changed_text()
+    new = tmp_path / "nieuw.db"
+    Store(new, "t", routekaart=default_routekaart()).close()
+    for path in (demo, new):
+        seen: list[tuple[int, int]] = []
+        with (
+            clock.fixed(TODAY),
+            Store(path, "t", routekaart=rk, progress=lambda d, t, seen=seen: seen.append((d, t))) as s,
+        ):
+            assert seen == []
+            assert s.meta("routekaart_hash") == rk.fingerprint
+            assert s.cases.stored_index() == recomputed(s, TODAY)
+
+
 def test_an_index_written_by_a_version_without_index_hash_is_recomputed(demo):
     with clock.fixed(TODAY), Store(demo, "t", routekaart=default_routekaart()) as s:
         s.cases.rebuild_summaries()
