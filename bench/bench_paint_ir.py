@@ -12,7 +12,10 @@ instructions each took (all threads: the desk's first page is read in a second t
 Textual starts, so on two cores part of it costs no wall time) and the ratio desk / bare. Also
 the desk's imports alone, in front of the same bare app, so the rest is what the desk does at
 run time (stylesheet, widgets, the first page, painting). Needs tmux and valgrind; by hand, not
-in CI. Counts repeat within ~0.1 %; one run is enough.
+in CI. The bare app and the imports repeat within ~0.5 %; the desk's run time part does not (its
+first page is read in a second thread, and timers fire by the clock, which valgrind slows): three
+runs of the same code on one file gave 1414, 1446 and 1532 M. Take several runs (``--runs 3``)
+and compare medians.
 """
 
 from __future__ import annotations
