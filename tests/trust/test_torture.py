@@ -88,6 +88,13 @@ class Chaos:
         self.counter = 0
         self.generation = {"A": 0, "B": 0}
         self.import_done = False
+        self.import_killed = 0  # import runs killed so far
+
+    def finished_by_a_killed_run(self, returncode: int, err: str) -> bool:
+        """True when a re-run of the import refused the list as already read: right after a run
+        that was killed between its last commit and its exit (the import recorded as done, the
+        process gone before it said so). The checks at the end hold the register to the list."""
+        return self.import_killed > 0 and returncode == 1 and "aanmeldingen.xlsx is al ingelezen" in err
 
     def setup(self) -> None:
         from stdnum.nl import bsn
@@ -153,10 +160,11 @@ class Chaos:
             out, err = p.communicate()
             del self.procs[name]
             if p.returncode == -signal.SIGKILL:
+                self.import_killed += name == "import"
                 continue
             assert "Traceback" not in err, (name, err)
             if name == "import":
-                assert p.returncode == 0, err
+                assert p.returncode == 0 or self.finished_by_a_killed_run(p.returncode, err), err
                 self.import_done = True
             elif name.startswith("desk"):
                 assert p.returncode == 0, err
@@ -244,7 +252,7 @@ def test_torture_no_confirmed_save_is_lost(tmp_path, seed):
             env=ENV,
             timeout=120,
         )
-        assert r.returncode == 0, r.stderr
+        assert r.returncode == 0 or chaos.finished_by_a_killed_run(r.returncode, r.stderr), r.stderr
 
     assert chaos.deleted == [], f"a process kept writing into a deleted file: {chaos.deleted}"
     ledger: list[tuple[str, str]] = []
