@@ -16,7 +16,7 @@ from datetime import date
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import SEPARATORS
 from herstel_tui.domain.text import for_terminal, scrub_text
-from herstel_tui.store.base import append_audit
+from herstel_tui.store.base import BusyError, audit_alone
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 
 TYPE_CHECKING = False  # `herstel zoek` imports this module: no typing at run time
@@ -205,20 +205,9 @@ def search(conn, user: str, term: str, *, limit: int = 50, today: date | None = 
     """Cases matching ``term`` (name, BSN, zaaknummer, address), open and closed; audited."""
     today = today or clock.today()
     rows = list_cases(conn, CaseFilter(search=term, closed=None), today, 0, limit)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        append_audit(
-            conn,
-            user,
-            SEARCHED,
-            "zoekopdracht",
-            None,
-            detail={"term": mask_term(term), "zaken": [r.id for r in rows]},
-        )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    audit_alone(
+        conn, user, SEARCHED, "zoekopdracht", None, detail={"term": mask_term(term), "zaken": [r.id for r in rows]}
+    )
     return [case_record(r, today) for r in rows]
 
 
@@ -251,6 +240,8 @@ def quick_read(
             if conn is None or not index_current(conn, routekaart_fingerprint(), clock.today()):
                 return None
             return read(conn, user)
+    except BusyError:
+        raise  # the full path would wait as long again, and then say the same
     except (StoreError, sqlite3.Error):
         return None
 
@@ -258,7 +249,11 @@ def quick_read(
 def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str) -> int | None:
     """``herstel zoek`` on the quick path (:func:`quick_read`): the exit code, or None when that
     path is not sure."""
-    records = quick_read(db_arg, config_arg, lambda conn, user: search(conn, user, term), readonly=False)
+    try:
+        records = quick_read(db_arg, config_arg, lambda conn, user: search(conn, user, term), readonly=False)
+    except BusyError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2  # as the full path's fail() (cli.base.EXIT_INPUT)
     if records is None:
         return None
     if not records:

@@ -63,6 +63,18 @@ class ConflictError(StoreError):
     """Someone else changed the case since it was read (optimistic lock)."""
 
 
+BUSY = "{path} is bezet door een andere gebruiker; probeer het zo opnieuw"
+
+
+class BusyError(StoreError):
+    """Another connection held the write lock past the busy timeout (:data:`BUSY`)."""
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's answer when another connection holds a lock past the busy timeout."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
 class PlanRefused(StoreError):
     """A plan, cost or draft change that the rules refuse; ``str()`` is Dutch and nothing was saved."""
 
@@ -216,13 +228,15 @@ class _Connection(RegisteredClose, sqlite3.Connection):
 
 
 def open_sqlite(
-    path: Path | str, *, mode: str | None = None, timeout_ms: int = BUSY_TIMEOUT_MS, passphrase: str | None = None
+    path: Path | str, *, mode: str | None = None, timeout_ms: int | None = None, passphrase: str | None = None
 ) -> sqlite3.Connection:
-    """The one way this package connects to a database file (autocommit, usable from threads).
+    """The one way this package connects to a database file (autocommit, usable from threads);
+    ``timeout_ms`` how long to wait for another connection's lock (default :data:`BUSY_TIMEOUT_MS`).
 
     With ``passphrase`` the file is an encrypted one (store/cipher.py: SQLCipher); a wrong
     passphrase or a tampered file is refused here with a Dutch message, before anything is read."""
     params = {"mode": mode} if mode else {}
+    timeout_ms = BUSY_TIMEOUT_MS if timeout_ms is None else timeout_ms
     with _OPEN_LOCK:
         if passphrase is not None:
             from herstel_tui.store import cipher
@@ -464,6 +478,31 @@ AUDIT_INSERT = (
 #: An audit row's detail as text (``json.dumps(detail, ensure_ascii=False, default=str)``, with one
 #: encoder for every row: an import writes tens of thousands).
 audit_json = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
+def audit_alone(
+    conn: sqlite3.Connection,
+    who: str,
+    action: AuditAction,
+    entity: str,
+    entity_id: int | None,
+    **about: Unpack[AuditAbout],
+) -> None:
+    """:func:`append_audit` in a write transaction of its own, for a look taken outside the Store
+    (a search, a card shown on a quick path). A lock another connection holds past the busy
+    timeout is a :class:`BusyError` naming the file, and nothing is written."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            append_audit(conn, who, action, entity, entity_id, **about)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):
+            raise BusyError(BUSY.format(path=conn.execute("PRAGMA database_list").fetchone()[2])) from None
+        raise
 
 
 def append_audit(

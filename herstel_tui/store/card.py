@@ -24,7 +24,7 @@ from herstel_tui.domain.fields import PersonWords, blank_to_none, email_value, p
 from herstel_tui.domain.record import record
 from herstel_tui.domain.routekaart import RecordedEvent
 from herstel_tui.domain.text import scrub_stored
-from herstel_tui.store.base import append_audit
+from herstel_tui.store.base import audit_alone
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -476,13 +476,7 @@ def read_card(
                 step_notes[eid] = note
     except (_NotAsStored, ValueError, TypeError, KeyError):
         return None
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        append_audit(conn, user, AuditAction.VIEWED, "zaak", case.id, person_id=person.id, case_id=case.id)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    audit_alone(conn, user, AuditAction.VIEWED, "zaak", case.id, person_id=person.id, case_id=case.id)
     return Card(
         case=case,
         person=person,

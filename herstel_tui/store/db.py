@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.store.base import (
+    BUSY,
     DB,
     RESTORE_ADVICE,
     StoreError,
@@ -235,7 +236,7 @@ class Store:
         if "unable to open" in text:
             return f"{self.path} kan niet worden geopend ({text})"
         if "locked" in text or "busy" in text:
-            return f"{self.path} is bezet door een andere gebruiker; probeer het zo opnieuw"
+            return BUSY.format(path=self.path)
         return f"databasefout in {self.path}: {text}"
 
     def schema_version(self) -> int:
