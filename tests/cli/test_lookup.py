@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -14,6 +13,7 @@ from click.testing import CliRunner
 from herstel_tui.cli.main import main
 from herstel_tui.domain.models import Person
 from herstel_tui.settings.resources import open_store
+from tests.support.child import child_env
 from tests.support.data import BSN_A, BSN_B
 
 TODAY = date.today()
@@ -200,12 +200,7 @@ def test_notitie_errors_change_nothing(db, args, code, text):
 
 def test_quick_path_gives_the_same_answer(db, tmp_path):
     """`herstel zoek` through the quick entry point prints what the click command prints."""
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "c"),
-        "XDG_CACHE_HOME": str(tmp_path / "k"),
-    }
+    env = child_env(tmp_path)
     code = (
         "import sys; sys.argv=['herstel','--db',sys.argv[1],'zoek','jansen']\n"
         "from herstel_tui.entry import route; from herstel_tui.services.lookup import quick_search; import sys as s2\n"

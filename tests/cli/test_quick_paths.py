@@ -16,6 +16,7 @@ from herstel_tui.cli.base import Ctx
 from herstel_tui.cli.main import main
 from herstel_tui.domain import clock
 from herstel_tui.services.lookup import quick_search
+from tests.support.child import child_env
 from tests.support.data import TODAY
 from tests.support.demo import build_demo_file, copy_of
 
@@ -147,10 +148,8 @@ def test_quick_target_is_what_the_full_loader_resolves(tmp_path, monkeypatch):
 def test_the_quick_zoek_loads_neither_pathlib_nor_the_enums(template, tmp_path):
     """What the quick path leaves out (issue 18): click, pathlib with urllib.parse and ipaddress,
     the enum classes of domain.enums, getpass. (Checked against what Python had loaded before.)"""
-    import os
     import subprocess
     import sys
-    from pathlib import Path
 
     db = copy_of(template, tmp_path, "quick.db")
     zaak, _ = _period_case(template)
@@ -161,14 +160,7 @@ def test_the_quick_zoek_loads_neither_pathlib_nor_the_enums(template, tmp_path):
         "    print('RC', stop.code)\n"
         f"print(sorted(m for m in {watch!r} if m in sys.modules and m not in before))"
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(Path(__file__).parents[2]),
-        "HERSTEL_VANDAAG": TODAY.isoformat(),
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "c"),
-        "XDG_CACHE_HOME": str(tmp_path / "k"),
-    }
+    env = child_env(tmp_path, HERSTEL_VANDAAG=TODAY.isoformat())
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # the password database's name, as in the bench
         env.pop(name, None)
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)

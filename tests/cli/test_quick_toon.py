@@ -6,11 +6,9 @@ path (issue 18: a faster wrong answer is a defect)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +18,7 @@ from herstel_tui.cli.main import main
 from herstel_tui.domain import clock
 from herstel_tui.services.lookup import quick_card
 from herstel_tui.store import card
+from tests.support.child import child_env
 from tests.support.data import TODAY
 from tests.support.demo import build_demo_file, copy_of
 
@@ -162,14 +161,7 @@ def test_the_quick_toon_loads_neither_pydantic_nor_the_store(template, tmp_path)
         "    print('RC', stop.code)\n"
         "print(sorted(m for m in ('pydantic', 'herstel_tui.store.db', 'herstel_tui.domain.models') if m in sys.modules))"
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(Path(__file__).parents[2]),
-        "HERSTEL_VANDAAG": TODAY.isoformat(),
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "c"),
-        "XDG_CACHE_HOME": str(tmp_path / "k"),
-    }
+    env = child_env(tmp_path, HERSTEL_VANDAAG=TODAY.isoformat())
     # the first start validates the routekaart (pydantic) and keeps it (settings.cache); the next do not
     for _ in range(2):
         r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
