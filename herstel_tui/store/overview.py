@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -108,3 +109,17 @@ class OverviewQueries(Repository):
                   GROUP BY c.caseworker"""
         with self.reading():
             return dict(self.conn.execute(sql, (today.isoformat(),)).fetchall())
+
+
+def tallies_differ(conn: sqlite3.Connection) -> list[str]:
+    """The overview's tallies (``overview_groups``, ``overview_deadlines``) that differ from a count
+    of the rows they tally: their names; empty when both agree (tests; a check)."""
+    from herstel_tui.store.schema import OVERVIEW_FILL
+
+    out = []
+    for table, fill in (("overview_groups", OVERVIEW_FILL[2]), ("overview_deadlines", OVERVIEW_FILL[3])):
+        counted = fill.partition(") SELECT ")[2]
+        kept = conn.execute(f"SELECT * FROM {table} WHERE n != 0 ORDER BY grp").fetchall()
+        if kept != conn.execute(f"SELECT * FROM ({'SELECT ' + counted}) ORDER BY 1").fetchall():
+            out.append(table)
+    return out

@@ -703,43 +703,43 @@ def _changed(columns: tuple[str, ...]) -> str:
 # name -> CREATE TRIGGER statement
 OVERVIEW_TRIGGERS = {
     # INSERT OR REPLACE deletes the row it replaces without firing delete triggers: take it off first
-    "overview_groups_summary_replace": f"""CREATE TRIGGER overview_groups_summary_replace BEFORE INSERT ON case_summary BEGIN
+    "overview_groups_summary_replace": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_replace BEFORE INSERT ON case_summary BEGIN
     {_sub_group("s", "c", "FROM case_summary s JOIN cases c ON c.id = s.case_id WHERE s.case_id = new.case_id")}
 END""",
-    "overview_groups_summary_insert": f"""CREATE TRIGGER overview_groups_summary_insert AFTER INSERT ON case_summary BEGIN
+    "overview_groups_summary_insert": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_insert AFTER INSERT ON case_summary BEGIN
     {_add_group("new", "c", "FROM cases c WHERE c.id = new.case_id")}
 END""",
-    "overview_groups_summary_update": f"""CREATE TRIGGER overview_groups_summary_update AFTER UPDATE ON case_summary
+    "overview_groups_summary_update": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_update AFTER UPDATE ON case_summary
 WHEN {_changed(_GROUP_COLUMNS)} BEGIN
     {_sub_group("old", "c", "FROM cases c WHERE c.id = old.case_id")}
     {_add_group("new", "c", "FROM cases c WHERE c.id = new.case_id")}
 END""",
-    "overview_groups_summary_delete": f"""CREATE TRIGGER overview_groups_summary_delete AFTER DELETE ON case_summary BEGIN
+    "overview_groups_summary_delete": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_delete AFTER DELETE ON case_summary BEGIN
     {_sub_group("old", "c", "FROM cases c WHERE c.id = old.case_id")}
 END""",
-    "overview_groups_case_insert": f"""CREATE TRIGGER overview_groups_case_insert AFTER INSERT ON cases BEGIN
+    "overview_groups_case_insert": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_case_insert AFTER INSERT ON cases BEGIN
     {_add_group("s", "new", "FROM case_summary s WHERE s.case_id = new.id")}
 END""",
-    "overview_groups_case_update": f"""CREATE TRIGGER overview_groups_case_update AFTER UPDATE ON cases
+    "overview_groups_case_update": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_case_update AFTER UPDATE ON cases
 WHEN {_changed(_CASE_COLUMNS)} BEGIN
     {_sub_group("s", "old", "FROM case_summary s WHERE s.case_id = old.id")}
     {_add_group("s", "new", "FROM case_summary s WHERE s.case_id = new.id")}
 END""",
-    "overview_groups_case_delete": f"""CREATE TRIGGER overview_groups_case_delete BEFORE DELETE ON cases BEGIN
+    "overview_groups_case_delete": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_case_delete BEFORE DELETE ON cases BEGIN
     {_sub_group("s", "old", "FROM case_summary s WHERE s.case_id = old.id")}
 END""",
-    "overview_deadlines_replace": f"""CREATE TRIGGER overview_deadlines_replace BEFORE INSERT ON case_deadlines BEGIN
+    "overview_deadlines_replace": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_replace BEFORE INSERT ON case_deadlines BEGIN
     {_sub_deadline("d", "FROM case_deadlines d WHERE d.case_id = new.case_id AND d.seq = new.seq")}
 END""",
-    "overview_deadlines_insert": f"""CREATE TRIGGER overview_deadlines_insert AFTER INSERT ON case_deadlines BEGIN
+    "overview_deadlines_insert": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_insert AFTER INSERT ON case_deadlines BEGIN
     {_add_deadline("new")}
 END""",
-    "overview_deadlines_update": f"""CREATE TRIGGER overview_deadlines_update AFTER UPDATE ON case_deadlines
+    "overview_deadlines_update": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_update AFTER UPDATE ON case_deadlines
 WHEN {_changed(_DEADLINE_COLUMNS)} BEGIN
     {_sub_deadline("old")}
     {_add_deadline("new")}
 END""",
-    "overview_deadlines_delete": f"""CREATE TRIGGER overview_deadlines_delete AFTER DELETE ON case_deadlines BEGIN
+    "overview_deadlines_delete": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_delete AFTER DELETE ON case_deadlines BEGIN
     {_sub_deadline("old")}
 END""",
 }
