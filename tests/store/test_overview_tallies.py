@@ -77,15 +77,6 @@ def test_every_writer_keeps_the_tallies(demo):
         assert tallies_differ(store.conn) == []
 
 
-def _from_every_row(store: Store, today):
-    """compute_overview with the tallies emptied and filled from the rows (as the migration does)."""
-    from herstel_tui.store.schema import OVERVIEW_FILL
-
-    for statement in OVERVIEW_FILL:
-        store.conn.execute(statement)
-    return compute_overview(store, today, "G")
-
-
 def test_the_migration_fills_the_tallies_and_the_overview_is_the_same(demo, tmp_path):
     with clock.fixed(TODAY), open_store(demo, "t") as store:
         before = {d: compute_overview(store, d, "G").as_dict() for d in (TODAY, TODAY.replace(year=TODAY.year + 1))}
