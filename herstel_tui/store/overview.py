@@ -89,6 +89,14 @@ class OverviewQueries(Repository):
         with self.reading():
             return self.conn.execute(sql, {"t": today.isoformat(), "rules": json.dumps(list(rules))}).fetchall()
 
+    def recount(self) -> None:
+        """Count the tallies afresh from the rows (``herstel controle --herbouw``)."""
+        from herstel_tui.store.schema import OVERVIEW_FILL
+
+        with self.transaction() as conn:
+            for statement in OVERVIEW_FILL:
+                conn.execute(statement)
+
     def running_open(self, today: date, rules: Sequence[str]) -> list[tuple[str, int, int]]:
         """(rule, termijnen, of which overdue) running on ``today`` in open cases, for these rules."""
         sql = f"""SELECT d.rule, count(*), sum(d.due < :t)

@@ -107,3 +107,23 @@ def test_per_track_termijnen_come_from_every_row(demo):
         for i, n in enumerate(counts):
             acc[i] += n
     assert {(rule, by): list(counts) for _none, rule, by, *counts in flat} == summed
+
+
+def test_controle_finds_a_tally_that_differs_and_herbouw_counts_afresh(demo):
+    from click.testing import CliRunner
+
+    from herstel_tui.cli.main import main
+
+    with clock.fixed(TODAY), open_store(demo, "t") as store:
+        assert store.maintenance.check(TODAY).ok
+        store.conn.execute("UPDATE overview_groups SET n = n + 1 WHERE grp = (SELECT min(grp) FROM overview_groups)")
+        store.conn.commit()
+        problems = store.maintenance.check(TODAY).problems
+        assert problems == [
+            "overzicht: de tellingen in overview_groups wijken af van de zaken (herstel met `herstel controle --herbouw`)"
+        ]
+    with clock.fixed(TODAY):
+        r = CliRunner().invoke(main, ["--db", str(demo), "controle", "--herbouw"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    with clock.fixed(TODAY), open_store(demo, "t") as store:
+        assert tallies_differ(store.conn) == [] and store.maintenance.check(TODAY).ok
