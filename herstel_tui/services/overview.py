@@ -2,9 +2,11 @@
 
 All SQL is in :mod:`herstel_tui.store.overview`: aggregates over the case index, where the
 routekaart engine's judgement of every case (its current step, outcome and termijnen) is kept
-with each event written; this module classifies them for the *peildatum* ``today`` (what runs,
-is overdue or has run out depends on the day) and writes the ``.xlsx`` (openpyxl, imported only
-inside :func:`write_xlsx`).
+with each event written, and over its two tallies (cases alike, termijnen alike), which triggers
+keep with every write (``store/schema.py``, migration 15); this module classifies them for the
+*peildatum* ``today`` (what runs, is overdue or has run out depends on the day) and writes the
+``.xlsx`` (openpyxl, imported only inside :func:`write_xlsx`). :func:`quick_overview` computes
+it over a bare connection when opening the full Store would change nothing (the command line).
 
 Definitions
 -----------
@@ -627,7 +629,7 @@ class _Bare:
 
 
 def quick_overview(db_arg: str | None, config_arg: str | None, today: date) -> tuple[Overview, str] | None:
-    """(the overview, the gemeente) without click's full Store, pydantic or the engine, when the full
+    """(the overview, the gemeente) without the full Store or pydantic, when the full
     Store would change nothing on opening (``services.lookup.quick_read``: the config unchanged
     since it was validated, the database at this schema on a local disk, its case index current for
     this routekaart and ``today``); None otherwise: the full Store answers."""

@@ -1,5 +1,9 @@
 """All SQL of the management overview (overzicht), ``store.overview``; reads only.
 
+The case groups and the termijnen figures come from the tallies ``overview_groups`` and
+``overview_deadlines`` (a few thousand rows, kept by triggers with every write: ``store/schema.py``);
+nazorg, afbouw and overdue cases per caseworker from the running termijnen of open cases.
+
 "Open" means what the werkvoorraad means by it: the routekaart does not call the case closed
 (``case_summary.closed = 0``) and nobody closed it by hand (``cases.closed IS NULL``).
 """
