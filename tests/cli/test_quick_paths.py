@@ -171,13 +171,15 @@ def test_the_quick_zoek_loads_neither_pathlib_nor_the_enums(template, tmp_path):
 
 def test_the_quick_termijnen_loads_neither_the_routekaart_nor_dateutil(template, tmp_path):
     """After the first start (which loads the routekaart and keeps its rules' titles), `herstel
-    termijnen` prints the titles without the routekaart's classes, the engine, pickle or dateutil
-    (issue 18), and the same lines as the first start."""
+    termijnen` prints the titles without the routekaart's classes, the engine, pickle or dateutil,
+    and goes through click without pathlib, dataclasses or the enum classes (issue 18), with the
+    same lines as the first start."""
     import subprocess
     import sys
 
     db = copy_of(template, tmp_path, "quick.db")
     watch = ("herstel_tui.domain.routekaart", "herstel_tui.domain.routekaart.engine", "pickle", "dateutil")
+    watch += ("pathlib", "dataclasses", "herstel_tui.domain.enums")  # (nor click's command modules' extras)
     code = (
         "import sys\nfrom herstel_tui import entry\n"
         f"try:\n    entry.main(['--db', {str(db)!r}, 'termijnen', '--binnen', '4w'])\nexcept SystemExit as stop:\n"
