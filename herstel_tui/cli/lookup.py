@@ -22,6 +22,7 @@ from herstel_tui.services.lookup import (
     quick_read,
     search,
     terminal_width,
+    use_rich,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -298,9 +299,10 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
 
     today = clock.today()
     until = within(binnen, today)
+    brief = fmt is None and not use_rich(sys.stdout)  # plain text: four columns will do
 
     def read(conn, user: str) -> list[tuple]:
-        return due_termijnen(conn, today, until, caseworker=user if mijn else None)
+        return due_termijnen(conn, today, until, caseworker=user if mijn else None, brief=brief)
 
     def mapped(conn, user: str) -> list[tuple]:
         conn.execute(MAPPED_READS)
@@ -310,7 +312,7 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     if found is None:  # the full Store first brings the case index up to date
         with c.open_store() as store, store.reading() as conn:
             found = read(conn, store.user)
-    table = DueTable(found, today, rule_titles())
+    table = DueTable(found, today, rule_titles(), brief=brief)
     if not found:
         click.echo("Geen termijnen in deze periode.", err=True)
         sys.exit(EXIT_NOT_FOUND)

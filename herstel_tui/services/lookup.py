@@ -160,11 +160,13 @@ class DueTable(Table):
     straight from the tuples, each date and title worked out once, as :meth:`Table._plain` writes
     the rows (tests/services/test_lookup_quick.py holds the two equal)."""
 
-    def __init__(self, found: list[tuple], today: date, titles: Mapping[str, str]) -> None:
+    def __init__(self, found: list[tuple], today: date, titles: Mapping[str, str], *, brief: bool = False) -> None:
+        """``brief``: ``found`` as ``due_termijnen(..., brief=True)`` gives it (due date, zaaknummer,
+        naam, rule): enough for plain text only."""
         from herstel_tui.domain.dates import format_date
 
         self.columns = DUE_COLUMNS
-        self.found, self.titles = found, titles
+        self.found, self.titles, self.brief = found, titles, brief
         # a few hundred dates and two tracks: each worked out once
         self.when = {}
         for due_text in {r[0] for r in found}:
@@ -175,6 +177,8 @@ class DueTable(Table):
     @property
     def rows(self) -> list[dict]:
         if self._rows is None:
+            if self.brief:
+                raise ValueError("a brief DueTable has rows for plain text only")
             when, titles = self.when, self.titles
             self._rows = [
                 {
@@ -202,7 +206,8 @@ class DueTable(Table):
         tails: dict[str, str] = {}  # rule -> its title's cell, the line's end (rstripped)
         lines = [self._header(widths)]
         append = lines.append
-        for due_text, zaak, name, _track, rule, _worker in self.found:
+        found = self.found if self.brief else [(r[0], r[1], r[2], r[4]) for r in self.found]
+        for due_text, zaak, name, rule in found:
             tail = tails.get(rule)
             if tail is None:
                 tail = tails[rule] = plain_cell(self.titles[rule], w_title).rstrip()

@@ -193,3 +193,18 @@ def test_the_quick_termijnen_loads_neither_the_routekaart_nor_dateutil(template,
     assert second[-2:] == ["RC 0", "[]"], runs[1].stdout + runs[1].stderr
     assert first[:-2] == second[:-2] and len(second) > 4
     assert "herstel_tui.domain.routekaart" in first[-1]
+
+
+def test_the_brief_due_termijnen_are_the_full_ones_four_columns(template):
+    from herstel_tui.store.caselist import due_termijnen
+
+    conn = sqlite3.connect(template)
+    try:
+        for days, worker in ((0, None), (30, None), (90, None), (400, None), (90, "a.bakker")):
+            until = TODAY + timedelta(days=days)
+            full = due_termijnen(conn, TODAY, until, caseworker=worker)
+            brief = due_termijnen(conn, TODAY, until, caseworker=worker, brief=True)
+            assert brief == [(r[0], r[1], r[2], r[4]) for r in full]
+        assert due_termijnen(conn, TODAY, TODAY + timedelta(days=400))
+    finally:
+        conn.close()

@@ -125,6 +125,13 @@ def test_due_table_writes_what_the_table_writes(monkeypatch, columns, titles):
         lookup.Table(lookup.DUE_COLUMNS, rows).emit(fmt, theirs, color=False)
         assert ours.getvalue() == theirs.getvalue(), fmt
     assert due.rows == rows
+    brief = lookup.DueTable([(r[0], r[1], r[2], r[4]) for r in found], today, titles, brief=True)
+    ours, theirs = io.StringIO(), io.StringIO()
+    brief.emit("text", ours, color=False)
+    due.emit("text", theirs, color=False)
+    assert ours.getvalue() == theirs.getvalue()
+    with pytest.raises(ValueError):
+        brief.emit("json", io.StringIO())
 
 
 def test_within_is_today_plus_the_period():
