@@ -12,9 +12,8 @@ import click
 from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, resolve_case, spoor_option
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
-from herstel_tui.domain.enums import Track
 from herstel_tui.services.lookup import (
-    Table,
+    DueTable,
     clip,
     days_text,
     outcome_label,
@@ -23,6 +22,7 @@ from herstel_tui.services.lookup import (
     quick_read,
     search,
     terminal_width,
+    use_rich,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -258,17 +258,31 @@ _PERIOD = re.compile(r"^\s*(\d+)\s*([dwmj]?)\s*$", re.I)
 def parse_within(text: str) -> relativedelta:
     from dateutil.relativedelta import relativedelta
 
-    m = _PERIOD.match(text)
-    if not m:
-        fail(f"--binnen {text!r} klopt niet; gebruik bijvoorbeeld 14d, 3w, 2m of 1j")
-        raise AssertionError  # fail() exits
-    n, unit = int(m.group(1)), (m.group(2) or "d").lower()
+    n, unit = _period(text)
     return {
         "d": relativedelta(days=n),
         "w": relativedelta(weeks=n),
         "m": relativedelta(months=n),
         "j": relativedelta(years=n),
     }[unit]
+
+
+def _period(text: str) -> tuple[int, str]:
+    m = _PERIOD.match(text)
+    if not m:
+        fail(f"--binnen {text!r} klopt niet; gebruik bijvoorbeeld 14d, 3w, 2m of 1j")
+    return int(m.group(1)), (m.group(2) or "d").lower()
+
+
+def within(text: str, today: date) -> date:
+    """``today + parse_within(text)``; days and weeks without dateutil (a relativedelta of days
+    adds a timedelta of as many: the same date, the same OverflowError)."""
+    n, unit = _period(text)
+    if unit in "dw":
+        from datetime import timedelta
+
+        return today + timedelta(days=n * 7 if unit == "w" else n)
+    return today + parse_within(text)
 
 
 @click.command()
@@ -280,14 +294,15 @@ def parse_within(text: str) -> relativedelta:
 @click.pass_obj
 def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     """Termijnen die verlopen zijn of binnenkort aflopen, de eerste bovenaan."""
-    from herstel_tui.settings.resources import default_routekaart
+    from herstel_tui.settings.resources import rule_titles
     from herstel_tui.store.caselist import MAPPED_READS, due_termijnen
 
     today = clock.today()
-    until = today + parse_within(binnen)
+    until = within(binnen, today)
+    brief = fmt is None and not use_rich(sys.stdout)  # plain text: four columns will do
 
     def read(conn, user: str) -> list[tuple]:
-        return due_termijnen(conn, today, until, caseworker=user if mijn else None)
+        return due_termijnen(conn, today, until, caseworker=user if mijn else None, brief=brief)
 
     def mapped(conn, user: str) -> list[tuple]:
         conn.execute(MAPPED_READS)
@@ -297,39 +312,11 @@ def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     if found is None:  # the full Store first brings the case index up to date
         with c.open_store() as store, store.reading() as conn:
             found = read(conn, store.user)
-    rules = default_routekaart().rules
-    # thousands of rows, a few hundred dates and two tracks: each worked out once
-    when = {}
-    for due_text in {r[0] for r in found}:
-        days = (date.fromisoformat(due_text) - today).days
-        when[due_text] = (format_date(date.fromisoformat(due_text)), days, days_text(days))
-    short = {track: Track(track).short for track in {r[3] for r in found}}
-    rows = [
-        {
-            "uiterlijk": when[due_text][0],
-            "dagen": when[due_text][1],
-            "termijn_tekst": when[due_text][2],
-            "zaaknummer": zaak,
-            "naam": name,
-            "spoor": short[track],
-            "termijn": rules[rule].title,
-            "medewerker": worker,
-        }
-        for due_text, zaak, name, track, rule, worker in found
-    ]
-    if not rows:
+    table = DueTable(found, today, rule_titles(), brief=brief)
+    if not found:
         click.echo("Geen termijnen in deze periode.", err=True)
         sys.exit(EXIT_NOT_FOUND)
-    Table(
-        [
-            ("uiterlijk", "Uiterlijk", 10),
-            ("termijn_tekst", "Over", 9),
-            ("zaaknummer", "Zaak", 15),
-            ("naam", "Naam", 14),
-            ("termijn", "Termijn", 0),
-        ],
-        rows,
-    ).emit(fmt or "text")
+    table.emit(fmt or "text")
 
 
 @click.command()

@@ -12,8 +12,7 @@ from typing import Any
 
 import click
 
-from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, HerstelGroup, fail, parse_date, raise_store
-from herstel_tui.domain.enums import Track
+from herstel_tui.cli.base import EXIT_NOT_FOUND, TRACKS, Ctx, HerstelGroup, fail, parse_date, raise_store
 
 # Commands of other modules, imported only when invoked (or listed in --help): `herstel toon`
 # loads cli.lookup, not the plan, portal or demo code. Name -> module; the module's attribute of
@@ -143,8 +142,8 @@ def zaak() -> None:
 @click.argument("bsn")
 @click.option(
     "--spoor",
-    type=click.Choice([t.value for t in Track]),
-    default=Track.BREDE_ONDERSTEUNING.value,
+    type=click.Choice(list(TRACKS)),
+    default=TRACKS[0],  # Track.BREDE_ONDERSTEUNING
     show_default=True,
 )
 @click.option("--medewerker", help="Toegewezen medewerker (standaard: uzelf).")

@@ -197,6 +197,16 @@ def _routekaart_key(text: bytes, path: Path) -> bytes | None:
 
     from dateutil import __version__ as dateutil_version
 
+    code = _domain_code()
+    if code is None:
+        return None
+    key = [str(path), sha256_hex(text), sys.version, dateutil_version, code]
+    return json.dumps(key).encode()
+
+
+def _domain_code() -> list[list] | None:
+    """The domain package's source files (path, size, mtime), sorted; None when there are none to
+    look at (a zip, a sourceless install)."""
     code = []
     try:
         for folder in (_DOMAIN, os.path.join(_DOMAIN, "routekaart")):
@@ -207,10 +217,7 @@ def _routekaart_key(text: bytes, path: Path) -> bytes | None:
                         code.append([e.path, st.st_size, st.st_mtime_ns])
     except OSError:
         return None
-    if not code:
-        return None
-    key = [str(path), sha256_hex(text), sys.version, dateutil_version, sorted(code)]
-    return json.dumps(key).encode()
+    return sorted(code) if code else None
 
 
 def read_routekaart_cache(text: bytes, path: Path) -> Routekaart | None:
@@ -253,4 +260,58 @@ def write_routekaart_cache(text: bytes, path: Path, routekaart: Routekaart) -> N
             _routekaart_cache_file(path), key + b"\n" + pickle.dumps(routekaart, protocol=pickle.HIGHEST_PROTOCOL)
         )
     except (OSError, pickle.PicklingError):
+        pass  # a cache, nothing more
+
+
+# -- the termijnen' titles ------------------------------------------------------------------------
+# `herstel termijnen` prints each rule's title: read from a small JSON file instead of loading the
+# whole routekaart (its classes, the engine and the pickle: ~35 ms over SSH). Keyed as the pickle
+# is, without dateutil (a title is text from the validated file); standard library only.
+
+
+def _rule_titles_file(path: str) -> str:
+    where = sha256_hex(f"{path}\0{_DOMAIN}".encode())[:12]
+    return os.path.join(cache_text(), f"termijntitels-{where}.json")
+
+
+def _rule_titles_key(text: bytes, path: str) -> list | None:
+    import sys
+
+    code = _domain_code()
+    return None if code is None else [path, sha256_hex(text), sys.version, code]
+
+
+def read_rule_titles(text: bytes, path: str) -> dict[str, str] | None:
+    """Rule id -> title as the routekaart loaded from these bytes at ``path`` (its text) gives them,
+    if :func:`write_rule_titles` kept them for this very code; None otherwise. Only a file this
+    user owns and nobody else may write is read."""
+    try:
+        with open(_rule_titles_file(path), "rb") as f:
+            st = os.fstat(f.fileno())
+            if st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+                return None
+            data = json.loads(f.read())
+    except (OSError, ValueError):
+        return None
+    key = _rule_titles_key(text, path)
+    if key is None or not isinstance(data, dict) or data.get("key") != key:
+        return None
+    titles = data.get("titles")
+    if not isinstance(titles, dict) or not all(isinstance(v, str) for v in titles.values()):
+        return None
+    return titles
+
+
+def write_rule_titles(text: bytes, path: str, titles: Mapping[str, str]) -> None:
+    """Keep the titles of the routekaart loaded from ``text`` (owner-only, written whole or not at all)."""
+    from pathlib import Path
+
+    from herstel_tui.files.atomic import write_text
+
+    key = _rule_titles_key(text, path)
+    if key is None:
+        return
+    try:
+        write_text(Path(_rule_titles_file(path)), json.dumps({"key": key, "titles": dict(titles)}))
+    except OSError:
         pass  # a cache, nothing more

@@ -75,6 +75,34 @@ def routekaart_fingerprint() -> str:
         return fingerprint(fh.read())
 
 
+def rule_titles() -> dict[str, str]:
+    """Each termijn's title by rule id, as ``default_routekaart().rules`` gives them; without
+    loading the routekaart when ``settings.cache`` holds them for this file and code (`herstel
+    termijnen` over SSH), else from the loaded routekaart (and then kept there)."""
+    from herstel_tui.settings import cache
+
+    path = os.path.join(_data_dir_text(), ROUTEKAART_FILE)  # data_file's, without pathlib
+    text = None
+    if not default_routekaart.cache_info().currsize:
+        try:
+            with open(path, "rb") as fh:
+                text = fh.read()
+        except OSError:
+            pass  # default_routekaart() gives the Dutch error
+        else:
+            titles = cache.read_rule_titles(text, path)
+            if titles is not None:
+                return titles
+    routekaart = default_routekaart()
+    titles = {rid: rule.title for rid, rule in routekaart.rules.items()}
+    if text is not None:
+        from herstel_tui.domain.digest import fingerprint
+
+        if fingerprint(text) == routekaart.fingerprint:  # (not a file changed in between)
+            cache.write_rule_titles(text, path, titles)
+    return titles
+
+
 PASSPHRASE_ENV = "HERSTEL_WACHTWOORD"
 MIN_PASSPHRASE = 8
 

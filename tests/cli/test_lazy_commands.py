@@ -57,3 +57,11 @@ def test_a_command_loads_its_own_module_only(tmp_path):
         r.stdout.strip().splitlines()[-1]
         == "['herstel_tui.cli.base', 'herstel_tui.cli.lookup', 'herstel_tui.cli.main']"
     )
+
+
+def test_the_tracks_of_the_choices_are_the_enums():
+    from herstel_tui.cli.base import TRACKS
+    from herstel_tui.domain.enums import Track
+
+    assert TRACKS == tuple(t.value for t in Track)
+    assert TRACKS[0] == Track.BREDE_ONDERSTEUNING.value  # `herstel zaak nieuw`'s default

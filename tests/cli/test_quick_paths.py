@@ -167,3 +167,44 @@ def test_the_quick_zoek_loads_neither_pathlib_nor_the_enums(template, tmp_path):
     lines = r.stdout.strip().splitlines()
     assert lines[-2:] == ["RC 0", "[]"], r.stdout + r.stderr
     assert zaak in r.stdout
+
+
+def test_the_quick_termijnen_loads_neither_the_routekaart_nor_dateutil(template, tmp_path):
+    """After the first start (which loads the routekaart and keeps its rules' titles), `herstel
+    termijnen` prints the titles without the routekaart's classes, the engine, pickle or dateutil,
+    and goes through click without pathlib, dataclasses or the enum classes (issue 18), with the
+    same lines as the first start."""
+    import subprocess
+    import sys
+
+    db = copy_of(template, tmp_path, "quick.db")
+    watch = ("herstel_tui.domain.routekaart", "herstel_tui.domain.routekaart.engine", "pickle", "dateutil")
+    watch += ("pathlib", "dataclasses", "herstel_tui.domain.enums")  # (nor click's command modules' extras)
+    code = (
+        "import sys\nfrom herstel_tui import entry\n"
+        f"try:\n    entry.main(['--db', {str(db)!r}, 'termijnen', '--binnen', '4w'])\nexcept SystemExit as stop:\n"
+        "    print('RC', stop.code)\n"
+        f"print(sorted(m for m in {watch!r} if m in sys.modules))"
+    )
+    env = child_env(tmp_path, HERSTEL_VANDAAG=TODAY.isoformat())
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)]
+    runs.append(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path))
+    first, second = (r.stdout.strip().splitlines() for r in runs)
+    assert second[-2:] == ["RC 0", "[]"], runs[1].stdout + runs[1].stderr
+    assert first[:-2] == second[:-2] and len(second) > 4
+    assert "herstel_tui.domain.routekaart" in first[-1]
+
+
+def test_the_brief_due_termijnen_are_the_full_ones_four_columns(template):
+    from herstel_tui.store.caselist import due_termijnen
+
+    conn = sqlite3.connect(template)
+    try:
+        for days, worker in ((0, None), (30, None), (90, None), (400, None), (90, "a.bakker")):
+            until = TODAY + timedelta(days=days)
+            full = due_termijnen(conn, TODAY, until, caseworker=worker)
+            brief = due_termijnen(conn, TODAY, until, caseworker=worker, brief=True)
+            assert brief == [(r[0], r[1], r[2], r[4]) for r in full]
+        assert due_termijnen(conn, TODAY, TODAY + timedelta(days=400))
+    finally:
+        conn.close()

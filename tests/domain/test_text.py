@@ -133,3 +133,15 @@ def test_property_input_is_refused_or_clean(text, multiline):
         assert str(exc).startswith("veld bevat het ") and _terminal_safe(str(exc))
     else:
         assert cleaned == scrubbed
+
+
+@settings(max_examples=400)
+@given(st.text(st.one_of(st.characters(), st.sampled_from([*HOSTILE_CHARS, "\n", "\t", " "])), max_size=60))
+def test_property_for_terminal_quick_check_changes_nothing(text):
+    """for_terminal's one-pass check (lines of printable text) passes only what the regular
+    expressions would leave as it is (issue 18: a command's whole output passes the guard)."""
+    from herstel_tui.domain.text import _BIDI_RE, _CONTROL_RE
+
+    if text.replace("\n", " ").replace("\t", " ").isprintable():
+        assert _CONTROL_RE.search(text) is None and _BIDI_RE.search(text) is None
+        assert for_terminal(text) == text

@@ -3,6 +3,8 @@ path of `herstel zoek`): the plain tables must say what the enums say."""
 
 from __future__ import annotations
 
+import pytest
+
 from herstel_tui.domain.enums import AuditAction, Outcome, Track
 from herstel_tui.services import lookup
 
@@ -38,3 +40,112 @@ def test_the_fingerprint_read_without_pathlib_is_the_shipped_routekaarts(tmp_pat
     assert r.returncode == 0, r.stderr
     shipped = fingerprint(resources.data_file(resources.ROUTEKAART_FILE).read_bytes())
     assert r.stdout.strip() == shipped == resources.default_routekaart().fingerprint
+
+
+# -- `herstel termijnen`'s table (issue 18) ---------------------------------------------------------
+
+DUE_NAMES = [
+    "Jansen, Anna",
+    "Abcdefghijklmn",  # exactly the width
+    "Abcdefghijklmno",  # one over: clipped
+    "Vries, Pieter Johannes de",
+    "Kort",
+    "",
+    None,
+    "Evil\x1b]0;titel\x07, Eva",
+    "Regel\nop regel",
+    "Tab\tin naam",
+    "Bidi\u202egnirts",
+    "Ünïcödé, Zoë",
+    "   ",
+]
+
+
+def _due_rows(titles: dict[str, str]) -> list[tuple]:
+    dues = ["2026-05-01", "2026-06-01", "2026-06-02", "2026-07-15"]
+    zaken = ["HKO-2026-000001", "HKO-2026-0000012", "2026-000003", None, "HKO\x1b[2J-2026"]
+    rules = list(titles)
+    return [
+        (
+            dues[i % len(dues)],
+            zaken[i % len(zaken)],
+            name,
+            "schuldenaanpak" if i % 2 else "brede_ondersteuning",
+            rules[i % len(rules)],
+            "medewerker",
+        )
+        for i, name in enumerate(DUE_NAMES * 3)
+    ]
+
+
+def _table_rows(found: list[tuple], today, titles: dict[str, str]) -> list[dict]:
+    """The rows as `termijnen` built them before DueTable (with the enums and the routekaart)."""
+    from datetime import date
+
+    from herstel_tui.domain.dates import format_date
+
+    rows = []
+    for due_text, zaak, name, track, rule, worker in found:
+        days = (date.fromisoformat(due_text) - today).days
+        rows.append(
+            {
+                "uiterlijk": format_date(date.fromisoformat(due_text)),
+                "dagen": days,
+                "termijn_tekst": lookup.days_text(days),
+                "zaaknummer": zaak,
+                "naam": name,
+                "spoor": Track(track).short,
+                "termijn": titles[rule],
+                "medewerker": worker,
+            }
+        )
+    return rows
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "132", "300"])
+@pytest.mark.parametrize(
+    "titles",
+    [
+        {"a": "Eerste gesprek voeren", "b": "Beslissen op de aanvraag binnen de wettelijke termijn van acht weken"},
+        {"a": "", "b": "Titel\x07met bel", "c": "   "},
+    ],
+)
+def test_due_table_writes_what_the_table_writes(monkeypatch, columns, titles):
+    import io
+    from datetime import date
+
+    monkeypatch.setenv("COLUMNS", columns)
+    today = date(2026, 6, 1)
+    found = _due_rows(titles)
+    rows = _table_rows(found, today, titles)
+    due = lookup.DueTable(found, today, titles)
+    for fmt in ("text", "json", "csv"):
+        ours, theirs = io.StringIO(), io.StringIO()
+        due.emit(fmt, ours, color=False)
+        lookup.Table(lookup.DUE_COLUMNS, rows).emit(fmt, theirs, color=False)
+        assert ours.getvalue() == theirs.getvalue(), fmt
+    assert due.rows == rows
+    brief = lookup.DueTable([(r[0], r[1], r[2], r[4]) for r in found], today, titles, brief=True)
+    ours, theirs = io.StringIO(), io.StringIO()
+    brief.emit("text", ours, color=False)
+    due.emit("text", theirs, color=False)
+    assert ours.getvalue() == theirs.getvalue()
+    with pytest.raises(ValueError):
+        brief.emit("json", io.StringIO())
+
+
+def test_within_is_today_plus_the_period():
+    from datetime import date
+
+    from herstel_tui.cli.lookup import parse_within, within
+
+    days = [date(2024, 2, 29), date(2025, 1, 31), date(2026, 12, 31), date(2026, 6, 1), date(1, 1, 1)]
+    for text in ["14d", "0", "3w", " 2 W ", "1m", "13m", "1j", "4J", "100d", "7"]:
+        for day in days:
+            assert within(text, day) == day + parse_within(text), (text, day)
+    for text in ["999999999d", "9999j"]:
+        with pytest.raises((OverflowError, ValueError)) as ours:
+            within(text, days[0])
+        with pytest.raises((OverflowError, ValueError)) as theirs:
+            days[0] + parse_within(text)
+        assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)

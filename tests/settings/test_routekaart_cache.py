@@ -91,3 +91,76 @@ def test_without_source_files_to_tell_the_code_apart_there_is_no_cache(fresh, mo
     assert fresh().fingerprint == parse_routekaart(text, path).fingerprint  # validated, not cached
     assert not cache._routekaart_cache_file(path).exists()
     assert cache.read_routekaart_cache(text, path) is None
+
+
+# -- the termijnen' titles (`herstel termijnen` over SSH, issue 18) --------------------------------
+
+
+def _titles_of(routekaart) -> dict[str, str]:
+    return {rid: rule.title for rid, rule in routekaart.rules.items()}
+
+
+def _text_path() -> tuple[bytes, str]:
+    path = os.path.join(resources._data_dir_text(), resources.ROUTEKAART_FILE)
+    with open(path, "rb") as fh:
+        return fh.read(), path
+
+
+def test_rule_titles_are_the_routekaarts_and_then_come_from_the_cache(fresh, monkeypatch):
+    text, path = _text_path()
+    assert cache.read_rule_titles(text, path) is None
+    titles = resources.rule_titles()  # loads the routekaart; kept only while none was loaded before
+    assert titles == _titles_of(parse_routekaart(text, resources.data_file(resources.ROUTEKAART_FILE)))
+    assert cache.read_rule_titles(text, path) == titles
+    fresh.cache_clear()
+
+    def no_load(*_a, **_k):
+        raise AssertionError("the routekaart loaded although its titles are kept")
+
+    monkeypatch.setattr(cache, "read_routekaart_cache", no_load)
+    monkeypatch.setattr("herstel_tui.domain.routekaart.parse_routekaart", no_load)
+    assert resources.rule_titles() == titles
+    assert not fresh.cache_info().currsize
+
+
+def test_rule_titles_after_a_load_come_from_the_loaded_routekaart(fresh):
+    text, path = _text_path()
+    rk = fresh()
+    assert resources.rule_titles() == _titles_of(rk)
+    assert cache.read_rule_titles(text, path) is None  # (the next quick start writes them)
+
+
+def test_rule_titles_of_other_bytes_other_code_or_a_loose_file_are_not_read(fresh, monkeypatch, tmp_path):
+    code = tmp_path / "domain"
+    (code / "routekaart").mkdir(parents=True)
+    model = code / "routekaart" / "model.py"
+    model.write_text("x = 1\n")
+    monkeypatch.setattr(cache, "_DOMAIN", code)
+    text, path = _text_path()
+    titles = resources.rule_titles()
+    assert cache.read_rule_titles(text, path) == titles
+    assert cache.read_rule_titles(text + b"\n# anders\n", path) is None
+    assert cache.read_rule_titles(text, path + ".elders") is None
+    target = cache._rule_titles_file(path)
+    os.chmod(target, 0o620)
+    assert cache.read_rule_titles(text, path) is None
+    os.chmod(target, 0o600)
+    assert cache.read_rule_titles(text, path) == titles
+    model.write_text("x = 22\n")  # another size (and mtime): the code that makes the titles may differ
+    assert cache.read_rule_titles(text, path) is None
+    model.write_text("x = 1\n")
+    os.utime(model, ns=(0, 0))
+    assert cache.read_rule_titles(text, path) is None
+    with open(target, "w") as fh:
+        fh.write("{kapot")
+    assert cache.read_rule_titles(text, path) is None
+    fresh.cache_clear()
+    assert resources.rule_titles() == titles  # loaded and kept again
+    assert cache.read_rule_titles(text, path) == titles
+
+
+def test_without_source_files_the_titles_are_not_kept(fresh, monkeypatch, tmp_path):
+    monkeypatch.setattr(cache, "_DOMAIN", tmp_path / "nergens")
+    text, path = _text_path()
+    assert resources.rule_titles() == _titles_of(fresh())
+    assert not os.path.exists(cache._rule_titles_file(path))
