@@ -168,6 +168,8 @@ def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: li
         f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id BETWEEN ? AND ? ORDER BY case_id, seq",
         args,
     ).fetchall()
+    if stored_summaries == summaries and stored_rows == rows:  # mostly, when nothing changed: in key order
+        return 0
     summaries_changed, other_summaries, _ = _differing(stored_summaries, sorted(summaries, key=_id), _id)
     changed, other_rows, gone = _differing(stored_rows, sorted(rows, key=_key), _key)
     replaced, new_summaries = _stored_or_new(stored_summaries, other_summaries, _id)
