@@ -146,6 +146,31 @@ def test_a_rebuild_reads_events_in_evaluation_order_whatever_order_they_were_wri
     assert store.cases.stored_index() == expected
 
 
+def test_a_rebuild_inserts_missing_keys_updates_stored_ones_and_deletes_the_rest(rk, store):
+    """An index partly lost, partly wrong, partly surplus: rows whose key is not stored are
+    inserted, stored keys with other values rewritten, termijnen a case does not have deleted;
+    untouched cases are not counted. The result is the per-case engine's index."""
+    expected = written_out_of_order(rk, store, 40, seed=13)
+    with_termijnen = [cid for cid, (_, rows) in sorted(expected.items()) if len(rows) >= 2]
+    gone, wrong, surplus, lost = with_termijnen[:4]
+    with store.transaction() as conn:
+        store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True)  # (events written bare)
+        assert store.cases.stored_index() == expected
+        conn.execute("DELETE FROM case_summary WHERE case_id = ?", (lost,))
+        conn.execute("DELETE FROM case_deadlines WHERE case_id IN (?, ?)", (lost, gone))
+        conn.execute("UPDATE case_deadlines SET due = '1999-01-01' WHERE case_id = ? AND seq = 1", (wrong,))
+        conn.execute("UPDATE case_summary SET current_title = 'oud' WHERE case_id = ?", (wrong,))
+        conn.execute(
+            "INSERT INTO case_deadlines SELECT case_id, seq + 50, rule, kind, own, start, due, stopped, stopped_by"
+            " FROM case_deadlines WHERE case_id = ?",
+            (surplus,),
+        )
+        assert store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True) == 4
+    assert store.cases.stored_index() == expected
+    with store.transaction():
+        assert store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True) == 0
+
+
 def test_a_refresh_of_many_cases_goes_by_shape_and_gives_the_engines_rows(rk, store):
     """An import's batch refreshes its cases by shape (SHAPED_FROM or more cases: the cases listed,
     read by id): the rows are the per-case engine's, a household member's shared facts included;
