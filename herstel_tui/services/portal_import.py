@@ -139,7 +139,8 @@ def apply_import(
       outcome is written to ``portal_import_rows`` in the same transaction as the row's changes, so
       each row is applied exactly once: a killed or failed import is finished by reading the same
       file again, which skips the rows already done (and reports them as they were done), and
-      the same bytes are refused only once the import is 'klaar'. A list of up to
+      the same bytes are refused only once the import is 'klaar'. (The last transaction, which
+      makes it 'klaar' and deletes those rows, does not write its own rows' outcomes.) A list of up to
       ``BATCH_MIN_ROWS`` rows is a single transaction; any error there leaves nothing behind.
       An unfinished import is named by the error message and by ``herstel controle``.
     - The dry run takes no write lock at all: it runs this same code on a private copy of the
@@ -202,10 +203,11 @@ def _apply(
     # another connection commits) and this connection's row changes after its commit
     left: tuple[int, int] | None = None
 
-    def catch_up() -> None:
-        """Take in the rows applied by an earlier (killed) or concurrent run of this file."""
+    def catch_up(unsent: int = 0) -> None:
+        """Take in the rows applied by an earlier (killed) or concurrent run of this file
+        (``unsent``: rows of ours whose outcome this transaction did not write)."""
         assert fid is not None
-        if ledger.rows_done_count(fid) == len(done):
+        if ledger.rows_done_count(fid) == len(done) - unsent:
             return  # every applied row is one of ours: nothing to read (once per batch, so no O(n²))
         for row, action, text, info in ledger.rows_done(fid):
             if row in done or row not in by_row:
@@ -274,9 +276,12 @@ def _apply(
                     done[rec.row] = out
                     n += 1
                 rows_done = time.monotonic()
+                # The last transaction: its rows' outcomes would be deleted again by finish_import
+                # below, in this same transaction (a dry run: all 50,000 of them), so they are not sent.
+                unsent = batch.drop_rows_done() if i >= total else 0
                 batch.flush()
                 if i >= total:
-                    catch_up()
+                    catch_up(unsent)
                     if not ledger.is_under_way(fid):
                         raise StoreError(
                             f"{file.name} is intussen in een andere sessie ingelezen; zie `herstel portaal bestanden`"

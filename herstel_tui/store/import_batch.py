@@ -483,6 +483,15 @@ class ImportBatch(Repository):
         notes = _PLAIN[bool(extra["returned"])] if plain else _ROW_JSON(extra)
         self._put(ROW_DONE, (file_id, row, action, text, notes))
 
+    def drop_rows_done(self) -> int:
+        """Forget the row outcomes not sent yet; returns how many. For the import's last
+        transaction: ``store.portal.finish_import`` deletes every row outcome of the file in that
+        same transaction, so these would be written only to be deleted (nobody else sees them)."""
+        rows = self.pending[ROW_DONE]
+        n = len(rows)
+        rows.clear()
+        return n
+
     # -- rows, the repositories and the end ------------------------------------------------------
 
     def _mark(self) -> tuple[tuple[int, ...], int]:
