@@ -3,17 +3,19 @@
 TERM=xterm) and the shell on one database file at the same time. Exit 0 when nothing was lost.
 
     herstel demo --cases 2000 --db /tmp/h.db
-    python bench/desk_beside_shell.py --db /tmp/h.db [--zaak HKO-2025-000039]
+    python bench/desk_beside_shell.py --db /tmp/h.db [--zaak HKO-2025-000039] [--desks 2]
 
-Steps: open the case in the desk; `herstel toon` in a second process; a note in the desk (F6, text,
-F2); `herstel notitie` from the shell; check the desk has no deleted -wal/-shm open (/proc/PID/fd);
-quit the desk; both notes and their audit rows must be in the file and `herstel controle` must not
-report a damaged file. Runs by hand (needs tmux), not in CI.
+Steps: open the case in the desk (with ``--desks 2``: in two desks at once, as two colleagues);
+`herstel toon` in another process; a note in each desk (F6, text, F2); `herstel notitie` from the
+shell; check no desk has a deleted -wal/-shm open (/proc/PID/fd); quit the desks; every note and
+its audit row must be in the file and `herstel controle` must not report a damaged file. Runs by
+hand (needs tmux), not in CI.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -32,6 +34,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True)
     ap.add_argument("--zaak", default=None, help="zaaknummer (default: the first open case)")
+    ap.add_argument("--desks", type=int, default=1, help="desks on the file at once (default 1)")
     a = ap.parse_args()
     herstel = shutil.which("herstel", path=str(Path(sys.executable).parent)) or "herstel"
     db = str(Path(a.db).resolve())
@@ -42,26 +45,34 @@ def main() -> int:
         .fetchone()[0]
     )
     stamp = time.strftime("%H%M%S")
-    desk_note, shell_note = f"Notitie uit de desk {stamp}", f"Notitie uit de shell {stamp}"
+    desk_notes = [f"Notitie uit desk {n + 1} {stamp}" for n in range(a.desks)]
+    shell_note = f"Notitie uit de shell {stamp}"
     deleted: list[str] = []
-    with Pane(f"{herstel} --db {db}", 80, 24, env={"TERM": "xterm"}) as p:
-        p.wait_for("zaken", timeout=60)
+    with contextlib.ExitStack() as stack:
+        panes = [stack.enter_context(Pane(f"{herstel} --db {db}", 80, 24, env={"TERM": "xterm"})) for _ in desk_notes]
+        for p in panes:
+            p.wait_for("zaken", timeout=60)
         time.sleep(1.5)  # the full desk is ready a moment after the first paint
-        p.keys("F4")  # search
-        p.type(zaak)
+        for p in panes:
+            p.keys("F4")  # search
+            p.type(zaak)
         time.sleep(1.5)
-        p.keys("Enter")
-        time.sleep(0.5)
-        p.keys("Enter")
-        p.wait_for(zaak, timeout=15)
+        for p in panes:
+            p.keys("Enter")
+            time.sleep(0.5)
+            p.keys("Enter")
+            p.wait_for(zaak, timeout=15)
         subprocess.run([herstel, "--db", db, "toon", zaak], capture_output=True, check=True)
-        p.keys("F6")
-        time.sleep(1)
-        p.type(desk_note)
-        p.keys("F2")
+        for p, note in zip(panes, desk_notes, strict=True):
+            p.keys("F6")
+            time.sleep(1)
+            p.type(note)
+        for p in panes:  # the saves as close together as two people can make them
+            p.keys("F2")
         time.sleep(1.5)  # the save is confirmed in a toast
         if os.environ.get("TOON_SCHERM"):
-            print(p.screen())
+            for p in panes:
+                print(p.screen())
         r = subprocess.run([herstel, "--db", db, "notitie", zaak, shell_note], capture_output=True, text=True)
         print(r.stdout.strip())
         pids = subprocess.run(["pgrep", "-f", f"herstel --db {db}$"], capture_output=True, text=True).stdout.split()
@@ -71,14 +82,16 @@ def main() -> int:
                 target = os.readlink(fd) if fd.is_symlink() else ""
                 if "(deleted)" in target and db in target:
                     deleted.append(target)
-        p.keys("F10")
+        for p in panes:
+            p.keys("F10")
         time.sleep(2)
     shown = subprocess.run([herstel, "--db", db, "toon", zaak], capture_output=True, text=True).stdout
     controle = subprocess.run([herstel, "--db", db, "controle"], capture_output=True, text=True)
-    ok = desk_note in shown and shell_note in shown and not deleted and controle.returncode in (0, 1)
+    kept = [note in shown for note in desk_notes]
+    ok = all(kept) and shell_note in shown and not deleted and controle.returncode in (0, 1)
     print(
-        f"desk note kept: {desk_note in shown}; shell note kept: {shell_note in shown}; "
-        f"deleted -wal/-shm open in the desk: {deleted or 'none'}; controle exit {controle.returncode}"
+        f"desk notes kept: {kept}; shell note kept: {shell_note in shown}; "
+        f"deleted -wal/-shm open in a desk: {deleted or 'none'}; controle exit {controle.returncode}"
     )
     print("in orde: niets verloren" if ok else "VERLOREN of beschadigd")
     return 0 if ok else 1

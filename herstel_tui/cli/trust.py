@@ -106,6 +106,7 @@ def controle(c: Ctx, herbouw: bool) -> None:
             from herstel_tui.files.terminal import IndexProgress
 
             n = store.cases.rebuild_summaries(progress=IndexProgress())
+            store.overview.recount()  # the overview's tallies, which only their triggers keep
             click.echo(f"Zaakoverzicht herbouwd voor {n} zaken.")
         result = store.maintenance.check()
     for p in result.problems[:200]:

@@ -2,9 +2,11 @@
 
 All SQL is in :mod:`herstel_tui.store.overview`: aggregates over the case index, where the
 routekaart engine's judgement of every case (its current step, outcome and termijnen) is kept
-with each event written; this module classifies them for the *peildatum* ``today`` (what runs,
-is overdue or has run out depends on the day) and writes the ``.xlsx`` (openpyxl, imported only
-inside :func:`write_xlsx`).
+with each event written, and over its two tallies (cases alike, termijnen alike), which triggers
+keep with every write (``store/schema.py``, migration 15); this module classifies them for the
+*peildatum* ``today`` (what runs, is overdue or has run out depends on the day) and writes the
+``.xlsx`` (openpyxl, imported only inside :func:`write_xlsx`). :func:`quick_overview` computes
+it over a bare connection when opening the full Store would change nothing (the command line).
 
 Definitions
 -----------
@@ -54,11 +56,14 @@ Per medewerker (:attr:`Overview.workers`)
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
@@ -67,6 +72,7 @@ from herstel_tui.domain.labels import TitledEnum
 from herstel_tui.files.atomic import atomic_path
 
 if TYPE_CHECKING:  # pragma: no cover
+    from herstel_tui.domain.routekaart import Routekaart
     from herstel_tui.store import Store
 
 # (rule id, events that meet it)
@@ -597,6 +603,54 @@ def compute_overview(store: Store, today: date | None = None, gemeente: str = ""
         seconds=time.perf_counter() - t0,
         rule_notes=[_rule_note(rk.rule(rule)) for rule, _ in DEADLINE_FIGURES],
     )
+
+
+class _Bare:
+    """What :func:`compute_overview` reads of a Store, over a bare connection (the quick path)."""
+
+    def __init__(self, conn: sqlite3.Connection, routekaart: Routekaart) -> None:
+        from herstel_tui.store.overview import OverviewQueries
+
+        self.conn = conn
+        self.routekaart = routekaart
+        self.overview = OverviewQueries(cast("Store", self))
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        yield self.conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("COMMIT")
+
+
+def quick_overview(db_arg: str | None, config_arg: str | None, today: date) -> tuple[Overview, str] | None:
+    """(the overview, the gemeente) without the full Store or pydantic, when the full
+    Store would change nothing on opening (``services.lookup.quick_read``: the config unchanged
+    since it was validated, the database at this schema on a local disk, its case index current for
+    this routekaart and ``today``); None otherwise: the full Store answers."""
+    from herstel_tui.services.lookup import quick_read
+    from herstel_tui.settings.cache import quick_values
+    from herstel_tui.store.base import BusyError
+
+    values = quick_values(config_arg)
+    if values is None or today != clock.today():
+        return None
+
+    def read(conn: sqlite3.Connection, _user: str) -> Overview:
+        from herstel_tui.settings.resources import default_routekaart
+
+        return compute_overview(cast("Store", _Bare(conn, default_routekaart())), today, values.gemeente)
+
+    try:
+        ov = quick_read(db_arg, config_arg, read, readonly=True)
+    except BusyError:
+        return None
+    return (ov, values.gemeente) if ov is not None else None
 
 
 def _rule_note(rule: Any) -> tuple[str, str]:

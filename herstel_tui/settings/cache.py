@@ -152,6 +152,19 @@ def quick_target(db_arg: str | None, config_arg: str | None) -> tuple[str, str] 
     return db, fields["medewerker"] if fields else login()
 
 
+def quick_values(config_arg: str | None) -> ConfigValues | None:
+    """The validated config's values for a command line, without pydantic: from this cache when
+    the file (or its absence) is unchanged since the full loader validated it; None when only the
+    full loader can tell (as :func:`quick_target`)."""
+    cfg_file = config_text(config_arg)
+    if cfg_file is None:
+        return None
+    if (config_arg or os.environ.get("HERSTEL_CONFIG")) and not exists(cfg_file):
+        return None  # the full loader's error
+    fields = _cached_fields(cfg_file)
+    return ConfigValues.of_fields(fields) if fields is not None else None
+
+
 def quick_settings(db_arg: str | None, config_arg: str | None) -> tuple[Path, str] | None:
     """:func:`quick_target` with the database as a Path."""
     target = quick_target(db_arg, config_arg)

@@ -30,61 +30,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Sequence
-    from typing import Any, Protocol
+    from typing import Any
 
+    from herstel_tui.domain.models import Case, ContactNote, Person
     from herstel_tui.domain.routekaart import CaseView, Routekaart
-
-    class CaseLike(Protocol):
-        """What the card reads of a case: ``domain.models.Case`` or :class:`CardCase`."""
-
-        @property
-        def id(self) -> int | None: ...
-        @property
-        def zaaknummer(self) -> str | None: ...
-        @property
-        def track(self) -> Track: ...
-        @property
-        def caseworker(self) -> str | None: ...
-        @property
-        def opened(self) -> date: ...
-        @property
-        def closed(self) -> date | None: ...
-        @property
-        def urgency(self) -> Urgency | None: ...
-        @property
-        def casuistiekoverleg(self) -> bool: ...
-
-    class PersonLike(Protocol):
-        """What the card reads of a person: ``domain.models.Person`` or :class:`CardPerson`."""
-
-        @property
-        def id(self) -> int | None: ...
-        @property
-        def name(self) -> str: ...
-        @property
-        def bsn_masked(self) -> str: ...
-        @property
-        def birth_date(self) -> date | None: ...
-        @property
-        def adres(self) -> str: ...
-        @property
-        def phone(self) -> str | None: ...
-        @property
-        def email(self) -> str | None: ...
-        @property
-        def preferred_channel(self) -> Channel | None: ...
-
-    class NoteLike(Protocol):
-        """What the card reads of a contact note: ``domain.models.ContactNote`` or :class:`CardNote`."""
-
-        @property
-        def date(self) -> date: ...
-        @property
-        def channel(self) -> Channel: ...
-        @property
-        def text(self) -> str: ...
-        @property
-        def by(self) -> str | None: ...
 
 
 # -- shared with the repositories ----------------------------------------------------------------
@@ -231,6 +180,13 @@ class CardNote:
     channel: Channel
     text: str
     by: str | None
+
+
+if TYPE_CHECKING:
+    # what the card reads: a model (the full Store's path) or this module's record of the row
+    CaseLike = Case | CardCase
+    PersonLike = Person | CardPerson
+    NoteLike = ContactNote | CardNote
 
 
 @record

@@ -137,6 +137,12 @@ class Maintenance(Repository):
                 problems.append(
                     f"{zaak}: het zaakoverzicht wijkt af van de tijdlijn (herstel met `herstel controle --herbouw`)"
                 )
+        from herstel_tui.store.overview import tallies_differ
+
+        for table in tallies_differ(conn):
+            problems.append(
+                f"overzicht: de tellingen in {table} wijken af van de zaken (herstel met `herstel controle --herbouw`)"
+            )
         return CheckResult(problems, len(cases))
 
     def retention_candidates(self, years: dict[str, int], today: date | None = None) -> list[RetentionCandidate]:

@@ -1,5 +1,9 @@
 """All SQL of the management overview (overzicht), ``store.overview``; reads only.
 
+The case groups and the termijnen figures come from the tallies ``overview_groups`` and
+``overview_deadlines`` (a few thousand rows, kept by triggers with every write: ``store/schema.py``);
+nazorg, afbouw and overdue cases per caseworker from the running termijnen of open cases.
+
 "Open" means what the werkvoorraad means by it: the routekaart does not call the case closed
 (``case_summary.closed = 0``) and nobody closed it by hand (``cases.closed IS NULL``).
 """
@@ -7,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -34,14 +39,17 @@ class OverviewQueries(Repository):
     """``store.overview``"""
 
     def case_groups(self, year: int) -> list[tuple[CaseGroup, int]]:
-        """Every case in the case index, counted per :class:`CaseGroup`, in the order each group
-        first appears by case id (one pass: counting in Python beats SQLite's GROUP BY sorter here)."""
-        sql = f"""SELECT c.track, s.current_step, s.outcome, {OPEN}, substr(c.opened, 1, 4) = ?, c.caseworker,
-                         c.urgency, c.casuistiekoverleg
-                  FROM cases c JOIN case_summary s ON s.case_id = c.id ORDER BY c.id"""
+        """Every case in the case index, counted per :class:`CaseGroup`, ordered by group: from the
+        tally ``overview_groups`` that triggers keep with every write (``store/schema.py``, issue 18),
+        a few thousand rows instead of every case."""
+        opened_in = f"{year:04d}"
+        groups: Counter[CaseGroup] = Counter()
         with self.reading():
-            groups = Counter(self.conn.execute(sql, (f"{year:04d}",)).fetchall())
-        return [(CaseGroup(*key), n) for key, n in groups.items()]
+            rows = self.conn.execute("SELECT grp, n FROM overview_groups WHERE n > 0 ORDER BY grp").fetchall()
+        for key, n in rows:
+            track, step, outcome, is_open, opened, caseworker, urgency, cso = json.loads(key)
+            groups[CaseGroup(track, step, outcome, is_open, opened == opened_in, caseworker, urgency, cso)] += n
+        return list(groups.items())
 
     def deadline_states(
         self, today: date, rules: Sequence[str], *, by_track: bool = False
@@ -52,20 +60,46 @@ class OverviewQueries(Repository):
         Not stopped: *overdue* when ``today`` is after the due date, else *running*. Stopped: *late*
         after the due date, else *in time*, grouped by the title of the event that stopped it. A
         period that has run out by ``today`` counts as stopped on its due date by nothing, as the
-        engine says it.
+        engine says it. Without ``by_track`` from the tally ``overview_deadlines`` (kept by triggers
+        with every write), else from every termijn.
         """
+        if by_track:
+            return self._deadline_states_by_track(today, rules)
+        ran_out = "(d.late IS NULL AND d.kind = 'period' AND d.due <= :t)"
+        sql = f"""SELECT NULL, d.rule, d.stopped_by,
+                         ifnull(sum(d.n * (d.late IS NULL AND NOT {ran_out} AND d.due < :t)), 0),
+                         ifnull(sum(d.n * (d.late IS NULL AND NOT {ran_out} AND d.due >= :t)), 0),
+                         ifnull(sum(d.n * (d.late = 1)), 0),
+                         ifnull(sum(d.n * (d.late = 0 OR {ran_out})), 0)
+                  FROM overview_deadlines d
+                  WHERE d.n > 0 AND d.rule IN (SELECT value FROM json_each(:rules))
+                  GROUP BY 2, 3"""
+        with self.reading():
+            return self.conn.execute(sql, {"t": today.isoformat(), "rules": json.dumps(list(rules))}).fetchall()
+
+    def _deadline_states_by_track(
+        self, today: date, rules: Sequence[str]
+    ) -> list[tuple[str | None, str, str | None, int, int, int, int]]:
+        """:meth:`deadline_states` per track, over every termijn (the tally has no track)."""
         ran_out = "(d.stopped IS NULL AND d.kind = 'period' AND d.due <= :t)"
-        track, join = ("c.track", "JOIN cases c ON c.id = d.case_id") if by_track else ("NULL", "")
-        sql = f"""SELECT {track}, d.rule, d.stopped_by,
+        sql = f"""SELECT c.track, d.rule, d.stopped_by,
                          ifnull(sum(d.stopped IS NULL AND NOT {ran_out} AND d.due < :t), 0),
                          ifnull(sum(d.stopped IS NULL AND NOT {ran_out} AND d.due >= :t), 0),
                          ifnull(sum(d.stopped > d.due), 0),
                          ifnull(sum(d.stopped <= d.due OR {ran_out}), 0)
-                  FROM case_deadlines d {join}
+                  FROM case_deadlines d JOIN cases c ON c.id = d.case_id
                   WHERE d.rule IN (SELECT value FROM json_each(:rules))
                   GROUP BY 1, 2, 3"""
         with self.reading():
             return self.conn.execute(sql, {"t": today.isoformat(), "rules": json.dumps(list(rules))}).fetchall()
+
+    def recount(self) -> None:
+        """Count the tallies afresh from the rows (``herstel controle --herbouw``)."""
+        from herstel_tui.store.schema import OVERVIEW_FILL
+
+        with self.transaction() as conn:
+            for statement in OVERVIEW_FILL:
+                conn.execute(statement)
 
     def running_open(self, today: date, rules: Sequence[str]) -> list[tuple[str, int, int]]:
         """(rule, termijnen, of which overdue) running on ``today`` in open cases, for these rules."""
@@ -87,3 +121,17 @@ class OverviewQueries(Repository):
                   GROUP BY c.caseworker"""
         with self.reading():
             return dict(self.conn.execute(sql, (today.isoformat(),)).fetchall())
+
+
+def tallies_differ(conn: sqlite3.Connection) -> list[str]:
+    """The overview's tallies (``overview_groups``, ``overview_deadlines``) that differ from a count
+    of the rows they tally: their names; empty when both agree (tests; a check)."""
+    from herstel_tui.store.schema import OVERVIEW_FILL
+
+    out = []
+    for table, fill in (("overview_groups", OVERVIEW_FILL[2]), ("overview_deadlines", OVERVIEW_FILL[3])):
+        counted = fill.partition(") SELECT ")[2]
+        kept = conn.execute(f"SELECT * FROM {table} WHERE n != 0 ORDER BY grp").fetchall()
+        if kept != conn.execute(f"SELECT * FROM ({'SELECT ' + counted}) ORDER BY 1").fetchall():
+            out.append(table)
+    return out

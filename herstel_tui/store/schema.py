@@ -633,13 +633,152 @@ ON persons BEGIN
 END;
 """
 
+# Issue 18: the overview counts (services/overview.py) as tallies kept by triggers, so the report reads
+# a few thousand rows instead of every case and every termijn. Every writer of cases, case_summary and
+# case_deadlines keeps them (event save, import, rebuild, check-in, deletion) through these triggers;
+# the demo's bulk load (store/bulk.py) drops them and fills the tallies once after. A tally row whose
+# count fell to 0 stays (the reports read n > 0).
+#
+# overview_groups: cases alike in all the overview counts them by, keyed by the JSON array of
+# (track, current_step, outcome, open, year opened, caseworker, urgency, casuistiekoverleg); a
+# case_summary row is counted while its case exists (as the JOIN of the old query counted it).
+# overview_deadlines: termijnen alike in all the overview's termijnen figures depend on, keyed by
+# (rule, kind, stopped_by, due while not stopped, stopped after due once stopped).
+OVERVIEW_TALLIES = ("overview_groups", "overview_deadlines")
+
+
+def _group_key(s: str, c: str) -> str:
+    return (
+        f"json_array({c}.track, {s}.current_step, {s}.outcome, {s}.closed = 0 AND {c}.closed IS NULL, "
+        f"substr({c}.opened, 1, 4), {c}.caseworker, {c}.urgency, {c}.casuistiekoverleg)"
+    )
+
+
+def _deadline_key(d: str) -> str:
+    return (
+        f"json_array({d}.rule, {d}.kind, {d}.stopped_by, CASE WHEN {d}.stopped IS NULL THEN {d}.due END, "
+        f"CASE WHEN {d}.stopped IS NOT NULL THEN {d}.stopped > {d}.due END)"
+    )
+
+
+def _deadline_row(d: str) -> str:
+    return (
+        f"{_deadline_key(d)}, {d}.rule, {d}.kind, {d}.stopped_by, CASE WHEN {d}.stopped IS NULL THEN {d}.due END, "
+        f"CASE WHEN {d}.stopped IS NOT NULL THEN {d}.stopped > {d}.due END"
+    )
+
+
+def _add_group(s: str, c: str, source: str) -> str:
+    return (
+        f"INSERT INTO overview_groups (grp, n) SELECT {_group_key(s, c)}, 1 {source} "
+        "ON CONFLICT (grp) DO UPDATE SET n = n + 1;"
+    )
+
+
+def _sub_group(s: str, c: str, source: str) -> str:
+    return f"UPDATE overview_groups SET n = n - 1 WHERE grp = (SELECT {_group_key(s, c)} {source});"
+
+
+def _add_deadline(d: str) -> str:
+    return (
+        f"INSERT INTO overview_deadlines (grp, rule, kind, stopped_by, due, late, n) VALUES ({_deadline_row(d)}, 1) "
+        "ON CONFLICT (grp) DO UPDATE SET n = n + 1;"
+    )
+
+
+def _sub_deadline(d: str, source: str = "") -> str:
+    key = f"(SELECT {_deadline_key(d)} {source})" if source else _deadline_key(d)
+    return f"UPDATE overview_deadlines SET n = n - 1 WHERE grp = {key};"
+
+
+_GROUP_COLUMNS = ("current_step", "outcome", "closed", "case_id")
+_CASE_COLUMNS = ("id", "track", "opened", "closed", "caseworker", "urgency", "casuistiekoverleg")
+_DEADLINE_COLUMNS = ("case_id", "seq", "rule", "kind", "due", "stopped", "stopped_by")
+
+
+def _changed(columns: tuple[str, ...]) -> str:
+    return " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+
+
+# name -> CREATE TRIGGER statement
+OVERVIEW_TRIGGERS = {
+    # INSERT OR REPLACE deletes the row it replaces without firing delete triggers: take it off first
+    "overview_groups_summary_replace": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_replace BEFORE INSERT ON case_summary BEGIN
+    {_sub_group("s", "c", "FROM case_summary s JOIN cases c ON c.id = s.case_id WHERE s.case_id = new.case_id")}
+END""",
+    "overview_groups_summary_insert": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_insert AFTER INSERT ON case_summary BEGIN
+    {_add_group("new", "c", "FROM cases c WHERE c.id = new.case_id")}
+END""",
+    "overview_groups_summary_update": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_update AFTER UPDATE ON case_summary
+WHEN {_changed(_GROUP_COLUMNS)} BEGIN
+    {_sub_group("old", "c", "FROM cases c WHERE c.id = old.case_id")}
+    {_add_group("new", "c", "FROM cases c WHERE c.id = new.case_id")}
+END""",
+    "overview_groups_summary_delete": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_delete AFTER DELETE ON case_summary BEGIN
+    {_sub_group("old", "c", "FROM cases c WHERE c.id = old.case_id")}
+END""",
+    "overview_groups_case_insert": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_case_insert AFTER INSERT ON cases BEGIN
+    {_add_group("s", "new", "FROM case_summary s WHERE s.case_id = new.id")}
+END""",
+    "overview_groups_case_update": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_case_update AFTER UPDATE ON cases
+WHEN {_changed(_CASE_COLUMNS)} BEGIN
+    {_sub_group("s", "old", "FROM case_summary s WHERE s.case_id = old.id")}
+    {_add_group("s", "new", "FROM case_summary s WHERE s.case_id = new.id")}
+END""",
+    "overview_groups_case_delete": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_case_delete BEFORE DELETE ON cases BEGIN
+    {_sub_group("s", "old", "FROM case_summary s WHERE s.case_id = old.id")}
+END""",
+    "overview_deadlines_replace": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_replace BEFORE INSERT ON case_deadlines BEGIN
+    {_sub_deadline("d", "FROM case_deadlines d WHERE d.case_id = new.case_id AND d.seq = new.seq")}
+END""",
+    "overview_deadlines_insert": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_insert AFTER INSERT ON case_deadlines BEGIN
+    {_add_deadline("new")}
+END""",
+    "overview_deadlines_update": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_update AFTER UPDATE ON case_deadlines
+WHEN {_changed(_DEADLINE_COLUMNS)} BEGIN
+    {_sub_deadline("old")}
+    {_add_deadline("new")}
+END""",
+    "overview_deadlines_delete": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_delete AFTER DELETE ON case_deadlines BEGIN
+    {_sub_deadline("old")}
+END""",
+}
+
+# The tallies counted afresh from the rows (the migration; after a bulk load), one statement each.
+OVERVIEW_FILL = (
+    "DELETE FROM overview_groups",
+    "DELETE FROM overview_deadlines",
+    "INSERT INTO overview_groups (grp, n) "
+    f"SELECT {_group_key('s', 'c')}, count(*) FROM cases c JOIN case_summary s ON s.case_id = c.id GROUP BY 1",
+    "INSERT INTO overview_deadlines (grp, rule, kind, stopped_by, due, late, n) "
+    f"SELECT {_deadline_row('d')}, count(*) FROM case_deadlines d GROUP BY 1",
+)
+
+_TRIGGERS_SQL = ";\n".join(OVERVIEW_TRIGGERS.values())
+_FILL_SQL = ";\n".join(OVERVIEW_FILL)
+_V15_OVERVIEW_TALLIES = f"""
+CREATE TABLE IF NOT EXISTS overview_groups (grp TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS overview_deadlines (
+    grp        TEXT PRIMARY KEY,
+    rule       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    stopped_by TEXT,
+    due        TEXT,     -- NULL once stopped
+    late       INTEGER,  -- stopped after the due date; NULL while not stopped
+    n          INTEGER NOT NULL
+) WITHOUT ROWID;
+{_TRIGGERS_SQL};
+{_FILL_SQL};
+CREATE INDEX IF NOT EXISTS case_deadlines_running_rule ON case_deadlines(rule, due) WHERE stopped IS NULL;
+"""
+
 # Issue 18: audit_ids_grow in one statement: the mark is read and moved on in the one UPDATE of its
 # meta row (the check and the update of migration 6 looked the row up twice per audit row: a third
 # of writing the 55,845 audit rows of a 50,000-row portal list). The guarantee is the same: an
 # audit row whose id is not above the mark (an id handed out again after rows were deleted behind
 # the other triggers' back) aborts the write with the same message, and the mark is the highest id
 # ever written. Without the meta row nothing is checked or kept, as before (controle names that).
-_V15_AUDIT_MARK = """
+_V16_AUDIT_MARK = """
 DROP TRIGGER audit_ids_grow;
 CREATE TRIGGER audit_ids_grow AFTER INSERT ON audit
 BEGIN
@@ -664,7 +803,8 @@ MIGRATIONS: list[Migration] = [
     (12, "termijnen per zaak voor de rapportages (overzicht, termijnen)", _V12_CASE_DEADLINES),
     (13, "werkvoorraad in secties: deze week, verlopen, wacht op anderen, later", _V13_WORK_SECTIONS),
     (14, "zoekindex alleen bijwerken als naam, BSN of adres wijzigt", _V14_SEARCH_COLUMNS),
-    (15, "auditnummers bewaakt in één bijwerking per regel", _V15_AUDIT_MARK),
+    (15, "tellingen voor het overzicht, bijgehouden bij elke wijziging", _V15_OVERVIEW_TALLIES),
+    (16, "auditnummers bewaakt in één bijwerking per regel", _V16_AUDIT_MARK),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

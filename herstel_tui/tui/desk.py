@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.screen import ModalScreen, Screen
 
+from herstel_tui.tui import keymap
 from herstel_tui.tui.host import DeskApp
 from herstel_tui.tui.styles import STYLES
 
@@ -28,30 +29,7 @@ class HerstelApp(DeskApp):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     COMMANDS = {_desk_commands}
 
-    BINDINGS = [
-        Binding("f1,question_mark", "help", "Help", id="app.help", priority=True),
-        Binding("ctrl+p,colon", "command_palette", "Opdrachten", show=False, id="app.palette", priority=True),
-        Binding("f9,n", "new_person", "Nieuw", id="app.nieuw", priority=True),
-        Binding("f10,q", "quit", "Stop", id="app.quit"),
-        Binding(
-            "i",
-            "overview",
-            "Overzicht",
-            show=False,
-            id="app.overzicht",
-            tooltip="Cijfers: per spoor, stap, uitkomst; termijnen gehaald en gemist",
-        ),
-        Binding(
-            "e",
-            "vraagbestand",
-            "Vraagbestand",
-            show=False,
-            id="app.vraagbestand",
-            tooltip="Vraagbestand kindregeling voor het gegevensportaal maken",
-        ),
-        Binding("j", "audit", "Logboek", show=False, id="app.logboek", tooltip="Het auditlogboek"),
-        Binding("y", "spuk", "SPUK", show=False, id="app.spuk", tooltip="SPUK-jaaroverzicht (kosten per component)"),
-    ]
+    BINDINGS = keymap.DESK
 
     def get_default_screen(self) -> Screen[None]:
         from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen

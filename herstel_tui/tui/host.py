@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, on, work
 from textual.app import App
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
@@ -246,11 +245,6 @@ class DeskModal(OnePaint, ModalScreen[R]):
     """A dialog of the desk, over the screen it was opened from."""
 
     CSS_PATH = STYLES
-
-
-def back_binding(prefix: str, keys: str = "escape,f3,backspace,q") -> Binding:
-    """Back to where the caseworker came from (on screens with fields: without backspace)."""
-    return Binding(keys, "back", "Terug", id=f"{prefix}.terug")
 
 
 def checkout_title(store: Store | None) -> str:

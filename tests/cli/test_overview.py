@@ -87,3 +87,34 @@ def test_xlsx_to_a_directory_or_file(env):
 def test_bad_xlsx_target(env, arg, message):
     r = run(env, "overzicht", "--xlsx", str(env["tmp"] / arg))
     assert r.exit_code == 2 and message in r.stderr
+
+
+def test_the_quick_path_answers_as_the_full_one(env, monkeypatch):
+    """On screen and as JSON: the second run (config validated, index current) takes the quick path
+    (no full Store, no pydantic), with the same output as the full path."""
+    import herstel_tui.services.overview as service
+
+    first = [run(env, "overzicht", *a) for a in ((), ("--json",))]  # full: validates the config
+    taken = []
+    quick = service.quick_overview
+    monkeypatch.setattr(service, "quick_overview", lambda *a: taken.append(quick(*a)) or taken[-1])
+    again = [run(env, "overzicht", *a) for a in ((), ("--json",))]
+    assert all(t is not None for t in taken) and len(taken) == 2
+    monkeypatch.setattr(service, "quick_overview", lambda *a: None)
+    full = [run(env, "overzicht", *a) for a in ((), ("--json",))]
+
+    def same(r):
+        return [line for line in r.stdout.splitlines() if '"rekentijd_s"' not in line]
+
+    assert [same(r) for r in again] == [same(r) for r in full] == [same(r) for r in first]
+    assert all(r.exit_code == 0 for r in first + again + full)
+
+
+def test_no_quick_path_for_a_changed_config(env):
+    from herstel_tui.services.overview import quick_overview
+
+    assert run(env, "overzicht").exit_code == 0
+    assert quick_overview(str(env["db"]), str(env["cfg"]), TODAY) is not None
+    env["cfg"].write_text('gemeente = "Gemeente Anders"\n', encoding="utf-8")
+    assert quick_overview(str(env["db"]), str(env["cfg"]), TODAY) is None
+    assert run(env, "overzicht").stdout.startswith("Overzicht Gemeente Anders")

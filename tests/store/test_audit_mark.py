@@ -1,4 +1,4 @@
-"""The audit trail's high-water mark (trigger ``audit_ids_grow``): migration 15 writes it as one
+"""The audit trail's high-water mark (trigger ``audit_ids_grow``): migration 16 writes it as one
 UPDATE of the mark's meta row instead of migration 6's check plus update. Both triggers are run
 through the same scenarios here and must answer alike: the same rows kept, the same mark, the same
 refusals (an id that is not above every id ever written)."""
@@ -24,7 +24,7 @@ def _trigger(script: str) -> str:
 
 
 V6 = _trigger(schema._V6_CONCURRENCY)
-V15 = _trigger(schema._V15_AUDIT_MARK)
+V16 = _trigger(schema._V16_AUDIT_MARK)
 
 
 def _db(trigger: str) -> sqlite3.Connection:
@@ -97,7 +97,7 @@ def _scenario(trigger: str) -> list:
 
 
 def test_the_one_statement_trigger_answers_as_the_trigger_of_migration_6():
-    old, new = _scenario(V6), _scenario(V15)
+    old, new = _scenario(V6), _scenario(V16)
     assert new == old
     assert old[0] is None and old[1] is None
     assert old[2][1] == [("andere", "x"), ("audit_hoogste_id", "501"), ("zzz", "1")]
@@ -108,7 +108,7 @@ def test_the_one_statement_trigger_answers_as_the_trigger_of_migration_6():
 
 
 def test_a_refused_row_in_a_long_statement_takes_the_whole_statement_back():
-    conn = _db(V15)
+    conn = _db(V16)
     assert _insert(conn, [_row(i) for i in range(100)]) is None
     conn.execute("DELETE FROM audit WHERE id > 50")
     before = _state(conn)
@@ -123,7 +123,7 @@ def test_a_migrated_store_keeps_its_mark_and_refuses_reused_numbers(tmp_path):
     db = tmp_path / "h.db"
     with open_store(db, "t") as s:
         sql = s.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_ids_grow'").fetchone()[0]
-        assert " ".join(sql.split()) == " ".join(V15.rstrip(";").split())
+        assert " ".join(sql.split()) == " ".join(V16.rstrip(";").split())
         for i in range(5):
             s.audit.exported("lijst", {"n": i})
         top = s.conn.execute("SELECT max(id) FROM audit").fetchone()[0]
@@ -138,11 +138,11 @@ def test_a_migrated_store_keeps_its_mark_and_refuses_reused_numbers(tmp_path):
         assert int(s.meta("audit_hoogste_id")) == top
 
 
-def test_migration_15_keeps_the_mark_of_a_database_of_version_14(tmp_path):
+def test_migration_16_keeps_the_mark_of_a_database_of_version_15(tmp_path):
     from herstel_tui.domain.text import scrub_stored
     from herstel_tui.settings.resources import open_store
 
-    db = tmp_path / "v14.db"
+    db = tmp_path / "v15.db"
     conn = sqlite3.connect(db, isolation_level=None)
     conn.create_function(
         "herstel_scrub", 2, lambda v, m: scrub_stored(v, multiline=bool(m)) if isinstance(v, str) else v
@@ -150,13 +150,13 @@ def test_migration_15_keeps_the_mark_of_a_database_of_version_14(tmp_path):
     conn.create_function("herstel_now", 0, lambda: "2026-06-01T09:00:00+02:00")
     conn.create_function("herstel_user", 0, lambda: "t")
     for version, _t, script in schema.MIGRATIONS:
-        if version < 15:
+        if version < 16:
             conn.executescript(f"BEGIN;{script}\nPRAGMA user_version = {version};COMMIT;")
     conn.executemany(AUDIT_INSERT, [_row(i) for i in range(7)])
     assert _mark(conn) == "7"
     conn.close()
     with open_store(db, "t") as s:
-        assert s.schema_version() >= 15
+        assert s.schema_version() >= 16
         top = s.conn.execute("SELECT max(id) FROM audit").fetchone()[0]
         assert top > 7 and int(s.meta("audit_hoogste_id")) == top  # the migration's own audit row
         assert audit_problems(s.conn) == []

@@ -72,6 +72,15 @@ def test_every_binding_has_an_id_a_dutch_description_and_a_key_that_works_everyw
         assert must in seen
 
 
+def test_every_binding_names_an_action_its_class_has():
+    """The keymap (tui/keymap.py) names actions by text; a typo would make a key do nothing."""
+    for cls, b in all_bindings():
+        action = b.action.split("(")[0]
+        owner: type = HerstelApp if action.startswith("app.") else cls
+        name = action.removeprefix("app.")
+        assert callable(getattr(owner, f"action_{name}", None)), (cls.__name__, b.id, b.action)
+
+
 def test_every_action_has_an_fkey_or_letter_besides_esc():
     main = {
         "zaak.stap": ("f2", "v"),

@@ -14,6 +14,7 @@ from textual.markup import escape as esc
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from herstel_tui.tui import keymap
 from herstel_tui.tui.host import DeskModal, footer
 
 # (value, text, letter or None)
@@ -24,10 +25,7 @@ class ConfirmDialog(DeskModal[bool]):
     """Yes or no: j/F2 is yes, n/Esc is no."""
 
     HELP = "bevestigen"
-    BINDINGS = [
-        Binding("j,f2", "answer(True)", "Ja", id="bevestig.ja"),
-        Binding("n,f3,escape", "answer(False)", "Nee", id="bevestig.nee"),
-    ]
+    BINDINGS = keymap.CONFIRM
 
     def __init__(self, question: str) -> None:
         super().__init__()

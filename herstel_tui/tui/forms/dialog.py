@@ -64,7 +64,7 @@ def dialog_frame(title: str, fields: ComposeResult) -> ComposeResult:
 
 
 class FormDialog(DeskModal[object]):
-    """A form in a box (see the module text). Subclasses set ``BINDINGS`` with ``form_bindings``."""
+    """A form in a box (see the module text). Subclasses set ``BINDINGS`` with ``keymap.form_bindings``."""
 
     HELP = "dialoog"
     TITLE_TEXT = "Dialoog"

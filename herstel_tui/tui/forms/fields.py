@@ -2,7 +2,7 @@
 
 Field values are read and written as text whatever the widget (``read_field``/``write_field``), so
 a form can compare, keep as a draft and restore every field the same way. The keys of every form
-come from ``form_bindings``: the same words everywhere, ids per family for the config's [toetsen].
+come from ``keymap.form_bindings``: the same words everywhere, ids per family for the config's [toetsen].
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, Select, Static, TextArea
 from textual.widgets._select import SelectOverlay
+
+from herstel_tui.tui import keymap
 
 
 class Tick(Checkbox):
@@ -42,11 +43,7 @@ class Choice(RadioButton):
 class DropdownOverlay(SelectOverlay):
     """The open list of a ``Dropdown``: its key in the footer in Dutch (Textual's says "Dismiss menu")."""
 
-    BINDINGS = [
-        Binding(
-            "escape", "dismiss", "Sluiten", id="keuzelijst.sluiten", tooltip="De keuzelijst sluiten zonder te kiezen"
-        )
-    ]
+    BINDINGS = keymap.DROPDOWN
 
 
 class Dropdown(Select[Any]):
@@ -134,23 +131,3 @@ def changed_field(event: FieldChanged) -> tuple[Widget, str | bool | None, bool]
     if isinstance(event, Select.Changed):
         return event.select, None if event.value is Select.NULL else str(event.value), True
     return event.checkbox, bool(event.value), True
-
-
-def tab_bindings(prefix: str) -> list[BindingType]:
-    """Tab and shift+tab as priority bindings: the focus moves before the next key is handed
-    out, so a burst of keys over SSH ("abc<Tab>def") lands in the right fields."""
-    return [
-        Binding("tab", "app.focus_next", "Volgend veld", show=False, priority=True, id=f"{prefix}.volgend_veld"),
-        Binding("shift+tab", "app.focus_previous", "Vorig veld", show=False, priority=True, id=f"{prefix}.vorig_veld"),
-    ]
-
-
-def form_bindings(prefix: str, *, help_key: bool = False) -> list[BindingType]:
-    """F2 (or ctrl+s) saves, Esc or F3 cancels, Tab moves; ``help_key``: F1 for the help as well."""
-    bindings: list[BindingType] = [
-        Binding("f2,ctrl+s", "save", "Opslaan", id=f"{prefix}.opslaan"),
-        Binding("escape,f3", "cancel", "Annuleren", id=f"{prefix}.annuleren"),
-    ]
-    if help_key:
-        bindings.append(Binding("f1", "app.help", "Help", id=f"{prefix}.help"))
-    return bindings + tab_bindings(prefix)

@@ -4,43 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
-
 from herstel_tui.tui.host import ListingScreen, desk_of
 
 if TYPE_CHECKING:
     from herstel_tui.tui.screens.case_dialogs import CaseDialog
-
-
-def case_bindings() -> list[Binding]:
-    """The same ids, keys and words wherever a case is at hand.
-
-    Priority bindings run when the key arrives, before the keys typed after it are routed: so
-    letters typed right after "c" never land on the list as filter keys. (Textual drops a
-    priority binding on a printable key while an Input has focus, so typing is unaffected.)
-    """
-    return [
-        Binding(
-            "f2,v", "record_step", "Stap", id="zaak.stap", tooltip="Stap of uitkomst vastleggen (v)", priority=True
-        ),
-        Binding("f6,c", "add_note", "Notitie", id="zaak.notitie", tooltip="Contactmoment toevoegen (c)", priority=True),
-        Binding(
-            "f7,p",
-            "urgency",
-            "Urgentie",
-            id="zaak.urgentie",
-            tooltip="Urgentie (UHT-criteria) of casuïstiekoverleg (p)",
-            priority=True,
-        ),
-        Binding(
-            "f8,w",
-            "assign",
-            "Toewijzen",
-            id="zaak.toewijzen",
-            tooltip="Zaak toewijzen aan een medewerker (w)",
-            priority=True,
-        ),
-    ]
 
 
 CASE_ACTIONS = ("record_step", "add_note", "urgency", "assign")

@@ -6,12 +6,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from herstel_tui.services.audit_view import AuditLine, readable
-from herstel_tui.tui.host import DeskScreen, back_binding, desk_of, footer, header
+from herstel_tui.tui import keymap
+from herstel_tui.tui.host import DeskScreen, desk_of, footer, header
 
 WIDTHS = {"moment": 16, "wie": 10, "wat": 26, "zaak": 11}
 DETAILS_FROM = 100  # from this width the table has a column for the details; below: the pane only
@@ -20,10 +20,7 @@ DETAILS_FROM = 100  # from this width the table has a column for the details; be
 class AuditScreen(DeskScreen[None]):
     HELP = "logboek"
     AUTO_FOCUS = "DataTable"
-    BINDINGS = [
-        back_binding("logboek"),
-        Binding("f5,r", "reload", "Vernieuwen", id="logboek.vernieuwen"),
-    ]
+    BINDINGS = keymap.AUDIT
     DEFAULT_CSS = """
     AuditScreen #logboek { height: 1fr; overflow-x: hidden; }
     AuditScreen #logdetail { height: auto; max-height: 6; padding: 0 1; border-top: solid $panel; }

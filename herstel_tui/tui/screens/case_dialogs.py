@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.suggester import SuggestFromList
@@ -21,10 +20,11 @@ from textual.widgets.option_list import Option
 
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.models import Channel, Urgency
+from herstel_tui.tui import keymap
 from herstel_tui.tui.data import CaseBundle
 from herstel_tui.tui.forms.dialog import FormDialog
 from herstel_tui.tui.forms.errors import FieldError, Refusal
-from herstel_tui.tui.forms.fields import Choice, Dropdown, ErrorLine, Tick, field_row, form_bindings
+from herstel_tui.tui.forms.fields import Choice, Dropdown, ErrorLine, Tick, field_row
 from herstel_tui.tui.host import desk_of
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 class CaseDialog(FormDialog):
     """A form about one case (``case_id``), or about none (a new person)."""
 
-    BINDINGS = form_bindings("dialoog", help_key=True)
+    BINDINGS = keymap.DIALOG
     LOADING_TEXT = "zaak laden…"
     LOAD_FAILED = "Zaak kan niet worden geladen"
     SAVED_TEXT = "Opgeslagen."  # the toast after a save
@@ -106,9 +106,7 @@ class StepDialog(CaseDialog):
     SAVED_TEXT = "Stap vastgelegd."
     HELP = "stap"
     DISCARD_QUESTION = "Stap niet vastleggen en de invoer weggooien?"
-    BINDINGS = [
-        Binding("f4", "toggle_correction", "Correctie", id="dialoog.correctie"),
-    ]
+    BINDINGS = keymap.STEP_DIALOG
 
     def fields(self) -> ComposeResult:
         yield Static("", id="staatnu")

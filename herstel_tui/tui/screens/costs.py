@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.widgets import DataTable, Input, Label, Select, Static
@@ -31,12 +30,13 @@ from herstel_tui.domain.costs import (
     pxq,
 )
 from herstel_tui.domain.dates import format_date
+from herstel_tui.tui import keymap
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.choices import ConfirmDialog
 from herstel_tui.tui.forms.errors import FieldError, explain_one
 from herstel_tui.tui.forms.fields import Dropdown, field_row
 from herstel_tui.tui.forms.saving import Loaded, SaveQueue, post_read
-from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, refresh_host
+from herstel_tui.tui.host import StoreScreen, footer, header, refresh_host
 from herstel_tui.tui.screens.plan_dialogs import PlanDialog
 from herstel_tui.tui.screens.spuk import SpukScreen
 
@@ -56,13 +56,7 @@ class CostsBundle:
 
 class CostsScreen(StoreScreen):
     HELP = "kosten"
-    BINDINGS = [
-        back_binding("kosten", "f3,escape,q"),
-        Binding("f4,n", "new", "Nieuw", id="kosten.nieuw", tooltip="Kostenpost vastleggen (n)"),
-        Binding("f5,e", "edit", "Wijzig", id="kosten.wijzig", tooltip="Gekozen kostenpost wijzigen (e of ⏎)"),
-        Binding("f6,x", "delete", "Verwijder", id="kosten.verwijder", tooltip="Gekozen kostenpost verwijderen (x)"),
-        Binding("f7,j", "year_report", "Jaaroverzicht", id="kosten.jaar", tooltip="SPUK-jaaroverzicht (j)"),
-    ]
+    BINDINGS = keymap.COSTS
 
     def __init__(
         self, store: Store, case_id: int, *, today: date | None = None, config: DeskConfig | None = None

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.markup import escape as esc
@@ -25,10 +24,11 @@ from textual.widgets.option_list import Option
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import DateError, format_date, parse_date
+from herstel_tui.tui import keymap
 from herstel_tui.tui.forms.fields import ErrorLine
 from herstel_tui.tui.forms.saving import Loaded, post_read
 from herstel_tui.tui.host import DeskModal, desk_of, footer, set_blink
-from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
+from herstel_tui.tui.widgets.scroll import ScrollBody
 
 T = TypeVar("T")
 
@@ -37,25 +37,12 @@ class LetterPreview(ScrollBody):
     """The letter's text; ↑/↓ and PgUp/PgDn scroll."""
 
     HELP = "brief"
-    BINDINGS = scroll_bindings("brief")
+    BINDINGS = keymap.scroll_bindings("brief")
 
 
 class LetterScreen(DeskModal[object]):
     HELP = "brief"
-    BINDINGS = [
-        Binding("f2,m", "make", "Maken", id="brief.maken", tooltip="Brief maken (.docx en tekst) en vastleggen (m)"),
-        Binding("f5,r", "preview", "Voorbeeld", id="brief.voorbeeld", tooltip="Voorbeeld opnieuw lezen (r)"),
-        Binding(
-            "f4,t",
-            "focus_text",
-            "Tekst",
-            show=False,
-            id="brief.tekst",
-            tooltip="Naar de tekst van de brief, om te scrollen (t)",
-        ),
-        Binding("escape,f3", "cancel", "Annuleren", id="dialoog.annuleren"),
-        Binding("f1", "app.help", "Help", id="dialoog.help"),
-    ]
+    BINDINGS = keymap.LETTER
 
     def __init__(self, case_id: int) -> None:
         super().__init__()

@@ -13,31 +13,25 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.widgets import Static
 
 from herstel_tui.domain.dates import format_date
-from herstel_tui.tui.host import DeskScreen, back_binding, desk_of, footer, header
-from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
+from herstel_tui.tui import keymap
+from herstel_tui.tui.host import DeskScreen, desk_of, footer, header
+from herstel_tui.tui.widgets.scroll import ScrollBody
 
 
 class OverviewBody(ScrollBody):
     HELP = "overzicht"
-    BINDINGS = scroll_bindings("overzicht")
+    BINDINGS = keymap.scroll_bindings("overzicht")
 
 
 class OverviewScreen(DeskScreen[None]):
     HELP = "overzicht"
     AUTO_FOCUS = "OverviewBody"
-    BINDINGS = [
-        back_binding("overzicht"),
-        Binding(
-            "f2,e", "export", "Excel", id="overzicht.excel", tooltip="Overzicht opslaan als .xlsx in de exportmap (e)"
-        ),
-        Binding("f5,r", "reload", "Vernieuwen", id="overzicht.vernieuwen", tooltip="Opnieuw berekenen (r)"),
-    ]
+    BINDINGS = keymap.OVERVIEW
 
     def __init__(self) -> None:
         super().__init__()

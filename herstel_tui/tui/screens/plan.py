@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
@@ -29,12 +28,13 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from herstel_tui.domain.dates import DateError, format_date
 from herstel_tui.domain.plan import LEEFGEBIEDEN, Action, Goal, GoalStatus, Leefgebied, PlanVersion
+from herstel_tui.tui import keymap
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.choices import ChoiceDialog, ConfirmDialog
 from herstel_tui.tui.forms.errors import Refusal
-from herstel_tui.tui.forms.fields import ErrorLine, FieldChanged, changed_field, on_field_change, tab_bindings
+from herstel_tui.tui.forms.fields import ErrorLine, FieldChanged, changed_field, on_field_change
 from herstel_tui.tui.forms.saving import Autosave, FieldValue, Job, Loaded, SaveQueue, post_read
-from herstel_tui.tui.host import StoreScreen, back_binding, footer, header, refresh_host, set_blink
+from herstel_tui.tui.host import StoreScreen, footer, header, refresh_host, set_blink
 from herstel_tui.tui.screens.costs import CostsScreen
 from herstel_tui.tui.screens.plan_dialogs import AgreeDialog, NazorgDialog
 from herstel_tui.tui.screens.plan_form import (
@@ -71,41 +71,7 @@ class PlanScreen(StoreScreen):
     """The plan van aanpak of one case; ``version``: show that (older) version read-only."""
 
     HELP = "plan"
-    BINDINGS = [
-        back_binding("plan", "f3,escape,q"),
-        Binding(
-            "f2,ctrl+s",
-            "save_now",
-            "Opslaan",
-            show=False,
-            id="plan.opslaan",
-            tooltip="Alles wordt al opgeslagen terwijl u typt; F2 schrijft meteen",
-        ),
-        Binding("f4,d", "add_goal", "Doel+", id="plan.doel", tooltip="Doel toevoegen in dit leefgebied (d)"),
-        Binding("f5,a", "add_action", "Actie+", id="plan.actie", tooltip="Actie toevoegen in dit leefgebied (a)"),
-        Binding("f6,l", "next_area", "Gebied", id="plan.leefgebied", tooltip="Naar het volgende leefgebied (l)"),
-        Binding(
-            "f7,v",
-            "agree",
-            "Vaststellen",
-            id="plan.vaststellen",
-            tooltip="Plan vaststellen: op hoofdlijnen of volledig (v)",
-        ),
-        Binding(
-            "f8,m",
-            "menu",
-            "Meer",
-            id="plan.meer",
-            tooltip="Nieuwe versie, versies, afdrukken, nazorg, regel verwijderen, kosten (m)",
-        ),
-        Binding("w", "new_version", "Nieuwe versie", show=False, id="plan.wijzigen"),
-        Binding("o", "versions", "Versies", show=False, id="plan.versies"),
-        Binding("p", "print", "Afdrukken", show=False, id="plan.afdrukken"),
-        Binding("z", "nazorg", "Nazorg starten", show=False, id="plan.nazorg"),
-        Binding("x", "delete_row", "Regel verwijderen", show=False, id="plan.verwijder"),
-        Binding("k", "costs", "Kosten", show=False, id="plan.kosten"),
-        *tab_bindings("plan"),
-    ]
+    BINDINGS = keymap.PLAN
 
     def __init__(
         self,

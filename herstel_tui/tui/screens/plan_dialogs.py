@@ -17,9 +17,10 @@ from textual.widgets import Input, Select, Static
 
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.plan import Consent, PlanStatus, PlanVersion, agreement_problems
+from herstel_tui.tui import keymap
 from herstel_tui.tui.forms.dialog import FormDialog
 from herstel_tui.tui.forms.errors import FieldError
-from herstel_tui.tui.forms.fields import Dropdown, field_row, form_bindings
+from herstel_tui.tui.forms.fields import Dropdown, field_row
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 class PlanDialog(FormDialog):
     """A form of the plan van aanpak or the SPUK costs, on the store it is given."""
 
-    BINDINGS = form_bindings("plandialoog")
+    BINDINGS = keymap.PLAN_DIALOG
     case_id: int
 
     def __init__(self, store: Store, case_id: int, *, today: date | None = None) -> None:

@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape as esc
 from textual.widgets import Static
 
 from herstel_tui.domain.costs import DEFINITION_ELIGIBLE_CUMULATIVE, DEFINITION_ELIGIBLE_YEAR, YearReport, format_euro
+from herstel_tui.tui import keymap
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.errors import Refusal
 from herstel_tui.tui.forms.saving import Loaded, SaveQueue, post_read
-from herstel_tui.tui.host import StoreScreen, back_binding, footer, header
+from herstel_tui.tui.host import StoreScreen, footer, header
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
@@ -30,18 +30,7 @@ if TYPE_CHECKING:
 
 class SpukScreen(StoreScreen):
     HELP = "spuk"
-    BINDINGS = [
-        back_binding("spuk", "f3,escape,q"),
-        Binding("f4,left", "previous_year", "Vorig jaar", id="spuk.vorig"),
-        Binding("f5,right", "next_year", "Volgend jaar", id="spuk.volgend"),
-        Binding(
-            "f2,e",
-            "export",
-            "Exporteer .xlsx",
-            id="spuk.export",
-            tooltip="Jaaroverzicht als Excel-bestand in de exportmap (e)",
-        ),
-    ]
+    BINDINGS = keymap.SPUK
 
     def __init__(
         self, store: Store, year: int | None = None, *, today: date | None = None, config: DeskConfig | None = None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
-
+from herstel_tui.tui import keymap
 from herstel_tui.tui.forms.choices import ChoiceDialog
 
 ALL_STEPS = "-"
@@ -15,10 +14,7 @@ class StepFilterDialog(ChoiceDialog, inherit_bindings=False):
     HELP = "stapfilter"
     KEEP = object()
     CLOSED = KEEP
-    BINDINGS = [
-        Binding("escape,f3", "close", "Annuleren", id="dialoog.annuleren"),
-        Binding("f1", "app.help", "Help", id="dialoog.help"),
-    ]
+    BINDINGS = keymap.STEP_FILTER
 
     def __init__(self, current: str | None) -> None:
         from herstel_tui.settings.resources import default_routekaart

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Static
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
+from herstel_tui.tui import keymap
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.fields import Tick
 from herstel_tui.tui.forms.saving import Loaded, post_read
@@ -42,16 +42,7 @@ class VraagbestandDialog(DeskModal["Path | None"]):
     """Who goes in the vraagbestand kindregeling; F2 writes it."""
 
     HELP = "vraagbestand"
-    BINDINGS = [
-        Binding(
-            "f2,ctrl+s",
-            "write",
-            "Schrijven",
-            id="vraagbestand.schrijven",
-            tooltip="Schrijf het vraagbestand en leg de aanvraag vast",
-        ),
-        Binding("escape,f3", "close", "Sluiten", id="vraagbestand.sluiten", tooltip="Sluit zonder te schrijven"),
-    ]
+    BINDINGS = keymap.VRAAGBESTAND
 
     def __init__(
         self,

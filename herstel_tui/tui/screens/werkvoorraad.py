@@ -8,7 +8,6 @@ from typing import TypeVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
@@ -16,10 +15,11 @@ from herstel_tui.domain.enums import Outcome
 from herstel_tui.domain.record import replace
 from herstel_tui.store import CaseFilter
 from herstel_tui.store.caselist import Sections
+from herstel_tui.tui import keymap
 from herstel_tui.tui.data import ListResult
 from herstel_tui.tui.format import number, zaken
 from herstel_tui.tui.host import desk_of, footer, header
-from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
+from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions
 from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
 
 T = TypeVar("T")
@@ -62,12 +62,7 @@ def _cycle(options: list[T], value: T) -> T:
 
 class SearchBox(Input):
     HELP = "zoeken"
-    BINDINGS = [
-        Binding(
-            "escape", "leave", "Lijst", id="zoeken.verlaat", tooltip="Naar de lijst (zoektekst blijft)", priority=True
-        ),
-        Binding("down", "leave", "Naar de lijst", show=False, id="zoeken.omlaag", priority=True),
-    ]
+    BINDINGS = keymap.SEARCH_BOX
 
     def watch_value(self) -> None:
         # (runs as the key changes the text, before Textual paints it: the paint waits for the list)
@@ -156,32 +151,7 @@ class WorkQueueScreen(CaseActions):
     HELP = "werkvoorraad"
     AUTO_FOCUS = "CaseTable"
 
-    BINDINGS = [
-        # priority: handled when the key arrives, so "/jansen" typed in one go all lands in the box
-        Binding("slash,f4", "search", "Zoek", id="werkvoorraad.zoek", priority=True),
-        Binding("enter", "open", "Open zaak", show=False, id="werkvoorraad.open"),
-        *case_bindings(),
-        Binding("b", "reveal_bsn", "Toon BSN", show=False, id="werkvoorraad.bsn"),
-        Binding("m", "toggle_mine", "Mijn zaken", show=False, id="werkvoorraad.mijn"),
-        Binding("u", "toggle_urgent", "Urgent", show=False, id="werkvoorraad.urgent"),
-        Binding("o", "toggle_overdue", "Termijn verlopen", show=False, id="werkvoorraad.verlopen"),
-        Binding(
-            "d",
-            "toggle_within",
-            "Binnen 14 dagen",
-            show=False,
-            id="werkvoorraad.binnen",
-            tooltip="Alleen zaken met een eigen termijn vandaag of in de komende 14 dagen",
-        ),
-        Binding("g", "cycle_closed", "Open/gesloten/alle", show=False, id="werkvoorraad.gesloten"),
-        Binding("t", "cycle_track", "Spoor", show=False, id="werkvoorraad.spoor"),
-        Binding("s", "choose_step", "Kies stap", show=False, id="werkvoorraad.stap"),
-        Binding("k", "cycle_outcome", "Uitkomst", show=False, id="werkvoorraad.uitkomst"),
-        Binding("r", "cycle_sort", "Sortering", show=False, id="werkvoorraad.sorteer"),
-        Binding("x", "clear_filters", "Wis filters", show=False, id="werkvoorraad.wis"),
-        Binding("escape", "escape", "Wis zoektekst", show=False, id="werkvoorraad.terug"),
-        Binding("f5", "reload", "Vernieuwen", show=False, id="werkvoorraad.vernieuwen"),
-    ]
+    BINDINGS = keymap.WORK_QUEUE
 
     def __init__(self) -> None:
         super().__init__()

@@ -15,19 +15,20 @@ from textual.widgets.option_list import Option
 
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Outcome
+from herstel_tui.tui import keymap
 from herstel_tui.tui.data import CaseBundle
 from herstel_tui.tui.format import days_long, hanging
 from herstel_tui.tui.forms.saving import Loaded, post_read
-from herstel_tui.tui.host import back_binding, desk_of, footer, header
-from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions, case_bindings
-from herstel_tui.tui.widgets.scroll import ScrollBody, scroll_bindings
+from herstel_tui.tui.host import desk_of, footer, header
+from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions
+from herstel_tui.tui.widgets.scroll import ScrollBody
 
 TIMELINE_INDENT = 12  # "dd-mm-jjjj  ": wrapped timeline lines start under the step, not the date
 
 
 class CaseBody(ScrollBody):
     HELP = "zaak"
-    BINDINGS = scroll_bindings("zaak")
+    BINDINGS = keymap.scroll_bindings("zaak")
 
 
 class Household(OptionList):
@@ -39,18 +40,7 @@ class CaseScreen(CaseActions):
     HELP = "zaak"
     AUTO_FOCUS = "CaseBody"
 
-    BINDINGS = [
-        back_binding("zaak"),
-        *case_bindings(),
-        Binding("b", "reveal_bsn", "Toon BSN", show=False, id="zaak.bsn"),
-        Binding("h", "household", "Huishouden", show=False, id="zaak.huishouden", priority=True),
-        Binding("f5", "reload", "Vernieuwen", show=False, id="zaak.vernieuwen"),
-        Binding("l", "letter", "Brief", id="zaak.brief", tooltip="Brief maken, met voorbeeld (l)"),
-        Binding("j", "case_audit", "Logboek", show=False, id="zaak.logboek", tooltip="Auditlogboek van deze zaak"),
-        Binding("a", "plan", "Plan", id="zaak.plan", tooltip="Plan van aanpak (a)"),
-        Binding("k", "costs", "Kosten", show=False, id="zaak.kosten", tooltip="SPUK-kosten van deze zaak (k)"),
-        Binding("o", "resolve_conflict", "Conflict", show=False, id="zaak.conflict", tooltip="Conflict bij inleveren"),
-    ]
+    BINDINGS = keymap.CASE_SCREEN
 
     def __init__(self, case_id: int, bundle: CaseBundle | None = None) -> None:
         """``bundle``: the case as already read (and its viewing logged) by whoever opens it."""

@@ -20,7 +20,6 @@ from datetime import date
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, work
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -32,6 +31,7 @@ from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Outcome, Track
 from herstel_tui.store import CaseFilter, CaseRow
 from herstel_tui.store.caselist import Sections, sectioned
+from herstel_tui.tui import keymap
 from herstel_tui.tui.data import PAGE, DeskData, ListResult
 from herstel_tui.tui.format import days_short, number, truncate
 
@@ -135,14 +135,7 @@ class CaseTable(ScrollView, can_focus=True):
 
     HELP = "werkvoorraad"
 
-    BINDINGS = [
-        Binding("up", "cursor(-1)", "Omhoog", show=False, id="lijst.omhoog"),
-        Binding("down", "cursor(1)", "Omlaag", show=False, id="lijst.omlaag"),
-        Binding("pageup", "page(-1)", "Pagina omhoog", show=False, id="lijst.pagina_omhoog"),
-        Binding("pagedown", "page(1)", "Pagina omlaag", show=False, id="lijst.pagina_omlaag"),
-        Binding("home", "first", "Eerste zaak", show=False, id="lijst.begin"),
-        Binding("end", "last", "Laatste zaak", show=False, id="lijst.einde"),
-    ]
+    BINDINGS = keymap.CASE_TABLE
 
     COMPONENT_CLASSES = {
         "case-table--header",

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
 
 class ScrollBody(VerticalScroll, can_focus=True):
-    """↑/↓ scroll a line (ids from ``scroll_bindings``), PgUp/PgDn a page.
+    """↑/↓ scroll a line (ids from ``keymap.scroll_bindings``), PgUp/PgDn a page.
 
     Pages jump, they do not glide: an animated page is a dozen full repaints, 15 times the bytes
     of one over SSH (bench/bench_bytes.py), and a jump is what less and every pager do.
@@ -32,10 +31,3 @@ class ScrollBody(VerticalScroll, can_focus=True):
 
     def action_scroll_end(self) -> None:
         self._jump(self.scroll_end)
-
-
-def scroll_bindings(prefix: str) -> list[BindingType]:
-    return [
-        Binding("up", "scroll_up", "Omhoog", show=False, id=f"{prefix}.omhoog"),
-        Binding("down", "scroll_down", "Omlaag", show=False, id=f"{prefix}.omlaag"),
-    ]
