@@ -483,6 +483,27 @@ class ImportBatch(Repository):
         notes = _PLAIN[bool(extra["returned"])] if plain else _ROW_JSON(extra)
         self._put(ROW_DONE, (file_id, row, action, text, notes))
 
+    def row_outcome(self, file_id: int, row: int, action: str, text: str, notes: list[str], returned: bool) -> None:
+        """:meth:`row_done` of ``{"notes": notes, "returned": returned}`` (the import's every row)."""
+        self.pending[ROW_DONE].append(
+            (
+                file_id,
+                row,
+                action,
+                text,
+                _ROW_JSON({"notes": notes, "returned": returned}) if notes else _PLAIN[returned],
+            )
+        )
+
+    def drop_rows_done(self) -> int:
+        """Forget the row outcomes not sent yet; returns how many. For the import's last
+        transaction: ``store.portal.finish_import`` deletes every row outcome of the file in that
+        same transaction, so these would be written only to be deleted (nobody else sees them)."""
+        rows = self.pending[ROW_DONE]
+        n = len(rows)
+        rows.clear()
+        return n
+
     # -- rows, the repositories and the end ------------------------------------------------------
 
     def _mark(self) -> tuple[tuple[int, ...], int]:

@@ -128,3 +128,31 @@ def test_a_batch_reads_the_register_afresh_when_someone_wrote_since_the_last(
     assert row.action == "skip", row.full_text  # the number is already there: nothing to change
     person = store.persons.find_by_bsn(target)
     assert person is not None and person.phone == "06-10000030"
+
+
+def test_the_last_transaction_does_not_write_the_row_outcomes_it_deletes(store, config, tmp_path, small_batches):
+    """Each transaction but the last writes its rows' outcomes (so a broken-off import resumes);
+    the last one makes the file 'klaar' and deletes them, so it sends none of its own; the rows
+    whose outcome was written before are still taken in once (no row twice)."""
+    path = registrations(tmp_path)
+    sent: list[int] = []  # per committed transaction: the outcome rows it sent
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    try:
+        done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    finally:
+        store.conn.set_trace_callback(None)
+    per: list[int] = [0]
+    for sql in seen:
+        if sql.startswith("INSERT INTO portal_import_rows"):
+            per[-1] += 1
+        elif sql.strip().upper() == "COMMIT":
+            sent.append(per[-1])
+            per.append(0)
+    assert len(sent) > 3 and sent[-1] == 0 and all(n > 0 for n in sent[:-1])
+    assert sum(sent) < 40 and len(done.outcomes) == 40
+    assert store.conn.execute("SELECT count(*) FROM portal_import_rows").fetchone()[0] == 0
+    # the dry run (one transaction on a private copy: it sends none at all) plans the same
+    with open_store(tmp_path / "dry.db", "t.tester") as other:
+        plan = import_list(other, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert rows(plan) == rows(done)
