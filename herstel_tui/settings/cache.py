@@ -220,6 +220,19 @@ def _domain_code() -> list[list] | None:
     return sorted(code) if code else None
 
 
+def _read_owned(file: str | Path) -> bytes | None:
+    """A cache file's bytes if this user owns it and nobody else may write it (what is read from
+    it decides what runs or is shown); None otherwise, or when it cannot be read."""
+    try:
+        with open(file, "rb") as f:
+            st = os.fstat(f.fileno())
+            if st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+                return None
+            return f.read()
+    except OSError:
+        return None
+
+
 def read_routekaart_cache(text: bytes, path: Path) -> Routekaart | None:
     """The routekaart a full load built from these bytes at ``path``, if the cache holds it for
     this very code; None otherwise. Only a file this user owns and nobody else may write is read
@@ -228,14 +241,10 @@ def read_routekaart_cache(text: bytes, path: Path) -> Routekaart | None:
 
     from herstel_tui.domain.routekaart.engine import Routekaart
 
-    try:
-        with open(_routekaart_cache_file(path), "rb") as f:
-            st = os.fstat(f.fileno())
-            if st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
-                return None
-            head, _, blob = f.read().partition(b"\n")
-    except OSError:
+    data = _read_owned(_routekaart_cache_file(path))
+    if data is None:
         return None
+    head, _, blob = data.partition(b"\n")
     key = _routekaart_key(text, path)
     if key is None or head != key:
         return None
@@ -285,13 +294,10 @@ def read_rule_titles(text: bytes, path: str) -> dict[str, str] | None:
     """Rule id -> title as the routekaart loaded from these bytes at ``path`` (its text) gives them,
     if :func:`write_rule_titles` kept them for this very code; None otherwise. Only a file this
     user owns and nobody else may write is read."""
+    raw = _read_owned(_rule_titles_file(path))
     try:
-        with open(_rule_titles_file(path), "rb") as f:
-            st = os.fstat(f.fileno())
-            if st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
-                return None
-            data = json.loads(f.read())
-    except (OSError, ValueError):
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         return None
     key = _rule_titles_key(text, path)
     if key is None or not isinstance(data, dict) or data.get("key") != key:
