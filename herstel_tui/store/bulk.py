@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from herstel_tui.store.schema import OVERVIEW_FILL, OVERVIEW_TRIGGERS
+from herstel_tui.store.schema import OVERVIEW_TRIGGERS, fill_tallies
 
 SEARCH_TRIGGER = "case_search_insert"  # AFTER INSERT ON cases: the new case's search row
 # The trigger's statement, limited to the new case; without that limit it fills every case.
@@ -68,7 +68,6 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[Non
         conn.execute(fill)
         conn.execute(trigger)
     if tallies:
-        for statement in OVERVIEW_FILL:
-            conn.execute(statement)
+        fill_tallies(conn)
         for _name, sql in tallies:
             conn.execute(sql)

@@ -95,11 +95,10 @@ class OverviewQueries(Repository):
 
     def recount(self) -> None:
         """Count the tallies afresh from the rows (``herstel controle --herbouw``)."""
-        from herstel_tui.store.schema import OVERVIEW_FILL
+        from herstel_tui.store.schema import fill_tallies
 
         with self.transaction() as conn:
-            for statement in OVERVIEW_FILL:
-                conn.execute(statement)
+            fill_tallies(conn)
 
     def running_open(self, today: date, rules: Sequence[str]) -> list[tuple[str, int, int]]:
         """(rule, termijnen, of which overdue) running on ``today`` in open cases, for these rules."""
@@ -126,12 +125,11 @@ class OverviewQueries(Repository):
 def tallies_differ(conn: sqlite3.Connection) -> list[str]:
     """The overview's tallies (``overview_groups``, ``overview_deadlines``) that differ from a count
     of the rows they tally: their names; empty when both agree (tests; a check)."""
-    from herstel_tui.store.schema import OVERVIEW_FILL
+    from herstel_tui.store.schema import OVERVIEW_COUNTS
 
     out = []
-    for table, fill in (("overview_groups", OVERVIEW_FILL[2]), ("overview_deadlines", OVERVIEW_FILL[3])):
-        counted = fill.partition(") SELECT ")[2]
+    for table, (_columns, count) in OVERVIEW_COUNTS.items():
         kept = conn.execute(f"SELECT * FROM {table} WHERE n != 0 ORDER BY grp").fetchall()
-        if kept != conn.execute(f"SELECT * FROM ({'SELECT ' + counted}) ORDER BY 1").fetchall():
+        if kept != conn.execute(f"SELECT * FROM ({count}) ORDER BY 1").fetchall():
             out.append(table)
     return out

@@ -7,6 +7,11 @@ a new one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import sqlite3
+
 APPLICATION_ID = 0x48525354  # "HRST": marks a herstel database in the SQLite header
 
 # (version, description, SQL script). The runner wraps each script in BEGIN IMMEDIATE ...
@@ -744,15 +749,29 @@ END""",
 END""",
 }
 
+# Each tally: its columns, and the count of the rows it tallies (what the triggers keep it equal to).
+OVERVIEW_COUNTS = {
+    "overview_groups": (
+        "grp, n",
+        f"SELECT {_group_key('s', 'c')}, count(*) FROM cases c JOIN case_summary s ON s.case_id = c.id GROUP BY 1",
+    ),
+    "overview_deadlines": (
+        "grp, rule, kind, stopped_by, due, late, n",
+        f"SELECT {_deadline_row('d')}, count(*) FROM case_deadlines d GROUP BY 1",
+    ),
+}
 # The tallies counted afresh from the rows (the migration; after a bulk load), one statement each.
 OVERVIEW_FILL = (
-    "DELETE FROM overview_groups",
-    "DELETE FROM overview_deadlines",
-    "INSERT INTO overview_groups (grp, n) "
-    f"SELECT {_group_key('s', 'c')}, count(*) FROM cases c JOIN case_summary s ON s.case_id = c.id GROUP BY 1",
-    "INSERT INTO overview_deadlines (grp, rule, kind, stopped_by, due, late, n) "
-    f"SELECT {_deadline_row('d')}, count(*) FROM case_deadlines d GROUP BY 1",
+    *(f"DELETE FROM {table}" for table in OVERVIEW_COUNTS),
+    *(f"INSERT INTO {table} ({columns}) {count}" for table, (columns, count) in OVERVIEW_COUNTS.items()),
 )
+
+
+def fill_tallies(conn: sqlite3.Connection) -> None:
+    """Count the overview's tallies afresh from the rows (inside the caller's transaction)."""
+    for statement in OVERVIEW_FILL:
+        conn.execute(statement)
+
 
 _TRIGGERS_SQL = ";\n".join(OVERVIEW_TRIGGERS.values())
 _FILL_SQL = ";\n".join(OVERVIEW_FILL)
