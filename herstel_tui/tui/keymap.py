@@ -209,6 +209,16 @@ PLAN: list[BindingType] = [
     *tab_bindings("plan"),
 ]
 
+#: The plan's "Meer" menu (f8/m): action -> the line it shows; its letter is the action's key in PLAN.
+PLAN_MENU = {
+    "new_version": "Nieuwe versie maken (om het vastgestelde plan te wijzigen)",
+    "versions": "Versies bekijken (oude versies, alleen lezen)",
+    "print": "Afdrukken: .docx en tekst in de exportmap",
+    "nazorg": "Nazorg starten (alle doelen behaald)",
+    "delete_row": "Doel of actie onder de cursor verwijderen",
+    "costs": "SPUK-kosten van deze zaak",
+}
+
 #: A case's SPUK costs (CostsScreen).
 COSTS: list[BindingType] = [
     back_binding("kosten", "f3,escape,q"),

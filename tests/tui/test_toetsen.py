@@ -81,6 +81,14 @@ def test_every_binding_names_an_action_its_class_has():
         assert callable(getattr(owner, f"action_{name}", None)), (cls.__name__, b.id, b.action)
 
 
+def test_plan_menu_lines_are_plan_keys():
+    """The plan's "Meer" menu shows each line with its key in keymap.PLAN; a line without a key would fail there."""
+    from herstel_tui.tui import keymap
+
+    bound = {b.action for b in keymap.PLAN if isinstance(b, Binding)}
+    assert set(keymap.PLAN_MENU) <= bound
+
+
 def test_every_action_has_an_fkey_or_letter_besides_esc():
     main = {
         "zaak.stap": ("f2", "v"),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
@@ -595,14 +596,8 @@ class PlanScreen(StoreScreen):
         self.app.push_screen(CostsScreen(self.store, self.case_id, today=self.given_today, config=self.given_config))
 
     def action_menu(self) -> None:
-        options = [
-            ("new_version", "Nieuwe versie maken (om het vastgestelde plan te wijzigen)", "w"),
-            ("versions", "Versies bekijken (oude versies, alleen lezen)", "o"),
-            ("print", "Afdrukken: .docx en tekst in de exportmap", "p"),
-            ("nazorg", "Nazorg starten (alle doelen behaald)", "z"),
-            ("delete_row", "Doel of actie onder de cursor verwijderen", "x"),
-            ("costs", "SPUK-kosten van deze zaak", "k"),
-        ]
+        keys = {b.action: b.key for b in keymap.PLAN if isinstance(b, Binding)}
+        options = [(action, line, keys[action]) for action, line in keymap.PLAN_MENU.items()]
         usable: list[tuple[str, str, str | None]] = [o for o in options if self.check_action(o[0], ()) is True]
         self._last_row = self._focused_row()
 
