@@ -14,54 +14,23 @@ Which file the application uses is not the domain's choice: ``herstel_tui.settin
 loads the shipped one once and the caller hands it to the Store.
 """
 
-from herstel_tui.domain.digest import fingerprint
 from herstel_tui.domain.routekaart.engine import Routekaart
-from herstel_tui.domain.routekaart.model import (
-    ACTORS,
-    NOT_STARTED_TITLE,
-    TRACKS,
-    CaseState,
-    CaseView,
-    Contact,
-    Deadline,
-    DoneStep,
-    Letter,
-    NextStep,
-    Outcome,
-    RecordedEvent,
-    RoutekaartError,
-    Rule,
-    Step,
-    Track,
-    TransitionRefused,
-)
+from herstel_tui.domain.routekaart.model import TRACKS, CaseView, RecordedEvent, RoutekaartError, TransitionRefused
 from herstel_tui.domain.routekaart.period import Period, parse_period
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `herstel toon` imports this package
 if TYPE_CHECKING:
     from herstel_tui.domain.routekaart.loader import load_routekaart, parse_routekaart
 
+# What callers outside the package use; the other objects are imported from .model.
 __all__ = [
-    "ACTORS",
-    "NOT_STARTED_TITLE",
     "TRACKS",
-    "CaseState",
     "CaseView",
-    "Contact",
-    "Deadline",
-    "DoneStep",
-    "Letter",
-    "NextStep",
-    "Outcome",
     "Period",
     "RecordedEvent",
     "Routekaart",
     "RoutekaartError",
-    "Rule",
-    "Step",
-    "Track",
     "TransitionRefused",
-    "fingerprint",
     "load_routekaart",
     "parse_period",
     "parse_routekaart",

@@ -69,7 +69,7 @@ def check_event(
     title = node.event_titles[new.outcome]
 
     # Recorded before?
-    if not node.repeatable and (node.id, None) in dates:
+    if not node.step.repeatable and (node.id, None) in dates:
         if node.outcomes:
             prev = [o for o in node.outcomes if (node.id, o) in dates]
             if new.outcome in prev:
@@ -129,7 +129,7 @@ def check_event(
                 f"{title} kan alleen vóór {eng.ref_title(k)} ({format_date(lst[0])}). "
                 f"Kies een datum vóór {format_date(lst[0])}, of corrigeer {eng.ref_title(k)} met een reden."
             )
-    if not node.anytime:
+    if not node.step.anytime:
         for g in eng.gates:
             lst = dates.get((g.id, None))
             if lst and lst[0] <= new.fact_date and node.id not in g.then_only and node.id != g.id:
@@ -143,13 +143,13 @@ def check_event(
                 )
     # the termijnen, only for a step that needs one running or waits for one to end (the rest do not
     # look: computing them took a third of an import's checks)
-    deadlines = eng.deadlines(dates, None) if node.requires_running or node.not_before else []
-    if node.requires_running:
+    deadlines = eng.deadlines(dates, None) if node.step.requires_running or node.step.not_before else []
+    if node.step.requires_running:
         if not any(
-            d.rule in node.requires_running and d.stopped is None and d.start <= new.fact_date for d in deadlines
+            d.rule in node.step.requires_running and d.stopped is None and d.start <= new.fact_date for d in deadlines
         ):
-            rtitles = [rk.rules[r].title for r in node.requires_running]
-            starts = [eng.ref_title(k) for r in node.requires_running for k in eng.rules_by_id[r].starts]
+            rtitles = [rk.rules[r].title for r in node.step.requires_running]
+            starts = [eng.ref_title(k) for r in node.step.requires_running for k in eng.rules_by_id[r].starts]
             raise TransitionRefused(
                 f"{node.title} kan alleen terwijl de termijn {_join_or(rtitles)} loopt "
                 f"(eerst vastleggen: {_join_or(starts)})."

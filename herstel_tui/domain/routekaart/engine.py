@@ -123,13 +123,7 @@ class _Node:
     root_label: str
     requires: tuple[tuple[str, str | None], ...]
     requires_any: tuple[tuple[str, str | None], ...]
-    requires_running: tuple[str, ...]
-    not_before: tuple[str, ...]
     optional: bool
-    anytime: bool
-    repeatable: bool
-    end: bool
-    milestone: bool
     not_after: tuple[tuple[str, str | None], ...] = ()
     then_only: frozenset[str] = frozenset()
     cycle: bool = False
@@ -174,13 +168,7 @@ class _Engine:
                 root_label=track.milestone_label if n.milestone else track.start_label,
                 requires=tuple(_split_ref(r) for r in n.requires),
                 requires_any=tuple(k for k in (_split_ref(r) for r in n.requires_any) if k[0] in known),
-                requires_running=n.requires_running,
-                not_before=n.not_before,
                 optional=n.optional_everywhere,
-                anytime=n.anytime,
-                repeatable=n.repeatable,
-                end=n.end,
-                milestone=n.milestone,
                 not_after=tuple(_split_ref(r) for r in n.not_after),
                 then_only=frozenset(n.then_only),
                 cycle=n.cycle,
@@ -190,7 +178,7 @@ class _Engine:
                 node.event_titles[oid] = f"{n.title}: {otitle}"
             self.nodes[n.id] = node
         self.order = tuple(self.nodes.values())
-        self.end_nodes = tuple(n for n in self.order if n.end)
+        self.end_nodes = tuple(n for n in self.order if n.step.end)
         # Decisive outcome: the outcome step furthest down the graph wins (integrale beoordeling
         # over eerste toets).
         depth: dict[str, int] = {}
@@ -229,7 +217,7 @@ class _Engine:
         self.cycle_ids = frozenset(n.id for n in nodes if n.cycle)
         self.round_rules = frozenset(rt.rule.id for rt in self.rules if any(k in self.restart_keys for k in rt.starts))
         self.gates = tuple(n for n in self.order if n.then_only)
-        self.running_needed = frozenset(r for n in self.order for r in n.requires_running)
+        self.running_needed = frozenset(r for n in self.order for r in n.step.requires_running)
         self._plan_cache: dict[Any, list[tuple[tuple[NextStep, ...], Any]]] = {}
         self._templates: dict[Any, tuple[NextStep, ...]] = {}
         self.shapes = Shapes(self)  # the case index's verdict per shape (see .shape)
@@ -251,7 +239,7 @@ class _Engine:
                 if not e.correction:
                     continue
                 node = nodes.get(e.step)
-                rep = node.repeatable if node is not None else False
+                rep = node.step.repeatable if node is not None else False
                 for j in range(i - 1, -1, -1):
                     if not sup[j] and events[j].step == e.step:
                         sup[j] = True
@@ -360,7 +348,7 @@ class _Engine:
         for k in node.not_after:
             if k in dates:
                 return True
-        if not node.anytime:
+        if not node.step.anytime:
             for g in self.gates:
                 if (g.id, None) in dates and node.id not in g.then_only and node.id != g.id:
                     return True
@@ -429,7 +417,7 @@ class _Engine:
             i = order[pos]
             e = events[i]
             node = nodes.get(e.step)
-            if node is None or node.anytime or e.inherited:
+            if node is None or node.step.anytime or e.inherited:
                 continue
             if corrected and (sup[i] or off.get(e.step, False)):  # type: ignore[index]
                 continue
@@ -512,8 +500,8 @@ class _Engine:
                     e.reason,
                     e.id,
                     is_sup,
-                    node.milestone,
-                    node.anytime,
+                    node.step.milestone,
+                    node.step.anytime,
                     off.get(e.step, False) if corrected else False,
                 )
             if e.inherited:
@@ -598,13 +586,13 @@ class _Engine:
         memo: dict[str, str] = {}
         for node in self.order:
             nid = node.id
-            if not node.repeatable and (nid, None) in dates:
+            if not node.step.repeatable and (nid, None) in dates:
                 continue
             ok, active = self.route(node, dates)
             if not ok or self.blocked(node, dates):
                 continue
-            if node.requires_running and not any(
-                d.rule in node.requires_running and d.stopped is None for d in deadlines
+            if node.step.requires_running and not any(
+                d.rule in node.step.requires_running and d.stopped is None for d in deadlines
             ):
                 continue
             if active:
@@ -628,8 +616,8 @@ class _Engine:
                         node.event_titles[o],
                         branch,
                         optional,
-                        node.anytime,
-                        node.milestone,
+                        node.step.anytime,
+                        node.step.milestone,
                         None,
                         node.step.last_date,
                     )
@@ -637,12 +625,12 @@ class _Engine:
                 )
                 self._templates[tkey] = templates
             in_round = node.cycle and self.restart_date(dates) is not None
-            if active or node.requires or node.requires_any or node.not_before or in_round:
+            if active or node.requires or node.requires_any or node.step.not_before or in_round:
                 spec = (
                     tuple(e.key for e in active),
                     node.requires,
                     node.requires_any,
-                    node.not_before,
+                    node.step.not_before,
                     in_round,
                 )
             else:
@@ -667,7 +655,7 @@ class _Engine:
             cand = min((dates[k][0], k) for k in node.requires_any if k in dates)
             if best is None or cand[0] > best:
                 best, why = cand[0], self.ref_title(cand[1])
-        for rid in node.not_before:
+        for rid in node.step.not_before:
             for dl in deadlines:
                 if dl.rule == rid and (best is None or dl.due > best):
                     best, why, by_rule = dl.due, rid, True
