@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
+    from collections.abc import Callable
 
 APPLICATION_ID = 0x48525354  # "HRST": marks a herstel database in the SQLite header
 
@@ -705,49 +706,63 @@ def _changed(columns: tuple[str, ...]) -> str:
     return " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
 
 
-# name -> CREATE TRIGGER statement
-OVERVIEW_TRIGGERS = {
-    # INSERT OR REPLACE deletes the row it replaces without firing delete triggers: take it off first
-    "overview_groups_summary_replace": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_replace BEFORE INSERT ON case_summary BEGIN
-    {_sub_group("s", "c", "FROM case_summary s JOIN cases c ON c.id = s.case_id WHERE s.case_id = new.case_id")}
-END""",
-    "overview_groups_summary_insert": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_insert AFTER INSERT ON case_summary BEGIN
-    {_add_group("new", "c", "FROM cases c WHERE c.id = new.case_id")}
-END""",
-    "overview_groups_summary_update": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_update AFTER UPDATE ON case_summary
-WHEN {_changed(_GROUP_COLUMNS)} BEGIN
-    {_sub_group("old", "c", "FROM cases c WHERE c.id = old.case_id")}
-    {_add_group("new", "c", "FROM cases c WHERE c.id = new.case_id")}
-END""",
-    "overview_groups_summary_delete": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_summary_delete AFTER DELETE ON case_summary BEGIN
-    {_sub_group("old", "c", "FROM cases c WHERE c.id = old.case_id")}
-END""",
-    "overview_groups_case_insert": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_case_insert AFTER INSERT ON cases BEGIN
-    {_add_group("s", "new", "FROM case_summary s WHERE s.case_id = new.id")}
-END""",
-    "overview_groups_case_update": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_case_update AFTER UPDATE ON cases
-WHEN {_changed(_CASE_COLUMNS)} BEGIN
-    {_sub_group("s", "old", "FROM case_summary s WHERE s.case_id = old.id")}
-    {_add_group("s", "new", "FROM case_summary s WHERE s.case_id = new.id")}
-END""",
-    "overview_groups_case_delete": f"""CREATE TRIGGER IF NOT EXISTS overview_groups_case_delete BEFORE DELETE ON cases BEGIN
-    {_sub_group("s", "old", "FROM case_summary s WHERE s.case_id = old.id")}
-END""",
-    "overview_deadlines_replace": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_replace BEFORE INSERT ON case_deadlines BEGIN
-    {_sub_deadline("d", "FROM case_deadlines d WHERE d.case_id = new.case_id AND d.seq = new.seq")}
-END""",
-    "overview_deadlines_insert": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_insert AFTER INSERT ON case_deadlines BEGIN
-    {_add_deadline("new")}
-END""",
-    "overview_deadlines_update": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_update AFTER UPDATE ON case_deadlines
-WHEN {_changed(_DEADLINE_COLUMNS)} BEGIN
-    {_sub_deadline("old")}
-    {_add_deadline("new")}
-END""",
-    "overview_deadlines_delete": f"""CREATE TRIGGER IF NOT EXISTS overview_deadlines_delete AFTER DELETE ON case_deadlines BEGIN
-    {_sub_deadline("old")}
-END""",
-}
+def _trigger(name: str, event: str, *body: str, when: str | None = None) -> tuple[str, str]:
+    """(name, CREATE TRIGGER statement) running the body's statements on the event."""
+    condition = f"\nWHEN {when}" if when else ""
+    statements = "".join(f"\n    {b}" for b in body)
+    return name, f"CREATE TRIGGER IF NOT EXISTS {name} {event}{condition} BEGIN{statements}\nEND"
+
+
+def _kept(
+    prefix: str,
+    table: str,
+    add: Callable[[str], str],
+    sub: Callable[[str], str],
+    columns: tuple[str, ...],
+    *,
+    delete: str = "AFTER",
+) -> list[tuple[str, str]]:
+    """The triggers that keep a tally as rows of ``table`` come, change (in ``columns``) and go:
+    ``add``/``sub`` give the statement that counts the row named new/old in or out."""
+    return [
+        _trigger(f"{prefix}_insert", f"AFTER INSERT ON {table}", add("new")),
+        _trigger(f"{prefix}_update", f"AFTER UPDATE ON {table}", sub("old"), add("new"), when=_changed(columns)),
+        _trigger(f"{prefix}_delete", f"{delete} DELETE ON {table}", sub("old")),
+    ]
+
+
+# name -> CREATE TRIGGER statement. INSERT OR REPLACE deletes the row it replaces without firing
+# delete triggers: the "replace" triggers take it off first.
+OVERVIEW_TRIGGERS = dict(
+    [
+        _trigger(
+            "overview_groups_summary_replace",
+            "BEFORE INSERT ON case_summary",
+            _sub_group("s", "c", "FROM case_summary s JOIN cases c ON c.id = s.case_id WHERE s.case_id = new.case_id"),
+        ),
+        *_kept(
+            "overview_groups_summary",
+            "case_summary",
+            lambda r: _add_group(r, "c", f"FROM cases c WHERE c.id = {r}.case_id"),
+            lambda r: _sub_group(r, "c", f"FROM cases c WHERE c.id = {r}.case_id"),
+            _GROUP_COLUMNS,
+        ),
+        *_kept(
+            "overview_groups_case",
+            "cases",
+            lambda r: _add_group("s", r, f"FROM case_summary s WHERE s.case_id = {r}.id"),
+            lambda r: _sub_group("s", r, f"FROM case_summary s WHERE s.case_id = {r}.id"),
+            _CASE_COLUMNS,
+            delete="BEFORE",
+        ),
+        _trigger(
+            "overview_deadlines_replace",
+            "BEFORE INSERT ON case_deadlines",
+            _sub_deadline("d", "FROM case_deadlines d WHERE d.case_id = new.case_id AND d.seq = new.seq"),
+        ),
+        *_kept("overview_deadlines", "case_deadlines", _add_deadline, _sub_deadline, _DEADLINE_COLUMNS),
+    ]
+)
 
 # Each tally: its columns, and the count of the rows it tallies (what the triggers keep it equal to).
 OVERVIEW_COUNTS = {
