@@ -496,6 +496,11 @@ class PlanRepository(Repository):
             self.audit_case(AuditAction.ADDED, entity, new_id, case_id, {"versie_id": version_id, "leefgebied": area})
             return item.model_copy(update={"id": new_id, "uid": new_id, "position": columns["position"]})
 
+    def _delete_item(self, table: str, entity: str, item_id: int, case_id: int, detail: dict[str, Any]) -> None:
+        """Delete a goal or an action (inside the caller's transaction, its concept checked) and log it."""
+        self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (item_id,))
+        self.audit_case(AuditAction.DELETED, entity, item_id, case_id, detail)
+
     def add_goal(
         self, version_id: int, area: Leefgebied | str, text: str = "", status: GoalStatus | str = GoalStatus.OPEN
     ) -> Goal:
@@ -563,14 +568,8 @@ class PlanRepository(Repository):
             self.conn.execute(
                 "UPDATE plan_actions SET goal_uid = NULL WHERE version_id = ? AND goal_uid = ?", (version_id, goal.uid)
             )
-            self.conn.execute("DELETE FROM plan_goals WHERE id = ?", (goal_id,))
-            self.audit_case(
-                AuditAction.DELETED,
-                "doel",
-                goal_id,
-                case_id,
-                {"leefgebied": goal.area.value, "status": goal.status.value, "lengte": _len(goal.text)},
-            )
+            detail = {"leefgebied": goal.area.value, "status": goal.status.value, "lengte": _len(goal.text)}
+            self._delete_item("plan_goals", "doel", goal_id, case_id, detail)
 
     def add_action(
         self,
@@ -684,14 +683,8 @@ class PlanRepository(Repository):
                         f"aan deze actie {'is' if n == 1 else 'zijn'} {n} kostenpost"
                         f"{'' if n == 1 else 'en'} gekoppeld; koppel die eerst los"
                     )
-            self.conn.execute("DELETE FROM plan_actions WHERE id = ?", (action_id,))
-            self.audit_case(
-                AuditAction.DELETED,
-                "actie",
-                action_id,
-                case_id,
-                {"leefgebied": action.area.value, "wie": action.who.value, "gedaan": action.done},
-            )
+            detail = {"leefgebied": action.area.value, "wie": action.who.value, "gedaan": action.done}
+            self._delete_item("plan_actions", "actie", action_id, case_id, detail)
 
     def log_print(self, case_id: int, version: int, files: Iterable[str]) -> None:
         with self.transaction():
