@@ -86,8 +86,6 @@ def children_db(folder: Path):
     """A store with one household per child (a parent with a case and one child with a BSN)."""
     from stdnum.nl import bsn
 
-    from herstel_tui.domain.routekaart import default_routekaart  # noqa: F401 - warm the cache
-
     store = open_store(folder / "bench.db", "bench")
     test = [f"9999{i:05d}" for i in range(100_000) if bsn.is_valid(f"9999{i:05d}")]
     kids = test[: len(test) // 2 * 2]
