@@ -179,6 +179,10 @@ class HerstelGroup(click.Group):
 
             if isinstance(exc, (ConfigError, StoreError)):
                 fail(str(exc))
+            if isinstance(exc, OSError):  # a file the command reads or writes: its name and the reason
+                from herstel_tui.domain.text import os_reason
+
+                fail(f"{exc.filename or 'een bestand'}: {os_reason(exc)}")
             from pydantic import ValidationError
 
             if isinstance(exc, ValidationError):

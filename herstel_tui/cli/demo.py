@@ -38,7 +38,12 @@ def demo(c: Ctx, cases: int, seed: int, db: str | None, overschrijf: bool) -> No
     from herstel_tui.services.demo import make_demo
     from herstel_tui.settings.resources import default_routekaart
 
-    result = make_demo(path, cases, routekaart=default_routekaart(), seed=seed, me=c.config.medewerker)
+    try:
+        result = make_demo(path, cases, routekaart=default_routekaart(), seed=seed, me=c.config.medewerker)
+    except OSError as exc:  # the folder is missing, not a folder, read-only, full
+        from herstel_tui.domain.text import os_reason
+
+        fail(f"{path} kan niet worden gemaakt: {os_reason(exc)}; er is niets gewijzigd.")
     secs = time.perf_counter() - t0
     click.echo(
         f"Demodatabase {path}: {result['zaken']} zaken, {result['personen']} personen, "

@@ -12,6 +12,7 @@ import click
 
 from herstel_tui.cli.base import EXIT_NOT_FOUND, Ctx, fail, parse_date
 from herstel_tui.domain import clock
+from herstel_tui.domain.text import os_reason
 
 
 class DefaultGroup(click.Group):
@@ -166,7 +167,7 @@ def plan_print(c: Ctx, zaak: str, versie: int | None, docx: str | None, txt: str
                 folder=_export_dir(c),
             )
         except OSError as exc:
-            fail(f"kan niet schrijven: {exc.strerror or exc}")
+            fail(f"kan niet schrijven: {os_reason(exc)}")
     for path in written:
         click.echo(f"Geschreven: {path}")
 
@@ -424,7 +425,7 @@ def spuk(c: Ctx, jaar: int, xlsx: str | None, as_json: bool) -> None:
             except ValueError as exc:
                 fail(str(exc))
             except OSError as exc:
-                fail(f"kan niet schrijven: {exc.strerror or exc}")
+                fail(f"kan niet schrijven: {os_reason(exc)}")
     if as_json:
         click.echo(
             json.dumps(

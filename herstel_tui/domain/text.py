@@ -205,3 +205,27 @@ def for_sheet(value: str) -> str:
     start a formula (OWASP: CSV injection)."""
     text = for_document(value)
     return "'" + text if is_formula_like(text) else text
+
+
+# The operating system's reasons in Dutch (its own strerror is English): the ones a caseworker meets.
+_OS_REASONS = {
+    "ENOENT": "bestaat niet",
+    "ENOTDIR": "een deel van het pad is geen map",
+    "EISDIR": "is een map",
+    "EACCES": "geen toegang",
+    "EPERM": "niet toegestaan",
+    "ENOSPC": "de schijf is vol",
+    "EDQUOT": "het schijfquotum is op",
+    "EROFS": "de schijf is alleen-lezen",
+    "EEXIST": "bestaat al",
+    "ENAMETOOLONG": "de naam is te lang",
+    "EIO": "lees- of schrijffout van de schijf",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Dutch where the reason is a common one."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_REASONS.get(name) or exc.strerror or str(exc)

@@ -27,7 +27,7 @@ from herstel_tui.domain.portal import (  # noqa: F401
     PortalFileError,
     RowOutcome,
 )
-from herstel_tui.domain.text import scrub_text
+from herstel_tui.domain.text import os_reason, scrub_text
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def unreadable(path: Path, exc: OSError) -> PortalFileError:
         return PortalFileError(f"{path} bestaat niet")
     if isinstance(exc, IsADirectoryError):
         return PortalFileError(f"{path} is een map, geen bestand")
-    return PortalFileError(f"{path.name} kan niet worden gelezen: {exc.strerror}")
+    return PortalFileError(f"{path.name} kan niet worden gelezen: {os_reason(exc)}")
 
 
 def file_meta(path: Path | str) -> FileMeta:

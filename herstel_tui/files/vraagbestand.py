@@ -21,6 +21,7 @@ from pathlib import Path
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import eleven_check, mask_digits
 from herstel_tui.domain.portal import Offender, PortalError
+from herstel_tui.domain.text import os_reason
 from herstel_tui.files.atomic import TargetExists, atomic_path, private_dir
 
 PORTAL_ID = re.compile(r"GPB[0-9A-Z]{4}")
@@ -108,7 +109,7 @@ def write_vraagbestand(
     try:
         private_dir(directory)
     except OSError as exc:
-        raise PortalError(f"De map {directory} kan niet worden gemaakt: {exc.strerror}") from None
+        raise PortalError(f"De map {directory} kan niet worden gemaakt: {os_reason(exc)}") from None
     try:
         with atomic_path(target, overwrite=False) as tmp:
             _write_xlsx(tmp, checked)
@@ -117,8 +118,7 @@ def write_vraagbestand(
         raise PortalError(f"{target} bestaat al; er is niets overschreven.") from None
     except OSError as exc:
         raise PortalError(
-            f"Het vraagbestand kon niet worden geschreven in {directory}: {exc.strerror or exc}. "
-            "Er is niets vastgelegd."
+            f"Het vraagbestand kon niet worden geschreven in {directory}: {os_reason(exc)}. Er is niets vastgelegd."
         ) from None
     return target, digest
 

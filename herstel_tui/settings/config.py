@@ -15,7 +15,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from herstel_tui.domain.models import error_text
-from herstel_tui.domain.text import TextError, clean_text
+from herstel_tui.domain.text import TextError, clean_text, os_reason
 from herstel_tui.files.portal_common import DEFAULT_LIMITS, ReadLimits, header_key
 from herstel_tui.settings.cache import ConfigValues, write_config_cache
 from herstel_tui.settings.paths import config_path, default_export_dir, login, resolve_db
@@ -285,7 +285,7 @@ def load_config(explicit: Path | str | None = None) -> tuple[Config, Path]:
             f"{path}: is geen UTF-8-tekst (onleesbaar teken op positie {exc.start}); sla het bestand op als UTF-8"
         ) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: kan het bestand niet lezen ({exc.strerror or exc})") from None
+        raise ConfigError(f"{path}: kan het bestand niet lezen ({os_reason(exc)})") from None
     raw = _text_policy(path, raw)
     try:
         config = Config.model_validate(raw)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.text import os_reason
 
 # The quick shell paths import this module: typing only for the type checker, and no pathlib or
 # urllib (with ipaddress ~3 ms of `herstel zoek`): paths are text or Path alike here.
@@ -314,7 +315,7 @@ def check_regular_file(path: Path | str, what: str = "database") -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise StoreError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
+        raise StoreError(f"{path} kan niet worden gelezen: {os_reason(exc)}") from None
     if stat.S_ISDIR(st.st_mode):
         raise StoreError(f"{path} is een map, geen {what}bestand")
     if not stat.S_ISREG(st.st_mode):
@@ -340,7 +341,7 @@ def check_database_file(path: Path | str, *, encrypted: bool = False) -> None:
             with open(path, "rb") as fh:
                 head = fh.read(len(SQLITE_HEADER))
         except OSError as exc:
-            raise StoreError(f"{path} kan niet worden gelezen: {exc.strerror}") from None
+            raise StoreError(f"{path} kan niet worden gelezen: {os_reason(exc)}") from None
     if 0 < len(head) < len(SQLITE_HEADER) and SQLITE_HEADER.startswith(head):
         raise StoreError(f"{path} is afgebroken of beschadigd (te kort voor een SQLite-database)")
     if head and head != SQLITE_HEADER:

@@ -194,6 +194,20 @@ def test_a_killed_demo_leaves_nothing_behind_after_the_next_run(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db"]
 
 
+def test_a_path_through_a_file_is_a_dutch_message_not_a_traceback(tmp_path):
+    """`herstel demo --db some_file/x.db` ended in NotADirectoryError's traceback."""
+    a_file = tmp_path / "gewoon-bestand"
+    a_file.write_text("x")
+    target = a_file / "demo.db"
+    r = run("demo", "--cases", "5", "--db", str(target))
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and isinstance(r.exception, SystemExit)
+    assert f"{target} kan niet worden gemaakt: een deel van het pad is geen map; er is niets gewijzigd." in r.output
+    assert a_file.read_text() == "x" and sorted(p.name for p in tmp_path.iterdir()) == ["gewoon-bestand"]
+    r = run("--db", str(target), "zoek", "999900001")
+    assert r.exit_code == 2 and "een deel van het pad is geen map" in r.output, r.output
+
+
 def test_stale_demo_files_of_a_live_process_are_kept(tmp_path):
     mine = tmp_path / f".herstel-demo-{os.getpid()}-abc.db"
     mine.touch()

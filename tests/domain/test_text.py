@@ -145,3 +145,16 @@ def test_property_for_terminal_quick_check_changes_nothing(text):
     if text.replace("\n", " ").replace("\t", " ").isprintable():
         assert _CONTROL_RE.search(text) is None and _BIDI_RE.search(text) is None
         assert for_terminal(text) == text
+
+
+def test_os_reasons_are_dutch_and_unknown_ones_keep_the_systems_words():
+    import errno
+
+    from herstel_tui.domain.text import os_reason
+
+    assert os_reason(OSError(errno.ENOTDIR, "Not a directory")) == "een deel van het pad is geen map"
+    assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == "geen toegang"
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "de schijf is vol"
+    assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"
+    assert os_reason(OSError("zonder nummer")) == "zonder nummer"
+

@@ -40,6 +40,7 @@ from herstel_tui.domain.routekaart.schema import (
     _RoutekaartIn,
     _RuleIn,
 )
+from herstel_tui.domain.text import os_reason
 
 
 def _where(loc: tuple[Any, ...], raw: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
@@ -400,7 +401,7 @@ def load_routekaart(path: Path | str) -> Routekaart:
     except FileNotFoundError:
         raise RoutekaartError(path, ["bestand niet gevonden"]) from None
     except OSError as exc:
-        raise RoutekaartError(path, [f"bestand kan niet worden gelezen ({exc.strerror})"]) from None
+        raise RoutekaartError(path, [f"bestand kan niet worden gelezen ({os_reason(exc)})"]) from None
     return parse_routekaart(text, path)
 
 
