@@ -157,4 +157,3 @@ def test_os_reasons_are_dutch_and_unknown_ones_keep_the_systems_words():
     assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "de schijf is vol"
     assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"
     assert os_reason(OSError("zonder nummer")) == "zonder nummer"
-
