@@ -13,7 +13,7 @@ the case list's summary is refreshed; when the routekaart engine refuses, nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -496,6 +496,12 @@ class PlanRepository(Repository):
             self.audit_case(AuditAction.ADDED, entity, new_id, case_id, {"versie_id": version_id, "leefgebied": area})
             return item.model_copy(update={"id": new_id, "uid": new_id, "position": columns["position"]})
 
+    def _in_concept(self, read: Callable[[int], tuple[int, _Item]], item_id: int) -> tuple[int, int, _Item]:
+        """(version id, case id, item) of a goal or an action that only a concept may change."""
+        version_id, item = read(item_id)
+        case_id, _ = self._require_concept(version_id)
+        return version_id, case_id, item
+
     def _delete_item(self, table: str, entity: str, item_id: int, case_id: int, detail: dict[str, Any]) -> None:
         """Delete a goal or an action (inside the caller's transaction, its concept checked) and log it."""
         self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (item_id,))
@@ -563,8 +569,7 @@ class PlanRepository(Repository):
 
     def delete_goal(self, goal_id: int) -> None:
         with self.transaction():
-            version_id, goal = self._goal(goal_id)
-            case_id, _ = self._require_concept(version_id)
+            version_id, case_id, goal = self._in_concept(self._goal, goal_id)
             self.conn.execute(
                 "UPDATE plan_actions SET goal_uid = NULL WHERE version_id = ? AND goal_uid = ?", (version_id, goal.uid)
             )
@@ -672,8 +677,7 @@ class PlanRepository(Repository):
 
     def delete_action(self, action_id: int) -> None:
         with self.transaction():
-            version_id, action = self._action(action_id)
-            case_id, _ = self._require_concept(version_id)
+            _, case_id, action = self._in_concept(self._action, action_id)
             if action.uid == action_id:
                 n = self.conn.execute(
                     "SELECT count(*) FROM cost_entries WHERE action_uid = ?", (action_id,)
