@@ -99,25 +99,24 @@ def move_tallies(
                 by_group[(*cases[cid], step, outcome, closed)] += n
         _apply(conn, by_group, _GROUP_ADD, _GROUP_SUB)
     gone, written = deadlines
-    raw = Counter(map(_DEADLINE_PART, written))  # (rule, kind, stopped_by, due, stopped)
-    raw.subtract(map(_DEADLINE_PART, gone))
-    # by the group's key (as _deadline_key makes it: the due date while not stopped, else whether
-    # stopped after it; str > str orders as SQLite's BINARY collation does), each with the first
-    # row of its key to make the key from in SQL
-    termijnen: Counter[tuple] = Counter()
-    first_row: dict[tuple, tuple] = {}
-    for row, n in raw.items():
-        if n:
-            rule, kind, stopped_by, due, stopped = row
-            if stopped is None:
-                key: tuple = ("running", rule, kind, stopped_by, due)
-            elif type(stopped) is str and type(due) is str:
-                key = ("stopped", rule, kind, stopped_by, stopped > due)
-            else:
-                key = ("other", *row)  # (not written by this application: on its own)
-            termijnen[key] += n
-            first_row.setdefault(key, row)
-    _apply(conn, Counter({first_row[k]: n for k, n in termijnen.items()}), _DEADLINE_ADD, _DEADLINE_SUB)
+    gone, written = list(gone), list(written)
+    try:  # by the group's key as _deadline_key makes it: the due date while not stopped, else whether
+        # stopped after it (the dates are text, str > str ordering as SQLite's BINARY collation does)
+        keys_gone, keys_written = _termijn_groups(gone), _termijn_groups(written)
+    except TypeError:  # a date that is not text (not written by this application): each row on its own
+        keys_gone, keys_written = list(map(_DEADLINE_PART, gone)), list(map(_DEADLINE_PART, written))
+    counts, taken = Counter(keys_written), Counter(keys_gone)
+    moved = {k: n for k in counts.keys() | taken.keys() if (n := counts[k] - taken[k])}
+    if moved:  # each group's key made in SQL from a row of the group (rule, kind, stopped_by, due, stopped)
+        rows = dict(zip(keys_gone, gone)) | dict(zip(keys_written, written))
+        _apply(conn, Counter({_DEADLINE_PART(rows[k]): n for k, n in moved.items()}), _DEADLINE_ADD, _DEADLINE_SUB)
+
+
+def _termijn_groups(rows: list[tuple]) -> list[tuple]:
+    """The overview_deadlines group of each case_deadlines row, as a tuple (see _deadline_key);
+    TypeError when a stopped row's dates are text against a blob or NULL (TEXT columns hold only
+    those; text > text and bytes > bytes order as SQLite's BINARY collation does)."""
+    return [(r[2], r[3], r[8], r[6], None) if r[7] is None else (r[2], r[3], r[8], None, r[7] > r[6]) for r in rows]
 
 
 def _apply(conn: sqlite3.Connection, counts: Counter[tuple], add: str, sub: str) -> None:
