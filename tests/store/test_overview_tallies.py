@@ -218,3 +218,54 @@ def test_no_other_connection_sees_the_index_without_its_tally_triggers(demo_file
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert set(OVERVIEW_TRIGGERS) <= triggers and tallies_differ(conn) == []
     conn.close()
+
+
+def test_tallies_moved_by_hand_equal_the_triggers_for_rows_of_any_type(demo):
+    """move_tallies against the triggers, row by row, for rows the application does not write too:
+    a stop date as a blob (its group made in SQL), quotes and non-ASCII in a title, a summary
+    moved to a new group and back, a termijn taken away."""
+    from herstel_tui.store.index_batch import DEADLINE_COLS, SUMMARY_COLS
+    from herstel_tui.store.tallies import move_tallies, tallies_by_hand
+
+    conn = sqlite3.connect(demo, isolation_level=None)
+    cid = conn.execute("SELECT min(case_id) FROM case_summary").fetchone()[0]
+    summary = conn.execute(f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id = ?", (cid,)).fetchone()
+    moved = (cid, "z", "Zelfgemaakt", "gedupeerd", None, None, None, 1, "2024-05-01")
+    rows = [
+        (cid, 50, "r", "period", 1, "2024-01-01", "2024-02-01", b"2024-03-01", "x"),
+        (cid, 51, "r", "deadline", 1, "2024-01-01", "2024-02-01", "2024-01-15", 'l\'été "ja"'),
+        (cid, 52, "r", "deadline", 0, "2024-01-01", "2024-02-01", None, None),
+        (cid, 53, "r", "deadline", 0, "2024-01-01", "2024-02-01", "2024-02-02", None),
+    ]
+    insert = f"INSERT INTO case_deadlines (case_id, {DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+    update = f"INSERT OR REPLACE INTO case_summary (case_id, {SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+    steps = [
+        (lambda: conn.executemany(insert, rows), (((), ()), ((), rows))),
+        (lambda: conn.execute(update, moved), (((summary,), (moved,)), ((), ()))),
+        (
+            lambda: conn.execute("DELETE FROM case_deadlines WHERE case_id = ? AND seq IN (50, 51)", (cid,)),
+            (((), ()), (rows[:2], ())),
+        ),
+        (lambda: conn.execute(update, summary), (((moved,), (summary,)), ((), ()))),
+    ]
+
+    def tallies() -> list:
+        return [conn.execute(f"SELECT * FROM {t} ORDER BY grp").fetchall() for t in OVERVIEW_TALLIES]
+
+    by_triggers, by_hand = [], []
+    conn.execute("BEGIN")
+    for write, _ in steps:
+        write()
+        by_triggers.append(tallies())
+    conn.execute("ROLLBACK")
+    conn.execute("BEGIN")
+    for write, (summaries, deadlines) in steps:
+        with tallies_by_hand(conn):
+            write()
+            move_tallies(conn, cid, cid, summaries, deadlines)
+        by_hand.append(tallies())
+    assert tallies_differ(conn) == []
+    conn.execute("ROLLBACK")
+    conn.close()
+    assert by_hand == by_triggers
+    assert by_hand[0] != by_hand[-1]  # (the groups of the termijnen still there)
