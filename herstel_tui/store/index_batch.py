@@ -180,17 +180,18 @@ def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: li
     if len(gone) + len(summaries_changed) + len(new_summaries) + len(changed) + len(new_rows) < BY_HAND_FROM:
         _write(conn, gone, summaries_changed, new_summaries, changed, new_rows)  # the triggers keep the tallies
     else:
-        with tallies_by_hand(conn):
+        with tallies_by_hand(conn) as by_hand:
             _write(conn, gone, summaries_changed, new_summaries, changed, new_rows)
-            old_summaries = dict(zip(map(_id, stored_summaries), stored_summaries))
-            old_rows = dict(zip(map(_key, stored_rows), stored_rows))
-            move_tallies(
-                conn,
-                first,
-                last,
-                ([old_summaries[r[0]] for r in summaries_changed], chain(summaries_changed, new_summaries)),
-                ([old_rows[_key(r)] for r in chain(changed, gone)], chain(changed, new_rows)),
-            )
+            if by_hand:
+                old_summaries = dict(zip(map(_id, stored_summaries), stored_summaries))
+                old_rows = dict(zip(map(_key, stored_rows), stored_rows))
+                move_tallies(
+                    conn,
+                    first,
+                    last,
+                    ([old_summaries[r[0]] for r in summaries_changed], chain(summaries_changed, new_summaries)),
+                    ([old_rows[_key(r)] for r in chain(changed, gone)], chain(changed, new_rows)),
+                )
     return len({r[0] for r in chain(summaries_changed, new_summaries, changed, new_rows, gone)})
 
 

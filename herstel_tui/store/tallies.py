@@ -15,6 +15,7 @@ by the same amount, a group no row had before inserted, a group whose count fall
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,8 @@ from herstel_tui.store.schema import OVERVIEW_TRIGGERS, _deadline_key, _deadline
 
 # The tables whose writes the rebuild takes over from the triggers (not ``cases``: not written).
 INDEX_TABLES = ("case_summary", "case_deadlines")
+# The tally triggers on those tables (by the table each names after ON).
+_ON_INDEX = [name for name, sql in OVERVIEW_TRIGGERS.items() if re.findall(r"\bON (\w+)", sql)[0] in INDEX_TABLES]
 # Fewer rows than this to write: the triggers keep the tallies (no schema change for a few rows).
 BY_HAND_FROM = 200
 
@@ -60,10 +63,12 @@ _DEADLINE_SUB = f"UPDATE overview_deadlines SET n = n + ?6 WHERE grp = (SELECT {
 
 
 @contextmanager
-def tallies_by_hand(conn: sqlite3.Connection) -> Iterator[None]:
+def tallies_by_hand(conn: sqlite3.Connection) -> Iterator[bool]:
     """Inside an open transaction: the tally triggers on ``case_summary`` and ``case_deadlines``
     dropped for the block and made again after it, unchanged; the block keeps the tallies itself
-    (:func:`move_tallies`)."""
+    (:func:`move_tallies`) when told True. False when some of those triggers are missing (a
+    database someone changed by hand; ``herstel controle`` names it): then none is dropped and the
+    tallies are left to whatever triggers there are, as a write without this block leaves them."""
     assert conn.in_transaction, "the tallies are kept by hand inside a transaction"
     names = ",".join("?" * len(OVERVIEW_TRIGGERS))
     triggers = conn.execute(
@@ -71,9 +76,12 @@ def tallies_by_hand(conn: sqlite3.Connection) -> Iterator[None]:
         f" AND tbl_name IN ({','.join('?' * len(INDEX_TABLES))}) ORDER BY rowid",
         (*OVERVIEW_TRIGGERS, *INDEX_TABLES),
     ).fetchall()
+    if len(triggers) != len(_ON_INDEX):
+        yield False
+        return
     for name, _sql in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
-    yield
+    yield True
     for _name, sql in triggers:
         conn.execute(sql)
 

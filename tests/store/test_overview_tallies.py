@@ -143,12 +143,17 @@ def _messed_up(path) -> None:
         )
 
 
-def _rebuilt(demo_file, folder, name: str, by_hand_from: int, monkeypatch, progress=None):
+def _rebuilt(demo_file, folder, name: str, by_hand_from: int, monkeypatch, progress=None, drop: str = ""):
     import herstel_tui.store.cases
     import herstel_tui.store.index_batch
 
     path = copy_of(demo_file, folder, name)
     _messed_up(path)
+    if drop:
+        conn = sqlite3.connect(path)
+        conn.execute(f"DROP TRIGGER {drop}")
+        conn.commit()
+        conn.close()
     monkeypatch.setattr(herstel_tui.store.cases, "REBUILD_BATCH", 40)
     monkeypatch.setattr(herstel_tui.store.index_batch, "BY_HAND_FROM", by_hand_from)
     with clock.fixed(TODAY), Store(path, "t", routekaart=nine_weeks(), progress=progress) as store:
@@ -180,6 +185,16 @@ def test_a_rebuild_that_keeps_the_tallies_by_hand_leaves_what_the_triggers_leave
     by_hand = _everything(_rebuilt(demo_file, tmp_path, "b.db", 1, monkeypatch))
     assert by_hand["differ"] == [] and by_hand == by_triggers
     assert any(n == 0 for row in by_hand["tallies"][0] for n in row[-1:])  # (groups emptied stay, at 0)
+
+
+def test_with_a_tally_trigger_missing_the_rebuild_leaves_the_tallies_to_those_there(demo_file, tmp_path, monkeypatch):
+    """A database someone took a tally trigger from (controle names it): no trigger dropped or
+    made, the tallies as the remaining triggers leave them."""
+    drop = "overview_deadlines_update"
+    by_triggers = _everything(_rebuilt(demo_file, tmp_path, "a.db", 10**9, monkeypatch, drop=drop))
+    by_hand = _everything(_rebuilt(demo_file, tmp_path, "b.db", 1, monkeypatch, drop=drop))
+    assert by_hand == by_triggers and by_hand["differ"] == ["overview_deadlines"]
+    assert drop not in {name for _type, name, _t, _sql in by_hand["schema"]}
 
 
 def test_no_other_connection_sees_the_index_without_its_tally_triggers(demo_file, tmp_path, monkeypatch):
