@@ -18,6 +18,7 @@ from operator import eq, itemgetter
 
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
+from herstel_tui.store.tallies import BY_HAND_FROM, move_tallies, tallies_by_hand
 
 # One row per case with events: steps ("step[:outcome]") and fact dates in evaluation order (by
 # fact date, then record order: the events_case index, so SQLite feeds the aggregate in that order
@@ -176,12 +177,37 @@ def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: li
     summaries_changed += replaced
     replaced, new_rows = _stored_or_new(stored_rows, other_rows, _key)
     changed += replaced
+    if len(gone) + len(summaries_changed) + len(new_summaries) + len(changed) + len(new_rows) < BY_HAND_FROM:
+        _write(conn, gone, summaries_changed, new_summaries, changed, new_rows)  # the triggers keep the tallies
+    else:
+        with tallies_by_hand(conn) as by_hand:
+            _write(conn, gone, summaries_changed, new_summaries, changed, new_rows)
+            if by_hand:
+                old_summaries = dict(zip(map(_id, stored_summaries), stored_summaries))
+                old_rows = dict(zip(map(_key, stored_rows), stored_rows))
+                move_tallies(
+                    conn,
+                    first,
+                    last,
+                    ([old_summaries[r[0]] for r in summaries_changed], chain(summaries_changed, new_summaries)),
+                    ([old_rows[_key(r)] for r in chain(changed, gone)], chain(changed, new_rows)),
+                )
+    return len({r[0] for r in chain(summaries_changed, new_summaries, changed, new_rows, gone)})
+
+
+def _write(
+    conn: sqlite3.Connection,
+    gone: list[tuple],
+    summaries_changed: list[tuple],
+    new_summaries: list[tuple],
+    changed: list[tuple],
+    new_rows: list[tuple],
+) -> None:
     conn.executemany("DELETE FROM case_deadlines WHERE case_id = ? AND seq = ?", gone)
     conn.executemany(_SUMMARY_UPDATE, summaries_changed)
     conn.executemany(_SUMMARY_INSERT, new_summaries)
     conn.executemany(_DEADLINE_UPDATE, changed)
     conn.executemany(_DEADLINE_INSERT, new_rows)
-    return len({r[0] for r in chain(summaries_changed, new_summaries, changed, new_rows, gone)})
 
 
 def _stored_or_new(

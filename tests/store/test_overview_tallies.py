@@ -14,7 +14,7 @@ from herstel_tui.services.overview import compute_overview
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
 from herstel_tui.store.overview import tallies_differ
-from herstel_tui.store.schema import LATEST, OVERVIEW_TRIGGERS
+from herstel_tui.store.schema import LATEST, OVERVIEW_TALLIES, OVERVIEW_TRIGGERS
 from tests.store.test_case_deadlines import nine_weeks
 from tests.support.data import TODAY
 from tests.support.demo import build_demo_file, copy_of
@@ -127,3 +127,160 @@ def test_controle_finds_a_tally_that_differs_and_herbouw_counts_afresh(demo):
     assert r.exit_code == 0, r.output
     with clock.fixed(TODAY), open_store(demo, "t") as store:
         assert tallies_differ(store.conn) == [] and store.maintenance.check(TODAY).ok
+
+
+def _messed_up(path) -> None:
+    """An index that a rebuild must rewrite in every way: termijnen missing, one too many, a
+    summary missing and summaries in another group (the triggers tallied all of that)."""
+    with clock.fixed(TODAY), open_store(path, "t") as store, store.transaction() as conn:
+        ids = [r[0] for r in conn.execute("SELECT case_id FROM case_summary ORDER BY case_id")]
+        conn.execute("DELETE FROM case_deadlines WHERE case_id % 3 = 0")
+        conn.execute("DELETE FROM case_summary WHERE case_id IN (?, ?)", ids[1:3])
+        conn.execute("UPDATE case_summary SET current_step = 'x', closed = 1 - closed WHERE case_id % 7 = 0")
+        conn.execute(
+            "INSERT INTO case_deadlines SELECT case_id, 99, rule, kind, own, start, due, NULL, NULL"
+            " FROM case_deadlines WHERE case_id % 5 = 0 AND seq = 0"
+        )
+
+
+def _rebuilt(demo_file, folder, name: str, by_hand_from: int, monkeypatch, progress=None, drop: str = ""):
+    import herstel_tui.store.cases
+    import herstel_tui.store.index_batch
+
+    path = copy_of(demo_file, folder, name)
+    _messed_up(path)
+    if drop:
+        conn = sqlite3.connect(path)
+        conn.execute(f"DROP TRIGGER {drop}")
+        conn.commit()
+        conn.close()
+    monkeypatch.setattr(herstel_tui.store.cases, "REBUILD_BATCH", 40)
+    monkeypatch.setattr(herstel_tui.store.index_batch, "BY_HAND_FROM", by_hand_from)
+    with clock.fixed(TODAY), Store(path, "t", routekaart=nine_weeks(), progress=progress) as store:
+        assert store.refreshed_on_open == 150
+    return path
+
+
+def _everything(path) -> dict[str, object]:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            "tallies": [conn.execute(f"SELECT * FROM {t} ORDER BY grp").fetchall() for t in OVERVIEW_TALLIES],
+            "index": [
+                conn.execute("SELECT * FROM case_summary ORDER BY case_id").fetchall(),
+                conn.execute("SELECT * FROM case_deadlines ORDER BY case_id, seq").fetchall(),
+            ],
+            "schema": sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()),
+            "differ": tallies_differ(conn),
+        }
+    finally:
+        conn.close()
+
+
+def test_a_rebuild_that_keeps_the_tallies_by_hand_leaves_what_the_triggers_leave(demo_file, tmp_path, monkeypatch):
+    """Many rows to write: the tally triggers on the index are dropped in the batch's transaction,
+    the tallies moved on by the rows replaced and written, the triggers made again; the tallies
+    (every row, those counted down to 0 too), the index and the schema as the triggers leave them."""
+    by_triggers = _everything(_rebuilt(demo_file, tmp_path, "a.db", 10**9, monkeypatch))
+    by_hand = _everything(_rebuilt(demo_file, tmp_path, "b.db", 1, monkeypatch))
+    assert by_hand["differ"] == [] and by_hand == by_triggers
+    assert any(n == 0 for row in by_hand["tallies"][0] for n in row[-1:])  # (groups emptied stay, at 0)
+
+
+def test_with_a_tally_trigger_missing_the_rebuild_leaves_the_tallies_to_those_there(demo_file, tmp_path, monkeypatch):
+    """A database someone took a tally trigger from (controle names it): no trigger dropped or
+    made, the tallies as the remaining triggers leave them."""
+    drop = "overview_deadlines_update"
+    by_triggers = _everything(_rebuilt(demo_file, tmp_path, "a.db", 10**9, monkeypatch, drop=drop))
+    by_hand = _everything(_rebuilt(demo_file, tmp_path, "b.db", 1, monkeypatch, drop=drop))
+    assert by_hand == by_triggers and by_hand["differ"] == ["overview_deadlines"]
+    assert drop not in {name for _type, name, _t, _sql in by_hand["schema"]}
+
+
+def test_no_other_connection_sees_the_index_without_its_tally_triggers(demo_file, tmp_path, monkeypatch):
+    """Between the rebuild's batches another connection finds every tally trigger and the tallies
+    right, and its own writes are tallied by them; after a batch that fails, the triggers are back."""
+    path = tmp_path / "c.db"
+    seen: list[tuple] = []
+    others: list[sqlite3.Connection] = []
+
+    def between(done: int, total: int) -> None:
+        if not others:
+            others.append(sqlite3.connect(path, timeout=5))
+        other = others[0]
+        triggers = {r[0] for r in other.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        seen.append((set(OVERVIEW_TRIGGERS) <= triggers, tallies_differ(other)))
+        other.execute("UPDATE case_summary SET current_step = 'y' WHERE case_id = ?", (done + 1,))
+        other.commit()  # a colleague's write between two batches: the triggers tally it
+
+    _rebuilt(demo_file, tmp_path, "c.db", 1, monkeypatch, progress=between)
+    assert len(seen) > 3 and seen == [(True, [])] * len(seen)
+    assert tallies_differ(others[0]) == []
+    others[0].close()
+
+    import herstel_tui.store.index_batch
+
+    def broken(*args, **kw):
+        raise RuntimeError("stuk")
+
+    monkeypatch.setattr(herstel_tui.store.index_batch, "move_tallies", broken)
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM case_deadlines")
+    conn.execute("DELETE FROM meta WHERE key = 'routekaart_hash'")
+    conn.commit()
+    with pytest.raises(RuntimeError, match="stuk"), clock.fixed(TODAY), Store(path, "t", routekaart=nine_weeks()):
+        pass
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert set(OVERVIEW_TRIGGERS) <= triggers and tallies_differ(conn) == []
+    conn.close()
+
+
+def test_tallies_moved_by_hand_equal_the_triggers_for_rows_of_any_type(demo):
+    """move_tallies against the triggers, row by row, for rows the application does not write too:
+    a stop date as a blob (its group made in SQL), quotes and non-ASCII in a title, a summary
+    moved to a new group and back, a termijn taken away."""
+    from herstel_tui.store.index_batch import DEADLINE_COLS, SUMMARY_COLS
+    from herstel_tui.store.tallies import move_tallies, tallies_by_hand
+
+    conn = sqlite3.connect(demo, isolation_level=None)
+    cid = conn.execute("SELECT min(case_id) FROM case_summary").fetchone()[0]
+    summary = conn.execute(f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id = ?", (cid,)).fetchone()
+    moved = (cid, "z", "Zelfgemaakt", "gedupeerd", None, None, None, 1, "2024-05-01")
+    rows = [
+        (cid, 50, "r", "period", 1, "2024-01-01", "2024-02-01", b"2024-03-01", "x"),
+        (cid, 51, "r", "deadline", 1, "2024-01-01", "2024-02-01", "2024-01-15", 'l\'été "ja"'),
+        (cid, 52, "r", "deadline", 0, "2024-01-01", "2024-02-01", None, None),
+        (cid, 53, "r", "deadline", 0, "2024-01-01", "2024-02-01", "2024-02-02", None),
+    ]
+    insert = f"INSERT INTO case_deadlines (case_id, {DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+    update = f"INSERT OR REPLACE INTO case_summary (case_id, {SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+    steps = [
+        (lambda: conn.executemany(insert, rows), (((), ()), ((), rows))),
+        (lambda: conn.execute(update, moved), (((summary,), (moved,)), ((), ()))),
+        (
+            lambda: conn.execute("DELETE FROM case_deadlines WHERE case_id = ? AND seq IN (50, 51)", (cid,)),
+            (((), ()), (rows[:2], ())),
+        ),
+        (lambda: conn.execute(update, summary), (((moved,), (summary,)), ((), ()))),
+    ]
+
+    def tallies() -> list:
+        return [conn.execute(f"SELECT * FROM {t} ORDER BY grp").fetchall() for t in OVERVIEW_TALLIES]
+
+    by_triggers, by_hand = [], []
+    conn.execute("BEGIN")
+    for write, _ in steps:
+        write()
+        by_triggers.append(tallies())
+    conn.execute("ROLLBACK")
+    conn.execute("BEGIN")
+    for write, (summaries, deadlines) in steps:
+        with tallies_by_hand(conn):
+            write()
+            move_tallies(conn, cid, cid, summaries, deadlines)
+        by_hand.append(tallies())
+    assert tallies_differ(conn) == []
+    conn.execute("ROLLBACK")
+    conn.close()
+    assert by_hand == by_triggers
+    assert by_hand[0] != by_hand[-1]  # (the groups of the termijnen still there)

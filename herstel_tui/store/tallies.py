@@ -1,0 +1,134 @@
+"""The overview's tallies kept by hand during a rebuild's write of many index rows.
+
+The triggers of ``store/schema.OVERVIEW_TRIGGERS`` keep ``overview_groups`` and
+``overview_deadlines`` with every row written, two or three statements per row: for a rebuild that
+writes 320,000 termijnen that was more than a third of its time (issue 18). A rebuild knows every
+row it replaces (it read the stored rows back to compare) and every row it writes, so inside its
+write transaction :func:`tallies_by_hand` drops the triggers on ``case_summary`` and
+``case_deadlines``, the rows are written, the tallies moved on by the difference (one statement per
+group whose count changes, the group's key made by the same SQL as the triggers make it), and the
+triggers made again from the SQL SQLite kept for them, in that same transaction: no other
+connection ever sees the schema without them (and should the block raise, the transaction rolls
+back, the triggers with it). The tallies end as the triggers would have left them: a count moved
+by the same amount, a group no row had before inserted, a group whose count falls to 0 kept.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from operator import itemgetter
+
+from herstel_tui.store.schema import OVERVIEW_TRIGGERS, _deadline_key, _deadline_row, _group_key
+
+# The tables whose writes the rebuild takes over from the triggers (not ``cases``: not written).
+INDEX_TABLES = ("case_summary", "case_deadlines")
+# The tally triggers on those tables (by the table each names after ON).
+_ON_INDEX = [name for name, sql in OVERVIEW_TRIGGERS.items() if re.findall(r"\bON (\w+)", sql)[0] in INDEX_TABLES]
+# Fewer rows than this to write: the triggers keep the tallies (no schema change for a few rows).
+BY_HAND_FROM = 200
+
+# The group of a case_summary row: ?1..?6 the case's (track, opened, closed, caseworker, urgency,
+# casuistiekoverleg) as read by _CASE_PART, ?7..?9 the row's (current_step, outcome, closed); through
+# the trigger's own expression (_group_key) over named columns. _CASE_PART reads the case's opened
+# and closed as far as that expression looks at them (the year: substr of substr is the same; closed
+# or not: NULL or 1), so the cases of a group come together in Python first.
+_CASE_PART = (
+    "SELECT id, track, substr(opened, 1, 4), nullif(closed IS NOT NULL, 0), caseworker, urgency, casuistiekoverleg"
+    " FROM cases WHERE id BETWEEN ? AND ?"
+)
+_GROUP_SOURCE = (
+    "FROM (SELECT ?1 AS track, ?2 AS opened, ?3 AS closed, ?4 AS caseworker, ?5 AS urgency, "
+    "?6 AS casuistiekoverleg) c, (SELECT ?7 AS current_step, ?8 AS outcome, ?9 AS closed) s"
+)
+_GROUP_ADD = (
+    f"INSERT INTO overview_groups (grp, n) SELECT {_group_key('s', 'c')}, ?10 {_GROUP_SOURCE} WHERE true "
+    "ON CONFLICT (grp) DO UPDATE SET n = n + excluded.n"
+)
+_GROUP_SUB = f"UPDATE overview_groups SET n = n + ?10 WHERE grp = (SELECT {_group_key('s', 'c')} {_GROUP_SOURCE})"
+# The group of a case_deadlines row from its (rule, kind, stopped_by, due, stopped): the trigger's
+# expression (_deadline_row) over named columns.
+_GROUP_PART = itemgetter(0, 1, 3, 7)  # of a case_summary row: case_id, current_step, outcome, closed
+_DEADLINE_PART = itemgetter(2, 3, 8, 6, 7)  # of a case_deadlines row: rule, kind, stopped_by, due, stopped
+_DEADLINE_SOURCE = "FROM (SELECT ?1 AS rule, ?2 AS kind, ?3 AS stopped_by, ?4 AS due, ?5 AS stopped) d"
+_DEADLINE_ADD = (
+    "INSERT INTO overview_deadlines (grp, rule, kind, stopped_by, due, late, n) "
+    f"SELECT {_deadline_row('d')}, ?6 {_DEADLINE_SOURCE} WHERE true "
+    "ON CONFLICT (grp) DO UPDATE SET n = n + excluded.n"
+)
+_DEADLINE_SUB = f"UPDATE overview_deadlines SET n = n + ?6 WHERE grp = (SELECT {_deadline_key('d')} {_DEADLINE_SOURCE})"
+
+
+@contextmanager
+def tallies_by_hand(conn: sqlite3.Connection) -> Iterator[bool]:
+    """Inside an open transaction: the tally triggers on ``case_summary`` and ``case_deadlines``
+    dropped for the block and made again after it, unchanged; the block keeps the tallies itself
+    (:func:`move_tallies`) when told True. False when some of those triggers are missing (a
+    database someone changed by hand; ``herstel controle`` names it): then none is dropped and the
+    tallies are left to whatever triggers there are, as a write without this block leaves them."""
+    assert conn.in_transaction, "the tallies are kept by hand inside a transaction"
+    names = ",".join("?" * len(OVERVIEW_TRIGGERS))
+    triggers = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})"
+        f" AND tbl_name IN ({','.join('?' * len(INDEX_TABLES))}) ORDER BY rowid",
+        (*OVERVIEW_TRIGGERS, *INDEX_TABLES),
+    ).fetchall()
+    if len(triggers) != len(_ON_INDEX):
+        yield False
+        return
+    for name, _sql in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    yield True
+    for _name, sql in triggers:
+        conn.execute(sql)
+
+
+def move_tallies(
+    conn: sqlite3.Connection,
+    first: int,
+    last: int,
+    summaries: tuple[Iterable[tuple], Iterable[tuple]],
+    deadlines: tuple[Iterable[tuple], Iterable[tuple]],
+) -> None:
+    """Move the tallies on by index rows of the cases ``first`` to ``last`` that were replaced or
+    taken away (``summaries[0]``, ``deadlines[0]``: as stored) and written (``[1]``), each row as
+    in the table (starting with the case id): what the triggers would have done row by row."""
+    gone, written = summaries
+    groups = Counter(map(_GROUP_PART, written))  # (case id, current_step, outcome, closed)
+    groups.subtract(map(_GROUP_PART, gone))
+    if any(groups.values()):
+        cases = {r[0]: r[1:] for r in conn.execute(_CASE_PART, (first, last))}
+        by_group: Counter[tuple] = Counter()
+        for (cid, step, outcome, closed), n in groups.items():
+            if n and cid in cases:  # (a summary without its case is in no group, as in the triggers' join)
+                by_group[(*cases[cid], step, outcome, closed)] += n
+        _apply(conn, by_group, _GROUP_ADD, _GROUP_SUB)
+    gone, written = deadlines
+    gone, written = list(gone), list(written)
+    try:  # by the group's key as _deadline_key makes it: the due date while not stopped, else whether
+        # stopped after it (the dates are text, str > str ordering as SQLite's BINARY collation does)
+        keys_gone, keys_written = _termijn_groups(gone), _termijn_groups(written)
+    except TypeError:  # a date that is not text (not written by this application): each row on its own
+        keys_gone, keys_written = list(map(_DEADLINE_PART, gone)), list(map(_DEADLINE_PART, written))
+    counts, taken = Counter(keys_written), Counter(keys_gone)
+    moved = {k: n for k in counts.keys() | taken.keys() if (n := counts[k] - taken[k])}
+    if moved:  # each group's key made in SQL from a row of the group (rule, kind, stopped_by, due, stopped)
+        rows = dict(zip(keys_gone, gone)) | dict(zip(keys_written, written))
+        _apply(conn, Counter({_DEADLINE_PART(rows[k]): n for k, n in moved.items()}), _DEADLINE_ADD, _DEADLINE_SUB)
+
+
+def _termijn_groups(rows: list[tuple]) -> list[tuple]:
+    """The overview_deadlines group of each case_deadlines row, as a tuple (see _deadline_key);
+    TypeError when a stopped row's dates are text against a blob or NULL (TEXT columns hold only
+    those; text > text and bytes > bytes order as SQLite's BINARY collation does)."""
+    return [(r[2], r[3], r[8], r[6], None) if r[7] is None else (r[2], r[3], r[8], None, r[7] > r[6]) for r in rows]
+
+
+def _apply(conn: sqlite3.Connection, counts: Counter[tuple], add: str, sub: str) -> None:
+    """A count that grew added (a group no row had before inserted), one that fell taken off (as
+    a trigger takes one off: an UPDATE, never an insert)."""
+    conn.executemany(add, [(*k, n) for k, n in counts.items() if n > 0])
+    conn.executemany(sub, [(*k, n) for k, n in counts.items() if n < 0])
