@@ -25,7 +25,7 @@ from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.files.atomic import private_dir
 from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Story, accepted, make_story, sorted_events
-from herstel_tui.store.bulk import bulk_load
+from herstel_tui.store.bulk import BulkLoad, bulk_load
 from herstel_tui.store.cases import DEADLINE_INSERT
 from herstel_tui.store.db import Store
 from herstel_tui.store.index_batch import evaluation_order, index_marks, index_rows, token
@@ -394,8 +394,10 @@ def build_demo(
             text = iso_of[d] = d.isoformat()
         return text
 
-    def flush(conn: sqlite3.Connection) -> None:
-        """Write what the batch holds and let it go (a million cases never sit in memory at once)."""
+    def flush(conn: sqlite3.Connection, load: BulkLoad) -> None:
+        """Write what the batch holds and let it go (a million cases never sit in memory at once); its
+        cases' search rows and tallies are filled on a second thread while the next batch is made."""
+        load.wait()  # the previous batch's fill is done: the connection is ours
         conn.executemany(
             "INSERT INTO persons (id, bsn, given_names, surname_prefix, surname, birth_date, street, house_number,"
             " postcode, city, phone, email, preferred_channel) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -423,11 +425,12 @@ def build_demo(
             summaries,
         )
         conn.executemany(DEADLINE_INSERT, deadlines)
+        load.written(ids.case)
         for rows in (persons, households, members, case_rows, events, notes, summaries, deadlines):
             rows.clear()
 
     with store.transaction() as conn:
-        with bulk_load(conn, DEMO_TABLES):
+        with bulk_load(conn, DEMO_TABLES) as load:
             while ids.case < cases:
                 ids.household += 1
                 hid = ids.household
@@ -515,10 +518,10 @@ def build_demo(
                     )
                     members.append((hid, nab, "nabestaande"))
                 if len(case_rows) >= BATCH_CASES:
-                    flush(conn)
+                    flush(conn, load)
                 if progress:
                     progress(ids.case)
-            flush(conn)
+            flush(conn, load)
 
         conn.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",

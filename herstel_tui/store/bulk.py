@@ -4,22 +4,30 @@ Inserting a million rows into tables that already carry their secondary indexes 
 search trigger costs a B-tree insert per index per row, in random key order. Inside
 :func:`bulk_load` those indexes and the trigger that keeps ``case_search`` current are
 dropped; when the block ends (in the same transaction) each index is made again from the
-SQL SQLite kept for it (one sorted build), and ``case_search`` is filled in one statement:
-the trigger's own INSERT for every case at once. The triggers that keep the overview's tallies
-(``store/schema.OVERVIEW_TRIGGERS``) are dropped too, and the tallies counted once at the end. The
-schema afterwards is the same (the same
-SQL in ``sqlite_master``). Should the block raise, the caller's transaction rolls back, and the
-dropped indexes and triggers with it.
+SQL SQLite kept for it (one sorted build). The triggers that keep the overview's tallies
+(``store/schema.OVERVIEW_TRIGGERS``) are dropped too.
+
+``case_search`` and the tallies are filled per batch of cases: the block tells the :class:`BulkLoad` it
+is given which cases it has written (:meth:`BulkLoad.written`, the cases with their persons, summaries
+and termijnen), and their search rows (the trigger's own INSERT, for a range of cases) and their counts
+(``schema.OVERVIEW_ADD_RANGE``) are written on a second thread while the block makes its next batch:
+each is one statement, and SQLite runs a statement without Python's GIL, so the two use two cores. A
+count per batch sorts one batch; counting a million cases at the end sorted every row through the page
+cache. What the block did not announce is filled when it ends, so the result is the same as filling
+everything at once. The schema afterwards is the same (the same SQL in ``sqlite_master``). Should the
+block raise, the second thread's statement is waited for, and the caller's transaction rolls back with
+the dropped indexes and triggers.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from herstel_tui.store.schema import OVERVIEW_TRIGGERS, fill_tallies
+from herstel_tui.store.schema import OVERVIEW_ADD_RANGE, OVERVIEW_TALLIES, OVERVIEW_TRIGGERS
 
 SEARCH_TRIGGER = "case_search_insert"  # AFTER INSERT ON cases: the new case's search row
 # The trigger's statement, limited to the new case; without that limit it fills every case.
@@ -33,10 +41,66 @@ def _search_fill(trigger_sql: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+FIRST_ID = -(2**63)  # the lowest rowid SQLite allows: the first range covers every case before it
+LAST_ID = 2**63 - 1
+
+
+class BulkLoad:
+    """Fills what a bulk load writes after the rows (search rows, tallies) for each batch of cases
+    written, on a second thread; one statement at a time runs on the connection."""
+
+    def __init__(self, conn: sqlite3.Connection, statements: Sequence[str]) -> None:
+        self._conn = conn
+        self._statements = tuple(statements)  # each with two parameters: the first and last case id
+        self._done = FIRST_ID - 1  # cases up to this id are filled (or being filled)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def written(self, last: int) -> None:
+        """Every case up to id ``last`` is written, with its person, summary and termijnen: fill their
+        search rows and tallies while the caller goes on (it waits, :meth:`wait`, before it next
+        writes; :meth:`written` waits itself for the previous batch)."""
+        self.wait()
+        if last <= self._done or not self._statements:
+            return
+        first, self._done = self._done + 1, last
+        self._thread = threading.Thread(target=self._fill, args=(first, last), name="bulk-fill", daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        """Until the batch being filled is done (the connection is the caller's again)."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def wait(self) -> None:
+        """:meth:`join`, then raise the error the batch's fill met, if any."""
+        self.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def finish(self) -> None:
+        """Fill every case not announced yet (all of them when the block announced none)."""
+        self.wait()
+        if self._done < LAST_ID:
+            self._fill(self._done + 1, LAST_ID)
+            self._done = LAST_ID
+            self.wait()  # (raises what _fill caught)
+
+    def _fill(self, first: int, last: int) -> None:
+        try:
+            for statement in self._statements:
+                self._conn.execute(statement, (first, last))
+        except BaseException as exc:  # raised in the caller's thread by wait()
+            self._error = exc
+
+
 @contextmanager
-def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[None]:
+def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[BulkLoad]:
     """Inside an open transaction on a database whose ``tables`` are empty: drop their explicit
-    indexes (and the search trigger when ``cases`` is among them), run the block, make them again."""
+    indexes (and the search trigger when ``cases`` is among them), run the block, make them again.
+    The block may call ``written`` on what it is given after each batch (see the module's text)."""
     assert conn.in_transaction, "a bulk load lives inside a transaction"
     marks = ",".join("?" * len(tables))
     indexes = conn.execute(
@@ -49,7 +113,7 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[Non
         row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (SEARCH_TRIGGER,))
         trigger = (row.fetchone() or (None,))[0]
         fill = _search_fill(trigger)
-    # the overview's tallies (store/schema.OVERVIEW_TRIGGERS): counted once after the rows
+    # the overview's tallies (store/schema.OVERVIEW_TRIGGERS): counted per batch of cases, after their rows
     tallies = conn.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({','.join('?' * len(OVERVIEW_TRIGGERS))})"
         f" AND tbl_name IN ({marks}) ORDER BY rowid",
@@ -61,13 +125,22 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[Non
         conn.execute(f'DROP TRIGGER "{SEARCH_TRIGGER}"')
     for name, _sql in tallies:
         conn.execute(f'DROP TRIGGER "{name}"')
-    yield
+    if tallies:
+        for table in OVERVIEW_TALLIES:  # counted afresh, as schema.fill_tallies does
+            conn.execute(f"DELETE FROM {table}")
+    statements = ([f"{fill} WHERE c.id BETWEEN ? AND ?"] if fill else []) + (
+        list(OVERVIEW_ADD_RANGE) if tallies else []
+    )
+    load = BulkLoad(conn, statements)
+    try:
+        yield load
+    except BaseException:
+        load.join()  # the block's error: the second thread's statement ends before the rollback
+        raise
+    load.finish()
     for _name, sql in indexes:
         conn.execute(sql)
     if fill and trigger:
-        conn.execute(fill)
         conn.execute(trigger)
-    if tallies:
-        fill_tallies(conn)
-        for _name, sql in tallies:
-            conn.execute(sql)
+    for _name, sql in tallies:
+        conn.execute(sql)

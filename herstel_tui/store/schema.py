@@ -764,21 +764,33 @@ OVERVIEW_TRIGGERS = dict(
     ]
 )
 
-# Each tally: its columns, and the count of the rows it tallies (what the triggers keep it equal to).
-OVERVIEW_COUNTS = {
-    "overview_groups": (
-        "grp, n",
-        f"SELECT {_group_key('s', 'c')}, count(*) FROM cases c JOIN case_summary s ON s.case_id = c.id GROUP BY 1",
-    ),
+# Each tally: its columns, what a row is keyed and counted by, the rows it counts and the column that
+# names their case.
+_TALLY_PARTS = {
+    "overview_groups": ("grp, n", _group_key("s", "c"), "FROM cases c JOIN case_summary s ON s.case_id = c.id", "c.id"),
     "overview_deadlines": (
         "grp, rule, kind, stopped_by, due, late, n",
-        f"SELECT {_deadline_row('d')}, count(*) FROM case_deadlines d GROUP BY 1",
+        _deadline_row("d"),
+        "FROM case_deadlines d",
+        "d.case_id",
     ),
+}
+# Each tally: its columns, and the count of the rows it tallies (what the triggers keep it equal to).
+OVERVIEW_COUNTS = {
+    table: (columns, f"SELECT {key}, count(*) {rows} GROUP BY 1")
+    for table, (columns, key, rows, _case) in _TALLY_PARTS.items()
 }
 # The tallies counted afresh from the rows (the migration; after a bulk load), one statement each.
 OVERVIEW_FILL = (
     *(f"DELETE FROM {table}" for table in OVERVIEW_COUNTS),
     *(f"INSERT INTO {table} ({columns}) {count}" for table, (columns, count) in OVERVIEW_COUNTS.items()),
+)
+# The same counts for the cases whose id is between two parameters, added to what the tallies hold (a
+# bulk load counts each batch of new cases as it is written: a sort of one batch instead of every row).
+OVERVIEW_ADD_RANGE = tuple(
+    f"INSERT INTO {table} ({columns}) SELECT {key}, count(*) {rows} WHERE {case} BETWEEN ? AND ? GROUP BY 1"
+    " ON CONFLICT (grp) DO UPDATE SET n = n + excluded.n"
+    for table, (columns, key, rows, case) in _TALLY_PARTS.items()
 )
 
 

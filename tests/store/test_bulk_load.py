@@ -1,0 +1,78 @@
+"""The demo's bulk load (store/bulk.py) fills the search rows and the overview's tallies per batch of
+cases on a second thread: the database is the same whatever the batches, or with none announced; an
+error in the block or in a batch's fill leaves nothing behind."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+import herstel_tui.services.demo as demo
+from herstel_tui.domain import clock
+from herstel_tui.services.demo import DEMO_TABLES, build_demo
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store.bulk import BulkLoad, bulk_load
+from herstel_tui.store.overview import tallies_differ
+from tests.support.data import TODAY
+
+QUERIES = {
+    "cases": "SELECT * FROM cases ORDER BY id",
+    "persons": "SELECT * FROM persons ORDER BY id",
+    "case_summary": "SELECT * FROM case_summary ORDER BY case_id",
+    "case_deadlines": "SELECT * FROM case_deadlines ORDER BY case_id, seq",
+    "case_search": "SELECT rowid, body FROM case_search ORDER BY rowid",
+    "overview_groups": "SELECT * FROM overview_groups ORDER BY grp",
+    "overview_deadlines": "SELECT * FROM overview_deadlines ORDER BY grp",
+    "schema": "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name",
+}
+
+
+def built(path, cases=120) -> dict[str, list]:
+    with clock.fixed(TODAY), open_store(path, "demo") as store:
+        build_demo(store, cases, seed=11, me="t.tester", today=TODAY)
+        assert tallies_differ(store.conn) == []
+        return {name: store.conn.execute(sql).fetchall() for name, sql in QUERIES.items()}
+
+
+def test_batches_of_any_size_give_the_same_database(tmp_path, monkeypatch):
+    whole = built(tmp_path / "whole.db")  # one batch: every case announced at the end
+    monkeypatch.setattr(demo, "BATCH_CASES", 7)  # 18 batches, each filled on the second thread
+    batched = built(tmp_path / "batched.db")
+    assert whole == batched
+    assert len(batched["case_search"]) == 120 and batched["overview_deadlines"]
+
+
+def test_cases_never_announced_are_filled_when_the_block_ends(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "BATCH_CASES", 7)
+    expected = built(tmp_path / "a.db")
+    monkeypatch.setattr(BulkLoad, "written", lambda self, last: None)
+    assert built(tmp_path / "b.db") == expected
+
+
+def test_an_error_in_the_block_leaves_the_database_as_it_was(tmp_path):
+    with clock.fixed(TODAY), open_store(tmp_path / "x.db", "demo") as store:
+        before = store.conn.execute(QUERIES["schema"]).fetchall()
+        with pytest.raises(RuntimeError), store.transaction() as conn, bulk_load(conn, DEMO_TABLES) as load:
+            conn.execute("INSERT INTO persons (id, given_names, surname) VALUES (1, 'Anna', 'Jansen')")
+            conn.execute(
+                "INSERT INTO cases (id, zaaknummer, person_id, track, opened) "
+                "VALUES (1, 'HKO-2026-000001', 1, 'brede_ondersteuning', '2026-01-05')"
+            )
+            load.written(1)  # its fill may still run when the block raises
+            raise RuntimeError("stop")
+        assert store.conn.execute(QUERIES["schema"]).fetchall() == before
+        for table in ("persons", "cases", "case_search", "overview_groups"):
+            assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+
+
+def test_an_error_in_a_batch_fill_is_raised_to_the_caller():
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    load = BulkLoad(conn, ["INSERT INTO t SELECT ? WHERE ? > 0", "INSERT INTO nowhere VALUES (?, ?)"])
+    load.written(5)
+    with pytest.raises(sqlite3.OperationalError, match="nowhere"):
+        load.wait()
+    load.wait()  # raised once
+    with pytest.raises(sqlite3.OperationalError, match="nowhere"):
+        load.finish()
