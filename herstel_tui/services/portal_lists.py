@@ -97,11 +97,16 @@ def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) ->
     records: list[Record] = []
     outcomes: list[RowOutcome] = [RowOutcome(n, ImportAction.SKIP, "lege regel") for n in table.blank_rows]
     known: Known = {}  # per list: the values the person model accepted
+    bsns: dict[tuple[type, Any], tuple[str, str | None]] = {}  # (type, cell) -> cell_bsn's answer
     for number, values in table.rows:
         notes: list[str] = []
         bsn = None
         try:
-            bsn, note = cell_bsn(values.get("bsn"))
+            raw = values.get("bsn")
+            got = bsns.get((type(raw), raw))  # (a BSN that comes again in the list: its answer again)
+            if got is None:
+                got = bsns[(type(raw), raw)] = cell_bsn(raw)
+            bsn, note = got
             if note:
                 notes.append(note)
             records.append(parse(number, bsn, values, cfg, today, notes, known))

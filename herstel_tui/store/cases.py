@@ -37,6 +37,12 @@ from herstel_tui.store.repository import Repository
 _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
 _SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+# The same, the rows of many cases as one statement (a JSON array of rows): the tallies' triggers
+# (migration 15) fire per row either way, but each row of an executemany is a statement of its own
+# (with its own statement journal): 9,000 summaries and 28,000 termijn rows took 30% and 15% less.
+_FROM_JSON = " SELECT " + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(9)) + " FROM json_each(?)"
+_SUMMARY_INSERT_MANY = _SUMMARY_INSERT.split(" VALUES ")[0] + _FROM_JSON
+_DEADLINE_INSERT_MANY = DEADLINE_INSERT.split(" VALUES ")[0] + _FROM_JSON
 REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
 SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
@@ -462,6 +468,8 @@ class CaseRepository(Repository):
             summaries, rows = self._shaped(EVENTS_OF_CASES, where, [ids], today)
             written = json.dumps([s[0] for s in summaries])
             self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id {where}", (written,))
+            self.conn.execute(_SUMMARY_INSERT_MANY, (json.dumps(summaries, ensure_ascii=False),))
+            self.conn.execute(_DEADLINE_INSERT_MANY, (json.dumps(rows, ensure_ascii=False),))
         else:  # a save: the engine itself (it judges a shape on first sight anyway)
             summaries, rows = [], []
             for cid, (track, evs) in self.all_recorded(case_ids).items():
@@ -472,8 +480,8 @@ class CaseRepository(Repository):
             self.conn.execute(
                 f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(written_ids))})", written_ids
             )
-        self.conn.executemany(_SUMMARY_INSERT, summaries)
-        self.conn.executemany(DEADLINE_INSERT, rows)
+            self.conn.executemany(_SUMMARY_INSERT, summaries)
+            self.conn.executemany(DEADLINE_INSERT, rows)
         return len(summaries)
 
     def _shaped(self, events_sql: str, where: str, args: list, today: date) -> tuple[list[tuple], list[tuple]]:

@@ -317,3 +317,19 @@ def test_wrong_dimension_in_the_file_does_not_lose_rows(tmp_path):
             zout.writestr(item, data)
     _, parsed = parse(bad)
     assert [r.bsn for r in parsed.records] == [B0, B1]
+
+
+def test_a_bsn_cell_that_comes_again_gives_the_same_answer_each_time(tmp_path):
+    """parse_table asks cell_bsn once per distinct cell (type and value): a number and a text of the
+    same digits read apart, a refused cell is refused again on every row."""
+    number = int(B0)
+    rows = [["BSN", "Resultaat"], [B0, "ja"], [number, "ja"], [B0, "ja"], [number, "nee"], ["12", "ja"], ["12", "ja"]]
+    _, parsed = parse(write_xlsx(tmp_path / "again.xlsx", rows))
+    assert outcomes(parsed) == [
+        (2, "ok", "", B0),
+        (3, "ok", "BSN als getal opgeslagen", B0),
+        (4, "ok", "", B0),
+        (5, "ok", "BSN als getal opgeslagen", B0),
+        (6, "reject", "BSN ** heeft 2 cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)", None),
+        (7, "reject", "BSN ** heeft 2 cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)", None),
+    ]

@@ -284,3 +284,33 @@ def test_tallies_moved_by_hand_equal_the_triggers_for_rows_of_any_type(demo):
     conn.close()
     assert by_hand == by_triggers
     assert by_hand[0] != by_hand[-1]  # (the groups of the termijnen still there)
+
+
+def test_a_refresh_of_many_cases_writes_what_a_refresh_case_by_case_writes(demo):
+    """refresh_index of SHAPED_FROM cases or more sends their rows as one statement per table (a JSON
+    array); case by case (a save) they go row by row through the engine: the same rows, the same
+    tallies."""
+    from herstel_tui.store.cases import SHAPED_FROM
+
+    def index(conn):
+        return (
+            conn.execute("SELECT * FROM case_summary ORDER BY case_id").fetchall(),
+            conn.execute("SELECT * FROM case_deadlines ORDER BY case_id, seq").fetchall(),
+        )
+
+    with clock.fixed(TODAY), open_store(demo, "t") as store:
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM cases ORDER BY id")]
+        assert len(ids) >= 2 * SHAPED_FROM
+        store.conn.execute("DELETE FROM case_summary")  # (their tallies go with them: the triggers)
+        store.conn.execute("DELETE FROM case_deadlines")
+        store.cases.refresh_index(ids, TODAY)
+        many = index(store.conn)
+        stages = [tallies_differ(store.conn)]
+        store.conn.execute("DELETE FROM case_summary")
+        store.conn.execute("DELETE FROM case_deadlines")
+        for cid in ids:
+            store.cases.refresh_index([cid], TODAY)
+        stages.append(tallies_differ(store.conn))
+        assert index(store.conn) == many and len(many[0]) == len(ids) and many[1]
+        store.conn.rollback()
+    assert stages == [[], []]
