@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 
 from herstel_tui.tui import keymap
 from herstel_tui.tui.host import DeskApp
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.styles import FIRST_STYLES
 
 
 def _desk_commands() -> type[Provider]:
@@ -24,7 +24,7 @@ def _desk_commands() -> type[Provider]:
 
 class HerstelApp(DeskApp):
     TITLE = "herstel"
-    CSS_PATH = STYLES
+    CSS_PATH = FIRST_STYLES  # the rest once the list is painted (DeskApp.read_all_styles)
     # The palette binding is ours (with an id and a plain second key), not Textual's default.
     COMMAND_PALETTE_BINDING = "ctrl+p"
     COMMANDS = {_desk_commands}
@@ -136,6 +136,7 @@ class HerstelApp(DeskApp):
         from herstel_tui.tui.commands import DeskPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
+            self.read_all_styles()  # (forms.tcss aligns every ModalScreen, the palette too)
             self.push_screen(DeskPalette())
 
     def action_help(self) -> None:

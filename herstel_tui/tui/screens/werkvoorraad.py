@@ -20,6 +20,7 @@ from herstel_tui.tui.data import ListResult
 from herstel_tui.tui.format import number, zaken
 from herstel_tui.tui.host import desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions
+from herstel_tui.tui.styles import FIRST_STYLES
 from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
 
 T = TypeVar("T")
@@ -150,6 +151,7 @@ def _step_title(step_id: str) -> str:
 class WorkQueueScreen(CaseActions):
     HELP = "werkvoorraad"
     AUTO_FOCUS = "CaseTable"
+    CSS_PATH = FIRST_STYLES  # its own rules only: the desk starts on it (styles.py)
 
     BINDINGS = keymap.WORK_QUEUE
 
@@ -199,11 +201,14 @@ class WorkQueueScreen(CaseActions):
         else:
             self.table.load(self._filter)
         # Read the routekaart and import the case screen once the list is painted, not before:
-        # that work would compete with the first paint for the interpreter.
+        # that work would compete with the first paint for the interpreter. The same for the rest
+        # of the stylesheet (styles.py), timed from the first paint itself.
         if self.app.is_headless:
+            desk.read_all_styles()
             self._warm_up()
         else:
             self.set_timer(0.4, self._warm_up)
+            self.call_after_refresh(self.set_timer, 0.2, desk.read_all_styles)
         self._show_bar(None, True, None)
         self.watch(self.table, "cursor", desk.case_at_hand, init=False)
 
