@@ -120,15 +120,16 @@ class HerstelApp(DeskApp):
             # Only where a person is at hand; on the plan, costs and SPUK screens "n" is theirs
             # (the app's binding is a priority one and would otherwise take the key first).
             from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
+
+            if isinstance(screen, WorkQueueScreen):
+                return True  # (without importing the case screen: the first paint's key line asks)
             from herstel_tui.tui.screens.zaak import CaseScreen
 
-            return isinstance(screen, (WorkQueueScreen, CaseScreen))
+            return isinstance(screen, CaseScreen)
         return True
 
     def get_key_display(self, binding: Binding) -> str:
-        from herstel_tui.tui.screens.help import key_name
-
-        return binding.key_display or key_name(binding.key)
+        return binding.key_display or keymap.key_name(binding.key)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
