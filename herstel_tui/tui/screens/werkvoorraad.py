@@ -200,15 +200,16 @@ class WorkQueueScreen(CaseActions):
             fut.add_done_callback(lambda f: self.app.call_from_thread(self._adopt_late, f))
         else:
             self.table.load(self._filter)
-        # Read the routekaart and import the case screen once the list is painted, not before:
-        # that work would compete with the first paint for the interpreter. The same for the rest
-        # of the stylesheet (styles.py), timed from the first paint itself.
+        # Read the rest of the stylesheet (styles.py) and the routekaart, and import the case
+        # screen, once the list is painted, not before: that work would compete with the first
+        # paint for the interpreter. (Timed from the first paint, not from here: on a busy
+        # machine the first paint can come later than the timers.)
         if self.app.is_headless:
             desk.read_all_styles()
             self._warm_up()
         else:
-            self.set_timer(0.4, self._warm_up)
             self.call_after_refresh(self.set_timer, 0.2, desk.read_all_styles)
+            self.call_after_refresh(self.set_timer, 0.4, self._warm_up)
         self._show_bar(None, True, None)
         self.watch(self.table, "cursor", desk.case_at_hand, init=False)
 
