@@ -202,14 +202,12 @@ class WorkQueueScreen(CaseActions):
             self.table.load(self._filter)
         # Read the rest of the stylesheet (styles.py) and the routekaart, and import the case
         # screen, once the list is painted, not before: that work would compete with the first
-        # paint for the interpreter. (Timed from the first paint, not from here: on a busy
-        # machine the first paint can come later than the timers.)
+        # paint for the interpreter (a first page still on its way: _adopt_late).
         if self.app.is_headless:
             desk.read_all_styles()
             self._warm_up()
-        else:
-            self.call_after_refresh(self.set_timer, 0.2, desk.read_all_styles)
-            self.call_after_refresh(self.set_timer, 0.4, self._warm_up)
+        elif first is not None or fut is None:
+            self._after_first_page()
         self._show_bar(None, True, None)
         self.watch(self.table, "cursor", desk.case_at_hand, init=False)
 
@@ -232,6 +230,14 @@ class WorkQueueScreen(CaseActions):
             self.table.adopt(first)
         elif self.table.generation == 0:
             self.table.load(self._filter)
+        if not self.app.is_headless:
+            self._after_first_page()
+
+    def _after_first_page(self) -> None:
+        """Timed from the paint of the list's first page, not from the mount: on a busy machine
+        that paint can come later than the timers would."""
+        self.call_after_refresh(self.set_timer, 0.2, desk_of(self).read_all_styles)
+        self.call_after_refresh(self.set_timer, 0.4, self._warm_up)
 
     def reload(self) -> None:
         self.stale = False
