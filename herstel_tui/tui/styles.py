@@ -7,7 +7,7 @@ the list is painted (``DeskApp.read_all_styles``), and every other screen names 
 (``CSS_PATH = STYLES``), so a screen brings its style to any app that hosts it and Textual reads
 a file it does not have yet before showing one. Textual reads a file once, however many screens
 name it. A rule in the first file applies only to what the werkvoorraad shows: the other files
-hold no rule that matches it (tests/tui/test_layout.py).
+hold no rule that matches it (tests/tui/test_first_styles.py).
 """
 
 from __future__ import annotations
