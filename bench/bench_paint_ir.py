@@ -12,7 +12,8 @@ instructions each took (all threads: the desk's first page is read in a second t
 Textual starts, so on two cores part of it costs no wall time) and the ratio desk / bare. Also
 the desk's imports alone, in front of the same bare app, so the rest is what the desk does at
 run time (stylesheet, widgets, the first page, painting). Needs tmux and valgrind; by hand, not
-in CI. The bare app and the imports repeat within ~0.5 %; the desk's run time part does not (its
+in CI. With $HERSTEL_BENCH_CODE (a checkout, as for bench_desk.py) the desk and its imports are
+that code's. The bare app and the imports repeat within ~0.5 %; the desk's run time part does not (its
 first page is read in a second thread, and timers fire by the clock, which valgrind slows): three
 runs of the same code on one file gave 1414, 1446 and 1532 M. Take several runs (``--runs 3``)
 and compare medians.
@@ -107,7 +108,10 @@ def instructions(script: str) -> int:
 
 
 def main() -> None:
-    compile_package()
+    other = os.environ.get("HERSTEL_BENCH_CODE")
+    if other:  # another checkout's desk (as bench_desk.py): its package first on the path in the pane
+        ENV["PYTHONPATH"] = other
+    compile_package(Path(other) / "herstel_tui" if other else None)
     private_settings()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True, help="a demo database (herstel demo --cases 100000 --db ...)")

@@ -7,7 +7,8 @@
 - ``forms/``: the form kit every dialog is made of (frame, fields, save queue, save-as-you-type).
 - ``screens/``: werkvoorraad, zaak and its dialogs, plan van aanpak, costs, SPUK, letters,
   overview, vraagbestand, audit trail, help. ``widgets/``: the paged case list, scroll bodies.
-- ``desk.tcss`` and ``forms/forms.tcss``: the one stylesheet; ``help_texts``: F1's texts;
+- ``werkvoorraad.tcss``, ``desk.tcss`` and ``forms/forms.tcss``: the one stylesheet (the first
+  screen's file alone until the list is painted: styles.py); ``help_texts``: F1's texts;
   ``bindings``: every class with key bindings (the ids [toetsen] remaps).
 
 Imports go one way: app -> desk -> screens -> forms -> host -> data (tests/tui/test_layout.py).

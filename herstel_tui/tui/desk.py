@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 
 from herstel_tui.tui import keymap
 from herstel_tui.tui.host import DeskApp
-from herstel_tui.tui.styles import STYLES
+from herstel_tui.tui.styles import FIRST_STYLES
 
 
 def _desk_commands() -> type[Provider]:
@@ -24,7 +24,7 @@ def _desk_commands() -> type[Provider]:
 
 class HerstelApp(DeskApp):
     TITLE = "herstel"
-    CSS_PATH = STYLES
+    CSS_PATH = FIRST_STYLES  # the rest once the list is painted (DeskApp.read_all_styles)
     # The palette binding is ours (with an id and a plain second key), not Textual's default.
     COMMAND_PALETTE_BINDING = "ctrl+p"
     COMMANDS = {_desk_commands}
@@ -120,15 +120,16 @@ class HerstelApp(DeskApp):
             # Only where a person is at hand; on the plan, costs and SPUK screens "n" is theirs
             # (the app's binding is a priority one and would otherwise take the key first).
             from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
+
+            if isinstance(screen, WorkQueueScreen):
+                return True  # (without importing the case screen: the first paint's key line asks)
             from herstel_tui.tui.screens.zaak import CaseScreen
 
-            return isinstance(screen, (WorkQueueScreen, CaseScreen))
+            return isinstance(screen, CaseScreen)
         return True
 
     def get_key_display(self, binding: Binding) -> str:
-        from herstel_tui.tui.screens.help import key_name
-
-        return binding.key_display or key_name(binding.key)
+        return binding.key_display or keymap.key_name(binding.key)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
@@ -136,6 +137,7 @@ class HerstelApp(DeskApp):
         from herstel_tui.tui.commands import DeskPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
+            self.read_all_styles()  # (forms.tcss aligns every ModalScreen, the palette too)
             self.push_screen(DeskPalette())
 
     def action_help(self) -> None:

@@ -82,6 +82,18 @@ class DeskApp(App[object]):
         # is bytes (TEXTUAL_ANIMATIONS cannot turn them back on); loading shows "Laden…", still.
         self.animation_level = "none"
 
+    def read_all_styles(self) -> None:
+        """The rest of the desk's stylesheet (styles.py: the other screens, the form kit), once the
+        werkvoorraad is painted with its own: parsed here, so the first case or dialog finds it and
+        does not wait for Textual's reparse of every file when a screen names one it has not read."""
+        sheet = self.stylesheet
+        new = [path for path in STYLES if not sheet.has_source(str(path), "")]
+        if new:
+            for path in new:
+                sheet.read(path)
+            sheet.parse()  # (the files read before are parsed already: Textual keeps their rules)
+            sheet.update(self)
+
     def get_loading_widget(self) -> Widget:
         return Loading()
 

@@ -14,6 +14,41 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+# -- how a key reads (the key line, the help; here, not in the help screen: the key line of the
+# first paint needs it) --------------------------------------------------------------------------
+
+KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "⏎",
+    "backspace": "⌫",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "slash": "/",
+    "question_mark": "?",
+    "colon": ":",
+    "tab": "Tab",
+    "space": "spatie",
+}
+
+
+def key_name(key: str) -> str:
+    """How a caseworker reads a key: F2, Esc, ⏎, ctrl+s, /."""
+    *mods, base = key.split("+")
+    if base in KEY_NAMES:
+        name = KEY_NAMES[base]
+    elif base.startswith("f") and base[1:].isdigit():
+        name = base.upper()
+    else:
+        name = base
+    return "+".join([*mods, name])
+
+
 # -- families -------------------------------------------------------------------------------------
 
 

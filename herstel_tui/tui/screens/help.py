@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from herstel_tui.tui.help_texts import HELP_TEXTS
 from herstel_tui.tui.host import DeskModal, footer
+from herstel_tui.tui.keymap import key_name
 
 
 def part_of(screen: Screen[object]) -> str:
@@ -26,38 +27,6 @@ def part_of(screen: Screen[object]) -> str:
             return key
         node = node.parent
     return getattr(screen, "HELP", "werkvoorraad")
-
-
-KEY_NAMES = {
-    "escape": "Esc",
-    "enter": "⏎",
-    "backspace": "⌫",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "home": "Home",
-    "end": "End",
-    "up": "↑",
-    "down": "↓",
-    "left": "←",
-    "right": "→",
-    "slash": "/",
-    "question_mark": "?",
-    "colon": ":",
-    "tab": "Tab",
-    "space": "spatie",
-}
-
-
-def key_name(key: str) -> str:
-    """How a caseworker reads a key: F2, Esc, ⏎, ctrl+s, /."""
-    *mods, base = key.split("+")
-    if base in KEY_NAMES:
-        name = KEY_NAMES[base]
-    elif base.startswith("f") and base[1:].isdigit():
-        name = base.upper()
-    else:
-        name = base
-    return "+".join([*mods, name])
 
 
 class Command(NamedTuple):

@@ -20,6 +20,7 @@ from herstel_tui.tui.data import ListResult
 from herstel_tui.tui.format import number, zaken
 from herstel_tui.tui.host import desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions
+from herstel_tui.tui.styles import FIRST_STYLES
 from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
 
 T = TypeVar("T")
@@ -150,6 +151,7 @@ def _step_title(step_id: str) -> str:
 class WorkQueueScreen(CaseActions):
     HELP = "werkvoorraad"
     AUTO_FOCUS = "CaseTable"
+    CSS_PATH = FIRST_STYLES  # its own rules only: the desk starts on it (styles.py)
 
     BINDINGS = keymap.WORK_QUEUE
 
@@ -198,12 +200,14 @@ class WorkQueueScreen(CaseActions):
             fut.add_done_callback(lambda f: self.app.call_from_thread(self._adopt_late, f))
         else:
             self.table.load(self._filter)
-        # Read the routekaart and import the case screen once the list is painted, not before:
-        # that work would compete with the first paint for the interpreter.
+        # Read the rest of the stylesheet (styles.py) and the routekaart, and import the case
+        # screen, once the list is painted, not before: that work would compete with the first
+        # paint for the interpreter (a first page still on its way: _adopt_late).
         if self.app.is_headless:
+            desk.read_all_styles()
             self._warm_up()
-        else:
-            self.set_timer(0.4, self._warm_up)
+        elif first is not None or fut is None:
+            self._after_first_page()
         self._show_bar(None, True, None)
         self.watch(self.table, "cursor", desk.case_at_hand, init=False)
 
@@ -226,6 +230,14 @@ class WorkQueueScreen(CaseActions):
             self.table.adopt(first)
         elif self.table.generation == 0:
             self.table.load(self._filter)
+        if not self.app.is_headless:
+            self._after_first_page()
+
+    def _after_first_page(self) -> None:
+        """Timed from the paint of the list's first page, not from the mount: on a busy machine
+        that paint can come later than the timers would."""
+        self.call_after_refresh(self.set_timer, 0.2, desk_of(self).read_all_styles)
+        self.call_after_refresh(self.set_timer, 0.4, self._warm_up)
 
     def reload(self) -> None:
         self.stale = False

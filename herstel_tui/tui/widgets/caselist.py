@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import date
 
 from rich.segment import Segment
@@ -29,6 +28,7 @@ from textual.worker import get_current_worker
 
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Outcome, Track
+from herstel_tui.domain.record import record
 from herstel_tui.store import CaseFilter, CaseRow
 from herstel_tui.store.caselist import Sections, sectioned
 from herstel_tui.tui import keymap
@@ -55,7 +55,7 @@ def section_heading(key: str, count: int | None, width: int) -> str:
     return text + "─" * max(2, width - len(text))
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     key: str
     title: str
@@ -166,47 +166,50 @@ class CaseTable(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, init=False, repaint=False)
 
-    @dataclass
+    # The messages are plain classes, not dataclasses: a dataclass compiles its methods when the
+    # module is imported, and this module is on the way to the desk's first paint (issue 18).
+
     class OpenCase(Message):
-        row: CaseRow
+        def __init__(self, row: CaseRow) -> None:
+            self.row = row
+            super().__init__()
 
-    @dataclass
     class Changed(Message):
-        """The list's count or state changed (for the filter bar)."""
+        """The list's count or state changed (for the filter bar); ``sections``: what is late, due
+        this week, waiting (when counted)."""
 
-        count: int | None
-        loading: bool
-        error: str | None = None
-        sections: Sections | None = None  # what is late, due this week, waiting (when counted)
+        def __init__(
+            self, count: int | None, loading: bool, error: str | None = None, sections: Sections | None = None
+        ) -> None:
+            self.count, self.loading, self.error, self.sections = count, loading, error, sections
+            super().__init__()
 
     # From the workers, each with the generation of the load it answers (older ones are dropped).
 
-    @dataclass
     class FirstPage(Message):
-        generation: int
-        result: ListResult
-        keep: bool
+        def __init__(self, generation: int, result: ListResult, keep: bool) -> None:
+            self.generation, self.result, self.keep = generation, result, keep
+            super().__init__()
 
-    @dataclass
     class CountReady(Message):
-        generation: int
-        count: int
+        def __init__(self, generation: int, count: int) -> None:
+            self.generation, self.count = generation, count
+            super().__init__()
 
-    @dataclass
     class SectionsReady(Message):
-        generation: int
-        sections: Sections
+        def __init__(self, generation: int, sections: Sections) -> None:
+            self.generation, self.sections = generation, sections
+            super().__init__()
 
-    @dataclass
     class PageReady(Message):
-        generation: int
-        page: int
-        rows: list[CaseRow]
+        def __init__(self, generation: int, page: int, rows: list[CaseRow]) -> None:
+            self.generation, self.page, self.rows = generation, page, rows
+            super().__init__()
 
-    @dataclass
     class LoadFailed(Message):
-        generation: int
-        error: str
+        def __init__(self, generation: int, error: str) -> None:
+            self.generation, self.error = generation, error
+            super().__init__()
 
     def __init__(self, data: DeskData, today: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
