@@ -417,6 +417,18 @@ def _plain_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
         shape: Shape | None = None  # the last row's
         shared, epoch, dates, durations = target.shared, target.epoch, target.dates, target.durations
 
+        def cast(kind: str, style: str, value: str) -> Any:
+            return _cast(kind, int(style) if style else 0, value, None, shared, epoch, dates, durations)
+
+        def dated(style: str, value: str) -> Any:
+            """A styled number (a date, often the same one): cast once per style and value."""
+            got = typed.get((style, value), typed)
+            if got is typed:
+                got = _cast("n", int(style), value, None, shared, epoch, dates, durations)
+                if len(typed) < 10_000:
+                    typed[(style, value)] = got
+            return got
+
         def sound(attrs: str) -> None:
             """The attributes of a <row> (after r) as the parser would take them: well formed,
             their prefixes declared, no r and no namespace declaration among them."""
@@ -492,28 +504,9 @@ def _plain_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
                                     )
                                 )
                             elif how == _STYLED_CELL:
-                                day = typed.get((style, value), typed)
-                                if day is typed:
-                                    day = _cast("n", int(style), value, None, shared, epoch, dates, durations)
-                                    if len(typed) < 10_000:
-                                        typed[(style, value)] = day
-                                values.append((col, day))
+                                values.append((col, dated(style, value)))
                             else:
-                                values.append(
-                                    (
-                                        col,
-                                        _cast(
-                                            kind,
-                                            int(style) if style else 0,
-                                            value,
-                                            None,
-                                            shared,
-                                            epoch,
-                                            dates,
-                                            durations,
-                                        ),
-                                    )
-                                )
+                                values.append((col, cast(kind, style, value)))
                         number = int(found[0])
                         rows.append((number, values))
                         pos = m.end()
@@ -563,29 +556,10 @@ def _plain_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
                         cells.append(
                             (col, float(value) if ("." in value or "E" in value or "e" in value) else int(value))
                         )
-                    elif style and value and (not kind or kind == "n"):  # a date, often the same one
-                        got = typed.get((style, value), typed)
-                        if got is typed:
-                            got = _cast("n", int(style), value, None, shared, epoch, dates, durations)
-                            if len(typed) < 10_000:
-                                typed[(style, value)] = got
-                        cells.append((col, got))
+                    elif style and value and (not kind or kind == "n"):
+                        cells.append((col, dated(style, value)))
                     else:
-                        cells.append(
-                            (
-                                col,
-                                _cast(
-                                    kind or "n",
-                                    int(style) if style else 0,
-                                    value,
-                                    None,
-                                    shared,
-                                    epoch,
-                                    dates,
-                                    durations,
-                                ),
-                            )
-                        )
+                        cells.append((col, cast(kind or "n", style, value)))
             if cells is not None:
                 raise _NotPlain("a row without its end")
             yield from rows
