@@ -5,12 +5,12 @@ search trigger costs a B-tree insert per index per row, in random key order. Ins
 :func:`bulk_load` those indexes and the trigger that keeps ``case_search`` current are
 dropped; when the block ends (in the same transaction) each index is made again from the
 SQL SQLite kept for it (one sorted build). The triggers that keep the overview's tallies
-(``store/schema.OVERVIEW_TRIGGERS``) are dropped too.
+(``store/tally_sql.OVERVIEW_TRIGGERS``) are dropped too.
 
 ``case_search`` and the tallies are filled per batch of cases: the block tells the :class:`BulkLoad` it
 is given which cases it has written (:meth:`BulkLoad.written`, the cases with their persons, summaries
 and termijnen), and their search rows (the trigger's own INSERT, for a range of cases) and their counts
-(``schema.OVERVIEW_ADD_RANGE``) are written on a second thread while the block makes its next batch:
+(``tally_sql.OVERVIEW_ADD_RANGE``) are written on a second thread while the block makes its next batch:
 each is one statement, and SQLite runs a statement without Python's GIL, so the two use two cores. A
 count per batch sorts one batch; counting a million cases at the end sorted every row through the page
 cache. What the block did not announce is filled when it ends, so the result is the same as filling
@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from herstel_tui.store.schema import OVERVIEW_ADD_RANGE, OVERVIEW_TALLIES, OVERVIEW_TRIGGERS
+from herstel_tui.store.tally_sql import OVERVIEW_ADD_RANGE, OVERVIEW_TALLIES, OVERVIEW_TRIGGERS
 
 SEARCH_TRIGGER = "case_search_insert"  # AFTER INSERT ON cases: the new case's search row
 # The trigger's statement, limited to the new case; without that limit it fills every case.
@@ -113,7 +113,7 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[Bul
         row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (SEARCH_TRIGGER,))
         trigger = (row.fetchone() or (None,))[0]
         fill = _search_fill(trigger)
-    # the overview's tallies (store/schema.OVERVIEW_TRIGGERS): counted per batch of cases, after their rows
+    # the overview's tallies (store/tally_sql.OVERVIEW_TRIGGERS): counted per batch of cases, after their rows
     tallies = conn.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({','.join('?' * len(OVERVIEW_TRIGGERS))})"
         f" AND tbl_name IN ({marks}) ORDER BY rowid",
@@ -126,7 +126,7 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[Bul
     for name, _sql in tallies:
         conn.execute(f'DROP TRIGGER "{name}"')
     if tallies:
-        for table in OVERVIEW_TALLIES:  # counted afresh, as schema.fill_tallies does
+        for table in OVERVIEW_TALLIES:  # counted afresh, as tally_sql.fill_tallies does
             conn.execute(f"DELETE FROM {table}")
     statements = ([f"{fill} WHERE c.id BETWEEN ? AND ?"] if fill else []) + (
         list(OVERVIEW_ADD_RANGE) if tallies else []

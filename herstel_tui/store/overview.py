@@ -95,7 +95,7 @@ class OverviewQueries(Repository):
 
     def recount(self) -> None:
         """Count the tallies afresh from the rows (``herstel controle --herbouw``)."""
-        from herstel_tui.store.schema import fill_tallies
+        from herstel_tui.store.tally_sql import fill_tallies
 
         with self.transaction() as conn:
             fill_tallies(conn)
@@ -125,7 +125,7 @@ class OverviewQueries(Repository):
 def tallies_differ(conn: sqlite3.Connection) -> list[str]:
     """The overview's tallies (``overview_groups``, ``overview_deadlines``) that differ from a count
     of the rows they tally: their names; empty when both agree (tests; a check)."""
-    from herstel_tui.store.schema import OVERVIEW_COUNTS
+    from herstel_tui.store.tally_sql import OVERVIEW_COUNTS
 
     out = []
     for table, (_columns, count) in OVERVIEW_COUNTS.items():

@@ -1,6 +1,6 @@
 """The overview's tallies kept by hand during a rebuild's write of many index rows.
 
-The triggers of ``store/schema.OVERVIEW_TRIGGERS`` keep ``overview_groups`` and
+The triggers of ``store/tally_sql.OVERVIEW_TRIGGERS`` keep ``overview_groups`` and
 ``overview_deadlines`` with every row written, two or three statements per row: for a rebuild that
 writes 320,000 termijnen that was more than a third of its time (issue 18). A rebuild knows every
 row it replaces (it read the stored rows back to compare) and every row it writes, so inside its
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
 
-from herstel_tui.store.schema import OVERVIEW_TRIGGERS, _deadline_key, _deadline_row, _group_key
+from herstel_tui.store.tally_sql import OVERVIEW_TRIGGERS, _deadline_key, _deadline_row, _group_key
 
 # The tables whose writes the rebuild takes over from the triggers (not ``cases``: not written).
 INDEX_TABLES = ("case_summary", "case_deadlines")

@@ -14,7 +14,8 @@ from herstel_tui.services.overview import compute_overview
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
 from herstel_tui.store.overview import tallies_differ
-from herstel_tui.store.schema import LATEST, OVERVIEW_TALLIES, OVERVIEW_TRIGGERS
+from herstel_tui.store.schema import LATEST
+from herstel_tui.store.tally_sql import OVERVIEW_TALLIES, OVERVIEW_TRIGGERS
 from tests.store.test_case_deadlines import nine_weeks
 from tests.support.data import TODAY
 from tests.support.demo import build_demo_file, copy_of
