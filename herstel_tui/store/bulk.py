@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from herstel_tui.store.tally_sql import OVERVIEW_ADD_RANGE, OVERVIEW_TALLIES, OVERVIEW_TRIGGERS
+from herstel_tui.store.tally_sql import OVERVIEW_ADD_RANGE, OVERVIEW_TALLIES, tally_triggers
 
 SEARCH_TRIGGER = "case_search_insert"  # AFTER INSERT ON cases: the new case's search row
 # The trigger's statement, limited to the new case; without that limit it fills every case.
@@ -114,11 +114,7 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[Bul
         trigger = (row.fetchone() or (None,))[0]
         fill = _search_fill(trigger)
     # the overview's tallies (store/tally_sql.OVERVIEW_TRIGGERS): counted per batch of cases, after their rows
-    tallies = conn.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({','.join('?' * len(OVERVIEW_TRIGGERS))})"
-        f" AND tbl_name IN ({marks}) ORDER BY rowid",
-        (*OVERVIEW_TRIGGERS, *tables),
-    ).fetchall()
+    tallies = tally_triggers(conn, tables)
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
     if fill:

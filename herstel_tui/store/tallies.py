@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
 
-from herstel_tui.store.tally_sql import OVERVIEW_TRIGGERS, _deadline_key, _deadline_row, _group_key
+from herstel_tui.store.tally_sql import OVERVIEW_TRIGGERS, _deadline_key, _deadline_row, _group_key, tally_triggers
 
 # The tables whose writes the rebuild takes over from the triggers (not ``cases``: not written).
 INDEX_TABLES = ("case_summary", "case_deadlines")
@@ -70,12 +70,7 @@ def tallies_by_hand(conn: sqlite3.Connection) -> Iterator[bool]:
     database someone changed by hand; ``herstel controle`` names it): then none is dropped and the
     tallies are left to whatever triggers there are, as a write without this block leaves them."""
     assert conn.in_transaction, "the tallies are kept by hand inside a transaction"
-    names = ",".join("?" * len(OVERVIEW_TRIGGERS))
-    triggers = conn.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})"
-        f" AND tbl_name IN ({','.join('?' * len(INDEX_TABLES))}) ORDER BY rowid",
-        (*OVERVIEW_TRIGGERS, *INDEX_TABLES),
-    ).fetchall()
+    triggers = tally_triggers(conn, INDEX_TABLES)
     if len(triggers) != len(_ON_INDEX):
         yield False
         return

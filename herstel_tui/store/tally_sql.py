@@ -172,3 +172,13 @@ def fill_tallies(conn: sqlite3.Connection) -> None:
     """Count the overview's tallies afresh from the rows (inside the caller's transaction)."""
     for statement in OVERVIEW_FILL:
         conn.execute(statement)
+
+
+def tally_triggers(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(name, CREATE TRIGGER text as SQLite kept it) of the tally triggers on ``tables``, in the
+    order they were made: what a bulk writer drops for its block and makes again after it."""
+    return conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({','.join('?' * len(OVERVIEW_TRIGGERS))})"
+        f" AND tbl_name IN ({','.join('?' * len(tables))}) ORDER BY rowid",
+        (*OVERVIEW_TRIGGERS, *tables),
+    ).fetchall()
