@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from dateutil.relativedelta import relativedelta
 
     from herstel_tui.store.card import Card
+    from herstel_tui.store.db import Store
 
 fmt_options = [
     click.option("--json", "fmt", flag_value="json", help="Uitvoer als JSON (voor scripts)."),
@@ -77,7 +78,7 @@ def toon(c: Ctx, zaak: str, spoor: str | None, as_json: bool) -> None:
     _show_card(card, as_json, today)
 
 
-def _store_card(store, zaak: str, spoor: str | None, today: date) -> Card:
+def _store_card(store: Store, zaak: str, spoor: str | None, today: date) -> Card:
     """The card through the full Store (its look audited)."""
     from herstel_tui.store.card import Card
 
@@ -89,15 +90,7 @@ def _store_card(store, zaak: str, spoor: str | None, today: date) -> Card:
     notes = store.cases.notes(case.id, limit=5)
     step_notes = {e.id: e.note for e in store.cases.events(case.id) if e.id is not None and e.note}
     store.audit.viewed(person_id=person.id, case_id=case.id)
-    return Card(
-        case=case,
-        person=person,
-        household=household,
-        view=view,
-        notes=notes,
-        step_notes=step_notes,
-        routekaart=store.routekaart,
-    )
+    return Card(case, person, household, view, notes, step_notes, store.routekaart)
 
 
 def _show_card(card: Card, as_json: bool, today: date) -> None:

@@ -195,7 +195,7 @@ class Card:
 
     case: CaseLike
     person: PersonLike
-    household: list[tuple[PersonLike, Role, list[CaseLike]]]
+    household: Sequence[tuple[PersonLike, Role, Sequence[CaseLike]]]
     view: CaseView
     notes: Sequence[NoteLike]
     step_notes: dict[int, str]
@@ -409,7 +409,7 @@ def read_card(
         person = _person(conn, "id", case.person_id)
         if person is None:
             return None
-        household: list[tuple[PersonLike, Role, list[CaseLike]]] = []
+        household: list[tuple[PersonLike, Role, Sequence[CaseLike]]] = []
         for pid, role in conn.execute(HOUSEHOLD_MEMBERS, (person.id, person.id)).fetchall():
             member = person if pid == person.id else _person(conn, "id", pid)
             if member is None or role not in Role._value2member_map_:
@@ -433,12 +433,4 @@ def read_card(
     except (_NotAsStored, ValueError, TypeError, KeyError):
         return None
     audit_alone(conn, user, AuditAction.VIEWED, "zaak", case.id, person_id=person.id, case_id=case.id)
-    return Card(
-        case=case,
-        person=person,
-        household=household,
-        view=view,
-        notes=notes,
-        step_notes=step_notes,
-        routekaart=routekaart,
-    )
+    return Card(case, person, household, view, notes, step_notes, routekaart)
