@@ -10,10 +10,10 @@ from rich.align import Align
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 from textual.dom import DOMNode
-from textual.widgets import LoadingIndicator
+from textual.widgets import Input, LoadingIndicator
 from textual.widgets.option_list import Option
 
-from herstel_tui.tui.host import DeskApp
+from herstel_tui.tui.host import DeskApp, set_blink
 
 ZAAK = re.compile(r"^\s*(?:hko-)?(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
 
@@ -33,6 +33,8 @@ class DeskPalette(CommandPalette):
 
     def on_mount(self) -> None:
         self.query_one(SearchIcon).icon = ">"
+        # its search box's cursor blinks as every other text box of the desk (not over a slow link)
+        set_blink(*self.query(Input))
         # Textual's busy indicator repaints itself 16 times a second (bytes over SSH) and says
         # "Loading..." when animations are off: the desk's commands answer at once, so it goes.
         for indicator in self.query(LoadingIndicator):

@@ -67,6 +67,9 @@ async def test_low_bandwidth_no_animation_no_repainting_timers(demo_store):
         await pilot.press("f6")
         await settle(pilot)
         assert all(not box.cursor_blink for box in app.screen.query(Input))
+        await pilot.press("escape", "ctrl+p")  # the command palette's search box too
+        await settle(pilot)
+        assert app.screen.query(Input) and all(not box.cursor_blink for box in app.screen.query(Input))
 
 
 @pytest.mark.parametrize(
