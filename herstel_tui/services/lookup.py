@@ -16,6 +16,7 @@ from datetime import date
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import SEPARATORS
 from herstel_tui.domain.text import for_terminal, scrub_text
+from herstel_tui.domain.words import OUTCOME_LABELS, TRACK_SHORT
 from herstel_tui.store.base import BusyError, audit_alone
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 
@@ -35,8 +36,6 @@ else:
     # enum classes (~1.5 ms of its start). tests/services/test_lookup_quick.py keeps them equal
     # to Track.short, Outcome.label and AuditAction.SEARCHED.
     SEARCHED = "gezocht"
-TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
-OUTCOME_LABELS = {"gedupeerd": "Gedupeerd", "geen_uitsluitsel": "Geen uitsluitsel", "niet_gedupeerd": "Niet gedupeerd"}
 
 _LONG_DIGITS = re.compile(rf"\d[\d{SEPARATORS}]{{6,}}\d")
 
