@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader, Sections
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
+    from herstel_tui.tui.bundle import CaseBundle
 
 PAGE = 200
 READERS = 3
@@ -38,24 +38,6 @@ class ListResult:
     rows: list[CaseRow]
     count: int | None
     sections: Sections | None = None  # the list's sections, when known with the page
-
-
-@dataclass
-class CaseBundle:
-    """Everything the case screen shows, read in one go."""
-
-    case: Any
-    person: Any
-    household: list  # [(Person, Role, [Case])]
-    view: Any  # routekaart CaseView
-    notes: list
-    step: Any | None  # routekaart Step of the current position (or the track's first step)
-    track_title: str
-    routekaart: Any
-    verification: Any = None  # the Serviceteam verification code in force, if one was imported
-    laptop: tuple[str, str] | None = None  # (who, since) when the case is out on a laptop
-    conflicts: list = field(default_factory=list)  # open conflicts from a check-in (store.checkout.Conflict)
-    event_notes: dict[int, str] = field(default_factory=dict)  # a recorded step's note, by event id
 
 
 class DeskData:
@@ -273,6 +255,8 @@ class DeskData:
             conflicts = st.checkouts.conflicts(case_id=case_id)
             if log:
                 st.audit.viewed(person_id=person.id, case_id=case_id)
+        from herstel_tui.tui.bundle import CaseBundle
+
         rk = st.routekaart
         track = case.track.value
         step = None
