@@ -53,7 +53,9 @@ class DeskData:
         path: Any = None,
         user: str | None = None,
         opener: Callable[[], Store] | None = None,
+        reader: ListReader | None = None,
     ):
+        """``reader``: a list reader on ``path`` already open (the light start's check), the pool's first."""
         self._store = store
         self._opener = opener
         self._open_lock = threading.Lock()
@@ -66,8 +68,8 @@ class DeskData:
             raise ValueError("DeskData needs a store, or a path, a user and an opener")
         self._today = today
         self.lock = threading.RLock()
-        self._free: list[ListReader] = []
-        self._all: list[ListReader] = []
+        self._free: list[ListReader] = [reader] if reader is not None else []
+        self._all: list[ListReader] = [reader] if reader is not None else []
         self._pool_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(readers)
         self._watch: ListReader | None = None  # polls for colleagues' saves until the Store is open
