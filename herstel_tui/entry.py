@@ -1,8 +1,9 @@
 """The ``herstel`` console script: one quick router, then click.
 
-Two invocations are answered without loading click and the command modules, because people wait
-for them: the bare ``herstel`` (the desk's first paint) and ``herstel zoek TERM`` over SSH. The
-router knows exactly the global options below; anything else (help, another command, an option
+Three invocations are answered without loading click and the command modules, because people wait
+for them: the bare ``herstel`` (the desk's first paint), ``herstel zoek TERM`` and ``herstel
+termijnen`` over SSH (each option at most once; a repeated one goes to click). The router knows
+exactly the global options below; anything else (help, another command, an option
 it does not know) goes to click (``herstel_tui.cli.main``), which gives the same answer or the
 proper error. ``tests/cli/test_entry.py`` checks that every option here means the same in click.
 
@@ -19,14 +20,17 @@ from collections.abc import Sequence
 GLOBAL_OPTIONS = {"--db": "db", "--config": "config"}
 GLOBAL_FLAGS = {"--low-bandwidth": "low_bandwidth"}
 QUICK_COMMAND = "zoek"
-ZOEK_FORMATS = {"--json": "json", "--csv": "csv"}  # flag -> the value of zoek's ``fmt``
+ZOEK_FORMATS = {"--json": "json", "--csv": "csv"}  # flag -> the value of zoek's (and termijnen's) ``fmt``
+DUE_COMMAND = "termijnen"
+DUE_OPTION, DUE_FLAG = "--binnen", "--mijn"  # termijnen's ``binnen`` (a value) and ``mijn`` (a flag)
+DUE_DEFAULT = "14d"
 
 
 class QuickCall:
-    """What the router understood: the desk (``command`` None) or ``zoek``. (A plain class, not a
-    dataclass: this module runs before every quick start.)"""
+    """What the router understood: the desk (``command`` None), ``zoek`` or ``termijnen`` (``fmt``
+    None: text). (A plain class, not a dataclass: this module runs before every quick start.)"""
 
-    __slots__ = ("db", "config", "low_bandwidth", "command", "term", "fmt")
+    __slots__ = ("db", "config", "low_bandwidth", "command", "term", "fmt", "binnen", "mijn")
 
     def __init__(
         self,
@@ -35,13 +39,16 @@ class QuickCall:
         low_bandwidth: bool = False,
         command: str | None = None,
         term: str = "",
-        fmt: str = "text",
+        fmt: str | None = "text",
+        binnen: str = DUE_DEFAULT,
+        mijn: bool = False,
     ) -> None:
         self.db, self.config, self.low_bandwidth = db, config, low_bandwidth
         self.command, self.term, self.fmt = command, term, fmt
+        self.binnen, self.mijn = binnen, mijn
 
     def _fields(self) -> tuple[object, ...]:
-        return (self.db, self.config, self.low_bandwidth, self.command, self.term, self.fmt)
+        return (self.db, self.config, self.low_bandwidth, self.command, self.term, self.fmt, self.binnen, self.mijn)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, QuickCall) and self._fields() == other._fields()
@@ -76,6 +83,8 @@ def route(argv: Sequence[str]) -> QuickCall | None:
     base = QuickCall(values.get("db"), values.get("config"), low)
     if not args:
         return base
+    if args[0] == DUE_COMMAND:
+        return _route_due(base, args[1:])
     if args[0] != QUICK_COMMAND:
         return None
     fmt, words = "text", []
@@ -90,6 +99,33 @@ def route(argv: Sequence[str]) -> QuickCall | None:
     if not term:
         return None
     return QuickCall(base.db, base.config, base.low_bandwidth, QUICK_COMMAND, term, fmt)
+
+
+def _route_due(base: QuickCall, args: list[str]) -> QuickCall | None:
+    """``termijnen``'s options as click reads them (``--binnen`` takes the next argument whatever
+    it is; services.lookup.quick_due leaves a period it does not read to click); each at most
+    once, no arguments."""
+    binnen, mijn, fmt = DUE_DEFAULT, False, None
+    seen: set[str] = set()
+    while args:
+        arg = args.pop(0)
+        name, eq, value = arg.partition("=")
+        if name == DUE_OPTION:
+            if not eq:
+                if not args:
+                    return None
+                value = args.pop(0)
+            binnen = value
+        elif arg == DUE_FLAG:
+            mijn = True
+        elif arg in ZOEK_FORMATS:
+            name, fmt = "fmt", ZOEK_FORMATS[arg]
+        else:
+            return None
+        if name in seen:
+            return None
+        seen.add(name)
+    return QuickCall(base.db, base.config, base.low_bandwidth, DUE_COMMAND, fmt=fmt, binnen=binnen, mijn=mijn)
 
 
 def _needs_policy(arg: str) -> bool:
@@ -120,7 +156,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     if call is not None and call.command == QUICK_COMMAND:
         from herstel_tui.services.lookup import quick_search
 
-        code = quick_search(call.db, call.config, call.term, call.fmt)
+        code = quick_search(call.db, call.config, call.term, call.fmt or "text")
+        if code is not None:
+            sys.exit(code)
+    if call is not None and call.command == DUE_COMMAND:
+        from herstel_tui.services.lookup import quick_due
+
+        code = quick_due(call.db, call.config, call.binnen, call.mijn, call.fmt)
         if code is not None:
             sys.exit(code)
     from herstel_tui.cli.main import main as cli

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
@@ -16,7 +15,10 @@ from herstel_tui.services.lookup import (
     DueTable,
     clip,
     days_text,
+    due_rows,
+    due_until,
     outcome_label,
+    period,
     print_cases,
     quick_card,
     quick_read,
@@ -245,9 +247,6 @@ def _member_card(store, ref: str, as_json: bool) -> bool:
     return True
 
 
-_PERIOD = re.compile(r"^\s*(\d+)\s*([dwmj]?)\s*$", re.I)
-
-
 def parse_within(text: str) -> relativedelta:
     from dateutil.relativedelta import relativedelta
 
@@ -261,21 +260,15 @@ def parse_within(text: str) -> relativedelta:
 
 
 def _period(text: str) -> tuple[int, str]:
-    m = _PERIOD.match(text)
-    if not m:
+    read = period(text)
+    if read is None:
         fail(f"--binnen {text!r} klopt niet; gebruik bijvoorbeeld 14d, 3w, 2m of 1j")
-    return int(m.group(1)), (m.group(2) or "d").lower()
+    return read
 
 
 def within(text: str, today: date) -> date:
-    """``today + parse_within(text)``; days and weeks without dateutil (a relativedelta of days
-    adds a timedelta of as many: the same date, the same OverflowError)."""
-    n, unit = _period(text)
-    if unit in "dw":
-        from datetime import timedelta
-
-        return today + timedelta(days=n * 7 if unit == "w" else n)
-    return today + parse_within(text)
+    """``today + parse_within(text)`` (services.lookup.due_until)."""
+    return due_until(*_period(text), today)
 
 
 @click.command()
@@ -288,23 +281,20 @@ def within(text: str, today: date) -> date:
 def termijnen(c: Ctx, binnen: str, mijn: bool, fmt: str | None) -> None:
     """Termijnen die verlopen zijn of binnenkort aflopen, de eerste bovenaan."""
     from herstel_tui.settings.resources import rule_titles
-    from herstel_tui.store.caselist import MAPPED_READS, due_termijnen
+    from herstel_tui.store.caselist import due_termijnen
 
+    # (herstel_tui.entry answers most calls without click: services.lookup.quick_due, the same lines)
     today = clock.today()
     until = within(binnen, today)
     brief = fmt is None and not use_rich(sys.stdout)  # plain text: four columns will do
 
-    def read(conn, user: str) -> list[tuple]:
-        return due_termijnen(conn, today, until, caseworker=user if mijn else None, brief=brief)
-
     def mapped(conn, user: str) -> list[tuple]:
-        conn.execute(MAPPED_READS)
-        return read(conn, user)
+        return due_rows(conn, user, today, until, mijn=mijn, brief=brief)
 
     found = quick_read(c.db_arg, c.config_arg, mapped, readonly=True)
     if found is None:  # the full Store first brings the case index up to date
         with c.open_store() as store, store.reading() as conn:
-            found = read(conn, store.user)
+            found = due_termijnen(conn, today, until, caseworker=store.user if mijn else None, brief=brief)
     table = DueTable(found, today, rule_titles(), brief=brief)
     if not found:
         click.echo("Geen termijnen in deze periode.", err=True)

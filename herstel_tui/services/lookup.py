@@ -16,6 +16,7 @@ from datetime import date
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import SEPARATORS
 from herstel_tui.domain.text import for_terminal, scrub_text
+from herstel_tui.domain.words import OUTCOME_LABELS, TRACK_SHORT
 from herstel_tui.store.base import BusyError, audit_alone
 from herstel_tui.store.caselist import CaseFilter, CaseRow, list_cases
 
@@ -35,8 +36,6 @@ else:
     # enum classes (~1.5 ms of its start). tests/services/test_lookup_quick.py keeps them equal
     # to Track.short, Outcome.label and AuditAction.SEARCHED.
     SEARCHED = "gezocht"
-TRACK_SHORT = {"brede_ondersteuning": "BO", "schuldenaanpak": "SA"}
-OUTCOME_LABELS = {"gedupeerd": "Gedupeerd", "geen_uitsluitsel": "Geen uitsluitsel", "niet_gedupeerd": "Niet gedupeerd"}
 
 _LONG_DIGITS = re.compile(rf"\d[\d{SEPARATORS}]{{6,}}\d")
 
@@ -227,6 +226,80 @@ class DueTable(Table):
             else:  # (an empty title: the line ends earlier)
                 append(f"{dates[due_text]}  {zaak}  {name}".rstrip())
         out.write("\n".join(lines) + "\n")
+
+
+_PERIOD = re.compile(r"^\s*(\d+)\s*([dwmj]?)\s*$", re.I)
+
+
+def period(text: str) -> tuple[int, str] | None:
+    """``--binnen``'s period as (count, unit: d, w, m or j), or None when it is not one."""
+    m = _PERIOD.match(text)
+    return (int(m.group(1)), (m.group(2) or "d").lower()) if m else None
+
+
+def due_until(n: int, unit: str, today: date) -> date:
+    """``today`` plus ``n`` days, weeks, months or years (j), as dateutil's relativedelta adds them;
+    days and weeks without dateutil (a relativedelta of days adds a timedelta of as many: the same
+    date, the same OverflowError)."""
+    if unit in "dw":
+        from datetime import timedelta
+
+        return today + timedelta(days=n * 7 if unit == "w" else n)
+    from dateutil.relativedelta import relativedelta
+
+    return today + {"m": relativedelta(months=n), "j": relativedelta(years=n)}[unit]
+
+
+def due_rows(conn: sqlite3.Connection, user: str, today: date, until: date, *, mijn: bool, brief: bool) -> list[tuple]:
+    """``herstel termijnen``'s rows (``store.caselist.due_termijnen``) on a mapped connection."""
+    from herstel_tui.store.caselist import MAPPED_READS, due_termijnen
+
+    conn.execute(MAPPED_READS)
+    return due_termijnen(conn, today, until, caseworker=user if mijn else None, brief=brief)
+
+
+def quick_due(db_arg: str | None, config_arg: str | None, binnen: str, mijn: bool, fmt: str | None) -> int | None:
+    """``herstel termijnen`` on the quick path (:func:`quick_read`, without click), under the
+    terminal guard as the command line writes: the exit code, or None when that path is not sure
+    (a period it does not read, a date past the calendar, an index to bring up to date) and the
+    command line answers, with the same lines (``cli.lookup.termijnen``)."""
+    from herstel_tui.files.terminal import guarded_output
+    from herstel_tui.settings.resources import rule_titles
+
+    read = period(binnen)
+    if read is None:
+        return None
+    today = clock.today()
+    try:
+        until = due_until(*read, today)
+    except (OverflowError, ValueError):
+        return None
+    with guarded_output():
+        brief = fmt is None and not use_rich(sys.stdout)  # plain text: four columns will do
+        try:
+            found = quick_read(
+                db_arg,
+                config_arg,
+                lambda conn, user: due_rows(conn, user, today, until, mijn=mijn, brief=brief),
+                readonly=True,
+            )
+        except BusyError as exc:
+            print(f"Fout: {exc}", file=sys.stderr)
+            return 2  # as the full path's fail() (cli.base.EXIT_INPUT)
+        if found is None:
+            return None
+        table = DueTable(found, today, rule_titles(), brief=brief)
+        if not found:
+            print("Geen termijnen in deze periode.", file=sys.stderr)
+            return 1
+        try:
+            table.emit(fmt or "text")
+        except OSError as exc:  # (a pipe closed early, `| head`) as cli.base.HerstelGroup.invoke says it
+            from herstel_tui.domain.text import os_reason
+
+            print(f"Fout: {exc.filename or 'een bestand'}: {os_reason(exc)}", file=sys.stderr)
+            return 2
+    return 0
 
 
 def audit_detail_text(detail: dict | None) -> str:

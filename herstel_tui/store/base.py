@@ -398,22 +398,34 @@ def current_database(path: Path | str, *, readonly: bool = False) -> Iterator[sq
     """A connection to ``path`` when it is a herstel database at this code's schema, else None
     (missing, not a database, another program's, or in need of a migration: the full Store decides).
     Standard library only: the quick paths use it."""
+    conn = open_current(path, readonly=readonly)
+    try:
+        yield conn
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def open_current(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection | None:
+    """:func:`current_database`'s connection, for the caller to close; None as there."""
     from herstel_tui.store.schema import LATEST
 
     try:
         check_database_file(path)
         conn = connect_readonly(path) if readonly else connect(path)
     except (StoreError, sqlite3.Error):
-        yield None
-        return
+        return None
     try:
-        try:
-            current = check_schema(conn, path) == LATEST
-        except (StoreError, sqlite3.Error):
-            current = False
-        yield conn if current else None
-    finally:
+        current = check_schema(conn, path) == LATEST
+    except (StoreError, sqlite3.Error):
+        current = False
+    except BaseException:
         conn.close()
+        raise
+    if not current:
+        conn.close()
+        return None
+    return conn
 
 
 def connect(path: Path | str, passphrase: str | None = None) -> sqlite3.Connection:

@@ -441,7 +441,13 @@ class ListReader:
     """A read-only connection for the werkvoorraad's queries. Standard library only, so the desk
     can paint its first page before pydantic and the full Store are loaded."""
 
-    def __init__(self, path: Path | str, passphrase: str | None = None) -> None:
+    def __init__(
+        self, path: Path | str, passphrase: str | None = None, *, conn: sqlite3.Connection | None = None
+    ) -> None:
+        """``conn``: a read-only connection to ``path`` already open (:func:`quick_list_reader`)."""
+        if conn is not None:
+            self.conn = conn
+            return
         from pathlib import Path
 
         from herstel_tui.store.base import check_database_file, connect_readonly
@@ -481,18 +487,35 @@ def ready_for_quick_read(path: Path | str, fingerprint: str) -> bool:
     """True when the file is at this code's schema and its case index was computed with the
     routekaart whose ``fingerprint`` is given, i.e. when opening the full Store with that
     routekaart would change nothing the list shows."""
+    reader = quick_list_reader(path, fingerprint)
+    if reader is None:
+        return False
+    reader.close()
+    return True
+
+
+def quick_list_reader(path: Path | str, fingerprint: str) -> ListReader | None:
+    """:func:`ready_for_quick_read` that keeps its connection: a ListReader on it when the answer
+    is True (the desk's first page is read on it: SQLite reads the schema once, not on a second
+    connection), else None (nothing left open)."""
     from pathlib import Path
 
-    from herstel_tui.store.base import current_database
+    from herstel_tui.store.base import open_current
 
-    with current_database(Path(path), readonly=True) as conn:
-        if conn is None:
-            return False
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'routekaart_hash'").fetchone()
-        except sqlite3.Error:
-            return False
-    return row is not None and row[0] == fingerprint
+    conn = open_current(Path(path), readonly=True)
+    if conn is None:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'routekaart_hash'").fetchall()
+    except sqlite3.Error:
+        row = []
+    except BaseException:
+        conn.close()
+        raise
+    if not row or row[0][0] != fingerprint:
+        conn.close()
+        return None
+    return ListReader(path, conn=conn)
 
 
 def index_current(conn: sqlite3.Connection, fingerprint: str, today: date) -> bool:

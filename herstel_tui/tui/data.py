@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from herstel_tui.store.caselist import CaseFilter, CaseRow, ListReader, Sections
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store
+    from herstel_tui.tui.bundle import CaseBundle
 
 PAGE = 200
 READERS = 3
@@ -40,24 +40,6 @@ class ListResult:
     sections: Sections | None = None  # the list's sections, when known with the page
 
 
-@dataclass
-class CaseBundle:
-    """Everything the case screen shows, read in one go."""
-
-    case: Any
-    person: Any
-    household: list  # [(Person, Role, [Case])]
-    view: Any  # routekaart CaseView
-    notes: list
-    step: Any | None  # routekaart Step of the current position (or the track's first step)
-    track_title: str
-    routekaart: Any
-    verification: Any = None  # the Serviceteam verification code in force, if one was imported
-    laptop: tuple[str, str] | None = None  # (who, since) when the case is out on a laptop
-    conflicts: list = field(default_factory=list)  # open conflicts from a check-in (store.checkout.Conflict)
-    event_notes: dict[int, str] = field(default_factory=dict)  # a recorded step's note, by event id
-
-
 class DeskData:
     """``DeskData(store)``; or ``DeskData(path=…, user=…, opener=…)`` to paint the list first and
     open the full Store (pydantic, migrations, checks) in the background afterwards."""
@@ -71,7 +53,9 @@ class DeskData:
         path: Any = None,
         user: str | None = None,
         opener: Callable[[], Store] | None = None,
+        reader: ListReader | None = None,
     ):
+        """``reader``: a list reader on ``path`` already open (the light start's check), the pool's first."""
         self._store = store
         self._opener = opener
         self._open_lock = threading.Lock()
@@ -84,8 +68,8 @@ class DeskData:
             raise ValueError("DeskData needs a store, or a path, a user and an opener")
         self._today = today
         self.lock = threading.RLock()
-        self._free: list[ListReader] = []
-        self._all: list[ListReader] = []
+        self._free: list[ListReader] = [reader] if reader is not None else []
+        self._all: list[ListReader] = [reader] if reader is not None else []
         self._pool_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(readers)
         self._watch: ListReader | None = None  # polls for colleagues' saves until the Store is open
@@ -273,6 +257,8 @@ class DeskData:
             conflicts = st.checkouts.conflicts(case_id=case_id)
             if log:
                 st.audit.viewed(person_id=person.id, case_id=case_id)
+        from herstel_tui.tui.bundle import CaseBundle
+
         rk = st.routekaart
         track = case.track.value
         step = None

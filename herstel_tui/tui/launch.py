@@ -74,9 +74,10 @@ def light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool)
     db = Path(db_arg or os.environ.get("HERSTEL_DB") or values.database or default_db_path()).expanduser()
     if not db.is_file():
         return None
-    from herstel_tui.store.caselist import ready_for_quick_read
+    from herstel_tui.store.caselist import quick_list_reader
 
-    if not ready_for_quick_read(db, routekaart_fingerprint()):
+    reader = quick_list_reader(db, routekaart_fingerprint())  # (ready_for_quick_read, its connection kept)
+    if reader is None:
         return None
     user = values.medewerker
 
@@ -88,7 +89,10 @@ def light_start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool)
     from herstel_tui.tui.app import run_app_light
 
     run_app_light(
-        DeskData(path=db, user=user, opener=opener), values, light_finish(db, config_arg), low_bandwidth=low_bandwidth
+        DeskData(path=db, user=user, opener=opener, reader=reader),
+        values,
+        light_finish(db, config_arg),
+        low_bandwidth=low_bandwidth,
     )
     return 0
 

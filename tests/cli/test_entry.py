@@ -7,7 +7,7 @@ import click
 import pytest
 
 from herstel_tui import entry
-from herstel_tui.cli.lookup import zoek
+from herstel_tui.cli.lookup import termijnen, zoek
 from herstel_tui.cli.main import main
 
 
@@ -46,6 +46,14 @@ def test_the_quick_command_and_its_formats_are_clicks():
         (["--db=x.db", "--config", "c.toml"], entry.QuickCall(db="x.db", config="c.toml")),
         (["zoek", "jan", "sen", "--json"], entry.QuickCall(command="zoek", term="jan sen", fmt="json")),
         (["--db", "x.db", "zoek", "--csv", "9999"], entry.QuickCall(db="x.db", command="zoek", term="9999", fmt="csv")),
+        (["termijnen"], entry.QuickCall(command="termijnen", fmt=None)),
+        (
+            ["--db", "x.db", "termijnen", "--mijn", "--binnen", "3w", "--json"],
+            entry.QuickCall(db="x.db", command="termijnen", fmt="json", binnen="3w", mijn=True),
+        ),
+        (["termijnen", "--csv", "--binnen=2m"], entry.QuickCall(command="termijnen", fmt="csv", binnen="2m")),
+        # a value click takes as it is (quick_due leaves one it cannot read to click)
+        (["termijnen", "--binnen", "--mijn"], entry.QuickCall(command="termijnen", fmt=None, binnen="--mijn")),
     ],
 )
 def test_the_router_understands_the_fast_paths(argv, expected):
@@ -64,6 +72,14 @@ def test_the_router_understands_the_fast_paths(argv, expected):
         ["zoek"],  # no term: click says so
         ["zoek", "jansen", "--xml"],
         ["toon", "HKO-2026-000001"],
+        ["termijnen", "--binnen"],  # a value missing
+        ["termijnen", "--binnen", "1d", "--binnen", "2d"],  # a repeated option: click decides
+        ["termijnen", "--json", "--csv"],
+        ["termijnen", "--mijn", "--mijn"],
+        ["termijnen", "--mijn=ja"],
+        ["termijnen", "14d"],  # an argument
+        ["termijnen", "--help"],
+        ["termijnen", "-h"],
     ],
 )
 def test_everything_else_goes_to_click(argv):
@@ -84,3 +100,26 @@ def test_every_router_option_parses_the_same_in_click():
     )
     sub = zoek.make_context("zoek", argv[at + 1 :], parent=ctx, resilient_parsing=True)
     assert (" ".join(sub.params["term"]), sub.params["fmt"]) == (call.term, call.fmt)
+
+
+def test_the_due_command_and_its_options_are_clicks():
+    assert main.get_command(click.Context(main), entry.DUE_COMMAND) is termijnen
+    binnen, mijn = _option(termijnen, entry.DUE_OPTION), _option(termijnen, entry.DUE_FLAG)
+    assert binnen.name == "binnen" and not binnen.is_flag and binnen.nargs == 1 and binnen.default == entry.DUE_DEFAULT
+    assert mijn.name == "mijn" and mijn.is_flag
+    for flag, value in entry.ZOEK_FORMATS.items():
+        opt = _option(termijnen, flag)
+        assert opt.name == "fmt" and opt.flag_value == value
+    assert not [p for p in termijnen.params if isinstance(p, click.Argument)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--mijn"], ["--binnen", "3w", "--json"], ["--csv", "--binnen=2m", "--mijn"], ["--binnen", "--mijn"]],
+)
+def test_every_due_option_parses_the_same_in_click(args):
+    call = entry.route(["--db", "x.db", "termijnen", *args])
+    assert call is not None and call.command == entry.DUE_COMMAND
+    ctx = main.make_context("herstel", ["--db", "x.db"], resilient_parsing=True)
+    sub = termijnen.make_context("termijnen", list(args), parent=ctx, resilient_parsing=True)
+    assert (sub.params["binnen"], sub.params["mijn"], sub.params["fmt"]) == (call.binnen, call.mijn, call.fmt)

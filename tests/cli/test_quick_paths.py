@@ -15,7 +15,7 @@ from herstel_tui import entry
 from herstel_tui.cli.base import Ctx
 from herstel_tui.cli.main import main
 from herstel_tui.domain import clock
-from herstel_tui.services.lookup import quick_search
+from herstel_tui.services.lookup import quick_due, quick_search
 from tests.support.child import child_env
 from tests.support.data import TODAY
 from tests.support.demo import build_demo_file, copy_of
@@ -75,6 +75,47 @@ def test_on_a_current_index_the_quick_paths_answer_as_the_full_command_line(temp
             answers = [_full(quick, args) for args in TERMIJNEN]
         assert answers == [_full(full, args) for args in TERMIJNEN]
         assert answers[0][0] == 0 and len(answers[0][1].splitlines()) > 2
+
+
+def _full_err(db, args: list[str]) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main, ["--db", str(db), *args], catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_the_quick_termijnen_answers_without_click_as_the_command_line(template, tmp_path, capsys, monkeypatch):
+    """`herstel termijnen` through the console script's router (services.lookup.quick_due): the
+    same lines, messages and exit codes as through click, on a current index; a period it does not
+    read, or one past the calendar, it leaves to click."""
+    quick, full = copy_of(template, tmp_path, "quick.db"), copy_of(template, tmp_path, "full.db")
+    cases = [
+        *TERMIJNEN,
+        ["termijnen", "--mijn", "--binnen", "400d"],
+        ["termijnen", "--binnen=0d", "--json"],
+        ["termijnen", "--binnen", " 2 W "],
+        ["termijnen", "--binnen", "1j", "--csv"],
+    ]
+    with clock.fixed(TODAY):
+        for args in cases:
+            call = entry.route(["--db", str(quick), *args])
+            assert call is not None and call.command == entry.DUE_COMMAND
+            capsys.readouterr()
+            code = quick_due(call.db, call.config, call.binnen, call.mijn, call.fmt)
+            out = capsys.readouterr()
+            assert (code, out.out, out.err) == _full_err(full, args), args
+        assert code == 0 and len(out.out.splitlines()) > 2
+        # nothing due on a day without periods: the message on stderr, exit 1
+        with sqlite3.connect(quick) as conn:
+            conn.execute("UPDATE cases SET caseworker = 'niemand'")
+        with sqlite3.connect(full) as conn:
+            conn.execute("UPDATE cases SET caseworker = 'niemand'")
+        args = ["termijnen", "--mijn"]
+        capsys.readouterr()
+        code = quick_due(str(quick), None, "14d", True, None)
+        out = capsys.readouterr()
+        assert (code, out.out, out.err) == _full_err(full, args) == (1, "", "Geen termijnen in deze periode.\n")
+        for bad in ("x", "14 dagen", "-5d", "", "99999999j"):
+            assert quick_due(str(quick), None, bad, False, None) is None
+        assert capsys.readouterr().out == ""
 
 
 def test_after_a_period_ran_out_the_full_path_answers_with_the_index_brought_up_to_date(template, tmp_path, capsys):
@@ -172,14 +213,14 @@ def test_the_quick_zoek_loads_neither_pathlib_nor_the_enums(template, tmp_path):
 def test_the_quick_termijnen_loads_neither_the_routekaart_nor_dateutil(template, tmp_path):
     """After the first start (which loads the routekaart and keeps its rules' titles), `herstel
     termijnen` prints the titles without the routekaart's classes, the engine, pickle or dateutil,
-    and goes through click without pathlib, dataclasses or the enum classes (issue 18), with the
-    same lines as the first start."""
+    and without click (the console script's router), pathlib, dataclasses or the enum classes
+    (issue 18), with the same lines as the first start."""
     import subprocess
     import sys
 
     db = copy_of(template, tmp_path, "quick.db")
     watch = ("herstel_tui.domain.routekaart", "herstel_tui.domain.routekaart.engine", "pickle", "dateutil")
-    watch += ("pathlib", "dataclasses", "herstel_tui.domain.enums")  # (nor click's command modules' extras)
+    watch += ("pathlib", "dataclasses", "herstel_tui.domain.enums", "click")  # (nor click: entry's router)
     code = (
         "import sys\nfrom herstel_tui import entry\n"
         f"try:\n    entry.main(['--db', {str(db)!r}, 'termijnen', '--binnen', '4w'])\nexcept SystemExit as stop:\n"

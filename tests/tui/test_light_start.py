@@ -9,7 +9,8 @@ import sys
 from herstel_tui.settings.cache import ConfigValues
 from herstel_tui.settings.config import Config
 from herstel_tui.settings.resources import open_store, routekaart_fingerprint
-from herstel_tui.store.caselist import ready_for_quick_read
+from herstel_tui.store.base import connections_open
+from herstel_tui.store.caselist import CaseFilter, ListReader, quick_list_reader, ready_for_quick_read
 from herstel_tui.tui.data import DeskData
 from tests.support.pilot import settle
 from tests.tui.conftest import ME, TODAY
@@ -52,6 +53,40 @@ def test_not_ready_after_a_routekaart_change_or_on_another_file(demo_store, tmp_
     other.write_text("melk, brood")
     assert not ready_for_quick_read(other, routekaart_fingerprint())
     assert not ready_for_quick_read(tmp_path / "bestaat-niet.db", routekaart_fingerprint())
+
+
+def test_the_check_connection_is_the_first_list_reader(demo_store, tmp_path):
+    """The light start's check keeps its connection, and the first page is read on it: the same
+    page a reader of its own reads; where the check says no, no connection stays open."""
+    path = demo_store.path
+    before = connections_open(path)
+    reader = quick_list_reader(path, routekaart_fingerprint())
+    assert reader is not None and connections_open(path) == before + 1
+    data = DeskData(path=path, user=ME, opener=lambda: demo_store, reader=reader, today=TODAY)
+    with data.reader() as rd:
+        assert rd is reader
+    first = data.first_page(CaseFilter())
+    own = ListReader(path)
+    try:
+        assert first is not None and first.rows == own.page(CaseFilter(), TODAY, 0, len(first.rows))
+    finally:
+        own.close()
+    data.close()
+    assert connections_open(path) == before
+    assert quick_list_reader(path, "een andere routekaart") is None
+    assert quick_list_reader(tmp_path / "bestaat-niet.db", routekaart_fingerprint()) is None
+    assert connections_open(path) == before
+
+
+def test_the_first_paint_builds_neither_the_enums_nor_the_case_bundle():
+    """The desk's first page shows the tracks' and outcomes' words from domain.words (the enum
+    classes cost ~13 M instructions), and the case screen's dataclass comes with the case screen."""
+    code = (
+        "import sys\nimport herstel_tui.tui.launch, herstel_tui.tui.desk, herstel_tui.tui.screens.werkvoorraad\n"
+        "print(sorted(m for m in ('herstel_tui.domain.enums', 'herstel_tui.tui.bundle') if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip() == "[]", r.stdout + r.stderr
 
 
 async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):

@@ -312,3 +312,27 @@ async def test_a_typed_letter_is_painted_with_the_list_it_selects(demo_store, mo
     assert {text for text, _ in shown} == set(typed)  # (every text was painted)
     wrong = [(text, line) for text, line in shown if not line.startswith(counts[text])]
     assert not wrong, wrong
+
+
+def test_the_list_says_the_tracks_and_outcomes_as_the_enums_do():
+    """The list's Sp and Uitkomst cells come from domain.words (not the enum classes, issue 18):
+    the same words at both widths, and a value no enum knows is refused as the enums refuse it."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from herstel_tui.domain.enums import Outcome, Track
+    from herstel_tui.tui.widgets.caselist import Column, cell_text
+
+    spoor = Column("spoor", "Sp", 2)
+    wide, narrow = Column("uitkomst", "Uitkomst", 16), Column("uitkomst", "Uitk.", 5)
+    for t in Track:
+        assert cell_text(spoor, SimpleNamespace(track=t.value), TODAY, False) == t.short  # type: ignore[arg-type]
+    for o in Outcome:
+        row = SimpleNamespace(outcome=o.value)
+        assert cell_text(wide, row, TODAY, False) == o.label  # type: ignore[arg-type]
+        assert cell_text(narrow, row, TODAY, False) == o.short  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        cell_text(spoor, SimpleNamespace(track="onbekend"), TODAY, False)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        cell_text(narrow, SimpleNamespace(outcome="onbekend"), TODAY, False)  # type: ignore[arg-type]

@@ -215,3 +215,40 @@ async def test_opening_a_case_paints_the_screen_once(demo_store, monkeypatch):
         await pilot.resize_terminal(100, 30)  # a terminal that changes size: painted again in full
         await settle(pilot)
         assert painted.count("LayoutUpdate") >= 2, painted
+
+
+async def test_the_first_screen_is_not_laid_out_again_at_the_size_it_was_shown_at(demo_store, monkeypatch):
+    """Textual sends the desk's first screen Resize events at the very size it was just laid out
+    at (the driver's, and its own first layouts'), each a layout and a repaint of the whole screen
+    after the first paint (2.3 + 3.2 kB at 80×24 in tmux): each is left out, not only the first. A
+    terminal that really changes size is laid out and painted in full, and back again too."""
+    from textual import events
+    from textual.app import App
+    from textual.geometry import Size
+
+    painted: list[str] = []
+    display = App._display
+
+    def spy(self, screen, renderable):
+        if renderable is not None and type(screen).__name__ == "WorkQueueScreen":
+            painted.append(type(renderable).__name__)  # LayoutUpdate: the whole screen
+        return display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", spy)
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        full, shown = painted.count("LayoutUpdate"), len(painted)
+        assert full >= 1
+        for _ in range(2):
+            app.screen.post_message(events.Resize(Size(80, 24), Size(80, 24)))
+            await settle(pilot)
+        assert len(painted) == shown, painted  # nothing painted again
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        resized = painted.count("LayoutUpdate")
+        assert resized > full, painted
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert painted.count("LayoutUpdate") > resized, painted
+        assert app.screen.size == Size(80, 24)

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.models import Channel, Urgency
 from herstel_tui.tui import keymap
-from herstel_tui.tui.data import CaseBundle
+from herstel_tui.tui.bundle import CaseBundle
 from herstel_tui.tui.forms.dialog import FormDialog
 from herstel_tui.tui.forms.errors import FieldError, Refusal
 from herstel_tui.tui.forms.fields import Choice, Dropdown, ErrorLine, Tick, field_row

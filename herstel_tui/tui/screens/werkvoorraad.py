@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
-from herstel_tui.domain.enums import Outcome
 from herstel_tui.domain.record import replace
 from herstel_tui.store import CaseFilter
 from herstel_tui.store.caselist import Sections
@@ -115,6 +114,8 @@ class FilterBar(Horizontal):
         if f.step:
             labels = [lb for lb in labels if not lb.startswith("stap:")] + [f"stap: {_step_title(f.step)}"]
         if f.outcome:
+            from herstel_tui.domain.enums import Outcome  # (not on the way to the first paint)
+
             labels = [lb for lb in labels if not lb.startswith("uitkomst:")] + [
                 f"uitkomst: {Outcome(f.outcome).label.lower()}"
             ]

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import Outcome
 from herstel_tui.tui import keymap
-from herstel_tui.tui.data import CaseBundle
+from herstel_tui.tui.bundle import CaseBundle
 from herstel_tui.tui.format import days_long, hanging
 from herstel_tui.tui.forms.saving import Loaded, post_read
 from herstel_tui.tui.host import desk_of, footer, header

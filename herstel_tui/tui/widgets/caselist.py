@@ -27,8 +27,8 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from herstel_tui.domain.dates import format_date
-from herstel_tui.domain.enums import Outcome, Track
 from herstel_tui.domain.record import record
+from herstel_tui.domain.words import OUTCOME_LABELS, OUTCOME_SHORT, TRACK_SHORT
 from herstel_tui.store import CaseFilter, CaseRow
 from herstel_tui.store.caselist import Sections, sectioned
 from herstel_tui.tui import keymap
@@ -107,7 +107,7 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
     if k == "bsn":
         return (row.bsn or "—") if revealed else row.bsn_masked
     if k == "spoor":
-        return Track(row.track).short
+        return TRACK_SHORT.get(row.track) or _enum_words("track", row.track)
     if k == "stap":
         laptop = ""
         if row.laptop:  # out on a laptop (herstel meenemen): in full where the column has room
@@ -116,8 +116,8 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
     if k == "uitkomst":
         if not row.outcome:
             return ""
-        outcome = Outcome(row.outcome)
-        return outcome.label if col.width >= 16 else outcome.short
+        words = OUTCOME_LABELS if col.width >= 16 else OUTCOME_SHORT
+        return words.get(row.outcome) or _enum_words("outcome", row.outcome, col.width >= 16)
     if k == "termijn":
         if row.closed or row.next_due is None:
             return ""
@@ -128,6 +128,17 @@ def cell_text(col: Column, row: CaseRow, today: date, revealed: bool) -> str:
     if k == "medewerker":
         return row.caseworker or ""
     return ""
+
+
+def _enum_words(kind: str, value: str, label: bool = False) -> str:
+    """A value domain.words does not name: as the enum says it (or refuses it), as before the
+    plain words (Track(...).short, Outcome(...).label / .short)."""
+    from herstel_tui.domain.enums import Outcome, Track
+
+    if kind == "track":
+        return Track(value).short
+    outcome = Outcome(value)
+    return outcome.label if label else outcome.short
 
 
 class CaseTable(ScrollView, can_focus=True):
