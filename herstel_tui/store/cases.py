@@ -33,6 +33,7 @@ from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
 from herstel_tui.store.index_batch import EVENTS_BY_CASE, EVENTS_OF_CASES, index_marks, shaped_index, write_changed
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
+from herstel_tui.store.tallies import move_tallies, tallies_by_hand
 
 _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
 _SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
@@ -44,6 +45,10 @@ _FROM_JSON = " SELECT " + ", ".join(f"json_extract(value, '$[{i}]')" for i in ra
 _SUMMARY_INSERT_MANY = _SUMMARY_INSERT.split(" VALUES ")[0] + _FROM_JSON
 _DEADLINE_INSERT_MANY = DEADLINE_INSERT.split(" VALUES ")[0] + _FROM_JSON
 REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
+# A refresh of this many cases or more keeps the overview's tallies by hand (the triggers dropped
+# for it: an import's batch of 9,000 new cases writes 9,000 summaries and 28,000 termijnen, each
+# with its trigger's statements); fewer leave them to the triggers.
+BY_HAND_CASES = 100
 SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
@@ -366,10 +371,17 @@ class CaseRepository(Repository):
         entry point for a writer that changed many timelines at once. Returns the rows rewritten."""
         today = today or clock.today()
         with self.transaction():
-            n = 0
-            for start in range(0, len(case_ids), 500):
-                n += self._write_index(today, case_ids=case_ids[start : start + 500])
-            return n
+            if len(case_ids) < BY_HAND_CASES:
+                return sum(
+                    self._write_index(today, case_ids=case_ids[start : start + 500])
+                    for start in range(0, len(case_ids), 500)
+                )
+            # many rows: the tallies kept by hand, as a rebuild keeps them (store/tallies.py)
+            with tallies_by_hand(self.conn) as by_hand:
+                return sum(
+                    self._write_index(today, case_ids=case_ids[start : start + 500], by_hand=by_hand)
+                    for start in range(0, len(case_ids), 500)
+                )
 
     def rebuild_summaries(self, today: date | None = None, progress: Progress | None = None) -> int:
         """Recompute the derived case index from the events (after a routekaart change).
@@ -452,36 +464,49 @@ class CaseRepository(Repository):
         first: int | None = None,
         last: int | None = None,
         only_changed: bool = False,
+        by_hand: bool = False,
     ) -> int:
         """Compute and write the case index of these cases (``case_ids``), or with ``only_changed``
         of a range ``first`` to ``last`` (a rebuild), where the stored rows are compared first and
         only the differing ones written. Either way one engine pass per shape (:mod:`.index_batch`;
         a case with a correction by the engine itself; fewer than :data:`SHAPED_FROM` cases case by
-        case). Returns the cases written."""
+        case). ``by_hand``: inside ``tallies_by_hand`` (its triggers dropped), so the rows replaced
+        are read first and the tallies moved on by them and by the rows written. Returns the cases
+        written."""
         if only_changed:
             assert first is not None and last is not None, "only_changed takes a range of cases"
             summaries, rows = self._shaped(EVENTS_BY_CASE, "BETWEEN ? AND ?", [first, last], today)
             return write_changed(self.conn, first, last, summaries, rows)
         assert case_ids is not None, "a range of cases is a rebuild (only_changed)"
-        if len(case_ids) >= SHAPED_FROM:  # many cases (an import's batch): every row written
-            where, ids = "IN (SELECT value FROM json_each(?))", json.dumps(list(case_ids))
-            summaries, rows = self._shaped(EVENTS_OF_CASES, where, [ids], today)
-            written = json.dumps([s[0] for s in summaries])
-            self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id {where}", (written,))
-            self.conn.execute(_SUMMARY_INSERT_MANY, (json.dumps(summaries, ensure_ascii=False),))
-            self.conn.execute(_DEADLINE_INSERT_MANY, (json.dumps(rows, ensure_ascii=False),))
+        where = "IN (SELECT value FROM json_each(?))"
+        many = len(case_ids) >= SHAPED_FROM  # many cases (an import's batch): every row written
+        if many:
+            summaries, rows = self._shaped(EVENTS_OF_CASES, where, [json.dumps(list(case_ids))], today)
         else:  # a save: the engine itself (it judges a shape on first sight anyway)
             summaries, rows = [], []
             for cid, (track, evs) in self.all_recorded(case_ids).items():
                 summary, deadlines = case_index(self.routekaart, track, evs, today)
                 summaries.append((cid, *summary))
                 rows.extend((cid, *row) for row in deadlines)
-            written_ids = [s[0] for s in summaries]
+        written_ids = [s[0] for s in summaries]
+        written = json.dumps(written_ids)
+        if by_hand:  # the rows these replace, as stored
+            gone = [
+                self.conn.execute(f"SELECT case_id, {cols} FROM {table} WHERE case_id {where}", (written,)).fetchall()
+                for table, cols in (("case_summary", _SUMMARY_COLS), ("case_deadlines", _DEADLINE_COLS))
+            ]
+        if many:
+            self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id {where}", (written,))
+            self.conn.execute(_SUMMARY_INSERT_MANY, (json.dumps(summaries, ensure_ascii=False),))
+            self.conn.execute(_DEADLINE_INSERT_MANY, (json.dumps(rows, ensure_ascii=False),))
+        else:
             self.conn.execute(
                 f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(written_ids))})", written_ids
             )
             self.conn.executemany(_SUMMARY_INSERT, summaries)
             self.conn.executemany(DEADLINE_INSERT, rows)
+        if by_hand:
+            move_tallies(self.conn, 0, 0, (gone[0], summaries), (gone[1], rows), case_ids=written)
         return len(summaries)
 
     def _shaped(self, events_sql: str, where: str, args: list, today: date) -> tuple[list[tuple], list[tuple]]:

@@ -40,6 +40,8 @@ _CASE_PART = (
     "SELECT id, track, substr(opened, 1, 4), nullif(closed IS NOT NULL, 0), caseworker, urgency, casuistiekoverleg"
     " FROM cases WHERE id BETWEEN ? AND ?"
 )
+# The same for a list of cases (a JSON array of ids): an import's batch, whose cases lie anywhere.
+_CASES_PART = _CASE_PART.replace("BETWEEN ? AND ?", "IN (SELECT value FROM json_each(?))")
 _GROUP_SOURCE = (
     "FROM (SELECT ?1 AS track, ?2 AS opened, ?3 AS closed, ?4 AS caseworker, ?5 AS urgency, "
     "?6 AS casuistiekoverleg) c, (SELECT ?7 AS current_step, ?8 AS outcome, ?9 AS closed) s"
@@ -87,15 +89,19 @@ def move_tallies(
     last: int,
     summaries: tuple[Iterable[tuple], Iterable[tuple]],
     deadlines: tuple[Iterable[tuple], Iterable[tuple]],
+    *,
+    case_ids: str | None = None,
 ) -> None:
-    """Move the tallies on by index rows of the cases ``first`` to ``last`` that were replaced or
-    taken away (``summaries[0]``, ``deadlines[0]``: as stored) and written (``[1]``), each row as
-    in the table (starting with the case id): what the triggers would have done row by row."""
+    """Move the tallies on by index rows of the cases ``first`` to ``last`` (or those in
+    ``case_ids``, a JSON array, when given) that were replaced or taken away (``summaries[0]``,
+    ``deadlines[0]``: as stored) and written (``[1]``), each row as in the table (starting with
+    the case id): what the triggers would have done row by row."""
     gone, written = summaries
     groups = Counter(map(_GROUP_PART, written))  # (case id, current_step, outcome, closed)
     groups.subtract(map(_GROUP_PART, gone))
     if any(groups.values()):
-        cases = {r[0]: r[1:] for r in conn.execute(_CASE_PART, (first, last))}
+        query = (_CASE_PART, (first, last)) if case_ids is None else (_CASES_PART, (case_ids,))
+        cases = {r[0]: r[1:] for r in conn.execute(*query)}
         by_group: Counter[tuple] = Counter()
         for (cid, step, outcome, closed), n in groups.items():
             if n and cid in cases:  # (a summary without its case is in no group, as in the triggers' join)

@@ -315,3 +315,57 @@ def test_a_refresh_of_many_cases_writes_what_a_refresh_case_by_case_writes(demo)
         assert index(store.conn) == many and len(many[0]) == len(ids) and many[1]
         store.conn.rollback()
     assert stages == [[], []]
+
+
+def _imported(demo_file, folder, name: str, by_hand_cases: int, shaped_from: int, monkeypatch, drop: str = ""):
+    """A copy of the demo after an aanmeldingen list of every person in it (a new phone number; the
+    cases without ontvangst gegevens get it) and 60 persons new to it (a person, a case, two events)."""
+    from datetime import timedelta
+
+    import herstel_tui.store.cases
+    from herstel_tui.services.portal import import_list
+    from herstel_tui.settings.config import Config
+    from tests.support.data import TEST_BSNS
+    from tests.support.portal import write_xlsx
+
+    path = copy_of(demo_file, folder, name)
+    if drop:
+        conn = sqlite3.connect(path)
+        conn.execute(f"DROP TRIGGER {drop}")
+        conn.commit()
+        conn.close()
+    monkeypatch.setattr(herstel_tui.store.cases, "BY_HAND_CASES", by_hand_cases)
+    monkeypatch.setattr(herstel_tui.store.cases, "SHAPED_FROM", shaped_from)
+    with clock.fixed(TODAY), open_store(path, "t") as store:
+        known = [r[0] for r in store.conn.execute("SELECT bsn FROM persons WHERE bsn IS NOT NULL ORDER BY id")]
+        new = [b for b in TEST_BSNS if b not in set(known)][:60]
+        rows: list[list] = [["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]]
+        rows += [
+            [b, "Sam", f"Achternaam{i}", f"06-{30_000_000 + i:08d}", TODAY - timedelta(days=3)]
+            for i, b in enumerate(known + new)
+        ]
+        sheet = write_xlsx(folder / f"{name}.xlsx", rows)
+        config = Config(exportmap=folder / "export", medewerker="t")
+        report = import_list(store, config, "aanmeldingen", sheet, dry_run=False, today=TODAY)
+        assert report.counts["create"] == 60 and report.counts["update"] > 100
+    return path
+
+
+@pytest.mark.parametrize("shaped_from", [20, 10**9])
+def test_an_import_that_keeps_the_tallies_by_hand_leaves_what_the_triggers_leave(
+    demo_file, tmp_path, monkeypatch, shaped_from
+):
+    """An import's index refresh of many cases (summaries replaced, termijnen deleted and written,
+    new cases' rows) with the tally triggers dropped in its transaction and the tallies moved on by
+    hand: the tallies, the index and the schema as the triggers leave them (the cases' rows made by
+    one engine pass per shape, or by the engine case by case)."""
+    by_triggers = _everything(_imported(demo_file, tmp_path, "a.db", 10**9, shaped_from, monkeypatch))
+    by_hand = _everything(_imported(demo_file, tmp_path, "b.db", 1, shaped_from, monkeypatch))
+    assert by_hand["differ"] == [] and by_hand == by_triggers
+
+
+def test_with_a_tally_trigger_missing_the_import_leaves_the_tallies_to_those_there(demo_file, tmp_path, monkeypatch):
+    drop = "overview_groups_summary_replace"
+    by_triggers = _everything(_imported(demo_file, tmp_path, "a.db", 10**9, 20, monkeypatch, drop=drop))
+    by_hand = _everything(_imported(demo_file, tmp_path, "b.db", 1, 20, monkeypatch, drop=drop))
+    assert by_hand == by_triggers and by_hand["differ"] == ["overview_groups"]
