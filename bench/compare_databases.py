@@ -31,6 +31,8 @@ QUERIES = {
     " ORDER BY id",
     "case_summary": "SELECT * FROM case_summary ORDER BY case_id",
     "case_deadlines": "SELECT * FROM case_deadlines ORDER BY case_id, seq",
+    "overview_groups": "SELECT * FROM overview_groups ORDER BY grp",
+    "overview_deadlines": "SELECT * FROM overview_deadlines ORDER BY grp",
     "contact_notes": "SELECT id, case_id, date, channel, text, by FROM contact_notes ORDER BY id",
     "case_search": "SELECT rowid, body FROM case_search ORDER BY rowid",
     "portal_files": "SELECT id, kind, direction, name, sha256, rows, summary, status FROM portal_files ORDER BY id",
