@@ -27,7 +27,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import date
-from queue import Queue
+from queue import Empty, Queue
 from typing import IO, TYPE_CHECKING
 
 from herstel_tui.store.index_batch import IndexDiff, index_diff, write_diff
@@ -109,6 +109,21 @@ def rebuild_split(
         daemon=True,
     )
     feeder.start()
+    finished = False  # the feeder's last word (None) taken
+
+    def write_answers(wait: bool) -> None:
+        """Write the child's answers that came (with ``wait``: every one, until the last)."""
+        nonlocal finished
+        while not finished:
+            try:
+                got = results.get(block=wait)
+            except Empty:
+                return
+            if got is None:
+                finished = True
+            else:
+                write(*ranges[got[0]], got[1])
+
     try:
         while True:
             try:
@@ -116,8 +131,8 @@ def rebuild_split(
             except IndexError:
                 break
             write(*ranges[i], _FAILED)  # (computed here, in its write transaction)
-        while (got := results.get()) is not None:
-            write(*ranges[got[0]], got[1])
+            write_answers(False)  # meanwhile the child's, so it need not wait for the end to be written
+        write_answers(True)
     finally:
         halt.set()  # (the feeder sends no more)
         feeder.join()
