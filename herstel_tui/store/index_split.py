@@ -148,13 +148,14 @@ def _feed(
     halt: threading.Event,
     results: Queue[tuple[int, object] | None],
 ) -> None:
-    """The thread that gives the child one range at a time from the back, while any is left, and
-    puts each answer on ``results`` (a range the child failed on: :data:`_FAILED`); None last."""
+    """The thread that gives the child, once it says it is ready, one range at a time from the
+    back, while any is left, and puts each answer on ``results`` (a range the child failed on: :data:`_FAILED`); None last."""
     i = None
     try:
         pickle.dump(sys.path, to_child)
         pickle.dump(start, to_child)
         to_child.flush()
+        pickle.load(from_child)  # ready: no range is claimed before (a slow start leaves them all here)
         while True:
             if halt.is_set():
                 break
@@ -181,8 +182,8 @@ def _feed(
 
 
 def child() -> None:
-    """The child's loop: a read-only Store on the file (no migration, no rebuild of its own), then
-    for each (first, last) read from stdin what differs in the index of those cases (events and
+    """The child's loop: a read-only Store on the file (no migration, no rebuild of its own), ready
+    said, then for each (first, last) read from stdin what differs in the index of those cases (events and
     stored rows read in one snapshot: :func:`.index_batch.index_diff`), written to stdout as
     (True, diff), or (False, why) when it failed; until stdin closes."""
     gc.disable()  # a million tuples and strings without cycles (as the rebuild pauses it)
@@ -192,6 +193,8 @@ def child() -> None:
     sys.stdout = sys.stderr  # (nothing but answers on the pipe)
     path, routekaart, today = pickle.load(source)
     store = Store(path, "herstel", routekaart=routekaart, readonly=True, create=False)
+    pickle.dump(True, sink)  # ready
+    sink.flush()
     try:
         while True:
             try:

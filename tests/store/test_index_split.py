@@ -34,9 +34,10 @@ def demo(demo_file, tmp_path):
 
 class _Hooks:
     """The split's claims and answers watched: this process takes no range before the child has
-    claimed one (and, with ``wait_answer``, answered it), then ``meanwhile`` runs once."""
+    claimed one (unless ``wait_claim`` is False; with ``wait_answer``: and answered it), then
+    ``meanwhile`` runs once."""
 
-    def __init__(self, monkeypatch, *, wait_answer: bool = False, meanwhile=None):
+    def __init__(self, monkeypatch, *, wait_claim: bool = True, wait_answer: bool = False, meanwhile=None):
         self.claimed = threading.Event()
         self.answered = threading.Event()
         self.from_child: list[tuple[int, int]] = []
@@ -53,7 +54,7 @@ class _Hooks:
             def popleft(self):  # this process's
                 if Claims.first:
                     Claims.first = False
-                    assert hooks.claimed.wait(60)
+                    assert not wait_claim or hooks.claimed.wait(60)
                     if wait_answer:
                         assert hooks.answered.wait(60)
                     if meanwhile is not None:
@@ -155,22 +156,28 @@ def test_a_write_through_this_stores_connection_after_the_child_read_is_indexed(
 
 
 _LOADED = "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+_READY = "pickle.load(sys.stdin.buffer); pickle.dump(True, sys.stdout.buffer); sys.stdout.flush(); "
 
 
 @pytest.mark.parametrize(
-    "boot",
-    [  # it raises on its range (and answers so), or it dies with the range unanswered
-        _LOADED
-        + "from herstel_tui.store import cases, index_split; cases.CaseRepository.shaped_range = None; index_split.child()",
-        _LOADED + "pickle.load(sys.stdin.buffer); pickle.load(sys.stdin.buffer); sys.exit(3)",
+    ("boot", "claims"),
+    [  # it raises on its range (and answers so), it dies with its range unanswered, or before it is ready
+        (
+            _LOADED + "from herstel_tui.store import cases, index_split; "
+            "cases.CaseRepository.shaped_range = None; index_split.child()",
+            True,
+        ),
+        (_LOADED + _READY + "pickle.load(sys.stdin.buffer); sys.exit(3)", True),
+        (_LOADED + "sys.exit(3)", False),
     ],
 )
-def test_a_child_that_fails_leaves_its_ranges_to_this_process(demo, monkeypatch, boot):
-    hooks = _Hooks(monkeypatch)
+def test_a_child_that_fails_leaves_its_ranges_to_this_process(demo, monkeypatch, boot, claims):
+    hooks = _Hooks(monkeypatch, wait_claim=claims)
     monkeypatch.setattr(index_split, "_BOOT", boot)
     with clock.fixed(TODAY), open_store(demo, "t") as store:
         assert _rebuild(store) == 120
         assert hooks.from_child == []
+        assert hooks.claimed.is_set() == claims
         assert store.cases.stored_index() == recomputed(store, TODAY)
         assert tallies_differ(store.conn) == []
 
