@@ -379,7 +379,8 @@ class CaseRepository(Repository):
         of a second, never the whole rebuild), each reading its cases' events and writing only the
         rows that differ; the routekaart's fingerprint is stored when every batch is done, so an
         interrupted rebuild starts again on the next open. ``progress(done, total)`` after each
-        batch. Returns the number of cases.
+        batch. From :data:`.index_split.SPLIT_FROM` cases a child process computes batches from the
+        other end (only this connection writes; see :mod:`.index_split`). Returns the number of cases.
         """
         today = today or clock.today()
         with self.reading():
