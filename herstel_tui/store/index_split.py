@@ -53,6 +53,7 @@ def may_split(repo: CaseRepository, total: int) -> bool:
         total >= SPLIT_FROM
         and cores > 1
         and bool(sys.executable)
+        and not getattr(sys, "frozen", False)  # (a bundled app's executable is no Python to run -c with)
         and not store.encrypted
         and not store.network_fs
         and not store.readonly
