@@ -27,6 +27,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from queue import Empty, Queue
 from typing import IO, TYPE_CHECKING
 
@@ -45,8 +46,8 @@ _FAILED = object()  # a range the child did not compute (it failed): computed he
 
 def may_split(repo: CaseRepository, total: int) -> bool:
     """Whether a rebuild of ``total`` cases is split: many cases, two cores, a plain local file
-    (not encrypted: the passphrase stays in this process; not on a network drive), and no open
-    transaction (whose writes the child could not see)."""
+    (not encrypted: the passphrase stays in this process; not on a network drive) that is the
+    connection's own, and no open transaction (whose writes the child could not see)."""
     store = repo.store
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return (
@@ -57,9 +58,18 @@ def may_split(repo: CaseRepository, total: int) -> bool:
         and not store.encrypted
         and not store.network_fs
         and not store.readonly
-        and store.path.is_file()
         and not repo.conn.in_transaction
+        and _same_file(repo.conn.execute("PRAGMA database_list").fetchone()[2], store.path)
     )
+
+
+def _same_file(name: str, path: Path) -> bool:
+    """Whether the connection's main database (its file ``name``; '' for a temporary or in-memory
+    one, as a dry run's private copy is) is the file at ``path``, which the child opens."""
+    try:
+        return bool(name) and os.path.samefile(name, path)
+    except OSError:
+        return False
 
 
 def rebuild_split(

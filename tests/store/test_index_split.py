@@ -182,11 +182,13 @@ def test_a_child_that_fails_leaves_its_ranges_to_this_process(demo, monkeypatch,
         assert tallies_differ(store.conn) == []
 
 
-def test_no_split_below_its_size_in_a_transaction_or_encrypted(demo, monkeypatch):
+def test_no_split_below_its_size_in_a_transaction_on_a_copy_or_encrypted(demo, monkeypatch):
     with clock.fixed(TODAY), open_store(demo, "t") as store:
         assert not index_split.may_split(store.cases, index_split.SPLIT_FROM - 1)
         assert index_split.may_split(store.cases, index_split.SPLIT_FROM) == (len(os.sched_getaffinity(0)) > 1)
         with store.transaction():
             assert not index_split.may_split(store.cases, index_split.SPLIT_FROM)
+        with store.private_copy() as copy:  # (a dry run's: its path names the file it was copied from)
+            assert not index_split.may_split(copy.cases, index_split.SPLIT_FROM)
         monkeypatch.setattr(store, "encrypted", True)
         assert not index_split.may_split(store.cases, index_split.SPLIT_FROM)
