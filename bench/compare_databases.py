@@ -31,6 +31,8 @@ QUERIES = {
     " ORDER BY id",
     "case_summary": "SELECT * FROM case_summary ORDER BY case_id",
     "case_deadlines": "SELECT * FROM case_deadlines ORDER BY case_id, seq",
+    "overview_groups": "SELECT * FROM overview_groups ORDER BY grp",
+    "overview_deadlines": "SELECT * FROM overview_deadlines ORDER BY grp",
     "contact_notes": "SELECT id, case_id, date, channel, text, by FROM contact_notes ORDER BY id",
     "overview_groups": "SELECT * FROM overview_groups ORDER BY grp",
     "overview_deadlines": "SELECT * FROM overview_deadlines ORDER BY grp",

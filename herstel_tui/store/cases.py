@@ -24,6 +24,7 @@ from herstel_tui.domain.enums import AuditAction, Track, Urgency
 from herstel_tui.domain.models import Case, ContactNote, TimelineEvent, UrgencyField
 from herstel_tui.domain.routekaart import CaseView, RecordedEvent, Routekaart
 from herstel_tui.domain.text import TextError, clean_text
+from herstel_tui.store import index_split
 from herstel_tui.store.base import ConflictError, StoreError
 from herstel_tui.store.card import CASE_COLS as _CASE_COLS
 from herstel_tui.store.card import EVENT_COLS as _EVENT_COLS
@@ -390,26 +391,52 @@ class CaseRepository(Repository):
         of a second, never the whole rebuild), each reading its cases' events and writing only the
         rows that differ; the routekaart's fingerprint is stored when every batch is done, so an
         interrupted rebuild starts again on the next open. ``progress(done, total)`` after each
-        batch. Returns the number of cases.
+        batch. From :data:`.index_split.SPLIT_FROM` cases a child process computes batches from the
+        other end (only this connection writes; see :mod:`.index_split`). Returns the number of cases.
         """
         today = today or clock.today()
         with self.reading():
             ids = [r[0] for r in self.conn.execute("SELECT id FROM cases ORDER BY id")]
         total = len(ids)
+        ranges = [
+            (ids[start], ids[min(start + REBUILD_BATCH, total) - 1], min(REBUILD_BATCH, total - start))
+            for start in range(0, total, REBUILD_BATCH)
+        ]
+        done = 0
+
+        def written(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, total)
+
         if progress and total:
             progress(0, total)
         with _no_cycle_collection():
-            for start in range(0, total, REBUILD_BATCH):
-                chunk = ids[start : start + REBUILD_BATCH]
-                with self.transaction():
-                    self._write_index(today, first=chunk[0], last=chunk[-1], only_changed=True)
-                if progress:
-                    progress(start + len(chunk), total)
+            if index_split.may_split(self, total):  # computed by two processes (index_split)
+                index_split.rebuild_split(self, ranges, today, written)
+            else:
+                for first, last, n in ranges:
+                    with self.transaction():
+                        self.write_range(today, first, last)
+                    written(n)
         with self.transaction():
             for key, value in index_marks(self.routekaart):
                 self.store.set_meta(key, value)
             self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": total})
         return total
+
+    def write_range(self, today: date, first: int, last: int) -> int:
+        """Inside a write transaction: the case index of the cases ``first`` to ``last`` recomputed,
+        only the rows that differ from the stored ones written (a rebuild's range). Returns the
+        cases written."""
+        return self._write_index(today, first=first, last=last, only_changed=True)
+
+    def shaped_range(self, first: int, last: int, today: date) -> tuple[list[tuple], list[tuple]]:
+        """(case_summary rows, case_deadlines rows) of the cases ``first`` to ``last`` as computed
+        now (a rebuild's range), read on the connection as it stands (in a snapshot, for the rows
+        to agree)."""
+        return self._shaped(EVENTS_BY_CASE, "BETWEEN ? AND ?", [first, last], today)
 
     def all_recorded(
         self, case_ids: Sequence[int] | None = None, *, first: int | None = None, last: int | None = None

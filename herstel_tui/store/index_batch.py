@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, filterfalse
 from operator import eq, itemgetter
+from typing import NamedTuple
 
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
@@ -152,11 +153,36 @@ def token(step: str, outcome: str | None, *, inherited: bool = False) -> str:
     return (INHERITED if inherited else "") + step + ("" if outcome is None else ":" + outcome)
 
 
+class IndexDiff(NamedTuple):
+    """What a rebuild writes for a range of cases (:func:`index_diff`), each row as in the table:
+    keys to delete, rows to update in place and to insert, per table; with ``by_hand`` the stored
+    rows they replace or take away (for :func:`.tallies.move_tallies`), else empty. ``cases``: the
+    cases with a difference."""
+
+    gone: list[tuple]
+    summaries_changed: list[tuple]
+    new_summaries: list[tuple]
+    changed: list[tuple]
+    new_rows: list[tuple]
+    by_hand: bool  # as many rows as BY_HAND_FROM or more: the tallies kept by hand
+    old_summaries: list[tuple]  # the stored rows of summaries_changed, in their order
+    old_rows: list[tuple]  # the stored rows of changed, then of gone, in their order
+    cases: int
+
+
 def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: list[tuple], rows: list[tuple]) -> int:
     """Write of the computed index rows of the cases ``first`` to ``last`` (each row starting with
-    the case id) only what differs from the stored ones: a summary row, a termijn row (by case and
+    the case id) only what differs from the stored ones (:func:`index_diff`, :func:`write_diff`).
+    Returns the number of cases with a difference."""
+    return write_diff(conn, first, last, index_diff(conn, first, last, summaries, rows))
+
+
+def index_diff(
+    conn: sqlite3.Connection, first: int, last: int, summaries: list[tuple], rows: list[tuple]
+) -> IndexDiff | None:
+    """What differs between the computed index rows of the cases ``first`` to ``last`` and the
+    stored ones, as read on ``conn`` (None: nothing): a summary row, a termijn row (by case and
     seq; a key stored already is updated, a new one inserted), termijnen a case no longer has.
-    Returns the number of cases with a difference.
 
     Both sides in key order: mostly every row is the same (one comparison of two lists), or the
     same keys in the same places with some rows changed (compared pairwise); otherwise compared as
@@ -170,29 +196,48 @@ def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: li
         args,
     ).fetchall()
     if stored_summaries == summaries and stored_rows == rows:  # mostly, when nothing changed: in key order
-        return 0
+        return None
     summaries_changed, other_summaries, _ = _differing(stored_summaries, sorted(summaries, key=_id), _id)
     changed, other_rows, gone = _differing(stored_rows, sorted(rows, key=_key), _key)
     replaced, new_summaries = _stored_or_new(stored_summaries, other_summaries, _id)
     summaries_changed += replaced
     replaced, new_rows = _stored_or_new(stored_rows, other_rows, _key)
     changed += replaced
-    if len(gone) + len(summaries_changed) + len(new_summaries) + len(changed) + len(new_rows) < BY_HAND_FROM:
-        _write(conn, gone, summaries_changed, new_summaries, changed, new_rows)  # the triggers keep the tallies
+    cases = len({r[0] for r in chain(summaries_changed, new_summaries, changed, new_rows, gone)})
+    if not cases:
+        return None
+    by_hand = len(gone) + len(summaries_changed) + len(new_summaries) + len(changed) + len(new_rows) >= BY_HAND_FROM
+    old_summaries: list[tuple] = []
+    old_rows: list[tuple] = []
+    if by_hand:
+        stored_by_id = dict(zip(map(_id, stored_summaries), stored_summaries))
+        stored_by_key = dict(zip(map(_key, stored_rows), stored_rows))
+        old_summaries = [stored_by_id[r[0]] for r in summaries_changed]
+        old_rows = [stored_by_key[_key(r)] for r in chain(changed, gone)]
+    return IndexDiff(gone, summaries_changed, new_summaries, changed, new_rows, by_hand, old_summaries, old_rows, cases)
+
+
+def write_diff(conn: sqlite3.Connection, first: int, last: int, diff: IndexDiff | None) -> int:
+    """Write what :func:`index_diff` found for the cases ``first`` to ``last``, read in this
+    transaction (or in a snapshot of the same rows: see ``CaseRepository.rebuild_summaries``), the
+    tallies kept by the triggers or, for many rows, by hand. Returns the number of cases written."""
+    if diff is None:
+        return 0
+    rows = diff.gone, diff.summaries_changed, diff.new_summaries, diff.changed, diff.new_rows
+    if not diff.by_hand:
+        _write(conn, *rows)  # the triggers keep the tallies
     else:
         with tallies_by_hand(conn) as by_hand:
-            _write(conn, gone, summaries_changed, new_summaries, changed, new_rows)
+            _write(conn, *rows)
             if by_hand:
-                old_summaries = dict(zip(map(_id, stored_summaries), stored_summaries))
-                old_rows = dict(zip(map(_key, stored_rows), stored_rows))
                 move_tallies(
                     conn,
                     first,
                     last,
-                    ([old_summaries[r[0]] for r in summaries_changed], chain(summaries_changed, new_summaries)),
-                    ([old_rows[_key(r)] for r in chain(changed, gone)], chain(changed, new_rows)),
+                    (diff.old_summaries, chain(diff.summaries_changed, diff.new_summaries)),
+                    (diff.old_rows, chain(diff.changed, diff.new_rows)),
                 )
-    return len({r[0] for r in chain(summaries_changed, new_summaries, changed, new_rows, gone)})
+    return diff.cases
 
 
 def _write(

@@ -1,0 +1,224 @@
+"""A whole-index rebuild split over two processes (issue 18: 100,000 cases in about two seconds).
+
+Computing a range of cases' index rows (reading their events, laying their shapes, reading the
+stored rows back and comparing) is most of a rebuild, and needs only reading. So a child process
+(a new interpreter, see :data:`_BOOT`) opens the file read-only and computes
+:func:`.index_batch.index_diff` for one range at a time from the back, while this process computes
+ranges from the front itself (each claim a pop from one deque); this process alone writes, each
+range in a short transaction of its own, as the single-process rebuild does.
+
+Never rows computed from data older than what is committed: the register as the child reads it is
+the register when the split began, as long as nobody else wrote since. Each write transaction
+checks that first: SQLite's ``data_version`` (changes when another connection commits) and this
+connection's ``total_changes`` (another thread of this Store writing through it; the rebuild's own
+writes counted in after each of its transactions). After any such write the child's answers are
+no longer used: those ranges and every one left are computed in their own write transaction, as
+without a child. A child that fails to start, raises or dies leaves its ranges to this process.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from queue import Empty, Queue
+from typing import IO, TYPE_CHECKING
+
+from herstel_tui.store.index_batch import IndexDiff, index_diff, write_diff
+
+if TYPE_CHECKING:
+    from herstel_tui.store.cases import CaseRepository
+
+SPLIT_FROM = 20_000  # cases: fewer are rebuilt in this process alone (starting the child costs ~0.5 s)
+# The child: a new interpreter (not a fork: a forked SQLite connection must not be used; not
+# multiprocessing's spawn either, which runs the parent's main module again) that takes this
+# process's import path first, then runs child() below.
+_BOOT = "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); from herstel_tui.store.index_split import child; child()"
+_FAILED = object()  # a range the child did not compute (it failed): computed here
+
+
+def may_split(repo: CaseRepository, total: int) -> bool:
+    """Whether a rebuild of ``total`` cases is split: many cases, two cores, a plain local file
+    (not encrypted: the passphrase stays in this process; not on a network drive) that is the
+    connection's own, and no open transaction (whose writes the child could not see)."""
+    store = repo.store
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return (
+        total >= SPLIT_FROM
+        and cores > 1
+        and bool(sys.executable)
+        and not getattr(sys, "frozen", False)  # (a bundled app's executable is no Python to run -c with)
+        and not store.encrypted
+        and not store.network_fs
+        and not store.readonly
+        and not repo.conn.in_transaction
+        and _same_file(repo.conn.execute("PRAGMA database_list").fetchone()[2], store.path)
+    )
+
+
+def _same_file(name: str, path: Path) -> bool:
+    """Whether the connection's main database (its file ``name``; '' for a temporary or in-memory
+    one, as a dry run's private copy is) is the file at ``path``, which the child opens."""
+    try:
+        return bool(name) and os.path.samefile(name, path)
+    except OSError:
+        return False
+
+
+def rebuild_split(
+    repo: CaseRepository, ranges: Sequence[tuple[int, int, int]], today: date, progress: Callable[[int], None]
+) -> None:
+    """Write the index of each range ``(first id, last id, cases)``, computed here from the front
+    and by a child from the back (see the module text); ``progress(cases)`` after each range."""
+    with repo.transaction() as conn:  # the register the child will read: this, until somebody writes
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        seen = conn.total_changes
+    stale = False
+
+    def write(first: int, last: int, n: int, computed: object) -> None:
+        nonlocal seen, stale
+        with repo.transaction() as conn:
+            if not stale:
+                stale = conn.execute("PRAGMA data_version").fetchone()[0] != version or conn.total_changes != seen
+                if stale:
+                    halt.set()  # what the child computes now is of no use: it takes no more ranges
+            if computed is _FAILED or stale:
+                repo.write_range(today, first, last)
+            else:
+                assert computed is None or isinstance(computed, IndexDiff)
+                write_diff(conn, first, last, computed)
+            seen = conn.total_changes  # (the lock is held: only this rebuild's writes since the check)
+        progress(n)
+
+    # not claimed yet: this process takes from the left, the child from the right (a deque's pops are atomic)
+    pending = deque(range(len(ranges)))
+    halt = threading.Event()
+    results: Queue[tuple[int, object] | None] = Queue()  # the child's (range, diff), None when it stops
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _BOOT], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    feeder = threading.Thread(
+        target=_feed,
+        args=(
+            proc.stdin,
+            proc.stdout,
+            (str(repo.store.path), repo.routekaart, today),
+            ranges,
+            pending,
+            halt,
+            results,
+        ),
+        name="index-split",
+        daemon=True,
+    )
+    feeder.start()
+    finished = False  # the feeder's last word (None) taken
+
+    def write_answers(wait: bool) -> None:
+        """Write the child's answers that came (with ``wait``: every one, until the last)."""
+        nonlocal finished
+        while not finished:
+            try:
+                got = results.get(block=wait)
+            except Empty:
+                return
+            if got is None:
+                finished = True
+            else:
+                write(*ranges[got[0]], got[1])
+
+    try:
+        while True:
+            try:
+                i = pending.popleft()
+            except IndexError:
+                break
+            write(*ranges[i], _FAILED)  # (computed here, in its write transaction)
+            write_answers(False)  # meanwhile the child's, so it need not wait for the end to be written
+        write_answers(True)
+    finally:
+        halt.set()  # (the feeder sends no more)
+        feeder.join()
+        proc.wait()
+
+
+def _feed(
+    to_child: IO[bytes],
+    from_child: IO[bytes],
+    start: tuple,
+    ranges: Sequence[tuple[int, int, int]],
+    pending: deque[int],
+    halt: threading.Event,
+    results: Queue[tuple[int, object] | None],
+) -> None:
+    """The thread that gives the child, once it says it is ready, one range at a time from the
+    back, while any is left, and puts each answer on ``results`` (a range the child failed on: :data:`_FAILED`); None last."""
+    i = None
+    try:
+        pickle.dump(sys.path, to_child)
+        pickle.dump(start, to_child)
+        to_child.flush()
+        pickle.load(from_child)  # ready: no range is claimed before (a slow start leaves them all here)
+        while True:
+            if halt.is_set():
+                break
+            try:
+                i = pending.pop()
+            except IndexError:
+                break
+            first, last, _ = ranges[i]
+            pickle.dump((first, last), to_child)
+            to_child.flush()
+            ok, diff = pickle.load(from_child)
+            results.put((i, diff if ok else _FAILED))
+            i = None
+    except Exception:
+        if i is not None:
+            results.put((i, _FAILED))
+    finally:
+        results.put(None)
+        for pipe in (to_child, from_child):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
+def child() -> None:
+    """The child's loop: a read-only Store on the file (no migration, no rebuild of its own), ready
+    said, then for each (first, last) read from stdin what differs in the index of those cases (events and
+    stored rows read in one snapshot: :func:`.index_batch.index_diff`), written to stdout as
+    (True, diff), or (False, why) when it failed; until stdin closes."""
+    gc.disable()  # a million tuples and strings without cycles (as the rebuild pauses it)
+    from herstel_tui.store.db import Store
+
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # (nothing but answers on the pipe)
+    path, routekaart, today = pickle.load(source)
+    store = Store(path, "herstel", routekaart=routekaart, readonly=True, create=False)
+    pickle.dump(True, sink)  # ready
+    sink.flush()
+    try:
+        while True:
+            try:
+                first, last = pickle.load(source)
+            except EOFError:
+                return
+            try:
+                with store.snapshot() as conn:
+                    summaries, rows = store.cases.shaped_range(first, last, today)
+                    answer: tuple[bool, object] = (True, index_diff(conn, first, last, summaries, rows))
+            except Exception as exc:
+                answer = (False, repr(exc))
+            pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
+            sink.flush()
+    finally:
+        store.close()
