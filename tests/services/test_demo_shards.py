@@ -122,3 +122,20 @@ def test_make_demo_with_workers_leaves_no_file_when_a_worker_fails(tmp_path, mon
 def test_demo_workers():
     assert demo.demo_workers(10) == 0
     assert demo.demo_workers(demo.WORKERS_FROM) in (0, 2)  # (2 on a machine with two cores or more)
+
+
+def test_draws_are_random_randoms_own():
+    """The walk's quicker choice and randrange give what random.Random gives, in the same order."""
+    import random
+
+    ours, theirs = random.Random(3), random.Random(3)
+    choice, randrange = demo.draws(ours)
+    for n in [1, 2, 3, 7, 8, 9, 20, 37, 2500, 10**8, 2**40]:
+        seq = range(n)
+        assert [choice(seq) for _ in range(50)] == [theirs.choice(seq) for _ in range(50)]
+        assert [randrange(-5, n) for _ in range(50)] == [theirs.randrange(-5, n) for _ in range(50)]
+        assert ours.random() == theirs.random()
+    with pytest.raises(IndexError):
+        choice([])
+    with pytest.raises(ValueError):
+        randrange(3, 3)
