@@ -233,6 +233,7 @@ NOTES = [
     ("huisbezoek", "Samen met de ouder het plan van aanpak doorgelopen."),
     ("telefoon", "Schuldeiser gebeld over het moratorium."),
 ]
+CHANNELS = ("telefoon", "brief", "e-mail", "huisbezoek")  # a person's preferred channel
 # Choices a walk makes less often than the others (weight 1.0), so the demo is not
 # dominated by parents who decline support.
 URGENCIES = ["terminale_ziekte", "executoriale_verkoop_of_uitzetting", "onomkeerbare_situatie"]
@@ -457,15 +458,21 @@ def walk(
         bsn = next(bsns, None)
         if bsn is None:
             no_bsn += 1
+        if not take:  # another shard's person: only the draws
+            if rng.random() < 0.85:
+                randrange(10_000_000, 99_999_999)
+            if rng.random() < 0.6:
+                randrange(1, 99)
+            choice(CHANNELS)
+            return ids.person
         phone = f"06-{randrange(10_000_000, 99_999_999)}" if rng.random() < 0.85 else None
         mail = (
             f"{first.lower()}.{last.lower().replace(' ', '')}{randrange(1, 99)}@voorbeeld.nl"
             if rng.random() < 0.6
             else None
         )
-        channel = choice(["telefoon", "brief", "e-mail", "huisbezoek"])
-        if take:
-            persons.append((ids.person, bsn, first, tussen, last, born.isoformat(), *addr, phone, mail, channel))
+        channel = choice(CHANNELS)
+        persons.append((ids.person, bsn, first, tussen, last, born.isoformat(), *addr, phone, mail, channel))
         return ids.person
 
     # Stories are made and checked by the engine once per template (a pool), then laid over each
