@@ -14,7 +14,8 @@ writes the demo's counts (``result.json``).
 
 The shard files live in a folder of the system's temporary directory, removed when the build ends
 however it ends (the workers are stopped first); a worker that fails (or is killed) fails the build, and
-the caller's transaction rolls back.
+the caller's transaction rolls back. Ctrl-C is the builder's (the workers ignore it and are stopped);
+a worker whose builder was killed removes the folder and stops.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import shutil
+import signal
 import sqlite3
 import tempfile
 import time
@@ -61,8 +63,17 @@ def make_shards(
 ) -> None:
     """A worker process: make the shards ``worker``, ``worker + workers``, … into their files (made with
     the tables by the builder), each marked done when complete."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the builder's: it stops the workers
+    parent = multiprocessing.parent_process()
     here = Path(folder)
     last_own = max(s for s in range(shards) if s % workers == worker)
+
+    def orphaned() -> None:
+        """A builder that was killed cannot remove the shards: the worker does, and stops."""
+        if parent is not None and not parent.is_alive():
+            shutil.rmtree(here, ignore_errors=True)
+            raise SystemExit(1)
+
     open_shard: list[Any] = [None, None]  # (shard, connection) being written
 
     def close(shard: int) -> None:
@@ -74,6 +85,7 @@ def make_shards(
         _done_path(here, shard).touch()
 
     def write(shard: int, rows: Rows, _last: int) -> None:
+        orphaned()
         if open_shard[0] != shard:
             conn = sqlite3.connect(shard_path(here, shard), isolation_level=None)
             for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF"):
@@ -85,6 +97,7 @@ def make_shards(
     done = [0]  # shards below this are marked done (own ones) or another's
 
     def enter(shard: int) -> None:
+        orphaned()
         for s in range(done[0], min(shard, shards)):
             if s % workers == worker:
                 close(s)
