@@ -58,23 +58,26 @@ def built(path, cases: int, **kw) -> dict[str, list]:
     return rows
 
 
-@pytest.mark.parametrize(("workers", "batch"), [(2, 40), (3, 17)])
-def test_shards_give_the_same_database_as_one_process(tmp_path, workers, batch, _own_temp_dir):
-    one = built(tmp_path / "one.db", 300)
-    shards = built(tmp_path / "shards.db", 300, workers=workers, batch_cases=batch)
-    assert shards == one
-    assert len(one["cases"]) == 300 and one["search hits"] and one["overview_deadlines"]
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory) -> dict[str, list]:
+    return built(tmp_path_factory.mktemp("one") / "one.db", 150)
+
+
+@pytest.mark.parametrize(("workers", "batch"), [(2, 20), (3, 9)])
+def test_shards_give_the_same_database_as_one_process(tmp_path, workers, batch, _own_temp_dir, one_process):
+    shards = built(tmp_path / "shards.db", 150, workers=workers, batch_cases=batch)
+    assert shards == one_process
+    assert len(shards["cases"]) == 150 and shards["search hits"] and shards["overview_deadlines"]
     assert list(_own_temp_dir.iterdir()) == []  # the shard folder is gone
 
 
-def test_shards_with_foreign_keys_on_give_the_same_database(tmp_path):
+def test_shards_with_foreign_keys_on_give_the_same_database(tmp_path, one_process):
     """(The copy then takes SQLite's row by row path: the same rows.)"""
     with clock.fixed(TODAY), open_store(tmp_path / "fk.db", "demo") as store:
-        build_demo(store, 120, seed=5, me="t.tester", today=TODAY, workers=2, batch_cases=30)
+        build_demo(store, 150, seed=5, me="t.tester", today=TODAY, workers=2, batch_cases=30)
         fk = {name: store.conn.execute(sql).fetchall() for name, sql in QUERIES.items()}
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    one = built(tmp_path / "one.db", 120)
-    assert fk == {k: v for k, v in one.items() if k != "result"}
+    assert fk == {k: v for k, v in one_process.items() if k != "result"}
 
 
 def failing_worker(*args) -> None:  # a worker in its own process (by name: spawn imports this module)
@@ -85,9 +88,9 @@ def killed_worker(*args) -> None:
     os._exit(3)
 
 
-@pytest.mark.parametrize("worker", [failing_worker, killed_worker])
-def test_a_failing_worker_leaves_nothing(tmp_path, monkeypatch, worker, _own_temp_dir):
-    monkeypatch.setattr(demo_shards, "make_shards", worker)
+def test_a_killed_worker_leaves_nothing(tmp_path, monkeypatch, _own_temp_dir):
+    """(A worker that raises ends the same way: test_make_demo_with_workers_leaves_no_file_when_a_worker_fails.)"""
+    monkeypatch.setattr(demo_shards, "make_shards", killed_worker)
     with clock.fixed(TODAY), open_store(tmp_path / "x.db", "demo") as store:
         before = store.conn.execute(QUERIES["schema"]).fetchall()
         with pytest.raises(RuntimeError, match="hulpproces"):
