@@ -1,0 +1,226 @@
+"""The demo's rows made by worker processes: each makes its share of the cases into shard files, the
+builder copies them into the database in C (``INSERT INTO main.t SELECT * FROM shard.t``).
+
+Making the rows in Python and binding them to SQLite's inserts is most of a large demo's time, and one
+Python process uses one core. The households are parted in shards of consecutive cases
+(:func:`herstel_tui.services.demo.walk`); worker ``w`` of ``k`` makes the shards ``w``, ``w + k``, … and
+walks through the others without making their rows (the random draws and counts are the same, so every
+row is the one a single process makes). Each shard is a file of its own, with the demo's tables as the
+database has them, but without their indexes (dropped for the bulk load as well). The builder attaches
+every shard file before its transaction (SQLite attaches no file inside one), takes each shard in order
+once its worker says it is complete (a ``.done`` file next to it) and fills its search rows and tallies
+on the bulk load's second thread while it waits for the next. The worker that makes the last shard
+writes the demo's counts (``result.json``).
+
+The shard files live in a folder of the system's temporary directory, removed when the build ends
+however it ends (the workers are stopped first); a worker that fails (or is killed) fails the build, and
+the caller's transaction rolls back. Ctrl-C is the builder's (the workers ignore it and are stopped);
+a worker whose builder was killed removes the folder and stops.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+import signal
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any
+
+from herstel_tui.domain.routekaart import Routekaart
+from herstel_tui.services.demo import DEMO_TABLES, Rows, finish_demo, insert_rows, walk
+from herstel_tui.store.bulk import bulk_load
+from herstel_tui.store.db import Store
+
+MAX_SHARDS = 8  # attached at once, with the database itself: within SQLite's default limit of 10
+WAIT_STEP = 0.05  # seconds between looks for a finished shard
+
+
+def shard_path(folder: Path, shard: int) -> Path:
+    return folder / f"shard-{shard}.db"
+
+
+def _done_path(folder: Path, shard: int) -> Path:
+    return folder / f"shard-{shard}.done"
+
+
+def make_shards(
+    folder: str,
+    worker: int,
+    workers: int,
+    shard_cases: int,
+    shards: int,
+    rk: Routekaart,
+    cases: int,
+    params: dict[str, Any],
+) -> None:
+    """A worker process: make the shards ``worker``, ``worker + workers``, … into their files (made with
+    the tables by the builder), each marked done when complete."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the builder's: it stops the workers
+    parent = multiprocessing.parent_process()
+    here = Path(folder)
+    last_own = max(s for s in range(shards) if s % workers == worker)
+
+    def orphaned() -> None:
+        """A builder that was killed cannot remove the shards: the worker does, and stops."""
+        if parent is not None and not parent.is_alive():
+            shutil.rmtree(here, ignore_errors=True)
+            raise SystemExit(1)
+
+    open_shard: list[Any] = [None, None]  # (shard, connection) being written
+
+    def close(shard: int) -> None:
+        conn = open_shard[1]
+        if conn is not None and open_shard[0] == shard:
+            conn.commit()
+            conn.close()
+            open_shard[:] = [None, None]
+        _done_path(here, shard).touch()
+
+    def write(shard: int, rows: Rows, _last: int) -> None:
+        orphaned()
+        if open_shard[0] != shard:
+            conn = sqlite3.connect(shard_path(here, shard), isolation_level=None)
+            for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF"):
+                conn.execute(f"PRAGMA {pragma}")
+            conn.execute("BEGIN")
+            open_shard[:] = [shard, conn]
+        insert_rows(open_shard[1], rows)
+
+    done = [0]  # shards below this are marked done (own ones) or another's
+
+    def enter(shard: int) -> None:
+        orphaned()
+        for s in range(done[0], min(shard, shards)):
+            if s % workers == worker:
+                close(s)
+        done[0] = max(done[0], shard)
+        if shard > last_own and last_own != shards - 1:
+            raise _Finished  # the rest is other workers' shards, and the counts are the last one's
+
+    try:
+        result = walk(
+            rk,
+            cases,
+            write=write,
+            shard_cases=shard_cases,
+            mine=lambda s: s % workers == worker,
+            enter=enter,
+            **params,
+        )
+    except _Finished:
+        return
+    # (the last shard is this worker's: enter of one past it closed it) the counts, for the builder
+    tmp = here / f"result-{worker}.json"
+    tmp.write_text(json.dumps(result))
+    tmp.replace(here / "result.json")
+
+
+class _Finished(Exception):
+    """A worker's last shard is done."""
+
+
+def build_in_shards(
+    store: Store,
+    cases: int,
+    *,
+    seed: int,
+    me: str | None,
+    today: date,
+    now: str,
+    batch_cases: int,
+    workers: int,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """:func:`herstel_tui.services.demo.build_demo` with its rows made by ``workers`` processes."""
+    shards = max(1, min(MAX_SHARDS, -(-cases // batch_cases)))
+    shard_cases = -(-cases // shards)
+    folder = Path(tempfile.mkdtemp(prefix="herstel-demo-shards-"))
+    conn = store.conn
+    tables = conn.execute(
+        f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ({','.join('?' * len(DEMO_TABLES))})"
+        " ORDER BY rowid",
+        DEMO_TABLES,
+    ).fetchall()
+    attached: list[str] = []
+    procs: list[Any] = []
+    try:
+        for s in range(shards):
+            with sqlite3.connect(shard_path(folder, s)) as shard:
+                shard.execute("PRAGMA journal_mode = OFF")
+                for (sql,) in tables:
+                    shard.execute(sql)
+            shard.close()
+            conn.execute(f"ATTACH DATABASE ? AS shard{s}", (str(shard_path(folder, s)),))
+            attached.append(f"shard{s}")
+        params = {"seed": seed, "me": me, "today": today, "now": now, "batch_cases": batch_cases}
+        spawn = multiprocessing.get_context("spawn")
+        for w in range(min(workers, shards)):
+            args = (str(folder), w, min(workers, shards), shard_cases, shards, store.routekaart, cases, params)
+            proc = spawn.Process(target=make_shards, args=args, name=f"demo-shards-{w}", daemon=True)
+            proc.start()
+            procs.append(proc)
+        with _transaction(store) as conn:
+            with bulk_load(conn, DEMO_TABLES) as load:
+                for s in range(shards):
+                    _wait_for(_done_path(folder, s), procs)
+                    load.wait()  # the previous shard's fill is done: the connection is ours
+                    for table in DEMO_TABLES:
+                        conn.execute(f'INSERT INTO main."{table}" SELECT * FROM shard{s}."{table}"')
+                    last = conn.execute("SELECT max(id) FROM main.cases").fetchone()[0] or 0
+                    load.written(last)
+                    if progress:
+                        progress(last)
+                load.wait()
+            _wait_for(folder / "result.json", procs)
+            result: dict[str, int] = json.loads((folder / "result.json").read_text())
+            finish_demo(store, conn, seed, today, result)
+        conn.execute("ANALYZE")
+        return result
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+        for name in attached:
+            conn.execute(f"DETACH DATABASE {name}")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _transaction(store: Store) -> Iterator[sqlite3.Connection]:
+    """:meth:`Store.transaction`, begun deferred: BEGIN IMMEDIATE would lock every attached shard
+    for writing, and the workers still write theirs (each is read only once it is complete)."""
+    with store.lock:
+        conn = store.conn
+        assert not conn.in_transaction
+        conn.execute("BEGIN")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _wait_for(path: Path, procs: list[Any]) -> None:
+    """Until ``path`` exists; a worker that ended with an error (or was killed) ends the build."""
+    while not path.exists():
+        for proc in procs:
+            if proc.exitcode not in (None, 0):
+                raise RuntimeError(f"demo: een hulpproces stopte met een fout ({proc.name}, code {proc.exitcode})")
+        live = [proc.sentinel for proc in procs if proc.exitcode is None]
+        if not live:
+            if path.exists():
+                return
+            raise RuntimeError(f"demo: de hulpprocessen stopten zonder {path.name}")
+        wait(live, timeout=WAIT_STEP)
+        time.sleep(0)
