@@ -34,8 +34,6 @@ QUERIES = {
     "overview_groups": "SELECT * FROM overview_groups ORDER BY grp",
     "overview_deadlines": "SELECT * FROM overview_deadlines ORDER BY grp",
     "contact_notes": "SELECT id, case_id, date, channel, text, by FROM contact_notes ORDER BY id",
-    "overview_groups": "SELECT * FROM overview_groups ORDER BY grp",
-    "overview_deadlines": "SELECT * FROM overview_deadlines ORDER BY grp",
     "case_search": "SELECT rowid, body FROM case_search ORDER BY rowid",
     "portal_files": "SELECT id, kind, direction, name, sha256, rows, summary, status FROM portal_files ORDER BY id",
     "portal_import_rows": "SELECT * FROM portal_import_rows ORDER BY 1, 2",
