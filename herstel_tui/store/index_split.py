@@ -42,10 +42,6 @@ SPLIT_FROM = 20_000  # cases: fewer are rebuilt in this process alone (starting 
 # process's import path first, then runs child() below.
 _BOOT = "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); from herstel_tui.store.index_split import child; child()"
 _FAILED = object()  # a range the child did not compute (it failed): computed here
-# seconds this process, its own ranges done, waits for the child's next word before it stops the
-# child and computes what the child held itself (a range is 0.3 s of work; a child stuck starting
-# or in a range must not hold the desk's opening)
-CHILD_SILENCE = 30.0
 
 
 def may_split(repo: CaseRepository, total: int) -> bool:
@@ -131,12 +127,9 @@ def rebuild_split(
         nonlocal finished
         while not finished:
             try:
-                got = results.get(timeout=CHILD_SILENCE) if wait else results.get_nowait()
+                got = results.get(block=wait)
             except Empty:
-                if not wait:
-                    return
-                proc.kill()  # silent too long: the feeder then gives its range (if any) back, and stops
-                continue
+                return
             if got is None:
                 finished = True
             else:
