@@ -24,6 +24,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -42,6 +43,12 @@ SPLIT_FROM = 20_000  # cases: fewer are rebuilt in this process alone (starting 
 # process's import path first, then runs child() below.
 _BOOT = "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); from herstel_tui.store.index_split import child; child()"
 _FAILED = object()  # a range the child did not compute (it failed): computed here
+# seconds this process, its own ranges done, waits for the child's next word before it stops the
+# child and computes what the child held itself (a range is 0.3 s of work; a child stuck starting
+# or in a range must not hold the desk's opening). Polled against time.monotonic(), not a timed
+# Queue.get: a timed wait's deadline goes by the real clock, which under a shifted clock (faketime,
+# as CI's second run) it never reaches.
+CHILD_SILENCE = 30.0
 
 
 def may_split(repo: CaseRepository, total: int) -> bool:
@@ -125,11 +132,18 @@ def rebuild_split(
     def write_answers(wait: bool) -> None:
         """Write the child's answers that came (with ``wait``: every one, until the last)."""
         nonlocal finished
+        heard = time.monotonic()
         while not finished:
             try:
-                got = results.get(block=wait)
+                got = results.get_nowait()
             except Empty:
-                return
+                if not wait:
+                    return
+                if time.monotonic() - heard > CHILD_SILENCE and proc.poll() is None:
+                    proc.kill()  # silent too long: the feeder then gives its range (if any) back, and stops
+                time.sleep(0.005)
+                continue
+            heard = time.monotonic()
             if got is None:
                 finished = True
             else:
@@ -146,6 +160,8 @@ def rebuild_split(
         write_answers(True)
     finally:
         halt.set()  # (the feeder sends no more)
+        if not finished:
+            proc.kill()  # left by an error here: a child busy or stuck in a range must not hold the join
         feeder.join()
         proc.wait()
 

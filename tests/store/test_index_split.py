@@ -169,11 +169,15 @@ _READY = "pickle.load(sys.stdin.buffer); pickle.dump(True, sys.stdout.buffer); s
         ),
         (_LOADED + _READY + "pickle.load(sys.stdin.buffer); sys.exit(3)", True),
         (_LOADED + "sys.exit(3)", False),
+        # it hangs in its range, or before it is ready: stopped after CHILD_SILENCE
+        (_LOADED + _READY + "pickle.load(sys.stdin.buffer); import time; time.sleep(600)", True),
+        (_LOADED + "import time; time.sleep(600)", False),
     ],
 )
 def test_a_child_that_fails_leaves_its_ranges_to_this_process(demo, monkeypatch, boot, claims):
     hooks = _Hooks(monkeypatch, wait_claim=claims)
     monkeypatch.setattr(index_split, "_BOOT", boot)
+    monkeypatch.setattr(index_split, "CHILD_SILENCE", 1.0)
     with clock.fixed(TODAY), open_store(demo, "t") as store:
         assert _rebuild(store) == 120
         assert hooks.from_child == []
