@@ -7,6 +7,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import is_valid_bsn
 from herstel_tui.services.demo import build_demo
 from herstel_tui.settings.resources import default_routekaart, open_store
+from tests.support.tables import table_rows
 
 TODAY = date(2026, 11, 23)
 
@@ -25,16 +26,10 @@ def build(path, cases, seed=7):
 
 def dump(path) -> dict[str, list]:
     conn = sqlite3.connect(path)
-    out = {
-        "persons": conn.execute("SELECT * FROM persons ORDER BY id").fetchall(),
-        "cases": conn.execute("SELECT * FROM cases ORDER BY id").fetchall(),
-        "members": conn.execute("SELECT * FROM household_members ORDER BY 1, 2").fetchall(),
-        "events": conn.execute("SELECT case_id, step, outcome, fact_date FROM events ORDER BY id").fetchall(),
-        "notes": conn.execute("SELECT case_id, date, channel, text FROM contact_notes ORDER BY id").fetchall(),
-        "summary": conn.execute("SELECT * FROM case_summary ORDER BY case_id").fetchall(),
-    }
-    conn.close()
-    return out
+    try:
+        return table_rows(conn)
+    finally:
+        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,25 +16,12 @@ from herstel_tui.services.demo import build_demo, make_demo
 from herstel_tui.settings.resources import default_routekaart, open_store
 from herstel_tui.store.overview import tallies_differ
 from tests.support.data import TODAY
+from tests.support.tables import TABLES
 
+# the one dump of every table, and the search as a user meets it
 QUERIES = {
-    "persons": "SELECT * FROM persons ORDER BY id",
-    "households": "SELECT * FROM households ORDER BY id",
-    "household_members": "SELECT * FROM household_members ORDER BY 1, 2",
-    "cases": "SELECT * FROM cases ORDER BY id",
-    # (recorded_at: the time of the build)
-    "events": "SELECT id, case_id, step, outcome, fact_date, recorded_by, note, correction, reason FROM events"
-    " ORDER BY id",
-    "contact_notes": "SELECT id, case_id, date, channel, text, by FROM contact_notes ORDER BY id",
-    "case_summary": "SELECT * FROM case_summary ORDER BY case_id",
-    "case_deadlines": "SELECT * FROM case_deadlines ORDER BY case_id, seq",
-    "case_search": "SELECT rowid, body FROM case_search ORDER BY rowid",
+    **TABLES,
     "search hits": "SELECT rowid FROM case_search WHERE case_search MATCH 'Jansen' ORDER BY rowid",
-    "overview_groups": "SELECT * FROM overview_groups ORDER BY grp",
-    "overview_deadlines": "SELECT * FROM overview_deadlines ORDER BY grp",
-    "meta": "SELECT * FROM meta WHERE key <> 'database_id' ORDER BY key",
-    "audit": "SELECT who, action, entity, detail FROM audit WHERE action <> 'schema' ORDER BY id",
-    "schema": "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name",
 }
 NOW = "2026-06-01T09:00:00"
 

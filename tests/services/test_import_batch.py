@@ -18,28 +18,11 @@ from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store, StoreError
 from herstel_tui.store.import_batch import ImportBatch
 from tests.support.portal import TEST_BSNS, TODAY, days_ago, write_xlsx
-
-# Every table an import writes, without the times of day (two runs never share those).
-TABLES = {
-    "persons": "SELECT * FROM persons ORDER BY id",
-    "households": "SELECT * FROM households ORDER BY id",
-    "household_members": "SELECT * FROM household_members ORDER BY 1, 2",
-    "cases": "SELECT * FROM cases ORDER BY id",
-    "events": "SELECT id, case_id, step, outcome, fact_date, recorded_by, note, correction, reason FROM events"
-    " ORDER BY id",
-    "case_summary": "SELECT * FROM case_summary ORDER BY case_id",
-    "case_deadlines": "SELECT * FROM case_deadlines ORDER BY case_id, seq",
-    "case_search": "SELECT rowid, body FROM case_search ORDER BY rowid",
-    "contact_notes": "SELECT id, case_id, date, channel, text, by FROM contact_notes ORDER BY id",
-    "portal_files": "SELECT id, kind, direction, name, sha256, rows, summary, status FROM portal_files ORDER BY id",
-    "portal_import_rows": "SELECT * FROM portal_import_rows ORDER BY 1, 2",
-    "audit": "SELECT id, who, action, entity, entity_id, person_id, case_id, detail FROM audit"
-    " WHERE action != 'schema' ORDER BY id",  # (the schema row names the file)
-}
+from tests.support.tables import TABLES, table_rows
 
 
 def tables(store: Store) -> dict[str, list[tuple]]:
-    return {name: store.conn.execute(sql).fetchall() for name, sql in TABLES.items()}
+    return table_rows(store.conn)
 
 
 def rows(report):

@@ -15,24 +15,14 @@ from herstel_tui.settings.resources import open_store
 from herstel_tui.store.bulk import BulkLoad, bulk_load
 from herstel_tui.store.overview import tallies_differ
 from tests.support.data import TODAY
-
-QUERIES = {
-    "cases": "SELECT * FROM cases ORDER BY id",
-    "persons": "SELECT * FROM persons ORDER BY id",
-    "case_summary": "SELECT * FROM case_summary ORDER BY case_id",
-    "case_deadlines": "SELECT * FROM case_deadlines ORDER BY case_id, seq",
-    "case_search": "SELECT rowid, body FROM case_search ORDER BY rowid",
-    "overview_groups": "SELECT * FROM overview_groups ORDER BY grp",
-    "overview_deadlines": "SELECT * FROM overview_deadlines ORDER BY grp",
-    "schema": "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name",
-}
+from tests.support.tables import TABLES, table_rows
 
 
 def built(path, cases=120) -> dict[str, list]:
     with clock.fixed(TODAY), open_store(path, "demo") as store:
         build_demo(store, cases, seed=11, me="t.tester", today=TODAY)
         assert tallies_differ(store.conn) == []
-        return {name: store.conn.execute(sql).fetchall() for name, sql in QUERIES.items()}
+        return table_rows(store.conn)
 
 
 def test_batches_of_any_size_give_the_same_database(tmp_path, monkeypatch):
@@ -52,7 +42,7 @@ def test_cases_never_announced_are_filled_when_the_block_ends(tmp_path, monkeypa
 
 def test_an_error_in_the_block_leaves_the_database_as_it_was(tmp_path):
     with clock.fixed(TODAY), open_store(tmp_path / "x.db", "demo") as store:
-        before = store.conn.execute(QUERIES["schema"]).fetchall()
+        before = store.conn.execute(TABLES["schema"]).fetchall()
         with pytest.raises(RuntimeError), store.transaction() as conn, bulk_load(conn, DEMO_TABLES) as load:
             conn.execute("INSERT INTO persons (id, given_names, surname) VALUES (1, 'Anna', 'Jansen')")
             conn.execute(
@@ -61,7 +51,7 @@ def test_an_error_in_the_block_leaves_the_database_as_it_was(tmp_path):
             )
             load.written(1)  # its fill may still run when the block raises
             raise RuntimeError("stop")
-        assert store.conn.execute(QUERIES["schema"]).fetchall() == before
+        assert store.conn.execute(TABLES["schema"]).fetchall() == before
         for table in ("persons", "cases", "case_search", "overview_groups"):
             assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
 

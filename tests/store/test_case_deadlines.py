@@ -7,8 +7,6 @@ import gc
 import sqlite3
 from datetime import date
 
-import pytest
-
 from herstel_tui.domain import clock
 from herstel_tui.domain.routekaart import parse_routekaart
 from herstel_tui.settings.resources import ROUTEKAART_FILE, data_file, default_routekaart, open_store
@@ -16,7 +14,7 @@ from herstel_tui.store import Store
 from herstel_tui.store.cases import case_index
 from herstel_tui.store.tally_sql import OVERVIEW_TRIGGERS
 from tests.support.data import TODAY
-from tests.support.demo import build_demo_file, copy_of
+from tests.support.demo import demo_fixtures
 
 
 def recomputed(store: Store, today: date) -> dict[int, tuple[tuple, list[tuple]]]:
@@ -24,14 +22,7 @@ def recomputed(store: Store, today: date) -> dict[int, tuple[tuple, list[tuple]]
     return {cid: case_index(rk, track, evs, today) for cid, (track, evs) in store.cases.all_recorded().items()}
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    return build_demo_file(tmp_path_factory.mktemp("deadlines"), cases=120, seed=18)
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    return copy_of(demo_file, tmp_path)
+demo_file, demo = demo_fixtures("deadlines", cases=120, seed=18)
 
 
 def shipped_with(old: bytes, new: bytes):

@@ -19,17 +19,9 @@ from herstel_tui.store import index_split
 from herstel_tui.store.overview import tallies_differ
 from tests.store.test_case_deadlines import nine_weeks, recomputed
 from tests.support.data import TODAY
-from tests.support.demo import build_demo_file, copy_of
+from tests.support.demo import copy_of, demo_fixtures
 
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    return build_demo_file(tmp_path_factory.mktemp("split"), cases=120, seed=28)
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    return copy_of(demo_file, tmp_path)
+demo_file, demo = demo_fixtures("split", cases=120, seed=28)
 
 
 class _Hooks:

@@ -18,17 +18,9 @@ from herstel_tui.store.schema import LATEST
 from herstel_tui.store.tally_sql import OVERVIEW_TALLIES, OVERVIEW_TRIGGERS
 from tests.store.test_case_deadlines import nine_weeks
 from tests.support.data import TODAY
-from tests.support.demo import build_demo_file, copy_of
+from tests.support.demo import copy_of, demo_fixtures
 
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    return build_demo_file(tmp_path_factory.mktemp("tallies"), cases=150, seed=15)
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    return copy_of(demo_file, tmp_path)
+demo_file, demo = demo_fixtures("tallies", cases=150, seed=15)
 
 
 def test_the_demo_counts_its_tallies_once_and_keeps_the_triggers(demo):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from herstel_tui.domain import clock
 from herstel_tui.services.demo import build_demo
 from herstel_tui.settings.resources import open_store
@@ -24,3 +26,18 @@ def copy_of(template: Path, folder: Path, name: str = "demo.db") -> Path:
     path = folder / name
     shutil.copy(template, path)
     return path
+
+
+def demo_fixtures(name: str, cases: int, seed: int, **kw: object) -> tuple[object, object]:
+    """The pair a test module takes as ``demo_file, demo = demo_fixtures(...)``: ``demo_file``, a
+    ``cases``-case demo built once for the module; ``demo``, a copy of it for each test."""
+
+    @pytest.fixture(scope="module")
+    def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+        return build_demo_file(tmp_path_factory.mktemp(name), cases=cases, seed=seed, **kw)
+
+    @pytest.fixture
+    def demo(demo_file: Path, tmp_path: Path) -> Path:
+        return copy_of(demo_file, tmp_path)
+
+    return demo_file, demo
