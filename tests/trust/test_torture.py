@@ -39,6 +39,7 @@ DRIVER = str(Path(__file__).with_name("desk_driver.py"))
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"}
 SECONDS = float(os.environ.get("HERSTEL_TORTURE_SECONDS", "8"))
 IMPORT_ROWS = 600
+HELD_FOR = 0.5  # seconds a process must hold a deleted -wal/-shm to count (see Chaos.sightings)
 
 
 def herstel(db, *args):
@@ -85,6 +86,11 @@ class Chaos:
         self.backups: list[Path] = []
         self.kills = 0
         self.deleted: list[str] = []
+        # (pid, file) -> when first seen: the process that closes the last connection unlinks the
+        # -shm and closes it a moment later (SQLite's unixShmUnmap), so a sighting counts only when
+        # the same process still holds it HELD_FOR seconds on (a desk that kept using a deleted
+        # file holds it for the rest of its life)
+        self.sightings: dict[tuple[int, str], float] = {}
         self.counter = 0
         self.generation = {"A": 0, "B": 0}
         self.import_done = False
@@ -153,8 +159,12 @@ class Chaos:
             self.start(f"shell{self.counter}", herstel(self.db, "backup", str(self.tmp / "backups")), ("backup", None))
 
     def reap(self) -> None:
+        now = time.monotonic()
         for name, (p, _, meta) in list(self.procs.items()):
-            self.deleted += deleted_db_files(p.pid, self.db)
+            for target in deleted_db_files(p.pid, self.db):
+                first = self.sightings.setdefault((p.pid, target), now)
+                if now - first >= HELD_FOR and target not in self.deleted:
+                    self.deleted.append(target)
             if p.poll() is None:
                 continue
             out, err = p.communicate()
@@ -303,3 +313,24 @@ def test_torture_no_confirmed_save_is_lost(tmp_path, seed):
     r = subprocess.run(herstel(chaos.db, "controle"), capture_output=True, text=True, env=ENV, timeout=120)
     assert r.returncode == 0 and "in orde" in r.stdout, r.stdout + r.stderr
     assert desk_notes and chaos.shell_notes and plan_texts, "the run confirmed too little to prove anything"
+
+
+@pytest.mark.parametrize(("holds", "counted"), [(3.0, True), (0.0, False)])
+def test_a_deleted_shm_counts_when_a_process_keeps_it(tmp_path, holds, counted):
+    """The check itself: a process that keeps a deleted -shm open is caught; one that closes it at
+    once (as the process that deleted it does, closing its last connection) is not."""
+    chaos = Chaos(tmp_path, 0)
+    shm = tmp_path / "herstel.db-shm"
+    shm.write_bytes(b"\0" * 32)
+    holder = "import os, sys, time; f = open(sys.argv[1], 'rb'); os.unlink(sys.argv[1]); print('ja', flush=True); "
+    holder += f"time.sleep({holds}); f.close(); time.sleep(3)"
+    p = subprocess.Popen([sys.executable, "-c", holder, str(shm)], stdout=subprocess.PIPE, text=True)
+    assert p.stdout is not None and p.stdout.readline() == "ja\n"
+    chaos.procs["shell1"] = (p, "shell1", ("toon", None))
+    stop = time.monotonic() + 2 * HELD_FOR
+    while time.monotonic() < stop:
+        chaos.reap()
+        time.sleep(0.05)
+    p.kill()
+    p.wait()
+    assert bool(chaos.deleted) is counted
