@@ -16,8 +16,8 @@ The file is copied first (never written). Three rebuilds, each timed in this pro
 - ``vullen``: case_deadlines empty (a database from before migration 12): every termijn written.
 
 Prints medians in s (and this process's CPU time, steadier on a shared machine, and its child's:
-a rebuild of 20,000 cases or more is split over two processes, ``store/index_split.py``) and the
-ratio to the floor. Target (issue 18): <= 2 s at 100,000 cases,
+a rebuild of 40,000 cases or more is split over two processes when a core is free,
+``store/index_split.py``) and the ratio to the floor. Target (issue 18): <= 2 s at 100,000 cases,
 with progress shown (``Zaakindex bijwerken: …`` on stderr; see ``herstel controle --herbouw``).
 """
 

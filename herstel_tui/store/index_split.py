@@ -43,7 +43,12 @@ from herstel_tui.store.index_batch import IndexDiff, index_diff, write_diff
 if TYPE_CHECKING:
     from herstel_tui.store.cases import CaseRepository
 
-SPLIT_FROM = 20_000  # cases: fewer are rebuilt in this process alone (starting the child costs ~0.5 s)
+# Cases: fewer are rebuilt in this process alone. On an idle core the split saves about
+# (c*N - m - s)/2 less half a range: c ~29 us of CPU a case (a rebuild with nothing to write), m the
+# measuring (one range, 0.15 s), s the child's start (0.36 s of CPU: the interpreter, the store's
+# imports, the routekaart), all measured by bench/bench_split.py and its child's CPU. From 40,000
+# cases that is 0.2 s of 1.2 s (~17 %) for ~0.4 s more CPU; at 20,000 nothing (0.6 s of work).
+SPLIT_FROM = 40_000
 # The machine's idle time over the first ranges, computed here alone: from this share of a core
 # left idle (besides the one this process keeps busy) the child starts. Measured from /proc/stat
 # (idle and iowait ticks of the cores this process may run on) rather than the load average, which
