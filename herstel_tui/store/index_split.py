@@ -196,7 +196,10 @@ def rebuild_split(
         args=(
             proc.stdin,
             proc.stdout,
-            (str(repo.store.path), repo.routekaart, today),
+            # pickled here, before this thread computes on: the routekaart's shapes (those judged
+            # while measuring go along) change as ranges are computed, and a dict pickled while it
+            # grows raises
+            pickle.dumps((str(repo.store.path), repo.routekaart, today), protocol=pickle.HIGHEST_PROTOCOL),
             ranges,
             pending,
             halt,
@@ -248,7 +251,7 @@ def rebuild_split(
 def _feed(
     to_child: IO[bytes],
     from_child: IO[bytes],
-    start: tuple,
+    start: bytes,
     ranges: Sequence[tuple[int, int, int]],
     pending: deque[int],
     halt: threading.Event,
@@ -259,7 +262,7 @@ def _feed(
     i = None
     try:
         pickle.dump(sys.path, to_child)
-        pickle.dump(start, to_child)
+        to_child.write(start)  # (pickled: path, routekaart, today)
         to_child.flush()
         pickle.load(from_child)  # ready: no range is claimed before (a slow start leaves them all here)
         while True:

@@ -227,7 +227,7 @@ def test_no_child_without_a_core_to_spare_or_when_the_first_ranges_were_all(demo
 
 
 def test_the_child_starts_after_the_measured_ranges_and_takes_none_of_them(demo, monkeypatch):
-    hooks = _Hooks(monkeypatch, wait_claim=False)
+    hooks = _Hooks(monkeypatch, wait_answer=True)  # (this process's first claim waits for the child's answer)
     monkeypatch.setattr(index_split, "MEASURE_FOR", 0.12)
     alone: list[int] = []
     with clock.fixed(TODAY), open_store(demo, "t") as store:
@@ -243,6 +243,7 @@ def test_the_child_starts_after_the_measured_ranges_and_takes_none_of_them(demo,
         assert _rebuild(store) == 120
         firsts = sorted(r[0] for r in store.conn.execute("SELECT min(id) FROM cases GROUP BY (id - 1) / 10"))
         assert alone and alone == firsts[: len(alone)]  # the first ranges, here
+        assert hooks.from_child  # the child took the rest (its routekaart carrying the shapes judged here)
         assert not set(alone) & {first for first, _ in hooks.from_child}  # none of them by the child
         assert store.cases.stored_index() == recomputed(store, TODAY)
         assert tallies_differ(store.conn) == []
