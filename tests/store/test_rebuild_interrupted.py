@@ -12,12 +12,9 @@ from herstel_tui.store import Store
 from herstel_tui.store.overview import tallies_differ
 from tests.store.test_case_deadlines import nine_weeks, recomputed, shipped_with
 from tests.support.data import TODAY
-from tests.support.demo import build_demo_file, copy_of
+from tests.support.demo import demo_fixtures
 
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    return build_demo_file(tmp_path_factory.mktemp("interrupted"), cases=120, seed=29)
+demo_file, demo = demo_fixtures("interrupted", cases=120, seed=29)
 
 
 class _Stopped(Exception):
@@ -30,10 +27,7 @@ def _stop_after_first_batch(done: int, total: int) -> None:
 
 
 @pytest.mark.parametrize("back_to", ["the same", "a text change of it"])
-def test_a_rebuild_stopped_half_way_is_done_again_with_the_previous_routekaart(
-    demo_file, tmp_path, monkeypatch, back_to
-):
-    demo = copy_of(demo_file, tmp_path)
+def test_a_rebuild_stopped_half_way_is_done_again_with_the_previous_routekaart(demo, monkeypatch, back_to):
     monkeypatch.setattr("herstel_tui.store.cases.REBUILD_BATCH", 10)
     with clock.fixed(TODAY), open_store(demo, "t") as store:
         before = store.cases.stored_index()
