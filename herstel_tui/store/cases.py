@@ -412,6 +412,9 @@ class CaseRepository(Repository):
 
         if progress and total:
             progress(0, total)
+        with self.transaction():  # not current until every batch is written (an interrupted rebuild
+            # left rows of this routekaart that reopening with the previous one took for current)
+            self.conn.execute("DELETE FROM meta WHERE key IN ('routekaart_hash', 'index_hash')")
         with _no_cycle_collection():
             if index_split.may_split(self, total):  # computed by two processes (index_split)
                 index_split.rebuild_split(self, ranges, today, written)

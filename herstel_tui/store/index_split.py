@@ -14,6 +14,12 @@ connection's ``total_changes`` (another thread of this Store writing through it;
 writes counted in after each of its transactions). After any such write the child's answers are
 no longer used: those ranges and every one left are computed in their own write transaction, as
 without a child. A child that fails to start, raises or dies leaves its ranges to this process.
+
+Only with a core to spare: a second process on a machine whose cores are all busy takes CPU from
+the others and, its start and its share of the reading paid again, made the rebuild slower there.
+This process computes the first ranges alone for :data:`MEASURE_FOR` and measures meanwhile how
+much of the machine stood idle (:func:`free_cores`); the child starts only when at least
+:data:`FREE_CORE` of a core did.
 """
 
 from __future__ import annotations
@@ -37,7 +43,20 @@ from herstel_tui.store.index_batch import IndexDiff, index_diff, write_diff
 if TYPE_CHECKING:
     from herstel_tui.store.cases import CaseRepository
 
-SPLIT_FROM = 20_000  # cases: fewer are rebuilt in this process alone (starting the child costs ~0.5 s)
+# Cases: fewer are rebuilt in this process alone. On an idle core the split saves about
+# (c*N - m - s)/2 less half a range: c ~29 us of CPU a case (a rebuild with nothing to write), m the
+# measuring (one range, 0.15 s), s the child's start (0.36 s of CPU: the interpreter, the store's
+# imports, the routekaart), all measured by bench/bench_split.py and its child's CPU. From 40,000
+# cases that is 0.2 s of 1.2 s (~17 %) for ~0.4 s more CPU; at 20,000 nothing (0.6 s of work).
+SPLIT_FROM = 40_000
+# The machine's idle time over the first ranges, computed here alone: from this share of a core
+# left idle (besides the one this process keeps busy) the child starts. Measured from /proc/stat
+# (idle and iowait ticks of the cores this process may run on) rather than the load average, which
+# lags by a minute (a colleague's job that just started or ended is not in it yet, or still is) and
+# counts processes waiting on the disk as load. Elsewhere: the load average; without either: split.
+FREE_CORE = 0.5
+MEASURE_FOR = 0.1  # s: at least this long (one range of 5,000 cases) computed here before deciding
+_PROC_STAT = "/proc/stat"
 # The child: a new interpreter (not a fork: a forked SQLite connection must not be used; not
 # multiprocessing's spawn either, which runs the parent's main module again) that takes this
 # process's import path first, then runs child() below.
@@ -79,11 +98,71 @@ def _same_file(name: str, path: Path) -> bool:
         return False
 
 
+def cpu_ticks() -> tuple[int, int] | None:
+    """(idle ticks, all ticks) of the cores this process may run on so far, from /proc/stat (idle
+    and iowait count as idle; steal, a virtual machine's host's, does not); None without it."""
+    try:
+        with open(_PROC_STAT, encoding="ascii") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    idle = ticks = 0
+    try:
+        for line in lines:
+            name, *fields = line.split()
+            if not name.startswith("cpu") or name == "cpu":
+                continue
+            if allowed is not None and int(name[3:]) not in allowed:
+                continue
+            # user nice system idle iowait irq softirq steal (guest time is counted in user already)
+            counts = [int(f) for f in fields[:8]]
+            idle += counts[3] + counts[4]
+            ticks += sum(counts)
+    except (ValueError, IndexError):
+        return None
+    return (idle, ticks) if ticks else None
+
+
+def free_cores(before: tuple[int, int] | None, cores: int) -> float | None:
+    """How many of ``cores`` stood idle since ``before`` (:func:`cpu_ticks`), on average; without
+    /proc/stat, ``cores`` less the load average of the last minute; None when neither says."""
+    after = cpu_ticks()
+    if before is not None and after is not None:
+        ticks = after[1] - before[1]
+        if ticks > 0:
+            return cores * (after[0] - before[0]) / ticks
+    if hasattr(os, "getloadavg"):
+        try:
+            return cores - os.getloadavg()[0]
+        except OSError:
+            pass
+    return None
+
+
 def rebuild_split(
     repo: CaseRepository, ranges: Sequence[tuple[int, int, int]], today: date, progress: Callable[[int], None]
 ) -> None:
-    """Write the index of each range ``(first id, last id, cases)``, computed here from the front
-    and by a child from the back (see the module text); ``progress(cases)`` after each range."""
+    """Write the index of each range ``(first id, last id, cases)``, the first for
+    :data:`MEASURE_FOR` here alone, then, with a core to spare, computed here from the front and by
+    a child from the back (see the module text); ``progress(cases)`` after each range."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    before, began, start = cpu_ticks(), time.monotonic(), 0
+    while start < len(ranges) and time.monotonic() - began < MEASURE_FOR:
+        first, last, n = ranges[start]
+        with repo.transaction():
+            repo.write_range(today, first, last)
+        progress(n)
+        start += 1
+    if start == len(ranges):
+        return
+    idle = free_cores(before, cores)
+    if idle is not None and idle < FREE_CORE:  # no core to spare: the rest here alone
+        for first, last, n in ranges[start:]:
+            with repo.transaction():
+                repo.write_range(today, first, last)
+            progress(n)
+        return
     with repo.transaction() as conn:  # the register the child will read: this, until somebody writes
         version = conn.execute("PRAGMA data_version").fetchone()[0]
         seen = conn.total_changes
@@ -105,7 +184,7 @@ def rebuild_split(
         progress(n)
 
     # not claimed yet: this process takes from the left, the child from the right (a deque's pops are atomic)
-    pending = deque(range(len(ranges)))
+    pending = deque(range(start, len(ranges)))
     halt = threading.Event()
     results: Queue[tuple[int, object] | None] = Queue()  # the child's (range, diff), None when it stops
     proc = subprocess.Popen(
@@ -117,7 +196,10 @@ def rebuild_split(
         args=(
             proc.stdin,
             proc.stdout,
-            (str(repo.store.path), repo.routekaart, today),
+            # pickled here, before this thread computes on: the routekaart's shapes (those judged
+            # while measuring go along) change as ranges are computed, and a dict pickled while it
+            # grows raises
+            pickle.dumps((str(repo.store.path), repo.routekaart, today), protocol=pickle.HIGHEST_PROTOCOL),
             ranges,
             pending,
             halt,
@@ -169,7 +251,7 @@ def rebuild_split(
 def _feed(
     to_child: IO[bytes],
     from_child: IO[bytes],
-    start: tuple,
+    start: bytes,
     ranges: Sequence[tuple[int, int, int]],
     pending: deque[int],
     halt: threading.Event,
@@ -180,7 +262,7 @@ def _feed(
     i = None
     try:
         pickle.dump(sys.path, to_child)
-        pickle.dump(start, to_child)
+        to_child.write(start)  # (pickled: path, routekaart, today)
         to_child.flush()
         pickle.load(from_child)  # ready: no range is claimed before (a slow start leaves them all here)
         while True:

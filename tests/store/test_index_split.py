@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections import deque
 from queue import Queue
 
@@ -68,6 +69,8 @@ class _Hooks:
         monkeypatch.setattr(index_split, "Queue", Answers)
         monkeypatch.setattr(index_split, "write_diff", write_diff)
         monkeypatch.setattr(index_split, "SPLIT_FROM", 1)
+        monkeypatch.setattr(index_split, "MEASURE_FOR", 0.0)  # (no range here alone first)
+        monkeypatch.setattr(index_split, "free_cores", lambda before, cores: 1.0)  # (a shared machine's may not)
         monkeypatch.setattr("herstel_tui.store.cases.REBUILD_BATCH", 10)
 
 
@@ -188,3 +191,92 @@ def test_no_split_below_its_size_in_a_transaction_on_a_copy_or_encrypted(demo, m
             assert not index_split.may_split(copy.cases, index_split.SPLIT_FROM)
         monkeypatch.setattr(store, "encrypted", True)
         assert not index_split.may_split(store.cases, index_split.SPLIT_FROM)
+
+
+def _no_child(monkeypatch) -> list:
+    """The split's static conditions met (small ranges), its child's start recorded (and refused)."""
+    started: list = []
+
+    def popen(*args, **kw):
+        started.append(args)
+        raise AssertionError("no child expected")
+
+    monkeypatch.setattr(index_split.subprocess, "Popen", popen)
+    monkeypatch.setattr(index_split, "SPLIT_FROM", 1)
+    monkeypatch.setattr("herstel_tui.store.cases.REBUILD_BATCH", 10)
+    return started
+
+
+@pytest.mark.parametrize(("idle", "measure_for"), [(0.2, 0.0), (1.0, 600.0)])
+def test_no_child_without_a_core_to_spare_or_when_the_first_ranges_were_all(demo, monkeypatch, idle, measure_for):
+    """Less than FREE_CORE idle over the first ranges: the rest here alone, as in one process; or
+    every range done while measuring."""
+    started = _no_child(monkeypatch)
+    monkeypatch.setattr(index_split, "MEASURE_FOR", measure_for)
+    asked: list = []
+    monkeypatch.setattr(index_split, "free_cores", lambda before, cores: asked.append(before) or idle)
+    seen: list[tuple[int, int]] = []
+    with clock.fixed(TODAY), open_store(demo, "t") as store:
+        assert _rebuild(store, seen) == 120
+        assert started == []
+        assert len(asked) == (0 if measure_for else 1)
+        assert store.cases.stored_index() == recomputed(store, TODAY)
+        assert tallies_differ(store.conn) == []
+        assert store.meta("routekaart_hash") == store.routekaart.fingerprint
+    assert seen[0] == (0, 120) and seen[-1] == (120, 120) and len(seen) == 13
+
+
+def test_the_child_starts_after_the_measured_ranges_and_takes_none_of_them(demo, monkeypatch):
+    hooks = _Hooks(monkeypatch, wait_answer=True)  # (this process's first claim waits for the child's answer)
+    monkeypatch.setattr(index_split, "MEASURE_FOR", 0.12)
+    alone: list[int] = []
+    with clock.fixed(TODAY), open_store(demo, "t") as store:
+        real_write_range = store.cases.write_range
+
+        def write_range(today, first, last):  # a range takes 0.05 s: two or three before the child
+            if not hooks.claimed.is_set():
+                time.sleep(0.05)
+                alone.append(first)
+            return real_write_range(today, first, last)
+
+        monkeypatch.setattr(store.cases, "write_range", write_range)
+        assert _rebuild(store) == 120
+        firsts = sorted(r[0] for r in store.conn.execute("SELECT min(id) FROM cases GROUP BY (id - 1) / 10"))
+        assert alone and alone == firsts[: len(alone)]  # the first ranges, here
+        assert hooks.from_child  # the child took the rest (its routekaart carrying the shapes judged here)
+        assert not set(alone) & {first for first, _ in hooks.from_child}  # none of them by the child
+        assert store.cases.stored_index() == recomputed(store, TODAY)
+        assert tallies_differ(store.conn) == []
+
+
+_STAT = """cpu  400 0 100 900 20 0 0 30 0 0
+cpu0 100 0 50 400 10 0 0 10 0 0
+cpu1 300 0 50 500 10 0 0 20 0 0
+intr 1 2 3
+"""
+
+
+def test_cpu_ticks_counts_idle_and_iowait_of_the_cores_this_process_may_use(tmp_path, monkeypatch):
+    stat = tmp_path / "stat"
+    stat.write_text(_STAT)
+    monkeypatch.setattr(index_split, "_PROC_STAT", str(stat))
+    monkeypatch.setattr(index_split.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert index_split.cpu_ticks() == (410 + 510, 570 + 880)
+    monkeypatch.setattr(index_split.os, "sched_getaffinity", lambda pid: {1})
+    assert index_split.cpu_ticks() == (510, 880)
+    stat.write_text("cpu0 nonsense\n")
+    assert index_split.cpu_ticks() is None
+    monkeypatch.setattr(index_split, "_PROC_STAT", str(tmp_path / "absent"))
+    assert index_split.cpu_ticks() is None
+
+
+def test_free_cores_from_proc_stat_else_the_load_average(monkeypatch):
+    monkeypatch.setattr(index_split, "cpu_ticks", lambda: (1150, 2000))
+    # 200 ticks on 2 cores since (1000, 1800): 150 of them idle -> 1.5 cores free
+    assert index_split.free_cores((1000, 1800), 2) == pytest.approx(1.5)
+    monkeypatch.setattr(index_split.os, "getloadavg", lambda: (3.5, 2.0, 1.0))
+    assert index_split.free_cores((1150, 2000), 2) == pytest.approx(-1.5)  # no tick since: the load average
+    monkeypatch.setattr(index_split, "cpu_ticks", lambda: None)
+    assert index_split.free_cores(None, 2) == pytest.approx(-1.5)
+    monkeypatch.delattr(index_split.os, "getloadavg")
+    assert index_split.free_cores(None, 2) is None

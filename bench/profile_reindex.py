@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Where a whole-index rebuild's CPU goes, per phase, in one process (no child): issue 18.
+
+    python bench/profile_reindex.py --db /tmp/m100k.db --change vergeten|termijn|leeg
+
+On a copy of the file (never written), the rebuild's ranges (REBUILD_BATCH cases) as
+``CaseRepository.write_range`` computes them, each phase timed with time.process_time (CPU
+seconds: steadier than the wall clock on a shared machine): the cases' tracks and the facts they
+share with their household's aanvrager, the events read (one row a case), the shapes laid over
+each case (the engine judging each new shape), the cases with a correction (the engine itself),
+the stored rows read back and compared, the write. ``--change`` as in rebuild_for_compare.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--change", choices=("termijn", "leeg", "vergeten"), default="vergeten")
+    a = ap.parse_args()
+
+    from herstel_tui.domain.routekaart import parse_routekaart
+    from herstel_tui.settings.resources import ROUTEKAART_FILE, data_file
+    from herstel_tui.store import Store
+    from herstel_tui.store.cases import REBUILD_BATCH, _no_cycle_collection, case_index
+    from herstel_tui.store.index_batch import EVENTS_BY_CASE, index_diff, shaped_index, write_diff
+
+    source = data_file(ROUTEKAART_FILE).read_bytes()
+    shipped = parse_routekaart(source, data_file(ROUTEKAART_FILE))
+    if a.change == "termijn":
+        source = source.replace(b'period = "8 weken"', b'period = "9 weken"', 1)
+    rk = parse_routekaart(source, data_file(ROUTEKAART_FILE))
+    today = date(2026, 12, 2)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "profile.db")
+        shutil.copyfile(a.db, db)
+        Store(db, "bench", routekaart=shipped).close()  # migrated, index current
+        if a.change == "leeg":
+            with sqlite3.connect(db) as conn:
+                conn.execute("DELETE FROM case_deadlines")
+                conn.execute("DELETE FROM case_summary")
+            conn.close()
+        store = Store(db, "bench", routekaart=shipped)
+        store.routekaart = rk  # (computed with the changed routekaart, without a rebuild on opening)
+        repo, conn = store.cases, store.conn
+        ids = [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY id")]
+        phases = dict.fromkeys(
+            ("tracks+shared", "events read", "shapes", "corrections", "read back+compare", "write"), 0.0
+        )
+        cpu = time.process_time
+        c0, w0 = cpu(), time.perf_counter()
+        with _no_cycle_collection():
+            for start in range(0, len(ids), REBUILD_BATCH):
+                first, last = ids[start], ids[min(start + REBUILD_BATCH, len(ids)) - 1]
+                with repo.transaction():
+                    t0 = cpu()
+                    tracks = dict(conn.execute("SELECT id, track FROM cases WHERE id BETWEEN ? AND ?", (first, last)))
+                    shared = repo._shared_facts(tracks, "BETWEEN ? AND ?", [first, last])
+                    t1 = cpu()
+                    events = conn.execute(EVENTS_BY_CASE, (first, last)).fetchall()
+                    t2 = cpu()
+                    summaries, rows, slow = shaped_index(rk, tracks, events, shared, today.isoformat())
+                    t3 = cpu()
+                    for cid, (track, evs) in repo.all_recorded(slow).items() if slow else ():
+                        summary, deadlines = case_index(rk, track, evs, today)
+                        summaries.append((cid, *summary))
+                        rows.extend((cid, *row) for row in deadlines)
+                    t4 = cpu()
+                    diff = index_diff(conn, first, last, summaries, rows)
+                    t5 = cpu()
+                    write_diff(conn, first, last, diff)
+                    t6 = cpu()
+                for name, took in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
+                    phases[name] += took
+        total, wall = cpu() - c0, time.perf_counter() - w0
+        store.close()
+    print(f"{len(ids)} zaken, --change {a.change}; load average {os.getloadavg()[0]:.2f}")
+    print(f"cpu {total:.2f} s (wall {wall:.2f} s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
