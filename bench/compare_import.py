@@ -6,7 +6,8 @@ Issue 18: a faster import that writes something else is a defect.
 
 OLD_SRC is a checkout of the old code (e.g. ``git archive main | tar -x -C /tmp/old``); the new code
 is this checkout. --base is copied twice (never written); without it both start from an empty
-register. Three lists are imported one after the other with ``herstel portaal lijst``: an
+register. Three lists are imported one after the other with ``herstel portaal lijst``, each first
+with ``--droog`` (the dry run's report is compared too, and the tables show it changed nothing): an
 invordering list (start and einde of the pauzeknop, new persons), a mixed aanmeldingen list
 (toeslagpartners, rows without names, a date before the last registration day, persons of the first
 list) and the aanmeldingen list of bench_import.py (--rows rows, the 9,091 test BSNs repeated). Times are printed but not the point (the old code's
@@ -84,17 +85,20 @@ def main() -> int:
             shutil.copyfile(base, db)
             env = {**os.environ, "PYTHONPATH": src, "HERSTEL_VANDAAG": a.date}
             out = []
-            for kind, path in files:
+            for (kind, path), dry in ((f, dry) for f in files for dry in (True, False)):
                 t0 = time.perf_counter()
                 r = subprocess.run(
-                    [sys.executable, "-m", "herstel_tui", "--db", str(db), "portaal", "lijst", kind, str(path)],
+                    [sys.executable, "-m", "herstel_tui", "--db", str(db), "portaal", "lijst", kind, str(path)]
+                    + ["--droog"] * dry,
                     capture_output=True,
                     text=True,
                     env=env,
                     cwd=folder,
                 )
                 last = (r.stdout.strip().splitlines() or [r.stderr.strip()])[-1]
-                print(f"{name}: {path.name} exit {r.returncode} in {time.perf_counter() - t0:.1f} s: {last[:100]}")
+                took = time.perf_counter() - t0
+                run = "dry run" if dry else "applied"
+                print(f"{name}: {path.name} {run} exit {r.returncode} in {took:.1f} s: {last[:100]}")
                 text = (r.stdout + r.stderr).replace(str(folder / name), "FOLDER")
                 out += [f"exit {r.returncode}", *text.splitlines()]
             reports[name] = out

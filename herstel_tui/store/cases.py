@@ -367,6 +367,12 @@ class CaseRepository(Repository):
         assert self._once is not None, "index_later lives inside summaries_once"
         self._once.add(case_id)
 
+    def drop_waiting(self) -> None:
+        """Inside :meth:`summaries_once`: write no index row when the block ends (for a transaction
+        whose database is thrown away unread: a dry run's copy)."""
+        if self._once is not None:
+            self._once.clear()
+
     def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:
         """The case index of these cases, in one transaction (the caller's, when there is one): the
         entry point for a writer that changed many timelines at once. Returns the rows rewritten."""

@@ -509,6 +509,12 @@ class ImportBatch(Repository):
         rows.clear()
         return n
 
+    def discard(self) -> None:
+        """Forget every write not sent yet (a dry run's last transaction, on a copy that is thrown
+        away unread: see ``services.portal_import``)."""
+        for rows in self.pending.values():
+            rows.clear()
+
     # -- rows, the repositories and the end ------------------------------------------------------
 
     def _mark(self) -> tuple[tuple[int, ...], int]:

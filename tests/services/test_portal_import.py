@@ -591,3 +591,44 @@ def test_the_garbage_collector_is_paused_for_an_import_and_as_it_was_after(store
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_dry_run_sends_nothing_once_its_rows_are_decided(store, config, tmp_path, monkeypatch):
+    """Issue 18: a dry run's copy is thrown away unread, so when its rows are decided what the batch
+    holds is not sent and no case's index row is written; its report is still the real run's, and
+    the real run sends and indexes everything."""
+    from herstel_tui.store.cases import CaseRepository
+    from herstel_tui.store.import_batch import ImportBatch
+    from tests.support.data import TEST_BSNS
+
+    head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding", "BSN toeslagpartner"]
+    data = [head]
+    for i in range(8):  # new persons, repeats, and a partner linked through the repositories midway
+        partner = TEST_BSNS[1] if i == 4 else None
+        data.append([TEST_BSNS[i % 6], "Sam", f"Smit{i % 6}", f"06-1234567{i % 3}", days_ago(3), partner])
+    data.append([TEST_BSNS[7], "Noor", "Visser", None, days_ago(2), None])
+    path = write_xlsx(tmp_path / "aanmeldingen.xlsx", data)
+    dropped: list[int] = []
+    indexed: list[int] = []
+    discard, refresh = ImportBatch.discard, CaseRepository.refresh_index
+
+    def counting_discard(self):
+        dropped.append(sum(len(rows) for rows in self.pending.values()))
+        return discard(self)
+
+    def counting_refresh(self, case_ids, today=None):
+        indexed.extend(case_ids)
+        return refresh(self, case_ids, today)
+
+    monkeypatch.setattr(ImportBatch, "discard", counting_discard)
+    monkeypatch.setattr(CaseRepository, "refresh_index", counting_refresh)
+    before = dump(store)
+    plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert dump(store) == before
+    # the rows after the partner's (sent through the repositories): held, and dropped
+    assert len(dropped) == 1 and dropped[0] > 0 and indexed == []
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert rows(plan) == rows(done) and done.counts["create"] == 7
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM cases ORDER BY id")]
+    assert len(dropped) == 1 and sorted(set(indexed)) == ids and len(ids) == 7
+    assert store.conn.execute("SELECT count(*) FROM case_summary").fetchone()[0] == 7
