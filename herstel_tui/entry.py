@@ -1,8 +1,8 @@
 """The ``herstel`` console script: one quick router, then click.
 
-Three invocations are answered without loading click and the command modules, because people wait
-for them: the bare ``herstel`` (the desk's first paint), ``herstel zoek TERM`` and ``herstel
-termijnen`` over SSH (each option at most once; a repeated one goes to click). The router knows
+Four invocations are answered without loading click and the command modules, because people wait
+for them: the bare ``herstel`` (the desk's first paint), ``herstel zoek TERM``, ``herstel toon
+ZAAK`` and ``herstel termijnen`` over SSH (each option at most once; a repeated one goes to click). The router knows
 exactly the global options below; anything else (help, another command, an option
 it does not know) goes to click (``herstel_tui.cli.main``), which gives the same answer or the
 proper error. ``tests/cli/test_entry.py`` checks that every option here means the same in click.
@@ -24,13 +24,16 @@ ZOEK_FORMATS = {"--json": "json", "--csv": "csv"}  # flag -> the value of zoek's
 DUE_COMMAND = "termijnen"
 DUE_OPTION, DUE_FLAG = "--binnen", "--mijn"  # termijnen's ``binnen`` (a value) and ``mijn`` (a flag)
 DUE_DEFAULT = "14d"
+CARD_COMMAND = "toon"
+CARD_OPTION, CARD_FLAG = "--spoor", "--json"  # toon's ``spoor`` (a value, one of the tracks) and ``as_json``
 
 
 class QuickCall:
-    """What the router understood: the desk (``command`` None), ``zoek`` or ``termijnen`` (``fmt``
-    None: text). (A plain class, not a dataclass: this module runs before every quick start.)"""
+    """What the router understood: the desk (``command`` None), ``zoek``, ``toon`` (``term`` the
+    ZAAK, ``fmt`` "json" or "text") or ``termijnen`` (``fmt`` None: text). (A plain class, not a
+    dataclass: this module runs before every quick start.)"""
 
-    __slots__ = ("db", "config", "low_bandwidth", "command", "term", "fmt", "binnen", "mijn")
+    __slots__ = ("db", "config", "low_bandwidth", "command", "term", "fmt", "binnen", "mijn", "spoor")
 
     def __init__(
         self,
@@ -42,13 +45,15 @@ class QuickCall:
         fmt: str | None = "text",
         binnen: str = DUE_DEFAULT,
         mijn: bool = False,
+        spoor: str | None = None,
     ) -> None:
         self.db, self.config, self.low_bandwidth = db, config, low_bandwidth
         self.command, self.term, self.fmt = command, term, fmt
-        self.binnen, self.mijn = binnen, mijn
+        self.binnen, self.mijn, self.spoor = binnen, mijn, spoor
 
     def _fields(self) -> tuple[object, ...]:
-        return (self.db, self.config, self.low_bandwidth, self.command, self.term, self.fmt, self.binnen, self.mijn)
+        fields = (self.db, self.config, self.low_bandwidth, self.command, self.term, self.fmt, self.binnen, self.mijn)
+        return (*fields, self.spoor)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, QuickCall) and self._fields() == other._fields()
@@ -85,6 +90,8 @@ def route(argv: Sequence[str]) -> QuickCall | None:
         return base
     if args[0] == DUE_COMMAND:
         return _route_due(base, args[1:])
+    if args[0] == CARD_COMMAND:
+        return _route_card(base, args[1:])
     if args[0] != QUICK_COMMAND:
         return None
     fmt, words = "text", []
@@ -128,6 +135,39 @@ def _route_due(base: QuickCall, args: list[str]) -> QuickCall | None:
     return QuickCall(base.db, base.config, base.low_bandwidth, DUE_COMMAND, fmt=fmt, binnen=binnen, mijn=mijn)
 
 
+def _route_card(base: QuickCall, args: list[str]) -> QuickCall | None:
+    """``toon``'s arguments as click reads them: one ZAAK (not an option; plain ASCII, as every
+    zaaknummer and BSN, so click's NFC changes nothing), ``--spoor`` with one of the tracks (click's
+    choice; another value is click's error) and ``--json``; each at most once."""
+    from herstel_tui.domain.words import TRACK_SHORT  # (the tracks, without the enum classes)
+
+    ref, spoor, fmt = "", None, "text"
+    seen: set[str] = set()
+    while args:
+        arg = args.pop(0)
+        name, eq, value = arg.partition("=")
+        if name == CARD_OPTION:
+            if not eq:
+                if not args:
+                    return None
+                value = args.pop(0)
+            if value not in TRACK_SHORT:
+                return None
+            spoor = value
+        elif arg == CARD_FLAG:
+            name, fmt = arg, "json"
+        elif arg.startswith("-") or ref or not arg.strip() or not arg.isascii():
+            return None
+        else:
+            name, ref = "zaak", arg
+        if name in seen:
+            return None
+        seen.add(name)
+    if not ref:
+        return None
+    return QuickCall(base.db, base.config, base.low_bandwidth, CARD_COMMAND, ref, fmt, spoor=spoor)
+
+
 def _needs_policy(arg: str) -> bool:
     """True when ``arg`` holds a control character, a bidi control or a lone surrogate (checked
     cheaply here; ``domain.text`` is the policy)."""
@@ -157,6 +197,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         from herstel_tui.services.lookup import quick_search
 
         code = quick_search(call.db, call.config, call.term, call.fmt or "text")
+        if code is not None:
+            sys.exit(code)
+    if call is not None and call.command == CARD_COMMAND:
+        from herstel_tui.services.lookup import quick_toon
+
+        code = quick_toon(call.db, call.config, call.term, call.spoor, call.fmt == "json")
         if code is not None:
             sys.exit(code)
     if call is not None and call.command == DUE_COMMAND:
