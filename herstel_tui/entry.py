@@ -108,64 +108,62 @@ def route(argv: Sequence[str]) -> QuickCall | None:
     return QuickCall(base.db, base.config, base.low_bandwidth, QUICK_COMMAND, term, fmt)
 
 
+def _read_options(
+    args: list[str], option: str, flags: dict[str, tuple[str, str]]
+) -> tuple[dict[str, str], list[str]] | None:
+    """A command's arguments as click reads them: ``option`` takes a value (the next argument
+    whatever it is, or after ``=``), each flag sets its (name, value); each name at most once. The
+    found values and the arguments, or None for anything else (click answers)."""
+    found: dict[str, str] = {}
+    rest: list[str] = []
+    while args:
+        arg = args.pop(0)
+        name, eq, value = arg.partition("=")
+        if name == option:
+            if not eq:
+                if not args:
+                    return None
+                value = args.pop(0)
+        elif arg in flags:
+            name, value = flags[arg]
+        elif arg.startswith("-"):
+            return None
+        else:
+            rest.append(arg)
+            continue
+        if name in found:
+            return None
+        found[name] = value
+    return found, rest
+
+
 def _route_due(base: QuickCall, args: list[str]) -> QuickCall | None:
     """``termijnen``'s options as click reads them (``--binnen`` takes the next argument whatever
     it is; services.lookup.quick_due leaves a period it does not read to click); each at most
     once, no arguments."""
-    binnen, mijn, fmt = DUE_DEFAULT, False, None
-    seen: set[str] = set()
-    while args:
-        arg = args.pop(0)
-        name, eq, value = arg.partition("=")
-        if name == DUE_OPTION:
-            if not eq:
-                if not args:
-                    return None
-                value = args.pop(0)
-            binnen = value
-        elif arg == DUE_FLAG:
-            mijn = True
-        elif arg in ZOEK_FORMATS:
-            name, fmt = "fmt", ZOEK_FORMATS[arg]
-        else:
-            return None
-        if name in seen:
-            return None
-        seen.add(name)
+    flags = {DUE_FLAG: ("mijn", ""), **{flag: ("fmt", fmt) for flag, fmt in ZOEK_FORMATS.items()}}
+    read = _read_options(args, DUE_OPTION, flags)
+    if read is None or read[1]:
+        return None
+    found = read[0]
+    binnen, mijn, fmt = found.get(DUE_OPTION, DUE_DEFAULT), "mijn" in found, found.get("fmt")
     return QuickCall(base.db, base.config, base.low_bandwidth, DUE_COMMAND, fmt=fmt, binnen=binnen, mijn=mijn)
 
 
 def _route_card(base: QuickCall, args: list[str]) -> QuickCall | None:
-    """``toon``'s arguments as click reads them: one ZAAK (not an option; plain ASCII, as every
-    zaaknummer and BSN, so click's NFC changes nothing), ``--spoor`` with one of the tracks (click's
-    choice; another value is click's error) and ``--json``; each at most once."""
+    """``toon``'s arguments as click reads them: one ZAAK (plain ASCII, as every zaaknummer and
+    BSN, so click's NFC changes nothing), ``--spoor`` with one of the tracks (click's choice;
+    another value is click's error) and ``--json``; each at most once."""
     from herstel_tui.domain.words import TRACK_SHORT  # (the tracks, without the enum classes)
 
-    ref, spoor, fmt = "", None, "text"
-    seen: set[str] = set()
-    while args:
-        arg = args.pop(0)
-        name, eq, value = arg.partition("=")
-        if name == CARD_OPTION:
-            if not eq:
-                if not args:
-                    return None
-                value = args.pop(0)
-            if value not in TRACK_SHORT:
-                return None
-            spoor = value
-        elif arg == CARD_FLAG:
-            name, fmt = arg, "json"
-        elif arg.startswith("-") or ref or not arg.strip() or not arg.isascii():
-            return None
-        else:
-            name, ref = "zaak", arg
-        if name in seen:
-            return None
-        seen.add(name)
-    if not ref:
+    read = _read_options(args, CARD_OPTION, {CARD_FLAG: ("fmt", "json")})
+    if read is None or len(read[1]) != 1 or not read[1][0].strip() or not read[1][0].isascii():
         return None
-    return QuickCall(base.db, base.config, base.low_bandwidth, CARD_COMMAND, ref, fmt, spoor=spoor)
+    found, (ref,) = read
+    spoor = found.get(CARD_OPTION)
+    if spoor is not None and spoor not in TRACK_SHORT:
+        return None
+    return QuickCall(base.db, base.config, base.low_bandwidth, CARD_COMMAND, ref, found.get("fmt", "text"), spoor=spoor)
 
 
 def _needs_policy(arg: str) -> bool:
