@@ -170,3 +170,21 @@ def test_every_card_option_parses_the_same_in_click(args):
         call.spoor,
         call.fmt == "json",
     )
+
+
+def test_the_collector_is_off_for_a_quick_answer_and_on_for_click(monkeypatch):
+    """entry.quick_answer: no cyclic garbage collection while a quick path answers (its process
+    ends right after); back on when it leaves the command to click."""
+    import gc
+
+    from herstel_tui.services import lookup
+
+    seen = []
+    monkeypatch.setattr(lookup, "quick_search", lambda *a: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(lookup, "quick_due", lambda *a: seen.append(gc.isenabled()))  # None: click answers
+    assert gc.isenabled()
+    assert entry.quick_answer(entry.QuickCall(command="zoek", term="jansen")) == 0
+    assert seen == [False] and not gc.isenabled()
+    gc.enable()
+    assert entry.quick_answer(entry.QuickCall(command="termijnen")) is None
+    assert seen == [False, False] and gc.isenabled()
