@@ -350,7 +350,7 @@ def test_the_light_start_holds_the_collector_until_the_first_page(monkeypatch):
     painted (werkvoorraad resumes it); resume_collector leaves alone a collector it did not turn off."""
     import gc
 
-    from herstel_tui.tui import app, collector, desk
+    from herstel_tui.tui import app, desk
     from herstel_tui.tui.screens import werkvoorraad
 
     seen = []
@@ -361,7 +361,7 @@ def test_the_light_start_holds_the_collector_until_the_first_page(monkeypatch):
 
         def run(self) -> None:
             seen.append(gc.isenabled())
-            collector.resume_collector()  # (the first page painted)
+            app.resume_collector()  # (the first page painted)
             seen.append(gc.isenabled())
 
     class Data:
@@ -372,7 +372,7 @@ def test_the_light_start_holds_the_collector_until_the_first_page(monkeypatch):
     app.run_app_light(Data(), None, None)  # type: ignore[arg-type]
     assert seen == [False, True] and gc.isenabled()
     gc.disable()
-    collector.resume_collector()
+    app.resume_collector()
     assert not gc.isenabled()
     gc.enable()
     assert "resume_collector" in werkvoorraad.WorkQueueScreen._after_first_page.__code__.co_names
