@@ -37,11 +37,14 @@ def run_app_light(
     makes few cycles, and reference counting frees the rest."""
     from herstel_tui.store.caselist import CaseFilter
 
-    _pause_collector()  # (not resumed when the desk ends before its first page: so does the process)
-    data.prefetch(CaseFilter())
-    from herstel_tui.tui.desk import HerstelApp
+    _pause_collector()
+    try:
+        data.prefetch(CaseFilter())
+        from herstel_tui.tui.desk import HerstelApp
 
-    HerstelApp(None, config, low_bandwidth=low_bandwidth, data=data, finish_start=finish_start).run()
+        HerstelApp(None, config, low_bandwidth=low_bandwidth, data=data, finish_start=finish_start).run()
+    finally:
+        resume_collector()
 
 
 _PAUSED: set[str] = set()  # "gc" while run_app_light holds the cyclic garbage collector off

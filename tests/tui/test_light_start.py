@@ -347,7 +347,8 @@ async def test_moving_through_the_list_starts_one_opening_of_the_store(demo_stor
 
 def test_the_light_start_holds_the_collector_until_the_first_page(monkeypatch):
     """The cyclic garbage collector is off from the light start until the list's first page is
-    painted (werkvoorraad resumes it); resume_collector leaves alone a collector it did not turn off."""
+    painted (werkvoorraad resumes it), and on again however the desk ends; resume_collector leaves
+    alone a collector someone else turned off."""
     import gc
 
     from herstel_tui.tui import app, desk
@@ -364,6 +365,11 @@ def test_the_light_start_holds_the_collector_until_the_first_page(monkeypatch):
             app.resume_collector()  # (the first page painted)
             seen.append(gc.isenabled())
 
+    class Failing(Desk):
+        def run(self) -> None:
+            seen.append(gc.isenabled())
+            raise RuntimeError("kapot")
+
     class Data:
         def prefetch(self, f) -> None:
             pass
@@ -371,6 +377,12 @@ def test_the_light_start_holds_the_collector_until_the_first_page(monkeypatch):
     monkeypatch.setattr(desk, "HerstelApp", Desk)
     app.run_app_light(Data(), None, None)  # type: ignore[arg-type]
     assert seen == [False, True] and gc.isenabled()
+    monkeypatch.setattr(desk, "HerstelApp", Failing)
+    try:
+        app.run_app_light(Data(), None, None)  # type: ignore[arg-type]
+    except RuntimeError:
+        pass
+    assert seen[-1] is False and gc.isenabled()
     gc.disable()
     app.resume_collector()
     assert not gc.isenabled()
