@@ -30,38 +30,10 @@ def run_app(store: Store, config: DeskConfig, *, low_bandwidth: bool = False) ->
 def run_app_light(
     data: DeskData, config: DeskConfig, finish_start: FinishStart, *, low_bandwidth: bool = False
 ) -> None:
-    """The desk before the full Store and config are loaded: they follow in a worker. The cyclic
-    garbage collector is off until the list's first page is painted (werkvoorraad:
-    :func:`resume_collector`): it would walk every object Textual's import and the first screen
-    make, several times, while the caseworker waits (~40 M of ~1,300 M instructions); a start
-    makes few cycles, and reference counting frees the rest."""
+    """The desk before the full Store and config are loaded: they follow in a worker."""
     from herstel_tui.store.caselist import CaseFilter
 
-    _pause_collector()
-    try:
-        data.prefetch(CaseFilter())
-        from herstel_tui.tui.desk import HerstelApp
+    data.prefetch(CaseFilter())
+    from herstel_tui.tui.desk import HerstelApp
 
-        HerstelApp(None, config, low_bandwidth=low_bandwidth, data=data, finish_start=finish_start).run()
-    finally:
-        resume_collector()
-
-
-_PAUSED: set[str] = set()  # "gc" while run_app_light holds the cyclic garbage collector off
-
-
-def _pause_collector() -> None:
-    import gc
-
-    if gc.isenabled():
-        gc.disable()
-        _PAUSED.add("gc")
-
-
-def resume_collector() -> None:
-    """The cyclic garbage collector on again, if :func:`run_app_light` turned it off."""
-    if "gc" in _PAUSED:
-        import gc
-
-        _PAUSED.discard("gc")
-        gc.enable()
+    HerstelApp(None, config, low_bandwidth=low_bandwidth, data=data, finish_start=finish_start).run()

@@ -237,10 +237,7 @@ class WorkQueueScreen(CaseActions):
     def _after_first_page(self) -> None:
         """Timed from the paint of the list's first page, not from the mount: on a busy machine
         that paint can come later than the timers would."""
-        from herstel_tui.tui.app import resume_collector
-
         self.call_after_refresh(self.set_timer, 0.2, desk_of(self).read_all_styles)
-        self.call_after_refresh(self.set_timer, 0.2, resume_collector)  # (off since the start: app.py)
         self.call_after_refresh(self.set_timer, 0.4, self._warm_up)
 
     def reload(self) -> None:
