@@ -1,8 +1,8 @@
 """The ``herstel`` console script: one quick router, then click.
 
-Three invocations are answered without loading click and the command modules, because people wait
-for them: the bare ``herstel`` (the desk's first paint), ``herstel zoek TERM`` and ``herstel
-termijnen`` over SSH (each option at most once; a repeated one goes to click). The router knows
+Four invocations are answered without loading click and the command modules, because people wait
+for them: the bare ``herstel`` (the desk's first paint), ``herstel zoek TERM``, ``herstel toon
+ZAAK`` and ``herstel termijnen`` over SSH (each option at most once; a repeated one goes to click). The router knows
 exactly the global options below; anything else (help, another command, an option
 it does not know) goes to click (``herstel_tui.cli.main``), which gives the same answer or the
 proper error. ``tests/cli/test_entry.py`` checks that every option here means the same in click.
@@ -24,13 +24,16 @@ ZOEK_FORMATS = {"--json": "json", "--csv": "csv"}  # flag -> the value of zoek's
 DUE_COMMAND = "termijnen"
 DUE_OPTION, DUE_FLAG = "--binnen", "--mijn"  # termijnen's ``binnen`` (a value) and ``mijn`` (a flag)
 DUE_DEFAULT = "14d"
+CARD_COMMAND = "toon"
+CARD_OPTION, CARD_FLAG = "--spoor", "--json"  # toon's ``spoor`` (a value, one of the tracks) and ``as_json``
 
 
 class QuickCall:
-    """What the router understood: the desk (``command`` None), ``zoek`` or ``termijnen`` (``fmt``
-    None: text). (A plain class, not a dataclass: this module runs before every quick start.)"""
+    """What the router understood: the desk (``command`` None), ``zoek``, ``toon`` (``term`` the
+    ZAAK, ``fmt`` "json" or "text") or ``termijnen`` (``fmt`` None: text). (A plain class, not a
+    dataclass: this module runs before every quick start.)"""
 
-    __slots__ = ("db", "config", "low_bandwidth", "command", "term", "fmt", "binnen", "mijn")
+    __slots__ = ("db", "config", "low_bandwidth", "command", "term", "fmt", "binnen", "mijn", "spoor")
 
     def __init__(
         self,
@@ -42,13 +45,15 @@ class QuickCall:
         fmt: str | None = "text",
         binnen: str = DUE_DEFAULT,
         mijn: bool = False,
+        spoor: str | None = None,
     ) -> None:
         self.db, self.config, self.low_bandwidth = db, config, low_bandwidth
         self.command, self.term, self.fmt = command, term, fmt
-        self.binnen, self.mijn = binnen, mijn
+        self.binnen, self.mijn, self.spoor = binnen, mijn, spoor
 
     def _fields(self) -> tuple[object, ...]:
-        return (self.db, self.config, self.low_bandwidth, self.command, self.term, self.fmt, self.binnen, self.mijn)
+        fields = (self.db, self.config, self.low_bandwidth, self.command, self.term, self.fmt, self.binnen, self.mijn)
+        return (*fields, self.spoor)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, QuickCall) and self._fields() == other._fields()
@@ -85,6 +90,8 @@ def route(argv: Sequence[str]) -> QuickCall | None:
         return base
     if args[0] == DUE_COMMAND:
         return _route_due(base, args[1:])
+    if args[0] == CARD_COMMAND:
+        return _route_card(base, args[1:])
     if args[0] != QUICK_COMMAND:
         return None
     fmt, words = "text", []
@@ -101,31 +108,62 @@ def route(argv: Sequence[str]) -> QuickCall | None:
     return QuickCall(base.db, base.config, base.low_bandwidth, QUICK_COMMAND, term, fmt)
 
 
-def _route_due(base: QuickCall, args: list[str]) -> QuickCall | None:
-    """``termijnen``'s options as click reads them (``--binnen`` takes the next argument whatever
-    it is; services.lookup.quick_due leaves a period it does not read to click); each at most
-    once, no arguments."""
-    binnen, mijn, fmt = DUE_DEFAULT, False, None
-    seen: set[str] = set()
+def _read_options(
+    args: list[str], option: str, flags: dict[str, tuple[str, str]]
+) -> tuple[dict[str, str], list[str]] | None:
+    """A command's arguments as click reads them: ``option`` takes a value (the next argument
+    whatever it is, or after ``=``), each flag sets its (name, value); each name at most once. The
+    found values and the arguments, or None for anything else (click answers)."""
+    found: dict[str, str] = {}
+    rest: list[str] = []
     while args:
         arg = args.pop(0)
         name, eq, value = arg.partition("=")
-        if name == DUE_OPTION:
+        if name == option:
             if not eq:
                 if not args:
                     return None
                 value = args.pop(0)
-            binnen = value
-        elif arg == DUE_FLAG:
-            mijn = True
-        elif arg in ZOEK_FORMATS:
-            name, fmt = "fmt", ZOEK_FORMATS[arg]
+        elif arg in flags:
+            name, value = flags[arg]
+        elif arg.startswith("-"):
+            return None
         else:
+            rest.append(arg)
+            continue
+        if name in found:
             return None
-        if name in seen:
-            return None
-        seen.add(name)
+        found[name] = value
+    return found, rest
+
+
+def _route_due(base: QuickCall, args: list[str]) -> QuickCall | None:
+    """``termijnen``'s options as click reads them (``--binnen`` takes the next argument whatever
+    it is; services.lookup.quick_due leaves a period it does not read to click); each at most
+    once, no arguments."""
+    flags = {DUE_FLAG: ("mijn", ""), **{flag: ("fmt", fmt) for flag, fmt in ZOEK_FORMATS.items()}}
+    read = _read_options(args, DUE_OPTION, flags)
+    if read is None or read[1]:
+        return None
+    found = read[0]
+    binnen, mijn, fmt = found.get(DUE_OPTION, DUE_DEFAULT), "mijn" in found, found.get("fmt")
     return QuickCall(base.db, base.config, base.low_bandwidth, DUE_COMMAND, fmt=fmt, binnen=binnen, mijn=mijn)
+
+
+def _route_card(base: QuickCall, args: list[str]) -> QuickCall | None:
+    """``toon``'s arguments as click reads them: one ZAAK (plain ASCII, as every zaaknummer and
+    BSN, so click's NFC changes nothing), ``--spoor`` with one of the tracks (click's choice;
+    another value is click's error) and ``--json``; each at most once."""
+    from herstel_tui.domain.words import TRACK_SHORT  # (the tracks, without the enum classes)
+
+    read = _read_options(args, CARD_OPTION, {CARD_FLAG: ("fmt", "json")})
+    if read is None or len(read[1]) != 1 or not read[1][0].strip() or not read[1][0].isascii():
+        return None
+    found, (ref,) = read
+    spoor = found.get(CARD_OPTION)
+    if spoor is not None and spoor not in TRACK_SHORT:
+        return None
+    return QuickCall(base.db, base.config, base.low_bandwidth, CARD_COMMAND, ref, found.get("fmt", "text"), spoor=spoor)
 
 
 def _needs_policy(arg: str) -> bool:
@@ -147,24 +185,45 @@ def open_desk(db: str | None, config: str | None, low_bandwidth: bool) -> int:
     return start(db, config, low_bandwidth)
 
 
+def quick_answer(call: QuickCall) -> int | None:
+    """``zoek``, ``toon`` or ``termijnen`` on its quick path: the exit code, or None when click
+    should answer. The cyclic garbage collector stays off once there is an answer: the process
+    ends right after it, such an answer makes few cycles (reference counting frees the rest), and
+    the collector would walk every object the imports made, several times (~4 % of `herstel toon`'s
+    and `zoek`'s instructions). It is back on when click answers instead."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    code = None
+    try:
+        if call.command == QUICK_COMMAND:
+            from herstel_tui.services.lookup import quick_search
+
+            code = quick_search(call.db, call.config, call.term, call.fmt or "text")
+        elif call.command == CARD_COMMAND:
+            from herstel_tui.services.lookup import quick_toon
+
+            code = quick_toon(call.db, call.config, call.term, call.spoor, call.fmt == "json")
+        elif call.command == DUE_COMMAND:
+            from herstel_tui.services.lookup import quick_due
+
+            code = quick_due(call.db, call.config, call.binnen, call.mijn, call.fmt)
+    finally:
+        if code is None and enabled:
+            gc.enable()
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     # an argument with a control character goes to click, which refuses it in Dutch (text policy)
     call = None if any(_needs_policy(a) for a in args) else route(args)
     if call is not None and call.command is None:
         sys.exit(open_desk(call.db, call.config, call.low_bandwidth))
-    if call is not None and call.command == QUICK_COMMAND:
-        from herstel_tui.services.lookup import quick_search
-
-        code = quick_search(call.db, call.config, call.term, call.fmt or "text")
-        if code is not None:
-            sys.exit(code)
-    if call is not None and call.command == DUE_COMMAND:
-        from herstel_tui.services.lookup import quick_due
-
-        code = quick_due(call.db, call.config, call.binnen, call.mijn, call.fmt)
-        if code is not None:
-            sys.exit(code)
+    code = quick_answer(call) if call is not None else None
+    if code is not None:
+        sys.exit(code)
     from herstel_tui.cli.main import main as cli
 
     cli(args=args, prog_name="herstel", obj={"open_desk": open_desk})

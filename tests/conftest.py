@@ -35,6 +35,16 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     yield home
 
 
+@pytest.fixture(autouse=True)
+def _garbage_collector_on():
+    """``entry.quick_answer`` leaves the cyclic garbage collector off (its process ends right after
+    the answer); a test that calls ``entry.main`` in this process gets it back."""
+    import gc
+
+    yield
+    gc.enable()
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "herstel.db"

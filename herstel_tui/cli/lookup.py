@@ -13,17 +13,14 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.services.lookup import (
     DueTable,
-    clip,
-    days_text,
+    card_lines,
     due_rows,
     due_until,
-    outcome_label,
     period,
     print_cases,
     quick_card,
     quick_read,
     search,
-    terminal_width,
     use_rich,
 )
 
@@ -96,122 +93,8 @@ def _store_card(store: Store, zaak: str, spoor: str | None, today: date) -> Card
 
 
 def _show_card(card: Card, as_json: bool, today: date) -> None:
-    case, person, view, notes, step_notes = card.case, card.person, card.view, card.notes, card.step_notes
-    rk = card.routekaart
-    members = [
-        {"naam": p.name, "rol": role.label, "bsn": p.bsn_masked, "zaken": [k.zaaknummer or "" for k in cases]}
-        for p, role, cases in card.household
-        if p.id != person.id
-    ]
-    shown = {
-        "zaaknummer": case.zaaknummer,
-        "spoor": case.track.label,
-        "medewerker": case.caseworker,
-        "geopend": case.opened.isoformat(),
-        "gesloten": case.closed.isoformat() if case.closed else None,
-        "urgentie": case.urgency.label if case.urgency else None,
-        "casuistiekoverleg": case.casuistiekoverleg,
-        "persoon": {
-            "naam": person.name,
-            "bsn": person.bsn_masked,
-            "geboortedatum": person.birth_date.isoformat() if person.birth_date else None,
-            "adres": person.adres,
-            "telefoon": person.phone,
-            "email": person.email,
-            "voorkeurskanaal": person.preferred_channel.value if person.preferred_channel else None,
-        },
-        "huishouden": members,
-        "stand": view.current_title,
-        "uitkomst": outcome_label(view.outcome),
-        "afgerond": view.closed,
-        "tijdlijn": [
-            {
-                "datum": d.fact_date.isoformat(),
-                "stap": d.event_title,
-                "correctie": d.correction,
-                "reden": d.reason,
-                "vervallen": d.superseded,
-                "notitie": step_notes.get(d.event_id) if d.event_id is not None else None,
-                "buiten_route": d.off_route,
-                "vorige_ronde": d.earlier_round,
-                "waarschuwing": d.warning,
-            }
-            for d in view.done
-        ],
-        "termijnen": [
-            {
-                "termijn": d.title,
-                "uiterlijk": d.due.isoformat(),
-                "dagen": d.days_left(today),
-                "wacht_op": d.waiting_on,
-            }
-            for d in view.running
-        ],
-        "vervolgstappen": [{"stap": n.title, "tak": n.branch} for n in view.next_steps],
-        "contactmomenten": [
-            {"datum": n.date.isoformat(), "kanaal": n.channel.value, "tekst": n.text, "door": n.by} for n in notes
-        ],
-    }
-    if as_json:
-        import json
-
-        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
-        return
-    w = click.echo
-    w(f"{case.zaaknummer}  {case.track.label}  ·  medewerker {case.caseworker or '—'}")
-    w(f"{person.name}  BSN {person.bsn_masked}  geboren {format_date(person.birth_date)}")
-    if person.adres:
-        w(f"  {person.adres}")
-    contact = "  ".join(x for x in (person.phone, person.email) if x)
-    if contact:
-        w(f"  {contact}")
-    if case.urgency or case.casuistiekoverleg:
-        w("  URGENT: " + (case.urgency.label if case.urgency else "casuïstiekoverleg"))
-    if members:
-        w("\nHuishouden")
-        for m in members:
-            w(f"  {m['rol']:<18}{m['naam']:<30}{m['bsn']}  {' '.join(m['zaken'])}".rstrip())
-    w(
-        f"\nStand: {view.current_title}"
-        + (f"  (uitkomst: {shown['uitkomst']})" if shown["uitkomst"] else "")
-        + ("  · afgerond" if view.closed else "")
-    )
-    w("Tijdlijn")
-    if not view.done:
-        w("  (nog niets vastgelegd)")
-    for done in view.done:
-        mark = " (vervallen)" if done.superseded else ""
-        mark += " (buiten de route)" if done.off_route and not done.superseded else ""
-        mark += " (vorige ronde)" if done.earlier_round else ""
-        mark += " (van de aanvrager)" if done.inherited else ""
-        mark += f" [correctie: {done.reason}]" if done.correction else ""
-        w(f"  {format_date(done.fact_date)}  {done.event_title}{mark}")
-        note = step_notes.get(done.event_id) if done.event_id is not None else None
-        if note:
-            w(f"              notitie: {note}")
-        if done.warning:
-            w(f"    let op: {done.warning}")
-    if view.running:
-        w("Lopende termijnen")
-        for dl in view.running:
-            when = dl.waiting_text or days_text(dl.days_left(today))
-            w(f"  {format_date(dl.due)}  {dl.title}{' (gemeentelijke keuze)' if dl.choice else ''}  ({when})")
-    if view.current:
-        step = rk.step(case.track.value, view.current.step)
-        if step.source:
-            import textwrap
-
-            for line in textwrap.wrap(f"Bron (na of naast de routekaart): {step.source}", min(terminal_width(), 100)):
-                w(line)
-        if step.contacts:
-            w("Contacten bij deze stap")
-            for ct in step.contacts:
-                w(f"  {ct}")
-    if notes:
-        w("Laatste contactmomenten")
-        width = terminal_width()
-        for n in notes:
-            w(clip(f"  {format_date(n.date)}  {n.channel.value:<10} {n.text}  — {n.by}", width))
+    for line in card_lines(card, as_json, today):  # (the quick router prints the same lines: entry)
+        click.echo(line)
 
 
 def _member_card(store, ref: str, as_json: bool) -> bool:

@@ -14,9 +14,12 @@ import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
 
 from herstel_tui.domain.text import for_terminal
+
+TYPE_CHECKING = False  # the quick paths (`herstel termijnen`) import this module: no typing at run time
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, TextIO
 
 
 class GuardedStream(io.TextIOBase):

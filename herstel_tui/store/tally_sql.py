@@ -7,8 +7,7 @@ tallies themselves while the triggers are off; ``store/overview.py`` checks them
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # the quick paths import this module (store.schema): no typing at run time
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
     from collections.abc import Callable

@@ -7,8 +7,9 @@ import click
 import pytest
 
 from herstel_tui import entry
-from herstel_tui.cli.lookup import termijnen, zoek
+from herstel_tui.cli.lookup import termijnen, toon, zoek
 from herstel_tui.cli.main import main
+from herstel_tui.domain.words import TRACK_SHORT
 
 
 def _option(command: click.Command, flag: str) -> click.Option:
@@ -54,6 +55,15 @@ def test_the_quick_command_and_its_formats_are_clicks():
         (["termijnen", "--csv", "--binnen=2m"], entry.QuickCall(command="termijnen", fmt="csv", binnen="2m")),
         # a value click takes as it is (quick_due leaves one it cannot read to click)
         (["termijnen", "--binnen", "--mijn"], entry.QuickCall(command="termijnen", fmt=None, binnen="--mijn")),
+        (["toon", "HKO-2026-000001"], entry.QuickCall(command="toon", term="HKO-2026-000001")),
+        (
+            ["--db", "x.db", "toon", "--json", "999900006", "--spoor", "schuldenaanpak"],
+            entry.QuickCall(db="x.db", command="toon", term="999900006", fmt="json", spoor="schuldenaanpak"),
+        ),
+        (
+            ["toon", "--spoor=brede_ondersteuning", " 2026-000001 "],
+            entry.QuickCall(command="toon", term=" 2026-000001 ", spoor="brede_ondersteuning"),
+        ),
     ],
 )
 def test_the_router_understands_the_fast_paths(argv, expected):
@@ -71,7 +81,19 @@ def test_the_router_understands_the_fast_paths(argv, expected):
         ["waar"],
         ["zoek"],  # no term: click says so
         ["zoek", "jansen", "--xml"],
-        ["toon", "HKO-2026-000001"],
+        ["toon"],  # no ZAAK: click says so
+        ["toon", "HKO-2026-000001", "HKO-2026-000002"],
+        ["toon", " "],
+        ["toon", "Jansén"],  # not ASCII: click's text policy first (NFC)
+        ["toon", "-h"],
+        ["toon", "--help"],
+        ["toon", "HKO-2026-000001", "--csv"],
+        ["toon", "HKO-2026-000001", "--json=ja"],
+        ["toon", "HKO-2026-000001", "--json", "--json"],
+        ["toon", "HKO-2026-000001", "--spoor"],  # a value missing
+        ["toon", "HKO-2026-000001", "--spoor", "bo"],  # not a track: click's error
+        ["toon", "HKO-2026-000001", "--spoor", "schuldenaanpak", "--spoor=schuldenaanpak"],
+        ["toon", "--", "HKO-2026-000001"],
         ["termijnen", "--binnen"],  # a value missing
         ["termijnen", "--binnen", "1d", "--binnen", "2d"],  # a repeated option: click decides
         ["termijnen", "--json", "--csv"],
@@ -123,3 +145,46 @@ def test_every_due_option_parses_the_same_in_click(args):
     ctx = main.make_context("herstel", ["--db", "x.db"], resilient_parsing=True)
     sub = termijnen.make_context("termijnen", list(args), parent=ctx, resilient_parsing=True)
     assert (sub.params["binnen"], sub.params["mijn"], sub.params["fmt"]) == (call.binnen, call.mijn, call.fmt)
+
+
+def test_the_card_command_and_its_options_are_clicks():
+    assert main.get_command(click.Context(main), entry.CARD_COMMAND) is toon
+    spoor, as_json = _option(toon, entry.CARD_OPTION), _option(toon, entry.CARD_FLAG)
+    assert spoor.name == "spoor" and not spoor.is_flag and spoor.nargs == 1  # (no default: None, below)
+    assert isinstance(spoor.type, click.Choice) and sorted(spoor.type.choices) == sorted(TRACK_SHORT)
+    assert as_json.name == "as_json" and as_json.is_flag
+    assert [(p.name, p.nargs) for p in toon.params if isinstance(p, click.Argument)] == [("zaak", 1)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["Z"], ["Z", "--json"], ["--spoor", "schuldenaanpak", "Z"], ["--json", "--spoor=brede_ondersteuning", "Z"]],
+)
+def test_every_card_option_parses_the_same_in_click(args):
+    call = entry.route(["--db", "x.db", "toon", *args])
+    assert call is not None and call.command == entry.CARD_COMMAND
+    ctx = main.make_context("herstel", ["--db", "x.db"], resilient_parsing=True)
+    sub = toon.make_context("toon", list(args), parent=ctx, resilient_parsing=True)
+    assert (sub.params["zaak"], sub.params["spoor"], sub.params["as_json"]) == (
+        call.term,
+        call.spoor,
+        call.fmt == "json",
+    )
+
+
+def test_the_collector_is_off_for_a_quick_answer_and_on_for_click(monkeypatch):
+    """entry.quick_answer: no cyclic garbage collection while a quick path answers (its process
+    ends right after); back on when it leaves the command to click."""
+    import gc
+
+    from herstel_tui.services import lookup
+
+    seen = []
+    monkeypatch.setattr(lookup, "quick_search", lambda *a: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(lookup, "quick_due", lambda *a: seen.append(gc.isenabled()))  # None: click answers
+    assert gc.isenabled()
+    assert entry.quick_answer(entry.QuickCall(command="zoek", term="jansen")) == 0
+    assert seen == [False] and not gc.isenabled()
+    gc.enable()
+    assert entry.quick_answer(entry.QuickCall(command="termijnen")) is None
+    assert seen == [False, False] and gc.isenabled()

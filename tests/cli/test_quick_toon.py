@@ -111,6 +111,30 @@ def test_the_quick_card_is_the_full_card(template, tmp_path, monkeypatch):
     assert f_rows[-1][1] == "bekeken"
 
 
+def test_the_router_prints_what_the_command_line_prints(template, tmp_path, monkeypatch, capsys):
+    """`herstel toon` through the console script's router (``entry``: without click when the quick
+    card answers, else click) gives the full path's exit code, lines and audit rows."""
+    from herstel_tui import entry
+
+    routed_db, full_db = copy_of(template, tmp_path, "routed.db"), copy_of(template, tmp_path, "full.db")
+    answered, left = _refs(template)
+    calls = [[ref, *f] for ref in answered + left[:3] for f in ([], ["--json"])]
+    calls += [["--spoor", "schuldenaanpak", left[0]], [left[0], "--json", "--spoor=brede_ondersteuning"]]
+    with clock.fixed(TODAY):
+        for args in calls:
+            argv = ["--db", str(routed_db), "toon", *args]
+            assert entry.route(argv) is not None, args
+            try:
+                entry.main(argv)
+                code = 0
+            except SystemExit as stop:
+                code = stop.code
+            out, err = capsys.readouterr()
+            assert (code, out, err) == _toon(full_db, args, quick=False, monkeypatch=monkeypatch), args
+    with sqlite3.connect(routed_db) as r, sqlite3.connect(full_db) as f:
+        assert r.execute(AUDIT).fetchall() == f.execute(AUDIT).fetchall()
+
+
 # Stored values a model would change (strip, normalise) or refuse: the quick card must not show them
 # as they are; the full path (its model) decides.
 NOT_AS_STORED = [
@@ -159,7 +183,8 @@ def test_the_quick_toon_loads_neither_pydantic_nor_the_store(template, tmp_path)
         "import sys\nfrom herstel_tui import entry\n"
         f"try:\n    entry.main(['--db', {str(db)!r}, 'toon', {zaak!r}])\nexcept SystemExit as stop:\n"
         "    print('RC', stop.code)\n"
-        "print(sorted(m for m in ('pydantic', 'herstel_tui.store.db', 'herstel_tui.domain.models') if m in sys.modules))"
+        "print(sorted(m for m in ('pydantic', 'herstel_tui.store.db', 'herstel_tui.domain.models', 'click') "
+        "if m in sys.modules))"
     )
     env = child_env(tmp_path, HERSTEL_VANDAAG=TODAY.isoformat())
     # the first start validates the routekaart (pydantic) and keeps it (settings.cache); the next do not
