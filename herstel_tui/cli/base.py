@@ -182,7 +182,7 @@ class HerstelGroup(click.Group):
             if isinstance(exc, OSError):  # a file the command reads or writes: its name and the reason
                 from herstel_tui.domain.text import os_reason
 
-                fail(f"{exc.filename or 'een bestand'}: {os_reason(exc)}")
+                fail(f"{exc.filename or 'de uitvoer'}: {os_reason(exc)}")
             from pydantic import ValidationError
 
             if isinstance(exc, ValidationError):

@@ -220,6 +220,7 @@ _OS_REASONS = {
     "EEXIST": "bestaat al",
     "ENAMETOOLONG": "de naam is te lang",
     "EIO": "lees- of schrijffout van de schijf",
+    "EPIPE": "werd niet meer gelezen (bijvoorbeeld | head)",
 }
 
 

@@ -141,6 +141,21 @@ def plain_cell(value: object, width: int) -> str:
     return clip(text, width).ljust(width)
 
 
+def write_answer(write: Callable[[], None]) -> int:
+    """A quick path's answer written to stdout and flushed: 0, or 2 with the Dutch line the command
+    line prints (``cli.base.HerstelGroup.invoke``) when it cannot be written (a pipe closed early,
+    ``| head``), never a traceback."""
+    try:
+        write()
+        sys.stdout.flush()
+    except OSError as exc:
+        from herstel_tui.domain.text import os_reason
+
+        print(f"Fout: {exc.filename or 'de uitvoer'}: {os_reason(exc)}", file=sys.stderr)
+        return 2
+    return 0
+
+
 # -- termijnen ------------------------------------------------------------------------------------
 
 DUE_COLUMNS = [
@@ -292,14 +307,7 @@ def quick_due(db_arg: str | None, config_arg: str | None, binnen: str, mijn: boo
         if not found:
             print("Geen termijnen in deze periode.", file=sys.stderr)
             return 1
-        try:
-            table.emit(fmt or "text")
-        except OSError as exc:  # (a pipe closed early, `| head`) as cli.base.HerstelGroup.invoke says it
-            from herstel_tui.domain.text import os_reason
-
-            print(f"Fout: {exc.filename or 'een bestand'}: {os_reason(exc)}", file=sys.stderr)
-            return 2
-    return 0
+        return write_answer(lambda: table.emit(fmt or "text"))
 
 
 def audit_detail_text(detail: dict | None) -> str:
@@ -427,8 +435,7 @@ def quick_search(db_arg: str | None, config_arg: str | None, term: str, fmt: str
     if not records:
         print(f"Niets gevonden voor {term!r}.", file=sys.stderr)
         return 1
-    print_cases(records, fmt)
-    return 0
+    return write_answer(lambda: print_cases(records, fmt))
 
 
 def card_lines(card: Card, as_json: bool, today: date) -> list[str]:
@@ -584,12 +591,4 @@ def quick_toon(db_arg: str | None, config_arg: str | None, ref: str, spoor: str 
             return 2  # as the full path's fail() (cli.base.EXIT_INPUT)
         if card is None:
             return None
-        try:
-            for line in card_lines(card, as_json, today):
-                sys.stdout.write(line + "\n")
-        except OSError as exc:  # (a pipe closed early, `| head`) as cli.base.HerstelGroup.invoke says it
-            from herstel_tui.domain.text import os_reason
-
-            print(f"Fout: {exc.filename or 'een bestand'}: {os_reason(exc)}", file=sys.stderr)
-            return 2
-    return 0
+        return write_answer(lambda: sys.stdout.writelines(line + "\n" for line in card_lines(card, as_json, today)))

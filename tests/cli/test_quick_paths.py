@@ -5,7 +5,10 @@ index up to date first (issue 18: a faster wrong answer is a defect)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -250,3 +253,25 @@ def test_the_brief_due_termijnen_are_the_full_ones_four_columns(template):
         assert due_termijnen(conn, TODAY, TODAY + timedelta(days=400))
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["zoek", "ZAAK"], ["zoek", "ZAAK", "--json"], ["toon", "ZAAK"], ["termijnen", "--binnen", "2m"], ["overzicht"]],
+)
+def test_an_answer_nobody_reads_ends_with_a_dutch_line_not_a_traceback(template, tmp_path, args):
+    """`herstel zoek … | head -0`: the reader is gone before the answer is written. Twice: the
+    first run takes the command line (no settings validated yet), the second the quick path."""
+    db = copy_of(template, tmp_path)
+    with sqlite3.connect(db) as conn:
+        zaak = conn.execute("SELECT zaaknummer FROM cases ORDER BY id LIMIT 1").fetchone()[0]
+    env = child_env(tmp_path, HERSTEL_VANDAAG=TODAY.isoformat())
+    cmd = [sys.executable, "-m", "herstel_tui", "--db", str(db), *(zaak if a == "ZAAK" else a for a in args)]
+    for _ in range(2):
+        read, write = os.pipe()
+        os.close(read)  # nobody reads
+        try:
+            r = subprocess.run(cmd, env=env, stdout=write, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+        finally:
+            os.close(write)
+        assert (r.returncode, r.stderr) == (2, "Fout: de uitvoer: werd niet meer gelezen (bijvoorbeeld | head)\n")
