@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Sequence
@@ -712,7 +713,7 @@ def _alive(pid: int) -> bool:
 
 def remove_stale_demo_files(folder: Path) -> list[Path]:
     """Remove what a killed ``herstel demo`` left in ``folder`` (its temporary database, -wal,
-    -shm, -journal): files whose builder process no longer runs. Returns what was removed."""
+    -shm, -journal, the folder of its shard files): files whose builder process no longer runs. Returns what was removed."""
     import time
 
     removed = []
@@ -727,7 +728,10 @@ def remove_stale_demo_files(folder: Path) -> list[Path]:
             except OSError:
                 continue
         if stale:
-            p.unlink(missing_ok=True)
+            if p.is_dir() and not p.is_symlink():  # a killed builder's shard files (services/demo_shards.py)
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
             removed.append(p)
     return removed
 

@@ -12,8 +12,9 @@ once its worker says it is complete (a ``.done`` file next to it) and fills its 
 on the bulk load's second thread while it waits for the next. The worker that makes the last shard
 writes the demo's counts (``result.json``).
 
-The shard files live in a folder of the system's temporary directory, removed when the build ends
-however it ends (the workers are stopped first); a worker that fails (or is killed) fails the build, and
+The shard files live in a folder beside the database being built (:func:`shard_folder`), removed when
+the build ends however it ends (the workers are stopped first), or by the next ``herstel demo`` when the
+builder was killed; a worker that fails (or is killed) fails the build, and
 the caller's transaction rolls back. Ctrl-C is the builder's (the workers ignore it and are stopped);
 a worker whose builder was killed removes the folder and stops.
 """
@@ -22,25 +23,32 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
 import signal
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
 from herstel_tui.domain.routekaart import Routekaart
-from herstel_tui.services.demo import DEMO_TABLES, Rows, finish_demo, insert_rows, walk
+from herstel_tui.services.demo import DEMO_TABLES, DEMO_TEMP_PREFIX, Rows, finish_demo, insert_rows, walk
 from herstel_tui.store.bulk import bulk_load
 from herstel_tui.store.db import Store
 
 MAX_SHARDS = 8  # attached at once, with the database itself: within SQLite's default limit of 10
 WAIT_STEP = 0.05  # seconds between looks for a finished shard
+
+
+def shard_folder(database: Path) -> Path:
+    """A new folder for the shard files, beside the database being built and named as the demo's
+    temporary files are (with this process's id): a builder that was killed leaves it, and the next
+    ``herstel demo`` there removes it (:func:`herstel_tui.services.demo.remove_stale_demo_files`)."""
+    return Path(tempfile.mkdtemp(prefix=f"{DEMO_TEMP_PREFIX}{os.getpid()}-shards-", dir=database.parent))
 
 
 def shard_path(folder: Path, shard: int) -> Path:
@@ -142,7 +150,7 @@ def build_in_shards(
     """:func:`herstel_tui.services.demo.build_demo` with its rows made by ``workers`` processes."""
     shards = max(1, min(MAX_SHARDS, -(-cases // batch_cases)))
     shard_cases = -(-cases // shards)
-    folder = Path(tempfile.mkdtemp(prefix="herstel-demo-shards-"))
+    folder = shard_folder(store.path)
     conn = store.conn
     tables = conn.execute(
         f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ({','.join('?' * len(DEMO_TABLES))})"
@@ -167,7 +175,9 @@ def build_in_shards(
             proc = spawn.Process(target=make_shards, args=args, name=f"demo-shards-{w}", daemon=True)
             proc.start()
             procs.append(proc)
-        with _transaction(store) as conn:
+        # deferred: BEGIN IMMEDIATE would lock every attached shard for writing, and the workers still
+        # write theirs (each is read only once it is complete)
+        with store.transaction(deferred=True) as conn:
             with bulk_load(conn, DEMO_TABLES) as load:
                 for s in range(shards):
                     _wait_for(_done_path(folder, s), procs)
@@ -192,23 +202,6 @@ def build_in_shards(
         for name in attached:
             conn.execute(f"DETACH DATABASE {name}")
         shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def _transaction(store: Store) -> Iterator[sqlite3.Connection]:
-    """:meth:`Store.transaction`, begun deferred: BEGIN IMMEDIATE would lock every attached shard
-    for writing, and the workers still write theirs (each is read only once it is complete)."""
-    with store.lock:
-        conn = store.conn
-        assert not conn.in_transaction
-        conn.execute("BEGIN")
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
 
 
 def _wait_for(path: Path, procs: list[Any]) -> None:
