@@ -30,13 +30,12 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
 from herstel_tui.domain.routekaart import Routekaart
-from herstel_tui.services.demo import DEMO_TABLES, DEMO_TEMP_PREFIX, Rows, finish_demo, insert_rows, walk
+from herstel_tui.services.demo import DEMO_TABLES, DEMO_TEMP_PREFIX, DemoPlan, Rows, finish_demo, insert_rows, walk
 from herstel_tui.store.bulk import bulk_load
 from herstel_tui.store.db import Store
 
@@ -67,7 +66,7 @@ def make_shards(
     shards: int,
     rk: Routekaart,
     cases: int,
-    params: dict[str, Any],
+    plan: DemoPlan,
 ) -> None:
     """A worker process: make the shards ``worker``, ``worker + workers``, … into their files (made with
     the tables by the builder), each marked done when complete."""
@@ -115,13 +114,7 @@ def make_shards(
 
     try:
         result = walk(
-            rk,
-            cases,
-            write=write,
-            shard_cases=shard_cases,
-            mine=lambda s: s % workers == worker,
-            enter=enter,
-            **params,
+            rk, cases, plan, write=write, shard_cases=shard_cases, mine=lambda s: s % workers == worker, enter=enter
         )
     except _Finished:
         return
@@ -136,19 +129,10 @@ class _Finished(Exception):
 
 
 def build_in_shards(
-    store: Store,
-    cases: int,
-    *,
-    seed: int,
-    me: str | None,
-    today: date,
-    now: str,
-    batch_cases: int,
-    workers: int,
-    progress: Callable[[int], None] | None = None,
+    store: Store, cases: int, plan: DemoPlan, *, workers: int, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
     """:func:`herstel_tui.services.demo.build_demo` with its rows made by ``workers`` processes."""
-    shards = max(1, min(MAX_SHARDS, -(-cases // batch_cases)))
+    shards = max(1, min(MAX_SHARDS, -(-cases // plan.batch_cases)))
     shard_cases = -(-cases // shards)
     folder = shard_folder(store.path)
     conn = store.conn
@@ -168,10 +152,9 @@ def build_in_shards(
             shard.close()
             conn.execute(f"ATTACH DATABASE ? AS shard{s}", (str(shard_path(folder, s)),))
             attached.append(f"shard{s}")
-        params = {"seed": seed, "me": me, "today": today, "now": now, "batch_cases": batch_cases}
         spawn = multiprocessing.get_context("spawn")
         for w in range(min(workers, shards)):
-            args = (str(folder), w, min(workers, shards), shard_cases, shards, store.routekaart, cases, params)
+            args = (str(folder), w, min(workers, shards), shard_cases, shards, store.routekaart, cases, plan)
             proc = spawn.Process(target=make_shards, args=args, name=f"demo-shards-{w}", daemon=True)
             proc.start()
             procs.append(proc)
@@ -191,7 +174,7 @@ def build_in_shards(
                 load.wait()
             _wait_for(folder / "result.json", procs)
             result: dict[str, int] = json.loads((folder / "result.json").read_text())
-            finish_demo(store, conn, seed, today, result)
+            finish_demo(store, conn, plan, result)
         conn.execute("ANALYZE")
         return result
     finally:
