@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import chain
 from pathlib import Path
@@ -275,6 +277,17 @@ def draws(rng: random.Random) -> tuple[Callable[[Sequence[T]], T], Callable[[int
     return choice, randrange
 
 
+@dataclass(frozen=True)
+class DemoPlan:
+    """What a demo's data follows besides its size: the same in every worker process."""
+
+    seed: int
+    me: str | None
+    today: date
+    now: str  # recorded_at of every event and note
+    batch_cases: int  # rows are handed over per batch of about this many cases
+
+
 class _Ids:
     def __init__(self) -> None:
         self.person = self.household = self.case = self.event = self.note = 0
@@ -317,15 +330,11 @@ def build_demo(
         raise ValueError("het aantal zaken moet minstens 1 zijn")
     if store.conn.execute("SELECT count(*) FROM persons").fetchone()[0]:
         raise ValueError(f"{store.path} bevat al gegevens; demogegevens gaan alleen in een lege database")
-    today = today or clock.today()
-    now = clock.now_iso()
-    batch = batch_cases or BATCH_CASES
+    plan = DemoPlan(seed, me, today or clock.today(), clock.now_iso(), batch_cases or BATCH_CASES)
     if workers > 1:
         from herstel_tui.services.demo_shards import build_in_shards
 
-        return build_in_shards(
-            store, cases, seed=seed, me=me, today=today, now=now, batch_cases=batch, workers=workers, progress=progress
-        )
+        return build_in_shards(store, cases, plan, workers=workers, progress=progress)
     with store.transaction() as conn:
         with bulk_load(conn, DEMO_TABLES) as load:
 
@@ -336,18 +345,8 @@ def build_demo(
                 insert_rows(conn, rows)
                 load.written(last)
 
-            result = walk(
-                store.routekaart,
-                cases,
-                seed=seed,
-                me=me,
-                today=today,
-                now=now,
-                batch_cases=batch,
-                write=write,
-                progress=progress,
-            )
-        finish_demo(store, conn, seed, today, result)
+            result = walk(store.routekaart, cases, plan, write=write, progress=progress)
+        finish_demo(store, conn, plan, result)
     conn.execute("ANALYZE")
     return result
 
@@ -390,14 +389,14 @@ def insert_rows(conn: sqlite3.Connection, rows: Rows) -> None:
         conn.executemany(sql, table_rows[whole:])
 
 
-def finish_demo(store: Store, conn: sqlite3.Connection, seed: int, today: date, result: dict[str, int]) -> None:
+def finish_demo(store: Store, conn: sqlite3.Connection, plan: DemoPlan, result: dict[str, int]) -> None:
     """After the rows (inside the transaction): the demo's marks in ``meta`` and its audit row."""
     conn.executemany(
         "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
         [
             ("demo", "1"),
-            ("demo_seed", str(seed)),
-            ("demo_date", today.isoformat()),
+            ("demo_seed", str(plan.seed)),
+            ("demo_date", plan.today.isoformat()),
             *index_marks(store.routekaart),
         ],
     )
@@ -407,12 +406,8 @@ def finish_demo(store: Store, conn: sqlite3.Connection, seed: int, today: date, 
 def walk(
     rk: Routekaart,
     cases: int,
+    plan: DemoPlan,
     *,
-    seed: int,
-    me: str | None,
-    today: date,
-    now: str,
-    batch_cases: int,
     write: Callable[[int, Rows, int], None],
     progress: Callable[[int], None] | None = None,
     shard_cases: int = 0,
@@ -420,7 +415,7 @@ def walk(
     enter: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Make the demo's rows, household after household, and hand them per batch of about
-    ``batch_cases`` cases to ``write(shard, rows, last case id)``; returns the demo's counts.
+    ``plan.batch_cases`` cases to ``write(shard, rows, last case id)``; returns the demo's counts.
 
     With ``shard_cases``, the households are parted in shards: a household whose first case id
     would be above ``shard * shard_cases`` belongs to that shard, and a batch never spans two.
@@ -428,19 +423,14 @@ def walk(
     households depend on (the walk is the same), and ``write`` is not called; ``enter(shard)`` is
     called as the walk comes to each shard's first household (and ``enter`` of one past the last
     shard at the end)."""
+    seed, me, today, now, batch_cases = plan.seed, plan.me, plan.today, plan.now, plan.batch_cases
     rng = random.Random(seed)
     choice, randrange = draws(rng)
 
     bsns = iter(test_bsns(random.Random(seed + 1)))
     ids = _Ids()
-    persons: list[tuple] = []
-    households: list[tuple] = []
-    members: list[tuple] = []
-    case_rows: list[tuple] = []
-    events: list[tuple] = []
-    notes: list[tuple] = []
-    summaries: list[tuple] = []
-    deadlines: list[tuple] = []  # the case index's termijnen (case_deadlines)
+    batch: Rows = tuple([] for _ in DEMO_TABLES)  # the rows of the batch being made, a list per table
+    persons, households, members, case_rows, events, notes, summaries, deadlines = batch
     counters: dict[int, int] = {}
     shard = 0  # the shard of the household being made
     take = mine is None or mine(0)  # whether its rows are made
@@ -474,6 +464,12 @@ def walk(
         channel = choice(CHANNELS)
         persons.append((ids.person, bsn, first, tussen, last, born.isoformat(), *addr, phone, mail, channel))
         return ids.person
+
+    def adult(firsts: list[str], last: str | None, near: date, days: int, addr: tuple) -> int:
+        """A partner, ex-partner or nabestaande, born within ``days`` of ``near``; without ``last``, a surname
+        drawn after the first name."""
+        first = choice(firsts)
+        return person(first, None, last or choice(SURNAMES), near + timedelta(days=randrange(-days, days)), addr)
 
     # Stories are made and checked by the engine once per template (a pool), then laid over each
     # household's own dates: shifting every date by the same amount keeps every rule of the
@@ -564,7 +560,6 @@ def walk(
     def flush() -> None:
         """Hand over what the batch holds and let it go (a million cases never sit in memory at once)."""
         nonlocal in_batch
-        batch = (persons, households, members, case_rows, events, notes, summaries, deadlines)
         if take:
             write(shard, batch, ids.case)
         for rows in batch:
@@ -623,14 +618,7 @@ def walk(
         if sa:
             open_case(parent, "schuldenaanpak", sa, [])
         if rng.random() < 0.5:
-            p_last = choice(SURNAMES)
-            partner = person(
-                choice(FIRST_M if female else FIRST_F),
-                None,
-                p_last,
-                born + timedelta(days=randrange(-2000, 2000)),
-                addr,
-            )
+            partner = adult(FIRST_M if female else FIRST_F, choice(SURNAMES), born, 2000, addr)
             if take:
                 members.append((hid, partner, "toeslagpartner"))
             if st.partner_sa and sa:
@@ -640,13 +628,7 @@ def walk(
                 open_case(partner, "schuldenaanpak", place(st, st.partner_sa, start, registered), shared)
         if rng.random() < 0.15:
             ex_addr = (choice(STREETS), str(randrange(1, 250)), addr[2], addr[3])
-            ex = person(
-                choice(FIRST_M if female else FIRST_F),
-                None,
-                choice(SURNAMES),
-                born + timedelta(days=randrange(-2000, 2000)),
-                ex_addr,
-            )
+            ex = adult(FIRST_M if female else FIRST_F, None, born, 2000, ex_addr)
             if take:
                 members.append((hid, ex, "ex-toeslagpartner"))
             if st.ex_bo:
@@ -664,13 +646,7 @@ def walk(
                 )
                 open_case(kid, "brede_ondersteuning", place(st, st.child_bo, start, registered), shared)
         if rng.random() < 0.01:
-            nab = person(
-                choice(FIRST_F + FIRST_M),
-                None,
-                choice(SURNAMES),
-                born + timedelta(days=randrange(-4000, 4000)),
-                addr,
-            )
+            nab = adult(FIRST_F + FIRST_M, None, born, 4000, addr)
             if take:
                 members.append((hid, nab, "nabestaande"))
         if in_batch >= batch_cases:
@@ -712,7 +688,7 @@ def _alive(pid: int) -> bool:
 
 def remove_stale_demo_files(folder: Path) -> list[Path]:
     """Remove what a killed ``herstel demo`` left in ``folder`` (its temporary database, -wal,
-    -shm, -journal): files whose builder process no longer runs. Returns what was removed."""
+    -shm, -journal, the folder of its shard files): files whose builder process no longer runs. Returns what was removed."""
     import time
 
     removed = []
@@ -727,7 +703,10 @@ def remove_stale_demo_files(folder: Path) -> list[Path]:
             except OSError:
                 continue
         if stale:
-            p.unlink(missing_ok=True)
+            if p.is_dir() and not p.is_symlink():  # a killed builder's shard files (services/demo_shards.py)
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
             removed.append(p)
     return removed
 

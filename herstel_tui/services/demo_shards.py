@@ -12,8 +12,9 @@ once its worker says it is complete (a ``.done`` file next to it) and fills its 
 on the bulk load's second thread while it waits for the next. The worker that makes the last shard
 writes the demo's counts (``result.json``).
 
-The shard files live in a folder of the system's temporary directory, removed when the build ends
-however it ends (the workers are stopped first); a worker that fails (or is killed) fails the build, and
+The shard files live in a folder beside the database being built (:func:`shard_folder`), removed when
+the build ends however it ends (the workers are stopped first), or by the next ``herstel demo`` when the
+builder was killed; a worker that fails (or is killed) fails the build, and
 the caller's transaction rolls back. Ctrl-C is the builder's (the workers ignore it and are stopped);
 a worker whose builder was killed removes the folder and stops.
 """
@@ -22,25 +23,31 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
 import signal
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date
+from collections.abc import Callable
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
 from herstel_tui.domain.routekaart import Routekaart
-from herstel_tui.services.demo import DEMO_TABLES, Rows, finish_demo, insert_rows, walk
+from herstel_tui.services.demo import DEMO_TABLES, DEMO_TEMP_PREFIX, DemoPlan, Rows, finish_demo, insert_rows, walk
 from herstel_tui.store.bulk import bulk_load
 from herstel_tui.store.db import Store
 
 MAX_SHARDS = 8  # attached at once, with the database itself: within SQLite's default limit of 10
 WAIT_STEP = 0.05  # seconds between looks for a finished shard
+
+
+def shard_folder(database: Path) -> Path:
+    """A new folder for the shard files, beside the database being built and named as the demo's
+    temporary files are (with this process's id): a builder that was killed leaves it, and the next
+    ``herstel demo`` there removes it (:func:`herstel_tui.services.demo.remove_stale_demo_files`)."""
+    return Path(tempfile.mkdtemp(prefix=f"{DEMO_TEMP_PREFIX}{os.getpid()}-shards-", dir=database.parent))
 
 
 def shard_path(folder: Path, shard: int) -> Path:
@@ -59,7 +66,7 @@ def make_shards(
     shards: int,
     rk: Routekaart,
     cases: int,
-    params: dict[str, Any],
+    plan: DemoPlan,
 ) -> None:
     """A worker process: make the shards ``worker``, ``worker + workers``, … into their files (made with
     the tables by the builder), each marked done when complete."""
@@ -107,13 +114,7 @@ def make_shards(
 
     try:
         result = walk(
-            rk,
-            cases,
-            write=write,
-            shard_cases=shard_cases,
-            mine=lambda s: s % workers == worker,
-            enter=enter,
-            **params,
+            rk, cases, plan, write=write, shard_cases=shard_cases, mine=lambda s: s % workers == worker, enter=enter
         )
     except _Finished:
         return
@@ -128,21 +129,12 @@ class _Finished(Exception):
 
 
 def build_in_shards(
-    store: Store,
-    cases: int,
-    *,
-    seed: int,
-    me: str | None,
-    today: date,
-    now: str,
-    batch_cases: int,
-    workers: int,
-    progress: Callable[[int], None] | None = None,
+    store: Store, cases: int, plan: DemoPlan, *, workers: int, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
     """:func:`herstel_tui.services.demo.build_demo` with its rows made by ``workers`` processes."""
-    shards = max(1, min(MAX_SHARDS, -(-cases // batch_cases)))
+    shards = max(1, min(MAX_SHARDS, -(-cases // plan.batch_cases)))
     shard_cases = -(-cases // shards)
-    folder = Path(tempfile.mkdtemp(prefix="herstel-demo-shards-"))
+    folder = shard_folder(store.path)
     conn = store.conn
     tables = conn.execute(
         f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ({','.join('?' * len(DEMO_TABLES))})"
@@ -160,14 +152,15 @@ def build_in_shards(
             shard.close()
             conn.execute(f"ATTACH DATABASE ? AS shard{s}", (str(shard_path(folder, s)),))
             attached.append(f"shard{s}")
-        params = {"seed": seed, "me": me, "today": today, "now": now, "batch_cases": batch_cases}
         spawn = multiprocessing.get_context("spawn")
         for w in range(min(workers, shards)):
-            args = (str(folder), w, min(workers, shards), shard_cases, shards, store.routekaart, cases, params)
+            args = (str(folder), w, min(workers, shards), shard_cases, shards, store.routekaart, cases, plan)
             proc = spawn.Process(target=make_shards, args=args, name=f"demo-shards-{w}", daemon=True)
             proc.start()
             procs.append(proc)
-        with _transaction(store) as conn:
+        # deferred: BEGIN IMMEDIATE would lock every attached shard for writing, and the workers still
+        # write theirs (each is read only once it is complete)
+        with store.transaction(deferred=True) as conn:
             with bulk_load(conn, DEMO_TABLES) as load:
                 for s in range(shards):
                     _wait_for(_done_path(folder, s), procs)
@@ -181,7 +174,7 @@ def build_in_shards(
                 load.wait()
             _wait_for(folder / "result.json", procs)
             result: dict[str, int] = json.loads((folder / "result.json").read_text())
-            finish_demo(store, conn, seed, today, result)
+            finish_demo(store, conn, plan, result)
         conn.execute("ANALYZE")
         return result
     finally:
@@ -192,23 +185,6 @@ def build_in_shards(
         for name in attached:
             conn.execute(f"DETACH DATABASE {name}")
         shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def _transaction(store: Store) -> Iterator[sqlite3.Connection]:
-    """:meth:`Store.transaction`, begun deferred: BEGIN IMMEDIATE would lock every attached shard
-    for writing, and the workers still write theirs (each is read only once it is complete)."""
-    with store.lock:
-        conn = store.conn
-        assert not conn.in_transaction
-        conn.execute("BEGIN")
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
 
 
 def _wait_for(path: Path, procs: list[Any]) -> None:

@@ -332,8 +332,10 @@ class Store:
     # -- transactions ----------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction. Nested use joins the outer one."""
+    def transaction(self, *, deferred: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction. Nested use joins the outer one. ``deferred``: begun with a plain
+        ``BEGIN``, which locks each database only as it is written (``BEGIN IMMEDIATE`` locks every
+        attached one at once; the demo's builder reads shard files their workers still write)."""
         with self.lock:
             if self.readonly:
                 raise StoreError(f"{self.path} is alleen-lezen geopend")
@@ -341,7 +343,7 @@ class Store:
                 yield self.conn
                 return
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.execute("BEGIN" if deferred else "BEGIN IMMEDIATE")
                 yield self.conn
                 self.conn.execute("COMMIT")
             except BaseException as exc:

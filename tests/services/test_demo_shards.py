@@ -5,6 +5,8 @@ nothing behind (no rows, no shard files, no demo file)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 
 import pytest
@@ -55,7 +57,42 @@ def test_shards_give_the_same_database_as_one_process(tmp_path, workers, batch, 
     shards = built(tmp_path / "shards.db", 150, workers=workers, batch_cases=batch)
     assert shards == one_process
     assert len(shards["cases"]) == 150 and shards["search hits"] and shards["overview_deadlines"]
-    assert list(_own_temp_dir.iterdir()) == []  # the shard folder is gone
+    assert list(_own_temp_dir.iterdir()) == []  # nothing in the system's temporary directory
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shards.db", "temp"]  # the shard folder is gone
+
+
+def test_the_shard_folder_is_beside_the_database_and_removed(tmp_path, monkeypatch):
+    """Beside the file being built, named as the demo's temporary files (a killed builder's is removed by
+    the next demo there: test_a_killed_builders_shard_folder_is_removed_by_the_next_demo)."""
+    made = []
+
+    def shard_folder(database):
+        made.append(folder := real(database))
+        assert sorted(p.name for p in folder.iterdir()) == []
+        return folder
+
+    real = demo_shards.shard_folder
+    monkeypatch.setattr(demo_shards, "shard_folder", shard_folder)
+    built(tmp_path / "shards.db", 60, workers=2, batch_cases=20)
+    assert len(made) == 1 and made[0].parent == tmp_path
+    assert made[0].name.startswith(f"{demo.DEMO_TEMP_PREFIX}{os.getpid()}-")
+    assert not made[0].exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shards.db", "temp"]
+
+
+def test_a_killed_builders_shard_folder_is_removed_by_the_next_demo(tmp_path):
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(child.stdout)  # (a process that has ended)
+    left = tmp_path / f"{demo.DEMO_TEMP_PREFIX}{dead}-shards-abc"
+    left.mkdir()
+    (left / "shard-0.db").write_bytes(b"x")
+    (left / "shard-0.done").touch()
+    live = tmp_path / f"{demo.DEMO_TEMP_PREFIX}{os.getpid()}-shards-def"
+    live.mkdir()
+    assert demo.remove_stale_demo_files(tmp_path) == [left]
+    assert not left.exists() and live.exists()
+    make_demo(tmp_path / "demo.db", 5, routekaart=default_routekaart())
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["demo.db", "temp", live.name])
 
 
 def test_shards_with_foreign_keys_on_give_the_same_database(tmp_path, one_process):
@@ -90,6 +127,7 @@ def test_a_killed_worker_leaves_nothing(tmp_path, monkeypatch, _own_temp_dir):
         attached = [row[1] for row in store.conn.execute("PRAGMA database_list")]
         assert set(attached) <= {"main", "temp"}  # the shards are detached
     assert list(_own_temp_dir.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["temp", "x.db"]  # no shard folder
 
 
 def test_make_demo_with_workers_leaves_no_file_when_a_worker_fails(tmp_path, monkeypatch, _own_temp_dir):
