@@ -91,6 +91,12 @@ class DeskData:
     def store_open(self) -> bool:
         return self._store is not None
 
+    @property
+    def watching(self) -> bool:
+        """Whether colleagues' saves are looked for on a connection of its own (until the Store
+        is open; from then on the Store's connection tells)."""
+        return self._watch is not None
+
     def stale_index(self) -> bool:
         """Whether opening the full Store would change rows of the list (a period in the case
         index that has run out by today: the Store recomputes it on opening)."""

@@ -232,7 +232,7 @@ async def test_the_store_waits_until_a_case_is_at_hand(demo_store):
         for _ in range(3):
             app.check_colleagues()
             await settle(pilot)
-        assert reloads == [1] and data._watch is None  # (the Store's connection from now on)
+        assert reloads == [1] and not data.watching  # (the Store's connection from now on)
         with open_store(path, "collega") as other:
             p = other.persons.get(row.person_id)
             other.persons.update(p.model_copy(update={"surname": "Zzdaarna"}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, OptionList, Select, TextArea
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.plan import LEEFGEBIEDEN, GoalStatus, PlanStatus
@@ -516,7 +516,8 @@ async def test_esc_on_a_typed_cost_entry_asks_and_keeps_the_draft_on_no(store):
         await pilot.press("f4")
         await settle(pilot)
         # point 2: the components' whole titles are offered (the dropdown wraps them), not cut at 60
-        offered = [str(prompt) for prompt, _ in app.screen.query_one("#component", Select)._options]
+        listed = app.screen.query_one("#component", Select).query_one(OptionList)  # (its dropdown)
+        offered = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         titles = store.routekaart.spuk_components
         assert all(any(o.endswith(t) for o in offered) for t in titles.values())
         await pilot.press("tab", "tab", *"Budgetcoach", "tab")
