@@ -85,3 +85,19 @@ async def open_case(pilot, case_id: int):
     await settle(pilot)
     assert isinstance(pilot.app.screen, CaseScreen)
     return pilot.app.screen
+
+
+def watch_paints(monkeypatch, screen_type: str, record: Callable[[App, Screen, Any], object]) -> list:
+    """What Textual paints of a screen of ``screen_type`` (its class name), one ``record(app,
+    screen, renderable)`` a paint, in the list returned (a LayoutUpdate renderable: the whole
+    screen). Spies on ``App._display``, the one place every frame passes."""
+    seen: list = []
+    display = App._display
+
+    def spy(self: App, screen: Screen, renderable: Any) -> Any:
+        if renderable is not None and type(screen).__name__ == screen_type:
+            seen.append(record(self, screen, renderable))
+        return display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", spy)
+    return seen

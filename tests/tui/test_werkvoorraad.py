@@ -9,7 +9,7 @@ from herstel_tui.tui.format import zaken
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
 from herstel_tui.tui.widgets.caselist import CaseTable, columns
-from tests.support.pilot import settle
+from tests.support.pilot import settle, watch_paints
 from tests.tui.conftest import ME, TODAY, make_app
 
 
@@ -284,18 +284,11 @@ async def test_a_typed_letter_is_painted_with_the_list_it_selects(demo_store, mo
     """Issue 18 (search keystroke → updated list ≤ 50 ms): the letter used to be painted alone,
     with the old list, and the list it selects waited for Textual's next frame (1/60 s later).
     Now no frame shows a search text with the list of another."""
-    from textual.app import App
     from textual.widgets import Input
 
-    frames: list[tuple[str, str]] = []
-    display = App._display
-
-    def spy(self, screen, renderable):
-        if renderable is not None and isinstance(screen, WorkQueueScreen):
-            frames.append((screen.query_one("#zoek", Input).value, bar(self)))
-        return display(self, screen, renderable)
-
-    monkeypatch.setattr(App, "_display", spy)
+    frames = watch_paints(
+        monkeypatch, "WorkQueueScreen", lambda app, screen, _: (screen.query_one("#zoek", Input).value, bar(app))
+    )
     name = demo_store.cases.page(CaseFilter(sort="zaaknummer"), 0, 1)[0].name.split(",")[0].lower()
     typed = [name[:k] for k in range(2, len(name) + 1)]
     counts = {text: zaken(demo_store.cases.count(CaseFilter(search=text), today=TODAY)) for text in typed}

@@ -12,7 +12,7 @@ import pytest
 from textual.geometry import Region
 
 from herstel_tui.tui.wire import squeeze
-from tests.support.pilot import settle
+from tests.support.pilot import settle, watch_paints
 from tests.tui.conftest import make_app
 
 _TOKEN = re.compile(r"\x1b\[([0-9;]*)m|\x1b\[(\d+);(\d+)H|(\r\n|\n)|(.)", re.S)
@@ -191,20 +191,11 @@ async def test_opening_a_case_paints_the_screen_once(demo_store, monkeypatch):
     """Issue 17: "opening a case still paints the screen twice". Textual painted a new screen in
     full three times (first layout; the layout and Resize that sizing the screen asked for; a
     repaint in the same frame): now once in full, then only what changed."""
-    from textual.app import App
 
     from herstel_tui.store import CaseFilter
     from tests.support.pilot import open_case
 
-    painted: list[str] = []
-    display = App._display
-
-    def spy(self, screen, renderable):
-        if renderable is not None and type(screen).__name__ == "CaseScreen":
-            painted.append(type(renderable).__name__)  # LayoutUpdate: the whole screen
-        return display(self, screen, renderable)
-
-    monkeypatch.setattr(App, "_display", spy)
+    painted = watch_paints(monkeypatch, "CaseScreen", lambda app, screen, renderable: type(renderable).__name__)
     row = demo_store.cases.page(CaseFilter(), 0, 1)[0]
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -223,18 +214,9 @@ async def test_the_first_screen_is_not_laid_out_again_at_the_size_it_was_shown_a
     after the first paint (2.3 + 3.2 kB at 80×24 in tmux): each is left out, not only the first. A
     terminal that really changes size is laid out and painted in full, and back again too."""
     from textual import events
-    from textual.app import App
     from textual.geometry import Size
 
-    painted: list[str] = []
-    display = App._display
-
-    def spy(self, screen, renderable):
-        if renderable is not None and type(screen).__name__ == "WorkQueueScreen":
-            painted.append(type(renderable).__name__)  # LayoutUpdate: the whole screen
-        return display(self, screen, renderable)
-
-    monkeypatch.setattr(App, "_display", spy)
+    painted = watch_paints(monkeypatch, "WorkQueueScreen", lambda app, screen, renderable: type(renderable).__name__)
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
