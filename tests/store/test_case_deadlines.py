@@ -93,10 +93,10 @@ def test_rebuild_writes_only_rows_that_differ(demo):
             store.conn.execute(f"DROP TRIGGER {name}")
         garbled = store.conn.execute("SELECT count(*) FROM case_deadlines WHERE case_id = 5").fetchone()[0]
         changes = store.conn.total_changes
-        assert store.cases._write_index(TODAY, first=1, last=120, only_changed=True) == 3
+        assert store.cases.write_range(TODAY, 1, 120) == 3
         assert store.conn.total_changes - changes == garbled + 2  # those rows, nothing else
         assert store.cases.stored_index() == recomputed(store, TODAY)
-        assert store.cases._write_index(TODAY, first=1, last=120, only_changed=True) == 0
+        assert store.cases.write_range(TODAY, 1, 120) == 0
 
 
 def test_migration_12_fills_the_termijnen_on_the_next_open(demo):
