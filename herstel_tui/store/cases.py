@@ -623,6 +623,11 @@ class CaseRepository(Repository):
             # the other cases' rows are as before this routekaart: brought up to today as on any open
         else:
             recomputed = 0
+            # an index written before index_rules was (by an earlier version): named now, so that a
+            # change in a rule's own fields recomputes only the cases holding it from the first on
+            rules_mark = dict(index_marks(rk)).get("index_rules")
+            if rules_mark and self.store.meta("index_rules") != rules_mark:
+                self.store.set_meta("index_rules", rules_mark)
         stale = [r[0] for r in self.conn.execute(STALE_PERIODS, (today.isoformat(),))]
         if stale:
             self.refresh_index(stale, today)

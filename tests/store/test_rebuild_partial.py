@@ -118,3 +118,18 @@ def test_a_partial_rebuild_stopped_half_way_is_followed_by_a_whole_one(demo, mon
     seen, stored, engine, _ = _opened(demo, default_routekaart(), TODAY)
     assert seen[-1] == (120, 120)
     assert stored == engine == before
+
+
+def test_an_index_from_before_index_rules_is_named_on_the_next_open(demo):
+    """A register whose index an earlier version wrote (its marks without index_rules): the next
+    open with the same routekaart names the rules, so the first change of a period afterwards
+    recomputes only the cases holding it."""
+    with clock.fixed(TODAY), Store(demo, "t", routekaart=default_routekaart()) as s:
+        holding = _holding(s, TALK)
+        with s.transaction() as conn:
+            conn.execute("DELETE FROM meta WHERE key = 'index_rules'")
+    with clock.fixed(TODAY), Store(demo, "t", routekaart=default_routekaart()) as s:
+        assert s.meta("index_rules") is not None
+    seen, stored, engine, _ = _opened(demo, nine_weeks(), TODAY)
+    assert seen[-1] == (len(holding), len(holding))
+    assert stored == engine
