@@ -74,9 +74,10 @@ def main() -> None:
         s0 = cpu()
         if a.partial:
             marks = dict(index_marks(shipped))
-            rules = changed_rules(rk, marks["routekaart_hash"], marks["index_rules"])
-            ids = [r[0] for r in conn.execute(HOLDING_RULES, (json.dumps(rules),))]
+            only = json.dumps(changed_rules(rk, marks["routekaart_hash"], marks["index_rules"]))
+            ids = [r[0] for r in conn.execute(HOLDING_RULES, (only,))]
         else:
+            only = None
             ids = [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY id")]
         selected = cpu() - s0
         phases = dict.fromkeys(
@@ -102,7 +103,7 @@ def main() -> None:
                         summaries.append((cid, *summary))
                         rows.extend((cid, *row) for row in deadlines)
                     t4 = cpu()
-                    diff = index_diff(conn, first, last, summaries, rows, cases)
+                    diff = index_diff(conn, first, last, summaries, rows, cases, only)
                     t5 = cpu()
                     write_diff(conn, first, last, diff)
                     t6 = cpu()

@@ -416,14 +416,15 @@ class CaseRepository(Repository):
         recomputed.
         """
         today = today or clock.today()
+        only = None if rules is None else json.dumps(list(rules))  # (a JSON array, as SQL takes it)
         with self.reading():
-            if rules is None:
+            if only is None:
                 ids = [r[0] for r in self.conn.execute("SELECT id FROM cases ORDER BY id")]
             else:
-                ids = [r[0] for r in self.conn.execute(HOLDING_RULES, (json.dumps(list(rules)),))]
+                ids = [r[0] for r in self.conn.execute(HOLDING_RULES, (only,))]
         total = len(ids)
         ranges = [
-            Batch(ids[start], ids[end - 1], end - start, None if rules is None else json.dumps(ids[start:end]))
+            Batch(ids[start], ids[end - 1], end - start, None if only is None else json.dumps(ids[start:end]), only)
             for start in range(0, total, REBUILD_BATCH)
             for end in [min(start + REBUILD_BATCH, total)]
         ]
@@ -444,9 +445,9 @@ class CaseRepository(Repository):
             if index_split.may_split(self, total):  # computed by two processes (index_split)
                 index_split.rebuild_split(self, ranges, today, written)
             else:
-                for first, last, n, cases in ranges:
+                for first, last, n, cases, only_rules in ranges:
                     with self.transaction():
-                        self.write_range(today, first, last, cases)
+                        self.write_range(today, first, last, cases, only_rules)
                     written(n)
         with self.transaction():
             for key, value in index_marks(self.routekaart):
@@ -454,12 +455,15 @@ class CaseRepository(Repository):
             self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": total})
         return total
 
-    def write_range(self, today: date, first: int, last: int, cases: str | None = None) -> int:
+    def write_range(
+        self, today: date, first: int, last: int, cases: str | None = None, rules: str | None = None
+    ) -> int:
         """Inside a write transaction: the case index of the cases ``first`` to ``last`` (only those
         in ``cases``, a JSON array of ids, when given) recomputed, only the rows that differ from the
-        stored ones written (a rebuild's range). Returns the cases written."""
+        stored ones written (a rebuild's range; ``rules`` as :func:`.index_batch.index_diff` takes
+        them). Returns the cases written."""
         summaries, rows = self.shaped_range(first, last, today, cases)
-        return write_changed(self.conn, first, last, summaries, rows, cases)
+        return write_changed(self.conn, first, last, summaries, rows, cases, rules)
 
     def shaped_range(
         self, first: int, last: int, today: date, cases: str | None = None

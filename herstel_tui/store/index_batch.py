@@ -65,12 +65,14 @@ _day = itemgetter(0)  # the ISO day of a (day, token) pair
 
 class Batch(NamedTuple):
     """A rebuild's range of cases: ids ``first`` to ``last``, ``n`` cases; ``cases`` None: every
-    case in it, else a JSON array of the ids recomputed (only those)."""
+    case in it, else a JSON array of the ids recomputed (only those); ``rules`` None: every termijn
+    compared, else a JSON array of the rules whose termijnen alone are (:func:`index_diff`)."""
 
     first: int
     last: int
     n: int
-    cases: str | None
+    cases: str | None = None
+    rules: str | None = None
 
 
 def index_marks(rk: Routekaart) -> list[tuple[str, str]]:
@@ -215,12 +217,19 @@ class IndexDiff(NamedTuple):
 
 
 def write_changed(
-    conn: sqlite3.Connection, first: int, last: int, summaries: list[tuple], rows: list[tuple], cases: str | None = None
+    conn: sqlite3.Connection,
+    first: int,
+    last: int,
+    summaries: list[tuple],
+    rows: list[tuple],
+    cases: str | None = None,
+    rules: str | None = None,
 ) -> int:
     """Write of the computed index rows of the cases ``first`` to ``last`` (only those in ``cases``,
     a JSON array of ids, when given; each row starting with the case id) only what differs from the
-    stored ones (:func:`index_diff`, :func:`write_diff`). Returns the number of cases with a difference."""
-    return write_diff(conn, first, last, index_diff(conn, first, last, summaries, rows, cases))
+    stored ones (:func:`index_diff`, ``rules`` as there, :func:`write_diff`). Returns the number of
+    cases with a difference."""
+    return write_diff(conn, first, last, index_diff(conn, first, last, summaries, rows, cases, rules))
 
 
 def index_diff(
@@ -230,11 +239,14 @@ def index_diff(
     summaries: list[tuple],
     rows: list[tuple],
     cases: str | None = None,
+    rules: str | None = None,
 ) -> IndexDiff | None:
     """What differs between the computed index rows of the cases ``first`` to ``last`` (only those
     in ``cases``, a JSON array of ids, when given) and the stored ones, as read on ``conn`` (None:
     nothing): a summary row, a termijn row (by case and seq; a key stored already is updated, a new
-    one inserted), termijnen a case no longer has.
+    one inserted), termijnen a case no longer has. With ``rules`` (a JSON array: the rules whose own
+    fields alone changed, :func:`changed_rules`) only the termijnen of these rules are read and
+    compared: the others, of the same events and rules, are the same (most of the termijn rows).
 
     Both sides in key order: mostly every row is the same (one comparison of two lists), or the
     same keys in the same places with some rows changed (compared pairwise); otherwise compared as
@@ -243,6 +255,10 @@ def index_diff(
     stored_summaries = conn.execute(
         f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id {where} ORDER BY case_id", args
     ).fetchall()
+    if rules is not None:
+        where, args = f"{where} AND rule {IN_CASES}", (*args, rules)
+        wanted = set(json.loads(rules))
+        rows = [r for r in rows if r[2] in wanted]
     stored_rows = conn.execute(
         f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id {where} ORDER BY case_id, seq", args
     ).fetchall()

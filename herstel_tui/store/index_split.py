@@ -147,18 +147,18 @@ def rebuild_split(repo: CaseRepository, ranges: Sequence[Batch], today: date, pr
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     before, began, start = cpu_ticks(), time.monotonic(), 0
     while start < len(ranges) and time.monotonic() - began < MEASURE_FOR:
-        first, last, n, cases = ranges[start]
+        first, last, n, cases, rules = ranges[start]
         with repo.transaction():
-            repo.write_range(today, first, last, cases)
+            repo.write_range(today, first, last, cases, rules)
         progress(n)
         start += 1
     if start == len(ranges):
         return
     idle = free_cores(before, cores)
     if idle is not None and idle < FREE_CORE:  # no core to spare: the rest here alone
-        for first, last, n, cases in ranges[start:]:
+        for first, last, n, cases, rules in ranges[start:]:
             with repo.transaction():
-                repo.write_range(today, first, last, cases)
+                repo.write_range(today, first, last, cases, rules)
             progress(n)
         return
     with repo.transaction() as conn:  # the register the child will read: this, until somebody writes
@@ -166,7 +166,7 @@ def rebuild_split(repo: CaseRepository, ranges: Sequence[Batch], today: date, pr
         seen = conn.total_changes
     stale = False
 
-    def write(first: int, last: int, n: int, cases: str | None, computed: object) -> None:
+    def write(first: int, last: int, n: int, cases: str | None, rules: str | None, computed: object) -> None:
         nonlocal seen, stale
         with repo.transaction() as conn:
             if not stale:
@@ -174,7 +174,7 @@ def rebuild_split(repo: CaseRepository, ranges: Sequence[Batch], today: date, pr
                 if stale:
                     halt.set()  # what the child computes now is of no use: it takes no more ranges
             if computed is _FAILED or stale:
-                repo.write_range(today, first, last, cases)
+                repo.write_range(today, first, last, cases, rules)
             else:
                 assert computed is None or isinstance(computed, IndexDiff)
                 write_diff(conn, first, last, computed)
@@ -270,8 +270,8 @@ def _feed(
                 i = pending.pop()
             except IndexError:
                 break
-            first, last, _, cases = ranges[i]
-            pickle.dump((first, last, cases), to_child)
+            first, last, _, cases, rules = ranges[i]
+            pickle.dump((first, last, cases, rules), to_child)
             to_child.flush()
             ok, diff = pickle.load(from_child)
             results.put((i, diff if ok else _FAILED))
@@ -290,7 +290,7 @@ def _feed(
 
 def child() -> None:
     """The child's loop: a read-only Store on the file (no migration, no rebuild of its own), ready
-    said, then for each (first, last, cases) read from stdin (a :class:`.index_batch.Batch`'s) what differs in the index of those cases (events and
+    said, then for each (first, last, cases, rules) read from stdin (a :class:`.index_batch.Batch`'s) what differs in the index of those cases (events and
     stored rows read in one snapshot: :func:`.index_batch.index_diff`), written to stdout as
     (True, diff), or (False, why) when it failed; until stdin closes."""
     gc.disable()  # a million tuples and strings without cycles (as the rebuild pauses it)
@@ -305,13 +305,13 @@ def child() -> None:
     try:
         while True:
             try:
-                first, last, cases = pickle.load(source)
+                first, last, cases, rules = pickle.load(source)
             except EOFError:
                 return
             try:
                 with store.snapshot() as conn:
                     summaries, rows = store.cases.shaped_range(first, last, today, cases)
-                    answer: tuple[bool, object] = (True, index_diff(conn, first, last, summaries, rows, cases))
+                    answer: tuple[bool, object] = (True, index_diff(conn, first, last, summaries, rows, cases, rules))
             except Exception as exc:
                 answer = (False, repr(exc))
             pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)

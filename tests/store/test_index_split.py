@@ -253,11 +253,13 @@ def test_the_child_starts_after_the_measured_ranges_and_takes_none_of_them(demo,
     with clock.fixed(TODAY), open_store(demo, "t") as store:
         real_write_range = store.cases.write_range
 
-        def write_range(today, first, last, cases=None):  # a range takes 0.05 s: two or three before the child
+        def write_range(
+            today, first, last, cases=None, rules=None
+        ):  # a range takes 0.05 s: two or three before the child
             if not hooks.claimed.is_set():
                 time.sleep(0.05)
                 alone.append(first)
-            return real_write_range(today, first, last, cases)
+            return real_write_range(today, first, last, cases, rules)
 
         monkeypatch.setattr(store.cases, "write_range", write_range)
         assert _rebuild(store) == 120
