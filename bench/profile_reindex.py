@@ -44,7 +44,7 @@ def main() -> None:
         EVENTS_BY_CASE,
         EVENTS_OF_CASES,
         HOLDING_RULES,
-        IN_CASES,
+        IN_JSON,
         changed_rules,
         index_diff,
         index_marks,
@@ -88,7 +88,7 @@ def main() -> None:
             for start in range(0, len(ids), REBUILD_BATCH):
                 first, last = ids[start], ids[min(start + REBUILD_BATCH, len(ids)) - 1]
                 cases = json.dumps(ids[start : start + REBUILD_BATCH]) if a.partial else None
-                where, args = ("BETWEEN ? AND ?", [first, last]) if cases is None else (IN_CASES, [cases])
+                where, args = ("BETWEEN ? AND ?", [first, last]) if cases is None else (IN_JSON, [cases])
                 with repo.transaction():
                     t0 = cpu()
                     tracks = dict(conn.execute(f"SELECT id, track FROM cases WHERE id {where}", args))

@@ -35,7 +35,7 @@ from herstel_tui.store.index_batch import (
     EVENTS_BY_CASE,
     EVENTS_OF_CASES,
     HOLDING_RULES,
-    IN_CASES,
+    IN_JSON,
     Batch,
     changed_rules,
     index_marks,
@@ -473,7 +473,7 @@ class CaseRepository(Repository):
         connection as it stands (in a snapshot, for the rows to agree)."""
         if cases is None:
             return self._shaped(EVENTS_BY_CASE, "BETWEEN ? AND ?", [first, last], today)
-        return self._shaped(EVENTS_OF_CASES, IN_CASES, [cases], today)
+        return self._shaped(EVENTS_OF_CASES, IN_JSON, [cases], today)
 
     def all_recorded(
         self, case_ids: Sequence[int] | None = None, *, first: int | None = None, last: int | None = None
@@ -533,7 +533,7 @@ class CaseRepository(Repository):
         :data:`SHAPED_FROM` cases case by case). ``by_hand``: inside ``tallies_by_hand`` (its
         triggers dropped), so the rows replaced are read first and the tallies moved on by them and
         by the rows written. Returns the cases written."""
-        where = IN_CASES
+        where = IN_JSON
         many = len(case_ids) >= SHAPED_FROM  # many cases (an import's batch): every row written
         if many:
             summaries, rows = self._shaped(EVENTS_OF_CASES, where, [json.dumps(list(case_ids))], today)

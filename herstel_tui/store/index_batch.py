@@ -32,10 +32,10 @@ EVENTS_BY_CASE = (
     "group_concat(fact_date, ' '), max(correction OR instr(step, ':')) FROM events INDEXED BY events_case "
     "WHERE case_id BETWEEN ? AND ? GROUP BY case_id"
 )
-# The same rows for a list of cases (a JSON array of ids, IN_CASES): one seek per case into
-# events_case, so the aggregate is fed in the same order.
-IN_CASES = "IN (SELECT value FROM json_each(?))"
-EVENTS_OF_CASES = EVENTS_BY_CASE.replace("BETWEEN ? AND ?", IN_CASES)
+# The same rows for a list of cases (a JSON array of ids; IN_JSON: in a JSON array): one seek per
+# case into events_case, so the aggregate is fed in the same order.
+IN_JSON = "IN (SELECT value FROM json_each(?))"
+EVENTS_OF_CASES = EVENTS_BY_CASE.replace("BETWEEN ? AND ?", IN_JSON)
 # The cases that hold a termijn of one of the rules in a JSON array, as stored, by id.
 HOLDING_RULES = (
     "SELECT id FROM cases WHERE id IN "
@@ -251,12 +251,12 @@ def index_diff(
     Both sides in key order: mostly every row is the same (one comparison of two lists), or the
     same keys in the same places with some rows changed (compared pairwise); otherwise compared as
     sets of rows."""
-    where, args = ("BETWEEN ? AND ?", (first, last)) if cases is None else (IN_CASES, (cases,))
+    where, args = ("BETWEEN ? AND ?", (first, last)) if cases is None else (IN_JSON, (cases,))
     stored_summaries = conn.execute(
         f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id {where} ORDER BY case_id", args
     ).fetchall()
     if rules is not None:
-        where, args = f"{where} AND rule {IN_CASES}", (*args, rules)
+        where, args = f"{where} AND rule {IN_JSON}", (*args, rules)
         wanted = set(json.loads(rules))
         rows = [r for r in rows if r[2] in wanted]
     stored_rows = conn.execute(
