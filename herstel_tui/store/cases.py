@@ -38,9 +38,10 @@ from herstel_tui.store.index_batch import (
     IN_JSON,
     Batch,
     changed_rules,
+    index_diff,
     index_marks,
     shaped_index,
-    write_changed,
+    write_diff,
 )
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
@@ -463,7 +464,7 @@ class CaseRepository(Repository):
         stored ones written (a rebuild's range; ``rules`` as :func:`.index_batch.index_diff` takes
         them). Returns the cases written."""
         summaries, rows = self.shaped_range(first, last, today, cases)
-        return write_changed(self.conn, first, last, summaries, rows, cases, rules)
+        return write_diff(self.conn, first, last, index_diff(self.conn, first, last, summaries, rows, cases, rules))
 
     def shaped_range(
         self, first: int, last: int, today: date, cases: str | None = None

@@ -6,7 +6,7 @@ engine judges each *shape* once (:mod:`herstel_tui.domain.routekaart.shape`) and
 dates are laid over it here: due dates by calendar arithmetic, what still runs on ``today``, the
 next date. The rows are those :func:`herstel_tui.store.cases.case_index` makes for the case; cases
 with a correction (superseded by record order) are left to it (``slow``). Then only the rows that
-differ from the stored ones are written (:func:`write_changed`), compared in key order.
+differ from the stored ones are written (:func:`index_diff`, :func:`write_diff`), compared in key order.
 """
 
 from __future__ import annotations
@@ -214,22 +214,6 @@ class IndexDiff(NamedTuple):
     old_summaries: list[tuple]  # the stored rows of summaries_changed, in their order
     old_rows: list[tuple]  # the stored rows of changed, then of gone, in their order
     cases: int
-
-
-def write_changed(
-    conn: sqlite3.Connection,
-    first: int,
-    last: int,
-    summaries: list[tuple],
-    rows: list[tuple],
-    cases: str | None = None,
-    rules: str | None = None,
-) -> int:
-    """Write of the computed index rows of the cases ``first`` to ``last`` (only those in ``cases``,
-    a JSON array of ids, when given; each row starting with the case id) only what differs from the
-    stored ones (:func:`index_diff`, ``rules`` as there, :func:`write_diff`). Returns the number of
-    cases with a difference."""
-    return write_diff(conn, first, last, index_diff(conn, first, last, summaries, rows, cases, rules))
 
 
 def index_diff(

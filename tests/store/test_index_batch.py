@@ -227,7 +227,7 @@ def test_events_written_otherwise_than_the_application_does_go_through_the_engin
 
 
 def test_stored_and_computed_rows_are_compared_by_key_in_every_way():
-    """write_changed's comparison: the same rows (nothing), the same keys with some rows changed
+    """index_diff's comparison: the same rows (nothing), the same keys with some rows changed
     (those, to update), keys that differ (the changed and new rows to write, and the keys of stored
     rows gone)."""
     stored = [(1, 0, "a"), (1, 1, "b"), (2, 0, "c")]
