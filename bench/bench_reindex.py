@@ -11,8 +11,9 @@ The file is copied first (never written). Three rebuilds, each timed in this pro
   fingerprint is the same, nothing is recomputed;
 - ``vergeten``: the fingerprint forgotten (as a migration does when the index's code changed):
   every case recomputed, no row differs, none written;
-- ``termijn``: the first-talk termijn runs 9 weeks instead of 8: every case recomputed, the rows
-  that differ rewritten;
+- ``termijn``: the first-talk termijn runs 9 weeks instead of 8: the cases holding that termijn
+  recomputed (a change in a rule's own fields alone: ``index_batch.changed_rules``; every case
+  before stop 30), the rows that differ rewritten;
 - ``vullen``: case_deadlines empty (a database from before migration 12): every termijn written.
 
 Prints medians in s (and this process's CPU time, steadier on a shared machine, and its child's:

@@ -31,7 +31,18 @@ from herstel_tui.store.card import EVENT_COLS as _EVENT_COLS
 from herstel_tui.store.card import NOTES, SHARED_STEPS, inherited_events, recorded_events
 from herstel_tui.store.caselist import STALE_PERIODS, CaseFilter, CaseRow, count_cases, due_termijnen, list_cases
 from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
-from herstel_tui.store.index_batch import EVENTS_BY_CASE, EVENTS_OF_CASES, index_marks, shaped_index, write_changed
+from herstel_tui.store.index_batch import (
+    EVENTS_BY_CASE,
+    EVENTS_OF_CASES,
+    HOLDING_RULES,
+    IN_JSON,
+    Batch,
+    changed_rules,
+    index_diff,
+    index_marks,
+    shaped_index,
+    write_diff,
+)
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
 from herstel_tui.store.tallies import move_tallies, tallies_by_hand
@@ -390,23 +401,33 @@ class CaseRepository(Repository):
                     for start in range(0, len(case_ids), 500)
                 )
 
-    def rebuild_summaries(self, today: date | None = None, progress: Progress | None = None) -> int:
-        """Recompute the derived case index from the events (after a routekaart change).
+    def rebuild_summaries(
+        self, today: date | None = None, progress: Progress | None = None, *, rules: Sequence[str] | None = None
+    ) -> int:
+        """Recompute the derived case index from the events (after a routekaart change); with
+        ``rules`` only that of the cases holding a termijn of one of them (as stored: see
+        :func:`.index_batch.changed_rules`), the other cases' rows kept as they are.
 
         In short transactions of :data:`REBUILD_BATCH` cases (so a colleague's save waits a fraction
         of a second, never the whole rebuild), each reading its cases' events and writing only the
         rows that differ; the routekaart's fingerprint is stored when every batch is done, so an
         interrupted rebuild starts again on the next open. ``progress(done, total)`` after each
         batch. From :data:`.index_split.SPLIT_FROM` cases a child process computes batches from the
-        other end (only this connection writes; see :mod:`.index_split`). Returns the number of cases.
+        other end (only this connection writes; see :mod:`.index_split`). Returns the number of cases
+        recomputed.
         """
         today = today or clock.today()
+        only = None if rules is None else json.dumps(list(rules))  # (a JSON array, as SQL takes it)
         with self.reading():
-            ids = [r[0] for r in self.conn.execute("SELECT id FROM cases ORDER BY id")]
+            if only is None:
+                ids = [r[0] for r in self.conn.execute("SELECT id FROM cases ORDER BY id")]
+            else:
+                ids = [r[0] for r in self.conn.execute(HOLDING_RULES, (only,))]
         total = len(ids)
         ranges = [
-            (ids[start], ids[min(start + REBUILD_BATCH, total) - 1], min(REBUILD_BATCH, total - start))
+            Batch(ids[start], ids[end - 1], end - start, None if only is None else json.dumps(ids[start:end]), only)
             for start in range(0, total, REBUILD_BATCH)
+            for end in [min(start + REBUILD_BATCH, total)]
         ]
         done = 0
 
@@ -420,14 +441,14 @@ class CaseRepository(Repository):
             progress(0, total)
         with self.transaction():  # not current until every batch is written (an interrupted rebuild
             # left rows of this routekaart that reopening with the previous one took for current)
-            self.conn.execute("DELETE FROM meta WHERE key IN ('routekaart_hash', 'index_hash')")
+            self.conn.execute("DELETE FROM meta WHERE key IN ('routekaart_hash', 'index_hash', 'index_rules')")
         with _no_cycle_collection():
             if index_split.may_split(self, total):  # computed by two processes (index_split)
                 index_split.rebuild_split(self, ranges, today, written)
             else:
-                for first, last, n in ranges:
+                for first, last, n, cases, only_rules in ranges:
                     with self.transaction():
-                        self.write_range(today, first, last)
+                        self.write_range(today, first, last, cases, only_rules)
                     written(n)
         with self.transaction():
             for key, value in index_marks(self.routekaart):
@@ -435,17 +456,25 @@ class CaseRepository(Repository):
             self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": total})
         return total
 
-    def write_range(self, today: date, first: int, last: int) -> int:
-        """Inside a write transaction: the case index of the cases ``first`` to ``last`` recomputed,
-        only the rows that differ from the stored ones written (a rebuild's range). Returns the
-        cases written."""
-        return self._write_index(today, first=first, last=last, only_changed=True)
+    def write_range(
+        self, today: date, first: int, last: int, cases: str | None = None, rules: str | None = None
+    ) -> int:
+        """Inside a write transaction: the case index of the cases ``first`` to ``last`` (only those
+        in ``cases``, a JSON array of ids, when given) recomputed, only the rows that differ from the
+        stored ones written (a rebuild's range; ``rules`` as :func:`.index_batch.index_diff` takes
+        them). Returns the cases written."""
+        summaries, rows = self.shaped_range(first, last, today, cases)
+        return write_diff(self.conn, first, last, index_diff(self.conn, first, last, summaries, rows, cases, rules))
 
-    def shaped_range(self, first: int, last: int, today: date) -> tuple[list[tuple], list[tuple]]:
-        """(case_summary rows, case_deadlines rows) of the cases ``first`` to ``last`` as computed
-        now (a rebuild's range), read on the connection as it stands (in a snapshot, for the rows
-        to agree)."""
-        return self._shaped(EVENTS_BY_CASE, "BETWEEN ? AND ?", [first, last], today)
+    def shaped_range(
+        self, first: int, last: int, today: date, cases: str | None = None
+    ) -> tuple[list[tuple], list[tuple]]:
+        """(case_summary rows, case_deadlines rows) of the cases ``first`` to ``last`` (only those in
+        ``cases``, a JSON array of ids, when given) as computed now (a rebuild's range), read on the
+        connection as it stands (in a snapshot, for the rows to agree)."""
+        if cases is None:
+            return self._shaped(EVENTS_BY_CASE, "BETWEEN ? AND ?", [first, last], today)
+        return self._shaped(EVENTS_OF_CASES, IN_JSON, [cases], today)
 
     def all_recorded(
         self, case_ids: Sequence[int] | None = None, *, first: int | None = None, last: int | None = None
@@ -496,25 +525,16 @@ class CaseRepository(Repository):
         self,
         today: date,
         *,
-        case_ids: Sequence[int] | None = None,
-        first: int | None = None,
-        last: int | None = None,
-        only_changed: bool = False,
+        case_ids: Sequence[int],
         by_hand: bool = False,
     ) -> int:
-        """Compute and write the case index of these cases (``case_ids``), or with ``only_changed``
-        of a range ``first`` to ``last`` (a rebuild), where the stored rows are compared first and
-        only the differing ones written. Either way one engine pass per shape (:mod:`.index_batch`;
-        a case with a correction by the engine itself; fewer than :data:`SHAPED_FROM` cases case by
-        case). ``by_hand``: inside ``tallies_by_hand`` (its triggers dropped), so the rows replaced
-        are read first and the tallies moved on by them and by the rows written. Returns the cases
-        written."""
-        if only_changed:
-            assert first is not None and last is not None, "only_changed takes a range of cases"
-            summaries, rows = self._shaped(EVENTS_BY_CASE, "BETWEEN ? AND ?", [first, last], today)
-            return write_changed(self.conn, first, last, summaries, rows)
-        assert case_ids is not None, "a range of cases is a rebuild (only_changed)"
-        where = "IN (SELECT value FROM json_each(?))"
+        """Compute and write the case index of these cases (``case_ids``; a rebuild's range, where
+        only the differing rows are written, is :meth:`write_range`): one engine pass per shape
+        (:mod:`.index_batch`; a case with a correction by the engine itself; fewer than
+        :data:`SHAPED_FROM` cases case by case). ``by_hand``: inside ``tallies_by_hand`` (its
+        triggers dropped), so the rows replaced are read first and the tallies moved on by them and
+        by the rows written. Returns the cases written."""
+        where = IN_JSON
         many = len(case_ids) >= SHAPED_FROM  # many cases (an import's batch): every row written
         if many:
             summaries, rows = self._shaped(EVENTS_OF_CASES, where, [json.dumps(list(case_ids))], today)
@@ -583,9 +603,11 @@ class CaseRepository(Repository):
     def refresh_derived(self, today: date | None = None, progress: Progress | None = None) -> int:
         """Bring case_summary up to date with the routekaart and with the calendar.
 
-        A changed routekaart rebuilds every row (``progress`` as in :meth:`rebuild_summaries`);
-        otherwise only rows whose next date is a period that has run out by ``today`` are
-        recomputed. Returns the rows recomputed.
+        A changed routekaart rebuilds every row (``progress`` as in :meth:`rebuild_summaries`), or
+        only those of the cases holding a termijn of a rule whose own fields alone changed
+        (:func:`.index_batch.changed_rules`: a period, say); otherwise, and then for the other cases,
+        only rows whose next date is a period that has run out by ``today`` are recomputed. Returns
+        the rows recomputed.
         """
         today = today or clock.today()
         rk = self.routekaart
@@ -599,11 +621,22 @@ class CaseRepository(Repository):
                     for key, value in index_marks(rk):
                         self.store.set_meta(key, value)
                 return 0
-            return self.rebuild_summaries(today, progress)
+            rules = changed_rules(rk, stored_hash, self.store.meta("index_rules"))
+            recomputed = self.rebuild_summaries(today, progress, rules=rules)
+            if rules is None:
+                return recomputed
+            # the other cases' rows are as before this routekaart: brought up to today as on any open
+        else:
+            recomputed = 0
+            # an index written before index_rules was (by an earlier version): named now, so that a
+            # change in a rule's own fields recomputes only the cases holding it from the first on
+            rules_mark = dict(index_marks(rk)).get("index_rules")
+            if rules_mark and self.store.meta("index_rules") != rules_mark:
+                self.store.set_meta("index_rules", rules_mark)
         stale = [r[0] for r in self.conn.execute(STALE_PERIODS, (today.isoformat(),))]
         if stale:
             self.refresh_index(stale, today)
-        return len(stale)
+        return recomputed + len(stale)
 
     def summaries(self) -> dict[int, tuple]:
         """case id → its stored row of the index (as :func:`case_index` computes it)."""

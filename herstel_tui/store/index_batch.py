@@ -6,11 +6,12 @@ engine judges each *shape* once (:mod:`herstel_tui.domain.routekaart.shape`) and
 dates are laid over it here: due dates by calendar arithmetic, what still runs on ``today``, the
 next date. The rows are those :func:`herstel_tui.store.cases.case_index` makes for the case; cases
 with a correction (superseded by record order) are left to it (``slow``). Then only the rows that
-differ from the stored ones are written (:func:`write_changed`), compared in key order.
+differ from the stored ones are written (:func:`index_diff`, :func:`write_diff`), compared in key order.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, filterfalse
@@ -31,9 +32,15 @@ EVENTS_BY_CASE = (
     "group_concat(fact_date, ' '), max(correction OR instr(step, ':')) FROM events INDEXED BY events_case "
     "WHERE case_id BETWEEN ? AND ? GROUP BY case_id"
 )
-# The same rows for a list of cases (a JSON array of ids): one seek per case into events_case, so the
-# aggregate is fed in the same order.
-EVENTS_OF_CASES = EVENTS_BY_CASE.replace("BETWEEN ? AND ?", "IN (SELECT value FROM json_each(?))")
+# The same rows for a list of cases (a JSON array of ids; IN_JSON: in a JSON array): one seek per
+# case into events_case, so the aggregate is fed in the same order.
+IN_JSON = "IN (SELECT value FROM json_each(?))"
+EVENTS_OF_CASES = EVENTS_BY_CASE.replace("BETWEEN ? AND ?", IN_JSON)
+# The cases that hold a termijn of one of the rules in a JSON array, as stored, by id.
+HOLDING_RULES = (
+    "SELECT id FROM cases WHERE id IN "
+    "(SELECT case_id FROM case_deadlines WHERE rule IN (SELECT value FROM json_each(?))) ORDER BY id"
+)
 SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
 DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
 # a row whose key no stored row has: a plain INSERT (INSERT OR REPLACE of 320,000 termijn rows into
@@ -56,12 +63,51 @@ _id = itemgetter(0)  # the case id of a row
 _day = itemgetter(0)  # the ISO day of a (day, token) pair
 
 
+class Batch(NamedTuple):
+    """A rebuild's range of cases: ids ``first`` to ``last``, ``n`` cases; ``cases`` None: every
+    case in it, else a JSON array of the ids recomputed (only those); ``rules`` None: every termijn
+    compared, else a JSON array of the rules whose termijnen alone are (:func:`index_diff`)."""
+
+    first: int
+    last: int
+    n: int
+    cases: str | None = None
+    rules: str | None = None
+
+
 def index_marks(rk: Routekaart) -> list[tuple[str, str]]:
     """The ``meta`` rows that say the case index was computed with ``rk``: its fingerprint, and
     ``index_hash`` (what the index depends on, with the file it was written with), by which a later
-    change in texts alone keeps the index (``CaseRepository.refresh_derived``). Written by every
-    writer of a whole index: a rebuild, a new database, the demo."""
-    return [("routekaart_hash", rk.fingerprint), ("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")]
+    change in texts alone keeps the index (``CaseRepository.refresh_derived``); and ``index_rules``
+    (:func:`changed_rules`). Written by every writer of a whole index: a rebuild, a new database,
+    the demo."""
+    marks = [("routekaart_hash", rk.fingerprint), ("index_hash", f"{rk.index_fingerprint} {rk.fingerprint}")]
+    if rk.route_fingerprint:
+        kept = {"routekaart": rk.fingerprint, "route": rk.route_fingerprint, "rules": rk.rule_fingerprints}
+        marks.append(("index_rules", json.dumps(kept, sort_keys=True)))
+    return marks
+
+
+def changed_rules(rk: Routekaart, stored_hash: str | None, index_rules: str | None) -> list[str] | None:
+    """The rules whose own fields alone (a period, a kind, who owes it: the loader's ``_RULE_OWN``)
+    differ between the routekaart the stored index was computed with and ``rk``, or None when
+    anything else may differ or it is not known: then every case is recomputed. ``stored_hash`` and
+    ``index_rules`` are the ``meta`` rows as stored (:func:`index_marks`); ``index_rules`` counts
+    only when it names the file of ``stored_hash`` (it was written with that index, not left by an
+    earlier one). Such a change changes only the rows of the cases holding a termijn of one of
+    these rules: which termijnen a case holds, and in which order, depends on the rest."""
+    if not stored_hash or not index_rules or not rk.route_fingerprint:
+        return None
+    try:
+        kept = json.loads(index_rules)
+    except ValueError:
+        return None
+    if not isinstance(kept, dict) or kept.get("routekaart") != stored_hash or kept.get("route") != rk.route_fingerprint:
+        return None
+    rules = kept.get("rules")
+    if not isinstance(rules, dict) or rules.keys() != rk.rule_fingerprints.keys():
+        return None
+    return sorted(rule for rule, own in rk.rule_fingerprints.items() if rules[rule] != own)
 
 
 def shaped_index(
@@ -170,30 +216,35 @@ class IndexDiff(NamedTuple):
     cases: int
 
 
-def write_changed(conn: sqlite3.Connection, first: int, last: int, summaries: list[tuple], rows: list[tuple]) -> int:
-    """Write of the computed index rows of the cases ``first`` to ``last`` (each row starting with
-    the case id) only what differs from the stored ones (:func:`index_diff`, :func:`write_diff`).
-    Returns the number of cases with a difference."""
-    return write_diff(conn, first, last, index_diff(conn, first, last, summaries, rows))
-
-
 def index_diff(
-    conn: sqlite3.Connection, first: int, last: int, summaries: list[tuple], rows: list[tuple]
+    conn: sqlite3.Connection,
+    first: int,
+    last: int,
+    summaries: list[tuple],
+    rows: list[tuple],
+    cases: str | None = None,
+    rules: str | None = None,
 ) -> IndexDiff | None:
-    """What differs between the computed index rows of the cases ``first`` to ``last`` and the
-    stored ones, as read on ``conn`` (None: nothing): a summary row, a termijn row (by case and
-    seq; a key stored already is updated, a new one inserted), termijnen a case no longer has.
+    """What differs between the computed index rows of the cases ``first`` to ``last`` (only those
+    in ``cases``, a JSON array of ids, when given) and the stored ones, as read on ``conn`` (None:
+    nothing): a summary row, a termijn row (by case and seq; a key stored already is updated, a new
+    one inserted), termijnen a case no longer has. With ``rules`` (a JSON array: the rules whose own
+    fields alone changed, :func:`changed_rules`) only the termijnen of these rules are read and
+    compared: the others, of the same events and rules, are the same (most of the termijn rows).
 
     Both sides in key order: mostly every row is the same (one comparison of two lists), or the
     same keys in the same places with some rows changed (compared pairwise); otherwise compared as
     sets of rows."""
-    args = (first, last)
+    where, args = ("BETWEEN ? AND ?", (first, last)) if cases is None else (IN_JSON, (cases,))
     stored_summaries = conn.execute(
-        f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id BETWEEN ? AND ? ORDER BY case_id", args
+        f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id {where} ORDER BY case_id", args
     ).fetchall()
+    if rules is not None:
+        where, args = f"{where} AND rule {IN_JSON}", (*args, rules)
+        wanted = set(json.loads(rules))
+        rows = [r for r in rows if r[2] in wanted]
     stored_rows = conn.execute(
-        f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id BETWEEN ? AND ? ORDER BY case_id, seq",
-        args,
+        f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id {where} ORDER BY case_id, seq", args
     ).fetchall()
     if stored_summaries == summaries and stored_rows == rows:  # mostly, when nothing changed: in key order
         return None
@@ -203,8 +254,8 @@ def index_diff(
     summaries_changed += replaced
     replaced, new_rows = _stored_or_new(stored_rows, other_rows, _key)
     changed += replaced
-    cases = len({r[0] for r in chain(summaries_changed, new_summaries, changed, new_rows, gone)})
-    if not cases:
+    differing = len({r[0] for r in chain(summaries_changed, new_summaries, changed, new_rows, gone)})
+    if not differing:
         return None
     by_hand = len(gone) + len(summaries_changed) + len(new_summaries) + len(changed) + len(new_rows) >= BY_HAND_FROM
     old_summaries: list[tuple] = []
@@ -214,7 +265,9 @@ def index_diff(
         stored_by_key = dict(zip(map(_key, stored_rows), stored_rows))
         old_summaries = [stored_by_id[r[0]] for r in summaries_changed]
         old_rows = [stored_by_key[_key(r)] for r in chain(changed, gone)]
-    return IndexDiff(gone, summaries_changed, new_summaries, changed, new_rows, by_hand, old_summaries, old_rows, cases)
+    return IndexDiff(
+        gone, summaries_changed, new_summaries, changed, new_rows, by_hand, old_summaries, old_rows, differing
+    )
 
 
 def write_diff(conn: sqlite3.Connection, first: int, last: int, diff: IndexDiff | None) -> int:

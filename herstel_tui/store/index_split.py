@@ -38,7 +38,7 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import IO, TYPE_CHECKING
 
-from herstel_tui.store.index_batch import IndexDiff, index_diff, write_diff
+from herstel_tui.store.index_batch import Batch, IndexDiff, index_diff, write_diff
 
 if TYPE_CHECKING:
     from herstel_tui.store.cases import CaseRepository
@@ -140,27 +140,25 @@ def free_cores(before: tuple[int, int] | None, cores: int) -> float | None:
     return None
 
 
-def rebuild_split(
-    repo: CaseRepository, ranges: Sequence[tuple[int, int, int]], today: date, progress: Callable[[int], None]
-) -> None:
-    """Write the index of each range ``(first id, last id, cases)``, the first for
+def rebuild_split(repo: CaseRepository, ranges: Sequence[Batch], today: date, progress: Callable[[int], None]) -> None:
+    """Write the index of each range (:class:`.index_batch.Batch`), the first for
     :data:`MEASURE_FOR` here alone, then, with a core to spare, computed here from the front and by
     a child from the back (see the module text); ``progress(cases)`` after each range."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     before, began, start = cpu_ticks(), time.monotonic(), 0
     while start < len(ranges) and time.monotonic() - began < MEASURE_FOR:
-        first, last, n = ranges[start]
+        first, last, n, cases, rules = ranges[start]
         with repo.transaction():
-            repo.write_range(today, first, last)
+            repo.write_range(today, first, last, cases, rules)
         progress(n)
         start += 1
     if start == len(ranges):
         return
     idle = free_cores(before, cores)
     if idle is not None and idle < FREE_CORE:  # no core to spare: the rest here alone
-        for first, last, n in ranges[start:]:
+        for first, last, n, cases, rules in ranges[start:]:
             with repo.transaction():
-                repo.write_range(today, first, last)
+                repo.write_range(today, first, last, cases, rules)
             progress(n)
         return
     with repo.transaction() as conn:  # the register the child will read: this, until somebody writes
@@ -168,7 +166,7 @@ def rebuild_split(
         seen = conn.total_changes
     stale = False
 
-    def write(first: int, last: int, n: int, computed: object) -> None:
+    def write(first: int, last: int, n: int, cases: str | None, rules: str | None, computed: object) -> None:
         nonlocal seen, stale
         with repo.transaction() as conn:
             if not stale:
@@ -176,7 +174,7 @@ def rebuild_split(
                 if stale:
                     halt.set()  # what the child computes now is of no use: it takes no more ranges
             if computed is _FAILED or stale:
-                repo.write_range(today, first, last)
+                repo.write_range(today, first, last, cases, rules)
             else:
                 assert computed is None or isinstance(computed, IndexDiff)
                 write_diff(conn, first, last, computed)
@@ -252,7 +250,7 @@ def _feed(
     to_child: IO[bytes],
     from_child: IO[bytes],
     start: bytes,
-    ranges: Sequence[tuple[int, int, int]],
+    ranges: Sequence[Batch],
     pending: deque[int],
     halt: threading.Event,
     results: Queue[tuple[int, object] | None],
@@ -272,8 +270,8 @@ def _feed(
                 i = pending.pop()
             except IndexError:
                 break
-            first, last, _ = ranges[i]
-            pickle.dump((first, last), to_child)
+            first, last, _, cases, rules = ranges[i]
+            pickle.dump((first, last, cases, rules), to_child)
             to_child.flush()
             ok, diff = pickle.load(from_child)
             results.put((i, diff if ok else _FAILED))
@@ -292,7 +290,7 @@ def _feed(
 
 def child() -> None:
     """The child's loop: a read-only Store on the file (no migration, no rebuild of its own), ready
-    said, then for each (first, last) read from stdin what differs in the index of those cases (events and
+    said, then for each (first, last, cases, rules) read from stdin (a :class:`.index_batch.Batch`'s) what differs in the index of those cases (events and
     stored rows read in one snapshot: :func:`.index_batch.index_diff`), written to stdout as
     (True, diff), or (False, why) when it failed; until stdin closes."""
     gc.disable()  # a million tuples and strings without cycles (as the rebuild pauses it)
@@ -307,13 +305,13 @@ def child() -> None:
     try:
         while True:
             try:
-                first, last = pickle.load(source)
+                first, last, cases, rules = pickle.load(source)
             except EOFError:
                 return
             try:
                 with store.snapshot() as conn:
-                    summaries, rows = store.cases.shaped_range(first, last, today)
-                    answer: tuple[bool, object] = (True, index_diff(conn, first, last, summaries, rows))
+                    summaries, rows = store.cases.shaped_range(first, last, today, cases)
+                    answer: tuple[bool, object] = (True, index_diff(conn, first, last, summaries, rows, cases, rules))
             except Exception as exc:
                 answer = (False, repr(exc))
             pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)

@@ -142,7 +142,7 @@ def test_a_rebuild_reads_events_in_evaluation_order_whatever_order_they_were_wri
     with store.transaction():
         store.conn.execute("DELETE FROM case_deadlines")
         store.conn.execute("UPDATE case_summary SET current_title = 'oud'")
-        assert store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True) == len(expected)
+        assert store.cases.write_range(TODAY, 1, 10**6) == len(expected)
     assert store.cases.stored_index() == expected
 
 
@@ -154,7 +154,7 @@ def test_a_rebuild_inserts_missing_keys_updates_stored_ones_and_deletes_the_rest
     with_termijnen = [cid for cid, (_, rows) in sorted(expected.items()) if len(rows) >= 2]
     gone, wrong, surplus, lost = with_termijnen[:4]
     with store.transaction() as conn:
-        store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True)  # (events written bare)
+        store.cases.write_range(TODAY, 1, 10**6)  # (events written bare)
         assert store.cases.stored_index() == expected
         conn.execute("DELETE FROM case_summary WHERE case_id = ?", (lost,))
         conn.execute("DELETE FROM case_deadlines WHERE case_id IN (?, ?)", (lost, gone))
@@ -165,10 +165,10 @@ def test_a_rebuild_inserts_missing_keys_updates_stored_ones_and_deletes_the_rest
             " FROM case_deadlines WHERE case_id = ?",
             (surplus,),
         )
-        assert store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True) == 4
+        assert store.cases.write_range(TODAY, 1, 10**6) == 4
     assert store.cases.stored_index() == expected
     with store.transaction():
-        assert store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True) == 0
+        assert store.cases.write_range(TODAY, 1, 10**6) == 0
 
 
 def test_a_refresh_of_many_cases_goes_by_shape_and_gives_the_engines_rows(rk, store):
@@ -222,12 +222,12 @@ def test_events_written_otherwise_than_the_application_does_go_through_the_engin
     with store.transaction():
         store.conn.execute("DELETE FROM case_deadlines")
         store.conn.execute("UPDATE case_summary SET current_title = 'oud'")
-        store.cases._write_index(TODAY, first=1, last=10**6, only_changed=True)
+        store.cases.write_range(TODAY, 1, 10**6)
     assert store.cases.stored_index() == expected
 
 
 def test_stored_and_computed_rows_are_compared_by_key_in_every_way():
-    """write_changed's comparison: the same rows (nothing), the same keys with some rows changed
+    """index_diff's comparison: the same rows (nothing), the same keys with some rows changed
     (those, to update), keys that differ (the changed and new rows to write, and the keys of stored
     rows gone)."""
     stored = [(1, 0, "a"), (1, 1, "b"), (2, 0, "c")]

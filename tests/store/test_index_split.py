@@ -107,6 +107,26 @@ def test_a_split_rebuild_leaves_the_index_tallies_and_progress_of_one_process(de
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
+def test_a_split_rebuild_of_the_cases_holding_a_rule_leaves_the_index_of_one_process(demo, tmp_path, monkeypatch):
+    """A change in a rule's own fields (store/index_batch.changed_rules): each range carries the
+    ids of its cases holding the rule, here and in the child."""
+
+    def partial(store) -> int:
+        store.routekaart = nine_weeks()
+        return store.cases.rebuild_summaries(TODAY, rules=["eerste_gesprek_voeren"])
+
+    alone = copy_of(demo, tmp_path, "alone.db")
+    with clock.fixed(TODAY), open_store(alone, "t") as store:
+        holding = partial(store)
+        one_process = store.cases.stored_index()
+    hooks = _Hooks(monkeypatch)
+    with clock.fixed(TODAY), open_store(demo, "t") as store:
+        assert 10 < partial(store) == holding < 120
+        assert hooks.from_child
+        assert store.cases.stored_index() == one_process == recomputed(store, TODAY)
+        assert tallies_differ(store.conn) == []
+
+
 def _drop_last_event_of_last_case(conn: sqlite3.Connection) -> int:
     """A write the child's range (the last cases) depends on: the last case's latest event gone."""
     case_id = conn.execute("SELECT max(case_id) FROM events").fetchone()[0]
@@ -233,11 +253,13 @@ def test_the_child_starts_after_the_measured_ranges_and_takes_none_of_them(demo,
     with clock.fixed(TODAY), open_store(demo, "t") as store:
         real_write_range = store.cases.write_range
 
-        def write_range(today, first, last):  # a range takes 0.05 s: two or three before the child
+        def write_range(
+            today, first, last, cases=None, rules=None
+        ):  # a range takes 0.05 s: two or three before the child
             if not hooks.claimed.is_set():
                 time.sleep(0.05)
                 alone.append(first)
-            return real_write_range(today, first, last)
+            return real_write_range(today, first, last, cases, rules)
 
         monkeypatch.setattr(store.cases, "write_range", write_range)
         assert _rebuild(store) == 120

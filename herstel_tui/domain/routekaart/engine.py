@@ -703,6 +703,9 @@ class Routekaart:
         self.fingerprint = fingerprint  # a hash of the file's bytes (see loader.fingerprint)
         # a hash of what the case index depends on (loader.index_fingerprint; empty: unknown)
         self.index_fingerprint = ""
+        # the same without each rule's own fields, and those by rule id (loader.index_fingerprints)
+        self.route_fingerprint = ""
+        self.rule_fingerprints: dict[str, str] = {}
         self._engines = {tid: _Engine(self, t) for tid, t in tracks.items()}
         self._steps = {(tid, s.id): s for tid, t in tracks.items() for s in t.nodes}
 

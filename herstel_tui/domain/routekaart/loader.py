@@ -426,7 +426,7 @@ def parse_routekaart(text: bytes, path: Path | str) -> Routekaart:
     if errors:
         raise RoutekaartError(path, errors)
     rk = _build(path, data, fingerprint(text))
-    rk.index_fingerprint = index_fingerprint(data)
+    rk.index_fingerprint, rk.route_fingerprint, rk.rule_fingerprints = index_fingerprints(data)
     return rk
 
 
@@ -440,10 +440,16 @@ _TEXT_ONLY = {
 }
 
 
-def index_fingerprint(data: _RoutekaartIn) -> str:
-    """A hash of everything in the file the case index could depend on (all but :data:`_TEXT_ONLY`)."""
-    import json
+# A rule's fields that only its own termijnen show (their due dates, whether one runs out by itself,
+# who owes it) or none at all: which cases hold a termijn of the rule, and in which order, does not
+# depend on them (that is its start, stop and tracks, the steps and the order of the rules). A change
+# in these alone changes only the index of the cases that hold a termijn of the rule.
+_RULE_OWN = ("title", "kind", "period", "basis", "owed_by")
 
+
+def index_fingerprints(data: _RoutekaartIn) -> tuple[str, str, dict[str, str]]:
+    """Hashes of everything in the file the case index could depend on (all but :data:`_TEXT_ONLY`):
+    of all of it; of all but each rule's :data:`_RULE_OWN` fields; and of those fields by rule id."""
     raw = data.model_dump(mode="json", exclude=_TEXT_ONLY["file"])
     for track in raw["tracks"].values():
         for node in track["steps"]:
@@ -455,4 +461,12 @@ def index_fingerprint(data: _RoutekaartIn) -> str:
     for rule in raw["rules"]:
         for key in _TEXT_ONLY["rule"]:
             rule.pop(key)
+    whole = _hash(raw)
+    rules = {rule["id"]: _hash({key: rule.pop(key) for key in _RULE_OWN}) for rule in raw["rules"]}
+    return whole, _hash(raw), rules
+
+
+def _hash(raw: object) -> str:
+    import json
+
     return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:16]
