@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -157,12 +158,37 @@ def apply_import(
       the register afresh.
     """
     if dry_run:
-        with store.private_copy() as copy:
+        with store.private_copy() as copy, _statement_journals_in_memory(copy):
             report = _apply(copy, parsed, file, today, progress, pause=0.0, seconds=float("inf"), throwaway=True)
         report.dry_run = True
         report.file_id = None
         return report
-    return _apply(store, parsed, file, today, progress, pause=PAUSE_SECONDS, seconds=BATCH_SECONDS, throwaway=False)
+    with _statement_journals_in_memory(store):
+        return _apply(store, parsed, file, today, progress, pause=PAUSE_SECONDS, seconds=BATCH_SECONDS, throwaway=False)
+
+
+@contextmanager
+def _statement_journals_in_memory(store: Store) -> Iterator[None]:
+    """SQLite's temporary files in memory (``PRAGMA temp_store = MEMORY``) while the import runs on
+    this connection, as they were afterwards. Inside a transaction every statement that may abort
+    halfway keeps the pages it changes in a statement journal, in memory until one statement's
+    journal outgrows 64 KiB; from then on, to the end of the transaction, in a temporary file: on a
+    50,000-row list 318,000 writes of 4 KiB (a third of a second of system time). Only the
+    statement's own rollback reads that journal; the transaction's durability is the WAL's (a
+    killed process loses no committed batch either way). No temporary table is open then: the
+    setting drops those (only a migration makes one, and drops it)."""
+    with store.reading() as conn:
+        if conn.in_transaction:  # (the setting cannot change inside a transaction)
+            old = None
+        else:
+            old = conn.execute("PRAGMA temp_store").fetchone()[0]
+            conn.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        if old is not None:
+            with store.reading() as conn:
+                conn.execute(f"PRAGMA temp_store = {int(old)}")
 
 
 def _apply(
