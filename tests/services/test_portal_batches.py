@@ -156,3 +156,25 @@ def test_the_last_transaction_does_not_write_the_row_outcomes_it_deletes(store, 
     with open_store(tmp_path / "dry.db", "t.tester") as other:
         plan = import_list(other, config, "aanmeldingen", path, dry_run=True, today=TODAY)
     assert rows(plan) == rows(done)
+
+
+def test_sqlite_keeps_its_temporary_files_in_memory_while_a_list_is_applied(store, config, tmp_path, small_batches):
+    """Issue 18: a statement journal that outgrows 64 KiB would go to a temporary file for the rest of
+    the transaction (318,000 writes of 4 KiB on a 50,000-row list); the connection's own setting is
+    given back afterwards, also when the import breaks off."""
+    path = registrations(tmp_path)
+    setting = "PRAGMA temp_store"
+    assert store.conn.execute(setting).fetchone()[0] == 0
+    seen: list[int] = []
+
+    def progress(done, total):  # between two batches
+        seen.append(store.conn.execute(setting).fetchone()[0])
+
+    with failing_event(30, OSError("stroom weg")), pytest.raises(StoreError, match="is onderbroken"):
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY, progress=progress)
+    assert seen and set(seen) == {2}  # MEMORY
+    assert store.conn.execute(setting).fetchone()[0] == 0
+    seen.clear()
+    import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY, progress=progress)
+    assert seen and set(seen) == {2}
+    assert store.conn.execute(setting).fetchone()[0] == 0
