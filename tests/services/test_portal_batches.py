@@ -209,6 +209,7 @@ def test_an_import_broken_off_counts_the_records_of_the_whole_list(store, config
     parsed so far, nor the rows refused while parsing), and reading the file again finishes it as one
     run would have."""
     monkeypatch.setattr(portal_import, "PARSE_STEP", 3)
+    monkeypatch.setattr(portal_import, "PREFETCH_ROWS", 4)
     data = [HEAD]
     for i in range(40):
         b = TEST_BSNS[i % 25] if i % 6 else "12345"  # 7 rows refused while parsing
