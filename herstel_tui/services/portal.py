@@ -22,7 +22,7 @@ from herstel_tui.domain.portal import ImportReport, NothingToDo, PortalError, Po
 from herstel_tui.files.portal_common import DEFAULT_LIMITS, file_meta, unreadable
 from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
 from herstel_tui.services.portal_import import apply_import
-from herstel_tui.services.portal_lists import KINDS, columns_for, parse_table
+from herstel_tui.services.portal_lists import KINDS, ListParser, columns_for
 from herstel_tui.settings.cache import ConfigValues
 from herstel_tui.settings.config import Config, resolve_export_dir
 from herstel_tui.store import Store
@@ -168,12 +168,14 @@ def import_list(
 
     with collector_paused():
         table = read_table(path, columns, required, limits=config.grenzen.read_limits())
-        parsed = parse_table(kind, table, config.portaal_kolommen, today)
-        if not parsed.records and not any(o.action == "reject" for o in parsed.outcomes):
+        # Every row under the header is a record or a refusal (parse_table): none, nothing to do.
+        if not table.rows:
             raise NothingToDo(
                 f"{path.name} heeft geen regels onder de kopregel ({table.where}); er is niets gewijzigd."
             )
-        return apply_import(store, parsed, meta, dry_run=dry_run, today=today, progress=progress)
+        # The rows are parsed while the list is applied (in the pauses between its batches).
+        parser = ListParser(kind, table, config.portaal_kolommen, today)
+        return apply_import(store, parser, meta, dry_run=dry_run, today=today, progress=progress)
 
 
 @contextmanager

@@ -92,27 +92,69 @@ _UNJUDGED = object()
 
 
 def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) -> ParsedList:
-    cfg = getattr(mapping, KINDS[kind][2])
-    parse = {"antwoord": _answer, "aanmeldingen": _registration, "negatief": _negative, "invordering": _collector}[kind]
-    records: list[Record] = []
-    outcomes: list[RowOutcome] = [RowOutcome(n, ImportAction.SKIP, "lege regel") for n in table.blank_rows]
-    known: Known = {}  # per list: the values the person model accepted
-    bsns: dict[tuple[type, Any], tuple[str, str | None]] = {}  # (type, cell) -> cell_bsn's answer
-    for number, values in table.rows:
-        notes: list[str] = []
-        bsn = None
-        try:
-            raw = values.get("bsn")
-            got = bsns.get((type(raw), raw))  # (a BSN that comes again in the list: its answer again)
-            if got is None:
-                got = bsns[(type(raw), raw)] = cell_bsn(raw)
-            bsn, note = got
-            if note:
-                notes.append(note)
-            records.append(parse(number, bsn, values, cfg, today, notes, known))
-        except CellError as exc:
-            outcomes.append(RowOutcome(number, ImportAction.REJECT, str(exc), bsn, notes))
-    return ParsedList(kind, table, records, outcomes)
+    return ListParser(kind, table, mapping, today).all()
+
+
+class ListParser:
+    """:func:`parse_table` a part at a time: ``parsed`` holds the rows parsed so far, in the list's
+    order (``services.portal_import`` parses the rest in the pauses between its batches, when the
+    write lock is free for colleagues)."""
+
+    def __init__(self, kind: str, table: Table, mapping: PortalColumns, today: date) -> None:
+        self.parsed = ParsedList(
+            kind, table, [], [RowOutcome(n, ImportAction.SKIP, "lege regel") for n in table.blank_rows]
+        )
+        self._cfg = getattr(mapping, KINDS[kind][2])
+        self._parse = {
+            "antwoord": _answer,
+            "aanmeldingen": _registration,
+            "negatief": _negative,
+            "invordering": _collector,
+        }[kind]
+        self._today = today
+        self._next = 0  # the index in table.rows of the first row not parsed
+        self._known: Known = {}  # per list: the values the person model accepted
+        self._bsns: dict[tuple[type, Any], tuple[str, str | None]] = {}  # (type, cell) -> cell_bsn's answer
+
+    @classmethod
+    def parsed_already(cls, parsed: ParsedList) -> ListParser:
+        """A parser whose every row is parsed: ``parsed``."""
+        self = cls.__new__(cls)
+        self.parsed = parsed
+        self._next = len(parsed.table.rows)
+        return self
+
+    @property
+    def done(self) -> bool:
+        return self._next >= len(self.parsed.table.rows)
+
+    def all(self) -> ParsedList:
+        while not self.done:
+            self.more(len(self.parsed.table.rows))
+        return self.parsed
+
+    def more(self, n: int) -> None:
+        """Parse the next ``n`` rows (fewer at the end)."""
+        rows = self.parsed.table.rows
+        records, outcomes = self.parsed.records, self.parsed.outcomes
+        bsns, known, parse, cfg, today = self._bsns, self._known, self._parse, self._cfg, self._today
+        start = self._next
+        for k in range(start, min(start + n, len(rows))):
+            self._next = k + 1  # (a row that raised anything but CellError is not parsed again)
+            number, values = rows[k]
+            notes: list[str] = []
+            bsn = None
+            try:
+                raw = values.get("bsn")
+                got = bsns.get((type(raw), raw))  # (a BSN that comes again in the list: its answer again)
+                if got is None:
+                    got = bsns[(type(raw), raw)] = cell_bsn(raw)
+                bsn, note = got
+                if note:
+                    notes.append(note)
+                records.append(parse(number, bsn, values, cfg, today, notes, known))
+            except CellError as exc:
+                outcomes.append(RowOutcome(number, ImportAction.REJECT, str(exc), bsn, notes))
 
 
 def _vocab(value: Any, choices: dict[str, list[str]], label: str) -> str:

@@ -222,3 +222,31 @@ def test_address_changes_go_as_runs_of_distinct_persons():
     rows = [("a", 1), ("b", 2), ("c", 1), ("d", 3), ("e", 3), ("f", 4)]
     assert list(_distinct(rows)) == [[("a", 1), ("b", 2)], [("c", 1), ("d", 3)], [("e", 3), ("f", 4)]]
     assert list(_distinct([])) == []
+
+
+def test_the_plain_inserts_go_as_statements_of_many_rows(store):
+    """The batch sends its audit rows (and its other plain INSERTs) as statements of up to 999
+    parameters, not one statement per row, with the same rows in the same order as one by one."""
+    from herstel_tui.store.base import AUDIT_INSERT
+    from herstel_tui.store.import_batch import insert_rows
+
+    made = [
+        ("2026-12-02T10:00:00", "t.tester", "aangemaakt", "persoon", n, None, None, f'{{"n": {n}, "naam": "Zoë"}}')
+        for n in range(1, 301)
+    ]
+    first = store.conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        with store.transaction():
+            insert_rows(store.conn, AUDIT_INSERT, made)
+    finally:
+        store.conn.set_trace_callback(None)
+    # (SQLite traces a statement again for each trigger it fires: its distinct texts are the statements)
+    inserts = {s for s in statements if s.startswith("INSERT INTO audit")}
+    assert len(inserts) == 3  # 124 + 124 + 52 rows of 8 parameters
+    got = store.conn.execute(
+        "SELECT id, at, who, action, entity, entity_id, person_id, case_id, detail FROM audit WHERE id > ? ORDER BY id",
+        (first,),
+    ).fetchall()
+    assert got == [(first + i, *row) for i, row in enumerate(made, 1)]

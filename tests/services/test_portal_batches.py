@@ -156,3 +156,72 @@ def test_the_last_transaction_does_not_write_the_row_outcomes_it_deletes(store, 
     with open_store(tmp_path / "dry.db", "t.tester") as other:
         plan = import_list(other, config, "aanmeldingen", path, dry_run=True, today=TODAY)
     assert rows(plan) == rows(done)
+
+
+def test_sqlite_keeps_its_temporary_files_in_memory_while_a_list_is_applied(store, config, tmp_path, small_batches):
+    """Issue 18: a statement journal that outgrows 64 KiB would go to a temporary file for the rest of
+    the transaction (318,000 writes of 4 KiB on a 50,000-row list); the connection's own setting is
+    given back afterwards, also when the import breaks off."""
+    path = registrations(tmp_path)
+    setting = "PRAGMA temp_store"
+    assert store.conn.execute(setting).fetchone()[0] == 0
+    seen: list[int] = []
+
+    def progress(done, total):  # between two batches
+        seen.append(store.conn.execute(setting).fetchone()[0])
+
+    with failing_event(30, OSError("stroom weg")), pytest.raises(StoreError, match="is onderbroken"):
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY, progress=progress)
+    assert seen and set(seen) == {2}  # MEMORY
+    assert store.conn.execute(setting).fetchone()[0] == 0
+    seen.clear()
+    import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY, progress=progress)
+    assert seen and set(seen) == {2}
+    assert store.conn.execute(setting).fetchone()[0] == 0
+
+
+def test_the_rows_are_parsed_in_the_pauses_between_the_batches(store, config, tmp_path, monkeypatch, small_batches):
+    """Issue 18: the import parses the rows it needs inside a batch, and the rest while the write lock
+    is free for colleagues (the pause); the plan and the outcome are the same as ever."""
+    from herstel_tui.services.portal_lists import ListParser
+
+    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.05)
+    monkeypatch.setattr(portal_import, "PARSE_STEP", 2)
+    monkeypatch.setattr(portal_import, "PREFETCH_ROWS", 4)  # (the rows a batch reads ahead are parsed first)
+    path = registrations(tmp_path)
+    plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    locked: list[bool] = []
+    real = ListParser.more
+
+    def more(self, n):
+        locked.append(store.conn.in_transaction)
+        return real(self, n)
+
+    monkeypatch.setattr(ListParser, "more", more)
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert rows(done) == rows(plan)
+    assert locked[0] is True  # the first batch's rows
+    assert False in locked  # the rest in a pause
+
+
+def test_an_import_broken_off_counts_the_records_of_the_whole_list(store, config, tmp_path, monkeypatch, small_batches):
+    """Rows parsed a few at a time: the message still counts every record of the list (not the rows
+    parsed so far, nor the rows refused while parsing), and reading the file again finishes it as one
+    run would have."""
+    monkeypatch.setattr(portal_import, "PARSE_STEP", 3)
+    monkeypatch.setattr(portal_import, "PREFETCH_ROWS", 4)
+    data = [HEAD]
+    for i in range(40):
+        b = TEST_BSNS[i % 25] if i % 6 else "12345"  # 7 rows refused while parsing
+        data.append([b, "Sam", f"Smit{i % 25}", "06-11111111", days_ago(5)])
+    path = write_xlsx(tmp_path / "aanmeldingen.xlsx", data)
+    with open_store(tmp_path / "ref.db", "t.tester") as ref:
+        expected = import_list(ref, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert expected.counts["reject"] == 7
+    with (
+        failing_event(12, OSError("stroom weg")),
+        pytest.raises(StoreError, match="is onderbroken na .* van 33 regels"),
+    ):
+        import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert rows(done) == rows(expected)
