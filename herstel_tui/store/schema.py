@@ -669,6 +669,15 @@ BEGIN
 END;
 """
 
+# Issue 18: `herstel termijnen` reads each running termijn's own and rule from the index that finds
+# it, not from the table (one lookup fewer a row: ~18 M instructions at 8,500 rows of the 100k demo).
+# It replaces the index of version 12 (same name, same leading columns, so every query that used it
+# still does); SQLite 3.40 counts a partial index as covering only when it holds ``stopped`` too.
+_V17_RUNNING_COVERING = """
+DROP INDEX IF EXISTS case_deadlines_running;
+CREATE INDEX case_deadlines_running ON case_deadlines(kind, due, own, rule, stopped) WHERE stopped IS NULL;
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "kern: personen, huishoudens, zaken, tijdlijn, contactmomenten, audit", _V1_CORE),
     (2, "zaakoverzicht (afgeleid van de tijdlijn) voor de werkvoorraad", _V2_CASE_SUMMARY),
@@ -686,6 +695,7 @@ MIGRATIONS: list[Migration] = [
     (14, "zoekindex alleen bijwerken als naam, BSN of adres wijzigt", _V14_SEARCH_COLUMNS),
     (15, "tellingen voor het overzicht, bijgehouden bij elke wijziging", _V15_OVERVIEW_TALLIES),
     (16, "auditnummers bewaakt in één bijwerking per regel", _V16_AUDIT_MARK),
+    (17, "lopende termijnen direct uit hun index (herstel termijnen)", _V17_RUNNING_COVERING),
 ]
 
 # The triggers that keep the audit trail append-only; `herstel controle` checks they exist.

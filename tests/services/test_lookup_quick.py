@@ -58,6 +58,9 @@ DUE_NAMES = [
     "Bidi\u202egnirts",
     "Ünïcödé, Zoë",
     "   ",
+    "Csi\x9b2J, Cees",  # a C1 control
+    "Los\ud800, Lot",  # a lone surrogate
+    "Nbsp\u00a0en\u200bzwsp",  # not printable, not a control: stays
 ]
 
 
@@ -132,6 +135,31 @@ def test_due_table_writes_what_the_table_writes(monkeypatch, columns, titles):
     assert ours.getvalue() == theirs.getvalue()
     with pytest.raises(ValueError):
         brief.emit("json", io.StringIO())
+
+
+@pytest.mark.parametrize("columns", ["60", "132"])
+def test_due_table_text_past_the_guard_is_what_the_guard_writes(monkeypatch, columns):
+    """DueTable writes plain text past the terminal guard (its cells are cleaned one by one): the
+    same text as the table written through the guard, hostile names and titles included."""
+    import io
+    from datetime import date
+
+    from herstel_tui.files.terminal import GuardedStream
+
+    monkeypatch.setenv("COLUMNS", columns)
+    titles = {"a": "Titel\x1b]52;c;Zm9v\x07 klembord", "b": "Bidi\u202e titel", "c": "Gewoon"}
+    today = date(2026, 6, 1)
+    found = _due_rows(titles)
+    theirs = io.StringIO()
+    lookup.Table(lookup.DUE_COLUMNS, _table_rows(found, today, titles)).emit("text", GuardedStream(theirs), color=False)
+    for table in (
+        lookup.DueTable(found, today, titles),
+        lookup.DueTable([(r[0], r[1], r[2], r[4]) for r in found], today, titles, brief=True),
+    ):
+        ours = io.StringIO()
+        table.emit("text", GuardedStream(ours), color=False)
+        assert ours.getvalue() == theirs.getvalue()
+        assert "\x1b" not in ours.getvalue() and "\x9b" not in ours.getvalue() and "\u202e" not in ours.getvalue()
 
 
 def test_within_is_today_plus_the_period():

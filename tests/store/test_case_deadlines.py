@@ -179,3 +179,41 @@ def test_a_rebuild_leaves_a_paused_cycle_collector_paused(demo):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_termijnen_read_each_running_termijn_from_its_index_alone(demo):
+    """Migration 17: `herstel termijnen` (store.caselist.due_termijnen) finds the running termijnen
+    and reads their own and rule from case_deadlines_running, without a lookup in the table; a
+    file of version 16 gets the index on the next open, with the same answers."""
+    from datetime import timedelta
+
+    from herstel_tui.store.caselist import due_termijnen
+
+    def plan_and_rows(conn: sqlite3.Connection) -> tuple[list[str], list[tuple]]:
+        sqls: list[tuple] = []
+
+        class Spy:
+            def execute(self, sql, args=()):
+                sqls.append((sql, args))
+                return conn.execute(sql, args)
+
+        rows = due_termijnen(Spy(), TODAY, TODAY + timedelta(days=60))  # type: ignore[arg-type]
+        (sql, args), *_ = sqls
+        return [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args) if " d " in r[3]], rows
+
+    conn = sqlite3.connect(demo)
+    plan, rows = plan_and_rows(conn)
+    assert rows and len(plan) == 2
+    assert all("USING COVERING INDEX case_deadlines_running " in p for p in plan), plan
+    conn.executescript(
+        "DROP INDEX case_deadlines_running; "
+        "CREATE INDEX case_deadlines_running ON case_deadlines(kind, due) WHERE stopped IS NULL; "
+        "PRAGMA user_version = 16;"
+    )
+    assert not any("COVERING" in p for p in plan_and_rows(conn)[0])
+    conn.close()
+    with clock.fixed(TODAY), Store(demo, "t", routekaart=default_routekaart()) as s:
+        assert s.schema_version() >= 17
+    conn = sqlite3.connect(demo)
+    assert plan_and_rows(conn) == (plan, rows)
+    conn.close()
