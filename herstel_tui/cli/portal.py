@@ -115,8 +115,7 @@ def vraagbestand(
     """
     from herstel_tui.files.portal_common import NothingToDo, PortalError
     from herstel_tui.files.vraagbestand import refuse_offenders
-    from herstel_tui.services.portal import export_name, export_vraagbestand, read_bsn_file
-    from herstel_tui.services.portal_import import resolve_children
+    from herstel_tui.services.portal import export_name, export_vraagbestand, read_bsn_file, resolve_children
     from herstel_tui.settings.config import resolve_export_dir
     from herstel_tui.store.portal import ChildCandidate
 

@@ -9,16 +9,17 @@ subclasses), so the CLI and a Textual worker can show them each in their own way
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from herstel_tui.domain import clock
+from herstel_tui.domain.bsn import BsnError, bsn_fault, mask_bsn, mask_digits, normalize_bsn
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction
-from herstel_tui.domain.portal import ImportReport, NothingToDo, PortalError, PortalFileError
+from herstel_tui.domain.portal import ImportReport, NothingToDo, Offender, PortalError, PortalFileError
 from herstel_tui.files.portal_common import DEFAULT_LIMITS, file_meta, unreadable
 from herstel_tui.files.vraagbestand import check_bsns, refuse_offenders, vraagbestand_name, write_vraagbestand
 from herstel_tui.services.portal_import import apply_import
@@ -28,6 +29,44 @@ from herstel_tui.settings.config import Config, resolve_export_dir
 from herstel_tui.store import Store
 from herstel_tui.store.codes import VerificationCode
 from herstel_tui.store.portal import ChildCandidate
+
+
+def resolve_children(
+    store: Store, entries: Iterable[tuple[str, str]]
+) -> tuple[list[ChildCandidate], list[Offender], int]:
+    """Children chosen by BSN (``(where, raw)`` from ``--bsn`` or a file), in the order given.
+
+    Returns (children, offenders, duplicates dropped). An offender is a BSN that is not valid, not in
+    the register, or not registered as a child in any household; the caller refuses the whole export
+    when there is any. Explicit choices are taken even when verified or requested before.
+    """
+    children: list[ChildCandidate] = []
+    offenders: list[Offender] = []
+    seen: set[str] = set()
+    dropped = 0
+    for where, raw in entries:
+        try:
+            bsn = normalize_bsn(raw)
+        except BsnError:
+            offenders.append(Offender(where, mask_digits(str(raw)), bsn_fault(str(raw)) or "klopt niet"))
+            continue
+        if bsn in seen:
+            dropped += 1
+            continue
+        seen.add(bsn)
+        child = store.portal.child(bsn)
+        if child is None:
+            known = store.persons.exists(bsn)
+            offenders.append(
+                Offender(
+                    where,
+                    mask_bsn(bsn),
+                    "is in geen huishouden als kind ingeschreven" if known else "staat niet in het register",
+                )
+            )
+            continue
+        children.append(child)
+    return children, offenders, dropped
 
 
 @dataclass(frozen=True)

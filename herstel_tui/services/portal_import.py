@@ -20,18 +20,18 @@ Rules kept here:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from herstel_tui.domain.bsn import BsnError, bsn_fault, mask_bsn, mask_digits, normalize_bsn
+from herstel_tui.domain.bsn import BsnError, mask_bsn
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction, ImportAction, Role, Track
 from herstel_tui.domain.models import FIELD_OF_WORD, validation_message
-from herstel_tui.domain.portal import AlreadyImported, FileMeta, ImportReport, Offender, RowOutcome
+from herstel_tui.domain.portal import AlreadyImported, FileMeta, ImportReport, RowOutcome
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files.portal_common import CellError
 from herstel_tui.services.portal_lists import (
@@ -46,47 +46,8 @@ from herstel_tui.services.portal_lists import (
 )
 from herstel_tui.store import Store, StoreError
 from herstel_tui.store.import_batch import ImportBatch, stored_person
-from herstel_tui.store.portal import ChildCandidate
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
-
-
-def resolve_children(
-    store: Store, entries: Iterable[tuple[str, str]]
-) -> tuple[list[ChildCandidate], list[Offender], int]:
-    """Children chosen by BSN (``(where, raw)`` from ``--bsn`` or a file), in the order given.
-
-    Returns (children, offenders, duplicates dropped). An offender is a BSN that is not valid, not in
-    the register, or not registered as a child in any household; the caller refuses the whole export
-    when there is any. Explicit choices are taken even when verified or requested before.
-    """
-    children: list[ChildCandidate] = []
-    offenders: list[Offender] = []
-    seen: set[str] = set()
-    dropped = 0
-    for where, raw in entries:
-        try:
-            bsn = normalize_bsn(raw)
-        except BsnError:
-            offenders.append(Offender(where, mask_digits(str(raw)), bsn_fault(str(raw)) or "klopt niet"))
-            continue
-        if bsn in seen:
-            dropped += 1
-            continue
-        seen.add(bsn)
-        child = store.portal.child(bsn)
-        if child is None:
-            known = store.persons.exists(bsn)
-            offenders.append(
-                Offender(
-                    where,
-                    mask_bsn(bsn),
-                    "is in geen huishouden als kind ingeschreven" if known else "staat niet in het register",
-                )
-            )
-            continue
-        children.append(child)
-    return children, offenders, dropped
 
 
 # -- imports: the common frame ---------------------------------------------------------------------

@@ -10,8 +10,7 @@ import pytest
 
 from herstel_tui.files.portal_common import NothingToDo, PortalError
 from herstel_tui.files.vraagbestand import check_bsns, vraagbestand_name, write_vraagbestand
-from herstel_tui.services.portal import export_vraagbestand
-from herstel_tui.services.portal_import import resolve_children
+from herstel_tui.services.portal import export_vraagbestand, resolve_children
 from herstel_tui.settings.config import Config
 from herstel_tui.store.portal import PortalLedger
 from tests.support.portal import PORTAL_ID, TEST_BSNS, TODAY, ZERO_BSN, dump, portal_reads
