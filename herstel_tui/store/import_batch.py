@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
-from itertools import chain, groupby
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -43,6 +43,7 @@ from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import AUDIT_INSERT, audit_json
+from herstel_tui.store.bulk import insert_many
 from herstel_tui.store.cases import SHARED_STEPS
 from herstel_tui.store.persons import MEMBER_INSERT, change_detail, person_changes, person_row, redacted_person
 from herstel_tui.store.portal import ROW_DONE
@@ -101,19 +102,8 @@ _ORDER = (
     AUDIT_INSERT,
     ROW_DONE,
 )
-# The plain INSERTs of _ORDER sent as statements of many rows each (``VALUES (…), (…), …``), not one
-# statement per row (executemany): inside a transaction each statement that may abort halfway (a
-# trigger, a constraint) copies every page it changes to a statement journal first, so one row per
-# statement copies the same pages again for every row (the 55,845 audit rows of a 50,000-row list,
-# each with its trigger, took 0.31 s of CPU, in statements of 100 rows 0.18 s). SQLite fires a
-# trigger per row in the rows' order either way, and gives the same rowids; a failing row fails the
-# flush either way (the import's transaction is then rolled back). At most _PARAMS parameters per
-# statement: the lowest SQLITE_MAX_VARIABLE_NUMBER a build may have (999 before SQLite 3.32).
-_PARAMS = 999
-_MANY: dict[str, tuple[str, str, int]] = {}  # statement -> (its head, one row's VALUES, parameters per row)
-for _sql in (_PERSON_INSERT, _HOUSEHOLD_INSERT, MEMBER_INSERT, _EVENT_INSERT, AUDIT_INSERT, ROW_DONE):
-    _head, _one = _sql.split(" VALUES ")
-    _MANY[_sql] = (f"{_head} VALUES ", _one, _one.count("?"))
+# The plain INSERTs of _ORDER sent as statements of many rows each (store.bulk.insert_many)
+_MANY = frozenset((_PERSON_INSERT, _HOUSEHOLD_INSERT, MEMBER_INSERT, _EVENT_INSERT, AUDIT_INSERT, ROW_DONE))
 # the notes column of a row outcome without notes (most rows), as json.dumps writes it
 _PLAIN = {flag: json.dumps({"notes": [], "returned": flag}) for flag in (False, True)}
 _ROW_JSON = json.JSONEncoder(ensure_ascii=False).encode  # as store.portal.row_done writes it
@@ -144,22 +134,6 @@ def _distinct(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
         ids.add(row[-1])
     if part:
         yield part
-
-
-def insert_rows(conn: Any, sql: str, rows: list[tuple]) -> None:
-    """``conn.executemany(sql, rows)`` of a plain INSERT of :data:`_MANY`, as statements of many rows
-    each (see there)."""
-    head, one, width = _MANY[sql]
-    per = max(1, _PARAMS // width)
-    full = ""
-    for start in range(0, len(rows), per):
-        part = rows[start : start + per]
-        if len(part) == per:
-            full = full or head + ", ".join([one] * per)  # (the same text each time: SQLite's statement cache)
-            statement = full
-        else:
-            statement = head + ", ".join([one] * len(part))
-        conn.execute(statement, list(chain.from_iterable(part)))
 
 
 def stored_person(bsn: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -633,7 +607,7 @@ class ImportBatch(Repository):
             elif n and sql in _AS_ONE:
                 self.conn.execute(_AS_ONE[sql], (json.dumps(rows[:n], ensure_ascii=False),))
             elif n and sql in _MANY:
-                insert_rows(self.conn, sql, rows[:n])
+                insert_many(self.conn, sql, rows[:n])
             elif n:
                 self.conn.executemany(sql, rows[:n])
             del rows[:n]

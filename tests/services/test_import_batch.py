@@ -228,7 +228,7 @@ def test_the_plain_inserts_go_as_statements_of_many_rows(store):
     """The batch sends its audit rows (and its other plain INSERTs) as statements of up to 999
     parameters, not one statement per row, with the same rows in the same order as one by one."""
     from herstel_tui.store.base import AUDIT_INSERT
-    from herstel_tui.store.import_batch import insert_rows
+    from herstel_tui.store.bulk import insert_many as insert_rows
 
     made = [
         ("2026-12-02T10:00:00", "t.tester", "aangemaakt", "persoon", n, None, None, f'{{"n": {n}, "naam": "Zoë"}}')
