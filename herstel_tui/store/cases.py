@@ -38,8 +38,10 @@ from herstel_tui.store.index_batch import (
     IN_JSON,
     Batch,
     changed_rules,
+    drop_indexes,
     index_diff,
     index_marks,
+    restore_indexes,
     shaped_index,
     write_diff,
 )
@@ -442,6 +444,8 @@ class CaseRepository(Repository):
         with self.transaction():  # not current until every batch is written (an interrupted rebuild
             # left rows of this routekaart that reopening with the previous one took for current)
             self.conn.execute("DELETE FROM meta WHERE key IN ('routekaart_hash', 'index_hash', 'index_rules')")
+            if only is None:  # most rows to be written afresh: their indexes made after (index_batch)
+                drop_indexes(self.conn, total)
         with _no_cycle_collection():
             if index_split.may_split(self, total):  # computed by two processes (index_split)
                 index_split.rebuild_split(self, ranges, today, written)
@@ -451,6 +455,7 @@ class CaseRepository(Repository):
                         self.write_range(today, first, last, cases, only_rules)
                     written(n)
         with self.transaction():
+            restore_indexes(self.conn)
             for key, value in index_marks(self.routekaart):
                 self.store.set_meta(key, value)
             self.audit(AuditAction.RECOMPUTED, "zaakoverzicht", None, detail={"zaken": total})

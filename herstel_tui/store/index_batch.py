@@ -21,6 +21,7 @@ from typing import NamedTuple
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
 from herstel_tui.store.tallies import BY_HAND_FROM, move_tallies, tallies_by_hand
+from herstel_tui.store.tally_sql import DEADLINES_ADD_RANGE
 
 # One row per case with events: steps ("step[:outcome]") and fact dates in evaluation order (by
 # fact date, then record order: the events_case index, so SQLite feeds the aggregate in that order
@@ -58,6 +59,56 @@ _DEADLINE_UPDATE = (
     + ", ".join(f"{c} = ?{n}" for n, c in enumerate(DEADLINE_COLS.split(", ")[1:], 3))
     + " WHERE case_id = ?1 AND seq = ?2"
 )
+# A whole rebuild that writes most rows afresh (an index emptied by a migration: 320,000 termijn rows
+# at 100,000 cases) drops the index tables' secondary indexes in the transaction that takes the marks
+# away and makes them again, one sorted build each, in the one that writes the marks: a B-tree insert
+# per row in due-date order took more of that write than the rows themselves (issue 18). Meanwhile
+# their SQL is kept in ``meta`` under this key, so that a rebuild interrupted in between (followed
+# by a whole rebuild: the marks are gone) leaves them to the next one. Not from DROP_INDEXES_UP_TO
+# cases: the lock of the last transaction would grow with the rows (~0.3 s at 100,000 cases).
+DROPPED_INDEXES = "index_dropped"
+DROP_INDEXES_UP_TO = 250_000
+_INDEX_TABLES = ("case_summary", "case_deadlines")
+
+
+def drop_indexes(conn: sqlite3.Connection, cases: int) -> None:
+    """Inside a rebuild's first transaction: the secondary indexes of each index table holding
+    fewer than half a row per case (of ``cases``) dropped, their SQL kept (:data:`DROPPED_INDEXES`)."""
+    if cases > DROP_INDEXES_UP_TO:
+        return
+    dropped = [
+        row
+        for table in _INDEX_TABLES
+        if conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] < cases // 2
+        for row in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?"
+            " ORDER BY rowid",
+            (table,),
+        )
+    ]
+    if not dropped:
+        return
+    kept = conn.execute("SELECT value FROM meta WHERE key = ?", (DROPPED_INDEXES,)).fetchone()
+    earlier = [tuple(pair) for pair in json.loads(kept[0])] if kept else []  # (a rebuild interrupted before)
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (DROPPED_INDEXES, json.dumps(earlier + dropped))
+    )
+    for name, _sql in dropped:
+        conn.execute(f'DROP INDEX "{name}"')
+
+
+def restore_indexes(conn: sqlite3.Connection) -> None:
+    """Inside a whole rebuild's last transaction: the indexes :func:`drop_indexes` dropped (in this
+    rebuild or an interrupted one) made again from their SQL, as SQLite kept it."""
+    kept = conn.execute("SELECT value FROM meta WHERE key = ?", (DROPPED_INDEXES,)).fetchone()
+    if not kept:
+        return
+    for name, sql in json.loads(kept[0]):
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone():
+            conn.execute(sql)
+    conn.execute("DELETE FROM meta WHERE key = ?", (DROPPED_INDEXES,))
+
+
 _key = itemgetter(0, 1)  # (case id, seq) of a termijn row
 _id = itemgetter(0)  # the case id of a row
 _day = itemgetter(0)  # the ISO day of a (day, token) pair
@@ -214,6 +265,7 @@ class IndexDiff(NamedTuple):
     old_summaries: list[tuple]  # the stored rows of summaries_changed, in their order
     old_rows: list[tuple]  # the stored rows of changed, then of gone, in their order
     cases: int
+    fresh: bool = False  # a whole range (every termijn compared) with no termijn row stored: all new
 
 
 def index_diff(
@@ -249,7 +301,10 @@ def index_diff(
     if stored_summaries == summaries and stored_rows == rows:  # mostly, when nothing changed: in key order
         return None
     summaries_changed, other_summaries, _ = _differing(stored_summaries, sorted(summaries, key=_id), _id)
-    changed, other_rows, gone = _differing(stored_rows, sorted(rows, key=_key), _key)
+    if stored_rows:
+        changed, other_rows, gone = _differing(stored_rows, sorted(rows, key=_key), _key)
+    else:  # (an emptied index: every row new)
+        changed, other_rows, gone = [], sorted(rows, key=_key), []
     replaced, new_summaries = _stored_or_new(stored_summaries, other_summaries, _id)
     summaries_changed += replaced
     replaced, new_rows = _stored_or_new(stored_rows, other_rows, _key)
@@ -262,11 +317,13 @@ def index_diff(
     old_rows: list[tuple] = []
     if by_hand:
         stored_by_id = dict(zip(map(_id, stored_summaries), stored_summaries))
-        stored_by_key = dict(zip(map(_key, stored_rows), stored_rows))
         old_summaries = [stored_by_id[r[0]] for r in summaries_changed]
-        old_rows = [stored_by_key[_key(r)] for r in chain(changed, gone)]
+        if changed or gone:
+            stored_by_key = dict(zip(map(_key, stored_rows), stored_rows))
+            old_rows = [stored_by_key[_key(r)] for r in chain(changed, gone)]
+    fresh = cases is None and rules is None and not stored_rows
     return IndexDiff(
-        gone, summaries_changed, new_summaries, changed, new_rows, by_hand, old_summaries, old_rows, differing
+        gone, summaries_changed, new_summaries, changed, new_rows, by_hand, old_summaries, old_rows, differing, fresh
     )
 
 
@@ -288,8 +345,10 @@ def write_diff(conn: sqlite3.Connection, first: int, last: int, diff: IndexDiff 
                     first,
                     last,
                     (diff.old_summaries, chain(diff.summaries_changed, diff.new_summaries)),
-                    (diff.old_rows, chain(diff.changed, diff.new_rows)),
+                    ((), ()) if diff.fresh else (diff.old_rows, chain(diff.changed, diff.new_rows)),
                 )
+                if diff.fresh:  # every termijn row of the range is one just written: counted in SQL
+                    conn.execute(DEADLINES_ADD_RANGE, (first, last))
     return diff.cases
 
 

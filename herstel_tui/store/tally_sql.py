@@ -160,11 +160,15 @@ OVERVIEW_FILL = (
 )
 # The same counts for the cases whose id is between two parameters, added to what the tallies hold (a
 # bulk load counts each batch of new cases as it is written: a sort of one batch instead of every row).
-OVERVIEW_ADD_RANGE = tuple(
-    f"INSERT INTO {table} ({columns}) SELECT {key}, count(*) {rows} WHERE {case} BETWEEN ? AND ? GROUP BY 1"
+_ADD_RANGE = {
+    table: f"INSERT INTO {table} ({columns}) SELECT {key}, count(*) {rows} WHERE {case} BETWEEN ? AND ? GROUP BY 1"
     " ON CONFLICT (grp) DO UPDATE SET n = n + excluded.n"
     for table, (columns, key, rows, case) in _TALLY_PARTS.items()
-)
+}
+OVERVIEW_ADD_RANGE = tuple(_ADD_RANGE.values())
+# The termijnen's tally alone (a rebuild's range whose termijn rows are all new: one sort in SQL
+# instead of a group per row in Python).
+DEADLINES_ADD_RANGE = _ADD_RANGE["overview_deadlines"]
 
 
 def fill_tallies(conn: sqlite3.Connection) -> None:
