@@ -14,7 +14,9 @@ The file is copied first (never written). Three rebuilds, each timed in this pro
 - ``termijn``: the first-talk termijn runs 9 weeks instead of 8: the cases holding that termijn
   recomputed (a change in a rule's own fields alone: ``index_batch.changed_rules``; every case
   before stop 30), the rows that differ rewritten;
-- ``vullen``: case_deadlines empty (a database from before migration 12): every termijn written.
+- ``vullen``: case_deadlines empty (a database from before migration 12): every termijn written
+  (its two partial indexes dropped first and made again in the last transaction:
+  ``index_batch.drop_indexes``).
 
 Prints medians in s (and this process's CPU time, steadier on a shared machine, and its child's:
 a rebuild of 40,000 cases or more is split over two processes when a core is free,
