@@ -35,7 +35,16 @@ from pathlib import Path
 from typing import Any
 
 from herstel_tui.domain.routekaart import Routekaart
-from herstel_tui.services.demo import DEMO_TABLES, DEMO_TEMP_PREFIX, DemoPlan, Rows, finish_demo, insert_rows, walk
+from herstel_tui.services.demo import (
+    DEMO_KEPT_INDEXES,
+    DEMO_TABLES,
+    DEMO_TEMP_PREFIX,
+    DemoPlan,
+    Rows,
+    finish_demo,
+    insert_rows,
+    walk,
+)
 from herstel_tui.store.bulk import bulk_load
 from herstel_tui.store.db import Store
 
@@ -161,7 +170,7 @@ def build_in_shards(
         # deferred: BEGIN IMMEDIATE would lock every attached shard for writing, and the workers still
         # write theirs (each is read only once it is complete)
         with store.transaction(deferred=True) as conn:
-            with bulk_load(conn, DEMO_TABLES) as load:
+            with bulk_load(conn, DEMO_TABLES, keep=DEMO_KEPT_INDEXES) as load:
                 for s in range(shards):
                     _wait_for(_done_path(folder, s), procs)
                     load.wait()  # the previous shard's fill is done: the connection is ours
