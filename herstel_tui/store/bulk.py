@@ -4,7 +4,10 @@ Inserting a million rows into tables that already carry their secondary indexes 
 search trigger costs a B-tree insert per index per row, in random key order. Inside
 :func:`bulk_load` those indexes and the trigger that keeps ``case_search`` current are
 dropped; when the block ends (in the same transaction) each index is made again from the
-SQL SQLite kept for it (one sorted build). The triggers that keep the overview's tallies
+SQL SQLite kept for it (one sorted build). An index whose keys the rows bring in their own order (``keep``)
+stays: each entry then goes to the end of its B-tree, which costs less than sorting them all again when the
+block ends (a million-case demo's 7.4 million events: ``events_case`` kept, 21 CPU seconds of copy and
+sorted build became 14 of copy alone), and that work is done while the rows come in, not after them. The triggers that keep the overview's tallies
 (``store/tally_sql.OVERVIEW_TRIGGERS``) are dropped too.
 
 ``case_search`` and the tallies are filled per batch of cases: the block tells the :class:`BulkLoad` it
@@ -133,10 +136,11 @@ class BulkLoad:
 
 
 @contextmanager
-def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[BulkLoad]:
+def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...], *, keep: tuple[str, ...] = ()) -> Iterator[BulkLoad]:
     """Inside an open transaction on a database whose ``tables`` are empty: drop their explicit
-    indexes (and the search trigger when ``cases`` is among them), run the block, make them again.
-    The block may call ``written`` on what it is given after each batch (see the module's text)."""
+    indexes but those named in ``keep`` (and the search trigger when ``cases`` is among them), run the
+    block, make them again. The block may call ``written`` on what it is given after each batch (see the
+    module's text)."""
     assert conn.in_transaction, "a bulk load lives inside a transaction"
     marks = ",".join("?" * len(tables))
     indexes = conn.execute(
@@ -144,6 +148,7 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[Bul
         " ORDER BY rowid",
         tables,
     ).fetchall()
+    indexes = [(name, sql) for name, sql in indexes if name not in keep]
     trigger = fill = None
     if "cases" in tables:
         row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (SEARCH_TRIGGER,))

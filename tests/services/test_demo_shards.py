@@ -152,6 +152,16 @@ def test_demo_workers():
     assert demo.demo_workers(demo.WORKERS_FROM) in (0, 2)  # (2 on a machine with two cores or more)
 
 
+def test_each_worker_makes_a_run_of_consecutive_shards_the_first_the_first_run():
+    """The first worker then walks through no shard of another's, the second only through the first's."""
+    assert [demo_shards.owner(s, 2, 8) for s in range(8)] == [0, 0, 0, 0, 1, 1, 1, 1]
+    assert [demo_shards.owner(s, 2, 3) for s in range(3)] == [0, 0, 1]
+    for workers, shards in [(2, 2), (2, 5), (3, 8), (3, 3), (1, 4)]:
+        owners = [demo_shards.owner(s, workers, shards) for s in range(shards)]
+        assert owners == sorted(owners) and set(owners) == set(range(workers))
+        assert max(owners.count(w) for w in range(workers)) - min(owners.count(w) for w in range(workers)) <= 1
+
+
 def test_draws_are_random_randoms_own():
     """The walk's quicker choice and randrange give what random.Random gives, in the same order."""
     import random

@@ -10,7 +10,7 @@ import pytest
 
 import herstel_tui.services.demo as demo
 from herstel_tui.domain import clock
-from herstel_tui.services.demo import DEMO_TABLES, build_demo
+from herstel_tui.services.demo import DEMO_KEPT_INDEXES, DEMO_TABLES, build_demo
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store.bulk import BulkLoad, bulk_load
 from herstel_tui.store.overview import tallies_differ
@@ -66,3 +66,27 @@ def test_an_error_in_a_batch_fill_is_raised_to_the_caller():
     load.wait()  # raised once
     with pytest.raises(sqlite3.OperationalError, match="nowhere"):
         load.finish()
+
+
+def test_a_kept_index_stays_through_the_block_and_the_others_are_made_again(tmp_path):
+    index_names = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    with clock.fixed(TODAY), open_store(tmp_path / "x.db", "demo") as store:
+        before = store.conn.execute(TABLES["schema"]).fetchall()
+        names = {name for (name,) in store.conn.execute(index_names)}
+        assert set(DEMO_KEPT_INDEXES) <= names  # (a renamed index would silently be sorted again)
+        with store.transaction() as conn, bulk_load(conn, DEMO_TABLES, keep=DEMO_KEPT_INDEXES):
+            during = {name for (name,) in conn.execute(index_names)}
+            assert "events_case" in during and "persons_name" not in during
+            conn.execute("INSERT INTO persons (id, given_names, surname) VALUES (1, 'Anna', 'Jansen')")
+            conn.execute(
+                "INSERT INTO cases (id, zaaknummer, person_id, track, opened) "
+                "VALUES (1, 'HKO-2026-000001', 1, 'brede_ondersteuning', '2026-01-05')"
+            )
+            conn.execute(
+                "INSERT INTO events (id, case_id, step, fact_date, recorded_at, recorded_by) "
+                "VALUES (1, 1, 'aanmelding', '2026-01-05', '2026-01-05T09:00:00', 'demo')"
+            )
+        assert store.conn.execute(TABLES["schema"]).fetchall() == before
+        assert store.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM events WHERE case_id = 1").fetchall()
+        assert "events_case" in str(plan)
