@@ -263,7 +263,7 @@ def _apply(
                 fetched_to = i
                 started, n = time.monotonic(), 0
                 budget = max(seconds / (1 + after), seconds / 4)
-                while have(i) and (n < BATCH_MIN_ROWS or time.monotonic() - started < budget):
+                while (i < len(records) or have(i)) and (n < BATCH_MIN_ROWS or time.monotonic() - started < budget):
                     if i >= fetched_to:
                         fetched_to = i + PREFETCH_ROWS
                         have(fetched_to - 1)

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from herstel_tui.domain.enums import ImportAction
+from herstel_tui.domain.models import FIELD_OF_WORD, Person, validation_message
 from herstel_tui.domain.portal import RowOutcome
 from herstel_tui.files.portal_common import CellError, cell_bsn, cell_date, cell_phone, cell_text, header_key, is_blank
 from herstel_tui.files.portal_reader import Table
@@ -89,6 +92,7 @@ class ParsedList:
 # (value, note) of the cell functions (a raw cell's type in the key: 1, 1.0 and True read apart).
 Known = dict[tuple, Any]
 _UNJUDGED = object()
+_FINAL = ("final",)  # known[_FINAL]: see _person_fields
 
 
 def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) -> ParsedList:
@@ -187,7 +191,30 @@ def _person_fields(
     The model checks each field on its own (no rule joins two fields), so a value it accepted
     earlier in the list is not checked again: ``known`` holds what it made of each (field, value),
     and only the row's new values go through the model (a refusal names only those: the known
-    ones passed)."""
+    ones passed). A cell met before in the list gives what it gave then at once (``known[_FINAL]``:
+    per field, the raw cell -> (the model's value, the cell's note)); a huisnummer with a
+    toevoeging is made of two cells, so such a row goes the long way."""
+    finals: dict[str, dict[Any, tuple[Any, str | None]]] | None = known.get(_FINAL)
+    if finals is None:
+        finals = known[_FINAL] = {name: {} for name in _REGISTRATION_FIELDS}
+    plain = "toevoeging" not in values
+    if plain:  # every cell of the row met before: what it gave then
+        given: dict[str, Any] = {}
+        mark = len(notes)
+        for name in names:
+            raw = values.get(name)
+            if raw is None:
+                continue
+            hit = finals[name].get(raw if type(raw) is str else (type(raw), raw))
+            if hit is None:
+                del notes[mark:]
+                break
+            given[name], note = hit
+            if note:
+                notes.append(note)
+        else:
+            return given
+    cell_notes: dict[str, str | None] = {}
     out: dict[str, Any] = {}
     for name in names:
         raw = values.get(name)
@@ -206,6 +233,7 @@ def _person_fields(
                 got = cell_text(raw), None
             known[cell] = got
         out[name], note = got
+        cell_notes[name] = note
         if note:
             notes.append(note)
     extra = cell_text(values.get("toevoeging")) if "toevoeging" in values else None
@@ -222,18 +250,28 @@ def _person_fields(
         else:
             judged[k] = got
     if not new:
-        return judged
-    from pydantic import ValidationError
-
-    from herstel_tui.domain.models import FIELD_OF_WORD, Person, validation_message
-
+        return _remember(finals, values, judged, cell_notes) if plain else judged
     try:
         checked = Person.model_validate({"voornamen": "x", "achternaam": "x", **new})
     except ValidationError as exc:
         raise CellError(validation_message(exc).replace("\n", "; ")) from None
     for k, v in new.items():
         judged[k] = known[(k, v)] = getattr(checked, FIELD_OF_WORD.get(k, k))
-    return {k: judged[k] for k in out}
+    result = {k: judged[k] for k in out}
+    return _remember(finals, values, result, cell_notes) if plain else result
+
+
+def _remember(
+    finals: dict[str, dict[Any, tuple[Any, str | None]]],
+    values: dict[str, Any],
+    result: dict[str, Any],
+    cell_notes: dict[str, str | None],
+) -> dict[str, Any]:
+    """Keep what each cell of a row without a toevoeging gave (see :func:`_person_fields`)."""
+    for name, value in result.items():
+        raw = values[name]
+        finals[name][raw if type(raw) is str else (type(raw), raw)] = (value, cell_notes[name])
+    return result
 
 
 _REGISTRATION_FIELDS = (

@@ -75,3 +75,25 @@ def test_the_parsed_fields_of_a_person_are_the_models_own_values(rows):
             assert stored_person(TEST_BSNS[n], {FIELD_OF_WORD.get(k, k): v for k, v in fields.items()}) == person_row(
                 judged
             )
+
+
+def _parsed(values: dict, known: dict) -> tuple:
+    notes: list[str] = []
+    try:
+        fields = _person_fields(values, TODAY, notes, _REGISTRATION_FIELDS, known)
+    except CellError as exc:
+        return ("refused", str(exc), notes)
+    return (list(fields.items()), notes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=ROWS, repeat=st.lists(st.integers(0, 5), max_size=8))
+def test_cells_met_before_give_what_they_gave_then(rows, repeat):
+    """A list's memory of its cells (``known``: the cells' values, the model's verdicts and what each
+    cell gave) changes no row's fields, notes or refusal: each row parsed with the list's memory
+    gives what it gives parsed alone, rows that come again included."""
+    rows = rows + [rows[i % len(rows)] for i in repeat]
+    known: dict = {}
+    with clock.fixed(TODAY):
+        for values in rows:
+            assert _parsed(values, known) == _parsed(values, {})
