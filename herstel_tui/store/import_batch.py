@@ -266,7 +266,7 @@ class ImportBatch(Repository):
         """(id, zaaknummer) of the person's case in ``track`` (``cases.id_of``)."""
         if person_id not in self.fetched:
             return self.store.cases.id_of(person_id, track)
-        return self.cases.get((person_id, track._value_))  # (the member's own attribute: .value is a descriptor call)
+        return self.cases.get((person_id, track.value))
 
     def last_event(self, case_id: int, step: str) -> tuple[str, str | None] | None:
         """(fact date, outcome) of the step's latest event of the case (``cases.last_event``)."""
