@@ -3,20 +3,26 @@
 that other work on the machine does not move, where bench_desk.py's wall-clock ratio moves by
 ±0.1 when another process runs.
 
-    python bench/bench_paint_ir.py --db /tmp/desk100k.db [--runs 1]
+    python bench/bench_paint_ir.py --db /tmp/desk100k.db [--runs 1] [--to-exit]
 
 Each program runs under ``valgrind --tool=callgrind`` in a real tmux pane (80×24, TERM=xterm) and
-exits right after its first paint: the bare app (one Static "Klaar") after its first refresh, the
-desk once the list painted its first case row (CaseTable.render_line wrapped). Prints the
-instructions each took (all threads: the desk's first page is read in a second thread while
-Textual starts, so on two cores part of it costs no wall time) and the ratio desk / bare. Also
-the desk's imports alone, in front of the same bare app, so the rest is what the desk does at
+ends as soon as it has handed its first frame to the terminal (``App.post_display_hook``, then
+``os._exit``): the bare app (one Static "Klaar") its first frame, the desk the first frame that
+holds its first case row (CaseTable.render_line wrapped). The desk imports Textual itself, as
+``herstel`` does (the wrapper is put in when the desk imports the case list), so its first page is
+read while Textual is imported. Prints the instructions each took (all threads: the first page is
+read in a second thread, so on two cores part of it costs no wall time) and the ratio desk / bare.
+Also the desk's imports alone, in front of the same bare app, so the rest is what the desk does at
 run time (stylesheet, widgets, the first page, painting). Needs tmux and valgrind; by hand, not
 in CI. With $HERSTEL_BENCH_CODE (a checkout, as for bench_desk.py) the desk and its imports are
-that code's. The bare app and the imports repeat within ~0.5 %; the desk's run time part does not (its
-first page is read in a second thread, and timers fire by the clock, which valgrind slows): three
-runs of the same code on one file gave 1414, 1446 and 1532 M. Take several runs (``--runs 3``)
-and compare medians.
+that code's.
+
+``--to-exit``: also the figures as this bench took them up to stop 31: each program asks to exit
+after that first frame and is counted until the process ends. That adds what runs after the first
+paint before the exit (the count of the list in a worker, the paint that shows it, timers that
+fire because valgrind runs the program ~50× slower) and the interpreter's shutdown, and it varied
+by ±5 % between runs of the same code (1414, 1446, 1532 M); the first-frame figure repeats within
+~0.5 %.
 """
 
 from __future__ import annotations
@@ -37,7 +43,13 @@ sys.path.insert(0, str(HERE.parent))
 from bench_desk import ENV, SIZE, demo_db, first_row, private_settings  # noqa: E402
 from common import compile_package  # noqa: E402
 
+# How a program ends: right after its first frame (the figure), or by asking to exit after it (--to-exit).
+FRAME_END = "os._exit(0)"
+EXIT_END = "self.call_after_refresh(self.exit)"
+
 BARE = """
+import os
+
 from textual.app import App
 from textual.widgets import Static
 
@@ -46,8 +58,10 @@ class Bare(App):
     def compose(self):
         yield Static("Klaar")
 
-    def on_mount(self):
-        self.call_after_refresh(self.exit)
+    def post_display_hook(self):
+        if not getattr(self, "_ending", False):
+            self._ending = True
+            {end}
 
 
 Bare().run()
@@ -60,22 +74,55 @@ IMPORTS = (
 )
 
 DESK = """
+import importlib.util
+import os
 import sys
 
-import herstel_tui.tui.widgets.caselist as caselist
-
 ROW = {row!r}
-render_line = caselist.CaseTable.render_line
+CASELIST = "herstel_tui.tui.widgets.caselist"
 
 
-def first_row_exits(self, y):
-    strip = render_line(self, y)
-    if ROW in strip.text:
-        self.app.call_after_refresh(self.app.exit)
-    return strip
+def wrap(caselist):
+    from textual.app import App
+
+    render_line = caselist.CaseTable.render_line
+    shown = []
+
+    def first_row(self, y):
+        strip = render_line(self, y)
+        if ROW in strip.text and not shown:
+            shown.append(self)
+        return strip
+
+    def post_display_hook(self):
+        if shown and not getattr(self, "_ending", False):
+            self._ending = True
+            {end}
+
+    caselist.CaseTable.render_line = first_row
+    App.post_display_hook = post_display_hook
 
 
-caselist.CaseTable.render_line = first_row_exits
+class WrapCaseList:
+    \"\"\"Puts the wrapper in when the desk imports the case list (with Textual, after its own start).\"\"\"
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != CASELIST:
+            return None
+        sys.meta_path.remove(WrapCaseList)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            wrap(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+sys.meta_path.insert(0, WrapCaseList)
 from herstel_tui.entry import main
 
 main(["--db", {db!r}])
@@ -116,20 +163,27 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True, help="a demo database (herstel demo --cases 100000 --db ...)")
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--to-exit", action="store_true", help="also count each program until its process ends")
     a = ap.parse_args()
     db = demo_db(a.db, "100000")
     from herstel_tui.settings.resources import open_store
 
     with open_store(db, "bench"):  # (read-write once: a case index to bring up to date is not measured)
         pass
-    desk = DESK.format(row=first_row(db), db=db)
+    row = first_row(db)
+    ends = [("first frame", FRAME_END)] + ([("to exit", EXIT_END)] if a.to_exit else [])
     for run in range(a.runs):
-        bare, imports, full = instructions(BARE), instructions(IMPORTS), instructions(desk)
-        print(
-            f"run {run + 1}: bare {bare / 1e6:.0f} M, desk imports + bare {imports / 1e6:.0f} M "
-            f"(+{(imports - bare) / 1e6:.0f} M), desk to first row {full / 1e6:.0f} M "
-            f"(run time +{(full - imports) / 1e6:.0f} M); ratio desk/bare {full / bare:.2f} (target wall ≤ 1.2)"
-        )
+        for label, end in ends:
+            desk = DESK.format(row=row, db=db, end=end)
+            bare = instructions(BARE.format(end=end))
+            imports = instructions(IMPORTS.format(end=end))
+            full = instructions(desk)
+            print(
+                f"run {run + 1}, {label}: bare {bare / 1e6:.0f} M, desk imports + bare {imports / 1e6:.0f} M "
+                f"(+{(imports - bare) / 1e6:.0f} M), desk to first row {full / 1e6:.0f} M "
+                f"(run time +{(full - imports) / 1e6:.0f} M); ratio desk/bare {full / bare:.3f} (target wall ≤ 1.2)",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -123,3 +123,50 @@ async def test_the_palette_over_the_list_reads_the_rest_first(demo_store, monkey
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert _has(app, FORMS_CSS)  # forms.tcss aligns every ModalScreen, the palette too
+
+
+def _styled(screen) -> dict[str, tuple[object, ...]]:
+    """What the stylesheet gave each node of the screen: its rules, the flags Textual derives from
+    them, and the styles of its component classes."""
+    return {
+        f"{i}:{node!r}": (
+            node._css_styles.get_rules(),
+            node._has_hover_style,
+            node._has_focus_within,
+            node._has_order_style,
+            node._has_odd_or_even,
+            dict(node._component_styles),
+        )
+        for i, node in enumerate(screen.walk_children(with_self=True))
+    }
+
+
+@pytest.mark.parametrize(
+    "env, low_bandwidth",
+    [(TRUECOLOR, False), (ANSI, False), ({**ANSI, "NO_COLOR": "1"}, False), (TRUECOLOR, True)],
+    ids=["truecolour", "ansi", "no-colour", "low-bandwidth"],
+)
+async def test_the_werkvoorraad_is_styled_once_as_it_is_mounted(demo_store, monkeypatch, env, low_bandwidth):
+    """Shown the first time, the werkvoorraad is not styled all over again (issue 18: the desk's
+    first paint): each node keeps the styles it got as it was mounted, and those are the styles a
+    full restyle gives it."""
+    _first_only(monkeypatch)  # as the desk paints first (headless reads the rest of the stylesheet at once)
+    whole: list[int] = []
+    update_nodes = Stylesheet.update_nodes
+
+    def counted(self, nodes, animate=False):
+        nodes = list(nodes)
+        whole.append(len(nodes))
+        return update_nodes(self, nodes, animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", counted)
+    app = make_app(demo_store, env=env, low_bandwidth=low_bandwidth)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WorkQueueScreen)
+        everything = len(list(screen.walk_children(with_self=True)))
+        assert everything >= 10 and max(whole) < everything, whole  # no restyle of the whole screen
+        before = _styled(screen)
+        app.stylesheet.update(screen)  # what Textual's ScreenResume would have done
+        assert _styled(screen) == before

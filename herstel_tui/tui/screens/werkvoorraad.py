@@ -6,10 +6,10 @@ from concurrent.futures import Future
 from typing import TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from herstel_tui.domain.record import replace
 from herstel_tui.store import CaseFilter
@@ -168,13 +168,24 @@ class WorkQueueScreen(CaseActions):
         desk = desk_of(self)
         yield header()
         with Horizontal(id="zoekbalk"):
-            yield Label("Zoek ", id="zoeklabel")
+            yield Static("Zoek ", id="zoeklabel")  # (a Label: 7 more rules to parse and match)
             box = SearchBox(placeholder="naam, BSN, zaaknummer of adres  (/)", id="zoek", compact=True)
             box.cursor_blink = desk.blink
             yield box
         yield FilterBar(id="filterbalk")
         yield CaseTable(desk.data, desk.today, id="zaken")
         yield footer()
+
+    _shown_once = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._shown_once:
+            # Shown the first time (the desk's start): Textual would style every node of the
+            # screen again, just after each was styled as it was mounted, for the same styles
+            # (tests/tui/test_first_styles.py checks every node against that restyle): ~20 M
+            # instructions before the first paint (issue 18). (Runs before Screen's handler.)
+            self._shown_once = True
+            event.refresh_styles = False
 
     @property
     def table(self) -> CaseTable:
