@@ -135,6 +135,26 @@ class BulkLoad:
             self._error = exc
 
 
+def drop_indexes(
+    conn: sqlite3.Connection, tables: tuple[str, ...], *, keep: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """Drop the explicit indexes of ``tables`` (but those named in ``keep``); returns their (name, SQL)
+    as SQLite kept it, in the order they were made, for making them again (``conn.execute(sql)``)."""
+    marks = ",".join("?" * len(tables))
+    indexes = [
+        (name, sql)
+        for name, sql in conn.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})"
+            " ORDER BY rowid",
+            tables,
+        )
+        if name not in keep
+    ]
+    for name, _sql in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    return indexes
+
+
 @contextmanager
 def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...], *, keep: tuple[str, ...] = ()) -> Iterator[BulkLoad]:
     """Inside an open transaction on a database whose ``tables`` are empty: drop their explicit
@@ -142,13 +162,7 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...], *, keep: tuple[
     block, make them again. The block may call ``written`` on what it is given after each batch (see the
     module's text)."""
     assert conn.in_transaction, "a bulk load lives inside a transaction"
-    marks = ",".join("?" * len(tables))
-    indexes = conn.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})"
-        " ORDER BY rowid",
-        tables,
-    ).fetchall()
-    indexes = [(name, sql) for name, sql in indexes if name not in keep]
+    indexes = drop_indexes(conn, tables, keep=keep)
     trigger = fill = None
     if "cases" in tables:
         row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (SEARCH_TRIGGER,))
@@ -156,8 +170,6 @@ def bulk_load(conn: sqlite3.Connection, tables: tuple[str, ...], *, keep: tuple[
         fill = _search_fill(trigger)
     # the overview's tallies (store/tally_sql.OVERVIEW_TRIGGERS): counted per batch of cases, after their rows
     tallies = tally_triggers(conn, tables)
-    for name, _sql in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
     if fill:
         conn.execute(f'DROP TRIGGER "{SEARCH_TRIGGER}"')
     for name, _sql in tallies:

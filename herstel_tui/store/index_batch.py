@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
+from herstel_tui.store.bulk import drop_indexes as drop_table_indexes
 from herstel_tui.store.tallies import BY_HAND_FROM, move_tallies, tallies_by_hand
 from herstel_tui.store.tally_sql import DEADLINES_ADD_RANGE
 
@@ -78,14 +79,10 @@ def drop_indexes(conn: sqlite3.Connection, cases: int) -> None:
     if cases > DROP_INDEXES_UP_TO:
         return
     dropped = [
-        row
+        index
         for table in _INDEX_TABLES
         if conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] < cases // 2
-        for row in conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?"
-            " ORDER BY rowid",
-            (table,),
-        )
+        for index in drop_table_indexes(conn, (table,))
     ]
     if not dropped:
         return
@@ -94,8 +91,6 @@ def drop_indexes(conn: sqlite3.Connection, cases: int) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (DROPPED_INDEXES, json.dumps(earlier + dropped))
     )
-    for name, _sql in dropped:
-        conn.execute(f'DROP INDEX "{name}"')
 
 
 def restore_indexes(conn: sqlite3.Connection) -> None:
