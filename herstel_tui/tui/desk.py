@@ -37,6 +37,8 @@ class HerstelApp(DeskApp):
         return WorkQueueScreen()
 
     def on_mount(self) -> None:
+        if self.collector_paused:
+            self.call_after_refresh(self.resume_collector)
         if self.theme != self.desk_theme:
             self.theme = self.desk_theme
         # Colleagues' saves show without a restart: poll SQLite's data_version (a cheap read that

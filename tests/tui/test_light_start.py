@@ -344,3 +344,45 @@ async def test_moving_through_the_list_starts_one_opening_of_the_store(demo_stor
         await pilot.press("down", "down", "down", "down", "down")
         await settle(pilot)
         assert data.store_open and openings == [path]
+
+
+def test_the_start_pauses_the_cycle_collector_for_the_app(demo_store, monkeypatch):
+    """Issue 18: importing Textual and building the first screen run without Python's cycle
+    collector (tui/app.py); the app is told so, and the collector is on again when it ends."""
+    import gc
+
+    from herstel_tui.tui import app as start
+    from herstel_tui.tui.desk import HerstelApp
+
+    seen = []
+    monkeypatch.setattr(HerstelApp, "run", lambda self: seen.append((gc.isenabled(), self.collector_paused)))
+    data = DeskData(path=demo_store.path, user=ME, opener=lambda: demo_store, today=TODAY)
+    assert gc.isenabled()
+    start.run_app_light(data, ConfigValues(gemeente="Gemeente Licht", medewerker=ME), lambda d: (None, None, False))
+    start.run_app(demo_store, Config(medewerker=ME))
+    assert seen == [(False, True), (False, True)]
+    assert gc.isenabled()
+
+
+async def test_the_desk_turns_the_collector_back_on_once_painted(demo_store, monkeypatch):
+    """After its first paint the desk freezes what the start made and turns the collector back
+    on, without a pass of its own over the start's objects (a pass holds the GIL for tens of ms
+    while the first frame may still be written): a desk that runs all day collects its cycles."""
+    import gc
+
+    from tests.tui.conftest import make_app
+
+    passes: list[int] = []
+    collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *a: passes.append(1) or collect(*a))
+    gc.disable()
+    try:
+        app = make_app(demo_store, collector_paused=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled() and not app.collector_paused
+            assert gc.get_freeze_count() > 0
+            assert passes == []
+    finally:
+        gc.unfreeze()
+        gc.enable()
