@@ -329,3 +329,20 @@ def test_the_list_says_the_tracks_and_outcomes_as_the_enums_do():
         cell_text(spoor, SimpleNamespace(track="onbekend"), TODAY, False)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         cell_text(narrow, SimpleNamespace(outcome="onbekend"), TODAY, False)  # type: ignore[arg-type]
+
+
+async def test_a_line_after_a_paint_takes_the_list_style_of_now(demo_store):
+    """A paint reads the list's base style once for all its lines; a line made after it (a row
+    refreshed alone) reads the style as it is then, not the one of the paint before."""
+    from textual.geometry import Region
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CaseTable)
+        before = table.rich_style.bgcolor
+        table.render_lines(Region(0, 0, table.size.width, 5))
+        table.styles.background = "#123456"
+        backgrounds = {seg.style.bgcolor.triplet.hex for seg in table.render_line(4) if seg.style and seg.style.bgcolor}
+        assert before is not None and before.triplet.hex != "#123456"
+        assert backgrounds == {"#123456"}

@@ -240,6 +240,7 @@ class CaseTable(ScrollView, can_focus=True):
         self._cols: list[Column] = []
         self._cols_width = -1
         self.empty_text = EMPTY_TEXT  # what an empty list says (the screen may say more)
+        self._paint_style: Style | None = None  # the base style while the lines of one paint are made
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -544,10 +545,19 @@ class CaseTable(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The base style once per paint: ``rich_style`` walks the widget's ancestors each time it
+        # is read, and every line of the paint starts from it.
+        self._paint_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         cols = self._layout_columns()
-        base = self.rich_style
+        base = self.rich_style if self._paint_style is None else self._paint_style
         if y == 0:
             style = base + self.get_component_rich_style("case-table--header")
             sort_col = {"termijn": "termijn", "zaaknummer": "zaak", "naam": "naam"}.get(self.filter.sort)
