@@ -401,16 +401,15 @@ def walk(
     *,
     write: Callable[[int, Rows, int], None],
     progress: Callable[[int], None] | None = None,
-    shard_starts: Sequence[int] = (),
+    shard_cases: int = 0,
     mine: Callable[[int], bool] | None = None,
     enter: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Make the demo's rows, household after household, and hand them per batch of about
     ``plan.batch_cases`` cases to ``write(shard, rows, last case id)``; returns the demo's counts.
 
-    With ``shard_starts`` (increasing, the first 0), the households are parted in shards: a household
-    belongs to the last shard whose start is at most the number of cases made before it (its first case
-    id less one), and a batch never spans two.
+    With ``shard_cases``, the households are parted in shards: a household whose first case id
+    would be above ``shard * shard_cases`` belongs to that shard, and a batch never spans two.
     Of a shard that is not ``mine`` no rows are made, only the random draws and counts that later
     households depend on (the walk is the same), and ``write`` is not called; ``enter(shard)`` is
     called as the walk comes to each shard's first household (and ``enter`` of one past the last
@@ -559,10 +558,9 @@ def walk(
         in_batch = 0
 
     while ids.case < cases:
-        if shard + 1 < len(shard_starts) and ids.case >= shard_starts[shard + 1]:
+        if shard_cases and ids.case // shard_cases != shard:
             flush()  # a batch never spans two shards
-            while shard + 1 < len(shard_starts) and ids.case >= shard_starts[shard + 1]:
-                shard += 1
+            shard = ids.case // shard_cases
             take = mine is None or mine(shard)
             if enter:
                 enter(shard)

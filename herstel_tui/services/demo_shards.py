@@ -4,7 +4,7 @@ builder copies them into the database in C (``INSERT INTO main.t SELECT * FROM s
 Making the rows in Python and binding them to SQLite's inserts is most of a large demo's time, and one
 Python process uses one core. The households are parted in shards of consecutive cases
 (:func:`herstel_tui.services.demo.walk`); worker ``w`` of ``k`` makes a run of consecutive shards (the
-first worker the first ones, :func:`owner`; the earlier runs hold more cases, :func:`shard_starts`), and walks through the shards before its own without making
+first worker the first ones, :func:`owner`), and walks through the shards before its own without making
 their rows (the random draws and counts are the same, so every row is the one a single process makes); a
 worker stops after its last shard. Walking through cases costs about half of making them (without writing
 them: 200,000 cases 7 CPU seconds against 15 to 19): with runs, the first of two workers walks through
@@ -77,7 +77,7 @@ def make_shards(
     folder: str,
     worker: int,
     workers: int,
-    starts: list[int],
+    shard_cases: int,
     shards: int,
     rk: Routekaart,
     cases: int,
@@ -136,7 +136,7 @@ def make_shards(
             cases,
             plan,
             write=write,
-            shard_starts=starts,
+            shard_cases=shard_cases,
             mine=lambda s: owner(s, workers, shards) == worker,
             enter=enter,
         )
@@ -154,30 +154,6 @@ def owner(shard: int, workers: int, shards: int) -> int:
     return shard * workers // shards
 
 
-# What walking through a case without making its rows costs a worker, against making them (walk, rows and
-# their inserts): 200,000 cases walked through 7 CPU seconds, made 30 to 36.
-WALK_SHARE = 0.2
-
-
-def shard_starts(cases: int, workers: int, shards: int) -> list[int]:
-    """Where each shard starts (the number of cases made before it), then ``cases``: each worker's run
-    (:func:`owner`) parted in shards of equal size, the runs so that every worker has as much to do, making
-    its own cases and walking through those before them (:data:`WALK_SHARE`); the first run the largest.
-    (Run w's share f_w = T - WALK_SHARE * S_w with S_w the shares before it: S_w = T (1 - (1 - r)^w) / r.)"""
-    r = WALK_SHARE
-    first = r / (1 - (1 - r) ** workers)
-
-    def before(w: int) -> float:  # the share of the cases before run w
-        return first * (1 - (1 - r) ** w) / r
-
-    starts = []
-    for w in range(workers):
-        run = [s for s in range(shards) if owner(s, workers, shards) == w]
-        low, high = before(w) * cases, before(w + 1) * cases
-        starts += [round(low + (high - low) * i / len(run)) for i in range(len(run))]
-    return [*starts, cases]
-
-
 class _Finished(Exception):
     """A worker's last shard is done."""
 
@@ -187,8 +163,7 @@ def build_in_shards(
 ) -> dict[str, int]:
     """:func:`herstel_tui.services.demo.build_demo` with its rows made by ``workers`` processes."""
     shards = max(1, min(MAX_SHARDS, -(-cases // plan.batch_cases)))
-    workers = min(workers, shards)
-    starts = shard_starts(cases, workers, shards)
+    shard_cases = -(-cases // shards)
     folder = shard_folder(store.path)
     conn = store.conn
     tables = conn.execute(
@@ -208,8 +183,8 @@ def build_in_shards(
             conn.execute(f"ATTACH DATABASE ? AS shard{s}", (str(shard_path(folder, s)),))
             attached.append(f"shard{s}")
         spawn = multiprocessing.get_context("spawn")
-        for w in range(workers):
-            args = (str(folder), w, workers, starts, shards, store.routekaart, cases, plan)
+        for w in range(min(workers, shards)):
+            args = (str(folder), w, min(workers, shards), shard_cases, shards, store.routekaart, cases, plan)
             proc = spawn.Process(target=make_shards, args=args, name=f"demo-shards-{w}", daemon=True)
             proc.start()
             procs.append(proc)

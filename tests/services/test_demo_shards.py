@@ -162,26 +162,6 @@ def test_each_worker_makes_a_run_of_consecutive_shards_the_first_the_first_run()
         assert max(owners.count(w) for w in range(workers)) - min(owners.count(w) for w in range(workers)) <= 1
 
 
-def test_the_earlier_runs_hold_more_cases_so_every_worker_has_as_much_to_do():
-    """A later worker walks through the cases before its run (WALK_SHARE of making them) before it makes its
-    own: the runs are sized so that the last shard is not waited for while another worker sits idle."""
-    for cases, workers, shards in [(1_000_000, 2, 8), (50_000, 2, 3), (1_000_000, 3, 8), (80_000, 2, 4)]:
-        starts = demo_shards.shard_starts(cases, workers, shards)
-        assert len(starts) == shards + 1 and starts[0] == 0 and starts[-1] == cases and starts == sorted(starts)
-        runs = [
-            (
-                starts[min(s for s in range(shards) if demo_shards.owner(s, workers, shards) == w)],
-                starts[max(s for s in range(shards) if demo_shards.owner(s, workers, shards) == w) + 1],
-            )
-            for w in range(workers)
-        ]
-        work = [(high - low) + demo_shards.WALK_SHARE * low for low, high in runs]
-        assert max(work) - min(work) <= 2
-        assert [high - low for low, high in runs] == sorted((high - low for low, high in runs), reverse=True)
-    assert demo_shards.shard_starts(1_000_000, 2, 8)[4] > 550_000  # (the first of two: 5/9 of the cases)
-    assert demo_shards.shard_starts(50, 1, 1) == [0, 50]
-
-
 def test_draws_are_random_randoms_own():
     """The walk's quicker choice and randrange give what random.Random gives, in the same order."""
     import random
