@@ -305,9 +305,12 @@ DEMO_TABLES = (
     "case_summary",
     "case_deadlines",
 )
-# The index whose keys the rows bring in their order (events of case after case, each case's by date): kept
-# through the bulk load, each entry appended (store/bulk.py). The others' keys come in no order: sorted after.
-DEMO_KEPT_INDEXES = ("events_case",)
+# The indexes whose keys the rows bring in their order: kept through the bulk load, each entry appended
+# (store/bulk.py), while the shards are copied in rather than after the last one: the events of case after
+# case, each case's by date; a case's contact notes (case after case, a case's few by date at the end of
+# the index); the household members by person (persons are numbered as their households are made). The
+# others' keys come in no order: sorted after the rows.
+DEMO_KEPT_INDEXES = ("events_case", "contact_notes_case", "household_members_person")
 
 T = TypeVar("T")
 
