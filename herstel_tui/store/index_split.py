@@ -140,6 +140,16 @@ def free_cores(before: tuple[int, int] | None, cores: int) -> float | None:
     return None
 
 
+def _start_child() -> subprocess.Popen[bytes] | None:
+    """The child process (:func:`child`), or None when the system gives none."""
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-c", _BOOT], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+    except OSError:
+        return None
+
+
 def rebuild_split(repo: CaseRepository, ranges: Sequence[Batch], today: date, progress: Callable[[int], None]) -> None:
     """Write the index of each range (:class:`.index_batch.Batch`), the first for
     :data:`MEASURE_FOR` here alone, then, with a core to spare, computed here from the front and by
@@ -155,7 +165,8 @@ def rebuild_split(repo: CaseRepository, ranges: Sequence[Batch], today: date, pr
     if start == len(ranges):
         return
     idle = free_cores(before, cores)
-    if idle is not None and idle < FREE_CORE:  # no core to spare: the rest here alone
+    proc = None if idle is not None and idle < FREE_CORE else _start_child()
+    if proc is None:  # no core to spare, or no child to be had (e.g. no processes left): the rest here alone
         for first, last, n, cases, rules in ranges[start:]:
             with repo.transaction():
                 repo.write_range(today, first, last, cases, rules)
@@ -185,9 +196,6 @@ def rebuild_split(repo: CaseRepository, ranges: Sequence[Batch], today: date, pr
     pending = deque(range(start, len(ranges)))
     halt = threading.Event()
     results: Queue[tuple[int, object] | None] = Queue()  # the child's (range, diff), None when it stops
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _BOOT], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
     assert proc.stdin is not None and proc.stdout is not None
     feeder = threading.Thread(
         target=_feed,

@@ -302,3 +302,19 @@ def test_free_cores_from_proc_stat_else_the_load_average(monkeypatch):
     assert index_split.free_cores(None, 2) == pytest.approx(-1.5)
     monkeypatch.delattr(index_split.os, "getloadavg")
     assert index_split.free_cores(None, 2) is None
+
+
+def test_a_child_that_cannot_be_started_leaves_the_rebuild_to_this_process(demo, monkeypatch):
+    hooks = _Hooks(monkeypatch, wait_claim=False)
+
+    def popen(*args, **kw):
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(index_split.subprocess, "Popen", popen)
+    seen: list[tuple[int, int]] = []
+    with clock.fixed(TODAY), open_store(demo, "t") as store:
+        assert _rebuild(store, seen) == 120
+        assert store.cases.stored_index() == recomputed(store, TODAY)
+        assert tallies_differ(store.conn) == []
+    assert seen[-1] == (120, 120)
+    assert hooks.from_child == []
