@@ -219,7 +219,7 @@ def test_no_other_connection_sees_the_index_without_its_tally_triggers(demo_file
     def broken(*args, **kw):
         raise RuntimeError("stuk")
 
-    monkeypatch.setattr(herstel_tui.store.index_batch, "move_tallies", broken)
+    monkeypatch.setattr(herstel_tui.store.index_batch, "apply_tallies", broken)
     conn = sqlite3.connect(path)
     conn.execute("DELETE FROM case_deadlines")
     conn.execute("DELETE FROM meta WHERE key = 'routekaart_hash'")
