@@ -379,9 +379,12 @@ def _differing(
     stored rows no computed row has), all in ``key`` order (unique keys)."""
     if stored == computed:
         return [], [], [], []
-    if len(stored) == len(computed) and list(map(key, stored)) == list(map(key, computed)):
-        differ = list(map(ne, stored, computed))  # the same keys in the same places: pairwise
-        return list(compress(computed, differ)), list(compress(stored, differ)), [], []
+    if len(stored) == len(computed):  # the same keys in the same places (the rows that differ
+        # have: equal rows have equal keys)? then compared pairwise
+        differ = list(map(ne, stored, computed))
+        old, changed = list(compress(stored, differ)), list(compress(computed, differ))
+        if list(map(key, old)) == list(map(key, changed)):
+            return changed, old, [], []
     stored_set = set(stored)
     changed = list(filterfalse(stored_set.__contains__, computed))
     gone: list = []

@@ -21,7 +21,8 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, ne
 from typing import NamedTuple
 
 from herstel_tui.store.tally_sql import OVERVIEW_TRIGGERS, _deadline_key, _deadline_row, _group_key, tally_triggers
@@ -142,6 +143,9 @@ def tally_moves(
     except TypeError:  # a date that is not text (not written by this application): each row on its own
         keys_gone, keys_written = list(map(_DEADLINE_PART, gone)), list(map(_DEADLINE_PART, written))
         row_of = _same
+    if len(keys_gone) == len(keys_written):  # a row replaced by one of the same group moves nothing
+        moves = list(map(ne, keys_gone, keys_written))  # (pairs of any two rows: counts are counts)
+        keys_gone, keys_written = list(compress(keys_gone, moves)), list(compress(keys_written, moves))
     counts, taken = Counter(keys_written), Counter(keys_gone)
     moved = {k: n for k in counts.keys() | taken.keys() if (n := counts[k] - taken[k])}
     return TallyMoves([(*k, n) for k, n in by_group.items() if n], [(*row_of(k), n) for k, n in moved.items()])
