@@ -71,7 +71,7 @@ _DEADLINE_SUB = f"UPDATE overview_deadlines SET n = n + ?6 WHERE grp = (SELECT {
 def tallies_by_hand(conn: sqlite3.Connection) -> Iterator[bool]:
     """Inside an open transaction: the tally triggers on ``case_summary`` and ``case_deadlines``
     dropped for the block and made again after it, unchanged; the block keeps the tallies itself
-    (:func:`move_tallies`) when told True. False when some of those triggers are missing (a
+    (:func:`tally_moves`, :func:`apply_tallies`) when told True. False when some of those triggers are missing (a
     database someone changed by hand; ``herstel controle`` names it): then none is dropped and the
     tallies are left to whatever triggers there are, as a write without this block leaves them."""
     assert conn.in_transaction, "the tallies are kept by hand inside a transaction"
@@ -95,22 +95,6 @@ class TallyMoves(NamedTuple):
     deadlines: list[tuple]
 
 
-def move_tallies(
-    conn: sqlite3.Connection,
-    first: int,
-    last: int,
-    summaries: tuple[Iterable[tuple], Iterable[tuple]],
-    deadlines: tuple[Iterable[tuple], Iterable[tuple]],
-    *,
-    case_ids: str | None = None,
-) -> None:
-    """Move the tallies on by index rows of the cases ``first`` to ``last`` (or those in
-    ``case_ids``, a JSON array, when given) that were replaced or taken away (``summaries[0]``,
-    ``deadlines[0]``: as stored) and written (``[1]``), each row as in the table (starting with
-    the case id): what the triggers would have done row by row."""
-    apply_tallies(conn, tally_moves(conn, first, last, summaries, deadlines, case_ids=case_ids))
-
-
 def tally_moves(
     conn: sqlite3.Connection,
     first: int,
@@ -120,8 +104,11 @@ def tally_moves(
     *,
     case_ids: str | None = None,
 ) -> TallyMoves:
-    """What :func:`move_tallies` writes (:func:`apply_tallies`), computed from the rows and the
-    cases whose group moved, as read on ``conn``: by a rebuild's child in its snapshot too."""
+    """How the tallies move on by index rows of the cases ``first`` to ``last`` (or those in
+    ``case_ids``, a JSON array, when given) that were replaced or taken away (``summaries[0]``,
+    ``deadlines[0]``: as stored) and written (``[1]``), each row as in the table (starting with
+    the case id): what the triggers would have done row by row, for :func:`apply_tallies`. Read
+    on ``conn`` (the cases whose group moved): by a rebuild's child in its snapshot too."""
     gone, written = summaries
     groups = Counter(map(_GROUP_PART, written))  # (case id, current_step, outcome, closed)
     groups.subtract(map(_GROUP_PART, gone))

@@ -232,11 +232,11 @@ def test_no_other_connection_sees_the_index_without_its_tally_triggers(demo_file
 
 
 def test_tallies_moved_by_hand_equal_the_triggers_for_rows_of_any_type(demo):
-    """move_tallies against the triggers, row by row, for rows the application does not write too:
+    """tally_moves/apply_tallies against the triggers, row by row, for rows the application does not write too:
     a stop date as a blob (its group made in SQL), quotes and non-ASCII in a title, a summary
     moved to a new group and back, a termijn taken away."""
     from herstel_tui.store.index_batch import DEADLINE_COLS, SUMMARY_COLS
-    from herstel_tui.store.tallies import move_tallies, tallies_by_hand
+    from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
 
     conn = sqlite3.connect(demo, isolation_level=None)
     cid = conn.execute("SELECT min(case_id) FROM case_summary").fetchone()[0]
@@ -273,7 +273,7 @@ def test_tallies_moved_by_hand_equal_the_triggers_for_rows_of_any_type(demo):
     for write, (summaries, deadlines) in steps:
         with tallies_by_hand(conn):
             write()
-            move_tallies(conn, cid, cid, summaries, deadlines)
+            apply_tallies(conn, tally_moves(conn, cid, cid, summaries, deadlines))
         by_hand.append(tallies())
     assert tallies_differ(conn) == []
     conn.execute("ROLLBACK")
@@ -311,7 +311,7 @@ def test_tallies_of_stopped_termijnen_moved_by_hand_equal_the_triggers(demo):
     """Termijnen stopped before and after their due date (text dates: their groups made in Python,
     each group written from its own fields) come and go: the tallies as the triggers keep them."""
     from herstel_tui.store.index_batch import DEADLINE_COLS
-    from herstel_tui.store.tallies import move_tallies, tallies_by_hand
+    from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
 
     conn = sqlite3.connect(demo, isolation_level=None)
     cid = conn.execute("SELECT min(case_id) FROM case_summary").fetchone()[0]
@@ -343,7 +343,7 @@ def test_tallies_of_stopped_termijnen_moved_by_hand_equal_the_triggers(demo):
     for write, deadlines in steps:
         with tallies_by_hand(conn):
             write()
-            move_tallies(conn, cid, cid, ((), ()), deadlines)
+            apply_tallies(conn, tally_moves(conn, cid, cid, ((), ()), deadlines))
         by_hand.append(tallies())
     assert tallies_differ(conn) == []
     conn.execute("ROLLBACK")
