@@ -47,7 +47,7 @@ from herstel_tui.store.index_batch import (
 )
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
-from herstel_tui.store.tallies import move_tallies, tallies_by_hand
+from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
 
 _URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
 _SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
@@ -567,7 +567,9 @@ class CaseRepository(Repository):
             self.conn.executemany(_SUMMARY_INSERT, summaries)
             self.conn.executemany(DEADLINE_INSERT, rows)
         if by_hand:
-            move_tallies(self.conn, 0, 0, (gone[0], summaries), (gone[1], rows), case_ids=written)
+            apply_tallies(
+                self.conn, tally_moves(self.conn, 0, 0, (gone[0], summaries), (gone[1], rows), case_ids=written)
+            )
         return len(summaries)
 
     def _shaped(self, events_sql: str, where: str, args: list, today: date) -> tuple[list[tuple], list[tuple]]:

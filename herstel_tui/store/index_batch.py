@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, filterfalse
-from operator import eq, itemgetter
+from itertools import chain, compress, filterfalse
+from operator import eq, itemgetter, ne
 from typing import NamedTuple
 
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
 from herstel_tui.store.bulk import drop_indexes as drop_table_indexes
-from herstel_tui.store.tallies import BY_HAND_FROM, move_tallies, tallies_by_hand
+from herstel_tui.store.tallies import BY_HAND_FROM, TallyMoves, apply_tallies, tallies_by_hand, tally_moves
 from herstel_tui.store.tally_sql import DEADLINES_ADD_RANGE
 
 # One row per case with events: steps ("step[:outcome]") and fact dates in evaluation order (by
@@ -248,9 +248,9 @@ def token(step: str, outcome: str | None, *, inherited: bool = False) -> str:
 
 class IndexDiff(NamedTuple):
     """What a rebuild writes for a range of cases (:func:`index_diff`), each row as in the table:
-    keys to delete, rows to update in place and to insert, per table; with ``by_hand`` the stored
-    rows they replace or take away (for :func:`.tallies.move_tallies`), else empty. ``cases``: the
-    cases with a difference."""
+    keys to delete, rows to update in place and to insert, per table; with ``by_hand`` how the
+    tallies move on by them (:func:`.tallies.tally_moves`: computed with the rows, by a rebuild's
+    child too, so that the writer only writes), else None. ``cases``: the cases with a difference."""
 
     gone: list[tuple]
     summaries_changed: list[tuple]
@@ -258,8 +258,7 @@ class IndexDiff(NamedTuple):
     changed: list[tuple]
     new_rows: list[tuple]
     by_hand: bool  # as many rows as BY_HAND_FROM or more: the tallies kept by hand
-    old_summaries: list[tuple]  # the stored rows of summaries_changed, in their order
-    old_rows: list[tuple]  # the stored rows of changed, then of gone, in their order
+    tallies: TallyMoves | None  # with by_hand (a fresh range's termijnen left out: counted in SQL)
     cases: int
     fresh: bool = False  # a whole range (every termijn compared) with no termijn row stored: all new
 
@@ -296,31 +295,34 @@ def index_diff(
     ).fetchall()
     if stored_summaries == summaries and stored_rows == rows:  # mostly, when nothing changed: in key order
         return None
-    summaries_changed, other_summaries, _ = _differing(stored_summaries, sorted(summaries, key=_id), _id)
+    summaries_changed, old_summaries, other_summaries, _ = _differing(stored_summaries, sorted(summaries, key=_id), _id)
     if stored_rows:
-        changed, other_rows, gone = _differing(stored_rows, sorted(rows, key=_key), _key)
+        changed, old_rows, other_rows, gone = _differing(stored_rows, sorted(rows, key=_key), _key)
     else:  # (an emptied index: every row new)
-        changed, other_rows, gone = [], sorted(rows, key=_key), []
+        changed, old_rows, other_rows, gone = [], [], sorted(rows, key=_key), []
     replaced, new_summaries = _stored_or_new(stored_summaries, other_summaries, _id)
     summaries_changed += replaced
-    replaced, new_rows = _stored_or_new(stored_rows, other_rows, _key)
-    changed += replaced
+    replaced_rows, new_rows = _stored_or_new(stored_rows, other_rows, _key)
+    changed += replaced_rows
     differing = len({r[0] for r in chain(summaries_changed, new_summaries, changed, new_rows, gone)})
     if not differing:
         return None
     by_hand = len(gone) + len(summaries_changed) + len(new_summaries) + len(changed) + len(new_rows) >= BY_HAND_FROM
-    old_summaries: list[tuple] = []
-    old_rows: list[tuple] = []
-    if by_hand:
-        stored_by_id = dict(zip(map(_id, stored_summaries), stored_summaries))
-        old_summaries = [stored_by_id[r[0]] for r in summaries_changed]
-        if changed or gone:
-            stored_by_key = dict(zip(map(_key, stored_rows), stored_rows))
-            old_rows = [stored_by_key[_key(r)] for r in chain(changed, gone)]
     fresh = cases is None and rules is None and not stored_rows
-    return IndexDiff(
-        gone, summaries_changed, new_summaries, changed, new_rows, by_hand, old_summaries, old_rows, differing, fresh
-    )
+    tallies = None
+    if by_hand:  # the stored rows these replace or take away, in their order
+        if old_summaries is None:
+            old_summaries = _stored(stored_summaries, summaries_changed, _id)
+        if old_rows is None:
+            old_rows = _stored(stored_rows, chain(changed, gone), _key)
+        tallies = tally_moves(
+            conn,
+            first,
+            last,
+            (old_summaries, chain(summaries_changed, new_summaries)),
+            ((), ()) if fresh else (old_rows, chain(changed, new_rows)),
+        )
+    return IndexDiff(gone, summaries_changed, new_summaries, changed, new_rows, by_hand, tallies, differing, fresh)
 
 
 def write_diff(conn: sqlite3.Connection, first: int, last: int, diff: IndexDiff | None) -> int:
@@ -336,13 +338,8 @@ def write_diff(conn: sqlite3.Connection, first: int, last: int, diff: IndexDiff 
         with tallies_by_hand(conn) as by_hand:
             _write(conn, *rows)
             if by_hand:
-                move_tallies(
-                    conn,
-                    first,
-                    last,
-                    (diff.old_summaries, chain(diff.summaries_changed, diff.new_summaries)),
-                    ((), ()) if diff.fresh else (diff.old_rows, chain(diff.changed, diff.new_rows)),
-                )
+                assert diff.tallies is not None
+                apply_tallies(conn, diff.tallies)
                 if diff.fresh:  # every termijn row of the range is one just written: counted in SQL
                     conn.execute(DEADLINES_ADD_RANGE, (first, last))
     return diff.cases
@@ -376,17 +373,28 @@ def _stored_or_new(
 
 def _differing(
     stored: list[tuple], computed: list[tuple], key: Callable[[tuple], object]
-) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """(computed rows that differ from the stored row of their key, other computed rows no stored row
-    equals, the keys of stored rows no computed row has), all in ``key`` order (unique keys)."""
+) -> tuple[list[tuple], list[tuple] | None, list[tuple], list[tuple]]:
+    """(computed rows that differ from the stored row of their key, those stored rows in the same
+    order when found on the way (else None), other computed rows no stored row equals, the keys of
+    stored rows no computed row has), all in ``key`` order (unique keys)."""
     if stored == computed:
-        return [], [], []
-    if len(stored) == len(computed) and list(map(key, stored)) == list(map(key, computed)):
-        return [c for s, c in zip(stored, computed) if s != c], [], []
+        return [], [], [], []
+    if len(stored) == len(computed):  # the same keys in the same places (the rows that differ
+        # have: equal rows have equal keys)? then compared pairwise
+        differ = list(map(ne, stored, computed))
+        old, changed = list(compress(stored, differ)), list(compress(computed, differ))
+        if list(map(key, old)) == list(map(key, changed)):
+            return changed, old, [], []
     stored_set = set(stored)
     changed = list(filterfalse(stored_set.__contains__, computed))
     gone: list = []
     if len(stored) > len(computed) - len(changed):  # stored rows that no computed row equals:
         # each is replaced by a changed row of its key, or gone
         gone = sorted(set(map(key, stored_set.difference(computed))).difference(map(key, changed)))
-    return [], changed, gone
+    return [], None, changed, gone
+
+
+def _stored(stored: list[tuple], rows: Iterable[tuple], key: Callable[[tuple], object]) -> list[tuple]:
+    """The stored row of each of ``rows``' keys (of a row, or a key itself), in their order."""
+    by_key = dict(zip(map(key, stored), stored))
+    return [by_key[key(r)] for r in rows]

@@ -15,12 +15,15 @@ by the same amount, a group no row had before inserted, a group whose count fall
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, ne
+from typing import NamedTuple
 
 from herstel_tui.store.tally_sql import OVERVIEW_TRIGGERS, _deadline_key, _deadline_row, _group_key, tally_triggers
 
@@ -68,7 +71,7 @@ _DEADLINE_SUB = f"UPDATE overview_deadlines SET n = n + ?6 WHERE grp = (SELECT {
 def tallies_by_hand(conn: sqlite3.Connection) -> Iterator[bool]:
     """Inside an open transaction: the tally triggers on ``case_summary`` and ``case_deadlines``
     dropped for the block and made again after it, unchanged; the block keeps the tallies itself
-    (:func:`move_tallies`) when told True. False when some of those triggers are missing (a
+    (:func:`tally_moves`, :func:`apply_tallies`) when told True. False when some of those triggers are missing (a
     database someone changed by hand; ``herstel controle`` names it): then none is dropped and the
     tallies are left to whatever triggers there are, as a write without this block leaves them."""
     assert conn.in_transaction, "the tallies are kept by hand inside a transaction"
@@ -83,7 +86,16 @@ def tallies_by_hand(conn: sqlite3.Connection) -> Iterator[bool]:
         conn.execute(sql)
 
 
-def move_tallies(
+class TallyMoves(NamedTuple):
+    """How the tallies move on by some index rows (:func:`tally_moves`): the parameters of
+    :data:`_GROUP_ADD`/:data:`_GROUP_SUB` and of :data:`_DEADLINE_ADD`/:data:`_DEADLINE_SUB`, one
+    per group whose count changes (the change last)."""
+
+    groups: list[tuple]
+    deadlines: list[tuple]
+
+
+def tally_moves(
     conn: sqlite3.Connection,
     first: int,
     last: int,
@@ -91,34 +103,60 @@ def move_tallies(
     deadlines: tuple[Iterable[tuple], Iterable[tuple]],
     *,
     case_ids: str | None = None,
-) -> None:
-    """Move the tallies on by index rows of the cases ``first`` to ``last`` (or those in
+) -> TallyMoves:
+    """How the tallies move on by index rows of the cases ``first`` to ``last`` (or those in
     ``case_ids``, a JSON array, when given) that were replaced or taken away (``summaries[0]``,
     ``deadlines[0]``: as stored) and written (``[1]``), each row as in the table (starting with
-    the case id): what the triggers would have done row by row."""
+    the case id): what the triggers would have done row by row, for :func:`apply_tallies`. Read
+    on ``conn`` (the cases whose group moved): by a rebuild's child in its snapshot too."""
     gone, written = summaries
     groups = Counter(map(_GROUP_PART, written))  # (case id, current_step, outcome, closed)
     groups.subtract(map(_GROUP_PART, gone))
-    if any(groups.values()):
-        query = (_CASE_PART, (first, last)) if case_ids is None else (_CASES_PART, (case_ids,))
+    by_group: Counter[tuple] = Counter()
+    moved_cases = sorted({k[0] for k, n in groups.items() if n})
+    if moved_cases:  # their cases' part of the group: a range read when most of its cases moved
+        few = case_ids is not None or 2 * len(moved_cases) <= last - first
+        query = (_CASES_PART, (json.dumps(moved_cases),)) if few else (_CASE_PART, (first, last))
         cases = {r[0]: r[1:] for r in conn.execute(*query)}
-        by_group: Counter[tuple] = Counter()
         for (cid, step, outcome, closed), n in groups.items():
             if n and cid in cases:  # (a summary without its case is in no group, as in the triggers' join)
                 by_group[(*cases[cid], step, outcome, closed)] += n
-        _apply(conn, by_group, _GROUP_ADD, _GROUP_SUB)
     gone, written = deadlines
     gone, written = list(gone), list(written)
     try:  # by the group's key as _deadline_key makes it: the due date while not stopped, else whether
         # stopped after it (the dates are text, str > str ordering as SQLite's BINARY collation does)
         keys_gone, keys_written = _termijn_groups(gone), _termijn_groups(written)
+        row_of: Callable[[tuple], tuple] = _group_row
     except TypeError:  # a date that is not text (not written by this application): each row on its own
         keys_gone, keys_written = list(map(_DEADLINE_PART, gone)), list(map(_DEADLINE_PART, written))
+        row_of = _same
+    if len(keys_gone) == len(keys_written):  # a row replaced by one of the same group moves nothing
+        moves = list(map(ne, keys_gone, keys_written))  # (pairs of any two rows: counts are counts)
+        keys_gone, keys_written = list(compress(keys_gone, moves)), list(compress(keys_written, moves))
     counts, taken = Counter(keys_written), Counter(keys_gone)
     moved = {k: n for k in counts.keys() | taken.keys() if (n := counts[k] - taken[k])}
-    if moved:  # each group's key made in SQL from a row of the group (rule, kind, stopped_by, due, stopped)
-        rows = dict(zip(keys_gone, gone)) | dict(zip(keys_written, written))
-        _apply(conn, Counter({_DEADLINE_PART(rows[k]): n for k, n in moved.items()}), _DEADLINE_ADD, _DEADLINE_SUB)
+    return TallyMoves([(*k, n) for k, n in by_group.items() if n], [(*row_of(k), n) for k, n in moved.items()])
+
+
+def apply_tallies(conn: sqlite3.Connection, moves: TallyMoves) -> None:
+    """Write :func:`tally_moves`' moves: a count that grew added (a group no row had before
+    inserted), one that fell taken off (as a trigger takes one off: an UPDATE, never an insert)."""
+    for params, add, sub in ((moves.groups, _GROUP_ADD, _GROUP_SUB), (moves.deadlines, _DEADLINE_ADD, _DEADLINE_SUB)):
+        conn.executemany(add, [p for p in params if p[-1] > 0])
+        conn.executemany(sub, [p for p in params if p[-1] < 0])
+
+
+def _group_row(group: tuple) -> tuple:
+    """For a termijn group as :func:`_termijn_groups` makes it, (rule, kind, stopped_by, due,
+    stopped) of which :data:`_DEADLINE_SOURCE`'s SQL makes that group: a running group's own due
+    date and no stop; for a stopped one, ``late`` (True/False: 1/0 in SQL) as the stop after a
+    due of 0 (1 > 0, 0 > 0: whether it was late), and no due date (NULL while stopped)."""
+    rule, kind, stopped_by, due, late = group
+    return group if late is None else (rule, kind, stopped_by, 0, late)
+
+
+def _same(part: tuple) -> tuple:
+    return part
 
 
 def _termijn_groups(rows: list[tuple]) -> list[tuple]:
@@ -126,10 +164,3 @@ def _termijn_groups(rows: list[tuple]) -> list[tuple]:
     TypeError when a stopped row's dates are text against a blob or NULL (TEXT columns hold only
     those; text > text and bytes > bytes order as SQLite's BINARY collation does)."""
     return [(r[2], r[3], r[8], r[6], None) if r[7] is None else (r[2], r[3], r[8], None, r[7] > r[6]) for r in rows]
-
-
-def _apply(conn: sqlite3.Connection, counts: Counter[tuple], add: str, sub: str) -> None:
-    """A count that grew added (a group no row had before inserted), one that fell taken off (as
-    a trigger takes one off: an UPDATE, never an insert)."""
-    conn.executemany(add, [(*k, n) for k, n in counts.items() if n > 0])
-    conn.executemany(sub, [(*k, n) for k, n in counts.items() if n < 0])

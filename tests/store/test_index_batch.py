@@ -228,12 +228,17 @@ def test_events_written_otherwise_than_the_application_does_go_through_the_engin
 
 def test_stored_and_computed_rows_are_compared_by_key_in_every_way():
     """index_diff's comparison: the same rows (nothing), the same keys with some rows changed
-    (those, to update), keys that differ (the changed and new rows to write, and the keys of stored
-    rows gone)."""
+    (those, to update, with the stored rows they replace), keys that differ (the changed and new
+    rows to write, and the keys of stored rows gone; the stored rows replaced left to be looked up)."""
     stored = [(1, 0, "a"), (1, 1, "b"), (2, 0, "c")]
-    assert _differing(stored, list(stored), _key) == ([], [], [])
-    assert _differing(stored, [(1, 0, "a"), (1, 1, "B"), (2, 0, "c")], _key) == ([(1, 1, "B")], [], [])
+    assert _differing(stored, list(stored), _key) == ([], [], [], [])
+    assert _differing(stored, [(1, 0, "a"), (1, 1, "B"), (2, 0, "C")], _key) == (
+        [(1, 1, "B"), (2, 0, "C")],
+        [(1, 1, "b"), (2, 0, "c")],
+        [],
+        [],
+    )
     changed = [(1, 0, "A"), (2, 0, "c"), (2, 1, "d")]
-    assert _differing(stored, changed, _key) == ([], [(1, 0, "A"), (2, 1, "d")], [(1, 1)])
-    assert _differing([], [(3, 0, "e")], _key) == ([], [(3, 0, "e")], [])
-    assert _differing(stored, [], _key) == ([], [], [(1, 0), (1, 1), (2, 0)])
+    assert _differing(stored, changed, _key) == ([], None, [(1, 0, "A"), (2, 1, "d")], [(1, 1)])
+    assert _differing([], [(3, 0, "e")], _key) == ([], None, [(3, 0, "e")], [])
+    assert _differing(stored, [], _key) == ([], None, [], [(1, 0), (1, 1), (2, 0)])

@@ -219,7 +219,7 @@ def test_no_other_connection_sees_the_index_without_its_tally_triggers(demo_file
     def broken(*args, **kw):
         raise RuntimeError("stuk")
 
-    monkeypatch.setattr(herstel_tui.store.index_batch, "move_tallies", broken)
+    monkeypatch.setattr(herstel_tui.store.index_batch, "apply_tallies", broken)
     conn = sqlite3.connect(path)
     conn.execute("DELETE FROM case_deadlines")
     conn.execute("DELETE FROM meta WHERE key = 'routekaart_hash'")
@@ -232,11 +232,11 @@ def test_no_other_connection_sees_the_index_without_its_tally_triggers(demo_file
 
 
 def test_tallies_moved_by_hand_equal_the_triggers_for_rows_of_any_type(demo):
-    """move_tallies against the triggers, row by row, for rows the application does not write too:
+    """tally_moves/apply_tallies against the triggers, row by row, for rows the application does not write too:
     a stop date as a blob (its group made in SQL), quotes and non-ASCII in a title, a summary
     moved to a new group and back, a termijn taken away."""
     from herstel_tui.store.index_batch import DEADLINE_COLS, SUMMARY_COLS
-    from herstel_tui.store.tallies import move_tallies, tallies_by_hand
+    from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
 
     conn = sqlite3.connect(demo, isolation_level=None)
     cid = conn.execute("SELECT min(case_id) FROM case_summary").fetchone()[0]
@@ -273,13 +273,83 @@ def test_tallies_moved_by_hand_equal_the_triggers_for_rows_of_any_type(demo):
     for write, (summaries, deadlines) in steps:
         with tallies_by_hand(conn):
             write()
-            move_tallies(conn, cid, cid, summaries, deadlines)
+            apply_tallies(conn, tally_moves(conn, cid, cid, summaries, deadlines))
         by_hand.append(tallies())
     assert tallies_differ(conn) == []
     conn.execute("ROLLBACK")
     conn.close()
     assert by_hand == by_triggers
     assert by_hand[0] != by_hand[-1]  # (the groups of the termijnen still there)
+
+
+def test_the_writer_of_a_rebuilds_range_only_writes(demo_file, tmp_path, monkeypatch):
+    """What a range's tallies move by (the cases' part of a summary's group, the termijnen's groups) is
+    computed with its diff, by whoever computes it (a split rebuild's child too): writing the diff
+    reads no case and no stored row, and leaves the tallies as the triggers would."""
+    from herstel_tui.store.index_batch import index_diff, write_diff
+
+    path = copy_of(demo_file, tmp_path, "w.db")
+    _messed_up(path)
+    with clock.fixed(TODAY), open_store(path, "t") as store:
+        store.routekaart = nine_weeks()  # (computed with it, without the rebuild on opening)
+        conn = store.conn
+        ids = [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY id")]
+        with store.transaction():
+            summaries, rows = store.cases.shaped_range(ids[0], ids[-1], TODAY)
+            diff = index_diff(conn, ids[0], ids[-1], summaries, rows)
+            assert diff is not None and diff.by_hand
+            statements: list[str] = []
+            conn.set_trace_callback(statements.append)
+            write_diff(conn, ids[0], ids[-1], diff)
+            conn.set_trace_callback(None)
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "sqlite_master" not in s]
+        assert statements and reads == []  # (the tally triggers' SQL, to make them again, aside)
+        assert tallies_differ(conn) == []
+
+
+def test_tallies_of_stopped_termijnen_moved_by_hand_equal_the_triggers(demo):
+    """Termijnen stopped before and after their due date (text dates: their groups made in Python,
+    each group written from its own fields) come and go: the tallies as the triggers keep them."""
+    from herstel_tui.store.index_batch import DEADLINE_COLS
+    from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
+
+    conn = sqlite3.connect(demo, isolation_level=None)
+    cid = conn.execute("SELECT min(case_id) FROM case_summary").fetchone()[0]
+    rows = [
+        (cid, 60, "r", "deadline", 1, "2024-01-01", "2024-02-01", "2024-03-01", "laat"),
+        (cid, 61, "r", "deadline", 1, "2024-01-01", "2024-02-01", "2024-01-15", "op tijd"),
+        (cid, 62, "r", "deadline", 1, "2024-01-01", "2024-02-01", "2024-02-01", "op tijd"),
+        (cid, 63, "r", "period", 0, "2024-01-01", "2024-02-01", None, None),
+    ]
+    later = [(*r[:6], "2024-02-20", *r[7:]) for r in rows]  # 60 still late, 61 and 62 not, 63 due later
+    insert = f"INSERT INTO case_deadlines (case_id, {DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
+    update = "UPDATE case_deadlines SET due = ? WHERE case_id = ? AND seq = ?"
+    steps = [
+        (lambda: conn.executemany(insert, rows), ((), rows)),
+        (lambda: conn.executemany(update, [(r[6], r[0], r[1]) for r in later]), (rows, later)),
+        (lambda: conn.execute("DELETE FROM case_deadlines WHERE case_id = ? AND seq >= 60", (cid,)), (later, ())),
+    ]
+
+    def tallies() -> list:
+        return [conn.execute(f"SELECT * FROM {t} ORDER BY grp").fetchall() for t in OVERVIEW_TALLIES]
+
+    by_triggers, by_hand = [], []
+    conn.execute("BEGIN")
+    for write, _ in steps:
+        write()
+        by_triggers.append(tallies())
+    conn.execute("ROLLBACK")
+    conn.execute("BEGIN")
+    for write, deadlines in steps:
+        with tallies_by_hand(conn):
+            write()
+            apply_tallies(conn, tally_moves(conn, cid, cid, ((), ()), deadlines))
+        by_hand.append(tallies())
+    assert tallies_differ(conn) == []
+    conn.execute("ROLLBACK")
+    conn.close()
+    assert by_hand == by_triggers
+    assert by_hand[0] != by_hand[1] != by_hand[2]
 
 
 def test_a_refresh_of_many_cases_writes_what_a_refresh_case_by_case_writes(demo):
