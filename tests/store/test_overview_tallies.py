@@ -353,9 +353,9 @@ def test_tallies_of_stopped_termijnen_moved_by_hand_equal_the_triggers(demo):
 
 
 def test_a_refresh_of_many_cases_writes_what_a_refresh_case_by_case_writes(demo):
-    """refresh_index of SHAPED_FROM cases or more sends their rows as one statement per table (a JSON
-    array); case by case (a save) they go row by row through the engine: the same rows, the same
-    tallies."""
+    """refresh_index of SHAPED_FROM cases or more sends their rows as statements of many rows each
+    (store.bulk.insert_many: 150 cases, more than one statement per table); case by case (a save)
+    they go row by row through the engine: the same rows, the same tallies."""
     from herstel_tui.store.cases import SHAPED_FROM
 
     def index(conn):
