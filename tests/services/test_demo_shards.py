@@ -5,6 +5,7 @@ nothing behind (no rows, no shard files, no demo file)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -102,6 +103,28 @@ def test_shards_with_foreign_keys_on_give_the_same_database(tmp_path, one_proces
         fk = {name: store.conn.execute(sql).fetchall() for name, sql in QUERIES.items()}
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert fk == {k: v for k, v in one_process.items() if k != "result"}
+
+
+def test_the_builder_copies_a_shard_without_checking_its_rows_again(tmp_path, one_process):
+    """A shard's rows were checked as their worker wrote them (its tables are the database's): the builder's
+    copy skips the CHECK constraints, and only the copy: they hold again for everything after it."""
+    statements: list[str] = []
+    with clock.fixed(TODAY), open_store(tmp_path / "x.db", "demo") as store:
+        store.conn.execute("PRAGMA foreign_keys = OFF")  # as make_demo builds
+        store.conn.set_trace_callback(statements.append)
+        build_demo(store, 150, seed=5, me="t.tester", today=TODAY, workers=2, batch_cases=30)
+        store.conn.set_trace_callback(None)
+        rows = {name: store.conn.execute(sql).fetchall() for name, sql in QUERIES.items()}
+        assert store.conn.execute("PRAGMA ignore_check_constraints").fetchone() == (0,)
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            store.conn.execute("UPDATE persons SET bsn = 'x' WHERE id = 1")
+    assert rows == {k: v for k, v in one_process.items() if k != "result"}
+    copies = [i for i, sql in enumerate(statements) if "SELECT * FROM shard" in sql]
+    switches = [(i, sql) for i, sql in enumerate(statements) if "ignore_check_constraints" in sql]
+    assert len(copies) == 8 * 5 and len(switches) == 2 * 5  # 8 tables, 5 shards of 30 cases
+    for (on, on_sql), (off, off_sql) in zip(switches[::2], switches[1::2], strict=True):
+        assert on_sql.endswith("= ON") and off_sql.endswith("= OFF")
+        assert [i for i in copies if on < i < off] == copies[copies.index(on + 1) :][:8]
 
 
 def failing_worker(*args) -> None:  # a worker in its own process (by name: spawn imports this module)
