@@ -37,14 +37,18 @@ def record(cls: type[T]) -> type[T]:
 
     # Every field given by position (a row of the case list: 17 values, 200 rows a page) goes
     # straight into the instance's __dict__ (callgrind, 200 rows made: 12.4 -> 3.6 M instructions).
-    # Only where that is the same thing: no descriptor of a field's name (a base's property).
-    direct = not any(hasattr(type(getattr(cls, n, None)), "__set__") for n in names)
+    # Only where that is the same thing: no descriptor of a field's name (a base's property);
+    # looked at on the first such call (not at import: `herstel zoek` makes few records).
     count = len(names)
+    direct: list[bool] = []
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if direct and len(args) == count and not kwargs:
-            self.__dict__.update(zip(names, args))
-            return
+        if len(args) == count and not kwargs:
+            if not direct:
+                direct.append(not any(hasattr(type(getattr(cls, n, None)), "__set__") for n in names))
+            if direct[0]:
+                self.__dict__.update(zip(names, args))
+                return
         if len(args) > len(names):
             raise TypeError(f"{cls.__name__}() takes {len(names)} arguments, {len(args)} given")
         values = dict(zip(names, args, strict=False))
