@@ -231,12 +231,39 @@ def test_no_other_connection_sees_the_index_without_its_tally_triggers(demo_file
     conn.close()
 
 
+def _by_triggers_and_by_hand(conn: sqlite3.Connection, cid: int, steps: list) -> tuple[list, list]:
+    """The tallies after each step ``(write, summaries, deadlines)`` of case ``cid``, kept by the
+    triggers and then (the same writes again, the first rolled back) by hand with
+    tally_moves/apply_tallies from the steps' (gone, written) rows; the tallies checked against the
+    index after the last, ``conn`` closed."""
+    from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
+
+    def tallies() -> list:
+        return [conn.execute(f"SELECT * FROM {t} ORDER BY grp").fetchall() for t in OVERVIEW_TALLIES]
+
+    by_triggers, by_hand = [], []
+    conn.execute("BEGIN")
+    for write, _, _ in steps:
+        write()
+        by_triggers.append(tallies())
+    conn.execute("ROLLBACK")
+    conn.execute("BEGIN")
+    for write, summaries, deadlines in steps:
+        with tallies_by_hand(conn):
+            write()
+            apply_tallies(conn, tally_moves(conn, cid, cid, summaries, deadlines))
+        by_hand.append(tallies())
+    assert tallies_differ(conn) == []
+    conn.execute("ROLLBACK")
+    conn.close()
+    return by_triggers, by_hand
+
+
 def test_tallies_moved_by_hand_equal_the_triggers_for_rows_of_any_type(demo):
     """tally_moves/apply_tallies against the triggers, row by row, for rows the application does not write too:
     a stop date as a blob (its group made in SQL), quotes and non-ASCII in a title, a summary
     moved to a new group and back, a termijn taken away."""
     from herstel_tui.store.index_batch import DEADLINE_COLS, SUMMARY_COLS
-    from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
 
     conn = sqlite3.connect(demo, isolation_level=None)
     cid = conn.execute("SELECT min(case_id) FROM case_summary").fetchone()[0]
@@ -260,24 +287,7 @@ def test_tallies_moved_by_hand_equal_the_triggers_for_rows_of_any_type(demo):
         (lambda: conn.execute(update, summary), (((moved,), (summary,)), ((), ()))),
     ]
 
-    def tallies() -> list:
-        return [conn.execute(f"SELECT * FROM {t} ORDER BY grp").fetchall() for t in OVERVIEW_TALLIES]
-
-    by_triggers, by_hand = [], []
-    conn.execute("BEGIN")
-    for write, _ in steps:
-        write()
-        by_triggers.append(tallies())
-    conn.execute("ROLLBACK")
-    conn.execute("BEGIN")
-    for write, (summaries, deadlines) in steps:
-        with tallies_by_hand(conn):
-            write()
-            apply_tallies(conn, tally_moves(conn, cid, cid, summaries, deadlines))
-        by_hand.append(tallies())
-    assert tallies_differ(conn) == []
-    conn.execute("ROLLBACK")
-    conn.close()
+    by_triggers, by_hand = _by_triggers_and_by_hand(conn, cid, [(w, s, d) for w, (s, d) in steps])
     assert by_hand == by_triggers
     assert by_hand[0] != by_hand[-1]  # (the groups of the termijnen still there)
 
@@ -311,7 +321,6 @@ def test_tallies_of_stopped_termijnen_moved_by_hand_equal_the_triggers(demo):
     """Termijnen stopped before and after their due date (text dates: their groups made in Python,
     each group written from its own fields) come and go: the tallies as the triggers keep them."""
     from herstel_tui.store.index_batch import DEADLINE_COLS
-    from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
 
     conn = sqlite3.connect(demo, isolation_level=None)
     cid = conn.execute("SELECT min(case_id) FROM case_summary").fetchone()[0]
@@ -330,24 +339,7 @@ def test_tallies_of_stopped_termijnen_moved_by_hand_equal_the_triggers(demo):
         (lambda: conn.execute("DELETE FROM case_deadlines WHERE case_id = ? AND seq >= 60", (cid,)), (later, ())),
     ]
 
-    def tallies() -> list:
-        return [conn.execute(f"SELECT * FROM {t} ORDER BY grp").fetchall() for t in OVERVIEW_TALLIES]
-
-    by_triggers, by_hand = [], []
-    conn.execute("BEGIN")
-    for write, _ in steps:
-        write()
-        by_triggers.append(tallies())
-    conn.execute("ROLLBACK")
-    conn.execute("BEGIN")
-    for write, deadlines in steps:
-        with tallies_by_hand(conn):
-            write()
-            apply_tallies(conn, tally_moves(conn, cid, cid, ((), ()), deadlines))
-        by_hand.append(tallies())
-    assert tallies_differ(conn) == []
-    conn.execute("ROLLBACK")
-    conn.close()
+    by_triggers, by_hand = _by_triggers_and_by_hand(conn, cid, [(w, ((), ()), d) for w, d in steps])
     assert by_hand == by_triggers
     assert by_hand[0] != by_hand[1] != by_hand[2]
 
