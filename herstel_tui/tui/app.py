@@ -25,31 +25,32 @@ if TYPE_CHECKING:
 
 
 def run_app(store: Store, config: DeskConfig, *, low_bandwidth: bool = False) -> None:
-    from herstel_tui.store.caselist import CaseFilter
-
-    gc.disable()  # until the first paint (above)
-    data = DeskData(store)
-    data.prefetch(CaseFilter())  # the first page is read while Textual is imported and starts up
-    from herstel_tui.tui.desk import HerstelApp
-
-    try:
-        HerstelApp(store, config, low_bandwidth=low_bandwidth, data=data, collector_paused=True).run()
-    finally:
-        gc.enable()  # (an app that ended before its first paint)
+    _run(DeskData(store), config, store=store, low_bandwidth=low_bandwidth)
 
 
 def run_app_light(
     data: DeskData, config: DeskConfig, finish_start: FinishStart, *, low_bandwidth: bool = False
 ) -> None:
     """The desk before the full Store and config are loaded: they follow in a worker."""
+    _run(data, config, finish_start=finish_start, low_bandwidth=low_bandwidth)
+
+
+def _run(
+    data: DeskData,
+    config: DeskConfig,
+    *,
+    store: Store | None = None,
+    finish_start: FinishStart | None = None,
+    low_bandwidth: bool,
+) -> None:
     from herstel_tui.store.caselist import CaseFilter
 
     gc.disable()  # until the first paint (above)
-    data.prefetch(CaseFilter())
+    data.prefetch(CaseFilter())  # the first page is read while Textual is imported and starts up
     from herstel_tui.tui.desk import HerstelApp
 
     app = HerstelApp(
-        None, config, low_bandwidth=low_bandwidth, data=data, finish_start=finish_start, collector_paused=True
+        store, config, low_bandwidth=low_bandwidth, data=data, finish_start=finish_start, collector_paused=True
     )
     try:
         app.run()
