@@ -320,7 +320,7 @@ class ImportBatch(Repository):
             (
                 self.now,
                 self.user,
-                action,
+                str(action),  # (its value as a plain str: sqlite3 binds that as it is, an enum by its adapter protocol)
                 entity,
                 entity_id,
                 person_id,
@@ -497,7 +497,7 @@ class ImportBatch(Repository):
             (
                 file_id,
                 row,
-                action,
+                str(action),  # (an ImportAction's value as a plain str, as in _audit)
                 text,
                 _ROW_JSON({"notes": notes, "returned": returned}) if notes else _PLAIN[returned],
             )
