@@ -356,6 +356,11 @@ def _bsns(records: Sequence[Record]) -> Iterator[str]:
             yield partner
 
 
+# A named tuple made by tuple.__new__ itself, not through its class's __new__ (a Python function):
+# twice a row.
+_new_tuple = tuple.__new__
+
+
 class _PersonRef(NamedTuple):
     """A person as the import needs it: id, name and the raw register row as the batch holds it
     (no model validation per row: a 50,000-row list looks persons up 50,000 times; a named tuple
@@ -367,7 +372,7 @@ class _PersonRef(NamedTuple):
 
     @staticmethod
     def from_columns(columns: dict[str, Any]) -> _PersonRef:
-        return _PersonRef(columns["id"], columns)
+        return _new_tuple(_PersonRef, (columns["id"], columns))
 
     @property
     def name(self) -> str:
@@ -417,11 +422,11 @@ class _Handler:
 
     def find(self, bsn: str) -> _PersonRef | None:
         row = self.batch.person(bsn)
-        return None if row is None else _PersonRef(row["id"], row)
+        return None if row is None else _new_tuple(_PersonRef, (row["id"], row))
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
         found = self.batch.case(person_id, track)
-        return _CaseRef(found[0], found[1], track, person_id) if found else None
+        return _new_tuple(_CaseRef, (found[0], found[1], track, person_id)) if found else None
 
     def has_event(self, case_id: int, step: str, outcome: str | None = None) -> str | None:
         """The fact date of a recorded (not corrected-away) event, else None."""
@@ -487,7 +492,7 @@ class _Handler:
         return _PersonRef.from_columns(self.batch.add_person(row, registered_on))
 
     def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
-        return _CaseRef(*self.batch.open_case(person.id, track, on), track, person.id)
+        return _new_tuple(_CaseRef, (*self.batch.open_case(person.id, track, on), track, person.id))
 
 
 # -- antwoordbestand -------------------------------------------------------------------------------
@@ -611,7 +616,9 @@ class _Registrations(_Handler):
                 done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
             row = person.row  # (names are never changed: the register's names as they were)
             differs: list[str] = [
-                lab for lab, column in _NAME_COLUMNS if lab in given and not _same_name(given[lab], row.get(column))
+                lab
+                for lab, column in _NAME_COLUMNS  # (the same text, most rows: no call)
+                if lab in given and given[lab] != row.get(column) and not _same_name(given[lab], row.get(column))
             ]
             if "geboortedatum" in given and person.value("geboortedatum") not in (None, given["geboortedatum"]):
                 differs.append("geboortedatum")

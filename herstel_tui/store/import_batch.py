@@ -50,6 +50,7 @@ from herstel_tui.store.portal import ROW_DONE
 from herstel_tui.store.repository import Repository
 
 _PERSON_FIELDS = tuple(Person.model_fields)[1:]  # the columns after id, in the table's order
+_PERSON_VALUES = itemgetter(*_PERSON_FIELDS)  # a person's row (column -> value): its values in that order
 _PERSON_INSERT = (
     f"INSERT INTO persons (id, {', '.join(_PERSON_FIELDS)}) VALUES ({', '.join('?' * (len(_PERSON_FIELDS) + 1))})"
 )
@@ -73,15 +74,18 @@ _CASE_VERSION = "UPDATE cases SET version = version + 1 WHERE id = ?"
 # what the rows of _CASE_VERSION add up to, sent once per case (the version is a count: a case
 # with two events of the list is counted up by two; no trigger reads the version)
 _CASE_VERSIONS = "UPDATE cases SET version = version + ? WHERE id = ?"
-# Rows sent as one statement (a JSON array) instead of one statement per row: a case's insert fires
-# the search index's trigger, and FTS5 writes its pending terms out at every statement that may be
-# rolled back alone (each row of an executemany with a trigger): 9,091 cases took 1.0 s, 0.25 s as
-# one statement. (The other lists gain nothing: reading the JSON costs what the statements cost.)
-_AS_ONE = {
-    _CASE_INSERT: "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) SELECT "
-    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(6))
-    + " FROM json_each(?)",
-}
+# The rows of _CASE_INSERT sent as one statement (a JSON array) instead of one statement per row: a
+# case's insert fires the search index's trigger, and FTS5 writes its pending terms out at every
+# statement that may be rolled back alone (each row of an executemany with a trigger): 9,091 cases
+# took 1.0 s, 0.25 s as one statement. (The other lists gain nothing: reading the JSON costs what the
+# statements cost.) Each with its version: a case inserted by the same flush as its events is
+# inserted with them counted (1 + the events), not counted up by _CASE_VERSIONS after (the same row;
+# no trigger reads the version, nor looks at an update of it alone).
+_CASES_AS_ONE = (
+    "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened, version) SELECT "
+    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(7))
+    + " FROM json_each(?)"
+)
 # The same for a change of address (its trigger rewrites the person's search rows): one statement
 # per run of rows with distinct persons (so the order of the changes cannot matter within it).
 _ADDRESS_UPDATES = (
@@ -258,20 +262,23 @@ class ImportBatch(Repository):
 
     def person(self, bsn: str) -> dict[str, Any] | None:
         """The register row of the person with this BSN (``persons.row_by_bsn``), else None."""
-        if bsn not in self.persons:
+        try:
+            return self.persons[bsn]
+        except KeyError:  # (not prefetched)
             self.prefetch([bsn])
-        return self.persons[bsn]
+            return self.persons[bsn]
 
     def case(self, person_id: int, track: Track) -> tuple[int, str] | None:
         """(id, zaaknummer) of the person's case in ``track`` (``cases.id_of``)."""
         if person_id not in self.fetched:
             return self.store.cases.id_of(person_id, track)
-        return self.cases.get((person_id, track.value))
+        return self.cases.get((person_id, str(track)))  # (str: the value, without the enum's property)
 
     def last_event(self, case_id: int, step: str) -> tuple[str, str | None] | None:
         """(fact date, outcome) of the step's latest event of the case (``cases.last_event``)."""
-        if (case_id, step) in self.last:
-            return self.last[(case_id, step)]
+        got = self.last.get((case_id, step))
+        if got is not None:
+            return got
         if case_id in self.case_info:
             return None
         return self.store.cases.last_event(case_id, step)
@@ -286,7 +293,7 @@ class ImportBatch(Repository):
         return self.next_ids
 
     def _take(self, table: str) -> int:
-        ids = self._ids()
+        ids = self._ids() if self.next_ids is None else self.next_ids
         new = ids[table]
         ids[table] = new + 1
         self._remember(ids.__setitem__, table, new)
@@ -355,7 +362,7 @@ class ImportBatch(Repository):
             self._cache(self.persons, bsn, full)
             return full
         pid = self._take("persons")
-        self._put(_PERSON_INSERT, (pid, *(row[k] for k in _PERSON_FIELDS)))
+        self._put(_PERSON_INSERT, (pid, *_PERSON_VALUES(row)))
         self._audit(AuditAction.CREATED, "persoon", pid, redacted_person(row), person_id=pid)
         hid = self._take("households")
         self._put(_HOUSEHOLD_INSERT, (hid, registered_on.isoformat()))
@@ -591,9 +598,12 @@ class ImportBatch(Repository):
 
     def flush(self, upto: tuple[int, ...] | None = None) -> None:
         """Send what the batch holds (only the rows before ``upto``, per list, when given)."""
-        for i, sql in enumerate(_ORDER):
-            rows = self.pending[sql]
-            n = len(rows) if upto is None else upto[i]
+        pending = self.pending
+        cut = [len(pending[sql]) if upto is None else upto[i] for i, sql in enumerate(_ORDER)]
+        # the events per case (in the order of the cases' first rows): see _CASES_AS_ONE
+        versions = Counter(case_id for (case_id,) in pending[_CASE_VERSION][: cut[_ORDER.index(_CASE_VERSION)]])
+        for sql, n in zip(_ORDER, cut):
+            rows = pending[sql]
             if n and sql == _PERSON_UPDATE:  # (statement, parameters), in order
                 for statement, run in groupby(rows[:n], itemgetter(0)):
                     if statement == _PERSON_UPDATE:
@@ -602,10 +612,11 @@ class ImportBatch(Repository):
                     else:
                         self.conn.executemany(statement, [params for _, params in run])
             elif n and sql == _CASE_VERSION:
-                counts = Counter(case_id for (case_id,) in rows[:n])  # (in the order of the cases' first rows)
-                self.conn.executemany(_CASE_VERSIONS, [(k, case_id) for case_id, k in counts.items()])
-            elif n and sql in _AS_ONE:
-                self.conn.execute(_AS_ONE[sql], (json.dumps(rows[:n], ensure_ascii=False),))
+                if versions:  # (those of the cases inserted above taken out)
+                    self.conn.executemany(_CASE_VERSIONS, [(k, case_id) for case_id, k in versions.items()])
+            elif n and sql == _CASE_INSERT:
+                cases = [(*row, 1 + versions.pop(row[0], 0)) for row in rows[:n]]
+                self.conn.execute(_CASES_AS_ONE, (json.dumps(cases, ensure_ascii=False),))
             elif n and sql in _MANY:
                 insert_many(self.conn, sql, rows[:n])
             elif n:
