@@ -285,7 +285,8 @@ def _apply(
                     else:
                         batch.end_row()
                         handler.seen.setdefault(rec.bsn, rec.row)
-                    out.notes = [*rec.notes, *out.notes]
+                    if rec.notes:  # (else the outcome's own, a list made for it)
+                        out.notes = [*rec.notes, *out.notes]
                     batch.row_outcome(fid, rec.row, out.action, out.text, out.notes, returned)
                     done[rec.row] = out
                     n += 1

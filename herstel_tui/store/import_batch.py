@@ -42,7 +42,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
-from herstel_tui.store.base import AUDIT_INSERT, audit_json
+from herstel_tui.store.base import AUDIT_INSERT, audit_json, json_text
 from herstel_tui.store.bulk import insert_many
 from herstel_tui.store.cases import SHARED_STEPS
 from herstel_tui.store.persons import MEMBER_INSERT, change_detail, person_changes, person_row, redacted_person
@@ -110,7 +110,7 @@ _ORDER = (
 _MANY = frozenset((_PERSON_INSERT, _HOUSEHOLD_INSERT, MEMBER_INSERT, _EVENT_INSERT, AUDIT_INSERT, ROW_DONE))
 # the notes column of a row outcome without notes (most rows), as json.dumps writes it
 _PLAIN = {flag: json.dumps({"notes": [], "returned": flag}) for flag in (False, True)}
-_ROW_JSON = json.JSONEncoder(ensure_ascii=False).encode  # as store.portal.row_done writes it
+_ROW_JSON = json_text()  # as store.portal.row_done writes it
 _ID_TABLES = ("persons", "households", "cases", "events")
 _SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 _SANS_ID = itemgetter(0, 1, 2, 3, 4, 6)  # a RecordedEvent as the engine judges it (its id only orders)
