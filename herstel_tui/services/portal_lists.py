@@ -304,18 +304,19 @@ def _registration(
     person = _person_fields(values, today, notes, _REGISTRATION_FIELDS, known)
     received = None
     raw = values.get("datum")
-    if not is_blank(raw):
-        cell = ("datum", type(raw), raw)  # (most rows of a list share a few dates)
-        got = known.get(cell)
-        if got is None:
-            got = known[cell] = cell_date(raw, label="datum", today=today)
+    cell = ("datum", type(raw), raw)  # (most rows of a list share a few dates: each read once)
+    got = known.get(cell)
+    if got is None and not is_blank(raw):
+        got = known[cell] = cell_date(raw, label="datum", today=today)
+    if got is not None:
         received, note = got
         if note:
             notes.append(note)
     partner = None
-    if not is_blank(values.get("toeslagpartner_bsn")):
+    raw = values.get("toeslagpartner_bsn")
+    if raw is not None and not is_blank(raw):  # (an empty cell is not in ``values``)
         try:
-            partner, note = cell_bsn(values["toeslagpartner_bsn"])
+            partner, note = cell_bsn(raw)
         except CellError as exc:
             notes.append(f"toeslagpartner niet gekoppeld: {str(exc)[0].lower()}{str(exc)[1:]}")
         else:
