@@ -46,9 +46,10 @@ from herstel_tui.services.portal_lists import (
     RegistrationRecord,
 )
 from herstel_tui.store import Store, StoreError
-from herstel_tui.store.import_batch import ImportBatch, stored_person
+from herstel_tui.store.import_batch import ImportBatch, new_tuple, stored_person
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
+BO = Track.BREDE_ONDERSTEUNING  # (read once: a member read off its class goes through EnumType.__getattr__)
 
 
 # -- imports: the common frame ---------------------------------------------------------------------
@@ -358,11 +359,6 @@ def _bsns(records: Sequence[Record]) -> Iterator[str]:
             yield partner
 
 
-# A named tuple made by tuple.__new__ itself, not through its class's __new__ (a Python function):
-# twice a row.
-_new_tuple = tuple.__new__
-
-
 class _PersonRef(NamedTuple):
     """A person as the import needs it: id, name and the raw register row as the batch holds it
     (no model validation per row: a 50,000-row list looks persons up 50,000 times; a named tuple
@@ -374,7 +370,7 @@ class _PersonRef(NamedTuple):
 
     @staticmethod
     def from_columns(columns: dict[str, Any]) -> _PersonRef:
-        return _new_tuple(_PersonRef, (columns["id"], columns))
+        return new_tuple(_PersonRef, (columns["id"], columns))
 
     @property
     def name(self) -> str:
@@ -424,11 +420,11 @@ class _Handler:
 
     def find(self, bsn: str) -> _PersonRef | None:
         row = self.batch.person(bsn)
-        return None if row is None else _new_tuple(_PersonRef, (row["id"], row))
+        return None if row is None else new_tuple(_PersonRef, (row["id"], row))
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
         found = self.batch.case(person_id, track)
-        return _new_tuple(_CaseRef, (found[0], found[1], track, person_id)) if found else None
+        return new_tuple(_CaseRef, (found[0], found[1], track, person_id)) if found else None
 
     def has_event(self, case_id: int, step: str, outcome: str | None = None) -> str | None:
         """The fact date of a recorded (not corrected-away) event, else None."""
@@ -494,7 +490,7 @@ class _Handler:
         return _PersonRef.from_columns(self.batch.add_person(row, registered_on))
 
     def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
-        return _new_tuple(_CaseRef, (*self.batch.open_case(person.id, track, on), track, person.id))
+        return new_tuple(_CaseRef, (*self.batch.open_case(person.id, track, on), track, person.id))
 
 
 # -- antwoordbestand -------------------------------------------------------------------------------
@@ -646,9 +642,9 @@ class _Registrations(_Handler):
                 done.append(done_partner)
             if note:
                 notes.append(note)
-        case = self.case_of(person.id, Track.BREDE_ONDERSTEUNING)
+        case = self.case_of(person.id, BO)
         if case is None:
-            case = self.open_case(person, Track.BREDE_ONDERSTEUNING, on)
+            case = self.open_case(person, BO, on)
             done.append(f"zaak {case.zaaknummer} geopend")
         if not self.has_event(case.id, "ontvangst_gegevens"):
             steps = [

@@ -117,6 +117,13 @@ _SANS_ID = itemgetter(0, 1, 2, 3, 4, 6)  # a RecordedEvent as the engine judges 
 _VERDICTS = 20_000  # the engine's verdicts remembered per batch (see record_event)
 _UNJUDGED = object()
 _ABSENT = object()
+# A named tuple made by tuple.__new__ itself, not through its class's __new__ (a Python function):
+# several a row (services.portal_import too).
+new_tuple = tuple.__new__
+# The members the rows write, looked up once (a member read off its class goes through the enum
+# class's __getattr__ hook in this Python: ten times a module global's cost)
+_CREATED, _CHANGED, _RECORDED = AuditAction.CREATED, AuditAction.CHANGED, AuditAction.RECORDED
+_AANVRAGER = Role.AANVRAGER.value
 
 
 def _restore(mapping: dict, key: Any, old: Any) -> None:
@@ -188,7 +195,9 @@ class ImportBatch(Repository):
         self.aanvragers: set[int] = set()  # persons this batch created (aanvrager of a household of one)
         self.next_ids: dict[str, int] | None = None
         self.zaaknummers: dict[int, int] = {}  # year -> the last number given
-        self.events_checked: dict[tuple, tuple[TimelineEvent, str, str]] = {}
+        # (step, outcome, date, note) -> the model's step, outcome and note, the date as text, the
+        # audit detail and the event as the engine takes it
+        self.events_checked: dict[tuple, tuple[str, str | None, str | None, str, str, RecordedEvent]] = {}
         self._now: str | None = None
         self._second, self._stamp = -1, ""
         # what a failing row takes back: (function, arguments), called last first
@@ -363,11 +372,11 @@ class ImportBatch(Repository):
             return full
         pid = self._take("persons")
         self._put(_PERSON_INSERT, (pid, *_PERSON_VALUES(row)))
-        self._audit(AuditAction.CREATED, "persoon", pid, redacted_person(row), person_id=pid)
+        self._audit(_CREATED, "persoon", pid, redacted_person(row), person_id=pid)
         hid = self._take("households")
         self._put(_HOUSEHOLD_INSERT, (hid, registered_on.isoformat()))
-        self._put(MEMBER_INSERT, (hid, pid, Role.AANVRAGER.value))
-        self._audit(AuditAction.CREATED, "huishouden", hid, household_detail(pid))
+        self._put(MEMBER_INSERT, (hid, pid, _AANVRAGER))
+        self._audit(_CREATED, "huishouden", hid, household_detail(pid))
         full = {"id": pid, **row}
         self._cache(self.persons, bsn, full)
         self.fetched.add(pid)
@@ -397,7 +406,7 @@ class ImportBatch(Repository):
             self._put(_PERSON_UPDATE, (_PERSON_UPDATE, (*(new[k] for k in _UPDATABLE), pid)))
         else:
             self._put(_PERSON_UPDATE, (_CONTACT_UPDATE, (*(new[k] for k in _CONTACT_ONLY), pid)))
-        self._audit(AuditAction.CHANGED, "persoon", pid, change_detail(changed), person_id=pid)
+        self._audit(_CHANGED, "persoon", pid, change_detail(changed), person_id=pid)
         self._cache(self.persons, row["bsn"], new)
         return new
 
@@ -420,10 +429,10 @@ class ImportBatch(Repository):
         cid = self._take("cases")
         self._put(_CASE_INSERT, (cid, number, person_id, track.value, self.user, opened.isoformat()))
         self.store.cases.index_later(cid)
-        self._audit(AuditAction.CREATED, "zaak", cid, case_detail(number, track, self._who), person_id, cid)
+        self._audit(_CREATED, "zaak", cid, case_detail(number, track, self._who), person_id, cid)
         self._known_case(person_id, track, cid, number)
         if person_id in self.aanvragers:  # the aanvrager of a household of one: nothing shared
-            self._cache(self.history, cid, (person_id, track.value, Role.AANVRAGER.value, []))
+            self._cache(self.history, cid, (person_id, track.value, _AANVRAGER, []))
             self.opened.add(cid)
             self._remember(self.opened.discard, cid)
         return cid, number
@@ -461,9 +470,18 @@ class ImportBatch(Repository):
             event = TimelineEvent(case_id=case_id, step=step, outcome=outcome, fact_date=on, note=note)
             day = on.isoformat()
             detail = audit_json({"stap": event.step, "uitkomst": event.outcome, "datum": day, "reden": None})
-            checked = self.events_checked[key] = (event, day, detail)
-        event, day, detail = checked
-        new = RecordedEvent(event.step, on, event.outcome)
+            # (the model's values taken out once: an attribute of a pydantic model is read through
+            # its class's __getattr__ hook)
+            checked = (
+                event.step,
+                event.outcome,
+                event.note,
+                day,
+                detail,
+                new_tuple(RecordedEvent, (event.step, on, event.outcome, False, None, None, False)),
+            )
+            self.events_checked[key] = checked
+        step, outcome, note, day, detail, new = checked
         # The engine's verdict is a function of the track, the role and the events (not their ids):
         # the cases an import opens mostly start alike, so it is asked once per kind of start.
         judged = (track, role, new, tuple(map(_SANS_ID, events)))
@@ -480,13 +498,13 @@ class ImportBatch(Repository):
         if verdict is not None:
             raise TransitionRefused(verdict)
         eid = self._take("events")
-        self._put(_EVENT_INSERT, (eid, case_id, event.step, event.outcome, day, self.now, self.user, event.note))
+        self._put(_EVENT_INSERT, (eid, case_id, step, outcome, day, self.now, self.user, note))
         self._put(_CASE_VERSION, (case_id,))
         self.store.cases.index_later(case_id)
-        self._audit(AuditAction.RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
-        events.append(RecordedEvent(event.step, on, event.outcome, False, None, eid))
+        self._audit(_RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
+        events.append(new_tuple(RecordedEvent, (step, on, outcome, False, None, eid, False)))
         self._remember(events.pop)
-        self.noted(case_id, event.step, day, event.outcome)
+        self.noted(case_id, step, day, outcome)
 
     def noted(self, case_id: int, step: str, fact: str, outcome: str | None) -> None:
         """An event written on the case (here or through the repositories): its latest of the step."""
