@@ -206,7 +206,8 @@ class ImportBatch(Repository):
         self.verdicts: dict[tuple, str | None] = {}
         self._marks: tuple[int, ...] = ()
         self._saved = False
-        self._who = audit_json(self.user)
+        self._user = self.user  # (the store's: read once, not through the property a row)
+        self._who = audit_json(self._user)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -335,7 +336,7 @@ class ImportBatch(Repository):
         self.pending[AUDIT_INSERT].append(
             (
                 self.now,
-                self.user,
+                self._user,
                 str(action),  # (its value as a plain str: sqlite3 binds that as it is, an enum by its adapter protocol)
                 entity,
                 entity_id,
@@ -427,7 +428,7 @@ class ImportBatch(Repository):
         self._cache(self.zaaknummers, year, last + 1)
         number = f"HKO-{year}-{last + 1:06d}"
         cid = self._take("cases")
-        self._put(_CASE_INSERT, (cid, number, person_id, track.value, self.user, opened.isoformat()))
+        self._put(_CASE_INSERT, (cid, number, person_id, track.value, self._user, opened.isoformat()))
         self.store.cases.index_later(cid)
         self._audit(_CREATED, "zaak", cid, case_detail(number, track, self._who), person_id, cid)
         self._known_case(person_id, track, cid, number)
@@ -498,7 +499,7 @@ class ImportBatch(Repository):
         if verdict is not None:
             raise TransitionRefused(verdict)
         eid = self._take("events")
-        self._put(_EVENT_INSERT, (eid, case_id, step, outcome, day, self.now, self.user, note))
+        self._put(_EVENT_INSERT, (eid, case_id, step, outcome, day, self.now, self._user, note))
         self._put(_CASE_VERSION, (case_id,))
         self.store.cases.index_later(case_id)
         self._audit(_RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
