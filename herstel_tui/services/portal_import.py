@@ -375,7 +375,7 @@ class _PersonRef(NamedTuple):
     @property
     def name(self) -> str:
         row = self.row
-        return " ".join(v for v in (row.get("given_names"), row.get("surname_prefix"), row.get("surname")) if v)
+        return " ".join(filter(None, (row.get("given_names"), row.get("surname_prefix"), row.get("surname"))))
 
     def value(self, key: str) -> Any:
         v = self.row.get(FIELD_OF_WORD.get(key, key))

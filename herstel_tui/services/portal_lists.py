@@ -118,7 +118,8 @@ class ListParser:
         self._today = today
         self._next = 0  # the index in table.rows of the first row not parsed
         self._known: Known = {}  # per list: the values the person model accepted
-        self._bsns: dict[tuple[type, Any], tuple[str, str | None]] = {}  # (type, cell) -> cell_bsn's answer
+        # a BSN cell (its text; another cell: (type, cell), as 1, 1.0 and True read apart) -> cell_bsn's answer
+        self._bsns: dict[Any, tuple[str, str | None]] = {}
 
     @classmethod
     def parsed_already(cls, parsed: ParsedList) -> ListParser:
@@ -150,9 +151,10 @@ class ListParser:
             bsn = None
             try:
                 raw = values.get("bsn")
-                got = bsns.get((type(raw), raw))  # (a BSN that comes again in the list: its answer again)
+                key = raw if type(raw) is str else (type(raw), raw)
+                got = bsns.get(key)  # (a BSN that comes again in the list: its answer again)
                 if got is None:
-                    got = bsns[(type(raw), raw)] = cell_bsn(raw)
+                    got = bsns[key] = cell_bsn(raw)
                 bsn, note = got
                 if note:
                     notes.append(note)

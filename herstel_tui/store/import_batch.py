@@ -335,7 +335,7 @@ class ImportBatch(Repository):
         """An audit row as ``store.audit.append`` writes it (``detail``: the dict, or its text)."""
         self.pending[AUDIT_INSERT].append(
             (
-                self.now,
+                self.now if self._now is None else self._now,
                 self._user,
                 str(action),  # (its value as a plain str: sqlite3 binds that as it is, an enum by its adapter protocol)
                 entity,
