@@ -5,6 +5,7 @@ the outcome of a row and the report of an import. Standard library only.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from herstel_tui.domain.bsn import mask_bsn
@@ -92,7 +93,8 @@ class ImportReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {a.value: self.count(a) for a in ImportAction}
+        tally = Counter(o.action for o in self.outcomes)  # (one pass: 50,000 outcomes, four actions)
+        return {a.value: tally[a] for a in ImportAction}
 
     @property
     def summary(self) -> str:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -45,9 +46,10 @@ from herstel_tui.services.portal_lists import (
     RegistrationRecord,
 )
 from herstel_tui.store import Store, StoreError
-from herstel_tui.store.import_batch import ImportBatch, stored_person
+from herstel_tui.store.import_batch import ImportBatch, new_tuple, stored_person
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
+BO = Track.BREDE_ONDERSTEUNING  # (read once: a member read off its class goes through EnumType.__getattr__)
 
 
 # -- imports: the common frame ---------------------------------------------------------------------
@@ -285,7 +287,8 @@ def _apply(
                     else:
                         batch.end_row()
                         handler.seen.setdefault(rec.bsn, rec.row)
-                    out.notes = [*rec.notes, *out.notes]
+                    if rec.notes:  # (else the outcome's own, a list made for it)
+                        out.notes = [*rec.notes, *out.notes]
                     batch.row_outcome(fid, rec.row, out.action, out.text, out.notes, returned)
                     done[rec.row] = out
                     n += 1
@@ -310,7 +313,7 @@ def _apply(
                             f"{file.name} is intussen in een andere sessie ingelezen; zie `herstel portaal bestanden`"
                         )
                     outcomes = [*parsed.outcomes, *(done[r.row] for r in records)]
-                    outcomes.sort(key=lambda o: o.row)
+                    outcomes.sort(key=attrgetter("row"))
                     report.outcomes = outcomes
                     counts = report.counts
                     ledger.finish_import(fid, len(outcomes), counts)
@@ -367,12 +370,12 @@ class _PersonRef(NamedTuple):
 
     @staticmethod
     def from_columns(columns: dict[str, Any]) -> _PersonRef:
-        return _PersonRef(columns["id"], columns)
+        return new_tuple(_PersonRef, (columns["id"], columns))
 
     @property
     def name(self) -> str:
         row = self.row
-        return " ".join(v for v in (row.get("given_names"), row.get("surname_prefix"), row.get("surname")) if v)
+        return " ".join(filter(None, (row.get("given_names"), row.get("surname_prefix"), row.get("surname"))))
 
     def value(self, key: str) -> Any:
         v = self.row.get(FIELD_OF_WORD.get(key, key))
@@ -417,11 +420,11 @@ class _Handler:
 
     def find(self, bsn: str) -> _PersonRef | None:
         row = self.batch.person(bsn)
-        return None if row is None else _PersonRef(row["id"], row)
+        return None if row is None else new_tuple(_PersonRef, (row["id"], row))
 
     def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
         found = self.batch.case(person_id, track)
-        return _CaseRef(found[0], found[1], track, person_id) if found else None
+        return new_tuple(_CaseRef, (found[0], found[1], track, person_id)) if found else None
 
     def has_event(self, case_id: int, step: str, outcome: str | None = None) -> str | None:
         """The fact date of a recorded (not corrected-away) event, else None."""
@@ -487,7 +490,7 @@ class _Handler:
         return _PersonRef.from_columns(self.batch.add_person(row, registered_on))
 
     def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
-        return _CaseRef(*self.batch.open_case(person.id, track, on), track, person.id)
+        return new_tuple(_CaseRef, (*self.batch.open_case(person.id, track, on), track, person.id))
 
 
 # -- antwoordbestand -------------------------------------------------------------------------------
@@ -578,6 +581,14 @@ def _same_name(a: str | None, b: str | None) -> bool:
 class _Registrations(_Handler):
     SOURCE = "de lijst nieuwe aanmeldingen"
 
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        # bsn -> (register row, the row's person fields, the names that differ) of the last row of
+        # that person that changed nothing: a row with the same fields on the same register row (the
+        # batch replaces a row that changes, never alters one) changes nothing either, and differs
+        # in the same names (a 50,000-row list: 30,000 rows that repeat one before them)
+        self.alike: dict[str, tuple[dict[str, Any], dict[str, Any], list[str]]] = {}
+
     def row(self, rec: RegistrationRecord) -> RowOutcome:
         on = rec.received or self.today
         first = self.first_seen(rec)
@@ -590,31 +601,39 @@ class _Registrations(_Handler):
             done.append(f"{person.name} ingeschreven")
         else:
             given, register = rec.person, person.row
-            # the contact data that differs, then what the register lacks (_FILL), in that order
-            # (one pass over the row's fields: a 50,000-row list asks this 40,000 times)
-            changes: dict[str, Any] = {}
-            fill: list[tuple[str, Any]] | None = None
-            for k, v in given.items():
-                column = _CONTACT_COLUMNS.get(k)
-                if column is not None:
-                    if v != register.get(column):
-                        changes[k] = v
-                elif k in _FILL_COLUMNS and register.get(_FILL_COLUMNS[k]) is None:  # (person.value(k) is None)
-                    if fill is None:
-                        fill = []
-                    fill.append((k, v))
-            if fill:
-                changes.update(fill)
-            if changes:
-                fields = {FIELD_OF_WORD.get(k, k): v for k, v in changes.items()}
-                person = _PersonRef.from_columns(self.batch.update_person(register, fields))
-                done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
-            row = person.row  # (names are never changed: the register's names as they were)
-            differs: list[str] = [
-                lab for lab, column in _NAME_COLUMNS if lab in given and not _same_name(given[lab], row.get(column))
-            ]
-            if "geboortedatum" in given and person.value("geboortedatum") not in (None, given["geboortedatum"]):
-                differs.append("geboortedatum")
+            alike = self.alike.get(rec.bsn)
+            if alike is not None and alike[0] is register and alike[1] == given:
+                differs = alike[2]  # (as the last row of this person, which changed nothing)
+            else:
+                # the contact data that differs, then what the register lacks (_FILL), in that order
+                # (one pass over the row's fields: a 50,000-row list asks this 40,000 times)
+                changes: dict[str, Any] = {}
+                fill: list[tuple[str, Any]] | None = None
+                for k, v in given.items():
+                    column = _CONTACT_COLUMNS.get(k)
+                    if column is not None:
+                        if v != register.get(column):
+                            changes[k] = v
+                    elif k in _FILL_COLUMNS and register.get(_FILL_COLUMNS[k]) is None:  # (person.value(k) is None)
+                        if fill is None:
+                            fill = []
+                        fill.append((k, v))
+                if fill:
+                    changes.update(fill)
+                if changes:
+                    fields = {FIELD_OF_WORD.get(k, k): v for k, v in changes.items()}
+                    person = _PersonRef.from_columns(self.batch.update_person(register, fields))
+                    done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
+                row = person.row  # (names are never changed: the register's names as they were)
+                differs = [
+                    lab
+                    for lab, column in _NAME_COLUMNS  # (the same text, most rows: no call)
+                    if lab in given and given[lab] != row.get(column) and not _same_name(given[lab], row.get(column))
+                ]
+                if "geboortedatum" in given and person.value("geboortedatum") not in (None, given["geboortedatum"]):
+                    differs.append("geboortedatum")
+                if not changes:
+                    self.alike[rec.bsn] = (register, given, differs)
             if differs:
                 notes.append(f"let op: {', '.join(differs)} in de lijst wijkt af van het register (niet gewijzigd)")
         if rec.partner_bsn:
@@ -623,9 +642,9 @@ class _Registrations(_Handler):
                 done.append(done_partner)
             if note:
                 notes.append(note)
-        case = self.case_of(person.id, Track.BREDE_ONDERSTEUNING)
+        case = self.case_of(person.id, BO)
         if case is None:
-            case = self.open_case(person, Track.BREDE_ONDERSTEUNING, on)
+            case = self.open_case(person, BO, on)
             done.append(f"zaak {case.zaaknummer} geopend")
         if not self.has_event(case.id, "ontvangst_gegevens"):
             steps = [

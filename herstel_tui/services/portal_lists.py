@@ -118,7 +118,8 @@ class ListParser:
         self._today = today
         self._next = 0  # the index in table.rows of the first row not parsed
         self._known: Known = {}  # per list: the values the person model accepted
-        self._bsns: dict[tuple[type, Any], tuple[str, str | None]] = {}  # (type, cell) -> cell_bsn's answer
+        # a BSN cell (its text; another cell: (type, cell), as 1, 1.0 and True read apart) -> cell_bsn's answer
+        self._bsns: dict[Any, tuple[str, str | None]] = {}
 
     @classmethod
     def parsed_already(cls, parsed: ParsedList) -> ListParser:
@@ -150,9 +151,10 @@ class ListParser:
             bsn = None
             try:
                 raw = values.get("bsn")
-                got = bsns.get((type(raw), raw))  # (a BSN that comes again in the list: its answer again)
+                key = raw if type(raw) is str else (type(raw), raw)
+                got = bsns.get(key)  # (a BSN that comes again in the list: its answer again)
                 if got is None:
-                    got = bsns[(type(raw), raw)] = cell_bsn(raw)
+                    got = bsns[key] = cell_bsn(raw)
                 bsn, note = got
                 if note:
                     notes.append(note)
@@ -192,86 +194,96 @@ def _person_fields(
     earlier in the list is not checked again: ``known`` holds what it made of each (field, value),
     and only the row's new values go through the model (a refusal names only those: the known
     ones passed). A cell met before in the list gives what it gave then at once (``known[_FINAL]``:
-    per field, the raw cell -> (the model's value, the cell's note)); a huisnummer with a
-    toevoeging is made of two cells, so such a row goes the long way."""
+    per field, the raw cell -> (the model's value, the cell's note)), and only the row's other cells
+    are worked out (a 50,000-row list: a new phone number, the rest of the row met before); a
+    huisnummer with a toevoeging is made of two cells, so such a row goes the long way."""
     finals: dict[str, dict[Any, tuple[Any, str | None]]] | None = known.get(_FINAL)
     if finals is None:
         finals = known[_FINAL] = {name: {} for name in _REGISTRATION_FIELDS}
-    plain = "toevoeging" not in values
-    if plain:  # every cell of the row met before: what it gave then
+    if "toevoeging" not in values:
         given: dict[str, Any] = {}
-        mark = len(notes)
+        new: dict[str, Any] = {}  # field -> a value the model has not judged yet
+        met: list[tuple[str, Any, str | None]] = []  # the cells not met before: (field, key, note)
         for name in names:
             raw = values.get(name)
-            if raw is None:
+            if raw is None:  # (an empty cell is not in ``values``)
                 continue
-            hit = finals[name].get(raw if type(raw) is str else (type(raw), raw))
+            key = raw if type(raw) is str else (type(raw), raw)
+            hit = finals[name].get(key)
             if hit is None:
-                del notes[mark:]
-                break
+                got = _cell(name, raw, today, known)
+                if got is None:
+                    continue
+                value, note = got
+                hit = known.get((name, value), _UNJUDGED), note
+                if hit[0] is _UNJUDGED:
+                    new[name] = value
+                met.append((name, key, note))
             given[name], note = hit
             if note:
                 notes.append(note)
-        else:
-            return given
-    cell_notes: dict[str, str | None] = {}
+        if new:
+            for k, v in _judged(new).items():
+                given[k] = known[(k, new[k])] = v
+        for name, key, note in met:
+            finals[name][key] = (given[name], note)
+        return given
     out: dict[str, Any] = {}
     for name in names:
         raw = values.get(name)
-        if raw is None:  # (an empty cell is not in ``values``)
+        if raw is None:
             continue
-        cell = (name, type(raw), raw)  # a cell read before in this list (a street, a town, a name)
-        got = known.get(cell)
+        got = _cell(name, raw, today, known)
         if got is None:
-            if is_blank(raw):
-                continue
-            if name == "geboortedatum":
-                got = cell_date(raw, label="geboortedatum", today=today)
-            elif name == "telefoon":
-                got = cell_phone(raw)
-            else:
-                got = cell_text(raw), None
-            known[cell] = got
+            continue
         out[name], note = got
-        cell_notes[name] = note
         if note:
             notes.append(note)
-    extra = cell_text(values.get("toevoeging")) if "toevoeging" in values else None
+    extra = cell_text(values.get("toevoeging"))
     if extra:
         if "huisnummer" not in out:
             raise CellError("huisnummertoevoeging zonder huisnummer")
         out["huisnummer"] = f"{out['huisnummer']}{extra}" if len(extra) == 1 else f"{out['huisnummer']}-{extra}"
     judged: dict[str, Any] = {}  # field -> what the model made of it
-    new: dict[str, Any] = {}
+    unjudged: dict[str, Any] = {}
     for k, v in out.items():
         got = known.get((k, v), _UNJUDGED)
         if got is _UNJUDGED:
-            new[k] = v
+            unjudged[k] = v
         else:
             judged[k] = got
-    if not new:
-        return _remember(finals, values, judged, cell_notes) if plain else judged
+    if not unjudged:
+        return judged
+    for k, v in _judged(unjudged).items():
+        judged[k] = known[(k, unjudged[k])] = v
+    return {k: judged[k] for k in out}
+
+
+def _cell(name: str, raw: Any, today: date, known: Known) -> tuple[Any, str | None] | None:
+    """(value, note) of a person field's cell (None: a blank cell), by the cell functions; a cell
+    read before in this list (a street, a town, a name) as it was read then."""
+    cell = (name, type(raw), raw)
+    got = known.get(cell)
+    if got is None:
+        if is_blank(raw):
+            return None
+        if name == "geboortedatum":
+            got = cell_date(raw, label="geboortedatum", today=today)
+        elif name == "telefoon":
+            got = cell_phone(raw)
+        else:
+            got = cell_text(raw), None
+        known[cell] = got
+    return got
+
+
+def _judged(values: dict[str, Any]) -> dict[str, Any]:
+    """What the person model makes of these values (field -> value), or its refusal (CellError)."""
     try:
-        checked = Person.model_validate({"voornamen": "x", "achternaam": "x", **new})
+        checked = Person.model_validate({"voornamen": "x", "achternaam": "x", **values})
     except ValidationError as exc:
         raise CellError(validation_message(exc).replace("\n", "; ")) from None
-    for k, v in new.items():
-        judged[k] = known[(k, v)] = getattr(checked, FIELD_OF_WORD.get(k, k))
-    result = {k: judged[k] for k in out}
-    return _remember(finals, values, result, cell_notes) if plain else result
-
-
-def _remember(
-    finals: dict[str, dict[Any, tuple[Any, str | None]]],
-    values: dict[str, Any],
-    result: dict[str, Any],
-    cell_notes: dict[str, str | None],
-) -> dict[str, Any]:
-    """Keep what each cell of a row without a toevoeging gave (see :func:`_person_fields`)."""
-    for name, value in result.items():
-        raw = values[name]
-        finals[name][raw if type(raw) is str else (type(raw), raw)] = (value, cell_notes[name])
-    return result
+    return {k: getattr(checked, FIELD_OF_WORD.get(k, k)) for k in values}
 
 
 _REGISTRATION_FIELDS = (
@@ -294,18 +306,19 @@ def _registration(
     person = _person_fields(values, today, notes, _REGISTRATION_FIELDS, known)
     received = None
     raw = values.get("datum")
-    if not is_blank(raw):
-        cell = ("datum", type(raw), raw)  # (most rows of a list share a few dates)
-        got = known.get(cell)
-        if got is None:
-            got = known[cell] = cell_date(raw, label="datum", today=today)
+    cell = ("datum", type(raw), raw)  # (most rows of a list share a few dates: each read once)
+    got = known.get(cell)
+    if got is None and not is_blank(raw):
+        got = known[cell] = cell_date(raw, label="datum", today=today)
+    if got is not None:
         received, note = got
         if note:
             notes.append(note)
     partner = None
-    if not is_blank(values.get("toeslagpartner_bsn")):
+    raw = values.get("toeslagpartner_bsn")
+    if raw is not None and not is_blank(raw):  # (an empty cell is not in ``values``)
         try:
-            partner, note = cell_bsn(values["toeslagpartner_bsn"])
+            partner, note = cell_bsn(raw)
         except CellError as exc:
             notes.append(f"toeslagpartner niet gekoppeld: {str(exc)[0].lower()}{str(exc)[1:]}")
         else:

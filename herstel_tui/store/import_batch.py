@@ -42,7 +42,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
-from herstel_tui.store.base import AUDIT_INSERT, audit_json
+from herstel_tui.store.base import AUDIT_INSERT, audit_json, json_text
 from herstel_tui.store.bulk import insert_many
 from herstel_tui.store.cases import SHARED_STEPS
 from herstel_tui.store.persons import MEMBER_INSERT, change_detail, person_changes, person_row, redacted_person
@@ -50,6 +50,7 @@ from herstel_tui.store.portal import ROW_DONE
 from herstel_tui.store.repository import Repository
 
 _PERSON_FIELDS = tuple(Person.model_fields)[1:]  # the columns after id, in the table's order
+_PERSON_VALUES = itemgetter(*_PERSON_FIELDS)  # a person's row (column -> value): its values in that order
 _PERSON_INSERT = (
     f"INSERT INTO persons (id, {', '.join(_PERSON_FIELDS)}) VALUES ({', '.join('?' * (len(_PERSON_FIELDS) + 1))})"
 )
@@ -73,15 +74,18 @@ _CASE_VERSION = "UPDATE cases SET version = version + 1 WHERE id = ?"
 # what the rows of _CASE_VERSION add up to, sent once per case (the version is a count: a case
 # with two events of the list is counted up by two; no trigger reads the version)
 _CASE_VERSIONS = "UPDATE cases SET version = version + ? WHERE id = ?"
-# Rows sent as one statement (a JSON array) instead of one statement per row: a case's insert fires
-# the search index's trigger, and FTS5 writes its pending terms out at every statement that may be
-# rolled back alone (each row of an executemany with a trigger): 9,091 cases took 1.0 s, 0.25 s as
-# one statement. (The other lists gain nothing: reading the JSON costs what the statements cost.)
-_AS_ONE = {
-    _CASE_INSERT: "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) SELECT "
-    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(6))
-    + " FROM json_each(?)",
-}
+# The rows of _CASE_INSERT sent as one statement (a JSON array) instead of one statement per row: a
+# case's insert fires the search index's trigger, and FTS5 writes its pending terms out at every
+# statement that may be rolled back alone (each row of an executemany with a trigger): 9,091 cases
+# took 1.0 s, 0.25 s as one statement. (The other lists gain nothing: reading the JSON costs what the
+# statements cost.) Each with its version: a case inserted by the same flush as its events is
+# inserted with them counted (1 + the events), not counted up by _CASE_VERSIONS after (the same row;
+# no trigger reads the version, nor looks at an update of it alone).
+_CASES_AS_ONE = (
+    "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened, version) SELECT "
+    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(7))
+    + " FROM json_each(?)"
+)
 # The same for a change of address (its trigger rewrites the person's search rows): one statement
 # per run of rows with distinct persons (so the order of the changes cannot matter within it).
 _ADDRESS_UPDATES = (
@@ -106,13 +110,20 @@ _ORDER = (
 _MANY = frozenset((_PERSON_INSERT, _HOUSEHOLD_INSERT, MEMBER_INSERT, _EVENT_INSERT, AUDIT_INSERT, ROW_DONE))
 # the notes column of a row outcome without notes (most rows), as json.dumps writes it
 _PLAIN = {flag: json.dumps({"notes": [], "returned": flag}) for flag in (False, True)}
-_ROW_JSON = json.JSONEncoder(ensure_ascii=False).encode  # as store.portal.row_done writes it
+_ROW_JSON = json_text()  # as store.portal.row_done writes it
 _ID_TABLES = ("persons", "households", "cases", "events")
 _SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 _SANS_ID = itemgetter(0, 1, 2, 3, 4, 6)  # a RecordedEvent as the engine judges it (its id only orders)
 _VERDICTS = 20_000  # the engine's verdicts remembered per batch (see record_event)
 _UNJUDGED = object()
 _ABSENT = object()
+# A named tuple made by tuple.__new__ itself, not through its class's __new__ (a Python function):
+# several a row (services.portal_import too).
+new_tuple = tuple.__new__
+# The members the rows write, looked up once (a member read off its class goes through the enum
+# class's __getattr__ hook in this Python: ten times a module global's cost)
+_CREATED, _CHANGED, _RECORDED = AuditAction.CREATED, AuditAction.CHANGED, AuditAction.RECORDED
+_AANVRAGER = Role.AANVRAGER.value
 
 
 def _restore(mapping: dict, key: Any, old: Any) -> None:
@@ -184,7 +195,9 @@ class ImportBatch(Repository):
         self.aanvragers: set[int] = set()  # persons this batch created (aanvrager of a household of one)
         self.next_ids: dict[str, int] | None = None
         self.zaaknummers: dict[int, int] = {}  # year -> the last number given
-        self.events_checked: dict[tuple, tuple[TimelineEvent, str, str]] = {}
+        # (step, outcome, date, note) -> the model's step, outcome and note, the date as text, the
+        # audit detail and the event as the engine takes it
+        self.events_checked: dict[tuple, tuple[str, str | None, str | None, str, str, RecordedEvent]] = {}
         self._now: str | None = None
         self._second, self._stamp = -1, ""
         # what a failing row takes back: (function, arguments), called last first
@@ -193,7 +206,8 @@ class ImportBatch(Repository):
         self.verdicts: dict[tuple, str | None] = {}
         self._marks: tuple[int, ...] = ()
         self._saved = False
-        self._who = audit_json(self.user)
+        self._user = self.user  # (the store's: read once, not through the property a row)
+        self._who = audit_json(self._user)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -258,20 +272,23 @@ class ImportBatch(Repository):
 
     def person(self, bsn: str) -> dict[str, Any] | None:
         """The register row of the person with this BSN (``persons.row_by_bsn``), else None."""
-        if bsn not in self.persons:
+        try:
+            return self.persons[bsn]
+        except KeyError:  # (not prefetched)
             self.prefetch([bsn])
-        return self.persons[bsn]
+            return self.persons[bsn]
 
     def case(self, person_id: int, track: Track) -> tuple[int, str] | None:
         """(id, zaaknummer) of the person's case in ``track`` (``cases.id_of``)."""
         if person_id not in self.fetched:
             return self.store.cases.id_of(person_id, track)
-        return self.cases.get((person_id, track.value))
+        return self.cases.get((person_id, str(track)))  # (str: the value, without the enum's property)
 
     def last_event(self, case_id: int, step: str) -> tuple[str, str | None] | None:
         """(fact date, outcome) of the step's latest event of the case (``cases.last_event``)."""
-        if (case_id, step) in self.last:
-            return self.last[(case_id, step)]
+        got = self.last.get((case_id, step))
+        if got is not None:
+            return got
         if case_id in self.case_info:
             return None
         return self.store.cases.last_event(case_id, step)
@@ -286,7 +303,7 @@ class ImportBatch(Repository):
         return self.next_ids
 
     def _take(self, table: str) -> int:
-        ids = self._ids()
+        ids = self._ids() if self.next_ids is None else self.next_ids
         new = ids[table]
         ids[table] = new + 1
         self._remember(ids.__setitem__, table, new)
@@ -318,9 +335,9 @@ class ImportBatch(Repository):
         """An audit row as ``store.audit.append`` writes it (``detail``: the dict, or its text)."""
         self.pending[AUDIT_INSERT].append(
             (
-                self.now,
-                self.user,
-                action,
+                self.now if self._now is None else self._now,
+                self._user,
+                str(action),  # (its value as a plain str: sqlite3 binds that as it is, an enum by its adapter protocol)
                 entity,
                 entity_id,
                 person_id,
@@ -355,12 +372,12 @@ class ImportBatch(Repository):
             self._cache(self.persons, bsn, full)
             return full
         pid = self._take("persons")
-        self._put(_PERSON_INSERT, (pid, *(row[k] for k in _PERSON_FIELDS)))
-        self._audit(AuditAction.CREATED, "persoon", pid, redacted_person(row), person_id=pid)
+        self._put(_PERSON_INSERT, (pid, *_PERSON_VALUES(row)))
+        self._audit(_CREATED, "persoon", pid, redacted_person(row), person_id=pid)
         hid = self._take("households")
         self._put(_HOUSEHOLD_INSERT, (hid, registered_on.isoformat()))
-        self._put(MEMBER_INSERT, (hid, pid, Role.AANVRAGER.value))
-        self._audit(AuditAction.CREATED, "huishouden", hid, household_detail(pid))
+        self._put(MEMBER_INSERT, (hid, pid, _AANVRAGER))
+        self._audit(_CREATED, "huishouden", hid, household_detail(pid))
         full = {"id": pid, **row}
         self._cache(self.persons, bsn, full)
         self.fetched.add(pid)
@@ -390,7 +407,7 @@ class ImportBatch(Repository):
             self._put(_PERSON_UPDATE, (_PERSON_UPDATE, (*(new[k] for k in _UPDATABLE), pid)))
         else:
             self._put(_PERSON_UPDATE, (_CONTACT_UPDATE, (*(new[k] for k in _CONTACT_ONLY), pid)))
-        self._audit(AuditAction.CHANGED, "persoon", pid, change_detail(changed), person_id=pid)
+        self._audit(_CHANGED, "persoon", pid, change_detail(changed), person_id=pid)
         self._cache(self.persons, row["bsn"], new)
         return new
 
@@ -411,12 +428,12 @@ class ImportBatch(Repository):
         self._cache(self.zaaknummers, year, last + 1)
         number = f"HKO-{year}-{last + 1:06d}"
         cid = self._take("cases")
-        self._put(_CASE_INSERT, (cid, number, person_id, track.value, self.user, opened.isoformat()))
+        self._put(_CASE_INSERT, (cid, number, person_id, track.value, self._user, opened.isoformat()))
         self.store.cases.index_later(cid)
-        self._audit(AuditAction.CREATED, "zaak", cid, case_detail(number, track, self._who), person_id, cid)
+        self._audit(_CREATED, "zaak", cid, case_detail(number, track, self._who), person_id, cid)
         self._known_case(person_id, track, cid, number)
         if person_id in self.aanvragers:  # the aanvrager of a household of one: nothing shared
-            self._cache(self.history, cid, (person_id, track.value, Role.AANVRAGER.value, []))
+            self._cache(self.history, cid, (person_id, track.value, _AANVRAGER, []))
             self.opened.add(cid)
             self._remember(self.opened.discard, cid)
         return cid, number
@@ -454,9 +471,18 @@ class ImportBatch(Repository):
             event = TimelineEvent(case_id=case_id, step=step, outcome=outcome, fact_date=on, note=note)
             day = on.isoformat()
             detail = audit_json({"stap": event.step, "uitkomst": event.outcome, "datum": day, "reden": None})
-            checked = self.events_checked[key] = (event, day, detail)
-        event, day, detail = checked
-        new = RecordedEvent(event.step, on, event.outcome)
+            # (the model's values taken out once: an attribute of a pydantic model is read through
+            # its class's __getattr__ hook)
+            checked = (
+                event.step,
+                event.outcome,
+                event.note,
+                day,
+                detail,
+                new_tuple(RecordedEvent, (event.step, on, event.outcome, False, None, None, False)),
+            )
+            self.events_checked[key] = checked
+        step, outcome, note, day, detail, new = checked
         # The engine's verdict is a function of the track, the role and the events (not their ids):
         # the cases an import opens mostly start alike, so it is asked once per kind of start.
         judged = (track, role, new, tuple(map(_SANS_ID, events)))
@@ -473,13 +499,13 @@ class ImportBatch(Repository):
         if verdict is not None:
             raise TransitionRefused(verdict)
         eid = self._take("events")
-        self._put(_EVENT_INSERT, (eid, case_id, event.step, event.outcome, day, self.now, self.user, event.note))
+        self._put(_EVENT_INSERT, (eid, case_id, step, outcome, day, self.now, self._user, note))
         self._put(_CASE_VERSION, (case_id,))
         self.store.cases.index_later(case_id)
-        self._audit(AuditAction.RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
-        events.append(RecordedEvent(event.step, on, event.outcome, False, None, eid))
+        self._audit(_RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
+        events.append(new_tuple(RecordedEvent, (step, on, outcome, False, None, eid, False)))
         self._remember(events.pop)
-        self.noted(case_id, event.step, day, event.outcome)
+        self.noted(case_id, step, day, outcome)
 
     def noted(self, case_id: int, step: str, fact: str, outcome: str | None) -> None:
         """An event written on the case (here or through the repositories): its latest of the step."""
@@ -497,7 +523,7 @@ class ImportBatch(Repository):
             (
                 file_id,
                 row,
-                action,
+                str(action),  # (an ImportAction's value as a plain str, as in _audit)
                 text,
                 _ROW_JSON({"notes": notes, "returned": returned}) if notes else _PLAIN[returned],
             )
@@ -591,9 +617,12 @@ class ImportBatch(Repository):
 
     def flush(self, upto: tuple[int, ...] | None = None) -> None:
         """Send what the batch holds (only the rows before ``upto``, per list, when given)."""
-        for i, sql in enumerate(_ORDER):
-            rows = self.pending[sql]
-            n = len(rows) if upto is None else upto[i]
+        pending = self.pending
+        cut = [len(pending[sql]) if upto is None else upto[i] for i, sql in enumerate(_ORDER)]
+        # the events per case (in the order of the cases' first rows): see _CASES_AS_ONE
+        versions = Counter(case_id for (case_id,) in pending[_CASE_VERSION][: cut[_ORDER.index(_CASE_VERSION)]])
+        for sql, n in zip(_ORDER, cut):
+            rows = pending[sql]
             if n and sql == _PERSON_UPDATE:  # (statement, parameters), in order
                 for statement, run in groupby(rows[:n], itemgetter(0)):
                     if statement == _PERSON_UPDATE:
@@ -602,10 +631,11 @@ class ImportBatch(Repository):
                     else:
                         self.conn.executemany(statement, [params for _, params in run])
             elif n and sql == _CASE_VERSION:
-                counts = Counter(case_id for (case_id,) in rows[:n])  # (in the order of the cases' first rows)
-                self.conn.executemany(_CASE_VERSIONS, [(k, case_id) for case_id, k in counts.items()])
-            elif n and sql in _AS_ONE:
-                self.conn.execute(_AS_ONE[sql], (json.dumps(rows[:n], ensure_ascii=False),))
+                if versions:  # (those of the cases inserted above taken out)
+                    self.conn.executemany(_CASE_VERSIONS, [(k, case_id) for case_id, k in versions.items()])
+            elif n and sql == _CASE_INSERT:
+                cases = [(*row, 1 + versions.pop(row[0], 0)) for row in rows[:n]]
+                self.conn.execute(_CASES_AS_ONE, (json.dumps(cases, ensure_ascii=False),))
             elif n and sql in _MANY:
                 insert_many(self.conn, sql, rows[:n])
             elif n:

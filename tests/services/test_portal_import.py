@@ -293,6 +293,32 @@ def test_registration_name_mismatch_is_reported_not_changed(store, family, confi
     assert store.persons.get(known.id).given_names == "Fatima"
 
 
+def test_a_row_like_an_earlier_one_of_the_person_is_judged_against_the_register_as_it_is_now(
+    store, family, config, tmp_path
+):
+    """A row with the same fields as an earlier row of the person that changed nothing changes
+    nothing and notes the same names (the import remembers that row); once a row between them
+    changed the person, it is compared with the register afresh."""
+    known = family.person("Fatima", "El Amrani")
+    head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Geboortedatum"]
+    first = [known.bsn, "Fatma", "El-Amrani", "06-11111111", date(1990, 5, 1)]
+    other = [known.bsn, "Fatima", "El Amrani", "06-22222222", date(1990, 5, 1)]
+    p = write_xlsx(tmp_path / "a.xlsx", [head, first, first, other, first, first, other])
+    report = import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
+    note = "let op: voornamen, achternaam in de lijst wijkt af van het register (niet gewijzigd)"
+    got = [(o.action, o.text.removeprefix("Fatima El Amrani: "), o.notes) for o in report.outcomes]
+    assert got[1:] == [
+        ("skip", "dubbel: zelfde als regel 2", [note]),
+        ("update", "bijgewerkt: telefoon", ["ook in regel 2"]),
+        ("update", "bijgewerkt: telefoon", [note, "ook in regel 2"]),
+        ("skip", "dubbel: zelfde als regel 2", [note]),
+        ("update", "bijgewerkt: telefoon", ["ook in regel 2"]),
+    ]
+    assert got[0][0] == "update" and got[0][2] == [note]
+    person = store.persons.get(known.id)
+    assert (person.phone, person.birth_date) == ("06-22222222", date(1990, 5, 1))
+
+
 def test_registration_refused_by_the_engine_keeps_the_contact_update(store, family, config, tmp_path):
     known = family.person("Kees", "Smit")
     case = store.cases.open(known.id, "brede_ondersteuning", opened=days_ago(30))
