@@ -63,6 +63,11 @@ REBUILD_BATCH = 5000  # cases per write transaction when the whole index is reco
 # for it: an import's batch of 9,000 new cases writes 9,000 summaries and 28,000 termijnen, each
 # with its trigger's statements); fewer leave them to the triggers.
 BY_HAND_CASES = 100
+# SQLite's page cache (kB) while the rebuild writes its ranges: the default 2 MB held too few of the
+# index tables' pages, so the rows it updates, their indexes' entries and the tallies' groups were read
+# from the file again and again (termijn at 100,000 cases: the write phase ~0.4 -> ~0.3 s of CPU, its
+# system time ~0.08 -> ~0.01 s); the default again afterwards (the desk keeps its memory).
+REBUILD_CACHE_KB = 64 * 1024
 SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
@@ -446,7 +451,7 @@ class CaseRepository(Repository):
             self.conn.execute("DELETE FROM meta WHERE key IN ('routekaart_hash', 'index_hash', 'index_rules')")
             if only is None:  # most rows to be written afresh: their indexes made after (index_batch)
                 drop_indexes(self.conn, total)
-        with _no_cycle_collection():
+        with _no_cycle_collection(), _page_cache(self.conn, REBUILD_CACHE_KB):
             if index_split.may_split(self, total):  # computed by two processes (index_split)
                 index_split.rebuild_split(self, ranges, today, written)
             else:
@@ -722,6 +727,21 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+@contextmanager
+def _page_cache(conn: Any, kb: int) -> Iterator[None]:
+    """SQLite's page cache of ``conn`` at least ``kb`` kB for a while, then as it was (its pages
+    beyond that freed)."""
+    was = conn.execute("PRAGMA cache_size").fetchone()[0]  # (negative: kB; positive: pages)
+    if was < 0 and -was >= kb:
+        yield
+        return
+    conn.execute(f"PRAGMA cache_size = -{kb}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {was}")
 
 
 class _Days(dict):
