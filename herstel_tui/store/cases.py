@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from functools import cache
 from itertools import groupby
@@ -80,10 +81,10 @@ REBUILD_BATCH = 5000  # cases per write transaction when the whole index is reco
 # for it: an import's batch of 9,000 new cases writes 9,000 summaries and 28,000 termijnen, each
 # with its trigger's statements); fewer leave them to the triggers.
 BY_HAND_CASES = 100
-# SQLite's page cache (kB) while the rebuild writes its ranges: the default 2 MB held too few of the
-# index tables' pages, so the rows it updates, their indexes' entries and the tallies' groups were read
-# from the file again and again (termijn at 100,000 cases: the write phase ~0.4 -> ~0.3 s of CPU, its
-# system time ~0.08 -> ~0.01 s); the default again afterwards (the desk keeps its memory).
+# SQLite's page cache (kB) while the rebuild writes its ranges (_range_writes): the default 2 MB held
+# too few of the index tables' pages, so the rows it updates, their indexes' entries and the tallies'
+# groups were read from the file again and again (termijn at 100,000 cases: the write phase ~0.4 ->
+# ~0.3 s of CPU, its system time ~0.08 -> ~0.01 s); the default again afterwards (the desk's memory).
 REBUILD_CACHE_KB = 64 * 1024
 SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
@@ -476,7 +477,7 @@ class CaseRepository(Repository):
             self.conn.execute("DELETE FROM meta WHERE key IN ('routekaart_hash', 'index_hash', 'index_rules')")
             if only is None:  # most rows to be written afresh: their indexes made after (index_batch)
                 drop_indexes(self.conn, total)
-        with _no_cycle_collection(), _page_cache(self.conn, REBUILD_CACHE_KB):
+        with _no_cycle_collection(), _range_writes(self.store.lock, self.conn):
             if index_split.may_split(self, total):  # computed by two processes (index_split)
                 index_split.rebuild_split(self, ranges, today, written)
             else:
@@ -759,18 +760,34 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 @contextmanager
-def _page_cache(conn: Any, kb: int) -> Iterator[None]:
-    """SQLite's page cache of ``conn`` at least ``kb`` kB for a while, then as it was (its pages
-    beyond that freed)."""
-    was = conn.execute("PRAGMA cache_size").fetchone()[0]  # (negative: kB; positive: pages)
-    if was < 0 and -was >= kb:
-        yield
-        return
-    conn.execute(f"PRAGMA cache_size = -{kb}")
+def _range_writes(lock: AbstractContextManager[Any], conn: sqlite3.Connection) -> Iterator[None]:
+    """For a rebuild's ranges, each a write transaction of its own (called outside any): SQLite's
+    page cache of ``conn`` at least :data:`REBUILD_CACHE_KB`, and in WAL mode commits that do not
+    wait for the disk (``synchronous = NORMAL``); then both as they were (the cache's pages beyond
+    its size freed).
+
+    A range's rows are derived, and the index is not current until the rebuild's last transaction
+    writes its marks, with ``synchronous`` as it was (FULL: its sync takes every range before it to
+    the disk too). A commit of NORMAL survives a killed process as one of FULL does; one lost with
+    the power leaves an index without its marks, rebuilt on the next open. Each commit of FULL
+    waited for an fdatasync of the WAL (~4-5 ms on an idle disk here, far more on a busy one; 14
+    ranges for a termijn at 100,000 cases, 20 for every case). Not in rollback mode (a network
+    drive), where NORMAL may leave a damaged file after a power cut, nor inside a transaction
+    (where SQLite refuses the change)."""
+    with lock:  # (the connection's: no other thread's transaction opens meanwhile)
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]  # (negative: kB; positive: pages)
+        sync = conn.execute("PRAGMA synchronous").fetchone()[0]
+        relax = sync > 1 and not conn.in_transaction and conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.execute(f"PRAGMA cache_size = -{max(REBUILD_CACHE_KB, -cache if cache < 0 else 0)}")
+        if relax:
+            conn.execute("PRAGMA synchronous = NORMAL")
     try:
         yield
     finally:
-        conn.execute(f"PRAGMA cache_size = {was}")
+        with lock:
+            conn.execute(f"PRAGMA cache_size = {cache}")
+            if relax:
+                conn.execute(f"PRAGMA synchronous = {sync}")
 
 
 class _Days(dict):
