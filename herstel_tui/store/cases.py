@@ -83,9 +83,11 @@ REBUILD_BATCH = 5000  # cases per write transaction when the whole index is reco
 BY_HAND_CASES = 100
 # SQLite's page cache (kB) while the rebuild writes its ranges (_range_writes): the default 2 MB held
 # too few of the index tables' pages, so the rows it updates, their indexes' entries and the tallies'
-# groups were read from the file again and again (termijn at 100,000 cases: the write phase ~0.4 ->
-# ~0.3 s of CPU, its system time ~0.08 -> ~0.01 s); the default again afterwards (the desk's memory).
-REBUILD_CACHE_KB = 64 * 1024
+# groups were read from the file again and again. A termijn at 100,000 cases (and the rebuild back):
+# 225,536 page reads at 2 MB, 145,541 at 8, 138,399 at 16, 133,126 at 64 (strace); an emptied
+# case_deadlines 283,592 -> 249,348 at 16 (the same at 64). The default again afterwards; the process
+# keeps about this much more memory (the pages' space stays with malloc: 64 MB kept 65 MB).
+REBUILD_CACHE_KB = 16 * 1024
 SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
