@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
+from functools import cache
 from itertools import groupby
 from operator import attrgetter, itemgetter
-from typing import Any
-
-from pydantic import TypeAdapter
+from typing import TYPE_CHECKING, Any
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.clock import now_iso
 from herstel_tui.domain.enums import AuditAction, Track, Urgency
-from herstel_tui.domain.models import Case, ContactNote, TimelineEvent, UrgencyField
 from herstel_tui.domain.routekaart import CaseView, RecordedEvent, Routekaart
 from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store import index_split
@@ -50,7 +49,26 @@ from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
 from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
 
-_URGENCY: TypeAdapter[Urgency | None] = TypeAdapter(UrgencyField)
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+    from herstel_tui.domain.models import Case, ContactNote, TimelineEvent
+
+
+# The domain's pydantic models are imported where they are used, on first use: a rebuild's child
+# (index_split) opens a read-only Store and computes the index without them (pydantic's import was
+# ~0.08 s of CPU of its start, while this process computed on alone).
+
+
+@cache
+def _urgency() -> TypeAdapter[Urgency | None]:
+    from pydantic import TypeAdapter
+
+    from herstel_tui.domain.models import UrgencyField
+
+    return TypeAdapter(UrgencyField)
+
+
 _SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 # The rows of many cases are sent as statements of many rows each (store.bulk.insert_many): the
@@ -63,6 +81,13 @@ REBUILD_BATCH = 5000  # cases per write transaction when the whole index is reco
 # for it: an import's batch of 9,000 new cases writes 9,000 summaries and 28,000 termijnen, each
 # with its trigger's statements); fewer leave them to the triggers.
 BY_HAND_CASES = 100
+# SQLite's page cache (kB) while the rebuild writes its ranges (_range_writes): the default 2 MB held
+# too few of the index tables' pages, so the rows it updates, their indexes' entries and the tallies'
+# groups were read from the file again and again. A termijn at 100,000 cases (and the rebuild back):
+# 225,536 page reads at 2 MB, 145,541 at 8, 138,399 at 16, 133,126 at 64 (strace); an emptied
+# case_deadlines 283,592 -> 249,348 at 16 (the same at 64). The default again afterwards; the process
+# keeps about this much more memory (the pages' space stays with malloc: 64 MB kept 65 MB).
+REBUILD_CACHE_KB = 16 * 1024
 SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
@@ -91,6 +116,8 @@ class CaseRepository(Repository):
     def open(
         self, person_id: int, track: Track | str, *, caseworker: str | None = None, opened: date | None = None
     ) -> Case:
+        from herstel_tui.domain.models import Case
+
         opened = opened or clock.today()
         case = Case(person_id=person_id, track=track, caseworker=caseworker or self.user, opened=opened)
         with self.transaction():
@@ -119,6 +146,8 @@ class CaseRepository(Repository):
 
     @staticmethod
     def _case(row: tuple) -> Case:
+        from herstel_tui.domain.models import Case
+
         keys = [c.strip() for c in _CASE_COLS.split(",")]
         return Case.model_validate(dict(zip(keys, row)))
 
@@ -195,7 +224,7 @@ class CaseRepository(Repository):
         *,
         expected_version: int | None = None,
     ) -> Case:
-        checked = _URGENCY.validate_python(urgency)
+        checked = _urgency().validate_python(urgency)
         return self._update(
             case_id,
             {"urgency": checked.value if checked else None, "casuistiekoverleg": int(casuistiekoverleg)},
@@ -211,6 +240,8 @@ class CaseRepository(Repository):
 
     @staticmethod
     def _event(row: tuple) -> TimelineEvent:
+        from herstel_tui.domain.models import TimelineEvent
+
         keys = [c.strip() for c in _EVENT_COLS.split(",")]
         return TimelineEvent.model_construct(
             **{
@@ -276,6 +307,8 @@ class CaseRepository(Repository):
         expected_version: int | None = None,
     ) -> TimelineEvent:
         """Write one timeline event after the routekaart engine accepted it (TransitionRefused if not)."""
+        from herstel_tui.domain.models import TimelineEvent
+
         fact_date = fact_date or clock.today()
         event = TimelineEvent(
             case_id=case_id,
@@ -446,7 +479,7 @@ class CaseRepository(Repository):
             self.conn.execute("DELETE FROM meta WHERE key IN ('routekaart_hash', 'index_hash', 'index_rules')")
             if only is None:  # most rows to be written afresh: their indexes made after (index_batch)
                 drop_indexes(self.conn, total)
-        with _no_cycle_collection():
+        with _no_cycle_collection(), _range_writes(self.store.lock, self.conn):
             if index_split.may_split(self, total):  # computed by two processes (index_split)
                 index_split.rebuild_split(self, ranges, today, written)
             else:
@@ -659,6 +692,8 @@ class CaseRepository(Repository):
     # -- contact notes ---------------------------------------------------------------------------
 
     def add_note(self, case_id: int, text: str, *, channel: str = "telefoon", on: date | None = None) -> ContactNote:
+        from herstel_tui.domain.models import ContactNote
+
         note = ContactNote(case_id=case_id, date=on or clock.today(), channel=channel, text=text, by=self.user)
         with self.transaction():
             case = self.get(case_id)
@@ -678,6 +713,8 @@ class CaseRepository(Repository):
             return note.model_copy(update={"id": nid, "recorded_at": datetime.fromisoformat(now)})
 
     def notes(self, case_id: int, limit: int | None = None) -> list[ContactNote]:
+        from herstel_tui.domain.models import ContactNote
+
         sql = NOTES
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -722,6 +759,22 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+@contextmanager
+def _range_writes(lock: AbstractContextManager[Any], conn: sqlite3.Connection) -> Iterator[None]:
+    """For a rebuild's ranges: SQLite's page cache of ``conn`` at least :data:`REBUILD_CACHE_KB`, then
+    as it was (the cache's pages beyond its size freed). Commits stay as they are (``synchronous``
+    untouched: NORMAL for the ranges saved ~1 ms of fdatasync a range on this disk, nothing the wall
+    clock showed, for a weaker promise)."""
+    with lock:  # (the connection's: no other thread's statement meanwhile)
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]  # (negative: kB; positive: pages)
+        conn.execute(f"PRAGMA cache_size = -{max(REBUILD_CACHE_KB, -cache if cache < 0 else 0)}")
+    try:
+        yield
+    finally:
+        with lock:
+            conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 class _Days(dict):

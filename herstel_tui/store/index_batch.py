@@ -21,8 +21,8 @@ from typing import NamedTuple
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
 from herstel_tui.store.bulk import drop_indexes as drop_table_indexes
+from herstel_tui.store.bulk import insert_many
 from herstel_tui.store.tallies import BY_HAND_FROM, TallyMoves, apply_tallies, tallies_by_hand, tally_moves
-from herstel_tui.store.tally_sql import DEADLINES_ADD_RANGE
 
 # One row per case with events: steps ("step[:outcome]") and fact dates in evaluation order (by
 # fact date, then record order: the events_case index, so SQLite feeds the aggregate in that order
@@ -258,9 +258,8 @@ class IndexDiff(NamedTuple):
     changed: list[tuple]
     new_rows: list[tuple]
     by_hand: bool  # as many rows as BY_HAND_FROM or more: the tallies kept by hand
-    tallies: TallyMoves | None  # with by_hand (a fresh range's termijnen left out: counted in SQL)
+    tallies: TallyMoves | None  # with by_hand
     cases: int
-    fresh: bool = False  # a whole range (every termijn compared) with no termijn row stored: all new
 
 
 def index_diff(
@@ -308,7 +307,6 @@ def index_diff(
     if not differing:
         return None
     by_hand = len(gone) + len(summaries_changed) + len(new_summaries) + len(changed) + len(new_rows) >= BY_HAND_FROM
-    fresh = cases is None and rules is None and not stored_rows
     tallies = None
     if by_hand:  # the stored rows these replace or take away, in their order
         if old_summaries is None:
@@ -320,9 +318,9 @@ def index_diff(
             first,
             last,
             (old_summaries, chain(summaries_changed, new_summaries)),
-            ((), ()) if fresh else (old_rows, chain(changed, new_rows)),
+            (old_rows, chain(changed, new_rows)),
         )
-    return IndexDiff(gone, summaries_changed, new_summaries, changed, new_rows, by_hand, tallies, differing, fresh)
+    return IndexDiff(gone, summaries_changed, new_summaries, changed, new_rows, by_hand, tallies, differing)
 
 
 def write_diff(conn: sqlite3.Connection, first: int, last: int, diff: IndexDiff | None) -> int:
@@ -340,8 +338,6 @@ def write_diff(conn: sqlite3.Connection, first: int, last: int, diff: IndexDiff 
             if by_hand:
                 assert diff.tallies is not None
                 apply_tallies(conn, diff.tallies)
-                if diff.fresh:  # every termijn row of the range is one just written: counted in SQL
-                    conn.execute(DEADLINES_ADD_RANGE, (first, last))
     return diff.cases
 
 
@@ -355,9 +351,11 @@ def _write(
 ) -> None:
     conn.executemany("DELETE FROM case_deadlines WHERE case_id = ? AND seq = ?", gone)
     conn.executemany(_SUMMARY_UPDATE, summaries_changed)
-    conn.executemany(_SUMMARY_INSERT, new_summaries)
+    # new rows as statements of many rows (store.bulk): an emptied index's 318,391 termijnen at
+    # 100,000 cases took 0.61 -> 0.51 s of CPU
+    insert_many(conn, _SUMMARY_INSERT, new_summaries)
     conn.executemany(_DEADLINE_UPDATE, changed)
-    conn.executemany(_DEADLINE_INSERT, new_rows)
+    insert_many(conn, _DEADLINE_INSERT, new_rows)
 
 
 def _stored_or_new(

@@ -166,9 +166,6 @@ _ADD_RANGE = {
     for table, (columns, key, rows, case) in _TALLY_PARTS.items()
 }
 OVERVIEW_ADD_RANGE = tuple(_ADD_RANGE.values())
-# The termijnen's tally alone (a rebuild's range whose termijn rows are all new: one sort in SQL
-# instead of a group per row in Python).
-DEADLINES_ADD_RANGE = _ADD_RANGE["overview_deadlines"]
 
 
 def fill_tallies(conn: sqlite3.Connection) -> None:
