@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import gc
 import json
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
 from itertools import groupby
@@ -81,13 +80,6 @@ REBUILD_BATCH = 5000  # cases per write transaction when the whole index is reco
 # for it: an import's batch of 9,000 new cases writes 9,000 summaries and 28,000 termijnen, each
 # with its trigger's statements); fewer leave them to the triggers.
 BY_HAND_CASES = 100
-# SQLite's page cache (kB) while the rebuild writes its ranges (_range_writes): the default 2 MB held
-# too few of the index tables' pages, so the rows it updates, their indexes' entries and the tallies'
-# groups were read from the file again and again. A termijn at 100,000 cases (and the rebuild back):
-# 225,536 page reads at 2 MB, 145,541 at 8, 138,399 at 16, 133,126 at 64 (strace); an emptied
-# case_deadlines 283,592 -> 249,348 at 16 (the same at 64). The default again afterwards; the process
-# keeps about this much more memory (the pages' space stays with malloc: 64 MB kept 65 MB).
-REBUILD_CACHE_KB = 16 * 1024
 SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
@@ -479,7 +471,7 @@ class CaseRepository(Repository):
             self.conn.execute("DELETE FROM meta WHERE key IN ('routekaart_hash', 'index_hash', 'index_rules')")
             if only is None:  # most rows to be written afresh: their indexes made after (index_batch)
                 drop_indexes(self.conn, total)
-        with _no_cycle_collection(), _range_writes(self.store.lock, self.conn):
+        with _no_cycle_collection():
             if index_split.may_split(self, total):  # computed by two processes (index_split)
                 index_split.rebuild_split(self, ranges, today, written)
             else:
@@ -759,22 +751,6 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-@contextmanager
-def _range_writes(lock: AbstractContextManager[Any], conn: sqlite3.Connection) -> Iterator[None]:
-    """For a rebuild's ranges: SQLite's page cache of ``conn`` at least :data:`REBUILD_CACHE_KB`, then
-    as it was (the cache's pages beyond its size freed). Commits stay as they are (``synchronous``
-    untouched: NORMAL for the ranges saved ~1 ms of fdatasync a range on this disk, nothing the wall
-    clock showed, for a weaker promise)."""
-    with lock:  # (the connection's: no other thread's statement meanwhile)
-        cache = conn.execute("PRAGMA cache_size").fetchone()[0]  # (negative: kB; positive: pages)
-        conn.execute(f"PRAGMA cache_size = -{max(REBUILD_CACHE_KB, -cache if cache < 0 else 0)}")
-    try:
-        yield
-    finally:
-        with lock:
-            conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 class _Days(dict):
