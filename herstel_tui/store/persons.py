@@ -32,12 +32,7 @@ def _redact_value(key: str, value: Any) -> Any:
 def redacted_person(row: dict[str, Any]) -> dict[str, Any]:
     """A person's fields for the audit trail: keyed by their Dutch words (as the trail has always
     been), never a full BSN."""
-    # (_redact_value's rule spelled out: a new person's row, thousands of times in an import)
-    return {
-        PERSON_WORDS.get(k, k): mask_bsn(str(v)) if k in _SENSITIVE and v else v
-        for k, v in row.items()
-        if v is not None
-    }
+    return {PERSON_WORDS.get(k, k): _redact_value(k, v) for k, v in row.items() if v is not None}
 
 
 def person_row(p: Person) -> dict[str, Any]:
