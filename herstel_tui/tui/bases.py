@@ -1,16 +1,14 @@
-"""The desk's bases for what its first screen does not show: the dialog (``DeskModal``), the screen
-on a given store (``StoreScreen``) and what a loading part shows (``Loading``). Apart from host.py,
-whose classes the werkvoorraad needs, so the first paint does not make these (each Textual class
-costs its making: ~0.4 ms, issue 18)."""
+"""The desk's bases for what its first screen does not show: the dialog (``DeskModal``) and the
+screen on a given store (``StoreScreen``). Apart from host.py, whose classes the werkvoorraad
+needs, so the first paint does not make these (Textual makes each class at import: its bindings,
+reactives and names, ~2 M instructions apiece; issue 18)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
-from textual import events, on
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from herstel_tui.tui.host import DeskScreen, OnePaint, host_config, host_today
 from herstel_tui.tui.styles import STYLES
@@ -20,25 +18,6 @@ if TYPE_CHECKING:
     from herstel_tui.tui.config import DeskConfig
 
 R = TypeVar("R")
-
-
-class Loading(Static):
-    """What a widget that is loading shows: "Laden…", still. (Textual's LoadingIndicator repaints
-    itself 16 times a second, also when animations are off, and then says "Loading...".)"""
-
-    DEFAULT_CSS = """
-    Loading { width: 100%; height: 100%; min-height: 1; content-align: center middle; color: $text-muted; }
-    Loading.-textual-loading-indicator { layer: _loading; background: $boost; dock: top; }
-    """
-
-    def __init__(self) -> None:
-        super().__init__("Laden…")
-
-    @on(events.InputEvent)
-    def _swallow(self, event: events.InputEvent) -> None:
-        """A click on a loading part does nothing (as on Textual's indicator)."""
-        event.stop()
-        event.prevent_default()
 
 
 class DeskModal(OnePaint, ModalScreen[R]):

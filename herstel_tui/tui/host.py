@@ -111,7 +111,7 @@ class DeskApp(App[object]):
             sheet.update(self)
 
     def get_loading_widget(self) -> Widget:
-        from herstel_tui.tui.bases import Loading
+        from herstel_tui.tui.widgets.loading import Loading
 
         return Loading()
 
