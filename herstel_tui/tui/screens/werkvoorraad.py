@@ -17,7 +17,7 @@ from herstel_tui.store.caselist import Sections
 from herstel_tui.tui import keymap
 from herstel_tui.tui.data import ListResult
 from herstel_tui.tui.format import number, zaken
-from herstel_tui.tui.host import desk_of, footer, header
+from herstel_tui.tui.host import DeskScreen, desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions
 from herstel_tui.tui.styles import FIRST_STYLES
 from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
@@ -149,7 +149,7 @@ def _step_title(step_id: str) -> str:
     return step_id
 
 
-class WorkQueueScreen(CaseActions):
+class WorkQueueScreen(CaseActions, DeskScreen[None]):
     HELP = "werkvoorraad"
     AUTO_FOCUS = "CaseTable"
     CSS_PATH = FIRST_STYLES  # its own rules only: the desk starts on it (styles.py)
