@@ -175,10 +175,13 @@ def private_settings() -> None:
     atexit.register(shutil.rmtree, folder, True)
     ENV.update(XDG_CONFIG_HOME=f"{folder}/config", XDG_CACHE_HOME=f"{folder}/cache", XDG_DATA_HOME=f"{folder}/data")
     env = {**os.environ, **ENV}
-    if os.environ.get("HERSTEL_BENCH_CODE"):
-        env["PYTHONPATH"] = os.environ["HERSTEL_BENCH_CODE"]
+    other = os.environ.get("HERSTEL_BENCH_CODE")
+    if other:
+        env["PYTHONPATH"] = other
     warm = "from herstel_tui.settings.config import load_config; load_config()"
-    subprocess.run([python(), "-c", warm], env=env, check=True)
+    # (run in the measured checkout: `python -c` imports from the working directory before
+    # PYTHONPATH, and another checkout there may write its cache another way: stop 35)
+    subprocess.run([python(), "-c", warm], env=env, check=True, cwd=other or None)
 
 
 def demo_db(given: str, cases: str) -> str:

@@ -180,9 +180,22 @@ def _needs_policy(arg: str) -> bool:
 
 
 def open_desk(db: str | None, config: str | None, low_bandwidth: bool) -> int:
-    from herstel_tui.tui.launch import start
+    """Open the desk. The cyclic garbage collector is paused from here, as for the quick answers
+    (``quick_answer``): the desk's imports and its first screen make many objects with few cycles
+    among them, and the collector would walk them again and again before the first paint (~9 M
+    instructions of the imports before ``tui/app.py`` pauses it; issue 18). A full start (no light
+    one) turns it back on (``launch.start``); a light one after its first paint (``tui/app.py``)."""
+    import gc
 
-    return start(db, config, low_bandwidth)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from herstel_tui.tui.launch import start
+
+        return start(db, config, low_bandwidth, collector=enabled)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def quick_answer(call: QuickCall) -> int | None:

@@ -15,7 +15,7 @@ objects (see :func:`read_routekaart_cache`): validating it needs pydantic and ~2
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -86,8 +86,14 @@ def _json_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# The config's values are kept in marshal's format (version 4, which every Python 3 since 3.4
+# reads): built in, where importing json cost the desk's first paint ~5 M instructions (issue 18).
+# A file it cannot read is no cache (the full loader writes a new one).
+MARSHAL_VERSION = 4
+
+
 def _cache_file() -> str:
-    return os.path.join(cache_text(), "config-cache.json")
+    return os.path.join(cache_text(), "config-cache.marshal")
 
 
 def _stamp(path: Path | str) -> list | None:
@@ -101,10 +107,10 @@ def _stamp(path: Path | str) -> list | None:
 def write_config_cache(path: Path, values: dict[str, Any]) -> None:
     from pathlib import Path
 
-    from herstel_tui.files.atomic import write_text
+    from herstel_tui.files.atomic import write_bytes
 
     try:
-        write_text(Path(_cache_file()), json.dumps({"stamp": _stamp(path), "values": values}))
+        write_bytes(Path(_cache_file()), marshal.dumps({"stamp": _stamp(path), "values": values}, MARSHAL_VERSION))
     except OSError:
         pass  # a cache, nothing more
 
@@ -113,9 +119,9 @@ def _cached_fields(path: Path | str) -> dict[str, Any] | None:
     """:func:`_json_fields` of the values cached for the config file at ``path`` (its text as
     pathlib writes it), if the file is unchanged since they were written."""
     try:
-        with open(_cache_file(), encoding="utf-8") as fh:
-            data = json.loads(fh.read())
-    except (OSError, ValueError):
+        with open(_cache_file(), "rb") as fh:
+            data = marshal.loads(fh.read())
+    except (OSError, ValueError, EOFError, TypeError):
         return None
     if not isinstance(data, dict) or data.get("stamp") != _stamp(path):
         return None
@@ -201,6 +207,8 @@ def _routekaart_key(text: bytes, path: Path) -> bytes | None:
     if code is None:
         return None
     key = [str(path), sha256_hex(text), sys.version, dateutil_version, code]
+    import json
+
     return json.dumps(key).encode()
 
 
@@ -294,6 +302,8 @@ def read_rule_titles(text: bytes, path: str) -> dict[str, str] | None:
     """Rule id -> title as the routekaart loaded from these bytes at ``path`` (its text) gives them,
     if :func:`write_rule_titles` kept them for this very code; None otherwise. Only a file this
     user owns and nobody else may write is read."""
+    import json
+
     raw = _read_owned(_rule_titles_file(path))
     try:
         data = json.loads(raw) if raw is not None else None
@@ -310,6 +320,7 @@ def read_rule_titles(text: bytes, path: str) -> dict[str, str] | None:
 
 def write_rule_titles(text: bytes, path: str, titles: Mapping[str, str]) -> None:
     """Keep the titles of the routekaart loaded from ``text`` (owner-only, written whole or not at all)."""
+    import json
     from pathlib import Path
 
     from herstel_tui.files.atomic import write_text

@@ -4,7 +4,6 @@ so the quick shell commands can use it without loading pydantic or sqlite-utils.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sqlite3
 import stat
@@ -34,6 +33,11 @@ if TYPE_CHECKING:
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+APPLICATION_ID = 0x48525354  # "HRST": marks a herstel database in the SQLite header
+# The schema version of this code: the last of store.schema.MIGRATIONS (schema.py refuses to load
+# otherwise). Here, so the quick paths and the desk's first paint check a file's version without
+# the migrations' SQL (~2 M instructions, issue 18).
+LATEST = 17
 BUSY_TIMEOUT_MS = 10_000
 NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs", "davfs"}
 
@@ -389,8 +393,6 @@ def network_warning(path: Path) -> str:
 
 def check_schema(conn: sqlite3.Connection, path: Path | str) -> int:
     """Refuse a database of a newer schema or of another program; return its version."""
-    from herstel_tui.store.schema import APPLICATION_ID, LATEST
-
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > LATEST:
         raise StoreError(
@@ -421,8 +423,6 @@ def current_database(path: Path | str, *, readonly: bool = False) -> Iterator[sq
 
 def open_current(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection | None:
     """:func:`current_database`'s connection, for the caller to close; None as there."""
-    from herstel_tui.store.schema import LATEST
-
     try:
         check_database_file(path)
         conn = connect_readonly(path) if readonly else connect(path)
@@ -509,6 +509,8 @@ def json_text(default: Callable[[Any], Any] | None = None) -> Callable[[Any], st
     encoder afresh at every call, two Python calls around it (3 µs of a 4 µs detail); this makes it
     once. Without the C encoder (another Python): ``encode`` itself. (No check for a value that holds
     itself: such a value is refused by Python's recursion limit instead of json's ValueError.)"""
+    import json
+
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - CPython has it
         return json.JSONEncoder(ensure_ascii=False, default=default).encode
@@ -522,9 +524,17 @@ def json_text(default: Callable[[Any], Any] | None = None) -> Callable[[Any], st
     return encode
 
 
-#: An audit row's detail as text (``json.dumps(detail, ensure_ascii=False, default=str)``, with one
-#: encoder for every row: an import writes tens of thousands).
-audit_json = json_text(default=str)
+_audit_encoder: Callable[[Any], str] | None = None
+
+
+def audit_json(detail: Any) -> str:
+    """An audit row's detail as text (``json.dumps(detail, ensure_ascii=False, default=str)``, with
+    one encoder for every row: an import writes tens of thousands), the encoder made on first use:
+    the desk's way to its first paint imports no json."""
+    global _audit_encoder
+    if _audit_encoder is None:
+        _audit_encoder = json_text(default=str)
+    return _audit_encoder(detail)
 
 
 def audit_alone(

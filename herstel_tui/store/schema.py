@@ -7,9 +7,8 @@ a new one.
 
 from __future__ import annotations
 
+from herstel_tui.store.base import APPLICATION_ID, LATEST
 from herstel_tui.store.tally_sql import OVERVIEW_FILL, OVERVIEW_TRIGGERS
-
-APPLICATION_ID = 0x48525354  # "HRST": marks a herstel database in the SQLite header
 
 # (version, description, SQL script). The runner wraps each script in BEGIN IMMEDIATE ...
 # PRAGMA user_version = N; COMMIT, and rolls back on any error.
@@ -705,4 +704,5 @@ AUDIT_TRIGGERS = {
     "audit_ids_grow": "AFTER INSERT ON audit",
 }
 
-LATEST = MIGRATIONS[-1][0]
+if MIGRATIONS[-1][0] != LATEST:  # (not an assert: it holds under python -O too)
+    raise RuntimeError(f"store.base.LATEST is {LATEST}, the last migration {MIGRATIONS[-1][0]}")

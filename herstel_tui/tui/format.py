@@ -33,10 +33,12 @@ def days_long(days: int) -> str:
 
 def truncate(text: str, width: int) -> str:
     """Cut to ``width`` cells with an ellipsis; pad to exactly ``width``."""
-    from rich.cells import cell_len, set_cell_size
-
     if width <= 0:
         return ""
+    if text.isascii() and text.isprintable():  # a cell per character: Rich's answer, without Rich
+        return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
+    from rich.cells import cell_len, set_cell_size
+
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)

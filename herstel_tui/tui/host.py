@@ -16,13 +16,12 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual import events, on, work
+from textual import events, work
 from textual.app import App
 from textual.geometry import Region, Size
 from textual.message_pump import MessagePump
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static
 
 from herstel_tui.domain import clock
 from herstel_tui.tui.config import DeskConfig
@@ -112,6 +111,8 @@ class DeskApp(App[object]):
             sheet.update(self)
 
     def get_loading_widget(self) -> Widget:
+        from herstel_tui.tui.widgets.loading import Loading
+
         return Loading()
 
     def get_driver_class(self) -> type[Driver]:
@@ -178,25 +179,6 @@ class DeskApp(App[object]):
 
 
 R = TypeVar("R")
-
-
-class Loading(Static):
-    """What a widget that is loading shows: "Laden…", still. (Textual's LoadingIndicator repaints
-    itself 16 times a second, also when animations are off, and then says "Loading...".)"""
-
-    DEFAULT_CSS = """
-    Loading { width: 100%; height: 100%; min-height: 1; content-align: center middle; color: $text-muted; }
-    Loading.-textual-loading-indicator { layer: _loading; background: $boost; dock: top; }
-    """
-
-    def __init__(self) -> None:
-        super().__init__("Laden…")
-
-    @on(events.InputEvent)
-    def _swallow(self, event: events.InputEvent) -> None:
-        """A click on a loading part does nothing (as on Textual's indicator)."""
-        event.stop()
-        event.prevent_default()
 
 
 class OnePaint:
@@ -272,12 +254,6 @@ class DeskScreen(OnePaint, Screen[R]):
         self.dismiss()
 
 
-class DeskModal(OnePaint, ModalScreen[R]):
-    """A dialog of the desk, over the screen it was opened from."""
-
-    CSS_PATH = STYLES
-
-
 def checkout_title(store: Store | None) -> str:
     """On a laptop file: " · meegenomen 02-12-2026, 14 zaken" (the title bar says what this file is)."""
     origin = store.checkouts.origin() if store is not None else None
@@ -299,8 +275,19 @@ def footer() -> KeyBar:
     return KeyBar()
 
 
-class ListingScreen(DeskScreen[None]):
-    """A screen that shows what the database holds: read again after a save (``stale``)."""
+# (the type checker sees a ListingScreen as the DeskScreen it always comes with)
+if TYPE_CHECKING:
+    _ListingBase = DeskScreen[None]
+else:
+    _ListingBase = object
+
+
+class ListingScreen(_ListingBase):
+    """A screen that shows what the database holds: read again after a save (``stale``). A mixin
+    named before ``DeskScreen`` (``class S(ListingScreen, DeskScreen[None])``), not a Textual class
+    of its own: Textual makes each of those at import (its bindings, reactives and names: ~2 M
+    instructions apiece on the first paint's way, issue 18). Its handler runs as a class's would
+    (Textual looks for handlers along the whole MRO, as ``OnePaint``'s)."""
 
     stale = False
 
@@ -310,25 +297,6 @@ class ListingScreen(DeskScreen[None]):
     def on_screen_resume(self) -> None:
         if self.stale:
             self.reload()
-
-
-class StoreScreen(DeskScreen[None]):
-    """A screen on the store it is given, for the desk and for any host App: ``today`` and
-    ``config`` are the ones given, else the host's."""
-
-    def __init__(self, store: Store, *, today: date | None = None, config: DeskConfig | None = None) -> None:
-        super().__init__()
-        self.store = store
-        self.given_today = today
-        self.given_config = config
-
-    @property
-    def today(self) -> date:
-        return host_today(self.app, self.given_today)
-
-    @property
-    def config(self) -> DeskConfig:
-        return host_config(self.app, self.given_config)
 
 
 def desk_of(node: MessagePump) -> DeskApp:

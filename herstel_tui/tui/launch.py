@@ -19,11 +19,17 @@ if TYPE_CHECKING:
     from herstel_tui.tui.host import FinishStart
 
 
-def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool) -> int:
-    """Open the desk; returns an exit code (2 with a Dutch message when it cannot start)."""
+def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool, *, collector: bool = True) -> int:
+    """Open the desk; returns an exit code (2 with a Dutch message when it cannot start).
+    ``collector``: turn the cyclic garbage collector on for a full start (the caller paused it
+    for the light one: ``entry.open_desk``)."""
     code = light_start(db_arg, config_arg, low_bandwidth)
     if code is not None:
         return code
+    if collector:
+        import gc
+
+        gc.enable()  # a full start (pydantic, a first demo …) with the collector on; run_app pauses it again
     from herstel_tui.services.demo import DEFAULT_DEMO_CASES, make_demo
     from herstel_tui.settings.config import ConfigError, load_config, resolve_db_path
     from herstel_tui.settings.resources import default_routekaart, open_store

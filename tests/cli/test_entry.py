@@ -188,3 +188,29 @@ def test_the_collector_is_off_for_a_quick_answer_and_on_for_click(monkeypatch):
     gc.enable()
     assert entry.quick_answer(entry.QuickCall(command="termijnen")) is None
     assert seen == [False, False] and gc.isenabled()
+
+
+def test_the_desk_starts_with_the_collector_paused_and_gives_it_back(monkeypatch):
+    """Issue 18: the desk's imports run without the cyclic collector (``open_desk``); a full start
+    turns it back on (``launch.start``), and after the desk it is on as before."""
+    import gc
+
+    from herstel_tui.settings import config
+    from herstel_tui.tui import launch
+
+    seen: dict[str, bool] = {}
+
+    def light(*args: object) -> None:
+        seen["light"] = gc.isenabled()
+        return None  # no light start: the full one
+
+    def refuse(*args: object) -> None:
+        seen["full"] = gc.isenabled()
+        raise config.ConfigError("kapot")
+
+    monkeypatch.setattr(launch, "light_start", light)
+    monkeypatch.setattr(config, "load_config", refuse)
+    assert gc.isenabled()
+    assert entry.open_desk(None, None, False) == 2
+    assert seen == {"light": False, "full": True}
+    assert gc.isenabled()

@@ -94,3 +94,22 @@ def test_medewerker_defaults_to_login():
     import getpass
 
     assert Config().medewerker == getpass.getuser()
+
+
+def test_the_cached_values_come_back_and_a_damaged_cache_is_none(tmp_path, monkeypatch):
+    """The validated values are kept for the quick paths (settings.cache, marshal's format since
+    issue 18); a file that cannot be read is no cache, and the full loader writes a new one."""
+    from herstel_tui.settings import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "k"))
+    f = tmp_path / "config.toml"
+    f.write_text('gemeente = "Gemeente Proef"\nmedewerker = "p.proef"\n')
+    load_config(f)
+    values = cache.read_config_cache(f)
+    assert values is not None and (values.gemeente, values.medewerker) == ("Gemeente Proef", "p.proef")
+    cached = Path(cache._cache_file())
+    for damaged in (b"", b"\x00garbage", cached.read_bytes()[:-3], b'{"stamp": null}'):
+        cached.write_bytes(damaged)
+        assert cache.read_config_cache(f) is None
+    load_config(f)
+    assert cache.read_config_cache(f) == values

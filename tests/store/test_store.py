@@ -363,3 +363,11 @@ def test_search_rows_follow_searched_columns_only(store):
     store.persons.update(store.persons.get(p.id).model_copy(update={"street": "Kerkstraat", "surname": "Visser"}))
     assert search_row() != before and "Kerkstraat" in search_row()[1] and "Visser" in search_row()[1]
     assert store.cases.page(CaseFilter(search="Kerkstraat"))[0].zaaknummer == case.zaaknummer
+
+
+def test_the_light_schema_version_is_the_last_migration():
+    """store.base.LATEST (what the quick paths check a file against, without the migrations' SQL)
+    is the last migration's version; schema.py refuses to load otherwise."""
+    from herstel_tui.store import base
+
+    assert base.LATEST == MIGRATIONS[-1][0] == LATEST

@@ -21,8 +21,8 @@ def test_light_start_loads_neither_pydantic_nor_the_store(demo_store, tmp_path):
         "import sys\nfrom herstel_tui.tui.launch import light_start\nimport herstel_tui.tui.app as a\n"
         "a.run_app_light = lambda *x, **k: None\n"
         f"print('RC', light_start({str(demo_store.path)!r}, None, False))\n"
-        "print(sorted(m for m in ('pydantic', 'sqlite_utils', 'herstel_tui.store.db', 'herstel_tui.settings.config', 'sqlcipher3')"
-        " if m in sys.modules))"
+        "print(sorted(m for m in ('pydantic', 'sqlite_utils', 'herstel_tui.store.db', 'herstel_tui.settings.config', 'sqlcipher3',"
+        " 'json', 'herstel_tui.store.schema', 'herstel_tui.tui.bases', 'herstel_tui.tui.widgets.loading') if m in sys.modules))"
     )
     env = {
         "HOME": str(tmp_path),

@@ -167,7 +167,7 @@ async def test_nothing_animates_in_the_normal_mode(demo_store):
     and has no repainting timer; the palette's busy indicator neither shows nor repaints."""
     from textual.widgets import LoadingIndicator, Static
 
-    from herstel_tui.tui.host import Loading
+    from herstel_tui.tui.widgets.loading import Loading
 
     app = make_app(demo_store)  # the normal mode (no --low-bandwidth), in a truecolour terminal
     async with app.run_test(size=(80, 24)) as pilot:

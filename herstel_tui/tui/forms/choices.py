@@ -15,7 +15,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from herstel_tui.tui import keymap
-from herstel_tui.tui.host import DeskModal, footer
+from herstel_tui.tui.bases import DeskModal
+from herstel_tui.tui.host import footer
 
 # (value, text, letter or None)
 ChoiceOption = tuple[str, str, str | None]

@@ -27,6 +27,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from herstel_tui.domain.dates import DateError, parse_optional_date
 from herstel_tui.domain.text import normalise_text, text_fault
+from herstel_tui.tui.bases import DeskModal
 from herstel_tui.tui.forms.errors import FieldError, Refusal, explain
 from herstel_tui.tui.forms.fields import (
     ErrorLine,
@@ -37,7 +38,7 @@ from herstel_tui.tui.forms.fields import (
     write_field,
 )
 from herstel_tui.tui.forms.saving import Autosave, FieldValue, Job, SaveQueue, store_call
-from herstel_tui.tui.host import DeskModal, desk_of, footer, host_today, set_blink
+from herstel_tui.tui.host import desk_of, footer, host_today, set_blink
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store

@@ -31,12 +31,13 @@ from herstel_tui.domain.costs import (
 )
 from herstel_tui.domain.dates import format_date
 from herstel_tui.tui import keymap
+from herstel_tui.tui.bases import StoreScreen
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.choices import ConfirmDialog
 from herstel_tui.tui.forms.errors import FieldError, explain_one
 from herstel_tui.tui.forms.fields import Dropdown, field_row
 from herstel_tui.tui.forms.saving import Loaded, SaveQueue, post_read
-from herstel_tui.tui.host import StoreScreen, footer, header, refresh_host
+from herstel_tui.tui.host import footer, header, refresh_host
 from herstel_tui.tui.screens.plan_dialogs import PlanDialog
 from herstel_tui.tui.screens.spuk import SpukScreen
 

@@ -13,8 +13,9 @@ from textual.markup import escape as esc
 from textual.screen import Screen
 from textual.widgets import Static
 
+from herstel_tui.tui.bases import DeskModal
 from herstel_tui.tui.help_texts import HELP_TEXTS
-from herstel_tui.tui.host import DeskModal, footer
+from herstel_tui.tui.host import footer
 from herstel_tui.tui.keymap import key_name
 
 

@@ -25,9 +25,10 @@ from textual.widgets.option_list import Option
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import DateError, format_date, parse_date
 from herstel_tui.tui import keymap
+from herstel_tui.tui.bases import DeskModal
 from herstel_tui.tui.forms.fields import ErrorLine
 from herstel_tui.tui.forms.saving import Loaded, post_read
-from herstel_tui.tui.host import DeskModal, desk_of, footer, set_blink
+from herstel_tui.tui.host import desk_of, footer, set_blink
 from herstel_tui.tui.widgets.scroll import ScrollBody
 
 T = TypeVar("T")

@@ -30,12 +30,13 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from herstel_tui.domain.dates import DateError, format_date
 from herstel_tui.domain.plan import LEEFGEBIEDEN, Action, Goal, GoalStatus, Leefgebied, PlanVersion
 from herstel_tui.tui import keymap
+from herstel_tui.tui.bases import StoreScreen
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.choices import ChoiceDialog, ConfirmDialog
 from herstel_tui.tui.forms.errors import Refusal
 from herstel_tui.tui.forms.fields import ErrorLine, FieldChanged, changed_field, on_field_change
 from herstel_tui.tui.forms.saving import Autosave, FieldValue, Job, Loaded, SaveQueue, post_read
-from herstel_tui.tui.host import StoreScreen, footer, header, refresh_host, set_blink
+from herstel_tui.tui.host import footer, header, refresh_host, set_blink
 from herstel_tui.tui.screens.costs import CostsScreen
 from herstel_tui.tui.screens.plan_dialogs import AgreeDialog, NazorgDialog
 from herstel_tui.tui.screens.plan_form import (

@@ -19,10 +19,11 @@ from textual.widgets import Static
 
 from herstel_tui.domain.costs import DEFINITION_ELIGIBLE_CUMULATIVE, DEFINITION_ELIGIBLE_YEAR, YearReport, format_euro
 from herstel_tui.tui import keymap
+from herstel_tui.tui.bases import StoreScreen
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.errors import Refusal
 from herstel_tui.tui.forms.saving import Loaded, SaveQueue, post_read
-from herstel_tui.tui.host import StoreScreen, footer, header
+from herstel_tui.tui.host import footer, header
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store

@@ -27,10 +27,11 @@ from textual.widgets import Button, Checkbox, Static
 from herstel_tui.domain import clock
 from herstel_tui.domain.dates import format_date
 from herstel_tui.tui import keymap
+from herstel_tui.tui.bases import DeskModal
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.forms.fields import Tick
 from herstel_tui.tui.forms.saving import Loaded, post_read
-from herstel_tui.tui.host import DeskModal, footer
+from herstel_tui.tui.host import footer
 
 if TYPE_CHECKING:
     from herstel_tui.store import Store

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Future
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -17,10 +17,13 @@ from herstel_tui.store.caselist import Sections
 from herstel_tui.tui import keymap
 from herstel_tui.tui.data import ListResult
 from herstel_tui.tui.format import number, zaken
-from herstel_tui.tui.host import desk_of, footer, header
+from herstel_tui.tui.host import DeskScreen, desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions
 from herstel_tui.tui.styles import FIRST_STYLES
 from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
 
 T = TypeVar("T")
 
@@ -76,66 +79,65 @@ class SearchBox(Input):
         desk_of(self).case_at_hand()
 
 
-class FilterBar(Horizontal):
-    DEFAULT_CSS = """
-    FilterBar { height: 1; }
-    FilterBar #filters { width: 1fr; height: 1; }
-    FilterBar #sortering { width: auto; height: 1; color: $text-muted; }
-    """
+def filter_bar() -> Horizontal:
+    """The filter bar: the count and the filters (``#filters``), the sort order at the right
+    (``#sortering``); styled in werkvoorraad.tcss. Textual's own widgets, no class of the desk's:
+    Textual makes each widget class at import (~2 M instructions on the first paint's way, issue 18)."""
+    return Horizontal(Static("", id="filters"), Static("", id="sortering"), id="filterbalk")
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="filters")
-        yield Static("", id="sortering")
 
-    def show(
-        self, f: CaseFilter, count: int | None, loading: bool, error: str | None, sections: Sections | None = None
-    ) -> None:
-        text = Text()
-        filters = self.query_one("#filters", Static)
-        if error:
-            text.append(f"Fout: {error}", style="bold")
-            self._put(filters, text)
-            filters.add_class("-error")
-            return
-        filters.remove_class("-error")
-        text.append(zaken(count) if count is not None else "… zaken", style="bold")
-        if loading:
-            text.append("…")
-        if sections is not None and not loading and count:
-            # Today's work first, in the order of the list's sections: due this week, late, waiting.
-            parts = [
-                (sections.week, "deze week"),
-                (sections.overdue, "verlopen"),
-                (sections.waiting, "wacht op UHT"),
-            ]
-            said = ", ".join(f"{number(n)} {label}" for n, label in parts if n)
-            text.append(f": {said}" if said else "")
-        labels = f.describe()
-        if f.step:
-            labels = [lb for lb in labels if not lb.startswith("stap:")] + [f"stap: {_step_title(f.step)}"]
-        if f.outcome:
-            from herstel_tui.domain.enums import Outcome  # (not on the way to the first paint)
+def show_filters(
+    bar: Widget, f: CaseFilter, count: int | None, loading: bool, error: str | None, sections: Sections | None = None
+) -> None:
+    """Show on the filter ``bar`` the count of the list (None: still counting), the filters of ``f``
+    (or the keys that set them) and the sort order."""
+    text = Text()
+    filters = bar.query_one("#filters", Static)
+    if error:
+        text.append(f"Fout: {error}", style="bold")
+        _put(filters, text)
+        filters.add_class("-error")
+        return
+    filters.remove_class("-error")
+    text.append(zaken(count) if count is not None else "… zaken", style="bold")
+    if loading:
+        text.append("…")
+    if sections is not None and not loading and count:
+        # Today's work first, in the order of the list's sections: due this week, late, waiting.
+        parts = [
+            (sections.week, "deze week"),
+            (sections.overdue, "verlopen"),
+            (sections.waiting, "wacht op UHT"),
+        ]
+        said = ", ".join(f"{number(n)} {label}" for n, label in parts if n)
+        text.append(f": {said}" if said else "")
+    labels = f.describe()
+    if f.step:
+        labels = [lb for lb in labels if not lb.startswith("stap:")] + [f"stap: {_step_title(f.step)}"]
+    if f.outcome:
+        from herstel_tui.domain.enums import Outcome  # (not on the way to the first paint)
 
-            labels = [lb for lb in labels if not lb.startswith("uitkomst:")] + [
-                f"uitkomst: {Outcome(f.outcome).label.lower()}"
-            ]
-        if labels:
-            text.append(" · " + " · ".join(labels))
-            text.append("  (x wis)", style="dim")
-        else:
-            text.append(" ")
-            for key, label in FILTER_HINT:
-                text.append(f" {key}", style="bold")
-                text.append(f" {label}", style="dim")
-        self._put(filters, text)
-        self._put(self.query_one("#sortering", Static), "" if f.sort == "termijn" else f" r: op {f.sort}", layout=True)
+        labels = [lb for lb in labels if not lb.startswith("uitkomst:")] + [
+            f"uitkomst: {Outcome(f.outcome).label.lower()}"
+        ]
+    if labels:
+        text.append(" · " + " · ".join(labels))
+        text.append("  (x wis)", style="dim")
+    else:
+        text.append(" ")
+        for key, label in FILTER_HINT:
+            text.append(f" {key}", style="bold")
+            text.append(f" {label}", style="dim")
+    _put(filters, text)
+    _put(bar.query_one("#sortering", Static), "" if f.sort == "termijn" else f" r: op {f.sort}", layout=True)
 
-    def _put(self, line: Static, content: Text | str, *, layout: bool = False) -> None:
-        """Show ``content`` on ``line`` when it differs from what is shown: the bar is told about
-        the list several times per keystroke (issue 18), and every change is a paint. Only the
-        sort order's width depends on its text (the filters take the rest of the line: no layout)."""
-        if line.content != content:
-            line.update(content, layout=layout)
+
+def _put(line: Static, content: Text | str, *, layout: bool = False) -> None:
+    """Show ``content`` on ``line`` when it differs from what is shown: the bar is told about
+    the list several times per keystroke (issue 18), and every change is a paint. Only the
+    sort order's width depends on its text (the filters take the rest of the line: no layout)."""
+    if line.content != content:
+        line.update(content, layout=layout)
 
 
 def _step_title(step_id: str) -> str:
@@ -149,7 +151,7 @@ def _step_title(step_id: str) -> str:
     return step_id
 
 
-class WorkQueueScreen(CaseActions):
+class WorkQueueScreen(CaseActions, DeskScreen[None]):
     HELP = "werkvoorraad"
     AUTO_FOCUS = "CaseTable"
     CSS_PATH = FIRST_STYLES  # its own rules only: the desk starts on it (styles.py)
@@ -172,7 +174,7 @@ class WorkQueueScreen(CaseActions):
             box = SearchBox(placeholder="naam, BSN, zaaknummer of adres  (/)", id="zoek", compact=True)
             box.cursor_blink = desk.blink
             yield box
-        yield FilterBar(id="filterbalk")
+        yield filter_bar()
         yield CaseTable(desk.data, desk.today, id="zaken")
         yield footer()
 
@@ -258,7 +260,7 @@ class WorkQueueScreen(CaseActions):
     # -- filter bar ----------------------------------------------------------------------------
 
     def _show_bar(self, count: int | None, loading: bool, error: str | None) -> None:
-        self.query_one(FilterBar).show(self._filter, count, loading, error, self._sections)
+        show_filters(self.query_one("#filterbalk"), self._filter, count, loading, error, self._sections)
 
     @work(thread=True, exclusive=True, group="closed-matches", exit_on_error=False)
     def _closed_matches(self, f: CaseFilter) -> None:

@@ -19,7 +19,7 @@ from herstel_tui.tui import keymap
 from herstel_tui.tui.bundle import CaseBundle
 from herstel_tui.tui.format import days_long, hanging
 from herstel_tui.tui.forms.saving import Loaded, post_read
-from herstel_tui.tui.host import desk_of, footer, header
+from herstel_tui.tui.host import DeskScreen, desk_of, footer, header
 from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions
 from herstel_tui.tui.widgets.scroll import ScrollBody
 
@@ -36,7 +36,7 @@ class Household(OptionList):
     BINDINGS = [Binding("enter", "select", "Open zaak", id="zaak.open_lid")]
 
 
-class CaseScreen(CaseActions):
+class CaseScreen(CaseActions, DeskScreen[None]):
     HELP = "zaak"
     AUTO_FOCUS = "CaseBody"
 

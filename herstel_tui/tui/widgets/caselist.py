@@ -462,8 +462,10 @@ class CaseTable(ScrollView, can_focus=True):
     def body_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
-    def _layout_columns(self) -> list[Column]:
-        width = self.scrollable_content_region.width
+    def _layout_columns(self, width: int | None = None) -> list[Column]:
+        """The columns for ``width`` (default: the content width now)."""
+        if width is None:
+            width = self.scrollable_content_region.width
         if width != self._cols_width:
             self._cols = columns(width)
             self._cols_width = width
@@ -556,7 +558,7 @@ class CaseTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        cols = self._layout_columns()
+        cols = self._layout_columns(width)
         base = self.rich_style if self._paint_style is None else self._paint_style
         if y == 0:
             style = base + self.get_component_rich_style("case-table--header")
