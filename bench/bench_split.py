@@ -40,6 +40,7 @@ def main() -> None:
     from herstel_tui.settings.resources import open_store
     from herstel_tui.store import index_split
     from herstel_tui.store.cases import REBUILD_BATCH, _no_cycle_collection
+    from herstel_tui.store.index_batch import Batch
 
     today = date(2026, 12, 2)
     modes = a.modes.split(",")
@@ -56,7 +57,7 @@ def main() -> None:
             for _ in range(a.runs):
                 for n in sizes:
                     ranges = [
-                        (ids[s], ids[min(s + REBUILD_BATCH, n) - 1], min(REBUILD_BATCH, n - s))
+                        Batch(ids[s], ids[min(s + REBUILD_BATCH, n) - 1], min(REBUILD_BATCH, n - s))
                         for s in range(0, n, REBUILD_BATCH)
                     ]
                     for mode in modes:
@@ -64,7 +65,7 @@ def main() -> None:
                         t0, c0 = time.perf_counter(), _cpu()
                         with _no_cycle_collection():
                             if mode == "alone":
-                                for first, last, _n in ranges:
+                                for first, last, *_ in ranges:
                                     with store.cases.transaction():
                                         store.cases.write_range(today, first, last)
                             else:
