@@ -39,7 +39,8 @@ def main() -> None:
 
     from herstel_tui.settings.resources import open_store
     from herstel_tui.store import index_split
-    from herstel_tui.store.cases import REBUILD_BATCH, _no_cycle_collection
+    from herstel_tui.store.base import collector_paused
+    from herstel_tui.store.cases import REBUILD_BATCH
     from herstel_tui.store.index_batch import Batch
 
     today = date(2026, 12, 2)
@@ -63,7 +64,7 @@ def main() -> None:
                     for mode in modes:
                         index_split.free_cores = (lambda before, cores: 9.0) if mode == "split" else real_free
                         t0, c0 = time.perf_counter(), _cpu()
-                        with _no_cycle_collection():
+                        with collector_paused():
                             if mode == "alone":
                                 for first, last, *_ in ranges:
                                     with store.cases.transaction():

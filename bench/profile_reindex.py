@@ -39,12 +39,14 @@ def main() -> None:
     from herstel_tui.domain.routekaart import parse_routekaart
     from herstel_tui.settings.resources import ROUTEKAART_FILE, data_file
     from herstel_tui.store import Store
-    from herstel_tui.store.cases import REBUILD_BATCH, _no_cycle_collection, case_index
+    from herstel_tui.store.base import collector_paused
+    from herstel_tui.store.cases import REBUILD_BATCH
     from herstel_tui.store.index_batch import (
         EVENTS_BY_CASE,
         EVENTS_OF_CASES,
         HOLDING_RULES,
         IN_JSON,
+        case_index,
         changed_rules,
         index_diff,
         index_marks,
@@ -84,7 +86,7 @@ def main() -> None:
             ("tracks+shared", "events read", "shapes", "corrections", "read back+compare", "write"), 0.0
         )
         c0, w0 = cpu(), time.perf_counter()
-        with _no_cycle_collection():
+        with collector_paused():
             for start in range(0, len(ids), REBUILD_BATCH):
                 first, last = ids[start], ids[min(start + REBUILD_BATCH, len(ids)) - 1]
                 cases = json.dumps(ids[start : start + REBUILD_BATCH]) if a.partial else None

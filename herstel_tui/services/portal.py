@@ -8,9 +8,7 @@ subclasses), so the CLI and a Textual worker can show them each in their own way
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,6 +25,7 @@ from herstel_tui.services.portal_lists import KINDS, ListParser, columns_for
 from herstel_tui.settings.cache import ConfigValues
 from herstel_tui.settings.config import Config, resolve_export_dir
 from herstel_tui.store import Store
+from herstel_tui.store.base import collector_paused
 from herstel_tui.store.codes import VerificationCode
 from herstel_tui.store.portal import ChildCandidate
 
@@ -215,22 +214,6 @@ def import_list(
         # The rows are parsed while the list is applied (in the pauses between its batches).
         parser = ListParser(kind, table, config.portaal_kolommen, today)
         return apply_import(store, parser, meta, dry_run=dry_run, today=today, progress=progress)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a list is read, parsed and applied, on again
-    afterwards (as it was). It would walk the list's rows, records and outcomes again and again (a
-    seventh of a 50,000-row import's time), while the import makes almost no reference cycles
-    (such a list leaves about a thousand objects for it); memory is freed by reference counting
-    as ever."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ transaction.
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from herstel_tui.domain import clock
 from herstel_tui.domain.clock import now_iso
 from herstel_tui.domain.enums import AuditAction, Track, Urgency
-from herstel_tui.domain.routekaart import CaseView, RecordedEvent, Routekaart
+from herstel_tui.domain.routekaart import CaseView, RecordedEvent
 from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store import index_split
-from herstel_tui.store.base import ConflictError, StoreError
+from herstel_tui.store.base import ConflictError, StoreError, collector_paused
 from herstel_tui.store.bulk import insert_many
 from herstel_tui.store.card import CASE_COLS as _CASE_COLS
 from herstel_tui.store.card import EVENT_COLS as _EVENT_COLS
@@ -36,6 +35,7 @@ from herstel_tui.store.index_batch import (
     HOLDING_RULES,
     IN_JSON,
     Batch,
+    case_index,
     changed_rules,
     drop_indexes,
     index_diff,
@@ -471,7 +471,7 @@ class CaseRepository(Repository):
             self.conn.execute("DELETE FROM meta WHERE key IN ('routekaart_hash', 'index_hash', 'index_rules')")
             if only is None:  # most rows to be written afresh: their indexes made after (index_batch)
                 drop_indexes(self.conn, total)
-        with _no_cycle_collection():
+        with collector_paused():
             if index_split.may_split(self, total):  # computed by two processes (index_split)
                 index_split.rebuild_split(self, ranges, today, written)
             else:
@@ -739,73 +739,9 @@ class CaseRepository(Repository):
 _record_order = attrgetter("id")
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused for a while: a rebuild makes a million tuples and strings (no
-    cycles among them) that would set it off thousands of times, now and then for a pass over every
-    object the process holds."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 class _Days(dict):
     """ISO text -> date, parsed once each (a few thousand distinct days over 100,000s of events)."""
 
     def __missing__(self, text: str) -> date:
         day = self[text] = date.fromisoformat(text)
         return day
-
-
-_ISO: dict[date, str] = {}  # date -> ISO text: a rebuild writes a million dates, of a few thousand days
-
-
-def _iso(d: date) -> str:
-    if len(_ISO) > 100_000:
-        _ISO.clear()
-    text = _ISO[d] = d.isoformat()
-    return text
-
-
-def case_index(
-    rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None
-) -> tuple[tuple, list[tuple]]:
-    """The case's rows of the derived index: its ``case_summary`` row (current_step, current_title,
-    outcome, next_due, next_rule, next_kind, closed, last_event; a due date does not depend on today,
-    whether a period still runs does, so ``refresh_derived`` revisits rows whose period has come due) and
-    its ``case_deadlines`` rows ``(seq, rule, kind, own, start, due, stopped, stopped_by)``, one per
-    termijn in the engine's order. A termijn row does not depend on ``today``: a period that ran
-    out by itself is stored as not stopped (its due date says when it ended)."""
-    view = rk.summarize(track, events, today or clock.today())
-    # The caseworker's own next date; a date another party owes (WAITING_RULES) only when the case
-    # has nothing of its own running: then the list shows it as waiting on them.
-    nxt = view.next_deadline or next((d for d in view.running if d.waiting_on is not None), None)
-    summary = (
-        view.current_step,
-        view.current_title,
-        view.outcome,
-        nxt.due.isoformat() if nxt else None,
-        nxt.rule if nxt else None,
-        nxt.kind if nxt else None,
-        int(view.closed),
-        max(e.fact_date for e in events).isoformat() if events else None,
-    )
-    iso = _ISO.get
-    deadlines = [
-        (
-            seq,
-            d.rule,
-            d.kind,
-            int(d.waiting_on is None),
-            iso(d.start) or _iso(d.start),
-            iso(d.due) or _iso(d.due),
-            None if d.elapsed or d.stopped is None else (iso(d.stopped) or _iso(d.stopped)),
-            None if d.elapsed else d.stopped_by,
-        )
-        for seq, d in enumerate(view.deadlines)
-    ]
-    return summary, deadlines

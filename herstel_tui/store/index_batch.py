@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from itertools import chain, compress, filterfalse
 from operator import eq, itemgetter, ne
 from typing import NamedTuple
 
+from herstel_tui.domain import clock
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.domain.routekaart.shape import INHERITED, Shapes
 from herstel_tui.store.bulk import drop_indexes as drop_table_indexes
@@ -396,3 +398,53 @@ def _stored(stored: list[tuple], rows: Iterable[tuple], key: Callable[[tuple], o
     """The stored row of each of ``rows``' keys (of a row, or a key itself), in their order."""
     by_key = dict(zip(map(key, stored), stored))
     return [by_key[key(r)] for r in rows]
+
+
+_ISO: dict[date, str] = {}  # date -> ISO text: a rebuild writes a million dates, of a few thousand days
+
+
+def _iso(d: date) -> str:
+    if len(_ISO) > 100_000:
+        _ISO.clear()
+    text = _ISO[d] = d.isoformat()
+    return text
+
+
+def case_index(
+    rk: Routekaart, track: str, events: Sequence[RecordedEvent], today: date | None = None
+) -> tuple[tuple, list[tuple]]:
+    """The case's rows of the derived index: its ``case_summary`` row (current_step, current_title,
+    outcome, next_due, next_rule, next_kind, closed, last_event; a due date does not depend on today,
+    whether a period still runs does, so ``refresh_derived`` revisits rows whose period has come due) and
+    its ``case_deadlines`` rows ``(seq, rule, kind, own, start, due, stopped, stopped_by)``, one per
+    termijn in the engine's order. A termijn row does not depend on ``today``: a period that ran
+    out by itself is stored as not stopped (its due date says when it ended)."""
+    view = rk.summarize(track, events, today or clock.today())
+    # The caseworker's own next date; a date another party owes (WAITING_RULES) only when the case
+    # has nothing of its own running: then the list shows it as waiting on them.
+    nxt = view.next_deadline or next((d for d in view.running if d.waiting_on is not None), None)
+    summary = (
+        view.current_step,
+        view.current_title,
+        view.outcome,
+        nxt.due.isoformat() if nxt else None,
+        nxt.rule if nxt else None,
+        nxt.kind if nxt else None,
+        int(view.closed),
+        max(e.fact_date for e in events).isoformat() if events else None,
+    )
+    iso = _ISO.get
+    deadlines = [
+        (
+            seq,
+            d.rule,
+            d.kind,
+            int(d.waiting_on is None),
+            iso(d.start) or _iso(d.start),
+            iso(d.due) or _iso(d.due),
+            None if d.elapsed or d.stopped is None else (iso(d.stopped) or _iso(d.stopped)),
+            None if d.elapsed else d.stopped_by,
+        )
+        for seq, d in enumerate(view.deadlines)
+    ]
+    return summary, deadlines

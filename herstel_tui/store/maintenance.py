@@ -20,7 +20,7 @@ from herstel_tui.store.base import (
     RESTORE_ADVICE,
     StoreError,
 )
-from herstel_tui.store.cases import case_index
+from herstel_tui.store.index_batch import case_index
 from herstel_tui.store.repository import Repository
 
 

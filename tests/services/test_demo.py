@@ -92,7 +92,7 @@ def test_bsns_are_test_range_and_valid(demo_db):
 def test_every_demo_timeline_passes_the_order_constraints(demo_db):
     """Every case's events, replayed in order through check() (with the person's role and the facts
     shared with the household's aanvrager), are accepted, and give the stored summary."""
-    from herstel_tui.store.cases import case_index
+    from herstel_tui.store.index_batch import case_index
 
     with open_store(demo_db, "t") as s:
         rk = s.routekaart

@@ -590,7 +590,8 @@ def test_the_garbage_collector_is_paused_for_an_import_and_as_it_was_after(store
     off."""
     import gc
 
-    from herstel_tui.services import portal, portal_import
+    from herstel_tui.services import portal_import
+    from herstel_tui.store.base import collector_paused
 
     path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam"], ["999900006", "Anna", "Jansen"]])
     during = []
@@ -612,7 +613,7 @@ def test_the_garbage_collector_is_paused_for_an_import_and_as_it_was_after(store
     assert gc.isenabled()
     gc.disable()
     try:
-        with portal.collector_paused():
+        with collector_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()
     finally:

@@ -11,7 +11,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.routekaart import parse_routekaart
 from herstel_tui.settings.resources import ROUTEKAART_FILE, data_file, default_routekaart, open_store
 from herstel_tui.store import Store
-from herstel_tui.store.cases import case_index
+from herstel_tui.store.index_batch import case_index
 from herstel_tui.store.tally_sql import OVERVIEW_TRIGGERS
 from tests.support.data import TODAY
 from tests.support.demo import demo_fixtures

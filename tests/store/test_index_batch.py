@@ -12,8 +12,7 @@ import pytest
 from herstel_tui.domain.models import Person
 from herstel_tui.domain.routekaart import TRACKS, RecordedEvent, Routekaart
 from herstel_tui.settings.resources import default_routekaart
-from herstel_tui.store.cases import case_index
-from herstel_tui.store.index_batch import EVENTS_BY_CASE, _differing, _key, shaped_index
+from herstel_tui.store.index_batch import EVENTS_BY_CASE, _differing, _key, case_index, shaped_index
 from tests.support.data import TODAY
 
 # gaps between events in days: the same day often (ties), and the month lengths (calendar arithmetic)
