@@ -10,7 +10,8 @@ share with their household's aanvrager, the events read (one row a case), the sh
 each case (the engine judging each new shape), the cases with a correction (the engine itself),
 the stored rows read back and compared, the write. ``--change`` as in rebuild_for_compare.py.
 ``--partial`` (with ``--change termijn``): only the cases holding the changed rule, as a rebuild
-after that change does (``index_batch.changed_rules``).
+after that change chooses them (``index_batch.changed_rules``), computed the events' way (the
+rebuild itself takes their rows from the stored ones since: ``index_batch.rules_diff``).
 """
 
 from __future__ import annotations

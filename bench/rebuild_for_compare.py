@@ -8,8 +8,11 @@
     python bench/compare_databases.py a.db b.db
 
 ``--change``: ``termijn`` (the first-talk termijn 9 weeks instead of 8: every case recomputed, the
-rows that differ rewritten), ``leeg`` (the shipped routekaart, the index emptied first: every row
-written), ``vergeten`` (the shipped routekaart, its fingerprint forgotten: every case recomputed).
+rows that differ rewritten), ``nazorg`` (the nazorg period 12 months instead of 24: cases in nazorg
+whose only running termijn now has run out are closed), ``uht`` (the Brede Hulpteam's answer owed
+by the municipality: no longer waited on), ``leeg`` (the shipped routekaart, the index emptied
+first: every row written), ``vergeten`` (the shipped routekaart, its fingerprint forgotten: every
+case recomputed).
 ``--vandaag`` pins the day (default 2026-12-02), as the index's next dates depend on it.
 
 ``--merken``: the index first made current with the shipped routekaart and its marks written as
@@ -17,8 +20,9 @@ every writer of a whole index leaves them (by the code under test), then opened 
 as in the field, where a change in a rule's own fields (``termijn``) recomputes only the cases
 holding it (``index_batch.changed_rules``; a version before that recomputes every case). Use a
 ``--vandaag`` on or after the day the demo was built (the index's rows of the other cases were
-brought up to that day). ``--split``: the rebuild split over two processes whatever the machine's
-load (``store/index_split.py``), the ranges the child computed counted.
+brought up to that day; ``nazorg`` and ``uht`` are such changes too). ``--split``: the rebuild
+split over two processes whatever the machine's load (``store/index_split.py``), the ranges the
+child computed counted.
 """
 
 from __future__ import annotations
@@ -29,17 +33,24 @@ import sqlite3
 import sys
 import time
 
+# A change in one rule's own fields: the first occurrence of this text in the shipped file replaced.
+CHANGES = {
+    "termijn": (b'period = "8 weken"', b'period = "9 weken"'),  # eerste_gesprek_voeren
+    "nazorg": (b'period = "24 maanden"', b'period = "12 maanden"'),  # nazorgperiode
+    "uht": (b'owed_by = "uht"\n', b""),  # antwoord_brede_hulpteam: the default, the municipality
+}
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("db")
-    ap.add_argument("--change", choices=("termijn", "leeg", "vergeten"), default="termijn")
+    ap.add_argument("--change", choices=(*CHANGES, "leeg", "vergeten"), default="termijn")
     ap.add_argument("--vandaag", default="2026-12-02")
     ap.add_argument("--merken", action="store_true")
     ap.add_argument("--split", action="store_true")
     a = ap.parse_args()
-    if a.merken and a.change != "termijn":
-        ap.error("--merken is for --change termijn (leeg and vergeten remove the marks)")
+    if a.merken and a.change not in CHANGES:
+        ap.error("--merken is for a change in a rule (leeg and vergeten remove the marks)")
     os.environ["HERSTEL_VANDAAG"] = a.vandaag
 
     from herstel_tui.domain.routekaart import parse_routekaart
@@ -68,8 +79,8 @@ def main() -> None:
             return write_diff(conn, first, last, diff)
 
         index_split.write_diff = counted  # type: ignore[assignment]
-    if a.change == "termijn":
-        source = source.replace(b'period = "8 weken"', b'period = "9 weken"', 1)
+    if a.change in CHANGES:
+        source = source.replace(*CHANGES[a.change], 1)
     rk = parse_routekaart(source, data_file(ROUTEKAART_FILE))
     conn = sqlite3.connect(a.db)
     if a.change == "leeg":

@@ -35,12 +35,14 @@ from herstel_tui.store.index_batch import (
     HOLDING_RULES,
     IN_JSON,
     Batch,
+    IndexDiff,
     case_index,
     changed_rules,
     drop_indexes,
     index_diff,
     index_marks,
     restore_indexes,
+    rules_diff,
     shaped_index,
     write_diff,
 )
@@ -493,8 +495,28 @@ class CaseRepository(Repository):
         in ``cases``, a JSON array of ids, when given) recomputed, only the rows that differ from the
         stored ones written (a rebuild's range; ``rules`` as :func:`.index_batch.index_diff` takes
         them). Returns the cases written."""
+        return write_diff(self.conn, first, last, self.range_diff(first, last, today, cases, rules))
+
+    def range_diff(
+        self, first: int, last: int, today: date, cases: str | None = None, rules: str | None = None
+    ) -> IndexDiff | None:
+        """What :meth:`write_range` writes, read on the connection as it stands (in a snapshot, for
+        the rows to agree): the rows computed from the cases' events; after a change in ``rules``'
+        own fields alone, of the cases in ``cases``, from their stored rows
+        (:func:`.index_batch.rules_diff`: their events are not read)."""
+        if rules is not None and cases is not None:
+            return rules_diff(
+                self.conn,
+                self.routekaart,
+                first,
+                last,
+                today,
+                cases,
+                rules,
+                lambda ids: self.shaped_range(first, last, today, ids),
+            )
         summaries, rows = self.shaped_range(first, last, today, cases)
-        return write_diff(self.conn, first, last, index_diff(self.conn, first, last, summaries, rows, cases, rules))
+        return index_diff(self.conn, first, last, summaries, rows, cases, rules)
 
     def shaped_range(
         self, first: int, last: int, today: date, cases: str | None = None

@@ -7,6 +7,10 @@ dates are laid over it here: due dates by calendar arithmetic, what still runs o
 next date. The rows are those :func:`herstel_tui.store.cases.case_index` makes for the case; cases
 with a correction (superseded by record order) are left to it (``slow``). Then only the rows that
 differ from the stored ones are written (:func:`index_diff`, :func:`write_diff`), compared in key order.
+
+After a change in some rules' own fields alone (a period, a kind, who owes it: :func:`changed_rules`)
+only the cases holding one of them are recomputed, from their stored rows instead of their events
+(:func:`rules_diff`, :func:`restamped`): such a change moves no start or stop.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from itertools import chain, compress, filterfalse
+from itertools import chain, compress, filterfalse, groupby
 from operator import eq, itemgetter, ne
 from typing import NamedTuple
 
@@ -47,6 +51,9 @@ HOLDING_RULES = (
 )
 SUMMARY_COLS = "current_step, current_title, outcome, next_due, next_rule, next_kind, closed, last_event"
 DEADLINE_COLS = "seq, rule, kind, own, start, due, stopped, stopped_by"
+# The stored rows of some cases (``{where}``: what follows ``case_id``), in key order.
+_STORED_SUMMARIES = f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id {{where}} ORDER BY case_id"
+_STORED_TERMIJNEN = f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id {{where}} ORDER BY case_id, seq"
 # a row whose key no stored row has: a plain INSERT (INSERT OR REPLACE of 320,000 termijn rows into
 # an empty case_deadlines took ~1.5x the CPU on its own; a whole rebuild into it ~5% less)
 _SUMMARY_INSERT = f"INSERT INTO case_summary (case_id, {SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
@@ -278,29 +285,121 @@ def index_diff(
     nothing): a summary row, a termijn row (by case and seq; a key stored already is updated, a new
     one inserted), termijnen a case no longer has. With ``rules`` (a JSON array: the rules whose own
     fields alone changed, :func:`changed_rules`) only the termijnen of these rules are read and
-    compared: the others, of the same events and rules, are the same (most of the termijn rows).
-
-    Both sides in key order: mostly every row is the same (one comparison of two lists), or the
-    same keys in the same places with some rows changed (compared pairwise); otherwise compared as
-    sets of rows."""
+    compared: the others, of the same events and rules, are the same (most of the termijn rows)."""
     where, args = ("BETWEEN ? AND ?", (first, last)) if cases is None else (IN_JSON, (cases,))
-    stored_summaries = conn.execute(
-        f"SELECT case_id, {SUMMARY_COLS} FROM case_summary WHERE case_id {where} ORDER BY case_id", args
-    ).fetchall()
+    stored_summaries = conn.execute(_STORED_SUMMARIES.format(where=where), args).fetchall()
     if rules is not None:
         where, args = f"{where} AND rule {IN_JSON}", (*args, rules)
         wanted = set(json.loads(rules))
         rows = [r for r in rows if r[2] in wanted]
-    stored_rows = conn.execute(
-        f"SELECT case_id, {DEADLINE_COLS} FROM case_deadlines WHERE case_id {where} ORDER BY case_id, seq", args
-    ).fetchall()
-    if stored_summaries == summaries and stored_rows == rows:  # mostly, when nothing changed: in key order
+    stored_rows = conn.execute(_STORED_TERMIJNEN.format(where=where), args).fetchall()
+    return rows_diff(conn, first, last, (stored_summaries, summaries), (stored_rows, rows))
+
+
+def rules_diff(
+    conn: sqlite3.Connection,
+    rk: Routekaart,
+    first: int,
+    last: int,
+    today: date,
+    cases: str,
+    rules: str,
+    from_events: Callable[[str], tuple[list[tuple], list[tuple]]],
+) -> IndexDiff | None:
+    """:func:`index_diff` with ``rules`` for the cases in ``cases`` (ids ``first`` to ``last``),
+    their rows computed from their stored index (:func:`restamped`) rather than their events: those
+    it leaves by ``from_events`` (a JSON array of ids → their rows as :func:`shaped_index` makes
+    them)."""
+    stored_summaries = conn.execute(_STORED_SUMMARIES.format(where=IN_JSON), (cases,)).fetchall()
+    # (a stopped termijn of another rule plays no part: about half the rows)
+    running_or_changed = f"{IN_JSON} AND (stopped IS NULL OR rule {IN_JSON})"
+    stored_rows = conn.execute(_STORED_TERMIJNEN.format(where=running_or_changed), (cases, rules)).fetchall()
+    wanted = set(json.loads(rules))
+    summaries, rows, left = restamped(rk, stored_summaries, stored_rows, wanted, today.isoformat())
+    if left:
+        more, more_rows = from_events(json.dumps(left))
+        summaries += more
+        rows += [r for r in more_rows if r[2] in wanted]
+    stored_rows = [r for r in stored_rows if r[2] in wanted]
+    return rows_diff(conn, first, last, (stored_summaries, summaries), (stored_rows, rows))
+
+
+def restamped(
+    rk: Routekaart, summaries: list[tuple], rows: list[tuple], rules: set[str], today: str
+) -> tuple[list[tuple], list[tuple], list[int]]:
+    """After a change in the own fields of ``rules`` alone (a period, a kind, who owes it:
+    :func:`changed_rules`): the cases' ``case_summary`` rows and their termijn rows of those rules
+    as :func:`index_rows` makes them, from their stored ``summaries`` and ``rows`` (every termijn of
+    these cases of those rules, and every other one not stopped; both in key order) rather than from
+    their events; and the ids of the cases left to their events.
+
+    Such a change moves no start or stop of any termijn, nor the current step, its title, the
+    outcome or the last event (the engine judges those without the rules' own fields): a termijn
+    of one of these rules takes the rule's kind, whether the municipality owes it and the due date
+    of its period from its start; the next date is chosen again over every termijn of the case on
+    ``today``, as :func:`index_rows` chooses it. A case is closed when an end step was recorded and
+    no termijn runs: while one runs, 0; when none ran as stored either, closed as stored (it then
+    said whether an end step was); a case that ran one as stored and runs none now, or that has no
+    stored summary, is left to its events (whether an end step was recorded is not stored)."""
+    fields = {rule: (r.kind, int(r.waiting_on is None), r.period) for rule in rules for r in [rk.rules[rule]]}
+    termijnen = {cid: list(group) for cid, group in groupby(rows, _id)}
+    out: list[tuple] = []
+    out_rows: list[tuple] = []
+    left: list[int] = []
+    for summary in summaries:
+        cid = summary[0]
+        best = wait = None  # (due, rule, kind) of the soonest own / waited-on termijn running today
+        mine = []
+        for _, seq, rule, kind, own, start, due, stopped, stopped_by in termijnen.pop(cid, ()):
+            new = fields.get(rule)
+            if new is not None:
+                kind, own, period = new
+                due = period.iso_dues.get(start) or period.add_iso(start)
+                mine.append((cid, seq, rule, kind, own, start, due, stopped, stopped_by))
+            if stopped is not None or (kind == "period" and today >= due):
+                continue
+            if own:
+                if best is None or due < best[0]:
+                    best = (due, rule, kind)
+            elif wait is None or due < wait[0]:
+                wait = (due, rule, kind)
+        nxt = best or wait
+        if nxt is not None:
+            out.append((*summary[:4], *nxt, 0, summary[8]))
+        elif summary[4] is None:
+            out.append((*summary[:4], None, None, None, summary[7], summary[8]))
+        else:
+            left.append(cid)
+            continue
+        out_rows.extend(mine)
+    return out, out_rows, sorted([*left, *termijnen])
+
+
+def rows_diff(
+    conn: sqlite3.Connection,
+    first: int,
+    last: int,
+    summaries: tuple[list[tuple], list[tuple]],
+    rows: tuple[list[tuple], list[tuple]],
+) -> IndexDiff | None:
+    """What :func:`index_diff` returns, from the rows of both tables (each: stored, computed) of
+    the cases ``first`` to ``last``; the stored ones in key order, read on ``conn`` (its cases'
+    groups for the tallies are read there too).
+
+    Both sides in key order: mostly every row is the same (one comparison of two lists), or the
+    same keys in the same places with some rows changed (compared pairwise); otherwise compared as
+    sets of rows."""
+    stored_summaries, computed_summaries = summaries
+    stored_rows, computed_rows = rows
+    if stored_summaries == computed_summaries and stored_rows == computed_rows:  # mostly, when nothing changed
         return None
-    summaries_changed, old_summaries, other_summaries, _ = _differing(stored_summaries, sorted(summaries, key=_id), _id)
+    summaries_changed, old_summaries, other_summaries, _ = _differing(
+        stored_summaries, sorted(computed_summaries, key=_id), _id
+    )
     if stored_rows:
-        changed, old_rows, other_rows, gone = _differing(stored_rows, sorted(rows, key=_key), _key)
+        changed, old_rows, other_rows, gone = _differing(stored_rows, sorted(computed_rows, key=_key), _key)
     else:  # (an emptied index: every row new)
-        changed, old_rows, other_rows, gone = [], [], sorted(rows, key=_key), []
+        changed, old_rows, other_rows, gone = [], [], sorted(computed_rows, key=_key), []
     replaced, new_summaries = _stored_or_new(stored_summaries, other_summaries, _id)
     summaries_changed += replaced
     replaced_rows, new_rows = _stored_or_new(stored_rows, other_rows, _key)

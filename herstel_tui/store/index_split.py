@@ -38,7 +38,7 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import IO, TYPE_CHECKING
 
-from herstel_tui.store.index_batch import Batch, IndexDiff, index_diff, write_diff
+from herstel_tui.store.index_batch import Batch, IndexDiff, write_diff
 
 if TYPE_CHECKING:
     from herstel_tui.store.cases import CaseRepository
@@ -317,9 +317,8 @@ def child() -> None:
             except EOFError:
                 return
             try:
-                with store.snapshot() as conn:
-                    summaries, rows = store.cases.shaped_range(first, last, today, cases)
-                    answer: tuple[bool, object] = (True, index_diff(conn, first, last, summaries, rows, cases, rules))
+                with store.snapshot():
+                    answer: tuple[bool, object] = (True, store.cases.range_diff(first, last, today, cases, rules))
             except Exception as exc:
                 answer = (False, repr(exc))
             pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)

@@ -32,6 +32,16 @@ def talk_as_a_period():
     return shipped_with(text, text.replace(b'"deadline"', b'"period"'))
 
 
+def answer_owed_by_the_municipality():
+    """The Brede Hulpteam's answer owed by the municipality (the default) instead of by UHT."""
+    return shipped_with(b'owed_by = "uht"\n', b"")
+
+
+def nazorg_of_a_year():
+    """Nazorg (a period: ends by itself) 12 months instead of 24."""
+    return shipped_with(b'period = "24 maanden"', b'period = "12 maanden"')
+
+
 def talk_started_by_fewer():
     """The first-talk termijn no longer started by receiving data: which cases hold it changed."""
     return shipped_with(_TALK_STARTS, _TALK_STARTS.replace(b' "ontvangst_gegevens",', b""))
@@ -51,10 +61,17 @@ def _opened(path, rk, today: date) -> tuple[list[tuple[int, int]], dict, dict, s
         return seen, s.cases.stored_index(), recomputed(s, today), (audit.fetchone() or [None])[0]
 
 
-@pytest.mark.parametrize("change", [nine_weeks, talk_as_a_period])
-def test_a_change_in_a_rules_own_fields_recomputes_only_the_cases_holding_it(demo, change):
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        (nine_weeks, TALK),
+        (talk_as_a_period, TALK),
+        (answer_owed_by_the_municipality, "antwoord_brede_hulpteam"),
+    ],
+)
+def test_a_change_in_a_rules_own_fields_recomputes_only_the_cases_holding_it(demo, change, rule):
     with clock.fixed(TODAY), Store(demo, "t", routekaart=default_routekaart()) as s:
-        holding = _holding(s, TALK)
+        holding = _holding(s, rule)
         before = s.cases.stored_index()
     assert 0 < len(holding) < 120
     seen, stored, engine, audit = _opened(demo, change(), TODAY)
@@ -75,6 +92,35 @@ def test_the_other_cases_are_brought_up_to_a_later_day(demo):
     seen, stored, engine, _ = _opened(demo, nine_weeks(), later)
     assert seen[-1] == (len(holding), len(holding))
     assert stored == engine
+
+
+def test_the_cases_holding_it_are_recomputed_from_their_stored_rows_not_their_events(demo):
+    """Such a change moves no start or stop of a termijn, nor the current step: the rows of the
+    cases holding the rule come from their stored rows (index_batch.restamped); no event is read."""
+    with clock.fixed(TODAY), Store(demo, "t", routekaart=default_routekaart()) as s:
+        before = s.cases.stored_index()
+        s.routekaart = nine_weeks()
+        statements: list[str] = []
+        s.conn.set_trace_callback(statements.append)
+        recomputed_cases = s.cases.rebuild_summaries(TODAY, rules=[TALK])
+        s.conn.set_trace_callback(None)
+        assert recomputed_cases == len(_holding(s, TALK))
+        assert statements and not [q for q in statements if "events" in q]
+        assert s.cases.stored_index() == recomputed(s, TODAY) != before
+        assert tallies_differ(s.conn) == []
+
+
+def test_a_case_whose_only_running_termijn_runs_out_by_the_change_is_closed_as_the_engine_says(demo):
+    """Nazorg shortened to a year: a case in nazorg for more than a year has no termijn running
+    any more and is closed (its end step recorded), as the engine says; the stored rows do not say
+    whether an end step was recorded, so such a case is recomputed from its events."""
+    later = TODAY + timedelta(days=180)
+    with clock.fixed(later), Store(demo, "t", routekaart=default_routekaart()) as s:  # brought up to that day
+        before = s.cases.summaries()
+    seen, stored, engine, _ = _opened(demo, nazorg_of_a_year(), later)
+    assert stored == engine
+    closed_now = {cid for cid, (summary, _) in stored.items() if summary[6] and not before[cid][6]}
+    assert closed_now and all(before[cid][4] == "nazorgperiode" for cid in closed_now)
 
 
 def test_a_change_in_which_cases_hold_a_rule_recomputes_every_case(demo):
