@@ -220,6 +220,7 @@ def sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
     dimensions were reset: a tuple per row up to the row's last cell, an empty tuple for a row
     without cells or a row missing from the file."""
     counter = min_row
+    dense: dict[int, tuple[int, ...]] = {}  # n -> (1, ..., n)
     for idx, cells in _row_cells(ws):
         while counter < idx:  # rows missing from the file
             counter += 1
@@ -228,6 +229,11 @@ def sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
             counter += 1
             if not cells:
                 yield ()
+                continue
+            columns, values = zip(*cells)
+            n = len(columns)
+            if columns == (dense.get(n) or dense.setdefault(n, tuple(range(1, n + 1)))):
+                yield values  # (a cell in every column from A, in order: most rows)
                 continue
             width = cells[-1][0]
             row: list[Any] = [None] * width
