@@ -6,8 +6,6 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from herstel_tui.files.portal_common import CellError, PortalFileError, cell_bsn, cell_date
 from herstel_tui.files.portal_reader import read_table
@@ -335,39 +333,3 @@ def test_a_bsn_cell_that_comes_again_gives_the_same_answer_each_time(tmp_path):
         (6, "reject", "BSN ** heeft 2 cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)", None),
         (7, "reject", "BSN ** heeft 2 cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)", None),
     ]
-
-
-CELL = st.one_of(
-    st.none(),
-    st.sampled_from(["", " ", "\t", "x", " y ", "\u3000", "a" * 12, 0, 1, 0.0, False, True, date(2024, 1, 2)]),
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(rows=st.lists(st.lists(CELL, max_size=5), max_size=8), cell_chars=st.integers(2, 14))
-def test_rows_blank_rows_and_limits_as_cell_by_cell(rows, cell_chars):
-    """_collect judges a row by builtins over it (issue 18): blank (every cell None or white space,
-    as is_blank), its characters of text, and a cell over the limit, as judged cell by cell."""
-    from herstel_tui.files.portal_common import ReadLimits, is_blank
-    from herstel_tui.files.portal_reader import _collect, _Header
-
-    header = _Header({"a": 0, "b": 2}, {"a": "A", "b": "B"}, [], [], 3, [])
-    limits = ReadLimits(cell_chars=cell_chars)
-    first = 5
-    too_long = [n for n, r in enumerate(rows, first) if any(isinstance(v, str) and len(v) > cell_chars for v in r)]
-    try:
-        kept, blanks, stray = _collect([tuple(r) for r in rows], first, header, "x.xlsx", limits)
-    except PortalFileError as exc:
-        assert too_long and f"regel {too_long[0]} " in str(exc)
-        return
-    assert not too_long
-    filled = [n for n, r in enumerate(rows, first) if not all(map(is_blank, r))]
-    assert [n for n, _ in kept] == filled
-    assert blanks == [n for n, r in enumerate(rows, first) if all(map(is_blank, r)) and filled and n < filled[-1]]
-    for (n, values), r in zip(kept, (r for r in rows if not all(map(is_blank, r)))):
-        assert values == {f: r[i] for f, i in (("a", 0), ("b", 2)) if i < len(r) and r[i] is not None}
-    assert stray == {
-        i: c
-        for i in (1, 3, 4)
-        if (c := sum(1 for r in rows if not all(map(is_blank, r)) and i < len(r) and not is_blank(r[i])))
-    }
