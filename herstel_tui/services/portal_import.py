@@ -607,7 +607,7 @@ class _Registrations(_Handler):
         else:
             given, register = rec.person, person.row
             alike = self.alike.get(rec.bsn)
-            if alike is not None and alike[0] is register and (alike[1] is given or alike[1] == given):
+            if alike is not None and alike[0] is register and alike[1] == given:
                 differs = alike[2]  # (as the last row of this person, which changed nothing)
             else:
                 # the contact data that differs, then what the register lacks (_FILL), in that order

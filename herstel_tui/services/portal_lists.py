@@ -93,7 +93,6 @@ class ParsedList:
 Known = dict[tuple, Any]
 _UNJUDGED = object()
 _FINAL = ("final",)  # known[_FINAL]: see _person_fields
-_ROWS = ("rows",)  # known[_ROWS]: the same
 
 
 def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) -> ParsedList:
@@ -201,20 +200,7 @@ def _person_fields(
     finals: dict[str, dict[Any, tuple[Any, str | None]]] | None = known.get(_FINAL)
     if finals is None:
         finals = known[_FINAL] = {name: {} for name in _REGISTRATION_FIELDS}
-        known[_ROWS] = {}
     if "toevoeging" not in values:
-        # A row whose cells are all as those of a row before it gives what that row gave: the same
-        # fields (one dict for both: nobody changes a record's fields) and notes. (A 50,000-row list
-        # repeats each person's row: 40,000 rows.) The cells' types in the key, as in ``finals``.
-        cells = tuple(map(values.get, names))
-        row_key = (cells, tuple(map(type, cells)))
-        rows: dict[tuple, tuple[dict[str, Any], tuple[str, ...]]] = known[_ROWS]
-        seen = rows.get(row_key)
-        if seen is not None:
-            if seen[1]:
-                notes.extend(seen[1])
-            return seen[0]
-        first_note = len(notes)
         given: dict[str, Any] = {}
         new: dict[str, Any] = {}  # field -> a value the model has not judged yet
         met: list[tuple[str, Any, str | None]] = []  # the cells not met before: (field, key, note)
@@ -241,7 +227,6 @@ def _person_fields(
                 given[k] = known[(k, new[k])] = v
         for name, key, note in met:
             finals[name][key] = (given[name], note)
-        rows[row_key] = (given, tuple(notes[first_note:]))
         return given
     out: dict[str, Any] = {}
     for name in names:

@@ -97,20 +97,3 @@ def test_cells_met_before_give_what_they_gave_then(rows, repeat):
     with clock.fixed(TODAY):
         for values in rows:
             assert _parsed(values, known) == _parsed(values, {})
-
-
-def test_a_row_like_one_before_it_gives_its_fields_and_notes_and_cells_of_other_types_apart():
-    """Issue 18: a row whose cells are those of a row before it gives that row's fields (the same
-    dict) and notes at once; a cell of another type (1, 1.0, True: equal in Python) is not taken for
-    the same cell."""
-    first = {"voornamen": "Anna", "achternaam": "Smit", "huisnummer": 1, "telefoon": " 0612345678 "}
-    known: dict = {}
-    with clock.fixed(TODAY):
-        fields, notes = _parsed(first, known)
-        again = _person_fields(dict(first), TODAY, ["eerder"], _REGISTRATION_FIELDS, known)
-        assert again is _person_fields(first, TODAY, [], _REGISTRATION_FIELDS, known)
-        assert list(again.items()) == fields
-        for other in (1.0, True, "1", 2):
-            values = {**first, "huisnummer": other}
-            assert _parsed(values, known) == _parsed(values, {})
-        assert _parsed(first, known) == (fields, notes)
