@@ -220,6 +220,7 @@ def sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
     dimensions were reset: a tuple per row up to the row's last cell, an empty tuple for a row
     without cells or a row missing from the file."""
     counter = min_row
+    dense: dict[int, tuple[int, ...]] = {}  # n -> (1, ..., n)
     for idx, cells in _row_cells(ws):
         while counter < idx:  # rows missing from the file
             counter += 1
@@ -228,6 +229,11 @@ def sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
             counter += 1
             if not cells:
                 yield ()
+                continue
+            columns, values = zip(*cells)
+            n = len(columns)
+            if columns == (dense.get(n) or dense.setdefault(n, tuple(range(1, n + 1)))):
+                yield values  # (a cell in every column from A, in order: most rows)
                 continue
             width = cells[-1][0]
             row: list[Any] = [None] * width
@@ -320,7 +326,9 @@ _SHAPES = 64  # shapes kept per sheet (a sheet with more: its other rows token b
 # (a date), else _cast
 _TEXT_CELL, _SHARED_CELL, _NUMBER_CELL, _STYLED_CELL, _OTHER_CELL = range(5)
 
-Shape = tuple[Any, tuple[tuple[int, int, str, str], ...]]  # (the pattern's match, per cell: column, how, s, t)
+# (the pattern's match, per cell: (column, how, s, t), the cells' columns, the cells that are not
+# inline strings: (their index, column, how, s, t))
+Shape = tuple[Any, tuple[tuple[int, int, str, str], ...], tuple[int, ...], tuple[tuple[int, int, int, str, str], ...]]
 
 
 def _shape(row: str, start: int, stop: int, columns: _Columns, shapes: dict[tuple, Shape | None]) -> Shape | None:
@@ -353,7 +361,8 @@ def _shape(row: str, start: int, stop: int, columns: _Columns, shapes: dict[tupl
         parts.append(f'<c r="{letters}\\d+"{s}{t}>{value}</c>')
     else:
         parts.append("</row>")
-        shape = (re.compile("".join(parts)).match, tuple(spec))
+        others = tuple((j, *cell) for j, cell in enumerate(spec) if cell[1] != _TEXT_CELL)
+        shape = (re.compile("".join(parts)).match, tuple(spec), tuple(cell[0] for cell in spec), others)
     shapes[cells] = shape
     return shape
 
@@ -486,27 +495,24 @@ def _plain_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
                         attrs = found[1]
                         if attrs not in row_attrs:
                             sound(attrs)
-                        values: list[tuple[int, Any]] = []
-                        for (col, how, style, kind), value in zip(shape[1], found[2:]):
-                            if entities:
-                                value = _unescape(value)
-                            if how == _TEXT_CELL:
-                                values.append((col, value))
-                            elif not value:
-                                values.append((col, None))
+                        raw = found[2:] if not entities else tuple(map(_unescape, found[2:]))
+                        # an inline string's value is its text (most cells): the others cast
+                        values: list[tuple[int, Any]] = list(zip(shape[2], raw))
+                        for j, col, how, style, kind in shape[3]:
+                            value = raw[j]
+                            if not value:
+                                values[j] = (col, None)
                             elif how == _SHARED_CELL:
-                                values.append((col, shared[int(value)]))
+                                values[j] = (col, shared[int(value)])
                             elif how == _NUMBER_CELL:
-                                values.append(
-                                    (
-                                        col,
-                                        float(value) if ("." in value or "E" in value or "e" in value) else int(value),
-                                    )
+                                values[j] = (
+                                    col,
+                                    float(value) if ("." in value or "E" in value or "e" in value) else int(value),
                                 )
                             elif how == _STYLED_CELL:
-                                values.append((col, dated(style, value)))
+                                values[j] = (col, dated(style, value))
                             else:
-                                values.append((col, cast(kind, style, value)))
+                                values[j] = (col, cast(kind, style, value))
                         number = int(found[0])
                         rows.append((number, values))
                         pos = m.end()

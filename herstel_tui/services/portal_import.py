@@ -215,12 +215,11 @@ def _apply(
         parser.all()
         return len(records)
 
-    def catch_up(unsent: int = 0) -> None:
-        """Take in the rows applied by an earlier (killed) or concurrent run of this file
-        (``unsent``: rows of ours whose outcome this transaction did not write)."""
+    def catch_up() -> None:
+        """Take in the rows applied by an earlier (killed) or concurrent run of this file."""
         assert fid is not None
-        if ledger.rows_done_count(fid) == len(done) - unsent:
-            return  # every applied row is one of ours: nothing to read (once per batch, so no O(n²))
+        if ledger.rows_done_count(fid) == len(done):
+            return  # every applied row is one of ours: nothing to read
         if not by_row:
             parser.all()
             by_row.update((rec.row, rec) for rec in records)
@@ -256,11 +255,17 @@ def _apply(
                             status="bezig",
                         )
                     handler = handler_cls(store, file, fid, today)
-                catch_up()
                 assert handler is not None and fid is not None
                 version = store.data_version()
+                # Nobody wrote since the last batch (no other connection committed, nothing else on
+                # this one): the rows done are that batch's and those taken in before it, and what
+                # the batch knows still holds. Else the rows another run applied are taken in (a
+                # count of the file's rows first: as many as ours, nothing to read), and the
+                # register is read afresh. (Within a transaction nobody else writes: the last one
+                # takes in nothing more after its rows.)
                 if batch is None or left != (version, store.conn.total_changes):
-                    batch = ImportBatch(store)  # (else nobody wrote since: what the batch knows still holds)
+                    catch_up()
+                    batch = ImportBatch(store)
                 handler.batch = batch
                 fetched_to = i
                 started, n = time.monotonic(), 0
@@ -296,7 +301,8 @@ def _apply(
                 last = not have(i)  # (every row parsed, and every record taken)
                 # The last transaction: its rows' outcomes would be deleted again by finish_import
                 # below, in this same transaction (a dry run: all 50,000 of them), so they are not sent.
-                unsent = batch.drop_rows_done() if last else 0
+                if last:
+                    batch.drop_rows_done()
                 if throwaway and last:
                     # A dry run's last transaction: every row is decided, and the copy is thrown
                     # away unread, so what the batch still holds is not sent and no case's index
@@ -307,7 +313,6 @@ def _apply(
                 else:
                     batch.flush()
                 if last:
-                    catch_up(unsent)
                     if not ledger.is_under_way(fid):
                         raise StoreError(
                             f"{file.name} is intussen in een andere sessie ingelezen; zie `herstel portaal bestanden`"

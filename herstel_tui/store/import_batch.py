@@ -529,14 +529,11 @@ class ImportBatch(Repository):
             )
         )
 
-    def drop_rows_done(self) -> int:
-        """Forget the row outcomes not sent yet; returns how many. For the import's last
-        transaction: ``store.portal.finish_import`` deletes every row outcome of the file in that
-        same transaction, so these would be written only to be deleted (nobody else sees them)."""
-        rows = self.pending[ROW_DONE]
-        n = len(rows)
-        rows.clear()
-        return n
+    def drop_rows_done(self) -> None:
+        """Forget the row outcomes not sent yet. For the import's last transaction:
+        ``store.portal.finish_import`` deletes every row outcome of the file in that same
+        transaction, so these would be written only to be deleted (nobody else sees them)."""
+        self.pending[ROW_DONE].clear()
 
     def discard(self) -> None:
         """Forget every write not sent yet (a dry run's last transaction, on a copy that is thrown

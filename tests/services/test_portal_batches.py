@@ -225,3 +225,43 @@ def test_an_import_broken_off_counts_the_records_of_the_whole_list(store, config
         import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     assert rows(done) == rows(expected)
+
+
+def test_the_rows_done_are_counted_only_when_someone_wrote_since_the_last_batch(
+    store, config, tmp_path, small_batches, monkeypatch
+):
+    """Issue 18: a batch counts the file's applied rows (to take in another run's) only when another
+    connection committed, or this one wrote, since the batch before it; the rows another run applied
+    meanwhile are still taken in, and not applied again."""
+    from herstel_tui.store.portal import PortalLedger
+
+    path = registrations(tmp_path)
+    counted: list[int] = []
+    real = PortalLedger.rows_done_count
+
+    def counting(self, file_id):
+        counted.append(file_id)
+        return real(self, file_id)
+
+    monkeypatch.setattr(PortalLedger, "rows_done_count", counting)
+    import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert len(counted) == 1  # the first transaction (an unfinished run's rows), then nobody wrote
+
+    # another run of the same file applies its last row (41) while this one pauses
+    counted.clear()
+    with open_store(tmp_path / "b.db", "t.tester") as fresh, open_store(tmp_path / "b.db", "t.collega") as other:
+        wrote: list[int] = []
+
+        def progress(done, total):
+            if done >= 12 and not wrote:
+                (fid,) = set(counted)
+                with other.transaction():
+                    other.conn.execute(
+                        "INSERT INTO portal_import_rows (file_id, row, action, text, notes) VALUES (?, 41, 'skip', ?, ?)",
+                        (fid, "door de andere sessie", '{"notes": [], "returned": true}'),
+                    )
+                wrote.append(done)
+
+        done = import_list(fresh, config, "aanmeldingen", path, dry_run=False, today=TODAY, progress=progress)
+    assert wrote and len(counted) == 2  # the first transaction, and the one after the other's commit
+    assert [(o.action, o.text) for o in done.outcomes if o.row == 41] == [("skip", "door de andere sessie")]
