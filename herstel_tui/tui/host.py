@@ -26,6 +26,7 @@ from textual.widget import Widget
 from herstel_tui.domain import clock
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.data import DeskData
+from herstel_tui.tui.kept_styles import keep_first_rules, keep_rules
 from herstel_tui.tui.styles import STYLES
 from herstel_tui.tui.theme import ANSI_THEME, pick_theme
 from herstel_tui.tui.widgets.bars import KeyBar, TitleBar
@@ -66,6 +67,7 @@ class DeskApp(App[object]):
         # Native ANSI colours from the first frame (and with NO_COLOR: no colour at all, rather
         # than Textual's grey rendering of a truecolour theme).
         super().__init__(ansi_color=True if theme == ANSI_THEME else None)
+        keep_rules(self.stylesheet)  # the rules of a source parsed at an earlier start are not parsed again
         self.config: DeskConfig = config
         self.low_bandwidth = low_bandwidth
         self.data = data or DeskData(store, today)
@@ -103,6 +105,8 @@ class DeskApp(App[object]):
         werkvoorraad is painted with its own: parsed here, so the first case or dialog finds it and
         does not wait for Textual's reparse of every file when a screen names one it has not read."""
         sheet = self.stylesheet
+        if not self.is_headless:  # (headless, this comes before the first paint: tests)
+            keep_first_rules(sheet)  # the first paint's, for the next start
         new = [path for path in STYLES if not sheet.has_source(str(path), "")]
         if new:
             for path in new:
