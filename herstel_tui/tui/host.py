@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
@@ -41,8 +41,17 @@ if TYPE_CHECKING:
 FinishStart = Callable[[DeskData], "tuple[DeskConfig | None, str | None, bool]"]
 
 
-class DeskApp(App[object]):
-    """The desk's state, shared by every screen; see ``HerstelApp`` for the keys.
+# (the type checker sees DeskApp as the App it always comes with)
+if TYPE_CHECKING:
+    _AppBase = App[object]
+else:
+    _AppBase = object
+
+
+class DeskApp(_AppBase):
+    """The desk's state, shared by every screen; see ``HerstelApp`` for the keys. A mixin named
+    before ``App`` (``class HerstelApp(DeskApp, App[object])``), not a Textual class of its own:
+    Textual makes each of those at import (~1.5 M instructions on the first paint's way, issue 18).
 
     ``store`` None with ``data`` and ``finish_start``: a light start, which paints the list from
     read-only connections first; ``finish_start`` then opens the full Store and validates the
@@ -182,9 +191,6 @@ class DeskApp(App[object]):
             top.reload()
 
 
-R = TypeVar("R")
-
-
 class OnePaint:
     """Screens of the desk paint what changed once per turn of the event loop (bytes over SSH).
 
@@ -249,8 +255,18 @@ class OnePaint:
             self._shown_at = None
 
 
-class DeskScreen(OnePaint, Screen[R]):
-    """A screen of the desk: the desk's stylesheet (wherever it is shown) and a way back."""
+# (the type checker sees the desk's screen mixins as the Screen they always come with)
+if TYPE_CHECKING:
+    _ScreenBase = Screen[None]
+else:
+    _ScreenBase = object
+
+
+class DeskScreen(OnePaint, _ScreenBase):
+    """A screen of the desk: the desk's stylesheet (wherever it is shown) and a way back. A mixin
+    named before ``Screen`` (``class S(DeskScreen, Screen[None])``), not a Textual class of its
+    own, as ``ListingScreen``: Textual makes each of those at import (~2 M instructions on the
+    first paint's way, issue 18)."""
 
     CSS_PATH = STYLES
 
@@ -281,14 +297,14 @@ def footer() -> KeyBar:
 
 # (the type checker sees a ListingScreen as the DeskScreen it always comes with)
 if TYPE_CHECKING:
-    _ListingBase = DeskScreen[None]
+    _ListingBase = DeskScreen
 else:
     _ListingBase = object
 
 
 class ListingScreen(_ListingBase):
     """A screen that shows what the database holds: read again after a save (``stale``). A mixin
-    named before ``DeskScreen`` (``class S(ListingScreen, DeskScreen[None])``), not a Textual class
+    named before ``DeskScreen`` (``class S(ListingScreen, DeskScreen, Screen[None])``), not a Textual class
     of its own: Textual makes each of those at import (its bindings, reactives and names: ~2 M
     instructions apiece on the first paint's way, issue 18). Its handler runs as a class's would
     (Textual looks for handlers along the whole MRO, as ``OnePaint``'s)."""

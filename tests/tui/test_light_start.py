@@ -386,3 +386,22 @@ async def test_the_desk_turns_the_collector_back_on_once_painted(demo_store, mon
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_the_first_paint_makes_no_textual_class_but_those_it_shows():
+    """Textual makes every app, screen and widget class at import (~2 M instructions apiece,
+    issue 18): the desk's first paint makes the app, its screen and the widgets on it; the bases
+    they share with other screens (DeskApp, DeskScreen, ListingScreen, CaseActions) are mixins."""
+    code = (
+        "import herstel_tui.tui.launch, herstel_tui.tui.app, herstel_tui.tui.desk, herstel_tui.tui.screens.werkvoorraad\n"
+        "from textual.dom import DOMNode\n"
+        "def made(cls):\n"
+        "    for sub in cls.__subclasses__():\n"
+        "        yield sub\n"
+        "        yield from made(sub)\n"
+        "print(sorted({c.__qualname__ for c in made(DOMNode) if c.__module__.startswith('herstel_tui')}))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    shown = ["CaseTable", "HerstelApp", "KeyBar", "SearchBox", "TitleBar", "WorkQueueScreen"]
+    assert r.stdout.strip() == str(shown)
