@@ -405,3 +405,21 @@ def test_the_first_paint_makes_no_textual_class_but_those_it_shows():
     assert r.returncode == 0, r.stderr
     shown = ["CaseTable", "HerstelApp", "KeyBar", "SearchBox", "TitleBar", "WorkQueueScreen"]
     assert r.stdout.strip() == str(shown)
+
+
+def test_the_first_paint_compiles_no_pattern_it_does_not_use():
+    """The date, BSN and search-term patterns are compiled where first used (domain.text.LazyPattern),
+    not by the first paint's imports (~0.3 M instructions apiece, issue 18)."""
+    code = (
+        "import re\n"
+        "import herstel_tui.tui.launch, herstel_tui.tui.app, herstel_tui.tui.desk, herstel_tui.tui.screens.werkvoorraad\n"
+        "from herstel_tui.domain import bsn, dates\n"
+        "from herstel_tui.store import caselist\n"
+        "lazy = [dates._DMY, dates._ISO, bsn._SEPARATORS, bsn._NINE, caselist._SEP, caselist._SHORT_ZAAK]\n"
+        "compiled = {key[1] for key in re._cache}\n"
+        "print(sorted(p._source[0] for p in lazy if p._source[0] in compiled))\n"
+        "print(bool(dates._DMY.fullmatch('1-2-2026')), bsn._SEPARATORS.sub('', '1 2.3'), bool(caselist._SHORT_ZAAK.match('hko-2026-000001')))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n")[:2] == ["[]", "True 123 True"]
