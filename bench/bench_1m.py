@@ -36,6 +36,7 @@ from bench_desk import (  # noqa: E402
     first_row,
     herstel_cmd,
     private_settings,
+    warm_desk,
 )
 from tmuxpane import Pane  # noqa: E402
 
@@ -94,6 +95,7 @@ def main() -> None:
         script = Path(tmp) / "bare.py"
         script.write_text(BARE_APP)
         bare_first_paint(script)
+        warm_desk(db, row)
         bare, desk, last, whole = [], [], [], []
         for _ in range(a.runs):
             bare.append(bare_first_paint(script))

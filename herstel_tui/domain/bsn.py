@@ -8,13 +8,14 @@ Standard library only: the quick shell paths mask with it.
 
 from __future__ import annotations
 
-import re
 from operator import mul
+
+from herstel_tui.domain.text import LazyPattern
 
 # what people type between the digits: spaces, dots, dashes, and (pasted from elsewhere) , / _
 SEPARATORS = r"\s.\-,/_"
-_SEPARATORS = re.compile(f"[{SEPARATORS}]")
-_NINE = re.compile(r"\d{9}")
+_SEPARATORS = LazyPattern(f"[{SEPARATORS}]")
+_NINE = LazyPattern(r"\d{9}")
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 

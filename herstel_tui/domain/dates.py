@@ -9,8 +9,9 @@ with a Dutch message naming the field. Today comes from :mod:`herstel_tui.domain
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
+
+from herstel_tui.domain.text import LazyPattern
 
 MONTHS = (
     "januari",
@@ -29,8 +30,8 @@ MONTHS = (
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 NONE = "—"
 
-_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DMY = LazyPattern(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})")
+_ISO = LazyPattern(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 class DateError(ValueError):

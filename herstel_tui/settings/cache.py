@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from herstel_tui.domain.digest import sha256_hex
@@ -213,11 +213,17 @@ def _routekaart_key(text: bytes, path: Path) -> bytes | None:
 
 
 def _domain_code() -> list[list] | None:
-    """The domain package's source files (path, size, mtime), sorted; None when there are none to
-    look at (a zip, a sourceless install)."""
+    """The domain package's source files (see :func:`code_files`)."""
+    return code_files(_DOMAIN, os.path.join(_DOMAIN, "routekaart"))
+
+
+def code_files(*folders: Path | str) -> list[list] | None:
+    """The source files in ``folders`` (path, size, mtime), sorted: what tells one version of
+    the code that defines cached objects from another. None when there are none to look at (a
+    zip, a sourceless install): then there is no cache."""
     code = []
     try:
-        for folder in (_DOMAIN, os.path.join(_DOMAIN, "routekaart")):
+        for folder in folders:
             with os.scandir(folder) as entries:
                 for e in entries:
                     if e.name.endswith(".py"):
@@ -243,39 +249,50 @@ def _read_owned(file: str | Path) -> bytes | None:
 
 def read_routekaart_cache(text: bytes, path: Path) -> Routekaart | None:
     """The routekaart a full load built from these bytes at ``path``, if the cache holds it for
-    this very code; None otherwise. Only a file this user owns and nobody else may write is read
-    (it is unpickled)."""
-    import pickle
-
+    this very code; None otherwise (see :func:`read_pickle`)."""
     from herstel_tui.domain.routekaart.engine import Routekaart
 
-    data = _read_owned(_routekaart_cache_file(path))
-    if data is None:
-        return None
-    head, _, blob = data.partition(b"\n")
-    key = _routekaart_key(text, path)
-    if key is None or head != key:
-        return None
-    try:
-        routekaart = pickle.loads(blob)
-    except Exception:  # a damaged cache: the full load decides
-        return None
+    routekaart = read_pickle(_routekaart_cache_file(path), lambda: _routekaart_key(text, path))
     return routekaart if isinstance(routekaart, Routekaart) else None
 
 
 def write_routekaart_cache(text: bytes, path: Path, routekaart: Routekaart) -> None:
     """Keep what the full load built from ``text`` (owner-only, written whole or not at all)."""
+    key = _routekaart_key(text, path)
+    if key is not None:
+        write_pickle(_routekaart_cache_file(path), key, routekaart)
+
+
+def read_pickle(file: Path | str, key: Callable[[], bytes | None]) -> object | None:
+    """What :func:`write_pickle` kept in ``file`` under the key ``key()`` gives (asked only when
+    there is a file); None when the file holds another key (or ``key()`` is None), is damaged,
+    or is not this user's alone: only a file this user owns and nobody else may write is read
+    (it is unpickled)."""
+    data = _read_owned(file)
+    if data is None:
+        return None
+    head, _, blob = data.partition(b"\n")
+    wanted = key()
+    if wanted is None or head != wanted:
+        return None
+    import pickle
+
+    try:
+        return pickle.loads(blob)
+    except Exception:  # a damaged cache: the caller builds it anew
+        return None
+
+
+def write_pickle(file: Path, key: bytes, value: object) -> None:
+    """Keep ``value`` in ``file`` under ``key`` (one line, no newline in it): owner-only, written
+    whole or not at all; a cache, so a failure is no error."""
     import pickle
 
     from herstel_tui.files.atomic import write_bytes
 
-    key = _routekaart_key(text, path)
-    if key is None:
-        return
+    assert b"\n" not in key
     try:
-        write_bytes(
-            _routekaart_cache_file(path), key + b"\n" + pickle.dumps(routekaart, protocol=pickle.HIGHEST_PROTOCOL)
-        )
+        write_bytes(file, key + b"\n" + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, pickle.PicklingError):
         pass  # a cache, nothing more
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from herstel_tui.domain.bsn import SEPARATORS, mask_bsn
 from herstel_tui.domain.record import record
-from herstel_tui.domain.text import has_controls, scrub_text
+from herstel_tui.domain.text import LazyPattern, has_controls, scrub_text
 
 TYPE_CHECKING = False  # the quick paths import this module: no typing, nor pathlib, at run time
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ class CaseRow:
         return "verlopen" if days < 0 else "week" if days < WEEK else None
 
 
-_SEP = re.compile(f"[{SEPARATORS}]")
+_SEP = LazyPattern(f"[{SEPARATORS}]")
 
 _SELECT = """SELECT c.id, c.zaaknummer, c.person_id,
     p.surname || ', ' || p.given_names || coalesce(' ' || p.surname_prefix, ''),
@@ -184,7 +184,7 @@ _ORDER = {
 }
 
 
-_SHORT_ZAAK = re.compile(r"^(?:HKO-)?\d{4}-\d{6}$", re.I)
+_SHORT_ZAAK = LazyPattern(r"^(?:HKO-)?\d{4}-\d{6}$", re.I)
 
 
 def _search_terms(text: str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from herstel_tui.tui.host import DeskScreen, OnePaint, host_config, host_today
 from herstel_tui.tui.styles import STYLES
@@ -26,7 +26,7 @@ class DeskModal(OnePaint, ModalScreen[R]):
     CSS_PATH = STYLES
 
 
-class StoreScreen(DeskScreen[None]):
+class StoreScreen(DeskScreen, Screen[None]):
     """A screen on the store it is given, for the desk and for any host App: ``today`` and
     ``config`` are the ones given, else the host's."""
 

@@ -7,6 +7,7 @@ werkvoorraad; the screens never import this module (they know the app as ``DeskA
 from __future__ import annotations
 
 from textual import work
+from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
 from textual.screen import ModalScreen, Screen
@@ -22,7 +23,7 @@ def _desk_commands() -> type[Provider]:
     return DeskCommands
 
 
-class HerstelApp(DeskApp):
+class HerstelApp(DeskApp, App[object]):
     TITLE = "herstel"
     CSS_PATH = FIRST_STYLES  # the rest once the list is painted (DeskApp.read_all_styles)
     # The palette binding is ours (with an id and a plain second key), not Textual's default.

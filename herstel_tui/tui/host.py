@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
@@ -26,6 +26,7 @@ from textual.widget import Widget
 from herstel_tui.domain import clock
 from herstel_tui.tui.config import DeskConfig
 from herstel_tui.tui.data import DeskData
+from herstel_tui.tui.kept_styles import keep_first_rules, keep_rules
 from herstel_tui.tui.styles import STYLES
 from herstel_tui.tui.theme import ANSI_THEME, pick_theme
 from herstel_tui.tui.widgets.bars import KeyBar, TitleBar
@@ -40,8 +41,17 @@ if TYPE_CHECKING:
 FinishStart = Callable[[DeskData], "tuple[DeskConfig | None, str | None, bool]"]
 
 
-class DeskApp(App[object]):
-    """The desk's state, shared by every screen; see ``HerstelApp`` for the keys.
+# (the type checker sees DeskApp as the App it always comes with)
+if TYPE_CHECKING:
+    _AppBase = App[object]
+else:
+    _AppBase = object
+
+
+class DeskApp(_AppBase):
+    """The desk's state, shared by every screen; see ``HerstelApp`` for the keys. A mixin named
+    before ``App`` (``class HerstelApp(DeskApp, App[object])``), not a Textual class of its own:
+    Textual makes each of those at import (~1.5 M instructions on the first paint's way, issue 18).
 
     ``store`` None with ``data`` and ``finish_start``: a light start, which paints the list from
     read-only connections first; ``finish_start`` then opens the full Store and validates the
@@ -66,6 +76,7 @@ class DeskApp(App[object]):
         # Native ANSI colours from the first frame (and with NO_COLOR: no colour at all, rather
         # than Textual's grey rendering of a truecolour theme).
         super().__init__(ansi_color=True if theme == ANSI_THEME else None)
+        keep_rules(self.stylesheet)  # the rules of a source parsed at an earlier start are not parsed again
         self.config: DeskConfig = config
         self.low_bandwidth = low_bandwidth
         self.data = data or DeskData(store, today)
@@ -103,6 +114,8 @@ class DeskApp(App[object]):
         werkvoorraad is painted with its own: parsed here, so the first case or dialog finds it and
         does not wait for Textual's reparse of every file when a screen names one it has not read."""
         sheet = self.stylesheet
+        if not self.is_headless:  # (headless, this comes before the first paint: tests)
+            keep_first_rules(sheet)  # the first paint's, for the next start
         new = [path for path in STYLES if not sheet.has_source(str(path), "")]
         if new:
             for path in new:
@@ -178,9 +191,6 @@ class DeskApp(App[object]):
             top.reload()
 
 
-R = TypeVar("R")
-
-
 class OnePaint:
     """Screens of the desk paint what changed once per turn of the event loop (bytes over SSH).
 
@@ -245,8 +255,18 @@ class OnePaint:
             self._shown_at = None
 
 
-class DeskScreen(OnePaint, Screen[R]):
-    """A screen of the desk: the desk's stylesheet (wherever it is shown) and a way back."""
+# (the type checker sees the desk's screen mixins as the Screen they always come with)
+if TYPE_CHECKING:
+    _ScreenBase = Screen[None]
+else:
+    _ScreenBase = object
+
+
+class DeskScreen(OnePaint, _ScreenBase):
+    """A screen of the desk: the desk's stylesheet (wherever it is shown) and a way back. A mixin
+    named before ``Screen`` (``class S(DeskScreen, Screen[None])``), not a Textual class of its
+    own, as ``ListingScreen``: Textual makes each of those at import (~2 M instructions on the
+    first paint's way, issue 18)."""
 
     CSS_PATH = STYLES
 
@@ -277,14 +297,14 @@ def footer() -> KeyBar:
 
 # (the type checker sees a ListingScreen as the DeskScreen it always comes with)
 if TYPE_CHECKING:
-    _ListingBase = DeskScreen[None]
+    _ListingBase = DeskScreen
 else:
     _ListingBase = object
 
 
 class ListingScreen(_ListingBase):
     """A screen that shows what the database holds: read again after a save (``stale``). A mixin
-    named before ``DeskScreen`` (``class S(ListingScreen, DeskScreen[None])``), not a Textual class
+    named before ``DeskScreen`` (``class S(ListingScreen, DeskScreen, Screen[None])``), not a Textual class
     of its own: Textual makes each of those at import (its bindings, reactives and names: ~2 M
     instructions apiece on the first paint's way, issue 18). Its handler runs as a class's would
     (Textual looks for handlers along the whole MRO, as ``OnePaint``'s)."""

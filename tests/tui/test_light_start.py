@@ -386,3 +386,46 @@ async def test_the_desk_turns_the_collector_back_on_once_painted(demo_store, mon
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+FIRST_PAINT_IMPORTS = (
+    "import herstel_tui.tui.launch, herstel_tui.tui.app, herstel_tui.tui.desk, herstel_tui.tui.screens.werkvoorraad\n"
+)
+
+
+def _after_first_paint_imports(code: str) -> list[str]:
+    """The lines ``code`` prints in a new interpreter that has imported what the first paint imports."""
+    r = subprocess.run(
+        [sys.executable, "-c", "import re\n" + FIRST_PAINT_IMPORTS + code], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    return r.stdout.splitlines()
+
+
+def test_the_first_paint_makes_no_textual_class_but_those_it_shows():
+    """Textual makes every app, screen and widget class at import (~2 M instructions apiece,
+    issue 18): the desk's first paint makes the app, its screen and the widgets on it; the bases
+    they share with other screens (DeskApp, DeskScreen, ListingScreen, CaseActions) are mixins."""
+    made = _after_first_paint_imports(
+        "from textual.dom import DOMNode\n"
+        "def made(cls):\n"
+        "    for sub in cls.__subclasses__():\n"
+        "        yield sub\n"
+        "        yield from made(sub)\n"
+        "print(sorted({c.__qualname__ for c in made(DOMNode) if c.__module__.startswith('herstel_tui')}))"
+    )
+    assert made == [str(["CaseTable", "HerstelApp", "KeyBar", "SearchBox", "TitleBar", "WorkQueueScreen"])]
+
+
+def test_the_first_paint_compiles_no_pattern_it_does_not_use():
+    """The date, BSN and search-term patterns are compiled where first used (domain.text.LazyPattern),
+    not by the first paint's imports (~0.3 M instructions apiece, issue 18)."""
+    lines = _after_first_paint_imports(
+        "from herstel_tui.domain import bsn, dates\n"
+        "from herstel_tui.store import caselist\n"
+        "lazy = [dates._DMY, dates._ISO, bsn._SEPARATORS, bsn._NINE, caselist._SEP, caselist._SHORT_ZAAK]\n"
+        "compiled = {key[1] for key in re._cache}\n"
+        "print(sorted(p._source[0] for p in lazy if p._source[0] in compiled))\n"
+        "print(bool(dates._DMY.fullmatch('1-2-2026')), bsn._SEPARATORS.sub('', '1 2.3'), bool(caselist._SHORT_ZAAK.match('hko-2026-000001')))"
+    )
+    assert lines == ["[]", "True 123 True"]

@@ -16,7 +16,7 @@ CASE_ACTIONS = ("record_step", "add_note", "urgency", "assign")
 class CaseActions(ListingScreen):
     """A screen with a case at hand (the selected one, or the one shown): it implements
     ``case_id_for_action``. The dialogs are imported when first used, not at the first paint.
-    A mixin, as ``ListingScreen``: ``class S(CaseActions, DeskScreen[None])``."""
+    A mixin, as ``ListingScreen``: ``class S(CaseActions, DeskScreen, Screen[None])``."""
 
     def case_id_for_action(self) -> int | None:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from herstel_tui.services.audit_view import AuditLine, readable
@@ -17,7 +18,7 @@ WIDTHS = {"moment": 16, "wie": 10, "wat": 26, "zaak": 11}
 DETAILS_FROM = 100  # from this width the table has a column for the details; below: the pane only
 
 
-class AuditScreen(DeskScreen[None]):
+class AuditScreen(DeskScreen, Screen[None]):
     HELP = "logboek"
     AUTO_FOCUS = "DataTable"
     BINDINGS = keymap.AUDIT

@@ -15,6 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.markup import escape as esc
+from textual.screen import Screen
 from textual.widgets import Static
 
 from herstel_tui.domain.dates import format_date
@@ -28,7 +29,7 @@ class OverviewBody(ScrollBody):
     BINDINGS = keymap.scroll_bindings("overzicht")
 
 
-class OverviewScreen(DeskScreen[None]):
+class OverviewScreen(DeskScreen, Screen[None]):
     HELP = "overzicht"
     AUTO_FOCUS = "OverviewBody"
     BINDINGS = keymap.OVERVIEW

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from herstel_tui.domain.record import replace
@@ -151,7 +152,7 @@ def _step_title(step_id: str) -> str:
     return step_id
 
 
-class WorkQueueScreen(CaseActions, DeskScreen[None]):
+class WorkQueueScreen(CaseActions, DeskScreen, Screen[None]):
     HELP = "werkvoorraad"
     AUTO_FOCUS = "CaseTable"
     CSS_PATH = FIRST_STYLES  # its own rules only: the desk starts on it (styles.py)

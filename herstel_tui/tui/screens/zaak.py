@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.markup import escape as esc
+from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -36,7 +37,7 @@ class Household(OptionList):
     BINDINGS = [Binding("enter", "select", "Open zaak", id="zaak.open_lid")]
 
 
-class CaseScreen(CaseActions, DeskScreen[None]):
+class CaseScreen(CaseActions, DeskScreen, Screen[None]):
     HELP = "zaak"
     AUTO_FOCUS = "CaseBody"
 
