@@ -292,8 +292,12 @@ def write_pickle(file: Path, key: bytes, value: object) -> None:
 
     assert b"\n" not in key
     try:
-        write_bytes(file, key + b"\n" + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except (OSError, pickle.PicklingError):
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # (an object pickle cannot take raises TypeError or AttributeError too)
+        return  # a cache, nothing more
+    try:
+        write_bytes(file, key + b"\n" + blob)
+    except OSError:
         pass  # a cache, nothing more
 
 

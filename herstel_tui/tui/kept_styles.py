@@ -107,8 +107,13 @@ class KeptRules(LRUCache[Source, list[Any]]):
 
 
 def keep_rules(sheet: Stylesheet) -> None:
-    """Parse ``sheet``'s sources from the kept rules where it can (see the module)."""
-    sheet._parse_cache = KeptRules(sheet, kept_file())
+    """Parse ``sheet``'s sources from the kept rules where it can (see the module). Only with a
+    Textual whose stylesheet has the parse cache and the variables this module fills and reads
+    (``textual>=1.0`` allows later versions: one without them parses every start, as before)."""
+    if isinstance(getattr(sheet, "_parse_cache", None), LRUCache) and isinstance(
+        getattr(sheet, "_variables", None), dict
+    ):
+        sheet._parse_cache = KeptRules(sheet, kept_file())
 
 
 def keep_first_rules(sheet: Stylesheet) -> None:

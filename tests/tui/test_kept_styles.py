@@ -126,3 +126,22 @@ def test_new_variables_forget_the_kept_rules():
     sheet.add_source(CSS + " ", read_from=("proef.tcss", ""))
     sheet.parse()
     assert sheet._parse_cache.parsed and "color: #0000FF" in sheet.rules[0].css
+
+
+def test_a_textual_without_the_parse_cache_parses_as_before(tmp_path):
+    """``textual>=1.0`` admits later versions: a stylesheet without the parse cache or the variables
+    this module fills and reads is left as it is (every start parses), and a value pickle cannot
+    take is no kept file and no error (a cache, nothing more)."""
+    from herstel_tui.settings.cache import read_pickle, write_pickle
+
+    sheet = Stylesheet()
+    sheet._parse_cache = {}  # (another kind of cache)
+    keep_rules(sheet)
+    assert sheet._parse_cache == {}
+    sheet = Stylesheet()
+    del sheet._variables
+    keep_rules(sheet)
+    assert not isinstance(sheet._parse_cache, KeptRules)
+    file = tmp_path / "kept.pickle"
+    write_pickle(file, b"k", {"lock": __import__("threading").Lock()})  # TypeError inside pickle
+    assert not file.exists() and read_pickle(file, lambda: b"k") is None
