@@ -164,6 +164,11 @@ def main() -> None:
     ap.add_argument("--db", required=True, help="a demo database (herstel demo --cases 100000 --db ...)")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--to-exit", action="store_true", help="also count each program until its process ends")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="no start before the measured ones: a caseworker's very first, nothing kept (tui/kept_styles.py)",
+    )
     a = ap.parse_args()
     db = demo_db(a.db, "100000")
     from herstel_tui.settings.resources import open_store
@@ -171,7 +176,8 @@ def main() -> None:
     with open_store(db, "bench"):  # (read-write once: a case index to bring up to date is not measured)
         pass
     row = first_row(db)
-    warm_desk(db, row)  # (as a second start: what the first keeps is there)
+    if not a.cold:
+        warm_desk(db, row)  # (as a second start: what the first keeps is there)
     ends = [("first frame", FRAME_END)] + ([("to exit", EXIT_END)] if a.to_exit else [])
     for run in range(a.runs):
         for label, end in ends:
