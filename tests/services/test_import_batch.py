@@ -250,3 +250,27 @@ def test_the_plain_inserts_go_as_statements_of_many_rows(store):
         (first,),
     ).fetchall()
     assert got == [(first + i, *row) for i, row in enumerate(made, 1)]
+
+
+def test_a_refused_rows_case_history_is_read_once(config, tmp_path):
+    """A list against a register refuses many rows, often the same person's again (here a child's:
+    the derived aanvraag does not fit a child). The case's history, read before the row wrote
+    anything through the repositories, is the register as the rows before left it: it holds after
+    the refused row (what the row appended is taken off again) and is not read a second time."""
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        register(store)
+        tim = [TEST_BSNS[1], "Tim", "Jansen", days_ago(2)]
+        path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], tim, tim, tim])
+        before = tables(store)
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        try:
+            report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+        finally:
+            store.conn.set_trace_callback(None)
+        after = tables(store)
+    assert [o.action for o in report.outcomes] == ["reject"] * 3
+    assert all("kind" in o.text for o in report.outcomes)
+    history = "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id"
+    assert sum(s.startswith(history) for s in statements) == 1
+    assert after["events"] == before["events"]
