@@ -206,6 +206,7 @@ class ImportBatch(Repository):
         self.verdicts: dict[tuple, str | None] = {}
         self._marks: tuple[int, ...] = ()
         self._saved = False
+        self._row_cases: set[int] = set()  # the cases the current row opened in bulk
         self._user = self.user  # (the store's: read once, not through the property a row)
         self._who = audit_json(self._user)
 
@@ -250,9 +251,10 @@ class ImportBatch(Repository):
         the first time: the case has no events waiting in the batch then (a case gets those only
         once its history is here, and a history is dropped only by :meth:`direct`, after a flush),
         and a case waiting to be inserted has none in the database either. Kept when the row fails
-        (what it appended is taken off again), unless the row wrote through the repositories
-        before: a list against a register refuses many rows (14,624 of the 50,000 of bench_import
-        on the 100k demo), and each read its case's history anew."""
+        (what it appended is taken off again): a list against a register refuses many rows (14,624
+        of the 50,000 of bench_import on the 100k demo), and each read its case's history anew.
+        Not kept when the row wrote through the repositories before the read, nor for a case the
+        row opened itself: its id is given again to the next case opened, maybe another person's."""
         got = self.history.get(case_id)
         if got is None:
             pid, track = self.case_info[case_id]
@@ -270,7 +272,7 @@ class ImportBatch(Repository):
                 self.store.cases.inherited_many([(pid, track)]).get((pid, track), []) if role in SHARED_STEPS else []
             )
             got = (pid, track, role, shared + own)
-            if self._saved:  # (read after this row's own writes: gone again when the row fails)
+            if self._saved or case_id in self._row_cases:  # (gone again when the row fails)
                 self._cache(self.history, case_id, got)
             else:  # the register as the rows before left it: it holds after this row, failed or not
                 self.history[case_id] = got
@@ -434,6 +436,7 @@ class ImportBatch(Repository):
         self._cache(self.zaaknummers, year, last + 1)
         number = f"HKO-{year}-{last + 1:06d}"
         cid = self._take("cases")
+        self._row_cases.add(cid)
         self._put(_CASE_INSERT, (cid, number, person_id, track.value, self._user, opened.isoformat()))
         self.store.cases.index_later(cid)
         self._audit(_CREATED, "zaak", cid, case_detail(number, track, self._who), person_id, cid)
@@ -578,6 +581,7 @@ class ImportBatch(Repository):
         self._undo = []
         self._marks = tuple(map(len, self.pending.values()))
         self._saved = False
+        self._row_cases.clear()
 
     def fail_row(self) -> None:
         """Take back what the row wrote: from the lists and the memory, and its savepoint."""

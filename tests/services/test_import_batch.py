@@ -274,3 +274,28 @@ def test_a_refused_rows_case_history_is_read_once(config, tmp_path):
     history = "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id"
     assert sum(s.startswith(history) for s in statements) == 1
     assert after["events"] == before["events"]
+
+
+def test_a_refused_row_forgets_the_history_of_the_case_it_opened(store):
+    """The id of a case a refused row opened is given again to the next case opened, maybe another
+    person's: that case's history is its own (here a child's, to whom an aanvraag does not fit),
+    not the refused row's."""
+    from herstel_tui.domain.routekaart import TransitionRefused
+
+    parent = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
+    child = store.persons.add(Person(bsn=TEST_BSNS[1], given_names="Tim", surname="Jansen"))
+    store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
+    track, on = portal_import.Track.BREDE_ONDERSTEUNING, days_ago(3)
+    with store.transaction(), store.cases.summaries_once():
+        batch = ImportBatch(store)
+        batch.prefetch(TEST_BSNS[:2])
+        with pytest.raises(TransitionRefused), batch.row():  # the parent: no eerste toets yet
+            first, _ = batch.open_case(parent.id, track, on)
+            batch.record_events(first, [("ontvangst_gegevens", None, on, None)])
+        with pytest.raises(TransitionRefused) as refused, batch.row():
+            again, _ = batch.open_case(child.id, track, on)
+            assert again == first
+            batch.record_events(again, [("aanvraag_herbeoordeling", None, on, None)])
+        assert "kind" in str(refused.value)
+        batch.flush()
+    assert store.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
