@@ -276,6 +276,46 @@ def test_a_refused_rows_case_history_is_read_once(config, tmp_path):
     assert after["events"] == before["events"]
 
 
+def test_changed_addresses_rewrite_the_search_rows_in_bulk(store):
+    """A person's change of address rewrites the search rows of their cases (the trigger), a new
+    case's row reads its person. The batch sends the changes before its new cases and deletes the
+    changed persons' search rows first, in one statement (FTS5 writes its pending terms out at every
+    row inserted under the rowid it has just deleted): the search rows are the same as written one
+    by one."""
+    ids = []
+    for n, street in enumerate(("Oudeweg", "Kade")):
+        person = store.persons.add(
+            Person(bsn=TEST_BSNS[n], given_names="Anna", surname=f"Jansen{n}", street=street, house_number="1")
+        )
+        store.cases.open(person.id, portal_import.Track.SCHULDENAANPAK, opened=days_ago(30))
+        ids.append(person.id)
+    statements: list[str] = []
+    with store.transaction(), store.cases.summaries_once():
+        batch = ImportBatch(store)
+        batch.prefetch(TEST_BSNS[:2])
+        for n, street in enumerate(("Nieuwstraat", "Dijk")):
+            with batch.row():
+                row = batch.update_person(batch.person(TEST_BSNS[n]), {"street": street})
+                batch.open_case(row["id"], portal_import.Track.BREDE_ONDERSTEUNING, days_ago(1))
+        store.conn.set_trace_callback(statements.append)
+        try:
+            batch.flush()
+        finally:
+            store.conn.set_trace_callback(None)
+    search = dict(store.conn.execute("SELECT rowid, body FROM case_search"))
+    cases = store.conn.execute("SELECT id, person_id FROM cases ORDER BY id").fetchall()
+    assert len(cases) == 4
+    for cid, pid in cases:
+        street = "Nieuwstraat 1" if pid == ids[0] else "Dijk 1"
+        assert street in search[cid] and "Oudeweg" not in search[cid] and "Kade" not in search[cid]
+    sent = [s.split(" (")[0].split(" SET ")[0] for s in statements if not s.startswith("--")]
+    assert (
+        sent.index("DELETE FROM case_search WHERE rowid IN")
+        < sent.index("UPDATE persons")
+        < sent.index("INSERT INTO cases")
+    )
+
+
 def test_a_refused_row_forgets_the_history_of_the_case_it_opened(store):
     """The id of a case a refused row opened is given again to the next case opened, maybe another
     person's: that case's history is its own (here a child's, to whom an aanvraag does not fit),
