@@ -204,6 +204,9 @@ class ImportBatch(Repository):
         # case -> (person id, track, the person's role, the events as the engine takes them: as
         # cases.recorded gives them), read when an event is to be written (see _history)
         self.history: dict[int, tuple[int, str, str | None, list[RecordedEvent]]] = {}
+        # (person id, track) -> the person's role and the facts the household shares with them (the
+        # part of a history that is not the case's own), kept as the histories are (see _history)
+        self.facts: dict[tuple[int, str], tuple[str | None, list[RecordedEvent]]] = {}
         self.opened: set[int] = set()  # the cases this batch opened for persons it created
         self.aanvragers: set[int] = set()  # persons this batch created (aanvrager of a household of one)
         self.next_ids: dict[str, int] | None = None
@@ -271,25 +274,43 @@ class ImportBatch(Repository):
         got = self.history.get(case_id)
         if got is None:
             pid, track = self.case_info[case_id]
-            make = RecordedEvent._make
-            own = [
-                make((step, date.fromisoformat(fact), outcome, correction != 0, reason, eid, False))
-                for step, fact, outcome, correction, reason, eid in self.conn.execute(
-                    "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id = ? ORDER BY id",
-                    (case_id,),
+            if case_id in self._row_cases and not self._saved:  # (opened by this row, nothing sent yet)
+                own = []
+            else:
+                make = RecordedEvent._make
+                own = [
+                    make((step, date.fromisoformat(fact), outcome, correction != 0, reason, eid, False))
+                    for step, fact, outcome, correction, reason, eid in self.conn.execute(
+                        "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id = ?"
+                        " ORDER BY id",
+                        (case_id,),
+                    )
+                ]
+            # (a row refused again and again for one person opens their case again each time)
+            facts = self.facts.get((pid, track))
+            if facts is None:
+                role = self.store.persons.main_roles([pid]).get(pid)
+                # only a toeslagpartner or a child shares the aanvrager's facts (as inherited_many decides)
+                shared = (
+                    self.store.cases.inherited_many([(pid, track)]).get((pid, track), [])
+                    if role in SHARED_STEPS
+                    else []
                 )
-            ]
-            role = self.store.persons.main_roles([pid]).get(pid)
-            # only a toeslagpartner or a child shares the aanvrager's facts (as inherited_many decides)
-            shared = (
-                self.store.cases.inherited_many([(pid, track)]).get((pid, track), []) if role in SHARED_STEPS else []
-            )
+                facts = (role, shared)
+                self._keep(self.facts, (pid, track), facts, self._saved)
+            role, shared = facts
             got = (pid, track, role, shared + own)
-            if self._saved or case_id in self._row_cases:  # (gone again when the row fails)
-                self._cache(self.history, case_id, got)
-            else:  # the register as the rows before left it: it holds after this row, failed or not
-                self.history[case_id] = got
+            self._keep(self.history, case_id, got, self._saved or case_id in self._row_cases)
         return got
+
+    def _keep(self, mapping: dict, key: Any, value: Any, with_row: bool) -> None:
+        """Remember what was read: gone again when the row fails (``with_row``: read after the row's
+        own writes, or of a case the row opened), else for good (the register as the rows before
+        left it, which holds after this row, failed or not)."""
+        if with_row:
+            self._cache(mapping, key, value)
+        else:
+            mapping[key] = value
 
     def person(self, bsn: str) -> dict[str, Any] | None:
         """The register row of the person with this BSN (``persons.row_by_bsn``), else None."""
@@ -631,6 +652,8 @@ class ImportBatch(Repository):
             c for c, h in self.history.items() if c not in self.opened and (touched is None or h[0] in touched)
         ]:
             self._remember(self.history.__setitem__, cid, self.history.pop(cid))
+        for key in [k for k in self.facts if touched is None or k[0] in touched]:
+            self._remember(self.facts.__setitem__, key, self.facts.pop(key))
         # A failing row restores the counters it started with (its savepoint undoes its writes).
         self._remember(setattr, self, "next_ids", before)
         yield

@@ -339,3 +339,29 @@ def test_a_refused_row_forgets_the_history_of_the_case_it_opened(store):
         assert "kind" in str(refused.value)
         batch.flush()
     assert store.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+
+
+def test_a_person_refused_again_and_again_has_their_household_facts_read_once(config, tmp_path, monkeypatch):
+    """A child's first row opens the child's case, whose aanvraag is refused (it does not fit a
+    child: a note, the case stays), and the child's next rows are refused for it. The engine's
+    refusal takes back the history it was judged on, so each row reads the case's history again:
+    the child's role and the facts the household shares with them are read once, not at every row."""
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        parent = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
+        child = store.persons.add(Person(bsn=TEST_BSNS[1], given_names="Tim", surname="Jansen"))
+        store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
+        case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
+        store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+        store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")  # shared with Tim
+        tim = [TEST_BSNS[1], "Tim", "Jansen", days_ago(2)]
+        path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], tim, tim, tim])
+        before = tables(store)
+        reads: list[list[int]] = []
+        real = store.persons.main_roles
+        monkeypatch.setattr(store.persons, "main_roles", lambda ids: reads.append(list(ids)) or real(ids))
+        report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+        after = tables(store)
+    assert [o.action for o in report.outcomes] == ["update", "reject", "reject"]
+    assert all("kind" in o.text for o in report.outcomes[1:]) and "kind" in report.outcomes[0].notes[0]
+    assert reads == [[child.id]]
+    assert len(after["cases"]) == len(before["cases"]) + 1 and after["events"] == before["events"]
