@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from herstel_tui.domain.bsn import BsnError, mask_bsn
 from herstel_tui.domain.dates import format_date
-from herstel_tui.domain.enums import AuditAction, ImportAction, Role, Track
+from herstel_tui.domain.enums import AuditAction, ImportAction, Track
 from herstel_tui.domain.models import FIELD_OF_WORD, validation_message
 from herstel_tui.domain.portal import AlreadyImported, FileMeta, ImportReport, RowOutcome
 from herstel_tui.domain.routekaart import TransitionRefused
@@ -673,18 +673,11 @@ class _Registrations(_Handler):
         return RowOutcome(rec.row, SKIP, text, rec.bsn, notes)
 
     def link_partner(self, person: _PersonRef, partner_bsn: str, on: date) -> tuple[str | None, str | None]:
-        store = self.store
         partner = self.find(partner_bsn)
         if partner is None:
             return None, f"toeslagpartner {mask_bsn(partner_bsn)} staat niet in het register; niet gekoppeld"
-        with self.batch.direct(persons=(person.id, partner.id)):  # households through the repository
-            hid = store.persons.main_household(person.id)
-            if hid is None:
-                hid = store.persons.create_household([(person.id, Role.AANVRAGER)], registered_on=on).id
-                assert hid is not None
-            if store.persons.in_household(hid, partner.id):
-                return None, None
-            store.persons.add_to_household(hid, partner.id, Role.TOESLAGPARTNER)
+        if not self.batch.link_partner(person.id, partner.id, on):
+            return None, None
         return f"toeslagpartner {partner.name} gekoppeld", None
 
 

@@ -136,7 +136,10 @@ new_tuple = tuple.__new__
 # The members the rows write, looked up once (a member read off its class goes through the enum
 # class's __getattr__ hook in this Python: ten times a module global's cost)
 _CREATED, _CHANGED, _RECORDED = AuditAction.CREATED, AuditAction.CHANGED, AuditAction.RECORDED
-_AANVRAGER = Role.AANVRAGER.value
+_AANVRAGER, _TOESLAGPARTNER = Role.AANVRAGER.value, Role.TOESLAGPARTNER.value
+_ADDED = AuditAction.ADDED
+_PARTNER_DETAIL = f'{{"rol": "{_TOESLAGPARTNER}"}}'  # audit_json({"rol": "toeslagpartner"}): persons.add_to_household
+_TRACKS = tuple(track.value for track in Track)
 
 
 def _restore(mapping: dict, key: Any, old: Any) -> None:
@@ -209,6 +212,11 @@ class ImportBatch(Repository):
         self.facts: dict[tuple[int, str], tuple[str | None, list[RecordedEvent]]] = {}
         self.opened: set[int] = set()  # the cases this batch opened for persons it created
         self.aanvragers: set[int] = set()  # persons this batch created (aanvrager of a household of one)
+        # person -> the (household, role) memberships the batch wrote for them, sent or not (see link_partner)
+        self.joined: dict[int, list[tuple[int, str]]] = {}
+        # persons whose main role or shared facts link_partner may have changed while its rows wait in
+        # the batch: the database tells those once they are sent (see knows)
+        self.regrouped: dict[int, bool] = {}
         self.next_ids: dict[str, int] | None = None
         self.zaaknummers: dict[int, int] = {}  # year -> the last number given
         # (step, outcome, date, note) -> the model's step, outcome and note, the date as text, the
@@ -416,10 +424,7 @@ class ImportBatch(Repository):
         pid = self._take("persons")
         self._put(_PERSON_INSERT, (pid, *_PERSON_VALUES(row)))
         self._audit(_CREATED, "persoon", pid, redacted_person(row), person_id=pid)
-        hid = self._take("households")
-        self._put(_HOUSEHOLD_INSERT, (hid, registered_on.isoformat()))
-        self._put(MEMBER_INSERT, (hid, pid, _AANVRAGER))
-        self._audit(_CREATED, "huishouden", hid, household_detail(pid))
+        self._household(pid, registered_on)
         full = {"id": pid, **row}
         self._cache(self.persons, bsn, full)
         self.fetched.add(pid)
@@ -452,6 +457,70 @@ class ImportBatch(Repository):
         self._audit(_CHANGED, "persoon", pid, change_detail(changed), person_id=pid)
         self._cache(self.persons, row["bsn"], new)
         return new
+
+    def _household(self, person_id: int, registered_on: date) -> int:
+        """``persons.create_household([(person, aanvrager)])``: returns its id."""
+        hid = self._take("households")
+        self._put(_HOUSEHOLD_INSERT, (hid, registered_on.isoformat()))
+        self._join(hid, person_id, _AANVRAGER)
+        self._audit(_CREATED, "huishouden", hid, household_detail(person_id))
+        return hid
+
+    def _join(self, household_id: int, person_id: int, role: str) -> None:
+        self._put(MEMBER_INSERT, (household_id, person_id, role))
+        self._cache(self.joined, person_id, [*self.joined.get(person_id, ()), (household_id, role)])
+
+    def _memberships(self, person_id: int) -> set[tuple[int, str]]:
+        """(household, role) of each of the person's households: the database's and the batch's."""
+        found = set(
+            self.conn.execute("SELECT household_id, role FROM household_members WHERE person_id = ?", (person_id,))
+        )
+        found.update(self.joined.get(person_id, ()))
+        return found
+
+    def link_partner(self, person_id: int, partner_id: int, on: date) -> bool:
+        """The partner in the person's main household (``persons.main_household``; one made with the
+        person as aanvrager, registered ``on``, when they have none) as toeslagpartner, unless they
+        are in it already (``persons.in_household``, ``persons.add_to_household``): whether added."""
+        if not self.bulk:
+            with self.direct(persons=(person_id, partner_id)):
+                persons = self.store.persons
+                hid = persons.main_household(person_id)
+                if hid is None:
+                    hid = persons.create_household([(person_id, Role.AANVRAGER)], registered_on=on).id
+                    assert hid is not None
+                if persons.in_household(hid, partner_id):
+                    return False
+                persons.add_to_household(hid, partner_id, Role.TOESLAGPARTNER)
+            return True
+        own = self._memberships(person_id)
+        if own:  # where they are aanvrager, else their first household (main_membership)
+            hid = min(own, key=lambda m: (m[1] != _AANVRAGER, m[0]))[0]
+        else:  # their role becomes aanvrager
+            hid = self._household(person_id, on)
+            self._regroup(person_id)
+        theirs = self._memberships(partner_id)
+        if any(h == hid for h, _ in theirs):
+            return False
+        self._join(hid, partner_id, _TOESLAGPARTNER)
+        self._audit(_ADDED, "huishouden", hid, _PARTNER_DETAIL, person_id=partner_id)
+        if all(role != _AANVRAGER for _, role in theirs):  # (an aanvrager stays one, sharing nothing)
+            self._regroup(partner_id)
+        return True
+
+    def _regroup(self, person_id: int) -> None:
+        """The person's role or shared facts changed by rows the batch holds: their cases' histories
+        are read again once those are sent (as :meth:`direct` leaves them to the repositories)."""
+        self._cache(self.regrouped, person_id, True)
+        for track in _TRACKS:
+            self._forget(self.facts, (person_id, track))
+            case = self.cases.get((person_id, track))
+            if case is not None and case[0] not in self.opened:
+                self._forget(self.history, case[0])
+
+    def _forget(self, mapping: dict, key: Any) -> None:
+        if key in mapping:
+            self._remember(mapping.__setitem__, key, mapping.pop(key))
 
     def open_case(self, person_id: int, track: Track, opened: date) -> tuple[int, str]:
         """``cases.open`` (the store's user as caseworker)."""
@@ -486,8 +555,17 @@ class ImportBatch(Repository):
         self._cache(self.case_info, cid, (person_id, track.value))
 
     def knows(self, case_id: int, steps: Iterable[str]) -> bool:
-        """Whether :meth:`record_event` can write these steps on this case itself."""
-        return self.bulk and case_id in self.case_info and not self.shared(steps)
+        """Whether :meth:`record_event` can write these steps on this case itself: not while its
+        person's household changed by :meth:`link_partner` waits in the batch (their role and shared
+        facts are read from the database)."""
+        if not self.bulk or case_id not in self.case_info or self.shared(steps):
+            return False
+        if self.regrouped:
+            if not self.pending[MEMBER_INSERT]:  # (all sent)
+                self.regrouped.clear()
+            elif self.case_info[case_id][0] in self.regrouped:
+                return False
+        return True
 
     @staticmethod
     def shared(steps: Iterable[str]) -> bool:

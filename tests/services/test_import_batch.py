@@ -365,3 +365,108 @@ def test_a_person_refused_again_and_again_has_their_household_facts_read_once(co
     assert all("kind" in o.text for o in report.outcomes[1:]) and "kind" in report.outcomes[0].notes[0]
     assert reads == [[child.id]]
     assert len(after["cases"]) == len(before["cases"]) + 1 and after["events"] == before["events"]
+
+
+def partner_register(store: Store) -> None:
+    """register(), and: Kees, aanvrager of a household of his own; Sem, a child in Lot's household
+    (made after Kees's); Joop in no household; each with a case; Piet in none either, without."""
+    register(store)
+    made = [
+        store.persons.add(Person(bsn=TEST_BSNS[n], given_names=name, surname="Mol"))
+        for n, name in ((3, "Kees"), (4, "Lot"), (5, "Sem"), (6, "Joop"))
+    ]
+    kees, lot, sem, joop = (p.id for p in made)
+    store.persons.create_household([(kees, Role.AANVRAGER)])
+    store.persons.create_household([(lot, Role.AANVRAGER), (sem, Role.KIND)])
+    for pid in (kees, sem, joop):
+        store.cases.open(pid, "brede_ondersteuning", opened=days_ago(100))
+
+
+def partner_list(folder):
+    """Rows linking toeslagpartners: a child who becomes Kees's toeslagpartner (their main
+    household: his is older), refused before the link and judged as a toeslagpartner after it;
+    Joop, in no household (his is made), and Piet, in none either; a new person's household; a
+    link that is there already."""
+    b = TEST_BSNS
+    head = ["BSN", "Voornamen", "Achternaam", "Datum aanmelding", "BSN toeslagpartner"]
+    rows = [
+        [b[5], "Sem", "Mol", days_ago(4), None],  # a child: no aanvraag, refused (his case's history kept)
+        [b[3], "Kees", "Mol", days_ago(3), b[5]],
+        [b[6], "Joop", "Mol", days_ago(4), None],
+        [b[5], "Sem", "Mol", days_ago(3), None],  # now Kees's toeslagpartner (in the next batch, of two rows)
+        [b[6], "Joop", "Mol", days_ago(2), b[2]],
+        [b[2], "Piet", "Bakker", days_ago(2), None],
+        [b[20], "Eva", "de Wit", days_ago(2), b[0]],  # a new person's household, Anna (aanvrager) in it
+        [b[20], "Eva", "de Wit", days_ago(1), b[0]],  # there already
+        [b[4], "Lot", "Mol", days_ago(1), b[2]],
+    ]
+    return write_xlsx(folder / "partners.xlsx", [head, *rows])
+
+
+@pytest.mark.parametrize("small_batches", [False, True])
+def test_partners_linked_in_bulk_equal_one_by_one(config, tmp_path, monkeypatch, small_batches):
+    """A toeslagpartner is linked in the batch (persons.main_household, create_household,
+    in_household and add_to_household as the batch's rows): the same tables and reports as
+    through the repositories, the later rows judged with the roles the links gave."""
+    if small_batches:
+        monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 2)
+        monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+        monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
+    path = partner_list(tmp_path)
+    results = {}
+    for bulk in (True, False):
+        monkeypatch.setattr(ImportBatch, "bulk", bulk)
+        with open_store(tmp_path / f"{bulk}.db", "t.tester") as store:
+            partner_register(store)
+            results[bulk] = (
+                rows(import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)),
+                tables(store),
+            )
+    assert results[True][0] == results[False][0]
+    for name in TABLES:
+        assert results[True][1][name] == results[False][1][name], name
+
+
+def test_a_partner_link_waits_in_the_batch_and_a_failing_row_takes_it_back(store):
+    """link_partner writes as the batch's rows (nothing sent, no savepoint: the rows before it stay in
+    the batch), a failing row takes its link back, and a person whose household a link made (their
+    role: aanvrager) has their steps written by the repositories until the batch is sent."""
+    anna, kees, piet, eva = (
+        store.persons.add(Person(bsn=TEST_BSNS[n], given_names=name, surname="Jansen"))
+        for n, name in enumerate(("Anna", "Kees", "Piet", "Eva"))
+    )
+    store.persons.create_household([(anna.id, Role.AANVRAGER)])
+    piets = store.cases.open(piet.id, portal_import.Track.BREDE_ONDERSTEUNING, opened=days_ago(9)).id
+    before = tables(store)
+    statements: list[str] = []
+    with store.transaction(), store.cases.summaries_once():
+        batch = ImportBatch(store)
+        batch.prefetch(TEST_BSNS[:5])
+        store.conn.set_trace_callback(statements.append)
+        try:
+            with batch.row():
+                made = batch.add_person(Person(bsn=TEST_BSNS[4], given_names="Bo", surname="Smit"), TODAY)
+                assert batch.link_partner(made["id"], anna.id, TODAY)
+            with pytest.raises(RuntimeError), batch.row():
+                assert batch.link_partner(kees.id, eva.id, TODAY)
+                raise RuntimeError("stroom weg")
+            with batch.row():
+                assert batch.link_partner(piet.id, anna.id, TODAY)
+                assert not batch.link_partner(piet.id, anna.id, TODAY)  # there already
+                assert not batch.knows(piets, ["ontvangst_gegevens"])
+        finally:
+            store.conn.set_trace_callback(None)
+        assert statements and all(s.startswith("SELECT ") for s in statements)  # (reads only)
+        batch.flush()
+        assert batch.knows(piets, ["ontvangst_gegevens"])
+    after = tables(store)
+    added = [r for r in after["household_members"] if r not in before["household_members"]]
+    want = [(2, made["id"], "aanvrager"), (2, anna.id, "toeslagpartner"), (3, piet.id, "aanvrager")]
+    assert sorted(added) == sorted([*want, (3, anna.id, "toeslagpartner")])
+    assert [(r[2], r[3], r[4]) for r in after["audit"][len(before["audit"]) :]] == [
+        ("aangemaakt", "persoon", made["id"]),
+        ("aangemaakt", "huishouden", 2),
+        ("toegevoegd", "huishouden", 2),
+        ("aangemaakt", "huishouden", 3),
+        ("toegevoegd", "huishouden", 3),
+    ]
