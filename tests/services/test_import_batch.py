@@ -72,24 +72,32 @@ def lists(folder) -> list[tuple[str, object]]:
     ]
 
 
-@pytest.mark.parametrize("small_batches", [False, True])
-def test_bulk_writes_equal_one_by_one_writes(config, tmp_path, monkeypatch, small_batches):
-    if small_batches:  # many transactions: the batch's memory starts afresh in each
-        monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 4)
+def imported_both_ways(config, tmp_path, monkeypatch, prepare, files, batch_rows=0):
+    """The lists imported into a register made by ``prepare`` with the bulk path and with every
+    write through the repositories (in transactions of ``batch_rows`` rows each, when given: the
+    batch's memory starts afresh in each): the same reports and tables; returns the bulk path's."""
+    if batch_rows:
+        monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", batch_rows)
         monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
         monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
-    files = lists(tmp_path)
     results = {}
     for bulk in (True, False):
         monkeypatch.setattr(ImportBatch, "bulk", bulk)
         with open_store(tmp_path / f"{bulk}.db", "t.tester") as store:
-            register(store)
+            prepare(store)
             reports = [rows(import_list(store, config, kind, path, dry_run=False, today=TODAY)) for kind, path in files]
             results[bulk] = reports, tables(store)
     (bulk_reports, bulk_tables), (single_reports, single_tables) = results[True], results[False]
     assert bulk_reports == single_reports
     for name in TABLES:
         assert bulk_tables[name] == single_tables[name], name
+    return bulk_reports, bulk_tables
+
+
+@pytest.mark.parametrize("small_batches", [False, True])
+def test_bulk_writes_equal_one_by_one_writes(config, tmp_path, monkeypatch, small_batches):
+    files = lists(tmp_path)
+    bulk_reports, bulk_tables = imported_both_ways(config, tmp_path, monkeypatch, register, files, 4 * small_batches)
     # the lists did what they are for: persons made and refused, addresses changed, partners linked
     actions = [action for report in bulk_reports for _, action, _ in report]
     assert {"create", "update", "skip", "reject"} <= set(actions)
@@ -408,23 +416,8 @@ def test_partners_linked_in_bulk_equal_one_by_one(config, tmp_path, monkeypatch,
     """A toeslagpartner is linked in the batch (persons.main_household, create_household,
     in_household and add_to_household as the batch's rows): the same tables and reports as
     through the repositories, the later rows judged with the roles the links gave."""
-    if small_batches:
-        monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 2)
-        monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
-        monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
-    path = partner_list(tmp_path)
-    results = {}
-    for bulk in (True, False):
-        monkeypatch.setattr(ImportBatch, "bulk", bulk)
-        with open_store(tmp_path / f"{bulk}.db", "t.tester") as store:
-            partner_register(store)
-            results[bulk] = (
-                rows(import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)),
-                tables(store),
-            )
-    assert results[True][0] == results[False][0]
-    for name in TABLES:
-        assert results[True][1][name] == results[False][1][name], name
+    files = [("aanmeldingen", partner_list(tmp_path))]
+    imported_both_ways(config, tmp_path, monkeypatch, partner_register, files, 2 * small_batches)
 
 
 def test_a_partner_link_waits_in_the_batch_and_a_failing_row_takes_it_back(store):
