@@ -33,28 +33,48 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
 
-def lists(folder: Path, rows: int, day: date) -> list[tuple[str, Path]]:
+def test_numbers() -> list[str]:
+    """The 9,091 valid BSNs of the test range."""
     from stdnum.nl import bsn
 
-    from tests.services.test_portal_large import list_rows
+    return [f"9999{n:05d}" for n in range(100_000) if bsn.is_valid(f"9999{n:05d}")]
+
+
+def collector_list(folder: Path, numbers: list[str], day: date) -> Path:
+    """The invordering list: start and einde of the pauzeknop, new persons."""
     from tests.support.portal import write_xlsx
 
-    numbers = [f"9999{n:05d}" for n in range(100_000) if bsn.is_valid(f"9999{n:05d}")]
-    first = write_xlsx(folder / "aanmeldingen.xlsx", list_rows(rows, numbers))
+    collect = [["BSN", "Voornamen", "Achternaam", "Pauzeknop", "Datum"]]
+    for i in range(2000):
+        b = numbers[(i * 3) % len(numbers)]
+        collect.append([b, "Ali", f"Bakker{i}", "start" if i % 3 else "einde", day - timedelta(days=1 + i % 20)])
+    return write_xlsx(folder / "invordering.xlsx", collect)
+
+
+def mixed_list(folder: Path, numbers: list[str], day: date, rows: int = 3000) -> Path:
+    """The mixed aanmeldingen list: toeslagpartners (a row in five), rows without names (one in
+    eleven), a date before the last registration day (one in four), persons of the invordering list."""
+    from tests.support.portal import write_xlsx
+
     head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Straat", "Datum aanmelding", "BSN toeslagpartner"]
     mixed = [head]
-    for i in range(3000):
+    for i in range(rows):
         b = numbers[(i * 7) % len(numbers)]
         partner = numbers[(i * 7 + 3) % len(numbers)] if i % 5 == 0 else None
         names = ("Noor", f"Visser{i}") if i % 11 else (None, None)  # unknown persons without names: refused
         when = day - timedelta(days=3) if i % 4 else date(2023, 6, 1)
         mixed.append([b, *names, f"06-{30_000_000 + i:08d}", f"Laan {i % 9}", when, partner])
-    second = write_xlsx(folder / "gemengd.xlsx", mixed)
-    collect = [["BSN", "Voornamen", "Achternaam", "Pauzeknop", "Datum"]]
-    for i in range(2000):
-        b = numbers[(i * 3) % len(numbers)]
-        collect.append([b, "Ali", f"Bakker{i}", "start" if i % 3 else "einde", day - timedelta(days=1 + i % 20)])
-    third = write_xlsx(folder / "invordering.xlsx", collect)
+    return write_xlsx(folder / "gemengd.xlsx", mixed)
+
+
+def lists(folder: Path, rows: int, day: date) -> list[tuple[str, Path]]:
+    from tests.services.test_portal_large import list_rows
+    from tests.support.portal import write_xlsx
+
+    numbers = test_numbers()
+    first = write_xlsx(folder / "aanmeldingen.xlsx", list_rows(rows, numbers))
+    second = mixed_list(folder, numbers, day)
+    third = collector_list(folder, numbers, day)
     return [("invordering", third), ("aanmeldingen", second), ("aanmeldingen", first)]
 
 
