@@ -9,14 +9,16 @@ lists that :meth:`flush` sends with ``executemany`` when the batch ends. What it
 the repositories write one by one, row for row and id for id: the person and the audit row of
 ``persons.add``, the household of ``persons.create_household``, the case of ``cases.open``, the
 event of ``cases.record_event`` (judged by the routekaart engine first), the change of
-``persons.update``. Ids are given in the order SQLite would give them (no table uses
-AUTOINCREMENT: the next rowid is the highest plus one), so a list imported this way leaves the
-same tables as one imported row by row (``tests/services/test_import_batch.py``).
+``persons.update``, a toeslagpartner's place in a household (:meth:`link_partner`). Ids are given
+in the order SQLite would give them (no table uses AUTOINCREMENT: the next rowid is the highest
+plus one), so a list imported this way leaves the same tables as one imported row by row
+(``tests/services/test_import_batch.py``).
 
 Timeline events go this way unless they are a fact the household's members share (the
 outcome, the payment: ``SHARED_STEPS``): the engine judges each against the case's history as
 ``cases.recorded`` and ``cases.role_of`` give it (read once per case, or known from the start for
-a case the batch opened for a person it created). Anything else runs through the repositories
+a case the batch opened for a person it created; not while a partner link that may change the
+person's role waits in the batch: see :meth:`knows`). Anything else runs through the repositories
 (:meth:`direct`): the batch first sends what it holds, so the order of the rows stays the order of
 the list, takes its counters from the database again afterwards and forgets the histories of the
 persons whose household or shared facts the block may change.
