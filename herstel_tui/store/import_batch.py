@@ -723,6 +723,7 @@ class ImportBatch(Repository):
             self.conn.execute("SAVEPOINT import_row")
             self._saved = True
         self.flush()
+        self.regrouped.clear()  # (every membership sent: the database tells their roles)
         before = self.next_ids
         self.next_ids = None  # (zaaknummers: only open_case opens a case in an import, and counts it)
         # (the cases this batch opened are its own persons': an aanvrager stays one, and nothing is
