@@ -265,7 +265,7 @@ def _apply(
                 # takes in nothing more after its rows.)
                 if batch is None or left != (version, store.conn.total_changes):
                     catch_up()
-                    batch = ImportBatch(store)
+                    batch = ImportBatch(store, throwaway=throwaway)
                 handler.batch = batch
                 fetched_to = i
                 started, n = time.monotonic(), 0
