@@ -9,6 +9,7 @@ subclasses), so the CLI and a Textual worker can show them each in their own way
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -204,7 +205,8 @@ def import_list(
     columns, required = columns_for(kind, config.portaal_kolommen)
     from herstel_tui.files.portal_reader import read_table
 
-    with collector_paused():
+    # A dry run's private copy of the register is made while the file is read (store.copy_ahead).
+    with collector_paused(), store.copy_ahead() if dry_run else nullcontext():
         table = read_table(path, columns, required, limits=config.grenzen.read_limits())
         # Every row under the header is a record or a refusal (parse_table): none, nothing to do.
         if not table.rows:

@@ -659,3 +659,48 @@ def test_a_dry_run_sends_nothing_once_its_rows_are_decided(store, config, tmp_pa
     ids = [r[0] for r in store.conn.execute("SELECT id FROM cases ORDER BY id")]
     assert len(dropped) == 1 and sorted(set(indexed)) == ids and len(ids) == 7
     assert store.conn.execute("SELECT count(*) FROM case_summary").fetchone()[0] == 7
+
+
+def test_a_dry_run_shows_the_register_as_it_was_when_it_began(store, config, tmp_path, monkeypatch):
+    """A dry run's private copy is made while its file is read (``Store.copy_ahead``), of the
+    register as it was when the dry run began: a person added while the file is read is new in its
+    report (she is there for the real run). No thread and no copy are left behind, also when the
+    file has no rows or the copy fails."""
+    import threading
+
+    from herstel_tui.domain.models import Person
+    from herstel_tui.files import portal_reader
+    from herstel_tui.store.db import Store
+    from tests.support.data import TEST_BSNS
+
+    path = write_xlsx(
+        tmp_path / "aanmeldingen.xlsx",
+        [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], [TEST_BSNS[0], "Anna", "Jansen", days_ago(2)]],
+    )
+    read = portal_reader.read_table
+
+    def reading_while_a_colleague_adds_her(*a, **k):
+        store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
+        return read(*a, **k)
+
+    monkeypatch.setattr(portal_reader, "read_table", reading_while_a_colleague_adds_her)
+    plan = import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert plan.counts["create"] == 1 and store.persons.find_by_bsn(TEST_BSNS[0]) is not None
+    monkeypatch.setattr(portal_reader, "read_table", read)
+    assert import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY).counts["create"] == 0
+
+    def copies() -> list[str]:
+        return [t.name for t in threading.enumerate() if t.name == "herstel-private-copy"]
+
+    empty = write_xlsx(tmp_path / "leeg.xlsx", [["BSN", "Voornamen", "Achternaam"]])
+    with pytest.raises(NothingToDo):
+        import_list(store, config, "aanmeldingen", empty, dry_run=True, today=TODAY)
+    assert copies() == [] and store._ahead is None
+
+    def failing(self, dest):
+        raise StoreError("de schijf is vol")
+
+    monkeypatch.setattr(Store, "backup_into", failing)
+    with pytest.raises(StoreError, match="de schijf is vol"):
+        import_list(store, config, "aanmeldingen", path, dry_run=True, today=TODAY)
+    assert copies() == [] and store._ahead is None
