@@ -9,7 +9,6 @@ subclasses), so the CLI and a Textual worker can show them each in their own way
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -205,8 +204,7 @@ def import_list(
     columns, required = columns_for(kind, config.portaal_kolommen)
     from herstel_tui.files.portal_reader import read_table
 
-    # A dry run's private copy of the register is made while the file is read (store.copy_ahead).
-    with collector_paused(), store.copy_ahead() if dry_run else nullcontext():
+    with collector_paused():
         table = read_table(path, columns, required, limits=config.grenzen.read_limits())
         # Every row under the header is a record or a refusal (parse_table): none, nothing to do.
         if not table.rows:

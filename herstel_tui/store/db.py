@@ -20,7 +20,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,9 +71,6 @@ def _private_parents(folder: Path) -> None:
 
 class Store:
     """The case register. Safe to share between the UI thread and worker threads."""
-
-    # the copy copy_ahead began for the next private_copy: its database and the copy's end
-    _ahead: tuple[sqlite3.Connection, Future[None]] | None = None
 
     def __init__(
         self,
@@ -297,13 +293,9 @@ class Store:
         """A throwaway Store on a copy of this database, for a dry run that must show exactly what
         the real run would do without taking the write lock: SQLite's backup API reads one
         consistent snapshot (in WAL mode no writer waits for it) into a temporary database."""
-        ahead, self._ahead = self._ahead, None
-        dest = ahead[0] if ahead else open_private_temp(self.conn, self._passphrase)
+        dest = open_private_temp(self.conn, self._passphrase)
         try:
-            if ahead:
-                ahead[1].result()  # (waits for the copy; raises what it met)
-            else:
-                self.backup_into(dest)
+            self.backup_into(dest)
             dest.execute("PRAGMA foreign_keys = ON")
             copy = Store.__new__(Store)
             copy.path, copy.user, copy.readonly, copy.routekaart = self.path, self.user, False, self.routekaart
@@ -315,39 +307,6 @@ class Store:
             yield copy
         finally:
             dest.close()
-
-    @contextmanager
-    def copy_ahead(self) -> Iterator[None]:
-        """Begin :meth:`private_copy`'s copy now, on a second thread, for the ``private_copy`` within
-        this block: a dry run reads and parses its file meanwhile (SQLite's backup runs without
-        Python's lock; on a 100,000-case register the copy takes half a second). The copy is of the
-        register as it is when this returns: the thread holds :attr:`lock` (which every use of
-        this connection takes) from before that to the end of the copy."""
-        dest = open_private_temp(self.conn, self._passphrase)
-        done: Future[None] = Future()
-        locked = threading.Event()
-
-        def run() -> None:
-            try:
-                with self.lock:
-                    locked.set()
-                    self.backup_into(dest)
-                done.set_result(None)
-            except BaseException as exc:  # raised in the caller's thread by private_copy
-                done.set_exception(exc)
-            finally:
-                locked.set()
-
-        thread = threading.Thread(target=run, name="herstel-private-copy", daemon=True)
-        thread.start()
-        locked.wait()
-        self._ahead = (dest, done)
-        try:
-            yield
-        finally:
-            self._ahead = None
-            thread.join()
-            dest.close()  # (no-op when private_copy took it and closed it)
 
     def backup_into(self, dest: sqlite3.Connection) -> None:
         """SQLite's online backup of this database into ``dest`` (one consistent snapshot)."""
