@@ -114,11 +114,11 @@ def apply_import(
       ``BATCH_MIN_ROWS`` rows is a single transaction; any error there leaves nothing behind.
       An unfinished import is named by the error message and by ``herstel controle``.
     - The dry run takes no write lock at all: it runs this same code on a private copy of the
-      database (SQLite's backup API into a temporary database that SQLite deletes itself), so
-      the preview is exactly what applying would do at that moment. Nobody waits for that copy,
-      so the dry run is one transaction. When its rows are decided, what the batch still holds
-      is not sent and no index row is written (the copy is thrown away unread: the outcomes are
-      decided by then); SQLite's constraints on those writes are checked by the real run alone.
+      database (SQLite's backup API into a temporary database that SQLite deletes itself), so the
+      preview is exactly what applying would do at that moment. Nobody waits for that copy, so the
+      dry run is one transaction; its batch keeps no audit rows or row outcomes, and when its rows
+      are decided what it still holds is not sent and no index row is written (the copy is thrown
+      away unread); SQLite's constraints on those writes are checked by the real run alone.
     - Within a transaction an ``ImportBatch`` (``store/import_batch.py``) holds the rows' persons,
       cases and latest events in memory and sends what the rows write in bulk when the batch
       ends; a row is still all or nothing (its writes are taken back from the batch, or undone by
@@ -265,7 +265,7 @@ def _apply(
                 # takes in nothing more after its rows.)
                 if batch is None or left != (version, store.conn.total_changes):
                     catch_up()
-                    batch = ImportBatch(store)
+                    batch = ImportBatch(store, throwaway=throwaway)
                 handler.batch = batch
                 fetched_to = i
                 started, n = time.monotonic(), 0

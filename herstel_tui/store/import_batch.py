@@ -197,9 +197,13 @@ class ImportBatch(Repository):
     # with in tests/services/test_import_batch.py)
     bulk = True
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, *, throwaway: bool = False) -> None:
+        """``throwaway``: a dry run's, on a private copy that is thrown away unread
+        (``services.portal_import``): it keeps no audit rows and no row outcomes (nothing the
+        import does reads them back; a row that writes through the repositories sends the rest)."""
         super().__init__(store)
         assert self.conn.in_transaction, "an import batch lives inside a transaction"
+        self.throwaway = throwaway
         self.pending: dict[str, list[tuple]] = {sql: [] for sql in _ORDER}
         self.persons: dict[str, dict[str, Any] | None] = {}  # bsn -> register row (column -> value), None: absent
         self.cases: dict[tuple[int, str], tuple[int, str]] = {}  # (person id, track) -> (id, zaaknummer)
@@ -385,6 +389,8 @@ class ImportBatch(Repository):
         case_id: int | None = None,
     ) -> None:
         """An audit row as ``store.audit.append`` writes it (``detail``: the dict, or its text)."""
+        if self.throwaway:
+            return
         self.pending[AUDIT_INSERT].append(
             (
                 self.now if self._now is None else self._now,
@@ -642,6 +648,8 @@ class ImportBatch(Repository):
 
     def row_outcome(self, file_id: int, row: int, action: str, text: str, notes: list[str], returned: bool) -> None:
         """:meth:`row_done` of ``{"notes": notes, "returned": returned}`` (the import's every row)."""
+        if self.throwaway:
+            return
         self.pending[ROW_DONE].append(
             (
                 file_id,

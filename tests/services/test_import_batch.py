@@ -16,7 +16,9 @@ from herstel_tui.services import portal_import
 from herstel_tui.services.portal import import_list
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store, StoreError
+from herstel_tui.store.base import AUDIT_INSERT
 from herstel_tui.store.import_batch import ImportBatch
+from herstel_tui.store.portal import ROW_DONE
 from tests.support.portal import TEST_BSNS, TODAY, days_ago, write_xlsx
 from tests.support.tables import TABLES, table_rows
 
@@ -103,6 +105,29 @@ def test_bulk_writes_equal_one_by_one_writes(config, tmp_path, monkeypatch, smal
     assert {"create", "update", "skip", "reject"} <= set(actions)
     assert len(bulk_tables["persons"]) > 30 and any(r[2] == "toeslagpartner" for r in bulk_tables["household_members"])
     assert any("Kerkstraat 2" in body for _, body in bulk_tables["case_search"])
+
+
+def test_a_dry_runs_batch_keeps_no_audit_rows_and_no_row_outcomes(store):
+    """A dry run's batch (``throwaway``: its private copy is thrown away unread) holds what later
+    rows read back through the repositories (the person, the case), but no audit rows and no row
+    outcomes: nothing reads those, and a row writing through the repositories would send them."""
+    before = tables(store)
+    with store.transaction(), store.cases.summaries_once():
+        batch = ImportBatch(store, throwaway=True)
+        with batch.row():
+            made = batch.add_person(Person(bsn=TEST_BSNS[1], given_names="Tim", surname="Smit"), TODAY)
+            batch.open_case(made["id"], portal_import.Track.BREDE_ONDERSTEUNING, TODAY)
+        batch.row_outcome(1, 2, "create", "nieuw", [], True)
+        assert batch.pending[AUDIT_INSERT] == [] and batch.pending[ROW_DONE] == []
+        assert [len(rows) for sql, rows in batch.pending.items() if sql.startswith("INSERT INTO persons")] == [1]
+        with batch.direct():  # what it holds is sent: the person and the case, nothing else
+            pass
+    after = tables(store)
+    assert [r[1] for r in after["persons"]] == [TEST_BSNS[1]] and len(after["cases"]) == 1
+    assert (
+        after["audit"] == before["audit"]
+        and store.conn.execute("SELECT count(*) FROM portal_import_rows").fetchone()[0] == 0
+    )
 
 
 def test_a_failing_row_takes_back_its_bulk_writes_and_its_direct_ones(store):
