@@ -15,7 +15,7 @@ from herstel_tui.domain.models import Person
 from herstel_tui.services import portal_import
 from herstel_tui.services.portal import import_list
 from herstel_tui.settings.resources import open_store
-from herstel_tui.store import Store, StoreError
+from herstel_tui.store import Store, StoreError, import_batch
 from herstel_tui.store.import_batch import ImportBatch
 from tests.support.portal import TEST_BSNS, TODAY, days_ago, write_xlsx
 from tests.support.tables import TABLES, table_rows
@@ -359,9 +359,68 @@ def test_a_person_refused_again_and_again_has_their_household_facts_read_once(co
         reads: list[list[int]] = []
         real = store.persons.main_roles
         monkeypatch.setattr(store.persons, "main_roles", lambda ids: reads.append(list(ids)) or real(ids))
+        real_rows = import_batch.shared_rows  # (with the persons: see ImportBatch.ahead)
+        monkeypatch.setattr(
+            import_batch, "shared_rows", lambda conn, ids: reads.append(list(ids)) or real_rows(conn, ids)
+        )
         report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
         after = tables(store)
     assert [o.action for o in report.outcomes] == ["update", "reject", "reject"]
     assert all("kind" in o.text for o in report.outcomes[1:]) and "kind" in report.outcomes[0].notes[0]
     assert reads == [[child.id]]
     assert len(after["cases"]) == len(before["cases"]) + 1 and after["events"] == before["events"]
+
+
+def test_the_household_facts_of_the_coming_rows_are_read_at_once(config, tmp_path):
+    """The role and the shared facts of the persons of the coming rows are read with the persons
+    (two queries), not person by person when their case's history is needed."""
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        children = []
+        for n in range(3):
+            parent = store.persons.add(Person(bsn=TEST_BSNS[2 * n], given_names="Anna", surname=f"Jansen{n}"))
+            child = store.persons.add(Person(bsn=TEST_BSNS[2 * n + 1], given_names="Tim", surname=f"Jansen{n}"))
+            store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
+            case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
+            store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+            store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")
+            children.append([TEST_BSNS[2 * n + 1], "Tim", f"Jansen{n}", days_ago(2)])
+        path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], *children])
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        try:
+            report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+        finally:
+            store.conn.set_trace_callback(None)
+    assert [o.action for o in report.outcomes] == ["update"] * 3  # (the case opened; the aanvraag refused: a note)
+    assert all("kind" in o.notes[0] for o in report.outcomes)
+    roles = "SELECT person_id, role FROM household_members WHERE person_id IN"
+    # the three at once: with the persons, and for the index rows of their cases
+    assert [s for s in statements if s.startswith(roles)] == [s for s in statements if s.startswith(roles)][:1] * 2
+
+
+def test_a_partner_linked_by_an_earlier_row_has_their_household_facts_read_again(config, tmp_path, monkeypatch):
+    """The facts read with the persons are forgotten for the persons a row changes through the
+    repositories: a person linked as toeslagpartner by an earlier row of the list shares the
+    aanvrager's facts at their own row (as imported row by row)."""
+    anna = [TEST_BSNS[0], "Anna", "Jansen", days_ago(2), TEST_BSNS[1]]
+    piet = [TEST_BSNS[1], "Piet", "Jansen", days_ago(2), None]
+    results = []
+    for bulk in (True, False):
+        monkeypatch.setattr(ImportBatch, "bulk", bulk)
+        with open_store(tmp_path / f"{bulk}.db", "t.tester") as store:
+            parent = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
+            store.persons.add(Person(bsn=TEST_BSNS[1], given_names="Piet", surname="Jansen"))
+            store.persons.create_household([(parent.id, Role.AANVRAGER)])
+            case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
+            store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+            store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")
+            head = ["BSN", "Voornamen", "Achternaam", "Datum aanmelding", "BSN toeslagpartner"]
+            (tmp_path / str(bulk)).mkdir()
+            path = write_xlsx(tmp_path / str(bulk) / "a.xlsx", [head, anna, piet])
+            results.append(
+                (rows(import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)), tables(store))
+            )
+    for name in TABLES:
+        assert results[0][1][name] == results[1][1][name], name
+    assert results[0][0] == results[1][0]
+    assert "toeslagpartner Piet Jansen gekoppeld" in results[0][0][0][2]
