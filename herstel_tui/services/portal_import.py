@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -45,6 +45,8 @@ from herstel_tui.services.portal_lists import (
     Record,
     RegistrationRecord,
 )
+from herstel_tui.services.portal_refs import CaseRef as _CaseRef
+from herstel_tui.services.portal_refs import PersonRef as _PersonRef
 from herstel_tui.store import Store, StoreError
 from herstel_tui.store.import_batch import ImportBatch, new_tuple, stored_person
 
@@ -362,40 +364,6 @@ def _bsns(records: Sequence[Record]) -> Iterator[str]:
         partner = getattr(rec, "partner_bsn", None)
         if partner:
             yield partner
-
-
-class _PersonRef(NamedTuple):
-    """A person as the import needs it: id, name and the raw register row as the batch holds it
-    (no model validation per row: a 50,000-row list looks persons up 50,000 times; a named tuple
-    is made in a third of a frozen dataclass's time). The batch replaces a row that changes,
-    never alters one."""
-
-    id: int
-    row: dict[str, Any]  # column -> value, read by the Dutch words the lists use (PERSON_WORDS)
-
-    @staticmethod
-    def from_columns(columns: dict[str, Any]) -> _PersonRef:
-        return new_tuple(_PersonRef, (columns["id"], columns))
-
-    @property
-    def name(self) -> str:
-        row = self.row
-        return " ".join(filter(None, (row.get("given_names"), row.get("surname_prefix"), row.get("surname"))))
-
-    def value(self, key: str) -> Any:
-        v = self.row.get(FIELD_OF_WORD.get(key, key))
-        return date.fromisoformat(v) if key == "geboortedatum" and v else v
-
-
-class _CaseRef(NamedTuple):  # (made once per row)
-    id: int
-    zaaknummer: str
-    track: Track
-    person_id: int
-
-    @property
-    def short(self) -> str:
-        return "BO" if self.track == Track.BREDE_ONDERSTEUNING else "SA"
 
 
 class _Handler:
