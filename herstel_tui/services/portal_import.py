@@ -102,9 +102,10 @@ def apply_import(
       cannot be read is refused by then) and parses its rows as they are needed.
     - Applying runs in short batches, each one ``BEGIN IMMEDIATE`` of about ``BATCH_SECONDS``
       with a pause after it, so a colleague's save waits at most about one batch. In the pauses
-      the next rows are parsed: SQLite's busy handler lets a waiting colleague try again at
-      least every 100 ms, so a pause of ``PAUSE_SECONDS`` without the write lock lets every
-      waiting save in, and the import need not sit idle during it.
+      the next rows are parsed, then their persons read (kept when nobody wrote): SQLite's busy
+      handler lets a waiting colleague try again at least every 100 ms, so a pause of
+      ``PAUSE_SECONDS`` without the write lock lets every waiting save in, and the import need
+      not sit idle during it.
     - All-or-nothing, per import rather than per transaction: the file's record in
       ``portal_files`` is written with the first batch as status 'bezig' and becomes 'klaar'
       (with its counts and its audit row "ingelezen") only in the final transaction. Every row's
@@ -205,6 +206,7 @@ def _apply(
     # the register as the last batch left it: SQLite's data_version at its start (it changes when
     # another connection commits) and this connection's row changes after its commit
     left: tuple[int, int] | None = None
+    fetched_to = 0  # the rows up to here are read (ImportBatch.prefetch)
 
     def have(k: int) -> bool:
         """Whether the list has a record ``records[k]``, parsing on as far as that needs."""
@@ -268,8 +270,8 @@ def _apply(
                 if batch is None or left != (version, store.conn.total_changes):
                     catch_up()
                     batch = ImportBatch(store)
+                    fetched_to = i  # (else the batch holds the rows read in the pause)
                 handler.batch = batch
-                fetched_to = i
                 started, n = time.monotonic(), 0
                 budget = max(seconds / (1 + after), seconds / 4)
                 while (i < len(records) or have(i)) and (n < BATCH_MIN_ROWS or time.monotonic() - started < budget):
@@ -343,6 +345,15 @@ def _apply(
                 until = time.monotonic() + pause
                 while not parser.done and time.monotonic() < until:
                     parser.more(PARSE_STEP)
+                # then the persons of the next rows read, as far as the pause lasts (the batch keeps
+                # them when nobody writes before the next one: see left)
+                start = max(i, fetched_to)
+                while have(start) and (start == i or time.monotonic() < until):
+                    fetched_to = start + PREFETCH_ROWS
+                    have(fetched_to - 1)
+                    with store.reading():
+                        batch.prefetch(_bsns(records[start:fetched_to]))
+                    start = fetched_to
                 time.sleep(max(0.0, until - time.monotonic()))
     except AlreadyImported:
         raise

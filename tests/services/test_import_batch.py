@@ -424,3 +424,76 @@ def test_a_partner_linked_by_an_earlier_row_has_their_household_facts_read_again
         assert results[0][1][name] == results[1][1][name], name
     assert results[0][0] == results[1][0]
     assert "toeslagpartner Piet Jansen gekoppeld" in results[0][0][0][2]
+
+
+def _phones_list(folder):
+    """Twelve rows: persons 0-5 known (their phone changes), 6-11 new."""
+    head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
+    body = [[TEST_BSNS[n], "Noor", f"Visser{n}", f"06-{40_000_000 + n:08d}", days_ago(3)] for n in range(12)]
+    return write_xlsx(folder / "a.xlsx", [head, *body])
+
+
+def _known(store: Store) -> None:
+    for n in range(6):
+        store.persons.add(Person(bsn=TEST_BSNS[n], given_names="Noor", surname=f"Visser{n}", phone="06-11111111"))
+
+
+def test_the_next_rows_persons_are_read_in_the_pause(config, tmp_path, monkeypatch):
+    """Between two batches, with every row parsed, the persons of the next rows are read while the
+    write lock is free (the batch keeps them: nobody wrote in between), not in the next batch."""
+    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 4)
+    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(portal_import, "PREFETCH_ROWS", 4)
+    path = _phones_list(tmp_path)
+    results = []
+    for pause in (0.001, 0.0):  # (no pause: every read inside a batch)
+        monkeypatch.setattr(portal_import, "PAUSE_SECONDS", pause)
+        with open_store(tmp_path / f"{pause}.db", "t.tester") as store:
+            _known(store)
+            locked: list[bool] = []
+            real = ImportBatch.prefetch
+
+            def prefetch(batch, bsns, store=store, locked=locked, real=real):
+                locked.append(store.conn.in_transaction)
+                return real(batch, bsns)
+
+            monkeypatch.setattr(ImportBatch, "prefetch", prefetch)
+            report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+            monkeypatch.setattr(ImportBatch, "prefetch", real)
+            results.append((rows(report), tables(store), locked))
+    (paused, paused_tables, paused_locked), (plain, plain_tables, plain_locked) = results
+    assert paused_locked == [True, False, False] and plain_locked == [True, True, True]
+    assert [action for _, action, _ in paused] == ["update"] * 6 + ["create"] * 6
+    assert paused == plain
+    for name in TABLES:
+        if name not in ("portal_files", "audit"):  # (the file's name and the import's own rows: the same)
+            assert paused_tables[name] == plain_tables[name], name
+
+
+def test_persons_read_in_the_pause_are_read_again_after_a_colleagues_save(config, tmp_path, monkeypatch):
+    """A colleague who saves in the pause, after the persons of the next rows were read, changes
+    what the next batch reads: it reads the register afresh (a phone number the colleague already
+    saved is not changed again)."""
+    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 4)
+    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(portal_import, "PREFETCH_ROWS", 4)
+    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.001)
+    path = _phones_list(tmp_path)
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        _known(store)
+        real = ImportBatch.prefetch
+        saved = []
+
+        def prefetch(batch, bsns):
+            bsns = list(bsns)
+            real(batch, bsns)
+            if not store.conn.in_transaction and not saved:  # the first pause: row 5's person changed
+                with open_store(store.path, "collega") as other:
+                    person = other.persons.find_by_bsn(TEST_BSNS[4])
+                    other.persons.update(person.model_copy(update={"phone": "06-40000004"}))
+                saved.append(bsns)
+
+        monkeypatch.setattr(ImportBatch, "prefetch", prefetch)
+        report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert saved and TEST_BSNS[4] in saved[0]
+    assert ["telefoon" in o.full_text for o in report.outcomes[3:6]] == [True, False, True]
