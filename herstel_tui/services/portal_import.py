@@ -137,7 +137,7 @@ def apply_import(
         report.dry_run = True
         report.file_id = None
         return report
-    with _statement_journals_in_memory(store):
+    with _statement_journals_in_memory(store), _checkpoints_in_pauses(store):
         return _apply(store, parser, file, today, progress, pause=PAUSE_SECONDS, seconds=BATCH_SECONDS, throwaway=False)
 
 
@@ -163,6 +163,22 @@ def _statement_journals_in_memory(store: Store) -> Iterator[None]:
         if old is not None:
             with store.reading() as conn:
                 conn.execute(f"PRAGMA temp_store = {int(old)}")
+
+
+@contextmanager
+def _checkpoints_in_pauses(store: Store) -> Iterator[None]:
+    """SQLite's automatic checkpoint (at each commit that leaves the WAL over its size: every batch
+    of a large list) off while the import runs: the import checkpoints at the start of each pause
+    instead, where it would otherwise wait, and once at the end, as the last commit would have."""
+    with store.reading() as conn:
+        old = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        with store.reading() as conn:
+            conn.execute(f"PRAGMA wal_autocheckpoint = {int(old)}")
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _apply(
@@ -343,6 +359,8 @@ def _apply(
                 progress(i, total())
             if pause:  # (the write lock is free: the next rows are parsed meanwhile)
                 until = time.monotonic() + pause
+                with store.reading() as conn:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 while not parser.done and time.monotonic() < until:
                     parser.more(PARSE_STEP)
                 # then the persons of the next rows read, as far as the pause lasts (the batch keeps

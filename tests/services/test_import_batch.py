@@ -497,3 +497,36 @@ def test_persons_read_in_the_pause_are_read_again_after_a_colleagues_save(config
         report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
     assert saved and TEST_BSNS[4] in saved[0]
     assert ["telefoon" in o.full_text for o in report.outcomes[3:6]] == [True, False, True]
+
+
+def test_the_import_checkpoints_in_its_pauses_not_at_its_commits(config, tmp_path, monkeypatch):
+    """SQLite's automatic checkpoint is off while the batches commit (the import checkpoints at
+    the start of each pause, where it would wait anyway, and at its end), and on again afterwards,
+    with the WAL checkpointed as the last commit would have left it."""
+    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 4)
+    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.001)
+    path = _phones_list(tmp_path)
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        _known(store)
+        setting = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        during: list[int] = []
+        real = ImportBatch.flush
+
+        def flush(batch, upto=None):
+            during.append(store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+            return real(batch, upto)
+
+        monkeypatch.setattr(ImportBatch, "flush", flush)
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        try:
+            report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+        finally:
+            store.conn.set_trace_callback(None)
+        after = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        _, wal, done = store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert report.counts["update"] == 6 and len(during) == 3
+    assert setting > 0 and during == [0, 0, 0] and after == setting
+    assert sum(s == "PRAGMA wal_checkpoint(PASSIVE)" for s in statements) == 3  # two pauses and the end
+    assert wal == done
