@@ -17,7 +17,7 @@ from herstel_tui.services.portal import import_list
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store, StoreError, import_batch
 from herstel_tui.store.import_batch import ImportBatch
-from tests.support.portal import TEST_BSNS, TODAY, days_ago, write_xlsx
+from tests.support.portal import TEST_BSNS, TODAY, days_ago, traced_import, write_xlsx
 from tests.support.tables import TABLES, table_rows
 
 
@@ -40,6 +40,19 @@ def register(store: Store) -> None:
     store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")  # shared with Tim
     store.cases.open(child.id, "brede_ondersteuning", opened=days_ago(100))
     store.persons.add(Person(bsn=TEST_BSNS[2], given_names="Piet", surname="Bakker", street="Dorpsweg"))
+
+
+def family(store: Store, n: int = 0) -> int:
+    """A parent (TEST_BSNS[2n]) with a case whose eerste toets the child (TEST_BSNS[2n + 1]) shares:
+    returns the child's id."""
+    parent = store.persons.add(Person(bsn=TEST_BSNS[2 * n], given_names="Anna", surname="Jansen"))
+    child = store.persons.add(Person(bsn=TEST_BSNS[2 * n + 1], given_names="Tim", surname="Jansen"))
+    store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
+    case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
+    store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+    store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")  # shared with Tim
+    assert child.id is not None
+    return child.id
 
 
 def lists(folder) -> list[tuple[str, object]]:
@@ -262,12 +275,7 @@ def test_a_refused_rows_case_history_is_read_once(config, tmp_path):
         tim = [TEST_BSNS[1], "Tim", "Jansen", days_ago(2)]
         path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], tim, tim, tim])
         before = tables(store)
-        statements: list[str] = []
-        store.conn.set_trace_callback(statements.append)
-        try:
-            report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-        finally:
-            store.conn.set_trace_callback(None)
+        report, statements = traced_import(store, config, path)
         after = tables(store)
     assert [o.action for o in report.outcomes] == ["reject"] * 3
     assert all("kind" in o.text for o in report.outcomes)
@@ -347,12 +355,7 @@ def test_a_person_refused_again_and_again_has_their_household_facts_read_once(co
     refusal takes back the history it was judged on, so each row reads the case's history again:
     the child's role and the facts the household shares with them are read once, not at every row."""
     with open_store(tmp_path / "r.db", "t.tester") as store:
-        parent = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
-        child = store.persons.add(Person(bsn=TEST_BSNS[1], given_names="Tim", surname="Jansen"))
-        store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
-        case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
-        store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
-        store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")  # shared with Tim
+        child = family(store)
         tim = [TEST_BSNS[1], "Tim", "Jansen", days_ago(2)]
         path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], tim, tim, tim])
         before = tables(store)
@@ -367,7 +370,7 @@ def test_a_person_refused_again_and_again_has_their_household_facts_read_once(co
         after = tables(store)
     assert [o.action for o in report.outcomes] == ["update", "reject", "reject"]
     assert all("kind" in o.text for o in report.outcomes[1:]) and "kind" in report.outcomes[0].notes[0]
-    assert reads == [[child.id]]
+    assert reads == [[child]]
     assert len(after["cases"]) == len(before["cases"]) + 1 and after["events"] == before["events"]
 
 
@@ -377,20 +380,10 @@ def test_the_household_facts_of_the_coming_rows_are_read_at_once(config, tmp_pat
     with open_store(tmp_path / "r.db", "t.tester") as store:
         children = []
         for n in range(3):
-            parent = store.persons.add(Person(bsn=TEST_BSNS[2 * n], given_names="Anna", surname=f"Jansen{n}"))
-            child = store.persons.add(Person(bsn=TEST_BSNS[2 * n + 1], given_names="Tim", surname=f"Jansen{n}"))
-            store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
-            case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
-            store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
-            store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")
-            children.append([TEST_BSNS[2 * n + 1], "Tim", f"Jansen{n}", days_ago(2)])
+            family(store, n)
+            children.append([TEST_BSNS[2 * n + 1], "Tim", "Jansen", days_ago(2)])
         path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], *children])
-        statements: list[str] = []
-        store.conn.set_trace_callback(statements.append)
-        try:
-            report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-        finally:
-            store.conn.set_trace_callback(None)
+        report, statements = traced_import(store, config, path)
     assert [o.action for o in report.outcomes] == ["update"] * 3  # (the case opened; the aanvraag refused: a note)
     assert all("kind" in o.notes[0] for o in report.outcomes)
     roles = "SELECT person_id, role FROM household_members WHERE person_id IN"
@@ -404,6 +397,8 @@ def test_a_partner_linked_by_an_earlier_row_has_their_household_facts_read_again
     aanvrager's facts at their own row (as imported row by row)."""
     anna = [TEST_BSNS[0], "Anna", "Jansen", days_ago(2), TEST_BSNS[1]]
     piet = [TEST_BSNS[1], "Piet", "Jansen", days_ago(2), None]
+    head = ["BSN", "Voornamen", "Achternaam", "Datum aanmelding", "BSN toeslagpartner"]
+    path = write_xlsx(tmp_path / "a.xlsx", [head, anna, piet])
     results = []
     for bulk in (True, False):
         monkeypatch.setattr(ImportBatch, "bulk", bulk)
@@ -414,9 +409,6 @@ def test_a_partner_linked_by_an_earlier_row_has_their_household_facts_read_again
             case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
             store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
             store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")
-            head = ["BSN", "Voornamen", "Achternaam", "Datum aanmelding", "BSN toeslagpartner"]
-            (tmp_path / str(bulk)).mkdir()
-            path = write_xlsx(tmp_path / str(bulk) / "a.xlsx", [head, anna, piet])
             results.append(
                 (rows(import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)), tables(store))
             )
@@ -438,16 +430,21 @@ def _known(store: Store) -> None:
         store.persons.add(Person(bsn=TEST_BSNS[n], given_names="Noor", surname=f"Visser{n}", phone="06-11111111"))
 
 
-def test_the_next_rows_persons_are_read_in_the_pause(config, tmp_path, monkeypatch):
-    """Between two batches, with every row parsed, the persons of the next rows are read while the
-    write lock is free (the batch keeps them: nobody wrote in between), not in the next batch."""
+def _batches_of_four(monkeypatch, pause: float) -> None:
+    """Transactions of four rows each (whatever the clock says), each reading its four rows' persons."""
     monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 4)
     monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
     monkeypatch.setattr(portal_import, "PREFETCH_ROWS", 4)
+    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", pause)
+
+
+def test_the_next_rows_persons_are_read_in_the_pause(config, tmp_path, monkeypatch):
+    """Between two batches, with every row parsed, the persons of the next rows are read while the
+    write lock is free (the batch keeps them: nobody wrote in between), not in the next batch."""
     path = _phones_list(tmp_path)
     results = []
     for pause in (0.001, 0.0):  # (no pause: every read inside a batch)
-        monkeypatch.setattr(portal_import, "PAUSE_SECONDS", pause)
+        _batches_of_four(monkeypatch, pause)
         with open_store(tmp_path / f"{pause}.db", "t.tester") as store:
             _known(store)
             locked: list[bool] = []
@@ -466,18 +463,14 @@ def test_the_next_rows_persons_are_read_in_the_pause(config, tmp_path, monkeypat
     assert [action for _, action, _ in paused] == ["update"] * 6 + ["create"] * 6
     assert paused == plain
     for name in TABLES:
-        if name not in ("portal_files", "audit"):  # (the file's name and the import's own rows: the same)
-            assert paused_tables[name] == plain_tables[name], name
+        assert paused_tables[name] == plain_tables[name], name
 
 
 def test_persons_read_in_the_pause_are_read_again_after_a_colleagues_save(config, tmp_path, monkeypatch):
     """A colleague who saves in the pause, after the persons of the next rows were read, changes
     what the next batch reads: it reads the register afresh (a phone number the colleague already
     saved is not changed again)."""
-    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 4)
-    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
-    monkeypatch.setattr(portal_import, "PREFETCH_ROWS", 4)
-    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.001)
+    _batches_of_four(monkeypatch, pause=0.001)
     path = _phones_list(tmp_path)
     with open_store(tmp_path / "r.db", "t.tester") as store:
         _known(store)
@@ -503,9 +496,7 @@ def test_the_import_checkpoints_in_its_pauses_not_at_its_commits(config, tmp_pat
     """SQLite's automatic checkpoint is off while the batches commit (the import checkpoints at
     the start of each pause, where it would wait anyway, and at its end), and on again afterwards,
     with the WAL checkpointed as the last commit would have left it."""
-    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 4)
-    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
-    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.001)
+    _batches_of_four(monkeypatch, pause=0.001)
     path = _phones_list(tmp_path)
     with open_store(tmp_path / "r.db", "t.tester") as store:
         _known(store)
@@ -518,12 +509,7 @@ def test_the_import_checkpoints_in_its_pauses_not_at_its_commits(config, tmp_pat
             return real(batch, upto)
 
         monkeypatch.setattr(ImportBatch, "flush", flush)
-        statements: list[str] = []
-        store.conn.set_trace_callback(statements.append)
-        try:
-            report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-        finally:
-            store.conn.set_trace_callback(None)
+        report, statements = traced_import(store, config, path)
         after = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         _, wal, done = store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert report.counts["update"] == 6 and len(during) == 3
