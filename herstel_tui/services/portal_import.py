@@ -167,9 +167,8 @@ def _statement_journals_in_memory(store: Store) -> Iterator[None]:
 
 @contextmanager
 def _checkpoints_in_pauses(store: Store) -> Iterator[None]:
-    """SQLite's automatic checkpoint (at each commit that leaves the WAL over its size: every batch
-    of a large list) off while the import runs: the import checkpoints at the start of each pause
-    instead, where it would otherwise wait, and once at the end, as the last commit would have."""
+    """SQLite's automatic checkpoint (at every commit of a large list's batches) off while the import runs: it
+    checkpoints at the start of each pause, where it would wait anyway, and at its end, as the last commit would."""
     with store.reading() as conn:
         old = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         conn.execute("PRAGMA wal_autocheckpoint = 0")
@@ -178,6 +177,12 @@ def _checkpoints_in_pauses(store: Store) -> Iterator[None]:
     finally:
         with store.reading() as conn:
             conn.execute(f"PRAGMA wal_autocheckpoint = {int(old)}")
+        _checkpoint(store)
+
+
+def _checkpoint(store: Store) -> None:
+    with store.reading() as conn:
+        if not conn.in_transaction:  # (SQLite refuses it inside one: a caller's, which the batches join)
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
@@ -359,12 +364,10 @@ def _apply(
                 progress(i, total())
             if pause:  # (the write lock is free: the next rows are parsed meanwhile)
                 until = time.monotonic() + pause
-                with store.reading() as conn:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                _checkpoint(store)
                 while not parser.done and time.monotonic() < until:
                     parser.more(PARSE_STEP)
-                # then the persons of the next rows read, as far as the pause lasts (the batch keeps
-                # them when nobody writes before the next one: see left)
+                # then the next rows' persons read while the pause lasts (kept if nobody writes: see left)
                 start = max(i, fetched_to)
                 while have(start) and (start == i or time.monotonic() < until):
                     fetched_to = start + PREFETCH_ROWS

@@ -516,3 +516,16 @@ def test_the_import_checkpoints_in_its_pauses_not_at_its_commits(config, tmp_pat
     assert setting > 0 and during == [0, 0, 0] and after == setting
     assert sum(s == "PRAGMA wal_checkpoint(PASSIVE)" for s in statements) == 3  # two pauses and the end
     assert wal == done
+
+
+def test_an_import_inside_a_callers_transaction_does_not_checkpoint(config, tmp_path, monkeypatch):
+    """Inside a caller's transaction (the batches join it, the pauses lie inside it) the import
+    leaves the checkpoints to that transaction's commit: SQLite refuses one inside a transaction."""
+    _batches_of_four(monkeypatch, pause=0.001)
+    path = _phones_list(tmp_path)
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        _known(store)
+        with store.transaction():
+            report, statements = traced_import(store, config, path)
+    assert report.counts["update"] == 6
+    assert "PRAGMA wal_checkpoint(PASSIVE)" not in statements
