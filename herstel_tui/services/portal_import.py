@@ -168,7 +168,7 @@ def _statement_journals_in_memory(store: Store) -> Iterator[None]:
 @contextmanager
 def _checkpoints_in_pauses(store: Store) -> Iterator[None]:
     """SQLite's automatic checkpoint (at every commit of a large list's batches) off while the import runs: it
-    checkpoints at the start of each pause, where it would wait anyway, and at its end, as the last commit would."""
+    checkpoints after each batch itself, within the pause that follows, and at its end, as the last commit would."""
     with store.reading() as conn:
         old = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         conn.execute("PRAGMA wal_autocheckpoint = 0")
@@ -356,6 +356,8 @@ def _apply(
                     report.file_id = fid
             if last:
                 break
+            freed = time.monotonic()  # (the write lock is free from here: the pause counts from it)
+            _checkpoint(store)  # (at once, as the commit would have: not left to a waiting colleague's commit)
             left = (version, store.conn.total_changes)
             rows_time = rows_done - started
             after = (time.monotonic() - rows_done) / rows_time if rows_time > 0 else 1.0
@@ -363,12 +365,10 @@ def _apply(
             if progress:
                 progress(i, total())
             if pause:  # (the write lock is free: the next rows are parsed meanwhile)
-                until = time.monotonic() + pause
-                _checkpoint(store)
+                until = freed + pause
                 while not parser.done and time.monotonic() < until:
                     parser.more(PARSE_STEP)
-                # then the next rows' persons read while the pause lasts (kept if nobody writes: see left)
-                start = max(i, fetched_to)
+                start = max(i, fetched_to)  # then the next rows' persons read (kept if nobody wrote: left)
                 while have(start) and (start == i or time.monotonic() < until):
                     fetched_to = start + PREFETCH_ROWS
                     have(fetched_to - 1)

@@ -492,10 +492,11 @@ def test_persons_read_in_the_pause_are_read_again_after_a_colleagues_save(config
     assert ["telefoon" in o.full_text for o in report.outcomes[3:6]] == [True, False, True]
 
 
-def test_the_import_checkpoints_in_its_pauses_not_at_its_commits(config, tmp_path, monkeypatch):
-    """SQLite's automatic checkpoint is off while the batches commit (the import checkpoints at
-    the start of each pause, where it would wait anyway, and at its end), and on again afterwards,
-    with the WAL checkpointed as the last commit would have left it."""
+def test_the_import_checkpoints_after_its_batches_not_at_their_commits(config, tmp_path, monkeypatch):
+    """SQLite's automatic checkpoint is off while the batches commit (the import checkpoints right
+    after each batch, before anything else, so that a colleague's save waiting for the lock does not
+    do it; and at its end), and on again afterwards, with the WAL checkpointed as the last commit
+    would have left it."""
     _batches_of_four(monkeypatch, pause=0.001)
     path = _phones_list(tmp_path)
     with open_store(tmp_path / "r.db", "t.tester") as store:
@@ -509,13 +510,16 @@ def test_the_import_checkpoints_in_its_pauses_not_at_its_commits(config, tmp_pat
             return real(batch, upto)
 
         monkeypatch.setattr(ImportBatch, "flush", flush)
-        report, statements = traced_import(store, config, path)
+        report, statements = traced_import(store, config, path, progress=True)
         after = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         _, wal, done = store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert report.counts["update"] == 6 and len(during) == 3
     assert setting > 0 and during == [0, 0, 0] and after == setting
     assert sum(s == "PRAGMA wal_checkpoint(PASSIVE)" for s in statements) == 3  # two pauses and the end
     assert wal == done
+    sent = [s for s in statements if s in ("COMMIT", "PRAGMA wal_checkpoint(PASSIVE)", "-- progress")]
+    assert sent == ["COMMIT", "PRAGMA wal_checkpoint(PASSIVE)", "-- progress"] * 2 + sent[-2:]
+    assert sent[-2:] == ["COMMIT", "PRAGMA wal_checkpoint(PASSIVE)"]
 
 
 def test_an_import_inside_a_callers_transaction_does_not_checkpoint(config, tmp_path, monkeypatch):

@@ -178,12 +178,14 @@ def failing_event(n: int, error: BaseException) -> Iterator[dict[str, int]]:
         yield calls
 
 
-def traced_import(store: Store, config, path):
-    """The report of importing the aanmeldingen list at ``path``, and the statements it sent."""
+def traced_import(store: Store, config, path, *, progress: bool = False):
+    """The report of importing the aanmeldingen list at ``path``, and the statements it sent (with
+    ``progress``: and "-- progress" where it reported its progress)."""
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
+    told = (lambda done, total: statements.append("-- progress")) if progress else None
     try:
-        report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+        report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY, progress=told)
     finally:
         store.conn.set_trace_callback(None)
     return report, statements
