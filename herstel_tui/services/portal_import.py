@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -45,8 +45,11 @@ from herstel_tui.services.portal_lists import (
     Record,
     RegistrationRecord,
 )
+from herstel_tui.services.portal_refs import CaseRef as _CaseRef
+from herstel_tui.services.portal_refs import PersonRef as _PersonRef
 from herstel_tui.store import Store, StoreError
-from herstel_tui.store.import_batch import ImportBatch, new_tuple, stored_person
+from herstel_tui.store.import_batch import ImportBatch, new_tuple
+from herstel_tui.store.import_rows import stored_person
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
 BO = Track.BREDE_ONDERSTEUNING  # (read once: a member read off its class goes through EnumType.__getattr__)
@@ -100,9 +103,10 @@ def apply_import(
       cannot be read is refused by then) and parses its rows as they are needed.
     - Applying runs in short batches, each one ``BEGIN IMMEDIATE`` of about ``BATCH_SECONDS``
       with a pause after it, so a colleague's save waits at most about one batch. In the pauses
-      the next rows are parsed: SQLite's busy handler lets a waiting colleague try again at
-      least every 100 ms, so a pause of ``PAUSE_SECONDS`` without the write lock lets every
-      waiting save in, and the import need not sit idle during it.
+      the next rows are parsed, then their persons read (kept when nobody wrote): SQLite's busy
+      handler lets a waiting colleague try again at least every 100 ms, so a pause of
+      ``PAUSE_SECONDS`` without the write lock lets every waiting save in, and the import need
+      not sit idle during it.
     - All-or-nothing, per import rather than per transaction: the file's record in
       ``portal_files`` is written with the first batch as status 'bezig' and becomes 'klaar'
       (with its counts and its audit row "ingelezen") only in the final transaction. Every row's
@@ -134,7 +138,7 @@ def apply_import(
         report.dry_run = True
         report.file_id = None
         return report
-    with _statement_journals_in_memory(store):
+    with _statement_journals_in_memory(store), _checkpoints_in_pauses(store):
         return _apply(store, parser, file, today, progress, pause=PAUSE_SECONDS, seconds=BATCH_SECONDS, throwaway=False)
 
 
@@ -160,6 +164,27 @@ def _statement_journals_in_memory(store: Store) -> Iterator[None]:
         if old is not None:
             with store.reading() as conn:
                 conn.execute(f"PRAGMA temp_store = {int(old)}")
+
+
+@contextmanager
+def _checkpoints_in_pauses(store: Store) -> Iterator[None]:
+    """SQLite's automatic checkpoint (at every commit of a large list's batches) off while the import runs: it
+    checkpoints after each batch itself, within the pause that follows, and at its end, as the last commit would."""
+    with store.reading() as conn:
+        old = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        with store.reading() as conn:
+            conn.execute(f"PRAGMA wal_autocheckpoint = {int(old)}")
+        _checkpoint(store)
+
+
+def _checkpoint(store: Store) -> None:
+    with store.reading() as conn:
+        if not conn.in_transaction:  # (SQLite refuses it inside one: a caller's, which the batches join)
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _apply(
@@ -203,6 +228,7 @@ def _apply(
     # the register as the last batch left it: SQLite's data_version at its start (it changes when
     # another connection commits) and this connection's row changes after its commit
     left: tuple[int, int] | None = None
+    fetched_to = 0  # the rows up to here are read (ImportBatch.prefetch)
 
     def have(k: int) -> bool:
         """Whether the list has a record ``records[k]``, parsing on as far as that needs."""
@@ -266,8 +292,8 @@ def _apply(
                 if batch is None or left != (version, store.conn.total_changes):
                     catch_up()
                     batch = ImportBatch(store, throwaway=throwaway)
+                    fetched_to = i  # (else the batch holds the rows read in the pause)
                 handler.batch = batch
-                fetched_to = i
                 started, n = time.monotonic(), 0
                 budget = max(seconds / (1 + after), seconds / 4)
                 while (i < len(records) or have(i)) and (n < BATCH_MIN_ROWS or time.monotonic() - started < budget):
@@ -331,6 +357,8 @@ def _apply(
                     report.file_id = fid
             if last:
                 break
+            freed = time.monotonic()  # (the write lock is free from here: the pause counts from it)
+            _checkpoint(store)  # (at once, as the commit would have: not left to a waiting colleague's commit)
             left = (version, store.conn.total_changes)
             rows_time = rows_done - started
             after = (time.monotonic() - rows_done) / rows_time if rows_time > 0 else 1.0
@@ -338,9 +366,16 @@ def _apply(
             if progress:
                 progress(i, total())
             if pause:  # (the write lock is free: the next rows are parsed meanwhile)
-                until = time.monotonic() + pause
+                until = freed + pause
                 while not parser.done and time.monotonic() < until:
                     parser.more(PARSE_STEP)
+                start = max(i, fetched_to)  # then the next rows' persons read (kept if nobody wrote: left)
+                while have(start) and (start == i or time.monotonic() < until):
+                    fetched_to = start + PREFETCH_ROWS
+                    have(fetched_to - 1)
+                    with store.reading():
+                        batch.prefetch(_bsns(records[start:fetched_to]))
+                    start = fetched_to
                 time.sleep(max(0.0, until - time.monotonic()))
     except AlreadyImported:
         raise
@@ -362,40 +397,6 @@ def _bsns(records: Sequence[Record]) -> Iterator[str]:
         partner = getattr(rec, "partner_bsn", None)
         if partner:
             yield partner
-
-
-class _PersonRef(NamedTuple):
-    """A person as the import needs it: id, name and the raw register row as the batch holds it
-    (no model validation per row: a 50,000-row list looks persons up 50,000 times; a named tuple
-    is made in a third of a frozen dataclass's time). The batch replaces a row that changes,
-    never alters one."""
-
-    id: int
-    row: dict[str, Any]  # column -> value, read by the Dutch words the lists use (PERSON_WORDS)
-
-    @staticmethod
-    def from_columns(columns: dict[str, Any]) -> _PersonRef:
-        return new_tuple(_PersonRef, (columns["id"], columns))
-
-    @property
-    def name(self) -> str:
-        row = self.row
-        return " ".join(filter(None, (row.get("given_names"), row.get("surname_prefix"), row.get("surname"))))
-
-    def value(self, key: str) -> Any:
-        v = self.row.get(FIELD_OF_WORD.get(key, key))
-        return date.fromisoformat(v) if key == "geboortedatum" and v else v
-
-
-class _CaseRef(NamedTuple):  # (made once per row)
-    id: int
-    zaaknummer: str
-    track: Track
-    person_id: int
-
-    @property
-    def short(self) -> str:
-        return "BO" if self.track == Track.BREDE_ONDERSTEUNING else "SA"
 
 
 class _Handler:

@@ -29,7 +29,7 @@ from herstel_tui.store.base import audit_alone
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from typing import Any
 
     from herstel_tui.domain.models import Case, ContactNote, Person
@@ -108,7 +108,18 @@ def inherited_events(
     persons = sorted({pid for pid, _ in wanted})
     if not persons:
         return {}
-    ids = json.dumps(persons)
+    roles, facts = shared_rows(conn, persons)
+    out: dict[tuple[int, str], list[RecordedEvent]] = {}
+    for pid, track in wanted:
+        shared = inherited_of(routekaart, roles.get(pid), facts.get(pid, ()), track)
+        if shared:
+            out[(pid, track)] = shared
+    return out
+
+
+def shared_rows(conn: sqlite3.Connection, persons: Sequence[int]) -> tuple[dict[int, str], dict[int, list[tuple]]]:
+    """The persons' roles (:func:`main_roles`) and, per person, the rows of the facts their
+    households' aanvragers may share with them (what :func:`inherited_of` takes), in two queries."""
     roles = main_roles(conn, persons)
     every = sorted({step for steps in SHARED_STEPS.values() for step in steps})
     facts: dict[int, list[tuple]] = {}
@@ -118,27 +129,28 @@ def inherited_events(
         "AND hm2.role = 'aanvrager' AND hm2.person_id != hm1.person_id "
         "JOIN cases c ON c.person_id = hm2.person_id JOIN events e ON e.case_id = c.id "
         f"WHERE hm1.person_id IN (SELECT value FROM json_each(?)) AND e.step IN ({','.join('?' * len(every))})",
-        (ids, *every),
+        (json.dumps(list(persons)), *every),
     ):
         facts.setdefault(row[0], []).append(row[1:])
-    out: dict[tuple[int, str], list[RecordedEvent]] = {}
+    return roles, facts
+
+
+def inherited_of(routekaart: Routekaart, role: str | None, rows: Iterable[tuple], track: str) -> list[RecordedEvent]:
+    """The shared facts of a person with this main ``role`` in ``track``, from their rows of
+    :func:`shared_rows` (none: an empty list)."""
+    steps = SHARED_STEPS.get(role or "")
+    found = [r for r in rows if steps and r[3] in steps]
+    if not found:
+        return []
+    # the aanvrager's case in this track first, else the other one; within it, record order
+    found.sort(key=lambda r: (r[1] != track, r[0], r[2]))
+    first = found[0][0]
     has_step = routekaart.has_step
-    for pid, track in wanted:
-        steps = SHARED_STEPS.get(roles.get(pid) or "")
-        rows = [r for r in facts.get(pid, ()) if steps and r[3] in steps]
-        if not rows:
-            continue
-        # the aanvrager's case in this track first, else the other one; within it, record order
-        rows.sort(key=lambda r: (r[1] != track, r[0], r[2]))
-        first = rows[0][0]
-        shared = [
-            RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, None, True)
-            for cid, _t, _eid, s, f, o, c, r in rows
-            if cid == first and has_step(track, s)
-        ]
-        if shared:
-            out[(pid, track)] = shared
-    return out
+    return [
+        RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, None, True)
+        for cid, _t, _eid, s, f, o, c, r in found
+        if cid == first and has_step(track, s)
+    ]
 
 
 # -- the card ------------------------------------------------------------------------------------

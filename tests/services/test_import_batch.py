@@ -15,11 +15,11 @@ from herstel_tui.domain.models import Person
 from herstel_tui.services import portal_import
 from herstel_tui.services.portal import import_list
 from herstel_tui.settings.resources import open_store
-from herstel_tui.store import Store, StoreError
+from herstel_tui.store import Store, StoreError, import_batch
 from herstel_tui.store.base import AUDIT_INSERT
 from herstel_tui.store.import_batch import ImportBatch
 from herstel_tui.store.portal import ROW_DONE
-from tests.support.portal import TEST_BSNS, TODAY, days_ago, write_xlsx
+from tests.support.portal import TEST_BSNS, TODAY, days_ago, traced_import, write_xlsx
 from tests.support.tables import TABLES, table_rows
 
 
@@ -42,6 +42,19 @@ def register(store: Store) -> None:
     store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")  # shared with Tim
     store.cases.open(child.id, "brede_ondersteuning", opened=days_ago(100))
     store.persons.add(Person(bsn=TEST_BSNS[2], given_names="Piet", surname="Bakker", street="Dorpsweg"))
+
+
+def family(store: Store, n: int = 0) -> int:
+    """A parent (TEST_BSNS[2n]) with a case whose eerste toets the child (TEST_BSNS[2n + 1]) shares:
+    returns the child's id."""
+    parent = store.persons.add(Person(bsn=TEST_BSNS[2 * n], given_names="Anna", surname="Jansen"))
+    child = store.persons.add(Person(bsn=TEST_BSNS[2 * n + 1], given_names="Tim", surname="Jansen"))
+    store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
+    case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
+    store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+    store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")  # shared with Tim
+    assert child.id is not None
+    return child.id
 
 
 def lists(folder) -> list[tuple[str, object]]:
@@ -202,7 +215,7 @@ def test_a_batch_whose_bulk_writes_fail_is_undone_and_the_import_finished_by_rea
 
 def test_the_audit_details_written_as_text_are_audit_json():
     from herstel_tui.store.base import audit_json
-    from herstel_tui.store.import_batch import case_detail, household_detail
+    from herstel_tui.store.import_rows import case_detail, household_detail
 
     for pid in (1, 42, 10**12):
         assert household_detail(pid) == audit_json({"leden": [{"persoon": pid, "rol": Role.AANVRAGER.value}]})
@@ -250,11 +263,11 @@ def test_the_engines_verdict_is_asked_once_per_kind_of_history(store, monkeypatc
 def test_address_changes_go_as_runs_of_distinct_persons():
     """One UPDATE ... FROM per run in which no person comes twice (SQLite would take one of a
     person's rows, any): the runs keep the list's order."""
-    from herstel_tui.store.import_batch import _distinct
+    from herstel_tui.store.import_rows import distinct_runs
 
     rows = [("a", 1), ("b", 2), ("c", 1), ("d", 3), ("e", 3), ("f", 4)]
-    assert list(_distinct(rows)) == [[("a", 1), ("b", 2)], [("c", 1), ("d", 3)], [("e", 3), ("f", 4)]]
-    assert list(_distinct([])) == []
+    assert list(distinct_runs(rows)) == [[("a", 1), ("b", 2)], [("c", 1), ("d", 3)], [("e", 3), ("f", 4)]]
+    assert list(distinct_runs([])) == []
 
 
 def test_the_plain_inserts_go_as_statements_of_many_rows(store):
@@ -295,12 +308,7 @@ def test_a_refused_rows_case_history_is_read_once(config, tmp_path):
         tim = [TEST_BSNS[1], "Tim", "Jansen", days_ago(2)]
         path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], tim, tim, tim])
         before = tables(store)
-        statements: list[str] = []
-        store.conn.set_trace_callback(statements.append)
-        try:
-            report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-        finally:
-            store.conn.set_trace_callback(None)
+        report, statements = traced_import(store, config, path)
         after = tables(store)
     assert [o.action for o in report.outcomes] == ["reject"] * 3
     assert all("kind" in o.text for o in report.outcomes)
@@ -380,23 +388,22 @@ def test_a_person_refused_again_and_again_has_their_household_facts_read_once(co
     refusal takes back the history it was judged on, so each row reads the case's history again:
     the child's role and the facts the household shares with them are read once, not at every row."""
     with open_store(tmp_path / "r.db", "t.tester") as store:
-        parent = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
-        child = store.persons.add(Person(bsn=TEST_BSNS[1], given_names="Tim", surname="Jansen"))
-        store.persons.create_household([(parent.id, Role.AANVRAGER), (child.id, Role.KIND)])
-        case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
-        store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
-        store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")  # shared with Tim
+        child = family(store)
         tim = [TEST_BSNS[1], "Tim", "Jansen", days_ago(2)]
         path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], tim, tim, tim])
         before = tables(store)
         reads: list[list[int]] = []
         real = store.persons.main_roles
         monkeypatch.setattr(store.persons, "main_roles", lambda ids: reads.append(list(ids)) or real(ids))
+        real_rows = import_batch.shared_rows  # (with the persons: see ImportBatch.ahead)
+        monkeypatch.setattr(
+            import_batch, "shared_rows", lambda conn, ids: reads.append(list(ids)) or real_rows(conn, ids)
+        )
         report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
         after = tables(store)
     assert [o.action for o in report.outcomes] == ["update", "reject", "reject"]
     assert all("kind" in o.text for o in report.outcomes[1:]) and "kind" in report.outcomes[0].notes[0]
-    assert reads == [[child.id]]
+    assert reads == [[child]]
     assert len(after["cases"]) == len(before["cases"]) + 1 and after["events"] == before["events"]
 
 
@@ -493,3 +500,164 @@ def test_a_partner_link_waits_in_the_batch_and_a_failing_row_takes_it_back(store
         ("toegevoegd", "huishouden", 3),
         ("toegevoegd", "huishouden", 2),
     ]
+
+
+def test_the_household_facts_of_the_coming_rows_are_read_at_once(config, tmp_path):
+    """The role and the shared facts of the persons of the coming rows are read with the persons
+    (two queries), not person by person when their case's history is needed."""
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        children = []
+        for n in range(3):
+            family(store, n)
+            children.append([TEST_BSNS[2 * n + 1], "Tim", "Jansen", days_ago(2)])
+        path = write_xlsx(tmp_path / "a.xlsx", [["BSN", "Voornamen", "Achternaam", "Datum aanmelding"], *children])
+        report, statements = traced_import(store, config, path)
+    assert [o.action for o in report.outcomes] == ["update"] * 3  # (the case opened; the aanvraag refused: a note)
+    assert all("kind" in o.notes[0] for o in report.outcomes)
+    roles = "SELECT person_id, role FROM household_members WHERE person_id IN"
+    # the three at once: with the persons, and for the index rows of their cases
+    assert [s for s in statements if s.startswith(roles)] == [s for s in statements if s.startswith(roles)][:1] * 2
+
+
+def test_a_partner_linked_by_an_earlier_row_has_their_household_facts_read_again(config, tmp_path, monkeypatch):
+    """The facts read with the persons are forgotten for the persons a row changes through the
+    repositories: a person linked as toeslagpartner by an earlier row of the list shares the
+    aanvrager's facts at their own row (as imported row by row)."""
+    anna = [TEST_BSNS[0], "Anna", "Jansen", days_ago(2), TEST_BSNS[1]]
+    piet = [TEST_BSNS[1], "Piet", "Jansen", days_ago(2), None]
+    head = ["BSN", "Voornamen", "Achternaam", "Datum aanmelding", "BSN toeslagpartner"]
+    path = write_xlsx(tmp_path / "a.xlsx", [head, anna, piet])
+    results = []
+    for bulk in (True, False):
+        monkeypatch.setattr(ImportBatch, "bulk", bulk)
+        with open_store(tmp_path / f"{bulk}.db", "t.tester") as store:
+            parent = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
+            store.persons.add(Person(bsn=TEST_BSNS[1], given_names="Piet", surname="Jansen"))
+            store.persons.create_household([(parent.id, Role.AANVRAGER)])
+            case = store.cases.open(parent.id, "brede_ondersteuning", opened=days_ago(200))
+            store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+            store.cases.record_event(case.id, "eerste_toets", days_ago(150), outcome="gedupeerd")
+            results.append(
+                (rows(import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)), tables(store))
+            )
+    for name in TABLES:
+        assert results[0][1][name] == results[1][1][name], name
+    assert results[0][0] == results[1][0]
+    assert "toeslagpartner Piet Jansen gekoppeld" in results[0][0][0][2]
+
+
+def _phones_list(folder):
+    """Twelve rows: persons 0-5 known (their phone changes), 6-11 new."""
+    head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
+    body = [[TEST_BSNS[n], "Noor", f"Visser{n}", f"06-{40_000_000 + n:08d}", days_ago(3)] for n in range(12)]
+    return write_xlsx(folder / "a.xlsx", [head, *body])
+
+
+def _known(store: Store) -> None:
+    for n in range(6):
+        store.persons.add(Person(bsn=TEST_BSNS[n], given_names="Noor", surname=f"Visser{n}", phone="06-11111111"))
+
+
+def _batches_of_four(monkeypatch, pause: float) -> None:
+    """Transactions of four rows each (whatever the clock says), each reading its four rows' persons."""
+    monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", 4)
+    monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(portal_import, "PREFETCH_ROWS", 4)
+    monkeypatch.setattr(portal_import, "PAUSE_SECONDS", pause)
+
+
+def test_the_next_rows_persons_are_read_in_the_pause(config, tmp_path, monkeypatch):
+    """Between two batches, with every row parsed, the persons of the next rows are read while the
+    write lock is free (the batch keeps them: nobody wrote in between), not in the next batch."""
+    path = _phones_list(tmp_path)
+    results = []
+    for pause in (0.001, 0.0):  # (no pause: every read inside a batch)
+        _batches_of_four(monkeypatch, pause)
+        with open_store(tmp_path / f"{pause}.db", "t.tester") as store:
+            _known(store)
+            locked: list[bool] = []
+            real = ImportBatch.prefetch
+
+            def prefetch(batch, bsns, store=store, locked=locked, real=real):
+                locked.append(store.conn.in_transaction)
+                return real(batch, bsns)
+
+            monkeypatch.setattr(ImportBatch, "prefetch", prefetch)
+            report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+            monkeypatch.setattr(ImportBatch, "prefetch", real)
+            results.append((rows(report), tables(store), locked))
+    (paused, paused_tables, paused_locked), (plain, plain_tables, plain_locked) = results
+    assert paused_locked == [True, False, False] and plain_locked == [True, True, True]
+    assert [action for _, action, _ in paused] == ["update"] * 6 + ["create"] * 6
+    assert paused == plain
+    for name in TABLES:
+        assert paused_tables[name] == plain_tables[name], name
+
+
+def test_persons_read_in_the_pause_are_read_again_after_a_colleagues_save(config, tmp_path, monkeypatch):
+    """A colleague who saves in the pause, after the persons of the next rows were read, changes
+    what the next batch reads: it reads the register afresh (a phone number the colleague already
+    saved is not changed again)."""
+    _batches_of_four(monkeypatch, pause=0.001)
+    path = _phones_list(tmp_path)
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        _known(store)
+        real = ImportBatch.prefetch
+        saved = []
+
+        def prefetch(batch, bsns):
+            bsns = list(bsns)
+            real(batch, bsns)
+            if not store.conn.in_transaction and not saved:  # the first pause: row 5's person changed
+                with open_store(store.path, "collega") as other:
+                    person = other.persons.find_by_bsn(TEST_BSNS[4])
+                    other.persons.update(person.model_copy(update={"phone": "06-40000004"}))
+                saved.append(bsns)
+
+        monkeypatch.setattr(ImportBatch, "prefetch", prefetch)
+        report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+    assert saved and TEST_BSNS[4] in saved[0]
+    assert ["telefoon" in o.full_text for o in report.outcomes[3:6]] == [True, False, True]
+
+
+def test_the_import_checkpoints_after_its_batches_not_at_their_commits(config, tmp_path, monkeypatch):
+    """SQLite's automatic checkpoint is off while the batches commit (the import checkpoints right
+    after each batch, before anything else, so that a colleague's save waiting for the lock does not
+    do it; and at its end), and on again afterwards, with the WAL checkpointed as the last commit
+    would have left it."""
+    _batches_of_four(monkeypatch, pause=0.001)
+    path = _phones_list(tmp_path)
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        _known(store)
+        setting = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        during: list[int] = []
+        real = ImportBatch.flush
+
+        def flush(batch, upto=None):
+            during.append(store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+            return real(batch, upto)
+
+        monkeypatch.setattr(ImportBatch, "flush", flush)
+        report, statements = traced_import(store, config, path, progress=True)
+        after = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        _, wal, done = store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert report.counts["update"] == 6 and len(during) == 3
+    assert setting > 0 and during == [0, 0, 0] and after == setting
+    assert sum(s == "PRAGMA wal_checkpoint(PASSIVE)" for s in statements) == 3  # two pauses and the end
+    assert wal == done
+    sent = [s for s in statements if s in ("COMMIT", "PRAGMA wal_checkpoint(PASSIVE)", "-- progress")]
+    assert sent == ["COMMIT", "PRAGMA wal_checkpoint(PASSIVE)", "-- progress"] * 2 + sent[-2:]
+    assert sent[-2:] == ["COMMIT", "PRAGMA wal_checkpoint(PASSIVE)"]
+
+
+def test_an_import_inside_a_callers_transaction_does_not_checkpoint(config, tmp_path, monkeypatch):
+    """Inside a caller's transaction (the batches join it, the pauses lie inside it) the import
+    leaves the checkpoints to that transaction's commit: SQLite refuses one inside a transaction."""
+    _batches_of_four(monkeypatch, pause=0.001)
+    path = _phones_list(tmp_path)
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        _known(store)
+        with store.transaction():
+            report, statements = traced_import(store, config, path)
+    assert report.counts["update"] == 6
+    assert "PRAGMA wal_checkpoint(PASSIVE)" not in statements

@@ -9,7 +9,7 @@ from herstel_tui.services import portal_import
 from herstel_tui.services.portal import import_list
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import StoreError
-from tests.support.portal import TEST_BSNS, TODAY, days_ago, dump, failing_event, write_xlsx
+from tests.support.portal import TEST_BSNS, TODAY, days_ago, dump, failing_event, traced_import, write_xlsx
 
 HEAD = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding"]
 
@@ -136,12 +136,7 @@ def test_the_last_transaction_does_not_write_the_row_outcomes_it_deletes(store, 
     whose outcome was written before are still taken in once (no row twice)."""
     path = registrations(tmp_path)
     sent: list[int] = []  # per committed transaction: the outcome rows it sent
-    seen: list[str] = []
-    store.conn.set_trace_callback(seen.append)
-    try:
-        done = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
-    finally:
-        store.conn.set_trace_callback(None)
+    done, seen = traced_import(store, config, path)
     per: list[int] = [0]
     for sql in seen:
         if sql.startswith("INSERT INTO portal_import_rows"):

@@ -15,7 +15,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.models import FIELD_OF_WORD, Person
 from herstel_tui.files.portal_common import CellError
 from herstel_tui.services.portal_lists import _REGISTRATION_FIELDS, _person_fields
-from herstel_tui.store.import_batch import stored_person
+from herstel_tui.store.import_rows import stored_person
 from herstel_tui.store.persons import person_row
 from tests.support.data import TEST_BSNS, TODAY
 

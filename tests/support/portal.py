@@ -16,6 +16,7 @@ import pytest
 from stdnum.nl import bsn as stdnum_bsn
 
 from herstel_tui.domain.models import Person
+from herstel_tui.services.portal import import_list
 from herstel_tui.settings.config import Config
 from herstel_tui.store import Store
 from tests.support.data import TEST_BSNS
@@ -175,3 +176,16 @@ def failing_event(n: int, error: BaseException) -> Iterator[dict[str, int]]:
 
             mp.setattr(cls, "record_event", flaky)
         yield calls
+
+
+def traced_import(store: Store, config, path, *, progress: bool = False):
+    """The report of importing the aanmeldingen list at ``path``, and the statements it sent (with
+    ``progress``: and "-- progress" where it reported its progress)."""
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    told = (lambda done, total: statements.append("-- progress")) if progress else None
+    try:
+        report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY, progress=told)
+    finally:
+        store.conn.set_trace_callback(None)
+    return report, statements
