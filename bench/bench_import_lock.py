@@ -1,8 +1,9 @@
 """How long colleagues wait for their saves while a large portal list is imported (issue 13).
 
-    python bench/bench_import_lock.py [--rows 20000] [--notes 20] [--src CHECKOUT]
+    python bench/bench_import_lock.py [--rows 20000] [--notes 20] [--src CHECKOUT] [--base DB]
 
-Builds a register with one case in a temporary folder, writes an aanmeldingen list of --rows rows
+Builds a register with one case in a temporary folder (``--base DB``: in a copy of DB, e.g. the
+100,000-case demo, whose persons hold the list's BSNs, as in the field; DB is never written), writes an aanmeldingen list of --rows rows
 (the 9,091 test BSNs repeated, like tests/portal/test_large.py), starts `herstel portaal lijst
 aanmeldingen` and, once it is applying, runs --notes `herstel notitie` commands from the shell one
 after another. Prints each note's wall time, the floor (the same command with no import running,
@@ -37,6 +38,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=20_000)
     ap.add_argument("--notes", type=int, default=20)
     ap.add_argument("--src", default=str(Path(__file__).resolve().parents[1]))
+    ap.add_argument("--base", type=Path, help="a copy of this register (never written), not an empty one")
     args = ap.parse_args()
     env = {**os.environ, "PYTHONPATH": args.src}
     sys.path.insert(0, args.src)
@@ -48,6 +50,13 @@ def main() -> None:
         tmp = Path(tmp)
         db = tmp / "r.db"
         numbers = bsns()
+        if args.base:  # SQLite's backup: the base only read, both closed before the store opens the copy
+            import sqlite3
+            from contextlib import closing
+
+            with closing(sqlite3.connect(f"file:{args.base}?mode=ro", uri=True)) as src:
+                with closing(sqlite3.connect(db)) as dst:
+                    src.backup(dst)
         with open_store(db, "bench") as s:
             p = s.persons.add(Person(given_names="Anna", surname="Collega"))
             case = s.cases.open(p.id, "brede_ondersteuning", opened=date.today() - timedelta(days=30))
