@@ -498,12 +498,28 @@ class ImportBatch(Repository):
         """The person's role or shared facts changed by rows the batch holds: their cases' histories
         are read again once those are sent (as :meth:`direct` leaves them to the repositories)."""
         self._cache(self.regrouped, person_id, True)
-        self.ahead.pop(person_id, None)  # (read before the link; the database tells once it is sent)
-        for track in _TRACKS:
-            self._forget(self.facts, (person_id, track))
-            case = self.cases.get((person_id, track))
-            if case is not None and case[0] not in self.opened:
-                self._forget(self.history, case[0])
+        self._forget_persons((person_id,))
+
+    def _forget_persons(self, persons: Iterable[int] | None) -> None:
+        """Forget what was read of these persons' households (None: anyone's), for the database or
+        the repositories to tell again: their cases' histories (not those of the cases this batch
+        opened for persons it created: an aanvrager stays one, sharing nothing), their household
+        facts and what was read ahead of them. A failing row gets it back."""
+        if persons is None:
+            for cid in [c for c in self.history if c not in self.opened]:
+                self._forget(self.history, cid)
+            for key in list(self.facts):
+                self._forget(self.facts, key)
+            self._remember(setattr, self, "ahead", self.ahead)
+            self.ahead = {}
+            return
+        for pid in persons:
+            self._forget(self.ahead, pid)
+            for track in _TRACKS:
+                self._forget(self.facts, (pid, track))
+                case = self.cases.get((pid, track))  # (every case with a history is known here)
+                if case is not None and case[0] not in self.opened:
+                    self._forget(self.history, case[0])
 
     def _forget(self, mapping: dict, key: Any) -> None:
         if key in mapping:
@@ -713,21 +729,7 @@ class ImportBatch(Repository):
         self.regrouped.clear()  # (every membership sent: the database tells their roles)
         before = self.next_ids
         self.next_ids = None  # (zaaknummers: only open_case opens a case in an import, and counts it)
-        # (the cases this batch opened are its own persons': an aanvrager stays one, and nothing is
-        # shared with an aanvrager)
-        touched = None if persons is None else set(persons)
-        for cid in [
-            c for c, h in self.history.items() if c not in self.opened and (touched is None or h[0] in touched)
-        ]:
-            self._remember(self.history.__setitem__, cid, self.history.pop(cid))
-        for key in [k for k in self.facts if touched is None or k[0] in touched]:
-            self._remember(self.facts.__setitem__, key, self.facts.pop(key))
-        if touched is None:
-            self._remember(setattr, self, "ahead", self.ahead)
-            self.ahead = {}
-        else:
-            for pid in touched & self.ahead.keys():
-                self._remember(self.ahead.__setitem__, pid, self.ahead.pop(pid))
+        self._forget_persons(persons)
         # A failing row restores the counters it started with (its savepoint undoes its writes).
         self._remember(setattr, self, "next_ids", before)
         yield
