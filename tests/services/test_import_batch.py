@@ -452,6 +452,47 @@ def test_partners_linked_in_bulk_equal_one_by_one(config, tmp_path, monkeypatch,
     imported_both_ways(config, tmp_path, monkeypatch, partner_register, files, 2 * small_batches)
 
 
+def _refused_again_list(folder):
+    """Sem, a child with a case (partner_register): rows the engine refuses (no aanvraag for a
+    child), repeated, with a row between them that changes his phone, and after a row that links
+    him as Kees's toeslagpartner (his role changes: judged afresh)."""
+    b = TEST_BSNS
+    head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding", "BSN toeslagpartner"]
+    sem = [b[5], "Sem", "Mol", None, days_ago(4), None]
+    later = [b[5], "Sem", "Mol", None, days_ago(3), None]
+    phone = [b[5], "Sem", "Mol", "06-12121212", days_ago(3), None]
+    with_phone = [b[5], "Sem", "Mol", "06-12121212", days_ago(3), None]
+    kees = [b[3], "Kees", "Mol", None, days_ago(3), b[5]]
+    rows = [sem, sem, sem, later, later, phone, with_phone, with_phone, sem, kees, with_phone, with_phone]
+    return write_xlsx(folder / "refused.xlsx", [head, *rows])
+
+
+@pytest.mark.parametrize("batch_rows", [0, 3])
+def test_a_row_refused_like_the_persons_last_refused_row_is_not_judged_again(config, tmp_path, monkeypatch, batch_rows):
+    """A row of a person refused by the engine like their last row that did nothing else (the same
+    fields, date and case history: _Registrations._refused_again) is refused with the same reason
+    without asking the batch and the engine again; another date, a changed register row or a
+    partner link that changes the person's role: judged afresh. The same reports and
+    tables as row by row."""
+    files = [("aanmeldingen", _refused_again_list(tmp_path))]
+    judged: list[bool] = []  # (bulk or row by row) per row whose steps are judged
+    real = portal_import.ListHandler.record_steps
+    monkeypatch.setattr(
+        portal_import.ListHandler,
+        "record_steps",
+        lambda self, case, steps: judged.append(self.batch.bulk) or real(self, case, steps),
+    )
+    reports, _ = imported_both_ways(config, tmp_path, monkeypatch, partner_register, files, batch_rows)
+    actions = [action for _, action, _ in reports[0]]
+    assert actions == [*["reject"] * 5, "update", *["reject"] * 3, "update", "update", "skip"]
+    assert all("past niet bij een kind" in text for _, action, text in reports[0] if action == "reject")
+    assert "toeslagpartner Sem Mol gekoppeld" in reports[0][9][2] and "ontvangst gegevens" in reports[0][10][2]
+    # row by row every row but the last (ontvangst gegevens there) is judged; in bulk not rows 2 and
+    # 3 (like 1), 5 (like 4) and 8 (like 7, after the phone of 6); 9 (another date) and 11 (a
+    # toeslagpartner now) are. (Nobody writes between the batches of three rows: they keep the batch.)
+    assert judged.count(False) == 11 and judged.count(True) == 7
+
+
 def test_a_partner_link_waits_in_the_batch_and_a_failing_row_takes_it_back(store):
     """link_partner writes as the batch's rows (nothing sent, no savepoint: the rows before it stay in
     the batch), a failing row takes its link back, and a person whose household a link made (their
