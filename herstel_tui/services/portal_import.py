@@ -468,10 +468,6 @@ _LABELS = {
 }
 
 
-_REGISTERED = ("ontvangst_gegevens",)  # the steps of a row (see _refused_again)
-_DERIVED_AND_REGISTERED = ("aanvraag_herbeoordeling", "ontvangst_gegevens")
-
-
 def _same_name(a: str | None, b: str | None) -> bool:
     return a == b or " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
 
@@ -486,9 +482,6 @@ class _Registrations(ListHandler):
         # batch replaces a row that changes, never alters one) changes nothing either, and differs
         # in the same names (a 50,000-row list: 30,000 rows that repeat one before them)
         self.alike: dict[str, tuple[dict[str, Any], dict[str, Any], list[str]]] = {}
-        # bsn -> what the engine's refusal of the last row of that person that did nothing else was
-        # judged on, and its reason (see _refused_again)
-        self.refused: dict[str, tuple[Any, ...]] = {}
 
     def row(self, rec: RegistrationRecord) -> RowOutcome:
         on = rec.received or self.today
@@ -502,9 +495,6 @@ class _Registrations(ListHandler):
             done.append(f"{person.name} ingeschreven")
         else:
             given, register = rec.person, person.row
-            again = self.refused.get(rec.bsn)
-            if again is not None and not rec.partner_bsn and self._refused_again(again, register, given, on):
-                raise RowRefused(again[-1])
             alike = self.alike.get(rec.bsn)
             if alike is not None and alike[0] is register and alike[1] == given:
                 differs = alike[2]  # (as the last row of this person, which changed nothing)
@@ -555,28 +545,10 @@ class _Registrations(ListHandler):
                 *self.derived_aanvraag(case, on, self.SOURCE),
                 ("ontvangst_gegevens", None, on, f"Lijst nieuwe aanmeldingen (bestand {self.file.name})."),
             ]
-            batch = self.batch
-            # (judged by the batch alone: see _refused_again)
-            alone = not (created or done or rec.partner_bsn) and batch.knows(case.id, [s for s, *_ in steps])
             refused = self.record_steps(case, steps)
             if refused:
                 if created or not done:
-                    reason = f"ontvangst gegevens niet vastgelegd: {refused}"
-                    if alone:
-                        history = batch.history[case.id]
-                        aanvraag = batch.last_event(case.id, "aanvraag_herbeoordeling")
-                        self.refused[rec.bsn] = (
-                            batch,
-                            person.row,
-                            given,
-                            on,
-                            case.id,
-                            history,
-                            len(history[3]),
-                            aanvraag,
-                            reason,
-                        )
-                    raise RowRefused(reason)
+                    raise RowRefused(f"ontvangst gegevens niet vastgelegd: {refused}")
                 notes.append(f"ontvangst gegevens niet vastgelegd: {refused}")
             else:
                 done.append(f"ontvangst gegevens {format_date(on)}")
@@ -588,32 +560,6 @@ class _Registrations(ListHandler):
             return RowOutcome(rec.row, UPDATE, f"{person.name}: " + "; ".join(done), rec.bsn, notes)
         text = f"dubbel: zelfde als regel {first}" if first is not None else "staat er al"
         return RowOutcome(rec.row, SKIP, text, rec.bsn, notes)
-
-    def _refused_again(self, again: tuple[Any, ...], register: dict[str, Any], given: dict[str, Any], on: date) -> bool:
-        """Whether this row of a person (found, without a toeslagpartner) is refused as the last row
-        of theirs that the engine refused and that did nothing else (``refused``), without asking
-        again. That row left no trace, and this one takes the same way to the same question: the same
-        fields on the same register row change nothing (as ``alike``); the same case, with neither
-        step of the row recorded since (``last_event``) or else the same aanvraag, so the same steps
-        on the same date; the batch judges them itself again (``knows``), on the same history: the
-        batch keeps a case's history (the person's role, the shared facts, the case's events) in one
-        list that only grows (a row's event) or shrinks back (a failing row's), and reads it anew
-        after it forgot it (a partner link, a direct write), so the same list of the same length
-        holds the same events. (In the same batch: a new one reads the register afresh.)"""
-        batch, row, fields, day, case_id, history, n, aanvraag, _ = again
-        current = self.batch
-        if current is not batch or row is not register or day != on or fields != given:
-            return False
-        found = current.case(register["id"], BO)
-        return (
-            found is not None
-            and found[0] == case_id
-            and current.history.get(case_id) is history
-            and len(history[3]) == n
-            and current.last_event(case_id, "ontvangst_gegevens") is None
-            and current.last_event(case_id, "aanvraag_herbeoordeling") == aanvraag
-            and current.knows(case_id, _REGISTERED if aanvraag is not None else _DERIVED_AND_REGISTERED)
-        )
 
     def link_partner(self, person: _PersonRef, partner_bsn: str, on: date) -> tuple[str | None, str | None]:
         partner = self.find(partner_bsn)

@@ -468,29 +468,28 @@ def _refused_again_list(folder):
 
 
 @pytest.mark.parametrize("batch_rows", [0, 3])
-def test_a_row_refused_like_the_persons_last_refused_row_is_not_judged_again(config, tmp_path, monkeypatch, batch_rows):
-    """A row of a person refused by the engine like their last row that did nothing else (the same
-    fields, date and case history: _Registrations._refused_again) is refused with the same reason
-    without asking the batch and the engine again; another date, a changed register row or a
-    partner link that changes the person's role: judged afresh. The same reports and
-    tables as row by row."""
+def test_steps_refused_on_the_same_history_are_not_judged_again(config, tmp_path, monkeypatch, batch_rows):
+    """Steps the batch refused on a case are refused for the same reason without judging them again
+    (ListHandler.record_steps) while the batch judges the same steps on the same history; another
+    date (other steps) or a partner link that changes the person's role: judged afresh. The same
+    reports and tables as row by row."""
     files = [("aanmeldingen", _refused_again_list(tmp_path))]
-    judged: list[bool] = []  # (bulk or row by row) per row whose steps are judged
-    real = portal_import.ListHandler.record_steps
+    judged: list[int] = []  # the cases whose steps the batch judged
+    real = ImportBatch.record_events
     monkeypatch.setattr(
-        portal_import.ListHandler,
-        "record_steps",
-        lambda self, case, steps: judged.append(self.batch.bulk) or real(self, case, steps),
+        ImportBatch, "record_events", lambda self, case_id, steps: judged.append(case_id) or real(self, case_id, steps)
     )
     reports, _ = imported_both_ways(config, tmp_path, monkeypatch, partner_register, files, batch_rows)
     actions = [action for _, action, _ in reports[0]]
     assert actions == [*["reject"] * 5, "update", *["reject"] * 3, "update", "update", "skip"]
     assert all("past niet bij een kind" in text for _, action, text in reports[0] if action == "reject")
     assert "toeslagpartner Sem Mol gekoppeld" in reports[0][9][2] and "ontvangst gegevens" in reports[0][10][2]
-    # row by row every row but the last (ontvangst gegevens there) is judged; in bulk not rows 2 and
-    # 3 (like 1), 5 (like 4) and 8 (like 7, after the phone of 6); 9 (another date) and 11 (a
-    # toeslagpartner now) are. (Nobody writes between the batches of three rows: they keep the batch.)
-    assert judged.count(False) == 11 and judged.count(True) == 7
+    # Sem's steps judged by the batch at rows 1 and 4 (another date) and 9 (the first date again);
+    # not at 2, 3, 5, 6 (the phone changed, not the history), 7, 8; Kees's at 10; Sem's at 11 by
+    # the repositories (his role changed by the link, not yet sent). (Nobody writes between the
+    # batches of three rows: they keep the batch.)
+    kees, sem = 3, 4  # (partner_register: register()'s two cases, then Kees's, Sem's)
+    assert judged == [sem, sem, sem, kees]
 
 
 def test_a_partner_link_waits_in_the_batch_and_a_failing_row_takes_it_back(store):
