@@ -456,6 +456,9 @@ _CONTACT_COLUMNS = {word: FIELD_OF_WORD.get(word, word) for word in _CONTACT}  #
 _FILL = ("geboortedatum",)  # filled in when the register has none; names are never changed
 _FILL_COLUMNS = {word: FIELD_OF_WORD.get(word, word) for word in _FILL}  # word -> column
 _NAME_COLUMNS = tuple((word, FIELD_OF_WORD.get(word, word)) for word in ("voornamen", "achternaam"))
+_NAME_WORDS, _NAME_FIELDS = tuple(word for word, _ in _NAME_COLUMNS), tuple(column for _, column in _NAME_COLUMNS)
+_ABSENT = object()  # (a name the row lacks: not the same as one that is empty)
+_NONE = (_ABSENT,) * len(_NAME_COLUMNS)
 _LABELS = {
     "straat": "straat",
     "huisnummer": "huisnummer",
@@ -482,6 +485,8 @@ class _Registrations(ListHandler):
         # batch replaces a row that changes, never alters one) changes nothing either, and differs
         # in the same names (a 50,000-row list: 30,000 rows that repeat one before them)
         self.alike: dict[str, tuple[dict[str, Any], dict[str, Any], list[str]]] = {}
+        # (the row's names, the register's names) -> the names that differ (the list's words)
+        self.names: dict[tuple, tuple[str, ...]] = {}
 
     def row(self, rec: RegistrationRecord) -> RowOutcome:
         on = rec.received or self.today
@@ -519,11 +524,19 @@ class _Registrations(ListHandler):
                     person = _PersonRef.from_columns(self.batch.update_person(register, fields))
                     done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
                 row = person.row  # (names are never changed: the register's names as they were)
-                differs = [
-                    lab
-                    for lab, column in _NAME_COLUMNS  # (the same text, most rows: no call)
-                    if lab in given and given[lab] != row.get(column) and not _same_name(given[lab], row.get(column))
-                ]
+                # the names that differ: once per pair of the list's and the register's names (a
+                # person's rows repeat theirs)
+                names = (*map(given.get, _NAME_WORDS, _NONE), *map(row.get, _NAME_FIELDS))
+                named = self.names.get(names)
+                if named is None:
+                    named = self.names[names] = tuple(
+                        lab
+                        for lab, column in _NAME_COLUMNS  # (the same text, most rows: no call)
+                        if lab in given
+                        and given[lab] != row.get(column)
+                        and not _same_name(given[lab], row.get(column))
+                    )
+                differs = [*named]
                 if "geboortedatum" in given and person.value("geboortedatum") not in (None, given["geboortedatum"]):
                     differs.append("geboortedatum")
                 if not changes:

@@ -260,6 +260,11 @@ def test_the_engines_verdict_is_asked_once_per_kind_of_history(store, monkeypatc
     assert store.cases.events(cases[0]) == store.cases.events(cases[1]) == []
 
 
+def test_the_updatable_columns_are_in_the_tables_order():
+    """ImportBatch.update_person's audit detail names a person's changes in the table's order."""
+    assert list(import_batch._UPDATABLE) == [k for k in import_batch.PERSON_FIELDS if k in import_batch._UPDATABLE]
+
+
 def test_address_changes_go_as_runs_of_distinct_persons():
     """One UPDATE ... FROM per run in which no person comes twice (SQLite would take one of a
     person's rows, any): the runs keep the list's order."""
