@@ -49,6 +49,8 @@ class ListHandler:
         # case -> the batch, the history and the steps of the last refusal the batch judged on the
         # case, and its reason (see record_steps)
         self.refused: dict[int, tuple[ImportBatch, tuple, int, list, str]] = {}
+        # (date, source) -> the derived aanvraag of that date (see derived_aanvraag: a list repeats its dates)
+        self.derived: dict[tuple[date, str], tuple[str, None, date, str]] = {}
 
     def row(self, rec: Any) -> RowOutcome:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -97,7 +99,7 @@ class ListHandler:
         same list of the same length holds the same events."""
         batch = self.batch
         try:
-            if batch.knows(case.id, [step for step, *_ in steps]):
+            if batch.knows(case.id, [s[0] for s in steps]):
                 history = batch.history.get(case.id)
                 again = self.refused.get(case.id)
                 if (
@@ -137,10 +139,11 @@ class ListHandler:
         it is recorded on the list's date with a note that the real date is unknown."""
         if self.has_event(case.id, "aanvraag_herbeoordeling"):
             return []
-        # "Aanmelden kan tot 1 januari 2024": the unknown date lies on or before the last day.
-        last = REGISTRATION_LAST_DAY
-        return [
-            (
+        step = self.derived.get((on, source))
+        if step is None:
+            # "Aanmelden kan tot 1 januari 2024": the unknown date lies on or before the last day.
+            last = REGISTRATION_LAST_DAY
+            step = self.derived[(on, source)] = (
                 "aanvraag_herbeoordeling",
                 None,
                 min(on, last),
@@ -148,7 +151,7 @@ class ListHandler:
                 "de datum van die aanmelding is niet bekend"
                 + (f" (vastgelegd op {format_date(last)}, de laatste dag waarop aanmelden kon)." if on > last else "."),
             )
-        ]
+        return [step]
 
     def new_person(self, bsn: str, fields: dict[str, Any], registered_on: date) -> _PersonRef:
         missing = [k for k in ("voornamen", "achternaam") if not fields.get(k)]

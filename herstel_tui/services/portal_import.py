@@ -487,6 +487,7 @@ class _Registrations(ListHandler):
         self.alike: dict[str, tuple[dict[str, Any], dict[str, Any], list[str]]] = {}
         # (the row's names, the register's names) -> the names that differ (the list's words)
         self.names: dict[tuple, tuple[str, ...]] = {}
+        self.received_note = f"Lijst nieuwe aanmeldingen (bestand {self.file.name})."
 
     def row(self, rec: RegistrationRecord) -> RowOutcome:
         on = rec.received or self.today
@@ -556,7 +557,7 @@ class _Registrations(ListHandler):
         if not self.has_event(case.id, "ontvangst_gegevens"):
             steps = [
                 *self.derived_aanvraag(case, on, self.SOURCE),
-                ("ontvangst_gegevens", None, on, f"Lijst nieuwe aanmeldingen (bestand {self.file.name})."),
+                ("ontvangst_gegevens", None, on, self.received_note),
             ]
             refused = self.record_steps(case, steps)
             if refused:

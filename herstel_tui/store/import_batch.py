@@ -588,7 +588,7 @@ class ImportBatch(Repository):
     @staticmethod
     def shared(steps: Iterable[str]) -> bool:
         """Whether any of these steps is a fact the household's members share (``SHARED_STEPS``)."""
-        return any(step in _SHARED for step in steps)
+        return not _SHARED.isdisjoint(steps)
 
     def record_events(self, case_id: int, steps: Iterable[tuple[str, str | None, date, str | None]]) -> None:
         """``(step, outcome, date, note)`` in order on a case the batch knows (:meth:`knows`), all or
