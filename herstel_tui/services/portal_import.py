@@ -2,7 +2,8 @@
 beschikkingen, invordering) changes in the register, row by row. The books it keeps are the
 store's (``store.portal``); every timeline event goes through ``store.cases.record_event``, so the
 routekaart engine judges every one of them (or ``store.import_batch``, for a case the import opened
-itself, with the same engine, in bulk).
+itself, with the same engine, in bulk; steps the batch refused are refused again for the same reason
+while it would judge them on the same history: ``ListHandler.record_steps``).
 
 Rules kept here:
 - a list import never holds the write lock for long (colleagues keep saving during a 20,000-row

@@ -3,8 +3,8 @@ memory, and the rows it writes sent to SQLite in bulk (issue 18: a 50,000-row li
 where person by person it took 25).
 
 An :class:`ImportBatch` lives inside one ``store.transaction()`` of ``services.portal_import``.
-It reads the persons, cases and latest events of the coming rows in three queries
-(:meth:`prefetch`), answers the import's questions from that, and keeps what the rows write in
+It reads the persons, cases and events of the coming rows in three queries (and their household
+facts in two: :meth:`prefetch`), answers the import's questions from that, and keeps what the rows write in
 lists that :meth:`flush` sends with ``executemany`` when the batch ends. What it writes is what
 the repositories write one by one, row for row and id for id: the person and the audit row of
 ``persons.add``, the household of ``persons.create_household``, the case of ``cases.open``, the
@@ -16,9 +16,10 @@ plus one), so a list imported this way leaves the same tables as one imported ro
 
 Timeline events go this way unless they are a fact the household's members share (the
 outcome, the payment: ``SHARED_STEPS``): the engine judges each against the case's history as
-``cases.recorded`` and ``cases.role_of`` give it (read once per case, or known from the start for
-a case the batch opened for a person it created; not while a partner link that may change the
-person's role waits in the batch: see :meth:`knows`). Anything else runs through the repositories
+``cases.recorded`` and ``cases.role_of`` give it (read once per case, with its person unless the
+repositories wrote since, or known from the start for a case the batch opened for a person it
+created; not while a partner link that may change the person's role waits in the batch: see
+:meth:`knows`). Anything else runs through the repositories
 (:meth:`direct`): the batch first sends what it holds, so the order of the rows stays the order of
 the list, takes its counters from the database again afterwards and forgets the histories of the
 persons whose household or shared facts the block may change.
@@ -216,7 +217,8 @@ class ImportBatch(Repository):
     # -- reading -----------------------------------------------------------------------------------
 
     def prefetch(self, bsns: Iterable[str]) -> None:
-        """Read the persons with these BSNs, their cases and their cases' latest event per step."""
+        """Read the persons with these BSNs, their cases and their cases' events (the latest per step,
+        and all of them for the cases' histories: ``events_read``)."""
         wanted = sorted({b for b in bsns if b not in self.persons})
         if not wanted:
             return
