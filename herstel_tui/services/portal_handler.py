@@ -46,9 +46,10 @@ class ListHandler:
         self.today = today
         self.seen: dict[str, int] = {}  # bsn -> first row in this file
         self.rk = store.routekaart
-        # case -> the batch, the history and the steps of the last refusal the batch judged on the
-        # case, and its reason (see record_steps)
-        self.refused: dict[int, tuple[ImportBatch, tuple, int, list, str]] = {}
+        # case -> the history and the steps of the last refusal the batch judged on the case, and
+        # its reason (see record_steps); of this batch only (``refused_by``)
+        self.refused: dict[int, tuple[tuple, int, list, str]] = {}
+        self.refused_by: ImportBatch | None = None
         # (date, source) -> the derived aanvraag of that date (see derived_aanvraag: a list repeats its dates)
         self.derived: dict[tuple[date, str], tuple[str, None, date, str]] = {}
 
@@ -100,24 +101,26 @@ class ListHandler:
         batch = self.batch
         try:
             if batch.knows(case.id, [s[0] for s in steps]):
+                if self.refused_by is not batch:  # (another batch: it reads the register afresh)
+                    self.refused.clear()
+                    self.refused_by = batch
                 history = batch.history.get(case.id)
                 again = self.refused.get(case.id)
                 if (
                     again is not None
                     and history is not None
-                    and again[0] is batch
-                    and again[1] is history
-                    and again[2] == len(history[3])
-                    and again[3] == steps
+                    and again[0] is history
+                    and again[1] == len(history[3])
+                    and again[2] == steps
                 ):
-                    return again[4]
+                    return again[3]
                 try:
                     batch.record_events(case.id, steps)
                 except (TransitionRefused, ValidationError) as exc:
                     reason = row_reason(exc)
                     history = batch.history.get(case.id)  # (the one it was judged on, unless a failing row forgets it)
                     if history is not None:
-                        self.refused[case.id] = (batch, history, len(history[3]), list(steps), reason)
+                        self.refused[case.id] = (history, len(history[3]), list(steps), reason)
                     return reason
                 return None
             # a shared fact changes what the household's members inherit; another only this case

@@ -10,10 +10,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from herstel_tui.domain.enums import Role
+from herstel_tui.domain.enums import Role, Track
 from herstel_tui.domain.models import Person
+from herstel_tui.domain.portal import FileMeta
 from herstel_tui.services import portal_import
 from herstel_tui.services.portal import import_list
+from herstel_tui.services.portal_handler import ListHandler
+from herstel_tui.services.portal_refs import CaseRef
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store, StoreError, import_batch
 from herstel_tui.store.base import AUDIT_INSERT
@@ -513,6 +516,30 @@ def test_steps_refused_on_the_same_history_are_not_judged_again(config, tmp_path
     # batches of three rows: they keep the batch.)
     kees, sem = 3, 4  # (partner_register: register()'s two cases, then Kees's, Sem's)
     assert judged == [sem, sem, sem, kees]
+
+
+def test_the_refusals_remembered_are_those_of_the_batch(store):
+    """ListHandler.record_steps remembers the refusals its batch judged (the same steps on the same
+    history: refused again without judging); another batch reads the register afresh, and the
+    refusals of the one before are forgotten (nothing of that batch is kept alive by them)."""
+    children = [family(store, n) for n in range(2)]
+    cases = [store.cases.open(child, "brede_ondersteuning", opened=days_ago(10)).id for child in children]
+    handler = ListHandler(store, FileMeta("a.xlsx", "0" * 64, 1), 1, TODAY)
+    steps = [("aanvraag_herbeoordeling", None, date(2023, 5, 1), None)]
+    with store.transaction():
+        for n in range(2):
+            handler.batch = batch = ImportBatch(store)
+            batch.prefetch(TEST_BSNS[:4])
+            judged: list[int] = []
+            real = batch.record_events
+            batch.record_events = lambda case_id, steps, real=real, judged=judged: (
+                judged.append(case_id) or real(case_id, steps)
+            )
+            case = CaseRef(cases[n], "", Track.BREDE_ONDERSTEUNING, children[n])
+            assert "past niet bij een kind" in (handler.record_steps(case, steps) or "")
+            assert list(handler.refused) == [cases[n]] and handler.refused_by is batch
+            assert handler.record_steps(case, steps) == handler.refused[cases[n]][-1]
+            assert judged == [cases[n]]
 
 
 def test_a_partner_link_waits_in_the_batch_and_a_failing_row_takes_it_back(store):
