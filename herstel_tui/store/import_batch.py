@@ -3,8 +3,8 @@ memory, and the rows it writes sent to SQLite in bulk (issue 18: a 50,000-row li
 where person by person it took 25).
 
 An :class:`ImportBatch` lives inside one ``store.transaction()`` of ``services.portal_import``.
-It reads the persons, cases and events of the coming rows in three queries (and their household
-facts in two: :meth:`prefetch`), answers the import's questions from that, and keeps what the rows write in
+It reads the persons, cases and latest events of the coming rows in three queries
+(:meth:`prefetch`), answers the import's questions from that, and keeps what the rows write in
 lists that :meth:`flush` sends with ``executemany`` when the batch ends. What it writes is what
 the repositories write one by one, row for row and id for id: the person and the audit row of
 ``persons.add``, the household of ``persons.create_household``, the case of ``cases.open``, the
@@ -16,10 +16,9 @@ plus one), so a list imported this way leaves the same tables as one imported ro
 
 Timeline events go this way unless they are a fact the household's members share (the
 outcome, the payment: ``SHARED_STEPS``): the engine judges each against the case's history as
-``cases.recorded`` and ``cases.role_of`` give it (read once per case, with its person unless the
-repositories wrote since, or known from the start for a case the batch opened for a person it
-created; not while a partner link that may change the person's role waits in the batch: see
-:meth:`knows`). Anything else runs through the repositories
+``cases.recorded`` and ``cases.role_of`` give it (read once per case, or known from the start for
+a case the batch opened for a person it created; not while a partner link that may change the
+person's role waits in the batch: see :meth:`knows`). Anything else runs through the repositories
 (:meth:`direct`): the batch first sends what it holds, so the order of the rows stays the order of
 the list, takes its counters from the database again afterwards and forgets the histories of the
 persons whose household or shared facts the block may change.
@@ -74,7 +73,6 @@ _EVENT_INSERT = (
     " VALUES (?,?,?,?,?,?,?,?,0,NULL)"
 )
 _CASE_VERSION = "UPDATE cases SET version = version + 1 WHERE id = ?"
-_EVENT_COLUMNS = "case_id, step, fact_date, outcome, correction, reason, id"  # what prefetch and _history read
 # what the rows of _CASE_VERSION add up to, sent once per case (the version is a count: a case
 # with two events of the list is counted up by two; no trigger reads the version)
 _CASE_VERSIONS = "UPDATE cases SET version = version + ? WHERE id = ?"
@@ -185,11 +183,6 @@ class ImportBatch(Repository):
         # (card.shared_rows), read with the persons (prefetch) for the facts above: two queries for
         # the coming rows, not two a person (a 50,000-row list on the 100k demo: 12,800 queries)
         self.ahead: dict[int, tuple[str | None, list[tuple]]] = {}
-        # case -> its events (_EVENT_COLUMNS) read with its person (prefetch), for its history (see
-        # _history): taken when that is read, forgotten when the repositories write (direct). The
-        # events as the database holds them then: a case gets events in the batch only once its
-        # history is read.
-        self.events_read: dict[int, list[tuple]] = {}
         self.opened: set[int] = set()  # the cases this batch opened for persons it created
         self.aanvragers: set[int] = set()  # persons this batch created (aanvrager of a household of one)
         # person -> the (household, role) memberships the batch wrote for them, sent or not (see link_partner)
@@ -217,8 +210,7 @@ class ImportBatch(Repository):
     # -- reading -----------------------------------------------------------------------------------
 
     def prefetch(self, bsns: Iterable[str]) -> None:
-        """Read the persons with these BSNs, their cases and their cases' events (the latest per step,
-        and all of them for the cases' histories: ``events_read``)."""
+        """Read the persons with these BSNs, their cases and their cases' latest event per step."""
         wanted = sorted({b for b in bsns if b not in self.persons})
         if not wanted:
             return
@@ -249,25 +241,17 @@ class ImportBatch(Repository):
             self.cases[(pid, track)] = (cid, number)
             self.case_info[cid] = (pid, track)
             case_ids.append(cid)
-        events = self.conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        for cid, step, fact, outcome in self.conn.execute(
+            "SELECT case_id, step, fact_date, outcome FROM events WHERE case_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY id",
             (json.dumps(case_ids),),
-        ).fetchall()
-        last = self.last
-        for cid, step, fact, outcome, *_ in events:
-            last[(cid, step)] = (fact, outcome)  # the latest by id wins, as in cases.last_event
-        if not self._saved:  # (the register as the rows before left it: see events_read)
-            read = self.events_read
-            for cid in case_ids:
-                read[cid] = []
-            for event in events:
-                read[event[0]].append(event)
+        ):
+            self.last[(cid, step)] = (fact, outcome)  # the latest by id wins, as in cases.last_event
 
     def _history(self, case_id: int) -> tuple[int, str, str | None, list[RecordedEvent]]:
         """What ``cases.record_event`` asks of a case: its person, track, the person's role and the
         events as ``cases.recorded`` gives them (the shared facts first). Read from the database
-        the first time (with the person, by prefetch, unless the repositories wrote since: see
-        ``events_read``): the case has no events waiting in the batch then (a case gets those only
+        the first time: the case has no events waiting in the batch then (a case gets those only
         once its history is here, and a history is dropped only by :meth:`direct`, after a flush),
         and a case waiting to be inserted has none in the database either. Kept when the row fails
         (what it appended is taken off again): a list against a register refuses many rows (14,624
@@ -280,15 +264,14 @@ class ImportBatch(Repository):
             if case_id in self._row_cases and not self._saved:  # (opened by this row, nothing sent yet)
                 own = []
             else:
-                rows = self.events_read.pop(case_id, None)
-                if rows is None:
-                    rows = self.conn.execute(
-                        f"SELECT {_EVENT_COLUMNS} FROM events WHERE case_id = ? ORDER BY id", (case_id,)
-                    ).fetchall()
                 make = RecordedEvent._make
                 own = [
                     make((step, date.fromisoformat(fact), outcome, correction != 0, reason, eid, False))
-                    for _, step, fact, outcome, correction, reason, eid in rows
+                    for step, fact, outcome, correction, reason, eid in self.conn.execute(
+                        "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id = ?"
+                        " ORDER BY id",
+                        (case_id,),
+                    )
                 ]
             # (a row refused again and again for one person opens their case again each time)
             facts = self.facts.get((pid, track))
@@ -744,7 +727,6 @@ class ImportBatch(Repository):
             self._saved = True
         self.flush()
         self.regrouped.clear()  # (every membership sent: the database tells their roles)
-        self.events_read.clear()  # (the block may write events: the database tells them)
         before = self.next_ids
         self.next_ids = None  # (zaaknummers: only open_case opens a case in an import, and counts it)
         self._forget_persons(persons)
