@@ -2,7 +2,8 @@
 beschikkingen, invordering) changes in the register, row by row. The books it keeps are the
 store's (``store.portal``); every timeline event goes through ``store.cases.record_event``, so the
 routekaart engine judges every one of them (or ``store.import_batch``, for a case the import opened
-itself, with the same engine, in bulk).
+itself, with the same engine, in bulk; steps the batch refused are refused again for the same reason
+while it would judge them on the same history: ``ListHandler.record_steps``).
 
 Rules kept here:
 - a list import never holds the write lock for long (colleagues keep saving during a 20,000-row
@@ -31,10 +32,11 @@ from pydantic import ValidationError
 from herstel_tui.domain.bsn import BsnError, mask_bsn
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction, ImportAction, Track
-from herstel_tui.domain.models import FIELD_OF_WORD, validation_message
+from herstel_tui.domain.models import FIELD_OF_WORD
 from herstel_tui.domain.portal import AlreadyImported, FileMeta, ImportReport, RowOutcome
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files.portal_common import CellError
+from herstel_tui.services.portal_handler import ListHandler, RowRefused, row_reason
 from herstel_tui.services.portal_lists import (
     KINDS,
     AnswerRecord,
@@ -45,21 +47,15 @@ from herstel_tui.services.portal_lists import (
     Record,
     RegistrationRecord,
 )
-from herstel_tui.services.portal_refs import CaseRef as _CaseRef
 from herstel_tui.services.portal_refs import PersonRef as _PersonRef
 from herstel_tui.store import Store, StoreError
-from herstel_tui.store.import_batch import ImportBatch, new_tuple
-from herstel_tui.store.import_rows import stored_person
+from herstel_tui.store.import_batch import ImportBatch
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
 BO = Track.BREDE_ONDERSTEUNING  # (read once: a member read off its class goes through EnumType.__getattr__)
 
 
 # -- imports: the common frame ---------------------------------------------------------------------
-
-
-class RowRefused(Exception):
-    """This row cannot be applied; str() is the Dutch reason. Raised inside a row's savepoint."""
 
 
 _ROW_ERRORS = (RowRefused, TransitionRefused, StoreError, ValidationError, CellError, BsnError)
@@ -72,17 +68,10 @@ _ROW_ERRORS = (RowRefused, TransitionRefused, StoreError, ValidationError, CellE
 # sixth of the import, not a third).
 # Each case's index row is refreshed once per batch (store.cases.summaries_once).
 BATCH_SECONDS = 0.5
-REGISTRATION_LAST_DAY = date(2023, 12, 31)  # routekaart: "Aanmelden kan tot 1 januari 2024."
 BATCH_MIN_ROWS = 50
 PAUSE_SECONDS = 0.1
 PREFETCH_ROWS = 2000  # the persons, cases and events of this many coming rows are read at once
 PARSE_STEP = 200  # rows parsed at a time (a few milliseconds), in a pause until it is over
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, ValidationError):
-        return validation_message(exc).replace("\n", "; ")
-    return str(exc)
 
 
 def apply_import(
@@ -221,7 +210,7 @@ def _apply(
     by_row: dict[int, Record] = {}
     done: dict[int, RowOutcome] = {}
     fid: int | None = None
-    handler: _Handler | None = None
+    handler: ListHandler | None = None
     i = 0
     committed = 0  # rows applied by this run in committed batches
     batch: ImportBatch | None = None
@@ -313,7 +302,7 @@ def _apply(
                         batch.fail_row()
                         if not isinstance(exc, _ROW_ERRORS):
                             raise
-                        out = RowOutcome(rec.row, REJECT, _reason(exc), rec.bsn)
+                        out = RowOutcome(rec.row, REJECT, row_reason(exc), rec.bsn)
                         returned = False
                     else:
                         batch.end_row()
@@ -399,110 +388,10 @@ def _bsns(records: Sequence[Record]) -> Iterator[str]:
             yield partner
 
 
-class _Handler:
-    batch: ImportBatch  # this transaction's (set by _apply before each batch)
-
-    def __init__(self, store: Store, file: FileMeta, file_id: int, today: date):
-        self.store = store
-        self.file = file
-        self.file_id = file_id
-        self.today = today
-        self.seen: dict[str, int] = {}  # bsn -> first row in this file
-        self.rk = store.routekaart
-
-    def row(self, rec: Any) -> RowOutcome:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def replay(self, rec: Any, out: RowOutcome) -> None:
-        """A row applied in an earlier batch or run (it returned, not refused): restore what
-        ``row`` remembers about it for the rows after it."""
-        self.seen.setdefault(rec.bsn, rec.row)
-
-    def first_seen(self, rec: Record) -> int | None:
-        """The row of this file where the same BSN was handled before (without rejection)."""
-        return self.seen.get(rec.bsn)
-
-    # helpers shared by the list kinds
-
-    def find(self, bsn: str) -> _PersonRef | None:
-        row = self.batch.person(bsn)
-        return None if row is None else new_tuple(_PersonRef, (row["id"], row))
-
-    def case_of(self, person_id: int, track: Track) -> _CaseRef | None:
-        found = self.batch.case(person_id, track)
-        return new_tuple(_CaseRef, (found[0], found[1], track, person_id)) if found else None
-
-    def has_event(self, case_id: int, step: str, outcome: str | None = None) -> str | None:
-        """The fact date of a recorded (not corrected-away) event, else None."""
-        last = self.batch.last_event(case_id, step)
-        if last is None:
-            return None
-        fact, last_outcome = last  # a later correction supersedes earlier events of the step
-        if outcome is not None and last_outcome != outcome:
-            return None
-        return fact
-
-    def record_steps(self, case: _CaseRef, steps: Sequence[tuple[str, str | None, date, str | None]]) -> str | None:
-        """Record ``(step, outcome, date, note)`` in order, all or none; returns the engine's
-        refusal (Dutch) or None. The batch writes them itself on a case it opened (see
-        ``ImportBatch.knows``), else ``store.cases.record_event`` does."""
-        batch = self.batch
-        try:
-            if batch.knows(case.id, [step for step, *_ in steps]):
-                batch.record_events(case.id, steps)
-                return None
-            # a shared fact changes what the household's members inherit; another only this case
-            shared = batch.shared(step for step, *_ in steps)
-            with batch.direct(persons=None if shared else (case.person_id,)):
-                with self.store.savepoint("portal_steps"):
-                    written = [
-                        self.store.cases.record_event(case.id, step, on, outcome=outcome, note=note)
-                        for step, outcome, on, note in steps
-                    ]
-                for ev in written:
-                    batch.noted(case.id, ev.step, ev.fact_date.isoformat(), ev.outcome)
-        except (TransitionRefused, ValidationError) as exc:
-            return _reason(exc)
-        return None
-
-    def derived_aanvraag(self, case: _CaseRef, on: date, source: str) -> list[tuple[str, None, date, str]]:
-        """A portal list proves that the parent registered with UHT; when the case lacks that step,
-        it is recorded on the list's date with a note that the real date is unknown."""
-        if self.has_event(case.id, "aanvraag_herbeoordeling"):
-            return []
-        # "Aanmelden kan tot 1 januari 2024": the unknown date lies on or before the last day.
-        last = REGISTRATION_LAST_DAY
-        return [
-            (
-                "aanvraag_herbeoordeling",
-                None,
-                min(on, last),
-                f"Afgeleid uit {source} (bestand {self.file.name}): de ouder is bij UHT aangemeld; "
-                "de datum van die aanmelding is niet bekend"
-                + (f" (vastgelegd op {format_date(last)}, de laatste dag waarop aanmelden kon)." if on > last else "."),
-            )
-        ]
-
-    def new_person(self, bsn: str, fields: dict[str, Any], registered_on: date) -> _PersonRef:
-        missing = [k for k in ("voornamen", "achternaam") if not fields.get(k)]
-        if missing:
-            raise RowRefused(
-                f"staat niet in het register en de regel geeft geen {' en '.join(missing)}; niet toegevoegd"
-            )
-        # The fields are the person model's own values: services.portal_lists had the model judge
-        # each one (it has no rule across fields, and judging its values again changes nothing:
-        # tests/services/test_portal_lists_model.py), and the BSN passed cell_bsn's checks.
-        row = stored_person(bsn, {FIELD_OF_WORD.get(k, k): v for k, v in fields.items()})
-        return _PersonRef.from_columns(self.batch.add_person(row, registered_on))
-
-    def open_case(self, person: _PersonRef, track: Track, on: date) -> _CaseRef:
-        return new_tuple(_CaseRef, (*self.batch.open_case(person.id, track, on), track, person.id))
-
-
 # -- antwoordbestand -------------------------------------------------------------------------------
 
 
-class _Answers(_Handler):
+class _Answers(ListHandler):
     def __init__(self, *args: Any):
         super().__init__(*args)
         self.answers: dict[str, bool] = {}
@@ -568,6 +457,9 @@ _CONTACT_COLUMNS = {word: FIELD_OF_WORD.get(word, word) for word in _CONTACT}  #
 _FILL = ("geboortedatum",)  # filled in when the register has none; names are never changed
 _FILL_COLUMNS = {word: FIELD_OF_WORD.get(word, word) for word in _FILL}  # word -> column
 _NAME_COLUMNS = tuple((word, FIELD_OF_WORD.get(word, word)) for word in ("voornamen", "achternaam"))
+_NAME_WORDS, _NAME_FIELDS = tuple(word for word, _ in _NAME_COLUMNS), tuple(column for _, column in _NAME_COLUMNS)
+_ABSENT = object()  # (a name the row lacks: not the same as one that is empty)
+_NONE = (_ABSENT,) * len(_NAME_COLUMNS)
 _LABELS = {
     "straat": "straat",
     "huisnummer": "huisnummer",
@@ -584,7 +476,7 @@ def _same_name(a: str | None, b: str | None) -> bool:
     return a == b or " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
 
 
-class _Registrations(_Handler):
+class _Registrations(ListHandler):
     SOURCE = "de lijst nieuwe aanmeldingen"
 
     def __init__(self, *args: Any):
@@ -594,6 +486,9 @@ class _Registrations(_Handler):
         # batch replaces a row that changes, never alters one) changes nothing either, and differs
         # in the same names (a 50,000-row list: 30,000 rows that repeat one before them)
         self.alike: dict[str, tuple[dict[str, Any], dict[str, Any], list[str]]] = {}
+        # (the row's names, the register's names) -> the names that differ (the list's words)
+        self.names: dict[tuple, tuple[str, ...]] = {}
+        self.received_note = f"Lijst nieuwe aanmeldingen (bestand {self.file.name})."
 
     def row(self, rec: RegistrationRecord) -> RowOutcome:
         on = rec.received or self.today
@@ -631,11 +526,19 @@ class _Registrations(_Handler):
                     person = _PersonRef.from_columns(self.batch.update_person(register, fields))
                     done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
                 row = person.row  # (names are never changed: the register's names as they were)
-                differs = [
-                    lab
-                    for lab, column in _NAME_COLUMNS  # (the same text, most rows: no call)
-                    if lab in given and given[lab] != row.get(column) and not _same_name(given[lab], row.get(column))
-                ]
+                # the names that differ: once per pair of the list's and the register's names (a
+                # person's rows repeat theirs)
+                names = (*map(given.get, _NAME_WORDS, _NONE), *map(row.get, _NAME_FIELDS))
+                named = self.names.get(names)
+                if named is None:
+                    named = self.names[names] = tuple(
+                        lab
+                        for lab, column in _NAME_COLUMNS  # (the same text, most rows: no call)
+                        if lab in given
+                        and given[lab] != row.get(column)
+                        and not _same_name(given[lab], row.get(column))
+                    )
+                differs = [*named]
                 if "geboortedatum" in given and person.value("geboortedatum") not in (None, given["geboortedatum"]):
                     differs.append("geboortedatum")
                 if not changes:
@@ -655,7 +558,7 @@ class _Registrations(_Handler):
         if not self.has_event(case.id, "ontvangst_gegevens"):
             steps = [
                 *self.derived_aanvraag(case, on, self.SOURCE),
-                ("ontvangst_gegevens", None, on, f"Lijst nieuwe aanmeldingen (bestand {self.file.name})."),
+                ("ontvangst_gegevens", None, on, self.received_note),
             ]
             refused = self.record_steps(case, steps)
             if refused:
@@ -685,7 +588,7 @@ class _Registrations(_Handler):
 # -- negatieve beschikkingen -----------------------------------------------------------------------
 
 
-class _Negatives(_Handler):
+class _Negatives(ListHandler):
     SOURCE = "de lijst negatieve beschikkingen"
 
     def row(self, rec: NegativeRecord) -> RowOutcome:
@@ -755,7 +658,7 @@ class _Negatives(_Handler):
 # -- invordering (pauzeknop) -----------------------------------------------------------------------
 
 
-class _Collectors(_Handler):
+class _Collectors(ListHandler):
     SOURCE = "de lijst voor invorderaars"
     STEPS = {"start": "start_pauzeknop", "einde": "einde_pauzeknop"}
 

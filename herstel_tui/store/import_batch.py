@@ -60,7 +60,7 @@ _PERSON_INSERT = (
 # with the address, and without it (then the case's search row is left alone: see migration 14).
 # None of these columns is indexed. Their rows are sent in the list's order (runs of one statement).
 _ADDRESS = ("street", "house_number", "postcode", "city")
-_UPDATABLE = ("birth_date", *_ADDRESS, "phone", "email")
+_UPDATABLE = ("birth_date", *_ADDRESS, "phone", "email")  # (in the table's order)
 _UPDATABLE_SET = frozenset(_UPDATABLE)
 _ADDRESS_SET = frozenset(_ADDRESS)
 _CONTACT_ONLY = tuple(k for k in _UPDATABLE if k not in _ADDRESS)
@@ -429,10 +429,10 @@ class ImportBatch(Repository):
             self._cache(self.persons, row["bsn"], new)
             return new
         new = {**row, **{k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}}
-        # person_changes of the two rows' columns: only those in ``changes`` can differ
-        changed = person_changes(
-            {k: row[k] for k in PERSON_FIELDS if k in changes}, {k: new[k] for k in PERSON_FIELDS if k in changes}
-        )
+        # person_changes of the two rows' columns: only those in ``changes`` can differ (in the
+        # table's order: _UPDATABLE's)
+        keys = [k for k in _UPDATABLE if k in changes]
+        changed = person_changes({k: row[k] for k in keys}, {k: new[k] for k in keys})
         if not changed:
             return row
         pid = row["id"]
@@ -573,7 +573,7 @@ class ImportBatch(Repository):
     @staticmethod
     def shared(steps: Iterable[str]) -> bool:
         """Whether any of these steps is a fact the household's members share (``SHARED_STEPS``)."""
-        return any(step in _SHARED for step in steps)
+        return not _SHARED.isdisjoint(steps)
 
     def record_events(self, case_id: int, steps: Iterable[tuple[str, str | None, date, str | None]]) -> None:
         """``(step, outcome, date, note)`` in order on a case the batch knows (:meth:`knows`), all or

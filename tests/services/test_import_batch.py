@@ -10,10 +10,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from herstel_tui.domain.enums import Role
+from herstel_tui.domain.enums import Role, Track
 from herstel_tui.domain.models import Person
+from herstel_tui.domain.portal import FileMeta
 from herstel_tui.services import portal_import
 from herstel_tui.services.portal import import_list
+from herstel_tui.services.portal_handler import ListHandler
+from herstel_tui.services.portal_refs import CaseRef
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store, StoreError, import_batch
 from herstel_tui.store.base import AUDIT_INSERT
@@ -260,6 +263,11 @@ def test_the_engines_verdict_is_asked_once_per_kind_of_history(store, monkeypatc
     assert store.cases.events(cases[0]) == store.cases.events(cases[1]) == []
 
 
+def test_the_updatable_columns_are_in_the_tables_order():
+    """ImportBatch.update_person's audit detail names a person's changes in the table's order."""
+    assert list(import_batch._UPDATABLE) == [k for k in import_batch.PERSON_FIELDS if k in import_batch._UPDATABLE]
+
+
 def test_address_changes_go_as_runs_of_distinct_persons():
     """One UPDATE ... FROM per run in which no person comes twice (SQLite would take one of a
     person's rows, any): the runs keep the list's order."""
@@ -450,6 +458,70 @@ def test_partners_linked_in_bulk_equal_one_by_one(config, tmp_path, monkeypatch,
     through the repositories, the later rows judged with the roles the links gave."""
     files = [("aanmeldingen", partner_list(tmp_path))]
     imported_both_ways(config, tmp_path, monkeypatch, partner_register, files, 2 * small_batches)
+
+
+def _refused_again_list(folder):
+    """Sem, a child with a case (partner_register): rows the engine refuses (no aanvraag for a
+    child), repeated, with a row between them that changes his phone, and after a row that links
+    him as Kees's toeslagpartner (his role changes: judged afresh)."""
+    b = TEST_BSNS
+    head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding", "BSN toeslagpartner"]
+    sem = [b[5], "Sem", "Mol", None, days_ago(4), None]
+    later = [b[5], "Sem", "Mol", None, days_ago(3), None]
+    phone = [b[5], "Sem", "Mol", "06-12121212", days_ago(3), None]
+    with_phone = [b[5], "Sem", "Mol", "06-12121212", days_ago(3), None]
+    kees = [b[3], "Kees", "Mol", None, days_ago(3), b[5]]
+    rows = [sem, sem, sem, later, later, phone, with_phone, with_phone, sem, kees, with_phone, with_phone]
+    return write_xlsx(folder / "refused.xlsx", [head, *rows])
+
+
+@pytest.mark.parametrize("batch_rows", [0, 3])
+def test_steps_refused_on_the_same_history_are_not_judged_again(config, tmp_path, monkeypatch, batch_rows):
+    """Steps the batch refused on a case are refused for the same reason without judging them again
+    (ListHandler.record_steps) while the batch judges the same steps on the same history; another
+    date (other steps) or a partner link that changes the person's role: judged afresh. The same
+    reports and tables as row by row."""
+    files = [("aanmeldingen", _refused_again_list(tmp_path))]
+    judged: list[int] = []  # the cases whose steps the batch judged
+    real = ImportBatch.record_events
+    monkeypatch.setattr(
+        ImportBatch, "record_events", lambda self, case_id, steps: judged.append(case_id) or real(self, case_id, steps)
+    )
+    reports, _ = imported_both_ways(config, tmp_path, monkeypatch, partner_register, files, batch_rows)
+    actions = [action for _, action, _ in reports[0]]
+    assert actions == [*["reject"] * 5, "update", *["reject"] * 3, "update", "update", "skip"]
+    assert all("past niet bij een kind" in text for _, action, text in reports[0] if action == "reject")
+    assert "toeslagpartner Sem Mol gekoppeld" in reports[0][9][2] and "ontvangst gegevens" in reports[0][10][2]
+    # Sem's steps judged by the batch at rows 1 and 4 (another date) and 9 (the first date again);
+    # not at 2, 3, 5, 6 (the phone changed, not the history), 7, 8; Kees's at 10; Sem's at 11 by
+    # the repositories (his role changed by the link, not yet sent). (Nobody writes between the
+    # batches of three rows: they keep the batch.)
+    kees, sem = 3, 4  # (partner_register: register()'s two cases, then Kees's, Sem's)
+    assert judged == [sem, sem, sem, kees]
+
+
+def test_the_refusals_remembered_are_those_of_the_batch(store):
+    """ListHandler.record_steps remembers the refusals its batch judged (the same steps on the same
+    history: refused again without judging); another batch reads the register afresh, and the
+    refusals of the one before are forgotten (nothing of that batch is kept alive by them)."""
+    children = [family(store, n) for n in range(2)]
+    cases = [store.cases.open(child, "brede_ondersteuning", opened=days_ago(10)).id for child in children]
+    handler = ListHandler(store, FileMeta("a.xlsx", "0" * 64, 1), 1, TODAY)
+    steps = [("aanvraag_herbeoordeling", None, date(2023, 5, 1), None)]
+    with store.transaction():
+        for n in range(2):
+            handler.batch = batch = ImportBatch(store)
+            batch.prefetch(TEST_BSNS[:4])
+            judged: list[int] = []
+            real = batch.record_events
+            batch.record_events = lambda case_id, steps, real=real, judged=judged: (
+                judged.append(case_id) or real(case_id, steps)
+            )
+            case = CaseRef(cases[n], "", Track.BREDE_ONDERSTEUNING, children[n])
+            assert "past niet bij een kind" in (handler.record_steps(case, steps) or "")
+            assert list(handler.refused) == [cases[n]] and handler.refused_by is batch
+            assert handler.record_steps(case, steps) == handler.refused[cases[n]][-1]
+            assert judged == [cases[n]]
 
 
 def test_a_partner_link_waits_in_the_batch_and_a_failing_row_takes_it_back(store):

@@ -7,8 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from herstel_tui.domain.enums import Track
+from herstel_tui.domain.portal import FileMeta
 from herstel_tui.files.portal_common import AlreadyImported, NothingToDo, PortalFileError
+from herstel_tui.services import portal_import
 from herstel_tui.services.portal import export_vraagbestand, import_list
+from herstel_tui.services.portal_handler import ListHandler
+from herstel_tui.services.portal_refs import CaseRef
 from herstel_tui.settings.config import Config
 from herstel_tui.store import StoreError
 from tests.support.portal import TODAY, days_ago, dump, failing_event, write_csv, write_xlsx
@@ -291,6 +296,37 @@ def test_registration_name_mismatch_is_reported_not_changed(store, family, confi
         )
     ]
     assert store.persons.get(known.id).given_names == "Fatima"
+
+
+def test_the_derived_aanvraag_is_made_once_per_date_and_source(store):
+    """derived_aanvraag: the step of a date and a source made once (a list repeats its dates), as the
+    step of its own date; after the last day of registration on that day, with a note saying so."""
+    handler = ListHandler(store, FileMeta("a.xlsx", "0" * 64, 1), 1, TODAY)
+    handler.has_event = lambda *args: None  # (no aanvraag on the case)
+    case = CaseRef(1, "HKO-2026-000001", Track.BREDE_ONDERSTEUNING, 1)
+    first, again = (handler.derived_aanvraag(case, date(2023, 5, 1), "de lijst") for _ in range(2))
+    assert first == again and first[0] is again[0] and first[0][2] == date(2023, 5, 1)
+    (late,) = handler.derived_aanvraag(case, date(2024, 2, 1), "de lijst")
+    assert late[2] == date(2023, 12, 31) and "de laatste dag waarop aanmelden kon" in late[3]
+    (other,) = handler.derived_aanvraag(case, date(2023, 5, 1), "een andere lijst")
+    assert other[3].startswith("Afgeleid uit een andere lijst (bestand a.xlsx)")
+
+
+def test_names_are_compared_once_per_pair_of_the_lists_and_the_registers(store, family, config, tmp_path, monkeypatch):
+    """Each row notes the names that differ from the register's (never changed by a list): compared
+    once per pair of the row's and the register's names."""
+    known = family.person("Fatima", "El Amrani")
+    head = ["BSN", "Voornamen", "Achternaam", "Telefoon"]
+    rows_ = [[known.bsn, "Fatma", "El-Amrani", f"06-1111111{i % 2}"] for i in range(4)]  # (a change each: not alike)
+    rows_.append([known.bsn, "Fatima", "El Amrani", "06-22222222"])
+    p = write_xlsx(tmp_path / "a.xlsx", [head, *rows_])
+    compared = []
+    real = portal_import._same_name
+    monkeypatch.setattr(portal_import, "_same_name", lambda a, b: compared.append((a, b)) or real(a, b))
+    report = import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
+    note = "let op: voornamen, achternaam in de lijst wijkt af van het register (niet gewijzigd)"
+    assert [note in o.notes for o in report.outcomes] == [True] * 4 + [False]
+    assert compared == [("Fatma", "Fatima"), ("El-Amrani", "El Amrani")]
 
 
 def test_a_row_like_an_earlier_one_of_the_person_is_judged_against_the_register_as_it_is_now(
