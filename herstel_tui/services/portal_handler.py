@@ -29,6 +29,16 @@ class RowRefused(Exception):
     """This row cannot be applied; str() is the Dutch reason. Raised inside a row's savepoint."""
 
 
+def _same_end(events: list, end: tuple[int, object]) -> bool:
+    """Whether a history list has the length and the last event object ``end`` holds (see
+    ListHandler.record_steps; the object itself is held, so its identity cannot pass to another)."""
+    return len(events) == end[0] and (events[-1] if events else None) is end[1]
+
+
+def _end(events: list) -> tuple[int, object]:
+    return len(events), events[-1] if events else None
+
+
 def row_reason(exc: BaseException) -> str:
     """The Dutch reason a row is refused for."""
     if isinstance(exc, ValidationError):
@@ -48,7 +58,7 @@ class ListHandler:
         self.rk = store.routekaart
         # case -> the history and the steps of the last refusal the batch judged on the case, and
         # its reason (see record_steps); of this batch only (``refused_by``)
-        self.refused: dict[int, tuple[tuple, int, list, str]] = {}
+        self.refused: dict[int, tuple[tuple, tuple[int, object], list, str]] = {}
         self.refused_by: ImportBatch | None = None
         # (date, source) -> the derived aanvraag of that date (see derived_aanvraag: a list repeats its dates)
         self.derived: dict[tuple[date, str], tuple[str, None, date, str]] = {}
@@ -95,9 +105,10 @@ class ListHandler:
         history (a list against a register repeats a refused row: 14,624 rows of bench_import's list
         on the 100k demo, on 4,352 persons). A refused step leaves no trace, and the batch's verdict
         is a function of the steps and the case's history (the person's role, the shared facts, the
-        case's events), which it keeps in one list that only grows (a row's event) or shrinks back
-        (a failing row's) and reads anew once it forgot it (a partner link, a direct write): the
-        same list of the same length holds the same events."""
+        case's events), which it keeps in one list that only grows (a row's new event) or shrinks
+        back (a failing row's) and reads anew once it forgot it (a partner link, a direct write): the
+        same list of the same length ending in the same event object holds the same events (a
+        failing row's event taken back and another one added has the length, not the object)."""
         batch = self.batch
         try:
             if batch.knows(case.id, [s[0] for s in steps]):
@@ -110,7 +121,7 @@ class ListHandler:
                     again is not None
                     and history is not None
                     and again[0] is history
-                    and again[1] == len(history[3])
+                    and _same_end(history[3], again[1])
                     and again[2] == steps
                 ):
                     return again[3]
@@ -120,7 +131,7 @@ class ListHandler:
                     reason = row_reason(exc)
                     history = batch.history.get(case.id)  # (the one it was judged on, unless a failing row forgets it)
                     if history is not None:
-                        self.refused[case.id] = (history, len(history[3]), list(steps), reason)
+                        self.refused[case.id] = (history, _end(history[3]), list(steps), reason)
                     return reason
                 return None
             # a shared fact changes what the household's members inherit; another only this case

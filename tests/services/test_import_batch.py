@@ -733,3 +733,34 @@ def test_an_import_inside_a_callers_transaction_does_not_checkpoint(config, tmp_
             report, statements = traced_import(store, config, path)
     assert report.counts["update"] == 6
     assert "PRAGMA wal_checkpoint(PASSIVE)" not in statements
+
+
+def test_a_refusal_is_judged_again_when_a_failing_rows_event_gave_way_to_another(store):
+    """The history a refusal was judged on is known by its list, its length and its last event: a
+    failing row's event taken back and another row's added in its place makes the same length, not
+    the same history, and the batch judges the steps again."""
+    family(store)
+    parent = store.persons.find_by_bsn(TEST_BSNS[0])
+    case_id = store.cases.of_person(parent.id)[0].id
+    handler = ListHandler(store, FileMeta("a.xlsx", "0" * 64, 1), 1, TODAY)
+    case = CaseRef(case_id, "", Track.BREDE_ONDERSTEUNING, parent.id)
+    again = [("aanvraag_herbeoordeling", None, date(2023, 5, 1), None)]
+    with store.transaction(), store.cases.summaries_once():
+        handler.batch = batch = ImportBatch(store)
+        batch.prefetch(TEST_BSNS[:2])
+        judged: list[int] = []
+        real = batch.record_events
+        batch.record_events = lambda case_id, steps: judged.append(case_id) or real(case_id, steps)
+        batch.begin_row()  # a row that records an event, is refused another, and fails
+        assert handler.record_steps(case, [("ontvangst_gegevens", None, days_ago(20), None)]) is None
+        refused = handler.record_steps(case, again)
+        assert refused
+        batch.fail_row()
+        batch.begin_row()  # the next row records another event in its place
+        assert handler.record_steps(case, [("ontvangst_gegevens", None, days_ago(10), None)]) is None
+        assert len(judged) == 3
+        assert handler.record_steps(case, again)
+        assert len(judged) == 4  # judged again (the same length, another history)
+        assert handler.record_steps(case, again)
+        assert len(judged) == 4  # (and now remembered)
+        batch.end_row()
