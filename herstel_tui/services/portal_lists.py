@@ -93,6 +93,7 @@ class ParsedList:
 Known = dict[tuple, Any]
 _UNJUDGED = object()
 _FINAL = ("final",)  # known[_FINAL]: see _person_fields
+_PERSON = ("person",)  # known[_PERSON]: see _judged
 
 
 def parse_table(kind: str, table: Table, mapping: PortalColumns, today: date) -> ParsedList:
@@ -259,7 +260,7 @@ def _person_fields(
             if note:
                 notes.append(note)
         if new:
-            for k, v in _judged(new).items():
+            for k, v in _judged(new, known).items():
                 given[k] = known[(k, new[k])] = v
         for name, key, note in met:
             finals[name][key] = (given[name], note)
@@ -290,7 +291,7 @@ def _person_fields(
             judged[k] = got
     if not unjudged:
         return judged
-    for k, v in _judged(unjudged).items():
+    for k, v in _judged(unjudged, known).items():
         judged[k] = known[(k, unjudged[k])] = v
     return {k: judged[k] for k in out}
 
@@ -313,13 +314,26 @@ def _cell(name: str, raw: Any, today: date, known: Known) -> tuple[Any, str | No
     return got
 
 
-def _judged(values: dict[str, Any]) -> dict[str, Any]:
-    """What the person model makes of these values (field -> value), or its refusal (CellError)."""
-    try:
-        checked = Person.model_validate({"voornamen": "x", "achternaam": "x", **values})
-    except ValidationError as exc:
-        raise CellError(validation_message(exc).replace("\n", "; ")) from None
-    return {k: getattr(checked, FIELD_OF_WORD.get(k, k)) for k in values}
+def _judged(values: dict[str, Any], known: Known) -> dict[str, Any]:
+    """What the person model makes of these values (field -> value), or its refusal (CellError):
+    what ``Person.model_validate`` makes of them. The model judges each field on its own (no rule
+    joins two), so each value is judged as an assignment to that field of a person of the list's
+    own (``known[_PERSON]``), by the model's validator: the same value, or the same faults, named
+    in the model's order of its fields (tests/services/test_portal_lists_model.py)."""
+    person = known.get(_PERSON)
+    if person is None:
+        person = known[_PERSON] = Person.model_construct(given_names="x", surname="x")
+    validator = Person.__pydantic_validator__
+    faults: list[str] = []
+    for k in sorted(values, key=_FIELD_ORDER.__getitem__) if len(values) > 1 else values:
+        try:
+            validator.validate_assignment(person, FIELD_OF_WORD.get(k, k), values[k])
+        except ValidationError as exc:
+            faults.append(validation_message(exc))
+    if faults:
+        raise CellError("\n".join(faults).replace("\n", "; "))
+    fields = person.__dict__
+    return {k: fields[FIELD_OF_WORD.get(k, k)] for k in values}
 
 
 _REGISTRATION_FIELDS = (
@@ -334,6 +348,8 @@ _REGISTRATION_FIELDS = (
     "telefoon",
     "email",
 )
+# a person field (its Dutch word) -> its place among the model's fields
+_FIELD_ORDER = {word: list(Person.model_fields).index(FIELD_OF_WORD[word]) for word in _REGISTRATION_FIELDS}
 
 
 def _registration(
