@@ -16,8 +16,8 @@ What a caseworker's file may look like, and what happens:
 
 Headers match case-insensitively with spaces trimmed (``portal_common.header_key``). Cell values are
 returned as openpyxl or the CSV gives them; ``services/portal_lists.py`` turns them into BSNs, dates
-and text. Rows of an xlsx whose cells repeat an earlier row's may share that row's dict of values (a list
-repeats a person's rows), so that a parser can know them at once.
+and text. Rows of an xlsx whose cells repeat an earlier row's may share that row's dict of values
+(a list repeats a person's rows), so that a parser can know them at once.
 """
 
 from __future__ import annotations

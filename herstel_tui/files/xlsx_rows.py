@@ -19,12 +19,13 @@ Two ways, one result:
   XML allows, entity references); expat still reads everything around ``<sheetData>``. Anything
   else in it, or any error at all, and the sheet is read by the parser after all, from the start
   (the rows already given are passed over): a sheet the fast way does not know is the parser's
-  to read or refuse. Within it, a row of the same *shape* as the row before (the same cells with
-  the same attributes, each a ``<v>`` or an ``<is><t>``: most rows of a list) is read in one match
-  of a pattern made for that shape (:func:`_shape`), its values cast as the tokens' are: a
-  50,000-row list in a third of the time. A row whose cells hold the texts of an earlier row of its
-  shape is given that row's tuple of values again, cast once (a list repeats a person's rows: 50,000
-  rows, 15,000 different ones); whoever reads the rows can know such a row by that tuple.
+  to read or refuse. Within it, a row of a *shape* (the same cells with the same attributes, each
+  a ``<v>`` or an ``<is><t>``: most rows of a list; the row before's, or one met before) is read
+  in one match of a pattern made for that shape (:func:`_shape`), its values cast as the tokens'
+  are: a 50,000-row list in a third of the time. A row whose cells hold the texts of an earlier
+  row of its shape is given that row's tuple of values again, cast once (a list repeats a person's
+  rows: 50,000 rows, 15,000 different ones); whoever reads the rows can know such a row by that
+  tuple (``portal_reader._collect`` does).
 """
 
 from __future__ import annotations
