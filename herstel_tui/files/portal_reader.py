@@ -15,7 +15,9 @@ What a caseworker's file may look like, and what happens:
 - **columns that are not in the mapping** are ignored and named in the report.
 
 Headers match case-insensitively with spaces trimmed (``portal_common.header_key``). Cell values are
-returned as openpyxl or the CSV gives them; ``lists.py`` turns them into BSNs, dates and text.
+returned as openpyxl or the CSV gives them; ``services/portal_lists.py`` turns them into BSNs, dates
+and text. Rows of an xlsx whose cells repeat an earlier row's may share that row's dict of values
+(a list repeats a person's rows), so that a parser can know them at once.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ class Table:
     sheet: str | None  # None for CSV
     header_row: int
     headers: dict[str, str]  # field -> header text as found in the file
-    rows: list[tuple[int, dict[str, Any]]]  # (row number as Excel shows it, field -> raw value)
+    # (row number as Excel shows it, field -> raw value); rows with the same cells may share one dict
+    # (an xlsx's: see _collect): read it, never change it
+    rows: list[tuple[int, dict[str, Any]]]
     blank_rows: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -378,11 +382,18 @@ def _check_duplicates(path: Path, header: _Header) -> None:
         )
 
 
+_ROWS_KEPT = 1 << 16  # rows remembered by _collect while it reads a list
+
+
 def _collect(
     source: Iterable[Sequence[Any]], first: int, header: _Header, name: str, limits: ReadLimits
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[int], dict[int, int]]:
     """Data rows keyed by field; blank rows between data rows; counts of values in unmapped columns.
-    Refuses (PortalFileError) past ``limits.rows`` rows or a cell over ``limits.cell_chars``."""
+    Refuses (PortalFileError) past ``limits.rows`` rows or a cell over ``limits.cell_chars``.
+
+    A row that is the very tuple of a row before it (``sheet_rows`` gives a row whose cells repeat
+    an earlier row's that row's tuple) is known at once: the same dict of values (one object for
+    those rows: read it, don't change it), the same text, the same unmapped cells."""
     last = first + limits.rows  # the first row number past the limit
     text_left = limits.file_mb * MB  # characters of text kept from the mapped columns
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -392,42 +403,52 @@ def _collect(
     mapped = set(header.fields.values())
     items = list(header.fields.items())
     unmapped: dict[int, list[int]] = {}  # a row's width -> its columns that are not mapped
+    # id(row) -> (the row, its dict, its text, its unmapped columns with a value): the rows met before
+    # (tuples: a CSV's rows are lists, each a new one)
+    seen: dict[int, tuple[Sequence[Any], dict[str, Any], int, tuple[int, ...]]] = {}
     cell_chars = limits.cell_chars
     for number, values in enumerate(source, first):
         if number >= last:
             raise limits.refuse(
                 name, f"heeft meer dan {thousands(limits.rows)} regels", "regels", f"{thousands(limits.rows)} regels"
             )
-        blank = True  # (is_blank for every cell, in the same pass)
-        text = 0  # the row's characters of text
-        for v in values or ():
-            if isinstance(v, str):
-                text += len(v)
-                if len(v) > cell_chars:
-                    raise limits.refuse(
-                        name,
-                        f"heeft op regel {number} een cel van meer dan {thousands(cell_chars)} tekens",
-                        "tekens_per_cel",
-                        f"{thousands(cell_chars)} tekens",
-                    )
-                if blank and v.strip():
+        got = seen.get(id(values))
+        if got is not None and got[0] is values:
+            _, kept, text, filled = got
+        else:
+            blank = True  # (is_blank for every cell, in the same pass)
+            text = 0  # the row's characters of text
+            for v in values or ():
+                if isinstance(v, str):
+                    text += len(v)
+                    if len(v) > cell_chars:
+                        raise limits.refuse(
+                            name,
+                            f"heeft op regel {number} een cel van meer dan {thousands(cell_chars)} tekens",
+                            "tekens_per_cel",
+                            f"{thousands(cell_chars)} tekens",
+                        )
+                    if blank and v.strip():
+                        blank = False
+                elif v is not None:
                     blank = False
-            elif v is not None:
-                blank = False
-        if blank:
-            pending.append(number)
-            continue
+            if blank:
+                pending.append(number)
+                continue
+            n = len(values)
+            # only the cells that hold something: a row costs memory, and a blank cell reads as absent
+            kept = {fld: values[i] for fld, i in items if i < n and values[i] is not None}
+            others = unmapped.get(n)
+            if others is None:
+                others = unmapped[n] = [i for i in range(n) if i not in mapped]
+            if others:  # (else every cell of the row is a mapped one)
+                text = sum(len(v) for v in kept.values() if isinstance(v, str))
+            filled = tuple([i for i in others if not is_blank(values[i])])
+            if len(seen) < _ROWS_KEPT and type(values) is tuple:
+                seen[id(values)] = (values, kept, text, filled)
         if pending:
             blanks.extend(pending)
             pending = []
-        n = len(values)
-        # only the cells that hold something: a row costs memory, and a blank cell reads as absent
-        kept = {fld: values[i] for fld, i in items if i < n and values[i] is not None}
-        others = unmapped.get(n)
-        if others is None:
-            others = unmapped[n] = [i for i in range(n) if i not in mapped]
-        if others:  # (else every cell of the row is a mapped one)
-            text = sum(len(v) for v in kept.values() if isinstance(v, str))
         text_left -= text
         if text_left < 0:
             raise limits.refuse(
@@ -437,9 +458,8 @@ def _collect(
                 f"{limits.file_mb} MB",
             )
         rows.append((number, kept))
-        for i in others:
-            if not is_blank(values[i]):
-                stray[i] = stray.get(i, 0) + 1
+        for i in filled:
+            stray[i] = stray.get(i, 0) + 1
     return rows, blanks, stray
 
 

@@ -19,10 +19,13 @@ Two ways, one result:
   XML allows, entity references); expat still reads everything around ``<sheetData>``. Anything
   else in it, or any error at all, and the sheet is read by the parser after all, from the start
   (the rows already given are passed over): a sheet the fast way does not know is the parser's
-  to read or refuse. Within it, a row of the same *shape* as the row before (the same cells with
-  the same attributes, each a ``<v>`` or an ``<is><t>``: most rows of a list) is read in one match
-  of a pattern made for that shape (:func:`_shape`), its values cast as the tokens' are: a
-  50,000-row list in a third of the time.
+  to read or refuse. Within it, a row of a *shape* (the same cells with the same attributes, each
+  a ``<v>`` or an ``<is><t>``: most rows of a list; the row before's, or one met before) is read
+  in one match of a pattern made for that shape (:func:`_shape`), its values cast as the tokens'
+  are: a 50,000-row list in a third of the time. A row whose cells hold the texts of an earlier
+  row of its shape is given that row's tuple of values again, cast once (a list repeats a person's
+  rows: 50,000 rows, 15,000 different ones); whoever reads the rows can know such a row by that
+  tuple (``portal_reader._collect`` does).
 """
 
 from __future__ import annotations
@@ -218,7 +221,8 @@ def _parser(target: _Rows) -> Any:
 def sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
     """``ws.iter_rows(min_row=min_row, values_only=True)`` of a read-only worksheet whose
     dimensions were reset: a tuple per row up to the row's last cell, an empty tuple for a row
-    without cells or a row missing from the file."""
+    without cells or a row missing from the file. A row of a shape whose cells hold what those of an
+    earlier row of that shape held is that row's tuple again (the same object)."""
     counter = min_row
     dense: dict[int, tuple[int, ...]] = {}  # n -> (1, ..., n)
     for idx, cells in _row_cells(ws):
@@ -227,25 +231,36 @@ def sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
             yield ()
         if counter <= idx:
             counter += 1
-            if not cells:
+            if isinstance(cells, tuple):  # (the row's values already: a row of a shape)
+                yield cells
+            elif not cells:
                 yield ()
-                continue
-            columns, values = zip(*cells)
-            n = len(columns)
-            if columns == (dense.get(n) or dense.setdefault(n, tuple(range(1, n + 1)))):
-                yield values  # (a cell in every column from A, in order: most rows)
-                continue
-            width = cells[-1][0]
-            row: list[Any] = [None] * width
-            for col, value in cells:
-                if 1 <= col <= width:
-                    row[col - 1] = value
-            yield tuple(row)
+            else:
+                yield _values(cells, dense)
 
 
-def _row_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
-    """(row number, [(column, value)]) of each <row> of the sheet, in the file's order: the plain
-    way while the sheet is plain, else (from the start, passing over the rows given) the parser's."""
+def _values(cells: list[tuple[int, Any]], dense: dict[int, tuple[int, ...]]) -> tuple[Any, ...]:
+    """The tuple of a row's (column, value) cells (not none): a value per column up to the last
+    cell's column, None where no cell is; ``dense``: n -> (1, ..., n), filled as met."""
+    columns, values = zip(*cells)
+    n = len(columns)
+    if columns == (dense.get(n) or dense.setdefault(n, tuple(range(1, n + 1)))):
+        return values  # (a cell in every column from A, in order: most rows)
+    width = cells[-1][0]
+    row: list[Any] = [None] * width
+    for col, value in cells:
+        if 1 <= col <= width:
+            row[col - 1] = value
+    return tuple(row)
+
+
+# a row's cells: [(column, value)], or (a row of a shape, see _plain_cells) its values as sheet_rows gives them
+Cells = list[tuple[int, Any]] | tuple[Any, ...]
+
+
+def _row_cells(ws: Any) -> Iterator[tuple[int, Cells]]:
+    """(row number, cells) of each <row> of the sheet, in the file's order: the plain way while the
+    sheet is plain, else (from the start, passing over the rows given) the parser's."""
     given = 0
     try:
         for item in _plain_cells(ws):
@@ -315,20 +330,30 @@ _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"
 # A row's shape: the row of cells with a reference, r, s and t in that order, each a <v> or (an inline
 # string) an <is><t> and nothing else. Rows mostly share a few shapes (a list's columns, the same
 # styles): a row of the last row's shape is read in one match of a pattern made for that shape, its
-# values in groups, instead of token by token (the same values: each is cast as _TOKEN's are).
+# values in groups, instead of token by token (the same values: each is cast as _TOKEN's are). Its
+# digits are ASCII ([0-9]: no call per digit, as \d makes in a str pattern); a row with other
+# digits is read token by token.
 _SHAPED_ROW = re.compile(
-    r'[ \t\n]*<row r="\d+"(?:[ \t\n]+[\w:.-]+="[^"<>&]*")*>'
-    r'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="[a-zA-Z]+")?>(?:<v>[^<]*</v>|<is><t>[^<]*</t></is>)</c>)+</row>'
+    r'[ \t\n]*<row r="[0-9]+"(?:[ \t\n]+[\w:.-]+="[^"<>&]*")*>'
+    r'(?:<c r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]+")?(?: t="[a-zA-Z]+")?>(?:<v>[^<]*</v>|<is><t>[^<]*</t></is>)</c>)+</row>'
 )
-_SHAPED_CELL = re.compile(r'<c r="([A-Z]{1,3})\d+"( s="\d+")?( t="[a-zA-Z]+")?>(<v>|<is>)')
+_SHAPED_CELL = re.compile(r'<c r="([A-Z]{1,3})[0-9]+"( s="[0-9]+")?( t="[a-zA-Z]+")?>(<v>|<is>)')
 _SHAPES = 64  # shapes kept per sheet (a sheet with more: its other rows token by token)
 # how a shape's cell is cast: its text (an inline string), a shared string, a number, a styled number
 # (a date), else _cast
 _TEXT_CELL, _SHARED_CELL, _NUMBER_CELL, _STYLED_CELL, _OTHER_CELL = range(5)
 
 # (the pattern's match, per cell: (column, how, s, t), the cells' columns, the cells that are not
-# inline strings: (their index, column, how, s, t))
-Shape = tuple[Any, tuple[tuple[int, int, str, str], ...], tuple[int, ...], tuple[tuple[int, int, int, str, str], ...]]
+# inline strings: (their index, column, how, s, t), the rows of the shape read so far: the texts of
+# their cells -> the row's values)
+Shape = tuple[
+    Any,
+    tuple[tuple[int, int, str, str], ...],
+    tuple[int, ...],
+    tuple[tuple[int, int, int, str, str], ...],
+    dict[tuple[str, ...], tuple[Any, ...]],
+]
+_ROWS_KEPT = 1 << 16  # rows remembered per sheet (their texts and values) while it is read
 
 
 def _shape(row: str, start: int, stop: int, columns: _Columns, shapes: dict[tuple, Shape | None]) -> Shape | None:
@@ -342,7 +367,7 @@ def _shape(row: str, start: int, stop: int, columns: _Columns, shapes: dict[tupl
     if len(shapes) >= _SHAPES:
         return None
     spec: list[tuple[int, int, str, str]] = []
-    parts = [r'[ \t\n]*<row r="(\d+)"((?:[ \t\n]+[\w:.-]+="[^"<>&]*")*)>']
+    parts = [r'[ \t\n]*<row r="([0-9]+)"((?:[ \t\n]+[\w:.-]+="[^"<>&]*")*)>']
     shape: Shape | None = None
     for letters, s, t, form in cells:
         style, kind = s[4:-1], t[4:-1]  # ( s="1" and  t="n": the values)
@@ -358,11 +383,11 @@ def _shape(row: str, start: int, stop: int, columns: _Columns, shapes: dict[tupl
             how = _OTHER_CELL
         spec.append((columns[letters], how, style, kind))
         value = "<v>([^<]*)</v>" if form == "<v>" else "<is><t>([^<]*)</t></is>"
-        parts.append(f'<c r="{letters}\\d+"{s}{t}>{value}</c>')
+        parts.append(f'<c r="{letters}[0-9]+"{s}{t}>{value}</c>')
     else:
         parts.append("</row>")
         others = tuple((j, *cell) for j, cell in enumerate(spec) if cell[1] != _TEXT_CELL)
-        shape = (re.compile("".join(parts)).match, tuple(spec), tuple(cell[0] for cell in spec), others)
+        shape = (re.compile("".join(parts)).match, tuple(spec), tuple(cell[0] for cell in spec), others, {})
     shapes[cells] = shape
     return shape
 
@@ -383,7 +408,7 @@ def _unescape(text: str) -> str:
     return _ENTITY.sub(_char, text)
 
 
-def _plain_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+def _plain_cells(ws: Any) -> Iterator[tuple[int, Cells]]:
     """:func:`_parsed_cells` of a plain sheet (see the module's docstring); raises when the sheet
     is not plain, before giving the rows of the piece where that shows."""
     from xml.parsers import expat
@@ -424,6 +449,8 @@ def _plain_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
         typed: dict[tuple[str, str], Any] = {}  # (style, number) -> the value (a date: from_excel once)
         shapes: dict[tuple, Shape | None] = {}  # the rows' shapes (None: one no pattern reads)
         shape: Shape | None = None  # the last row's
+        kept = 0  # rows remembered by their shapes
+        dense: dict[int, tuple[int, ...]] = {}  # (for _values)
         shared, epoch, dates, durations = target.shared, target.epoch, target.dates, target.durations
 
         def cast(kind: str, style: str, value: str) -> Any:
@@ -475,53 +502,68 @@ def _plain_cells(ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
             if piece.translate(None, _ALLOWED_BYTES):
                 raise _NotPlain("a character XML does not allow, or a carriage return")
             text = piece.decode("utf-8")
-            if "\ufffe" in text or "\uffff" in text or "]]>" in text:
+            # ("]" first: found at once, and seldom there; a search for "]]>" walks every ">")
+            if "\ufffe" in text or "\uffff" in text or ("]" in text and "]]>" in text):
                 raise _NotPlain("a character XML does not allow")
             entities = "&" in text
             if entities and _BAD_AMPERSAND.search(text):
                 raise _NotPlain("an & that is no reference")
             if entities:
-                for m in _ENTITY.finditer(text):
-                    _char(m)  # (a reference to a character XML does not allow: the parser's error)
-            rows: list[tuple[int, list[tuple[int, Any]]]] = []
+                for entity in _ENTITY.finditer(text):
+                    _char(entity)  # (a reference to a character XML does not allow: the parser's error)
+            rows: list[tuple[int, Cells]] = []
             cells: list[tuple[int, Any]] | None = None
             number = col = 0
             pos, size = 0, len(text)
             while pos < size:
-                if cells is None and shape is not None:  # a row of the last row's shape, in one match
-                    m = shape[0](text, pos)
-                    if m is not None:
+                stop = -1
+                if cells is None:  # a row of the last row's shape, in one match
+                    m = shape[0](text, pos) if shape is not None else None
+                    if m is None:  # a row of another shape (or none): its shape, for it and the next rows
+                        stop = text.find("</row>", pos)
+                        stop = size if stop < 0 else stop + 6
+                        other = _shape(text, pos, stop, columns, shapes)
+                        if other is not None:
+                            shape = other
+                            m = shape[0](text, pos)
+                    if m is not None and shape is not None:
                         found = m.groups()
                         attrs = found[1]
                         if attrs not in row_attrs:
                             sound(attrs)
-                        raw = found[2:] if not entities else tuple(map(_unescape, found[2:]))
-                        # an inline string's value is its text (most cells): the others cast
-                        values: list[tuple[int, Any]] = list(zip(shape[2], raw))
-                        for j, col, how, style, kind in shape[3]:
-                            value = raw[j]
-                            if not value:
-                                values[j] = (col, None)
-                            elif how == _SHARED_CELL:
-                                values[j] = (col, shared[int(value)])
-                            elif how == _NUMBER_CELL:
-                                values[j] = (
-                                    col,
-                                    float(value) if ("." in value or "E" in value or "e" in value) else int(value),
-                                )
-                            elif how == _STYLED_CELL:
-                                values[j] = (col, dated(style, value))
-                            else:
-                                values[j] = (col, cast(kind, style, value))
+                        texts = found[2:]
+                        row_values = shape[4].get(texts)
+                        if row_values is None:  # (else the row's cells hold what those of a row before held)
+                            raw = texts if not entities else tuple(map(_unescape, texts))
+                            # an inline string's value is its text (most cells): the others cast
+                            values: list[tuple[int, Any]] = list(zip(shape[2], raw))
+                            for j, col, how, style, kind in shape[3]:
+                                value = raw[j]
+                                if not value:
+                                    values[j] = (col, None)
+                                elif how == _SHARED_CELL:
+                                    values[j] = (col, shared[int(value)])
+                                elif how == _NUMBER_CELL:
+                                    values[j] = (
+                                        col,
+                                        float(value) if ("." in value or "E" in value or "e" in value) else int(value),
+                                    )
+                                elif how == _STYLED_CELL:
+                                    values[j] = (col, dated(style, value))
+                                else:
+                                    values[j] = (col, cast(kind, style, value))
+                            row_values = _values(values, dense)
+                            if kept < _ROWS_KEPT:
+                                shape[4][texts] = row_values
+                                kept += 1
                         number = int(found[0])
-                        rows.append((number, values))
+                        rows.append((number, row_values))
                         pos = m.end()
                         continue
                 # else the tokens up to the next row's end (no token holds a "</row>" but that one)
-                stop = text.find("</row>", pos)
-                stop = size if stop < 0 else stop + 6
-                if cells is None:  # a row of another shape (or none): its shape for the next rows
-                    shape = _shape(text, pos, stop, columns, shapes) or shape
+                if stop < 0:
+                    stop = text.find("</row>", pos)
+                    stop = size if stop < 0 else stop + 6
                 tokens = _TOKEN.findall(text, pos, stop)
                 pos = stop
                 for ref, style, kind, value, inline, text_, row, r, attrs, empty, close, stray in tokens:

@@ -6,8 +6,10 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from herstel_tui.files.portal_common import CellError, PortalFileError, cell_bsn, cell_date
+from herstel_tui.files.portal_common import CellError, PortalFileError, cell_bsn, cell_date, is_blank
 from herstel_tui.files.portal_reader import read_table
 from herstel_tui.services.portal_lists import parse_table
 from herstel_tui.settings.config import PortalColumns
@@ -333,3 +335,47 @@ def test_a_bsn_cell_that_comes_again_gives_the_same_answer_each_time(tmp_path):
         (6, "reject", "BSN ** heeft 2 cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)", None),
         (7, "reject", "BSN ** heeft 2 cijfers; een BSN heeft er 9 (of 8 met een voorloopnul)", None),
     ]
+
+
+# -- rows that come again ---------------------------------------------------------------------------
+
+ROW = st.lists(
+    st.sampled_from(["", " ", "ja", "x" * 12, None, 7, 2.5, datetime(2020, 1, 2), "  nee "]), max_size=5
+).map(tuple)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    distinct=st.lists(ROW, min_size=1, max_size=4),
+    picks=st.lists(st.integers(0, 3), max_size=16),
+    limits=st.tuples(st.integers(1, 20), st.integers(1, 13), st.integers(1, 60)),
+)
+def test_a_row_that_is_the_tuple_of_a_row_before_it_is_collected_as_the_long_way_collects_it(distinct, picks, limits):
+    """``_collect`` knows a row that is the very tuple of a row before it (``sheet_rows`` gives a row
+    whose cells repeat an earlier row's that row's tuple): the same dict, blank rows, counts of
+    unmapped values and refusals (too many rows, a cell or the text over its limit) as a row read
+    the long way."""
+    from herstel_tui.files import portal_reader
+    from herstel_tui.files.portal_common import ReadLimits
+
+    rows = [distinct[i % len(distinct)] for i in picks]
+    header = portal_reader._match_header(("BSN", "", "Resultaat"), portal_reader._lookup(COLS))
+    n_rows, cell_chars, text = limits
+    read_limits = ReadLimits(rows=n_rows, cell_chars=cell_chars, file_mb=text)
+
+    def collected(source):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(portal_reader, "MB", 1)  # (file_mb: characters of text)
+            try:
+                return portal_reader._collect(source, 2, header, "l.xlsx", read_limits)
+            except PortalFileError as exc:
+                return str(exc)
+
+    got = collected(iter(rows))
+    assert got == collected(tuple(list(values)) for values in rows)  # (each row a tuple of its own)
+    if not isinstance(got, str):  # a tuple that comes again: its dict again
+        filled = [values for values in rows if not all(map(is_blank, values))]
+        dicts: dict[int, set[int]] = {}
+        for values, (_, kept) in zip(filled, got[0]):
+            dicts.setdefault(id(values), set()).add(id(kept))
+        assert all(len(ids) == 1 for ids in dicts.values())

@@ -144,14 +144,17 @@ def with_sheet(tmp_path, data: str, *, head: str | None = None, tail: str = "", 
 
 
 def plain(path):
-    """The fast way alone (raises when the sheet is not plain)."""
-    from herstel_tui.files.xlsx_rows import _plain_cells
+    """The fast way alone (raises when the sheet is not plain): (row number, values) per row."""
+    from herstel_tui.files.xlsx_rows import _plain_cells, _values
 
     wb = _open_workbook(path)
     try:
         ws = wb.worksheets[0]
         ws.reset_dimensions()
-        return list(_plain_cells(ws))
+        # (a row of a shape comes as its values, another as its cells)
+        return [
+            (n, cells if type(cells) is tuple else _values(cells, {}) if cells else ()) for n, cells in _plain_cells(ws)
+        ]
     finally:
         wb.close()
 
@@ -348,3 +351,44 @@ def test_an_odd_row_after_rows_of_its_shape_is_read_or_refused_as_by_openpyxl(tm
         odd = odd.replace("A1", "A7").replace("b1", "b7").replace("A2", "A7").replace("A3", "A7").replace("B1", "B7")
     path = with_sheet(tmp_path, "".join(rows) + odd + '<row r="9"><c r="A9"><v>9</v></c></row>')
     assert outcome(path, "ours") == outcome(path, "openpyxl")
+
+
+def test_a_row_whose_cells_repeat_an_earlier_row_of_its_shape_is_that_rows_tuple_again(tmp_path, monkeypatch):
+    """Rows of one shape whose cells hold the same texts (a list repeats a person's rows) are read
+    once: the later ones are the first one's tuple (what ``portal_reader._collect`` knows them by),
+    with openpyxl's values. Rows with the same texts in another shape (a number, a date) are not."""
+    from herstel_tui.files import xlsx_rows
+
+    def row(i: int, cells: str) -> str:
+        return f'<row r="{i}">' + cells.replace("{i}", str(i)) + "</row>"
+
+    person = (
+        '<c r="A{i}" t="inlineStr"><is><t>Jan &amp; Co</t></is></c><c r="B{i}" t="s"><v>2</v></c>'
+        '<c r="C{i}" s="1"><v>45658</v></c><c r="D{i}"><v>1.5</v></c><c r="E{i}" t="b"><v>1</v></c>'
+    )
+    other = person.replace("Jan &amp; Co", "Piet")
+    number = '<c r="A{i}"><v>45658</v></c>'
+    date = '<c r="A{i}" s="1"><v>45658</v></c>'
+    kinds = [person, other, person, number, date, number, person, date, other, person]
+    path = with_sheet(tmp_path, "".join(row(i, cells) for i, cells in enumerate(kinds, 1)))
+    theirs, ours = both(path)
+    assert ours == theirs
+    assert ours[0] == ("Jan & Co", "Zoë", datetime(2025, 1, 1), 1.5, True) and ours[3] == (45658,)
+    firsts: dict[str, tuple] = {}
+    for cells, values in zip(kinds, ours):
+        assert values is firsts.setdefault(cells, values)
+    assert len({id(v) for v in ours}) == 4
+    monkeypatch.setattr(xlsx_rows, "_ROWS_KEPT", 2)  # no more rows remembered: the same values
+    assert [v for _, v in plain(path)] == ours
+
+
+def test_a_row_with_digits_that_are_not_ascii_after_rows_of_its_shape_is_read_as_by_openpyxl(tmp_path):
+    """A shape reads ASCII digits ([0-9]); a row numbered or referenced in other digits (Arabic-Indic
+    here, which int() and openpyxl take) is read token by token, with openpyxl's values."""
+    rows = [f'<row r="{i}"><c r="A{i}"><v>{i}</v></c><c r="B{i}" t="s"><v>1</v></c></row>' for i in range(1, 5)]
+    rows.append('<row r="\u0665"><c r="A\u0665"><v>5</v></c><c r="B\u0665" t="s"><v>1</v></c></row>')
+    rows.append('<row r="6"><c r="A6"><v>6</v></c><c r="B6" t="s"><v>\u0662</v></c></row>')
+    path = with_sheet(tmp_path, "".join(rows))
+    theirs, ours = both(path)
+    assert ours == theirs and ours[4] == (5, "Jan & Co") and ours[5] == (6, "Zoë")
+    assert [n for n, _ in plain(path)] == [1, 2, 3, 4, 5, 6]

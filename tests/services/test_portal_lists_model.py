@@ -97,3 +97,43 @@ def test_cells_met_before_give_what_they_gave_then(rows, repeat):
     with clock.fixed(TODAY):
         for values in rows:
             assert _parsed(values, known) == _parsed(values, {})
+
+
+def _validated(values: dict) -> tuple:
+    """What ``Person.model_validate`` makes of a row's values (the model judging them all at once)."""
+    from pydantic import ValidationError
+
+    from herstel_tui.domain.models import validation_message
+
+    try:
+        checked = Person.model_validate({"voornamen": "x", "achternaam": "x", **values})
+    except ValidationError as exc:
+        return ("refused", validation_message(exc).replace("\n", "; "))
+    return ({k: getattr(checked, FIELD_OF_WORD.get(k, k)) for k in values},)
+
+
+@settings(max_examples=400, deadline=None)
+@given(rows=ROWS)
+def test_each_value_judged_on_its_own_is_what_the_model_makes_of_the_row(rows):
+    """``_judged`` has the model judge each value as an assignment to its field (a person of the
+    list's own): the values, or the refusal with its faults in the model's order, of the model
+    judging the row's values at once."""
+    from herstel_tui.services.portal_lists import _cell, _judged
+
+    known: dict = {}
+    with clock.fixed(TODAY):
+        for row in rows:
+            values = {}
+            for name, raw in row.items():
+                if name in _REGISTRATION_FIELDS:
+                    try:
+                        got = _cell(name, raw, TODAY, {})
+                    except CellError:
+                        continue
+                    if got is not None:
+                        values[name] = got[0]
+            try:
+                judged: tuple = (_judged(values, known),)
+            except CellError as exc:
+                judged = ("refused", str(exc))
+            assert judged == _validated(values)
