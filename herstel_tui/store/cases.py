@@ -73,6 +73,10 @@ DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUE
 REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
 SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
+# A writer's own knowledge of the facts a case shares with the household's aanvrager: case id → those
+# facts (as :meth:`CaseRepository.inherited` gives them for the case's track) as the register stands
+# when its summaries_once block ends, or None when it does not know them (see index_later).
+KnownFacts = Callable[[int], "list[RecordedEvent] | None"]
 
 
 def _case_changed(zaaknummer: str | None) -> ConflictError:
@@ -364,6 +368,7 @@ class CaseRepository(Repository):
     # -- the derived case index ----------------------------------------------------------------------
 
     _once: set[int] | None = None  # inside summaries_once(): the cases whose row waits for the end
+    _known: KnownFacts | None = None  # what index_later was told, until summaries_once() has refreshed
 
     @contextmanager
     def summaries_once(self) -> Iterator[None]:
@@ -377,10 +382,10 @@ class CaseRepository(Repository):
         self._once = set()
         try:
             yield
-            waiting = sorted(self._once)
+            waiting, self._once = sorted(self._once), None
+            self.refresh_index(waiting)  # (a case taken back or removed has no row to write)
         finally:
-            self._once = None
-        self.refresh_index(waiting)  # (a case taken back or removed has no row to write)
+            self._once = self._known = None
 
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
         """The case index (``case_summary`` and ``case_deadlines``) of one case, in the caller's
@@ -390,11 +395,15 @@ class CaseRepository(Repository):
             return
         self._write_index(today or clock.today(), case_ids=[case_id])
 
-    def index_later(self, case_id: int) -> None:
+    def index_later(self, case_id: int, known: KnownFacts | None = None) -> None:
         """A case whose timeline a bulk writer changed (its rows may not be sent yet): its index
-        row is written when the :meth:`summaries_once` block it runs in ends."""
+        row is written when the :meth:`summaries_once` block it runs in ends. ``known``: the
+        writer's knowledge of its cases' shared facts at that moment (an import's batch reads them
+        anyway to judge its events): those are not read again for the index."""
         assert self._once is not None, "index_later lives inside summaries_once"
         self._once.add(case_id)
+        if known is not None:
+            self._known = known
 
     def drop_waiting(self) -> None:
         """Inside :meth:`summaries_once`: write no index row when the block ends (for a transaction
@@ -404,12 +413,13 @@ class CaseRepository(Repository):
 
     def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:
         """The case index of these cases, in one transaction (the caller's, when there is one): the
-        entry point for a writer that changed many timelines at once. Returns the rows rewritten."""
+        entry point for a writer that changed many timelines at once (at the end of
+        :meth:`summaries_once`, with what :meth:`index_later` was told). Returns the rows rewritten."""
         today = today or clock.today()
         with self.transaction():
             if len(case_ids) >= SHAPED_FROM:  # (an import's batch) as a rebuild writes its ranges
                 return sum(
-                    self._write_shaped(today, case_ids[start : start + REBUILD_BATCH])
+                    self._write_shaped(today, case_ids[start : start + REBUILD_BATCH], self._known)
                     for start in range(0, len(case_ids), REBUILD_BATCH)
                 )
             return self._write_index(today, case_ids=case_ids)
@@ -545,10 +555,20 @@ class CaseRepository(Repository):
             out[cid] = (out[cid][0], got + out[cid][1])
         return out
 
-    def _shared_facts(self, tracks: dict[int, str], where: str, args: list) -> dict[int, list[RecordedEvent]]:
+    def _shared_facts(
+        self, tracks: dict[int, str], where: str, args: list, known: KnownFacts | None = None
+    ) -> dict[int, list[RecordedEvent]]:
         """case id → the facts it shares with the household's aanvrager (:meth:`inherited`), for the
         cases in ``tracks`` (id → track) that have any; ``where``/``args`` narrow the cases (few
-        cases: one query finds them)."""
+        cases: one query finds them). ``known`` tells those of the cases it knows (read for the
+        others)."""
+        if known is not None:
+            told = {cid: known(cid) for cid in tracks}
+            out = {cid: facts for cid, facts in told.items() if facts}
+            unknown = {cid: tracks[cid] for cid, facts in told.items() if facts is None}
+            if unknown:
+                out.update(self._shared_facts(unknown, IN_JSON, [json.dumps(list(unknown))]))
+            return out
         members = (
             "SELECT DISTINCT c.id, c.person_id FROM cases c JOIN household_members hm ON hm.person_id = c.person_id "
             f"WHERE hm.role IN ('toeslagpartner', 'kind') {'AND c.id ' + where if where else ''}"
@@ -575,28 +595,30 @@ class CaseRepository(Repository):
         self.conn.executemany(DEADLINE_INSERT, rows)
         return len(summaries)
 
-    def _write_shaped(self, today: date, case_ids: Sequence[int]) -> int:
+    def _write_shaped(self, today: date, case_ids: Sequence[int], known: KnownFacts | None = None) -> int:
         """Compute the case index of many cases (an import's batch) in one engine pass per shape
         (:mod:`.index_batch`; a case with a correction by the engine itself) and write, as a
         rebuild writes its range (:func:`.index_batch.write_diff`), only the rows that differ from
         the stored ones: a termijn that stays as it was is not deleted and written again, a changed
         summary is updated in place (only the indexes on its changed columns follow), the tallies
-        moved on by hand for many rows. Returns the cases written."""
+        moved on by hand for many rows. ``known``: see :meth:`index_later`. Returns the cases written."""
         cases = json.dumps(list(case_ids))
-        summaries, rows = self._shaped(EVENTS_OF_CASES, IN_JSON, [cases], today)
+        summaries, rows = self._shaped(EVENTS_OF_CASES, IN_JSON, [cases], today, known)
         first, last = min(case_ids), max(case_ids)
         write_diff(self.conn, first, last, index_diff(self.conn, first, last, summaries, rows, cases))
         return len(summaries)
 
-    def _shaped(self, events_sql: str, where: str, args: list, today: date) -> tuple[list[tuple], list[tuple]]:
+    def _shaped(
+        self, events_sql: str, where: str, args: list, today: date, known: KnownFacts | None = None
+    ) -> tuple[list[tuple], list[tuple]]:
         """(case_summary rows, case_deadlines rows) of the cases ``WHERE id {where}``: one engine pass
         per shape (:func:`.index_batch.shaped_index`, ``events_sql`` its events with the same
-        ``args``), the cases it leaves (corrections) by the engine itself."""
+        ``args``), the cases it leaves (corrections) by the engine itself (``known``: see
+        :meth:`index_later`)."""
         rk = self.routekaart
         tracks = dict(self.conn.execute(f"SELECT id, track FROM cases WHERE id {where}", args))
-        summaries, rows, slow = shaped_index(
-            rk, tracks, self.conn.execute(events_sql, args), self._shared_facts(tracks, where, args), today.isoformat()
-        )
+        shared = self._shared_facts(tracks, where, args, known)
+        summaries, rows, slow = shaped_index(rk, tracks, self.conn.execute(events_sql, args), shared, today.isoformat())
         for cid, (track, evs) in self.all_recorded(slow).items() if slow else ():
             summary, deadlines = case_index(rk, track, evs, today)
             summaries.append((cid, *summary))
