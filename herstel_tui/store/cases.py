@@ -23,7 +23,6 @@ from herstel_tui.domain.routekaart import CaseView, RecordedEvent
 from herstel_tui.domain.text import TextError, clean_text
 from herstel_tui.store import index_split
 from herstel_tui.store.base import ConflictError, StoreError, collector_paused
-from herstel_tui.store.bulk import insert_many
 from herstel_tui.store.card import CASE_COLS as _CASE_COLS
 from herstel_tui.store.card import EVENT_COLS as _EVENT_COLS
 from herstel_tui.store.card import NOTES, SHARED_STEPS, inherited_events, recorded_events
@@ -48,7 +47,6 @@ from herstel_tui.store.index_batch import (
 )
 from herstel_tui.store.index_batch import SUMMARY_COLS as _SUMMARY_COLS
 from herstel_tui.store.repository import Repository
-from herstel_tui.store.tallies import apply_tallies, tallies_by_hand, tally_moves
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -72,18 +70,13 @@ def _urgency() -> TypeAdapter[Urgency | None]:
 
 _SUMMARY_INSERT = f"INSERT OR REPLACE INTO case_summary (case_id, {_SUMMARY_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
 DEADLINE_INSERT = f"INSERT INTO case_deadlines (case_id, {_DEADLINE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)"
-# The rows of many cases are sent as statements of many rows each (store.bulk.insert_many): the
-# tallies' triggers (migration 15) fire per row either way, but each row of an executemany is a
-# statement of its own (with its own statement journal): 9,000 summaries and 28,000 termijn rows
-# took 30% and 15% less as one statement of a JSON array, and a further 30% less as statements of
-# many rows (no JSON written and read again per value).
 REBUILD_BATCH = 5000  # cases per write transaction when the whole index is recomputed
-# A refresh of this many cases or more keeps the overview's tallies by hand (the triggers dropped
-# for it: an import's batch of 9,000 new cases writes 9,000 summaries and 28,000 termijnen, each
-# with its trigger's statements); fewer leave them to the triggers.
-BY_HAND_CASES = 100
 SHAPED_FROM = 20  # a refresh of this many cases or more judges each shape once (index_batch)
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
+# A writer's own knowledge of the facts a case shares with the household's aanvrager: case id → those
+# facts (as :meth:`CaseRepository.inherited` gives them for the case's track) as the register stands
+# when its summaries_once block ends, or None when it does not know them (see index_later).
+KnownFacts = Callable[[int], "list[RecordedEvent] | None"]
 
 
 def _case_changed(zaaknummer: str | None) -> ConflictError:
@@ -375,6 +368,7 @@ class CaseRepository(Repository):
     # -- the derived case index ----------------------------------------------------------------------
 
     _once: set[int] | None = None  # inside summaries_once(): the cases whose row waits for the end
+    _known: KnownFacts | None = None  # what index_later was told, until summaries_once() has refreshed
 
     @contextmanager
     def summaries_once(self) -> Iterator[None]:
@@ -388,10 +382,10 @@ class CaseRepository(Repository):
         self._once = set()
         try:
             yield
-            waiting = sorted(self._once)
+            waiting, self._once = sorted(self._once), None
+            self.refresh_index(waiting)  # (a case taken back or removed has no row to write)
         finally:
-            self._once = None
-        self.refresh_index(waiting)  # (a case taken back or removed has no row to write)
+            self._once = self._known = None
 
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
         """The case index (``case_summary`` and ``case_deadlines``) of one case, in the caller's
@@ -401,11 +395,15 @@ class CaseRepository(Repository):
             return
         self._write_index(today or clock.today(), case_ids=[case_id])
 
-    def index_later(self, case_id: int) -> None:
+    def index_later(self, case_id: int, known: KnownFacts | None = None) -> None:
         """A case whose timeline a bulk writer changed (its rows may not be sent yet): its index
-        row is written when the :meth:`summaries_once` block it runs in ends."""
+        row is written when the :meth:`summaries_once` block it runs in ends. ``known``: the
+        writer's knowledge of its cases' shared facts at that moment (an import's batch reads them
+        anyway to judge its events): those are not read again for the index."""
         assert self._once is not None, "index_later lives inside summaries_once"
         self._once.add(case_id)
+        if known is not None:
+            self._known = known
 
     def drop_waiting(self) -> None:
         """Inside :meth:`summaries_once`: write no index row when the block ends (for a transaction
@@ -415,20 +413,16 @@ class CaseRepository(Repository):
 
     def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:
         """The case index of these cases, in one transaction (the caller's, when there is one): the
-        entry point for a writer that changed many timelines at once. Returns the rows rewritten."""
+        entry point for a writer that changed many timelines at once (at the end of
+        :meth:`summaries_once`, with what :meth:`index_later` was told). Returns the rows rewritten."""
         today = today or clock.today()
         with self.transaction():
-            if len(case_ids) < BY_HAND_CASES:
+            if len(case_ids) >= SHAPED_FROM:  # (an import's batch) as a rebuild writes its ranges
                 return sum(
-                    self._write_index(today, case_ids=case_ids[start : start + 500])
-                    for start in range(0, len(case_ids), 500)
+                    self._write_shaped(today, case_ids[start : start + REBUILD_BATCH], self._known)
+                    for start in range(0, len(case_ids), REBUILD_BATCH)
                 )
-            # many rows: the tallies kept by hand, as a rebuild keeps them (store/tallies.py)
-            with tallies_by_hand(self.conn) as by_hand:
-                return sum(
-                    self._write_index(today, case_ids=case_ids[start : start + 500], by_hand=by_hand)
-                    for start in range(0, len(case_ids), 500)
-                )
+            return self._write_index(today, case_ids=case_ids)
 
     def rebuild_summaries(
         self, today: date | None = None, progress: Progress | None = None, *, rules: Sequence[str] | None = None
@@ -561,10 +555,20 @@ class CaseRepository(Repository):
             out[cid] = (out[cid][0], got + out[cid][1])
         return out
 
-    def _shared_facts(self, tracks: dict[int, str], where: str, args: list) -> dict[int, list[RecordedEvent]]:
+    def _shared_facts(
+        self, tracks: dict[int, str], where: str, args: list, known: KnownFacts | None = None
+    ) -> dict[int, list[RecordedEvent]]:
         """case id → the facts it shares with the household's aanvrager (:meth:`inherited`), for the
         cases in ``tracks`` (id → track) that have any; ``where``/``args`` narrow the cases (few
-        cases: one query finds them)."""
+        cases: one query finds them). ``known`` tells those of the cases it knows (read for the
+        others)."""
+        if known is not None:
+            told = {cid: known(cid) for cid in tracks}
+            out = {cid: facts for cid, facts in told.items() if facts}
+            unknown = {cid: tracks[cid] for cid, facts in told.items() if facts is None}
+            if unknown:
+                out.update(self._shared_facts(unknown, IN_JSON, [json.dumps(list(unknown))]))
+            return out
         members = (
             "SELECT DISTINCT c.id, c.person_id FROM cases c JOIN household_members hm ON hm.person_id = c.person_id "
             f"WHERE hm.role IN ('toeslagpartner', 'kind') {'AND c.id ' + where if where else ''}"
@@ -573,61 +577,48 @@ class CaseRepository(Repository):
         shared = self.inherited_many([(pid, track) for _, pid, track in pairs])
         return {cid: got for cid, pid, track in pairs if (got := shared.get((pid, track)))}
 
-    def _write_index(
-        self,
-        today: date,
-        *,
-        case_ids: Sequence[int],
-        by_hand: bool = False,
-    ) -> int:
-        """Compute and write the case index of these cases (``case_ids``; a rebuild's range, where
-        only the differing rows are written, is :meth:`write_range`): one engine pass per shape
-        (:mod:`.index_batch`; a case with a correction by the engine itself; fewer than
-        :data:`SHAPED_FROM` cases case by case). ``by_hand``: inside ``tallies_by_hand`` (its
-        triggers dropped), so the rows replaced are read first and the tallies moved on by them and
-        by the rows written. Returns the cases written."""
-        where = IN_JSON
-        many = len(case_ids) >= SHAPED_FROM  # many cases (an import's batch): every row written
-        if many:
-            summaries, rows = self._shaped(EVENTS_OF_CASES, where, [json.dumps(list(case_ids))], today)
-        else:  # a save: the engine itself (it judges a shape on first sight anyway)
-            summaries, rows = [], []
-            for cid, (track, evs) in self.all_recorded(case_ids).items():
-                summary, deadlines = case_index(self.routekaart, track, evs, today)
-                summaries.append((cid, *summary))
-                rows.extend((cid, *row) for row in deadlines)
+    def _write_index(self, today: date, *, case_ids: Sequence[int]) -> int:
+        """Compute and write the case index of a few cases (a save: fewer than :data:`SHAPED_FROM`),
+        each by the engine itself (it judges a shape on first sight anyway), the tallies kept by
+        the triggers. Returns the cases written."""
+        summaries: list[tuple] = []
+        rows: list[tuple] = []
+        for cid, (track, evs) in self.all_recorded(case_ids).items():
+            summary, deadlines = case_index(self.routekaart, track, evs, today)
+            summaries.append((cid, *summary))
+            rows.extend((cid, *row) for row in deadlines)
         written_ids = [s[0] for s in summaries]
-        written = json.dumps(written_ids)
-        if by_hand:  # the rows these replace, as stored
-            gone = [
-                self.conn.execute(f"SELECT case_id, {cols} FROM {table} WHERE case_id {where}", (written,)).fetchall()
-                for table, cols in (("case_summary", _SUMMARY_COLS), ("case_deadlines", _DEADLINE_COLS))
-            ]
-        if many:
-            self.conn.execute(f"DELETE FROM case_deadlines WHERE case_id {where}", (written,))
-            insert_many(self.conn, _SUMMARY_INSERT, summaries)
-            insert_many(self.conn, DEADLINE_INSERT, rows)
-        else:
-            self.conn.execute(
-                f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(written_ids))})", written_ids
-            )
-            self.conn.executemany(_SUMMARY_INSERT, summaries)
-            self.conn.executemany(DEADLINE_INSERT, rows)
-        if by_hand:
-            apply_tallies(
-                self.conn, tally_moves(self.conn, 0, 0, (gone[0], summaries), (gone[1], rows), case_ids=written)
-            )
+        self.conn.execute(
+            f"DELETE FROM case_deadlines WHERE case_id IN ({','.join('?' * len(written_ids))})", written_ids
+        )
+        self.conn.executemany(_SUMMARY_INSERT, summaries)
+        self.conn.executemany(DEADLINE_INSERT, rows)
         return len(summaries)
 
-    def _shaped(self, events_sql: str, where: str, args: list, today: date) -> tuple[list[tuple], list[tuple]]:
+    def _write_shaped(self, today: date, case_ids: Sequence[int], known: KnownFacts | None = None) -> int:
+        """Compute the case index of many cases (an import's batch) in one engine pass per shape
+        (:mod:`.index_batch`; a case with a correction by the engine itself) and write, as a
+        rebuild writes its range (:func:`.index_batch.write_diff`), only the rows that differ from
+        the stored ones: a termijn that stays as it was is not deleted and written again, a changed
+        summary is updated in place (only the indexes on its changed columns follow), the tallies
+        moved on by hand for many rows. ``known``: see :meth:`index_later`. Returns the cases written."""
+        cases = json.dumps(list(case_ids))
+        summaries, rows = self._shaped(EVENTS_OF_CASES, IN_JSON, [cases], today, known)
+        first, last = min(case_ids), max(case_ids)
+        write_diff(self.conn, first, last, index_diff(self.conn, first, last, summaries, rows, cases))
+        return len(summaries)
+
+    def _shaped(
+        self, events_sql: str, where: str, args: list, today: date, known: KnownFacts | None = None
+    ) -> tuple[list[tuple], list[tuple]]:
         """(case_summary rows, case_deadlines rows) of the cases ``WHERE id {where}``: one engine pass
         per shape (:func:`.index_batch.shaped_index`, ``events_sql`` its events with the same
-        ``args``), the cases it leaves (corrections) by the engine itself."""
+        ``args``), the cases it leaves (corrections) by the engine itself (``known``: see
+        :meth:`index_later`)."""
         rk = self.routekaart
         tracks = dict(self.conn.execute(f"SELECT id, track FROM cases WHERE id {where}", args))
-        summaries, rows, slow = shaped_index(
-            rk, tracks, self.conn.execute(events_sql, args), self._shared_facts(tracks, where, args), today.isoformat()
-        )
+        shared = self._shared_facts(tracks, where, args, known)
+        summaries, rows, slow = shaped_index(rk, tracks, self.conn.execute(events_sql, args), shared, today.isoformat())
         for cid, (track, evs) in self.all_recorded(slow).items() if slow else ():
             summary, deadlines = case_index(rk, track, evs, today)
             summaries.append((cid, *summary))

@@ -544,7 +544,7 @@ class ImportBatch(Repository):
         cid = self._take("cases")
         self._row_cases.add(cid)
         self._put(_CASE_INSERT, (cid, number, person_id, track.value, self._user, opened.isoformat()))
-        self.store.cases.index_later(cid)
+        self.store.cases.index_later(cid, self.known_facts)
         self._audit(_CREATED, "zaak", cid, case_detail(number, track, self._who), person_id, cid)
         self._known_case(person_id, track, cid, number)
         if person_id in self.aanvragers:  # the aanvrager of a household of one: nothing shared
@@ -569,6 +569,16 @@ class ImportBatch(Repository):
             elif self.case_info[case_id][0] in self.regrouped:
                 return False
         return True
+
+    def known_facts(self, case_id: int) -> list[RecordedEvent] | None:
+        """The facts the household's aanvrager shares with the case (``cases.inherited``) as the
+        batch judges by them (:meth:`_history`: kept while they hold), else None: for its index."""
+        info = self.case_info.get(case_id)
+        facts = None if info is None else self.facts.get(info)
+        if facts is not None:
+            return facts[1]
+        got = self.history.get(case_id)  # (a case opened for a person the batch created: none)
+        return None if got is None else [e for e in got[3] if e.inherited]
 
     @staticmethod
     def shared(steps: Iterable[str]) -> bool:
@@ -625,7 +635,7 @@ class ImportBatch(Repository):
         eid = self._take("events")
         self._put(_EVENT_INSERT, (eid, case_id, step, outcome, day, self.now, self._user, note))
         self._put(_CASE_VERSION, (case_id,))
-        self.store.cases.index_later(case_id)
+        self.store.cases.index_later(case_id, self.known_facts)
         self._audit(_RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
         events.append(new_tuple(RecordedEvent, (step, on, outcome, False, None, eid, False)))
         self._remember(events.pop)

@@ -43,7 +43,7 @@ _CASE_PART = (
     "SELECT id, track, substr(opened, 1, 4), nullif(closed IS NOT NULL, 0), caseworker, urgency, casuistiekoverleg"
     " FROM cases WHERE id BETWEEN ? AND ?"
 )
-# The same for a list of cases (a JSON array of ids): an import's batch, whose cases lie anywhere.
+# The same for a list of cases (a JSON array of ids): the few that moved (an import's batch's lie anywhere).
 _CASES_PART = _CASE_PART.replace("BETWEEN ? AND ?", "IN (SELECT value FROM json_each(?))")
 _GROUP_SOURCE = (
     "FROM (SELECT ?1 AS track, ?2 AS opened, ?3 AS closed, ?4 AS caseworker, ?5 AS urgency, "
@@ -101,11 +101,9 @@ def tally_moves(
     last: int,
     summaries: tuple[Iterable[tuple], Iterable[tuple]],
     deadlines: tuple[Iterable[tuple], Iterable[tuple]],
-    *,
-    case_ids: str | None = None,
 ) -> TallyMoves:
-    """How the tallies move on by index rows of the cases ``first`` to ``last`` (or those in
-    ``case_ids``, a JSON array, when given) that were replaced or taken away (``summaries[0]``,
+    """How the tallies move on by index rows of the cases ``first`` to ``last`` (an import's
+    batch: the first and last of its cases) that were replaced or taken away (``summaries[0]``,
     ``deadlines[0]``: as stored) and written (``[1]``), each row as in the table (starting with
     the case id): what the triggers would have done row by row, for :func:`apply_tallies`. Read
     on ``conn`` (the cases whose group moved): by a rebuild's child in its snapshot too."""
@@ -115,7 +113,7 @@ def tally_moves(
     by_group: Counter[tuple] = Counter()
     moved_cases = sorted({k[0] for k, n in groups.items() if n})
     if moved_cases:  # their cases' part of the group: a range read when most of its cases moved
-        few = case_ids is not None or 2 * len(moved_cases) <= last - first
+        few = 2 * len(moved_cases) <= last - first
         query = (_CASES_PART, (json.dumps(moved_cases),)) if few else (_CASE_PART, (first, last))
         cases = {r[0]: r[1:] for r in conn.execute(*query)}
         for (cid, step, outcome, closed), n in groups.items():

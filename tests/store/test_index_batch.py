@@ -200,6 +200,34 @@ def test_a_refresh_of_many_cases_goes_by_shape_and_gives_the_engines_rows(rk, st
     assert stored[first][0][1] == "oud" and stored[first][1] == []
 
 
+def test_a_refresh_of_many_cases_writes_only_the_rows_that_differ(rk, store):
+    """An import's batch refreshes its cases as a rebuild writes a range: a row that stays as it
+    was is not deleted and written again (no change at all when every row stays), a changed one
+    is updated in place, a missing one inserted; the rows and tallies are the engine's."""
+    from herstel_tui.store.cases import SHAPED_FROM
+    from tests.store.test_overview_tallies import tallies_differ
+
+    expected = written_out_of_order(rk, store, 40, seed=12)
+    listed = sorted(expected)
+    assert len(listed) >= SHAPED_FROM
+    store.cases.refresh_index(listed, TODAY)  # (their events were written without it)
+    with store.transaction():
+        before = store.conn.total_changes
+        assert store.cases.refresh_index(listed, TODAY) == len(listed)
+        assert store.conn.total_changes == before  # every row as stored: nothing written
+        store.conn.execute("UPDATE case_summary SET current_title = 'oud' WHERE case_id = ?", (listed[0],))
+        store.conn.execute("DELETE FROM case_deadlines WHERE case_id = ?", (listed[1],))
+        termijnen = store.conn.execute("SELECT count(*) FROM case_deadlines WHERE case_id = ?", (listed[1],))
+        assert termijnen.fetchone()[0] == 0
+        before = store.conn.total_changes
+        store.cases.refresh_index(listed, TODAY)
+        changed = store.conn.total_changes - before
+    assert 1 < changed < 40  # the summary and the termijnen of those two cases (and their tallies)
+    stored = store.cases.stored_index()
+    assert {cid: stored[cid] for cid in listed} == expected
+    assert tallies_differ(store.conn) == []
+
+
 def test_events_written_otherwise_than_the_application_does_go_through_the_engine(rk, store):
     """A step id with a colon or a space, a date not in YYYY-MM-DD form: such a case is left to the
     per-case engine (slow), and its rows are the engine's."""

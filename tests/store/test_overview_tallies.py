@@ -374,12 +374,13 @@ def test_a_refresh_of_many_cases_writes_what_a_refresh_case_by_case_writes(demo)
     assert stages == [[], []]
 
 
-def _imported(demo_file, folder, name: str, by_hand_cases: int, shaped_from: int, monkeypatch, drop: str = ""):
+def _imported(demo_file, folder, name: str, by_hand_from: int, shaped_from: int, monkeypatch, drop: str = ""):
     """A copy of the demo after an aanmeldingen list of every person in it (a new phone number; the
     cases without ontvangst gegevens get it) and 60 persons new to it (a person, a case, two events)."""
     from datetime import timedelta
 
     import herstel_tui.store.cases
+    import herstel_tui.store.index_batch
     from herstel_tui.services.portal import import_list
     from herstel_tui.settings.config import Config
     from tests.support.data import TEST_BSNS
@@ -391,7 +392,7 @@ def _imported(demo_file, folder, name: str, by_hand_cases: int, shaped_from: int
         conn.execute(f"DROP TRIGGER {drop}")
         conn.commit()
         conn.close()
-    monkeypatch.setattr(herstel_tui.store.cases, "BY_HAND_CASES", by_hand_cases)
+    monkeypatch.setattr(herstel_tui.store.index_batch, "BY_HAND_FROM", by_hand_from)
     monkeypatch.setattr(herstel_tui.store.cases, "SHAPED_FROM", shaped_from)
     with clock.fixed(TODAY), open_store(path, "t") as store:
         known = [r[0] for r in store.conn.execute("SELECT bsn FROM persons WHERE bsn IS NOT NULL ORDER BY id")]
@@ -412,8 +413,8 @@ def _imported(demo_file, folder, name: str, by_hand_cases: int, shaped_from: int
 def test_an_import_that_keeps_the_tallies_by_hand_leaves_what_the_triggers_leave(
     demo_file, tmp_path, monkeypatch, shaped_from
 ):
-    """An import's index refresh of many cases (summaries replaced, termijnen deleted and written,
-    new cases' rows) with the tally triggers dropped in its transaction and the tallies moved on by
+    """An import's index refresh of many cases (summaries changed, termijnen changed and added,
+    new cases' rows: only the rows that differ written) with the tally triggers dropped in its transaction and the tallies moved on by
     hand: the tallies, the index and the schema as the triggers leave them (the cases' rows made by
     one engine pass per shape, or by the engine case by case)."""
     by_triggers = _everything(_imported(demo_file, tmp_path, "a.db", 10**9, shaped_from, monkeypatch))
@@ -422,7 +423,7 @@ def test_an_import_that_keeps_the_tallies_by_hand_leaves_what_the_triggers_leave
 
 
 def test_with_a_tally_trigger_missing_the_import_leaves_the_tallies_to_those_there(demo_file, tmp_path, monkeypatch):
-    drop = "overview_groups_summary_replace"
+    drop = "overview_groups_summary_insert"
     by_triggers = _everything(_imported(demo_file, tmp_path, "a.db", 10**9, 20, monkeypatch, drop=drop))
     by_hand = _everything(_imported(demo_file, tmp_path, "b.db", 1, 20, monkeypatch, drop=drop))
     assert by_hand == by_triggers and by_hand["differ"] == ["overview_groups"]
