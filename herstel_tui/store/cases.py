@@ -8,7 +8,7 @@ transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
@@ -368,6 +368,7 @@ class CaseRepository(Repository):
     # -- the derived case index ----------------------------------------------------------------------
 
     _once: set[int] | None = None  # inside summaries_once(): the cases whose row waits for the end
+    _once_persons: set[int] | None = None  # inside summaries_once(): the persons whose cases' rows wait
     _known: KnownFacts | None = None  # what index_later was told, until summaries_once() has refreshed
 
     @contextmanager
@@ -379,13 +380,36 @@ class CaseRepository(Repository):
         if self._once is not None:
             yield
             return
-        self._once = set()
+        self._once, self._once_persons = set(), set()
         try:
             yield
+            if self._once_persons:  # (their cases as they are now: those opened in the block too)
+                self._once.update(self._cases_of(self._once_persons))
             waiting, self._once = sorted(self._once), None
             self.refresh_index(waiting)  # (a case taken back or removed has no row to write)
         finally:
-            self._once = self._known = None
+            self._once = self._once_persons = self._known = None
+
+    def index_persons(self, person_ids: Iterable[int]) -> None:
+        """After a change of household: the case index rows of these persons' cases (the role a
+        person has and the facts they share with an aanvrager come from their household: a
+        toeslagpartner or kind inherits the aanvrager's eerste toets and integrale beoordeling, and
+        with them their termijnen), in the caller's transaction (inside :meth:`summaries_once`:
+        when that block ends, with the cases the block opened for them)."""
+        if self._once_persons is not None:
+            self._once_persons.update(person_ids)
+            return
+        for cid in self._cases_of(person_ids):
+            self._refresh_summary(cid)
+
+    def _cases_of(self, person_ids: Iterable[int]) -> list[int]:
+        return [
+            cid
+            for (cid,) in self.conn.execute(
+                "SELECT id FROM cases WHERE person_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(person_ids)),),
+            )
+        ]
 
     def _refresh_summary(self, case_id: int, today: date | None = None) -> None:
         """The case index (``case_summary`` and ``case_deadlines``) of one case, in the caller's
@@ -410,6 +434,8 @@ class CaseRepository(Repository):
         whose database is thrown away unread: a dry run's copy)."""
         if self._once is not None:
             self._once.clear()
+        if self._once_persons is not None:
+            self._once_persons.clear()
 
     def refresh_index(self, case_ids: Sequence[int], today: date | None = None) -> int:
         """The case index of these cases, in one transaction (the caller's, when there is one): the

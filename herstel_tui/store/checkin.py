@@ -72,6 +72,7 @@ class _Merge:
         }
         self.zaak = dict(self.lap.execute("SELECT id, zaaknummer FROM cases"))
         self.touched: set[int] = set()
+        self.joined: set[int] = set()  # persons put in a household (their cases' index rows follow)
         self.gone = self._gone(report)
         self.case_of_person = {
             pid: cid
@@ -268,6 +269,7 @@ class _Merge:
                 "INSERT OR IGNORE INTO household_members (household_id, person_id, role) VALUES (?,?,?)", (th, tp, role)
             )
             if cur.rowcount:
+                self.joined.add(tp)
                 self.report.applied.append(f"huishouden {th}: lid {tp} ({role})")
                 self.report.count("huishoudens")
 
@@ -454,6 +456,7 @@ def _apply(team: Store, laptop: Store, origin: Origin, dry: bool) -> CheckinRepo
             return report
         for case_id in sorted(m.touched):
             team.cases._refresh_summary(case_id)
+        team.cases.index_persons(sorted(m.joined))  # (their role and shared facts: persons.add_to_household)
         now = clock.now_iso()
         conn.execute(
             "UPDATE checkouts SET returned_at = coalesce(returned_at, ?), returned_by = coalesce(returned_by, ?) "

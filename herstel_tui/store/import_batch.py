@@ -499,6 +499,7 @@ class ImportBatch(Repository):
         are read again once those are sent (as :meth:`direct` leaves them to the repositories)."""
         self._cache(self.regrouped, person_id, True)
         self._forget_persons((person_id,))
+        self.store.cases.index_persons((person_id,))  # (as persons.add_to_household: their role and shared facts)
 
     def _forget_persons(self, persons: Iterable[int] | None) -> None:
         """Forget what was read of these persons' households (None: anyone's), for the database or

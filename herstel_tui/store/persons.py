@@ -144,6 +144,7 @@ class PersonRepository(Repository):
                 hid,
                 detail={"leden": [{"persoon": m.person_id, "rol": m.role.value} for m in checked]},
             )
+            self.store.cases.index_persons(m.person_id for m in checked)
             return Household(id=hid, registered_on=registered_on)
 
     def add_to_household(self, household_id: int, person_id: int, role: Role | str) -> None:
@@ -154,6 +155,7 @@ class PersonRepository(Repository):
                 (household_id, person_id, m.role.value),
             )
             self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
+            self.store.cases.index_persons((person_id,))
 
     def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
         """Put ``person_id`` in the household of ``anchor_id`` (made if the anchor has none)."""

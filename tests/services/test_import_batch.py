@@ -764,3 +764,74 @@ def test_a_refusal_is_judged_again_when_a_failing_rows_event_gave_way_to_another
         assert handler.record_steps(case, again)
         assert len(judged) == 4  # (and now remembered)
         batch.end_row()
+
+
+def _index_rows(store: Store, case_id: int) -> tuple[list[tuple], list[tuple]]:
+    conn = store.conn
+    return (
+        conn.execute("SELECT * FROM case_summary WHERE case_id = ?", (case_id,)).fetchall(),
+        conn.execute("SELECT * FROM case_deadlines WHERE case_id = ? ORDER BY seq", (case_id,)).fetchall(),
+    )
+
+
+def _fresh_index(store: Store, case_id: int) -> tuple[list[tuple], list[tuple]]:
+    """The case's index rows as the engine makes them of the register now (written, then read)."""
+    with store.transaction():
+        store.cases.refresh_index([case_id])
+    return _index_rows(store, case_id)
+
+
+def _anna_decided(store: Store) -> tuple[int, int]:
+    """Anna, aanvrager, whose eerste toets (a fact her toeslagpartner shares) found her niet
+    gedupeerd ten days ago (the afbouw of brede ondersteuning runs); Piet, in no household, with a
+    case without events. Returns (Anna's household, Piet's case)."""
+    anna = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
+    piet = store.persons.add(Person(bsn=TEST_BSNS[2], given_names="Piet", surname="Bakker"))
+    hid = store.persons.create_household([(anna.id, Role.AANVRAGER)]).id
+    case = store.cases.open(anna.id, "brede_ondersteuning", opened=days_ago(200))
+    store.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 5, 1))
+    store.cases.record_event(case.id, "eerste_toets", days_ago(10), outcome="niet_gedupeerd")
+    theirs = store.cases.open(piet.id, "brede_ondersteuning", opened=days_ago(100)).id
+    assert hid is not None and theirs is not None
+    return hid, theirs
+
+
+def test_joining_a_household_refreshes_the_index_of_the_joiners_cases(store):
+    """A person who joins a household shares the aanvrager's facts from then on (a toeslagpartner
+    inherits her eerste toets, and with it the afbouw's termijn): their cases' index rows follow
+    (persons.add_to_household, persons.create_household)."""
+    hid, piet_case = _anna_decided(store)
+    alone = _index_rows(store, piet_case)
+    assert alone[1] == []  # (no termijn of his own)
+    piet = store.cases.person_of(piet_case)
+    store.persons.add_to_household(hid, piet, Role.TOESLAGPARTNER)
+    joined = _index_rows(store, piet_case)
+    assert joined != alone and joined[1]  # the afbouw's termijn, inherited
+    assert joined == _fresh_index(store, piet_case)
+
+
+@pytest.mark.parametrize("batch_rows", [0, 1])
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_toeslagpartner_linked_by_a_list_gets_the_index_of_the_facts_now_shared(
+    config, tmp_path, monkeypatch, bulk, batch_rows
+):
+    """A list that links a toeslagpartner to an aanvrager whose shared facts were recorded before:
+    the partner's case index shows what they now inherit, whichever batch wrote what."""
+    if batch_rows:
+        monkeypatch.setattr(portal_import, "BATCH_MIN_ROWS", batch_rows)
+        monkeypatch.setattr(portal_import, "BATCH_SECONDS", 0.0)
+        monkeypatch.setattr(portal_import, "PAUSE_SECONDS", 0.0)
+    monkeypatch.setattr(ImportBatch, "bulk", bulk)
+    head = ["BSN", "Voornamen", "Achternaam", "Datum aanmelding", "BSN toeslagpartner"]
+    rows = [
+        [TEST_BSNS[2], "Piet", "Bakker", days_ago(3), None],
+        [TEST_BSNS[0], "Anna", "Jansen", days_ago(2), TEST_BSNS[2]],
+    ]
+    path = write_xlsx(tmp_path / "link.xlsx", [head, *rows])
+    with open_store(tmp_path / "r.db", "t.tester") as store:
+        _, piet_case = _anna_decided(store)
+        report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
+        assert "toeslagpartner Piet Bakker gekoppeld" in report.outcomes[1].text
+        stored = _index_rows(store, piet_case)
+        assert stored[1]  # the afbouw's termijn, inherited
+        assert stored == _fresh_index(store, piet_case)
