@@ -406,8 +406,7 @@ class CaseRepository(Repository):
         return [
             cid
             for (cid,) in self.conn.execute(
-                "SELECT id FROM cases WHERE person_id IN (SELECT value FROM json_each(?))",
-                (json.dumps(list(person_ids)),),
+                f"SELECT id FROM cases WHERE person_id {IN_JSON}", (json.dumps(list(person_ids)),)
             )
         ]
 
