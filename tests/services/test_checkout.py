@@ -10,11 +10,14 @@ from click.testing import CliRunner
 
 from herstel_tui.cli.main import main as cli
 from herstel_tui.domain import clock
+from herstel_tui.domain.models import Person
 from herstel_tui.services.checkout import hand_in, resolve, shred
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import CaseFilter, StoreError
 from herstel_tui.store.base import looks_encrypted
 from tests.services.checkout_support import COLLEAGUE, ME, PASS, checkout, colleague, make_team, state
+from tests.support.data import TEST_BSNS
+from tests.support.tables import index_rows
 
 LAPTOP_DAY = date(2026, 6, 2)
 
@@ -454,3 +457,28 @@ def test_the_municipalitys_letter_templates_go_along_and_work_offline(team, lap_
     assert "team Herstel (eigen sjabloon)" in r.output
     r = run(cli, ["--db", str(team.path), "--config", str(config), "brief", "contact", zaak, "--droog"])
     assert r.exit_code == 2 and "niet gevonden" in r.output  # the team side has no copy: it reads the share
+
+
+def test_a_toeslagpartner_added_on_the_laptop_gets_the_index_of_the_facts_now_shared(team, lap_path):
+    """A person put in a household on the laptop shares the aanvrager's facts in the office too: her
+    eerste toets found her niet gedupeerd, so his case gets the afbouw's termijn. After the check-in
+    his case's index rows are what the engine makes of the register (store/checkin.py: the members
+    who joined a household have their cases' index refreshed, as persons.add_to_household does)."""
+    anna_case = team.ids[0]
+    team.cases.record_event(anna_case, "eerste_toets", date(2026, 5, 22), outcome="niet_gedupeerd")
+    piet = team.persons.add(Person(bsn=TEST_BSNS[10], given_names="Piet", surname="Bakker"))  # (in no household)
+    piet_case = team.cases.open(piet.id, "brede_ondersteuning", opened=date(2026, 3, 2)).id
+    alone = index_rows(team.conn, piet_case)
+    assert alone[1] == []  # (no termijn of his own)
+    lap = checkout(team, [anna_case, piet_case], lap_path)
+    with lap:
+        household = lap.persons.main_household(lap.cases.get(anna_case).person_id)
+        assert household is not None
+        lap.persons.add_to_household(household, lap.cases.get(piet_case).person_id, "toeslagpartner")
+        assert index_rows(lap.conn, piet_case)[1]  # (on the laptop, persons.add_to_household)
+    hand_in(team, lap_path, PASS)
+    stored = index_rows(team.conn, piet_case)
+    assert stored[1] and stored != alone  # the afbouw's termijn, inherited
+    with team.transaction():
+        team.cases.refresh_index([piet_case])
+    assert stored == index_rows(team.conn, piet_case)

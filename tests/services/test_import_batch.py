@@ -23,7 +23,7 @@ from herstel_tui.store.base import AUDIT_INSERT
 from herstel_tui.store.import_batch import ImportBatch
 from herstel_tui.store.portal import ROW_DONE
 from tests.support.portal import TEST_BSNS, TODAY, days_ago, traced_import, write_xlsx
-from tests.support.tables import TABLES, table_rows
+from tests.support.tables import TABLES, index_rows, table_rows
 
 
 def tables(store: Store) -> dict[str, list[tuple]]:
@@ -766,19 +766,11 @@ def test_a_refusal_is_judged_again_when_a_failing_rows_event_gave_way_to_another
         batch.end_row()
 
 
-def _index_rows(store: Store, case_id: int) -> tuple[list[tuple], list[tuple]]:
-    conn = store.conn
-    return (
-        conn.execute("SELECT * FROM case_summary WHERE case_id = ?", (case_id,)).fetchall(),
-        conn.execute("SELECT * FROM case_deadlines WHERE case_id = ? ORDER BY seq", (case_id,)).fetchall(),
-    )
-
-
 def _fresh_index(store: Store, case_id: int) -> tuple[list[tuple], list[tuple]]:
     """The case's index rows as the engine makes them of the register now (written, then read)."""
     with store.transaction():
         store.cases.refresh_index([case_id])
-    return _index_rows(store, case_id)
+    return index_rows(store.conn, case_id)
 
 
 def _anna_decided(store: Store) -> tuple[int, int]:
@@ -801,11 +793,11 @@ def test_joining_a_household_refreshes_the_index_of_the_joiners_cases(store):
     inherits her eerste toets, and with it the afbouw's termijn): their cases' index rows follow
     (persons.add_to_household, persons.create_household)."""
     hid, piet_case = _anna_decided(store)
-    alone = _index_rows(store, piet_case)
+    alone = index_rows(store.conn, piet_case)
     assert alone[1] == []  # (no termijn of his own)
     piet = store.cases.person_of(piet_case)
     store.persons.add_to_household(hid, piet, Role.TOESLAGPARTNER)
-    joined = _index_rows(store, piet_case)
+    joined = index_rows(store.conn, piet_case)
     assert joined != alone and joined[1]  # the afbouw's termijn, inherited
     assert joined == _fresh_index(store, piet_case)
 
@@ -832,6 +824,6 @@ def test_a_toeslagpartner_linked_by_a_list_gets_the_index_of_the_facts_now_share
         _, piet_case = _anna_decided(store)
         report = import_list(store, config, "aanmeldingen", path, dry_run=False, today=TODAY)
         assert "toeslagpartner Piet Bakker gekoppeld" in report.outcomes[1].text
-        stored = _index_rows(store, piet_case)
+        stored = index_rows(store.conn, piet_case)
         assert stored[1]  # the afbouw's termijn, inherited
         assert stored == _fresh_index(store, piet_case)

@@ -35,3 +35,11 @@ TABLES = {
 def table_rows(conn: sqlite3.Connection, *names: str) -> dict[str, list[tuple]]:
     """The rows of ``names`` (every table of :data:`TABLES` when none is named)."""
     return {name: conn.execute(TABLES[name]).fetchall() for name in names or TABLES}
+
+
+def index_rows(conn: sqlite3.Connection, case_id: int) -> tuple[list[tuple], list[tuple]]:
+    """One case's index rows: its ``case_summary`` row and its ``case_deadlines`` rows."""
+    return (
+        conn.execute("SELECT * FROM case_summary WHERE case_id = ?", (case_id,)).fetchall(),
+        conn.execute("SELECT * FROM case_deadlines WHERE case_id = ? ORDER BY seq", (case_id,)).fetchall(),
+    )
