@@ -373,10 +373,9 @@ class ImportBatch(Repository):
             self._cache(self.persons, row["bsn"], new)
             return new
         new = {**row, **{k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}}
-        # person_changes of the two rows' columns: only those in ``changes`` can differ (in the
+        # person_changes of the columns in ``changes``, the only ones that can differ (in the
         # table's order: _UPDATABLE's)
-        keys = [k for k in _UPDATABLE if k in changes]
-        changed = person_changes({k: row[k] for k in keys}, {k: new[k] for k in keys})
+        changed = person_changes(row, {k: new[k] for k in _UPDATABLE if k in changes})
         if not changed:
             return row
         pid = row["id"]

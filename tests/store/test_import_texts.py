@@ -64,7 +64,7 @@ def test_notes_of_other_values_are_the_encoders_text():
         ([], False),
         (["a", None], True),
     ):
-        assert text(notes, returned) == ROW_JSON({"notes": notes, "returned": returned})  # type: ignore[arg-type]
+        assert text(notes, returned) == ROW_JSON({"notes": notes, "returned": returned})
 
 
 def test_the_notes_remembered_are_bounded():
