@@ -31,11 +31,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -43,89 +41,34 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
-from herstel_tui.store.base import AUDIT_INSERT, audit_json, json_text
-from herstel_tui.store.bulk import insert_many
+from herstel_tui.store.base import AUDIT_INSERT, audit_json
 from herstel_tui.store.card import inherited_of, shared_rows
 from herstel_tui.store.cases import SHARED_STEPS
-from herstel_tui.store.import_rows import PERSON_FIELDS, case_detail, distinct_runs, household_detail
-from herstel_tui.store.persons import MEMBER_INSERT, change_detail, person_changes, person_row, redacted_person
+from herstel_tui.store.import_flush import (
+    ADDRESS_SET,
+    CASE_INSERT,
+    CASE_VERSION,
+    CONTACT_ONLY,
+    CONTACT_UPDATE,
+    EVENT_INSERT,
+    HOUSEHOLD_INSERT,
+    ORDER,
+    PERSON_INSERT,
+    PERSON_UPDATE,
+    PLAIN,
+    ROW_JSON,
+    UPDATABLE_SET,
+    NotesText,
+    change_text,
+    send,
+)
+from herstel_tui.store.import_flush import UPDATABLE as _UPDATABLE  # (the name tests know)
+from herstel_tui.store.import_rows import PERSON_FIELDS, case_detail, household_detail
+from herstel_tui.store.persons import MEMBER_INSERT, person_changes, person_row, redacted_person
 from herstel_tui.store.portal import ROW_DONE
 from herstel_tui.store.repository import Repository
 
 _PERSON_VALUES = itemgetter(*PERSON_FIELDS)  # a person's row (column -> value): its values in that order
-_PERSON_INSERT = (
-    f"INSERT INTO persons (id, {', '.join(PERSON_FIELDS)}) VALUES ({', '.join('?' * (len(PERSON_FIELDS) + 1))})"
-)
-# What a list may change of a known person (contact data, a missing birth date), in two statements:
-# with the address, and without it (then the case's search row is left alone: see migration 14).
-# None of these columns is indexed. Their rows are sent in the list's order (runs of one statement).
-_ADDRESS = ("street", "house_number", "postcode", "city")
-_UPDATABLE = ("birth_date", *_ADDRESS, "phone", "email")  # (in the table's order)
-_UPDATABLE_SET = frozenset(_UPDATABLE)
-_ADDRESS_SET = frozenset(_ADDRESS)
-_CONTACT_ONLY = tuple(k for k in _UPDATABLE if k not in _ADDRESS)
-_PERSON_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in _UPDATABLE)} WHERE id = ?"
-_CONTACT_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in _CONTACT_ONLY)} WHERE id = ?"
-_HOUSEHOLD_INSERT = "INSERT INTO households (id, registered_on) VALUES (?, ?)"
-_CASE_INSERT = "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) VALUES (?,?,?,?,?,?)"
-_EVENT_INSERT = (
-    "INSERT INTO events (id, case_id, step, outcome, fact_date, recorded_at, recorded_by, note, correction, reason)"
-    " VALUES (?,?,?,?,?,?,?,?,0,NULL)"
-)
-_CASE_VERSION = "UPDATE cases SET version = version + 1 WHERE id = ?"
-# what the rows of _CASE_VERSION add up to, sent once per case (the version is a count: a case
-# with two events of the list is counted up by two; no trigger reads the version)
-_CASE_VERSIONS = "UPDATE cases SET version = version + ? WHERE id = ?"
-# The rows of _CASE_INSERT sent as one statement (a JSON array) instead of one statement per row: a
-# case's insert fires the search index's trigger, and FTS5 writes its pending terms out at every
-# statement that may be rolled back alone (each row of an executemany with a trigger): 9,091 cases
-# took 1.0 s, 0.25 s as one statement. (The other lists gain nothing: reading the JSON costs what the
-# statements cost.) Each with its version: a case inserted by the same flush as its events is
-# inserted with them counted (1 + the events), not counted up by _CASE_VERSIONS after (the same row;
-# no trigger reads the version, nor looks at an update of it alone).
-_CASES_AS_ONE = (
-    "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened, version) SELECT "
-    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(7))
-    + " FROM json_each(?)"
-)
-# The same for a change of address (its trigger rewrites the person's search rows): one statement
-# per run of rows with distinct persons (so the order of the changes cannot matter within it).
-_ADDRESS_UPDATES = (
-    "UPDATE persons SET "
-    + ", ".join(f"{k} = json_extract(j.value, '$[{i}]')" for i, k in enumerate(_UPDATABLE))
-    + f" FROM json_each(?) AS j WHERE persons.id = json_extract(j.value, '$[{len(_UPDATABLE)}]')"
-)
-# FTS5 writes its pending terms out (a segment of their own, then merge work) whenever a row comes
-# under the rowid it has just deleted (sqlite3Fts5IndexBeginWrite), and the trigger deletes each
-# person's search rows and inserts them again: at every person (bench_import's list on the 100k demo:
-# 9,091 changes of address took 2.3 s). So the search rows of a run's persons are deleted first, in
-# one statement and in rowid order; the trigger then finds none to delete and inserts them anew, as
-# it would have (the persons in id order: their cases' rows mostly come in rowid order too).
-_SEARCH_ROWS_OUT = (
-    "DELETE FROM case_search WHERE rowid IN (SELECT id FROM cases WHERE person_id IN"
-    f" (SELECT json_extract(value, '$[{len(_UPDATABLE)}]') FROM json_each(?)))"
-)
-# The order the lists are sent in: every row after the rows it refers to (foreign keys). A case's
-# search trigger reads its person, and a person's update rewrites its cases' search rows: the
-# changes of persons go before the new cases, whose search rows then read the changed persons, as
-# they would have been rewritten (the same rows; the new cases' search rows are not written twice,
-# and a person's existing and new case do not alternate in rowid order: see _SEARCH_ROWS_OUT).
-_ORDER = (
-    _PERSON_INSERT,
-    _HOUSEHOLD_INSERT,
-    MEMBER_INSERT,
-    _PERSON_UPDATE,
-    _CASE_INSERT,
-    _EVENT_INSERT,
-    _CASE_VERSION,
-    AUDIT_INSERT,
-    ROW_DONE,
-)
-# The plain INSERTs of _ORDER sent as statements of many rows each (store.bulk.insert_many)
-_MANY = frozenset((_PERSON_INSERT, _HOUSEHOLD_INSERT, MEMBER_INSERT, _EVENT_INSERT, AUDIT_INSERT, ROW_DONE))
-# the notes column of a row outcome without notes (most rows), as json.dumps writes it
-_PLAIN = {flag: json.dumps({"notes": [], "returned": flag}) for flag in (False, True)}
-_ROW_JSON = json_text()  # as store.portal.row_done writes it
 _ID_TABLES = ("persons", "households", "cases", "events")
 _SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 _SANS_ID = itemgetter(0, 1, 2, 3, 4, 6)  # a RecordedEvent as the engine judges it (its id only orders)
@@ -167,7 +110,7 @@ class ImportBatch(Repository):
         super().__init__(store)
         assert self.conn.in_transaction, "an import batch lives inside a transaction"
         self.throwaway = throwaway
-        self.pending: dict[str, list[tuple]] = {sql: [] for sql in _ORDER}
+        self.pending: dict[str, list[tuple]] = {sql: [] for sql in ORDER}
         self.persons: dict[str, dict[str, Any] | None] = {}  # bsn -> register row (column -> value), None: absent
         self.cases: dict[tuple[int, str], tuple[int, str]] = {}  # (person id, track) -> (id, zaaknummer)
         self.fetched: set[int] = set()  # persons whose cases and events are all in memory
@@ -206,6 +149,7 @@ class ImportBatch(Repository):
         self._row_cases: set[int] = set()  # the cases the current row opened in bulk
         self._user = self.user  # (the store's: read once, not through the property a row)
         self._who = audit_json(self._user)
+        self._notes_text = NotesText()  # (a row outcome's notes as JSON)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -408,7 +352,7 @@ class ImportBatch(Repository):
             self._cache(self.persons, bsn, full)
             return full
         pid = self._take("persons")
-        self._put(_PERSON_INSERT, (pid, *_PERSON_VALUES(row)))
+        self._put(PERSON_INSERT, (pid, *_PERSON_VALUES(row)))
         self._audit(_CREATED, "persoon", pid, redacted_person(row), person_id=pid)
         self._household(pid, registered_on)
         full = {"id": pid, **row}
@@ -422,32 +366,31 @@ class ImportBatch(Repository):
     def update_person(self, row: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         """``persons.update`` of the person in ``row`` with ``changes`` (field -> value): returns
         the new row."""
-        if not self.bulk or not changes.keys() <= _UPDATABLE_SET:
+        if not self.bulk or not changes.keys() <= UPDATABLE_SET:
             with self.direct(persons=()):
                 person = self.store.persons.update(self.store.persons.get(row["id"]).model_copy(update=changes))
             new = {"id": row["id"], **person_row(person)}
             self._cache(self.persons, row["bsn"], new)
             return new
         new = {**row, **{k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}}
-        # person_changes of the two rows' columns: only those in ``changes`` can differ (in the
+        # person_changes of the columns in ``changes``, the only ones that can differ (in the
         # table's order: _UPDATABLE's)
-        keys = [k for k in _UPDATABLE if k in changes]
-        changed = person_changes({k: row[k] for k in keys}, {k: new[k] for k in keys})
+        changed = person_changes(row, {k: new[k] for k in _UPDATABLE if k in changes})
         if not changed:
             return row
         pid = row["id"]
-        if not _ADDRESS_SET.isdisjoint(changed):
-            self._put(_PERSON_UPDATE, (_PERSON_UPDATE, (*(new[k] for k in _UPDATABLE), pid)))
+        if not ADDRESS_SET.isdisjoint(changed):
+            self._put(PERSON_UPDATE, (PERSON_UPDATE, (*(new[k] for k in _UPDATABLE), pid)))
         else:
-            self._put(_PERSON_UPDATE, (_CONTACT_UPDATE, (*(new[k] for k in _CONTACT_ONLY), pid)))
-        self._audit(_CHANGED, "persoon", pid, change_detail(changed), person_id=pid)
+            self._put(PERSON_UPDATE, (CONTACT_UPDATE, (*(new[k] for k in CONTACT_ONLY), pid)))
+        self._audit(_CHANGED, "persoon", pid, change_text(changed), person_id=pid)
         self._cache(self.persons, row["bsn"], new)
         return new
 
     def _household(self, person_id: int, registered_on: date) -> int:
         """``persons.create_household([(person, aanvrager)])``: returns its id."""
         hid = self._take("households")
-        self._put(_HOUSEHOLD_INSERT, (hid, registered_on.isoformat()))
+        self._put(HOUSEHOLD_INSERT, (hid, registered_on.isoformat()))
         self._join(hid, person_id, _AANVRAGER)
         self._audit(_CREATED, "huishouden", hid, household_detail(person_id))
         return hid
@@ -544,7 +487,7 @@ class ImportBatch(Repository):
         number = f"HKO-{year}-{last + 1:06d}"
         cid = self._take("cases")
         self._row_cases.add(cid)
-        self._put(_CASE_INSERT, (cid, number, person_id, track.value, self._user, opened.isoformat()))
+        self._put(CASE_INSERT, (cid, number, person_id, track.value, self._user, opened.isoformat()))
         self.store.cases.index_later(cid, self.known_facts)
         self._audit(_CREATED, "zaak", cid, case_detail(number, track, self._who), person_id, cid)
         self._known_case(person_id, track, cid, number)
@@ -634,8 +577,8 @@ class ImportBatch(Repository):
         if verdict is not None:
             raise TransitionRefused(verdict)
         eid = self._take("events")
-        self._put(_EVENT_INSERT, (eid, case_id, step, outcome, day, self.now, self._user, note))
-        self._put(_CASE_VERSION, (case_id,))
+        self._put(EVENT_INSERT, (eid, case_id, step, outcome, day, self.now, self._user, note))
+        self._put(CASE_VERSION, (case_id,))
         self.store.cases.index_later(case_id, self.known_facts)
         self._audit(_RECORDED, "gebeurtenis", eid, detail, person_id=person_id, case_id=case_id)
         events.append(new_tuple(RecordedEvent, (step, on, outcome, False, None, eid, False)))
@@ -649,7 +592,7 @@ class ImportBatch(Repository):
     def row_done(self, file_id: int, row: int, action: str, text: str, extra: dict[str, Any]) -> None:
         """``store.portal.row_done``, sent with the batch."""
         plain = not extra.get("notes") and extra.keys() == {"notes", "returned"}
-        notes = _PLAIN[bool(extra["returned"])] if plain else _ROW_JSON(extra)
+        notes = PLAIN[bool(extra["returned"])] if plain else ROW_JSON(extra)
         self._put(ROW_DONE, (file_id, row, action, text, notes))
 
     def row_outcome(self, file_id: int, row: int, action: str, text: str, notes: list[str], returned: bool) -> None:
@@ -662,7 +605,7 @@ class ImportBatch(Repository):
                 row,
                 str(action),  # (an ImportAction's value as a plain str, as in _audit)
                 text,
-                _ROW_JSON({"notes": notes, "returned": returned}) if notes else _PLAIN[returned],
+                self._notes_text(notes, returned),
             )
         )
 
@@ -748,31 +691,6 @@ class ImportBatch(Repository):
     def flush(self, upto: tuple[int, ...] | None = None) -> None:
         """Send what the batch holds (only the rows before ``upto``, per list, when given)."""
         pending = self.pending
-        cut = [len(pending[sql]) if upto is None else upto[i] for i, sql in enumerate(_ORDER)]
-        # the events per case (in the order of the cases' first rows): see _CASES_AS_ONE
-        versions = Counter(case_id for (case_id,) in pending[_CASE_VERSION][: cut[_ORDER.index(_CASE_VERSION)]])
-        for sql, n in zip(_ORDER, cut):
-            rows = pending[sql]
-            if n and sql == _PERSON_UPDATE:  # (statement, parameters), in order
-                for statement, run in groupby(rows[:n], itemgetter(0)):
-                    if statement == _PERSON_UPDATE:
-                        for part in distinct_runs(params for _, params in run):
-                            part.sort(key=itemgetter(-1))  # (distinct persons: the order cannot matter)
-                            changes = (json.dumps(part, ensure_ascii=False),)
-                            self.conn.execute(_SEARCH_ROWS_OUT, changes)
-                            self.conn.execute(_ADDRESS_UPDATES, changes)
-                    else:
-                        self.conn.executemany(statement, [params for _, params in run])
-            elif n and sql == _CASE_VERSION:
-                if versions:  # (those of the cases inserted above taken out)
-                    self.conn.executemany(_CASE_VERSIONS, [(k, case_id) for case_id, k in versions.items()])
-            elif n and sql == _CASE_INSERT:
-                cases = [(*row, 1 + versions.pop(row[0], 0)) for row in rows[:n]]
-                self.conn.execute(_CASES_AS_ONE, (json.dumps(cases, ensure_ascii=False),))
-            elif n and sql in _MANY:
-                insert_many(self.conn, sql, rows[:n])
-            elif n:
-                self.conn.executemany(sql, rows[:n])
-            del rows[:n]
+        send(self.conn, pending, [len(pending[sql]) if upto is None else upto[i] for i, sql in enumerate(ORDER)])
         if upto is not None:
-            self._marks = (0,) * len(_ORDER)
+            self._marks = (0,) * len(ORDER)

@@ -72,7 +72,7 @@ def test_a_none_is_bound_through_its_registered_adapter_as_null():
 def test_the_batch_binds_plain_values(store):
     """Every value an import's batch sends is one sqlite3 binds as it is (an enum's value as a plain
     str, not the enum, which would go through sqlite3's adapter protocol)."""
-    from herstel_tui.store.import_batch import _PERSON_UPDATE
+    from herstel_tui.store.import_flush import PERSON_UPDATE as _PERSON_UPDATE
 
     with store.transaction(), store.cases.summaries_once():
         fid = store.portal.add_file(
