@@ -74,15 +74,28 @@ def _line(width: int) -> re.Pattern[str]:
 
 def _wrap(text: str, indent: int, first: str = "") -> str:
     """``text`` filled to WIDTH columns after ``first``, its next lines indented by ``indent``
-    (``textwrap.fill``, hyphens kept whole). Words with one space between them, none longer than a
-    line, are filled here, greedily as textwrap fills them, each line by one regular expression (a
-    50,000-row report); any other text by textwrap itself. ``tests/cli/test_portal_wrap.py``
-    compares the two on random texts."""
-    room, rest = WIDTH - len(first), WIDTH - indent
+    (``textwrap.fill``, hyphens kept whole)."""
+    return _after(first, _fill(text, indent, len(first)))
+
+
+def _after(first: str, filled: str | None) -> str:
+    """A text ``_fill`` filled after ``first``: ``first`` and the text; ``first`` alone, its end
+    trimmed, when there was no text (as textwrap gives)."""
+    return first + filled if filled is not None else first.rstrip()
+
+
+def _fill(text: str, indent: int, lead: int) -> str | None:
+    """``text`` filled as ``_wrap`` fills it after a first prefix of ``lead`` characters, without
+    that prefix (where a line breaks depends on the prefix's length alone: a report's rows, each
+    with a prefix of its own, fill their few distinct texts once); None when there is no line.
+    Words with one space between them, none longer than a line, are filled here, greedily as
+    textwrap fills them, each line by one regular expression (a 50,000-row report); any other text
+    by textwrap itself. ``tests/cli/test_portal_wrap.py`` compares the two on random texts."""
+    room, rest = WIDTH - lead, WIDTH - indent
     if max(map(len, text.split(" "))) <= min(room, rest) and _WORDS.fullmatch(text):
         got = _line(room).match(text)
         assert got is not None  # (every word fits on a line)
-        lines, end, size = [first + got[1]], got.end(), len(text)
+        lines, end, size = [got[1]], got.end(), len(text)
         if end < size:
             pad, next_line = " " * indent, _line(rest).match
             while end < size:
@@ -91,10 +104,9 @@ def _wrap(text: str, indent: int, first: str = "") -> str:
                 lines.append(pad + got[1])
                 end = got.end()
         return "\n".join(lines)
-    return (
-        textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=" " * indent, break_on_hyphens=False)
-        or first.rstrip()
-    )
+    pad = " " * lead  # (textwrap only counts the first line's prefix)
+    filled = textwrap.fill(text, WIDTH, initial_indent=pad, subsequent_indent=" " * indent, break_on_hyphens=False)
+    return filled[lead:] if filled else None
 
 
 def _echo_path(label: str, path: str) -> None:
@@ -221,7 +233,13 @@ def _print_report(report, summary_only: bool) -> None:
     if rows:
         out.append(f"{'regel':>6}  {'actie':<12}  {'BSN':<9}  toelichting")
     indent = 6 + 2 + 12 + 2 + 9 + 2
-    out += [_wrap(o.full_text, indent, f"{o.row:>6}  {o.action.label:<12}  {o.bsn_masked:<9}  ") for o in rows]
+    filled: dict[tuple[str, int], str | None] = {}  # (text, prefix length) -> _fill's (rows share a few texts)
+    for o in rows:
+        first, text = f"{o.row:>6}  {o.action.label:<12}  {o.bsn_masked:<9}  ", o.full_text
+        key = (text, len(first))
+        if key not in filled:
+            filled[key] = _fill(text, indent, key[1])
+        out.append(_after(first, filled[key]))
     if summary_only:
         skipped: dict[str, list[int]] = defaultdict(list)
         for o in report.outcomes:

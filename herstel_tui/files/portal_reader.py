@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from herstel_tui.files.portal_common import (
     DEFAULT_LIMITS,
@@ -67,6 +67,29 @@ class Table:
     def where(self) -> str:
         sheet = f"werkblad '{self.sheet}', " if self.sheet is not None else ""
         return f"{sheet}kopregel op regel {self.header_row}"
+
+
+R = TypeVar("R")
+
+
+class SameRows(Generic[R]):
+    """What was made of a row met before, known by the row's identity (a row that repeats an
+    earlier one is that row's object again: its tuple from ``sheet_rows``, its dict from
+    ``_collect``): ``known``, ``id(row) -> result``, read with ``known.get(id(row))``. Every row
+    remembered (``put``) is held here, so no other object can have its id while this lives: a hit
+    is that very row. At most ``limit`` rows (None: every row)."""
+
+    __slots__ = ("known", "_held", "_limit")
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.known: dict[int, R] = {}
+        self._held: list[object] = []
+        self._limit = limit
+
+    def put(self, row: object, result: R) -> None:
+        if self._limit is None or len(self._held) < self._limit:
+            self.known[id(row)] = result
+            self._held.append(row)
 
 
 def col_letter(index: int) -> str:
@@ -403,18 +426,19 @@ def _collect(
     mapped = set(header.fields.values())
     items = list(header.fields.items())
     unmapped: dict[int, list[int]] = {}  # a row's width -> its columns that are not mapped
-    # id(row) -> (the row, its dict, its text, its unmapped columns with a value): the rows met before
-    # (tuples: a CSV's rows are lists, each a new one)
-    seen: dict[int, tuple[Sequence[Any], dict[str, Any], int, tuple[int, ...]]] = {}
+    # a row met before -> (its dict, its text, its unmapped columns with a value) (tuples: a CSV's rows
+    # are lists, each a new one)
+    seen: SameRows[tuple[dict[str, Any], int, tuple[int, ...]]] = SameRows(_ROWS_KEPT)
+    known = seen.known.get
     cell_chars = limits.cell_chars
     for number, values in enumerate(source, first):
         if number >= last:
             raise limits.refuse(
                 name, f"heeft meer dan {thousands(limits.rows)} regels", "regels", f"{thousands(limits.rows)} regels"
             )
-        got = seen.get(id(values))
-        if got is not None and got[0] is values:
-            _, kept, text, filled = got
+        got = known(id(values))
+        if got is not None:
+            kept, text, filled = got
         else:
             blank = True  # (is_blank for every cell, in the same pass)
             text = 0  # the row's characters of text
@@ -444,8 +468,8 @@ def _collect(
             if others:  # (else every cell of the row is a mapped one)
                 text = sum(len(v) for v in kept.values() if isinstance(v, str))
             filled = tuple([i for i in others if not is_blank(values[i])])
-            if len(seen) < _ROWS_KEPT and type(values) is tuple:
-                seen[id(values)] = (values, kept, text, filled)
+            if type(values) is tuple:
+                seen.put(values, (kept, text, filled))
         if pending:
             blanks.extend(pending)
             pending = []

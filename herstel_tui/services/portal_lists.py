@@ -20,7 +20,7 @@ from herstel_tui.domain.enums import ImportAction
 from herstel_tui.domain.models import FIELD_OF_WORD, Person, validation_message
 from herstel_tui.domain.portal import RowOutcome
 from herstel_tui.files.portal_common import CellError, cell_bsn, cell_date, cell_phone, cell_text, header_key, is_blank
-from herstel_tui.files.portal_reader import Table
+from herstel_tui.files.portal_reader import SameRows, Table
 from herstel_tui.settings.config import PortalColumns
 
 Kind = Literal["antwoord", "aanmeldingen", "negatief", "invordering"]
@@ -126,8 +126,8 @@ class ListParser:
         self._known: Known = {}  # per list: the values the person model accepted
         # a BSN cell (its text; another cell: (type, cell), as 1, 1.0 and True read apart) -> cell_bsn's answer
         self._bsns: dict[Any, tuple[str, str | None]] = {}
-        # id(a row's values) -> (those values, the row's record or refusal): the rows parsed
-        self._rows: dict[int, tuple[dict[str, Any], Record | RowOutcome]] = {}
+        # a row's values -> the row's record or refusal: the rows parsed
+        self._rows: SameRows[Record | RowOutcome] = SameRows()
 
     @classmethod
     def parsed_already(cls, parsed: ParsedList) -> ListParser:
@@ -152,13 +152,13 @@ class ListParser:
         records, outcomes = self.parsed.records, self.parsed.outcomes
         bsns, known, parse, cfg, today = self._bsns, self._known, self._parse, self._cfg, self._today
         parsed = self._rows
+        parsed_before = parsed.known.get
         start = self._next
         for k in range(start, min(start + n, len(rows))):
             self._next = k + 1  # (a row that raised anything but CellError is not parsed again)
             number, values = rows[k]
-            done = parsed.get(id(values))
-            if done is not None and done[0] is values:  # (the values of a row parsed before)
-                was = done[1]
+            was = parsed_before(id(values))
+            if was is not None:  # (the values of a row parsed before)
                 if isinstance(was, RowOutcome):
                     outcomes.append(RowOutcome(number, was.action, was.text, was.bsn, was.notes.copy()))
                 else:
@@ -177,11 +177,11 @@ class ListParser:
                     notes.append(note)
                 rec = parse(number, bsn, values, cfg, today, notes, known)
                 records.append(rec)
-                parsed[id(values)] = (values, rec)
+                parsed.put(values, rec)
             except CellError as exc:
                 out = RowOutcome(number, ImportAction.REJECT, str(exc), bsn, notes)
                 outcomes.append(out)
-                parsed[id(values)] = (values, out)
+                parsed.put(values, out)
 
 
 _new = object.__new__

@@ -214,3 +214,22 @@ def test_the_desk_starts_with_the_collector_paused_and_gives_it_back(monkeypatch
     assert entry.open_desk(None, None, False) == 2
     assert seen == {"light": False, "full": True}
     assert gc.isenabled()
+
+
+def test_a_click_command_ends_with_its_objects_frozen_and_its_output_whole(tmp_path):
+    """A command through click freezes what is left at the process's end (``entry._light_exit``:
+    no collector walk of every module at exit), after it wrote all it had to say; an exit handler
+    of the command's own still runs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        "from herstel_tui.entry import main\n"
+        "main(['--help'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "frozen at exit: True" in done.stderr
+    assert "portaal" in done.stdout and done.stdout.endswith("\n")

@@ -52,3 +52,36 @@ def test_wrap_real_report_lines() -> None:
     ):
         for indent, first in ((33, lead), (2, ""), (4, "  - ")):
             assert _wrap(text, indent, first) == _textwrap(text, indent, first)
+
+
+def test_a_report_fills_each_text_once_and_every_row_as_textwrap(monkeypatch, capsys) -> None:
+    """``_print_report`` fills a text shared by many rows once (the prefix's length decides where
+    lines break), and each row still reads as textwrap fills it after that row's own prefix."""
+    from herstel_tui.cli import portal
+    from herstel_tui.domain.enums import ImportAction
+    from herstel_tui.domain.portal import FileMeta, ImportReport, RowOutcome
+
+    long = "ontvangst gegevens niet vastgelegd: " + "deze stap past niet bij een kind, " * 6 + "klaar."
+    texts = [long, "dubbel: zelfde als regel 2", "", "   ", "een-heel-lang-woord-" * 6, "twee  spaties hier"]
+    outcomes = [
+        RowOutcome(row, ImportAction.REJECT, texts[row % len(texts)], None if row % 7 == 0 else "123456782")
+        for row in range(2, 2002)
+    ]
+    outcomes.append(RowOutcome(1_234_567, ImportAction.REJECT, long, "123456782"))  # (a wider prefix)
+    report = ImportReport(
+        "aanmeldingen", "Nieuwe aanmeldingen", FileMeta("a.xlsx", "0" * 64, 1), "x", [], outcomes, False
+    )
+    calls: list[tuple[str, int, int]] = []
+    fill = portal._fill
+
+    def counted(text: str, indent: int, lead: int) -> str | None:
+        calls.append((text, indent, lead))
+        return fill(text, indent, lead)
+
+    monkeypatch.setattr(portal, "_fill", counted)
+    portal._print_report(report, True)
+    printed = capsys.readouterr().out
+    rows = [c for c in calls if c[1] == 33]
+    assert len(rows) == len(set(rows)) == len(texts) + 1  # (each text once per prefix length)
+    expected = [_textwrap(o.full_text, 33, f"{o.row:>6}  {o.action.label:<12}  {o.bsn_masked:<9}  ") for o in outcomes]
+    assert "\n".join(expected) in printed

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from herstel_tui.files.portal_common import CellError, PortalFileError, cell_bsn, cell_date, is_blank
-from herstel_tui.files.portal_reader import read_table
+from herstel_tui.files.portal_reader import SameRows, read_table
 from herstel_tui.services.portal_lists import parse_table
 from herstel_tui.settings.config import PortalColumns
 from tests.support.portal import TEST_BSNS, TODAY, ZERO_BSN, write_csv, write_xlsx
@@ -379,3 +379,22 @@ def test_a_row_that_is_the_tuple_of_a_row_before_it_is_collected_as_the_long_way
         for values, (_, kept) in zip(filled, got[0]):
             dicts.setdefault(id(values), set()).add(id(kept))
         assert all(len(ids) == 1 for ids in dicts.values())
+
+
+def test_same_rows_knows_a_row_by_its_identity_only() -> None:
+    """``SameRows`` gives what was made of the very row object: an equal row that is another
+    object is not known; a row it remembers is held, so no new row takes its id (a hit is that
+    row); past its limit it remembers nothing more."""
+    memo: SameRows[str] = SameRows()
+    row = {"bsn": "123456782"}
+    memo.put(row, "record")
+    assert memo.known.get(id(row)) == "record"
+    assert memo.known.get(id({"bsn": "123456782"})) is None  # (equal, not the same)
+    memo.put({"bsn": "dropped"}, "held")  # (only the memo holds this row)
+    for _ in range(1000):
+        assert memo.known.get(id({"bsn": "new"})) is None
+    limited: SameRows[int] = SameRows(2)
+    rows = [(i,) for i in range(3)]
+    for i, r in enumerate(rows):
+        limited.put(r, i)
+    assert [limited.known.get(id(r)) for r in rows] == [0, 1, None]
