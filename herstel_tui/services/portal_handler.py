@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,6 +23,7 @@ from herstel_tui.store import Store
 from herstel_tui.store.import_batch import ImportBatch, new_tuple
 from herstel_tui.store.import_rows import stored_person
 
+_STEP = itemgetter(0)  # (step, outcome, date, note) -> step
 REGISTRATION_LAST_DAY = date(2023, 12, 31)  # routekaart: "Aanmelden kan tot 1 januari 2024."
 
 
@@ -111,7 +113,7 @@ class ListHandler:
         failing row's event taken back and another one added has the length, not the object)."""
         batch = self.batch
         try:
-            if batch.knows(case.id, [s[0] for s in steps]):
+            if batch.knows(case.id, map(_STEP, steps)):
                 if self.refused_by is not batch:  # (another batch: it reads the register afresh)
                     self.refused.clear()
                     self.refused_by = batch

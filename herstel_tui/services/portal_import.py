@@ -457,9 +457,9 @@ _CONTACT_COLUMNS = {word: FIELD_OF_WORD.get(word, word) for word in _CONTACT}  #
 _FILL = ("geboortedatum",)  # filled in when the register has none; names are never changed
 _FILL_COLUMNS = {word: FIELD_OF_WORD.get(word, word) for word in _FILL}  # word -> column
 _NAME_COLUMNS = tuple((word, FIELD_OF_WORD.get(word, word)) for word in ("voornamen", "achternaam"))
-_NAME_WORDS, _NAME_FIELDS = tuple(word for word, _ in _NAME_COLUMNS), tuple(column for _, column in _NAME_COLUMNS)
+# (each read by itself: a tuple of four gets is made in a third of the time of one unpacked from maps)
+(_FIRST_WORD, _FIRST_FIELD), (_LAST_WORD, _LAST_FIELD) = _NAME_COLUMNS
 _ABSENT = object()  # (a name the row lacks: not the same as one that is empty)
-_NONE = (_ABSENT,) * len(_NAME_COLUMNS)
 _LABELS = {
     "straat": "straat",
     "huisnummer": "huisnummer",
@@ -488,6 +488,8 @@ class _Registrations(ListHandler):
         self.alike: dict[str, tuple[dict[str, Any], dict[str, Any], list[str]]] = {}
         # (the row's names, the register's names) -> the names that differ (the list's words)
         self.names: dict[tuple, tuple[str, ...]] = {}
+        # the words of the fields a row changed -> the text that names them ("bijgewerkt: ...")
+        self.updated: dict[tuple[str, ...], str] = {}
         self.received_note = f"Lijst nieuwe aanmeldingen (bestand {self.file.name})."
 
     def row(self, rec: RegistrationRecord) -> RowOutcome:
@@ -508,27 +510,39 @@ class _Registrations(ListHandler):
             else:
                 # the contact data that differs, then what the register lacks (_FILL), in that order
                 # (one pass over the row's fields: a 50,000-row list asks this 40,000 times)
+                # (each by its word, and by its column for the batch)
                 changes: dict[str, Any] = {}
+                fields: dict[str, Any] = {}
                 fill: list[tuple[str, Any]] | None = None
                 for k, v in given.items():
                     column = _CONTACT_COLUMNS.get(k)
                     if column is not None:
                         if v != register.get(column):
-                            changes[k] = v
+                            changes[k] = fields[column] = v
                     elif k in _FILL_COLUMNS and register.get(_FILL_COLUMNS[k]) is None:  # (person.value(k) is None)
                         if fill is None:
                             fill = []
                         fill.append((k, v))
                 if fill:
-                    changes.update(fill)
+                    for k, v in fill:
+                        changes[k] = fields[_FILL_COLUMNS[k]] = v
                 if changes:
-                    fields = {FIELD_OF_WORD.get(k, k): v for k, v in changes.items()}
                     person = _PersonRef.from_columns(self.batch.update_person(register, fields))
-                    done.append("bijgewerkt: " + ", ".join(_LABELS[k] for k in changes))
+                    # (the same few kinds of change, row after row: their text made once each)
+                    kinds = tuple(changes)
+                    text = self.updated.get(kinds)
+                    if text is None:
+                        text = self.updated[kinds] = "bijgewerkt: " + ", ".join(_LABELS[k] for k in kinds)
+                    done.append(text)
                 row = person.row  # (names are never changed: the register's names as they were)
                 # the names that differ: once per pair of the list's and the register's names (a
                 # person's rows repeat theirs)
-                names = (*map(given.get, _NAME_WORDS, _NONE), *map(row.get, _NAME_FIELDS))
+                names = (
+                    given.get(_FIRST_WORD, _ABSENT),
+                    given.get(_LAST_WORD, _ABSENT),
+                    row.get(_FIRST_FIELD),
+                    row.get(_LAST_FIELD),
+                )
                 named = self.names.get(names)
                 if named is None:
                     named = self.names[names] = tuple(

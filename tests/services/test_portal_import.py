@@ -355,6 +355,45 @@ def test_a_row_like_an_earlier_one_of_the_person_is_judged_against_the_register_
     assert (person.phone, person.birth_date) == ("06-22222222", date(1990, 5, 1))
 
 
+def test_a_registration_names_what_it_changed_contact_data_first_then_what_the_register_lacked(
+    store, family, config, tmp_path
+):
+    """Each row that changes a person names the fields it changed, the contact data in the list's
+    order, then a birth date the register lacked; another kind of change, another text (the text of
+    each kind is made once)."""
+    known = family.person("Fatima", "El Amrani")
+    head = ["BSN", "Voornamen", "Achternaam", "Geboortedatum", "Telefoon", "E-mail", "Straat"]
+    p = write_xlsx(
+        tmp_path / "a.xlsx",
+        [
+            head,
+            [known.bsn, "Fatima", "El Amrani", date(1990, 5, 1), "06-11111111", None, None],
+            [known.bsn, "Fatima", "El Amrani", date(1990, 5, 1), "06-22222222", "f@voorbeeld.nl", None],
+            [known.bsn, "Fatima", "El Amrani", date(1990, 5, 1), "06-11111111", None, None],
+            [known.bsn, "Fatima", "El Amrani", date(1991, 5, 1), "06-11111111", None, "Kerkstraat"],
+        ],
+    )
+    report = import_list(store, config, "aanmeldingen", p, dry_run=False, today=TODAY)
+    got = [(o.action, o.text.removeprefix("Fatima El Amrani: ").split("; ")[0], o.notes) for o in report.outcomes]
+    assert got == [
+        ("update", "bijgewerkt: telefoon, geboortedatum", []),
+        ("update", "bijgewerkt: telefoon, e-mail", ["ook in regel 2"]),
+        ("update", "bijgewerkt: telefoon", ["ook in regel 2"]),  # (an empty cell changes nothing)
+        (
+            "update",
+            "bijgewerkt: straat",
+            ["let op: geboortedatum in de lijst wijkt af van het register (niet gewijzigd)", "ook in regel 2"],
+        ),
+    ]
+    person = store.persons.get(known.id)
+    assert (person.birth_date, person.phone, person.email, person.street) == (
+        date(1990, 5, 1),
+        "06-11111111",
+        "f@voorbeeld.nl",
+        "Kerkstraat",
+    )
+
+
 def test_registration_refused_by_the_engine_keeps_the_contact_update(store, family, config, tmp_path):
     known = family.person("Kees", "Smit")
     case = store.cases.open(known.id, "brede_ondersteuning", opened=days_ago(30))
