@@ -64,11 +64,13 @@ from herstel_tui.store.import_flush import (
 )
 from herstel_tui.store.import_flush import UPDATABLE as _UPDATABLE  # (the name tests know)
 from herstel_tui.store.import_rows import PERSON_FIELDS, case_detail, household_detail
-from herstel_tui.store.persons import MEMBER_INSERT, person_changes, person_row, redacted_person
+from herstel_tui.store.persons import MEMBER_INSERT, person_row, redacted_person
 from herstel_tui.store.portal import ROW_DONE
 from herstel_tui.store.repository import Repository
 
 _PERSON_VALUES = itemgetter(*PERSON_FIELDS)  # a person's row (column -> value): its values in that order
+_UPDATABLE_VALUES = itemgetter(*_UPDATABLE)  # (the values of PERSON_UPDATE, and of CONTACT_UPDATE:)
+_CONTACT_VALUES = itemgetter(*CONTACT_ONLY)
 _ID_TABLES = ("persons", "households", "cases", "events")
 _SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 _SANS_ID = itemgetter(0, 1, 2, 3, 4, 6)  # a RecordedEvent as the engine judges it (its id only orders)
@@ -372,17 +374,25 @@ class ImportBatch(Repository):
             new = {"id": row["id"], **person_row(person)}
             self._cache(self.persons, row["bsn"], new)
             return new
-        new = {**row, **{k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}}
-        # person_changes of the columns in ``changes``, the only ones that can differ (in the
-        # table's order: _UPDATABLE's)
-        changed = person_changes(row, {k: new[k] for k in _UPDATABLE if k in changes})
+        # the new row, and person_changes of the columns in ``changes`` (the only ones that can
+        # differ), in one pass in the table's order (_UPDATABLE's)
+        new = dict(row)
+        changed = {}
+        for k in _UPDATABLE:
+            if k in changes:
+                v = changes[k]
+                if isinstance(v, date):
+                    v = v.isoformat()
+                new[k] = v
+                if row[k] != v:
+                    changed[k] = (row[k], v)
         if not changed:
             return row
         pid = row["id"]
         if not ADDRESS_SET.isdisjoint(changed):
-            self._put(PERSON_UPDATE, (PERSON_UPDATE, (*(new[k] for k in _UPDATABLE), pid)))
+            self._put(PERSON_UPDATE, (PERSON_UPDATE, (*_UPDATABLE_VALUES(new), pid)))
         else:
-            self._put(PERSON_UPDATE, (CONTACT_UPDATE, (*(new[k] for k in CONTACT_ONLY), pid)))
+            self._put(PERSON_UPDATE, (CONTACT_UPDATE, (*_CONTACT_VALUES(new), pid)))
         self._audit(_CHANGED, "persoon", pid, change_text(changed), person_id=pid)
         self._cache(self.persons, row["bsn"], new)
         return new
@@ -533,6 +543,11 @@ class ImportBatch(Repository):
         """``(step, outcome, date, note)`` in order on a case the batch knows (:meth:`knows`), all or
         none: as ``cases.record_event``, each judged by the routekaart engine (TransitionRefused)
         and the domain model (ValidationError) before it is written."""
+        if self.bulk and case_id not in self.history:
+            # (read before the mark, so refused steps do not throw the case's history away with
+            # them: the next row of the person finds it, and the handler's memo of refusals, which
+            # is keyed by that history, still holds; a row that fails as a whole drops it all the same)
+            self._history(case_id)
         mark = self._mark()
         try:
             for step, outcome, on, note in steps:

@@ -827,3 +827,34 @@ def test_a_toeslagpartner_linked_by_a_list_gets_the_index_of_the_facts_now_share
         stored = index_rows(store.conn, piet_case)
         assert stored[1]  # the afbouw's termijn, inherited
         assert stored == _fresh_index(store, piet_case)
+
+
+def test_a_refused_row_on_a_case_the_row_opened_is_not_judged_or_read_again(store):
+    """A row that opens a child's case and whose steps the engine refuses keeps the case (the row is
+    recorded, its steps refused): the case's history read for judging them stays with the row, so the
+    same steps in the next row of that person are refused from the handler's memo, without judging
+    them again or reading the history from the database again."""
+    child = family(store)
+    handler = ListHandler(store, FileMeta("a.xlsx", "0" * 64, 1), 1, TODAY)
+    steps = [("aanvraag_herbeoordeling", None, date(2023, 5, 1), None)]
+    judged: list[int] = []
+    statements: list[str] = []
+    with store.transaction(), store.cases.summaries_once():
+        handler.batch = batch = ImportBatch(store)
+        batch.prefetch(TEST_BSNS[:2])
+        real = batch.record_events
+        batch.record_events = lambda case_id, steps, real=real: judged.append(case_id) or real(case_id, steps)
+        with batch.row():
+            case_id, number = batch.open_case(child, Track.BREDE_ONDERSTEUNING, TODAY)
+            case = CaseRef(case_id, number, Track.BREDE_ONDERSTEUNING, child)
+            first = handler.record_steps(case, steps)
+            assert "past niet bij een kind" in (first or "")
+        store.conn.set_trace_callback(statements.append)
+        try:
+            with batch.row():
+                assert handler.record_steps(case, steps) == first
+        finally:
+            store.conn.set_trace_callback(None)
+    assert judged == [case_id]
+    assert not [s for s in statements if "FROM events" in s]
+    assert store.cases.events(case_id) == []
