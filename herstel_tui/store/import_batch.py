@@ -48,8 +48,8 @@ from herstel_tui.store.import_flush import (
     ADDRESS_SET,
     CASE_INSERT,
     CASE_VERSION,
-    CONTACT_ONLY,
     CONTACT_UPDATE,
+    CONTACT_VALUES,
     EVENT_INSERT,
     HOUSEHOLD_INSERT,
     ORDER,
@@ -57,20 +57,19 @@ from herstel_tui.store.import_flush import (
     PERSON_UPDATE,
     PLAIN,
     ROW_JSON,
+    UPDATABLE,
     UPDATABLE_SET,
+    UPDATE_VALUES,
     NotesText,
     change_text,
     send,
 )
-from herstel_tui.store.import_flush import UPDATABLE as _UPDATABLE  # (the name tests know)
 from herstel_tui.store.import_rows import PERSON_FIELDS, case_detail, household_detail
-from herstel_tui.store.persons import MEMBER_INSERT, person_row, redacted_person
+from herstel_tui.store.persons import MEMBER_INSERT, person_changes, person_row, redacted_person
 from herstel_tui.store.portal import ROW_DONE
 from herstel_tui.store.repository import Repository
 
 _PERSON_VALUES = itemgetter(*PERSON_FIELDS)  # a person's row (column -> value): its values in that order
-_UPDATABLE_VALUES = itemgetter(*_UPDATABLE)  # (the values of PERSON_UPDATE, and of CONTACT_UPDATE:)
-_CONTACT_VALUES = itemgetter(*CONTACT_ONLY)
 _ID_TABLES = ("persons", "households", "cases", "events")
 _SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 _SANS_ID = itemgetter(0, 1, 2, 3, 4, 6)  # a RecordedEvent as the engine judges it (its id only orders)
@@ -374,25 +373,21 @@ class ImportBatch(Repository):
             new = {"id": row["id"], **person_row(person)}
             self._cache(self.persons, row["bsn"], new)
             return new
-        # the new row, and person_changes of the columns in ``changes`` (the only ones that can
-        # differ), in one pass in the table's order (_UPDATABLE's)
-        new = dict(row)
-        changed = {}
-        for k in _UPDATABLE:
+        # the changed columns' values as stored, in the table's order (UPDATABLE's): the only
+        # columns that can differ
+        fields = {}
+        for k in UPDATABLE:
             if k in changes:
                 v = changes[k]
-                if isinstance(v, date):
-                    v = v.isoformat()
-                new[k] = v
-                if row[k] != v:
-                    changed[k] = (row[k], v)
+                fields[k] = v.isoformat() if isinstance(v, date) else v
+        changed = person_changes(row, fields)
         if not changed:
             return row
-        pid = row["id"]
+        pid, new = row["id"], {**row, **fields}
         if not ADDRESS_SET.isdisjoint(changed):
-            self._put(PERSON_UPDATE, (PERSON_UPDATE, (*_UPDATABLE_VALUES(new), pid)))
+            self._put(PERSON_UPDATE, (PERSON_UPDATE, (*UPDATE_VALUES(new), pid)))
         else:
-            self._put(PERSON_UPDATE, (CONTACT_UPDATE, (*_CONTACT_VALUES(new), pid)))
+            self._put(PERSON_UPDATE, (CONTACT_UPDATE, (*CONTACT_VALUES(new), pid)))
         self._audit(_CHANGED, "persoon", pid, change_text(changed), person_id=pid)
         self._cache(self.persons, row["bsn"], new)
         return new

@@ -34,6 +34,8 @@ ADDRESS_SET = frozenset(ADDRESS)
 CONTACT_ONLY = tuple(k for k in UPDATABLE if k not in ADDRESS)
 PERSON_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in UPDATABLE)} WHERE id = ?"
 CONTACT_UPDATE = f"UPDATE persons SET {', '.join(f'{k} = ?' for k in CONTACT_ONLY)} WHERE id = ?"
+UPDATE_VALUES = itemgetter(*UPDATABLE)  # a person's row (column -> value): PERSON_UPDATE's values but the id
+CONTACT_VALUES = itemgetter(*CONTACT_ONLY)  # the same for CONTACT_UPDATE
 HOUSEHOLD_INSERT = "INSERT INTO households (id, registered_on) VALUES (?, ?)"
 CASE_INSERT = "INSERT INTO cases (id, zaaknummer, person_id, track, caseworker, opened) VALUES (?,?,?,?,?,?)"
 EVENT_INSERT = (

@@ -18,7 +18,7 @@ from herstel_tui.services.portal import import_list
 from herstel_tui.services.portal_handler import ListHandler
 from herstel_tui.services.portal_refs import CaseRef
 from herstel_tui.settings.resources import open_store
-from herstel_tui.store import Store, StoreError, import_batch
+from herstel_tui.store import Store, StoreError, import_batch, import_flush
 from herstel_tui.store.base import AUDIT_INSERT
 from herstel_tui.store.import_batch import ImportBatch
 from herstel_tui.store.portal import ROW_DONE
@@ -265,7 +265,7 @@ def test_the_engines_verdict_is_asked_once_per_kind_of_history(store, monkeypatc
 
 def test_the_updatable_columns_are_in_the_tables_order():
     """ImportBatch.update_person's audit detail names a person's changes in the table's order."""
-    assert list(import_batch._UPDATABLE) == [k for k in import_batch.PERSON_FIELDS if k in import_batch._UPDATABLE]
+    assert list(import_flush.UPDATABLE) == [k for k in import_flush.PERSON_FIELDS if k in import_flush.UPDATABLE]
 
 
 def test_address_changes_go_as_runs_of_distinct_persons():
