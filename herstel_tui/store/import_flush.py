@@ -18,7 +18,7 @@ from herstel_tui.domain.models import PERSON_WORDS
 from herstel_tui.store.base import AUDIT_INSERT, audit_json, json_text
 from herstel_tui.store.bulk import insert_many
 from herstel_tui.store.import_rows import PERSON_FIELDS, distinct_runs
-from herstel_tui.store.persons import MEMBER_INSERT, change_detail
+from herstel_tui.store.persons import MEMBER_INSERT, SENSITIVE, change_detail
 from herstel_tui.store.portal import ROW_DONE
 
 PERSON_INSERT = (
@@ -132,9 +132,9 @@ def send(conn: sqlite3.Connection, pending: dict[str, list[tuple]], cut: Sequenc
 # -- the rows' JSON texts ----------------------------------------------------------------------------
 
 _TRUE_FALSE = {True: "true", False: "false"}
-# The Dutch word of each column a list may change, as JSON text (none of them is redacted: a BSN
-# is never changed by a list)
-_WORDS = {k: encode_basestring(PERSON_WORDS.get(k, k)) for k in UPDATABLE}
+# The Dutch word of each column a list may change, as JSON text; a column the trail holds masked
+# (none today: a list never changes a BSN) has no word here, so change_text leaves it to change_detail
+_WORDS = {k: encode_basestring(PERSON_WORDS.get(k, k)) for k in UPDATABLE if k not in SENSITIVE}
 
 
 def change_text(changed: dict[str, tuple[Any, Any]]) -> str:

@@ -15,7 +15,7 @@ from herstel_tui.store.base import StoreError
 from herstel_tui.store.card import HOUSEHOLD_MEMBERS, main_membership, main_roles
 from herstel_tui.store.repository import Repository
 
-_SENSITIVE = {"bsn"}
+SENSITIVE = {"bsn"}  # fields the audit trail holds masked
 
 
 #: A person's place in a household (the demo's and the import's bulk writers the same).
@@ -24,7 +24,7 @@ MEMBER_INSERT = "INSERT INTO household_members (household_id, person_id, role) V
 
 def _redact_value(key: str, value: Any) -> Any:
     """What the audit trail may hold of a person's field: never a full BSN."""
-    if key in _SENSITIVE and value:
+    if key in SENSITIVE and value:
         return mask_bsn(str(value))
     return value
 
