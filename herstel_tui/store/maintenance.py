@@ -14,7 +14,6 @@ from dateutil.relativedelta import relativedelta
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
-from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.store.base import (
     DB,
     RESTORE_ADVICE,
@@ -125,14 +124,10 @@ class Maintenance(Repository):
         )
         for cid, (track, events) in cases.items():
             zaak = zaaknummers[cid]
-            for i, ev in enumerate(events):
-                if ev.inherited:  # the aanvrager's fact, checked in the aanvrager's case
-                    continue
-                try:
-                    rk.check(track, events[:i], ev, role=roles.get(cid))
-                except TransitionRefused as exc:
-                    problems.append(f"{zaak}: gebeurtenis {ev.id} ({ev.step}) past niet op de routekaart: {exc}")
-                    break
+            misfit = rk.misfit(track, events, role=roles.get(cid))
+            if misfit is not None:
+                ev, reason = misfit
+                problems.append(f"{zaak}: gebeurtenis {ev.id} ({ev.step}) past niet op de routekaart: {reason}")
             if stored.get(cid) != case_index(rk, track, events, today):
                 problems.append(
                     f"{zaak}: het zaakoverzicht wijkt af van de tijdlijn (herstel met `herstel controle --herbouw`)"

@@ -93,6 +93,7 @@ from herstel_tui.domain.routekaart.model import (
     Rule,
     Step,
     Track,
+    TransitionRefused,
 )
 from herstel_tui.domain.routekaart.shape import Shapes
 from herstel_tui.domain.routekaart.termijnen import RuleT, _Dates, deadlines
@@ -772,3 +773,18 @@ class Routekaart:
         from herstel_tui.domain.routekaart.check import check_event
 
         check_event(self, self._engine(track), track, events, new, role)
+
+    def misfit(
+        self, track: str, events: Sequence[RecordedEvent], role: str | None = None
+    ) -> tuple[RecordedEvent, str] | None:
+        """The first of a case's own events (not the household's facts it inherits) that does not
+        fit after the events before it, with the engine's reason (Dutch), else None: what
+        ``herstel controle`` reports, and what a household change must not bring about."""
+        for i, ev in enumerate(events):
+            if ev.inherited:  # (the aanvrager's fact, judged in the aanvrager's case)
+                continue
+            try:
+                self.check(track, events[:i], ev, role=role)
+            except TransitionRefused as exc:
+                return ev, str(exc)
+        return None
