@@ -81,6 +81,16 @@ def is_busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
 
+class HouseholdRefused(StoreError):
+    """A place in a household that would make one of the person's timelines no longer fit the
+    routekaart; ``str()`` is Dutch and nothing was saved. ``reason``: which case, and the engine's
+    refusal."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Niet aan het huishouden toegevoegd: {reason}")
+        self.reason = reason
+
+
 class PlanRefused(StoreError):
     """A plan, cost or draft change that the rules refuse; ``str()`` is Dutch and nothing was saved."""
 

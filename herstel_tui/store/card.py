@@ -72,31 +72,86 @@ def main_membership(conn: sqlite3.Connection, person_id: int) -> tuple[int, str]
     return (row[0], row[1]) if row else None
 
 
-def main_roles(conn: sqlite3.Connection, person_ids: Sequence[int]) -> dict[int, str]:
-    """person id → role in their main household (see :func:`main_membership`), for many at once."""
+#: The household members of the households some persons are in, as they will be once the rows of a
+#: JSON list of [household, person, role] are written too (parameters: the persons, that list
+#: twice): what the import's batch asks before it writes a toeslagpartner's place
+#: (``ImportBatch.link_partner``). Read by the indexes: the persons' memberships, then their
+#: households' (a few rows).
+MEMBERS_AND = (
+    "WITH members(household_id, person_id, role) AS (SELECT household_id, person_id, role FROM household_members "
+    "WHERE household_id IN (SELECT household_id FROM household_members WHERE person_id IN "
+    "(SELECT value FROM json_each(?))) OR household_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?)) "
+    "UNION ALL SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') "
+    "FROM json_each(?)) "
+)
+
+
+def _members(persons: str, extra: Sequence[tuple[int, int, str]] | None) -> tuple[str, str, tuple]:
+    """(the query's start, the members table to read, their parameters) for the ``persons`` (a JSON
+    list): with ``extra`` memberships as though written (MEMBERS_AND)."""
+    if extra is None:
+        return "", "household_members", ()
+    added = json.dumps(extra)
+    return MEMBERS_AND, "members", (persons, added, added)
+
+
+def main_roles(
+    conn: sqlite3.Connection, person_ids: Sequence[int], extra: Sequence[tuple[int, int, str]] | None = None
+) -> dict[int, str]:
+    """person id → role in their main household (see :func:`main_membership`), for many at once;
+    with ``extra`` memberships as though written (MEMBERS_AND)."""
     roles: dict[int, str] = {}
+    persons = json.dumps(list(person_ids))
+    start, members, more = _members(persons, extra)
     for pid, role in conn.execute(
-        "SELECT person_id, role FROM household_members WHERE person_id IN (SELECT value FROM json_each(?)) "
+        f"{start}SELECT person_id, role FROM {members} WHERE person_id IN (SELECT value FROM json_each(?)) "
         f"ORDER BY person_id, {MAIN_FIRST}",
-        (json.dumps(list(person_ids)),),
+        (*more, persons),
     ):
         roles.setdefault(pid, role)
     return roles
 
 
-def recorded_events(conn: sqlite3.Connection, routekaart: Routekaart, case_id: int) -> list[RecordedEvent]:
-    """The case's events as the engine takes them: in the order they were recorded, after the
-    facts the person shares with the household's aanvrager (:data:`SHARED_STEPS`)."""
+def own_events(conn: sqlite3.Connection, case_id: int) -> list[RecordedEvent]:
+    """The case's own events as the engine takes them, in the order they were recorded."""
     rows = conn.execute(
         "SELECT step, fact_date, outcome, correction, reason, id FROM events WHERE case_id = ? ORDER BY id",
         (case_id,),
     ).fetchall()
-    own = [RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, i) for s, f, o, c, r, i in rows]
+    return [RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, i) for s, f, o, c, r, i in rows]
+
+
+def recorded_events(conn: sqlite3.Connection, routekaart: Routekaart, case_id: int) -> list[RecordedEvent]:
+    """The case's events as the engine takes them: in the order they were recorded, after the
+    facts the person shares with the household's aanvrager (:data:`SHARED_STEPS`)."""
+    own = own_events(conn, case_id)
     row = conn.execute("SELECT person_id, track FROM cases WHERE id = ?", (case_id,)).fetchone()
     if row is None:
         return own
     shared = inherited_events(conn, routekaart, [(row[0], row[1])]).get((row[0], row[1]), [])
     return shared + own if shared else own
+
+
+def person_misfit(conn: sqlite3.Connection, routekaart: Routekaart, person_id: int) -> str | None:
+    """The first of the person's cases whose timeline does not fit the routekaart with the role and
+    the shared facts their households give them as the database holds them now
+    (:meth:`Routekaart.misfit`), in Dutch; None when every one fits."""
+    role = main_roles(conn, [person_id]).get(person_id)
+    cases = conn.execute("SELECT id, zaaknummer, track FROM cases WHERE person_id = ? ORDER BY id", (person_id,))
+    for cid, number, track in cases.fetchall():
+        found = misfit_text(routekaart, number or str(cid), track, recorded_events(conn, routekaart, cid), role)
+        if found is not None:
+            return found
+    return None
+
+
+def misfit_text(
+    routekaart: Routekaart, number: str, track: str, events: Sequence[RecordedEvent], role: str | None
+) -> str | None:
+    """Why case ``number`` would no longer fit the routekaart with these events (shared facts
+    first) and ``role`` (:meth:`Routekaart.misfit`), in Dutch; None when it fits."""
+    found = routekaart.misfit(track, events, role)
+    return None if found is None else f"zaak {number} past dan niet meer op de routekaart: {found[1]}"
 
 
 def inherited_events(
@@ -117,19 +172,24 @@ def inherited_events(
     return out
 
 
-def shared_rows(conn: sqlite3.Connection, persons: Sequence[int]) -> tuple[dict[int, str], dict[int, list[tuple]]]:
+def shared_rows(
+    conn: sqlite3.Connection, persons: Sequence[int], extra: Sequence[tuple[int, int, str]] | None = None
+) -> tuple[dict[int, str], dict[int, list[tuple]]]:
     """The persons' roles (:func:`main_roles`) and, per person, the rows of the facts their
-    households' aanvragers may share with them (what :func:`inherited_of` takes), in two queries."""
-    roles = main_roles(conn, persons)
+    households' aanvragers may share with them (what :func:`inherited_of` takes), in two queries;
+    with ``extra`` memberships as though written (MEMBERS_AND)."""
+    roles = main_roles(conn, persons, extra)
     every = sorted({step for steps in SHARED_STEPS.values() for step in steps})
     facts: dict[int, list[tuple]] = {}
+    wanted = json.dumps(list(persons))
+    start, members, more = _members(wanted, extra)
     for row in conn.execute(
-        "SELECT hm1.person_id, c.id, c.track, e.id, e.step, e.fact_date, e.outcome, e.correction, e.reason "
-        "FROM household_members hm1 JOIN household_members hm2 ON hm2.household_id = hm1.household_id "
+        f"{start}SELECT hm1.person_id, c.id, c.track, e.id, e.step, e.fact_date, e.outcome, e.correction, e.reason "
+        f"FROM {members} hm1 JOIN {members} hm2 ON hm2.household_id = hm1.household_id "
         "AND hm2.role = 'aanvrager' AND hm2.person_id != hm1.person_id "
         "JOIN cases c ON c.person_id = hm2.person_id JOIN events e ON e.case_id = c.id "
         f"WHERE hm1.person_id IN (SELECT value FROM json_each(?)) AND e.step IN ({','.join('?' * len(every))})",
-        (json.dumps(list(persons)), *every),
+        (*more, wanted, *every),
     ):
         facts.setdefault(row[0], []).append(row[1:])
     return roles, facts

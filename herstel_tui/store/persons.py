@@ -11,8 +11,8 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import mask_bsn
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import PERSON_WORDS, Case, Household, HouseholdMember, Person
-from herstel_tui.store.base import StoreError
-from herstel_tui.store.card import HOUSEHOLD_MEMBERS, main_membership, main_roles
+from herstel_tui.store.base import HouseholdRefused, StoreError
+from herstel_tui.store.card import HOUSEHOLD_MEMBERS, main_membership, main_roles, person_misfit
 from herstel_tui.store.repository import Repository
 
 SENSITIVE = {"bsn"}  # fields the audit trail holds masked
@@ -148,14 +148,22 @@ class PersonRepository(Repository):
             return Household(id=hid, registered_on=registered_on)
 
     def add_to_household(self, household_id: int, person_id: int, role: Role | str) -> None:
+        """The person in the household with this role. Refused (:class:`HouseholdRefused`, nothing
+        written) when one of their timelines would then no longer fit the routekaart: the role and
+        the facts of the aanvrager the household gives them may contradict what their cases hold
+        (a list naming a child someone's toeslagpartner; "its composition fixed at the moment of
+        registration")."""
         m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
-        with self.transaction():
+        with self.transaction(), self.store.savepoint("household_join"):
             self.conn.execute(
                 MEMBER_INSERT,
                 (household_id, person_id, m.role.value),
             )
             self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
             self.store.cases.index_persons((person_id,))
+            misfit = person_misfit(self.conn, self.routekaart, person_id)
+            if misfit is not None:
+                raise HouseholdRefused(misfit)
 
     def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
         """Put ``person_id`` in the household of ``anchor_id`` (made if the anchor has none)."""

@@ -10,7 +10,10 @@ import pytest
 from herstel_tui.domain.models import Person
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.settings.resources import open_store
+from herstel_tui.store.base import HouseholdRefused
 from tests.support.data import BSN_A, BSN_B
+from tests.support.households import joiners
+from tests.support.tables import table_rows
 
 PARTNER = (
     "De gedupeerde ouder en toeslagpartner krijgen zo tijd en ruimte om de kwijtschelding en/of betaling van "
@@ -80,3 +83,29 @@ def test_the_desk_search_finds_the_short_zaaknummer_and_a_members_bsn(household)
     kid_bsn = s.persons.get(kid.id).bsn
     assert [r.zaaknummer for r in s.cases.page(CaseFilter(search=kid_bsn, closed=None))] == [bo.zaaknummer]
     assert s.cases.count(CaseFilter(search=kid_bsn, closed=None)) == 1
+
+
+# "the *gezin* (household), its composition fixed at the moment of registration" (domain.md). The
+# routekaart is silent on a person whose own timeline contradicts the facts a household would give
+# them; refusing that place is our municipal choice: a caseworker looks, `herstel controle` stays
+# "in orde". (A portal list once named a child of four someone's toeslagpartner.)
+
+
+def test_a_place_in_a_household_that_contradicts_the_persons_own_timeline_is_refused(tmp_path, test_bsns):
+    """Bo has his own outcome (niet gedupeerd, and the pauzeknop ended on it); as Anna's
+    toeslagpartner he would share hers (geen uitsluitsel), which his timeline contradicts: the place
+    is refused with the case and the engine's reason, and nothing is written (no member, no audit
+    row, the index as it was). Eva's place, which fits, is taken: she shares Anna's outcome."""
+    with open_store(tmp_path / "h.db", "t.tester") as s:
+        j = joiners(s, test_bsns)
+        before = table_rows(s.conn)
+        with pytest.raises(HouseholdRefused) as refused:
+            s.persons.add_to_household(j.household, j.bo, "toeslagpartner")
+        zaak = s.cases.get(j.bos_case).zaaknummer
+        assert str(refused.value).startswith(f"Niet aan het huishouden toegevoegd: zaak {zaak} past dan niet meer")
+        assert "Geen uitsluitsel" in refused.value.reason
+        assert table_rows(s.conn) == before
+        assert s.maintenance.check().ok
+        s.persons.add_to_household(j.household, j.eva, "toeslagpartner")
+        assert s.cases.view(j.evas_case, date(2024, 1, 1)).outcome == "geen_uitsluitsel"
+        assert s.maintenance.check().ok
