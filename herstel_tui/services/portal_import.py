@@ -49,6 +49,7 @@ from herstel_tui.services.portal_lists import (
 )
 from herstel_tui.services.portal_refs import PersonRef as _PersonRef
 from herstel_tui.store import Store, StoreError
+from herstel_tui.store.base import HouseholdRefused
 from herstel_tui.store.import_batch import ImportBatch
 
 CREATE, UPDATE, SKIP, REJECT = ImportAction.CREATE, ImportAction.UPDATE, ImportAction.SKIP, ImportAction.REJECT
@@ -594,8 +595,11 @@ class _Registrations(ListHandler):
         partner = self.find(partner_bsn)
         if partner is None:
             return None, f"toeslagpartner {mask_bsn(partner_bsn)} staat niet in het register; niet gekoppeld"
-        if not self.batch.link_partner(person.id, partner.id, on):
-            return None, None
+        try:
+            if not self.batch.link_partner(person.id, partner.id, on):
+                return None, None
+        except HouseholdRefused as exc:  # (their own timeline says otherwise: a caseworker looks)
+            return None, f"toeslagpartner {partner.name} niet gekoppeld: {exc.reason}"
         return f"toeslagpartner {partner.name} gekoppeld", None
 
 

@@ -41,8 +41,8 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
-from herstel_tui.store.base import AUDIT_INSERT, audit_json
-from herstel_tui.store.card import inherited_of, shared_rows
+from herstel_tui.store.base import AUDIT_INSERT, HouseholdRefused, audit_json
+from herstel_tui.store.card import inherited_of, misfit_text, own_events, shared_rows
 from herstel_tui.store.cases import SHARED_STEPS
 from herstel_tui.store.import_flush import (
     ADDRESS_SET,
@@ -415,8 +415,13 @@ class ImportBatch(Repository):
     def link_partner(self, person_id: int, partner_id: int, on: date) -> bool:
         """The partner in the person's main household (``persons.main_household``; one made with the
         person as aanvrager, registered ``on``, when they have none) as toeslagpartner, unless they
-        are in it already (``persons.in_household``, ``persons.add_to_household``): whether added."""
-        if not self.bulk:
+        are in it already (``persons.in_household``, ``persons.add_to_household``): whether added.
+        As ``persons.add_to_household``, a link that would make one of the partner's timelines no
+        longer fit is refused (HouseholdRefused, the same reason; the row goes on without it): the
+        batch judges it before it writes (:meth:`_refusal`), or, while a link of the partner waits
+        in it unsent (their cases' events are read from the database then), leaves it to the
+        repositories."""
+        if not self.bulk or partner_id in self.regrouped:
             with self.direct(persons=(person_id, partner_id)):
                 persons = self.store.persons
                 hid = persons.main_household(person_id)
@@ -436,11 +441,40 @@ class ImportBatch(Repository):
         theirs = self._memberships(partner_id)
         if any(h == hid for h, _ in theirs):
             return False
+        shares = all(role != _AANVRAGER for _, role in theirs)  # (an aanvrager stays one, sharing nothing)
+        if shares:
+            refused = self._refusal(hid, partner_id)
+            if refused is not None:
+                raise HouseholdRefused(refused)
         self._join(hid, partner_id, _TOESLAGPARTNER)
         self._audit(_ADDED, "huishouden", hid, _PARTNER_DETAIL, person_id=partner_id)
-        if all(role != _AANVRAGER for _, role in theirs):  # (an aanvrager stays one, sharing nothing)
+        if shares:
             self._regroup(partner_id)
         return True
+
+    def _refusal(self, household_id: int, partner_id: int) -> str | None:
+        """What ``persons.add_to_household`` would refuse of the partner's place in the household
+        (``card.person_misfit``), judged before it is written: their role and shared facts as the
+        database tells them with the memberships the batch holds of their households and this one
+        (``card.MEMBERS_AND``), their cases' own events as the batch knows them (a case with events
+        waiting in the batch has its history here: see :meth:`_history`)."""
+        cases = sorted((*found, track.value) for track in Track if (found := self.case(partner_id, track)))
+        if not cases:
+            return None
+        held = self.pending[MEMBER_INSERT]
+        households = {household_id, *(h for h, pid, _ in held if pid == partner_id)}
+        extra = [m for m in held if m[0] in households]
+        extra.append((household_id, partner_id, _TOESLAGPARTNER))
+        roles, rows = shared_rows(self.conn, [partner_id], extra)
+        role, facts = roles.get(partner_id), rows.get(partner_id, [])
+        for cid, number, track in cases:
+            known = self.history.get(cid)
+            own = [e for e in known[3] if not e.inherited] if known is not None else own_events(self.conn, cid)
+            shared = inherited_of(self.routekaart, role, facts, track)
+            refused = misfit_text(self.routekaart, number or str(cid), track, shared + own, role)
+            if refused is not None:
+                return refused
+        return None
 
     def _regroup(self, person_id: int) -> None:
         """The person's role or shared facts changed by rows the batch holds: their cases' histories

@@ -20,8 +20,10 @@ from herstel_tui.services.portal_refs import CaseRef
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store, StoreError, import_batch, import_flush
 from herstel_tui.store.base import AUDIT_INSERT
+from herstel_tui.store.card import MEMBERS_AND
 from herstel_tui.store.import_batch import ImportBatch
 from herstel_tui.store.portal import ROW_DONE
+from tests.support.households import joiners, own_outcome
 from tests.support.portal import TEST_BSNS, TODAY, days_ago, traced_import, write_xlsx
 from tests.support.tables import TABLES, index_rows, table_rows
 
@@ -553,7 +555,8 @@ def test_a_partner_link_waits_in_the_batch_and_a_failing_row_takes_it_back(store
                 assert not batch.knows(piets, ["ontvangst_gegevens"])
         finally:
             store.conn.set_trace_callback(None)
-        assert statements and all(s.startswith("SELECT ") for s in statements)  # (reads only)
+        # (reads only: a judged link reads with MEMBERS_AND, its values filled in by the trace)
+        assert statements and all(s.startswith(("SELECT ", MEMBERS_AND[:30])) for s in statements)
         with batch.row(), batch.direct(persons=()):  # (it sends what the batch holds)
             pass
         with batch.row():  # another link after it: Piet's role is the database's again
@@ -858,3 +861,59 @@ def test_a_refused_row_on_a_case_the_row_opened_is_not_judged_or_read_again(stor
     assert judged == [case_id]
     assert not [s for s in statements if "FROM events" in s]
     assert store.cases.events(case_id) == []
+
+
+@pytest.mark.parametrize("batch_rows", [0, 2, 3])
+def test_a_list_never_links_a_toeslagpartner_whose_own_timeline_says_otherwise(
+    config, tmp_path, monkeypatch, batch_rows
+):
+    """A list names Bo, whose own case has his outcome (niet gedupeerd) and the pauzeknop ended on
+    it, as the toeslagpartner of Anna (geen uitsluitsel): sharing her outcome would contradict his
+    timeline. The link is not made, the row says why (the rest of it is done), and `herstel
+    controle` stays in orde; Eva (a case, no outcome) and Piet (no case) are linked. Then the places
+    the batch holds unsent: Bo as toeslagpartner of Noor, a person the list makes (her household
+    waits in the batch), Bo's own row after it, and Eva, linked above, linked again to Kim, another
+    new person. The batch judges each link before it writes it, from what it holds and what the
+    database tells: the same reports and tables as with every write through the repositories, in
+    one transaction or in batches of two or three rows."""
+    b = TEST_BSNS
+    head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding", "BSN toeslagpartner"]
+    body = [
+        [b[0], "Anna", "Bos", "06-11111111", days_ago(3), b[1]],
+        [b[6], "Dirk", "Kok", "06-66666666", days_ago(3), b[1]],
+        [b[0], "Anna", "Bos", "06-22222222", days_ago(3), b[2]],
+        [b[0], "Anna", "Bos", "06-22222222", days_ago(3), b[3]],
+        [b[4], "Noor", "Kok", "06-33333333", days_ago(3), b[1]],
+        [b[1], "Bo", "Bos", "06-44444444", days_ago(2), None],
+        [b[5], "Kim", "Kok", "06-55555555", days_ago(2), b[2]],
+    ]
+    files = [("aanmeldingen", write_xlsx(tmp_path / "a.xlsx", [head, *body]))]
+
+    def prepare(store: Store) -> None:
+        joiners(store, b)
+        store.persons.add(Person(bsn=b[3], given_names="Piet", surname="Bos"))
+        dirk = store.persons.add(Person(bsn=b[6], given_names="Dirk", surname="Kok"))
+        assert dirk.id is not None
+        own_outcome(store, dirk.id, "gedupeerd")  # (in no household: the list makes his, as aanvrager)
+
+    judged: list[str | None] = []  # the batch's own verdicts on links
+    real = ImportBatch._refusal
+    monkeypatch.setattr(
+        ImportBatch,
+        "_refusal",
+        lambda self, *a: judged.append(got := real(self, *a)) or got,  # type: ignore[func-returns-value]
+    )
+    reports, after = imported_both_ways(config, tmp_path, monkeypatch, prepare, files, batch_rows)
+    texts = [text for _, _, text in reports[0]]
+    assert "toeslagpartner Bo Bos niet gekoppeld: zaak HKO-" in texts[0] and "Geen uitsluitsel" in texts[0]
+    assert "bijgewerkt: telefoon" in texts[0]  # (the rest of the row is done)
+    # Dirk's household, made by his row, waits in the batch: Bo would share Dirk's outcome
+    assert "toeslagpartner Bo Bos niet gekoppeld: zaak HKO-" in texts[1] and "uitkomst Gedupeerd" in texts[1]
+    assert "toeslagpartner Eva Bos gekoppeld" in texts[2] and "toeslagpartner Piet Bos gekoppeld" in texts[3]
+    assert "toeslagpartner Bo Bos gekoppeld" in texts[4] and "toeslagpartner Eva Bos gekoppeld" in texts[6]
+    # (Bo at Anna's and at Dirk's: judged by the batch, which refused both)
+    assert all(got is not None and f"niet gekoppeld: {got}" in text for got, text in zip(judged[:2], texts))
+    members = sorted((m[1], m[2]) for m in after["household_members"] if m[0] == 1)
+    assert members == [(1, "aanvrager"), (3, "toeslagpartner"), (4, "toeslagpartner")]  # (Anna's: not Bo)
+    with open_store(tmp_path / "True.db", "t.tester") as store:
+        assert store.maintenance.check().ok
