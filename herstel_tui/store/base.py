@@ -83,8 +83,8 @@ def is_busy(exc: BaseException) -> bool:
 
 class HouseholdRefused(StoreError):
     """A place in a household that would make one of the person's timelines no longer fit the
-    routekaart; ``str()`` is Dutch and nothing was saved. ``reason``: which case, and the engine's
-    refusal."""
+    routekaart; ``str()`` is Dutch and the place was not saved. ``reason``: which case, what no
+    longer fits beside what, and the engine's refusal."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"Niet aan het huishouden toegevoegd: {reason}")

@@ -19,6 +19,7 @@ from datetime import date, datetime
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, normalize_bsn
+from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction, Channel, Role, Track, Urgency
 from herstel_tui.domain.fields import PersonWords, blank_to_none, email_value, phone_value, postcode_value
 from herstel_tui.domain.record import record
@@ -133,25 +134,41 @@ def recorded_events(conn: sqlite3.Connection, routekaart: Routekaart, case_id: i
 
 
 def person_misfit(conn: sqlite3.Connection, routekaart: Routekaart, person_id: int) -> str | None:
-    """The first of the person's cases whose timeline does not fit the routekaart with the role and
-    the shared facts their households give them as the database holds them now
-    (:meth:`Routekaart.misfit`), in Dutch; None when every one fits."""
+    """The first of the person's cases (by id) whose timeline does not fit the routekaart with the
+    role and the shared facts their households give them as the database holds them now
+    (:func:`first_misfit`), in Dutch; None when every one fits."""
     role = main_roles(conn, [person_id]).get(person_id)
     cases = conn.execute("SELECT id, zaaknummer, track FROM cases WHERE person_id = ? ORDER BY id", (person_id,))
-    for cid, number, track in cases.fetchall():
-        found = misfit_text(routekaart, number or str(cid), track, recorded_events(conn, routekaart, cid), role)
-        if found is not None:
-            return found
-    return None
+    return first_misfit(
+        routekaart,
+        role,
+        (
+            (number or str(cid), track, recorded_events(conn, routekaart, cid))
+            for cid, number, track in cases.fetchall()
+        ),
+    )
 
 
-def misfit_text(
-    routekaart: Routekaart, number: str, track: str, events: Sequence[RecordedEvent], role: str | None
+def first_misfit(
+    routekaart: Routekaart, role: str | None, cases: Iterable[tuple[str, str, Sequence[RecordedEvent]]]
 ) -> str | None:
-    """Why case ``number`` would no longer fit the routekaart with these events (shared facts
-    first) and ``role`` (:meth:`Routekaart.misfit`), in Dutch; None when it fits."""
-    found = routekaart.misfit(track, events, role)
-    return None if found is None else f"zaak {number} past dan niet meer op de routekaart: {found[1]}"
+    """Of ``cases`` ((zaaknummer, track, the events as the engine takes them: shared facts first)
+    of a person with this ``role``), the first whose timeline does not fit
+    (:meth:`Routekaart.misfit`), in Dutch for a caseworker: the case's own event that no longer
+    fits, the aanvrager's facts it meets there, and the engine's reason. None when every one fits."""
+    for number, track, events in cases:
+        found = routekaart.misfit(track, events, role)
+        if found is None:
+            continue
+        ev, reason = found
+        title = routekaart.event_title
+        shared = ", ".join(
+            f"{title(track, e.step, e.outcome)} van {format_date(e.fact_date)}" for e in events if e.inherited
+        )
+        beside = f" naast {shared} van de aanvrager" if shared else f" voor een {role}" if role else ""
+        own = f"{title(track, ev.step, ev.outcome)} van {format_date(ev.fact_date)}"
+        return f"in zaak {number} past {own} dan niet meer{beside}. {reason} Controleer het huishouden."
+    return None
 
 
 def inherited_events(

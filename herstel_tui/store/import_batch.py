@@ -42,7 +42,7 @@ from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import AUDIT_INSERT, HouseholdRefused, audit_json
-from herstel_tui.store.card import inherited_of, misfit_text, own_events, shared_rows
+from herstel_tui.store.card import first_misfit, inherited_of, own_events, shared_rows
 from herstel_tui.store.cases import SHARED_STEPS
 from herstel_tui.store.import_flush import (
     ADDRESS_SET,
@@ -417,7 +417,8 @@ class ImportBatch(Repository):
         person as aanvrager, registered ``on``, when they have none) as toeslagpartner, unless they
         are in it already (``persons.in_household``, ``persons.add_to_household``): whether added.
         As ``persons.add_to_household``, a link that would make one of the partner's timelines no
-        longer fit is refused (HouseholdRefused, the same reason; the row goes on without it): the
+        longer fit is refused (HouseholdRefused, the same reason; the row goes on without it, and a
+        household made for the person stays: they are the aanvrager of their registration): the
         batch judges it before it writes (:meth:`_refusal`), or, while a link of the partner waits
         in it unsent (their cases' events are read from the database then), leaves it to the
         repositories."""
@@ -454,27 +455,39 @@ class ImportBatch(Repository):
 
     def _refusal(self, household_id: int, partner_id: int) -> str | None:
         """What ``persons.add_to_household`` would refuse of the partner's place in the household
-        (``card.person_misfit``), judged before it is written: their role and shared facts as the
-        database tells them with the memberships the batch holds of their households and this one
-        (``card.MEMBERS_AND``), their cases' own events as the batch knows them (a case with events
-        waiting in the batch has its history here: see :meth:`_history`)."""
+        (``card.person_misfit`` after it, unless the same before it), judged before it is written:
+        their role and shared facts as the database tells them, after it with the place and the
+        household's members the batch holds (``card.MEMBERS_AND``: a household it made), and their
+        cases' own events as the batch knows them (a case with events waiting in the batch has its
+        history here: see :meth:`_history`)."""
         cases = sorted((*found, track.value) for track in Track if (found := self.case(partner_id, track)))
         if not cases:
             return None
         held = self.pending[MEMBER_INSERT]
-        households = {household_id, *(h for h, pid, _ in held if pid == partner_id)}
-        extra = [m for m in held if m[0] in households]
+        # (a partner with a place waiting in the batch is linked through the repositories: link_partner)
+        assert all(pid != partner_id for _, pid, _ in held), "a partner's place waits in the batch"
+        extra = [m for m in held if m[0] == household_id]
         extra.append((household_id, partner_id, _TOESLAGPARTNER))
-        roles, rows = shared_rows(self.conn, [partner_id], extra)
-        role, facts = roles.get(partner_id), rows.get(partner_id, [])
-        for cid, number, track in cases:
+        own = {}
+        for cid, _number, _track in cases:
             known = self.history.get(cid)
-            own = [e for e in known[3] if not e.inherited] if known is not None else own_events(self.conn, cid)
-            shared = inherited_of(self.routekaart, role, facts, track)
-            refused = misfit_text(self.routekaart, number or str(cid), track, shared + own, role)
-            if refused is not None:
-                return refused
-        return None
+            own[cid] = [e for e in known[3] if not e.inherited] if known is not None else own_events(self.conn, cid)
+
+        def misfit(roles: dict[int, str], rows: dict[int, list[tuple]]) -> str | None:
+            role, facts = roles.get(partner_id), rows.get(partner_id, [])
+            return first_misfit(
+                self.routekaart,
+                role,
+                (
+                    (number or str(cid), track, inherited_of(self.routekaart, role, facts, track) + own[cid])
+                    for cid, number, track in cases
+                ),
+            )
+
+        after = misfit(*shared_rows(self.conn, [partner_id], extra))
+        if after is None or after == misfit(*shared_rows(self.conn, [partner_id])):
+            return None
+        return after
 
     def _regroup(self, person_id: int) -> None:
         """The person's role or shared facts changed by rows the batch holds: their cases' histories

@@ -148,22 +148,20 @@ class PersonRepository(Repository):
             return Household(id=hid, registered_on=registered_on)
 
     def add_to_household(self, household_id: int, person_id: int, role: Role | str) -> None:
-        """The person in the household with this role. Refused (:class:`HouseholdRefused`, nothing
-        written) when one of their timelines would then no longer fit the routekaart: the role and
+        """The person in the household with this role. Refused (:class:`HouseholdRefused`, the place
+        not saved) when it makes one of their timelines no longer fit the routekaart: the role and
         the facts of the aanvrager the household gives them may contradict what their cases hold
         (a list naming a child someone's toeslagpartner; "its composition fixed at the moment of
-        registration")."""
+        registration"). A misfit their timelines had before is not this place's to refuse."""
         m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
         with self.transaction(), self.store.savepoint("household_join"):
-            self.conn.execute(
-                MEMBER_INSERT,
-                (household_id, person_id, m.role.value),
-            )
+            before = person_misfit(self.conn, self.routekaart, person_id)
+            self.conn.execute(MEMBER_INSERT, (household_id, person_id, m.role.value))
+            after = person_misfit(self.conn, self.routekaart, person_id)
+            if after is not None and after != before:
+                raise HouseholdRefused(after)
             self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
             self.store.cases.index_persons((person_id,))
-            misfit = person_misfit(self.conn, self.routekaart, person_id)
-            if misfit is not None:
-                raise HouseholdRefused(misfit)
 
     def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
         """Put ``person_id`` in the household of ``anchor_id`` (made if the anchor has none)."""

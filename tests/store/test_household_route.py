@@ -11,6 +11,7 @@ from herstel_tui.domain.models import Person
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store.base import HouseholdRefused
+from herstel_tui.store.persons import MEMBER_INSERT
 from tests.support.data import BSN_A, BSN_B
 from tests.support.households import joiners
 from tests.support.tables import table_rows
@@ -102,10 +103,30 @@ def test_a_place_in_a_household_that_contradicts_the_persons_own_timeline_is_ref
         with pytest.raises(HouseholdRefused) as refused:
             s.persons.add_to_household(j.household, j.bo, "toeslagpartner")
         zaak = s.cases.get(j.bos_case).zaaknummer
-        assert str(refused.value).startswith(f"Niet aan het huishouden toegevoegd: zaak {zaak} past dan niet meer")
-        assert "Geen uitsluitsel" in refused.value.reason
+        assert str(refused.value).startswith(
+            f"Niet aan het huishouden toegevoegd: in zaak {zaak} past Eerste toets: Niet gedupeerd van 01-04-2023 "
+            "dan niet meer naast Eerste toets: Geen uitsluitsel van 01-04-2023 van de aanvrager. Eerste toets heeft "
+            "al de uitkomst Geen uitsluitsel"
+        )
+        assert refused.value.reason.endswith("Controleer het huishouden.")
         assert table_rows(s.conn) == before
         assert s.maintenance.check().ok
         s.persons.add_to_household(j.household, j.eva, "toeslagpartner")
         assert s.cases.view(j.evas_case, date(2024, 1, 1)).outcome == "geen_uitsluitsel"
         assert s.maintenance.check().ok
+
+
+def test_a_timeline_that_did_not_fit_before_is_not_the_new_places_to_refuse(tmp_path, test_bsns):
+    """Bo's timeline already contradicts Anna's outcome (a place written before this check: an old
+    import); a place in Dirk's household, which changes nothing for him, is taken, and `herstel
+    controle` still names the old contradiction."""
+    with open_store(tmp_path / "h.db", "t.tester") as s:
+        j = joiners(s, test_bsns)
+        with s.transaction():  # (as an import before this check wrote it)
+            s.conn.execute(MEMBER_INSERT, (j.household, j.bo, "toeslagpartner"))
+        dirk = s.persons.add(Person(bsn=test_bsns[5], given_names="Dirk", surname="Kok"))
+        theirs = s.persons.create_household([(dirk.id, "aanvrager")])
+        s.persons.add_to_household(theirs.id, j.bo, "toeslagpartner")
+        assert s.persons.in_household(theirs.id, j.bo)
+        problems = s.maintenance.check().problems
+        assert len(problems) == 1 and "niet op de routekaart" in problems[0]
