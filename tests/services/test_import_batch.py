@@ -21,6 +21,7 @@ from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store, StoreError, import_batch, import_flush
 from herstel_tui.store.base import AUDIT_INSERT
 from herstel_tui.store.import_batch import ImportBatch
+from herstel_tui.store.persons import MEMBER_INSERT
 from herstel_tui.store.portal import ROW_DONE
 from tests.support.households import joiners, own_outcome
 from tests.support.portal import TEST_BSNS, TODAY, days_ago, traced_import, write_xlsx
@@ -866,15 +867,17 @@ def test_a_refused_row_on_a_case_the_row_opened_is_not_judged_or_read_again(stor
 def test_a_list_never_links_a_toeslagpartner_whose_own_timeline_says_otherwise(
     config, tmp_path, monkeypatch, batch_rows
 ):
-    """A list names Bo, whose own case has his outcome (niet gedupeerd) and the pauzeknop ended on
-    it, as the toeslagpartner of Anna (geen uitsluitsel): sharing her outcome would contradict his
+    """A list names Bo, whose own case has his outcome (niet gedupeerd) and the pauzeknop ended on it,
+    as the toeslagpartner of Anna (geen uitsluitsel): sharing her outcome would contradict his
     timeline. The link is not made, the row says why (the rest of it is done), and `herstel
-    controle` stays in orde. The same for Dirk, in no household before his row (it makes his: it
+    controle` names nothing new. The same for Dirk, in no household before his row (it makes his: it
     waits in the batch), whose outcome is gedupeerd. Eva (her own row first: her new case's events
     wait in the batch) and Piet (no case) are linked; then Bo as toeslagpartner of Noor, a person
-    the list makes, Bo's own row, and Eva again, for Kim. The batch judges each link before it
-    writes it, from what it holds and what the database tells: the same reports and tables as
-    with every write through the repositories, in one transaction or in batches of two or three."""
+    the list makes, Bo's own row, Eva again, for Kim, and Sem, whose timeline contradicts Anna's
+    outcome already, for Lot, a person the list makes (nothing new for Sem: linked). The batch
+    judges each link before it writes it, from what it holds and what the database tells: the same
+    reports and tables as with every write through the repositories, in one transaction or in
+    batches of two or three."""
     b = TEST_BSNS
     head = ["BSN", "Voornamen", "Achternaam", "Telefoon", "Datum aanmelding", "BSN toeslagpartner"]
     body = [
@@ -886,6 +889,7 @@ def test_a_list_never_links_a_toeslagpartner_whose_own_timeline_says_otherwise(
         [b[4], "Noor", "Kok", "06-33333333", days_ago(3), b[1]],
         [b[1], "Bo", "Bos", "06-44444444", days_ago(2), None],
         [b[5], "Kim", "Kok", "06-55555555", days_ago(2), b[2]],
+        [b[8], "Lot", "Kok", "06-88888888", days_ago(2), b[7]],
     ]
     files = [("aanmeldingen", write_xlsx(tmp_path / "a.xlsx", [head, *body]))]
 
@@ -895,6 +899,12 @@ def test_a_list_never_links_a_toeslagpartner_whose_own_timeline_says_otherwise(
         dirk = store.persons.add(Person(bsn=b[6], given_names="Dirk", surname="Kok"))
         assert dirk.id is not None
         own_outcome(store, dirk.id, "gedupeerd")  # (in no household: the list makes his, as aanvrager)
+        # Sem's timeline contradicts Anna's outcome already (a place an import wrote before this check)
+        sem = store.persons.add(Person(bsn=b[7], given_names="Sem", surname="Bos"))
+        assert sem.id is not None
+        own_outcome(store, sem.id, "niet_gedupeerd")
+        with store.transaction():
+            store.conn.execute(MEMBER_INSERT, (1, sem.id, "toeslagpartner"))
 
     judged: list[str | None] = []  # the batch's own verdicts on links
     real = ImportBatch._refusal
@@ -914,7 +924,10 @@ def test_a_list_never_links_a_toeslagpartner_whose_own_timeline_says_otherwise(
     assert "toeslagpartner Bo Bos gekoppeld" in texts[5] and "toeslagpartner Eva Bos gekoppeld" in texts[7]
     # (Bo at Anna's and at Dirk's: judged by the batch, which refused both)
     assert all(got is not None and f"niet gekoppeld: {got}" in text for got, text in zip(judged[:2], texts))
+    # Lot's household (she is new), which gives Sem nothing new: his old contradiction is not this link's to refuse
+    assert "toeslagpartner Sem Bos gekoppeld" in texts[8]
     members = sorted((m[1], m[2]) for m in after["household_members"] if m[0] == 1)
-    assert members == [(1, "aanvrager"), (3, "toeslagpartner"), (4, "toeslagpartner")]  # (Anna's: not Bo)
+    assert members == [(1, "aanvrager"), (3, "toeslagpartner"), (4, "toeslagpartner"), (6, "toeslagpartner")]
     with open_store(tmp_path / "True.db", "t.tester") as store:
-        assert store.maintenance.check().ok
+        problems = store.maintenance.check().problems
+    assert len(problems) == 1 and "(eerste_toets) past niet op de routekaart" in problems[0]  # (Sem's, from before)
