@@ -658,6 +658,9 @@ class _Negatives(ListHandler):
         notes = [f"staat er al: {a}" for a in already]
         if done:
             notes += [f"niet vastgelegd: {r}" for r in refused]
+            # UHT's decision is recorded; a member's case it contradicts is named for a caseworker
+            with self.batch.direct(persons=()):
+                notes += [f"let op: {m}" for m in self.store.persons.members_misfits(person.id)]
             return RowOutcome(rec.row, UPDATE, f"{person.name}: {title} op {'; '.join(done)}", rec.bsn, notes)
         if refused:
             # Nothing written: a rejection, with what was already there as a note.

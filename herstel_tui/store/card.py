@@ -133,7 +133,9 @@ def recorded_events(conn: sqlite3.Connection, routekaart: Routekaart, case_id: i
     return shared + own if shared else own
 
 
-def person_misfit(conn: sqlite3.Connection, routekaart: Routekaart, person_id: int) -> str | None:
+def person_misfit(
+    conn: sqlite3.Connection, routekaart: Routekaart, person_id: int, *, would: bool = True
+) -> str | None:
     """The first of the person's cases (by id) whose timeline does not fit the routekaart with the
     role and the shared facts their households give them as the database holds them now
     (:func:`first_misfit`), in Dutch; None when every one fits."""
@@ -146,16 +148,22 @@ def person_misfit(conn: sqlite3.Connection, routekaart: Routekaart, person_id: i
             (number or str(cid), track, recorded_events(conn, routekaart, cid))
             for cid, number, track in cases.fetchall()
         ),
+        would=would,
     )
 
 
 def first_misfit(
-    routekaart: Routekaart, role: str | None, cases: Iterable[tuple[str, str, Sequence[RecordedEvent]]]
+    routekaart: Routekaart,
+    role: str | None,
+    cases: Iterable[tuple[str, str, Sequence[RecordedEvent]]],
+    *,
+    would: bool = True,
 ) -> str | None:
     """Of ``cases`` ((zaaknummer, track, the events as the engine takes them: shared facts first)
     of a person with this ``role``), the first whose timeline does not fit
     (:meth:`Routekaart.misfit`), in Dutch for a caseworker: the case's own event that no longer
-    fits, the aanvrager's facts it meets there, and the engine's reason. None when every one fits."""
+    fits, the aanvrager's facts it meets there, and the engine's reason. None when every one fits.
+    ``would``: said of a change not made ("past … dan niet meer"), else of the timeline as it is."""
     for number, track, events in cases:
         found = routekaart.misfit(track, events, role)
         if found is None:
@@ -167,7 +175,9 @@ def first_misfit(
         )
         beside = f" naast {shared} van de aanvrager" if shared else f" voor een {role}" if role else ""
         own = f"{title(track, ev.step, ev.outcome)} van {format_date(ev.fact_date)}"
-        return f"in zaak {number} past {own} dan niet meer{beside}. {reason} Controleer het huishouden."
+        if would:
+            return f"in zaak {number} past {own} dan niet meer{beside}. {reason} Controleer het huishouden."
+        return f"in zaak {number} past {own} niet{beside}. {reason} Controleer die zaak."
     return None
 
 

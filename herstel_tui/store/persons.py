@@ -12,7 +12,7 @@ from herstel_tui.domain.bsn import mask_bsn
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import PERSON_WORDS, Case, Household, HouseholdMember, Person
 from herstel_tui.store.base import HouseholdRefused, StoreError
-from herstel_tui.store.card import HOUSEHOLD_MEMBERS, main_membership, main_roles, person_misfit
+from herstel_tui.store.card import HOUSEHOLD_MEMBERS, SHARED_STEPS, main_membership, main_roles, person_misfit
 from herstel_tui.store.repository import Repository
 
 SENSITIVE = {"bsn"}  # fields the audit trail holds masked
@@ -162,6 +162,26 @@ class PersonRepository(Repository):
                 raise HouseholdRefused(after)
             self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
             self.store.cases.index_persons((person_id,))
+
+    def members_misfits(self, aanvrager_id: int) -> list[str]:
+        """For each member who shares this aanvrager's facts (:data:`SHARED_STEPS`: toeslagpartner,
+        kind) and has a case whose timeline does not fit the routekaart now, their name and why
+        (``card.person_misfit``): after a fact of UHT about the aanvrager, the members' cases it
+        contradicts (the fact is recorded: UHT decided it)."""
+        roles = list(SHARED_STEPS)
+        out = []
+        for pid, given, prefix, surname in self.conn.execute(
+            "SELECT DISTINCT p.id, p.given_names, p.surname_prefix, p.surname FROM household_members a "
+            "JOIN household_members m ON m.household_id = a.household_id AND m.person_id != a.person_id "
+            f"AND m.role IN ({','.join('?' * len(roles))}) JOIN persons p ON p.id = m.person_id "
+            "WHERE a.person_id = ? AND a.role = 'aanvrager' AND EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id) "
+            "ORDER BY p.id",
+            (*roles, aanvrager_id),
+        ).fetchall():
+            text = person_misfit(self.conn, self.routekaart, pid, would=False)
+            if text is not None:
+                out.append(f"{' '.join(filter(None, (given, prefix, surname)))}: {text}")
+        return out
 
     def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
         """Put ``person_id`` in the household of ``anchor_id`` (made if the anchor has none)."""

@@ -40,6 +40,35 @@ def imports_are_identical(store, config, kind, path):
     return done
 
 
+def test_a_beschikking_is_recorded_and_the_members_cases_it_contradicts_are_named(store, family, config, tmp_path):
+    """UHT's negatieve beschikking is a fact, recorded on the aanvrager's case even where a child's
+    case holds ondersteuning aan kinderen after its date, which the routekaart allows only before
+    it ("Ondersteuning aan kinderen kan alleen vóór Eerste toets: Niet gedupeerd"): the row names
+    that case for a caseworker (the dry run too), `herstel controle` names the same one, and a
+    child whose case fits is not named."""
+    anna, (tim, eva) = family.household("Anna", "Jansen", ["Tim", "Eva"], parent_case=False)
+    bo = store.cases.open(anna.id, "brede_ondersteuning", opened=days_ago(90))
+    store.cases.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
+    besluit = days_ago(20)
+    tims = store.cases.open(tim.id, "brede_ondersteuning", opened=days_ago(60))
+    store.cases.record_event(tims.id, "aanmelding_gemeente", days_ago(60))
+    store.cases.record_event(tims.id, "ondersteuning_kinderen", days_ago(10))  # (after the beschikking's date)
+    evas = store.cases.open(eva.id, "brede_ondersteuning", opened=days_ago(60))
+    store.cases.record_event(evas.id, "aanmelding_gemeente", days_ago(60))
+    store.cases.record_event(evas.id, "ondersteuning_kinderen", days_ago(30))  # (before it)
+    p = write_xlsx(tmp_path / "negatief.xlsx", [["BSN", "Datum", "Soort"], [anna.bsn, besluit, "eerste toets"]])
+    report = imports_are_identical(store, config, "negatief", p)
+    ((row, action, text),) = rows(report)
+    assert action == "update" and text.startswith(f"Anna Jansen: Eerste toets: Niet gedupeerd op BO {bo.zaaknummer}")
+    day = besluit.strftime("%d-%m-%Y")
+    assert f"let op: Tim Jansen: in zaak {tims.zaaknummer} past Ondersteuning aan kinderen van " in text
+    assert f"niet naast Eerste toets: Niet gedupeerd van {day} van de aanvrager." in text
+    assert text.endswith("Controleer die zaak.") and "Eva Jansen" not in text
+    assert event_steps(store, bo.id)[-1] == ("eerste_toets", "niet_gedupeerd", besluit)
+    problems = store.maintenance.check().problems
+    assert len(problems) == 1 and problems[0].startswith(f"{tims.zaaknummer}: ")
+
+
 # -- antwoordbestand -------------------------------------------------------------------------------
 
 
