@@ -8,12 +8,15 @@ import pytest
 from textual.widgets import OptionList
 
 from herstel_tui.domain.dates import format_date
+from herstel_tui.domain.models import Person
+from herstel_tui.settings.resources import open_store
 from herstel_tui.store import CaseFilter
 from herstel_tui.tui.screens.case_dialogs import AssignDialog, NoteDialog, StepDialog, UrgencyDialog
 from herstel_tui.tui.screens.person_dialog import NewPersonDialog
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
-from tests.support.pilot import open_case, settle
+from tests.support.data import TEST_BSNS
+from tests.support.pilot import notices, open_case, settle
 from tests.tui.conftest import ME, TODAY, make_app
 
 
@@ -165,6 +168,49 @@ async def test_correction_needs_reason_then_records_any_step(demo_store):
             True,
             "beschikking UHT verkeerd overgenomen",
         )
+
+
+async def test_a_uht_outcome_recorded_on_the_aanvrager_names_the_childs_case_it_contradicts(tmp_path):
+    """F2 on Anna's case records "Eerste toets: Niet gedupeerd" dated 20 days ago: UHT's decision, so
+    it is saved, while her son Tim's case holds ondersteuning aan kinderen of 10 days ago, which the
+    routekaart allows only before that outcome. Besides "Stap vastgelegd." the desk says so, naming
+    Tim's case (as a negatief list's row and `herstel controle` do); his sister's case fits and
+    is not named."""
+    with open_store(tmp_path / "desk.db", ME) as store:
+        anna = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
+        tim, eva = (
+            store.persons.add(Person(bsn=TEST_BSNS[n], given_names=name, surname="Jansen"))
+            for n, name in ((1, "Tim"), (2, "Eva"))
+        )
+        store.persons.create_household([(anna.id, "aanvrager"), (tim.id, "kind"), (eva.id, "kind")])
+        annas = store.cases.open(anna.id, "brede_ondersteuning", opened=TODAY - timedelta(days=90))
+        store.cases.record_event(annas.id, "aanvraag_herbeoordeling", TODAY - timedelta(days=80))
+        tims, evas = (
+            store.cases.open(k.id, "brede_ondersteuning", opened=TODAY - timedelta(days=60)) for k in (tim, eva)
+        )
+        for case, support in ((tims, 10), (evas, 30)):
+            store.cases.record_event(case.id, "aanmelding_gemeente", TODAY - timedelta(days=60))
+            store.cases.record_event(case.id, "ondersteuning_kinderen", TODAY - timedelta(days=support))
+        app = make_app(store)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot)
+            await open_case(pilot, annas.id)
+            await pilot.press("f2")
+            await settle(pilot)
+            await choose(pilot, "eerste_toets|niet_gedupeerd")
+            app.screen.query_one("#datum").focus()
+            await clear_and_type(pilot, format_date(TODAY - timedelta(days=20)))
+            await pilot.press("f2")
+            await settle(pilot)
+            assert isinstance(app.screen, CaseScreen)
+            shown = notices(app)
+        new = max(store.cases.events(annas.id), key=lambda e: e.id)
+        assert (new.step, new.outcome, new.fact_date) == ("eerste_toets", "niet_gedupeerd", TODAY - timedelta(days=20))
+        warned = [n for n in shown if "Let op" in n]
+        assert (
+            len(warned) == 1 and f"Tim Jansen: in zaak {tims.zaaknummer} past Ondersteuning aan kinderen" in warned[0]
+        )
+        assert "Eva Jansen" not in warned[0] and any("Stap vastgelegd." in n for n in shown)
 
 
 # -- Contactmoment ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ the dialog says so, reads the case again and keeps the input for a second F2.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.models import Channel, Urgency
+from herstel_tui.store.card import SHARED_STEPS
 from herstel_tui.tui import keymap
 from herstel_tui.tui.bundle import CaseBundle
 from herstel_tui.tui.forms.dialog import FormDialog
@@ -39,6 +40,11 @@ class CaseDialog(FormDialog):
     LOADING_TEXT = "zaak laden…"
     LOAD_FAILED = "Zaak kan niet worden geladen"
     SAVED_TEXT = "Opgeslagen."  # the toast after a save
+
+    @staticmethod
+    def notices(result: object) -> list[str]:
+        """What the caseworker must know after the save besides SAVED_TEXT (each its own toast)."""
+        return []
 
     def __init__(self, case_id: int | None = None) -> None:
         super().__init__(None, case_id)
@@ -99,6 +105,13 @@ class CaseDialog(FormDialog):
         except Exception:
             return
         self.app.call_from_thread(setattr, self, "bundle", bundle)
+
+
+class StepSaved(NamedTuple):
+    """A step recorded, and the household members' cases it now contradicts (see StepDialog)."""
+
+    event: object
+    contradicted: list[str]
 
 
 class StepDialog(CaseDialog):
@@ -184,8 +197,11 @@ class StepDialog(CaseDialog):
             raise FieldError("geef een reden voor de correctie", "reden")
         when = self.past_date("datum")
         note = self.field_value("notitie").strip() or None
-        return self.case_job(
-            lambda store, case_id, version: store.cases.record_event(
+        person_id = self.case.person_id
+        shared = any(step in steps for steps in SHARED_STEPS.values())
+
+        def write(store: Store, case_id: int, version: int) -> StepSaved:
+            event = store.cases.record_event(
                 case_id,
                 step,
                 when,
@@ -195,7 +211,17 @@ class StepDialog(CaseDialog):
                 reason=reason if correction else None,
                 expected_version=version,
             )
-        )
+            # A fact of UHT about the aanvrager (the outcome, the payment) is recorded: it is UHT's
+            # decision. The members' cases it now contradicts are named, as a negatief list does.
+            return StepSaved(event, store.persons.members_misfits(person_id) if shared else [])
+
+        return self.case_job(write)
+
+    @staticmethod
+    def notices(result: object) -> list[str]:
+        if not isinstance(result, StepSaved):
+            return []
+        return [f"Let op: {text}" for text in result.contradicted]
 
 
 class NoteDialog(CaseDialog):
