@@ -51,20 +51,25 @@ def stap(
             offered = ", ".join(dict.fromkeys(n.step for n in view.next_steps)) or "geen"
             fail(f"'{stap}' is geen stap of mijlpaal van {rk.tracks[track].title}. Nu mogelijk: {offered}")
         try:
-            store.cases.record_event(
-                case.id,
-                step_id,
-                on,
-                outcome=uitkomst.strip().lower() if uitkomst else None,
-                note=notitie.strip() if notitie and notitie.strip() else None,
-                correction=correctie,
-                reason=reden,
-            )
+            # (a fact of UHT about the aanvrager is recorded all the same: the members' cases it
+            # now contradicts are named, as in the desk)
+            with store.persons.contradictions(case.person_id, step_id) as contradicted:
+                store.cases.record_event(
+                    case.id,
+                    step_id,
+                    on,
+                    outcome=uitkomst.strip().lower() if uitkomst else None,
+                    note=notitie.strip() if notitie and notitie.strip() else None,
+                    correction=correctie,
+                    reason=reden,
+                )
         except TransitionRefused as exc:
             fail(f"niet vastgelegd: {exc}")
         title = rk.event_title(track, step_id, uitkomst.strip().lower() if uitkomst else None)
     what = "Correctie vastgelegd" if correctie else "Vastgelegd"
     click.echo(f"{what} bij {case.zaaknummer}: {title} ({format_date(on)}).")
+    for name, misfit in contradicted:
+        click.echo(f"Let op: {misfit.warning(name)}")
 
 
 COMMANDS = [stap]

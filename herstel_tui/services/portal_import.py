@@ -629,38 +629,39 @@ class _Negatives(ListHandler):
         done: list[str] = []
         already: list[str] = []
         refused: list[str] = []
-        for case in cases:
-            short = case.short
-            if self.has_event(case.id, rec.step, "niet_gedupeerd"):
-                already.append(f"{short} {case.zaaknummer}")
-                continue
-            steps: list[tuple[str, str | None, date, str]] = []
-            if rec.step == "eerste_toets":
-                steps += self.derived_aanvraag(case, rec.decided, self.SOURCE)
-            steps.append(
-                (
-                    rec.step,
-                    "niet_gedupeerd",
-                    rec.decided,
-                    f"Negatieve beschikking van {format_date(rec.decided)} (bestand {self.file.name}).",
+        # UHT's decision is recorded; the household members' cases it contradicts are named for a
+        # caseworker (the fact goes through the repositories: record_steps, and so does this reading)
+        with self.batch.direct(persons=()), self.store.persons.contradictions(person.id, rec.step) as contradicted:
+            for case in cases:
+                short = case.short
+                if self.has_event(case.id, rec.step, "niet_gedupeerd"):
+                    already.append(f"{short} {case.zaaknummer}")
+                    continue
+                steps: list[tuple[str, str | None, date, str]] = []
+                if rec.step == "eerste_toets":
+                    steps += self.derived_aanvraag(case, rec.decided, self.SOURCE)
+                steps.append(
+                    (
+                        rec.step,
+                        "niet_gedupeerd",
+                        rec.decided,
+                        f"Negatieve beschikking van {format_date(rec.decided)} (bestand {self.file.name}).",
+                    )
                 )
-            )
-            why = self.record_steps(case, steps)
-            if why:
-                refused.append(f"{short} {case.zaaknummer}: {why}")
-                continue
-            text = f"{short} {case.zaaknummer}"
-            if case.track == Track.BREDE_ONDERSTEUNING:
-                due = self.wind_down(case.id)
-                if due:
-                    text += f", afbouw uiterlijk {format_date(due)}"
-            done.append(text)
+                why = self.record_steps(case, steps)
+                if why:
+                    refused.append(f"{short} {case.zaaknummer}: {why}")
+                    continue
+                text = f"{short} {case.zaaknummer}"
+                if case.track == Track.BREDE_ONDERSTEUNING:
+                    due = self.wind_down(case.id)
+                    if due:
+                        text += f", afbouw uiterlijk {format_date(due)}"
+                done.append(text)
         notes = [f"staat er al: {a}" for a in already]
         if done:
             notes += [f"niet vastgelegd: {r}" for r in refused]
-            # UHT's decision is recorded; a member's case it contradicts is named for a caseworker
-            with self.batch.direct(persons=()):
-                notes += [f"let op: {m}" for m in self.store.persons.members_misfits(person.id)]
+            notes += [f"let op: {misfit.warning(name)}" for name, misfit in contradicted]
             return RowOutcome(rec.row, UPDATE, f"{person.name}: {title} op {'; '.join(done)}", rec.bsn, notes)
         if refused:
             # Nothing written: a rejection, with what was already there as a note.

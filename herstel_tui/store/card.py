@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
+from typing import NamedTuple
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import BsnError, normalize_bsn
@@ -133,12 +134,10 @@ def recorded_events(conn: sqlite3.Connection, routekaart: Routekaart, case_id: i
     return shared + own if shared else own
 
 
-def person_misfit(
-    conn: sqlite3.Connection, routekaart: Routekaart, person_id: int, *, would: bool = True
-) -> str | None:
+def person_misfit(conn: sqlite3.Connection, routekaart: Routekaart, person_id: int) -> Misfit | None:
     """The first of the person's cases (by id) whose timeline does not fit the routekaart with the
     role and the shared facts their households give them as the database holds them now
-    (:func:`first_misfit`), in Dutch; None when every one fits."""
+    (:func:`first_misfit`); None when every one fits."""
     role = main_roles(conn, [person_id]).get(person_id)
     cases = conn.execute("SELECT id, zaaknummer, track FROM cases WHERE person_id = ? ORDER BY id", (person_id,))
     return first_misfit(
@@ -148,22 +147,33 @@ def person_misfit(
             (number or str(cid), track, recorded_events(conn, routekaart, cid))
             for cid, number, track in cases.fetchall()
         ),
-        would=would,
     )
 
 
+class Misfit(NamedTuple):
+    """A case whose timeline does not fit the routekaart (:func:`first_misfit`), in Dutch parts."""
+
+    number: str  # the zaaknummer
+    own: str  # the case's own event that does not fit: "Ondersteuning aan kinderen van 25-11-2026"
+    beside: str  # what it meets: " naast Eerste toets: Niet gedupeerd van … van de aanvrager", or ""
+    reason: str  # the engine's refusal
+
+    def refusal(self) -> str:
+        """Said of a place in a household that was not saved (it would bring this about)."""
+        return f"in zaak {self.number} past {self.own} dan niet meer{self.beside}. {self.reason} Controleer het huishouden."
+
+    def warning(self, name: str) -> str:
+        """Said of a member's case after a fact of UHT about the aanvrager was recorded (it stands)."""
+        return f"zaak {self.number} van {name}: {self.own} past niet{self.beside}. Controleer die zaak."
+
+
 def first_misfit(
-    routekaart: Routekaart,
-    role: str | None,
-    cases: Iterable[tuple[str, str, Sequence[RecordedEvent]]],
-    *,
-    would: bool = True,
-) -> str | None:
+    routekaart: Routekaart, role: str | None, cases: Iterable[tuple[str, str, Sequence[RecordedEvent]]]
+) -> Misfit | None:
     """Of ``cases`` ((zaaknummer, track, the events as the engine takes them: shared facts first)
     of a person with this ``role``), the first whose timeline does not fit
-    (:meth:`Routekaart.misfit`), in Dutch for a caseworker: the case's own event that no longer
-    fits, the aanvrager's facts it meets there, and the engine's reason. None when every one fits.
-    ``would``: said of a change not made ("past … dan niet meer"), else of the timeline as it is."""
+    (:meth:`Routekaart.misfit`): the case's own event that no longer fits, the aanvrager's facts it
+    meets there, and the engine's reason. None when every one fits."""
     for number, track, events in cases:
         found = routekaart.misfit(track, events, role)
         if found is None:
@@ -174,11 +184,13 @@ def first_misfit(
             f"{title(track, e.step, e.outcome)} van {format_date(e.fact_date)}" for e in events if e.inherited
         )
         beside = f" naast {shared} van de aanvrager" if shared else f" voor een {role}" if role else ""
-        own = f"{title(track, ev.step, ev.outcome)} van {format_date(ev.fact_date)}"
-        if would:
-            return f"in zaak {number} past {own} dan niet meer{beside}. {reason} Controleer het huishouden."
-        return f"in zaak {number} past {own} niet{beside}. {reason} Controleer die zaak."
+        return Misfit(number, f"{title(track, ev.step, ev.outcome)} van {format_date(ev.fact_date)}", beside, reason)
     return None
+
+
+def shares(step: str) -> bool:
+    """Whether the step is a fact of the aanvrager that household members share (:data:`SHARED_STEPS`)."""
+    return any(step in steps for steps in SHARED_STEPS.values())
 
 
 def inherited_events(

@@ -42,7 +42,7 @@ from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import AUDIT_INSERT, HouseholdRefused, audit_json
-from herstel_tui.store.card import first_misfit, inherited_of, own_events, shared_rows
+from herstel_tui.store.card import Misfit, first_misfit, inherited_of, own_events, shared_rows
 from herstel_tui.store.cases import SHARED_STEPS
 from herstel_tui.store.import_flush import (
     ADDRESS_SET,
@@ -473,7 +473,7 @@ class ImportBatch(Repository):
             known = self.history.get(cid)
             own[cid] = [e for e in known[3] if not e.inherited] if known is not None else own_events(self.conn, cid)
 
-        def misfit(roles: dict[int, str], rows: dict[int, list[tuple]]) -> str | None:
+        def misfit(roles: dict[int, str], rows: dict[int, list[tuple]]) -> Misfit | None:
             role, facts = roles.get(partner_id), rows.get(partner_id, [])
             return first_misfit(
                 self.routekaart,
@@ -487,7 +487,7 @@ class ImportBatch(Repository):
         after = misfit(*shared_rows(self.conn, [partner_id], extra))
         if after is None or after == misfit(*shared_rows(self.conn, [partner_id])):
             return None
-        return after
+        return after.refusal()
 
     def _regroup(self, person_id: int) -> None:
         """The person's role or shared facts changed by rows the batch holds: their cases' histories

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ from herstel_tui.domain.bsn import mask_bsn
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import PERSON_WORDS, Case, Household, HouseholdMember, Person
 from herstel_tui.store.base import HouseholdRefused, StoreError
-from herstel_tui.store.card import HOUSEHOLD_MEMBERS, SHARED_STEPS, main_membership, main_roles, person_misfit
+from herstel_tui.store.card import HOUSEHOLD_MEMBERS, Misfit, main_membership, main_roles, person_misfit, shares
 from herstel_tui.store.repository import Repository
 
 SENSITIVE = {"bsn"}  # fields the audit trail holds masked
@@ -159,29 +160,36 @@ class PersonRepository(Repository):
             self.conn.execute(MEMBER_INSERT, (household_id, person_id, m.role.value))
             after = person_misfit(self.conn, self.routekaart, person_id)
             if after is not None and after != before:
-                raise HouseholdRefused(after)
+                raise HouseholdRefused(after.refusal())
             self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
             self.store.cases.index_persons((person_id,))
 
-    def members_misfits(self, aanvrager_id: int) -> list[str]:
-        """For each member who shares this aanvrager's facts (:data:`SHARED_STEPS`: toeslagpartner,
-        kind) and has a case whose timeline does not fit the routekaart now, their name and why
-        (``card.person_misfit``): after a fact of UHT about the aanvrager, the members' cases it
-        contradicts (the fact is recorded: UHT decided it)."""
-        roles = list(SHARED_STEPS)
-        out = []
-        for pid, given, prefix, surname in self.conn.execute(
-            "SELECT DISTINCT p.id, p.given_names, p.surname_prefix, p.surname FROM household_members a "
-            "JOIN household_members m ON m.household_id = a.household_id AND m.person_id != a.person_id "
-            f"AND m.role IN ({','.join('?' * len(roles))}) JOIN persons p ON p.id = m.person_id "
-            "WHERE a.person_id = ? AND a.role = 'aanvrager' AND EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id) "
-            "ORDER BY p.id",
-            (*roles, aanvrager_id),
-        ).fetchall():
-            text = person_misfit(self.conn, self.routekaart, pid, would=False)
-            if text is not None:
-                out.append(f"{' '.join(filter(None, (given, prefix, surname)))}: {text}")
-        return out
+    @contextmanager
+    def contradictions(self, aanvrager_id: int, step: str) -> Iterator[list[tuple[str, Misfit]]]:
+        """Around the recording of ``step`` on a case of ``aanvrager_id``, in one transaction: the
+        list it yields is filled, after the block, with (name, misfit) of each household member
+        whose case the step then contradicts and did not before (``card.person_misfit``). A fact
+        of UHT about the aanvrager (:func:`card.shares`) is recorded all the same (UHT decided it);
+        a caseworker is told which cases to look at. Members in any role: the facts a person
+        shares come from the aanvrager of any household they are in (``card.shared_rows``)."""
+        found: list[tuple[str, Misfit]] = []
+        if not shares(step):
+            yield found
+            return
+        with self.transaction():
+            members = self.conn.execute(
+                "SELECT DISTINCT p.id, p.given_names, p.surname_prefix, p.surname FROM household_members a "
+                "JOIN household_members m ON m.household_id = a.household_id AND m.person_id != a.person_id "
+                "JOIN persons p ON p.id = m.person_id WHERE a.person_id = ? AND a.role = 'aanvrager' "
+                "AND EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id) ORDER BY p.id",
+                (aanvrager_id,),
+            ).fetchall()
+            before = {pid: person_misfit(self.conn, self.routekaart, pid) for pid, *_ in members}
+            yield found
+            for pid, *names in members:
+                after = person_misfit(self.conn, self.routekaart, pid)
+                if after is not None and after != before[pid]:
+                    found.append((" ".join(filter(None, names)), after))
 
     def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
         """Put ``person_id`` in the household of ``anchor_id`` (made if the anchor has none)."""

@@ -116,3 +116,31 @@ def test_toon_marks_a_late_registration_and_the_aanvragers_facts(tmp_path, test_
     assert r.exit_code == 0, r.stderr
     assert "Eerste toets: Gedupeerd (van de aanvrager)" in r.output
     assert "let op: Aanmelden bij UHT kon tot 1 januari 2024" in r.output
+
+
+def test_stap_records_a_uht_outcome_and_names_the_childs_case_it_contradicts(db):
+    """UHT's outcome on Anna's case is recorded (exit 0) though her daughter Noor's case holds
+    ondersteuning aan kinderen after its date; the output names Noor's case, as the desk does."""
+    today = clock.today()
+    with open_store(db, "x") as s:
+        noor = s.persons.find_by_bsn(BSN_B)
+        case = s.cases.open(noor.id, "brede_ondersteuning", opened=today - timedelta(days=40))
+        s.cases.record_event(case.id, "aanmelding_gemeente", today - timedelta(days=40))
+        s.cases.record_event(case.id, "ondersteuning_kinderen", today - timedelta(days=5))
+        noors = case.zaaknummer
+        annas = s.cases.of_person(s.persons.find_by_bsn(BSN_A).id)[0]
+        s.cases.record_event(annas.id, "aanvraag_herbeoordeling", today - timedelta(days=45))
+    r = run(
+        db,
+        "stap",
+        zaak(db),
+        "eerste_toets",
+        "--uitkomst",
+        "niet_gedupeerd",
+        "--datum",
+        f"{today - timedelta(days=20):%d-%m-%Y}",
+    )
+    assert r.exit_code == 0, r.output
+    assert events(db)[-1] == ("eerste_toets", "niet_gedupeerd", False)
+    assert f"Let op: zaak {noors} van Noor Jansen: Ondersteuning aan kinderen van " in r.output
+    assert r.output.rstrip().endswith("Controleer die zaak.")

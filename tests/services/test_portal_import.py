@@ -44,29 +44,50 @@ def test_a_beschikking_is_recorded_and_the_members_cases_it_contradicts_are_name
     """UHT's negatieve beschikking is a fact, recorded on the aanvrager's case even where a child's
     case holds ondersteuning aan kinderen after its date, which the routekaart allows only before
     it ("Ondersteuning aan kinderen kan alleen vóór Eerste toets: Niet gedupeerd"): the row names
-    that case for a caseworker (the dry run too), `herstel controle` names the same one, and a
-    child whose case fits is not named."""
-    anna, (tim, eva) = family.household("Anna", "Jansen", ["Tim", "Eva"], parent_case=False)
+    that case for a caseworker (the dry run too), and `herstel controle` names the same one. Not
+    named: a child whose case fits; a child whose case contradicted another parent's outcome
+    already (it is not this fact's doing). Named whatever their role here: Piet, ex-toeslagpartner
+    in Anna's household and a child in Carl's (who has no case), shares Anna's outcome too."""
+
+    def child(first: str, support_days_ago: int) -> tuple:
+        person = family.person(first, "Jansen", birth_date=date(2012, 1, 1))
+        case = store.cases.open(person.id, "brede_ondersteuning", opened=days_ago(60))
+        store.cases.record_event(case.id, "aanmelding_gemeente", days_ago(60))
+        store.cases.record_event(case.id, "ondersteuning_kinderen", days_ago(support_days_ago))
+        return person, case
+
+    (tim, tims), (eva, _), (sam, sams), (piet, piets) = (
+        child("Tim", 10),
+        child("Eva", 30),
+        child("Sam", 10),
+        child("Piet", 10),
+    )
+    carl, bob, anna = family.person("Carl", "Kok"), family.person("Bob", "Kok"), family.person("Anna", "Jansen")
+    store.persons.create_household([(carl.id, "aanvrager"), (piet.id, "kind")])
+    store.persons.create_household([(bob.id, "aanvrager"), (sam.id, "kind")])
+    bobs = store.cases.open(bob.id, "brede_ondersteuning", opened=days_ago(90))
+    store.cases.record_event(bobs.id, "aanvraag_herbeoordeling", days_ago(80))
+    store.cases.record_event(bobs.id, "eerste_toets", days_ago(40), outcome="niet_gedupeerd")  # (Sam's, already)
+    members = [(tim.id, "kind"), (eva.id, "kind"), (sam.id, "kind"), (piet.id, "ex-toeslagpartner")]
+    store.persons.create_household([(anna.id, "aanvrager"), *members])
     bo = store.cases.open(anna.id, "brede_ondersteuning", opened=days_ago(90))
     store.cases.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
     besluit = days_ago(20)
-    tims = store.cases.open(tim.id, "brede_ondersteuning", opened=days_ago(60))
-    store.cases.record_event(tims.id, "aanmelding_gemeente", days_ago(60))
-    store.cases.record_event(tims.id, "ondersteuning_kinderen", days_ago(10))  # (after the beschikking's date)
-    evas = store.cases.open(eva.id, "brede_ondersteuning", opened=days_ago(60))
-    store.cases.record_event(evas.id, "aanmelding_gemeente", days_ago(60))
-    store.cases.record_event(evas.id, "ondersteuning_kinderen", days_ago(30))  # (before it)
     p = write_xlsx(tmp_path / "negatief.xlsx", [["BSN", "Datum", "Soort"], [anna.bsn, besluit, "eerste toets"]])
     report = imports_are_identical(store, config, "negatief", p)
     ((row, action, text),) = rows(report)
     assert action == "update" and text.startswith(f"Anna Jansen: Eerste toets: Niet gedupeerd op BO {bo.zaaknummer}")
-    day = besluit.strftime("%d-%m-%Y")
-    assert f"let op: Tim Jansen: in zaak {tims.zaaknummer} past Ondersteuning aan kinderen van " in text
-    assert f"niet naast Eerste toets: Niet gedupeerd van {day} van de aanvrager." in text
-    assert text.endswith("Controleer die zaak.") and "Eva Jansen" not in text
+    support = days_ago(10).strftime("%d-%m-%Y")
+    beside = f"niet naast Eerste toets: Niet gedupeerd van {besluit.strftime('%d-%m-%Y')} van de aanvrager."
+    for name, case in (("Tim Jansen", tims), ("Piet Jansen", piets)):
+        assert (
+            f"let op: zaak {case.zaaknummer} van {name}: Ondersteuning aan kinderen van {support} past {beside}" in text
+        )
+    assert text.endswith("Controleer die zaak.") and "Eva Jansen" not in text and "Sam Jansen" not in text
     assert event_steps(store, bo.id)[-1] == ("eerste_toets", "niet_gedupeerd", besluit)
     problems = store.maintenance.check().problems
-    assert len(problems) == 1 and problems[0].startswith(f"{tims.zaaknummer}: ")
+    named = sorted(p.split(":")[0] for p in problems if "past niet op de routekaart" in p)
+    assert named == sorted([tims.zaaknummer, piets.zaaknummer, sams.zaaknummer])  # (Sam's from before)
 
 
 # -- antwoordbestand -------------------------------------------------------------------------------

@@ -172,25 +172,25 @@ async def test_correction_needs_reason_then_records_any_step(demo_store):
 
 async def test_a_uht_outcome_recorded_on_the_aanvrager_names_the_childs_case_it_contradicts(tmp_path):
     """F2 on Anna's case records "Eerste toets: Niet gedupeerd" dated 20 days ago: UHT's decision, so
-    it is saved, while her son Tim's case holds ondersteuning aan kinderen of 10 days ago, which the
-    routekaart allows only before that outcome. Besides "Stap vastgelegd." the desk says so, naming
-    Tim's case (as a negatief list's row and `herstel controle` do); his sister's case fits and
-    is not named."""
+    it is saved, while her children Tim's and Eva's cases hold ondersteuning aan kinderen after it,
+    which the routekaart allows only before that outcome. Besides "Stap vastgelegd." one short
+    warning names both cases (as a negatief list's row and `herstel controle` do), each toast
+    whole on the 80x24 screen; Noor's case, which fits, is not named."""
     with open_store(tmp_path / "desk.db", ME) as store:
         anna = store.persons.add(Person(bsn=TEST_BSNS[0], given_names="Anna", surname="Jansen"))
-        tim, eva = (
+        kids = [
             store.persons.add(Person(bsn=TEST_BSNS[n], given_names=name, surname="Jansen"))
-            for n, name in ((1, "Tim"), (2, "Eva"))
-        )
-        store.persons.create_household([(anna.id, "aanvrager"), (tim.id, "kind"), (eva.id, "kind")])
+            for n, name in ((1, "Tim"), (2, "Eva"), (3, "Noor"))
+        ]
+        store.persons.create_household([(anna.id, "aanvrager"), *((k.id, "kind") for k in kids)])
         annas = store.cases.open(anna.id, "brede_ondersteuning", opened=TODAY - timedelta(days=90))
         store.cases.record_event(annas.id, "aanvraag_herbeoordeling", TODAY - timedelta(days=80))
-        tims, evas = (
-            store.cases.open(k.id, "brede_ondersteuning", opened=TODAY - timedelta(days=60)) for k in (tim, eva)
-        )
-        for case, support in ((tims, 10), (evas, 30)):
+        cases = []
+        for kid, support in zip(kids, (10, 5, 30)):
+            case = store.cases.open(kid.id, "brede_ondersteuning", opened=TODAY - timedelta(days=60))
             store.cases.record_event(case.id, "aanmelding_gemeente", TODAY - timedelta(days=60))
             store.cases.record_event(case.id, "ondersteuning_kinderen", TODAY - timedelta(days=support))
+            cases.append(case)
         app = make_app(store)
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await settle(pilot)
@@ -204,13 +204,18 @@ async def test_a_uht_outcome_recorded_on_the_aanvrager_names_the_childs_case_it_
             await settle(pilot)
             assert isinstance(app.screen, CaseScreen)
             shown = notices(app)
+            toasts = list(app.screen.query("Toast"))
+            assert toasts and all(t.region.y >= 0 and t.region.bottom <= 24 for t in toasts)  # (whole on screen)
         new = max(store.cases.events(annas.id), key=lambda e: e.id)
         assert (new.step, new.outcome, new.fact_date) == ("eerste_toets", "niet_gedupeerd", TODAY - timedelta(days=20))
         warned = [n for n in shown if "Let op" in n]
-        assert (
-            len(warned) == 1 and f"Tim Jansen: in zaak {tims.zaaknummer} past Ondersteuning aan kinderen" in warned[0]
+        tim, eva, noor = cases
+        assert len(
+            warned
+        ) == 1 and f"zaak {tim.zaaknummer} (Tim Jansen), zaak {eva.zaaknummer} (Eva Jansen)" in " ".join(
+            warned[0].split()
         )
-        assert "Eva Jansen" not in warned[0] and any("Stap vastgelegd." in n for n in shown)
+        assert "Noor Jansen" not in warned[0] and any("Stap vastgelegd." in n for n in shown)
 
 
 # -- Contactmoment ---------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ class CaseActions(ListingScreen):
             if result:
                 self.notify(dialog.SAVED_TEXT, timeout=3)  # the caseworker sees that it was saved
                 for text in dialog.notices(result):
-                    self.notify(text, severity="warning", timeout=20)
+                    self.notify(text, severity="warning", timeout=15)
             self.after_change(result)
 
         desk_of(self).with_store(lambda: self.app.push_screen(dialog(case_id), done))

@@ -20,7 +20,6 @@ from textual.widgets.option_list import Option
 
 from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.models import Channel, Urgency
-from herstel_tui.store.card import SHARED_STEPS
 from herstel_tui.tui import keymap
 from herstel_tui.tui.bundle import CaseBundle
 from herstel_tui.tui.forms.dialog import FormDialog
@@ -29,8 +28,9 @@ from herstel_tui.tui.forms.fields import Choice, Dropdown, ErrorLine, Tick, fiel
 from herstel_tui.tui.host import desk_of
 
 if TYPE_CHECKING:
-    from herstel_tui.domain.models import Case
+    from herstel_tui.domain.models import Case, TimelineEvent
     from herstel_tui.store import Store
+    from herstel_tui.store.card import Misfit
 
 
 class CaseDialog(FormDialog):
@@ -108,10 +108,11 @@ class CaseDialog(FormDialog):
 
 
 class StepSaved(NamedTuple):
-    """A step recorded, and the household members' cases it now contradicts (see StepDialog)."""
+    """A step recorded, and (name, misfit) of the household members' cases it now contradicts
+    (``persons.contradictions``)."""
 
-    event: object
-    contradicted: list[str]
+    event: TimelineEvent
+    contradicted: list[tuple[str, Misfit]]
 
 
 class StepDialog(CaseDialog):
@@ -198,30 +199,31 @@ class StepDialog(CaseDialog):
         when = self.past_date("datum")
         note = self.field_value("notitie").strip() or None
         person_id = self.case.person_id
-        shared = any(step in steps for steps in SHARED_STEPS.values())
 
         def write(store: Store, case_id: int, version: int) -> StepSaved:
-            event = store.cases.record_event(
-                case_id,
-                step,
-                when,
-                outcome=outcome or None,
-                note=note,
-                correction=correction,
-                reason=reason if correction else None,
-                expected_version=version,
-            )
-            # A fact of UHT about the aanvrager (the outcome, the payment) is recorded: it is UHT's
-            # decision. The members' cases it now contradicts are named, as a negatief list does.
-            return StepSaved(event, store.persons.members_misfits(person_id) if shared else [])
+            # A fact of UHT about the aanvrager (the outcome, the payment) is recorded: UHT decided
+            # it. The household members' cases it now contradicts are named, as a negatief list does.
+            with store.persons.contradictions(person_id, step) as contradicted:
+                event = store.cases.record_event(
+                    case_id,
+                    step,
+                    when,
+                    outcome=outcome or None,
+                    note=note,
+                    correction=correction,
+                    reason=reason if correction else None,
+                    expected_version=version,
+                )
+            return StepSaved(event, contradicted)
 
         return self.case_job(write)
 
     @staticmethod
     def notices(result: object) -> list[str]:
-        if not isinstance(result, StepSaved):
+        if not isinstance(result, StepSaved) or not result.contradicted:
             return []
-        return [f"Let op: {text}" for text in result.contradicted]
+        cases = ", ".join(f"zaak {misfit.number} ({name})" for name, misfit in result.contradicted)
+        return [f"Let op: dit botst met {cases}. Controleer die zaak in het huishouden (h)."]
 
 
 class NoteDialog(CaseDialog):
