@@ -134,13 +134,13 @@ def recorded_events(conn: sqlite3.Connection, routekaart: Routekaart, case_id: i
     return shared + own if shared else own
 
 
-def person_misfit(conn: sqlite3.Connection, routekaart: Routekaart, person_id: int) -> Misfit | None:
-    """The first of the person's cases (by id) whose timeline does not fit the routekaart with the
-    role and the shared facts their households give them as the database holds them now
-    (:func:`first_misfit`); None when every one fits."""
+def person_misfits(conn: sqlite3.Connection, routekaart: Routekaart, person_id: int) -> list[Misfit]:
+    """Each of the person's cases (by id) whose timeline does not fit the routekaart with the role
+    and the shared facts their households give them as the database holds them now
+    (:func:`misfits`)."""
     role = main_roles(conn, [person_id]).get(person_id)
     cases = conn.execute("SELECT id, zaaknummer, track FROM cases WHERE person_id = ? ORDER BY id", (person_id,))
-    return first_misfit(
+    return misfits(
         routekaart,
         role,
         (
@@ -150,8 +150,14 @@ def person_misfit(conn: sqlite3.Connection, routekaart: Routekaart, person_id: i
     )
 
 
+def brought_about(before: list[Misfit], after: list[Misfit]) -> list[Misfit]:
+    """The misfits of ``after`` that ``before`` had not (a case that now fails, or fails otherwise):
+    what a change brought about, not what its cases held already."""
+    return [m for m in after if m not in before]
+
+
 class Misfit(NamedTuple):
-    """A case whose timeline does not fit the routekaart (:func:`first_misfit`), in Dutch parts."""
+    """A case whose timeline does not fit the routekaart (:func:`misfits`), in Dutch parts."""
 
     number: str  # the zaaknummer
     own: str  # the case's own event that does not fit: "Ondersteuning aan kinderen van 25-11-2026"
@@ -167,13 +173,14 @@ class Misfit(NamedTuple):
         return f"zaak {self.number} van {name}: {self.own} past niet{self.beside}. Controleer die zaak."
 
 
-def first_misfit(
+def misfits(
     routekaart: Routekaart, role: str | None, cases: Iterable[tuple[str, str, Sequence[RecordedEvent]]]
-) -> Misfit | None:
+) -> list[Misfit]:
     """Of ``cases`` ((zaaknummer, track, the events as the engine takes them: shared facts first)
-    of a person with this ``role``), the first whose timeline does not fit
-    (:meth:`Routekaart.misfit`): the case's own event that no longer fits, the aanvrager's facts it
-    meets there, and the engine's reason. None when every one fits."""
+    of a person with this ``role``), each whose timeline does not fit (:meth:`Routekaart.misfit`):
+    the case's own event that no longer fits, the aanvrager's facts it meets there, and the
+    engine's reason."""
+    out = []
     for number, track, events in cases:
         found = routekaart.misfit(track, events, role)
         if found is None:
@@ -184,8 +191,10 @@ def first_misfit(
             f"{title(track, e.step, e.outcome)} van {format_date(e.fact_date)}" for e in events if e.inherited
         )
         beside = f" naast {shared} van de aanvrager" if shared else f" voor een {role}" if role else ""
-        return Misfit(number, f"{title(track, ev.step, ev.outcome)} van {format_date(ev.fact_date)}", beside, reason)
-    return None
+        out.append(
+            Misfit(number, f"{title(track, ev.step, ev.outcome)} van {format_date(ev.fact_date)}", beside, reason)
+        )
+    return out
 
 
 def shares(step: str) -> bool:

@@ -42,7 +42,7 @@ from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import AUDIT_INSERT, HouseholdRefused, audit_json
-from herstel_tui.store.card import Misfit, first_misfit, inherited_of, own_events, shared_rows
+from herstel_tui.store.card import Misfit, brought_about, inherited_of, misfits, own_events, shared_rows
 from herstel_tui.store.cases import SHARED_STEPS
 from herstel_tui.store.import_flush import (
     ADDRESS_SET,
@@ -455,7 +455,7 @@ class ImportBatch(Repository):
 
     def _refusal(self, household_id: int, partner_id: int) -> str | None:
         """What ``persons.add_to_household`` would refuse of the partner's place in the household
-        (``card.person_misfit`` after it, unless the same before it), judged before it is written:
+        (``card.brought_about`` by it), judged before it is written:
         their role and shared facts as the database tells them, after it with the place and the
         household's members the batch holds (``card.MEMBERS_AND``: a household it made), and their
         cases' own events as the batch knows them (a case with events waiting in the batch has its
@@ -473,9 +473,9 @@ class ImportBatch(Repository):
             known = self.history.get(cid)
             own[cid] = [e for e in known[3] if not e.inherited] if known is not None else own_events(self.conn, cid)
 
-        def misfit(roles: dict[int, str], rows: dict[int, list[tuple]]) -> Misfit | None:
+        def misfit(roles: dict[int, str], rows: dict[int, list[tuple]]) -> list[Misfit]:
             role, facts = roles.get(partner_id), rows.get(partner_id, [])
-            return first_misfit(
+            return misfits(
                 self.routekaart,
                 role,
                 (
@@ -485,9 +485,8 @@ class ImportBatch(Repository):
             )
 
         after = misfit(*shared_rows(self.conn, [partner_id], extra))
-        if after is None or after == misfit(*shared_rows(self.conn, [partner_id])):
-            return None
-        return after.refusal()
+        new = brought_about(misfit(*shared_rows(self.conn, [partner_id])), after) if after else []
+        return new[0].refusal() if new else None
 
     def _regroup(self, person_id: int) -> None:
         """The person's role or shared facts changed by rows the batch holds: their cases' histories

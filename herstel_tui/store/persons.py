@@ -13,7 +13,15 @@ from herstel_tui.domain.bsn import mask_bsn
 from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import PERSON_WORDS, Case, Household, HouseholdMember, Person
 from herstel_tui.store.base import HouseholdRefused, StoreError
-from herstel_tui.store.card import HOUSEHOLD_MEMBERS, Misfit, main_membership, main_roles, person_misfit, shares
+from herstel_tui.store.card import (
+    HOUSEHOLD_MEMBERS,
+    Misfit,
+    brought_about,
+    main_membership,
+    main_roles,
+    person_misfits,
+    shares,
+)
 from herstel_tui.store.repository import Repository
 
 SENSITIVE = {"bsn"}  # fields the audit trail holds masked
@@ -156,11 +164,11 @@ class PersonRepository(Repository):
         registration"). A misfit their timelines had before is not this place's to refuse."""
         m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
         with self.transaction(), self.store.savepoint("household_join"):
-            before = person_misfit(self.conn, self.routekaart, person_id)
+            before = person_misfits(self.conn, self.routekaart, person_id)
             self.conn.execute(MEMBER_INSERT, (household_id, person_id, m.role.value))
-            after = person_misfit(self.conn, self.routekaart, person_id)
-            if after is not None and after != before:
-                raise HouseholdRefused(after.refusal())
+            new = brought_about(before, person_misfits(self.conn, self.routekaart, person_id))
+            if new:
+                raise HouseholdRefused(new[0].refusal())
             self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
             self.store.cases.index_persons((person_id,))
 
@@ -168,7 +176,7 @@ class PersonRepository(Repository):
     def contradictions(self, aanvrager_id: int, step: str) -> Iterator[list[tuple[str, Misfit]]]:
         """Around the recording of ``step`` on a case of ``aanvrager_id``, in one transaction: the
         list it yields is filled, after the block, with (name, misfit) of each household member
-        whose case the step then contradicts and did not before (``card.person_misfit``). A fact
+        and case the step then contradicts and did not before (``card.brought_about``). A fact
         of UHT about the aanvrager (:func:`card.shares`) is recorded all the same (UHT decided it);
         a caseworker is told which cases to look at. Members in any role: the facts a person
         shares come from the aanvrager of any household they are in (``card.shared_rows``)."""
@@ -184,12 +192,12 @@ class PersonRepository(Repository):
                 "AND EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id) ORDER BY p.id",
                 (aanvrager_id,),
             ).fetchall()
-            before = {pid: person_misfit(self.conn, self.routekaart, pid) for pid, *_ in members}
+            before = {pid: person_misfits(self.conn, self.routekaart, pid) for pid, *_ in members}
             yield found
             for pid, *names in members:
-                after = person_misfit(self.conn, self.routekaart, pid)
-                if after is not None and after != before[pid]:
-                    found.append((" ".join(filter(None, names)), after))
+                name = " ".join(filter(None, names))
+                new = brought_about(before[pid], person_misfits(self.conn, self.routekaart, pid))
+                found.extend((name, misfit) for misfit in new)
 
     def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
         """Put ``person_id`` in the household of ``anchor_id`` (made if the anchor has none)."""

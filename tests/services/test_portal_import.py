@@ -47,7 +47,8 @@ def test_a_beschikking_is_recorded_and_the_members_cases_it_contradicts_are_name
     that case for a caseworker (the dry run too), and `herstel controle` names the same one. Not
     named: a child whose case fits; a child whose case contradicted another parent's outcome
     already (it is not this fact's doing). Named whatever their role here: Piet, ex-toeslagpartner
-    in Anna's household and a child in Carl's (who has no case), shares Anna's outcome too."""
+    in Anna's household and a child in Carl's (who has no case), shares Anna's outcome too. Named
+    case by case: both of Bas's cases."""
 
     def child(first: str, support_days_ago: int) -> tuple:
         person = family.person(first, "Jansen", birth_date=date(2012, 1, 1))
@@ -63,16 +64,35 @@ def test_a_beschikking_is_recorded_and_the_members_cases_it_contradicts_are_name
         child("Piet", 10),
     )
     carl, bob, anna = family.person("Carl", "Kok"), family.person("Bob", "Kok"), family.person("Anna", "Jansen")
+    # Bas, Anna's toeslagpartner, has two cases with an outcome of his own (recorded while Anna had none)
+    bas = family.person("Bas", "Jansen")
+    bass = []
+    for track, steps in (
+        ("brede_ondersteuning", ["aanvraag_herbeoordeling"]),
+        ("schuldenaanpak", ["aanvraag_herbeoordeling", "start_pauzeknop"]),
+    ):
+        case = store.cases.open(bas.id, track, opened=days_ago(90))
+        for step in steps:
+            store.cases.record_event(case.id, step, days_ago(80))
+        bass.append(case)
     store.persons.create_household([(carl.id, "aanvrager"), (piet.id, "kind")])
     store.persons.create_household([(bob.id, "aanvrager"), (sam.id, "kind")])
     bobs = store.cases.open(bob.id, "brede_ondersteuning", opened=days_ago(90))
     store.cases.record_event(bobs.id, "aanvraag_herbeoordeling", days_ago(80))
     store.cases.record_event(bobs.id, "eerste_toets", days_ago(40), outcome="niet_gedupeerd")  # (Sam's, already)
-    members = [(tim.id, "kind"), (eva.id, "kind"), (sam.id, "kind"), (piet.id, "ex-toeslagpartner")]
+    members = [
+        (tim.id, "kind"),
+        (eva.id, "kind"),
+        (sam.id, "kind"),
+        (piet.id, "ex-toeslagpartner"),
+        (bas.id, "toeslagpartner"),
+    ]
     store.persons.create_household([(anna.id, "aanvrager"), *members])
     bo = store.cases.open(anna.id, "brede_ondersteuning", opened=days_ago(90))
     store.cases.record_event(bo.id, "aanvraag_herbeoordeling", days_ago(80))
     besluit = days_ago(20)
+    for case in bass:
+        store.cases.record_event(case.id, "eerste_toets", besluit, outcome="niet_gedupeerd")
     p = write_xlsx(tmp_path / "negatief.xlsx", [["BSN", "Datum", "Soort"], [anna.bsn, besluit, "eerste toets"]])
     report = imports_are_identical(store, config, "negatief", p)
     ((row, action, text),) = rows(report)
@@ -84,10 +104,12 @@ def test_a_beschikking_is_recorded_and_the_members_cases_it_contradicts_are_name
             f"let op: zaak {case.zaaknummer} van {name}: Ondersteuning aan kinderen van {support} past {beside}" in text
         )
     assert text.endswith("Controleer die zaak.") and "Eva Jansen" not in text and "Sam Jansen" not in text
+    for case in bass:  # (both of Bas's cases: each now holds the outcome twice)
+        assert f"let op: zaak {case.zaaknummer} van Bas Jansen: Eerste toets: Niet gedupeerd van " in text
     assert event_steps(store, bo.id)[-1] == ("eerste_toets", "niet_gedupeerd", besluit)
     problems = store.maintenance.check().problems
     named = sorted(p.split(":")[0] for p in problems if "past niet op de routekaart" in p)
-    assert named == sorted([tims.zaaknummer, piets.zaaknummer, sams.zaaknummer])  # (Sam's from before)
+    assert named == sorted([tims.zaaknummer, piets.zaaknummer, sams.zaaknummer, *(c.zaaknummer for c in bass)])
 
 
 # -- antwoordbestand -------------------------------------------------------------------------------
