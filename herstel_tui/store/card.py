@@ -62,6 +62,8 @@ SHARED_STEPS: dict[str, tuple[str, ...]] = {
     "toeslagpartner": ("eerste_toets", "integrale_beoordeling", "eerste_betaling"),
     "kind": ("eerste_toets", "integrale_beoordeling"),
 }
+#: Every step of SHARED_STEPS: a fact of the aanvrager some member shares (:func:`shares`)
+SHARED_STEP_IDS = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 
 
 def main_membership(conn: sqlite3.Connection, person_id: int) -> tuple[int, str] | None:
@@ -134,18 +136,30 @@ def recorded_events(conn: sqlite3.Connection, routekaart: Routekaart, case_id: i
     return shared + own if shared else own
 
 
-def person_misfits(conn: sqlite3.Connection, routekaart: Routekaart, person_id: int) -> list[Misfit]:
+def person_misfits(
+    conn: sqlite3.Connection,
+    routekaart: Routekaart,
+    person_id: int,
+    *,
+    extra: Sequence[tuple[int, int, str]] | None = None,
+    cases: Sequence[tuple[int, str | None, str, list[RecordedEvent]]] | None = None,
+) -> list[Misfit]:
     """Each of the person's cases (by id) whose timeline does not fit the routekaart with the role
-    and the shared facts their households give them as the database holds them now
-    (:func:`misfits`)."""
-    role = main_roles(conn, [person_id]).get(person_id)
-    cases = conn.execute("SELECT id, zaaknummer, track FROM cases WHERE person_id = ? ORDER BY id", (person_id,))
+    and the shared facts their households give them as the database holds them now (:func:`misfits`;
+    the facts as :func:`recorded_events` puts them first, read once for all the cases). ``extra``:
+    memberships as though written (MEMBERS_AND); ``cases``: (id, zaaknummer, track, own events) as
+    the caller knows them (the import's batch), else read."""
+    roles, rows = shared_rows(conn, [person_id], extra)
+    role, facts = roles.get(person_id), rows.get(person_id, [])
+    if cases is None:
+        found = conn.execute("SELECT id, zaaknummer, track FROM cases WHERE person_id = ? ORDER BY id", (person_id,))
+        cases = [(cid, number, track, own_events(conn, cid)) for cid, number, track in found.fetchall()]
     return misfits(
         routekaart,
         role,
         (
-            (number or str(cid), track, recorded_events(conn, routekaart, cid))
-            for cid, number, track in cases.fetchall()
+            (number or str(cid), track, inherited_of(routekaart, role, facts, track) + own)
+            for cid, number, track, own in cases
         ),
     )
 
@@ -199,7 +213,7 @@ def misfits(
 
 def shares(step: str) -> bool:
     """Whether the step is a fact of the aanvrager that household members share (:data:`SHARED_STEPS`)."""
-    return any(step in steps for steps in SHARED_STEPS.values())
+    return step in SHARED_STEP_IDS
 
 
 def inherited_events(

@@ -25,7 +25,7 @@ from herstel_tui.store import index_split
 from herstel_tui.store.base import ConflictError, StoreError, collector_paused
 from herstel_tui.store.card import CASE_COLS as _CASE_COLS
 from herstel_tui.store.card import EVENT_COLS as _EVENT_COLS
-from herstel_tui.store.card import NOTES, SHARED_STEPS, inherited_events, recorded_events
+from herstel_tui.store.card import NOTES, inherited_events, recorded_events, shares
 from herstel_tui.store.caselist import STALE_PERIODS, CaseFilter, CaseRow, count_cases, due_termijnen, list_cases
 from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
 from herstel_tui.store.index_batch import (
@@ -263,7 +263,7 @@ class CaseRepository(Repository):
 
     def _refresh_household(self, person_id: int, step: str) -> None:
         """After a shared fact of an aanvrager: the household members' case index rows."""
-        if not any(step in steps for steps in SHARED_STEPS.values()):
+        if not shares(step):
             return
         for (cid,) in self.conn.execute(
             "SELECT c.id FROM household_members hm1 JOIN household_members hm2 ON hm2.household_id = "

@@ -42,8 +42,15 @@ from herstel_tui.domain.enums import AuditAction, Role, Track
 from herstel_tui.domain.models import Person, TimelineEvent
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import AUDIT_INSERT, HouseholdRefused, audit_json
-from herstel_tui.store.card import Misfit, brought_about, inherited_of, misfits, own_events, shared_rows
-from herstel_tui.store.cases import SHARED_STEPS
+from herstel_tui.store.card import (
+    SHARED_STEP_IDS,
+    SHARED_STEPS,
+    brought_about,
+    inherited_of,
+    own_events,
+    person_misfits,
+    shared_rows,
+)
 from herstel_tui.store.import_flush import (
     ADDRESS_SET,
     CASE_INSERT,
@@ -71,7 +78,7 @@ from herstel_tui.store.repository import Repository
 
 _PERSON_VALUES = itemgetter(*PERSON_FIELDS)  # a person's row (column -> value): its values in that order
 _ID_TABLES = ("persons", "households", "cases", "events")
-_SHARED = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
+_SHARED = SHARED_STEP_IDS
 _SANS_ID = itemgetter(0, 1, 2, 3, 4, 6)  # a RecordedEvent as the engine judges it (its id only orders)
 _VERDICTS = 20_000  # the engine's verdicts remembered per batch (see record_event)
 _UNJUDGED = object()
@@ -468,24 +475,18 @@ class ImportBatch(Repository):
         assert all(pid != partner_id for _, pid, _ in held), "a partner's place waits in the batch"
         extra = [m for m in held if m[0] == household_id]
         extra.append((household_id, partner_id, _TOESLAGPARTNER))
-        own = {}
-        for cid, _number, _track in cases:
-            known = self.history.get(cid)
-            own[cid] = [e for e in known[3] if not e.inherited] if known is not None else own_events(self.conn, cid)
-
-        def misfit(roles: dict[int, str], rows: dict[int, list[tuple]]) -> list[Misfit]:
-            role, facts = roles.get(partner_id), rows.get(partner_id, [])
-            return misfits(
-                self.routekaart,
-                role,
-                (
-                    (number or str(cid), track, inherited_of(self.routekaart, role, facts, track) + own[cid])
-                    for cid, number, track in cases
-                ),
+        known = [
+            (
+                cid,
+                number,
+                track,
+                [e for e in got[3] if not e.inherited] if got is not None else own_events(self.conn, cid),
             )
-
-        after = misfit(*shared_rows(self.conn, [partner_id], extra))
-        new = brought_about(misfit(*shared_rows(self.conn, [partner_id])), after) if after else []
+            for cid, number, track in cases
+            for got in (self.history.get(cid),)
+        ]
+        after = person_misfits(self.conn, self.routekaart, partner_id, extra=extra, cases=known)
+        new = brought_about(person_misfits(self.conn, self.routekaart, partner_id, cases=known), after) if after else []
         return new[0].refusal() if new else None
 
     def _regroup(self, person_id: int) -> None:

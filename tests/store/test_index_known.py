@@ -92,10 +92,10 @@ def test_an_index_refresh_told_by_the_batch_reads_no_shared_facts(config, tmp_pa
     in_refresh = [False]
     told: list[bool] = []  # per refresh: every case told by the batch
 
-    def counting(conn, persons):
+    def counting(conn, persons, *more):
         if in_refresh[0]:
             reads.append(len(persons))
-        return shared_rows(conn, persons)
+        return shared_rows(conn, persons, *more)
 
     def marking(self, case_ids, today=None):
         known = self._known
