@@ -64,6 +64,15 @@ SHARED_STEPS: dict[str, tuple[str, ...]] = {
 }
 #: Every step of SHARED_STEPS: a fact of the aanvrager some member shares (:func:`shares`)
 SHARED_STEP_IDS = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
+#: (person id) of everyone who may share the facts of some persons (parameter: a JSON list of them):
+#: the others in the households where they are aanvrager, in any role, since :func:`shared_rows`
+#: takes the facts of the aanvrager of any household a person is in (the person's main role says
+#: which). Whose case index rows follow when those facts change (``cases.index_sharers``).
+SHARERS = (
+    "SELECT DISTINCT m.person_id FROM household_members a JOIN household_members m "
+    "ON m.household_id = a.household_id AND m.person_id != a.person_id "
+    "WHERE a.role = 'aanvrager' AND a.person_id IN (SELECT value FROM json_each(?))"
+)
 
 
 def main_membership(conn: sqlite3.Connection, person_id: int) -> tuple[int, str] | None:

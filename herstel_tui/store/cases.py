@@ -25,7 +25,7 @@ from herstel_tui.store import index_split
 from herstel_tui.store.base import ConflictError, StoreError, collector_paused
 from herstel_tui.store.card import CASE_COLS as _CASE_COLS
 from herstel_tui.store.card import EVENT_COLS as _EVENT_COLS
-from herstel_tui.store.card import NOTES, inherited_events, recorded_events, shares
+from herstel_tui.store.card import NOTES, SHARERS, inherited_events, recorded_events, shares
 from herstel_tui.store.caselist import STALE_PERIODS, CaseFilter, CaseRow, count_cases, due_termijnen, list_cases
 from herstel_tui.store.index_batch import DEADLINE_COLS as _DEADLINE_COLS
 from herstel_tui.store.index_batch import (
@@ -261,17 +261,14 @@ class CaseRepository(Repository):
         shared facts are left out."""
         return inherited_events(self.conn, self.routekaart, wanted)
 
-    def _refresh_household(self, person_id: int, step: str) -> None:
-        """After a shared fact of an aanvrager: the household members' case index rows."""
-        if not shares(step):
-            return
-        for (cid,) in self.conn.execute(
-            "SELECT c.id FROM household_members hm1 JOIN household_members hm2 ON hm2.household_id = "
-            "hm1.household_id AND hm2.person_id != hm1.person_id JOIN cases c ON c.person_id = hm2.person_id "
-            "WHERE hm1.person_id = ? AND hm1.role = 'aanvrager' AND hm2.role IN ('toeslagpartner', 'kind')",
-            (person_id,),
-        ).fetchall():
-            self._refresh_summary(cid)
+    def sharers(self, person_ids: Iterable[int]) -> list[int]:
+        """The persons who may share a fact of these persons (``card.SHARERS``)."""
+        return [pid for (pid,) in self.conn.execute(SHARERS, (json.dumps(list(person_ids)),))]
+
+    def index_sharers(self, person_ids: Iterable[int]) -> None:
+        """After a shared fact of these persons was recorded (``card.shares``): the case index rows
+        of everyone who may share it, in the caller's transaction (see :meth:`index_persons`)."""
+        self.index_persons(self.sharers(person_ids))
 
     def last_event(self, case_id: int, step: str) -> tuple[str, str | None] | None:
         """(fact date, outcome) of the step's latest event (a later correction supersedes), else None."""
@@ -334,7 +331,8 @@ class CaseRepository(Repository):
             ).lastrowid
             self.conn.execute("UPDATE cases SET version = version + 1 WHERE id = ?", (case_id,))
             self._refresh_summary(case_id)
-            self._refresh_household(case.person_id, event.step)
+            if shares(event.step):
+                self.index_sharers((case.person_id,))
             self.audit(
                 AuditAction.CORRECTED if correction else AuditAction.RECORDED,
                 "gebeurtenis",

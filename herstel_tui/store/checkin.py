@@ -21,6 +21,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import StoreError
+from herstel_tui.store.card import shares
 from herstel_tui.store.checkin_plan import merge_plans
 from herstel_tui.store.checkout import CASE_FIELDS, Origin, field_word, shown_value
 
@@ -73,6 +74,7 @@ class _Merge:
         self.zaak = dict(self.lap.execute("SELECT id, zaaknummer FROM cases"))
         self.touched: set[int] = set()
         self.joined: set[int] = set()  # persons put in a household (their cases' index rows follow)
+        self.sharing: set[int] = set()  # persons with a new shared fact (their members' index rows follow)
         self.gone = self._gone(report)
         self.case_of_person = {
             pid: cid
@@ -338,6 +340,8 @@ class _Merge:
             self.insert("events", {**row, "case_id": case_id})
             self.t.execute("UPDATE cases SET version = version + 1 WHERE id = ?", (case_id,))
             self.touched.add(case_id)
+            if shares(row["step"]):
+                self.sharing.add(person_id)
             self.report.applied.append(f"zaak {zaak}: stap {title} ({row['fact_date']})")
             self.report.count("stappen")
 
@@ -457,6 +461,7 @@ def _apply(team: Store, laptop: Store, origin: Origin, dry: bool) -> CheckinRepo
         for case_id in sorted(m.touched):
             team.cases._refresh_summary(case_id)
         team.cases.index_persons(sorted(m.joined))  # (their role and shared facts: persons.add_to_household)
+        team.cases.index_sharers(sorted(m.sharing))  # (as cases.record_event: a fact their members share)
         now = clock.now_iso()
         conn.execute(
             "UPDATE checkouts SET returned_at = coalesce(returned_at, ?), returned_by = coalesce(returned_by, ?) "

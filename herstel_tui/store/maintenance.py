@@ -190,12 +190,14 @@ class Maintenance(Repository):
     def delete_case(self, case_id: int) -> None:
         with self.transaction():
             case = self.store.cases.get(case_id)
+            sharers = self.store.cases.sharers((case.person_id,))
             self.conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
             others = self.conn.execute("SELECT count(*) FROM cases WHERE person_id = ?", (case.person_id,)).fetchone()[
                 0
             ]
             if not others:
                 self._delete_person_rows(case.person_id)
+            self.store.cases.index_persons(sharers)  # (the facts they shared from this case are gone)
             self.audit(
                 AuditAction.DELETED,
                 "zaak",
@@ -221,7 +223,9 @@ class Maintenance(Repository):
         with self.transaction():
             self.store.persons.get(person_id)
             zaken = [r[0] for r in self.conn.execute("SELECT zaaknummer FROM cases WHERE person_id = ?", (person_id,))]
+            sharers = self.store.cases.sharers((person_id,))
             self._delete_person_rows(person_id)
+            self.store.cases.index_persons(sharers)  # (the facts they shared with this person are gone)
             self.audit(
                 AuditAction.DELETED,
                 "persoon",

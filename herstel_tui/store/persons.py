@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from herstel_tui.domain.models import PERSON_WORDS, Case, Household, HouseholdMe
 from herstel_tui.store.base import HouseholdRefused, StoreError
 from herstel_tui.store.card import (
     HOUSEHOLD_MEMBERS,
+    SHARERS,
     Misfit,
     brought_about,
     main_membership,
@@ -161,16 +163,30 @@ class PersonRepository(Repository):
         not saved) when it makes one of their timelines no longer fit the routekaart: the role and
         the facts of the aanvrager the household gives them may contradict what their cases hold
         (a list naming a child someone's toeslagpartner; "its composition fixed at the moment of
-        registration"). A misfit their timelines had before is not this place's to refuse."""
+        registration"). A misfit their timelines had before is not this place's to refuse. An
+        aanvrager is refused where the household has one; in one without, the others take their
+        facts from now on, so their timelines are judged, and indexed, too."""
         m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
         with self.transaction(), self.store.savepoint("household_join"):
-            before = person_misfits(self.conn, self.routekaart, person_id)
+            judged = [person_id]
+            if m.role is Role.AANVRAGER:
+                members = self.conn.execute(
+                    "SELECT person_id, role FROM household_members WHERE household_id = ?", (household_id,)
+                ).fetchall()
+                if any(r == Role.AANVRAGER.value for _, r in members):
+                    raise StoreError(
+                        "dit huishouden heeft al een aanvrager; kies een andere rol (toeslagpartner, "
+                        "ex-toeslagpartner, kind of nabestaande)"
+                    )
+                judged += [pid for pid, _ in members if pid != person_id]
+            before = {pid: person_misfits(self.conn, self.routekaart, pid) for pid in judged}
             self.conn.execute(MEMBER_INSERT, (household_id, person_id, m.role.value))
-            new = brought_about(before, person_misfits(self.conn, self.routekaart, person_id))
-            if new:
-                raise HouseholdRefused(new[0].refusal())
+            for pid in judged:
+                new = brought_about(before[pid], person_misfits(self.conn, self.routekaart, pid))
+                if new:
+                    raise HouseholdRefused(new[0].refusal())
             self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
-            self.store.cases.index_persons((person_id,))
+            self.store.cases.index_persons(judged)
 
     @contextmanager
     def contradictions(self, aanvrager_id: int, step: str) -> Iterator[list[tuple[str, Misfit]]]:
@@ -186,11 +202,9 @@ class PersonRepository(Repository):
             return
         with self.transaction():
             members = self.conn.execute(
-                "SELECT DISTINCT p.id, p.given_names, p.surname_prefix, p.surname FROM household_members a "
-                "JOIN household_members m ON m.household_id = a.household_id AND m.person_id != a.person_id "
-                "JOIN persons p ON p.id = m.person_id WHERE a.person_id = ? AND a.role = 'aanvrager' "
+                f"SELECT p.id, p.given_names, p.surname_prefix, p.surname FROM persons p WHERE p.id IN ({SHARERS}) "
                 "AND EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id) ORDER BY p.id",
-                (aanvrager_id,),
+                (json.dumps([aanvrager_id]),),
             ).fetchall()
             before = {pid: person_misfits(self.conn, self.routekaart, pid) for pid, *_ in members}
             yield found
@@ -200,14 +214,12 @@ class PersonRepository(Repository):
                 found.extend((name, misfit) for misfit in new)
 
     def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
-        """Put ``person_id`` in the household of ``anchor_id`` (made if the anchor has none)."""
+        """Put ``person_id`` in the main household of ``anchor_id`` (made if the anchor has none)."""
         with self.transaction():
-            row = self.conn.execute(
-                "SELECT household_id FROM household_members WHERE person_id = ? LIMIT 1", (anchor_id,)
-            ).fetchone()
-            if row:
-                self.add_to_household(row[0], person_id, role)
-                return row[0]
+            main = main_membership(self.conn, anchor_id)
+            if main is not None:
+                self.add_to_household(main[0], person_id, role)
+                return main[0]
             household = self.create_household([(anchor_id, Role.AANVRAGER), (person_id, role)])
             assert household.id is not None
             return household.id

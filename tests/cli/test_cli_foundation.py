@@ -90,6 +90,23 @@ def test_person_new_and_child(tmp_path, runner):
         ]
 
 
+def test_a_second_aanvrager_in_a_household_is_refused_with_the_roles_to_choose(tmp_path, runner):
+    """``--bij`` without ``--rol`` meant aanvrager: the household got two. Now a clear Dutch refusal,
+    exit 2, and the person is not registered either (one transaction)."""
+    db = str(tmp_path / "r.db")
+    open_store(db, "t").close()
+    r = run(runner, "--db", db, "persoon", "nieuw", "--bsn", BSN_A, "--voornamen", "Anna", "--achternaam", "Jansen")
+    assert r.exit_code == 0, r.output
+    before = snapshot(db)
+    r = run(
+        runner, "--db", db, "persoon", "nieuw", "--bsn", BSN_B, "--voornamen", "Kees", "--achternaam", "Jansen",
+        "--bij", BSN_A,
+    )  # fmt: skip
+    assert r.exit_code == 2
+    assert "Fout: dit huishouden heeft al een aanvrager; kies een andere rol (toeslagpartner, " in r.output
+    assert snapshot(db) == before
+
+
 def snapshot(path):
     conn = sqlite3.connect(path)
     out = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("persons", "audit", "households")}

@@ -482,3 +482,28 @@ def test_a_toeslagpartner_added_on_the_laptop_gets_the_index_of_the_facts_now_sh
     with team.transaction():
         team.cases.refresh_index([piet_case])
     assert stored == index_rows(team.conn, piet_case)
+
+
+def test_a_shared_fact_handed_in_reaches_the_index_of_the_members_in_the_office(team, lap_path):
+    """Anna's eerste toets recorded on the laptop holds for Piet, her toeslagpartner, whose case
+    stayed in the office. After the hand-in his case's index rows are what the engine makes of the
+    register, as after ``cases.record_event`` in the office (before: stale until ``controle
+    --herbouw``, and his list row without the afbouw's termijn)."""
+    anna_case = team.ids[0]
+    anna = team.cases.get(anna_case).person_id
+    piet = team.persons.add(Person(bsn=TEST_BSNS[10], given_names="Piet", surname="Bakker"))
+    household = team.persons.main_household(anna)
+    assert household is not None
+    team.persons.add_to_household(household, piet.id, "toeslagpartner")
+    piet_case = team.cases.open(piet.id, "brede_ondersteuning", opened=date(2026, 3, 2)).id
+    alone = index_rows(team.conn, piet_case)
+    lap = checkout(team, [anna_case], lap_path)
+    with lap:
+        lap.cases.record_event(anna_case, "eerste_toets", date(2026, 5, 22), outcome="niet_gedupeerd")
+    hand_in(team, lap_path, PASS)
+    stored = index_rows(team.conn, piet_case)
+    assert stored[1] and stored != alone  # the afbouw's termijn, inherited
+    with team.transaction():
+        team.cases.refresh_index([piet_case])
+    assert stored == index_rows(team.conn, piet_case)
+    assert team.maintenance.check().ok

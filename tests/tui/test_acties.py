@@ -450,6 +450,28 @@ async def test_new_child_in_household_without_case(demo_store):
         assert "Noor Kind" in "\n".join(str(o.prompt) for o in app.screen.query_one("#huishouden").options)
 
 
+async def test_a_second_aanvrager_in_the_household_is_refused_in_the_dialog(demo_store):
+    """F9 on a case joins the new person to its household; choosing aanvrager there, where the
+    household has one, is refused with the roles to choose, and nothing is saved."""
+    row = demo_store.cases.page(CaseFilter(), 0, 1, today=TODAY)[0]
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_case(pilot, row.id)
+        before = demo_store.counts()  # (after the case was opened: a view is audited)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("tab", *"Bert", "tab", "tab", *"Tweede", "tab")
+        app.screen.query_one("#rol").focus()
+        await pilot.press("enter", "home", "enter")  # Aanvrager (the first role)
+        assert app.screen.field_value("rol") == "aanvrager"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, NewPersonDialog)
+        assert "dit huishouden heeft al een aanvrager; kies een andere rol" in error_text(app)
+        assert demo_store.counts() == before
+
+
 async def test_duplicate_bsn_store_error_shown_in_dialog(demo_store):
     existing = next(r for r in demo_store.cases.page(CaseFilter(), 0, 300, today=TODAY) if r.bsn)
     before = demo_store.counts()
