@@ -38,7 +38,7 @@ APPLICATION_ID = 0x48525354  # "HRST": marks a herstel database in the SQLite he
 # The schema version of this code: the last of store.schema.MIGRATIONS (schema.py refuses to load
 # otherwise). Here, so the quick paths and the desk's first paint check a file's version without
 # the migrations' SQL (~2 M instructions, issue 18).
-LATEST = 17
+LATEST = 18
 BUSY_TIMEOUT_MS = 10_000
 NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs", "davfs"}
 

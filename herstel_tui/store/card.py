@@ -57,7 +57,12 @@ HOUSEHOLD_MEMBERS = """SELECT DISTINCT hm2.person_id, hm2.role FROM household_me
 
 # Facts of the household's aanvrager that hold for a member's own case: the toeslagpartner shares
 # the outcome and the payment (the moratorium: "De gedupeerde ouder en toeslagpartner"); a child's
-# case follows the parent's outcome (the kindregeling follows the parent's recognition).
+# case follows the parent's outcome (the kindregeling follows the parent's recognition: "Dit is een
+# herstelregeling voor kinderen van gedupeerde ouders"). A person shares them only in the households
+# where they have their main role (:func:`inherited_of`): a child who is someone's toeslagpartner in
+# another household follows its parent, and an ex-toeslagpartner shares nothing ("Op dit moment wordt
+# een regeling voor ex-partners uitgewerkt": their own scheme). Municipal choice where a person has the
+# same role in two households: the first aanvrager's case in the same track.
 SHARED_STEPS: dict[str, tuple[str, ...]] = {
     "toeslagpartner": ("eerste_toets", "integrale_beoordeling", "eerste_betaling"),
     "kind": ("eerste_toets", "integrale_beoordeling"),
@@ -65,12 +70,13 @@ SHARED_STEPS: dict[str, tuple[str, ...]] = {
 #: Every step of SHARED_STEPS: a fact of the aanvrager some member shares (:func:`shares`)
 SHARED_STEP_IDS = frozenset(step for steps in SHARED_STEPS.values() for step in steps)
 #: (person id) of everyone who may share the facts of some persons (parameter: a JSON list of them):
-#: the others in the households where they are aanvrager, in any role, since :func:`shared_rows`
-#: takes the facts of the aanvrager of any household a person is in (the person's main role says
-#: which). Whose case index rows follow when those facts change (``cases.index_sharers``).
+#: the others in the households where they are aanvrager, in a role that shares (:data:`SHARED_STEPS`;
+#: whether it is their main role, :func:`inherited_of` decides). Whose case index rows follow when
+#: those facts change (``cases.index_sharers``).
 SHARERS = (
     "SELECT DISTINCT m.person_id FROM household_members a JOIN household_members m "
     "ON m.household_id = a.household_id AND m.person_id != a.person_id "
+    f"AND m.role IN ({', '.join(repr(role) for role in SHARED_STEPS)}) "
     "WHERE a.role = 'aanvrager' AND a.person_id IN (SELECT value FROM json_each(?))"
 )
 
@@ -247,15 +253,17 @@ def shared_rows(
     conn: sqlite3.Connection, persons: Sequence[int], extra: Sequence[tuple[int, int, str]] | None = None
 ) -> tuple[dict[int, str], dict[int, list[tuple]]]:
     """The persons' roles (:func:`main_roles`) and, per person, the rows of the facts their
-    households' aanvragers may share with them (what :func:`inherited_of` takes), in two queries;
-    with ``extra`` memberships as though written (MEMBERS_AND)."""
+    households' aanvragers may share with them, each with the person's role in that household
+    (what :func:`inherited_of` takes), in two queries; with ``extra`` memberships as though written
+    (MEMBERS_AND)."""
     roles = main_roles(conn, persons, extra)
     every = sorted({step for steps in SHARED_STEPS.values() for step in steps})
     facts: dict[int, list[tuple]] = {}
     wanted = json.dumps(list(persons))
     start, members, more = _members(wanted, extra)
     for row in conn.execute(
-        f"{start}SELECT hm1.person_id, c.id, c.track, e.id, e.step, e.fact_date, e.outcome, e.correction, e.reason "
+        f"{start}SELECT hm1.person_id, c.id, c.track, e.id, e.step, e.fact_date, e.outcome, e.correction, e.reason, "
+        "hm1.role "
         f"FROM {members} hm1 JOIN {members} hm2 ON hm2.household_id = hm1.household_id "
         "AND hm2.role = 'aanvrager' AND hm2.person_id != hm1.person_id "
         "JOIN cases c ON c.person_id = hm2.person_id JOIN events e ON e.case_id = c.id "
@@ -268,9 +276,10 @@ def shared_rows(
 
 def inherited_of(routekaart: Routekaart, role: str | None, rows: Iterable[tuple], track: str) -> list[RecordedEvent]:
     """The shared facts of a person with this main ``role`` in ``track``, from their rows of
-    :func:`shared_rows` (none: an empty list)."""
+    :func:`shared_rows`: those of the aanvragers of the households where they have that role (none:
+    an empty list)."""
     steps = SHARED_STEPS.get(role or "")
-    found = [r for r in rows if steps and r[3] in steps]
+    found = [r for r in rows if steps and r[3] in steps and r[8] == role]
     if not found:
         return []
     # the aanvrager's case in this track first, else the other one; within it, record order
@@ -279,7 +288,7 @@ def inherited_of(routekaart: Routekaart, role: str | None, rows: Iterable[tuple]
     has_step = routekaart.has_step
     return [
         RecordedEvent(s, date.fromisoformat(f), o, bool(c), r, None, True)
-        for cid, _t, _eid, s, f, o, c, r in found
+        for cid, _t, _eid, s, f, o, c, r, _role in found
         if cid == first and has_step(track, s)
     ]
 

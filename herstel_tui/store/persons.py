@@ -194,8 +194,8 @@ class PersonRepository(Repository):
         list it yields is filled, after the block, with (name, misfit) of each household member
         and case the step then contradicts and did not before (``card.brought_about``). A fact
         of UHT about the aanvrager (:func:`card.shares`) is recorded all the same (UHT decided it);
-        a caseworker is told which cases to look at. Members in any role: the facts a person
-        shares come from the aanvrager of any household they are in (``card.shared_rows``)."""
+        a caseworker is told which cases to look at. Members in any role (``card.SHARERS``): their
+        role here may be their main role, taken from another household (``card.inherited_of``)."""
         found: list[tuple[str, Misfit]] = []
         if not shares(step):
             yield found

@@ -73,6 +73,76 @@ def test_a_childs_case_follows_the_parents_outcome_and_fits_a_child(household):
         s.cases.record_event(child.id, "ondersteuning_ex_partners", date(2024, 3, 12))
 
 
+KINDREGELING = "Dit is een herstelregeling voor kinderen van gedupeerde ouders."
+EX_PARTNERS = "Op dit moment wordt een regeling voor ex-partners uitgewerkt."
+
+
+def test_a_person_in_two_households_shares_only_where_they_have_their_main_role(tmp_path, test_bsns):
+    """Zoë is Ilse's child (her first household) and, by a later portal list, Tamara's
+    toeslagpartner. As a child she shares her parent's outcome, not Tamara's ("kinderen van
+    gedupeerde ouders"). Kees is Samira's toeslagpartner and Rachid's ex-toeslagpartner: he shares
+    Samira's facts; an ex-partner has a scheme of their own, so Rachid's outcome is not his. Before,
+    the facts came from the aanvrager of any household, the lowest case id first: Zoë held Tamara's
+    "niet gedupeerd", Kees Rachid's. The index says the same as the engine."""
+    assert "kinderen van gedupeerde ouders" in KINDREGELING and "ex-partners" in EX_PARTNERS
+    with open_store(tmp_path / "h.db", "t.tester") as s:
+        names = ("Tamara", "Rachid", "Ilse", "Samira", "Zoë", "Kees")
+        tamara, rachid, ilse, samira, zoe, kees = (
+            s.persons.add(Person(bsn=test_bsns[n], given_names=name, surname="Smit")).id for n, name in enumerate(names)
+        )
+        outcomes = {tamara: "niet_gedupeerd", rachid: "niet_gedupeerd", ilse: "gedupeerd", samira: "gedupeerd"}
+        for aanvrager, outcome in outcomes.items():  # (the cases of Tamara and Rachid first: the lower ids)
+            case = s.cases.open(aanvrager, "brede_ondersteuning", opened=date(2023, 1, 2))
+            s.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 1, 3))
+            s.cases.record_event(case.id, "eerste_toets", date(2023, 5, 1), outcome=outcome)
+        s.persons.create_household([(ilse, "aanvrager"), (zoe, "kind")])
+        s.persons.create_household([(samira, "aanvrager"), (kees, "toeslagpartner")])
+        s.persons.create_household([(tamara, "aanvrager"), (zoe, "toeslagpartner")])
+        s.persons.create_household([(rachid, "aanvrager"), (kees, "ex-toeslagpartner")])
+        for person in (zoe, kees):
+            case = s.cases.open(person, "brede_ondersteuning", opened=date(2024, 3, 1))
+            assert s.cases.view(case.id, date(2024, 3, 2)).outcome == "gedupeerd"
+            assert [(e.step, e.outcome) for e in s.cases.inherited(person, "brede_ondersteuning")] == [
+                ("eerste_toets", "gedupeerd")
+            ]
+        before = s.cases.summaries()
+        s.cases.rebuild_summaries()
+        assert s.cases.summaries() == before
+        assert s.maintenance.check().ok
+
+
+def test_a_database_with_persons_in_two_households_gets_its_index_recomputed_once(tmp_path, test_bsns):
+    """Migration 18: index rows computed when the facts came from any household are not trusted
+    where a person is in two; the next opening recomputes the index (a file where nobody is keeps
+    it). Zoë's row as the earlier rule left it (Tamara's "niet gedupeerd") is her parent's again."""
+    import sqlite3
+
+    path = tmp_path / "h.db"
+    with open_store(path, "t.tester") as s:
+        tamara, ilse, zoe = (
+            s.persons.add(Person(bsn=test_bsns[n], given_names=name, surname="Smit")).id
+            for n, name in enumerate(("Tamara", "Ilse", "Zoë"))
+        )
+        for aanvrager, outcome in ((tamara, "niet_gedupeerd"), (ilse, "gedupeerd")):
+            case = s.cases.open(aanvrager, "brede_ondersteuning", opened=date(2023, 1, 2))
+            s.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 1, 3))
+            s.cases.record_event(case.id, "eerste_toets", date(2023, 5, 1), outcome=outcome)
+        s.persons.create_household([(ilse, "aanvrager"), (zoe, "kind")])
+        zoes = s.cases.open(zoe, "brede_ondersteuning", opened=date(2024, 3, 1)).id
+        s.persons.create_household([(tamara, "aanvrager"), (zoe, "toeslagpartner")])
+        current = s.cases.summaries()[zoes]
+        assert current[2] == "gedupeerd"
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE case_summary SET outcome = 'niet_gedupeerd' WHERE case_id = ?", (zoes,))
+    conn.execute("PRAGMA user_version = 17")
+    conn.commit()
+    conn.close()
+    with open_store(path, "t.tester") as s:
+        assert s.schema_version() == 18
+        assert s.cases.summaries()[zoes] == current
+        assert s.maintenance.check().ok
+
+
 def test_the_desk_search_finds_the_short_zaaknummer_and_a_members_bsn(household):
     from herstel_tui.store.caselist import CaseFilter
 

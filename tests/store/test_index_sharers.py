@@ -1,8 +1,9 @@
 """The case index follows the facts a household member shares with the aanvrager (``card.SHARERS``):
-whichever way those facts change (a step recorded, a laptop's hand-in, a case or person removed, an
-aanvrager joining), every case that shares them has index rows the engine would make now. Before,
-each of these left a member's row stale until ``herstel controle --herbouw``: the werkvoorraad
-showed the member's case without the termijn the aanvrager's outcome starts."""
+whichever way those facts change (a laptop's hand-in, a case or person removed, an aanvrager
+joining; a step recorded: tests/store/test_household_route.py), every case that shares them has
+index rows the engine would make now. Before, each of these left a member's row stale until
+``herstel controle --herbouw``: the werkvoorraad showed the member's case without the termijn the
+aanvrager's outcome starts."""
 
 from __future__ import annotations
 
@@ -49,19 +50,6 @@ def assert_current(store: Store, case_id: int) -> tuple:
     assert index_rows(store.conn, case_id) == stored
     assert not [p for p in store.maintenance.check().problems if STALE in p]
     return stored
-
-
-def test_a_fact_of_the_aanvrager_reaches_a_member_in_any_role(store, test_bsns):
-    """X is Anna's toeslagpartner (his main household, no outcome there) and Piet's
-    ex-toeslagpartner. The shared facts come from the aanvrager of any household X is in
-    (``card.shared_rows``), so Piet's eerste toets changes X's case: its index follows."""
-    anna, x, piet = (person(store, test_bsns[n], name) for n, name in enumerate(("Anna", "X", "Piet")))
-    store.persons.create_household([(anna, "aanvrager"), (x, "toeslagpartner")])
-    store.persons.create_household([(piet, "aanvrager"), (x, "ex-toeslagpartner")])
-    piets, xs = paused_case(store, piet), paused_case(store, x)
-    before = assert_current(store, xs)
-    store.cases.record_event(piets, "eerste_toets", date(2023, 4, 1), outcome="niet_gedupeerd")
-    assert assert_current(store, xs) != before
 
 
 @pytest.mark.parametrize("how", ["remove_person", "delete_case"])
