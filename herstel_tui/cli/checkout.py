@@ -68,6 +68,8 @@ def inleveren(c: Ctx, pad: str, droog: bool, remove: bool | None) -> None:
     else:
         for line in report.applied:
             click.echo(f"  {line}")
+        for line in report.warnings:
+            click.echo(f"  let op: {line}")
         totals = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "alleen het logboek"
         click.echo(f"{prefix}: {totals}.")
     if report.conflicts:

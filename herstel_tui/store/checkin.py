@@ -13,6 +13,7 @@ versions, and nothing is dropped. The laptop's audit rows come along with their 
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import StoreError
-from herstel_tui.store.card import shares
+from herstel_tui.store.card import Misfit, shares
 from herstel_tui.store.checkin_plan import merge_plans
 from herstel_tui.store.checkout import CASE_FIELDS, Origin, field_word, shown_value
 
@@ -49,6 +50,9 @@ class CheckinReport:
     checkout_id: str
     applied: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    # a household member's case that a handed-in fact of UHT about the aanvrager now contradicts
+    # (``persons.contradictions``: the fact is taken all the same; a caseworker looks)
+    warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -75,6 +79,8 @@ class _Merge:
         self.touched: set[int] = set()
         self.joined: set[int] = set()  # persons put in a household (their cases' index rows follow)
         self.sharing: set[int] = set()  # persons with a new shared fact (their members' index rows follow)
+        self.watch: ExitStack | None = None  # around events(): the contradictions of those facts
+        self.contradicted: list[list[tuple[str, Misfit]]] = []
         self.gone = self._gone(report)
         self.case_of_person = {
             pid: cid
@@ -337,11 +343,14 @@ class _Merge:
                 )
                 self.note("events", row["id"], None)
                 continue
+            if shares(row["step"]) and person_id not in self.sharing:
+                self.sharing.add(person_id)
+                if self.watch is not None:
+                    watched = self.team.persons.contradictions(person_id, row["step"])
+                    self.contradicted.append(self.watch.enter_context(watched))
             self.insert("events", {**row, "case_id": case_id})
             self.t.execute("UPDATE cases SET version = version + 1 WHERE id = ?", (case_id,))
             self.touched.add(case_id)
-            if shares(row["step"]):
-                self.sharing.add(person_id)
             self.report.applied.append(f"zaak {zaak}: stap {title} ({row['fact_date']})")
             self.report.count("stappen")
 
@@ -448,7 +457,9 @@ def _apply(team: Store, laptop: Store, origin: Origin, dry: bool) -> CheckinRepo
         m.persons()
         m.households()
         m.cases()
-        m.events()
+        with ExitStack() as m.watch:  # (closed: the contradictions are found)
+            m.events()
+        report.warnings = [misfit.warning(name) for found in m.contradicted for name, misfit in found]
         merge_plans(m)
         m.simple("contact_notes", "contactmoment", {"case_id": "cases"})
         m.simple("cost_entries", "kosten", {"case_id": "cases", "action_uid": "plan_actions"})

@@ -507,3 +507,31 @@ def test_a_shared_fact_handed_in_reaches_the_index_of_the_members_in_the_office(
         team.cases.refresh_index([piet_case])
     assert stored == index_rows(team.conn, piet_case)
     assert team.maintenance.check().ok
+
+
+def test_a_handed_in_fact_that_contradicts_a_members_case_is_taken_and_the_case_named(team, lap_path, monkeypatch):
+    """UHT's negatieve beschikking about Ouder0, recorded on the laptop, holds for her child, whose
+    case in the office holds ondersteuning aan kinderen after its date ("Ondersteuning aan kinderen
+    kan alleen vóór Eerste toets: Niet gedupeerd"). The fact is UHT's: it is handed in, as the
+    negatief list and the desk take it, and the hand-in names the child's case (the dry run too), as
+    they do. Before, the hand-in said nothing and only `herstel controle` found it."""
+    monkeypatch.setenv("HERSTEL_WACHTWOORD", PASS)
+    anna_case = team.ids[0]
+    kid = next(p for p, role, _ in team.persons.household_of(team.cases.get(anna_case).person_id) if role == "kind")
+    kids = team.cases.open(kid.id, "brede_ondersteuning", opened=date(2026, 3, 2))
+    team.cases.record_event(kids.id, "aanmelding_gemeente", date(2026, 3, 2))
+    team.cases.record_event(kids.id, "ondersteuning_kinderen", date(2026, 5, 20))
+    with checkout(team, [anna_case], lap_path) as lap:
+        lap.cases.record_event(anna_case, "eerste_toets", date(2026, 5, 10), outcome="niet_gedupeerd")
+    named = (
+        f"let op: zaak {kids.zaaknummer} van Kind Achternaam0: Ondersteuning aan kinderen van 20-05-2026 past "
+        "niet naast Eerste toets: Niet gedupeerd van 10-05-2026 van de aanvrager. Controleer die zaak."
+    )
+    run = CliRunner().invoke
+    for extra in (["--droog"], ["--bewaar"]):
+        r = run(cli, ["--db", str(team.path), "inleveren", str(lap_path), *extra])
+        assert r.exit_code == 0, r.output
+        assert named in " ".join(r.output.split()), r.output
+    assert team.cases.last_event(anna_case, "eerste_toets") == ("2026-05-10", "niet_gedupeerd")
+    problems = [p for p in team.maintenance.check().problems if "past niet" in p]
+    assert [p.split(":")[0] for p in problems] == [kids.zaaknummer]
