@@ -278,6 +278,11 @@ class _Merge:
             )
             if cur.rowcount:
                 self.joined.add(tp)
+                if role == "aanvrager":  # (the others share this person's facts from now on)
+                    self.joined.update(
+                        r[0]
+                        for r in self.t.execute("SELECT person_id FROM household_members WHERE household_id = ?", (th,))
+                    )
                 self.report.applied.append(f"huishouden {th}: lid {tp} ({role})")
                 self.report.count("huishoudens")
 

@@ -535,3 +535,30 @@ def test_a_handed_in_fact_that_contradicts_a_members_case_is_taken_and_the_case_
     assert team.cases.last_event(anna_case, "eerste_toets") == ("2026-05-10", "niet_gedupeerd")
     problems = [p for p in team.maintenance.check().problems if "past niet" in p]
     assert [p.split(":")[0] for p in problems] == [kids.zaaknummer]
+
+
+def test_an_aanvrager_placed_on_the_laptop_gives_the_members_the_index_of_her_facts(team, lap_path):
+    """Kees is toeslagpartner in a household without an aanvrager; on the laptop Anna is placed in it
+    as aanvrager (``persons.add_to_household``, which indexes the others there). After the hand-in
+    Kees shares her "niet gedupeerd" in the office too, and his case's index rows follow (before,
+    only Anna's cases were re-indexed)."""
+    anna_case = team.ids[0]
+    anna = team.cases.get(anna_case).person_id
+    team.cases.record_event(anna_case, "eerste_toets", date(2026, 2, 1), outcome="niet_gedupeerd")
+    kees = team.persons.add(Person(bsn=TEST_BSNS[20], given_names="Kees", surname="Bos")).id
+    household = team.persons.create_household([(kees, "toeslagpartner")]).id
+    kees_case = team.cases.open(kees, "schuldenaanpak", opened=date(2023, 1, 2)).id
+    team.cases.record_event(kees_case, "aanvraag_herbeoordeling", date(2023, 1, 3))
+    team.cases.record_event(kees_case, "start_pauzeknop", date(2023, 2, 1))
+    alone = index_rows(team.conn, kees_case)
+    with checkout(team, [anna_case, kees_case], lap_path) as lap:
+        lap.persons.add_to_household(household, anna, "aanvrager")
+    hand_in(team, lap_path, PASS)
+    assert [(e.step, e.outcome) for e in team.cases.inherited(kees, "schuldenaanpak")] == [
+        ("eerste_toets", "niet_gedupeerd")
+    ]
+    stored = index_rows(team.conn, kees_case)
+    assert stored != alone
+    with team.transaction():
+        team.cases.refresh_index([kees_case])
+    assert index_rows(team.conn, kees_case) == stored

@@ -111,36 +111,42 @@ def test_a_person_in_two_households_shares_only_where_they_have_their_main_role(
         assert s.maintenance.check().ok
 
 
-def test_a_database_with_persons_in_two_households_gets_its_index_recomputed_once(tmp_path, test_bsns):
-    """Migration 18: index rows computed when the facts came from any household are not trusted
-    where a person is in two; the next opening recomputes the index (a file where nobody is keeps
-    it). Zoë's row as the earlier rule left it (Tamara's "niet gedupeerd") is her parent's again."""
+@pytest.mark.parametrize("zoe_in_two", [True, False])
+def test_an_older_database_gets_its_index_recomputed_once(tmp_path, test_bsns, zoe_in_two):
+    """Migration 18: index rows an earlier version computed are not trusted, once: the facts came from
+    any household (Zoë's row held Tamara's "niet gedupeerd"), and a removed aanvrager's case left
+    the members' rows stale (Kees's; in a file where nobody is in two households too). The next
+    opening recomputes the index; the one after, nothing."""
     import sqlite3
 
     path = tmp_path / "h.db"
     with open_store(path, "t.tester") as s:
-        tamara, ilse, zoe = (
+        tamara, ilse, zoe, anna, kees = (
             s.persons.add(Person(bsn=test_bsns[n], given_names=name, surname="Smit")).id
-            for n, name in enumerate(("Tamara", "Ilse", "Zoë"))
+            for n, name in enumerate(("Tamara", "Ilse", "Zoë", "Anna", "Kees"))
         )
-        for aanvrager, outcome in ((tamara, "niet_gedupeerd"), (ilse, "gedupeerd")):
+        for aanvrager, outcome in ((tamara, "niet_gedupeerd"), (ilse, "gedupeerd"), (anna, "gedupeerd")):
             case = s.cases.open(aanvrager, "brede_ondersteuning", opened=date(2023, 1, 2))
             s.cases.record_event(case.id, "aanvraag_herbeoordeling", date(2023, 1, 3))
             s.cases.record_event(case.id, "eerste_toets", date(2023, 5, 1), outcome=outcome)
         s.persons.create_household([(ilse, "aanvrager"), (zoe, "kind")])
-        zoes = s.cases.open(zoe, "brede_ondersteuning", opened=date(2024, 3, 1)).id
-        s.persons.create_household([(tamara, "aanvrager"), (zoe, "toeslagpartner")])
-        current = s.cases.summaries()[zoes]
-        assert current[2] == "gedupeerd"
+        s.persons.create_household([(anna, "aanvrager"), (kees, "toeslagpartner")])
+        zoes, kees_case = (s.cases.open(p, "brede_ondersteuning", opened=date(2024, 3, 1)).id for p in (zoe, kees))
+        if zoe_in_two:
+            s.persons.create_household([(tamara, "aanvrager"), (zoe, "toeslagpartner")])
+        current = s.cases.summaries()
+        assert current[zoes][2] == current[kees_case][2] == "gedupeerd"
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE case_summary SET outcome = 'niet_gedupeerd' WHERE case_id = ?", (zoes,))
+    conn.execute("UPDATE case_summary SET outcome = 'niet_gedupeerd' WHERE case_id IN (?, ?)", (zoes, kees_case))
     conn.execute("PRAGMA user_version = 17")
     conn.commit()
     conn.close()
     with open_store(path, "t.tester") as s:
-        assert s.schema_version() == 18
-        assert s.cases.summaries()[zoes] == current
+        assert s.schema_version() == 18 and s.refreshed_on_open == len(current)
+        assert s.cases.summaries() == current
         assert s.maintenance.check().ok
+    with open_store(path, "t.tester") as s:
+        assert s.refreshed_on_open == 0
 
 
 def test_the_desk_search_finds_the_short_zaaknummer_and_a_members_bsn(household):
@@ -200,3 +206,21 @@ def test_a_timeline_that_did_not_fit_before_is_not_the_new_places_to_refuse(tmp_
         assert s.persons.in_household(theirs.id, j.bo)
         problems = s.maintenance.check().problems
         assert len(problems) == 1 and "niet op de routekaart" in problems[0]
+
+
+def test_a_new_person_joins_the_anchors_main_household(tmp_path, test_bsns):
+    """F9 on a case, and `herstel persoon nieuw --bij`, join the household where the anchor is
+    aanvrager (their main one: card.main_membership), not their first place: Noor is a child in her
+    mother's household (the older one) and the aanvrager of her own, where her partner belongs."""
+    with open_store(tmp_path / "h.db", "t.tester") as s:
+        mother, noor = (
+            s.persons.add(Person(bsn=test_bsns[n], given_names=name, surname="Smit")).id
+            for n, name in enumerate(("Moeder", "Noor"))
+        )
+        first = s.persons.create_household([(mother, "aanvrager"), (noor, "kind")]).id
+        own = s.persons.create_household([(noor, "aanvrager")]).id
+        assert first is not None and own is not None and first < own
+        partner, _ = s.persons.register(
+            Person(bsn=test_bsns[2], given_names="Piet", surname="Smit"), role="toeslagpartner", household_of=noor
+        )
+        assert s.persons.in_household(own, partner.id) and not s.persons.in_household(first, partner.id)
