@@ -59,10 +59,13 @@ HOUSEHOLD_MEMBERS = """SELECT DISTINCT hm2.person_id, hm2.role FROM household_me
 # the outcome and the payment (the moratorium: "De gedupeerde ouder en toeslagpartner"); a child's
 # case follows the parent's outcome (the kindregeling follows the parent's recognition: "Dit is een
 # herstelregeling voor kinderen van gedupeerde ouders"). A person shares them only in the households
-# where they have their main role (:func:`inherited_of`): a child who is someone's toeslagpartner in
-# another household follows its parent, and an ex-toeslagpartner shares nothing ("Op dit moment wordt
-# een regeling voor ex-partners uitgewerkt": their own scheme). Municipal choice where a person has the
-# same role in two households: the first aanvrager's case in the same track.
+# where they have their main role (:func:`inherited_of`; :data:`MAIN_FIRST`: where they are aanvrager,
+# else the household registered first): a child who is someone's toeslagpartner in a later household
+# follows its parent, and an ex-toeslagpartner shares nothing ("Op dit moment wordt een regeling voor
+# ex-partners uitgewerkt": their own scheme). Municipal choices: which household is the main one (the
+# oldest: a child whom a list names the toeslagpartner of someone registered before takes that role,
+# tests/services/test_import_batch.py::partner_list), and where a person has the same role in two
+# households, the first aanvrager's case in the same track.
 SHARED_STEPS: dict[str, tuple[str, ...]] = {
     "toeslagpartner": ("eerste_toets", "integrale_beoordeling", "eerste_betaling"),
     "kind": ("eerste_toets", "integrale_beoordeling"),

@@ -19,6 +19,7 @@ from herstel_tui.store.base import (
     RESTORE_ADVICE,
     StoreError,
 )
+from herstel_tui.store.card import MAIN_FIRST
 from herstel_tui.store.index_batch import case_index
 from herstel_tui.store.repository import Repository
 
@@ -119,7 +120,7 @@ class Maintenance(Repository):
         roles = dict(
             conn.execute(
                 "SELECT c.id, (SELECT role FROM household_members m WHERE m.person_id = c.person_id "
-                "ORDER BY role = 'aanvrager' DESC, household_id LIMIT 1) FROM cases c"
+                f"ORDER BY {MAIN_FIRST} LIMIT 1) FROM cases c"
             )
         )
         for cid, (track, events) in cases.items():
