@@ -132,8 +132,10 @@ def conflict_oplossen(c: Ctx, conflict_id: int, choice: str, reden: str, waarde:
     from herstel_tui.services.checkout import resolve
 
     with c.open_store() as store:
-        k = resolve(store, conflict_id, choice, reden, waarde)
-    click.echo(f"Conflict {k.id} opgelost ({choice}).")
+        done = resolve(store, conflict_id, choice, reden, waarde)
+    click.echo(f"Conflict {done.conflict.id} opgelost ({choice}).")
+    for name, misfit in done.contradicted:
+        click.echo(f"  let op: {misfit.warning(name)}")
 
 
 COMMANDS = [meenemen, inleveren, conflict]

@@ -16,6 +16,7 @@ import os
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files.atomic import TargetExists, fsync, place, temporary
@@ -25,6 +26,9 @@ from herstel_tui.store.base import connections_open
 from herstel_tui.store.checkin import CheckinReport, check_in
 from herstel_tui.store.checkin_plan import take_laptop_plan
 from herstel_tui.store.checkout import Conflict, copy_out
+
+if TYPE_CHECKING:
+    from herstel_tui.store.card import Misfit
 
 __all__ = ["CheckinReport", "hand_in", "resolve", "shred", "take_along"]
 
@@ -118,7 +122,15 @@ def shred(path: Path) -> None:
         p.unlink()
 
 
-def resolve(team: Store, conflict_id: int, choice: str, reason: str, value: str | None = None) -> Conflict:
+class Resolved(NamedTuple):
+    """A conflict settled, and (name, misfit) of the household members' cases that a fact of UHT it
+    recorded about their aanvrager now contradicts (``persons.contradictions``: named, not refused)."""
+
+    conflict: Conflict
+    contradicted: list[tuple[str, Misfit]]
+
+
+def resolve(team: Store, conflict_id: int, choice: str, reason: str, value: str | None = None) -> Resolved:
     """Settle one conflict of a check-in: keep the team's version, the laptop's, both, or correct
     it (``value``), always with a reason. Audited; the case no longer shows the conflict."""
     reason = (reason or "").strip()
@@ -129,11 +141,12 @@ def resolve(team: Store, conflict_id: int, choice: str, reason: str, value: str 
     if choice == "correctie" and not (value or "").strip():
         raise StoreError("geef bij een correctie de nieuwe waarde (--waarde); er is niets gewijzigd")
     c = team.checkouts.conflict(conflict_id)
+    contradicted: list[tuple[str, Misfit]] = []
     with team.transaction():
         if team.checkouts.is_resolved(c.id):
             raise StoreError(f"conflict {c.id} is al opgelost; er is niets gewijzigd")
         if c.kind == "stap":
-            _resolve_step(team, c, choice, reason, value)
+            contradicted = _resolve_step(team, c, choice, reason, value)
         elif c.kind == "plan":
             if choice not in ("team", "laptop"):
                 raise StoreError("een plan van aanpak houdt u van het team of van de laptop (daarna aan te passen)")
@@ -143,15 +156,15 @@ def resolve(team: Store, conflict_id: int, choice: str, reason: str, value: str 
         elif choice != "team":
             _resolve_field(team, c, choice, value)
         team.checkouts.mark_resolved(c, choice, reason)
-    return c
+    return Resolved(c, contradicted)
 
 
-def _resolve_step(team: Store, c: Conflict, choice: str, reason: str, value: str | None) -> None:
+def _resolve_step(team: Store, c: Conflict, choice: str, reason: str, value: str | None) -> list[tuple[str, Misfit]]:
     """The laptop's refused step: dropped ('team'), or recorded as a correction with the reason
     ('laptop'/'beide'; a correction bypasses the order rules), or another step ('correctie':
-    ``STAP`` or ``STAP:UITKOMST``)."""
+    ``STAP`` or ``STAP:UITKOMST``). Returns the members' cases it contradicts (:class:`Resolved`)."""
     if choice == "team" or c.case_id is None:
-        return
+        return []
     lap = c.laptop_value or {}
     from datetime import date
 
@@ -159,18 +172,21 @@ def _resolve_step(team: Store, c: Conflict, choice: str, reason: str, value: str
         step, _, outcome = (value or "").strip().partition(":")
     else:
         step, outcome = lap.get("step", ""), lap.get("outcome") or ""
+    person_id = team.cases.get(c.case_id).person_id
     try:
-        team.cases.record_event(
-            c.case_id,
-            step,
-            date.fromisoformat(lap["fact_date"]) if lap.get("fact_date") else None,
-            outcome=outcome or None,
-            note=lap.get("note"),
-            correction=True,
-            reason=reason,
-        )
+        with team.persons.contradictions(person_id, step) as contradicted:
+            team.cases.record_event(
+                c.case_id,
+                step,
+                date.fromisoformat(lap["fact_date"]) if lap.get("fact_date") else None,
+                outcome=outcome or None,
+                note=lap.get("note"),
+                correction=True,
+                reason=reason,
+            )
     except TransitionRefused as exc:
         raise StoreError(f"{exc} Er is niets gewijzigd") from None
+    return contradicted
 
 
 def _resolve_field(team: Store, c: Conflict, choice: str, value: str | None) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from herstel_tui.domain.models import Person
-from herstel_tui.services.checkout import take_along
+from herstel_tui.services.checkout import hand_in, take_along
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import Store
 from tests.support.data import TEST_BSNS
@@ -60,3 +60,22 @@ def state(store: Store) -> tuple:
         c.execute("SELECT group_concat(coalesce(phone, '-')) FROM persons").fetchone()[0],
         c.execute("SELECT group_concat(version) FROM cases").fetchone()[0],
     )
+
+
+def conflicted_outcome(team: Store, anna_case: int, lap_path: Path) -> tuple:
+    """The child of Ouder0 (whose case is ``anna_case``: make_team) has a case in the office with
+    ondersteuning aan kinderen of 20-05-2026. The laptop records UHT's "niet gedupeerd" of 10-05-2026
+    for Ouder0; a colleague recorded "gedupeerd" meanwhile, so it comes back as a conflict. Returns
+    (the conflict, the child's case)."""
+    kid = next(p for p, role, _ in team.persons.household_of(team.cases.get(anna_case).person_id) if role == "kind")
+    kids = team.cases.open(kid.id, "brede_ondersteuning", opened=date(2026, 3, 2))
+    team.cases.record_event(kids.id, "aanmelding_gemeente", date(2026, 3, 2))
+    with checkout(team, [anna_case], lap_path) as lap:
+        lap.cases.record_event(anna_case, "eerste_toets", date(2026, 5, 10), outcome="niet_gedupeerd")
+    with colleague(team) as other:
+        other.cases.record_event(anna_case, "eerste_toets", date(2026, 5, 8), outcome="gedupeerd")
+        other.cases.record_event(kids.id, "ondersteuning_kinderen", date(2026, 5, 20))
+    report = hand_in(team, lap_path, PASS)
+    assert report.warnings == [] and len(report.conflicts) == 1  # (the laptop's fact is not taken yet)
+    (k,) = team.checkouts.conflicts(case_id=anna_case)
+    return k, kids

@@ -15,7 +15,16 @@ from herstel_tui.services.checkout import hand_in, resolve, shred
 from herstel_tui.settings.resources import open_store
 from herstel_tui.store import CaseFilter, StoreError
 from herstel_tui.store.base import looks_encrypted
-from tests.services.checkout_support import COLLEAGUE, ME, PASS, checkout, colleague, make_team, state
+from tests.services.checkout_support import (
+    COLLEAGUE,
+    ME,
+    PASS,
+    checkout,
+    colleague,
+    conflicted_outcome,
+    make_team,
+    state,
+)
 from tests.support.data import TEST_BSNS
 from tests.support.tables import index_rows
 
@@ -560,3 +569,20 @@ def test_an_aanvrager_placed_on_the_laptop_gives_the_members_the_index_of_her_fa
     assert [(e.step, e.outcome) for e in team.cases.inherited(kees, "schuldenaanpak")] == [
         ("eerste_toets", "niet_gedupeerd")
     ]
+
+
+def test_a_conflict_settled_with_the_laptops_outcome_names_the_members_case_it_contradicts(team, lap_path):
+    """`herstel conflict oplossen … --houd laptop` records UHT's outcome as a correction, all the same
+    (UHT decided it), and names the child's case it now contradicts, as the hand-in, the desk and the
+    negatief list do ("Ondersteuning aan kinderen kan alleen vóór Eerste toets: Niet gedupeerd")."""
+    k, kids = conflicted_outcome(team, team.ids[0], lap_path)
+    args = ["--db", str(team.path), "conflict", "oplossen", str(k.id), "--houd", "laptop", "--reden", "UHT belde"]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert said.startswith(f"Conflict {k.id} opgelost (laptop). let op: zaak {kids.zaaknummer} van Kind Achternaam0: ")
+    assert "Ondersteuning aan kinderen van 20-05-2026 past niet naast " in said and said.endswith(
+        "Controleer die zaak."
+    )
+    assert team.cases.last_event(team.ids[0], "eerste_toets") == ("2026-05-10", "niet_gedupeerd")
+    assert [p.split(":")[0] for p in team.maintenance.check().problems if "past niet" in p] == [kids.zaaknummer]

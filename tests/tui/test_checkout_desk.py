@@ -95,3 +95,35 @@ def test_herstel_db_laptop_file_asks_the_passphrase_and_refuses_a_wrong_one(tmp_
     monkeypatch.setenv("HERSTEL_WACHTWOORD", PASS)
     assert start(str(tmp_path / "laptop.db"), None, False) == 0
     assert opened and opened[0].cases == 1
+
+
+async def test_a_conflict_settled_on_the_case_screen_names_the_members_case_it_contradicts(tmp_path):
+    """The case screen's `o`: keep the laptop's "niet gedupeerd"; besides the toast that it was
+    saved, one warning names the child's case it now contradicts, whole on the 80x24 screen (as
+    after F2 on the aanvrager's case: test_acties)."""
+    from datetime import date
+
+    from herstel_tui.domain import clock
+    from tests.services.checkout_support import conflicted_outcome
+    from tests.support.pilot import notices
+
+    with clock.fixed(TODAY):
+        team, ids = make_team(tmp_path / "team.db")
+        k, kids = conflicted_outcome(team, ids[0], tmp_path / "laptop.db")
+        app = make_app(team)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot)
+            await open_case(pilot, ids[0])
+            await pilot.press("o")
+            await settle(pilot)
+            assert isinstance(app.screen, ConflictDialog)
+            await pilot.press("down", "enter", "tab", "tab")  # the laptop's version
+            await pilot.press(*"UHT belde", "f2")
+            await settle(pilot)
+            assert not isinstance(app.screen, ConflictDialog)
+            warned = [n for n in notices(app) if "Let op" in n]
+            toasts = list(app.screen.query("Toast"))
+            assert toasts and all(t.region.y >= 0 and t.region.bottom <= 24 for t in toasts)
+        assert len(warned) == 1 and f"zaak {kids.zaaknummer} (Kind Achternaam0)" in " ".join(warned[0].split())
+        assert team.cases.last_event(ids[0], "eerste_toets") == (date(2026, 5, 10).isoformat(), "niet_gedupeerd")
+        team.close()

@@ -107,6 +107,15 @@ class CaseDialog(FormDialog):
         self.app.call_from_thread(setattr, self, "bundle", bundle)
 
 
+def contradiction_notices(contradicted: list[tuple[str, Misfit]]) -> list[str]:
+    """The toast after a fact of UHT about the aanvrager was recorded that contradicts household
+    members' cases (``persons.contradictions``): one, naming them; none when there are none."""
+    if not contradicted:
+        return []
+    cases = ", ".join(f"zaak {misfit.number} ({name})" for name, misfit in contradicted)
+    return [f"Let op: dit botst met {cases}. Controleer die zaak in het huishouden (h)."]
+
+
 class StepSaved(NamedTuple):
     """A step recorded, and (name, misfit) of the household members' cases it now contradicts
     (``persons.contradictions``)."""
@@ -220,10 +229,7 @@ class StepDialog(CaseDialog):
 
     @staticmethod
     def notices(result: object) -> list[str]:
-        if not isinstance(result, StepSaved) or not result.contradicted:
-            return []
-        cases = ", ".join(f"zaak {misfit.number} ({name})" for name, misfit in result.contradicted)
-        return [f"Let op: dit botst met {cases}. Controleer die zaak in het huishouden (h)."]
+        return contradiction_notices(result.contradicted) if isinstance(result, StepSaved) else []
 
 
 class NoteDialog(CaseDialog):

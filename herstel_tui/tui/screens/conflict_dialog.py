@@ -14,7 +14,7 @@ from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from herstel_tui.tui.forms.errors import FieldError
 from herstel_tui.tui.forms.fields import field_row
-from herstel_tui.tui.screens.case_dialogs import CaseDialog
+from herstel_tui.tui.screens.case_dialogs import CaseDialog, contradiction_notices
 
 CHOICES = (
     ("team", "Houd de versie van het team"),
@@ -40,6 +40,12 @@ def _shown(value: Any, field: str = "") -> str:
 class ConflictDialog(CaseDialog):
     TITLE_TEXT = "Conflict bij inleveren"
     HELP = "conflict"
+
+    @staticmethod
+    def notices(result: object) -> list[str]:
+        from herstel_tui.services.checkout import Resolved
+
+        return contradiction_notices(result.contradicted) if isinstance(result, Resolved) else []
 
     def fields(self) -> ComposeResult:
         yield Static("", id="conflict")
