@@ -42,7 +42,28 @@ def meenemen(c: Ctx, mijn: bool, zaken: tuple[str, ...], huishouden: bool, naar:
             fail("u heeft geen open zaken; er is niets meegenomen", EXIT_NOT_FOUND)
         passphrase = ask_passphrase(target, new=True)
         n = take_along(store, ids, target, passphrase, templates=c.config.briefsjablonen)
-    click.echo(f"{n} zaken meegenomen naar {target} (versleuteld). Werk ermee met: herstel --db {target}")
+    click.echo(
+        f"{n} {'zaak' if n == 1 else 'zaken'} meegenomen naar {target} (versleuteld). Werk ermee met: herstel --db {target}"
+    )
+
+
+# What a hand-in counts (CheckinReport.counts, keyed as in its audit row) in Dutch: (one, more).
+_COUNTED = {
+    "concepten": ("concept", "concepten"),
+    "contactmoment": ("contactmoment", "contactmomenten"),
+    "huishoudens": ("huishoudlid", "huishoudleden"),
+    "kosten": ("kostenpost", "kostenposten"),
+    "personen": ("persoon", "personen"),
+    "plannen": ("plan", "plannen"),
+    "stappen": ("stap", "stappen"),
+    "velden": ("veld", "velden"),
+    "zaken": ("zaak", "zaken"),
+}
+
+
+def _counted(what: str, n: int) -> str:
+    one, more = _COUNTED.get(what, (what, what))
+    return f"{n} {one if n == 1 else more}"
 
 
 @click.command()
@@ -70,7 +91,7 @@ def inleveren(c: Ctx, pad: str, droog: bool, remove: bool | None) -> None:
             click.echo(f"  {line}")
         for line in report.warnings:
             click.echo(f"  let op: {line}")
-        totals = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "alleen het logboek"
+        totals = ", ".join(_counted(what, n) for what, n in sorted(report.counts.items())) or "alleen het logboek"
         click.echo(f"{prefix}: {totals}.")
     if report.conflicts:
         click.echo(f"{len(report.conflicts)} conflict(en) bij inleveren{' (zou)' if droog else ''}:")

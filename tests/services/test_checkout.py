@@ -246,7 +246,7 @@ def test_cli_take_along_hand_in_and_shred(team, lap_path, monkeypatch):
     run = CliRunner().invoke
     r = run(cli, ["--db", str(team.path), "meenemen", "--zaak", zaak, "--huishouden", "--naar", str(lap_path)])
     assert r.exit_code == 0, r.output
-    assert "1 zaken meegenomen" in r.output
+    assert "1 zaak meegenomen" in r.output
     r = run(cli, ["--db", str(team.path), "meenemen", "--zaak", zaak, "--naar", str(lap_path) + "2"])
     assert r.exit_code == 2 and "al meegenomen" in r.output
     r = run(cli, ["--db", str(lap_path), "notitie", zaak, "Via de shell op de laptop"])
@@ -540,10 +540,10 @@ def test_a_handed_in_fact_that_contradicts_a_members_case_is_taken_and_the_case_
         "niet naast Eerste toets: Niet gedupeerd van 10-05-2026 van de aanvrager. Controleer die zaak."
     )
     run = CliRunner().invoke
-    for extra in (["--droog"], ["--bewaar"]):
+    for extra, done in ((["--droog"], "Zou inleveren: 1 stap."), (["--bewaar"], "Ingeleverd: 1 stap.")):
         r = run(cli, ["--db", str(team.path), "inleveren", str(lap_path), *extra])
         assert r.exit_code == 0, r.output
-        assert named in " ".join(r.output.split()), r.output
+        assert named in " ".join(r.output.split()) and done in r.output, r.output
     assert team.cases.last_event(anna_case, "eerste_toets") == ("2026-05-10", "niet_gedupeerd")
     problems = [p for p in team.maintenance.check().problems if "past niet" in p]
     assert [p.split(":")[0] for p in problems] == [kids.zaaknummer]
