@@ -84,7 +84,7 @@ def inleveren(c: Ctx, pad: str, droog: bool, remove: bool | None) -> None:
             fail("dat is de teamdatabase zelf; geef het laptopbestand")
         report = hand_in(store, path, ask_passphrase(path), dry=droog)
     prefix = "Zou inleveren" if droog else "Ingeleverd"
-    if report.nothing_new:
+    if report.nothing_new and not report.logged:
         click.echo(f"Niets nieuw in {path}: alles was al ingeleverd. Er is niets gewijzigd.")
     else:
         for line in report.applied:

@@ -53,6 +53,7 @@ class CheckinReport:
     # a household member's case that a handed-in fact of UHT about the aanvrager now contradicts
     # (``persons.contradictions``: the fact is taken all the same; a caseworker looks)
     warnings: list[str] = field(default_factory=list)
+    logged: int = 0  # the laptop's audit rows taken into the team's trail (a case looked at, say)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -464,12 +465,14 @@ def _apply(team: Store, laptop: Store, origin: Origin, dry: bool) -> CheckinRepo
         m.cases()
         with ExitStack() as m.watch:  # (closed: the contradictions are found)
             m.events()
-        report.warnings = [misfit.warning(name) for found in m.contradicted for name, misfit in found]
+        # (a child in two households can be named by both parents' facts: once)
+        named = dict.fromkeys((name, misfit) for found in m.contradicted for name, misfit in found)
+        report.warnings = [misfit.warning(name) for name, misfit in named]
         merge_plans(m)
         m.simple("contact_notes", "contactmoment", {"case_id": "cases"})
         m.simple("cost_entries", "kosten", {"case_id": "cases", "action_uid": "plan_actions"})
         m.drafts()
-        audit_rows = m.audit()
+        audit_rows = report.logged = m.audit()
         if report.nothing_new and not audit_rows:
             if dry:
                 raise _DryRun(report)

@@ -586,3 +586,39 @@ def test_a_conflict_settled_with_the_laptops_outcome_names_the_members_case_it_c
     )
     assert team.cases.last_event(team.ids[0], "eerste_toets") == ("2026-05-10", "niet_gedupeerd")
     assert [p.split(":")[0] for p in team.maintenance.check().problems if "past niet" in p] == [kids.zaaknummer]
+
+
+def test_a_child_in_two_households_is_named_once_at_hand_in(team, lap_path):
+    """The child is in both parents' households (apart); the laptop records an outcome for each, and
+    the mother's "niet gedupeerd" contradicts the child's ondersteuning aan kinderen: the hand-in
+    names that case once, not once per parent's fact."""
+    mother_case, father_case = team.ids[0], team.ids[1]
+    mother, father = (team.cases.get(c).person_id for c in (mother_case, father_case))
+    kid = next(p for p, role, _ in team.persons.household_of(mother) if role == "kind")
+    fathers = team.persons.create_household([(father, "aanvrager")]).id
+    assert fathers is not None
+    team.persons.add_to_household(fathers, kid.id, "kind")
+    kids = team.cases.open(kid.id, "brede_ondersteuning", opened=date(2026, 3, 2))
+    team.cases.record_event(kids.id, "aanmelding_gemeente", date(2026, 3, 2))
+    team.cases.record_event(kids.id, "ondersteuning_kinderen", date(2026, 5, 20))
+    with checkout(team, [mother_case, father_case], lap_path) as lap:
+        lap.cases.record_event(father_case, "eerste_toets", date(2026, 5, 9), outcome="gedupeerd")
+        lap.cases.record_event(mother_case, "eerste_toets", date(2026, 5, 10), outcome="niet_gedupeerd")
+    (warning,) = hand_in(team, lap_path, PASS).warnings
+    assert warning.startswith(f"zaak {kids.zaaknummer} van Kind Achternaam0: Ondersteuning aan kinderen van 20-05-2026")
+
+
+def test_a_laptop_file_with_only_its_log_does_not_say_nothing_changed(team, lap_path, monkeypatch):
+    """A case looked at on the laptop and nothing else: the hand-in takes the laptop's audit rows
+    into the team's trail and marks the file returned, so `herstel inleveren` says so ("alleen het
+    logboek"), not "Er is niets gewijzigd". The second time there is nothing new."""
+    monkeypatch.setenv("HERSTEL_WACHTWOORD", PASS)
+    case = team.cases.get(team.ids[0])
+    with checkout(team, [case.id], lap_path) as lap:
+        lap.audit.viewed(person_id=case.person_id, case_id=case.id, what="zaak")
+    run = CliRunner().invoke
+    r = run(cli, ["--db", str(team.path), "inleveren", str(lap_path), "--bewaar"])
+    assert r.exit_code == 0, r.output
+    assert "Ingeleverd: alleen het logboek." in r.output and "niets gewijzigd" not in r.output, r.output
+    r = run(cli, ["--db", str(team.path), "inleveren", str(lap_path), "--bewaar"])
+    assert r.exit_code == 0 and "Niets nieuw in" in r.output and "Er is niets gewijzigd." in r.output, r.output
