@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from herstel_tui.domain.enums import Role
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files.atomic import TargetExists, fsync, place, temporary
 from herstel_tui.settings.resources import open_store
@@ -153,6 +154,9 @@ def resolve(team: Store, conflict_id: int, choice: str, reason: str, value: str 
             if choice == "laptop":
                 with team.reading() as conn:
                     take_laptop_plan(conn, c)
+        elif c.kind == "persoon" and c.field == "huishouden":
+            if choice != "team":
+                _resolve_place(team, c, choice, value)
         elif choice != "team":
             _resolve_field(team, c, choice, value)
         team.checkouts.mark_resolved(c, choice, reason)
@@ -187,6 +191,30 @@ def _resolve_step(team: Store, c: Conflict, choice: str, reason: str, value: str
     except TransitionRefused as exc:
         raise StoreError(f"{exc} Er is niets gewijzigd") from None
     return contradicted
+
+
+def _resolve_place(team: Store, c: Conflict, choice: str, value: str | None) -> None:
+    """A place as aanvrager from the laptop in a household that has one (``checkin``): kept out
+    ('team'), or given with another role ('correctie': ``persons.add_to_household``, judged as any
+    place); 'laptop' or 'beide' would make two aanvragers."""
+    if choice != "correctie":
+        raise StoreError(
+            "een huishouden heeft één aanvrager: houd de versie van het team, of corrigeer met een andere rol "
+            "(toeslagpartner, ex-toeslagpartner, kind of nabestaande); er is niets gewijzigd"
+        )
+    household = (c.laptop_value or {}).get("huishouden")
+    if household is None or c.person_id is None:  # pragma: no cover - written so by checkin
+        raise StoreError(f"conflict {c.id} noemt geen huishouden; er is niets gewijzigd")
+    try:
+        role = Role((value or "").strip())
+    except ValueError:
+        role = Role.AANVRAGER  # (refused below, with the roles to choose)
+    if role is Role.AANVRAGER:
+        raise StoreError(
+            "geef bij een correctie een andere rol: toeslagpartner, ex-toeslagpartner, kind of nabestaande; "
+            "er is niets gewijzigd"
+        )
+    team.persons.add_to_household(int(household), c.person_id, role)
 
 
 def _resolve_field(team: Store, c: Conflict, choice: str, value: str | None) -> None:

@@ -272,7 +272,7 @@ class _Merge:
             self.insert("households", row)
         for hid, pid, role in self.lap.execute("SELECT household_id, person_id, role FROM household_members"):
             th, tp = self.map("households", hid), self.map("persons", pid)
-            if th is None or tp is None:
+            if th is None or tp is None or (role == "aanvrager" and self._second_aanvrager(th, tp, hid, pid)):
                 continue
             cur = self.t.execute(
                 "INSERT OR IGNORE INTO household_members (household_id, person_id, role) VALUES (?,?,?)", (th, tp, role)
@@ -286,6 +286,36 @@ class _Merge:
                     )
                 self.report.applied.append(f"huishouden {th}: lid {tp} ({role})")
                 self.report.count("huishoudens")
+
+    def _second_aanvrager(self, th: int, tp: int, hid: int, pid: int) -> bool:
+        """A place as aanvrager, given on the laptop, in a household that has another aanvrager in the
+        office by now: not taken, a conflict (a household has one aanvrager: ``persons.add_to_household``).
+        Settled with the team's version (no place) or a correction: another role."""
+        if self.t.execute(
+            "SELECT 1 FROM household_members WHERE household_id = ? AND person_id = ?", (th, tp)
+        ).fetchone():
+            return False  # (in it already: nothing to take)
+        names = "SELECT trim(given_names || ' ' || coalesce(surname_prefix || ' ', '') || surname) FROM persons WHERE id = ?"
+        other = self.t.execute(
+            "SELECT person_id FROM household_members WHERE household_id = ? AND role = 'aanvrager'", (th,)
+        ).fetchone()
+        if other is None:
+            return False
+        theirs, mine = (self.t.execute(names, (p,)).fetchone()[0] for p in (other[0], tp))
+        case = self.t.execute("SELECT id FROM cases WHERE person_id = ? ORDER BY id LIMIT 1", (tp,)).fetchone()
+        self.conflict(
+            "persoon",
+            "huishouden",
+            f"household_members.{hid}.{pid}",
+            case_id=case[0] if case else None,
+            person_id=tp,
+            team={"huishouden": th, "aanvrager": theirs},
+            laptop={"huishouden": th, "aanvrager": mine},
+            message=f"huishouden {th}: {mine} is op de laptop als aanvrager toegevoegd, maar {theirs} is daar al "
+            "aanvrager (een huishouden heeft één aanvrager). Houd de versie van het team, of corrigeer met een "
+            "andere rol (toeslagpartner, ex-toeslagpartner, kind of nabestaande).",
+        )
+        return True
 
     def cases(self) -> None:
         for row in self.new_rows("cases"):

@@ -123,6 +123,8 @@ def shown_value(field: str, value: Any) -> str:
     """A field's value for a message or a listing: never a full BSN."""
     if value is None or value == "":
         return "—"
+    if field == "huishouden" and isinstance(value, dict):  # (a place as aanvrager: checkin)
+        return f"{value.get('aanvrager')} aanvrager van huishouden {value.get('huishouden')}"
     if field == "bsn":
         from herstel_tui.domain.bsn import mask_bsn
 

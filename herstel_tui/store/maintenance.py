@@ -108,6 +108,11 @@ class Maintenance(Repository):
         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"verwijzing: {table} rij {rowid} verwijst naar een ontbrekende {parent}")
         problems += audit_problems(conn)
+        for hid, n in conn.execute(
+            "SELECT household_id, count(*) FROM household_members WHERE role = 'aanvrager' GROUP BY household_id "
+            "HAVING count(*) > 1"
+        ):
+            problems.append(f"huishouden {hid}: {n} aanvragers (een huishouden heeft één aanvrager)")
         for name, kind, at in self.store.portal.unfinished():
             problems.append(
                 f"portaal: het inlezen van {name} ({kind}, gestart {at[:16].replace('T', ' ')}) is niet "

@@ -26,7 +26,7 @@ from tests.services.checkout_support import (
     state,
 )
 from tests.support.data import TEST_BSNS
-from tests.support.tables import index_rows
+from tests.support.tables import index_rows, table_rows
 
 LAPTOP_DAY = date(2026, 6, 2)
 
@@ -622,3 +622,38 @@ def test_a_laptop_file_with_only_its_log_does_not_say_nothing_changed(team, lap_
     assert "Ingeleverd: alleen het logboek." in r.output and "niets gewijzigd" not in r.output, r.output
     r = run(cli, ["--db", str(team.path), "inleveren", str(lap_path), "--bewaar"])
     assert r.exit_code == 0 and "Niets nieuw in" in r.output and "Er is niets gewijzigd." in r.output, r.output
+
+
+def test_a_second_aanvrager_from_the_laptop_is_a_conflict_settled_with_another_role(team, lap_path, monkeypatch):
+    """Kees's household has no aanvrager when the case goes along; the laptop places Ouder0 there as
+    aanvrager, the office Ouder1 meanwhile. A household has one aanvrager (``add_to_household``
+    refuses a second): the hand-in does not take the laptop's place but makes it a conflict, kept
+    on the case screen; 'laptop' is refused with the roles to choose, a correction gives the role."""
+    monkeypatch.setenv("HERSTEL_WACHTWOORD", PASS)
+    anna, other = (team.cases.get(c).person_id for c in team.ids[:2])
+    kees = team.persons.add(Person(bsn=TEST_BSNS[20], given_names="Kees", surname="Bos")).id
+    household = team.persons.create_household([(kees, "toeslagpartner")]).id
+    kees_case = team.cases.open(kees, "schuldenaanpak", opened=date(2023, 1, 2)).id
+    with checkout(team, [team.ids[0], kees_case], lap_path) as lap:
+        lap.persons.add_to_household(household, anna, "aanvrager")
+    with colleague(team) as office:
+        office.persons.add_to_household(household, other, "aanvrager")
+    report = hand_in(team, lap_path, PASS)
+    members = "SELECT person_id, role FROM household_members WHERE household_id = ? ORDER BY person_id"
+    assert team.conn.execute(members, (household,)).fetchall() == [(other, "aanvrager"), (kees, "toeslagpartner")]
+    assert report.conflicts == [
+        f"huishouden {household}: Ouder0 Achternaam0 is op de laptop als aanvrager toegevoegd, maar Ouder1 Achternaam1 "
+        "is daar al aanvrager (een huishouden heeft één aanvrager). Houd de versie van het team, of corrigeer met een "
+        "andere rol (toeslagpartner, ex-toeslagpartner, kind of nabestaande)."
+    ]
+    (k,) = team.checkouts.conflicts(case_id=team.ids[0])
+    assert hand_in(team, lap_path, PASS).conflicts == []  # (handed in twice: the same conflict, once)
+    run = CliRunner().invoke
+    before = table_rows(team.conn)
+    r = run(cli, ["--db", str(team.path), "conflict", "oplossen", str(k.id), "--houd", "laptop", "--reden", "x"])
+    assert r.exit_code == 2 and "een huishouden heeft één aanvrager" in r.output and table_rows(team.conn) == before
+    args = ["conflict", "oplossen", str(k.id), "--houd", "correctie", "--waarde", "ex-toeslagpartner"]
+    r = run(cli, ["--db", str(team.path), *args, "--reden", "gescheiden"])
+    assert r.exit_code == 0, r.output
+    assert (anna, "ex-toeslagpartner") in team.conn.execute(members, (household,)).fetchall()
+    assert team.checkouts.conflicts() == [] and team.maintenance.check().ok

@@ -109,3 +109,18 @@ def test_an_aanvrager_joining_a_household_without_one_is_judged_for_the_others_t
     with pytest.raises(HouseholdRefused, match=f"in zaak {store.cases.get(bos).zaaknummer} past"):
         store.persons.add_to_household(other, anna, "aanvrager")
     assert table_rows(store.conn) == before
+
+
+def test_controle_names_a_household_with_two_aanvragers(store, test_bsns):
+    """Written before the refusal (``herstel persoon nieuw --bij`` without ``--rol``), or by another
+    tool: `herstel controle` names the household."""
+    from herstel_tui.store.persons import MEMBER_INSERT
+
+    anna, bert = person(store, test_bsns[0], "Anna"), person(store, test_bsns[1], "Bert")
+    household = store.persons.create_household([(anna, "aanvrager")]).id
+    assert store.maintenance.check().ok
+    with store.transaction():
+        store.conn.execute(MEMBER_INSERT, (household, bert, "aanvrager"))
+    assert store.maintenance.check().problems == [
+        f"huishouden {household}: 2 aanvragers (een huishouden heeft één aanvrager)"
+    ]

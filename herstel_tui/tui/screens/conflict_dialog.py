@@ -25,7 +25,7 @@ CHOICES = (
 
 
 def _shown(value: Any, field: str = "") -> str:
-    if isinstance(value, dict):
+    if isinstance(value, dict) and field != "huishouden":
         if "rows" in value:
             versions = value["rows"].get("plan_versions", [])
             return ", ".join(f"versie {v['number']} ({v['status']})" for v in versions) or "geen plan"
