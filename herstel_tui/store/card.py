@@ -47,13 +47,17 @@ NOTES = (
     "ORDER BY date DESC, id DESC"
 )
 MAIN_FIRST = "role = 'aanvrager' DESC, household_id"  # a person's main household first
-#: (person id, role) of everyone in the households of a person (parameters: that person, twice):
+#: (person id, role) of everyone in the households of a person (parameters: that person, twice),
+#: each once, in their main role (:data:`MAIN_FIRST`; a person in two of those households with two
+#: roles was listed twice, and the desk's household list refused the same case twice: it crashed):
 #: the person first, then by role, then by id.
-HOUSEHOLD_MEMBERS = """SELECT DISTINCT hm2.person_id, hm2.role FROM household_members hm1
-               JOIN household_members hm2 ON hm2.household_id = hm1.household_id
-               WHERE hm1.person_id = ? ORDER BY hm2.person_id = ? DESC,
-               CASE hm2.role WHEN 'aanvrager' THEN 0 WHEN 'toeslagpartner' THEN 1
-                 WHEN 'ex-toeslagpartner' THEN 2 WHEN 'kind' THEN 3 ELSE 4 END, hm2.person_id"""
+HOUSEHOLD_MEMBERS = """SELECT person_id, role FROM (SELECT hm2.person_id, hm2.role,
+               row_number() OVER (PARTITION BY hm2.person_id ORDER BY hm2.role = 'aanvrager' DESC,
+                 hm2.household_id) AS n
+               FROM household_members hm1 JOIN household_members hm2 ON hm2.household_id = hm1.household_id
+               WHERE hm1.person_id = ?) WHERE n = 1 ORDER BY person_id = ? DESC,
+               CASE role WHEN 'aanvrager' THEN 0 WHEN 'toeslagpartner' THEN 1
+                 WHEN 'ex-toeslagpartner' THEN 2 WHEN 'kind' THEN 3 ELSE 4 END, person_id"""
 
 # Facts of the household's aanvrager that hold for a member's own case: the toeslagpartner shares
 # the outcome and the payment (the moratorium: "De gedupeerde ouder en toeslagpartner"); a child's

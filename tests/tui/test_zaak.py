@@ -163,3 +163,35 @@ async def test_a_date_uht_owes_shows_as_waiting_never_overdue(demo_store):
     view = demo_store.cases.view(row.id, today=TODAY)
     assert "antwoord_brede_hulpteam" not in {d.rule for d in view.overdue(TODAY)}
     assert view.next_deadline is None or view.next_deadline.rule != "antwoord_brede_hulpteam"
+
+
+async def test_a_person_in_two_households_with_two_roles_opens_and_is_listed_once(tmp_path, test_bsns):
+    """Anna is aanvrager of her household and, by a portal list, Bert's toeslagpartner: her case
+    screen opened the household list with her cases twice (once per role) and the desk crashed
+    (Textual's DuplicateID; 508 persons on the 100k demo after the four portal lists of
+    bench/compare_import.py). Each member is listed once, in their main role."""
+    from datetime import date
+
+    from herstel_tui.domain.models import Person
+    from herstel_tui.settings.resources import open_store
+
+    with open_store(tmp_path / "h.db", "t.tester") as store:
+        anna, bert, noor = (
+            store.persons.add(Person(bsn=test_bsns[n], given_names=name, surname="Bos")).id
+            for n, name in enumerate(("Anna", "Bert", "Noor"))
+        )
+        store.persons.create_household([(anna, "aanvrager"), (noor, "kind")])
+        store.persons.create_household([(bert, "aanvrager"), (anna, "toeslagpartner")])
+        annas = store.cases.open(anna, "brede_ondersteuning", opened=date(2026, 3, 2)).id
+        berts = store.cases.open(bert, "brede_ondersteuning", opened=date(2026, 3, 2)).id
+        app = make_app(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = await open_case(pilot, annas)
+            assert isinstance(app.screen, CaseScreen) and screen is app.screen
+            listed = [str(o.prompt) for o in app.screen.query_one(Household).options]
+        assert [" ".join(line.split()) for line in listed] == [
+            f"Aanvrager Anna Bos BO {store.cases.get(annas).zaaknummer} (deze zaak)",
+            f"Aanvrager Bert Bos BO {store.cases.get(berts).zaaknummer}",
+            "Kind Noor Bos (geen zaak)",
+        ]
