@@ -79,3 +79,23 @@ def conflicted_outcome(team: Store, anna_case: int, lap_path: Path) -> tuple:
     assert report.warnings == [] and len(report.conflicts) == 1  # (the laptop's fact is not taken yet)
     (k,) = team.checkouts.conflicts(case_id=anna_case)
     return k, kids
+
+
+def second_aanvrager(team: Store, anna_case: int, other_case: int, lap_path: Path) -> tuple:
+    """Kees's household has no aanvrager when his case and Ouder0's (``anna_case``) go along; the
+    laptop places Ouder0 there as aanvrager, the office Ouder1 (``other_case``) meanwhile; handed in.
+    Returns the household, the person ids of Ouder0, Ouder1 and Kees, and the hand-in's report."""
+    from herstel_tui.domain.models import Person
+
+    anna, other = (team.cases.get(c).person_id for c in (anna_case, other_case))
+    kees = team.persons.add(Person(bsn=TEST_BSNS[20], given_names="Kees", surname="Bos")).id
+    assert kees is not None
+    household = team.persons.create_household([(kees, "toeslagpartner")]).id
+    assert household is not None
+    kees_case = team.cases.open(kees, "schuldenaanpak", opened=date(2023, 1, 2)).id
+    assert kees_case is not None
+    with checkout(team, [anna_case, kees_case], lap_path) as lap:
+        lap.persons.add_to_household(household, anna, "aanvrager")
+    with colleague(team) as office:
+        office.persons.add_to_household(household, other, "aanvrager")
+    return household, anna, other, kees, hand_in(team, lap_path, PASS)

@@ -23,6 +23,7 @@ from tests.services.checkout_support import (
     colleague,
     conflicted_outcome,
     make_team,
+    second_aanvrager,
     state,
 )
 from tests.support.data import TEST_BSNS
@@ -630,15 +631,7 @@ def test_a_second_aanvrager_from_the_laptop_is_a_conflict_settled_with_another_r
     refuses a second): the hand-in does not take the laptop's place but makes it a conflict, kept
     on the case screen; 'laptop' is refused with the roles to choose, a correction gives the role."""
     monkeypatch.setenv("HERSTEL_WACHTWOORD", PASS)
-    anna, other = (team.cases.get(c).person_id for c in team.ids[:2])
-    kees = team.persons.add(Person(bsn=TEST_BSNS[20], given_names="Kees", surname="Bos")).id
-    household = team.persons.create_household([(kees, "toeslagpartner")]).id
-    kees_case = team.cases.open(kees, "schuldenaanpak", opened=date(2023, 1, 2)).id
-    with checkout(team, [team.ids[0], kees_case], lap_path) as lap:
-        lap.persons.add_to_household(household, anna, "aanvrager")
-    with colleague(team) as office:
-        office.persons.add_to_household(household, other, "aanvrager")
-    report = hand_in(team, lap_path, PASS)
+    household, anna, other, kees, report = second_aanvrager(team, team.ids[0], team.ids[1], lap_path)
     members = "SELECT person_id, role FROM household_members WHERE household_id = ? ORDER BY person_id"
     assert team.conn.execute(members, (household,)).fetchall() == [(other, "aanvrager"), (kees, "toeslagpartner")]
     assert report.conflicts == [

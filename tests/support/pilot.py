@@ -57,6 +57,11 @@ def screen_text(app) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static))
 
 
+def error_text(app) -> str:
+    """The dialog's error line (why the save was refused)."""
+    return str(app.screen.query_one("#fout").render())
+
+
 def notices(app) -> list[str]:
     """The notifications shown now (title and message of each toast on the screen); the app
     must run with ``run_test(..., notifications=True)`` for toasts to be shown."""

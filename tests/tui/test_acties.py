@@ -16,7 +16,7 @@ from herstel_tui.tui.screens.person_dialog import NewPersonDialog
 from herstel_tui.tui.screens.werkvoorraad import WorkQueueScreen
 from herstel_tui.tui.screens.zaak import CaseScreen
 from tests.support.data import TEST_BSNS
-from tests.support.pilot import notices, open_case, settle
+from tests.support.pilot import error_text, notices, open_case, settle
 from tests.tui.conftest import ME, TODAY, make_app
 
 
@@ -25,10 +25,6 @@ def find_case(store, predicate, closed=False):
         if predicate(row):
             return row
     pytest.skip("no such case in the demo")
-
-
-def error_text(app) -> str:
-    return str(app.screen.query_one("#fout").render())
 
 
 async def choose(pilot, option_id: str) -> None:

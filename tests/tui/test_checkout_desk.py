@@ -127,3 +127,39 @@ async def test_a_conflict_settled_on_the_case_screen_names_the_members_case_it_c
         assert len(warned) == 1 and f"zaak {kids.zaaknummer} (Kind Achternaam0)" in " ".join(warned[0].split())
         assert team.cases.last_event(ids[0], "eerste_toets") == (date(2026, 5, 10).isoformat(), "niet_gedupeerd")
         team.close()
+
+
+async def test_a_second_aanvrager_from_the_laptop_is_settled_on_the_case_screen_with_a_role(tmp_path):
+    """The conflict of a place as aanvrager (a household has one): the dialog's Waarde asks for a
+    role; keeping the laptop's version is refused in the dialog, nothing saved; a correction with
+    ex-toeslagpartner places Ouder0 so, and the conflict is gone."""
+    from herstel_tui.domain import clock
+    from tests.services.checkout_support import second_aanvrager
+    from tests.support.pilot import error_text
+
+    with clock.fixed(TODAY):
+        team, ids = make_team(tmp_path / "team.db")
+        household, anna, other, _kees, _report = second_aanvrager(team, ids[0], ids[1], tmp_path / "laptop.db")
+        members = "SELECT person_id, role FROM household_members WHERE household_id = ? ORDER BY person_id"
+        before = team.conn.execute(members, (household,)).fetchall()
+        app = make_app(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await open_case(pilot, ids[0])
+            await pilot.press("o")
+            await settle(pilot)
+            assert isinstance(app.screen, ConflictDialog)
+            assert "een rol (toeslagpartner" in str(app.screen.query_one("#waarde").placeholder)
+            await pilot.press("down", "enter", "tab", "tab", *"gescheiden", "f2")  # the laptop's version
+            await settle(pilot)
+            assert isinstance(app.screen, ConflictDialog)
+            assert "een huishouden heeft één aanvrager" in error_text(app)
+            assert team.conn.execute(members, (household,)).fetchall() == before
+            app.screen.query_one("#correctie").value = True
+            app.screen.query_one("#waarde").focus()
+            await pilot.press(*"ex-toeslagpartner", "f2")
+            await settle(pilot)
+            assert not isinstance(app.screen, ConflictDialog)
+        assert (anna, "ex-toeslagpartner") in team.conn.execute(members, (household,)).fetchall()
+        assert team.checkouts.conflicts() == [] and other in dict(before)
+        team.close()

@@ -37,6 +37,13 @@ def _shown(value: Any, field: str = "") -> str:
     return shown_value(field, value)
 
 
+# What a correction takes, where it is not a field's new value.
+_CORRECTION_HINTS = {
+    "stap": "bij correctie: STAP of STAP:UITKOMST",
+    "huishouden": "bij correctie: een rol (toeslagpartner, ex-toeslagpartner, kind, nabestaande)",
+}
+
+
 class ConflictDialog(CaseDialog):
     TITLE_TEXT = "Conflict bij inleveren"
     HELP = "conflict"
@@ -54,7 +61,7 @@ class ConflictDialog(CaseDialog):
         with choice:
             for value, label in CHOICES:
                 yield RadioButton(label, id=value, value=value == "team", compact=True)
-        yield from field_row("Waarde", Input(placeholder="bij correctie (stap: STAP of STAP:UITKOMST)", id="waarde"))
+        yield from field_row("Waarde", Input(placeholder="bij correctie: de nieuwe waarde", id="waarde", compact=True))
         yield from field_row("Reden", Input(placeholder="waarom (komt in het logboek)", id="reden", compact=True))
 
     def ready(self, extra: Any) -> None:
@@ -72,6 +79,9 @@ class ConflictDialog(CaseDialog):
                 + (f"\n[dim]Daarna nog {more} conflict(en).[/]" if more > 0 else "")
             )
         )
+        hint = _CORRECTION_HINTS.get(k.field if k.field == "huishouden" else k.kind)
+        if hint:
+            self.query_one("#waarde", Input).placeholder = hint
         self.query_one("#keuze").focus()
 
     def prepare(self) -> Callable[[], object]:
