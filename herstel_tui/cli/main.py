@@ -133,6 +133,29 @@ def persoon_nieuw(
     click.echo(f"Persoon toegevoegd: {new.name} (BSN {new.bsn_masked}), rol {role.value}.")
 
 
+@persoon.command("rol")
+@click.argument("bsn")
+@click.argument("rol", type=click.Choice(["aanvrager", "toeslagpartner", "ex-toeslagpartner", "kind", "nabestaande"]))
+@click.option("--huishouden", type=int, help="In dit huishouden (nummer; standaard: het eerste van de persoon).")
+@click.pass_obj
+def persoon_rol(c: Ctx, bsn: str, rol: str, huishouden: int | None) -> None:
+    """Wijzig de rol van een persoon in een huishouden (bijvoorbeeld een tweede aanvrager die `herstel
+    controle` noemt). Geweigerd als een tijdlijn van een lid dan niet meer past."""
+    from herstel_tui.domain.bsn import mask_bsn, normalize_bsn
+
+    number = normalize_bsn(bsn)
+    with c.open_store() as store:
+        person = store.persons.find_by_bsn(number)
+        if person is None or person.id is None:
+            fail(f"geen persoon met BSN {mask_bsn(number)} gevonden", EXIT_NOT_FOUND)
+        household = huishouden or store.persons.main_household(person.id)
+        if household is None:
+            fail(f"{person.name} hoort bij geen huishouden; er is niets gewijzigd")
+        changed = store.persons.set_role(household, person.id, rol)
+    said = "is nu" if changed else "was al"
+    click.echo(f"{person.name} (BSN {person.bsn_masked}) {said} {rol} in huishouden {household}.")
+
+
 @main.group()
 def zaak() -> None:
     """Zaken in het register."""

@@ -86,8 +86,8 @@ class HouseholdRefused(StoreError):
     routekaart; ``str()`` is Dutch and the place was not saved. ``reason``: which case, what no
     longer fits beside what, and the engine's refusal."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"Niet aan het huishouden toegevoegd: {reason}")
+    def __init__(self, reason: str, refused: str = "Niet aan het huishouden toegevoegd") -> None:
+        super().__init__(f"{refused}: {reason}")
         self.reason = reason
 
 

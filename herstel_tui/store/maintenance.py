@@ -112,7 +112,10 @@ class Maintenance(Repository):
             "SELECT household_id, count(*) FROM household_members WHERE role = 'aanvrager' GROUP BY household_id "
             "HAVING count(*) > 1"
         ):
-            problems.append(f"huishouden {hid}: {n} aanvragers (een huishouden heeft één aanvrager)")
+            problems.append(
+                f"huishouden {hid}: {n} aanvragers (een huishouden heeft één aanvrager; wijzig een rol met "
+                f"`herstel persoon rol BSN ROL --huishouden {hid}`)"
+            )
         for name, kind, at in self.store.portal.unfinished():
             problems.append(
                 f"portaal: het inlezen van {name} ({kind}, gestart {at[:16].replace('T', ' ')}) is niet "

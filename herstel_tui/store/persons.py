@@ -168,25 +168,69 @@ class PersonRepository(Repository):
         facts from now on, so their timelines are judged, and indexed, too."""
         m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
         with self.transaction(), self.store.savepoint("household_join"):
-            judged = [person_id]
-            if m.role is Role.AANVRAGER:
-                members = self.conn.execute(
-                    "SELECT person_id, role FROM household_members WHERE household_id = ?", (household_id,)
-                ).fetchall()
-                if any(r == Role.AANVRAGER.value for _, r in members):
-                    raise StoreError(
-                        "dit huishouden heeft al een aanvrager; kies een andere rol (toeslagpartner, "
-                        "ex-toeslagpartner, kind of nabestaande)"
-                    )
-                judged += [pid for pid, _ in members if pid != person_id]
-            before = {pid: person_misfits(self.conn, self.routekaart, pid) for pid in judged}
-            self.conn.execute(MEMBER_INSERT, (household_id, person_id, m.role.value))
-            for pid in judged:
-                new = brought_about(before[pid], person_misfits(self.conn, self.routekaart, pid))
-                if new:
-                    raise HouseholdRefused(new[0].refusal())
+            write = (MEMBER_INSERT, (household_id, person_id, m.role.value))
+            judged = self._judged_place(household_id, person_id, m.role, [write], others=m.role is Role.AANVRAGER)
             self.audit(AuditAction.ADDED, "huishouden", household_id, person_id=person_id, detail={"rol": m.role.value})
             self.store.cases.index_persons(judged)
+
+    def set_role(self, household_id: int, person_id: int, role: Role | str) -> bool:
+        """The person's role in a household they are in, changed (a second aanvrager written before
+        that was refused, a child who became someone's toeslagpartner): judged as a new place is
+        (:meth:`add_to_household`), for everyone in the household, whose shared facts may change
+        with it; audited. Returns whether it changed."""
+        m = HouseholdMember(household_id=household_id, person_id=person_id, role=role)
+        with self.transaction(), self.store.savepoint("household_role"):
+            row = self.conn.execute(
+                "SELECT role FROM household_members WHERE household_id = ? AND person_id = ?", (household_id, person_id)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"deze persoon hoort niet bij huishouden {household_id}; er is niets gewijzigd")
+            if row[0] == m.role.value:
+                return False
+            writes = [
+                ("DELETE FROM household_members WHERE household_id = ? AND person_id = ?", (household_id, person_id)),
+                (MEMBER_INSERT, (household_id, person_id, m.role.value)),
+            ]
+            judged = self._judged_place(
+                household_id, person_id, m.role, writes, others=True, refused="Rol niet gewijzigd"
+            )
+            detail = {"rol": m.role.value, "was": row[0]}
+            self.audit(AuditAction.CHANGED, "huishouden", household_id, person_id=person_id, detail=detail)
+            self.store.cases.index_persons(judged)
+            return True
+
+    def _judged_place(
+        self,
+        household_id: int,
+        person_id: int,
+        role: Role,
+        writes: list[tuple[str, tuple]],
+        *,
+        others: bool,
+        refused: str = "Niet aan het huishouden toegevoegd",
+    ) -> list[int]:
+        """Write the person's place (``writes``), inside the caller's savepoint, after the rules a
+        place keeps: one aanvrager per household; no timeline of the person (and, with ``others``,
+        of the household's other members) brought out of the routekaart by it (``HouseholdRefused``).
+        Returns the persons judged: their case index rows follow."""
+        members = self.conn.execute(
+            "SELECT person_id, role FROM household_members WHERE household_id = ? AND person_id != ?",
+            (household_id, person_id),
+        ).fetchall()
+        if role is Role.AANVRAGER and any(r == Role.AANVRAGER.value for _, r in members):
+            raise StoreError(
+                "dit huishouden heeft al een aanvrager; kies een andere rol (toeslagpartner, "
+                "ex-toeslagpartner, kind of nabestaande)"
+            )
+        judged = [person_id, *(pid for pid, _ in members if others)]
+        before = {pid: person_misfits(self.conn, self.routekaart, pid) for pid in judged}
+        for sql, args in writes:
+            self.conn.execute(sql, args)
+        for pid in judged:
+            new = brought_about(before[pid], person_misfits(self.conn, self.routekaart, pid))
+            if new:
+                raise HouseholdRefused(new[0].refusal(), refused)
+        return judged
 
     @contextmanager
     def contradictions(self, aanvrager_id: int, step: str) -> Iterator[list[tuple[str, Misfit]]]:

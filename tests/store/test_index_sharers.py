@@ -122,5 +122,51 @@ def test_controle_names_a_household_with_two_aanvragers(store, test_bsns):
     with store.transaction():
         store.conn.execute(MEMBER_INSERT, (household, bert, "aanvrager"))
     assert store.maintenance.check().problems == [
-        f"huishouden {household}: 2 aanvragers (een huishouden heeft één aanvrager)"
+        f"huishouden {household}: 2 aanvragers (een huishouden heeft één aanvrager; wijzig een rol met "
+        f"`herstel persoon rol BSN ROL --huishouden {household}`)"
     ]
+
+
+def test_herstel_persoon_rol_mends_a_second_aanvrager_and_is_judged_as_a_place(store, test_bsns):
+    """The remedy `controle` names: Bert's role in Anna's household becomes toeslagpartner (audited,
+    his index follows); a role that makes a second aanvrager, or that makes a member's timeline no
+    longer fit (Bo's own outcome beside Anna's, as for a new place), is refused and nothing changes."""
+    from click.testing import CliRunner
+
+    from herstel_tui.cli.main import main as cli
+    from herstel_tui.store.persons import MEMBER_INSERT
+    from tests.support.households import joiners
+
+    j = joiners(store, test_bsns[:3])
+    bert = person(store, test_bsns[3], "Bert")
+    with store.transaction():
+        store.conn.execute(MEMBER_INSERT, (j.household, bert, "aanvrager"))
+        store.conn.execute(MEMBER_INSERT, (j.household, j.bo, "ex-toeslagpartner"))
+    run = CliRunner().invoke
+    args = ["--db", str(store.path), "persoon", "rol"]
+    r = run(cli, [*args, test_bsns[3], "toeslagpartner", "--huishouden", str(j.household)])
+    assert r.exit_code == 0, r.output
+    assert f"Bert Bos (BSN ******{test_bsns[3][-3:]}) is nu toeslagpartner in huishouden {j.household}." in r.output
+    assert store.maintenance.check().ok
+    (entry,) = [e for e in store.audit.entries() if e.action == "gewijzigd" and e.entity == "huishouden"]
+    assert entry.detail == {"rol": "toeslagpartner", "was": "aanvrager"}
+    before = table_rows(store.conn)
+    r = run(cli, [*args, test_bsns[3], "aanvrager", "--huishouden", str(j.household)])
+    assert r.exit_code == 2 and "dit huishouden heeft al een aanvrager" in r.output
+    r = run(cli, [*args, test_bsns[1], "toeslagpartner", "--huishouden", str(j.household)])
+    assert r.exit_code == 2, r.output
+    assert f"Rol niet gewijzigd: in zaak {store.cases.get(j.bos_case).zaaknummer} past" in " ".join(r.output.split())
+    assert table_rows(store.conn) == before
+
+
+def test_a_changed_role_of_the_aanvrager_reaches_the_members_index(store, test_bsns):
+    """Anna stops being the aanvrager of her household (``persons.set_role``): Eva, her toeslagpartner,
+    no longer shares Anna's outcome, and Eva's case index follows."""
+    from tests.support.households import joiners
+
+    j = joiners(store, test_bsns[:3])
+    store.persons.add_to_household(j.household, j.eva, "toeslagpartner")
+    shared = assert_current(store, j.evas_case)
+    assert store.persons.set_role(j.household, j.anna, "ex-toeslagpartner")
+    assert assert_current(store, j.evas_case) != shared
+    assert not store.persons.set_role(j.household, j.anna, "ex-toeslagpartner")  # (already so: nothing changes)
