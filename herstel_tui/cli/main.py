@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from herstel_tui.cli.base import EXIT_NOT_FOUND, TRACKS, Ctx, HerstelGroup, fail, parse_date, raise_store
+from herstel_tui.domain.enums import Role
 
 # Commands of other modules, imported only when invoked (or listed in --help): `herstel toon`
 # loads cli.lookup, not the plan, portal or demo code. Name -> module; the module's attribute of
@@ -135,7 +136,7 @@ def persoon_nieuw(
 
 @persoon.command("rol")
 @click.argument("bsn")
-@click.argument("rol", type=click.Choice(["aanvrager", "toeslagpartner", "ex-toeslagpartner", "kind", "nabestaande"]))
+@click.argument("rol", type=click.Choice([role.value for role in Role]))
 @click.option("--huishouden", type=int, help="In dit huishouden (nummer; standaard: het eerste van de persoon).")
 @click.pass_obj
 def persoon_rol(c: Ctx, bsn: str, rol: str, huishouden: int | None) -> None:

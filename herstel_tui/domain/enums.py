@@ -34,6 +34,12 @@ class Role(TitledEnum):
     NABESTAANDE = "nabestaande", "Nabestaande"
 
 
+_OTHERS = [role.value for role in Role if role is not Role.AANVRAGER]
+#: The roles beside aanvrager, in Dutch ("toeslagpartner, ex-toeslagpartner, kind of nabestaande"):
+#: what a refused second aanvrager may be instead (a household has one).
+OTHER_ROLES = f"{', '.join(_OTHERS[:-1])} of {_OTHERS[-1]}"
+
+
 class Channel(TitledEnum):
     """How a contact moment took place."""
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from herstel_tui.domain.enums import Role
+from herstel_tui.domain.enums import OTHER_ROLES, Role
 from herstel_tui.domain.routekaart import TransitionRefused
 from herstel_tui.files.atomic import TargetExists, fsync, place, temporary
 from herstel_tui.settings.resources import open_store
@@ -200,20 +200,14 @@ def _resolve_place(team: Store, c: Conflict, choice: str, value: str | None) -> 
     if choice != "correctie":
         raise StoreError(
             "een huishouden heeft één aanvrager: houd de versie van het team, of corrigeer met een andere rol "
-            "(toeslagpartner, ex-toeslagpartner, kind of nabestaande); er is niets gewijzigd"
+            f"({OTHER_ROLES}); er is niets gewijzigd"
         )
     household = (c.laptop_value or {}).get("huishouden")
     if household is None or c.person_id is None:  # pragma: no cover - written so by checkin
         raise StoreError(f"conflict {c.id} noemt geen huishouden; er is niets gewijzigd")
-    try:
-        role = Role((value or "").strip())
-    except ValueError:
-        role = Role.AANVRAGER  # (refused below, with the roles to choose)
-    if role is Role.AANVRAGER:
-        raise StoreError(
-            "geef bij een correctie een andere rol: toeslagpartner, ex-toeslagpartner, kind of nabestaande; "
-            "er is niets gewijzigd"
-        )
+    role = Role.get((value or "").strip())
+    if role is None or role is Role.AANVRAGER:
+        raise StoreError(f"geef bij een correctie een andere rol: {OTHER_ROLES}; er is niets gewijzigd")
     team.persons.add_to_household(int(household), c.person_id, role)
 
 

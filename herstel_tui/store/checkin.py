@@ -19,7 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from herstel_tui.domain import clock
-from herstel_tui.domain.enums import AuditAction
+from herstel_tui.domain.enums import OTHER_ROLES, AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, TransitionRefused
 from herstel_tui.store.base import StoreError
 from herstel_tui.store.card import Misfit, shares
@@ -295,13 +295,12 @@ class _Merge:
             "SELECT 1 FROM household_members WHERE household_id = ? AND person_id = ?", (th, tp)
         ).fetchone():
             return False  # (in it already: nothing to take)
-        names = "SELECT trim(given_names || ' ' || coalesce(surname_prefix || ' ', '') || surname) FROM persons WHERE id = ?"
         other = self.t.execute(
             "SELECT person_id FROM household_members WHERE household_id = ? AND role = 'aanvrager'", (th,)
         ).fetchone()
         if other is None:
             return False
-        theirs, mine = (self.t.execute(names, (p,)).fetchone()[0] for p in (other[0], tp))
+        theirs, mine = (self.team.persons.get(p).name for p in (other[0], tp))
         case = self.t.execute("SELECT id FROM cases WHERE person_id = ? ORDER BY id LIMIT 1", (tp,)).fetchone()
         self.conflict(
             "persoon",
@@ -312,8 +311,8 @@ class _Merge:
             team={"huishouden": th, "aanvrager": theirs},
             laptop={"huishouden": th, "aanvrager": mine},
             message=f"huishouden {th}: {mine} is op de laptop als aanvrager toegevoegd, maar {theirs} is daar al "
-            "aanvrager (een huishouden heeft één aanvrager). Houd de versie van het team, of corrigeer met een "
-            "andere rol (toeslagpartner, ex-toeslagpartner, kind of nabestaande).",
+            f"aanvrager (een huishouden heeft één aanvrager). Houd de versie van het team, of corrigeer met een "
+            f"andere rol ({OTHER_ROLES}).",
         )
         return True
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from herstel_tui.domain import clock
 from herstel_tui.domain.bsn import mask_bsn
-from herstel_tui.domain.enums import AuditAction, Role, Track
+from herstel_tui.domain.enums import OTHER_ROLES, AuditAction, Role, Track
 from herstel_tui.domain.models import PERSON_WORDS, Case, Household, HouseholdMember, Person
 from herstel_tui.store.base import HouseholdRefused, StoreError
 from herstel_tui.store.card import (
@@ -218,10 +218,7 @@ class PersonRepository(Repository):
             (household_id, person_id),
         ).fetchall()
         if role is Role.AANVRAGER and any(r == Role.AANVRAGER.value for _, r in members):
-            raise StoreError(
-                "dit huishouden heeft al een aanvrager; kies een andere rol (toeslagpartner, "
-                "ex-toeslagpartner, kind of nabestaande)"
-            )
+            raise StoreError(f"dit huishouden heeft al een aanvrager; kies een andere rol ({OTHER_ROLES})")
         judged = [person_id, *(pid for pid, _ in members if others)]
         before = {pid: person_misfits(self.conn, self.routekaart, pid) for pid in judged}
         for sql, args in writes:
@@ -238,24 +235,28 @@ class PersonRepository(Repository):
         list it yields is filled, after the block, with (name, misfit) of each household member
         and case the step then contradicts and did not before (``card.brought_about``). A fact
         of UHT about the aanvrager (:func:`card.shares`) is recorded all the same (UHT decided it);
-        a caseworker is told which cases to look at. Members in any role (``card.SHARERS``): their
-        role here may be their main role, taken from another household (``card.inherited_of``)."""
+        a caseworker is told which cases to look at. The members judged are those who may share
+        the fact (``card.SHARERS``); whether they do, their main role says (``card.inherited_of``)."""
         found: list[tuple[str, Misfit]] = []
         if not shares(step):
             yield found
             return
         with self.transaction():
-            members = self.conn.execute(
-                f"SELECT p.id, p.given_names, p.surname_prefix, p.surname FROM persons p WHERE p.id IN ({SHARERS}) "
-                "AND EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id) ORDER BY p.id",
-                (json.dumps([aanvrager_id]),),
-            ).fetchall()
-            before = {pid: person_misfits(self.conn, self.routekaart, pid) for pid, *_ in members}
+            members = [
+                pid
+                for (pid,) in self.conn.execute(
+                    f"SELECT p.id FROM persons p WHERE p.id IN ({SHARERS}) "
+                    "AND EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id) ORDER BY p.id",
+                    (json.dumps([aanvrager_id]),),
+                )
+            ]
+            before = {pid: person_misfits(self.conn, self.routekaart, pid) for pid in members}
             yield found
-            for pid, *names in members:
-                name = " ".join(filter(None, names))
+            for pid in members:
                 new = brought_about(before[pid], person_misfits(self.conn, self.routekaart, pid))
-                found.extend((name, misfit) for misfit in new)
+                if new:
+                    name = self.get(pid).name
+                    found.extend((name, misfit) for misfit in new)
 
     def join_household_of(self, anchor_id: int, person_id: int, role: Role | str) -> int:
         """Put ``person_id`` in the main household of ``anchor_id`` (made if the anchor has none)."""

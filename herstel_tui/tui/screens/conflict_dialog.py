@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.markup import escape as esc
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
+from herstel_tui.domain.enums import OTHER_ROLES
 from herstel_tui.tui.forms.errors import FieldError
 from herstel_tui.tui.forms.fields import field_row
 from herstel_tui.tui.screens.case_dialogs import CaseDialog, contradiction_notices
@@ -40,7 +41,7 @@ def _shown(value: Any, field: str = "") -> str:
 # What a correction takes, where it is not a field's new value.
 _CORRECTION_HINTS = {
     "stap": "bij correctie: STAP of STAP:UITKOMST",
-    "huishouden": "bij correctie: een rol (toeslagpartner, ex-toeslagpartner, kind, nabestaande)",
+    "huishouden": f"bij correctie: een rol ({OTHER_ROLES})",
 }
 
 
