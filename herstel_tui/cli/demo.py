@@ -23,15 +23,21 @@ from herstel_tui.services.demo import DEFAULT_DEMO_CASES, DEFAULT_SEED
     "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Startwaarde: zelfde waarde, zelfde data."
 )
 @click.option("--db", "db", metavar="PAD", help="Waar de demodatabase komt.")
-@click.option("--overschrijf", is_flag=True, help="Vervang een bestaand bestand.")
+@click.option(
+    "--overschrijf", is_flag=True, help="Vervang een bestaande demodatabase (nooit een register met echte zaken)."
+)
 @click.pass_obj
 def demo(c: Ctx, cases: int, seed: int, db: str | None, overschrijf: bool) -> None:
     """Maak een demodatabase met synthetische zaken (BSN's uit het testbereik 9999…)."""
     if db:
         c.db_arg = db
     path = c.db_path
-    if path.exists() and path.stat().st_size and not overschrijf:
-        fail(f"{path} bestaat al; er is niets gewijzigd. Gebruik --overschrijf om het te vervangen.")
+    if path.exists() and path.stat().st_size:
+        if not overschrijf:
+            fail(f"{path} bestaat al; er is niets gewijzigd. Gebruik --overschrijf om een demodatabase te vervangen.")
+        from herstel_tui.services.register import refuse_unless_demo
+
+        refuse_unless_demo(path, then="Kies een ander pad met --db.")  # a register is never given up for a demo
     import time
 
     t0 = time.perf_counter()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -20,7 +21,9 @@ from herstel_tui.domain.enums import Role
 # that name is the command (tests/cli/test_lazy_commands.py checks each module's COMMANDS).
 LAZY_COMMANDS = {
     **dict.fromkeys(["zoek", "toon", "termijnen", "notitie"], "herstel_tui.cli.lookup"),
-    **dict.fromkeys(["audit", "backup", "terugzetten", "controle", "opschonen", "vergeet"], "herstel_tui.cli.trust"),
+    **dict.fromkeys(
+        ["audit", "backup", "terugzetten", "aanmaken", "controle", "opschonen", "vergeet"], "herstel_tui.cli.trust"
+    ),
     "portaal": "herstel_tui.cli.portal",
     **dict.fromkeys(["brief", "brieven"], "herstel_tui.cli.letters"),
     "overzicht": "herstel_tui.cli.overview",
@@ -73,7 +76,7 @@ def waar(c: Ctx) -> None:
     db = c.db_path
     rows = [
         ("Configuratie", cfg_path, "bestaat" if cfg_path.exists() else "bestaat niet, standaardwaarden"),
-        ("Database", db, "bestaat" if db.exists() else "bestaat nog niet"),
+        ("Database", db, _database_state(db)),
         ("Exports", resolve_export_dir(cfg), ""),
         ("Standaarddatabase", default_db_path(), ""),
     ]
@@ -82,6 +85,14 @@ def waar(c: Ctx) -> None:
     click.echo(f"{'Medewerker:':<19}{cfg.medewerker}")
     click.echo(f"{'Gemeente:':<19}{cfg.gemeente}")
     click.echo(f"{'Portaal-id:':<19}{cfg.portaal_id or '(niet ingesteld)'}")
+
+
+def _database_state(db: Path) -> str:
+    if not db.exists():
+        return "bestaat nog niet; maak hem met: herstel aanmaken"
+    from herstel_tui.services.register import is_demo
+
+    return "bestaat, demodatabase met synthetische zaken" if is_demo(db) else "bestaat"
 
 
 # -- register: persons and cases from the shell ------------------------------------------------

@@ -1,4 +1,4 @@
-"""`herstel audit | backup | terugzetten | controle | opschonen | vergeet`: trust in the register."""
+"""`herstel audit | backup | terugzetten | aanmaken | controle | opschonen | vergeet`: trust in the register."""
 
 from __future__ import annotations
 
@@ -94,6 +94,28 @@ def terugzetten(c: Ctx, backupbestand: str, ja: bool) -> None:
         source, target, user=c.config.medewerker, overwrite=ja, routekaart=default_routekaart(), passphrase=passphrase
     )
     click.echo(f"Teruggezet: {backupbestand} → {target}")
+
+
+@click.command()
+@click.option("--db", "db", metavar="PAD", help="Waar de database komt (standaard: --db, HERSTEL_DB, de configuratie).")
+@click.option("--vervang-demo", is_flag=True, help="Vervang een demodatabase die op die plek staat.")
+@click.pass_obj
+def aanmaken(c: Ctx, db: str | None, vervang_demo: bool) -> None:
+    """Maak een nieuwe, lege database voor echte zaken. Overschrijft nooit een register."""
+    from herstel_tui.services.register import create_register
+    from herstel_tui.settings.resources import default_routekaart
+
+    if db:
+        c.db_arg = db
+    target = create_register(
+        c.db_path, user=c.config.medewerker, routekaart=default_routekaart(), replace_demo=vervang_demo
+    )
+    click.echo(f"Nieuwe, lege database: {target} (alleen voor u te lezen).")
+    if c.db_arg:
+        click.echo(f"Open de werkplek met: herstel --db {target}")
+        click.echo(f'of zet in de configuratie ({c.config_file}): database = "{target}"')
+    else:
+        click.echo("Open de werkplek met: herstel")
 
 
 @click.command()
@@ -193,4 +215,4 @@ def vergeet(c: Ctx, bsn: str, reden: str, ja: bool) -> None:
     click.echo(f"Verwijderd: persoon {mask_bsn(bsn)} en {len(zaken)} zaken ({', '.join(zaken) or 'geen'}).")
 
 
-COMMANDS = [audit, backup, terugzetten, controle, opschonen, vergeet]
+COMMANDS = [audit, backup, terugzetten, aanmaken, controle, opschonen, vergeet]

@@ -99,6 +99,10 @@ def mask_digits(raw: str) -> str:
     return "*" * (len(raw) - 3) + raw[-3:]
 
 
+#: The start of the BSN range reserved for test persons: the demo's people and every fixture.
+TEST_RANGE_PREFIX = "9999"
+
+
 def is_test_bsn(bsn: str) -> bool:
     """True for the range reserved for test persons (starting with 9999)."""
-    return bsn.startswith("9999")
+    return bsn.startswith(TEST_RANGE_PREFIX)

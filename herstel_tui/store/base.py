@@ -452,6 +452,13 @@ def open_current(path: Path | str, *, readonly: bool = False) -> sqlite3.Connect
     return conn
 
 
+def missing_database(path: Path | str) -> StoreError:
+    """The error for a database file that is not there, naming the two ways to make one."""
+    return StoreError(
+        f"{path} bestaat niet. Een nieuwe, lege database: herstel aanmaken --db {path} (een demo: herstel demo --db {path})"
+    )
+
+
 def connect(path: Path | str, passphrase: str | None = None) -> sqlite3.Connection:
     """A connection with the settings every user of the file needs (busy wait, foreign keys)."""
     conn = open_sqlite(path, passphrase=passphrase)
@@ -463,7 +470,7 @@ def connect_readonly(path: Path | str, passphrase: str | None = None) -> sqlite3
     """A connection that cannot write. Opened read-write with query_only, because a reader of a
     WAL database must be able to create its -shm file; a file we may not write opens mode=ro."""
     if not is_file(path):
-        raise StoreError(f"{path} bestaat niet")
+        raise missing_database(path)
     conn = None
     try:
         conn = connect(path, passphrase)

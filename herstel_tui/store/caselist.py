@@ -458,6 +458,10 @@ class ListReader:
     def count(self, f: CaseFilter, today: date) -> int:
         return count_cases(self.conn, f, today)
 
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
     def page(
         self, f: CaseFilter, today: date, offset: int = 0, limit: int = 100, sections: Sections | None = None
     ) -> list[CaseRow]:

@@ -33,6 +33,7 @@ from herstel_tui.store.base import (
     StoreError,
     check_database_file,
     check_schema,
+    missing_database,
     on_network_fs,
     open_private_temp,
     open_sqlite,
@@ -100,9 +101,9 @@ class Store:
                 raise StoreError(
                     f"{self.path} is leeg (0 bytes): geen herstel-database, misschien afgebroken bij het kopiëren. "
                     "Er is niets gewijzigd. Zet een backup terug (herstel terugzetten) of maak een nieuwe database "
-                    "(herstel demo)"
+                    "(herstel aanmaken)"
                 )
-            raise StoreError(f"{self.path} bestaat niet")
+            raise missing_database(self.path)
         if not self.path.exists():
             _private_parents(self.path.parent)
             # Owner-only from the first byte: BSNs and health data live here. Only a file that does

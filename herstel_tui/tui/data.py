@@ -97,6 +97,14 @@ class DeskData:
         is open; from then on the Store's connection tells)."""
         return self._watch is not None
 
+    def is_demo(self) -> bool:
+        """Whether the file is a demo database (``herstel demo``, synthetic cases): the title bar
+        says so, lest real parents be typed into it. On the light start's reader until the Store is open."""
+        if self._store is not None:
+            return self._store.meta("demo") == "1"
+        with self.reader() as rd:
+            return rd.meta("demo") == "1"
+
     def stale_index(self) -> bool:
         """Whether opening the full Store would change rows of the list (a period in the case
         index that has run out by today: the Store recomputes it on opening)."""

@@ -91,7 +91,7 @@ class DeskApp(_AppBase):
         self.set_reactive(App.theme, theme)
         self.set_class(True, f"-theme-{theme}", update=False)
         assert self.current_theme.dark, "a light desk theme needs the watcher's -light-mode and palette"
-        self.title = f"herstel · {config.gemeente}" + checkout_title(store)
+        self.title = f"herstel · {'DEMO · ' if self.data.is_demo() else ''}{config.gemeente}" + checkout_title(store)
         self.sub_title = config.medewerker
         # No animations in any mode: on Citrix and over SSH every frame of a glide or a spinner
         # is bytes (TEXTUAL_ANIMATIONS cannot turn them back on); loading shows "Laden…", still.

@@ -33,7 +33,7 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool, *, co
     from herstel_tui.services.demo import DEFAULT_DEMO_CASES, make_demo
     from herstel_tui.settings.config import ConfigError, load_config, resolve_db_path
     from herstel_tui.settings.resources import default_routekaart, open_store
-    from herstel_tui.store.base import StoreError, network_warning
+    from herstel_tui.store.base import StoreError, missing_database, network_warning
 
     try:
         cfg, _ = load_config(config_arg)
@@ -45,7 +45,7 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool, *, co
             )
             make_demo(path, DEFAULT_DEMO_CASES, routekaart=default_routekaart(), me=cfg.medewerker)
         elif not path.exists():
-            raise StoreError(f"{path} bestaat niet. Maak een demo met: herstel demo --db {path}")
+            raise missing_database(path)
         from herstel_tui.files.terminal import IndexProgress
 
         # before the desk paints: a case index to rebuild (a new routekaart) shows its progress here

@@ -52,8 +52,16 @@ def test_waar(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("HERSTEL_DB", str(tmp_path / "x.db"))
     r = run(runner, "waar")
     assert r.exit_code == 0
-    assert f"Database:          {tmp_path / 'x.db'}  (bestaat nog niet)" in r.output
+    assert f"Database:          {tmp_path / 'x.db'}  (bestaat nog niet; maak hem met: herstel aanmaken)" in r.output
     assert "Configuratie:" in r.output and "Exports:" in r.output
+
+
+def test_waar_says_a_demo_is_one(runner, small_db, tmp_path):
+    r = run(runner, "--db", str(small_db), "waar")
+    assert f"Database:          {small_db}  (bestaat, demodatabase met synthetische zaken)" in r.output
+    assert run(runner, "aanmaken", "--db", str(tmp_path / "r.db")).exit_code == 0
+    r = run(runner, "--db", str(tmp_path / "r.db"), "waar")
+    assert f"Database:          {tmp_path / 'r.db'}  (bestaat)" in r.output
 
 
 def test_person_new_and_child(tmp_path, runner):

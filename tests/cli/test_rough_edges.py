@@ -163,7 +163,7 @@ def test_a_zero_byte_database_has_its_own_message(tmp_path):
     assert r.exit_code == 2
     assert r.output == (
         f"Fout: {empty} is leeg (0 bytes): geen herstel-database, misschien afgebroken bij het kopiëren. "
-        "Er is niets gewijzigd. Zet een backup terug (herstel terugzetten) of maak een nieuwe database (herstel demo)\n"
+        "Er is niets gewijzigd. Zet een backup terug (herstel terugzetten) of maak een nieuwe database (herstel aanmaken)\n"
     )
     assert empty.stat().st_size == 0
 

@@ -309,8 +309,10 @@ def test_restore_refused_while_the_database_is_open(one_case, tmp_path):
 
 
 def test_demo_overwrite_refused_while_the_database_is_open(one_case, tmp_path):
+    """A demo (only a demo may be overwritten: tests/services/test_register.py) a desk has open."""
     db, cid = one_case
     desk = open_store(db, "desk")
+    desk.set_meta("demo", "1")
     desk.cases.add_note(cid, "bewaard")
     r = CliRunner().invoke(main, ["demo", "--cases", "3", "--db", str(db), "--overschrijf"], catch_exceptions=False)
     assert r.exit_code == 2 and "nog in gebruik" in r.output

@@ -117,6 +117,7 @@ async def test_app_opens_store_and_swaps_in_the_real_config(demo_store):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not data.store_open or opened  # the list needed no Store
+        assert app.title == "herstel · DEMO · Gemeente Licht"  # a demo says so, read on the list's connection
         app.complete_start()
         await settle(pilot)
         assert data.store_open and isinstance(app.config, Config) and app.config.gemeente == "Gemeente Echt"

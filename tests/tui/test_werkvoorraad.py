@@ -346,3 +346,24 @@ async def test_a_line_after_a_paint_takes_the_list_style_of_now(demo_store):
         backgrounds = {seg.style.bgcolor.triplet.hex for seg in table.render_line(4) if seg.style and seg.style.bgcolor}
         assert before is not None and before.triplet.hex != "#123456"
         assert backgrounds == {"#123456"}
+
+
+async def test_a_new_register_says_how_to_begin(tmp_path):
+    """An empty register (herstel aanmaken) has no search text or filter to clear: the list says so and
+    names F9; with a search text it says what an empty result says."""
+    from herstel_tui.tui.screens.werkvoorraad import NO_OPEN_CASES
+    from herstel_tui.tui.widgets.caselist import EMPTY_TEXT
+
+    with open_store(tmp_path / "nieuw.db", ME) as store:
+        app = make_app(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert bar(app).startswith("0 zaken")
+            assert lines(app)[1].strip() == NO_OPEN_CASES
+            assert app.title == "herstel · Gemeente Proefstad"  # a register, not a demo (that title says DEMO)
+            await pilot.press("slash", *"jansen", "enter")
+            await settle(pilot)
+            assert lines(app)[1].strip() == EMPTY_TEXT
+            await pilot.press("x")  # filters and search text cleared: back to the first words
+            await settle(pilot)
+            assert lines(app)[1].strip() == NO_OPEN_CASES

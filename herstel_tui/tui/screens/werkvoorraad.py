@@ -23,6 +23,9 @@ from herstel_tui.tui.screens.actions import CASE_ACTIONS, CaseActions
 from herstel_tui.tui.styles import FIRST_STYLES
 from herstel_tui.tui.widgets.caselist import EMPTY_TEXT, CaseTable
 
+#: An empty list with no search text or filter to clear (a new register, or every case closed).
+NO_OPEN_CASES = "Geen open zaken. F9: nieuwe persoon met zaak; g toont gesloten zaken."
+
 if TYPE_CHECKING:
     from textual.widget import Widget
 
@@ -283,6 +286,8 @@ class WorkQueueScreen(CaseActions, DeskScreen, Screen[None]):
     def _list_changed(self, msg: CaseTable.Changed) -> None:
         if msg.count == 0 and not msg.loading and self._filter.closed is False and self._filter.search:
             self._closed_matches(self._filter)
+        elif self._filter == CaseFilter(sort=self._filter.sort):  # nothing to clear: a new register, say
+            self.table.empty_text = NO_OPEN_CASES
         else:
             self.table.empty_text = EMPTY_TEXT
         self._loading = msg.loading

@@ -1,0 +1,185 @@
+"""A new, empty register (`herstel aanmaken`), and that only a demo ever makes way for a new file
+(`herstel aanmaken --vervang-demo`, `herstel demo --overschrijf`): a register with real cases is
+never replaced by either, and nothing changes when they refuse."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+from stdnum.nl import bsn as stdnum_bsn
+
+from herstel_tui.cli.main import main
+from herstel_tui.domain.bsn import TEST_RANGE_PREFIX
+from herstel_tui.entry import open_desk
+from herstel_tui.settings.resources import open_store
+from herstel_tui.store.base import looks_encrypted
+from tests.support.data import BSN_A
+
+
+def run(*args, **kw):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False, obj={"open_desk": open_desk}, **kw)
+
+
+@pytest.fixture
+def demo_db(tmp_path):
+    path = tmp_path / "demo.db"
+    r = run("demo", "--cases", "5", "--db", str(path))
+    assert r.exit_code == 0, r.output
+    return path
+
+
+@pytest.fixture
+def register(tmp_path):
+    """A register with one real case (a person and a case made as a caseworker makes them)."""
+    path = tmp_path / "register.db"
+    assert run("aanmaken", "--db", str(path)).exit_code == 0
+    r = run("--db", str(path), "persoon", "nieuw", "--bsn", BSN_A, "--voornamen", "Anna", "--achternaam", "Jansen")
+    assert r.exit_code == 0, r.output
+    r = run("--db", str(path), "zaak", "nieuw", BSN_A)
+    assert r.exit_code == 0, r.output
+    return path
+
+
+def files_in(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_aanmaken_makes_an_empty_register_to_work_in(tmp_path, monkeypatch):
+    monkeypatch.setenv("HERSTEL_DB", str(tmp_path / "gemeente" / "herstel.db"))
+    r = run("aanmaken")
+    assert r.exit_code == 0, r.output
+    path = tmp_path / "gemeente" / "herstel.db"
+    assert f"Nieuwe, lege database: {path}" in r.output and "Open de werkplek met: herstel\n" in r.output
+    assert (path.stat().st_mode & 0o777) == 0o600 and (path.parent.stat().st_mode & 0o777) == 0o700
+    assert files_in(path.parent) == ["herstel.db"]  # nothing of the build left beside it
+    with open_store(path, "t") as s:
+        assert s.counts()["cases"] == 0 and s.counts()["persons"] == 0
+        assert s.meta("demo") is None
+        made = [e for e in s.audit.entries() if e.action == "aangemaakt"]
+        assert [(e.entity, e.detail) for e in made] == [("database", {"bestand": str(path)})]
+    # and real work goes into it
+    r = run("persoon", "nieuw", "--bsn", BSN_A, "--voornamen", "Anna", "--achternaam", "Jansen")
+    assert r.exit_code == 0, r.output
+    r = run("zaak", "nieuw", BSN_A)
+    assert r.exit_code == 0, r.output
+    with open_store(path, "t") as s:
+        assert s.counts()["cases"] == 1
+
+
+def test_aanmaken_with_db_says_how_to_open_it(tmp_path):
+    path = tmp_path / "elders.db"
+    r = run("aanmaken", "--db", str(path))
+    assert r.exit_code == 0, r.output
+    assert f"Open de werkplek met: herstel --db {path}" in r.output
+    assert f'database = "{path}"' in r.output
+
+
+def test_aanmaken_never_replaces_a_register(register):
+    before = register.read_bytes()
+    for extra in ([], ["--vervang-demo"]):
+        r = run("aanmaken", "--db", str(register), *extra)
+        assert r.exit_code == 2
+        assert "er is niets gewijzigd" in r.output
+        assert register.read_bytes() == before
+    assert "register voor echte zaken, geen demodatabase" in r.output
+    assert files_in(register.parent) == ["register.db"]
+
+
+def test_aanmaken_replaces_a_demo_only_when_asked(demo_db):
+    before = demo_db.read_bytes()
+    r = run("aanmaken", "--db", str(demo_db))
+    assert r.exit_code == 2 and "bestaat al" in r.output and "--vervang-demo" in r.output
+    assert demo_db.read_bytes() == before
+    r = run("aanmaken", "--db", str(demo_db), "--vervang-demo")
+    assert r.exit_code == 0, r.output
+    with open_store(demo_db, "t") as s:
+        assert s.counts()["cases"] == 0 and s.meta("demo") is None
+    assert files_in(demo_db.parent) == ["demo.db"]
+
+
+def test_a_demo_with_a_bsn_outside_the_test_range_is_kept(demo_db):
+    """A caseworker typed a real parent into the demo: neither command gives that file up. (The number
+    is no one's: it fails the 11-check; the register's schema takes any nine digits.)"""
+    outside = "100000000"
+    assert not outside.startswith(TEST_RANGE_PREFIX) and not stdnum_bsn.is_valid(outside)
+    with sqlite3.connect(demo_db) as conn:
+        conn.execute("UPDATE persons SET bsn = ? WHERE id = (SELECT min(id) FROM persons)", (outside,))
+    conn.close()
+    before = demo_db.read_bytes()
+    for args in (["aanmaken", "--vervang-demo"], ["demo", "--cases", "3", "--overschrijf"]):
+        r = run(*args, "--db", str(demo_db))
+        assert r.exit_code == 2, r.output
+        assert "BSN buiten het testbereik 9999" in r.output and "er is niets gewijzigd" in r.output
+        assert demo_db.read_bytes() == before
+
+
+def test_demo_overschrijf_never_replaces_a_register(register):
+    before = register.read_bytes()
+    r = run("demo", "--cases", "3", "--db", str(register), "--overschrijf")
+    assert r.exit_code == 2
+    assert "register voor echte zaken, geen demodatabase; er is niets gewijzigd" in r.output
+    assert register.read_bytes() == before
+    assert files_in(register.parent) == ["register.db"]
+
+
+def test_demo_overschrijf_replaces_a_demo(demo_db):
+    r = run("demo", "--cases", "3", "--db", str(demo_db), "--overschrijf")
+    assert r.exit_code == 0, r.output
+    with open_store(demo_db, "t") as s:
+        assert s.counts()["cases"] == 3 and s.meta("demo") == "1"
+
+
+@pytest.mark.parametrize("content", [b"not a database at all, just some text\n" * 40, b"\0" * 4096])
+def test_a_file_that_is_no_database_is_not_replaced(tmp_path, content):
+    path = tmp_path / "iets.db"
+    path.write_bytes(content)
+    for args in (["aanmaken", "--vervang-demo"], ["demo", "--cases", "3", "--overschrijf"]):
+        r = run(*args, "--db", str(path))
+        assert r.exit_code == 2, r.output
+        assert "er is niets gewijzigd" in r.output
+        assert path.read_bytes() == content
+    assert looks_encrypted(path) == (content[0] == 0)  # the second reads as a laptop file: refused all the same
+
+
+def test_an_empty_file_is_no_register(tmp_path):
+    """0 bytes is no database (the Store and the demo judge it so): made into the new register."""
+    path = tmp_path / "leeg.db"
+    path.touch()
+    r = run("aanmaken", "--db", str(path))
+    assert r.exit_code == 0, r.output
+    with open_store(path, "t") as s:
+        assert s.counts()["cases"] == 0
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-journal"])
+def test_a_journal_of_a_database_no_longer_there_is_not_taken_up(tmp_path, suffix):
+    """A new file under a name whose -wal or -journal is still there would take that journal up as
+    its own ("How To Corrupt An SQLite Database File", 2.4). Refused, nothing made or removed."""
+    stray = tmp_path / f"herstel.db{suffix}"
+    stray.write_bytes(b"frames of another database")
+    r = run("aanmaken", "--db", str(tmp_path / "herstel.db"))
+    assert r.exit_code == 2
+    assert f"naast {tmp_path / 'herstel.db'} staat nog herstel.db{suffix}" in r.output
+    assert files_in(tmp_path) == [stray.name] and stray.read_bytes() == b"frames of another database"
+
+
+def test_a_demo_in_use_is_not_replaced(demo_db):
+    desk = open_store(demo_db, "desk")
+    try:
+        r = run("aanmaken", "--db", str(demo_db), "--vervang-demo")
+        assert r.exit_code == 2 and "nog in gebruik" in r.output
+        assert desk.counts()["cases"] == 5
+    finally:
+        desk.close()
+    assert [p.name for p in demo_db.parent.iterdir() if p.name.startswith(".herstel")] == []
+
+
+def test_a_missing_database_names_both_ways_to_make_one(tmp_path):
+    path = tmp_path / "nergens.db"
+    for args in (["zoek", "jansen"], ["audit"], []):
+        r = run("--db", str(path), *args)
+        assert r.exit_code == 2
+        assert f"herstel aanmaken --db {path}" in r.output and f"herstel demo --db {path}" in r.output
+    assert not path.exists()
