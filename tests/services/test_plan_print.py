@@ -13,6 +13,10 @@ from herstel_tui.domain.plan import LEEFGEBIEDEN
 from herstel_tui.services.plan_print import gather, print_plan, render_text, write_docx
 from tests.support.plan import AGREED
 
+# These histories carry fixed dates (2025): the clock says TODAY (01-06-2026), so they hold on any
+# date the suite runs (a real clock before April 2025 put their facts in the future).
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 GOALS = {
     "financien": ["Schuldenvrij over 3 jaar", "Vaste lasten op tijd betaald"],
     "wonen": ["Huis behouden"],

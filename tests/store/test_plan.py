@@ -16,6 +16,10 @@ from herstel_tui.store.base import StoreError
 from herstel_tui.store.plan import PlanRefused, draft_key
 from tests.support.plan import AGREED, EERSTE_GESPREK, add_case
 
+# These histories carry fixed dates (2025): the clock says TODAY (01-06-2026), so they hold on any
+# date the suite runs (a real clock before April 2025 put their facts in the future).
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 
 def fill(plans, vid):
     plans.set_area_text(vid, "financien", "situatie", "Schulden bij energie en zorgverzekeraar")

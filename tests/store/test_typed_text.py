@@ -8,6 +8,10 @@ import pytest
 from herstel_tui.store import PlanRefused
 from tests.support.plan import add_case
 
+# These histories carry fixed dates (2025): the clock says TODAY (01-06-2026), so they hold on any
+# date the suite runs (a real clock before April 2025 put their facts in the future).
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 
 @pytest.fixture
 def concept(store):

@@ -9,7 +9,7 @@ import pytest
 from tests.support.data import TEST_BSNS
 
 ME = "t.tester"
-# Dates in the past, so the routekaart accepts them whatever today is.
+# Dates in the past of TODAY (01-06-2026): a test that uses them pins the clock (pinned_today).
 AANMELDING = date(2025, 3, 3)
 EERSTE_GESPREK = date(2025, 3, 17)
 AGREED = date(2025, 4, 14)
