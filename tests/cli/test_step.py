@@ -96,6 +96,7 @@ def test_the_short_zaaknummer_the_list_shows_is_searchable(db):
     assert r.exit_code == 0, r.stderr
 
 
+@pytest.mark.usefixtures("pinned_today")  # fixed dates of 2024-2025: today is TODAY
 def test_toon_marks_a_late_registration_and_the_aanvragers_facts(tmp_path, test_bsns):
     # R: "Aanmelden kan tot 1 januari 2024." and "De gedupeerde ouder en toeslagpartner ..."
     from datetime import date

@@ -143,6 +143,7 @@ def test_components_are_data():
     assert check_component("D", {"A": "a", "D": "oud"}) == "D"  # a component added in the data
 
 
+@pytest.mark.usefixtures("pinned_today")  # fixed dates of 2024-2025: today is TODAY
 def test_cost_entry_kinds():
     e = CostEntry(
         case_id=1,

@@ -35,6 +35,10 @@ import pytest
 from herstel_tui.domain.costs import CostEntry
 from tests.support.plan import add_case
 
+# The fixture's costs and cases carry dates of 2022-2026: the clock says TODAY (01-06-2026), so they
+# hold on any date the suite runs.
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 D = Decimal
 
 

@@ -58,6 +58,7 @@ def test_toeslagpartner_shares_outcome_and_payment_for_the_moratorium(household)
     assert s.cases.summaries() == before
 
 
+@pytest.mark.usefixtures("pinned_today")  # fixed dates of 2024-2025: today is TODAY
 def test_a_childs_case_follows_the_parents_outcome_and_fits_a_child(household):
     s, parent, _partner, kid = household
     bo = s.cases.open(parent.id, "brede_ondersteuning", opened=date(2023, 1, 2))

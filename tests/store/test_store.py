@@ -244,6 +244,7 @@ def test_contact_note_round_trip(store):
         store.cases.add_note(c.id, "x", channel="duif")
 
 
+@pytest.mark.usefixtures("pinned_today")  # fixed dates of 2024-2025: today is TODAY
 def test_event_round_trip_and_summary(store):
     p = store.persons.add(person())
     c = store.cases.open(p.id, "brede_ondersteuning", opened=date(2025, 1, 1))
@@ -257,6 +258,7 @@ def test_event_round_trip_and_summary(store):
     assert store.cases.get(c.id).version == 2
 
 
+@pytest.mark.usefixtures("pinned_today")  # fixed dates of 2024-2025: today is TODAY
 def test_record_event_refused_leaves_nothing(store):
     from herstel_tui.domain.routekaart import TransitionRefused
 

@@ -247,6 +247,7 @@ def test_read_only_database(one_case):
 # -- privacy ------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("pinned_today")  # fixed dates of 2024-2025: today is TODAY
 def test_retention_lists_and_anonymises(tmp_path):
     db = tmp_path / "r.db"
     cfg = tmp_path / "config.toml"
