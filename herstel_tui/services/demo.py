@@ -745,10 +745,12 @@ def make_demo(
                 raise RuntimeError("demo: een verwijzing naar een rij die niet bestaat")  # (a bug, never data)
             store.conn.execute("PRAGMA foreign_keys = ON")
             store.conn.execute("PRAGMA synchronous = FULL")
-            # as before: a rollback journal in the moved file; the Store turns on WAL when it opens it
-            # (not on a network file system)
-            store.conn.execute("PRAGMA journal_mode = DELETE")
+            store.conn.execute("PRAGMA journal_mode = DELETE")  # moved as one file, no -wal beside it
         replace_database(tmp_path, path)
+        # Opened once in place: the Store turns on WAL (not on a network file system), so a desk that
+        # has the demo open, even one only reading its list, holds a lock a later replacement sees
+        # (services.register.create_register says why)
+        Store(path, me or "demo", routekaart=routekaart).close()
     finally:
         for leftover in (tmp_path, Path(tmp + "-wal"), Path(tmp + "-shm"), Path(tmp + "-journal")):
             leftover.unlink(missing_ok=True)

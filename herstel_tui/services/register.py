@@ -111,11 +111,7 @@ def create_register(target: Path, *, user: str, routekaart: Routekaart, replace_
     private_dir(target.parent)
     with temporary(target.parent, prefix=".herstel-nieuw-", suffix=".db") as tmp:
         with Store(tmp, user, routekaart=routekaart) as store:
-            with store.transaction():
-                store.audit.append(AuditAction.CREATED, "database", None, detail={"bestand": str(target)})
-            # the moved file has a rollback journal, as a demo or a backup; the Store turns on WAL
-            # when it opens it (not on a network file system)
-            store.conn.execute("PRAGMA journal_mode = DELETE")
+            store.conn.execute("PRAGMA journal_mode = DELETE")  # moved as one file, no -wal beside it
         fsync(tmp)
         if there:
             replace_database(tmp, target)
@@ -124,4 +120,9 @@ def create_register(target: Path, *, user: str, routekaart: Routekaart, replace_
                 place(tmp, target, overwrite=False)
             except TargetExists:  # made by someone else a moment ago
                 raise StoreError(f"{target} bestaat al; er is niets gewijzigd") from None
+    # Opened once in place, as a restore is: the Store turns on WAL (not on a network file system),
+    # and from then on a desk that has the file open, even one only reading its list, holds a lock
+    # that a later replacement sees (in rollback mode an idle reader holds none: store.base.check_not_in_use).
+    with Store(target, user, routekaart=routekaart) as store, store.transaction():
+        store.audit.append(AuditAction.CREATED, "database", None, detail={"bestand": str(target)})
     return target

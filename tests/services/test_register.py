@@ -183,3 +183,33 @@ def test_a_missing_database_names_both_ways_to_make_one(tmp_path):
         assert r.exit_code == 2
         assert f"herstel aanmaken --db {path}" in r.output and f"herstel demo --db {path}" in r.output
     assert not path.exists()
+
+
+def test_a_desk_that_only_reads_the_list_keeps_its_file(tmp_path, demo_db):
+    """The light start reads the list on a plain read-only connection (no Store). A file made by
+    `herstel demo` or `herstel aanmaken` is in WAL mode from the start, so that idle reader holds a
+    lock the replacement sees (in rollback mode it held none, and the demo was replaced under the desk)."""
+    from herstel_tui.settings.resources import routekaart_fingerprint
+    from herstel_tui.store.caselist import quick_list_reader
+
+    register = tmp_path / "register.db"
+    assert run("aanmaken", "--db", str(register)).exit_code == 0
+    backup = tmp_path / "backup.db"
+    assert run("--db", str(register), "backup", str(backup)).exit_code == 0
+    for path, args in (
+        (demo_db, ["aanmaken", "--vervang-demo"]),
+        (demo_db, ["demo", "--cases", "3", "--overschrijf"]),
+        (register, ["terugzetten", str(backup), "--ja"]),
+    ):
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.close()
+        reader = quick_list_reader(path, routekaart_fingerprint())
+        assert reader is not None  # what the light start holds while the desk shows the list
+        try:
+            before = path.read_bytes()
+            r = run("--db", str(path), *args)
+            assert r.exit_code == 2 and "nog in gebruik" in r.output, (args, r.output)
+            assert path.read_bytes() == before
+        finally:
+            reader.close()
