@@ -90,9 +90,12 @@ def waar(c: Ctx) -> None:
 def _database_state(db: Path) -> str:
     if not db.exists():
         return "bestaat nog niet; maak hem met: herstel aanmaken"
-    from herstel_tui.services.register import is_demo
+    from herstel_tui.services.register import is_demo, shared_with
 
-    return "bestaat, demodatabase met synthetische zaken" if is_demo(db) else "bestaat"
+    if is_demo(db):
+        return "bestaat, demodatabase met synthetische zaken"
+    group = shared_with(db)
+    return f"bestaat, gedeeld met groep {group}" if group else "bestaat"
 
 
 # -- register: persons and cases from the shell ------------------------------------------------

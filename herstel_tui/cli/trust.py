@@ -63,14 +63,10 @@ def audit(c: Ctx, zaak: str | None, gebruiker: str | None, sinds: str | None, li
 def backup(c: Ctx, pad: str | None) -> None:
     """Maak een backup terwijl anderen doorwerken (standaard: map backups naast de database)."""
     from herstel_tui.services.backup import backup as do_backup
+    from herstel_tui.services.backup import default_folder
 
     with c.open_store() as store:
-        target = Path(pad) if pad else store.path.parent / "backups"
-        if not pad:
-            from herstel_tui.files.atomic import private_dir
-
-            private_dir(target)
-        written = do_backup(store, target)
+        written = do_backup(store, Path(pad) if pad else default_folder(store))
     click.echo(f"Backup geschreven: {written}")
 
 
@@ -99,8 +95,13 @@ def terugzetten(c: Ctx, backupbestand: str, ja: bool) -> None:
 @click.command()
 @click.option("--db", "db", metavar="PAD", help="Waar de database komt (standaard: --db, HERSTEL_DB, de configuratie).")
 @click.option("--vervang-demo", is_flag=True, help="Vervang een demodatabase die op die plek staat.")
+@click.option(
+    "--groep",
+    metavar="NAAM",
+    help="Een teamdatabase: te lezen en te schrijven door de leden van deze groep (bestand 0660, map 2770).",
+)
 @click.pass_obj
-def aanmaken(c: Ctx, db: str | None, vervang_demo: bool) -> None:
+def aanmaken(c: Ctx, db: str | None, vervang_demo: bool, groep: str | None) -> None:
     """Maak een nieuwe, lege database voor echte zaken. Overschrijft nooit een register."""
     from herstel_tui.services.register import create_register
     from herstel_tui.settings.resources import default_routekaart
@@ -108,9 +109,10 @@ def aanmaken(c: Ctx, db: str | None, vervang_demo: bool) -> None:
     if db:
         c.db_arg = db
     target = create_register(
-        c.db_path, user=c.config.medewerker, routekaart=default_routekaart(), replace_demo=vervang_demo
+        c.db_path, user=c.config.medewerker, routekaart=default_routekaart(), replace_demo=vervang_demo, group=groep
     )
-    click.echo(f"Nieuwe, lege database: {target} (alleen voor u te lezen).")
+    who = f"voor de leden van groep {groep}" if groep else "alleen voor u"
+    click.echo(f"Nieuwe, lege database: {target} ({who} te lezen).")
     if c.db_arg:
         click.echo(f"Open de werkplek met: herstel --db {target}")
         click.echo(f'of zet in de configuratie ({c.config_file}): database = "{target}"')
@@ -140,7 +142,7 @@ def controle(c: Ctx, herbouw: bool) -> None:
     if result.problems:
         click.echo(f"Controle: {len(result.problems)} problemen in {result.cases} zaken.", err=True)
         sys.exit(1)
-    click.echo(f"Controle: in orde ({result.cases} zaken).")
+    click.echo(f"Controle: in orde ({result.cases} {'zaak' if result.cases == 1 else 'zaken'}).")
 
 
 @click.command()

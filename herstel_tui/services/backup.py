@@ -10,8 +10,16 @@ from herstel_tui.domain import clock
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import Routekaart
 from herstel_tui.files.atomic import TargetExists, fsync, place, private_dir, temporary
+from herstel_tui.services.register import share_folder, shared_with
 from herstel_tui.store import Store, StoreError
-from herstel_tui.store.base import DB, check_database_file, check_regular_file, open_sqlite, replace_database
+from herstel_tui.store.base import (
+    DB,
+    check_database_file,
+    check_regular_file,
+    open_sqlite,
+    replace_database,
+    share_like,
+)
 
 
 def backup(store: Store, target: Path) -> Path:
@@ -38,6 +46,7 @@ def backup(store: Store, target: Path) -> Path:
                 dest.close()
             if problems != "ok":
                 raise StoreError(f"de kopie is niet in orde ({problems}); er is geen backup geschreven")
+            share_like(tmp, store.path)  # as private as the register: owner-only, or its team's group
             fsync(tmp)
             if into_folder:
                 target = _place_dated(tmp, folder)
@@ -51,6 +60,17 @@ def backup(store: Store, target: Path) -> Path:
     with store.transaction():
         store.audit.append(AuditAction.BACKUP, "database", None, detail={"naar": str(target)})
     return target
+
+
+def default_folder(store: Store) -> Path:
+    """``backups`` beside the database, made when missing: owner-only, or, for a team register (its
+    group may write the file), a folder of that group (services.register.TEAM_DIR_MODE)."""
+    folder = store.path.parent / "backups"
+    if not folder.exists():
+        private_dir(folder)
+        if shared_with(store.path):
+            share_folder(folder, store.path.stat().st_gid)
+    return folder
 
 
 def _place_dated(tmp: Path, folder: Path) -> Path:

@@ -81,9 +81,68 @@ def is_demo(path: Path) -> bool:
     return row is not None and row[0] == "1"
 
 
-def create_register(target: Path, *, user: str, routekaart: Routekaart, replace_demo: bool = False) -> Path:
-    """A new, empty register at ``target``: the schema at this version, owner-only, its first audit
-    row saying who made it. Built beside the target and put in place only when complete.
+#: A register a team shares through a group: read and written by its members, by nobody else.
+TEAM_FILE_MODE = 0o660
+#: Its folder: SQLite makes the -wal, -shm and -journal there, with the file's mode, for whoever opens it
+#: first; setgid gives them the folder's group, so every member can open them (SQLite hands a new
+#: -wal the database's owner only when it runs as root).
+TEAM_DIR_MODE = 0o2770
+
+
+def team_group(name: str) -> int:
+    """The id of group ``name``, which the user must be in (else a Dutch StoreError)."""
+    if os.name != "posix":
+        raise StoreError("een teamdatabase met --groep kan alleen op Linux of een ander Unix-systeem")
+    import grp
+
+    try:
+        gid = grp.getgrnam(name).gr_gid
+    except KeyError:
+        raise StoreError(f"groep {name!r} bestaat niet op deze computer; er is niets gewijzigd") from None
+    if os.geteuid() != 0 and gid != os.getegid() and gid not in os.getgroups():
+        raise StoreError(f"u bent geen lid van groep {name}; er is niets gewijzigd")
+    return gid
+
+
+def shared_with(path: Path) -> str | None:
+    """The group whose members may write ``path`` (a team register), else None."""
+    st = path.stat()
+    if os.name != "posix" or not st.st_mode & 0o020:
+        return None
+    import grp
+
+    try:
+        return grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        return str(st.st_gid)
+
+
+def share_folder(folder: Path, gid: int) -> None:
+    """Make ``folder`` a team folder of group ``gid`` (:data:`TEAM_DIR_MODE`)."""
+    os.chown(folder, -1, gid)
+    os.chmod(folder, TEAM_DIR_MODE)
+
+
+def check_team_folder(folder: Path, name: str, gid: int) -> None:
+    """Refuse a folder the team cannot work in (see :data:`TEAM_DIR_MODE`); a missing one is made so."""
+    if not folder.exists():
+        return
+    st = folder.stat()
+    if st.st_gid != gid or (st.st_mode & TEAM_DIR_MODE) != TEAM_DIR_MODE:
+        raise StoreError(
+            f"de map {folder} is niet gedeeld met groep {name}: collega's kunnen daar de -wal en -shm van "
+            f"SQLite niet maken of openen. Laat de beheerder uitvoeren: chgrp {name} {folder} && "
+            f"chmod 2770 {folder}. Er is niets gewijzigd"
+        )
+
+
+def create_register(
+    target: Path, *, user: str, routekaart: Routekaart, replace_demo: bool = False, group: str | None = None
+) -> Path:
+    """A new, empty register at ``target``: the schema at this version, owner-only (with ``group``:
+    read and written by that group's members, :data:`TEAM_FILE_MODE`, in a folder of that group,
+    :data:`TEAM_DIR_MODE`), its first audit row saying who made it. Built beside the target and put
+    in place only when complete.
 
     Never over another file, unless ``replace_demo`` and that file is a demo nobody has open
     (:func:`refuse_unless_demo`, ``replace_database``). Refused where a -wal or -journal of a
@@ -108,6 +167,14 @@ def create_register(target: Path, *, user: str, routekaart: Routekaart, replace_
                     "(verplaatst of verwijderd terwijl hij open was?). Een nieuwe database zou het overnemen; "
                     "er is niets gewijzigd. Zet de database terug of verplaats dat bestand eerst"
                 )
+    gid = team_group(group) if group else None
+    if group and gid is not None:
+        check_team_folder(target.parent, group, gid)
+        if not target.parent.exists():  # one level only: a folder made owner-only above it would shut the team out
+            if not target.parent.parent.is_dir():
+                raise StoreError(f"de map {target.parent.parent} bestaat niet; er is niets gewijzigd")
+            target.parent.mkdir()
+            share_folder(target.parent, gid)
     private_dir(target.parent)
     with temporary(target.parent, prefix=".herstel-nieuw-", suffix=".db") as tmp:
         with Store(tmp, user, routekaart=routekaart) as store:
@@ -120,6 +187,9 @@ def create_register(target: Path, *, user: str, routekaart: Routekaart, replace_
                 place(tmp, target, overwrite=False)
             except TargetExists:  # made by someone else a moment ago
                 raise StoreError(f"{target} bestaat al; er is niets gewijzigd") from None
+    if gid is not None:  # before anyone opens it: the -wal and -shm SQLite makes take this mode
+        os.chown(target, -1, gid)
+        os.chmod(target, TEAM_FILE_MODE)
     # Opened once in place, as a restore is: the Store turns on WAL (not on a network file system),
     # and from then on a desk that has the file open, even one only reading its list, holds a lock
     # that a later replacement sees (in rollback mode an idle reader holds none: store.base.check_not_in_use).

@@ -483,6 +483,23 @@ def connect_readonly(path: Path | str, passphrase: str | None = None) -> sqlite3
         return open_sqlite(path, mode="ro", passphrase=passphrase)
 
 
+def share_like(path: Path | str, model: Path | str) -> None:
+    """Give ``path`` the permission bits and group of ``model``: a register a team shares through its
+    group (``herstel aanmaken --groep``) stays shared when a restore or a new file takes its place, and
+    its backups are as private as it is, no more (and never readable by others than owner and group).
+    A Dutch StoreError when that cannot be done."""
+    st = os.stat(model)
+    try:
+        if hasattr(os, "chown") and os.stat(path).st_gid != st.st_gid:  # (no groups on Windows)
+            os.chown(path, -1, st.st_gid)
+        os.chmod(path, stat.S_IMODE(st.st_mode) & ~0o007)  # never to others outside the owner and group
+    except OSError as exc:
+        raise StoreError(
+            f"{path} kan niet dezelfde rechten krijgen als {model} (groep-id {st.st_gid}): {os_reason(exc)}; "
+            "er is niets gewijzigd"
+        ) from None
+
+
 def replace_database(finished: Path | str, target: Path, passphrase: str | None = None) -> None:
     """Put the complete database file ``finished`` in place of ``target`` (restore, new demo).
 
@@ -507,6 +524,8 @@ def replace_database(finished: Path | str, target: Path, passphrase: str | None 
                     check_not_in_use(guard, target)
                 except DB.DatabaseError:
                     pass  # not a (sound) database: SQLite cannot tell who uses it; it is replaced on request
+        if target.exists():
+            share_like(finished, target)  # colleagues who shared the old file share the new one
         for suffix in ("-wal", "-shm", "-journal"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         os.replace(finished, target)

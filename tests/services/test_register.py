@@ -4,6 +4,7 @@ never replaced by either, and nothing changes when they refuse."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -66,6 +67,8 @@ def test_aanmaken_makes_an_empty_register_to_work_in(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     with open_store(path, "t") as s:
         assert s.counts()["cases"] == 1
+    assert run("controle").output == "Controle: in orde (1 zaak).\n"
+    assert f"Database:          {path}  (bestaat)\n" in run("waar").output
 
 
 def test_aanmaken_with_db_says_how_to_open_it(tmp_path):
@@ -213,3 +216,84 @@ def test_a_desk_that_only_reads_the_list_keeps_its_file(tmp_path, demo_db):
             assert path.read_bytes() == before
         finally:
             reader.close()
+
+
+# -- a team register: one file for the colleagues of a group ----------------------------------------
+
+
+def our_group() -> tuple[str, int]:
+    import grp
+
+    gid = os.getegid()
+    return grp.getgrgid(gid).gr_name, gid
+
+
+def test_aanmaken_with_groep_makes_a_register_the_team_shares(tmp_path):
+    """Each caseworker logs in as themselves: a register only its maker can open shuts the team out.
+    With --groep the file is 0660 and the folder 2770 (setgid: the -wal and -shm a colleague's desk
+    makes belong to the group, with the file's mode)."""
+    name, gid = our_group()
+    path = tmp_path / "team" / "herstel.db"
+    r = run("aanmaken", "--db", str(path), "--groep", name)
+    assert r.exit_code == 0, r.output
+    assert f"voor de leden van groep {name} te lezen" in r.output
+    folder = path.parent.stat()
+    assert (folder.st_mode & 0o7777, folder.st_gid) == (0o2770, gid)
+    assert f"(bestaat, gedeeld met groep {name})" in run("--db", str(path), "waar").output
+    with open_store(path, "t") as s:  # in WAL mode, open: the -wal and -shm are there
+        assert s.counts()["cases"] == 0
+        for name_ in ("herstel.db", "herstel.db-wal", "herstel.db-shm"):
+            st = (path.parent / name_).stat()
+            assert (st.st_mode & 0o777, st.st_gid) == (0o660, gid), name_
+
+
+def test_groep_refused_where_the_team_could_not_work(tmp_path):
+    name, _ = our_group()
+    r = run("aanmaken", "--db", str(tmp_path / "x.db"), "--groep", "geen-groep-van-herstel")
+    assert r.exit_code == 2 and "groep 'geen-groep-van-herstel' bestaat niet" in r.output
+    os.chmod(tmp_path, 0o700)  # an existing folder that is not the group's: the admin is asked to share it
+    r = run("aanmaken", "--db", str(tmp_path / "x.db"), "--groep", name)
+    assert r.exit_code == 2
+    assert (
+        f"chgrp {name} {tmp_path} && chmod 2770 {tmp_path}" in r.output and "er is niets gewijzigd" in r.output.lower()
+    )
+    assert files_in(tmp_path) == []
+
+
+def test_a_restore_keeps_the_teams_access(tmp_path):
+    """A restore put a 0600 file in place: after it the colleagues could no longer open the register."""
+    name, gid = our_group()
+    path = tmp_path / "team" / "herstel.db"
+    assert run("aanmaken", "--db", str(path), "--groep", name).exit_code == 0
+    backup = tmp_path / "b.db"
+    assert run("--db", str(path), "backup", str(backup)).exit_code == 0
+    r = run("--db", str(path), "terugzetten", str(backup), "--ja")
+    assert r.exit_code == 0, r.output
+    st = path.stat()
+    assert (st.st_mode & 0o777, st.st_gid) == (0o660, gid)
+
+
+def test_backups_are_as_private_as_the_register_and_never_more(tmp_path):
+    name, gid = our_group()
+    path = tmp_path / "team" / "herstel.db"
+    assert run("aanmaken", "--db", str(path), "--groep", name).exit_code == 0
+    r = run("--db", str(path), "backup")
+    assert r.exit_code == 0, r.output
+    (made,) = (path.parent / "backups").iterdir()
+    assert ((path.parent / "backups").stat().st_mode & 0o7777) == 0o2770
+    assert (made.stat().st_mode & 0o777, made.stat().st_gid) == (0o660, gid)
+    # a register someone made readable for all: its backup is not
+    os.chmod(path, 0o644)
+    r = run("--db", str(path), "backup", str(tmp_path / "b2.db"))
+    assert r.exit_code == 0, r.output
+    assert ((tmp_path / "b2.db").stat().st_mode & 0o777) == 0o640
+
+
+def test_a_personal_registers_backups_stay_owner_only(tmp_path):
+    os.chmod(tmp_path, 0o1777)  # the database in a folder open to all (as /tmp): the backups are not
+    path = tmp_path / "herstel.db"
+    assert run("aanmaken", "--db", str(path)).exit_code == 0
+    assert run("--db", str(path), "backup").exit_code == 0
+    folder = tmp_path / "backups"
+    (made,) = folder.iterdir()
+    assert (folder.stat().st_mode & 0o7777, made.stat().st_mode & 0o777) == (0o700, 0o600)
