@@ -46,6 +46,8 @@ class HerstelApp(DeskApp, App[object]):
         # changes only when another connection commits) and repaint only when it changed.
         if not self.is_headless:
             self.set_interval(10.0 if self.low_bandwidth else 3.0, self.check_colleagues)
+            if terminal_answers():
+                self.set_interval(2.0, self.check_terminal)
         if self.finish_start is not None:
             self.set_timer(0.2, self.complete_start)
 
@@ -99,6 +101,14 @@ class HerstelApp(DeskApp, App[object]):
             return
         if saved:
             self.call_from_thread(self.refresh_lists)
+
+    def check_terminal(self) -> None:
+        """Leave when the terminal is gone. A session closed without the hangup reaching the desk (an
+        SSH or Citrix session under ``su`` or ``sudo -u``, say) left Textual's input thread reading
+        nothing, without end, at three quarters of a core, and the desk holding the database open (a
+        restore refused as 'nog in gebruik'). Saves are confirmed one by one: nothing waits to be kept."""
+        if not terminal_answers():
+            self.exit(return_code=1)
 
     # -- app-wide actions ------------------------------------------------------------------------
 
@@ -219,6 +229,19 @@ class HerstelApp(DeskApp, App[object]):
 
         if not get_current_worker().is_cancelled:
             self.call_from_thread(show)
+
+
+def terminal_answers() -> bool:
+    """Whether the desk's terminal is still there: after a hangup the input's tty answers no more
+    (``isatty`` is False: tcgetattr fails with EIO), though the descriptor stays open."""
+    import os
+    import sys
+
+    stdin = sys.__stdin__
+    try:
+        return stdin is not None and os.isatty(stdin.fileno())
+    except (OSError, ValueError):  # closed, or no descriptor at all
+        return False
 
 
 def binding_ids() -> list[str]:
