@@ -44,6 +44,7 @@ def start(db_arg: str | None, config_arg: str | None, low_bandwidth: bool, *, co
                 f"Eerste start: demodatabase met {DEFAULT_DEMO_CASES} synthetische zaken wordt aangemaakt in {path} …"
             )
             make_demo(path, DEFAULT_DEMO_CASES, routekaart=default_routekaart(), me=cfg.medewerker)
+            print("Om te oefenen. Voor echte zaken: herstel aanmaken --vervang-demo (of met --db een ander pad).")
         elif not path.exists():
             raise missing_database(path)
         from herstel_tui.files.terminal import IndexProgress
