@@ -76,7 +76,7 @@ def waar(c: Ctx) -> None:
     db = c.db_path
     rows = [
         ("Configuratie", cfg_path, "bestaat" if cfg_path.exists() else "bestaat niet, standaardwaarden"),
-        ("Database", db, _database_state(db)),
+        ("Database", db, _database_state(db, c.db_arg)),
         ("Exports", resolve_export_dir(cfg), ""),
         ("Standaarddatabase", default_db_path(), ""),
     ]
@@ -87,9 +87,9 @@ def waar(c: Ctx) -> None:
     click.echo(f"{'Portaal-id:':<19}{cfg.portaal_id or '(niet ingesteld)'}")
 
 
-def _database_state(db: Path) -> str:
+def _database_state(db: Path, given: str | None) -> str:
     if not db.exists():
-        return "bestaat nog niet; maak hem met: herstel aanmaken"
+        return "bestaat nog niet; maak hem met: herstel aanmaken" + (f" --db {db}" if given else "")
     from herstel_tui.services.register import is_demo, shared_with
 
     if is_demo(db):

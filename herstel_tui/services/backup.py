@@ -46,7 +46,10 @@ def backup(store: Store, target: Path) -> Path:
                 dest.close()
             if problems != "ok":
                 raise StoreError(f"de kopie is niet in orde ({problems}); er is geen backup geschreven")
-            share_like(tmp, store.path)  # as private as the register: owner-only, or its team's group
+            try:
+                share_like(tmp, store.path)  # as private as the register: owner-only, or its team's group
+            except StoreError:
+                pass  # a file system without owners or groups (a USB stick): private as mkstemp made it
             fsync(tmp)
             if into_folder:
                 target = _place_dated(tmp, folder)

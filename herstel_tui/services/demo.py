@@ -717,6 +717,7 @@ def make_demo(
     path: Path, cases: int, *, routekaart: Routekaart, seed: int = DEFAULT_SEED, me: str | None = None
 ) -> dict[str, int]:
     """Build the demo next to ``path`` and move it into place only when it is complete."""
+    from herstel_tui.services.register import demo_judge
     from herstel_tui.store.base import replace_database
 
     private_dir(path.parent)
@@ -745,12 +746,12 @@ def make_demo(
                 raise RuntimeError("demo: een verwijzing naar een rij die niet bestaat")  # (a bug, never data)
             store.conn.execute("PRAGMA foreign_keys = ON")
             store.conn.execute("PRAGMA synchronous = FULL")
-            store.conn.execute("PRAGMA journal_mode = DELETE")  # moved as one file, no -wal beside it
-        replace_database(tmp_path, path)
-        # Opened once in place: the Store turns on WAL (not on a network file system), so a desk that
-        # has the demo open, even one only reading its list, holds a lock a later replacement sees
-        # (services.register.create_register says why)
-        Store(path, me or "demo", routekaart=routekaart).close()
+            # The journal mode the Store chooses (WAL on a local disk), set before the move: a desk that
+            # has the demo open, even one only reading its list, then holds a lock a later replacement
+            # sees (in rollback mode an idle reader holds none). The clean close leaves no -wal.
+            store.conn.execute(f"PRAGMA journal_mode = {'DELETE' if store.network_fs else 'WAL'}")
+        # over a demo nobody worked in only, judged again under the replacement's lock (never a register)
+        replace_database(tmp_path, path, judge=demo_judge("Kies een ander pad met --db."))
     finally:
         for leftover in (tmp_path, Path(tmp + "-wal"), Path(tmp + "-shm"), Path(tmp + "-journal")):
             leftover.unlink(missing_ok=True)

@@ -1,20 +1,26 @@
 """A new, empty register for real cases (``herstel aanmaken``), and the one judgement of when a file
 may make way for a new one without asking for a restore: only a demo holds nothing anyone would
-miss (``herstel aanmaken --vervang-demo``, ``herstel demo --overschrijf``).
+miss (``herstel aanmaken --vervang-demo``, ``herstel demo --overschrijf``, the first start).
 
-A demo is what ``services.demo`` built (``meta.demo = '1'``) and still holds no person with a BSN
-outside the test range ``9999…``: a caseworker who typed a real parent into the demo keeps that
-file until they move it away themselves."""
+A demo is what ``services.demo`` built (``meta.demo = '1'``) in which nobody has worked since: no
+audit row after the demo's own but reading ones (:data:`READING`), and no person with a BSN outside
+the test range ``9999…``. A caseworker who practised in it, or typed a real parent into it, keeps that
+file until they move it away themselves. The judgement runs twice: early, before a new file is
+built, and under an exclusive lock just before the replacement (``store.base.replace_database``)."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from herstel_tui.domain.bsn import TEST_RANGE_PREFIX
+from herstel_tui.domain.dates import format_date
 from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import Routekaart
-from herstel_tui.files.atomic import TargetExists, fsync, place, private_dir, temporary
+from herstel_tui.files.atomic import FILE_MODE, TargetExists, fsync, place, private_dir, temporary
 from herstel_tui.store import Store, StoreError
 from herstel_tui.store.base import (
     DB,
@@ -22,18 +28,28 @@ from herstel_tui.store.base import (
     check_regular_file,
     connect_readonly,
     looks_encrypted,
+    refuse_stray_companions,
     replace_database,
 )
 
-#: What stays beside a database file while it is in use or after a crash. Beside a file that is
-#: gone, it belongs to no database any more: a new file there would take it up as its own
-#: ("How To Corrupt An SQLite Database File", 2.4: mispairing database files and hot journals).
-COMPANIONS = ("-wal", "-journal")
+#: Audit actions that change nothing in a demo: reading, searching, a backup, a schema upgrade.
+READING = frozenset(
+    a.value
+    for a in (
+        AuditAction.SCHEMA,
+        AuditAction.DEMO_CREATED,
+        AuditAction.VIEWED,
+        AuditAction.SEARCHED,
+        AuditAction.BACKUP,
+        AuditAction.RECOMPUTED,
+        AuditAction.PRINTED,
+    )
+)
 
 
 def refuse_unless_demo(path: Path, *, then: str) -> None:
-    """Raise a Dutch StoreError unless ``path`` is a demo: built by ``herstel demo`` and holding no
-    BSN outside the test range. ``then``: the way out the message names."""
+    """Raise a Dutch StoreError unless ``path`` is a demo nobody has worked in (see the module).
+    ``then``: the way out the message names. The early answer; :func:`demo_judge` the last."""
     check_regular_file(path)
     if looks_encrypted(path):
         raise StoreError(f"{path} is een versleuteld laptopbestand, geen demodatabase; er is niets gewijzigd. {then}")
@@ -41,21 +57,45 @@ def refuse_unless_demo(path: Path, *, then: str) -> None:
     try:
         conn = connect_readonly(path)  # not mode=ro: that would leave a WAL file's -wal and -shm behind
         try:
-            demo = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
-            real = (
-                conn.execute(
-                    "SELECT 1 FROM persons WHERE bsn IS NOT NULL AND substr(bsn, 1, ?) <> ? LIMIT 1",
-                    (len(TEST_RANGE_PREFIX), TEST_RANGE_PREFIX),
-                ).fetchone()
-                if demo
-                else None
-            )
+            judge_demo(conn, path, then)
         finally:
             conn.close()
     except DB.DatabaseError:
         raise StoreError(f"{path} is geen database van herstel; er is niets gewijzigd. {then}") from None
+
+
+def demo_judge(then: str) -> Callable[[sqlite3.Connection, Path], None]:
+    """:func:`judge_demo` as ``store.base.replace_database`` runs it, under its lock."""
+
+    def judge(conn: sqlite3.Connection, path: Path) -> None:
+        try:
+            judge_demo(conn, path, then)
+        except DB.DatabaseError:
+            raise StoreError(f"{path} is geen database van herstel; er is niets gewijzigd. {then}") from None
+
+    return judge
+
+
+def judge_demo(conn: sqlite3.Connection, path: Path, then: str) -> None:
+    demo = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
     if not demo or demo[0] != "1":
         raise StoreError(f"{path} is een register voor echte zaken, geen demodatabase; er is niets gewijzigd. {then}")
+    reading = sorted(READING)
+    work = conn.execute(
+        "SELECT count(*), max(at) FROM audit WHERE id > coalesce((SELECT max(id) FROM audit WHERE action = ?), 0) "
+        f"AND action NOT IN ({','.join('?' * len(reading))})",
+        (AuditAction.DEMO_CREATED.value, *reading),
+    ).fetchone()
+    if work[0]:
+        when = format_date(date.fromisoformat(work[1][:10]))
+        raise StoreError(
+            f"in de demodatabase {path} is gewerkt ({work[0]} {'wijziging' if work[0] == 1 else 'wijzigingen'}, "
+            f"de laatste op {when}); er is niets gewijzigd. Bewaar of verwijder dat bestand zelf. {then}"
+        )
+    real = conn.execute(
+        "SELECT 1 FROM persons WHERE bsn IS NOT NULL AND substr(bsn, 1, ?) <> ? LIMIT 1",
+        (len(TEST_RANGE_PREFIX), TEST_RANGE_PREFIX),
+    ).fetchone()
     if real:
         raise StoreError(
             f"{path} is een demodatabase, maar er staan personen in met een BSN buiten het testbereik "
@@ -128,10 +168,10 @@ def check_team_folder(folder: Path, name: str, gid: int) -> None:
     if not folder.exists():
         return
     st = folder.stat()
-    if st.st_gid != gid or (st.st_mode & TEAM_DIR_MODE) != TEAM_DIR_MODE:
+    if st.st_gid != gid or (st.st_mode & TEAM_DIR_MODE) != TEAM_DIR_MODE or st.st_mode & 0o007:
         raise StoreError(
-            f"de map {folder} is niet gedeeld met groep {name}: collega's kunnen daar de -wal en -shm van "
-            f"SQLite niet maken of openen. Laat de beheerder uitvoeren: chgrp {name} {folder} && "
+            f"de map {folder} is niet alleen van groep {name}: collega's moeten daar de -wal en -shm van "
+            f"SQLite kunnen maken en openen, en niemand anders. Laat de beheerder uitvoeren: chgrp {name} {folder} && "
             f"chmod 2770 {folder}. Er is niets gewijzigd"
         )
 
@@ -141,32 +181,32 @@ def create_register(
 ) -> Path:
     """A new, empty register at ``target``: the schema at this version, owner-only (with ``group``:
     read and written by that group's members, :data:`TEAM_FILE_MODE`, in a folder of that group,
-    :data:`TEAM_DIR_MODE`), its first audit row saying who made it. Built beside the target and put
-    in place only when complete.
+    :data:`TEAM_DIR_MODE`), its first audit row saying who made it. Built whole beside the target,
+    mode and audit row included, in the journal mode the Store chooses (WAL on a local disk, so a
+    desk that has it open holds a lock a later replacement sees), and only then put in place.
 
-    Never over another file, unless ``replace_demo`` and that file is a demo nobody has open
-    (:func:`refuse_unless_demo`, ``replace_database``). Refused where a -wal or -journal of a
-    database that is no longer there still lies beside the name (:data:`COMPANIONS`)."""
-    target = Path(target).expanduser()
+    Never over another file, unless ``replace_demo`` and that file is a demo nobody has worked in or
+    has open (:func:`refuse_unless_demo`, judged again under ``replace_database``'s lock). Refused on a
+    link, and where a -wal or -journal of a database that is no longer there lies beside the name."""
+    target = Path(os.path.abspath(Path(target).expanduser()))
+    if os.path.islink(target):
+        raise StoreError(
+            f"{target} is een koppeling (symlink) naar {os.readlink(target)}; geef het pad van het bestand zelf. "
+            "Er is niets gewijzigd"
+        )
     check_regular_file(target)
     there = os.path.lexists(target)
     taken = there and target.stat().st_size > 0  # 0 bytes: no database (as the Store and a demo judge it)
+    then = "Kies een ander pad met --db."
     if taken and not replace_demo:
         raise StoreError(
             f"{target} bestaat al; er is niets gewijzigd. Kies een ander pad met --db"
             " (of vervang een demodatabase met --vervang-demo)"
         )
     if taken:
-        refuse_unless_demo(target, then="Kies een ander pad met --db.")
+        refuse_unless_demo(target, then=then)
     elif not there:
-        for suffix in COMPANIONS:
-            stray = Path(f"{target}{suffix}")
-            if os.path.lexists(stray):
-                raise StoreError(
-                    f"naast {target} staat nog {stray.name}, van een database die daar niet meer is "
-                    "(verplaatst of verwijderd terwijl hij open was?). Een nieuwe database zou het overnemen; "
-                    "er is niets gewijzigd. Zet de database terug of verplaats dat bestand eerst"
-                )
+        refuse_stray_companions(target)
     gid = team_group(group) if group else None
     if group and gid is not None:
         check_team_folder(target.parent, group, gid)
@@ -177,22 +217,21 @@ def create_register(
             share_folder(target.parent, gid)
     private_dir(target.parent)
     with temporary(target.parent, prefix=".herstel-nieuw-", suffix=".db") as tmp:
-        with Store(tmp, user, routekaart=routekaart) as store:
-            store.conn.execute("PRAGMA journal_mode = DELETE")  # moved as one file, no -wal beside it
+        try:
+            with Store(tmp, user, routekaart=routekaart) as store, store.transaction():
+                store.audit.append(AuditAction.CREATED, "database", None, detail={"bestand": str(target)})
+        finally:
+            for companion in ("-wal", "-shm", "-journal"):  # none after a clean close; whatever a failure left
+                Path(f"{tmp}{companion}").unlink(missing_ok=True)
+        if gid is not None:  # the -wal and -shm SQLite makes beside it take this mode
+            os.chown(tmp, -1, gid)
+        os.chmod(tmp, TEAM_FILE_MODE if gid is not None else FILE_MODE)
         fsync(tmp)
         if there:
-            replace_database(tmp, target)
+            replace_database(tmp, target, judge=demo_judge(then) if taken else None, keep_sharing=False)
         else:
             try:
                 place(tmp, target, overwrite=False)
             except TargetExists:  # made by someone else a moment ago
                 raise StoreError(f"{target} bestaat al; er is niets gewijzigd") from None
-    if gid is not None:  # before anyone opens it: the -wal and -shm SQLite makes take this mode
-        os.chown(target, -1, gid)
-        os.chmod(target, TEAM_FILE_MODE)
-    # Opened once in place, as a restore is: the Store turns on WAL (not on a network file system),
-    # and from then on a desk that has the file open, even one only reading its list, holds a lock
-    # that a later replacement sees (in rollback mode an idle reader holds none: store.base.check_not_in_use).
-    with Store(target, user, routekaart=routekaart) as store, store.transaction():
-        store.audit.append(AuditAction.CREATED, "database", None, detail={"bestand": str(target)})
     return target

@@ -500,31 +500,77 @@ def share_like(path: Path | str, model: Path | str) -> None:
         ) from None
 
 
-def replace_database(finished: Path | str, target: Path, passphrase: str | None = None) -> None:
+#: What stays beside a database file while it is in use or after a crash. Beside a file that is
+#: gone, it belongs to no database any more: a new file there would take it up as its own
+#: ("How To Corrupt An SQLite Database File", 2.4: mispairing database files and hot journals).
+COMPANIONS = ("-wal", "-journal")
+
+
+def refuse_stray_companions(target: Path) -> None:
+    """Refuse to put a new file at ``target`` (which does not exist) beside a -wal or -journal."""
+    from pathlib import Path
+
+    for suffix in COMPANIONS:
+        stray = Path(f"{target}{suffix}")
+        if os.path.lexists(stray):
+            raise StoreError(
+                f"naast {target} staat nog {stray.name}, van een database die daar niet meer is "
+                "(verplaatst of verwijderd terwijl hij open was?). Een nieuwe database zou het overnemen; "
+                "er is niets gewijzigd. Zet de database terug of verplaats dat bestand eerst"
+            )
+
+
+def replace_database(
+    finished: Path | str,
+    target: Path,
+    passphrase: str | None = None,
+    *,
+    judge: Callable[[sqlite3.Connection, Path], None] | None = None,
+    keep_sharing: bool = True,
+) -> None:
     """Put the complete database file ``finished`` in place of ``target`` (restore, new demo).
 
     Refused while anyone has ``target`` open: a desk would write on into the replaced file, and
     its -wal could later be replayed into the new one. The old -wal/-shm go with the old file.
-    ``passphrase``: ``target`` is an encrypted file, asked with its own driver (never plain sqlite3)."""
+    ``passphrase``: ``target`` is an encrypted file, asked with its own driver (never plain sqlite3).
+    ``judge(conn, target)``: raises to keep ``target``; run on it under an exclusive lock held until
+    the new file is in place, so nobody writes into it between the judgement and the replacement
+    (the judgement before a 4-minute demo build is only the early answer). ``keep_sharing``: the new
+    file takes the old one's mode and group (a team register stays shared, :func:`share_like`).
+    A link is followed: the file it points to is replaced, not the link."""
     from pathlib import Path
 
-    target = Path(target)
+    target = Path(os.path.realpath(target))
     guard = None
     try:
-        if target.exists() and target.stat().st_size:
+        occupied = target.exists() and target.stat().st_size > 0
+        if occupied:
             check_regular_file(target)
             try:
                 guard = open_sqlite(target, timeout_ms=0, passphrase=passphrase)
             except StoreError:
-                if passphrase is None:
+                if passphrase is None or judge is not None:
                     raise
                 # encrypted with another passphrase, or not sound: nobody works in it with ours
             if guard is not None:
                 try:
                     check_not_in_use(guard, target)
                 except DB.DatabaseError:
-                    pass  # not a (sound) database: SQLite cannot tell who uses it; it is replaced on request
-        if target.exists():
+                    if judge is not None:
+                        raise StoreError(f"{target} is geen database van herstel; er is niets gewijzigd") from None
+                    # not a (sound) database: SQLite cannot tell who uses it; it is replaced on request
+            if judge is not None and guard is not None:
+                guard.execute("BEGIN EXCLUSIVE")  # rollback mode now (check_not_in_use): nobody reads or writes
+                try:
+                    judge(guard, target)
+                except BaseException:
+                    guard.execute("ROLLBACK")
+                    if not on_network_fs(target):
+                        guard.execute("PRAGMA journal_mode = WAL")  # kept: as it was (the Store's choice)
+                    raise
+        elif not target.exists():
+            refuse_stray_companions(target)
+        if occupied and keep_sharing:
             share_like(finished, target)  # colleagues who shared the old file share the new one
         for suffix in ("-wal", "-shm", "-journal"):
             Path(str(target) + suffix).unlink(missing_ok=True)

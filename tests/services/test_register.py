@@ -222,10 +222,17 @@ def test_a_desk_that_only_reads_the_list_keeps_its_file(tmp_path, demo_db):
 
 
 def our_group() -> tuple[str, int]:
+    """A group the test may give files to that is NOT its own group, so that every group assertion
+    below proves a chown or the folder's setgid (as root, CI: any other group)."""
     import grp
 
-    gid = os.getegid()
-    return grp.getgrgid(gid).gr_name, gid
+    if os.geteuid() == 0:
+        gids = [g.gr_gid for g in grp.getgrall() if g.gr_gid != os.getegid()]
+    else:
+        gids = [g for g in os.getgroups() if g != os.getegid()]
+    if not gids:
+        pytest.skip("no group besides the user's own to share a register with")
+    return grp.getgrgid(gids[0]).gr_name, gids[0]
 
 
 def test_aanmaken_with_groep_makes_a_register_the_team_shares(tmp_path):
@@ -297,3 +304,104 @@ def test_a_personal_registers_backups_stay_owner_only(tmp_path):
     folder = tmp_path / "backups"
     (made,) = folder.iterdir()
     assert (folder.stat().st_mode & 0o7777, made.stat().st_mode & 0o777) == (0o700, 0o600)
+
+
+# -- the review's cases ---------------------------------------------------------------------------
+
+
+def practise_in(path) -> None:
+    """A caseworker practises in the demo: a person without a BSN (the desk's F9 allows it) and a case."""
+    from herstel_tui.domain.models import Person
+
+    with open_store(path, "oefenaar") as s:
+        p = s.persons.add(Person(given_names="Oefen", surname="Persoon"))
+        s.cases.open(p.id, "brede_ondersteuning")
+
+
+def test_a_demo_someone_worked_in_is_kept(demo_db):
+    practise_in(demo_db)
+    before = demo_db.read_bytes()
+    for args in (["aanmaken", "--vervang-demo"], ["demo", "--cases", "3", "--overschrijf"]):
+        r = run(*args, "--db", str(demo_db))
+        assert r.exit_code == 2, r.output
+        assert f"in de demodatabase {demo_db} is gewerkt (" in r.output and "er is niets gewijzigd" in r.output
+        assert demo_db.read_bytes() == before
+
+
+def test_reading_a_demo_is_no_work_in_it(demo_db):
+    assert run("--db", str(demo_db), "zoek", "jansen").exit_code in (0, 1)  # audited as 'gezocht'
+    r = run("aanmaken", "--db", str(demo_db), "--vervang-demo")
+    assert r.exit_code == 0, r.output
+
+
+def test_the_demo_is_judged_again_under_the_lock_just_before_it_is_replaced(demo_db):
+    """The early judgement comes before a build of minutes (a 1M demo): someone may work in the demo
+    meanwhile. make_demo itself, asked without the command's early check, keeps a worked-in demo and a
+    register: the judgement that counts runs under the replacement's exclusive lock."""
+    from herstel_tui.services.demo import make_demo
+    from herstel_tui.settings.resources import default_routekaart
+    from herstel_tui.store.base import StoreError
+
+    practise_in(demo_db)
+    with open_store(demo_db, "t") as s:
+        before = s.counts()
+    with pytest.raises(StoreError, match="is gewerkt"):
+        make_demo(demo_db, 3, routekaart=default_routekaart())
+    with sqlite3.connect(demo_db) as conn:  # left in WAL mode, as it was (the in-use check had left it)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    with open_store(demo_db, "t") as s:  # the same rows (the header's change counter moved: journal mode)
+        assert s.counts() == before and s.counts()["cases"] == 6
+    assert [p.name for p in demo_db.parent.iterdir() if p.name.startswith(".herstel")] == []
+
+
+def test_a_new_register_is_owner_only_over_an_empty_file_of_any_mode(tmp_path):
+    path = tmp_path / "x.db"
+    path.touch(mode=0o644)
+    os.chmod(path, 0o644)
+    assert run("aanmaken", "--db", str(path)).exit_code == 0
+    assert (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_demo_leaves_a_stray_journal_alone(tmp_path):
+    stray = tmp_path / "h.db-wal"
+    stray.write_bytes(b"frames of another database")
+    r = run("demo", "--cases", "3", "--db", str(tmp_path / "h.db"))
+    assert r.exit_code == 2 and "staat nog h.db-wal" in r.output
+    assert files_in(tmp_path) == ["h.db-wal"] and stray.read_bytes() == b"frames of another database"
+
+
+def test_links(tmp_path, demo_db):
+    link = tmp_path / "koppeling.db"
+    link.symlink_to(demo_db)
+    r = run("aanmaken", "--db", str(link), "--vervang-demo")
+    assert r.exit_code == 2 and "is een koppeling (symlink)" in r.output
+    assert link.is_symlink()
+    # a demo behind a link: the file it points to is replaced, the link stays
+    r = run("demo", "--cases", "3", "--db", str(link), "--overschrijf")
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink() and link.resolve() == demo_db.resolve()
+    with open_store(demo_db, "t") as s:
+        assert s.counts()["cases"] == 3
+
+
+def test_a_relative_path_is_told_and_audited_whole(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("aanmaken", "--db", "sub/x.db")
+    assert r.exit_code == 0, r.output
+    whole = tmp_path / "sub" / "x.db"
+    assert f"Open de werkplek met: herstel --db {whole}" in r.output
+    with open_store(whole, "t") as s:
+        made = [e for e in s.audit.entries() if e.action == "aangemaakt"]
+        assert made[0].detail == {"bestand": str(whole)}
+
+
+def test_a_team_folder_open_to_others_is_refused(tmp_path):
+    name, gid = our_group()
+    folder = tmp_path / "team"
+    folder.mkdir()
+    os.chown(folder, -1, gid)
+    os.chmod(folder, 0o2777)
+    r = run("aanmaken", "--db", str(folder / "h.db"), "--groep", name)
+    assert r.exit_code == 2 and f"is niet alleen van groep {name}" in r.output
+    assert files_in(folder) == []
