@@ -36,8 +36,10 @@ def demo(c: Ctx, cases: int, seed: int, db: str | None, overschrijf: bool) -> No
         if not overschrijf:
             fail(f"{path} bestaat al; er is niets gewijzigd. Gebruik --overschrijf om een demodatabase te vervangen.")
         from herstel_tui.services.register import refuse_unless_demo
+        from herstel_tui.store.base import refuse_in_use
 
         refuse_unless_demo(path, then="Kies een ander pad met --db.")  # a register is never given up for a demo
+        refuse_in_use(path)  # said now, not after minutes of building (asked again at the replacement)
     import time
 
     t0 = time.perf_counter()

@@ -394,6 +394,19 @@ def check_not_in_use(conn: sqlite3.Connection, path: Path) -> None:
         raise
 
 
+def refuse_in_use(path: Path) -> None:
+    """The early answer to "does anyone have ``path`` open?", before minutes of work that ends in a
+    replacement (a large demo): as :func:`check_not_in_use`, with the file's journal mode put back
+    (WAL on a local disk) when nobody has it open. ``replace_database`` asks again at the end."""
+    guard = open_sqlite(path, timeout_ms=0)
+    try:
+        check_not_in_use(guard, path)
+        if not on_network_fs(path):
+            guard.execute("PRAGMA journal_mode = WAL")
+    finally:
+        guard.close()
+
+
 def network_warning(path: Path) -> str:
     return (
         f"Waarschuwing: {path} staat op een netwerkschijf. Herstel werkt daar zonder WAL "

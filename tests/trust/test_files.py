@@ -308,15 +308,21 @@ def test_restore_refused_while_the_database_is_open(one_case, tmp_path):
     assert r.exit_code == 0, r.output
 
 
-def test_demo_overwrite_refused_while_the_database_is_open(tmp_path):
+def test_demo_overwrite_refused_while_the_database_is_open(tmp_path, monkeypatch):
     """A demo (only a demo nobody worked in may be overwritten: tests/services/test_register.py) that a
     desk has open is kept, and the desk reads on in it; once the desk is closed it is replaced."""
     db = tmp_path / "demo.db"
     r = CliRunner().invoke(main, ["demo", "--cases", "4", "--db", str(db)], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     desk = open_store(db, "desk")
+    import herstel_tui.services.demo as demo_module
+
+    built = []
+    monkeypatch.setattr(demo_module, "build_demo", lambda *a, **kw: built.append(1) or {})
     r = CliRunner().invoke(main, ["demo", "--cases", "3", "--db", str(db), "--overschrijf"], catch_exceptions=False)
     assert r.exit_code == 2 and "nog in gebruik" in r.output
+    assert built == []  # said before the build, not after it
+    monkeypatch.undo()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".herstel-demo")] == []
     assert desk.counts()["cases"] == 4
     desk.close()
