@@ -24,7 +24,9 @@ from herstel_tui.services.demo import DEFAULT_DEMO_CASES, DEFAULT_SEED
 )
 @click.option("--db", "db", metavar="PAD", help="Waar de demodatabase komt.")
 @click.option(
-    "--overschrijf", is_flag=True, help="Vervang een bestaande demodatabase (nooit een register met echte zaken)."
+    "--overschrijf",
+    is_flag=True,
+    help="Vervang een demodatabase waarin niet is gewerkt (nooit een register met echte zaken).",
 )
 @click.pass_obj
 def demo(c: Ctx, cases: int, seed: int, db: str | None, overschrijf: bool) -> None:

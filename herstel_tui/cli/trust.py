@@ -93,8 +93,15 @@ def terugzetten(c: Ctx, backupbestand: str, ja: bool) -> None:
 
 
 @click.command()
-@click.option("--db", "db", metavar="PAD", help="Waar de database komt (standaard: --db, HERSTEL_DB, de configuratie).")
-@click.option("--vervang-demo", is_flag=True, help="Vervang een demodatabase die op die plek staat.")
+@click.option(
+    "--db",
+    "db",
+    metavar="PAD",
+    help="Waar de database komt (standaard: HERSTEL_DB, de configuratie, de standaardplek).",
+)
+@click.option(
+    "--vervang-demo", is_flag=True, help="Vervang een demodatabase die op die plek staat en waarin niet is gewerkt."
+)
 @click.option(
     "--groep",
     metavar="NAAM",
