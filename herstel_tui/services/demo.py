@@ -28,6 +28,7 @@ from herstel_tui.domain.enums import AuditAction
 from herstel_tui.domain.routekaart import RecordedEvent, Routekaart
 from herstel_tui.files.atomic import private_dir
 from herstel_tui.services.demo_stories import SHARED_CHILD, SHARED_PARTNER, Story, accepted, make_story, sorted_events
+from herstel_tui.store.base import DEMO_MARK
 from herstel_tui.store.bulk import bulk_load, insert_many
 from herstel_tui.store.cases import DEADLINE_INSERT
 from herstel_tui.store.db import Store
@@ -385,7 +386,7 @@ def finish_demo(store: Store, conn: sqlite3.Connection, plan: DemoPlan, result: 
     conn.executemany(
         "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
         [
-            ("demo", "1"),
+            DEMO_MARK,
             ("demo_seed", str(plan.seed)),
             ("demo_date", plan.today.isoformat()),
             *index_marks(store.routekaart),
@@ -718,7 +719,7 @@ def make_demo(
 ) -> dict[str, int]:
     """Build the demo next to ``path`` and move it into place only when it is complete."""
     from herstel_tui.services.register import demo_judge
-    from herstel_tui.store.base import replace_database
+    from herstel_tui.store.base import journal_mode_for, replace_database
 
     private_dir(path.parent)
     remove_stale_demo_files(path.parent)
@@ -749,7 +750,7 @@ def make_demo(
             # The journal mode the Store chooses (WAL on a local disk), set before the move: a desk that
             # has the demo open, even one only reading its list, then holds a lock a later replacement
             # sees (in rollback mode an idle reader holds none). The clean close leaves no -wal.
-            store.conn.execute(f"PRAGMA journal_mode = {'DELETE' if store.network_fs else 'WAL'}")
+            store.conn.execute(f"PRAGMA journal_mode = {journal_mode_for(store.network_fs)}")
         # over a demo nobody worked in only, judged again under the replacement's lock (never a register)
         replace_database(tmp_path, path, judge=demo_judge("Kies een ander pad met --db."))
     finally:

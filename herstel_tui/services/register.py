@@ -28,6 +28,7 @@ from herstel_tui.store.base import (
     check_regular_file,
     connect_readonly,
     looks_encrypted,
+    marked_demo,
     refuse_stray_companions,
     replace_database,
 )
@@ -54,18 +55,16 @@ def refuse_unless_demo(path: Path, *, then: str) -> None:
     if looks_encrypted(path):
         raise StoreError(f"{path} is een versleuteld laptopbestand, geen demodatabase; er is niets gewijzigd. {then}")
     check_database_file(path)
+    conn = connect_readonly(path)  # not mode=ro: that would leave a WAL file's -wal and -shm behind
     try:
-        conn = connect_readonly(path)  # not mode=ro: that would leave a WAL file's -wal and -shm behind
-        try:
-            judge_demo(conn, path, then)
-        finally:
-            conn.close()
-    except DB.DatabaseError:
-        raise StoreError(f"{path} is geen database van herstel; er is niets gewijzigd. {then}") from None
+        demo_judge(then)(conn, path)
+    finally:
+        conn.close()
 
 
 def demo_judge(then: str) -> Callable[[sqlite3.Connection, Path], None]:
-    """:func:`judge_demo` as ``store.base.replace_database`` runs it, under its lock."""
+    """:func:`judge_demo` on an open connection (``store.base.replace_database`` runs it under its
+    lock), a file that is not a database refused in Dutch."""
 
     def judge(conn: sqlite3.Connection, path: Path) -> None:
         try:
@@ -77,8 +76,7 @@ def demo_judge(then: str) -> Callable[[sqlite3.Connection, Path], None]:
 
 
 def judge_demo(conn: sqlite3.Connection, path: Path, then: str) -> None:
-    demo = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
-    if not demo or demo[0] != "1":
+    if not marked_demo(conn):
         raise StoreError(f"{path} is een register voor echte zaken, geen demodatabase; er is niets gewijzigd. {then}")
     reading = sorted(READING)
     work = conn.execute(
@@ -104,21 +102,20 @@ def judge_demo(conn: sqlite3.Connection, path: Path, then: str) -> None:
 
 
 def is_demo(path: Path) -> bool:
-    """Whether ``path`` is a database ``herstel demo`` made (False for anything else, or what cannot be read)."""
+    """Whether ``herstel demo`` made ``path`` (False for anything else, or what cannot be read)."""
     try:
         if not path.is_file() or looks_encrypted(path):
             return False
         check_database_file(path)
         conn = connect_readonly(path)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+            return marked_demo(conn)
         finally:
             conn.close()
     except DB.DatabaseError:
         return False
     except (StoreError, OSError):
         return False
-    return row is not None and row[0] == "1"
 
 
 #: A register a team shares through a group: read and written by its members, by nobody else.

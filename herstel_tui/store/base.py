@@ -394,6 +394,26 @@ def check_not_in_use(conn: sqlite3.Connection, path: Path) -> None:
         raise
 
 
+def meta_value(conn: sqlite3.Connection, key: str) -> str | None:
+    """A value of the ``meta`` table (None when the key is not there)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+#: The mark ``herstel demo`` leaves in ``meta``: a file of synthetic cases (the desk's title says DEMO).
+DEMO_MARK = ("demo", "1")
+
+
+def marked_demo(conn: sqlite3.Connection) -> bool:
+    return meta_value(conn, DEMO_MARK[0]) == DEMO_MARK[1]
+
+
+def journal_mode_for(network_fs: bool) -> str:
+    """The Store's choice: WAL on a local disk; rollback (DELETE) on a network file system, which
+    does not give WAL the shared memory it needs."""
+    return "DELETE" if network_fs else "WAL"
+
+
 def refuse_in_use(path: Path) -> None:
     """The early answer to "does anyone have ``path`` open?", before minutes of work that ends in a
     replacement (a large demo): as :func:`check_not_in_use`, with the file's journal mode put back
@@ -401,8 +421,7 @@ def refuse_in_use(path: Path) -> None:
     guard = open_sqlite(path, timeout_ms=0)
     try:
         check_not_in_use(guard, path)
-        if not on_network_fs(path):
-            guard.execute("PRAGMA journal_mode = WAL")
+        guard.execute(f"PRAGMA journal_mode = {journal_mode_for(on_network_fs(path))}")  # as it was
     finally:
         guard.close()
 
@@ -578,8 +597,7 @@ def replace_database(
                     judge(guard, target)
                 except BaseException:
                     guard.execute("ROLLBACK")
-                    if not on_network_fs(target):
-                        guard.execute("PRAGMA journal_mode = WAL")  # kept: as it was (the Store's choice)
+                    guard.execute(f"PRAGMA journal_mode = {journal_mode_for(on_network_fs(target))}")  # kept as it was
                     raise
         elif not target.exists():
             refuse_stray_companions(target)

@@ -458,9 +458,11 @@ class ListReader:
     def count(self, f: CaseFilter, today: date) -> int:
         return count_cases(self.conn, f, today)
 
-    def meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+    def is_demo(self) -> bool:
+        """Whether ``herstel demo`` made this file (:data:`store.base.DEMO_MARK`)."""
+        from herstel_tui.store.base import marked_demo
+
+        return marked_demo(self.conn)
 
     def page(
         self, f: CaseFilter, today: date, offset: int = 0, limit: int = 100, sections: Sections | None = None

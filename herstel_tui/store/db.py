@@ -33,6 +33,9 @@ from herstel_tui.store.base import (
     StoreError,
     check_database_file,
     check_schema,
+    journal_mode_for,
+    marked_demo,
+    meta_value,
     missing_database,
     on_network_fs,
     open_private_temp,
@@ -244,11 +247,7 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _set_journal_mode(self) -> None:
-        if self.network_fs:
-            # WAL needs shared memory that network file systems do not give: stay in rollback mode.
-            self.conn.execute("PRAGMA journal_mode = DELETE")
-        else:
-            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute(f"PRAGMA journal_mode = {journal_mode_for(self.network_fs)}")
         self.conn.execute("PRAGMA synchronous = FULL")
 
     def _migrate(self) -> None:
@@ -396,8 +395,11 @@ class Store:
             return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return meta_value(self.conn, key)
+
+    def is_demo(self) -> bool:
+        """Whether ``herstel demo`` made this file (:data:`store.base.DEMO_MARK`)."""
+        return marked_demo(self.conn)
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():

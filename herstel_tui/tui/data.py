@@ -101,9 +101,9 @@ class DeskData:
         """Whether the file is a demo database (``herstel demo``, synthetic cases): the title bar
         says so, lest real parents be typed into it. On the light start's reader until the Store is open."""
         if self._store is not None:
-            return self._store.meta("demo") == "1"
+            return self._store.is_demo()
         with self.reader() as rd:
-            return rd.meta("demo") == "1"
+            return rd.is_demo()
 
     def stale_index(self) -> bool:
         """Whether opening the full Store would change rows of the list (a period in the case
